@@ -1,0 +1,109 @@
+"""Readout, losses and the full loss-and-gradient evaluation of one mini-batch.
+
+Losses follow ``sklearn.neural_network``: ``squared_error`` is half the mean
+squared error over every valid (sample, step, output) element, ``log_loss`` the
+mean softmax cross-entropy over valid rows; ``alpha`` adds
+``0.5 * alpha * ||w||^2 / n_samples`` for the weight matrices W, C and B.
+"""
+
+import numpy as np
+from scipy.special import log_softmax, softmax
+
+from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS
+
+LOSSES = ("squared_error", "log_loss")
+
+
+def readout_states(Z, lengths, per_step):
+    """States the readout sees: (n, M) at each last valid step, or (n, T, M) at every step."""
+    if per_step:
+        return Z[:, 1:]
+    return Z[np.arange(Z.shape[0]), lengths]
+
+
+def step_mask(lengths, n_timesteps):
+    """Boolean (n, T): True at the valid steps of each sequence."""
+    return np.arange(n_timesteps)[None, :] < lengths[:, None]
+
+
+def _loss_and_output_gradient(output, Y, weight, loss):
+    """Loss value and dL/d(output); ``weight`` is 1 at valid rows and 0 at padding."""
+    n_rows = weight.sum()
+    if loss == "squared_error":
+        diff = (output - Y) * weight[..., None]
+        n_elements = n_rows * output.shape[-1]
+        return 0.5 * np.sum(diff * diff) / n_elements, diff / n_elements
+    log_prob = log_softmax(output, axis=-1)
+    value = -np.sum(Y * log_prob * weight[..., None]) / n_rows
+    d_output = (softmax(output, axis=-1) - Y) * (weight[..., None] / n_rows)
+    return value, d_output
+
+
+def loss_and_gradients(params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels):
+    """Mean loss over a batch and its gradient with respect to every parameter.
+
+    Parameters
+    ----------
+    params : dict of str -> ndarray
+        ``a, W, h, C, B, b`` (see ``_model``).
+    X : ndarray of shape (n, T, K)
+        Zero-padded inputs.
+    lengths : ndarray of shape (n,)
+    Y : ndarray of shape (n, O) or (n, T, O)
+        Targets (one-hot for ``log_loss``); zero beyond each length when per-step.
+    n_nonlinear : int
+    loss : {"squared_error", "log_loss"}
+    alpha : float
+        L2 penalty on W, C and B.
+    per_step : bool
+        Readout at every step (sequence-to-sequence) or at the last valid step.
+    kernels : module
+        ``_kernels.cpu`` or ``_kernels.reference``.
+
+    Returns
+    -------
+    value : float
+    grads : dict of str -> ndarray, same keys and shapes as ``params``.
+    """
+    a, W, h, C, B, b = (params[name] for name in PARAMETER_NAMES)
+    n, T, _ = X.shape
+    M = a.shape[0]
+    n_linear = M - n_nonlinear
+    Z = np.empty((n, T + 1, M), dtype=a.dtype)
+    kernels.forward_states(a, W, h, C, X, lengths, n_linear, Z)
+    H = readout_states(Z, lengths, per_step)
+    output = H @ B.T + b
+    weight = step_mask(lengths, T).astype(a.dtype) if per_step else np.ones(n, dtype=a.dtype)
+    value, d_output = _loss_and_output_gradient(output, Y, weight, loss)
+
+    grads = {name: np.zeros_like(params[name]) for name in PARAMETER_NAMES}
+    d_output_rows = d_output.reshape(-1, d_output.shape[-1])
+    grads["B"] += d_output_rows.T @ H.reshape(-1, M)
+    grads["b"] += d_output_rows.sum(axis=0)
+    dZ = np.zeros_like(Z)
+    if per_step:
+        dZ[:, 1:] = d_output @ B
+    else:
+        dZ[np.arange(n), lengths] = d_output @ B
+    kernels.backward(
+        a, W, C, X, lengths, n_linear, Z, dZ, grads["a"], grads["W"], grads["h"], grads["C"]
+    )
+    if alpha:
+        for name in PENALISED_PARAMETERS:
+            value += 0.5 * alpha * np.sum(params[name] ** 2) / n
+            grads[name] += (alpha / n) * params[name]
+    return float(value), grads
+
+
+def constant_prediction_loss(Y, lengths, per_step, loss):
+    """Loss of the best constant prediction (class frequencies, or target means).
+
+    The fit loop treats training as stuck on the initial plateau of RNN
+    training while its loss has not fallen clearly below this value.
+    """
+    rows = Y[step_mask(lengths, Y.shape[1])] if per_step else Y
+    if loss == "squared_error":
+        return float(0.5 * np.mean(np.var(rows, axis=0)))
+    freq = rows.mean(axis=0)
+    freq = freq[freq > 0]
+    return float(-np.sum(freq * np.log(freq)))

@@ -1,0 +1,109 @@
+"""The AL-RNN itself: parameters, initialisation, the activation phi and regime codes.
+
+    z_t = a * z_{t-1} + W phi(z_{t-1}) + C s_t + h,     y = B z + b
+
+with phi the identity on the first ``M - P`` units and a ReLU on the last ``P``.
+"""
+
+import numpy as np
+
+__all__ = [
+    "PARAMETER_NAMES",
+    "initialize_parameters",
+    "phi",
+    "regime_codes",
+]
+
+#: Order in which parameters travel through the engine and the optimiser.
+PARAMETER_NAMES = ("a", "W", "h", "C", "B", "b")
+
+#: Parameters that count as weights for the L2 penalty ``alpha`` (as MLP
+#: penalises ``coefs_`` but not ``intercepts_``); the diagonal ``a`` and the
+#: biases are left free, so that slow linear modes are not pulled towards zero.
+PENALISED_PARAMETERS = ("W", "C", "B")
+
+
+def _glorot_uniform(rng, fan_out, fan_in, dtype):
+    bound = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=(fan_out, fan_in)).astype(dtype)
+
+
+def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64):
+    """Draw initial parameters as in the AL-RNN literature.
+
+    ``a`` is the diagonal of a normalised positive-definite matrix
+    (``R ~ N(0, 1)``, ``K = R^T R / M + I``, ``K / max eig``), so every
+    ``a_i`` lies in (0, 1]; ``W ~ N(0, 0.01^2)``; ``h = 0``; ``C`` and the
+    readout ``B`` are Glorot-uniform, ``b = 0``.
+
+    Parameters
+    ----------
+    n_hidden : int
+        Number of hidden units M.
+    n_features : int
+        Input dimension K.
+    n_outputs : int
+        Readout dimension.
+    rng : numpy.random.RandomState
+    dtype : numpy dtype, default=np.float64
+
+    Returns
+    -------
+    params : dict of str -> ndarray
+        Keys ``PARAMETER_NAMES``.
+    """
+    R = rng.standard_normal((n_hidden, n_hidden))
+    K = R.T @ R / n_hidden + np.eye(n_hidden)
+    K /= np.max(np.abs(np.linalg.eigvalsh(K)))
+    params = {
+        "a": np.diag(K).astype(dtype),
+        "W": (0.01 * rng.standard_normal((n_hidden, n_hidden))).astype(dtype),
+        "h": np.zeros(n_hidden, dtype=dtype),
+        "C": _glorot_uniform(rng, n_hidden, n_features, dtype),
+        "B": _glorot_uniform(rng, n_outputs, n_hidden, dtype),
+        "b": np.zeros(n_outputs, dtype=dtype),
+    }
+    return {name: np.ascontiguousarray(params[name]) for name in PARAMETER_NAMES}
+
+
+def phi(z, n_nonlinear):
+    """The AL-RNN activation: identity on the first M-P units, ReLU on the last P.
+
+    Parameters
+    ----------
+    z : ndarray of shape (..., M)
+    n_nonlinear : int
+        Number P of ReLU units (the last P of the M units).
+
+    Returns
+    -------
+    ndarray of the same shape as ``z``.
+    """
+    out = np.array(z, copy=True)
+    if n_nonlinear:
+        tail = out[..., out.shape[-1] - n_nonlinear :]
+        np.maximum(tail, 0, out=tail)
+    return out
+
+
+def regime_codes(z, n_nonlinear):
+    """Integer regime code of each state: the P ReLU bits, first ReLU unit most significant.
+
+    A bit is 1 where the unit is strictly positive. NaN states (padding) get -1.
+
+    Parameters
+    ----------
+    z : ndarray of shape (..., M)
+    n_nonlinear : int
+
+    Returns
+    -------
+    codes : ndarray of shape z.shape[:-1], dtype int64
+    """
+    z = np.asarray(z)
+    tail = z[..., z.shape[-1] - n_nonlinear :] if n_nonlinear else z[..., :0]
+    weights = 1 << np.arange(n_nonlinear - 1, -1, -1, dtype=np.int64)
+    codes = (tail > 0).astype(np.int64) @ weights
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[np.isnan(z).any(axis=-1)] = -1
+    return codes

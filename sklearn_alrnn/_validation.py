@@ -1,0 +1,215 @@
+"""Coercion and checking of sequence inputs and targets.
+
+Every public entry point turns its ``X`` into a zero-padded float array of shape
+``(n_samples, n_timesteps, n_features)`` plus an integer ``lengths`` array; the
+kernels never see NaN padding or ragged lists.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+__all__ = ["check_sequences", "check_sequence_targets", "pad_sequences"]
+
+
+def _as_numeric_array(X, dtype, input_name):
+    """np.asarray with scikit-learn's messages for complex, object and empty data."""
+    return check_array(
+        X,
+        dtype=dtype,
+        allow_nd=True,
+        ensure_2d=False,
+        ensure_all_finite=False,
+        ensure_min_samples=0,
+        ensure_min_features=0,
+        input_name=input_name,
+    )
+
+
+def _ragged_to_padded(sequences, dtype):
+    """A list of (T_i,) or (T_i, K) arrays -> NaN-padded (n, max T_i, K) array."""
+    arrays = []
+    for i, seq in enumerate(sequences):
+        arr = _as_numeric_array(seq, dtype, "X")
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2:
+            raise ValueError(
+                f"Each sequence in a list X must be 1-D (n_timesteps,) or 2-D "
+                f"(n_timesteps, n_features); sequence {i} has shape {arr.shape}."
+            )
+        arrays.append(arr)
+    n_features = {arr.shape[1] for arr in arrays}
+    if len(n_features) > 1:
+        raise ValueError(
+            "All sequences in a list X must have the same number of features "
+            f"(last axis); got {sorted(n_features)}."
+        )
+    n_timesteps = max(arr.shape[0] for arr in arrays)
+    padded = np.full((len(arrays), n_timesteps, arrays[0].shape[1]), np.nan, dtype=dtype)
+    for i, arr in enumerate(arrays):
+        padded[i, : arr.shape[0]] = arr
+    return padded
+
+
+def _is_ragged_list(X):
+    """True for a list of sequences whose lengths (first axes) differ."""
+    if not isinstance(X, (list, tuple)):
+        return False
+    lengths = {len(seq) if hasattr(seq, "__len__") else None for seq in X}
+    return len(lengths) > 1 and None not in lengths
+
+
+def pad_sequences(X, dtype=np.float64):
+    """Return ``X`` as a NaN-padded 3-D array, without any further checks.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        3-D ``(n_samples, n_timesteps, n_features)``, 2-D univariate
+        ``(n_samples, n_timesteps)``, or a list of 1-D / 2-D sequences of
+        possibly different lengths.
+    dtype : numpy dtype, default=np.float64
+
+    Returns
+    -------
+    X_padded : ndarray of shape (n_samples, n_timesteps, n_features)
+    """
+    if _is_ragged_list(X):
+        return _ragged_to_padded(X, dtype)
+    arr = _as_numeric_array(X, dtype, "X")
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    elif arr.ndim != 3:
+        raise ValueError(
+            "Expected X as a 3-D array (n_samples, n_timesteps, n_features), a 2-D "
+            "array of univariate sequences (n_samples, n_timesteps) or a list of "
+            f"sequences; got an array with {arr.ndim} dimension(s) and shape "
+            f"{arr.shape}. Reshape your data: X[None] for a single multivariate "
+            "sequence, X.reshape(1, -1) for a single univariate one."
+        )
+    return arr
+
+
+def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="estimator"):
+    """Validate sequence input and split it into zero-padded data and lengths.
+
+    Trailing time steps whose features are all NaN are padding (tslearn's
+    convention). NaN anywhere else, infinity, empty input and sequences of
+    length zero raise a ``ValueError`` that names what was expected.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        See :func:`pad_sequences` for the accepted layouts.
+    dtype : numpy dtype, default=np.float64
+        Floating dtype of the returned array.
+    n_features : int or None, default=None
+        Number of features seen in fit; ``None`` skips that check.
+    estimator_name : str, default="estimator"
+        Used in error messages.
+
+    Returns
+    -------
+    X_padded : ndarray of shape (n_samples, n_timesteps, n_features)
+        C-contiguous, zeros in the padding.
+    lengths : ndarray of shape (n_samples,), dtype int64
+        Number of valid time steps of each sequence.
+    """
+    X = pad_sequences(X, dtype)
+    n_samples, n_timesteps, n_feat = X.shape
+    if n_timesteps == 0 and n_samples and n_feat == 1:
+        # A 2-D X is univariate sequences: its columns are time steps.
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape[:2]}) while a minimum of 1 "
+            f"is required by {estimator_name}: the columns of a 2-D X are the time "
+            "steps of univariate sequences, and each sequence needs at least one."
+        )
+    if n_samples == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 "
+            f"is required by {estimator_name}."
+        )
+    if n_timesteps == 0:
+        raise ValueError(
+            f"Found sequences with 0 time steps (shape={X.shape}); {estimator_name} "
+            "needs at least 1 time step per sequence."
+        )
+    if n_feat == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 "
+            f"is required by {estimator_name}."
+        )
+    if n_features is not None and n_feat != n_features:
+        raise ValueError(
+            f"X has {n_feat} features, but {estimator_name} is expecting "
+            f"{n_features} features as input (features are the last axis of a "
+            "3-D X; a 2-D X holds univariate sequences)."
+        )
+    if np.isinf(X).any():
+        sample, step, _ = np.argwhere(np.isinf(X))[0]
+        raise ValueError(
+            f"Input X contains infinity (first at sequence {sample}, time step {step}); "
+            "expected finite values, with NaN only as trailing padding."
+        )
+    nan = np.isnan(X)
+    step_missing = nan.all(axis=2)
+    # A step is valid up to the last step that holds any finite value.
+    has_value = ~step_missing
+    lengths = np.where(
+        has_value.any(axis=1),
+        n_timesteps - np.argmax(has_value[:, ::-1], axis=1),
+        0,
+    ).astype(np.int64)
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise ValueError(
+            f"Input X contains NaN: sequence {empty[0]} has zero length (all its "
+            f"time steps are NaN); {empty.size} sequence(s) are empty. Every sequence "
+            "needs at least one time step."
+        )
+    inside = nan & (np.arange(n_timesteps)[None, :, None] < lengths[:, None, None])
+    if inside.any():
+        sample, step, feature = np.argwhere(inside)[0]
+        raise ValueError(
+            f"Input X contains NaN inside a sequence (sequence {sample}, time step "
+            f"{step}, feature {feature}); NaN is only allowed as padding after the "
+            f"last valid step, with every feature NaN (that sequence's valid "
+            f"length is {lengths[sample]})."
+        )
+    X = np.where(nan, 0, X).astype(dtype, copy=False)
+    return np.ascontiguousarray(X), lengths
+
+
+def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):
+    """Validate per-step regression targets of shape (n_samples, n_timesteps, n_outputs).
+
+    Steps beyond each sequence's length may be NaN (or anything: they are
+    ignored); NaN or infinity inside a sequence raises.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, n_timesteps, n_outputs)
+        Zero beyond each sequence's length.
+    """
+    Y = _as_numeric_array(y, dtype, "y")
+    if Y.shape[0] != lengths.shape[0]:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: X has {lengths.shape[0]}, "
+            f"y has {Y.shape[0]}."
+        )
+    if Y.shape[1] < n_timesteps:
+        raise ValueError(
+            f"Per-step targets y of shape {Y.shape} cover {Y.shape[1]} time steps, but X "
+            f"has {n_timesteps}; expected y of shape (n_samples, {n_timesteps}, n_outputs)."
+        )
+    Y = Y[:, :n_timesteps]
+    valid = np.arange(n_timesteps)[None, :] < lengths[:, None]
+    bad = ~np.isfinite(Y) & valid[:, :, None]
+    if bad.any():
+        sample, step, output = np.argwhere(bad)[0]
+        raise ValueError(
+            f"Input y contains NaN or infinity inside a sequence (sequence {sample}, "
+            f"time step {step}, output {output}); only steps beyond the sequence's "
+            "length may be NaN."
+        )
+    return np.ascontiguousarray(np.where(valid[:, :, None], Y, 0).astype(dtype, copy=False))

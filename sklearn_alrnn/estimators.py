@@ -1,0 +1,582 @@
+"""ALRNNClassifier and ALRNNRegressor: the public estimators."""
+
+import numpy as np
+from scipy.special import log_softmax, softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, column_or_1d
+
+from ._base import BaseALRNN
+from ._loss import step_mask
+from ._validation import check_sequence_targets
+
+_COMMON_PARAMETERS_DOC = """
+    n_hidden : int, default=32
+        Number of hidden units M.
+
+    n_nonlinear : int, default=2
+        Number P of ReLU units, 0 <= P <= n_hidden; the last P units are
+        ReLU, the others linear. P=0 is a linear RNN, P=n_hidden a
+        piecewise-linear RNN (PLRNN). The state space splits into at most
+        2**P linear regimes.
+
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the training sequences).
+
+    batch_size : int or "auto", default="auto"
+        Sequences per mini-batch; "auto" is ``min(32, n_samples)``.
+
+    learning_rate_init : float, default=1e-3
+        Adam step size.
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's decay rates for the first and second moment estimates.
+
+    epsilon : float, default=1e-8
+        Adam's numerical stability term.
+
+    alpha : float, default=1e-4
+        L2 penalty on the weight matrices W, C and B (not on the diagonal a
+        or the biases), scaled like MLP's: ``0.5 * alpha * ||w||^2 / batch``.
+
+    clip_norm : float or None, default=1.0
+        Rescale each mini-batch gradient to at most this global L2 norm,
+        which tames the gradient explosions of recurrent training. None
+        disables clipping.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training sequences, stop when
+        the validation score has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and restore the best parameters.
+
+    validation_fraction : float, default=0.1
+        Share of the training sequences held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement of more than ``tol`` before stopping.
+
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as "no change".
+
+    shuffle : bool, default=True
+        Shuffle the sequences every epoch.
+
+    warm_start : bool, default=False
+        Start ``fit`` from the previous solution (the optimiser is reset).
+
+    random_state : int, RandomState instance or None, default=None
+        Determines initialisation, shuffling and the early-stopping split.
+        An int makes a fit bit-for-bit reproducible.
+
+    verbose : int, default=0
+        Print one line per epoch (loss, and validation score when early
+        stopping).
+
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where training runs. "auto" picks the CPU engine in this release;
+        "cuda" raises until a CUDA engine is installed.
+
+    dtype : {"float64", "float32"}, default="float64"
+        Floating type of the parameters and the computation.
+"""
+
+_COMMON_ATTRIBUTES_DOC = """
+    a_ : ndarray of shape (n_hidden,)
+        Diagonal of the linear self-connection matrix A.
+
+    W_ : ndarray of shape (n_hidden, n_hidden)
+        Recurrent weights applied to phi(z).
+
+    h_ : ndarray of shape (n_hidden,)
+        Recurrent bias.
+
+    C_ : ndarray of shape (n_hidden, n_features_in_)
+        Input weights.
+
+    B_ : ndarray of shape (n_outputs, n_hidden)
+        Readout weights.
+
+    b_ : ndarray of shape (n_outputs,)
+        Readout bias.
+
+    n_features_in_ : int
+        Number of features per time step (the last axis of X).
+
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+
+    best_loss_ : float
+        Lowest training loss seen (inf before the first epoch).
+
+    validation_scores_ : list of float or None
+        Validation score of each epoch when ``early_stopping``, else None.
+
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``, else None.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    t_ : int
+        Number of training sequences seen.
+"""
+
+
+def _fill_docstring(cls):
+    cls.__doc__ = cls.__doc__.format(
+        parameters=_COMMON_PARAMETERS_DOC.strip("\n"), attributes=_COMMON_ATTRIBUTES_DOC.strip("\n")
+    )
+    return cls
+
+
+@_fill_docstring
+class ALRNNClassifier(ClassifierMixin, BaseALRNN):
+    """Sequence classifier on an Almost-Linear RNN.
+
+    The hidden state runs through each sequence,
+    ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h``, and a softmax readout
+    of the state at the last valid step gives class probabilities; training
+    minimises cross-entropy with Adam and backpropagation through time.
+
+    Parameters
+    ----------
+{parameters}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+{attributes}
+
+    See Also
+    --------
+    ALRNNRegressor : The regression counterpart, also for per-step targets.
+    sklearn.neural_network.MLPClassifier : The feed-forward model whose API this mirrors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(100, 20, 1))
+    >>> y = (X[:, :5, 0].sum(axis=1) > 0).astype(int)
+    >>> clf = ALRNNClassifier(n_hidden=8, n_nonlinear=1, max_iter=5, random_state=0)
+    >>> clf.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _loss = "log_loss"
+
+    def __init__(
+        self,
+        n_hidden=32,
+        n_nonlinear=2,
+        *,
+        max_iter=500,
+        batch_size="auto",
+        learning_rate_init=3e-3,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=1e-4,
+        clip_norm=1.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        tol=1e-4,
+        shuffle=True,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        device="cpu",
+        dtype="float64",
+    ):
+        super().__init__(
+            n_hidden,
+            n_nonlinear,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            clip_norm=clip_norm,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            device=device,
+            dtype=dtype,
+        )
+
+    def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
+        if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:
+            raise ValueError(
+                "ALRNNClassifier expects y of shape (n_samples,) with one label per "
+                f"sequence; got y of shape {y.shape}."
+            )
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != lengths.shape[0]:
+            raise ValueError(
+                f"X and y have inconsistent numbers of samples: X has {lengths.shape[0]} "
+                f"sequences, y has {y.shape[0]} labels."
+            )
+        check_classification_targets(y)
+        if first_pass:
+            self.classes_ = np.unique(y if classes is None else np.asarray(classes))
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that are not among the classes "
+                f"{self.classes_.tolist()} given on the first call to partial_fit or "
+                "seen in the first fit."
+            )
+        indices = np.searchsorted(self.classes_, y)
+        return np.eye(self.classes_.shape[0], dtype=self.dtype)[indices], False
+
+    def _validation_score(self, output, Y, lengths):
+        return float(np.mean(np.argmax(output, axis=1) == np.argmax(Y, axis=1)))
+
+    def _stratify(self, Y):
+        return np.argmax(Y, axis=1)
+
+    def fit(self, X, y):
+        """Fit the model to sequences X and labels y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), (n_samples, n_timesteps) or list
+            Training sequences: 3-D, 2-D univariate, or a list of 2-D arrays
+            of different lengths; trailing all-NaN steps are padding.
+        y : array-like of shape (n_samples,)
+            One class label per sequence.
+
+        Returns
+        -------
+        self : ALRNNClassifier
+        """
+        self._validate_params()
+        return self._fit(X, y)
+
+    def partial_fit(self, X, y, classes=None):
+        """Run one epoch over (X, y), starting from the current parameters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Training sequences.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self : ALRNNClassifier
+        """
+        if not hasattr(self, "a_"):
+            self._validate_params()
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit "
+                    "(every label that will appear in later calls)."
+                )
+        elif classes is not None and not np.array_equal(self.classes_, np.unique(classes)):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()} differs from the classes "
+                f"{self.classes_.tolist()} given on the first call to partial_fit."
+            )
+        return self._fit(X, y, incremental=True, classes=classes)
+
+    def decision_function(self, X):
+        """Readout logits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the logit of ``classes_[1]`` minus that of
+            ``classes_[0]``; otherwise one logit per class.
+        """
+        output, _ = self._output(X)
+        if output.shape[1] == 2:
+            return output[:, 1] - output[:, 0]
+        return output
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return softmax(self._output(X)[0], axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities (computed stably from the logits).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return log_softmax(self._output(X)[0], axis=1)
+
+    def predict(self, X):
+        """Most probable class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        output, _ = self._output(X)
+        return self.classes_[np.argmax(output, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = False
+        return tags
+
+
+@_fill_docstring
+class ALRNNRegressor(RegressorMixin, BaseALRNN):
+    """Sequence regressor on an Almost-Linear RNN.
+
+    ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h`` runs through each
+    sequence and a linear readout ``B z + b`` predicts the target: from the
+    state at the last valid step for a 1-D or 2-D y (sequence-to-one), or at
+    every step for a 3-D y of shape (n_samples, n_timesteps, n_outputs)
+    (sequence-to-sequence). Training minimises the mean squared error.
+
+    Parameters
+    ----------
+{parameters}
+
+    Attributes
+    ----------
+{attributes}
+
+    See Also
+    --------
+    ALRNNClassifier : The classification counterpart.
+    sklearn.neural_network.MLPRegressor : The feed-forward model whose API this mirrors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(100, 20, 2))
+    >>> y = X[:, -3:, 0].sum(axis=1)
+    >>> reg = ALRNNRegressor(n_hidden=8, n_nonlinear=0, max_iter=5, random_state=0)
+    >>> reg.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _loss = "squared_error"
+
+    def __init__(
+        self,
+        n_hidden=32,
+        n_nonlinear=2,
+        *,
+        max_iter=500,
+        batch_size="auto",
+        learning_rate_init=3e-3,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=1e-4,
+        clip_norm=1.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        tol=1e-4,
+        shuffle=True,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        device="cpu",
+        dtype="float64",
+    ):
+        super().__init__(
+            n_hidden,
+            n_nonlinear,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            clip_norm=clip_norm,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            device=device,
+            dtype=dtype,
+        )
+
+    def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
+        dtype = np.dtype(self.dtype)
+        y = np.asarray(y)
+        if y.ndim == 3:
+            Y = check_sequence_targets(y, lengths, n_timesteps, dtype=dtype)
+            per_step = True
+        else:
+            Y = check_array(
+                y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0
+            )
+            if Y.ndim not in (1, 2):
+                raise ValueError(
+                    "ALRNNRegressor expects y of shape (n_samples,), (n_samples, "
+                    "n_outputs) or per-step (n_samples, n_timesteps, n_outputs); got y "
+                    f"of shape {Y.shape}."
+                )
+            if Y.shape[0] != lengths.shape[0]:
+                raise ValueError(
+                    f"X and y have inconsistent numbers of samples: X has "
+                    f"{lengths.shape[0]} sequences, y has {Y.shape[0]} targets."
+                )
+            per_step = False
+        if first_pass:
+            self._y_ndim = Y.ndim
+        Y = Y.reshape(Y.shape[0], -1) if not per_step else Y
+        if not first_pass and Y.shape[-1] != self.b_.shape[0]:
+            raise ValueError(
+                f"y has {Y.shape[-1]} outputs, but the model was fitted with "
+                f"{self.b_.shape[0]}."
+            )
+        return np.ascontiguousarray(Y), per_step
+
+    def _validation_score(self, output, Y, lengths):
+        if self._per_step:
+            mask = step_mask(lengths, Y.shape[1])
+            return float(r2_score(Y[mask], output[mask]))
+        return float(r2_score(Y, output))
+
+    def _stratify(self, Y):
+        return None
+
+    def fit(self, X, y):
+        """Fit the model to sequences X and targets y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), (n_samples, n_timesteps) or list
+            Training sequences: 3-D, 2-D univariate, or a list of 2-D arrays
+            of different lengths; trailing all-NaN steps are padding.
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
+            One target per sequence, or (3-D) one per time step; per-step
+            targets may be NaN beyond each sequence's length.
+
+        Returns
+        -------
+        self : ALRNNRegressor
+        """
+        self._validate_params()
+        return self._fit(X, y)
+
+    def partial_fit(self, X, y):
+        """Run one epoch over (X, y), starting from the current parameters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Training sequences.
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
+            Targets.
+
+        Returns
+        -------
+        self : ALRNNRegressor
+        """
+        if not hasattr(self, "a_"):
+            self._validate_params()
+        return self._fit(X, y, incremental=True)
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
+            The layout of the y seen in fit; per-step predictions are NaN
+            beyond each sequence's length.
+        """
+        output, lengths = self._output(X)
+        if self._per_step:
+            output[~step_mask(lengths, output.shape[1])] = np.nan
+            return output
+        return output.ravel() if self._y_ndim == 1 else output
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of the prediction.
+
+        For per-step targets, R^2 is computed over every valid (sequence, step)
+        pair, averaged uniformly over outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+        y : array-like
+            True targets, in the layout used in fit.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence (spread over its steps for per-step targets).
+
+        Returns
+        -------
+        score : float
+        """
+        if not (getattr(self, "_per_step", False) and np.asarray(y).ndim == 3):
+            return super().score(X, y, sample_weight=sample_weight)
+        output, lengths = self._output(X)
+        Y = check_sequence_targets(y, lengths, output.shape[1], dtype=output.dtype)
+        mask = step_mask(lengths, output.shape[1])
+        weights = None
+        if sample_weight is not None:
+            weights = np.broadcast_to(np.asarray(sample_weight)[:, None], mask.shape)[mask]
+        return float(r2_score(Y[mask], output[mask], sample_weight=weights))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
