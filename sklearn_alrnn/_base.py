@@ -24,6 +24,11 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 #: improvement do not count towards ``n_iter_no_change`` (see BaseALRNN._fit).
 PLATEAU_MARGIN = 0.02
 
+#: With ``learning_rate="adaptive"``, a stall divides the step size by this,
+#: at most ``MAX_LEARNING_RATE_REDUCTIONS`` times before training stops.
+LEARNING_RATE_DIVISOR = 5.0
+MAX_LEARNING_RATE_REDUCTIONS = 2
+
 
 def _resolve_device(device):
     """The engine that runs a fit; only the CPU engine exists in this release."""
@@ -47,6 +52,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         "n_nonlinear": [Interval(Integral, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
@@ -73,6 +79,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         *,
         max_iter,
         batch_size,
+        learning_rate,
         learning_rate_init,
         beta_1,
         beta_2,
@@ -94,6 +101,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.n_nonlinear = n_nonlinear
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -243,7 +251,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                         best_params = {k: v.copy() for k, v in self._params.items()}
                 else:
                     improved = epoch_loss <= self.best_loss_ - self.tol
-                    self.best_loss_ = min(self.best_loss_, epoch_loss)
+                self.best_loss_ = min(self.best_loss_, epoch_loss)
                 # RNN training often sits at the constant-prediction loss for tens
                 # of epochs before it drops; MLP's rule would stop there.
                 past_plateau = past_plateau or epoch_loss < plateau_loss
@@ -254,12 +262,22 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 if incremental:
                     break
                 if self._no_improvement_count > self.n_iter_no_change:
+                    criterion = "Validation score" if early_stopping else "Training loss"
+                    message = (
+                        f"{criterion} did not improve more than tol={self.tol} for "
+                        f"{self.n_iter_no_change} consecutive epochs."
+                    )
+                    if self._can_reduce_learning_rate():
+                        self._optimizer.learning_rate_init /= LEARNING_RATE_DIVISOR
+                        self._no_improvement_count = 0
+                        if self.verbose:
+                            print(
+                                f"{message} Learning rate set to "
+                                f"{self._optimizer.learning_rate_init:.2e}."
+                            )
+                        continue
                     if self.verbose:
-                        criterion = "Validation score" if early_stopping else "Training loss"
-                        print(
-                            f"{criterion} did not improve more than tol={self.tol} for "
-                            f"{self.n_iter_no_change} consecutive epochs. Stopping."
-                        )
+                        print(f"{message} Stopping.")
                     break
             else:
                 if not incremental:
@@ -275,6 +293,10 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             for key, value in best_params.items():
                 np.copyto(self._params[key], value)
         return self
+
+    def _can_reduce_learning_rate(self):
+        floor = self.learning_rate_init / LEARNING_RATE_DIVISOR**MAX_LEARNING_RATE_REDUCTIONS
+        return self.learning_rate == "adaptive" and self._optimizer.learning_rate_init > floor * 1.0001
 
     def _split_validation(self, X, lengths, Y, rng):
         from sklearn.model_selection import train_test_split

@@ -21,14 +21,23 @@ _COMMON_PARAMETERS_DOC = """
         piecewise-linear RNN (PLRNN). The state space splits into at most
         2**P linear regimes.
 
-    max_iter : int, default=200
+    max_iter : int, default=500
         Maximum number of epochs (passes over the training sequences).
 
     batch_size : int or "auto", default="auto"
         Sequences per mini-batch; "auto" is ``min(32, n_samples)``.
 
-    learning_rate_init : float, default=1e-3
-        Adam step size.
+    learning_rate : {"adaptive", "constant"}, default="adaptive"
+        "adaptive" divides Adam's step size by 5 when the stopping criterion
+        stalls for ``n_iter_no_change`` epochs, at most twice, and stops at
+        the third stall; "constant" stops at the first stall (MLP's Adam).
+        Measured on memory tasks: a constant 3e-3 leaves the loss noisy and
+        stops early, the two reductions finish the fit.
+
+    learning_rate_init : float, default=3e-3
+        Initial Adam step size. Higher than MLP's 1e-3: recurrent training
+        first sits on a plateau at the loss of a constant prediction, and
+        1e-3 leaves it too slowly; 1e-2 often diverges from it.
 
     beta_1, beta_2 : float, default=0.9, 0.999
         Adam's decay rates for the first and second moment estimates.
@@ -53,8 +62,13 @@ _COMMON_PARAMETERS_DOC = """
     validation_fraction : float, default=0.1
         Share of the training sequences held out for early stopping.
 
-    n_iter_no_change : int, default=10
-        Epochs without improvement of more than ``tol`` before stopping.
+    n_iter_no_change : int, default=20
+        Epochs without improvement of more than ``tol`` before the step size
+        is reduced or training stops. Unlike MLP, epochs do not count while
+        the training loss is still within 2% of the loss of the best constant
+        prediction: RNN training sits on that plateau for tens of epochs
+        before the loss drops, and MLP's rule (10 epochs) stops there at
+        chance level.
 
     tol : float, default=1e-4
         Improvement below which an epoch counts as "no change".
@@ -176,6 +190,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         *,
         max_iter=500,
         batch_size="auto",
+        learning_rate="adaptive",
         learning_rate_init=3e-3,
         beta_1=0.9,
         beta_2=0.999,
@@ -198,6 +213,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             n_nonlinear,
             max_iter=max_iter,
             batch_size=batch_size,
+            learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
             beta_1=beta_1,
             beta_2=beta_2,
@@ -409,6 +425,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         *,
         max_iter=500,
         batch_size="auto",
+        learning_rate="adaptive",
         learning_rate_init=3e-3,
         beta_1=0.9,
         beta_2=0.999,
@@ -431,6 +448,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             n_nonlinear,
             max_iter=max_iter,
             batch_size=batch_size,
+            learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
             beta_1=beta_1,
             beta_2=beta_2,

@@ -1,0 +1,55 @@
+"""Shared data and session-scoped fitted models, so Numba compiles and models train once."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+
+
+def make_sign_memory(n_samples, n_timesteps=30, n_cue=5, random_state=0):
+    """Label = sign of the sum of the first ``n_cue`` steps of a noisy univariate sequence."""
+    rng = np.random.RandomState(random_state)
+    X = rng.normal(size=(n_samples, n_timesteps, 1))
+    y = (X[:, :n_cue, 0].sum(axis=1) > 0).astype(int)
+    return X, y
+
+
+def make_linear_recurrence(n_samples, n_timesteps=25, random_state=0):
+    """Targets of a known stable linear system x_t = A x_{t-1} + U s_t, read at the end."""
+    rng = np.random.RandomState(random_state)
+    A = np.array([[0.9, 0.2], [-0.2, 0.8]])
+    U = rng.normal(size=(2, 3))
+    X = rng.normal(size=(n_samples, n_timesteps, 3))
+    state = np.zeros((n_samples, 2))
+    for t in range(n_timesteps):
+        state = state @ A.T + X[:, t] @ U.T
+    return X, state
+
+
+@pytest.fixture(scope="session")
+def sign_memory_data():
+    return make_sign_memory(1500, random_state=0)
+
+
+@pytest.fixture(scope="session")
+def fitted_memory_classifier(sign_memory_data):
+    X, y = sign_memory_data
+    return ALRNNClassifier(n_hidden=16, n_nonlinear=2, random_state=0).fit(X[:1200], y[:1200])
+
+
+@pytest.fixture(scope="session")
+def linear_recurrence_data():
+    return make_linear_recurrence(600, random_state=1)
+
+
+@pytest.fixture(scope="session")
+def fitted_linear_regressor(linear_recurrence_data):
+    X, Y = linear_recurrence_data
+    return ALRNNRegressor(n_hidden=8, n_nonlinear=0, random_state=0).fit(X[:500], Y[:500, 0])
+
+
+@pytest.fixture
+def ragged_sequences():
+    rng = np.random.RandomState(3)
+    lengths = [7, 3, 5, 1, 6]
+    return [rng.normal(size=(n, 2)) for n in lengths]

@@ -1,0 +1,290 @@
+"""Behaviour of the estimators: learning, scikit-learn integration, training controls."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from joblib import Parallel, delayed, parallel_backend
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.linear_model import LogisticRegression
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn._model import PARAMETER_NAMES
+
+from .conftest import make_linear_recurrence, make_sign_memory
+
+
+def test_classifier_solves_a_memory_task(fitted_memory_classifier, sign_memory_data):
+    X, y = sign_memory_data
+    assert fitted_memory_classifier.score(X[1200:], y[1200:]) >= 0.9
+
+
+def test_regressor_fits_a_known_linear_recurrence(fitted_linear_regressor, linear_recurrence_data):
+    X, Y = linear_recurrence_data
+    assert fitted_linear_regressor.score(X[500:], Y[500:, 0]) > 0.99
+
+
+def test_classifier_probabilities_and_decision_function(fitted_memory_classifier, sign_memory_data):
+    X = sign_memory_data[0][:50]
+    proba = fitted_memory_classifier.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.exp(fitted_memory_classifier.predict_log_proba(X)), proba)
+    decision = fitted_memory_classifier.decision_function(X)
+    assert decision.shape == (50,)
+    np.testing.assert_array_equal(decision > 0, proba[:, 1] > 0.5)
+    np.testing.assert_array_equal(
+        fitted_memory_classifier.predict(X), fitted_memory_classifier.classes_[np.argmax(proba, axis=1)]
+    )
+
+
+def test_multiclass_string_labels():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 8, 2))
+    total = X[:, :, 0].sum(axis=1)
+    y = np.where(total < -1.5, "low", np.where(total > 1.5, "high", "mid"))
+    clf = ALRNNClassifier(n_hidden=8, n_nonlinear=2, random_state=0, max_iter=150).fit(X, y)
+    assert list(clf.classes_) == ["high", "low", "mid"]
+    assert clf.predict_proba(X).shape == (300, 3)
+    assert clf.decision_function(X).shape == (300, 3)
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    assert clf.score(X, y) > 0.8
+
+
+def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences):
+    rng = np.random.RandomState(5)
+    X = [rng.normal(size=(n, 1)) for n in (4, 9, 1)]
+    states = fitted_memory_classifier.hidden_states(X)
+    assert states.shape == (3, 9, 16)
+    assert np.isnan(states[0, 4:]).all() and np.isfinite(states[0, :4]).all()
+    final = fitted_memory_classifier.transform(X)
+    np.testing.assert_allclose(final, states[[0, 1, 2], [3, 8, 0]], rtol=1e-12)
+    # Ragged input gives the same answers as each sequence alone.
+    alone = fitted_memory_classifier.predict_proba(X[1][None])
+    np.testing.assert_allclose(fitted_memory_classifier.predict_proba(X)[1:2], alone, rtol=1e-12)
+
+
+def test_hidden_states_follow_the_equations(fitted_linear_regressor, linear_recurrence_data):
+    reg = fitted_linear_regressor
+    X = linear_recurrence_data[0][:2, :5]
+    z = np.zeros((2, reg.n_hidden))
+    for t in range(5):
+        z = reg.a_ * z + z @ reg.W_.T + X[:, t] @ reg.C_.T + reg.h_  # P = 0: phi is the identity
+    np.testing.assert_allclose(reg.hidden_states(X)[:, -1], z, rtol=1e-10)
+    np.testing.assert_allclose(reg.predict(X), z @ reg.B_[0] + reg.b_[0], rtol=1e-10)
+
+
+def test_multi_output_and_per_step_regression():
+    X, Y = make_linear_recurrence(300, n_timesteps=10, random_state=2)
+    reg = ALRNNRegressor(n_hidden=8, n_nonlinear=0, random_state=0, max_iter=100).fit(X, Y)
+    assert reg.predict(X).shape == (300, 2)
+    assert reg.score(X, Y) > 0.9
+    # Per-step target: a running sum of the first feature.
+    Y_steps = np.cumsum(X[:, :, :1], axis=1)
+    seq = ALRNNRegressor(n_hidden=8, n_nonlinear=0, random_state=0, max_iter=100).fit(X, Y_steps)
+    assert seq.predict(X).shape == (300, 10, 1)
+    assert seq.score(X, Y_steps) > 0.95
+
+
+def test_grid_search_over_n_nonlinear_on_3d_data():
+    X, y = make_sign_memory(120, n_timesteps=10, n_cue=3, random_state=1)
+    search = GridSearchCV(
+        ALRNNClassifier(n_hidden=6, max_iter=5, random_state=0),
+        {"n_nonlinear": [0, 1, 2]},
+        cv=2,
+    ).fit(X, y)
+    assert search.best_params_["n_nonlinear"] in (0, 1, 2)
+    assert len(search.cv_results_["mean_test_score"]) == 3
+    assert search.best_estimator_.W_.shape == (6, 6)
+
+
+def test_pipeline_cross_val_score_and_transformer_use():
+    X, y = make_sign_memory(100, n_timesteps=8, n_cue=3, random_state=2)
+    scores = cross_val_score(ALRNNClassifier(n_hidden=6, max_iter=5, random_state=0), X, y, cv=3)
+    assert scores.shape == (3,) and np.all((0 <= scores) & (scores <= 1))
+    pipe = make_pipeline(
+        ALRNNRegressor(n_hidden=6, n_nonlinear=1, max_iter=5, random_state=0), LogisticRegression()
+    )
+    pipe.fit(X, y)
+    assert pipe.score(X, y) >= 0.5
+    names = pipe[0].get_feature_names_out()
+    assert list(names[:2]) == ["alrnnregressor0", "alrnnregressor1"]
+
+
+def test_clone_and_pickle_round_trip(fitted_memory_classifier, sign_memory_data):
+    X = sign_memory_data[0][:40]
+    cloned = clone(fitted_memory_classifier)
+    assert cloned.get_params() == fitted_memory_classifier.get_params()
+    assert not hasattr(cloned, "a_")
+    restored = pickle.loads(pickle.dumps(fitted_memory_classifier))
+    np.testing.assert_array_equal(restored.predict_proba(X), fitted_memory_classifier.predict_proba(X))
+
+
+def _fit_parameters(seed):
+    X, y = make_sign_memory(64, n_timesteps=12, random_state=3)
+    clf = ALRNNClassifier(n_hidden=6, n_nonlinear=2, max_iter=4, random_state=seed).fit(X, y)
+    return [getattr(clf, name + "_") for name in PARAMETER_NAMES]
+
+
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_random_state_gives_bit_identical_fits_under_joblib(backend):
+    reference = _fit_parameters(7)
+    with parallel_backend(backend, n_jobs=2):
+        results = Parallel()(delayed(_fit_parameters)(7) for _ in range(2))
+    for params in results:
+        for got, expected in zip(params, reference):
+            np.testing.assert_array_equal(got, expected)
+    other = _fit_parameters(8)
+    assert not np.array_equal(other[1], reference[1])
+
+
+def test_partial_fit_runs_one_epoch_and_requires_classes():
+    X, y = make_sign_memory(64, n_timesteps=6, random_state=4)
+    clf = ALRNNClassifier(n_hidden=6, random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[:32], y[:32], classes=[0, 1])
+    assert clf.n_iter_ == 1 and len(clf.loss_curve_) == 1
+    clf.partial_fit(X[32:], y[32:])
+    assert clf.n_iter_ == 2 and clf.t_ == 64
+    with pytest.raises(ValueError, match=r"labels \[7\] that are not among the classes \[0, 1\]"):
+        clf.partial_fit(X[:3], [0, 1, 7])
+    with pytest.raises(ValueError, match="X has 2 features, but ALRNNClassifier is expecting 1"):
+        clf.partial_fit(np.zeros((3, 6, 2)), [0, 1, 0])
+
+
+def test_partial_fit_equals_fit_epochs_without_shuffle():
+    X, Y = make_linear_recurrence(40, n_timesteps=5, random_state=5)
+    kwargs = dict(n_hidden=5, n_nonlinear=1, random_state=0, shuffle=False, batch_size=8)
+    full = ALRNNRegressor(max_iter=3, n_iter_no_change=10, **kwargs).fit(X, Y)
+    incremental = ALRNNRegressor(**kwargs)
+    for _ in range(3):
+        incremental.partial_fit(X, Y)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(getattr(incremental, name + "_"), getattr(full, name + "_"), rtol=1e-12)
+
+
+def test_warm_start_continues_from_the_fitted_weights():
+    X, Y = make_linear_recurrence(80, n_timesteps=6, random_state=6)
+    reg = ALRNNRegressor(n_hidden=5, max_iter=5, random_state=0, warm_start=True).fit(X, Y)
+    first_loss = reg.loss_curve_[-1]
+    W_before = reg.W_.copy()
+    reg.fit(X, Y)
+    assert reg.n_iter_ == 10 and len(reg.loss_curve_) == 10
+    assert reg.loss_curve_[5] < reg.loss_curve_[0] and not np.array_equal(reg.W_, W_before)
+    assert reg.loss_curve_[5] <= first_loss * 1.5
+    reg.set_params(n_hidden=7)
+    with pytest.raises(ValueError, match="different architecture"):
+        reg.fit(X, Y)
+
+
+def test_early_stopping_restores_the_best_validation_weights():
+    X, y = make_sign_memory(200, n_timesteps=10, n_cue=3, random_state=7)
+    clf = ALRNNClassifier(
+        n_hidden=8, early_stopping=True, n_iter_no_change=3, max_iter=60, random_state=0
+    ).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None or np.isfinite(clf.best_loss_)
+    # Rebuild the same validation split to score the restored weights.
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.RandomState(0)
+    rng.normal(size=(8, 8))  # initialisation draws come first
+    rng.normal(size=(8, 8))
+    rng.uniform(size=(8, 1))
+    rng.uniform(size=(2, 8))
+    _, val = train_test_split(np.arange(200), test_size=0.1, random_state=rng, stratify=y)
+    assert clf.score(X[val], y[val]) == pytest.approx(clf.best_validation_score_)
+
+
+def _epoch_leaving_plateau(reg, Y):
+    baseline = 0.5 * np.mean(np.var(Y, axis=0))
+    return np.flatnonzero(np.array(reg.loss_curve_) < 0.98 * baseline)[0]
+
+
+def test_stopping_rule_waits_out_the_initial_plateau():
+    X, Y = make_linear_recurrence(64, n_timesteps=5, random_state=8)
+    # A huge tol means no epoch ever "improves": training still runs until the loss has
+    # left the constant-prediction plateau, then stops n_iter_no_change epochs later.
+    reg = ALRNNRegressor(
+        n_hidden=5, n_nonlinear=0, tol=1e6, n_iter_no_change=2, learning_rate="constant", random_state=0
+    ).fit(X, Y)
+    left = _epoch_leaving_plateau(reg, Y)
+    assert left >= 2
+    assert reg.n_iter_ == left + 1 + 2  # the epoch that leaves counts as the first
+
+
+def test_adaptive_learning_rate_divides_by_five_twice_then_stops():
+    X, Y = make_linear_recurrence(64, n_timesteps=5, random_state=8)
+    reg = ALRNNRegressor(
+        n_hidden=5, n_nonlinear=0, tol=1e6, n_iter_no_change=2, learning_rate="adaptive", random_state=0
+    ).fit(X, Y)
+    left = _epoch_leaving_plateau(reg, Y)
+    assert reg.n_iter_ == left + 3 * 3
+    assert reg._optimizer.learning_rate_init == pytest.approx(reg.learning_rate_init / 25)
+
+
+def test_max_iter_warns_convergence():
+    X, Y = make_linear_recurrence(32, n_timesteps=4, random_state=9)
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(2\) reached"):
+        ALRNNRegressor(n_hidden=4, max_iter=2).fit(X, Y)
+
+
+def test_non_finite_loss_stops_and_keeps_last_finite_weights():
+    X, Y = make_linear_recurrence(64, n_timesteps=30, random_state=10)
+    reg = ALRNNRegressor(
+        n_hidden=6, n_nonlinear=0, learning_rate_init=50.0, clip_norm=None, max_iter=50, random_state=0
+    )
+    with pytest.warns(RuntimeWarning, match="became non-finite"):
+        reg.fit(X * 1e3, Y)
+    for name in PARAMETER_NAMES:
+        assert np.all(np.isfinite(getattr(reg, name + "_")))
+    assert reg.n_iter_ < 50
+
+
+def test_keyboard_interrupt_keeps_weights_and_warns(monkeypatch):
+    from sklearn_alrnn import _base
+
+    X, Y = make_linear_recurrence(64, n_timesteps=5, random_state=11)
+    calls = {"n": 0}
+    original = _base.loss_and_gradients
+
+    def interrupt_on_third_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_base, "loss_and_gradients", interrupt_on_third_batch)
+    reg = ALRNNRegressor(n_hidden=4, batch_size=16, random_state=0)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        reg.fit(X, Y)
+    assert reg.n_iter_ == 0 and np.isfinite(reg.predict(X)).all()
+
+
+def test_verbose_prints_loss_and_validation_score(capsys):
+    X, y = make_sign_memory(60, n_timesteps=5, random_state=12)
+    ALRNNClassifier(n_hidden=4, max_iter=2, verbose=1, early_stopping=True, random_state=0).fit(X, y)
+    out = capsys.readouterr().out
+    assert "Iteration 1, loss = " in out and "Validation score: " in out
+
+
+def test_float32_training_stays_float32():
+    X, Y = make_linear_recurrence(64, n_timesteps=6, random_state=13)
+    reg = ALRNNRegressor(n_hidden=6, dtype="float32", max_iter=30, random_state=0).fit(X, Y)
+    assert all(getattr(reg, name + "_").dtype == np.float32 for name in PARAMETER_NAMES)
+    assert reg.predict(X).dtype == np.float32
+    assert reg.score(X, Y) > 0.5
+
+
+def test_device_cuda_without_engine_is_a_clear_error_and_auto_falls_back():
+    X, Y = make_linear_recurrence(16, n_timesteps=3, random_state=14)
+    with pytest.raises(ValueError, match="device='cuda'.*no CUDA engine"):
+        ALRNNRegressor(n_hidden=3, device="cuda").fit(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ALRNNRegressor(n_hidden=3, device="auto", max_iter=2).fit(X, Y)

@@ -1,0 +1,126 @@
+"""The engine: BPTT against finite differences, Numba kernels against the NumPy reference."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn._kernels import cpu, reference
+from sklearn_alrnn._loss import loss_and_gradients
+from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters, phi, regime_codes
+
+M, K, O = 5, 3, 2
+LENGTHS = np.array([7, 3, 5, 1])
+
+
+def _problem(n_nonlinear, loss, per_step, dtype=np.float64, seed=0):
+    rng = np.random.RandomState(seed)
+    n, T = LENGTHS.shape[0], LENGTHS.max()
+    X = rng.normal(size=(n, T, K))
+    X[np.arange(T)[None, :] >= LENGTHS[:, None]] = 0.0
+    params = initialize_parameters(M, K, O, rng)
+    # Strong recurrent weights and biases so ReLU units switch along the trajectories.
+    params["W"] = 0.5 * rng.normal(size=(M, M))
+    params["h"] = 0.3 * rng.normal(size=M)
+    shape = (n, T, O) if per_step else (n, O)
+    if loss == "log_loss":
+        Y = np.eye(O)[rng.randint(O, size=shape[:-1])]
+    else:
+        Y = rng.normal(size=shape)
+    if per_step:
+        Y = Y * (np.arange(T)[None, :, None] < LENGTHS[:, None, None])
+    params = {k: v.astype(dtype) for k, v in params.items()}
+    return params, X.astype(dtype), Y.astype(dtype)
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("n_nonlinear", [0, 2, M])
+def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
+    params, X, Y = _problem(n_nonlinear, loss, per_step)
+    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.1, per_step=per_step, kernels=cpu)
+    _, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+    eps = 1e-6
+    for name in PARAMETER_NAMES:
+        numeric = np.zeros_like(params[name])
+        for idx in np.ndindex(params[name].shape):
+            original = params[name][idx]
+            params[name][idx] = original + eps
+            plus, _ = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+            params[name][idx] = original - eps
+            minus, _ = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+            params[name][idx] = original
+            numeric[idx] = (plus - minus) / (2 * eps)
+        rel = np.linalg.norm(grads[name] - numeric) / np.linalg.norm(numeric)
+        assert rel < 1e-6, f"{name}: relative error {rel:.2e}"
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("n_nonlinear", [0, 2, M])
+def test_numba_kernels_equal_reference(n_nonlinear, loss, per_step):
+    params, X, Y = _problem(n_nonlinear, loss, per_step, seed=1)
+    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
+    value, grads = loss_and_gradients(params, X, LENGTHS, Y, kernels=cpu, **kwargs)
+    value_ref, grads_ref = loss_and_gradients(params, X, LENGTHS, Y, kernels=reference, **kwargs)
+    assert abs(value - value_ref) <= 1e-10 * max(1.0, abs(value_ref))
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads[name], grads_ref[name], rtol=1e-10, atol=1e-12)
+
+
+def test_float32_kernels_follow_float64():
+    params64, X64, Y64 = _problem(2, "squared_error", False, seed=2)
+    params32, X32, Y32 = _problem(2, "squared_error", False, dtype=np.float32, seed=2)
+    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=False, kernels=cpu)
+    value64, grads64 = loss_and_gradients(params64, X64, LENGTHS, Y64, **kwargs)
+    value32, grads32 = loss_and_gradients(params32, X32, LENGTHS, Y32, **kwargs)
+    assert np.isclose(value32, value64, rtol=1e-4)
+    for name in PARAMETER_NAMES:
+        assert grads32[name].dtype == np.float32
+        scale = np.abs(grads64[name]).max()
+        np.testing.assert_allclose(grads32[name], grads64[name], rtol=1e-4, atol=1e-4 * scale)
+
+
+def test_linear_rnn_equals_closed_form_recursion():
+    """P = 0: z_t = (diag(a) + W) z_{t-1} + C s_t + h, computed independently as a matrix power sum."""
+    rng = np.random.RandomState(4)
+    a = rng.uniform(0.2, 0.8, size=M)
+    W = 0.2 * rng.normal(size=(M, M))
+    h = rng.normal(size=M)
+    C = rng.normal(size=(M, K))
+    T = 9
+    X = rng.normal(size=(3, T, K))
+    lengths = np.array([T, 4, 6])
+    for i, n in enumerate(lengths):
+        X[i, n:] = 0
+    Z = np.empty((3, T + 1, M))
+    cpu.forward_states(a, W, h, C, X, lengths, M, Z)
+    A = np.diag(a) + W
+    for i, n in enumerate(lengths):
+        for t in range(1, n + 1):
+            # z_t = sum_{k=1..t} A^{t-k} (C s_k + h)
+            expected = sum(
+                np.linalg.matrix_power(A, t - k) @ (C @ X[i, k - 1] + h) for k in range(1, t + 1)
+            )
+            np.testing.assert_allclose(Z[i, t], expected, rtol=1e-10, atol=1e-10)
+    final = cpu.final_states(a, W, h, C, X, lengths, M)
+    np.testing.assert_allclose(final, Z[np.arange(3), lengths], rtol=0, atol=0)
+
+
+def test_nonlinear_units_are_the_last_p():
+    z = np.array([-1.0, 2.0, -3.0, 4.0, -5.0])
+    np.testing.assert_array_equal(phi(z, 2), [-1.0, 2.0, -3.0, 4.0, 0.0])
+    np.testing.assert_array_equal(phi(z, 0), z)
+    np.testing.assert_array_equal(phi(z, 5), [0.0, 2.0, 0.0, 4.0, 0.0])
+    # Bits of units 3, 4: (4 > 0, -5 > 0) = "10" = 2; zero counts as off.
+    assert regime_codes(z, 2) == 2
+    assert regime_codes(np.array([1.0, 0.0, 1.0]), 3) == 0b101
+    assert regime_codes(np.array([np.nan, 1.0]), 1) == -1
+
+
+def test_initialisation_follows_the_literature():
+    rng = np.random.RandomState(0)
+    params = initialize_parameters(64, 3, 2, rng)
+    assert np.all(params["a"] > 0) and np.all(params["a"] <= 1)
+    assert abs(params["W"].std() - 0.01) < 0.002
+    np.testing.assert_array_equal(params["h"], 0)
+    bound = np.sqrt(6 / (64 + 3))
+    assert np.abs(params["C"]).max() <= bound

@@ -1,0 +1,131 @@
+"""Every bad input raises a ValueError that names what was expected and what was given."""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn._validation import check_sequences
+
+
+def test_layouts_3d_2d_ragged_and_nan_padding_agree(ragged_sequences):
+    X_list = ragged_sequences
+    X_padded, lengths = check_sequences(X_list)
+    assert X_padded.shape == (5, 7, 2)
+    np.testing.assert_array_equal(lengths, [7, 3, 5, 1, 6])
+    assert np.all(X_padded[1, 3:] == 0)
+
+    nan_padded = np.full((5, 7, 2), np.nan)
+    for i, seq in enumerate(X_list):
+        nan_padded[i, : len(seq)] = seq
+    X_again, lengths_again = check_sequences(nan_padded)
+    np.testing.assert_array_equal(X_again, X_padded)
+    np.testing.assert_array_equal(lengths_again, lengths)
+
+    univariate, lengths_uni = check_sequences(np.arange(6.0).reshape(2, 3))
+    assert univariate.shape == (2, 3, 1)
+    np.testing.assert_array_equal(lengths_uni, [3, 3])
+
+
+def test_ragged_univariate_list():
+    X, lengths = check_sequences([[1.0, 2.0, 3.0], [4.0]])
+    assert X.shape == (2, 3, 1)
+    np.testing.assert_array_equal(lengths, [3, 1])
+
+
+@pytest.fixture(scope="module")
+def fitted_small():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20, 6, 3))
+    y = rng.randint(2, size=20)
+    return ALRNNClassifier(n_hidden=4, n_nonlinear=1, max_iter=2, random_state=0).fit(X, y)
+
+
+GOOD_X = np.random.RandomState(1).normal(size=(10, 6, 3))
+GOOD_Y = np.arange(10) % 2
+
+
+def _with(value, where):
+    X = GOOD_X.copy()
+    X[where] = value
+    return X
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        (_with(np.nan, (2, 1, 0)), GOOD_Y, r"NaN inside a sequence \(sequence 2, time step 1"),
+        (_with(np.nan, (2, 5, 0)), GOOD_Y, r"NaN inside a sequence \(sequence 2, time step 5, feature 0\)"),
+        (_with(np.inf, (3, 2, 1)), GOOD_Y, r"infinity \(first at sequence 3, time step 2\)"),
+        (_with(np.nan, (4, slice(None), slice(None))), GOOD_Y, r"sequence 4 has zero length"),
+        (np.empty((0, 6, 3)), np.empty(0), r"0 sample\(s\)"),
+        (np.empty((10, 0, 3)), GOOD_Y, r"0 time steps"),
+        (np.empty((10, 6, 0)), GOOD_Y, r"0 feature\(s\)"),
+        (GOOD_X[0, 0], GOOD_Y, r"got an array with 1 dimension\(s\).*Reshape your data"),
+        (GOOD_X[..., None], GOOD_Y, r"Expected X as a 3-D array.*got an array with 4 dimension"),
+        (np.array([["a", "b"], ["c", "d"]], dtype=object), [0, 1], r"could not convert|Unable to convert"),
+        (GOOD_X, GOOD_Y[:7], r"X has 10 sequences, y has 7 labels"),
+        (GOOD_X, None, r"requires y to be passed"),
+        ([np.zeros((3, 2)), np.zeros((4, 3))], [0, 1], r"same number of features.*\[2, 3\]"),
+    ],
+)
+def test_bad_fit_input_raises_naming_expected_and_given(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, y)
+
+
+def test_wrong_feature_count_at_predict(fitted_small):
+    with pytest.raises(ValueError, match=r"X has 2 features, but ALRNNClassifier is expecting 3"):
+        fitted_small.predict(np.zeros((4, 6, 2)))
+    # A 2-D X is univariate sequences: one feature, not six.
+    with pytest.raises(ValueError, match=r"X has 1 features, but ALRNNClassifier is expecting 3"):
+        fitted_small.predict(np.zeros((4, 6)))
+
+
+def test_more_nonlinear_than_hidden_units():
+    with pytest.raises(ValueError, match=r"between 0 and n_hidden=4; got n_nonlinear=5"):
+        ALRNNRegressor(n_hidden=4, n_nonlinear=5).fit(GOOD_X, GOOD_Y.astype(float))
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [("n_hidden", 0), ("n_nonlinear", -1), ("dtype", "float16"), ("device", "tpu"), ("clip_norm", 0.0)],
+)
+def test_invalid_hyperparameters(param, value):
+    with pytest.raises(ValueError, match=param):
+        ALRNNRegressor(**{param: value}).fit(GOOD_X, GOOD_Y.astype(float))
+
+
+def test_unfitted_model_raises_not_fitted():
+    for method in ("predict", "transform", "hidden_states"):
+        with pytest.raises(NotFittedError):
+            getattr(ALRNNRegressor(), method)(GOOD_X)
+
+
+def test_nan_and_bad_shapes_in_y():
+    y = GOOD_Y.astype(float)
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, y)
+    Y = np.zeros((10, 6, 1))
+    Y[2, 4, 0] = np.nan
+    with pytest.raises(ValueError, match=r"y contains NaN or infinity inside a sequence \(sequence 2, time step 4"):
+        ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, Y)
+    with pytest.raises(ValueError, match=r"cover 4 time steps, but X has 6"):
+        ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 4, 1)))
+    with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*got y of shape \(10, 2\)"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 2)))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.linspace(0, 1, 10))
+
+
+def test_nan_padded_per_step_targets_are_accepted():
+    X = GOOD_X.copy()
+    X[0, 4:] = np.nan
+    Y = np.random.RandomState(0).normal(size=(10, 6, 2))
+    Y[0, 4:] = np.nan
+    reg = ALRNNRegressor(n_hidden=4, max_iter=3, random_state=0).fit(X, Y)
+    pred = reg.predict(X)
+    assert pred.shape == (10, 6, 2)
+    assert np.isnan(pred[0, 4:]).all() and np.isfinite(pred[0, :4]).all()
+    assert np.isfinite(reg.score(X, Y))
