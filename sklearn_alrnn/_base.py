@@ -228,10 +228,12 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if early_stopping:
             best_params = {k: v.copy() for k, v in self._params.items()}
 
+        # Parameters that gave the last finite loss, restored if the loss blows up.
+        last_finite = {}
         try:
             for _ in range(max_epochs):
                 order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-                epoch_loss = self._run_epoch(engine, X, lengths, Y, order, batch_size)
+                epoch_loss = self._run_epoch(engine, X, lengths, Y, order, batch_size, last_finite)
                 if epoch_loss is None:
                     break
                 self.n_iter_ += 1
@@ -322,8 +324,13 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             )
         return X[train], lengths[train], Y[train], X[val], lengths[val], Y[val]
 
-    def _run_epoch(self, engine, X, lengths, Y, order, batch_size):
-        """One pass over the data; returns the mean loss, or None if it became non-finite."""
+    def _run_epoch(self, engine, X, lengths, Y, order, batch_size, last_finite):
+        """One pass over the data; returns the mean loss, or None if it became non-finite.
+
+        ``last_finite`` maps parameter names to copies of the parameters that
+        produced the most recent finite loss; it is updated before every step
+        and restored when the loss or its gradient stops being finite.
+        """
         params = self._params
         param_list = [params[n] for n in PARAMETER_NAMES]
         total = 0.0
@@ -343,22 +350,26 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 kernels=engine,
             )
             grad_list = [grads[n] for n in PARAMETER_NAMES]
-            norm = clip_by_global_norm(grad_list, self.clip_norm)
+            with np.errstate(over="ignore", invalid="ignore"):
+                norm = clip_by_global_norm(grad_list, self.clip_norm)
             if not (np.isfinite(value) and np.isfinite(norm)):
+                for name, good in last_finite.items():
+                    np.copyto(params[name], good)
                 warnings.warn(
                     f"Training stopped in epoch {self.n_iter_ + 1}: the loss or its "
                     f"gradient became non-finite (loss={value}). The parameters of the "
-                    "last finite step were kept. Lower learning_rate_init, set clip_norm, "
-                    "or scale the inputs.",
+                    "last finite step were restored. Lower learning_rate_init, set "
+                    "clip_norm, or scale the inputs.",
                     RuntimeWarning,
                 )
                 return None
-            last_good = [p.copy() for p in param_list]
+            for name in PARAMETER_NAMES:
+                last_finite[name] = params[name].copy()
             try:
                 self._optimizer.update_params(grad_list)
             except KeyboardInterrupt:
-                for p, good in zip(param_list, last_good):
-                    np.copyto(p, good)
+                for name, good in last_finite.items():
+                    np.copyto(params[name], good)
                 raise
             total += value * idx.shape[0]
         return total / order.shape[0]

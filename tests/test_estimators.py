@@ -13,7 +13,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn._kernels import cpu
+from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
+from sklearn_alrnn._validation import check_sequences
 
 from .conftest import make_linear_recurrence, make_sign_memory
 
@@ -241,9 +244,17 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     )
     with pytest.warns(RuntimeWarning, match="became non-finite"):
         reg.fit(X * 1e3, Y)
-    for name in PARAMETER_NAMES:
-        assert np.all(np.isfinite(getattr(reg, name + "_")))
     assert reg.n_iter_ < 50
+    params = {name: getattr(reg, name + "_") for name in PARAMETER_NAMES}
+    for name in PARAMETER_NAMES:
+        assert np.all(np.isfinite(params[name]))
+    # The restored parameters are the ones that last gave a finite loss.
+    X_scaled, lengths = check_sequences(X * 1e3)
+    value, _ = loss_and_gradients(
+        params, X_scaled, lengths, Y, n_nonlinear=0, loss="squared_error", alpha=reg.alpha,
+        per_step=False, kernels=cpu,
+    )
+    assert np.isfinite(value)
 
 
 def test_keyboard_interrupt_keeps_weights_and_warns(monkeypatch):

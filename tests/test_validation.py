@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
@@ -129,3 +131,24 @@ def test_nan_padded_per_step_targets_are_accepted():
     assert pred.shape == (10, 6, 2)
     assert np.isnan(pred[0, 4:]).all() and np.isfinite(pred[0, :4]).all()
     assert np.isfinite(reg.score(X, Y))
+
+
+@given(
+    lengths=st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=6),
+    n_features=st.integers(min_value=1, max_value=3),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+@settings(max_examples=60, deadline=None)
+def test_ragged_lists_and_nan_padding_round_trip(lengths, n_features, seed):
+    rng = np.random.RandomState(seed)
+    sequences = [rng.normal(size=(n, n_features)) for n in lengths]
+    X, got_lengths = check_sequences(sequences)
+    np.testing.assert_array_equal(got_lengths, lengths)
+    padded = np.full(X.shape, np.nan)
+    for i, seq in enumerate(sequences):
+        np.testing.assert_array_equal(X[i, : len(seq)], seq)
+        assert np.all(X[i, len(seq) :] == 0)
+        padded[i, : len(seq)] = seq
+    X_again, lengths_again = check_sequences(padded)
+    np.testing.assert_array_equal(X_again, X)
+    np.testing.assert_array_equal(lengths_again, lengths)
