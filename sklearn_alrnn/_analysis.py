@@ -1,0 +1,373 @@
+"""The functional analysis layer: an AL-RNN read as a set of affine maps, one per regime.
+
+Inside regime Omega (the bit pattern of the P ReLU units, bit = 1 where z_i > 0)
+the map is ``z_t = J_Omega z_{t-1} + C s_t + h`` with
+``J_Omega = diag(a) + W D_Omega`` and ``D_Omega = diag(1_{M-P}, bits)``.
+These functions work on raw parameters, so models trained elsewhere (for
+instance by the research code, which stores a, W, h) can be analysed too.
+"""
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ._model import phi, regime_codes
+
+__all__ = [
+    "FixedPoint",
+    "Cycle",
+    "bits_to_code",
+    "code_to_bits",
+    "regime_jacobian",
+    "classify_stability",
+    "fixed_point",
+    "find_cycles",
+    "iterate_map",
+]
+
+#: Fixed points are enumerated over all 2**P regimes up to this P.
+MAX_ENUMERATED_NONLINEAR = 16
+
+
+def code_to_bits(code, n_nonlinear):
+    """Bit string of a regime code, first ReLU unit first: ``code_to_bits(2, 3) == "010"``."""
+    code = int(code)
+    if not 0 <= code < 2**n_nonlinear:
+        raise ValueError(f"A regime code for n_nonlinear={n_nonlinear} lies in [0, {2**n_nonlinear}); got {code}.")
+    return format(code, f"0{n_nonlinear}b") if n_nonlinear else ""
+
+
+def bits_to_code(bits):
+    """Regime code of a bit string (or sequence of 0/1), first ReLU unit most significant."""
+    bits = "".join(str(int(b)) for b in bits) if not isinstance(bits, str) else bits
+    if bits.strip("01"):
+        raise ValueError(f"A regime's bits are a string of '0' and '1'; got {bits!r}.")
+    return int(bits, 2) if bits else 0
+
+
+def _unit_slopes(code, n_hidden, n_nonlinear):
+    """Diagonal of D_Omega: 1 for linear units, the regime's bits for the ReLU units."""
+    slopes = np.ones(n_hidden)
+    for k, bit in enumerate(code_to_bits(code, n_nonlinear)):
+        slopes[n_hidden - n_nonlinear + k] = float(bit)
+    return slopes
+
+
+def regime_jacobian(a, W, code, n_nonlinear):
+    """``J_Omega = diag(a) + W D_Omega``: the linear part of the map inside a regime."""
+    return np.diag(a) + W * _unit_slopes(code, a.shape[0], n_nonlinear)[None, :]
+
+
+def classify_stability(eigenvalues):
+    """Name of a fixed point's type from the eigenvalues of its (discrete-time) Jacobian.
+
+    "stable node" / "stable focus" when every |lambda| < 1 (focus: a complex
+    pair rotates), "unstable node" / "unstable focus" when every |lambda| >= 1,
+    "saddle" otherwise.
+    """
+    moduli = np.abs(eigenvalues)
+    rotating = np.any(np.abs(np.imag(eigenvalues)) > 1e-12)
+    if np.all(moduli < 1):
+        return "stable focus" if rotating else "stable node"
+    if np.all(moduli >= 1):
+        return "unstable focus" if rotating else "unstable node"
+    return "saddle"
+
+
+def _time_constants(eigenvalues):
+    """-1 / ln|lambda| in steps (inf for |lambda| = 1, negative for growing modes)."""
+    with np.errstate(divide="ignore"):
+        return -1.0 / np.log(np.abs(eigenvalues))
+
+
+def _rotation_periods(eigenvalues):
+    """2 pi / |arg lambda| in steps for rotating modes, inf for real ones."""
+    angles = np.abs(np.angle(eigenvalues))
+    with np.errstate(divide="ignore"):
+        return np.where(np.abs(np.imag(eigenvalues)) > 1e-12, 2 * np.pi / angles, np.inf)
+
+
+def _sorted_eigenvalues(J):
+    eigenvalues = np.linalg.eigvals(J)
+    return eigenvalues[np.argsort(-np.abs(eigenvalues), kind="stable")]
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """Fixed point of one regime's affine map.
+
+    Attributes
+    ----------
+    code : int
+        Regime code.
+    bits : str
+        Regime bits, first ReLU unit first.
+    point : ndarray of shape (n_hidden,)
+        ``(I - J)^-1 (h + C s)``; NaN when ``I - J`` is singular.
+    real : bool
+        True when the point lies in its own regime (a fixed point of the full
+        nonlinear map); False for a virtual fixed point.
+    stability : str
+        See :func:`classify_stability`.
+    eigenvalues : ndarray of shape (n_hidden,)
+        Eigenvalues of J, largest modulus first.
+    time_constants : ndarray of shape (n_hidden,)
+        ``-1 / ln|lambda|`` in steps.
+    rotation_periods : ndarray of shape (n_hidden,)
+        ``2 pi / |arg lambda|`` in steps (inf for real eigenvalues).
+    """
+
+    code: int
+    bits: str
+    point: np.ndarray
+    real: bool
+    stability: str
+    eigenvalues: np.ndarray
+    time_constants: np.ndarray
+    rotation_periods: np.ndarray
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A k-cycle of the map (k = 1 is a fixed point).
+
+    Attributes
+    ----------
+    codes : tuple of int
+        Regime of each point along the cycle, in order.
+    points : ndarray of shape (k, n_hidden)
+        The points; the map sends ``points[i]`` to ``points[(i + 1) % k]``.
+    eigenvalues : ndarray
+        Eigenvalues of the k-step Jacobian ``J_k ... J_1``, largest modulus first.
+    stability : str
+        See :func:`classify_stability`.
+    """
+
+    codes: tuple
+    points: np.ndarray
+    eigenvalues: np.ndarray
+    stability: str
+
+    @property
+    def order(self):
+        return len(self.codes)
+
+
+def _drive(h, C, constant_input):
+    if constant_input is None or C is None:
+        return np.asarray(h, dtype=float)
+    return h + C @ np.asarray(constant_input, dtype=float)
+
+
+def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
+    """Fixed point of regime ``code`` under a constant input (zero by default).
+
+    Parameters
+    ----------
+    a, W, h : ndarray
+        AL-RNN parameters (diagonal, recurrent matrix, bias).
+    code : int
+        Regime code.
+    n_nonlinear : int
+    C : ndarray of shape (n_hidden, n_features), default=None
+    constant_input : ndarray of shape (n_features,), default=None
+        The input s held constant; None means zero input.
+
+    Returns
+    -------
+    FixedPoint
+    """
+    a, W = np.asarray(a, dtype=float), np.asarray(W, dtype=float)
+    J = regime_jacobian(a, W, code, n_nonlinear)
+    eigenvalues = _sorted_eigenvalues(J)
+    try:
+        point = np.linalg.solve(np.eye(a.shape[0]) - J, _drive(h, C, constant_input))
+    except np.linalg.LinAlgError:
+        point = np.full(a.shape[0], np.nan)
+    real = bool(np.all(np.isfinite(point)) and regime_codes(point, n_nonlinear) == code)
+    return FixedPoint(
+        code=int(code),
+        bits=code_to_bits(code, n_nonlinear),
+        point=point,
+        real=real,
+        stability=classify_stability(eigenvalues),
+        eigenvalues=eigenvalues,
+        time_constants=_time_constants(eigenvalues),
+        rotation_periods=_rotation_periods(eigenvalues),
+    )
+
+
+def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
+    """Iterate the AL-RNN map from ``z0``, autonomously or driven by an input sequence.
+
+    Parameters
+    ----------
+    a, W, h : ndarray
+        AL-RNN parameters.
+    z0 : ndarray of shape (n_hidden,)
+        Initial state.
+    n_steps : int, default=None
+        Number of steps; defaults to ``len(inputs)`` when inputs are given.
+    n_nonlinear : int
+    C : ndarray of shape (n_hidden, n_features), default=None
+        Input matrix, needed with ``inputs``.
+    inputs : ndarray of shape (n_steps, n_features), default=None
+        Input sequence; None iterates the autonomous map.
+
+    Returns
+    -------
+    states : ndarray of shape (n_steps, n_hidden)
+        ``states[t]`` is the state after step ``t + 1``.
+    codes : ndarray of shape (n_steps,)
+        Regime code of each state.
+    """
+    a, W, h = (np.asarray(p, dtype=float) for p in (a, W, h))
+    z = np.array(z0, dtype=float)
+    if z.shape != a.shape:
+        raise ValueError(f"z0 must have shape {a.shape} (n_hidden,); got {z.shape}.")
+    if inputs is not None:
+        if C is None:
+            raise ValueError("iterate_map with inputs needs the input matrix C.")
+        inputs = np.asarray(inputs, dtype=float)
+        if inputs.ndim == 1:
+            inputs = inputs[:, None]
+        if inputs.shape[1] != C.shape[1]:
+            raise ValueError(
+                f"inputs have {inputs.shape[1]} features, but C expects {C.shape[1]}."
+            )
+        n_steps = inputs.shape[0] if n_steps is None else n_steps
+        if n_steps > inputs.shape[0]:
+            raise ValueError(f"n_steps={n_steps} exceeds the {inputs.shape[0]} input steps given.")
+    elif n_steps is None:
+        raise ValueError("iterate_map needs n_steps when no inputs are given.")
+    states = np.empty((n_steps, a.shape[0]))
+    for t in range(n_steps):
+        z = a * z + W @ phi(z, n_nonlinear) + h
+        if inputs is not None:
+            z = z + C @ inputs[t]
+        states[t] = z
+    return states, regime_codes(states, n_nonlinear)
+
+
+def _cycle_from_sequence(a, W, drive, codes, n_nonlinear):
+    """Solve for the k-cycle that visits ``codes`` in order; None if inconsistent."""
+    M = a.shape[0]
+    product_J = np.eye(M)
+    offset = np.zeros(M)
+    for code in codes:
+        J = regime_jacobian(a, W, code, n_nonlinear)
+        product_J = J @ product_J
+        offset = J @ offset + drive
+    try:
+        start = np.linalg.solve(np.eye(M) - product_J, offset)
+    except np.linalg.LinAlgError:
+        return None, product_J, None
+    points = np.empty((len(codes), M))
+    z = start
+    for i in range(len(codes)):
+        points[i] = z
+        z = a * z + W @ phi(z, n_nonlinear) + drive
+    visited = tuple(int(c) for c in regime_codes(points, n_nonlinear))
+    return points, product_J, visited
+
+
+def _minimal_period(points, atol):
+    k = points.shape[0]
+    for d in range(1, k):
+        if k % d == 0 and np.allclose(points, np.roll(points, -d, axis=0), atol=atol):
+            return d
+    return k
+
+
+def _canonical(points, codes, decimals):
+    """Rotation-invariant key of a cycle: its rounded points from the smallest one."""
+    rounded = np.round(points, decimals) + 0.0  # +0.0 folds -0.0 into 0.0
+    rows = [tuple(r) for r in rounded]
+    start = min(range(len(rows)), key=lambda i: rows[i])
+    return tuple(rows[start:] + rows[:start])
+
+
+def find_cycles(
+    a,
+    W,
+    h,
+    *,
+    n_nonlinear,
+    max_order=2,
+    C=None,
+    constant_input=None,
+    max_exhaustive=4096,
+    n_outer=None,
+    n_inner=None,
+    random_state=None,
+    decimals=8,
+):
+    """All k-cycles (k = 1 .. max_order) found for the AL-RNN map.
+
+    For each order, every regime sequence is tried when there are at most
+    ``max_exhaustive`` of them (exact); otherwise a randomised search in the
+    spirit of SCYFI (Eisenmann et al., NeurIPS 2023): draw a random regime
+    sequence, solve for its cycle, and when the solution visits other regimes,
+    retry with the regimes it visited.
+
+    Parameters
+    ----------
+    a, W, h : ndarray
+        AL-RNN parameters.
+    n_nonlinear : int
+    max_order : int, default=2
+    C, constant_input : ndarray, default=None
+        Input matrix and the constant input (zero when None).
+    max_exhaustive : int, default=4096
+        Largest number of regime sequences of one order tried exhaustively.
+    n_outer, n_inner : int, default=None
+        Random restarts and refinement steps of the randomised search;
+        SCYFI's defaults by order when None.
+    random_state : int, RandomState instance or None
+    decimals : int, default=8
+        Rounding used to recognise the same cycle found twice.
+
+    Returns
+    -------
+    cycles : list of Cycle
+        Each cycle once, with its minimal period, ordered by order.
+    """
+    a, W = np.asarray(a, dtype=float), np.asarray(W, dtype=float)
+    drive = _drive(h, C, constant_input)
+    rng = check_random_state(random_state)
+    n_regimes = 2**n_nonlinear
+    atol = 10.0 ** (-decimals + 2)
+    found = {}
+
+    def consider(codes):
+        points, product_J, visited = _cycle_from_sequence(a, W, drive, codes, n_nonlinear)
+        if points is None:
+            return None
+        if visited == tuple(codes) and _minimal_period(points, atol) == len(codes):
+            key = _canonical(points, codes, decimals)
+            if key not in found:
+                eigenvalues = _sorted_eigenvalues(product_J)
+                found[key] = Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues))
+        return visited
+
+    for order in range(1, max_order + 1):
+        if n_regimes**order <= max_exhaustive:
+            for codes in product(range(n_regimes), repeat=order):
+                consider(codes)
+            continue
+        outer = n_outer or (10 if order < 8 else 40 if order < 30 else 100)
+        inner = n_inner or (20 if order < 3 else 60 if order < 6 else 300 if order < 8 else 1080)
+        misses = 0
+        while misses < outer:
+            before = len(found)
+            codes = tuple(rng.randint(n_regimes, size=order))
+            for _ in range(inner):
+                visited = consider(codes)
+                if visited is None or visited == codes:
+                    codes = tuple(rng.randint(n_regimes, size=order))
+                else:
+                    codes = visited
+            misses = 0 if len(found) > before else misses + 1
+    return sorted(found.values(), key=lambda c: (c.order, c.codes))

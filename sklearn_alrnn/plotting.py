@@ -1,0 +1,93 @@
+"""Plots of regimes (matplotlib from the ``plot`` extra, imported when a plot is drawn)."""
+
+import numpy as np
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "sklearn_alrnn.plotting needs matplotlib: pip install 'sklearn-alrnn[plot]'"
+        ) from exc
+    return plt
+
+
+def _axes(ax, **subplot_kw):
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(subplot_kw=subplot_kw)
+    return ax
+
+
+def plot_regime_timeseries(series, codes, ax=None, cmap="cividis"):
+    """A time series (or the first coordinates of a trajectory) coloured by regime.
+
+    Parameters
+    ----------
+    series : array-like of shape (n_timesteps,) or (n_timesteps, n_dims)
+        Values to draw; one line per dimension. NaN steps are skipped.
+    codes : array-like of shape (n_timesteps,)
+        Regime code of each step (-1 = padding, not drawn).
+    ax : matplotlib Axes, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _axes(ax)
+    series = np.asarray(series, dtype=float)
+    series = series[:, None] if series.ndim == 1 else series
+    codes = np.asarray(codes)
+    valid = codes >= 0
+    regimes = np.unique(codes[valid])
+    colours = _pyplot().get_cmap(cmap)(np.linspace(0, 1, max(len(regimes), 2)))
+    t = np.arange(series.shape[0])
+    for d in range(series.shape[1]):
+        ax.plot(t[valid], series[valid, d], color="0.8", lw=0.8, zorder=1)
+        for colour, code in zip(colours, regimes):
+            mask = codes == code
+            ax.scatter(t[mask], series[mask, d], s=10, color=colour, zorder=2,
+                       label=f"regime {code}" if d == 0 else None)
+    ax.set_xlabel("time step")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_transition_matrix(decomposer, ax=None, cmap="Blues"):
+    """Heatmap of a fitted RegimeDecomposer's transition matrix.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if decomposer.transition_matrix_ is None:
+        raise ValueError("This decomposer has seen no sequences: call fit(X) first.")
+    ax = _axes(ax)
+    image = ax.imshow(decomposer.transition_matrix_, cmap=cmap, vmin=0, vmax=1)
+    labels = [ls.bits or "linear" for ls in decomposer.linear_systems_]
+    ax.set_xticks(range(len(labels)), labels, rotation=90)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("to regime")
+    ax.set_ylabel("from regime")
+    ax.figure.colorbar(image, ax=ax, label="transition probability")
+    return ax
+
+
+def plot_eigenvalues(decomposer, ax=None):
+    """Eigenvalues of each regime's J in the complex plane, with the unit circle.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _axes(ax)
+    angle = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(np.cos(angle), np.sin(angle), color="0.5", lw=1, ls="--")
+    for system, eigenvalues in zip(decomposer.linear_systems_, decomposer.eigenvalues_):
+        ax.scatter(eigenvalues.real, eigenvalues.imag, s=18, label=f"regime {system.bits or 'linear'}")
+    ax.set_aspect("equal")
+    ax.set_xlabel("Re λ")
+    ax.set_ylabel("Im λ")
+    ax.legend(loc="best", fontsize="small")
+    return ax

@@ -1,0 +1,395 @@
+"""RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._analysis import (
+    MAX_ENUMERATED_NONLINEAR,
+    code_to_bits,
+    find_cycles,
+    fixed_point,
+    regime_jacobian,
+)
+from ._kernels import cpu
+from ._loss import step_mask
+from ._model import regime_codes
+from ._validation import check_sequences
+
+__all__ = ["RegimeDecomposer", "LinearSystem"]
+
+
+@dataclass(frozen=True)
+class LinearSystem:
+    """The affine map ``z_t = J z_{t-1} + input_matrix s_t + bias`` of one regime.
+
+    Attributes
+    ----------
+    code : int
+    bits : str
+    J : ndarray of shape (n_hidden, n_hidden)
+    bias : ndarray of shape (n_hidden,)
+    input_matrix : ndarray of shape (n_hidden, n_features)
+    """
+
+    code: int
+    bits: str
+    J: np.ndarray
+    bias: np.ndarray
+    input_matrix: np.ndarray
+
+
+def _fitted_parameters(estimator):
+    n_nonlinear = getattr(estimator, "_n_nonlinear_fitted", estimator.n_nonlinear)
+    params = {name: np.asarray(getattr(estimator, name + "_"), dtype=float) for name in "aWhC"}
+    return params, int(n_nonlinear)
+
+
+class RegimeDecomposer(TransformerMixin, BaseEstimator):
+    """Read a fitted AL-RNN as a handful of linear dynamical systems.
+
+    ``fit`` runs sequences through the network, records which of the 2**P
+    linear regimes the hidden states visit, and analyses each visited regime:
+    its linear system, eigenvalues, and fixed point. ``transform`` turns
+    sequences into regime codes, or into the share of steps spent in each
+    regime (features for a downstream model).
+
+    A regime code is the integer whose binary digits are the P ReLU bits (bit
+    = 1 where the unit is strictly positive), first ReLU unit most significant;
+    :func:`sklearn_alrnn.code_to_bits` and :func:`sklearn_alrnn.bits_to_code`
+    convert.
+
+    Parameters
+    ----------
+    estimator : ALRNNClassifier or ALRNNRegressor, default=None
+        The network. Cloned and fitted on (X, y) unless ``prefit``.
+    prefit : bool, default=False
+        Use ``estimator`` as already fitted (like ``SelectFromModel``).
+    output : {"codes", "occupancy"}, default="codes"
+        What ``transform`` returns.
+    constant_input : array-like of shape (n_features,), default=None
+        Input held constant when computing fixed points; zero when None.
+
+    Attributes
+    ----------
+    estimator_ : estimator or None
+        The fitted network (None for :meth:`from_parameters`).
+    n_nonlinear_ : int
+        Number P of ReLU units.
+    n_features_in_ : int
+        Number of input features.
+    regimes_ : ndarray of shape (n_regimes_,)
+        Codes of the visited regimes, most occupied first.
+    n_regimes_ : int
+        Number of visited regimes.
+    occupancy_ : ndarray of shape (n_regimes_,)
+        Share of all valid time steps spent in each regime of ``regimes_``.
+    transition_matrix_ : ndarray of shape (n_regimes_, n_regimes_)
+        Row-stochastic Markov matrix between consecutive steps of the same
+        sequence, rows and columns in the order of ``regimes_``; self-loops
+        count dwell. A regime never left (seen only at sequence ends) gets
+        a self-loop of 1.
+    linear_systems_ : list of LinearSystem
+        One per regime of ``regimes_``.
+    eigenvalues_ : list of ndarray
+        Eigenvalues of each regime's J, largest modulus first.
+    spectral_radius_ : ndarray of shape (n_regimes_,)
+    fixed_points_ : list of FixedPoint
+        Fixed point of each regime of ``regimes_`` under ``constant_input``:
+        the point, whether it is real (inside its own regime) or virtual, its
+        stability type, time constants and rotation periods.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNRegressor, RegimeDecomposer
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(50, 10, 1)); y = X.sum(axis=(1, 2))
+    >>> dec = RegimeDecomposer(ALRNNRegressor(n_hidden=4, n_nonlinear=2, max_iter=3))
+    >>> dec.fit(X, y).transform(X).shape
+    (50, 10)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "hidden_states"]), None],
+        "prefit": ["boolean"],
+        "output": [StrOptions({"codes", "occupancy"})],
+        "constant_input": ["array-like", None],
+    }
+
+    def __init__(self, estimator=None, *, prefit=False, output="codes", constant_input=None):
+        self.estimator = estimator
+        self.prefit = prefit
+        self.output = output
+        self.constant_input = constant_input
+
+    # ----------------------------------------------------------- construction
+    @classmethod
+    def from_parameters(cls, a, W, h, C=None, *, n_nonlinear, output="codes", constant_input=None):
+        """A decomposer for parameters trained elsewhere (e.g. by the research code).
+
+        The result is fitted: its analysis attributes cover every one of the
+        2**P regimes (P <= 16) until :meth:`fit` is called with sequences,
+        which then records the regimes those sequences visit.
+
+        Parameters
+        ----------
+        a : array-like of shape (n_hidden,)
+        W : array-like of shape (n_hidden, n_hidden)
+        h : array-like of shape (n_hidden,)
+        C : array-like of shape (n_hidden, n_features), default=None
+            Input matrix; None for an autonomous model (zero features).
+        n_nonlinear : int
+            Number P of ReLU units (the last P units).
+        output, constant_input
+            As in the constructor.
+
+        Returns
+        -------
+        RegimeDecomposer
+        """
+        a = np.asarray(a, dtype=float)
+        W = np.asarray(W, dtype=float)
+        h = np.asarray(h, dtype=float)
+        M = a.shape[0] if a.ndim == 1 else -1
+        if a.ndim != 1 or W.shape != (M, M) or h.shape != (M,):
+            raise ValueError(
+                "Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got "
+                f"a {a.shape}, W {W.shape}, h {h.shape}."
+            )
+        C = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
+        if C.ndim != 2 or C.shape[0] != M:
+            raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
+        if not 0 <= n_nonlinear <= M:
+            raise ValueError(f"n_nonlinear must be between 0 and {M}; got {n_nonlinear}.")
+        for name, value in (("a", a), ("W", W), ("h", h), ("C", C)):
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"Parameter {name} contains NaN or infinity.")
+        decomposer = cls(None, prefit=True, output=output, constant_input=constant_input)
+        decomposer._set_parameters({"a": a, "W": W, "h": h, "C": C}, int(n_nonlinear))
+        decomposer.estimator_ = None
+        if n_nonlinear > MAX_ENUMERATED_NONLINEAR:
+            raise ValueError(
+                f"n_nonlinear={n_nonlinear} has too many regimes to enumerate (limit "
+                f"P={MAX_ENUMERATED_NONLINEAR}); call fit(X) to analyse the visited ones."
+            )
+        decomposer._analyse(np.arange(2**n_nonlinear), occupancy=None, transitions=None)
+        return decomposer
+
+    def _set_parameters(self, params, n_nonlinear):
+        self._parameters = params
+        self.n_nonlinear_ = n_nonlinear
+        self.n_features_in_ = params["C"].shape[1]
+
+    # ---------------------------------------------------------------- fitting
+    def fit(self, X, y=None):
+        """Fit the network (unless prefit) and record the regimes X visits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+        y : array-like, default=None
+            Targets for fitting the network; unused when prefit.
+
+        Returns
+        -------
+        self : RegimeDecomposer
+        """
+        self._validate_params()
+        if self.estimator is not None:
+            if self.prefit:
+                check_is_fitted(self.estimator)
+                self.estimator_ = self.estimator
+            else:
+                self.estimator_ = clone(self.estimator).fit(X, y)
+            self._set_parameters(*_fitted_parameters(self.estimator_))
+        elif getattr(self, "_parameters", None) is None:
+            raise ValueError(
+                "RegimeDecomposer needs an estimator (an ALRNNClassifier or ALRNNRegressor), "
+                "or use RegimeDecomposer.from_parameters(a, W, h, C, n_nonlinear=P)."
+            )
+        codes, lengths = self._codes(X)
+        regimes, occupancy, transitions = _regime_statistics(codes, lengths)
+        self._analyse(regimes, occupancy, transitions)
+        self._n_timesteps_fit = codes.shape[1]
+        return self
+
+    def _analyse(self, regimes, occupancy, transitions):
+        p = self._parameters
+        P = self.n_nonlinear_
+        constant_input = self.constant_input
+        if constant_input is not None:
+            constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+            if constant_input.shape[0] != self.n_features_in_:
+                raise ValueError(
+                    f"constant_input has {constant_input.shape[0]} features; the model "
+                    f"has {self.n_features_in_}."
+                )
+        self.regimes_ = np.asarray(regimes, dtype=np.int64)
+        self.n_regimes_ = self.regimes_.shape[0]
+        self.occupancy_ = occupancy
+        self.transition_matrix_ = transitions
+        self.linear_systems_ = [
+            LinearSystem(
+                code=int(code),
+                bits=code_to_bits(code, P),
+                J=regime_jacobian(p["a"], p["W"], code, P),
+                bias=p["h"].copy(),
+                input_matrix=p["C"].copy(),
+            )
+            for code in self.regimes_
+        ]
+        self.fixed_points_ = [
+            fixed_point(p["a"], p["W"], p["h"], code, P, C=p["C"], constant_input=constant_input)
+            for code in self.regimes_
+        ]
+        self.eigenvalues_ = [fp.eigenvalues for fp in self.fixed_points_]
+        self.spectral_radius_ = np.array([np.abs(ev).max() for ev in self.eigenvalues_])
+
+    def _codes(self, X):
+        p = self._parameters
+        X, lengths = check_sequences(
+            X,
+            dtype=np.float64,
+            n_features=self.n_features_in_,
+            estimator_name=type(self).__name__,
+        )
+        Z = np.empty((X.shape[0], X.shape[1] + 1, p["a"].shape[0]))
+        n_linear = p["a"].shape[0] - self.n_nonlinear_
+        cpu.forward_states(p["a"], p["W"], p["h"], p["C"], X, lengths, n_linear, Z)
+        states = Z[:, 1:]
+        states[~step_mask(lengths, X.shape[1])] = np.nan
+        return regime_codes(states, self.n_nonlinear_), lengths
+
+    # -------------------------------------------------------------- transform
+    def transform(self, X):
+        """Regime codes of each step, or each sequence's regime occupancy.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, n_timesteps), when output="codes"
+            Regime code of the state after each step; -1 beyond each length.
+        occupancy : ndarray of shape (n_samples, n_regimes_), when output="occupancy"
+            Share of each sequence's steps spent in each regime of
+            ``regimes_`` (regimes not seen in fit are not counted, so a row
+            can sum to less than 1).
+        """
+        check_is_fitted(self, "regimes_")
+        codes, lengths = self._codes(X)
+        if self.output == "codes":
+            return codes
+        matches = codes[:, :, None] == self.regimes_[None, None, :]
+        return matches.sum(axis=1) / lengths[:, None]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns: ``step0 ...`` for codes, ``regime_<bits>`` for occupancy."""
+        check_is_fitted(self, "regimes_")
+        if self.output == "codes":
+            return np.array([f"step{t}" for t in range(self._n_timesteps_fit)], dtype=object)
+        return np.array(
+            [f"regime_{code_to_bits(c, self.n_nonlinear_) or 'linear'}" for c in self.regimes_],
+            dtype=object,
+        )
+
+    # --------------------------------------------------------------- analysis
+    def all_fixed_points(self, constant_input=None):
+        """Fixed points of every one of the 2**P regimes (P <= 16), by enumeration.
+
+        Parameters
+        ----------
+        constant_input : array-like of shape (n_features,), default=None
+            Input held constant; defaults to the ``constant_input`` parameter.
+
+        Returns
+        -------
+        list of FixedPoint
+            Ordered by regime code.
+        """
+        check_is_fitted(self, "regimes_")
+        if self.n_nonlinear_ > MAX_ENUMERATED_NONLINEAR:
+            raise ValueError(
+                f"n_nonlinear={self.n_nonlinear_} has 2**{self.n_nonlinear_} regimes; "
+                f"enumeration stops at P={MAX_ENUMERATED_NONLINEAR}. Use fixed_points_ "
+                "(visited regimes) or find_cycles(max_order=1)."
+            )
+        p = self._parameters
+        s = self.constant_input if constant_input is None else constant_input
+        return [
+            fixed_point(p["a"], p["W"], p["h"], code, self.n_nonlinear_, C=p["C"], constant_input=s)
+            for code in range(2**self.n_nonlinear_)
+        ]
+
+    def find_cycles(self, max_order=2, *, constant_input=None, random_state=None, **search_params):
+        """k-cycles of the map (k = 1 .. max_order) under a constant input.
+
+        Exhaustive over regime sequences when there are few, a SCYFI-style
+        randomised search otherwise; see :func:`sklearn_alrnn.find_cycles`.
+
+        Returns
+        -------
+        list of Cycle
+        """
+        check_is_fitted(self, "regimes_")
+        p = self._parameters
+        s = self.constant_input if constant_input is None else constant_input
+        return find_cycles(
+            p["a"], p["W"], p["h"], n_nonlinear=self.n_nonlinear_, max_order=max_order,
+            C=p["C"], constant_input=s, random_state=random_state, **search_params,
+        )
+
+    def summary(self):
+        """One row per regime: code, bits, occupancy, real fixed point, spectral radius, slowest time constant.
+
+        Returns
+        -------
+        pandas.DataFrame, or a numpy structured array when pandas is not installed.
+        """
+        check_is_fitted(self, "regimes_")
+        occupancy = self.occupancy_ if self.occupancy_ is not None else np.full(self.n_regimes_, np.nan)
+        columns = {
+            "code": self.regimes_,
+            "bits": np.array([ls.bits for ls in self.linear_systems_], dtype=object),
+            "occupancy": occupancy,
+            "real_fixed_point": np.array([fp.real for fp in self.fixed_points_], dtype=bool),
+            "stability": np.array([fp.stability for fp in self.fixed_points_], dtype=object),
+            "spectral_radius": self.spectral_radius_,
+            "slowest_time_constant": np.array(
+                [np.max(np.abs(fp.time_constants)) for fp in self.fixed_points_]
+            ),
+        }
+        try:
+            import pandas as pd
+        except ImportError:
+            dtype = [
+                ("code", "i8"), ("bits", "U64"), ("occupancy", "f8"), ("real_fixed_point", "?"),
+                ("stability", "U16"), ("spectral_radius", "f8"), ("slowest_time_constant", "f8"),
+            ]
+            return np.array(list(zip(*columns.values())), dtype=dtype)
+        return pd.DataFrame(columns)
+
+
+def _regime_statistics(codes, lengths):
+    """Visited regimes (most occupied first), their occupancy and Markov transition matrix."""
+    valid = codes[codes >= 0]
+    regimes, counts = np.unique(valid, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    regimes, counts = regimes[order], counts[order]
+    index = {int(code): i for i, code in enumerate(regimes)}
+    n = regimes.shape[0]
+    transitions = np.zeros((n, n))
+    for seq, length in zip(codes, lengths):
+        steps = np.array([index[int(c)] for c in seq[:length]])
+        np.add.at(transitions, (steps[:-1], steps[1:]), 1)
+    never_left = transitions.sum(axis=1) == 0
+    transitions[never_left, never_left] = 1.0
+    transitions /= transitions.sum(axis=1, keepdims=True)
+    return regimes, counts / counts.sum(), transitions

@@ -1,0 +1,264 @@
+"""RegimeDecomposer and the analysis layer, on hand-built models with known answers."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from sklearn_alrnn import (
+    ALRNNClassifier,
+    ALRNNRegressor,
+    RegimeDecomposer,
+    bits_to_code,
+    code_to_bits,
+    find_cycles,
+    iterate_map,
+)
+
+# M = 3 units, the last P = 2 are ReLU.
+A = np.array([0.5, 0.4, 0.3])
+W = np.array([[0.1, -0.6, 0.4], [0.3, 0.2, -0.5], [-0.4, 0.7, 0.1]])
+H = np.array([0.2, 0.5, -0.3])
+C = np.array([[1.0], [0.5], [-1.0]])
+
+
+def _step(z, s=0.0):
+    phi = z.copy()
+    phi[1:] = np.maximum(phi[1:], 0)
+    return A * z + W @ phi + H + C[:, 0] * s
+
+
+@pytest.fixture
+def hand_built():
+    return RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2)
+
+
+def test_code_bits_conversions():
+    assert code_to_bits(2, 3) == "010"
+    assert bits_to_code("010") == 2 and bits_to_code([1, 1]) == 3
+    assert code_to_bits(0, 0) == "" and bits_to_code("") == 0
+    with pytest.raises(ValueError, match=r"lies in \[0, 4\); got 4"):
+        code_to_bits(4, 2)
+    with pytest.raises(ValueError, match="string of '0' and '1'"):
+        bits_to_code("012")
+
+
+def test_linear_systems_fixed_points_and_eigenvalues_of_a_hand_built_model(hand_built):
+    assert list(hand_built.regimes_) == [0, 1, 2, 3]
+    reals = []
+    for code, system, fp in zip(hand_built.regimes_, hand_built.linear_systems_, hand_built.fixed_points_):
+        bits = [(code >> 1) & 1, code & 1]
+        J = np.diag(A) + W @ np.diag([1.0, *bits])
+        np.testing.assert_allclose(system.J, J, rtol=0, atol=1e-15)
+        expected = np.linalg.solve(np.eye(3) - J, H)
+        np.testing.assert_allclose(fp.point, expected, rtol=1e-12)
+        real = [int(expected[1] > 0), int(expected[2] > 0)] == bits
+        assert fp.real == real
+        reals.append(real)
+        np.testing.assert_allclose(np.sort_complex(fp.eigenvalues), np.sort_complex(np.linalg.eigvals(J)))
+        assert hand_built.spectral_radius_[list(hand_built.regimes_).index(code)] == pytest.approx(
+            np.abs(np.linalg.eigvals(J)).max()
+        )
+    assert any(reals) and not all(reals), "the model must have both real and virtual fixed points"
+
+
+def test_real_fixed_points_are_fixed_points_of_the_nonlinear_map(hand_built):
+    for fp in hand_built.all_fixed_points(constant_input=[0.7]):
+        if fp.real:
+            np.testing.assert_allclose(_step(fp.point, 0.7), fp.point, atol=1e-9)
+            assert bits_to_code((fp.point[1:] > 0).astype(int)) == fp.code
+
+
+def test_stability_types_time_constants_and_periods():
+    # A stable focus: one rotating pair of modulus 0.9, one real mode 0.5.
+    theta = 2 * np.pi / 12
+    J = np.zeros((3, 3))
+    J[:2, :2] = 0.9 * np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    J[2, 2] = 0.5
+    dec = RegimeDecomposer.from_parameters(np.zeros(3), J, np.ones(3), n_nonlinear=0)
+    (fp,) = dec.fixed_points_
+    assert fp.stability == "stable focus"
+    np.testing.assert_allclose(fp.time_constants[:2], -1 / np.log(0.9))
+    np.testing.assert_allclose(fp.rotation_periods[:2], 12.0)
+    assert fp.rotation_periods[2] == np.inf
+    saddle = RegimeDecomposer.from_parameters(np.array([1.5, 0.5]), np.zeros((2, 2)), np.ones(2), n_nonlinear=0)
+    assert saddle.fixed_points_[0].stability == "saddle"
+    node = RegimeDecomposer.from_parameters(np.array([1.5, 2.0]), np.zeros((2, 2)), np.ones(2), n_nonlinear=0)
+    assert node.fixed_points_[0].stability == "unstable node"
+
+
+def test_two_cycle_of_a_hand_built_map():
+    # Scalar PLRNN z -> -0.5 z - relu(z) + 1: the 2-cycle -2 (off) -> 2 (on) -> -2.
+    a, w, h = np.array([-0.5]), np.array([[-1.0]]), np.array([1.0])
+    cycles = find_cycles(a, w, h, n_nonlinear=1, max_order=3)
+    two = [c for c in cycles if c.order == 2]
+    assert len(two) == 1
+    cycle = two[0]
+    assert cycle.codes == (0, 1)
+    np.testing.assert_allclose(cycle.points[:, 0], [-2.0, 2.0])
+    states, codes = iterate_map(a, w, h, cycle.points[0], 2, n_nonlinear=1)
+    np.testing.assert_allclose(states[1], cycle.points[0], atol=1e-12)
+    assert list(codes) == [1, 0]
+    assert cycle.stability == "stable node"  # product of slopes (-1.5)(-0.5) = 0.75
+    ones = [c for c in cycles if c.order == 1]
+    assert [c.codes for c in ones] == [(1,)] and ones[0].points[0, 0] == pytest.approx(0.4)
+
+
+def test_randomised_cycle_search_finds_what_enumeration_finds():
+    rng = np.random.RandomState(3)
+    a = rng.uniform(-0.9, 0.9, size=4)
+    w = rng.normal(scale=1.2, size=(4, 4))
+    h = rng.normal(size=4)
+    exact = find_cycles(a, w, h, n_nonlinear=3, max_order=2)
+    searched = find_cycles(a, w, h, n_nonlinear=3, max_order=2, max_exhaustive=1, random_state=0,
+                           n_outer=30, n_inner=50)
+    assert {c.codes for c in searched} <= {c.codes for c in exact}
+    assert {c.codes for c in searched if c.order == 1} == {c.codes for c in exact if c.order == 1}
+    for cycle in exact:
+        states, codes = iterate_map(a, w, h, cycle.points[0], cycle.order, n_nonlinear=3)
+        np.testing.assert_allclose(states[-1], cycle.points[0], atol=1e-9)
+
+
+def test_iterate_map_driven_by_inputs_matches_hand_computation():
+    inputs = np.array([[0.3], [-1.0], [2.0]])
+    states, codes = iterate_map(A, W, H, np.zeros(3), n_nonlinear=2, C=C, inputs=inputs)
+    z = np.zeros(3)
+    for t, s in enumerate(inputs[:, 0]):
+        z = _step(z, s)
+        np.testing.assert_allclose(states[t], z, rtol=1e-12)
+        assert codes[t] == bits_to_code((z[1:] > 0).astype(int))
+    with pytest.raises(ValueError, match="needs n_steps"):
+        iterate_map(A, W, H, np.zeros(3), n_nonlinear=2)
+
+
+@pytest.fixture(scope="module")
+def memory_model_and_data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 12, 1))
+    y = (X[:, :3, 0].sum(axis=1) > 0).astype(int)
+    clf = ALRNNClassifier(n_hidden=8, n_nonlinear=3, max_iter=40, random_state=0).fit(X, y)
+    return clf, X, y
+
+
+def test_codes_agree_with_the_sign_pattern_of_hidden_states(memory_model_and_data):
+    clf, X, y = memory_model_and_data
+    X_ragged = [X[0, :5], X[1], X[2, :1]]
+    dec = RegimeDecomposer(clf, prefit=True).fit(X, y)
+    for data in (X, X_ragged):
+        codes = dec.transform(data)
+        states = clf.hidden_states(data)
+        bits = (states[..., -3:] > 0).astype(int)
+        expected = bits[..., 0] * 4 + bits[..., 1] * 2 + bits[..., 2]
+        expected[np.isnan(states[..., 0])] = -1
+        np.testing.assert_array_equal(codes, expected)
+
+
+def test_fitted_statistics_occupancy_and_transition_matrix(memory_model_and_data):
+    clf, X, y = memory_model_and_data
+    dec = RegimeDecomposer(clf, prefit=True).fit(X)
+    codes = dec.transform(X)
+    values, counts = np.unique(codes, return_counts=True)
+    assert set(dec.regimes_) == set(values)
+    assert np.all(np.diff(dec.occupancy_) <= 0)
+    np.testing.assert_allclose(dec.occupancy_.sum(), 1.0)
+    index = {c: i for i, c in enumerate(dec.regimes_)}
+    counted = np.zeros((dec.n_regimes_,) * 2)
+    for row in codes:
+        for u, v in zip(row[:-1], row[1:]):
+            counted[index[u], index[v]] += 1
+    rows = counted.sum(axis=1, keepdims=True)
+    expected = np.where(rows > 0, counted / np.where(rows > 0, rows, 1), np.eye(dec.n_regimes_))
+    np.testing.assert_allclose(dec.transition_matrix_, expected)
+    occupancy = RegimeDecomposer(clf, prefit=True, output="occupancy").fit(X).transform(X)
+    assert occupancy.shape == (300, dec.n_regimes_)
+    np.testing.assert_allclose(occupancy.sum(axis=1), 1.0)
+    np.testing.assert_allclose(occupancy.mean(axis=0), dec.occupancy_)
+
+
+def test_linear_model_has_exactly_one_regime():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(40, 6, 2))
+    reg = ALRNNRegressor(n_hidden=4, n_nonlinear=0, max_iter=3, random_state=0)
+    dec = RegimeDecomposer(reg).fit(X, X.sum(axis=(1, 2)))
+    assert list(dec.regimes_) == [0] and dec.n_regimes_ == 1
+    est = dec.estimator_
+    np.testing.assert_allclose(dec.linear_systems_[0].J, np.diag(est.a_) + est.W_)
+    assert np.all(dec.transform(X) == 0)
+    assert dec.transition_matrix_.tolist() == [[1.0]]
+    assert reg is not dec.estimator_ and not hasattr(reg, "a_")  # a clone was fitted
+
+
+def test_pipeline_occupancy_features_into_logistic_regression(memory_model_and_data):
+    _, X, y = memory_model_and_data
+    pipe = make_pipeline(
+        RegimeDecomposer(ALRNNClassifier(n_hidden=8, n_nonlinear=3, max_iter=20, random_state=0), output="occupancy"),
+        LogisticRegression(),
+    )
+    pipe.fit(X, y)
+    assert 0.5 <= pipe.score(X, y) <= 1.0
+    names = pipe[0].get_feature_names_out()
+    assert all(name.startswith("regime_") and len(name) == len("regime_") + 3 for name in names)
+
+
+def test_summary_and_set_output(memory_model_and_data):
+    pd = pytest.importorskip("pandas")
+    clf, X, y = memory_model_and_data
+    dec = RegimeDecomposer(clf, prefit=True, output="occupancy").fit(X)
+    table = dec.summary()
+    assert list(table.columns) == [
+        "code", "bits", "occupancy", "real_fixed_point", "stability", "spectral_radius",
+        "slowest_time_constant",
+    ]
+    assert table["code"].tolist() == dec.regimes_.tolist()
+    frame = dec.set_output(transform="pandas").transform(X)
+    assert isinstance(frame, pd.DataFrame) and list(frame.columns) == list(dec.get_feature_names_out())
+    codes = RegimeDecomposer(clf, prefit=True).fit(X).set_output(transform="pandas").transform(X)
+    assert list(codes.columns) == [f"step{t}" for t in range(12)]
+
+
+def test_bad_inputs_to_the_decomposer():
+    with pytest.raises(ValueError, match="needs an estimator"):
+        RegimeDecomposer().fit(np.zeros((2, 3, 1)))
+    with pytest.raises(ValueError, match=r"W of shape \(M, M\)"):
+        RegimeDecomposer.from_parameters(A, W[:2], H, n_nonlinear=1)
+    with pytest.raises(ValueError, match="between 0 and 3; got 4"):
+        RegimeDecomposer.from_parameters(A, W, H, n_nonlinear=4)
+    dec = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2)
+    with pytest.raises(ValueError, match="X has 2 features, but RegimeDecomposer is expecting 1"):
+        dec.transform(np.zeros((2, 3, 2)))
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        RegimeDecomposer(ALRNNRegressor(), prefit=True).fit(np.zeros((2, 3, 1)))
+
+
+def test_from_parameters_then_fit_records_visited_regimes(hand_built):
+    X = np.random.RandomState(2).normal(size=(20, 15, 1))
+    hand_built.fit(X)
+    codes = hand_built.transform(X)
+    assert set(hand_built.regimes_) == set(np.unique(codes))
+    assert hand_built.transition_matrix_.shape == (hand_built.n_regimes_,) * 2
+
+
+def test_plots_render_to_png(tmp_path, memory_model_and_data):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_alrnn import plotting
+
+    clf, X, _ = memory_model_and_data
+    dec = RegimeDecomposer(clf, prefit=True).fit(X)
+    paths = []
+    for name, draw in [
+        ("series", lambda: plotting.plot_regime_timeseries(clf.hidden_states(X[:1])[0, :, :2], dec.transform(X[:1])[0])),
+        ("transitions", lambda: plotting.plot_transition_matrix(dec)),
+        ("eigenvalues", lambda: plotting.plot_eigenvalues(dec)),
+    ]:
+        ax = draw()
+        path = tmp_path / f"{name}.png"
+        ax.figure.savefig(path)
+        plt.close(ax.figure)
+        paths.append(path)
+        image = plt.imread(path)
+        assert image.shape[0] > 100 and image[..., :3].std() > 0.01, f"{name} is blank"
