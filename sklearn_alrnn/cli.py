@@ -1,0 +1,296 @@
+"""Command-line entry point ``sklearn-alrnn`` (also ``python -m sklearn_alrnn``).
+
+    sklearn-alrnn sweep     score vs number of nonlinear units on a research task
+    sklearn-alrnn fit       train on a long-format CSV table and save the model
+    sklearn-alrnn predict   predict a long-format CSV table with a saved model
+    sklearn-alrnn analyze   the regime summary of a saved model
+"""
+
+import argparse
+import json
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from . import datasets
+from ._model import regime_codes
+from .estimators import ALRNNClassifier, ALRNNRegressor
+
+# task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
+TASKS = {
+    "addition": (lambda n, T, s: datasets.make_addition(n, T, random_state=s), ALRNNRegressor),
+    "context": (lambda n, T, s: datasets.make_context_integration(n, T, random_state=s), ALRNNClassifier),
+    "flipflop": (lambda n, T, s: datasets.make_flipflop(n, T, random_state=s), ALRNNRegressor),
+    "copy": (lambda n, T, s: datasets.make_copy_memory(n, delay=max(T - 11, 1), random_state=s), ALRNNRegressor),
+    "lorenz": (lambda n, T, s: datasets.make_lorenz63(max(n // 50, 4), T, random_state=s), ALRNNRegressor),
+}
+
+
+def _sweep_one(task, P, seed, args):
+    make, estimator_class = TASKS[task]
+    X, y = make(args.n_samples, args.n_timesteps, seed)
+    n_train = int(0.8 * len(X))
+    model = estimator_class(
+        n_hidden=args.n_hidden, n_nonlinear=P, max_iter=args.max_iter, random_state=seed
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X[:n_train], y[:n_train])
+    fit_time = time.perf_counter() - start
+    X_test, y_test = X[n_train:], y[n_train:]
+    codes = regime_codes(model.hidden_states(X_test), P)
+    row = {
+        "task": task, "n_nonlinear": P, "seed": seed, "score": float(model.score(X_test, y_test)),
+        "regimes_visited": int(np.unique(codes[codes >= 0]).size), "possible_regimes": 2**P,
+        "fit_time": fit_time, "epochs": model.n_iter_,
+    }
+    if estimator_class is ALRNNRegressor:
+        row["mse"] = float(np.nanmean((model.predict(X_test) - y_test) ** 2))
+    return row
+
+
+def _print_sweep_table(rows, task):
+    metric = "R^2" if TASKS[task][1] is ALRNNRegressor else "accuracy"
+    has_mse = "mse" in rows[0]
+    header = f"{'P':>3}  {'test ' + metric:>17}" + (f"  {'test MSE':>17}" if has_mse else "")
+    print("\n" + header + f"  {'regimes used':>14}  {'fit time (s)':>12}")
+    for P in sorted({r["n_nonlinear"] for r in rows}):
+        group = [r for r in rows if r["n_nonlinear"] == P]
+        score = np.array([r["score"] for r in group])
+        line = f"{P:>3}  {score.mean():>8.4f} ± {score.std():<6.4f}"
+        if has_mse:
+            mse = np.array([r["mse"] for r in group])
+            line += f"  {mse.mean():>8.4f} ± {mse.std():<6.4f}"
+        regimes = np.mean([r["regimes_visited"] for r in group])
+        line += f"  {regimes:>6.1f} of {2**P:<5}  {np.mean([r['fit_time'] for r in group]):>12.1f}"
+        print(line)
+
+
+def _write_rows(rows, path):
+    if path.endswith(".json"):
+        with open(path, "w") as f:
+            json.dump(rows, f, indent=2)
+    elif path.endswith(".csv"):
+        keys = list(rows[0])
+        with open(path, "w") as f:
+            f.write(",".join(keys) + "\n")
+            for r in rows:
+                f.write(",".join(str(r[k]) for k in keys) + "\n")
+    else:
+        raise SystemExit(f"error: --output must end in .csv or .json; got {path!r}")
+
+
+def _plot_sweep(rows, path, task):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    Ps = sorted({r["n_nonlinear"] for r in rows})
+    scores = [[r["score"] for r in rows if r["n_nonlinear"] == P] for P in Ps]
+    regimes = [np.mean([r["regimes_visited"] for r in rows if r["n_nonlinear"] == P]) for P in Ps]
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
+    ax.errorbar(Ps, [np.mean(s) for s in scores], yerr=[np.std(s) for s in scores], marker="o", capsize=3)
+    ax.set_xlabel("nonlinear units P")
+    ax.set_ylabel("test score")
+    ax.set_title(task)
+    ax2.semilogy(Ps, regimes, marker="s", label="visited")
+    ax2.semilogy(Ps, [2.0**P for P in Ps], ls="--", color="0.5", label="2^P possible")
+    ax2.set_xlabel("nonlinear units P")
+    ax2.set_ylabel("linear regimes")
+    ax2.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def cmd_sweep(args):
+    if max(args.n_nonlinear) > args.n_hidden or min(args.n_nonlinear) < 0:
+        raise SystemExit(f"error: --n-nonlinear values must lie in [0, --n-hidden={args.n_hidden}]")
+    jobs = [(P, seed) for P in args.n_nonlinear for seed in range(args.seeds)]
+    print(
+        f"Task {args.task}: {args.n_samples} sequences of {args.n_timesteps} steps, "
+        f"M={args.n_hidden}, P in {args.n_nonlinear}, {args.seeds} seed(s): {len(jobs)} fits",
+        flush=True,
+    )
+    from joblib import Parallel, delayed
+
+    rows = []
+    parallel = Parallel(n_jobs=args.n_jobs, return_as="generator")
+    for i, row in enumerate(parallel(delayed(_sweep_one)(args.task, P, s, args) for P, s in jobs), 1):
+        rows.append(row)
+        print(
+            f"[{i}/{len(jobs)}] P={row['n_nonlinear']} seed={row['seed']}: score {row['score']:.4f}, "
+            f"{row['regimes_visited']}/{row['possible_regimes']} regimes, {row['epochs']} epochs, "
+            f"{row['fit_time']:.1f} s",
+            flush=True,
+        )
+    _print_sweep_table(rows, args.task)
+    if args.output:
+        _write_rows(rows, args.output)
+        print(f"Results written to {args.output}")
+    if args.plot:
+        _plot_sweep(rows, args.plot, args.task)
+        print(f"Figure written to {args.plot}")
+    return 0
+
+
+def _read_table(path):
+    try:
+        import pandas as pd
+    except ImportError:
+        raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot read {path!r}: {exc}")
+
+
+def _load_bundle(path):
+    import joblib
+
+    try:
+        bundle = joblib.load(path)
+    except Exception as exc:  # joblib raises many types on corrupt files
+        raise SystemExit(f"error: cannot load model {path!r}: {exc}")
+    if not isinstance(bundle, dict) or "model" not in bundle:
+        raise SystemExit(f"error: {path!r} is not a model saved by 'sklearn-alrnn fit'")
+    return bundle
+
+
+def cmd_fit(args):
+    from sklearn.utils.multiclass import type_of_target
+
+    from .tabular import to_sequences
+
+    table = _read_table(args.data)
+    try:
+        X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}")
+    kind = args.kind
+    if kind == "auto":
+        kind = "regressor" if args.per_step or type_of_target(y) == "continuous" else "classifier"
+    model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
+    model = model_class(
+        n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
+        random_state=args.random_state, verbose=args.verbose,
+    ).fit(X, y)
+    import joblib
+
+    features = args.features or [
+        c for c in table.columns
+        if c not in (args.id_col, args.time_col, args.target) and np.issubdtype(table[c].dtype, np.number)
+    ]
+    joblib.dump(
+        {"model": model, "id_col": args.id_col, "time_col": args.time_col, "features": features,
+         "target": args.target, "per_step": args.per_step},
+        args.model_out,
+    )
+    print(f"Fitted {model_class.__name__} on {len(X)} sequences ({model.n_iter_} epochs, "
+          f"final loss {model.loss_curve_[-1]:.5f}); saved to {args.model_out}")
+    return 0
+
+
+def cmd_predict(args):
+    from .tabular import sequence_predictions_to_rows, to_sequences
+
+    bundle = _load_bundle(args.model)
+    table = _read_table(args.data)
+    try:
+        X, _, ids = to_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
+        predictions = bundle["model"].predict(X)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}")
+    import pandas as pd
+
+    if bundle["per_step"]:
+        out = table[[bundle["id_col"], bundle["time_col"]]].copy()
+        out["prediction"] = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
+    else:
+        out = pd.DataFrame({bundle["id_col"]: ids, "prediction": predictions})
+    if args.output:
+        out.to_csv(args.output, index=False)
+        print(f"{len(out)} predictions written to {args.output}")
+    else:
+        print(out.to_csv(index=False), end="")
+    return 0
+
+
+def cmd_analyze(args):
+    from .regimes import RegimeDecomposer
+
+    bundle = _load_bundle(args.model)
+    model = bundle["model"]
+    if args.data:
+        from .tabular import to_sequences
+
+        X, _, _ = to_sequences(_read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
+        decomposer = RegimeDecomposer(model, prefit=True).fit(X)
+    else:
+        decomposer = RegimeDecomposer.from_parameters(
+            model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear
+        )
+    print(f"{type(model).__name__}: M={model.a_.shape[0]} units, P={model.n_nonlinear} nonlinear, "
+          f"{decomposer.n_regimes_} of {2**model.n_nonlinear} regimes "
+          f"{'visited' if args.data else 'enumerated'}")
+    table = decomposer.summary()
+    print(table.to_string(index=False) if hasattr(table, "to_string") else table)
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="sklearn-alrnn", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sweep = sub.add_parser("sweep", help="score vs number of nonlinear units P on a research task")
+    sweep.add_argument("--task", choices=sorted(TASKS), default="addition")
+    sweep.add_argument("--n-nonlinear", type=int, nargs="+", default=[0, 1, 2, 4], metavar="P")
+    sweep.add_argument("--n-hidden", type=int, default=16)
+    sweep.add_argument("--seeds", type=int, default=2)
+    sweep.add_argument("--n-samples", type=int, default=1500)
+    sweep.add_argument("--n-timesteps", type=int, default=30)
+    sweep.add_argument("--max-iter", type=int, default=300)
+    sweep.add_argument("--n-jobs", type=int, default=2, help="parallel fits (joblib)")
+    sweep.add_argument("--output", help="write one row per fit to a .csv or .json file")
+    sweep.add_argument("--plot", help="save a figure (PNG) of score and regimes vs P")
+    sweep.set_defaults(func=cmd_sweep)
+
+    fit = sub.add_parser("fit", help="train on a long-format CSV table (one row per time step)")
+    fit.add_argument("data")
+    fit.add_argument("--target", required=True)
+    fit.add_argument("--id-col", required=True)
+    fit.add_argument("--time-col", required=True)
+    fit.add_argument("--features", nargs="+")
+    fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
+    fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto")
+    fit.add_argument("--n-hidden", type=int, default=32)
+    fit.add_argument("--n-nonlinear", type=int, default=2)
+    fit.add_argument("--max-iter", type=int, default=500)
+    fit.add_argument("--random-state", type=int, default=0)
+    fit.add_argument("--verbose", type=int, default=0)
+    fit.add_argument("--model-out", required=True)
+    fit.set_defaults(func=cmd_fit)
+
+    predict = sub.add_parser("predict", help="predict a long-format CSV table with a saved model")
+    predict.add_argument("model")
+    predict.add_argument("data")
+    predict.add_argument("--output", help="CSV file (default: standard output)")
+    predict.set_defaults(func=cmd_predict)
+
+    analyze = sub.add_parser("analyze", help="regime summary of a saved model")
+    analyze.add_argument("model")
+    analyze.add_argument("--data", help="CSV table whose visited regimes to analyse")
+    analyze.set_defaults(func=cmd_analyze)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Sequence tasks from the AL-RNN research, in the package's data conventions.
+
+Every generator returns ``(X, y)`` with ``X`` of shape
+``(n_samples, n_timesteps, n_features)``; ``y`` is one target per sequence, or
+``(n_samples, n_timesteps, n_outputs)`` per-step targets.
+"""
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = [
+    "make_addition",
+    "make_copy_memory",
+    "make_context_integration",
+    "make_flipflop",
+    "load_sequential_digits",
+    "make_lorenz63",
+]
+
+
+def make_addition(n_samples=1000, n_timesteps=50, random_state=None):
+    """The adding problem (Hochreiter & Schmidhuber, 1997).
+
+    Computation needed: gating. The network must let a value into memory only
+    when the marker is on, hold it, and add the second marked value; a linear
+    RNN cannot open and close such a gate.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+    n_timesteps : int, default=50
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, 2)
+        Channel 0: values uniform in [0, 1]; channel 1: marker, 1 at exactly
+        two steps (one in each half of the sequence), else 0.
+    y : ndarray of shape (n_samples,)
+        Sum of the two marked values. Predicting the mean scores MSE ~ 1/6.
+    """
+    if n_timesteps < 2:
+        raise ValueError(f"make_addition needs n_timesteps >= 2; got {n_timesteps}.")
+    rng = check_random_state(random_state)
+    values = rng.uniform(0, 1, size=(n_samples, n_timesteps))
+    half = n_timesteps // 2
+    first = rng.randint(0, half, size=n_samples)
+    second = rng.randint(half, n_timesteps, size=n_samples)
+    markers = np.zeros((n_samples, n_timesteps))
+    rows = np.arange(n_samples)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    return np.stack([values, markers], axis=-1), values[rows, first] + values[rows, second]
+
+
+def make_copy_memory(n_samples=1000, n_symbols=4, sequence_length=5, delay=10, random_state=None):
+    """Copy task: recall a symbol sequence after a blank delay.
+
+    Computation needed: memory of a discrete sequence over the delay, then
+    read-out in order on a recall cue.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+    n_symbols : int, default=4
+    sequence_length : int, default=5
+        Symbols to remember.
+    delay : int, default=10
+        Blank steps between the symbols and the recall cue.
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, n_symbols + 2)
+        One-hot inputs: the symbols, a blank channel (index ``n_symbols``) and
+        the recall cue (index ``n_symbols + 1``), with
+        ``n_timesteps = 2 * sequence_length + delay + 1``.
+    y : ndarray of shape (n_samples, n_timesteps, n_symbols + 1)
+        Per-step one-hot targets: blank (index ``n_symbols``) everywhere except
+        the last ``sequence_length`` steps, which repeat the symbols in order.
+    """
+    rng = check_random_state(random_state)
+    T = 2 * sequence_length + delay + 1
+    symbols = rng.randint(0, n_symbols, size=(n_samples, sequence_length))
+    blank, cue = n_symbols, n_symbols + 1
+    inputs = np.full((n_samples, T), blank)
+    inputs[:, :sequence_length] = symbols
+    inputs[:, sequence_length + delay] = cue
+    targets = np.full((n_samples, T), blank)
+    targets[:, T - sequence_length :] = symbols
+    return np.eye(n_symbols + 2)[inputs], np.eye(n_symbols + 1)[targets]
+
+
+def make_context_integration(n_samples=1000, n_timesteps=50, noise=1.0, coherence=0.1, random_state=None):
+    """Context-dependent integration (Mante et al., 2013).
+
+    Computation needed: rule-based integration. Two noisy evidence streams
+    arrive together; a context cue says which one to integrate, the other must
+    be ignored.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+    n_timesteps : int, default=50
+    noise : float, default=1.0
+        Standard deviation of the per-step noise on each stream.
+    coherence : float, default=0.1
+        Largest absolute mean of a stream (each trial draws its means
+        uniformly from [-coherence, coherence]).
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, 4)
+        Channels 0, 1: evidence streams; channels 2, 3: one-hot context,
+        constant over the trial.
+    y : ndarray of shape (n_samples,)
+        1 when the cued stream's sum is positive, else 0.
+    """
+    rng = check_random_state(random_state)
+    means = rng.uniform(-coherence, coherence, size=(n_samples, 1, 2))
+    streams = means + noise * rng.normal(size=(n_samples, n_timesteps, 2))
+    context = rng.randint(0, 2, size=n_samples)
+    cue = np.broadcast_to(np.eye(2)[context][:, None, :], (n_samples, n_timesteps, 2))
+    cued_sum = streams.sum(axis=1)[np.arange(n_samples), context]
+    return np.concatenate([streams, cue], axis=-1), (cued_sum > 0).astype(int)
+
+
+def make_flipflop(n_samples=500, n_timesteps=100, n_bits=3, pulse_probability=0.05, random_state=None):
+    """N-bit flip-flop (Sussillo & Barak, 2013).
+
+    Computation needed: memory with discrete switching. Each channel's output
+    holds the sign of its last pulse until the next pulse flips it.
+
+    Parameters
+    ----------
+    n_samples : int, default=500
+    n_timesteps : int, default=100
+    n_bits : int, default=3
+    pulse_probability : float, default=0.05
+        Probability of a pulse (+1 or -1) per channel and step.
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, n_bits)
+        Pulses of +1 / -1, 0 elsewhere.
+    y : ndarray of shape (n_samples, n_timesteps, n_bits)
+        Sign of the last pulse so far on each channel (0 before the first).
+    """
+    rng = check_random_state(random_state)
+    pulses = rng.uniform(size=(n_samples, n_timesteps, n_bits)) < pulse_probability
+    X = pulses * rng.choice([-1.0, 1.0], size=pulses.shape)
+    y = np.zeros_like(X)
+    state = np.zeros((n_samples, n_bits))
+    for t in range(n_timesteps):
+        state = np.where(pulses[:, t], X[:, t], state)
+        y[:, t] = state
+    return X, y
+
+
+def load_sequential_digits(order="rows"):
+    """scikit-learn's 8x8 handwritten digits, read as sequences.
+
+    Computation needed: integrating evidence about a shape over time, on real
+    data that ships with scikit-learn.
+
+    Parameters
+    ----------
+    order : {"rows", "pixels"}, default="rows"
+        "rows": 8 steps of 8 pixel values; "pixels": 64 steps of 1 value.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 8, 8) or (1797, 64, 1)
+        Pixel intensities scaled to [0, 1].
+    y : ndarray of shape (1797,)
+        Digit labels 0-9.
+    """
+    from sklearn.datasets import load_digits
+
+    if order not in ("rows", "pixels"):
+        raise ValueError(f"order must be 'rows' or 'pixels'; got {order!r}.")
+    digits = load_digits()
+    images = digits.images / 16.0
+    X = images if order == "rows" else images.reshape(len(images), 64, 1)
+    return np.ascontiguousarray(X), digits.target
+
+
+def _lorenz(_, state, sigma, rho, beta):
+    x, y, z = state
+    return [sigma * (y - x), x * (rho - z) - y, x * y - beta * z]
+
+
+def make_lorenz63(
+    n_samples=20, n_timesteps=200, dt=0.01, sigma=10.0, rho=28.0, beta=8.0 / 3.0,
+    transient=1000, random_state=None,
+):
+    """Trajectories of the Lorenz-63 system, for one-step-ahead prediction.
+
+    Computation needed: reconstructing chaotic dynamics, the benchmark of the
+    AL-RNN dynamical-systems paper (its minimal PWL representation uses few
+    nonlinear units).
+
+    Parameters
+    ----------
+    n_samples : int, default=20
+        Number of trajectories, each from a random point on the attractor.
+    n_timesteps : int, default=200
+    dt : float, default=0.01
+        Sampling interval.
+    sigma, rho, beta : float
+        The classic chaotic parameters by default.
+    transient : int, default=1000
+        Steps discarded so that trajectories start on the attractor.
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, 3)
+        States, standardised with the mean and standard deviation over all
+        trajectories.
+    y : ndarray of shape (n_samples, n_timesteps, 3)
+        The next state of each step (``y[:, t] = state at t + 1``), standardised
+        the same way.
+    """
+    from scipy.integrate import solve_ivp
+
+    rng = check_random_state(random_state)
+    n_total = transient + n_timesteps + 1
+    times = np.arange(n_total) * dt
+    trajectories = np.empty((n_samples, n_timesteps + 1, 3))
+    for i in range(n_samples):
+        start = rng.normal(size=3) * np.array([8.0, 8.0, 8.0]) + np.array([0.0, 0.0, 25.0])
+        solution = solve_ivp(
+            _lorenz, (0, times[-1]), start, t_eval=times, args=(sigma, rho, beta),
+            rtol=1e-9, atol=1e-9,
+        )
+        trajectories[i] = solution.y.T[transient:]
+    mean = trajectories.mean(axis=(0, 1))
+    std = trajectories.std(axis=(0, 1))
+    trajectories = (trajectories - mean) / std
+    return trajectories[:, :-1].copy(), trajectories[:, 1:].copy()

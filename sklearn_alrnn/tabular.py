@@ -1,0 +1,86 @@
+"""Long-format tables (one row per time step) to and from the package's sequence arrays."""
+
+import numpy as np
+
+__all__ = ["to_sequences", "sequence_predictions_to_rows"]
+
+
+def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False):
+    """Turn a long-format DataFrame into NaN-padded sequences (and targets).
+
+    Rows may come in any order and sequences may have different lengths; rows
+    are sorted by ``time_col`` within each ``id_col`` group.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per (sequence, time step).
+    id_col, time_col : str
+        Columns naming the sequence and ordering its steps.
+    feature_cols : list of str, default=None
+        Input columns; all other numeric columns when None.
+    target_col : str, default=None
+        Target column, if any.
+    per_step : bool, default=False
+        Return one target per step (3-D y, NaN-padded) instead of the target
+        at each sequence's last step.
+
+    Returns
+    -------
+    X : ndarray of shape (n_sequences, max_length, n_features)
+        NaN beyond each sequence's length.
+    y : ndarray or None
+        ``(n_sequences,)`` or, with ``per_step``, ``(n_sequences, max_length, 1)``.
+    ids : ndarray of shape (n_sequences,)
+        Sequence identifiers, in the order of X.
+    """
+    missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(f"Columns {missing} are not in the table; it has {list(df.columns)}.")
+    if feature_cols is None:
+        excluded = {id_col, time_col, target_col}
+        feature_cols = [c for c in df.columns if c not in excluded and np.issubdtype(df[c].dtype, np.number)]
+    if not feature_cols:
+        raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
+    if df[time_col].isna().any():
+        raise ValueError(f"Column {time_col!r} has missing time stamps.")
+    duplicated = df.duplicated(subset=[id_col, time_col])
+    if duplicated.any():
+        row = df[duplicated].iloc[0]
+        raise ValueError(
+            f"Duplicated time stamp: sequence {row[id_col]!r} has more than one row at "
+            f"{time_col}={row[time_col]!r}."
+        )
+    ordered = df.sort_values([id_col, time_col], kind="stable")
+    groups = ordered.groupby(id_col, sort=True)
+    ids = np.array(list(groups.groups.keys()))
+    max_length = int(groups.size().max())
+    X = np.full((len(ids), max_length, len(feature_cols)), np.nan)
+    y = None
+    if target_col is not None:
+        y = np.full((len(ids), max_length, 1), np.nan) if per_step else np.empty(len(ids), dtype=object)
+    for i, (_, group) in enumerate(groups):
+        X[i, : len(group)] = group[feature_cols].to_numpy(dtype=float)
+        if target_col is not None:
+            if per_step:
+                y[i, : len(group), 0] = group[target_col].to_numpy(dtype=float)
+            else:
+                y[i] = group[target_col].iloc[-1]
+    if y is not None and not per_step:
+        y = np.asarray(y.tolist())
+    return X, y, ids
+
+
+def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
+    """Map per-step predictions ``(n_sequences, max_length[, n_outputs])`` back onto table rows.
+
+    Returns
+    -------
+    ndarray of shape (len(df),) or (len(df), n_outputs)
+        The prediction for each row of ``df``, in ``df``'s row order.
+    """
+    position = {key: i for i, key in enumerate(ids)}
+    step = df.groupby(id_col)[time_col].rank(method="first").to_numpy(dtype=int) - 1
+    sequence = np.array([position[key] for key in df[id_col]])
+    out = np.asarray(predictions)[sequence, step]
+    return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
