@@ -1,0 +1,107 @@
+"""The sklearn-alrnn command: usage errors, a tiny sweep, and the fit / predict / analyze loop."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn.cli import main
+
+pd = pytest.importorskip("pandas")
+
+
+def test_bad_arguments_print_usage_and_fail(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sweep", "--task", "juggling"])
+    assert exit_info.value.code == 2
+    assert "usage: sklearn-alrnn sweep" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit, match=r"must lie in \[0, --n-hidden=4\]"):
+        main(["sweep", "--n-hidden", "4", "--n-nonlinear", "0", "5"])
+
+
+def test_module_entry_point_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_alrnn", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and "sweep" in result.stdout
+
+
+def test_tiny_sweep_prints_its_table_and_writes_results(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    code = main([
+        "sweep", "--task", "addition", "--n-nonlinear", "0", "1", "--n-hidden", "4", "--seeds", "1",
+        "--n-samples", "60", "--n-timesteps", "6", "--max-iter", "3", "--n-jobs", "1", "--output", str(out),
+    ])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "[2/2] P=1 seed=0" in printed
+    assert "test R^2" in printed and "regimes used" in printed
+    rows = json.loads(out.read_text())
+    assert [r["n_nonlinear"] for r in rows] == [0, 1]
+    assert rows[0]["regimes_visited"] == 1 and rows[1]["possible_regimes"] == 2
+
+
+def _long_table(rng, n_sequences=40):
+    rows = []
+    for sid in range(n_sequences):
+        length = rng.randint(4, 9)
+        values = rng.normal(size=length)
+        label = "up" if values[:2].sum() > 0 else "down"
+        for t in range(length):
+            rows.append({"sid": f"s{sid}", "t": t * 10, "x": values[t], "noise": rng.normal(), "label": label})
+    table = pd.DataFrame(rows)
+    return table.sample(frac=1.0, random_state=0).reset_index(drop=True)  # rows in any order
+
+
+def test_fit_predict_analyze_round_trip(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    data = tmp_path / "train.csv"
+    _long_table(rng).to_csv(data, index=False)
+    model = tmp_path / "model.joblib"
+    assert main([
+        "fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
+        "--n-hidden", "6", "--n-nonlinear", "2", "--max-iter", "30", "--model-out", str(model),
+    ]) == 0
+    assert "Fitted ALRNNClassifier on 40 sequences" in capsys.readouterr().out
+    predictions = tmp_path / "pred.csv"
+    assert main(["predict", str(model), str(data), "--output", str(predictions)]) == 0
+    table = pd.read_csv(predictions)
+    assert len(table) == 40 and set(table["prediction"]) <= {"up", "down"}
+    capsys.readouterr()
+    assert main(["analyze", str(model), "--data", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "P=2 nonlinear" in out and "spectral_radius" in out
+    assert main(["analyze", str(model)]) == 0
+    assert "4 of 4 regimes enumerated" in capsys.readouterr().out
+
+
+def test_per_step_fit_and_bad_files(tmp_path, capsys):
+    rng = np.random.RandomState(1)
+    table = _long_table(rng, 20)
+    table["running"] = table.sort_values("t").groupby("sid")["x"].cumsum()
+    data = tmp_path / "steps.csv"
+    table.to_csv(data, index=False)
+    model = tmp_path / "steps.joblib"
+    assert main([
+        "fit", str(data), "--target", "running", "--id-col", "sid", "--time-col", "t", "--features", "x",
+        "--per-step", "--n-hidden", "4", "--n-nonlinear", "0", "--max-iter", "20", "--model-out", str(model),
+    ]) == 0
+    assert main(["predict", str(model), str(data)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-len(table) - 1] == "sid,t,prediction" and len(lines) >= len(table) + 1
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(SystemExit, match="cannot load model"):
+        main(["predict", str(broken), str(data)])
+    with pytest.raises(SystemExit, match=r"Columns \['nope'\] are not in the table"):
+        main(["fit", str(data), "--target", "nope", "--id-col", "sid", "--time-col", "t", "--model-out", str(model)])
+    duplicated = pd.concat([table, table.iloc[:1]])
+    duplicated.to_csv(tmp_path / "dup.csv", index=False)
+    with pytest.raises(SystemExit, match="Duplicated time stamp"):
+        main(["fit", str(tmp_path / "dup.csv"), "--target", "label", "--id-col", "sid", "--time-col", "t",
+              "--model-out", str(model)])

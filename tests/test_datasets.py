@@ -1,0 +1,86 @@
+"""The research tasks: shapes, determinism, and targets that mean what the docstrings say."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import datasets
+
+
+@pytest.mark.parametrize(
+    "make, kwargs",
+    [
+        (datasets.make_addition, dict(n_samples=30, n_timesteps=12)),
+        (datasets.make_copy_memory, dict(n_samples=30)),
+        (datasets.make_context_integration, dict(n_samples=30, n_timesteps=12)),
+        (datasets.make_flipflop, dict(n_samples=30, n_timesteps=12)),
+        (datasets.make_lorenz63, dict(n_samples=2, n_timesteps=20, transient=50)),
+    ],
+)
+def test_generators_are_deterministic_under_random_state(make, kwargs):
+    X1, y1 = make(random_state=3, **kwargs)
+    X2, y2 = make(random_state=3, **kwargs)
+    X3, _ = make(random_state=4, **kwargs)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert not np.array_equal(X1, X3)
+    assert X1.ndim == 3 and len(y1) == len(X1)
+
+
+def test_addition_target_is_the_masked_sum():
+    X, y = datasets.make_addition(200, 20, random_state=0)
+    assert X.shape == (200, 20, 2) and y.shape == (200,)
+    markers = X[:, :, 1]
+    np.testing.assert_array_equal(markers.sum(axis=1), 2)
+    assert np.all(markers[:, :10].sum(axis=1) == 1)  # one mark in each half
+    expected = np.array([X[i, markers[i] == 1, 0].sum() for i in range(200)])
+    np.testing.assert_allclose(y, expected)
+    assert np.all((X[:, :, 0] >= 0) & (X[:, :, 0] <= 1))
+
+
+def test_copy_memory_targets_repeat_the_symbols_after_the_cue():
+    X, y = datasets.make_copy_memory(50, n_symbols=3, sequence_length=4, delay=6, random_state=0)
+    T = 2 * 4 + 6 + 1
+    assert X.shape == (50, T, 5) and y.shape == (50, T, 4)
+    np.testing.assert_array_equal(X.sum(axis=2), 1)
+    symbols = X[:, :4, :3].argmax(axis=2)
+    np.testing.assert_array_equal(y[:, -4:].argmax(axis=2), symbols)
+    assert np.all(y[:, :-4].argmax(axis=2) == 3)  # blank
+    assert np.all(X[:, 4 + 6].argmax(axis=1) == 4)  # the recall cue
+
+
+def test_context_integration_label_is_the_sign_of_the_cued_stream():
+    X, y = datasets.make_context_integration(300, 25, random_state=0)
+    assert X.shape == (300, 25, 4)
+    context = X[:, 0, 2:].argmax(axis=1)
+    np.testing.assert_array_equal(X[:, :, 2:].sum(axis=2), 1)
+    cued = X[np.arange(300), :, context]
+    np.testing.assert_array_equal(y, (cued.sum(axis=1) > 0).astype(int))
+    other = X[np.arange(300), :, 1 - context]
+    assert np.mean((other.sum(axis=1) > 0) == y) < 0.8  # the other stream does not decide
+
+
+def test_flipflop_output_holds_the_last_pulse():
+    X, y = datasets.make_flipflop(20, 40, n_bits=2, random_state=0)
+    for i in range(20):
+        for bit in range(2):
+            last = 0.0
+            for t in range(40):
+                if X[i, t, bit] != 0:
+                    last = X[i, t, bit]
+                assert y[i, t, bit] == last
+
+
+def test_sequential_digits():
+    X, y = datasets.load_sequential_digits()
+    assert X.shape == (1797, 8, 8) and y.shape == (1797,) and X.max() <= 1
+    Xp, _ = datasets.load_sequential_digits("pixels")
+    np.testing.assert_array_equal(Xp[:, :, 0], X.reshape(1797, 64))
+    with pytest.raises(ValueError, match="'rows' or 'pixels'"):
+        datasets.load_sequential_digits("columns")
+
+
+def test_lorenz_targets_are_the_next_states():
+    X, y = datasets.make_lorenz63(3, 50, transient=100, random_state=0)
+    np.testing.assert_array_equal(X[:, 1:], y[:, :-1])
+    # Standardised: an Euler step of the (rescaled) vector field approximates the next state.
+    assert np.all(np.abs(np.diff(X, axis=1)) < 0.5)

@@ -1,0 +1,54 @@
+"""The research claims, as tests: gating needs a nonlinear unit; a linear task needs none."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import ALRNNRegressor, datasets
+from sklearn_alrnn.nonlinearity import nonlinearity_profile
+
+
+@pytest.fixture(scope="module")
+def addition_data():
+    X, y = datasets.make_addition(2500, 50, random_state=0)
+    return X[:2000], y[:2000], X[2000:], y[2000:]
+
+
+@pytest.mark.parametrize("n_nonlinear", [2, 4])
+def test_a_few_relu_units_solve_the_adding_problem(addition_data, n_nonlinear):
+    X, y, X_test, y_test = addition_data
+    reg = ALRNNRegressor(n_hidden=32, n_nonlinear=n_nonlinear, random_state=0).fit(X, y)
+    assert np.mean((reg.predict(X_test) - y_test) ** 2) < 0.01
+
+
+def test_a_linear_rnn_cannot_gate(addition_data):
+    X, y, X_test, y_test = addition_data
+    reg = ALRNNRegressor(n_hidden=32, n_nonlinear=0, random_state=0).fit(X, y)
+    assert np.mean((reg.predict(X_test) - y_test) ** 2) > 0.05
+
+
+def test_profile_on_addition_needs_a_nonlinear_unit():
+    X, y = datasets.make_addition(900, 20, random_state=1)
+    profile = nonlinearity_profile(
+        ALRNNRegressor(n_hidden=16, random_state=0), X, y, n_nonlinear=[0, 2], cv=2
+    )
+    assert profile.minimal_n_nonlinear_ >= 1
+    assert profile.mean_score[0] < 0.5 < profile.mean_score[1]
+    assert profile.regimes_visited[0] == 1 and 1 <= profile.regimes_visited[1] <= 4
+    table = profile.table()
+    assert list(table["n_nonlinear"]) == [0, 2]
+
+
+def test_profile_on_a_leaky_integral_needs_none():
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(400, 20, 1))
+    y = (0.8 ** np.arange(19, -1, -1) * X[:, :, 0]).sum(axis=1)
+    profile = nonlinearity_profile(
+        ALRNNRegressor(n_hidden=8, random_state=0), X, y, n_nonlinear=[0, 1, 2], cv=2
+    )
+    assert profile.minimal_n_nonlinear_ == 0
+    assert profile.mean_score[0] > 0.98
+
+
+def test_profile_rejects_p_above_n_hidden():
+    with pytest.raises(ValueError, match=r"lie in \[0, n_hidden=4\]"):
+        nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=[5])
