@@ -12,12 +12,15 @@ from ._analysis import (
     regime_jacobian,
 )
 from .estimators import ALRNNClassifier, ALRNNRegressor
+from .nonlinearity import NonlinearityProfile, nonlinearity_profile
 from .regimes import LinearSystem, RegimeDecomposer
 
 __all__ = [
     "ALRNNClassifier",
     "ALRNNRegressor",
     "RegimeDecomposer",
+    "nonlinearity_profile",
+    "NonlinearityProfile",
     "LinearSystem",
     "FixedPoint",
     "Cycle",

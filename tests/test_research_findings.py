@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import ALRNNRegressor, datasets
-from sklearn_alrnn.nonlinearity import nonlinearity_profile
+from sklearn_alrnn import nonlinearity_profile
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,10 @@ def test_profile_on_a_leaky_integral_needs_none():
     )
     assert profile.minimal_n_nonlinear_ == 0
     assert profile.mean_score[0] > 0.98
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    ax_score, ax_regimes = profile.plot()
+    assert len(ax_score.lines) >= 1 and len(ax_regimes.lines) == 2
 
 
 def test_profile_rejects_p_above_n_hidden():
