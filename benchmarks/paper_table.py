@@ -15,7 +15,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, datasets
-from sklearn_alrnn._model import regime_codes
+from sklearn_alrnn.nonlinearity import count_visited_regimes
 
 M = 16
 P_VALUES = (0, 1, 2, 4, M)
@@ -49,8 +49,7 @@ def run(task, P, seed):
         score = float(np.mean((model.predict(X_test) - y_test) ** 2))
     else:
         score = float(model.score(X_test, y_test))
-    codes = regime_codes(model.hidden_states(X_test), P)
-    return task, P, score, np.unique(codes[codes >= 0]).size
+    return task, P, score, count_visited_regimes(model, X_test)
 
 
 def main():

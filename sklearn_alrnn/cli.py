@@ -15,8 +15,8 @@ import warnings
 import numpy as np
 
 from . import datasets
-from ._model import regime_codes
 from .estimators import ALRNNClassifier, ALRNNRegressor
+from .nonlinearity import count_visited_regimes
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -41,10 +41,9 @@ def _sweep_one(task, P, seed, args):
         model.fit(X[:n_train], y[:n_train])
     fit_time = time.perf_counter() - start
     X_test, y_test = X[n_train:], y[n_train:]
-    codes = regime_codes(model.hidden_states(X_test), P)
     row = {
         "task": task, "n_nonlinear": P, "seed": seed, "score": float(model.score(X_test, y_test)),
-        "regimes_visited": int(np.unique(codes[codes >= 0]).size), "possible_regimes": 2**P,
+        "regimes_visited": count_visited_regimes(model, X_test), "possible_regimes": 2**P,
         "fit_time": fit_time, "epochs": model.n_iter_,
     }
     if estimator_class is ALRNNRegressor:

@@ -8,7 +8,7 @@ from sklearn.model_selection import cross_validate
 
 from ._model import regime_codes
 
-__all__ = ["nonlinearity_profile", "NonlinearityProfile"]
+__all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
 
 
 @dataclass
@@ -97,9 +97,10 @@ class NonlinearityProfile:
         return ax, ax_regimes
 
 
-def _regimes_visited(estimator, X):
+def count_visited_regimes(estimator, X):
+    """Number of distinct linear regimes a fitted AL-RNN visits on the sequences X."""
     codes = regime_codes(estimator.hidden_states(X), estimator.n_nonlinear)
-    return np.unique(codes[codes >= 0]).size
+    return int(np.unique(codes[codes >= 0]).size)
 
 
 def nonlinearity_profile(
@@ -143,7 +144,7 @@ def nonlinearity_profile(
         )
         means.append(result["test_score"].mean())
         stds.append(result["test_score"].std())
-        regimes.append(np.mean([_regimes_visited(est, X) for est in result["estimator"]]))
+        regimes.append(np.mean([count_visited_regimes(est, X) for est in result["estimator"]]))
         times.append(result["fit_time"].mean())
     return NonlinearityProfile(
         n_nonlinear=values, mean_score=np.array(means), std_score=np.array(stds),
