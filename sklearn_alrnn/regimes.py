@@ -132,8 +132,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         """A decomposer for parameters trained elsewhere (e.g. by the research code).
 
         The result is fitted: its analysis attributes cover every one of the
-        2**P regimes (P <= 16) until :meth:`fit` is called with sequences,
-        which then records the regimes those sequences visit.
+        2**P regimes (none when P > 16) until :meth:`fit` is called with
+        sequences, which then records the regimes those sequences visit.
 
         Parameters
         ----------
@@ -171,12 +171,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         decomposer = cls(None, prefit=True, output=output, constant_input=constant_input)
         decomposer._set_parameters({"a": a, "W": W, "h": h, "C": C}, int(n_nonlinear))
         decomposer.estimator_ = None
-        if n_nonlinear > MAX_ENUMERATED_NONLINEAR:
-            raise ValueError(
-                f"n_nonlinear={n_nonlinear} has too many regimes to enumerate (limit "
-                f"P={MAX_ENUMERATED_NONLINEAR}); call fit(X) to analyse the visited ones."
-            )
-        decomposer._analyse(np.arange(2**n_nonlinear), occupancy=None, transitions=None)
+        # Beyond P = 16 there are too many regimes to enumerate: start with none and
+        # let fit(X) record the visited ones.
+        enumerated = np.arange(2**n_nonlinear) if n_nonlinear <= MAX_ENUMERATED_NONLINEAR else []
+        decomposer._analyse(enumerated, occupancy=None, transitions=None)
         return decomposer
 
     def _set_parameters(self, params, n_nonlinear):

@@ -262,3 +262,25 @@ def test_plots_render_to_png(tmp_path, memory_model_and_data):
         paths.append(path)
         image = plt.imread(path)
         assert image.shape[0] > 100 and image[..., :3].std() > 0.01, f"{name} is blank"
+
+
+def test_many_nonlinear_units_analyse_the_visited_regimes_only():
+    rng = np.random.RandomState(5)
+    M = 18
+    dec = RegimeDecomposer.from_parameters(
+        rng.uniform(0.2, 0.8, M), 0.1 * rng.normal(size=(M, M)), rng.normal(size=M),
+        rng.normal(size=(M, 2)), n_nonlinear=M,
+    )
+    assert dec.n_regimes_ == 0
+    with pytest.raises(ValueError, match="enumeration stops at P=16"):
+        dec.all_fixed_points()
+    X = rng.normal(size=(10, 8, 2))
+    dec.fit(X)
+    assert dec.n_regimes_ == len(np.unique(dec.transform(X)[dec.transform(X) >= 0]))
+    for fp in dec.fixed_points_:
+        if fp.real:
+            np.testing.assert_allclose(
+                dec._parameters["a"] * fp.point
+                + dec._parameters["W"] @ np.maximum(fp.point, 0) + dec._parameters["h"],
+                fp.point, atol=1e-9,
+            )
