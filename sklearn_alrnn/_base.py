@@ -12,7 +12,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._kernels import cpu
-from ._loss import constant_prediction_loss, loss_and_gradients, readout_states, step_mask
+from ._loss import (
+    constant_prediction_loss,
+    hidden_trajectories,
+    loss_and_gradients,
+    readout_states,
+)
 from ._model import PARAMETER_NAMES, initialize_parameters
 from ._optim import AdamOptimizer, clip_by_global_norm
 from ._validation import check_sequences
@@ -431,11 +436,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             sequence's length.
         """
         X, lengths = self._validate_for_predict(X)
-        Z = np.empty((X.shape[0], X.shape[1] + 1, self.a_.shape[0]), dtype=self.a_.dtype)
-        cpu.forward_states(self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_linear(), Z)
-        states = Z[:, 1:]
-        states[~step_mask(lengths, X.shape[1])] = np.nan
-        return states
+        return hidden_trajectories(
+            self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_nonlinear_fitted, cpu
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,6 +26,15 @@ def step_mask(lengths, n_timesteps):
     return np.arange(n_timesteps)[None, :] < lengths[:, None]
 
 
+def hidden_trajectories(a, W, h, C, X, lengths, n_nonlinear, kernels):
+    """States after each step, (n, T, M), NaN beyond each sequence's length."""
+    Z = np.empty((X.shape[0], X.shape[1] + 1, a.shape[0]), dtype=a.dtype)
+    kernels.forward_states(a, W, h, C, X, lengths, a.shape[0] - n_nonlinear, Z)
+    states = Z[:, 1:]
+    states[~step_mask(lengths, X.shape[1])] = np.nan
+    return states
+
+
 def _loss_and_output_gradient(output, Y, weight, loss):
     """Loss value and dL/d(output); ``weight`` is 1 at valid rows and 0 at padding."""
     n_rows = weight.sum()

@@ -15,7 +15,7 @@ from ._analysis import (
     regime_jacobian,
 )
 from ._kernels import cpu
-from ._loss import step_mask
+from ._loss import hidden_trajectories
 from ._model import regime_codes
 from ._validation import check_sequences
 
@@ -256,11 +256,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
             n_features=self.n_features_in_,
             estimator_name=type(self).__name__,
         )
-        Z = np.empty((X.shape[0], X.shape[1] + 1, p["a"].shape[0]))
-        n_linear = p["a"].shape[0] - self.n_nonlinear_
-        cpu.forward_states(p["a"], p["W"], p["h"], p["C"], X, lengths, n_linear, Z)
-        states = Z[:, 1:]
-        states[~step_mask(lengths, X.shape[1])] = np.nan
+        states = hidden_trajectories(
+            p["a"], p["W"], p["h"], p["C"], X, lengths, self.n_nonlinear_, cpu
+        )
         return regime_codes(states, self.n_nonlinear_), lengths
 
     # -------------------------------------------------------------- transform
