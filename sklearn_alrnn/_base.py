@@ -337,7 +337,6 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         and restored when the loss or its gradient stops being finite.
         """
         params = self._params
-        param_list = [params[n] for n in PARAMETER_NAMES]
         total = 0.0
         for batch in gen_batches(order.shape[0], batch_size):
             idx = order[batch]
