@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._kernels import cpu
+from ._kernels.cpu import CPUEngine
 from ._loss import (
     constant_prediction_loss,
     hidden_trajectories,
@@ -20,6 +20,7 @@ from ._loss import (
 )
 from ._model import PARAMETER_NAMES, initialize_parameters
 from ._optim import AdamOptimizer, clip_by_global_norm
+from ._workspace import Workspace
 from ._validation import check_sequences
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -35,14 +36,14 @@ LEARNING_RATE_DIVISOR = 5.0
 MAX_LEARNING_RATE_REDUCTIONS = 2
 
 
-def _resolve_device(device):
+def _resolve_device(device, n_jobs):
     """The engine that runs a fit; only the CPU engine exists in this release."""
     if device == "cuda":
         raise ValueError(
             "device='cuda' was requested, but this build of sklearn_alrnn has no CUDA "
             "engine yet; use device='cpu' (or 'auto', which falls back to the CPU)."
         )
-    return cpu
+    return CPUEngine(1 if n_jobs is None else n_jobs)
 
 
 class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -72,6 +73,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "dtype": [StrOptions(set(_DTYPES))],
     }
@@ -99,6 +101,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         warm_start,
         random_state,
         verbose,
+        n_jobs,
         device,
         dtype,
     ):
@@ -121,6 +124,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
         self.device = device
         self.dtype = dtype
 
@@ -173,7 +177,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, incremental=False, classes=None):
         self._check_architecture()
-        engine = _resolve_device(self.device)
+        engine = _resolve_device(self.device, self.n_jobs)
         dtype = _DTYPES[self.dtype]
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
         if not first_pass:
@@ -235,10 +239,13 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
         # Parameters that gave the last finite loss, restored if the loss blows up.
         last_finite = {}
+        workspace = Workspace()
         try:
             for _ in range(max_epochs):
                 order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-                epoch_loss = self._run_epoch(engine, X, lengths, Y, order, batch_size, last_finite)
+                epoch_loss = self._run_epoch(
+                    engine, X, lengths, Y, order, batch_size, last_finite, workspace
+                )
                 if epoch_loss is None:
                     break
                 self.n_iter_ += 1
@@ -329,12 +336,13 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             )
         return X[train], lengths[train], Y[train], X[val], lengths[val], Y[val]
 
-    def _run_epoch(self, engine, X, lengths, Y, order, batch_size, last_finite):
+    def _run_epoch(self, engine, X, lengths, Y, order, batch_size, last_finite, workspace):
         """One pass over the data; returns the mean loss, or None if it became non-finite.
 
         ``last_finite`` maps parameter names to copies of the parameters that
         produced the most recent finite loss; it is updated before every step
         and restored when the loss or its gradient stops being finite.
+        ``workspace`` keeps the batch arrays of the whole fit.
         """
         params = self._params
         total = 0.0
@@ -352,6 +360,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 alpha=self.alpha,
                 per_step=self._per_step,
                 kernels=engine,
+                workspace=workspace,
             )
             grad_list = [grads[n] for n in PARAMETER_NAMES]
             with np.errstate(over="ignore", invalid="ignore"):
@@ -400,9 +409,13 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             return readout_states(Z, lengths, True) @ B.T + b
         return engine.final_states(a, W, h, C, X, lengths, self._n_linear()) @ B.T + b
 
+    def _inference_engine(self):
+        """Predictions run on the CPU engine, wherever the model was trained."""
+        return CPUEngine(1 if self.n_jobs is None else self.n_jobs)
+
     def _output(self, X):
         X, lengths = self._validate_for_predict(X)
-        return self._raw_output(cpu, X, lengths), lengths
+        return self._raw_output(self._inference_engine(), X, lengths), lengths
 
     def transform(self, X):
         """Final hidden state of each sequence.
@@ -418,7 +431,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             The state at each sequence's last valid step.
         """
         X, lengths = self._validate_for_predict(X)
-        return cpu.final_states(self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_linear())
+        return self._inference_engine().final_states(
+            self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_linear()
+        )
 
     def hidden_states(self, X):
         """Hidden-state trajectories.
@@ -436,7 +451,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         """
         X, lengths = self._validate_for_predict(X)
         return hidden_trajectories(
-            self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_nonlinear_fitted, cpu
+            self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_nonlinear_fitted,
+            self._inference_engine(),
         )
 
     def __sklearn_tags__(self):

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS
+from ._workspace import Workspace
 
 LOSSES = ("squared_error", "log_loss")
 
@@ -48,7 +49,9 @@ def _loss_and_output_gradient(output, Y, weight, loss):
     return value, d_output
 
 
-def loss_and_gradients(params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels):
+def loss_and_gradients(
+    params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels, workspace=None
+):
     """Mean loss over a batch and its gradient with respect to every parameter.
 
     Parameters
@@ -66,8 +69,10 @@ def loss_and_gradients(params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_s
         L2 penalty on W, C and B.
     per_step : bool
         Readout at every step (sequence-to-sequence) or at the last valid step.
-    kernels : module
-        ``_kernels.cpu`` or ``_kernels.reference``.
+    kernels : engine
+        ``_kernels.cpu.CPUEngine(n_threads)`` or the ``_kernels.reference`` module.
+    workspace : Workspace, default=None
+        Reuse the state and gradient arrays of earlier batches.
 
     Returns
     -------
@@ -78,7 +83,8 @@ def loss_and_gradients(params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_s
     n, T, _ = X.shape
     M = a.shape[0]
     n_linear = M - n_nonlinear
-    Z = np.empty((n, T + 1, M), dtype=a.dtype)
+    workspace = Workspace() if workspace is None else workspace
+    Z = workspace.array("Z", (n, T + 1, M), a.dtype)
     kernels.forward_states(a, W, h, C, X, lengths, n_linear, Z)
     H = readout_states(Z, lengths, per_step)
     output = H @ B.T + b
@@ -89,7 +95,7 @@ def loss_and_gradients(params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_s
     d_output_rows = d_output.reshape(-1, d_output.shape[-1])
     grads["B"] += d_output_rows.T @ H.reshape(-1, M)
     grads["b"] += d_output_rows.sum(axis=0)
-    dZ = np.zeros_like(Z)
+    dZ = workspace.array("dZ", Z.shape, a.dtype, zero=True)
     if per_step:
         dZ[:, 1:] = d_output @ B
     else:

@@ -66,7 +66,7 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
     return {name: np.ascontiguousarray(params[name]) for name in PARAMETER_NAMES}
 
 
-def phi(z, n_nonlinear):
+def phi(z, n_nonlinear, out=None):
     """The AL-RNN activation: identity on the first M-P units, ReLU on the last P.
 
     Parameters
@@ -74,12 +74,17 @@ def phi(z, n_nonlinear):
     z : ndarray of shape (..., M)
     n_nonlinear : int
         Number P of ReLU units (the last P of the M units).
+    out : ndarray of the same shape as ``z``, default=None
+        Where to write the result.
 
     Returns
     -------
     ndarray of the same shape as ``z``.
     """
-    out = np.array(z, copy=True)
+    if out is None:
+        out = np.array(z, copy=True)
+    else:
+        np.copyto(out, z)
     if n_nonlinear:
         tail = out[..., out.shape[-1] - n_nonlinear :]
         np.maximum(tail, 0, out=tail)

@@ -87,6 +87,12 @@ _COMMON_PARAMETERS_DOC = """
         Print one line per epoch (loss, and validation score when early
         stopping).
 
+    n_jobs : int or None, default=None
+        Threads that advance chunks of sequences in parallel during fit and
+        prediction (None means 1). Fitted parameters do not depend on it.
+        The BLAS library's own threads (weight-gradient GEMMs) are set as
+        usual, e.g. with threadpoolctl.
+
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where training runs. "auto" picks the CPU engine in this release;
         "cuda" raises until a CUDA engine is installed.
@@ -205,6 +211,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         warm_start=False,
         random_state=None,
         verbose=0,
+        n_jobs=None,
         device="cpu",
         dtype="float64",
     ):
@@ -228,6 +235,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
             device=device,
             dtype=dtype,
         )
@@ -440,6 +448,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         warm_start=False,
         random_state=None,
         verbose=0,
+        n_jobs=None,
         device="cpu",
         dtype="float64",
     ):
@@ -463,6 +472,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
             device=device,
             dtype=dtype,
         )

@@ -14,7 +14,7 @@ from ._analysis import (
     fixed_point,
     regime_jacobian,
 )
-from ._kernels import cpu
+from ._kernels.cpu import CPUEngine
 from ._loss import hidden_trajectories
 from ._model import regime_codes
 from ._validation import check_sequences
@@ -257,7 +257,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
             estimator_name=type(self).__name__,
         )
         states = hidden_trajectories(
-            p["a"], p["W"], p["h"], p["C"], X, lengths, self.n_nonlinear_, cpu
+            p["a"], p["W"], p["h"], p["C"], X, lengths, self.n_nonlinear_, CPUEngine()
         )
         return regime_codes(states, self.n_nonlinear_), lengths
 

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
-from sklearn_alrnn._kernels import cpu
+from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
 from sklearn_alrnn._validation import check_sequences
@@ -144,6 +144,18 @@ def test_random_state_gives_bit_identical_fits_under_joblib(backend):
     assert not np.array_equal(other[1], reference[1])
 
 
+def test_n_jobs_gives_identical_fitted_parameters():
+    X, y = make_sign_memory(90, n_timesteps=12, random_state=15)
+    X = [x[: 5 + i % 8] for i, x in enumerate(X)]  # ragged
+    fits = [
+        ALRNNClassifier(n_hidden=7, n_nonlinear=3, max_iter=4, batch_size=30, n_jobs=n_jobs, random_state=0).fit(X, y)
+        for n_jobs in (1, 2)
+    ]
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(getattr(fits[0], name + "_"), getattr(fits[1], name + "_"))
+    np.testing.assert_array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
+
+
 def test_partial_fit_runs_one_epoch_and_requires_classes():
     X, y = make_sign_memory(64, n_timesteps=6, random_state=4)
     clf = ALRNNClassifier(n_hidden=6, random_state=0)
@@ -252,7 +264,7 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     X_scaled, lengths = check_sequences(X * 1e3)
     value, _ = loss_and_gradients(
         params, X_scaled, lengths, Y, n_nonlinear=0, loss="squared_error", alpha=reg.alpha,
-        per_step=False, kernels=cpu,
+        per_step=False, kernels=CPUEngine(),
     )
     assert np.isfinite(value)
 

@@ -3,12 +3,14 @@
 import numpy as np
 import pytest
 
-from sklearn_alrnn._kernels import cpu, reference
+from sklearn_alrnn._kernels import reference
+from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters, phi, regime_codes
 
 M, K, O = 5, 3, 2
 LENGTHS = np.array([7, 3, 5, 1])
+ENGINE = CPUEngine(n_threads=1)
 
 
 def _problem(n_nonlinear, loss, per_step, dtype=np.float64, seed=0):
@@ -36,7 +38,7 @@ def _problem(n_nonlinear, loss, per_step, dtype=np.float64, seed=0):
 @pytest.mark.parametrize("n_nonlinear", [0, 2, M])
 def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
     params, X, Y = _problem(n_nonlinear, loss, per_step)
-    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.1, per_step=per_step, kernels=cpu)
+    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.1, per_step=per_step, kernels=ENGINE)
     _, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
     eps = 1e-6
     for name in PARAMETER_NAMES:
@@ -59,24 +61,65 @@ def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
 def test_numba_kernels_equal_reference(n_nonlinear, loss, per_step):
     params, X, Y = _problem(n_nonlinear, loss, per_step, seed=1)
     kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
-    value, grads = loss_and_gradients(params, X, LENGTHS, Y, kernels=cpu, **kwargs)
+    value, grads = loss_and_gradients(params, X, LENGTHS, Y, kernels=ENGINE, **kwargs)
     value_ref, grads_ref = loss_and_gradients(params, X, LENGTHS, Y, kernels=reference, **kwargs)
     assert abs(value - value_ref) <= 1e-10 * max(1.0, abs(value_ref))
     for name in PARAMETER_NAMES:
         np.testing.assert_allclose(grads[name], grads_ref[name], rtol=1e-10, atol=1e-12)
 
 
-def test_float32_kernels_follow_float64():
-    params64, X64, Y64 = _problem(2, "squared_error", False, seed=2)
-    params32, X32, Y32 = _problem(2, "squared_error", False, dtype=np.float32, seed=2)
-    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=False, kernels=cpu)
-    value64, grads64 = loss_and_gradients(params64, X64, LENGTHS, Y64, **kwargs)
-    value32, grads32 = loss_and_gradients(params32, X32, LENGTHS, Y32, **kwargs)
+@pytest.mark.parametrize("per_step", [False, True])
+def test_float32_engine_follows_the_float64_reference(per_step):
+    params64, X64, Y64 = _problem(2, "squared_error", per_step, seed=2)
+    params32, X32, Y32 = _problem(2, "squared_error", per_step, dtype=np.float32, seed=2)
+    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=per_step)
+    value64, grads64 = loss_and_gradients(params64, X64, LENGTHS, Y64, kernels=reference, **kwargs)
+    value32, grads32 = loss_and_gradients(params32, X32, LENGTHS, Y32, kernels=ENGINE, **kwargs)
     assert np.isclose(value32, value64, rtol=1e-4)
     for name in PARAMETER_NAMES:
         assert grads32[name].dtype == np.float32
         scale = np.abs(grads64[name]).max()
         np.testing.assert_allclose(grads32[name], grads64[name], rtol=1e-4, atol=1e-4 * scale)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_thread_count_does_not_change_any_bit(dtype):
+    rng = np.random.RandomState(6)
+    n, T = 37, 23
+    lengths = rng.randint(1, T + 1, size=n)
+    X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(M, K, O, rng)
+    params["W"] = 0.5 * rng.normal(size=(M, M))
+    params = {k: v.astype(dtype) for k, v in params.items()}
+    Y = rng.normal(size=(n, O)).astype(dtype)
+    kwargs = dict(n_nonlinear=3, loss="squared_error", alpha=0.0, per_step=False)
+    value1, grads1 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=CPUEngine(1), **kwargs)
+    value3, grads3 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=CPUEngine(3), **kwargs)
+    assert value1 == value3
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(grads1[name], grads3[name])
+    a, W, h, C = (params[k] for k in "aWhC")
+    np.testing.assert_array_equal(
+        CPUEngine(1).final_states(a, W, h, C, X.astype(dtype), lengths, M - 3),
+        CPUEngine(4).final_states(a, W, h, C, X.astype(dtype), lengths, M - 3),
+    )
+
+
+def test_engine_matches_reference_on_long_ragged_batches():
+    """Wide hidden layers exercise the four-row blocks and their remainders."""
+    rng = np.random.RandomState(7)
+    M_wide, n, T = 11, 9, 40
+    lengths = rng.randint(1, T + 1, size=n)
+    X = rng.normal(size=(n, T, 2)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(M_wide, 2, 3, rng)
+    params["W"] = 0.4 * rng.normal(size=(M_wide, M_wide))
+    Y = rng.normal(size=(n, T, 3)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    kwargs = dict(n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=True)
+    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(2), **kwargs)
+    value_ref, grads_ref = loss_and_gradients(params, X, lengths, Y, kernels=reference, **kwargs)
+    assert value == pytest.approx(value_ref, rel=1e-12)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads[name], grads_ref[name], rtol=1e-10, atol=1e-12)
 
 
 def test_linear_rnn_equals_closed_form_recursion():
@@ -92,7 +135,7 @@ def test_linear_rnn_equals_closed_form_recursion():
     for i, n in enumerate(lengths):
         X[i, n:] = 0
     Z = np.empty((3, T + 1, M))
-    cpu.forward_states(a, W, h, C, X, lengths, M, Z)
+    ENGINE.forward_states(a, W, h, C, X, lengths, M, Z)
     A = np.diag(a) + W
     for i, n in enumerate(lengths):
         for t in range(1, n + 1):
@@ -101,7 +144,7 @@ def test_linear_rnn_equals_closed_form_recursion():
                 np.linalg.matrix_power(A, t - k) @ (C @ X[i, k - 1] + h) for k in range(1, t + 1)
             )
             np.testing.assert_allclose(Z[i, t], expected, rtol=1e-10, atol=1e-10)
-    final = cpu.final_states(a, W, h, C, X, lengths, M)
+    final = ENGINE.final_states(a, W, h, C, X, lengths, M)
     np.testing.assert_allclose(final, Z[np.arange(3), lengths], rtol=0, atol=0)
 
 

@@ -1,7 +1,8 @@
 """Reference forward pass and BPTT in plain NumPy, one sequence and one step at a time.
 
-Written to be read, not to be fast: the optimised kernels in ``cpu`` (and the
-CUDA ones) are tested against these functions. Same conventions as ``cpu``.
+Written to be read, not to be fast: the optimised engine in ``cpu`` (and the
+CUDA one) is tested against these functions. Same conventions as ``cpu``; the
+module itself serves as an engine (``loss_and_gradients(..., kernels=reference)``).
 """
 
 import numpy as np
@@ -13,9 +14,12 @@ def forward_states(a, W, h, C, X, lengths, n_linear, Z):
     n_nonlinear = a.shape[0] - n_linear
     Z[:] = 0.0
     for i in range(X.shape[0]):
-        for t in range(lengths[i]):
+        for t in range(X.shape[1]):
             z = Z[i, t]
-            Z[i, t + 1] = a * z + W @ phi(z, n_nonlinear) + C @ X[i, t] + h
+            if t < lengths[i]:
+                Z[i, t + 1] = a * z + W @ phi(z, n_nonlinear) + C @ X[i, t] + h
+            else:  # the state holds after the sequence ends
+                Z[i, t + 1] = z
 
 
 def final_states(a, W, h, C, X, lengths, n_linear):
