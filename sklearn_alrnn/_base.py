@@ -18,7 +18,7 @@ from ._loss import (
     loss_and_gradients,
     readout_states,
 )
-from ._model import PARAMETER_NAMES, initialize_parameters
+from ._model import PARAMETER_NAMES, flatten_parameters, initialize_parameters
 from ._optim import AdamOptimizer, clip_by_global_norm
 from ._workspace import Workspace
 from ._validation import check_sequences
@@ -214,14 +214,14 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 f"(3-D y) were {'used' if self._per_step else 'not used'} then, and "
                 f"are {'used' if per_step else 'not used'} now."
             )
+        flat, views = flatten_parameters(self._params)
+        self._set_params_arrays(views)
         if first_pass or not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = AdamOptimizer(
-                [self._params[n] for n in PARAMETER_NAMES],
-                self.learning_rate_init,
-                self.beta_1,
-                self.beta_2,
-                self.epsilon,
+                flat, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
             )
+        else:  # partial_fit goes on with the optimiser's moments on the new vector
+            self._optimizer.params = flat
 
         early_stopping = self.early_stopping and not incremental
         X_val = None
@@ -238,13 +238,13 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             best_params = {k: v.copy() for k, v in self._params.items()}
 
         # Parameters that gave the last finite loss, restored if the loss blows up.
-        last_finite = {}
+        last_finite = flat.copy()
         workspace = Workspace()
         try:
             for _ in range(max_epochs):
                 order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
                 epoch_loss = self._run_epoch(
-                    engine, X, lengths, Y, order, batch_size, last_finite, workspace
+                    engine, flat, X, lengths, Y, order, batch_size, last_finite, workspace
                 )
                 if epoch_loss is None:
                     break
@@ -262,7 +262,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                     improved = score >= self.best_validation_score_ + self.tol
                     if score > self.best_validation_score_:
                         self.best_validation_score_ = score
-                        best_params = {k: v.copy() for k, v in self._params.items()}
+                        best_params = flat.copy()
                 else:
                     improved = epoch_loss <= self.best_loss_ - self.tol
                 self.best_loss_ = min(self.best_loss_, epoch_loss)
@@ -304,8 +304,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             warnings.warn("Training interrupted by user.")
 
         if early_stopping:
-            for key, value in best_params.items():
-                np.copyto(self._params[key], value)
+            np.copyto(flat, best_params)
         return self
 
     def _can_reduce_learning_rate(self):
@@ -336,21 +335,23 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             )
         return X[train], lengths[train], Y[train], X[val], lengths[val], Y[val]
 
-    def _run_epoch(self, engine, X, lengths, Y, order, batch_size, last_finite, workspace):
+    def _run_epoch(self, engine, flat, X, lengths, Y, order, batch_size, last_finite, workspace):
         """One pass over the data; returns the mean loss, or None if it became non-finite.
 
-        ``last_finite`` maps parameter names to copies of the parameters that
-        produced the most recent finite loss; it is updated before every step
-        and restored when the loss or its gradient stops being finite.
-        ``workspace`` keeps the batch arrays of the whole fit.
+        ``flat`` is the parameter vector the fitted attributes are views of;
+        ``last_finite`` holds a copy of the parameters that produced the most
+        recent finite loss, updated before every step and restored when the
+        loss or its gradient stops being finite. ``workspace`` keeps the batch
+        arrays of the whole fit.
         """
         params = self._params
+        grad = workspace.array("grad", flat.shape, flat.dtype)
         total = 0.0
         for batch in gen_batches(order.shape[0], batch_size):
             idx = order[batch]
             n_steps = int(lengths[idx].max())
             Y_batch = Y[idx, :n_steps] if self._per_step else Y[idx]
-            value, grads = loss_and_gradients(
+            value, _ = loss_and_gradients(
                 params,
                 np.ascontiguousarray(X[idx, :n_steps]),
                 lengths[idx],
@@ -361,13 +362,12 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 per_step=self._per_step,
                 kernels=engine,
                 workspace=workspace,
+                grad_out=grad,
             )
-            grad_list = [grads[n] for n in PARAMETER_NAMES]
             with np.errstate(over="ignore", invalid="ignore"):
-                norm = clip_by_global_norm(grad_list, self.clip_norm)
+                norm = clip_by_global_norm(grad, self.clip_norm)
             if not (np.isfinite(value) and np.isfinite(norm)):
-                for name, good in last_finite.items():
-                    np.copyto(params[name], good)
+                np.copyto(flat, last_finite)
                 warnings.warn(
                     f"Training stopped in epoch {self.n_iter_ + 1}: the loss or its "
                     f"gradient became non-finite (loss={value}). The parameters of the "
@@ -376,13 +376,11 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                     RuntimeWarning,
                 )
                 return None
-            for name in PARAMETER_NAMES:
-                last_finite[name] = params[name].copy()
+            np.copyto(last_finite, flat)
             try:
-                self._optimizer.update_params(grad_list)
+                self._optimizer.update_params(grad)
             except KeyboardInterrupt:
-                for name, good in last_finite.items():
-                    np.copyto(params[name], good)
+                np.copyto(flat, last_finite)
                 raise
             total += value * idx.shape[0]
         return total / order.shape[0]

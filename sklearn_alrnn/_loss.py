@@ -9,7 +9,7 @@ mean softmax cross-entropy over valid rows; ``alpha`` adds
 import numpy as np
 from scipy.special import log_softmax, softmax
 
-from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS
+from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
 from ._workspace import Workspace
 
 LOSSES = ("squared_error", "log_loss")
@@ -50,7 +50,8 @@ def _loss_and_output_gradient(output, Y, weight, loss):
 
 
 def loss_and_gradients(
-    params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels, workspace=None
+    params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels, workspace=None,
+    grad_out=None,
 ):
     """Mean loss over a batch and its gradient with respect to every parameter.
 
@@ -73,6 +74,8 @@ def loss_and_gradients(
         ``_kernels.cpu.CPUEngine(n_threads)`` or the ``_kernels.reference`` module.
     workspace : Workspace, default=None
         Reuse the state and gradient arrays of earlier batches.
+    grad_out : ndarray of shape (n_parameters,), default=None
+        Flat vector to write the gradient into (``grads`` are then views of it).
 
     Returns
     -------
@@ -91,7 +94,11 @@ def loss_and_gradients(
     weight = step_mask(lengths, T).astype(a.dtype) if per_step else np.ones(n, dtype=a.dtype)
     value, d_output = _loss_and_output_gradient(output, Y, weight, loss)
 
-    grads = {name: np.zeros_like(params[name]) for name in PARAMETER_NAMES}
+    shapes = {name: params[name].shape for name in PARAMETER_NAMES}
+    if grad_out is None:
+        grad_out = np.empty(sum(params[name].size for name in PARAMETER_NAMES), dtype=a.dtype)
+    grad_out.fill(0)
+    grads = split_flat(grad_out, shapes)
     d_output_rows = d_output.reshape(-1, d_output.shape[-1])
     grads["B"] += d_output_rows.T @ H.reshape(-1, M)
     grads["b"] += d_output_rows.sum(axis=0)

@@ -5,10 +5,14 @@
 with phi the identity on the first ``M - P`` units and a ReLU on the last ``P``.
 """
 
+import math
+
 import numpy as np
 
 __all__ = [
     "PARAMETER_NAMES",
+    "flatten_parameters",
+    "split_flat",
     "initialize_parameters",
     "phi",
     "regime_codes",
@@ -21,6 +25,27 @@ PARAMETER_NAMES = ("a", "W", "h", "C", "B", "b")
 #: penalises ``coefs_`` but not ``intercepts_``); the diagonal ``a`` and the
 #: biases are left free, so that slow linear modes are not pulled towards zero.
 PENALISED_PARAMETERS = ("W", "C", "B")
+
+
+def split_flat(flat, shapes):
+    """Views of a flat vector as named arrays, in ``PARAMETER_NAMES`` order."""
+    views, offset = {}, 0
+    for name in PARAMETER_NAMES:
+        size = math.prod(shapes[name])
+        views[name] = flat[offset : offset + size].reshape(shapes[name])
+        offset += size
+    return views
+
+
+def flatten_parameters(params):
+    """Copy the named parameters into one flat vector; return it and views of it.
+
+    The optimiser, clipping and checkpoints then work on one array per step
+    instead of six.
+    """
+    shapes = {name: params[name].shape for name in PARAMETER_NAMES}
+    flat = np.concatenate([params[name].ravel() for name in PARAMETER_NAMES])
+    return flat, split_flat(flat, shapes)
 
 
 def _glorot_uniform(rng, fan_out, fan_in, dtype):
@@ -66,7 +91,7 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
     return {name: np.ascontiguousarray(params[name]) for name in PARAMETER_NAMES}
 
 
-def phi(z, n_nonlinear, out=None):
+def phi(z, n_nonlinear):
     """The AL-RNN activation: identity on the first M-P units, ReLU on the last P.
 
     Parameters
@@ -74,17 +99,12 @@ def phi(z, n_nonlinear, out=None):
     z : ndarray of shape (..., M)
     n_nonlinear : int
         Number P of ReLU units (the last P of the M units).
-    out : ndarray of the same shape as ``z``, default=None
-        Where to write the result.
 
     Returns
     -------
     ndarray of the same shape as ``z``.
     """
-    if out is None:
-        out = np.array(z, copy=True)
-    else:
-        np.copyto(out, z)
+    out = np.array(z, copy=True)
     if n_nonlinear:
         tail = out[..., out.shape[-1] - n_nonlinear :]
         np.maximum(tail, 0, out=tail)

@@ -1,19 +1,27 @@
-"""Optimisers and gradient transforms for the fit loop."""
+"""Optimisers and gradient transforms for the fit loop, on flat parameter vectors."""
 
 import numpy as np
+from numba import njit
 
 
-def clip_by_global_norm(grads, max_norm):
-    """Scale every gradient in place so that their joint L2 norm is at most ``max_norm``.
+def clip_by_global_norm(grad, max_norm):
+    """Scale the flat gradient in place so that its L2 norm is at most ``max_norm``.
 
     Returns the norm before clipping. ``max_norm=None`` only measures it.
     """
-    norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    norm = float(np.sqrt(np.dot(grad, grad)))
     if max_norm is not None and norm > max_norm:
-        scale = max_norm / (norm + 1e-12)
-        for g in grads:
-            g *= scale
+        grad *= max_norm / (norm + 1e-12)
     return norm
+
+
+@njit(cache=True)
+def _adam_step(params, grad, m, v, step_size, beta_1, beta_2, epsilon):
+    for i in range(params.shape[0]):
+        g = grad[i]
+        m[i] = beta_1 * m[i] + (1 - beta_1) * g
+        v[i] = beta_2 * v[i] + (1 - beta_2) * g * g
+        params[i] -= step_size * m[i] / (np.sqrt(v[i]) + epsilon)
 
 
 class AdamOptimizer:
@@ -21,8 +29,8 @@ class AdamOptimizer:
 
     Parameters
     ----------
-    params : list of ndarray
-        Updated in place.
+    params : ndarray of shape (n_parameters,)
+        Flat parameter vector, updated in place.
     learning_rate_init : float
     beta_1, beta_2 : float
         Decay rates of the first and second moment estimates.
@@ -45,20 +53,17 @@ class AdamOptimizer:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.ms = [np.zeros_like(p) for p in params]
-        self.vs = [np.zeros_like(p) for p in params]
+        self.m = np.zeros_like(params)
+        self.v = np.zeros_like(params)
 
-    def update_params(self, grads):
-        """Take one step along ``grads`` (same order and shapes as ``params``)."""
+    def update_params(self, grad):
+        """Take one step along the flat gradient ``grad``."""
         self.t += 1
         self.learning_rate = (
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        for p, m, v, g in zip(self.params, self.ms, self.vs, grads):
-            m *= self.beta_1
-            m += (1 - self.beta_1) * g
-            v *= self.beta_2
-            v += (1 - self.beta_2) * (g * g)
-            p -= (self.learning_rate * m / (np.sqrt(v) + self.epsilon)).astype(p.dtype, copy=False)
+        _adam_step(
+            self.params, grad, self.m, self.v, self.learning_rate, self.beta_1, self.beta_2, self.epsilon
+        )

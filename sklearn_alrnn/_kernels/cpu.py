@@ -29,7 +29,6 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from numba import njit
 
-from .._model import phi
 from .._workspace import Workspace
 
 
@@ -45,6 +44,21 @@ def _add_product(coef, rows, out):
     n, R = coef.shape
     M = rows.shape[1]
     r = 0
+    while r + 8 <= R:
+        w0, w1, w2, w3 = rows[r], rows[r + 1], rows[r + 2], rows[r + 3]
+        w4, w5, w6, w7 = rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]
+        for b in range(n):
+            c0, c1, c2, c3 = coef[b, r], coef[b, r + 1], coef[b, r + 2], coef[b, r + 3]
+            c4, c5, c6, c7 = coef[b, r + 4], coef[b, r + 5], coef[b, r + 6], coef[b, r + 7]
+            if (c0 == 0.0 and c1 == 0.0 and c2 == 0.0 and c3 == 0.0
+                    and c4 == 0.0 and c5 == 0.0 and c6 == 0.0 and c7 == 0.0):
+                continue
+            o = out[b]
+            for m in range(M):
+                o[m] += (w0[m] * c0 + w1[m] * c1 + w2[m] * c2 + w3[m] * c3) + (
+                    w4[m] * c4 + w5[m] * c5 + w6[m] * c6 + w7[m] * c7
+                )
+        r += 8
     while r + 4 <= R:
         w0, w1, w2, w3 = rows[r], rows[r + 1], rows[r + 2], rows[r + 3]
         for b in range(n):
@@ -67,7 +81,22 @@ def _add_product(coef, rows, out):
 
 
 @njit(cache=True, nogil=True)
-def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev):
+def _flush_subnormals(values, tiny):
+    """Set entries below the smallest normal number to zero, in place.
+
+    Vanishing gradients (and states decaying without input) reach subnormal
+    numbers within a few hundred steps; arithmetic on those is one to two
+    orders of magnitude slower on x86. Flushing them changes results by less
+    than the smallest normal number (~1e-38 in float32, ~1e-308 in float64).
+    """
+    flat = values.reshape(-1)
+    for i in range(flat.shape[0]):
+        if abs(flat[i]) < tiny:
+            flat[i] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, tiny):
     """One step for a chunk of sequences: z_next = a * z_prev + W phi(z_prev) + C x_t + h."""
     n, M = z_prev.shape
     K = CT.shape[0]
@@ -87,10 +116,11 @@ def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev):
                 phi_prev[b, m] = 0.0
                 z_next[b, m] = z_prev[b, m]
     _add_product(phi_prev, WT, z_next)
+    _flush_subnormals(z_next, tiny)
 
 
 @njit(cache=True, nogil=True)
-def _forward_chunk(a, WT, CT, h, X, lengths, n_linear, Z):
+def _forward_chunk(a, WT, CT, h, X, lengths, n_linear, Z, tiny):
     # The step runs on contiguous (n, M) buffers, then lands in Z: a strided
     # Z[:, t] view would keep LLVM from vectorising the inner loops.
     n, T1, M = Z.shape
@@ -99,42 +129,59 @@ def _forward_chunk(a, WT, CT, h, X, lengths, n_linear, Z):
     z_next = np.empty((n, M), dtype=Z.dtype)
     Z[:, 0] = 0.0
     for t in range(T1 - 1):
-        _advance(a, WT, CT, h, X, t, lengths, n_linear, z, z_next, phi_prev)
+        _advance(a, WT, CT, h, X, t, lengths, n_linear, z, z_next, phi_prev, tiny)
         Z[:, t + 1] = z_next
         z, z_next = z_next, z
 
 
 @njit(cache=True, nogil=True)
-def _final_chunk(a, WT, CT, h, X, lengths, n_linear, out):
+def _final_chunk(a, WT, CT, h, X, lengths, n_linear, out, tiny):
     n, M = out.shape
     phi_prev = np.empty((n, M), dtype=out.dtype)
     z = np.zeros((n, M), dtype=out.dtype)
     z_next = np.empty((n, M), dtype=out.dtype)
     for t in range(X.shape[1]):
-        _advance(a, WT, CT, h, X, t, lengths, n_linear, z, z_next, phi_prev)
+        _advance(a, WT, CT, h, X, t, lengths, n_linear, z, z_next, phi_prev, tiny)
         z, z_next = z_next, z
     out[:] = z
 
 
 @njit(cache=True, nogil=True)
-def _carry_chunk(a, W, lengths, n_linear, Z, G):
+def _carry_chunk(a, W, lengths, n_linear, Z, G, per_sequence, tiny):
     """Turn direct gradients G (n, T + 1, M) into total gradients dL/dZ_t, in place.
 
-    g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t), from the last step down to t = 1.
+    g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t), from the last step down to
+    t = 1. Along the way, per_sequence[b, 0] and [b, 1] collect sequence b's
+    dL/da = sum_t g_t z_{t-1} and dL/dh = sum_t g_t; summing those over b in a
+    fixed order keeps the result independent of how sequences are chunked.
     """
     n, T1, M = Z.shape
     V = np.empty((n, M), dtype=Z.dtype)
-    for t in range(T1 - 1, 1, -1):
+    for t in range(T1 - 1, 0, -1):
+        for b in range(n):
+            if t <= lengths[b]:
+                g, z_prev, acc_a, acc_h = G[b, t], Z[b, t - 1], per_sequence[b, 0], per_sequence[b, 1]
+                for j in range(M):
+                    acc_a[j] += g[j] * z_prev[j]
+                    acc_h[j] += g[j]
+        if t == 1:
+            break
         # Beyond a sequence's length its gradient is zero, so V is too.
         V[:] = 0.0
         _add_product(G[:, t], W, V)
         for b in range(n):
             if t <= lengths[b]:
-                for j in range(M):
-                    carried = a[j] * G[b, t, j]
-                    if j < n_linear or Z[b, t - 1, j] > 0:
-                        carried += V[b, j]
-                    G[b, t - 1, j] += carried
+                g, g_prev, z_prev, v = G[b, t], G[b, t - 1], Z[b, t - 1], V[b]
+                for j in range(n_linear):
+                    g_prev[j] += a[j] * g[j] + v[j]
+                for j in range(n_linear, M):
+                    g_prev[j] += a[j] * g[j] + (v[j] if z_prev[j] > 0 else 0.0)
+                _flush_subnormals(g_prev, tiny)
+
+
+def _tiny(a):
+    """The smallest normal number of the parameters' dtype, as that dtype."""
+    return a.dtype.type(np.finfo(a.dtype).tiny)
 
 
 _POOLS = {}
@@ -179,7 +226,7 @@ class CPUEngine:
         WT, CT = np.ascontiguousarray(W.T), np.ascontiguousarray(C.T)
         _run_chunked(
             _forward_chunk, self.n_threads, X.shape[0],
-            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, Z[lo:hi]),
+            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, Z[lo:hi], _tiny(a)),
         )
 
     def final_states(self, a, W, h, C, X, lengths, n_linear):
@@ -188,7 +235,7 @@ class CPUEngine:
         out = np.empty((X.shape[0], a.shape[0]), dtype=a.dtype)
         _run_chunked(
             _final_chunk, self.n_threads, X.shape[0],
-            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, out[lo:hi]),
+            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, out[lo:hi], _tiny(a)),
         )
         return out
 
@@ -199,10 +246,15 @@ class CPUEngine:
         state (``dZ[:, 0]`` and every step beyond a sequence's length are zero); the recurrence turns it into the total gradient, then the weight
         gradients are sums over all (sequence, step) pairs, done as GEMMs.
         """
+        per_sequence = self._workspace.array("per_sequence", (X.shape[0], 2, a.shape[0]), a.dtype, zero=True)
         _run_chunked(
             _carry_chunk, self.n_threads, X.shape[0],
-            lambda lo, hi: (a, W, lengths[lo:hi], n_linear, Z[lo:hi], dZ[lo:hi]),
+            lambda lo, hi: (
+                a, W, lengths[lo:hi], n_linear, Z[lo:hi], dZ[lo:hi], per_sequence[lo:hi], _tiny(a)
+            ),
         )
+        grad_a += per_sequence[:, 0].sum(axis=0)
+        grad_h += per_sequence[:, 1].sum(axis=0)
         # Flattened over (sequence, step), row r of G pairs with row r - 1 of Z: the
         # state the step started from. The rows that straddle two sequences pair
         # G[b, 0] = 0 with the previous sequence's last state, so they add nothing,
@@ -213,8 +265,10 @@ class CPUEngine:
         X_prev = self._workspace.array("X_prev", (n, T1, X.shape[2]), X.dtype)
         X_prev[:, 0] = 0.0
         X_prev[:, 1:] = X
-        phi_prev = phi(Z_prev, M - n_linear, out=self._workspace.array("phi", Z_prev.shape, Z.dtype))
-        grad_a += np.einsum("ij,ij->j", G, Z_prev)
-        grad_W += G.T @ phi_prev
-        grad_h += G.sum(axis=0)
+        # dL/dW = G^T phi(Z_prev): the linear columns straight from Z, only the P
+        # ReLU columns need a rectified copy.
+        relu_prev = self._workspace.array("relu", (Z_prev.shape[0], M - n_linear), Z.dtype)
+        np.maximum(Z_prev[:, n_linear:], 0, out=relu_prev)
+        grad_W[:, :n_linear] += G.T @ Z_prev[:, :n_linear]
+        grad_W[:, n_linear:] += G.T @ relu_prev
         grad_C += G.T @ X_prev.reshape(-1, X.shape[2])[1:]
