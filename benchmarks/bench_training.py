@@ -74,7 +74,8 @@ def ours_epoch(X, y, M, P, batch, dtype, epochs=5):
     """Mean time of one epoch inside ``fit`` (input validation and set-up amortised)."""
     model = ALRNNRegressor(
         n_hidden=M, n_nonlinear=P, batch_size=batch, alpha=0.0, clip_norm=None, shuffle=False,
-        max_iter=epochs, dtype=np.dtype(dtype).name, random_state=0,
+        learning_rate_init=1e-3, learning_rate="constant", max_iter=epochs,
+        dtype=np.dtype(dtype).name, random_state=0,
     )
 
     class Epoch:
@@ -82,6 +83,8 @@ def ours_epoch(X, y, M, P, batch, dtype, epochs=5):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model.fit(X, y)
+            if model.n_iter_ != epochs:  # a fit that diverged stops early: not a timing
+                raise RuntimeError("diverged")
 
     run = Epoch()
     run.epochs = epochs
@@ -226,7 +229,11 @@ def scaling_table():
             cells = []
             X, y, _ = make_data(M, T, 256, np.float32)
             for batch in (1, 32, 256):
-                ms = best_time(ours_epoch(X, y, M, max(1, M // 8), batch, np.float32), repeats=1)
+                try:
+                    ms = best_time(ours_epoch(X, y, M, max(1, M // 8), batch, np.float32, epochs=1), repeats=1)
+                except RuntimeError:
+                    cells.append("diverged")
+                    continue
                 cells.append(f"{ms:9.1f} ({epoch_flops(M, T, 256) / ms / 1e6:5.1f})")
             print(f"{M:>5} {T:>6} " + " ".join(f"{c:>18}" for c in cells), flush=True)
 

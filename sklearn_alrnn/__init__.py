@@ -12,13 +12,26 @@ from ._analysis import (
     regime_jacobian,
 )
 from .estimators import ALRNNClassifier, ALRNNRegressor
+from .formats import from_aeon, from_tslearn, to_aeon, to_tslearn
+from .io import load, load_metadata
 from .nonlinearity import NonlinearityProfile, nonlinearity_profile
+from .preprocessing import SequenceScaler
 from .regimes import LinearSystem, RegimeDecomposer
+from .tabular import sequence_predictions_to_rows, to_sequences
 
 __all__ = [
     "ALRNNClassifier",
     "ALRNNRegressor",
     "RegimeDecomposer",
+    "SequenceScaler",
+    "load",
+    "load_metadata",
+    "to_sequences",
+    "sequence_predictions_to_rows",
+    "from_aeon",
+    "to_aeon",
+    "from_tslearn",
+    "to_tslearn",
     "nonlinearity_profile",
     "NonlinearityProfile",
     "LinearSystem",

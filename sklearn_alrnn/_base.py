@@ -20,6 +20,7 @@ from ._loss import (
 )
 from ._model import PARAMETER_NAMES, flatten_parameters, initialize_parameters
 from ._optim import AdamOptimizer, clip_by_global_norm
+from ._progress import ProgressReporter
 from ._workspace import Workspace
 from ._validation import check_sequences
 
@@ -240,6 +241,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         # Parameters that gave the last finite loss, restored if the loss blows up.
         last_finite = flat.copy()
         workspace = Workspace()
+        progress = ProgressReporter(self.verbose, max_epochs, not incremental, type(self).__name__)
         try:
             for _ in range(max_epochs):
                 order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
@@ -251,14 +253,13 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_curve_.append(epoch_loss)
-                if self.verbose:
-                    print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
+                score = None
                 if early_stopping:
                     output = self._raw_output(engine, X_val, lengths_val)
                     score = self._validation_score(output, Y_val, lengths_val)
                     self.validation_scores_.append(score)
-                    if self.verbose:
-                        print(f"Validation score: {score:f}")
+                progress.epoch(self.n_iter_, epoch_loss, score)
+                if early_stopping:
                     improved = score >= self.best_validation_score_ + self.tol
                     if score > self.best_validation_score_:
                         self.best_validation_score_ = score
@@ -284,14 +285,12 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                     if self._can_reduce_learning_rate():
                         self._optimizer.learning_rate_init /= LEARNING_RATE_DIVISOR
                         self._no_improvement_count = 0
-                        if self.verbose:
-                            print(
-                                f"{message} Learning rate set to "
-                                f"{self._optimizer.learning_rate_init:.2e}."
-                            )
+                        progress.message(
+                            f"{message} Learning rate set to "
+                            f"{self._optimizer.learning_rate_init:.2e}."
+                        )
                         continue
-                    if self.verbose:
-                        print(f"{message} Stopping.")
+                    progress.message(f"{message} Stopping.")
                     break
             else:
                 if not incremental:
@@ -302,6 +301,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                     )
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.")
+        finally:
+            progress.close()
 
         if early_stopping:
             np.copyto(flat, best_params)
@@ -452,6 +453,19 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             self.a_, self.W_, self.h_, self.C_, X, lengths, self._n_nonlinear_fitted,
             self._inference_engine(),
         )
+
+    def save(self, path, extra=None):
+        """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+        extra : dict, default=None
+            JSON-serialisable metadata to keep with the model.
+        """
+        from .io import save
+
+        save(self, path, extra=extra)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -148,15 +148,16 @@ def _read_table(path):
 
 
 def _load_bundle(path):
-    import joblib
+    """The model of a file written by ``sklearn-alrnn fit`` and its table settings."""
+    from .io import load, load_metadata
 
     try:
-        bundle = joblib.load(path)
-    except Exception as exc:  # joblib raises many types on corrupt files
+        model, extra = load(path), load_metadata(path)["extra"]
+    except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {path!r}: {exc}")
-    if not isinstance(bundle, dict) or "model" not in bundle:
+    if "id_col" not in extra:
         raise SystemExit(f"error: {path!r} is not a model saved by 'sklearn-alrnn fit'")
-    return bundle
+    return dict(extra, model=model)
 
 
 def cmd_fit(args):
@@ -177,16 +178,14 @@ def cmd_fit(args):
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
     ).fit(X, y)
-    import joblib
-
     features = args.features or [
         c for c in table.columns
         if c not in (args.id_col, args.time_col, args.target) and np.issubdtype(table[c].dtype, np.number)
     ]
-    joblib.dump(
-        {"model": model, "id_col": args.id_col, "time_col": args.time_col, "features": features,
-         "target": args.target, "per_step": args.per_step},
+    model.save(
         args.model_out,
+        extra={"id_col": args.id_col, "time_col": args.time_col, "features": features,
+               "target": args.target, "per_step": args.per_step},
     )
     print(f"Fitted {model_class.__name__} on {len(X)} sequences ({model.n_iter_} epochs, "
           f"final loss {model.loss_curve_[-1]:.5f}); saved to {args.model_out}")
@@ -270,7 +269,7 @@ def build_parser():
     fit.add_argument("--max-iter", type=int, default=500)
     fit.add_argument("--random-state", type=int, default=0)
     fit.add_argument("--verbose", type=int, default=0)
-    fit.add_argument("--model-out", required=True)
+    fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")
     fit.set_defaults(func=cmd_fit)
 
     predict = sub.add_parser("predict", help="predict a long-format CSV table with a saved model")

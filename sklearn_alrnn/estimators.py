@@ -84,8 +84,9 @@ _COMMON_PARAMETERS_DOC = """
         An int makes a fit bit-for-bit reproducible.
 
     verbose : int, default=0
-        Print one line per epoch (loss, and validation score when early
-        stopping).
+        0: silent. 1: a progress bar (tqdm) with epoch, loss, validation score
+        and ETA (``partial_fit`` prints one line instead). 2: one line per
+        epoch (loss, and validation score when early stopping), MLP style.
 
     n_jobs : int or None, default=None
         Threads that advance chunks of sequences in parallel during fit and

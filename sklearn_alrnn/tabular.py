@@ -5,7 +5,7 @@ import numpy as np
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 
 
-def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False):
+def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 
     Rows may come in any order and sequences may have different lengths; rows
@@ -24,6 +24,9 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     per_step : bool, default=False
         Return one target per step (3-D y, NaN-padded) instead of the target
         at each sequence's last step.
+    step : number or timedelta, default=None
+        Sampling interval of a regular time grid; when given, a sequence whose
+        time stamps skip a step raises.
 
     Returns
     -------
@@ -49,10 +52,19 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         row = df[duplicated].iloc[0]
         raise ValueError(
             f"Duplicated time stamp: sequence {row[id_col]!r} has more than one row at "
-            f"{time_col}={row[time_col]!r}."
+            f"{time_col}={row[time_col]}."
         )
     ordered = df.sort_values([id_col, time_col], kind="stable")
     groups = ordered.groupby(id_col, sort=True)
+    if step is not None:
+        for key, group in groups:
+            times = group[time_col].to_numpy()
+            gaps = np.flatnonzero(np.diff(times) != step)
+            if gaps.size:
+                raise ValueError(
+                    f"Sequence {key!r} misses time stamps: expected steps of {step}, found a gap "
+                    f"between {times[gaps[0]]} and {times[gaps[0] + 1]}."
+                )
     ids = np.array(list(groups.groups.keys()))
     max_length = int(groups.size().max())
     X = np.full((len(ids), max_length, len(feature_cols)), np.nan)

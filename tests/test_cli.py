@@ -62,7 +62,7 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     rng = np.random.RandomState(0)
     data = tmp_path / "train.csv"
     _long_table(rng).to_csv(data, index=False)
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.alrnn.npz"
     assert main([
         "fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
         "--n-hidden", "6", "--n-nonlinear", "2", "--max-iter", "30", "--model-out", str(model),
@@ -86,7 +86,7 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     table["running"] = table.sort_values("t").groupby("sid")["x"].cumsum()
     data = tmp_path / "steps.csv"
     table.to_csv(data, index=False)
-    model = tmp_path / "steps.joblib"
+    model = tmp_path / "steps.alrnn.npz"
     assert main([
         "fit", str(data), "--target", "running", "--id-col", "sid", "--time-col", "t", "--features", "x",
         "--per-step", "--n-hidden", "4", "--n-nonlinear", "0", "--max-iter", "20", "--model-out", str(model),
@@ -94,7 +94,7 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     assert main(["predict", str(model), str(data)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-len(table) - 1] == "sid,t,prediction" and len(lines) >= len(table) + 1
-    broken = tmp_path / "broken.joblib"
+    broken = tmp_path / "broken.alrnn.npz"
     broken.write_bytes(b"not a model")
     with pytest.raises(SystemExit, match="cannot load model"):
         main(["predict", str(broken), str(data)])

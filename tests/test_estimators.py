@@ -289,11 +289,22 @@ def test_keyboard_interrupt_keeps_weights_and_warns(monkeypatch):
     assert reg.n_iter_ == 0 and np.isfinite(reg.predict(X)).all()
 
 
-def test_verbose_prints_loss_and_validation_score(capsys):
+def test_verbose_two_prints_loss_and_validation_score(capsys):
     X, y = make_sign_memory(60, n_timesteps=5, random_state=12)
-    ALRNNClassifier(n_hidden=4, max_iter=2, verbose=1, early_stopping=True, random_state=0).fit(X, y)
+    ALRNNClassifier(n_hidden=4, max_iter=2, verbose=2, early_stopping=True, random_state=0).fit(X, y)
     out = capsys.readouterr().out
-    assert "Iteration 1, loss = " in out and "Validation score: " in out
+    assert "Iteration 1, loss = " in out and "Iteration 2, loss = " in out and "Validation score: " in out
+
+
+def test_verbose_one_shows_a_progress_bar(capsys):
+    X, y = make_sign_memory(60, n_timesteps=5, random_state=12)
+    ALRNNClassifier(n_hidden=4, max_iter=3, verbose=1, early_stopping=True, random_state=0).fit(X, y)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "ALRNNClassifier: 100%" in captured.err and "3/3" in captured.err
+    assert "loss=" in captured.err and "val=" in captured.err
+    ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0).fit(X, y)
+    assert capsys.readouterr() == ("", "")  # silent by default
 
 
 def test_float32_training_stays_float32():

@@ -1,0 +1,76 @@
+"""SequenceScaler: standardise features over samples and time, keeping padding as padding."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._loss import step_mask
+from ._validation import check_sequences
+
+__all__ = ["SequenceScaler"]
+
+
+class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Standardise each feature over all valid (sequence, step) pairs.
+
+    scikit-learn's ``StandardScaler`` rejects 3-D input; this one takes 3-D
+    arrays, 2-D univariate sequences, ragged lists and NaN-padded arrays, and
+    returns the same layout: a list stays a list (of the same lengths), NaN
+    padding stays NaN.
+
+    Parameters
+    ----------
+    with_mean : bool, default=True
+    with_std : bool, default=True
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_features,)
+    scale_ : ndarray of shape (n_features,)
+        Standard deviation, with 1 for constant features.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import SequenceScaler
+    >>> X = [np.array([[1.0], [3.0]]), np.array([[5.0]])]
+    >>> [x.ravel().tolist() for x in SequenceScaler().fit_transform(X)]
+    [[-1.224744871391589, 0.0], [1.224744871391589]]
+    """
+
+    def __init__(self, *, with_mean=True, with_std=True):
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def fit(self, X, y=None):
+        """Compute each feature's mean and standard deviation over the valid steps."""
+        padded, lengths = check_sequences(X, estimator_name=type(self).__name__)
+        values = padded[step_mask(lengths, padded.shape[1])]
+        self.mean_ = values.mean(axis=0) if self.with_mean else np.zeros(padded.shape[2])
+        std = values.std(axis=0) if self.with_std else np.ones(padded.shape[2])
+        self.scale_ = np.where(std > 0, std, 1.0)
+        self.n_features_in_ = padded.shape[2]
+        return self
+
+    def _apply(self, X, function):
+        check_is_fitted(self, "mean_")
+        padded, lengths = check_sequences(
+            X, n_features=self.n_features_in_, estimator_name=type(self).__name__
+        )
+        scaled = function(padded)
+        if isinstance(X, (list, tuple)):
+            squeeze = all(np.ndim(seq) == 1 for seq in X)
+            return [scaled[i, :n, 0] if squeeze else scaled[i, :n] for i, n in enumerate(lengths)]
+        scaled[~step_mask(lengths, padded.shape[1])] = np.nan
+        if np.asarray(X).ndim == 2:  # univariate sequences stay 2-D
+            return scaled[:, :, 0]
+        return scaled
+
+    def transform(self, X):
+        """Standardised copy of X, in X's layout."""
+        return self._apply(X, lambda P: (P - self.mean_) / self.scale_)
+
+    def inverse_transform(self, X):
+        """Undo :meth:`transform`."""
+        return self._apply(X, lambda P: P * self.scale_ + self.mean_)

@@ -1,0 +1,104 @@
+"""save / load without pickle: identical predictions, and a clear refusal of bad files."""
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load, load_metadata
+from sklearn_alrnn import io as model_io
+
+
+@pytest.fixture(scope="module")
+def fitted_models():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 7, 2))
+    labels = np.array(["cat", "dog", "eel"])[rng.randint(3, size=40)]
+    clf = ALRNNClassifier(n_hidden=5, n_nonlinear=2, max_iter=3, random_state=0).fit(X, labels)
+    reg = ALRNNRegressor(n_hidden=4, n_nonlinear=1, max_iter=3, random_state=0).fit(X, np.cumsum(X, axis=1))
+    return X, clf, reg
+
+
+def test_round_trip_gives_identical_predictions(tmp_path, fitted_models):
+    X, clf, reg = fitted_models
+    for model, method in ((clf, "predict_proba"), (reg, "predict")):
+        path = tmp_path / f"{type(model).__name__}.alrnn.npz"
+        model.save(path, extra={"note": "test"})
+        restored = load(path)
+        assert type(restored) is type(model)
+        np.testing.assert_array_equal(getattr(restored, method)(X), getattr(model, method)(X))
+        assert restored.get_params() == model.get_params()
+        assert load_metadata(path)["extra"] == {"note": "test"}
+    assert list(load(tmp_path / "ALRNNClassifier.alrnn.npz").predict(X[:3])) == list(clf.predict(X[:3]))
+    # Loaded models keep training.
+    restored = load(tmp_path / "ALRNNRegressor.alrnn.npz")
+    restored.partial_fit(X, np.cumsum(X, axis=1))
+    assert restored.n_iter_ == reg.n_iter_ + 1
+
+
+def test_pickle_keeps_working(fitted_models):
+    X, clf, _ = fitted_models
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), clf.predict_proba(X))
+
+
+def test_truncated_file(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="truncated or not an .npz archive"):
+        load(path)
+
+
+def test_flipped_byte(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    data = bytearray(path.read_bytes())
+    # Flip a byte inside the stored W_ array (npz is an uncompressed zip).
+    with np.load(path) as archive:
+        w_bytes = archive["W_"].tobytes()
+    offset = bytes(data).index(w_bytes) + 5
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="failed its checksum|CRC|Bad CRC|not a readable"):
+        load(path)
+
+
+def _rewrite_metadata(path, **changes):
+    metadata, arrays = model_io._read(path)
+    metadata.update(changes)
+    metadata.pop("checksum")
+    model_io._write(path, metadata, arrays)  # a consistent file, as another writer would make
+
+
+def test_wrong_version(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    _rewrite_metadata(path, format_version=99, package_version="9.0.0")
+    with pytest.raises(ValueError, match="format version 99 .*written by sklearn_alrnn 9.0.0"):
+        load(path)
+
+
+def test_wrong_class(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    with pytest.raises(ValueError, match="holds a ALRNNClassifier, not the expected ALRNNRegressor"):
+        load(path, expected_class=ALRNNRegressor)
+    _rewrite_metadata(path, **{"class": "SVC"})
+    with pytest.raises(ValueError, match="'SVC', which is not an sklearn_alrnn model class"):
+        load(path)
+
+
+def test_no_code_is_executed_from_a_file(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, payload=np.array([object()], dtype=object))
+    with pytest.raises(ValueError, match="cannot be loaded safely|not an sklearn_alrnn model"):
+        load(path)
+    (tmp_path / "text.npz").write_text(json.dumps({"a": 1}))
+    with pytest.raises(ValueError, match="not a readable sklearn_alrnn model file"):
+        load(tmp_path / "text.npz")
