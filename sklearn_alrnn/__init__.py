@@ -11,6 +11,7 @@ from ._analysis import (
     iterate_map,
     regime_jacobian,
 )
+from ._kernels.cpu import warm_up
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .formats import from_aeon, from_tslearn, to_aeon, to_tslearn
 from .io import load, load_metadata
@@ -24,6 +25,7 @@ __all__ = [
     "ALRNNRegressor",
     "RegimeDecomposer",
     "SequenceScaler",
+    "warm_up",
     "load",
     "load_metadata",
     "to_sequences",

@@ -284,3 +284,30 @@ class CPUEngine:
         grad_W[:, :n_linear] += G.T @ Z_prev[:, :n_linear]
         grad_W[:, n_linear:] += G.T @ relu_prev
         grad_C += G.T @ X_prev.reshape(-1, X.shape[2])[1:]
+
+
+def warm_up():
+    """Compile (or load from Numba's on-disk cache) every kernel, for float32 and float64.
+
+    Call it once per process before timing, or on each Dask / Ray worker
+    (``client.run(sklearn_alrnn.warm_up)``) so that the first fit does not pay
+    for compilation. Several processes may warm up at once: Numba writes each
+    cache file to a temporary name and renames it into place.
+    """
+    from .._optim import AdamOptimizer
+
+    for dtype in (np.float64, np.float32):
+        rng = np.random.RandomState(0)
+        n, T, M, K = 3, 4, 5, 2
+        a, h = np.full(M, 0.5, dtype), np.zeros(M, dtype)
+        W, C = rng.normal(size=(M, M)).astype(dtype), rng.normal(size=(M, K)).astype(dtype)
+        X, lengths = rng.normal(size=(n, T, K)).astype(dtype), np.array([4, 2, 1])
+        engine = CPUEngine(1)
+        Z = np.empty((n, T + 1, M), dtype)
+        engine.forward_states(a, W, h, C, X, lengths, 3, Z)
+        engine.final_states(a, W, h, C, X, lengths, 3)
+        dZ = np.zeros_like(Z)
+        dZ[:, 1:] = 1.0
+        grads = [np.zeros_like(p) for p in (a, W, h, C)]
+        engine.backward(a, W, C, X, lengths, 3, Z, dZ, *grads)
+        AdamOptimizer(np.zeros(4, dtype)).update_params(np.ones(4, dtype))

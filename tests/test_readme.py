@@ -1,0 +1,23 @@
+"""Every Python snippet of README.md runs, in order, as a user would paste them."""
+
+import pathlib
+import re
+
+import pytest
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_snippets_run(tmp_path, monkeypatch):
+    pytest.importorskip("pandas")
+    pytest.importorskip("distributed")
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert len(blocks) >= 7
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "readme"}
+    for i, block in enumerate(blocks):
+        try:
+            exec(compile(block, f"README.md python block {i + 1}", "exec"), namespace)
+        except Exception as exc:  # pragma: no cover - the message says which block failed
+            raise AssertionError(f"README python block {i + 1} failed: {exc!r}\n{block}") from exc
+    assert (tmp_path / "model.alrnn.npz").exists()
