@@ -38,13 +38,21 @@ MAX_LEARNING_RATE_REDUCTIONS = 2
 
 
 def _resolve_device(device, n_jobs):
-    """The engine that runs a fit; only the CPU engine exists in this release."""
-    if device == "cuda":
+    """The engine that runs a fit: the Numba CPU engine, or the CUDA one."""
+    if device == "cpu":
+        return CPUEngine(1 if n_jobs is None else n_jobs)
+    try:
+        from ._kernels.cuda import CUDAEngine, gpu_available
+    except ImportError as exc:
+        if device == "auto":
+            return CPUEngine(1 if n_jobs is None else n_jobs)
         raise ValueError(
-            "device='cuda' was requested, but this build of sklearn_alrnn has no CUDA "
-            "engine yet; use device='cpu' (or 'auto', which falls back to the CPU)."
-        )
-    return CPUEngine(1 if n_jobs is None else n_jobs)
+            "device='cuda' needs the CUDA extra (numba-cuda): pip install 'sklearn-alrnn[cuda]' "
+            f"({exc})."
+        ) from None
+    if device == "auto" and not gpu_available():
+        return CPUEngine(1 if n_jobs is None else n_jobs)
+    return CUDAEngine()
 
 
 class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -76,7 +84,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         "verbose": ["verbose"],
         "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
-        "dtype": [StrOptions(set(_DTYPES))],
+        "dtype": [StrOptions(set(_DTYPES)), None],
     }
 
     @abstractmethod
@@ -167,7 +175,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
     def _check_matches_fitted(self):
         fitted = (self.W_.shape[0], self._n_nonlinear_fitted, np.dtype(self.a_.dtype).name)
-        requested = (self.n_hidden, self.n_nonlinear, self.dtype)
+        requested = (self.n_hidden, self.n_nonlinear, self.dtype or fitted[2])
         if fitted != requested:
             raise ValueError(
                 "Cannot continue training (warm_start or partial_fit) with a different "
@@ -179,10 +187,14 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def _fit(self, X, y, incremental=False, classes=None):
         self._check_architecture()
         engine = _resolve_device(self.device, self.n_jobs)
-        dtype = _DTYPES[self.dtype]
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
-        if not first_pass:
+        if first_pass:
+            # float32 by default on a GPU, float64 on the CPU.
+            self._fit_dtype = self.dtype or ("float64" if isinstance(engine, CPUEngine) else "float32")
+        else:
             self._check_matches_fitted()
+            self._fit_dtype = self.a_.dtype.name
+        dtype = _DTYPES[self._fit_dtype]
         name = type(self).__name__
         X, lengths = check_sequences(
             X,
@@ -469,5 +481,5 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = [self.dtype]
+        tags.transformer_tags.preserves_dtype = [self.dtype or "float64"]
         return tags

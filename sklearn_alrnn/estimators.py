@@ -95,11 +95,14 @@ _COMMON_PARAMETERS_DOC = """
         usual, e.g. with threadpoolctl.
 
     device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where training runs. "auto" picks the CPU engine in this release;
-        "cuda" raises until a CUDA engine is installed.
+        Where training runs. "cuda" uses the numba-cuda kernels (the ``cuda``
+        extra) and raises a clear error without a GPU; "auto" uses a GPU only
+        when a real one is available. Fitted parameters are numpy arrays
+        either way, and prediction runs on the CPU.
 
-    dtype : {"float64", "float32"}, default="float64"
-        Floating type of the parameters and the computation.
+    dtype : {"float64", "float32"} or None, default=None
+        Floating type of the parameters and the computation; None means
+        float64 on the CPU and float32 on a GPU.
 """
 
 _COMMON_ATTRIBUTES_DOC = """
@@ -214,7 +217,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         verbose=0,
         n_jobs=None,
         device="cpu",
-        dtype="float64",
+        dtype=None,
     ):
         super().__init__(
             n_hidden,
@@ -265,7 +268,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
                 "seen in the first fit."
             )
         indices = np.searchsorted(self.classes_, y)
-        return np.eye(self.classes_.shape[0], dtype=self.dtype)[indices], False
+        return np.eye(self.classes_.shape[0], dtype=self._fit_dtype)[indices], False
 
     def _validation_score(self, output, Y, lengths):
         return float(np.mean(np.argmax(output, axis=1) == np.argmax(Y, axis=1)))
@@ -451,7 +454,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         verbose=0,
         n_jobs=None,
         device="cpu",
-        dtype="float64",
+        dtype=None,
     ):
         super().__init__(
             n_hidden,
@@ -479,7 +482,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         )
 
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
-        dtype = np.dtype(self.dtype)
+        dtype = np.dtype(self._fit_dtype)
         y = np.asarray(y)
         if y.ndim == 3:
             Y = check_sequence_targets(y, lengths, n_timesteps, dtype=dtype)

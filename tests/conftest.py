@@ -1,5 +1,7 @@
 """Shared data and session-scoped fitted models, so Numba compiles and models train once."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -53,3 +55,8 @@ def ragged_sequences():
     rng = np.random.RandomState(3)
     lengths = [7, 3, 5, 1, 6]
     return [rng.normal(size=(n, 2)) for n in lengths]
+
+
+# The CUDA tests need NUMBA_ENABLE_CUDASIM (or a GPU) set before numba is imported,
+# so they run in a process of their own (tests/test_cuda_simulator.py starts it).
+collect_ignore = [] if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" or os.environ.get("ALRNN_CUDA_TESTS") else ["cuda"]

@@ -315,10 +315,20 @@ def test_float32_training_stays_float32():
     assert reg.score(X, Y) > 0.5
 
 
-def test_device_cuda_without_engine_is_a_clear_error_and_auto_falls_back():
+def _gpu_present():
+    try:
+        from sklearn_alrnn._kernels.cuda import gpu_available
+    except ImportError:
+        return False
+    return gpu_available()
+
+
+@pytest.mark.skipif(_gpu_present(), reason="a GPU is present: device='cuda' works here")
+def test_device_cuda_without_a_gpu_is_a_clear_error_and_auto_falls_back():
     X, Y = make_linear_recurrence(16, n_timesteps=3, random_state=14)
-    with pytest.raises(ValueError, match="device='cuda'.*no CUDA engine"):
+    with pytest.raises(ValueError, match=r"device='cuda' needs .*pip install 'sklearn-alrnn\[cuda\]'"):
         ALRNNRegressor(n_hidden=3, device="cuda").fit(X, Y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        ALRNNRegressor(n_hidden=3, device="auto", max_iter=2).fit(X, Y)
+        reg = ALRNNRegressor(n_hidden=3, device="auto", max_iter=2).fit(X, Y)
+    assert reg.a_.dtype == np.float64  # the CPU default

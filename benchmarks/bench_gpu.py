@@ -1,0 +1,142 @@
+"""GPU training speed: our CUDA kernels vs our CPU engine vs PyTorch on the same GPU.
+
+For batch in {32, 256, 4096} and M in {32, 128, 512} (T = 200, K = 4, P = M / 8, float32),
+prints ms per mini-batch step (forward + BPTT + Adam) and sequences per second for
+- ours, device="cuda";
+- ours, device="cpu" with n_jobs = all cores (the 2-core CPU figure is in RESULTS.md);
+- torch.nn.RNN(nonlinearity="relu") on the GPU;
+- an AL-RNN as a PyTorch Python loop on the GPU.
+Also checks the CUDA gradients against the CPU engine (float64). Needs a real GPU; exits with
+a message otherwise.
+
+Run: python benchmarks/bench_gpu.py [--quick]
+"""
+
+import argparse
+import os
+import time
+import warnings
+
+import numpy as np
+
+from sklearn_alrnn._kernels.cpu import CPUEngine
+from sklearn_alrnn._loss import loss_and_gradients
+from sklearn_alrnn._model import PARAMETER_NAMES, flatten_parameters, initialize_parameters
+from sklearn_alrnn._optim import AdamOptimizer
+
+T, K = 200, 4
+
+
+def step_runner(engine, params, X, y, P):
+    flat, views = flatten_parameters(params)
+    optimizer = AdamOptimizer(flat, 1e-3)
+    grad = np.empty_like(flat)
+    lengths = np.full(X.shape[0], X.shape[1])
+
+    def run():
+        loss_and_gradients(
+            views, X, lengths, y[:, None], n_nonlinear=P, loss="squared_error", alpha=0.0,
+            per_step=False, kernels=engine, grad_out=grad,
+        )
+        optimizer.update_params(grad)
+
+    return run
+
+
+def timed(run, repeats=3, sync=lambda: None):
+    run()
+    sync()
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        sync()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def torch_runners(torch, X, y, params, P):
+    device = "cuda"
+    M = params["a"].shape[0]
+    Xt, yt = torch.tensor(X, device=device), torch.tensor(y, device=device)
+    rnn = torch.nn.RNN(K, M, nonlinearity="relu", batch_first=True).to(device)
+    head = torch.nn.Linear(M, 1).to(device)
+    opt_rnn = torch.optim.Adam(list(rnn.parameters()) + list(head.parameters()), lr=1e-3)
+
+    def rnn_step():
+        opt_rnn.zero_grad()
+        out, _ = rnn(Xt)
+        (0.5 * ((head(out[:, -1])[:, 0] - yt) ** 2).mean()).backward()
+        opt_rnn.step()
+
+    tensors = {k: torch.tensor(v, device=device, requires_grad=True) for k, v in params.items()}
+    opt_loop = torch.optim.Adam(tensors.values(), lr=1e-3)
+
+    def loop_step():
+        a, W, h, C, B, b = (tensors[k] for k in PARAMETER_NAMES)
+        opt_loop.zero_grad()
+        z = torch.zeros(Xt.shape[0], M, device=device)
+        for t in range(Xt.shape[1]):
+            phi = torch.cat([z[:, : M - P], torch.relu(z[:, M - P :])], dim=1)
+            z = a * z + phi @ W.T + Xt[:, t] @ C.T + h
+        (0.5 * (((z @ B.T + b)[:, 0] - yt) ** 2).mean()).backward()
+        opt_loop.step()
+
+    return rnn_step, loop_step
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="batch 4096, M 128 only")
+    args = parser.parse_args()
+    from sklearn_alrnn._kernels.cuda import CUDAEngine, gpu_available
+
+    if not gpu_available():
+        print("No CUDA GPU visible to numba-cuda: nothing to measure.")
+        return
+    from numba import cuda
+
+    name = cuda.get_current_device().name
+    print(f"GPU: {name.decode() if isinstance(name, bytes) else name}")
+    try:
+        import torch
+
+        torch_ok = torch.cuda.is_available()
+    except ImportError:
+        torch, torch_ok = None, False
+    if not torch_ok:
+        print("torch with CUDA not available: its rows are skipped")
+
+    # Agreement, float64.
+    rng = np.random.RandomState(0)
+    params = initialize_parameters(32, K, 1, rng)
+    X = rng.normal(size=(64, 50, K))
+    y = rng.normal(size=64)
+    kw = dict(n_nonlinear=4, loss="squared_error", alpha=0.0, per_step=False)
+    _, g_gpu = loss_and_gradients(params, X, np.full(64, 50), y[:, None], kernels=CUDAEngine(), **kw)
+    _, g_cpu = loss_and_gradients(params, X, np.full(64, 50), y[:, None], kernels=CPUEngine(), **kw)
+    worst = max(np.abs(g_gpu[k] - g_cpu[k]).max() / np.abs(g_cpu[k]).max() for k in PARAMETER_NAMES)
+    print(f"CUDA vs CPU gradients (float64): max relative difference {worst:.1e}")
+
+    sizes = [(4096, 128)] if args.quick else [(b, m) for m in (32, 128, 512) for b in (32, 256, 4096)]
+    print(f"{'batch':>6} {'M':>4} {'ours cuda':>10} {'ours cpu':>10} {'torch RNN':>10} {'torch loop':>10}  (ms per step; seq/s of ours cuda)")
+    for batch, M in sizes:
+        P = max(1, M // 8)
+        rng = np.random.RandomState(1)
+        params = initialize_parameters(M, K, 1, rng, np.float32)
+        X = rng.normal(size=(batch, T, K)).astype(np.float32)
+        y = X[:, -5:, 0].sum(axis=1).astype(np.float32)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gpu_ms = timed(step_runner(CUDAEngine(), {k: v.copy() for k, v in params.items()}, X, y, P))
+            cpu_ms = timed(step_runner(CPUEngine(os.cpu_count()), {k: v.copy() for k, v in params.items()}, X, y, P), repeats=1)
+        rnn_ms = loop_ms = float("nan")
+        if torch_ok:
+            rnn_step, loop_step = torch_runners(torch, X, y, params, P)
+            rnn_ms = timed(rnn_step, sync=torch.cuda.synchronize)
+            loop_ms = timed(loop_step, sync=torch.cuda.synchronize, repeats=1)
+        print(f"{batch:>6} {M:>4} {gpu_ms:>10.1f} {cpu_ms:>10.1f} {rnn_ms:>10.1f} {loop_ms:>10.1f}  ({batch / gpu_ms * 1000:,.0f} seq/s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

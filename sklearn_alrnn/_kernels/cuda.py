@@ -1,0 +1,235 @@
+"""CUDA engine: the AL-RNN recurrence and its gradient as numba.cuda kernels.
+
+The only module that imports ``numba.cuda`` (the ``cuda`` extra, numba-cuda).
+Same conventions and engine interface as ``cpu`` and ``reference``.
+
+Layout of the work:
+
+- forward and BPTT carry: one thread block per sequence, one thread per hidden
+  unit (so M <= 1024); each step synchronises the block once to share
+  phi(z_{t-1}) (or g_t) through shared memory. W (transposed for the forward,
+  so that a warp reads consecutive addresses) is staged in shared memory when
+  it fits next to the state vector; otherwise threads read it from global
+  memory, where the L1/L2 caches serve the repeated reads;
+- weight gradients: one thread per (row, column) of [dL/dW | dL/dC | dL/da |
+  dL/dh], each summing over all (sequence, step) pairs in a fixed order, so
+  results do not depend on scheduling;
+- the loss, readout and Adam update stay on the host: they are O(n M) per
+  batch against O(n T M^2) on the device, and it keeps fitted parameters
+  numpy arrays whatever the device. (Not yet measured on a GPU: see
+  benchmarks/RESULTS.md.)
+"""
+
+import math
+
+import numpy as np
+from numba import config, cuda, float32, float64
+
+#: Bytes of shared memory a block may use without opting in (all CUDA GPUs).
+SHARED_MEMORY_BYTES = 48 * 1024
+MAX_HIDDEN_UNITS = 1024
+
+
+def simulator_enabled():
+    return bool(config.ENABLE_CUDASIM)
+
+
+def gpu_available():
+    """True only for a real CUDA GPU (never the simulator)."""
+    if simulator_enabled():
+        return False
+    try:
+        return bool(cuda.is_available())
+    except Exception:  # a broken driver installation counts as no GPU
+        return False
+
+
+def _make_kernels(nb_dtype):
+    @cuda.jit(device=True)
+    def step(a, WT, h, C, X, b, t, m, n_linear, z_m, phi, w_shared, M):
+        acc = a[m] * z_m + h[m]
+        for k in range(C.shape[1]):
+            acc += C[m, k] * X[b, t, k]
+        if w_shared:
+            for j in range(M):
+                acc += phi[M + j * M + m] * phi[j]
+        else:
+            for j in range(M):
+                acc += WT[j, m] * phi[j]
+        return acc
+
+    @cuda.jit(device=True)
+    def load_weights(WT, shared, m, M):
+        for j in range(M):
+            shared[M + j * M + m] = WT[j, m]
+
+    @cuda.jit
+    def forward(a, WT, h, C, X, lengths, n_linear, w_shared, Z):
+        shared = cuda.shared.array(0, dtype=nb_dtype)
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        M = a.shape[0]
+        if w_shared:
+            load_weights(WT, shared, m, M)
+        z_m = nb_dtype(0.0)
+        Z[b, 0, m] = z_m
+        for t in range(X.shape[1]):
+            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
+            cuda.syncthreads()
+            if t < lengths[b]:
+                z_m = step(a, WT, h, C, X, b, t, m, n_linear, z_m, shared, w_shared, M)
+            Z[b, t + 1, m] = z_m
+            cuda.syncthreads()
+
+    @cuda.jit
+    def final(a, WT, h, C, X, lengths, n_linear, w_shared, out):
+        shared = cuda.shared.array(0, dtype=nb_dtype)
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        M = a.shape[0]
+        if w_shared:
+            load_weights(WT, shared, m, M)
+        z_m = nb_dtype(0.0)
+        for t in range(lengths[b]):
+            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
+            cuda.syncthreads()
+            z_m = step(a, WT, h, C, X, b, t, m, n_linear, z_m, shared, w_shared, M)
+            cuda.syncthreads()
+        out[b, m] = z_m
+
+    @cuda.jit
+    def carry(a, W, lengths, n_linear, w_shared, Z, G):
+        # g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t); thread j owns unit j.
+        shared = cuda.shared.array(0, dtype=nb_dtype)
+        b = cuda.blockIdx.x
+        j = cuda.threadIdx.x
+        M = a.shape[0]
+        if w_shared:
+            for m in range(M):
+                shared[M + m * M + j] = W[m, j]
+        for t in range(Z.shape[1] - 1, 1, -1):
+            active = t <= lengths[b]
+            if active:
+                shared[j] = G[b, t, j]
+            cuda.syncthreads()
+            if active:
+                v = nb_dtype(0.0)
+                if w_shared:
+                    for m in range(M):
+                        v += shared[M + m * M + j] * shared[m]
+                else:
+                    for m in range(M):
+                        v += W[m, j] * shared[m]
+                update = a[j] * shared[j]
+                if j < n_linear or Z[b, t - 1, j] > 0:
+                    update += v
+                G[b, t - 1, j] += update
+            cuda.syncthreads()
+
+    @cuda.jit
+    def weight_gradients(Z, G, X, lengths, n_linear, out):
+        # out (M, M + K + 2): columns [phi(z_{t-1}) | x_t | z_{t-1} (own unit) | 1].
+        m, c = cuda.grid(2)
+        M = Z.shape[2]
+        K = X.shape[2]
+        if m >= M or c >= M + K + 2:
+            return
+        acc = nb_dtype(0.0)
+        for b in range(Z.shape[0]):
+            for t in range(1, lengths[b] + 1):
+                g = G[b, t, m]
+                if c < M:
+                    z = Z[b, t - 1, c]
+                    acc += g * (z if (c < n_linear or z > 0) else 0.0)
+                elif c < M + K:
+                    acc += g * X[b, t - 1, c - M]
+                elif c == M + K:
+                    acc += g * Z[b, t - 1, m]
+                else:
+                    acc += g
+        out[m, c] = acc
+
+    return forward, final, carry, weight_gradients
+
+
+_KERNELS = {}
+
+
+def _kernels(dtype):
+    dtype = np.dtype(dtype)
+    if dtype not in _KERNELS:
+        _KERNELS[dtype] = _make_kernels(float64 if dtype == np.float64 else float32)
+    return _KERNELS[dtype]
+
+
+class CUDAEngine:
+    """The CUDA engine; methods have the signatures of the functions in ``reference``.
+
+    Arrays come from and go back to the host; the state trajectories of the
+    last forward pass stay on the device for the backward pass.
+    """
+
+    def __init__(self):
+        if not (gpu_available() or simulator_enabled()):
+            raise ValueError(
+                "device='cuda' needs an NVIDIA GPU with a working driver and the CUDA extra: "
+                "pip install 'sklearn-alrnn[cuda]'. No GPU is visible to numba-cuda here; use "
+                "device='cpu' or device='auto'."
+            )
+        self._states = None
+
+    @staticmethod
+    def _launch_shape(a):
+        M = a.shape[0]
+        if M > MAX_HIDDEN_UNITS:
+            raise ValueError(
+                f"The CUDA engine runs one thread per hidden unit, at most {MAX_HIDDEN_UNITS}; "
+                f"n_hidden={M}. Use device='cpu' for larger models."
+            )
+        itemsize = a.dtype.itemsize
+        w_shared = (M + M * M) * itemsize <= SHARED_MEMORY_BYTES
+        shared_bytes = (M + M * M if w_shared else M) * itemsize
+        return M, w_shared, shared_bytes
+
+    def forward_states(self, a, W, h, C, X, lengths, n_linear, Z):
+        forward = _kernels(a.dtype)[0]
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        d_Z = cuda.device_array(Z.shape, dtype=Z.dtype)
+        d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
+        forward[X.shape[0], M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
+            cuda.to_device(C), d_X, d_lengths, n_linear, w_shared, d_Z,
+        )
+        d_Z.copy_to_host(Z)
+        self._states = (Z, d_Z, d_X, d_lengths)
+
+    def final_states(self, a, W, h, C, X, lengths, n_linear):
+        final = _kernels(a.dtype)[1]
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        d_out = cuda.device_array((X.shape[0], M), dtype=a.dtype)
+        final[X.shape[0], M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
+            cuda.to_device(C), cuda.to_device(X), cuda.to_device(lengths), n_linear, w_shared, d_out,
+        )
+        return d_out.copy_to_host()
+
+    def backward(self, a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C):
+        _, _, carry, weight_gradients = _kernels(a.dtype)
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        if self._states is not None and self._states[0] is Z:
+            _, d_Z, d_X, d_lengths = self._states
+        else:
+            d_Z, d_X, d_lengths = cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths)
+        d_G = cuda.to_device(dZ)
+        carry[X.shape[0], M, 0, shared_bytes](cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G)
+        K = X.shape[2]
+        d_out = cuda.device_array((M, M + K + 2), dtype=a.dtype)
+        threads = (8, 32)
+        blocks = (math.ceil(M / threads[0]), math.ceil((M + K + 2) / threads[1]))
+        weight_gradients[blocks, threads](d_Z, d_G, d_X, d_lengths, n_linear, d_out)
+        out = d_out.copy_to_host()
+        grad_W += out[:, :M]
+        grad_C += out[:, M : M + K]
+        grad_a += out[:, M + K]
+        grad_h += out[:, M + K + 1]
+        self._states = None

@@ -1,0 +1,94 @@
+"""The CUDA engine against the CPU engine: loss and every gradient, and the device rules.
+
+Runs under the CUDA simulator (NUMBA_ENABLE_CUDASIM=1, tiny problems) in its own process,
+or on a real GPU with ALRNN_CUDA_TESTS=1.
+"""
+
+import numpy as np
+import pytest
+
+cuda_module = pytest.importorskip("sklearn_alrnn._kernels.cuda")
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor  # noqa: E402
+from sklearn_alrnn._kernels.cpu import CPUEngine  # noqa: E402
+from sklearn_alrnn._kernels.cuda import CUDAEngine  # noqa: E402
+from sklearn_alrnn._loss import loss_and_gradients  # noqa: E402
+from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters  # noqa: E402
+
+
+def _problem(M, n_nonlinear, per_step, loss, seed=0, K=2, O=2, n=3, T=5):
+    rng = np.random.RandomState(seed)
+    lengths = np.array([T, 2, 4][:n])
+    X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(M, K, O, rng)
+    params["W"] = 0.5 * rng.normal(size=(M, M))
+    params["h"] = 0.3 * rng.normal(size=M)
+    shape = (n, T, O) if per_step else (n, O)
+    Y = np.eye(O)[rng.randint(O, size=shape[:-1])] if loss == "log_loss" else rng.normal(size=shape)
+    if per_step:
+        Y = Y * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    return params, X, lengths, Y
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("n_nonlinear", [0, 2, 4])
+def test_cuda_loss_and_gradients_equal_the_cpu_engine(n_nonlinear, loss, per_step):
+    params, X, lengths, Y = _problem(4, n_nonlinear, per_step, loss)
+    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
+    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
+    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
+    assert abs(value - value_cpu) <= 1e-10 * max(1.0, abs(value_cpu))
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
+
+
+def test_global_memory_fallback_when_w_does_not_fit(monkeypatch):
+    monkeypatch.setattr(cuda_module, "SHARED_MEMORY_BYTES", 8)  # forces W out of shared memory
+    assert CUDAEngine._launch_shape(np.zeros(4))[1] is False
+    params, X, lengths, Y = _problem(4, 2, False, "squared_error", seed=1)
+    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=False)
+    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
+    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
+    assert value == pytest.approx(value_cpu, rel=1e-12)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
+
+
+def test_final_states_equal_the_cpu_engine():
+    params, X, lengths, _ = _problem(5, 3, False, "squared_error", seed=2)
+    a, W, h, C = (params[k] for k in "aWhC")
+    np.testing.assert_allclose(
+        CUDAEngine().final_states(a, W, h, C, X, lengths, 2),
+        CPUEngine().final_states(a, W, h, C, X, lengths, 2),
+        rtol=1e-12, atol=1e-14,
+    )
+
+
+def test_device_cuda_trains_to_numpy_parameters_that_predict_and_pickle_on_the_cpu():
+    import pickle
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(6, 4, 2))
+    y = np.array([0, 1, 0, 1, 1, 0])
+    gpu = ALRNNClassifier(n_hidden=3, n_nonlinear=1, max_iter=2, device="cuda", random_state=0).fit(X, y)
+    assert all(isinstance(getattr(gpu, n + "_"), np.ndarray) for n in PARAMETER_NAMES)
+    assert gpu.a_.dtype == np.float32  # float32 by default on the GPU
+    cpu = ALRNNClassifier(
+        n_hidden=3, n_nonlinear=1, max_iter=2, device="cpu", dtype="float32", random_state=0
+    ).fit(X, y)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(getattr(gpu, name + "_"), getattr(cpu, name + "_"), rtol=1e-4, atol=1e-5)
+    restored = pickle.loads(pickle.dumps(gpu))
+    np.testing.assert_array_equal(restored.predict_proba(X), gpu.predict_proba(X))
+    reg64 = ALRNNRegressor(n_hidden=3, max_iter=1, device="cuda", dtype="float64", random_state=0).fit(X, y * 1.0)
+    assert reg64.a_.dtype == np.float64
+
+
+def test_auto_never_picks_the_simulator():
+    if not cuda_module.simulator_enabled():
+        pytest.skip("only meaningful under the simulator")
+    assert cuda_module.gpu_available() is False
+    rng = np.random.RandomState(0)
+    model = ALRNNRegressor(n_hidden=3, max_iter=1, device="auto").fit(rng.normal(size=(4, 3, 1)), np.zeros(4))
+    assert model.a_.dtype == np.float64  # ran on the CPU engine

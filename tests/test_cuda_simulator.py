@@ -1,0 +1,50 @@
+"""Runs tests/cuda in a separate process under the CUDA simulator (tiny problems)."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def test_cuda_engine_under_the_simulator():
+    if importlib.util.find_spec("numba_cuda") is None:
+        pytest.skip("numba-cuda (the cuda extra) is not installed")
+    tests = Path(__file__).parent / "cuda"
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
+        env=env, capture_output=True, text=True, timeout=900, cwd=Path(__file__).parents[1],
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
+
+
+def test_cuda_kernels_compile_to_ptx_for_hopper():
+    """Type errors the simulator misses show up when the kernels compile for a real GPU."""
+    cuda_module = pytest.importorskip("sklearn_alrnn._kernels.cuda")
+    from numba import boolean, cuda, float32, float64, int64
+
+    for nb in (float32, float64):
+        vec, mat, cube = nb[::1], nb[:, ::1], nb[:, :, ::1]
+        forward, final, carry, weight_gradients = cuda_module._kernels(
+            np.float32 if nb is float32 else np.float64
+        )
+        signatures = [
+            (forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, cube)),
+            (final, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, mat)),
+            (carry, (vec, mat, int64[::1], int64, boolean, cube, cube)),
+            (weight_gradients, (cube, cube, cube, int64[::1], int64, mat)),
+        ]
+        for kernel, signature in signatures:
+            try:
+                ptx, _ = cuda.compile_ptx(kernel.py_func, signature, cc=(9, 0))
+            except Exception as exc:  # no driver, NVVM or NVRTC on this machine
+                text = f"{type(exc).__name__} {exc}".lower()
+                if any(word in text for word in ("nvrtc", "nvvm", "libdevice", "driver")):
+                    pytest.skip(f"no CUDA driver / compiler libraries here, PTX not checked: {str(exc)[:200]}")
+                raise
+            assert ".entry" in ptx
