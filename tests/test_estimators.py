@@ -156,6 +156,18 @@ def test_n_jobs_gives_identical_fitted_parameters():
     np.testing.assert_array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_threads_work_in_a_forked_child_after_the_parent_used_them():
+    import multiprocessing
+
+    X, y = make_sign_memory(40, n_timesteps=6, random_state=16)
+    model = ALRNNClassifier(n_hidden=4, max_iter=2, n_jobs=2, random_state=0).fit(X, y)
+    expected = model.predict_proba(X)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(model.predict_proba, (X,)).get(timeout=120)
+    np.testing.assert_array_equal(got, expected)
+
+
 def test_partial_fit_runs_one_epoch_and_requires_classes():
     X, y = make_sign_memory(64, n_timesteps=6, random_state=4)
     clf = ALRNNClassifier(n_hidden=6, random_state=0)

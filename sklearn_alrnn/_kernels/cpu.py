@@ -24,6 +24,7 @@ How the kernels are fast:
   never touched.
 """
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -186,9 +187,11 @@ _POOLS = {}
 
 
 def _pool(n_threads):
-    if n_threads not in _POOLS:
-        _POOLS[n_threads] = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="alrnn")
-    return _POOLS[n_threads]
+    # Keyed by process too: a pool inherited through fork has no live threads.
+    key = (os.getpid(), n_threads)
+    if key not in _POOLS:
+        _POOLS[key] = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="alrnn")
+    return _POOLS[key]
 
 
 #: Sequences advanced together by one kernel call: enough to reuse each row of W
