@@ -17,6 +17,9 @@ How the kernels are fast:
   in the same order whatever the chunking, hence bit-identical for any
   ``n_threads``;
 - ReLU units that are off and inputs that are zero are skipped;
+- subnormal numbers (below ~1e-38 in float32, ~1e-308 in float64) are read
+  or stored as zero: vanishing gradients reach them within a few hundred
+  steps, and x86 arithmetic on them is one to two orders of magnitude slower;
 - the weight gradients are one GEMM over the whole batch after the recurrence,
   computed by BLAS;
 - chunks of sequences run on ``n_threads`` Python threads (``nogil`` kernels),
@@ -37,64 +40,44 @@ from .._workspace import Workspace
 def _add_product(coef, rows, out):
     """out += coef @ rows for coef (n, R), rows (R, M), out (n, M) contiguous.
 
-    Four rows at a time, so each out[b, :] is loaded and stored once per four
-    multiply-adds; groups of four zero coefficients (ReLU units that are off,
-    finished sequences) are skipped. The order of the sums depends only on R,
-    never on n.
+    Eight (then four) rows at a time, so each out[b, :] is loaded and stored
+    once per eight multiply-adds; groups of zero coefficients (ReLU units that
+    are off, finished sequences) are skipped. The order of the sums depends
+    only on R, never on n. Elements are indexed directly: an array view per
+    (row, sequence) costs reference counting that dominated small M.
     """
     n, R = coef.shape
     M = rows.shape[1]
     r = 0
     while r + 8 <= R:
-        w0, w1, w2, w3 = rows[r], rows[r + 1], rows[r + 2], rows[r + 3]
-        w4, w5, w6, w7 = rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]
         for b in range(n):
             c0, c1, c2, c3 = coef[b, r], coef[b, r + 1], coef[b, r + 2], coef[b, r + 3]
             c4, c5, c6, c7 = coef[b, r + 4], coef[b, r + 5], coef[b, r + 6], coef[b, r + 7]
             if (c0 == 0.0 and c1 == 0.0 and c2 == 0.0 and c3 == 0.0
                     and c4 == 0.0 and c5 == 0.0 and c6 == 0.0 and c7 == 0.0):
                 continue
-            o = out[b]
             for m in range(M):
-                o[m] += (w0[m] * c0 + w1[m] * c1 + w2[m] * c2 + w3[m] * c3) + (
-                    w4[m] * c4 + w5[m] * c5 + w6[m] * c6 + w7[m] * c7
+                out[b, m] += (
+                    rows[r, m] * c0 + rows[r + 1, m] * c1 + rows[r + 2, m] * c2 + rows[r + 3, m] * c3
+                ) + (
+                    rows[r + 4, m] * c4 + rows[r + 5, m] * c5 + rows[r + 6, m] * c6 + rows[r + 7, m] * c7
                 )
         r += 8
     while r + 4 <= R:
-        w0, w1, w2, w3 = rows[r], rows[r + 1], rows[r + 2], rows[r + 3]
         for b in range(n):
             c0, c1, c2, c3 = coef[b, r], coef[b, r + 1], coef[b, r + 2], coef[b, r + 3]
             if c0 == 0.0 and c1 == 0.0 and c2 == 0.0 and c3 == 0.0:
                 continue
-            o = out[b]
             for m in range(M):
-                o[m] += w0[m] * c0 + w1[m] * c1 + w2[m] * c2 + w3[m] * c3
+                out[b, m] += rows[r, m] * c0 + rows[r + 1, m] * c1 + rows[r + 2, m] * c2 + rows[r + 3, m] * c3
         r += 4
     while r < R:
-        w = rows[r]
         for b in range(n):
             c = coef[b, r]
             if c != 0.0:
-                o = out[b]
                 for m in range(M):
-                    o[m] += w[m] * c
+                    out[b, m] += rows[r, m] * c
         r += 1
-
-
-@njit(cache=True, nogil=True)
-def _flush_subnormals(values, tiny):
-    """Set entries below the smallest normal number to zero, in place.
-
-    Vanishing gradients (and states decaying without input) reach subnormal
-    numbers within a few hundred steps; arithmetic on those is one to two
-    orders of magnitude slower on x86. Flushing them changes results by less
-    than the smallest normal number (~1e-38 in float32, ~1e-308 in float64).
-    The forward step flushes the state it reads in the same way.
-    """
-    flat = values.reshape(-1)
-    for i in range(flat.shape[0]):
-        if abs(flat[i]) < tiny:
-            flat[i] = 0.0
 
 
 @njit(cache=True, nogil=True)
@@ -105,7 +88,7 @@ def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, ti
         if t < lengths[b]:
             for m in range(M):
                 v = z_prev[b, m]
-                if abs(v) < tiny:  # see _flush_subnormals
+                if abs(v) < tiny:  # subnormal: see the module docstring
                     v = 0.0
                 phi_prev[b, m] = v if (m < n_linear or v > 0) else 0.0
                 z_next[b, m] = a[m] * v + h[m]
@@ -155,27 +138,26 @@ def _carry_chunk(a, W, lengths, n_linear, Z, G, per_sequence, tiny):
     fixed order keeps the result independent of how sequences are chunked.
     """
     n, T1, M = Z.shape
-    V = np.empty((n, M), dtype=Z.dtype)
+    V = np.zeros((n, M), dtype=Z.dtype)
     for t in range(T1 - 1, 0, -1):
+        carry_on = t > 1  # g_0 belongs to the fixed z_0 and is not needed
+        if carry_on:
+            # Beyond a sequence's length its gradient is zero, so V is too.
+            V[:] = 0.0
+            _add_product(G[:, t], W, V)
         for b in range(n):
             if t <= lengths[b]:
-                g, z_prev, acc_a, acc_h = G[b, t], Z[b, t - 1], per_sequence[b, 0], per_sequence[b, 1]
                 for j in range(M):
-                    acc_a[j] += g[j] * z_prev[j]
-                    acc_h[j] += g[j]
-        if t == 1:
-            break
-        # Beyond a sequence's length its gradient is zero, so V is too.
-        V[:] = 0.0
-        _add_product(G[:, t], W, V)
-        for b in range(n):
-            if t <= lengths[b]:
-                g, g_prev, z_prev, v = G[b, t], G[b, t - 1], Z[b, t - 1], V[b]
-                for j in range(n_linear):
-                    g_prev[j] += a[j] * g[j] + v[j]
-                for j in range(n_linear, M):
-                    g_prev[j] += a[j] * g[j] + (v[j] if z_prev[j] > 0 else 0.0)
-                _flush_subnormals(g_prev, tiny)
+                    g = G[b, t, j]
+                    z = Z[b, t - 1, j]
+                    per_sequence[b, 0, j] += g * z
+                    per_sequence[b, 1, j] += g
+                    if carry_on:
+                        update = a[j] * g
+                        if j < n_linear or z > 0:
+                            update += V[b, j]
+                        g_prev = G[b, t - 1, j] + update
+                        G[b, t - 1, j] = g_prev if abs(g_prev) >= tiny else 0.0  # subnormal: flushed
 
 
 def _tiny(a):
