@@ -148,16 +148,16 @@ def _carry_chunk(a, W, lengths, n_linear, Z, G, per_sequence, tiny):
         for b in range(n):
             if t <= lengths[b]:
                 for j in range(M):
-                    g = G[b, t, j]
-                    z = Z[b, t - 1, j]
-                    per_sequence[b, 0, j] += g * z
-                    per_sequence[b, 1, j] += g
-                    if carry_on:
-                        update = a[j] * g
-                        if j < n_linear or z > 0:
-                            update += V[b, j]
-                        g_prev = G[b, t - 1, j] + update
-                        G[b, t - 1, j] = g_prev if abs(g_prev) >= tiny else 0.0  # subnormal: flushed
+                    per_sequence[b, 0, j] += G[b, t, j] * Z[b, t - 1, j]
+                for j in range(M):
+                    per_sequence[b, 1, j] += G[b, t, j]
+                if carry_on:
+                    for j in range(n_linear):
+                        V[b, j] += a[j] * G[b, t, j] + G[b, t - 1, j]
+                    for j in range(n_linear, M):
+                        V[b, j] = a[j] * G[b, t, j] + G[b, t - 1, j] + (V[b, j] if Z[b, t - 1, j] > 0 else 0.0)
+                    for j in range(M):
+                        G[b, t - 1, j] = V[b, j] if abs(V[b, j]) >= tiny else 0.0  # subnormal: flushed
 
 
 def _tiny(a):
