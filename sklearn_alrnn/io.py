@@ -125,6 +125,11 @@ def _read(path):
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
+        if "CRC" in str(exc):  # the zip's own integrity check on a stored array
+            raise ValueError(
+                f"{path!s} failed its integrity check: the file was modified or damaged after "
+                f"it was saved ({exc})."
+            ) from None
         raise ValueError(
             f"{path!s} is not a readable sklearn_alrnn model file (truncated or not an .npz "
             f"archive): {exc}"

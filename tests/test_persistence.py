@@ -63,7 +63,19 @@ def test_flipped_byte(tmp_path, fitted_models):
     offset = bytes(data).index(w_bytes) + 5
     data[offset] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="failed its checksum|CRC|Bad CRC|not a readable"):
+    with pytest.raises(ValueError, match="failed its integrity check: the file was modified or damaged"):
+        load(path)
+
+
+def test_modified_metadata_fails_the_checksum(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    metadata, arrays = model_io._read(path)
+    metadata["params"]["alpha"] = 123.0  # edited without recomputing the checksum
+    encoded = np.frombuffer(json.dumps(metadata).encode(), dtype=np.uint8)
+    np.savez(path, **arrays, __metadata__=encoded)
+    with pytest.raises(ValueError, match="failed its checksum: the file was modified or damaged"):
         load(path)
 
 
