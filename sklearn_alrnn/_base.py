@@ -163,7 +163,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
     @property
     def _n_features_out(self):
-        return self.n_hidden
+        return self.a_.shape[0]
 
     def _check_architecture(self):
         if self.n_nonlinear > self.n_hidden:
@@ -237,7 +237,6 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             self._optimizer.params = flat
 
         early_stopping = self.early_stopping and not incremental
-        X_val = None
         if early_stopping:
             X, lengths, Y, X_val, lengths_val, Y_val = self._split_validation(X, lengths, Y, rng)
         n_samples = X.shape[0]
