@@ -284,3 +284,15 @@ def test_many_nonlinear_units_analyse_the_visited_regimes_only():
                 + dec._parameters["W"] @ np.maximum(fp.point, 0) + dec._parameters["h"],
                 fp.point, atol=1e-9,
             )
+
+
+def test_summary_without_pandas_is_a_structured_array(hand_built, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    table = hand_built.summary()
+    assert isinstance(table, np.ndarray) and table.dtype.names[:3] == ("code", "bits", "occupancy")
+    assert table["code"].tolist() == [0, 1, 2, 3]
+    assert table["bits"].tolist() == ["00", "01", "10", "11"]
+    assert np.isnan(table["occupancy"]).all()  # no sequences seen yet
+    np.testing.assert_allclose(table["spectral_radius"], hand_built.spectral_radius_)
