@@ -152,10 +152,14 @@ def _carry_chunk(a, W, lengths, n_linear, Z, G, per_sequence, tiny):
                 for j in range(M):
                     per_sequence[b, 1, j] += G[b, t, j]
                 if carry_on:
+                    # V[b] becomes the total g_{t-1}: W^T g_t reaches linear units always,
+                    # ReLU units only where they were on. Short loops over few arrays
+                    # vectorise; one loop doing all of this did not.
                     for j in range(n_linear):
                         V[b, j] += a[j] * G[b, t, j] + G[b, t - 1, j]
                     for j in range(n_linear, M):
-                        V[b, j] = a[j] * G[b, t, j] + G[b, t - 1, j] + (V[b, j] if Z[b, t - 1, j] > 0 else 0.0)
+                        relu_term = V[b, j] if Z[b, t - 1, j] > 0 else 0.0
+                        V[b, j] = a[j] * G[b, t, j] + G[b, t - 1, j] + relu_term
                     for j in range(M):
                         G[b, t - 1, j] = V[b, j] if abs(V[b, j]) >= tiny else 0.0  # subnormal: flushed
 
