@@ -138,8 +138,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         a : array-like of shape (n_hidden,)
+            The diagonal of A (a diagonal (n_hidden, n_hidden) matrix is accepted too).
         W : array-like of shape (n_hidden, n_hidden)
         h : array-like of shape (n_hidden,)
+            (or a column / row vector)
         C : array-like of shape (n_hidden, n_features), default=None
             Input matrix; None for an autonomous model (zero features).
         n_nonlinear : int
@@ -154,6 +156,16 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         a = np.asarray(a, dtype=float)
         W = np.asarray(W, dtype=float)
         h = np.asarray(h, dtype=float)
+        if h.ndim == 2 and 1 in h.shape:  # a column or row vector
+            h = h.reshape(-1)
+        if a.ndim == 2 and a.shape[0] == a.shape[1]:
+            # Code that stores A as a diagonal matrix rather than its diagonal.
+            if np.any(a != np.diag(np.diag(a))):
+                raise ValueError(
+                    "a must be the diagonal of A (shape (M,)) or a diagonal matrix; got a "
+                    "matrix with off-diagonal entries."
+                )
+            a = np.diag(a).copy()
         M = a.shape[0] if a.ndim == 1 else -1
         if a.ndim != 1 or W.shape != (M, M) or h.shape != (M,):
             raise ValueError(

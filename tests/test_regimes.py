@@ -296,3 +296,12 @@ def test_summary_without_pandas_is_a_structured_array(hand_built, monkeypatch):
     assert table["bits"].tolist() == ["00", "01", "10", "11"]
     assert np.isnan(table["occupancy"]).all()  # no sequences seen yet
     np.testing.assert_allclose(table["spectral_radius"], hand_built.spectral_radius_)
+
+
+def test_from_parameters_accepts_a_diagonal_matrix_and_column_bias():
+    dec = RegimeDecomposer.from_parameters(np.diag(A), W, H[:, None], C, n_nonlinear=2)
+    reference = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2)
+    for got, expected in zip(dec.fixed_points_, reference.fixed_points_):
+        np.testing.assert_array_equal(got.point, expected.point)
+    with pytest.raises(ValueError, match="off-diagonal entries"):
+        RegimeDecomposer.from_parameters(np.ones((3, 3)), W, H, n_nonlinear=2)
