@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -42,9 +43,21 @@ class LinearSystem:
     input_matrix: np.ndarray
 
 
-def _fitted_parameters(estimator):
-    n_nonlinear = getattr(estimator, "_n_nonlinear_fitted", estimator.n_nonlinear)
-    params = {name: np.asarray(getattr(estimator, name + "_"), dtype=float) for name in "aWhC"}
+def _split_pipeline(estimator):
+    """(preprocessing, network) of a fitted estimator: a Pipeline ending in an AL-RNN, or the network."""
+    if isinstance(estimator, Pipeline):
+        return estimator[:-1], estimator[-1]
+    return None, estimator
+
+
+def _fitted_parameters(network):
+    if not hasattr(network, "hidden_states"):
+        raise ValueError(
+            "RegimeDecomposer analyses an ALRNNClassifier or ALRNNRegressor (alone or as the "
+            f"last step of a Pipeline); got {type(network).__name__}."
+        )
+    n_nonlinear = getattr(network, "_n_nonlinear_fitted", network.n_nonlinear)
+    params = {name: np.asarray(getattr(network, name + "_"), dtype=float) for name in "aWhC"}
     return params, int(n_nonlinear)
 
 
@@ -64,8 +77,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    estimator : ALRNNClassifier or ALRNNRegressor, default=None
-        The network. Cloned and fitted on (X, y) unless ``prefit``.
+    estimator : ALRNNClassifier, ALRNNRegressor or Pipeline, default=None
+        The network, or a Pipeline whose last step is the network (its
+        earlier steps, e.g. a SequenceScaler, are applied to X before the
+        regimes are read). Cloned and fitted on (X, y) unless ``prefit``.
     prefit : bool, default=False
         Use ``estimator`` as already fitted (like ``SelectFromModel``).
     output : {"codes", "occupancy"}, default="codes"
@@ -114,7 +129,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "estimator": [HasMethods(["fit", "hidden_states"]), None],
+        "estimator": [HasMethods(["fit"]), None],
         "prefit": ["boolean"],
         "output": [StrOptions({"codes", "occupancy"})],
         "constant_input": ["array-like", None],
@@ -216,7 +231,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
                 self.estimator_ = self.estimator
             else:
                 self.estimator_ = clone(self.estimator).fit(X, y)
-            self._set_parameters(*_fitted_parameters(self.estimator_))
+            self._preprocessing, network = _split_pipeline(self.estimator_)
+            self._set_parameters(*_fitted_parameters(network))
         elif getattr(self, "_parameters", None) is None:
             raise ValueError(
                 "RegimeDecomposer needs an estimator (an ALRNNClassifier or ALRNNRegressor), "
@@ -262,6 +278,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
 
     def _codes(self, X):
         p = self._parameters
+        if getattr(self, "_preprocessing", None) is not None:
+            X = self._preprocessing.transform(X)
         X, lengths = check_sequences(
             X,
             dtype=np.float64,

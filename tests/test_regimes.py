@@ -305,3 +305,18 @@ def test_from_parameters_accepts_a_diagonal_matrix_and_column_bias():
         np.testing.assert_array_equal(got.point, expected.point)
     with pytest.raises(ValueError, match="off-diagonal entries"):
         RegimeDecomposer.from_parameters(np.ones((3, 3)), W, H, n_nonlinear=2)
+
+
+def test_pipeline_estimator_applies_its_preprocessing(memory_model_and_data):
+    from sklearn_alrnn import SequenceScaler
+
+    _, X, y = memory_model_and_data
+    pipe = make_pipeline(SequenceScaler(), ALRNNClassifier(n_hidden=6, n_nonlinear=2, max_iter=5, random_state=0))
+    dec = RegimeDecomposer(pipe).fit(X * 10 + 3, y)
+    network = dec.estimator_[-1]
+    scaled = dec.estimator_[0].transform(X * 10 + 3)
+    states = network.hidden_states(scaled)
+    bits = (states[..., -2:] > 0).astype(int)
+    np.testing.assert_array_equal(dec.transform(X * 10 + 3), bits[..., 0] * 2 + bits[..., 1])
+    with pytest.raises(ValueError, match="analyses an ALRNNClassifier or ALRNNRegressor .*got LogisticRegression"):
+        RegimeDecomposer(LogisticRegression()).fit(X[:, :, 0], y)
