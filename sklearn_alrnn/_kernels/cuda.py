@@ -64,7 +64,8 @@ def _make_kernels(nb_dtype):
             shared[M + j * M + m] = WT[j, m]
 
     @cuda.jit
-    def forward(a, WT, h, C, X, lengths, n_linear, w_shared, Z):
+    def forward(a, WT, h, C, X, lengths, n_linear, w_shared, store_all, Z, out):
+        # store_all: every state into Z (training); else the final state into out.
         shared = cuda.shared.array(0, dtype=nb_dtype)
         b = cuda.blockIdx.x
         m = cuda.threadIdx.x
@@ -72,30 +73,18 @@ def _make_kernels(nb_dtype):
         if w_shared:
             load_weights(WT, shared, m, M)
         z_m = nb_dtype(0.0)
-        Z[b, 0, m] = z_m
+        if store_all:
+            Z[b, 0, m] = z_m
         for t in range(X.shape[1]):
             shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
             cuda.syncthreads()
             if t < lengths[b]:
                 z_m = step(a, WT, h, C, X, b, t, m, n_linear, z_m, shared, w_shared, M)
-            Z[b, t + 1, m] = z_m
+            if store_all:
+                Z[b, t + 1, m] = z_m
             cuda.syncthreads()
-
-    @cuda.jit
-    def final(a, WT, h, C, X, lengths, n_linear, w_shared, out):
-        shared = cuda.shared.array(0, dtype=nb_dtype)
-        b = cuda.blockIdx.x
-        m = cuda.threadIdx.x
-        M = a.shape[0]
-        if w_shared:
-            load_weights(WT, shared, m, M)
-        z_m = nb_dtype(0.0)
-        for t in range(lengths[b]):
-            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
-            cuda.syncthreads()
-            z_m = step(a, WT, h, C, X, b, t, m, n_linear, z_m, shared, w_shared, M)
-            cuda.syncthreads()
-        out[b, m] = z_m
+        if not store_all:
+            out[b, m] = z_m
 
     @cuda.jit
     def carry(a, W, lengths, n_linear, w_shared, Z, G):
@@ -149,7 +138,7 @@ def _make_kernels(nb_dtype):
                     acc += g
         out[m, c] = acc
 
-    return forward, final, carry, weight_gradients
+    return forward, carry, weight_gradients
 
 
 _KERNELS = {}
@@ -191,30 +180,32 @@ class CUDAEngine:
         shared_bytes = (M + M * M if w_shared else M) * itemsize
         return M, w_shared, shared_bytes
 
-    def forward_states(self, a, W, h, C, X, lengths, n_linear, Z):
-        forward = _kernels(a.dtype)[0]
+    def _forward(self, a, W, h, C, n_sequences, n_linear, d_X, d_lengths, d_Z, d_out):
+        """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""
         M, w_shared, shared_bytes = self._launch_shape(a)
+        _kernels(a.dtype)[0][n_sequences, M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
+            cuda.to_device(C), d_X, d_lengths, n_linear, w_shared, d_Z is not None,
+            d_Z if d_Z is not None else cuda.device_array((1, 1, 1), dtype=a.dtype),
+            d_out if d_out is not None else cuda.device_array((1, 1), dtype=a.dtype),
+        )
+
+    def forward_states(self, a, W, h, C, X, lengths, n_linear, Z):
         d_Z = cuda.device_array(Z.shape, dtype=Z.dtype)
         d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
-        forward[X.shape[0], M, 0, shared_bytes](
-            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
-            cuda.to_device(C), d_X, d_lengths, n_linear, w_shared, d_Z,
-        )
+        self._forward(a, W, h, C, X.shape[0], n_linear, d_X, d_lengths, d_Z, None)
         d_Z.copy_to_host(Z)
         self._states = (Z, d_Z, d_X, d_lengths)
 
     def final_states(self, a, W, h, C, X, lengths, n_linear):
-        final = _kernels(a.dtype)[1]
-        M, w_shared, shared_bytes = self._launch_shape(a)
-        d_out = cuda.device_array((X.shape[0], M), dtype=a.dtype)
-        final[X.shape[0], M, 0, shared_bytes](
-            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
-            cuda.to_device(C), cuda.to_device(X), cuda.to_device(lengths), n_linear, w_shared, d_out,
+        d_out = cuda.device_array((X.shape[0], a.shape[0]), dtype=a.dtype)
+        self._forward(
+            a, W, h, C, X.shape[0], n_linear, cuda.to_device(X), cuda.to_device(lengths), None, d_out
         )
         return d_out.copy_to_host()
 
     def backward(self, a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C):
-        _, _, carry, weight_gradients = _kernels(a.dtype)
+        _, carry, weight_gradients = _kernels(a.dtype)
         M, w_shared, shared_bytes = self._launch_shape(a)
         if self._states is not None and self._states[0] is Z:
             _, d_Z, d_X, d_lengths = self._states
