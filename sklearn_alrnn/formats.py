@@ -55,7 +55,7 @@ def to_aeon(X):
         return [np.ascontiguousarray(np.asarray(seq).reshape(len(seq), -1).T) for seq in X]
     X = np.asarray(X)
     X3 = X[:, :, None] if X.ndim == 2 else X
-    padded, lengths = check_sequences(X3, dtype=X3.dtype if X3.dtype.kind == "f" else np.float64)
+    _, lengths = check_sequences(X3, dtype=X3.dtype if X3.dtype.kind == "f" else np.float64)
     if np.all(lengths == X3.shape[1]):
         return np.ascontiguousarray(np.transpose(X3, (0, 2, 1)))
     return [np.ascontiguousarray(X3[i, : lengths[i]].T) for i in range(X3.shape[0])]

@@ -21,7 +21,9 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Parameters
     ----------
     with_mean : bool, default=True
+        Subtract each feature's mean.
     with_std : bool, default=True
+        Divide by each feature's standard deviation.
 
     Attributes
     ----------

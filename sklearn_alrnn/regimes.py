@@ -244,6 +244,38 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         self._n_timesteps_fit = codes.shape[1]
         return self
 
+    def fit_states(self, states):
+        """Record the regimes visited by given hidden-state trajectories.
+
+        For autonomous models (e.g. dynamical-systems reconstructions built with
+        :meth:`from_parameters` and run with :func:`sklearn_alrnn.iterate_map`),
+        which have no input sequences to pass to :meth:`fit`.
+
+        Parameters
+        ----------
+        states : array-like of shape (n_timesteps, n_hidden) or (n_sequences, n_timesteps, n_hidden)
+            Trajectories; trailing all-NaN steps are padding.
+
+        Returns
+        -------
+        self : RegimeDecomposer
+        """
+        check_is_fitted(self, "n_nonlinear_")
+        states = np.asarray(states, dtype=float)
+        if states.ndim == 2:
+            states = states[None]
+        M = self._parameters["a"].shape[0]
+        if states.ndim != 3 or states.shape[2] != M:
+            raise ValueError(
+                f"Expected states of shape (n_timesteps, {M}) or (n_sequences, n_timesteps, {M}); "
+                f"got {states.shape}."
+            )
+        _, lengths = check_sequences(states, estimator_name=type(self).__name__)
+        codes = regime_codes(states, self.n_nonlinear_)
+        self._analyse(*_regime_statistics(codes, lengths))
+        self._n_timesteps_fit = codes.shape[1]
+        return self
+
     def _analyse(self, regimes, occupancy, transitions):
         p = self._parameters
         P = self.n_nonlinear_

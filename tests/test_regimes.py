@@ -320,3 +320,15 @@ def test_pipeline_estimator_applies_its_preprocessing(memory_model_and_data):
     np.testing.assert_array_equal(dec.transform(X * 10 + 3), bits[..., 0] * 2 + bits[..., 1])
     with pytest.raises(ValueError, match="analyses an ALRNNClassifier or ALRNNRegressor .*got LogisticRegression"):
         RegimeDecomposer(LogisticRegression()).fit(X[:, :, 0], y)
+
+
+def test_fit_states_records_an_autonomous_trajectory():
+    dec = RegimeDecomposer.from_parameters(A, W, H, n_nonlinear=2)
+    states, codes = iterate_map(A, W, H, np.array([1.0, -1.0, 2.0]), 300, n_nonlinear=2)
+    dec.fit_states(states)
+    values, counts = np.unique(codes, return_counts=True)
+    assert set(dec.regimes_) == set(values)
+    np.testing.assert_allclose(sorted(dec.occupancy_), sorted(counts / counts.sum()))
+    np.testing.assert_allclose(dec.transition_matrix_.sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match=r"Expected states of shape \(n_timesteps, 3\)"):
+        dec.fit_states(np.zeros((5, 4)))
