@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._kernels.cpu import CPUEngine
 from ._loss import (
@@ -145,8 +145,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         """Return (Y, per_step): the training target array and the readout mode."""
 
     @abstractmethod
-    def _validation_score(self, output, Y, lengths):
-        """Score of raw outputs against encoded targets, higher is better."""
+    def _validation_score(self, output, Y, lengths, sample_weight):
+        """Weighted score of raw outputs against encoded targets, higher is better."""
 
     @abstractmethod
     def _stratify(self, Y):
@@ -184,7 +184,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             )
 
     # --------------------------------------------------------------- fitting
-    def _fit(self, X, y, incremental=False, classes=None):
+    def _fit(self, X, y, incremental=False, classes=None, sample_weight=None):
         self._check_architecture()
         engine = _resolve_device(self.device, self.n_jobs)
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
@@ -205,6 +205,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if y is None:
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         rng = check_random_state(self.random_state)
 
         if first_pass:
@@ -238,16 +239,18 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
         early_stopping = self.early_stopping and not incremental
         if early_stopping:
-            X, lengths, Y, X_val, lengths_val, Y_val = self._split_validation(X, lengths, Y, rng)
+            train, val = self._split_validation(Y, rng)
+            X_val, lengths_val, Y_val, sw_val = X[val], lengths[val], Y[val], sample_weight[val]
+            X, lengths, Y, sample_weight = X[train], lengths[train], Y[train], sample_weight[train]
         n_samples = X.shape[0]
         plateau_loss = (1 - PLATEAU_MARGIN) * constant_prediction_loss(
-            Y, lengths, self._per_step, self._loss
+            Y, lengths, self._per_step, self._loss, sample_weight
         )
         past_plateau = plateau_loss <= 0
         batch_size = min(32, n_samples) if self.batch_size == "auto" else min(self.batch_size, n_samples)
         max_epochs = 1 if incremental else self.max_iter
         if early_stopping:
-            best_params = {k: v.copy() for k, v in self._params.items()}
+            best_params = flat.copy()
 
         # Parameters that gave the last finite loss, restored if the loss blows up.
         last_finite = flat.copy()
@@ -257,7 +260,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             for _ in range(max_epochs):
                 order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
                 epoch_loss = self._run_epoch(
-                    engine, flat, X, lengths, Y, order, batch_size, last_finite, workspace
+                    engine, flat, X, lengths, Y, sample_weight, order, batch_size, last_finite, workspace
                 )
                 if epoch_loss is None:
                     break
@@ -267,7 +270,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 score = None
                 if early_stopping:
                     output = self._raw_output(engine, X_val, lengths_val)
-                    score = self._validation_score(output, Y_val, lengths_val)
+                    score = self._validation_score(output, Y_val, lengths_val, sw_val)
                     self.validation_scores_.append(score)
                 progress.epoch(self.n_iter_, epoch_loss, score)
                 if early_stopping:
@@ -323,10 +326,11 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         floor = self.learning_rate_init / LEARNING_RATE_DIVISOR**MAX_LEARNING_RATE_REDUCTIONS
         return self.learning_rate == "adaptive" and self._optimizer.learning_rate_init > floor * 1.0001
 
-    def _split_validation(self, X, lengths, Y, rng):
+    def _split_validation(self, Y, rng):
+        """Indices of the training and validation sequences for early stopping."""
         from sklearn.model_selection import train_test_split
 
-        n_samples = X.shape[0]
+        n_samples = Y.shape[0]
         stratify = self._stratify(Y)
         try:
             train, val = train_test_split(
@@ -345,9 +349,11 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 f"validation_fraction={self.validation_fraction} of {n_samples} samples "
                 f"leaves {train.size} for training and {val.size} for validation."
             )
-        return X[train], lengths[train], Y[train], X[val], lengths[val], Y[val]
+        return train, val
 
-    def _run_epoch(self, engine, flat, X, lengths, Y, order, batch_size, last_finite, workspace):
+    def _run_epoch(
+        self, engine, flat, X, lengths, Y, sample_weight, order, batch_size, last_finite, workspace
+    ):
         """One pass over the data; returns the mean loss, or None if it became non-finite.
 
         ``flat`` is the parameter vector the fitted attributes are views of;
@@ -375,6 +381,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 kernels=engine,
                 workspace=workspace,
                 grad_out=grad,
+                sample_weight=sample_weight[idx],
             )
             with np.errstate(over="ignore", invalid="ignore"):
                 norm = clip_by_global_norm(grad, self.clip_norm)
@@ -394,8 +401,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             except KeyboardInterrupt:
                 np.copyto(flat, last_finite)
                 raise
-            total += value * idx.shape[0]
-        return total / order.shape[0]
+            total += value * sample_weight[idx].sum()
+        return total / sample_weight.sum()
 
     # ------------------------------------------------------------ prediction
     def _validate_for_predict(self, X):

@@ -37,12 +37,13 @@ def hidden_trajectories(a, W, h, C, X, lengths, n_nonlinear, kernels):
 
 
 def _loss_and_output_gradient(output, Y, weight, loss):
-    """Loss value and dL/d(output); ``weight`` is 1 at valid rows and 0 at padding."""
+    """Loss value and dL/d(output); ``weight`` is each row's sample weight, 0 at padding."""
     n_rows = weight.sum()
     if loss == "squared_error":
-        diff = (output - Y) * weight[..., None]
+        diff = output - Y
+        weighted = diff * weight[..., None]
         n_elements = n_rows * output.shape[-1]
-        return 0.5 * np.sum(diff * diff) / n_elements, diff / n_elements
+        return 0.5 * np.sum(weighted * diff) / n_elements, weighted / n_elements
     log_prob = log_softmax(output, axis=-1)
     value = -np.sum(Y * log_prob * weight[..., None]) / n_rows
     d_output = (softmax(output, axis=-1) - Y) * (weight[..., None] / n_rows)
@@ -51,7 +52,7 @@ def _loss_and_output_gradient(output, Y, weight, loss):
 
 def loss_and_gradients(
     params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels, workspace=None,
-    grad_out=None,
+    grad_out=None, sample_weight=None,
 ):
     """Mean loss over a batch and its gradient with respect to every parameter.
 
@@ -76,6 +77,10 @@ def loss_and_gradients(
         Reuse the state and gradient arrays of earlier batches.
     grad_out : ndarray of shape (n_parameters,), default=None
         Flat vector to write the gradient into (``grads`` are then views of it).
+    sample_weight : ndarray of shape (n,), default=None
+        Weight of each sequence (of each of its steps when per-step): the loss is
+        the weighted mean, and the L2 term is divided by the sum of the weights,
+        as in scikit-learn's MLP.
 
     Returns
     -------
@@ -91,7 +96,8 @@ def loss_and_gradients(
     kernels.forward_states(a, W, h, C, X, lengths, n_linear, Z)
     H = readout_states(Z, lengths, per_step)
     output = H @ B.T + b
-    weight = step_mask(lengths, T).astype(a.dtype) if per_step else np.ones(n, dtype=a.dtype)
+    sw = np.ones(n, dtype=a.dtype) if sample_weight is None else np.asarray(sample_weight, dtype=a.dtype)
+    weight = step_mask(lengths, T) * sw[:, None] if per_step else sw
     value, d_output = _loss_and_output_gradient(output, Y, weight, loss)
 
     shapes = {name: params[name].shape for name in PARAMETER_NAMES}
@@ -112,20 +118,24 @@ def loss_and_gradients(
     )
     if alpha:
         for name in PENALISED_PARAMETERS:
-            value += 0.5 * alpha * np.sum(params[name] ** 2) / n
-            grads[name] += (alpha / n) * params[name]
+            value += 0.5 * alpha * np.sum(params[name] ** 2) / sw.sum()
+            grads[name] += (alpha / sw.sum()) * params[name]
     return float(value), grads
 
 
-def constant_prediction_loss(Y, lengths, per_step, loss):
-    """Loss of the best constant prediction (class frequencies, or target means).
+def constant_prediction_loss(Y, lengths, per_step, loss, sample_weight):
+    """Loss of the best constant prediction (weighted class frequencies, or target means).
 
     The fit loop treats training as stuck on the initial plateau of RNN
     training while its loss has not fallen clearly below this value.
     """
-    rows = Y[step_mask(lengths, Y.shape[1])] if per_step else Y
+    if per_step:
+        mask = step_mask(lengths, Y.shape[1])
+        rows, weights = Y[mask], np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
+    else:
+        rows, weights = Y, sample_weight
+    mean = np.average(rows, axis=0, weights=weights)
     if loss == "squared_error":
-        return float(0.5 * np.mean(np.var(rows, axis=0)))
-    freq = rows.mean(axis=0)
-    freq = freq[freq > 0]
+        return float(0.5 * np.mean(np.average((rows - mean) ** 2, axis=0, weights=weights)))
+    freq = mean[mean > 0]
     return float(-np.sum(freq * np.log(freq)))

@@ -270,13 +270,14 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         indices = np.searchsorted(self.classes_, y)
         return np.eye(self.classes_.shape[0], dtype=self._fit_dtype)[indices], False
 
-    def _validation_score(self, output, Y, lengths):
-        return float(np.mean(np.argmax(output, axis=1) == np.argmax(Y, axis=1)))
+    def _validation_score(self, output, Y, lengths, sample_weight):
+        correct = np.argmax(output, axis=1) == np.argmax(Y, axis=1)
+        return float(np.average(correct, weights=sample_weight))
 
     def _stratify(self, Y):
         return np.argmax(Y, axis=1)
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model to sequences X and labels y.
 
         Parameters
@@ -286,15 +287,17 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             of different lengths; trailing all-NaN steps are padding.
         y : array-like of shape (n_samples,)
             One class label per sequence.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss (and in the early-stopping score).
 
         Returns
         -------
         self : ALRNNClassifier
         """
         self._validate_params()
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight=sample_weight)
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over (X, y), starting from the current parameters.
 
         Parameters
@@ -305,6 +308,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             Labels.
         classes : array-like of shape (n_classes,), default=None
             Every label that will ever appear; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss.
 
         Returns
         -------
@@ -322,7 +327,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
                 f"classes={np.unique(classes).tolist()} differs from the classes "
                 f"{self.classes_.tolist()} given on the first call to partial_fit."
             )
-        return self._fit(X, y, incremental=True, classes=classes)
+        return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
 
     def decision_function(self, X):
         """Readout logits.
@@ -513,16 +518,17 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             )
         return np.ascontiguousarray(Y), per_step
 
-    def _validation_score(self, output, Y, lengths):
+    def _validation_score(self, output, Y, lengths, sample_weight):
         if self._per_step:
             mask = step_mask(lengths, Y.shape[1])
-            return float(r2_score(Y[mask], output[mask]))
-        return float(r2_score(Y, output))
+            weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
+            return float(r2_score(Y[mask], output[mask], sample_weight=weights))
+        return float(r2_score(Y, output, sample_weight=sample_weight))
 
     def _stratify(self, Y):
         return None
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model to sequences X and targets y.
 
         Parameters
@@ -533,15 +539,18 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
             One target per sequence, or (3-D) one per time step; per-step
             targets may be NaN beyond each sequence's length.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss (spread over its steps for
+            per-step targets) and in the early-stopping score.
 
         Returns
         -------
         self : ALRNNRegressor
         """
         self._validate_params()
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight=sample_weight)
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch over (X, y), starting from the current parameters.
 
         Parameters
@@ -550,6 +559,8 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             Training sequences.
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
             Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence in the loss.
 
         Returns
         -------
@@ -557,7 +568,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         """
         if not hasattr(self, "a_"):
             self._validate_params()
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict targets.

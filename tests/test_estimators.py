@@ -168,6 +168,32 @@ def test_threads_work_in_a_forked_child_after_the_parent_used_them():
     np.testing.assert_array_equal(got, expected)
 
 
+def test_sample_weight_equals_repeating_sequences():
+    X, Y = make_linear_recurrence(30, n_timesteps=6, random_state=17)
+    weights = np.where(np.arange(30) % 3 == 0, 2.0, 1.0)
+    repeated = np.repeat(np.arange(30), weights.astype(int))
+    rng = np.random.RandomState(0)
+    from sklearn_alrnn._model import initialize_parameters
+
+    params = initialize_parameters(5, 3, 2, rng)
+    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.1, per_step=False, kernels=CPUEngine())
+    lengths = np.full(30, 6)
+    value_w, grads_w = loss_and_gradients(params, X, lengths, Y, sample_weight=weights, **kwargs)
+    value_r, grads_r = loss_and_gradients(params, X[repeated], lengths[repeated], Y[repeated], **kwargs)
+    assert value_w == pytest.approx(value_r, rel=1e-12)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads_w[name], grads_r[name], rtol=1e-10, atol=1e-14)
+    # One full batch, no shuffling: the whole fit is the same.
+    settings = dict(n_hidden=5, n_nonlinear=2, batch_size=100, shuffle=False, max_iter=20, random_state=0)
+    weighted = ALRNNRegressor(**settings).fit(X, Y, sample_weight=weights)
+    duplicated = ALRNNRegressor(**settings).fit(X[repeated], Y[repeated])
+    np.testing.assert_allclose(weighted.predict(X), duplicated.predict(X), rtol=1e-8)
+    with pytest.raises(ValueError, match="at least one non-zero number"):
+        ALRNNRegressor(**settings).fit(X, Y, sample_weight=np.zeros(30))
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        ALRNNRegressor(**settings).fit(X, Y, sample_weight=-weights)
+
+
 def test_partial_fit_runs_one_epoch_and_requires_classes():
     X, y = make_sign_memory(64, n_timesteps=6, random_state=4)
     clf = ALRNNClassifier(n_hidden=6, random_state=0)
