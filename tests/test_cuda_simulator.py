@@ -30,13 +30,14 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
 
     for nb in (float32, float64):
         vec, mat, cube = nb[::1], nb[:, ::1], nb[:, :, ::1]
-        forward, carry, weight_gradients = cuda_module._kernels(
+        forward, carry, weight_gradients, self_gradients = cuda_module._kernels(
             np.float32 if nb is float32 else np.float64
         )
         signatures = [
             (forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat)),
             (carry, (vec, mat, int64[::1], int64, boolean, cube, cube)),
-            (weight_gradients, (cube, cube, cube, int64[::1], int64, mat)),
+            (weight_gradients, (cube, cube, cube, int64, mat)),
+            (self_gradients, (cube, cube, vec)),
         ]
         for kernel, signature in signatures:
             try:

@@ -11,9 +11,10 @@ Layout of the work:
   so that a warp reads consecutive addresses) is staged in shared memory when
   it fits next to the state vector; otherwise threads read it from global
   memory, where the L1/L2 caches serve the repeated reads;
-- weight gradients: one thread per (row, column) of [dL/dW | dL/dC | dL/da |
-  dL/dh], each summing over all (sequence, step) pairs in a fixed order, so
-  results do not depend on scheduling;
+- weight gradients: a tiled product G^T [phi(Z) | X | 1] over all (sequence,
+  step) pairs (16 x 16 tiles in shared memory), plus one thread per unit for
+  dL/da; every sum runs in a fixed order, so results do not depend on
+  scheduling;
 - the loss, readout and Adam update stay on the host: they are O(n M) per
   batch against O(n T M^2) on the device, and it keeps fitted parameters
   numpy arrays whatever the device. (Not yet measured on a GPU: see
@@ -25,6 +26,8 @@ import math
 import numpy as np
 from numba import config, cuda, float32, float64
 
+#: Side of the square tiles of the weight-gradient product.
+TILE = 16
 #: Bytes of shared memory a block may use without opting in (all CUDA GPUs).
 SHARED_MEMORY_BYTES = 48 * 1024
 MAX_HIDDEN_UNITS = 1024
@@ -116,29 +119,62 @@ def _make_kernels(nb_dtype):
             cuda.syncthreads()
 
     @cuda.jit
-    def weight_gradients(Z, G, X, lengths, n_linear, out):
-        # out (M, M + K + 2): columns [phi(z_{t-1}) | x_t | z_{t-1} (own unit) | 1].
-        m, c = cuda.grid(2)
+    def weight_gradients(Z, G, X, n_linear, out):
+        # out[m, c] = sum over all (sequence b, step t >= 1) of G[b, t, m] * F[b, t - 1, c]
+        # with F = [phi(Z) | X | 1]: a tiled matrix product G^T F, TILE (b, t) rows at a
+        # time staged in shared memory, summed in a fixed order. Steps beyond a
+        # sequence's length add nothing because G is zero there.
+        tile_g = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
+        tile_f = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
+        tx = cuda.threadIdx.x
+        ty = cuda.threadIdx.y
         M = Z.shape[2]
         K = X.shape[2]
-        if m >= M or c >= M + K + 2:
+        T = Z.shape[1] - 1
+        n_rows = Z.shape[0] * T
+        n_cols = M + K + 1
+        m = cuda.blockIdx.x * TILE + tx
+        c = cuda.blockIdx.y * TILE + ty
+        acc = nb_dtype(0.0)
+        for start in range(0, n_rows, TILE):
+            row = start + ty
+            value = nb_dtype(0.0)
+            if row < n_rows and m < M:
+                value = G[row // T, row % T + 1, m]
+            tile_g[ty, tx] = value
+            row = start + tx
+            value = nb_dtype(0.0)
+            if row < n_rows and c < n_cols:
+                b = row // T
+                t = row % T
+                if c < M:
+                    z = Z[b, t, c]
+                    value = z if (c < n_linear or z > 0) else 0.0
+                elif c < M + K:
+                    value = X[b, t, c - M]
+                else:
+                    value = 1.0
+            tile_f[tx, ty] = value
+            cuda.syncthreads()
+            for k in range(TILE):
+                acc += tile_g[k, tx] * tile_f[k, ty]
+            cuda.syncthreads()
+        if m < M and c < n_cols:
+            out[m, c] = acc
+
+    @cuda.jit
+    def self_gradients(Z, G, out):
+        # out[m] = sum over (b, t >= 1) of G[b, t, m] * Z[b, t - 1, m]: dL/da.
+        m = cuda.grid(1)
+        if m >= Z.shape[2]:
             return
         acc = nb_dtype(0.0)
         for b in range(Z.shape[0]):
-            for t in range(1, lengths[b] + 1):
-                g = G[b, t, m]
-                if c < M:
-                    z = Z[b, t - 1, c]
-                    acc += g * (z if (c < n_linear or z > 0) else 0.0)
-                elif c < M + K:
-                    acc += g * X[b, t - 1, c - M]
-                elif c == M + K:
-                    acc += g * Z[b, t - 1, m]
-                else:
-                    acc += g
-        out[m, c] = acc
+            for t in range(1, Z.shape[1]):
+                acc += G[b, t, m] * Z[b, t - 1, m]
+        out[m] = acc
 
-    return forward, carry, weight_gradients
+    return forward, carry, weight_gradients, self_gradients
 
 
 _KERNELS = {}
@@ -205,22 +241,25 @@ class CUDAEngine:
         return d_out.copy_to_host()
 
     def backward(self, a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C):
-        _, carry, weight_gradients = _kernels(a.dtype)
+        _, carry, weight_gradients, self_gradients = _kernels(a.dtype)
         M, w_shared, shared_bytes = self._launch_shape(a)
         if self._states is not None and self._states[0] is Z:
             _, d_Z, d_X, d_lengths = self._states
         else:
             d_Z, d_X, d_lengths = cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths)
         d_G = cuda.to_device(dZ)
-        carry[X.shape[0], M, 0, shared_bytes](cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G)
+        carry[X.shape[0], M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G
+        )
         K = X.shape[2]
-        d_out = cuda.device_array((M, M + K + 2), dtype=a.dtype)
-        threads = (8, 32)
-        blocks = (math.ceil(M / threads[0]), math.ceil((M + K + 2) / threads[1]))
-        weight_gradients[blocks, threads](d_Z, d_G, d_X, d_lengths, n_linear, d_out)
+        d_out = cuda.device_array((M, M + K + 1), dtype=a.dtype)
+        blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE))
+        weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, n_linear, d_out)
+        d_self = cuda.device_array(M, dtype=a.dtype)
+        self_gradients[math.ceil(M / 128), 128](d_Z, d_G, d_self)
         out = d_out.copy_to_host()
         grad_W += out[:, :M]
         grad_C += out[:, M : M + K]
-        grad_a += out[:, M + K]
-        grad_h += out[:, M + K + 1]
+        grad_h += out[:, M + K]
+        grad_a += d_self.copy_to_host()
         self._states = None

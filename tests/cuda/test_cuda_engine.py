@@ -92,3 +92,14 @@ def test_auto_never_picks_the_simulator():
     rng = np.random.RandomState(0)
     model = ALRNNRegressor(n_hidden=3, max_iter=1, device="auto").fit(rng.normal(size=(4, 3, 1)), np.zeros(4))
     assert model.a_.dtype == np.float64  # ran on the CPU engine
+
+
+def test_several_tiles_of_the_weight_gradient_product():
+    """M = 20 spans two 16-wide tiles, and 3 x 9 (sequence, step) rows span two row tiles."""
+    params, X, lengths, Y = _problem(20, 6, False, "squared_error", seed=3, T=9)
+    kwargs = dict(n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=False)
+    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
+    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
+    assert value == pytest.approx(value_cpu, rel=1e-12)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
