@@ -30,29 +30,27 @@ def _problem(M, n_nonlinear, per_step, loss, seed=0, K=2, O=2, n=3, T=5):
     return params, X, lengths, Y
 
 
+def _assert_cuda_matches_cpu(params, X, lengths, Y, **kwargs):
+    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
+    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
+    assert value == pytest.approx(value_cpu, rel=1e-12)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("per_step", [False, True])
 @pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
 @pytest.mark.parametrize("n_nonlinear", [0, 2, 4])
 def test_cuda_loss_and_gradients_equal_the_cpu_engine(n_nonlinear, loss, per_step):
     params, X, lengths, Y = _problem(4, n_nonlinear, per_step, loss)
-    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
-    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
-    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
-    assert abs(value - value_cpu) <= 1e-10 * max(1.0, abs(value_cpu))
-    for name in PARAMETER_NAMES:
-        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
+    _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
 
 
 def test_global_memory_fallback_when_w_does_not_fit(monkeypatch):
     monkeypatch.setattr(cuda_module, "SHARED_MEMORY_BYTES", 8)  # forces W out of shared memory
     assert CUDAEngine._launch_shape(np.zeros(4))[1] is False
     params, X, lengths, Y = _problem(4, 2, False, "squared_error", seed=1)
-    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=False)
-    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
-    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
-    assert value == pytest.approx(value_cpu, rel=1e-12)
-    for name in PARAMETER_NAMES:
-        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
+    _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=False)
 
 
 def test_final_states_equal_the_cpu_engine():
@@ -97,9 +95,4 @@ def test_auto_never_picks_the_simulator():
 def test_several_tiles_of_the_weight_gradient_product():
     """M = 20 spans two 16-wide tiles, and 3 x 9 (sequence, step) rows span two row tiles."""
     params, X, lengths, Y = _problem(20, 6, False, "squared_error", seed=3, T=9)
-    kwargs = dict(n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=False)
-    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
-    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
-    assert value == pytest.approx(value_cpu, rel=1e-12)
-    for name in PARAMETER_NAMES:
-        np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
+    _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=False)
