@@ -152,3 +152,26 @@ def test_ragged_lists_and_nan_padding_round_trip(lengths, n_features, seed):
     X_again, lengths_again = check_sequences(padded)
     np.testing.assert_array_equal(X_again, X)
     np.testing.assert_array_equal(lengths_again, lengths)
+
+
+def test_large_finite_values_whose_sum_overflows_are_valid():
+    # The quick all-finite check sums X; an overflowing sum must fall back to
+    # the full checks, not reject the data.
+    X = np.full((3, 4, 2), 3e38, dtype=np.float32)
+    assert not np.isfinite(np.sum(X))
+    X_checked, lengths = check_sequences(X, dtype=np.float32)
+    np.testing.assert_array_equal(X_checked, X)
+    np.testing.assert_array_equal(lengths, [4, 4, 4])
+    X[1, 2, 0] = np.inf
+    with pytest.raises(ValueError, match="sequence 1, time step 2"):
+        check_sequences(X, dtype=np.float32)
+
+
+def test_one_nan_or_infinity_in_finite_data_is_found():
+    X = np.ones((3, 5, 2))
+    X[2, 1, 1] = np.nan
+    with pytest.raises(ValueError, match="sequence 2, time step 1, feature 1"):
+        check_sequences(X)
+    X[2, 1, 1] = -np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        check_sequences(X)
