@@ -3,7 +3,7 @@
 One epoch = forward + BPTT + Adam over the same data (ours: the mean epoch of a
 5-epoch ``fit``, so input validation is amortised as in real use) (64 sequences of T steps, K = 4
 features, one regression output read at the last step), every implementation on
-one thread. Prints ms per epoch (best of several runs), ratios, our GFLOP/s against
+one thread. Prints ms per epoch (best of interleaved rounds, see ``_timing.py``), ratios, our GFLOP/s against
 the single-core SGEMM / DGEMM peak measured here, and checks our gradients against
 torch autograd on the first batch. torch and jax are optional: a missing one is
 skipped with a message.
@@ -17,7 +17,6 @@ os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import time
 import tracemalloc
 import warnings
 
@@ -28,6 +27,7 @@ from sklearn_alrnn import ALRNNRegressor
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters
+from _timing import best_time, best_times
 
 try:
     import torch
@@ -43,17 +43,6 @@ except ImportError:
 
 K = 4
 N_SEQUENCES = 64
-
-
-def best_time(run, repeats=3):
-    """Best of ``repeats`` timings in ms, per epoch when ``run`` does several."""
-    run()  # warm-up: compilation, caches
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times) * 1000 / getattr(run, "epochs", 1)
 
 
 def make_data(M, T, n, dtype, seed=0):
@@ -118,6 +107,7 @@ def torch_loop_epoch(X, y, params, P, batch):
 
 
 def torch_rnn_epoch(X, y, M, batch):
+    torch.manual_seed(0)
     rnn = torch.nn.RNN(K, M, nonlinearity="relu", batch_first=True).to(torch.from_numpy(X).dtype)
     head = torch.nn.Linear(M, 1).to(rnn.weight_hh_l0.dtype)
     optimizer = torch.optim.Adam(list(rnn.parameters()) + list(head.parameters()), lr=1e-3)
@@ -201,17 +191,19 @@ def gemm_peak(dtype, size=1024):
 
 
 def compare(M, P, batch, T=200):
-    results = {}
+    runs = {}
     for dtype in (np.float64, np.float32):
         X, y, params = make_data(M, T, N_SEQUENCES, dtype)
-        results[f"ours {np.dtype(dtype).name}"] = best_time(ours_epoch(X, y, M, P, batch, dtype))
+        runs[f"ours {np.dtype(dtype).name}"] = ours_epoch(X, y, M, P, batch, dtype)
     X, y, params = make_data(M, T, N_SEQUENCES, np.float32)
     if torch is not None:
-        repeats = 1 if batch == 1 else 3
-        results["torch loop f32"] = best_time(torch_loop_epoch(X, y, params, P, batch)[0], repeats)
-        results["torch nn.RNN f32"] = best_time(torch_rnn_epoch(X, y, M, batch), repeats)
+        runs["torch loop f32"] = torch_loop_epoch(X, y, params, P, batch)[0]
+        runs["torch nn.RNN f32"] = torch_rnn_epoch(X, y, M, batch)
     if jax is not None:
-        results["jax scan f32"] = best_time(jax_epoch(X, y, params, P, batch))
+        runs["jax scan f32"] = jax_epoch(X, y, params, P, batch)
+    # The torch baselines take seconds per epoch at batch 1: fewer rounds there.
+    slow = 1 if batch == 1 else 5
+    results = best_times(runs, {name: slow if name.startswith("torch") else 5 for name in runs})
     ours = results["ours float32"]
     print(f"\nM={M}, P={P}, K={K}, batch={batch}, T={T}, {N_SEQUENCES} sequences (ms per epoch, 1 thread)")
     for name, ms in results.items():

@@ -106,9 +106,9 @@ def test_thread_count_does_not_change_any_bit(dtype):
 
 
 def test_engine_matches_reference_on_long_ragged_batches():
-    """Wide hidden layers exercise the four-row blocks and their remainders."""
+    """45 units and 9 sequences exercise every tile width and a partial tile of sequences."""
     rng = np.random.RandomState(7)
-    M_wide, n, T = 11, 9, 40
+    M_wide, n, T = 45, 9, 40
     lengths = rng.randint(1, T + 1, size=n)
     X = rng.normal(size=(n, T, 2)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
     params = initialize_parameters(M_wide, 2, 3, rng)

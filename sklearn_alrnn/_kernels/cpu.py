@@ -10,18 +10,18 @@ Conventions shared with ``reference``:
 
 How the kernels are fast:
 
-- all sequences of a chunk advance one time step together, and each row of
-  the recurrent matrix is loaded once for the whole chunk;
-- the inner loops are written as ``z[b, :] += w_row * scalar`` (no reduction),
-  so LLVM vectorises them without reassociating sums: every state is computed
-  in the same order whatever the chunking, hence bit-identical for any
+- all sequences of a chunk advance one time step together, and the M x M
+  product of the step is ``_tiles.add_product``: register tiles of several
+  sequences, each row of the matrix loaded once per tile, every sum taken in
+  the same order whatever the chunking, hence bit-identical for any
   ``n_threads``;
-- ReLU units that are off and inputs that are zero are skipped;
+- tiles of finished sequences (all-zero states or gradients) are skipped;
 - subnormal numbers (below ~1e-38 in float32, ~1e-308 in float64) are read
   or stored as zero: vanishing gradients reach them within a few hundred
   steps, and x86 arithmetic on them is one to two orders of magnitude slower;
-- the weight gradients are one GEMM over the whole batch after the recurrence,
-  computed by BLAS;
+- the weight gradients are one product over the whole batch after the
+  recurrence, by the same tiles (faster than OpenBLAS's AVX2 SGEMM where the
+  CPU has AVX-512, and independent of BLAS threads);
 - chunks of sequences run on ``n_threads`` Python threads (``nogil`` kernels),
   so the thread count is an argument and Numba's process-wide setting is
   never touched.
@@ -34,50 +34,7 @@ import numpy as np
 from numba import njit
 
 from .._workspace import Workspace
-
-
-@njit(cache=True, nogil=True)
-def _add_product(coef, rows, out):
-    """out += coef @ rows for coef (n, R), rows (R, M), out (n, M) contiguous.
-
-    Eight (then four) rows at a time, so each out[b, :] is loaded and stored
-    once per eight multiply-adds; groups of zero coefficients (ReLU units that
-    are off, finished sequences) are skipped. The order of the sums depends
-    only on R, never on n. Elements are indexed directly: an array view per
-    (row, sequence) costs reference counting that dominated small M.
-    """
-    n, R = coef.shape
-    M = rows.shape[1]
-    r = 0
-    while r + 8 <= R:
-        for b in range(n):
-            c0, c1, c2, c3 = coef[b, r], coef[b, r + 1], coef[b, r + 2], coef[b, r + 3]
-            c4, c5, c6, c7 = coef[b, r + 4], coef[b, r + 5], coef[b, r + 6], coef[b, r + 7]
-            if (c0 == 0.0 and c1 == 0.0 and c2 == 0.0 and c3 == 0.0
-                    and c4 == 0.0 and c5 == 0.0 and c6 == 0.0 and c7 == 0.0):
-                continue
-            for m in range(M):
-                out[b, m] += (
-                    rows[r, m] * c0 + rows[r + 1, m] * c1 + rows[r + 2, m] * c2 + rows[r + 3, m] * c3
-                ) + (
-                    rows[r + 4, m] * c4 + rows[r + 5, m] * c5 + rows[r + 6, m] * c6 + rows[r + 7, m] * c7
-                )
-        r += 8
-    while r + 4 <= R:
-        for b in range(n):
-            c0, c1, c2, c3 = coef[b, r], coef[b, r + 1], coef[b, r + 2], coef[b, r + 3]
-            if c0 == 0.0 and c1 == 0.0 and c2 == 0.0 and c3 == 0.0:
-                continue
-            for m in range(M):
-                out[b, m] += rows[r, m] * c0 + rows[r + 1, m] * c1 + rows[r + 2, m] * c2 + rows[r + 3, m] * c3
-        r += 4
-    while r < R:
-        for b in range(n):
-            c = coef[b, r]
-            if c != 0.0:
-                for m in range(M):
-                    out[b, m] += rows[r, m] * c
-        r += 1
+from ._tiles import add_product
 
 
 @njit(cache=True, nogil=True)
@@ -97,8 +54,8 @@ def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, ti
                 phi_prev[b, m] = 0.0
                 z_next[b, m] = z_prev[b, m]
     # X is zero beyond each length, so finished sequences gain nothing here.
-    _add_product(X[:, t], CT, z_next)
-    _add_product(phi_prev, WT, z_next)
+    add_product(X[:, t], CT, z_next)
+    add_product(phi_prev, WT, z_next)
 
 
 @njit(cache=True, nogil=True)
@@ -144,7 +101,7 @@ def _carry_chunk(a, W, lengths, n_linear, Z, G, per_sequence, tiny):
         if carry_on:
             # Beyond a sequence's length its gradient is zero, so V is too.
             V[:] = 0.0
-            _add_product(G[:, t], W, V)
+            add_product(G[:, t], W, V)
         for b in range(n):
             if t <= lengths[b]:
                 for j in range(M):
@@ -244,8 +201,9 @@ class CPUEngine:
         """Add dL/d(a, W, h, C) into the ``grad_*`` arrays; ``dZ`` is overwritten.
 
         ``dZ`` (n, T + 1, M) holds the direct loss gradient with respect to each
-        state (``dZ[:, 0]`` and every step beyond a sequence's length are zero); the recurrence turns it into the total gradient, then the weight
-        gradients are sums over all (sequence, step) pairs, done as GEMMs.
+        state (``dZ[:, 0]`` and every step beyond a sequence's length are
+        zero); the recurrence turns it into the total gradient, then the weight
+        gradients are sums over all (sequence, step) pairs, one product each.
         """
         per_sequence = self._workspace.array("per_sequence", (X.shape[0], 2, a.shape[0]), a.dtype, zero=True)
         _run_chunked(
@@ -261,18 +219,30 @@ class CPUEngine:
         # G[b, 0] = 0 with the previous sequence's last state, so they add nothing,
         # and no copy of G or Z is needed.
         n, T1, M = Z.shape
+        K = X.shape[2]
         G = dZ.reshape(-1, M)[1:]
         Z_prev = Z.reshape(-1, M)[:-1]
-        X_prev = self._workspace.array("X_prev", (n, T1, X.shape[2]), X.dtype)
+        X_prev = self._workspace.array("X_prev", (n, T1, K), X.dtype)
         X_prev[:, 0] = 0.0
         X_prev[:, 1:] = X
-        # dL/dW = G^T phi(Z_prev): the linear columns straight from Z, only the P
-        # ReLU columns need a rectified copy.
+        # Only the P ReLU columns of phi(Z_prev) need a rectified copy.
         relu_prev = self._workspace.array("relu", (Z_prev.shape[0], M - n_linear), Z.dtype)
         np.maximum(Z_prev[:, n_linear:], 0, out=relu_prev)
-        grad_W[:, :n_linear] += G.T @ Z_prev[:, :n_linear]
-        grad_W[:, n_linear:] += G.T @ relu_prev
-        grad_C += G.T @ X_prev.reshape(-1, X.shape[2])[1:]
+        # (dL/dW)^T = phi(Z_prev)^T G and (dL/dC)^T = X_prev^T G: products whose
+        # rows are the full-width rows of G, summed over all n (T + 1) - 1 rows in
+        # the fixed order of add_product, split across threads by unit.
+        transposed = self._workspace.array("weight_gradients_T", (M + K, M), Z.dtype, zero=True)
+        for inputs, out in (
+            (Z_prev[:, :n_linear], transposed[:n_linear]),
+            (relu_prev, transposed[n_linear:M]),
+            (X_prev.reshape(-1, K)[1:], transposed[M:]),
+        ):
+            _run_chunked(
+                add_product, self.n_threads, out.shape[0],
+                lambda lo, hi, inputs=inputs, out=out: (inputs.T[lo:hi], G, out[lo:hi]),
+            )
+        grad_W += transposed[:M].T
+        grad_C += transposed[M:].T
 
 
 def warm_up():

@@ -1,0 +1,80 @@
+"""The register-tiled product: exact sequential sums, whatever the tiling."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn._kernels._tiles import MR, add_product
+
+
+def _sequential(coef, rows, out):
+    """out + sum_r rows[r] * coef[:, r], one term at a time in order, as add_product defines it."""
+    result = out.copy()
+    for r in range(coef.shape[1]):
+        result = result + rows[r][None, :] * coef[:, r][:, None]
+    return result
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, MR - 1, MR, MR + 1, 4 * MR + 3])
+@pytest.mark.parametrize("M", [1, 3, 7, 17, 33, 45, 130])
+def test_add_product_is_the_sequential_sum_bit_for_bit(dtype, n, M):
+    rng = np.random.RandomState(n * 1000 + M)
+    for R in (1, 5, 40, 700):  # 700 terms span several cache blocks
+        coef = rng.normal(size=(n, R + 3))[:, 1 : R + 1].astype(dtype)  # strided coefficients
+        coef[rng.rand(n, R) < 0.3] = 0.0
+        rows = rng.normal(size=(R, M)).astype(dtype)
+        out = rng.normal(size=(n, M)).astype(dtype)
+        expected = _sequential(coef, rows, out)
+        add_product(coef, rows, out)
+        np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_add_product_does_not_depend_on_how_rows_are_split(dtype):
+    rng = np.random.RandomState(0)
+    n, R, M = 29, 64, 50
+    coef, rows = rng.normal(size=(n, R)).astype(dtype), rng.normal(size=(R, M)).astype(dtype)
+    whole = np.zeros((n, M), dtype)
+    add_product(coef, rows, whole)
+    for cut in (1, 5, 7, 13):
+        pieces = np.zeros((n, M), dtype)
+        add_product(coef[:cut], rows, pieces[:cut])
+        add_product(coef[cut:], rows, pieces[cut:])
+        np.testing.assert_array_equal(pieces, whole)
+
+
+def test_add_product_on_column_slices_and_transposed_coefficients():
+    rng = np.random.RandomState(1)
+    R, M = 300, 40
+    Z, G = rng.normal(size=(R, M)), rng.normal(size=(R, M))
+    out = np.zeros((M + 2, M))
+    add_product(Z[:, 10:].T, G, out[:30])  # coef with strides (8, 8 M), rows of out in a block
+    np.testing.assert_allclose(out[:30], Z[:, 10:].T @ G, rtol=1e-12)
+    assert np.all(out[30:] == 0)
+    wide = np.zeros((M, 2 * M))
+    add_product(G.T, Z, wide[:, 5 : 5 + M])  # out as a column slice
+    np.testing.assert_allclose(wide[:, 5 : 5 + M], G.T @ Z, rtol=1e-12)
+    assert np.all(wide[:, :5] == 0) and np.all(wide[:, 5 + M :] == 0)
+
+
+def test_zero_coefficient_tiles_are_skipped_without_changing_out():
+    rng = np.random.RandomState(2)
+    coef = np.zeros((2 * MR, 8))
+    coef[MR:] = rng.normal(size=(MR, 8))
+    rows, out = rng.normal(size=(8, 20)), rng.normal(size=(2 * MR, 20))
+    expected = _sequential(coef, rows, out)
+    before = out[:MR].copy()
+    add_product(coef, rows, out)
+    np.testing.assert_array_equal(out[:MR], before)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_add_product_rejects_mismatched_shapes_and_strided_rows():
+    coef, rows, out = np.ones((3, 4)), np.ones((4, 5)), np.zeros((3, 5))
+    with pytest.raises(ValueError, match=r"coef \(n, R\), rows \(R, M\) and out \(n, M\)"):
+        add_product(coef, np.ones((5, 5)), out)
+    with pytest.raises(ValueError, match=r"out \(n, M\)"):
+        add_product(coef, rows, np.zeros((3, 6)))
+    with pytest.raises(ValueError, match="contiguous rows"):
+        add_product(coef, np.ones((4, 10))[:, ::2], out)
+
