@@ -49,10 +49,10 @@ MR = 6
 BLOCK_BYTES = 24 * 1024
 
 
-def _tile_codegen(mr, n_vectors, lanes):
+def _tile_codegen(mr, n_vectors, lanes, every_height):
     """IR for out[b:b+k, m0:m0+n_vectors*lanes] += coef[b:b+k, r_start:r_stop] @ rows[r_start:r_stop, m0:...].
 
-    k = n_rows <= mr.
+    k = n_rows <= mr; ``every_height`` compiles a register tile for each k < mr.
     """
 
     def codegen(context, builder, signature, args):
@@ -135,22 +135,49 @@ def _tile_codegen(mr, n_vectors, lanes):
                 for v in range(n_vectors):
                     store(acc[i][v], out_base, builder.add(out_rows[i], column_offsets[v]))
 
-        # One tile per possible height: a last tile of k < mr rows stays in registers too.
-        merge = builder.append_basic_block("tile.merge")
-        switch = builder.switch(n_rows, merge)
-        for k in range(1, mr + 1):
-            case = builder.append_basic_block(f"tile.rows{k}")
-            switch.add_case(constant(k), case)
-            builder.position_at_end(case)
-            emit_tile(b, k)
-            builder.branch(merge)
-        builder.position_at_end(merge)
+        if every_height:
+            # A last tile of k < mr sequences stays in registers too.
+            merge = builder.append_basic_block("tile.merge")
+            switch = builder.switch(n_rows, merge)
+            for k in range(1, mr + 1):
+                case = builder.append_basic_block(f"tile.rows{k}")
+                switch.add_case(constant(k), case)
+                builder.position_at_end(case)
+                emit_tile(b, k)
+                builder.branch(merge)
+            builder.position_at_end(merge)
+        else:
+            # Less code to compile for the narrow remainder columns: a last, short
+            # tile runs one sequence at a time.
+            with builder.if_else(builder.icmp_signed("==", n_rows, constant(mr)), likely=True) as (whole, short):
+                with whole:
+                    emit_tile(b, mr)
+                with short:
+                    with cgutils.for_range(builder, n_rows) as loop:
+                        emit_tile(builder.add(b, loop.index), 1)
         return context.get_dummy_value()
 
     return codegen
 
 
-def _make_tile(n_vectors, lanes_divisor):
+def _lanes(dtype):
+    """Elements of ``dtype`` per vector register."""
+    return VECTOR_BYTES * 8 // dtype.bitwidth
+
+
+@intrinsic
+def _vector_lanes(typingctx, array):
+    """``_lanes`` of the array's dtype as a compile-time constant, so that the
+    column bounds of ``add_product`` fold instead of dividing at every call."""
+    lanes = _lanes(array.dtype)
+
+    def codegen(context, builder, signature, args):
+        return context.get_constant(types.intp, lanes)
+
+    return types.intp(array), codegen
+
+
+def _make_tile(n_vectors, lanes_divisor, every_height=False):
     """Intrinsic ``tile(coef, rows, out, b, m0, n_rows, r_start, r_stop)``: n_vectors registers of
     VECTOR_BYTES / itemsize / lanes_divisor elements (``lanes_divisor=0``: one scalar)."""
 
@@ -161,14 +188,14 @@ def _make_tile(n_vectors, lanes_divisor):
                 raise TypingError(f"{name} must be a 2-D array, got {array}")
         if not (isinstance(coef, types.Array) and coef.ndim == 2 and coef.dtype == out.dtype == rows.dtype):
             raise TypingError(f"coef must be a 2-D array of {out.dtype}, got {coef}")
-        lanes = 1 if lanes_divisor == 0 else max(1, VECTOR_BYTES * 8 // out.dtype.bitwidth // lanes_divisor)
+        lanes = 1 if lanes_divisor == 0 else max(1, _lanes(out.dtype) // lanes_divisor)
         signature = types.void(coef, rows, out, *([types.intp] * 5))
-        return signature, _tile_codegen(MR, n_vectors, lanes)
+        return signature, _tile_codegen(MR, n_vectors, lanes, every_height)
 
     return tile
 
 
-_tile_wide = _make_tile(2, 1)
+_tile_wide = _make_tile(2, 1, every_height=True)
 _tile_full = _make_tile(1, 1)
 _tile_half = _make_tile(1, 2)
 _tile_quarter = _make_tile(1, 4)
@@ -185,7 +212,7 @@ def _all_zero(coef, b, n_rows, r_start, r_stop):
     return True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def add_product(coef, rows, out):
     """out += coef @ rows for coef (n, R), rows (R, M) and out (n, M).
 
@@ -200,12 +227,14 @@ def add_product(coef, rows, out):
         raise ValueError("add_product needs coef (n, R), rows (R, M) and out (n, M)")
     if M > 1 and (rows.strides[1] != rows.itemsize or out.strides[1] != out.itemsize):
         raise ValueError("add_product needs rows and out with contiguous rows")
-    lanes = VECTOR_BYTES // out.itemsize
+    lanes = _vector_lanes(out)
     half = max(1, lanes // 2)
     quarter = max(1, lanes // 4)
     # Terms in blocks whose rows stay in the L1 cache while every tile reads them;
-    # a tile stores its sums between blocks, which leaves the order of the sum as it was.
-    r_block = max(8, BLOCK_BYTES // max(1, M * out.itemsize))
+    # a tile stores its sums between blocks, which leaves the order of the sum as
+    # it was. Small products (every time step) take one block, without a division.
+    row_bytes = M * out.itemsize
+    r_block = R if R * row_bytes <= BLOCK_BYTES else max(8, BLOCK_BYTES // row_bytes)
     for r_start in range(0, R, r_block):
         r_stop = min(R, r_start + r_block)
         for b in range(0, n, MR):

@@ -37,7 +37,7 @@ from .._workspace import Workspace
 from ._tiles import add_product
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, tiny):
     """One step for a chunk of sequences: z_next = a * z_prev + W phi(z_prev) + C x_t + h."""
     n, M = z_prev.shape
