@@ -1,5 +1,8 @@
 """The register-tiled product: exact sequential sums, whatever the tiling."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -78,3 +81,35 @@ def test_add_product_rejects_mismatched_shapes_and_strided_rows():
     with pytest.raises(ValueError, match="contiguous rows"):
         add_product(coef, np.ones((4, 10))[:, ::2], out)
 
+
+
+NARROW_REGISTERS = r"""
+import sys
+import numpy as np
+from numba import njit
+from sklearn_alrnn._kernels import _tiles
+
+_tiles.VECTOR_BYTES = int(sys.argv[1])  # before anything is typed in this process
+add_product = njit(_tiles.add_product.py_func)
+rng = np.random.RandomState(0)
+for dtype in (np.float32, np.float64):
+    for n, R, M in [(1, 3, 1), (7, 5, 13), (13, 40, 45), (6, 300, 70)]:
+        coef = rng.normal(size=(n, R)).astype(dtype)
+        rows, out = rng.normal(size=(R, M)).astype(dtype), rng.normal(size=(n, M)).astype(dtype)
+        expected = out.copy()
+        for r in range(R):
+            expected = expected + rows[r][None, :] * coef[:, r][:, None]
+        add_product(coef, rows, out)
+        assert np.array_equal(out, expected), (dtype, n, R, M)
+print("exact")
+"""
+
+
+@pytest.mark.parametrize("vector_bytes", [16, 32])
+def test_narrower_registers_give_the_same_bits(vector_bytes):
+    """The AVX2 and SSE / NEON tile shapes, compiled here by pretending the CPU had them."""
+    result = subprocess.run(
+        [sys.executable, "-c", NARROW_REGISTERS, str(vector_bytes)], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "exact"
