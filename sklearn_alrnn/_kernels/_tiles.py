@@ -18,6 +18,11 @@ the number of threads. Tiles whose coefficients are all zero (finished
 sequences) are skipped: adding exact zeros would change nothing but a zero's
 sign. A test per term and tile cost a fifth of the speed, so ReLU units that
 are off are multiplied like the others.
+
+For developers: ``add_product`` is inlined into the kernels of ``cpu.py``, and
+Numba's on-disk cache only notices edits to the file a cached function lives
+in. After editing this file, delete ``sklearn_alrnn/_kernels/__pycache__``
+(or the ``NUMBA_CACHE_DIR``) so that those kernels compile again.
 """
 
 import llvmlite.binding as llvm
