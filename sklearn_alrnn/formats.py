@@ -73,5 +73,6 @@ def from_tslearn(X):
 def to_tslearn(X):
     """Ours (3-D, 2-D univariate, list or NaN-padded) -> tslearn's NaN-padded 3-D array."""
     padded, lengths = check_sequences(X)
+    padded = padded.copy()  # check_sequences may return X itself
     padded[np.arange(padded.shape[1])[None, :] >= lengths[:, None]] = np.nan
     return padded

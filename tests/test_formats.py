@@ -111,3 +111,11 @@ def test_pipeline_with_sequence_scaler_on_ragged_input():
     pipe = make_pipeline(SequenceScaler(), ALRNNClassifier(n_hidden=8, n_nonlinear=2, random_state=0, max_iter=150))
     pipe.fit(X, y)
     assert pipe.score(X, y) > 0.8
+
+
+def test_to_tslearn_returns_a_new_array():
+    X = np.random.RandomState(0).normal(size=(3, 5, 2))
+    converted = to_tslearn(X)
+    np.testing.assert_array_equal(converted, X)
+    converted[0, 0, 0] = 99.0
+    assert X[0, 0, 0] != 99.0
