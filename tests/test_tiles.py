@@ -1,5 +1,6 @@
 """The register-tiled product: exact sequential sums, whatever the tiling."""
 
+import os
 import subprocess
 import sys
 
@@ -113,3 +114,26 @@ def test_narrower_registers_give_the_same_bits(vector_bytes):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "exact"
+
+
+TINY_FIT = r"""
+import warnings
+import numpy as np
+from sklearn_alrnn import ALRNNRegressor
+warnings.simplefilter("ignore")
+X = np.random.RandomState(0).rand(13, 6, 2)
+y = X.sum(axis=(1, 2))
+model = ALRNNRegressor(n_hidden=20, n_nonlinear=3, max_iter=2, random_state=0).fit(X, y)
+print(repr(model.predict(X).tolist()))
+"""
+
+
+def test_pure_python_run_gives_the_same_bits():
+    """Under NUMBA_DISABLE_JIT=1 (coverage tools) the NumPy fallback sums in the same order."""
+    runs = []
+    for disable in ("0", "1"):
+        env = dict(os.environ, NUMBA_DISABLE_JIT=disable)
+        result = subprocess.run([sys.executable, "-c", TINY_FIT], capture_output=True, text=True, env=env, timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        runs.append(result.stdout)
+    assert runs[0] == runs[1]

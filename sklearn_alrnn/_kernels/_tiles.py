@@ -262,3 +262,11 @@ def add_product(coef, rows, out):
             while m0 < M:
                 _tile_scalar(coef, rows, out, b, m0, n_rows, r_start, r_stop)
                 m0 += 1
+
+
+if config.DISABLE_JIT:  # pure-Python runs (NUMBA_DISABLE_JIT=1, e.g. coverage): intrinsics cannot run there
+
+    def add_product(coef, rows, out):  # noqa: F811
+        """The same sums in the same order, with NumPy."""
+        for r in range(coef.shape[1]):
+            out += rows[r][None, :] * coef[:, r][:, None]
