@@ -36,9 +36,9 @@ def hidden_trajectories(a, W, h, C, X, lengths, n_nonlinear, kernels):
     return states
 
 
-def _loss_and_output_gradient(output, Y, weight, loss):
-    """Loss value and dL/d(output); ``weight`` is each row's sample weight, 0 at padding."""
-    n_rows = weight.sum()
+def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
+    """Loss value and dL/d(output); ``weight`` is each row's sample weight, 0 at padding,
+    and ``n_rows`` the total weight of the batch the mean runs over."""
     if loss == "squared_error":
         diff = output - Y
         weighted = diff * weight[..., None]
@@ -90,32 +90,46 @@ def loss_and_gradients(
     a, W, h, C, B, b = (params[name] for name in PARAMETER_NAMES)
     n, T, _ = X.shape
     M = a.shape[0]
-    n_linear = M - n_nonlinear
     workspace = Workspace() if workspace is None else workspace
-    Z = workspace.array("Z", (n, T + 1, M), a.dtype)
-    kernels.forward_states(a, W, h, C, X, lengths, n_linear, Z)
-    H = readout_states(Z, lengths, per_step)
-    output = H @ B.T + b
     sw = np.ones(n, dtype=a.dtype) if sample_weight is None else np.asarray(sample_weight, dtype=a.dtype)
     weight = step_mask(lengths, T) * sw[:, None] if per_step else sw
-    value, d_output = _loss_and_output_gradient(output, Y, weight, loss)
+    total_weight = weight.sum()
 
     shapes = {name: params[name].shape for name in PARAMETER_NAMES}
     if grad_out is None:
         grad_out = np.empty(sum(params[name].size for name in PARAMETER_NAMES), dtype=a.dtype)
     grad_out.fill(0)
     grads = split_flat(grad_out, shapes)
-    d_output_rows = d_output.reshape(-1, d_output.shape[-1])
-    grads["B"] += d_output_rows.T @ H.reshape(-1, M)
-    grads["b"] += d_output_rows.sum(axis=0)
-    dZ = workspace.array("dZ", Z.shape, a.dtype, zero=True)
-    if per_step:
-        dZ[:, 1:] = d_output @ B
-    else:
-        dZ[np.arange(n), lengths] = d_output @ B
-    kernels.backward(
-        a, W, C, X, lengths, n_linear, Z, dZ, grads["a"], grads["W"], grads["h"], grads["C"]
-    )
+    # Long sequences: a part of the batch at a time, so that its states stay in
+    # the cache between the forward pass, the carry and the weight gradients.
+    part = n
+    budget = getattr(kernels, "states_budget_bytes", None)
+    if budget is not None:
+        part = min(n, max(kernels.min_sequences_per_part, budget // ((T + 1) * M * a.itemsize), 1))
+    Z_all = workspace.array("Z", (part, T + 1, M), a.dtype)
+    dZ_all = workspace.array("dZ", (part, T + 1, M), a.dtype)
+    value = 0.0
+    for start in range(0, n, part):
+        rows = slice(start, min(n, start + part))
+        X_part, lengths_part = X[rows], lengths[rows]
+        Z, dZ = Z_all[: X_part.shape[0]], dZ_all[: X_part.shape[0]]
+        kernels.forward_states(a, W, h, C, X_part, lengths_part, M - n_nonlinear, Z)
+        H = readout_states(Z, lengths_part, per_step)
+        output = H @ B.T + b
+        part_value, d_output = _loss_and_output_gradient(output, Y[rows], weight[rows], loss, total_weight)
+        value += part_value
+        d_output_rows = d_output.reshape(-1, d_output.shape[-1])
+        grads["B"] += d_output_rows.T @ H.reshape(-1, M)
+        grads["b"] += d_output_rows.sum(axis=0)
+        dZ.fill(0)
+        if per_step:
+            dZ[:, 1:] = d_output @ B
+        else:
+            dZ[np.arange(Z.shape[0]), lengths_part] = d_output @ B
+        kernels.backward(
+            a, W, C, X_part, lengths_part, M - n_nonlinear, Z, dZ,
+            grads["a"], grads["W"], grads["h"], grads["C"],
+        )
     if alpha:
         for name in PENALISED_PARAMETERS:
             value += 0.5 * alpha * np.sum(params[name] ** 2) / sw.sum()

@@ -93,16 +93,50 @@ def test_thread_count_does_not_change_any_bit(dtype):
     params = {k: v.astype(dtype) for k, v in params.items()}
     Y = rng.normal(size=(n, O)).astype(dtype)
     kwargs = dict(n_nonlinear=3, loss="squared_error", alpha=0.0, per_step=False)
-    value1, grads1 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=CPUEngine(1), **kwargs)
-    value3, grads3 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=CPUEngine(3), **kwargs)
-    assert value1 == value3
-    for name in PARAMETER_NAMES:
-        np.testing.assert_array_equal(grads1[name], grads3[name])
+    for budget in (None, 5 * (T + 1) * M * np.dtype(dtype).itemsize):  # whole batch, parts of 5
+        engines = [CPUEngine(1), CPUEngine(3)]
+        for engine in engines:
+            engine.states_budget_bytes = budget or engine.states_budget_bytes
+            engine.min_sequences_per_part = 1
+        value1, grads1 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=engines[0], **kwargs)
+        value3, grads3 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=engines[1], **kwargs)
+        assert value1 == value3
+        for name in PARAMETER_NAMES:
+            np.testing.assert_array_equal(grads1[name], grads3[name])
     a, W, h, C = (params[k] for k in "aWhC")
     np.testing.assert_array_equal(
         CPUEngine(1).final_states(a, W, h, C, X.astype(dtype), lengths, M - 3),
         CPUEngine(4).final_states(a, W, h, C, X.astype(dtype), lengths, M - 3),
     )
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+def test_batches_run_in_parts_give_the_same_loss_and_gradients(loss, per_step):
+    """Long sequences run a part of the batch at a time (states_budget_bytes)."""
+    rng = np.random.RandomState(8)
+    n, T = 11, 17
+    lengths = rng.randint(1, T + 1, size=n)
+    X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(M, K, O, rng)
+    params["W"] = 0.5 * rng.normal(size=(M, M))
+    if loss == "log_loss":
+        Y = np.eye(O)[rng.randint(O, size=(n, T) if per_step else n)]
+    else:
+        Y = rng.normal(size=(n, T, O) if per_step else (n, O))
+    if per_step:
+        Y = Y * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    kwargs = dict(n_nonlinear=3, loss=loss, alpha=0.01, per_step=per_step, sample_weight=rng.rand(n) + 0.5)
+    whole_engine = CPUEngine(1)
+    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=whole_engine, **kwargs)
+    bytes_per_sequence = (T + 1) * M * 8
+    for per_part in (1, 3, 4):
+        engine = CPUEngine(2)
+        engine.states_budget_bytes, engine.min_sequences_per_part = per_part * bytes_per_sequence, 1
+        value_parts, grads_parts = loss_and_gradients(params, X, lengths, Y, kernels=engine, **kwargs)
+        assert value_parts == pytest.approx(value, rel=1e-12)
+        for name in PARAMETER_NAMES:
+            np.testing.assert_allclose(grads_parts[name], grads[name], rtol=1e-11, atol=1e-14)
 
 
 def test_engine_matches_reference_on_long_ragged_batches():
