@@ -17,6 +17,7 @@ from ._loss import (
     hidden_trajectories,
     loss_and_gradients,
     readout_states,
+    sequences_per_part,
 )
 from ._model import PARAMETER_NAMES, flatten_parameters, initialize_parameters
 from ._optim import AdamOptimizer, clip_by_global_norm
@@ -420,11 +421,20 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def _raw_output(self, engine, X, lengths):
         """Readout before the output function: (n, O), or (n, T, O) per step."""
         a, W, h, C, B, b = (self._params[n] for n in PARAMETER_NAMES)
-        if self._per_step:
-            Z = np.empty((X.shape[0], X.shape[1] + 1, a.shape[0]), dtype=a.dtype)
-            engine.forward_states(a, W, h, C, X, lengths, self._n_linear(), Z)
-            return readout_states(Z, lengths, True) @ B.T + b
-        return engine.final_states(a, W, h, C, X, lengths, self._n_linear()) @ B.T + b
+        if not self._per_step:
+            return engine.final_states(a, W, h, C, X, lengths, self._n_linear()) @ B.T + b
+        # Every state is read out, but only a part of the sequences' states is
+        # held at a time: memory stays at the size of the outputs.
+        n, T = X.shape[:2]
+        part = sequences_per_part(engine, n, T, a.shape[0], a.dtype)
+        Z = np.empty((part, T + 1, a.shape[0]), dtype=a.dtype)
+        output = np.empty((n, T, B.shape[0]), dtype=a.dtype)
+        for start in range(0, n, part):
+            rows = slice(start, min(n, start + part))
+            Z_part = Z[: rows.stop - start]
+            engine.forward_states(a, W, h, C, X[rows], lengths[rows], self._n_linear(), Z_part)
+            output[rows] = readout_states(Z_part, lengths[rows], True) @ B.T + b
+        return output
 
     def _inference_engine(self):
         """Predictions run on the CPU engine, wherever the model was trained."""

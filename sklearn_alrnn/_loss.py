@@ -27,6 +27,16 @@ def step_mask(lengths, n_timesteps):
     return np.arange(n_timesteps)[None, :] < lengths[:, None]
 
 
+def sequences_per_part(kernels, n, n_timesteps, n_hidden, dtype):
+    """How many of ``n`` sequences to run at once: all of them, unless the engine
+    sets a budget for state trajectories (``CPUEngine.states_budget_bytes``)."""
+    budget = getattr(kernels, "states_budget_bytes", None)
+    if budget is None:
+        return n
+    per_sequence = (n_timesteps + 1) * n_hidden * np.dtype(dtype).itemsize
+    return min(n, max(kernels.min_sequences_per_part, budget // per_sequence, 1))
+
+
 def hidden_trajectories(a, W, h, C, X, lengths, n_nonlinear, kernels):
     """States after each step, (n, T, M), NaN beyond each sequence's length."""
     Z = np.empty((X.shape[0], X.shape[1] + 1, a.shape[0]), dtype=a.dtype)
@@ -102,10 +112,7 @@ def loss_and_gradients(
     grads = split_flat(grad_out, shapes)
     # Long sequences: a part of the batch at a time, so that its states stay in
     # the cache between the forward pass, the carry and the weight gradients.
-    part = n
-    budget = getattr(kernels, "states_budget_bytes", None)
-    if budget is not None:
-        part = min(n, max(kernels.min_sequences_per_part, budget // ((T + 1) * M * a.itemsize), 1))
+    part = sequences_per_part(kernels, n, T, M, a.dtype)
     Z_all = workspace.array("Z", (part, T + 1, M), a.dtype)
     dZ_all = workspace.array("dZ", (part, T + 1, M), a.dtype)
     value = 0.0

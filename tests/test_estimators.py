@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn._kernels import cpu
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
@@ -90,6 +91,17 @@ def test_multi_output_and_per_step_regression():
     seq = ALRNNRegressor(n_hidden=8, n_nonlinear=0, random_state=0, max_iter=100).fit(X, Y_steps)
     assert seq.predict(X).shape == (300, 10, 1)
     assert seq.score(X, Y_steps) > 0.95
+
+
+def test_per_step_predictions_in_parts_equal_the_whole(monkeypatch):
+    """Per-step predict holds a part of the sequences' states at a time (at least 16 sequences)."""
+    X, _ = make_linear_recurrence(50, n_timesteps=12, random_state=3)
+    X[20, 9:] = np.nan  # a shorter sequence, in the second part
+    Y_steps = np.nan_to_num(np.cumsum(X[:, :, :1], axis=1))
+    seq = ALRNNRegressor(n_hidden=6, n_nonlinear=2, random_state=0, max_iter=3).fit(X, Y_steps)
+    whole = seq.predict(X)
+    monkeypatch.setattr(cpu, "STATES_BUDGET_BYTES", 1)  # parts of 16, 16, 16, 2 sequences
+    np.testing.assert_array_equal(seq.predict(X), whole)
 
 
 def test_grid_search_over_n_nonlinear_on_3d_data():
