@@ -82,14 +82,20 @@ def test_float32_engine_follows_the_float64_reference(per_step):
         np.testing.assert_allclose(grads32[name], grads64[name], rtol=1e-4, atol=1e-4 * scale)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_thread_count_does_not_change_any_bit(dtype):
-    rng = np.random.RandomState(6)
-    n, T = 37, 23
+def _ragged_batch(rng, n, T):
+    """Zero-padded inputs of random lengths and parameters with a strong recurrence."""
     lengths = rng.randint(1, T + 1, size=n)
     X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
     params = initialize_parameters(M, K, O, rng)
     params["W"] = 0.5 * rng.normal(size=(M, M))
+    return X, lengths, params
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_thread_count_does_not_change_any_bit(dtype):
+    rng = np.random.RandomState(6)
+    n, T = 37, 23
+    X, lengths, params = _ragged_batch(rng, n, T)
     params = {k: v.astype(dtype) for k, v in params.items()}
     Y = rng.normal(size=(n, O)).astype(dtype)
     kwargs = dict(n_nonlinear=3, loss="squared_error", alpha=0.0, per_step=False)
@@ -116,10 +122,7 @@ def test_batches_run_in_parts_give_the_same_loss_and_gradients(loss, per_step):
     """Long sequences run a part of the batch at a time (states_budget_bytes)."""
     rng = np.random.RandomState(8)
     n, T = 11, 17
-    lengths = rng.randint(1, T + 1, size=n)
-    X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
-    params = initialize_parameters(M, K, O, rng)
-    params["W"] = 0.5 * rng.normal(size=(M, M))
+    X, lengths, params = _ragged_batch(rng, n, T)
     if loss == "log_loss":
         Y = np.eye(O)[rng.randint(O, size=(n, T) if per_step else n)]
     else:
