@@ -37,7 +37,10 @@ def _vector_bytes():
     """Register width of the CPU Numba compiles for: 64 (AVX-512), 32 (AVX) or 16 bytes."""
     if config.CPU_NAME and config.CPU_NAME != "host":
         return 16  # a portable target (NUMBA_CPU_NAME, e.g. "generic"): assume SSE2 / NEON
-    features = llvm.get_host_cpu_features()
+    try:
+        features = llvm.get_host_cpu_features()
+    except RuntimeError:  # LLVM cannot read them on some platforms
+        return 16
     if features.get("avx512f", False):
         return 64
     if features.get("avx", False):
