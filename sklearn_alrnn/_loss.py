@@ -60,6 +60,31 @@ def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
     return value, d_output
 
 
+class _HostTrajectories:
+    """``forward_readout`` / ``backward_readout`` for engines that work on host
+    arrays (``CPUEngine``, ``reference``): the trajectories of a part of the batch
+    wait in the workspace between the two passes."""
+
+    def __init__(self, kernels, workspace, part, n_timesteps, n_hidden, dtype):
+        self._kernels = kernels
+        self._Z = workspace.array("Z", (part, n_timesteps + 1, n_hidden), dtype)
+        self._dZ = workspace.array("dZ", (part, n_timesteps + 1, n_hidden), dtype)
+
+    def forward_readout(self, a, W, h, C, X, lengths, n_linear, per_step):
+        Z = self._Z[: X.shape[0]]
+        self._kernels.forward_states(a, W, h, C, X, lengths, n_linear, Z)
+        return readout_states(Z, lengths, per_step)
+
+    def backward_readout(self, a, W, C, X, lengths, n_linear, per_step, dH, grad_a, grad_W, grad_h, grad_C):
+        Z, dZ = self._Z[: X.shape[0]], self._dZ[: X.shape[0]]
+        dZ.fill(0)
+        if per_step:
+            dZ[:, 1:] = dH
+        else:
+            dZ[np.arange(X.shape[0]), lengths] = dH
+        self._kernels.backward(a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C)
+
+
 def loss_and_gradients(
     params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels, workspace=None,
     grad_out=None, sample_weight=None,
@@ -113,28 +138,21 @@ def loss_and_gradients(
     # Long sequences: a part of the batch at a time, so that its states stay in
     # the cache between the forward pass, the carry and the weight gradients.
     part = sequences_per_part(kernels, n, T, M, a.dtype)
-    Z_all = workspace.array("Z", (part, T + 1, M), a.dtype)
-    dZ_all = workspace.array("dZ", (part, T + 1, M), a.dtype)
+    engine = kernels if hasattr(kernels, "forward_readout") else _HostTrajectories(kernels, workspace, part, T, M, a.dtype)
+    n_linear = M - n_nonlinear
     value = 0.0
     for start in range(0, n, part):
         rows = slice(start, min(n, start + part))
         X_part, lengths_part = X[rows], lengths[rows]
-        Z, dZ = Z_all[: X_part.shape[0]], dZ_all[: X_part.shape[0]]
-        kernels.forward_states(a, W, h, C, X_part, lengths_part, M - n_nonlinear, Z)
-        H = readout_states(Z, lengths_part, per_step)
+        H = engine.forward_readout(a, W, h, C, X_part, lengths_part, n_linear, per_step)
         output = H @ B.T + b
         part_value, d_output = _loss_and_output_gradient(output, Y[rows], weight[rows], loss, total_weight)
         value += part_value
         d_output_rows = d_output.reshape(-1, d_output.shape[-1])
         grads["B"] += d_output_rows.T @ H.reshape(-1, M)
         grads["b"] += d_output_rows.sum(axis=0)
-        dZ.fill(0)
-        if per_step:
-            dZ[:, 1:] = d_output @ B
-        else:
-            dZ[np.arange(Z.shape[0]), lengths_part] = d_output @ B
-        kernels.backward(
-            a, W, C, X_part, lengths_part, M - n_nonlinear, Z, dZ,
+        engine.backward_readout(
+            a, W, C, X_part, lengths_part, n_linear, per_step, d_output @ B,
             grads["a"], grads["W"], grads["h"], grads["C"],
         )
     if alpha:

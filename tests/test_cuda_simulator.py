@@ -30,14 +30,15 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
 
     for nb in (float32, float64):
         vec, mat, cube = nb[::1], nb[:, ::1], nb[:, :, ::1]
-        forward, carry, weight_gradients, self_gradients = cuda_module._kernels(
-            np.float32 if nb is float32 else np.float64
-        )
+        kernels = cuda_module._kernels(np.float32 if nb is float32 else np.float64)
         signatures = [
-            (forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat)),
-            (carry, (vec, mat, int64[::1], int64, boolean, cube, cube)),
-            (weight_gradients, (cube, cube, cube, int64, mat)),
-            (self_gradients, (cube, cube, vec)),
+            (kernels.forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat)),
+            (kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube)),
+            (kernels.weight_gradients, (cube, cube, cube, int64, mat)),
+            (kernels.self_gradients, (cube, cube, vec)),
+            (kernels.gather_readout, (cube, int64[::1], mat)),
+            (kernels.scatter_last, (mat, int64[::1], cube)),
+            (kernels.scatter_every, (cube, cube)),
         ]
         for kernel, signature in signatures:
             try:

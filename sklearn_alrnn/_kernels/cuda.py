@@ -22,6 +22,7 @@ Layout of the work:
 """
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import config, cuda, float32, float64
@@ -47,34 +48,25 @@ def gpu_available():
         return False
 
 
+_Kernels = namedtuple(
+    "_Kernels", "forward carry weight_gradients self_gradients gather_readout scatter_last scatter_every"
+)
+
+
 def _make_kernels(nb_dtype):
-    @cuda.jit(device=True)
-    def step(a, WT, h, C, X, b, t, m, n_linear, z_m, phi, w_shared, M):
-        acc = a[m] * z_m + h[m]
-        for k in range(C.shape[1]):
-            acc += C[m, k] * X[b, t, k]
-        if w_shared:
-            for j in range(M):
-                acc += phi[M + j * M + m] * phi[j]
-        else:
-            for j in range(M):
-                acc += WT[j, m] * phi[j]
-        return acc
-
-    @cuda.jit(device=True)
-    def load_weights(WT, shared, m, M):
-        for j in range(M):
-            shared[M + j * M + m] = WT[j, m]
-
     @cuda.jit
     def forward(a, WT, h, C, X, lengths, n_linear, w_shared, store_all, Z, out):
         # store_all: every state into Z (training); else the final state into out.
+        # No device functions: compiling a call to one asks the driver for the GPU's
+        # architecture, which would keep cuda.compile_ptx from checking this kernel
+        # on machines without a GPU.
         shared = cuda.shared.array(0, dtype=nb_dtype)
         b = cuda.blockIdx.x
         m = cuda.threadIdx.x
         M = a.shape[0]
         if w_shared:
-            load_weights(WT, shared, m, M)
+            for j in range(M):
+                shared[M + j * M + m] = WT[j, m]
         z_m = nb_dtype(0.0)
         if store_all:
             Z[b, 0, m] = z_m
@@ -82,7 +74,16 @@ def _make_kernels(nb_dtype):
             shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
             cuda.syncthreads()
             if t < lengths[b]:
-                z_m = step(a, WT, h, C, X, b, t, m, n_linear, z_m, shared, w_shared, M)
+                acc = a[m] * z_m + h[m]
+                for k in range(C.shape[1]):
+                    acc += C[m, k] * X[b, t, k]
+                if w_shared:
+                    for j in range(M):
+                        acc += shared[M + j * M + m] * shared[j]
+                else:
+                    for j in range(M):
+                        acc += WT[j, m] * shared[j]
+                z_m = acc
             if store_all:
                 Z[b, t + 1, m] = z_m
             cuda.syncthreads()
@@ -174,7 +175,32 @@ def _make_kernels(nb_dtype):
                 acc += G[b, t, m] * Z[b, t - 1, m]
         out[m] = acc
 
-    return forward, carry, weight_gradients, self_gradients
+    @cuda.jit
+    def gather_readout(Z, lengths, H):
+        # H[b] = Z[b, lengths[b]]: the states a last-step readout sees.
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        H[b, m] = Z[b, lengths[b], m]
+
+    @cuda.jit
+    def scatter_last(dH, lengths, G):
+        # G = the direct loss gradient of every state: dH (n, M) at each sequence's
+        # last valid step, zero elsewhere.
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        for t in range(G.shape[1]):
+            G[b, t, m] = dH[b, m] if t == lengths[b] else 0.0
+
+    @cuda.jit
+    def scatter_every(dH, G):
+        # The same for a readout at every step: dH is (n, T, M).
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        G[b, 0, m] = 0.0
+        for t in range(1, G.shape[1]):
+            G[b, t, m] = dH[b, t - 1, m]
+
+    return _Kernels(forward, carry, weight_gradients, self_gradients, gather_readout, scatter_last, scatter_every)
 
 
 _KERNELS = {}
@@ -190,8 +216,9 @@ def _kernels(dtype):
 class CUDAEngine:
     """The CUDA engine; methods have the signatures of the functions in ``reference``.
 
-    Arrays come from and go back to the host; the state trajectories of the
-    last forward pass stay on the device for the backward pass.
+    Arrays come from and go back to the host. ``forward_readout`` and
+    ``backward_readout`` (which ``loss_and_gradients`` prefers when an engine has
+    them) keep the state trajectories on the GPU between the two passes.
     """
 
     def __init__(self):
@@ -219,7 +246,7 @@ class CUDAEngine:
     def _forward(self, a, W, h, C, n_sequences, n_linear, d_X, d_lengths, d_Z, d_out):
         """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""
         M, w_shared, shared_bytes = self._launch_shape(a)
-        _kernels(a.dtype)[0][n_sequences, M, 0, shared_bytes](
+        _kernels(a.dtype).forward[n_sequences, M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
             cuda.to_device(C), d_X, d_lengths, n_linear, w_shared, d_Z is not None,
             d_Z if d_Z is not None else cuda.device_array((1, 1, 1), dtype=a.dtype),
@@ -231,7 +258,26 @@ class CUDAEngine:
         d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
         self._forward(a, W, h, C, X.shape[0], n_linear, d_X, d_lengths, d_Z, None)
         d_Z.copy_to_host(Z)
-        self._states = (Z, d_Z, d_X, d_lengths)
+
+    def forward_readout(self, a, W, h, C, X, lengths, n_linear, per_step):
+        """The forward pass, keeping the trajectories on the GPU for ``backward_readout``.
+
+        Returns what the readout sees, as host arrays: each sequence's last valid
+        state (n, M), or every state (n, T, M) when ``per_step``. Only these cross
+        to the host, not the (n, T + 1, M) trajectories (at batch 4096, M = 128,
+        T = 200 in float32 they are 421 MB each way per step).
+        """
+        n, T, _ = X.shape
+        M = a.shape[0]
+        d_Z = cuda.device_array((n, T + 1, M), dtype=a.dtype)
+        d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
+        self._forward(a, W, h, C, n, n_linear, d_X, d_lengths, d_Z, None)
+        self._states = (d_Z, d_X, d_lengths)
+        if per_step:
+            return d_Z.copy_to_host()[:, 1:]
+        d_H = cuda.device_array((n, M), dtype=a.dtype)
+        _kernels(a.dtype).gather_readout[n, M](d_Z, d_lengths, d_H)
+        return d_H.copy_to_host()
 
     def final_states(self, a, W, h, C, X, lengths, n_linear):
         d_out = cuda.device_array((X.shape[0], a.shape[0]), dtype=a.dtype)
@@ -241,25 +287,42 @@ class CUDAEngine:
         return d_out.copy_to_host()
 
     def backward(self, a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C):
-        _, carry, weight_gradients, self_gradients = _kernels(a.dtype)
-        M, w_shared, shared_bytes = self._launch_shape(a)
-        if self._states is not None and self._states[0] is Z:
-            _, d_Z, d_X, d_lengths = self._states
+        self._backward_on_device(
+            a, W, n_linear, cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths),
+            cuda.to_device(dZ), grad_a, grad_W, grad_h, grad_C,
+        )
+
+    def backward_readout(self, a, W, C, X, lengths, n_linear, per_step, dH, grad_a, grad_W, grad_h, grad_C):
+        """``backward`` from dL/d(readout states) ``dH`` (the shape ``forward_readout`` returned),
+        on the trajectories that ``forward_readout`` left on the GPU."""
+        if self._states is None:
+            raise RuntimeError("backward_readout needs the trajectories of a forward_readout call first.")
+        d_Z, d_X, d_lengths = self._states
+        self._states = None
+        d_G = cuda.device_array(d_Z.shape, dtype=a.dtype)
+        d_dH = cuda.to_device(np.ascontiguousarray(dH))
+        kernels = _kernels(a.dtype)
+        if per_step:
+            kernels.scatter_every[d_Z.shape[0], d_Z.shape[2]](d_dH, d_G)
         else:
-            d_Z, d_X, d_lengths = cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths)
-        d_G = cuda.to_device(dZ)
-        carry[X.shape[0], M, 0, shared_bytes](
+            kernels.scatter_last[d_Z.shape[0], d_Z.shape[2]](d_dH, d_lengths, d_G)
+        self._backward_on_device(a, W, n_linear, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C)
+
+    def _backward_on_device(self, a, W, n_linear, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C):
+        """Carry d_G (overwritten) back through time, then add the weight gradients to ``grad_*``."""
+        kernels = _kernels(a.dtype)
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        kernels.carry[d_Z.shape[0], M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G
         )
-        K = X.shape[2]
+        K = d_X.shape[2]
         d_out = cuda.device_array((M, M + K + 1), dtype=a.dtype)
         blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE))
-        weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, n_linear, d_out)
+        kernels.weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, n_linear, d_out)
         d_self = cuda.device_array(M, dtype=a.dtype)
-        self_gradients[math.ceil(M / 128), 128](d_Z, d_G, d_self)
+        kernels.self_gradients[math.ceil(M / 128), 128](d_Z, d_G, d_self)
         out = d_out.copy_to_host()
         grad_W += out[:, :M]
         grad_C += out[:, M : M + K]
         grad_h += out[:, M + K]
         grad_a += d_self.copy_to_host()
-        self._states = None
