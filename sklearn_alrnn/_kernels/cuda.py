@@ -15,6 +15,9 @@ Layout of the work:
   step) pairs (16 x 16 tiles in shared memory), plus one thread per unit for
   dL/da; every sum runs in a fixed order, so results do not depend on
   scheduling;
+- the state trajectories stay on the GPU between the forward pass and the
+  carry (``forward_readout`` / ``backward_readout``): only the states the
+  readout sees and their gradients cross PCIe;
 - the loss, readout and Adam update stay on the host: they are O(n M) per
   batch against O(n T M^2) on the device, and it keeps fitted parameters
   numpy arrays whatever the device. (Not yet measured on a GPU: see
