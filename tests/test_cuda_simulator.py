@@ -33,9 +33,8 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
         kernels = cuda_module._kernels(np.float32 if nb is float32 else np.float64)
         signatures = [
             (kernels.forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat)),
-            (kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube)),
-            (kernels.weight_gradients, (cube, cube, cube, int64, mat)),
-            (kernels.self_gradients, (cube, cube, vec)),
+            (kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube, mat)),
+            (kernels.weight_gradients, (cube, cube, cube, int64, int64, cube)),
             (kernels.gather_readout, (cube, int64[::1], mat)),
             (kernels.scatter_last, (mat, int64[::1], cube)),
             (kernels.scatter_every, (cube, cube)),

@@ -12,9 +12,10 @@ Layout of the work:
   it fits next to the state vector; otherwise threads read it from global
   memory, where the L1/L2 caches serve the repeated reads;
 - weight gradients: a tiled product G^T [phi(Z) | X | 1] over all (sequence,
-  step) pairs (16 x 16 tiles in shared memory), plus one thread per unit for
-  dL/da; every sum runs in a fixed order, so results do not depend on
-  scheduling;
+  step) pairs (16 x 16 tiles in shared memory), its rows split across up to
+  ROW_SPLITS blocks whose partial products the host adds; dL/da is summed per
+  sequence inside the carry kernel. Every sum runs in a fixed order, so
+  results do not depend on scheduling;
 - the state trajectories stay on the GPU between the forward pass and the
   carry (``forward_readout`` / ``backward_readout``): only the states the
   readout sees and their gradients cross PCIe;
@@ -32,6 +33,9 @@ from numba import config, cuda, float32, float64
 
 #: Side of the square tiles of the weight-gradient product.
 TILE = 16
+#: At most this many blocks of rows share the weight-gradient product (the host
+#: adds their partial products in order): enough blocks for every SM of a large GPU.
+ROW_SPLITS = 64
 #: Bytes of shared memory a block may use without opting in (all CUDA GPUs).
 SHARED_MEMORY_BYTES = 48 * 1024
 MAX_HIDDEN_UNITS = 1024
@@ -52,7 +56,7 @@ def gpu_available():
 
 
 _Kernels = namedtuple(
-    "_Kernels", "forward carry weight_gradients self_gradients gather_readout scatter_last scatter_every"
+    "_Kernels", "forward carry weight_gradients gather_readout scatter_last scatter_every"
 )
 
 
@@ -94,8 +98,10 @@ def _make_kernels(nb_dtype):
             out[b, m] = z_m
 
     @cuda.jit
-    def carry(a, W, lengths, n_linear, w_shared, Z, G):
-        # g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t); thread j owns unit j.
+    def carry(a, W, lengths, n_linear, w_shared, Z, G, grad_a_parts):
+        # g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t); thread j owns unit j. On the
+        # way, grad_a_parts[b, j] = sum over t of g_t z_{t-1} (sequence b's dL/da; the
+        # t = 1 term is zero since z_0 = 0).
         shared = cuda.shared.array(0, dtype=nb_dtype)
         b = cuda.blockIdx.x
         j = cuda.threadIdx.x
@@ -103,6 +109,7 @@ def _make_kernels(nb_dtype):
         if w_shared:
             for m in range(M):
                 shared[M + m * M + j] = W[m, j]
+        acc_a = nb_dtype(0.0)
         for t in range(Z.shape[1] - 1, 1, -1):
             active = t <= lengths[b]
             if active:
@@ -116,18 +123,23 @@ def _make_kernels(nb_dtype):
                 else:
                     for m in range(M):
                         v += W[m, j] * shared[m]
+                z_prev = Z[b, t - 1, j]
+                acc_a += shared[j] * z_prev
                 update = a[j] * shared[j]
-                if j < n_linear or Z[b, t - 1, j] > 0:
+                if j < n_linear or z_prev > 0:
                     update += v
                 G[b, t - 1, j] += update
             cuda.syncthreads()
+        grad_a_parts[b, j] = acc_a
 
     @cuda.jit
-    def weight_gradients(Z, G, X, n_linear, out):
-        # out[m, c] = sum over all (sequence b, step t >= 1) of G[b, t, m] * F[b, t - 1, c]
-        # with F = [phi(Z) | X | 1]: a tiled matrix product G^T F, TILE (b, t) rows at a
-        # time staged in shared memory, summed in a fixed order. Steps beyond a
-        # sequence's length add nothing because G is zero there.
+    def weight_gradients(Z, G, X, n_linear, rows_per_split, out):
+        # out[s, m, c] = sum over the (sequence b, step t >= 1) rows of split s of
+        # G[b, t, m] * F[b, t - 1, c] with F = [phi(Z) | X | 1]: a tiled matrix product
+        # G^T F, TILE rows at a time staged in shared memory (both tiles loaded along
+        # their contiguous axis), summed in a fixed order. The row splits (blockIdx.z)
+        # keep every SM busy; the host adds the S partial products in order. Steps
+        # beyond a sequence's length add nothing because G is zero there.
         tile_g = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
         tile_f = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
         tx = cuda.threadIdx.x
@@ -135,48 +147,37 @@ def _make_kernels(nb_dtype):
         M = Z.shape[2]
         K = X.shape[2]
         T = Z.shape[1] - 1
-        n_rows = Z.shape[0] * T
         n_cols = M + K + 1
-        m = cuda.blockIdx.x * TILE + tx
-        c = cuda.blockIdx.y * TILE + ty
+        m0 = cuda.blockIdx.x * TILE
+        c0 = cuda.blockIdx.y * TILE
+        first = cuda.blockIdx.z * rows_per_split
+        last = min(Z.shape[0] * T, first + rows_per_split)
         acc = nb_dtype(0.0)
-        for start in range(0, n_rows, TILE):
+        for start in range(first, last, TILE):
             row = start + ty
-            value = nb_dtype(0.0)
-            if row < n_rows and m < M:
-                value = G[row // T, row % T + 1, m]
-            tile_g[ty, tx] = value
-            row = start + tx
-            value = nb_dtype(0.0)
-            if row < n_rows and c < n_cols:
+            g = nb_dtype(0.0)
+            f = nb_dtype(0.0)
+            if row < last:
                 b = row // T
                 t = row % T
+                if m0 + tx < M:
+                    g = G[b, t + 1, m0 + tx]
+                c = c0 + tx
                 if c < M:
                     z = Z[b, t, c]
-                    value = z if (c < n_linear or z > 0) else 0.0
+                    f = z if (c < n_linear or z > 0) else 0.0
                 elif c < M + K:
-                    value = X[b, t, c - M]
-                else:
-                    value = 1.0
-            tile_f[tx, ty] = value
+                    f = X[b, t, c - M]
+                elif c < n_cols:
+                    f = 1.0
+            tile_g[ty, tx] = g
+            tile_f[ty, tx] = f
             cuda.syncthreads()
             for k in range(TILE):
                 acc += tile_g[k, tx] * tile_f[k, ty]
             cuda.syncthreads()
-        if m < M and c < n_cols:
-            out[m, c] = acc
-
-    @cuda.jit
-    def self_gradients(Z, G, out):
-        # out[m] = sum over (b, t >= 1) of G[b, t, m] * Z[b, t - 1, m]: dL/da.
-        m = cuda.grid(1)
-        if m >= Z.shape[2]:
-            return
-        acc = nb_dtype(0.0)
-        for b in range(Z.shape[0]):
-            for t in range(1, Z.shape[1]):
-                acc += G[b, t, m] * Z[b, t - 1, m]
-        out[m] = acc
+        if m0 + tx < M and c0 + ty < n_cols:
+            out[cuda.blockIdx.z, m0 + tx, c0 + ty] = acc
 
     @cuda.jit
     def gather_readout(Z, lengths, H):
@@ -203,7 +204,7 @@ def _make_kernels(nb_dtype):
         for t in range(1, G.shape[1]):
             G[b, t, m] = dH[b, t - 1, m]
 
-    return _Kernels(forward, carry, weight_gradients, self_gradients, gather_readout, scatter_last, scatter_every)
+    return _Kernels(forward, carry, weight_gradients, gather_readout, scatter_last, scatter_every)
 
 
 _KERNELS = {}
@@ -315,17 +316,20 @@ class CUDAEngine:
         """Carry d_G (overwritten) back through time, then add the weight gradients to ``grad_*``."""
         kernels = _kernels(a.dtype)
         M, w_shared, shared_bytes = self._launch_shape(a)
-        kernels.carry[d_Z.shape[0], M, 0, shared_bytes](
-            cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G
+        n, T1, _ = d_Z.shape
+        d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
+        kernels.carry[n, M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G, d_grad_a_parts
         )
         K = d_X.shape[2]
-        d_out = cuda.device_array((M, M + K + 1), dtype=a.dtype)
-        blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE))
-        kernels.weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, n_linear, d_out)
-        d_self = cuda.device_array(M, dtype=a.dtype)
-        kernels.self_gradients[math.ceil(M / 128), 128](d_Z, d_G, d_self)
-        out = d_out.copy_to_host()
+        n_rows = n * (T1 - 1)
+        splits = max(1, min(ROW_SPLITS, math.ceil(n_rows / TILE)))
+        rows_per_split = math.ceil(n_rows / splits)
+        d_parts = cuda.device_array((splits, M, M + K + 1), dtype=a.dtype)
+        blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE), splits)
+        kernels.weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, n_linear, rows_per_split, d_parts)
+        out = d_parts.copy_to_host().sum(axis=0)
         grad_W += out[:, :M]
         grad_C += out[:, M : M + K]
         grad_h += out[:, M + K]
-        grad_a += d_self.copy_to_host()
+        grad_a += d_grad_a_parts.copy_to_host().sum(axis=0)

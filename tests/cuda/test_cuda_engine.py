@@ -96,3 +96,10 @@ def test_several_tiles_of_the_weight_gradient_product():
     """M = 20 spans two 16-wide tiles, and 3 x 9 (sequence, step) rows span two row tiles."""
     params, X, lengths, Y = _problem(20, 6, False, "squared_error", seed=3, T=9)
     _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=False)
+
+
+def test_row_splits_of_the_weight_gradient_product(monkeypatch):
+    """3 x 27 rows in 3 splits of 27: two row tiles per split, the second one partial."""
+    monkeypatch.setattr(cuda_module, "ROW_SPLITS", 3)
+    params, X, lengths, Y = _problem(5, 2, True, "squared_error", seed=4, T=27)
+    _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=True)
