@@ -233,6 +233,15 @@ class CUDAEngine:
                 "device='cpu' or device='auto'."
             )
         self._states = None
+        self._buffers = {}
+
+    def _buffer(self, name, shape, dtype):
+        """A device array kept from call to call: the trajectories and their
+        gradients (hundreds of MB for large batches) are not allocated anew each step."""
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.shape != tuple(shape) or buffer.dtype != np.dtype(dtype):
+            buffer = self._buffers[name] = cuda.device_array(shape, dtype=dtype)
+        return buffer
 
     @staticmethod
     def _launch_shape(a):
@@ -273,7 +282,7 @@ class CUDAEngine:
         """
         n, T, _ = X.shape
         M = a.shape[0]
-        d_Z = cuda.device_array((n, T + 1, M), dtype=a.dtype)
+        d_Z = self._buffer("Z", (n, T + 1, M), a.dtype)
         d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
         self._forward(a, W, h, C, n, n_linear, d_X, d_lengths, d_Z, None)
         self._states = (d_Z, d_X, d_lengths)
@@ -303,7 +312,7 @@ class CUDAEngine:
             raise RuntimeError("backward_readout needs the trajectories of a forward_readout call first.")
         d_Z, d_X, d_lengths = self._states
         self._states = None
-        d_G = cuda.device_array(d_Z.shape, dtype=a.dtype)
+        d_G = self._buffer("G", d_Z.shape, a.dtype)
         d_dH = cuda.to_device(np.ascontiguousarray(dH))
         kernels = _kernels(a.dtype)
         if per_step:
