@@ -138,7 +138,9 @@ def loss_and_gradients(
     # Long sequences: a part of the batch at a time, so that its states stay in
     # the cache between the forward pass, the carry and the weight gradients.
     part = sequences_per_part(kernels, n, T, M, a.dtype)
-    engine = kernels if hasattr(kernels, "forward_readout") else _HostTrajectories(kernels, workspace, part, T, M, a.dtype)
+    engine = kernels
+    if not hasattr(kernels, "forward_readout"):
+        engine = _HostTrajectories(kernels, workspace, part, T, M, a.dtype)
     n_linear = M - n_nonlinear
     value = 0.0
     for start in range(0, n, part):
