@@ -82,12 +82,12 @@ def test_float32_engine_follows_the_float64_reference(per_step):
         np.testing.assert_allclose(grads32[name], grads64[name], rtol=1e-4, atol=1e-4 * scale)
 
 
-def _ragged_batch(rng, n, T):
+def _ragged_batch(rng, n, T, n_hidden=M, n_features=K, n_outputs=O, w_scale=0.5):
     """Zero-padded inputs of random lengths and parameters with a strong recurrence."""
     lengths = rng.randint(1, T + 1, size=n)
-    X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
-    params = initialize_parameters(M, K, O, rng)
-    params["W"] = 0.5 * rng.normal(size=(M, M))
+    X = rng.normal(size=(n, T, n_features)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(n_hidden, n_features, n_outputs, rng)
+    params["W"] = w_scale * rng.normal(size=(n_hidden, n_hidden))
     return X, lengths, params
 
 
@@ -145,11 +145,8 @@ def test_batches_run_in_parts_give_the_same_loss_and_gradients(loss, per_step):
 def test_engine_matches_reference_on_long_ragged_batches():
     """45 units and 9 sequences exercise every tile width and a partial tile of sequences."""
     rng = np.random.RandomState(7)
-    M_wide, n, T = 45, 9, 40
-    lengths = rng.randint(1, T + 1, size=n)
-    X = rng.normal(size=(n, T, 2)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
-    params = initialize_parameters(M_wide, 2, 3, rng)
-    params["W"] = 0.4 * rng.normal(size=(M_wide, M_wide))
+    n, T = 9, 40
+    X, lengths, params = _ragged_batch(rng, n, T, n_hidden=45, n_features=2, n_outputs=3, w_scale=0.4)
     Y = rng.normal(size=(n, T, 3)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
     kwargs = dict(n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=True)
     value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(2), **kwargs)
