@@ -14,10 +14,10 @@ Run: python benchmarks/bench_gpu.py [--quick]
 
 import argparse
 import os
-import time
 import warnings
 
 import numpy as np
+from _timing import best_time
 
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
@@ -41,18 +41,6 @@ def step_runner(engine, params, X, y, P):
         optimizer.update_params(grad)
 
     return run
-
-
-def timed(run, repeats=3, sync=lambda: None):
-    run()
-    sync()
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        sync()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
 
 
 def torch_runners(torch, X, y, params, P):
@@ -128,13 +116,14 @@ def main():
         y = X[:, -5:, 0].sum(axis=1).astype(np.float32)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            gpu_ms = timed(step_runner(CUDAEngine(), {k: v.copy() for k, v in params.items()}, X, y, P))
-            cpu_ms = timed(step_runner(CPUEngine(os.cpu_count()), {k: v.copy() for k, v in params.items()}, X, y, P), repeats=1)
+            # Our CUDA steps end with copies to the host, so they are synchronous.
+            gpu_ms = best_time(step_runner(CUDAEngine(), {k: v.copy() for k, v in params.items()}, X, y, P))
+            cpu_ms = best_time(step_runner(CPUEngine(os.cpu_count()), {k: v.copy() for k, v in params.items()}, X, y, P), repeats=1)
         rnn_ms = loop_ms = float("nan")
         if torch_ok:
             rnn_step, loop_step = torch_runners(torch, X, y, params, P)
-            rnn_ms = timed(rnn_step, sync=torch.cuda.synchronize)
-            loop_ms = timed(loop_step, sync=torch.cuda.synchronize, repeats=1)
+            rnn_ms = best_time(lambda: (rnn_step(), torch.cuda.synchronize()))
+            loop_ms = best_time(lambda: (loop_step(), torch.cuda.synchronize()), repeats=1)
         print(f"{batch:>6} {M:>4} {gpu_ms:>10.1f} {cpu_ms:>10.1f} {rnn_ms:>10.1f} {loop_ms:>10.1f}  ({batch / gpu_ms * 1000:,.0f} seq/s)", flush=True)
 
 
