@@ -27,7 +27,7 @@ from sklearn_alrnn._optim import AdamOptimizer
 T, K = 200, 4
 
 
-def step_runner(engine, params, X, y, P):
+def step_runner(engine, params, X, y):
     flat, views = flatten_parameters(params)
     optimizer = AdamOptimizer(flat, 1e-3)
     grad = np.empty_like(flat)
@@ -35,8 +35,8 @@ def step_runner(engine, params, X, y, P):
 
     def run():
         loss_and_gradients(
-            views, X, lengths, y[:, None], n_nonlinear=P, loss="squared_error", alpha=0.0,
-            per_step=False, kernels=engine, grad_out=grad,
+            views, X, lengths, y[:, None], loss="squared_error", alpha=0.0,
+            per_step=False, engine=engine, grad_out=grad,
         )
         optimizer.update_params(grad)
 
@@ -100,9 +100,9 @@ def main():
     params = initialize_parameters(32, K, 1, rng)
     X = rng.normal(size=(64, 50, K))
     y = rng.normal(size=64)
-    kw = dict(n_nonlinear=4, loss="squared_error", alpha=0.0, per_step=False)
-    _, g_gpu = loss_and_gradients(params, X, np.full(64, 50), y[:, None], kernels=CUDAEngine(), **kw)
-    _, g_cpu = loss_and_gradients(params, X, np.full(64, 50), y[:, None], kernels=CPUEngine(), **kw)
+    kw = dict(loss="squared_error", alpha=0.0, per_step=False)
+    _, g_gpu = loss_and_gradients(params, X, np.full(64, 50), y[:, None], engine=CUDAEngine(32, 4), **kw)
+    _, g_cpu = loss_and_gradients(params, X, np.full(64, 50), y[:, None], engine=CPUEngine(32, 4), **kw)
     worst = max(np.abs(g_gpu[k] - g_cpu[k]).max() / np.abs(g_cpu[k]).max() for k in PARAMETER_NAMES)
     print(f"CUDA vs CPU gradients (float64): max relative difference {worst:.1e}")
 
@@ -117,8 +117,11 @@ def main():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # Our CUDA steps end with copies to the host, so they are synchronous.
-            gpu_ms = best_time(step_runner(CUDAEngine(), {k: v.copy() for k, v in params.items()}, X, y, P))
-            cpu_ms = best_time(step_runner(CPUEngine(os.cpu_count()), {k: v.copy() for k, v in params.items()}, X, y, P), repeats=1)
+            gpu_ms = best_time(step_runner(CUDAEngine(M, P), {k: v.copy() for k, v in params.items()}, X, y))
+            cpu_ms = best_time(
+                step_runner(CPUEngine(M, P, os.cpu_count()), {k: v.copy() for k, v in params.items()}, X, y),
+                repeats=1,
+            )
         rnn_ms = loop_ms = float("nan")
         if torch_ok:
             rnn_step, loop_step = torch_runners(torch, X, y, params, P)

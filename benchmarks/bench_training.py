@@ -173,8 +173,8 @@ def check_gradients_against_torch(M=32, P=4, T=50, batch=32):
     _, loss_of, tensors = torch_loop_epoch(X, y, params, P, batch)
     loss_of(torch.tensor(X), torch.tensor(y)).backward()
     _, grads = loss_and_gradients(
-        params, X, np.full(batch, T), y[:, None], n_nonlinear=P, loss="squared_error", alpha=0.0,
-        per_step=False, kernels=CPUEngine(1),
+        params, X, np.full(batch, T), y[:, None], loss="squared_error", alpha=0.0,
+        per_step=False, engine=CPUEngine(M, P, 1),
     )
     worst = max(
         np.abs(grads[k] - tensors[k].grad.numpy()).max() / np.abs(tensors[k].grad.numpy()).max()

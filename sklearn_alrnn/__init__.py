@@ -1,23 +1,19 @@
-"""Almost-Linear Recurrent Neural Networks (AL-RNNs) as scikit-learn estimators."""
+"""Almost-Linear Recurrent Neural Networks (AL-RNNs) as scikit-learn estimators.
 
-from ._analysis import (
-    Cycle,
-    FixedPoint,
-    bits_to_code,
-    classify_stability,
-    code_to_bits,
-    find_cycles,
-    fixed_point,
-    iterate_map,
-    regime_jacobian,
-)
+Estimators and transformers, the model-file loaders and the main functions
+live here; the functional regime analysis is :mod:`sklearn_alrnn.analysis`, the
+research tasks :mod:`sklearn_alrnn.datasets`.
+"""
+
+from . import analysis, datasets
 from ._kernels.cpu import warm_up
+from ._version import __version__ as __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .formats import from_aeon, from_tslearn, to_aeon, to_tslearn
 from .io import load, load_metadata
-from .nonlinearity import NonlinearityProfile, nonlinearity_profile
+from .nonlinearity import nonlinearity_profile
 from .preprocessing import SequenceScaler
-from .regimes import LinearSystem, RegimeDecomposer
+from .regimes import RegimeDecomposer
 from .tabular import sequence_predictions_to_rows, to_sequences
 
 __all__ = [
@@ -25,26 +21,16 @@ __all__ = [
     "ALRNNRegressor",
     "RegimeDecomposer",
     "SequenceScaler",
-    "warm_up",
     "load",
     "load_metadata",
+    "nonlinearity_profile",
+    "warm_up",
     "to_sequences",
     "sequence_predictions_to_rows",
     "from_aeon",
     "to_aeon",
     "from_tslearn",
     "to_tslearn",
-    "nonlinearity_profile",
-    "NonlinearityProfile",
-    "LinearSystem",
-    "FixedPoint",
-    "Cycle",
-    "bits_to_code",
-    "code_to_bits",
-    "classify_stability",
-    "find_cycles",
-    "fixed_point",
-    "iterate_map",
-    "regime_jacobian",
+    "analysis",
+    "datasets",
 ]
-__version__ = "0.1.0"

@@ -10,40 +10,9 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
-from ._workspace import Workspace
+from ._validation import step_mask
 
 LOSSES = ("squared_error", "log_loss")
-
-
-def readout_states(Z, lengths, per_step):
-    """States the readout sees: (n, M) at each last valid step, or (n, T, M) at every step."""
-    if per_step:
-        return Z[:, 1:]
-    return Z[np.arange(Z.shape[0]), lengths]
-
-
-def step_mask(lengths, n_timesteps):
-    """Boolean (n, T): True at the valid steps of each sequence."""
-    return np.arange(n_timesteps)[None, :] < lengths[:, None]
-
-
-def sequences_per_part(kernels, n, n_timesteps, n_hidden, dtype):
-    """How many of ``n`` sequences to run at once: all of them, unless the engine
-    sets a budget for state trajectories (``CPUEngine.states_budget_bytes``)."""
-    budget = getattr(kernels, "states_budget_bytes", None)
-    if budget is None:
-        return n
-    per_sequence = (n_timesteps + 1) * n_hidden * np.dtype(dtype).itemsize
-    return min(n, max(kernels.min_sequences_per_part, budget // per_sequence, 1))
-
-
-def hidden_trajectories(a, W, h, C, X, lengths, n_nonlinear, kernels):
-    """States after each step, (n, T, M), NaN beyond each sequence's length."""
-    Z = np.empty((X.shape[0], X.shape[1] + 1, a.shape[0]), dtype=a.dtype)
-    kernels.forward_states(a, W, h, C, X, lengths, a.shape[0] - n_nonlinear, Z)
-    states = Z[:, 1:]
-    states[~step_mask(lengths, X.shape[1])] = np.nan
-    return states
 
 
 def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
@@ -60,35 +29,7 @@ def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
     return value, d_output
 
 
-class _HostTrajectories:
-    """``forward_readout`` / ``backward_readout`` for engines that work on host
-    arrays (``CPUEngine``, ``reference``): the trajectories of a part of the batch
-    wait in the workspace between the two passes."""
-
-    def __init__(self, kernels, workspace, part, n_timesteps, n_hidden, dtype):
-        self._kernels = kernels
-        self._Z = workspace.array("Z", (part, n_timesteps + 1, n_hidden), dtype)
-        self._dZ = workspace.array("dZ", (part, n_timesteps + 1, n_hidden), dtype)
-
-    def forward_readout(self, a, W, h, C, X, lengths, n_linear, per_step):
-        Z = self._Z[: X.shape[0]]
-        self._kernels.forward_states(a, W, h, C, X, lengths, n_linear, Z)
-        return readout_states(Z, lengths, per_step)
-
-    def backward_readout(self, a, W, C, X, lengths, n_linear, per_step, dH, grad_a, grad_W, grad_h, grad_C):
-        Z, dZ = self._Z[: X.shape[0]], self._dZ[: X.shape[0]]
-        dZ.fill(0)
-        if per_step:
-            dZ[:, 1:] = dH
-        else:
-            dZ[np.arange(X.shape[0]), lengths] = dH
-        self._kernels.backward(a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C)
-
-
-def loss_and_gradients(
-    params, X, lengths, Y, *, n_nonlinear, loss, alpha, per_step, kernels, workspace=None,
-    grad_out=None, sample_weight=None,
-):
+def loss_and_gradients(params, X, lengths, Y, *, loss, alpha, per_step, engine, grad_out=None, sample_weight=None):
     """Mean loss over a batch and its gradient with respect to every parameter.
 
     Parameters
@@ -100,16 +41,14 @@ def loss_and_gradients(
     lengths : ndarray of shape (n,)
     Y : ndarray of shape (n, O) or (n, T, O)
         Targets (one-hot for ``log_loss``); zero beyond each length when per-step.
-    n_nonlinear : int
     loss : {"squared_error", "log_loss"}
     alpha : float
         L2 penalty on W, C and B.
     per_step : bool
         Readout at every step (sequence-to-sequence) or at the last valid step.
-    kernels : engine
-        ``_kernels.cpu.CPUEngine(n_threads)`` or the ``_kernels.reference`` module.
-    workspace : Workspace, default=None
-        Reuse the state and gradient arrays of earlier batches.
+    engine : Engine
+        Runs the recurrence (``_kernels.make_engine``); it knows the number of
+        nonlinear units.
     grad_out : ndarray of shape (n_parameters,), default=None
         Flat vector to write the gradient into (``grads`` are then views of it).
     sample_weight : ndarray of shape (n,), default=None
@@ -125,7 +64,6 @@ def loss_and_gradients(
     a, W, h, C, B, b = (params[name] for name in PARAMETER_NAMES)
     n, T, _ = X.shape
     M = a.shape[0]
-    workspace = Workspace() if workspace is None else workspace
     sw = np.ones(n, dtype=a.dtype) if sample_weight is None else np.asarray(sample_weight, dtype=a.dtype)
     weight = step_mask(lengths, T) * sw[:, None] if per_step else sw
     total_weight = weight.sum()
@@ -135,18 +73,10 @@ def loss_and_gradients(
         grad_out = np.empty(sum(params[name].size for name in PARAMETER_NAMES), dtype=a.dtype)
     grad_out.fill(0)
     grads = split_flat(grad_out, shapes)
+    value = 0.0
     # Long sequences: a part of the batch at a time, so that its states stay in
     # the cache between the forward pass, the carry and the weight gradients.
-    part = sequences_per_part(kernels, n, T, M, a.dtype)
-    engine = kernels
-    if not hasattr(kernels, "forward_readout"):
-        engine = _HostTrajectories(kernels, workspace, part, T, M, a.dtype)
-    n_linear = M - n_nonlinear
-    value = 0.0
-    for start in range(0, n, part):
-        rows = slice(start, min(n, start + part))
-        X_part, lengths_part = X[rows], lengths[rows]
-        H = engine.forward_readout(a, W, h, C, X_part, lengths_part, n_linear, per_step)
+    for rows, H in engine.readout_parts(a, W, h, C, X, lengths, per_step):
         output = H @ B.T + b
         part_value, d_output = _loss_and_output_gradient(output, Y[rows], weight[rows], loss, total_weight)
         value += part_value
@@ -154,7 +84,7 @@ def loss_and_gradients(
         grads["B"] += d_output_rows.T @ H.reshape(-1, M)
         grads["b"] += d_output_rows.sum(axis=0)
         engine.backward_readout(
-            a, W, C, X_part, lengths_part, n_linear, per_step, d_output @ B,
+            a, W, C, X[rows], lengths[rows], per_step, d_output @ B,
             grads["a"], grads["W"], grads["h"], grads["C"],
         )
     if alpha:

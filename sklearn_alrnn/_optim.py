@@ -1,4 +1,4 @@
-"""Optimisers and gradient transforms for the fit loop, on flat parameter vectors."""
+"""The optimiser, gradient clipping and the stopping rule of the fit loop, on flat parameter vectors."""
 
 import numpy as np
 from numba import njit
@@ -67,3 +67,104 @@ class AdamOptimizer:
         _adam_step(
             self.params, grad, self.m, self.v, self.learning_rate, self.beta_1, self.beta_2, self.epsilon
         )
+
+    def reduce_learning_rate(self, divisor):
+        """Divide the step size of all later updates by ``divisor``."""
+        self.learning_rate_init /= divisor
+
+
+#: Training counts as past the initial plateau once its loss is this fraction
+#: below the loss of the best constant prediction; until then, epochs without
+#: improvement do not count towards ``n_iter_no_change``.
+PLATEAU_MARGIN = 0.02
+
+#: With ``learning_rate="adaptive"``, a stall divides the step size by this,
+#: at most ``MAX_LEARNING_RATE_REDUCTIONS`` times before training stops.
+LEARNING_RATE_DIVISOR = 5.0
+MAX_LEARNING_RATE_REDUCTIONS = 2
+
+
+class StoppingRule:
+    """When a fit has stalled, and whether a stall lowers the step size or ends the fit.
+
+    An epoch *improves* when the monitored quantity (the validation score with
+    early stopping, else the training loss) beats its best by more than ``tol``.
+    ``n_iter_no_change`` epochs in a row without improvement make a stall, but
+    epochs do not count while the training loss is still within
+    ``PLATEAU_MARGIN`` of the loss of the best constant prediction: recurrent
+    training sits on that plateau for tens of epochs before the loss drops,
+    and MLP's rule would stop there at chance level. With ``adaptive``, the
+    first ``MAX_LEARNING_RATE_REDUCTIONS`` stalls divide the optimiser's step
+    size by ``LEARNING_RATE_DIVISOR``; the next one stops the fit.
+
+    Parameters
+    ----------
+    n_iter_no_change : int
+    tol : float
+    constant_loss : float
+        Training loss of the best constant prediction.
+    adaptive : bool
+        ``learning_rate="adaptive"``.
+    monitor_score : bool
+        Monitor a validation score (higher is better) instead of the training loss.
+    best_loss, best_score : float
+        Bests so far (a warm start carries them over).
+    no_improvement_count : int
+        Epochs without improvement so far.
+    """
+
+    def __init__(
+        self, n_iter_no_change, tol, constant_loss, *, adaptive, monitor_score,
+        best_loss=np.inf, best_score=-np.inf, no_improvement_count=0,
+    ):
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.plateau_loss = (1 - PLATEAU_MARGIN) * constant_loss
+        self.past_plateau = self.plateau_loss <= 0
+        self.reductions_left = MAX_LEARNING_RATE_REDUCTIONS if adaptive else 0
+        self.monitor_score = monitor_score
+        self.best_loss = best_loss
+        self.best_score = best_score
+        self.no_improvement_count = no_improvement_count
+
+    def record(self, loss, score=None):
+        """Take in one epoch's training loss (and validation score).
+
+        Returns
+        -------
+        new_best : bool
+            True when ``score`` is the best validation score so far: the
+            parameters to keep.
+        """
+        new_best = False
+        if self.monitor_score:
+            improved = score >= self.best_score + self.tol
+            if score > self.best_score:
+                self.best_score = score
+                new_best = True
+        else:
+            improved = loss <= self.best_loss - self.tol
+        self.best_loss = min(self.best_loss, loss)
+        self.past_plateau = self.past_plateau or loss < self.plateau_loss
+        self.no_improvement_count = 0 if improved or not self.past_plateau else self.no_improvement_count + 1
+        return new_best
+
+    def act_on_stall(self, optimizer):
+        """After ``record``: None while training goes on, else ``(message, stop)``.
+
+        A stall that leaves a reduction lowers ``optimizer``'s step size and
+        starts the count again (``stop`` False); the last one stops the fit.
+        """
+        if self.no_improvement_count <= self.n_iter_no_change:
+            return None
+        criterion = "Validation score" if self.monitor_score else "Training loss"
+        message = (
+            f"{criterion} did not improve more than tol={self.tol} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+        if not self.reductions_left:
+            return f"{message} Stopping.", True
+        self.reductions_left -= 1
+        optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
+        self.no_improvement_count = 0
+        return f"{message} Learning rate set to {optimizer.learning_rate_init:.2e}.", False

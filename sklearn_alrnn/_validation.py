@@ -8,7 +8,12 @@ kernels never see NaN padding or ragged lists.
 import numpy as np
 from sklearn.utils.validation import check_array
 
-__all__ = ["check_sequences", "check_sequence_targets", "pad_sequences"]
+__all__ = ["check_sequences", "check_sequence_targets", "pad_sequences", "step_mask"]
+
+
+def step_mask(lengths, n_timesteps):
+    """Boolean (n, T): True at the valid steps of each sequence."""
+    return np.arange(n_timesteps)[None, :] < lengths[:, None]
 
 
 def _as_numeric_array(X, dtype, input_name):
@@ -173,7 +178,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
             f"time steps are NaN); {empty.size} sequence(s) are empty. Every sequence "
             "needs at least one time step."
         )
-    inside = nan & (np.arange(n_timesteps)[None, :, None] < lengths[:, None, None])
+    inside = nan & step_mask(lengths, n_timesteps)[:, :, None]
     if inside.any():
         sample, step, feature = np.argwhere(inside)[0]
         raise ValueError(
@@ -209,7 +214,7 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):
             f"has {n_timesteps}; expected y of shape (n_samples, {n_timesteps}, n_outputs)."
         )
     Y = Y[:, :n_timesteps]
-    valid = np.arange(n_timesteps)[None, :] < lengths[:, None]
+    valid = step_mask(lengths, n_timesteps)
     bad = ~np.isfinite(Y) & valid[:, :, None]
     if bad.any():
         sample, step, output = np.argwhere(bad)[0]

@@ -9,14 +9,18 @@
 import argparse
 import json
 import sys
-import time
 import warnings
 
 import numpy as np
+from sklearn.model_selection import ShuffleSplit
+from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
 from .estimators import ALRNNClassifier, ALRNNRegressor
-from .nonlinearity import count_visited_regimes
+from .io import load, load_metadata
+from .nonlinearity import nonlinearity_profile
+from .regimes import RegimeDecomposer
+from .tabular import sequence_predictions_to_rows, to_sequences
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -28,43 +32,21 @@ TASKS = {
 }
 
 
-def _sweep_one(task, P, seed, args):
-    make, estimator_class = TASKS[task]
-    X, y = make(args.n_samples, args.n_timesteps, seed)
-    n_train = int(0.8 * len(X))
-    model = estimator_class(
-        n_hidden=args.n_hidden, n_nonlinear=P, max_iter=args.max_iter, random_state=seed
-    )
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(X[:n_train], y[:n_train])
-    fit_time = time.perf_counter() - start
-    X_test, y_test = X[n_train:], y[n_train:]
-    row = {
-        "task": task, "n_nonlinear": P, "seed": seed, "score": float(model.score(X_test, y_test)),
-        "regimes_visited": count_visited_regimes(model, X_test), "possible_regimes": 2**P,
-        "fit_time": fit_time, "epochs": model.n_iter_,
-    }
-    if estimator_class is ALRNNRegressor:
-        row["mse"] = float(np.nanmean((model.predict(X_test) - y_test) ** 2))
-    return row
+def _negative_mse(estimator, X, y):
+    """Scorer: minus the mean squared error over valid (sequence, step, output) elements."""
+    return -float(np.nanmean((estimator.predict(X) - y) ** 2))
 
 
-def _print_sweep_table(rows, task):
-    metric = "R^2" if TASKS[task][1] is ALRNNRegressor else "accuracy"
-    has_mse = "mse" in rows[0]
-    header = f"{'P':>3}  {'test ' + metric:>17}" + (f"  {'test MSE':>17}" if has_mse else "")
+def _print_sweep_table(profile, regressor):
+    metric = "R^2" if regressor else "accuracy"
+    header = f"{'P':>3}  {'test ' + metric:>17}" + (f"  {'test MSE':>17}" if regressor else "")
     print("\n" + header + f"  {'regimes used':>14}  {'fit time (s)':>12}")
-    for P in sorted({r["n_nonlinear"] for r in rows}):
-        group = [r for r in rows if r["n_nonlinear"] == P]
-        score = np.array([r["score"] for r in group])
-        line = f"{P:>3}  {score.mean():>8.4f} ± {score.std():<6.4f}"
-        if has_mse:
-            mse = np.array([r["mse"] for r in group])
+    for i, P in enumerate(profile.n_nonlinear):
+        line = f"{P:>3}  {profile.mean_score[i]:>8.4f} ± {profile.std_score[i]:<6.4f}"
+        if regressor:
+            mse = -profile.fold_scores["neg_mse"][i]
             line += f"  {mse.mean():>8.4f} ± {mse.std():<6.4f}"
-        regimes = np.mean([r["regimes_visited"] for r in group])
-        line += f"  {regimes:>6.1f} of {2**P:<5}  {np.mean([r['fit_time'] for r in group]):>12.1f}"
+        line += f"  {profile.regimes_visited[i]:>6.1f} of {2**P:<5}  {profile.fit_time[i]:>12.1f}"
         print(line)
 
 
@@ -82,56 +64,45 @@ def _write_rows(rows, path):
         raise SystemExit(f"error: --output must end in .csv or .json; got {path!r}")
 
 
-def _plot_sweep(rows, path, task):
+def _plot_sweep(profile, path, task):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    Ps = sorted({r["n_nonlinear"] for r in rows})
-    scores = [[r["score"] for r in rows if r["n_nonlinear"] == P] for P in Ps]
-    regimes = [np.mean([r["regimes_visited"] for r in rows if r["n_nonlinear"] == P]) for P in Ps]
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
-    ax.errorbar(Ps, [np.mean(s) for s in scores], yerr=[np.std(s) for s in scores], marker="o", capsize=3)
-    ax.set_xlabel("nonlinear units P")
-    ax.set_ylabel("test score")
+    ax, _ = profile.plot()
     ax.set_title(task)
-    ax2.semilogy(Ps, regimes, marker="s", label="visited")
-    ax2.semilogy(Ps, [2.0**P for P in Ps], ls="--", color="0.5", label="2^P possible")
-    ax2.set_xlabel("nonlinear units P")
-    ax2.set_ylabel("linear regimes")
-    ax2.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    ax.figure.tight_layout()
+    ax.figure.savefig(path, dpi=120)
 
 
 def cmd_sweep(args):
     if max(args.n_nonlinear) > args.n_hidden or min(args.n_nonlinear) < 0:
         raise SystemExit(f"error: --n-nonlinear values must lie in [0, --n-hidden={args.n_hidden}]")
-    jobs = [(P, seed) for P in args.n_nonlinear for seed in range(args.seeds)]
+    if args.output and not args.output.endswith((".csv", ".json")):
+        raise SystemExit(f"error: --output must end in .csv or .json; got {args.output!r}")
+    make, estimator_class = TASKS[args.task]
+    X, y = make(args.n_samples, args.n_timesteps, 0)
+    regressor = estimator_class is ALRNNRegressor
     print(
-        f"Task {args.task}: {args.n_samples} sequences of {args.n_timesteps} steps, "
-        f"M={args.n_hidden}, P in {args.n_nonlinear}, {args.seeds} seed(s): {len(jobs)} fits",
+        f"Task {args.task}: {len(X)} sequences of {args.n_timesteps} steps, M={args.n_hidden}, "
+        f"P in {args.n_nonlinear}, {args.seeds} random 80/20 train/test split(s): "
+        f"{len(args.n_nonlinear) * args.seeds} fits",
         flush=True,
     )
-    from joblib import Parallel, delayed
-
-    rows = []
-    parallel = Parallel(n_jobs=args.n_jobs, return_as="generator")
-    for i, row in enumerate(parallel(delayed(_sweep_one)(args.task, P, s, args) for P, s in jobs), 1):
-        rows.append(row)
-        print(
-            f"[{i}/{len(jobs)}] P={row['n_nonlinear']} seed={row['seed']}: score {row['score']:.4f}, "
-            f"{row['regimes_visited']}/{row['possible_regimes']} regimes, {row['epochs']} epochs, "
-            f"{row['fit_time']:.1f} s",
-            flush=True,
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        profile = nonlinearity_profile(
+            estimator_class(n_hidden=args.n_hidden, max_iter=args.max_iter, random_state=0),
+            X, y, args.n_nonlinear, cv=ShuffleSplit(args.seeds, test_size=0.2, random_state=0),
+            scoring={"score": None, "neg_mse": _negative_mse} if regressor else None,
+            n_jobs=args.n_jobs, verbose=1,
         )
-    _print_sweep_table(rows, args.task)
+    _print_sweep_table(profile, regressor)
     if args.output:
+        rows = [dict(task=args.task, **row) for row in profile.fold_rows()]
         _write_rows(rows, args.output)
         print(f"Results written to {args.output}")
     if args.plot:
-        _plot_sweep(rows, args.plot, args.task)
+        _plot_sweep(profile, args.plot, args.task)
         print(f"Figure written to {args.plot}")
     return 0
 
@@ -149,8 +120,6 @@ def _read_table(path):
 
 def _load_bundle(path):
     """The model of a file written by ``sklearn-alrnn fit`` and its table settings."""
-    from .io import load, load_metadata
-
     try:
         model, extra = load(path), load_metadata(path)["extra"]
     except (OSError, ValueError) as exc:
@@ -161,10 +130,6 @@ def _load_bundle(path):
 
 
 def cmd_fit(args):
-    from sklearn.utils.multiclass import type_of_target
-
-    from .tabular import to_sequences
-
     table = _read_table(args.data)
     try:
         X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
@@ -193,8 +158,6 @@ def cmd_fit(args):
 
 
 def cmd_predict(args):
-    from .tabular import sequence_predictions_to_rows, to_sequences
-
     bundle = _load_bundle(args.model)
     table = _read_table(args.data)
     try:
@@ -218,21 +181,17 @@ def cmd_predict(args):
 
 
 def cmd_analyze(args):
-    from .regimes import RegimeDecomposer
-
     bundle = _load_bundle(args.model)
     model = bundle["model"]
     if args.data:
-        from .tabular import to_sequences
-
         X, _, _ = to_sequences(_read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
         decomposer = RegimeDecomposer(model, prefit=True).fit(X)
     else:
         decomposer = RegimeDecomposer.from_parameters(
-            model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear
+            model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
         )
-    print(f"{type(model).__name__}: M={model.a_.shape[0]} units, P={model.n_nonlinear} nonlinear, "
-          f"{decomposer.n_regimes_} of {2**model.n_nonlinear} regimes "
+    print(f"{type(model).__name__}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
+          f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes "
           f"{'visited' if args.data else 'enumerated'}")
     table = decomposer.summary()
     print(table.to_string(index=False) if hasattr(table, "to_string") else table)
@@ -247,11 +206,11 @@ def build_parser():
     sweep.add_argument("--task", choices=sorted(TASKS), default="addition")
     sweep.add_argument("--n-nonlinear", type=int, nargs="+", default=[0, 1, 2, 4, 8], metavar="P")
     sweep.add_argument("--n-hidden", type=int, default=16)
-    sweep.add_argument("--seeds", type=int, default=3)
+    sweep.add_argument("--seeds", type=int, default=3, help="random 80/20 train/test splits per P")
     sweep.add_argument("--n-samples", type=int, default=1500)
     sweep.add_argument("--n-timesteps", type=int, default=40)
     sweep.add_argument("--max-iter", type=int, default=300)
-    sweep.add_argument("--n-jobs", type=int, default=2, help="parallel fits (joblib)")
+    sweep.add_argument("--n-jobs", type=int, default=2, help="parallel folds (joblib)")
     sweep.add_argument("--output", help="write one row per fit to a .csv or .json file")
     sweep.add_argument("--plot", help="save a figure (PNG) of score and regimes vs P")
     sweep.set_defaults(func=cmd_sweep)

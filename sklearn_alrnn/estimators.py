@@ -8,153 +8,21 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseALRNN
-from ._loss import step_mask
-from ._validation import check_sequence_targets
-
-_COMMON_PARAMETERS_DOC = """
-    n_hidden : int, default=32
-        Number of hidden units M.
-
-    n_nonlinear : int, default=2
-        Number P of ReLU units, 0 <= P <= n_hidden; the last P units are
-        ReLU, the others linear. P=0 is a linear RNN, P=n_hidden a
-        piecewise-linear RNN (PLRNN). The state space splits into at most
-        2**P linear regimes.
-
-    max_iter : int, default=500
-        Maximum number of epochs (passes over the training sequences).
-
-    batch_size : int or "auto", default="auto"
-        Sequences per mini-batch; "auto" is ``min(32, n_samples)``.
-
-    learning_rate : {"adaptive", "constant"}, default="adaptive"
-        "adaptive" divides Adam's step size by 5 when the stopping criterion
-        stalls for ``n_iter_no_change`` epochs, at most twice, and stops at
-        the third stall; "constant" stops at the first stall (MLP's Adam).
-        Measured on memory tasks: a constant 3e-3 leaves the loss noisy and
-        stops early, the two reductions finish the fit.
-
-    learning_rate_init : float, default=3e-3
-        Initial Adam step size. Higher than MLP's 1e-3: recurrent training
-        first sits on a plateau at the loss of a constant prediction, and
-        1e-3 leaves it too slowly; 1e-2 often diverges from it.
-
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Adam's decay rates for the first and second moment estimates.
-
-    epsilon : float, default=1e-8
-        Adam's numerical stability term.
-
-    alpha : float, default=1e-4
-        L2 penalty on the weight matrices W, C and B (not on the diagonal a
-        or the biases), scaled like MLP's: ``0.5 * alpha * ||w||^2 / batch``.
-
-    clip_norm : float or None, default=1.0
-        Rescale each mini-batch gradient to at most this global L2 norm,
-        which tames the gradient explosions of recurrent training. None
-        disables clipping.
-
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training sequences, stop when
-        the validation score has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and restore the best parameters.
-
-    validation_fraction : float, default=0.1
-        Share of the training sequences held out for early stopping.
-
-    n_iter_no_change : int, default=20
-        Epochs without improvement of more than ``tol`` before the step size
-        is reduced or training stops. Unlike MLP, epochs do not count while
-        the training loss is still within 2% of the loss of the best constant
-        prediction: RNN training sits on that plateau for tens of epochs
-        before the loss drops, and MLP's rule (10 epochs) stops there at
-        chance level.
-
-    tol : float, default=1e-4
-        Improvement below which an epoch counts as "no change".
-
-    shuffle : bool, default=True
-        Shuffle the sequences every epoch.
-
-    warm_start : bool, default=False
-        Start ``fit`` from the previous solution (the optimiser is reset).
-
-    random_state : int, RandomState instance or None, default=None
-        Determines initialisation, shuffling and the early-stopping split.
-        An int makes a fit bit-for-bit reproducible.
-
-    verbose : int, default=0
-        0: silent. 1: a progress bar (tqdm) with epoch, loss, validation score
-        and ETA (``partial_fit`` prints one line instead). 2: one line per
-        epoch (loss, and validation score when early stopping), MLP style.
-
-    n_jobs : int or None, default=None
-        Threads that advance chunks of sequences in parallel during fit and
-        prediction (None means 1). Fitted parameters do not depend on it.
-        The BLAS library's own threads (weight-gradient GEMMs) are set as
-        usual, e.g. with threadpoolctl.
-
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where training runs. "cuda" uses the numba-cuda kernels (the ``cuda``
-        extra) and raises a clear error without a GPU; "auto" uses a GPU only
-        when a real one is available. Fitted parameters are numpy arrays
-        either way, and prediction runs on the CPU.
-
-    dtype : {"float64", "float32"} or None, default=None
-        Floating type of the parameters and the computation; None means
-        float64 on the CPU and float32 on a GPU.
-"""
-
-_COMMON_ATTRIBUTES_DOC = """
-    a_ : ndarray of shape (n_hidden,)
-        Diagonal of the linear self-connection matrix A.
-
-    W_ : ndarray of shape (n_hidden, n_hidden)
-        Recurrent weights applied to phi(z).
-
-    h_ : ndarray of shape (n_hidden,)
-        Recurrent bias.
-
-    C_ : ndarray of shape (n_hidden, n_features_in_)
-        Input weights.
-
-    B_ : ndarray of shape (n_outputs, n_hidden)
-        Readout weights.
-
-    b_ : ndarray of shape (n_outputs,)
-        Readout bias.
-
-    n_features_in_ : int
-        Number of features per time step (the last axis of X).
-
-    loss_curve_ : list of float
-        Mean training loss of each epoch.
-
-    best_loss_ : float
-        Lowest training loss seen (inf before the first epoch).
-
-    validation_scores_ : list of float or None
-        Validation score of each epoch when ``early_stopping``, else None.
-
-    best_validation_score_ : float or None
-        Best of ``validation_scores_``, else None.
-
-    n_iter_ : int
-        Number of epochs run.
-
-    t_ : int
-        Number of training sequences seen.
-"""
+from ._docstrings import fill_docstring
+from ._validation import check_sequence_targets, step_mask
+from .io import register_model_class
 
 
-def _fill_docstring(cls):
-    cls.__doc__ = cls.__doc__.format(
-        parameters=_COMMON_PARAMETERS_DOC.strip("\n"), attributes=_COMMON_ATTRIBUTES_DOC.strip("\n")
-    )
-    return cls
+def _per_step_r2(Y, output, lengths, sample_weight):
+    """R^2 over every valid (sequence, step) pair, a sequence's weight on each of its steps."""
+    mask = step_mask(lengths, Y.shape[1])
+    weights = None
+    if sample_weight is not None:
+        weights = np.broadcast_to(np.asarray(sample_weight)[:, None], mask.shape)[mask]
+    return float(r2_score(Y[mask], output[mask], sample_weight=weights))
 
-
-@_fill_docstring
+@register_model_class
+@fill_docstring
 class ALRNNClassifier(ClassifierMixin, BaseALRNN):
     """Sequence classifier on an Almost-Linear RNN.
 
@@ -392,13 +260,32 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         output, _ = self._output(X)
         return self.classes_[np.argmax(output, axis=1)]
 
+    def _portable_state(self):
+        fitted, arrays = super()._portable_state()
+        classes = np.asarray(self.classes_)
+        if classes.dtype.kind == "O":
+            classes = classes.astype(str)
+        if classes.dtype.kind not in "biufU":
+            raise ValueError(f"Class labels of dtype {self.classes_.dtype} cannot be saved without pickle.")
+        arrays["classes_"] = classes
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        super()._restore_portable_state(fitted, arrays)
+        if arrays["classes_"].shape != (self.b_.shape[0],):
+            raise ValueError(
+                f"classes_ has shape {arrays['classes_'].shape}; the readout has {self.b_.shape[0]} outputs."
+            )
+        self.classes_ = arrays["classes_"].copy()
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = False
         return tags
 
 
-@_fill_docstring
+@register_model_class
+@fill_docstring
 class ALRNNRegressor(RegressorMixin, BaseALRNN):
     """Sequence regressor on an Almost-Linear RNN.
 
@@ -520,9 +407,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
 
     def _validation_score(self, output, Y, lengths, sample_weight):
         if self._per_step:
-            mask = step_mask(lengths, Y.shape[1])
-            weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
-            return float(r2_score(Y[mask], output[mask], sample_weight=weights))
+            return _per_step_r2(Y, output, lengths, sample_weight)
         return float(r2_score(Y, output, sample_weight=sample_weight))
 
     def _stratify(self, Y):
@@ -613,11 +498,16 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
         Y = check_sequence_targets(y, lengths, output.shape[1], dtype=output.dtype)
-        mask = step_mask(lengths, output.shape[1])
-        weights = None
-        if sample_weight is not None:
-            weights = np.broadcast_to(np.asarray(sample_weight)[:, None], mask.shape)[mask]
-        return float(r2_score(Y[mask], output[mask], sample_weight=weights))
+        return _per_step_r2(Y, output, lengths, sample_weight)
+
+    def _portable_state(self):
+        fitted, arrays = super()._portable_state()
+        fitted["y_ndim"] = int(self._y_ndim)
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        super()._restore_portable_state(fitted, arrays)
+        self._y_ndim = int(fitted["y_ndim"])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -16,21 +16,42 @@ import zipfile
 
 import numpy as np
 
+from ._version import __version__
+
 FORMAT = "sklearn_alrnn.model"
-FORMAT_VERSION = 1
+#: Version 2 names the fitted scalars after their public attributes
+#: (``n_nonlinear_``, ``per_step``); version 1 files are still read.
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 _METADATA_KEY = "__metadata__"
+#: Fitted-state keys of version 1 files, by their version 2 names.
+_VERSION_1_KEYS = {"n_nonlinear_": "_n_nonlinear_fitted", "per_step": "_per_step", "y_ndim": "_y_ndim"}
 
-#: Fitted arrays that every model file holds.
-_ARRAYS = ("a_", "W_", "h_", "C_", "B_", "b_")
-#: Scalar fitted state, stored in the JSON metadata.
-_SCALARS = ("n_features_in_", "n_iter_", "t_", "_per_step", "_n_nonlinear_fitted")
-_LISTS = ("loss_curve_",)
+#: Classes that can be saved and loaded, by name (``register_model_class``).
+MODEL_CLASSES = {}
 
 
-def _model_classes():
-    from .estimators import ALRNNClassifier, ALRNNRegressor
+def register_model_class(cls):
+    """Class decorator: ``load`` may build ``cls`` from a file.
 
-    return {cls.__name__: cls for cls in (ALRNNClassifier, ALRNNRegressor)}
+    The class provides ``_portable_state()`` -> ``(fitted, arrays)``, a dict of
+    JSON-ready fitted values and a dict of arrays, and
+    ``_restore_portable_state(fitted, arrays)`` on an instance built from the
+    saved hyper-parameters.
+    """
+    MODEL_CLASSES[cls.__name__] = cls
+    return cls
+
+
+def json_scalar(value):
+    """A NumPy scalar as the Python int / float / bool JSON can hold."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
 
 
 def _checksum(metadata, arrays):
@@ -46,14 +67,6 @@ def _checksum(metadata, arrays):
     return digest.hexdigest()
 
 
-def _json_scalar(value):
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    return value
-
-
 def _write(path, metadata, arrays):
     metadata = dict(metadata, checksum=_checksum(metadata, arrays))
     encoded = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
@@ -62,40 +75,23 @@ def _write(path, metadata, arrays):
 
 
 def save(model, path, extra=None):
-    """Write a fitted ALRNNClassifier or ALRNNRegressor to ``path``.
+    """Write a fitted model of a registered class (ALRNNClassifier, ALRNNRegressor) to ``path``.
 
     Parameters
     ----------
-    model : ALRNNClassifier or ALRNNRegressor
+    model : estimator
         A fitted model.
     path : str or path-like
         Destination file (conventionally ``*.alrnn.npz``).
     extra : dict, default=None
         JSON-serialisable user metadata, returned by :func:`load_metadata`.
     """
-    from sklearn.utils.validation import check_is_fitted
-
-    from . import __version__
-
-    check_is_fitted(model, "a_")
-    classes = _model_classes()
-    if type(model).__name__ not in classes:
-        raise ValueError(f"save() writes ALRNNClassifier and ALRNNRegressor models; got {type(model).__name__}.")
+    if MODEL_CLASSES.get(type(model).__name__) is not type(model):
+        raise ValueError(f"save() writes the models {sorted(MODEL_CLASSES)}; got {type(model).__name__}.")
     params = model.get_params()
     if not isinstance(params["random_state"], (int, type(None))):
         params["random_state"] = None  # a RandomState instance has no portable form
-    arrays = {name: np.asarray(getattr(model, name)) for name in _ARRAYS}
-    fitted = {name: _json_scalar(getattr(model, name)) for name in _SCALARS}
-    fitted.update({name: [float(v) for v in getattr(model, name)] for name in _LISTS})
-    if hasattr(model, "classes_"):
-        classes_ = np.asarray(model.classes_)
-        if classes_.dtype.kind == "O":
-            classes_ = classes_.astype(str)
-        if classes_.dtype.kind not in "biufU":
-            raise ValueError(f"Class labels of dtype {model.classes_.dtype} cannot be saved without pickle.")
-        arrays["classes_"] = classes_
-    if hasattr(model, "_y_ndim"):
-        fitted["_y_ndim"] = int(model._y_ndim)
+    fitted, arrays = model._portable_state()
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -172,21 +168,20 @@ def load(path, expected_class=None):
         saved: ``partial_fit`` or a warm-started ``fit`` continue from the
         weights with fresh Adam moments.
     """
-    from . import __version__
-
     metadata, arrays = _read(path)
     version = metadata.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in _READABLE_VERSIONS:
         raise ValueError(
             f"{path!s} uses model-file format version {version} (written by sklearn_alrnn "
-            f"{metadata.get('package_version')}); this sklearn_alrnn {__version__} reads version "
-            f"{FORMAT_VERSION}."
+            f"{metadata.get('package_version')}); this sklearn_alrnn {__version__} reads versions "
+            f"{list(_READABLE_VERSIONS)}."
         )
-    classes = _model_classes()
     name = metadata.get("class")
-    if name not in classes:
-        raise ValueError(f"{path!s} holds a {name!r}, which is not an sklearn_alrnn model class {sorted(classes)}.")
-    cls = classes[name]
+    if name not in MODEL_CLASSES:
+        raise ValueError(
+            f"{path!s} holds a {name!r}, which is not an sklearn_alrnn model class {sorted(MODEL_CLASSES)}."
+        )
+    cls = MODEL_CLASSES[name]
     if expected_class is not None and cls is not expected_class:
         raise ValueError(f"{path!s} holds a {name}, not the expected {expected_class.__name__}.")
     declared = metadata.get("arrays", {})
@@ -195,22 +190,19 @@ def load(path, expected_class=None):
     for key, spec in declared.items():
         if list(arrays[key].shape) != spec["shape"] or arrays[key].dtype.str != spec["dtype"]:
             raise ValueError(f"{path!s}: array {key} does not match its declared shape and dtype.")
+    fitted = dict(metadata.get("fitted", {}))
+    if version == 1:
+        fitted = {new: fitted[old] for new, old in _VERSION_1_KEYS.items() if old in fitted} | {
+            key: value for key, value in fitted.items() if key not in _VERSION_1_KEYS.values()
+        }
     try:
         model = cls(**metadata["params"])
     except TypeError as exc:
         raise ValueError(f"{path!s} has hyper-parameters this version does not know: {exc}") from None
-    M = metadata["params"]["n_hidden"]
-    expected_shapes = {"a_": (M,), "W_": (M, M), "h_": (M,)}
-    for key, shape in expected_shapes.items():
-        if arrays[key].shape != shape:
-            raise ValueError(f"{path!s}: {key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")
-    for key in _ARRAYS + ("classes_",):
-        if key in arrays:
-            setattr(model, key, arrays[key].copy())
-    for key, value in metadata["fitted"].items():
-        setattr(model, key, value)
-    model.best_loss_ = min(model.loss_curve_) if model.loss_curve_ else np.inf
-    model.validation_scores_ = None
-    model.best_validation_score_ = None
-    model._no_improvement_count = 0
+    try:
+        model._restore_portable_state(fitted, arrays)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path!s} lacks fitted state this version needs: {exc!r}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path!s}: {exc}") from None
     return model

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import cross_validate
 
 from ._model import regime_codes
+from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
 
@@ -15,18 +17,28 @@ __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes
 class NonlinearityProfile:
     """Cross-validated scores of one AL-RNN over numbers of nonlinear units.
 
+    Per-fold arrays have shape (n_settings, n_folds); ``mean_score`` and the
+    other means summarise them per P.
+
     Attributes
     ----------
     n_nonlinear : ndarray of shape (n_settings,)
         The values of P tried.
-    mean_score, std_score : ndarray of shape (n_settings,)
-        Mean and standard deviation of the test score over folds.
-    regimes_visited : ndarray of shape (n_settings,)
-        Mean number of distinct regimes the fold models visit on X (out of 2**P).
-    fit_time : ndarray of shape (n_settings,)
-        Mean fit time per fold, in seconds.
+    fold_scores : dict of str -> ndarray of shape (n_settings, n_folds)
+        Test score of each fold, per metric; the first is the main score
+        (``"score"`` unless ``scoring`` named the metrics).
+    fold_regimes_visited : ndarray of shape (n_settings, n_folds)
+        Distinct regimes each fold's model visits on X (out of 2**P).
+    fold_n_iter : ndarray of shape (n_settings, n_folds)
+        Epochs each fold's model trained.
+    fold_fit_time : ndarray of shape (n_settings, n_folds)
+        Fit time of each fold, in seconds.
     tolerance : float
         Score gap to the best that still counts as "as good".
+    mean_score, std_score : ndarray of shape (n_settings,)
+        Mean and standard deviation over folds of the main score.
+    regimes_visited, fit_time : ndarray of shape (n_settings,)
+        Means over folds.
     best_n_nonlinear_ : int
         P with the best mean score.
     minimal_n_nonlinear_ : int
@@ -34,11 +46,31 @@ class NonlinearityProfile:
     """
 
     n_nonlinear: np.ndarray
-    mean_score: np.ndarray
-    std_score: np.ndarray
-    regimes_visited: np.ndarray
-    fit_time: np.ndarray
+    fold_scores: dict
+    fold_regimes_visited: np.ndarray
+    fold_n_iter: np.ndarray
+    fold_fit_time: np.ndarray
     tolerance: float
+
+    @property
+    def _main_scores(self):
+        return next(iter(self.fold_scores.values()))
+
+    @property
+    def mean_score(self):
+        return self._main_scores.mean(axis=1)
+
+    @property
+    def std_score(self):
+        return self._main_scores.std(axis=1)
+
+    @property
+    def regimes_visited(self):
+        return self.fold_regimes_visited.mean(axis=1)
+
+    @property
+    def fit_time(self):
+        return self.fold_fit_time.mean(axis=1)
 
     @property
     def best_n_nonlinear_(self):
@@ -50,29 +82,52 @@ class NonlinearityProfile:
         return int(np.min(self.n_nonlinear[good]))
 
     def table(self):
-        """One row per P: score mean and std, regimes visited of 2**P, fit time.
+        """One row per P: mean and std of each metric over folds, regimes visited of 2**P, epochs, fit time.
+
+        The main score's columns are ``mean_score`` and ``std_score``; other
+        metrics get ``mean_<name>`` and ``std_<name>``.
 
         Returns
         -------
         pandas.DataFrame, or a numpy structured array when pandas is not installed.
         """
-        columns = {
-            "n_nonlinear": self.n_nonlinear,
-            "mean_score": self.mean_score,
-            "std_score": self.std_score,
+        columns = {"n_nonlinear": self.n_nonlinear}
+        for i, (name, scores) in enumerate(self.fold_scores.items()):
+            suffix = "score" if i == 0 else name
+            columns[f"mean_{suffix}"] = scores.mean(axis=1)
+            columns[f"std_{suffix}"] = scores.std(axis=1)
+        columns.update({
             "regimes_visited": self.regimes_visited,
             "possible_regimes": 2 ** self.n_nonlinear,
+            "n_iter": self.fold_n_iter.mean(axis=1),
             "fit_time": self.fit_time,
-        }
-        try:
-            import pandas as pd
-        except ImportError:
-            dtype = [(name, "f8" if name not in ("n_nonlinear", "possible_regimes") else "i8") for name in columns]
-            return np.array(list(zip(*columns.values())), dtype=dtype)
-        return pd.DataFrame(columns)
+        })
+        return table_of_columns(columns)
+
+    def fold_rows(self):
+        """One dict per (P, fold): its scores, regimes visited, epochs and fit time."""
+        rows = []
+        for i, P in enumerate(self.n_nonlinear):
+            for fold in range(self.fold_fit_time.shape[1]):
+                row = {"n_nonlinear": int(P), "fold": fold}
+                row.update({name: float(scores[i, fold]) for name, scores in self.fold_scores.items()})
+                row.update({
+                    "regimes_visited": int(self.fold_regimes_visited[i, fold]),
+                    "possible_regimes": 2 ** int(P),
+                    "n_iter": int(self.fold_n_iter[i, fold]),
+                    "fit_time": float(self.fold_fit_time[i, fold]),
+                })
+                rows.append(row)
+        return rows
 
     def plot(self, ax=None):
         """Score vs P (with one-std error bars) and regimes visited vs 2**P.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or pair of Axes, default=None
+            A pair: the score and the regime panels. One Axes: the score, with
+            the regimes on a twin axis. None makes a figure with two panels.
 
         Returns
         -------
@@ -82,6 +137,8 @@ class NonlinearityProfile:
 
         if ax is None:
             _, (ax, ax_regimes) = plt.subplots(1, 2, figsize=(9, 3.5))
+        elif np.ndim(ax) == 1:
+            ax, ax_regimes = ax
         else:
             ax_regimes = ax.twinx()
         ax.errorbar(self.n_nonlinear, self.mean_score, yerr=self.std_score, marker="o", capsize=3)
@@ -99,12 +156,13 @@ class NonlinearityProfile:
 
 def count_visited_regimes(estimator, X):
     """Number of distinct linear regimes a fitted AL-RNN visits on the sequences X."""
-    codes = regime_codes(estimator.hidden_states(X), estimator.n_nonlinear)
+    codes = regime_codes(estimator.hidden_states(X), estimator.n_nonlinear_)
     return int(np.unique(codes[codes >= 0]).size)
 
 
 def nonlinearity_profile(
     estimator, X, y, n_nonlinear=(0, 1, 2, 4), *, cv=3, scoring=None, n_jobs=None, tolerance=0.01,
+    verbose=0,
 ):
     """Cross-validated score of an AL-RNN for each number of nonlinear units P.
 
@@ -120,12 +178,16 @@ def nonlinearity_profile(
     y : array-like
     n_nonlinear : sequence of int, default=(0, 1, 2, 4)
     cv : int, cross-validation generator or iterable, default=3
-    scoring : str or callable, default=None
-        The estimator's ``score`` when None.
+    scoring : str, callable or dict, default=None
+        The estimator's ``score`` when None; a dict of name -> scorer (None
+        for the estimator's ``score``) records several metrics, the first
+        being the main score.
     n_jobs : int, default=None
         Parallel folds (joblib).
     tolerance : float, default=0.01
         Mean-score gap to the best P that still counts as "as good".
+    verbose : int, default=0
+        1 prints one line per P as its folds finish.
 
     Returns
     -------
@@ -136,17 +198,30 @@ def nonlinearity_profile(
         raise ValueError(
             f"n_nonlinear values must lie in [0, n_hidden={estimator.n_hidden}]; got {list(n_nonlinear)}."
         )
-    means, stds, regimes, times = [], [], [], []
+    metrics = scoring if isinstance(scoring, dict) else {"score": scoring}
+    scorers = {name: check_scoring(estimator, scorer) for name, scorer in metrics.items()}
+    scores = {name: [] for name in scorers}
+    regimes, epochs, times = [], [], []
     for P in values:
         result = cross_validate(
             clone(estimator).set_params(n_nonlinear=int(P)),
-            X, y, cv=cv, scoring=scoring, n_jobs=n_jobs, return_estimator=True,
+            X, y, cv=cv, scoring=scorers, n_jobs=n_jobs, return_estimator=True,
         )
-        means.append(result["test_score"].mean())
-        stds.append(result["test_score"].std())
-        regimes.append(np.mean([count_visited_regimes(est, X) for est in result["estimator"]]))
-        times.append(result["fit_time"].mean())
+        for name in scorers:
+            scores[name].append(result[f"test_{name}"])
+        regimes.append([count_visited_regimes(model, X) for model in result["estimator"]])
+        epochs.append([model.n_iter_ for model in result["estimator"]])
+        times.append(result["fit_time"])
+        if verbose:
+            main = scores[next(iter(scorers))][-1]
+            print(
+                f"P={P}: score {main.mean():.4f} ± {main.std():.4f}, {np.mean(regimes[-1]):.1f} of {2**P} "
+                f"regimes, {np.mean(epochs[-1]):.0f} epochs, {np.mean(times[-1]):.1f} s per fit",
+                flush=True,
+            )
     return NonlinearityProfile(
-        n_nonlinear=values, mean_score=np.array(means), std_score=np.array(stds),
-        regimes_visited=np.array(regimes), fit_time=np.array(times), tolerance=tolerance,
+        n_nonlinear=values,
+        fold_scores={name: np.array(value) for name, value in scores.items()},
+        fold_regimes_visited=np.array(regimes), fold_n_iter=np.array(epochs),
+        fold_fit_time=np.array(times), tolerance=tolerance,
     )

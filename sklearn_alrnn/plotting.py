@@ -2,6 +2,8 @@
 
 import numpy as np
 
+__all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues"]
+
 
 def _pyplot():
     try:

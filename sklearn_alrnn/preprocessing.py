@@ -4,8 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._loss import step_mask
-from ._validation import check_sequences
+from ._validation import check_sequences, step_mask
 
 __all__ = ["SequenceScaler"]
 

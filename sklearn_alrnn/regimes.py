@@ -1,46 +1,25 @@
 """RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
 
-from dataclasses import dataclass
-
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._analysis import (
+from ._kernels import make_engine
+from ._model import regime_codes
+from ._validation import check_sequences
+from .analysis import (
     MAX_ENUMERATED_NONLINEAR,
+    LinearSystem,
     code_to_bits,
     find_cycles,
     fixed_point,
     regime_jacobian,
 )
-from ._kernels.cpu import CPUEngine
-from ._loss import hidden_trajectories
-from ._model import regime_codes
-from ._validation import check_sequences
+from .tabular import table_of_columns
 
-__all__ = ["RegimeDecomposer", "LinearSystem"]
-
-
-@dataclass(frozen=True)
-class LinearSystem:
-    """The affine map ``z_t = J z_{t-1} + input_matrix s_t + bias`` of one regime.
-
-    Attributes
-    ----------
-    code : int
-    bits : str
-    J : ndarray of shape (n_hidden, n_hidden)
-    bias : ndarray of shape (n_hidden,)
-    input_matrix : ndarray of shape (n_hidden, n_features)
-    """
-
-    code: int
-    bits: str
-    J: np.ndarray
-    bias: np.ndarray
-    input_matrix: np.ndarray
+__all__ = ["RegimeDecomposer"]
 
 
 def _split_pipeline(estimator):
@@ -56,9 +35,9 @@ def _fitted_parameters(network):
             "RegimeDecomposer analyses an ALRNNClassifier or ALRNNRegressor (alone or as the "
             f"last step of a Pipeline); got {type(network).__name__}."
         )
-    n_nonlinear = getattr(network, "_n_nonlinear_fitted", network.n_nonlinear)
+    check_is_fitted(network, "n_nonlinear_")
     params = {name: np.asarray(getattr(network, name + "_"), dtype=float) for name in "aWhC"}
-    return params, int(n_nonlinear)
+    return params, int(network.n_nonlinear_)
 
 
 class RegimeDecomposer(TransformerMixin, BaseEstimator):
@@ -72,7 +51,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
 
     A regime code is the integer whose binary digits are the P ReLU bits (bit
     = 1 where the unit is strictly positive), first ReLU unit most significant;
-    :func:`sklearn_alrnn.code_to_bits` and :func:`sklearn_alrnn.bits_to_code`
+    :func:`sklearn_alrnn.analysis.code_to_bits` and :func:`sklearn_alrnn.analysis.bits_to_code`
     convert.
 
     Parameters
@@ -248,7 +227,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         """Record the regimes visited by given hidden-state trajectories.
 
         For autonomous models (e.g. dynamical-systems reconstructions built with
-        :meth:`from_parameters` and run with :func:`sklearn_alrnn.iterate_map`),
+        :meth:`from_parameters` and run with :func:`sklearn_alrnn.analysis.iterate_map`),
         which have no input sequences to pass to :meth:`fit`.
 
         Parameters
@@ -318,9 +297,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
             n_features=self.n_features_in_,
             estimator_name=type(self).__name__,
         )
-        states = hidden_trajectories(
-            p["a"], p["W"], p["h"], p["C"], X, lengths, self.n_nonlinear_, CPUEngine()
-        )
+        engine = make_engine("cpu", p["a"].shape[0], self.n_nonlinear_)
+        states = engine.hidden_states(p["a"], p["W"], p["h"], p["C"], X, lengths)
         return regime_codes(states, self.n_nonlinear_), lengths
 
     # -------------------------------------------------------------- transform
@@ -390,7 +368,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         """k-cycles of the map (k = 1 .. max_order) under a constant input.
 
         Exhaustive over regime sequences when there are few, a SCYFI-style
-        randomised search otherwise; see :func:`sklearn_alrnn.find_cycles`.
+        randomised search otherwise; see :func:`sklearn_alrnn.analysis.find_cycles`.
 
         Returns
         -------
@@ -424,15 +402,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
                 [np.max(np.abs(fp.time_constants)) for fp in self.fixed_points_]
             ),
         }
-        try:
-            import pandas as pd
-        except ImportError:
-            dtype = [
-                ("code", "i8"), ("bits", "U64"), ("occupancy", "f8"), ("real_fixed_point", "?"),
-                ("stability", "U16"), ("spectral_radius", "f8"), ("slowest_time_constant", "f8"),
-            ]
-            return np.array(list(zip(*columns.values())), dtype=dtype)
-        return pd.DataFrame(columns)
+        return table_of_columns(columns)
 
 
 def _regime_statistics(codes, lengths):

@@ -5,6 +5,24 @@ import numpy as np
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 
 
+def table_of_columns(columns):
+    """Named columns as a pandas DataFrame, or as a NumPy structured array without pandas.
+
+    Parameters
+    ----------
+    columns : dict of str -> array-like
+        Columns of equal length; object columns (strings) become Unicode.
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        arrays = [np.asarray(column) for column in columns.values()]
+        arrays = [array.astype(str) if array.dtype.kind == "O" else array for array in arrays]
+        dtype = [(name, array.dtype) for name, array in zip(columns, arrays)]
+        return np.array(list(zip(*arrays)), dtype=dtype)
+    return pd.DataFrame(columns)
+
+
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 

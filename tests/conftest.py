@@ -28,6 +28,20 @@ def make_linear_recurrence(n_samples, n_timesteps=25, random_state=0):
     return X, state
 
 
+# A hand-built AL-RNN with M = 3 units, the last P = 2 ReLU, one input feature.
+HAND_BUILT_A = np.array([0.5, 0.4, 0.3])
+HAND_BUILT_W = np.array([[0.1, -0.6, 0.4], [0.3, 0.2, -0.5], [-0.4, 0.7, 0.1]])
+HAND_BUILT_H = np.array([0.2, 0.5, -0.3])
+HAND_BUILT_C = np.array([[1.0], [0.5], [-1.0]])
+
+
+def hand_built_step(z, s=0.0):
+    """One step of the hand-built model, written out by hand."""
+    phi = z.copy()
+    phi[1:] = np.maximum(phi[1:], 0)
+    return HAND_BUILT_A * z + HAND_BUILT_W @ phi + HAND_BUILT_H + HAND_BUILT_C[:, 0] * s
+
+
 @pytest.fixture(scope="session")
 def sign_memory_data():
     return make_sign_memory(1500, random_state=0)

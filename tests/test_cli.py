@@ -24,6 +24,7 @@ def test_bad_arguments_print_usage_and_fail(capsys):
         main(["sweep", "--n-hidden", "4", "--n-nonlinear", "0", "5"])
 
 
+@pytest.mark.slow
 def test_module_entry_point_runs():
     result = subprocess.run(
         [sys.executable, "-m", "sklearn_alrnn", "--help"], capture_output=True, text=True, check=False
@@ -39,11 +40,12 @@ def test_tiny_sweep_prints_its_table_and_writes_results(tmp_path, capsys):
     ])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "[2/2] P=1 seed=0" in printed
-    assert "test R^2" in printed and "regimes used" in printed
+    assert "P=1: score" in printed
+    assert "test R^2" in printed and "test MSE" in printed and "regimes used" in printed
     rows = json.loads(out.read_text())
     assert [r["n_nonlinear"] for r in rows] == [0, 1]
     assert rows[0]["regimes_visited"] == 1 and rows[1]["possible_regimes"] == 2
+    assert all(r["task"] == "addition" and r["neg_mse"] < 0 and r["n_iter"] <= 3 for r in rows)
 
 
 def _long_table(rng, n_sequences=40):

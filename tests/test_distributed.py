@@ -15,6 +15,7 @@ from sklearn_alrnn import ALRNNClassifier
 from .conftest import make_sign_memory
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,7 @@ def test_hyperband_over_n_nonlinear_through_partial_fit(client):
 
 CHILD = """
 import numpy as np, warnings, sklearn_alrnn
+
 warnings.simplefilter("ignore")
 sklearn_alrnn.warm_up()
 rng = np.random.RandomState(0)

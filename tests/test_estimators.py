@@ -188,7 +188,7 @@ def test_sample_weight_equals_repeating_sequences():
     from sklearn_alrnn._model import initialize_parameters
 
     params = initialize_parameters(5, 3, 2, rng)
-    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.1, per_step=False, kernels=CPUEngine())
+    kwargs = dict(loss="squared_error", alpha=0.1, per_step=False, engine=CPUEngine(5, 2))
     lengths = np.full(30, 6)
     value_w, grads_w = loss_and_gradients(params, X, lengths, Y, sample_weight=weights, **kwargs)
     value_r, grads_r = loss_and_gradients(params, X[repeated], lengths[repeated], Y[repeated], **kwargs)
@@ -313,8 +313,8 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     # The restored parameters are the ones that last gave a finite loss.
     X_scaled, lengths = check_sequences(X * 1e3)
     value, _ = loss_and_gradients(
-        params, X_scaled, lengths, Y, n_nonlinear=0, loss="squared_error", alpha=reg.alpha,
-        per_step=False, kernels=CPUEngine(),
+        params, X_scaled, lengths, Y, loss="squared_error", alpha=reg.alpha,
+        per_step=False, engine=CPUEngine(6, 0),
     )
     assert np.isfinite(value)
 

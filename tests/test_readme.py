@@ -8,6 +8,7 @@ import pytest
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
+@pytest.mark.slow
 def test_readme_snippets_run(tmp_path, monkeypatch):
     pytest.importorskip("pandas")
     pytest.importorskip("distributed")

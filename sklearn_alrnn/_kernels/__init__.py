@@ -1,15 +1,48 @@
-"""Compute kernels of the AL-RNN recurrence.
+"""Engines: the AL-RNN recurrence and its gradient, behind one contract.
 
-``cpu``       the Numba engine used by the estimators (``CPUEngine``): blocked,
-              threaded over chunks of sequences; every product goes through
-              ``_tiles.add_product`` (register tiles built as LLVM IR).
+``_engine``   the ``Engine`` base class: the contract (forward, backward,
+              readout states, running a batch in parts, default dtype) and
+              the parts every engine shares.
+``cpu``       the Numba engine (``CPUEngine``): blocked, threaded over chunks of
+              sequences; every product goes through ``_tiles.add_product``
+              (register tiles built as LLVM IR).
 ``cuda``      the numba.cuda engine (``CUDAEngine``, the ``cuda`` extra).
-``reference`` plain NumPy loops, written for clarity; the tests hold the
-              optimised engines to them.
+``reference`` plain NumPy loops (``ReferenceEngine``), written for clarity; the
+              tests hold the optimised engines to them.
 
-An engine is anything with ``forward_states``, ``final_states`` and
-``backward`` of the signatures in ``reference``. An engine that keeps the state
-trajectories elsewhere (the GPU) may add ``forward_readout`` and
-``backward_readout`` (see ``CUDAEngine``): ``loss_and_gradients`` then moves
-only the readout states and their gradients.
+Code outside this package gets an engine from ``make_engine`` and uses only
+the methods and attributes of ``Engine``.
 """
+
+from .cpu import CPUEngine
+
+
+def make_engine(device, n_hidden, n_nonlinear, n_jobs=None):
+    """The engine for ``device`` ("cpu", "cuda" or "auto") and one architecture.
+
+    Parameters
+    ----------
+    device : {"cpu", "cuda", "auto"}
+        "auto" takes a GPU only when a real one is visible.
+    n_hidden, n_nonlinear : int
+    n_jobs : int or None
+        Threads of the CPU engine (None means 1).
+
+    Returns
+    -------
+    Engine
+    """
+    if device == "cpu":
+        return CPUEngine(n_hidden, n_nonlinear, 1 if n_jobs is None else n_jobs)
+    try:
+        from .cuda import CUDAEngine, gpu_available
+    except ImportError as exc:
+        if device == "auto":
+            return make_engine("cpu", n_hidden, n_nonlinear, n_jobs)
+        raise ValueError(
+            "device='cuda' needs the CUDA extra (numba-cuda): pip install 'sklearn-alrnn[cuda]' "
+            f"({exc})."
+        ) from None
+    if device == "auto" and not gpu_available():
+        return make_engine("cpu", n_hidden, n_nonlinear, n_jobs)
+    return CUDAEngine(n_hidden, n_nonlinear)

@@ -1,12 +1,6 @@
 """Numba CPU engine: blocked forward pass, final states and backpropagation through time.
 
-Conventions shared with ``reference``:
-
-- ``X`` is ``(n, T, K)``, zero beyond each sequence's length ``lengths[i]``;
-- ``Z`` is ``(n, T + 1, M)`` with ``Z[:, 0] = z_0 = 0`` and ``Z[:, t]`` the state
-  after consuming ``X[:, t - 1]``; beyond its length a sequence's state holds;
-- ``n_linear = M - P``: units ``j < n_linear`` are linear, the rest ReLU;
-- float32 and float64 share the code; Numba compiles one specialisation each.
+Array conventions: see ``_engine``.
 
 How the kernels are fast:
 
@@ -33,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from numba import njit
 
-from .._workspace import Workspace
+from ._engine import Engine
 from ._tiles import add_product
 
 
@@ -163,72 +157,61 @@ def _run_chunked(kernel, n_threads, n, args_for):
         future.result()
 
 
-#: Bytes of state trajectories that ``loss_and_gradients`` keeps in one part of a
-#: batch: a few L2 caches' worth (measured: at M = 32, T = 1000, a batch of 256 in
-#: parts of 32 sequences, 4 MB, ran 25% faster than whole). It does not depend on
-#: the thread count: the parts decide the order of the gradient sums.
+#: Bytes of state trajectories that a part of a training batch keeps: a few L2
+#: caches' worth (measured: at M = 32, T = 1000, a batch of 256 in parts of 32
+#: sequences, 4 MB, ran 25% faster than whole). It does not depend on the thread
+#: count: the parts decide the order of the gradient sums.
 STATES_BUDGET_BYTES = 4 * 2**20
 
 
-class CPUEngine:
+class CPUEngine(Engine):
     """The Numba CPU engine with a fixed number of threads.
 
     Parameters
     ----------
+    n_hidden, n_nonlinear : int
+        The architecture (see ``Engine``).
     n_threads : int, default=1
         Threads that advance chunks of sequences in parallel. Results do not
         depend on it.
-
-    Attributes
-    ----------
-    states_budget_bytes : int
-        ``loss_and_gradients`` runs a batch in parts whose state trajectories
-        take at most this many bytes...
-    min_sequences_per_part : int
-        ...unless that leaves fewer sequences than this per part (the product
-        kernel's register tiles hold several sequences).
-
-    Methods have the signatures of the functions in ``reference``.
     """
 
-    def __init__(self, n_threads=1):
+    #: At least this many sequences per part: the product kernel's register
+    #: tiles hold several sequences.
+    min_sequences_per_part = 16
+
+    def __init__(self, n_hidden, n_nonlinear, n_threads=1):
+        super().__init__(n_hidden, n_nonlinear)
         self.n_threads = int(n_threads)
         self.states_budget_bytes = STATES_BUDGET_BYTES
-        self.min_sequences_per_part = 16
-        self._workspace = Workspace()
 
-    def forward_states(self, a, W, h, C, X, lengths, n_linear, Z):
-        """Fill ``Z`` (n, T + 1, M) with the hidden trajectories."""
+    def forward_states(self, a, W, h, C, X, lengths, Z):
         WT, CT = np.ascontiguousarray(W.T), np.ascontiguousarray(C.T)
+        n_linear, tiny = self.n_linear, _tiny(a)
         _run_chunked(
             _forward_chunk, self.n_threads, X.shape[0],
-            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, Z[lo:hi], _tiny(a)),
+            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, Z[lo:hi], tiny),
         )
 
-    def final_states(self, a, W, h, C, X, lengths, n_linear):
+    def final_states(self, a, W, h, C, X, lengths):
         """The state at each sequence's last valid step, (n, M), in O(n M) memory."""
         WT, CT = np.ascontiguousarray(W.T), np.ascontiguousarray(C.T)
         out = np.empty((X.shape[0], a.shape[0]), dtype=a.dtype)
+        n_linear, tiny = self.n_linear, _tiny(a)
         _run_chunked(
             _final_chunk, self.n_threads, X.shape[0],
-            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, out[lo:hi], _tiny(a)),
+            lambda lo, hi: (a, WT, CT, h, X[lo:hi], lengths[lo:hi], n_linear, out[lo:hi], tiny),
         )
         return out
 
-    def backward(self, a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C):
-        """Add dL/d(a, W, h, C) into the ``grad_*`` arrays; ``dZ`` is overwritten.
-
-        ``dZ`` (n, T + 1, M) holds the direct loss gradient with respect to each
-        state (``dZ[:, 0]`` and every step beyond a sequence's length are
-        zero); the recurrence turns it into the total gradient, then the weight
-        gradients are sums over all (sequence, step) pairs, one product each.
-        """
+    def backward(self, a, W, C, X, lengths, Z, dZ, grad_a, grad_W, grad_h, grad_C):
+        """The carry turns ``dZ`` into the total gradient in place, then the weight
+        gradients are sums over all (sequence, step) pairs, one product each."""
+        n_linear, tiny = self.n_linear, _tiny(a)
         per_sequence = self._workspace.array("per_sequence", (X.shape[0], 2, a.shape[0]), a.dtype, zero=True)
         _run_chunked(
             _carry_chunk, self.n_threads, X.shape[0],
-            lambda lo, hi: (
-                a, W, lengths[lo:hi], n_linear, Z[lo:hi], dZ[lo:hi], per_sequence[lo:hi], _tiny(a)
-            ),
+            lambda lo, hi: (a, W, lengths[lo:hi], n_linear, Z[lo:hi], dZ[lo:hi], per_sequence[lo:hi], tiny),
         )
         grad_a += per_sequence[:, 0].sum(axis=0)
         grad_h += per_sequence[:, 1].sum(axis=0)
@@ -244,7 +227,7 @@ class CPUEngine:
         X_prev[:, 0] = 0.0
         X_prev[:, 1:] = X
         # Only the P ReLU columns of phi(Z_prev) need a rectified copy.
-        relu_prev = self._workspace.array("relu", (Z_prev.shape[0], M - n_linear), Z.dtype)
+        relu_prev = self._workspace.array("relu", (Z_prev.shape[0], self.n_nonlinear), Z.dtype)
         np.maximum(Z_prev[:, n_linear:], 0, out=relu_prev)
         # (dL/dW)^T = phi(Z_prev)^T G and (dL/dC)^T = X_prev^T G: products whose
         # rows are the full-width rows of G, summed over all n (T + 1) - 1 rows in
@@ -279,12 +262,12 @@ def warm_up():
         a, h = np.full(M, 0.5, dtype), np.zeros(M, dtype)
         W, C = rng.normal(size=(M, M)).astype(dtype), rng.normal(size=(M, K)).astype(dtype)
         X, lengths = rng.normal(size=(n, T, K)).astype(dtype), np.array([4, 2, 1])
-        engine = CPUEngine(1)
+        engine = CPUEngine(M, 2)
         Z = np.empty((n, T + 1, M), dtype)
-        engine.forward_states(a, W, h, C, X, lengths, 3, Z)
-        engine.final_states(a, W, h, C, X, lengths, 3)
+        engine.forward_states(a, W, h, C, X, lengths, Z)
+        engine.final_states(a, W, h, C, X, lengths)
         dZ = np.zeros_like(Z)
         dZ[:, 1:] = 1.0
         grads = [np.zeros_like(p) for p in (a, W, h, C)]
-        engine.backward(a, W, C, X, lengths, 3, Z, dZ, *grads)
+        engine.backward(a, W, C, X, lengths, Z, dZ, *grads)
         AdamOptimizer(np.zeros(4, dtype)).update_params(np.ones(4, dtype))

@@ -1,7 +1,7 @@
 """CUDA engine: the AL-RNN recurrence and its gradient as numba.cuda kernels.
 
 The only module that imports ``numba.cuda`` (the ``cuda`` extra, numba-cuda).
-Same conventions and engine interface as ``cpu`` and ``reference``.
+Conventions and the engine contract: ``_engine``.
 
 Layout of the work:
 
@@ -30,6 +30,8 @@ from collections import namedtuple
 
 import numpy as np
 from numba import config, cuda, float32, float64
+
+from ._engine import Engine
 
 #: Side of the square tiles of the weight-gradient product.
 TILE = 16
@@ -217,15 +219,19 @@ def _kernels(dtype):
     return _KERNELS[dtype]
 
 
-class CUDAEngine:
-    """The CUDA engine; methods have the signatures of the functions in ``reference``.
+class CUDAEngine(Engine):
+    """The CUDA engine (see ``Engine`` for the parameters).
 
     Arrays come from and go back to the host. ``forward_readout`` and
-    ``backward_readout`` (which ``loss_and_gradients`` prefers when an engine has
-    them) keep the state trajectories on the GPU between the two passes.
+    ``backward_readout`` keep the state trajectories on the GPU between the two
+    passes. Float32 by default: consumer GPUs run float64 at a small fraction
+    of their float32 speed.
     """
 
-    def __init__(self):
+    default_dtype = "float32"
+
+    def __init__(self, n_hidden, n_nonlinear):
+        super().__init__(n_hidden, n_nonlinear)
         if not (gpu_available() or simulator_enabled()):
             raise ValueError(
                 "device='cuda' needs an NVIDIA GPU with a working driver and the CUDA extra: "
@@ -256,23 +262,23 @@ class CUDAEngine:
         shared_bytes = (M + M * M if w_shared else M) * itemsize
         return M, w_shared, shared_bytes
 
-    def _forward(self, a, W, h, C, n_sequences, n_linear, d_X, d_lengths, d_Z, d_out):
+    def _forward(self, a, W, h, C, n_sequences, d_X, d_lengths, d_Z, d_out):
         """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""
         M, w_shared, shared_bytes = self._launch_shape(a)
         _kernels(a.dtype).forward[n_sequences, M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
-            cuda.to_device(C), d_X, d_lengths, n_linear, w_shared, d_Z is not None,
+            cuda.to_device(C), d_X, d_lengths, self.n_linear, w_shared, d_Z is not None,
             d_Z if d_Z is not None else cuda.device_array((1, 1, 1), dtype=a.dtype),
             d_out if d_out is not None else cuda.device_array((1, 1), dtype=a.dtype),
         )
 
-    def forward_states(self, a, W, h, C, X, lengths, n_linear, Z):
+    def forward_states(self, a, W, h, C, X, lengths, Z):
         d_Z = cuda.device_array(Z.shape, dtype=Z.dtype)
         d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
-        self._forward(a, W, h, C, X.shape[0], n_linear, d_X, d_lengths, d_Z, None)
+        self._forward(a, W, h, C, X.shape[0], d_X, d_lengths, d_Z, None)
         d_Z.copy_to_host(Z)
 
-    def forward_readout(self, a, W, h, C, X, lengths, n_linear, per_step):
+    def forward_readout(self, a, W, h, C, X, lengths, per_step):
         """The forward pass, keeping the trajectories on the GPU for ``backward_readout``.
 
         Returns what the readout sees, as host arrays: each sequence's last valid
@@ -284,7 +290,7 @@ class CUDAEngine:
         M = a.shape[0]
         d_Z = self._buffer("Z", (n, T + 1, M), a.dtype)
         d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
-        self._forward(a, W, h, C, n, n_linear, d_X, d_lengths, d_Z, None)
+        self._forward(a, W, h, C, n, d_X, d_lengths, d_Z, None)
         self._states = (d_Z, d_X, d_lengths)
         if per_step:
             return d_Z.copy_to_host()[:, 1:]
@@ -292,20 +298,18 @@ class CUDAEngine:
         _kernels(a.dtype).gather_readout[n, M](d_Z, d_lengths, d_H)
         return d_H.copy_to_host()
 
-    def final_states(self, a, W, h, C, X, lengths, n_linear):
+    def final_states(self, a, W, h, C, X, lengths):
         d_out = cuda.device_array((X.shape[0], a.shape[0]), dtype=a.dtype)
-        self._forward(
-            a, W, h, C, X.shape[0], n_linear, cuda.to_device(X), cuda.to_device(lengths), None, d_out
-        )
+        self._forward(a, W, h, C, X.shape[0], cuda.to_device(X), cuda.to_device(lengths), None, d_out)
         return d_out.copy_to_host()
 
-    def backward(self, a, W, C, X, lengths, n_linear, Z, dZ, grad_a, grad_W, grad_h, grad_C):
+    def backward(self, a, W, C, X, lengths, Z, dZ, grad_a, grad_W, grad_h, grad_C):
         self._backward_on_device(
-            a, W, n_linear, cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths),
+            a, W, cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths),
             cuda.to_device(dZ), grad_a, grad_W, grad_h, grad_C,
         )
 
-    def backward_readout(self, a, W, C, X, lengths, n_linear, per_step, dH, grad_a, grad_W, grad_h, grad_C):
+    def backward_readout(self, a, W, C, X, lengths, per_step, dH, grad_a, grad_W, grad_h, grad_C):
         """``backward`` from dL/d(readout states) ``dH`` (the shape ``forward_readout`` returned),
         on the trajectories that ``forward_readout`` left on the GPU."""
         if self._states is None:
@@ -319,16 +323,16 @@ class CUDAEngine:
             kernels.scatter_every[d_Z.shape[0], d_Z.shape[2]](d_dH, d_G)
         else:
             kernels.scatter_last[d_Z.shape[0], d_Z.shape[2]](d_dH, d_lengths, d_G)
-        self._backward_on_device(a, W, n_linear, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C)
+        self._backward_on_device(a, W, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C)
 
-    def _backward_on_device(self, a, W, n_linear, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C):
+    def _backward_on_device(self, a, W, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C):
         """Carry d_G (overwritten) back through time, then add the weight gradients to ``grad_*``."""
         kernels = _kernels(a.dtype)
         M, w_shared, shared_bytes = self._launch_shape(a)
         n, T1, _ = d_Z.shape
         d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
         kernels.carry[n, M, 0, shared_bytes](
-            cuda.to_device(a), cuda.to_device(W), d_lengths, n_linear, w_shared, d_Z, d_G, d_grad_a_parts
+            cuda.to_device(a), cuda.to_device(W), d_lengths, self.n_linear, w_shared, d_Z, d_G, d_grad_a_parts
         )
         K = d_X.shape[2]
         n_rows = n * (T1 - 1)
@@ -336,7 +340,7 @@ class CUDAEngine:
         rows_per_split = math.ceil(n_rows / splits)
         d_parts = cuda.device_array((splits, M, M + K + 1), dtype=a.dtype)
         blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE), splits)
-        kernels.weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, n_linear, rows_per_split, d_parts)
+        kernels.weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, self.n_linear, rows_per_split, d_parts)
         out = d_parts.copy_to_host().sum(axis=0)
         grad_W += out[:, :M]
         grad_C += out[:, M : M + K]

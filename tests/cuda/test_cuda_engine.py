@@ -30,9 +30,10 @@ def _problem(M, n_nonlinear, per_step, loss, seed=0, K=2, O=2, n=3, T=5):
     return params, X, lengths, Y
 
 
-def _assert_cuda_matches_cpu(params, X, lengths, Y, **kwargs):
-    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CUDAEngine(), **kwargs)
-    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(), **kwargs)
+def _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear, **kwargs):
+    M = params["a"].shape[0]
+    value, grads = loss_and_gradients(params, X, lengths, Y, engine=CUDAEngine(M, n_nonlinear), **kwargs)
+    value_cpu, grads_cpu = loss_and_gradients(params, X, lengths, Y, engine=CPUEngine(M, n_nonlinear), **kwargs)
     assert value == pytest.approx(value_cpu, rel=1e-12)
     for name in PARAMETER_NAMES:
         np.testing.assert_allclose(grads[name], grads_cpu[name], rtol=1e-10, atol=1e-12)
@@ -57,8 +58,8 @@ def test_final_states_equal_the_cpu_engine():
     params, X, lengths, _ = _problem(5, 3, False, "squared_error", seed=2)
     a, W, h, C = (params[k] for k in "aWhC")
     np.testing.assert_allclose(
-        CUDAEngine().final_states(a, W, h, C, X, lengths, 2),
-        CPUEngine().final_states(a, W, h, C, X, lengths, 2),
+        CUDAEngine(5, 3).final_states(a, W, h, C, X, lengths),
+        CPUEngine(5, 3).final_states(a, W, h, C, X, lengths),
         rtol=1e-12, atol=1e-14,
     )
 

@@ -1,16 +1,15 @@
-"""The engine: BPTT against finite differences, Numba kernels against the NumPy reference."""
+"""The CPU engine: Numba kernels against the NumPy reference, thread counts, batches in parts."""
 
 import numpy as np
 import pytest
 
-from sklearn_alrnn._kernels import reference
 from sklearn_alrnn._kernels.cpu import CPUEngine
+from sklearn_alrnn._kernels.reference import ReferenceEngine
 from sklearn_alrnn._loss import loss_and_gradients
-from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters, phi, regime_codes
+from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters
 
 M, K, O = 5, 3, 2
 LENGTHS = np.array([7, 3, 5, 1])
-ENGINE = CPUEngine(n_threads=1)
 
 
 def _problem(n_nonlinear, loss, per_step, dtype=np.float64, seed=0):
@@ -33,26 +32,13 @@ def _problem(n_nonlinear, loss, per_step, dtype=np.float64, seed=0):
     return params, X.astype(dtype), Y.astype(dtype)
 
 
-@pytest.mark.parametrize("per_step", [False, True])
-@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
-@pytest.mark.parametrize("n_nonlinear", [0, 2, M])
-def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
-    params, X, Y = _problem(n_nonlinear, loss, per_step)
-    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.1, per_step=per_step, kernels=ENGINE)
-    _, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
-    eps = 1e-6
-    for name in PARAMETER_NAMES:
-        numeric = np.zeros_like(params[name])
-        for idx in np.ndindex(params[name].shape):
-            original = params[name][idx]
-            params[name][idx] = original + eps
-            plus, _ = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
-            params[name][idx] = original - eps
-            minus, _ = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
-            params[name][idx] = original
-            numeric[idx] = (plus - minus) / (2 * eps)
-        rel = np.linalg.norm(grads[name] - numeric) / np.linalg.norm(numeric)
-        assert rel < 1e-6, f"{name}: relative error {rel:.2e}"
+def _engine_with_budget(n_nonlinear, n_threads, budget):
+    """A CPU engine whose parts hold ``budget`` bytes of states (None: its own budget)."""
+    engine = CPUEngine(M, n_nonlinear, n_threads)
+    if budget is not None:
+        engine.states_budget_bytes = budget
+        engine.min_sequences_per_part = 1
+    return engine
 
 
 @pytest.mark.parametrize("per_step", [False, True])
@@ -60,9 +46,9 @@ def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
 @pytest.mark.parametrize("n_nonlinear", [0, 2, M])
 def test_numba_kernels_equal_reference(n_nonlinear, loss, per_step):
     params, X, Y = _problem(n_nonlinear, loss, per_step, seed=1)
-    kwargs = dict(n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
-    value, grads = loss_and_gradients(params, X, LENGTHS, Y, kernels=ENGINE, **kwargs)
-    value_ref, grads_ref = loss_and_gradients(params, X, LENGTHS, Y, kernels=reference, **kwargs)
+    kwargs = dict(loss=loss, alpha=0.01, per_step=per_step)
+    value, grads = loss_and_gradients(params, X, LENGTHS, Y, engine=CPUEngine(M, n_nonlinear), **kwargs)
+    value_ref, grads_ref = loss_and_gradients(params, X, LENGTHS, Y, engine=ReferenceEngine(M, n_nonlinear), **kwargs)
     assert abs(value - value_ref) <= 1e-10 * max(1.0, abs(value_ref))
     for name in PARAMETER_NAMES:
         np.testing.assert_allclose(grads[name], grads_ref[name], rtol=1e-10, atol=1e-12)
@@ -72,9 +58,9 @@ def test_numba_kernels_equal_reference(n_nonlinear, loss, per_step):
 def test_float32_engine_follows_the_float64_reference(per_step):
     params64, X64, Y64 = _problem(2, "squared_error", per_step, seed=2)
     params32, X32, Y32 = _problem(2, "squared_error", per_step, dtype=np.float32, seed=2)
-    kwargs = dict(n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=per_step)
-    value64, grads64 = loss_and_gradients(params64, X64, LENGTHS, Y64, kernels=reference, **kwargs)
-    value32, grads32 = loss_and_gradients(params32, X32, LENGTHS, Y32, kernels=ENGINE, **kwargs)
+    kwargs = dict(loss="squared_error", alpha=0.0, per_step=per_step)
+    value64, grads64 = loss_and_gradients(params64, X64, LENGTHS, Y64, engine=ReferenceEngine(M, 2), **kwargs)
+    value32, grads32 = loss_and_gradients(params32, X32, LENGTHS, Y32, engine=CPUEngine(M, 2), **kwargs)
     assert np.isclose(value32, value64, rtol=1e-4)
     for name in PARAMETER_NAMES:
         assert grads32[name].dtype == np.float32
@@ -98,21 +84,18 @@ def test_thread_count_does_not_change_any_bit(dtype):
     X, lengths, params = _ragged_batch(rng, n, T)
     params = {k: v.astype(dtype) for k, v in params.items()}
     Y = rng.normal(size=(n, O)).astype(dtype)
-    kwargs = dict(n_nonlinear=3, loss="squared_error", alpha=0.0, per_step=False)
+    kwargs = dict(loss="squared_error", alpha=0.0, per_step=False)
     for budget in (None, 5 * (T + 1) * M * np.dtype(dtype).itemsize):  # whole batch, parts of 5
-        engines = [CPUEngine(1), CPUEngine(3)]
-        for engine in engines:
-            engine.states_budget_bytes = budget or engine.states_budget_bytes
-            engine.min_sequences_per_part = 1
-        value1, grads1 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=engines[0], **kwargs)
-        value3, grads3 = loss_and_gradients(params, X.astype(dtype), lengths, Y, kernels=engines[1], **kwargs)
+        engines = [_engine_with_budget(3, 1, budget), _engine_with_budget(3, 3, budget)]
+        value1, grads1 = loss_and_gradients(params, X.astype(dtype), lengths, Y, engine=engines[0], **kwargs)
+        value3, grads3 = loss_and_gradients(params, X.astype(dtype), lengths, Y, engine=engines[1], **kwargs)
         assert value1 == value3
         for name in PARAMETER_NAMES:
             np.testing.assert_array_equal(grads1[name], grads3[name])
     a, W, h, C = (params[k] for k in "aWhC")
     np.testing.assert_array_equal(
-        CPUEngine(1).final_states(a, W, h, C, X.astype(dtype), lengths, M - 3),
-        CPUEngine(4).final_states(a, W, h, C, X.astype(dtype), lengths, M - 3),
+        CPUEngine(M, 3, 1).final_states(a, W, h, C, X.astype(dtype), lengths),
+        CPUEngine(M, 3, 4).final_states(a, W, h, C, X.astype(dtype), lengths),
     )
 
 
@@ -129,14 +112,13 @@ def test_batches_run_in_parts_give_the_same_loss_and_gradients(loss, per_step):
         Y = rng.normal(size=(n, T, O) if per_step else (n, O))
     if per_step:
         Y = Y * (np.arange(T)[None, :, None] < lengths[:, None, None])
-    kwargs = dict(n_nonlinear=3, loss=loss, alpha=0.01, per_step=per_step, sample_weight=rng.rand(n) + 0.5)
-    whole_engine = CPUEngine(1)
-    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=whole_engine, **kwargs)
+    kwargs = dict(loss=loss, alpha=0.01, per_step=per_step, sample_weight=rng.rand(n) + 0.5)
+    value, grads = loss_and_gradients(params, X, lengths, Y, engine=CPUEngine(M, 3), **kwargs)
     bytes_per_sequence = (T + 1) * M * 8
     for per_part in (1, 3, 4):
-        engine = CPUEngine(2)
-        engine.states_budget_bytes, engine.min_sequences_per_part = per_part * bytes_per_sequence, 1
-        value_parts, grads_parts = loss_and_gradients(params, X, lengths, Y, kernels=engine, **kwargs)
+        engine = _engine_with_budget(3, 2, per_part * bytes_per_sequence)
+        assert [rows.stop - rows.start for rows in engine.parts(n, T, np.float64)][0] == per_part
+        value_parts, grads_parts = loss_and_gradients(params, X, lengths, Y, engine=engine, **kwargs)
         assert value_parts == pytest.approx(value, rel=1e-12)
         for name in PARAMETER_NAMES:
             np.testing.assert_allclose(grads_parts[name], grads[name], rtol=1e-11, atol=1e-14)
@@ -148,9 +130,9 @@ def test_engine_matches_reference_on_long_ragged_batches():
     n, T = 9, 40
     X, lengths, params = _ragged_batch(rng, n, T, n_hidden=45, n_features=2, n_outputs=3, w_scale=0.4)
     Y = rng.normal(size=(n, T, 3)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
-    kwargs = dict(n_nonlinear=6, loss="squared_error", alpha=0.0, per_step=True)
-    value, grads = loss_and_gradients(params, X, lengths, Y, kernels=CPUEngine(2), **kwargs)
-    value_ref, grads_ref = loss_and_gradients(params, X, lengths, Y, kernels=reference, **kwargs)
+    kwargs = dict(loss="squared_error", alpha=0.0, per_step=True)
+    value, grads = loss_and_gradients(params, X, lengths, Y, engine=CPUEngine(45, 6, 2), **kwargs)
+    value_ref, grads_ref = loss_and_gradients(params, X, lengths, Y, engine=ReferenceEngine(45, 6), **kwargs)
     assert value == pytest.approx(value_ref, rel=1e-12)
     for name in PARAMETER_NAMES:
         np.testing.assert_allclose(grads[name], grads_ref[name], rtol=1e-10, atol=1e-12)
@@ -169,7 +151,8 @@ def test_linear_rnn_equals_closed_form_recursion():
     for i, n in enumerate(lengths):
         X[i, n:] = 0
     Z = np.empty((3, T + 1, M))
-    ENGINE.forward_states(a, W, h, C, X, lengths, M, Z)
+    engine = CPUEngine(M, 0)
+    engine.forward_states(a, W, h, C, X, lengths, Z)
     A = np.diag(a) + W
     for i, n in enumerate(lengths):
         for t in range(1, n + 1):
@@ -178,26 +161,5 @@ def test_linear_rnn_equals_closed_form_recursion():
                 np.linalg.matrix_power(A, t - k) @ (C @ X[i, k - 1] + h) for k in range(1, t + 1)
             )
             np.testing.assert_allclose(Z[i, t], expected, rtol=1e-10, atol=1e-10)
-    final = ENGINE.final_states(a, W, h, C, X, lengths, M)
+    final = engine.final_states(a, W, h, C, X, lengths)
     np.testing.assert_allclose(final, Z[np.arange(3), lengths], rtol=0, atol=0)
-
-
-def test_nonlinear_units_are_the_last_p():
-    z = np.array([-1.0, 2.0, -3.0, 4.0, -5.0])
-    np.testing.assert_array_equal(phi(z, 2), [-1.0, 2.0, -3.0, 4.0, 0.0])
-    np.testing.assert_array_equal(phi(z, 0), z)
-    np.testing.assert_array_equal(phi(z, 5), [0.0, 2.0, 0.0, 4.0, 0.0])
-    # Bits of units 3, 4: (4 > 0, -5 > 0) = "10" = 2; zero counts as off.
-    assert regime_codes(z, 2) == 2
-    assert regime_codes(np.array([1.0, 0.0, 1.0]), 3) == 0b101
-    assert regime_codes(np.array([np.nan, 1.0]), 1) == -1
-
-
-def test_initialisation_follows_the_literature():
-    rng = np.random.RandomState(0)
-    params = initialize_parameters(64, 3, 2, rng)
-    assert np.all(params["a"] > 0) and np.all(params["a"] <= 1)
-    assert abs(params["W"].std() - 0.01) < 0.002
-    np.testing.assert_array_equal(params["h"], 0)
-    bound = np.sqrt(6 / (64 + 3))
-    assert np.abs(params["C"]).max() <= bound

@@ -14,18 +14,21 @@ def addition_data():
 
 
 @pytest.mark.parametrize("n_nonlinear", [2, 4])
+@pytest.mark.slow
 def test_a_few_relu_units_solve_the_adding_problem(addition_data, n_nonlinear):
     X, y, X_test, y_test = addition_data
     reg = ALRNNRegressor(n_hidden=32, n_nonlinear=n_nonlinear, random_state=0).fit(X, y)
     assert np.mean((reg.predict(X_test) - y_test) ** 2) < 0.01
 
 
+@pytest.mark.slow
 def test_a_linear_rnn_cannot_gate(addition_data):
     X, y, X_test, y_test = addition_data
     reg = ALRNNRegressor(n_hidden=32, n_nonlinear=0, random_state=0).fit(X, y)
     assert np.mean((reg.predict(X_test) - y_test) ** 2) > 0.05
 
 
+@pytest.mark.slow
 def test_profile_on_addition_needs_a_nonlinear_unit():
     X, y = datasets.make_addition(900, 20, random_state=1)
     profile = nonlinearity_profile(
@@ -38,6 +41,7 @@ def test_profile_on_addition_needs_a_nonlinear_unit():
     assert list(table["n_nonlinear"]) == [0, 2]
 
 
+@pytest.mark.slow
 def test_profile_on_a_leaky_integral_needs_none():
     rng = np.random.RandomState(2)
     X = rng.normal(size=(400, 20, 1))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 
+@pytest.mark.slow
 def test_cuda_engine_under_the_simulator():
     if importlib.util.find_spec("numba_cuda") is None:
         pytest.skip("numba-cuda (the cuda extra) is not installed")

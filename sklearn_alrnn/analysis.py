@@ -4,7 +4,8 @@ Inside regime Omega (the bit pattern of the P ReLU units, bit = 1 where z_i > 0)
 the map is ``z_t = J_Omega z_{t-1} + C s_t + h`` with
 ``J_Omega = diag(a) + W D_Omega`` and ``D_Omega = diag(1_{M-P}, bits)``.
 These functions work on raw parameters, so models trained elsewhere (for
-instance by the research code, which stores a, W, h) can be analysed too.
+instance by the research code, which stores a, W, h) can be analysed too;
+:class:`sklearn_alrnn.RegimeDecomposer` applies them to a fitted estimator.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sklearn.utils import check_random_state
 from ._model import phi, regime_codes
 
 __all__ = [
+    "LinearSystem",
     "FixedPoint",
     "Cycle",
     "bits_to_code",
@@ -92,6 +94,26 @@ def _rotation_periods(eigenvalues):
 def _sorted_eigenvalues(J):
     eigenvalues = np.linalg.eigvals(J)
     return eigenvalues[np.argsort(-np.abs(eigenvalues), kind="stable")]
+
+
+@dataclass(frozen=True)
+class LinearSystem:
+    """The affine map ``z_t = J z_{t-1} + input_matrix s_t + bias`` of one regime.
+
+    Attributes
+    ----------
+    code : int
+    bits : str
+    J : ndarray of shape (n_hidden, n_hidden)
+    bias : ndarray of shape (n_hidden,)
+    input_matrix : ndarray of shape (n_hidden, n_features)
+    """
+
+    code: int
+    bits: str
+    J: np.ndarray
+    bias: np.ndarray
+    input_matrix: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,32 @@
+"""Loss and gradient of a mini-batch: BPTT against central finite differences."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn._kernels.cpu import CPUEngine
+from sklearn_alrnn._loss import loss_and_gradients
+from sklearn_alrnn._model import PARAMETER_NAMES
+
+from .test_cpu import LENGTHS, M, _problem
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("n_nonlinear", [0, 2, M])
+def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
+    params, X, Y = _problem(n_nonlinear, loss, per_step)
+    kwargs = dict(loss=loss, alpha=0.1, per_step=per_step, engine=CPUEngine(M, n_nonlinear))
+    _, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+    eps = 1e-6
+    for name in PARAMETER_NAMES:
+        numeric = np.zeros_like(params[name])
+        for idx in np.ndindex(params[name].shape):
+            original = params[name][idx]
+            params[name][idx] = original + eps
+            plus, _ = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+            params[name][idx] = original - eps
+            minus, _ = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+            params[name][idx] = original
+            numeric[idx] = (plus - minus) / (2 * eps)
+        rel = np.linalg.norm(grads[name] - numeric) / np.linalg.norm(numeric)
+        assert rel < 1e-6, f"{name}: relative error {rel:.2e}"

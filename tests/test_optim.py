@@ -1,0 +1,73 @@
+"""Adam, gradient clipping and the stopping rule of the fit loop."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn._optim import (
+    LEARNING_RATE_DIVISOR,
+    AdamOptimizer,
+    StoppingRule,
+    clip_by_global_norm,
+)
+
+
+def test_adam_first_step_moves_each_parameter_by_the_learning_rate():
+    params = np.array([1.0, -2.0, 3.0])
+    optimizer = AdamOptimizer(params, learning_rate_init=0.1)
+    optimizer.update_params(np.array([0.5, -4.0, 0.0]))
+    # Bias-corrected first step: m / sqrt(v) = sign(g) for g != 0.
+    np.testing.assert_allclose(params, [0.9, -1.9, 3.0], rtol=1e-6)
+    optimizer.reduce_learning_rate(4.0)
+    assert optimizer.learning_rate_init == pytest.approx(0.025)
+
+
+def test_clipping_rescales_to_the_global_norm():
+    grad = np.array([3.0, 4.0])
+    assert clip_by_global_norm(grad, 1.0) == pytest.approx(5.0)
+    np.testing.assert_allclose(grad, [0.6, 0.8], rtol=1e-9)
+    assert clip_by_global_norm(grad, None) == pytest.approx(1.0)
+
+
+def _rule(**kwargs):
+    settings = dict(n_iter_no_change=2, tol=0.01, constant_loss=1.0, adaptive=True, monitor_score=False)
+    settings.update(kwargs)
+    return StoppingRule(**settings)
+
+
+def test_epochs_on_the_initial_plateau_do_not_count():
+    rule = _rule()
+    for _ in range(10):  # within 2% of the constant prediction's loss
+        rule.record(0.99)
+        assert rule.no_improvement_count == 0 and rule.act_on_stall(AdamOptimizer(np.zeros(1))) is None
+    rule.record(0.5)  # past the plateau
+    rule.record(0.5)
+    assert rule.no_improvement_count == 1
+
+
+def test_two_reductions_of_the_step_size_then_a_stop():
+    optimizer = AdamOptimizer(np.zeros(1), learning_rate_init=1.0)
+    rule = _rule(constant_loss=0.0)  # no plateau
+    actions = []
+    for _ in range(12):
+        rule.record(1.0)
+        action = rule.act_on_stall(optimizer)
+        if action is not None:
+            actions.append(action)
+            if action[1]:
+                break
+    assert [stop for _, stop in actions] == [False, False, True]
+    assert optimizer.learning_rate_init == pytest.approx(1.0 / LEARNING_RATE_DIVISOR**2)
+    assert "Learning rate set to 2.00e-01" in actions[0][0] and actions[-1][0].endswith("Stopping.")
+    constant = _rule(constant_loss=0.0, adaptive=False)
+    for _ in range(4):  # the first epoch improves on inf; three more without improvement
+        constant.record(1.0)
+    assert constant.act_on_stall(optimizer)[1] is True
+
+
+def test_validation_score_is_monitored_and_the_best_is_reported():
+    rule = _rule(monitor_score=True, constant_loss=0.0)
+    assert rule.record(loss=1.0, score=0.5) is True
+    assert rule.record(loss=0.9, score=0.505) is True  # a new best, but not by tol
+    assert rule.no_improvement_count == 1
+    assert rule.record(loss=0.8, score=0.4) is False
+    assert rule.best_score == 0.505 and rule.best_loss == 0.8

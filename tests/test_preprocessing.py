@@ -1,0 +1,35 @@
+"""SequenceScaler on 3-D, ragged and NaN-padded input."""
+
+import numpy as np
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from sklearn_alrnn import ALRNNClassifier, SequenceScaler, to_tslearn
+
+
+def test_sequence_scaler_keeps_layout_and_padding():
+    rng = np.random.RandomState(0)
+    ragged = [rng.normal(loc=5, scale=3, size=(n, 2)) for n in (3, 8, 5)]
+    scaler = SequenceScaler().fit(ragged)
+    stacked = np.concatenate(ragged)
+    np.testing.assert_allclose(scaler.mean_, stacked.mean(axis=0))
+    np.testing.assert_allclose(scaler.scale_, stacked.std(axis=0))
+    out = scaler.transform(ragged)
+    assert [o.shape for o in out] == [(3, 2), (8, 2), (5, 2)]
+    np.testing.assert_allclose(np.concatenate(out).mean(axis=0), 0, atol=1e-12)
+    padded = to_tslearn(ragged)
+    scaled = scaler.transform(padded)
+    assert np.isnan(scaled[0, 3:]).all() and not np.isnan(scaled[0, :3]).any()
+    np.testing.assert_allclose(scaler.inverse_transform(scaled)[1], ragged[1])
+    assert scaler.get_feature_names_out().tolist() == ["x0", "x1"]
+    with pytest.raises(ValueError, match="X has 3 features, but SequenceScaler is expecting 2"):
+        scaler.transform(np.zeros((2, 4, 3)))
+
+
+def test_pipeline_with_sequence_scaler_on_ragged_input():
+    rng = np.random.RandomState(1)
+    X = [rng.normal(loc=100, scale=20, size=(rng.randint(4, 12), 1)) for _ in range(120)]
+    y = np.array([int(x[:2, 0].sum() > 200) for x in X])
+    pipe = make_pipeline(SequenceScaler(), ALRNNClassifier(n_hidden=8, n_nonlinear=2, random_state=0, max_iter=150))
+    pipe.fit(X, y)
+    assert pipe.score(X, y) > 0.8

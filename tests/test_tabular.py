@@ -1,0 +1,54 @@
+"""Long-format tables (one row per time step) to sequence arrays and back."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import sequence_predictions_to_rows, to_sequences
+
+pd = pytest.importorskip("pandas")
+
+
+def _long_table(seed=0, n_sequences=6):
+    rng = np.random.RandomState(seed)
+    rows = []
+    for sid in range(n_sequences):
+        for t in range(rng.randint(2, 7)):
+            rows.append({"id": f"s{sid}", "time": 100 + 7 * t, "a": rng.normal(), "b": rng.normal(),
+                         "target": rng.normal()})
+    return pd.DataFrame(rows)
+
+
+def test_long_format_round_trip_with_unequal_lengths_and_shuffled_rows():
+    table = _long_table()
+    shuffled = table.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    X, y, ids = to_sequences(shuffled, "id", "time", ["a", "b"], "target", per_step=True)
+    assert list(ids) == sorted(table["id"].unique())
+    lengths = table.groupby("id").size().loc[ids].to_numpy()
+    assert X.shape == (6, lengths.max(), 2)
+    for i, sid in enumerate(ids):
+        rows = table[table["id"] == sid].sort_values("time")
+        np.testing.assert_array_equal(X[i, : lengths[i]], rows[["a", "b"]].to_numpy())
+        assert np.isnan(X[i, lengths[i]:]).all()
+    # Per-step values mapped back land on their own rows, in the table's row order.
+    back = sequence_predictions_to_rows(shuffled, "id", "time", ids, y)
+    np.testing.assert_array_equal(back, shuffled["target"].to_numpy())
+    X_last, y_last, _ = to_sequences(shuffled, "id", "time", ["a", "b"], "target")
+    expected = table.sort_values("time").groupby("id")["target"].last().loc[ids].to_numpy()
+    np.testing.assert_array_equal(y_last, expected)
+
+
+def test_long_format_errors():
+    table = _long_table()
+    with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence 's0' has more than one row at time=100"):
+        to_sequences(pd.concat([table, table.iloc[:1]]), "id", "time")
+    broken = table.copy()
+    broken.loc[2, "time"] = np.nan
+    with pytest.raises(ValueError, match="missing time stamps"):
+        to_sequences(broken, "id", "time")
+    with pytest.raises(ValueError, match=r"Columns \['nope'\] are not in the table"):
+        to_sequences(table, "id", "time", ["nope"])
+    sid = next(s for s, n in table.groupby("id").size().items() if n >= 3)
+    gappy = table.drop(index=table.index[(table["id"] == sid) & (table["time"] == 107)])
+    with pytest.raises(ValueError, match=rf"Sequence '{sid}' misses time stamps: .*between 100 and 114"):
+        to_sequences(gappy, "id", "time", step=7)
+    to_sequences(table, "id", "time", step=7)  # a regular grid passes
