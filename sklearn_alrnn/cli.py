@@ -94,7 +94,7 @@ def cmd_sweep(args):
             estimator_class(n_hidden=args.n_hidden, max_iter=args.max_iter, random_state=0),
             X, y, args.n_nonlinear, cv=ShuffleSplit(args.seeds, test_size=0.2, random_state=0),
             scoring={"score": None, "neg_mse": _negative_mse} if regressor else None,
-            n_jobs=args.n_jobs, verbose=1,
+            n_jobs=args.n_jobs,
         )
     _print_sweep_table(profile, regressor)
     if args.output:

@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import cross_validate
+from sklearn.model_selection import GridSearchCV
 
 from ._model import regime_codes
 from .tabular import table_of_columns
@@ -28,17 +27,17 @@ class NonlinearityProfile:
         Test score of each fold, per metric; the first is the main score
         (``"score"`` unless ``scoring`` named the metrics).
     fold_regimes_visited : ndarray of shape (n_settings, n_folds)
-        Distinct regimes each fold's model visits on X (out of 2**P).
+        Distinct regimes each fold's model visits on its test sequences (out of 2**P).
     fold_n_iter : ndarray of shape (n_settings, n_folds)
         Epochs each fold's model trained.
-    fold_fit_time : ndarray of shape (n_settings, n_folds)
-        Fit time of each fold, in seconds.
+    fit_time : ndarray of shape (n_settings,)
+        Mean fit time over folds, in seconds.
     tolerance : float
         Score gap to the best that still counts as "as good".
     mean_score, std_score : ndarray of shape (n_settings,)
         Mean and standard deviation over folds of the main score.
-    regimes_visited, fit_time : ndarray of shape (n_settings,)
-        Means over folds.
+    regimes_visited : ndarray of shape (n_settings,)
+        Mean over folds.
     best_n_nonlinear_ : int
         P with the best mean score.
     minimal_n_nonlinear_ : int
@@ -49,7 +48,7 @@ class NonlinearityProfile:
     fold_scores: dict
     fold_regimes_visited: np.ndarray
     fold_n_iter: np.ndarray
-    fold_fit_time: np.ndarray
+    fit_time: np.ndarray
     tolerance: float
 
     @property
@@ -67,10 +66,6 @@ class NonlinearityProfile:
     @property
     def regimes_visited(self):
         return self.fold_regimes_visited.mean(axis=1)
-
-    @property
-    def fit_time(self):
-        return self.fold_fit_time.mean(axis=1)
 
     @property
     def best_n_nonlinear_(self):
@@ -105,17 +100,17 @@ class NonlinearityProfile:
         return table_of_columns(columns)
 
     def fold_rows(self):
-        """One dict per (P, fold): its scores, regimes visited, epochs and fit time."""
+        """One dict per (P, fold): its scores, regimes visited, epochs, and the P's mean fit time."""
         rows = []
         for i, P in enumerate(self.n_nonlinear):
-            for fold in range(self.fold_fit_time.shape[1]):
+            for fold in range(self.fold_n_iter.shape[1]):
                 row = {"n_nonlinear": int(P), "fold": fold}
                 row.update({name: float(scores[i, fold]) for name, scores in self.fold_scores.items()})
                 row.update({
                     "regimes_visited": int(self.fold_regimes_visited[i, fold]),
                     "possible_regimes": 2 ** int(P),
                     "n_iter": int(self.fold_n_iter[i, fold]),
-                    "fit_time": float(self.fold_fit_time[i, fold]),
+                    "fit_time": float(self.fit_time[i]),
                 })
                 rows.append(row)
         return rows
@@ -160,6 +155,14 @@ def count_visited_regimes(estimator, X):
     return int(np.unique(codes[codes >= 0]).size)
 
 
+def _regimes_visited(estimator, X, y):
+    return count_visited_regimes(estimator, X)
+
+
+def _epochs(estimator, X, y):
+    return estimator.n_iter_
+
+
 def nonlinearity_profile(
     estimator, X, y, n_nonlinear=(0, 1, 2, 4), *, cv=3, scoring=None, n_jobs=None, tolerance=0.01,
     verbose=0,
@@ -167,8 +170,9 @@ def nonlinearity_profile(
     """Cross-validated score of an AL-RNN for each number of nonlinear units P.
 
     In the spirit of :func:`sklearn.model_selection.validation_curve`, with the
-    regime count of each fitted model and the smallest P that is as good as the
-    best (within ``tolerance``).
+    regimes each fitted model visits on its test sequences, its epochs, and the
+    smallest P that is as good as the best (within ``tolerance``). Every (P,
+    fold) fit runs in one joblib pool.
 
     Parameters
     ----------
@@ -183,11 +187,11 @@ def nonlinearity_profile(
         for the estimator's ``score``) records several metrics, the first
         being the main score.
     n_jobs : int, default=None
-        Parallel folds (joblib).
+        Parallel fits (joblib).
     tolerance : float, default=0.01
         Mean-score gap to the best P that still counts as "as good".
     verbose : int, default=0
-        1 prints one line per P as its folds finish.
+        Passed to the underlying :class:`~sklearn.model_selection.GridSearchCV`.
 
     Returns
     -------
@@ -200,28 +204,19 @@ def nonlinearity_profile(
         )
     metrics = scoring if isinstance(scoring, dict) else {"score": scoring}
     scorers = {name: check_scoring(estimator, scorer) for name, scorer in metrics.items()}
-    scores = {name: [] for name in scorers}
-    regimes, epochs, times = [], [], []
-    for P in values:
-        result = cross_validate(
-            clone(estimator).set_params(n_nonlinear=int(P)),
-            X, y, cv=cv, scoring=scorers, n_jobs=n_jobs, return_estimator=True,
-        )
-        for name in scorers:
-            scores[name].append(result[f"test_{name}"])
-        regimes.append([count_visited_regimes(model, X) for model in result["estimator"]])
-        epochs.append([model.n_iter_ for model in result["estimator"]])
-        times.append(result["fit_time"])
-        if verbose:
-            main = scores[next(iter(scorers))][-1]
-            print(
-                f"P={P}: score {main.mean():.4f} ± {main.std():.4f}, {np.mean(regimes[-1]):.1f} of {2**P} "
-                f"regimes, {np.mean(epochs[-1]):.0f} epochs, {np.mean(times[-1]):.1f} s per fit",
-                flush=True,
-            )
+    search = GridSearchCV(
+        estimator, {"n_nonlinear": values.tolist()}, cv=cv, refit=False, n_jobs=n_jobs, verbose=verbose,
+        scoring={**scorers, "_regimes_visited": _regimes_visited, "_n_iter": _epochs},
+    ).fit(X, y)
+    results = search.cv_results_
+
+    def per_fold(name):
+        return np.array([results[f"split{k}_test_{name}"] for k in range(search.n_splits_)]).T
+
     return NonlinearityProfile(
         n_nonlinear=values,
-        fold_scores={name: np.array(value) for name, value in scores.items()},
-        fold_regimes_visited=np.array(regimes), fold_n_iter=np.array(epochs),
-        fold_fit_time=np.array(times), tolerance=tolerance,
+        fold_scores={name: per_fold(name) for name in scorers},
+        fold_regimes_visited=per_fold("_regimes_visited").astype(int),
+        fold_n_iter=per_fold("_n_iter").astype(int),
+        fit_time=np.asarray(results["mean_fit_time"]), tolerance=tolerance,
     )

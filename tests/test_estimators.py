@@ -13,7 +13,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
-from sklearn_alrnn._kernels import cpu
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
@@ -100,7 +99,7 @@ def test_per_step_predictions_in_parts_equal_the_whole(monkeypatch):
     Y_steps = np.nan_to_num(np.cumsum(X[:, :, :1], axis=1))
     seq = ALRNNRegressor(n_hidden=6, n_nonlinear=2, random_state=0, max_iter=3).fit(X, Y_steps)
     whole = seq.predict(X)
-    monkeypatch.setattr(cpu, "STATES_BUDGET_BYTES", 1)  # parts of 16, 16, 16, 2 sequences
+    monkeypatch.setattr(CPUEngine, "states_budget_bytes", 1)  # parts of 16, 16, 16, 2 sequences
     np.testing.assert_array_equal(seq.predict(X), whole)
 
 

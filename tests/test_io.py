@@ -114,3 +114,46 @@ def test_no_code_is_executed_from_a_file(tmp_path):
     (tmp_path / "text.npz").write_text(json.dumps({"a": 1}))
     with pytest.raises(ValueError, match="not a readable sklearn_alrnn model file"):
         load(tmp_path / "text.npz")
+
+
+def test_version_1_files_of_the_first_release_still_load(tmp_path, fitted_models):
+    """Version 1 named the fitted scalars after private attributes (``_n_nonlinear_fitted``, ...)."""
+    X, clf, reg = fitted_models
+    for model, method in ((clf, "predict_proba"), (reg, "predict")):
+        path = tmp_path / f"{type(model).__name__}.v1.npz"
+        model.save(path)
+        metadata, _ = model_io._read(path)
+        fitted = dict(metadata["fitted"])
+        fitted["_n_nonlinear_fitted"] = fitted.pop("n_nonlinear_")
+        fitted["_per_step"] = fitted.pop("per_step")
+        if "y_ndim" in fitted:
+            fitted["_y_ndim"] = fitted.pop("y_ndim")
+        _rewrite_metadata(path, format_version=1, fitted=fitted)
+        restored = load(path)
+        assert restored.n_nonlinear_ == model.n_nonlinear_
+        np.testing.assert_array_equal(getattr(restored, method)(X), getattr(model, method)(X))
+
+
+def test_fitted_state_that_contradicts_the_architecture_is_refused(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    metadata, _ = model_io._read(path)
+    _rewrite_metadata(path, fitted=dict(metadata["fitted"], n_nonlinear_=clf.n_hidden + 1))
+    with pytest.raises(ValueError, match=r"n_nonlinear_=6 is not an integer in \[0, n_hidden=5\]"):
+        load(path)
+    clf.save(path)
+    _rewrite_metadata(path, fitted={k: v for k, v in metadata["fitted"].items() if k != "n_iter_"})
+    with pytest.raises(ValueError, match="lacks fitted state this version needs: KeyError\\('n_iter_'\\)"):
+        load(path)
+
+
+def test_the_fitted_number_of_nonlinear_units_survives_a_later_set_params(tmp_path, fitted_models):
+    X, clf, _ = fitted_models
+    changed = pickle.loads(pickle.dumps(clf))
+    changed.set_params(n_nonlinear=0)  # the hyper-parameter moves; the fitted model does not
+    path = tmp_path / "m.npz"
+    changed.save(path)
+    restored = load(path)
+    assert restored.n_nonlinear_ == clf.n_nonlinear_ == 2 and restored.n_nonlinear == 0
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))

@@ -264,3 +264,20 @@ def test_fit_states_records_an_autonomous_trajectory():
     np.testing.assert_allclose(dec.transition_matrix_.sum(axis=1), 1.0)
     with pytest.raises(ValueError, match=r"Expected states of shape \(n_timesteps, 3\)"):
         dec.fit_states(np.zeros((5, 4)))
+
+
+def test_readers_of_a_fitted_model_use_the_fitted_number_of_nonlinear_units(memory_model_and_data):
+    """The hyper-parameter may change after fitting; the decomposer and the profile's
+    regime count read ``n_nonlinear_``."""
+    import copy
+
+    from sklearn_alrnn.nonlinearity import count_visited_regimes
+
+    clf, X, _ = memory_model_and_data
+    changed = copy.deepcopy(clf).set_params(n_nonlinear=0)
+    dec = RegimeDecomposer(changed, prefit=True).fit(X)
+    reference = RegimeDecomposer(clf, prefit=True).fit(X)
+    assert dec.n_nonlinear_ == clf.n_nonlinear_ == 3
+    np.testing.assert_array_equal(dec.regimes_, reference.regimes_)
+    assert count_visited_regimes(changed, X) == reference.n_regimes_ > 1
+    np.testing.assert_array_equal(changed.predict_proba(X), clf.predict_proba(X))

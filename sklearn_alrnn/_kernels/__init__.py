@@ -35,7 +35,7 @@ def make_engine(device, n_hidden, n_nonlinear, n_jobs=None):
     if device == "cpu":
         return CPUEngine(n_hidden, n_nonlinear, 1 if n_jobs is None else n_jobs)
     try:
-        from .cuda import CUDAEngine, gpu_available
+        from .cuda import CUDAEngine, gpu_available, simulator_enabled
     except ImportError as exc:
         if device == "auto":
             return make_engine("cpu", n_hidden, n_nonlinear, n_jobs)
@@ -45,4 +45,10 @@ def make_engine(device, n_hidden, n_nonlinear, n_jobs=None):
         ) from None
     if device == "auto" and not gpu_available():
         return make_engine("cpu", n_hidden, n_nonlinear, n_jobs)
+    if not (gpu_available() or simulator_enabled()):
+        raise ValueError(
+            "device='cuda' needs an NVIDIA GPU with a working driver and the CUDA extra: "
+            "pip install 'sklearn-alrnn[cuda]'. No GPU is visible to numba-cuda here; use "
+            "device='cpu' or device='auto'."
+        )
     return CUDAEngine(n_hidden, n_nonlinear)

@@ -45,6 +45,9 @@ class Engine(ABC):
         Number of hidden units M.
     n_nonlinear : int
         Number P of ReLU units, the last P of the M.
+    n_threads : int, default=1
+        Threads for an engine that runs on CPU threads; results never depend
+        on it. Other engines ignore it.
 
     Attributes
     ----------
@@ -63,7 +66,7 @@ class Engine(ABC):
     states_budget_bytes = None
     min_sequences_per_part = 1
 
-    def __init__(self, n_hidden, n_nonlinear):
+    def __init__(self, n_hidden, n_nonlinear, n_threads=1):
         if not 0 <= n_nonlinear <= n_hidden:
             raise ValueError(
                 f"n_nonlinear must be between 0 and n_hidden={n_hidden}; got n_nonlinear="
@@ -72,6 +75,7 @@ class Engine(ABC):
         self.n_hidden = int(n_hidden)
         self.n_nonlinear = int(n_nonlinear)
         self.n_linear = self.n_hidden - self.n_nonlinear
+        self.n_threads = int(n_threads)
         self._workspace = Workspace()
 
     # ------------------------------------------------------- what subclasses do

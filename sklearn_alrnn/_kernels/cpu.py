@@ -167,23 +167,14 @@ STATES_BUDGET_BYTES = 4 * 2**20
 class CPUEngine(Engine):
     """The Numba CPU engine with a fixed number of threads.
 
-    Parameters
-    ----------
-    n_hidden, n_nonlinear : int
-        The architecture (see ``Engine``).
-    n_threads : int, default=1
-        Threads that advance chunks of sequences in parallel. Results do not
-        depend on it.
+    Parameters as in ``Engine``; ``n_threads`` threads advance chunks of
+    sequences in parallel, and results do not depend on it.
     """
 
+    states_budget_bytes = STATES_BUDGET_BYTES
     #: At least this many sequences per part: the product kernel's register
     #: tiles hold several sequences.
     min_sequences_per_part = 16
-
-    def __init__(self, n_hidden, n_nonlinear, n_threads=1):
-        super().__init__(n_hidden, n_nonlinear)
-        self.n_threads = int(n_threads)
-        self.states_budget_bytes = STATES_BUDGET_BYTES
 
     def forward_states(self, a, W, h, C, X, lengths, Z):
         WT, CT = np.ascontiguousarray(W.T), np.ascontiguousarray(C.T)

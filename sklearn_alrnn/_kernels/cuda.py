@@ -229,24 +229,16 @@ class CUDAEngine(Engine):
     """
 
     default_dtype = "float32"
-
-    def __init__(self, n_hidden, n_nonlinear):
-        super().__init__(n_hidden, n_nonlinear)
-        if not (gpu_available() or simulator_enabled()):
-            raise ValueError(
-                "device='cuda' needs an NVIDIA GPU with a working driver and the CUDA extra: "
-                "pip install 'sklearn-alrnn[cuda]'. No GPU is visible to numba-cuda here; use "
-                "device='cpu' or device='auto'."
-            )
-        self._states = None
-        self._buffers = {}
+    #: Trajectories a ``forward_readout`` left on the GPU for ``backward_readout``.
+    _states = None
 
     def _buffer(self, name, shape, dtype):
         """A device array kept from call to call: the trajectories and their
         gradients (hundreds of MB for large batches) are not allocated anew each step."""
-        buffer = self._buffers.get(name)
+        buffers = self.__dict__.setdefault("_device_buffers", {})
+        buffer = buffers.get(name)
         if buffer is None or buffer.shape != tuple(shape) or buffer.dtype != np.dtype(dtype):
-            buffer = self._buffers[name] = cuda.device_array(shape, dtype=dtype)
+            buffer = buffers[name] = cuda.device_array(shape, dtype=dtype)
         return buffer
 
     @staticmethod
