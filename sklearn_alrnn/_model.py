@@ -16,6 +16,7 @@ __all__ = [
     "initialize_parameters",
     "phi",
     "regime_codes",
+    "relu_units",
 ]
 
 #: Order in which parameters travel through the engine and the optimiser.
@@ -91,6 +92,11 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
     return {name: np.ascontiguousarray(params[name]) for name in PARAMETER_NAMES}
 
 
+def relu_units(n_hidden, n_nonlinear):
+    """The slice of the ReLU units among the last axis's ``n_hidden``: the last ``n_nonlinear``."""
+    return slice(n_hidden - n_nonlinear, n_hidden)
+
+
 def phi(z, n_nonlinear):
     """The AL-RNN activation: identity on the first M-P units, ReLU on the last P.
 
@@ -105,9 +111,8 @@ def phi(z, n_nonlinear):
     ndarray of the same shape as ``z``.
     """
     out = np.array(z, copy=True)
-    if n_nonlinear:
-        tail = out[..., out.shape[-1] - n_nonlinear :]
-        np.maximum(tail, 0, out=tail)
+    tail = out[..., relu_units(out.shape[-1], n_nonlinear)]
+    np.maximum(tail, 0, out=tail)
     return out
 
 
@@ -126,7 +131,7 @@ def regime_codes(z, n_nonlinear):
     codes : ndarray of shape z.shape[:-1], dtype int64
     """
     z = np.asarray(z)
-    tail = z[..., z.shape[-1] - n_nonlinear :] if n_nonlinear else z[..., :0]
+    tail = z[..., relu_units(z.shape[-1], n_nonlinear)]
     weights = 1 << np.arange(n_nonlinear - 1, -1, -1, dtype=np.int64)
     codes = (tail > 0).astype(np.int64) @ weights
     codes = np.asarray(codes, dtype=np.int64)

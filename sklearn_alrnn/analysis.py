@@ -14,7 +14,7 @@ from itertools import product
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._model import phi, regime_codes
+from ._model import phi, regime_codes, relu_units
 
 __all__ = [
     "LinearSystem",
@@ -52,8 +52,7 @@ def bits_to_code(bits):
 def _unit_slopes(code, n_hidden, n_nonlinear):
     """Diagonal of D_Omega: 1 for linear units, the regime's bits for the ReLU units."""
     slopes = np.ones(n_hidden)
-    for k, bit in enumerate(code_to_bits(code, n_nonlinear)):
-        slopes[n_hidden - n_nonlinear + k] = float(bit)
+    slopes[relu_units(n_hidden, n_nonlinear)] = [float(bit) for bit in code_to_bits(code, n_nonlinear)]
     return slopes
 
 
