@@ -453,6 +453,12 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.best_validation_score_ = None
         self._no_improvement_count = 0
 
+    def __setstate__(self, state):
+        # Pickles of version 0.1.0 kept the fitted P under a private name.
+        if "_n_nonlinear_fitted" in state:
+            state["n_nonlinear_"] = state.pop("_n_nonlinear_fitted")
+        super().__setstate__(state)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = [self.dtype or "float64"]

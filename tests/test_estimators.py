@@ -381,3 +381,12 @@ def test_device_cuda_without_a_gpu_is_a_clear_error_and_auto_falls_back():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg = ALRNNRegressor(n_hidden=3, device="auto", max_iter=2).fit(X, Y)
     assert reg.a_.dtype == np.float64  # the CPU default
+
+
+def test_warm_start_may_turn_early_stopping_on():
+    X, y = make_sign_memory(80, n_timesteps=6, random_state=30)
+    clf = ALRNNClassifier(n_hidden=4, max_iter=3, random_state=0).fit(X, y)
+    assert clf.validation_scores_ is None and clf.n_nonlinear_ == 2
+    clf.set_params(warm_start=True, early_stopping=True).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ - 3 > 0
+    assert clf.best_validation_score_ == max(clf.validation_scores_)

@@ -157,3 +157,14 @@ def test_the_fitted_number_of_nonlinear_units_survives_a_later_set_params(tmp_pa
     restored = load(path)
     assert restored.n_nonlinear_ == clf.n_nonlinear_ == 2 and restored.n_nonlinear == 0
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_pickles_of_the_first_release_still_predict(fitted_models):
+    """0.1.0 pickled the fitted P as ``_n_nonlinear_fitted``."""
+    X, clf, _ = fitted_models
+    state = clf.__getstate__()
+    state["_n_nonlinear_fitted"] = state.pop("n_nonlinear_")
+    old = object.__new__(type(clf))
+    old.__setstate__(state)
+    assert old.n_nonlinear_ == clf.n_nonlinear_
+    np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
