@@ -277,13 +277,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 progress.epoch(self.n_iter_, epoch_loss, score)
                 if rule.record(epoch_loss, score):
                     best_params = flat.copy()
-                self.best_loss_, self._no_improvement_count = rule.best_loss, rule.no_improvement_count
-                if validation is not None:
-                    self.best_validation_score_ = rule.best_score
                 if incremental:
                     break
                 stall = rule.act_on_stall(self._optimizer)
-                self._no_improvement_count = rule.no_improvement_count
                 if stall is not None:
                     progress.message(stall[0])
                     if stall[1]:
@@ -299,6 +295,10 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             warnings.warn("Training interrupted by user.")
         finally:
             progress.close()
+            # The rule's records carry over to a warm start or the next partial_fit.
+            self.best_loss_, self._no_improvement_count = rule.best_loss, rule.no_improvement_count
+            if validation is not None:
+                self.best_validation_score_ = rule.best_score
         if best_params is not None:
             np.copyto(flat, best_params)
 

@@ -51,17 +51,16 @@ def _print_sweep_table(profile, regressor):
 
 
 def _write_rows(rows, path):
+    """Rows to a .json file, else CSV (``cmd_sweep`` checks the suffix before it trains)."""
     if path.endswith(".json"):
         with open(path, "w") as f:
             json.dump(rows, f, indent=2)
-    elif path.endswith(".csv"):
-        keys = list(rows[0])
-        with open(path, "w") as f:
-            f.write(",".join(keys) + "\n")
-            for r in rows:
-                f.write(",".join(str(r[k]) for k in keys) + "\n")
-    else:
-        raise SystemExit(f"error: --output must end in .csv or .json; got {path!r}")
+        return
+    keys = list(rows[0])
+    with open(path, "w") as f:
+        f.write(",".join(keys) + "\n")
+        for r in rows:
+            f.write(",".join(str(r[k]) for k in keys) + "\n")
 
 
 def _plot_sweep(profile, path, task):

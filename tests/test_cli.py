@@ -22,6 +22,8 @@ def test_bad_arguments_print_usage_and_fail(capsys):
     assert exit_info.value.code == 2
     with pytest.raises(SystemExit, match=r"must lie in \[0, --n-hidden=4\]"):
         main(["sweep", "--n-hidden", "4", "--n-nonlinear", "0", "5"])
+    with pytest.raises(SystemExit, match=r"--output must end in .csv or .json; got 'r.txt'"):
+        main(["sweep", "--output", "r.txt"])  # refused before any training
 
 
 @pytest.mark.slow
