@@ -5,7 +5,13 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    clone,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
@@ -15,9 +21,15 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from . import io
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
-from ._model import PARAMETER_NAMES, flatten_parameters, initialize_parameters
+from ._model import (
+    INITIALISATIONS,
+    PARAMETER_NAMES,
+    flatten_parameters,
+    initialize_parameters,
+)
 from ._optim import AdamOptimizer, StoppingRule, clip_by_global_norm
 from ._progress import ProgressReporter
+from ._readout import READOUTS, n_readout_features, pool_states
 from ._validation import check_sequences
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -46,6 +58,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "readout": [StrOptions(set(READOUTS))],
+        "init": [StrOptions(set(INITIALISATIONS))],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -74,6 +89,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         validation_fraction,
         n_iter_no_change,
         tol,
+        readout,
+        init,
+        n_init,
         shuffle,
         warm_start,
         random_state,
@@ -97,6 +115,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.readout = readout
+        self.init = init
+        self.n_init = n_init
         self.shuffle = shuffle
         self.warm_start = warm_start
         self.random_state = random_state
@@ -120,6 +141,14 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def _stratify(self, Y):
         """Labels to stratify the early-stopping split by, or None."""
 
+    def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass):
+        """Targets in the units training works in; identity here."""
+        return Y
+
+    def _readout_units(self, to_training):
+        """Convert the readout in place to the units training works in (``to_training``)
+        and back; the fitted readout is in the user's units. Identity here."""
+
     # ------------------------------------------------------------- parameters
     @property
     def _params(self):
@@ -131,7 +160,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
     @property
     def _n_features_out(self):
-        return self.a_.shape[0]
+        return self.B_.shape[1]
 
     def _engine(self, device="cpu"):
         """The engine of the fitted architecture; predictions run on the CPU,
@@ -141,6 +170,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, incremental=False, classes=None, sample_weight=None):
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
+        if first_pass and not incremental and self.n_init > 1:
+            return self._fit_initialisations(X, y, sample_weight)
         engine = self._training_engine(first_pass)
         X, lengths, Y, per_step, sample_weight = self._validate_training_data(
             X, y, sample_weight, first_pass, classes
@@ -161,7 +192,35 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             train, val = self._split_validation(Y, rng)
             validation = (X[val], lengths[val], Y[val], sample_weight[val])
             X, lengths, Y, sample_weight = X[train], lengths[train], Y[train], sample_weight[train]
-        self._train(engine, flat, (X, lengths, Y, sample_weight), validation, rng, incremental)
+        self._readout_units(to_training=True)
+        try:
+            self._train(engine, flat, (X, lengths, Y, sample_weight), validation, rng, incremental)
+        finally:
+            self._readout_units(to_training=False)
+        return self
+
+    def _fit_initialisations(self, X, y, sample_weight):
+        """``n_init`` fits from seeds drawn from ``random_state``, in threads; keep the best.
+
+        Each fit is a clone with ``n_init=1`` and its own seed, so the result
+        is the same whatever ``n_jobs`` (which only says how many run at once).
+        """
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=self.n_init)
+        n_workers = min(self.n_init, effective_n_jobs(self.n_jobs))
+        threads_each = max(1, effective_n_jobs(self.n_jobs) // n_workers)
+        candidates = [
+            clone(self).set_params(n_init=1, random_state=int(seed), n_jobs=threads_each) for seed in seeds
+        ]
+        fitted = Parallel(n_jobs=n_workers, prefer="threads")(
+            delayed(candidate._fit)(X, y, sample_weight=sample_weight) for candidate in candidates
+        )
+        scores = np.array([
+            model.best_validation_score_ if model.early_stopping else -model.loss_curve_[-1] for model in fitted
+        ])
+        best = fitted[int(np.argmax(scores))]
+        hyper_parameters = self.get_params(deep=False)
+        self.__dict__.update({k: v for k, v in best.__dict__.items() if k not in hyper_parameters})
+        self.init_scores_ = scores
         return self
 
     def _training_engine(self, first_pass):
@@ -170,12 +229,12 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             engine = make_engine(self.device, self.n_hidden, self.n_nonlinear, self.n_jobs)
             self._fit_dtype = self.dtype or engine.default_dtype
             return engine
-        fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name)
-        requested = (self.n_hidden, self.n_nonlinear, self.dtype or fitted[2])
+        fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout)
+        requested = (self.n_hidden, self.n_nonlinear, self.dtype or fitted[2], self.readout)
         if fitted != requested:
             raise ValueError(
                 "Cannot continue training (warm_start or partial_fit) with a different "
-                f"architecture: the model was fitted with (n_hidden, n_nonlinear, dtype)="
+                f"architecture: the model was fitted with (n_hidden, n_nonlinear, dtype, readout)="
                 f"{fitted}, the current parameters ask for {requested}."
             )
         self._fit_dtype = self.a_.dtype.name
@@ -192,6 +251,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
+        Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass)
         return X, lengths, Y, per_step, sample_weight
 
     def _initialize(self, n_features, n_outputs, per_step, rng):
@@ -199,9 +259,15 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.n_features_in_ = n_features
         self.n_nonlinear_ = self.n_nonlinear
         self._per_step = per_step
+        self._readout = self.readout
+        n_columns = self.n_hidden if per_step else n_readout_features(self.readout, self.n_hidden)
         self._set_params_arrays(
-            initialize_parameters(self.n_hidden, n_features, n_outputs, rng, _DTYPES[self._fit_dtype])
+            initialize_parameters(
+                self.n_hidden, n_features, n_outputs, rng, _DTYPES[self._fit_dtype],
+                init=self.init, n_readout_features=n_columns,
+            )
         )
+        self._readout_units(to_training=False)  # the initial readout is drawn in training units
         self.loss_curve_ = []
         self.n_iter_ = 0
         self.t_ = 0
@@ -209,6 +275,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.best_loss_ = np.inf
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.init_scores_ = None
 
     def _prepare_optimizer(self, first_pass, incremental):
         """The flat parameter vector the fitted arrays become views of, and its optimiser.
@@ -332,7 +399,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                 params, np.ascontiguousarray(X[idx, :n_steps]), lengths[idx],
                 Y[idx, :n_steps] if self._per_step else Y[idx],
                 loss=self._loss, alpha=self.alpha, per_step=self._per_step, engine=engine,
-                grad_out=grad, sample_weight=sample_weight[idx],
+                readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],
             )
             with np.errstate(over="ignore", invalid="ignore"):
                 norm = clip_by_global_norm(grad, self.clip_norm)
@@ -366,7 +433,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         """Readout before the output function: (n, O), or (n, T, O) per step."""
         a, W, h, C, B, b = (self._params[n] for n in PARAMETER_NAMES)
         if not self._per_step:
-            return engine.final_states(a, W, h, C, X, lengths) @ B.T + b
+            return self._readout_features(engine, X, lengths) @ B.T + b
         # Every state is read out, but only a part of the sequences' states is
         # held at a time: memory stays at the size of the outputs.
         output = np.empty((X.shape[0], X.shape[1], B.shape[0]), dtype=a.dtype)
@@ -374,12 +441,22 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             output[rows] = H @ B.T + b
         return output
 
+    def _readout_features(self, engine, X, lengths):
+        """What a sequence-to-one readout sees, (n, B_.shape[1]): the last state or a pooling."""
+        a, W, h, C = self.a_, self.W_, self.h_, self.C_
+        if self._readout == "last":
+            return engine.final_states(a, W, h, C, X, lengths)
+        features = np.empty((X.shape[0], self.B_.shape[1]), dtype=a.dtype)
+        for rows, H in engine.readout_parts(a, W, h, C, X, lengths, per_step=True):
+            features[rows] = pool_states(H, lengths[rows], self._readout)[0]
+        return features
+
     def _output(self, X):
         X, lengths = self._validate_for_predict(X)
         return self._raw_output(self._engine(), X, lengths), lengths
 
     def transform(self, X):
-        """Final hidden state of each sequence.
+        """The features the readout sees: the final hidden state, or its pooling over steps.
 
         Parameters
         ----------
@@ -388,11 +465,17 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 
         Returns
         -------
-        Z_last : ndarray of shape (n_samples, n_hidden)
-            The state at each sequence's last valid step.
+        features : ndarray of shape (n_samples, n_features_out)
+            With ``readout="last"`` (and for per-step models) the state at each
+            sequence's last valid step, (n_samples, n_hidden); otherwise the
+            pooling of the states over the valid steps (``2 * n_hidden``
+            columns for "mean+max", mean first).
         """
         X, lengths = self._validate_for_predict(X)
-        return self._engine().final_states(self.a_, self.W_, self.h_, self.C_, X, lengths)
+        engine = self._engine()
+        if self._per_step:
+            return engine.final_states(self.a_, self.W_, self.h_, self.C_, X, lengths)
+        return self._readout_features(engine, X, lengths)
 
     def hidden_states(self, X):
         """Hidden-state trajectories.
@@ -431,6 +514,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         check_is_fitted(self, "a_")
         fitted = {name: io.json_scalar(getattr(self, name)) for name in self._PORTABLE_SCALARS}
         fitted["per_step"] = bool(self._per_step)
+        fitted["readout"] = self._readout
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
         return fitted, arrays
@@ -443,10 +527,17 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         for key, shape in {"a_": (M,), "W_": (M, M), "h_": (M,)}.items():
             if arrays[key].shape != shape:
                 raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")
+        readout = fitted.get("readout", "last")
+        if readout not in READOUTS:
+            raise ValueError(f"readout={readout!r} is not one of {READOUTS}.")
+        columns = M if fitted["per_step"] else n_readout_features(readout, M)
+        if arrays["B_"].ndim != 2 or arrays["B_"].shape[1] != columns:
+            raise ValueError(f"B_ has shape {arrays['B_'].shape}, expected {columns} columns for readout={readout!r}.")
         self._set_params_arrays({name: arrays[name + "_"].copy() for name in PARAMETER_NAMES})
         for name in self._PORTABLE_SCALARS:
             setattr(self, name, fitted[name])
         self._per_step = bool(fitted["per_step"])
+        self._readout = readout  # files written before pooling existed read the last state
         self.loss_curve_ = list(fitted["loss_curve_"])
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else np.inf
         self.validation_scores_ = None
@@ -457,6 +548,11 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         # Pickles of version 0.1.0 kept the fitted P under a private name.
         if "_n_nonlinear_fitted" in state:
             state["n_nonlinear_"] = state.pop("_n_nonlinear_fitted")
+        if "a_" in state:
+            state.setdefault("_readout", "last")
+        state.setdefault("readout", "last")
+        state.setdefault("init", "dsr")
+        state.setdefault("n_init", 1)
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

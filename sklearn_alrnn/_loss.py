@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
+from ._readout import pool_gradient, pool_states
 from ._validation import step_mask
 
 LOSSES = ("squared_error", "log_loss")
@@ -29,7 +30,9 @@ def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
     return value, d_output
 
 
-def loss_and_gradients(params, X, lengths, Y, *, loss, alpha, per_step, engine, grad_out=None, sample_weight=None):
+def loss_and_gradients(
+    params, X, lengths, Y, *, loss, alpha, per_step, engine, readout="last", grad_out=None, sample_weight=None
+):
     """Mean loss over a batch and its gradient with respect to every parameter.
 
     Parameters
@@ -45,10 +48,12 @@ def loss_and_gradients(params, X, lengths, Y, *, loss, alpha, per_step, engine, 
     alpha : float
         L2 penalty on W, C and B.
     per_step : bool
-        Readout at every step (sequence-to-sequence) or at the last valid step.
+        Readout at every step (sequence-to-sequence) or once per sequence.
     engine : Engine
         Runs the recurrence (``_kernels.make_engine``); it knows the number of
         nonlinear units.
+    readout : {"last", "mean", "max", "mean+max"}, default="last"
+        What a sequence-to-one readout sees (``_readout``); ignored per step.
     grad_out : ndarray of shape (n_parameters,), default=None
         Flat vector to write the gradient into (``grads`` are then views of it).
     sample_weight : ndarray of shape (n,), default=None
@@ -63,7 +68,6 @@ def loss_and_gradients(params, X, lengths, Y, *, loss, alpha, per_step, engine, 
     """
     a, W, h, C, B, b = (params[name] for name in PARAMETER_NAMES)
     n, T, _ = X.shape
-    M = a.shape[0]
     sw = np.ones(n, dtype=a.dtype) if sample_weight is None else np.asarray(sample_weight, dtype=a.dtype)
     weight = step_mask(lengths, T) * sw[:, None] if per_step else sw
     total_weight = weight.sum()
@@ -76,15 +80,21 @@ def loss_and_gradients(params, X, lengths, Y, *, loss, alpha, per_step, engine, 
     value = 0.0
     # Long sequences: a part of the batch at a time, so that its states stay in
     # the cache between the forward pass, the carry and the weight gradients.
-    for rows, H in engine.readout_parts(a, W, h, C, X, lengths, per_step):
+    pooled = not per_step and readout != "last"
+    for rows, H in engine.readout_parts(a, W, h, C, X, lengths, per_step or pooled):
+        if pooled:
+            H, argmax = pool_states(H, lengths[rows], readout)
         output = H @ B.T + b
         part_value, d_output = _loss_and_output_gradient(output, Y[rows], weight[rows], loss, total_weight)
         value += part_value
         d_output_rows = d_output.reshape(-1, d_output.shape[-1])
-        grads["B"] += d_output_rows.T @ H.reshape(-1, M)
+        grads["B"] += d_output_rows.T @ H.reshape(-1, H.shape[-1])
         grads["b"] += d_output_rows.sum(axis=0)
+        dH = d_output @ B
+        if pooled:
+            dH = pool_gradient(dH, lengths[rows], readout, X.shape[1], argmax)
         engine.backward_readout(
-            a, W, C, X[rows], lengths[rows], per_step, d_output @ B,
+            a, W, C, X[rows], lengths[rows], per_step or pooled, dH,
             grads["a"], grads["W"], grads["h"], grads["C"],
         )
     if alpha:

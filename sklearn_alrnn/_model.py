@@ -54,13 +54,31 @@ def _glorot_uniform(rng, fan_out, fan_in, dtype):
     return rng.uniform(-bound, bound, size=(fan_out, fan_in)).astype(dtype)
 
 
-def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64):
-    """Draw initial parameters as in the AL-RNN literature.
+#: Range of the diagonal's magnitudes under ``init="lru"`` (the linear recurrent
+#: unit's ring, Orvieto et al. 2023): time constants from 10 to 1000 steps.
+LRU_DIAGONAL_RANGE = (0.9, 0.999)
 
-    ``a`` is the diagonal of a normalised positive-definite matrix
-    (``R ~ N(0, 1)``, ``K = R^T R / M + I``, ``K / max eig``), so every
-    ``a_i`` lies in (0, 1]; ``W ~ N(0, 0.01^2)``; ``h = 0``; ``C`` and the
-    readout ``B`` are Glorot-uniform, ``b = 0``.
+INITIALISATIONS = ("dsr", "lru")
+
+
+def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64, *, init="dsr", n_readout_features=None):
+    """Draw initial parameters.
+
+    ``init="dsr"`` is the AL-RNN dynamical-systems literature's: ``a`` is the
+    diagonal of a normalised positive-definite matrix (``R ~ N(0, 1)``,
+    ``K = R^T R / M + I``, ``K / max eig``), so every ``a_i`` lies in (0, 1],
+    and ``C`` is Glorot-uniform.
+
+    ``init="lru"`` follows the linear recurrent unit (Orvieto et al., 2023,
+    "Resurrecting recurrent neural networks for long sequences"): ``a_i`` is
+    drawn uniformly on the ring ``LRU_DIAGONAL_RANGE`` (by area, so most
+    units are slow) and row i of ``C ~ N(0, 1 / K)`` is multiplied by
+    ``sqrt(1 - a_i^2)``, which keeps the stationary variance of each linear
+    unit near that of a unit-variance input: slow memory without exploding
+    states.
+
+    Both: ``W ~ N(0, 0.01^2)``; ``h = 0``; the readout ``B`` is
+    Glorot-uniform, ``b = 0``.
 
     Parameters
     ----------
@@ -72,24 +90,37 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
         Readout dimension.
     rng : numpy.random.RandomState
     dtype : numpy dtype, default=np.float64
+    init : {"dsr", "lru"}, default="dsr"
+    n_readout_features : int, default=None
+        Columns of ``B`` (``n_hidden`` unless the readout pools several ways).
 
     Returns
     -------
     params : dict of str -> ndarray
         Keys ``PARAMETER_NAMES``.
     """
-    R = rng.standard_normal((n_hidden, n_hidden))
-    K = R.T @ R / n_hidden + np.eye(n_hidden)
-    K /= np.max(np.abs(np.linalg.eigvalsh(K)))
+    if init == "dsr":
+        R = rng.standard_normal((n_hidden, n_hidden))
+        K = R.T @ R / n_hidden + np.eye(n_hidden)
+        K /= np.max(np.abs(np.linalg.eigvalsh(K)))
+        a = np.diag(K)
+    else:
+        r_min, r_max = LRU_DIAGONAL_RANGE
+        a = np.sqrt(rng.uniform(r_min**2, r_max**2, size=n_hidden))
+    W = 0.01 * rng.standard_normal((n_hidden, n_hidden))
+    if init == "dsr":
+        C = _glorot_uniform(rng, n_hidden, n_features, np.float64)
+    else:
+        C = rng.standard_normal((n_hidden, n_features)) * (np.sqrt(1 - a**2)[:, None] / np.sqrt(n_features))
     params = {
-        "a": np.diag(K).astype(dtype),
-        "W": (0.01 * rng.standard_normal((n_hidden, n_hidden))).astype(dtype),
-        "h": np.zeros(n_hidden, dtype=dtype),
-        "C": _glorot_uniform(rng, n_hidden, n_features, dtype),
-        "B": _glorot_uniform(rng, n_outputs, n_hidden, dtype),
-        "b": np.zeros(n_outputs, dtype=dtype),
+        "a": a,
+        "W": W,
+        "h": np.zeros(n_hidden),
+        "C": C,
+        "B": _glorot_uniform(rng, n_outputs, n_readout_features or n_hidden, np.float64),
+        "b": np.zeros(n_outputs),
     }
-    return {name: np.ascontiguousarray(params[name]) for name in PARAMETER_NAMES}
+    return {name: np.ascontiguousarray(params[name], dtype=dtype) for name in PARAMETER_NAMES}
 
 
 def relu_units(n_hidden, n_nonlinear):

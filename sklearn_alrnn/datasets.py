@@ -8,6 +8,8 @@ Every generator returns ``(X, y)`` with ``X`` of shape
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._ts_format import load_ts, write_ts
+
 __all__ = [
     "make_addition",
     "make_copy_memory",
@@ -15,6 +17,8 @@ __all__ = [
     "make_flipflop",
     "load_sequential_digits",
     "make_lorenz63",
+    "load_ts",
+    "write_ts",
 ]
 
 

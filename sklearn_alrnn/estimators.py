@@ -79,6 +79,9 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        readout="max",
+        init="lru",
+        n_init=1,
         shuffle=True,
         warm_start=False,
         random_state=None,
@@ -103,6 +106,9 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             tol=tol,
+            readout=readout,
+            init=init,
+            n_init=n_init,
             shuffle=shuffle,
             warm_start=warm_start,
             random_state=random_state,
@@ -340,6 +346,9 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        readout="mean",
+        init="dsr",
+        n_init=1,
         shuffle=True,
         warm_start=False,
         random_state=None,
@@ -364,6 +373,9 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             tol=tol,
+            readout=readout,
+            init=init,
+            n_init=n_init,
             shuffle=shuffle,
             warm_start=warm_start,
             random_state=random_state,
@@ -404,6 +416,39 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
                 f"{self.b_.shape[0]}."
             )
         return np.ascontiguousarray(Y), per_step
+
+    def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass):
+        # Training runs on standardised targets (the readout is converted to
+        # and from these units around training): targets of scale 10 or 0.01
+        # then train like targets of scale 1, with the same learning rate,
+        # initial readout and L2 penalty. The first fit (or partial_fit call)
+        # fixes the statistics, weighted like the loss.
+        if first_pass:
+            mask = step_mask(lengths, Y.shape[1]) if per_step else np.ones(Y.shape[0], dtype=bool)
+            valid = Y[mask]
+            weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask] if per_step else sample_weight
+            self._target_mean = np.zeros(Y.shape[-1])
+            self._target_scale = np.ones(Y.shape[-1])
+            if weights.sum() > 0:
+                self._target_mean = np.average(valid, axis=0, weights=weights).astype(float)
+                scale = np.sqrt(np.average((valid - self._target_mean) ** 2, axis=0, weights=weights))
+                self._target_scale = np.where(scale > 1e-12 * (1 + np.abs(self._target_mean)), scale, 1.0)
+        Y = (Y - self._target_mean.astype(Y.dtype)) / self._target_scale.astype(Y.dtype)
+        if per_step:
+            Y[~step_mask(lengths, Y.shape[1])] = 0
+        return Y
+
+    def _readout_units(self, to_training):
+        """Convert ``B_``, ``b_`` in place between the user's units and standardised targets."""
+        mean, scale = (v.astype(self.b_.dtype) for v in (self._target_mean, self._target_scale))
+        if to_training:
+            self.B_ /= scale[:, None]
+            self.b_ -= mean
+            self.b_ /= scale
+        else:
+            self.B_ *= scale[:, None]
+            self.b_ *= scale
+            self.b_ += mean
 
     def _validation_score(self, output, Y, lengths, sample_weight):
         if self._per_step:
@@ -503,11 +548,33 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
     def _portable_state(self):
         fitted, arrays = super()._portable_state()
         fitted["y_ndim"] = int(self._y_ndim)
+        fitted["target_mean"] = [float(v) for v in self._target_mean]
+        fitted["target_scale"] = [float(v) for v in self._target_scale]
         return fitted, arrays
 
     def _restore_portable_state(self, fitted, arrays):
         super()._restore_portable_state(fitted, arrays)
         self._y_ndim = int(fitted["y_ndim"])
+        n_outputs = self.b_.shape[0]
+        # Files written before target standardisation trained on raw targets.
+        mean = np.asarray(fitted.get("target_mean", [0.0] * n_outputs), dtype=float)
+        scale = np.asarray(fitted.get("target_scale", [1.0] * n_outputs), dtype=float)
+        if mean.shape != (n_outputs,) or scale.shape != (n_outputs,) or not (
+            np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()
+        ):
+            raise ValueError(
+                f"target_mean and target_scale must be {n_outputs} finite numbers (scale > 0) "
+                f"for a model with {n_outputs} outputs; got {fitted.get('target_mean')!r}, "
+                f"{fitted.get('target_scale')!r}."
+            )
+        self._target_mean, self._target_scale = mean, scale
+
+    def __setstate__(self, state):
+        # Pickles written before target standardisation trained on raw targets.
+        if "b_" in state and "_target_mean" not in state:
+            state["_target_mean"] = np.zeros(state["b_"].shape[0])
+            state["_target_scale"] = np.ones(state["b_"].shape[0])
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

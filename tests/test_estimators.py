@@ -63,8 +63,10 @@ def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences)
     states = fitted_memory_classifier.hidden_states(X)
     assert states.shape == (3, 9, 16)
     assert np.isnan(states[0, 4:]).all() and np.isfinite(states[0, :4]).all()
-    final = fitted_memory_classifier.transform(X)
-    np.testing.assert_allclose(final, states[[0, 1, 2], [3, 8, 0]], rtol=1e-12)
+    # transform gives what the readout sees: the maximum over valid steps by default.
+    pooled = fitted_memory_classifier.transform(X)
+    assert fitted_memory_classifier.readout == "max"
+    np.testing.assert_allclose(pooled, np.nanmax(states, axis=1), rtol=1e-12)
     # Ragged input gives the same answers as each sequence alone.
     alone = fitted_memory_classifier.predict_proba(X[1][None])
     np.testing.assert_allclose(fitted_memory_classifier.predict_proba(X)[1:2], alone, rtol=1e-12)
@@ -73,11 +75,13 @@ def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences)
 def test_hidden_states_follow_the_equations(fitted_linear_regressor, linear_recurrence_data):
     reg = fitted_linear_regressor
     X = linear_recurrence_data[0][:2, :5]
-    z = np.zeros((2, reg.n_hidden))
+    z, total = np.zeros((2, reg.n_hidden)), np.zeros((2, reg.n_hidden))
     for t in range(5):
         z = reg.a_ * z + z @ reg.W_.T + X[:, t] @ reg.C_.T + reg.h_  # P = 0: phi is the identity
+        total += z
     np.testing.assert_allclose(reg.hidden_states(X)[:, -1], z, rtol=1e-10)
-    np.testing.assert_allclose(reg.predict(X), z @ reg.B_[0] + reg.b_[0], rtol=1e-10)
+    assert reg.readout == "mean"
+    np.testing.assert_allclose(reg.predict(X), (total / 5) @ reg.B_[0] + reg.b_[0], rtol=1e-10)
 
 
 def test_multi_output_and_per_step_regression():
@@ -257,16 +261,17 @@ def test_early_stopping_restores_the_best_validation_weights():
     from sklearn.model_selection import train_test_split
 
     rng = np.random.RandomState(0)
-    rng.normal(size=(8, 8))  # initialisation draws come first
+    rng.uniform(size=8)  # the "lru" initialisation's draws come first: a, W, C, B
     rng.normal(size=(8, 8))
-    rng.uniform(size=(8, 1))
+    rng.normal(size=(8, 1))
     rng.uniform(size=(2, 8))
     _, val = train_test_split(np.arange(200), test_size=0.1, random_state=rng, stratify=y)
     assert clf.score(X[val], y[val]) == pytest.approx(clf.best_validation_score_)
 
 
 def _epoch_leaving_plateau(reg, Y):
-    baseline = 0.5 * np.mean(np.var(Y, axis=0))
+    # The regressor's loss is in standardised target units: a constant prediction scores 0.5.
+    baseline = 0.5 * np.mean(np.var((Y - Y.mean(axis=0)) / Y.std(axis=0), axis=0))
     return np.flatnonzero(np.array(reg.loss_curve_) < 0.98 * baseline)[0]
 
 
@@ -390,3 +395,67 @@ def test_warm_start_may_turn_early_stopping_on():
     clf.set_params(warm_start=True, early_stopping=True).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ - 3 > 0
     assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+def test_n_init_keeps_the_best_initialisation_whatever_n_jobs():
+    X, y = make_sign_memory(120, 12, random_state=0)
+    kwargs = dict(n_hidden=6, n_nonlinear=1, max_iter=8, n_init=3, random_state=0)
+    serial = ALRNNClassifier(n_jobs=1, **kwargs).fit(X, y)
+    threaded = ALRNNClassifier(n_jobs=3, **kwargs).fit(X, y)
+    np.testing.assert_array_equal(serial.init_scores_, threaded.init_scores_)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(getattr(serial, name + "_"), getattr(threaded, name + "_"))
+    # The kept model is the single fit, from its derived seed, that scores best.
+    seeds = np.random.RandomState(0).randint(np.iinfo(np.int32).max, size=3)
+    singles = [ALRNNClassifier(**{**kwargs, "n_init": 1, "random_state": int(s)}).fit(X, y) for s in seeds]
+    np.testing.assert_allclose(serial.init_scores_, [-m.loss_curve_[-1] for m in singles])
+    best = singles[int(np.argmax(serial.init_scores_))]
+    np.testing.assert_array_equal(serial.W_, best.W_)
+    assert serial.loss_curve_ == best.loss_curve_
+    assert serial.get_params()["n_init"] == 3 and serial.get_params()["random_state"] == 0
+
+
+def test_n_init_with_early_stopping_ranks_by_validation_score():
+    X, y = make_sign_memory(120, 12, random_state=1)
+    model = ALRNNClassifier(
+        n_hidden=6, max_iter=8, n_init=3, early_stopping=True, validation_fraction=0.25, random_state=0
+    ).fit(X, y)
+    assert model.init_scores_.shape == (3,)
+    assert model.best_validation_score_ == model.init_scores_.max()
+    assert ALRNNClassifier(n_hidden=6, max_iter=2, random_state=0).fit(X, y).init_scores_ is None
+
+
+def test_regressor_trains_on_standardised_targets_and_answers_in_the_users_units(linear_recurrence_data):
+    X, Y = linear_recurrence_data
+    y = Y[:, 0]
+    kwargs = dict(n_hidden=4, n_nonlinear=0, max_iter=40, random_state=0)
+    plain = ALRNNRegressor(**kwargs).fit(X[:500], y[:500])
+    shifted = ALRNNRegressor(**kwargs).fit(X[:500], 1000.0 + 50.0 * y[:500])
+    # An affine change of units changes nothing but the units: same loss
+    # curve, same hidden weights, predictions and readout in the new units.
+    np.testing.assert_allclose(shifted.loss_curve_, plain.loss_curve_, rtol=1e-6)
+    np.testing.assert_allclose(shifted.W_, plain.W_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(shifted.predict(X[500:]), 1000.0 + 50.0 * plain.predict(X[500:]), rtol=1e-6)
+    features = shifted.transform(X[500:])
+    np.testing.assert_allclose(shifted.predict(X[500:]), features @ shifted.B_[0] + shifted.b_[0], rtol=1e-10)
+    assert shifted.score(X[500:], 1000.0 + 50.0 * y[500:]) == pytest.approx(plain.score(X[500:], y[500:]), abs=1e-6)
+
+
+def test_target_scaling_survives_partial_fit_and_a_saved_model(tmp_path, linear_recurrence_data):
+    from sklearn_alrnn import load
+
+    X, Y = linear_recurrence_data
+    y = 300.0 + 20.0 * Y[:, 0]
+    model = ALRNNRegressor(n_hidden=4, n_nonlinear=0, max_iter=20, readout="last", random_state=0)
+    model.fit(X[:400], y[:400])
+    model.save(tmp_path / "m.alrnn")
+    loaded = load(tmp_path / "m.alrnn")
+    np.testing.assert_array_equal(loaded.predict(X[400:]), model.predict(X[400:]))
+    # A loaded model has no optimiser moments: it continues like an in-memory
+    # copy without them, in the same target units.
+    copy = pickle.loads(pickle.dumps(model))
+    del copy._optimizer
+    copy.partial_fit(X[:400], y[:400])
+    loaded.partial_fit(X[:400], y[:400])
+    np.testing.assert_allclose(loaded.predict(X[400:]), copy.predict(X[400:]), rtol=1e-12)
+    assert loaded.score(X[400:], y[400:]) > 0.9

@@ -10,14 +10,9 @@ from sklearn_alrnn._model import PARAMETER_NAMES
 from .test_cpu import LENGTHS, M, _problem
 
 
-@pytest.mark.parametrize("per_step", [False, True])
-@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
-@pytest.mark.parametrize("n_nonlinear", [0, 2, M])
-def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
-    params, X, Y = _problem(n_nonlinear, loss, per_step)
-    kwargs = dict(loss=loss, alpha=0.1, per_step=per_step, engine=CPUEngine(M, n_nonlinear))
+def assert_gradients_match_central_differences(params, X, Y, eps=1e-6, **kwargs):
+    """Every parameter's gradient from ``loss_and_gradients`` against central finite differences."""
     _, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
-    eps = 1e-6
     for name in PARAMETER_NAMES:
         numeric = np.zeros_like(params[name])
         for idx in np.ndindex(params[name].shape):
@@ -30,3 +25,13 @@ def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
             numeric[idx] = (plus - minus) / (2 * eps)
         rel = np.linalg.norm(grads[name] - numeric) / np.linalg.norm(numeric)
         assert rel < 1e-6, f"{name}: relative error {rel:.2e}"
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("n_nonlinear", [0, 2, M])
+def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
+    params, X, Y = _problem(n_nonlinear, loss, per_step)
+    assert_gradients_match_central_differences(
+        params, X, Y, loss=loss, alpha=0.1, per_step=per_step, engine=CPUEngine(M, n_nonlinear)
+    )

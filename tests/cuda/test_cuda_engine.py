@@ -47,6 +47,15 @@ def test_cuda_loss_and_gradients_equal_the_cpu_engine(n_nonlinear, loss, per_ste
     _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=n_nonlinear, loss=loss, alpha=0.01, per_step=per_step)
 
 
+@pytest.mark.parametrize("readout", ["mean", "max", "mean+max"])
+def test_cuda_pooled_readouts_equal_the_cpu_engine(readout):
+    params, X, lengths, Y = _problem(4, 2, False, "log_loss")
+    columns = 8 if readout == "mean+max" else 4
+    params["B"] = 0.3 * np.random.RandomState(1).normal(size=(2, columns))
+    _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="log_loss", alpha=0.01, per_step=False,
+                             readout=readout)
+
+
 def test_global_memory_fallback_when_w_does_not_fit(monkeypatch):
     monkeypatch.setattr(cuda_module, "SHARED_MEMORY_BYTES", 8)  # forces W out of shared memory
     assert CUDAEngine._launch_shape(np.zeros(4))[1] is False

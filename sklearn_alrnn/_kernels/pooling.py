@@ -1,0 +1,53 @@
+"""Numba kernels of the pooled readouts: pooling over valid steps and its gradient.
+
+They read per-step states ``H`` (n, T, M) on the host (a view of an engine's
+trajectories) and loop in memory order; NumPy's ``argmax`` over the time axis
+of a (n, T, M) array walks it with a stride and costs as much as the forward
+pass.
+"""
+
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def max_over_valid_steps(H, lengths, out, argmax):
+    """``out[i, j] = max_{t < lengths[i]} H[i, t, j]``, ``argmax`` the first step attaining it."""
+    for i in range(H.shape[0]):
+        for j in range(H.shape[2]):
+            out[i, j] = H[i, 0, j]
+            argmax[i, j] = 0
+        for t in range(1, lengths[i]):
+            for j in range(H.shape[2]):
+                if H[i, t, j] > out[i, j]:
+                    out[i, j] = H[i, t, j]
+                    argmax[i, j] = t
+
+
+@njit(cache=True, nogil=True)
+def mean_over_valid_steps(H, lengths, out):
+    """``out[i, j]`` = mean of ``H[i, t, j]`` over ``t < lengths[i]``."""
+    for i in range(H.shape[0]):
+        for j in range(H.shape[2]):
+            out[i, j] = 0.0
+        for t in range(lengths[i]):
+            for j in range(H.shape[2]):
+                out[i, j] += H[i, t, j]
+        for j in range(H.shape[2]):
+            out[i, j] /= lengths[i]
+
+
+@njit(cache=True, nogil=True)
+def add_max_gradient(d_max, argmax, dH):
+    """``dH[i, argmax[i, j], j] += d_max[i, j]``."""
+    for i in range(d_max.shape[0]):
+        for j in range(d_max.shape[1]):
+            dH[i, argmax[i, j], j] += d_max[i, j]
+
+
+@njit(cache=True, nogil=True)
+def add_mean_gradient(d_mean, lengths, dH):
+    """``dH[i, t, j] += d_mean[i, j] / lengths[i]`` for ``t < lengths[i]``."""
+    for i in range(d_mean.shape[0]):
+        for t in range(lengths[i]):
+            for j in range(d_mean.shape[1]):
+                dH[i, t, j] += d_mean[i, j] / lengths[i]
