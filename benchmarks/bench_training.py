@@ -8,7 +8,7 @@ the single-core SGEMM / DGEMM peak measured here, and checks our gradients again
 torch autograd on the first batch. torch and jax are optional: a missing one is
 skipped with a message.
 
-Run: python benchmarks/bench_training.py [--scaling] [--memory]
+Run: python benchmarks/bench_training.py [--scaling] [--memory] [--pooled]
 """
 
 import os
@@ -59,12 +59,12 @@ def epoch_flops(M, T, n):
 
 
 # ----------------------------------------------------------------------- ours
-def ours_epoch(X, y, M, P, batch, dtype, epochs=5):
+def ours_epoch(X, y, M, P, batch, dtype, epochs=5, readout="last"):
     """Mean time of one epoch inside ``fit`` (input validation and set-up amortised)."""
     model = ALRNNRegressor(
         n_hidden=M, n_nonlinear=P, batch_size=batch, alpha=0.0, clip_norm=None, shuffle=False,
         learning_rate_init=1e-3, learning_rate="constant", max_iter=epochs,
-        dtype=np.dtype(dtype).name, random_state=0,
+        dtype=np.dtype(dtype).name, readout=readout, random_state=0,
     )
 
     class Epoch:
@@ -106,7 +106,7 @@ def torch_loop_epoch(X, y, params, P, batch):
     return run, loss_of, tensors
 
 
-def torch_rnn_epoch(X, y, M, batch):
+def torch_rnn_epoch(X, y, M, batch, readout="last"):
     torch.manual_seed(0)
     rnn = torch.nn.RNN(K, M, nonlinearity="relu", batch_first=True).to(torch.from_numpy(X).dtype)
     head = torch.nn.Linear(M, 1).to(rnn.weight_hh_l0.dtype)
@@ -117,7 +117,8 @@ def torch_rnn_epoch(X, y, M, batch):
         for s in range(0, len(Xt), batch):
             optimizer.zero_grad()
             out, _ = rnn(Xt[s : s + batch])
-            loss = 0.5 * ((head(out[:, -1])[:, 0] - yt[s : s + batch]) ** 2).mean()
+            features = out[:, -1] if readout == "last" else out.max(dim=1).values
+            loss = 0.5 * ((head(features)[:, 0] - yt[s : s + batch]) ** 2).mean()
             loss.backward()
             optimizer.step()
 
@@ -213,6 +214,19 @@ def compare(M, P, batch, T=200):
     return results, gflops
 
 
+def pooled_readouts(M=32, P=4, batch=32, T=200):
+    """The pooled readouts' cost: ours with each readout against nn.RNN with a last / max readout."""
+    X, y, _ = make_data(M, T, N_SEQUENCES, np.float32)
+    runs = {f"ours f32, {r}": ours_epoch(X, y, M, P, batch, np.float32, readout=r) for r in ("last", "mean", "max")}
+    if torch is not None:
+        runs.update({f"torch nn.RNN, {r}": torch_rnn_epoch(X, y, M, batch, readout=r) for r in ("last", "max")})
+    results = best_times(runs, 5)
+    print(f"\nPooled readouts: M={M}, P={P}, K={K}, batch={batch}, T={T}, {N_SEQUENCES} sequences (ms per epoch)")
+    for name, ms in results.items():
+        print(f"  {name:<20} {ms:9.1f} ms   {ms / results['ours f32, last']:5.2f}x ours-last"
+              f"   ours-max faster by {ms / results['ours f32, max']:5.2f}x")
+
+
 def scaling_table():
     print("\nScaling, ours float32, 1 thread: ms per epoch over 256 sequences (GFLOP/s)")
     print(f"{'M':>5} {'T':>6} " + " ".join(f"{'batch ' + str(b):>18}" for b in (1, 32, 256)))
@@ -247,12 +261,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scaling", action="store_true", help="also print the M x T x batch table")
     parser.add_argument("--memory", action="store_true", help="also measure memory at large T")
+    parser.add_argument("--pooled", action="store_true", help="only the pooled-readout comparison")
     args = parser.parse_args()
     if torch is None:
         print("torch not installed: its rows are skipped (pip install torch)")
     if jax is None:
         print("jax not installed: its rows are skipped (pip install jax)")
     with threadpool_limits(1):
+        if args.pooled:
+            pooled_readouts()
+            return
         check_gradients_against_torch()
         sgemm, dgemm = gemm_peak(np.float32), gemm_peak(np.float64)
         print(f"Single-core GEMM peak measured here: SGEMM {sgemm:.1f} GFLOP/s, DGEMM {dgemm:.1f} GFLOP/s")

@@ -537,7 +537,11 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         for name in self._PORTABLE_SCALARS:
             setattr(self, name, fitted[name])
         self._per_step = bool(fitted["per_step"])
-        self._readout = readout  # files written before pooling existed read the last state
+        self._readout = readout
+        if "readout" not in fitted:
+            # Files written before pooling and the "lru" start read the last state of a "dsr"
+            # start; their hyper-parameters say so too, so that a warm start continues them.
+            self.set_params(readout="last", init="dsr")
         self.loss_curve_ = list(fitted["loss_curve_"])
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else np.inf
         self.validation_scores_ = None

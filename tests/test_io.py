@@ -168,3 +168,35 @@ def test_pickles_of_the_first_release_still_predict(fitted_models):
     old.__setstate__(state)
     assert old.n_nonlinear_ == clf.n_nonlinear_
     np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
+
+
+def test_files_written_before_pooled_readouts_load_as_last_state_models(tmp_path, fitted_models):
+    """Files of the releases before issue 12 have no readout, init, n_init or target scaling."""
+    X, _, _ = fitted_models
+    y = (X[:, 0, 0] > 0).astype(int)
+    old = ALRNNClassifier(n_hidden=5, max_iter=3, readout="last", init="dsr", random_state=0).fit(X, y)
+    path = tmp_path / "old.npz"
+    old.save(path)
+    metadata, _ = model_io._read(path)
+    params = {k: v for k, v in metadata["params"].items() if k not in ("readout", "init", "n_init")}
+    fitted = {k: v for k, v in metadata["fitted"].items() if k != "readout"}
+    _rewrite_metadata(path, params=params, fitted=fitted)
+    restored = load(path)
+    np.testing.assert_array_equal(restored.predict_proba(X), old.predict_proba(X))
+    assert restored.get_params()["readout"] == "last" and restored.get_params()["init"] == "dsr"
+    restored.set_params(warm_start=True, max_iter=1).fit(X, y)  # continues: same architecture
+
+
+def test_a_readout_matrix_that_contradicts_the_readout_is_refused(tmp_path, fitted_models):
+    X, clf, reg = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    metadata, _ = model_io._read(path)
+    _rewrite_metadata(path, fitted=dict(metadata["fitted"], readout="mean+max"))
+    with pytest.raises(ValueError, match=r"B_ has shape \(3, 5\), expected 10 columns for readout='mean\+max'"):
+        load(path)
+    reg.save(path)
+    metadata, _ = model_io._read(path)
+    _rewrite_metadata(path, fitted=dict(metadata["fitted"], target_scale=[0.0]))
+    with pytest.raises(ValueError, match="target_mean and target_scale must be 2 finite numbers"):
+        load(path)
