@@ -3,7 +3,7 @@
 For each task and P, trains ``--seeds`` models (M = 16 hidden units) and prints the mean ± std of
 the test score and the number of linear regimes visited on the test set (out of 2^P).
 
-Run: python benchmarks/paper_table.py [--seeds 3]
+Run: python benchmarks/paper_table.py [--seeds 3] [--set readout=last ...]
 """
 
 import argparse
@@ -12,6 +12,7 @@ import time
 import warnings
 
 import numpy as np
+from _cli import parse_overrides
 from joblib import Parallel, delayed
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, datasets
@@ -36,11 +37,11 @@ TASKS = {
 }
 
 
-def run(task, P, seed):
+def run(task, P, seed, overrides):
     make, model_class, metric = TASKS[task]
     X, y = make(seed)
     n_train = int(0.8 * len(X))
-    model = model_class(n_hidden=M, n_nonlinear=P, random_state=seed, max_iter=300)
+    model = model_class(n_hidden=M, n_nonlinear=P, random_state=seed, max_iter=300, **overrides)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(X[:n_train], y[:n_train])
@@ -56,12 +57,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override a default")
     args = parser.parse_args()
+    overrides = parse_overrides(args.set)
     start = time.perf_counter()
     jobs = [(task, P, seed) for task in TASKS for P in P_VALUES for seed in range(args.seeds)]
-    results = Parallel(n_jobs=args.n_jobs)(delayed(run)(*job) for job in jobs)
+    results = Parallel(n_jobs=args.n_jobs)(delayed(run)(*job, overrides) for job in jobs)
     print(f"# AL-RNN, M={M}, {args.seeds} seeds, {platform.processor() or platform.machine()}, "
-          f"{time.perf_counter() - start:.0f} s\n")
+          f"{time.perf_counter() - start:.0f} s, overrides: {overrides or 'none'}\n")
     print("| task (metric) | " + " | ".join(f"P={P}" for P in P_VALUES) + " |")
     print("|---|" + "---|" * len(P_VALUES))
     for task, (_, _, metric) in TASKS.items():
