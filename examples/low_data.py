@@ -23,7 +23,9 @@ for P in (2, M):
     scores = []
     for n in sizes:
         runs = [
-            ALRNNClassifier(n_hidden=M, n_nonlinear=P, random_state=seed).fit(X[:n], y[:n]).score(X_test, y_test)
+            ALRNNClassifier(n_hidden=M, n_nonlinear=P, readout="last", random_state=seed)
+            .fit(X[:n], y[:n])
+            .score(X_test, y_test)
             for seed in range(3)
         ]
         scores.append((np.mean(runs), np.std(runs)))

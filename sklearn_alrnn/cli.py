@@ -90,7 +90,8 @@ def cmd_sweep(args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         profile = nonlinearity_profile(
-            estimator_class(n_hidden=args.n_hidden, max_iter=args.max_iter, random_state=0),
+            # The last state, as in the research: P is then the only nonlinearity.
+            estimator_class(n_hidden=args.n_hidden, max_iter=args.max_iter, readout="last", random_state=0),
             X, y, args.n_nonlinear, cv=ShuffleSplit(args.seeds, test_size=0.2, random_state=0),
             scoring={"score": None, "neg_mse": _negative_mse} if regressor else None,
             n_jobs=args.n_jobs,
