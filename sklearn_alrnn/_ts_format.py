@@ -81,6 +81,8 @@ def _parse_dimension(text, timestamps):
             values[i] = float(field)
         except ValueError:
             raise _Malformed(f"value {i + 1} of a dimension is {field!r}, not a number") from None
+        if np.isinf(values[i]):
+            raise _Malformed(f"value {i + 1} of a dimension is {field!r}; only finite values or '?' are allowed")
     return values
 
 
@@ -147,6 +149,16 @@ def load_ts(path, *, return_metadata=False):
     >>> X.shape, list(y)
     ((2, 5, 1), ['a', 'b'])
     """
+    try:
+        return _read(path, return_metadata)
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{os.fspath(path)}: not a UTF-8 text file ({error.reason} at byte {error.start}); "
+            "a .ts file is text."
+        ) from None
+
+
+def _read(path, return_metadata):
     header = {"timestamps": False, "classlabel": False, "targetlabel": False, "class_values": []}
     cases, labels, in_data = [], [], False
     with open(path, encoding="utf-8") as handle:
@@ -256,6 +268,8 @@ def write_ts(path, X, y=None, *, problem_name="sequences", class_labels=None):
     cases = [case[:, None] if case.ndim == 1 else case for case in cases]
     if not cases or any(case.ndim != 2 for case in cases):
         raise ValueError("write_ts needs a non-empty 3-D array or list of 2-D (n_timesteps, n_dimensions) arrays.")
+    if any(np.isinf(case).any() for case in cases):
+        raise ValueError("X contains infinity; a .ts file holds finite values and '?' for missing ones.")
     n_dimensions = cases[0].shape[1]
     if any(case.shape[1] != n_dimensions for case in cases):
         raise ValueError(f"every case must have {n_dimensions} dimensions like the first one.")

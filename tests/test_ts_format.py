@@ -96,6 +96,7 @@ def test_keys_are_case_insensitive_and_univariate_files_read_as_one_channel(tmp_
         ("@classLabel true a\n@targetLabel true\n@data\n1:a\n", "cannot both be true"),
         ("@classLabel true a\n@data\n:a\n", "has no values"),
         ("@timeStamps true\n@classLabel true a\n@data\n1,2:a\n", r"\(timestamp,value\) pairs"),
+        ("@classLabel true a\n@data\n1,inf,3:a\n", r"line 3: value 2 of a dimension is 'inf'; only finite"),
     ],
 )
 def test_malformed_files_raise_value_errors_naming_the_line(tmp_path, text, message):
@@ -105,6 +106,13 @@ def test_malformed_files_raise_value_errors_naming_the_line(tmp_path, text, mess
     assert str(path) in str(error.value)
 
 
+def test_a_binary_file_is_refused_as_not_text(tmp_path):
+    path = tmp_path / "binary.ts"
+    path.write_bytes(bytes(range(256)))
+    with pytest.raises(ValueError, match="binary.ts: not a UTF-8 text file"):
+        load_ts(path)
+
+
 def test_writer_rejects_what_the_format_cannot_hold(tmp_path):
     with pytest.raises(ValueError, match="spaces or ':'"):
         write_ts(tmp_path / "d.ts", np.zeros((1, 2, 1)), np.array(["a b"]))
@@ -112,5 +120,7 @@ def test_writer_rejects_what_the_format_cannot_hold(tmp_path):
         write_ts(tmp_path / "d.ts", np.zeros((2, 2, 1)), np.array([1, 2, 3]))
     with pytest.raises(ValueError, match="2 dimensions"):
         write_ts(tmp_path / "d.ts", [np.zeros((2, 2)), np.zeros((2, 3))])
+    with pytest.raises(ValueError, match="contains infinity"):
+        write_ts(tmp_path / "d.ts", np.array([[[1.0], [np.inf]]]))
     with pytest.raises(ValueError, match="no values"):
         write_ts(tmp_path / "d.ts", np.full((1, 3, 1), np.nan))
