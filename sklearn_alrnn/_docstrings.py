@@ -106,6 +106,9 @@ _COMMON_PARAMETERS_DOC = """
         in threads, and the best is kept: by validation score with
         ``early_stopping``, else by final training loss. ``init_scores_``
         records each one's score. The result does not depend on ``n_jobs``.
+        On the small archive sets the lowest training loss did not pick
+        better models (RESULTS.md); with ``early_stopping`` the choice is
+        made on held-out sequences.
 
     shuffle : bool, default=True
         Shuffle the sequences every epoch.
