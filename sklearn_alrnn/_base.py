@@ -30,9 +30,29 @@ from ._model import (
 from ._optim import AdamOptimizer, StoppingRule, clip_by_global_norm
 from ._progress import ProgressReporter
 from ._readout import READOUTS, n_readout_features, pool_states
-from ._validation import check_sequences
+from ._validation import check_sequences, step_mask
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
+
+#: Input features whose mean or standard deviation exceeds this get a warning:
+#: the initialisation assumes inputs of unit scale (a regressor fed a raw
+#: feature of scale 1e4 ends 60 times worse than after scaling; RESULTS.md).
+UNSCALED_INPUT_LIMIT = 100.0
+
+
+def _warn_if_unscaled(X, lengths):
+    valid = X[step_mask(lengths, X.shape[1])]
+    if valid.size == 0:
+        return
+    mean, std = valid.mean(axis=0), valid.std(axis=0)
+    worst = int(np.argmax(np.maximum(np.abs(mean), std)))
+    if max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
+        warnings.warn(
+            f"Input feature {worst} has mean {mean[worst]:.3g} and standard deviation {std[worst]:.3g}: "
+            "the recurrence trains badly on inputs far from unit scale. Standardise the features, "
+            "e.g. with sklearn_alrnn.SequenceScaler in a pipeline.",
+            UserWarning,
+        )
 
 
 class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -249,6 +269,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         )
         if y is None:
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+        if first_pass:
+            _warn_if_unscaled(X, lengths)
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass)

@@ -459,3 +459,14 @@ def test_target_scaling_survives_partial_fit_and_a_saved_model(tmp_path, linear_
     loaded.partial_fit(X[:400], y[:400])
     np.testing.assert_allclose(loaded.predict(X[400:]), copy.predict(X[400:]), rtol=1e-12)
     assert loaded.score(X[400:], y[400:]) > 0.9
+
+
+def test_unscaled_inputs_get_a_warning_that_names_the_feature():
+    X, y = make_sign_memory(40, 6, random_state=0)
+    X = np.concatenate([X, 2e4 + 5e3 * X], axis=2)
+    with pytest.warns(UserWarning, match=r"Input feature 1 has mean 2.0\de\+04 and .*SequenceScaler"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(X[:, :, :1], y)  # unit scale: no such warning
+    assert not [w for w in caught if "Input feature" in str(w.message)]
