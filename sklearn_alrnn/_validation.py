@@ -57,11 +57,16 @@ def _ragged_to_padded(sequences, dtype):
 
 
 def _is_ragged_list(X):
-    """True for a list of sequences whose lengths (first axes) differ."""
+    """True for a list of sequences whose shapes differ (lengths or feature counts)."""
     if not isinstance(X, (list, tuple)):
         return False
-    lengths = {len(seq) if hasattr(seq, "__len__") else None for seq in X}
-    return len(lengths) > 1 and None not in lengths
+    shapes = set()
+    for seq in X:
+        try:
+            shapes.add(np.shape(seq))
+        except ValueError:  # a nested list ragged inside: reported per sequence
+            return True
+    return len(shapes) > 1 and all(len(shape) >= 1 for shape in shapes)
 
 
 def pad_sequences(X, dtype=np.float64):

@@ -9,9 +9,13 @@ model, so a truncated, modified or incompatible file is refused with a clear
 ``ValueError``.
 """
 
+import contextlib
 import hashlib
 import io as _io
 import json
+import os
+import stat
+import tempfile
 import zipfile
 
 import numpy as np
@@ -68,10 +72,36 @@ def _checksum(metadata, arrays):
 
 
 def _write(path, metadata, arrays):
+    """Write atomically: a temporary file in the same folder, flushed to disk, renamed over ``path``.
+
+    A save that fails part-way (disk full, a file-size limit, an exception)
+    leaves any previous file at ``path`` intact and removes its temporary
+    file; a process killed mid-write leaves the previous file intact (and a
+    ``.NAME.*.tmp`` file behind).
+    """
     metadata = dict(metadata, checksum=_checksum(metadata, arrays))
     encoded = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-    with open(path, "wb") as f:
-        np.savez(f, **arrays, **{_METADATA_KEY: encoded})
+    path = os.path.abspath(os.fspath(path))
+    folder, name = os.path.split(path)
+    mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as f:
+            np.savez(f, **arrays, **{_METADATA_KEY: encoded})
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    with contextlib.suppress(OSError):  # the rename itself reaches the disk (POSIX)
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
 
 def save(model, path, extra=None):

@@ -200,3 +200,71 @@ def test_a_readout_matrix_that_contradicts_the_readout_is_refused(tmp_path, fitt
     _rewrite_metadata(path, fitted=dict(metadata["fitted"], target_scale=[0.0]))
     with pytest.raises(ValueError, match="target_mean and target_scale must be 2 finite numbers"):
         load(path)
+
+
+def _leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_failed_save_keeps_the_previous_file_and_leaves_no_temporary_file(tmp_path, fitted_models, monkeypatch):
+    X, clf, _ = fitted_models
+    path = tmp_path / "m.alrnn.npz"
+    clf.save(path)
+    before = path.read_bytes()
+
+    def savez_that_fails_half_way(file, **arrays):
+        file.write(b"PK\x03\x04 half a zip")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(model_io.np, "savez", savez_that_fails_half_way)
+    with pytest.raises(OSError, match="No space left"):
+        clf.save(path)
+    assert path.read_bytes() == before
+    assert _leftovers(tmp_path) == []
+
+
+_SAVE_IN_A_CHILD = """
+import resource, signal, sys
+from sklearn_alrnn import load
+path, how = sys.argv[1], sys.argv[2]
+model = load(path)
+if how == "fsize":
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+    try:
+        model.save(path, extra={"padding": "x" * 200_000})
+    except OSError as error:
+        print("save failed:", error)
+else:  # killed mid-write: the process ends inside the write, as under kill -9
+    import os
+    import numpy as np
+    from sklearn_alrnn import io
+    def savez_then_die(file, **arrays):
+        file.write(b"PK\\x03\\x04 partial")
+        file.flush()
+        os._exit(9)
+    io.np.savez = savez_then_die
+    model.save(path)
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="POSIX resource limits")
+@pytest.mark.parametrize("how", ["fsize", "killed"])
+def test_a_save_cut_short_in_another_process_keeps_the_previous_file(tmp_path, fitted_models, how):
+    import subprocess
+    import sys
+
+    X, clf, _ = fitted_models
+    path = tmp_path / "m.alrnn.npz"
+    clf.save(path)
+    before = path.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-c", _SAVE_IN_A_CHILD, str(path), how], capture_output=True, text=True, timeout=300
+    )
+    if how == "fsize":
+        assert result.returncode == 0 and "save failed" in result.stdout, result.stderr[-2000:]
+        assert _leftovers(tmp_path) == []
+    else:
+        assert result.returncode == 9, result.stderr[-2000:]
+    assert path.read_bytes() == before
+    np.testing.assert_array_equal(load(path).predict_proba(X), clf.predict_proba(X))

@@ -69,6 +69,9 @@ def _with(value, where):
         (GOOD_X, GOOD_Y[:7], r"X has 10 sequences, y has 7 labels"),
         (GOOD_X, None, r"requires y to be passed"),
         ([np.zeros((3, 2)), np.zeros((4, 3))], [0, 1], r"same number of features.*\[2, 3\]"),
+        # Equal lengths, different feature counts: ours, not NumPy's "inhomogeneous shape".
+        ([np.zeros((5, 2)), np.zeros((5, 3))], [0, 1], r"same number of features.*\[2, 3\]"),
+        ([[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]], [0, 1], r"same number of features"),
     ],
 )
 def test_bad_fit_input_raises_naming_expected_and_given(X, y, message):
