@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import io as _io
 import json
+import math
 import os
 import stat
 import tempfile
@@ -139,13 +140,41 @@ def save(model, path, extra=None):
     _write(path, metadata, arrays)
 
 
+#: Largest model file ``load`` reads (a model with M = 8192 hidden units in float64 is 0.5 GiB).
+MAX_FILE_BYTES = 2**31
+
+
+def _check_members(content):
+    """Refuse, before any array is read, members that are not plain arrays or that claim more
+    data than they hold (a forged header would otherwise make NumPy allocate it)."""
+    with zipfile.ZipFile(_io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy") or info.file_size > MAX_FILE_BYTES:
+                raise ValueError(f"member {info.filename!r} ({info.file_size} bytes) is not an array this format writes")
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, _, dtype = header(member)
+                header_bytes = member.tell()
+            claimed = math.prod(shape) * dtype.itemsize
+            if dtype.hasobject or claimed > info.file_size - header_bytes:
+                raise ValueError(
+                    f"array {info.filename[:-4]!r} claims shape {shape} of {dtype} ({claimed} bytes) but "
+                    f"the file holds {info.file_size - header_bytes} bytes for it"
+                )
+
+
 def _read(path):
     """Arrays and metadata of a model file, after the structural and checksum checks."""
     try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"the file is {size} bytes, more than a model file can be ({MAX_FILE_BYTES})")
         with open(path, "rb") as f:
             content = f.read()
         if not zipfile.is_zipfile(_io.BytesIO(content)):
             raise zipfile.BadZipFile("no zip archive found")
+        _check_members(content)
         with np.load(_io.BytesIO(content), allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
     except (zipfile.BadZipFile, EOFError, OSError) as exc:

@@ -268,3 +268,45 @@ def test_a_save_cut_short_in_another_process_keeps_the_previous_file(tmp_path, f
         assert result.returncode == 9, result.stderr[-2000:]
     assert path.read_bytes() == before
     np.testing.assert_array_equal(load(path).predict_proba(X), clf.predict_proba(X))
+
+
+def _forge_member(path, member, payload):
+    """Replace one member of the archive by raw bytes (a hand-made .npy)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members[member] = payload
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _npy_header(shape, dtype="<f8"):
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def test_a_forged_array_header_is_refused_before_anything_is_allocated(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    _forge_member(path, "W_.npy", _npy_header((100_000, 100_000)) + b"\0" * 200)  # claims 80 GB
+    with pytest.raises(ValueError, match=r"array 'W_' claims shape \(100000, 100000\) of float64 \(80000000000 bytes\)"):
+        load(path)
+    clf.save(path)
+    _forge_member(path, "notes.txt", b"an extra member")
+    with pytest.raises(ValueError, match="member 'notes.txt'.*not an array this format writes"):
+        load(path)
+
+
+def test_files_above_the_size_limit_are_refused_unread(tmp_path, fitted_models, monkeypatch):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    monkeypatch.setattr(model_io, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ValueError, match=r"the file is \d+ bytes, more than a model file can be \(1000\)"):
+        load(path)
