@@ -430,9 +430,14 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             self._target_mean = np.zeros(Y.shape[-1])
             self._target_scale = np.ones(Y.shape[-1])
             if weights.sum() > 0:
-                self._target_mean = np.average(valid, axis=0, weights=weights).astype(float)
-                scale = np.sqrt(np.average((valid - self._target_mean) ** 2, axis=0, weights=weights))
-                self._target_scale = np.where(scale > 1e-12 * (1 + np.abs(self._target_mean)), scale, 1.0)
+                # Moments of valid / peak: targets near the float limit do not overflow.
+                peak = np.max(np.abs(valid), axis=0).astype(float) if valid.size else np.ones(Y.shape[-1])
+                peak[peak == 0] = 1.0
+                unit = valid / peak
+                mean = np.average(unit, axis=0, weights=weights)
+                scale = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
+                self._target_mean = peak * mean
+                self._target_scale = np.where(scale > 1e-12 * (1 + np.abs(mean)), peak * scale, 1.0)
         Y = (Y - self._target_mean.astype(Y.dtype)) / self._target_scale.astype(Y.dtype)
         if per_step:
             Y[~step_mask(lengths, Y.shape[1])] = 0

@@ -470,3 +470,13 @@ def test_unscaled_inputs_get_a_warning_that_names_the_feature():
         warnings.simplefilter("always")
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(X[:, :, :1], y)  # unit scale: no such warning
     assert not [w for w in caught if "Input feature" in str(w.message)]
+
+
+def test_targets_near_the_float_limit_are_standardised_without_overflow(linear_recurrence_data):
+    X, Y = linear_recurrence_data
+    y = 1e200 * Y[:300, 0]
+    reg = ALRNNRegressor(n_hidden=4, n_nonlinear=0, max_iter=30, readout="last", random_state=0).fit(X[:300], y)
+    prediction = reg.predict(X[:300])
+    assert np.isfinite(prediction).all() and np.isfinite(reg.B_).all()
+    relative = np.sqrt(np.mean((prediction / 1e200 - Y[:300, 0]) ** 2)) / np.std(Y[:300, 0])
+    assert relative < 0.5
