@@ -1,0 +1,117 @@
+"""Property-based fuzzing of the estimators' entry points (issue 15, item 1, first part).
+
+Malformed or unusual input must end in a documented exception (ValueError, TypeError) whose
+message says what was wrong, or in an answer of the right shape: never another exception or a
+silently wrong shape.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+
+DOCUMENTED = (ValueError, TypeError)
+FEATURES = 2
+
+
+@st.composite
+def sequence_inputs(draw):
+    """X in one of the accepted layouts, or a near miss: odd dtypes, NaN / inf anywhere,
+    empty axes, ragged lists with mixed feature counts, read-only or non-contiguous views."""
+    layout = draw(st.sampled_from(["3d", "2d", "ragged"]))
+    n = draw(st.integers(0, 4))
+    T = draw(st.integers(0, 5))
+    K = draw(st.sampled_from([FEATURES, FEATURES, 1, 3, 0]))
+    dtype = draw(st.sampled_from([np.float64, np.float32, np.float16, np.int64, np.bool_, np.complex128, object]))
+    scale = draw(st.sampled_from([1.0, 1e-300, 1e300]))
+    rng = np.random.RandomState(draw(st.integers(0, 2**16)))
+    with np.errstate(over="ignore", invalid="ignore"):  # casting 1e300 or NaN to float16 / int
+        return _draw_layout(draw, layout, n, T, K, dtype, scale, rng)
+
+
+def _draw_layout(draw, layout, n, T, K, dtype, scale, rng):
+    if layout == "ragged":
+        X = [
+            (rng.normal(size=(rng.randint(1, 6), K if rng.rand() < 0.8 else K + 1)) * scale).astype(dtype)
+            for _ in range(max(n, 1))
+        ]
+    else:
+        X = rng.normal(size=(n, T, K) if layout == "3d" else (n, T)) * scale
+        if X.size and draw(st.booleans()):
+            X.flat[rng.randint(X.size)] = draw(st.sampled_from([np.nan, np.inf, -np.inf]))
+        X = X.astype(dtype)
+        if draw(st.booleans()):
+            X.setflags(write=False)
+        if X.ndim == 3 and draw(st.booleans()):
+            X = X[:, ::-1]
+    return X
+
+
+def _n_samples(X):
+    return len(X)
+
+
+def _check_answer(answer, X, columns=None):
+    assert answer.shape[0] == _n_samples(X)
+    if columns is not None:
+        assert answer.shape[1] == columns
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(12, 5, FEATURES))
+    clf = ALRNNClassifier(n_hidden=3, max_iter=2, random_state=0).fit(X, np.arange(12) % 3)
+    reg = ALRNNRegressor(n_hidden=3, max_iter=2, random_state=0).fit(X, rng.normal(size=12))
+    return clf, reg
+
+
+@given(X=sequence_inputs())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_prediction_entry_points_answer_or_raise_documented_errors(fitted, X):
+    clf, reg = fitted
+    calls = [
+        (clf.predict, None), (clf.predict_proba, 3), (clf.transform, 3),
+        (reg.predict, None), (reg.transform, 3),
+    ]
+    for method, columns in calls:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                answer = method(X)
+        except DOCUMENTED as error:
+            assert str(error)
+            continue
+        _check_answer(answer, X, columns)
+        assert np.isfinite(answer).all() or method == reg.predict  # huge inputs may overflow a linear readout
+    try:
+        states = clf.hidden_states(X)
+    except DOCUMENTED:
+        return
+    assert states.shape[0] == _n_samples(X) and states.shape[2] == 3
+
+
+@given(X=sequence_inputs(), labels=st.sampled_from(["two classes", "one class", "floats", "nan"]))
+@settings(max_examples=60, deadline=None)
+def test_fit_answers_or_raises_documented_errors(X, labels):
+    n = _n_samples(X)
+    y = {
+        "two classes": np.arange(n) % 2,
+        "one class": np.zeros(n, dtype=int),
+        "floats": np.linspace(-1, 1, n),
+        "nan": np.full(n, np.nan),
+    }[labels]
+    for model in (ALRNNClassifier(n_hidden=3, max_iter=1, random_state=0), ALRNNRegressor(n_hidden=3, max_iter=1)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.fit(X, y)
+        except DOCUMENTED as error:
+            assert str(error)
+            continue
+        answer = model.predict(X)
+        assert answer.shape[0] == n
