@@ -544,8 +544,14 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def _restore_portable_state(self, fitted, arrays):
         """Set the fitted state from ``_portable_state``'s output; ``ValueError`` if it is inconsistent."""
         M, P = self.n_hidden, fitted.get("n_nonlinear_")
-        if not isinstance(P, int) or not 0 <= P <= M:
+        if not isinstance(P, int) or isinstance(P, bool) or not 0 <= P <= M:
             raise ValueError(f"n_nonlinear_={P!r} is not an integer in [0, n_hidden={M}].")
+        if not isinstance(fitted.get("per_step"), bool):
+            raise ValueError(f"per_step={fitted.get('per_step')!r} is not true or false.")
+        for name in ("n_features_in_", "n_iter_", "t_"):
+            value = fitted.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < (name == "n_features_in_"):
+                raise ValueError(f"{name}={value!r} is not a valid count.")
         for key, shape in {"a_": (M,), "W_": (M, M), "h_": (M,)}.items():
             if arrays[key].shape != shape:
                 raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")

@@ -277,6 +277,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         return fitted, arrays
 
     def _restore_portable_state(self, fitted, arrays):
+        if fitted.get("per_step"):
+            raise ValueError("per_step=true: this version's classifier reads one label per sequence.")
         super()._restore_portable_state(fitted, arrays)
         if arrays["classes_"].shape != (self.b_.shape[0],):
             raise ValueError(

@@ -243,7 +243,12 @@ def load(path, expected_class=None):
     cls = MODEL_CLASSES[name]
     if expected_class is not None and cls is not expected_class:
         raise ValueError(f"{path!s} holds a {name}, not the expected {expected_class.__name__}.")
-    declared = metadata.get("arrays", {})
+    for section in ("params", "fitted", "arrays"):
+        if not isinstance(metadata.get(section), dict):
+            raise ValueError(f"{path!s}: metadata section {section!r} is {metadata.get(section)!r}, not a mapping.")
+    declared = metadata["arrays"]
+    if not all(isinstance(spec, dict) and isinstance(spec.get("shape"), list) for spec in declared.values()):
+        raise ValueError(f"{path!s}: the declared arrays {declared!r} lack a shape list.")
     if set(declared) != set(arrays):
         raise ValueError(f"{path!s} declares arrays {sorted(declared)} but holds {sorted(arrays)}.")
     for key, spec in declared.items():
@@ -256,8 +261,11 @@ def load(path, expected_class=None):
         }
     try:
         model = cls(**metadata["params"])
+        model._validate_params()
     except TypeError as exc:
         raise ValueError(f"{path!s} has hyper-parameters this version does not know: {exc}") from None
+    except ValueError as exc:  # scikit-learn's InvalidParameterError: a forged type or value
+        raise ValueError(f"{path!s} has an invalid hyper-parameter: {exc}") from None
     try:
         model._restore_portable_state(fitted, arrays)
     except (KeyError, TypeError) as exc:
