@@ -11,7 +11,7 @@ from scipy.special import log_softmax, softmax
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
 from ._readout import pool_gradient, pool_states
-from ._validation import step_mask
+from ._validation import step_mask, valid_targets
 
 LOSSES = ("squared_error", "log_loss")
 
@@ -110,11 +110,7 @@ def constant_prediction_loss(Y, lengths, per_step, loss, sample_weight):
     The fit loop treats training as stuck on the initial plateau of RNN
     training while its loss has not fallen clearly below this value.
     """
-    if per_step:
-        mask = step_mask(lengths, Y.shape[1])
-        rows, weights = Y[mask], np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
-    else:
-        rows, weights = Y, sample_weight
+    rows, weights = valid_targets(Y, lengths, per_step, sample_weight)
     mean = np.average(rows, axis=0, weights=weights)
     if loss == "squared_error":
         return float(0.5 * np.mean(np.average((rows - mean) ** 2, axis=0, weights=weights)))

@@ -99,6 +99,7 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
     params : dict of str -> ndarray
         Keys ``PARAMETER_NAMES``.
     """
+    # Both draw a, W, C, B in this order; "dsr" draws exactly what it drew before "lru" existed.
     if init == "dsr":
         R = rng.standard_normal((n_hidden, n_hidden))
         K = R.T @ R / n_hidden + np.eye(n_hidden)

@@ -8,12 +8,24 @@ kernels never see NaN padding or ragged lists.
 import numpy as np
 from sklearn.utils.validation import check_array
 
-__all__ = ["check_sequences", "check_sequence_targets", "pad_sequences", "step_mask"]
+__all__ = ["check_sequences", "check_sequence_targets", "pad_sequences", "step_mask", "valid_targets"]
 
 
 def step_mask(lengths, n_timesteps):
     """Boolean (n, T): True at the valid steps of each sequence."""
     return np.arange(n_timesteps)[None, :] < lengths[:, None]
+
+
+def valid_targets(Y, lengths, per_step, sample_weight):
+    """``(rows, weights)``: the target rows the loss counts and their weights.
+
+    Per step, every valid (sequence, step) row of ``Y`` (n, T, O) with its
+    sequence's weight; otherwise ``Y`` (n, O) and ``sample_weight`` as given.
+    """
+    if not per_step:
+        return Y, sample_weight
+    mask = step_mask(lengths, Y.shape[1])
+    return Y[mask], np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
 
 
 def _as_numeric_array(X, dtype, input_name):

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
-from ._validation import check_sequence_targets, step_mask
+from ._validation import check_sequence_targets, step_mask, valid_targets
 from .io import register_model_class
 
 
@@ -426,9 +426,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         # initial readout and L2 penalty. The first fit (or partial_fit call)
         # fixes the statistics, weighted like the loss.
         if first_pass:
-            mask = step_mask(lengths, Y.shape[1]) if per_step else np.ones(Y.shape[0], dtype=bool)
-            valid = Y[mask]
-            weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask] if per_step else sample_weight
+            valid, weights = valid_targets(Y, lengths, per_step, sample_weight)
             self._target_mean = np.zeros(Y.shape[-1])
             self._target_scale = np.ones(Y.shape[-1])
             if weights.sum() > 0:
