@@ -5,10 +5,11 @@ live here; the functional regime analysis is :mod:`sklearn_alrnn.analysis`, the
 research tasks :mod:`sklearn_alrnn.datasets`.
 """
 
-from . import analysis, datasets
+from . import analysis, datasets, metrics
 from ._kernels.cpu import warm_up
 from ._version import __version__ as __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
+from .forecasting import ALRNNForecaster
 from .formats import from_aeon, from_tslearn, to_aeon, to_tslearn
 from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
@@ -19,6 +20,7 @@ from .tabular import sequence_predictions_to_rows, to_sequences
 __all__ = [
     "ALRNNClassifier",
     "ALRNNRegressor",
+    "ALRNNForecaster",
     "RegimeDecomposer",
     "SequenceScaler",
     "load",
@@ -33,4 +35,5 @@ __all__ = [
     "to_tslearn",
     "analysis",
     "datasets",
+    "metrics",
 ]

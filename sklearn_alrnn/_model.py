@@ -28,25 +28,25 @@ PARAMETER_NAMES = ("a", "W", "h", "C", "B", "b")
 PENALISED_PARAMETERS = ("W", "C", "B")
 
 
-def split_flat(flat, shapes):
-    """Views of a flat vector as named arrays, in ``PARAMETER_NAMES`` order."""
+def split_flat(flat, shapes, names=PARAMETER_NAMES):
+    """Views of a flat vector as named arrays, in the order of ``names``."""
     views, offset = {}, 0
-    for name in PARAMETER_NAMES:
+    for name in names:
         size = math.prod(shapes[name])
         views[name] = flat[offset : offset + size].reshape(shapes[name])
         offset += size
     return views
 
 
-def flatten_parameters(params):
+def flatten_parameters(params, names=PARAMETER_NAMES):
     """Copy the named parameters into one flat vector; return it and views of it.
 
     The optimiser, clipping and checkpoints then work on one array per step
     instead of six.
     """
-    shapes = {name: params[name].shape for name in PARAMETER_NAMES}
-    flat = np.concatenate([params[name].ravel() for name in PARAMETER_NAMES])
-    return flat, split_flat(flat, shapes)
+    shapes = {name: params[name].shape for name in names}
+    flat = np.concatenate([params[name].ravel() for name in names])
+    return flat, split_flat(flat, shapes, names)
 
 
 def _glorot_uniform(rng, fan_out, fan_in, dtype):

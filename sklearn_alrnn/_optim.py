@@ -73,6 +73,44 @@ class AdamOptimizer:
         self.learning_rate_init /= divisor
 
 
+@njit(cache=True)
+def _momentum_step(params, grad, m, v, step_size, beta_1, beta_2):
+    for i in range(params.shape[0]):
+        g = grad[i]
+        m[i] = beta_1 * m[i] + (1 - beta_1) * g
+        v[i] = beta_2 * v[i] + (1 - beta_2) * g * g
+        params[i] -= step_size * m[i]
+
+
+class RAdamOptimizer(AdamOptimizer):
+    """Rectified Adam (Liu et al., 2020), the optimiser of the reconstruction literature.
+
+    While the variance of the adaptive step is not yet tractable (the first
+    few steps), it takes bias-corrected momentum steps; after that, Adam steps
+    scaled by the rectification term r_t. Same parameters as
+    ``AdamOptimizer``; ``learning_rate_init`` may be changed between steps
+    (a schedule).
+    """
+
+    def update_params(self, grad):
+        self.t += 1
+        t, beta_1, beta_2 = self.t, self.beta_1, self.beta_2
+        rho_inf = 2 / (1 - beta_2) - 1
+        rho_t = rho_inf - 2 * t * beta_2**t / (1 - beta_2**t)
+        momentum_correction = 1 - beta_1**t
+        if rho_t > 5:  # as torch.optim.RAdam
+            rectification = np.sqrt(
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            )
+            self.learning_rate = (
+                self.learning_rate_init * rectification * np.sqrt(1 - beta_2**t) / momentum_correction
+            )
+            _adam_step(self.params, grad, self.m, self.v, self.learning_rate, beta_1, beta_2, self.epsilon)
+        else:
+            self.learning_rate = self.learning_rate_init / momentum_correction
+            _momentum_step(self.params, grad, self.m, self.v, self.learning_rate, beta_1, beta_2)
+
+
 #: Training counts as past the initial plateau once its loss is this fraction
 #: below the loss of the best constant prediction; until then, epochs without
 #: improvement do not count towards ``n_iter_no_change``.

@@ -241,3 +241,53 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):
             "length may be NaN."
         )
     return np.ascontiguousarray(np.where(valid[:, :, None], Y, 0).astype(dtype, copy=False))
+
+
+def check_series(X, name, n_features=None):
+    """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
+
+    Returns a list of (T_i, N) float64 arrays of finite values, at least 2 steps each, and whether X
+    was a single series.
+    """
+    if isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            raise ValueError(f"{name} is an empty list; expected one or more series.")
+        items, single = list(X), False
+    else:
+        array = np.asarray(X) if not hasattr(X, "to_numpy") else X.to_numpy()
+        if array.ndim == 3:
+            items, single = list(array), False
+        elif array.ndim in (1, 2):
+            items, single = [array], True
+        else:
+            raise ValueError(
+                f"{name} must be one series (n_timesteps, n_features), a 3-D array "
+                f"(n_series, n_timesteps, n_features) or a list of series; got {array.ndim} dimensions."
+            )
+    series = []
+    for i, item in enumerate(items):
+        item = np.asarray(item.to_numpy() if hasattr(item, "to_numpy") else item)
+        if item.ndim == 1:
+            item = item[:, None]
+        label = name if single else f"{name}[{i}]"
+        item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=2)
+        if n_features is not None and item.shape[1] != n_features:
+            raise ValueError(f"{label} has {item.shape[1]} features, but {n_features} were expected.")
+        n_features = item.shape[1]
+        series.append(item)
+    return series, single
+
+
+def check_exog(exog, series_lengths, n_inputs, name="exog"):
+    """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays (K = 0 when None)."""
+    if exog is None:
+        if n_inputs:
+            raise ValueError(f"This forecaster was fitted with {n_inputs} exogenous inputs; pass {name}.")
+        return [np.zeros((length, 0)) for length in series_lengths]
+    inputs, _ = check_series(exog, name, n_inputs or None)
+    if n_inputs is not None and inputs[0].shape[1] != n_inputs:
+        raise ValueError(f"{name} has {inputs[0].shape[1]} features, but {n_inputs} were fitted.")
+    lengths = [len(s) for s in inputs]
+    if lengths != list(series_lengths):
+        raise ValueError(f"{name} must have one row per step of each series: lengths {series_lengths}; got {lengths}.")
+    return inputs

@@ -4,11 +4,13 @@
     sklearn-alrnn fit       train on a long-format CSV table and save the model
     sklearn-alrnn predict   predict a long-format CSV table with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
+    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy or .csv)
 """
 
 import argparse
 import json
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -17,6 +19,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
 from .estimators import ALRNNClassifier, ALRNNRegressor
+from .forecasting import ALRNNForecaster
 from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
@@ -180,7 +183,77 @@ def cmd_predict(args):
     return 0
 
 
+def _read_series(path):
+    """A recorded series (n_timesteps, n_variables) from .npy, or .csv with or without a header row."""
+    try:
+        if path.endswith(".npy"):
+            series = np.load(path, allow_pickle=False)
+        else:
+            try:
+                series = np.loadtxt(path, delimiter=",", ndmin=2)
+            except ValueError:
+                series = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
+    series = series.reshape(len(series), -1) if series.ndim == 1 else series
+    if series.ndim != 2 or not np.issubdtype(series.dtype, np.number):
+        raise SystemExit(f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array; got shape {series.shape}")
+    return series.astype(float)
+
+
+def cmd_reconstruct(args):
+    from . import metrics
+
+    series = _read_series(args.data)
+    n_test = int(round(args.test_fraction * len(series)))
+    if n_test < 2 or len(series) - n_test < 2:
+        raise SystemExit(
+            f"error: {len(series)} steps cannot be split into training and test parts "
+            f"with --test-fraction {args.test_fraction}"
+        )
+    train, test = series[:-n_test], series[-n_test:]
+    model = ALRNNForecaster(
+        n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
+        random_state=args.random_state, verbose=args.verbose,
+    )
+    start = time.perf_counter()
+    try:
+        model.fit(train)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}")
+    fit_time = time.perf_counter() - start
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
+        generated = model.generate(len(test), x0=test[0])
+    model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
+    model.save(model_out, extra={"kind": "forecaster", "data": args.data})
+    print(f"Fitted ALRNNForecaster (M={args.n_hidden}, P={args.n_nonlinear}) on {len(train)} steps of "
+          f"{train.shape[1]} variables in {fit_time:.1f} s; saved to {model_out}")
+    print(f"Free run from the first of {len(test)} held-out steps:")
+    print(f"  state-space divergence D_stsp  {metrics.state_space_divergence(test, generated):.4f}")
+    print(f"  power-spectrum distance D_H    {metrics.power_spectrum_distance(test, generated):.4f}")
+    print(f"  20-step prediction error       {metrics.prediction_error(model, test, min(20, len(test) - 1)):.4f}")
+    print(f"  largest Lyapunov exponent      {metrics.max_lyapunov_exponent(model):.5f} per step")
+    return 0
+
+
 def cmd_analyze(args):
+    try:
+        model = load(args.model)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
+    if isinstance(model, ALRNNForecaster):
+        if args.data:
+            raise SystemExit("error: --data is a CSV table for sequence models; a forecaster is analysed on its free run")
+        states = model.generate(100_000, return_states=True)[1]
+        decomposer = RegimeDecomposer.from_parameters(
+            model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
+        ).fit_states(states)
+        print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
+              f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
+        table = decomposer.summary()
+        print(table.to_string(index=False) if hasattr(table, "to_string") else table)
+        return 0
     bundle = _load_bundle(args.model)
     model = bundle["model"]
     if args.data:
@@ -241,6 +314,19 @@ def build_parser():
     analyze.add_argument("model")
     analyze.add_argument("--data", help="CSV table whose visited regimes to analyse")
     analyze.set_defaults(func=cmd_analyze)
+
+    reconstruct = sub.add_parser(
+        "reconstruct", help="learn a dynamical system from a recorded series; print its measures, save it"
+    )
+    reconstruct.add_argument("data", help=".npy array or .csv table (n_timesteps, n_variables)")
+    reconstruct.add_argument("--n-nonlinear", type=int, default=2)
+    reconstruct.add_argument("--n-hidden", type=int, default=20)
+    reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")
+    reconstruct.add_argument("--test-fraction", type=float, default=0.2, help="held-out end of the series")
+    reconstruct.add_argument("--random-state", type=int, default=0)
+    reconstruct.add_argument("--verbose", type=int, default=0)
+    reconstruct.add_argument("--model-out", help="model file (default: DATA with suffix .alrnn.npz)")
+    reconstruct.set_defaults(func=cmd_reconstruct)
     return parser
 
 

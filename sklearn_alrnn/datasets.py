@@ -17,6 +17,7 @@ __all__ = [
     "make_flipflop",
     "load_sequential_digits",
     "make_lorenz63",
+    "make_roessler",
     "load_ts",
     "write_ts",
 ]
@@ -228,18 +229,66 @@ def make_lorenz63(
         The next state of each step (``y[:, t] = state at t + 1``), standardised
         the same way.
     """
+    return _flow_trajectories(
+        _lorenz, (sigma, rho, beta), np.array([8.0, 8.0, 8.0]), np.array([0.0, 0.0, 25.0]),
+        n_samples, n_timesteps, dt, transient, random_state,
+    )
+
+
+def _roessler(_, state, a, b, c):
+    x, y, z = state
+    return [-y - z, x + a * y, b + z * (x - c)]
+
+
+def make_roessler(
+    n_samples=20, n_timesteps=200, dt=0.05, a=0.2, b=0.2, c=5.7, transient=2000, random_state=None,
+):
+    """Trajectories of the Roessler system, for one-step-ahead prediction and reconstruction.
+
+    Computation needed: a chaotic attractor that spirals in one plane and
+    folds through a rare burst in the third variable, with a single
+    switching unit in its minimal piecewise-linear form (the AL-RNN
+    dynamical-systems paper reconstructs it with P = 1).
+
+    Parameters
+    ----------
+    n_samples : int, default=20
+        Number of trajectories, each from a random point on the attractor.
+    n_timesteps : int, default=200
+    dt : float, default=0.05
+        Sampling interval (one turn of the spiral takes about 120 steps).
+    a, b, c : float
+        The classic chaotic parameters by default.
+    transient : int, default=2000
+        Steps discarded so that trajectories start on the attractor.
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    X, y : ndarray of shape (n_samples, n_timesteps, 3)
+        States and next states, standardised as in :func:`make_lorenz63`.
+    """
+    return _flow_trajectories(
+        _roessler, (a, b, c), np.array([4.0, 4.0, 0.1]), np.array([0.0, 0.0, 0.0]),
+        n_samples, n_timesteps, dt, transient, random_state,
+    )
+
+
+def _flow_trajectories(rhs, args, start_scale, start_centre, n_samples, n_timesteps, dt, transient, random_state):
+    """Sampled solutions of an ODE from random starts, standardised; (states, next states)."""
     from scipy.integrate import solve_ivp
 
+    for name, value in (("n_samples", n_samples), ("n_timesteps", n_timesteps)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    if not dt > 0 or not isinstance(transient, (int, np.integer)) or transient < 0:
+        raise ValueError(f"dt must be positive and transient a count >= 0; got dt={dt!r}, transient={transient!r}.")
     rng = check_random_state(random_state)
-    n_total = transient + n_timesteps + 1
-    times = np.arange(n_total) * dt
+    times = np.arange(transient + n_timesteps + 1) * dt
     trajectories = np.empty((n_samples, n_timesteps + 1, 3))
     for i in range(n_samples):
-        start = rng.normal(size=3) * np.array([8.0, 8.0, 8.0]) + np.array([0.0, 0.0, 25.0])
-        solution = solve_ivp(
-            _lorenz, (0, times[-1]), start, t_eval=times, args=(sigma, rho, beta),
-            rtol=1e-9, atol=1e-9,
-        )
+        start = rng.normal(size=3) * start_scale + start_centre
+        solution = solve_ivp(rhs, (0, times[-1]), start, t_eval=times, args=args, rtol=1e-9, atol=1e-9)
         trajectories[i] = solution.y.T[transient:]
     mean = trajectories.mean(axis=(0, 1))
     std = trajectories.std(axis=(0, 1))

@@ -29,11 +29,15 @@ def _split_pipeline(estimator):
     return None, estimator
 
 
+def _is_forecaster(network):
+    return hasattr(network, "generate")
+
+
 def _fitted_parameters(network):
     if not hasattr(network, "hidden_states"):
         raise ValueError(
-            "RegimeDecomposer analyses an ALRNNClassifier or ALRNNRegressor (alone or as the "
-            f"last step of a Pipeline); got {type(network).__name__}."
+            "RegimeDecomposer analyses an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster (alone "
+            f"or as the last step of a Pipeline); got {type(network).__name__}."
         )
     check_is_fitted(network, "n_nonlinear_")
     params = {name: np.asarray(getattr(network, name + "_"), dtype=float) for name in "aWhC"}
@@ -56,10 +60,16 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    estimator : ALRNNClassifier, ALRNNRegressor or Pipeline, default=None
+    estimator : ALRNNClassifier, ALRNNRegressor, ALRNNForecaster or Pipeline, default=None
         The network, or a Pipeline whose last step is the network (its
         earlier steps, e.g. a SequenceScaler, are applied to X before the
         regimes are read). Cloned and fitted on (X, y) unless ``prefit``.
+        For a forecaster, X are recorded series: ``fit`` records the regimes
+        of the free run from each series' first observation (as long as the
+        series), ``transform`` those of the states while reading X
+        (``ALRNNForecaster.hidden_states``); states, fixed points and cycles
+        are in the forecaster's standardised units, and ``constant_input``
+        refers to its exogenous inputs.
     prefit : bool, default=False
         Use ``estimator`` as already fitted (like ``SelectFromModel``).
     output : {"codes", "occupancy"}, default="codes"
@@ -212,12 +222,15 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
                 self.estimator_ = clone(self.estimator).fit(X, y)
             self._preprocessing, network = _split_pipeline(self.estimator_)
             self._set_parameters(*_fitted_parameters(network))
+            self._forecaster = network if _is_forecaster(network) else None
+            if self._forecaster is not None:
+                self.n_features_in_ = network.n_features_in_
         elif getattr(self, "_parameters", None) is None:
             raise ValueError(
                 "RegimeDecomposer needs an estimator (an ALRNNClassifier or ALRNNRegressor), "
                 "or use RegimeDecomposer.from_parameters(a, W, h, C, n_nonlinear=P)."
             )
-        codes, lengths = self._codes(X)
+        codes, lengths = self._codes(X, free_run=True)
         regimes, occupancy, transitions = _regime_statistics(codes, lengths)
         self._analyse(regimes, occupancy, transitions)
         self._n_timesteps_fit = codes.shape[1]
@@ -261,10 +274,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         constant_input = self.constant_input
         if constant_input is not None:
             constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
-            if constant_input.shape[0] != self.n_features_in_:
+            if constant_input.shape[0] != p["C"].shape[1]:
                 raise ValueError(
                     f"constant_input has {constant_input.shape[0]} features; the model "
-                    f"has {self.n_features_in_}."
+                    f"has {p['C'].shape[1]} inputs."
                 )
         self.regimes_ = np.asarray(regimes, dtype=np.int64)
         self.n_regimes_ = self.regimes_.shape[0]
@@ -287,10 +300,18 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         self.eigenvalues_ = [fp.eigenvalues for fp in self.fixed_points_]
         self.spectral_radius_ = np.array([np.abs(ev).max() for ev in self.eigenvalues_])
 
-    def _codes(self, X):
+    def _codes(self, X, free_run=False):
         p = self._parameters
         if getattr(self, "_preprocessing", None) is not None:
             X = self._preprocessing.transform(X)
+        if getattr(self, "_forecaster", None) is not None:
+            states = self._forecaster.hidden_states(X, free_run=free_run)
+            states = [states] if isinstance(states, np.ndarray) and states.ndim == 2 else list(states)
+            lengths = np.array([len(s) for s in states])
+            padded = np.full((len(states), lengths.max(), p["a"].shape[0]), np.nan)
+            for i, s in enumerate(states):
+                padded[i, : len(s)] = s
+            return regime_codes(padded, self.n_nonlinear_), lengths
         X, lengths = check_sequences(
             X,
             dtype=np.float64,

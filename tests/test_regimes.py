@@ -250,7 +250,7 @@ def test_pipeline_estimator_applies_its_preprocessing(memory_model_and_data):
     states = network.hidden_states(scaled)
     bits = (states[..., -2:] > 0).astype(int)
     np.testing.assert_array_equal(dec.transform(X * 10 + 3), bits[..., 0] * 2 + bits[..., 1])
-    with pytest.raises(ValueError, match="analyses an ALRNNClassifier or ALRNNRegressor .*got LogisticRegression"):
+    with pytest.raises(ValueError, match="analyses an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster .*got LogisticRegression"):
         RegimeDecomposer(LogisticRegression()).fit(X[:, :, 0], y)
 
 

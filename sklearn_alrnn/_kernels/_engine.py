@@ -14,7 +14,9 @@ Array conventions shared by every engine:
 - units ``j < n_linear`` are linear, the others ReLU;
 - float32 and float64 take the same path.
 
-Subclasses implement ``forward_states``, ``final_states`` and ``backward``. The
+Subclasses implement ``forward_states``, ``final_states`` and ``backward``;
+an engine that trains forecasters also implements ``forced_forward``,
+``forced_backward`` and ``free_run`` (conventions in ``forcing``). The
 base class carries the rest: readout states and their gradient through host
 arrays (an engine that keeps trajectories elsewhere, such as the GPU, overrides
 ``forward_readout`` / ``backward_readout``), and the split of a batch into parts
@@ -94,6 +96,19 @@ class Engine(ABC):
         ``dZ`` (n, T + 1, M) holds the direct loss gradient with respect to each
         state (zero at ``dZ[:, 0]`` and beyond each sequence's length).
         """
+
+    # ------------------------------------ dynamical-systems reconstruction (optional)
+    def forced_forward(self, a, W, h, C, S, data, forcing, Z, predictions):
+        """Teacher-forced windows: fill ``Z[:, 1:]`` and ``predictions`` (see ``forcing``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not run teacher-forced training.")
+
+    def forced_backward(self, a, W, C, S, forcing, n_observed, Z, G, grad_a, grad_W, grad_h, grad_C):
+        """Add the gradients of teacher-forced windows; return dL/d(initial states)."""
+        raise NotImplementedError(f"{type(self).__name__} does not run teacher-forced training.")
+
+    def free_run(self, a, W, h, C, z0, S, n_out):
+        """Free runs from the states ``z0``: the first ``n_out`` units after each step."""
+        raise NotImplementedError(f"{type(self).__name__} does not run free runs.")
 
     # ---------------------------------------------------- what the base provides
     def parts(self, n, n_timesteps, dtype):

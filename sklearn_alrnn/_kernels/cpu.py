@@ -29,6 +29,7 @@ from numba import njit
 
 from ._engine import Engine
 from ._tiles import add_product
+from .forcing import forced_carry_chunk, forced_forward_chunk, free_run_chunk
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -206,13 +207,18 @@ class CPUEngine(Engine):
         )
         grad_a += per_sequence[:, 0].sum(axis=0)
         grad_h += per_sequence[:, 1].sum(axis=0)
+        self._weight_gradients(Z, dZ, X, grad_W, grad_C)
+
+    def _weight_gradients(self, Z, G, X, grad_W, grad_C):
+        """Add sum_t g_t phi(z_{t-1})^T and sum_t g_t x_t^T, with ``G[:, 0] = 0``."""
         # Flattened over (sequence, step), row r of G pairs with row r - 1 of Z: the
         # state the step started from. The rows that straddle two sequences pair
         # G[b, 0] = 0 with the previous sequence's last state, so they add nothing,
         # and no copy of G or Z is needed.
         n, T1, M = Z.shape
+        n_linear = self.n_linear
         K = X.shape[2]
-        G = dZ.reshape(-1, M)[1:]
+        G = G.reshape(-1, M)[1:]
         Z_prev = Z.reshape(-1, M)[:-1]
         X_prev = self._workspace.array("X_prev", (n, T1, K), X.dtype)
         X_prev[:, 0] = 0.0
@@ -227,7 +233,7 @@ class CPUEngine(Engine):
         for inputs, out in (
             (Z_prev[:, :n_linear], transposed[:n_linear]),
             (relu_prev, transposed[n_linear:M]),
-            (X_prev.reshape(-1, K)[1:], transposed[M:]),
+            (X_prev.reshape(n * T1, K)[1:], transposed[M:]),
         ):
             _run_chunked(
                 add_product, self.n_threads, out.shape[0],
@@ -235,6 +241,47 @@ class CPUEngine(Engine):
             )
         grad_W += transposed[:M].T
         grad_C += transposed[M:].T
+
+    def forced_forward(self, a, W, h, C, S, data, forcing, Z, predictions):
+        """Teacher-forced windows (``forcing`` module): fill ``Z[:, 1:]`` and ``predictions``."""
+        WT, CT = np.ascontiguousarray(W.T), np.ascontiguousarray(C.T)
+        n_linear, tiny = self.n_linear, _tiny(a)
+        _run_chunked(
+            forced_forward_chunk, self.n_threads, Z.shape[0],
+            lambda lo, hi: (a, WT, CT, h, S[lo:hi], data[lo:hi], forcing, n_linear, Z[lo:hi], predictions[lo:hi], tiny),
+        )
+
+    def forced_backward(self, a, W, C, S, forcing, n_observed, Z, G, grad_a, grad_W, grad_h, grad_C):
+        """Add the gradients of teacher-forced windows; return dL/d(initial states), (n, M).
+
+        ``G`` holds the direct gradients with respect to the predictions
+        (``G[:, t, :N]``, see ``forcing``) and is overwritten.
+        """
+        per_sequence = self._workspace.array("per_sequence", (Z.shape[0], 2, a.shape[0]), a.dtype, zero=True)
+        n_linear, tiny = self.n_linear, _tiny(a)
+        _run_chunked(
+            forced_carry_chunk, self.n_threads, Z.shape[0],
+            lambda lo, hi: (a, W, forcing, n_linear, n_observed, Z[lo:hi], G[lo:hi], per_sequence[lo:hi], tiny),
+        )
+        grad_a += per_sequence[:, 0].sum(axis=0)
+        grad_h += per_sequence[:, 1].sum(axis=0)
+        initial = G[:, 0].copy()
+        G[:, 0] = 0.0
+        self._weight_gradients(Z, G, S, grad_W, grad_C)
+        return initial
+
+    def free_run(self, a, W, h, C, z0, S, n_out):
+        """Free runs from the states ``z0`` (n, M) driven by ``S`` (n, n_steps, K): the first
+        ``n_out`` units after each step, (n, n_steps, n_out), NaN from where a run overflows."""
+        WT, CT = np.ascontiguousarray(W.T), np.ascontiguousarray(C.T)
+        out = np.empty((z0.shape[0], S.shape[1], n_out), dtype=a.dtype)
+        n_linear, tiny = self.n_linear, _tiny(a)
+        z0 = np.ascontiguousarray(z0, dtype=a.dtype)
+        _run_chunked(
+            free_run_chunk, self.n_threads, z0.shape[0],
+            lambda lo, hi: (a, WT, CT, h, S[lo:hi], n_linear, z0[lo:hi], out[lo:hi], tiny),
+        )
+        return out
 
 
 def warm_up():

@@ -1,0 +1,123 @@
+"""Teacher-forced training of a forecaster: parameters, forcing schedules, loss and gradient.
+
+A forecaster is an autonomous AL-RNN (optionally driven by exogenous inputs
+``s_t``) whose first N units are the observation: ``x_hat_t = z_t[:N]``, the
+identity observation model of the dynamical-systems reconstruction literature
+(Brenner et al. 2024). A window starts from ``z_0 = [x_0 ; L x_0]``: the
+unobserved units come from a learned linear map of the first observation.
+The kernels are in ``_kernels.forcing``.
+"""
+
+import numpy as np
+
+from ._model import initialize_parameters, split_flat
+
+#: Order in which a forecaster's parameters travel through the optimiser.
+FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
+
+#: Generalized teacher forcing re-estimates an adaptive alpha every this many
+#: batches and anneals towards it with ``ALPHA_ANNEALING`` (Hess et al. 2023).
+ALPHA_UPDATE_INTERVAL = 5
+ALPHA_ANNEALING = 0.999
+
+
+def initialize_forecaster(n_hidden, n_observed, n_inputs, rng, dtype):
+    """The dynamical-systems initialisation of ``a, W, h, C`` and ``L ~ U(+-1/sqrt(N))``."""
+    params = initialize_parameters(n_hidden, n_inputs, 1, rng, dtype, init="dsr")
+    bound = 1.0 / np.sqrt(n_observed)
+    params["L"] = rng.uniform(-bound, bound, size=(n_hidden - n_observed, n_observed)).astype(dtype)
+    return {name: params[name] for name in FORECASTER_PARAMETER_NAMES}
+
+
+def initial_states(L, x0):
+    """``[x_0 ; L x_0]`` for each row of ``x0`` (n, N): (n, M)."""
+    return np.concatenate([x0, x0 @ L.T], axis=1)
+
+
+def forcing_schedule(n_steps, teacher_forcing, forcing_interval, alpha, dtype):
+    """Forcing weight of each of ``n_steps`` steps.
+
+    ``"sparse"``: ``alpha`` after every ``forcing_interval``-th step, 0 elsewhere
+    (identity forcing when alpha = 1); ``"generalized"``: ``alpha`` at every step.
+    """
+    if teacher_forcing == "generalized":
+        return np.full(n_steps, alpha, dtype=dtype)
+    schedule = np.zeros(n_steps, dtype=dtype)
+    schedule[forcing_interval - 1 :: forcing_interval] = alpha
+    return schedule
+
+
+def forced_loss_and_gradients(params, windows, inputs, forcing, engine, grad_out, states_out=None):
+    """Mean squared one-step error of teacher-forced windows and its gradient.
+
+    Parameters
+    ----------
+    params : dict of str -> ndarray
+        ``FORECASTER_PARAMETER_NAMES``.
+    windows : ndarray of shape (n, T + 1, N)
+        Observations; row 0 of each window sets its initial state, rows 1..T
+        are the targets and the forcing signal.
+    inputs : ndarray of shape (n, T, K)
+        Exogenous inputs; ``inputs[:, t]`` drives the step from row t to t + 1.
+    forcing : ndarray of shape (T,)
+        ``forcing_schedule``.
+    engine : Engine
+    grad_out : ndarray of shape (n_parameters,)
+        Receives the flat gradient.
+    states_out : ndarray of shape (n, T + 1, M), default=None
+        Receives the teacher-forced states (a workspace; allocated when None).
+
+    Returns
+    -------
+    value : float
+        Mean over windows, steps and observed units of the squared error (the
+        reference implementation's MSE).
+    states : ndarray of shape (n, T + 1, M)
+    """
+    n, T1, N = windows.shape
+    M = params["a"].shape[0]
+    Z = np.empty((n, T1, M), dtype=windows.dtype) if states_out is None else states_out
+    Z[:, 0] = initial_states(params["L"], windows[:, 0])
+    predictions = np.empty((n, T1 - 1, N), dtype=windows.dtype)
+    data = windows[:, 1:]
+    engine.forced_forward(params["a"], params["W"], params["h"], params["C"], inputs, data, forcing, Z, predictions)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging fit: the caller checks finiteness
+        diff = predictions - data
+        value = float(np.mean(diff * diff))
+    G = np.zeros_like(Z)
+    G[:, 1:, :N] = diff * (2.0 / diff.size)
+    grad_out.fill(0)
+    grads = split_flat(grad_out, {name: params[name].shape for name in params}, FORECASTER_PARAMETER_NAMES)
+    d_initial = engine.forced_backward(
+        params["a"], params["W"], params["C"], inputs, forcing, N, Z, G,
+        grads["a"], grads["W"], grads["h"], grads["C"],
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        grads["L"] += d_initial[:, N:].T @ windows[:, 0]
+    return value, Z
+
+
+def jacobian_norm_bound(params, states, n_linear):
+    """Largest geometric mean, over windows, of the step Jacobians' spectral norms.
+
+    The "product upper bound" of Hess et al. (2023): the Jacobian at z is
+    ``diag(a) + W diag(phi'(z))``, which depends only on z's regime, so one
+    norm per visited regime suffices.
+    """
+    a, W = params["a"].astype(np.float64), params["W"].astype(np.float64)
+    bits = states[:, :-1, n_linear:] > 0
+    codes, inverse = np.unique(bits.reshape(-1, bits.shape[-1]), axis=0, return_inverse=True)
+    log_norms = np.empty(codes.shape[0])
+    for i, code in enumerate(codes):
+        slopes = np.concatenate([np.ones(n_linear), code.astype(np.float64)])
+        log_norms[i] = np.log(np.linalg.norm(np.diag(a) + W * slopes[None, :], ord=2))
+    per_step = log_norms[inverse.reshape(-1)].reshape(bits.shape[:2])
+    return float(np.exp(per_step.mean(axis=1).max()))
+
+
+def adapted_alpha(alpha, norm_bound):
+    """One annealing step of the adaptive forcing weight towards ``max(0, 1 - 1 / bound)``."""
+    estimate = max(0.0, 1.0 - 1.0 / norm_bound)
+    if estimate > alpha:
+        return estimate
+    return ALPHA_ANNEALING * alpha + (1 - ALPHA_ANNEALING) * estimate

@@ -1,0 +1,571 @@
+"""ALRNNForecaster: learn a dynamical system from recorded series, forecast and generate."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from . import io
+from ._forcing import (
+    ALPHA_UPDATE_INTERVAL,
+    FORECASTER_PARAMETER_NAMES,
+    adapted_alpha,
+    forced_loss_and_gradients,
+    forcing_schedule,
+    initial_states,
+    initialize_forecaster,
+    jacobian_norm_bound,
+)
+from ._kernels import make_engine
+from ._kernels.forcing import largest_lyapunov_exponent
+from ._model import flatten_parameters
+from ._optim import RAdamOptimizer, clip_by_global_norm
+from ._progress import ProgressReporter
+from ._validation import check_exog, check_series
+from .metrics import state_space_divergence
+
+__all__ = ["ALRNNForecaster"]
+
+#: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
+SCORE_STEPS = 20
+
+
+def _series_like(parts, single):
+    return parts[0] if single else (np.stack(parts) if len({p.shape for p in parts}) == 1 else parts)
+
+
+@io.register_model_class
+class ALRNNForecaster(BaseEstimator):
+    """Dynamical-systems reconstruction with an AL-RNN, trained by teacher forcing.
+
+    The first N of the ``n_hidden`` units are read out as the N observed
+    variables (``x_hat_t = z_t[:N]``, so N <= n_hidden - n_nonlinear: they
+    are linear units); the others are latent, started from a learned linear
+    map of the first observation (``z_0 = [x_0 ; L x_0]``). Training follows
+    the reconstruction literature (Brenner et al. 2022, 2024; Hess et al.
+    2023): random windows of ``sequence_length`` steps, Gaussian noise, the
+    one-step error under teacher forcing, RAdam with an exponentially
+    decaying learning rate, and, every ``evaluation_interval`` epochs, a free
+    run scored by its state-space divergence; the best of those checkpoints is
+    kept, because a low one-step error does not mean a free run with the
+    attractor's geometry. Series are standardised per variable inside the
+    model (``mean_``, ``scale_``); everything a user passes or receives is in
+    their units, while the hidden states and the analysis live in standardised
+    units.
+
+    Parameters
+    ----------
+    n_hidden : int, default=20
+        Number of hidden units M.
+    n_nonlinear : int, default=2
+        Number P of ReLU units (the last P).
+    teacher_forcing : {"sparse", "generalized"}, default="sparse"
+        "sparse": after every ``forcing_interval``-th step the observed units
+        are pulled to the data with weight ``alpha`` (replaced when alpha=1)
+        and the gradient through them is cut in that proportion (Mikhaeil et
+        al. 2022); "generalized": the pull happens at every step with weight
+        ``alpha`` (Hess et al. 2023).
+    forcing_interval : int, default=16
+        Steps between forcings ("sparse").
+    alpha : float in (0, 1] or None, default=None
+        Forcing weight. None: 1 for "sparse"; for "generalized", an adaptive
+        weight ``1 - 1 / bound`` of the step Jacobians' norms, re-estimated
+        every 5 batches and annealed (Hess et al. 2023), starting at 1.
+    sequence_length : int, default=200
+        Steps per training window (shorter series make shorter windows).
+    noise : float, default=0.05
+        Standard deviation of the Gaussian noise added to each window (in
+        standardised units), forcing signal and targets alike.
+    batch_size : int, default=16
+    batches_per_epoch : int, default=50
+    max_iter : int, default=600
+        Epochs (each ``batches_per_epoch`` optimiser steps).
+    learning_rate_init : float, default=1e-3
+    learning_rate_end : float, default=1e-5
+        The learning rate decays exponentially to this at the last epoch.
+    clip_norm : float or None, default=None
+        Clip each gradient to this global norm.
+    evaluation_interval : int, default=25
+        Epochs between free-run evaluations (checkpoint selection).
+    evaluation_steps : int, default=100000
+        Length of the evaluation free run (at most the first series' length).
+    n_jobs : int or None, default=None
+        Threads of the engine (results do not depend on it).
+    dtype : {"float64", "float32"}, default="float64"
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+
+    Attributes
+    ----------
+    a_, W_, h_ : ndarray
+        The map ``z_t = a z_{t-1} + W phi(z_{t-1}) + C s_t + h``.
+    C_ : ndarray of shape (n_hidden, n_inputs_)
+        Input matrix of the exogenous inputs (no columns without them).
+    L_ : ndarray of shape (n_hidden - n_features_in_, n_features_in_)
+        Initial latent state from the first observation.
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Standardisation of the observed variables.
+    n_nonlinear_ : int
+    n_features_in_ : int
+        Number N of observed variables.
+    n_inputs_ : int
+        Number K of exogenous inputs.
+    loss_curve_ : list of float
+        Mean one-step training loss of each epoch (standardised units).
+    evaluation_curve_ : list of tuple
+        ``(epoch, state-space divergence)`` of each evaluation free run.
+    best_epoch_ : int
+        Epoch of the kept checkpoint.
+    best_state_space_divergence_ : float
+        Its divergence.
+    alpha_ : float
+        The forcing weight at the end of training.
+    initial_observation_ : ndarray of shape (n_features_in_,)
+        The first training observation, where ``generate`` starts by default.
+    n_iter_ : int
+        Epochs run.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNForecaster
+    >>> t = np.arange(2000) * 0.05
+    >>> X = np.column_stack([np.sin(t), np.cos(t)])
+    >>> model = ALRNNForecaster(n_hidden=8, n_nonlinear=1, max_iter=20, random_state=0).fit(X)
+    >>> model.forecast(X[:100], n_steps=50).shape
+    (50, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "n_hidden": [Interval(Integral, 1, None, closed="left")],
+        "n_nonlinear": [Interval(Integral, 0, None, closed="left")],
+        "teacher_forcing": [StrOptions({"sparse", "generalized"})],
+        "forcing_interval": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, 1, closed="right"), None],
+        "sequence_length": [Interval(Integral, 1, None, closed="left")],
+        "noise": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batches_per_epoch": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_end": [Interval(Real, 0, None, closed="neither")],
+        "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "evaluation_interval": [Interval(Integral, 1, None, closed="left")],
+        "evaluation_steps": [Interval(Integral, 2, None, closed="left")],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "dtype": [StrOptions({"float64", "float32"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self, n_hidden=20, n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
+        sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch=50, max_iter=600,
+        learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
+        evaluation_steps=100_000, n_jobs=None, dtype="float64", random_state=None, verbose=0,
+    ):
+        self.n_hidden = n_hidden
+        self.n_nonlinear = n_nonlinear
+        self.teacher_forcing = teacher_forcing
+        self.forcing_interval = forcing_interval
+        self.alpha = alpha
+        self.sequence_length = sequence_length
+        self.noise = noise
+        self.batch_size = batch_size
+        self.batches_per_epoch = batches_per_epoch
+        self.max_iter = max_iter
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate_end = learning_rate_end
+        self.clip_norm = clip_norm
+        self.evaluation_interval = evaluation_interval
+        self.evaluation_steps = evaluation_steps
+        self.n_jobs = n_jobs
+        self.dtype = dtype
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y=None, *, exog=None):
+        """Learn the system from one or more recorded series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features), (n_series, n_timesteps, n_features) or list
+            One series (a 1-D array is one univariate series), several of one
+            length, or a list of series of different lengths. Finite values.
+        y : None
+            Ignored (the targets are the series' own next steps).
+        exog : array-like, default=None
+            Exogenous inputs, one row per step of each series, in the same
+            structure as X; ``exog[t]`` drives the step from row t to t + 1.
+
+        Returns
+        -------
+        self : ALRNNForecaster
+        """
+        self._validate_params()
+        series, _ = check_series(X, "X")
+        N, M, P = series[0].shape[1], self.n_hidden, self.n_nonlinear
+        if P > M:
+            raise ValueError(f"n_nonlinear={P} exceeds n_hidden={M}.")
+        if N > M - P:
+            raise ValueError(
+                f"The {N} observed variables are read from the first {N} linear units, so n_hidden - "
+                f"n_nonlinear must be at least {N}; got n_hidden={M}, n_nonlinear={P}."
+            )
+        inputs = check_exog(exog, [len(s) for s in series], None)
+        stacked = np.concatenate(series)
+        self.mean_ = stacked.mean(axis=0)
+        scale = stacked.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        dtype = np.dtype(self.dtype)
+        scaled = [((s - self.mean_) / self.scale_).astype(dtype) for s in series]
+        inputs = [s.astype(dtype) for s in inputs]
+        self.n_features_in_, self.n_inputs_, self.n_nonlinear_ = N, inputs[0].shape[1], P
+        self.initial_observation_ = series[0][0].copy()
+        rng = check_random_state(self.random_state)
+        params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
+        flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
+        self._train(make_engine("cpu", M, P, self.n_jobs), flat, views, scaled, inputs, rng)
+        return self
+
+    def _train(self, engine, flat, views, scaled, inputs, rng):
+        window = min(self.sequence_length, min(len(s) for s in scaled) - 1)
+        data, exog = np.concatenate(scaled), np.concatenate(inputs)
+        offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
+        starts_per_series = np.array([len(s) - window for s in scaled])
+        series_weights = starts_per_series / starts_per_series.sum()
+        steps = np.arange(window + 1)
+        adaptive = self.teacher_forcing == "generalized" and self.alpha is None
+        self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
+        forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, data.dtype)
+        optimizer = RAdamOptimizer(flat, self.learning_rate_init)
+        decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
+        grad, last_finite = np.empty_like(flat), flat.copy()
+        states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=data.dtype)
+        reference = np.concatenate(scaled)
+        run_length = min(self.evaluation_steps, len(scaled[0]))
+        self.loss_curve_, self.evaluation_curve_ = [], []
+        best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
+        progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
+        n_batches = 0
+        self.n_iter_ = 0
+        try:
+            for epoch in range(1, self.max_iter + 1):
+                total = 0.0
+                for _ in range(self.batches_per_epoch):
+                    which = rng.choice(len(scaled), size=self.batch_size, p=series_weights)
+                    first = offsets[which] + (rng.random_sample(self.batch_size) * starts_per_series[which]).astype(int)
+                    rows = first[:, None] + steps
+                    windows = data[rows]
+                    if self.noise:
+                        windows = windows + (self.noise * rng.standard_normal(windows.shape)).astype(data.dtype)
+                    value, _ = forced_loss_and_gradients(
+                        views, windows, exog[rows[:, :-1]], forcing, engine, grad, states
+                    )
+                    if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+                        np.copyto(flat, last_finite)
+                        warnings.warn(
+                            f"The training loss became non-finite in epoch {epoch}; the last finite "
+                            "parameters were restored and training stopped. Lower learning_rate_init "
+                            "or set clip_norm.",
+                            RuntimeWarning,
+                        )
+                        raise StopIteration
+                    np.copyto(last_finite, flat)
+                    clip_by_global_norm(grad, self.clip_norm)
+                    optimizer.update_params(grad)
+                    total += value
+                    n_batches += 1
+                    if adaptive and n_batches % ALPHA_UPDATE_INTERVAL == 0:
+                        self.alpha_ = adapted_alpha(self.alpha_, jacobian_norm_bound(views, states, engine.n_linear))
+                        forcing[:] = self.alpha_
+                optimizer.learning_rate_init *= decay
+                self.n_iter_ = epoch
+                self.loss_curve_.append(total / self.batches_per_epoch)
+                progress.epoch(epoch, self.loss_curve_[-1])
+                if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
+                    divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, reference)
+                    self.evaluation_curve_.append((epoch, divergence))
+                    progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
+                    if divergence < best_divergence:
+                        best_divergence, self.best_epoch_ = divergence, epoch
+                        np.copyto(best_flat, flat)
+        except StopIteration:
+            pass
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user; the best checkpoint so far is kept.")
+        finally:
+            progress.close()
+        if np.isfinite(best_divergence):
+            np.copyto(flat, best_flat)
+        else:  # no evaluation ran, or every free run diverged: keep the last finite weights
+            best_divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, reference)
+            self.best_epoch_ = self.n_iter_
+        self.best_state_space_divergence_ = float(best_divergence)
+        for name in FORECASTER_PARAMETER_NAMES:
+            setattr(self, name + "_", views[name].copy())
+
+    @staticmethod
+    def _free_run_divergence(engine, params, x0, inputs, n_steps, reference):
+        z0 = initial_states(params["L"], x0[None])
+        run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs[None, : n_steps - 1], x0.shape[0])
+        return state_space_divergence(reference, np.concatenate([x0[None], run[0]]))
+
+    # ----------------------------------------------------------- prediction
+    def _params(self):
+        return {name: getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
+
+    def _engine(self):
+        return make_engine("cpu", self.n_hidden, self.n_nonlinear_, self.n_jobs)
+
+    def _scale(self, X):
+        return ((X - self.mean_) / self.scale_).astype(self.a_.dtype)
+
+    def _unscale(self, X):
+        return X * self.scale_ + self.mean_
+
+    def _checked(self, X, exog, name="X"):
+        check_is_fitted(self, "a_")
+        series, single = check_series(X, name, self.n_features_in_)
+        inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_)
+        return series, [s.astype(self.a_.dtype) for s in inputs], single
+
+    def _forced_states(self, series, inputs):
+        """Identity forcing at every step: (states (T, M) after forcing, one-step predictions (T, N))."""
+        p, engine = self._params(), self._engine()
+        out = []
+        for x, s in zip(series, inputs):
+            x = self._scale(x)
+            T, N = x.shape
+            Z = np.empty((1, T + 1, self.n_hidden), dtype=x.dtype)
+            Z[:, 0] = initial_states(p["L"], x[:1])
+            data = np.concatenate([x[1:], np.zeros((1, N), dtype=x.dtype)])[None]
+            predictions = np.empty((1, T, N), dtype=x.dtype)
+            forcing = np.ones(T, dtype=x.dtype)
+            engine.forced_forward(p["a"], p["W"], p["h"], p["C"], s[None], data, forcing, Z, predictions)
+            out.append((Z[0, :-1], predictions[0]))
+        return out
+
+    def predict(self, X, *, exog=None):
+        """One-step-ahead predictions: row t estimates row t + 1 of each series.
+
+        The model reads each series with identity forcing at every step (its
+        observed units set to the data, its latent units carried along) and
+        predicts the next observation from each step.
+
+        Parameters
+        ----------
+        X : array-like, as for ``fit``
+        exog : array-like, default=None
+
+        Returns
+        -------
+        ndarray or list
+            The shape and structure of X.
+        """
+        series, inputs, single = self._checked(X, exog)
+        return _series_like([self._unscale(pred) for _, pred in self._forced_states(series, inputs)], single)
+
+    def forecast(self, context, n_steps, *, exog=None):
+        """Continue a series: read ``context`` teacher-forced, then run freely.
+
+        Parameters
+        ----------
+        context : array-like of shape (n_context, n_features)
+            The observed past, at least one row.
+        n_steps : int
+            Steps to forecast.
+        exog : array-like of shape (n_context + n_steps - 1, n_inputs), default=None
+            Inputs at every time from the first context row to the step
+            before the last forecast (needed when fitted with inputs).
+
+        Returns
+        -------
+        ndarray of shape (n_steps, n_features)
+            The estimates of the ``n_steps`` rows after the context.
+        """
+        check_is_fitted(self, "a_")
+        context = check_array(np.asarray(context).reshape(len(context), -1), dtype=np.float64, input_name="context")
+        n_steps = self._check_n_steps(n_steps, 1)
+        if context.shape[1] != self.n_features_in_:
+            raise ValueError(f"context has {context.shape[1]} features, but {self.n_features_in_} were fitted.")
+        n_context = context.shape[0]
+        inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
+        states, _ = self._forced_states([context], [inputs[:n_context]])[0]
+        z = np.ascontiguousarray(states[-1:])
+        run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z, inputs[None, n_context - 1 :], self.n_features_in_)
+        return self._finite_run(self._unscale(run[0]))
+
+    def generate(self, n_steps, x0=None, *, exog=None, return_states=False):
+        """A free run of the fitted system from one observation.
+
+        Parameters
+        ----------
+        n_steps : int
+            Rows to return; row 0 is ``x0`` itself.
+        x0 : array-like of shape (n_features,), default=None
+            Starting observation; the first training observation when None.
+        exog : array-like of shape (n_steps - 1, n_inputs), default=None
+        return_states : bool, default=False
+            Also return the hidden states (standardised units), for regime analysis.
+
+        Returns
+        -------
+        X_gen : ndarray of shape (n_steps, n_features)
+            NaN from the step where the run leaves the floating-point range
+            (a RuntimeWarning names it).
+        states : ndarray of shape (n_steps, n_hidden), when ``return_states``
+        """
+        check_is_fitted(self, "a_")
+        n_steps = self._check_n_steps(n_steps, 1)
+        if x0 is None:
+            x0 = self.initial_observation_
+        x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
+        if x0.shape[1] != self.n_features_in_:
+            raise ValueError(f"x0 has {x0.shape[1]} values, but {self.n_features_in_} features were fitted.")
+        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
+        z0 = initial_states(self.L_, self._scale(x0))
+        run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z0, inputs[None], self.n_hidden)
+        states = np.concatenate([z0, run[0]])
+        X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
+        return (X_gen, states) if return_states else X_gen
+
+    @staticmethod
+    def _check_n_steps(n_steps, minimum):
+        if not isinstance(n_steps, (Integral, np.integer)) or isinstance(n_steps, bool) or n_steps < minimum:
+            raise ValueError(f"n_steps must be an integer >= {minimum}; got {n_steps!r}.")
+        return int(n_steps)
+
+    @staticmethod
+    def _finite_run(run):
+        bad = ~np.all(np.isfinite(run), axis=1)
+        if bad.any():
+            warnings.warn(
+                f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
+                "the rows from there are NaN. The fitted map is unstable from this start.",
+                RuntimeWarning,
+            )
+        return run
+
+    def hidden_states(self, X, *, exog=None, free_run=False):
+        """Hidden states (standardised units) of each series, for regime analysis.
+
+        Parameters
+        ----------
+        X : array-like, as for ``fit``
+        exog : array-like, default=None
+        free_run : bool, default=False
+            False: the states while reading X with identity forcing at every
+            step; True: the free run from each series' first observation, as
+            long as the series.
+
+        Returns
+        -------
+        ndarray or list
+            (n_timesteps, n_hidden) per series, in the structure of X.
+        """
+        series, inputs, single = self._checked(X, exog)
+        if free_run:
+            out = []
+            for x, s in zip(series, inputs):
+                z0 = initial_states(self.L_, self._scale(x[:1]))
+                run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z0, s[None, :-1], self.n_hidden)
+                out.append(np.concatenate([z0, run[0]]))
+        else:
+            out = [states for states, _ in self._forced_states(series, inputs)]
+        return _series_like(out, single)
+
+    def score(self, X, y=None, *, exog=None):
+        """Negative mean squared 20-step prediction error (``metrics.prediction_error``).
+
+        From every point of each series, 20 steps ahead (fewer in a series
+        of 20 steps or less); higher is better, so that ``GridSearchCV`` over
+        ``n_nonlinear`` works.
+
+        Returns
+        -------
+        float
+        """
+        return -float(np.mean(self._n_step_errors(X, None, exog)))
+
+    def _n_step_errors(self, X, n_steps, exog):
+        series, inputs, _ = self._checked(X, exog)
+        if n_steps is not None:
+            n_steps = self._check_n_steps(n_steps, 1)
+        errors = []
+        for x, s in zip(series, inputs):
+            horizon = min(SCORE_STEPS, len(x) - 1) if n_steps is None else n_steps
+            if horizon > len(x) - 1:
+                raise ValueError(f"n_steps={horizon} needs series longer than {horizon} steps; got {len(x)}.")
+            starts = len(x) - horizon
+            z0 = initial_states(self.L_, self._scale(x[:starts]))
+            drive = np.lib.stride_tricks.sliding_window_view(s, horizon, axis=0)[:starts].transpose(0, 2, 1)
+            run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z0, np.ascontiguousarray(drive), self.n_features_in_)
+            errors.append(((self._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
+        return np.concatenate(errors)
+
+    def _largest_lyapunov_exponent(self, n_steps, transient, x0):
+        n_steps = self._check_n_steps(n_steps, 1)
+        transient = self._check_n_steps(transient, 0)
+        x0 = self.initial_observation_ if x0 is None else x0
+        x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
+        z0 = initial_states(self.L_.astype(np.float64), self._scale(x0).astype(np.float64))[0]
+        n_linear = self.n_hidden - self.n_nonlinear_
+        a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
+        return float(largest_lyapunov_exponent(a, W, h, n_linear, z0, n_steps, transient))
+
+    # ---------------------------------------------------------- persistence
+    def save(self, path, extra=None):
+        """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`."""
+        io.save(self, path, extra=extra)
+
+    _PORTABLE_COUNTS = ("n_features_in_", "n_inputs_", "n_nonlinear_", "n_iter_", "best_epoch_")
+
+    def _portable_state(self):
+        check_is_fitted(self, "a_")
+        fitted = {name: int(getattr(self, name)) for name in self._PORTABLE_COUNTS}
+        fitted["alpha_"] = float(self.alpha_)
+        fitted["best_state_space_divergence_"] = float(self.best_state_space_divergence_)
+        fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
+        fitted["evaluation_curve_"] = [[int(e), float(d)] for e, d in self.evaluation_curve_]
+        arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
+        arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        for name in self._PORTABLE_COUNTS:
+            value = fitted.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name}={value!r} is not a valid count.")
+        M, N, K, P = self.n_hidden, fitted["n_features_in_"], fitted["n_inputs_"], fitted["n_nonlinear_"]
+        if not 1 <= N <= M - P:
+            raise ValueError(f"n_features_in_={N} and n_nonlinear_={P} do not fit n_hidden={M}.")
+        expected = {
+            "a_": (M,), "W_": (M, M), "h_": (M,), "C_": (M, K), "L_": (M - N, N),
+            "mean_": (N,), "scale_": (N,), "initial_observation_": (N,),
+        }
+        for key, shape in expected.items():
+            if key not in arrays or arrays[key].shape != shape:
+                raise ValueError(f"{key} is missing or not of shape {shape}.")
+            if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
+                raise ValueError(f"{key} must hold finite floating-point values.")
+        if not np.all(arrays["scale_"] > 0):
+            raise ValueError("scale_ must be positive.")
+        curves = fitted.get("loss_curve_"), fitted.get("evaluation_curve_")
+        if not all(isinstance(c, list) for c in curves):
+            raise ValueError("loss_curve_ and evaluation_curve_ must be lists.")
+        for name in FORECASTER_PARAMETER_NAMES:
+            setattr(self, name + "_", arrays[name + "_"].astype(self.dtype))
+        self.mean_, self.scale_ = arrays["mean_"].astype(float), arrays["scale_"].astype(float)
+        self.initial_observation_ = arrays["initial_observation_"].astype(float)
+        for name in self._PORTABLE_COUNTS:
+            setattr(self, name, fitted[name])
+        self.alpha_ = float(fitted["alpha_"])
+        self.best_state_space_divergence_ = float(fitted["best_state_space_divergence_"])
+        self.loss_curve_ = [float(v) for v in curves[0]]
+        self.evaluation_curve_ = [(int(e), float(d)) for e, d in curves[1]]

@@ -1,0 +1,148 @@
+"""Teacher-forced windows and free runs: the kernels against plain loops and finite differences."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn._forcing import (
+    FORECASTER_PARAMETER_NAMES,
+    adapted_alpha,
+    forced_loss_and_gradients,
+    forcing_schedule,
+    initial_states,
+    initialize_forecaster,
+    jacobian_norm_bound,
+)
+from sklearn_alrnn._kernels.cpu import CPUEngine
+from sklearn_alrnn._model import flatten_parameters, phi, split_flat
+from sklearn_alrnn._optim import RAdamOptimizer
+
+M, N, K, T = 6, 2, 1, 11
+
+
+def _problem(n_nonlinear, n_inputs=K, seed=0):
+    rng = np.random.RandomState(seed)
+    params = initialize_forecaster(M, N, n_inputs, rng, np.float64)
+    params["W"] = rng.normal(scale=0.4, size=(M, M))
+    params["h"] = rng.normal(scale=0.3, size=M)
+    windows = rng.normal(size=(4, T + 1, N))
+    inputs = rng.normal(size=(4, T, n_inputs))
+    return params, windows, inputs
+
+
+def _loop_forward(params, windows, inputs, forcing, n_nonlinear):
+    """The forced recurrence written out one window and one step at a time."""
+    predictions = np.empty(windows[:, 1:].shape)
+    for i, window in enumerate(windows):
+        z = np.concatenate([window[0], params["L"] @ window[0]])
+        for t in range(T):
+            z = params["a"] * z + params["W"] @ phi(z, n_nonlinear) + params["C"] @ inputs[i, t] + params["h"]
+            predictions[i, t] = z[:N]
+            z[:N] = forcing[t] * window[t + 1] + (1 - forcing[t]) * z[:N]
+    return predictions
+
+
+@pytest.mark.parametrize("teacher_forcing, alpha", [("sparse", 1.0), ("sparse", 0.6), ("generalized", 0.3)])
+@pytest.mark.parametrize("n_nonlinear", [0, 2, M - N])
+def test_forced_windows_match_loops_and_finite_differences(teacher_forcing, alpha, n_nonlinear):
+    params, windows, inputs = _problem(n_nonlinear)
+    engine = CPUEngine(M, n_nonlinear)
+    forcing = forcing_schedule(T, teacher_forcing, 3, alpha, np.float64)
+    flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
+    grad = np.empty_like(flat)
+    value, _ = forced_loss_and_gradients(views, windows, inputs, forcing, engine, grad)
+    expected = _loop_forward(params, windows, inputs, forcing, n_nonlinear)
+    assert value == pytest.approx(np.mean((expected - windows[:, 1:]) ** 2), rel=1e-12)
+
+    shapes = {name: params[name].shape for name in FORECASTER_PARAMETER_NAMES}
+
+    def loss_at(vector):
+        scratch = np.empty_like(vector)
+        return forced_loss_and_gradients(
+            split_flat(vector, shapes, FORECASTER_PARAMETER_NAMES), windows, inputs, forcing, engine, scratch
+        )[0]
+
+    eps = 1e-6
+    numeric = np.array([(loss_at(flat + e) - loss_at(flat - e)) / (2 * eps) for e in np.eye(flat.size) * eps])
+    rel = np.linalg.norm(grad - numeric) / np.linalg.norm(numeric)
+    assert rel < 1e-7
+    assert np.all(split_flat(grad, shapes, FORECASTER_PARAMETER_NAMES)["L"] != 0)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.7])
+def test_forcing_scales_the_gradient_through_the_observed_units_only(alpha):
+    """At a forced step, the gradient reaching the prediction is (1 - alpha) times that of the
+    forced state on the observed units, and all of it on the latent units."""
+    params, windows, inputs = _problem(2)
+    engine = CPUEngine(M, 2)
+    forced = 5  # the state after step 5 is forced (forcing[4])
+    forcing = np.zeros(T)
+    forcing[forced - 1] = alpha
+    Z = np.empty((4, T + 1, M))
+    Z[:, 0] = initial_states(params["L"], windows[:, 0])
+    engine.forced_forward(
+        params["a"], params["W"], params["h"], params["C"], inputs, windows[:, 1:], forcing, Z, np.empty((4, T, N))
+    )
+    G = np.zeros_like(Z)
+    G[:, forced + 1 :, :N] = 1.0  # losses only on predictions after the forced step
+    grads = [np.zeros_like(params[name]) for name in "aWhC"]
+    engine.forced_backward(params["a"], params["W"], params["C"], inputs, forcing, N, Z, G, *grads)
+    slopes = np.where(np.arange(M) < M - 2, 1.0, (Z[:, forced] > 0).astype(float))
+    through_forced_state = params["a"] * G[:, forced + 1] + slopes * (G[:, forced + 1] @ params["W"])
+    np.testing.assert_allclose(G[:, forced, :N], (1 - alpha) * through_forced_state[:, :N], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(G[:, forced, N:], through_forced_state[:, N:], rtol=1e-12)
+    assert np.all(through_forced_state[:, :N] != 0)
+    if alpha == 1.0:
+        assert np.all(G[:, forced, :N] == 0.0)
+
+
+def test_sparse_schedule_forces_every_interval_steps():
+    np.testing.assert_array_equal(forcing_schedule(7, "sparse", 3, 1.0, np.float64), [0, 0, 1, 0, 0, 1, 0])
+    np.testing.assert_array_equal(forcing_schedule(3, "generalized", 3, 0.2, np.float64), [0.2] * 3)
+
+
+def test_free_run_matches_the_map_and_marks_overflow():
+    params, windows, _ = _problem(2, n_inputs=0)
+    engine = CPUEngine(M, 2)
+    z0 = initial_states(params["L"], windows[:, 0])
+    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, np.zeros((4, 30, 0)), M)
+    z = z0[1]
+    for t in range(30):
+        z = params["a"] * z + params["W"] @ phi(z, 2) + params["h"]
+        np.testing.assert_allclose(run[1, t], z, rtol=1e-12, atol=1e-12)
+    exploding = dict(params, a=np.full(M, 1e200))
+    run = engine.free_run(exploding["a"], params["W"], params["h"], params["C"], z0, np.zeros((4, 5, 0)), N)
+    assert np.all(np.isnan(run[:, 2:])) and np.all(np.isfinite(run[:, 0]))
+
+
+def test_adaptive_alpha_follows_the_jacobian_bound():
+    params, windows, inputs = _problem(2)
+    Z = np.empty((4, T + 1, M))
+    forced_loss_and_gradients(
+        params, windows, inputs, np.zeros(T), CPUEngine(M, 2),
+        np.empty(sum(p.size for p in params.values())), Z,
+    )
+    bound = jacobian_norm_bound(params, Z, M - 2)
+    # The bound is the largest per-window geometric mean of the step Jacobians' spectral norms.
+    logs = np.zeros((4, T))
+    for i in range(4):
+        for t in range(T):
+            slopes = np.r_[np.ones(M - 2), (Z[i, t, M - 2 :] > 0).astype(float)]
+            logs[i, t] = np.log(np.linalg.norm(np.diag(params["a"]) + params["W"] * slopes, 2))
+    assert bound == pytest.approx(np.exp(logs.mean(axis=1).max()), rel=1e-12)
+    assert adapted_alpha(0.0, 4.0) == pytest.approx(0.75)  # a larger estimate is taken at once
+    assert adapted_alpha(0.9, 2.0) == pytest.approx(0.999 * 0.9 + 0.001 * 0.5)  # a smaller one annealed
+    assert adapted_alpha(0.5, 0.5) == pytest.approx(0.999 * 0.5)  # contracting: estimate 0
+
+
+def test_radam_starts_with_momentum_steps_then_rectified_adam_steps():
+    params = np.zeros(2)
+    optimizer = RAdamOptimizer(params, learning_rate_init=0.1)
+    optimizer.update_params(np.array([1.0, -2.0]))
+    np.testing.assert_allclose(params, [-0.1, 0.2])  # bias-corrected momentum: the gradient itself
+    for _ in range(10):
+        optimizer.update_params(np.array([1.0, -2.0]))
+    # Past the first steps, the rectified step of a constant gradient approaches lr * sign.
+    before = params.copy()
+    optimizer.update_params(np.array([1.0, -2.0]))
+    step = params - before
+    assert np.all(np.sign(step) == [-1, 1]) and np.allclose(np.abs(step[0]), np.abs(step[1]))

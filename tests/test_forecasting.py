@@ -1,0 +1,199 @@
+"""ALRNNForecaster: known solutions, shapes, reproducibility, persistence, analysis and bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_alrnn import ALRNNForecaster, RegimeDecomposer, datasets, load
+from sklearn_alrnn.metrics import max_lyapunov_exponent, prediction_error
+
+OMEGA = 0.1
+QUICK = dict(
+    max_iter=30, batches_per_epoch=20, batch_size=8, sequence_length=50, evaluation_interval=10, learning_rate_init=1e-2
+)
+
+
+def oscillation(n_steps, phase=0.0):
+    t = np.arange(n_steps) * OMEGA + phase
+    return np.column_stack([3.0 * np.sin(t) + 10.0, 3.0 * np.cos(t) - 5.0])
+
+
+@pytest.fixture(scope="module")
+def fitted_oscillator():
+    model = ALRNNForecaster(n_hidden=4, n_nonlinear=0, noise=0.0, random_state=0, **dict(QUICK, max_iter=100))
+    return model.fit(oscillation(1500))
+
+
+def exact_rotation_forecaster():
+    """A forecaster whose map is set by hand to the rotation that generates ``oscillation``."""
+    model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=1, batches_per_epoch=1, sequence_length=20)
+    model.fit(oscillation(200))
+    c, s = np.cos(OMEGA), np.sin(OMEGA)
+    model.a_ = np.zeros(4)
+    model.W_ = np.zeros((4, 4))
+    model.W_[:2, :2] = [[c, s], [-s, c]]  # (sin, cos)(t + omega) from (sin, cos)(t)
+    model.h_ = np.zeros(4)
+    model.L_ = np.zeros((2, 2))
+    model.mean_, model.scale_ = np.array([10.0, -5.0]), np.array([3.0, 3.0])
+    return model
+
+
+def test_exact_model_has_zero_prediction_error_and_zero_lyapunov_exponent():
+    model = exact_rotation_forecaster()
+    X = oscillation(300, phase=1.0)
+    np.testing.assert_allclose(model.predict(X)[:-1], X[1:], atol=1e-9)
+    np.testing.assert_allclose(model.forecast(X[:50], 100), X[50:150], atol=1e-9)
+    np.testing.assert_allclose(model.generate(300, x0=X[0]), X, atol=1e-9)
+    assert prediction_error(model, X, 20) < 1e-18
+    assert abs(max_lyapunov_exponent(model, n_steps=2000, x0=X[0])) < 1e-9
+    assert model.score(X) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_lyapunov_exponent_of_a_contracting_diagonal_map():
+    model = exact_rotation_forecaster()
+    model.a_ = np.array([0.5, 0.8, 0.9, 0.3])
+    model.W_ = np.zeros((4, 4))
+    assert max_lyapunov_exponent(model, n_steps=3000, transient=300) == pytest.approx(np.log(0.9), rel=1e-6)
+
+
+def test_learns_an_oscillation_it_can_continue(fitted_oscillator):
+    X = oscillation(400, phase=2.0)
+    one_step = fitted_oscillator.predict(X)
+    assert one_step.shape == X.shape
+    assert np.sqrt(np.mean((one_step[:-1] - X[1:]) ** 2)) < 0.01  # amplitude 3
+    forecast = fitted_oscillator.forecast(X[:100], n_steps=60)
+    assert forecast.shape == (60, 2)
+    assert np.sqrt(np.mean((forecast - X[100:160]) ** 2)) < 0.1
+    run = fitted_oscillator.generate(300, x0=X[0])
+    radius = np.hypot(run[:, 0] - 10.0, run[:, 1] + 5.0)
+    assert np.all(np.abs(radius[:200] - 3.0) < 0.5)
+    assert fitted_oscillator.best_epoch_ in [e for e, _ in fitted_oscillator.evaluation_curve_]
+    assert len(fitted_oscillator.loss_curve_) == fitted_oscillator.n_iter_ == 100
+
+
+def test_same_seed_same_model_whatever_the_threads():
+    X = oscillation(600)
+    one = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=3, **QUICK).fit(X)
+    two = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=3, n_jobs=2, **QUICK).fit(X)
+    np.testing.assert_array_equal(one.W_, two.W_)
+    np.testing.assert_array_equal(one.generate(50), two.generate(50))
+    other = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=4, **QUICK).fit(X)
+    assert not np.array_equal(one.W_, other.W_)
+
+
+def test_series_structures_are_kept():
+    model = exact_rotation_forecaster()
+    X = oscillation(300)
+    assert model.predict(X[:, :1].ravel()[:, None].repeat(2, axis=1)).shape == (300, 2)
+    stacked = np.stack([X[:100], X[100:200]])
+    assert model.predict(stacked).shape == (2, 100, 2)
+    ragged = model.predict([X[:50], X[:80]])
+    assert [p.shape for p in ragged] == [(50, 2), (80, 2)]
+    states = model.hidden_states([X[:50], X[:80]], free_run=True)
+    assert [s.shape for s in states] == [(50, 4), (80, 4)]
+    assert model.forecast(X[:1], 5).shape == (5, 2)
+
+
+def test_fit_on_ragged_series_and_univariate_series():
+    series = [oscillation(300)[:, :1], oscillation(200, phase=1.0)[:, :1]]
+    model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, random_state=0, **QUICK).fit(series)
+    assert model.n_features_in_ == 1
+    assert model.forecast(np.sin(np.arange(10)), 3).shape == (3, 1)
+
+
+def test_exogenous_inputs_drive_the_system():
+    rng = np.random.RandomState(0)
+    u = rng.normal(size=(2000, 1))
+    x = np.zeros((2000, 1))
+    for t in range(1999):
+        x[t + 1] = 0.9 * x[t] + u[t]
+    model = ALRNNForecaster(n_hidden=3, n_nonlinear=0, noise=0.0, random_state=0, **QUICK)
+    model.set_params(max_iter=200).fit(x, exog=u)
+    assert model.n_inputs_ == 1
+    one_step = model.predict(x, exog=u)
+    assert np.sqrt(np.mean((one_step[:-1] - x[1:]) ** 2)) < 0.1 * x.std()
+    assert model.forecast(x[:10], 5, exog=u[:14]).shape == (5, 1)
+    with pytest.raises(ValueError, match="exogenous"):
+        model.predict(x)
+    with pytest.raises(ValueError, match="lengths"):
+        model.forecast(x[:10], 5, exog=u[:10])
+
+
+def test_non_finite_loss_restores_the_last_finite_weights():
+    X = oscillation(500) * 1e3
+    model = ALRNNForecaster(n_hidden=4, n_nonlinear=2, dtype="float32", random_state=0, **QUICK)
+    model.set_params(learning_rate_init=1e4)
+    with pytest.warns(RuntimeWarning, match="non-finite"):
+        model.fit(X)
+    assert all(np.all(np.isfinite(getattr(model, name))) for name in ("a_", "W_", "h_", "L_"))
+
+
+def test_an_overflowing_free_run_warns_and_returns_nan_rows():
+    model = exact_rotation_forecaster()
+    model.a_ = np.full(4, 1e100)
+    with pytest.warns(RuntimeWarning, match="floating-point range at step"):
+        run = model.generate(20)
+    assert np.all(np.isfinite(run[:2])) and np.all(np.isnan(run[-1]))
+
+
+def test_save_and_load_round_trip(tmp_path, fitted_oscillator):
+    path = tmp_path / "osc.alrnn.npz"
+    fitted_oscillator.save(path)
+    loaded = load(path)
+    X = oscillation(100)
+    np.testing.assert_array_equal(loaded.predict(X), fitted_oscillator.predict(X))
+    np.testing.assert_array_equal(loaded.generate(40), fitted_oscillator.generate(40))
+    assert loaded.evaluation_curve_ == fitted_oscillator.evaluation_curve_
+
+
+def test_grid_search_over_the_number_of_nonlinear_units():
+    X, _ = datasets.make_lorenz63(n_samples=6, n_timesteps=150, random_state=0)
+    search = GridSearchCV(
+        ALRNNForecaster(n_hidden=8, random_state=0, **dict(QUICK, max_iter=4)),
+        {"n_nonlinear": [0, 1, 2]}, cv=3,
+    ).fit(X)
+    assert search.best_params_["n_nonlinear"] in (0, 1, 2)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert np.all(search.cv_results_["mean_test_score"] <= 0)
+
+
+def test_regime_decomposer_reads_a_forecaster():
+    X, _ = datasets.make_lorenz63(n_samples=1, n_timesteps=3000, random_state=1)
+    model = ALRNNForecaster(n_hidden=8, n_nonlinear=2, random_state=0, **QUICK).fit(X[0])
+    decomposer = RegimeDecomposer(model, prefit=True).fit(X[0])
+    states = model.hidden_states(X[0], free_run=True)
+    codes = (states[:, -2:] > 0) @ np.array([2, 1])
+    np.testing.assert_array_equal(np.sort(decomposer.regimes_), np.unique(codes))
+    assert decomposer.transform(X[0][:100]).shape == (1, 100)
+    assert len(decomposer.fixed_points_) == decomposer.n_regimes_
+    refit = RegimeDecomposer(clone(model)).fit(X[0])
+    np.testing.assert_array_equal(refit.estimator_.W_, model.W_)
+
+
+@pytest.mark.parametrize(
+    "make_call, error, message",
+    [
+        (lambda m: ALRNNForecaster(n_hidden=3, n_nonlinear=2).fit(oscillation(50)), ValueError, "at least 2"),
+        (lambda m: ALRNNForecaster(n_hidden=3, n_nonlinear=4).fit(oscillation(50)), ValueError, "exceeds"),
+        (lambda m: ALRNNForecaster(**QUICK).fit(np.where(oscillation(50) > 12, np.nan, 0)), ValueError, "NaN"),
+        (lambda m: ALRNNForecaster(**QUICK).fit(oscillation(1)), ValueError, "minimum of 2"),
+        (lambda m: ALRNNForecaster().predict(oscillation(5)), NotFittedError, "not fitted"),
+        (lambda m: m.predict(oscillation(10)[:, :1]), ValueError, "2 were expected"),
+        (lambda m: m.forecast(oscillation(10), 0), ValueError, "n_steps"),
+        (lambda m: m.generate(10, x0=[1.0]), ValueError, "x0 has 1"),
+        (lambda m: m.forecast(oscillation(10)[:, :1], 3), ValueError, "context has 1"),
+        (lambda m: m.predict(np.zeros((2, 3, 4, 5))), ValueError, "4 dimensions"),
+        (lambda m: m.predict([]), ValueError, "empty"),
+        (lambda m: m.predict(oscillation(10).astype(complex)), ValueError, "Complex"),
+        (lambda m: prediction_error(m, oscillation(10), 30), ValueError, "longer than 30"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(fitted_oscillator, make_call, error, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        with pytest.raises(error, match=message):
+            make_call(fitted_oscillator)

@@ -1,0 +1,101 @@
+"""The reconstruction measures: zero for the truth against itself, far from zero for impostors."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import datasets
+from sklearn_alrnn.metrics import power_spectrum_distance, state_space_divergence
+
+
+@pytest.fixture(scope="module")
+def two_lorenz_runs():
+    X, _ = datasets.make_lorenz63(n_samples=2, n_timesteps=30_000, random_state=0)
+    return X[0], X[1]
+
+
+@pytest.fixture(scope="module")
+def moment_matched_gaussian(two_lorenz_runs):
+    truth, _ = two_lorenz_runs
+    rng = np.random.RandomState(0)
+    return rng.multivariate_normal(truth.mean(axis=0), np.cov(truth.T), size=truth.shape[0])
+
+
+def test_truth_against_itself_scores_zero(two_lorenz_runs):
+    truth, _ = two_lorenz_runs
+    assert state_space_divergence(truth, truth) == pytest.approx(0.0, abs=1e-12)
+    assert power_spectrum_distance(truth, truth) == pytest.approx(0.0, abs=1e-7)
+
+
+def test_an_independent_run_of_the_system_scores_near_zero(two_lorenz_runs):
+    truth, other = two_lorenz_runs
+    assert state_space_divergence(truth, other) < 0.2
+    assert power_spectrum_distance(truth, other) < 0.06
+
+
+def test_a_moment_matched_gaussian_scores_far_from_zero(two_lorenz_runs, moment_matched_gaussian):
+    truth, _ = two_lorenz_runs
+    assert state_space_divergence(truth, moment_matched_gaussian) > 2.0
+    assert power_spectrum_distance(truth, moment_matched_gaussian) > 0.8
+
+
+def test_a_diverged_run_scores_worst_instead_of_nan(two_lorenz_runs):
+    truth, other = two_lorenz_runs
+    diverged = other.copy()
+    diverged[100:] = np.nan
+    assert state_space_divergence(truth, diverged) > state_space_divergence(truth, other[:100])
+    assert np.isfinite(state_space_divergence(truth, diverged))
+    assert power_spectrum_distance(truth, diverged) == 1.0
+    # Points that leave the true data's range lower the generated occupancy inside it.
+    escaped = other.copy()
+    escaped[::2] += 100.0
+    assert state_space_divergence(truth, escaped) > state_space_divergence(truth, other[::2]) + 0.5
+
+
+def test_divergence_counts_every_bin_of_the_grid():
+    """The closed form for empty bins equals the sum over an explicit grid."""
+    rng = np.random.RandomState(0)
+    truth, generated = rng.normal(size=(500, 2)), rng.normal(0.3, 1.2, size=(400, 2))
+    n_bins, eps = 7, 1e-5
+    std = truth.std(axis=0)
+    edges = [
+        np.linspace(truth[:, d].min() - 0.1 * std[d], truth[:, d].max() + 0.1 * std[d], n_bins + 1)
+        for d in range(2)
+    ]
+    counts_true = np.histogram2d(truth[:, 0], truth[:, 1], bins=edges)[0]
+    counts_gen = np.histogram2d(generated[:, 0], generated[:, 1], bins=edges)[0]
+    p = (counts_true + eps) / (500 + eps * n_bins**2)
+    q = (counts_gen + eps) / (400 + eps * n_bins**2)  # all 400 generated points in the total
+    assert state_space_divergence(truth, generated, n_bins=n_bins) == pytest.approx(np.sum(p * np.log(p / q)), rel=1e-6)
+
+
+def test_high_dimensional_divergence_uses_gaussian_mixtures():
+    rng = np.random.RandomState(0)
+    truth = rng.normal(size=(3000, 12))
+    same_law = rng.normal(size=(3000, 12))
+    shifted = rng.normal(size=(3000, 12)) + 3.0
+    close = state_space_divergence(truth, same_law, random_state=0)
+    far = state_space_divergence(truth, shifted, random_state=0)
+    assert abs(close) < 0.5 and far > 20 * max(abs(close), 0.1)
+
+
+def test_spectra_tell_frequencies_apart():
+    t = np.arange(5000)
+    slow, fast = np.sin(0.05 * t)[:, None], np.sin(0.5 * t)[:, None]
+    assert power_spectrum_distance(slow, slow * 3 + 1) == pytest.approx(0.0, abs=1e-7)  # z-scored first
+    assert power_spectrum_distance(slow, fast) > 0.9
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda t: state_space_divergence(t, t[:, :2]), "dimensions"),
+        (lambda t: state_space_divergence(np.where(t > 2, np.nan, t), t), "NaN"),
+        (lambda t: state_space_divergence(t, t, n_bins=0), "n_bins"),
+        (lambda t: power_spectrum_distance(t, t, smoothing=0), "smoothing"),
+        (lambda t: power_spectrum_distance(t[:1], t), "n_timesteps >= 2"),
+        (lambda t: state_space_divergence(t[None], t), "shape"),
+    ],
+)
+def test_bad_inputs_are_refused(two_lorenz_runs, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(two_lorenz_runs[0][:1000])
