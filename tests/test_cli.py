@@ -108,3 +108,27 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     with pytest.raises(SystemExit, match="Duplicated time stamp"):
         main(["fit", str(tmp_path / "dup.csv"), "--target", "label", "--id-col", "sid", "--time-col", "t",
               "--model-out", str(model)])
+
+
+def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys):
+    from sklearn_alrnn import ALRNNForecaster, datasets, load
+
+    series, _ = datasets.make_roessler(n_samples=1, n_timesteps=1500, random_state=0)
+    npy, csv = tmp_path / "roessler.npy", tmp_path / "roessler.csv"
+    np.save(npy, series[0])
+    np.savetxt(csv, series[0], delimiter=",", header="x,y,z", comments="")
+    assert main(["reconstruct", str(npy), "--n-nonlinear", "1", "--n-hidden", "8", "--max-iter", "2"]) == 0
+    out = capsys.readouterr().out
+    for measure in ("D_stsp", "D_H", "20-step prediction error", "Lyapunov exponent"):
+        assert measure in out
+    model = load(tmp_path / "roessler.alrnn.npz")
+    assert isinstance(model, ALRNNForecaster) and model.n_nonlinear_ == 1 and model.n_iter_ == 2
+    assert main(["reconstruct", str(csv), "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
+    assert load(tmp_path / "m.alrnn.npz").n_features_in_ == 3  # the header row is skipped
+    assert main(["analyze", str(tmp_path / "m.alrnn.npz")]) == 0
+    assert "regimes visited by a 100,000-step free run" in capsys.readouterr().out
+    (tmp_path / "words.csv").write_text("a,b\nx,y\n")
+    with pytest.raises(SystemExit, match="cannot read a numeric series"):
+        main(["reconstruct", str(tmp_path / "words.csv")])
+    with pytest.raises(SystemExit, match="cannot be split"):
+        main(["reconstruct", str(npy), "--test-fraction", "0.0001"])
