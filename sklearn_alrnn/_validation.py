@@ -6,6 +6,7 @@ kernels never see NaN padding or ragged lists.
 """
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = ["check_sequences", "check_sequence_targets", "pad_sequences", "step_mask", "valid_targets"]
@@ -249,6 +250,8 @@ def check_series(X, name, n_features=None):
     Returns a list of (T_i, N) float64 arrays of finite values, at least 2 steps each, and whether X
     was a single series.
     """
+    if issparse(X):
+        raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(f"{name} is an empty list; expected one or more series.")
@@ -272,7 +275,9 @@ def check_series(X, name, n_features=None):
         label = name if single else f"{name}[{i}]"
         item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=2)
         if n_features is not None and item.shape[1] != n_features:
-            raise ValueError(f"{label} has {item.shape[1]} features, but {n_features} were expected.")
+            raise ValueError(
+                f"{label} has {item.shape[1]} features, but the model is expecting {n_features} features as input."
+            )
         n_features = item.shape[1]
         series.append(item)
     return series, single
