@@ -247,21 +247,21 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):
 def check_series(X, name, n_features=None):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
-    Returns a list of (T_i, N) float64 arrays of finite values, at least 2 steps each, and whether X
-    was a single series.
+    Returns a list of (T_i, N) float64 arrays of finite values, at least 2 steps each, and the
+    layout of X: "series" (one), "array" (3-D) or "list".
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(f"{name} is an empty list; expected one or more series.")
-        items, single = list(X), False
+        items, layout = list(X), "list"
     else:
         array = np.asarray(X) if not hasattr(X, "to_numpy") else X.to_numpy()
         if array.ndim == 3:
-            items, single = list(array), False
+            items, layout = list(array), "array"
         elif array.ndim in (1, 2):
-            items, single = [array], True
+            items, layout = [array], "series"
         else:
             raise ValueError(
                 f"{name} must be one series (n_timesteps, n_features), a 3-D array "
@@ -272,7 +272,7 @@ def check_series(X, name, n_features=None):
         item = np.asarray(item.to_numpy() if hasattr(item, "to_numpy") else item)
         if item.ndim == 1:
             item = item[:, None]
-        label = name if single else f"{name}[{i}]"
+        label = name if layout == "series" else f"{name}[{i}]"
         item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=2)
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(
@@ -280,7 +280,7 @@ def check_series(X, name, n_features=None):
             )
         n_features = item.shape[1]
         series.append(item)
-    return series, single
+    return series, layout
 
 
 def check_exog(exog, series_lengths, n_inputs, name="exog"):

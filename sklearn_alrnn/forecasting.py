@@ -34,8 +34,9 @@ __all__ = ["ALRNNForecaster"]
 SCORE_STEPS = 20
 
 
-def _series_like(parts, single):
-    return parts[0] if single else (np.stack(parts) if len({p.shape for p in parts}) == 1 else parts)
+def _series_like(parts, layout):
+    """Per-series results in the layout the series came in (``check_series``)."""
+    return {"series": lambda: parts[0], "array": lambda: np.stack(parts), "list": lambda: parts}[layout]()
 
 
 @io.register_model_class
@@ -333,9 +334,9 @@ class ALRNNForecaster(BaseEstimator):
 
     def _checked(self, X, exog, name="X"):
         check_is_fitted(self, "a_")
-        series, single = check_series(X, name, self.n_features_in_)
+        series, layout = check_series(X, name, self.n_features_in_)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_)
-        return series, [s.astype(self.a_.dtype) for s in inputs], single
+        return series, [s.astype(self.a_.dtype) for s in inputs], layout
 
     def _forced_states(self, series, inputs):
         """Identity forcing at every step: (states (T, M) after forcing, one-step predictions (T, N))."""
@@ -370,8 +371,8 @@ class ALRNNForecaster(BaseEstimator):
         ndarray or list
             The shape and structure of X.
         """
-        series, inputs, single = self._checked(X, exog)
-        return _series_like([self._unscale(pred) for _, pred in self._forced_states(series, inputs)], single)
+        series, inputs, layout = self._checked(X, exog)
+        return _series_like([self._unscale(pred) for _, pred in self._forced_states(series, inputs)], layout)
 
     def forecast(self, context, n_steps, *, exog=None):
         """Continue a series: read ``context`` teacher-forced, then run freely.
@@ -471,7 +472,7 @@ class ALRNNForecaster(BaseEstimator):
         ndarray or list
             (n_timesteps, n_hidden) per series, in the structure of X.
         """
-        series, inputs, single = self._checked(X, exog)
+        series, inputs, layout = self._checked(X, exog)
         if free_run:
             out = []
             for x, s in zip(series, inputs):
@@ -480,7 +481,7 @@ class ALRNNForecaster(BaseEstimator):
                 out.append(np.concatenate([z0, run[0]]))
         else:
             out = [states for states, _ in self._forced_states(series, inputs)]
-        return _series_like(out, single)
+        return _series_like(out, layout)
 
     def score(self, X, y=None, *, exog=None):
         """Negative mean squared 20-step prediction error (``metrics.prediction_error``).

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor
 
 DOCUMENTED = (ValueError, TypeError)
 FEATURES = 2
@@ -115,3 +115,50 @@ def test_fit_answers_or_raises_documented_errors(X, labels):
             continue
         answer = model.predict(X)
         assert answer.shape[0] == n
+
+
+@pytest.fixture(scope="module")
+def fitted_forecaster():
+    series = np.random.RandomState(0).normal(size=(60, FEATURES))
+    model = ALRNNForecaster(
+        n_hidden=4, n_nonlinear=1, max_iter=2, batches_per_epoch=2, sequence_length=5, evaluation_steps=20,
+        random_state=0,
+    )
+    return model.fit(series)
+
+
+def _same_structure(answer, X):
+    if isinstance(X, list):
+        return isinstance(answer, list) and [len(a) for a in answer] == [len(x) for x in X]
+    X = np.asarray(X)
+    return answer.shape[:-1] == (X.shape if X.ndim == 1 else X.shape[:-1])
+
+
+@given(X=sequence_inputs(), n_steps=st.integers(-2, 30), x0_size=st.sampled_from([FEATURES, FEATURES, 1, 3]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_forecaster_entry_points_answer_or_raise_documented_errors(fitted_forecaster, X, n_steps, x0_size):
+    """Series in any layout (2-D is one series here), odd dtypes, NaN / inf, huge values: a documented
+    error, or an answer in the structure of X; free runs that overflow come back as NaN rows with a
+    RuntimeWarning, never as an exception."""
+    model = fitted_forecaster
+    calls = [
+        ("predict", lambda: model.predict(X), lambda out: _same_structure(out, X)),
+        ("hidden_states", lambda: model.hidden_states(X, free_run=True), lambda out: _same_structure(out, X)),
+        ("score", lambda: model.score(X), lambda out: np.isscalar(out)),
+        ("forecast", lambda: model.forecast(X, n_steps), lambda out: out.shape == (n_steps, FEATURES)),
+        (
+            "generate",
+            lambda: model.generate(n_steps, x0=np.full(x0_size, 0.5)),
+            lambda out: out.shape == (n_steps, FEATURES),
+        ),
+    ]
+    for name, call, check in calls:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+            try:
+                out = call()
+            except DOCUMENTED as exc:
+                assert str(exc), f"{name} raised an empty {type(exc).__name__}"
+                continue
+        assert check(out), f"{name} answered with the wrong structure"
