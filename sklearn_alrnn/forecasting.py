@@ -34,6 +34,14 @@ __all__ = ["ALRNNForecaster"]
 SCORE_STEPS = 20
 
 
+def _free_run_from(engine, params, x0, inputs, n_out):
+    """A free run from one standardised observation ``x0``: its start ``[x0 ; L x0]`` and one row per
+    step of ``inputs`` (n_steps, K), the first ``n_out`` units of each."""
+    z0 = initial_states(params["L"], x0[None])
+    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs[None], n_out)
+    return np.concatenate([z0[:, :n_out], run[0]])
+
+
 def _series_like(parts, layout):
     """Per-series results in the layout the series came in (``check_series``)."""
     return {"series": lambda: parts[0], "array": lambda: np.stack(parts), "list": lambda: parts}[layout]()
@@ -250,7 +258,6 @@ class ALRNNForecaster(BaseEstimator):
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
         states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=data.dtype)
-        reference = np.concatenate(scaled)
         run_length = min(self.evaluation_steps, len(scaled[0]))
         self.loss_curve_, self.evaluation_curve_ = [], []
         best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
@@ -292,7 +299,7 @@ class ALRNNForecaster(BaseEstimator):
                 self.loss_curve_.append(total / self.batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, reference)
+                    divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
                     self.evaluation_curve_.append((epoch, divergence))
                     progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
                     if divergence < best_divergence:
@@ -307,7 +314,7 @@ class ALRNNForecaster(BaseEstimator):
         if np.isfinite(best_divergence):
             np.copyto(flat, best_flat)
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best_divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, reference)
+            best_divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
             self.best_epoch_ = self.n_iter_
         self.best_state_space_divergence_ = float(best_divergence)
         for name in FORECASTER_PARAMETER_NAMES:
@@ -315,9 +322,8 @@ class ALRNNForecaster(BaseEstimator):
 
     @staticmethod
     def _free_run_divergence(engine, params, x0, inputs, n_steps, reference):
-        z0 = initial_states(params["L"], x0[None])
-        run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs[None, : n_steps - 1], x0.shape[0])
-        return state_space_divergence(reference, np.concatenate([x0[None], run[0]]))
+        run = _free_run_from(engine, params, x0, inputs[: n_steps - 1], x0.shape[0])
+        return state_space_divergence(reference, run)
 
     # ----------------------------------------------------------- prediction
     def _params(self):
@@ -432,9 +438,7 @@ class ALRNNForecaster(BaseEstimator):
         if x0.shape[1] != self.n_features_in_:
             raise ValueError(f"x0 has {x0.shape[1]} values, but {self.n_features_in_} features were fitted.")
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
-        z0 = initial_states(self.L_, self._scale(x0))
-        run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z0, inputs[None], self.n_hidden)
-        states = np.concatenate([z0, run[0]])
+        states = _free_run_from(self._engine(), self._params(), self._scale(x0[0]), inputs, self.n_hidden)
         X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
         return (X_gen, states) if return_states else X_gen
 
@@ -474,11 +478,8 @@ class ALRNNForecaster(BaseEstimator):
         """
         series, inputs, layout = self._checked(X, exog)
         if free_run:
-            out = []
-            for x, s in zip(series, inputs):
-                z0 = initial_states(self.L_, self._scale(x[:1]))
-                run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z0, s[None, :-1], self.n_hidden)
-                out.append(np.concatenate([z0, run[0]]))
+            engine, params = self._engine(), self._params()
+            out = [_free_run_from(engine, params, self._scale(x[0]), s[:-1], self.n_hidden) for x, s in zip(series, inputs)]
         else:
             out = [states for states, _ in self._forced_states(series, inputs)]
         return _series_like(out, layout)
