@@ -432,15 +432,19 @@ class ALRNNForecaster(BaseEstimator):
         """
         check_is_fitted(self, "a_")
         n_steps = self._check_n_steps(n_steps, 1)
-        if x0 is None:
-            x0 = self.initial_observation_
+        x0 = self._starting_observation(x0)
+        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
+        states = _free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.n_hidden)
+        X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
+        return (X_gen, states) if return_states else X_gen
+
+    def _starting_observation(self, x0):
+        """``x0`` (the first training observation when None) as a checked (n_features,) array."""
+        x0 = self.initial_observation_ if x0 is None else x0
         x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
         if x0.shape[1] != self.n_features_in_:
             raise ValueError(f"x0 has {x0.shape[1]} values, but {self.n_features_in_} features were fitted.")
-        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
-        states = _free_run_from(self._engine(), self._params(), self._scale(x0[0]), inputs, self.n_hidden)
-        X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
-        return (X_gen, states) if return_states else X_gen
+        return x0[0]
 
     @staticmethod
     def _check_n_steps(n_steps, minimum):
@@ -516,9 +520,8 @@ class ALRNNForecaster(BaseEstimator):
     def _largest_lyapunov_exponent(self, n_steps, transient, x0):
         n_steps = self._check_n_steps(n_steps, 1)
         transient = self._check_n_steps(transient, 0)
-        x0 = self.initial_observation_ if x0 is None else x0
-        x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
-        z0 = initial_states(self.L_.astype(np.float64), self._scale(x0).astype(np.float64))[0]
+        x0 = self._starting_observation(x0)
+        z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         n_linear = self.n_hidden - self.n_nonlinear_
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
         return float(largest_lyapunov_exponent(a, W, h, n_linear, z0, n_steps, transient))
