@@ -9,7 +9,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-__all__ = ["check_sequences", "check_sequence_targets", "pad_sequences", "step_mask", "valid_targets"]
+__all__ = ["cells_as_sequences", "check_sequences", "check_sequence_targets", "pad_sequences", "step_mask", "valid_targets"]
 
 
 def step_mask(lengths, n_timesteps):
@@ -69,6 +69,32 @@ def _ragged_to_padded(sequences, dtype):
     return padded
 
 
+def cells_as_sequences(X):
+    """A pandas container whose cells are sequences, as a list of sequences; anything else as given.
+
+    A Series of arrays is a list of sequences; a DataFrame whose cells are 1-D series (sktime's
+    "nested" format: one column per feature, one row per sequence) becomes one
+    (n_timesteps, n_features) array per row.
+    """
+    if not hasattr(X, "dtypes") or len(X) == 0:
+        return X
+    cells = X.to_numpy()
+    if not (cells.dtype == object and all(np.ndim(cell) >= 1 for cell in cells.ravel())):
+        return X
+    if cells.ndim == 1:
+        return list(cells)
+    sequences = []
+    for i, row in enumerate(cells):
+        lengths = {len(cell) for cell in row}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"Row {i} of a nested DataFrame X has features of different lengths {sorted(lengths)}; "
+                "every feature of a sequence needs one value per time step."
+            )
+        sequences.append(np.column_stack([np.asarray(cell) for cell in row]))
+    return sequences
+
+
 def _is_ragged_list(X):
     """True for a list of sequences whose shapes differ (lengths or feature counts)."""
     if not isinstance(X, (list, tuple)):
@@ -97,6 +123,7 @@ def pad_sequences(X, dtype=np.float64):
     -------
     X_padded : ndarray of shape (n_samples, n_timesteps, n_features)
     """
+    X = cells_as_sequences(X)
     if _is_ragged_list(X):
         return _ragged_to_padded(X, dtype)
     arr = _as_numeric_array(X, dtype, "X")
@@ -252,12 +279,13 @@ def check_series(X, name, n_features=None):
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
+    X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(f"{name} is an empty list; expected one or more series.")
         items, layout = list(X), "list"
     else:
-        array = np.asarray(X) if not hasattr(X, "to_numpy") else X.to_numpy()
+        array = _as_numeric_array(X, np.float64, name) if hasattr(X, "dtypes") else np.asarray(X)
         if array.ndim == 3:
             items, layout = list(array), "array"
         elif array.ndim in (1, 2):
@@ -269,7 +297,7 @@ def check_series(X, name, n_features=None):
             )
     series = []
     for i, item in enumerate(items):
-        item = np.asarray(item.to_numpy() if hasattr(item, "to_numpy") else item)
+        item = _as_numeric_array(item, np.float64, name) if hasattr(item, "dtypes") else np.asarray(item)
         if item.ndim == 1:
             item = item[:, None]
         label = name if layout == "series" else f"{name}[{i}]"

@@ -23,7 +23,7 @@ from .forecasting import ALRNNForecaster
 from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
-from .tabular import sequence_predictions_to_rows, to_sequences
+from .tabular import numeric_columns, sequence_predictions_to_rows, to_sequences
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -134,10 +134,7 @@ def _load_bundle(path):
 
 def cmd_fit(args):
     table = _read_table(args.data)
-    try:
-        X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
-    except ValueError as exc:
-        raise SystemExit(f"error: {exc}")
+    X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
     kind = args.kind
     if kind == "auto":
         kind = "regressor" if args.per_step or type_of_target(y) == "continuous" else "classifier"
@@ -146,28 +143,23 @@ def cmd_fit(args):
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
     ).fit(X, y)
-    features = args.features or [
-        c for c in table.columns
-        if c not in (args.id_col, args.time_col, args.target) and np.issubdtype(table[c].dtype, np.number)
-    ]
+    features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     model.save(
         args.model_out,
         extra={"id_col": args.id_col, "time_col": args.time_col, "features": features,
                "target": args.target, "per_step": args.per_step},
     )
+    final_loss = f"{model.loss_curve_[-1]:.5f}" if model.loss_curve_ else "not finite"
     print(f"Fitted {model_class.__name__} on {len(X)} sequences ({model.n_iter_} epochs, "
-          f"final loss {model.loss_curve_[-1]:.5f}); saved to {args.model_out}")
+          f"final loss {final_loss}); saved to {args.model_out}")
     return 0
 
 
 def cmd_predict(args):
     bundle = _load_bundle(args.model)
     table = _read_table(args.data)
-    try:
-        X, _, ids = to_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
-        predictions = bundle["model"].predict(X)
-    except ValueError as exc:
-        raise SystemExit(f"error: {exc}")
+    X, _, ids = to_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
+    predictions = bundle["model"].predict(X)
     import pandas as pd
 
     if bundle["per_step"]:
@@ -198,7 +190,11 @@ def _read_series(path):
     series = series.reshape(len(series), -1) if series.ndim == 1 else series
     if series.ndim != 2 or not np.issubdtype(series.dtype, np.number):
         raise SystemExit(f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array; got shape {series.shape}")
-    return series.astype(float)
+    series = series.astype(float)
+    if not np.isfinite(series).all():
+        row = int(np.flatnonzero(~np.isfinite(series).all(axis=1))[0])
+        raise SystemExit(f"error: {path!r} holds NaN or infinite values (first in row {row}); a recorded series must be finite")
+    return series
 
 
 def cmd_reconstruct(args):
@@ -217,10 +213,7 @@ def cmd_reconstruct(args):
         random_state=args.random_state, verbose=args.verbose,
     )
     start = time.perf_counter()
-    try:
-        model.fit(train)
-    except ValueError as exc:
-        raise SystemExit(f"error: {exc}")
+    model.fit(train)
     fit_time = time.perf_counter() - start
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
@@ -332,7 +325,10 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError) as exc:  # bad data or settings: a message, not a traceback
+        raise SystemExit(f"error: {exc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from ._base import BaseALRNN
 from ._docstrings import fill_docstring
 from ._validation import check_sequence_targets, step_mask, valid_targets
 from .io import register_model_class
+from .preprocessing import feature_moments
 
 
 def _per_step_r2(Y, output, lengths, sample_weight):
@@ -430,14 +431,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             self._target_mean = np.zeros(Y.shape[-1])
             self._target_scale = np.ones(Y.shape[-1])
             if weights.sum() > 0:
-                # Moments of valid / peak: targets near the float limit do not overflow.
-                peak = np.max(np.abs(valid), axis=0).astype(float) if valid.size else np.ones(Y.shape[-1])
-                peak[peak == 0] = 1.0
-                unit = valid / peak
-                mean = np.average(unit, axis=0, weights=weights)
-                scale = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
-                self._target_mean = peak * mean
-                self._target_scale = np.where(scale > 1e-12 * (1 + np.abs(mean)), peak * scale, 1.0)
+                self._target_mean, self._target_scale = feature_moments(valid, weights)
         Y = (Y - self._target_mean.astype(Y.dtype)) / self._target_scale.astype(Y.dtype)
         if per_step:
             Y[~step_mask(lengths, Y.shape[1])] = 0

@@ -27,6 +27,7 @@ from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
 from ._validation import check_exog, check_series
 from .metrics import state_space_divergence
+from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
 
@@ -230,9 +231,7 @@ class ALRNNForecaster(BaseEstimator):
             )
         inputs = check_exog(exog, [len(s) for s in series], None)
         stacked = np.concatenate(series)
-        self.mean_ = stacked.mean(axis=0)
-        scale = stacked.std(axis=0)
-        self.scale_ = np.where(scale > 0, scale, 1.0)
+        self.mean_, self.scale_ = feature_moments(stacked)
         dtype = np.dtype(self.dtype)
         scaled = [((s - self.mean_) / self.scale_).astype(dtype) for s in series]
         inputs = [s.astype(dtype) for s in inputs]

@@ -13,7 +13,7 @@ Axis orders:
 
 import numpy as np
 
-from ._validation import check_sequences
+from ._validation import cells_as_sequences, check_sequences
 
 __all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn"]
 
@@ -51,14 +51,16 @@ def to_aeon(X):
     ragged input (a list, or NaN padding) becomes a list of
     ``(n_channels, n_timesteps_i)`` arrays.
     """
+    X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)):
-        return [np.ascontiguousarray(np.asarray(seq).reshape(len(seq), -1).T) for seq in X]
-    X = np.asarray(X)
-    X3 = X[:, :, None] if X.ndim == 2 else X
-    _, lengths = check_sequences(X3, dtype=X3.dtype if X3.dtype.kind == "f" else np.float64)
-    if np.all(lengths == X3.shape[1]):
-        return np.ascontiguousarray(np.transpose(X3, (0, 2, 1)))
-    return [np.ascontiguousarray(X3[i, : lengths[i]].T) for i in range(X3.shape[0])]
+        padded, lengths = check_sequences(X)
+    else:
+        X = np.asarray(X)
+        X3 = X[:, :, None] if X.ndim == 2 else X
+        padded, lengths = check_sequences(X3, dtype=X3.dtype if X3.dtype.kind == "f" else np.float64)
+        if np.all(lengths == X3.shape[1]):
+            return np.ascontiguousarray(np.transpose(X3, (0, 2, 1)))
+    return [np.ascontiguousarray(padded[i, :length].T) for i, length in enumerate(lengths)]
 
 
 def from_tslearn(X):

@@ -4,9 +4,24 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_sequences, step_mask
+from ._validation import cells_as_sequences, check_sequences, step_mask
 
 __all__ = ["SequenceScaler"]
+
+
+def feature_moments(values, weights=None):
+    """Weighted mean and standard deviation of each column of ``values`` (n_values, n_features).
+
+    Taken on the values divided by each column's peak, so that values near the
+    floating-point limit (1e300) do not overflow; a constant column (standard
+    deviation below 1e-12 of its magnitude) gets scale 1.
+    """
+    peak = np.max(np.abs(values), axis=0).astype(float) if len(values) else np.ones(values.shape[1])
+    peak[~(peak > 0)] = 1.0
+    unit = values / peak
+    mean = np.average(unit, axis=0, weights=weights)
+    std = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
+    return peak * mean, np.where(std > 1e-12 * (1 + np.abs(mean)), peak * std, 1.0)
 
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -47,15 +62,15 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Compute each feature's mean and standard deviation over the valid steps."""
         padded, lengths = check_sequences(X, estimator_name=type(self).__name__)
-        values = padded[step_mask(lengths, padded.shape[1])]
-        self.mean_ = values.mean(axis=0) if self.with_mean else np.zeros(padded.shape[2])
-        std = values.std(axis=0) if self.with_std else np.ones(padded.shape[2])
-        self.scale_ = np.where(std > 0, std, 1.0)
+        mean, scale = feature_moments(padded[step_mask(lengths, padded.shape[1])])
+        self.mean_ = mean if self.with_mean else np.zeros(padded.shape[2])
+        self.scale_ = scale if self.with_std else np.ones(padded.shape[2])
         self.n_features_in_ = padded.shape[2]
         return self
 
     def _apply(self, X, function):
         check_is_fitted(self, "mean_")
+        X = cells_as_sequences(X)
         padded, lengths = check_sequences(
             X, n_features=self.n_features_in_, estimator_name=type(self).__name__
         )

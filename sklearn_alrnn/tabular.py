@@ -23,6 +23,11 @@ def table_of_columns(columns):
     return pd.DataFrame(columns)
 
 
+def numeric_columns(df, excluded):
+    """Names of ``df``'s numeric columns (integer or float, NumPy or pandas dtypes) not in ``excluded``."""
+    return [c for c in df.columns if c not in excluded and getattr(df[c].dtype, "kind", "O") in "iuf"]
+
+
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 
@@ -59,8 +64,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     if missing:
         raise ValueError(f"Columns {missing} are not in the table; it has {list(df.columns)}.")
     if feature_cols is None:
-        excluded = {id_col, time_col, target_col}
-        feature_cols = [c for c in df.columns if c not in excluded and np.issubdtype(df[c].dtype, np.number)]
+        feature_cols = numeric_columns(df, {id_col, time_col, target_col})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
     if df[time_col].isna().any():

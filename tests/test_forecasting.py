@@ -199,3 +199,12 @@ def test_bad_input_gets_a_clear_error(fitted_oscillator, make_call, error, messa
         warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
         with pytest.raises(error, match=message):
             make_call(fitted_oscillator)
+
+
+def test_series_near_the_float_limit_train_like_the_same_series_in_ordinary_units():
+    X = oscillation(600)
+    ordinary = ALRNNForecaster(n_hidden=4, n_nonlinear=0, random_state=0, **QUICK).fit(X)
+    huge = ALRNNForecaster(n_hidden=4, n_nonlinear=0, random_state=0, **QUICK).fit(X * 1e299)
+    np.testing.assert_allclose(huge.scale_, ordinary.scale_ * 1e299, rtol=1e-12)
+    np.testing.assert_allclose(huge.W_, ordinary.W_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(huge.predict(X * 1e299), ordinary.predict(X) * 1e299, rtol=1e-6)

@@ -8,11 +8,24 @@ silently wrong shape.
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor
+from sklearn_alrnn import (
+    ALRNNClassifier,
+    ALRNNForecaster,
+    ALRNNRegressor,
+    RegimeDecomposer,
+    SequenceScaler,
+    from_aeon,
+    from_tslearn,
+    to_aeon,
+    to_tslearn,
+)
+from sklearn_alrnn._validation import cells_as_sequences, check_sequences
 
 DOCUMENTED = (ValueError, TypeError)
 FEATURES = 2
@@ -30,7 +43,18 @@ def sequence_inputs(draw):
     scale = draw(st.sampled_from([1.0, 1e-300, 1e300]))
     rng = np.random.RandomState(draw(st.integers(0, 2**16)))
     with np.errstate(over="ignore", invalid="ignore"):  # casting 1e300 or NaN to float16 / int
-        return _draw_layout(draw, layout, n, T, K, dtype, scale, rng)
+        X = _draw_layout(draw, layout, n, T, K, dtype, scale, rng)
+    return _as_pandas(X) if draw(st.integers(0, 4)) == 0 else X
+
+
+def _as_pandas(X):
+    """The pandas container a user would hold X in: a DataFrame of univariate sequences, a Series
+    of sequences, or sktime's nested DataFrame (one column of series per feature)."""
+    if isinstance(X, list):
+        return pd.Series(X, dtype=object)
+    if X.ndim == 2:
+        return pd.DataFrame(X)
+    return pd.DataFrame({f"dim_{k}": [pd.Series(seq[:, k]) for seq in X] for k in range(X.shape[2])})
 
 
 def _draw_layout(draw, layout, n, T, K, dtype, scale, rng):
@@ -128,6 +152,7 @@ def fitted_forecaster():
 
 
 def _same_structure(answer, X):
+    X = cells_as_sequences(X)
     if isinstance(X, list):
         return isinstance(answer, list) and [len(a) for a in answer] == [len(x) for x in X]
     X = np.asarray(X)
@@ -162,3 +187,67 @@ def test_forecaster_entry_points_answer_or_raise_documented_errors(fitted_foreca
                 assert str(exc), f"{name} raised an empty {type(exc).__name__}"
                 continue
         assert check(out), f"{name} answered with the wrong structure"
+
+
+def _answer_or_documented_error(name, call):
+    """call()'s answer, or None after a documented exception with a message."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return call()
+        except DOCUMENTED as error:
+            assert str(error), f"{name} raised an empty {type(error).__name__}"
+            return None
+
+
+@pytest.fixture(scope="module")
+def fitted_decomposer(fitted):
+    clf, _ = fitted
+    X = np.random.RandomState(1).normal(size=(6, 5, FEATURES))
+    return RegimeDecomposer(clf, prefit=True).fit(X), SequenceScaler().fit(X)
+
+
+@given(X=sequence_inputs())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_transformers_and_converters_answer_or_raise_documented_errors(fitted_decomposer, X):
+    """RegimeDecomposer, SequenceScaler and the aeon / tslearn converters on the same inputs:
+    right-shaped answers (the scaler's and the converters' round trips give X back), or a documented
+    error."""
+    decomposer, scaler = fitted_decomposer
+    n = _n_samples(X)
+    codes = _answer_or_documented_error("RegimeDecomposer.transform", lambda: decomposer.transform(X))
+    if codes is not None:
+        assert codes.shape[0] == n and np.all((codes >= -1) & (codes < 2**decomposer.n_nonlinear_))
+    refit = _answer_or_documented_error("RegimeDecomposer.fit", lambda: clone(decomposer).fit(X))
+    if refit is not None:
+        assert np.isclose(refit.occupancy_.sum(), 1.0)
+    scaled = _answer_or_documented_error("SequenceScaler.transform", lambda: scaler.transform(X))
+    if scaled is not None:
+        back = scaler.inverse_transform(scaled)
+        reference, lengths = check_sequences(X)
+        restored, restored_lengths = check_sequences(back)
+        np.testing.assert_array_equal(restored_lengths, lengths)
+        np.testing.assert_allclose(restored, reference, rtol=1e-9, atol=1e-9 * np.abs(reference).max(initial=1.0))
+    for forward, backward in ((to_aeon, from_aeon), (to_tslearn, from_tslearn)):
+        converted = _answer_or_documented_error(forward.__name__, lambda: forward(X))
+        if converted is not None:
+            _, lengths = check_sequences(backward(converted))
+            np.testing.assert_array_equal(lengths, check_sequences(X)[1])
+        _answer_or_documented_error(backward.__name__, lambda: backward(X))
+
+
+@given(X=sequence_inputs(), labels=st.sampled_from(["two classes", "one class", "nan"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_partial_fit_and_score_answer_or_raise_documented_errors(fitted, X, labels):
+    n = _n_samples(X)
+    y = {"two classes": np.arange(n) % 2, "one class": np.zeros(n, dtype=int), "nan": np.full(n, np.nan)}[labels]
+    clf, reg = fitted
+    model = _answer_or_documented_error(
+        "partial_fit", lambda: ALRNNClassifier(n_hidden=3, random_state=0).partial_fit(X, y, classes=[0, 1])
+    )
+    if model is not None:
+        assert model.predict(X).shape == (n,)
+    for estimator in (clf, reg):
+        score = _answer_or_documented_error("score", lambda: estimator.score(X, y))
+        if score is not None:
+            assert np.isscalar(score)

@@ -33,3 +33,12 @@ def test_pipeline_with_sequence_scaler_on_ragged_input():
     pipe = make_pipeline(SequenceScaler(), ALRNNClassifier(n_hidden=8, n_nonlinear=2, random_state=0, max_iter=150))
     pipe.fit(X, y)
     assert pipe.score(X, y) > 0.8
+
+
+def test_sequence_scaler_standardises_values_near_the_float_limit():
+    X = np.random.RandomState(0).normal(size=(4, 6, 2)) * 1e300
+    scaler = SequenceScaler().fit(X)
+    assert np.all(np.isfinite(scaler.scale_)) and np.all(scaler.scale_ > 1e299)
+    scaled = scaler.transform(X)
+    np.testing.assert_allclose(scaled.reshape(-1, 2).std(axis=0), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(scaled), X, rtol=1e-10)

@@ -178,3 +178,20 @@ def test_one_nan_or_infinity_in_finite_data_is_found():
     X[2, 1, 1] = -np.inf
     with pytest.raises(ValueError, match="infinity"):
         check_sequences(X)
+
+
+def test_pandas_containers_of_sequences_are_lists_of_sequences():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(n, 2)) for n in (3, 5, 4)]
+    expected, expected_lengths = check_sequences(sequences)
+    for X in (
+        pd.Series(sequences, dtype=object),
+        pd.DataFrame({f"dim_{k}": [pd.Series(s[:, k]) for s in sequences] for k in range(2)}),  # sktime's nested
+    ):
+        padded, lengths = check_sequences(X)
+        np.testing.assert_array_equal(lengths, expected_lengths)
+        np.testing.assert_array_equal(padded, expected)
+    nested = pd.DataFrame({"dim_0": [pd.Series(np.ones(3))], "dim_1": [pd.Series(np.ones(4))]})
+    with pytest.raises(ValueError, match=r"Row 0 of a nested DataFrame X has features of different lengths \[3, 4\]"):
+        check_sequences(nested)

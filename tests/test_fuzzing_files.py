@@ -1,0 +1,170 @@
+"""Property-based fuzzing of what reads files: load, load_metadata, load_ts and the command line.
+
+Damaged model files and .ts files (flipped bits, truncation, inserted or deleted bytes, stray
+markers) must be refused with a ValueError naming the problem, or read into something that works;
+the command line must end any bad table, series or model file with "error: ..." and a non-zero
+exit status, never a traceback (issue 15, item 1).
+"""
+
+import contextlib
+import io
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sklearn_alrnn import ALRNNClassifier, load, load_metadata
+from sklearn_alrnn.cli import main
+from sklearn_alrnn.datasets import load_ts, write_ts
+
+pd = pytest.importorskip("pandas")
+
+MARKERS = [b"?", b"nan", b"inf", b":", b",", b"@data", b"\n", b"1e999", b"(", b"\x00", b"\xff\xfe"]
+
+
+@st.composite
+def damaged(draw, data):
+    """``data`` with one flipped bit, a truncation, inserted or deleted bytes, or a stray marker."""
+    data = bytearray(data)
+    where = draw(st.integers(0, len(data) - 1))
+    kind = draw(st.sampled_from(["flip", "truncate", "insert", "delete", "marker"]))
+    if kind == "flip":
+        data[where] ^= 1 << draw(st.integers(0, 7))
+    elif kind == "truncate":
+        del data[where:]
+    elif kind == "insert":
+        data[where:where] = draw(st.binary(min_size=1, max_size=20))
+    elif kind == "delete":
+        del data[where : where + draw(st.integers(1, 30))]
+    else:
+        data[where : where + 3] = draw(st.sampled_from(MARKERS))
+    return bytes(data)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz_files")
+    X = np.random.RandomState(0).normal(size=(6, 5, 2))
+    y = np.arange(6) % 2
+    model = ALRNNClassifier(n_hidden=3, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    model.save(folder / "model.alrnn.npz")
+    write_ts(folder / "data.ts", list(X), y)
+    return folder, X
+
+
+def _run_cli(argv):
+    """main(argv)'s exit: 0, or the message it exits with; any other exception fails the test."""
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return main(argv)
+        except SystemExit as exit_info:
+            assert isinstance(exit_info.code, str) and exit_info.code.startswith("error: "), exit_info.code
+            return exit_info.code
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_model_files_are_refused_or_load_a_working_model(files, data):
+    folder, X = files
+    path = folder / "damaged.alrnn.npz"
+    path.write_bytes(data.draw(damaged((folder / "model.alrnn.npz").read_bytes())))
+    try:
+        model = load(path)
+    except ValueError as error:
+        assert str(error)
+    else:
+        assert model.predict(X).shape == (len(X),)
+    try:
+        metadata = load_metadata(path)
+    except ValueError as error:
+        assert str(error)
+    else:
+        assert isinstance(metadata, dict)
+    _run_cli(["analyze", str(path)])
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_ts_files_are_refused_or_read_as_sequences(files, data):
+    folder, _ = files
+    path = folder / "damaged.ts"
+    path.write_bytes(data.draw(damaged((folder / "data.ts").read_bytes())))
+    try:
+        X, y = load_ts(path)
+    except ValueError as error:
+        assert str(error)
+        return
+    assert len(X) == len(y) and all(np.ndim(x) == 2 for x in X)
+
+
+@st.composite
+def long_tables(draw):
+    """A long-format table (one row per step) with odd columns: strings, NaN, inf, booleans, huge
+    values, one class, NaN targets, missing or repeated time stamps."""
+    rng = np.random.RandomState(draw(st.integers(0, 2**16)))
+    lengths = draw(st.lists(st.integers(1, 6), max_size=5))
+    ids = np.repeat(np.arange(len(lengths)), lengths)
+    times = np.concatenate([np.arange(n) for n in lengths]) if lengths else np.zeros(0, int)
+    n = len(ids)
+    feature = rng.normal(size=n)
+    kind = draw(st.sampled_from(["float", "int", "str", "nan", "inf", "bool", "mixed", "huge"]))
+    if kind == "int":
+        feature = (feature * 10).astype(int)
+    elif kind == "str":
+        feature = np.array(["a"] * n, dtype=object)
+    elif kind in ("nan", "inf") and n:
+        feature[rng.randint(n)] = np.nan if kind == "nan" else np.inf
+    elif kind == "bool":
+        feature = feature > 0
+    elif kind == "mixed" and n:
+        feature = np.array([1.0] * (n - 1) + ["x"], dtype=object)
+    elif kind == "huge":
+        feature = feature * 1e300
+    target = {
+        "classes": ids % 2, "floats": rng.normal(size=n), "nan": np.full(n, np.nan), "one class": np.zeros(n),
+        "strings": np.array(["u", "v"] * n)[:n],
+    }[draw(st.sampled_from(["classes", "floats", "nan", "one class", "strings"]))]
+    table = pd.DataFrame({"id": ids, "t": times, "f1": feature, "f2": rng.normal(size=n), "y": target})
+    if n and draw(st.booleans()):
+        table.loc[table.index[0], "t"] = draw(st.sampled_from([np.nan, 1, -5]))
+    return table.sample(frac=1, random_state=0) if draw(st.booleans()) else table
+
+
+@given(table=long_tables(), per_step=st.booleans(), features=st.sampled_from([None, ["f1"], ["f1", "f2"], ["zz"]]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_cli_fit_predict_reconstruct_end_bad_tables_with_an_error_message(files, table, per_step, features):
+    folder, _ = files
+    data, model = folder / "table.csv", folder / "fitted.alrnn.npz"
+    table.to_csv(data, index=False)
+    model.unlink(missing_ok=True)
+    argv = ["fit", str(data), "--target", "y", "--id-col", "id", "--time-col", "t", "--n-hidden", "3",
+            "--max-iter", "2", "--model-out", str(model)]
+    argv += (["--features", *features] if features else []) + (["--per-step"] if per_step else [])
+    if _run_cli(argv) == 0:
+        assert _run_cli(["predict", str(model), str(data)]) == 0 or not model.exists()
+        _run_cli(["analyze", str(model), "--data", str(data)])
+    series = folder / "series.csv"
+    table[["f1", "f2"]].to_csv(series, index=False)
+    _run_cli(["reconstruct", str(series), "--n-hidden", "4", "--max-iter", "1",
+              "--model-out", str(folder / "forecaster.alrnn.npz")])
+
+
+def test_a_bad_table_ends_the_command_with_a_message_not_a_traceback(tmp_path):
+    data = tmp_path / "bad.csv"
+    pd.DataFrame({"id": [0, 0, 1], "t": [0, 1, 0], "x": [1.0, np.inf, 2.0], "y": [0, 0, 1]}).to_csv(data, index=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_alrnn", "fit", str(data), "--target", "y", "--id-col", "id",
+         "--time-col", "t", "--model-out", str(tmp_path / "m.alrnn.npz")],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: Input X contains infinity (first at sequence 0, time step 1)")
