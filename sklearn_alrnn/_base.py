@@ -2,6 +2,7 @@
 
 import warnings
 from abc import ABCMeta, abstractmethod
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,29 +31,20 @@ from ._model import (
 from ._optim import AdamOptimizer, StoppingRule, clip_by_global_norm
 from ._progress import ProgressReporter
 from ._readout import READOUTS, n_readout_features, pool_states
-from ._validation import check_sequences, step_mask
+from ._validation import (
+    check_answer_size,
+    check_sequences,
+    join_blocks,
+    sequence_blocks,
+    sequences_shape,
+    warn_if_unscaled,
+)
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
-#: Input features whose mean or standard deviation exceeds this get a warning:
-#: the initialisation assumes inputs of unit scale (a regressor fed a raw
-#: feature of scale 1e4 ends 60 times worse than after scaling; RESULTS.md).
-UNSCALED_INPUT_LIMIT = 100.0
-
-
-def _warn_if_unscaled(X, lengths):
-    valid = X[step_mask(lengths, X.shape[1])]
-    if valid.size == 0:
-        return
-    mean, std = valid.mean(axis=0), valid.std(axis=0)
-    worst = int(np.argmax(np.maximum(np.abs(mean), std)))
-    if max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
-        warnings.warn(
-            f"Input feature {worst} has mean {mean[worst]:.3g} and standard deviation {std[worst]:.3g}: "
-            "the recurrence trains badly on inputs far from unit scale. Standardise the features, "
-            "e.g. with sklearn_alrnn.SequenceScaler in a pipeline.",
-            UserWarning,
-        )
+#: Prediction validates and converts X in blocks of sequences of about this many bytes (in the
+#: model's float type): inputs too large to copy stream through (RELIABILITY.md).
+PREDICT_BLOCK_BYTES = 64 * 2**20
 
 
 class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
@@ -270,7 +262,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         if y is None:
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
         if first_pass:
-            _warn_if_unscaled(X, lengths)
+            warn_if_unscaled(X, lengths)
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass)
@@ -445,11 +437,19 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         return total / sample_weight.sum()
 
     # ------------------------------------------------------------ prediction
-    def _validate_for_predict(self, X):
+    def _predict_in_blocks(self, X, compute):
+        """``(answer, lengths)``: ``compute(block, lengths)`` over consecutive blocks of X's sequences,
+        each validated and converted on its own (``PREDICT_BLOCK_BYTES``), so that an input too large
+        to copy streams through; the blocks' answers are joined as by :func:`join_blocks`."""
         check_is_fitted(self, "a_")
-        return check_sequences(
-            X, dtype=self.a_.dtype, n_features=self.n_features_in_, estimator_name=type(self).__name__
-        )
+        parts = []
+        for first, block in sequence_blocks(X, self.a_.dtype, PREDICT_BLOCK_BYTES):
+            block, lengths = check_sequences(
+                block, dtype=self.a_.dtype, n_features=self.n_features_in_, estimator_name=type(self).__name__,
+                first_index=first,
+            )
+            parts.append((compute(block, lengths), lengths))
+        return join_blocks(parts)
 
     def _raw_output(self, engine, X, lengths):
         """Readout before the output function: (n, O), or (n, T, O) per step."""
@@ -474,8 +474,9 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         return features
 
     def _output(self, X):
-        X, lengths = self._validate_for_predict(X)
-        return self._raw_output(self._engine(), X, lengths), lengths
+        check_is_fitted(self, "a_")
+        engine = self._engine()
+        return self._predict_in_blocks(X, lambda block, lengths: self._raw_output(engine, block, lengths))
 
     def transform(self, X):
         """The features the readout sees: the final hidden state, or its pooling over steps.
@@ -493,19 +494,23 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             pooling of the states over the valid steps (``2 * n_hidden``
             columns for "mean+max", mean first).
         """
-        X, lengths = self._validate_for_predict(X)
+        check_is_fitted(self, "a_")
         engine = self._engine()
         if self._per_step:
-            return engine.final_states(self.a_, self.W_, self.h_, self.C_, X, lengths)
-        return self._readout_features(engine, X, lengths)
+            return self._predict_in_blocks(X, partial(engine.final_states, self.a_, self.W_, self.h_, self.C_))[0]
+        return self._predict_in_blocks(X, partial(self._readout_features, engine))[0]
 
-    def hidden_states(self, X):
+    def hidden_states(self, X, *, max_bytes=2**31):
         """Hidden-state trajectories.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or list
             Sequences (see the package's data conventions).
+        max_bytes : int or None, default=2**31
+            A request whose answer would take more memory (2 GiB by default) is refused with a
+            ``ValueError`` before anything is allocated; pass the sequences in slices, or None to lift
+            the limit.
 
         Returns
         -------
@@ -513,8 +518,10 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
             ``Z[i, t]`` is the state after reading step ``t``; NaN beyond each
             sequence's length.
         """
-        X, lengths = self._validate_for_predict(X)
-        return self._engine().hidden_states(self.a_, self.W_, self.h_, self.C_, X, lengths)
+        check_is_fitted(self, "a_")
+        check_answer_size(sequences_shape(X), self.n_hidden * self.a_.dtype.itemsize, max_bytes, "hidden_states")
+        engine = self._engine()
+        return self._predict_in_blocks(X, partial(engine.hidden_states, self.a_, self.W_, self.h_, self.C_))[0]
 
     # ------------------------------------------------------------ persistence
     #: Fitted scalars a model file keeps (besides the arrays and hyper-parameters).

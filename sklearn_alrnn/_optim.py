@@ -1,7 +1,8 @@
 """The optimiser, gradient clipping and the stopping rule of the fit loop, on flat parameter vectors."""
 
 import numpy as np
-from numba import njit
+
+from ._kernels._cache import cached_njit
 
 
 def clip_by_global_norm(grad, max_norm):
@@ -15,7 +16,7 @@ def clip_by_global_norm(grad, max_norm):
     return norm
 
 
-@njit(cache=True)
+@cached_njit()
 def _adam_step(params, grad, m, v, step_size, beta_1, beta_2, epsilon):
     for i in range(params.shape[0]):
         g = grad[i]
@@ -73,7 +74,7 @@ class AdamOptimizer:
         self.learning_rate_init /= divisor
 
 
-@njit(cache=True)
+@cached_njit()
 def _momentum_step(params, grad, m, v, step_size, beta_1, beta_2):
     for i in range(params.shape[0]):
         g = grad[i]

@@ -5,11 +5,39 @@ Every public entry point turns its ``X`` into a zero-padded float array of shape
 kernels never see NaN padding or ragged lists.
 """
 
+import warnings
+
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-__all__ = ["cells_as_sequences", "check_sequences", "check_sequence_targets", "pad_sequences", "step_mask", "valid_targets"]
+__all__ = [
+    "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets", "join_blocks",
+    "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "valid_targets",
+    "warn_if_unscaled",
+]
+
+
+#: Input features whose mean or standard deviation exceeds this get a warning:
+#: the initialisation assumes inputs of unit scale (a regressor fed a raw
+#: feature of scale 1e4 ends 60 times worse than after scaling; RESULTS.md).
+UNSCALED_INPUT_LIMIT = 100.0
+
+
+def warn_if_unscaled(X, lengths):
+    """Warn, naming the feature, when an input feature is far from unit scale."""
+    valid = X[step_mask(lengths, X.shape[1])]
+    if valid.size == 0:
+        return
+    mean, std = valid.mean(axis=0), valid.std(axis=0)
+    worst = int(np.argmax(np.maximum(np.abs(mean), std)))
+    if max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
+        warnings.warn(
+            f"Input feature {worst} has mean {mean[worst]:.3g} and standard deviation {std[worst]:.3g}: "
+            "the recurrence trains badly on inputs far from unit scale. Standardise the features, "
+            "e.g. with sklearn_alrnn.SequenceScaler in a pipeline.",
+            UserWarning,
+        )
 
 
 def step_mask(lengths, n_timesteps):
@@ -43,7 +71,7 @@ def _as_numeric_array(X, dtype, input_name):
     )
 
 
-def _ragged_to_padded(sequences, dtype):
+def _ragged_to_padded(sequences, dtype, first_index=0):
     """A list of (T_i,) or (T_i, K) arrays -> NaN-padded (n, max T_i, K) array."""
     arrays = []
     for i, seq in enumerate(sequences):
@@ -53,7 +81,7 @@ def _ragged_to_padded(sequences, dtype):
         if arr.ndim != 2:
             raise ValueError(
                 f"Each sequence in a list X must be 1-D (n_timesteps,) or 2-D "
-                f"(n_timesteps, n_features); sequence {i} has shape {arr.shape}."
+                f"(n_timesteps, n_features); sequence {first_index + i} has shape {arr.shape}."
             )
         arrays.append(arr)
     n_features = {arr.shape[1] for arr in arrays}
@@ -108,7 +136,7 @@ def _is_ragged_list(X):
     return len(shapes) > 1 and all(len(shape) >= 1 for shape in shapes)
 
 
-def pad_sequences(X, dtype=np.float64):
+def pad_sequences(X, dtype=np.float64, first_index=0):
     """Return ``X`` as a NaN-padded 3-D array, without any further checks.
 
     Parameters
@@ -118,6 +146,8 @@ def pad_sequences(X, dtype=np.float64):
         ``(n_samples, n_timesteps)``, or a list of 1-D / 2-D sequences of
         possibly different lengths.
     dtype : numpy dtype, default=np.float64
+    first_index : int, default=0
+        Index of X's first sequence in the caller's data (for messages about a block of it).
 
     Returns
     -------
@@ -125,7 +155,7 @@ def pad_sequences(X, dtype=np.float64):
     """
     X = cells_as_sequences(X)
     if _is_ragged_list(X):
-        return _ragged_to_padded(X, dtype)
+        return _ragged_to_padded(X, dtype, first_index)
     arr = _as_numeric_array(X, dtype, "X")
     if arr.ndim == 2:
         arr = arr[:, :, None]
@@ -140,7 +170,80 @@ def pad_sequences(X, dtype=np.float64):
     return arr
 
 
-def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="estimator"):
+def sequence_blocks(X, dtype, max_bytes):
+    """X's sequences in consecutive blocks of about ``max_bytes`` each once converted to ``dtype``.
+
+    Yields ``(first_index, block)``, each block a slice of X in X's own layout (a view of an
+    array, a slice of a list), so that X is never converted or padded as a whole. X that is
+    neither a list nor an array of two or more dimensions comes whole (its validation says
+    what is wrong with it).
+    """
+    X = cells_as_sequences(X)
+    itemsize = np.dtype(dtype).itemsize
+    if isinstance(X, (list, tuple)):
+        try:
+            values_per_sequence = max((int(np.prod(np.shape(seq))) for seq in X), default=0)
+        except ValueError:  # a sequence ragged inside: validation reports it
+            values_per_sequence = 0
+    elif getattr(X, "ndim", 0) >= 2:
+        values_per_sequence = int(np.prod(X.shape[1:]))
+    else:
+        values_per_sequence = 0
+    rows = max(1, max_bytes // max(1, values_per_sequence * itemsize))
+    if not values_per_sequence or len(X) <= rows:
+        yield 0, X
+        return
+    rows_of = X.iloc if hasattr(X, "iloc") else X
+    for start in range(0, len(X), rows):
+        yield start, rows_of[start : start + rows]
+
+
+def join_blocks(parts):
+    """``(answer, lengths)`` from ``[(answer_block, lengths_block), ...]`` in row order.
+
+    Answers with a time axis, (n_block, T_block, ...), are joined at the longest T and NaN beyond
+    each block's own T (the blocks of a ragged list are padded to their own longest sequence).
+    """
+    if len(parts) == 1:
+        return parts[0]
+    answers, lengths = zip(*parts)
+    lengths = np.concatenate(lengths)
+    if answers[0].ndim < 3:
+        return np.concatenate(answers), lengths
+    joined = np.full((len(lengths), max(a.shape[1] for a in answers), *answers[0].shape[2:]), np.nan, answers[0].dtype)
+    start = 0
+    for answer in answers:
+        joined[start : start + len(answer), : answer.shape[1]] = answer
+        start += len(answer)
+    return joined, lengths
+
+
+def sequences_shape(X):
+    """``(n_sequences, longest)`` of X in any accepted layout, without converting it; None if X is not sequences."""
+    X = cells_as_sequences(X)
+    try:
+        if isinstance(X, (list, tuple)):
+            return len(X), max((len(seq) for seq in X), default=0)
+        shape = np.shape(X)
+    except (TypeError, ValueError):
+        return None
+    return shape[:2] if len(shape) >= 2 else None
+
+
+def check_answer_size(shape, bytes_per_step, max_bytes, method):
+    """Refuse, before anything is allocated, an answer of ``shape`` steps larger than ``max_bytes``."""
+    if max_bytes is None or shape is None:
+        return
+    size = float(np.prod(shape, dtype=np.float64)) * bytes_per_step
+    if size > max_bytes:
+        raise ValueError(
+            f"{method} would return {size / 2**30:.1f} GiB ({' x '.join(map(str, shape))} steps of "
+            f"{bytes_per_step} bytes), above max_bytes={max_bytes} ({max_bytes / 2**30:.1f} GiB); ask for "
+            "fewer sequences or steps at a time, or raise max_bytes (None lifts the limit)."
+        )
+
+
+def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="estimator", first_index=0):
     """Validate sequence input and split it into zero-padded data and lengths.
 
     Trailing time steps whose features are all NaN are padding (tslearn's
@@ -157,6 +260,9 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
         Number of features seen in fit; ``None`` skips that check.
     estimator_name : str, default="estimator"
         Used in error messages.
+    first_index : int, default=0
+        Index of X's first sequence in the caller's data: messages name sequences by
+        ``first_index + i`` when X is one block of a larger input.
 
     Returns
     -------
@@ -167,7 +273,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     lengths : ndarray of shape (n_samples,), dtype int64
         Number of valid time steps of each sequence.
     """
-    X = pad_sequences(X, dtype)
+    X = pad_sequences(X, dtype, first_index)
     n_samples, n_timesteps, n_feat = X.shape
     if n_timesteps == 0 and n_samples and n_feat == 1:
         # A 2-D X is univariate sequences: its columns are time steps.
@@ -204,7 +310,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     if np.isinf(X).any():
         sample, step, _ = np.argwhere(np.isinf(X))[0]
         raise ValueError(
-            f"Input X contains infinity (first at sequence {sample}, time step {step}); "
+            f"Input X contains infinity (first at sequence {first_index + sample}, time step {step}); "
             "expected finite values, with NaN only as trailing padding."
         )
     nan = np.isnan(X)
@@ -219,7 +325,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     empty = np.flatnonzero(lengths == 0)
     if empty.size:
         raise ValueError(
-            f"Input X contains NaN: sequence {empty[0]} has zero length (all its "
+            f"Input X contains NaN: sequence {first_index + empty[0]} has zero length (all its "
             f"time steps are NaN); {empty.size} sequence(s) are empty. Every sequence "
             "needs at least one time step."
         )
@@ -227,7 +333,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     if inside.any():
         sample, step, feature = np.argwhere(inside)[0]
         raise ValueError(
-            f"Input X contains NaN inside a sequence (sequence {sample}, time step "
+            f"Input X contains NaN inside a sequence (sequence {first_index + sample}, time step "
             f"{step}, feature {feature}); NaN is only allowed as padding after the "
             f"last valid step, with every feature NaN (that sequence's valid "
             f"length is {lengths[sample]})."

@@ -25,7 +25,7 @@ from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import flatten_parameters
 from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
-from ._validation import check_exog, check_series
+from ._validation import check_answer_size, check_exog, check_series
 from .metrics import state_space_divergence
 from .preprocessing import feature_moments
 
@@ -409,7 +409,7 @@ class ALRNNForecaster(BaseEstimator):
         run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z, inputs[None, n_context - 1 :], self.n_features_in_)
         return self._finite_run(self._unscale(run[0]))
 
-    def generate(self, n_steps, x0=None, *, exog=None, return_states=False):
+    def generate(self, n_steps, x0=None, *, exog=None, return_states=False, max_bytes=2**31):
         """A free run of the fitted system from one observation.
 
         Parameters
@@ -421,6 +421,9 @@ class ALRNNForecaster(BaseEstimator):
         exog : array-like of shape (n_steps - 1, n_inputs), default=None
         return_states : bool, default=False
             Also return the hidden states (standardised units), for regime analysis.
+        max_bytes : int or None, default=2**31
+            A run whose states would take more memory is refused with a ``ValueError``
+            before anything is allocated; None lifts the limit.
 
         Returns
         -------
@@ -431,6 +434,7 @@ class ALRNNForecaster(BaseEstimator):
         """
         check_is_fitted(self, "a_")
         n_steps = self._check_n_steps(n_steps, 1)
+        check_answer_size((n_steps,), (self.n_hidden + self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
         states = _free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.n_hidden)
@@ -462,7 +466,7 @@ class ALRNNForecaster(BaseEstimator):
             )
         return run
 
-    def hidden_states(self, X, *, exog=None, free_run=False):
+    def hidden_states(self, X, *, exog=None, free_run=False, max_bytes=2**31):
         """Hidden states (standardised units) of each series, for regime analysis.
 
         Parameters
@@ -473,6 +477,9 @@ class ALRNNForecaster(BaseEstimator):
             False: the states while reading X with identity forcing at every
             step; True: the free run from each series' first observation, as
             long as the series.
+        max_bytes : int or None, default=2**31
+            A request whose states would take more memory is refused with a
+            ``ValueError`` before they are allocated; None lifts the limit.
 
         Returns
         -------
@@ -480,6 +487,7 @@ class ALRNNForecaster(BaseEstimator):
             (n_timesteps, n_hidden) per series, in the structure of X.
         """
         series, inputs, layout = self._checked(X, exog)
+        check_answer_size((sum(map(len, series)),), self.n_hidden * 8, max_bytes, "hidden_states")
         if free_run:
             engine, params = self._engine(), self._params()
             out = [_free_run_from(engine, params, self._scale(x[0]), s[:-1], self.n_hidden) for x, s in zip(series, inputs)]

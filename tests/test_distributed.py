@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -60,6 +61,40 @@ def test_hyperband_over_n_nonlinear_through_partial_fit(client):
     assert search.best_params_["n_nonlinear"] in (0, 1, 2)
     assert 0.5 <= search.best_score_ <= 1.0
     assert search.best_estimator_.n_iter_ >= 1
+
+
+def test_a_worker_killed_during_a_grid_search_is_replaced_and_the_search_completes(client, tmp_path):
+    """The first scoring call on a worker ends that worker's process (as a crash or an OOM kill
+    would); Dask's nanny starts a new one, the scheduler runs the lost fit again, and the search ends
+    with the serial run's results, without hanging."""
+    X, y = make_sign_memory(150, n_timesteps=10, n_cue=3, random_state=2)
+    serial = _search().set_params(n_jobs=1).fit(X, y)
+    marker, test_process = str(tmp_path / "killed"), os.getpid()
+
+    def accuracy_killing_the_first_worker(estimator, X_test, y_test):
+        if os.getpid() != test_process:
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+                os._exit(1)
+            except FileExistsError:
+                pass
+        return estimator.score(X_test, y_test)
+
+    workers_before = set(client.scheduler_info()["workers"])
+    search = _search().set_params(scoring=accuracy_killing_the_first_worker)
+    outcome = {}
+    runner = threading.Thread(target=lambda: outcome.setdefault("search", _fit_on_dask(search, X, y)), daemon=True)
+    runner.start()
+    runner.join(timeout=600)
+    assert not runner.is_alive(), "the grid search hung after a worker was killed"
+    assert os.path.exists(marker), "no worker was killed"
+    assert set(client.scheduler_info()["workers"]) != workers_before  # the nanny replaced it
+    np.testing.assert_array_equal(outcome["search"].cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"])
+
+
+def _fit_on_dask(search, X, y):
+    with parallel_backend("dask"):
+        return search.fit(X, y)
 
 
 CHILD = """

@@ -70,12 +70,17 @@ def _run_cli(argv):
             return exit_info.code
 
 
+def _damaged_copy(data, original):
+    path = original.with_name("damaged" + "".join(original.suffixes))
+    path.write_bytes(data.draw(damaged(original.read_bytes())))
+    return path
+
+
 @given(data=st.data())
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_model_files_are_refused_or_load_a_working_model(files, data):
     folder, X = files
-    path = folder / "damaged.alrnn.npz"
-    path.write_bytes(data.draw(damaged((folder / "model.alrnn.npz").read_bytes())))
+    path = _damaged_copy(data, folder / "model.alrnn.npz")
     try:
         model = load(path)
     except ValueError as error:
@@ -94,9 +99,7 @@ def test_damaged_model_files_are_refused_or_load_a_working_model(files, data):
 @given(data=st.data())
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_ts_files_are_refused_or_read_as_sequences(files, data):
-    folder, _ = files
-    path = folder / "damaged.ts"
-    path.write_bytes(data.draw(damaged((folder / "data.ts").read_bytes())))
+    path = _damaged_copy(data, files[0] / "data.ts")
     try:
         X, y = load_ts(path)
     except ValueError as error:

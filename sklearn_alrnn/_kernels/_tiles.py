@@ -27,10 +27,12 @@ in. After editing this file, delete ``sklearn_alrnn/_kernels/__pycache__``
 
 import llvmlite.binding as llvm
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.core import cgutils, config
 from numba.core.errors import TypingError
 from numba.extending import intrinsic
+
+from ._cache import cached_njit
 
 
 def _vector_bytes():
@@ -210,7 +212,7 @@ _tile_quarter = _make_tile(1, 4)
 _tile_scalar = _make_tile(1, 0)
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def _all_zero(coef, b, n_rows, r_start, r_stop):
     """Whether coef[b:b + n_rows, r_start:r_stop] is all zero; stops at the first nonzero."""
     for i in range(b, b + n_rows):
@@ -220,7 +222,7 @@ def _all_zero(coef, b, n_rows, r_start, r_stop):
     return True
 
 
-@njit(cache=True, nogil=True, inline="always")
+@cached_njit(nogil=True, inline="always")
 def add_product(coef, rows, out):
     """out += coef @ rows for coef (n, R), rows (R, M) and out (n, M).
 

@@ -25,14 +25,14 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import njit
 
+from ._cache import cached_njit
 from ._engine import Engine
 from ._tiles import add_product
 from .forcing import forced_carry_chunk, forced_forward_chunk, free_run_chunk
 
 
-@njit(cache=True, nogil=True, inline="always")
+@cached_njit(nogil=True, inline="always")
 def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, tiny):
     """One step for a chunk of sequences: z_next = a * z_prev + W phi(z_prev) + C x_t + h."""
     n, M = z_prev.shape
@@ -53,7 +53,7 @@ def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, ti
     add_product(phi_prev, WT, z_next)
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def _forward_chunk(a, WT, CT, h, X, lengths, n_linear, Z, tiny):
     # The step runs on contiguous (n, M) buffers, then lands in Z: a strided
     # Z[:, t] view would keep LLVM from vectorising the inner loops.
@@ -68,7 +68,7 @@ def _forward_chunk(a, WT, CT, h, X, lengths, n_linear, Z, tiny):
         z, z_next = z_next, z
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def _final_chunk(a, WT, CT, h, X, lengths, n_linear, out, tiny):
     n, M = out.shape
     phi_prev = np.empty((n, M), dtype=out.dtype)
@@ -80,7 +80,7 @@ def _final_chunk(a, WT, CT, h, X, lengths, n_linear, out, tiny):
     out[:] = z
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def _carry_chunk(a, W, lengths, n_linear, Z, G, per_sequence, tiny):
     """Turn direct gradients G (n, T + 1, M) into total gradients dL/dZ_t, in place.
 

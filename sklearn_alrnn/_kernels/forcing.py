@@ -30,12 +30,12 @@ results do not depend on how windows are split across threads.
 """
 
 import numpy as np
-from numba import njit
 
+from ._cache import cached_njit
 from ._tiles import add_product
 
 
-@njit(cache=True, nogil=True, inline="always")
+@cached_njit(nogil=True, inline="always")
 def _step(a, WT, CT, h, S, t, n_linear, z_prev, z_next, phi_prev, tiny):
     """z_next = a * z_prev + W phi(z_prev) + C S[:, t] + h for a block of trajectories."""
     n, M = z_prev.shape
@@ -51,7 +51,7 @@ def _step(a, WT, CT, h, S, t, n_linear, z_prev, z_next, phi_prev, tiny):
     add_product(phi_prev, WT, z_next)
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def forced_forward_chunk(a, WT, CT, h, S, data, forcing, n_linear, Z, predictions, tiny):
     """Fill ``Z[:, 1:]`` and ``predictions`` (n, T, N) from the initial states ``Z[:, 0]``."""
     n, T1, M = Z.shape
@@ -73,7 +73,7 @@ def forced_forward_chunk(a, WT, CT, h, S, data, forcing, n_linear, Z, prediction
         z, z_next = z_next, z
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def forced_carry_chunk(a, W, forcing, n_linear, n_observed, Z, G, per_sequence, tiny):
     """Turn direct gradients ``G`` into total ones, in place (see the module docstring).
 
@@ -111,7 +111,7 @@ def forced_carry_chunk(a, W, forcing, n_linear, n_observed, Z, G, per_sequence, 
                 G[b, t - 1, j] = v if abs(v) >= tiny else 0.0
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def free_run_chunk(a, WT, CT, h, S, n_linear, z0, out, tiny):
     """Iterate the map ``out.shape[1]`` steps from the states ``z0`` (n, M).
 
@@ -143,7 +143,7 @@ def free_run_chunk(a, WT, CT, h, S, n_linear, z0, out, tiny):
         z, z_next = z_next, z
 
 
-@njit(cache=True)
+@cached_njit()
 def largest_lyapunov_exponent(a, W, h, n_linear, z0, n_steps, n_transient):
     """Mean log growth per step of a tangent vector along the free run from ``z0``.
 

@@ -6,10 +6,10 @@ of a (n, T, M) array walks it with a stride and costs as much as the forward
 pass.
 """
 
-from numba import njit
+from ._cache import cached_njit
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def max_over_valid_steps(H, lengths, out, argmax):
     """``out[i, j] = max_{t < lengths[i]} H[i, t, j]``, ``argmax`` the first step attaining it."""
     for i in range(H.shape[0]):
@@ -23,7 +23,7 @@ def max_over_valid_steps(H, lengths, out, argmax):
                     argmax[i, j] = t
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def mean_over_valid_steps(H, lengths, out):
     """``out[i, j]`` = mean of ``H[i, t, j]`` over ``t < lengths[i]``."""
     for i in range(H.shape[0]):
@@ -36,7 +36,7 @@ def mean_over_valid_steps(H, lengths, out):
             out[i, j] /= lengths[i]
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def add_max_gradient(d_max, argmax, dH):
     """``dH[i, argmax[i, j], j] += d_max[i, j]``."""
     for i in range(d_max.shape[0]):
@@ -44,7 +44,7 @@ def add_max_gradient(d_max, argmax, dH):
             dH[i, argmax[i, j], j] += d_max[i, j]
 
 
-@njit(cache=True, nogil=True)
+@cached_njit(nogil=True)
 def add_mean_gradient(d_mean, lengths, dH):
     """``dH[i, t, j] += d_mean[i, j] / lengths[i]`` for ``t < lengths[i]``."""
     for i in range(d_mean.shape[0]):
