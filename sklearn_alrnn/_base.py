@@ -19,7 +19,6 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from . import io
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
 from ._model import (
@@ -29,11 +28,13 @@ from ._model import (
     initialize_parameters,
 )
 from ._optim import AdamOptimizer, StoppingRule, clip_by_global_norm
+from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, n_readout_features, pool_states
 from ._validation import (
     check_answer_size,
     check_sequences,
+    check_tokens,
     join_blocks,
     sequence_blocks,
     sequences_shape,
@@ -47,7 +48,9 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 PREDICT_BLOCK_BYTES = 64 * 2**20
 
 
-class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseALRNN(
+    PortableStateMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Shared machinery of :class:`ALRNNClassifier` and :class:`ALRNNRegressor`.
 
     Subclasses define the loss, how targets are encoded, how raw outputs become
@@ -73,6 +76,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         "readout": [StrOptions(set(READOUTS))],
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
+        "input_type": [StrOptions({"dense", "tokens"})],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -104,6 +108,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         readout,
         init,
         n_init,
+        input_type,
         shuffle,
         warm_start,
         random_state,
@@ -130,6 +135,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.readout = readout
         self.init = init
         self.n_init = n_init
+        self.input_type = input_type
         self.shuffle = shuffle
         self.warm_start = warm_start
         self.random_state = random_state
@@ -190,7 +196,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         )
         rng = check_random_state(self.random_state)
         if first_pass:
-            self._initialize(X.shape[2], Y.shape[-1], per_step, rng)
+            n_inputs = int(X.max()) + 1 if X.ndim == 2 else X.shape[2]  # token ids: C has a column per id
+            self._initialize(n_inputs, Y.shape[-1], per_step, rng)
         elif per_step != self._per_step:
             raise ValueError(
                 "y must keep the layout seen in the first fit: per-step targets "
@@ -255,13 +262,14 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def _validate_training_data(self, X, y, sample_weight, first_pass, classes):
         """Padded X, lengths, encoded targets Y, the readout mode and sample weights."""
         dtype = _DTYPES[self._fit_dtype]
-        name = type(self).__name__
-        X, lengths = check_sequences(
-            X, dtype=dtype, n_features=None if first_pass else self.n_features_in_, estimator_name=name
-        )
+        tokens = self.input_type == "tokens" if first_pass else self._tokens
+        if not first_pass and tokens != (self.input_type == "tokens"):
+            raise ValueError(f"Cannot continue training with input_type={self.input_type!r}: the model was fitted on "
+                             f"{'token' if tokens else 'dense'} input.")
+        X, lengths = self._checked_inputs(X, dtype, None if first_pass else self.n_features_in_, tokens)
         if y is None:
-            raise ValueError(f"{name} requires y to be passed, but the target y is None.")
-        if first_pass:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        if first_pass and not tokens:
             warn_if_unscaled(X, lengths)
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
@@ -271,6 +279,8 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     def _initialize(self, n_features, n_outputs, per_step, rng):
         """Fresh parameters and training records for the fitted architecture."""
         self.n_features_in_ = n_features
+        self._tokens = self.input_type == "tokens"
+        self.n_tokens_ = n_features if self._tokens else None
         self.n_nonlinear_ = self.n_nonlinear
         self._per_step = per_step
         self._readout = self.readout
@@ -278,7 +288,7 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self._set_params_arrays(
             initialize_parameters(
                 self.n_hidden, n_features, n_outputs, rng, _DTYPES[self._fit_dtype],
-                init=self.init, n_readout_features=n_columns,
+                init=self.init, n_readout_features=n_columns, embedding=self._tokens,
             )
         )
         self._readout_units(to_training=False)  # the initial readout is drawn in training units
@@ -444,12 +454,17 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         check_is_fitted(self, "a_")
         parts = []
         for first, block in sequence_blocks(X, self.a_.dtype, PREDICT_BLOCK_BYTES):
-            block, lengths = check_sequences(
-                block, dtype=self.a_.dtype, n_features=self.n_features_in_, estimator_name=type(self).__name__,
-                first_index=first,
-            )
+            block, lengths = self._checked_inputs(block, self.a_.dtype, self.n_features_in_, self._tokens, first)
             parts.append((compute(block, lengths), lengths))
         return join_blocks(parts)
+
+    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0):
+        """``(X, lengths)``: dense sequences as a zero-padded float array (n, T, K), or token ids as
+        an int64 array (n, T) with -1 beyond each length (``n_features`` is then the vocabulary size)."""
+        name = type(self).__name__
+        if tokens:
+            return check_tokens(X, n_tokens=n_features, estimator_name=name, first_index=first_index)
+        return check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
 
     def _raw_output(self, engine, X, lengths):
         """Readout before the output function: (n, O), or (n, T, O) per step."""
@@ -522,77 +537,6 @@ class BaseALRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         check_answer_size(sequences_shape(X), self.n_hidden * self.a_.dtype.itemsize, max_bytes, "hidden_states")
         engine = self._engine()
         return self._predict_in_blocks(X, partial(engine.hidden_states, self.a_, self.W_, self.h_, self.C_))[0]
-
-    # ------------------------------------------------------------ persistence
-    #: Fitted scalars a model file keeps (besides the arrays and hyper-parameters).
-    _PORTABLE_SCALARS = ("n_features_in_", "n_nonlinear_", "n_iter_", "t_")
-
-    def save(self, path, extra=None):
-        """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`.
-
-        Parameters
-        ----------
-        path : str or path-like
-        extra : dict, default=None
-            JSON-serialisable metadata to keep with the model.
-        """
-        io.save(self, path, extra=extra)
-
-    def _portable_state(self):
-        """``(fitted, arrays)``: JSON-ready fitted scalars and lists, and the fitted arrays."""
-        check_is_fitted(self, "a_")
-        fitted = {name: io.json_scalar(getattr(self, name)) for name in self._PORTABLE_SCALARS}
-        fitted["per_step"] = bool(self._per_step)
-        fitted["readout"] = self._readout
-        fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
-        arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
-        return fitted, arrays
-
-    def _restore_portable_state(self, fitted, arrays):
-        """Set the fitted state from ``_portable_state``'s output; ``ValueError`` if it is inconsistent."""
-        M, P = self.n_hidden, fitted.get("n_nonlinear_")
-        if not isinstance(P, int) or isinstance(P, bool) or not 0 <= P <= M:
-            raise ValueError(f"n_nonlinear_={P!r} is not an integer in [0, n_hidden={M}].")
-        if not isinstance(fitted.get("per_step"), bool):
-            raise ValueError(f"per_step={fitted.get('per_step')!r} is not true or false.")
-        for name in ("n_features_in_", "n_iter_", "t_"):
-            value = fitted.get(name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < (name == "n_features_in_"):
-                raise ValueError(f"{name}={value!r} is not a valid count.")
-        for key, shape in {"a_": (M,), "W_": (M, M), "h_": (M,)}.items():
-            if arrays[key].shape != shape:
-                raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")
-        readout = fitted.get("readout", "last")
-        if readout not in READOUTS:
-            raise ValueError(f"readout={readout!r} is not one of {READOUTS}.")
-        columns = M if fitted["per_step"] else n_readout_features(readout, M)
-        if arrays["B_"].ndim != 2 or arrays["B_"].shape[1] != columns:
-            raise ValueError(f"B_ has shape {arrays['B_'].shape}, expected {columns} columns for readout={readout!r}.")
-        self._set_params_arrays({name: arrays[name + "_"].copy() for name in PARAMETER_NAMES})
-        for name in self._PORTABLE_SCALARS:
-            setattr(self, name, fitted[name])
-        self._per_step = bool(fitted["per_step"])
-        self._readout = readout
-        if "readout" not in fitted:
-            # Files written before pooling and the "lru" start read the last state of a "dsr"
-            # start; their hyper-parameters say so too, so that a warm start continues them.
-            self.set_params(readout="last", init="dsr")
-        self.loss_curve_ = list(fitted["loss_curve_"])
-        self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else np.inf
-        self.validation_scores_ = None
-        self.best_validation_score_ = None
-        self._no_improvement_count = 0
-
-    def __setstate__(self, state):
-        # Pickles of version 0.1.0 kept the fitted P under a private name.
-        if "_n_nonlinear_fitted" in state:
-            state["n_nonlinear_"] = state.pop("_n_nonlinear_fitted")
-        if "a_" in state:
-            state.setdefault("_readout", "last")
-        state.setdefault("readout", "last")
-        state.setdefault("init", "dsr")
-        state.setdefault("n_init", 1)
-        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

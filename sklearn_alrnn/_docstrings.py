@@ -110,6 +110,15 @@ _COMMON_PARAMETERS_DOC = """
         better models (RESULTS.md); with ``early_stopping`` the choice is
         made on held-out sequences.
 
+    input_type : {{"dense", "tokens"}}, default="dense"
+        "dense": X holds float features. "tokens": X holds integer ids
+        (text, event codes...): a list of 1-D id arrays or a 2-D integer
+        array padded with -1; each step adds one column of C (an embedding,
+        O(M) per step instead of O(M V) for one-hot input of V columns).
+        The vocabulary size is the largest id seen in fit plus one
+        (``n_tokens_``, also ``n_features_in_``); a larger id at predict time
+        is an error. ``SequenceTokenizer`` turns raw texts into such ids.
+
     shuffle : bool, default=True
         Shuffle the sequences every epoch.
 
@@ -167,7 +176,12 @@ _COMMON_ATTRIBUTES_DOC = """
         use this).
 
     n_features_in_ : int
-        Number of features per time step (the last axis of X).
+        Number of features per time step (the last axis of X); with token
+        input, the number of tokens (the columns of C).
+
+    n_tokens_ : int or None
+        With ``input_type="tokens"``, the vocabulary size (largest id seen in
+        fit plus one); None for dense input.
 
     loss_curve_ : list of float
         Mean training loss of each epoch.

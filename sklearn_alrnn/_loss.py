@@ -67,7 +67,7 @@ def loss_and_gradients(
     grads : dict of str -> ndarray, same keys and shapes as ``params``.
     """
     a, W, h, C, B, b = (params[name] for name in PARAMETER_NAMES)
-    n, T, _ = X.shape
+    n, T = X.shape[:2]
     sw = np.ones(n, dtype=a.dtype) if sample_weight is None else np.asarray(sample_weight, dtype=a.dtype)
     weight = step_mask(lengths, T) * sw[:, None] if per_step else sw
     total_weight = weight.sum()

@@ -49,9 +49,9 @@ def flatten_parameters(params, names=PARAMETER_NAMES):
     return flat, split_flat(flat, shapes, names)
 
 
-def _glorot_uniform(rng, fan_out, fan_in, dtype):
-    bound = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-bound, bound, size=(fan_out, fan_in)).astype(dtype)
+def _glorot_uniform(rng, fan_out, n_columns, dtype, fan_in=None):
+    bound = np.sqrt(6.0 / ((n_columns if fan_in is None else fan_in) + fan_out))
+    return rng.uniform(-bound, bound, size=(fan_out, n_columns)).astype(dtype)
 
 
 #: Range of the diagonal's magnitudes under ``init="lru"`` (the linear recurrent
@@ -61,7 +61,9 @@ LRU_DIAGONAL_RANGE = (0.9, 0.999)
 INITIALISATIONS = ("dsr", "lru")
 
 
-def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64, *, init="dsr", n_readout_features=None):
+def initialize_parameters(
+    n_hidden, n_features, n_outputs, rng, dtype=np.float64, *, init="dsr", n_readout_features=None, embedding=False
+):
     """Draw initial parameters.
 
     ``init="dsr"`` is the AL-RNN dynamical-systems literature's: ``a`` is the
@@ -93,6 +95,9 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
     init : {"dsr", "lru"}, default="dsr"
     n_readout_features : int, default=None
         Columns of ``B`` (``n_hidden`` unless the readout pools several ways).
+    embedding : bool, default=False
+        Token input: each step reads one column of C, so C is drawn as for
+        a single input dimension (``K = 1`` in the scales above).
 
     Returns
     -------
@@ -109,10 +114,11 @@ def initialize_parameters(n_hidden, n_features, n_outputs, rng, dtype=np.float64
         r_min, r_max = LRU_DIAGONAL_RANGE
         a = np.sqrt(rng.uniform(r_min**2, r_max**2, size=n_hidden))
     W = 0.01 * rng.standard_normal((n_hidden, n_hidden))
+    fan_in = 1 if embedding else n_features
     if init == "dsr":
-        C = _glorot_uniform(rng, n_hidden, n_features, np.float64)
+        C = _glorot_uniform(rng, n_hidden, n_features, np.float64, fan_in=fan_in)
     else:
-        C = rng.standard_normal((n_hidden, n_features)) * (np.sqrt(1 - a**2)[:, None] / np.sqrt(n_features))
+        C = rng.standard_normal((n_hidden, n_features)) * (np.sqrt(1 - a**2)[:, None] / np.sqrt(fan_in))
     params = {
         "a": a,
         "W": W,

@@ -12,7 +12,7 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets", "join_blocks",
+    "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets", "check_tokens", "join_blocks",
     "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "valid_targets",
     "warn_if_unscaled",
 ]
@@ -340,6 +340,76 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
         )
     X = np.where(nan, 0, X).astype(dtype, copy=False)
     return np.ascontiguousarray(X), lengths
+
+
+def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0):
+    """Validate token input: sequences of integer ids, as a list or a 2-D array padded with -1.
+
+    Parameters
+    ----------
+    X : list of 1-D array-like of int, or 2-D array-like of int
+        Ids in ``[0, n_tokens)``; in a 2-D array, trailing -1 are padding.
+    n_tokens : int or None, default=None
+        Vocabulary size seen in fit; None (in fit) takes the largest id + 1.
+    estimator_name : str, default="estimator"
+    first_index : int, default=0
+        Index of X's first sequence in the caller's data (for messages).
+
+    Returns
+    -------
+    ids : ndarray of shape (n_samples, n_timesteps), int64
+        -1 beyond each sequence's length.
+    lengths : ndarray of shape (n_samples,), int64
+    """
+    if issparse(X):
+        raise TypeError(f"Sparse input is not supported: {estimator_name} with input_type='tokens' takes id sequences.")
+    X = cells_as_sequences(X)
+    if isinstance(X, (list, tuple)):
+        sequences = [_token_array(seq, f"sequence {first_index + i}", 1) for i, seq in enumerate(X)]
+        ids = np.full((len(sequences), max((len(s) for s in sequences), default=0)), -1, dtype=np.int64)
+        for i, seq in enumerate(sequences):
+            ids[i, : len(seq)] = seq
+    else:
+        ids = _token_array(X, "X", 2)
+    if ids.shape[0] == 0:
+        raise ValueError(f"Found 0 sequences (shape={ids.shape}) while a minimum of 1 is required by {estimator_name}.")
+    valid = ids >= 0
+    lengths = np.where(valid.any(axis=1), ids.shape[1] - np.argmax(valid[:, ::-1], axis=1), 0).astype(np.int64)
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise ValueError(
+            f"Token sequence {first_index + empty[0]} is empty; every sequence needs at least one token "
+            f"({empty.size} of {len(lengths)} are empty)."
+        )
+    inside = ~valid & step_mask(lengths, ids.shape[1])
+    if inside.any() or (ids < -1).any():
+        sample, step = np.argwhere(inside | (ids < -1))[0]
+        raise ValueError(
+            f"Token ids must lie in [0, n_tokens); sequence {first_index + sample} has {ids[sample, step]} at step "
+            f"{step} (only trailing -1 may pad a 2-D array)."
+        )
+    if n_tokens is not None and ids.max() >= n_tokens:
+        sample, step = np.argwhere(ids >= n_tokens)[0]
+        raise ValueError(
+            f"Token id {ids[sample, step]} (sequence {first_index + sample}, step {step}) is outside the "
+            f"{n_tokens} tokens seen in fit (ids 0..{n_tokens - 1}); map unknown tokens to a fitted id, "
+            "e.g. with SequenceTokenizer's unknown-token id."
+        )
+    return np.ascontiguousarray(ids), lengths
+
+
+def _token_array(X, label, ndim):
+    """X as an int64 array of ``ndim`` dimensions, or a ValueError / TypeError naming ``label``."""
+    try:
+        array = np.asarray(X)
+    except ValueError:  # NumPy's "inhomogeneous shape"
+        raise ValueError(f"Token input {label} is ragged inside; pass a list of 1-D id arrays.") from None
+    if array.dtype.kind not in "iu" and array.size:
+        raise TypeError(f"Token ids must be integers; {label} has dtype {array.dtype}.")
+    if array.ndim != ndim:
+        expected = "1-D (n_timesteps,)" if ndim == 1 else "2-D (n_samples, n_timesteps) padded with -1, or a list"
+        raise ValueError(f"Token input must be {expected}; {label} has shape {array.shape}.")
+    return array.astype(np.int64)
 
 
 def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):

@@ -83,6 +83,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         readout="max",
         init="lru",
         n_init=1,
+        input_type="dense",
         shuffle=True,
         warm_start=False,
         random_state=None,
@@ -110,6 +111,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             readout=readout,
             init=init,
             n_init=n_init,
+            input_type=input_type,
             shuffle=shuffle,
             warm_start=warm_start,
             random_state=random_state,
@@ -159,7 +161,9 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features), (n_samples, n_timesteps) or list
             Training sequences: 3-D, 2-D univariate, or a list of 2-D arrays
-            of different lengths; trailing all-NaN steps are padding.
+            of different lengths; trailing all-NaN steps are padding. With
+            ``input_type="tokens"``: a list of 1-D integer id arrays, or a 2-D
+            integer array padded with -1.
         y : array-like of shape (n_samples,)
             One class label per sequence.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -352,6 +356,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         readout="mean",
         init="dsr",
         n_init=1,
+        input_type="dense",
         shuffle=True,
         warm_start=False,
         random_state=None,
@@ -379,6 +384,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             readout=readout,
             init=init,
             n_init=n_init,
+            input_type=input_type,
             shuffle=shuffle,
             warm_start=warm_start,
             random_state=random_state,
@@ -464,7 +470,9 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features), (n_samples, n_timesteps) or list
             Training sequences: 3-D, 2-D univariate, or a list of 2-D arrays
-            of different lengths; trailing all-NaN steps are padding.
+            of different lengths; trailing all-NaN steps are padding. With
+            ``input_type="tokens"``: a list of 1-D integer id arrays, or a 2-D
+            integer array padded with -1.
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
             One target per sequence, or (3-D) one per time step; per-step
             targets may be NaN beyond each sequence's length.

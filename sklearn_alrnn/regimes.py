@@ -223,6 +223,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
             self._preprocessing, network = _split_pipeline(self.estimator_)
             self._set_parameters(*_fitted_parameters(network))
             self._forecaster = network if _is_forecaster(network) else None
+            self._network = network
             if self._forecaster is not None:
                 self.n_features_in_ = network.n_features_in_
         elif getattr(self, "_parameters", None) is None:
@@ -312,12 +313,13 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
             for i, s in enumerate(states):
                 padded[i, : len(s)] = s
             return regime_codes(padded, self.n_nonlinear_), lengths
-        X, lengths = check_sequences(
-            X,
-            dtype=np.float64,
-            n_features=self.n_features_in_,
-            estimator_name=type(self).__name__,
-        )
+        network = getattr(self, "_network", None)
+        if network is not None:  # the network's own reading of X: dense features or token ids
+            X, lengths = network._checked_inputs(X, np.float64, network.n_features_in_, network._tokens)
+        else:
+            X, lengths = check_sequences(
+                X, dtype=np.float64, n_features=self.n_features_in_, estimator_name=type(self).__name__
+            )
         engine = make_engine("cpu", p["a"].shape[0], self.n_nonlinear_)
         states = engine.hidden_states(p["a"], p["W"], p["h"], p["C"], X, lengths)
         return regime_codes(states, self.n_nonlinear_), lengths

@@ -8,7 +8,10 @@ passes P on.
 
 Array conventions shared by every engine:
 
-- ``X`` is ``(n, T, K)``, zero beyond each sequence's length ``lengths[i]``;
+- ``X`` is ``(n, T, K)``, zero beyond each sequence's length ``lengths[i]``,
+  or token ids ``(n, T)`` (int64, -1 beyond each length) that select columns
+  of ``C`` (``inputs``: the CPU engine reads one column per step; the others
+  read the ids as one-hot rows through ``dense_inputs``);
 - ``Z`` is ``(n, T + 1, M)`` with ``Z[:, 0] = z_0 = 0`` and ``Z[:, t]`` the state
   after consuming ``X[:, t - 1]``; beyond its length a sequence's state holds;
 - units ``j < n_linear`` are linear, the others ReLU;
@@ -29,6 +32,7 @@ import numpy as np
 
 from .._validation import step_mask
 from .._workspace import Workspace
+from .inputs import one_hot_inputs
 
 
 def readout_states(Z, lengths, per_step):
@@ -79,6 +83,11 @@ class Engine(ABC):
         self.n_linear = self.n_hidden - self.n_nonlinear
         self.n_threads = int(n_threads)
         self._workspace = Workspace()
+
+    @staticmethod
+    def dense_inputs(X, C):
+        """X as dense inputs (n, T, K): token ids become one-hot rows over C's columns."""
+        return one_hot_inputs(X, C.shape[1], C.dtype) if X.ndim == 2 else X
 
     # ------------------------------------------------------- what subclasses do
     @abstractmethod

@@ -30,11 +30,12 @@ from ._cache import cached_njit
 from ._engine import Engine
 from ._tiles import add_product
 from .forcing import forced_carry_chunk, forced_forward_chunk, free_run_chunk
+from .inputs import add_input, add_token_gradients
 
 
 @cached_njit(nogil=True, inline="always")
 def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, tiny):
-    """One step for a chunk of sequences: z_next = a * z_prev + W phi(z_prev) + C x_t + h."""
+    """One step for a chunk of sequences: z_next = a * z_prev + W phi(z_prev) + C s_t + h."""
     n, M = z_prev.shape
     for b in range(n):
         if t < lengths[b]:
@@ -48,8 +49,8 @@ def _advance(a, WT, CT, h, X, t, lengths, n_linear, z_prev, z_next, phi_prev, ti
             for m in range(M):
                 phi_prev[b, m] = 0.0
                 z_next[b, m] = z_prev[b, m]
-    # X is zero beyond each length, so finished sequences gain nothing here.
-    add_product(X[:, t], CT, z_next)
+    # X is zero (ids -1) beyond each length, so finished sequences gain nothing here.
+    add_input(X, t, CT, z_next)
     add_product(phi_prev, WT, z_next)
 
 
@@ -210,37 +211,40 @@ class CPUEngine(Engine):
         self._weight_gradients(Z, dZ, X, grad_W, grad_C)
 
     def _weight_gradients(self, Z, G, X, grad_W, grad_C):
-        """Add sum_t g_t phi(z_{t-1})^T and sum_t g_t x_t^T, with ``G[:, 0] = 0``."""
+        """Add sum_t g_t phi(z_{t-1})^T and sum_t g_t s_t^T, with ``G[:, 0] = 0``."""
         # Flattened over (sequence, step), row r of G pairs with row r - 1 of Z: the
         # state the step started from. The rows that straddle two sequences pair
         # G[b, 0] = 0 with the previous sequence's last state, so they add nothing,
         # and no copy of G or Z is needed.
         n, T1, M = Z.shape
         n_linear = self.n_linear
-        K = X.shape[2]
-        G = G.reshape(-1, M)[1:]
+        G_rows = G.reshape(-1, M)[1:]
         Z_prev = Z.reshape(-1, M)[:-1]
-        X_prev = self._workspace.array("X_prev", (n, T1, K), X.dtype)
-        X_prev[:, 0] = 0.0
-        X_prev[:, 1:] = X
         # Only the P ReLU columns of phi(Z_prev) need a rectified copy.
         relu_prev = self._workspace.array("relu", (Z_prev.shape[0], self.n_nonlinear), Z.dtype)
         np.maximum(Z_prev[:, n_linear:], 0, out=relu_prev)
+        tokens = X.ndim == 2  # ids: the gradient of C is a scatter-add below, not a product
+        K = 0 if tokens else X.shape[2]
         # (dL/dW)^T = phi(Z_prev)^T G and (dL/dC)^T = X_prev^T G: products whose
         # rows are the full-width rows of G, summed over all n (T + 1) - 1 rows in
         # the fixed order of add_product, split across threads by unit.
         transposed = self._workspace.array("weight_gradients_T", (M + K, M), Z.dtype, zero=True)
-        for inputs, out in (
-            (Z_prev[:, :n_linear], transposed[:n_linear]),
-            (relu_prev, transposed[n_linear:M]),
-            (X_prev.reshape(n * T1, K)[1:], transposed[M:]),
-        ):
+        products = [(Z_prev[:, :n_linear], transposed[:n_linear]), (relu_prev, transposed[n_linear:M])]
+        if K:
+            X_prev = self._workspace.array("X_prev", (n, T1, K), X.dtype)
+            X_prev[:, 0] = 0.0
+            X_prev[:, 1:] = X
+            products.append((X_prev.reshape(n * T1, K)[1:], transposed[M:]))
+        for inputs, out in products:
             _run_chunked(
                 add_product, self.n_threads, out.shape[0],
-                lambda lo, hi, inputs=inputs, out=out: (inputs.T[lo:hi], G, out[lo:hi]),
+                lambda lo, hi, inputs=inputs, out=out: (inputs.T[lo:hi], G_rows, out[lo:hi]),
             )
         grad_W += transposed[:M].T
-        grad_C += transposed[M:].T
+        if tokens:
+            add_token_gradients(X, G, grad_C)
+        else:
+            grad_C += transposed[M:].T
 
     def forced_forward(self, a, W, h, C, S, data, forcing, Z, predictions):
         """Teacher-forced windows (``forcing`` module): fill ``Z[:, 1:]`` and ``predictions``."""

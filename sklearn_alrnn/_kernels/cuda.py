@@ -19,6 +19,8 @@ Layout of the work:
 - the state trajectories stay on the GPU between the forward pass and the
   carry (``forward_readout`` / ``backward_readout``): only the states the
   readout sees and their gradients cross PCIe;
+- token ids are read as one-hot rows (``Engine.dense_inputs``): exact, but
+  O(M V) per step where the CPU engine's embedding path is O(M);
 - the loss, readout and Adam update stay on the host: they are O(n M) per
   batch against O(n T M^2) on the device, and it keeps fitted parameters
   numpy arrays whatever the device. (Not yet measured on a GPU: see
@@ -265,6 +267,7 @@ class CUDAEngine(Engine):
         )
 
     def forward_states(self, a, W, h, C, X, lengths, Z):
+        X = self.dense_inputs(X, C)
         d_Z = cuda.device_array(Z.shape, dtype=Z.dtype)
         d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
         self._forward(a, W, h, C, X.shape[0], d_X, d_lengths, d_Z, None)
@@ -278,6 +281,7 @@ class CUDAEngine(Engine):
         to the host, not the (n, T + 1, M) trajectories (at batch 4096, M = 128,
         T = 200 in float32 they are 421 MB each way per step).
         """
+        X = self.dense_inputs(X, C)
         n, T, _ = X.shape
         M = a.shape[0]
         d_Z = self._buffer("Z", (n, T + 1, M), a.dtype)
@@ -291,13 +295,14 @@ class CUDAEngine(Engine):
         return d_H.copy_to_host()
 
     def final_states(self, a, W, h, C, X, lengths):
+        X = self.dense_inputs(X, C)
         d_out = cuda.device_array((X.shape[0], a.shape[0]), dtype=a.dtype)
         self._forward(a, W, h, C, X.shape[0], cuda.to_device(X), cuda.to_device(lengths), None, d_out)
         return d_out.copy_to_host()
 
     def backward(self, a, W, C, X, lengths, Z, dZ, grad_a, grad_W, grad_h, grad_C):
         self._backward_on_device(
-            a, W, cuda.to_device(Z), cuda.to_device(X), cuda.to_device(lengths),
+            a, W, cuda.to_device(Z), cuda.to_device(self.dense_inputs(X, C)), cuda.to_device(lengths),
             cuda.to_device(dZ), grad_a, grad_W, grad_h, grad_C,
         )
 

@@ -14,6 +14,7 @@ class ReferenceEngine(Engine):
     """The AL-RNN equations as plain loops (see ``Engine`` for the parameters)."""
 
     def forward_states(self, a, W, h, C, X, lengths, Z):
+        X = self.dense_inputs(X, C)
         Z[:] = 0.0
         for i in range(X.shape[0]):
             for t in range(X.shape[1]):
@@ -29,6 +30,7 @@ class ReferenceEngine(Engine):
         return Z[np.arange(X.shape[0]), lengths].copy()
 
     def backward(self, a, W, C, X, lengths, Z, dZ, grad_a, grad_W, grad_h, grad_C):
+        X = self.dense_inputs(X, C)
         unit_is_linear = np.arange(a.shape[0]) < self.n_linear
         for i in range(X.shape[0]):
             g = np.zeros(a.shape[0], dtype=a.dtype)

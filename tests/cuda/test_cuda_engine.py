@@ -113,3 +113,14 @@ def test_row_splits_of_the_weight_gradient_product(monkeypatch):
     monkeypatch.setattr(cuda_module, "ROW_SPLITS", 3)
     params, X, lengths, Y = _problem(5, 2, True, "squared_error", seed=4, T=27)
     _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=True)
+
+
+def test_token_ids_give_the_cpu_engine_s_loss_and_gradients():
+    rng = np.random.RandomState(3)
+    lengths = np.array([5, 2, 4])
+    ids = rng.randint(0, 7, size=(3, 5))
+    ids[np.arange(5)[None] >= lengths[:, None]] = -1
+    params = initialize_parameters(4, 7, 2, rng, embedding=True)
+    params["W"] = 0.5 * rng.normal(size=(4, 4))
+    Y = rng.normal(size=(3, 2))
+    _assert_cuda_matches_cpu(params, ids, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.01, per_step=False)

@@ -1,0 +1,101 @@
+"""Saving and restoring the fitted state of ALRNNClassifier and ALRNNRegressor (model files and pickles).
+
+The file format itself (arrays, JSON metadata, checksum, validation) is ``io``; this mixin says
+which fitted scalars and arrays a model file holds and checks them on the way back in.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from . import io
+from ._model import PARAMETER_NAMES
+from ._readout import READOUTS, n_readout_features
+
+
+class PortableStateMixin:
+    """``save``, ``_portable_state`` / ``_restore_portable_state`` (for ``io``) and ``__setstate__``
+    (pickles of earlier versions) of the sequence estimators."""
+
+    #: Fitted scalars a model file keeps (besides the arrays and hyper-parameters).
+    _PORTABLE_SCALARS = ("n_features_in_", "n_nonlinear_", "n_iter_", "t_")
+
+    def save(self, path, extra=None):
+        """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+        extra : dict, default=None
+            JSON-serialisable metadata to keep with the model.
+        """
+        io.save(self, path, extra=extra)
+
+    def _portable_state(self):
+        """``(fitted, arrays)``: JSON-ready fitted scalars and lists, and the fitted arrays."""
+        check_is_fitted(self, "a_")
+        fitted = {name: io.json_scalar(getattr(self, name)) for name in self._PORTABLE_SCALARS}
+        fitted["per_step"] = bool(self._per_step)
+        fitted["readout"] = self._readout
+        fitted["tokens"] = bool(self._tokens)
+        fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
+        arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        """Set the fitted state from ``_portable_state``'s output; ``ValueError`` if it is inconsistent."""
+        M, P = self.n_hidden, fitted.get("n_nonlinear_")
+        if not isinstance(P, int) or isinstance(P, bool) or not 0 <= P <= M:
+            raise ValueError(f"n_nonlinear_={P!r} is not an integer in [0, n_hidden={M}].")
+        for flag in ("per_step", "tokens"):
+            if not isinstance(fitted.get(flag, False), bool) or flag not in fitted and flag == "per_step":
+                raise ValueError(f"{flag}={fitted.get(flag)!r} is not true or false.")
+        for name in ("n_features_in_", "n_iter_", "t_"):
+            value = fitted.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < (name == "n_features_in_"):
+                raise ValueError(f"{name}={value!r} is not a valid count.")
+        for key, shape in {"a_": (M,), "W_": (M, M), "h_": (M,)}.items():
+            if arrays[key].shape != shape:
+                raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")
+        if fitted.get("tokens", False) != (self.input_type == "tokens"):
+            raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
+        if arrays["C_"].shape != (M, fitted["n_features_in_"]):
+            raise ValueError(
+                f"C_ has shape {arrays['C_'].shape}, expected {(M, fitted['n_features_in_'])} for n_hidden={M} "
+                f"and n_features_in_={fitted['n_features_in_']}."
+            )
+        readout = fitted.get("readout", "last")
+        if readout not in READOUTS:
+            raise ValueError(f"readout={readout!r} is not one of {READOUTS}.")
+        columns = M if fitted["per_step"] else n_readout_features(readout, M)
+        if arrays["B_"].ndim != 2 or arrays["B_"].shape[1] != columns:
+            raise ValueError(f"B_ has shape {arrays['B_'].shape}, expected {columns} columns for readout={readout!r}.")
+        self._set_params_arrays({name: arrays[name + "_"].copy() for name in PARAMETER_NAMES})
+        for name in self._PORTABLE_SCALARS:
+            setattr(self, name, fitted[name])
+        self._per_step = bool(fitted["per_step"])
+        self._tokens = fitted.get("tokens", False)
+        self.n_tokens_ = self.n_features_in_ if self._tokens else None
+        self._readout = readout
+        if "readout" not in fitted:
+            # Files written before pooling and the "lru" start read the last state of a "dsr"
+            # start; their hyper-parameters say so too, so that a warm start continues them.
+            self.set_params(readout="last", init="dsr")
+        self.loss_curve_ = list(fitted["loss_curve_"])
+        self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else np.inf
+        self.validation_scores_ = None
+        self.best_validation_score_ = None
+        self._no_improvement_count = 0
+
+    def __setstate__(self, state):
+        # Pickles of version 0.1.0 kept the fitted P under a private name.
+        if "_n_nonlinear_fitted" in state:
+            state["n_nonlinear_"] = state.pop("_n_nonlinear_fitted")
+        if "a_" in state:
+            state.setdefault("_readout", "last")
+            state.setdefault("_tokens", False)
+            state.setdefault("n_tokens_", None)
+        state.setdefault("readout", "last")
+        state.setdefault("init", "dsr")
+        state.setdefault("n_init", 1)
+        state.setdefault("input_type", "dense")
+        super().__setstate__(state)
