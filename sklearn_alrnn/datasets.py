@@ -8,9 +8,11 @@ Every generator returns ``(X, y)`` with ``X`` of shape
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._corpora import load_rotten_tomatoes
 from ._ts_format import load_ts, write_ts
 
 __all__ = [
+    "load_rotten_tomatoes",
     "make_addition",
     "make_copy_memory",
     "make_context_integration",

@@ -1,12 +1,18 @@
-"""SequenceScaler: standardise features over samples and time, keeping padding as padding."""
+"""Preprocessing for sequences: SequenceScaler (standardise features over samples and time, keeping
+padding as padding) and SequenceTokenizer (raw texts to token-id sequences)."""
+
+import re
+from collections import Counter
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import cells_as_sequences, check_sequences, step_mask
 
-__all__ = ["SequenceScaler"]
+__all__ = ["SequenceScaler", "SequenceTokenizer"]
 
 
 def feature_moments(values, weights=None):
@@ -90,3 +96,120 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def inverse_transform(self, X):
         """Undo :meth:`transform`."""
         return self._apply(X, lambda P: P * self.scale_ + self.mean_)
+
+
+class SequenceTokenizer(TransformerMixin, BaseEstimator):
+    """Raw texts to sequences of token ids, for ``input_type="tokens"`` estimators.
+
+    ``fit`` learns a vocabulary from the training texts; ``transform`` turns each
+    text into a 1-D int64 array of ids, in reading order (unlike a bag of words,
+    order is kept). Id 0 is the unknown token: words outside the vocabulary, and
+    the single step of a text with no token at all (so that every text is a
+    sequence of at least one step).
+
+    Parameters
+    ----------
+    lowercase : bool, default=True
+        Lowercase the texts before tokenising.
+    token_pattern : str, default=r"(?u)\\w+|[^\\w\\s]"
+        Regular expression of a token: by default words (letters, digits,
+        underscores) and single punctuation marks, which carry sentiment and
+        sentence structure ("not good ." vs "not , good").
+    max_tokens : int or None, default=None
+        Largest vocabulary, the unknown token included: the most frequent
+        tokens are kept (ties broken alphabetically).
+    min_df : int or float, default=1
+        Tokens in fewer texts than this (a count, or a share of the texts when a
+        float in (0, 1]) become unknown.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str -> int
+        Token -> id; ``"<unk>"`` is 0, then by decreasing frequency.
+    n_tokens_ : int
+        Vocabulary size (the largest id + 1).
+
+    Examples
+    --------
+    >>> from sklearn_alrnn import SequenceTokenizer
+    >>> tokenizer = SequenceTokenizer().fit(["a good film", "a bad film !"])
+    >>> [ids.tolist() for ids in tokenizer.transform(["a good day"])]
+    [[1, 5, 0]]
+    """
+
+    UNKNOWN = "<unk>"
+
+    _parameter_constraints: dict = {
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "max_tokens": [Interval(Integral, 2, None, closed="left"), None],
+        "min_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="right")],
+    }
+
+    def __init__(self, *, lowercase=True, token_pattern=r"(?u)\w+|[^\w\s]", max_tokens=None, min_df=1):
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.max_tokens = max_tokens
+        self.min_df = min_df
+
+    def _tokens(self, texts):
+        if isinstance(texts, str) or not hasattr(texts, "__iter__"):
+            raise TypeError(
+                f"{type(self).__name__} takes an iterable of texts (a list of str); got {type(texts).__name__}."
+            )
+        pattern = re.compile(self.token_pattern)
+        documents = []
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"Text {i} is a {type(text).__name__}, not a str.")
+            documents.append(pattern.findall(text.lower() if self.lowercase else text))
+        return documents
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary of the texts X (an iterable of str)."""
+        self._validate_params()
+        try:
+            re.compile(self.token_pattern)
+        except re.error as error:
+            raise ValueError(f"token_pattern={self.token_pattern!r} is not a regular expression: {error}") from None
+        documents = self._tokens(X)
+        if not documents:
+            raise ValueError("SequenceTokenizer needs at least one text to fit.")
+        counts = Counter(token for document in documents for token in document)
+        in_documents = Counter(token for document in documents for token in set(document))
+        min_documents = self.min_df if isinstance(self.min_df, Integral) else self.min_df * len(documents)
+        kept = sorted((t for t in counts if in_documents[t] >= min_documents and t != self.UNKNOWN),
+                      key=lambda t: (-counts[t], t))
+        if self.max_tokens is not None:
+            kept = kept[: self.max_tokens - 1]
+        self.vocabulary_ = {self.UNKNOWN: 0, **{token: i + 1 for i, token in enumerate(kept)}}
+        self.n_tokens_ = len(self.vocabulary_)
+        return self
+
+    def transform(self, X):
+        """Each text as a 1-D int64 array of ids (unknown words -> 0; an empty text -> [0])."""
+        check_is_fitted(self, "vocabulary_")
+        vocabulary = self.vocabulary_
+        return [
+            np.array([vocabulary.get(token, 0) for token in document] or [0], dtype=np.int64)
+            for document in self._tokens(X)
+        ]
+
+    def inverse_transform(self, X):
+        """Id sequences back to lists of tokens (``"<unk>"`` for id 0)."""
+        names = self.get_feature_names_out()
+        return [names[np.asarray(ids, dtype=np.int64)].tolist() for ids in X]
+
+    def get_feature_names_out(self, input_features=None):
+        """The vocabulary's tokens, indexed by id."""
+        check_is_fitted(self, "vocabulary_")
+        names = np.empty(self.n_tokens_, dtype=object)
+        for token, index in self.vocabulary_.items():
+            names[index] = token
+        return names
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags

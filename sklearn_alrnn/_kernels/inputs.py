@@ -45,24 +45,19 @@ def _add_input_compiled(X, t, CT, out):
 
 
 @cached_njit(nogil=True)
-def _scatter_token_gradients(X, G, out):
-    for b in range(X.shape[0]):
-        for t in range(X.shape[1]):
-            token = X[b, t]
-            if token >= 0:
-                for m in range(out.shape[1]):
-                    out[token, m] += G[b, t + 1, m]
-
-
 def add_token_gradients(X, G, grad_C):
     """``grad_C[:, v] += sum of G[b, t + 1]`` over the steps (b, t) that read token v.
 
     ``G`` (n, T + 1, M) holds the total gradients of the states; the sum runs in
-    the order of the sequences and steps, whatever the threads of the forward pass.
+    the order of the sequences and steps, whatever the threads of the forward pass,
+    and touches only the columns read (no pass over the whole vocabulary).
     """
-    transposed = np.zeros((grad_C.shape[1], grad_C.shape[0]), dtype=grad_C.dtype)
-    _scatter_token_gradients(X, G, transposed)
-    grad_C += transposed.T
+    for b in range(X.shape[0]):
+        for t in range(X.shape[1]):
+            token = X[b, t]
+            if token >= 0:
+                for m in range(grad_C.shape[0]):
+                    grad_C[m, token] += G[b, t + 1, m]
 
 
 def one_hot_inputs(X, n_tokens, dtype):
