@@ -34,6 +34,7 @@ from ._readout import READOUTS, n_readout_features, pool_states
 from ._validation import (
     check_answer_size,
     check_sequences,
+    check_step_weight,
     check_tokens,
     join_blocks,
     sequence_blocks,
@@ -152,14 +153,14 @@ class BaseALRNN(
         """Return (Y, per_step): the training target array and the readout mode."""
 
     @abstractmethod
-    def _validation_score(self, output, Y, lengths, sample_weight):
+    def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
         """Weighted score of raw outputs against encoded targets, higher is better."""
 
     @abstractmethod
     def _stratify(self, Y):
         """Labels to stratify the early-stopping split by, or None."""
 
-    def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass):
+    def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass, step_weight=None):
         """Targets in the units training works in; identity here."""
         return Y
 
@@ -186,13 +187,13 @@ class BaseALRNN(
         return make_engine(device, self.a_.shape[0], self.n_nonlinear_, self.n_jobs)
 
     # --------------------------------------------------------------- fitting
-    def _fit(self, X, y, incremental=False, classes=None, sample_weight=None):
+    def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
         if first_pass and not incremental and self.n_init > 1:
-            return self._fit_initialisations(X, y, sample_weight)
+            return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass)
-        X, lengths, Y, per_step, sample_weight = self._validate_training_data(
-            X, y, sample_weight, first_pass, classes
+        X, lengths, Y, per_step, sample_weight, step_weight = self._validate_training_data(
+            X, y, sample_weight, first_pass, classes, step_weight
         )
         rng = check_random_state(self.random_state)
         if first_pass:
@@ -209,16 +210,17 @@ class BaseALRNN(
         validation = None
         if early_stopping:
             train, val = self._split_validation(Y, rng)
-            validation = (X[val], lengths[val], Y[val], sample_weight[val])
-            X, lengths, Y, sample_weight = X[train], lengths[train], Y[train], sample_weight[train]
+            steps = (None, None) if step_weight is None else (step_weight[train], step_weight[val])
+            validation = (X[val], lengths[val], Y[val], sample_weight[val], steps[1])
+            X, lengths, Y, sample_weight, step_weight = X[train], lengths[train], Y[train], sample_weight[train], steps[0]
         self._readout_units(to_training=True)
         try:
-            self._train(engine, flat, (X, lengths, Y, sample_weight), validation, rng, incremental)
+            self._train(engine, flat, (X, lengths, Y, sample_weight, step_weight), validation, rng, incremental)
         finally:
             self._readout_units(to_training=False)
         return self
 
-    def _fit_initialisations(self, X, y, sample_weight):
+    def _fit_initialisations(self, X, y, sample_weight, step_weight):
         """``n_init`` fits from seeds drawn from ``random_state``, in threads; keep the best.
 
         Each fit is a clone with ``n_init=1`` and its own seed, so the result
@@ -231,7 +233,8 @@ class BaseALRNN(
             clone(self).set_params(n_init=1, random_state=int(seed), n_jobs=threads_each) for seed in seeds
         ]
         fitted = Parallel(n_jobs=n_workers, prefer="threads")(
-            delayed(candidate._fit)(X, y, sample_weight=sample_weight) for candidate in candidates
+            delayed(candidate._fit)(X, y, sample_weight=sample_weight, step_weight=step_weight)
+            for candidate in candidates
         )
         scores = np.array([
             model.best_validation_score_ if model.early_stopping else -model.loss_curve_[-1] for model in fitted
@@ -259,8 +262,8 @@ class BaseALRNN(
         self._fit_dtype = self.a_.dtype.name
         return self._engine(self.device)
 
-    def _validate_training_data(self, X, y, sample_weight, first_pass, classes):
-        """Padded X, lengths, encoded targets Y, the readout mode and sample weights."""
+    def _validate_training_data(self, X, y, sample_weight, first_pass, classes, step_weight=None):
+        """Padded X, lengths, encoded targets Y, the readout mode, sample and step weights."""
         dtype = _DTYPES[self._fit_dtype]
         tokens = self.input_type == "tokens" if first_pass else self._tokens
         if not first_pass and tokens != (self.input_type == "tokens"):
@@ -273,8 +276,27 @@ class BaseALRNN(
             warn_if_unscaled(X, lengths)
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
-        Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass)
-        return X, lengths, Y, per_step, sample_weight
+        step_weight = self._step_weight(step_weight, Y, lengths, per_step)
+        Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass, step_weight)
+        return X, lengths, Y, per_step, sample_weight, step_weight
+
+    @staticmethod
+    def _step_weight(step_weight, Y, lengths, per_step):
+        """Per-step targets: the checked step weights, 0 where a target is NaN (NaN is then set to 0)."""
+        if not per_step:
+            if step_weight is not None:
+                raise ValueError("step_weight weighs per-step targets; y has one target per sequence.")
+            return None
+        missing = np.isnan(Y).any(axis=-1)
+        if step_weight is None and not missing.any():
+            return None
+        weights = np.ones(Y.shape[:2]) if step_weight is None else check_step_weight(step_weight, lengths, Y.shape[1])
+        if missing.any():
+            Y[missing] = 0.0
+            weights = np.where(missing, 0.0, weights)
+            if not (weights > 0).any():
+                raise ValueError("Every target of y is NaN: there is no target to learn.")
+        return weights
 
     def _initialize(self, n_features, n_outputs, per_step, rng):
         """Fresh parameters and training records for the fitted architecture."""
@@ -336,10 +358,10 @@ class BaseALRNN(
             )
         return train, val
 
-    def _stopping_rule(self, Y, lengths, sample_weight, monitor_score):
+    def _stopping_rule(self, Y, lengths, sample_weight, step_weight, monitor_score):
         return StoppingRule(
             self.n_iter_no_change, self.tol,
-            constant_prediction_loss(Y, lengths, self._per_step, self._loss, sample_weight),
+            constant_prediction_loss(Y, lengths, self._per_step, self._loss, sample_weight, step_weight),
             adaptive=self.learning_rate == "adaptive", monitor_score=monitor_score,
             best_loss=self.best_loss_, best_score=self.best_validation_score_ if monitor_score else -np.inf,
             no_improvement_count=self._no_improvement_count,
@@ -348,10 +370,10 @@ class BaseALRNN(
     def _train(self, engine, flat, data, validation, rng, incremental):
         """Epochs until the stopping rule, ``max_iter`` or an interrupt ends the fit
         (one epoch for ``partial_fit``); with a validation set, the best parameters are kept."""
-        X, lengths, Y, sample_weight = data
+        X, lengths, Y, sample_weight, step_weight = data
         if validation is not None and self.validation_scores_ is None:  # warm start turned it on
             self.validation_scores_, self.best_validation_score_ = [], -np.inf
-        rule = self._stopping_rule(Y, lengths, sample_weight, validation is not None)
+        rule = self._stopping_rule(Y, lengths, sample_weight, step_weight, validation is not None)
         best_params = flat.copy() if validation is not None else None
         # The parameters that gave the last finite loss, restored if the loss blows up.
         last_finite, grad = flat.copy(), np.empty_like(flat)
@@ -400,8 +422,9 @@ class BaseALRNN(
         self.loss_curve_.append(epoch_loss)
         if validation is None:
             return None
-        X_val, lengths_val, Y_val, sw_val = validation
-        score = self._validation_score(self._raw_output(engine, X_val, lengths_val), Y_val, lengths_val, sw_val)
+        X_val, lengths_val, Y_val, sw_val, step_val = validation
+        output = self._raw_output(engine, X_val, lengths_val)
+        score = self._validation_score(output, Y_val, lengths_val, sw_val, step_val)
         self.validation_scores_.append(score)
         return score
 
@@ -413,7 +436,7 @@ class BaseALRNN(
         is restored when the loss or its gradient stops being finite; ``grad``
         is the gradient buffer.
         """
-        X, lengths, Y, sample_weight = data
+        X, lengths, Y, sample_weight, step_weight = data
         params = self._params
         total = 0.0
         for batch in gen_batches(order.shape[0], batch_size):
@@ -424,6 +447,7 @@ class BaseALRNN(
                 Y[idx, :n_steps] if self._per_step else Y[idx],
                 loss=self._loss, alpha=self.alpha, per_step=self._per_step, engine=engine,
                 readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],
+                step_weight=None if step_weight is None else step_weight[idx, :n_steps],
             )
             with np.errstate(over="ignore", invalid="ignore"):
                 norm = clip_by_global_norm(grad, self.clip_norm)

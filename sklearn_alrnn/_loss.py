@@ -11,7 +11,7 @@ from scipy.special import log_softmax, softmax
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
 from ._readout import pool_gradient, pool_states
-from ._validation import step_mask, valid_targets
+from ._validation import step_weights, valid_targets
 
 LOSSES = ("squared_error", "log_loss")
 
@@ -31,7 +31,8 @@ def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
 
 
 def loss_and_gradients(
-    params, X, lengths, Y, *, loss, alpha, per_step, engine, readout="last", grad_out=None, sample_weight=None
+    params, X, lengths, Y, *, loss, alpha, per_step, engine, readout="last", grad_out=None, sample_weight=None,
+    step_weight=None,
 ):
     """Mean loss over a batch and its gradient with respect to every parameter.
 
@@ -60,6 +61,9 @@ def loss_and_gradients(
         Weight of each sequence (of each of its steps when per-step): the loss is
         the weighted mean, and the L2 term is divided by the sum of the weights,
         as in scikit-learn's MLP.
+    step_weight : ndarray of shape (n, T), default=None
+        Per-step targets: each step's weight on top of its sequence's (0 = no
+        target there); the mean runs over the weighted steps.
 
     Returns
     -------
@@ -69,7 +73,7 @@ def loss_and_gradients(
     a, W, h, C, B, b = (params[name] for name in PARAMETER_NAMES)
     n, T = X.shape[:2]
     sw = np.ones(n, dtype=a.dtype) if sample_weight is None else np.asarray(sample_weight, dtype=a.dtype)
-    weight = step_mask(lengths, T) * sw[:, None] if per_step else sw
+    weight = step_weights(lengths, T, sw, step_weight) if per_step else sw
     total_weight = weight.sum()
 
     shapes = {name: params[name].shape for name in PARAMETER_NAMES}
@@ -104,13 +108,13 @@ def loss_and_gradients(
     return float(value), grads
 
 
-def constant_prediction_loss(Y, lengths, per_step, loss, sample_weight):
+def constant_prediction_loss(Y, lengths, per_step, loss, sample_weight, step_weight=None):
     """Loss of the best constant prediction (weighted class frequencies, or target means).
 
     The fit loop treats training as stuck on the initial plateau of RNN
     training while its loss has not fallen clearly below this value.
     """
-    rows, weights = valid_targets(Y, lengths, per_step, sample_weight)
+    rows, weights = valid_targets(Y, lengths, per_step, sample_weight, step_weight)
     mean = np.average(rows, axis=0, weights=weights)
     if loss == "squared_error":
         return float(0.5 * np.mean(np.average((rows - mean) ** 2, axis=0, weights=weights)))

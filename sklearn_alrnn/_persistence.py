@@ -98,4 +98,41 @@ class PortableStateMixin:
         state.setdefault("init", "dsr")
         state.setdefault("n_init", 1)
         state.setdefault("input_type", "dense")
+        if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
+            state.setdefault("per_step", False)
+        super().__setstate__(state)
+
+
+class RegressorStateMixin:
+    """The regressor's state on top of the shared one: the layout of y and the target standardisation."""
+
+    def _portable_state(self):
+        fitted, arrays = super()._portable_state()
+        fitted["y_ndim"] = int(self._y_ndim)
+        fitted["target_mean"] = [float(v) for v in self._target_mean]
+        fitted["target_scale"] = [float(v) for v in self._target_scale]
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        super()._restore_portable_state(fitted, arrays)
+        self._y_ndim = int(fitted["y_ndim"])
+        n_outputs = self.b_.shape[0]
+        # Files written before target standardisation trained on raw targets.
+        mean = np.asarray(fitted.get("target_mean", [0.0] * n_outputs), dtype=float)
+        scale = np.asarray(fitted.get("target_scale", [1.0] * n_outputs), dtype=float)
+        if mean.shape != (n_outputs,) or scale.shape != (n_outputs,) or not (
+            np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()
+        ):
+            raise ValueError(
+                f"target_mean and target_scale must be {n_outputs} finite numbers (scale > 0) "
+                f"for a model with {n_outputs} outputs; got {fitted.get('target_mean')!r}, "
+                f"{fitted.get('target_scale')!r}."
+            )
+        self._target_mean, self._target_scale = mean, scale
+
+    def __setstate__(self, state):
+        # Pickles written before target standardisation trained on raw targets.
+        if "b_" in state and "_target_mean" not in state:
+            state["_target_mean"] = np.zeros(state["b_"].shape[0])
+            state["_target_scale"] = np.ones(state["b_"].shape[0])
         super().__setstate__(state)

@@ -13,7 +13,8 @@ from sklearn.utils.validation import check_array
 
 __all__ = [
     "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets", "check_tokens", "join_blocks",
-    "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "valid_targets",
+    "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "step_weights", "valid_targets",
+    "check_step_weight",
     "warn_if_unscaled",
 ]
 
@@ -45,16 +46,55 @@ def step_mask(lengths, n_timesteps):
     return np.arange(n_timesteps)[None, :] < lengths[:, None]
 
 
-def valid_targets(Y, lengths, per_step, sample_weight):
+def step_weights(lengths, n_timesteps, sample_weight, step_weight=None):
+    """(n, T) weight of each (sequence, step) in a per-step loss: the sequence's weight times the
+    step's (``step_weight``, 1 when None), 0 beyond each length."""
+    weight = step_mask(lengths, n_timesteps) * np.asarray(sample_weight)[:, None]
+    return weight if step_weight is None else weight * step_weight[:, :n_timesteps]
+
+
+def valid_targets(Y, lengths, per_step, sample_weight, step_weight=None):
     """``(rows, weights)``: the target rows the loss counts and their weights.
 
     Per step, every valid (sequence, step) row of ``Y`` (n, T, O) with its
-    sequence's weight; otherwise ``Y`` (n, O) and ``sample_weight`` as given.
+    sequence's weight times its step weight; otherwise ``Y`` (n, O) and
+    ``sample_weight`` as given.
     """
     if not per_step:
         return Y, sample_weight
     mask = step_mask(lengths, Y.shape[1])
-    return Y[mask], np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
+    return Y[mask], step_weights(lengths, Y.shape[1], sample_weight, step_weight)[mask]
+
+
+def check_step_weight(step_weight, lengths, n_timesteps):
+    """``step_weight`` as a float (n, T) array, 0 beyond each length.
+
+    Accepts a 2-D array covering at least the T steps of X, or a list of 1-D
+    arrays of each sequence's length. Weights must be finite and non-negative,
+    and some step must carry weight.
+    """
+    if isinstance(step_weight, (list, tuple)) and any(np.ndim(w) == 1 for w in step_weight):
+        if len(step_weight) != len(lengths):
+            raise ValueError(f"step_weight has {len(step_weight)} sequences; X has {len(lengths)}.")
+        weights = np.zeros((len(lengths), n_timesteps))
+        for i, (w, length) in enumerate(zip(step_weight, lengths)):
+            w = _as_numeric_array(w, np.float64, "step_weight")
+            if w.shape != (length,):
+                raise ValueError(f"step_weight[{i}] has shape {w.shape}; sequence {i} has {length} steps.")
+            weights[i, :length] = w
+    else:
+        weights = _as_numeric_array(step_weight, np.float64, "step_weight")
+        if weights.ndim != 2 or weights.shape[0] != len(lengths) or weights.shape[1] < n_timesteps:
+            raise ValueError(
+                f"step_weight must have shape (n_samples, n_timesteps) = ({len(lengths)}, {n_timesteps}) "
+                f"or be a list of per-sequence arrays; got shape {weights.shape}."
+            )
+        weights = np.where(step_mask(lengths, n_timesteps), weights[:, :n_timesteps], 0.0)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("step_weight must be finite and non-negative (0 means no target at that step).")
+    if not (weights > 0).any():
+        raise ValueError("step_weight is 0 at every step: there is no target to learn.")
+    return weights
 
 
 def _as_numeric_array(X, dtype, input_name):
@@ -412,11 +452,12 @@ def _token_array(X, label, ndim):
     return array.astype(np.int64)
 
 
-def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):
+def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_nan=False):
     """Validate per-step regression targets of shape (n_samples, n_timesteps, n_outputs).
 
     Steps beyond each sequence's length may be NaN (or anything: they are
-    ignored); NaN or infinity inside a sequence raises.
+    ignored); infinity inside a sequence raises, and NaN too unless
+    ``allow_nan`` (NaN then marks a step without a target and stays NaN).
 
     Returns
     -------
@@ -436,13 +477,13 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64):
         )
     Y = Y[:, :n_timesteps]
     valid = step_mask(lengths, n_timesteps)
-    bad = ~np.isfinite(Y) & valid[:, :, None]
+    bad = (np.isinf(Y) if allow_nan else ~np.isfinite(Y)) & valid[:, :, None]
     if bad.any():
         sample, step, output = np.argwhere(bad)[0]
         raise ValueError(
-            f"Input y contains NaN or infinity inside a sequence (sequence {sample}, "
-            f"time step {step}, output {output}); only steps beyond the sequence's "
-            "length may be NaN."
+            f"Input y contains {'infinity' if allow_nan else 'NaN or infinity'} inside a sequence (sequence "
+            f"{sample}, time step {step}, output {output}); only steps beyond the sequence's "
+            f"length may be NaN{' (NaN inside marks a step without a target)' if allow_nan else ''}."
         )
     return np.ascontiguousarray(np.where(valid[:, :, None], Y, 0).astype(dtype, copy=False))
 

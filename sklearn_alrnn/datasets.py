@@ -9,10 +9,15 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._corpora import load_rotten_tomatoes
+from ._multitask import make_multitask
+from ._scan import interpret_scan, make_scan
 from ._ts_format import load_ts, write_ts
 
 __all__ = [
     "load_rotten_tomatoes",
+    "make_scan",
+    "make_multitask",
+    "interpret_scan",
     "make_addition",
     "make_copy_memory",
     "make_context_integration",

@@ -4,23 +4,15 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
+from ._persistence import RegressorStateMixin
+from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets
 from ._validation import check_sequence_targets, step_mask, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
 
-
-def _per_step_r2(Y, output, lengths, sample_weight):
-    """R^2 over every valid (sequence, step) pair, a sequence's weight on each of its steps."""
-    mask = step_mask(lengths, Y.shape[1])
-    weights = None
-    if sample_weight is not None:
-        weights = np.broadcast_to(np.asarray(sample_weight)[:, None], mask.shape)[mask]
-    return float(r2_score(Y[mask], output[mask], sample_weight=weights))
 
 @register_model_class
 @fill_docstring
@@ -35,6 +27,13 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
     Parameters
     ----------
 {parameters}
+
+    per_step : bool, default=False
+        One label per step instead of one per sequence: y of shape
+        (n_samples, n_timesteps), or a list of 1-D label arrays matching each
+        sequence's length; the softmax readout reads every state, and
+        ``predict`` / ``predict_proba`` answer per step. ``fit(X, y,
+        step_weight=W)`` weighs each step (0: no target there).
 
     Attributes
     ----------
@@ -84,6 +83,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         init="lru",
         n_init=1,
         input_type="dense",
+        per_step=False,
         shuffle=True,
         warm_start=False,
         random_state=None,
@@ -92,6 +92,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         device="cpu",
         dtype=None,
     ):
+        self.per_step = per_step
         super().__init__(
             n_hidden,
             n_nonlinear,
@@ -121,40 +122,32 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             dtype=dtype,
         )
 
+    _parameter_constraints: dict = {**BaseALRNN._parameter_constraints, "per_step": ["boolean"]}
+
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
-        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
-        if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:
-            raise ValueError(
-                "ALRNNClassifier expects y of shape (n_samples,) with one label per "
-                f"sequence; got y of shape {y.shape}."
-            )
-        y = column_or_1d(y, warn=True)
-        if y.shape[0] != lengths.shape[0]:
-            raise ValueError(
-                f"X and y have inconsistent numbers of samples: X has {lengths.shape[0]} "
-                f"sequences, y has {y.shape[0]} labels."
-            )
-        check_classification_targets(y)
+        per_step = self.per_step if first_pass else self._per_step
+        labels, counted = class_labels(y, lengths, n_timesteps, per_step)
         if first_pass:
-            self.classes_ = np.unique(y if classes is None else np.asarray(classes))
-        unknown = np.setdiff1d(y, self.classes_)
+            self.classes_ = np.unique(counted if classes is None else np.asarray(classes))
+        unknown = np.setdiff1d(counted, self.classes_)
         if unknown.size:
             raise ValueError(
                 f"y contains labels {unknown.tolist()} that are not among the classes "
                 f"{self.classes_.tolist()} given on the first call to partial_fit or "
                 "seen in the first fit."
             )
-        indices = np.searchsorted(self.classes_, y)
-        return np.eye(self.classes_.shape[0], dtype=self._fit_dtype)[indices], False
+        return one_hot_rows(labels, self.classes_, lengths, per_step, self._fit_dtype), per_step
 
-    def _validation_score(self, output, Y, lengths, sample_weight):
-        correct = np.argmax(output, axis=1) == np.argmax(Y, axis=1)
+    def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
+        correct = np.argmax(output, axis=-1) == np.argmax(Y, axis=-1)
+        if self._per_step:
+            return per_step_accuracy(correct, lengths, sample_weight, step_weight)
         return float(np.average(correct, weights=sample_weight))
 
     def _stratify(self, Y):
-        return np.argmax(Y, axis=1)
+        return None if self._per_step else np.argmax(Y, axis=1)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, step_weight=None):
         """Fit the model to sequences X and labels y.
 
         Parameters
@@ -164,19 +157,22 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             of different lengths; trailing all-NaN steps are padding. With
             ``input_type="tokens"``: a list of 1-D integer id arrays, or a 2-D
             integer array padded with -1.
-        y : array-like of shape (n_samples,)
-            One class label per sequence.
+        y : array-like of shape (n_samples,), or (n_samples, n_timesteps) / list with ``per_step``
+            One class label per sequence, or per step.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss (and in the early-stopping score).
+        step_weight : array-like of shape (n_samples, n_timesteps) or list, default=None
+            With ``per_step``: each step's weight on top of its sequence's;
+            0 means no target at that step.
 
         Returns
         -------
         self : ALRNNClassifier
         """
         self._validate_params()
-        return self._fit(X, y, sample_weight=sample_weight)
+        return self._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, step_weight=None):
         """Run one epoch over (X, y), starting from the current parameters.
 
         Parameters
@@ -189,6 +185,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             Every label that will ever appear; required on the first call.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss.
+        step_weight : array-like of shape (n_samples, n_timesteps) or list, default=None
+            With ``per_step``: each step's weight (0: no target there).
 
         Returns
         -------
@@ -206,7 +204,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
                 f"classes={np.unique(classes).tolist()} differs from the classes "
                 f"{self.classes_.tolist()} given on the first call to partial_fit."
             )
-        return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
+        return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight, step_weight=step_weight)
 
     def decision_function(self, X):
         """Readout logits.
@@ -220,11 +218,20 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             For two classes, the logit of ``classes_[1]`` minus that of
-            ``classes_[0]``; otherwise one logit per class.
+            ``classes_[0]``; otherwise one logit per class. With ``per_step``,
+            one more axis, (n_samples, n_timesteps[, n_classes]), NaN beyond
+            each sequence's length.
         """
-        output, _ = self._output(X)
-        if output.shape[1] == 2:
-            return output[:, 1] - output[:, 0]
+        output = self._step_outputs(X)
+        if output.shape[-1] == 2:
+            return output[..., 1] - output[..., 0]
+        return output
+
+    def _step_outputs(self, X):
+        """Readout logits; per step, NaN beyond each sequence's length."""
+        output, lengths = self._output(X)
+        if self._per_step:
+            output[~step_mask(lengths, output.shape[1])] = np.nan
         return output
 
     def predict_proba(self, X):
@@ -238,9 +245,10 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``.
+            Columns follow ``classes_``; with ``per_step``, (n_samples,
+            n_timesteps, n_classes), NaN beyond each sequence's length.
         """
-        return softmax(self._output(X)[0], axis=1)
+        return softmax(self._step_outputs(X), axis=-1)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities (computed stably from the logits).
@@ -252,9 +260,9 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
 
         Returns
         -------
-        log_proba : ndarray of shape (n_samples, n_classes)
+        log_proba : ndarray of shape (n_samples, n_classes), or per step as ``predict_proba``
         """
-        return log_softmax(self._output(X)[0], axis=1)
+        return log_softmax(self._step_outputs(X), axis=-1)
 
     def predict(self, X):
         """Most probable class of each sequence.
@@ -267,9 +275,38 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         Returns
         -------
         y : ndarray of shape (n_samples,)
+            With ``per_step``: (n_samples, n_timesteps) labels (beyond a
+            sequence's length, its last step's label, since the state holds),
+            or a list of 1-D label arrays when X is a list.
         """
-        output, _ = self._output(X)
-        return self.classes_[np.argmax(output, axis=1)]
+        output, lengths = self._output(X)
+        labels = self.classes_[np.argmax(output, axis=-1)]
+        if self._per_step and isinstance(X, (list, tuple)):
+            return [labels[i, :length] for i, length in enumerate(lengths)]
+        return labels
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy: of the sequences' labels, or with ``per_step`` of every valid step's.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+        y : array-like
+            True labels, in the layout used in fit.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence (of each of its steps, per step).
+
+        Returns
+        -------
+        score : float
+        """
+        if not getattr(self, "_per_step", False):
+            return super().score(X, y, sample_weight=sample_weight)
+        output, lengths = self._output(X)
+        labels, _ = class_labels(y, lengths, output.shape[1], per_step=True)
+        correct = self.classes_[np.argmax(output, axis=-1)] == labels
+        return per_step_accuracy(correct, lengths, sample_weight)
 
     def _portable_state(self):
         fitted, arrays = super()._portable_state()
@@ -282,8 +319,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         return fitted, arrays
 
     def _restore_portable_state(self, fitted, arrays):
-        if fitted.get("per_step"):
-            raise ValueError("per_step=true: this version's classifier reads one label per sequence.")
+        if fitted.get("per_step") is not self.per_step:
+            raise ValueError(f"per_step={fitted.get('per_step')!r} contradicts the hyper-parameter per_step={self.per_step}.")
         super()._restore_portable_state(fitted, arrays)
         if arrays["classes_"].shape != (self.b_.shape[0],):
             raise ValueError(
@@ -299,7 +336,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
 
 @register_model_class
 @fill_docstring
-class ALRNNRegressor(RegressorMixin, BaseALRNN):
+class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
     """Sequence regressor on an Almost-Linear RNN.
 
     ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h`` runs through each
@@ -395,45 +432,22 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         )
 
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
-        dtype = np.dtype(self._fit_dtype)
-        y = np.asarray(y)
-        if y.ndim == 3:
-            Y = check_sequence_targets(y, lengths, n_timesteps, dtype=dtype)
-            per_step = True
-        else:
-            Y = check_array(
-                y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0
-            )
-            if Y.ndim not in (1, 2):
-                raise ValueError(
-                    "ALRNNRegressor expects y of shape (n_samples,), (n_samples, "
-                    "n_outputs) or per-step (n_samples, n_timesteps, n_outputs); got y "
-                    f"of shape {Y.shape}."
-                )
-            if Y.shape[0] != lengths.shape[0]:
-                raise ValueError(
-                    f"X and y have inconsistent numbers of samples: X has "
-                    f"{lengths.shape[0]} sequences, y has {Y.shape[0]} targets."
-                )
-            per_step = False
+        Y, per_step = regression_targets(y, lengths, n_timesteps, np.dtype(self._fit_dtype))
         if first_pass:
             self._y_ndim = Y.ndim
         Y = Y.reshape(Y.shape[0], -1) if not per_step else Y
         if not first_pass and Y.shape[-1] != self.b_.shape[0]:
-            raise ValueError(
-                f"y has {Y.shape[-1]} outputs, but the model was fitted with "
-                f"{self.b_.shape[0]}."
-            )
+            raise ValueError(f"y has {Y.shape[-1]} outputs, but the model was fitted with {self.b_.shape[0]}.")
         return np.ascontiguousarray(Y), per_step
 
-    def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass):
+    def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass, step_weight=None):
         # Training runs on standardised targets (the readout is converted to
         # and from these units around training): targets of scale 10 or 0.01
         # then train like targets of scale 1, with the same learning rate,
         # initial readout and L2 penalty. The first fit (or partial_fit call)
         # fixes the statistics, weighted like the loss.
         if first_pass:
-            valid, weights = valid_targets(Y, lengths, per_step, sample_weight)
+            valid, weights = valid_targets(Y, lengths, per_step, sample_weight, step_weight)
             self._target_mean = np.zeros(Y.shape[-1])
             self._target_scale = np.ones(Y.shape[-1])
             if weights.sum() > 0:
@@ -455,15 +469,15 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             self.b_ *= scale
             self.b_ += mean
 
-    def _validation_score(self, output, Y, lengths, sample_weight):
+    def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
         if self._per_step:
-            return _per_step_r2(Y, output, lengths, sample_weight)
+            return per_step_r2(Y, output, lengths, sample_weight, step_weight)
         return float(r2_score(Y, output, sample_weight=sample_weight))
 
     def _stratify(self, Y):
         return None
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, step_weight=None):
         """Fit the model to sequences X and targets y.
 
         Parameters
@@ -475,19 +489,23 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
             integer array padded with -1.
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
             One target per sequence, or (3-D) one per time step; per-step
-            targets may be NaN beyond each sequence's length.
+            targets may be NaN beyond each sequence's length, and a NaN inside
+            a sequence means no target at that step (weight 0).
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss (spread over its steps for
             per-step targets) and in the early-stopping score.
+        step_weight : array-like of shape (n_samples, n_timesteps) or list, default=None
+            Per-step targets: each step's weight on top of its sequence's;
+            0 means no target at that step.
 
         Returns
         -------
         self : ALRNNRegressor
         """
         self._validate_params()
-        return self._fit(X, y, sample_weight=sample_weight)
+        return self._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, step_weight=None):
         """Run one epoch over (X, y), starting from the current parameters.
 
         Parameters
@@ -505,7 +523,7 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         """
         if not hasattr(self, "a_"):
             self._validate_params()
-        return self._fit(X, y, incremental=True, sample_weight=sample_weight)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight, step_weight=step_weight)
 
     def predict(self, X):
         """Predict targets.
@@ -549,39 +567,9 @@ class ALRNNRegressor(RegressorMixin, BaseALRNN):
         if not (getattr(self, "_per_step", False) and np.asarray(y).ndim == 3):
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
-        Y = check_sequence_targets(y, lengths, output.shape[1], dtype=output.dtype)
-        return _per_step_r2(Y, output, lengths, sample_weight)
-
-    def _portable_state(self):
-        fitted, arrays = super()._portable_state()
-        fitted["y_ndim"] = int(self._y_ndim)
-        fitted["target_mean"] = [float(v) for v in self._target_mean]
-        fitted["target_scale"] = [float(v) for v in self._target_scale]
-        return fitted, arrays
-
-    def _restore_portable_state(self, fitted, arrays):
-        super()._restore_portable_state(fitted, arrays)
-        self._y_ndim = int(fitted["y_ndim"])
-        n_outputs = self.b_.shape[0]
-        # Files written before target standardisation trained on raw targets.
-        mean = np.asarray(fitted.get("target_mean", [0.0] * n_outputs), dtype=float)
-        scale = np.asarray(fitted.get("target_scale", [1.0] * n_outputs), dtype=float)
-        if mean.shape != (n_outputs,) or scale.shape != (n_outputs,) or not (
-            np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()
-        ):
-            raise ValueError(
-                f"target_mean and target_scale must be {n_outputs} finite numbers (scale > 0) "
-                f"for a model with {n_outputs} outputs; got {fitted.get('target_mean')!r}, "
-                f"{fitted.get('target_scale')!r}."
-            )
-        self._target_mean, self._target_scale = mean, scale
-
-    def __setstate__(self, state):
-        # Pickles written before target standardisation trained on raw targets.
-        if "b_" in state and "_target_mean" not in state:
-            state["_target_mean"] = np.zeros(state["b_"].shape[0])
-            state["_target_scale"] = np.ones(state["b_"].shape[0])
-        super().__setstate__(state)
+        Y = check_sequence_targets(y, lengths, output.shape[1], dtype=output.dtype, allow_nan=True)
+        present = ~np.isnan(Y).any(axis=-1)  # a NaN target: no target at that step
+        return per_step_r2(np.nan_to_num(Y), output, lengths, sample_weight, present.astype(float))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -113,9 +113,11 @@ def test_nan_and_bad_shapes_in_y():
     with pytest.raises(ValueError, match="Input y contains NaN"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, y)
     Y = np.zeros((10, 6, 1))
-    Y[2, 4, 0] = np.nan
-    with pytest.raises(ValueError, match=r"y contains NaN or infinity inside a sequence \(sequence 2, time step 4"):
+    Y[2, 4, 0] = np.inf  # a NaN there would mean "no target at this step" (issue 14)
+    with pytest.raises(ValueError, match=r"y contains infinity inside a sequence \(sequence 2, time step 4"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, Y)
+    with pytest.raises(ValueError, match="Every target of y is NaN"):
+        ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, np.full((10, 6, 1), np.nan))
     with pytest.raises(ValueError, match=r"cover 4 time steps, but X has 6"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 4, 1)))
     with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*got y of shape \(10, 2\)"):

@@ -1,0 +1,155 @@
+"""SCAN (Lake and Baroni, ICML 2018): commands such as "jump around left twice after walk" to action
+sequences, from the published grammar, encoded for one recurrent network with per-step targets.
+
+Grammar (the paper's Figure 6)::
+
+    C -> S and S | S after S | S
+    S -> V twice | V thrice | V
+    V -> D[1] opposite D[2] | D[1] around D[2] | D | U
+    D -> U left | U right | turn left | turn right
+    U -> walk | look | run | jump
+
+Meaning: ``walk`` -> WALK (and LOOK, RUN, JUMP); ``turn left`` -> LTURN; ``U left`` -> LTURN U;
+``x opposite left`` -> LTURN LTURN then ``x``'s action (for ``turn``: LTURN LTURN); ``x around
+left`` -> (LTURN then ``x``'s action) four times (for ``turn``: LTURN x4); ``twice`` / ``thrice``
+repeat; ``x and y`` -> x then y; ``x after y`` -> y then x. The grammar yields 20,910 commands.
+
+Splits: "simple", a random 80 / 20 split; "length", training on the commands whose action
+sequences have at most 22 actions and testing on the longer ones (24 to 48); "add_jump", training
+on every command without "jump" plus the command "jump" alone, testing on the other commands with
+"jump".
+"""
+
+import itertools
+
+import numpy as np
+from sklearn.utils import Bunch, check_random_state
+
+__all__ = ["make_scan", "scan_commands", "interpret_scan"]
+
+PRIMITIVES = {"walk": "WALK", "look": "LOOK", "run": "RUN", "jump": "JUMP"}
+TURNS = {"left": "LTURN", "right": "RTURN"}
+COMMAND_WORDS = ("walk", "look", "run", "jump", "turn", "left", "right", "opposite", "around", "twice", "thrice",
+                 "and", "after")
+#: Input tokens: the command words, then "<go>" (start emitting) and "<act>" (each output step).
+INPUT_TOKENS = COMMAND_WORDS + ("<go>", "<act>")
+#: Output classes per step: the six actions and "<eos>" (the sequence is complete).
+ACTIONS = ("WALK", "LOOK", "RUN", "JUMP", "LTURN", "RTURN", "<eos>")
+
+
+def _verb_phrases():
+    units = list(PRIMITIVES)
+    directions = [f"{u} {d}" for u in units + ["turn"] for d in TURNS]
+    modified = [f"{u} {m} {d}" for u in units + ["turn"] for m in ("opposite", "around") for d in TURNS]
+    return units + directions + modified
+
+
+def scan_commands():
+    """Every command of the grammar (20,910), in a fixed order."""
+    phrases = [f"{v}{r}" for v in _verb_phrases() for r in ("", " twice", " thrice")]
+    pairs = [f"{a} {c} {b}" for c in ("and", "after") for a, b in itertools.product(phrases, phrases)]
+    return phrases + pairs
+
+
+def _verb_actions(words):
+    if len(words) == 1:
+        return [PRIMITIVES[words[0]]]
+    unit, *modifier, direction = words
+    turn = TURNS[direction]
+    action = [] if unit == "turn" else [PRIMITIVES[unit]]
+    if not modifier:
+        return [turn] + action
+    if modifier[0] == "opposite":
+        return [turn, turn] + action
+    return ([turn] + action) * 4  # around
+
+
+def interpret_scan(command):
+    """The action sequence (a list of str) of a SCAN command."""
+    words = command.split()
+    for conjunction in ("and", "after"):
+        if conjunction in words:
+            i = words.index(conjunction)
+            first, second = interpret_scan(" ".join(words[:i])), interpret_scan(" ".join(words[i + 1:]))
+            return first + second if conjunction == "and" else second + first
+    repeat = {"twice": 2, "thrice": 3}.get(words[-1], 1)
+    if repeat > 1:
+        words = words[:-1]
+    if not words or words[0] not in (*PRIMITIVES, "turn"):
+        raise ValueError(f"{command!r} is not a SCAN command.")
+    try:
+        return _verb_actions(words) * repeat
+    except (KeyError, ValueError):
+        raise ValueError(f"{command!r} is not a SCAN command.") from None
+
+
+def _encode(commands):
+    """Commands -> (ids, labels, step_weight): read the command, "<go>", then one "<act>" step per
+    action and one for "<eos>"; only the output steps carry a target (weight 1)."""
+    token_id = {token: i for i, token in enumerate(INPUT_TOKENS)}
+    action_id = {action: i for i, action in enumerate(ACTIONS)}
+    X, y, weights = [], [], []
+    for command in commands:
+        words = command.split()
+        actions = interpret_scan(command) + ["<eos>"]
+        X.append(np.array([token_id[w] for w in words] + [token_id["<go>"]] + [token_id["<act>"]] * (len(actions) - 1)))
+        # Step t's label is read after input t: the first action follows "<go>".
+        labels = [action_id["<eos>"]] * len(words) + [action_id[a] for a in actions]
+        y.append(np.array(labels))
+        weights.append(np.r_[np.zeros(len(words)), np.ones(len(actions))])
+    return X, y, weights
+
+
+def make_scan(split="simple", *, test_size=0.2, random_state=0):
+    """SCAN commands and their action sequences, split as in Lake and Baroni (2018).
+
+    Each command becomes one token sequence for ``ALRNNClassifier(input_type="tokens",
+    per_step=True)``: the command's words, the token "<go>", then one "<act>" token per further
+    output step; the network emits an action at each step from "<go>" on and "<eos>" at the end.
+    Steps while the command is read carry no target (step weight 0).
+
+    Parameters
+    ----------
+    split : {"simple", "length", "add_jump"}, default="simple"
+        See the module docstring.
+    test_size : float, default=0.2
+        Share of commands in the test set of the "simple" split.
+    random_state : int, RandomState instance or None, default=0
+        Shuffles the commands (and draws the "simple" split).
+
+    Returns
+    -------
+    Bunch
+        ``X_train``, ``y_train``, ``step_weight_train`` and the same for ``test``: lists of 1-D
+        arrays (input ids, action ids, weights); ``commands_train`` / ``commands_test`` (str),
+        ``input_tokens`` and ``actions`` (the names of the ids).
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import make_scan
+    >>> scan = make_scan("length")
+    >>> len(scan.X_train) + len(scan.X_test)
+    20910
+    """
+    commands = scan_commands()
+    rng = check_random_state(random_state)
+    commands = [commands[i] for i in rng.permutation(len(commands))]
+    if split == "simple":
+        n_test = int(round(test_size * len(commands)))
+        train, test = commands[n_test:], commands[:n_test]
+    elif split == "length":
+        lengths = {c: len(interpret_scan(c)) for c in commands}
+        train = [c for c in commands if lengths[c] <= 22]
+        test = [c for c in commands if lengths[c] > 22]
+    elif split == "add_jump":
+        train = [c for c in commands if "jump" not in c.split()] + ["jump"]
+        test = [c for c in commands if "jump" in c.split() and c != "jump"]
+    else:
+        raise ValueError(f"split must be 'simple', 'length' or 'add_jump'; got {split!r}.")
+    X_train, y_train, w_train = _encode(train)
+    X_test, y_test, w_test = _encode(test)
+    return Bunch(
+        X_train=X_train, y_train=y_train, step_weight_train=w_train, commands_train=train,
+        X_test=X_test, y_test=y_test, step_weight_test=w_test, commands_test=test,
+        input_tokens=list(INPUT_TOKENS), actions=list(ACTIONS),
+    )

@@ -1,0 +1,99 @@
+"""Targets of the sequence estimators: class labels (one per sequence, or one per step) as the rows
+the loss reads, and the scores of per-step outputs over the steps that carry a target."""
+
+import numpy as np
+from sklearn.metrics import r2_score
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, column_or_1d
+
+from ._validation import check_sequence_targets, step_mask, step_weights
+
+
+def class_labels(y, lengths, n_timesteps, per_step):
+    """``(labels, counted)``: y as (n,) labels, or per step as (n, T) labels with any valid label
+    beyond each sequence's length; ``counted`` are the labels at valid steps (for ``classes_``).
+
+    Per step, y is an (n, T') array with T' >= T (entries beyond each length are ignored) or a
+    list of 1-D arrays, one label per step of each sequence.
+    """
+    if not per_step:
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
+        if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:
+            raise ValueError(
+                "ALRNNClassifier expects y of shape (n_samples,) with one label per sequence (per_step=True "
+                f"reads one label per step); got y of shape {y.shape}."
+            )
+        y = column_or_1d(y, warn=True)
+        _check_count(y.shape[0], lengths)
+        check_classification_targets(y)
+        return y, y
+    if isinstance(y, (list, tuple)) and any(np.ndim(labels) == 1 for labels in y):
+        _check_count(len(y), lengths)
+        sequences = [np.asarray(labels) for labels in y]
+        for i, (labels, length) in enumerate(zip(sequences, lengths)):
+            if labels.shape != (length,):
+                raise ValueError(f"y[{i}] has shape {labels.shape}; sequence {i} has {length} steps.")
+        counted = np.concatenate(sequences)
+        labels = np.full((len(lengths), n_timesteps), counted[0], dtype=counted.dtype)
+        for i, sequence in enumerate(sequences):
+            labels[i, : len(sequence)] = sequence
+    else:
+        labels = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
+        if labels.ndim != 2 or labels.shape[1] < n_timesteps:
+            raise ValueError(
+                "per_step=True expects y of shape (n_samples, n_timesteps) with n_timesteps >= "
+                f"{n_timesteps}, or a list of per-sequence label arrays; got y of shape {labels.shape}."
+            )
+        _check_count(labels.shape[0], lengths)
+        mask = step_mask(lengths, n_timesteps)
+        labels = labels[:, :n_timesteps].copy()
+        counted = labels[mask]
+        labels[~mask] = counted[0]
+    check_classification_targets(counted)
+    return labels, counted
+
+
+def _check_count(n_rows, lengths, noun="labels"):
+    if n_rows != lengths.shape[0]:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: X has {lengths.shape[0]} sequences, y has {n_rows} {noun}."
+        )
+
+
+def regression_targets(y, lengths, n_timesteps, dtype):
+    """``(Y, per_step)``: one target row per sequence ((n,) or (n, O)), or per step (3-D y, NaN kept
+    inside sequences as "no target here")."""
+    y = np.asarray(y) if not hasattr(y, "dtypes") else y
+    if np.ndim(y) == 3:
+        return check_sequence_targets(y, lengths, n_timesteps, dtype=dtype, allow_nan=True), True
+    Y = check_array(y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0)
+    if Y.ndim not in (1, 2):
+        raise ValueError(
+            "ALRNNRegressor expects y of shape (n_samples,), (n_samples, n_outputs) or per-step "
+            f"(n_samples, n_timesteps, n_outputs); got y of shape {Y.shape}."
+        )
+    _check_count(Y.shape[0], lengths, "targets")
+    return Y, False
+
+
+def one_hot_rows(labels, classes, lengths, per_step, dtype):
+    """Labels as one-hot rows over ``classes`` ((n, C), or (n, T, C) with zero rows beyond each length)."""
+    Y = np.eye(classes.shape[0], dtype=dtype)[np.searchsorted(classes, labels)]
+    if per_step:
+        Y[~step_mask(lengths, labels.shape[1])] = 0
+    return Y
+
+
+def per_step_r2(Y, output, lengths, sample_weight, step_weight=None):
+    """R^2 over the (sequence, step) pairs that carry weight: a sequence's weight times the step's."""
+    weights = step_weights(lengths, Y.shape[1], np.ones(len(lengths)) if sample_weight is None else sample_weight,
+                           step_weight)
+    counted = weights > 0
+    return float(r2_score(Y[counted], output[counted], sample_weight=weights[counted]))
+
+
+def per_step_accuracy(correct, lengths, sample_weight, step_weight=None):
+    """Weighted share of correct steps, ``correct`` (n, T) over the steps that carry weight."""
+    weights = step_weights(lengths, correct.shape[1], np.ones(len(lengths)) if sample_weight is None else sample_weight,
+                           step_weight)
+    return float(np.sum(correct * weights) / np.sum(weights))

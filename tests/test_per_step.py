@@ -1,0 +1,160 @@
+"""Per-step targets with step weights: exact gradients, zero weights, the per-step classifier."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
+from sklearn_alrnn._kernels.cpu import CPUEngine
+from sklearn_alrnn._loss import loss_and_gradients
+from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters
+
+M, K, O = 5, 2, 3
+LENGTHS = np.array([7, 3, 1, 6, 7])
+
+
+def _batch(loss, seed=0):
+    rng = np.random.RandomState(seed)
+    n, T = len(LENGTHS), LENGTHS.max()
+    X = rng.normal(size=(n, T, K)) * (np.arange(T)[None, :, None] < LENGTHS[:, None, None])
+    params = initialize_parameters(M, K, O, rng)
+    params["W"] = 0.4 * rng.normal(size=(M, M))
+    Y = np.eye(O)[rng.randint(O, size=(n, T))] if loss == "log_loss" else rng.normal(size=(n, T, O))
+    step_weight = rng.uniform(0.5, 2.0, size=(n, T)) * (rng.rand(n, T) < 0.7)  # about 30% without a target
+    return params, X, Y, step_weight, rng.uniform(0.5, 1.5, size=n)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+def test_step_weighted_gradients_match_central_differences(loss):
+    params, X, Y, step_weight, sample_weight = _batch(loss)
+    kwargs = dict(loss=loss, alpha=0.01, per_step=True, engine=CPUEngine(M, 2), sample_weight=sample_weight,
+                  step_weight=step_weight)
+    _, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+    for name in PARAMETER_NAMES:
+        numeric = np.zeros_like(params[name])
+        for idx in np.ndindex(params[name].shape):
+            original = params[name][idx]
+            values = []
+            for shift in (1e-6, -1e-6):
+                params[name][idx] = original + shift
+                values.append(loss_and_gradients(params, X, LENGTHS, Y, **kwargs)[0])
+            params[name][idx] = original
+            numeric[idx] = (values[0] - values[1]) / 2e-6
+        assert np.linalg.norm(grads[name] - numeric) <= 1e-6 * np.linalg.norm(numeric), name
+
+
+def test_targets_at_zero_weight_steps_change_nothing():
+    params, X, Y, step_weight, _ = _batch("squared_error", seed=1)
+    kwargs = dict(loss="squared_error", alpha=0.0, per_step=True, engine=CPUEngine(M, 2), step_weight=step_weight)
+    value, grads = loss_and_gradients(params, X, LENGTHS, Y, **kwargs)
+    changed = Y.copy()
+    changed[step_weight == 0] = 1e6
+    value_changed, grads_changed = loss_and_gradients(params, X, LENGTHS, changed, **kwargs)
+    assert value == value_changed
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(grads[name], grads_changed[name])
+
+
+def test_a_nan_target_is_a_step_of_weight_zero():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 8, 2))
+    Y = np.cumsum(X[..., :1], axis=1)
+    missing = rng.rand(40, 8) < 0.3
+    with_nan = Y.copy()
+    with_nan[missing] = np.nan
+    settings = dict(n_hidden=6, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_nan = ALRNNRegressor(**settings).fit(X, with_nan)
+        by_weight = ALRNNRegressor(**settings).fit(X, Y, step_weight=(~missing).astype(float))
+    np.testing.assert_allclose(by_nan.W_, by_weight.W_, rtol=1e-12, atol=1e-14)
+    assert np.isfinite(by_nan.score(X, with_nan))
+
+
+def _last_cue(n, seed):
+    """Per step: which of two cue channels fired last (a flip-flop); before any cue, class 0."""
+    rng = np.random.RandomState(seed)
+    X, y = [], []
+    for _ in range(n):
+        T = rng.randint(6, 16)
+        cues = (rng.rand(T, 2) < 0.15).astype(float)
+        cues[cues.sum(axis=1) == 2] = 0
+        state, labels = 0, []
+        for row in cues:
+            state = 1 if row[0] else 2 if row[1] else state
+            labels.append(state)
+        X.append(cues)
+        y.append(np.array(labels))
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def per_step_classifier():
+    X, y = _last_cue(500, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ALRNNClassifier(n_hidden=8, n_nonlinear=2, per_step=True, random_state=0).fit(X, y)
+
+
+def test_the_per_step_classifier_holds_the_last_cue(per_step_classifier):
+    X, y = _last_cue(200, 1)
+    assert per_step_classifier.score(X, y) >= 0.95
+    predicted = per_step_classifier.predict(X)
+    assert isinstance(predicted, list) and [len(p) for p in predicted] == [len(s) for s in X]
+    assert per_step_classifier.classes_.tolist() == [0, 1, 2]
+
+
+def test_per_step_probabilities_and_padded_layouts(per_step_classifier):
+    X, y = _last_cue(6, 2)
+    T = max(len(s) for s in X)
+    padded = np.full((6, T, 2), np.nan)
+    labels = np.zeros((6, T), dtype=int)
+    for i, (s, l) in enumerate(zip(X, y)):
+        padded[i, : len(s)], labels[i, : len(l)] = s, l
+    proba = per_step_classifier.predict_proba(padded)
+    assert proba.shape == (6, T, 3)
+    lengths = np.array([len(s) for s in X])
+    valid = np.arange(T)[None] < lengths[:, None]
+    np.testing.assert_allclose(proba[valid].sum(axis=1), 1.0)
+    assert np.isnan(proba[~valid]).all()
+    assert per_step_classifier.predict(padded).shape == (6, T)
+    assert per_step_classifier.score(padded, labels) == per_step_classifier.score(X, y)
+
+
+def test_step_weight_zero_leaves_those_labels_unlearned(per_step_classifier, tmp_path):
+    X, y = _last_cue(300, 3)
+    scrambled = [np.where(np.arange(len(l)) % 2 == 0, l, 0) for l in y]  # odd steps' labels wrong...
+    weights = [(np.arange(len(l)) % 2 == 0).astype(float) for l in y]  # ...and weighted 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(n_hidden=8, n_nonlinear=2, per_step=True, random_state=0)
+        model.fit(X, scrambled, step_weight=weights)
+    X_test, y_test = _last_cue(150, 4)
+    assert model.score(X_test, y_test) >= 0.9
+    path = tmp_path / "per_step.alrnn.npz"
+    model.save(path)
+    np.testing.assert_array_equal(load(path).predict_proba(X_test[:5]), model.predict_proba(X_test[:5]))
+
+
+@pytest.mark.parametrize(
+    "step_weight, message",
+    [
+        (-np.ones((20, 6)), "finite and non-negative"),
+        (np.zeros((20, 6)), "0 at every step"),
+        (np.ones((20, 3)), r"shape \(n_samples, n_timesteps\) = \(20, 6\)"),
+        ([np.ones(5)] * 20, r"step_weight\[0\] has shape \(5,\); sequence 0 has 6 steps"),
+    ],
+)
+def test_bad_step_weights_are_named(step_weight, message):
+    X = np.random.RandomState(0).normal(size=(20, 6, 1))
+    with pytest.raises(ValueError, match=message):
+        ALRNNRegressor(n_hidden=3, max_iter=1).fit(X, np.zeros((20, 6, 1)), step_weight=step_weight)
+
+
+def test_step_weight_needs_per_step_targets():
+    X = np.zeros((4, 5, 1))
+    with pytest.raises(ValueError, match="step_weight weighs per-step targets"):
+        ALRNNClassifier(n_hidden=3, max_iter=1).fit(X, [0, 1, 0, 1], step_weight=np.ones((4, 5)))
+    with pytest.raises(ValueError, match=r"y\[1\] has shape \(4,\); sequence 1 has 5 steps"):
+        ALRNNClassifier(n_hidden=3, max_iter=1, per_step=True).fit(X, [np.zeros(5), np.zeros(4), np.zeros(5), np.ones(5)])
