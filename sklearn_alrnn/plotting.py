@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues"]
+__all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues", "plot_regime_sharing"]
 
 
 def _pyplot():
@@ -93,3 +93,39 @@ def plot_eigenvalues(decomposer, ax=None):
     ax.set_ylabel("Im λ")
     ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def plot_regime_sharing(sharing, n_nonlinear, axes=None, cmap="Blues"):
+    """Two heatmaps of ``RegimeDecomposer.sharing``'s result: each group's regime occupancy, and
+    the pairwise overlap of the groups' occupancies.
+
+    Parameters
+    ----------
+    sharing : Bunch
+        What :meth:`RegimeDecomposer.sharing` returned.
+    n_nonlinear : int
+        P, to name the regimes by their bits.
+    axes : pair of matplotlib Axes, default=None
+
+    Returns
+    -------
+    axes : pair of matplotlib Axes
+    """
+    from .analysis import code_to_bits
+
+    if axes is None:
+        axes = _pyplot().subplots(1, 2, figsize=(11, 4))[1]
+    occupancy_ax, overlap_ax = axes
+    names = [str(g) for g in sharing.groups]
+    image = occupancy_ax.imshow(sharing.occupancy, cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    occupancy_ax.set_xticks(range(len(sharing.regimes)),
+                            [code_to_bits(c, n_nonlinear) or "linear" for c in sharing.regimes], rotation=90)
+    occupancy_ax.set_yticks(range(len(names)), names)
+    occupancy_ax.set_xlabel("regime")
+    occupancy_ax.figure.colorbar(image, ax=occupancy_ax, label="share of steps")
+    image = overlap_ax.imshow(sharing.overlap, cmap=cmap, vmin=0, vmax=1)
+    overlap_ax.set_xticks(range(len(names)), names, rotation=90)
+    overlap_ax.set_yticks(range(len(names)), names)
+    overlap_ax.set_title(f"regime overlap (mean {sharing.mean_overlap:.2f})")
+    overlap_ax.figure.colorbar(image, ax=overlap_ax, label="shared occupancy")
+    return axes

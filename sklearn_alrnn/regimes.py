@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import Pipeline
+from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -360,6 +361,44 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         )
 
     # --------------------------------------------------------------- analysis
+    def sharing(self, X, groups):
+        """How far groups of sequences (tasks, classes, conditions) use the same linear regimes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences.
+        groups : array-like of shape (n_samples,)
+            The group (e.g. task) of each sequence.
+
+        Returns
+        -------
+        Bunch
+            ``groups`` (the sorted group labels); ``regimes`` (the codes visited, most occupied
+            overall first); ``occupancy`` (n_groups, n_regimes): the share of each group's valid
+            steps spent in each regime; ``overlap`` (n_groups, n_groups): ``sum_r min(p_a(r),
+            p_b(r))``, 1 when two groups spend their time in the same regimes (so use the same
+            linear systems) in the same proportions, 0 when they never share one;
+            ``mean_overlap``: the mean over distinct pairs (nan for one group).
+        """
+        check_is_fitted(self, "regimes_")
+        codes, lengths = self._codes(X)
+        groups = np.asarray(groups)
+        if groups.shape != (codes.shape[0],):
+            raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
+        valid = codes >= 0
+        regimes, counts = np.unique(codes[valid], return_counts=True)
+        regimes = regimes[np.argsort(-counts, kind="stable")]
+        labels = np.unique(groups)
+        occupancy = np.array([
+            [(codes[groups == g] == r).sum() for r in regimes] for g in labels
+        ], dtype=float)
+        occupancy /= occupancy.sum(axis=1, keepdims=True)
+        overlap = np.minimum(occupancy[:, None, :], occupancy[None, :, :]).sum(axis=2)
+        pairs = np.triu_indices(len(labels), k=1)
+        mean_overlap = float(overlap[pairs].mean()) if len(labels) > 1 else float("nan")
+        return Bunch(groups=labels, regimes=regimes, occupancy=occupancy, overlap=overlap, mean_overlap=mean_overlap)
+
     def all_fixed_points(self, constant_input=None):
         """Fixed points of every one of the 2**P regimes (P <= 16), by enumeration.
 

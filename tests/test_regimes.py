@@ -186,6 +186,7 @@ def test_plots_render_to_png(tmp_path, memory_model_and_data):
         ("series", lambda: plotting.plot_regime_timeseries(clf.hidden_states(X[:1])[0, :, :2], dec.transform(X[:1])[0])),
         ("transitions", lambda: plotting.plot_transition_matrix(dec)),
         ("eigenvalues", lambda: plotting.plot_eigenvalues(dec)),
+        ("sharing", lambda: plotting.plot_regime_sharing(dec.sharing(X, np.arange(len(X)) % 3), dec.n_nonlinear_)[0]),
     ]:
         ax = draw()
         path = tmp_path / f"{name}.png"
@@ -281,3 +282,25 @@ def test_readers_of_a_fitted_model_use_the_fitted_number_of_nonlinear_units(memo
     np.testing.assert_array_equal(dec.regimes_, reference.regimes_)
     assert count_visited_regimes(changed, X) == reference.n_regimes_ > 1
     np.testing.assert_array_equal(changed.predict_proba(X), clf.predict_proba(X))
+
+
+def test_sharing_measures_how_far_groups_use_the_same_regimes():
+    # z_t = C s_t with the second unit a ReLU: its bit is the sign of the input, so a sequence of
+    # positive inputs lives in regime 1, of negative inputs in regime 0.
+    decomposer = RegimeDecomposer.from_parameters(
+        np.zeros(2), np.zeros((2, 2)), np.zeros(2), np.array([[1.0], [1.0]]), n_nonlinear=1
+    )
+    positive, negative = np.ones((3, 4, 1)), -np.ones((3, 4, 1))
+    mixed = np.tile(np.array([1.0, -1.0, 1.0, -1.0])[None, :, None], (2, 1, 1))
+    X = np.concatenate([positive, negative, mixed])
+    groups = ["up"] * 3 + ["down"] * 3 + ["both"] * 2
+    result = decomposer.sharing(X, groups)
+    assert result.groups.tolist() == ["both", "down", "up"]
+    occupancy = dict(zip(result.groups, result.occupancy.tolist()))
+    regime = {code: i for i, code in enumerate(result.regimes)}
+    assert occupancy["up"][regime[1]] == 1.0 and occupancy["down"][regime[0]] == 1.0
+    assert occupancy["both"] == [0.5, 0.5]
+    np.testing.assert_allclose(result.overlap, [[1, 0.5, 0.5], [0.5, 1, 0], [0.5, 0, 1]])
+    assert result.mean_overlap == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match=r"one label per sequence \(8\); got shape \(2,\)"):
+        decomposer.sharing(X, ["a", "b"])
