@@ -445,7 +445,8 @@ def _token_array(X, label, ndim):
     except ValueError:  # NumPy's "inhomogeneous shape"
         raise ValueError(f"Token input {label} is ragged inside; pass a list of 1-D id arrays.") from None
     if array.dtype.kind not in "iu" and array.size:
-        raise TypeError(f"Token ids must be integers; {label} has dtype {array.dtype}.")
+        hint = " (SequenceTokenizer turns raw texts into ids)" if array.dtype.kind in "OSU" else ""
+        raise TypeError(f"Token ids must be integers; {label} has dtype {array.dtype}{hint}.")
     if array.ndim != ndim:
         expected = "1-D (n_timesteps,)" if ndim == 1 else "2-D (n_samples, n_timesteps) padded with -1, or a list"
         raise ValueError(f"Token input must be {expected}; {label} has shape {array.shape}.")

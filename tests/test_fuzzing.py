@@ -20,6 +20,7 @@ from sklearn_alrnn import (
     ALRNNRegressor,
     RegimeDecomposer,
     SequenceScaler,
+    SequenceTokenizer,
     from_aeon,
     from_tslearn,
     to_aeon,
@@ -251,3 +252,64 @@ def test_partial_fit_and_score_answer_or_raise_documented_errors(fitted, X, labe
         score = _answer_or_documented_error("score", lambda: estimator.score(X, y))
         if score is not None:
             assert np.isscalar(score)
+
+
+@st.composite
+def token_inputs(draw):
+    """Id sequences and near misses: ids out of range or negative, floats, strings, empty sequences,
+    -1 inside a padded array, 3-D arrays, pandas containers."""
+    rng = np.random.RandomState(draw(st.integers(0, 2**16)))
+    kind = draw(st.sampled_from(["list", "padded", "floats", "strings", "3d", "series"]))
+    n = draw(st.integers(0, 4))
+    high = draw(st.sampled_from([5, 5, 7, 2**40]))
+    low = draw(st.sampled_from([0, 0, -1, -5]))
+    sequences = [rng.randint(low, high, size=rng.randint(0, 6)) for _ in range(n)]
+    if kind == "padded":
+        X = np.full((n, 6), -1)
+        for i, seq in enumerate(sequences):
+            X[i, : len(seq)] = seq
+        return X
+    if kind == "floats":
+        return [seq + 0.5 for seq in sequences]
+    if kind == "strings":
+        return [[str(v) for v in seq] for seq in sequences]
+    if kind == "3d":
+        return np.zeros((n, 3, 2), dtype=int)
+    return pd.Series(sequences, dtype=object) if kind == "series" else sequences
+
+
+@pytest.fixture(scope="module")
+def token_models():
+    rng = np.random.RandomState(0)
+    X = [rng.randint(0, 5, size=rng.randint(1, 6)) for _ in range(20)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = ALRNNClassifier(n_hidden=3, max_iter=2, input_type="tokens", random_state=0).fit(X, np.arange(20) % 2)
+        per_step = ALRNNClassifier(n_hidden=3, max_iter=2, input_type="tokens", per_step=True, random_state=0)
+        per_step.fit(X, [x % 2 for x in X])
+    return clf, per_step
+
+
+@given(X=token_inputs())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_token_entry_points_answer_or_raise_documented_errors(token_models, X):
+    clf, per_step = token_models
+    n = len(X)
+    for name, call in [
+        ("predict", lambda: clf.predict(X)), ("predict_proba", lambda: clf.predict_proba(X)),
+        ("transform", lambda: clf.transform(X)), ("hidden_states", lambda: clf.hidden_states(X)),
+        ("per-step predict_proba", lambda: per_step.predict_proba(X)),
+    ]:
+        answer = _answer_or_documented_error(name, call)
+        if answer is not None:
+            assert len(answer) == n and np.all(np.isfinite(answer) | np.isnan(answer))
+
+
+@given(texts=st.lists(st.one_of(st.text(max_size=30), st.integers(), st.none()), max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_tokenizer_answers_or_raises_documented_errors(texts):
+    tokenizer = _answer_or_documented_error("SequenceTokenizer.fit", lambda: SequenceTokenizer(min_df=1).fit(texts))
+    if tokenizer is None:
+        return
+    ids = tokenizer.transform(texts)
+    assert len(ids) == len(texts) and all(len(seq) >= 1 and seq.max() < tokenizer.n_tokens_ for seq in ids)
