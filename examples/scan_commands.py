@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sklearn_alrnn import ALRNNClassifier, RegimeDecomposer
-from sklearn_alrnn.datasets import make_scan
+from sklearn_alrnn.datasets import interpret_scan, make_scan, translate_scan
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--split", default="simple", choices=["simple", "length", "add_jump"])
@@ -34,12 +34,12 @@ with warnings.catch_warnings():
     model.fit(scan.X_train, scan.y_train, step_weight=scan.step_weight_train)
 predicted = model.predict(scan.X_test)
 outputs = [(p == y)[w > 0] for p, y, w in zip(predicted, scan.y_test, scan.step_weight_test)]
-print(f"{args.split} split: per-step accuracy {np.mean(np.concatenate(outputs)):.3f}, "
-      f"exact match {np.mean([o.all() for o in outputs]):.3f} on {len(outputs)} held-out commands")
-for i in range(3):
-    start = len(scan.commands_test[i].split())
-    said = " ".join(scan.actions[a] for a in predicted[i][start:-1])
-    print(f"  {scan.commands_test[i]!r} -> {said}")
+decoded = translate_scan(model, scan.commands_test)
+exact = np.mean([d == interpret_scan(c) for d, c in zip(decoded, scan.commands_test)])
+print(f"{args.split} split: per-step accuracy {np.mean(np.concatenate(outputs)):.3f} (true previous actions "
+      f"fed back), exact match {exact:.3f} (its own actions fed back) on {len(outputs)} held-out commands")
+for command, actions in zip(scan.commands_test[:3], decoded):
+    print(f"  {command!r} -> {' '.join(actions)}")
 
 codes = RegimeDecomposer(model, prefit=True).fit(scan.X_test[:500]).transform(scan.X_test[:1])[0]
 fig, ax = plt.subplots(figsize=(7, 2.5))

@@ -25,16 +25,17 @@ import itertools
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["make_scan", "scan_commands", "interpret_scan"]
+__all__ = ["make_scan", "scan_commands", "interpret_scan", "translate_scan"]
 
 PRIMITIVES = {"walk": "WALK", "look": "LOOK", "run": "RUN", "jump": "JUMP"}
 TURNS = {"left": "LTURN", "right": "RTURN"}
 COMMAND_WORDS = ("walk", "look", "run", "jump", "turn", "left", "right", "opposite", "around", "twice", "thrice",
                  "and", "after")
-#: Input tokens: the command words, then "<go>" (start emitting) and "<act>" (each output step).
-INPUT_TOKENS = COMMAND_WORDS + ("<go>", "<act>")
 #: Output classes per step: the six actions and "<eos>" (the sequence is complete).
 ACTIONS = ("WALK", "LOOK", "RUN", "JUMP", "LTURN", "RTURN", "<eos>")
+#: Input tokens: the command words, "<go>" (start acting), then the actions, each fed back as the
+#: input of the step after it was emitted.
+INPUT_TOKENS = COMMAND_WORDS + ("<go>",) + ACTIONS[:-1]
 
 
 def _verb_phrases():
@@ -83,30 +84,66 @@ def interpret_scan(command):
         raise ValueError(f"{command!r} is not a SCAN command.") from None
 
 
+_TOKEN_ID = {token: i for i, token in enumerate(INPUT_TOKENS)}
+_ACTION_ID = {action: i for i, action in enumerate(ACTIONS)}
+
+
 def _encode(commands):
-    """Commands -> (ids, labels, step_weight): read the command, "<go>", then one "<act>" step per
-    action and one for "<eos>"; only the output steps carry a target (weight 1)."""
-    token_id = {token: i for i, token in enumerate(INPUT_TOKENS)}
-    action_id = {action: i for i, action in enumerate(ACTIONS)}
+    """Commands -> (ids, labels, step_weight): the command's words, "<go>", then each action as the
+    input after it; the label of a step is the next action ("<eos>" after the last), and only the
+    steps from "<go>" on carry a target (weight 1)."""
     X, y, weights = [], [], []
     for command in commands:
         words = command.split()
-        actions = interpret_scan(command) + ["<eos>"]
-        X.append(np.array([token_id[w] for w in words] + [token_id["<go>"]] + [token_id["<act>"]] * (len(actions) - 1)))
-        # Step t's label is read after input t: the first action follows "<go>".
-        labels = [action_id["<eos>"]] * len(words) + [action_id[a] for a in actions]
+        actions = interpret_scan(command)
+        X.append(np.array([_TOKEN_ID[w] for w in words] + [_TOKEN_ID["<go>"]] + [_TOKEN_ID[a] for a in actions]))
+        labels = [_ACTION_ID["<eos>"]] * len(words) + [_ACTION_ID[a] for a in actions + ["<eos>"]]
         y.append(np.array(labels))
-        weights.append(np.r_[np.zeros(len(words)), np.ones(len(actions))])
+        weights.append(np.r_[np.zeros(len(words)), np.ones(len(actions) + 1)])
     return X, y, weights
+
+
+def translate_scan(model, commands, max_actions=60):
+    """Greedy decoding: each command's actions, emitted one at a time by a per-step token model
+    trained on ``make_scan`` data, each fed back as the next input, until "<eos>".
+
+    Parameters
+    ----------
+    model : fitted ALRNNClassifier(input_type="tokens", per_step=True)
+    commands : list of str
+    max_actions : int, default=60
+        Stop a command that has not emitted "<eos>" after this many actions.
+
+    Returns
+    -------
+    list of list of str
+    """
+    inputs = [[_TOKEN_ID[w] for w in command.split()] + [_TOKEN_ID["<go>"]] for command in commands]
+    actions = [[] for _ in commands]
+    active = list(range(len(commands)))
+    for _ in range(max_actions + 1):
+        if not active:
+            break
+        predicted = model.predict([np.array(inputs[i]) for i in active])
+        still = []
+        for i, labels in zip(active, predicted):
+            action = ACTIONS[labels[-1]]
+            if action != "<eos>" and len(actions[i]) < max_actions:
+                actions[i].append(action)
+                inputs[i].append(_TOKEN_ID[action])
+                still.append(i)
+        active = still
+    return actions
 
 
 def make_scan(split="simple", *, test_size=0.2, random_state=0):
     """SCAN commands and their action sequences, split as in Lake and Baroni (2018).
 
     Each command becomes one token sequence for ``ALRNNClassifier(input_type="tokens",
-    per_step=True)``: the command's words, the token "<go>", then one "<act>" token per further
-    output step; the network emits an action at each step from "<go>" on and "<eos>" at the end.
-    Steps while the command is read carry no target (step weight 0).
+    per_step=True)``: the command's words, the token "<go>", then its actions, each the input of
+    the step after it is due; the label of every step from "<go>" on is the next action, "<eos>"
+    at the end (teacher forcing). Steps while the command is read carry no target (step weight 0).
+    :func:`translate_scan` decodes new commands greedily, feeding each emitted action back.
 
     Parameters
     ----------

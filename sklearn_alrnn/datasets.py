@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
-from ._scan import interpret_scan, make_scan
+from ._scan import interpret_scan, make_scan, translate_scan
 from ._ts_format import load_ts, write_ts
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "make_scan",
     "make_multitask",
     "interpret_scan",
+    "translate_scan",
     "make_addition",
     "make_copy_memory",
     "make_context_integration",

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_alrnn.datasets import interpret_scan, make_scan
+from sklearn_alrnn.datasets import interpret_scan, make_scan, translate_scan
 from sklearn_alrnn._scan import ACTIONS, INPUT_TOKENS, scan_commands
 
 
@@ -48,10 +48,11 @@ def test_each_command_is_one_sequence_with_targets_after_go():
     for X, y, w, command in zip(scan.X_train[:50], scan.y_train, scan.step_weight_train, scan.commands_train):
         n_words = len(command.split())
         assert [INPUT_TOKENS[i] for i in X[:n_words]] == command.split()
-        assert INPUT_TOKENS[X[n_words]] == "<go>" and all(INPUT_TOKENS[i] == "<act>" for i in X[n_words + 1:])
+        actions = interpret_scan(command)
+        assert INPUT_TOKENS[X[n_words]] == "<go>" and [INPUT_TOKENS[i] for i in X[n_words + 1:]] == actions
         assert len(X) == len(y) == len(w)
         assert np.all(w[:n_words] == 0) and np.all(w[n_words:] == 1)
-        assert [ACTIONS[i] for i in y[n_words:]] == interpret_scan(command) + ["<eos>"]
+        assert [ACTIONS[i] for i in y[n_words:]] == actions + ["<eos>"]
 
 
 def test_bad_commands_and_splits_are_named():
@@ -59,3 +60,23 @@ def test_bad_commands_and_splits_are_named():
         interpret_scan("walk twice around")
     with pytest.raises(ValueError, match="split must be"):
         make_scan("random")
+
+
+class _Oracle:
+    """A stand-in for a trained model: per step, the true next action of the command being read."""
+
+    def __init__(self, scan):
+        self.next_action = {}
+        for X, y in zip(scan.X_train + scan.X_test, scan.y_train + scan.y_test):
+            for t in range(len(X)):
+                self.next_action[tuple(X[: t + 1])] = y[t]
+
+    def predict(self, X):
+        return [np.array([self.next_action[tuple(x[: t + 1])] for t in range(len(x))]) for x in X]
+
+
+def test_greedy_decoding_feeds_each_action_back_until_the_end_token():
+    scan = make_scan("length")
+    commands = scan.commands_test[:20] + scan.commands_train[:20]
+    assert translate_scan(_Oracle(scan), commands) == [interpret_scan(c) for c in commands]
+    assert all(len(a) == 5 for a in translate_scan(_Oracle(scan), scan.commands_test[:3], max_actions=5))
