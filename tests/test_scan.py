@@ -80,3 +80,21 @@ def test_greedy_decoding_feeds_each_action_back_until_the_end_token():
     commands = scan.commands_test[:20] + scan.commands_train[:20]
     assert translate_scan(_Oracle(scan), commands) == [interpret_scan(c) for c in commands]
     assert all(len(a) == 5 for a in translate_scan(_Oracle(scan), scan.commands_test[:3], max_actions=5))
+
+
+def test_a_network_learns_the_one_phrase_commands_and_decodes_them_exactly():
+    import warnings
+
+    from sklearn_alrnn import ALRNNClassifier
+
+    scan = make_scan("simple")
+    data = zip(scan.X_train + scan.X_test, scan.y_train + scan.y_test,
+               scan.step_weight_train + scan.step_weight_test, scan.commands_train + scan.commands_test)
+    X, y, w, commands = zip(*[row for row in data if " and " not in row[3] and " after " not in row[3]])
+    assert len(commands) == 102
+    model = ALRNNClassifier(n_hidden=32, n_nonlinear=4, input_type="tokens", per_step=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(list(X), list(y), step_weight=list(w))
+    decoded = translate_scan(model, list(commands))
+    assert np.mean([d == interpret_scan(c) for d, c in zip(decoded, commands)]) >= 0.95
