@@ -160,6 +160,7 @@ def test_cli_fit_predict_reconstruct_end_bad_tables_with_an_error_message(files,
               "--model-out", str(folder / "forecaster.alrnn.npz")])
 
 
+@pytest.mark.slow  # a Python process
 def test_a_bad_table_ends_the_command_with_a_message_not_a_traceback(tmp_path):
     data = tmp_path / "bad.csv"
     pd.DataFrame({"id": [0, 0, 1], "t": [0, 1, 0], "x": [1.0, np.inf, 2.0], "y": [0, 0, 1]}).to_csv(data, index=False)

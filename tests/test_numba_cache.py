@@ -46,6 +46,7 @@ def _run_probe(folder, cache_dir):
     return result.stderr
 
 
+@pytest.mark.slow  # three Python processes each
 @pytest.mark.parametrize("damage", ["garbage index", "truncated index", "garbage data", "truncated data"])
 def test_a_damaged_cache_file_is_recompiled_with_a_warning_and_healed(tmp_path, damage):
     (tmp_path / "probe.py").write_text(PROBE)
@@ -63,6 +64,7 @@ def test_a_damaged_cache_file_is_recompiled_with_a_warning_and_healed(tmp_path, 
     assert "sklearn_alrnn:" not in _run_probe(tmp_path, cache_dir)  # the next process reads a good cache
 
 
+@pytest.mark.slow  # a Python process
 def test_a_cache_folder_that_cannot_be_written_is_named_in_a_warning(tmp_path):
     (tmp_path / "probe.py").write_text(PROBE)
     # Even root cannot create folders under /proc; elsewhere a read-only folder does the same.
