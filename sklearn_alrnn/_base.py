@@ -39,6 +39,7 @@ from ._validation import (
     join_blocks,
     sequence_blocks,
     sequences_shape,
+    step_mask,
     warn_if_unscaled,
 )
 
@@ -290,12 +291,15 @@ class BaseALRNN(
         missing = np.isnan(Y).any(axis=-1)
         if step_weight is None and not missing.any():
             return None
-        weights = np.ones(Y.shape[:2]) if step_weight is None else check_step_weight(step_weight, lengths, Y.shape[1])
+        if step_weight is None:
+            weights = step_mask(lengths, Y.shape[1]).astype(float)
+        else:
+            weights = check_step_weight(step_weight, lengths, Y.shape[1])
         if missing.any():
             Y[missing] = 0.0
             weights = np.where(missing, 0.0, weights)
             if not (weights > 0).any():
-                raise ValueError("Every target of y is NaN: there is no target to learn.")
+                raise ValueError("Every target of y is NaN (or weighted 0): there is no target to learn.")
         return weights
 
     def _initialize(self, n_features, n_outputs, per_step, rng):

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sklearn_alrnn import ALRNNClassifier, load, load_metadata
+from sklearn_alrnn import ALRNNClassifier, load, load_metadata, to_sequences
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.datasets import load_ts, write_ts
 
@@ -143,8 +143,14 @@ def long_tables(draw):
 
 @given(table=long_tables(), per_step=st.booleans(), features=st.sampled_from([None, ["f1"], ["f1", "f2"], ["zz"]]))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_cli_fit_predict_reconstruct_end_bad_tables_with_an_error_message(files, table, per_step, features):
+def test_to_sequences_and_the_cli_end_bad_tables_with_an_error_message(files, table, per_step, features):
     folder, _ = files
+    try:
+        X, y, ids = to_sequences(table, "id", "t", features, "y", per_step=per_step)
+    except (ValueError, TypeError) as error:
+        assert str(error)
+    else:
+        assert X.shape[:2] == (len(ids), table.groupby("id").size().max()) and len(y) == len(ids)
     data, model = folder / "table.csv", folder / "fitted.alrnn.npz"
     table.to_csv(data, index=False)
     model.unlink(missing_ok=True)

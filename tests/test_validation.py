@@ -118,6 +118,10 @@ def test_nan_and_bad_shapes_in_y():
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, Y)
     with pytest.raises(ValueError, match="Every target of y is NaN"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, np.full((10, 6, 1), np.nan))
+    padded = GOOD_X.copy()
+    padded[:, 4:] = np.nan  # only the NaN padding beyond the lengths could look like targets: found by fuzzing
+    with pytest.raises(ValueError, match="Every target of y is NaN"):
+        ALRNNRegressor(n_hidden=4, max_iter=1).fit(padded, np.full((10, 6, 1), np.nan))
     with pytest.raises(ValueError, match=r"cover 4 time steps, but X has 6"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 4, 1)))
     with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*got y of shape \(10, 2\)"):
