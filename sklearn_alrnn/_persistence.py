@@ -46,9 +46,9 @@ class PortableStateMixin:
         M, P = self.n_hidden, fitted.get("n_nonlinear_")
         if not isinstance(P, int) or isinstance(P, bool) or not 0 <= P <= M:
             raise ValueError(f"n_nonlinear_={P!r} is not an integer in [0, n_hidden={M}].")
-        for flag in ("per_step", "tokens"):
-            if not isinstance(fitted.get(flag, False), bool) or flag not in fitted and flag == "per_step":
-                raise ValueError(f"{flag}={fitted.get(flag)!r} is not true or false.")
+        for flag, value in (("per_step", fitted.get("per_step")), ("tokens", fitted.get("tokens", False))):
+            if not isinstance(value, bool):  # "tokens" is absent from files written before token input
+                raise ValueError(f"{flag}={value!r} is not true or false.")
         for name in ("n_features_in_", "n_iter_", "t_"):
             value = fitted.get(name)
             if not isinstance(value, int) or isinstance(value, bool) or value < (name == "n_features_in_"):

@@ -84,16 +84,20 @@ def one_hot_rows(labels, classes, lengths, per_step, dtype):
     return Y
 
 
+def _counted_weights(lengths, n_timesteps, sample_weight, step_weight):
+    """(n, T) weight of each step in a per-step score (1 per sequence when ``sample_weight`` is None)."""
+    sample_weight = np.ones(len(lengths)) if sample_weight is None else sample_weight
+    return step_weights(lengths, n_timesteps, sample_weight, step_weight)
+
+
 def per_step_r2(Y, output, lengths, sample_weight, step_weight=None):
     """R^2 over the (sequence, step) pairs that carry weight: a sequence's weight times the step's."""
-    weights = step_weights(lengths, Y.shape[1], np.ones(len(lengths)) if sample_weight is None else sample_weight,
-                           step_weight)
+    weights = _counted_weights(lengths, Y.shape[1], sample_weight, step_weight)
     counted = weights > 0
     return float(r2_score(Y[counted], output[counted], sample_weight=weights[counted]))
 
 
 def per_step_accuracy(correct, lengths, sample_weight, step_weight=None):
     """Weighted share of correct steps, ``correct`` (n, T) over the steps that carry weight."""
-    weights = step_weights(lengths, correct.shape[1], np.ones(len(lengths)) if sample_weight is None else sample_weight,
-                           step_weight)
+    weights = _counted_weights(lengths, correct.shape[1], sample_weight, step_weight)
     return float(np.sum(correct * weights) / np.sum(weights))
