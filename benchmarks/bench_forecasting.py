@@ -10,13 +10,17 @@ together; Lorenz-63 at dt = 0.01 with P = 2, Roessler at dt = 0.05 with P = 1, M
   in closed loop for the rest (skipped when reservoirpy is not installed);
 - ground truth: the training trajectory itself against the held-out one (the noise floor).
 
+With ``--daphnet PATH`` (the aeon 1.6.0 wheel, ``pip download aeon==1.6.0 --no-deps``) a recorded
+series joins them: ``datasets.load_daphnet_gait``'s three ankle channels (walking, 64 Hz),
+standardised on the first 80% (training) and held out for the last 20% (1,408 steps), P = 2.
+
 Columns: D_stsp (30 bins), D_H (smoothing 20), 20-step prediction error on the held-out
 trajectory (ours), largest Lyapunov exponent per step (ours; Lorenz ~0.009, Roessler ~0.004 at
 these steps), regimes visited by the free run, fit time. The issue's targets: D_stsp <= 0.5 and
 D_H <= 0.1 with a fit under 3 minutes on 2 cores.
 
-Run: python benchmarks/bench_forecasting.py [--systems lorenz roessler] [--seeds 1]
-     [--n-steps 100000] [--no-peer] [--set max_iter=1000 ...]
+Run: python benchmarks/bench_forecasting.py [--systems lorenz roessler gait] [--seeds 1]
+     [--n-steps 100000] [--daphnet aeon-1.6.0-py3-none-any.whl] [--no-peer] [--set max_iter=1000 ...]
 """
 
 import argparse
@@ -35,10 +39,22 @@ from sklearn_alrnn.metrics import (
 )
 
 SYSTEMS = {
-    "lorenz": (lambda n, seed: datasets.make_lorenz63(2, n, random_state=seed)[0], 2),
-    "roessler": (lambda n, seed: datasets.make_roessler(2, n, random_state=seed)[0], 1),
+    "lorenz": (lambda args, seed: datasets.make_lorenz63(2, args.n_steps, random_state=seed)[0], 2),
+    "roessler": (lambda args, seed: datasets.make_roessler(2, args.n_steps, random_state=seed)[0], 1),
+    "gait": (lambda args, seed: ankle_gait(args.daphnet), 2),
 }
+ANKLE = ["ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral"]
 ESN_WARM_UP = 100
+
+
+def ankle_gait(path):
+    """(training, held-out) parts of the Daphnet ankle recording, standardised on the training part."""
+    if path is None:
+        raise SystemExit("error: the gait system needs --daphnet PATH (the aeon 1.6.0 wheel)")
+    X = datasets.load_daphnet_gait(path, channels=ANKLE)
+    split = int(0.8 * len(X))
+    mean, std = X[:split].mean(axis=0), X[:split].std(axis=0)
+    return (X[:split] - mean) / std, (X[split:] - mean) / std
 
 
 def echo_state_network_run(train, test, seed):
@@ -73,19 +89,21 @@ def measures(reference, generated):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--systems", nargs="+", choices=sorted(SYSTEMS), default=sorted(SYSTEMS))
+    parser.add_argument("--systems", nargs="+", choices=sorted(SYSTEMS))
+    parser.add_argument("--daphnet", default=None, help="the aeon 1.6.0 wheel, for the gait recording")
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--n-steps", type=int, default=100_000)
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
+    systems = args.systems or ["lorenz", "roessler"] + (["gait"] if args.daphnet else [])
     print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'PE_20':>7} "
           f"{'lambda_max':>10} {'regimes':>7} {'fit s':>6}")
-    for name in args.systems:
+    for name in systems:
         make, P = SYSTEMS[name]
         for seed in range(args.seeds):
-            train, test = make(args.n_steps, seed)
+            train, test = make(args, seed)
             d, h = measures(test, train)
             print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f}")
             start = time.perf_counter()

@@ -10,11 +10,14 @@ from sklearn.utils import check_random_state
 
 from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
+from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait
 from ._scan import interpret_scan, make_scan, translate_scan
 from ._ts_format import load_ts, write_ts
 
 __all__ = [
     "load_rotten_tomatoes",
+    "load_daphnet_gait",
+    "DAPHNET_CHANNELS",
     "make_scan",
     "make_multitask",
     "interpret_scan",

@@ -107,6 +107,9 @@ class ALRNNForecaster(BaseEstimator):
         Length of the evaluation free run (at most the first series' length).
     n_jobs : int or None, default=None
         Threads of the engine (results do not depend on it).
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where training runs (forced windows, gradients and the evaluation free
+        runs), as for the sequence estimators; prediction runs on the CPU.
     dtype : {"float64", "float32"}, default="float64"
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
@@ -169,6 +172,7 @@ class ALRNNForecaster(BaseEstimator):
         "evaluation_interval": [Interval(Integral, 1, None, closed="left")],
         "evaluation_steps": [Interval(Integral, 2, None, closed="left")],
         "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
         "dtype": [StrOptions({"float64", "float32"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -178,7 +182,7 @@ class ALRNNForecaster(BaseEstimator):
         self, n_hidden=20, n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
         sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch=50, max_iter=1000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
-        evaluation_steps=100_000, n_jobs=None, dtype="float64", random_state=None, verbose=0,
+        evaluation_steps=100_000, n_jobs=None, device="cpu", dtype="float64", random_state=None, verbose=0,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -196,6 +200,7 @@ class ALRNNForecaster(BaseEstimator):
         self.evaluation_interval = evaluation_interval
         self.evaluation_steps = evaluation_steps
         self.n_jobs = n_jobs
+        self.device = device
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
@@ -240,7 +245,7 @@ class ALRNNForecaster(BaseEstimator):
         rng = check_random_state(self.random_state)
         params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
         flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
-        self._train(make_engine("cpu", M, P, self.n_jobs), flat, views, scaled, inputs, rng)
+        self._train(make_engine(self.device, M, P, self.n_jobs), flat, views, scaled, inputs, rng)
         return self
 
     def _train(self, engine, flat, views, scaled, inputs, rng):

@@ -84,3 +84,47 @@ def test_lorenz_targets_are_the_next_states():
     np.testing.assert_array_equal(X[:, 1:], y[:, :-1])
     # Standardised: an Euler step of the (rescaled) vector field approximates the next state.
     assert np.all(np.abs(np.diff(X, axis=1)) < 0.5)
+
+
+def _daphnet_csv(rows):
+    header = "timestamp," + ",".join(datasets.DAPHNET_CHANNELS) + ",is_anomaly\n"
+    return header + "".join(
+        f"1970-01-01 00:04:40.{15 * i:03d}," + ",".join(str(v) for v in row) + ",0\n" for i, row in enumerate(rows)
+    )
+
+
+def test_daphnet_reader_takes_the_wheel_or_the_csv_and_picks_channels(tmp_path):
+    import zipfile
+
+    rows = np.arange(27).reshape(3, 9) * 10 - 40
+    text = _daphnet_csv(rows)
+    wheel = tmp_path / "aeon-1.6.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv", text)
+    (tmp_path / "S06R02E0.csv").write_text(text)
+    for path in (wheel, tmp_path / "S06R02E0.csv"):
+        np.testing.assert_array_equal(datasets.load_daphnet_gait(path), rows)
+        np.testing.assert_array_equal(
+            datasets.load_daphnet_gait(path, channels=["trunk_vert", "ankle_horiz_fwd"]), rows[:, [7, 0]]
+        )
+
+
+def test_daphnet_reader_refuses_other_files_and_channels(tmp_path):
+    import zipfile
+
+    other = tmp_path / "other.whl"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("something/else.txt", "x")
+    with pytest.raises(ValueError, match="holds no aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"):
+        datasets.load_daphnet_gait(other)
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="is not the Daphnet recording"):
+        datasets.load_daphnet_gait(tmp_path / "table.csv")
+    (tmp_path / "cut.csv").write_text(_daphnet_csv(np.ones((4, 9))).replace(",1.0,0\n", ",oops,0\n", 1))
+    with pytest.raises(ValueError, match="malformed row"):
+        datasets.load_daphnet_gait(tmp_path / "cut.csv")
+    (tmp_path / "ok.csv").write_text(_daphnet_csv(np.ones((4, 9))))
+    with pytest.raises(ValueError, match="channels must be a non-empty list"):
+        datasets.load_daphnet_gait(tmp_path / "ok.csv", channels=["knee"])
+    with pytest.raises(ValueError, match="Cannot read"):
+        datasets.load_daphnet_gait(tmp_path / "missing.csv")

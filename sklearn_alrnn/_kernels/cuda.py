@@ -21,6 +21,10 @@ Layout of the work:
   readout sees and their gradients cross PCIe;
 - token ids are read as one-hot rows (``Engine.dense_inputs``): exact, but
   O(M V) per step where the CPU engine's embedding path is O(M);
+- the forecaster's teacher-forced windows and free runs (``forced_forward``,
+  ``forced_carry``, ``free_run``) follow the same layout: one block per
+  window or run, one thread per unit, the forcing and its gradient cut inside
+  the kernels; their weight gradients share the tiled product;
 - the loss, readout and Adam update stay on the host: they are O(n M) per
   batch against O(n T M^2) on the device, and it keeps fitted parameters
   numpy arrays whatever the device. (Not yet measured on a GPU: see
@@ -60,7 +64,8 @@ def gpu_available():
 
 
 _Kernels = namedtuple(
-    "_Kernels", "forward carry weight_gradients gather_readout scatter_last scatter_every"
+    "_Kernels",
+    "forward carry weight_gradients gather_readout scatter_last scatter_every forced_forward forced_carry free_run",
 )
 
 
@@ -208,7 +213,118 @@ def _make_kernels(nb_dtype):
         for t in range(1, G.shape[1]):
             G[b, t, m] = dH[b, t - 1, m]
 
-    return _Kernels(forward, carry, weight_gradients, gather_readout, scatter_last, scatter_every)
+    @cuda.jit
+    def forced_forward(a, WT, h, C, S, data, forcing, n_linear, w_shared, Z, predictions):
+        # Teacher-forced windows (the CPU engine's forcing module has the equations): from
+        # the initial states Z[b, 0], each step's prediction pre_t, its first N units into
+        # predictions[b, t - 1], then those units pulled towards data[b, t - 1] by forcing[t - 1].
+        shared = cuda.shared.array(0, dtype=nb_dtype)
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        M = a.shape[0]
+        N = data.shape[2]
+        if w_shared:
+            for j in range(M):
+                shared[M + j * M + m] = WT[j, m]
+        z_m = Z[b, 0, m]
+        for t in range(S.shape[1]):
+            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
+            cuda.syncthreads()
+            acc = a[m] * z_m + h[m]
+            for k in range(C.shape[1]):
+                acc += C[m, k] * S[b, t, k]
+            if w_shared:
+                for j in range(M):
+                    acc += shared[M + j * M + m] * shared[j]
+            else:
+                for j in range(M):
+                    acc += WT[j, m] * shared[j]
+            if m < N:
+                predictions[b, t, m] = acc
+                f = forcing[t]
+                if f != 0.0:
+                    acc = f * data[b, t, m] + (nb_dtype(1.0) - f) * acc
+            z_m = acc
+            Z[b, t + 1, m] = z_m
+            cuda.syncthreads()
+
+    @cuda.jit
+    def forced_carry(a, W, forcing, n_linear, n_observed, w_shared, Z, G, grad_a_parts):
+        # G (direct gradients w.r.t. each pre_t) into total ones, in place: u = a * g_t +
+        # phi'(z_{t-1}) * (W^T g_t), its observed entries times 1 - f_{t-1} (the forcing cut),
+        # g_{t-1} += u; G[b, 0] receives u_0 (the initial state's gradient). Thread j owns unit j.
+        shared = cuda.shared.array(0, dtype=nb_dtype)
+        b = cuda.blockIdx.x
+        j = cuda.threadIdx.x
+        M = a.shape[0]
+        if w_shared:
+            for m in range(M):
+                shared[M + m * M + j] = W[m, j]
+        acc_a = nb_dtype(0.0)
+        for t in range(Z.shape[1] - 1, 0, -1):
+            shared[j] = G[b, t, j]
+            cuda.syncthreads()
+            v = nb_dtype(0.0)
+            if w_shared:
+                for m in range(M):
+                    v += shared[M + m * M + j] * shared[m]
+            else:
+                for m in range(M):
+                    v += W[m, j] * shared[m]
+            z_prev = Z[b, t - 1, j]
+            acc_a += shared[j] * z_prev
+            update = a[j] * shared[j]
+            if j < n_linear or z_prev > 0:
+                update += v
+            if t > 1:
+                if j < n_observed:
+                    update *= nb_dtype(1.0) - forcing[t - 2]
+                G[b, t - 1, j] += update
+            else:
+                G[b, 0, j] = update
+            cuda.syncthreads()
+        grad_a_parts[b, j] = acc_a
+
+    @cuda.jit
+    def free_run(a, WT, h, C, z0, S, n_linear, w_shared, out):
+        # Iterate the map from z0[b]; out[b, t] = the first n_out units after step t. Once
+        # any unit leaves the floating-point range the run stops: NaN rows from there on.
+        shared = cuda.shared.array(0, dtype=nb_dtype)
+        b = cuda.blockIdx.x
+        m = cuda.threadIdx.x
+        M = a.shape[0]
+        flag = M + M * M if w_shared else M  # set to 1 by any thread whose unit overflowed
+        if w_shared:
+            for j in range(M):
+                shared[M + j * M + m] = WT[j, m]
+        if m == 0:
+            shared[flag] = 0.0
+        z_m = z0[b, m]
+        for t in range(S.shape[1]):
+            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
+            cuda.syncthreads()
+            acc = a[m] * z_m + h[m]
+            for k in range(C.shape[1]):
+                acc += C[m, k] * S[b, t, k]
+            if w_shared:
+                for j in range(M):
+                    acc += shared[M + j * M + m] * shared[j]
+            else:
+                for j in range(M):
+                    acc += WT[j, m] * shared[j]
+            if not math.isfinite(acc):
+                shared[flag] = 1.0
+            cuda.syncthreads()
+            dead = shared[flag] != 0.0
+            z_m = nb_dtype(0.0) if dead else acc
+            if m < out.shape[2]:
+                out[b, t, m] = nb_dtype(math.nan) if dead else acc
+            cuda.syncthreads()
+
+    return _Kernels(
+        forward, carry, weight_gradients, gather_readout, scatter_last, scatter_every,
+        forced_forward, forced_carry, free_run,
+    )
 
 
 _KERNELS = {}
@@ -324,13 +440,19 @@ class CUDAEngine(Engine):
 
     def _backward_on_device(self, a, W, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C):
         """Carry d_G (overwritten) back through time, then add the weight gradients to ``grad_*``."""
-        kernels = _kernels(a.dtype)
         M, w_shared, shared_bytes = self._launch_shape(a)
-        n, T1, _ = d_Z.shape
+        n = d_Z.shape[0]
         d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
-        kernels.carry[n, M, 0, shared_bytes](
+        _kernels(a.dtype).carry[n, M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(W), d_lengths, self.n_linear, w_shared, d_Z, d_G, d_grad_a_parts
         )
+        self._weight_gradients(a, d_Z, d_X, d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C)
+
+    def _weight_gradients(self, a, d_Z, d_X, d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C):
+        """Add the products of the carried gradients d_G with the states and inputs to ``grad_*``."""
+        kernels = _kernels(a.dtype)
+        M = a.shape[0]
+        n, T1, _ = d_Z.shape
         K = d_X.shape[2]
         n_rows = n * (T1 - 1)
         splits = max(1, min(ROW_SPLITS, math.ceil(n_rows / TILE)))
@@ -343,3 +465,59 @@ class CUDAEngine(Engine):
         grad_C += out[:, M : M + K]
         grad_h += out[:, M + K]
         grad_a += d_grad_a_parts.copy_to_host().sum(axis=0)
+
+    # ------------------------------------------ dynamical-systems reconstruction
+    @staticmethod
+    def _with_an_input_column(C, S):
+        """C and S with one zero column when there are no inputs (a kernel array needs one)."""
+        if C.shape[1] > 0:
+            return C, S
+        return np.zeros((C.shape[0], 1), C.dtype), np.zeros(S.shape[:2] + (1,), C.dtype)
+
+    def forced_forward(self, a, W, h, C, S, data, forcing, Z, predictions):
+        """Teacher-forced windows (the ``forcing`` module's conventions): fill ``Z[:, 1:]`` and
+        ``predictions`` from the initial states ``Z[:, 0]``."""
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        C, S = self._with_an_input_column(C, S)
+        d_Z = cuda.to_device(Z)
+        d_predictions = cuda.device_array(predictions.shape, dtype=a.dtype)
+        _kernels(a.dtype).forced_forward[Z.shape[0], M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
+            cuda.to_device(np.ascontiguousarray(S)), cuda.to_device(np.ascontiguousarray(data)),
+            cuda.to_device(np.ascontiguousarray(forcing)), self.n_linear, w_shared, d_Z, d_predictions,
+        )
+        d_Z.copy_to_host(Z)
+        d_predictions.copy_to_host(predictions)
+
+    def forced_backward(self, a, W, C, S, forcing, n_observed, Z, G, grad_a, grad_W, grad_h, grad_C):
+        """Add the gradients of teacher-forced windows; return dL/d(initial states), (n, M)."""
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        n_inputs = C.shape[1]
+        C, S = self._with_an_input_column(C, S)
+        n = Z.shape[0]
+        d_Z, d_G = cuda.to_device(Z), cuda.to_device(G)
+        d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
+        _kernels(a.dtype).forced_carry[n, M, 0, shared_bytes](
+            cuda.to_device(a), cuda.to_device(W), cuda.to_device(np.ascontiguousarray(forcing)), self.n_linear,
+            n_observed, w_shared, d_Z, d_G, d_grad_a_parts,
+        )
+        grad_C_all = np.zeros((M, C.shape[1]), dtype=a.dtype)
+        self._weight_gradients(
+            a, d_Z, cuda.to_device(np.ascontiguousarray(S)), d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C_all
+        )
+        grad_C += grad_C_all[:, :n_inputs]
+        return d_G[:, 0].copy_to_host()
+
+    def free_run(self, a, W, h, C, z0, S, n_out):
+        """Free runs from the states ``z0`` (n, M) driven by ``S`` (n, n_steps, K): the first
+        ``n_out`` units after each step, (n, n_steps, n_out), NaN from where a run overflows."""
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        C, S = self._with_an_input_column(C, S)
+        n = z0.shape[0]
+        d_out = cuda.device_array((n, S.shape[1], n_out), dtype=a.dtype)
+        _kernels(a.dtype).free_run[n, M, 0, shared_bytes + a.dtype.itemsize](
+            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
+            cuda.to_device(np.ascontiguousarray(z0, dtype=a.dtype)), cuda.to_device(np.ascontiguousarray(S)),
+            self.n_linear, w_shared, d_out,
+        )
+        return d_out.copy_to_host()

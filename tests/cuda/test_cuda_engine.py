@@ -124,3 +124,61 @@ def test_token_ids_give_the_cpu_engine_s_loss_and_gradients():
     params["W"] = 0.5 * rng.normal(size=(4, 4))
     Y = rng.normal(size=(3, 2))
     _assert_cuda_matches_cpu(params, ids, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.01, per_step=False)
+
+
+# ------------------------------------------------- dynamical-systems reconstruction
+def _forced_problem(n_inputs, seed=0, M=6, N=2, n=3, T=9):
+    from sklearn_alrnn._forcing import initialize_forecaster
+
+    rng = np.random.RandomState(seed)
+    params = initialize_forecaster(M, N, n_inputs, rng, np.float64)
+    params["W"] = rng.normal(scale=0.4, size=(M, M))
+    params["h"] = rng.normal(scale=0.3, size=M)
+    return params, rng.normal(size=(n, T + 1, N)), rng.normal(size=(n, T, n_inputs))
+
+
+@pytest.mark.parametrize("teacher_forcing, alpha, n_inputs, n_nonlinear", [
+    ("sparse", 1.0, 0, 2), ("sparse", 0.6, 1, 4), ("generalized", 0.3, 2, 0),
+])
+def test_cuda_forced_loss_and_gradients_equal_the_cpu_engine(teacher_forcing, alpha, n_inputs, n_nonlinear):
+    from sklearn_alrnn._forcing import FORECASTER_PARAMETER_NAMES, forced_loss_and_gradients, forcing_schedule
+    from sklearn_alrnn._model import flatten_parameters
+
+    params, windows, inputs = _forced_problem(n_inputs)
+    forcing = forcing_schedule(windows.shape[1] - 1, teacher_forcing, 3, alpha, np.float64)
+    results = []
+    for engine in (CUDAEngine(6, n_nonlinear), CPUEngine(6, n_nonlinear)):
+        flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
+        grad = np.empty_like(flat)
+        value, states = forced_loss_and_gradients(views, windows, inputs, forcing, engine, grad)
+        results.append((value, grad, states.copy()))
+    (value, grad, states), (value_cpu, grad_cpu, states_cpu) = results
+    assert value == pytest.approx(value_cpu, rel=1e-12)
+    np.testing.assert_allclose(states, states_cpu, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grad, grad_cpu, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")  # the simulator computes in NumPy scalars
+def test_cuda_free_run_equals_the_cpu_engine_and_marks_overflow():
+    params, windows, inputs = _forced_problem(1, seed=3)
+    a, W, h, C = (params[k] for k in "aWhC")
+    z0 = np.random.RandomState(4).normal(size=(3, 6))
+    runs = [engine.free_run(a, W, h, C, z0, inputs, 2) for engine in (CUDAEngine(6, 2), CPUEngine(6, 2))]
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-12, atol=1e-12)
+    exploding = np.full(6, 1e200)
+    run = CUDAEngine(6, 2).free_run(exploding, W, h, C, z0, inputs, 2)
+    assert np.all(np.isnan(run[:, 2:])) and np.all(np.isfinite(run[:, 0]))
+
+
+def test_a_forecaster_trained_on_the_device_equals_one_trained_on_the_cpu():
+    from sklearn_alrnn import ALRNNForecaster
+
+    t = np.arange(300) * 0.1
+    X = np.column_stack([np.sin(t), np.cos(1.3 * t)])
+    settings = dict(n_hidden=5, n_nonlinear=1, sequence_length=20, batch_size=4, batches_per_epoch=3, max_iter=4,
+                    evaluation_interval=2, evaluation_steps=50, random_state=0)
+    gpu = ALRNNForecaster(device="cuda", **settings).fit(X)
+    cpu = ALRNNForecaster(device="cpu", **settings).fit(X)
+    np.testing.assert_allclose(gpu.loss_curve_, cpu.loss_curve_, rtol=1e-9)
+    for name in ("a_", "W_", "h_", "C_", "L_"):
+        np.testing.assert_allclose(getattr(gpu, name), getattr(cpu, name), rtol=1e-9, atol=1e-12)

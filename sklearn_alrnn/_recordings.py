@@ -1,0 +1,83 @@
+"""Recorded series read from files that ship inside packages on the registry (no download code, no
+dependency on those packages).
+
+Daphnet gait: body-worn accelerometers of a person with Parkinson's disease walking, from the
+Daphnet Freezing of Gait data set (Baechlin et al., "Wearable assistant for Parkinson's disease
+patients with the freezing of gait symptom", IEEE Trans. Inf. Technol. Biomed. 14(2), 2010;
+UCI Machine Learning Repository, CC BY 4.0). Subject 6, run 2: 7,040 rows at 64 Hz (110 s) of
+acceleration in milli-g, 3 axes at each of the ankle, the thigh ("leg") and the lower back
+("trunk"); no freezing episode falls in this stretch, so it is steady walking, a noisy
+physiological oscillator of about one stride per second. Shipped in the wheel of aeon 1.6.0
+(BSD-3-Clause) at ``aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv``. Get it with::
+
+    pip download aeon==1.6.0 --no-deps -d data/
+"""
+
+import csv
+import io
+import os
+import zipfile
+
+import numpy as np
+
+__all__ = ["load_daphnet_gait", "DAPHNET_CHANNELS"]
+
+_MEMBER = "aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"
+DAPHNET_CHANNELS = (
+    "ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral",
+    "leg_horiz_fwd", "leg_vert", "leg_horiz_lateral",
+    "trunk_horiz_fwd", "trunk_vert", "trunk_horiz_lateral",
+)
+
+
+def load_daphnet_gait(path, channels=None):
+    """Accelerometer recording of steady walking (see the module docstring for the source).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The aeon 1.6.0 wheel (``aeon-1.6.0-py3-none-any.whl``), or ``S06R02E0.csv`` from it.
+    channels : sequence of str, optional
+        Which columns to return, by name (see ``DAPHNET_CHANNELS``); all nine by default.
+
+    Returns
+    -------
+    X : ndarray of shape (7040, n_channels)
+        Acceleration in milli-g, one row every 1/64 s, columns in the order asked for.
+
+    Examples
+    --------
+    >>> X = load_daphnet_gait("data/aeon-1.6.0-py3-none-any.whl", channels=["ankle_vert"])  # doctest: +SKIP
+    >>> X.shape  # doctest: +SKIP
+    (7040, 1)
+    """
+    channels = list(DAPHNET_CHANNELS if channels is None else channels)
+    unknown = [name for name in channels if name not in DAPHNET_CHANNELS]
+    if unknown or not channels:
+        raise ValueError(f"channels must be a non-empty list of {list(DAPHNET_CHANNELS)}; got {channels!r}.")
+    path = os.fspath(path)
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as wheel:
+                if _MEMBER not in wheel.namelist():
+                    raise ValueError(f"{path!r} holds no {_MEMBER}; expected the aeon 1.6.0 wheel.")
+                data = wheel.read(_MEMBER)
+        else:
+            with open(path, "rb") as file:
+                data = file.read()
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    except (OSError, UnicodeDecodeError, zipfile.BadZipFile, csv.Error) as error:
+        raise ValueError(f"Cannot read the Daphnet recording from {path!r}: {error}") from None
+    header = rows[0] if rows else []
+    missing = [name for name in DAPHNET_CHANNELS if name not in header]
+    if missing:
+        raise ValueError(f"{path!r} is not the Daphnet recording: expected columns {list(DAPHNET_CHANNELS)}, "
+                         f"found {header}.")
+    columns = [header.index(name) for name in channels]
+    try:
+        X = np.array([[float(row[j]) for j in columns] for row in rows[1:]])
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"{path!r} has a malformed row: {error}") from None
+    if X.shape[0] < 2 or not np.isfinite(X).all():
+        raise ValueError(f"{path!r} holds {X.shape[0]} rows, or non-finite values; expected 7,040 finite rows.")
+    return X
