@@ -34,16 +34,21 @@ from ._readout import READOUTS, n_readout_features, pool_states
 from ._validation import (
     check_answer_size,
     check_sequences,
-    check_step_weight,
     check_tokens,
     join_blocks,
     sequence_blocks,
     sequences_shape,
-    step_mask,
+    target_step_weights,
     warn_if_unscaled,
 )
+from .preprocessing import difference_scale, with_differences
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
+
+#: With ``input_differences="auto"``, a first fit reads input differences when its training
+#: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
+#: gained, the shorter ones and the sign-memory task lost or stayed level).
+DIFFERENCES_MIN_MEAN_LENGTH = 200
 
 #: Prediction validates and converts X in blocks of sequences of about this many bytes (in the
 #: model's float type): inputs too large to copy stream through (RELIABILITY.md).
@@ -79,6 +84,7 @@ class BaseALRNN(
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "input_type": [StrOptions({"dense", "tokens"})],
+        "input_differences": [StrOptions({"auto"}), "boolean"],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -111,6 +117,7 @@ class BaseALRNN(
         init,
         n_init,
         input_type,
+        input_differences,
         shuffle,
         warm_start,
         random_state,
@@ -138,6 +145,7 @@ class BaseALRNN(
         self.init = init
         self.n_init = n_init
         self.input_type = input_type
+        self.input_differences = input_differences
         self.shuffle = shuffle
         self.warm_start = warm_start
         self.random_state = random_state
@@ -252,12 +260,14 @@ class BaseALRNN(
             engine = make_engine(self.device, self.n_hidden, self.n_nonlinear, self.n_jobs)
             self._fit_dtype = self.dtype or engine.default_dtype
             return engine
-        fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout)
-        requested = (self.n_hidden, self.n_nonlinear, self.dtype or fitted[2], self.readout)
+        differences = self.input_difference_scale_ is not None
+        fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout, differences)
+        requested = (self.n_hidden, self.n_nonlinear, self.dtype or fitted[2], self.readout,
+                     fitted[4] if self.input_differences == "auto" else self.input_differences and not self._tokens)
         if fitted != requested:
             raise ValueError(
-                "Cannot continue training (warm_start or partial_fit) with a different "
-                f"architecture: the model was fitted with (n_hidden, n_nonlinear, dtype, readout)="
+                "Cannot continue training (warm_start or partial_fit) with a different architecture: the model "
+                "was fitted with (n_hidden, n_nonlinear, dtype, readout, input_differences)="
                 f"{fitted}, the current parameters ask for {requested}."
             )
         self._fit_dtype = self.a_.dtype.name
@@ -270,50 +280,35 @@ class BaseALRNN(
         if not first_pass and tokens != (self.input_type == "tokens"):
             raise ValueError(f"Cannot continue training with input_type={self.input_type!r}: the model was fitted on "
                              f"{'token' if tokens else 'dense'} input.")
-        X, lengths = self._checked_inputs(X, dtype, None if first_pass else self.n_features_in_, tokens)
+        if first_pass:
+            X, lengths = self._checked_inputs(X, dtype, None, tokens, model_inputs=False)
+            self.input_difference_scale_ = difference_scale(X, lengths) if self._reads_differences(lengths) else None
+            if not tokens:
+                warn_if_unscaled(X, lengths)
+            X = self._model_inputs(X, lengths)
+        else:
+            X, lengths = self._checked_inputs(X, dtype, self.n_features_in_, tokens)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        if first_pass and not tokens:
-            warn_if_unscaled(X, lengths)
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
-        step_weight = self._step_weight(step_weight, Y, lengths, per_step)
+        step_weight = target_step_weights(step_weight, Y, lengths, per_step)
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass, step_weight)
         return X, lengths, Y, per_step, sample_weight, step_weight
 
-    @staticmethod
-    def _step_weight(step_weight, Y, lengths, per_step):
-        """Per-step targets: the checked step weights, 0 where a target is NaN (NaN is then set to 0)."""
-        if not per_step:
-            if step_weight is not None:
-                raise ValueError("step_weight weighs per-step targets; y has one target per sequence.")
-            return None
-        missing = np.isnan(Y).any(axis=-1)
-        if step_weight is None and not missing.any():
-            return None
-        if step_weight is None:
-            weights = step_mask(lengths, Y.shape[1]).astype(float)
-        else:
-            weights = check_step_weight(step_weight, lengths, Y.shape[1])
-        if missing.any():
-            Y[missing] = 0.0
-            weights = np.where(missing, 0.0, weights)
-            if not (weights > 0).any():
-                raise ValueError("Every target of y is NaN (or weighted 0): there is no target to learn.")
-        return weights
-
-    def _initialize(self, n_features, n_outputs, per_step, rng):
-        """Fresh parameters and training records for the fitted architecture."""
-        self.n_features_in_ = n_features
+    def _initialize(self, n_inputs, n_outputs, per_step, rng):
+        """Fresh parameters and training records for the fitted architecture (``n_inputs``
+        columns of C: features, their differences if used, or token ids)."""
+        self.n_features_in_ = n_inputs if self.input_difference_scale_ is None else n_inputs // 2
         self._tokens = self.input_type == "tokens"
-        self.n_tokens_ = n_features if self._tokens else None
+        self.n_tokens_ = n_inputs if self._tokens else None
         self.n_nonlinear_ = self.n_nonlinear
         self._per_step = per_step
         self._readout = self.readout
         n_columns = self.n_hidden if per_step else n_readout_features(self.readout, self.n_hidden)
         self._set_params_arrays(
             initialize_parameters(
-                self.n_hidden, n_features, n_outputs, rng, _DTYPES[self._fit_dtype],
+                self.n_hidden, n_inputs, n_outputs, rng, _DTYPES[self._fit_dtype],
                 init=self.init, n_readout_features=n_columns, embedding=self._tokens,
             )
         )
@@ -486,13 +481,29 @@ class BaseALRNN(
             parts.append((compute(block, lengths), lengths))
         return join_blocks(parts)
 
-    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0):
+    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0, model_inputs=True):
         """``(X, lengths)``: dense sequences as a zero-padded float array (n, T, K), or token ids as
-        an int64 array (n, T) with -1 beyond each length (``n_features`` is then the vocabulary size)."""
+        an int64 array (n, T) with -1 beyond each length (``n_features`` is then the vocabulary size);
+        with ``model_inputs``, what the network reads (:meth:`_model_inputs`)."""
         name = type(self).__name__
         if tokens:
             return check_tokens(X, n_tokens=n_features, estimator_name=name, first_index=first_index)
-        return check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
+        X, lengths = check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
+        return (self._model_inputs(X, lengths) if model_inputs else X), lengths
+
+    def _reads_differences(self, lengths):
+        """Whether a first fit on sequences of these lengths reads input differences (dense input)."""
+        if self.input_type == "tokens":
+            return False
+        if self.input_differences == "auto":
+            return lengths.mean() >= DIFFERENCES_MIN_MEAN_LENGTH
+        return bool(self.input_differences)
+
+    def _model_inputs(self, X, lengths):
+        """The checked dense inputs as the network reads them: with their scaled first
+        differences appended when fitted with ``input_differences``."""
+        scale = getattr(self, "input_difference_scale_", None)
+        return X if scale is None else with_differences(X, lengths, scale)
 
     def _raw_output(self, engine, X, lengths):
         """Readout before the output function: (n, O), or (n, T, O) per step."""

@@ -37,6 +37,8 @@ class PortableStateMixin:
         fitted["per_step"] = bool(self._per_step)
         fitted["readout"] = self._readout
         fitted["tokens"] = bool(self._tokens)
+        scale = self.input_difference_scale_
+        fitted["input_difference_scale"] = None if scale is None else [float(v) for v in scale]
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
         return fitted, arrays
@@ -58,10 +60,18 @@ class PortableStateMixin:
                 raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")
         if fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
-        if arrays["C_"].shape != (M, fitted["n_features_in_"]):
+        K = fitted["n_features_in_"]
+        scale = fitted.get("input_difference_scale")  # absent from files written before input differences
+        if scale is not None:
+            scale = np.asarray(scale, dtype=float) if isinstance(scale, list) else np.array(np.nan)
+            if scale.shape != (K,) or not (np.isfinite(scale).all() and (scale > 0).all()) or fitted["tokens"]:
+                raise ValueError(f"input_difference_scale must be {K} finite numbers > 0 (dense input); "
+                                 f"got {fitted.get('input_difference_scale')!r}.")
+        n_inputs = K if scale is None else 2 * K
+        if arrays["C_"].shape != (M, n_inputs):
             raise ValueError(
-                f"C_ has shape {arrays['C_'].shape}, expected {(M, fitted['n_features_in_'])} for n_hidden={M} "
-                f"and n_features_in_={fitted['n_features_in_']}."
+                f"C_ has shape {arrays['C_'].shape}, expected {(M, n_inputs)} for n_hidden={M}, "
+                f"n_features_in_={K} and input differences {'' if scale is not None else 'not '}used."
             )
         readout = fitted.get("readout", "last")
         if readout not in READOUTS:
@@ -76,6 +86,9 @@ class PortableStateMixin:
         self._tokens = fitted.get("tokens", False)
         self.n_tokens_ = self.n_features_in_ if self._tokens else None
         self._readout = readout
+        self.input_difference_scale_ = scale
+        if "input_difference_scale" not in fitted:
+            self.set_params(input_differences=False)
         if "readout" not in fitted:
             # Files written before pooling and the "lru" start read the last state of a "dsr"
             # start; their hyper-parameters say so too, so that a warm start continues them.
@@ -94,10 +107,12 @@ class PortableStateMixin:
             state.setdefault("_readout", "last")
             state.setdefault("_tokens", False)
             state.setdefault("n_tokens_", None)
+            state.setdefault("input_difference_scale_", None)
         state.setdefault("readout", "last")
         state.setdefault("init", "dsr")
         state.setdefault("n_init", 1)
         state.setdefault("input_type", "dense")
+        state.setdefault("input_differences", False)
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
             state.setdefault("per_step", False)
         super().__setstate__(state)

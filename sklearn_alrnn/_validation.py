@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_array
 __all__ = [
     "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets", "check_tokens", "join_blocks",
     "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "step_weights", "valid_targets",
-    "check_step_weight",
+    "check_step_weight", "target_step_weights",
     "warn_if_unscaled",
 ]
 
@@ -96,6 +96,28 @@ def check_step_weight(step_weight, lengths, n_timesteps):
         raise ValueError("step_weight is 0 at every step: there is no target to learn.")
     return weights
 
+
+
+def target_step_weights(step_weight, Y, lengths, per_step):
+    """The step weights of targets ``Y``: None for one target per sequence (where ``step_weight``
+    is refused); per step, the checked weights, 0 where a target is NaN (set to 0 in ``Y``)."""
+    if not per_step:
+        if step_weight is not None:
+            raise ValueError("step_weight weighs per-step targets; y has one target per sequence.")
+        return None
+    missing = np.isnan(Y).any(axis=-1)
+    if step_weight is None and not missing.any():
+        return None
+    if step_weight is None:
+        weights = step_mask(lengths, Y.shape[1]).astype(float)
+    else:
+        weights = check_step_weight(step_weight, lengths, Y.shape[1])
+    if missing.any():
+        Y[missing] = 0.0
+        weights = np.where(missing, 0.0, weights)
+        if not (weights > 0).any():
+            raise ValueError("Every target of y is NaN (or weighted 0): there is no target to learn.")
+    return weights
 
 def _as_numeric_array(X, dtype, input_name):
     """np.asarray with scikit-learn's messages for complex, object and empty data."""

@@ -30,6 +30,28 @@ def feature_moments(values, weights=None):
     return peak * mean, np.where(std > 1e-12 * (1 + np.abs(mean)), peak * std, 1.0)
 
 
+def step_differences(X, lengths):
+    """First differences ``X[:, t] - X[:, t - 1]`` of padded sequences (n, T, K); 0 at each
+    sequence's first step and beyond its length."""
+    differences = np.zeros_like(X)
+    differences[:, 1:] = X[:, 1:] - X[:, :-1]
+    differences[~step_mask(lengths, X.shape[1])] = 0.0
+    return differences
+
+
+def difference_scale(X, lengths):
+    """Standard deviation of each feature's first differences over the steps that have one."""
+    has_previous = step_mask(lengths, X.shape[1])
+    has_previous[:, 0] = False
+    values = step_differences(X, lengths)[has_previous]
+    return feature_moments(values)[1] if len(values) else np.ones(X.shape[2])
+
+
+def with_differences(X, lengths, scale):
+    """``X`` with its first differences divided by ``scale`` appended as extra features, (n, T, 2K)."""
+    return np.concatenate([X, (step_differences(X, lengths) / scale).astype(X.dtype, copy=False)], axis=2)
+
+
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardise each feature over all valid (sequence, step) pairs.
 

@@ -10,7 +10,8 @@ The recorded arrays are bit-identical on the machine kind they were recorded on
 products differently, so the comparison is then to a tolerance.
 
 Record again only after a change that is *meant* to change training:
-``python -m tests.test_pinned_fits --record``.
+``python -m tests.test_pinned_fits --record``. The classifier cases read the features alone
+(``input_differences=False``, the path recorded); tests/test_input_differences.py covers the rest.
 """
 
 import platform
@@ -37,7 +38,7 @@ def _classifier_with_stalls(dtype, n_jobs):
     X, y = make_sign_memory(120, n_timesteps=10, n_cue=3, random_state=21)
     clf = ALRNNClassifier(
         n_hidden=6, n_nonlinear=2, max_iter=60, n_iter_no_change=2, tol=5e-3, dtype=dtype, n_jobs=n_jobs,
-        random_state=0,
+        input_differences=False, random_state=0,
     ).fit(_ragged(X, 4, 10), y)
     return clf, {"proba": clf.predict_proba(X[:20]), "states": clf.hidden_states(X[:5])}
 
@@ -71,14 +72,16 @@ def _long_sequences_in_parts(dtype, n_jobs):
     X, y = make_sign_memory(40, n_timesteps=900, n_cue=3, random_state=24)
     clf = ALRNNClassifier(
         n_hidden=24, n_nonlinear=3, max_iter=2, batch_size=40, dtype=dtype, n_jobs=n_jobs,
-        random_state=3,
+        input_differences=False, random_state=3,
     ).fit(X / 10, y)
     return clf, {"proba": clf.predict_proba(X[:8] / 10)}
 
 
 def _partial_fit_classifier(dtype, n_jobs):
     X, y = make_sign_memory(60, n_timesteps=7, random_state=25)
-    clf = ALRNNClassifier(n_hidden=5, n_nonlinear=5, dtype=dtype, n_jobs=n_jobs, random_state=4)
+    clf = ALRNNClassifier(
+        n_hidden=5, n_nonlinear=5, dtype=dtype, n_jobs=n_jobs, input_differences=False, random_state=4
+    )
     for start in range(0, 60, 20):
         clf.partial_fit(X[start : start + 20], y[start : start + 20], classes=[0, 1])
     return clf, {"decision": clf.decision_function(X[:10])}
