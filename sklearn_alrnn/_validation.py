@@ -511,11 +511,11 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_n
     return np.ascontiguousarray(np.where(valid[:, :, None], Y, 0).astype(dtype, copy=False))
 
 
-def check_series(X, name, n_features=None):
+def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
-    Returns a list of (T_i, N) float64 arrays of finite values, at least 2 steps each, and the
-    layout of X: "series" (one), "array" (3-D) or "list".
+    Returns a list of (T_i, N) float64 arrays of finite values, at least ``min_steps`` steps each,
+    and the layout of X: "series" (one), "array" (3-D) or "list".
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
@@ -541,10 +541,11 @@ def check_series(X, name, n_features=None):
         if item.ndim == 1:
             item = item[:, None]
         label = name if layout == "series" else f"{name}[{i}]"
-        item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=2)
+        item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=min_steps)
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(
-                f"{label} has {item.shape[1]} features, but the model is expecting {n_features} features as input."
+                f"{label} has {item.shape[1]} features, but ALRNNForecaster is expecting {n_features} features "
+                "as input."
             )
         n_features = item.shape[1]
         series.append(item)

@@ -342,9 +342,9 @@ class ALRNNForecaster(BaseEstimator):
     def _unscale(self, X):
         return X * self.scale_ + self.mean_
 
-    def _checked(self, X, exog, name="X"):
+    def _checked(self, X, exog, name="X", min_steps=2):
         check_is_fitted(self, "a_")
-        series, layout = check_series(X, name, self.n_features_in_)
+        series, layout = check_series(X, name, self.n_features_in_, min_steps)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_)
         return series, [s.astype(self.a_.dtype) for s in inputs], layout
 
@@ -381,7 +381,7 @@ class ALRNNForecaster(BaseEstimator):
         ndarray or list
             The shape and structure of X.
         """
-        series, inputs, layout = self._checked(X, exog)
+        series, inputs, layout = self._checked(X, exog, min_steps=1)  # one observation predicts the next
         return _series_like([self._unscale(pred) for _, pred in self._forced_states(series, inputs)], layout)
 
     def forecast(self, context, n_steps, *, exog=None):

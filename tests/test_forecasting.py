@@ -98,6 +98,12 @@ def test_series_structures_are_kept():
     assert model.forecast(X[:1], 5).shape == (5, 2)
 
 
+def test_one_observation_predicts_the_next(fitted_oscillator):
+    X = oscillation(40)
+    np.testing.assert_allclose(fitted_oscillator.predict(X[:1]), fitted_oscillator.predict(X)[:1], rtol=1e-12)
+    np.testing.assert_allclose(fitted_oscillator.predict(X[:1]), fitted_oscillator.forecast(X[:1], 1), rtol=1e-12)
+
+
 def test_fit_on_ragged_series_and_univariate_series():
     series = [oscillation(300)[:, :1], oscillation(200, phase=1.0)[:, :1]]
     model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, random_state=0, **QUICK).fit(series)
@@ -182,7 +188,7 @@ def test_regime_decomposer_reads_a_forecaster():
         (lambda m: ALRNNForecaster(**QUICK).fit(np.where(oscillation(50) > 12, np.nan, 0)), ValueError, "NaN"),
         (lambda m: ALRNNForecaster(**QUICK).fit(oscillation(1)), ValueError, "minimum of 2"),
         (lambda m: ALRNNForecaster().predict(oscillation(5)), NotFittedError, "not fitted"),
-        (lambda m: m.predict(oscillation(10)[:, :1]), ValueError, "has 1 features, but the model is expecting 2"),
+        (lambda m: m.predict(oscillation(10)[:, :1]), ValueError, "has 1 features, but ALRNNForecaster is expecting 2"),
         (lambda m: m.predict(__import__("scipy").sparse.csr_matrix(oscillation(10))), TypeError, "Sparse"),
         (lambda m: m.forecast(oscillation(10), 0), ValueError, "n_steps"),
         (lambda m: m.generate(10, x0=[1.0]), ValueError, "x0 has 1"),

@@ -1,8 +1,9 @@
-"""scikit-learn's estimator checks, with the few that contradict the sequence reading of 2-D X."""
+"""scikit-learn's estimator checks, with the few that contradict the sequence reading of 2-D X
+(the classifier and regressor) or the series reading of it (the forecaster)."""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor
 
 _TWO_D_IS_UNIVARIATE = (
     "a 2-D X is read as univariate sequences (columns = time steps), so n_features_in_ is 1 "
@@ -23,12 +24,37 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+_ROWS_ARE_TIME_STEPS = (
+    "the forecaster reads the rows of a 2-D X as the time steps of one series: row t's prediction "
+    "depends on the rows before it, so reordering or splitting the rows changes it"
+)
+_ONE_D_IS_A_SERIES = "a 1-D X is one univariate series, which a forecaster fits and predicts"
+
+FORECASTER_EXPECTED_FAILED_CHECKS = {
+    "check_methods_sample_order_invariance": _ROWS_ARE_TIME_STEPS,
+    "check_methods_subset_invariance": _ROWS_ARE_TIME_STEPS,
+    "check_fit1d": _ONE_D_IS_A_SERIES,
+    "check_fit2d_predict1d": _ONE_D_IS_A_SERIES + " (it names the feature-count mismatch instead)",
+}
+
+
 def _expected_failed_checks(estimator):
+    if isinstance(estimator, ALRNNForecaster):
+        return FORECASTER_EXPECTED_FAILED_CHECKS
     return EXPECTED_FAILED_CHECKS
 
 
 @parametrize_with_checks(
-    [ALRNNClassifier(n_hidden=8, random_state=0), ALRNNRegressor(n_hidden=8, random_state=0)],
+    [
+        ALRNNClassifier(n_hidden=8, random_state=0),
+        ALRNNRegressor(n_hidden=8, random_state=0),
+        # Small and short, so that the checks' many fits take seconds; n_hidden - n_nonlinear
+        # must cover the checks' 10 features, which the forecaster reads from its linear units.
+        ALRNNForecaster(
+            n_hidden=12, n_nonlinear=1, max_iter=3, sequence_length=10, batch_size=4, batches_per_epoch=2,
+            evaluation_interval=2, evaluation_steps=50, random_state=0,
+        ),
+    ],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
