@@ -76,7 +76,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
     output : {"codes", "occupancy"}, default="codes"
         What ``transform`` returns.
     constant_input : array-like of shape (n_features,), default=None
-        Input held constant when computing fixed points; zero when None.
+        Input held constant when computing fixed points; zero when None. For
+        a network that reads input differences (``input_differences``), the
+        features alone: their differences are then zero.
 
     Attributes
     ----------
@@ -270,17 +272,26 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         self._n_timesteps_fit = codes.shape[1]
         return self
 
+    def _model_input(self, constant_input):
+        """A constant input as the network reads it (None stays None): a network that reads input
+        differences sees a constant input's differences, zero, after the features themselves."""
+        if constant_input is None:
+            return None
+        constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+        network = getattr(self, "_network", None)
+        if getattr(network, "input_difference_scale_", None) is not None and (
+            constant_input.shape[0] == network.n_features_in_
+        ):
+            constant_input = np.concatenate([constant_input, np.zeros_like(constant_input)])
+        n_inputs = self._parameters["C"].shape[1]
+        if constant_input.shape[0] != n_inputs:
+            raise ValueError(f"constant_input has {constant_input.shape[0]} features; the model has {n_inputs} inputs.")
+        return constant_input
+
     def _analyse(self, regimes, occupancy, transitions):
         p = self._parameters
         P = self.n_nonlinear_
-        constant_input = self.constant_input
-        if constant_input is not None:
-            constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
-            if constant_input.shape[0] != p["C"].shape[1]:
-                raise ValueError(
-                    f"constant_input has {constant_input.shape[0]} features; the model "
-                    f"has {p['C'].shape[1]} inputs."
-                )
+        constant_input = self._model_input(self.constant_input)
         self.regimes_ = np.asarray(regimes, dtype=np.int64)
         self.n_regimes_ = self.regimes_.shape[0]
         self.occupancy_ = occupancy
@@ -420,7 +431,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
                 "(visited regimes) or find_cycles(max_order=1)."
             )
         p = self._parameters
-        s = self.constant_input if constant_input is None else constant_input
+        s = self._model_input(self.constant_input if constant_input is None else constant_input)
         return [
             fixed_point(p["a"], p["W"], p["h"], code, self.n_nonlinear_, C=p["C"], constant_input=s)
             for code in range(2**self.n_nonlinear_)
@@ -438,7 +449,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "regimes_")
         p = self._parameters
-        s = self.constant_input if constant_input is None else constant_input
+        s = self._model_input(self.constant_input if constant_input is None else constant_input)
         return find_cycles(
             p["a"], p["W"], p["h"], n_nonlinear=self.n_nonlinear_, max_order=max_order,
             C=p["C"], constant_input=s, random_state=random_state, **search_params,

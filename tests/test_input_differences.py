@@ -114,3 +114,18 @@ def test_auto_reads_differences_from_a_mean_length_of_200_steps(length, reads_di
     assert model.input_differences == "auto"
     assert (model.input_difference_scale_ is not None) == reads_differences
     assert model.C_.shape == (3, 2 if reads_differences else 1)
+
+
+def test_a_constant_input_has_zero_differences_in_the_regime_analysis(ragged_data, fitted):
+    X, _ = ragged_data
+    level = np.array([0.5, -1.0])
+    decomposer = RegimeDecomposer(fitted, prefit=True, constant_input=level).fit(X)
+    padded = np.concatenate([level, [0.0, 0.0]])
+    for point in decomposer.fixed_points_:
+        z, code = point.point, point.code
+        on = np.r_[np.ones(4, bool), [bool(code >> 1 & 1), bool(code & 1)]]  # linear units, then the bits
+        step = fitted.a_ * z + fitted.W_ @ np.where(on, z, 0.0) + fitted.C_ @ padded + fitted.h_
+        np.testing.assert_allclose(step, z, rtol=1e-8, atol=1e-10)  # a fixed point of its regime's map
+    assert len(decomposer.all_fixed_points()) == 4
+    with pytest.raises(ValueError, match="constant_input has 3 features; the model has 4 inputs"):
+        RegimeDecomposer(fitted, prefit=True, constant_input=[1.0, 2.0, 3.0]).fit(X)
