@@ -280,20 +280,21 @@ class BaseALRNN(
         if not first_pass and tokens != (self.input_type == "tokens"):
             raise ValueError(f"Cannot continue training with input_type={self.input_type!r}: the model was fitted on "
                              f"{'token' if tokens else 'dense'} input.")
-        if first_pass:
-            X, lengths = self._checked_inputs(X, dtype, None, tokens, model_inputs=False)
-            self.input_difference_scale_ = difference_scale(X, lengths) if self._reads_differences(lengths) else None
-            if not tokens:
-                warn_if_unscaled(X, lengths)
-            X = self._model_inputs(X, lengths)
-        else:
-            X, lengths = self._checked_inputs(X, dtype, self.n_features_in_, tokens)
+        X, lengths = self._checked_inputs(
+            X, dtype, None if first_pass else self.n_features_in_, tokens, model_inputs=not first_pass
+        )
+        if first_pass and not tokens:
+            warn_if_unscaled(X, lengths)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         step_weight = target_step_weights(step_weight, Y, lengths, per_step)
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass, step_weight)
+        if first_pass:  # weighted like the targets' scale, so that weights equal repeated sequences
+            reads = self._reads_differences(lengths)
+            self.input_difference_scale_ = difference_scale(X, lengths, sample_weight) if reads else None
+            X = self._model_inputs(X, lengths)
         return X, lengths, Y, per_step, sample_weight, step_weight
 
     def _initialize(self, n_inputs, n_outputs, per_step, rng):

@@ -39,12 +39,16 @@ def step_differences(X, lengths):
     return differences
 
 
-def difference_scale(X, lengths):
-    """Standard deviation of each feature's first differences over the steps that have one."""
+def difference_scale(X, lengths, sample_weight=None):
+    """Standard deviation of each feature's first differences over the steps that have one,
+    each step weighted by its sequence's ``sample_weight``."""
     has_previous = step_mask(lengths, X.shape[1])
     has_previous[:, 0] = False
+    weights = None if sample_weight is None else np.broadcast_to(np.asarray(sample_weight)[:, None], has_previous.shape)
     values = step_differences(X, lengths)[has_previous]
-    return feature_moments(values)[1] if len(values) else np.ones(X.shape[2])
+    if not len(values) or (weights is not None and not weights[has_previous].sum() > 0):
+        return np.ones(X.shape[2])
+    return feature_moments(values, None if weights is None else weights[has_previous])[1]
 
 
 def with_differences(X, lengths, scale):

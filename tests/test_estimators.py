@@ -12,6 +12,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
+from sklearn_alrnn.preprocessing import with_differences
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
@@ -75,9 +76,12 @@ def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences)
 def test_hidden_states_follow_the_equations(fitted_linear_regressor, linear_recurrence_data):
     reg = fitted_linear_regressor
     X = linear_recurrence_data[0][:2, :5]
+    # The regressor reads each feature and its first difference (0 at the first step), scaled.
+    differences = np.diff(X, axis=1, prepend=X[:, :1]) / reg.input_difference_scale_
+    inputs = np.concatenate([X, differences], axis=2)
     z, total = np.zeros((2, reg.n_hidden)), np.zeros((2, reg.n_hidden))
     for t in range(5):
-        z = reg.a_ * z + z @ reg.W_.T + X[:, t] @ reg.C_.T + reg.h_  # P = 0: phi is the identity
+        z = reg.a_ * z + z @ reg.W_.T + inputs[:, t] @ reg.C_.T + reg.h_  # P = 0: phi is the identity
         total += z
     np.testing.assert_allclose(reg.hidden_states(X)[:, -1], z, rtol=1e-10)
     assert reg.readout == "mean"
@@ -316,8 +320,9 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
         assert np.all(np.isfinite(params[name]))
     # The restored parameters are the ones that last gave a finite loss.
     X_scaled, lengths = check_sequences(X * 1e3)
+    X_read = with_differences(X_scaled, lengths, reg.input_difference_scale_)  # what the network reads
     value, _ = loss_and_gradients(
-        params, X_scaled, lengths, Y, loss="squared_error", alpha=reg.alpha,
+        params, X_read, lengths, Y, loss="squared_error", alpha=reg.alpha,
         per_step=False, engine=CPUEngine(6, 0),
     )
     assert np.isfinite(value)

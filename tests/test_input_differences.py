@@ -51,10 +51,22 @@ def test_the_network_reads_the_features_then_their_scaled_differences(ragged_dat
     np.testing.assert_array_equal(codes[valid], regime_codes(expected, 2)[valid])
 
 
-def test_the_regressor_reads_the_features_alone_by_default(ragged_data):
+def test_the_regressor_reads_differences_by_default_and_can_read_the_features_alone(ragged_data):
     X, y = ragged_data
     model = ALRNNRegressor(n_hidden=4, max_iter=2, random_state=0).fit(X, y.astype(float))
+    assert model.input_difference_scale_ is not None and model.C_.shape == (4, 4)
+    model = ALRNNRegressor(n_hidden=4, max_iter=2, input_differences=False, random_state=0).fit(X, y.astype(float))
     assert model.input_difference_scale_ is None and model.C_.shape == (4, 2)
+
+
+def test_sample_weights_weigh_the_difference_scale_like_repeated_sequences(ragged_data):
+    X, y = ragged_data
+    weights = 1.0 + np.arange(len(X)) % 3
+    repeated = [x for x, w in zip(X, weights) for _ in range(int(w))]
+    settings = dict(n_hidden=4, max_iter=1, input_differences=True, random_state=0)
+    weighted = ALRNNClassifier(**settings).fit(X, y, sample_weight=weights)
+    duplicated = ALRNNClassifier(**settings).fit(repeated, np.repeat(y, weights.astype(int)))
+    np.testing.assert_allclose(weighted.input_difference_scale_, duplicated.input_difference_scale_, rtol=1e-12)
 
 
 def test_token_input_has_no_differences():

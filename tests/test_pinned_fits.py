@@ -10,8 +10,9 @@ The recorded arrays are bit-identical on the machine kind they were recorded on
 products differently, so the comparison is then to a tolerance.
 
 Record again only after a change that is *meant* to change training:
-``python -m tests.test_pinned_fits --record``. The classifier cases read the features alone
-(``input_differences=False``, the path recorded); tests/test_input_differences.py covers the rest.
+``python -m tests.test_pinned_fits --record``. Every case reads the features alone
+(``input_differences=False``) and the regressors start from ``init="dsr"``, the paths recorded;
+tests/test_input_differences.py covers the rest.
 """
 
 import platform
@@ -49,7 +50,7 @@ def _regressor_early_stopping_per_step(dtype, n_jobs):
     Y = np.nan_to_num(np.cumsum(X[:, :, :1], axis=1))
     reg = ALRNNRegressor(
         n_hidden=5, n_nonlinear=2, max_iter=40, early_stopping=True, n_iter_no_change=3, tol=1e-2,
-        batch_size=16, dtype=dtype, n_jobs=n_jobs, random_state=1,
+        batch_size=16, init="dsr", input_differences=False, dtype=dtype, n_jobs=n_jobs, random_state=1,
     ).fit(X, Y)
     return reg, {"predict": np.nan_to_num(reg.predict(X[:10]), nan=-1.0)}
 
@@ -58,8 +59,8 @@ def _weighted_regressor_warm_start_and_partial_fit(dtype, n_jobs):
     X, Y = make_linear_recurrence(70, n_timesteps=8, random_state=23)
     weight = 1.0 + (np.arange(70) % 4)
     reg = ALRNNRegressor(
-        n_hidden=4, n_nonlinear=1, max_iter=8, alpha=0.05, warm_start=True, dtype=dtype,
-        n_jobs=n_jobs, random_state=2,
+        n_hidden=4, n_nonlinear=1, max_iter=8, alpha=0.05, warm_start=True, init="dsr",
+        input_differences=False, dtype=dtype, n_jobs=n_jobs, random_state=2,
     )
     reg.fit(X, Y, sample_weight=weight).fit(X[:50], Y[:50])
     reg.partial_fit(X[50:], Y[50:]).partial_fit(X, Y, sample_weight=weight)
