@@ -39,9 +39,8 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
             (kernels.gather_readout, (cube, int64[::1], mat)),
             (kernels.scatter_last, (mat, int64[::1], cube)),
             (kernels.scatter_every, (cube, cube)),
-            (kernels.forced_forward, (vec, mat, vec, mat, cube, cube, vec, int64, boolean, cube, cube)),
+            (kernels.forced_run, (vec, mat, vec, mat, cube, mat, cube, vec, int64, boolean, boolean, cube, cube)),
             (kernels.forced_carry, (vec, mat, vec, int64, int64, boolean, cube, cube, mat)),
-            (kernels.free_run, (vec, mat, vec, mat, mat, cube, int64, boolean, cube)),
         ]
         for kernel, signature in signatures:
             try:

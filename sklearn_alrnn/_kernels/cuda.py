@@ -21,10 +21,11 @@ Layout of the work:
   readout sees and their gradients cross PCIe;
 - token ids are read as one-hot rows (``Engine.dense_inputs``): exact, but
   O(M V) per step where the CPU engine's embedding path is O(M);
-- the forecaster's teacher-forced windows and free runs (``forced_forward``,
-  ``forced_carry``, ``free_run``) follow the same layout: one block per
-  window or run, one thread per unit, the forcing and its gradient cut inside
-  the kernels; their weight gradients share the tiled product;
+- the forecaster's teacher-forced windows and free runs (one kernel,
+  ``forced_run``, a free run forcing nothing) and their carry
+  (``forced_carry``) follow the same layout: one block per window or run, one
+  thread per unit, the forcing and its gradient cut inside the kernels; their
+  weight gradients share the tiled product;
 - the loss, readout and Adam update stay on the host: they are O(n M) per
   batch against O(n T M^2) on the device, and it keeps fitted parameters
   numpy arrays whatever the device. (Not yet measured on a GPU: see
@@ -65,7 +66,7 @@ def gpu_available():
 
 _Kernels = namedtuple(
     "_Kernels",
-    "forward carry weight_gradients gather_readout scatter_last scatter_every forced_forward forced_carry free_run",
+    "forward carry weight_gradients gather_readout scatter_last scatter_every forced_run forced_carry",
 )
 
 
@@ -214,19 +215,25 @@ def _make_kernels(nb_dtype):
             G[b, t, m] = dH[b, t - 1, m]
 
     @cuda.jit
-    def forced_forward(a, WT, h, C, S, data, forcing, n_linear, w_shared, Z, predictions):
-        # Teacher-forced windows (the CPU engine's forcing module has the equations): from
-        # the initial states Z[b, 0], each step's prediction pre_t, its first N units into
-        # predictions[b, t - 1], then those units pulled towards data[b, t - 1] by forcing[t - 1].
+    def forced_run(a, WT, h, C, S, start, data, forcing, n_linear, w_shared, store_states, Z, out):
+        # From the states start[b], each step's prediction pre_t; its first out.shape[2] units into
+        # out[b, t - 1]; its first data.shape[2] units pulled towards data[b, t - 1] by forcing[t - 1]
+        # (teacher-forced windows; a free run forces nothing); the states after forcing into Z when
+        # store_states. Once any unit leaves the floating-point range the run stops: NaN rows in
+        # out (and zero states) from there on. The equations: the CPU engine's forcing module.
         shared = cuda.shared.array(0, dtype=nb_dtype)
         b = cuda.blockIdx.x
         m = cuda.threadIdx.x
         M = a.shape[0]
-        N = data.shape[2]
+        flag = M + M * M if w_shared else M  # set to 1 by any thread whose unit overflowed
         if w_shared:
             for j in range(M):
                 shared[M + j * M + m] = WT[j, m]
-        z_m = Z[b, 0, m]
+        if m == 0:
+            shared[flag] = 0.0
+        z_m = start[b, m]
+        if store_states:
+            Z[b, 0, m] = z_m
         for t in range(S.shape[1]):
             shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
             cuda.syncthreads()
@@ -239,13 +246,18 @@ def _make_kernels(nb_dtype):
             else:
                 for j in range(M):
                     acc += WT[j, m] * shared[j]
-            if m < N:
-                predictions[b, t, m] = acc
-                f = forcing[t]
-                if f != 0.0:
-                    acc = f * data[b, t, m] + (nb_dtype(1.0) - f) * acc
-            z_m = acc
-            Z[b, t + 1, m] = z_m
+            if not math.isfinite(acc):
+                shared[flag] = 1.0
+            cuda.syncthreads()
+            dead = shared[flag] != 0.0
+            if m < out.shape[2]:
+                out[b, t, m] = nb_dtype(math.nan) if dead else acc
+            f = forcing[t]
+            if m < data.shape[2] and f != 0.0:
+                acc = f * data[b, t, m] + (nb_dtype(1.0) - f) * acc
+            z_m = nb_dtype(0.0) if dead else acc
+            if store_states:
+                Z[b, t + 1, m] = z_m
             cuda.syncthreads()
 
     @cuda.jit
@@ -285,45 +297,8 @@ def _make_kernels(nb_dtype):
             cuda.syncthreads()
         grad_a_parts[b, j] = acc_a
 
-    @cuda.jit
-    def free_run(a, WT, h, C, z0, S, n_linear, w_shared, out):
-        # Iterate the map from z0[b]; out[b, t] = the first n_out units after step t. Once
-        # any unit leaves the floating-point range the run stops: NaN rows from there on.
-        shared = cuda.shared.array(0, dtype=nb_dtype)
-        b = cuda.blockIdx.x
-        m = cuda.threadIdx.x
-        M = a.shape[0]
-        flag = M + M * M if w_shared else M  # set to 1 by any thread whose unit overflowed
-        if w_shared:
-            for j in range(M):
-                shared[M + j * M + m] = WT[j, m]
-        if m == 0:
-            shared[flag] = 0.0
-        z_m = z0[b, m]
-        for t in range(S.shape[1]):
-            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
-            cuda.syncthreads()
-            acc = a[m] * z_m + h[m]
-            for k in range(C.shape[1]):
-                acc += C[m, k] * S[b, t, k]
-            if w_shared:
-                for j in range(M):
-                    acc += shared[M + j * M + m] * shared[j]
-            else:
-                for j in range(M):
-                    acc += WT[j, m] * shared[j]
-            if not math.isfinite(acc):
-                shared[flag] = 1.0
-            cuda.syncthreads()
-            dead = shared[flag] != 0.0
-            z_m = nb_dtype(0.0) if dead else acc
-            if m < out.shape[2]:
-                out[b, t, m] = nb_dtype(math.nan) if dead else acc
-            cuda.syncthreads()
-
     return _Kernels(
-        forward, carry, weight_gradients, gather_readout, scatter_last, scatter_every,
-        forced_forward, forced_carry, free_run,
+        forward, carry, weight_gradients, gather_readout, scatter_last, scatter_every, forced_run, forced_carry,
     )
 
 
@@ -474,18 +449,25 @@ class CUDAEngine(Engine):
             return C, S
         return np.zeros((C.shape[0], 1), C.dtype), np.zeros(S.shape[:2] + (1,), C.dtype)
 
+    def _forced_run(self, a, W, h, C, S, start, data, forcing, Z, out):
+        """Launch ``forced_run``: states into the device array ``Z`` (or None), outputs into ``out``."""
+        M, w_shared, shared_bytes = self._launch_shape(a)
+        C, S = self._with_an_input_column(C, S)
+        store_states = Z is not None
+        _kernels(a.dtype).forced_run[start.shape[0], M, 0, shared_bytes + a.dtype.itemsize](
+            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
+            cuda.to_device(np.ascontiguousarray(S)), cuda.to_device(np.ascontiguousarray(start, dtype=a.dtype)),
+            cuda.to_device(np.ascontiguousarray(data)), cuda.to_device(np.ascontiguousarray(forcing, dtype=a.dtype)),
+            self.n_linear, w_shared, store_states,
+            Z if store_states else cuda.device_array((1, 1, 1), dtype=a.dtype), out,
+        )
+
     def forced_forward(self, a, W, h, C, S, data, forcing, Z, predictions):
         """Teacher-forced windows (the ``forcing`` module's conventions): fill ``Z[:, 1:]`` and
         ``predictions`` from the initial states ``Z[:, 0]``."""
-        M, w_shared, shared_bytes = self._launch_shape(a)
-        C, S = self._with_an_input_column(C, S)
-        d_Z = cuda.to_device(Z)
+        d_Z = cuda.device_array(Z.shape, dtype=a.dtype)
         d_predictions = cuda.device_array(predictions.shape, dtype=a.dtype)
-        _kernels(a.dtype).forced_forward[Z.shape[0], M, 0, shared_bytes](
-            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
-            cuda.to_device(np.ascontiguousarray(S)), cuda.to_device(np.ascontiguousarray(data)),
-            cuda.to_device(np.ascontiguousarray(forcing)), self.n_linear, w_shared, d_Z, d_predictions,
-        )
+        self._forced_run(a, W, h, C, S, Z[:, 0], data, forcing, d_Z, d_predictions)
         d_Z.copy_to_host(Z)
         d_predictions.copy_to_host(predictions)
 
@@ -511,13 +493,7 @@ class CUDAEngine(Engine):
     def free_run(self, a, W, h, C, z0, S, n_out):
         """Free runs from the states ``z0`` (n, M) driven by ``S`` (n, n_steps, K): the first
         ``n_out`` units after each step, (n, n_steps, n_out), NaN from where a run overflows."""
-        M, w_shared, shared_bytes = self._launch_shape(a)
-        C, S = self._with_an_input_column(C, S)
-        n = z0.shape[0]
-        d_out = cuda.device_array((n, S.shape[1], n_out), dtype=a.dtype)
-        _kernels(a.dtype).free_run[n, M, 0, shared_bytes + a.dtype.itemsize](
-            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
-            cuda.to_device(np.ascontiguousarray(z0, dtype=a.dtype)), cuda.to_device(np.ascontiguousarray(S)),
-            self.n_linear, w_shared, d_out,
-        )
+        d_out = cuda.device_array((z0.shape[0], S.shape[1], n_out), dtype=a.dtype)
+        no_data = np.zeros((1, 1, 1), dtype=a.dtype)  # nothing is forced: forcing is 0 at every step
+        self._forced_run(a, W, h, C, S, z0, no_data, np.zeros(S.shape[1], a.dtype), None, d_out)
         return d_out.copy_to_host()
