@@ -27,7 +27,7 @@ UNSCALED_INPUT_LIMIT = 100.0
 
 #: A feature whose sequences' standard deviations spread over more than this factor (95th over
 #: 5th percentile) gets a warning: standardising cannot bring both ends to unit scale (PLAID,
-#: appliance currents spread 7e5-fold: accuracy 0.50, 0.66 after a log-like transform; RESULTS.md).
+#: appliance currents spread 7e5-fold: accuracy 0.50, 0.61 after np.arcsinh; RESULTS.md).
 AMPLITUDE_SPREAD_LIMIT = 1e4
 
 
