@@ -19,6 +19,12 @@ The data sets that ship inside aeon's wheel::
     pip download aeon==1.6.0 --no-deps -d /tmp/aeon && cd /tmp/aeon && unzip -q aeon-1.6.0-*.whl 'aeon/datasets/data/*'
     python benchmarks/ucr_table.py /tmp/aeon/aeon/datasets/data
 
+sktime 0.30.0's wheel adds two sets the defaults were not screened on, PLAID (classification)
+and Tecator (regression)::
+
+    pip download sktime==0.30.0 --no-deps -d /tmp/skt && cd /tmp/skt && unzip -q sktime-0.30.0-*.whl 'sktime/datasets/data/PLAID/*' 'sktime/datasets/data/Tecator/*'
+    python benchmarks/ucr_table.py /tmp/skt/sktime/datasets/data --no-grid
+
 Run: python benchmarks/ucr_table.py DIR [--seeds 3] [--no-grid] [--only NAME ...] [--set key=value ...]
 (``--set`` overrides a default of both estimators, for experiments: ``--set readout=last``.)
 """
