@@ -61,12 +61,17 @@ class PortableStateMixin:
         if fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]
-        scale = fitted.get("input_difference_scale")  # absent from files written before input differences
-        if scale is not None:
-            scale = np.asarray(scale, dtype=float) if isinstance(scale, list) else np.array(np.nan)
-            if scale.shape != (K,) or not (np.isfinite(scale).all() and (scale > 0).all()) or fitted["tokens"]:
-                raise ValueError(f"input_difference_scale must be {K} finite numbers > 0 (dense input); "
-                                 f"got {fitted.get('input_difference_scale')!r}.")
+        saved = fitted.get("input_difference_scale")  # absent from files written before input differences
+        scale = None
+        if saved is not None:
+            numbers = isinstance(saved, list) and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in saved
+            )
+            scale = np.asarray(saved, dtype=float) if numbers else None
+            if scale is None or scale.shape != (K,) or not (np.isfinite(scale).all() and (scale > 0).all()) or (
+                fitted["tokens"]
+            ):
+                raise ValueError(f"input_difference_scale must be {K} finite numbers > 0 (dense input); got {saved!r}.")
         n_inputs = K if scale is None else 2 * K
         if arrays["C_"].shape != (M, n_inputs):
             raise ValueError(

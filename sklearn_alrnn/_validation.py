@@ -125,7 +125,6 @@ def check_step_weight(step_weight, lengths, n_timesteps):
     return weights
 
 
-
 def target_step_weights(step_weight, Y, lengths, per_step):
     """The step weights of targets ``Y``: None for one target per sequence (where ``step_weight``
     is refused); per step, the checked weights, 0 where a target is NaN (set to 0 in ``Y``)."""
@@ -146,6 +145,7 @@ def target_step_weights(step_weight, Y, lengths, per_step):
         if not (weights > 0).any():
             raise ValueError("Every target of y is NaN (or weighted 0): there is no target to learn.")
     return weights
+
 
 def _as_numeric_array(X, dtype, input_name):
     """np.asarray with scikit-learn's messages for complex, object and empty data."""

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import cells_as_sequences, check_sequences, step_mask
+from ._validation import cells_as_sequences, check_sequences, step_mask, step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
 
@@ -41,14 +41,13 @@ def step_differences(X, lengths):
 
 def difference_scale(X, lengths, sample_weight=None):
     """Standard deviation of each feature's first differences over the steps that have one,
-    each step weighted by its sequence's ``sample_weight``."""
-    has_previous = step_mask(lengths, X.shape[1])
-    has_previous[:, 0] = False
-    weights = None if sample_weight is None else np.broadcast_to(np.asarray(sample_weight)[:, None], has_previous.shape)
-    values = step_differences(X, lengths)[has_previous]
-    if not len(values) or (weights is not None and not weights[has_previous].sum() > 0):
+    each step weighted by its sequence's ``sample_weight`` (1 when None)."""
+    weights = step_weights(lengths, X.shape[1], np.ones(len(X)) if sample_weight is None else sample_weight)
+    weights[:, 0] = 0.0  # a first step has no difference
+    counted = weights > 0
+    if not counted.any():
         return np.ones(X.shape[2])
-    return feature_moments(values, None if weights is None else weights[has_previous])[1]
+    return feature_moments(step_differences(X, lengths)[counted], weights[counted])[1]
 
 
 def with_differences(X, lengths, scale):

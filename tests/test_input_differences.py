@@ -89,6 +89,7 @@ def test_save_load_and_pickle_keep_the_differences(ragged_data, fitted, tmp_path
     ([1.0], "input_difference_scale must be 2 finite numbers"),
     ([1.0, -2.0], "input_difference_scale must be 2 finite numbers"),
     ("wide", "input_difference_scale must be 2 finite numbers"),
+    (["a", "b"], "input_difference_scale must be 2 finite numbers"),
     (None, r"C_ has shape \(6, 4\), expected \(6, 2\)"),
 ])
 def test_a_saved_scale_that_contradicts_the_model_is_refused(fitted, scale, message):
