@@ -403,7 +403,10 @@ class ALRNNForecaster(BaseEstimator):
             The estimates of the ``n_steps`` rows after the context.
         """
         check_is_fitted(self, "a_")
-        context = check_array(np.asarray(context).reshape(len(context), -1), dtype=np.float64, input_name="context")
+        context = np.asarray(context)
+        if context.ndim == 0 or context.shape[0] == 0:
+            raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
+        context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
         n_steps = self._check_n_steps(n_steps, 1)
         if context.shape[1] != self.n_features_in_:
             raise ValueError(f"context has {context.shape[1]} features, but {self.n_features_in_} were fitted.")
