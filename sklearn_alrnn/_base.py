@@ -50,6 +50,10 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 #: gained, the shorter ones and the sign-memory task lost or stayed level).
 DIFFERENCES_MIN_MEAN_LENGTH = 200
 
+#: Early stopping needs this many held-out sequences (R^2 is undefined on one); a split that
+#: holds out fewer trains on all sequences without it, with a warning.
+MIN_VALIDATION_SEQUENCES = 2
+
 #: Prediction validates and converts X in blocks of sequences of about this many bytes (in the
 #: model's float type): inputs too large to copy stream through (RELIABILITY.md).
 PREDICT_BLOCK_BYTES = 64 * 2**20
@@ -217,8 +221,16 @@ class BaseALRNN(
         flat = self._prepare_optimizer(first_pass, incremental)
         early_stopping = self.early_stopping and not incremental
         validation = None
-        if early_stopping:
-            train, val = self._split_validation(Y, rng)
+        split = self._split_validation(Y, rng) if early_stopping else None
+        if early_stopping and split is None:
+            warnings.warn(
+                f"early_stopping skipped: validation_fraction={self.validation_fraction} of {Y.shape[0]} "
+                f"sequences holds out fewer than {MIN_VALIDATION_SEQUENCES} to score; training on all of them.",
+                UserWarning,
+            )
+            self.validation_scores_ = self.best_validation_score_ = None
+        if split is not None:
+            train, val = split
             steps = (None, None) if step_weight is None else (step_weight[train], step_weight[val])
             validation = (X[val], lengths[val], Y[val], sample_weight[val], steps[1])
             X, lengths, Y, sample_weight, step_weight = X[train], lengths[train], Y[train], sample_weight[train], steps[0]
@@ -246,7 +258,8 @@ class BaseALRNN(
             for candidate in candidates
         )
         scores = np.array([
-            model.best_validation_score_ if model.early_stopping else -model.loss_curve_[-1] for model in fitted
+            -model.loss_curve_[-1] if model.best_validation_score_ is None else model.best_validation_score_
+            for model in fitted
         ])
         best = fitted[int(np.argmax(scores))]
         hyper_parameters = self.get_params(deep=False)
@@ -339,8 +352,12 @@ class BaseALRNN(
         return flat
 
     def _split_validation(self, Y, rng):
-        """Indices of the training and validation sequences for early stopping."""
+        """Indices of the training and validation sequences for early stopping, or None when
+        the split leaves no training sequence or fewer than ``MIN_VALIDATION_SEQUENCES`` to score."""
         n_samples = Y.shape[0]
+        n_validation = int(np.ceil(self.validation_fraction * n_samples))  # as train_test_split rounds
+        if n_validation < MIN_VALIDATION_SEQUENCES or n_validation >= n_samples:
+            return None
         try:
             train, val = train_test_split(
                 np.arange(n_samples), test_size=self.validation_fraction, random_state=rng,
@@ -349,12 +366,6 @@ class BaseALRNN(
         except ValueError:  # a class too small to stratify: split at random
             train, val = train_test_split(
                 np.arange(n_samples), test_size=self.validation_fraction, random_state=rng
-            )
-        if train.size == 0 or val.size == 0:
-            raise ValueError(
-                f"early_stopping needs at least one training and one validation sequence; "
-                f"validation_fraction={self.validation_fraction} of {n_samples} samples "
-                f"leaves {train.size} for training and {val.size} for validation."
             )
         return train, val
 

@@ -122,12 +122,18 @@ PLATEAU_MARGIN = 0.02
 LEARNING_RATE_DIVISOR = 5.0
 MAX_LEARNING_RATE_REDUCTIONS = 2
 
+#: With early stopping, the monitored validation score is the mean of the last
+#: this many epochs' scores: a validation set of a few dozen sequences scores
+#: noisily, and the best single epoch is then often a lucky one.
+VALIDATION_SMOOTHING = 5
+
 
 class StoppingRule:
     """When a fit has stalled, and whether a stall lowers the step size or ends the fit.
 
-    An epoch *improves* when the monitored quantity (the validation score with
-    early stopping, else the training loss) beats its best by more than ``tol``.
+    An epoch *improves* when the monitored quantity (with early stopping, the
+    validation score averaged over the last ``VALIDATION_SMOOTHING`` epochs,
+    else the training loss) beats its best by more than ``tol``.
     ``n_iter_no_change`` epochs in a row without improvement make a stall, but
     epochs do not count while the training loss is still within
     ``PLATEAU_MARGIN`` of the loss of the best constant prediction: recurrent
@@ -165,6 +171,7 @@ class StoppingRule:
         self.best_loss = best_loss
         self.best_score = best_score
         self.no_improvement_count = no_improvement_count
+        self._recent_scores = []
 
     def record(self, loss, score=None):
         """Take in one epoch's training loss (and validation score).
@@ -172,11 +179,13 @@ class StoppingRule:
         Returns
         -------
         new_best : bool
-            True when ``score`` is the best validation score so far: the
+            True when the smoothed validation score is the best so far: the
             parameters to keep.
         """
         new_best = False
         if self.monitor_score:
+            self._recent_scores = (self._recent_scores + [score])[-VALIDATION_SMOOTHING:]
+            score = float(np.mean(self._recent_scores))
             improved = score >= self.best_score + self.tol
             if score > self.best_score:
                 self.best_score = score

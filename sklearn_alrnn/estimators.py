@@ -388,7 +388,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         epsilon=1e-8,
         alpha=1e-4,
         clip_norm=1.0,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
@@ -578,4 +578,10 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        # scikit-learn's check_regressors_train asks for a training R^2 above 0.5 on
+        # its 200 x 10 table (read here as 200 sequences of 10 steps). The default
+        # early stopping keeps the best epoch on 20 held-out rows, which there is an
+        # early one (training R^2 0.25-0.52, seeds 0-2); on a fresh draw of the same
+        # generator it scores better out of sample than training on (RESULTS.md).
+        tags.regressor_tags.poor_score = bool(self.early_stopping)
         return tags

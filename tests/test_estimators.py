@@ -17,6 +17,7 @@ from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
+from sklearn_alrnn._optim import VALIDATION_SMOOTHING
 from sklearn_alrnn._validation import check_sequences
 
 from .conftest import make_linear_recurrence, make_sign_memory
@@ -203,7 +204,9 @@ def test_sample_weight_equals_repeating_sequences():
     for name in PARAMETER_NAMES:
         np.testing.assert_allclose(grads_w[name], grads_r[name], rtol=1e-10, atol=1e-14)
     # One full batch, no shuffling: the whole fit is the same.
-    settings = dict(n_hidden=5, n_nonlinear=2, batch_size=100, shuffle=False, max_iter=20, random_state=0)
+    settings = dict(
+        n_hidden=5, n_nonlinear=2, batch_size=100, shuffle=False, max_iter=20, early_stopping=False, random_state=0
+    )
     weighted = ALRNNRegressor(**settings).fit(X, Y, sample_weight=weights)
     duplicated = ALRNNRegressor(**settings).fit(X[repeated], Y[repeated])
     np.testing.assert_allclose(weighted.predict(X), duplicated.predict(X), rtol=1e-8)
@@ -231,7 +234,7 @@ def test_partial_fit_runs_one_epoch_and_requires_classes():
 def test_partial_fit_equals_fit_epochs_without_shuffle():
     X, Y = make_linear_recurrence(40, n_timesteps=5, random_state=5)
     kwargs = dict(n_hidden=5, n_nonlinear=1, random_state=0, shuffle=False, batch_size=8)
-    full = ALRNNRegressor(max_iter=3, n_iter_no_change=10, **kwargs).fit(X, Y)
+    full = ALRNNRegressor(max_iter=3, n_iter_no_change=10, early_stopping=False, **kwargs).fit(X, Y)
     incremental = ALRNNRegressor(**kwargs)
     for _ in range(3):
         incremental.partial_fit(X, Y)
@@ -253,13 +256,20 @@ def test_warm_start_continues_from_the_fitted_weights():
         reg.fit(X, Y)
 
 
+def _window_means(scores):
+    """Each epoch's validation score averaged with those of the epochs just before it, as monitored."""
+    return [np.mean(scores[max(0, e - VALIDATION_SMOOTHING + 1) : e + 1]) for e in range(len(scores))]
+
+
 def test_early_stopping_restores_the_best_validation_weights():
     X, y = make_sign_memory(200, n_timesteps=10, n_cue=3, random_state=7)
     clf = ALRNNClassifier(
         n_hidden=8, early_stopping=True, n_iter_no_change=3, max_iter=60, random_state=0
     ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_
-    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    means = _window_means(clf.validation_scores_)
+    assert clf.best_validation_score_ == pytest.approx(max(means))
+    best_epoch = int(np.argmax(means))
     assert clf.best_loss_ is None or np.isfinite(clf.best_loss_)
     # Rebuild the same validation split to score the restored weights.
     from sklearn.model_selection import train_test_split
@@ -270,7 +280,21 @@ def test_early_stopping_restores_the_best_validation_weights():
     rng.normal(size=(8, 1))
     rng.uniform(size=(2, 8))
     _, val = train_test_split(np.arange(200), test_size=0.1, random_state=rng, stratify=y)
-    assert clf.score(X[val], y[val]) == pytest.approx(clf.best_validation_score_)
+    # The kept weights are those of the last epoch of the best stretch.
+    assert clf.score(X[val], y[val]) == pytest.approx(clf.validation_scores_[best_epoch])
+
+
+def test_early_stopping_with_too_few_sequences_to_score_trains_on_all_with_a_warning():
+    X, Y = make_linear_recurrence(12, n_timesteps=5, random_state=3)
+    for n in (1, 10):  # 10% of them is one sequence: no R^2 to stop on
+        with pytest.warns(UserWarning, match="early_stopping skipped.*fewer than 2"):
+            reg = ALRNNRegressor(n_hidden=4, max_iter=3, random_state=0).fit(X[:n], Y[:n])
+        assert reg.validation_scores_ is None and reg.best_validation_score_ is None
+        assert reg.n_iter_ == 3 and np.all(np.isfinite(reg.predict(X)))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="early_stopping skipped")
+        reg = ALRNNRegressor(n_hidden=4, max_iter=3, validation_fraction=0.2, random_state=0).fit(X, Y)
+    assert len(reg.validation_scores_) == 3
 
 
 def _epoch_leaving_plateau(reg, Y):
@@ -399,7 +423,7 @@ def test_warm_start_may_turn_early_stopping_on():
     assert clf.validation_scores_ is None and clf.n_nonlinear_ == 2
     clf.set_params(warm_start=True, early_stopping=True).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ - 3 > 0
-    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_validation_score_ == pytest.approx(max(_window_means(clf.validation_scores_)))
 
 
 def test_n_init_keeps_the_best_initialisation_whatever_n_jobs():

@@ -6,6 +6,7 @@ import pytest
 from sklearn_alrnn._optim import (
     LEARNING_RATE_DIVISOR,
     AdamOptimizer,
+    VALIDATION_SMOOTHING,
     StoppingRule,
     clip_by_global_norm,
 )
@@ -67,7 +68,18 @@ def test_two_reductions_of_the_step_size_then_a_stop():
 def test_validation_score_is_monitored_and_the_best_is_reported():
     rule = _rule(monitor_score=True, constant_loss=0.0)
     assert rule.record(loss=1.0, score=0.5) is True
-    assert rule.record(loss=0.9, score=0.505) is True  # a new best, but not by tol
+    assert rule.record(loss=0.9, score=0.51) is True  # mean 0.505: a new best, but not by tol
     assert rule.no_improvement_count == 1
-    assert rule.record(loss=0.8, score=0.4) is False
-    assert rule.best_score == 0.505 and rule.best_loss == 0.8
+    assert rule.record(loss=0.8, score=0.4) is False  # mean 0.47
+    assert rule.best_score == pytest.approx(0.505) and rule.best_loss == 0.8
+
+
+def test_one_lucky_validation_epoch_does_not_beat_a_steadily_better_stretch():
+    rule = _rule(monitor_score=True, constant_loss=0.0, n_iter_no_change=100)
+    scores = [0.1, 0.9, 0.1, 0.1, 0.1] + [0.6] * (VALIDATION_SMOOTHING + 1)
+    kept = [epoch for epoch, score in enumerate(scores) if rule.record(loss=1.0, score=score)]
+    # The spike (epoch 1) is a best of its short window, but the stretch of 0.6
+    # overtakes it once its mean passes the spike's window mean.
+    assert kept[-1] >= 5 + 2
+    means = [np.mean(scores[max(0, e - VALIDATION_SMOOTHING + 1) : e + 1]) for e in range(len(scores))]
+    assert rule.best_score == pytest.approx(max(means)) and max(means) < 0.9

@@ -11,7 +11,8 @@ products differently, so the comparison is then to a tolerance.
 
 Record again only after a change that is *meant* to change training:
 ``python -m tests.test_pinned_fits --record``. Every case reads the features alone
-(``input_differences=False``) and the regressors start from ``init="dsr"``, the paths recorded;
+(``input_differences=False``) and the regressors start from ``init="dsr"`` (and stop early only
+where asked), the paths recorded;
 tests/test_input_differences.py covers the rest.
 """
 
@@ -60,7 +61,7 @@ def _weighted_regressor_warm_start_and_partial_fit(dtype, n_jobs):
     weight = 1.0 + (np.arange(70) % 4)
     reg = ALRNNRegressor(
         n_hidden=4, n_nonlinear=1, max_iter=8, alpha=0.05, warm_start=True, init="dsr",
-        input_differences=False, dtype=dtype, n_jobs=n_jobs, random_state=2,
+        input_differences=False, early_stopping=False, dtype=dtype, n_jobs=n_jobs, random_state=2,
     )
     reg.fit(X, Y, sample_weight=weight).fit(X[:50], Y[:50])
     reg.partial_fit(X[50:], Y[50:]).partial_fit(X, Y, sample_weight=weight)
