@@ -6,12 +6,10 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    clone,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -19,6 +17,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
 from ._model import (
@@ -242,30 +241,15 @@ class BaseALRNN(
         return self
 
     def _fit_initialisations(self, X, y, sample_weight, step_weight):
-        """``n_init`` fits from seeds drawn from ``random_state``, in threads; keep the best.
-
-        Each fit is a clone with ``n_init=1`` and its own seed, so the result
-        is the same whatever ``n_jobs`` (which only says how many run at once).
-        """
-        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=self.n_init)
-        n_workers = min(self.n_init, effective_n_jobs(self.n_jobs))
-        threads_each = max(1, effective_n_jobs(self.n_jobs) // n_workers)
-        candidates = [
-            clone(self).set_params(n_init=1, random_state=int(seed), n_jobs=threads_each) for seed in seeds
-        ]
-        fitted = Parallel(n_jobs=n_workers, prefer="threads")(
-            delayed(candidate._fit)(X, y, sample_weight=sample_weight, step_weight=step_weight)
-            for candidate in candidates
+        """``n_init`` fits from seeds drawn from ``random_state``, in threads; the best by validation
+        score with early stopping (where a split was possible), else by final training loss."""
+        return fit_best_initialisation(
+            self,
+            lambda candidate: candidate._fit(X, y, sample_weight=sample_weight, step_weight=step_weight),
+            lambda model: (
+                -model.loss_curve_[-1] if model.best_validation_score_ is None else model.best_validation_score_
+            ),
         )
-        scores = np.array([
-            -model.loss_curve_[-1] if model.best_validation_score_ is None else model.best_validation_score_
-            for model in fitted
-        ])
-        best = fitted[int(np.argmax(scores))]
-        hyper_parameters = self.get_params(deep=False)
-        self.__dict__.update({k: v for k, v in best.__dict__.items() if k not in hyper_parameters})
-        self.init_scores_ = scores
-        return self
 
     def _training_engine(self, first_pass):
         """The engine of this fit; fixes the dtype (the engine's default unless set)."""

@@ -11,6 +11,7 @@ The kernels are in ``_kernels.forcing``.
 import numpy as np
 
 from ._model import initialize_parameters, split_flat
+from .metrics import state_space_divergence
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
@@ -32,6 +33,21 @@ def initialize_forecaster(n_hidden, n_observed, n_inputs, rng, dtype):
 def initial_states(L, x0):
     """``[x_0 ; L x_0]`` for each row of ``x0`` (n, N): (n, M)."""
     return np.concatenate([x0, x0 @ L.T], axis=1)
+
+
+def free_run_from(engine, params, x0, inputs, n_out):
+    """A free run from one standardised observation ``x0``: its start ``[x0 ; L x0]`` and one row per
+    step of ``inputs`` (n_steps, K), the first ``n_out`` units of each."""
+    z0 = initial_states(params["L"], x0[None])
+    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs[None], n_out)
+    return np.concatenate([z0[:, :n_out], run[0]])
+
+
+def free_run_divergence(engine, params, x0, inputs, n_steps, reference):
+    """State-space divergence of the ``n_steps`` free run from ``x0`` against ``reference``: how
+    checkpoints are selected."""
+    run = free_run_from(engine, params, x0, inputs[: n_steps - 1], x0.shape[0])
+    return state_space_divergence(reference, run)
 
 
 def forcing_schedule(n_steps, teacher_forcing, forcing_interval, alpha, dtype):

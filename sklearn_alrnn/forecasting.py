@@ -16,31 +16,25 @@ from ._forcing import (
     adapted_alpha,
     forced_loss_and_gradients,
     forcing_schedule,
+    free_run_divergence,
+    free_run_from,
     initial_states,
     initialize_forecaster,
     jacobian_norm_bound,
 )
+from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import flatten_parameters
 from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
 from ._validation import check_answer_size, check_exog, check_series
-from .metrics import state_space_divergence
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
 
 #: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
 SCORE_STEPS = 20
-
-
-def _free_run_from(engine, params, x0, inputs, n_out):
-    """A free run from one standardised observation ``x0``: its start ``[x0 ; L x0]`` and one row per
-    step of ``inputs`` (n_steps, K), the first ``n_out`` units of each."""
-    z0 = initial_states(params["L"], x0[None])
-    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs[None], n_out)
-    return np.concatenate([z0[:, :n_out], run[0]])
 
 
 def _series_like(parts, layout):
@@ -105,8 +99,14 @@ class ALRNNForecaster(BaseEstimator):
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
         Length of the evaluation free run (at most the first series' length).
+    n_init : int, default=1
+        Train this many initialisations, from seeds drawn from
+        ``random_state``, in parallel threads, and keep the one whose best
+        checkpoint has the smallest state-space divergence (as KMeans keeps
+        its best start). Reconstructions vary much from seed to seed.
     n_jobs : int or None, default=None
-        Threads of the engine (results do not depend on it).
+        Threads of the engine, shared among the ``n_init`` fits (results do
+        not depend on it).
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where training runs (forced windows, gradients and the evaluation free
         runs), as for the sequence estimators; prediction runs on the CPU.
@@ -143,6 +143,9 @@ class ALRNNForecaster(BaseEstimator):
         The first training observation, where ``generate`` starts by default.
     n_iter_ : int
         Epochs run.
+    init_scores_ : ndarray of shape (n_init,) or None
+        Minus each initialisation's ``best_state_space_divergence_``; None
+        with ``n_init=1``.
 
     Examples
     --------
@@ -171,6 +174,7 @@ class ALRNNForecaster(BaseEstimator):
         "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "evaluation_interval": [Interval(Integral, 1, None, closed="left")],
         "evaluation_steps": [Interval(Integral, 2, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "dtype": [StrOptions({"float64", "float32"})],
@@ -182,7 +186,8 @@ class ALRNNForecaster(BaseEstimator):
         self, n_hidden=20, n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
         sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch=50, max_iter=1000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
-        evaluation_steps=100_000, n_jobs=None, device="cpu", dtype="float64", random_state=None, verbose=0,
+        evaluation_steps=100_000, n_init=1, n_jobs=None, device="cpu", dtype="float64", random_state=None,
+        verbose=0,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -199,6 +204,7 @@ class ALRNNForecaster(BaseEstimator):
         self.clip_norm = clip_norm
         self.evaluation_interval = evaluation_interval
         self.evaluation_steps = evaluation_steps
+        self.n_init = n_init
         self.n_jobs = n_jobs
         self.device = device
         self.dtype = dtype
@@ -235,6 +241,11 @@ class ALRNNForecaster(BaseEstimator):
                 f"n_nonlinear must be at least {N}; got n_hidden={M}, n_nonlinear={P}."
             )
         inputs = check_exog(exog, [len(s) for s in series], None)
+        if self.n_init > 1:
+            return fit_best_initialisation(
+                self, lambda candidate: candidate.fit(X, exog=exog), lambda model: -model.best_state_space_divergence_
+            )
+        self.init_scores_ = None
         stacked = np.concatenate(series)
         self.mean_, self.scale_ = feature_moments(stacked)
         dtype = np.dtype(self.dtype)
@@ -303,7 +314,7 @@ class ALRNNForecaster(BaseEstimator):
                 self.loss_curve_.append(total / self.batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
+                    divergence = free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
                     self.evaluation_curve_.append((epoch, divergence))
                     progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
                     if divergence < best_divergence:
@@ -318,16 +329,11 @@ class ALRNNForecaster(BaseEstimator):
         if np.isfinite(best_divergence):
             np.copyto(flat, best_flat)
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best_divergence = self._free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
+            best_divergence = free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
             self.best_epoch_ = self.n_iter_
         self.best_state_space_divergence_ = float(best_divergence)
         for name in FORECASTER_PARAMETER_NAMES:
             setattr(self, name + "_", views[name].copy())
-
-    @staticmethod
-    def _free_run_divergence(engine, params, x0, inputs, n_steps, reference):
-        run = _free_run_from(engine, params, x0, inputs[: n_steps - 1], x0.shape[0])
-        return state_space_divergence(reference, run)
 
     # ----------------------------------------------------------- prediction
     def _params(self):
@@ -445,7 +451,7 @@ class ALRNNForecaster(BaseEstimator):
         check_answer_size((n_steps,), (self.n_hidden + self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
-        states = _free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.n_hidden)
+        states = free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.n_hidden)
         X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
         return (X_gen, states) if return_states else X_gen
 
@@ -498,7 +504,7 @@ class ALRNNForecaster(BaseEstimator):
         check_answer_size((sum(map(len, series)),), self.n_hidden * 8, max_bytes, "hidden_states")
         if free_run:
             engine, params = self._engine(), self._params()
-            out = [_free_run_from(engine, params, self._scale(x[0]), s[:-1], self.n_hidden) for x, s in zip(series, inputs)]
+            out = [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.n_hidden) for x, s in zip(series, inputs)]
         else:
             out = [states for states, _ in self._forced_states(series, inputs)]
         return _series_like(out, layout)

@@ -216,3 +216,22 @@ def test_series_near_the_float_limit_train_like_the_same_series_in_ordinary_unit
     np.testing.assert_allclose(huge.scale_, ordinary.scale_ * 1e299, rtol=1e-12)
     np.testing.assert_allclose(huge.W_, ordinary.W_, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(huge.predict(X * 1e299), ordinary.predict(X) * 1e299, rtol=1e-6)
+
+
+def test_n_init_keeps_the_initialisation_with_the_best_checkpoint_whatever_n_jobs():
+    X = oscillation(600)
+    settings = dict(n_hidden=5, n_nonlinear=1, n_init=3, random_state=4, **dict(QUICK, max_iter=10))
+    model = ALRNNForecaster(n_jobs=1, **settings).fit(X)
+    assert model.init_scores_.shape == (3,)
+    assert model.best_state_space_divergence_ == -model.init_scores_.max()
+    assert model.get_params()["n_init"] == 3 and model.random_state == 4  # hyper-parameters untouched
+    # Each candidate is the n_init=1 fit from its own seed, drawn from random_state.
+    seeds = np.random.RandomState(4).randint(np.iinfo(np.int32).max, size=3)
+    single = [ALRNNForecaster(**dict(settings, n_init=1, random_state=int(s))).fit(X) for s in seeds]
+    np.testing.assert_allclose(model.init_scores_, [-m.best_state_space_divergence_ for m in single])
+    kept = single[int(np.argmax(model.init_scores_))]
+    np.testing.assert_array_equal(model.W_, kept.W_)
+    assert single[0].init_scores_ is None
+    threaded = ALRNNForecaster(n_jobs=2, **settings).fit(X)
+    np.testing.assert_array_equal(threaded.W_, model.W_)
+    np.testing.assert_array_equal(threaded.generate(50), model.generate(50))
