@@ -16,6 +16,10 @@ from .metrics import state_space_divergence
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
 
+#: Checkpoints are selected by the pooled free runs from this many observations spread over the
+#: first training series (``evaluation_steps`` steps in all).
+EVALUATION_STARTS = 4
+
 #: Generalized teacher forcing re-estimates an adaptive alpha every this many
 #: batches and anneals towards it with ``ALPHA_ANNEALING`` (Hess et al. 2023).
 ALPHA_UPDATE_INTERVAL = 5
@@ -43,23 +47,61 @@ def free_run_from(engine, params, x0, inputs, n_out):
     return np.concatenate([z0[:, :n_out], run[0]])
 
 
-def free_run_divergence(engine, params, x0, inputs, n_steps, reference):
-    """State-space divergence of the ``n_steps`` free run from ``x0`` against ``reference``: how
-    checkpoints are selected."""
-    run = free_run_from(engine, params, x0, inputs[: n_steps - 1], x0.shape[0])
-    return state_space_divergence(reference, run)
+def evaluation_starts(series, inputs, n_steps):
+    """Where checkpoints' evaluation free runs start: ``EVALUATION_STARTS`` observations spread
+    over ``series`` (standardised), each followed by ``n_steps // EVALUATION_STARTS`` steps of its
+    exogenous inputs. Returns the starting rows (k, N) and the inputs (k, steps - 1, K)."""
+    per_run = max(2, n_steps // EVALUATION_STARTS)
+    positions = np.unique(np.linspace(0, len(series) - per_run, EVALUATION_STARTS).astype(int))
+    return series[positions], np.stack([inputs[p : p + per_run - 1] for p in positions])
 
 
-def forcing_schedule(n_steps, teacher_forcing, forcing_interval, alpha, dtype):
+def free_run_divergence(engine, params, starts, inputs, reference):
+    """State-space divergence against ``reference`` of the free runs from the rows of ``starts``
+    (``evaluation_starts``), pooled: how checkpoints are selected. A model whose runs diverge from
+    some points of the data scores badly even when one run stays on the attractor."""
+    z0 = initial_states(params["L"], starts)
+    n_out = starts.shape[1]
+    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs, n_out)
+    return state_space_divergence(reference, np.concatenate([z0[:, None, :n_out], run], axis=1).reshape(-1, n_out))
+
+
+def read_in_windows(engine, params, x, inputs, window, schedule):
+    """States (T, M) of a standardised series ``x`` (T, N) read as in training.
+
+    Consecutive windows of ``window`` rows, each started from ``[x ; L x]`` at
+    its first row, the observed units forced on ``schedule(n_steps, dtype)``.
+    Forcing every step instead would clamp the observed units and leave the
+    latent ones without the feedback that keeps them bounded in training; a
+    fitted model can diverge there.
+    """
+    states = np.empty((len(x), params["a"].shape[0]), dtype=x.dtype)
+    for first in range(0, len(x), window):
+        rows = x[first : first + window]
+        Z = np.empty((1,) + (len(rows), states.shape[1]), dtype=x.dtype)
+        Z[:, 0] = initial_states(params["L"], rows[:1])
+        engine.forced_forward(
+            params["a"], params["W"], params["h"], params["C"], inputs[None, first : first + len(rows) - 1],
+            rows[None, 1:], schedule(len(rows) - 1, x.dtype), Z, np.empty((1, len(rows) - 1, x.shape[1]), x.dtype),
+        )
+        states[first : first + len(rows)] = Z[0]
+    return states
+
+
+def forcing_schedule(n_steps, teacher_forcing, forcing_interval, alpha, dtype, end_forced=False):
     """Forcing weight of each of ``n_steps`` steps.
 
     ``"sparse"``: ``alpha`` after every ``forcing_interval``-th step, 0 elsewhere
-    (identity forcing when alpha = 1); ``"generalized"``: ``alpha`` at every step.
+    (identity forcing when alpha = 1), counted from the last step instead with
+    ``end_forced``; ``"generalized"``: ``alpha`` at every step.
     """
     if teacher_forcing == "generalized":
         return np.full(n_steps, alpha, dtype=dtype)
     schedule = np.zeros(n_steps, dtype=dtype)
-    schedule[forcing_interval - 1 :: forcing_interval] = alpha
+    if end_forced:
+        schedule[n_steps - 1 :: -forcing_interval] = alpha
+    else:
+        schedule[forcing_interval - 1 :: forcing_interval] = alpha
     return schedule
 
 

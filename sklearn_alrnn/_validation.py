@@ -593,3 +593,8 @@ def check_exog(exog, series_lengths, n_inputs, name="exog"):
     if lengths != list(series_lengths):
         raise ValueError(f"{name} must have one row per step of each series: lengths {series_lengths}; got {lengths}.")
     return inputs
+
+
+def series_like(parts, layout):
+    """Per-series results in the layout the series came in (``check_series``)."""
+    return {"series": lambda: parts[0], "array": lambda: np.stack(parts), "list": lambda: parts}[layout]()

@@ -14,6 +14,7 @@ from ._forcing import (
     ALPHA_UPDATE_INTERVAL,
     FORECASTER_PARAMETER_NAMES,
     adapted_alpha,
+    evaluation_starts,
     forced_loss_and_gradients,
     forcing_schedule,
     free_run_divergence,
@@ -21,6 +22,7 @@ from ._forcing import (
     initial_states,
     initialize_forecaster,
     jacobian_norm_bound,
+    read_in_windows,
 )
 from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
@@ -28,18 +30,13 @@ from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import flatten_parameters
 from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
-from ._validation import check_answer_size, check_exog, check_series
+from ._validation import check_answer_size, check_exog, check_series, series_like
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
 
 #: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
 SCORE_STEPS = 20
-
-
-def _series_like(parts, layout):
-    """Per-series results in the layout the series came in (``check_series``)."""
-    return {"series": lambda: parts[0], "array": lambda: np.stack(parts), "list": lambda: parts}[layout]()
 
 
 @io.register_model_class
@@ -53,10 +50,10 @@ class ALRNNForecaster(BaseEstimator):
     the reconstruction literature (Brenner et al. 2022, 2024; Hess et al.
     2023): random windows of ``sequence_length`` steps, Gaussian noise, the
     one-step error under teacher forcing, RAdam with an exponentially
-    decaying learning rate, and, every ``evaluation_interval`` epochs, a free
-    run scored by its state-space divergence; the best of those checkpoints is
-    kept, because a low one-step error does not mean a free run with the
-    attractor's geometry. Series are standardised per variable inside the
+    decaying learning rate, and, every ``evaluation_interval`` epochs, free
+    runs from four points of the first series scored by their pooled
+    state-space divergence; the best of those checkpoints is kept, because a
+    low one-step error does not mean free runs with the attractor's geometry. Series are standardised per variable inside the
     model (``mean_``, ``scale_``); everything a user passes or receives is in
     their units, while the hidden states and the analysis live in standardised
     units.
@@ -98,15 +95,14 @@ class ALRNNForecaster(BaseEstimator):
     evaluation_interval : int, default=25
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
-        Length of the evaluation free run (at most the first series' length).
-    n_init : int, default=1
-        Train this many initialisations, from seeds drawn from
-        ``random_state``, in parallel threads, and keep the one whose best
-        checkpoint has the smallest state-space divergence (as KMeans keeps
-        its best start). Reconstructions vary much from seed to seed.
+        Steps of the evaluation free runs together (at most the first series' length).
+    n_init : int, default=2
+        Train this many initialisations (seeds drawn from ``random_state``;
+        in threads with ``n_jobs``) and keep the one whose best checkpoint has
+        the smallest divergence, as KMeans keeps its best start: fits vary
+        much from seed to seed (Lorenz-63: held-out D_stsp 2.1-14.6).
     n_jobs : int or None, default=None
-        Threads of the engine, shared among the ``n_init`` fits (results do
-        not depend on it).
+        Threads, shared among the ``n_init`` fits (results do not depend on it).
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where training runs (forced windows, gradients and the evaluation free
         runs), as for the sequence estimators; prediction runs on the CPU.
@@ -136,7 +132,7 @@ class ALRNNForecaster(BaseEstimator):
     best_epoch_ : int
         Epoch of the kept checkpoint.
     best_state_space_divergence_ : float
-        Its divergence.
+        Its divergence (the evaluation free runs' against the training series).
     alpha_ : float
         The forcing weight at the end of training.
     initial_observation_ : ndarray of shape (n_features_in_,)
@@ -186,7 +182,7 @@ class ALRNNForecaster(BaseEstimator):
         self, n_hidden=20, n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
         sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch=50, max_iter=1000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
-        evaluation_steps=100_000, n_init=1, n_jobs=None, device="cpu", dtype="float64", random_state=None,
+        evaluation_steps=100_000, n_init=2, n_jobs=None, device="cpu", dtype="float64", random_state=None,
         verbose=0,
     ):
         self.n_hidden = n_hidden
@@ -273,7 +269,7 @@ class ALRNNForecaster(BaseEstimator):
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
         states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=data.dtype)
-        run_length = min(self.evaluation_steps, len(scaled[0]))
+        starts, start_inputs = evaluation_starts(scaled[0], inputs[0], min(self.evaluation_steps, len(scaled[0])))
         self.loss_curve_, self.evaluation_curve_ = [], []
         best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
@@ -314,9 +310,9 @@ class ALRNNForecaster(BaseEstimator):
                 self.loss_curve_.append(total / self.batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    divergence = free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
+                    divergence = free_run_divergence(engine, views, starts, start_inputs, data)
                     self.evaluation_curve_.append((epoch, divergence))
-                    progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
+                    progress.message(f"Epoch {epoch}: state-space divergence of the free runs {divergence:.4f}")
                     if divergence < best_divergence:
                         best_divergence, self.best_epoch_ = divergence, epoch
                         np.copyto(best_flat, flat)
@@ -329,7 +325,7 @@ class ALRNNForecaster(BaseEstimator):
         if np.isfinite(best_divergence):
             np.copyto(flat, best_flat)
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best_divergence = free_run_divergence(engine, views, scaled[0][0], inputs[0], run_length, data)
+            best_divergence = free_run_divergence(engine, views, starts, start_inputs, data)
             self.best_epoch_ = self.n_iter_
         self.best_state_space_divergence_ = float(best_divergence)
         for name in FORECASTER_PARAMETER_NAMES:
@@ -354,28 +350,22 @@ class ALRNNForecaster(BaseEstimator):
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_)
         return series, [s.astype(self.a_.dtype) for s in inputs], layout
 
-    def _forced_states(self, series, inputs):
-        """Identity forcing at every step: (states (T, M) after forcing, one-step predictions (T, N))."""
-        p, engine = self._params(), self._engine()
-        out = []
-        for x, s in zip(series, inputs):
-            x = self._scale(x)
-            T, N = x.shape
-            Z = np.empty((1, T + 1, self.n_hidden), dtype=x.dtype)
-            Z[:, 0] = initial_states(p["L"], x[:1])
-            data = np.concatenate([x[1:], np.zeros((1, N), dtype=x.dtype)])[None]
-            predictions = np.empty((1, T, N), dtype=x.dtype)
-            forcing = np.ones(T, dtype=x.dtype)
-            engine.forced_forward(p["a"], p["W"], p["h"], p["C"], s[None], data, forcing, Z, predictions)
-            out.append((Z[0, :-1], predictions[0]))
-        return out
+    def _forced_states(self, series, inputs, end_forced=False):
+        """States (T, M) of each series read as in training (``_forcing.read_in_windows``); with
+        ``end_forced``, the sparse forcing falls on the last row (a context's latest observation)."""
+        def schedule(n_steps, dtype):
+            return forcing_schedule(n_steps, self.teacher_forcing, self.forcing_interval, self.alpha_, dtype, end_forced)
+
+        params, engine = self._params(), self._engine()
+        return [read_in_windows(engine, params, self._scale(x), s, self.sequence_length, schedule)
+                for x, s in zip(series, inputs)]
 
     def predict(self, X, *, exog=None):
         """One-step-ahead predictions: row t estimates row t + 1 of each series.
 
-        The model reads each series with identity forcing at every step (its
-        observed units set to the data, its latent units carried along) and
-        predicts the next observation from each step.
+        Each prediction is one step of the map from the state at row t, read
+        as in training (``hidden_states``), with its observed units forced to
+        ``x_t``: the latent units carry the past, the observed ones the data.
 
         Parameters
         ----------
@@ -388,10 +378,19 @@ class ALRNNForecaster(BaseEstimator):
             The shape and structure of X.
         """
         series, inputs, layout = self._checked(X, exog, min_steps=1)  # one observation predicts the next
-        return _series_like([self._unscale(pred) for _, pred in self._forced_states(series, inputs)], layout)
+        engine, out = self._engine(), []
+        for x, s, z in zip(series, inputs, self._forced_states(series, inputs)):
+            z[:, : x.shape[1]] += self.alpha_ * (self._scale(x) - z[:, : x.shape[1]])
+            step = engine.free_run(self.a_, self.W_, self.h_, self.C_, z, np.ascontiguousarray(s[:, None]), x.shape[1])
+            out.append(self._unscale(step[:, 0]))
+        return series_like(out, layout)
 
     def forecast(self, context, n_steps, *, exog=None):
         """Continue a series: read ``context`` teacher-forced, then run freely.
+
+        The last ``sequence_length`` rows of the context are read as a
+        training window: started from ``[x ; L x]`` at its first row, the
+        observed units forced on the training schedule.
 
         Parameters
         ----------
@@ -418,8 +417,8 @@ class ALRNNForecaster(BaseEstimator):
             raise ValueError(f"context has {context.shape[1]} features, but {self.n_features_in_} were fitted.")
         n_context = context.shape[0]
         inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
-        states, _ = self._forced_states([context], [inputs[:n_context]])[0]
-        z = np.ascontiguousarray(states[-1:])
+        first = max(0, n_context - self.sequence_length)
+        z = np.ascontiguousarray(self._forced_states([context[first:]], [inputs[first:n_context]], True)[0][-1:])
         run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z, inputs[None, n_context - 1 :], self.n_features_in_)
         return self._finite_run(self._unscale(run[0]))
 
@@ -488,9 +487,10 @@ class ALRNNForecaster(BaseEstimator):
         X : array-like, as for ``fit``
         exog : array-like, default=None
         free_run : bool, default=False
-            False: the states while reading X with identity forcing at every
-            step; True: the free run from each series' first observation, as
-            long as the series.
+            False: the states while reading X as in training (windows of
+            ``sequence_length`` rows from ``[x ; L x]``, forced on the training
+            schedule); True: the free run from each series' first
+            observation, as long as the series.
         max_bytes : int or None, default=2**31
             A request whose states would take more memory is refused with a
             ``ValueError`` before they are allocated; None lifts the limit.
@@ -506,8 +506,8 @@ class ALRNNForecaster(BaseEstimator):
             engine, params = self._engine(), self._params()
             out = [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.n_hidden) for x, s in zip(series, inputs)]
         else:
-            out = [states for states, _ in self._forced_states(series, inputs)]
-        return _series_like(out, layout)
+            out = self._forced_states(series, inputs)
+        return series_like(out, layout)
 
     def score(self, X, y=None, *, exog=None):
         """Negative mean squared 20-step prediction error (``metrics.prediction_error``).

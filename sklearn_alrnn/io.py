@@ -177,7 +177,8 @@ def _read(path):
         _check_members(content)
         with np.load(_io.BytesIO(content), allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        # NotImplementedError: zipfile on a damaged header field (version, compression method).
         if isinstance(exc, FileNotFoundError):
             raise
         if "CRC" in str(exc):  # the zip's own integrity check on a stored array

@@ -106,7 +106,7 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
     n_dims = X_true.shape[1]
 
     def occupied_bins(X):
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):  # a diverged run: outside the grid
             index = np.floor((X - low) / width)
         inside = np.all((index >= 0) & (index < n_bins), axis=1)
         flat = np.ravel_multi_index(index[inside].astype(np.int64).T, (n_bins,) * n_dims)

@@ -4,10 +4,14 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn._forcing import (
+    EVALUATION_STARTS,
     FORECASTER_PARAMETER_NAMES,
     adapted_alpha,
+    evaluation_starts,
     forced_loss_and_gradients,
     forcing_schedule,
+    free_run_divergence,
+    free_run_from,
     initial_states,
     initialize_forecaster,
     jacobian_norm_bound,
@@ -15,6 +19,7 @@ from sklearn_alrnn._forcing import (
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._model import flatten_parameters, phi, split_flat
 from sklearn_alrnn._optim import RAdamOptimizer
+from sklearn_alrnn.metrics import state_space_divergence
 
 M, N, K, T = 6, 2, 1, 11
 
@@ -112,6 +117,30 @@ def test_free_run_matches_the_map_and_marks_overflow():
     exploding = dict(params, a=np.full(M, 1e200))
     run = engine.free_run(exploding["a"], params["W"], params["h"], params["C"], z0, np.zeros((4, 5, 0)), N)
     assert np.all(np.isnan(run[:, 2:])) and np.all(np.isfinite(run[:, 0]))
+
+
+def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series():
+    rng = np.random.RandomState(3)
+    series, exog = rng.normal(size=(1000, N)), rng.normal(size=(1000, 1))
+    starts, inputs = evaluation_starts(series, exog, 400)
+    assert EVALUATION_STARTS == 4
+    np.testing.assert_array_equal(starts, series[[0, 300, 600, 900]])  # 4 runs of 100 steps
+    np.testing.assert_array_equal(inputs[2], exog[600:699])
+    params = initialize_forecaster(M, N, 1, rng, np.float64)
+    engine = CPUEngine(M, 2)
+    pooled = np.concatenate([free_run_from(engine, params, x, s, N) for x, s in zip(starts, inputs)])
+    reference = rng.normal(size=(2000, N))
+    expected = state_space_divergence(reference, pooled)
+    assert free_run_divergence(engine, params, starts, inputs, reference) == pytest.approx(expected, rel=1e-12)
+    # A map that stays near the data from the first point only scores worse than one that stays
+    # from every point: the runs from the other points count.
+    contracting = dict(params, a=np.full(M, 0.5), W=np.zeros((M, M)), h=np.zeros(M), C=np.zeros((M, 1)))
+    runaway = dict(contracting, a=np.where(np.arange(M) < N, 1.02, 0.5))
+    spread = series.copy()
+    spread[0] = 0.0  # the first run starts at the fixed point and stays there
+    starts, inputs = evaluation_starts(spread, exog, 400)
+    calm = free_run_divergence(engine, contracting, starts, inputs, spread)
+    assert free_run_divergence(engine, runaway, starts, inputs, spread) > calm
 
 
 def test_adaptive_alpha_follows_the_jacobian_bound():

@@ -235,3 +235,34 @@ def test_n_init_keeps_the_initialisation_with_the_best_checkpoint_whatever_n_job
     threaded = ALRNNForecaster(n_jobs=2, **settings).fit(X)
     np.testing.assert_array_equal(threaded.W_, model.W_)
     np.testing.assert_array_equal(threaded.generate(50), model.generate(50))
+
+
+def test_data_are_read_as_in_training_windows_on_the_training_schedule():
+    # A hand-set model whose latent unit 2 grows by 1.5 per step: read in one piece, forced at
+    # every step, its state would reach 1.5^200 over these 203 rows; training never runs it past
+    # a window of sequence_length steps from [x ; L x], and neither does reading.
+    model = ALRNNForecaster(n_hidden=3, n_nonlinear=0, forcing_interval=4, sequence_length=20)
+    model.a_, model.h_ = np.array([0.0, 0.9, 1.5]), np.zeros(3)
+    model.W_ = np.array([[0.0, 0.0, -0.3], [0.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
+    model.C_, model.L_ = np.zeros((3, 0)), np.array([[0.1, 0.2]])
+    model.mean_, model.scale_, model.n_nonlinear_, model.alpha_ = np.zeros(2), np.ones(2), 0, 1.0
+    model.n_features_in_, model.n_inputs_ = 2, 0
+    X = np.random.RandomState(0).normal(size=(203, 2))
+    states = model.hidden_states(X)
+    assert np.abs(states).max() < 1.5**20 * 10
+    # Windows of 20 rows restart from [x ; L x]: row 40 is a window's first row.
+    np.testing.assert_allclose(states[40], [X[40, 0], X[40, 1], X[40] @ model.L_[0]], rtol=1e-12)
+    # Inside a window the observed units are the data every 4 steps and the map's own between.
+    np.testing.assert_allclose(states[44, :2], X[44], rtol=1e-12)
+    z = states[40]
+    for _ in range(3):
+        z = model.a_ * z + model.W_ @ z
+    np.testing.assert_allclose(states[43], z, rtol=1e-12)
+    # One-step predictions: one step of the map from each read state, its observed units set to x_t.
+    start = states.copy()
+    start[:, :2] = X
+    np.testing.assert_allclose(model.predict(X), (start * model.a_ + start @ model.W_.T)[:, :2], rtol=1e-12)
+    # A forecast reads the context's last sequence_length rows, forced on its last row.
+    np.testing.assert_allclose(model.forecast(X, 5), model.forecast(X[-20:], 5), rtol=1e-12)
+    z = model._forced_states([X[-20:]], [np.zeros((20, 0))], end_forced=True)[0][-1]
+    np.testing.assert_allclose(z[:2], X[-1], rtol=1e-12)

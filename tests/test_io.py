@@ -52,6 +52,19 @@ def test_truncated_file(tmp_path, fitted_models):
         load(path)
 
 
+@pytest.mark.parametrize("field_offset", [6, 10])  # a central-directory "version needed", "compression method"
+def test_a_damaged_zip_header_field_is_a_value_error(tmp_path, fitted_models, field_offset):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    data = bytearray(path.read_bytes())
+    header = bytes(data).index(b"PK\x01\x02")  # the first member's central-directory record
+    data[header + field_offset] = 0xEE  # zipfile raises NotImplementedError on it
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="not a readable sklearn_alrnn model file"):
+        load(path)
+
+
 def test_flipped_byte(tmp_path, fitted_models):
     _, clf, _ = fitted_models
     path = tmp_path / "m.npz"

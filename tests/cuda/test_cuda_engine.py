@@ -176,7 +176,7 @@ def test_a_forecaster_trained_on_the_device_equals_one_trained_on_the_cpu():
     t = np.arange(300) * 0.1
     X = np.column_stack([np.sin(t), np.cos(1.3 * t)])
     settings = dict(n_hidden=5, n_nonlinear=1, sequence_length=20, batch_size=4, batches_per_epoch=3, max_iter=4,
-                    evaluation_interval=2, evaluation_steps=50, random_state=0)
+                    evaluation_interval=2, evaluation_steps=50, n_init=1, random_state=0)
     gpu = ALRNNForecaster(device="cuda", **settings).fit(X)
     cpu = ALRNNForecaster(device="cpu", **settings).fit(X)
     np.testing.assert_allclose(gpu.loss_curve_, cpu.loss_curve_, rtol=1e-9)
