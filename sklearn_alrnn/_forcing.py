@@ -39,12 +39,17 @@ def initial_states(L, x0):
     return np.concatenate([x0, x0 @ L.T], axis=1)
 
 
+def free_runs(engine, params, starts, inputs, n_out):
+    """Free runs from standardised observations ``starts`` (k, N): each run's start ``[x ; L x]``
+    and one row per step of its ``inputs`` (k, n_steps, K), the first ``n_out`` units of each."""
+    z0 = initial_states(params["L"], starts)
+    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs, n_out)
+    return np.concatenate([z0[:, None, :n_out], run], axis=1)
+
+
 def free_run_from(engine, params, x0, inputs, n_out):
-    """A free run from one standardised observation ``x0``: its start ``[x0 ; L x0]`` and one row per
-    step of ``inputs`` (n_steps, K), the first ``n_out`` units of each."""
-    z0 = initial_states(params["L"], x0[None])
-    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs[None], n_out)
-    return np.concatenate([z0[:, :n_out], run[0]])
+    """``free_runs`` from one observation ``x0`` (N,) with ``inputs`` (n_steps, K)."""
+    return free_runs(engine, params, x0[None], inputs[None], n_out)[0]
 
 
 def evaluation_starts(series, inputs, n_steps):
@@ -60,10 +65,8 @@ def free_run_divergence(engine, params, starts, inputs, reference):
     """State-space divergence against ``reference`` of the free runs from the rows of ``starts``
     (``evaluation_starts``), pooled: how checkpoints are selected. A model whose runs diverge from
     some points of the data scores badly even when one run stays on the attractor."""
-    z0 = initial_states(params["L"], starts)
-    n_out = starts.shape[1]
-    run = engine.free_run(params["a"], params["W"], params["h"], params["C"], z0, inputs, n_out)
-    return state_space_divergence(reference, np.concatenate([z0[:, None, :n_out], run], axis=1).reshape(-1, n_out))
+    runs = free_runs(engine, params, starts, inputs, starts.shape[1])
+    return state_space_divergence(reference, runs.reshape(-1, starts.shape[1]))
 
 
 def read_in_windows(engine, params, x, inputs, window, schedule):
@@ -78,7 +81,7 @@ def read_in_windows(engine, params, x, inputs, window, schedule):
     states = np.empty((len(x), params["a"].shape[0]), dtype=x.dtype)
     for first in range(0, len(x), window):
         rows = x[first : first + window]
-        Z = np.empty((1,) + (len(rows), states.shape[1]), dtype=x.dtype)
+        Z = np.empty((1, len(rows), states.shape[1]), dtype=x.dtype)
         Z[:, 0] = initial_states(params["L"], rows[:1])
         engine.forced_forward(
             params["a"], params["W"], params["h"], params["C"], inputs[None, first : first + len(rows) - 1],
