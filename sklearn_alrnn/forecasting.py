@@ -50,10 +50,10 @@ class ALRNNForecaster(BaseEstimator):
     the reconstruction literature (Brenner et al. 2022, 2024; Hess et al.
     2023): random windows of ``sequence_length`` steps, Gaussian noise, the
     one-step error under teacher forcing, RAdam with an exponentially
-    decaying learning rate, and, every ``evaluation_interval`` epochs, free
-    runs from four points of the first series scored by their pooled
-    state-space divergence; the best of those checkpoints is kept, because a
-    low one-step error does not mean free runs with the attractor's geometry. Series are standardised per variable inside the
+    decaying learning rate, and, every ``evaluation_interval`` epochs, a free
+    run from the first observation scored by its state-space divergence; the
+    best of those checkpoints is kept, because a low one-step error does not
+    mean a free run with the attractor's geometry. Series are standardised per variable inside the
     model (``mean_``, ``scale_``); everything a user passes or receives is in
     their units, while the hidden states and the analysis live in standardised
     units.
@@ -95,7 +95,7 @@ class ALRNNForecaster(BaseEstimator):
     evaluation_interval : int, default=25
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
-        Steps of the evaluation free runs together (at most the first series' length).
+        Length of the evaluation free run (at most the first series' length).
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``;
         in threads with ``n_jobs``) and keep the one whose best checkpoint has
@@ -132,7 +132,7 @@ class ALRNNForecaster(BaseEstimator):
     best_epoch_ : int
         Epoch of the kept checkpoint.
     best_state_space_divergence_ : float
-        Its divergence (the evaluation free runs' against the training series).
+        Its divergence (the evaluation free run's against the training series).
     alpha_ : float
         The forcing weight at the end of training.
     initial_observation_ : ndarray of shape (n_features_in_,)
@@ -312,7 +312,7 @@ class ALRNNForecaster(BaseEstimator):
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
                     divergence = free_run_divergence(engine, views, starts, start_inputs, data)
                     self.evaluation_curve_.append((epoch, divergence))
-                    progress.message(f"Epoch {epoch}: state-space divergence of the free runs {divergence:.4f}")
+                    progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
                     if divergence < best_divergence:
                         best_divergence, self.best_epoch_ = divergence, epoch
                         np.copyto(best_flat, flat)

@@ -122,8 +122,9 @@ def test_free_run_matches_the_map_and_marks_overflow():
 def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series():
     rng = np.random.RandomState(3)
     series, exog = rng.normal(size=(1000, N)), rng.normal(size=(1000, 1))
-    starts, inputs = evaluation_starts(series, exog, 400)
-    assert EVALUATION_STARTS == 4
+    assert EVALUATION_STARTS == 1  # the reference's: the first observation
+    np.testing.assert_array_equal(evaluation_starts(series, exog, 400)[0], series[:1])
+    starts, inputs = evaluation_starts(series, exog, 400, n_starts=4)
     np.testing.assert_array_equal(starts, series[[0, 300, 600, 900]])  # 4 runs of 100 steps
     np.testing.assert_array_equal(inputs[2], exog[600:699])
     params = initialize_forecaster(M, N, 1, rng, np.float64)
@@ -138,7 +139,7 @@ def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series(
     runaway = dict(contracting, a=np.where(np.arange(M) < N, 1.02, 0.5))
     spread = series.copy()
     spread[0] = 0.0  # the first run starts at the fixed point and stays there
-    starts, inputs = evaluation_starts(spread, exog, 400)
+    starts, inputs = evaluation_starts(spread, exog, 400, n_starts=4)
     calm = free_run_divergence(engine, contracting, starts, inputs, spread)
     assert free_run_divergence(engine, runaway, starts, inputs, spread) > calm
 
