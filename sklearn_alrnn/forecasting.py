@@ -53,10 +53,10 @@ class ALRNNForecaster(BaseEstimator):
     decaying learning rate, and, every ``evaluation_interval`` epochs, a free
     run from the first observation scored by its state-space divergence; the
     best of those checkpoints is kept, because a low one-step error does not
-    mean a free run with the attractor's geometry. Series are standardised per variable inside the
-    model (``mean_``, ``scale_``); everything a user passes or receives is in
-    their units, while the hidden states and the analysis live in standardised
-    units.
+    mean a free run with the attractor's geometry. Series are standardised per
+    variable inside the model (``mean_``, ``scale_``); everything a user passes
+    or receives is in their units, while the hidden states and the analysis
+    live in standardised units.
 
     Parameters
     ----------
