@@ -210,7 +210,7 @@ class BaseALRNN(
         rng = check_random_state(self.random_state)
         if first_pass:
             n_inputs = int(X.max()) + 1 if X.ndim == 2 else X.shape[2]  # token ids: C has a column per id
-            self._initialize(n_inputs, Y.shape[-1], per_step, rng)
+            self._initialize(n_inputs, Y.shape[-1], per_step, rng, int(lengths.max()))
         elif per_step != self._per_step:
             raise ValueError(
                 "y must keep the layout seen in the first fit: per-step targets "
@@ -294,9 +294,10 @@ class BaseALRNN(
             X = self._model_inputs(X, lengths)
         return X, lengths, Y, per_step, sample_weight, step_weight
 
-    def _initialize(self, n_inputs, n_outputs, per_step, rng):
+    def _initialize(self, n_inputs, n_outputs, per_step, rng, n_steps):
         """Fresh parameters and training records for the fitted architecture (``n_inputs``
-        columns of C: features, their differences if used, or token ids)."""
+        columns of C: features, their differences if used, or token ids; ``n_steps``, the
+        longest training sequence, bounds the initial growth)."""
         self.n_features_in_ = n_inputs if self.input_difference_scale_ is None else n_inputs // 2
         self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None
@@ -307,7 +308,7 @@ class BaseALRNN(
         self._set_params_arrays(
             initialize_parameters(
                 self.n_hidden, n_inputs, n_outputs, rng, _DTYPES[self._fit_dtype],
-                init=self.init, n_readout_features=n_columns, embedding=self._tokens,
+                init=self.init, n_readout_features=n_columns, embedding=self._tokens, n_steps=n_steps,
             )
         )
         self._readout_units(to_training=False)  # the initial readout is drawn in training units

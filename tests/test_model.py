@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from sklearn_alrnn._model import LRU_DIAGONAL_RANGE, initialize_parameters, phi, regime_codes
+from sklearn_alrnn._model import (
+    LRU_DIAGONAL_RANGE,
+    MAX_INITIAL_GROWTH,
+    initialize_parameters,
+    phi,
+    regime_codes,
+)
 
 
 def test_nonlinear_units_are_the_last_p():
@@ -41,6 +47,37 @@ def test_lru_initialisation_starts_slow_with_bounded_state_variance():
     stationary = (C**2).sum(axis=1) / (1 - a**2)
     assert 0.8 < stationary.mean() < 1.2
     assert np.corrcoef(stationary, a)[0, 1] == pytest.approx(0, abs=0.15)
+
+
+@pytest.mark.parametrize("n_hidden", [8, 32, 128])
+def test_lru_initialisation_does_not_grow_over_the_training_length(n_hidden):
+    """The coupling W lifts the slowest modes above 1 (a spectral radius of 1.01-1.03 at 32
+    units: states past 1e10 over 1500 steps). Given a training length over which the draw
+    would more than double a state, a and W are scaled together to a stable start that keeps
+    its slow memory; over short sequences the draw is kept."""
+    for seed in range(3):
+        drawn = initialize_parameters(n_hidden, 1, 2, np.random.RandomState(seed), init="lru")
+        drawn_radius = np.max(np.abs(np.linalg.eigvals(np.diag(drawn["a"]) + drawn["W"])))
+        for n_steps in (5, 1500):
+            params = initialize_parameters(n_hidden, 1, 2, np.random.RandomState(seed), init="lru", n_steps=n_steps)
+            if drawn_radius**n_steps <= MAX_INITIAL_GROWTH:
+                for name in ("a", "W", "C"):
+                    np.testing.assert_array_equal(params[name], drawn[name])
+                continue
+            linear_map = np.diag(params["a"]) + params["W"]  # every unit linear, or every ReLU unit active
+            assert np.max(np.abs(np.linalg.eigvals(linear_map))) == pytest.approx(LRU_DIAGONAL_RANGE[1])
+            shrink = params["a"] / drawn["a"]  # one common factor on a and W
+            np.testing.assert_allclose(shrink, shrink[0])
+            np.testing.assert_allclose(params["W"], shrink[0] * drawn["W"])
+            # Slow memory is kept at the usual sizes (W's pull grows with sqrt(n_hidden)).
+            assert params["a"].max() > (0.95 if n_hidden <= 32 else 0.9)
+            z, largest = np.zeros(n_hidden), 0.0
+            for s in np.random.RandomState(seed).standard_normal(n_steps):
+                z = linear_map @ z + params["C"][:, 0] * s
+                largest = max(largest, np.abs(z).max())
+            assert largest < 50  # stationary: unit standard deviations 1-10
+    if n_hidden >= 32:  # the case the scaling is for: every draw here is unstable over 1500 steps
+        assert drawn_radius > 1
 
 
 def test_dsr_initialisation_keeps_its_draws():
