@@ -208,7 +208,8 @@ def main(argv=None):
             print(f"| {r['name']} | {r['ours']:.3f} ± {r['ours_std']:.3f} | {_cell(r['grid'])} | {_cell(r['ed'])} "
                   f"| {_cell(r['dtw'])} | {_cell(r['minirocket'])} | {r['fit_s']:.1f} |")
         best_nn = [max(v for v in (r["ed"], r["dtw"]) if v is not None) for r in classification]
-        beats = sum(r["ours"] >= nn for r, nn in zip(classification, best_nn))
+        # Accuracies are counts over the test set: a mean of seeds equal to 1-NN's may differ in the last bit.
+        beats = sum(r["ours"] >= nn - 1e-9 for r, nn in zip(classification, best_nn))
         margin = np.mean([r["ours"] - nn for r, nn in zip(classification, best_nn)])
         print(f"\nours >= the better 1-NN on {beats} of {len(classification)} sets; "
               f"mean accuracy above the better 1-NN {margin:+.3f}")
