@@ -156,7 +156,7 @@ def _bounded_lru_start(a, W, n_steps):
     RESULTS.md).
     """
     radius = np.max(np.abs(np.linalg.eigvals(np.diag(a) + W)))
-    if radius ** max(n_steps, 1) <= MAX_INITIAL_GROWTH:
+    if max(n_steps, 1) * math.log(radius) <= math.log(MAX_INITIAL_GROWTH):  # radius ** n_steps overflows
         return a, W
     shrink = LRU_DIAGONAL_RANGE[1] / radius
     return a * shrink, W * shrink

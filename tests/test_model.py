@@ -1,5 +1,7 @@
 """The model's definitions: which units are nonlinear, regime codes, initialisation."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -78,6 +80,10 @@ def test_lru_initialisation_does_not_grow_over_the_training_length(n_hidden):
             assert largest < 50  # stationary: unit standard deviations 1-10
     if n_hidden >= 32:  # the case the scaling is for: every draw here is unstable over 1500 steps
         assert drawn_radius > 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # radius ** n_steps would overflow here
+        very_long = initialize_parameters(n_hidden, 1, 2, np.random.RandomState(0), init="lru", n_steps=10**7)
+    assert np.max(np.abs(np.linalg.eigvals(np.diag(very_long["a"]) + very_long["W"]))) <= LRU_DIAGONAL_RANGE[1] + 1e-12
 
 
 def test_dsr_initialisation_keeps_its_draws():
