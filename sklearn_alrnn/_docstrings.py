@@ -98,7 +98,7 @@ _COMMON_PARAMETERS_DOC = """
         constants 10 to 1000 steps) and C's rows scaled by
         ``sqrt(1 - a_i^2)`` so the states' variance stays near the inputs';
         where the coupling W would lift the slowest modes above 1 enough to
-        more than double a state over the longest training sequence, ``a``
+        amplify a state more than 100-fold over the longest training sequence, ``a``
         and W are scaled together to spectral radius 0.999 (without it,
         ACSF1's 1460-step series reached states of 1e12 at the start).
         Both: ``W ~ N(0, 0.01^2)``, ``h = 0``, B Glorot-uniform. The classifier starts from "lru": with the max

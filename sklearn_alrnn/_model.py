@@ -60,7 +60,7 @@ LRU_DIAGONAL_RANGE = (0.9, 0.999)
 
 #: Under ``init="lru"``, a start whose linear map would amplify a state more than
 #: this over the longest training sequence is made stable (``_bounded_lru_start``).
-MAX_INITIAL_GROWTH = 2.0
+MAX_INITIAL_GROWTH = 100.0
 
 INITIALISATIONS = ("dsr", "lru")
 
@@ -151,9 +151,9 @@ def _bounded_lru_start(a, W, n_steps):
     The coupling W moves the eigenvalues of ``diag(a)`` by about its own spectral
     radius, which lifts the slowest units above 1 (1.01-1.03 at 32 units): over a long
     sequence the initial state then grows without bound (1.02^1460 = 3e12 on ACSF1's
-    series) and the first epochs train on exploded losses. Over a short sequence the
-    growth is small and the draw is kept (scaling it there cost the sign-memory task;
-    RESULTS.md).
+    series) and the first epochs train on exploded losses. Where the growth stays
+    moderate the draw is kept: scaling it there cost the sign-memory check (30 steps)
+    and SCAN (58 steps at 128 units, growth 57: exact match 0.80 -> 0.61; RESULTS.md).
     """
     radius = np.max(np.abs(np.linalg.eigvals(np.diag(a) + W)))
     if max(n_steps, 1) * math.log(radius) <= math.log(MAX_INITIAL_GROWTH):  # radius ** n_steps overflows

@@ -55,7 +55,7 @@ def test_lru_initialisation_starts_slow_with_bounded_state_variance():
 def test_lru_initialisation_does_not_grow_over_the_training_length(n_hidden):
     """The coupling W lifts the slowest modes above 1 (a spectral radius of 1.01-1.03 at 32
     units: states past 1e10 over 1500 steps). Given a training length over which the draw
-    would more than double a state, a and W are scaled together to a stable start that keeps
+    would amplify a state more than 100-fold, a and W are scaled together to a stable start that keeps
     its slow memory; over short sequences the draw is kept."""
     for seed in range(3):
         drawn = initialize_parameters(n_hidden, 1, 2, np.random.RandomState(seed), init="lru")
@@ -71,7 +71,7 @@ def test_lru_initialisation_does_not_grow_over_the_training_length(n_hidden):
             shrink = params["a"] / drawn["a"]  # one common factor on a and W
             np.testing.assert_allclose(shrink, shrink[0])
             np.testing.assert_allclose(params["W"], shrink[0] * drawn["W"])
-            # Slow memory is kept at the usual sizes (W's pull grows with sqrt(n_hidden)).
+            # Slow memory is kept at the usual widths (W's pull on it grows with sqrt(n_hidden)).
             assert params["a"].max() > (0.95 if n_hidden <= 32 else 0.9)
             z, largest = np.zeros(n_hidden), 0.0
             for s in np.random.RandomState(seed).standard_normal(n_steps):
