@@ -380,8 +380,19 @@ class BaseALRNN(
             for _ in range(max_epochs):
                 order = rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
                 epoch_loss = self._run_epoch(engine, flat, data, order, batch_size, last_finite, grad)
-                if epoch_loss is None:
-                    break
+                if epoch_loss is None:  # overflow: the parameters of the last finite step are back
+                    goes_on = not incremental and rule.reduce_learning_rate(self._optimizer)
+                    warnings.warn(
+                        f"The loss or its gradient became non-finite in epoch {self.n_iter_ + 1}; the parameters "
+                        "of the last finite step were restored and " + (
+                            f"the learning rate lowered to {self._optimizer.learning_rate_init:.2e}." if goes_on
+                            else "training stopped. Lower learning_rate_init, set clip_norm, or scale the inputs."
+                        ),
+                        RuntimeWarning,
+                    )
+                    if not goes_on:
+                        break
+                    continue
                 score = self._record_epoch(engine, epoch_loss, validation, X.shape[0])
                 progress.epoch(self.n_iter_, epoch_loss, score)
                 if rule.record(epoch_loss, score):
@@ -425,7 +436,8 @@ class BaseALRNN(
         return score
 
     def _run_epoch(self, engine, flat, data, order, batch_size, last_finite, grad):
-        """One pass over the data; returns the mean loss, or None if it became non-finite.
+        """One pass over the data; returns the mean loss, or None if it became non-finite
+        (the parameters of the last finite step are then restored).
 
         ``flat`` is the parameter vector the fitted attributes are views of;
         ``last_finite`` receives a copy of the parameters before every step and
@@ -449,13 +461,6 @@ class BaseALRNN(
                 norm = clip_by_global_norm(grad, self.clip_norm)
             if not (np.isfinite(value) and np.isfinite(norm)):
                 np.copyto(flat, last_finite)
-                warnings.warn(
-                    f"Training stopped in epoch {self.n_iter_ + 1}: the loss or its "
-                    f"gradient became non-finite (loss={value}). The parameters of the "
-                    "last finite step were restored. Lower learning_rate_init, set "
-                    "clip_norm, or scale the inputs.",
-                    RuntimeWarning,
-                )
                 return None
             np.copyto(last_finite, flat)
             try:

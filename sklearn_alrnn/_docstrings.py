@@ -27,7 +27,10 @@ _COMMON_PARAMETERS_DOC = """
         stalls for ``n_iter_no_change`` epochs, at most twice, and stops at
         the third stall; "constant" stops at the first stall (MLP's Adam).
         Measured on memory tasks: a constant 3e-3 leaves the loss noisy and
-        stops early, the two reductions finish the fit.
+        stops early, the two reductions finish the fit. A loss or gradient
+        that overflows restores the parameters of the last finite step and
+        spends one of these reductions (with none left, the fit stops), so a
+        float32 fit on long sequences goes on where it would have ended.
 
     learning_rate_init : float, default={learning_rate_init}
         Initial Adam step size. Higher than MLP's 1e-3: recurrent training

@@ -210,9 +210,16 @@ class StoppingRule:
             f"{criterion} did not improve more than tol={self.tol} for "
             f"{self.n_iter_no_change} consecutive epochs."
         )
-        if not self.reductions_left:
+        if not self.reduce_learning_rate(optimizer):
             return f"{message} Stopping.", True
-        self.reductions_left -= 1
-        optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
         self.no_improvement_count = 0
         return f"{message} Learning rate set to {optimizer.learning_rate_init:.2e}.", False
+
+    def reduce_learning_rate(self, optimizer):
+        """Spend one of the step-size reductions on ``optimizer`` (after a stall, or a loss that
+        overflowed); False when none is left."""
+        if not self.reductions_left:
+            return False
+        self.reductions_left -= 1
+        optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
+        return True

@@ -352,6 +352,35 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     assert np.isfinite(value)
 
 
+@pytest.mark.parametrize("learning_rate", ["adaptive", "constant"])
+def test_an_overflow_lowers_the_learning_rate_and_training_goes_on(monkeypatch, learning_rate):
+    from sklearn_alrnn import _base
+
+    X, Y = make_linear_recurrence(64, n_timesteps=5, random_state=11)
+    calls = {"n": 0}
+    original = _base.loss_and_gradients
+
+    def overflow_on_sixth_batch(*args, **kwargs):  # epoch 2 of 4 batches each
+        calls["n"] += 1
+        value, out = original(*args, **kwargs)
+        return (np.inf if calls["n"] == 6 else value), out
+
+    monkeypatch.setattr(_base, "loss_and_gradients", overflow_on_sixth_batch)
+    reg = ALRNNRegressor(n_hidden=4, batch_size=16, max_iter=5, early_stopping=False,
+                         learning_rate=learning_rate, random_state=0)
+    expected = "learning rate lowered to 6.00e-04" if learning_rate == "adaptive" else "training stopped"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(RuntimeWarning, match=f"non-finite in epoch 2; .* {expected}"):
+            reg.fit(X, Y)
+    if learning_rate == "adaptive":  # the overflowing epoch is not counted; the other four are
+        assert reg.n_iter_ == 4 and reg._optimizer.learning_rate_init == pytest.approx(3e-3 / 5)
+        assert calls["n"] == 4 + 2 + 3 * 4  # the overflowing epoch ends at its second batch
+    else:  # no reduction to spend: the fit stops with the last finite parameters
+        assert reg.n_iter_ == 1 and calls["n"] == 6
+    assert np.isfinite(reg.predict(X)).all()
+
+
 def test_keyboard_interrupt_keeps_weights_and_warns(monkeypatch):
     from sklearn_alrnn import _base
 
