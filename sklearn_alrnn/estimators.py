@@ -389,7 +389,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         alpha=1e-4,
         clip_norm=1.0,
         early_stopping=True,
-        validation_fraction=0.1,
+        validation_fraction=0.2,
         n_iter_no_change=20,
         tol=1e-4,
         readout="mean",

@@ -288,7 +288,7 @@ def test_early_stopping_with_too_few_sequences_to_score_trains_on_all_with_a_war
     X, Y = make_linear_recurrence(12, n_timesteps=5, random_state=3)
     for n in (1, 10):  # 10% of them is one sequence: no R^2 to stop on
         with pytest.warns(UserWarning, match="early_stopping skipped.*fewer than 2"):
-            reg = ALRNNRegressor(n_hidden=4, max_iter=3, random_state=0).fit(X[:n], Y[:n])
+            reg = ALRNNRegressor(n_hidden=4, max_iter=3, validation_fraction=0.1, random_state=0).fit(X[:n], Y[:n])
         assert reg.validation_scores_ is None and reg.best_validation_score_ is None
         assert reg.n_iter_ == 3 and np.all(np.isfinite(reg.predict(X)))
     with warnings.catch_warnings():
@@ -308,7 +308,8 @@ def test_stopping_rule_waits_out_the_initial_plateau():
     # A huge tol means no epoch ever "improves": training still runs until the loss has
     # left the constant-prediction plateau, then stops n_iter_no_change epochs later.
     reg = ALRNNRegressor(
-        n_hidden=5, n_nonlinear=0, tol=1e6, n_iter_no_change=2, learning_rate="constant", random_state=0
+        n_hidden=5, n_nonlinear=0, tol=1e6, n_iter_no_change=2, learning_rate="constant", early_stopping=False,
+        random_state=0,
     ).fit(X, Y)
     left = _epoch_leaving_plateau(reg, Y)
     assert left >= 2
@@ -318,7 +319,8 @@ def test_stopping_rule_waits_out_the_initial_plateau():
 def test_adaptive_learning_rate_divides_by_five_twice_then_stops():
     X, Y = make_linear_recurrence(64, n_timesteps=5, random_state=8)
     reg = ALRNNRegressor(
-        n_hidden=5, n_nonlinear=0, tol=1e6, n_iter_no_change=2, learning_rate="adaptive", random_state=0
+        n_hidden=5, n_nonlinear=0, tol=1e6, n_iter_no_change=2, learning_rate="adaptive", early_stopping=False,
+        random_state=0,
     ).fit(X, Y)
     left = _epoch_leaving_plateau(reg, Y)
     assert reg.n_iter_ == left + 3 * 3

@@ -50,8 +50,8 @@ def _regressor_early_stopping_per_step(dtype, n_jobs):
     X[::3, 6:] = np.nan
     Y = np.nan_to_num(np.cumsum(X[:, :, :1], axis=1))
     reg = ALRNNRegressor(
-        n_hidden=5, n_nonlinear=2, max_iter=40, early_stopping=True, n_iter_no_change=3, tol=1e-2,
-        batch_size=16, init="dsr", input_differences=False, dtype=dtype, n_jobs=n_jobs, random_state=1,
+        n_hidden=5, n_nonlinear=2, max_iter=40, early_stopping=True, validation_fraction=0.1, n_iter_no_change=3,
+        tol=1e-2, batch_size=16, init="dsr", input_differences=False, dtype=dtype, n_jobs=n_jobs, random_state=1,
     ).fit(X, Y)
     return reg, {"predict": np.nan_to_num(reg.predict(X[:10]), nan=-1.0)}
 
