@@ -382,12 +382,13 @@ class BaseALRNN(
                 epoch_loss = self._run_epoch(engine, flat, data, order, batch_size, last_finite, grad)
                 if epoch_loss is None:  # overflow: the parameters of the last finite step are back
                     goes_on = not incremental and rule.reduce_learning_rate(self._optimizer)
+                    outcome = (
+                        f"the learning rate lowered to {self._optimizer.learning_rate_init:.2e}." if goes_on
+                        else "training stopped. Lower learning_rate_init, set clip_norm, or scale the inputs."
+                    )
                     warnings.warn(
                         f"The loss or its gradient became non-finite in epoch {self.n_iter_ + 1}; the parameters "
-                        "of the last finite step were restored and " + (
-                            f"the learning rate lowered to {self._optimizer.learning_rate_init:.2e}." if goes_on
-                            else "training stopped. Lower learning_rate_init, set clip_norm, or scale the inputs."
-                        ),
+                        f"of the last finite step were restored and {outcome}",
                         RuntimeWarning,
                     )
                     if not goes_on:
