@@ -1,6 +1,7 @@
 """BaseALRNN: hyper-parameters, the fit loop in named steps, prediction plumbing, portable state."""
 
 import warnings
+from contextlib import nullcontext
 from abc import ABCMeta, abstractmethod
 from functools import partial
 from numbers import Integral, Real
@@ -26,7 +27,7 @@ from ._model import (
     flatten_parameters,
     initialize_parameters,
 )
-from ._optim import AdamOptimizer, StoppingRule, clip_by_global_norm
+from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, clip_by_global_norm
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, n_readout_features, pool_states
@@ -83,6 +84,7 @@ class BaseALRNN(
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "parameter_averaging": [Interval(Real, 0, 1, closed="left")],
         "readout": [StrOptions(set(READOUTS))],
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
@@ -116,6 +118,7 @@ class BaseALRNN(
         validation_fraction,
         n_iter_no_change,
         tol,
+        parameter_averaging,
         readout,
         init,
         n_init,
@@ -144,6 +147,7 @@ class BaseALRNN(
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.parameter_averaging = parameter_averaging
         self.readout = readout
         self.init = init
         self.n_init = n_init
@@ -364,13 +368,16 @@ class BaseALRNN(
         )
 
     def _train(self, engine, flat, data, validation, rng, incremental):
-        """Epochs until the stopping rule, ``max_iter`` or an interrupt ends the fit
-        (one epoch for ``partial_fit``); with a validation set, the best parameters are kept."""
+        """Epochs until the stopping rule, ``max_iter`` or an interrupt ends the fit (one epoch
+        for ``partial_fit``). A fit keeps the parameters' moving average (``parameter_averaging``),
+        scored on the validation set if there is one, then that of the best epoch is kept."""
         X, lengths, Y, sample_weight, step_weight = data
         if validation is not None and self.validation_scores_ is None:  # warm start turned it on
             self.validation_scores_, self.best_validation_score_ = [], -np.inf
         rule = self._stopping_rule(Y, lengths, sample_weight, step_weight, validation is not None)
         best_params = flat.copy() if validation is not None else None
+        averages = self.parameter_averaging and not incremental
+        average = ParameterAverage(flat, self.parameter_averaging) if averages else None
         # The parameters that gave the last finite loss, restored if the loss blows up.
         last_finite, grad = flat.copy(), np.empty_like(flat)
         max_epochs = 1 if incremental else self.max_iter
@@ -394,10 +401,12 @@ class BaseALRNN(
                     if not goes_on:
                         break
                     continue
-                score = self._record_epoch(engine, epoch_loss, validation, X.shape[0])
+                if average is not None:
+                    average.update(flat)
+                score = self._record_epoch(engine, flat, epoch_loss, validation, X.shape[0], average)
                 progress.epoch(self.n_iter_, epoch_loss, score)
                 if rule.record(epoch_loss, score):
-                    best_params = flat.copy()
+                    best_params = (flat if average is None else average.average).copy()
                 if incremental:
                     break
                 stall = rule.act_on_stall(self._optimizer)
@@ -422,16 +431,20 @@ class BaseALRNN(
                 self.best_validation_score_ = rule.best_score
         if best_params is not None:
             np.copyto(flat, best_params)
+        elif average is not None and average.n_updates:
+            np.copyto(flat, average.average)
 
-    def _record_epoch(self, engine, epoch_loss, validation, n_samples):
-        """Count the epoch; return its validation score (None without a validation set)."""
+    def _record_epoch(self, engine, flat, epoch_loss, validation, n_samples, average):
+        """Count the epoch; return its validation score (None without a validation set), that of
+        the parameters' moving average when one is kept."""
         self.n_iter_ += 1
         self.t_ += n_samples
         self.loss_curve_.append(epoch_loss)
         if validation is None:
             return None
         X_val, lengths_val, Y_val, sw_val, step_val = validation
-        output = self._raw_output(engine, X_val, lengths_val)
+        with average.swapped_into(flat) if average is not None else nullcontext():
+            output = self._raw_output(engine, X_val, lengths_val)
         score = self._validation_score(output, Y_val, lengths_val, sw_val, step_val)
         self.validation_scores_.append(score)
         return score

@@ -81,6 +81,19 @@ _COMMON_PARAMETERS_DOC = """
     tol : float, default=1e-4
         Improvement below which an epoch counts as "no change".
 
+    parameter_averaging : float in [0, 1), default=0.9
+        Decay per epoch of a moving average of the parameters (Polyak
+        averaging): a fit ends with the average, not the last epoch's
+        parameters (with early stopping, the average of the best epoch,
+        which is also what the validation set scores). The first
+        ``1 / (1 - parameter_averaging)`` epochs are averaged uniformly.
+        Averaging the last ten or so epochs smooths out the noise of the
+        last mini-batch steps: on the archive sets the classifier's mean gap
+        to MiniRocket went from 0.051 to 0.048 (GunPoint 0.971 to 0.991), the
+        regressor's RMSE on CardanoSentiment and Covid3Month fell by 1% over
+        8 seeds, Tecator's stayed (RESULTS.md). 0 keeps the last epoch's
+        parameters. ``partial_fit`` steps the parameters themselves.
+
     readout : {{"last", "mean", "max", "mean+max"}}, default={readout}
         What a sequence-to-one readout sees (per-step targets always read
         every step): "last", the state at each sequence's last valid step

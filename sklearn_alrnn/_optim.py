@@ -1,4 +1,7 @@
-"""The optimiser, gradient clipping and the stopping rule of the fit loop, on flat parameter vectors."""
+"""The optimiser, gradient clipping, parameter averaging and the stopping rule of the fit loop, on flat
+parameter vectors."""
+
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -223,3 +226,46 @@ class StoppingRule:
         self.reductions_left -= 1
         optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
         return True
+
+
+class ParameterAverage:
+    """Exponential moving average of the parameters over epochs (Polyak averaging).
+
+    Epoch k enters with weight ``1 - min(decay, (k - 1) / k)``: the first
+    epochs are averaged uniformly (as TensorFlow's ExponentialMovingAverage
+    with ``num_updates``), so the starting point does not linger in the
+    average of a short fit.
+
+    Parameters
+    ----------
+    params : ndarray of shape (n_parameters,)
+        Flat parameter vector; the average starts from its current values.
+    decay : float in [0, 1)
+
+    Attributes
+    ----------
+    average : ndarray of shape (n_parameters,)
+    n_updates : int
+    """
+
+    def __init__(self, params, decay):
+        self.average = params.copy()
+        self.decay = decay
+        self.n_updates = 0
+
+    def update(self, params):
+        """Fold in the parameters at the end of an epoch."""
+        self.n_updates += 1
+        decay = min(self.decay, (self.n_updates - 1) / self.n_updates)
+        self.average *= decay
+        self.average += (1 - decay) * params
+
+    @contextmanager
+    def swapped_into(self, params):
+        """Within the block ``params`` holds the average; afterwards its own values again."""
+        own = params.copy()
+        np.copyto(params, self.average)
+        try:
+            yield
+        finally:
+            np.copyto(params, own)

@@ -234,12 +234,32 @@ def test_partial_fit_runs_one_epoch_and_requires_classes():
 def test_partial_fit_equals_fit_epochs_without_shuffle():
     X, Y = make_linear_recurrence(40, n_timesteps=5, random_state=5)
     kwargs = dict(n_hidden=5, n_nonlinear=1, random_state=0, shuffle=False, batch_size=8)
-    full = ALRNNRegressor(max_iter=3, n_iter_no_change=10, early_stopping=False, **kwargs).fit(X, Y)
+    # partial_fit steps the parameters themselves: it equals a fit that does not average them.
+    full = ALRNNRegressor(max_iter=3, n_iter_no_change=10, early_stopping=False, parameter_averaging=0.0,
+                          **kwargs).fit(X, Y)
     incremental = ALRNNRegressor(**kwargs)
     for _ in range(3):
         incremental.partial_fit(X, Y)
     for name in PARAMETER_NAMES:
         np.testing.assert_allclose(getattr(incremental, name + "_"), getattr(full, name + "_"), rtol=1e-12)
+
+
+def test_a_fit_keeps_the_moving_average_of_its_epochs_without_changing_their_path():
+    X, y = make_sign_memory(48, n_timesteps=8, random_state=9)
+    kwargs = dict(n_hidden=5, batch_size=16, n_iter_no_change=50, random_state=0)
+
+    def fitted(max_iter, averaging):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf = ALRNNClassifier(max_iter=max_iter, parameter_averaging=averaging, **kwargs).fit(X, y)
+        return [getattr(clf, name + "_") for name in PARAMETER_NAMES]
+
+    epochs = [fitted(k, 0.0) for k in range(1, 5)]  # the parameters after each of the first 4 epochs
+    weights = [0.125, 0.125, 0.25, 0.5]  # decay 0.5, uniform over the first two epochs
+    for i, averaged in enumerate(fitted(4, 0.5)):
+        expected = sum(w * epoch[i] for w, epoch in zip(weights, epochs))
+        np.testing.assert_allclose(averaged, expected, rtol=1e-9, atol=1e-12)
+        assert not np.allclose(averaged, epochs[-1][i])
 
 
 def test_warm_start_continues_from_the_fitted_weights():
@@ -280,7 +300,8 @@ def test_early_stopping_restores_the_best_validation_weights():
     rng.normal(size=(8, 1))
     rng.uniform(size=(2, 8))
     _, val = train_test_split(np.arange(200), test_size=0.1, random_state=rng, stratify=y)
-    # The kept weights are those of the last epoch of the best stretch.
+    # The kept weights are the parameters' moving average at the last epoch of the best stretch,
+    # the one its validation score was computed on.
     assert clf.score(X[val], y[val]) == pytest.approx(clf.validation_scores_[best_epoch])
 
 

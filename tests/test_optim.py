@@ -1,4 +1,4 @@
-"""Adam, gradient clipping and the stopping rule of the fit loop."""
+"""Adam, gradient clipping, parameter averaging and the stopping rule of the fit loop."""
 
 import numpy as np
 import pytest
@@ -6,6 +6,7 @@ import pytest
 from sklearn_alrnn._optim import (
     LEARNING_RATE_DIVISOR,
     AdamOptimizer,
+    ParameterAverage,
     VALIDATION_SMOOTHING,
     StoppingRule,
     clip_by_global_norm,
@@ -27,6 +28,31 @@ def test_clipping_rescales_to_the_global_norm():
     assert clip_by_global_norm(grad, 1.0) == pytest.approx(5.0)
     np.testing.assert_allclose(grad, [0.6, 0.8], rtol=1e-9)
     assert clip_by_global_norm(grad, None) == pytest.approx(1.0)
+
+
+def test_parameter_average_is_uniform_at_first_then_exponential():
+    epochs = [np.array([float(k), -2.0 * k]) for k in range(1, 6)]
+    average = ParameterAverage(np.array([100.0, 100.0]), decay=0.5)  # the start carries no weight
+    for params in epochs:
+        average.update(params)
+    # Epochs 1 and 2 share the weight of the second update (decay min(0.5, 1/2)); each later one halves it.
+    weights = [0.0625, 0.0625, 0.125, 0.25, 0.5]
+    np.testing.assert_allclose(average.average, sum(w * p for w, p in zip(weights, epochs)), rtol=1e-12)
+    uniform = ParameterAverage(np.zeros(2), decay=0.99)
+    for params in epochs:
+        uniform.update(params)
+    np.testing.assert_allclose(uniform.average, np.mean(epochs, axis=0), rtol=1e-12)
+    assert uniform.n_updates == 5
+
+
+def test_parameter_average_swaps_in_and_restores_even_on_error():
+    params = np.array([1.0, 2.0])
+    average = ParameterAverage(params, decay=0.9)
+    average.update(np.array([3.0, 4.0]))
+    with pytest.raises(RuntimeError), average.swapped_into(params):
+        np.testing.assert_array_equal(params, [3.0, 4.0])
+        raise RuntimeError
+    np.testing.assert_array_equal(params, [1.0, 2.0])
 
 
 def _rule(**kwargs):
