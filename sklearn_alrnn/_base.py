@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._initialisations import fit_best_initialisation
+from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
 from ._model import (
@@ -33,22 +34,15 @@ from ._progress import ProgressReporter
 from ._readout import READOUTS, n_readout_features, pool_states
 from ._validation import (
     check_answer_size,
-    check_sequences,
-    check_tokens,
     join_blocks,
     sequence_blocks,
     sequences_shape,
     target_step_weights,
     warn_if_unscaled,
 )
-from .preprocessing import difference_scale, with_differences
+from .preprocessing import difference_scale
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
-
-#: With ``input_differences="auto"``, a first fit reads input differences when its training
-#: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
-#: gained, the shorter ones and the sign-memory task lost or stayed level).
-DIFFERENCES_MIN_MEAN_LENGTH = 200
 
 #: Early stopping needs this many held-out sequences (R^2 is undefined on one); a split that
 #: holds out fewer trains on all sequences without it, with a warning.
@@ -60,7 +54,8 @@ PREDICT_BLOCK_BYTES = 64 * 2**20
 
 
 class BaseALRNN(
-    PortableStateMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta
+    ModelInputsMixin, PortableStateMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Shared machinery of :class:`ALRNNClassifier` and :class:`ALRNNRegressor`.
 
@@ -90,6 +85,7 @@ class BaseALRNN(
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "input_type": [StrOptions({"dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
+        "standardize_inputs": ["boolean"],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -124,6 +120,7 @@ class BaseALRNN(
         n_init,
         input_type,
         input_differences,
+        standardize_inputs,
         shuffle,
         warm_start,
         random_state,
@@ -153,6 +150,7 @@ class BaseALRNN(
         self.n_init = n_init
         self.input_type = input_type
         self.input_differences = input_differences
+        self.standardize_inputs = standardize_inputs
         self.shuffle = shuffle
         self.warm_start = warm_start
         self.random_state = random_state
@@ -183,6 +181,11 @@ class BaseALRNN(
     def _readout_units(self, to_training):
         """Convert the readout in place to the units training works in (``to_training``)
         and back; the fitted readout is in the user's units. Identity here."""
+
+    def _training_units(self, to_training):
+        """Convert the fitted parameters in place to the units training works in and back."""
+        self._input_units(to_training)
+        self._readout_units(to_training)
 
     # ------------------------------------------------------------- parameters
     @property
@@ -237,11 +240,11 @@ class BaseALRNN(
             steps = (None, None) if step_weight is None else (step_weight[train], step_weight[val])
             validation = (X[val], lengths[val], Y[val], sample_weight[val], steps[1])
             X, lengths, Y, sample_weight, step_weight = X[train], lengths[train], Y[train], sample_weight[train], steps[0]
-        self._readout_units(to_training=True)
+        self._training_units(to_training=True)
         try:
             self._train(engine, flat, (X, lengths, Y, sample_weight, step_weight), validation, rng, incremental)
         finally:
-            self._readout_units(to_training=False)
+            self._training_units(to_training=False)
         return self
 
     def _fit_initialisations(self, X, y, sample_weight, step_weight):
@@ -285,7 +288,7 @@ class BaseALRNN(
             X, dtype, None if first_pass else self.n_features_in_, tokens, model_inputs=not first_pass
         )
         if first_pass and not tokens:
-            warn_if_unscaled(X, lengths)
+            warn_if_unscaled(X, lengths, check_scale=not self.standardize_inputs)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
@@ -295,8 +298,9 @@ class BaseALRNN(
         if first_pass:  # weighted like the targets' scale, so that weights equal repeated sequences
             reads = self._reads_differences(lengths)
             self.input_difference_scale_ = difference_scale(X, lengths, sample_weight) if reads else None
+            self._fit_input_moments(X, lengths, sample_weight)
             X = self._model_inputs(X, lengths)
-        return X, lengths, Y, per_step, sample_weight, step_weight
+        return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight
 
     def _initialize(self, n_inputs, n_outputs, per_step, rng, n_steps):
         """Fresh parameters and training records for the fitted architecture (``n_inputs``
@@ -315,7 +319,7 @@ class BaseALRNN(
                 init=self.init, n_readout_features=n_columns, embedding=self._tokens, n_steps=n_steps,
             )
         )
-        self._readout_units(to_training=False)  # the initial readout is drawn in training units
+        self._training_units(to_training=False)  # the initial parameters are drawn in training units
         self.loss_curve_ = []
         self.n_iter_ = 0
         self.t_ = 0
@@ -496,30 +500,6 @@ class BaseALRNN(
             block, lengths = self._checked_inputs(block, self.a_.dtype, self.n_features_in_, self._tokens, first)
             parts.append((compute(block, lengths), lengths))
         return join_blocks(parts)
-
-    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0, model_inputs=True):
-        """``(X, lengths)``: dense sequences as a zero-padded float array (n, T, K), or token ids as
-        an int64 array (n, T) with -1 beyond each length (``n_features`` is then the vocabulary size);
-        with ``model_inputs``, what the network reads (:meth:`_model_inputs`)."""
-        name = type(self).__name__
-        if tokens:
-            return check_tokens(X, n_tokens=n_features, estimator_name=name, first_index=first_index)
-        X, lengths = check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
-        return (self._model_inputs(X, lengths) if model_inputs else X), lengths
-
-    def _reads_differences(self, lengths):
-        """Whether a first fit on sequences of these lengths reads input differences (dense input)."""
-        if self.input_type == "tokens":
-            return False
-        if self.input_differences == "auto":
-            return lengths.mean() >= DIFFERENCES_MIN_MEAN_LENGTH
-        return bool(self.input_differences)
-
-    def _model_inputs(self, X, lengths):
-        """The checked dense inputs as the network reads them: with their scaled first
-        differences appended when fitted with ``input_differences``."""
-        scale = getattr(self, "input_difference_scale_", None)
-        return X if scale is None else with_differences(X, lengths, scale)
 
     def _raw_output(self, engine, X, lengths):
         """Readout before the output function: (n, O), or (n, T, O) per step."""

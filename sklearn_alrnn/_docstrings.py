@@ -164,6 +164,20 @@ _COMMON_PARAMETERS_DOC = """
         Tecator from RMSE 8.4 to 1.9 (ridge regression 2.7) and keep the
         adding problem's contrast.
 
+    standardize_inputs : bool, default=True
+        Dense input only: training reads each feature minus its mean,
+        divided by its standard deviation, both over the valid steps of the
+        first fit (weighted like the loss), so that features of any scale
+        train with the same step size and initialisation. The fitted ``C_``
+        and ``h_`` are converted back: the model reads the features as given
+        and needs no scaler in front (an AL-RNN on the user's inputs, for
+        analysis too). On the archive sets read as they are (no
+        ``SequenceScaler``) it keeps the defaults' accuracy (CardanoSentiment
+        RMSE 1.24 -> 0.30, its volumes are of scale 1e4; RESULTS.md); on
+        the sign-memory task it lifted 10 seeds' mean accuracy from 0.947 to
+        0.973. False trains on the features as given (and warns when one is
+        far from unit scale).
+
     shuffle : bool, default=True
         Shuffle the sequences every epoch.
 

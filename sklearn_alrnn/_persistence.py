@@ -38,7 +38,9 @@ class PortableStateMixin:
         fitted["readout"] = self._readout
         fitted["tokens"] = bool(self._tokens)
         scale = self.input_difference_scale_
-        fitted["input_difference_scale"] = None if scale is None else [float(v) for v in scale]
+        for key, values in (("input_difference_scale", scale), ("input_mean", self._input_mean),
+                            ("input_scale", self._input_scale)):
+            fitted[key] = None if values is None else [float(v) for v in values]
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
         return fitted, arrays
@@ -61,17 +63,12 @@ class PortableStateMixin:
         if fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]
-        saved = fitted.get("input_difference_scale")  # absent from files written before input differences
-        scale = None
-        if saved is not None:
-            numbers = isinstance(saved, list) and all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in saved
-            )
-            scale = np.asarray(saved, dtype=float) if numbers else None
-            if scale is None or scale.shape != (K,) or not (np.isfinite(scale).all() and (scale > 0).all()) or (
-                fitted["tokens"]
-            ):
-                raise ValueError(f"input_difference_scale must be {K} finite numbers > 0 (dense input); got {saved!r}.")
+        # Each absent from files written before input differences and input standardisation.
+        scale = _saved_features(fitted, "input_difference_scale", K, positive=True)
+        input_mean = _saved_features(fitted, "input_mean", K, positive=False)
+        input_scale = _saved_features(fitted, "input_scale", K, positive=True)
+        if (input_mean is None) != (input_scale is None):
+            raise ValueError("input_mean and input_scale must be given together or not at all.")
         n_inputs = K if scale is None else 2 * K
         if arrays["C_"].shape != (M, n_inputs):
             raise ValueError(
@@ -92,6 +89,7 @@ class PortableStateMixin:
         self.n_tokens_ = self.n_features_in_ if self._tokens else None
         self._readout = readout
         self.input_difference_scale_ = scale
+        self._input_mean, self._input_scale = input_mean, input_scale
         if "input_difference_scale" not in fitted:
             self.set_params(input_differences=False)
         if "readout" not in fitted:
@@ -113,6 +111,8 @@ class PortableStateMixin:
             state.setdefault("_tokens", False)
             state.setdefault("n_tokens_", None)
             state.setdefault("input_difference_scale_", None)
+            state.setdefault("_input_mean", None)  # trained on the features as given
+            state.setdefault("_input_scale", None)
         state.setdefault("readout", "last")
         state.setdefault("init", "dsr")
         state.setdefault("n_init", 1)
@@ -121,6 +121,23 @@ class PortableStateMixin:
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
             state.setdefault("per_step", False)
         super().__setstate__(state)
+
+
+def _saved_features(fitted, key, n_features, positive):
+    """A per-feature vector of a model file (None where absent or null), checked: ``n_features``
+    finite numbers (> 0 with ``positive``), dense input only."""
+    saved = fitted.get(key)
+    if saved is None:
+        return None
+    numbers = isinstance(saved, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in saved)
+    values = np.asarray(saved, dtype=float) if numbers else None
+    if values is None or values.shape != (n_features,) or not np.isfinite(values).all() or (
+        positive and not (values > 0).all()
+    ) or fitted.get("tokens", False):
+        raise ValueError(
+            f"{key} must be {n_features} finite numbers{' > 0' if positive else ''} (dense input); got {saved!r}."
+        )
+    return values
 
 
 class RegressorStateMixin:

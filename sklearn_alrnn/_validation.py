@@ -31,20 +31,20 @@ UNSCALED_INPUT_LIMIT = 100.0
 AMPLITUDE_SPREAD_LIMIT = 1e4
 
 
-def warn_if_unscaled(X, lengths):
-    """Warn, naming the feature, when an input feature is far from unit scale, or when its
-    sequences' amplitudes differ by orders of magnitude."""
+def warn_if_unscaled(X, lengths, check_scale=True):
+    """Warn, naming the feature, when an input feature is far from unit scale (``check_scale``),
+    or when its sequences' amplitudes differ by orders of magnitude."""
     mask = step_mask(lengths, X.shape[1])
     valid = X[mask]
     if valid.size == 0:
         return
     mean, std = valid.mean(axis=0), valid.std(axis=0)
     worst = int(np.argmax(np.maximum(np.abs(mean), std)))
-    if max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
+    if check_scale and max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
         warnings.warn(
             f"Input feature {worst} has mean {mean[worst]:.3g} and standard deviation {std[worst]:.3g}: "
-            "the recurrence trains badly on inputs far from unit scale. Standardise the features, "
-            "e.g. with sklearn_alrnn.SequenceScaler in a pipeline.",
+            "the recurrence trains badly on inputs far from unit scale. Standardise the features "
+            "(standardize_inputs=True, or sklearn_alrnn.SequenceScaler in a pipeline).",
             UserWarning,
         )
         return

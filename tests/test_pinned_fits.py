@@ -11,10 +11,10 @@ products differently, so the comparison is then to a tolerance.
 
 Record again only after a change that is *meant* to change training:
 ``python -m tests.test_pinned_fits --record``. Every case reads the features alone
-(``input_differences=False``), keeps the last epoch's parameters (``parameter_averaging=0``) and
-the regressors start from ``init="dsr"`` (and stop early only where asked), the paths recorded;
-tests/test_input_differences.py covers differences, tests/test_optim.py and
-tests/test_estimators.py the averaging.
+(``input_differences=False``) as given (``standardize_inputs=False``), keeps the last epoch's
+parameters (``parameter_averaging=0``) and the regressors start from ``init="dsr"`` (and stop
+early only where asked), the paths recorded; tests/test_input_differences.py covers differences,
+tests/test_optim.py and tests/test_estimators.py the averaging and the standardisation.
 """
 
 import platform
@@ -41,7 +41,7 @@ def _classifier_with_stalls(dtype, n_jobs):
     X, y = make_sign_memory(120, n_timesteps=10, n_cue=3, random_state=21)
     clf = ALRNNClassifier(
         n_hidden=6, n_nonlinear=2, max_iter=60, n_iter_no_change=2, tol=5e-3, dtype=dtype, n_jobs=n_jobs,
-        input_differences=False, parameter_averaging=0.0, random_state=0,
+        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, random_state=0,
     ).fit(_ragged(X, 4, 10), y)
     return clf, {"proba": clf.predict_proba(X[:20]), "states": clf.hidden_states(X[:5])}
 
@@ -52,8 +52,8 @@ def _regressor_early_stopping_per_step(dtype, n_jobs):
     Y = np.nan_to_num(np.cumsum(X[:, :, :1], axis=1))
     reg = ALRNNRegressor(
         n_hidden=5, n_nonlinear=2, max_iter=40, early_stopping=True, validation_fraction=0.1, n_iter_no_change=3,
-        tol=1e-2, batch_size=16, init="dsr", input_differences=False, parameter_averaging=0.0, dtype=dtype,
-        n_jobs=n_jobs, random_state=1,
+        tol=1e-2, batch_size=16, init="dsr", input_differences=False, standardize_inputs=False,
+        parameter_averaging=0.0, dtype=dtype, n_jobs=n_jobs, random_state=1,
     ).fit(X, Y)
     return reg, {"predict": np.nan_to_num(reg.predict(X[:10]), nan=-1.0)}
 
@@ -63,8 +63,8 @@ def _weighted_regressor_warm_start_and_partial_fit(dtype, n_jobs):
     weight = 1.0 + (np.arange(70) % 4)
     reg = ALRNNRegressor(
         n_hidden=4, n_nonlinear=1, max_iter=8, alpha=0.05, warm_start=True, init="dsr",
-        input_differences=False, early_stopping=False, parameter_averaging=0.0, dtype=dtype, n_jobs=n_jobs,
-        random_state=2,
+        input_differences=False, standardize_inputs=False, early_stopping=False, parameter_averaging=0.0,
+        dtype=dtype, n_jobs=n_jobs, random_state=2,
     )
     reg.fit(X, Y, sample_weight=weight).fit(X[:50], Y[:50])
     reg.partial_fit(X[50:], Y[50:]).partial_fit(X, Y, sample_weight=weight)
@@ -77,7 +77,7 @@ def _long_sequences_in_parts(dtype, n_jobs):
     X, y = make_sign_memory(40, n_timesteps=900, n_cue=3, random_state=24)
     clf = ALRNNClassifier(
         n_hidden=24, n_nonlinear=3, max_iter=2, batch_size=40, dtype=dtype, n_jobs=n_jobs,
-        input_differences=False, parameter_averaging=0.0, random_state=3,
+        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, random_state=3,
     ).fit(X / 10, y)
     return clf, {"proba": clf.predict_proba(X[:8] / 10)}
 
@@ -85,7 +85,8 @@ def _long_sequences_in_parts(dtype, n_jobs):
 def _partial_fit_classifier(dtype, n_jobs):
     X, y = make_sign_memory(60, n_timesteps=7, random_state=25)
     clf = ALRNNClassifier(
-        n_hidden=5, n_nonlinear=5, dtype=dtype, n_jobs=n_jobs, input_differences=False, random_state=4
+        n_hidden=5, n_nonlinear=5, dtype=dtype, n_jobs=n_jobs, input_differences=False, standardize_inputs=False,
+        random_state=4,
     )
     for start in range(0, 60, 20):
         clf.partial_fit(X[start : start + 20], y[start : start + 20], classes=[0, 1])

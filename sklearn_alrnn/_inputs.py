@@ -1,0 +1,83 @@
+"""What the sequence estimators' network reads: checked inputs, their first differences, and the
+standardisation that training works in while the fitted input weights stay in the user's units."""
+
+import numpy as np
+
+from ._validation import check_sequences, check_tokens, step_mask
+from .preprocessing import feature_moments, with_differences
+
+#: With ``input_differences="auto"``, a first fit reads input differences when its training
+#: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
+#: gained, the shorter ones and the sign-memory task lost or stayed level).
+DIFFERENCES_MIN_MEAN_LENGTH = 200
+
+
+class ModelInputsMixin:
+    """Input handling of :class:`~sklearn_alrnn._base.BaseALRNN`.
+
+    The network reads the features as given (``C_`` and ``h_`` are in the user's units) and, with
+    ``input_differences``, their first differences scaled to unit variance. With
+    ``standardize_inputs``, training reads the features standardised by the first fit's mean and
+    standard deviation (``_input_mean``, ``_input_scale``); ``_input_units`` converts ``C_`` and
+    ``h_`` between the two, so that the fitted model needs no scaler.
+    """
+
+    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0, model_inputs=True):
+        """``(X, lengths)``: dense sequences as a zero-padded float array (n, T, K), or token ids as
+        an int64 array (n, T) with -1 beyond each length (``n_features`` is then the vocabulary size);
+        with ``model_inputs``, what the network reads (:meth:`_model_inputs`)."""
+        name = type(self).__name__
+        if tokens:
+            return check_tokens(X, n_tokens=n_features, estimator_name=name, first_index=first_index)
+        X, lengths = check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
+        return (self._model_inputs(X, lengths) if model_inputs else X), lengths
+
+    def _reads_differences(self, lengths):
+        """Whether a first fit on sequences of these lengths reads input differences (dense input)."""
+        if self.input_type == "tokens":
+            return False
+        if self.input_differences == "auto":
+            return lengths.mean() >= DIFFERENCES_MIN_MEAN_LENGTH
+        return bool(self.input_differences)
+
+    def _model_inputs(self, X, lengths):
+        """The checked dense inputs as the network reads them: with their scaled first
+        differences appended when fitted with ``input_differences``."""
+        scale = getattr(self, "input_difference_scale_", None)
+        return X if scale is None else with_differences(X, lengths, scale)
+
+    def _fit_input_moments(self, X, lengths, sample_weight):
+        """Fix the features' mean and standard deviation over the valid steps (each step weighted
+        by its sequence's weight), or None when training reads the features as given."""
+        self._input_mean = self._input_scale = None
+        if self.standardize_inputs and self.input_type != "tokens":
+            mask = step_mask(lengths, X.shape[1])
+            weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
+            if weights.sum() > 0:
+                self._input_mean, self._input_scale = feature_moments(X[mask], weights)
+
+    def _training_inputs(self, X, lengths):
+        """Model inputs as training reads them: the features (the first ``len(_input_mean)``
+        columns) standardised at the valid steps; a new array, X stays as it was."""
+        if getattr(self, "_input_mean", None) is None:
+            return X
+        n_features = self._input_mean.shape[0]
+        standardised = X.copy()
+        features = (X[..., :n_features] - self._input_mean) / self._input_scale
+        standardised[..., :n_features] = np.where(step_mask(lengths, X.shape[1])[..., None], features, 0.0)
+        return standardised
+
+    def _input_units(self, to_training):
+        """Convert ``C_`` and ``h_`` in place between the user's units and standardised features:
+        ``C x + h`` in the user's units equals ``C' (x - mean) / scale + h'`` in training's."""
+        if getattr(self, "_input_mean", None) is None:
+            return
+        n_features = self._input_mean.shape[0]
+        mean, scale = (v.astype(self.C_.dtype) for v in (self._input_mean, self._input_scale))
+        features = self.C_[:, :n_features]
+        if to_training:
+            self.h_ += features @ mean
+            features *= scale
+        else:
+            features /= scale
+            self.h_ -= features @ mean

@@ -1,0 +1,97 @@
+"""``standardize_inputs``: training reads standardised features, the fitted model the user's."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
+
+from .conftest import make_sign_memory
+
+
+@pytest.fixture(scope="module")
+def offset_data():
+    X, y = make_sign_memory(60, 12, random_state=4)
+    X = X * np.array([300.0, 0.01]) + np.array([-2e3, 5.0])  # far from unit scale, differently per feature
+    return [x[: 6 + i % 7] for i, x in enumerate(X)], y  # ragged: the padding must not count
+
+
+@pytest.mark.parametrize("Estimator", [ALRNNClassifier, ALRNNRegressor])
+def test_training_reads_standardised_features_and_the_weights_stay_in_the_users_units(Estimator, offset_data):
+    sequences, y = offset_data
+    weights = 1.0 + np.arange(60) % 3
+    valid = np.concatenate(sequences)
+    step_weights = np.concatenate([np.full(len(x), w) for x, w in zip(sequences, weights)])
+    mean = np.average(valid, axis=0, weights=step_weights)
+    scale = np.sqrt(np.average((valid - mean) ** 2, axis=0, weights=step_weights))
+    target = y if Estimator is ALRNNClassifier else y * 3.0 - 1.0
+    kwargs = dict(n_hidden=6, max_iter=15, input_differences=True, early_stopping=False, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        raw = Estimator(**kwargs).fit(sequences, target, sample_weight=weights)
+        by_hand = Estimator(standardize_inputs=False, **kwargs).fit(
+            [(x - mean) / scale for x in sequences], target, sample_weight=weights
+        )
+    np.testing.assert_allclose(raw._input_mean, mean, rtol=1e-10)
+    np.testing.assert_allclose(raw._input_scale, scale, rtol=1e-10)
+    np.testing.assert_allclose(raw.C_[:, :2], by_hand.C_[:, :2] / scale, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(raw.C_[:, 2:], by_hand.C_[:, 2:], rtol=1e-6, atol=1e-12)  # differences: unit scale
+    np.testing.assert_allclose(raw.h_, by_hand.h_ - raw.C_[:, :2] @ mean, rtol=1e-6, atol=1e-9)
+    standardised = [(x - mean) / scale for x in sequences[:5]]
+    np.testing.assert_allclose(
+        raw.hidden_states(sequences[:5]), by_hand.hidden_states(standardised), rtol=1e-6, atol=1e-9
+    )
+    np.testing.assert_allclose(raw.predict(sequences), by_hand.predict([(x - mean) / scale for x in sequences]))
+
+
+def test_save_load_and_pickle_keep_the_moments_and_a_warm_start_goes_on_alike(offset_data, tmp_path):
+    X, y = offset_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNRegressor(n_hidden=5, max_iter=3, warm_start=True, random_state=0).fit(X, y)
+        model.save(tmp_path / "model.alrnn")
+        for restored in (load(tmp_path / "model.alrnn"), pickle.loads(pickle.dumps(model))):
+            np.testing.assert_array_equal(restored._input_mean, model._input_mean)
+            np.testing.assert_array_equal(restored._input_scale, model._input_scale)
+            continued = pickle.loads(pickle.dumps(model)).fit(X, y)
+            np.testing.assert_allclose(restored.fit(X, y).predict(X), continued.predict(X), rtol=1e-10)
+
+
+@pytest.mark.parametrize("mean, scale, message", [
+    ([1.0], [1.0, 1.0], "input_mean must be 2 finite numbers"),
+    ([1.0, float("nan")], [1.0, 1.0], "input_mean must be 2 finite numbers"),
+    ([0.0, 0.0], [1.0, 0.0], "input_scale must be 2 finite numbers > 0"),
+    ([0.0, 0.0], None, "input_mean and input_scale must be given together"),
+])
+def test_saved_moments_that_contradict_the_model_are_refused(offset_data, mean, scale, message):
+    X, y = offset_data
+    state, arrays = ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, y)._portable_state()
+    state.update(input_mean=mean, input_scale=scale)
+    with pytest.raises(ValueError, match=message):
+        ALRNNClassifier(n_hidden=4)._restore_portable_state(state, arrays)
+
+
+def test_models_from_before_the_standardisation_read_and_train_on_the_features_as_given(offset_data, tmp_path):
+    X, y = offset_data
+    with pytest.warns(UserWarning, match="Input feature 0 has mean -1.98e"):
+        model = ALRNNClassifier(n_hidden=4, max_iter=1, standardize_inputs=False).fit(X, y)
+    assert model._input_mean is None
+    state, arrays = ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, y)._portable_state()
+    del state["input_mean"], state["input_scale"]
+    restored = ALRNNClassifier(n_hidden=4)
+    restored._restore_portable_state(state, arrays)
+    assert restored._input_mean is None
+    old_pickle = model.__dict__.copy()
+    del old_pickle["_input_mean"], old_pickle["_input_scale"]
+    unpickled = ALRNNClassifier.__new__(ALRNNClassifier)
+    unpickled.__setstate__(old_pickle)
+    np.testing.assert_allclose(unpickled.predict_proba(X), model.predict_proba(X))
+
+
+def test_token_input_is_not_standardised():
+    X = [np.array([1, 2, 3]), np.array([0, 4]), np.array([2])] * 4
+    model = ALRNNClassifier(n_hidden=4, max_iter=2, input_type="tokens", random_state=0).fit(X, [0, 1, 0] * 4)
+    assert model._input_mean is None and model.C_.shape == (4, 5)
