@@ -1,8 +1,9 @@
 """How well the defaults learn: every archive data set in a folder of ``.ts`` files.
 
 For each ``NAME_TRAIN.ts`` / ``NAME_TEST.ts`` pair under DIR (searched recursively):
-inputs are z-normalised per feature over the training set (``SequenceScaler``),
-then
+inputs are z-normalised per feature over the training set (``SequenceScaler``;
+``--raw`` reads the files as they are, as a user without a scaler would, for every
+column), then
 
 - classification: test accuracy of ``ALRNNClassifier(random_state=s)`` with
   defaults (mean over ``--seeds``), of a small grid over ``n_nonlinear``
@@ -180,17 +181,19 @@ def main(argv=None):
     parser.add_argument("--no-grid", action="store_true")
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--raw", action="store_true", help="no SequenceScaler: the files' values as they are")
     args = parser.parse_args(argv)
     overrides = parse_overrides(args.set)
     seeds = list(range(args.seeds))
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores; seeds {seeds}; "
-          f"overrides {overrides or 'none'}\n")
+          f"overrides {overrides or 'none'}; inputs {'as in the files' if args.raw else 'SequenceScaler'}\n")
     classification, regression = [], []
     for name, train_path, test_path in find_datasets(args.folder, args.only):
         X, y, meta = load_ts(train_path, return_metadata=True)
         X_test, y_test = load_ts(test_path)
-        scaler = SequenceScaler().fit(X)
-        X, X_test = scaler.transform(X), scaler.transform(X_test)
+        if not args.raw:
+            scaler = SequenceScaler().fit(X)
+            X, X_test = scaler.transform(X), scaler.transform(X_test)
         if meta["target"] == "class":
             row = classification_row(name, X, y, X_test, y_test, seeds, not args.no_grid, overrides)
             classification.append(row)
