@@ -177,8 +177,11 @@ _COMMON_PARAMETERS_DOC = """
         standardised ones (mean gap to MiniRocket 0.055 against 0.061
         without it; CardanoSentiment, volumes of scale 1e4: RMSE 0.30
         against 1.24; RESULTS.md); on the sign-memory task it lifted the
-        mean accuracy of 10 seeds from 0.947 to 0.973. False trains on the
-        features as given (and warns when one is far from unit scale).
+        mean accuracy of 10 seeds from 0.947 to 0.973. ``h_`` then holds
+        ``-C_ @ mean``: in float32 a feature whose mean exceeds 10^4 times its
+        standard deviation keeps fewer than 3 significant digits, and fit
+        warns. False trains on the features as given (and warns when one is
+        far from unit scale).
 
     shuffle : bool, default=True
         Shuffle the sequences every epoch.

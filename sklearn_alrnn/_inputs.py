@@ -1,6 +1,8 @@
 """What the sequence estimators' network reads: checked inputs, their first differences, and the
 standardisation that training works in while the fitted input weights stay in the user's units."""
 
+import warnings
+
 import numpy as np
 
 from ._validation import check_sequences, check_tokens, step_mask
@@ -10,6 +12,10 @@ from .preprocessing import feature_moments, with_differences
 #: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
 #: gained, the shorter ones and the sign-memory task lost or stayed level).
 DIFFERENCES_MIN_MEAN_LENGTH = 200
+
+#: Significant decimal digits of the model's float types: a feature whose mean is 10^k times its
+#: standard deviation keeps about ``digits - k`` of them once ``h_`` holds the offset.
+FLOAT_DIGITS = {"float32": 7, "float64": 16}
 
 
 class ModelInputsMixin:
@@ -55,6 +61,19 @@ class ModelInputsMixin:
             weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
             if weights.sum() > 0:
                 self._input_mean, self._input_scale = feature_moments(X[mask], weights)
+                self._warn_if_offset_is_imprecise()
+
+    def _warn_if_offset_is_imprecise(self):
+        # h_ carries -C_ @ mean: in float32, C_ x + h_ cancels away digits of a large offset.
+        offsets = np.abs(self._input_mean) / self._input_scale
+        feature = int(np.argmax(offsets))
+        if FLOAT_DIGITS.get(self._fit_dtype, np.inf) < np.log10(max(offsets[feature], 1.0)) + 3:
+            warnings.warn(
+                f"Input feature {feature} has a mean {offsets[feature]:.3g} times its standard deviation: "
+                f"in {self._fit_dtype} the fitted model reads it with less than 3 significant digits. "
+                "Subtract the mean first, or fit with dtype='float64'.",
+                UserWarning,
+            )
 
     def _training_inputs(self, X, lengths):
         """Model inputs as training reads them: the features (the first ``len(_input_mean)``

@@ -95,3 +95,15 @@ def test_token_input_is_not_standardised():
     X = [np.array([1, 2, 3]), np.array([0, 4]), np.array([2])] * 4
     model = ALRNNClassifier(n_hidden=4, max_iter=2, input_type="tokens", random_state=0).fit(X, [0, 1, 0] * 4)
     assert model._input_mean is None and model.C_.shape == (4, 5)
+
+
+def test_a_float32_fit_warns_when_an_offset_leaves_the_feature_few_digits():
+    X, y = make_sign_memory(40, 8, random_state=2)
+    offset = 300.0 + X[:, :, :1] * 3e-3  # a mean about 1e5 times its standard deviation
+    with pytest.warns(UserWarning, match="Input feature 0 has a mean .*e\\+0[45] times .* float32 .* dtype='float64'"):
+        ALRNNClassifier(n_hidden=4, max_iter=1, dtype="float32").fit(offset, y)
+    for features, dtype in ((offset, "float64"), (300.0 + X[:, :, :1], "float32")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ALRNNClassifier(n_hidden=4, max_iter=1, dtype=dtype).fit(features, y)
+        assert not [w for w in caught if "significant digits" in str(w.message)]
