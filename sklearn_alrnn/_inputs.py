@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_sequences, check_tokens, step_mask
+from ._validation import check_sequences, check_tokens, step_mask, step_weights
 from .preprocessing import feature_moments, with_differences
 
 #: With ``input_differences="auto"``, a first fit reads input differences when its training
@@ -58,7 +58,7 @@ class ModelInputsMixin:
         self._input_mean = self._input_scale = None
         if self.standardize_inputs and self.input_type != "tokens":
             mask = step_mask(lengths, X.shape[1])
-            weights = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
+            weights = step_weights(lengths, X.shape[1], sample_weight)[mask]
             if weights.sum() > 0:
                 self._input_mean, self._input_scale = feature_moments(X[mask], weights)
                 self._warn_if_offset_is_imprecise()
