@@ -143,6 +143,9 @@ def save(model, path, extra=None):
 #: Largest model file ``load`` reads (a model with M = 8192 hidden units in float64 is 0.5 GiB).
 MAX_FILE_BYTES = 2**31
 
+#: Bit 0 of a zip member's general-purpose flags: the member is encrypted.
+ZIP_ENCRYPTED_FLAG = 0x1
+
 
 def _check_members(content):
     """Refuse, before any array is read, members that are not plain arrays or that claim more
@@ -151,6 +154,8 @@ def _check_members(content):
         for info in archive.infolist():
             if not info.filename.endswith(".npy") or info.file_size > MAX_FILE_BYTES:
                 raise ValueError(f"member {info.filename!r} ({info.file_size} bytes) is not an array this format writes")
+            if info.flag_bits & ZIP_ENCRYPTED_FLAG:  # zipfile would raise RuntimeError asking for a password
+                raise ValueError(f"member {info.filename!r} is marked encrypted, which this format never writes")
             with archive.open(info) as member:
                 version = np.lib.format.read_magic(member)
                 header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0

@@ -65,6 +65,18 @@ def test_a_damaged_zip_header_field_is_a_value_error(tmp_path, fitted_models, fi
         load(path)
 
 
+def test_a_member_marked_encrypted_is_a_value_error(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    path = tmp_path / "m.npz"
+    clf.save(path)
+    data = bytearray(path.read_bytes())
+    header = bytes(data).index(b"PK\x01\x02")  # the first member's central-directory record
+    data[header + 8] |= 0x01  # its general-purpose flags: "encrypted" (zipfile asks for a password)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="is marked encrypted, which this format never writes"):
+        load(path)
+
+
 def test_flipped_byte(tmp_path, fitted_models):
     _, clf, _ = fitted_models
     path = tmp_path / "m.npz"
