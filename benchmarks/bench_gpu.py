@@ -6,10 +6,12 @@ prints ms per mini-batch step (forward + BPTT + Adam) and sequences per second f
 - ours, device="cpu" with n_jobs = all cores (the 2-core CPU figure is in RESULTS.md);
 - torch.nn.RNN(nonlinearity="relu") on the GPU;
 - an AL-RNN as a PyTorch Python loop on the GPU.
-Also checks the CUDA gradients against the CPU engine (float64). Needs a real GPU; exits with
-a message otherwise.
+Also checks the CUDA gradients against the CPU engine (float64). With --forecaster, times an
+epoch of ``ALRNNForecaster``'s defaults (50 batches of 16 windows of 200 steps, M = 20, P = 2,
+Lorenz-63) with device="cuda" and device="cpu" (one thread), in float64 and float32. Needs a real
+GPU; exits with a message otherwise.
 
-Run: python benchmarks/bench_gpu.py [--quick]
+Run: python benchmarks/bench_gpu.py [--quick] [--forecaster]
 """
 
 import argparse
@@ -73,9 +75,30 @@ def torch_runners(torch, X, y, params, P):
     return rnn_step, loop_step
 
 
+def forecaster_epoch_times(n_epochs=4):
+    """ms per training epoch of the forecaster's defaults on each device and dtype."""
+    from sklearn_alrnn import ALRNNForecaster, datasets
+
+    train = datasets.make_lorenz63(1, 20_000, random_state=0)[0][0]
+    print(f"ALRNNForecaster epoch (50 batches of 16 x 200 steps, M 20, P 2): {'cuda':>8} {'cpu':>8} ms")
+    for dtype in ("float64", "float32"):
+        times = {}
+        for device in ("cuda", "cpu"):
+
+            def run(max_iter):
+                ALRNNForecaster(
+                    20, 2, max_iter=max_iter, n_init=1, evaluation_steps=2, device=device, dtype=dtype,
+                    random_state=0,
+                ).fit(train)
+
+            times[device] = best_time(lambda: run(n_epochs), repeats=2) / n_epochs
+        print(f"{dtype:>7}: {times['cuda']:>8.1f} {times['cpu']:>8.1f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="batch 4096, M 128 only")
+    parser.add_argument("--forecaster", action="store_true", help="also time the forecaster's epochs")
     args = parser.parse_args()
     from sklearn_alrnn._kernels.cuda import CUDAEngine, gpu_available
 
@@ -128,6 +151,8 @@ def main():
             rnn_ms = best_time(lambda: (rnn_step(), torch.cuda.synchronize()))
             loop_ms = best_time(lambda: (loop_step(), torch.cuda.synchronize()), repeats=1)
         print(f"{batch:>6} {M:>4} {gpu_ms:>10.1f} {cpu_ms:>10.1f} {rnn_ms:>10.1f} {loop_ms:>10.1f}  ({batch / gpu_ms * 1000:,.0f} seq/s)", flush=True)
+    if args.forecaster:
+        forecaster_epoch_times()
 
 
 if __name__ == "__main__":
