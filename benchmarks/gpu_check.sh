@@ -17,6 +17,21 @@ export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
     python3 -c "import numba, numba_cuda, sklearn, torch; print('numba', numba.__version__, 'numba-cuda', numba_cuda.__version__, 'scikit-learn', sklearn.__version__, 'torch', torch.__version__)"
 } > "$out/gpu.txt" 2>&1
 cat "$out/gpu.txt"
+# numba-cuda 0.30 cannot compile kernels under numpy 2.5 (NVIDIA/numba-cuda#907; the cuda extra
+# pins numpy<2.5). Where the image pairs them, check that the package refuses clearly, then give
+# numba-cuda the alias it registers (np.row_stack is np.vstack) for the rest of the run.
+if ! python3 -c "import numpy; numpy.row_stack" 2>/dev/null; then
+    timeout 60 python3 -c "
+from sklearn_alrnn._kernels import make_engine
+try:
+    make_engine('cuda', 4, 1)
+except ValueError as exc:
+    print('device=cuda refused:', exc)
+print('device=auto gives', type(make_engine('auto', 4, 1)).__name__)" 2>&1 | tee "$out/numpy_guard.txt"
+    mkdir -p /tmp/row_stack_alias
+    echo 'import numpy; numpy.row_stack = numpy.vstack' > /tmp/row_stack_alias/sitecustomize.py
+    export PYTHONPATH=$PYTHONPATH:/tmp/row_stack_alias
+fi
 ALRNN_CUDA_TESTS=1 timeout 150 python3 -m pytest -q -p no:cacheprovider tests/cuda > "$out/cuda_tests.txt" 2>&1
 echo "tests/cuda: exit $?"; tail -15 "$out/cuda_tests.txt"
 timeout 110 python3 benchmarks/bench_gpu.py --quick --forecaster > "$out/bench_gpu_quick.txt" 2>&1

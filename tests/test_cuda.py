@@ -51,3 +51,43 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
                     pytest.skip(f"no CUDA driver / compiler libraries here, PTX not checked: {str(exc)[:200]}")
                 raise
             assert ".entry" in ptx
+
+
+def test_a_numba_cuda_that_cannot_compile_under_this_numpy_is_refused_clearly():
+    """numba-cuda 0.30 under numpy 2.5 (no np.row_stack): 'cuda' says why, 'auto' takes the CPU."""
+    if importlib.util.find_spec("numba_cuda") is None:
+        pytest.skip("numba-cuda (the cuda extra) is not installed")
+    without_row_stack = """
+import numpy
+from sklearn_alrnn._kernels import make_engine
+from sklearn_alrnn._kernels.cpu import CPUEngine
+numpy.__dict__.pop("row_stack", None)
+numpy.__all__ = [name for name in numpy.__all__ if name != "row_stack"]
+"""
+    probe = without_row_stack + "import numba.cuda.cudaimpl"
+    script = without_row_stack + """
+try:
+    make_engine("cuda", 4, 1)
+except ValueError as exc:
+    print(exc)
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    assert isinstance(make_engine("auto", 4, 1), CPUEngine)
+print(*[w.message for w in caught])
+"""
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
+
+    def run(code):
+        return subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300,
+            cwd=Path(__file__).parents[1],
+        )
+
+    if run(probe).returncode == 0:
+        pytest.skip("this numba-cuda compiles kernels without np.row_stack")
+    result = run(script)
+    assert result.returncode == 0, result.stderr[-3000:]
+    refusal, fallback = result.stdout.splitlines()
+    assert "numpy<2.5" in refusal and "row_stack" in refusal
+    assert fallback.startswith("device='auto' trains on the CPU") and "numpy<2.5" in fallback

@@ -14,6 +14,9 @@ Code outside this package gets an engine from ``make_engine`` and uses only
 the methods and attributes of ``Engine``.
 """
 
+import importlib.util
+import warnings
+
 from .cpu import CPUEngine
 
 
@@ -38,6 +41,8 @@ def make_engine(device, n_hidden, n_nonlinear, n_jobs=None):
         from .cuda import CUDAEngine, gpu_available, simulator_enabled
     except ImportError as exc:
         if device == "auto":
+            if importlib.util.find_spec("numba_cuda") is not None:  # installed, but unusable
+                warnings.warn(f"device='auto' trains on the CPU: {exc}", RuntimeWarning, stacklevel=2)
             return make_engine("cpu", n_hidden, n_nonlinear, n_jobs)
         raise ValueError(
             "device='cuda' needs the CUDA extra (numba-cuda): pip install 'sklearn-alrnn[cuda]' "

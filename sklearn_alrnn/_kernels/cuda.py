@@ -54,6 +54,30 @@ def simulator_enabled():
     return bool(config.ENABLE_CUDASIM)
 
 
+def _check_numpy_support():
+    """Refuse, as an ImportError, a numba-cuda that cannot compile any kernel under this numpy.
+
+    numba-cuda 0.30 (in maintenance) registers ``np.row_stack``, which numpy 2.5 removed, when it
+    loads its typing registries, so the first kernel compilation fails with an AttributeError
+    (NVIDIA/numba-cuda#907; seen on an H200 with numba-cuda 0.30.4 and numpy 2.5.2). The
+    simulator never loads those registries.
+    """
+    if simulator_enabled():
+        return
+    try:
+        import numba.cuda.cudaimpl  # noqa: F401 -- what the first kernel compilation loads
+    except AttributeError as exc:
+        import numba_cuda
+
+        raise ImportError(
+            f"numba-cuda {numba_cuda.__version__} cannot compile kernels under numpy "
+            f"{np.__version__} ({exc}); install numpy<2.5 with it (NVIDIA/numba-cuda#907)"
+        ) from None
+
+
+_check_numpy_support()
+
+
 def gpu_available():
     """True only for a real CUDA GPU (never the simulator)."""
     if simulator_enabled():
