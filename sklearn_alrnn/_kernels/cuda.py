@@ -28,8 +28,8 @@ Layout of the work:
   weight gradients share the tiled product;
 - the loss, readout and Adam update stay on the host: they are O(n M) per
   batch against O(n T M^2) on the device, and it keeps fitted parameters
-  numpy arrays whatever the device. (Not yet measured on a GPU: see
-  benchmarks/RESULTS.md.)
+  numpy arrays whatever the device. Measured on an H200 in
+  benchmarks/RESULTS.md ("GPU (issue 6)").
 """
 
 import math
