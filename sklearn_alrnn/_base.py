@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ._initialisations import fit_best_initialisation
+from ._initialisations import fit_best_initialisation, fit_joined_members
 from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
@@ -47,6 +47,9 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 #: Early stopping needs this many held-out sequences (R^2 is undefined on one); a split that
 #: holds out fewer trains on all sequences without it, with a warning.
 MIN_VALIDATION_SEQUENCES = 2
+
+#: ``n_members="auto"``: at most AUTO_MEMBERS, n_members x n_sequences x longest <= AUTO_MEMBER_STEPS
+AUTO_MEMBER_STEPS, AUTO_MEMBERS = 150_000, 5  # ACSF1's 100 x 1,460 steps: one member, ~45 s a fit
 
 #: Prediction validates and converts X in blocks of sequences of about this many bytes (in the
 #: model's float type): inputs too large to copy stream through (RELIABILITY.md).
@@ -83,6 +86,7 @@ class BaseALRNN(
         "readout": [StrOptions(set(READOUTS))],
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
+        "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "input_type": [StrOptions({"dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
         "standardize_inputs": ["boolean"],
@@ -118,6 +122,7 @@ class BaseALRNN(
         readout,
         init,
         n_init,
+        n_members,
         input_type,
         input_differences,
         standardize_inputs,
@@ -148,6 +153,7 @@ class BaseALRNN(
         self.readout = readout
         self.init = init
         self.n_init = n_init
+        self.n_members = n_members
         self.input_type = input_type
         self.input_differences = input_differences
         self.standardize_inputs = standardize_inputs
@@ -208,6 +214,11 @@ class BaseALRNN(
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
+        n_members = self._n_members_for(X) if first_pass and not incremental else 1
+        if n_members > 1:
+            return fit_joined_members(
+                self, n_members, lambda member: member._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
+            )
         if first_pass and not incremental and self.n_init > 1:
             return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass)
@@ -247,6 +258,13 @@ class BaseALRNN(
             self._training_units(to_training=False)
         return self
 
+    def _n_members_for(self, X):
+        """``n_members``; "auto": as many as fit in AUTO_MEMBER_STEPS sequence steps, at most AUTO_MEMBERS."""
+        if self.n_members != "auto":
+            return self.n_members
+        n_sequences, n_steps = sequences_shape(X) or (1, 1)
+        return int(np.clip(AUTO_MEMBER_STEPS // max(1, n_sequences * n_steps), 1, AUTO_MEMBERS))
+
     def _fit_initialisations(self, X, y, sample_weight, step_weight):
         """``n_init`` fits from seeds drawn from ``random_state``, in threads; the best by validation
         score with early stopping (where a split was possible), else by final training loss."""
@@ -266,7 +284,8 @@ class BaseALRNN(
             return engine
         differences = self.input_difference_scale_ is not None
         fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout, differences)
-        requested = (self.n_hidden, self.n_nonlinear, self.dtype or fitted[2], self.readout,
+        requested = (self.n_hidden * self.n_members_, self.n_nonlinear * self.n_members_, self.dtype or fitted[2],
+                     self.readout,
                      fitted[4] if self.input_differences == "auto" else self.input_differences and not self._tokens)
         if fitted != requested:
             raise ValueError(
@@ -310,6 +329,7 @@ class BaseALRNN(
         self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None
         self.n_nonlinear_ = self.n_nonlinear
+        self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
         self._readout = self.readout
         n_columns = self.n_hidden if per_step else n_readout_features(self.readout, self.n_hidden)
@@ -569,7 +589,7 @@ class BaseALRNN(
             sequence's length.
         """
         check_is_fitted(self, "a_")
-        check_answer_size(sequences_shape(X), self.n_hidden * self.a_.dtype.itemsize, max_bytes, "hidden_states")
+        check_answer_size(sequences_shape(X), self.a_.shape[0] * self.a_.dtype.itemsize, max_bytes, "hidden_states")
         engine = self._engine()
         return self._predict_in_blocks(X, partial(engine.hidden_states, self.a_, self.W_, self.h_, self.C_))[0]
 

@@ -1,14 +1,32 @@
-"""``n_init``: several initialisations of one estimator, trained in threads; the best is kept.
+"""Several initialisations of one estimator, trained in threads: the best kept (``n_init``), or
+all of them joined into one network (``n_members``).
 
-As KMeans and GaussianMixture do: each candidate is a clone with ``n_init=1`` and a seed drawn
-from ``random_state``, so the result does not depend on ``n_jobs`` (which only says how many
-fits run at once; the threads left over go to each fit's engine).
+As KMeans and GaussianMixture do: each one is a clone with a seed drawn from ``random_state``, so
+the result does not depend on ``n_jobs`` (which only says how many fits run at once; the threads
+left over go to each fit's engine).
 """
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import clone
 from sklearn.utils import check_random_state
+
+from ._model import PARAMETER_NAMES, join_networks
+
+
+def _fit_seeded_clones(estimator, n_fits, fit, **params):
+    """``fit(clone)`` for ``n_fits`` clones of ``estimator`` with ``params`` and seeds drawn from
+    its ``random_state``, up to ``n_jobs`` at a time in threads; the fitted clones, in seed order."""
+    seeds = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max, size=n_fits)
+    n_workers = min(n_fits, effective_n_jobs(estimator.n_jobs))
+    threads_each = max(1, effective_n_jobs(estimator.n_jobs) // n_workers)
+    clones = [clone(estimator).set_params(random_state=int(seed), n_jobs=threads_each, **params) for seed in seeds]
+    return Parallel(n_jobs=n_workers, prefer="threads")(delayed(fit)(candidate) for candidate in clones)
+
+
+def _take_fitted_state(estimator, fitted):
+    hyper_parameters = estimator.get_params(deep=False)
+    estimator.__dict__.update({k: v for k, v in fitted.__dict__.items() if k not in hyper_parameters})
 
 
 def fit_best_initialisation(estimator, fit, score):
@@ -27,16 +45,38 @@ def fit_best_initialisation(estimator, fit, score):
     -------
     estimator
     """
-    seeds = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max, size=estimator.n_init)
-    n_workers = min(estimator.n_init, effective_n_jobs(estimator.n_jobs))
-    threads_each = max(1, effective_n_jobs(estimator.n_jobs) // n_workers)
-    candidates = [
-        clone(estimator).set_params(n_init=1, random_state=int(seed), n_jobs=threads_each) for seed in seeds
-    ]
-    fitted = Parallel(n_jobs=n_workers, prefer="threads")(delayed(fit)(candidate) for candidate in candidates)
+    fitted = _fit_seeded_clones(estimator, estimator.n_init, fit, n_init=1)
     scores = np.array([score(model) for model in fitted])
-    best = fitted[int(np.argmax(scores))]
-    hyper_parameters = estimator.get_params(deep=False)
-    estimator.__dict__.update({k: v for k, v in best.__dict__.items() if k not in hyper_parameters})
+    _take_fitted_state(estimator, fitted[int(np.argmax(scores))])
     estimator.init_scores_ = scores
+    return estimator
+
+
+def fit_joined_members(estimator, n_members, fit):
+    """Fit ``n_members`` seeded clones with ``fit(clone)`` and join their networks into ``estimator``.
+
+    The joined network (``_model.join_networks``) outputs the mean of the members' outputs (their
+    logits, for a classifier); each member keeps the estimator's ``n_init``.
+
+    Parameters
+    ----------
+    estimator : ALRNN estimator
+        Receives the first member's fitted attributes with the joined parameters,
+        ``n_nonlinear_`` of the joined network, ``n_members_`` and ``member_losses_``.
+    n_members : int
+    fit : callable
+        ``fit(member)`` fits one clone and returns it.
+
+    Returns
+    -------
+    estimator
+    """
+    members = _fit_seeded_clones(estimator, n_members, fit, n_members=1)
+    _take_fitted_state(estimator, members[0])
+    joined = join_networks([member._params for member in members], members[0].n_nonlinear_)
+    estimator._set_params_arrays({name: joined[name] for name in PARAMETER_NAMES})
+    estimator.n_nonlinear_ = n_members * members[0].n_nonlinear_
+    estimator.n_members_ = n_members
+    estimator.member_losses_ = np.array([member.loss_curve_[-1] for member in members])
+    estimator.__dict__.pop("_optimizer", None)  # its moments are those of the first member's parameters
     return estimator

@@ -14,6 +14,7 @@ __all__ = [
     "flatten_parameters",
     "split_flat",
     "initialize_parameters",
+    "join_networks",
     "phi",
     "regime_codes",
     "relu_units",
@@ -160,6 +161,53 @@ def _bounded_lru_start(a, W, n_steps):
         return a, W
     shrink = LRU_DIAGONAL_RANGE[1] / radius
     return a * shrink, W * shrink
+
+
+def join_networks(members, n_nonlinear):
+    """One AL-RNN whose output is the mean of the members' outputs.
+
+    The members' units side by side make a block-diagonal network: member i's
+    linear units come i-th among the linear ones and its ReLU units i-th among
+    the ReLU ones (so the ReLU units stay last), ``W`` holds each member's block
+    and nothing across, and the readout ``B / k`` of each member reads its own
+    units, so ``y = mean_i (B_i z_i + b_i)`` exactly (for every readout: the
+    pooled columns of ``"mean+max"`` come in groups of M).
+
+    Parameters
+    ----------
+    members : list of dict
+        The parameters (``PARAMETER_NAMES``) of k networks of one architecture.
+    n_nonlinear : int
+        ReLU units P of each member.
+
+    Returns
+    -------
+    dict
+        Parameters of k M units, k P of them ReLU.
+    """
+    k, (M,) = len(members), members[0]["a"].shape
+    n_linear = M - n_nonlinear
+    # position[i, j]: where member i's unit j goes in the joined network
+    member, unit = np.indices((k, M))
+    position = np.where(
+        unit < n_linear, member * n_linear + unit, k * n_linear + member * n_nonlinear + unit - n_linear
+    )
+    first = members[0]
+    n_groups = first["B"].shape[1] // M
+    joined = {
+        "a": np.zeros(k * M, first["a"].dtype),
+        "W": np.zeros((k * M, k * M), first["W"].dtype),
+        "h": np.zeros(k * M, first["h"].dtype),
+        "C": np.zeros((k * M, first["C"].shape[1]), first["C"].dtype),
+        "B": np.zeros((first["B"].shape[0], n_groups * k * M), first["B"].dtype),
+        "b": np.mean([params["b"] for params in members], axis=0).astype(first["b"].dtype),
+    }
+    for rows, params in zip(position, members):
+        joined["a"][rows], joined["h"][rows], joined["C"][rows] = params["a"], params["h"], params["C"]
+        joined["W"][np.ix_(rows, rows)] = params["W"]
+        for group in range(n_groups):
+            joined["B"][:, group * k * M + rows] = params["B"][:, group * M : (group + 1) * M] / k
+    return joined
 
 
 def relu_units(n_hidden, n_nonlinear):

@@ -17,7 +17,7 @@ class PortableStateMixin:
     (pickles of earlier versions) of the sequence estimators."""
 
     #: Fitted scalars a model file keeps (besides the arrays and hyper-parameters).
-    _PORTABLE_SCALARS = ("n_features_in_", "n_nonlinear_", "n_iter_", "t_")
+    _PORTABLE_SCALARS = ("n_features_in_", "n_nonlinear_", "n_iter_", "t_", "n_members_")
 
     def save(self, path, extra=None):
         """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`.
@@ -47,19 +47,22 @@ class PortableStateMixin:
 
     def _restore_portable_state(self, fitted, arrays):
         """Set the fitted state from ``_portable_state``'s output; ``ValueError`` if it is inconsistent."""
-        M, P = self.n_hidden, fitted.get("n_nonlinear_")
+        fitted.setdefault("n_members_", 1)  # absent from files written before joined members
+        for name in ("n_features_in_", "n_iter_", "t_", "n_members_"):
+            value = fitted.get(name)
+            least = 1 if name in ("n_features_in_", "n_members_") else 0
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                raise ValueError(f"{name}={value!r} is not a valid count.")
+        M, P = self.n_hidden * fitted["n_members_"], fitted.get("n_nonlinear_")
         if not isinstance(P, int) or isinstance(P, bool) or not 0 <= P <= M:
-            raise ValueError(f"n_nonlinear_={P!r} is not an integer in [0, n_hidden={M}].")
+            raise ValueError(f"n_nonlinear_={P!r} is not an integer in [0, {M}] (n_hidden x n_members_).")
         for flag, value in (("per_step", fitted.get("per_step")), ("tokens", fitted.get("tokens", False))):
             if not isinstance(value, bool):  # "tokens" is absent from files written before token input
                 raise ValueError(f"{flag}={value!r} is not true or false.")
-        for name in ("n_features_in_", "n_iter_", "t_"):
-            value = fitted.get(name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < (name == "n_features_in_"):
-                raise ValueError(f"{name}={value!r} is not a valid count.")
         for key, shape in {"a_": (M,), "W_": (M, M), "h_": (M,)}.items():
             if arrays[key].shape != shape:
-                raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for n_hidden={M}.")
+                raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for {M} units "
+                                 f"(n_hidden={self.n_hidden} x n_members_={fitted['n_members_']}).")
         if fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]
@@ -72,7 +75,7 @@ class PortableStateMixin:
         n_inputs = K if scale is None else 2 * K
         if arrays["C_"].shape != (M, n_inputs):
             raise ValueError(
-                f"C_ has shape {arrays['C_'].shape}, expected {(M, n_inputs)} for n_hidden={M}, "
+                f"C_ has shape {arrays['C_'].shape}, expected {(M, n_inputs)} for {M} units, "
                 f"n_features_in_={K} and input differences {'' if scale is not None else 'not '}used."
             )
         readout = fitted.get("readout", "last")
@@ -96,6 +99,7 @@ class PortableStateMixin:
             # Files written before pooling and the "lru" start read the last state of a "dsr"
             # start; their hyper-parameters say so too, so that a warm start continues them.
             self.set_params(readout="last", init="dsr")
+        self.member_losses_ = None
         self.loss_curve_ = list(fitted["loss_curve_"])
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else np.inf
         self.validation_scores_ = None
@@ -113,9 +117,12 @@ class PortableStateMixin:
             state.setdefault("input_difference_scale_", None)
             state.setdefault("_input_mean", None)  # trained on the features as given
             state.setdefault("_input_scale", None)
+            state.setdefault("n_members_", 1)
+            state.setdefault("member_losses_", None)
         state.setdefault("readout", "last")
         state.setdefault("init", "dsr")
         state.setdefault("n_init", 1)
+        state.setdefault("n_members", 1)
         state.setdefault("input_type", "dense")
         state.setdefault("input_differences", False)
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels

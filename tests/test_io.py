@@ -165,7 +165,15 @@ def test_fitted_state_that_contradicts_the_architecture_is_refused(tmp_path, fit
     clf.save(path)
     metadata, _ = model_io._read(path)
     _rewrite_metadata(path, fitted=dict(metadata["fitted"], n_nonlinear_=clf.n_hidden + 1))
-    with pytest.raises(ValueError, match=r"n_nonlinear_=6 is not an integer in \[0, n_hidden=5\]"):
+    with pytest.raises(ValueError, match=r"n_nonlinear_=6 is not an integer in \[0, 5\] \(n_hidden x n_members_\)"):
+        load(path)
+    clf.save(path)
+    _rewrite_metadata(path, fitted=dict(metadata["fitted"], n_members_=2))
+    with pytest.raises(ValueError, match=r"a_ has shape \(5,\), expected \(10,\) for 10 units \(n_hidden=5 x n_members_=2\)"):
+        load(path)
+    clf.save(path)
+    _rewrite_metadata(path, fitted=dict(metadata["fitted"], n_members_=0))
+    with pytest.raises(ValueError, match="n_members_=0 is not a valid count"):
         load(path)
     clf.save(path)
     _rewrite_metadata(path, fitted={k: v for k, v in metadata["fitted"].items() if k != "n_iter_"})

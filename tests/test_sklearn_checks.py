@@ -48,6 +48,7 @@ def _expected_failed_checks(estimator):
     [
         ALRNNClassifier(n_hidden=8, random_state=0),
         ALRNNRegressor(n_hidden=8, random_state=0),
+        ALRNNClassifier(n_hidden=8, n_members=2, random_state=0),  # a joined network
         # Small and short, so that the checks' many fits take seconds; n_hidden - n_nonlinear
         # must cover the checks' 10 features, which the forecaster reads from its linear units.
         ALRNNForecaster(
