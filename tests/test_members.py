@@ -118,3 +118,20 @@ def test_auto_members_fit_a_budget_of_sequence_steps(shape, expected):
     model = ALRNNClassifier(n_members="auto")
     assert model._n_members_for(np.zeros(shape + (1,))) == expected
     assert model._n_members_for([np.zeros((shape[1], 1))] * shape[0]) == expected
+
+
+def test_per_step_targets_and_token_input_join_too():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 10, 2))
+    Y = np.cumsum(X[..., :1], axis=1)  # a target at every step
+    joined = ALRNNRegressor(n_hidden=5, n_members=2, max_iter=5, random_state=0).fit(X, Y)
+    members = [ALRNNRegressor(n_hidden=5, max_iter=5, random_state=int(s)).fit(X, Y) for s in _member_seeds(0, 2)]
+    np.testing.assert_allclose(joined.predict(X), np.mean([m.predict(X) for m in members], axis=0), atol=1e-12)
+    tokens = [rng.randint(0, 7, size=rng.randint(3, 9)) for _ in range(30)]
+    labels = np.array([int(3 in sequence) for sequence in tokens])
+    settings = dict(n_hidden=5, max_iter=5, input_type="tokens")
+    joined = ALRNNClassifier(n_members=2, random_state=0, **settings).fit(tokens, labels)
+    members = [ALRNNClassifier(random_state=int(s), **settings).fit(tokens, labels) for s in _member_seeds(0, 2)]
+    expected = softmax(np.mean([np.log(m.predict_proba(tokens)) for m in members], axis=0), axis=1)
+    assert joined.C_.shape == (10, 7)
+    np.testing.assert_allclose(joined.predict_proba(tokens), expected, atol=1e-12)
