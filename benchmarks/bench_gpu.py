@@ -9,9 +9,11 @@ prints ms per mini-batch step (forward + BPTT + Adam) and sequences per second f
 Also checks the CUDA gradients against the CPU engine (float64). With --forecaster, times an
 epoch of ``ALRNNForecaster``'s defaults (50 batches of 16 windows of 200 steps, M = 20, P = 2,
 Lorenz-63) with device="cuda" and device="cpu" (one thread), in float64 and float32. Needs a real
-GPU; exits with a message otherwise.
+GPU; exits with a message otherwise. With --archive FOLDER NAME..., only times default
+``ALRNNClassifier`` fits on those archive sets (``.ts`` files as ``ucr_table.py`` reads them) with
+device="cpu" (one thread, float64) and device="cuda" (float32, its default).
 
-Run: python benchmarks/bench_gpu.py [--quick] [--forecaster]
+Run: python benchmarks/bench_gpu.py [--quick] [--forecaster] [--archive FOLDER NAME ...]
 """
 
 import argparse
@@ -95,10 +97,35 @@ def forecaster_epoch_times(n_epochs=4):
         print(f"{dtype:>7}: {times['cuda']:>8.1f} {times['cpu']:>8.1f}", flush=True)
 
 
+def archive_fit_times(folder, names):
+    """Seconds and test accuracy of a default classifier fit on each device."""
+    import time
+
+    from sklearn_alrnn import ALRNNClassifier, SequenceScaler
+    from sklearn_alrnn.datasets import load_ts
+
+    rng = np.random.RandomState(0)  # compile the CUDA kernels outside the timings
+    ALRNNClassifier(n_hidden=4, max_iter=1, device="cuda").fit(rng.normal(size=(8, 5, 1)), np.arange(8) % 2)
+    print(f"{'data set':<24} {'cpu s':>7} {'cuda s':>7} {'cpu acc':>8} {'cuda acc':>8}")
+    for name in names:
+        X, y = load_ts(f"{folder}/{name}/{name}_TRAIN.ts")[:2]
+        X_test, y_test = load_ts(f"{folder}/{name}/{name}_TEST.ts")[:2]
+        scaler = SequenceScaler().fit(X)
+        X, X_test = scaler.transform(X), scaler.transform(X_test)
+        seconds, accuracy = {}, {}
+        for device in ("cpu", "cuda"):
+            start = time.perf_counter()
+            model = ALRNNClassifier(random_state=0, device=device).fit(X, y)
+            seconds[device], accuracy[device] = time.perf_counter() - start, model.score(X_test, y_test)
+        print(f"{name:<24} {seconds['cpu']:>7.1f} {seconds['cuda']:>7.1f} {accuracy['cpu']:>8.3f} "
+              f"{accuracy['cuda']:>8.3f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="batch 4096, M 128 only")
     parser.add_argument("--forecaster", action="store_true", help="also time the forecaster's epochs")
+    parser.add_argument("--archive", nargs="+", metavar=("FOLDER", "NAME"), help="only time archive fits")
     args = parser.parse_args()
     from sklearn_alrnn._kernels.cuda import CUDAEngine, gpu_available
 
@@ -109,6 +136,9 @@ def main():
 
     name = cuda.get_current_device().name
     print(f"GPU: {name.decode() if isinstance(name, bytes) else name}")
+    if args.archive:
+        archive_fit_times(args.archive[0], args.archive[1:])
+        return
     try:
         import torch
 
