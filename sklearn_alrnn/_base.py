@@ -290,7 +290,7 @@ class BaseALRNN(
         if fitted != requested:
             raise ValueError(
                 "Cannot continue training (warm_start or partial_fit) with a different architecture: the model "
-                "was fitted with (n_hidden, n_nonlinear, dtype, readout, input_differences)="
+                "was fitted with (units, ReLU units, dtype, readout, input_differences)="
                 f"{fitted}, the current parameters ask for {requested}."
             )
         self._fit_dtype = self.a_.dtype.name
