@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ._initialisations import fit_best_initialisation, fit_joined_members
+from ._initialisations import fit_best_initialisation, fit_joined_members, members_for
 from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
@@ -47,9 +47,6 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 #: Early stopping needs this many held-out sequences (R^2 is undefined on one); a split that
 #: holds out fewer trains on all sequences without it, with a warning.
 MIN_VALIDATION_SEQUENCES = 2
-
-#: ``n_members="auto"``: at most AUTO_MEMBERS, n_members x n_sequences x longest <= AUTO_MEMBER_STEPS
-AUTO_MEMBER_STEPS, AUTO_MEMBERS = 150_000, 5  # ACSF1's 100 x 1,460 steps: one member, ~45 s a fit
 
 #: Prediction validates and converts X in blocks of sequences of about this many bytes (in the
 #: model's float type): inputs too large to copy stream through (RELIABILITY.md).
@@ -214,7 +211,7 @@ class BaseALRNN(
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
-        n_members = self._n_members_for(X) if first_pass and not incremental else 1
+        n_members = members_for(self.n_members, X) if first_pass and not incremental else 1
         if n_members > 1:
             return fit_joined_members(
                 self, n_members, lambda member: member._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
@@ -257,13 +254,6 @@ class BaseALRNN(
         finally:
             self._training_units(to_training=False)
         return self
-
-    def _n_members_for(self, X):
-        """``n_members``; "auto": as many as fit in AUTO_MEMBER_STEPS sequence steps, at most AUTO_MEMBERS."""
-        if self.n_members != "auto":
-            return self.n_members
-        n_sequences, n_steps = sequences_shape(X) or (1, 1)
-        return int(np.clip(AUTO_MEMBER_STEPS // max(1, n_sequences * n_steps), 1, AUTO_MEMBERS))
 
     def _fit_initialisations(self, X, y, sample_weight, step_weight):
         """``n_init`` fits from seeds drawn from ``random_state``, in threads; the best by validation
@@ -417,6 +407,8 @@ class BaseALRNN(
                         f"the learning rate lowered to {self._optimizer.learning_rate_init:.2e}." if goes_on
                         else "training stopped. Lower learning_rate_init, set clip_norm, or scale the inputs."
                     )
+                    if flat.dtype == np.float32:
+                        outcome += " A float32 fit overflows first: dtype='float64' may keep it finite."
                     warnings.warn(
                         f"The loss or its gradient became non-finite in epoch {self.n_iter_ + 1}; the parameters "
                         f"of the last finite step were restored and {outcome}",

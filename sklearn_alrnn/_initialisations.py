@@ -12,6 +12,10 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from ._model import PARAMETER_NAMES, join_networks
+from ._validation import sequences_shape
+
+#: ``n_members="auto"``: at most AUTO_MEMBERS, n_members x n_sequences x longest <= AUTO_MEMBER_STEPS
+AUTO_MEMBER_STEPS, AUTO_MEMBERS = 150_000, 5  # ACSF1's 100 x 1,460 steps: one member, ~45 s a fit
 
 
 def _fit_seeded_clones(estimator, n_fits, fit, **params):
@@ -50,6 +54,15 @@ def fit_best_initialisation(estimator, fit, score):
     _take_fitted_state(estimator, fitted[int(np.argmax(scores))])
     estimator.init_scores_ = scores
     return estimator
+
+
+def members_for(n_members, X):
+    """``n_members``, with "auto" resolved: as many as fit in AUTO_MEMBER_STEPS sequence steps of X
+    (its number of sequences times the longest), at least 1 and at most AUTO_MEMBERS."""
+    if n_members != "auto":
+        return n_members
+    n_sequences, n_steps = sequences_shape(X) or (1, 1)
+    return int(np.clip(AUTO_MEMBER_STEPS // max(1, n_sequences * n_steps), 1, AUTO_MEMBERS))
 
 
 def fit_joined_members(estimator, n_members, fit):

@@ -375,8 +375,9 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     assert np.isfinite(value)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("learning_rate", ["adaptive", "constant"])
-def test_an_overflow_lowers_the_learning_rate_and_training_goes_on(monkeypatch, learning_rate):
+def test_an_overflow_lowers_the_learning_rate_and_training_goes_on(monkeypatch, learning_rate, dtype):
     from sklearn_alrnn import _base
 
     X, Y = make_linear_recurrence(64, n_timesteps=5, random_state=11)
@@ -390,12 +391,14 @@ def test_an_overflow_lowers_the_learning_rate_and_training_goes_on(monkeypatch, 
 
     monkeypatch.setattr(_base, "loss_and_gradients", overflow_on_sixth_batch)
     reg = ALRNNRegressor(n_hidden=4, batch_size=16, max_iter=5, early_stopping=False,
-                         learning_rate=learning_rate, random_state=0)
+                         learning_rate=learning_rate, random_state=0, dtype=dtype)
     expected = "learning rate lowered to 6.00e-04" if learning_rate == "adaptive" else "training stopped"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        with pytest.warns(RuntimeWarning, match=f"non-finite in epoch 2; .* {expected}"):
+        with pytest.warns(RuntimeWarning, match=f"non-finite in epoch 2; .* {expected}") as caught:
             reg.fit(X, Y)
+    hinted = ["dtype='float64' may keep it finite" in str(w.message) for w in caught if "non-finite" in str(w.message)]
+    assert hinted == [dtype == "float32"]
     if learning_rate == "adaptive":  # the overflowing epoch is not counted; the other four are
         assert reg.n_iter_ == 4 and reg._optimizer.learning_rate_init == pytest.approx(3e-3 / 5)
         assert calls["n"] == 4 + 2 + 3 * 4  # the overflowing epoch ends at its second batch

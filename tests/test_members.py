@@ -5,6 +5,7 @@ import pytest
 from scipy.special import softmax
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, load
+from sklearn_alrnn._initialisations import members_for
 from sklearn_alrnn._kernels.reference import ReferenceEngine
 from sklearn_alrnn._model import initialize_parameters, join_networks, relu_units
 
@@ -115,9 +116,9 @@ def test_warm_start_continues_the_joined_network_and_partial_fit_trains_one(clas
     "shape, expected", [((40, 12), 5), ((36, 251), 5), ((60, 1000), 2), ((100, 1460), 1), ((5000, 200), 1)]
 )
 def test_auto_members_fit_a_budget_of_sequence_steps(shape, expected):
-    model = ALRNNClassifier(n_members="auto")
-    assert model._n_members_for(np.zeros(shape + (1,))) == expected
-    assert model._n_members_for([np.zeros((shape[1], 1))] * shape[0]) == expected
+    assert members_for("auto", np.zeros(shape + (1,))) == expected
+    assert members_for("auto", [np.zeros((shape[1], 1))] * shape[0]) == expected
+    assert members_for(3, np.zeros(shape + (1,))) == 3
 
 
 def test_per_step_targets_and_token_input_join_too():
