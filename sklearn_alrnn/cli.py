@@ -141,7 +141,7 @@ def cmd_fit(args):
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
     model = model_class(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
-        random_state=args.random_state, verbose=args.verbose,
+        n_members=args.n_members, random_state=args.random_state, verbose=args.verbose,
     ).fit(X, y)
     features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     model.save(
@@ -292,6 +292,8 @@ def build_parser():
     fit.add_argument("--n-hidden", type=int, default=32)
     fit.add_argument("--n-nonlinear", type=int, default=2)
     fit.add_argument("--max-iter", type=int, default=500)
+    fit.add_argument("--n-members", type=lambda value: value if value == "auto" else int(value), default=1,
+                     help="networks joined into one (an integer or auto; see the estimators' n_members)")
     fit.add_argument("--random-state", type=int, default=0)
     fit.add_argument("--verbose", type=int, default=0)
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")

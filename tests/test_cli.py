@@ -83,6 +83,21 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     assert "4 of 4 regimes enumerated" in capsys.readouterr().out
 
 
+def test_fit_joins_members_and_analyze_reads_the_joined_network(tmp_path, capsys):
+    data, model = tmp_path / "train.csv", tmp_path / "joined.alrnn.npz"
+    _long_table(np.random.RandomState(0)).to_csv(data, index=False)
+    assert main([
+        "fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
+        "--n-hidden", "6", "--n-nonlinear", "2", "--max-iter", "10", "--n-members", "2", "--model-out", str(model),
+    ]) == 0
+    capsys.readouterr()
+    assert main(["analyze", str(model)]) == 0
+    assert "M=12 units, P=4 nonlinear" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
+              "--n-members", "several", "--model-out", str(model)])
+
+
 def test_per_step_fit_and_bad_files(tmp_path, capsys):
     rng = np.random.RandomState(1)
     table = _long_table(rng, 20)
