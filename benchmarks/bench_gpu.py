@@ -87,13 +87,13 @@ def forecaster_epoch_times(n_epochs=4):
         times = {}
         for device in ("cuda", "cpu"):
 
-            def run(max_iter):
+            def run():
                 ALRNNForecaster(
-                    20, 2, max_iter=max_iter, n_init=1, evaluation_steps=2, device=device, dtype=dtype,
+                    20, 2, max_iter=n_epochs, n_init=1, evaluation_steps=2, device=device, dtype=dtype,
                     random_state=0,
                 ).fit(train)
 
-            times[device] = best_time(lambda: run(n_epochs), repeats=2) / n_epochs
+            times[device] = best_time(run, repeats=2) / n_epochs
         print(f"{dtype:>7}: {times['cuda']:>8.1f} {times['cpu']:>8.1f}", flush=True)
 
 

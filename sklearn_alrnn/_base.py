@@ -211,13 +211,15 @@ class BaseALRNN(
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
-        n_members = members_for(self.n_members, X) if first_pass and not incremental else 1
-        if n_members > 1:
-            return fit_joined_members(
-                self, n_members, lambda member: member._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
-            )
-        if first_pass and not incremental and self.n_init > 1:
-            return self._fit_initialisations(X, y, sample_weight, step_weight)
+        if first_pass and not incremental:
+            n_members = members_for(self.n_members, X)
+            if n_members > 1:
+                def fit(member):
+                    return member._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
+
+                return fit_joined_members(self, n_members, fit)
+            if self.n_init > 1:
+                return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass)
         X, lengths, Y, per_step, sample_weight, step_weight = self._validate_training_data(
             X, y, sample_weight, first_pass, classes, step_weight

@@ -11,7 +11,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from ._model import PARAMETER_NAMES, join_networks
+from ._model import join_networks
 from ._validation import sequences_shape
 
 #: ``n_members="auto"``: at most AUTO_MEMBERS, n_members x n_sequences x longest <= AUTO_MEMBER_STEPS
@@ -87,7 +87,7 @@ def fit_joined_members(estimator, n_members, fit):
     members = _fit_seeded_clones(estimator, n_members, fit, n_members=1)
     _take_fitted_state(estimator, members[0])
     joined = join_networks([member._params for member in members], members[0].n_nonlinear_)
-    estimator._set_params_arrays({name: joined[name] for name in PARAMETER_NAMES})
+    estimator._set_params_arrays(joined)
     estimator.n_nonlinear_ = n_members * members[0].n_nonlinear_
     estimator.n_members_ = n_members
     estimator.member_losses_ = np.array([member.loss_curve_[-1] for member in members])
