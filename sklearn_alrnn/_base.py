@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ._initialisations import fit_best_initialisation, fit_members, members_for
+from ._initialisations import fit_best_initialisation, fit_joined_members, members_for
 from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
@@ -84,7 +84,6 @@ class BaseALRNN(
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "combine_members": [StrOptions({"distil", "join"})],
         "input_type": [StrOptions({"dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
         "standardize_inputs": ["boolean"],
@@ -99,11 +98,38 @@ class BaseALRNN(
 
     @abstractmethod
     def __init__(
-        self, n_hidden, n_nonlinear, *,
-        max_iter, batch_size, learning_rate, learning_rate_init, beta_1, beta_2, epsilon, alpha, clip_norm,
-        early_stopping, validation_fraction, n_iter_no_change, tol, parameter_averaging, readout, init,
-        n_init, n_members, combine_members, input_type, input_differences, standardize_inputs, shuffle,
-        warm_start, random_state, verbose, n_jobs, device, dtype,
+        self,
+        n_hidden,
+        n_nonlinear,
+        *,
+        max_iter,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        beta_1,
+        beta_2,
+        epsilon,
+        alpha,
+        clip_norm,
+        early_stopping,
+        validation_fraction,
+        n_iter_no_change,
+        tol,
+        parameter_averaging,
+        readout,
+        init,
+        n_init,
+        n_members,
+        input_type,
+        input_differences,
+        standardize_inputs,
+        shuffle,
+        warm_start,
+        random_state,
+        verbose,
+        n_jobs,
+        device,
+        dtype,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -125,7 +151,6 @@ class BaseALRNN(
         self.init = init
         self.n_init = n_init
         self.n_members = n_members
-        self.combine_members = combine_members
         self.input_type = input_type
         self.input_differences = input_differences
         self.standardize_inputs = standardize_inputs
@@ -139,11 +164,6 @@ class BaseALRNN(
 
     # ------------------------------------------------------------------ hooks
     _loss = None  # "squared_error" or "log_loss"
-
-    @abstractmethod
-    def _distillation_targets(self, teacher_output, Y, lengths, per_step):
-        """Training targets from a teacher's raw outputs on the training data, in the layout and
-        units of the encoded targets ``Y`` (no target where ``Y`` has none)."""
 
     @abstractmethod
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
@@ -189,25 +209,21 @@ class BaseALRNN(
         return make_engine(device, self.a_.shape[0], self.n_nonlinear_, self.n_jobs)
 
     # --------------------------------------------------------------- fitting
-    def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None, teacher=None):
-        """Fit from scratch, or continue (``warm_start``, ``incremental``); with a fitted ``teacher``,
-        to its outputs instead of y (distillation; y still validates and scores early stopping)."""
+    def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
         if first_pass and not incremental:
-            n_members = members_for(self.n_members, X, self.combine_members, self.n_init)
+            n_members = members_for(self.n_members, X)
             if n_members > 1:
-                def fit(network, teacher=None):
-                    return network._fit(X, y, sample_weight=sample_weight, step_weight=step_weight, teacher=teacher)
+                def fit(member):
+                    return member._fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
 
-                return fit_members(self, n_members, fit, fit_student=lambda student, teacher: fit(student, teacher))
+                return fit_joined_members(self, n_members, fit)
             if self.n_init > 1:
                 return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass)
-        teacher_output = None if teacher is None else teacher._output(X)[0]
         X, lengths, Y, per_step, sample_weight, step_weight = self._validate_training_data(
             X, y, sample_weight, first_pass, classes, step_weight
         )
-        targets = Y if teacher is None else self._distillation_targets(teacher_output, Y, lengths, per_step)
         rng = check_random_state(self.random_state)
         if first_pass:
             n_inputs = int(X.max()) + 1 if X.ndim == 2 else X.shape[2]  # token ids: C has a column per id
@@ -233,11 +249,10 @@ class BaseALRNN(
             train, val = split
             steps = (None, None) if step_weight is None else (step_weight[train], step_weight[val])
             validation = (X[val], lengths[val], Y[val], sample_weight[val], steps[1])
-            X, lengths, targets, sample_weight, step_weight = (X[train], lengths[train], targets[train],
-                                                               sample_weight[train], steps[0])
+            X, lengths, Y, sample_weight, step_weight = X[train], lengths[train], Y[train], sample_weight[train], steps[0]
         self._training_units(to_training=True)
         try:
-            self._train(engine, flat, (X, lengths, targets, sample_weight, step_weight), validation, rng, incremental)
+            self._train(engine, flat, (X, lengths, Y, sample_weight, step_weight), validation, rng, incremental)
         finally:
             self._training_units(to_training=False)
         return self
@@ -306,7 +321,7 @@ class BaseALRNN(
         self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None
         self.n_nonlinear_ = self.n_nonlinear
-        self.n_members_, self.n_teachers_, self.member_losses_ = 1, 0, None
+        self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
         self._readout = self.readout
         n_columns = self.n_hidden if per_step else n_readout_features(self.readout, self.n_hidden)

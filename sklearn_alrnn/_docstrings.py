@@ -139,35 +139,24 @@ _COMMON_PARAMETERS_DOC = """
         better models (RESULTS.md); with ``early_stopping`` the choice is
         made on held-out sequences.
 
-    n_members : int or "auto", default={n_members}
+    n_members : int or "auto", default=1
         Number of networks trained from their own seeds (drawn from
-        ``random_state``, up to ``n_jobs`` at once in threads) and combined
-        into the fitted model as ``combine_members`` says. "auto": as many
-        as keep the networks trained (the members, and the student when
-        distilling) times ``n_samples * n_timesteps`` within 150,000 steps, at
-        most 5, and one network where fewer than two members fit (long or
-        large data sets, where one fit already takes tens of seconds) or
-        where ``n_init > 1`` asks for the best of several initialisations.
-        Averaging members cancels much of the seed-to-seed variance of fits
-        on small data: over 30 seeds, five members lifted ArrowHead from
-        0.767 to 0.804 and PickupGestureWiimoteZ from 0.696 to 0.743, and
-        over 15 seeds cut CardanoSentiment's RMSE from 0.305 to 0.293
-        (RESULTS.md). ``partial_fit`` trains one network; ``warm_start``
-        continues the fitted one.
-
-    combine_members : {{"distil", "join"}}, default={combine_members}
-        How ``n_members > 1`` networks make the fitted model. "distil": one
-        more network, of ``n_hidden`` units with ``n_nonlinear`` ReLU units,
-        from one more seed, is trained on the members' mean outputs on the
-        training data instead of y (the classifier's on their mean logits
-        softened at temperature 3; y still scores early stopping), so the
-        fitted model has the architecture asked for, at ``n_members + 1``
-        times the cost of one fit. "join": the members side by side as one
-        AL-RNN of ``n_members * n_hidden`` units, ``n_members *
-        n_nonlinear`` of them ReLU (``n_nonlinear_``), ``W`` block-diagonal,
-        the readout averaging the members' outputs (the classifier's logits):
-        its prediction is exactly the members' mean, and each member is a
-        block of it.
+        ``random_state``, up to ``n_jobs`` at once in threads), then joined
+        into one AL-RNN: their units side by side, ``W`` block-diagonal, the
+        readout averaging the members' outputs (the classifier's logits). The
+        fitted model is an AL-RNN of ``n_members * n_hidden`` units,
+        ``n_members * n_nonlinear`` of them ReLU (``n_nonlinear_``), whose
+        prediction is the members' mean; each member is a block of it.
+        "auto": as many as keep ``n_members * n_samples * n_timesteps``
+        within 150,000 steps, at most 5 (one on long or large data sets,
+        where one fit already takes tens of seconds). Averaging members
+        cancels much of the seed-to-seed variance of fits on small data: over
+        30 seeds, five members lifted ArrowHead from 0.767 to 0.804 and
+        PickupGestureWiimoteZ from 0.696 to 0.743, and over 15 seeds cut
+        CardanoSentiment's RMSE from 0.305 to 0.293 (RESULTS.md). The default
+        stays one network, so that the fitted model has ``n_hidden`` units
+        and ``2**n_nonlinear`` regimes as set. ``partial_fit`` trains one
+        network; ``warm_start`` continues the joined one.
 
     input_type : {{"dense", "tokens"}}, default="dense"
         "dense": X holds float features. "tokens": X holds integer ids
@@ -276,14 +265,9 @@ _COMMON_ATTRIBUTES_DOC = """
         use this): ``n_members_ * n_nonlinear`` for joined members.
 
     n_members_ : int
-        Number of networks joined into the fitted model (``n_members`` with
-        ``combine_members="join"``, else 1).
+        Number of networks joined into the fitted model (``n_members``).
 
-    n_teachers_ : int
-        Number of members whose mean outputs the fitted network was trained
-        on (``combine_members="distil"``); 0 when it was trained on y.
-
-    member_losses_ : ndarray of shape (n_members,) or None
+    member_losses_ : ndarray of shape (n_members_,) or None
         Each member's final training loss; None for a single network.
 
     n_features_in_ : int

@@ -17,7 +17,7 @@ class PortableStateMixin:
     (pickles of earlier versions) of the sequence estimators."""
 
     #: Fitted scalars a model file keeps (besides the arrays and hyper-parameters).
-    _PORTABLE_SCALARS = ("n_features_in_", "n_nonlinear_", "n_iter_", "t_", "n_members_", "n_teachers_")
+    _PORTABLE_SCALARS = ("n_features_in_", "n_nonlinear_", "n_iter_", "t_", "n_members_")
 
     def save(self, path, extra=None):
         """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`.
@@ -48,8 +48,7 @@ class PortableStateMixin:
     def _restore_portable_state(self, fitted, arrays):
         """Set the fitted state from ``_portable_state``'s output; ``ValueError`` if it is inconsistent."""
         fitted.setdefault("n_members_", 1)  # absent from files written before joined members
-        fitted.setdefault("n_teachers_", 0)  # and before distilled ones
-        for name in ("n_features_in_", "n_iter_", "t_", "n_members_", "n_teachers_"):
+        for name in ("n_features_in_", "n_iter_", "t_", "n_members_"):
             value = fitted.get(name)
             least = 1 if name in ("n_features_in_", "n_members_") else 0
             if not isinstance(value, int) or isinstance(value, bool) or value < least:
@@ -119,13 +118,11 @@ class PortableStateMixin:
             state.setdefault("_input_mean", None)  # trained on the features as given
             state.setdefault("_input_scale", None)
             state.setdefault("n_members_", 1)
-            state.setdefault("n_teachers_", 0)
             state.setdefault("member_losses_", None)
         state.setdefault("readout", "last")
         state.setdefault("init", "dsr")
         state.setdefault("n_init", 1)
         state.setdefault("n_members", 1)
-        state.setdefault("combine_members", "join")
         state.setdefault("input_type", "dense")
         state.setdefault("input_differences", False)
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels

@@ -139,11 +139,9 @@ def cmd_fit(args):
     if kind == "auto":
         kind = "regressor" if args.per_step or type_of_target(y) == "continuous" else "classifier"
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
-    members = {name: value for name, value in (("n_members", args.n_members), ("combine_members", args.combine_members))
-               if value is not None}  # else the estimator's defaults
     model = model_class(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
-        random_state=args.random_state, verbose=args.verbose, **members,
+        n_members=args.n_members, random_state=args.random_state, verbose=args.verbose,
     ).fit(X, y)
     features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     model.save(
@@ -294,10 +292,8 @@ def build_parser():
     fit.add_argument("--n-hidden", type=int, default=32)
     fit.add_argument("--n-nonlinear", type=int, default=2)
     fit.add_argument("--max-iter", type=int, default=500)
-    fit.add_argument("--n-members", type=lambda value: value if value == "auto" else int(value),
-                     help="networks trained from their own seeds (an integer or auto; default: the estimator's)")
-    fit.add_argument("--combine-members", choices=["distil", "join"],
-                     help="one network trained on the members' mean outputs, or all of them side by side")
+    fit.add_argument("--n-members", type=lambda value: value if value == "auto" else int(value), default=1,
+                     help="networks joined into one (an integer or auto; see the estimators' n_members)")
     fit.add_argument("--random-state", type=int, default=0)
     fit.add_argument("--verbose", type=int, default=0)
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")

@@ -13,9 +13,6 @@ from ._validation import check_sequence_targets, step_mask, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
 
-#: Temperature of the teacher's softmax when distilling members into one classifier network.
-DISTILLATION_TEMPERATURE = 3.0
-
 
 @register_model_class
 @fill_docstring
@@ -86,8 +83,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         readout="max",
         init="lru",
         n_init=1,
-        n_members="auto",
-        combine_members="distil",
+        n_members=1,
         input_type="dense",
         input_differences="auto",
         standardize_inputs=True,
@@ -102,13 +98,35 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
     ):
         self.per_step = per_step
         super().__init__(
-            n_hidden, n_nonlinear, max_iter=max_iter, batch_size=batch_size, learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, alpha=alpha,
-            clip_norm=clip_norm, early_stopping=early_stopping, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
-            init=init, n_init=n_init, n_members=n_members, combine_members=combine_members, input_type=input_type,
-            input_differences=input_differences, standardize_inputs=standardize_inputs, shuffle=shuffle,
-            warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs, device=device,
+            n_hidden,
+            n_nonlinear,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            clip_norm=clip_norm,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            parameter_averaging=parameter_averaging,
+            readout=readout,
+            init=init,
+            n_init=n_init,
+            n_members=n_members,
+            input_type=input_type,
+            input_differences=input_differences,
+            standardize_inputs=standardize_inputs,
+            shuffle=shuffle,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            n_jobs=n_jobs,
+            device=device,
             dtype=dtype,
         )
 
@@ -127,14 +145,6 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
                 "seen in the first fit."
             )
         return one_hot_rows(labels, self.classes_, lengths, per_step, self._fit_dtype), per_step
-
-    def _distillation_targets(self, teacher_output, Y, lengths, per_step):
-        # The members' mean logits, softened: how much a sequence resembles each class teaches
-        # the student more than its label alone (RESULTS.md, "Distilled members").
-        soft = softmax(teacher_output / DISTILLATION_TEMPERATURE, axis=-1).astype(Y.dtype)
-        if per_step:
-            soft[~step_mask(lengths, Y.shape[1])] = 0
-        return soft
 
     def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
         correct = np.argmax(output, axis=-1) == np.argmax(Y, axis=-1)
@@ -393,7 +403,6 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         init="lru",
         n_init=1,
         n_members=1,
-        combine_members="distil",
         input_type="dense",
         input_differences=True,
         standardize_inputs=True,
@@ -406,13 +415,35 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         dtype=None,
     ):
         super().__init__(
-            n_hidden, n_nonlinear, max_iter=max_iter, batch_size=batch_size, learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, alpha=alpha,
-            clip_norm=clip_norm, early_stopping=early_stopping, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
-            init=init, n_init=n_init, n_members=n_members, combine_members=combine_members, input_type=input_type,
-            input_differences=input_differences, standardize_inputs=standardize_inputs, shuffle=shuffle,
-            warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs, device=device,
+            n_hidden,
+            n_nonlinear,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            clip_norm=clip_norm,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            parameter_averaging=parameter_averaging,
+            readout=readout,
+            init=init,
+            n_init=n_init,
+            n_members=n_members,
+            input_type=input_type,
+            input_differences=input_differences,
+            standardize_inputs=standardize_inputs,
+            shuffle=shuffle,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            n_jobs=n_jobs,
+            device=device,
             dtype=dtype,
         )
 
@@ -441,11 +472,6 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         if per_step:
             Y[~step_mask(lengths, Y.shape[1])] = 0
         return Y
-
-    def _distillation_targets(self, teacher_output, Y, lengths, per_step):
-        targets = self._scale_targets(teacher_output.reshape(Y.shape).astype(Y.dtype), lengths, per_step, None,
-                                      first_pass=False)
-        return np.where(np.isnan(Y), Y, targets)
 
     def _readout_units(self, to_training):
         """Convert ``B_``, ``b_`` in place between the user's units and standardised targets."""

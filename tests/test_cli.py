@@ -7,7 +7,6 @@ import sys
 import numpy as np
 import pytest
 
-from sklearn_alrnn import load
 from sklearn_alrnn.cli import main
 
 pd = pytest.importorskip("pandas")
@@ -84,25 +83,16 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     assert "4 of 4 regimes enumerated" in capsys.readouterr().out
 
 
-def test_fit_joins_or_distils_members_and_analyze_reads_the_fitted_network(tmp_path, capsys):
+def test_fit_joins_members_and_analyze_reads_the_joined_network(tmp_path, capsys):
     data, model = tmp_path / "train.csv", tmp_path / "joined.alrnn.npz"
     _long_table(np.random.RandomState(0)).to_csv(data, index=False)
     assert main([
-        "fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
-        "--n-hidden", "6", "--n-nonlinear", "2", "--max-iter", "10", "--n-members", "2", "--combine-members", "join",
-        "--model-out", str(model),
-    ]) == 0
-    capsys.readouterr()
-    assert main(["analyze", str(model)]) == 0
-    assert "M=12 units, P=4 nonlinear" in capsys.readouterr().out
-    assert main([  # the classifier's default combination: one network trained on the members
         "fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
         "--n-hidden", "6", "--n-nonlinear", "2", "--max-iter", "10", "--n-members", "2", "--model-out", str(model),
     ]) == 0
     capsys.readouterr()
     assert main(["analyze", str(model)]) == 0
-    assert "M=6 units, P=2 nonlinear" in capsys.readouterr().out
-    assert load(model).n_teachers_ == 2
+    assert "M=12 units, P=4 nonlinear" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
               "--n-members", "several", "--model-out", str(model)])

@@ -246,7 +246,7 @@ def test_partial_fit_equals_fit_epochs_without_shuffle():
 
 def test_a_fit_keeps_the_moving_average_of_its_epochs_without_changing_their_path():
     X, y = make_sign_memory(48, n_timesteps=8, random_state=9)
-    kwargs = dict(n_hidden=5, batch_size=16, n_iter_no_change=50, n_members=1, random_state=0)
+    kwargs = dict(n_hidden=5, batch_size=16, n_iter_no_change=50, random_state=0)
 
     def fitted(max_iter, averaging):
         with warnings.catch_warnings():
@@ -284,7 +284,7 @@ def _window_means(scores):
 def test_early_stopping_restores_the_best_validation_weights():
     X, y = make_sign_memory(200, n_timesteps=10, n_cue=3, random_state=7)
     clf = ALRNNClassifier(
-        n_hidden=8, early_stopping=True, n_iter_no_change=3, max_iter=60, n_members=1, random_state=0
+        n_hidden=8, early_stopping=True, n_iter_no_change=3, max_iter=60, random_state=0
     ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_
     means = _window_means(clf.validation_scores_)
@@ -483,7 +483,7 @@ def test_warm_start_may_turn_early_stopping_on():
 
 def test_n_init_keeps_the_best_initialisation_whatever_n_jobs():
     X, y = make_sign_memory(120, 12, random_state=0)
-    kwargs = dict(n_hidden=6, n_nonlinear=1, max_iter=8, n_init=3, n_members=1, random_state=0)
+    kwargs = dict(n_hidden=6, n_nonlinear=1, max_iter=8, n_init=3, random_state=0)
     serial = ALRNNClassifier(n_jobs=1, **kwargs).fit(X, y)
     threaded = ALRNNClassifier(n_jobs=3, **kwargs).fit(X, y)
     np.testing.assert_array_equal(serial.init_scores_, threaded.init_scores_)

@@ -1,5 +1,4 @@
-"""``n_members``: networks trained from their own seeds, joined into one block-diagonal AL-RNN or
-distilled into one network of the size asked for."""
+"""``n_members``: networks trained from their own seeds, joined into one block-diagonal AL-RNN."""
 
 import numpy as np
 import pytest
@@ -12,8 +11,7 @@ from sklearn_alrnn._model import initialize_parameters, join_networks, relu_unit
 
 from .conftest import make_linear_recurrence, make_sign_memory
 
-SETTINGS = dict(n_hidden=6, n_nonlinear=2, max_iter=8, n_members=1)
-JOINED = dict(SETTINGS, n_members=3, combine_members="join")  # three members side by side
+SETTINGS = dict(n_hidden=6, n_nonlinear=2, max_iter=8)
 
 
 def _member_seeds(random_state, n_members):
@@ -28,13 +26,13 @@ def classification_data():
 
 @pytest.fixture(scope="module")
 def joined_classifier(classification_data):
-    return ALRNNClassifier(random_state=0, **JOINED).fit(*classification_data)
+    return ALRNNClassifier(n_members=3, random_state=0, **SETTINGS).fit(*classification_data)
 
 
 @pytest.mark.parametrize("readout", ["max", "mean+max", "last"])
 def test_the_joined_classifier_predicts_the_softmax_of_the_members_mean_logits(classification_data, readout):
     X, y = classification_data
-    joined = ALRNNClassifier(random_state=0, readout=readout, **JOINED).fit(X, y)
+    joined = ALRNNClassifier(n_members=3, random_state=0, readout=readout, **SETTINGS).fit(X, y)
     members = [
         ALRNNClassifier(random_state=int(seed), readout=readout, **SETTINGS).fit(X, y) for seed in _member_seeds(0, 3)
     ]
@@ -47,7 +45,7 @@ def test_the_joined_classifier_predicts_the_softmax_of_the_members_mean_logits(c
 def test_the_joined_regressor_predicts_the_members_mean_in_the_user_s_units():
     X, Y = make_linear_recurrence(40, n_timesteps=10)
     Y = 100.0 + 10.0 * Y  # the targets are standardised inside each member
-    joined = ALRNNRegressor(random_state=3, **dict(JOINED, n_members=2)).fit(X, Y)
+    joined = ALRNNRegressor(n_members=2, random_state=3, **SETTINGS).fit(X, Y)
     members = [ALRNNRegressor(random_state=int(seed), **SETTINGS).fit(X, Y) for seed in _member_seeds(3, 2)]
     np.testing.assert_allclose(joined.predict(X), np.mean([m.predict(X) for m in members], axis=0), rtol=1e-12)
 
@@ -92,7 +90,7 @@ def test_join_networks_is_exact_for_every_unit_order():
 
 def test_members_do_not_depend_on_n_jobs_and_files_keep_them(classification_data, joined_classifier, tmp_path):
     X, y = classification_data
-    threaded = ALRNNClassifier(random_state=0, n_jobs=2, **JOINED).fit(X, y)
+    threaded = ALRNNClassifier(n_members=3, random_state=0, n_jobs=2, **SETTINGS).fit(X, y)
     np.testing.assert_array_equal(threaded.W_, joined_classifier.W_)
     joined_classifier.save(tmp_path / "joined.npz")
     restored = load(tmp_path / "joined.npz")
@@ -104,104 +102,36 @@ def test_members_do_not_depend_on_n_jobs_and_files_keep_them(classification_data
 
 def test_warm_start_continues_the_joined_network_and_partial_fit_trains_one(classification_data, joined_classifier):
     X, y = classification_data
-    continued = ALRNNClassifier(random_state=0, **JOINED).fit(X, y)
+    continued = ALRNNClassifier(n_members=3, random_state=0, **SETTINGS).fit(X, y)
     continued.set_params(warm_start=True, max_iter=2).fit(X, y)
     assert continued.a_.shape == (18,) and continued.n_iter_ > 0
     assert not np.array_equal(continued.W_, joined_classifier.W_)
     continued.partial_fit(X, y)  # the joined network, with a fresh optimiser
     assert continued.a_.shape == (18,)
-    single = ALRNNClassifier(random_state=0, **JOINED).partial_fit(X, y, classes=np.unique(y))
+    single = ALRNNClassifier(n_members=3, random_state=0, **SETTINGS).partial_fit(X, y, classes=np.unique(y))
     assert single.a_.shape == (6,) and single.n_members_ == 1
 
 
 @pytest.mark.parametrize(
-    "shape, joined, distilled",
-    [((40, 12), 5, 5), ((36, 251), 5, 5), ((60, 1000), 2, 1), ((40, 1000), 3, 2), ((100, 1460), 1, 1), ((5000, 200), 1, 1)],
+    "shape, expected", [((40, 12), 5), ((36, 251), 5), ((60, 1000), 2), ((100, 1460), 1), ((5000, 200), 1)]
 )
-def test_auto_members_fit_a_budget_of_sequence_steps(shape, joined, distilled):
-    """The budget counts every network trained: a distilled model's student too."""
-    assert members_for("auto", np.zeros(shape + (1,))) == joined
-    assert members_for("auto", [np.zeros((shape[1], 1))] * shape[0]) == joined
-    assert members_for("auto", np.zeros(shape + (1,)), "distil") == distilled
-    assert members_for(3, np.zeros(shape + (1,)), "distil") == 3
-    assert members_for("auto", np.zeros(shape + (1,)), "distil", n_init=2) == 1  # the best of n_init instead
-
-
-def test_the_distilled_classifier_is_one_network_trained_on_the_joined_members(classification_data):
-    X, y = classification_data
-    distilled = ALRNNClassifier(random_state=0, **dict(SETTINGS, n_members=3)).fit(X, y)
-    assert distilled.a_.shape == (6,) and distilled.n_nonlinear_ == 2
-    assert distilled.n_members_ == 1 and distilled.n_teachers_ == 3
-    joined = ALRNNClassifier(random_state=0, **JOINED).fit(X, y)
-    np.testing.assert_array_equal(distilled.member_losses_, joined.member_losses_)
-    # the student: one more seed, trained on the joined network's outputs
-    student = ALRNNClassifier(random_state=int(_member_seeds(0, 4)[3]), **SETTINGS)._fit(X, y, teacher=joined)
-    np.testing.assert_array_equal(distilled.W_, student.W_)
-    threaded = ALRNNClassifier(random_state=0, n_jobs=2, **dict(SETTINGS, n_members=3)).fit(X, y)
-    np.testing.assert_array_equal(threaded.W_, distilled.W_)
-
-
-def test_a_distilled_model_saves_and_warm_starts_as_one_network(classification_data, tmp_path):
-    X, y = classification_data
-    distilled = ALRNNClassifier(random_state=1, **dict(SETTINGS, n_members=2)).fit(X, y)
-    distilled.save(tmp_path / "distilled.npz")
-    restored = load(tmp_path / "distilled.npz")
-    assert restored.n_teachers_ == 2 and restored.n_members_ == 1
-    np.testing.assert_array_equal(restored.predict_proba(X), distilled.predict_proba(X))
-    W = distilled.W_.copy()
-    distilled.set_params(warm_start=True, max_iter=2).fit(X, y)
-    assert distilled.a_.shape == (6,) and not np.array_equal(distilled.W_, W)
-
-
-def test_distillation_targets_are_the_softened_logits_and_the_regressor_s_scaled_predictions():
-    classifier = ALRNNClassifier()
-    logits = np.array([[0.0, 3.0], [6.0, 0.0]])
-    np.testing.assert_allclose(
-        classifier._distillation_targets(logits, np.eye(2), np.array([5, 5]), per_step=False),
-        softmax(logits / 3.0, axis=1),
-    )
-    per_step = np.ones((2, 3, 2))
-    Y = np.zeros((2, 3, 2))
-    soft = classifier._distillation_targets(per_step, Y, np.array([3, 1]), per_step=True)
-    np.testing.assert_array_equal(soft[1, 1:], 0)  # no target beyond a sequence's end
-    np.testing.assert_allclose(soft[0], 0.5)
-    regressor = ALRNNRegressor()
-    regressor._target_mean, regressor._target_scale = np.array([10.0]), np.array([2.0])
-    Y = np.array([[[1.0], [np.nan], [0.0]]])  # in training units; NaN: no target at that step
-    targets = regressor._distillation_targets(np.array([[[14.0], [12.0], [8.0]]]), Y, np.array([3]), per_step=True)
-    np.testing.assert_array_equal(targets, [[[2.0], [np.nan], [-1.0]]])
-
-
-class _FlippingTeacher:
-    """A teacher whose logits say the opposite of the labels."""
-
-    def __init__(self, y):
-        self.logits = np.where(np.asarray(y)[:, None] == np.array([0, 1]), -5.0, 5.0)
-
-    def _output(self, X):
-        return self.logits, None
-
-
-def test_the_student_learns_the_teacher_while_early_stopping_scores_the_labels():
-    X, y = make_sign_memory(120, n_timesteps=10)
-    student = ALRNNClassifier(
-        n_hidden=8, n_nonlinear=2, max_iter=60, early_stopping=True, n_iter_no_change=60, n_members=1, random_state=0
-    )._fit(X, y, teacher=_FlippingTeacher(y))
-    assert np.mean(student.predict(X) != y) > 0.75  # it learned the teacher's answers ...
-    assert max(student.validation_scores_) < 0.4  # ... and was scored against y
+def test_auto_members_fit_a_budget_of_sequence_steps(shape, expected):
+    assert members_for("auto", np.zeros(shape + (1,))) == expected
+    assert members_for("auto", [np.zeros((shape[1], 1))] * shape[0]) == expected
+    assert members_for(3, np.zeros(shape + (1,))) == 3
 
 
 def test_per_step_targets_and_token_input_join_too():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(30, 10, 2))
     Y = np.cumsum(X[..., :1], axis=1)  # a target at every step
-    joined = ALRNNRegressor(n_hidden=5, n_members=2, max_iter=5, random_state=0, combine_members="join").fit(X, Y)
+    joined = ALRNNRegressor(n_hidden=5, n_members=2, max_iter=5, random_state=0).fit(X, Y)
     members = [ALRNNRegressor(n_hidden=5, max_iter=5, random_state=int(s)).fit(X, Y) for s in _member_seeds(0, 2)]
     np.testing.assert_allclose(joined.predict(X), np.mean([m.predict(X) for m in members], axis=0), atol=1e-12)
     tokens = [rng.randint(0, 7, size=rng.randint(3, 9)) for _ in range(30)]
     labels = np.array([int(3 in sequence) for sequence in tokens])
-    settings = dict(n_hidden=5, max_iter=5, input_type="tokens", n_members=1)
-    joined = ALRNNClassifier(random_state=0, **dict(settings, n_members=2, combine_members="join")).fit(tokens, labels)
+    settings = dict(n_hidden=5, max_iter=5, input_type="tokens")
+    joined = ALRNNClassifier(n_members=2, random_state=0, **settings).fit(tokens, labels)
     members = [ALRNNClassifier(random_state=int(s), **settings).fit(tokens, labels) for s in _member_seeds(0, 2)]
     expected = softmax(np.mean([np.log(m.predict_proba(tokens)) for m in members], axis=0), axis=1)
     assert joined.C_.shape == (10, 7)
