@@ -6,6 +6,8 @@ the result does not depend on ``n_jobs`` (which only says how many fits run at o
 left over go to each fit's engine).
 """
 
+import warnings
+
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import clone
@@ -25,7 +27,20 @@ def _fit_seeded_clones(estimator, n_fits, fit, **params):
     n_workers = min(n_fits, effective_n_jobs(estimator.n_jobs))
     threads_each = max(1, effective_n_jobs(estimator.n_jobs) // n_workers)
     clones = [clone(estimator).set_params(random_state=int(seed), n_jobs=threads_each, **params) for seed in seeds]
-    return Parallel(n_jobs=n_workers, prefer="threads")(delayed(fit)(candidate) for candidate in clones)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = Parallel(n_jobs=n_workers, prefer="threads")(delayed(fit)(candidate) for candidate in clones)
+    _warn_once(caught)
+    return fitted
+
+
+def _warn_once(caught):
+    """Each distinct warning of several fits once, as one fit would give it, not once per fit."""
+    seen = set()
+    for record in caught:
+        if (record.category, str(record.message)) not in seen:
+            seen.add((record.category, str(record.message)))
+            warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
 
 
 def _take_fitted_state(estimator, fitted):

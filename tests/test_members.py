@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from scipy.special import softmax
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, load
 from sklearn_alrnn._initialisations import members_for
@@ -136,3 +137,11 @@ def test_per_step_targets_and_token_input_join_too():
     expected = softmax(np.mean([np.log(m.predict_proba(tokens)) for m in members], axis=0), axis=1)
     assert joined.C_.shape == (10, 7)
     np.testing.assert_allclose(joined.predict_proba(tokens), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("settings", [dict(n_members=3), dict(n_init=3)])
+def test_the_fits_warnings_come_once_not_once_per_fit(classification_data, settings):
+    X, y = classification_data
+    with pytest.warns(ConvergenceWarning) as record:
+        ALRNNClassifier(random_state=0, **dict(SETTINGS, max_iter=2, **settings)).fit(X, y)
+    assert sum(issubclass(w.category, ConvergenceWarning) for w in record) == 1
