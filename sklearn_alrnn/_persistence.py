@@ -127,6 +127,7 @@ class PortableStateMixin:
         state.setdefault("input_differences", False)
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
             state.setdefault("per_step", False)
+            state.setdefault("label_smoothing", 0.0)
         super().__setstate__(state)
 
 

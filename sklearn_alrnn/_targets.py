@@ -76,9 +76,11 @@ def regression_targets(y, lengths, n_timesteps, dtype):
     return Y, False
 
 
-def one_hot_rows(labels, classes, lengths, per_step, dtype):
-    """Labels as one-hot rows over ``classes`` ((n, C), or (n, T, C) with zero rows beyond each length)."""
-    Y = np.eye(classes.shape[0], dtype=dtype)[np.searchsorted(classes, labels)]
+def one_hot_rows(labels, classes, lengths, per_step, dtype, smoothing=0.0):
+    """Labels as one-hot rows over ``classes`` ((n, C), or (n, T, C) with zero rows beyond each length),
+    with ``smoothing`` of each row's weight spread evenly over the classes."""
+    n_classes = classes.shape[0]
+    Y = np.eye(n_classes, dtype=dtype)[np.searchsorted(classes, labels)] * (1 - smoothing) + smoothing / n_classes
     if per_step:
         Y[~step_mask(lengths, labels.shape[1])] = 0
     return Y

@@ -18,6 +18,7 @@ from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
 from sklearn_alrnn._optim import VALIDATION_SMOOTHING
+from sklearn_alrnn._targets import one_hot_rows
 from sklearn_alrnn._validation import check_sequences
 
 from .conftest import make_linear_recurrence, make_sign_memory
@@ -57,6 +58,25 @@ def test_multiclass_string_labels():
     assert clf.decision_function(X).shape == (300, 3)
     assert set(clf.predict(X)) <= set(clf.classes_)
     assert clf.score(X, y) > 0.8
+
+
+def test_label_smoothing_trains_towards_the_smoothed_targets():
+    """The optimum of the smoothed loss puts 1 - 0.2 + 0.2 / 2 = 0.9 on the label."""
+    X, y = make_sign_memory(100, n_timesteps=8, random_state=3)
+    confidence = {}
+    for smoothing in (0.0, 0.2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf = ALRNNClassifier(n_hidden=8, label_smoothing=smoothing, random_state=0).fit(X, y)
+        assert clf.score(X, y) >= 0.95
+        confidence[smoothing] = clf.predict_proba(X).max(axis=1).mean()
+    assert confidence[0.0] > 0.97 and 0.82 < confidence[0.2] < 0.92
+    Y = one_hot_rows(np.array([[1, 0, 2]]), np.arange(3), np.array([2]), per_step=True, dtype=np.float64,
+                     smoothing=0.3)
+    np.testing.assert_allclose(Y[0, :2], [[0.1, 0.8, 0.1], [0.8, 0.1, 0.1]])
+    np.testing.assert_array_equal(Y[0, 2], 0)  # no target beyond the sequence's end
+    with pytest.raises(ValueError, match="label_smoothing"):
+        ALRNNClassifier(label_smoothing=1.0).fit(X, y)
 
 
 def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences):

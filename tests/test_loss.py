@@ -35,3 +35,13 @@ def test_bptt_matches_central_finite_differences(n_nonlinear, loss, per_step):
     assert_gradients_match_central_differences(
         params, X, Y, loss=loss, alpha=0.1, per_step=per_step, engine=CPUEngine(M, n_nonlinear)
     )
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+def test_smoothed_label_targets_have_exact_gradients(per_step):
+    """The classifier's ``label_smoothing`` trains on rows that are not one-hot."""
+    params, X, Y = _problem(2, "log_loss", per_step)
+    Y = np.where(Y.sum(axis=-1, keepdims=True) > 0, 0.8 * Y + 0.2 / Y.shape[-1], 0.0)
+    assert_gradients_match_central_differences(
+        params, X, Y, loss="log_loss", alpha=0.1, per_step=per_step, engine=CPUEngine(M, 2)
+    )
