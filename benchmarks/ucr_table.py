@@ -27,7 +27,7 @@ and Tecator (regression)::
     python benchmarks/ucr_table.py /tmp/skt/sktime/datasets/data --no-grid
 
 Run: python benchmarks/ucr_table.py DIR [--seeds 3] [--no-grid] [--only NAME ...] [--set key=value ...]
-(``--set`` overrides a default of both estimators, for experiments: ``--set readout=last``.)
+(``--set`` overrides a default of each estimator that has it, for experiments: ``--set readout=last``.)
 """
 
 import argparse
@@ -184,6 +184,11 @@ def main(argv=None):
     parser.add_argument("--raw", action="store_true", help="no SequenceScaler: the files' values as they are")
     args = parser.parse_args(argv)
     overrides = parse_overrides(args.set)
+    known = {estimator: set(estimator().get_params()) for estimator in (ALRNNClassifier, ALRNNRegressor)}
+    if set(overrides) - set.union(*known.values()):
+        parser.error(f"--set: neither estimator has {sorted(set(overrides) - set.union(*known.values()))}")
+    # each estimator takes the overrides it has (--set label_smoothing=0.2 is the classifier's)
+    own = {estimator: {k: v for k, v in overrides.items() if k in names} for estimator, names in known.items()}
     seeds = list(range(args.seeds))
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores; seeds {seeds}; "
           f"overrides {overrides or 'none'}; inputs {'as in the files' if args.raw else 'SequenceScaler'}\n")
@@ -195,10 +200,10 @@ def main(argv=None):
             scaler = SequenceScaler().fit(X)
             X, X_test = scaler.transform(X), scaler.transform(X_test)
         if meta["target"] == "class":
-            row = classification_row(name, X, y, X_test, y_test, seeds, not args.no_grid, overrides)
+            row = classification_row(name, X, y, X_test, y_test, seeds, not args.no_grid, own[ALRNNClassifier])
             classification.append(row)
         elif meta["target"] == "regression":
-            row = regression_row(name, X, y, X_test, y_test, seeds, overrides)
+            row = regression_row(name, X, y, X_test, y_test, seeds, own[ALRNNRegressor])
             regression.append(row)
         else:
             continue
