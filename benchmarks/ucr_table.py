@@ -185,8 +185,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     overrides = parse_overrides(args.set)
     known = {estimator: set(estimator().get_params()) for estimator in (ALRNNClassifier, ALRNNRegressor)}
-    if set(overrides) - set.union(*known.values()):
-        parser.error(f"--set: neither estimator has {sorted(set(overrides) - set.union(*known.values()))}")
+    unknown = set(overrides) - set.union(*known.values())
+    if unknown:
+        parser.error(f"--set: neither estimator has {sorted(unknown)}")
     # each estimator takes the overrides it has (--set label_smoothing=0.2 is the classifier's)
     own = {estimator: {k: v for k, v in overrides.items() if k in names} for estimator, names in known.items()}
     seeds = list(range(args.seeds))

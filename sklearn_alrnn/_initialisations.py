@@ -38,8 +38,9 @@ def _warn_once(caught):
     """Each distinct warning of several fits once, as one fit would give it, not once per fit."""
     seen = set()
     for record in caught:
-        if (record.category, str(record.message)) not in seen:
-            seen.add((record.category, str(record.message)))
+        key = (record.category, str(record.message))
+        if key not in seen:
+            seen.add(key)
             warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
 
 
