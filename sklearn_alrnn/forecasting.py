@@ -291,10 +291,8 @@ class ALRNNForecaster(BaseEstimator):
                     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
                         np.copyto(flat, last_finite)
                         warnings.warn(
-                            f"The training loss became non-finite in epoch {epoch}; the last finite "
-                            "parameters were restored and training stopped. Lower learning_rate_init "
-                            "or set clip_norm.",
-                            RuntimeWarning,
+                            f"The training loss became non-finite in epoch {epoch}; the last finite parameters were "
+                            "restored and training stopped. Lower learning_rate_init or set clip_norm.", RuntimeWarning
                         )
                         raise StopIteration
                     np.copyto(last_finite, flat)
@@ -411,6 +409,8 @@ class ALRNNForecaster(BaseEstimator):
         context = np.asarray(context)
         if context.ndim == 0 or context.shape[0] == 0:
             raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
+        if context.ndim > 2:
+            raise ValueError(f"context must be one series (n_context, {self.n_features_in_}); got shape {context.shape}.")
         context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
         n_steps = self._check_n_steps(n_steps, 1)
         if context.shape[1] != self.n_features_in_:
