@@ -8,6 +8,7 @@
 """
 
 import argparse
+import csv
 import json
 import sys
 import time
@@ -175,18 +176,54 @@ def cmd_predict(args):
     return 0
 
 
+def _is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_csv_series(path):
+    """The numeric columns of a CSV file (an optional header row) and the names of the columns left
+    out: those without a single number (dates, labels) and a first column without a name (the
+    index pandas writes). A column with numbers and other cells is an error that names the cell."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    header = rows.pop(0) if rows and not all(_is_number(cell) for cell in rows[0]) else None
+    if not rows:
+        raise ValueError("no data rows")
+    widths = sorted({len(row) for row in rows})
+    if len(widths) > 1:
+        raise ValueError(f"rows of {widths} cells; every row must have the same number")
+    names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
+    kept, left_out = [], []
+    for i, (name, cells) in enumerate(zip(names, zip(*rows))):
+        numeric = [_is_number(cell) for cell in cells]
+        if not any(numeric) or (i == 0 and header is not None and not name.strip()):
+            left_out.append(name.strip() or "the unnamed first column (an index)")
+        elif not all(numeric):
+            row = numeric.index(False)
+            raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number")
+        else:
+            kept.append(i)
+    if not kept:
+        raise ValueError("no column of numbers")
+    return np.array([[float(row[i]) for i in kept] for row in rows]), left_out
+
+
 def _read_series(path):
-    """A recorded series (n_timesteps, n_variables) from .npy, or .csv with or without a header row."""
+    """A recorded series (n_timesteps, n_variables) from .npy, or from the numeric columns of a .csv."""
+    left_out = []
     try:
         if path.endswith(".npy"):
             series = np.load(path, allow_pickle=False)
         else:
-            try:
-                series = np.loadtxt(path, delimiter=",", ndmin=2)
-            except ValueError:
-                series = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1)
-    except (OSError, ValueError) as exc:
+            series, left_out = _read_csv_series(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
+    if left_out:
+        print(f"Columns without numbers left out: {', '.join(left_out)}")
     series = series.reshape(len(series), -1) if series.ndim == 1 else series
     if series.ndim != 2 or not np.issubdtype(series.dtype, np.number):
         raise SystemExit(f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array; got shape {series.shape}")
@@ -313,7 +350,7 @@ def build_parser():
     reconstruct = sub.add_parser(
         "reconstruct", help="learn a dynamical system from a recorded series; print its measures, save it"
     )
-    reconstruct.add_argument("data", help=".npy array or .csv table (n_timesteps, n_variables)")
+    reconstruct.add_argument("data", help=".npy array (n_timesteps, n_variables) or .csv table (its numeric columns)")
     reconstruct.add_argument("--n-nonlinear", type=int, default=2)
     reconstruct.add_argument("--n-hidden", type=int, default=20)
     reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")

@@ -147,3 +147,28 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
         main(["reconstruct", str(tmp_path / "words.csv")])
     with pytest.raises(SystemExit, match="cannot be split"):
         main(["reconstruct", str(npy), "--test-fraction", "0.0001"])
+
+
+def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp_path, capsys):
+    from sklearn_alrnn import load
+
+    t = np.arange(300) * 0.3
+    months = [f"{1949 + i // 12}-{i % 12 + 1:02d}" for i in range(len(t))]
+    dated = tmp_path / "dated.csv"
+    dated.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months, t)))
+    assert main(["reconstruct", str(dated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "Columns without numbers left out: Date" in capsys.readouterr().out
+    assert load(tmp_path / "dated.alrnn.npz").n_features_in_ == 2
+    indexed = tmp_path / "indexed.csv"  # pandas' to_csv: the index under an empty name
+    indexed.write_text(",0\n" + "".join(f"{1821 + i},{np.sin(v)}\n" for i, v in enumerate(t)))
+    assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "the unnamed first column (an index)" in capsys.readouterr().out
+    assert load(tmp_path / "indexed.alrnn.npz").n_features_in_ == 1
+    for name, text, message in [
+        ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1"),
+        ("ragged.csv", "1,2\n3\n", r"rows of \[1, 2\] cells"),
+        ("empty.csv", "x,y\n", "no data rows"),
+    ]:
+        (tmp_path / name).write_text(text)
+        with pytest.raises(SystemExit, match=message):
+            main(["reconstruct", str(tmp_path / name)])
