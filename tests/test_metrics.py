@@ -1,5 +1,7 @@
 """The reconstruction measures: zero for the truth against itself, far from zero for impostors."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -83,6 +85,17 @@ def test_spectra_tell_frequencies_apart():
     slow, fast = np.sin(0.05 * t)[:, None], np.sin(0.5 * t)[:, None]
     assert power_spectrum_distance(slow, slow * 3 + 1) == pytest.approx(0.0, abs=1e-7)  # z-scored first
     assert power_spectrum_distance(slow, fast) > 0.9
+
+
+def test_a_spectrum_too_short_for_its_smoothing_is_flagged():
+    t = np.arange(40)
+    slow, fast = np.sin(0.05 * t)[:, None], np.sin(2.5 * t)[:, None]
+    with pytest.warns(UserWarning, match="21 frequencies, fewer than 4 x smoothing=20"):
+        flattened = power_spectrum_distance(slow, fast)
+    assert flattened < 0.05  # what the warning is about: different spectra, a distance near 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert power_spectrum_distance(slow, fast, smoothing=1) > 0.5
 
 
 @pytest.mark.parametrize(
