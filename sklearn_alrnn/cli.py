@@ -185,11 +185,11 @@ def _is_number(cell):
 
 
 def _read_csv_series(path):
-    """The numeric columns of a CSV file (an optional header row) and the names of the columns left
-    out: those without a single number (dates, labels) and a first column without a name (the
-    index pandas writes). A column with numbers and other cells is an error that names the cell."""
+    """The numeric columns of a CSV file (an optional header row; lines starting with # are comments) and
+    the names of the columns left out: those without a single number (dates, labels) and a first column
+    without a name (the index pandas writes). A column with numbers and other cells is an error naming the cell."""
     with open(path, newline="", encoding="utf-8") as handle:
-        rows = [row for row in csv.reader(handle) if row]
+        rows = [row for row in csv.reader(handle) if row and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and not all(_is_number(cell) for cell in rows[0]) else None
     if not rows:
         raise ValueError("no data rows")

@@ -164,6 +164,10 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "the unnamed first column (an index)" in capsys.readouterr().out
     assert load(tmp_path / "indexed.alrnn.npz").n_features_in_ == 1
+    commented = tmp_path / "commented.csv"  # np.savetxt's header line, and a note
+    np.savetxt(commented, np.column_stack([np.sin(t), np.cos(t)]), delimiter=",", header="x,y\nrecorded at 10 Hz")
+    assert main(["reconstruct", str(commented), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert load(tmp_path / "commented.alrnn.npz").n_features_in_ == 2
     for name, text, message in [
         ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1"),
         ("ragged.csv", "1,2\n3\n", r"rows of \[1, 2\] cells"),
