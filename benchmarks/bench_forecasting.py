@@ -14,7 +14,8 @@ With ``--daphnet PATH`` (the aeon 1.6.0 wheel, ``pip download aeon==1.6.0 --no-d
 series joins them: ``datasets.load_daphnet_gait``'s three ankle channels (walking, 64 Hz),
 standardised on the first 80% (training) and held out for the last 20% (1,408 steps), P = 2.
 
-Columns: D_stsp (30 bins), D_H (smoothing 20), 20-step prediction error on the held-out
+Columns: D_stsp (30 bins), D_H (smoothing 20), D_H over the first 10,000 steps (the reference
+tutorial's length), 20-step prediction error on the held-out
 trajectory (ours), largest Lyapunov exponent per step (ours; Lorenz ~0.009, Roessler ~0.004 at
 these steps), regimes visited by the free run, fit time. The issue's targets: D_stsp <= 0.5 and
 D_H <= 0.1 with a fit under 3 minutes on 2 cores.
@@ -45,6 +46,9 @@ SYSTEMS = {
 }
 ANKLE = ["ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral"]
 ESN_WARM_UP = 100
+#: The reference tutorial scores D_H over 10,000 steps, where the smoothing spans ten times more of
+#: the spectrum than over 100,000 (RESULTS.md).
+TUTORIAL_STEPS = 10_000
 
 
 def ankle_gait(path):
@@ -84,7 +88,11 @@ def echo_state_network_run(train, test, seed):
 
 
 def measures(reference, generated):
-    return state_space_divergence(reference, generated), power_spectrum_distance(reference, generated)
+    """D_stsp and D_H over the whole run, and D_H over its first ``TUTORIAL_STEPS`` steps."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a held-out part shorter than the smoothing needs
+        short = power_spectrum_distance(reference[:TUTORIAL_STEPS], generated[:TUTORIAL_STEPS])
+    return state_space_divergence(reference, generated), power_spectrum_distance(reference, generated), short
 
 
 def main():
@@ -98,23 +106,23 @@ def main():
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
     systems = args.systems or ["lorenz", "roessler"] + (["gait"] if args.daphnet else [])
-    print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'PE_20':>7} "
+    print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'D_H 10k':>7} {'PE_20':>7} "
           f"{'lambda_max':>10} {'regimes':>7} {'fit s':>6}")
     for name in systems:
         make, P = SYSTEMS[name]
         for seed in range(args.seeds):
             train, test = make(args, seed)
-            d, h = measures(test, train)
-            print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f}")
+            d, h, h10 = measures(test, train)
+            print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f}")
             start = time.perf_counter()
             model = ALRNNForecaster(n_hidden=20, n_nonlinear=P, random_state=seed, **overrides).fit(train)
             fit_time = time.perf_counter() - start
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 generated = model.generate(len(test), x0=test[0])
-            d, h = measures(test, generated)
+            d, h, h10 = measures(test, generated)
             regimes = RegimeDecomposer(model, prefit=True).fit(test[:20_000]).n_regimes_
-            print(f"{name:<9} {'ALRNNForecaster':<22} {seed:>4} {d:>7.3f} {h:>6.3f} "
+            print(f"{name:<9} {'ALRNNForecaster':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} "
                   f"{prediction_error(model, test[:20_000], 20):>7.4f} {max_lyapunov_exponent(model):>10.5f} "
                   f"{regimes:>7} {fit_time:>6.1f}", flush=True)
             if not args.no_peer:
@@ -123,9 +131,9 @@ def main():
                 if esn is None:
                     print(f"{name:<9} {'ESN (not installed)':<22}")
                     continue
-                d, h = measures(test[ESN_WARM_UP:], esn)
-                print(f"{name:<9} {'reservoirpy ESN 500':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {'':>7} {'':>10} "
-                      f"{'':>7} {time.perf_counter() - start:>6.1f}", flush=True)
+                d, h, h10 = measures(test[ESN_WARM_UP:], esn)
+                print(f"{name:<9} {'reservoirpy ESN 500':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} "
+                      f"{'':>7} {'':>10} {'':>7} {time.perf_counter() - start:>6.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -410,7 +410,7 @@ class ALRNNForecaster(BaseEstimator):
         if context.ndim == 0 or context.shape[0] == 0:
             raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
         if context.ndim > 2:
-            raise ValueError(f"context must be one series (n_context, {self.n_features_in_}); got shape {context.shape}.")
+            raise ValueError(f"context must be one series (n_context, {self.n_features_in_}); got {context.shape}.")
         context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
         n_steps = self._check_n_steps(n_steps, 1)
         if context.shape[1] != self.n_features_in_:

@@ -195,7 +195,7 @@ def test_regime_decomposer_reads_a_forecaster():
         (lambda m: max_lyapunov_exponent(m, x0=[1.0, 2.0, 3.0]), ValueError, "x0 has 3"),
         (lambda m: m.forecast(oscillation(10)[:, :1], 3), ValueError, "context has 1"),
         (lambda m: m.forecast(oscillation(10)[:0], 3), ValueError, "at least one observation"),
-        (lambda m: m.forecast(oscillation(10)[None], 3), ValueError, r"one series \(n_context, 2\); got shape \(1, 10, 2\)"),
+        (lambda m: m.forecast(oscillation(10)[None], 3), ValueError, r"one series \(n_context, 2\); got \(1, 10, 2\)"),
         (lambda m: m.forecast(1.5, 3), ValueError, "at least one observation"),
         (lambda m: m.predict(np.zeros((2, 3, 4, 5))), ValueError, "4 dimensions"),
         (lambda m: m.predict([]), ValueError, "empty"),
