@@ -188,7 +188,7 @@ def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments) and
     the names of the columns left out: those without a single number (dates, labels) and a first column
     without a name (the index pandas writes). A column with numbers and other cells is an error naming the cell."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:  # -sig: the byte-order mark spreadsheets write
         rows = [row for row in csv.reader(handle) if row and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and not all(_is_number(cell) for cell in rows[0]) else None
     if not rows:

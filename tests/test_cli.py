@@ -168,6 +168,10 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     np.savetxt(commented, np.column_stack([np.sin(t), np.cos(t)]), delimiter=",", header="x,y\nrecorded at 10 Hz")
     assert main(["reconstruct", str(commented), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert load(tmp_path / "commented.alrnn.npz").n_features_in_ == 2
+    marked = tmp_path / "marked.csv"  # a spreadsheet's UTF-8 byte-order mark before the first number
+    marked.write_text("\ufeff" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t), encoding="utf-8")
+    assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    np.testing.assert_array_equal(load(tmp_path / "marked.alrnn.npz").initial_observation_, [2.0, 1.0])
     for name, text, message in [
         ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1"),
         ("ragged.csv", "1,2\n3\n", r"rows of \[1, 2\] cells"),
