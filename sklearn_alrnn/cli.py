@@ -186,8 +186,9 @@ def _is_number(cell):
 
 def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments) and
-    the names of the columns left out: those without a single number (dates, labels) and a first column
-    without a name (the index pandas writes). A column with numbers and other cells is an error naming the cell."""
+    the names of the columns left out: those without a single number (dates, labels), a first column
+    without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
+    same step every row (a time index). A column with numbers and other cells is an error naming the cell."""
     with open(path, newline="", encoding="utf-8-sig") as handle:  # -sig: the byte-order mark spreadsheets write
         rows = [row for row in csv.reader(handle) if row and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and not all(_is_number(cell) for cell in rows[0]) else None
@@ -209,7 +210,17 @@ def _read_csv_series(path):
             kept.append(i)
     if not kept:
         raise ValueError("no column of numbers")
-    return np.array([[float(row[i]) for i in kept] for row in rows]), left_out
+    values = np.array([[float(row[i]) for i in kept] for row in rows])
+    steps = np.diff(values, axis=0)
+    time_axes = [
+        j for j in range(len(kept))
+        if len(steps) > 1 and steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9)
+    ]
+    if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
+        left_out += [f"{names[kept[j]].strip()!r} (rises by {steps[0, j]:g} every row: a time index)"
+                     for j in time_axes]
+        values = np.delete(values, time_axes, axis=1)
+    return values, left_out
 
 
 def _read_series(path):
@@ -350,7 +361,9 @@ def build_parser():
     reconstruct = sub.add_parser(
         "reconstruct", help="learn a dynamical system from a recorded series; print its measures, save it"
     )
-    reconstruct.add_argument("data", help=".npy array (n_timesteps, n_variables) or .csv table (its numeric columns)")
+    reconstruct.add_argument(
+        "data", help=".npy array (n_timesteps, n_variables) or .csv table (its numeric columns but a time index)"
+    )
     reconstruct.add_argument("--n-nonlinear", type=int, default=2)
     reconstruct.add_argument("--n-hidden", type=int, default=20)
     reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")

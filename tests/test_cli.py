@@ -168,6 +168,15 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     np.savetxt(commented, np.column_stack([np.sin(t), np.cos(t)]), delimiter=",", header="x,y\nrecorded at 10 Hz")
     assert main(["reconstruct", str(commented), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert load(tmp_path / "commented.alrnn.npz").n_features_in_ == 2
+    counted = tmp_path / "counted.csv"  # a numeric time stamp beside the variables, as aeon's anomaly files
+    counted.write_text("timestamp,x,y\n" + "".join(f"{0.5 * i},{np.sin(v)},{np.cos(v)}\n" for i, v in enumerate(t)))
+    assert main(["reconstruct", str(counted), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "'timestamp' (rises by 0.5 every row: a time index)" in capsys.readouterr().out
+    assert load(tmp_path / "counted.alrnn.npz").n_features_in_ == 2
+    ramp = tmp_path / "ramp.csv"  # a time index alone is the series asked for
+    ramp.write_text("".join(f"{i}\n" for i in range(50)))
+    assert main(["reconstruct", str(ramp), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "left out" not in capsys.readouterr().out
     marked = tmp_path / "marked.csv"  # a spreadsheet's UTF-8 byte-order mark before the first number
     marked.write_text("\ufeff" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t), encoding="utf-8")
     assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
