@@ -190,7 +190,13 @@ def _read_csv_series(path):
     without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
     same step every row (a time index). A column with numbers and other cells is an error naming the cell."""
     with open(path, newline="", encoding="utf-8-sig") as handle:  # -sig: the byte-order mark spreadsheets write
-        rows = [row for row in csv.reader(handle) if row and not row[0].lstrip().startswith("#")]
+        sample = handle.read(65536)
+        handle.seek(0)
+        try:  # commas, or the semicolons and tabs of other locales' spreadsheets
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:  # one column
+            dialect = csv.excel
+        rows = [row for row in csv.reader(handle, dialect) if row and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and not all(_is_number(cell) for cell in rows[0]) else None
     if not rows:
         raise ValueError("no data rows")

@@ -177,6 +177,10 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     ramp.write_text("".join(f"{i}\n" for i in range(50)))
     assert main(["reconstruct", str(ramp), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "left out" not in capsys.readouterr().out
+    semicolons = tmp_path / "semicolons.csv"  # as spreadsheets write CSV where the comma is the decimal mark
+    semicolons.write_text("Zeit;x;y\n" + "".join(f"{m};{np.sin(v)};{np.cos(v)}\n" for m, v in zip(months, t)))
+    assert main(["reconstruct", str(semicolons), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert load(tmp_path / "semicolons.alrnn.npz").n_features_in_ == 2
     marked = tmp_path / "marked.csv"  # a spreadsheet's UTF-8 byte-order mark before the first number
     marked.write_text("\ufeff" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t), encoding="utf-8")
     assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
