@@ -176,12 +176,12 @@ def cmd_predict(args):
     return 0
 
 
-def _is_number(cell):
+def _number(cell):
+    """The cell's float, or None for a cell that is not a number."""
     try:
-        float(cell)
+        return float(cell)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _read_csv_series(path):
@@ -197,7 +197,7 @@ def _read_csv_series(path):
         except csv.Error:  # one column
             dialect = csv.excel
         rows = [row for row in csv.reader(handle, dialect) if row and not row[0].lstrip().startswith("#")]
-    header = rows.pop(0) if rows and not all(_is_number(cell) for cell in rows[0]) else None
+    header = rows.pop(0) if rows and None in map(_number, rows[0]) else None
     if not rows:
         raise ValueError("no data rows")
     widths = sorted({len(row) for row in rows})
@@ -206,24 +206,24 @@ def _read_csv_series(path):
     names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
     kept, left_out = [], []
     for i, (name, cells) in enumerate(zip(names, zip(*rows))):
-        numeric = [_is_number(cell) for cell in cells]
-        if not any(numeric) or (i == 0 and header is not None and not name.strip()):
+        numbers = [_number(cell) for cell in cells]
+        if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
             left_out.append(name.strip() or "the unnamed first column (an index)")
-        elif not all(numeric):
-            row = numeric.index(False)
+        elif None in numbers:
+            row = numbers.index(None)
             raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number")
         else:
-            kept.append(i)
+            kept.append((name.strip(), numbers))
     if not kept:
         raise ValueError("no column of numbers")
-    values = np.array([[float(row[i]) for i in kept] for row in rows])
+    values = np.array([numbers for _, numbers in kept]).T
     steps = np.diff(values, axis=0)
     time_axes = [
         j for j in range(len(kept))
         if len(steps) > 1 and steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9)
     ]
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
-        left_out += [f"{names[kept[j]].strip()!r} (rises by {steps[0, j]:g} every row: a time index)"
+        left_out += [f"{kept[j][0]!r} (rises by {steps[0, j]:g} every row: a time index)"
                      for j in time_axes]
         values = np.delete(values, time_axes, axis=1)
     return values, left_out
