@@ -240,7 +240,7 @@ def _read_series(path):
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
-        print(f"Columns without numbers left out: {', '.join(left_out)}")
+        print(f"Columns left out: {', '.join(left_out)}")
     series = series.reshape(len(series), -1) if series.ndim == 1 else series
     if series.ndim != 2 or not np.issubdtype(series.dtype, np.number):
         raise SystemExit(f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array; got shape {series.shape}")

@@ -157,7 +157,7 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     dated = tmp_path / "dated.csv"
     dated.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months, t)))
     assert main(["reconstruct", str(dated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
-    assert "Columns without numbers left out: Date" in capsys.readouterr().out
+    assert "Columns left out: Date" in capsys.readouterr().out
     assert load(tmp_path / "dated.alrnn.npz").n_features_in_ == 2
     indexed = tmp_path / "indexed.csv"  # pandas' to_csv: the index under an empty name
     indexed.write_text(",0\n" + "".join(f"{1821 + i},{np.sin(v)}\n" for i, v in enumerate(t)))
