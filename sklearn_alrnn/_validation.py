@@ -543,7 +543,7 @@ def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
     Returns a list of (T_i, N) float64 arrays of finite values, at least ``min_steps`` steps each,
-    and the layout of X: "series" (one), "array" (3-D) or "list".
+    and the layout of X: "series" (one), "vector" (one, 1-D), "array" (3-D) or "list".
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
@@ -557,7 +557,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         if array.ndim == 3:
             items, layout = list(array), "array"
         elif array.ndim in (1, 2):
-            items, layout = [array], "series"
+            items, layout = [array], "series" if array.ndim == 2 else "vector"
         else:
             raise ValueError(
                 f"{name} must be one series (n_timesteps, n_features), a 3-D array "
@@ -568,7 +568,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         item = _as_numeric_array(item, np.float64, name) if hasattr(item, "dtypes") else np.asarray(item)
         if item.ndim == 1:
             item = item[:, None]
-        label = name if layout == "series" else f"{name}[{i}]"
+        label = name if layout in ("series", "vector") else f"{name}[{i}]"
         item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=min_steps)
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(
@@ -596,5 +596,5 @@ def check_exog(exog, series_lengths, n_inputs, name="exog"):
 
 
 def series_like(parts, layout):
-    """Per-series results in the layout the series came in (``check_series``)."""
-    return {"series": lambda: parts[0], "array": lambda: np.stack(parts), "list": lambda: parts}[layout]()
+    """Per-series results in the layout the series came in (``check_series``; a 1-D series as one)."""
+    return {"array": lambda: np.stack(parts), "list": lambda: parts}.get(layout, lambda: parts[0])()

@@ -381,7 +381,7 @@ class ALRNNForecaster(BaseEstimator):
             z[:, : x.shape[1]] += self.alpha_ * (self._scale(x) - z[:, : x.shape[1]])
             step = engine.free_run(self.a_, self.W_, self.h_, self.C_, z, np.ascontiguousarray(s[:, None]), x.shape[1])
             out.append(self._unscale(step[:, 0]))
-        return series_like(out, layout)
+        return out[0][:, 0] if layout == "vector" else series_like(out, layout)
 
     def forecast(self, context, n_steps, *, exog=None):
         """Continue a series: read ``context`` teacher-forced, then run freely.

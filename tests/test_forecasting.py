@@ -109,6 +109,8 @@ def test_fit_on_ragged_series_and_univariate_series():
     model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, random_state=0, **QUICK).fit(series)
     assert model.n_features_in_ == 1
     assert model.forecast(np.sin(np.arange(10)), 3).shape == (3, 1)
+    univariate = oscillation(50)[:, 0]
+    np.testing.assert_array_equal(model.predict(univariate), model.predict(univariate[:, None])[:, 0])
 
 
 def test_exogenous_inputs_drive_the_system():
