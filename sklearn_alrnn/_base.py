@@ -556,7 +556,7 @@ class BaseALRNN(
             With ``readout="last"`` (and for per-step models) the state at each
             sequence's last valid step, (n_samples, n_hidden); otherwise the
             pooling of the states over the valid steps (``2 * n_hidden``
-            columns for "mean+max", mean first).
+            columns for the two-pooling readouts, in the order of their names).
         """
         check_is_fitted(self, "a_")
         engine = self._engine()

@@ -53,7 +53,7 @@ def loss_and_gradients(
     engine : Engine
         Runs the recurrence (``_kernels.make_engine``); it knows the number of
         nonlinear units.
-    readout : {"last", "mean", "max", "mean+max"}, default="last"
+    readout : {"last", "mean", "max", "mean+max", "positive_mean+max"}, default="last"
         What a sequence-to-one readout sees (``_readout``); ignored per step.
     grad_out : ndarray of shape (n_parameters,), default=None
         Flat vector to write the gradient into (``grads`` are then views of it).
@@ -87,7 +87,7 @@ def loss_and_gradients(
     pooled = not per_step and readout != "last"
     for rows, H in engine.readout_parts(a, W, h, C, X, lengths, per_step or pooled):
         if pooled:
-            H, argmax = pool_states(H, lengths[rows], readout)
+            H, pooling_context = pool_states(H, lengths[rows], readout)
         output = H @ B.T + b
         part_value, d_output = _loss_and_output_gradient(output, Y[rows], weight[rows], loss, total_weight)
         value += part_value
@@ -96,7 +96,7 @@ def loss_and_gradients(
         grads["b"] += d_output_rows.sum(axis=0)
         dH = d_output @ B
         if pooled:
-            dH = pool_gradient(dH, lengths[rows], readout, X.shape[1], argmax)
+            dH = pool_gradient(dH, lengths[rows], readout, X.shape[1], pooling_context)
         engine.backward_readout(
             a, W, C, X[rows], lengths[rows], per_step or pooled, dH,
             grads["a"], grads["W"], grads["h"], grads["C"],

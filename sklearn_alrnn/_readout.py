@@ -6,11 +6,17 @@ over the valid steps only (never over padding). Pooling gives every step a
 direct path to the loss, which is what lets a small training set of long
 sequences train at all: the gradient need not survive hundreds of steps of
 backpropagation. ``"mean+max"`` concatenates the two poolings, so the readout
-matrix ``B`` has ``2 M`` columns (mean features first).
+matrix ``B`` has ``2 M`` columns (mean features first). ``"positive_mean+max"``
+reads the mean of the positive part ``max(z, 0)`` and the maximum of each unit:
+how long and how far a unit's state stays above zero, the smooth cousin of
+MiniRocket's proportion of positive values; for a linear unit, a filtered copy
+of the input, it is a nonlinear summary that neither the mean nor the maximum
+gives.
 
 The pooling works on per-step states ``H`` (n, T, M) from the engine, and its
 gradient (exact, with max's gradient going to the first step attaining the
-maximum) goes back to the engine as per-step state gradients.
+maximum, the positive part's to the steps above zero) goes back to the engine
+as per-step state gradients.
 """
 
 import numpy as np
@@ -18,37 +24,54 @@ import numpy as np
 from ._kernels.pooling import (
     add_max_gradient,
     add_mean_gradient,
+    add_positive_mean_gradient,
     max_over_valid_steps,
     mean_over_valid_steps,
 )
 
-READOUTS = ("last", "mean", "max", "mean+max")
+#: Each readout's poolings, in the order of their M columns of ``B``.
+POOLINGS = {
+    "last": (),
+    "mean": ("mean",),
+    "max": ("max",),
+    "mean+max": ("mean", "max"),
+    "positive_mean+max": ("positive_mean", "max"),
+}
+READOUTS = tuple(POOLINGS)
 
 
 def n_readout_features(readout, n_hidden):
     """Columns of the readout matrix ``B``."""
-    return 2 * n_hidden if readout == "mean+max" else n_hidden
+    return max(1, len(POOLINGS[readout])) * n_hidden
 
 
 def pool_states(H, lengths, readout):
     """Pooled features (n, F) of per-step states ``H`` (n, T, M), and what their gradient needs."""
     n, _, M = H.shape
     pooled = np.empty((n, n_readout_features(readout, M)), dtype=H.dtype)
-    argmax = None
-    if readout in ("mean", "mean+max"):
-        mean_over_valid_steps(H, lengths, pooled[:, :M])
-    if readout in ("max", "mean+max"):
-        argmax = np.empty((n, M), dtype=np.int64)
-        max_over_valid_steps(H, lengths, pooled[:, -M:], argmax)
-    return pooled, argmax
+    context = {}
+    for k, pooling in enumerate(POOLINGS[readout]):
+        columns = pooled[:, k * M : (k + 1) * M]
+        if pooling == "max":
+            context["argmax"] = np.empty((n, M), dtype=np.int64)
+            max_over_valid_steps(H, lengths, columns, context["argmax"])
+        else:
+            mean_over_valid_steps(H, lengths, columns, pooling == "positive_mean")
+            context["H"] = H
+    return pooled, context
 
 
-def pool_gradient(d_pooled, lengths, readout, n_timesteps, argmax):
+def pool_gradient(d_pooled, lengths, readout, n_timesteps, context):
     """dL/dH (n, T, M) from dL/d(pooled features) (n, F); zero at padding."""
-    n, M = d_pooled.shape[0], d_pooled.shape[1] // (2 if readout == "mean+max" else 1)
+    poolings = POOLINGS[readout]
+    n, M = d_pooled.shape[0], d_pooled.shape[1] // len(poolings)
     dH = np.zeros((n, n_timesteps, M), dtype=d_pooled.dtype)
-    if readout in ("mean", "mean+max"):
-        add_mean_gradient(np.ascontiguousarray(d_pooled[:, :M]), lengths, dH)
-    if readout in ("max", "mean+max"):
-        add_max_gradient(np.ascontiguousarray(d_pooled[:, -M:]), argmax, dH)
+    for k, pooling in enumerate(poolings):
+        d_columns = np.ascontiguousarray(d_pooled[:, k * M : (k + 1) * M])
+        if pooling == "mean":
+            add_mean_gradient(d_columns, lengths, dH)
+        elif pooling == "max":
+            add_max_gradient(d_columns, context["argmax"], dH)
+        else:
+            add_positive_mean_gradient(d_columns, context["H"], lengths, dH)
     return dH

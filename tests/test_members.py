@@ -30,7 +30,7 @@ def joined_classifier(classification_data):
     return ALRNNClassifier(n_members=3, random_state=0, **SETTINGS).fit(*classification_data)
 
 
-@pytest.mark.parametrize("readout", ["max", "mean+max", "last"])
+@pytest.mark.parametrize("readout", ["max", "mean+max", "positive_mean+max", "last"])
 def test_the_joined_classifier_predicts_the_softmax_of_the_members_mean_logits(classification_data, readout):
     X, y = classification_data
     joined = ALRNNClassifier(n_members=3, random_state=0, readout=readout, **SETTINGS).fit(X, y)

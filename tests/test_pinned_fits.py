@@ -12,9 +12,10 @@ products differently, so the comparison is then to a tolerance.
 Record again only after a change that is *meant* to change training:
 ``python -m tests.test_pinned_fits --record``. Every case reads the features alone
 (``input_differences=False``) as given (``standardize_inputs=False``), keeps the last epoch's
-parameters (``parameter_averaging=0``) and the regressors start from ``init="dsr"`` (and stop
-early only where asked), the paths recorded; tests/test_input_differences.py covers differences,
-tests/test_optim.py and tests/test_estimators.py the averaging and the standardisation.
+parameters (``parameter_averaging=0``), the classifiers read the maximum (``readout="max"``) and
+the regressors start from ``init="dsr"`` (and stop early only where asked), the paths recorded;
+tests/test_input_differences.py covers differences, tests/test_optim.py and tests/test_estimators.py
+the averaging and the standardisation, tests/test_readout.py the other readouts.
 """
 
 import platform
@@ -41,7 +42,7 @@ def _classifier_with_stalls(dtype, n_jobs):
     X, y = make_sign_memory(120, n_timesteps=10, n_cue=3, random_state=21)
     clf = ALRNNClassifier(
         n_hidden=6, n_nonlinear=2, max_iter=60, n_iter_no_change=2, tol=5e-3, dtype=dtype, n_jobs=n_jobs,
-        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, random_state=0,
+        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, readout="max", random_state=0,
     ).fit(_ragged(X, 4, 10), y)
     return clf, {"proba": clf.predict_proba(X[:20]), "states": clf.hidden_states(X[:5])}
 
@@ -77,7 +78,7 @@ def _long_sequences_in_parts(dtype, n_jobs):
     X, y = make_sign_memory(40, n_timesteps=900, n_cue=3, random_state=24)
     clf = ALRNNClassifier(
         n_hidden=24, n_nonlinear=3, max_iter=2, batch_size=40, dtype=dtype, n_jobs=n_jobs,
-        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, random_state=3,
+        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, readout="max", random_state=3,
     ).fit(X / 10, y)
     return clf, {"proba": clf.predict_proba(X[:8] / 10)}
 
@@ -86,7 +87,7 @@ def _partial_fit_classifier(dtype, n_jobs):
     X, y = make_sign_memory(60, n_timesteps=7, random_state=25)
     clf = ALRNNClassifier(
         n_hidden=5, n_nonlinear=5, dtype=dtype, n_jobs=n_jobs, input_differences=False, standardize_inputs=False,
-        random_state=4,
+        readout="max", random_state=4,
     )
     for start in range(0, 60, 20):
         clf.partial_fit(X[start : start + 20], y[start : start + 20], classes=[0, 1])
