@@ -94,7 +94,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         n_iter_no_change=20,
         tol=1e-4,
         parameter_averaging=0.9,
-        readout="positive_mean+max",
+        readout="max",
         init="lru",
         n_init=1,
         n_members=1,

@@ -179,9 +179,8 @@ def nonlinearity_profile(
     estimator : ALRNNClassifier or ALRNNRegressor
         Cloned for each P and fold; its ``n_hidden`` bounds P. Give it
         ``readout="last"`` (or "mean") for a sequence-to-one task: the
-        classifier's default readout (a maximum and a positive part over
-        time) is itself a nonlinearity, and with it even P = 0 solves tasks
-        that need gating.
+        classifier's default max readout is itself a nonlinearity over time,
+        and with it even P = 0 solves tasks that need gating.
     X : array-like of shape (n_samples, n_timesteps, n_features)
     y : array-like
     n_nonlinear : sequence of int, default=(0, 1, 2, 4)

@@ -85,13 +85,10 @@ def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences)
     states = fitted_memory_classifier.hidden_states(X)
     assert states.shape == (3, 9, 16)
     assert np.isnan(states[0, 4:]).all() and np.isfinite(states[0, :4]).all()
-    # transform gives what the readout sees: by default the mean of the positive
-    # part over valid steps, then the maximum.
+    # transform gives what the readout sees: the maximum over valid steps by default.
     pooled = fitted_memory_classifier.transform(X)
-    assert fitted_memory_classifier.readout == "positive_mean+max"
-    lengths = np.array([4, 9, 1])[:, None]
-    positive_mean = np.nansum(np.maximum(states, 0), axis=1) / lengths
-    np.testing.assert_allclose(pooled, np.hstack([positive_mean, np.nanmax(states, axis=1)]), rtol=1e-12)
+    assert fitted_memory_classifier.readout == "max"
+    np.testing.assert_allclose(pooled, np.nanmax(states, axis=1), rtol=1e-12)
     # Ragged input gives the same answers as each sequence alone.
     alone = fitted_memory_classifier.predict_proba(X[1][None])
     np.testing.assert_allclose(fitted_memory_classifier.predict_proba(X)[1:2], alone, rtol=1e-12)
@@ -321,7 +318,7 @@ def test_early_stopping_restores_the_best_validation_weights():
     rng.uniform(size=8)  # the "lru" initialisation's draws come first: a, W, C, B
     rng.normal(size=(8, 8))
     rng.normal(size=(8, 1))
-    rng.uniform(size=(2, 16))  # B: the default readout pools each of the 8 units two ways
+    rng.uniform(size=(2, 8))
     _, val = train_test_split(np.arange(200), test_size=0.1, random_state=rng, stratify=y)
     # The kept weights are the parameters' moving average at the last epoch of the best stretch,
     # the one its validation score was computed on.

@@ -225,8 +225,8 @@ def test_a_readout_matrix_that_contradicts_the_readout_is_refused(tmp_path, fitt
     path = tmp_path / "m.npz"
     clf.save(path)
     metadata, _ = model_io._read(path)
-    _rewrite_metadata(path, fitted=dict(metadata["fitted"], readout="max"))  # fitted with two poolings
-    with pytest.raises(ValueError, match=r"B_ has shape \(3, 10\), expected 5 columns for readout='max'"):
+    _rewrite_metadata(path, fitted=dict(metadata["fitted"], readout="mean+max"))
+    with pytest.raises(ValueError, match=r"B_ has shape \(3, 5\), expected 10 columns for readout='mean\+max'"):
         load(path)
     reg.save(path)
     metadata, _ = model_io._read(path)
