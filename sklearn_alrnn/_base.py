@@ -386,12 +386,13 @@ class BaseALRNN(
     def _train(self, engine, flat, data, validation, rng, incremental):
         """Epochs until the stopping rule, ``max_iter`` or an interrupt ends the fit (one epoch
         for ``partial_fit``). A fit keeps the parameters' moving average (``parameter_averaging``),
-        scored on the validation set if there is one, then that of the best epoch is kept."""
+        scored on the validation set if there is one, then that of the best epoch is kept; without
+        one, that of the lowest-loss epoch if the fit ends worse than the constant prediction."""
         X, lengths, Y, sample_weight, step_weight = data
         if validation is not None and self.validation_scores_ is None:  # warm start turned it on
             self.validation_scores_, self.best_validation_score_ = [], -np.inf
         rule = self._stopping_rule(Y, lengths, sample_weight, step_weight, validation is not None)
-        best_params = flat.copy() if validation is not None else None
+        best_params = flat.copy()
         averages = self.parameter_averaging and not incremental
         average = ParameterAverage(flat, self.parameter_averaging) if averages else None
         # The parameters that gave the last finite loss, restored if the loss blows up.
@@ -447,7 +448,11 @@ class BaseALRNN(
             self.best_loss_, self._no_improvement_count = rule.best_loss, rule.no_improvement_count
             if validation is not None:
                 self.best_validation_score_ = rule.best_score
-        if best_params is not None:
+        broken = bool(self.loss_curve_) and rule.ended_broken(self.loss_curve_[-1])
+        if broken:
+            warnings.warn(f"The fit ended in a loss spike (last epoch's loss {self.loss_curve_[-1]:.3g}, lowest "
+                          f"{rule.best_loss:.3g}); the parameters of the lowest-loss epoch are kept.", RuntimeWarning)
+        if validation is not None or broken:
             np.copyto(flat, best_params)
         elif average is not None and average.n_updates:
             np.copyto(flat, average.average)

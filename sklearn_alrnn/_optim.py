@@ -167,6 +167,7 @@ class StoppingRule:
     ):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.constant_loss = constant_loss
         self.plateau_loss = (1 - PLATEAU_MARGIN) * constant_loss
         self.past_plateau = self.plateau_loss <= 0
         self.reductions_left = MAX_LEARNING_RATE_REDUCTIONS if adaptive else 0
@@ -182,10 +183,12 @@ class StoppingRule:
         Returns
         -------
         new_best : bool
-            True when the smoothed validation score is the best so far: the
-            parameters to keep.
+            True when the smoothed validation score (without a validation
+            set, the training loss) is the best so far: the parameters to
+            keep (without a validation set, only if the fit ends broken,
+            ``ended_broken``).
         """
-        new_best = False
+        new_best = not self.monitor_score and loss < self.best_loss
         if self.monitor_score:
             self._recent_scores = (self._recent_scores + [score])[-VALIDATION_SMOOTHING:]
             score = float(np.mean(self._recent_scores))
@@ -199,6 +202,12 @@ class StoppingRule:
         self.past_plateau = self.past_plateau or loss < self.plateau_loss
         self.no_improvement_count = 0 if improved or not self.past_plateau else self.no_improvement_count + 1
         return new_best
+
+    def ended_broken(self, last_loss):
+        """Whether a fit monitored on its training loss ended worse than the constant prediction it
+        had beaten: a loss spike in its last epochs (long sequences at a large step size), which the
+        parameters of its lowest-loss epoch undo."""
+        return not self.monitor_score and self.past_plateau and last_loss > self.constant_loss
 
     def act_on_stall(self, optimizer):
         """After ``record``: None while training goes on, else ``(message, stop)``.

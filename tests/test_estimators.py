@@ -427,6 +427,36 @@ def test_an_overflow_lowers_the_learning_rate_and_training_goes_on(monkeypatch, 
     assert np.isfinite(reg.predict(X)).all()
 
 
+@pytest.mark.parametrize("parameter_averaging", [0.0, 0.9])
+def test_a_fit_that_ends_in_a_loss_spike_keeps_its_lowest_loss_epoch(monkeypatch, parameter_averaging):
+    from sklearn_alrnn import _base
+
+    X, y = make_sign_memory(120, n_timesteps=8, n_cue=2, random_state=3)
+    settings = dict(n_hidden=6, max_iter=12, parameter_averaging=parameter_averaging, random_state=0)
+    original = _base.BaseALRNN._run_epoch
+
+    def spike_in_the_last_epoch(self, engine, flat, *args):
+        loss = original(self, engine, flat, *args)
+        if self.n_iter_ == settings["max_iter"] - 1:  # what a diverging step size leaves behind
+            flat += 50.0 * np.random.RandomState(0).normal(size=flat.shape)
+            return 1e6
+        return loss
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        monkeypatch.setattr(_base.BaseALRNN, "_run_epoch", spike_in_the_last_epoch)
+        with pytest.warns(RuntimeWarning, match=r"ended in a loss spike \(last epoch's loss 1e\+06"):
+            spiked = ALRNNClassifier(**settings).fit(X, y)
+        monkeypatch.undo()
+        # A fit stopped at the lowest-loss epoch ends with the parameters (or their average) kept there.
+        lowest = int(np.argmin(spiked.loss_curve_))
+        assert 0 < lowest < settings["max_iter"] - 1
+        reference = ALRNNClassifier(**dict(settings, max_iter=lowest + 1)).fit(X, y)
+    np.testing.assert_array_equal(reference.loss_curve_, spiked.loss_curve_[: lowest + 1])
+    for name in ("a_", "W_", "h_", "C_", "B_", "b_"):
+        np.testing.assert_array_equal(getattr(spiked, name), getattr(reference, name))
+
+
 def test_keyboard_interrupt_keeps_weights_and_warns(monkeypatch):
     from sklearn_alrnn import _base
 
