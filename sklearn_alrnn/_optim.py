@@ -207,7 +207,7 @@ class StoppingRule:
         """Whether a fit monitored on its training loss ended worse than the constant prediction it
         had beaten: a loss spike in its last epochs (long sequences at a large step size), which the
         parameters of its lowest-loss epoch undo."""
-        return not self.monitor_score and self.past_plateau and last_loss > self.constant_loss
+        return not self.monitor_score and self.best_loss < self.plateau_loss and last_loss > self.constant_loss
 
     def act_on_stall(self, optimizer):
         """After ``record``: None while training goes on, else ``(message, stop)``.
