@@ -71,6 +71,19 @@ def test_epochs_on_the_initial_plateau_do_not_count():
     assert rule.no_improvement_count == 1
 
 
+def test_a_fit_is_broken_only_if_it_ends_worse_than_the_constant_prediction_it_had_beaten():
+    rule = _rule()
+    assert [rule.record(loss) for loss in (0.99, 0.6, 0.7, 0.4)] == [True, True, False, True]  # new lowest losses
+    assert not rule.ended_broken(0.9) and rule.ended_broken(1.5)
+    never_beaten = _rule()
+    never_beaten.record(0.99)  # on the plateau: a fit that never learned is not broken by ending there
+    assert not never_beaten.ended_broken(1.5)
+    exact_constant = _rule(constant_loss=0.0)  # one sequence: its constant prediction is exact
+    exact_constant.record(1e-3)
+    assert not exact_constant.ended_broken(1e-3)
+    assert not _rule(monitor_score=True).ended_broken(1.5)  # early stopping keeps its best epoch anyway
+
+
 def test_two_reductions_of_the_step_size_then_a_stop():
     optimizer = AdamOptimizer(np.zeros(1), learning_rate_init=1.0)
     rule = _rule(constant_loss=0.0)  # no plateau
