@@ -24,7 +24,6 @@ import numpy as np
 from ._kernels.pooling import (
     add_max_gradient,
     add_mean_gradient,
-    add_positive_mean_gradient,
     max_over_valid_steps,
     mean_over_valid_steps,
 )
@@ -68,10 +67,8 @@ def pool_gradient(d_pooled, lengths, readout, n_timesteps, context):
     dH = np.zeros((n, n_timesteps, M), dtype=d_pooled.dtype)
     for k, pooling in enumerate(poolings):
         d_columns = np.ascontiguousarray(d_pooled[:, k * M : (k + 1) * M])
-        if pooling == "mean":
-            add_mean_gradient(d_columns, lengths, dH)
-        elif pooling == "max":
+        if pooling == "max":
             add_max_gradient(d_columns, context["argmax"], dH)
         else:
-            add_positive_mean_gradient(d_columns, context["H"], lengths, dH)
+            add_mean_gradient(d_columns, context["H"], lengths, dH, pooling == "positive_mean")
     return dH

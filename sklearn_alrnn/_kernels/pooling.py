@@ -25,7 +25,8 @@ def max_over_valid_steps(H, lengths, out, argmax):
 
 @cached_njit(nogil=True)
 def mean_over_valid_steps(H, lengths, out, positive_part):
-    """``out[i, j]`` = mean of ``H[i, t, j]`` over ``t < lengths[i]``; of ``max(H[i, t, j], 0)`` with ``positive_part``."""
+    """``out[i, j]`` = mean of ``H[i, t, j]`` over ``t < lengths[i]``
+    (of ``max(H[i, t, j], 0)`` with ``positive_part``)."""
     for i in range(H.shape[0]):
         for j in range(H.shape[2]):
             out[i, j] = 0.0
@@ -46,19 +47,11 @@ def add_max_gradient(d_max, argmax, dH):
 
 
 @cached_njit(nogil=True)
-def add_mean_gradient(d_mean, lengths, dH):
-    """``dH[i, t, j] += d_mean[i, j] / lengths[i]`` for ``t < lengths[i]``."""
+def add_mean_gradient(d_mean, H, lengths, dH, positive_part):
+    """``dH[i, t, j] += d_mean[i, j] / lengths[i]`` for ``t < lengths[i]`` (with ``positive_part``,
+    only where ``H[i, t, j] > 0``)."""
     for i in range(d_mean.shape[0]):
         for t in range(lengths[i]):
             for j in range(d_mean.shape[1]):
-                dH[i, t, j] += d_mean[i, j] / lengths[i]
-
-
-@cached_njit(nogil=True)
-def add_positive_mean_gradient(d_mean, H, lengths, dH):
-    """``dH[i, t, j] += d_mean[i, j] / lengths[i]`` where ``H[i, t, j] > 0``, ``t < lengths[i]``."""
-    for i in range(d_mean.shape[0]):
-        for t in range(lengths[i]):
-            for j in range(d_mean.shape[1]):
-                if H[i, t, j] > 0.0:
+                if not positive_part or H[i, t, j] > 0.0:
                     dH[i, t, j] += d_mean[i, j] / lengths[i]
