@@ -259,13 +259,12 @@ class BaseALRNN(
 
     def _fit_initialisations(self, X, y, sample_weight, step_weight):
         """``n_init`` fits from seeds drawn from ``random_state``, in threads; the best by validation
-        score with early stopping (where a split was possible), else by final training loss."""
+        score with early stopping (where a split was possible), else by the training loss of the
+        parameters each keeps (its last epoch's, or its lowest after a loss spike)."""
         return fit_best_initialisation(
             self,
             lambda candidate: candidate._fit(X, y, sample_weight=sample_weight, step_weight=step_weight),
-            lambda model: (
-                -model.loss_curve_[-1] if model.best_validation_score_ is None else model.best_validation_score_
-            ),
+            lambda model: -model._kept_loss if model.best_validation_score_ is None else model.best_validation_score_,
         )
 
     def _training_engine(self, first_pass):
@@ -452,6 +451,8 @@ class BaseALRNN(
         if broken:
             warnings.warn(f"The fit ended in a loss spike (last epoch's loss {self.loss_curve_[-1]:.3g}, lowest "
                           f"{rule.best_loss:.3g}); the parameters of the lowest-loss epoch are kept.", RuntimeWarning)
+        # What n_init ranks a fit without a validation set by: the loss of the parameters it keeps.
+        self._kept_loss = rule.best_loss if broken else (self.loss_curve_[-1] if self.loss_curve_ else np.inf)
         if validation is not None or broken:
             np.copyto(flat, best_params)
         elif average is not None and average.n_updates:

@@ -457,6 +457,30 @@ def test_a_fit_that_ends_in_a_loss_spike_keeps_its_lowest_loss_epoch(monkeypatch
         np.testing.assert_array_equal(getattr(spiked, name), getattr(reference, name))
 
 
+def test_n_init_ranks_a_fit_that_ended_in_a_loss_spike_by_the_loss_it_keeps(monkeypatch):
+    from sklearn_alrnn import _base
+
+    X, y = make_sign_memory(120, n_timesteps=8, n_cue=2, random_state=3)
+    settings = dict(n_hidden=6, max_iter=12, random_state=0)
+    original = _base.BaseALRNN._run_epoch
+
+    def spike_in_the_last_epoch(self, engine, flat, *args):
+        loss = original(self, engine, flat, *args)
+        if self.n_iter_ == settings["max_iter"] - 1:
+            flat += 50.0 * np.random.RandomState(0).normal(size=flat.shape)
+            return 1e6
+        return loss
+
+    monkeypatch.setattr(_base.BaseALRNN, "_run_epoch", spike_in_the_last_epoch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kept = ALRNNClassifier(n_init=2, **settings).fit(X, y)
+        seeds = np.random.RandomState(0).randint(np.iinfo(np.int32).max, size=2)
+        singles = [ALRNNClassifier(**dict(settings, random_state=int(s))).fit(X, y) for s in seeds]
+    assert all(m.loss_curve_[-1] == 1e6 for m in singles)
+    np.testing.assert_array_equal(kept.init_scores_, [-min(m.loss_curve_) for m in singles])
+
+
 def test_keyboard_interrupt_keeps_weights_and_warns(monkeypatch):
     from sklearn_alrnn import _base
 
