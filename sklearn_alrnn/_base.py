@@ -38,7 +38,6 @@ from ._validation import (
     sequence_blocks,
     sequences_shape,
     target_step_weights,
-    warn_if_unscaled,
 )
 from .preprocessing import difference_scale
 
@@ -86,7 +85,7 @@ class BaseALRNN(
         "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "input_type": [StrOptions({"dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
-        "standardize_inputs": ["boolean"],
+        "standardize_inputs": ["boolean", StrOptions({"per_sequence"})],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -297,8 +296,8 @@ class BaseALRNN(
         X, lengths = self._checked_inputs(
             X, dtype, None if first_pass else self.n_features_in_, tokens, model_inputs=not first_pass
         )
-        if first_pass and not tokens:
-            warn_if_unscaled(X, lengths, check_scale=not self.standardize_inputs)
+        if first_pass:
+            self._choose_per_sequence_features(X, lengths)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
@@ -306,17 +305,19 @@ class BaseALRNN(
         step_weight = target_step_weights(step_weight, Y, lengths, per_step)
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass, step_weight)
         if first_pass:  # weighted like the targets' scale, so that weights equal repeated sequences
+            X = self._read_features(X, lengths)
             reads = self._reads_differences(lengths)
             self.input_difference_scale_ = difference_scale(X, lengths, sample_weight) if reads else None
             self._fit_input_moments(X, lengths, sample_weight)
-            X = self._model_inputs(X, lengths)
+            X = self._with_differences(X, lengths)
         return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight
 
     def _initialize(self, n_inputs, n_outputs, per_step, rng, n_steps):
         """Fresh parameters and training records for the fitted architecture (``n_inputs``
         columns of C: features, their differences if used, or token ids; ``n_steps``, the
         longest training sequence, bounds the initial growth)."""
-        self.n_features_in_ = n_inputs if self.input_difference_scale_ is None else n_inputs // 2
+        n_read = n_inputs if self.input_difference_scale_ is None else n_inputs // 2
+        self.n_features_in_ = n_read - 2 * self.per_sequence_features_.size
         self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None
         self.n_nonlinear_ = self.n_nonlinear

@@ -191,7 +191,7 @@ _COMMON_PARAMETERS_DOC = """
         Tecator from RMSE 8.4 to 1.9 (ridge regression 2.7) and keep the
         adding problem's contrast.
 
-    standardize_inputs : bool, default=True
+    standardize_inputs : bool or "per_sequence", default=True
         Dense input only: training reads each feature minus its mean,
         divided by its standard deviation, both over the valid steps of the
         first fit or ``partial_fit`` call (weighted like the loss; a warm
@@ -206,8 +206,17 @@ _COMMON_PARAMETERS_DOC = """
         mean accuracy of 10 seeds from 0.947 to 0.973. ``h_`` then holds
         ``-C_ @ mean``: in float32 a feature whose mean exceeds 10^4 times its
         standard deviation keeps fewer than 3 significant digits, and fit
-        warns. False trains on the features as given (and warns when one is
-        far from unit scale).
+        warns. A feature whose sequences' standard deviations spread over
+        more than 10^4-fold (95th over 5th percentile) is read per sequence
+        instead (``per_sequence_features_``): each sequence's values minus
+        their own mean, divided by their own standard deviation, with that
+        mean and the log of that deviation as two more features, constant
+        over the sequence (standardised like the others): nothing is lost,
+        and the small sequences are not nearly constant to the network
+        (PLAID, appliance currents spread 7e5-fold: accuracy 0.50 -> 0.84;
+        RESULTS.md). "per_sequence" reads every feature so. False trains on
+        the features as given (and warns when one is far from unit scale or
+        its amplitudes spread so).
 
     shuffle : bool, default=True
         Shuffle the sequences every epoch.
@@ -252,13 +261,20 @@ _COMMON_ATTRIBUTES_DOC = """
     h_ : ndarray of shape (n_hidden,)
         Recurrent bias.
 
-    C_ : ndarray of shape (n_hidden, n_features_in_) or (n_hidden, 2 * n_features_in_)
-        Input weights (on the features, then on their scaled differences
-        with ``input_differences``).
+    C_ : ndarray of shape (n_hidden, n_read) or (n_hidden, 2 * n_read)
+        Input weights on the features as the network reads them, then on
+        their scaled differences with ``input_differences``: ``n_read =
+        n_features_in_ + 2 k``, the features (those read per sequence in its
+        units), then the k sequence means and k log standard deviations of
+        the ``per_sequence_features_``.
 
-    input_difference_scale_ : ndarray of shape (n_features_in_,) or None
-        Standard deviation of each feature's first differences in the
-        training data, with ``input_differences``; else None.
+    per_sequence_features_ : ndarray of shape (k,)
+        Indices of the features read per sequence (see ``standardize_inputs``);
+        empty for most data.
+
+    input_difference_scale_ : ndarray of shape (n_read,) or None
+        Standard deviation of the first differences of each feature as read,
+        in the training data, with ``input_differences``; else None.
 
     B_ : ndarray of shape (n_outputs, n_hidden) or (n_outputs, 2 * n_hidden)
         Readout weights (``2 * n_hidden`` columns for the two-pooling readouts, "mean+max" and

@@ -1,17 +1,28 @@
-"""What the sequence estimators' network reads: checked inputs, their first differences, and the
-standardisation that training works in while the fitted input weights stay in the user's units."""
+"""What the sequence estimators' network reads: checked inputs, read per sequence where their
+amplitudes differ by orders of magnitude, their first differences, and the standardisation that
+training works in while the fitted input weights stay in the user's units."""
 
 import warnings
 
 import numpy as np
 
-from ._validation import check_sequences, check_tokens, step_mask, step_weights
-from .preprocessing import feature_moments, with_differences
+from ._validation import check_sequences, check_tokens, step_mask, step_weights, warn_if_unscaled
+from .preprocessing import feature_moments, read_per_sequence, with_differences
 
 #: With ``input_differences="auto"``, a first fit reads input differences when its training
 #: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
 #: gained, the shorter ones and the sign-memory task lost or stayed level).
 DIFFERENCES_MIN_MEAN_LENGTH = 200
+
+#: With ``standardize_inputs=True``, a feature whose sequences' standard deviations spread over
+#: more than this factor (95th over 5th percentile) is read per sequence: standardising it over
+#: all sequences would leave the small ones nearly constant to the network (PLAID, appliance
+#: currents spread 7e5-fold: accuracy 0.50 standardised, 0.84 read per sequence; RESULTS.md).
+AMPLITUDE_SPREAD_LIMIT = 1e4
+
+#: A sequence's standard deviation of a feature read per sequence is at least this fraction of
+#: the feature's standard deviation over all sequences (a constant sequence reads as zeros).
+SEQUENCE_SCALE_FLOOR = 1e-8
 
 #: Significant decimal digits of the model's float types: a feature whose mean is 10^k times its
 #: standard deviation keeps about ``digits - k`` of them once ``h_`` holds the offset.
@@ -46,11 +57,50 @@ class ModelInputsMixin:
             return lengths.mean() >= DIFFERENCES_MIN_MEAN_LENGTH
         return bool(self.input_differences)
 
-    def _model_inputs(self, X, lengths):
-        """The checked dense inputs as the network reads them: with their scaled first
-        differences appended when fitted with ``input_differences``."""
+    def _choose_per_sequence_features(self, X, lengths):
+        """At a first fit, fix the features read per sequence (``per_sequence_features_``): all of
+        them with ``standardize_inputs="per_sequence"``, those whose amplitudes spread over more
+        than AMPLITUDE_SPREAD_LIMIT with True; with False, warn about those, and about features
+        far from unit scale, instead."""
+        wide = np.zeros(0, dtype=np.int64)
+        if self.input_type != "tokens":
+            if not self.standardize_inputs:
+                warn_if_unscaled(X, lengths)
+            spread = amplitude_spread(X, lengths)
+            wide = np.flatnonzero(spread > AMPLITUDE_SPREAD_LIMIT)
+            if wide.size and not self.standardize_inputs:
+                warnings.warn(
+                    f"The sequences' standard deviations of input feature {wide[0]} differ by a factor of "
+                    f"{spread[wide[0]]:.3g} (95th over 5th percentile): standardised, the small ones are nearly "
+                    "constant to the network. standardize_inputs=True reads such features per sequence.",
+                    UserWarning,
+                )
+                wide = wide[:0]
+            if self.standardize_inputs == "per_sequence":
+                wide = np.arange(X.shape[2])
+        self.per_sequence_features_ = wide
+        self._sequence_scale_floor = np.zeros(0)
+        if wide.size:
+            values = X[step_mask(lengths, X.shape[1])][:, wide]
+            self._sequence_scale_floor = SEQUENCE_SCALE_FLOOR * feature_moments(values)[1]
+
+    def _read_features(self, X, lengths):
+        """The checked dense inputs with the ``per_sequence_features_`` read per sequence
+        (``preprocessing.read_per_sequence``: their sequences' means and log standard deviations
+        appended); X itself where there are none."""
+        features = getattr(self, "per_sequence_features_", None)
+        if features is None or not features.size:
+            return X
+        return read_per_sequence(X, lengths, features, self._sequence_scale_floor.astype(X.dtype))
+
+    def _with_differences(self, X, lengths):
         scale = getattr(self, "input_difference_scale_", None)
         return X if scale is None else with_differences(X, lengths, scale)
+
+    def _model_inputs(self, X, lengths):
+        """The checked dense inputs as the network reads them: features read per sequence where
+        fitted so, then their scaled first differences appended with ``input_differences``."""
+        return self._with_differences(self._read_features(X, lengths), lengths)
 
     def _fit_input_moments(self, X, lengths, sample_weight):
         """Fix the features' mean and standard deviation over the valid steps (each step weighted
@@ -100,3 +150,25 @@ class ModelInputsMixin:
         else:
             features /= scale
             self.h_ -= features @ mean
+
+
+def amplitude_spread(X, lengths):
+    """For each feature of padded sequences (n, T, K), the 95th over the 5th percentile of its
+    sequences' standard deviations, 0 with fewer than 10 sequences that vary."""
+    mask = step_mask(lengths, X.shape[1])
+    valid = X[mask]
+    if valid.size == 0:
+        return np.zeros(X.shape[2])
+    counts = np.maximum(lengths, 1)[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):  # values near 1e300 measure no spread
+        std = valid.std(axis=0)
+        centred = (X - (X * mask[..., None]).sum(axis=1, keepdims=True) / counts[:, None]) * mask[..., None]
+        amplitude = np.sqrt((centred**2).sum(axis=1) / counts)  # (n, K): each sequence's standard deviation
+    spread = np.zeros(X.shape[2])
+    for feature, column in enumerate(amplitude.T):
+        # A feature constant in some sequences (one-hot, pulses; up to rounding) is not small there.
+        varying = column[column > 1e-8 * std[feature]]
+        if varying.size >= 10:
+            low, high = np.percentile(varying, [5, 95])
+            spread[feature] = high / low
+    return spread

@@ -39,8 +39,9 @@ class PortableStateMixin:
         fitted["tokens"] = bool(self._tokens)
         scale = self.input_difference_scale_
         for key, values in (("input_difference_scale", scale), ("input_mean", self._input_mean),
-                            ("input_scale", self._input_scale)):
+                            ("input_scale", self._input_scale), ("sequence_scale_floor", self._sequence_scale_floor if self.per_sequence_features_.size else None)):
             fitted[key] = None if values is None else [float(v) for v in values]
+        fitted["per_sequence_features"] = [int(v) for v in self.per_sequence_features_]
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
         return fitted, arrays
@@ -66,17 +67,23 @@ class PortableStateMixin:
         if fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]
+        per_sequence = _per_sequence_features(fitted, K)
+        floor = _saved_features(fitted, "sequence_scale_floor", per_sequence.size, positive=True)
+        if (floor is None) != (per_sequence.size == 0):
+            raise ValueError("per_sequence_features and sequence_scale_floor must be given together or not at all.")
+        n_read = K + 2 * per_sequence.size
         # Each absent from files written before input differences and input standardisation.
-        scale = _saved_features(fitted, "input_difference_scale", K, positive=True)
-        input_mean = _saved_features(fitted, "input_mean", K, positive=False)
-        input_scale = _saved_features(fitted, "input_scale", K, positive=True)
+        scale = _saved_features(fitted, "input_difference_scale", n_read, positive=True)
+        input_mean = _saved_features(fitted, "input_mean", n_read, positive=False)
+        input_scale = _saved_features(fitted, "input_scale", n_read, positive=True)
         if (input_mean is None) != (input_scale is None):
             raise ValueError("input_mean and input_scale must be given together or not at all.")
-        n_inputs = K if scale is None else 2 * K
+        n_inputs = n_read if scale is None else 2 * n_read
         if arrays["C_"].shape != (M, n_inputs):
             raise ValueError(
                 f"C_ has shape {arrays['C_'].shape}, expected {(M, n_inputs)} for {M} units, "
-                f"n_features_in_={K} and input differences {'' if scale is not None else 'not '}used."
+                f"n_features_in_={K}, {per_sequence.size} of them read per sequence and input differences "
+                f"{'' if scale is not None else 'not '}used."
             )
         readout = fitted.get("readout", "last")
         if readout not in READOUTS:
@@ -93,6 +100,7 @@ class PortableStateMixin:
         self._readout = readout
         self.input_difference_scale_ = scale
         self._input_mean, self._input_scale = input_mean, input_scale
+        self.per_sequence_features_, self._sequence_scale_floor = per_sequence, np.zeros(0) if floor is None else floor
         if "input_difference_scale" not in fitted:
             self.set_params(input_differences=False)
         if "readout" not in fitted:
@@ -117,6 +125,8 @@ class PortableStateMixin:
             state.setdefault("input_difference_scale_", None)
             state.setdefault("_input_mean", None)  # trained on the features as given
             state.setdefault("_input_scale", None)
+            state.setdefault("per_sequence_features_", np.zeros(0, dtype=np.int64))
+            state.setdefault("_sequence_scale_floor", np.zeros(0))
             state.setdefault("n_members_", 1)
             state.setdefault("member_losses_", None)
         state.setdefault("readout", "last")
@@ -129,6 +139,20 @@ class PortableStateMixin:
             state.setdefault("per_step", False)
             state.setdefault("label_smoothing", 0.0)
         super().__setstate__(state)
+
+
+def _per_sequence_features(fitted, n_features):
+    """The indices of the features read per sequence of a model file (none where absent), checked:
+    distinct, increasing integers below ``n_features``, dense input only."""
+    saved = fitted.get("per_sequence_features", [])
+    integers = isinstance(saved, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in saved)
+    features = np.asarray(saved, dtype=np.int64) if integers else None
+    if features is None or (features.size and (
+        fitted.get("tokens", False) or features[0] < 0 or features[-1] >= n_features or (np.diff(features) <= 0).any()
+    )):
+        raise ValueError(f"per_sequence_features must be increasing feature indices below {n_features} (dense input); "
+                         f"got {saved!r}.")
+    return features
 
 
 def _saved_features(fitted, key, n_features, positive):

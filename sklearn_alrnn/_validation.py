@@ -25,46 +25,18 @@ __all__ = [
 UNSCALED_INPUT_LIMIT = 100.0
 
 
-#: A feature whose sequences' standard deviations spread over more than this factor (95th over
-#: 5th percentile) gets a warning: standardising cannot bring both ends to unit scale (PLAID,
-#: appliance currents spread 7e5-fold: accuracy 0.50, 0.61 after np.arcsinh; RESULTS.md).
-AMPLITUDE_SPREAD_LIMIT = 1e4
-
-
-def warn_if_unscaled(X, lengths, check_scale=True):
-    """Warn, naming the feature, when an input feature is far from unit scale (``check_scale``),
-    or when its sequences' amplitudes differ by orders of magnitude."""
-    mask = step_mask(lengths, X.shape[1])
-    valid = X[mask]
+def warn_if_unscaled(X, lengths):
+    """Warn, naming the feature, when an input feature is far from unit scale."""
+    valid = X[step_mask(lengths, X.shape[1])]
     if valid.size == 0:
         return
     mean, std = valid.mean(axis=0), valid.std(axis=0)
     worst = int(np.argmax(np.maximum(np.abs(mean), std)))
-    if check_scale and max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
+    if max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
         warnings.warn(
             f"Input feature {worst} has mean {mean[worst]:.3g} and standard deviation {std[worst]:.3g}: "
             "the recurrence trains badly on inputs far from unit scale. Standardise the features "
             "(standardize_inputs=True, or sklearn_alrnn.SequenceScaler in a pipeline).",
-            UserWarning,
-        )
-        return
-    counts = np.maximum(lengths, 1)[:, None]
-    centred = (X - (X * mask[..., None]).sum(axis=1, keepdims=True) / counts[:, None]) * mask[..., None]
-    amplitude = np.sqrt((centred**2).sum(axis=1) / counts)  # (n, K): each sequence's standard deviation
-    spread = np.zeros(X.shape[2])
-    for feature, column in enumerate(amplitude.T):
-        # A feature constant in some sequences (one-hot, pulses; up to rounding) is not small there.
-        varying = column[column > 1e-8 * std[feature]]
-        if varying.size >= 10:
-            low, high = np.percentile(varying, [5, 95])
-            spread[feature] = high / low
-    feature = int(np.argmax(spread))
-    if spread[feature] > AMPLITUDE_SPREAD_LIMIT:
-        warnings.warn(
-            f"The sequences' standard deviations of input feature {feature} differ by a factor of "
-            f"{spread[feature]:.3g} (95th over 5th percentile): after standardising, the small ones are "
-            "nearly constant to the network. If their shape matters, compress the amplitudes first, "
-            "e.g. FunctionTransformer(np.arcsinh) before SequenceScaler.",
             UserWarning,
         )
 

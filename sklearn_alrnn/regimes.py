@@ -273,16 +273,16 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator):
         return self
 
     def _model_input(self, constant_input):
-        """A constant input as the network reads it (None stays None): a network that reads input
-        differences sees a constant input's differences, zero, after the features themselves."""
+        """A constant input as the network reads it (None stays None), given as the network's
+        features: a feature read per sequence reads as zero beside its mean and log standard
+        deviation floor (a constant sequence's), input differences as zero."""
         if constant_input is None:
             return None
         constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
         network = getattr(self, "_network", None)
-        if getattr(network, "input_difference_scale_", None) is not None and (
-            constant_input.shape[0] == network.n_features_in_
-        ):
-            constant_input = np.concatenate([constant_input, np.zeros_like(constant_input)])
+        dense = getattr(network, "_tokens", True) is False  # a sequence estimator on dense input
+        if dense and constant_input.shape[0] == network.n_features_in_:
+            constant_input = network._model_inputs(constant_input[None, None, :], np.ones(1, dtype=np.int64))[0, 0]
         n_inputs = self._parameters["C"].shape[1]
         if constant_input.shape[0] != n_inputs:
             raise ValueError(f"constant_input has {constant_input.shape[0]} features; the model has {n_inputs} inputs.")

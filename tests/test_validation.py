@@ -201,23 +201,3 @@ def test_pandas_containers_of_sequences_are_lists_of_sequences():
     nested = pd.DataFrame({"dim_0": [pd.Series(np.ones(3))], "dim_1": [pd.Series(np.ones(4))]})
     with pytest.raises(ValueError, match=r"Row 0 of a nested DataFrame X has features of different lengths \[3, 4\]"):
         check_sequences(nested)
-
-
-def test_amplitudes_spread_over_orders_of_magnitude_get_a_warning():
-    import warnings as warnings_module
-
-    from sklearn_alrnn._validation import warn_if_unscaled
-
-    rng = np.random.RandomState(0)
-    amplitudes = np.logspace(-3, 2, 40)[:, None, None]  # standard deviations from 0.001 to 100
-    X = rng.normal(size=(40, 30, 2)) * np.concatenate([amplitudes, np.ones_like(amplitudes)], axis=2)
-    X /= X.std()
-    lengths = np.full(40, 30)
-    with pytest.warns(UserWarning, match=r"input feature 0 differ by a factor of .*np.arcsinh"):
-        warn_if_unscaled(X, lengths)
-    pulses = np.zeros((40, 30, 1))
-    pulses[::2, 5] = 1.0  # constant in half the sequences: not a spread of amplitudes
-    with warnings_module.catch_warnings():
-        warnings_module.simplefilter("error")
-        warn_if_unscaled(X[..., 1:], lengths)
-        warn_if_unscaled(pulses, lengths)
