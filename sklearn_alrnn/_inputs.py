@@ -91,7 +91,8 @@ class ModelInputsMixin:
         features = getattr(self, "per_sequence_features_", None)
         if features is None or not features.size:
             return X
-        return read_per_sequence(X, lengths, features, self._sequence_scale_floor.astype(X.dtype))
+        floor = np.maximum(self._sequence_scale_floor, np.finfo(X.dtype).tiny).astype(X.dtype)
+        return read_per_sequence(X, lengths, features, floor)
 
     def _with_differences(self, X, lengths):
         scale = getattr(self, "input_difference_scale_", None)

@@ -136,3 +136,15 @@ def test_regimes_read_a_constant_input_as_a_constant_sequence(waves, wave_classi
         point = fixed_point(model.a_, model.W_, model.h_, found.code, model.n_nonlinear_, C=model.C_,
                             constant_input=read[0])
         np.testing.assert_allclose(found.point, point.point)
+
+
+def test_constant_sequences_and_float32_read_finitely(waves):
+    (X, y), (X_test, _) = waves
+    X = X.copy()
+    X[:5] = 3.0  # constant sequences: they read as zeros beside their mean and the floor's log
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(dtype="float32", **QUICK).fit(X, y)
+    assert model.per_sequence_features_.tolist() == [0]
+    probabilities = model.predict_proba(np.concatenate([X_test[:5], np.full((2, 40, 1), -7.0)]))
+    assert probabilities.dtype == np.float32 and np.isfinite(probabilities).all()
