@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from ._validation import check_sequences, check_tokens, step_mask, step_weights, warn_if_unscaled
-from .preprocessing import feature_moments, read_per_sequence, with_differences
+from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences
 
 #: With ``input_differences="auto"``, a first fit reads input differences when its training
 #: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
@@ -157,18 +157,14 @@ def amplitude_spread(X, lengths):
     """For each feature of padded sequences (n, T, K), the 95th over the 5th percentile of its
     sequences' standard deviations, 0 with fewer than 10 sequences that vary."""
     mask = step_mask(lengths, X.shape[1])
-    valid = X[mask]
-    if valid.size == 0:
+    if not mask.any():
         return np.zeros(X.shape[2])
-    counts = np.maximum(lengths, 1)[:, None]
-    with np.errstate(over="ignore", invalid="ignore"):  # values near 1e300 measure no spread
-        std = valid.std(axis=0)
-        centred = (X - (X * mask[..., None]).sum(axis=1, keepdims=True) / counts[:, None]) * mask[..., None]
-        amplitude = np.sqrt((centred**2).sum(axis=1) / counts)  # (n, K): each sequence's standard deviation
+    overall = feature_moments(X[mask])[1]
+    amplitude = sequence_moments(X, lengths)[1]
     spread = np.zeros(X.shape[2])
     for feature, column in enumerate(amplitude.T):
         # A feature constant in some sequences (one-hot, pulses; up to rounding) is not small there.
-        varying = column[column > 1e-8 * std[feature]]
+        varying = column[column > 1e-8 * overall[feature]]
         if varying.size >= 10:
             low, high = np.percentile(varying, [5, 95])
             spread[feature] = high / low

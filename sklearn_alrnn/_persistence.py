@@ -38,8 +38,9 @@ class PortableStateMixin:
         fitted["readout"] = self._readout
         fitted["tokens"] = bool(self._tokens)
         scale = self.input_difference_scale_
+        floor = self._sequence_scale_floor if self.per_sequence_features_.size else None
         for key, values in (("input_difference_scale", scale), ("input_mean", self._input_mean),
-                            ("input_scale", self._input_scale), ("sequence_scale_floor", self._sequence_scale_floor if self.per_sequence_features_.size else None)):
+                            ("input_scale", self._input_scale), ("sequence_scale_floor", floor)):
             fitted[key] = None if values is None else [float(v) for v in values]
         fitted["per_sequence_features"] = [int(v) for v in self.per_sequence_features_]
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]

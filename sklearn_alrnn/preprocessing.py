@@ -30,6 +30,19 @@ def feature_moments(values, weights=None):
     return peak * mean, np.where(std > 1e-12 * (1 + np.abs(mean)), peak * std, 1.0)
 
 
+def sequence_moments(X, lengths):
+    """Mean and standard deviation (n, K) of each sequence's features over its valid steps, taken
+    on the values over each sequence's peak so that values near 1e300 do not overflow."""
+    mask = step_mask(lengths, X.shape[1])[..., None]
+    counts = np.maximum(lengths, 1)[:, None]
+    peak = np.abs(X * mask).max(axis=1)
+    peak[~(peak > 0)] = 1.0
+    unit = X / peak[:, None]
+    unit_mean = (unit * mask).sum(axis=1) / counts
+    unit_std = np.sqrt((((unit - unit_mean[:, None]) * mask) ** 2).sum(axis=1) / counts)
+    return peak * unit_mean, peak * unit_std
+
+
 def read_per_sequence(X, lengths, features, floor):
     """``X`` (n, T, K) with the ``features`` (k indices) read per sequence: each sequence's values
     minus their mean over its valid steps, divided by their standard deviation (at least ``floor``,
@@ -38,19 +51,12 @@ def read_per_sequence(X, lengths, features, floor):
     length. Nothing is lost: a value is its sequence's mean plus the exponential of the log
     deviation times the read value."""
     mask = step_mask(lengths, X.shape[1])[..., None]
-    counts = np.maximum(lengths, 1)[:, None]
-    values = X[..., features]
-    # Moments of each sequence's values over its peak, so that values near 1e300 do not overflow.
-    peak = np.abs(values * mask).max(axis=1)
-    peak[~(peak > 0)] = 1.0
-    unit = values / peak[:, None]
-    unit_mean = (unit * mask).sum(axis=1) / counts
-    unit_centred = (unit - unit_mean[:, None]) * mask
-    std = np.maximum(peak * np.sqrt((unit_centred**2).sum(axis=1) / counts), floor)
+    mean, std = sequence_moments(X[..., features], lengths)
+    std = np.maximum(std, floor)
     read = np.zeros(X.shape[:2] + (X.shape[2] + 2 * len(features),), dtype=X.dtype)
     read[..., : X.shape[2]] = X * mask
-    read[..., features] = unit_centred * (peak / std)[:, None]
-    read[..., X.shape[2] :] = np.concatenate([peak * unit_mean, np.log(std)], axis=1)[:, None] * mask
+    read[..., features] = (X[..., features] - mean[:, None]) / std[:, None] * mask
+    read[..., X.shape[2] :] = np.concatenate([mean, np.log(std)], axis=1)[:, None] * mask
     return read
 
 
