@@ -213,7 +213,7 @@ _COMMON_PARAMETERS_DOC = """
         mean and the log of that deviation as two more features, constant
         over the sequence (standardised like the others): nothing is lost,
         and the small sequences are not nearly constant to the network
-        (PLAID, appliance currents spread 7e5-fold: accuracy 0.50 -> 0.84;
+        (PLAID, appliance currents spread 7e5-fold: accuracy 0.50 -> 0.83;
         RESULTS.md). "per_sequence" reads every feature so. False trains on
         the features as given (and warns when one is far from unit scale or
         its amplitudes spread so).

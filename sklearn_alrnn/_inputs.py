@@ -17,7 +17,7 @@ DIFFERENCES_MIN_MEAN_LENGTH = 200
 #: With ``standardize_inputs=True``, a feature whose sequences' standard deviations spread over
 #: more than this factor (95th over 5th percentile) is read per sequence: standardising it over
 #: all sequences would leave the small ones nearly constant to the network (PLAID, appliance
-#: currents spread 7e5-fold: accuracy 0.50 standardised, 0.84 read per sequence; RESULTS.md).
+#: currents spread 7e5-fold: accuracy 0.50 standardised, 0.83 read per sequence; RESULTS.md).
 AMPLITUDE_SPREAD_LIMIT = 1e4
 
 #: A sequence's standard deviation of a feature read per sequence is at least this fraction of
