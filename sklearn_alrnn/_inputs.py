@@ -62,22 +62,22 @@ class ModelInputsMixin:
         them with ``standardize_inputs="per_sequence"``, those whose amplitudes spread over more
         than AMPLITUDE_SPREAD_LIMIT with True; with False, warn about those, and about features
         far from unit scale, instead."""
-        wide = np.zeros(0, dtype=np.int64)
-        if self.input_type != "tokens":
-            if not self.standardize_inputs:
-                warn_if_unscaled(X, lengths)
+        wide, dense = np.zeros(0, dtype=np.int64), self.input_type != "tokens"
+        if dense and self.standardize_inputs == "per_sequence":
+            wide = np.arange(X.shape[2])
+        elif dense:
             spread = amplitude_spread(X, lengths)
             wide = np.flatnonzero(spread > AMPLITUDE_SPREAD_LIMIT)
-            if wide.size and not self.standardize_inputs:
-                warnings.warn(
-                    f"The sequences' standard deviations of input feature {wide[0]} differ by a factor of "
-                    f"{spread[wide[0]]:.3g} (95th over 5th percentile): standardised, the small ones are nearly "
-                    "constant to the network. standardize_inputs=True reads such features per sequence.",
-                    UserWarning,
-                )
+            if not self.standardize_inputs:
+                warn_if_unscaled(X, lengths)
+                if wide.size:
+                    warnings.warn(
+                        f"The sequences' standard deviations of input feature {wide[0]} differ by a factor of "
+                        f"{spread[wide[0]]:.3g} (95th over 5th percentile): standardised, the small ones are nearly "
+                        "constant to the network. standardize_inputs=True reads such features per sequence.",
+                        UserWarning,
+                    )
                 wide = wide[:0]
-            if self.standardize_inputs == "per_sequence":
-                wide = np.arange(X.shape[2])
         self.per_sequence_features_ = wide
         self._sequence_scale_floor = np.zeros(0)
         if wide.size:
