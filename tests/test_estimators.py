@@ -427,24 +427,30 @@ def test_an_overflow_lowers_the_learning_rate_and_training_goes_on(monkeypatch, 
     assert np.isfinite(reg.predict(X)).all()
 
 
-@pytest.mark.parametrize("parameter_averaging", [0.0, 0.9])
-def test_a_fit_that_ends_in_a_loss_spike_keeps_its_lowest_loss_epoch(monkeypatch, parameter_averaging):
+def _spike_in_the_last_epoch(monkeypatch, max_iter):
+    """Make every fit's last epoch (of ``max_iter``) end in a loss spike: the parameters thrown far
+    off, as a diverging step size leaves them, and the epoch's loss 1e6."""
     from sklearn_alrnn import _base
 
-    X, y = make_sign_memory(120, n_timesteps=8, n_cue=2, random_state=3)
-    settings = dict(n_hidden=6, max_iter=12, parameter_averaging=parameter_averaging, random_state=0)
     original = _base.BaseALRNN._run_epoch
 
-    def spike_in_the_last_epoch(self, engine, flat, *args):
+    def run_epoch(self, engine, flat, *args):
         loss = original(self, engine, flat, *args)
-        if self.n_iter_ == settings["max_iter"] - 1:  # what a diverging step size leaves behind
+        if self.n_iter_ == max_iter - 1:
             flat += 50.0 * np.random.RandomState(0).normal(size=flat.shape)
             return 1e6
         return loss
 
+    monkeypatch.setattr(_base.BaseALRNN, "_run_epoch", run_epoch)
+
+
+@pytest.mark.parametrize("parameter_averaging", [0.0, 0.9])
+def test_a_fit_that_ends_in_a_loss_spike_keeps_its_lowest_loss_epoch(monkeypatch, parameter_averaging):
+    X, y = make_sign_memory(120, n_timesteps=8, n_cue=2, random_state=3)
+    settings = dict(n_hidden=6, max_iter=12, parameter_averaging=parameter_averaging, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        monkeypatch.setattr(_base.BaseALRNN, "_run_epoch", spike_in_the_last_epoch)
+        _spike_in_the_last_epoch(monkeypatch, settings["max_iter"])
         with pytest.warns(RuntimeWarning, match=r"ended in a loss spike \(last epoch's loss 1e\+06"):
             spiked = ALRNNClassifier(**settings).fit(X, y)
         monkeypatch.undo()
@@ -458,20 +464,9 @@ def test_a_fit_that_ends_in_a_loss_spike_keeps_its_lowest_loss_epoch(monkeypatch
 
 
 def test_n_init_ranks_a_fit_that_ended_in_a_loss_spike_by_the_loss_it_keeps(monkeypatch):
-    from sklearn_alrnn import _base
-
     X, y = make_sign_memory(120, n_timesteps=8, n_cue=2, random_state=3)
     settings = dict(n_hidden=6, max_iter=12, random_state=0)
-    original = _base.BaseALRNN._run_epoch
-
-    def spike_in_the_last_epoch(self, engine, flat, *args):
-        loss = original(self, engine, flat, *args)
-        if self.n_iter_ == settings["max_iter"] - 1:
-            flat += 50.0 * np.random.RandomState(0).normal(size=flat.shape)
-            return 1e6
-        return loss
-
-    monkeypatch.setattr(_base.BaseALRNN, "_run_epoch", spike_in_the_last_epoch)
+    _spike_in_the_last_epoch(monkeypatch, settings["max_iter"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         kept = ALRNNClassifier(n_init=2, **settings).fit(X, y)
