@@ -7,11 +7,7 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-)
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
@@ -22,16 +18,11 @@ from ._initialisations import fit_best_initialisation, fit_joined_members, membe
 from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
-from ._model import (
-    INITIALISATIONS,
-    PARAMETER_NAMES,
-    flatten_parameters,
-    initialize_parameters,
-)
+from ._model import INITIALISATIONS, PARAMETER_NAMES, flatten_parameters, initialize_parameters
 from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, clip_by_global_norm
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
-from ._readout import READOUTS, n_readout_features, pool_states
+from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states
 from ._validation import (
     check_answer_size,
     join_blocks,
@@ -79,7 +70,7 @@ class BaseALRNN(
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "parameter_averaging": [Interval(Real, 0, 1, closed="left")],
-        "readout": [StrOptions(set(READOUTS))],
+        "readout": [StrOptions({*READOUTS, "auto"})],
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -199,6 +190,12 @@ class BaseALRNN(
             setattr(self, name + "_", params[name])
 
     @property
+    def readout_(self):
+        """The fitted model's readout: ``readout``, with "auto" chosen at the first fit."""
+        check_is_fitted(self, "a_")
+        return self._readout
+
+    @property
     def _n_features_out(self):
         return self.B_.shape[1]
 
@@ -226,7 +223,7 @@ class BaseALRNN(
         rng = check_random_state(self.random_state)
         if first_pass:
             n_inputs = int(X.max()) + 1 if X.ndim == 2 else X.shape[2]  # token ids: C has a column per id
-            self._initialize(n_inputs, Y.shape[-1], per_step, rng, int(lengths.max()))
+            self._initialize(n_inputs, Y.shape[-1], per_step, rng, lengths)
         elif per_step != self._per_step:
             raise ValueError(
                 "y must keep the layout seen in the first fit: per-step targets "
@@ -275,7 +272,7 @@ class BaseALRNN(
         differences = self.input_difference_scale_ is not None
         fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout, differences)
         requested = (self.n_hidden * self.n_members_, self.n_nonlinear * self.n_members_, self.dtype or fitted[2],
-                     self.readout,
+                     fitted[3] if self.readout == "auto" else self.readout,
                      fitted[4] if self.input_differences == "auto" else self.input_differences and not self._tokens)
         if fitted != requested:
             raise ValueError(
@@ -312,10 +309,10 @@ class BaseALRNN(
             X = self._with_differences(X, lengths)
         return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight
 
-    def _initialize(self, n_inputs, n_outputs, per_step, rng, n_steps):
+    def _initialize(self, n_inputs, n_outputs, per_step, rng, lengths):
         """Fresh parameters and training records for the fitted architecture (``n_inputs``
-        columns of C: features, their differences if used, or token ids; ``n_steps``, the
-        longest training sequence, bounds the initial growth)."""
+        columns of C: features, their differences if used, or token ids; the training sequences'
+        ``lengths`` choose an "auto" readout, the longest bounds the initial growth)."""
         n_read = n_inputs if self.input_difference_scale_ is None else n_inputs // 2
         self.n_features_in_ = n_read - 2 * self.per_sequence_features_.size
         self._tokens = self.input_type == "tokens"
@@ -323,12 +320,12 @@ class BaseALRNN(
         self.n_nonlinear_ = self.n_nonlinear
         self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
-        self._readout = self.readout
-        n_columns = self.n_hidden if per_step else n_readout_features(self.readout, self.n_hidden)
+        self._readout = chosen_readout(self.readout, lengths, self._tokens)
+        n_columns = self.n_hidden if per_step else n_readout_features(self._readout, self.n_hidden)
         self._set_params_arrays(
             initialize_parameters(
                 self.n_hidden, n_inputs, n_outputs, rng, _DTYPES[self._fit_dtype],
-                init=self.init, n_readout_features=n_columns, embedding=self._tokens, n_steps=n_steps,
+                init=self.init, n_readout_features=n_columns, embedding=self._tokens, n_steps=int(lengths.max()),
             )
         )
         self._training_units(to_training=False)  # the initial parameters are drawn in training units

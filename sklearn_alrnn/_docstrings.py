@@ -95,7 +95,7 @@ _COMMON_PARAMETERS_DOC = """
         moved by at most 0.003 per set (RESULTS.md). 0 keeps the last
         epoch's parameters. ``partial_fit`` steps the parameters themselves.
 
-    readout : {{"last", "mean", "max", "mean+max", "positive_mean+max"}}, default={readout}
+    readout : {{"last", "mean", "max", "mean+max", "positive_mean+max", "auto"}}, default={readout}
         What a sequence-to-one readout sees (per-step targets always read
         every step): "last", the state at each sequence's last valid step
         (the classical RNN readout); "mean" or "max", the mean or the
@@ -105,17 +105,19 @@ _COMMON_PARAMETERS_DOC = """
         positive part ``max(z, 0)`` over the valid steps (how long and how
         far the unit stays above zero, a smooth cousin of MiniRocket's
         proportion of positive values), then the maximum (``2 * n_hidden``
-        columns). The defaults were measured on the UCR/UEA archive sets and
-        the research tasks (RESULTS.md, "How well the defaults learn"): the
-        classifier's "max" lifts the archive accuracy most (a maximum over
-        time acts like a learned shapelet detector); "positive_mean+max"
-        narrowed the gap to MiniRocket by 0.006 more over 20 seeds but
-        failed the sign-memory task on 3 seeds of 10, so it is not the
-        default; the regressor's "mean" keeps the adding problem's P = 0 /
-        P = 2 contrast. The pooled readouts but "mean" add a nonlinearity over
-        time at the readout (a linear RNN with "max" solves the adding
-        problem): to study how many nonlinear units a sequence-to-one task
-        needs, use "last" or "mean".
+        columns); "auto", "positive_mean+max" when the first fit's dense
+        training sequences are 100 steps long or more on average, else "max"
+        (``readout_`` says which). The defaults were measured on the UCR/UEA
+        archive sets and the research tasks (RESULTS.md, "How well the
+        defaults learn"): a maximum over time lifts the archive accuracy most
+        (it acts like a learned shapelet detector); the positive part's mean
+        beside it lifted the sets of 100 steps and more over 20 seeds and
+        cost the short ones and the 30-step sign-memory task, hence the
+        classifier's "auto"; the regressor's "mean" keeps the adding
+        problem's P = 0 / P = 2 contrast. The pooled readouts but "mean" add
+        a nonlinearity over time at the readout (a linear RNN with "max"
+        solves the adding problem): to study how many nonlinear units a
+        sequence-to-one task needs, use "last" or "mean".
 
     init : {{"dsr", "lru"}}, default={init}
         Initialisation. "dsr", the AL-RNN dynamical-systems literature's:
@@ -275,6 +277,10 @@ _COMMON_ATTRIBUTES_DOC = """
     input_difference_scale_ : ndarray of shape (n_read,) or None
         Standard deviation of the first differences of each feature as read,
         in the training data, with ``input_differences``; else None.
+
+    readout_ : str
+        The readout the model uses: ``readout``, with "auto" chosen at the
+        first fit from the training sequences' mean length.
 
     B_ : ndarray of shape (n_outputs, n_hidden) or (n_outputs, 2 * n_hidden)
         Readout weights (``2 * n_hidden`` columns for the two-pooling readouts, "mean+max" and

@@ -24,7 +24,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
 
     The hidden state runs through each sequence,
     ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h``, and a softmax readout
-    of the state at the last valid step gives class probabilities; training
+    of the states pooled over the valid steps (``readout``) gives class probabilities; training
     minimises cross-entropy with Adam and backpropagation through time.
 
     Parameters
@@ -94,7 +94,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         n_iter_no_change=20,
         tol=1e-4,
         parameter_averaging=0.9,
-        readout="max",
+        readout="auto",
         init="lru",
         n_init=1,
         n_members=1,

@@ -85,9 +85,9 @@ def test_transform_and_hidden_states(fitted_memory_classifier, ragged_sequences)
     states = fitted_memory_classifier.hidden_states(X)
     assert states.shape == (3, 9, 16)
     assert np.isnan(states[0, 4:]).all() and np.isfinite(states[0, :4]).all()
-    # transform gives what the readout sees: the maximum over valid steps by default.
+    # transform gives what the readout sees: by default on short sequences, the maximum over valid steps.
     pooled = fitted_memory_classifier.transform(X)
-    assert fitted_memory_classifier.readout == "max"
+    assert fitted_memory_classifier.readout_ == "max"
     np.testing.assert_allclose(pooled, np.nanmax(states, axis=1), rtol=1e-12)
     # Ragged input gives the same answers as each sequence alone.
     alone = fitted_memory_classifier.predict_proba(X[1][None])

@@ -1,14 +1,19 @@
 """Pooled sequence-to-one readouts: exact gradients, valid steps only, the estimators' features."""
 
+import pickle
+
 import numpy as np
 import pytest
 from scipy.special import softmax
+from sklearn.exceptions import NotFittedError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn.io import load
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES
 from sklearn_alrnn._readout import (
+    LONG_SEQUENCE_MEAN_LENGTH,
     READOUTS,
     n_readout_features,
     pool_gradient,
@@ -110,3 +115,46 @@ def test_readout_is_ignored_for_per_step_targets():
     model = ALRNNRegressor(n_hidden=4, n_nonlinear=0, max_iter=2, readout="mean+max", random_state=0).fit(X, Y)
     assert model.B_.shape == (1, 4)
     assert model.predict(X).shape == Y.shape
+
+
+@pytest.mark.parametrize(
+    ("lengths", "expected"),
+    [([99, 101, 100], "positive_mean+max"), ([99, 100, 98], "max"), ([24] * 3, "max")],
+)
+def test_auto_readout_pools_the_positive_part_beside_the_maximum_on_long_sequences(lengths, expected):
+    """The rule is the mean length of the first fit's sequences, at LONG_SEQUENCE_MEAN_LENGTH."""
+    assert LONG_SEQUENCE_MEAN_LENGTH == 100
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(n, 2)) for n in lengths * 4]
+    y = np.arange(len(X)) % 2
+    model = ALRNNClassifier(n_hidden=5, max_iter=2, random_state=0).fit(X, y)
+    assert model.readout == "auto" and model.readout_ == expected
+    assert model.B_.shape == (2, n_readout_features(expected, 5))
+    lengths = np.array([len(x) for x in X])
+    np.testing.assert_allclose(model.transform(X), pool_states(np.nan_to_num(model.hidden_states(X)), lengths, expected)[0])
+    # Refitting with a warm start keeps the readout chosen first, whatever the lengths now.
+    model.set_params(warm_start=True).fit([x[:10] for x in X], y)
+    assert model.readout_ == expected
+
+
+def test_auto_readout_reads_token_sequences_by_their_maximum():
+    rng = np.random.RandomState(0)
+    X = [rng.randint(0, 7, size=150) for _ in range(8)]
+    y = np.arange(8) % 2
+    model = ALRNNClassifier(n_hidden=4, max_iter=2, input_type="tokens", random_state=0).fit(X, y)
+    assert model.readout_ == "max" and model.B_.shape == (2, 4)
+
+
+def test_the_chosen_readout_survives_saving_and_pickling(tmp_path):
+    rng = np.random.RandomState(1)
+    X, y = rng.normal(size=(8, 120, 1)), np.arange(8) % 2
+    model = ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0).fit(X, y)
+    model.save(tmp_path / "model.alrnn")
+    for restored in (load(tmp_path / "model.alrnn"), pickle.loads(pickle.dumps(model))):
+        assert restored.readout_ == "positive_mean+max"
+        np.testing.assert_allclose(restored.predict_proba(X), model.predict_proba(X), rtol=1e-12)
+
+
+def test_readout_of_an_unfitted_model_is_not_fitted_error():
+    with pytest.raises(NotFittedError):
+        ALRNNClassifier().readout_
