@@ -320,7 +320,7 @@ class BaseALRNN(
         self.n_nonlinear_ = self.n_nonlinear
         self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
-        self._readout = chosen_readout(self.readout, lengths, self._tokens)
+        self._readout = chosen_readout(self.readout, lengths, self._tokens, per_step)
         n_columns = self.n_hidden if per_step else n_readout_features(self._readout, self.n_hidden)
         self._set_params_arrays(
             initialize_parameters(

@@ -47,12 +47,12 @@ READOUTS = tuple(POOLINGS)
 LONG_SEQUENCE_MEAN_LENGTH = 100
 
 
-def chosen_readout(readout, lengths, tokens):
+def chosen_readout(readout, lengths, tokens, per_step):
     """The readout a first fit on sequences of these ``lengths`` uses: ``readout`` itself
-    unless it is "auto"."""
+    unless it is "auto" (per-step models read every step; theirs is then "max", unused)."""
     if readout != "auto":
         return readout
-    long_sequences = not tokens and lengths.mean() >= LONG_SEQUENCE_MEAN_LENGTH
+    long_sequences = not (tokens or per_step) and lengths.mean() >= LONG_SEQUENCE_MEAN_LENGTH
     return "positive_mean+max" if long_sequences else "max"
 
 

@@ -145,6 +145,16 @@ def test_auto_readout_reads_token_sequences_by_their_maximum():
     assert model.readout_ == "max" and model.B_.shape == (2, 4)
 
 
+def test_auto_readout_of_per_step_labels_is_every_step_as_before():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(6, 120, 1))
+    Y = (X[:, :, 0] > 0).astype(int)
+    model = ALRNNClassifier(n_hidden=4, max_iter=2, per_step=True, random_state=0).fit(X, Y)
+    before = ALRNNClassifier(n_hidden=4, max_iter=2, per_step=True, readout="max", random_state=0).fit(X, Y)
+    assert model.readout_ == "max" and model.B_.shape == (2, 4)
+    np.testing.assert_array_equal(model.predict_proba(X), before.predict_proba(X))
+
+
 def test_the_chosen_readout_survives_saving_and_pickling(tmp_path):
     rng = np.random.RandomState(1)
     X, y = rng.normal(size=(8, 120, 1)), np.arange(8) % 2
