@@ -179,7 +179,7 @@ def nonlinearity_profile(
     estimator : ALRNNClassifier or ALRNNRegressor
         Cloned for each P and fold; its ``n_hidden`` bounds P. Give it
         ``readout="last"`` (or "mean") for a sequence-to-one task: the
-        classifier's default max readout is itself a nonlinearity over time,
+        classifier's default pooled readout is itself a nonlinearity over time,
         and with it even P = 0 solves tasks that need gating.
     X : array-like of shape (n_samples, n_timesteps, n_features)
     y : array-like
