@@ -168,3 +168,12 @@ def test_the_chosen_readout_survives_saving_and_pickling(tmp_path):
 def test_readout_of_an_unfitted_model_is_not_fitted_error():
     with pytest.raises(NotFittedError):
         ALRNNClassifier().readout_
+
+
+def test_the_regressor_accepts_the_auto_readout_and_keeps_its_mean_default():
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(10, 120, 1))
+    y = X[:, :, 0].clip(0).mean(axis=1)
+    assert ALRNNRegressor(n_hidden=4, max_iter=2, random_state=0).fit(X, y).readout_ == "mean"
+    model = ALRNNRegressor(n_hidden=4, max_iter=2, readout="auto", random_state=0).fit(X, y)
+    assert model.readout_ == "positive_mean+max" and model.B_.shape == (1, 8)
