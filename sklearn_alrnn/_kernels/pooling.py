@@ -29,8 +29,9 @@ def max_over_valid_steps(H, lengths, out, argmax):
 def mean_over_valid_steps(H, lengths, out, positive_part):
     """``out[i, j]`` = mean of ``H[i, t, j]`` over ``t < lengths[i]``
     (of ``max(H[i, t, j], 0)`` with ``positive_part``)."""
-    # Adding the clipped value instead of skipping the step keeps the loop free of branches
-    # (15 times faster on random signs) and the sums the same to the last bit.
+    # Adding the clipped value instead of skipping the step keeps the loop free of branches and
+    # the sums the same to the last bit ("positive_mean+max" with its gradient: 10.7 -> 2.0 ms per
+    # batch of 16 x 1,460 steps of random signs, RESULTS.md).
     floor = 0.0 if positive_part else -np.inf
     for i in range(H.shape[0]):
         for j in range(H.shape[2]):
