@@ -30,7 +30,7 @@ from ._validation import (
     sequences_shape,
     target_step_weights,
 )
-from .preprocessing import difference_scale
+from .preprocessing import difference_scale, elapsed_steps_moments
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -76,6 +76,7 @@ class BaseALRNN(
         "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "input_type": [StrOptions({"dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
+        "elapsed_steps": [StrOptions({"auto"}), "boolean"],
         "standardize_inputs": ["boolean", StrOptions({"per_sequence"})],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
@@ -89,37 +90,10 @@ class BaseALRNN(
     @abstractmethod
     def __init__(
         self,
-        n_hidden,
-        n_nonlinear,
-        *,
-        max_iter,
-        batch_size,
-        learning_rate,
-        learning_rate_init,
-        beta_1,
-        beta_2,
-        epsilon,
-        alpha,
-        clip_norm,
-        early_stopping,
-        validation_fraction,
-        n_iter_no_change,
-        tol,
-        parameter_averaging,
-        readout,
-        init,
-        n_init,
-        n_members,
-        input_type,
-        input_differences,
-        standardize_inputs,
-        shuffle,
-        warm_start,
-        random_state,
-        verbose,
-        n_jobs,
-        device,
-        dtype,
+        n_hidden, n_nonlinear, *, max_iter, batch_size, learning_rate, learning_rate_init, beta_1, beta_2,
+        epsilon, alpha, clip_norm, early_stopping, validation_fraction, n_iter_no_change, tol,
+        parameter_averaging, readout, init, n_init, n_members, input_type, input_differences, elapsed_steps,
+        standardize_inputs, shuffle, warm_start, random_state, verbose, n_jobs, device, dtype,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -143,6 +117,7 @@ class BaseALRNN(
         self.n_members = n_members
         self.input_type = input_type
         self.input_differences = input_differences
+        self.elapsed_steps = elapsed_steps
         self.standardize_inputs = standardize_inputs
         self.shuffle = shuffle
         self.warm_start = warm_start
@@ -269,15 +244,19 @@ class BaseALRNN(
             engine = make_engine(self.device, self.n_hidden, self.n_nonlinear, self.n_jobs)
             self._fit_dtype = self.dtype or engine.default_dtype
             return engine
-        differences = self.input_difference_scale_ is not None
-        fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout, differences)
+        fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout,
+                  self.input_difference_scale_ is not None, self.elapsed_steps_moments_ is not None)
+
+        def kept(value, index):  # "auto" keeps what the first fit chose
+            return fitted[index] if value == "auto" else value
+
         requested = (self.n_hidden * self.n_members_, self.n_nonlinear * self.n_members_, self.dtype or fitted[2],
-                     fitted[3] if self.readout == "auto" else self.readout,
-                     fitted[4] if self.input_differences == "auto" else self.input_differences and not self._tokens)
+                     kept(self.readout, 3), bool(kept(self.input_differences, 4)) and not self._tokens,
+                     bool(kept(self.elapsed_steps, 5)) and not self._tokens)
         if fitted != requested:
             raise ValueError(
                 "Cannot continue training (warm_start or partial_fit) with a different architecture: the model "
-                "was fitted with (units, ReLU units, dtype, readout, input_differences)="
+                "was fitted with (units, ReLU units, dtype, readout, input_differences, elapsed_steps)="
                 f"{fitted}, the current parameters ask for {requested}."
             )
         self._fit_dtype = self.a_.dtype.name
@@ -307,13 +286,17 @@ class BaseALRNN(
             self.input_difference_scale_ = difference_scale(X, lengths, sample_weight) if reads else None
             self._fit_input_moments(X, lengths, sample_weight)
             X = self._with_differences(X, lengths)
+            reads = self._reads_elapsed_steps(lengths, per_step)
+            self.elapsed_steps_moments_ = elapsed_steps_moments(lengths, X.shape[1], sample_weight) if reads else None
+            X = self._with_elapsed_steps(X, lengths)
         return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight
 
     def _initialize(self, n_inputs, n_outputs, per_step, rng, lengths):
         """Fresh parameters and training records for the fitted architecture (``n_inputs``
         columns of C: features, their differences if used, or token ids; the training sequences'
         ``lengths`` choose an "auto" readout, the longest bounds the initial growth)."""
-        n_read = n_inputs if self.input_difference_scale_ is None else n_inputs // 2
+        n_read = n_inputs - (self.elapsed_steps_moments_ is not None)
+        n_read //= 1 if self.input_difference_scale_ is None else 2
         self.n_features_in_ = n_read - 2 * self.per_sequence_features_.size
         self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None

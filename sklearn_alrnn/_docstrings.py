@@ -193,6 +193,21 @@ _COMMON_PARAMETERS_DOC = """
         Tecator from RMSE 8.4 to 1.9 (ridge regression 2.7) and keep the
         adding problem's contrast.
 
+    elapsed_steps : bool or "auto", default={elapsed_steps}
+        Dense input only: the network also reads the step index t (0 at each
+        sequence's first step), standardised by its mean and standard
+        deviation over the training set's valid steps
+        (``elapsed_steps_moments_``), as the last column of C. A pooled
+        readout (mean, max) does not see where in a sequence, or how late, a
+        pattern occurred; a clock input lets the units tell. "auto": for
+        sequence-to-one targets when the first fit's training sequences
+        differ in length. Measured with the classifier (RESULTS.md, 10
+        seeds): PickupGestureWiimoteZ (29-361 steps) 0.72 -> 0.80, PLAID
+        (100-1,344) 0.87 -> 0.88, JapaneseVowels level; on sequences of one
+        length it helped some sets and cost others (PickupGestureWiimoteZ_eq
+        +0.09, ACSF1 -0.08, ItalyPowerDemand -0.01), so "auto" leaves them.
+        The regressor's default is False (not measured on regression sets).
+
     standardize_inputs : bool or "per_sequence", default=True
         Dense input only: training reads each feature minus its mean,
         divided by its standard deviation, both over the valid steps of the
@@ -263,9 +278,10 @@ _COMMON_ATTRIBUTES_DOC = """
     h_ : ndarray of shape (n_hidden,)
         Recurrent bias.
 
-    C_ : ndarray of shape (n_hidden, n_read) or (n_hidden, 2 * n_read)
+    C_ : ndarray of shape (n_hidden, n_read) or (n_hidden, 2 * n_read), one more column with elapsed steps
         Input weights on the features as the network reads them, then on
-        their scaled differences with ``input_differences``: ``n_read =
+        their scaled differences with ``input_differences``, then on the
+        standardised step index with ``elapsed_steps``: ``n_read =
         n_features_in_ + 2 k``, the features (those read per sequence in its
         units), then the k sequence means and k log standard deviations of
         the ``per_sequence_features_``.
@@ -277,6 +293,10 @@ _COMMON_ATTRIBUTES_DOC = """
     input_difference_scale_ : ndarray of shape (n_read,) or None
         Standard deviation of the first differences of each feature as read,
         in the training data, with ``input_differences``; else None.
+
+    elapsed_steps_moments_ : ndarray of shape (2,) or None
+        Mean and standard deviation of the step index over the training set's
+        valid steps, with ``elapsed_steps``; else None.
 
     readout_ : str
         The readout the model uses: ``readout``, with "auto" chosen at the

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from ._validation import check_sequences, check_tokens, step_mask, step_weights, warn_if_unscaled
-from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences
+from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 
 #: With ``input_differences="auto"``, a first fit reads input differences when its training
 #: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
@@ -32,8 +32,9 @@ FLOAT_DIGITS = {"float32": 7, "float64": 16}
 class ModelInputsMixin:
     """Input handling of :class:`~sklearn_alrnn._base.BaseALRNN`.
 
-    The network reads the features as given (``C_`` and ``h_`` are in the user's units) and, with
-    ``input_differences``, their first differences scaled to unit variance. With
+    The network reads the features as given (``C_`` and ``h_`` are in the user's units), with
+    ``input_differences`` their first differences scaled to unit variance, and with
+    ``elapsed_steps`` the standardised step index. With
     ``standardize_inputs``, training reads the features standardised by the first fit's mean and
     standard deviation (``_input_mean``, ``_input_scale``); ``_input_units`` converts ``C_`` and
     ``h_`` between the two, so that the fitted model needs no scaler.
@@ -56,6 +57,16 @@ class ModelInputsMixin:
         if self.input_differences == "auto":
             return lengths.mean() >= DIFFERENCES_MIN_MEAN_LENGTH
         return bool(self.input_differences)
+
+    def _reads_elapsed_steps(self, lengths, per_step):
+        """Whether a first fit on sequences of these lengths reads the elapsed steps (dense input):
+        "auto" does for sequence-to-one targets on sequences of different lengths, where a pooled
+        readout would not see where, or how late, a pattern occurred."""
+        if self.input_type == "tokens":
+            return False
+        if self.elapsed_steps == "auto":
+            return not per_step and lengths.min() != lengths.max()
+        return bool(self.elapsed_steps)
 
     def _choose_per_sequence_features(self, X, lengths):
         """At a first fit, fix the features read per sequence (``per_sequence_features_``): all of
@@ -98,10 +109,15 @@ class ModelInputsMixin:
         scale = getattr(self, "input_difference_scale_", None)
         return X if scale is None else with_differences(X, lengths, scale)
 
+    def _with_elapsed_steps(self, X, lengths):
+        moments = getattr(self, "elapsed_steps_moments_", None)
+        return X if moments is None else with_elapsed_steps(X, lengths, moments)
+
     def _model_inputs(self, X, lengths):
         """The checked dense inputs as the network reads them: features read per sequence where
-        fitted so, then their scaled first differences appended with ``input_differences``."""
-        return self._with_differences(self._read_features(X, lengths), lengths)
+        fitted so, then their scaled first differences appended with ``input_differences``, then
+        the standardised step index with ``elapsed_steps``."""
+        return self._with_elapsed_steps(self._with_differences(self._read_features(X, lengths), lengths), lengths)
 
     def _fit_input_moments(self, X, lengths, sample_weight):
         """Fix the features' mean and standard deviation over the valid steps (each step weighted

@@ -40,7 +40,8 @@ class PortableStateMixin:
         scale = self.input_difference_scale_
         floor = self._sequence_scale_floor if self.per_sequence_features_.size else None
         for key, values in (("input_difference_scale", scale), ("input_mean", self._input_mean),
-                            ("input_scale", self._input_scale), ("sequence_scale_floor", floor)):
+                            ("input_scale", self._input_scale), ("sequence_scale_floor", floor),
+                            ("elapsed_steps_moments", self.elapsed_steps_moments_)):
             fitted[key] = None if values is None else [float(v) for v in values]
         fitted["per_sequence_features"] = [int(v) for v in self.per_sequence_features_]
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
@@ -79,12 +80,17 @@ class PortableStateMixin:
         input_scale = _saved_features(fitted, "input_scale", n_read, positive=True)
         if (input_mean is None) != (input_scale is None):
             raise ValueError("input_mean and input_scale must be given together or not at all.")
-        n_inputs = n_read if scale is None else 2 * n_read
+        # Absent from files written before elapsed steps.
+        elapsed = _saved_features(fitted, "elapsed_steps_moments", 2, positive=False)
+        if elapsed is not None and not elapsed[1] > 0:
+            raise ValueError(f"elapsed_steps_moments must be a mean and a standard deviation > 0; got {elapsed.tolist()}.")
+        n_inputs = (n_read if scale is None else 2 * n_read) + (elapsed is not None)
         if arrays["C_"].shape != (M, n_inputs):
             raise ValueError(
                 f"C_ has shape {arrays['C_'].shape}, expected {(M, n_inputs)} for {M} units, "
-                f"n_features_in_={K}, {per_sequence.size} of them read per sequence and input differences "
-                f"{'' if scale is not None else 'not '}used."
+                f"n_features_in_={K}, {per_sequence.size} of them read per sequence, input differences "
+                f"{'' if scale is not None else 'not '}used and elapsed steps {'' if elapsed is not None else 'not '}"
+                "read."
             )
         readout = fitted.get("readout", "last")
         if readout not in READOUTS:
@@ -100,10 +106,13 @@ class PortableStateMixin:
         self.n_tokens_ = self.n_features_in_ if self._tokens else None
         self._readout = readout
         self.input_difference_scale_ = scale
+        self.elapsed_steps_moments_ = elapsed
         self._input_mean, self._input_scale = input_mean, input_scale
         self.per_sequence_features_, self._sequence_scale_floor = per_sequence, np.zeros(0) if floor is None else floor
         if "input_difference_scale" not in fitted:
             self.set_params(input_differences=False)
+        if "elapsed_steps_moments" not in fitted:
+            self.set_params(elapsed_steps=False)
         if "readout" not in fitted:
             # Files written before pooling and the "lru" start read the last state of a "dsr"
             # start; their hyper-parameters say so too, so that a warm start continues them.
@@ -124,6 +133,7 @@ class PortableStateMixin:
             state.setdefault("_tokens", False)
             state.setdefault("n_tokens_", None)
             state.setdefault("input_difference_scale_", None)
+            state.setdefault("elapsed_steps_moments_", None)
             state.setdefault("_input_mean", None)  # trained on the features as given
             state.setdefault("_input_scale", None)
             state.setdefault("per_sequence_features_", np.zeros(0, dtype=np.int64))
@@ -136,6 +146,7 @@ class PortableStateMixin:
         state.setdefault("n_members", 1)
         state.setdefault("input_type", "dense")
         state.setdefault("input_differences", False)
+        state.setdefault("elapsed_steps", False)
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
             state.setdefault("per_step", False)
             state.setdefault("label_smoothing", 0.0)

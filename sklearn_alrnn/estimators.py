@@ -100,6 +100,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         n_members=1,
         input_type="dense",
         input_differences="auto",
+        elapsed_steps="auto",
         standardize_inputs=True,
         per_step=False,
         label_smoothing=0.0,
@@ -119,9 +120,9 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             clip_norm=clip_norm, early_stopping=early_stopping, validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
             init=init, n_init=n_init, n_members=n_members, input_type=input_type,
-            input_differences=input_differences, standardize_inputs=standardize_inputs, shuffle=shuffle,
-            warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs, device=device,
-            dtype=dtype,
+            input_differences=input_differences, elapsed_steps=elapsed_steps, standardize_inputs=standardize_inputs,
+            shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
+            device=device, dtype=dtype,
         )
 
     _parameter_constraints: dict = {
@@ -404,6 +405,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         n_members=1,
         input_type="dense",
         input_differences=True,
+        elapsed_steps=False,
         standardize_inputs=True,
         shuffle=True,
         warm_start=False,
@@ -419,9 +421,9 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             clip_norm=clip_norm, early_stopping=early_stopping, validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
             init=init, n_init=n_init, n_members=n_members, input_type=input_type,
-            input_differences=input_differences, standardize_inputs=standardize_inputs, shuffle=shuffle,
-            warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs, device=device,
-            dtype=dtype,
+            input_differences=input_differences, elapsed_steps=elapsed_steps, standardize_inputs=standardize_inputs,
+            shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
+            device=device, dtype=dtype,
         )
 
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):

@@ -85,6 +85,26 @@ def with_differences(X, lengths, scale):
     return np.concatenate([X, (step_differences(X, lengths) / scale).astype(X.dtype, copy=False)], axis=2)
 
 
+def elapsed_steps_moments(lengths, n_timesteps, sample_weight=None):
+    """Mean and standard deviation of the step index ``t`` (0 at each sequence's first step) over
+    the valid steps, each weighted by its sequence's ``sample_weight`` (1 when None)."""
+    weights = step_weights(lengths, n_timesteps, np.ones(len(lengths)) if sample_weight is None else sample_weight)
+    counted = weights > 0
+    if not counted.any():
+        return np.array([0.0, 1.0])
+    steps = np.broadcast_to(np.arange(n_timesteps, dtype=float), weights.shape)
+    mean, std = feature_moments(steps[counted][:, None], weights[counted])
+    return np.array([mean[0], std[0]])
+
+
+def with_elapsed_steps(X, lengths, moments):
+    """``X`` (n, T, K) with the standardised step index ``(t - mean) / std`` appended as a last
+    feature (n, T, K + 1), 0 beyond each length."""
+    elapsed = (np.arange(X.shape[1]) - moments[0]) / moments[1]
+    column = np.where(step_mask(lengths, X.shape[1]), elapsed, 0.0).astype(X.dtype, copy=False)
+    return np.concatenate([X, column[..., None]], axis=2)
+
+
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardise each feature over all valid (sequence, step) pairs.
 

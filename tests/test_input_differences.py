@@ -22,7 +22,9 @@ def ragged_data():
 @pytest.fixture(scope="module")
 def fitted(ragged_data):
     X, y = ragged_data
-    return ALRNNClassifier(n_hidden=6, n_nonlinear=2, max_iter=5, input_differences=True, random_state=0).fit(X, y)
+    return ALRNNClassifier(
+        n_hidden=6, n_nonlinear=2, max_iter=5, input_differences=True, elapsed_steps=False, random_state=0
+    ).fit(X, y)
 
 
 def test_differences_are_taken_within_each_sequence_only():
@@ -111,7 +113,9 @@ def test_a_file_from_before_input_differences_reads_the_features_alone(fitted):
 
 def test_a_warm_start_cannot_switch_the_differences(ragged_data):
     X, y = ragged_data
-    model = ALRNNClassifier(n_hidden=4, max_iter=2, warm_start=True, input_differences=True, random_state=0)
+    model = ALRNNClassifier(
+        n_hidden=4, max_iter=2, warm_start=True, input_differences=True, elapsed_steps=False, random_state=0
+    )
     model.fit(X, y)
     with pytest.raises(ValueError, match="input_differences"):
         model.set_params(input_differences=False).fit(X, y)
@@ -123,7 +127,7 @@ def test_a_warm_start_cannot_switch_the_differences(ragged_data):
 def test_auto_reads_differences_from_a_mean_length_of_200_steps(length, reads_differences):
     rng = np.random.RandomState(0)
     X = [rng.normal(size=(length + d, 1)) for d in (-50, 50, -1, 1)]  # mean length = length
-    model = ALRNNClassifier(n_hidden=3, max_iter=1, random_state=0).fit(X, [0, 1, 0, 1])
+    model = ALRNNClassifier(n_hidden=3, max_iter=1, elapsed_steps=False, random_state=0).fit(X, [0, 1, 0, 1])
     assert model.input_differences == "auto"
     assert (model.input_difference_scale_ is not None) == reads_differences
     assert model.C_.shape == (3, 2 if reads_differences else 1)

@@ -42,7 +42,8 @@ def _classifier_with_stalls(dtype, n_jobs):
     X, y = make_sign_memory(120, n_timesteps=10, n_cue=3, random_state=21)
     clf = ALRNNClassifier(
         n_hidden=6, n_nonlinear=2, max_iter=60, n_iter_no_change=2, tol=5e-3, dtype=dtype, n_jobs=n_jobs,
-        input_differences=False, standardize_inputs=False, parameter_averaging=0.0, readout="max", random_state=0,
+        input_differences=False, elapsed_steps=False, standardize_inputs=False, parameter_averaging=0.0, readout="max",
+        random_state=0,
     ).fit(_ragged(X, 4, 10), y)
     return clf, {"proba": clf.predict_proba(X[:20]), "states": clf.hidden_states(X[:5])}
 

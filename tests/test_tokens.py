@@ -96,7 +96,7 @@ def test_padded_array_and_list_of_ids_agree(token_classifier):
 
 def test_a_dense_model_with_the_same_weights_reads_one_hot_input_the_same(token_classifier):
     X, y = _contains_token(30, 4)
-    dense = ALRNNClassifier(n_hidden=8, n_nonlinear=2, max_iter=1, random_state=0)
+    dense = ALRNNClassifier(n_hidden=8, n_nonlinear=2, max_iter=1, elapsed_steps=False, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         one_hot = [np.eye(40)[x] for x in X]
