@@ -202,8 +202,8 @@ _COMMON_PARAMETERS_DOC = """
         pattern occurred; a clock input lets the units tell. "auto": for
         sequence-to-one targets when the first fit's training sequences
         differ in length. Measured with the classifier (RESULTS.md, 10
-        seeds): PickupGestureWiimoteZ (29-361 steps) 0.72 -> 0.80, PLAID
-        (100-1,344) 0.87 -> 0.88, JapaneseVowels level; on sequences of one
+        seeds): PickupGestureWiimoteZ (29-361 steps) 0.724 -> 0.808, PLAID
+        (100-1,344) 0.866 -> 0.873, JapaneseVowels level; on sequences of one
         length it helped some sets and cost others (PickupGestureWiimoteZ_eq
         +0.09, ACSF1 -0.08, ItalyPowerDemand -0.01), so "auto" leaves them.
         The regressor's default is False (not measured on regression sets).
