@@ -80,7 +80,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         n_hidden=32,
         n_nonlinear=2,
         *,
-        max_iter=500,
+        max_iter=300,
         batch_size=16,
         learning_rate="adaptive",
         learning_rate_init=5e-3,
