@@ -296,7 +296,8 @@ class BaseALRNN(
         columns of C: features, their differences if used, or token ids; the training sequences'
         ``lengths`` choose an "auto" readout, the longest bounds the initial growth)."""
         n_read = n_inputs - (self.elapsed_steps_moments_ is not None)
-        n_read //= 1 if self.input_difference_scale_ is None else 2
+        if self.input_difference_scale_ is not None:
+            n_read //= 2
         self.n_features_in_ = n_read - 2 * self.per_sequence_features_.size
         self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None

@@ -69,15 +69,26 @@ def step_differences(X, lengths):
     return differences
 
 
+def _sequence_step_weights(lengths, n_timesteps, sample_weight):
+    """(n, T) weight of each valid step: its sequence's ``sample_weight`` (1 when None)."""
+    return step_weights(lengths, n_timesteps, np.ones(len(lengths)) if sample_weight is None else sample_weight)
+
+
+def _weighted_step_moments(values, weights):
+    """Weighted mean and standard deviation of each feature of per-step ``values`` (n, T, K) over
+    the steps of positive ``weights`` (n, T); 0 and 1 where there are none."""
+    counted = weights > 0
+    if not counted.any():
+        return np.zeros(values.shape[2]), np.ones(values.shape[2])
+    return feature_moments(values[counted], weights[counted])
+
+
 def difference_scale(X, lengths, sample_weight=None):
     """Standard deviation of each feature's first differences over the steps that have one,
     each step weighted by its sequence's ``sample_weight`` (1 when None)."""
-    weights = step_weights(lengths, X.shape[1], np.ones(len(X)) if sample_weight is None else sample_weight)
+    weights = _sequence_step_weights(lengths, X.shape[1], sample_weight)
     weights[:, 0] = 0.0  # a first step has no difference
-    counted = weights > 0
-    if not counted.any():
-        return np.ones(X.shape[2])
-    return feature_moments(step_differences(X, lengths)[counted], weights[counted])[1]
+    return _weighted_step_moments(step_differences(X, lengths), weights)[1]
 
 
 def with_differences(X, lengths, scale):
@@ -88,12 +99,8 @@ def with_differences(X, lengths, scale):
 def elapsed_steps_moments(lengths, n_timesteps, sample_weight=None):
     """Mean and standard deviation of the step index ``t`` (0 at each sequence's first step) over
     the valid steps, each weighted by its sequence's ``sample_weight`` (1 when None)."""
-    weights = step_weights(lengths, n_timesteps, np.ones(len(lengths)) if sample_weight is None else sample_weight)
-    counted = weights > 0
-    if not counted.any():
-        return np.array([0.0, 1.0])
-    steps = np.broadcast_to(np.arange(n_timesteps, dtype=float), weights.shape)
-    mean, std = feature_moments(steps[counted][:, None], weights[counted])
+    steps = np.broadcast_to(np.arange(n_timesteps, dtype=float)[:, None], (len(lengths), n_timesteps, 1))
+    mean, std = _weighted_step_moments(steps, _sequence_step_weights(lengths, n_timesteps, sample_weight))
     return np.array([mean[0], std[0]])
 
 
