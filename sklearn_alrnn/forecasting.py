@@ -37,6 +37,8 @@ __all__ = ["ALRNNForecaster"]
 
 #: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
 SCORE_STEPS = 20
+#: Batches per epoch of the reference protocol, the most that ``batches_per_epoch="auto"`` takes.
+REFERENCE_BATCHES_PER_EPOCH = 50
 
 
 @io.register_model_class
@@ -82,7 +84,13 @@ class ALRNNForecaster(BaseEstimator):
         Standard deviation of the Gaussian noise added to each window (in
         standardised units), forcing signal and targets alike.
     batch_size : int, default=16
-    batches_per_epoch : int, default=50
+    batches_per_epoch : int or "auto", default="auto"
+        Optimiser steps per epoch. "auto": as many batches as the training
+        windows' possible starting rows fill (``ceil(n_starts / batch_size)``),
+        at most the reference's 50, so that the budget follows the data: a
+        recording of 1,000 steps or more gets the 50 of the reconstruction
+        literature, a monthly series of 144 one batch per epoch (fits in
+        seconds, not minutes; ``benchmarks/RESULTS.md``).
     max_iter : int, default=1000
         Epochs (each ``batches_per_epoch`` optimiser steps). On Lorenz-63 (M = 20,
         P = 2) 1000 epochs ended with a better free run than 50 or 2000
@@ -163,7 +171,7 @@ class ALRNNForecaster(BaseEstimator):
         "sequence_length": [Interval(Integral, 1, None, closed="left")],
         "noise": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "batches_per_epoch": [Interval(Integral, 1, None, closed="left")],
+        "batches_per_epoch": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_end": [Interval(Real, 0, None, closed="neither")],
@@ -180,7 +188,7 @@ class ALRNNForecaster(BaseEstimator):
 
     def __init__(
         self, n_hidden=20, n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
-        sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch=50, max_iter=1000,
+        sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch="auto", max_iter=1000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
         evaluation_steps=100_000, n_init=2, n_jobs=None, device="cpu", dtype="float64", random_state=None,
         verbose=0,
@@ -261,6 +269,7 @@ class ALRNNForecaster(BaseEstimator):
         offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
         starts_per_series = np.array([len(s) - window for s in scaled])
         series_weights = starts_per_series / starts_per_series.sum()
+        n_batches_per_epoch = self._batches_per_epoch(starts_per_series.sum())
         steps = np.arange(window + 1)
         adaptive = self.teacher_forcing == "generalized" and self.alpha is None
         self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
@@ -278,7 +287,7 @@ class ALRNNForecaster(BaseEstimator):
         try:
             for epoch in range(1, self.max_iter + 1):
                 total = 0.0
-                for _ in range(self.batches_per_epoch):
+                for _ in range(n_batches_per_epoch):
                     which = rng.choice(len(scaled), size=self.batch_size, p=series_weights)
                     first = offsets[which] + (rng.random_sample(self.batch_size) * starts_per_series[which]).astype(int)
                     rows = first[:, None] + steps
@@ -305,7 +314,7 @@ class ALRNNForecaster(BaseEstimator):
                         forcing[:] = self.alpha_
                 optimizer.learning_rate_init *= decay
                 self.n_iter_ = epoch
-                self.loss_curve_.append(total / self.batches_per_epoch)
+                self.loss_curve_.append(total / n_batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
                     divergence = free_run_divergence(engine, views, starts, start_inputs, data)
@@ -328,6 +337,11 @@ class ALRNNForecaster(BaseEstimator):
         self.best_state_space_divergence_ = float(best_divergence)
         for name in FORECASTER_PARAMETER_NAMES:
             setattr(self, name + "_", views[name].copy())
+
+    def _batches_per_epoch(self, n_starts):
+        if self.batches_per_epoch != "auto":
+            return self.batches_per_epoch
+        return int(min(REFERENCE_BATCHES_PER_EPOCH, -(-n_starts // self.batch_size)))
 
     # ----------------------------------------------------------- prediction
     def _params(self):

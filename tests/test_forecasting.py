@@ -269,3 +269,30 @@ def test_data_are_read_as_in_training_windows_on_the_training_schedule():
     np.testing.assert_allclose(model.forecast(X, 5), model.forecast(X[-20:], 5), rtol=1e-12)
     z = model._forced_states([X[-20:]], [np.zeros((20, 0))], end_forced=True)[0][-1]
     np.testing.assert_allclose(z[:2], X[-1], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "series, settings, expected",
+    [
+        (oscillation(100), dict(sequence_length=50), 4),  # 50 starting rows: ceil(50 / 16)
+        ([oscillation(60), oscillation(70, 1.0)], dict(sequence_length=50), 2),  # 10 + 20 starts
+        (oscillation(144), dict(), 1),  # a monthly series shorter than one reference window
+        (oscillation(1000), dict(), 50),  # 800 starts: the reference's 50 batches
+        (oscillation(5000), dict(), 50),  # never more
+        (oscillation(100), dict(sequence_length=50, batches_per_epoch=7), 7),
+    ],
+)
+def test_batches_per_epoch_auto_follows_the_windows_starting_rows(monkeypatch, series, settings, expected):
+    import sklearn_alrnn.forecasting as forecasting
+
+    calls, one_batch = [], forecasting.forced_loss_and_gradients
+
+    def counted(*args):
+        calls.append(1)
+        return one_batch(*args)
+
+    monkeypatch.setattr(forecasting, "forced_loss_and_gradients", counted)
+    model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=2, n_init=1, evaluation_steps=50, random_state=0)
+    model.set_params(**settings).fit(series)
+    assert len(calls) == 2 * expected
+    assert len(model.loss_curve_) == 2
