@@ -275,7 +275,7 @@ def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
     print(f"Fitted ALRNNForecaster (M={args.n_hidden}, P={args.n_nonlinear}) on {len(train)} steps of "
-          f"{train.shape[1]} variables in {fit_time:.1f} s; saved to {model_out}")
+          f"{train.shape[1]} variable{'s' * (train.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     print(f"Free run from the first of {len(test)} held-out steps:")
     print(f"  state-space divergence D_stsp  {metrics.state_space_divergence(test, generated):.4f}")
     print(f"  power-spectrum distance D_H    {metrics.power_spectrum_distance(test, generated):.4f}")
