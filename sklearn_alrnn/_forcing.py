@@ -21,6 +21,9 @@ FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
 #: the reference: four picked the same checkpoints or ones with a worse spectrum (RESULTS.md).
 EVALUATION_STARTS = 1
 
+#: Batches per epoch of the reference protocol, the most that ``batches_per_epoch="auto"`` takes.
+REFERENCE_BATCHES_PER_EPOCH = 50
+
 #: Generalized teacher forcing re-estimates an adaptive alpha every this many
 #: batches and anneals towards it with ``ALPHA_ANNEALING`` (Hess et al. 2023).
 ALPHA_UPDATE_INTERVAL = 5
@@ -33,6 +36,35 @@ def initialize_forecaster(n_hidden, n_observed, n_inputs, rng, dtype):
     bound = 1.0 / np.sqrt(n_observed)
     params["L"] = rng.uniform(-bound, bound, size=(n_hidden - n_observed, n_observed)).astype(dtype)
     return {name: params[name] for name in FORECASTER_PARAMETER_NAMES}
+
+
+class TrainingWindows:
+    """Random training windows of ``window + 1`` rows from standardised series, as the reference
+    draws them: a series with probability proportional to its starting rows, then a start."""
+
+    def __init__(self, scaled, inputs, window):
+        self.data, self.exog = np.concatenate(scaled), np.concatenate(inputs)
+        self.offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
+        self.starts_per_series = np.array([len(s) - window for s in scaled])
+        self.n_starts = int(self.starts_per_series.sum())
+        self.steps = np.arange(window + 1)
+
+    def batches_per_epoch(self, setting, batch_size):
+        """``setting``; for "auto" as many batches as the starting rows fill, at most the reference's."""
+        if setting != "auto":
+            return setting
+        return min(REFERENCE_BATCHES_PER_EPOCH, -(-self.n_starts // batch_size))
+
+    def draw(self, batch_size, noise, rng):
+        """(batch, window + 1, N) observations with Gaussian noise of std ``noise``, and the
+        (batch, window, K) inputs that drive their steps."""
+        which = rng.choice(len(self.offsets), size=batch_size, p=self.starts_per_series / self.n_starts)
+        first = self.offsets[which] + (rng.random_sample(batch_size) * self.starts_per_series[which]).astype(int)
+        rows = first[:, None] + self.steps
+        windows = self.data[rows]
+        if noise:
+            windows = windows + (noise * rng.standard_normal(windows.shape)).astype(self.data.dtype)
+        return windows, self.exog[rows[:, :-1]]
 
 
 def initial_states(L, x0):

@@ -13,6 +13,7 @@ from . import io
 from ._forcing import (
     ALPHA_UPDATE_INTERVAL,
     FORECASTER_PARAMETER_NAMES,
+    TrainingWindows,
     adapted_alpha,
     evaluation_starts,
     forced_loss_and_gradients,
@@ -37,8 +38,6 @@ __all__ = ["ALRNNForecaster"]
 
 #: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
 SCORE_STEPS = 20
-#: Batches per epoch of the reference protocol, the most that ``batches_per_epoch="auto"`` takes.
-REFERENCE_BATCHES_PER_EPOCH = 50
 
 
 @io.register_model_class
@@ -265,12 +264,9 @@ class ALRNNForecaster(BaseEstimator):
 
     def _train(self, engine, flat, views, scaled, inputs, rng):
         window = min(self.sequence_length, min(len(s) for s in scaled) - 1)
-        data, exog = np.concatenate(scaled), np.concatenate(inputs)
-        offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
-        starts_per_series = np.array([len(s) - window for s in scaled])
-        series_weights = starts_per_series / starts_per_series.sum()
-        n_batches_per_epoch = self._batches_per_epoch(starts_per_series.sum())
-        steps = np.arange(window + 1)
+        sampler = TrainingWindows(scaled, inputs, window)
+        data = sampler.data
+        n_batches_per_epoch = sampler.batches_per_epoch(self.batches_per_epoch, self.batch_size)
         adaptive = self.teacher_forcing == "generalized" and self.alpha is None
         self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
         forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, data.dtype)
@@ -288,15 +284,8 @@ class ALRNNForecaster(BaseEstimator):
             for epoch in range(1, self.max_iter + 1):
                 total = 0.0
                 for _ in range(n_batches_per_epoch):
-                    which = rng.choice(len(scaled), size=self.batch_size, p=series_weights)
-                    first = offsets[which] + (rng.random_sample(self.batch_size) * starts_per_series[which]).astype(int)
-                    rows = first[:, None] + steps
-                    windows = data[rows]
-                    if self.noise:
-                        windows = windows + (self.noise * rng.standard_normal(windows.shape)).astype(data.dtype)
-                    value, _ = forced_loss_and_gradients(
-                        views, windows, exog[rows[:, :-1]], forcing, engine, grad, states
-                    )
+                    windows, window_inputs = sampler.draw(self.batch_size, self.noise, rng)
+                    value, _ = forced_loss_and_gradients(views, windows, window_inputs, forcing, engine, grad, states)
                     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
                         np.copyto(flat, last_finite)
                         warnings.warn(
@@ -337,11 +326,6 @@ class ALRNNForecaster(BaseEstimator):
         self.best_state_space_divergence_ = float(best_divergence)
         for name in FORECASTER_PARAMETER_NAMES:
             setattr(self, name + "_", views[name].copy())
-
-    def _batches_per_epoch(self, n_starts):
-        if self.batches_per_epoch != "auto":
-            return self.batches_per_epoch
-        return int(min(REFERENCE_BATCHES_PER_EPOCH, -(-n_starts // self.batch_size)))
 
     # ----------------------------------------------------------- prediction
     def _params(self):
