@@ -35,7 +35,9 @@ def _ours(split, P, seed, overrides):
     texts_train, texts_test, y_train, y_test = split
     model = make_pipeline(
         SequenceTokenizer(min_df=2),
-        ALRNNClassifier(input_type="tokens", early_stopping=True, n_nonlinear=P, random_state=seed, **overrides),
+        ALRNNClassifier(
+            **{"input_type": "tokens", "early_stopping": True, "n_nonlinear": P, "random_state": seed, **overrides}
+        ),
     )
     start = time.perf_counter()
     with warnings.catch_warnings():
