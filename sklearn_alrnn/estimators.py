@@ -89,7 +89,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         epsilon=1e-8,
         alpha=1e-4,
         clip_norm=1.0,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,

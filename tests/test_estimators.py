@@ -338,6 +338,34 @@ def test_early_stopping_with_too_few_sequences_to_score_trains_on_all_with_a_war
     assert len(reg.validation_scores_) == 3
 
 
+@pytest.mark.parametrize(
+    "n_samples, per_step, input_type, setting, expected",
+    [
+        (1999, False, "dense", "auto", False),  # the archive sets and research tasks: no split
+        (2000, False, "dense", "auto", True),
+        (2000, False, "tokens", "auto", True),
+        (2000, True, "dense", "auto", False),  # per-step labels: never by "auto"
+        (999, False, "dense", True, True),
+        (2000, False, "tokens", False, False),
+    ],
+)
+def test_early_stopping_auto_holds_out_sequences_from_two_thousand_on(
+    n_samples, per_step, input_type, setting, expected
+):
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 6, size=(n_samples, 4)) if input_type == "tokens" else rng.normal(size=(n_samples, 4, 1))
+    y = (X[:, 0] > 2).astype(int) if input_type == "tokens" else (X[:, 0, 0] > 0).astype(int)
+    y = np.repeat(y[:, None], 4, axis=1) if per_step else y
+    clf = ALRNNClassifier(
+        n_hidden=3, max_iter=2, early_stopping=setting, input_type=input_type, per_step=per_step, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert (clf.validation_scores_ is not None) == expected
+    assert len(clf.validation_scores_ or [None, None]) == 2
+
+
 def _epoch_leaving_plateau(reg, Y):
     # The regressor's loss is in standardised target units: a constant prediction scores 0.5.
     baseline = 0.5 * np.mean(np.var((Y - Y.mean(axis=0)) / Y.std(axis=0), axis=0))
