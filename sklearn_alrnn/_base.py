@@ -324,8 +324,9 @@ class BaseALRNN(
         self.t_ = 0
         self._no_improvement_count = 0
         self.best_loss_ = np.inf
-        self.validation_scores_ = [] if self._stops_early(len(lengths)) else None
-        self.best_validation_score_ = -np.inf if self._stops_early(len(lengths)) else None
+        stops_early = self._stops_early(len(lengths))
+        self.validation_scores_ = [] if stops_early else None
+        self.best_validation_score_ = -np.inf if stops_early else None
         self.init_scores_ = None
 
     def _stops_early(self, n_samples):

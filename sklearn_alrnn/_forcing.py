@@ -47,6 +47,7 @@ class TrainingWindows:
         self.offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
         self.starts_per_series = np.array([len(s) - window for s in scaled])
         self.n_starts = int(self.starts_per_series.sum())
+        self.series_weights = self.starts_per_series / self.n_starts
         self.steps = np.arange(window + 1)
 
     def batches_per_epoch(self, setting, batch_size):
@@ -58,7 +59,7 @@ class TrainingWindows:
     def draw(self, batch_size, noise, rng):
         """(batch, window + 1, N) observations with Gaussian noise of std ``noise``, and the
         (batch, window, K) inputs that drive their steps."""
-        which = rng.choice(len(self.offsets), size=batch_size, p=self.starts_per_series / self.n_starts)
+        which = rng.choice(len(self.offsets), size=batch_size, p=self.series_weights)
         first = self.offsets[which] + (rng.random_sample(batch_size) * self.starts_per_series[which]).astype(int)
         rows = first[:, None] + self.steps
         windows = self.data[rows]
