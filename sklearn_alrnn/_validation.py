@@ -511,6 +511,19 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_n
     return np.ascontiguousarray(np.where(valid[:, :, None], Y, 0).astype(dtype, copy=False))
 
 
+def _check_no_gaps(item, label):
+    """A recorded series with missing or infinite values gets told where and what to do about it."""
+    if item.dtype.kind not in "fc" or item.size == 0:
+        return
+    bad_rows = np.flatnonzero(~np.isfinite(item).reshape(len(item), -1).all(axis=1))
+    if bad_rows.size:
+        raise ValueError(
+            f"{label} has NaN or infinite values in {bad_rows.size} of its {len(item)} steps (the first at "
+            f"step {bad_rows[0]}); expected finite values. Fill short gaps (e.g. pandas' interpolate) or pass "
+            "the stretches between gaps as a list of series."
+        )
+
+
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
@@ -541,6 +554,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         if item.ndim == 1:
             item = item[:, None]
         label = name if layout in ("series", "vector") else f"{name}[{i}]"
+        _check_no_gaps(item, label)
         item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=min_steps)
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(

@@ -182,6 +182,19 @@ def test_regime_decomposer_reads_a_forecaster():
     np.testing.assert_array_equal(refit.estimator_.W_, model.W_)
 
 
+def test_a_series_with_gaps_is_told_where_and_its_stretches_fit_as_a_list():
+    X = oscillation(120)
+    X[40:43, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X has NaN or infinite values in 3 of its 120 steps \(the first at step 40\)"):
+        ALRNNForecaster(**QUICK).fit(X)
+    X[70, 0] = np.inf
+    with pytest.raises(ValueError, match=r"X\[0\] has NaN or infinite values in 4 of its 120 steps"):
+        ALRNNForecaster(**QUICK).fit([X])
+    stretches = [X[:40], X[43:70], X[71:]]
+    model = ALRNNForecaster(**QUICK).fit(stretches)
+    assert model.predict(stretches[2]).shape == stretches[2].shape
+
+
 @pytest.mark.parametrize(
     "make_call, error, message",
     [
