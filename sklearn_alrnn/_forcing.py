@@ -8,6 +8,8 @@ unobserved units come from a learned linear map of the first observation.
 The kernels are in ``_kernels.forcing``.
 """
 
+import warnings
+
 import numpy as np
 
 from ._model import initialize_parameters, split_flat
@@ -24,6 +26,10 @@ EVALUATION_STARTS = 1
 #: Batches per epoch of the reference protocol, the most that ``batches_per_epoch="auto"`` takes.
 REFERENCE_BATCHES_PER_EPOCH = 50
 
+#: With series of different lengths, windows fit the shortest series, unless leaving out series
+#: that hold less than ``1 - WINDOW_ROW_SHARE`` of the rows lets them be ``WINDOW_GAIN`` times longer.
+WINDOW_ROW_SHARE, WINDOW_GAIN = 0.9, 2
+
 #: Generalized teacher forcing re-estimates an adaptive alpha every this many
 #: batches and anneals towards it with ``ALPHA_ANNEALING`` (Hess et al. 2023).
 ALPHA_UPDATE_INTERVAL = 5
@@ -38,14 +44,42 @@ def initialize_forecaster(n_hidden, n_observed, n_inputs, rng, dtype):
     return {name: params[name] for name in FORECASTER_PARAMETER_NAMES}
 
 
+def training_window(lengths, sequence_length):
+    """Steps per training window: ``sequence_length``, or fewer to fit the shortest series, unless
+    the series that hold a window ``WINDOW_GAIN`` times longer keep ``WINDOW_ROW_SHARE`` of all
+    rows: then the longest such window, and the shorter series are left out of training (a warning
+    names them). So a short stretch between two gaps of a recording does not cut every window to
+    its length; one series, or several of one length, get ``min(sequence_length, length - 1)``."""
+    lengths = np.asarray(lengths)
+    ordered = np.sort(lengths)[::-1]
+    enough = np.cumsum(ordered) >= WINDOW_ROW_SHARE * ordered.sum()
+    fits_all = int(min(sequence_length, ordered[-1] - 1))
+    window = int(min(sequence_length, ordered[np.argmax(enough)] - 1))
+    if window < WINDOW_GAIN * fits_all:
+        return fits_all
+    left_out = lengths <= window
+    if left_out.any():
+        warnings.warn(
+            f"{left_out.sum()} of the {len(lengths)} series ({lengths[left_out].sum()} of {lengths.sum()} rows) are "
+            f"shorter than the training windows of {window + 1} rows and are left out of training; a smaller "
+            "sequence_length takes them in.", UserWarning
+        )
+    return window
+
+
 class TrainingWindows:
     """Random training windows of ``window + 1`` rows from standardised series, as the reference
-    draws them: a series with probability proportional to its starting rows, then a start."""
+    draws them: a series with probability proportional to its starting rows, then a start.
+    ``window`` comes from ``training_window``; series shorter than a window have no starting rows.
+    ``longest`` is the index of the longest series."""
 
-    def __init__(self, scaled, inputs, window):
+    def __init__(self, scaled, inputs, sequence_length):
+        lengths = [len(s) for s in scaled]
+        self.window, self.longest = training_window(lengths, sequence_length), int(np.argmax(lengths))
+        window = self.window
         self.data, self.exog = np.concatenate(scaled), np.concatenate(inputs)
         self.offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
-        self.starts_per_series = np.array([len(s) - window for s in scaled])
+        self.starts_per_series = np.array([max(0, len(s) - window) for s in scaled])
         self.n_starts = int(self.starts_per_series.sum())
         self.series_weights = self.starts_per_series / self.n_starts
         self.steps = np.arange(window + 1)

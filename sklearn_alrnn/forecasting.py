@@ -52,12 +52,12 @@ class ALRNNForecaster(BaseEstimator):
     2023): random windows of ``sequence_length`` steps, Gaussian noise, the
     one-step error under teacher forcing, RAdam with an exponentially
     decaying learning rate, and, every ``evaluation_interval`` epochs, a free
-    run from the first observation scored by its state-space divergence; the
-    best of those checkpoints is kept, because a low one-step error does not
-    mean a free run with the attractor's geometry. Series are standardised per
-    variable inside the model (``mean_``, ``scale_``); everything a user passes
-    or receives is in their units, while the hidden states and the analysis
-    live in standardised units.
+    run from the (longest) series' first observation scored by its
+    state-space divergence from that series; the best checkpoint is kept, because a
+    low one-step error does not mean a free run with the attractor's geometry.
+    Series are standardised per variable inside the model (``mean_``,
+    ``scale_``); everything a user passes or receives is in their units,
+    while the hidden states and the analysis live in standardised units.
 
     Parameters
     ----------
@@ -78,7 +78,8 @@ class ALRNNForecaster(BaseEstimator):
         weight ``1 - 1 / bound`` of the step Jacobians' norms, re-estimated
         every 5 batches and annealed (Hess et al. 2023), starting at 1.
     sequence_length : int, default=200
-        Steps per training window (shorter series make shorter windows).
+        Steps per training window, fewer to fit the shortest series, unless leaving out short
+        series (under 10% of the rows; a warning names them) lets windows be twice as long.
     noise : float, default=0.05
         Standard deviation of the Gaussian noise added to each window (in
         standardised units), forcing signal and targets alike.
@@ -102,7 +103,8 @@ class ALRNNForecaster(BaseEstimator):
     evaluation_interval : int, default=25
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
-        Length of the evaluation free run (at most the first series' length).
+        Length of the evaluation free run (at most the longest series' length;
+        it starts at that series' first observation).
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``;
         in threads with ``n_jobs``) and keep the one whose best checkpoint has
@@ -263,9 +265,9 @@ class ALRNNForecaster(BaseEstimator):
         return self
 
     def _train(self, engine, flat, views, scaled, inputs, rng):
-        window = min(self.sequence_length, min(len(s) for s in scaled) - 1)
-        sampler = TrainingWindows(scaled, inputs, window)
-        data = sampler.data
+        sampler = TrainingWindows(scaled, inputs, self.sequence_length)
+        window, longest = sampler.window, sampler.longest  # evaluation free runs start on the longest series
+        data = scaled[longest]  # what the evaluation free runs, started on it, are scored against
         n_batches_per_epoch = sampler.batches_per_epoch(self.batches_per_epoch, self.batch_size)
         adaptive = self.teacher_forcing == "generalized" and self.alpha is None
         self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
@@ -274,7 +276,7 @@ class ALRNNForecaster(BaseEstimator):
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
         states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=data.dtype)
-        starts, start_inputs = evaluation_starts(scaled[0], inputs[0], min(self.evaluation_steps, len(scaled[0])))
+        starts, start_inputs = evaluation_starts(scaled[longest], inputs[longest], min(self.evaluation_steps, len(scaled[longest])))
         self.loss_curve_, self.evaluation_curve_ = [], []
         best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")

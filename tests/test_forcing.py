@@ -1,11 +1,14 @@
 """Teacher-forced windows and free runs: the kernels against plain loops and finite differences."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from sklearn_alrnn._forcing import (
     EVALUATION_STARTS,
     FORECASTER_PARAMETER_NAMES,
+    TrainingWindows,
     adapted_alpha,
     evaluation_starts,
     forced_loss_and_gradients,
@@ -15,6 +18,7 @@ from sklearn_alrnn._forcing import (
     initial_states,
     initialize_forecaster,
     jacobian_norm_bound,
+    training_window,
 )
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._model import flatten_parameters, phi, split_flat
@@ -176,3 +180,40 @@ def test_radam_starts_with_momentum_steps_then_rectified_adam_steps():
     optimizer.update_params(np.array([1.0, -2.0]))
     step = params - before
     assert np.all(np.sign(step) == [-1, 1]) and np.allclose(np.abs(step[0]), np.abs(step[1]))
+
+
+#: The stretches between the 59 missing weeks of statsmodels' weekly CO2 record (1958-2001).
+CO2_STRETCHES = [856, 490, 404, 157, 100, 66, 28, 15, 13, 13, 10, 10, 10, 10, 8, 7, 6, 6, 6, 4, 2, 2, 2]
+
+
+@pytest.mark.parametrize(
+    "lengths, sequence_length, expected",
+    [
+        ([1000], 200, 200),
+        ([150], 200, 149),  # one short series: shorter windows
+        ([300, 300, 300], 200, 200),
+        (list(range(30, 61)), 200, 29),  # ragged, none much shorter: windows fit them all
+        ([40, 27, 49], 200, 26),
+    ],
+)
+def test_training_windows_fit_every_series_unless_a_few_short_ones_would_cut_them(lengths, sequence_length, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert training_window(lengths, sequence_length) == expected
+
+
+def test_a_few_short_series_are_left_out_of_training_with_a_warning():
+    with pytest.warns(UserWarning, match=r"^1 of the 2 series \(50 of 5050 rows\) are shorter than the training windows of 201"):
+        assert training_window([5000, 50], 200) == 200
+    # CO2's stretches: windows of 100 rows on the 5 longest (2,007 of 2,225 rows), not of 2 on all.
+    with pytest.warns(UserWarning, match=r"^18 of the 23 series \(218 of 2225 rows\) .* windows of 100 rows"):
+        assert training_window(CO2_STRETCHES, 200) == 99
+    rng = np.random.RandomState(0)
+    series = [rng.normal(size=(n, 2)) for n in (50, 5000, 30)]
+    with pytest.warns(UserWarning, match="2 of the 3 series"):
+        sampler = TrainingWindows(series, [np.zeros((len(s), 0)) for s in series], 200)
+    assert (sampler.window, sampler.longest) == (200, 1)
+    np.testing.assert_array_equal(sampler.starts_per_series, [0, 4800, 0])
+    windows, _ = sampler.draw(64, 0.0, rng)
+    first_rows = windows[:, 0]
+    assert all(np.any(np.all(series[1] == row, axis=1)) for row in first_rows)

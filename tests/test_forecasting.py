@@ -9,7 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_alrnn import ALRNNForecaster, RegimeDecomposer, datasets, load
-from sklearn_alrnn.metrics import max_lyapunov_exponent, prediction_error
+from sklearn_alrnn.metrics import max_lyapunov_exponent, prediction_error, state_space_divergence
 
 OMEGA = 0.1
 QUICK = dict(
@@ -193,6 +193,17 @@ def test_a_series_with_gaps_is_told_where_and_its_stretches_fit_as_a_list():
     stretches = [X[:40], X[43:70], X[71:]]
     model = ALRNNForecaster(**QUICK).fit(stretches)
     assert model.predict(stretches[2]).shape == stretches[2].shape
+    # A stretch of 3 rows between two more gaps is left out rather than cutting every window to 2 steps.
+    with pytest.warns(UserWarning, match=r"1 of the 4 series \(3 of 119 rows\) are shorter than the training windows of 27"):
+        ALRNNForecaster(**QUICK).fit(stretches + [oscillation(3)])
+
+
+def test_checkpoints_are_scored_by_the_free_run_from_the_longest_series_against_that_series():
+    short, longest = oscillation(60), oscillation(300, 1.0)
+    model = ALRNNForecaster(**{**QUICK, "n_init": 1}, random_state=0).fit([short, longest])
+    run = model.generate(len(longest), x0=longest[0])
+    # D_stsp bins the reference's range, so standardising both (as training does) changes nothing.
+    assert model.best_state_space_divergence_ == pytest.approx(state_space_divergence(longest, run), rel=1e-9)
 
 
 @pytest.mark.parametrize(
