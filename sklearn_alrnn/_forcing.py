@@ -19,7 +19,7 @@ from .metrics import state_space_divergence
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
 
 #: Checkpoints are selected by the pooled free runs from this many observations spread over the
-#: first training series (``evaluation_steps`` steps in all). One, the first observation, as in
+#: longest training series (``evaluation_steps`` steps in all). One, the first observation, as in
 #: the reference: four picked the same checkpoints or ones with a worse spectrum (RESULTS.md).
 EVALUATION_STARTS = 1
 
