@@ -74,15 +74,14 @@ class TrainingWindows:
     ``longest`` is the index of the longest series."""
 
     def __init__(self, scaled, inputs, sequence_length):
-        lengths = [len(s) for s in scaled]
+        lengths = np.array([len(s) for s in scaled])
         self.window, self.longest = training_window(lengths, sequence_length), int(np.argmax(lengths))
-        window = self.window
         self.data, self.exog = np.concatenate(scaled), np.concatenate(inputs)
-        self.offsets = np.cumsum([0] + [len(s) for s in scaled[:-1]])
-        self.starts_per_series = np.array([max(0, len(s) - window) for s in scaled])
+        self.offsets = np.cumsum(lengths) - lengths
+        self.starts_per_series = np.maximum(0, lengths - self.window)
         self.n_starts = int(self.starts_per_series.sum())
         self.series_weights = self.starts_per_series / self.n_starts
-        self.steps = np.arange(window + 1)
+        self.steps = np.arange(self.window + 1)
 
     def batches_per_epoch(self, setting, batch_size):
         """``setting``; for "auto" as many batches as the starting rows fill, at most the reference's."""

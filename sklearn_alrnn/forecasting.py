@@ -266,17 +266,18 @@ class ALRNNForecaster(BaseEstimator):
 
     def _train(self, engine, flat, views, scaled, inputs, rng):
         sampler = TrainingWindows(scaled, inputs, self.sequence_length)
-        window, longest = sampler.window, sampler.longest  # evaluation free runs start on the longest series
-        data = scaled[longest]  # what the evaluation free runs, started on it, are scored against
+        window, longest = sampler.window, sampler.longest
+        # Evaluation free runs start on the longest series and are scored against it.
+        reference = scaled[longest]
         n_batches_per_epoch = sampler.batches_per_epoch(self.batches_per_epoch, self.batch_size)
         adaptive = self.teacher_forcing == "generalized" and self.alpha is None
         self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
-        forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, data.dtype)
+        forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, reference.dtype)
         optimizer = RAdamOptimizer(flat, self.learning_rate_init)
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
-        states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=data.dtype)
-        starts, start_inputs = evaluation_starts(scaled[longest], inputs[longest], min(self.evaluation_steps, len(scaled[longest])))
+        states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=reference.dtype)
+        starts, start_inputs = evaluation_starts(reference, inputs[longest], min(self.evaluation_steps, len(reference)))
         self.loss_curve_, self.evaluation_curve_ = [], []
         best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
@@ -308,7 +309,7 @@ class ALRNNForecaster(BaseEstimator):
                 self.loss_curve_.append(total / n_batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    divergence = free_run_divergence(engine, views, starts, start_inputs, data)
+                    divergence = free_run_divergence(engine, views, starts, start_inputs, reference)
                     self.evaluation_curve_.append((epoch, divergence))
                     progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
                     if divergence < best_divergence:
@@ -323,7 +324,7 @@ class ALRNNForecaster(BaseEstimator):
         if np.isfinite(best_divergence):
             np.copyto(flat, best_flat)
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best_divergence = free_run_divergence(engine, views, starts, start_inputs, data)
+            best_divergence = free_run_divergence(engine, views, starts, start_inputs, reference)
             self.best_epoch_ = self.n_iter_
         self.best_state_space_divergence_ = float(best_divergence)
         for name in FORECASTER_PARAMETER_NAMES:
