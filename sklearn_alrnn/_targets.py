@@ -25,7 +25,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
             )
         y = column_or_1d(y, warn=True)
         _check_count(y.shape[0], lengths)
-        check_classification_targets(y)
+        _check_label_types(y)
         return y, y
     if isinstance(y, (list, tuple)) and any(np.ndim(labels) == 1 for labels in y):
         _check_count(len(y), lengths)
@@ -49,8 +49,21 @@ def class_labels(y, lengths, n_timesteps, per_step):
         labels = labels[:, :n_timesteps].copy()
         counted = labels[mask]
         labels[~mask] = counted[0]
-    check_classification_targets(counted)
+    _check_label_types(counted)
     return labels, counted
+
+
+def _check_label_types(labels):
+    """Refuse labels that cannot be sorted into ``classes_`` (strings mixed with numbers or None)."""
+    if labels.dtype == object:
+        kinds = {str if isinstance(label, str) else type(label) for label in labels}
+        if len(kinds) > 1 and str in kinds:
+            names = sorted(kind.__name__ for kind in kinds)
+            raise ValueError(
+                f"y mixes label types {names}; class labels must be all strings or all numbers "
+                "(a missing label such as None has no class)."
+            )
+    check_classification_targets(labels)
 
 
 def _check_count(n_rows, lengths, noun="labels"):
@@ -92,11 +105,21 @@ def _counted_weights(lengths, n_timesteps, sample_weight, step_weight):
     return step_weights(lengths, n_timesteps, sample_weight, step_weight)
 
 
-def per_step_r2(Y, output, lengths, sample_weight, step_weight=None):
-    """R^2 over the (sequence, step) pairs that carry weight: a sequence's weight times the step's."""
+def per_step_r2(Y, output, lengths, sample_weight, step_weight=None, r2=r2_score):
+    """R^2 over the (sequence, step) pairs that carry weight: a sequence's weight times the step's
+    (``r2=validation_r2`` for early stopping)."""
     weights = _counted_weights(lengths, Y.shape[1], sample_weight, step_weight)
     counted = weights > 0
-    return float(r2_score(Y[counted], output[counted], sample_weight=weights[counted]))
+    return float(r2(Y[counted], output[counted], sample_weight=weights[counted]))
+
+
+def validation_r2(Y, output, sample_weight=None):
+    """R^2, the regressor's early-stopping score; minus the mean squared error where no target
+    varies, since R^2 is then undefined (scikit-learn reports 0 for every imperfect prediction, so
+    every epoch would tie and the first would be kept)."""
+    if np.all(np.ptp(Y, axis=0) == 0):
+        return -float(np.mean(np.average((Y - output) ** 2, axis=0, weights=sample_weight)))
+    return float(r2_score(Y, output, sample_weight=sample_weight))
 
 
 def per_step_accuracy(correct, lengths, sample_weight, step_weight=None):

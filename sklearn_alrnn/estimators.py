@@ -5,13 +5,12 @@ from numbers import Real
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
 from ._persistence import RegressorStateMixin
-from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets
+from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
 from ._validation import check_sequence_targets, step_mask, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
@@ -466,8 +465,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
 
     def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
         if self._per_step:
-            return per_step_r2(Y, output, lengths, sample_weight, step_weight)
-        return float(r2_score(Y, output, sample_weight=sample_weight))
+            return per_step_r2(Y, output, lengths, sample_weight, step_weight, r2=validation_r2)
+        return validation_r2(Y, output, sample_weight)
 
     def _stratify(self, Y):
         return None

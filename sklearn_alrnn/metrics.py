@@ -19,6 +19,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from scipy.special import logsumexp
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
@@ -35,6 +36,17 @@ MAX_BINNED_DIMENSIONS = 10
 #: Points of each trajectory that the Gaussian-mixture estimate uses, and its Monte-Carlo samples.
 MIXTURE_POINTS = 10_000
 MIXTURE_SAMPLES = 1_000
+
+
+def _fitted_forecaster(model, function):
+    """``model`` if it is a fitted forecaster; an input-to-output network has no free run to measure."""
+    if not hasattr(model, "generate"):
+        raise InvalidParameterError(
+            f"{function} measures a fitted ALRNNForecaster; got {type(model).__name__}. For the map of "
+            "another AL-RNN, fit RegimeDecomposer or use sklearn_alrnn.analysis on its a_, W_, h_."
+        )
+    check_is_fitted(model, "a_")
+    return model
 
 
 def _trajectory(X, name, allow_nonfinite=False):
@@ -240,8 +252,7 @@ def prediction_error(model, X, n_steps=20, *, exog=None):
     -------
     float
     """
-    check_is_fitted(model, "a_")
-    errors = model._n_step_errors(X, n_steps, exog)
+    errors = _fitted_forecaster(model, "prediction_error")._n_step_errors(X, n_steps, exog)
     return float(np.mean(errors))
 
 
@@ -270,5 +281,4 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
     float
         NaN if the free run leaves the floating-point range.
     """
-    check_is_fitted(model, "a_")
-    return model._largest_lyapunov_exponent(n_steps, transient, x0)
+    return _fitted_forecaster(model, "max_lyapunov_exponent")._largest_lyapunov_exponent(n_steps, transient, x0)

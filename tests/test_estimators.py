@@ -60,6 +60,13 @@ def test_multiclass_string_labels():
     assert clf.score(X, y) > 0.8
 
 
+@pytest.mark.parametrize("labels", [["a", None, "b", "a"], [1, "b", 2, "a"]])
+def test_labels_that_mix_strings_and_other_types_are_refused_by_name(labels):
+    X = np.zeros((4, 3, 1))
+    with pytest.raises(ValueError, match="y mixes label types"):
+        ALRNNClassifier(max_iter=1).fit(X, np.array(labels, dtype=object))
+
+
 def test_label_smoothing_trains_towards_the_smoothed_targets():
     """The optimum of the smoothed loss puts 1 - 0.2 + 0.2 / 2 = 0.9 on the label."""
     X, y = make_sign_memory(100, n_timesteps=8, random_state=3)
@@ -620,6 +627,15 @@ def test_regressor_trains_on_standardised_targets_and_answers_in_the_users_units
     features = shifted.transform(X[500:])
     np.testing.assert_allclose(shifted.predict(X[500:]), features @ shifted.B_[0] + shifted.b_[0], rtol=1e-10)
     assert shifted.score(X[500:], 1000.0 + 50.0 * y[500:]) == pytest.approx(plain.score(X[500:], y[500:]), abs=1e-6)
+
+
+def test_a_constant_target_is_learned_although_its_validation_r2_is_undefined():
+    # R^2 of constant validation targets is 0 for every imperfect prediction, so early stopping
+    # used to keep the first epoch's readout (predictions 3.1-4.9 for a target of 3.5).
+    X = np.random.RandomState(0).normal(size=(20, 15, 2))
+    reg = ALRNNRegressor(random_state=0).fit(X, np.full(20, 3.5))
+    assert reg.validation_scores_[-1] <= 0.0
+    np.testing.assert_allclose(reg.predict(X), 3.5, atol=0.1)
 
 
 def test_target_scaling_survives_partial_fit_and_a_saved_model(tmp_path, linear_recurrence_data):

@@ -53,6 +53,16 @@ def test_exact_model_has_zero_prediction_error_and_zero_lyapunov_exponent():
     assert model.score(X) == pytest.approx(0.0, abs=1e-15)
 
 
+def test_measures_of_a_free_run_refuse_a_network_without_one():
+    from sklearn_alrnn import ALRNNClassifier
+
+    X = np.random.RandomState(0).normal(size=(10, 5, 3))
+    classifier = ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, [0, 1] * 5)
+    for measure in (lambda m: max_lyapunov_exponent(m), lambda m: prediction_error(m, X[0], 2)):
+        with pytest.raises(ValueError, match="measures a fitted ALRNNForecaster; got ALRNNClassifier"):
+            measure(classifier)
+
+
 def test_lyapunov_exponent_of_a_contracting_diagonal_map():
     model = exact_rotation_forecaster()
     model.a_ = np.array([0.5, 0.8, 0.9, 0.3])
