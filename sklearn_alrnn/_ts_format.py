@@ -161,7 +161,7 @@ def load_ts(path, *, return_metadata=False):
 def _read(path, return_metadata):
     header = {"timestamps": False, "classlabel": False, "targetlabel": False, "class_values": []}
     cases, labels, in_data = [], [], False
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # -sig: editors on Windows start files with a byte-order mark
         for line_number, raw in enumerate(handle, start=1):
             line = raw.strip()
             if not line or line.startswith(("#", "%")):

@@ -77,6 +77,14 @@ def test_keys_are_case_insensitive_and_univariate_files_read_as_one_channel(tmp_
     assert X.shape == (2, 3, 1) and y.tolist() == [0.5, 1.5]
 
 
+def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path):
+    path = tmp_path / "bom.ts"
+    path.write_bytes(b"\xef\xbb\xbf# saved by a Windows editor\r\n@problemName x\r\n@classLabel true a b\r\n"
+                     b"@data\r\n1,2,3:a\r\n4,5,6:b\r\n")
+    X, y = load_ts(path)
+    assert X[:, :, 0].tolist() == [[1, 2, 3], [4, 5, 6]] and y.tolist() == ["a", "b"]
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
