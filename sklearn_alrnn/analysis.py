@@ -31,6 +31,8 @@ __all__ = [
 
 #: Fixed points are enumerated over all 2**P regimes up to this P.
 MAX_ENUMERATED_NONLINEAR = 16
+#: An eigenvalue whose modulus is this close to 1 is marginal: its mode neither decays nor grows.
+MARGINAL_TOLERANCE = 1e-9
 
 
 def code_to_bits(code, n_nonlinear):
@@ -65,22 +67,31 @@ def classify_stability(eigenvalues):
     """Name of a fixed point's type from the eigenvalues of its (discrete-time) Jacobian.
 
     "stable node" / "stable focus" when every |lambda| < 1 (focus: a complex
-    pair rotates), "unstable node" / "unstable focus" when every |lambda| >= 1,
-    "saddle" otherwise.
+    pair rotates), "unstable node" / "unstable focus" when every |lambda| > 1
+    (or = 1 beside growing modes), "saddle" when some modes decay and others
+    grow, and "marginally stable" when none grows and some have |lambda| = 1
+    (within ``MARGINAL_TOLERANCE``): modes that neither decay nor grow, as in an
+    integrator, a line attractor (then ``I - J`` is singular and the fixed
+    point is a whole line, or absent) or an undamped rotation.
     """
     moduli = np.abs(eigenvalues)
     rotating = np.any(np.abs(np.imag(eigenvalues)) > 1e-12)
-    if np.all(moduli < 1):
+    decaying = moduli < 1 - MARGINAL_TOLERANCE
+    growing = moduli > 1 + MARGINAL_TOLERANCE
+    if np.all(decaying):
         return "stable focus" if rotating else "stable node"
-    if np.all(moduli >= 1):
+    if not np.any(growing):
+        return "marginally stable"
+    if not np.any(decaying):
         return "unstable focus" if rotating else "unstable node"
     return "saddle"
 
 
 def _time_constants(eigenvalues):
     """-1 / ln|lambda| in steps (inf for |lambda| = 1, negative for growing modes)."""
+    moduli = np.abs(eigenvalues)
     with np.errstate(divide="ignore"):
-        return -1.0 / np.log(np.abs(eigenvalues))
+        return np.where(np.abs(moduli - 1) <= MARGINAL_TOLERANCE, np.inf, -1.0 / np.log(moduli))
 
 
 def _rotation_periods(eigenvalues):

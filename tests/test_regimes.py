@@ -6,7 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer
-from sklearn_alrnn.analysis import bits_to_code, iterate_map
+from sklearn_alrnn.analysis import bits_to_code, classify_stability, iterate_map
 
 from .conftest import HAND_BUILT_A as A
 from .conftest import HAND_BUILT_C as C
@@ -61,6 +61,20 @@ def test_stability_types_time_constants_and_periods():
     assert saddle.fixed_points_[0].stability == "saddle"
     node = RegimeDecomposer.from_parameters(np.array([1.5, 2.0]), np.zeros((2, 2)), np.ones(2), n_nonlinear=0)
     assert node.fixed_points_[0].stability == "unstable node"
+
+
+def test_an_integrator_is_marginally_stable_with_an_infinite_time_constant():
+    # Unit 0 integrates its input (a = 1): the memory mode of a working-memory model. Its time
+    # constant used to come out as -inf and the fixed point as a "saddle".
+    integrator = RegimeDecomposer.from_parameters(np.array([1.0, 0.5, 0.5]), np.zeros((3, 3)), np.zeros(3), n_nonlinear=1)
+    for fp in integrator.fixed_points_:
+        assert fp.stability == "marginally stable"
+        assert fp.time_constants[0] == np.inf and fp.time_constants[1] == pytest.approx(1 / np.log(2))
+        assert np.isnan(fp.point).all()  # I - J is singular: a line of fixed points, not one
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])  # undamped: period 4
+    assert classify_stability(np.linalg.eigvals(rotation)) == "marginally stable"
+    assert classify_stability(np.array([1.0, 1.5])) == "unstable node"
+    assert classify_stability(np.array([1.0, 1.5, 0.5])) == "saddle"
 
 
 @pytest.fixture(scope="module")
