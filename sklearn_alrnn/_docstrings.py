@@ -103,7 +103,7 @@ _COMMON_PARAMETERS_DOC = """
         moved by at most 0.003 per set (RESULTS.md). 0 keeps the last
         epoch's parameters. ``partial_fit`` steps the parameters themselves.
 
-    readout : {{"last", "mean", "max", "mean+max", "positive_mean+max", "auto"}}, default={readout}
+    readout : {{"last", "mean", "max", "mean+max", "positive_mean+max", "mean+last", "auto"}}, default={readout}
         What a sequence-to-one readout sees (per-step targets always read
         every step): "last", the state at each sequence's last valid step
         (the classical RNN readout); "mean" or "max", the mean or the
@@ -113,7 +113,11 @@ _COMMON_PARAMETERS_DOC = """
         positive part ``max(z, 0)`` over the valid steps (how long and how
         far the unit stays above zero, a smooth cousin of MiniRocket's
         proportion of positive values), then the maximum (``2 * n_hidden``
-        columns); "auto", "positive_mean+max" when the first fit's dense
+        columns); "mean+last", the mean, then the last valid step's state
+        (``2 * n_hidden`` columns): for regression targets tied to the end of
+        the window, such as the next values of a recorded series, where the
+        mean alone cannot isolate the last steps (RESULTS.md, "Regression
+        targets at the end of the window"); "auto", "positive_mean+max" when the first fit's dense
         training sequences are 100 steps long or more on average, else "max"
         (``readout_`` says which). The defaults were measured on the UCR/UEA
         archive sets and the research tasks (RESULTS.md, "How well the
@@ -125,7 +129,7 @@ _COMMON_PARAMETERS_DOC = """
         problem's P = 0 / P = 2 contrast. The pooled readouts but "mean" add
         a nonlinearity over time at the readout (a linear RNN with "max"
         solves the adding problem): to study how many nonlinear units a
-        sequence-to-one task needs, use "last" or "mean".
+        sequence-to-one task needs, use "last", "mean" or "mean+last".
 
     init : {{"dsr", "lru"}}, default={init}
         Initialisation. "dsr", the AL-RNN dynamical-systems literature's:

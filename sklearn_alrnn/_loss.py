@@ -53,7 +53,7 @@ def loss_and_gradients(
     engine : Engine
         Runs the recurrence (``_kernels.make_engine``); it knows the number of
         nonlinear units.
-    readout : {"last", "mean", "max", "mean+max", "positive_mean+max"}, default="last"
+    readout : {"last", "mean", "max", "mean+max", "positive_mean+max", "mean+last"}, default="last"
         What a sequence-to-one readout sees (``_readout``); ignored per step.
     grad_out : ndarray of shape (n_parameters,), default=None
         Flat vector to write the gradient into (``grads`` are then views of it).

@@ -37,6 +37,7 @@ POOLINGS = {
     "max": ("max",),
     "mean+max": ("mean", "max"),
     "positive_mean+max": ("positive_mean", "max"),
+    "mean+last": ("mean", "last"),
 }
 READOUTS = tuple(POOLINGS)
 
@@ -71,6 +72,8 @@ def pool_states(H, lengths, readout):
         if pooling == "max":
             context["argmax"] = np.empty((n, M), dtype=np.int64)
             max_over_valid_steps(H, lengths, columns, context["argmax"])
+        elif pooling == "last":
+            columns[:] = H[np.arange(n), lengths - 1]
         else:
             mean_over_valid_steps(H, lengths, columns, pooling == "positive_mean")
             context["H"] = H
@@ -86,6 +89,8 @@ def pool_gradient(d_pooled, lengths, readout, n_timesteps, context):
         d_columns = np.ascontiguousarray(d_pooled[:, k * M : (k + 1) * M])
         if pooling == "max":
             add_max_gradient(d_columns, context["argmax"], dH)
+        elif pooling == "last":
+            dH[np.arange(n), lengths - 1] += d_columns
         else:
             add_mean_gradient(d_columns, context["H"], lengths, dH, pooling == "positive_mean")
     return dH

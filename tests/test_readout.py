@@ -56,7 +56,7 @@ def test_pooling_reads_valid_steps_only(readout):
         valid = H[i, :length]
         positive_mean = np.maximum(valid, 0).mean(0)
         expected = {"mean": [valid.mean(0)], "max": [valid.max(0)], "mean+max": [valid.mean(0), valid.max(0)],
-                    "positive_mean+max": [positive_mean, valid.max(0)]}
+                    "positive_mean+max": [positive_mean, valid.max(0)], "mean+last": [valid.mean(0), valid[-1]]}
         np.testing.assert_allclose(pooled[i], np.concatenate(expected[readout]))
     _, argmax = pool_states(H_poisoned, LENGTHS, readout)
     dH = pool_gradient(np.ones_like(pooled), LENGTHS, readout, H.shape[1], argmax)
