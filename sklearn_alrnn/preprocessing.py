@@ -15,6 +15,17 @@ from ._validation import cells_as_sequences, check_sequences, step_mask, step_we
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
 
 
+class SequenceOutputMixin:
+    """For transformers whose output is sequences (a 3-D array, a list of arrays, one code per
+    step), which have no DataFrame form: scikit-learn's pandas or polars output
+    (``set_config(transform_output="pandas")``, ``Pipeline.set_output``) leaves it as it is
+    instead of failing. Declare the class with ``auto_wrap_output_keys=None`` as well."""
+
+    def set_output(self, *, transform=None):
+        """Accepted for Pipelines and ignored: the output stays arrays of sequences."""
+        return self
+
+
 def feature_moments(values, weights=None):
     """Weighted mean and standard deviation of each column of ``values`` (n_values, n_features).
 
@@ -112,7 +123,9 @@ def with_elapsed_steps(X, lengths, moments):
     return np.concatenate([X, column[..., None]], axis=2)
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(
+    SequenceOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Standardise each feature over all valid (sequence, step) pairs.
 
     scikit-learn's ``StandardScaler`` rejects 3-D input; this one takes 3-D
@@ -180,7 +193,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self._apply(X, lambda P: P * self.scale_ + self.mean_)
 
 
-class SequenceTokenizer(TransformerMixin, BaseEstimator):
+class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Raw texts to sequences of token ids, for ``input_type="tokens"`` estimators.
 
     ``fit`` learns a vocabulary from the training texts; ``transform`` turns each

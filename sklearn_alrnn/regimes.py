@@ -18,6 +18,7 @@ from .analysis import (
     fixed_point,
     regime_jacobian,
 )
+from .preprocessing import SequenceOutputMixin
 from .tabular import table_of_columns
 
 __all__ = ["RegimeDecomposer"]
@@ -45,7 +46,7 @@ def _fitted_parameters(network):
     return params, int(network.n_nonlinear_)
 
 
-class RegimeDecomposer(TransformerMixin, BaseEstimator):
+class RegimeDecomposer(SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Read a fitted AL-RNN as a handful of linear dynamical systems.
 
     ``fit`` runs sequences through the network, records which of the 2**P

@@ -42,3 +42,27 @@ def test_sequence_scaler_standardises_values_near_the_float_limit():
     scaled = scaler.transform(X)
     np.testing.assert_allclose(scaled.reshape(-1, 2).std(axis=0), 1.0, rtol=1e-12)
     np.testing.assert_allclose(scaler.inverse_transform(scaled), X, rtol=1e-10)
+
+
+@pytest.mark.parametrize("configure", ["global", "pipeline"])
+def test_sequence_transformers_keep_arrays_under_pandas_output(configure):
+    # scikit-learn's pandas output used to wrap SequenceScaler's 3-D output ("Must pass 2-d input"),
+    # the tokenizer's id lists and the regime codes of sequences longer than those fitted.
+    import sklearn
+
+    from sklearn_alrnn import RegimeDecomposer, SequenceTokenizer
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(20, 10, 2)), np.array([0, 1] * 10)
+    texts = ["good film", "bad film"] * 5
+    scaled = make_pipeline(SequenceScaler(), ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0))
+    tokens = make_pipeline(SequenceTokenizer(), ALRNNClassifier(n_hidden=4, max_iter=2, input_type="tokens"))
+    regimes = make_pipeline(SequenceScaler(), RegimeDecomposer(ALRNNClassifier(n_hidden=4, max_iter=2)))
+    with sklearn.config_context(transform_output="pandas" if configure == "global" else "default"):
+        if configure == "pipeline":
+            for pipeline in (scaled, tokens, regimes):
+                pipeline.set_output(transform="pandas")
+        assert scaled.fit(X, y).predict(X).shape == (20,)
+        assert tokens.fit(texts, [0, 1] * 5).predict(["good", "film bad"]).shape == (2,)
+        codes = regimes.fit(X, y).transform(rng.normal(size=(3, 15, 2)))
+        assert isinstance(codes, np.ndarray) and codes.shape == (3, 15)
