@@ -7,7 +7,7 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
@@ -310,7 +310,9 @@ class BaseALRNN(
         self.n_nonlinear_ = self.n_nonlinear
         self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
-        self._readout = chosen_readout(self.readout, lengths, self._tokens, per_step)
+        self._readout = chosen_readout(
+            self.readout, lengths, self._tokens, per_step, regression=is_regressor(self), n_hidden=self.n_hidden
+        )
         n_columns = self.n_hidden if per_step else n_readout_features(self._readout, self.n_hidden)
         self._set_params_arrays(
             initialize_parameters(

@@ -117,19 +117,27 @@ _COMMON_PARAMETERS_DOC = """
         (``2 * n_hidden`` columns): for regression targets tied to the end of
         the window, such as the next values of a recorded series, where the
         mean alone cannot isolate the last steps (RESULTS.md, "Regression
-        targets at the end of the window"); "auto", "positive_mean+max" when the first fit's dense
-        training sequences are 100 steps long or more on average, else "max"
-        (``readout_`` says which). The defaults were measured on the UCR/UEA
-        archive sets and the research tasks (RESULTS.md, "How well the
-        defaults learn"): a maximum over time lifts the archive accuracy most
-        (it acts like a learned shapelet detector); the positive part's mean
-        beside it lifted the sets of 100 steps and more over 20 seeds and
-        cost the short ones and the 30-step sign-memory task, hence the
-        classifier's "auto"; the regressor's "mean" keeps the adding
-        problem's P = 0 / P = 2 contrast. The pooled readouts but "mean" add
-        a nonlinearity over time at the readout (a linear RNN with "max"
-        solves the adding problem): to study how many nonlinear units a
-        sequence-to-one task needs, use "last", "mean" or "mean+last".
+        targets at the end of the window"); "auto", chosen at the first fit
+        (``readout_`` says which): for the classifier "positive_mean+max" when
+        the dense training sequences are 100 steps long or more on average,
+        else "max"; for the regressor "mean+last" from ``4 * n_hidden``
+        training sequences on (two per readout column), else "mean" (with
+        more columns than sequences the readout fits noise). The regressor's
+        default stays "mean": without early stopping its fits of "mean+last"
+        stalled on scikit-learn's check data (RESULTS.md, "Regression targets
+        at the end of the window"). The defaults
+        were measured on the UCR/UEA archive sets, targets cut from recorded
+        series and the research tasks (RESULTS.md, "How well the defaults
+        learn"): a maximum over time lifts the archive accuracy most (it acts
+        like a learned shapelet detector); the positive part's mean beside it
+        lifted the sets of 100 steps and more over 20 seeds and cost the
+        short ones and the 30-step sign-memory task, hence the classifier's
+        "auto"; the regressor's readouts are linear in the states, which
+        keeps the adding problem's P = 0 / P = 2 contrast. The readouts with
+        a maximum or a positive part add a nonlinearity over time at the
+        readout (a linear RNN with "max" solves the adding problem): to study
+        how many nonlinear units a sequence-to-one task needs, use "last",
+        "mean" or "mean+last".
 
     init : {{"dsr", "lru"}}, default={init}
         Initialisation. "dsr", the AL-RNN dynamical-systems literature's:

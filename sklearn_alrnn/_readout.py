@@ -11,9 +11,11 @@ reads the mean of the positive part ``max(z, 0)`` and the maximum of each unit:
 how long and how far a unit's state stays above zero, the smooth cousin of
 MiniRocket's proportion of positive values; for a linear unit, a filtered copy
 of the input, it is a nonlinear summary that neither the mean nor the maximum
-gives. ``"auto"`` chooses at the first fit: "positive_mean+max" for dense
-sequences at least ``LONG_SEQUENCE_MEAN_LENGTH`` steps long on average, "max"
-otherwise.
+gives. ``"mean+last"`` reads the mean and the last state. ``"auto"`` chooses at
+the first fit: for the classifier "positive_mean+max" for dense sequences at
+least ``LONG_SEQUENCE_MEAN_LENGTH`` steps long on average, "max" otherwise; for
+the regressor "mean+last" from ``SEQUENCES_PER_READOUT_COLUMN`` training
+sequences per readout column on, "mean" otherwise.
 
 The pooling works on per-step states ``H`` (n, T, M) from the engine, and its
 gradient (exact, with max's gradient going to the first step attaining the
@@ -46,13 +48,21 @@ READOUTS = tuple(POOLINGS)
 #: lifted the archive sets of 100 steps and more, PickupGestureWiimoteZ +0.027, and cost the
 #: sets of 24-84 steps and the 30-step sign-memory task).
 LONG_SEQUENCE_MEAN_LENGTH = 100
+#: With ``readout="auto"``, the regressor reads the last state beside the mean ("mean+last") from
+#: this many training sequences per column of that readout on, the mean alone below (RESULTS.md,
+#: "Regression targets at the end of the window": the last state lifted targets at the window's
+#: end; with more columns than sequences, CardanoSentiment's noise was fitted).
+SEQUENCES_PER_READOUT_COLUMN = 2
 
 
-def chosen_readout(readout, lengths, tokens, per_step):
+def chosen_readout(readout, lengths, tokens, per_step, regression=False, n_hidden=None):
     """The readout a first fit on sequences of these ``lengths`` uses: ``readout`` itself
-    unless it is "auto" (per-step models read every step; theirs is then "max", unused)."""
+    unless it is "auto" (per-step models read every step; theirs is then unused)."""
     if readout != "auto":
         return readout
+    if regression:
+        columns = n_readout_features("mean+last", n_hidden)
+        return "mean+last" if lengths.shape[0] >= SEQUENCES_PER_READOUT_COLUMN * columns else "mean"
     long_sequences = not (tokens or per_step) and lengths.mean() >= LONG_SEQUENCE_MEAN_LENGTH
     return "positive_mean+max" if long_sequences else "max"
 

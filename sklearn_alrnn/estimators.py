@@ -347,10 +347,13 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
     """Sequence regressor on an Almost-Linear RNN.
 
     ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h`` runs through each
-    sequence and a linear readout ``B z + b`` predicts the target: from the
-    state at the last valid step for a 1-D or 2-D y (sequence-to-one), or at
-    every step for a 3-D y of shape (n_samples, n_timesteps, n_outputs)
-    (sequence-to-sequence). Training minimises the mean squared error.
+    sequence and a linear readout ``B z + b`` predicts the target: from what
+    ``readout`` reads of the states (by default their mean over the valid
+    steps; ``readout="auto"`` adds the last valid step's state from
+    ``4 * n_hidden`` training sequences on, for targets at the end of the
+    window) for a 1-D or 2-D y (sequence-to-one), or at every step for a 3-D
+    y of shape (n_samples, n_timesteps, n_outputs) (sequence-to-sequence).
+    Training minimises the mean squared error.
 
     Parameters
     ----------

@@ -16,8 +16,8 @@ __all__ = ["SequenceScaler", "SequenceTokenizer"]
 
 
 class SequenceOutputMixin:
-    """For transformers whose output is sequences (a 3-D array, a list of arrays, one code per
-    step), which have no DataFrame form: scikit-learn's pandas or polars output
+    """For transformers whose output is sequences (a 3-D array, a list of arrays), which have no
+    DataFrame form: scikit-learn's pandas or polars output
     (``set_config(transform_output="pandas")``, ``Pipeline.set_output``) leaves it as it is
     instead of failing. Declare the class with ``auto_wrap_output_keys=None`` as well."""
 

@@ -1,6 +1,7 @@
 """RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
@@ -18,7 +19,6 @@ from .analysis import (
     fixed_point,
     regime_jacobian,
 )
-from .preprocessing import SequenceOutputMixin
 from .tabular import table_of_columns
 
 __all__ = ["RegimeDecomposer"]
@@ -46,7 +46,7 @@ def _fitted_parameters(network):
     return params, int(network.n_nonlinear_)
 
 
-class RegimeDecomposer(SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Read a fitted AL-RNN as a handful of linear dynamical systems.
 
     ``fit`` runs sequences through the network, records which of the 2**P
@@ -358,15 +358,43 @@ class RegimeDecomposer(SequenceOutputMixin, TransformerMixin, BaseEstimator, aut
         check_is_fitted(self, "regimes_")
         codes, lengths = self._codes(X)
         if self.output == "codes":
-            return codes
+            return self._in_output_container(codes)
         matches = codes[:, :, None] == self.regimes_[None, None, :]
-        return matches.sum(axis=1) / lengths[:, None]
+        return self._in_output_container(matches.sum(axis=1) / lengths[:, None])
+
+    def set_output(self, *, transform=None):
+        """Have ``transform`` return a DataFrame: "pandas" or "polars" ("default": arrays; None:
+        unchanged). Columns ``step0 ...`` as long as the sequences transformed (scikit-learn's own
+        wrapping would name only as many steps as were fitted), or one per regime."""
+        if transform is not None:
+            self._sklearn_output_config = {"transform": transform}  # the attribute clone() carries over
+        return self
+
+    def _in_output_container(self, table):
+        """``table`` as the DataFrame that ``set_output`` or scikit-learn's ``transform_output`` asks for."""
+        container = getattr(self, "_sklearn_output_config", {}).get("transform", "default")
+        if container == "default":
+            container = get_config()["transform_output"]
+        if container == "default":
+            return table
+        columns = self._column_names(table.shape[1]).tolist()
+        if container == "polars":
+            import polars
+
+            return polars.DataFrame(table, schema=columns, orient="row")
+        import pandas
+
+        return pandas.DataFrame(table, columns=columns)
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns: ``step0 ...`` for codes, ``regime_<bits>`` for occupancy."""
+        """Names of the output columns: ``step0 ...`` for codes (as many as the fitted sequences'
+        steps), ``regime_<bits>`` for occupancy."""
         check_is_fitted(self, "regimes_")
+        return self._column_names(self._n_timesteps_fit if self.output == "codes" else self.n_regimes_)
+
+    def _column_names(self, n_columns):
         if self.output == "codes":
-            return np.array([f"step{t}" for t in range(self._n_timesteps_fit)], dtype=object)
+            return np.array([f"step{t}" for t in range(n_columns)], dtype=object)
         return np.array(
             [f"regime_{code_to_bits(c, self.n_nonlinear_) or 'linear'}" for c in self.regimes_],
             dtype=object,

@@ -47,7 +47,8 @@ def test_sequence_scaler_standardises_values_near_the_float_limit():
 @pytest.mark.parametrize("configure", ["global", "pipeline"])
 def test_sequence_transformers_keep_arrays_under_pandas_output(configure):
     # scikit-learn's pandas output used to wrap SequenceScaler's 3-D output ("Must pass 2-d input"),
-    # the tokenizer's id lists and the regime codes of sequences longer than those fitted.
+    # and the tokenizer's id lists and the regime codes of sequences longer than those fitted with
+    # too few column names. Sequences stay arrays; the regime codes become a table of every step.
     import sklearn
 
     from sklearn_alrnn import RegimeDecomposer, SequenceTokenizer
@@ -65,4 +66,4 @@ def test_sequence_transformers_keep_arrays_under_pandas_output(configure):
         assert scaled.fit(X, y).predict(X).shape == (20,)
         assert tokens.fit(texts, [0, 1] * 5).predict(["good", "film bad"]).shape == (2,)
         codes = regimes.fit(X, y).transform(rng.normal(size=(3, 15, 2)))
-        assert isinstance(codes, np.ndarray) and codes.shape == (3, 15)
+        assert list(codes.columns) == [f"step{t}" for t in range(15)] and codes.shape == (3, 15)

@@ -170,10 +170,13 @@ def test_readout_of_an_unfitted_model_is_not_fitted_error():
         ALRNNClassifier().readout_
 
 
-def test_the_regressor_accepts_the_auto_readout_and_keeps_its_mean_default():
+def test_the_regressors_auto_readout_adds_the_last_state_from_two_sequences_per_column():
+    # Long sequences, where the classifier's "auto" would pool the positive part: the regressor's
+    # rule counts sequences against the 2 * n_hidden columns of "mean+last" instead.
     rng = np.random.RandomState(2)
-    X = rng.normal(size=(10, 120, 1))
+    X = rng.normal(size=(16, 120, 1))
     y = X[:, :, 0].clip(0).mean(axis=1)
-    assert ALRNNRegressor(n_hidden=4, max_iter=2, random_state=0).fit(X, y).readout_ == "mean"
-    model = ALRNNRegressor(n_hidden=4, max_iter=2, readout="auto", random_state=0).fit(X, y)
-    assert model.readout_ == "positive_mean+max" and model.B_.shape == (1, 8)
+    for n_samples, readout, n_columns in ((15, "mean", 4), (16, "mean+last", 8)):
+        model = ALRNNRegressor(n_hidden=4, max_iter=2, readout="auto", random_state=0).fit(X[:n_samples], y[:n_samples])
+        assert model.readout_ == readout and model.B_.shape == (1, n_columns)
+    assert ALRNNRegressor(n_hidden=4, max_iter=2).fit(X, y).readout_ == "mean"  # the default
