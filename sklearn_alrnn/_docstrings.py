@@ -125,10 +125,9 @@ _COMMON_PARAMETERS_DOC = """
         more columns than sequences the readout fits noise). The regressor's
         default stays "mean": without early stopping its fits of "mean+last"
         stalled on scikit-learn's check data (RESULTS.md, "Regression targets
-        at the end of the window"). The defaults
-        were measured on the UCR/UEA archive sets, targets cut from recorded
-        series and the research tasks (RESULTS.md, "How well the defaults
-        learn"): a maximum over time lifts the archive accuracy most (it acts
+        at the end of the window"). The defaults were measured on the UCR/UEA
+        archive sets, targets cut from recorded series and the research tasks
+        (RESULTS.md, "How well the defaults learn"): a maximum over time lifts the archive accuracy most (it acts
         like a learned shapelet detector); the positive part's mean beside it
         lifted the sets of 100 steps and more over 20 seeds and cost the
         short ones and the 30-step sign-memory task, hence the classifier's
