@@ -19,6 +19,8 @@ toward the second stimulus if it matches the first, else keep fixating).
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from ._validation import check_counts
+
 __all__ = ["make_multitask", "TASKS"]
 
 TASKS = ("go", "anti", "delay_go", "delay_anti", "dm1", "dm2", "ctxdm1", "ctxdm2", "dms")
@@ -94,8 +96,8 @@ def make_multitask(n_samples=2000, tasks=TASKS, *, n_directions=8, noise=0.1, ra
     unknown = sorted(set(tasks) - set(TASKS))
     if unknown or not tasks:
         raise ValueError(f"tasks must be a non-empty selection of {TASKS}; got unknown {unknown}.")
-    if n_directions < 4:
-        raise ValueError(f"n_directions must be at least 4; got {n_directions}.")
+    check_counts(n_samples=n_samples)
+    check_counts(minimum=4, n_directions=n_directions)
     rng = check_random_state(random_state)
     n_inputs = 1 + 2 * n_directions + len(tasks)
     X = np.zeros((n_samples, N_TIMESTEPS, n_inputs))

@@ -25,6 +25,13 @@ __all__ = [
 UNSCALED_INPUT_LIMIT = 100.0
 
 
+def check_counts(minimum=1, **counts):
+    """Refuse a size argument of a data generator that is not an integer >= ``minimum``."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+            raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+
+
 def warn_if_unscaled(X, lengths):
     """Warn, naming the feature, when an input feature is far from unit scale."""
     valid = X[step_mask(lengths, X.shape[1])]

@@ -13,6 +13,7 @@ from ._multitask import make_multitask
 from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait
 from ._scan import interpret_scan, make_scan, translate_scan
 from ._ts_format import load_ts, write_ts
+from ._validation import check_counts
 
 __all__ = [
     "load_rotten_tomatoes",
@@ -55,8 +56,8 @@ def make_addition(n_samples=1000, n_timesteps=50, random_state=None):
     y : ndarray of shape (n_samples,)
         Sum of the two marked values. Predicting the mean scores MSE ~ 1/6.
     """
-    if n_timesteps < 2:
-        raise ValueError(f"make_addition needs n_timesteps >= 2; got {n_timesteps}.")
+    check_counts(n_samples=n_samples)
+    check_counts(minimum=2, n_timesteps=n_timesteps)
     rng = check_random_state(random_state)
     values = rng.uniform(0, 1, size=(n_samples, n_timesteps))
     half = n_timesteps // 2
@@ -95,6 +96,8 @@ def make_copy_memory(n_samples=1000, n_symbols=4, sequence_length=5, delay=10, r
         Per-step one-hot targets: blank (index ``n_symbols``) everywhere except
         the last ``sequence_length`` steps, which repeat the symbols in order.
     """
+    check_counts(n_samples=n_samples, n_symbols=n_symbols, sequence_length=sequence_length)
+    check_counts(minimum=0, delay=delay)
     rng = check_random_state(random_state)
     T = 2 * sequence_length + delay + 1
     symbols = rng.randint(0, n_symbols, size=(n_samples, sequence_length))
@@ -133,6 +136,7 @@ def make_context_integration(n_samples=1000, n_timesteps=50, noise=1.0, coherenc
     y : ndarray of shape (n_samples,)
         1 when the cued stream's sum is positive, else 0.
     """
+    check_counts(n_samples=n_samples, n_timesteps=n_timesteps)
     rng = check_random_state(random_state)
     means = rng.uniform(-coherence, coherence, size=(n_samples, 1, 2))
     streams = means + noise * rng.normal(size=(n_samples, n_timesteps, 2))
@@ -164,6 +168,7 @@ def make_flipflop(n_samples=500, n_timesteps=100, n_bits=3, pulse_probability=0.
     y : ndarray of shape (n_samples, n_timesteps, n_bits)
         Sign of the last pulse so far on each channel (0 before the first).
     """
+    check_counts(n_samples=n_samples, n_timesteps=n_timesteps, n_bits=n_bits)
     rng = check_random_state(random_state)
     pulses = rng.uniform(size=(n_samples, n_timesteps, n_bits)) < pulse_probability
     X = pulses * rng.choice([-1.0, 1.0], size=pulses.shape)
@@ -289,9 +294,7 @@ def _flow_trajectories(rhs, args, start_scale, start_centre, n_samples, n_timest
     """Sampled solutions of an ODE from random starts, standardised; (states, next states)."""
     from scipy.integrate import solve_ivp
 
-    for name, value in (("n_samples", n_samples), ("n_timesteps", n_timesteps)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    check_counts(n_samples=n_samples, n_timesteps=n_timesteps)
     if not dt > 0 or not isinstance(transient, (int, np.integer)) or transient < 0:
         raise ValueError(f"dt must be positive and transient a count >= 0; got dt={dt!r}, transient={transient!r}.")
     rng = check_random_state(random_state)

@@ -200,6 +200,10 @@ def nonlinearity_profile(
     -------
     NonlinearityProfile
     """
+    if not hasattr(estimator, "n_nonlinear"):
+        raise ValueError(
+            f"nonlinearity_profile varies n_nonlinear of an ALRNNClassifier or ALRNNRegressor; got {estimator!r}."
+        )
     values = np.array(sorted(set(int(p) for p in n_nonlinear)))
     if values.size == 0 or values.min() < 0 or values.max() > estimator.n_hidden:
         raise ValueError(

@@ -114,7 +114,16 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
         The prediction for each row of ``df``, in ``df``'s row order.
     """
     position = {key: i for i, key in enumerate(ids)}
+    unknown = [key for key in df[id_col].unique() if key not in position]
+    if unknown:
+        raise ValueError(f"Sequences {unknown[:5]} of the table are not among ids (the third output of to_sequences).")
     step = df.groupby(id_col)[time_col].rank(method="first").to_numpy(dtype=int) - 1
     sequence = np.array([position[key] for key in df[id_col]])
-    out = np.asarray(predictions)[sequence, step]
+    predictions = np.asarray(predictions)
+    if predictions.ndim < 2 or predictions.shape[0] != len(ids) or predictions.shape[1] <= step.max():
+        raise ValueError(
+            f"predictions must have shape (n_sequences={len(ids)}, n_timesteps >= {step.max() + 1}[, n_outputs]), "
+            f"one row per id and a step for every row of the longest sequence; got shape {predictions.shape}."
+        )
+    out = predictions[sequence, step]
     return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out

@@ -26,6 +26,24 @@ def test_generators_are_deterministic_under_random_state(make, kwargs):
     assert X1.ndim == 3 and len(y1) == len(X1)
 
 
+@pytest.mark.parametrize(
+    "make, kwargs, message",
+    [
+        (datasets.make_addition, dict(n_samples=-1), "n_samples must be an integer >= 1; got -1"),
+        (datasets.make_addition, dict(n_timesteps=1), "n_timesteps must be an integer >= 2; got 1"),
+        (datasets.make_copy_memory, dict(n_samples="x"), "n_samples must be an integer >= 1; got 'x'"),
+        (datasets.make_copy_memory, dict(delay=-2), "delay must be an integer >= 0; got -2"),
+        (datasets.make_context_integration, dict(n_timesteps=2.5), "n_timesteps must be an integer >= 1; got 2.5"),
+        (datasets.make_flipflop, dict(n_bits=0), "n_bits must be an integer >= 1; got 0"),
+        (datasets.make_multitask, dict(n_samples=True), "n_samples must be an integer >= 1; got True"),
+        (datasets.make_lorenz63, dict(n_samples=0), "n_samples must be an integer >= 1; got 0"),
+    ],
+)
+def test_generators_name_a_bad_size(make, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make(**kwargs)
+
+
 def test_addition_target_is_the_masked_sum():
     X, y = datasets.make_addition(200, 20, random_state=0)
     assert X.shape == (200, 20, 2) and y.shape == (200,)

@@ -63,5 +63,5 @@ def test_delayed_match_to_sample(suite):
 def test_bad_settings_are_named():
     with pytest.raises(ValueError, match=r"unknown \['juggle'\]"):
         make_multitask(10, tasks=("go", "juggle"))
-    with pytest.raises(ValueError, match="n_directions must be at least 4"):
+    with pytest.raises(ValueError, match="n_directions must be an integer >= 4; got 2"):
         make_multitask(10, n_directions=2)

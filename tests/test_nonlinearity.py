@@ -57,6 +57,8 @@ def test_profile_on_a_leaky_integral_needs_none():
     assert len(ax_score.lines) >= 1 and len(ax_regimes.lines) == 2
 
 
-def test_profile_rejects_p_above_n_hidden():
+def test_profile_rejects_p_above_n_hidden_and_estimators_without_a_p():
     with pytest.raises(ValueError, match=r"lie in \[0, n_hidden=4\]"):
         nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=[5])
+    with pytest.raises(ValueError, match="varies n_nonlinear of an ALRNNClassifier or ALRNNRegressor; got None"):
+        nonlinearity_profile(None, np.zeros((4, 3, 1)), np.zeros(4))

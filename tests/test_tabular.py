@@ -52,3 +52,8 @@ def test_long_format_errors():
     with pytest.raises(ValueError, match=rf"Sequence '{sid}' misses time stamps: .*between 100 and 114"):
         to_sequences(gappy, "id", "time", step=7)
     to_sequences(table, "id", "time", step=7)  # a regular grid passes
+    X, _, ids = to_sequences(table, "id", "time")
+    with pytest.raises(ValueError, match=rf"predictions must have shape \(n_sequences=6, n_timesteps >= {X.shape[1]}"):
+        sequence_predictions_to_rows(table, "id", "time", ids, np.zeros(6))  # one value per sequence
+    with pytest.raises(ValueError, match=r"Sequences \['s0'\] of the table are not among ids"):
+        sequence_predictions_to_rows(table, "id", "time", ids[1:], np.zeros((5, X.shape[1])))
