@@ -6,6 +6,7 @@ kernels never see NaN padding or ragged lists.
 """
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 from scipy.sparse import issparse
@@ -26,9 +27,9 @@ UNSCALED_INPUT_LIMIT = 100.0
 
 
 def check_counts(minimum=1, **counts):
-    """Refuse a size argument of a data generator that is not an integer >= ``minimum``."""
+    """Refuse a count (a generator's size, a number of steps) that is not an integer >= ``minimum``."""
     for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
             raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
 
 

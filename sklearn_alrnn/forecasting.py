@@ -31,7 +31,7 @@ from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import flatten_parameters
 from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
-from ._validation import check_answer_size, check_exog, check_series, series_like
+from ._validation import check_answer_size, check_counts, check_exog, check_series, series_like
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
@@ -465,8 +465,7 @@ class ALRNNForecaster(BaseEstimator):
 
     @staticmethod
     def _check_n_steps(n_steps, minimum):
-        if not isinstance(n_steps, (Integral, np.integer)) or isinstance(n_steps, bool) or n_steps < minimum:
-            raise ValueError(f"n_steps must be an integer >= {minimum}; got {n_steps!r}.")
+        check_counts(minimum, n_steps=n_steps)
         return int(n_steps)
 
     @staticmethod
