@@ -10,11 +10,13 @@ instance by the research code, which stores a, W, h) can be analysed too;
 
 from dataclasses import dataclass
 from itertools import product
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from ._model import phi, regime_codes, relu_units
+from ._validation import check_counts
 
 __all__ = [
     "LinearSystem",
@@ -23,6 +25,7 @@ __all__ = [
     "bits_to_code",
     "code_to_bits",
     "regime_jacobian",
+    "check_parameters",
     "classify_stability",
     "fixed_point",
     "find_cycles",
@@ -35,8 +38,62 @@ MAX_ENUMERATED_NONLINEAR = 16
 MARGINAL_TOLERANCE = 1e-9
 
 
+def check_parameters(a, W, h, n_nonlinear, C=None):
+    """AL-RNN parameters from any source as float arrays, or a ValueError naming what is wrong.
+
+    Parameters
+    ----------
+    a : array-like of shape (n_hidden,)
+        The diagonal of A (a diagonal (n_hidden, n_hidden) matrix is accepted too,
+        as code that stores A as a matrix writes it).
+    W : array-like of shape (n_hidden, n_hidden)
+    h : array-like of shape (n_hidden,)
+        (or a column or row vector)
+    n_nonlinear : int
+        Number P of ReLU units, 0 <= P <= n_hidden.
+    C : array-like of shape (n_hidden, n_features), default=None
+        Input matrix; None for an autonomous model (zero features).
+
+    Returns
+    -------
+    a, W, h : ndarray of float
+    C : ndarray of shape (n_hidden, n_features); (n_hidden, 0) when None.
+    n_nonlinear : int
+    """
+    a, W, h = (np.asarray(p, dtype=float) for p in (a, W, h))
+    if h.ndim == 2 and 1 in h.shape:
+        h = h.reshape(-1)
+    if a.ndim == 2 and a.shape[0] == a.shape[1]:
+        if np.any(a != np.diag(np.diag(a))):
+            raise ValueError(
+                "a must be the diagonal of A (shape (M,)) or a diagonal matrix; got a "
+                "matrix with off-diagonal entries."
+            )
+        a = np.diag(a).copy()
+    M = a.shape[0] if a.ndim == 1 else -1
+    if a.ndim != 1 or W.shape != (M, M) or h.shape != (M,):
+        raise ValueError(
+            "Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got "
+            f"a {a.shape}, W {W.shape}, h {h.shape}."
+        )
+    C = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
+    if C.ndim != 2 or C.shape[0] != M:
+        raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
+    check_counts(minimum=0, n_nonlinear=n_nonlinear)
+    if n_nonlinear > M:
+        raise ValueError(f"n_nonlinear must be between 0 and {M} (the number of units); got {n_nonlinear}.")
+    for name, value in (("a", a), ("W", W), ("h", h), ("C", C)):
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"Parameter {name} contains NaN or infinity.")
+    return a, W, h, C, int(n_nonlinear)
+
+
 def code_to_bits(code, n_nonlinear):
     """Bit string of a regime code, first ReLU unit first: ``code_to_bits(2, 3) == "010"``."""
+    if isinstance(code, (bool, np.bool_)) or not isinstance(code, Integral):
+        raise ValueError(
+            f"A regime code is an integer; got {code!r}. For a bit string such as '01' use bits_to_code."
+        )
     code = int(code)
     if not 0 <= code < 2**n_nonlinear:
         raise ValueError(f"A regime code for n_nonlinear={n_nonlinear} lies in [0, {2**n_nonlinear}); got {code}.")
@@ -60,6 +117,11 @@ def _unit_slopes(code, n_hidden, n_nonlinear):
 
 def regime_jacobian(a, W, code, n_nonlinear):
     """``J_Omega = diag(a) + W D_Omega``: the linear part of the map inside a regime."""
+    a, W, _, _, n_nonlinear = check_parameters(a, W, np.zeros(np.shape(a)[:1]), n_nonlinear)
+    return _jacobian(a, W, code, n_nonlinear)
+
+
+def _jacobian(a, W, code, n_nonlinear):
     return np.diag(a) + W * _unit_slopes(code, a.shape[0], n_nonlinear)[None, :]
 
 
@@ -74,6 +136,9 @@ def classify_stability(eigenvalues):
     integrator, a line attractor (then ``I - J`` is singular and the fixed
     point is a whole line, or absent) or an undamped rotation.
     """
+    eigenvalues = np.asarray(eigenvalues)
+    if not np.all(np.isfinite(eigenvalues)):
+        raise ValueError("classify_stability needs finite eigenvalues; got NaN or infinity.")
     moduli = np.abs(eigenvalues)
     rotating = np.any(np.abs(np.imag(eigenvalues)) > 1e-12)
     decaying = moduli < 1 - MARGINAL_TOLERANCE
@@ -188,9 +253,17 @@ class Cycle:
 
 
 def _drive(h, C, constant_input):
-    if constant_input is None or C is None:
-        return np.asarray(h, dtype=float)
-    return h + C @ np.asarray(constant_input, dtype=float)
+    """The constant part of the map: ``h + C s`` for the input s held constant (zero when None)."""
+    if constant_input is None:
+        return h
+    constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+    if constant_input.shape[0] != C.shape[1]:
+        raise ValueError(
+            f"constant_input has {constant_input.shape[0]} features; the input matrix C has {C.shape[1]} columns."
+        )
+    if not np.all(np.isfinite(constant_input)):
+        raise ValueError("constant_input contains NaN or infinity.")
+    return h + C @ constant_input
 
 
 def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
@@ -211,8 +284,8 @@ def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
     -------
     FixedPoint
     """
-    a, W = np.asarray(a, dtype=float), np.asarray(W, dtype=float)
-    J = regime_jacobian(a, W, code, n_nonlinear)
+    a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
+    J = _jacobian(a, W, code, n_nonlinear)
     eigenvalues = _sorted_eigenvalues(J)
     try:
         point = np.linalg.solve(np.eye(a.shape[0]) - J, _drive(h, C, constant_input))
@@ -255,25 +328,29 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
     codes : ndarray of shape (n_steps,)
         Regime code of each state.
     """
-    a, W, h = (np.asarray(p, dtype=float) for p in (a, W, h))
+    if inputs is not None and C is None:
+        raise ValueError("iterate_map with inputs needs the input matrix C.")
+    a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
     z = np.array(z0, dtype=float)
     if z.shape != a.shape:
         raise ValueError(f"z0 must have shape {a.shape} (n_hidden,); got {z.shape}.")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("z0 contains NaN or infinity.")
     if inputs is not None:
-        if C is None:
-            raise ValueError("iterate_map with inputs needs the input matrix C.")
         inputs = np.asarray(inputs, dtype=float)
         if inputs.ndim == 1:
             inputs = inputs[:, None]
-        if inputs.shape[1] != C.shape[1]:
+        if inputs.ndim != 2 or inputs.shape[1] != C.shape[1]:
             raise ValueError(
-                f"inputs have {inputs.shape[1]} features, but C expects {C.shape[1]}."
+                f"inputs must have shape (n_steps, {C.shape[1]}) for C's {C.shape[1]} columns; got {inputs.shape}."
             )
         n_steps = inputs.shape[0] if n_steps is None else n_steps
+        check_counts(minimum=0, n_steps=n_steps)
         if n_steps > inputs.shape[0]:
             raise ValueError(f"n_steps={n_steps} exceeds the {inputs.shape[0]} input steps given.")
     elif n_steps is None:
         raise ValueError("iterate_map needs n_steps when no inputs are given.")
+    check_counts(minimum=0, n_steps=n_steps)
     states = np.empty((n_steps, a.shape[0]))
     for t in range(n_steps):
         z = a * z + W @ phi(z, n_nonlinear) + h
@@ -289,7 +366,7 @@ def _cycle_from_sequence(a, W, drive, codes, n_nonlinear):
     product_J = np.eye(M)
     offset = np.zeros(M)
     for code in codes:
-        J = regime_jacobian(a, W, code, n_nonlinear)
+        J = _jacobian(a, W, code, n_nonlinear)
         product_J = J @ product_J
         offset = J @ offset + drive
     try:
@@ -366,7 +443,9 @@ def find_cycles(
     cycles : list of Cycle
         Each cycle once, with its minimal period, ordered by order.
     """
-    a, W = np.asarray(a, dtype=float), np.asarray(W, dtype=float)
+    a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
+    check_counts(max_order=max_order, max_exhaustive=max_exhaustive)
+    check_counts(**{name: value for name, value in (("n_outer", n_outer), ("n_inner", n_inner)) if value is not None})
     drive = _drive(h, C, constant_input)
     rng = check_random_state(random_state)
     n_regimes = 2**n_nonlinear

@@ -14,6 +14,7 @@ from ._validation import check_sequences
 from .analysis import (
     MAX_ENUMERATED_NONLINEAR,
     LinearSystem,
+    check_parameters,
     code_to_bits,
     find_cycles,
     fixed_point,
@@ -161,33 +162,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         -------
         RegimeDecomposer
         """
-        a = np.asarray(a, dtype=float)
-        W = np.asarray(W, dtype=float)
-        h = np.asarray(h, dtype=float)
-        if h.ndim == 2 and 1 in h.shape:  # a column or row vector
-            h = h.reshape(-1)
-        if a.ndim == 2 and a.shape[0] == a.shape[1]:
-            # Code that stores A as a diagonal matrix rather than its diagonal.
-            if np.any(a != np.diag(np.diag(a))):
-                raise ValueError(
-                    "a must be the diagonal of A (shape (M,)) or a diagonal matrix; got a "
-                    "matrix with off-diagonal entries."
-                )
-            a = np.diag(a).copy()
-        M = a.shape[0] if a.ndim == 1 else -1
-        if a.ndim != 1 or W.shape != (M, M) or h.shape != (M,):
-            raise ValueError(
-                "Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got "
-                f"a {a.shape}, W {W.shape}, h {h.shape}."
-            )
-        C = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
-        if C.ndim != 2 or C.shape[0] != M:
-            raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
-        if not 0 <= n_nonlinear <= M:
-            raise ValueError(f"n_nonlinear must be between 0 and {M}; got {n_nonlinear}.")
-        for name, value in (("a", a), ("W", W), ("h", h), ("C", C)):
-            if not np.all(np.isfinite(value)):
-                raise ValueError(f"Parameter {name} contains NaN or infinity.")
+        a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
         decomposer = cls(None, prefit=True, output=output, constant_input=constant_input)
         decomposer._set_parameters({"a": a, "W": W, "h": h, "C": C}, int(n_nonlinear))
         decomposer.estimator_ = None

@@ -86,3 +86,63 @@ def test_jacobian_and_fixed_point_of_each_regime_of_the_hand_built_map():
         if fp.real:
             np.testing.assert_allclose(_step(fp.point, 0.7), fp.point, atol=1e-9)
         assert fp.stability == classify_stability(fp.eigenvalues)
+
+
+def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
+    # Raw parameters are how models trained outside this package arrive; a wrong one
+    # must be named, never broadcast into a wrong answer or a NumPy error.
+    z0 = np.zeros(3)
+    wrong_shape = "Expected a of shape \\(M,\\), W of shape \\(M, M\\) and h of shape \\(M,\\); got a \\(3,\\), W \\(3, 2\\)"
+    for call in (
+        lambda: fixed_point(A, W[:, :2], H, 0, 2),
+        lambda: find_cycles(A, W[:, :2], H, n_nonlinear=2),
+        lambda: iterate_map(A, W[:, :2], H, z0, 3, n_nonlinear=2),
+        lambda: regime_jacobian(A, W[:, :2], 0, 2),
+    ):
+        with pytest.raises(ValueError, match=wrong_shape):
+            call()
+    with pytest.raises(ValueError, match="n_nonlinear must be between 0 and 3 \\(the number of units\\); got 4"):
+        fixed_point(A, W, H, 0, 4)
+    with pytest.raises(ValueError, match="n_nonlinear must be an integer >= 0; got 2.0"):
+        find_cycles(A, W, H, n_nonlinear=2.0)
+    with pytest.raises(ValueError, match="Parameter W contains NaN"):
+        find_cycles(A, np.where(np.eye(3) > 0, np.nan, W), H, n_nonlinear=2)
+    with pytest.raises(ValueError, match="Expected C of shape \\(3, n_features\\); got \\(2, 1\\)"):
+        iterate_map(A, W, H, z0, n_nonlinear=2, C=C[:2], inputs=np.ones((5, 1)))
+    with pytest.raises(ValueError, match="inputs must have shape \\(n_steps, 1\\)"):
+        iterate_map(A, W, H, z0, n_nonlinear=2, C=C, inputs=np.ones((5, 1, 1)))
+    with pytest.raises(ValueError, match="constant_input has 3 features; the input matrix C has 1 columns"):
+        fixed_point(A, W, H, 0, 2, C=C, constant_input=np.ones(3))
+    with pytest.raises(ValueError, match="constant_input has 1 features; the input matrix C has 0 columns"):
+        fixed_point(A, W, H, 0, 2, constant_input=[1.0])
+    with pytest.raises(ValueError, match="max_order must be an integer >= 1; got 0"):
+        find_cycles(A, W, H, n_nonlinear=2, max_order=0)
+    with pytest.raises(ValueError, match="n_steps must be an integer >= 0; got -3"):
+        iterate_map(A, W, H, z0, -3, n_nonlinear=2)
+    with pytest.raises(ValueError, match="z0 contains NaN"):
+        iterate_map(A, W, H, np.full(3, np.nan), 3, n_nonlinear=2)
+    with pytest.raises(ValueError, match="A regime code is an integer; got '01'"):
+        fixed_point(A, W, H, "01", 2)
+    with pytest.raises(ValueError, match="finite eigenvalues"):
+        classify_stability(np.array([0.5, np.nan]))
+
+
+def test_parameters_from_elsewhere_in_other_forms_give_the_same_analysis():
+    # A stored as a diagonal matrix, lists, float32 and a column-vector bias: the answers
+    # of the float64 vectors, to float32's precision.
+    reference = fixed_point(A, W, H, 3, 2, C=C, constant_input=[0.5])
+    variants = [
+        (np.diag(A), W, H),
+        (A.tolist(), W.tolist(), H.tolist()),
+        (A.astype(np.float32), W.astype(np.float32), H.astype(np.float32)),
+        (A, W, H[:, None]),
+    ]
+    for a, w, h in variants:
+        point = fixed_point(a, w, h, 3, 2, C=C, constant_input=[0.5])
+        np.testing.assert_allclose(point.point, reference.point, rtol=1e-5, atol=1e-6)
+        assert point.real == reference.real and point.stability == reference.stability
+    with pytest.raises(ValueError, match="off-diagonal entries"):
+        fixed_point(np.diag(A) + 0.1, W, H, 0, 2)
+    states, codes = iterate_map(np.diag(A), W, H, np.ones(3), 6, n_nonlinear=2)
+    expected, _ = iterate_map(A, W, H, np.ones(3), 6, n_nonlinear=2)
+    np.testing.assert_array_equal(states, expected)

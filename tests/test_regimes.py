@@ -167,7 +167,7 @@ def test_bad_inputs_to_the_decomposer():
         RegimeDecomposer().fit(np.zeros((2, 3, 1)))
     with pytest.raises(ValueError, match=r"W of shape \(M, M\)"):
         RegimeDecomposer.from_parameters(A, W[:2], H, n_nonlinear=1)
-    with pytest.raises(ValueError, match="between 0 and 3; got 4"):
+    with pytest.raises(ValueError, match="between 0 and 3 \\(the number of units\\); got 4"):
         RegimeDecomposer.from_parameters(A, W, H, n_nonlinear=4)
     dec = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2)
     with pytest.raises(ValueError, match="X has 2 features, but RegimeDecomposer is expecting 1"):
