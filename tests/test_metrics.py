@@ -98,6 +98,21 @@ def test_a_spectrum_too_short_for_its_smoothing_is_flagged():
         assert power_spectrum_distance(slow, fast, smoothing=1) > 0.5
 
 
+def test_the_measures_do_not_depend_on_the_units_even_near_the_floating_point_limit(two_lorenz_runs):
+    # Both measures are scale-free (the grid follows the true data's range, spectra are
+    # z-scored); recordings in units near 1e300 or 1e-300 once overflowed their moments
+    # into a perfect score of 0.
+    truth, other = two_lorenz_runs
+    divergence = state_space_divergence(truth, other)
+    distance = power_spectrum_distance(truth, other)
+    assert divergence > 0.01 and distance > 0.01
+    for unit in (2.0**1000, 2.0**-1000):
+        assert state_space_divergence(truth * unit, other * unit) == divergence
+        assert power_spectrum_distance(truth * unit, other * unit) == distance
+    assert state_space_divergence(truth * 1e300, other * 1e300) == pytest.approx(divergence, rel=1e-6)
+    assert power_spectrum_distance(truth * 1e300, other * 1e300) == pytest.approx(distance, rel=1e-6)
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -107,6 +122,7 @@ def test_a_spectrum_too_short_for_its_smoothing_is_flagged():
         (lambda t: power_spectrum_distance(t, t, smoothing=0), "smoothing"),
         (lambda t: power_spectrum_distance(t[:1], t), "n_timesteps >= 2"),
         (lambda t: state_space_divergence(t[None], t), "shape"),
+        (lambda t: state_space_divergence(t + 0j, t), "must be real; got complex"),
     ],
 )
 def test_bad_inputs_are_refused(two_lorenz_runs, call, message):
