@@ -18,11 +18,11 @@ from ._initialisations import fit_best_initialisation, fit_joined_members, membe
 from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
-from ._model import INITIALISATIONS, PARAMETER_NAMES, flatten_parameters, initialize_parameters
+from ._model import INITIALISATIONS, PARAMETER_NAMES, check_network_parameters, flatten_parameters, initialize_parameters
 from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, clip_by_global_norm
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
-from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states
+from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
 from ._validation import (
     check_answer_size,
     join_blocks,
@@ -183,6 +183,9 @@ class BaseALRNN(
     def _engine(self, device="cpu"):
         """The engine of the fitted architecture; predictions run on the CPU,
         wherever the model was trained."""
+        check_is_fitted(self, "a_")
+        check_network_parameters(self, PARAMETER_NAMES, self._n_model_inputs(),
+                                 n_readout_features(self._readout, np.size(self.a_), self._per_step))
         return make_engine(device, self.a_.shape[0], self.n_nonlinear_, self.n_jobs)
 
     # --------------------------------------------------------------- fitting
@@ -313,7 +316,7 @@ class BaseALRNN(
         self._readout = chosen_readout(
             self.readout, lengths, self._tokens, per_step, regression=is_regressor(self), n_hidden=self.n_hidden
         )
-        n_columns = self.n_hidden if per_step else n_readout_features(self._readout, self.n_hidden)
+        n_columns = n_readout_features(self._readout, self.n_hidden, per_step)
         self._set_params_arrays(
             initialize_parameters(
                 self.n_hidden, n_inputs, n_outputs, rng, _DTYPES[self._fit_dtype],
@@ -542,9 +545,11 @@ class BaseALRNN(
         return features
 
     def _output(self, X):
-        check_is_fitted(self, "a_")
         engine = self._engine()
-        return self._predict_in_blocks(X, lambda block, lengths: self._raw_output(engine, block, lengths))
+        with np.errstate(invalid="ignore", over="ignore"):  # overflowed states: warned of below
+            output, lengths = self._predict_in_blocks(X, lambda block, lengths: self._raw_output(engine, block, lengths))
+        warn_of_overflow(output, lengths, self._per_step)
+        return output, lengths
 
     def transform(self, X):
         """The features the readout sees: the final hidden state, or its pooling over steps.
@@ -562,7 +567,6 @@ class BaseALRNN(
             pooling of the states over the valid steps (``2 * n_hidden``
             columns for the two-pooling readouts, in the order of their names).
         """
-        check_is_fitted(self, "a_")
         engine = self._engine()
         if self._per_step:
             return self._predict_in_blocks(X, partial(engine.final_states, self.a_, self.W_, self.h_, self.C_))[0]
@@ -586,9 +590,8 @@ class BaseALRNN(
             ``Z[i, t]`` is the state after reading step ``t``; NaN beyond each
             sequence's length.
         """
-        check_is_fitted(self, "a_")
-        check_answer_size(sequences_shape(X), self.a_.shape[0] * self.a_.dtype.itemsize, max_bytes, "hidden_states")
         engine = self._engine()
+        check_answer_size(sequences_shape(X), self.a_.shape[0] * self.a_.dtype.itemsize, max_bytes, "hidden_states")
         return self._predict_in_blocks(X, partial(engine.hidden_states, self.a_, self.W_, self.h_, self.C_))[0]
 
     def __sklearn_tags__(self):

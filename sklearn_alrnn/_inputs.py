@@ -119,6 +119,14 @@ class ModelInputsMixin:
         the standardised step index with ``elapsed_steps``."""
         return self._with_elapsed_steps(self._with_differences(self._read_features(X, lengths), lengths), lengths)
 
+    def _n_model_inputs(self):
+        """Columns of ``C_``: the vocabulary for token input, else what :meth:`_model_inputs` makes
+        of ``n_features_in_`` features."""
+        if self._tokens:
+            return self.n_tokens_
+        one_step = np.zeros((1, 1, self.n_features_in_), dtype=self.a_.dtype)
+        return self._model_inputs(one_step, np.ones(1, dtype=np.int64)).shape[-1]
+
     def _fit_input_moments(self, X, lengths, sample_weight):
         """Fix the features' mean and standard deviation over the valid steps (each step weighted
         by its sequence's weight), or None when training reads the features as given."""

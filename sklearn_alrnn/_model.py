@@ -6,11 +6,14 @@ with phi the identity on the first ``M - P`` units and a ReLU on the last ``P``.
 """
 
 import math
+from numbers import Integral
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "PARAMETER_NAMES",
+    "check_network_parameters",
     "flatten_parameters",
     "split_flat",
     "initialize_parameters",
@@ -27,6 +30,44 @@ PARAMETER_NAMES = ("a", "W", "h", "C", "B", "b")
 #: penalises ``coefs_`` but not ``intercepts_``); the diagonal ``a`` and the
 #: biases are left free, so that slow linear modes are not pulled towards zero.
 PENALISED_PARAMETERS = ("W", "C", "B")
+
+
+def check_network_parameters(estimator, names, n_inputs=None, n_readout=None):
+    """Refuse to compute with fitted parameters that were damaged after the fit.
+
+    ``check_is_fitted`` first; then a ValueError naming the attribute when one of
+    ``names`` (of "a", "W", "h", "C", "B", "b", "L") no longer fits the network of
+    ``a_`` and ``n_nonlinear_`` (a wrong shape; ``C_`` needs ``n_inputs`` columns
+    and ``B_`` ``n_readout`` columns when given) or holds NaN or infinity. Such
+    parameters would otherwise give a prediction of NaN, or a class label from NaN
+    scores, without a word.
+    """
+    check_is_fitted(estimator, "a_")
+    params = {name: np.asarray(getattr(estimator, name + "_")) for name in names}
+    M = params["a"].shape[0] if params["a"].ndim == 1 else -1
+    P = estimator.n_nonlinear_
+    if M < 1 or isinstance(P, bool) or not isinstance(P, Integral) or not 0 <= P <= M:
+        raise ValueError(
+            f"The fitted a_ must have shape (n_hidden,) and n_nonlinear_ lie in [0, n_hidden]; got a_ of shape "
+            f"{params['a'].shape} and n_nonlinear_={P!r}. The model was changed after fitting: refit or reload it."
+        )
+    n_outputs = params["B"].shape[0] if "B" in params and params["B"].ndim == 2 else -1
+    n_observed = getattr(estimator, "n_features_in_", 0)
+    expected = {"a": (M,), "W": (M, M), "h": (M,), "C": (M, n_inputs), "B": (None, n_readout), "b": (n_outputs,),
+                "L": (M - n_observed, n_observed)}
+    for name, value in params.items():
+        shape = expected[name]
+        if value.ndim != len(shape) or any(e is not None and e != g for e, g in zip(shape, value.shape)):
+            wanted = "(" + ", ".join("any" if e is None else str(e) for e in shape) + ("," if len(shape) == 1 else "") + ")"
+            raise ValueError(
+                f"The fitted {name}_ has shape {value.shape}; the network of a_ (n_hidden={M}) needs {wanted}. "
+                "The model was changed after fitting: refit or reload it."
+            )
+        if value.dtype.kind not in "fiu" or not np.all(np.isfinite(value)):
+            raise ValueError(
+                f"The fitted {name}_ holds NaN, infinity or non-numbers; predictions from it would be meaningless. "
+                "The model was changed after fitting: refit or reload it."
+            )
 
 
 def split_flat(flat, shapes, names=PARAMETER_NAMES):

@@ -95,7 +95,7 @@ class PortableStateMixin:
         readout = fitted.get("readout", "last")
         if readout not in READOUTS:
             raise ValueError(f"readout={readout!r} is not one of {READOUTS}.")
-        columns = M if fitted["per_step"] else n_readout_features(readout, M)
+        columns = n_readout_features(readout, M, fitted["per_step"])
         if arrays["B_"].ndim != 2 or arrays["B_"].shape[1] != columns:
             raise ValueError(f"B_ has shape {arrays['B_'].shape}, expected {columns} columns for readout={readout!r}.")
         self._set_params_arrays({name: arrays[name + "_"].copy() for name in PARAMETER_NAMES})

@@ -23,6 +23,8 @@ maximum, the positive part's to the steps above zero) goes back to the engine
 as per-step state gradients.
 """
 
+import warnings
+
 import numpy as np
 
 from ._kernels.pooling import (
@@ -67,9 +69,9 @@ def chosen_readout(readout, lengths, tokens, per_step, regression=False, n_hidde
     return "positive_mean+max" if long_sequences else "max"
 
 
-def n_readout_features(readout, n_hidden):
-    """Columns of the readout matrix ``B``."""
-    return max(1, len(POOLINGS[readout])) * n_hidden
+def n_readout_features(readout, n_hidden, per_step=False):
+    """Columns of the readout matrix ``B``: a per-step readout reads each state as it is."""
+    return n_hidden if per_step else max(1, len(POOLINGS[readout])) * n_hidden
 
 
 def pool_states(H, lengths, readout):
@@ -104,3 +106,30 @@ def pool_gradient(d_pooled, lengths, readout, n_timesteps, context):
         else:
             add_mean_gradient(d_columns, context["H"], lengths, dH, pooling == "positive_mean")
     return dH
+
+
+def overflowed_sequences(output, lengths, per_step):
+    """Indices of the sequences whose outputs at their valid steps are not finite: their hidden
+    states left the floating-point range (a fitted map that grows, run for longer than it can)."""
+    if per_step:
+        output = np.where(np.arange(output.shape[1])[None, :, None] < lengths[:, None, None], output, 0.0)
+    return np.flatnonzero(~np.all(np.isfinite(output.reshape(output.shape[0], -1)), axis=1))
+
+
+def warn_of_overflow(output, lengths, per_step):
+    """A RuntimeWarning naming the sequences whose outputs overflowed; those outputs become NaN."""
+    overflowed = overflowed_sequences(output, lengths, per_step)
+    if overflowed.size:
+        first = int(overflowed[0])
+        warnings.warn(
+            f"The hidden states of {overflowed.size} of {output.shape[0]} sequences (the first: sequence {first}, "
+            f"{int(lengths[first])} steps) left the floating-point range: the fitted network amplifies some states "
+            "from step to step, and these sequences are longer than it can follow. Their outputs are NaN; "
+            "shorten them (for instance to their last steps) or fit on sequences as long.",
+            RuntimeWarning,
+        )
+        if per_step:  # the steps before a state overflowed keep their outputs
+            output[~np.all(np.isfinite(output), axis=-1)] = np.nan
+        else:
+            output[overflowed] = np.nan
+    return overflowed

@@ -28,7 +28,7 @@ from ._forcing import (
 from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
-from ._model import flatten_parameters
+from ._model import check_network_parameters, flatten_parameters
 from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
 from ._validation import check_answer_size, check_counts, check_exog, check_series, series_like
@@ -335,7 +335,8 @@ class ALRNNForecaster(BaseEstimator):
         return {name: getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
 
     def _engine(self):
-        return make_engine("cpu", self.n_hidden, self.n_nonlinear_, self.n_jobs)
+        check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
+        return make_engine("cpu", self.a_.shape[0], self.n_nonlinear_, self.n_jobs)
 
     def _scale(self, X):
         return ((X - self.mean_) / self.scale_).astype(self.a_.dtype)
@@ -448,10 +449,10 @@ class ALRNNForecaster(BaseEstimator):
         """
         check_is_fitted(self, "a_")
         n_steps = self._check_n_steps(n_steps, 1)
-        check_answer_size((n_steps,), (self.n_hidden + self.n_features_in_) * 8, max_bytes, "generate")
+        check_answer_size((n_steps,), (self.a_.shape[0] + self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
-        states = free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.n_hidden)
+        states = free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.a_.shape[0])
         X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
         return (X_gen, states) if return_states else X_gen
 
@@ -501,10 +502,10 @@ class ALRNNForecaster(BaseEstimator):
             (n_timesteps, n_hidden) per series, in the structure of X.
         """
         series, inputs, layout = self._checked(X, exog)
-        check_answer_size((sum(map(len, series)),), self.n_hidden * 8, max_bytes, "hidden_states")
+        check_answer_size((sum(map(len, series)),), self.a_.shape[0] * 8, max_bytes, "hidden_states")
         if free_run:
             engine, params = self._engine(), self._params()
-            out = [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.n_hidden) for x, s in zip(series, inputs)]
+            out = [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.a_.shape[0]) for x, s in zip(series, inputs)]
         else:
             out = self._forced_states(series, inputs)
         return series_like(out, layout)
@@ -541,11 +542,10 @@ class ALRNNForecaster(BaseEstimator):
     def _largest_lyapunov_exponent(self, n_steps, transient, x0):
         n_steps = self._check_n_steps(n_steps, 1)
         transient = self._check_n_steps(transient, 0)
-        x0 = self._starting_observation(x0)
+        x0, _ = self._starting_observation(x0), self._engine()  # the engine checks the parameters
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
-        n_linear = self.n_hidden - self.n_nonlinear_
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
-        return float(largest_lyapunov_exponent(a, W, h, n_linear, z0, n_steps, transient))
+        return float(largest_lyapunov_exponent(a, W, h, a.shape[0] - self.n_nonlinear_, z0, n_steps, transient))
 
     # ---------------------------------------------------------- persistence
     def save(self, path, extra=None):

@@ -330,3 +330,24 @@ def test_batches_per_epoch_auto_follows_the_windows_starting_rows(monkeypatch, s
     model.set_params(**settings).fit(series)
     assert len(calls) == 2 * expected
     assert len(model.loss_curve_) == 2
+
+
+def test_a_forecaster_damaged_after_the_fit_is_refused_and_one_resized_after_it_is_not(fitted_oscillator):
+    import copy
+
+    series = oscillation(300)
+    damaged = copy.deepcopy(fitted_oscillator)
+    damaged.W_ = damaged.W_.copy()
+    damaged.W_[0, 1] = np.nan
+    for call in (lambda: damaged.generate(5), lambda: damaged.predict(series), lambda: damaged.forecast(series, 3),
+                 lambda: max_lyapunov_exponent(damaged)):
+        with pytest.raises(ValueError, match="The fitted W_ holds NaN"):
+            call()
+    damaged = copy.deepcopy(fitted_oscillator)
+    damaged.L_ = damaged.L_[:1]
+    with pytest.raises(ValueError, match=r"The fitted L_ has shape \(1, 2\); the network of a_ \(n_hidden=4\) needs \(2, 2\)"):
+        damaged.generate(5)
+    # The hyper-parameter n_hidden is not the fitted network's size (it once sized the free run).
+    resized = copy.deepcopy(fitted_oscillator).set_params(n_hidden=9)
+    np.testing.assert_array_equal(resized.generate(20), fitted_oscillator.generate(20))
+    np.testing.assert_array_equal(resized.hidden_states(series), fitted_oscillator.hidden_states(series))

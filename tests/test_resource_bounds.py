@@ -111,3 +111,41 @@ def test_forecaster_requests_above_the_limit_are_refused():
     with pytest.raises(ValueError, match="hidden_states would return"):
         model.hidden_states(series, max_bytes=1000)
     assert model.generate(5).shape == (5, 2)
+
+
+@pytest.mark.parametrize("per_step", [False, True])
+def test_states_that_overflow_on_long_sequences_are_warned_of_not_read_as_a_label(per_step):
+    # A fitted map may grow from step to step (a trained linear unit with a = 1.19 on
+    # 24-step sequences, ItalyPowerDemand); far longer sequences then overflow. argmax of
+    # the NaN scores once gave the first class without a word.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 10, 2))
+    y = (X[:, :, 0] > 0).astype(int) if per_step else (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(n_hidden=6, max_iter=5, per_step=per_step, random_state=0).fit(X, y)
+    model.a_ = model.a_.copy()
+    model.a_[0] = 1.5  # a linear unit that grows by half each step: past float64 after ~1,800 steps
+    sequences = [rng.normal(size=(3000, 2)), rng.normal(size=(10, 2))]
+    with pytest.warns(RuntimeWarning, match=r"1 of 2 sequences \(the first: sequence 0, 3000 steps\) left the floating-point"):
+        proba = model.predict_proba(sequences)
+    short = proba[1] if not per_step else proba[1, :10]
+    assert np.all(np.isfinite(short)) and np.allclose(short.sum(axis=-1), 1.0)
+    if per_step:
+        assert np.all(np.isfinite(proba[0, :100])) and np.all(np.isnan(proba[0, 2999]))
+    else:
+        assert np.all(np.isnan(proba[0]))
+    with pytest.warns(RuntimeWarning), pytest.raises(ValueError, match=r"No label can be predicted for sequences \[0\]"):
+        model.predict(sequences)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the short sequence alone: no warning, the same answer
+        np.testing.assert_allclose(model.predict_proba(sequences[1:])[0], proba[1] if not per_step else proba[1, :10])
+    regressor = ALRNNRegressor(n_hidden=6, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        regressor.fit(X, X[:, :, 0].sum(axis=1))
+    regressor.a_ = regressor.a_.copy()
+    regressor.a_[0] = 1.5
+    with pytest.warns(RuntimeWarning, match="left the floating-point range"):
+        prediction = regressor.predict(sequences)
+    assert np.isnan(prediction[0]) and np.isfinite(prediction[1])

@@ -201,3 +201,39 @@ def test_pandas_containers_of_sequences_are_lists_of_sequences():
     nested = pd.DataFrame({"dim_0": [pd.Series(np.ones(3))], "dim_1": [pd.Series(np.ones(4))]})
     with pytest.raises(ValueError, match=r"Row 0 of a nested DataFrame X has features of different lengths \[3, 4\]"):
         check_sequences(nested)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda m: m.W_.__setitem__((0, 0), np.nan), "The fitted W_ holds NaN"),
+        (lambda m: m.a_.__setitem__(0, np.inf), "The fitted a_ holds NaN"),
+        (lambda m: m.B_.__setitem__((0, 0), np.nan), "The fitted B_ holds NaN"),
+        (lambda m: setattr(m, "W_", m.W_[:, :3]), r"The fitted W_ has shape \(4, 3\); the network of a_ \(n_hidden=4\) needs \(4, 4\)"),
+        (lambda m: setattr(m, "C_", m.C_[:, :2]), r"The fitted C_ has shape \(4, 2\); .* needs \(4, 3\)"),
+        (lambda m: setattr(m, "B_", m.B_[:, :3]), r"The fitted B_ has shape \(2, 3\); .* needs \(any, 4\)"),
+        (lambda m: setattr(m, "b_", m.b_[:1]), r"The fitted b_ has shape \(1,\); .* needs \(2,\)"),
+        (lambda m: setattr(m, "n_nonlinear_", 9), "n_nonlinear_ lie in \\[0, n_hidden\\]; got a_ of shape \\(4,\\) and n_nonlinear_=9"),
+    ],
+)
+def test_parameters_damaged_after_the_fit_are_named_instead_of_predicting_from_them(fitted_small, damage, message):
+    # Fault injection: a NaN weight once gave class 0 for every sequence, without a word.
+    import copy
+
+    model = copy.deepcopy(fitted_small)
+    for name in ("a_", "W_", "B_"):
+        setattr(model, name, getattr(model, name).copy())
+    damage(model)
+    for call in (model.predict, model.predict_proba, model.transform, model.hidden_states):
+        with pytest.raises(ValueError, match=message):
+            call(GOOD_X)
+
+
+def test_hyperparameters_changed_after_the_fit_do_not_change_its_predictions(fitted_small):
+    # Readers of a fitted model use its fitted attributes, never the hyper-parameters.
+    from sklearn.base import clone
+
+    model = clone(fitted_small).fit(np.random.RandomState(0).normal(size=(20, 6, 3)), np.arange(20) % 2)
+    expected = model.predict_proba(GOOD_X)
+    model.set_params(n_hidden=7, n_nonlinear=5, readout="last", input_differences=True, elapsed_steps=True)
+    np.testing.assert_array_equal(model.predict_proba(GOOD_X), expected)
