@@ -43,8 +43,8 @@ def _fitted_parameters(network):
             f"or as the last step of a Pipeline); got {type(network).__name__}."
         )
     check_is_fitted(network, "n_nonlinear_")
-    params = {name: np.asarray(getattr(network, name + "_"), dtype=float) for name in "aWhC"}
-    return params, int(network.n_nonlinear_)
+    a, W, h, C, n_nonlinear = check_parameters(network.a_, network.W_, network.h_, network.n_nonlinear_, network.C_)
+    return {"a": a, "W": W, "h": h, "C": C}, n_nonlinear
 
 
 class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
