@@ -215,7 +215,7 @@ def _lorenz(_, state, sigma, rho, beta):
 
 def make_lorenz63(
     n_samples=20, n_timesteps=200, dt=0.01, sigma=10.0, rho=28.0, beta=8.0 / 3.0,
-    transient=1000, random_state=None,
+    transient=1000, random_state=None, return_equilibria=False,
 ):
     """Trajectories of the Lorenz-63 system, for one-step-ahead prediction.
 
@@ -235,6 +235,10 @@ def make_lorenz63(
     transient : int, default=1000
         Steps discarded so that trajectories start on the attractor.
     random_state : int, RandomState instance or None
+    return_equilibria : bool, default=False
+        Also return the system's equilibria in the same standardised units,
+        to set beside a reconstruction's fixed points (as ``make_blobs``
+        returns its centres).
 
     Returns
     -------
@@ -244,10 +248,17 @@ def make_lorenz63(
     y : ndarray of shape (n_samples, n_timesteps, 3)
         The next state of each step (``y[:, t] = state at t + 1``), standardised
         the same way.
+    equilibria : ndarray of shape (n_equilibria, 3)
+        With ``return_equilibria``: the origin, and for ``rho > 1`` the centres
+        of the two wings ``(+-sqrt(beta (rho - 1)), +-sqrt(beta (rho - 1)), rho - 1)``.
     """
+    equilibria = [[0.0, 0.0, 0.0]]
+    if rho > 1:
+        wing = np.sqrt(beta * (rho - 1))
+        equilibria += [[wing, wing, rho - 1], [-wing, -wing, rho - 1]]
     return _flow_trajectories(
         _lorenz, (sigma, rho, beta), np.array([8.0, 8.0, 8.0]), np.array([0.0, 0.0, 25.0]),
-        n_samples, n_timesteps, dt, transient, random_state,
+        n_samples, n_timesteps, dt, transient, random_state, np.array(equilibria) if return_equilibria else None,
     )
 
 
@@ -258,6 +269,7 @@ def _roessler(_, state, a, b, c):
 
 def make_roessler(
     n_samples=20, n_timesteps=200, dt=0.05, a=0.2, b=0.2, c=5.7, transient=2000, random_state=None,
+    return_equilibria=False,
 ):
     """Trajectories of the Roessler system, for one-step-ahead prediction and reconstruction.
 
@@ -278,20 +290,33 @@ def make_roessler(
     transient : int, default=2000
         Steps discarded so that trajectories start on the attractor.
     random_state : int, RandomState instance or None
+    return_equilibria : bool, default=False
+        Also return the system's equilibria, standardised as X.
 
     Returns
     -------
     X, y : ndarray of shape (n_samples, n_timesteps, 3)
         States and next states, standardised as in :func:`make_lorenz63`.
+    equilibria : ndarray of shape (n_equilibria, 3)
+        With ``return_equilibria``: ``(x, -x / a, x / a)`` for
+        ``x = (c +- sqrt(c^2 - 4 a b)) / 2`` (none when ``c^2 < 4 a b`` or ``a = 0``); with
+        the classic parameters, one near the origin (the centre of the spiral)
+        and one far outside the attractor.
     """
+    discriminant = c * c - 4 * a * b
+    roots = [(c - np.sqrt(discriminant)) / 2, (c + np.sqrt(discriminant)) / 2] if discriminant >= 0 and a != 0 else []
+    equilibria = np.array([[x, -x / a, x / a] for x in roots]).reshape(-1, 3)
     return _flow_trajectories(
         _roessler, (a, b, c), np.array([4.0, 4.0, 0.1]), np.array([0.0, 0.0, 0.0]),
-        n_samples, n_timesteps, dt, transient, random_state,
+        n_samples, n_timesteps, dt, transient, random_state, equilibria if return_equilibria else None,
     )
 
 
-def _flow_trajectories(rhs, args, start_scale, start_centre, n_samples, n_timesteps, dt, transient, random_state):
-    """Sampled solutions of an ODE from random starts, standardised; (states, next states)."""
+def _flow_trajectories(
+    rhs, args, start_scale, start_centre, n_samples, n_timesteps, dt, transient, random_state, equilibria=None,
+):
+    """Sampled solutions of an ODE from random starts, standardised; (states, next states), and
+    the ``equilibria`` standardised the same way when given."""
     from scipy.integrate import solve_ivp
 
     check_counts(n_samples=n_samples, n_timesteps=n_timesteps)
@@ -307,4 +332,5 @@ def _flow_trajectories(rhs, args, start_scale, start_centre, n_samples, n_timest
     mean = trajectories.mean(axis=(0, 1))
     std = trajectories.std(axis=(0, 1))
     trajectories = (trajectories - mean) / std
-    return trajectories[:, :-1].copy(), trajectories[:, 1:].copy()
+    pairs = trajectories[:, :-1].copy(), trajectories[:, 1:].copy()
+    return pairs if equilibria is None else (*pairs, (equilibria - mean) / std)

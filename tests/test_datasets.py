@@ -146,3 +146,18 @@ def test_daphnet_reader_refuses_other_files_and_channels(tmp_path):
         datasets.load_daphnet_gait(tmp_path / "ok.csv", channels=["knee"])
     with pytest.raises(ValueError, match="Cannot read"):
         datasets.load_daphnet_gait(tmp_path / "missing.csv")
+
+
+def test_flow_equilibria_are_where_trajectories_come_to_rest():
+    # Below the Hopf bifurcation (rho = 10) every Lorenz trajectory settles on a wing centre;
+    # with a < 0 the Roessler spiral around its inner equilibrium is stable. The returned
+    # equilibria, standardised as X, must be where they settle.
+    X, _, equilibria = datasets.make_lorenz63(3, 4000, rho=10.0, transient=0, random_state=0, return_equilibria=True)
+    assert equilibria.shape == (3, 3)
+    for end in X[:, -1]:
+        assert np.abs(equilibria[1:] - end).sum(axis=1).min() < 1e-6
+    X, _, equilibria = datasets.make_roessler(3, 4000, a=-0.1, transient=0, random_state=0, return_equilibria=True)
+    assert equilibria.shape == (2, 3)
+    for end in X[:, -1]:
+        assert np.abs(equilibria[0] - end).sum() < 1e-3
+    assert datasets.make_lorenz63(2, 10, rho=0.5, random_state=0, return_equilibria=True)[2].shape == (1, 3)
