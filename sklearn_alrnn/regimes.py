@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._kernels import make_engine
 from ._model import regime_codes
-from ._validation import check_sequences
+from ._validation import check_sequences, step_mask
 from .analysis import (
     MAX_ENUMERATED_NONLINEAR,
     LinearSystem,
@@ -225,25 +225,29 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
 
         Parameters
         ----------
-        states : array-like of shape (n_timesteps, n_hidden) or (n_sequences, n_timesteps, n_hidden)
-            Trajectories; trailing all-NaN steps are padding.
+        states : array-like of shape (n_timesteps, n_hidden) or (n_sequences, n_timesteps, n_hidden), or list
+            Trajectories; trailing all-NaN steps are padding. A list of (n_timesteps, n_hidden)
+            arrays of different lengths, as a forecaster's ``hidden_states`` of several series.
 
         Returns
         -------
         self : RegimeDecomposer
         """
         check_is_fitted(self, "n_nonlinear_")
-        states = np.asarray(states, dtype=float)
-        if states.ndim == 2:
-            states = states[None]
         M = self._parameters["a"].shape[0]
-        if states.ndim != 3 or states.shape[2] != M:
+        ragged = isinstance(states, (list, tuple)) and len(states) > 0 and all(np.ndim(s) == 2 for s in states)
+        shapes = [np.shape(s) for s in states] if ragged else [np.shape(states)]
+        if not ragged:
+            states = np.asarray(states, dtype=float)
+            states = states[None] if states.ndim == 2 else states
+        if any(len(shape) not in (2, 3) or shape[-1] != M for shape in shapes):
             raise ValueError(
-                f"Expected states of shape (n_timesteps, {M}) or (n_sequences, n_timesteps, {M}); "
-                f"got {states.shape}."
+                f"Expected states of shape (n_timesteps, {M}) or (n_sequences, n_timesteps, {M}), or a list "
+                f"of (n_timesteps, {M}) trajectories; got {shapes[0] if not ragged else shapes}."
             )
-        _, lengths = check_sequences(states, estimator_name=type(self).__name__)
+        states, lengths = check_sequences(states, estimator_name=type(self).__name__)
         codes = regime_codes(states, self.n_nonlinear_)
+        codes[~step_mask(lengths, codes.shape[1])] = -1  # padding
         self._analyse(*_regime_statistics(codes, lengths))
         self._n_timesteps_fit = codes.shape[1]
         return self

@@ -318,3 +318,19 @@ def test_sharing_measures_how_far_groups_use_the_same_regimes():
     assert result.mean_overlap == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match=r"one label per sequence \(8\); got shape \(2,\)"):
         decomposer.sharing(X, ["a", "b"])
+
+
+def test_fit_states_takes_trajectories_of_different_lengths_as_a_list():
+    # A forecaster's hidden_states of several series is such a list; NumPy once refused it.
+    rng = np.random.RandomState(0)
+    first, second = rng.normal(size=(50, 3)), rng.normal(size=(20, 3))
+    from_list = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2).fit_states([first, second])
+    padded = np.full((2, 50, 3), np.nan)
+    padded[0], padded[1, :20] = first, second
+    from_padding = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2).fit_states(padded)
+    np.testing.assert_array_equal(from_list.regimes_, from_padding.regimes_)
+    np.testing.assert_allclose(from_list.occupancy_, from_padding.occupancy_)
+    np.testing.assert_allclose(from_list.transition_matrix_, from_padding.transition_matrix_)
+    assert from_list.occupancy_.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match=r"a list of \(n_timesteps, 3\) trajectories; got \[\(50, 3\), \(20, 2\)\]"):
+        from_list.fit_states([first, second[:, :2]])
