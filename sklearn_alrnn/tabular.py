@@ -28,6 +28,20 @@ def numeric_columns(df, excluded):
     return [c for c in df.columns if c not in excluded and getattr(df[c].dtype, "kind", "O") in "iuf"]
 
 
+def _as_floats(frame, columns):
+    """``frame[columns]`` as floats, or a ValueError naming the column and row of a non-number."""
+    try:
+        return frame[columns].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        for column in columns:
+            for row, value in zip(frame.index, frame[column]):
+                try:
+                    float(value)
+                except (TypeError, ValueError):
+                    raise ValueError(f"Feature column {column!r} is not numeric: row {row!r} holds {value!r}.") from None
+        raise
+
+
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 
@@ -67,8 +81,15 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         feature_cols = numeric_columns(df, {id_col, time_col, target_col})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
-    if df[time_col].isna().any():
-        raise ValueError(f"Column {time_col!r} has missing time stamps.")
+    if len(df) == 0:
+        raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
+    for column, what in ((id_col, "sequence ids"), (time_col, "time stamps")):
+        if df[column].isna().any():
+            rows = np.flatnonzero(df[column].isna().to_numpy())
+            raise ValueError(
+                f"Column {column!r} has {rows.size} missing {what} (the first in row {df.index[rows[0]]!r}); "
+                "every row needs a sequence id and a time stamp."
+            )
     duplicated = df.duplicated(subset=[id_col, time_col])
     if duplicated.any():
         row = df[duplicated].iloc[0]
@@ -94,7 +115,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     if target_col is not None:
         y = np.full((len(ids), max_length, 1), np.nan) if per_step else np.empty(len(ids), dtype=object)
     for i, (_, group) in enumerate(groups):
-        X[i, : len(group)] = group[feature_cols].to_numpy(dtype=float)
+        X[i, : len(group)] = _as_floats(group, feature_cols)
         if target_col is not None:
             if per_step:
                 y[i, : len(group), 0] = group[target_col].to_numpy(dtype=float)

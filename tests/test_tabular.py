@@ -57,3 +57,18 @@ def test_long_format_errors():
         sequence_predictions_to_rows(table, "id", "time", ids, np.zeros(6))  # one value per sequence
     with pytest.raises(ValueError, match=r"Sequences \['s0'\] of the table are not among ids"):
         sequence_predictions_to_rows(table, "id", "time", ids[1:], np.zeros((5, X.shape[1])))
+
+
+def test_rows_without_an_id_a_number_or_any_rows_are_named_not_dropped():
+    table = _long_table()
+    orphan = table.copy()
+    orphan.loc[3, "id"] = None  # once dropped from its sequence without a word
+    with pytest.raises(ValueError, match=r"Column 'id' has 1 missing sequence ids \(the first in row 3\)"):
+        to_sequences(orphan, "id", "time")
+    texty = table.copy()
+    texty["a"] = texty["a"].astype(object)
+    texty.loc[4, "a"] = "n/a"
+    with pytest.raises(ValueError, match=r"Feature column 'a' is not numeric: row 4 holds 'n/a'"):
+        to_sequences(texty, "id", "time", ["a", "b"])
+    with pytest.raises(ValueError, match="The table has no rows"):
+        to_sequences(table.iloc[:0], "id", "time")
