@@ -1,6 +1,9 @@
 """Plots of regimes (matplotlib from the ``plot`` extra, imported when a plot is drawn)."""
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from .regimes import RegimeDecomposer
 
 __all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues", "plot_regime_sharing"]
 
@@ -13,6 +16,14 @@ def _pyplot():
             "sklearn_alrnn.plotting needs matplotlib: pip install 'sklearn-alrnn[plot]'"
         ) from exc
     return plt
+
+
+def _fitted_decomposer(decomposer, function):
+    """``decomposer`` if it is a fitted RegimeDecomposer; a TypeError or NotFittedError otherwise."""
+    if not isinstance(decomposer, RegimeDecomposer):
+        raise TypeError(f"{function} draws a fitted RegimeDecomposer; got {type(decomposer).__name__}.")
+    check_is_fitted(decomposer, "regimes_")
+    return decomposer
 
 
 def _axes(ax, **subplot_kw):
@@ -37,10 +48,15 @@ def plot_regime_timeseries(series, codes, ax=None, cmap="cividis"):
     -------
     ax : matplotlib Axes
     """
-    ax = _axes(ax)
     series = np.asarray(series, dtype=float)
     series = series[:, None] if series.ndim == 1 else series
     codes = np.asarray(codes)
+    if series.ndim != 2 or codes.ndim != 1 or codes.shape[0] != series.shape[0]:
+        raise ValueError(
+            "plot_regime_timeseries draws one series (n_timesteps,) or (n_timesteps, n_dims) with one regime "
+            f"code per step (n_timesteps,); got series of shape {series.shape} and codes of shape {codes.shape}."
+        )
+    ax = _axes(ax)
     valid = codes >= 0
     regimes = np.unique(codes[valid])
     colours = _pyplot().get_cmap(cmap)(np.linspace(0, 1, max(len(regimes), 2)))
@@ -63,6 +79,7 @@ def plot_transition_matrix(decomposer, ax=None, cmap="Blues"):
     -------
     ax : matplotlib Axes
     """
+    _fitted_decomposer(decomposer, "plot_transition_matrix")
     if decomposer.transition_matrix_ is None:
         raise ValueError("This decomposer has seen no sequences: call fit(X) first.")
     ax = _axes(ax)
@@ -83,6 +100,7 @@ def plot_eigenvalues(decomposer, ax=None):
     -------
     ax : matplotlib Axes
     """
+    _fitted_decomposer(decomposer, "plot_eigenvalues")
     ax = _axes(ax)
     angle = np.linspace(0, 2 * np.pi, 200)
     ax.plot(np.cos(angle), np.sin(angle), color="0.5", lw=1, ls="--")
@@ -113,6 +131,8 @@ def plot_regime_sharing(sharing, n_nonlinear, axes=None, cmap="Blues"):
     """
     from .analysis import code_to_bits
 
+    if not all(hasattr(sharing, name) for name in ("groups", "regimes", "occupancy", "overlap")):
+        raise TypeError(f"plot_regime_sharing draws what RegimeDecomposer.sharing returns; got {type(sharing).__name__}.")
     if axes is None:
         axes = _pyplot().subplots(1, 2, figsize=(11, 4))[1]
     occupancy_ax, overlap_ax = axes

@@ -334,3 +334,21 @@ def test_fit_states_takes_trajectories_of_different_lengths_as_a_list():
     assert from_list.occupancy_.sum() == pytest.approx(1.0)
     with pytest.raises(ValueError, match=r"a list of \(n_timesteps, 3\) trajectories; got \[\(50, 3\), \(20, 2\)\]"):
         from_list.fit_states([first, second[:, :2]])
+
+
+def test_plots_name_what_they_were_given_instead_of_failing_inside_matplotlib(memory_model_and_data):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sklearn.exceptions import NotFittedError
+
+    from sklearn_alrnn import plotting
+
+    clf, X, _ = memory_model_and_data
+    with pytest.raises(ValueError, match=r"got series of shape \(20, 2\) and codes of shape \(10,\)"):
+        plotting.plot_regime_timeseries(np.zeros((20, 2)), np.zeros(10, dtype=int))
+    with pytest.raises(TypeError, match="plot_transition_matrix draws a fitted RegimeDecomposer; got ALRNNClassifier"):
+        plotting.plot_transition_matrix(clf)
+    with pytest.raises(NotFittedError):
+        plotting.plot_eigenvalues(RegimeDecomposer(clf, prefit=True))
+    with pytest.raises(TypeError, match="what RegimeDecomposer.sharing returns; got NoneType"):
+        plotting.plot_regime_sharing(None, 2)
