@@ -207,7 +207,7 @@ class BaseALRNN(
         rng = check_random_state(self.random_state)
         if first_pass:
             n_inputs = int(X.max()) + 1 if X.ndim == 2 else X.shape[2]  # token ids: C has a column per id
-            self._initialize(n_inputs, Y.shape[-1], per_step, rng, lengths)
+            self._initialize(n_inputs, Y.shape[-1], per_step, rng, lengths, incremental)
         elif per_step != self._per_step:
             raise ValueError(
                 "y must keep the layout seen in the first fit: per-step targets "
@@ -300,10 +300,10 @@ class BaseALRNN(
             X = self._with_elapsed_steps(X, lengths)
         return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight
 
-    def _initialize(self, n_inputs, n_outputs, per_step, rng, lengths):
-        """Fresh parameters and training records for the fitted architecture (``n_inputs``
-        columns of C: features, their differences if used, or token ids; the training sequences'
-        ``lengths`` choose an "auto" readout, the longest bounds the initial growth)."""
+    def _initialize(self, n_inputs, n_outputs, per_step, rng, lengths, incremental=False):
+        """Fresh parameters and training records for the fitted architecture (``n_inputs`` columns
+        of C: features, their differences if used, or token ids; the training sequences' ``lengths``
+        and whether the fit stops early choose an "auto" readout, the longest bounds the growth)."""
         n_read = n_inputs - (self.elapsed_steps_moments_ is not None)
         if self.input_difference_scale_ is not None:
             n_read //= 2
@@ -313,9 +313,8 @@ class BaseALRNN(
         self.n_nonlinear_ = self.n_nonlinear
         self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
-        self._readout = chosen_readout(
-            self.readout, lengths, self._tokens, per_step, regression=is_regressor(self), n_hidden=self.n_hidden
-        )
+        self._readout = chosen_readout(self.readout, lengths, self._tokens, per_step, is_regressor(self), self.n_hidden,
+                                       early_stopping=not incremental and self._stops_early(len(lengths)))
         n_columns = n_readout_features(self._readout, self.n_hidden, per_step)
         self._set_params_arrays(
             initialize_parameters(

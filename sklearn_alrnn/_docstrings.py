@@ -120,12 +120,12 @@ _COMMON_PARAMETERS_DOC = """
         targets at the end of the window"); "auto", chosen at the first fit
         (``readout_`` says which): for the classifier "positive_mean+max" when
         the dense training sequences are 100 steps long or more on average,
-        else "max"; for the regressor "mean+last" from ``4 * n_hidden``
-        training sequences on (two per readout column), else "mean" (with
-        more columns than sequences the readout fits noise). The regressor's
-        default stays "mean": without early stopping its fits of "mean+last"
-        stalled on scikit-learn's check data (RESULTS.md, "Regression targets
-        at the end of the window"). The defaults were measured on the UCR/UEA
+        else "max"; for the regressor, when it stops early (its default),
+        "mean+last" from ``4 * n_hidden`` training sequences on (two per
+        readout column), else "mean": with more columns than sequences the
+        readout fits noise, and without a validation split to stop on its
+        fits of "mean+last" stalled on a plateau of scikit-learn's check data
+        (RESULTS.md, "Regression targets at the end of the window"). The defaults were measured on the UCR/UEA
         archive sets, targets cut from recorded series and the research tasks
         (RESULTS.md, "How well the defaults learn"): a maximum over time lifts the archive accuracy most (it acts
         like a learned shapelet detector); the positive part's mean beside it

@@ -45,6 +45,12 @@ class PortableStateMixin:
             fitted[key] = None if values is None else [float(v) for v in values]
         fitted["per_sequence_features"] = [int(v) for v in self.per_sequence_features_]
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
+        # The stop rule's record, so that a warm start from the file goes on as from a pickle.
+        scores = self.validation_scores_
+        fitted["validation_scores_"] = None if scores is None else [float(v) for v in scores]
+        fitted["best_validation_score_"] = _finite_or_none(self.best_validation_score_)
+        fitted["best_loss_"] = _finite_or_none(self.best_loss_)
+        fitted["no_improvement_count"] = int(self._no_improvement_count)
         arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
         return fitted, arrays
 
@@ -119,10 +125,9 @@ class PortableStateMixin:
             self.set_params(readout="last", init="dsr")
         self.member_losses_ = None
         self.loss_curve_ = list(fitted["loss_curve_"])
-        self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else np.inf
-        self.validation_scores_ = None
-        self.best_validation_score_ = None
-        self._no_improvement_count = 0
+        self.validation_scores_, self.best_validation_score_, self.best_loss_, self._no_improvement_count = (
+            _stopping_record(fitted, self.loss_curve_)
+        )
 
     def __setstate__(self, state):
         # Pickles of version 0.1.0 kept the fitted P under a private name.
@@ -165,6 +170,33 @@ def _per_sequence_features(fitted, n_features):
         raise ValueError(f"per_sequence_features must be increasing feature indices below {n_features} (dense input); "
                          f"got {saved!r}.")
     return features
+
+
+def _finite_or_none(value):
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def _stopping_record(fitted, loss_curve):
+    """``(validation_scores_, best_validation_score_, best_loss_, no_improvement_count)`` of a model
+    file, checked; files written before they were saved get the record of a fresh rule."""
+    scores, best_score = fitted.get("validation_scores_"), fitted.get("best_validation_score_")
+    best_loss, count = fitted.get("best_loss_"), fitted.get("no_improvement_count", 0)
+
+    def real(value):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+    if scores is not None and not (isinstance(scores, list) and all(real(v) for v in scores)):
+        raise ValueError(f"validation_scores_ must be a list of finite numbers or null; got {scores!r}.")
+    for key, value in (("best_validation_score_", best_score), ("best_loss_", best_loss)):
+        if value is not None and not real(value):
+            raise ValueError(f"{key} must be a finite number or null; got {value!r}.")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise ValueError(f"no_improvement_count={count!r} is not a valid count.")
+    if best_loss is None:
+        best_loss = min(loss_curve) if loss_curve and "best_loss_" not in fitted else np.inf
+    if scores is not None and best_score is None:
+        best_score = -np.inf
+    return scores, best_score, best_loss, count
 
 
 def _saved_features(fitted, key, n_features, positive):

@@ -14,8 +14,8 @@ of the input, it is a nonlinear summary that neither the mean nor the maximum
 gives. ``"mean+last"`` reads the mean and the last state. ``"auto"`` chooses at
 the first fit: for the classifier "positive_mean+max" for dense sequences at
 least ``LONG_SEQUENCE_MEAN_LENGTH`` steps long on average, "max" otherwise; for
-the regressor "mean+last" from ``SEQUENCES_PER_READOUT_COLUMN`` training
-sequences per readout column on, "mean" otherwise.
+the regressor, when it stops early, "mean+last" from ``SEQUENCES_PER_READOUT_COLUMN``
+training sequences per readout column on, "mean" otherwise.
 
 The pooling works on per-step states ``H`` (n, T, M) from the engine, and its
 gradient (exact, with max's gradient going to the first step attaining the
@@ -50,21 +50,24 @@ READOUTS = tuple(POOLINGS)
 #: lifted the archive sets of 100 steps and more, PickupGestureWiimoteZ +0.027, and cost the
 #: sets of 24-84 steps and the 30-step sign-memory task).
 LONG_SEQUENCE_MEAN_LENGTH = 100
-#: With ``readout="auto"``, the regressor reads the last state beside the mean ("mean+last") from
-#: this many training sequences per column of that readout on, the mean alone below (RESULTS.md,
-#: "Regression targets at the end of the window": the last state lifted targets at the window's
-#: end; with more columns than sequences, CardanoSentiment's noise was fitted).
+#: With ``readout="auto"``, a regressor that stops early reads the last state beside the mean
+#: ("mean+last") from this many training sequences per column of that readout on, the mean alone
+#: below or without early stopping (RESULTS.md, "Regression targets at the end of the window": the
+#: last state lifted targets at the window's end; with more columns than sequences,
+#: CardanoSentiment's noise was fitted; without a validation split to stop on, its fits stalled on
+#: a plateau of scikit-learn's check data that the loss rule ends).
 SEQUENCES_PER_READOUT_COLUMN = 2
 
 
-def chosen_readout(readout, lengths, tokens, per_step, regression=False, n_hidden=None):
+def chosen_readout(readout, lengths, tokens, per_step, regression=False, n_hidden=None, early_stopping=False):
     """The readout a first fit on sequences of these ``lengths`` uses: ``readout`` itself
     unless it is "auto" (per-step models read every step; theirs is then unused)."""
     if readout != "auto":
         return readout
     if regression:
         columns = n_readout_features("mean+last", n_hidden)
-        return "mean+last" if lengths.shape[0] >= SEQUENCES_PER_READOUT_COLUMN * columns else "mean"
+        enough = lengths.shape[0] >= SEQUENCES_PER_READOUT_COLUMN * columns
+        return "mean+last" if early_stopping and enough else "mean"
     long_sequences = not (tokens or per_step) and lengths.mean() >= LONG_SEQUENCE_MEAN_LENGTH
     return "positive_mean+max" if long_sequences else "max"
 

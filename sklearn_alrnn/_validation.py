@@ -564,7 +564,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         label = name if layout in ("series", "vector") else f"{name}[{i}]"
         _check_no_gaps(item, label)
         if item.ndim == 2 and item.shape[0] < min_steps:
-            raise ValueError(f"{label} has {item.shape[0]} steps; a series needs at least {min_steps}.")
+            raise ValueError(f"{label} has {item.shape[0]} steps (n_samples={item.shape[0]}); a series needs at least {min_steps}.")
         item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=min_steps)
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(

@@ -363,10 +363,10 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
 
     ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h`` runs through each
     sequence and a linear readout ``B z + b`` predicts the target: from what
-    ``readout`` reads of the states (by default their mean over the valid
-    steps; ``readout="auto"`` adds the last valid step's state from
-    ``4 * n_hidden`` training sequences on, for targets at the end of the
-    window) for a 1-D or 2-D y (sequence-to-one), or at every step for a 3-D
+    ``readout`` reads of the states (by default, ``"auto"``, their mean over
+    the valid steps and, from ``4 * n_hidden`` training sequences on when the
+    fit stops early, the last valid step's state beside it, for targets at the
+    end of the window) for a 1-D or 2-D y (sequence-to-one), or at every step for a 3-D
     y of shape (n_samples, n_timesteps, n_outputs) (sequence-to-sequence).
     Training minimises the mean squared error.
 
@@ -416,7 +416,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         n_iter_no_change=20,
         tol=1e-4,
         parameter_averaging=0.9,
-        readout="mean",
+        readout="auto",
         init="lru",
         n_init=1,
         n_members=1,

@@ -112,8 +112,9 @@ def test_hidden_states_follow_the_equations(fitted_linear_regressor, linear_recu
         z = reg.a_ * z + z @ reg.W_.T + inputs[:, t] @ reg.C_.T + reg.h_  # P = 0: phi is the identity
         total += z
     np.testing.assert_allclose(reg.hidden_states(X)[:, -1], z, rtol=1e-10)
-    assert reg.readout_ == "mean"
-    np.testing.assert_allclose(reg.predict(X), (total / 5) @ reg.B_[0] + reg.b_[0], rtol=1e-10)
+    # 500 training sequences and early stopping: "auto" reads the mean, then the last state.
+    assert reg.readout_ == "mean+last"
+    np.testing.assert_allclose(reg.predict(X), np.hstack([total / 5, z]) @ reg.B_[0] + reg.b_[0], rtol=1e-10)
 
 
 def test_regressor_reads_the_last_state_beside_the_mean_once_it_has_the_sequences_for_it():
@@ -443,7 +444,7 @@ def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     X_read = with_differences(X_scaled, lengths, reg.input_difference_scale_)  # what the network reads
     value, _ = loss_and_gradients(
         params, X_read, lengths, Y, loss="squared_error", alpha=reg.alpha,
-        per_step=False, engine=CPUEngine(6, 0),
+        per_step=False, engine=CPUEngine(6, 0), readout=reg.readout_,
     )
     assert np.isfinite(value)
 

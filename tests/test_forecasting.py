@@ -222,7 +222,7 @@ def test_checkpoints_are_scored_by_the_free_run_from_the_longest_series_against_
         (lambda m: ALRNNForecaster(n_hidden=3, n_nonlinear=2).fit(oscillation(50)), ValueError, "at least 2"),
         (lambda m: ALRNNForecaster(n_hidden=3, n_nonlinear=4).fit(oscillation(50)), ValueError, "exceeds"),
         (lambda m: ALRNNForecaster(**QUICK).fit(np.where(oscillation(50) > 12, np.nan, 0)), ValueError, "NaN"),
-        (lambda m: ALRNNForecaster(**QUICK).fit(oscillation(1)), ValueError, "X has 1 steps; a series needs at least 2"),
+        (lambda m: ALRNNForecaster(**QUICK).fit(oscillation(1)), ValueError, r"X has 1 steps \(n_samples=1\); a series needs at least 2"),
         (lambda m: ALRNNForecaster(**QUICK).fit([oscillation(50), oscillation(1)]), ValueError, r"X\[1\] has 1 steps"),
         (lambda m: ALRNNForecaster().predict(oscillation(5)), NotFittedError, "not fitted"),
         (lambda m: m.predict(oscillation(10)[:, :1]), ValueError, "has 1 features, but ALRNNForecaster is expecting 2"),

@@ -101,7 +101,7 @@ def test_prediction_entry_points_answer_or_raise_documented_errors(fitted, X):
     clf, reg = fitted
     calls = [
         (clf.predict, None), (clf.predict_proba, 3), (clf.transform, clf.B_.shape[1]),
-        (reg.predict, None), (reg.transform, 3),
+        (reg.predict, None), (reg.transform, reg.B_.shape[1]),
     ]
     for method, columns in calls:
         try:
