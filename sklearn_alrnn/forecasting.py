@@ -542,7 +542,8 @@ class ALRNNForecaster(BaseEstimator):
     def _largest_lyapunov_exponent(self, n_steps, transient, x0):
         n_steps = self._check_n_steps(n_steps, 1)
         transient = self._check_n_steps(transient, 0)
-        x0, _ = self._starting_observation(x0), self._engine()  # the engine checks the parameters
+        self._engine()  # refuses damaged parameters
+        x0 = self._starting_observation(x0)
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
         return float(largest_lyapunov_exponent(a, W, h, a.shape[0] - self.n_nonlinear_, z0, n_steps, transient))
