@@ -79,6 +79,7 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     C = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
     if C.ndim != 2 or C.shape[0] != M:
         raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
+    n_nonlinear = _whole_number(n_nonlinear)
     check_counts(minimum=0, n_nonlinear=n_nonlinear)
     if n_nonlinear > M:
         raise ValueError(f"n_nonlinear must be between 0 and {M} (the number of units); got {n_nonlinear}.")
@@ -88,8 +89,21 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     return a, W, h, C, int(n_nonlinear)
 
 
+def _whole_number(value):
+    """``value`` as an int where it is a whole number in another guise (2.0, a 0-d array, as files
+    written by other software store P), else unchanged for ``check_counts`` to name."""
+    try:
+        number = np.asarray(value)
+    except Exception:  # noqa: BLE001 - anything odd is left for the caller's message
+        return value
+    if number.ndim == 0 and number.dtype.kind in "iuf" and np.isfinite(number) and float(number).is_integer():
+        return int(number)
+    return value
+
+
 def code_to_bits(code, n_nonlinear):
     """Bit string of a regime code, first ReLU unit first: ``code_to_bits(2, 3) == "010"``."""
+    code = _whole_number(code)
     if isinstance(code, (bool, np.bool_)) or not isinstance(code, Integral):
         raise ValueError(
             f"A regime code is an integer; got {code!r}. For a bit string such as '01' use bits_to_code."

@@ -103,8 +103,10 @@ def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
             call()
     with pytest.raises(ValueError, match="n_nonlinear must be between 0 and 3 \\(the number of units\\); got 4"):
         fixed_point(A, W, H, 0, 4)
-    with pytest.raises(ValueError, match="n_nonlinear must be an integer >= 0; got 2.0"):
-        find_cycles(A, W, H, n_nonlinear=2.0)
+    with pytest.raises(ValueError, match="n_nonlinear must be an integer >= 0; got 1.5"):
+        find_cycles(A, W, H, n_nonlinear=1.5)
+    # A whole number stored as a float or a 0-d array (as other software writes P) is P.
+    assert fixed_point(A, W, H, 0, np.float64(2.0)).bits == fixed_point(A, W, H, 0, np.array(2)).bits == "00"
     with pytest.raises(ValueError, match="Parameter W contains NaN"):
         find_cycles(A, np.where(np.eye(3) > 0, np.nan, W), H, n_nonlinear=2)
     with pytest.raises(ValueError, match="Expected C of shape \\(3, n_features\\); got \\(2, 1\\)"):
