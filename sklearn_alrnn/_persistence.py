@@ -57,7 +57,8 @@ class PortableStateMixin:
     def _restore_portable_state(self, fitted, arrays):
         """Set the fitted state from ``_portable_state``'s output; ``ValueError`` if it is inconsistent."""
         fitted.setdefault("n_members_", 1)  # absent from files written before joined members
-        for name in ("n_features_in_", "n_iter_", "t_", "n_members_"):
+        fitted.setdefault("no_improvement_count", 0)  # absent from files written before the stop rule's record
+        for name in ("n_features_in_", "n_iter_", "t_", "n_members_", "no_improvement_count"):
             value = fitted.get(name)
             least = 1 if name in ("n_features_in_", "n_members_") else 0
             if not isinstance(value, int) or isinstance(value, bool) or value < least:
@@ -172,31 +173,35 @@ def _per_sequence_features(fitted, n_features):
     return features
 
 
+def _is_number(value):
+    """A JSON number: an int or a float, not a boolean."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _finite_or_none(value):
     return float(value) if value is not None and np.isfinite(value) else None
 
 
 def _stopping_record(fitted, loss_curve):
     """``(validation_scores_, best_validation_score_, best_loss_, no_improvement_count)`` of a model
-    file, checked; files written before they were saved get the record of a fresh rule."""
+    file whose counts were checked, the rest checked here; files written before they were saved get
+    the record of a fresh rule."""
     scores, best_score = fitted.get("validation_scores_"), fitted.get("best_validation_score_")
-    best_loss, count = fitted.get("best_loss_"), fitted.get("no_improvement_count", 0)
+    best_loss = fitted.get("best_loss_")
 
     def real(value):
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+        return _is_number(value) and np.isfinite(value)
 
     if scores is not None and not (isinstance(scores, list) and all(real(v) for v in scores)):
         raise ValueError(f"validation_scores_ must be a list of finite numbers or null; got {scores!r}.")
     for key, value in (("best_validation_score_", best_score), ("best_loss_", best_loss)):
         if value is not None and not real(value):
             raise ValueError(f"{key} must be a finite number or null; got {value!r}.")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise ValueError(f"no_improvement_count={count!r} is not a valid count.")
     if best_loss is None:
         best_loss = min(loss_curve) if loss_curve and "best_loss_" not in fitted else np.inf
     if scores is not None and best_score is None:
         best_score = -np.inf
-    return scores, best_score, best_loss, count
+    return scores, best_score, best_loss, fitted["no_improvement_count"]
 
 
 def _saved_features(fitted, key, n_features, positive):
@@ -205,7 +210,7 @@ def _saved_features(fitted, key, n_features, positive):
     saved = fitted.get(key)
     if saved is None:
         return None
-    numbers = isinstance(saved, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in saved)
+    numbers = isinstance(saved, list) and all(_is_number(v) for v in saved)
     values = np.asarray(saved, dtype=float) if numbers else None
     if values is None or values.shape != (n_features,) or not np.isfinite(values).all() or (
         positive and not (values > 0).all()

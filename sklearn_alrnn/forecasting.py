@@ -527,7 +527,7 @@ class ALRNNForecaster(BaseEstimator):
         series, inputs, _ = self._checked(X, exog)
         if n_steps is not None:
             n_steps = self._check_n_steps(n_steps, 1)
-        errors = []
+        errors, engine = [], self._engine()
         for x, s in zip(series, inputs):
             horizon = min(SCORE_STEPS, len(x) - 1) if n_steps is None else n_steps
             if horizon > len(x) - 1:
@@ -535,14 +535,14 @@ class ALRNNForecaster(BaseEstimator):
             starts = len(x) - horizon
             z0 = initial_states(self.L_, self._scale(x[:starts]))
             drive = np.lib.stride_tricks.sliding_window_view(s, horizon, axis=0)[:starts].transpose(0, 2, 1)
-            run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z0, np.ascontiguousarray(drive), self.n_features_in_)
+            run = engine.free_run(self.a_, self.W_, self.h_, self.C_, z0, np.ascontiguousarray(drive), self.n_features_in_)
             errors.append(((self._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
         return np.concatenate(errors)
 
     def _largest_lyapunov_exponent(self, n_steps, transient, x0):
         n_steps = self._check_n_steps(n_steps, 1)
         transient = self._check_n_steps(transient, 0)
-        self._engine()  # refuses damaged parameters
+        check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
         x0 = self._starting_observation(x0)
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
