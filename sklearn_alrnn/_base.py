@@ -19,7 +19,7 @@ from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
 from ._model import INITIALISATIONS, PARAMETER_NAMES, check_network_parameters, flatten_parameters, initialize_parameters
-from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, clip_by_global_norm
+from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, chosen_learning_rate, clip_by_global_norm
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
@@ -65,7 +65,7 @@ class BaseALRNN(
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -214,7 +214,7 @@ class BaseALRNN(
                 f"(3-D y) were {'used' if self._per_step else 'not used'} then, and "
                 f"are {'used' if per_step else 'not used'} now."
             )
-        flat = self._prepare_optimizer(first_pass, incremental)
+        flat = self._prepare_optimizer(first_pass, incremental, lengths)
         early_stopping = self._stops_early(Y.shape[0]) and not incremental
         validation = None
         split = self._split_validation(Y, rng) if early_stopping else None
@@ -340,17 +340,19 @@ class BaseALRNN(
             return not self._per_step and n_samples >= AUTO_EARLY_STOPPING_SEQUENCES
         return self.early_stopping
 
-    def _prepare_optimizer(self, first_pass, incremental):
+    def _prepare_optimizer(self, first_pass, incremental, lengths):
         """The flat parameter vector the fitted arrays become views of, and its optimiser.
 
-        ``partial_fit`` goes on with the optimiser's moments; a fit starts afresh.
+        ``partial_fit`` goes on with the optimiser's moments; a fit starts afresh, at the step
+        size ``learning_rate_init`` chooses for the training sequences' ``lengths``.
         """
         flat, views = flatten_parameters(self._params)
         self._set_params_arrays(views)
         if first_pass or not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = AdamOptimizer(
-                flat, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+            learning_rate = chosen_learning_rate(
+                self.learning_rate_init, self._short_sequence_learning_rate, lengths, self._tokens
             )
+            self._optimizer = AdamOptimizer(flat, learning_rate, self.beta_1, self.beta_2, self.epsilon)
         else:
             self._optimizer.params = flat
         return flat

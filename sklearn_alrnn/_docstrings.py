@@ -36,10 +36,15 @@ _COMMON_PARAMETERS_DOC = """
         spends one of these reductions (with none left, the fit stops), so a
         float32 fit on long sequences goes on where it would have ended.
 
-    learning_rate_init : float, default={learning_rate_init}
-        Initial Adam step size. Higher than MLP's 1e-3: recurrent training
-        first sits on a plateau at the loss of a constant prediction, and
-        1e-3 leaves it too slowly; 1e-2 often diverges from it.
+    learning_rate_init : float or "auto", default={learning_rate_init}
+        Initial Adam step size. Higher than MLP's 1e-3 on short sequences:
+        recurrent training first sits on a plateau at the loss of a constant
+        prediction, and 1e-3 leaves it too slowly; 1e-2 often diverges from
+        it. "auto" is the classifier's 5e-3 (the regressor's 3e-3), or 1e-3
+        when the training sequences are tokens, 100 or more per sequence on
+        average: a step of 5e-3 lifts the map of such a network above a
+        spectral radius of 1, and its states then grow over a document's
+        hundreds of tokens (losses of 1e10 to 1e62 on DNA and speeches).
 
     beta_1, beta_2 : float, default=0.9, 0.999
         Adam's decay rates for the first and second moment estimates.

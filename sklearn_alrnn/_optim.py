@@ -6,6 +6,24 @@ from contextlib import contextmanager
 import numpy as np
 
 from ._kernels._cache import cached_njit
+from ._readout import LONG_SEQUENCE_MEAN_LENGTH
+
+#: With ``learning_rate_init="auto"``, token sequences at least ``LONG_SEQUENCE_MEAN_LENGTH``
+#: tokens long on average train at this step size (RESULTS.md, "Long token sequences": at the
+#: classifier's 5e-3, DNA sequences of up to 1,000 tokens and convention speeches of 714 words on
+#: average trained through losses of 1e10 to 1e62; the DNA model ended at the majority class).
+LONG_TOKEN_SEQUENCE_LEARNING_RATE = 1e-3
+
+
+def chosen_learning_rate(learning_rate_init, short_sequence_rate, lengths, tokens):
+    """The step size a fit on sequences of these ``lengths`` starts from: ``learning_rate_init``
+    unless it is "auto", then ``short_sequence_rate``, or ``LONG_TOKEN_SEQUENCE_LEARNING_RATE``
+    for long token sequences."""
+    if learning_rate_init != "auto":
+        return learning_rate_init
+    if tokens and lengths.mean() >= LONG_SEQUENCE_MEAN_LENGTH:
+        return LONG_TOKEN_SEQUENCE_LEARNING_RATE
+    return short_sequence_rate
 
 
 def clip_by_global_norm(grad, max_norm):

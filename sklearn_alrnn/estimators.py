@@ -86,6 +86,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
     """
 
     _loss = "log_loss"
+    _short_sequence_learning_rate = 5e-3
 
     def __init__(
         self,
@@ -95,7 +96,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         max_iter=300,
         batch_size=16,
         learning_rate="adaptive",
-        learning_rate_init=5e-3,
+        learning_rate_init="auto",
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -396,6 +397,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
     """
 
     _loss = "squared_error"
+    _short_sequence_learning_rate = 3e-3
 
     def __init__(
         self,

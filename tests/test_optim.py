@@ -5,10 +5,12 @@ import pytest
 
 from sklearn_alrnn._optim import (
     LEARNING_RATE_DIVISOR,
+    LONG_TOKEN_SEQUENCE_LEARNING_RATE,
     AdamOptimizer,
     ParameterAverage,
     VALIDATION_SMOOTHING,
     StoppingRule,
+    chosen_learning_rate,
     clip_by_global_norm,
 )
 
@@ -122,3 +124,11 @@ def test_one_lucky_validation_epoch_does_not_beat_a_steadily_better_stretch():
     assert kept[-1] >= 5 + 2
     means = [np.mean(scores[max(0, e - VALIDATION_SMOOTHING + 1) : e + 1]) for e in range(len(scores))]
     assert rule.best_score == pytest.approx(max(means)) and max(means) < 0.9
+
+
+def test_auto_learning_rate_is_smaller_only_for_long_token_sequences():
+    long, short = np.array([150, 90]), np.array([20, 99])
+    assert chosen_learning_rate("auto", 5e-3, long, tokens=True) == LONG_TOKEN_SEQUENCE_LEARNING_RATE
+    assert chosen_learning_rate("auto", 5e-3, short, tokens=True) == 5e-3
+    assert chosen_learning_rate("auto", 3e-3, long, tokens=False) == 3e-3
+    assert chosen_learning_rate(2e-2, 5e-3, long, tokens=True) == 2e-2

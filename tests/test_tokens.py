@@ -161,3 +161,23 @@ def test_continuing_a_token_fit_with_dense_input_is_refused(token_classifier):
         model.fit(X, y)
     with pytest.raises(ValueError, match="fitted on token input"):
         model.set_params(input_type="dense").fit(np.zeros((4, 3, 1)), [0, 1, 0, 1])
+
+
+def test_long_token_sequences_train_at_a_smaller_step_without_exploding_losses():
+    # Documents of 300 tokens: whether token 0 is more frequent than token 1. At the
+    # classifier's short-sequence step of 5e-3 this fit's epoch losses rise to 5.3, above the bound
+    # (on DNA and speeches to 1e10-1e62: RESULTS.md, "Long token sequences"); "auto" starts at 1e-3
+    # there and keeps 5e-3 for short token and dense sequences.
+    rng = np.random.RandomState(0)
+    frequencies = rng.dirichlet(np.ones(4), size=300)
+    X = [rng.choice(4, size=300, p=p) for p in frequencies]
+    y = (frequencies[:, 0] > frequencies[:, 1]).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(input_type="tokens", max_iter=40, random_state=0).fit(X[:200], y[:200])
+        short = ALRNNClassifier(input_type="tokens", max_iter=1, random_state=0).fit([x[:20] for x in X], y)
+        dense = ALRNNClassifier(max_iter=1, random_state=0).fit(rng.normal(size=(20, 300, 1)), y[:20])
+    assert model._optimizer.learning_rate_init == pytest.approx(1e-3)
+    assert max(model.loss_curve_) < 5 * np.log(2)
+    assert model.score(X[200:], y[200:]) >= 0.9
+    assert short._optimizer.learning_rate_init == dense._optimizer.learning_rate_init == pytest.approx(5e-3)
