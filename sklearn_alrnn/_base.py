@@ -349,9 +349,8 @@ class BaseALRNN(
         flat, views = flatten_parameters(self._params)
         self._set_params_arrays(views)
         if first_pass or not incremental or not hasattr(self, "_optimizer"):
-            learning_rate = chosen_learning_rate(
-                self.learning_rate_init, self._short_sequence_learning_rate, lengths, self._tokens
-            )
+            learning_rate = chosen_learning_rate(self.learning_rate_init, self._short_sequence_learning_rate,
+                                                 lengths, self._tokens)
             self._optimizer = AdamOptimizer(flat, learning_rate, self.beta_1, self.beta_2, self.epsilon)
         else:
             self._optimizer.params = flat
