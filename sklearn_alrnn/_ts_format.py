@@ -20,6 +20,7 @@ are comments. Keys are case-insensitive, as in aeon's reader.
 
 import os
 import re
+import warnings
 
 import numpy as np
 
@@ -195,6 +196,14 @@ def _read(path, return_metadata):
         raise ValueError(f"{os.fspath(path)}: the file has no cases after @data.")
 
     lengths = {case.shape[0] for case in cases}
+    series_length = header.get("serieslength")
+    if header.get("equallength") and series_length is not None and lengths != {series_length}:
+        warnings.warn(
+            f"{os.fspath(path)}: the header says @seriesLength {series_length}, but every case has "
+            f"{cases[0].shape[0]} values per dimension; read as the data has them (aeon's reader ignores "
+            "@seriesLength too).",
+            UserWarning,
+        )
     X = np.stack(cases) if len(lengths) == 1 else cases
     y = None
     if header["classlabel"]:
@@ -233,12 +242,14 @@ def _check_dimensions(dimensions, header, cases):
         raise _Malformed(f"the case has {n_dimensions} dimensions, expected {expected}")
     if any(d.shape[0] == 0 for d in dimensions):
         raise _Malformed("a dimension of the case has no values")
-    if header.get("equallength") and "serieslength" in header:
+    if header.get("equallength"):
         lengths = {d.shape[0] for d in dimensions}
-        if lengths != {header["serieslength"]}:
+        first = cases[0].shape[0] if cases else lengths.pop() if len(lengths) == 1 else None
+        if lengths - {first}:
             raise _Malformed(
-                f"the case has {sorted(lengths)} values per dimension, expected "
-                f"@seriesLength {header['serieslength']}"
+                f"the case has {sorted(lengths)} values per dimension, "
+                + (f"the first case {first}" if cases else "a different number in each dimension")
+                + " (@equalLength true)"
             )
 
 

