@@ -244,8 +244,8 @@ def _check_dimensions(dimensions, header, cases):
         raise _Malformed("a dimension of the case has no values")
     if header.get("equallength"):
         lengths = {d.shape[0] for d in dimensions}
-        first = cases[0].shape[0] if cases else lengths.pop() if len(lengths) == 1 else None
-        if lengths - {first}:
+        first = cases[0].shape[0] if cases else min(lengths)
+        if lengths != {first}:
             raise _Malformed(
                 f"the case has {sorted(lengths)} values per dimension, "
                 + (f"the first case {first}" if cases else "a different number in each dimension")
