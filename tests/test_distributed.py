@@ -83,7 +83,12 @@ def test_a_worker_killed_during_a_grid_search_is_replaced_and_the_search_complet
     workers_before = set(client.scheduler_info()["workers"])
     search = _search().set_params(scoring=accuracy_killing_the_first_worker)
     outcome = {}
-    runner = threading.Thread(target=lambda: outcome.setdefault("search", _fit_on_dask(search, X, y)), daemon=True)
+    # The data go to every worker first (scatter=...): joblib otherwise scatters them to one of the
+    # two, and when that one is the worker killed, Dask cancels the fits that need them ("lost
+    # scattered data"; two of three full-suite runs on 2026-12-02).
+    runner = threading.Thread(
+        target=lambda: outcome.setdefault("search", _fit_on_dask(search, X, y, scatter=[X, y])), daemon=True
+    )
     runner.start()
     runner.join(timeout=600)
     assert not runner.is_alive(), "the grid search hung after a worker was killed"
@@ -92,8 +97,8 @@ def test_a_worker_killed_during_a_grid_search_is_replaced_and_the_search_complet
     np.testing.assert_array_equal(outcome["search"].cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"])
 
 
-def _fit_on_dask(search, X, y):
-    with parallel_backend("dask"):
+def _fit_on_dask(search, X, y, **backend):
+    with parallel_backend("dask", **backend):
         return search.fit(X, y)
 
 
