@@ -313,8 +313,9 @@ class BaseALRNN(
         self.n_nonlinear_ = self.n_nonlinear
         self.n_members_, self.member_losses_ = 1, None
         self._per_step = per_step
+        stops_early = self._stops_early(len(lengths))
         self._readout = chosen_readout(self.readout, lengths, self._tokens, per_step, is_regressor(self), self.n_hidden,
-                                       early_stopping=not incremental and self._stops_early(len(lengths)))
+                                       early_stopping=stops_early and not incremental)
         n_columns = n_readout_features(self._readout, self.n_hidden, per_step)
         self._set_params_arrays(
             initialize_parameters(
@@ -328,7 +329,6 @@ class BaseALRNN(
         self.t_ = 0
         self._no_improvement_count = 0
         self.best_loss_ = np.inf
-        stops_early = self._stops_early(len(lengths))
         self.validation_scores_ = [] if stops_early else None
         self.best_validation_score_ = -np.inf if stops_early else None
         self.init_scores_ = None
