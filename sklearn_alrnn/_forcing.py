@@ -30,10 +30,30 @@ REFERENCE_BATCHES_PER_EPOCH = 50
 #: that hold less than ``1 - WINDOW_ROW_SHARE`` of the rows lets them be ``WINDOW_GAIN`` times longer.
 WINDOW_ROW_SHARE, WINDOW_GAIN = 0.9, 2
 
+#: ``n_hidden="auto"``: the reference's 20 units, or more where the observed and nonlinear units
+#: would leave fewer than ``AUTO_LATENT_UNITS`` latent ones. On Lorenz-96 with 20 observed
+#: variables 2, 8 and 18 latent units reconstructed alike (RESULTS.md), and each unit costs time.
+AUTO_HIDDEN_UNITS, AUTO_LATENT_UNITS = 20, 2
+
 #: Generalized teacher forcing re-estimates an adaptive alpha every this many
 #: batches and anneals towards it with ``ALPHA_ANNEALING`` (Hess et al. 2023).
 ALPHA_UPDATE_INTERVAL = 5
 ALPHA_ANNEALING = 0.999
+
+
+def hidden_units(setting, n_observed, n_nonlinear):
+    """The hidden units M that the ``n_hidden`` setting gives for N observed variables and P
+    nonlinear units, checked: the observed variables are read from linear units."""
+    M = setting if setting != "auto" else max(AUTO_HIDDEN_UNITS, n_observed + n_nonlinear + AUTO_LATENT_UNITS)
+    if n_nonlinear > M:
+        raise ValueError(f"n_nonlinear={n_nonlinear} exceeds n_hidden={M}.")
+    if n_observed > M - n_nonlinear:
+        raise ValueError(
+            f"The {n_observed} observed variables are read from the first {n_observed} linear units, so "
+            f"n_hidden - n_nonlinear must be at least {n_observed}; got n_hidden={M}, n_nonlinear={n_nonlinear} "
+            '(n_hidden="auto" sizes the network to the data).'
+        )
+    return M
 
 
 def initialize_forecaster(n_hidden, n_observed, n_inputs, rng, dtype):

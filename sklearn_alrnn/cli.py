@@ -36,6 +36,15 @@ TASKS = {
 }
 
 
+def _count_or_auto(text):
+    """An ``--n-hidden`` value: a positive whole number or "auto"."""
+    if text == "auto":
+        return text
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f'expected a positive whole number or "auto"; got {text!r}')
+    return int(text)
+
+
 def _negative_mse(estimator, X, y):
     """Scorer: minus the mean squared error over valid (sequence, step, output) elements."""
     return -float(np.nanmean((estimator.predict(X) - y) ** 2))
@@ -274,7 +283,7 @@ def cmd_reconstruct(args):
         generated = model.generate(len(test), x0=test[0])
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
-    print(f"Fitted ALRNNForecaster (M={args.n_hidden}, P={args.n_nonlinear}) on {len(train)} steps of "
+    print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={args.n_nonlinear}) on {len(train)} steps of "
           f"{train.shape[1]} variable{'s' * (train.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     print(f"Free run from the first of {len(test)} held-out steps:")
     print(f"  state-space divergence D_stsp  {metrics.state_space_divergence(test, generated):.4f}")
@@ -371,7 +380,9 @@ def build_parser():
         "data", help=".npy array (n_timesteps, n_variables) or .csv table (its numeric columns but a time index)"
     )
     reconstruct.add_argument("--n-nonlinear", type=int, default=2)
-    reconstruct.add_argument("--n-hidden", type=int, default=20)
+    reconstruct.add_argument(
+        "--n-hidden", type=_count_or_auto, default="auto", help='hidden units, or "auto" (20, more for many variables)'
+    )
     reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")
     reconstruct.add_argument("--test-fraction", type=float, default=0.2, help="held-out end of the series")
     reconstruct.add_argument("--random-state", type=int, default=0)

@@ -21,6 +21,7 @@ from ._forcing import (
     free_run_divergence,
     free_run_from,
     initial_states,
+    hidden_units,
     initialize_forecaster,
     jacobian_norm_bound,
     read_in_windows,
@@ -61,8 +62,9 @@ class ALRNNForecaster(BaseEstimator):
 
     Parameters
     ----------
-    n_hidden : int, default=20
-        Number of hidden units M.
+    n_hidden : int or "auto", default="auto"
+        Number of hidden units M. "auto": 20 (the reference's), or N + P + 2
+        where N observed variables would leave fewer than 2 latent units.
     n_nonlinear : int, default=2
         Number P of ReLU units (the last P).
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
@@ -164,7 +166,7 @@ class ALRNNForecaster(BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "n_hidden": [Interval(Integral, 1, None, closed="left")],
+        "n_hidden": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_nonlinear": [Interval(Integral, 0, None, closed="left")],
         "teacher_forcing": [StrOptions({"sparse", "generalized"})],
         "forcing_interval": [Interval(Integral, 1, None, closed="left")],
@@ -188,7 +190,7 @@ class ALRNNForecaster(BaseEstimator):
     }
 
     def __init__(
-        self, n_hidden=20, n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
+        self, n_hidden="auto", n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
         sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch="auto", max_iter=1000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
         evaluation_steps=100_000, n_init=2, n_jobs=None, device="cpu", dtype="float64", random_state=None,
@@ -237,14 +239,8 @@ class ALRNNForecaster(BaseEstimator):
         """
         self._validate_params()
         series, _ = check_series(X, "X")
-        N, M, P = series[0].shape[1], self.n_hidden, self.n_nonlinear
-        if P > M:
-            raise ValueError(f"n_nonlinear={P} exceeds n_hidden={M}.")
-        if N > M - P:
-            raise ValueError(
-                f"The {N} observed variables are read from the first {N} linear units, so n_hidden - "
-                f"n_nonlinear must be at least {N}; got n_hidden={M}, n_nonlinear={P}."
-            )
+        N, P = series[0].shape[1], self.n_nonlinear
+        M = hidden_units(self.n_hidden, N, P)
         inputs = check_exog(exog, [len(s) for s in series], None)
         if self.n_init > 1:
             return fit_best_initialisation(
@@ -276,7 +272,7 @@ class ALRNNForecaster(BaseEstimator):
         optimizer = RAdamOptimizer(flat, self.learning_rate_init)
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
-        states = np.empty((self.batch_size, window + 1, self.n_hidden), dtype=reference.dtype)
+        states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
         starts, start_inputs = evaluation_starts(reference, inputs[longest], min(self.evaluation_steps, len(reference)))
         self.loss_curve_, self.evaluation_curve_ = [], []
         best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
@@ -571,7 +567,8 @@ class ALRNNForecaster(BaseEstimator):
             value = fitted.get(name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name}={value!r} is not a valid count.")
-        M, N, K, P = self.n_hidden, fitted["n_features_in_"], fitted["n_inputs_"], fitted["n_nonlinear_"]
+        M = self.n_hidden if self.n_hidden != "auto" else np.size(arrays.get("a_", ()))
+        N, K, P = fitted["n_features_in_"], fitted["n_inputs_"], fitted["n_nonlinear_"]
         if not 1 <= N <= M - P:
             raise ValueError(f"n_features_in_={N} and n_nonlinear_={P} do not fit n_hidden={M}.")
         expected = {

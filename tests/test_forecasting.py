@@ -168,6 +168,20 @@ def test_save_and_load_round_trip(tmp_path, fitted_oscillator):
     assert loaded.evaluation_curve_ == fitted_oscillator.evaluation_curve_
 
 
+def test_n_hidden_auto_sizes_the_network_to_many_observed_variables(tmp_path):
+    X = np.cumsum(np.random.default_rng(0).normal(size=(300, 19)), axis=0) * 0.1
+    quick = dict(QUICK, max_iter=2, n_init=1, random_state=0)
+    with pytest.raises(ValueError, match='at least 19; got n_hidden=20, n_nonlinear=2 \\(n_hidden="auto"'):
+        ALRNNForecaster(n_hidden=20, **quick).fit(X)
+    assert ALRNNForecaster(**quick).fit(X[:, :3]).a_.shape == (20,)  # the reference's size
+    model = ALRNNForecaster(**quick).fit(X)
+    assert model.n_hidden == "auto" and model.a_.shape == (23,) and model.L_.shape == (4, 19)
+    assert ALRNNForecaster(n_nonlinear=5, **quick).fit(X).a_.shape == (26,)
+    model.save(tmp_path / "auto.alrnn.npz")
+    loaded = load(tmp_path / "auto.alrnn.npz")
+    np.testing.assert_array_equal(loaded.generate(30), model.generate(30))
+
+
 def test_grid_search_over_the_number_of_nonlinear_units():
     X, _ = datasets.make_lorenz63(n_samples=6, n_timesteps=150, random_state=0)
     search = GridSearchCV(
