@@ -286,7 +286,7 @@ def cmd_reconstruct(args):
     print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={args.n_nonlinear}) on {len(train)} steps of "
           f"{train.shape[1]} variable{'s' * (train.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     print(f"Free run from the first of {len(test)} held-out steps:")
-    print(f"  state-space divergence D_stsp  {metrics.state_space_divergence(test, generated):.4f}")
+    print(f"  state-space divergence D_stsp  {metrics.state_space_divergence(test, generated, random_state=args.random_state):.4f}")
     print(f"  power-spectrum distance D_H    {metrics.power_spectrum_distance(test, generated):.4f}")
     print(f"  20-step prediction error       {metrics.prediction_error(model, test, min(20, len(test) - 1)):.4f}")
     print(f"  largest Lyapunov exponent      {metrics.max_lyapunov_exponent(model):.5f} per step")

@@ -149,6 +149,17 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
         main(["reconstruct", str(npy), "--test-fraction", "0.0001"])
 
 
+def test_reconstruct_of_many_variables_prints_the_same_measures_each_run(tmp_path, capsys):
+    # Above 10 variables D_stsp is a Monte-Carlo estimate: --random-state seeds it as it seeds the fit.
+    npy = tmp_path / "walk.npy"
+    np.save(npy, np.cumsum(np.random.default_rng(0).normal(size=(300, 11)), axis=0) * 0.1)
+    outputs = []
+    for _ in range(2):
+        assert main(["reconstruct", str(npy), "--max-iter", "1"]) == 0
+        outputs.append([line for line in capsys.readouterr().out.splitlines() if "D_stsp" in line])
+    assert len(outputs[0]) == 1 and outputs[0] == outputs[1]
+
+
 def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp_path, capsys):
     from sklearn_alrnn import load
 
