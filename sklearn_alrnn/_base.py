@@ -23,13 +23,7 @@ from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, chosen_learni
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._validation import (
-    check_answer_size,
-    join_blocks,
-    sequence_blocks,
-    sequences_shape,
-    target_step_weights,
-)
+from ._validation import check_answer_size, join_blocks, sequence_blocks, sequences_shape, target_step_weights
 from .preprocessing import difference_scale, elapsed_steps_moments
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -83,6 +77,7 @@ class BaseALRNN(
         "input_type": [StrOptions({"dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
         "elapsed_steps": [StrOptions({"auto"}), "boolean"],
+        "time_warping": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "standardize_inputs": ["boolean", StrOptions({"per_sequence"})],
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
@@ -99,7 +94,7 @@ class BaseALRNN(
         n_hidden, n_nonlinear, *, max_iter, batch_size, learning_rate, learning_rate_init, beta_1, beta_2,
         epsilon, alpha, clip_norm, early_stopping, validation_fraction, n_iter_no_change, tol,
         parameter_averaging, readout, init, n_init, n_members, input_type, input_differences, elapsed_steps,
-        standardize_inputs, shuffle, warm_start, random_state, verbose, n_jobs, device, dtype,
+        time_warping, standardize_inputs, shuffle, warm_start, random_state, verbose, n_jobs, device, dtype,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -124,6 +119,7 @@ class BaseALRNN(
         self.input_type = input_type
         self.input_differences = input_differences
         self.elapsed_steps = elapsed_steps
+        self.time_warping = time_warping
         self.standardize_inputs = standardize_inputs
         self.shuffle = shuffle
         self.warm_start = warm_start
@@ -286,6 +282,7 @@ class BaseALRNN(
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         Y, per_step = self._encode_targets(y, lengths, X.shape[1], first_pass, classes)
+        self._choose_time_warping(X, lengths, per_step, first_pass)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         step_weight = target_step_weights(step_weight, Y, lengths, per_step)
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass, step_weight)
@@ -403,7 +400,8 @@ class BaseALRNN(
         try:
             for _ in range(max_epochs):
                 order = rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
-                epoch_loss = self._run_epoch(engine, flat, data, order, batch_size, last_finite, grad)
+                epoch_data = self._epoch_data(data, rng)
+                epoch_loss = self._run_epoch(engine, flat, epoch_data, order, batch_size, last_finite, grad)
                 if epoch_loss is None:  # overflow: the parameters of the last finite step are back
                     goes_on = not incremental and rule.reduce_learning_rate(self._optimizer)
                     outcome = (

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ._augmentation import AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped
 from ._validation import check_sequences, check_tokens, step_mask, step_weights, warn_if_unscaled
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 
@@ -67,6 +68,28 @@ class ModelInputsMixin:
         if self.elapsed_steps == "auto":
             return not per_step and lengths.min() != lengths.max()
         return bool(self.elapsed_steps)
+
+    def _choose_time_warping(self, X, lengths, per_step, first_pass):
+        """Fix ``time_warping_``, the strength of the random time warps of the training epochs: 0.0
+        for token input and per-step targets (a label would have to move with its step), "auto"
+        decides at the first fit on the features as read (:mod:`._augmentation`) and keeps it."""
+        if self.input_type == "tokens" or per_step:
+            self.time_warping_ = 0.0
+        elif self.time_warping != "auto":
+            self.time_warping_ = float(self.time_warping)
+        elif first_pass:
+            smooth = lag_one_autocorrelation(X, lengths) >= AUTO_WARP_MIN_AUTOCORRELATION
+            self.time_warping_ = AUTO_WARP_STRENGTH if smooth else 0.0
+
+    def _epoch_data(self, data, rng):
+        """The training data of one epoch: ``data`` with each sequence read along a fresh random
+        time warp (``time_warping_``; not the clock of ``elapsed_steps``), or ``data`` itself."""
+        strength = getattr(self, "time_warping_", 0.0)  # absent from models fitted before warps
+        if not strength:
+            return data
+        X, lengths, *rest = data
+        n_columns = X.shape[2] - (self.elapsed_steps_moments_ is not None)
+        return (time_warped(X, lengths, strength, rng, n_columns), lengths, *rest)
 
     def _choose_per_sequence_features(self, X, lengths):
         """At a first fit, fix the features read per sequence (``per_sequence_features_``): all of

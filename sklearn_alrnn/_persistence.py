@@ -44,6 +44,7 @@ class PortableStateMixin:
                             ("elapsed_steps_moments", self.elapsed_steps_moments_)):
             fitted[key] = None if values is None else [float(v) for v in values]
         fitted["per_sequence_features"] = [int(v) for v in self.per_sequence_features_]
+        fitted["time_warping_"] = float(self.time_warping_)
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         # The stop rule's record, so that a warm start from the file goes on as from a pickle.
         scores = self.validation_scores_
@@ -89,6 +90,9 @@ class PortableStateMixin:
             raise ValueError("input_mean and input_scale must be given together or not at all.")
         # Absent from files written before elapsed steps.
         elapsed = _saved_features(fitted, "elapsed_steps_moments", 2, positive=False)
+        warping = fitted.get("time_warping_", 0.0)  # absent from files written before time warps
+        if isinstance(warping, bool) or not isinstance(warping, (int, float)) or not 0 <= warping < np.inf:
+            raise ValueError(f"time_warping_={warping!r} is not a finite number >= 0.")
         if elapsed is not None and not elapsed[1] > 0:
             raise ValueError(f"elapsed_steps_moments must be a mean and a standard deviation > 0; got {elapsed.tolist()}.")
         n_inputs = (n_read if scale is None else 2 * n_read) + (elapsed is not None)
@@ -114,6 +118,7 @@ class PortableStateMixin:
         self._readout = readout
         self.input_difference_scale_ = scale
         self.elapsed_steps_moments_ = elapsed
+        self.time_warping_ = float(warping)
         self._input_mean, self._input_scale = input_mean, input_scale
         self.per_sequence_features_, self._sequence_scale_floor = per_sequence, np.zeros(0) if floor is None else floor
         if "input_difference_scale" not in fitted:
@@ -140,6 +145,7 @@ class PortableStateMixin:
             state.setdefault("n_tokens_", None)
             state.setdefault("input_difference_scale_", None)
             state.setdefault("elapsed_steps_moments_", None)
+            state.setdefault("time_warping_", 0.0)
             state.setdefault("_input_mean", None)  # trained on the features as given
             state.setdefault("_input_scale", None)
             state.setdefault("per_sequence_features_", np.zeros(0, dtype=np.int64))
@@ -153,6 +159,7 @@ class PortableStateMixin:
         state.setdefault("input_type", "dense")
         state.setdefault("input_differences", False)
         state.setdefault("elapsed_steps", False)
+        state.setdefault("time_warping", 0.0)
         if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
             state.setdefault("per_step", False)
             state.setdefault("label_smoothing", 0.0)

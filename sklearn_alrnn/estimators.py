@@ -114,6 +114,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         input_type="dense",
         input_differences="auto",
         elapsed_steps="auto",
+        time_warping="auto",
         standardize_inputs=True,
         per_step=False,
         label_smoothing=0.0,
@@ -133,8 +134,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             clip_norm=clip_norm, early_stopping=early_stopping, validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
             init=init, n_init=n_init, n_members=n_members, input_type=input_type,
-            input_differences=input_differences, elapsed_steps=elapsed_steps, standardize_inputs=standardize_inputs,
-            shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
+            input_differences=input_differences, elapsed_steps=elapsed_steps, time_warping=time_warping,
+            standardize_inputs=standardize_inputs, shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
             device=device, dtype=dtype,
         )
 
@@ -425,6 +426,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         input_type="dense",
         input_differences=True,
         elapsed_steps=False,
+        time_warping=0.0,
         standardize_inputs=True,
         shuffle=True,
         warm_start=False,
@@ -440,8 +442,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             clip_norm=clip_norm, early_stopping=early_stopping, validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
             init=init, n_init=n_init, n_members=n_members, input_type=input_type,
-            input_differences=input_differences, elapsed_steps=elapsed_steps, standardize_inputs=standardize_inputs,
-            shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
+            input_differences=input_differences, elapsed_steps=elapsed_steps, time_warping=time_warping,
+            standardize_inputs=standardize_inputs, shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
             device=device, dtype=dtype,
         )
 
