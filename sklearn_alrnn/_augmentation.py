@@ -43,12 +43,16 @@ def lag_one_autocorrelation(X, lengths):
     return float(np.mean(lagged[varying] / squares[varying]))
 
 
-def time_warped(X, lengths, strength, random_state, n_columns):
-    """A copy of padded sequences X (n, T, K) whose first ``n_columns`` features are read along a
-    random time warp of each sequence (the others, like the clock of ``elapsed_steps``, and the
-    steps beyond each length, are copied as they are). The speeds are drawn from ``random_state``
-    (a ``RandomState``), one row of ``WARP_KNOTS`` per sequence."""
-    speeds = np.maximum(1.0 + strength * random_state.standard_normal((X.shape[0], WARP_KNOTS)), MIN_WARP_SPEED)
+def warp_speeds(n_sequences, strength, random_state):
+    """Knot speeds of one epoch's warps, a row of ``WARP_KNOTS`` per sequence, drawn from
+    ``random_state`` (a ``RandomState``)."""
+    return np.maximum(1.0 + strength * random_state.standard_normal((n_sequences, WARP_KNOTS)), MIN_WARP_SPEED)
+
+
+def time_warped(X, lengths, speeds, n_columns):
+    """A copy of padded sequences X (n, T, K) whose first ``n_columns`` features are read along
+    the time warp of each sequence's knot speeds (a row of ``speeds``); the other columns, like
+    the clock of ``elapsed_steps``, and the steps beyond each length are copied as they are."""
     warped = X.copy()
     _warp_sequences(X, lengths.astype(np.int64, copy=False), speeds, n_columns, warped)
     return warped

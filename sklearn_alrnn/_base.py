@@ -400,8 +400,8 @@ class BaseALRNN(
         try:
             for _ in range(max_epochs):
                 order = rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
-                epoch_data = self._epoch_data(data, rng)
-                epoch_loss = self._run_epoch(engine, flat, epoch_data, order, batch_size, last_finite, grad)
+                warps = self._epoch_warps(X.shape[0], rng)
+                epoch_loss = self._run_epoch(engine, flat, data, order, batch_size, last_finite, grad, warps)
                 if epoch_loss is None:  # overflow: the parameters of the last finite step are back
                     goes_on = not incremental and rule.reduce_learning_rate(self._optimizer)
                     outcome = (
@@ -472,14 +472,14 @@ class BaseALRNN(
         self.validation_scores_.append(score)
         return score
 
-    def _run_epoch(self, engine, flat, data, order, batch_size, last_finite, grad):
+    def _run_epoch(self, engine, flat, data, order, batch_size, last_finite, grad, warps=None):
         """One pass over the data; returns the mean loss, or None if it became non-finite
         (the parameters of the last finite step are then restored).
 
-        ``flat`` is the parameter vector the fitted attributes are views of;
-        ``last_finite`` receives a copy of the parameters before every step and
-        is restored when the loss or its gradient stops being finite; ``grad``
-        is the gradient buffer.
+        ``flat`` is the parameter vector the fitted attributes are views of; ``last_finite``
+        receives a copy of the parameters before every step and is restored when the loss or its
+        gradient stops being finite; ``grad`` is the gradient buffer; ``warps``, the epoch's time
+        warps (a row of knot speeds per sequence) or None.
         """
         X, lengths, Y, sample_weight, step_weight = data
         params = self._params
@@ -487,8 +487,9 @@ class BaseALRNN(
         for batch in gen_batches(order.shape[0], batch_size):
             idx = order[batch]
             n_steps = int(lengths[idx].max())
+            inputs = self._warped_batch(np.ascontiguousarray(X[idx, :n_steps]), lengths[idx], warps, idx)
             value, _ = loss_and_gradients(
-                params, np.ascontiguousarray(X[idx, :n_steps]), lengths[idx],
+                params, inputs, lengths[idx],
                 Y[idx, :n_steps] if self._per_step else Y[idx],
                 loss=self._loss, alpha=self.alpha, per_step=self._per_step, engine=engine,
                 readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],

@@ -6,7 +6,9 @@ import warnings
 
 import numpy as np
 
-from ._augmentation import AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped
+from ._augmentation import (
+    AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
+)
 from ._validation import check_sequences, check_tokens, step_mask, step_weights, warn_if_unscaled
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 
@@ -81,15 +83,18 @@ class ModelInputsMixin:
             smooth = lag_one_autocorrelation(X, lengths) >= AUTO_WARP_MIN_AUTOCORRELATION
             self.time_warping_ = AUTO_WARP_STRENGTH if smooth else 0.0
 
-    def _epoch_data(self, data, rng):
-        """The training data of one epoch: ``data`` with each sequence read along a fresh random
-        time warp (``time_warping_``; not the clock of ``elapsed_steps``), or ``data`` itself."""
+    def _epoch_warps(self, n_sequences, rng):
+        """The knot speeds of one epoch's time warps, a row per training sequence, or None
+        without warps (``time_warping_``)."""
         strength = getattr(self, "time_warping_", 0.0)  # absent from models fitted before warps
-        if not strength:
-            return data
-        X, lengths, *rest = data
-        n_columns = X.shape[2] - (self.elapsed_steps_moments_ is not None)
-        return (time_warped(X, lengths, strength, rng, n_columns), lengths, *rest)
+        return warp_speeds(n_sequences, strength, rng) if strength else None
+
+    def _warped_batch(self, X, lengths, warps, rows):
+        """A batch of training inputs (the sequences ``rows`` of the epoch) read along their warps
+        (not the clock of ``elapsed_steps``), or X itself when ``warps`` is None."""
+        if warps is None:
+            return X
+        return time_warped(X, lengths, warps[rows], X.shape[2] - (self.elapsed_steps_moments_ is not None))
 
     def _choose_per_sequence_features(self, X, lengths):
         """At a first fit, fix the features read per sequence (``per_sequence_features_``): all of

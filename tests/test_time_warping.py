@@ -7,7 +7,7 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
-from sklearn_alrnn._augmentation import WARP_KNOTS, lag_one_autocorrelation, time_warped
+from sklearn_alrnn._augmentation import WARP_KNOTS, lag_one_autocorrelation, time_warped, warp_speeds
 
 
 def reference_warp(x, speeds):
@@ -42,8 +42,10 @@ def test_the_kernel_reads_each_sequence_along_its_random_warp():
     X = np.zeros((4, 30, 3))
     for i, n in enumerate(lengths):
         X[i, :n] = rng.normal(size=(n, 3))
-    warped = time_warped(X, lengths, 0.4, np.random.RandomState(5), n_columns=2)
-    speeds = np.maximum(1.0 + 0.4 * np.random.RandomState(5).standard_normal((4, WARP_KNOTS)), 0.1)
+    speeds = warp_speeds(4, 0.4, np.random.RandomState(5))
+    assert speeds.shape == (4, WARP_KNOTS) and speeds.min() >= 0.1
+    np.testing.assert_array_equal(speeds, np.maximum(1 + 0.4 * np.random.RandomState(5).normal(size=(4, WARP_KNOTS)), 0.1))
+    warped = time_warped(X, lengths, speeds, n_columns=2)
     for i, n in enumerate(lengths):
         expected = reference_warp(X[i, :n, :2], speeds[i]) if n >= 3 else X[i, :n, :2]
         np.testing.assert_allclose(warped[i, :n, :2], expected, rtol=0, atol=1e-12)
@@ -56,9 +58,9 @@ def test_the_kernel_reads_each_sequence_along_its_random_warp():
 def test_a_warp_keeps_the_order_of_values_and_a_uniform_speed_changes_nothing():
     ramp = np.linspace(-1, 1, 50)[None, :, None]
     lengths = np.array([50])
-    warped = time_warped(ramp, lengths, 0.8, np.random.RandomState(0), n_columns=1)[0, :, 0]
+    warped = time_warped(ramp, lengths, warp_speeds(1, 0.8, np.random.RandomState(0)), n_columns=1)[0, :, 0]
     assert np.all(np.diff(warped) >= 0) and np.abs(warped - ramp[0, :, 0]).max() > 0.01
-    identity = time_warped(ramp, lengths, 0.0, np.random.RandomState(0), n_columns=1)
+    identity = time_warped(ramp, lengths, np.full((1, WARP_KNOTS), 2.5), n_columns=1)
     np.testing.assert_allclose(identity, ramp, rtol=0, atol=1e-12)
 
 
@@ -93,18 +95,22 @@ def test_auto_warps_smooth_sequence_to_one_inputs_only(smooth_data, warped_fit):
         ALRNNClassifier(time_warping=-0.1, **settings).fit(X, y)
 
 
-def test_an_epoch_reads_warped_features_and_an_unwarped_clock(smooth_data):
+def test_a_batch_reads_warped_features_and_an_unwarped_clock(smooth_data):
     X, y = smooth_data
     ragged = [x[: 20 + i % 20] for i, x in enumerate(X)]
     model = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(ragged, y)
     assert model.time_warping_ == 0.3 and model.elapsed_steps_moments_ is not None
     padded, lengths = model._checked_inputs(ragged, np.float64, 1, False)
-    data = (padded, lengths, None, None, None)
-    first, second = model._epoch_data(data, np.random.RandomState(0)), model._epoch_data(data, np.random.RandomState(1))
-    assert first[1] is lengths and not np.allclose(first[0][..., 0], second[0][..., 0])
-    np.testing.assert_array_equal(first[0][..., -1], padded[..., -1])
+    warps = model._epoch_warps(len(ragged), np.random.RandomState(0))
+    assert warps.shape == (len(ragged), WARP_KNOTS)
+    rows = np.array([3, 0, 7])
+    batch = model._warped_batch(padded[rows], lengths[rows], warps, rows)
+    np.testing.assert_array_equal(batch, time_warped(padded, lengths, warps, 1)[rows])  # each sequence its own warp
+    assert not np.allclose(batch[..., 0], padded[rows, :, 0])
+    np.testing.assert_array_equal(batch[..., -1], padded[rows, :, -1])  # the clock is not warped
     model.time_warping_ = 0.0
-    assert model._epoch_data(data, np.random.RandomState(0)) is data
+    assert model._epoch_warps(len(ragged), np.random.RandomState(0)) is None
+    assert model._warped_batch(padded, lengths, None, rows) is padded
 
 
 def test_warped_fits_are_reproducible_and_do_not_depend_on_n_jobs(smooth_data, warped_fit):
