@@ -28,16 +28,21 @@ AUTO_WARP_STRENGTH = 0.3
 AUTO_WARP_MIN_AUTOCORRELATION = 0.3
 
 
-def lag_one_autocorrelation(X, lengths):
+def lag_one_autocorrelation(X, lengths, block_values=2**22):
     """The features' mean lag-one autocorrelation over the valid steps: each sequence's values
     about its own mean, the products of consecutive steps over the squares, pooled over the
-    sequences. X is (n, T, K) padded; 0.0 for a feature that never varies."""
-    valid = np.arange(X.shape[1])[None, :] < lengths[:, None]
-    counts = np.maximum(lengths, 1)[:, None]
-    centred = np.where(valid[..., None], X - (X * valid[..., None]).sum(axis=1)[:, None] / counts[..., None], 0.0)
-    lagged = (centred[:, 1:] * centred[:, :-1]).sum(axis=(0, 1))
-    squares = (centred**2).sum(axis=(0, 1))
-    varying = squares > 0
+    sequences. X is (n, T, K) padded; 0.0 for a feature that never varies. Read in blocks of
+    about ``block_values`` values, so that a large training set is not copied whole."""
+    lagged = squares = 0.0
+    rows = max(1, block_values // max(1, X.shape[1] * X.shape[2]))
+    for start in range(0, X.shape[0], rows):
+        block, n_valid = X[start : start + rows], lengths[start : start + rows]
+        valid = (np.arange(X.shape[1])[None, :] < n_valid[:, None])[..., None]
+        means = (block * valid).sum(axis=1) / np.maximum(n_valid, 1)[:, None]
+        centred = np.where(valid, block - means[:, None], 0.0)
+        lagged = lagged + (centred[:, 1:] * centred[:, :-1]).sum(axis=(0, 1))
+        squares = squares + (centred**2).sum(axis=(0, 1))
+    varying = np.asarray(squares) > 0
     if not varying.any():
         return 0.0
     return float(np.mean(lagged[varying] / squares[varying]))

@@ -70,6 +70,8 @@ def test_the_lag_one_autocorrelation_tells_smooth_signals_from_independent_draws
     assert lag_one_autocorrelation(sine, np.array([200])) == pytest.approx(np.cos(0.1), abs=0.01)
     noise = np.random.RandomState(0).normal(size=(50, 40, 2))
     assert abs(lag_one_autocorrelation(noise, np.full(50, 40))) < 0.05
+    blocks = lag_one_autocorrelation(noise + sine[:, :40], np.full(50, 40), block_values=7 * 40 * 2)
+    assert blocks == pytest.approx(lag_one_autocorrelation(noise + sine[:, :40], np.full(50, 40)), rel=1e-12)
     offsets = np.repeat(np.arange(5.0)[:, None, None], 10, axis=1)  # constant within each sequence
     assert lag_one_autocorrelation(offsets, np.full(5, 10)) == 0.0
     padded = np.zeros((2, 30, 1))  # the padding beyond each length is not data
