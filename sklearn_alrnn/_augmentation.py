@@ -18,7 +18,7 @@ from ._kernels._cache import cached_njit
 #: Knots of a warp's random speed, both ends included. Screened 4 to 34 on nine archive sets
 #: (RESULTS.md): 18 best.
 WARP_KNOTS = 18
-#: Warps fall slower than this many times the original speed only where a draw says so.
+#: The slowest a warped clock runs, as a fraction of the original speed (lower draws are raised to it).
 MIN_WARP_SPEED = 0.1
 #: ``time_warping="auto"``'s strength: the standard deviation of the speed at a knot.
 AUTO_WARP_STRENGTH = 0.3

@@ -73,8 +73,8 @@ class ModelInputsMixin:
 
     def _choose_time_warping(self, X, lengths, per_step, first_pass):
         """Fix ``time_warping_``, the strength of the random time warps of the training epochs: 0.0
-        for token input and per-step targets (a label would have to move with its step), "auto"
-        decides at the first fit on the features as read (:mod:`._augmentation`) and keeps it."""
+        for token input and per-step targets (a label would have to move with its step); "auto"
+        decides at the first fit from the features as given (:mod:`._augmentation`) and keeps it."""
         if self.input_type == "tokens" or per_step:
             self.time_warping_ = 0.0
         elif self.time_warping != "auto":

@@ -44,7 +44,8 @@ def test_the_kernel_reads_each_sequence_along_its_random_warp():
         X[i, :n] = rng.normal(size=(n, 3))
     speeds = warp_speeds(4, 0.4, np.random.RandomState(5))
     assert speeds.shape == (4, WARP_KNOTS) and speeds.min() >= 0.1
-    np.testing.assert_array_equal(speeds, np.maximum(1 + 0.4 * np.random.RandomState(5).normal(size=(4, WARP_KNOTS)), 0.1))
+    drawn = 1 + 0.4 * np.random.RandomState(5).normal(size=(4, WARP_KNOTS))
+    np.testing.assert_array_equal(speeds, np.maximum(drawn, 0.1))
     warped = time_warped(X, lengths, speeds, n_columns=2)
     for i, n in enumerate(lengths):
         expected = reference_warp(X[i, :n, :2], speeds[i]) if n >= 3 else X[i, :n, :2]
