@@ -14,6 +14,8 @@ Uchida 2021 survey it for time-series classification.)
 import numpy as np
 
 from ._kernels._cache import cached_njit
+from ._validation import step_mask
+from .preprocessing import sequence_moments
 
 #: Knots of a warp's random speed, both ends included. Screened 4 to 34 on nine archive sets
 #: (RESULTS.md): 18 best.
@@ -37,9 +39,8 @@ def lag_one_autocorrelation(X, lengths, block_values=2**22):
     rows = max(1, block_values // max(1, X.shape[1] * X.shape[2]))
     for start in range(0, X.shape[0], rows):
         block, n_valid = X[start : start + rows], lengths[start : start + rows]
-        valid = (np.arange(X.shape[1])[None, :] < n_valid[:, None])[..., None]
-        means = (block * valid).sum(axis=1) / np.maximum(n_valid, 1)[:, None]
-        centred = np.where(valid, block - means[:, None], 0.0)
+        valid = step_mask(n_valid, X.shape[1])[..., None]
+        centred = np.where(valid, block - sequence_moments(block, n_valid)[0][:, None], 0.0)
         lagged = lagged + (centred[:, 1:] * centred[:, :-1]).sum(axis=(0, 1))
         squares = squares + (centred**2).sum(axis=(0, 1))
     varying = np.asarray(squares) > 0

@@ -135,8 +135,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
             init=init, n_init=n_init, n_members=n_members, input_type=input_type,
             input_differences=input_differences, elapsed_steps=elapsed_steps, time_warping=time_warping,
-            standardize_inputs=standardize_inputs, shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
-            device=device, dtype=dtype,
+            standardize_inputs=standardize_inputs, shuffle=shuffle, warm_start=warm_start, random_state=random_state,
+            verbose=verbose, n_jobs=n_jobs, device=device, dtype=dtype,
         )
 
     _parameter_constraints: dict = {
@@ -443,8 +443,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             n_iter_no_change=n_iter_no_change, tol=tol, parameter_averaging=parameter_averaging, readout=readout,
             init=init, n_init=n_init, n_members=n_members, input_type=input_type,
             input_differences=input_differences, elapsed_steps=elapsed_steps, time_warping=time_warping,
-            standardize_inputs=standardize_inputs, shuffle=shuffle, warm_start=warm_start, random_state=random_state, verbose=verbose, n_jobs=n_jobs,
-            device=device, dtype=dtype,
+            standardize_inputs=standardize_inputs, shuffle=shuffle, warm_start=warm_start, random_state=random_state,
+            verbose=verbose, n_jobs=n_jobs, device=device, dtype=dtype,
         )
 
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
