@@ -21,8 +21,12 @@ these steps), regimes visited by the free run, fit time, and for each of the sys
 (``return_equilibria``) the distance, in standard deviations, to the nearest real fixed point of the
 fitted map. The issue's targets: D_stsp <= 0.5 and D_H <= 0.1 with a fit under 3 minutes on 2 cores.
 
+``--n-nonlinear 2 12`` fits the forecaster once per P given instead of the system's P (the issue
+fixes P = 2 on Lorenz-63; geometry needs more nonlinear units, RESULTS.md).
+
 Run: python benchmarks/bench_forecasting.py [--systems lorenz roessler gait] [--seeds 1]
-     [--n-steps 100000] [--daphnet aeon-1.6.0-py3-none-any.whl] [--no-peer] [--set max_iter=1000 ...]
+     [--n-steps 100000] [--daphnet aeon-1.6.0-py3-none-any.whl] [--no-peer] [--n-nonlinear P ...]
+     [--set max_iter=1000 ...]
 """
 
 import argparse
@@ -121,6 +125,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--n-steps", type=int, default=100_000)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--n-nonlinear", type=int, nargs="+", default=None, metavar="P")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
@@ -128,22 +133,24 @@ def main():
     print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'D_H 10k':>7} {'PE_20':>7} "
           f"{'lambda_max':>10} {'regimes':>7} {'fit s':>6}  equilibria: nearest real fixed point")
     for name in systems:
-        make, P = SYSTEMS[name]
+        make, system_P = SYSTEMS[name]
         for seed in range(args.seeds):
             train, test, equilibria = make(args, seed)
             d, h, h10 = measures(test, train)
             print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f}")
-            start = time.perf_counter()
-            model = ALRNNForecaster(n_hidden=20, n_nonlinear=P, random_state=seed, **overrides).fit(train)
-            fit_time = time.perf_counter() - start
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                generated = model.generate(len(test), x0=test[0])
-            d, h, h10 = measures(test, generated)
-            regimes = RegimeDecomposer(model, prefit=True).fit(test[:20_000]).n_regimes_
-            print(f"{name:<9} {'ALRNNForecaster':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} "
-                  f"{prediction_error(model, test[:20_000], 20):>7.4f} {max_lyapunov_exponent(model):>10.5f} "
-                  f"{regimes:>7} {fit_time:>6.1f}  {equilibrium_distances(model, equilibria)}", flush=True)
+            for P in args.n_nonlinear or [system_P]:
+                label = "ALRNNForecaster" if args.n_nonlinear is None else f"ALRNNForecaster P={P}"
+                start = time.perf_counter()
+                model = ALRNNForecaster(n_hidden=20, n_nonlinear=P, random_state=seed, **overrides).fit(train)
+                fit_time = time.perf_counter() - start
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    generated = model.generate(len(test), x0=test[0])
+                d, h, h10 = measures(test, generated)
+                regimes = RegimeDecomposer(model, prefit=True).fit(test[:20_000]).n_regimes_
+                print(f"{name:<9} {label:<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} "
+                      f"{prediction_error(model, test[:20_000], 20):>7.4f} {max_lyapunov_exponent(model):>10.5f} "
+                      f"{regimes:>7} {fit_time:>6.1f}  {equilibrium_distances(model, equilibria)}", flush=True)
             if not args.no_peer:
                 start = time.perf_counter()
                 esn = echo_state_network_run(train, test, seed)
