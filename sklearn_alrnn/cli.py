@@ -280,7 +280,7 @@ def cmd_reconstruct(args):
     fit_time = time.perf_counter() - start
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
-        generated = model.generate(len(test), x0=test[0])
+        generated, states = model.generate(len(test), x0=test[0], return_states=True)
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
     print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={args.n_nonlinear}) on {len(train)} steps of "
@@ -290,7 +290,15 @@ def cmd_reconstruct(args):
     print(f"  power-spectrum distance D_H    {metrics.power_spectrum_distance(test, generated):.4f}")
     print(f"  20-step prediction error       {metrics.prediction_error(model, test, min(20, len(test) - 1)):.4f}")
     print(f"  largest Lyapunov exponent      {metrics.max_lyapunov_exponent(model):.5f} per step")
+    print(f"  regimes visited                {_free_run_regimes(model, states).n_regimes_} of {2**model.n_nonlinear_}")
     return 0
+
+
+def _free_run_regimes(model, states):
+    """A forecaster's regimes as its free run's hidden ``states`` visit them."""
+    return RegimeDecomposer.from_parameters(
+        model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
+    ).fit_states(states)
 
 
 def cmd_analyze(args):
@@ -301,10 +309,7 @@ def cmd_analyze(args):
     if isinstance(model, ALRNNForecaster):
         if args.data:
             raise SystemExit("error: --data is a CSV table for sequence models; a forecaster is analysed on its free run")
-        states = model.generate(100_000, return_states=True)[1]
-        decomposer = RegimeDecomposer.from_parameters(
-            model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
-        ).fit_states(states)
+        decomposer = _free_run_regimes(model, model.generate(100_000, return_states=True)[1])
         print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
         table = decomposer.summary()

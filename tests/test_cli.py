@@ -1,6 +1,7 @@
 """The sklearn-alrnn command: usage errors, a tiny sweep, and the fit / predict / analyze loop."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -138,6 +139,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
         assert measure in out
     model = load(tmp_path / "roessler.alrnn.npz")
     assert isinstance(model, ALRNNForecaster) and model.n_nonlinear_ == 1 and model.n_iter_ == 2
+    held_out = series[0][-300:]  # the default --test-fraction 0.2 of 1,500 steps
+    states = model.generate(len(held_out), x0=held_out[0], return_states=True)[1]
+    visited = int(re.search(r"regimes visited +(\d+) of 2\n", out).group(1))
+    assert visited == len(np.unique(states[:, -1] > 0))
     assert main(["reconstruct", str(csv), "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
     assert load(tmp_path / "m.alrnn.npz").n_features_in_ == 3  # the header row is skipped
     assert main(["analyze", str(tmp_path / "m.alrnn.npz")]) == 0
