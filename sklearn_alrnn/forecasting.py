@@ -68,7 +68,7 @@ class ALRNNForecaster(BaseEstimator):
     n_nonlinear : int, default=2
         Number P of ReLU units (the last P): the dial between the smallest
         code (2^P regimes) and the geometry. Lorenz-63 with 20 units: P = 2
-        free runs at D_stsp 2-4, P = 12 at 0.25-0.8. ``GridSearchCV`` picks it.
+        free runs at D_stsp 2-4, P = 12 mostly at 0.25-0.8. ``GridSearchCV`` picks it.
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
         "sparse": after every ``forcing_interval``-th step the observed units
         are pulled to the data with weight ``alpha`` (replaced when alpha=1)
