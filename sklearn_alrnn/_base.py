@@ -472,7 +472,7 @@ class BaseALRNN(
         self.validation_scores_.append(score)
         return score
 
-    def _run_epoch(self, engine, flat, data, order, batch_size, last_finite, grad, warps=None):
+    def _run_epoch(self, engine, flat, data, order, batch_size, last_finite, grad, warps):
         """One pass over the data; returns the mean loss, or None if it became non-finite
         (the parameters of the last finite step are then restored).
 

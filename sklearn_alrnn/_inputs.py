@@ -86,7 +86,7 @@ class ModelInputsMixin:
     def _epoch_warps(self, n_sequences, rng):
         """The knot speeds of one epoch's time warps, a row per training sequence, or None
         without warps (``time_warping_``)."""
-        strength = getattr(self, "time_warping_", 0.0)  # absent from models fitted before warps
+        strength = self.time_warping_  # set by every fit; files and pickles from before warps load 0.0
         return warp_speeds(n_sequences, strength, rng) if strength else None
 
     def _warped_batch(self, X, lengths, warps, rows):
