@@ -1,4 +1,4 @@
-"""Saving and restoring the fitted state of ALRNNClassifier and ALRNNRegressor (model files and pickles).
+"""Saving and restoring the fitted state of the estimators and the forecaster (model files and pickles).
 
 The file format itself (arrays, JSON metadata, checksum, validation) is ``io``; this mixin says
 which fitted scalars and arrays a model file holds and checks them on the way back in.
@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from . import io
+from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
 from ._readout import READOUTS, n_readout_features
 
@@ -260,4 +261,72 @@ class RegressorStateMixin:
         if "b_" in state and "_target_mean" not in state:
             state["_target_mean"] = np.zeros(state["b_"].shape[0])
             state["_target_scale"] = np.ones(state["b_"].shape[0])
+        super().__setstate__(state)
+
+
+class ForecasterStateMixin:
+    """``save``, ``_portable_state`` / ``_restore_portable_state`` (for ``io``) and ``__setstate__``
+    (pickles of earlier versions) of ALRNNForecaster."""
+
+    def save(self, path, extra=None):
+        """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`."""
+        io.save(self, path, extra=extra)
+
+    _PORTABLE_COUNTS = ("n_features_in_", "n_inputs_", "n_nonlinear_", "n_iter_", "best_epoch_")
+    _PORTABLE_SCORES = ("best_state_space_divergence_", "best_evaluation_score_")
+
+    def _portable_state(self):
+        check_is_fitted(self, "a_")
+        fitted = {name: int(getattr(self, name)) for name in self._PORTABLE_COUNTS}
+        fitted["alpha_"] = float(self.alpha_)
+        fitted |= {name: float(getattr(self, name)) for name in self._PORTABLE_SCORES}
+        fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
+        fitted["evaluation_curve_"] = [[int(e), float(d)] for e, d in self.evaluation_curve_]
+        arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
+        arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        for name in self._PORTABLE_COUNTS:
+            value = fitted.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name}={value!r} is not a valid count.")
+        M = self.n_hidden if self.n_hidden != "auto" else np.size(arrays.get("a_", ()))
+        N, K, P = fitted["n_features_in_"], fitted["n_inputs_"], fitted["n_nonlinear_"]
+        if not 1 <= N <= M - P:
+            raise ValueError(f"n_features_in_={N} and n_nonlinear_={P} do not fit n_hidden={M}.")
+        expected = {
+            "a_": (M,), "W_": (M, M), "h_": (M,), "C_": (M, K), "L_": (M - N, N),
+            "mean_": (N,), "scale_": (N,), "initial_observation_": (N,),
+        }
+        for key, shape in expected.items():
+            if key not in arrays or arrays[key].shape != shape:
+                raise ValueError(f"{key} is missing or not of shape {shape}.")
+            if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
+                raise ValueError(f"{key} must hold finite floating-point values.")
+        if not np.all(arrays["scale_"] > 0):
+            raise ValueError("scale_ must be positive.")
+        curves = fitted.get("loss_curve_"), fitted.get("evaluation_curve_")
+        if not all(isinstance(c, list) for c in curves):
+            raise ValueError("loss_curve_ and evaluation_curve_ must be lists.")
+        for name in FORECASTER_PARAMETER_NAMES:
+            setattr(self, name + "_", arrays[name + "_"].astype(self.dtype))
+        self.mean_, self.scale_ = arrays["mean_"].astype(float), arrays["scale_"].astype(float)
+        self.initial_observation_ = arrays["initial_observation_"].astype(float)
+        for name in self._PORTABLE_COUNTS:
+            setattr(self, name, fitted[name])
+        self.alpha_ = float(fitted["alpha_"])
+        # Models fitted before the score were selected by the divergence alone, which comes first.
+        for name in self._PORTABLE_SCORES:
+            value = fitted.get(name, getattr(self, "best_state_space_divergence_", None))
+            if not _is_number(value):
+                raise ValueError(f"{name}={value!r} is not a number.")
+            setattr(self, name, float(value))
+        self.loss_curve_ = [float(v) for v in curves[0]]
+        self.evaluation_curve_ = [(int(e), float(d)) for e, d in curves[1]]
+
+    def __setstate__(self, state):
+        # Pickles written before the evaluation score were selected by the divergence alone.
+        if "best_state_space_divergence_" in state:
+            state.setdefault("best_evaluation_score_", state["best_state_space_divergence_"])
         super().__setstate__(state)

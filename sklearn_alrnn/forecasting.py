@@ -15,10 +15,10 @@ from ._forcing import (
     FORECASTER_PARAMETER_NAMES,
     TrainingWindows,
     adapted_alpha,
+    evaluate_free_runs,
     evaluation_starts,
     forced_loss_and_gradients,
     forcing_schedule,
-    free_run_divergence,
     free_run_from,
     hidden_units,
     initial_states,
@@ -30,6 +30,7 @@ from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import check_network_parameters, flatten_parameters
+from ._persistence import ForecasterStateMixin
 from ._optim import RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
 from ._validation import check_answer_size, check_counts, check_exog, check_series, series_like
@@ -42,7 +43,7 @@ SCORE_STEPS = 20
 
 
 @io.register_model_class
-class ALRNNForecaster(BaseEstimator):
+class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     """Dynamical-systems reconstruction with an AL-RNN, trained by teacher forcing.
 
     The first N of the ``n_hidden`` units are read out as the N observed
@@ -52,8 +53,8 @@ class ALRNNForecaster(BaseEstimator):
     the reconstruction literature (Brenner et al. 2022, 2024; Hess et al.
     2023): random windows of ``sequence_length`` steps, Gaussian noise, the
     one-step error under teacher forcing, RAdam with an exponentially
-    decaying learning rate, and, every ``evaluation_interval`` epochs, a free
-    run from the (longest) series' first observation scored by its
+    decaying learning rate, and, every ``evaluation_interval`` epochs, free
+    runs from the (longest) series (``evaluation_steps``) scored by their
     state-space divergence from that series; the best checkpoint is kept, because a
     low one-step error does not mean a free run with the attractor's geometry.
     Series are standardised per variable inside the model (``mean_``,
@@ -68,7 +69,7 @@ class ALRNNForecaster(BaseEstimator):
     n_nonlinear : int, default=2
         Number P of ReLU units (the last P): the dial between the smallest
         code (2^P regimes) and the geometry. Lorenz-63 with 20 units: P = 2
-        free runs at D_stsp 2-4, P = 12 mostly at 0.25-0.8. ``GridSearchCV`` picks it.
+        free runs at D_stsp 2-4, P = 12 at 0.27-0.58. ``GridSearchCV`` picks it.
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
         "sparse": after every ``forcing_interval``-th step the observed units
         are pulled to the data with weight ``alpha`` (replaced when alpha=1)
@@ -107,8 +108,10 @@ class ALRNNForecaster(BaseEstimator):
     evaluation_interval : int, default=25
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
-        Length of the evaluation free run (at most the longest series' length;
-        it starts at that series' first observation).
+        Steps of the evaluation free runs in all (at most the longest series'
+        length): one run from its first observation, or from 40,000 steps
+        runs of 20,000 or more from up to four points spread over it, so that
+        a map that leaves the attractor from some of them loses.
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``;
         in threads with ``n_jobs``) and keep the one whose best checkpoint has
@@ -141,11 +144,13 @@ class ALRNNForecaster(BaseEstimator):
     loss_curve_ : list of float
         Mean one-step training loss of each epoch (standardised units).
     evaluation_curve_ : list of tuple
-        ``(epoch, state-space divergence)`` of each evaluation free run.
+        ``(epoch, score)`` of each evaluation: the free runs' state-space
+        divergence from the training series, plus their mean power-spectrum
+        distance where there are several (``evaluation_steps``).
     best_epoch_ : int
-        Epoch of the kept checkpoint.
-    best_state_space_divergence_ : float
-        Its divergence (the evaluation free run's against the training series).
+        Epoch of the kept checkpoint, the one with the lowest score.
+    best_evaluation_score_, best_state_space_divergence_ : float
+        Its score, and the divergence part of it.
     alpha_ : float
         The forcing weight at the end of training.
     initial_observation_ : ndarray of shape (n_features_in_,)
@@ -153,7 +158,7 @@ class ALRNNForecaster(BaseEstimator):
     n_iter_ : int
         Epochs run.
     init_scores_ : ndarray of shape (n_init,) or None
-        Minus each initialisation's ``best_state_space_divergence_``; None
+        Minus each initialisation's ``best_evaluation_score_``; None
         with ``n_init=1``.
 
     Examples
@@ -246,7 +251,7 @@ class ALRNNForecaster(BaseEstimator):
         inputs = check_exog(exog, [len(s) for s in series], None)
         if self.n_init > 1:
             return fit_best_initialisation(
-                self, lambda candidate: candidate.fit(X, exog=exog), lambda model: -model.best_state_space_divergence_
+                self, lambda candidate: candidate.fit(X, exog=exog), lambda model: -model.best_evaluation_score_
             )
         self.init_scores_ = None
         stacked = np.concatenate(series)
@@ -265,8 +270,7 @@ class ALRNNForecaster(BaseEstimator):
     def _train(self, engine, flat, views, scaled, inputs, rng):
         sampler = TrainingWindows(scaled, inputs, self.sequence_length)
         window, longest = sampler.window, sampler.longest
-        # Evaluation free runs start on the longest series and are scored against it.
-        reference = scaled[longest]
+        reference = scaled[longest]  # where evaluation free runs start, and what they are scored against
         n_batches_per_epoch = sampler.batches_per_epoch(self.batches_per_epoch, self.batch_size)
         adaptive = self.teacher_forcing == "generalized" and self.alpha is None
         self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
@@ -275,9 +279,9 @@ class ALRNNForecaster(BaseEstimator):
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
         states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
-        starts, start_inputs = evaluation_starts(reference, inputs[longest], min(self.evaluation_steps, len(reference)))
+        positions, start_inputs = evaluation_starts(reference, inputs[longest], min(self.evaluation_steps, len(reference)))
         self.loss_curve_, self.evaluation_curve_ = [], []
-        best_divergence, best_flat, self.best_epoch_ = np.inf, flat.copy(), 0
+        best, best_flat, self.best_epoch_ = (np.inf, np.inf), flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
         n_batches = 0
         self.n_iter_ = 0
@@ -307,11 +311,11 @@ class ALRNNForecaster(BaseEstimator):
                 self.loss_curve_.append(total / n_batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    divergence = free_run_divergence(engine, views, starts, start_inputs, reference)
-                    self.evaluation_curve_.append((epoch, divergence))
-                    progress.message(f"Epoch {epoch}: state-space divergence of a free run {divergence:.4f}")
-                    if divergence < best_divergence:
-                        best_divergence, self.best_epoch_ = divergence, epoch
+                    evaluation = evaluate_free_runs(engine, views, reference, positions, start_inputs)
+                    self.evaluation_curve_.append((epoch, evaluation[0]))
+                    progress.message(f"Epoch {epoch}: free-run score {evaluation[0]:.4f} (D_stsp {evaluation[1]:.4f})")
+                    if evaluation[0] < best[0]:
+                        best, self.best_epoch_ = evaluation, epoch
                         np.copyto(best_flat, flat)
         except StopIteration:
             pass
@@ -319,12 +323,12 @@ class ALRNNForecaster(BaseEstimator):
             warnings.warn("Training interrupted by user; the best checkpoint so far is kept.")
         finally:
             progress.close()
-        if np.isfinite(best_divergence):
+        if np.isfinite(best[0]):
             np.copyto(flat, best_flat)
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best_divergence = free_run_divergence(engine, views, starts, start_inputs, reference)
+            best = evaluate_free_runs(engine, views, reference, positions, start_inputs)
             self.best_epoch_ = self.n_iter_
-        self.best_state_space_divergence_ = float(best_divergence)
+        self.best_evaluation_score_, self.best_state_space_divergence_ = map(float, best)
         for name in FORECASTER_PARAMETER_NAMES:
             setattr(self, name + "_", views[name].copy())
 
@@ -545,55 +549,3 @@ class ALRNNForecaster(BaseEstimator):
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
         return float(largest_lyapunov_exponent(a, W, h, a.shape[0] - self.n_nonlinear_, z0, n_steps, transient))
-
-    # ---------------------------------------------------------- persistence
-    def save(self, path, extra=None):
-        """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`."""
-        io.save(self, path, extra=extra)
-
-    _PORTABLE_COUNTS = ("n_features_in_", "n_inputs_", "n_nonlinear_", "n_iter_", "best_epoch_")
-
-    def _portable_state(self):
-        check_is_fitted(self, "a_")
-        fitted = {name: int(getattr(self, name)) for name in self._PORTABLE_COUNTS}
-        fitted["alpha_"] = float(self.alpha_)
-        fitted["best_state_space_divergence_"] = float(self.best_state_space_divergence_)
-        fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
-        fitted["evaluation_curve_"] = [[int(e), float(d)] for e, d in self.evaluation_curve_]
-        arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
-        arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
-        return fitted, arrays
-
-    def _restore_portable_state(self, fitted, arrays):
-        for name in self._PORTABLE_COUNTS:
-            value = fitted.get(name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name}={value!r} is not a valid count.")
-        M = self.n_hidden if self.n_hidden != "auto" else np.size(arrays.get("a_", ()))
-        N, K, P = fitted["n_features_in_"], fitted["n_inputs_"], fitted["n_nonlinear_"]
-        if not 1 <= N <= M - P:
-            raise ValueError(f"n_features_in_={N} and n_nonlinear_={P} do not fit n_hidden={M}.")
-        expected = {
-            "a_": (M,), "W_": (M, M), "h_": (M,), "C_": (M, K), "L_": (M - N, N),
-            "mean_": (N,), "scale_": (N,), "initial_observation_": (N,),
-        }
-        for key, shape in expected.items():
-            if key not in arrays or arrays[key].shape != shape:
-                raise ValueError(f"{key} is missing or not of shape {shape}.")
-            if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
-                raise ValueError(f"{key} must hold finite floating-point values.")
-        if not np.all(arrays["scale_"] > 0):
-            raise ValueError("scale_ must be positive.")
-        curves = fitted.get("loss_curve_"), fitted.get("evaluation_curve_")
-        if not all(isinstance(c, list) for c in curves):
-            raise ValueError("loss_curve_ and evaluation_curve_ must be lists.")
-        for name in FORECASTER_PARAMETER_NAMES:
-            setattr(self, name + "_", arrays[name + "_"].astype(self.dtype))
-        self.mean_, self.scale_ = arrays["mean_"].astype(float), arrays["scale_"].astype(float)
-        self.initial_observation_ = arrays["initial_observation_"].astype(float)
-        for name in self._PORTABLE_COUNTS:
-            setattr(self, name, fitted[name])
-        self.alpha_ = float(fitted["alpha_"])
-        self.best_state_space_divergence_ = float(fitted["best_state_space_divergence_"])
-        self.loss_curve_ = [float(v) for v in curves[0]]
-        self.evaluation_curve_ = [(int(e), float(d)) for e, d in curves[1]]

@@ -6,14 +6,15 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn._forcing import (
+    EVALUATION_RUN_STEPS,
     EVALUATION_STARTS,
     FORECASTER_PARAMETER_NAMES,
     TrainingWindows,
     adapted_alpha,
+    evaluate_free_runs,
     evaluation_starts,
     forced_loss_and_gradients,
     forcing_schedule,
-    free_run_divergence,
     free_run_from,
     initial_states,
     initialize_forecaster,
@@ -23,7 +24,7 @@ from sklearn_alrnn._forcing import (
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._model import flatten_parameters, phi, split_flat
 from sklearn_alrnn._optim import RAdamOptimizer
-from sklearn_alrnn.metrics import state_space_divergence
+from sklearn_alrnn.metrics import power_spectrum_distance, state_space_divergence
 
 M, N, K, T = 6, 2, 1, 11
 
@@ -126,26 +127,42 @@ def test_free_run_matches_the_map_and_marks_overflow():
 def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series():
     rng = np.random.RandomState(3)
     series, exog = rng.normal(size=(1000, N)), rng.normal(size=(1000, 1))
-    assert EVALUATION_STARTS == 1  # the reference's: the first observation
-    np.testing.assert_array_equal(evaluation_starts(series, exog, 400)[0], series[:1])
-    starts, inputs = evaluation_starts(series, exog, 400, n_starts=4)
-    np.testing.assert_array_equal(starts, series[[0, 300, 600, 900]])  # 4 runs of 100 steps
+    # Evaluations too short for two runs of EVALUATION_RUN_STEPS make one, from the first
+    # observation as in the reference; longer ones as many as fit, up to EVALUATION_STARTS.
+    np.testing.assert_array_equal(evaluation_starts(series, exog, 400)[0], [0])
+    long_series, no_exog = np.zeros((10 * EVALUATION_RUN_STEPS, N)), np.zeros((10 * EVALUATION_RUN_STEPS, 0))
+    for n_steps, n_runs in [(2 * EVALUATION_RUN_STEPS - 1, 1), (3 * EVALUATION_RUN_STEPS, 3),
+                            (10 * EVALUATION_RUN_STEPS, EVALUATION_STARTS)]:
+        positions, inputs = evaluation_starts(long_series, no_exog, n_steps)
+        assert positions.shape == (n_runs,) and inputs.shape == (n_runs, n_steps // n_runs - 1, 0)
+        assert n_steps // n_runs >= EVALUATION_RUN_STEPS and positions[0] == 0
+    positions, inputs = evaluation_starts(series, exog, 400, n_starts=4)
+    np.testing.assert_array_equal(positions, [0, 300, 600, 900])  # 4 runs of 100 steps
     np.testing.assert_array_equal(inputs[2], exog[600:699])
     params = initialize_forecaster(M, N, 1, rng, np.float64)
     engine = CPUEngine(M, 2)
-    pooled = np.concatenate([free_run_from(engine, params, x, s, N) for x, s in zip(starts, inputs)])
-    reference = rng.normal(size=(2000, N))
-    expected = state_space_divergence(reference, pooled)
-    assert free_run_divergence(engine, params, starts, inputs, reference) == pytest.approx(expected, rel=1e-12)
+    runs = [free_run_from(engine, params, series[p], s, N) for p, s in zip(positions, inputs)]
+    # Several runs: their pooled D_stsp plus each one's D_H from the stretch it starts at.
+    divergence = state_space_divergence(series, np.concatenate(runs))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # 100 steps are a short spectrum; the sum is checked
+        spectra = np.mean([power_spectrum_distance(series[p : p + 100], run) for p, run in zip(positions, runs)])
+        score, pooled = evaluate_free_runs(engine, params, series, positions, inputs)
+    assert pooled == pytest.approx(divergence, rel=1e-12) and score == pytest.approx(divergence + spectra, rel=1e-12)
+    # One run: its D_stsp, the reference's criterion.
+    one = evaluate_free_runs(engine, params, series, positions[:1], inputs[:1])
+    assert one == (pytest.approx(state_space_divergence(series, runs[0]), rel=1e-12),) * 2
     # A map that stays near the data from the first point only scores worse than one that stays
     # from every point: the runs from the other points count.
     contracting = dict(params, a=np.full(M, 0.5), W=np.zeros((M, M)), h=np.zeros(M), C=np.zeros((M, 1)))
     runaway = dict(contracting, a=np.where(np.arange(M) < N, 1.02, 0.5))
     spread = series.copy()
     spread[0] = 0.0  # the first run starts at the fixed point and stays there
-    starts, inputs = evaluation_starts(spread, exog, 400, n_starts=4)
-    calm = free_run_divergence(engine, contracting, starts, inputs, spread)
-    assert free_run_divergence(engine, runaway, starts, inputs, spread) > calm
+    positions, inputs = evaluation_starts(spread, exog, 400, n_starts=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        calm = evaluate_free_runs(engine, contracting, spread, positions, inputs)
+        assert all(np.greater(evaluate_free_runs(engine, runaway, spread, positions, inputs), calm))
 
 
 def test_adaptive_alpha_follows_the_jacobian_bound():

@@ -171,6 +171,30 @@ def test_save_and_load_round_trip(tmp_path, fitted_oscillator):
     np.testing.assert_array_equal(loaded.predict(X), fitted_oscillator.predict(X))
     np.testing.assert_array_equal(loaded.generate(40), fitted_oscillator.generate(40))
     assert loaded.evaluation_curve_ == fitted_oscillator.evaluation_curve_
+    assert loaded.best_evaluation_score_ == fitted_oscillator.best_evaluation_score_
+
+
+def test_files_and_pickles_from_before_the_evaluation_score_load_with_the_divergence_as_score(tmp_path, fitted_oscillator):
+    from sklearn_alrnn import io as model_io
+
+    path = tmp_path / "old.alrnn.npz"
+    fitted_oscillator.save(path)
+    metadata, arrays = model_io._read(path)
+    metadata["fitted"].pop("best_evaluation_score_")
+    metadata.pop("checksum")
+    model_io._write(path, metadata, arrays)
+    loaded = load(path)
+    assert loaded.best_evaluation_score_ == fitted_oscillator.best_state_space_divergence_
+    state = fitted_oscillator.__getstate__()
+    del state["best_evaluation_score_"]
+    old = object.__new__(ALRNNForecaster)
+    old.__setstate__(state)
+    assert old.best_evaluation_score_ == fitted_oscillator.best_state_space_divergence_
+    np.testing.assert_array_equal(old.generate(20), fitted_oscillator.generate(20))
+    metadata["fitted"]["best_state_space_divergence_"] = "low"
+    model_io._write(path, metadata, arrays)
+    with pytest.raises(ValueError, match="best_state_space_divergence_='low' is not a number"):
+        load(path)
 
 
 def test_n_hidden_auto_sizes_the_network_to_many_observed_variables(tmp_path):
@@ -195,8 +219,9 @@ def test_checkpoints_of_many_variables_are_selected_the_same_way_by_the_same_ran
     first, second = ALRNNForecaster(**settings).fit(X), ALRNNForecaster(**settings).fit(X)
     assert first.evaluation_curve_ == second.evaluation_curve_
     np.testing.assert_array_equal(first.W_, second.W_)
-    divergences = [d for _, d in first.evaluation_curve_]
-    assert first.best_state_space_divergence_ == min(divergences) and len(set(divergences)) == 6
+    divergences = [d for _, d in first.evaluation_curve_]  # one run: the score is its divergence
+    assert first.best_evaluation_score_ == first.best_state_space_divergence_ == min(divergences)
+    assert len(set(divergences)) == 6
 
 
 def test_grid_search_over_the_number_of_nonlinear_units():
@@ -309,12 +334,12 @@ def test_n_init_keeps_the_initialisation_with_the_best_checkpoint_whatever_n_job
     settings = dict(n_hidden=5, n_nonlinear=1, n_init=3, random_state=4, **dict(QUICK, max_iter=10))
     model = ALRNNForecaster(n_jobs=1, **settings).fit(X)
     assert model.init_scores_.shape == (3,)
-    assert model.best_state_space_divergence_ == -model.init_scores_.max()
+    assert model.best_evaluation_score_ == -model.init_scores_.max()
     assert model.get_params()["n_init"] == 3 and model.random_state == 4  # hyper-parameters untouched
     # Each candidate is the n_init=1 fit from its own seed, drawn from random_state.
     seeds = np.random.RandomState(4).randint(np.iinfo(np.int32).max, size=3)
     single = [ALRNNForecaster(**dict(settings, n_init=1, random_state=int(s))).fit(X) for s in seeds]
-    np.testing.assert_allclose(model.init_scores_, [-m.best_state_space_divergence_ for m in single])
+    np.testing.assert_allclose(model.init_scores_, [-m.best_evaluation_score_ for m in single])
     kept = single[int(np.argmax(model.init_scores_))]
     np.testing.assert_array_equal(model.W_, kept.W_)
     assert single[0].init_scores_ is None
