@@ -41,6 +41,11 @@ __all__ = ["ALRNNForecaster"]
 #: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
 SCORE_STEPS = 20
 
+#: A free run this many training standard deviations from the training mean has left the data:
+#: ``generate`` and ``forecast`` say so (an unstable map from a one-lead ECG's held-out start reached
+#: 1e21 in 21,600 steps, every value finite).
+RUNAWAY_DEVIATIONS = 100
+
 
 @io.register_model_class
 class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
@@ -424,7 +429,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         first = max(0, n_context - self.sequence_length)
         z = np.ascontiguousarray(self._forced_states([context[first:]], [inputs[first:n_context]], True)[0][-1:])
         run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z, inputs[None, n_context - 1 :], self.n_features_in_)
-        return self._finite_run(self._unscale(run[0]))
+        return self._observed_run(run[0])
 
     def generate(self, n_steps, x0=None, *, exog=None, return_states=False, max_bytes=2**31):
         """A free run of the fitted system from one observation.
@@ -455,7 +460,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
         states = free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.a_.shape[0])
-        X_gen = self._finite_run(self._unscale(states[:, : self.n_features_in_]))
+        X_gen = self._observed_run(states[:, : self.n_features_in_])
         return (X_gen, states) if return_states else X_gen
 
     def _starting_observation(self, x0):
@@ -471,16 +476,26 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         check_counts(minimum, n_steps=n_steps)
         return int(n_steps)
 
-    @staticmethod
-    def _finite_run(run):
-        bad = ~np.all(np.isfinite(run), axis=1)
+    def _observed_run(self, run):
+        """A free run of the observed units (standardised) in the user's units, with a warning
+        where it leaves the floating-point range (NaN rows from there) or runs away from the data."""
+        X = self._unscale(run)
+        bad = ~np.all(np.isfinite(X), axis=1)
+        away = np.any(np.abs(run) > RUNAWAY_DEVIATIONS, axis=1)
         if bad.any():
             warnings.warn(
                 f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
                 "the rows from there are NaN. The fitted map is unstable from this start.",
                 RuntimeWarning,
             )
-        return run
+        elif away.any():
+            warnings.warn(
+                f"The free run goes further than {RUNAWAY_DEVIATIONS} training standard deviations from the training "
+                f"mean at step {int(np.argmax(away))} of {len(run)}: the fitted map is unstable from this start. "
+                "forecast from a longer context, another random_state or more nonlinear units may stay on the data.",
+                RuntimeWarning,
+            )
+        return X
 
     def hidden_states(self, X, *, exog=None, free_run=False, max_bytes=2**31):
         """Hidden states (standardised units) of each series, for regime analysis.

@@ -163,6 +163,25 @@ def test_an_overflowing_free_run_warns_and_returns_nan_rows():
     assert np.all(np.isfinite(run[:2])) and np.all(np.isnan(run[-1]))
 
 
+def test_a_free_run_that_runs_away_from_the_data_warns_where_though_every_value_is_finite():
+    model = exact_rotation_forecaster()
+    X = oscillation(300, phase=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the exact map circles for ever: no warning
+        model.generate(5000, x0=X[0])
+        model.forecast(X[:50], 5000)
+    model.W_ = model.W_ * 1.05  # the circle's radius (1 training standard deviation) grows 5% a step
+    with pytest.warns(RuntimeWarning, match="further than 100 training standard deviations") as record:
+        run = model.generate(200, x0=X[0])
+    assert np.all(np.isfinite(run))
+    # The step named is the first where a variable is over 100 standard deviations out; the radius
+    # passes 100 at step 95, a variable a little later, by the phase.
+    first_away = int(np.argmax(np.any(np.abs((run - model.mean_) / model.scale_) > 100, axis=1)))
+    assert 95 <= first_away < 105 and f"at step {first_away} of 200" in str(record[0].message)
+    with pytest.warns(RuntimeWarning, match="further than 100 training standard deviations"):
+        model.forecast(X[:50], 200)
+
+
 def test_save_and_load_round_trip(tmp_path, fitted_oscillator):
     path = tmp_path / "osc.alrnn.npz"
     fitted_oscillator.save(path)
