@@ -282,6 +282,8 @@ class ForecasterStateMixin:
         fitted |= {name: float(getattr(self, name)) for name in self._PORTABLE_SCORES}
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         fitted["evaluation_curve_"] = [[int(e), float(d)] for e, d in self.evaluation_curve_]
+        if hasattr(self, "feature_names_in_"):
+            fitted["feature_names_in_"] = [str(name) for name in self.feature_names_in_]
         arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
         arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
         return fitted, arrays
@@ -324,6 +326,11 @@ class ForecasterStateMixin:
             setattr(self, name, float(value))
         self.loss_curve_ = [float(v) for v in curves[0]]
         self.evaluation_curve_ = [(int(e), float(d)) for e, d in curves[1]]
+        names = fitted.get("feature_names_in_")
+        if names is not None:
+            if not (isinstance(names, list) and len(names) == N and all(isinstance(n, str) for n in names)):
+                raise ValueError(f"feature_names_in_ must be {N} strings; got {names!r}.")
+            self.feature_names_in_ = np.asarray(names, dtype=object)
 
     def __setstate__(self, state):
         # Pickles written before the evaluation score were selected by the divergence alone.

@@ -541,6 +541,8 @@ def check_series(X, name, n_features=None, min_steps=2):
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
     X = cells_as_sequences(X)
+    if isinstance(X, (list, tuple)) and len(X) and all(np.ndim(item) == 0 for item in X):
+        X = np.asarray(X)  # a list of numbers is one univariate series, as a 1-D array is
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(f"{name} is an empty list; expected one or more series.")

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import io
 from ._forcing import (
@@ -144,6 +144,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     n_nonlinear_ : int
     n_features_in_ : int
         Number N of observed variables.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The column names of a DataFrame series fitted, when they are all
+        strings; ``predict``, ``forecast`` and ``score`` refuse other names.
     n_inputs_ : int
         Number K of exogenous inputs.
     loss_curve_ : list of float
@@ -251,6 +254,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """
         self._validate_params()
         series, _ = check_series(X, "X")
+        self._check_feature_names(X, reset=True)
         N, P = series[0].shape[1], self.n_nonlinear
         M = hidden_units(self.n_hidden, N, P)
         inputs = check_exog(exog, [len(s) for s in series], None)
@@ -351,8 +355,13 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def _unscale(self, X):
         return X * self.scale_ + self.mean_
 
+    def _check_feature_names(self, X, reset):
+        """scikit-learn's column-name bookkeeping (``feature_names_in_``) for a DataFrame series."""
+        validate_data(self, X, reset=reset, skip_check_array=True, ensure_2d=False)
+
     def _checked(self, X, exog, name="X", min_steps=2):
         check_is_fitted(self, "a_")
+        self._check_feature_names(X, reset=False)
         series, layout = check_series(X, name, self.n_features_in_, min_steps)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_)
         return series, [s.astype(self.a_.dtype) for s in inputs], layout
@@ -415,6 +424,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             The estimates of the ``n_steps`` rows after the context.
         """
         check_is_fitted(self, "a_")
+        self._check_feature_names(context, reset=False)
         context = np.asarray(context)
         if context.ndim == 0 or context.shape[0] == 0:
             raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")

@@ -460,3 +460,29 @@ def test_a_forecaster_damaged_after_the_fit_is_refused_and_one_resized_after_it_
     resized = copy.deepcopy(fitted_oscillator).set_params(n_hidden=9)
     np.testing.assert_array_equal(resized.generate(20), fitted_oscillator.generate(20))
     np.testing.assert_array_equal(resized.hidden_states(series), fitted_oscillator.hidden_states(series))
+
+
+def test_a_list_of_numbers_is_one_univariate_series_as_a_1d_array_is():
+    x = oscillation(300)[:, 0]
+    settings = dict(QUICK, n_init=1, random_state=0)
+    from_list = ALRNNForecaster(**settings).fit(list(x))
+    from_array = ALRNNForecaster(**settings).fit(x)
+    np.testing.assert_array_equal(from_list.W_, from_array.W_)
+    np.testing.assert_array_equal(from_list.predict(list(x[:50])), from_array.predict(x[:50]))
+    assert from_list.predict(list(x[:50])).shape == (50,)
+
+
+def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(oscillation(300), columns=["sine", "cosine"])
+    model = ALRNNForecaster(**dict(QUICK, n_init=2), random_state=0).fit(X)
+    np.testing.assert_array_equal(model.feature_names_in_, ["sine", "cosine"])
+    np.testing.assert_array_equal(model.predict(X), model.predict(X.to_numpy()))
+    swapped = X[["cosine", "sine"]]
+    for call in (model.predict, model.score, lambda data: model.forecast(data, 5)):
+        with pytest.raises(ValueError, match="feature names should match"):
+            call(swapped)
+    model.save(tmp_path / "named.alrnn.npz")
+    with pytest.raises(ValueError, match="feature names should match"):
+        load(tmp_path / "named.alrnn.npz").predict(swapped)
+    assert not hasattr(model.fit(X.to_numpy()), "feature_names_in_")  # a refit on an array forgets them

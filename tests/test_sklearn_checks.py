@@ -1,7 +1,12 @@
 """scikit-learn's estimator checks, with the few that contradict the sequence reading of 2-D X
 (the classifier and regressor) or the series reading of it (the forecaster)."""
 
-from sklearn.utils.estimator_checks import check_regressors_train, parametrize_with_checks
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_dataframe_column_names_consistency,
+    check_regressors_train,
+    parametrize_with_checks,
+)
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor
 
@@ -44,17 +49,20 @@ def _expected_failed_checks(estimator):
     return EXPECTED_FAILED_CHECKS
 
 
+# Small and short, so that the checks' many fits take seconds; n_hidden - n_nonlinear must cover
+# the checks' 10 features, which the forecaster reads from its linear units.
+QUICK_FORECASTER = ALRNNForecaster(
+    n_hidden=12, n_nonlinear=1, max_iter=3, sequence_length=10, batch_size=4, batches_per_epoch=2,
+    evaluation_interval=2, evaluation_steps=50, random_state=0,
+)
+
+
 @parametrize_with_checks(
     [
         ALRNNClassifier(n_hidden=8, random_state=0),
         ALRNNRegressor(n_hidden=8, random_state=0),
         ALRNNClassifier(n_hidden=8, n_members=2, random_state=0),  # a joined network
-        # Small and short, so that the checks' many fits take seconds; n_hidden - n_nonlinear
-        # must cover the checks' 10 features, which the forecaster reads from its linear units.
-        ALRNNForecaster(
-            n_hidden=12, n_nonlinear=1, max_iter=3, sequence_length=10, batch_size=4, batches_per_epoch=2,
-            evaluation_interval=2, evaluation_steps=50, random_state=0,
-        ),
+        QUICK_FORECASTER,
     ],
     expected_failed_checks=_expected_failed_checks,
 )
@@ -69,3 +77,10 @@ def test_regressor_without_early_stopping_fits_the_check_data():
     regressor = ALRNNRegressor(n_hidden=8, random_state=0, early_stopping=False)
     assert not regressor.__sklearn_tags__().regressor_tags.poor_score
     check_regressors_train("ALRNNRegressor", regressor)
+
+
+def test_the_forecaster_keeps_the_column_names_of_a_dataframe_series():
+    """Its columns are variables, so scikit-learn's name bookkeeping applies (the sequence
+    estimators read a 2-D X's columns as time steps, and that check is not among the defaults)."""
+    pytest.importorskip("pandas")
+    check_dataframe_column_names_consistency("ALRNNForecaster", QUICK_FORECASTER)
