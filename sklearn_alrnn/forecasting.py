@@ -30,8 +30,8 @@ from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import check_network_parameters, flatten_parameters
-from ._persistence import ForecasterStateMixin
 from ._optim import RAdamOptimizer, clip_by_global_norm
+from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
 from ._validation import check_answer_size, check_counts, check_exog, check_series, series_like
 from .preprocessing import feature_moments
