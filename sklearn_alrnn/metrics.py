@@ -10,7 +10,8 @@ The conventions follow the reconstruction literature's evaluation code
 - :func:`power_spectrum_distance` (D_H): how differently they oscillate
   (Hellinger distance of smoothed power spectra);
 - :func:`prediction_error` (PE_n): the n-step-ahead error from every point;
-- :func:`max_lyapunov_exponent`: the largest Lyapunov exponent of a fitted map.
+- :func:`max_lyapunov_exponent`: the largest Lyapunov exponent of a fitted map;
+- :func:`free_run_score`: minus D_stsp of free runs, a scorer for model selection by geometry.
 """
 
 import warnings
@@ -27,6 +28,7 @@ __all__ = [
     "power_spectrum_distance",
     "prediction_error",
     "max_lyapunov_exponent",
+    "free_run_score",
 ]
 
 #: Laplace smoothing of the occupancy histograms (the reference's 1e-5).
@@ -301,3 +303,50 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
         NaN if the free run leaves the floating-point range.
     """
     return _fitted_forecaster(model, "max_lyapunov_exponent")._largest_lyapunov_exponent(n_steps, transient, x0)
+
+
+def free_run_score(model, X, y=None, *, exog=None):
+    """Minus the state-space divergence of a fitted forecaster's free runs from X (higher is better).
+
+    From the first observation of each series of X, the model runs freely for
+    as many steps as the series has; the runs, pooled, are compared with the
+    series, pooled (:func:`state_space_divergence`, 30 bins). A scorer for
+    ``GridSearchCV(..., scoring=free_run_score)`` and ``cross_val_score``, for
+    choosing ``n_nonlinear`` or a forcing setting by the geometry of the
+    reconstruction, where the forecaster's own ``score`` (minus the 20-step
+    prediction error) chooses by short-term prediction. A held-out fold of
+    one series is the continuation of the training part (``TimeSeriesSplit``).
+
+    Parameters
+    ----------
+    model : ALRNNForecaster
+        Fitted.
+    X : array-like of shape (n_timesteps, n_features), (n_series, n_timesteps, n_features) or list
+        Series, as for ``model.fit``.
+    y : None
+        Ignored (the scorer signature).
+    exog : array-like, default=None
+        Exogenous inputs, as for ``model.fit``.
+
+    Returns
+    -------
+    float
+        At most 0. Very negative where the runs leave the data (a RuntimeWarning
+        from ``generate`` names the step).
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+    >>> from sklearn_alrnn import ALRNNForecaster
+    >>> from sklearn_alrnn.datasets import make_roessler
+    >>> from sklearn_alrnn.metrics import free_run_score
+    >>> series = make_roessler(1, 1500, random_state=0)[0][0]
+    >>> search = GridSearchCV(ALRNNForecaster(max_iter=5, n_init=1, random_state=0), {"n_nonlinear": [1, 2]},
+    ...                       cv=TimeSeriesSplit(2), scoring=free_run_score).fit(series)
+    >>> bool(search.cv_results_["mean_test_score"].max() <= 0)
+    True
+    """
+    model = _fitted_forecaster(model, "free_run_score")
+    series, inputs, _ = model._checked(X, exog)
+    runs = [model.generate(len(x), x0=x[0], exog=s[:-1] if s.shape[1] else None) for x, s in zip(series, inputs)]
+    return -state_space_divergence(np.concatenate(series), np.concatenate(runs))

@@ -10,6 +10,7 @@ from sklearn.model_selection import GridSearchCV
 
 from sklearn_alrnn import ALRNNForecaster, RegimeDecomposer, datasets, load
 from sklearn_alrnn.metrics import (
+    free_run_score,
     max_lyapunov_exponent,
     power_spectrum_distance,
     prediction_error,
@@ -144,6 +145,10 @@ def test_exogenous_inputs_drive_the_system():
         model.predict(x)
     with pytest.raises(ValueError, match="lengths"):
         model.forecast(x[:10], 5, exog=u[:10])
+    # The free run from x's first point follows the same inputs, so it scores near the series.
+    run = model.generate(len(x), x0=x[0], exog=u[:-1])
+    assert free_run_score(model, x, exog=u) == pytest.approx(-state_space_divergence(x, run), rel=1e-12)
+    assert free_run_score(model, x, exog=u) > free_run_score(model, x, exog=np.zeros_like(u))
 
 
 def test_non_finite_loss_restores_the_last_finite_weights():
@@ -486,3 +491,27 @@ def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     with pytest.raises(ValueError, match="feature names should match"):
         load(tmp_path / "named.alrnn.npz").predict(swapped)
     assert not hasattr(model.fit(X.to_numpy()), "feature_names_in_")  # a refit on an array forgets them
+
+
+def test_free_run_score_is_minus_the_divergence_of_runs_from_each_series_first_point():
+    model = exact_rotation_forecaster()
+    X = oscillation(400, phase=1.0)
+    assert free_run_score(model, X) == pytest.approx(0.0, abs=1e-9)  # the exact map retraces X
+    series = [X[:150], oscillation(250, phase=2.0)]
+    model.W_ = model.W_ * 0.99  # a spiral into the mean: runs that leave the circle
+    runs = [model.generate(len(x), x0=x[0]) for x in series]
+    expected = -state_space_divergence(np.concatenate(series), np.concatenate(runs))
+    assert expected < -1 and free_run_score(model, series) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="measures a fitted ALRNNForecaster"):
+        free_run_score(object(), X)
+
+
+def test_grid_search_by_free_run_score_prefers_the_map_that_keeps_the_attractor():
+    X = oscillation(1200)
+    search = GridSearchCV(
+        ALRNNForecaster(n_hidden=4, n_nonlinear=0, noise=0.0, **dict(QUICK, n_init=1, max_iter=60), random_state=0),
+        {"learning_rate_init": [1e-2, 1e-6]}, cv=[(np.arange(900), np.arange(900, 1200))], scoring=free_run_score,
+    ).fit(X)
+    # 60 epochs at 1e-6 leave the initial map, whose run falls away from the circle.
+    assert search.best_params_ == {"learning_rate_init": 1e-2}
+    assert search.cv_results_["mean_test_score"][0] > search.cv_results_["mean_test_score"][1]
