@@ -137,6 +137,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     out = capsys.readouterr().out
     for measure in ("D_stsp", "D_H", "20-step prediction error", "Lyapunov exponent"):
         assert measure in out
+    # Beside each distance, a Gaussian with the training moments: white noise is far from the
+    # spectrum of an oscillator.
+    gaussian_spectrum = float(re.search(r"D_H +[\d.]+ +\(([\d.]+)\)", out).group(1))
+    assert gaussian_spectrum > 0.5 and re.search(r"D_stsp +[\d.]+ +\([\d.]+\)", out)
     model = load(tmp_path / "roessler.alrnn.npz")
     assert isinstance(model, ALRNNForecaster) and model.n_nonlinear_ == 1 and model.n_iter_ == 2
     held_out = series[0][-300:]  # the default --test-fraction 0.2 of 1,500 steps
