@@ -348,5 +348,5 @@ def free_run_score(model, X, y=None, *, exog=None):
     """
     model = _fitted_forecaster(model, "free_run_score")
     series, inputs, _ = model._checked(X, exog)
-    runs = [model.generate(len(x), x0=x[0], exog=s[:-1] if s.shape[1] else None) for x, s in zip(series, inputs)]
+    runs = [model._observed_run(states[:, : model.n_features_in_]) for states in model._runs_from_first_points(series, inputs)]
     return -state_space_divergence(np.concatenate(series), np.concatenate(runs))
