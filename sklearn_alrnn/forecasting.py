@@ -425,7 +425,13 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """
         check_is_fitted(self, "a_")
         self._check_feature_names(context, reset=False)
-        context = np.asarray(context)
+        try:
+            context = np.asarray(context)
+        except ValueError:
+            raise ValueError(
+                f"context must be one series (n_context, {self.n_features_in_}); got a ragged sequence. "
+                "Forecast one context at a time."
+            ) from None
         if context.ndim == 0 or context.shape[0] == 0:
             raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
         if context.ndim > 2:

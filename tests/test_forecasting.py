@@ -347,6 +347,7 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: m.forecast(oscillation(10)[:0], 3), ValueError, "at least one observation"),
         (lambda m: m.forecast(oscillation(10)[None], 3), ValueError, r"one series \(n_context, 2\); got \(1, 10, 2\)"),
         (lambda m: m.forecast(1.5, 3), ValueError, "at least one observation"),
+        (lambda m: m.forecast([oscillation(10), oscillation(5)], 3), ValueError, "one series .* ragged"),
         (lambda m: m.predict(np.zeros((2, 3, 4, 5))), ValueError, "4 dimensions"),
         (lambda m: m.predict([]), ValueError, "empty"),
         (lambda m: m.predict(oscillation(10).astype(complex)), ValueError, "Complex"),
