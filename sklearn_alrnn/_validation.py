@@ -129,16 +129,18 @@ def target_step_weights(step_weight, Y, lengths, per_step):
 
 def _as_numeric_array(X, dtype, input_name):
     """np.asarray with scikit-learn's messages for complex, object and empty data."""
-    return check_array(
-        X,
-        dtype=dtype,
-        allow_nd=True,
-        ensure_2d=False,
-        ensure_all_finite=False,
-        ensure_min_samples=0,
-        ensure_min_features=0,
-        input_name=input_name,
-    )
+    try:
+        return check_array(
+            X, dtype=dtype, allow_nd=True, ensure_2d=False, ensure_all_finite=False, ensure_min_samples=0,
+            ensure_min_features=0, input_name=input_name,
+        )
+    except ValueError as error:
+        if "could not convert string" not in str(error):
+            raise
+        raise ValueError(
+            f"{input_name} holds strings that are not numbers ({error}); raw texts go through "
+            "SequenceTokenizer into an estimator with input_type='tokens'."
+        ) from None
 
 
 def _ragged_to_padded(sequences, dtype, first_index=0):

@@ -55,6 +55,13 @@ def test_bad_pattern_and_unfitted_tokenizer():
         SequenceTokenizer().transform(["a"])
 
 
+def test_raw_texts_given_to_a_dense_estimator_are_pointed_to_the_tokenizer():
+    with pytest.raises(ValueError, match="X holds strings that are not numbers .*'a fine film'.*SequenceTokenizer"):
+        ALRNNClassifier().fit(["a fine film", "a dull film"], ["good", "bad"])
+    with pytest.raises(ValueError, match="X holds strings .*SequenceTokenizer"):
+        ALRNNClassifier().fit([["0.5", "fine"], ["1.5", "2.5"]], ["good", "bad"])
+
+
 def _reviews(n, seed):
     """Short reviews whose label depends on word order: "not good" is negative, "not bad" positive."""
     rng = np.random.RandomState(seed)
