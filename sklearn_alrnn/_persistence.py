@@ -272,6 +272,80 @@ class ForecasterStateMixin:
         """Write the fitted model to a portable file (no pickle); see :func:`sklearn_alrnn.load`."""
         io.save(self, path, extra=extra)
 
+    @classmethod
+    def from_parameters(
+        cls, a, W, h, L, *, n_nonlinear, C=None, mean=None, scale=None, initial_observation=None, **params
+    ):
+        """A fitted forecaster from parameters trained elsewhere (e.g. by the AL-RNN research code).
+
+        The map is ``z_t = a * z_{t-1} + W phi(z_{t-1}) + C s_t + h`` with the
+        last ``n_nonlinear`` units ReLU, the first N units read out, and a run
+        from observation x started at ``[x ; L x]``; N is ``L.shape[1]``.
+        ``generate``, ``forecast``, ``predict``, ``score``, ``save``, the
+        ``metrics`` and ``RegimeDecomposer`` work on the result.
+
+        Parameters
+        ----------
+        a : array-like of shape (n_hidden,)
+            Diagonal of A.
+        W : array-like of shape (n_hidden, n_hidden)
+        h : array-like of shape (n_hidden,)
+        L : array-like of shape (n_hidden - N, N)
+            The unobserved units' start from an observation. The research
+            code's Python tutorial holds it as ``B`` of shape (N, n_hidden):
+            pass ``B[:, N:].T``.
+        n_nonlinear : int
+            Number P of ReLU units (the last P), at most n_hidden - N.
+        C : array-like of shape (n_hidden, n_inputs), default=None
+            Input weights; None for an autonomous system.
+        mean, scale : array-like of shape (N,), default=None
+            The parameters act on ``(x - mean) / scale``; None gives 0 and 1,
+            parameters trained on the data as given (z-scored data included).
+        initial_observation : array-like of shape (N,), default=None
+            Where ``generate`` and ``max_lyapunov_exponent`` start without
+            ``x0``; None gives ``mean``. Pass an observation of the data.
+        **params
+            Other constructor parameters, e.g. ``sequence_length`` (the
+            context rows ``forecast`` reads), ``dtype`` or ``device``.
+
+        Returns
+        -------
+        ALRNNForecaster
+            Fitted, with ``n_iter_ = 0`` and NaN training scores.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_alrnn import ALRNNForecaster
+        >>> turn = np.array([[np.cos(0.1), -np.sin(0.1)], [np.sin(0.1), np.cos(0.1)]])
+        >>> model = ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
+        >>> model.generate(3, x0=[1.0, 0.0]).round(3)
+        array([[1.   , 0.   ],
+               [0.995, 0.1  ],
+               [0.98 , 0.199]])
+        """
+        arrays = {"a_": a, "W_": W, "h_": h, "L_": L}
+        arrays = {key: np.asarray(value, dtype=float) for key, value in arrays.items()}
+        if arrays["L_"].ndim != 2:
+            raise ValueError(f"L must be of shape (n_hidden - N, N) for N observed variables; got shape {arrays['L_'].shape}.")
+        M, N = arrays["a_"].size, arrays["L_"].shape[1]
+        arrays["C_"] = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
+        arrays["mean_"] = np.zeros(N) if mean is None else np.asarray(mean, dtype=float)
+        arrays["scale_"] = np.ones(N) if scale is None else np.asarray(scale, dtype=float)
+        arrays["initial_observation_"] = arrays["mean_"] if initial_observation is None else np.asarray(
+            initial_observation, dtype=float
+        )
+        model = cls(n_hidden=max(M, 1), n_nonlinear=n_nonlinear, **params)
+        model._validate_params()
+        fitted = dict.fromkeys(cls._PORTABLE_COUNTS, 0) | dict.fromkeys(cls._PORTABLE_SCORES, float("nan"))
+        fitted |= {"n_features_in_": N, "n_inputs_": arrays["C_"].shape[-1], "n_nonlinear_": int(n_nonlinear)}
+        fitted |= {"alpha_": 1.0, "loss_curve_": [], "evaluation_curve_": []}
+        try:
+            model._restore_portable_state(fitted, arrays)
+        except ValueError as error:
+            raise ValueError(f"{str(error).rstrip('.')} (n_hidden={M} from a, N={N} observed variables from L).") from None
+        return model
+
     _PORTABLE_COUNTS = ("n_features_in_", "n_inputs_", "n_nonlinear_", "n_iter_", "best_epoch_")
     _PORTABLE_SCORES = ("best_state_space_divergence_", "best_evaluation_score_")
 
@@ -303,7 +377,8 @@ class ForecasterStateMixin:
         }
         for key, shape in expected.items():
             if key not in arrays or arrays[key].shape != shape:
-                raise ValueError(f"{key} is missing or not of shape {shape}.")
+                given = f"got shape {arrays[key].shape}" if key in arrays else "it is missing"
+                raise ValueError(f"{key} must be of shape {shape}; {given}.")
             if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
                 raise ValueError(f"{key} must hold finite floating-point values.")
         if not np.all(arrays["scale_"] > 0):

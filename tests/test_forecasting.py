@@ -36,16 +36,13 @@ def fitted_oscillator():
 
 def exact_rotation_forecaster():
     """A forecaster whose map is set by hand to the rotation that generates ``oscillation``."""
-    model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=1, batches_per_epoch=1, sequence_length=20)
-    model.fit(oscillation(200))
     c, s = np.cos(OMEGA), np.sin(OMEGA)
-    model.a_ = np.zeros(4)
-    model.W_ = np.zeros((4, 4))
-    model.W_[:2, :2] = [[c, s], [-s, c]]  # (sin, cos)(t + omega) from (sin, cos)(t)
-    model.h_ = np.zeros(4)
-    model.L_ = np.zeros((2, 2))
-    model.mean_, model.scale_ = np.array([10.0, -5.0]), np.array([3.0, 3.0])
-    return model
+    W = np.zeros((4, 4))
+    W[:2, :2] = [[c, s], [-s, c]]  # (sin, cos)(t + omega) from (sin, cos)(t)
+    return ALRNNForecaster.from_parameters(
+        np.zeros(4), W, np.zeros(4), np.zeros((2, 2)), n_nonlinear=1, mean=[10.0, -5.0], scale=[3.0, 3.0],
+        initial_observation=oscillation(1)[0], sequence_length=20,
+    )
 
 
 def test_exact_model_has_zero_prediction_error_and_zero_lyapunov_exponent():
@@ -274,6 +271,43 @@ def test_a_fit_on_lorenz_reconstructs_a_chaotic_attractor_not_an_orbit_or_a_clou
     assert power_spectrum_distance(test, run) < 0.5 * power_spectrum_distance(test, cloud)
     # Lorenz-63's largest Lyapunov exponent, 0.906 per time unit, is 0.00906 per step of 0.01.
     assert 0.5 * 0.00906 < max_lyapunov_exponent(model) < 2 * 0.00906
+
+
+def test_parameters_of_a_fitted_model_make_the_same_forecaster(tmp_path):
+    fitted = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=0, **QUICK).fit(oscillation(600))
+    rebuilt = ALRNNForecaster.from_parameters(
+        fitted.a_, fitted.W_, fitted.h_, fitted.L_, n_nonlinear=2, mean=fitted.mean_, scale=fitted.scale_,
+        initial_observation=fitted.initial_observation_, sequence_length=fitted.sequence_length,
+    )
+    X = oscillation(200, phase=0.5)
+    np.testing.assert_array_equal(rebuilt.predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(rebuilt.forecast(X[:80], 40), fitted.forecast(X[:80], 40))
+    np.testing.assert_array_equal(rebuilt.generate(300), fitted.generate(300))
+    assert max_lyapunov_exponent(rebuilt, n_steps=500) == max_lyapunov_exponent(fitted, n_steps=500)
+    assert np.isnan(rebuilt.best_evaluation_score_) and rebuilt.n_iter_ == 0
+    path = tmp_path / "imported.alrnn.npz"
+    rebuilt.save(path)
+    np.testing.assert_array_equal(load(path).generate(50), fitted.generate(50))
+    decomposer = RegimeDecomposer(rebuilt, prefit=True).fit(X)
+    np.testing.assert_array_equal(decomposer.regimes_, RegimeDecomposer(fitted, prefit=True).fit(X).regimes_)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(W=np.eye(3)), r"W_ must be of shape \(4, 4\); got shape \(3, 3\) \(n_hidden=4 from a, N=2"),
+        (dict(L=np.zeros(2)), r"L must be of shape \(n_hidden - N, N\) .*; got shape \(2,\)"),
+        (dict(L=np.zeros((3, 2))), r"L_ must be of shape \(2, 2\); got shape \(3, 2\)"),
+        (dict(n_nonlinear=3), "n_nonlinear_=3 do not fit n_hidden=4"),
+        (dict(h=[0.0, np.nan, 0.0, 0.0]), "h_ must hold finite"),
+        (dict(scale=[1.0, 0.0]), "scale_ must be positive"),
+        (dict(mean=[0.0]), r"mean_ must be of shape \(2,\); got shape \(1,\)"),
+    ],
+)
+def test_parameters_that_do_not_make_a_forecaster_are_named(change, message):
+    arguments = dict(a=np.zeros(4), W=np.zeros((4, 4)), h=np.zeros(4), L=np.zeros((2, 2)), n_nonlinear=1)
+    with pytest.raises(ValueError, match=message):
+        ALRNNForecaster.from_parameters(**(arguments | change))
 
 
 def test_regime_decomposer_reads_a_forecaster():
