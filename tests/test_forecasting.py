@@ -256,6 +256,25 @@ def test_grid_search_over_the_number_of_nonlinear_units():
     assert np.all(search.cv_results_["mean_test_score"] <= 0)
 
 
+def test_grid_search_with_exogenous_inputs_routes_each_fold_its_rows_of_exog():
+    import sklearn
+    from sklearn.model_selection import TimeSeriesSplit
+
+    steps = np.arange(600)
+    drive = np.sin(0.05 * steps)[:, None]
+    X = np.zeros((600, 1))
+    for t in steps[1:]:
+        X[t] = 0.9 * X[t - 1] + drive[t - 1]
+    folds = TimeSeriesSplit(2)
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = ALRNNForecaster(n_hidden=5, random_state=0, **dict(QUICK, max_iter=3))
+        model.set_fit_request(exog=True).set_score_request(exog=True)
+        search = GridSearchCV(model, {"n_nonlinear": [0, 1]}, cv=folds, error_score="raise").fit(X, exog=drive)
+        train, test = list(folds.split(X))[1]
+        by_hand = clone(model).set_params(n_nonlinear=1).fit(X[train], exog=drive[train])
+    assert search.cv_results_["split1_test_score"][1] == by_hand.score(X[test], exog=drive[test])
+
+
 @pytest.mark.slow
 def test_a_fit_on_lorenz_reconstructs_a_chaotic_attractor_not_an_orbit_or_a_cloud():
     """The issue's warning: fits whose one-step loss is low while their free runs settle on a regular
