@@ -181,6 +181,13 @@ def _per_sequence_features(fitted, n_features):
     return features
 
 
+def _float_array(name, value):
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of numbers; {error}.") from None
+
+
 def _is_number(value):
     """A JSON number: an int or a float, not a boolean."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -324,17 +331,16 @@ class ForecasterStateMixin:
                [0.995, 0.1  ],
                [0.98 , 0.199]])
         """
-        arrays = {"a_": a, "W_": W, "h_": h, "L_": L}
-        arrays = {key: np.asarray(value, dtype=float) for key, value in arrays.items()}
+        given = {"a": a, "W": W, "h": h, "L": L, "C": C, "mean": mean, "scale": scale}
+        given["initial_observation"] = initial_observation
+        arrays = {name + "_": _float_array(name, value) for name, value in given.items() if value is not None}
         if arrays["L_"].ndim != 2:
             raise ValueError(f"L must be of shape (n_hidden - N, N) for N observed variables; got shape {arrays['L_'].shape}.")
         M, N = arrays["a_"].size, arrays["L_"].shape[1]
-        arrays["C_"] = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
-        arrays["mean_"] = np.zeros(N) if mean is None else np.asarray(mean, dtype=float)
-        arrays["scale_"] = np.ones(N) if scale is None else np.asarray(scale, dtype=float)
-        arrays["initial_observation_"] = arrays["mean_"] if initial_observation is None else np.asarray(
-            initial_observation, dtype=float
-        )
+        arrays.setdefault("C_", np.zeros((M, 0)))
+        arrays.setdefault("mean_", np.zeros(N))
+        arrays.setdefault("scale_", np.ones(N))
+        arrays.setdefault("initial_observation_", arrays["mean_"])
         model = cls(n_hidden=max(M, 1), n_nonlinear=n_nonlinear, **params)
         model._validate_params()
         fitted = dict.fromkeys(cls._PORTABLE_COUNTS, 0) | dict.fromkeys(cls._PORTABLE_SCORES, float("nan"))

@@ -321,6 +321,7 @@ def test_parameters_of_a_fitted_model_make_the_same_forecaster(tmp_path):
         (dict(h=[0.0, np.nan, 0.0, 0.0]), "h_ must hold finite"),
         (dict(scale=[1.0, 0.0]), "scale_ must be positive"),
         (dict(mean=[0.0]), r"mean_ must be of shape \(2,\); got shape \(1,\)"),
+        (dict(L=[["x", 0.5], [0.0, 0.0]]), "L must be an array of numbers; could not convert string"),
     ],
 )
 def test_parameters_that_do_not_make_a_forecaster_are_named(change, message):
