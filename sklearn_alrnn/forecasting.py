@@ -496,15 +496,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """A free run of the observed units (standardised) in the user's units, with a warning
         where it leaves the floating-point range (NaN rows from there) or runs away from the data."""
         X = self._unscale(run)
-        bad = ~np.all(np.isfinite(X), axis=1)
         away = np.any(np.abs(run) > RUNAWAY_DEVIATIONS, axis=1)
-        if bad.any():
-            warnings.warn(
-                f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
-                "the rows from there are NaN. The fitted map is unstable from this start.",
-                RuntimeWarning,
-            )
-        elif away.any():
+        if not _warn_where_a_run_overflows(X) and away.any():
             warnings.warn(
                 f"The free run goes further than {RUNAWAY_DEVIATIONS} training standard deviations from the training "
                 f"mean at step {int(np.argmax(away))} of {len(run)}: the fitted map is unstable from this start. "
@@ -543,7 +536,10 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """Hidden states (standardised) of a free run from each checked series' first observation,
         as long as the series, driven by its inputs (``hidden_states``, ``metrics.free_run_score``)."""
         engine, params = self._engine(), self._params()
-        return [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.a_.shape[0]) for x, s in zip(series, inputs)]
+        runs = [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.a_.shape[0]) for x, s in zip(series, inputs)]
+        for run in runs:
+            _warn_where_a_run_overflows(run)
+        return runs
 
     def score(self, X, y=None, *, exog=None):
         """Negative mean squared 20-step prediction error (``metrics.prediction_error``).
@@ -582,3 +578,15 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
         return float(largest_lyapunov_exponent(a, W, h, a.shape[0] - self.n_nonlinear_, z0, n_steps, transient))
+
+
+def _warn_where_a_run_overflows(run):
+    """Warn, and return True, where a free run (n_steps, n) has left the floating-point range."""
+    bad = ~np.all(np.isfinite(run), axis=1)
+    if bad.any():
+        warnings.warn(
+            f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
+            "the rows from there are NaN. The fitted map is unstable from this start.",
+            RuntimeWarning,
+        )
+    return bool(bad.any())

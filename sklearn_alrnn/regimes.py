@@ -300,8 +300,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         if getattr(self, "_forecaster", None) is not None:
             states = self._forecaster.hidden_states(X, free_run=free_run)
             states = [states] if isinstance(states, np.ndarray) and states.ndim == 2 else list(states)
-            lengths = np.array([len(s) for s in states])
-            padded = np.full((len(states), lengths.max(), p["a"].shape[0]), np.nan)
+            # A free run that leaves the floating-point range is read up to there (its rows are NaN on).
+            lengths = np.array([np.cumprod(np.all(np.isfinite(s), axis=1)).sum() for s in states])
+            padded = np.full((len(states), max(len(s) for s in states), p["a"].shape[0]), np.nan)
             for i, s in enumerate(states):
                 padded[i, : len(s)] = s
             return regime_codes(padded, self.n_nonlinear_), lengths

@@ -163,6 +163,14 @@ def test_an_overflowing_free_run_warns_and_returns_nan_rows():
     with pytest.warns(RuntimeWarning, match="floating-point range at step"):
         run = model.generate(20)
     assert np.all(np.isfinite(run[:2])) and np.all(np.isnan(run[-1]))
+    X = oscillation(20)
+    with pytest.warns(RuntimeWarning, match="floating-point range at step 4 of 20"):
+        states = model.hidden_states(X, free_run=True)
+    assert np.all(np.isfinite(states[:4])) and np.all(np.isnan(states[4:]))
+    # The regimes of such a run are those of its steps up to the overflow.
+    with pytest.warns(RuntimeWarning, match="floating-point range"):
+        decomposer = RegimeDecomposer(model, prefit=True).fit(X)
+    assert decomposer.n_regimes_ == 1 and decomposer.transition_matrix_.tolist() == [[1.0]]
 
 
 def test_a_free_run_that_runs_away_from_the_data_warns_where_though_every_value_is_finite():
