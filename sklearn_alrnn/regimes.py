@@ -178,7 +178,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         self.n_features_in_ = params["C"].shape[1]
 
     # ---------------------------------------------------------------- fitting
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, exog=None):
         """Fit the network (unless prefit) and record the regimes X visits.
 
         Parameters
@@ -187,6 +187,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             Sequences.
         y : array-like, default=None
             Targets for fitting the network; unused when prefit.
+        exog : array-like, default=None
+            A forecaster's exogenous inputs, one row per step of X (as for
+            its ``fit``); the free runs read here are driven by them.
 
         Returns
         -------
@@ -198,7 +201,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 check_is_fitted(self.estimator)
                 self.estimator_ = self.estimator
             else:
-                self.estimator_ = clone(self.estimator).fit(X, y)
+                params = self._exog_argument(exog, _split_pipeline(self.estimator)[1])
+                if params and isinstance(self.estimator, Pipeline):
+                    params = {f"{self.estimator.steps[-1][0]}__exog": exog}
+                self.estimator_ = clone(self.estimator).fit(X, y, **params)
             self._preprocessing, network = _split_pipeline(self.estimator_)
             self._set_parameters(*_fitted_parameters(network))
             self._forecaster = network if _is_forecaster(network) else None
@@ -210,7 +216,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 "RegimeDecomposer needs an estimator (an ALRNNClassifier or ALRNNRegressor), "
                 "or use RegimeDecomposer.from_parameters(a, W, h, C, n_nonlinear=P)."
             )
-        codes, lengths = self._codes(X, free_run=True)
+        codes, lengths = self._codes(X, free_run=True, exog=exog)
         regimes, occupancy, transitions = _regime_statistics(codes, lengths)
         self._analyse(regimes, occupancy, transitions)
         self._n_timesteps_fit = codes.shape[1]
@@ -293,12 +299,25 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         self.eigenvalues_ = [fp.eigenvalues for fp in self.fixed_points_]
         self.spectral_radius_ = np.array([np.abs(ev).max() for ev in self.eigenvalues_])
 
-    def _codes(self, X, free_run=False):
+    @staticmethod
+    def _exog_argument(exog, network):
+        """``{"exog": exog}`` for a forecaster, ``{}`` without exog; exog for another network is an error."""
+        if exog is None:
+            return {}
+        if not _is_forecaster(network):
+            raise ValueError(
+                "exog holds a forecaster's exogenous inputs; this decomposer reads "
+                f"{'raw parameters' if network is None else type(network).__name__}, whose inputs are X itself."
+            )
+        return {"exog": exog}
+
+    def _codes(self, X, free_run=False, exog=None):
         p = self._parameters
+        exog_argument = self._exog_argument(exog, getattr(self, "_network", None))
         if getattr(self, "_preprocessing", None) is not None:
             X = self._preprocessing.transform(X)
         if getattr(self, "_forecaster", None) is not None:
-            states = self._forecaster.hidden_states(X, free_run=free_run)
+            states = self._forecaster.hidden_states(X, free_run=free_run, **exog_argument)
             states = [states] if isinstance(states, np.ndarray) and states.ndim == 2 else list(states)
             # A free run that leaves the floating-point range is read up to there (its rows are NaN on).
             lengths = np.array([np.cumprod(np.all(np.isfinite(s), axis=1)).sum() for s in states])
@@ -318,13 +337,15 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         return regime_codes(states, self.n_nonlinear_), lengths
 
     # -------------------------------------------------------------- transform
-    def transform(self, X):
+    def transform(self, X, *, exog=None):
         """Regime codes of each step, or each sequence's regime occupancy.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or list
             Sequences.
+        exog : array-like, default=None
+            A forecaster's exogenous inputs (see :meth:`fit`).
 
         Returns
         -------
@@ -336,11 +357,15 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             can sum to less than 1).
         """
         check_is_fitted(self, "regimes_")
-        codes, lengths = self._codes(X)
+        codes, lengths = self._codes(X, exog=exog)
         if self.output == "codes":
             return self._in_output_container(codes)
         matches = codes[:, :, None] == self.regimes_[None, None, :]
         return self._in_output_container(matches.sum(axis=1) / lengths[:, None])
+
+    def fit_transform(self, X, y=None, *, exog=None):
+        """``fit(X, y, exog=exog).transform(X, exog=exog)``."""
+        return self.fit(X, y, exog=exog).transform(X, exog=exog)
 
     def set_output(self, *, transform=None):
         """Have ``transform`` return a DataFrame: "pandas" or "polars" ("default": arrays; None:
@@ -381,7 +406,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         )
 
     # --------------------------------------------------------------- analysis
-    def sharing(self, X, groups):
+    def sharing(self, X, groups, *, exog=None):
         """How far groups of sequences (tasks, classes, conditions) use the same linear regimes.
 
         Parameters
@@ -390,6 +415,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             Sequences.
         groups : array-like of shape (n_samples,)
             The group (e.g. task) of each sequence.
+        exog : array-like, default=None
+            A forecaster's exogenous inputs (see :meth:`fit`).
 
         Returns
         -------
@@ -402,7 +429,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             ``mean_overlap``: the mean over distinct pairs (nan for one group).
         """
         check_is_fitted(self, "regimes_")
-        codes, lengths = self._codes(X)
+        codes, lengths = self._codes(X, exog=exog)
         groups = np.asarray(groups)
         if groups.shape != (codes.shape[0],):
             raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")

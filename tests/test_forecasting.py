@@ -351,6 +351,31 @@ def test_regime_decomposer_reads_a_forecaster():
     np.testing.assert_array_equal(refit.estimator_.W_, model.W_)
 
 
+def test_regime_decomposer_drives_a_forecaster_with_its_exogenous_inputs():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from sklearn_alrnn import ALRNNClassifier
+
+    steps = np.arange(800)
+    drive = np.column_stack([np.sin(0.07 * steps), np.cos(0.03 * steps)])
+    X = np.cumsum(drive[:, :1], axis=0) / 10 + 0.1 * np.sin(0.2 * steps)[:, None]
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=0, **QUICK).fit(X, exog=drive)
+    decomposer = RegimeDecomposer(model, prefit=True).fit(X, exog=drive)
+    states = model.hidden_states(X, exog=drive, free_run=True)
+    expected = np.unique((states[:, -2:] > 0) @ [2, 1])
+    np.testing.assert_array_equal(np.sort(decomposer.regimes_), expected)
+    read = model.hidden_states(X, exog=drive)
+    np.testing.assert_array_equal(decomposer.transform(X, exog=drive)[0], (read[:, -2:] > 0) @ [2, 1])
+    assert decomposer.sharing([X[:400], X[400:]], [0, 1], exog=[drive[:400], drive[400:]]).overlap.shape == (2, 2)
+    # Unfitted, alone or at the end of a pipeline, the forecaster is fitted with the inputs.
+    assert RegimeDecomposer(clone(model)).fit(X, exog=drive).estimator_.n_inputs_ == 2
+    pipeline = make_pipeline(FunctionTransformer(), clone(model))
+    assert RegimeDecomposer(pipeline).fit(X, exog=drive).estimator_[-1].n_inputs_ == 2
+    with pytest.raises(ValueError, match="exog holds a forecaster's exogenous inputs; .* reads ALRNNClassifier"):
+        RegimeDecomposer(ALRNNClassifier(max_iter=1)).fit(np.zeros((4, 5)), [0, 1, 0, 1], exog=drive)
+
+
 def test_a_series_with_gaps_is_told_where_and_its_stretches_fit_as_a_list():
     X = oscillation(120)
     X[40:43, 1] = np.nan
