@@ -243,6 +243,9 @@ def _read_series(path):
     left_out = []
     try:
         if path.endswith(".npy"):
+            with open(path, "rb") as file:
+                if file.read(6) != b"\x93NUMPY":  # else np.load takes it for a pickle and suggests loading that
+                    raise ValueError("it does not start with a .npy header; it is not a saved NumPy array")
             series = np.load(path, allow_pickle=False)
         else:
             series, left_out = _read_csv_series(path)

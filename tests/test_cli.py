@@ -156,6 +156,12 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
         main(["reconstruct", str(tmp_path / "words.csv")])
     with pytest.raises(SystemExit, match="cannot be split"):
         main(["reconstruct", str(npy), "--test-fraction", "0.0001"])
+    (tmp_path / "garbage.npy").write_bytes(b"garbage" * 10)
+    with pytest.raises(SystemExit, match="cannot read a numeric series from .*garbage.npy.*not a saved NumPy array"):
+        main(["reconstruct", str(tmp_path / "garbage.npy")])
+    np.save(tmp_path / "objects.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(SystemExit, match="cannot read a numeric series .*allow_pickle=False"):
+        main(["reconstruct", str(tmp_path / "objects.npy")])
 
 
 def test_reconstruct_of_many_variables_prints_the_same_measures_each_run(tmp_path, capsys):
