@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from . import io
+from .analysis import check_parameters
 from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
 from ._readout import READOUTS, n_readout_features
@@ -293,18 +294,17 @@ class ForecasterStateMixin:
 
         Parameters
         ----------
-        a : array-like of shape (n_hidden,)
-            Diagonal of A.
-        W : array-like of shape (n_hidden, n_hidden)
-        h : array-like of shape (n_hidden,)
+        a, W, h, C : array-like
+            As for :func:`sklearn_alrnn.analysis.check_parameters`: the
+            diagonal of A (or A itself), W (n_hidden, n_hidden), h (n_hidden,)
+            and the input weights C (n_hidden, n_inputs), None for an
+            autonomous system.
         L : array-like of shape (n_hidden - N, N)
             The unobserved units' start from an observation. The research
             code's Python tutorial holds it as ``B`` of shape (N, n_hidden):
             pass ``B[:, N:].T``.
         n_nonlinear : int
             Number P of ReLU units (the last P), at most n_hidden - N.
-        C : array-like of shape (n_hidden, n_inputs), default=None
-            Input weights; None for an autonomous system.
         mean, scale : array-like of shape (N,), default=None
             The parameters act on ``(x - mean) / scale``; None gives 0 and 1,
             parameters trained on the data as given (z-scored data included).
@@ -331,20 +331,20 @@ class ForecasterStateMixin:
                [0.995, 0.1  ],
                [0.98 , 0.199]])
         """
-        given = {"a": a, "W": W, "h": h, "L": L, "C": C, "mean": mean, "scale": scale}
-        given["initial_observation"] = initial_observation
-        arrays = {name + "_": _float_array(name, value) for name, value in given.items() if value is not None}
+        a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
+        arrays = {"a_": a, "W_": W, "h_": h, "C_": C}
+        given = {"L": L, "mean": mean, "scale": scale, "initial_observation": initial_observation}
+        arrays |= {name + "_": _float_array(name, value) for name, value in given.items() if value is not None}
         if arrays["L_"].ndim != 2:
             raise ValueError(f"L must be of shape (n_hidden - N, N) for N observed variables; got shape {arrays['L_'].shape}.")
-        M, N = arrays["a_"].size, arrays["L_"].shape[1]
-        arrays.setdefault("C_", np.zeros((M, 0)))
+        M, N = a.shape[0], arrays["L_"].shape[1]
         arrays.setdefault("mean_", np.zeros(N))
         arrays.setdefault("scale_", np.ones(N))
         arrays.setdefault("initial_observation_", arrays["mean_"])
         model = cls(n_hidden=max(M, 1), n_nonlinear=n_nonlinear, **params)
         model._validate_params()
         fitted = dict.fromkeys(cls._PORTABLE_COUNTS, 0) | dict.fromkeys(cls._PORTABLE_SCORES, float("nan"))
-        fitted |= {"n_features_in_": N, "n_inputs_": arrays["C_"].shape[-1], "n_nonlinear_": int(n_nonlinear)}
+        fitted |= {"n_features_in_": N, "n_inputs_": C.shape[1], "n_nonlinear_": n_nonlinear}
         fitted |= {"alpha_": 1.0, "loss_curve_": [], "evaluation_curve_": []}
         try:
             model._restore_portable_state(fitted, arrays)

@@ -317,16 +317,24 @@ def test_parameters_of_a_fitted_model_make_the_same_forecaster(tmp_path):
     np.testing.assert_array_equal(load(path).generate(50), fitted.generate(50))
     decomposer = RegimeDecomposer(rebuilt, prefit=True).fit(X)
     np.testing.assert_array_equal(decomposer.regimes_, RegimeDecomposer(fitted, prefit=True).fit(X).regimes_)
+    # A as a diagonal matrix and h as a column, as code that stores them so writes them.
+    as_matrices = ALRNNForecaster.from_parameters(
+        np.diag(fitted.a_), fitted.W_, fitted.h_[:, None], fitted.L_, n_nonlinear=2, mean=fitted.mean_,
+        scale=fitted.scale_, initial_observation=fitted.initial_observation_,
+    )
+    np.testing.assert_array_equal(as_matrices.generate(300), fitted.generate(300))
 
 
 @pytest.mark.parametrize(
     "change, message",
     [
-        (dict(W=np.eye(3)), r"W_ must be of shape \(4, 4\); got shape \(3, 3\) \(n_hidden=4 from a, N=2"),
+        (dict(W=np.eye(3)), r"Expected a of shape \(M,\), W of shape \(M, M\) .*; got a \(4,\), W \(3, 3\)"),
+        (dict(C=np.zeros((3, 1))), r"Expected C of shape \(4, n_features\); got \(3, 1\)"),
         (dict(L=np.zeros(2)), r"L must be of shape \(n_hidden - N, N\) .*; got shape \(2,\)"),
         (dict(L=np.zeros((3, 2))), r"L_ must be of shape \(2, 2\); got shape \(3, 2\)"),
         (dict(n_nonlinear=3), "n_nonlinear_=3 do not fit n_hidden=4"),
-        (dict(h=[0.0, np.nan, 0.0, 0.0]), "h_ must hold finite"),
+        (dict(h=[0.0, np.nan, 0.0, 0.0]), "Parameter h contains NaN"),
+        (dict(mean=[0.0, np.inf]), r"mean_ must hold finite .* \(n_hidden=4 from a, N=2 observed variables from L\)"),
         (dict(scale=[1.0, 0.0]), "scale_ must be positive"),
         (dict(mean=[0.0]), r"mean_ must be of shape \(2,\); got shape \(1,\)"),
         (dict(L=[["x", 0.5], [0.0, 0.0]]), "L must be an array of numbers; could not convert string"),
