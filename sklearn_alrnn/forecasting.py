@@ -529,17 +529,19 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """
         series, inputs, layout = self._checked(X, exog)
         check_answer_size((sum(map(len, series)),), self.a_.shape[0] * 8, max_bytes, "hidden_states")
-        out = self._runs_from_first_points(series, inputs) if free_run else self._forced_states(series, inputs)
+        if free_run:
+            out = self._runs_from_first_points(series, inputs)
+            for run in out:  # metrics.free_run_score warns through _observed_run instead
+                _warn_where_a_run_overflows(run)
+        else:
+            out = self._forced_states(series, inputs)
         return series_like(out, layout)
 
     def _runs_from_first_points(self, series, inputs):
         """Hidden states (standardised) of a free run from each checked series' first observation,
         as long as the series, driven by its inputs (``hidden_states``, ``metrics.free_run_score``)."""
         engine, params = self._engine(), self._params()
-        runs = [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.a_.shape[0]) for x, s in zip(series, inputs)]
-        for run in runs:
-            _warn_where_a_run_overflows(run)
-        return runs
+        return [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.a_.shape[0]) for x, s in zip(series, inputs)]
 
     def score(self, X, y=None, *, exog=None):
         """Negative mean squared 20-step prediction error (``metrics.prediction_error``).

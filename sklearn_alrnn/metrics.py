@@ -332,7 +332,7 @@ def free_run_score(model, X, y=None, *, exog=None):
     -------
     float
         At most 0. Very negative where the runs leave the data (a RuntimeWarning
-        from ``generate`` names the step).
+        names the step where a run leaves the floating-point range).
 
     Examples
     --------

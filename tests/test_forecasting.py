@@ -164,8 +164,12 @@ def test_an_overflowing_free_run_warns_and_returns_nan_rows():
         run = model.generate(20)
     assert np.all(np.isfinite(run[:2])) and np.all(np.isnan(run[-1]))
     X = oscillation(20)
-    with pytest.warns(RuntimeWarning, match="floating-point range at step 4 of 20"):
+    with pytest.warns(RuntimeWarning, match="floating-point range at step 4 of 20") as record:
         states = model.hidden_states(X, free_run=True)
+    assert len(record) == 1
+    with pytest.warns(RuntimeWarning, match="floating-point range at step 4 of 20") as record:
+        free_run_score(model, X)
+    assert len(record) == 1  # one warning per run, from the scorer's reading of it
     assert np.all(np.isfinite(states[:4])) and np.all(np.isnan(states[4:]))
     # The regimes of such a run are those of its steps up to the overflow.
     with pytest.warns(RuntimeWarning, match="floating-point range"):
