@@ -102,7 +102,9 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
     Above 10 dimensions, each trajectory is a mixture of isotropic Gaussians
     of variance ``scaling`` on its first 10,000 points, and the divergence is
     the Monte-Carlo estimate of Hershey & Olsen (2007) over 1,000 samples of
-    the true mixture (samples where a density underflows are dropped).
+    the true mixture (samples where a density underflows are dropped); a
+    non-finite generated point keeps its weight in the mixture and adds no
+    density, as a point outside the grid does.
 
     Parameters
     ----------
@@ -170,21 +172,25 @@ def _mixture_log_density(samples, centres, variance):
     out = np.empty(samples.shape[0])
     for start in range(0, samples.shape[0], 100):
         chunk = samples[start : start + 100]
-        squared = (chunk**2).sum(1)[:, None] - 2 * chunk @ centres.T + (centres**2).sum(1)[None, :]
-        out[start : start + 100] = logsumexp(-0.5 * np.maximum(squared, 0) / variance, axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):  # a centre near the float range's end
+            squared = (chunk**2).sum(1)[:, None] - 2 * chunk @ centres.T + (centres**2).sum(1)[None, :]
+        squared = np.where(np.isnan(squared), np.inf, np.maximum(squared, 0))  # inf - inf: infinitely far
+        out[start : start + 100] = logsumexp(-0.5 * squared / variance, axis=1)
     return out - np.log(centres.shape[0]) - 0.5 * n_dims * np.log(2 * np.pi * variance)
 
 
 def _mixture_divergence(X_true, X_gen, variance, rng):
     centres_true = X_true[:MIXTURE_POINTS]
     centres_gen = X_gen[:MIXTURE_POINTS]
+    n_generated = centres_gen.shape[0]
     centres_gen = centres_gen[np.all(np.isfinite(centres_gen), axis=1)]
     if centres_gen.shape[0] == 0:
         return np.inf
     picks = rng.randint(0, centres_true.shape[0], size=MIXTURE_SAMPLES)
     samples = centres_true[picks] + np.sqrt(variance) * rng.standard_normal((MIXTURE_SAMPLES, X_true.shape[1]))
     log_p = _mixture_log_density(samples, centres_true, variance)
-    log_q = _mixture_log_density(samples, centres_gen, variance)
+    # Non-finite points keep their weight and add no density, as points outside the grid do above.
+    log_q = _mixture_log_density(samples, centres_gen, variance) + np.log(centres_gen.shape[0] / n_generated)
     keep = np.isfinite(log_p) & np.isfinite(log_q)
     return float(np.mean(log_p[keep] - log_q[keep])) if keep.any() else np.inf
 

@@ -80,6 +80,22 @@ def test_high_dimensional_divergence_uses_gaussian_mixtures():
     assert abs(close) < 0.5 and far > 20 * max(abs(close), 0.1)
 
 
+def test_high_dimensional_divergence_counts_a_diverged_run_instead_of_dropping_it():
+    rng = np.random.RandomState(0)
+    truth, generated = rng.normal(size=(3000, 12)), rng.normal(size=(3000, 12))
+    kept = state_space_divergence(truth, generated, random_state=0)
+    # Three quarters of the run overflowed (NaN) or went to the end of the floating-point range:
+    # the quarter left carries a quarter of the weight, so log 4 more, not the same score.
+    for gone in (np.nan, 1e307):
+        diverged = generated.copy()
+        diverged[750:] = gone
+        assert state_space_divergence(truth, diverged, random_state=0) == pytest.approx(
+            state_space_divergence(truth, generated[:750], random_state=0) + np.log(4), rel=1e-9
+        )
+    assert state_space_divergence(truth, np.full_like(generated, np.nan), random_state=0) == np.inf
+    assert np.isfinite(kept)
+
+
 def test_spectra_tell_frequencies_apart():
     t = np.arange(5000)
     slow, fast = np.sin(0.05 * t)[:, None], np.sin(0.5 * t)[:, None]
