@@ -13,20 +13,26 @@ import warnings
 import numpy as np
 
 from ._model import initialize_parameters, split_flat
-from .metrics import power_spectrum_distance, state_space_divergence
+from .metrics import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, power_spectrum_distance, state_space_divergence
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
 
 #: Checkpoints are selected by free runs from up to ``EVALUATION_STARTS`` observations spread over
-#: the longest training series (``evaluation_steps`` steps in all), each run at least
-#: ``EVALUATION_RUN_STEPS`` long, scored by their pooled D_stsp plus their mean D_H. Shorter
-#: evaluations make one run from the first observation, scored by its D_stsp, as in the reference.
-#: Long runs from several points catch a map that leaves the attractor for a stable fixed point
-#: from some of them only (Lorenz-63 at P = 12, five seeds: held-out D_stsp mean 0.80 -> 0.41, the
-#: worst 2.46 -> 0.58), and the spectrum keeps their choice from trading it for geometry
-#: (RESULTS.md); short runs would show neither.
+#: the longest training series (``evaluation_steps`` steps of it), at least ``EVALUATION_RUN_STEPS``
+#: apart, scored by their pooled D_stsp plus their mean D_H. Shorter evaluations make one run from
+#: the first observation, scored by its D_stsp, as in the reference. Runs from several points catch
+#: a map that leaves the attractor for a stable fixed point from some of them only (Lorenz-63 at
+#: P = 12, five seeds: held-out D_stsp mean 0.80 -> 0.41, the worst 2.46 -> 0.58), and the spectrum
+#: keeps their choice from trading it for geometry (RESULTS.md); short runs would show neither.
 EVALUATION_STARTS, EVALUATION_RUN_STEPS = 4, 20_000
+
+#: Each evaluation run is as long as the whole evaluation (as far as its exogenous inputs go), so
+#: that a map whose runs stay chaotic for a while and then rest on a stable fixed point loses: at
+#: P = 12 with 2,000 epochs, runs of 25,000 steps kept a Lorenz-63 map that falls after about
+#: 30,000 (held-out D_stsp 1.86; 0.34 with runs of 100,000; RESULTS.md). The runs hold at most
+#: ``EVALUATION_VALUES`` values in all, and never fewer steps than the evaluation spread over them.
+EVALUATION_VALUES = 2**22
 
 #: Batches per epoch of the reference protocol, the most that ``batches_per_epoch="auto"`` takes.
 REFERENCE_BATCHES_PER_EPOCH = 50
@@ -145,15 +151,20 @@ def free_run_from(engine, params, x0, inputs, n_out):
 
 
 def evaluation_starts(series, inputs, n_steps, n_starts=None):
-    """Where checkpoints' evaluation free runs start: ``n_starts`` observations spread over
-    ``series`` (standardised), the first one first, each followed by ``n_steps // n_starts`` steps
-    of its exogenous inputs. By default as many as runs of ``EVALUATION_RUN_STEPS`` fit, one to
-    ``EVALUATION_STARTS``. Returns the starting rows' positions (k,) and the inputs (k, steps - 1, K)."""
+    """Where checkpoints' evaluation free runs start, and what drives them: ``n_starts``
+    observations of ``series`` (standardised), the first one first, spread so that the last has
+    ``n_steps // n_starts`` rows after it. By default as many as lie ``EVALUATION_RUN_STEPS``
+    apart, one to ``EVALUATION_STARTS``. Each run has ``n_steps`` steps (``EVALUATION_VALUES``), or as many as
+    the exogenous ``inputs`` (T, K) hold after its start. Returns the starting rows' positions (k,)
+    and each run's inputs, a list of (steps - 1, K) arrays."""
     if n_starts is None:
         n_starts = min(EVALUATION_STARTS, max(1, n_steps // EVALUATION_RUN_STEPS))
-    per_run = max(2, n_steps // n_starts)
-    positions = np.unique(np.linspace(0, len(series) - per_run, n_starts).astype(int))
-    return positions, np.stack([inputs[p : p + per_run - 1] for p in positions])
+    spacing = max(2, n_steps // n_starts)
+    positions = np.unique(np.linspace(0, len(series) - spacing, n_starts).astype(int))
+    run_steps = max(spacing, min(n_steps, EVALUATION_VALUES // (len(positions) * series.shape[1])))
+    if inputs.shape[1] == 0:  # nothing drives the runs: they can go past the series' end
+        return positions, [np.zeros((run_steps - 1, 0), inputs.dtype)] * len(positions)
+    return positions, [inputs[p : p + run_steps - 1] for p in positions]
 
 
 def evaluate_free_runs(engine, params, reference, positions, inputs):
@@ -161,17 +172,32 @@ def evaluate_free_runs(engine, params, reference, positions, inputs):
     (``evaluation_starts``) against ``reference``. Returns ``(score, divergence)``: the pooled
     runs' state-space divergence, and the score, which is that divergence for one run, and for
     several adds their mean power-spectrum distance from the stretches of ``reference`` they start
-    at. A model whose runs leave the attractor from some points scores badly even when one run
-    stays on it. Above 10 dimensions the divergence is a Monte-Carlo estimate: every checkpoint is
-    scored on the same samples, so that ``random_state`` determines the fit and checkpoints differ
-    only by their runs."""
+    at (as far as ``reference`` goes). A model whose runs leave the attractor from some points, or
+    after a while, scores badly even when one run stays on it. Above 10 dimensions the divergence
+    is a Monte-Carlo estimate on ``MIXTURE_POINTS`` points of each side, spread evenly over the
+    reference and over all runs, and every checkpoint is scored on the same samples, so that
+    ``random_state`` determines the fit and checkpoints differ only by their runs."""
     N = reference.shape[1]
-    runs = free_runs(engine, params, reference[positions], inputs, N)
-    divergence = state_space_divergence(reference, runs.reshape(-1, N), random_state=0)
+    lengths = {len(run_inputs) for run_inputs in inputs}
+    if len(lengths) == 1:  # one call, so that the engine's threads share the runs
+        runs = list(free_runs(engine, params, reference[positions], np.stack(inputs), N))
+    else:
+        runs = [free_run_from(engine, params, reference[p], s, N) for p, s in zip(positions, inputs)]
+    true, generated = reference, np.concatenate(runs)
+    if N > MAX_BINNED_DIMENSIONS:
+        true, generated = _spread_over(true), _spread_over(generated)
+    divergence = state_space_divergence(true, generated, random_state=0)
     if len(positions) == 1:
         return divergence, divergence
-    spectra = [power_spectrum_distance(reference[p : p + run.shape[0]], run) for p, run in zip(positions, runs)]
+    spectra = [
+        power_spectrum_distance(reference[p : p + len(run)], run[: len(reference) - p]) for p, run in zip(positions, runs)
+    ]
     return divergence + float(np.mean(spectra)), divergence
+
+
+def _spread_over(points):
+    """At most ``MIXTURE_POINTS`` of ``points``, evenly spaced over all of them."""
+    return points[:: -(-len(points) // MIXTURE_POINTS)]
 
 
 def read_in_windows(engine, params, x, inputs, window, schedule):

@@ -113,10 +113,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     evaluation_interval : int, default=25
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
-        Steps of the evaluation free runs in all (at most the longest series'
+        Steps of each evaluation free run (at most the longest series'
         length): one run from its first observation, or from 40,000 steps
-        runs of 20,000 or more from up to four points spread over it, so that
-        a map that leaves the attractor from some of them loses.
+        runs from up to four points spread over it, at least 20,000 steps
+        apart, so that a map that leaves the attractor from some of them, or
+        only after a while, loses. Runs driven by exogenous inputs end where
+        the inputs do.
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``;
         in threads with ``n_jobs``) and keep the one whose best checkpoint has

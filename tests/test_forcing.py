@@ -127,18 +127,22 @@ def test_free_run_matches_the_map_and_marks_overflow():
 def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series():
     rng = np.random.RandomState(3)
     series, exog = rng.normal(size=(1000, N)), rng.normal(size=(1000, 1))
-    # Evaluations too short for two runs of EVALUATION_RUN_STEPS make one, from the first
-    # observation as in the reference; longer ones as many as fit, up to EVALUATION_STARTS.
+    # Evaluations too short for two runs EVALUATION_RUN_STEPS apart make one, from the first
+    # observation as in the reference; longer ones as many as fit, up to EVALUATION_STARTS. Runs
+    # that nothing drives are as long as the whole evaluation.
     np.testing.assert_array_equal(evaluation_starts(series, exog, 400)[0], [0])
     long_series, no_exog = np.zeros((10 * EVALUATION_RUN_STEPS, N)), np.zeros((10 * EVALUATION_RUN_STEPS, 0))
     for n_steps, n_runs in [(2 * EVALUATION_RUN_STEPS - 1, 1), (3 * EVALUATION_RUN_STEPS, 3),
                             (10 * EVALUATION_RUN_STEPS, EVALUATION_STARTS)]:
         positions, inputs = evaluation_starts(long_series, no_exog, n_steps)
-        assert positions.shape == (n_runs,) and inputs.shape == (n_runs, n_steps // n_runs - 1, 0)
-        assert n_steps // n_runs >= EVALUATION_RUN_STEPS and positions[0] == 0
+        assert positions.shape == (n_runs,) and positions[0] == 0
+        assert np.diff(positions, prepend=0).max() >= EVALUATION_RUN_STEPS or n_runs == 1
+        assert [s.shape for s in inputs] == [(n_steps - 1, 0)] * n_runs
+    # Runs driven by exogenous inputs end where the inputs do.
     positions, inputs = evaluation_starts(series, exog, 400, n_starts=4)
-    np.testing.assert_array_equal(positions, [0, 300, 600, 900])  # 4 runs of 100 steps
-    np.testing.assert_array_equal(inputs[2], exog[600:699])
+    np.testing.assert_array_equal(positions, [0, 300, 600, 900])
+    assert [len(s) for s in inputs] == [399, 399, 399, 100]
+    np.testing.assert_array_equal(inputs[2], exog[600:999])
     params = initialize_forecaster(M, N, 1, rng, np.float64)
     engine = CPUEngine(M, 2)
     runs = [free_run_from(engine, params, series[p], s, N) for p, s in zip(positions, inputs)]
@@ -146,7 +150,7 @@ def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series(
     divergence = state_space_divergence(series, np.concatenate(runs))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # 100 steps are a short spectrum; the sum is checked
-        spectra = np.mean([power_spectrum_distance(series[p : p + 100], run) for p, run in zip(positions, runs)])
+        spectra = np.mean([power_spectrum_distance(series[p : p + 400], run[: 1000 - p]) for p, run in zip(positions, runs)])
         score, pooled = evaluate_free_runs(engine, params, series, positions, inputs)
     assert pooled == pytest.approx(divergence, rel=1e-12) and score == pytest.approx(divergence + spectra, rel=1e-12)
     # One run: its D_stsp, the reference's criterion.
@@ -163,6 +167,50 @@ def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series(
         warnings.simplefilter("ignore", UserWarning)
         calm = evaluate_free_runs(engine, contracting, spread, positions, inputs)
         assert all(np.greater(evaluate_free_runs(engine, runaway, spread, positions, inputs), calm))
+
+
+def _rotation(radius_factor, omega=0.125):
+    """A map whose first two units turn by ``omega`` and shrink by ``radius_factor`` each step."""
+    W = np.zeros((M, M))
+    W[:2, :2] = radius_factor * np.array([[np.cos(omega), np.sin(omega)], [-np.sin(omega), np.cos(omega)]])
+    return dict(a=np.zeros(M), W=W, h=np.zeros(M), C=np.zeros((M, 0)), L=np.zeros((M - N, N)))
+
+
+def test_a_map_that_leaves_the_attractor_only_after_a_while_loses_the_checkpoint_evaluation():
+    # The series is the circle the exact rotation draws; the fading rotation stays near it for the
+    # first quarter of the evaluation (radius 0.98 after 2,000 steps) and then spirals towards its
+    # fixed point (0.92 after 8,000), as a chaotic run that comes to rest on a stable fixed point.
+    series = free_run_from(CPUEngine(M, 2), _rotation(1.0), np.array([0.0, 1.0]), np.zeros((7999, 0)), N)
+    exact, fading = _rotation(1.0), _rotation(0.98 ** (1 / 2000))
+    positions, inputs = evaluation_starts(series, np.zeros((8000, 0)), 8000, n_starts=4)
+    quarter = [s[:1999] for s in inputs]  # runs only as far as the next start
+    engine = CPUEngine(M, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert evaluate_free_runs(engine, exact, series, positions, inputs)[0] < 0.01
+        seen_whole = evaluate_free_runs(engine, fading, series, positions, inputs)[0]
+        seen_in_quarters = evaluate_free_runs(engine, fading, series, positions, quarter)[0]
+    assert seen_whole > 2 * seen_in_quarters
+
+
+def test_above_ten_dimensions_the_evaluation_divergence_reads_every_run():
+    # The mixture estimate reads 10,000 points of each side; from the pooled runs they must come
+    # from all of them, not only from the start of the first, so that runs which leave the data
+    # from the later points raise the divergence itself, not only the spectrum part.
+    n_dims, n_hidden = 12, 14
+    series = np.random.RandomState(0).normal(size=(40_000, n_dims))
+    series[0] = 0.0  # the first run starts at the maps' fixed point and stays there
+    positions, inputs = evaluation_starts(series, np.zeros((40_000, 0)), 40_000, n_starts=4)
+    contracting = dict(a=np.full(n_hidden, 0.5), W=np.zeros((n_hidden, n_hidden)), h=np.zeros(n_hidden),
+                       C=np.zeros((n_hidden, 0)), L=np.zeros((n_hidden - n_dims, n_dims)))
+    runaway = dict(contracting, a=np.where(np.arange(n_hidden) < n_dims, 1.02, 0.5))
+    engine = CPUEngine(n_hidden, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        calm = evaluate_free_runs(engine, contracting, series, positions, inputs)[1]
+        leaving = evaluate_free_runs(engine, runaway, series, positions, inputs)[1]
+    # A quarter of the runaway's points stay where all of the calm map's are: log 4 more.
+    assert leaving - calm == pytest.approx(np.log(4), abs=0.05)
 
 
 def test_adaptive_alpha_follows_the_jacobian_bound():

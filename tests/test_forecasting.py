@@ -415,14 +415,14 @@ def test_checkpoints_are_scored_by_the_free_run_from_the_longest_series_against_
 def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence_and_spectrum(monkeypatch):
     from sklearn_alrnn import _forcing
 
-    monkeypatch.setattr(_forcing, "EVALUATION_RUN_STEPS", 150)  # 600 steps: four runs of 150, as 100,000 give
+    monkeypatch.setattr(_forcing, "EVALUATION_RUN_STEPS", 150)  # 600 steps: four starts 150 apart, as 100,000 give
     X = oscillation(600)
     model = ALRNNForecaster(**{**QUICK, "n_init": 1}, random_state=0).fit(X)
-    runs = [model.generate(150, x0=X[p]) for p in (0, 150, 300, 450)]
+    runs = [model.generate(600, x0=X[p]) for p in (0, 150, 300, 450)]  # each as long as the evaluation
     divergence = state_space_divergence(X, np.concatenate(runs))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # 150 steps are a short spectrum; the sum is checked
-        spectra = np.mean([power_spectrum_distance(X[p : p + 150], run) for p, run in zip((0, 150, 300, 450), runs)])
+        spectra = np.mean([power_spectrum_distance(X[p:], run[: 600 - p]) for p, run in zip((0, 150, 300, 450), runs)])
     assert model.best_state_space_divergence_ == pytest.approx(divergence, rel=1e-9)
     assert model.best_evaluation_score_ == pytest.approx(divergence + spectra, rel=1e-9)
     assert model.best_evaluation_score_ == min(score for _, score in model.evaluation_curve_)
