@@ -34,6 +34,12 @@ EVALUATION_STARTS, EVALUATION_RUN_STEPS = 4, 20_000
 #: ``EVALUATION_VALUES`` values in all, and never fewer steps than the evaluation spread over them.
 EVALUATION_VALUES = 2**22
 
+#: A fit warns when more than this share of its kept checkpoint's evaluation run steps lie beyond
+#: the series' range widened by its width on each side, or overflowed: its free runs grow without
+#: bound, as every checkpoint's did on an ECG with baseline wander (RESULTS.md), and so will
+#: ``generate``'s.
+ESCAPED_SHARE_WARNING = 0.01
+
 #: Batches per epoch of the reference protocol, the most that ``batches_per_epoch="auto"`` takes.
 REFERENCE_BATCHES_PER_EPOCH = 50
 
@@ -169,10 +175,11 @@ def evaluation_starts(series, inputs, n_steps, n_starts=None):
 
 def evaluate_free_runs(engine, params, reference, positions, inputs):
     """How checkpoints are selected: the free runs from ``reference[positions]`` with ``inputs``
-    (``evaluation_starts``) against ``reference``. Returns ``(score, divergence)``: the pooled
-    runs' state-space divergence, and the score, which is that divergence for one run, and for
+    (``evaluation_starts``) against ``reference``. Returns ``(score, divergence, escaped)``: the
+    pooled runs' state-space divergence; the score, which is that divergence for one run, and for
     several adds their mean power-spectrum distance from the stretches of ``reference`` they start
-    at (as far as ``reference`` goes). A model whose runs leave the attractor from some points, or
+    at (as far as ``reference`` goes); and the share of the runs' steps that ``escaped_share``
+    finds off the data. A model whose runs leave the attractor from some points, or
     after a while, scores badly even when one run stays on it. Above 10 dimensions the divergence
     is a Monte-Carlo estimate on ``MIXTURE_POINTS`` points of each side, spread evenly over the
     reference and over all runs, and every checkpoint is scored on the same samples, so that
@@ -187,17 +194,50 @@ def evaluate_free_runs(engine, params, reference, positions, inputs):
     if N > MAX_BINNED_DIMENSIONS:
         true, generated = _spread_over(true), _spread_over(generated)
     divergence = state_space_divergence(true, generated, random_state=0)
+    escaped = escaped_share(np.concatenate(runs), reference)
     if len(positions) == 1:
-        return divergence, divergence
+        return divergence, divergence, escaped
     spectra = [
         power_spectrum_distance(reference[p : p + len(run)], run[: len(reference) - p]) for p, run in zip(positions, runs)
     ]
-    return divergence + float(np.mean(spectra)), divergence
+    return divergence + float(np.mean(spectra)), divergence, escaped
+
+
+def escaped_share(points, reference):
+    """Share of ``points`` (n, N) that are not finite or lie beyond ``reference``'s range widened
+    by its width on each side, in some variable."""
+    low, high = reference.min(axis=0), reference.max(axis=0)
+    with np.errstate(invalid="ignore"):  # NaN compares False: escaped
+        inside = np.all((points >= 2 * low - high) & (points <= 2 * high - low), axis=1)
+    return 1.0 - float(inside.mean())
 
 
 def _spread_over(points):
     """At most ``MIXTURE_POINTS`` of ``points``, evenly spaced over all of them."""
     return points[:: -(-len(points) // MIXTURE_POINTS)]
+
+
+def warn_where_a_run_overflows(run):
+    """Warn, and return True, where a free run (n_steps, n) has left the floating-point range."""
+    bad = ~np.all(np.isfinite(run), axis=1)
+    if bad.any():
+        warnings.warn(
+            f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
+            "the rows from there are NaN. The fitted map is unstable from this start.",
+            RuntimeWarning,
+        )
+    return bool(bad.any())
+
+def warn_if_runs_escape(share):
+    """Warn where a fit's kept checkpoint has more than ``ESCAPED_SHARE_WARNING`` of its evaluation
+    run steps off the data (``escaped_share``)."""
+    if share > ESCAPED_SHARE_WARNING:
+        warnings.warn(
+            f"The kept checkpoint's free runs leave the training data: {share:.0%} of their steps lie more "
+            "than the data's range beyond it, or overflowed, so generate and long forecasts grow without "
+            "bound. A trend or a drifting baseline in the series is the usual cause: remove it (a high-pass "
+            "filter, differences) before fitting.", RuntimeWarning,
+        )
 
 
 def read_in_windows(engine, params, x, inputs, window, schedule):

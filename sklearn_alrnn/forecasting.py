@@ -25,6 +25,8 @@ from ._forcing import (
     initialize_forecaster,
     jacobian_norm_bound,
     read_in_windows,
+    warn_if_runs_escape,
+    warn_where_a_run_overflows,
 )
 from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
@@ -253,17 +255,31 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Returns
         -------
         self : ALRNNForecaster
+
+        Warns
+        -----
+        RuntimeWarning
+            When over 1% of the kept checkpoint's evaluation free-run steps lie
+            beyond the series' range widened by its width on each side, or
+            overflowed: ``generate`` grows without bound, usually from a trend.
         """
         self._validate_params()
         series, _ = check_series(X, "X")
         self._check_feature_names(X, reset=True)
-        N, P = series[0].shape[1], self.n_nonlinear
-        M = hidden_units(self.n_hidden, N, P)
+        M = hidden_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], None)
         if self.n_init > 1:
-            return fit_best_initialisation(
-                self, lambda candidate: candidate.fit(X, exog=exog), lambda model: -model.best_evaluation_score_
+            fit_best_initialisation(
+                self, lambda candidate: candidate._fit_one(series, inputs, M), lambda model: -model.best_evaluation_score_
             )
+        else:
+            self._fit_one(series, inputs, M)
+        warn_if_runs_escape(self._escaped_share)
+        return self
+
+    def _fit_one(self, series, inputs, M):
+        """``fit`` with one initialisation, on checked ``series`` and ``inputs`` and ``M`` units."""
+        N, P = series[0].shape[1], self.n_nonlinear
         self.init_scores_ = None
         stacked = np.concatenate(series)
         self.mean_, self.scale_ = feature_moments(stacked)
@@ -292,7 +308,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
         positions, start_inputs = evaluation_starts(reference, inputs[longest], min(self.evaluation_steps, len(reference)))
         self.loss_curve_, self.evaluation_curve_ = [], []
-        best, best_flat, self.best_epoch_ = (np.inf, np.inf), flat.copy(), 0
+        best, best_flat, self.best_epoch_ = (np.inf, np.inf, 1.0), flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
         n_batches = 0
         self.n_iter_ = 0
@@ -339,7 +355,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
             best = evaluate_free_runs(engine, views, reference, positions, start_inputs)
             self.best_epoch_ = self.n_iter_
-        self.best_evaluation_score_, self.best_state_space_divergence_ = map(float, best)
+        self.best_evaluation_score_, self.best_state_space_divergence_, self._escaped_share = map(float, best)
         for name in FORECASTER_PARAMETER_NAMES:
             setattr(self, name + "_", views[name].copy())
 
@@ -499,7 +515,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         where it leaves the floating-point range (NaN rows from there) or runs away from the data."""
         X = self._unscale(run)
         away = np.any(np.abs(run) > RUNAWAY_DEVIATIONS, axis=1)
-        if not _warn_where_a_run_overflows(X) and away.any():
+        if not warn_where_a_run_overflows(X) and away.any():
             warnings.warn(
                 f"The free run goes further than {RUNAWAY_DEVIATIONS} training standard deviations from the training "
                 f"mean at step {int(np.argmax(away))} of {len(run)}: the fitted map is unstable from this start. "
@@ -534,7 +550,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         if free_run:
             out = self._runs_from_first_points(series, inputs)
             for run in out:  # metrics.free_run_score warns through _observed_run instead
-                _warn_where_a_run_overflows(run)
+                warn_where_a_run_overflows(run)
         else:
             out = self._forced_states(series, inputs)
         return series_like(out, layout)
@@ -582,15 +598,3 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
         return float(largest_lyapunov_exponent(a, W, h, a.shape[0] - self.n_nonlinear_, z0, n_steps, transient))
-
-
-def _warn_where_a_run_overflows(run):
-    """Warn, and return True, where a free run (n_steps, n) has left the floating-point range."""
-    bad = ~np.all(np.isfinite(run), axis=1)
-    if bad.any():
-        warnings.warn(
-            f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
-            "the rows from there are NaN. The fitted map is unstable from this start.",
-            RuntimeWarning,
-        )
-    return bool(bad.any())

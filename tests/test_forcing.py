@@ -151,10 +151,10 @@ def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # 100 steps are a short spectrum; the sum is checked
         spectra = np.mean([power_spectrum_distance(series[p : p + 400], run[: 1000 - p]) for p, run in zip(positions, runs)])
-        score, pooled = evaluate_free_runs(engine, params, series, positions, inputs)
+        score, pooled, _ = evaluate_free_runs(engine, params, series, positions, inputs)
     assert pooled == pytest.approx(divergence, rel=1e-12) and score == pytest.approx(divergence + spectra, rel=1e-12)
     # One run: its D_stsp, the reference's criterion.
-    one = evaluate_free_runs(engine, params, series, positions[:1], inputs[:1])
+    one = evaluate_free_runs(engine, params, series, positions[:1], inputs[:1])[:2]
     assert one == (pytest.approx(state_space_divergence(series, runs[0]), rel=1e-12),) * 2
     # A map that stays near the data from the first point only scores worse than one that stays
     # from every point: the runs from the other points count.

@@ -404,6 +404,36 @@ def test_a_series_with_gaps_is_told_where_and_its_stretches_fit_as_a_list():
         ALRNNForecaster(**QUICK).fit(stretches + [oscillation(3)])
 
 
+def test_a_fit_whose_free_runs_grow_without_bound_says_so(fitted_oscillator):
+    from sklearn_alrnn._forcing import evaluation_starts
+
+    # A growing spiral: a map that learns it spirals on past the data's range, and fit must say so
+    # exactly when the kept map's own free runs from the evaluation's starts leave it.
+    t = np.arange(40_000)
+    spiral = np.exp(t / 8000)[:, None] * np.c_[np.sin(t / 10), np.cos(t / 10)]
+    starts = evaluation_starts(spiral, np.zeros((len(spiral), 0)), len(spiral))[0]
+    low, high = spiral.min(axis=0), spiral.max(axis=0)
+    warned = []
+    for seed in range(3):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = ALRNNForecaster(**{**QUICK, "n_init": 1}, random_state=seed).fit(spiral)
+            runs = np.concatenate([model.generate(len(spiral), x0=spiral[p]) for p in starts])
+        says = [w for w in caught if "free runs leave the training data" in str(w.message)]
+        with np.errstate(invalid="ignore"):
+            off = 1 - np.mean(np.all((runs >= 2 * low - high) & (runs <= 2 * high - low), axis=1))
+        assert bool(says) == (off > 0.01), (seed, off)
+        if says:
+            assert f"{off:.0%} of their steps" in str(says[0].message) and says[0].category is RuntimeWarning
+        warned.append(bool(says))
+    assert any(warned)
+    # A map that stays on its data does not warn.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clone(fitted_oscillator).fit(oscillation(300))
+    assert not [w for w in caught if "free runs leave" in str(w.message)]
+
+
 def test_checkpoints_are_scored_by_the_free_run_from_the_longest_series_against_that_series():
     short, longest = oscillation(60), oscillation(300, 1.0)
     model = ALRNNForecaster(**{**QUICK, "n_init": 1}, random_state=0).fit([short, longest])
