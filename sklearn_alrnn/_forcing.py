@@ -190,11 +190,12 @@ def evaluate_free_runs(engine, params, reference, positions, inputs):
         runs = list(free_runs(engine, params, reference[positions], np.stack(inputs), N))
     else:
         runs = [free_run_from(engine, params, reference[p], s, N) for p, s in zip(positions, inputs)]
-    true, generated = reference, np.concatenate(runs)
+    pooled = np.concatenate(runs)
+    escaped = escaped_share(pooled, reference)
     if N > MAX_BINNED_DIMENSIONS:
-        true, generated = _spread_over(true), _spread_over(generated)
-    divergence = state_space_divergence(true, generated, random_state=0)
-    escaped = escaped_share(np.concatenate(runs), reference)
+        divergence = state_space_divergence(_spread_over(reference), _spread_over(pooled), random_state=0)
+    else:
+        divergence = state_space_divergence(reference, pooled)
     if len(positions) == 1:
         return divergence, divergence, escaped
     spectra = [
