@@ -160,9 +160,9 @@ def evaluation_starts(series, inputs, n_steps, n_starts=None):
     """Where checkpoints' evaluation free runs start, and what drives them: ``n_starts``
     observations of ``series`` (standardised), the first one first, spread so that the last has
     ``n_steps // n_starts`` rows after it. By default as many as lie ``EVALUATION_RUN_STEPS``
-    apart, one to ``EVALUATION_STARTS``. Each run has ``n_steps`` steps (``EVALUATION_VALUES``), or as many as
-    the exogenous ``inputs`` (T, K) hold after its start. Returns the starting rows' positions (k,)
-    and each run's inputs, a list of (steps - 1, K) arrays."""
+    apart, one to ``EVALUATION_STARTS``. Each run has ``n_steps`` steps (``EVALUATION_VALUES``),
+    or as many as the exogenous ``inputs`` (T, K) hold after its start. Returns the starting rows'
+    positions (k,) and each run's inputs, a list of (steps - 1, K) arrays."""
     if n_starts is None:
         n_starts = min(EVALUATION_STARTS, max(1, n_steps // EVALUATION_RUN_STEPS))
     spacing = max(2, n_steps // n_starts)
@@ -205,11 +205,13 @@ def evaluate_free_runs(engine, params, reference, positions, inputs):
 
 
 def escaped_share(points, reference):
-    """Share of ``points`` (n, N) that are not finite or lie beyond ``reference``'s range widened
-    by its width on each side, in some variable."""
+    """Share of ``points`` (n, N) that are not finite or lie beyond the standardised
+    ``reference``'s range widened on each side by its width, at least 1 (a constant variable's
+    range is a point), in some variable."""
     low, high = reference.min(axis=0), reference.max(axis=0)
+    margin = np.maximum(high - low, 1.0)
     with np.errstate(invalid="ignore"):  # NaN compares False: escaped
-        inside = np.all((points >= 2 * low - high) & (points <= 2 * high - low), axis=1)
+        inside = np.all((points >= low - margin) & (points <= high + margin), axis=1)
     return 1.0 - float(inside.mean())
 
 
@@ -228,6 +230,7 @@ def warn_where_a_run_overflows(run):
             RuntimeWarning,
         )
     return bool(bad.any())
+
 
 def warn_if_runs_escape(share):
     """Warn where a fit's kept checkpoint has more than ``ESCAPED_SHARE_WARNING`` of its evaluation

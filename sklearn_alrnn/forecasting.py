@@ -260,8 +260,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         -----
         RuntimeWarning
             When over 1% of the kept checkpoint's evaluation free-run steps lie
-            beyond the series' range widened by its width on each side, or
-            overflowed: ``generate`` grows without bound, usually from a trend.
+            beyond the series' range widened on each side by its width (at least
+            a standard deviation), or overflowed: ``generate`` grows without bound.
         """
         self._validate_params()
         series, _ = check_series(X, "X")
