@@ -8,7 +8,7 @@ first point, and compares the free run's cadence (the dominant frequency of the 
 acceleration, in steps per minute) and state-space geometry to the recording. Plots the recorded
 and generated vertical acceleration and the two phase portraits, the free run coloured by regime.
 Saves gait_reconstruction.png.
-Run: python examples/gait_reconstruction.py aeon-1.6.0-py3-none-any.whl [--max-iter 1000]
+Run: python examples/gait_reconstruction.py aeon-1.6.0-py3-none-any.whl [--max-iter 2000]
 """
 
 import argparse

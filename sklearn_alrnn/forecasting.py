@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -74,9 +75,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Number of hidden units M. "auto": 20 (the reference's), or N + P + 2
         where N observed variables would leave fewer than 2 latent units.
     n_nonlinear : int, default=2
-        Number P of ReLU units (the last P): the dial between the smallest
-        code (2^P regimes) and the geometry. Lorenz-63 with 20 units: P = 2
-        free runs at D_stsp 2-4, P = 12 at 0.27-0.58. ``GridSearchCV`` picks it.
+        Number P of ReLU units (the last P): the dial between the smallest code (2^P
+        regimes) and the geometry. Lorenz-63 with 20 units: P = 2 free runs at D_stsp
+        2.3-3.6, P = 12 at 0.08-0.34. ``GridSearchCV`` picks it.
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
         "sparse": after every ``forcing_interval``-th step the observed units
         are pulled to the data with weight ``alpha`` (replaced when alpha=1)
@@ -103,10 +104,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         recording of 1,000 steps or more gets the 50 of the reconstruction
         literature, a monthly series of 144 one batch per epoch (fits in
         seconds, not minutes; ``benchmarks/RESULTS.md``).
-    max_iter : int, default=1000
-        Epochs (each ``batches_per_epoch`` optimiser steps). On Lorenz-63 (M = 20,
-        P = 2) 1000 epochs ended with a better free run than 50 or 2000
-        (``benchmarks/RESULTS.md``), in about 75 s on one core.
+    max_iter : int, default=2000
+        Epochs (each ``batches_per_epoch`` optimiser steps), the literature's budget: with 1000,
+        Lorenz-63 free runs scored D_stsp 3.22 / 0.39 at P = 2 / 12, not 2.70 / 0.19 (RESULTS.md).
     learning_rate_init : float, default=1e-3
     learning_rate_end : float, default=1e-5
         The learning rate decays exponentially to this at the last epoch.
@@ -115,19 +115,18 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     evaluation_interval : int, default=25
         Epochs between free-run evaluations (checkpoint selection).
     evaluation_steps : int, default=100000
-        Steps of each evaluation free run (at most the longest series'
-        length): one run from its first observation, or from 40,000 steps
-        runs from up to four points spread over it, at least 20,000 steps
-        apart, so that a map that leaves the attractor from some of them, or
-        only after a while, loses. Runs driven by exogenous inputs end where
-        the inputs do.
+        Steps of each evaluation free run (at most the longest series' length): one run from
+        its first observation, or from 40,000 steps runs from up to four points spread over it,
+        at least 20,000 steps apart, so that a map that leaves the attractor from some of them,
+        or only after a while, loses. Runs driven by exogenous inputs end where the inputs do.
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``;
         in threads with ``n_jobs``) and keep the one whose best checkpoint has
         the smallest divergence, as KMeans keeps its best start: fits vary
         much from seed to seed (Lorenz-63: held-out D_stsp 2.1-14.6).
-    n_jobs : int or None, default=None
-        Threads, shared among the ``n_init`` fits (results do not depend on it).
+    n_jobs : int or None, default=-1
+        Threads, shared among the ``n_init`` fits (results do not depend on it): -1 all CPUs
+        (Lorenz-63 or Roessler with the defaults: 90-125 s on 2 cores, 180-190 s on one), None one.
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where training runs (forced windows, gradients and the evaluation free
         runs), as for the sequence estimators; prediction runs on the CPU.
@@ -201,7 +200,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         "evaluation_interval": [Interval(Integral, 1, None, closed="left")],
         "evaluation_steps": [Interval(Integral, 2, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "dtype": [StrOptions({"float64", "float32"})],
         "random_state": ["random_state"],
@@ -210,9 +209,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     def __init__(
         self, n_hidden="auto", n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
-        sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch="auto", max_iter=1000,
+        sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch="auto", max_iter=2000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
-        evaluation_steps=100_000, n_init=2, n_jobs=None, device="cpu", dtype="float64", random_state=None,
+        evaluation_steps=100_000, n_init=2, n_jobs=-1, device="cpu", dtype="float64", random_state=None,
         verbose=0,
     ):
         self.n_hidden = n_hidden
@@ -291,7 +290,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
         flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
-        self._train(make_engine(self.device, M, P, self.n_jobs), flat, views, scaled, inputs, rng)
+        self._train(make_engine(self.device, M, P, effective_n_jobs(self.n_jobs)), flat, views, scaled, inputs, rng)
         return self
 
     def _train(self, engine, flat, views, scaled, inputs, rng):
@@ -365,7 +364,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     def _engine(self):
         check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
-        return make_engine("cpu", self.a_.shape[0], self.n_nonlinear_, self.n_jobs)
+        return make_engine("cpu", self.a_.shape[0], self.n_nonlinear_, effective_n_jobs(self.n_jobs))
 
     def _scale(self, X):
         return ((X - self.mean_) / self.scale_).astype(self.a_.dtype)

@@ -88,13 +88,17 @@ def test_learns_an_oscillation_it_can_continue(fitted_oscillator):
     assert len(fitted_oscillator.loss_curve_) == fitted_oscillator.n_iter_ == 100
 
 
-def test_same_seed_same_model_whatever_the_threads():
+@pytest.mark.parametrize("n_init", [1, 2])  # threads in the engine, or one initialisation per thread
+def test_same_seed_same_model_whatever_the_threads(n_init):
     X = oscillation(600)
-    one = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=3, **QUICK).fit(X)
-    two = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=3, n_jobs=2, **QUICK).fit(X)
-    np.testing.assert_array_equal(one.W_, two.W_)
-    np.testing.assert_array_equal(one.generate(50), two.generate(50))
-    other = ALRNNForecaster(n_hidden=6, n_nonlinear=2, random_state=4, **QUICK).fit(X)
+    settings = dict(n_hidden=6, n_nonlinear=2, random_state=3, n_init=n_init, **QUICK)
+    one = ALRNNForecaster(n_jobs=None, **settings).fit(X)
+    assert ALRNNForecaster().n_jobs == -1  # all CPUs by default
+    for n_jobs in (2, -1):
+        threaded = ALRNNForecaster(n_jobs=n_jobs, **settings).fit(X)
+        np.testing.assert_array_equal(one.W_, threaded.W_)
+        np.testing.assert_array_equal(one.generate(50), threaded.generate(50))
+    other = ALRNNForecaster(**{**settings, "random_state": 4}).fit(X)
     assert not np.array_equal(one.W_, other.W_)
 
 
@@ -467,6 +471,7 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: ALRNNForecaster(n_hidden=3, n_nonlinear=2).fit(oscillation(50)), ValueError, "at least 2"),
         (lambda m: ALRNNForecaster(n_hidden=3, n_nonlinear=4).fit(oscillation(50)), ValueError, "exceeds"),
         (lambda m: ALRNNForecaster(**QUICK).fit(np.where(oscillation(50) > 12, np.nan, 0)), ValueError, "NaN"),
+        (lambda m: ALRNNForecaster(n_jobs=0).fit(oscillation(50)), ValueError, "'n_jobs' parameter .* Got 0"),
         (lambda m: ALRNNForecaster(**QUICK).fit(oscillation(1)), ValueError, r"X has 1 steps \(n_samples=1\); a series needs at least 2"),
         (lambda m: ALRNNForecaster(**QUICK).fit([oscillation(50), oscillation(1)]), ValueError, r"X\[1\] has 1 steps"),
         (lambda m: ALRNNForecaster().predict(oscillation(5)), NotFittedError, "not fitted"),
