@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._initialisations import fit_best_initialisation, fit_joined_members, members_for
+from ._interrupts import raise_if_interrupted
 from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
@@ -177,8 +178,7 @@ class BaseALRNN(
         return self.B_.shape[1]
 
     def _engine(self, device="cpu"):
-        """The engine of the fitted architecture; predictions run on the CPU,
-        wherever the model was trained."""
+        """The engine of the fitted architecture; predictions run on the CPU, wherever it trained."""
         check_is_fitted(self, "a_")
         check_network_parameters(self, PARAMETER_NAMES, self._n_model_inputs(),
                                  n_readout_features(self._readout, np.size(self.a_), self._per_step))
@@ -473,8 +473,8 @@ class BaseALRNN(
         return score
 
     def _run_epoch(self, engine, flat, data, order, batch_size, last_finite, grad, warps):
-        """One pass over the data; returns the mean loss, or None if it became non-finite
-        (the parameters of the last finite step are then restored).
+        """One pass over the data; returns the mean loss, or None if it became non-finite (the
+        parameters of the last finite step are then restored). Ctrl-C stops it between batches.
 
         ``flat`` is the parameter vector the fitted attributes are views of; ``last_finite``
         receives a copy of the parameters before every step and is restored when the loss or its
@@ -485,6 +485,7 @@ class BaseALRNN(
         params = self._params
         total = 0.0
         for batch in gen_batches(order.shape[0], batch_size):
+            raise_if_interrupted()
             idx = order[batch]
             n_steps = int(lengths[idx].max())
             inputs = self._warped_batch(np.ascontiguousarray(X[idx, :n_steps]), lengths[idx], warps, idx)

@@ -364,7 +364,8 @@ _COMMON_ATTRIBUTES_DOC = """
         use this): ``n_members_ * n_nonlinear`` for joined members.
 
     n_members_ : int
-        Number of networks joined into the fitted model (``n_members``).
+        Number of networks joined into the fitted model (``n_members``, fewer
+        when Ctrl-C kept some from starting).
 
     member_losses_ : ndarray of shape (n_members_,) or None
         Each member's final training loss; None for a single network.
@@ -399,7 +400,8 @@ _COMMON_ATTRIBUTES_DOC = """
     init_scores_ : ndarray of shape (n_init,) or None
         With ``n_init > 1``, the score of each initialisation (validation
         score with ``early_stopping``, else minus the final training loss);
-        the fitted model is the best. None with ``n_init=1``.
+        the fitted model is the best (-inf: one that Ctrl-C kept from
+        starting). None with ``n_init=1``.
 """
 
 

@@ -7,12 +7,14 @@ left over go to each fit's engine).
 """
 
 import warnings
+from functools import partial
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
+from ._interrupts import run_interruptibly
 from ._model import join_networks
 from ._validation import sequences_shape
 
@@ -22,15 +24,18 @@ AUTO_MEMBER_STEPS, AUTO_MEMBERS = 150_000, 5  # ACSF1's 100 x 1,460 steps: one m
 
 def _fit_seeded_clones(estimator, n_fits, fit, **params):
     """``fit(clone)`` for ``n_fits`` clones of ``estimator`` with ``params`` and seeds drawn from
-    its ``random_state``, up to ``n_jobs`` at a time in threads; the fitted clones, in seed order."""
+    its ``random_state``, up to ``n_jobs`` at a time in threads; the fitted clones, in seed order,
+    None for those that Ctrl-C kept from starting (``_interrupts``)."""
     seeds = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max, size=n_fits)
     n_workers = min(n_fits, effective_n_jobs(estimator.n_jobs))
     threads_each = max(1, effective_n_jobs(estimator.n_jobs) // n_workers)
     clones = [clone(estimator).set_params(random_state=int(seed), n_jobs=threads_each, **params) for seed in seeds]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fitted = Parallel(n_jobs=n_workers, prefer="threads")(delayed(fit)(candidate) for candidate in clones)
+        fitted = run_interruptibly([partial(fit, candidate) for candidate in clones], n_workers)
     _warn_once(caught)
+    if all(model is None for model in fitted):
+        raise KeyboardInterrupt
     return fitted
 
 
@@ -55,7 +60,8 @@ def fit_best_initialisation(estimator, fit, score):
     Parameters
     ----------
     estimator : estimator with ``n_init``, ``n_jobs`` and ``random_state``
-        Receives the fitted attributes of the best clone, and ``init_scores_``.
+        Receives the fitted attributes of the best clone, and ``init_scores_`` (-inf for a clone
+        that Ctrl-C kept from starting).
     fit : callable
         ``fit(candidate)`` fits one clone and returns it.
     score : callable
@@ -66,7 +72,7 @@ def fit_best_initialisation(estimator, fit, score):
     estimator
     """
     fitted = _fit_seeded_clones(estimator, estimator.n_init, fit, n_init=1)
-    scores = np.array([score(model) for model in fitted])
+    scores = np.array([-np.inf if model is None else score(model) for model in fitted])
     _take_fitted_state(estimator, fitted[int(np.argmax(scores))])
     estimator.init_scores_ = scores
     return estimator
@@ -85,7 +91,8 @@ def fit_joined_members(estimator, n_members, fit):
     """Fit ``n_members`` seeded clones with ``fit(clone)`` and join their networks into ``estimator``.
 
     The joined network (``_model.join_networks``) outputs the mean of the members' outputs (their
-    logits, for a classifier); each member keeps the estimator's ``n_init``.
+    logits, for a classifier); each member keeps the estimator's ``n_init``. Members that Ctrl-C
+    kept from starting are left out.
 
     Parameters
     ----------
@@ -100,12 +107,13 @@ def fit_joined_members(estimator, n_members, fit):
     -------
     estimator
     """
-    members = _fit_seeded_clones(estimator, n_members, fit, n_members=1)
+    members = [member for member in _fit_seeded_clones(estimator, n_members, fit, n_members=1) if member is not None]
+    n_members = len(members)
     _take_fitted_state(estimator, members[0])
     joined = join_networks([member._params for member in members], members[0].n_nonlinear_)
     estimator._set_params_arrays(joined)
     estimator.n_nonlinear_ = n_members * members[0].n_nonlinear_
     estimator.n_members_ = n_members
-    estimator.member_losses_ = np.array([member.loss_curve_[-1] for member in members])
+    estimator.member_losses_ = np.array([member.loss_curve_[-1] if member.loss_curve_ else np.nan for member in members])
     estimator.__dict__.pop("_optimizer", None)  # its moments are those of the first member's parameters
     return estimator

@@ -30,6 +30,7 @@ from ._forcing import (
     warn_where_a_run_overflows,
 )
 from ._initialisations import fit_best_initialisation
+from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import check_network_parameters, flatten_parameters
@@ -79,11 +80,10 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         regimes) and the geometry. Lorenz-63 with 20 units: P = 2 free runs at D_stsp
         2.3-3.6, P = 12 at 0.08-0.34. ``GridSearchCV`` picks it.
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
-        "sparse": after every ``forcing_interval``-th step the observed units
-        are pulled to the data with weight ``alpha`` (replaced when alpha=1)
-        and the gradient through them is cut in that proportion (Mikhaeil et
-        al. 2022); "generalized": the pull happens at every step with weight
-        ``alpha`` (Hess et al. 2023).
+        "sparse": after every ``forcing_interval``-th step the observed units are pulled to the
+        data with weight ``alpha`` (replaced when alpha=1) and the gradient through them is cut
+        in that proportion (Mikhaeil et al. 2022); "generalized": the pull happens at every step
+        with weight ``alpha`` (Hess et al. 2023).
     forcing_interval : int, default=16
         Steps between forcings ("sparse").
     alpha : float in (0, 1] or None, default=None
@@ -169,8 +169,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     n_iter_ : int
         Epochs run.
     init_scores_ : ndarray of shape (n_init,) or None
-        Minus each initialisation's ``best_evaluation_score_``; None
-        with ``n_init=1``.
+        Minus each initialisation's ``best_evaluation_score_`` (-inf: one that
+        Ctrl-C kept from starting); None with ``n_init=1``.
 
     Examples
     --------
@@ -309,12 +309,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self.loss_curve_, self.evaluation_curve_ = [], []
         best, best_flat, self.best_epoch_ = (np.inf, np.inf, 1.0), flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
-        n_batches = 0
-        self.n_iter_ = 0
+        n_batches = self.n_iter_ = 0
         try:
             for epoch in range(1, self.max_iter + 1):
                 total = 0.0
                 for _ in range(n_batches_per_epoch):
+                    raise_if_interrupted()
                     windows, window_inputs = sampler.draw(self.batch_size, self.noise, rng)
                     value, _ = forced_loss_and_gradients(views, windows, window_inputs, forcing, engine, grad, states)
                     if not (np.isfinite(value) and np.all(np.isfinite(grad))):

@@ -1,0 +1,47 @@
+"""Ctrl-C while fits train in worker threads (``n_init``, ``n_members``).
+
+Python raises ``KeyboardInterrupt`` in the main thread only. So the main thread waits for the
+workers (``run_interruptibly``), and on Ctrl-C it flags the fits it runs; each training loop calls
+``raise_if_interrupted`` once per batch, which raises ``KeyboardInterrupt`` in the worker's own
+thread, where the loop's handler keeps what the fit has learnt (its best checkpoint, its last
+finite weights) as it does in the main thread. Fits not yet started are skipped.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+
+_worker = threading.local()
+
+
+def raise_if_interrupted():
+    """Raise ``KeyboardInterrupt`` in a worker thread whose fits Ctrl-C has stopped."""
+    stop = getattr(_worker, "stop", None)
+    if stop is not None and stop.is_set():
+        raise KeyboardInterrupt
+
+
+def run_interruptibly(calls, n_threads):
+    """Each of ``calls`` called in ``n_threads`` threads, their results in order.
+
+    On Ctrl-C the calls running stop at their next batch and return; those not started are
+    skipped and give None. A second Ctrl-C while they stop is not caught.
+    """
+    stop = threading.Event()
+
+    def run(call):
+        _worker.stop = stop
+        try:
+            return call()
+        finally:
+            _worker.stop = None
+
+    with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="alrnn-fit") as pool:
+        futures = [pool.submit(run, call) for call in calls]
+        try:
+            wait(futures)
+        except KeyboardInterrupt:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            wait(futures)
+    return [None if future.cancelled() else future.result() for future in futures]
