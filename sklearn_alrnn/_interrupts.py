@@ -8,7 +8,7 @@ finite weights) as it does in the main thread. Fits not yet started are skipped.
 """
 
 import threading
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 _worker = threading.local()
 
@@ -24,7 +24,8 @@ def run_interruptibly(calls, n_threads):
     """Each of ``calls`` called in ``n_threads`` threads, their results in order.
 
     On Ctrl-C the calls running stop at their next batch and return; those not started are
-    skipped and give None. A second Ctrl-C while they stop is not caught.
+    skipped and give None. A second Ctrl-C while they stop is not caught. When a call raises, the
+    others stop or are skipped in the same way, and its exception is raised.
     """
     stop = threading.Event()
 
@@ -38,8 +39,10 @@ def run_interruptibly(calls, n_threads):
     with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="alrnn-fit") as pool:
         futures = [pool.submit(run, call) for call in calls]
         try:
-            wait(futures)
+            wait(futures, return_when=FIRST_EXCEPTION)
         except KeyboardInterrupt:
+            pass
+        if not all(future.done() for future in futures):
             stop.set()
             for future in futures:
                 future.cancel()

@@ -6,8 +6,12 @@ waits on worker threads, as a user's Ctrl-C would."""
 import json
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
+
+from sklearn_alrnn._interrupts import raise_if_interrupted, run_interruptibly
 
 CHILD = """
 import json, os, signal, sys, threading, warnings
@@ -66,3 +70,28 @@ def test_ctrl_c_stops_every_fit_and_keeps_a_usable_model(kind, n_jobs):
     else:
         assert report["n_members"] == (1 if n_jobs == 1 else 2)
         assert report["accuracy"] > 0.5
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_a_failing_fit_stops_the_others_and_its_error_is_raised(n_threads):
+    training_started, outcomes = threading.Event(), []
+
+    def fails():
+        if n_threads == 2:
+            training_started.wait(timeout=60)
+        raise MemoryError("no room for the states")
+
+    def trains():  # a training loop: polls between batches, keeps what it has when stopped
+        training_started.set()
+        try:
+            for _ in range(10**4):  # about 10 s unless stopped
+                raise_if_interrupted()
+                time.sleep(0.001)
+            outcomes.append("finished")
+        except KeyboardInterrupt:
+            outcomes.append("stopped")
+
+    with pytest.raises(MemoryError, match="no room"):
+        run_interruptibly([fails, trains], n_threads)
+    # side by side the other fit stops at its next batch; one after the other it never starts
+    assert outcomes == (["stopped"] if n_threads == 2 else [])
