@@ -120,16 +120,17 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         at least 20,000 steps apart, so that a map that leaves the attractor from some of them,
         or only after a while, loses. Runs driven by exogenous inputs end where the inputs do.
     n_init : int, default=2
-        Train this many initialisations (seeds drawn from ``random_state``;
-        in threads with ``n_jobs``) and keep the one whose best checkpoint has
-        the smallest divergence, as KMeans keeps its best start: fits vary
-        much from seed to seed (Lorenz-63: held-out D_stsp 2.1-14.6).
+        Train this many initialisations (seeds drawn from ``random_state``; in threads with
+        ``n_jobs``) and keep the one whose best checkpoint has the smallest divergence, as KMeans
+        keeps its best start: fits vary much from seed to seed (Lorenz-63: held-out D_stsp 2.1-14.6).
     n_jobs : int or None, default=-1
-        Threads, shared among the ``n_init`` fits (results do not depend on it): -1 all CPUs
-        (Lorenz-63 or Roessler with the defaults: 90-125 s on 2 cores, 180-190 s on one), None one.
+        Threads for the ``n_init`` fits, side by side, and for prediction (-1: all CPUs, None:
+        one); results do not depend on it. Lorenz-63 or Roessler with the defaults: 90-125 s on 2
+        cores, 180-190 s on one. Each fit trains on one thread: two made a batch of 16 windows
+        1.4-1.8 times slower, and gained 10% only from batches of 256 (RESULTS.md).
     device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where training runs (forced windows, gradients and the evaluation free
-        runs), as for the sequence estimators; prediction runs on the CPU.
+        Where training runs (forced windows, gradients and the evaluation free runs), as for the
+        sequence estimators; prediction runs on the CPU.
     dtype : {"float64", "float32"}, default="float64"
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
@@ -290,7 +291,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
         flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
-        self._train(make_engine(self.device, M, P, effective_n_jobs(self.n_jobs)), flat, views, scaled, inputs, rng)
+        self._train(make_engine(self.device, M, P, 1), flat, views, scaled, inputs, rng)  # see n_jobs
         return self
 
     def _train(self, engine, flat, views, scaled, inputs, rng):

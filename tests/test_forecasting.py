@@ -88,7 +88,7 @@ def test_learns_an_oscillation_it_can_continue(fitted_oscillator):
     assert len(fitted_oscillator.loss_curve_) == fitted_oscillator.n_iter_ == 100
 
 
-@pytest.mark.parametrize("n_init", [1, 2])  # threads in the engine, or one initialisation per thread
+@pytest.mark.parametrize("n_init", [1, 2])  # threads for prediction only, or one initialisation per thread
 def test_same_seed_same_model_whatever_the_threads(n_init):
     X = oscillation(600)
     settings = dict(n_hidden=6, n_nonlinear=2, random_state=3, n_init=n_init, **QUICK)
