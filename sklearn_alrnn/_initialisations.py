@@ -3,10 +3,11 @@ all of them joined into one network (``n_members``).
 
 As KMeans and GaussianMixture do: each one is a clone with a seed drawn from ``random_state``, so
 the result does not depend on ``n_jobs`` (which only says how many fits run at once; the threads
-left over go to each fit's engine).
+left over go to each fit's engine, which a forecaster's training does not use).
 """
 
 import warnings
+from contextlib import contextmanager
 from functools import partial
 
 import numpy as np
@@ -14,7 +15,7 @@ from joblib import effective_n_jobs
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from ._interrupts import run_interruptibly
+from ._interrupts import in_worker_thread, run_interruptibly
 from ._model import join_networks
 from ._validation import sequences_shape
 
@@ -30,17 +31,26 @@ def _fit_seeded_clones(estimator, n_fits, fit, **params):
     n_workers = min(n_fits, effective_n_jobs(estimator.n_jobs))
     threads_each = max(1, effective_n_jobs(estimator.n_jobs) // n_workers)
     clones = [clone(estimator).set_params(random_state=int(seed), n_jobs=threads_each, **params) for seed in seeds]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _gathered_warnings():
         fitted = run_interruptibly([partial(fit, candidate) for candidate in clones], n_workers)
-    _warn_once(caught)
     if all(model is None for model in fitted):
         raise KeyboardInterrupt
     return fitted
 
 
-def _warn_once(caught):
-    """Each distinct warning of several fits once, as one fit would give it, not once per fit."""
+@contextmanager
+def _gathered_warnings():
+    """Each distinct warning of several fits once, as one fit would give it, not once per fit.
+
+    Only the outermost call gathers: the warnings module's state is global, and nested calls in
+    worker threads (members' initialisations) that swapped it too would lose warnings.
+    """
+    if in_worker_thread():
+        yield
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
     seen = set()
     for record in caught:
         key = (record.category, str(record.message))

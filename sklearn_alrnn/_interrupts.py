@@ -15,9 +15,13 @@ _worker = threading.local()
 
 def raise_if_interrupted():
     """Raise ``KeyboardInterrupt`` in a worker thread whose fits Ctrl-C has stopped."""
-    stop = getattr(_worker, "stop", None)
-    if stop is not None and stop.is_set():
+    if any(stop.is_set() for stop in getattr(_worker, "stops", ())):
         raise KeyboardInterrupt
+
+
+def in_worker_thread():
+    """Whether this thread runs one of ``run_interruptibly``'s calls."""
+    return bool(getattr(_worker, "stops", ()))
 
 
 def run_interruptibly(calls, n_threads):
@@ -28,13 +32,15 @@ def run_interruptibly(calls, n_threads):
     others stop or are skipped in the same way, and its exception is raised.
     """
     stop = threading.Event()
+    # Fits run from a worker thread (members, each with its initialisations) also obey its flags.
+    stops = getattr(_worker, "stops", ()) + (stop,)
 
     def run(call):
-        _worker.stop = stop
+        _worker.stops = stops
         try:
             return call()
         finally:
-            _worker.stop = None
+            _worker.stops = ()
 
     with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="alrnn-fit") as pool:
         futures = [pool.submit(run, call) for call in calls]

@@ -31,8 +31,8 @@ else:
     X = rng.normal(size=(64, 10, 2))
     y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
     make = lambda max_iter: ALRNNClassifier(
-        n_hidden=6, max_iter=max_iter, n_iter_no_change=max_iter, early_stopping=False, n_members=2, n_jobs=n_jobs,
-        random_state=0)
+        n_hidden=6, max_iter=max_iter, n_iter_no_change=max_iter, early_stopping=False, n_members=2, n_init=2,
+        n_jobs=n_jobs, random_state=0)  # each member's initialisations run from the member's thread
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     make(2).fit(X, y)  # compiled before the clock starts
