@@ -186,7 +186,7 @@ def evaluate_free_runs(engine, params, reference, positions, inputs):
     ``random_state`` determines the fit and checkpoints differ only by their runs."""
     N = reference.shape[1]
     lengths = {len(run_inputs) for run_inputs in inputs}
-    if len(lengths) == 1:  # one call, so that the engine's threads share the runs
+    if len(lengths) == 1:  # one call, so that an engine that runs them in parallel (CUDA) takes them together
         runs = list(free_runs(engine, params, reference[positions], np.stack(inputs), N))
     else:
         runs = [free_run_from(engine, params, reference[p], s, N) for p, s in zip(positions, inputs)]
