@@ -57,6 +57,11 @@ AUTO_HIDDEN_UNITS, AUTO_LATENT_UNITS = 20, 2
 ALPHA_UPDATE_INTERVAL = 5
 ALPHA_ANNEALING = 0.999
 
+#: A free run this many training standard deviations from the training mean has left the data:
+#: ``generate`` and ``forecast`` say so (an unstable map from a one-lead ECG's held-out start reached
+#: 1e21 in 21,600 steps, every value finite).
+RUNAWAY_DEVIATIONS = 100
+
 
 def hidden_units(setting, n_observed, n_nonlinear):
     """The hidden units M that the ``n_hidden`` setting gives for N observed variables and P
@@ -230,6 +235,19 @@ def warn_where_a_run_overflows(run):
             RuntimeWarning,
         )
     return bool(bad.any())
+
+
+def warn_where_a_run_leaves(run):
+    """Warn where a standardised free run (n_steps, N) leaves the floating-point range, or else
+    goes further than ``RUNAWAY_DEVIATIONS`` from the training mean (``generate``, ``forecast``)."""
+    away = np.any(np.abs(run) > RUNAWAY_DEVIATIONS, axis=1)
+    if not warn_where_a_run_overflows(run) and away.any():
+        warnings.warn(
+            f"The free run goes further than {RUNAWAY_DEVIATIONS} training standard deviations from the training "
+            f"mean at step {int(np.argmax(away))} of {len(run)}: the fitted map is unstable from this start. "
+            "forecast from a longer context, another random_state or more nonlinear units may stay on the data.",
+            RuntimeWarning,
+        )
 
 
 def warn_if_runs_escape(share):

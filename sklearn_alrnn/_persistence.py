@@ -11,6 +11,7 @@ from . import io
 from .analysis import check_parameters
 from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
+from ._process_noise import check_residual_covariance
 from ._readout import READOUTS, n_readout_features
 
 
@@ -282,7 +283,8 @@ class ForecasterStateMixin:
 
     @classmethod
     def from_parameters(
-        cls, a, W, h, L, *, n_nonlinear, C=None, mean=None, scale=None, initial_observation=None, **params
+        cls, a, W, h, L, *, n_nonlinear, C=None, mean=None, scale=None, initial_observation=None,
+        residual_covariance=None, **params
     ):
         """A fitted forecaster from parameters trained elsewhere (e.g. by the AL-RNN research code).
 
@@ -311,6 +313,10 @@ class ForecasterStateMixin:
         initial_observation : array-like of shape (N,), default=None
             Where ``generate`` and ``max_lyapunov_exponent`` start without
             ``x0``; None gives ``mean``. Pass an observation of the data.
+        residual_covariance : array-like of shape (N, N), default=None
+            Covariance of the map's one-step errors in the units it acts on
+            (``(x - mean) / scale``): the noise of ``generate(process_noise=...)``,
+            which None refuses.
         **params
             Other constructor parameters, e.g. ``sequence_length`` (the
             context rows ``forecast`` reads), ``dtype`` or ``device``.
@@ -333,7 +339,8 @@ class ForecasterStateMixin:
         """
         a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
         arrays = {"a_": a, "W_": W, "h_": h, "C_": C}
-        given = {"L": L, "mean": mean, "scale": scale, "initial_observation": initial_observation}
+        given = {"L": L, "mean": mean, "scale": scale, "initial_observation": initial_observation,
+                 "residual_covariance": residual_covariance}
         arrays |= {name + "_": _float_array(name, value) for name, value in given.items() if value is not None}
         if arrays["L_"].ndim != 2:
             raise ValueError(f"L must be of shape (n_hidden - N, N) for N observed variables; got shape {arrays['L_'].shape}.")
@@ -366,6 +373,8 @@ class ForecasterStateMixin:
             fitted["feature_names_in_"] = [str(name) for name in self.feature_names_in_]
         arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
         arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
+        if self.residual_covariance_ is not None:
+            arrays["residual_covariance_"] = self.residual_covariance_
         return fitted, arrays
 
     def _restore_portable_state(self, fitted, arrays):
@@ -396,6 +405,9 @@ class ForecasterStateMixin:
             setattr(self, name + "_", arrays[name + "_"].astype(self.dtype))
         self.mean_, self.scale_ = arrays["mean_"].astype(float), arrays["scale_"].astype(float)
         self.initial_observation_ = arrays["initial_observation_"].astype(float)
+        # Files written before the noise model, and from_parameters without it, have none.
+        covariance = arrays.get("residual_covariance_")
+        self.residual_covariance_ = None if covariance is None else check_residual_covariance(covariance, N)
         for name in self._PORTABLE_COUNTS:
             setattr(self, name, fitted[name])
         self.alpha_ = float(fitted["alpha_"])
@@ -417,4 +429,6 @@ class ForecasterStateMixin:
         # Pickles written before the evaluation score were selected by the divergence alone.
         if "best_state_space_divergence_" in state:
             state.setdefault("best_evaluation_score_", state["best_state_space_divergence_"])
+        if "a_" in state:  # fitted before the noise model of generate(process_noise=...)
+            state.setdefault("residual_covariance_", None)
         super().__setstate__(state)

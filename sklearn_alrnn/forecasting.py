@@ -27,6 +27,7 @@ from ._forcing import (
     jacobian_norm_bound,
     read_in_windows,
     warn_if_runs_escape,
+    warn_where_a_run_leaves,
     warn_where_a_run_overflows,
 )
 from ._initialisations import fit_best_initialisation
@@ -35,9 +36,11 @@ from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import check_network_parameters, flatten_parameters
 from ._optim import RAdamOptimizer, clip_by_global_norm
+from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
-from ._validation import check_answer_size, check_counts, check_exog, check_series, series_like
+from ._series import check_context, check_exog, check_series, series_like
+from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
@@ -45,30 +48,22 @@ __all__ = ["ALRNNForecaster"]
 #: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
 SCORE_STEPS = 20
 
-#: A free run this many training standard deviations from the training mean has left the data:
-#: ``generate`` and ``forecast`` say so (an unstable map from a one-lead ECG's held-out start reached
-#: 1e21 in 21,600 steps, every value finite).
-RUNAWAY_DEVIATIONS = 100
-
 
 @io.register_model_class
 class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     """Dynamical-systems reconstruction with an AL-RNN, trained by teacher forcing.
 
-    The first N of the ``n_hidden`` units are read out as the N observed
-    variables (``x_hat_t = z_t[:N]``, so N <= n_hidden - n_nonlinear: they
-    are linear units); the others are latent, started from a learned linear
-    map of the first observation (``z_0 = [x_0 ; L x_0]``). Training follows
-    the reconstruction literature (Brenner et al. 2022, 2024; Hess et al.
-    2023): random windows of ``sequence_length`` steps, Gaussian noise, the
-    one-step error under teacher forcing, RAdam with an exponentially
-    decaying learning rate, and, every ``evaluation_interval`` epochs, free
-    runs from the (longest) series (``evaluation_steps``) scored by their
-    state-space divergence from that series; the best checkpoint is kept, because a
-    low one-step error does not mean a free run with the attractor's geometry.
-    Series are standardised per variable inside the model (``mean_``,
-    ``scale_``); everything a user passes or receives is in their units,
-    while the hidden states and the analysis live in standardised units.
+    The first N of the ``n_hidden`` units are read out as the N observed variables
+    (``x_hat_t = z_t[:N]``, so N <= n_hidden - n_nonlinear: they are linear units); the others
+    are latent, started from a learned linear map of the first observation (``z_0 = [x_0 ; L x_0]``). Training follows
+    the reconstruction literature (Brenner et al. 2022, 2024; Hess et al. 2023): random windows
+    of ``sequence_length`` steps, Gaussian noise, the one-step error under teacher forcing, RAdam
+    with an exponentially decaying learning rate, and, every ``evaluation_interval`` epochs, free
+    runs from the (longest) series (``evaluation_steps``) scored by their state-space divergence
+    from that series; the best checkpoint is kept, because a low one-step error does not mean a
+    free run with the attractor's geometry. Series are standardised per variable inside the
+    model (``mean_``, ``scale_``); everything a user passes or receives is in their units, while
+    the hidden states and the analysis live in standardised units.
 
     Parameters
     ----------
@@ -94,16 +89,14 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Steps per training window, fewer to fit the shortest series, unless leaving out short
         series (under 10% of the rows; a warning names them) lets windows be twice as long.
     noise : float, default=0.05
-        Standard deviation of the Gaussian noise added to each window (in
-        standardised units), forcing signal and targets alike.
+        Standard deviation of the Gaussian noise added to each training window (in standardised
+        units), forcing signal and targets alike (for noise in free runs see ``generate``).
     batch_size : int, default=16
     batches_per_epoch : int or "auto", default="auto"
-        Optimiser steps per epoch. "auto": as many batches as the training
-        windows' possible starting rows fill (``ceil(n_starts / batch_size)``),
-        at most the reference's 50, so that the budget follows the data: a
-        recording of 1,000 steps or more gets the 50 of the reconstruction
-        literature, a monthly series of 144 one batch per epoch (fits in
-        seconds, not minutes; ``benchmarks/RESULTS.md``).
+        Optimiser steps per epoch. "auto": as many batches as the training windows' possible
+        starting rows fill (``ceil(n_starts / batch_size)``), at most the reference's 50, so that
+        the budget follows the data: a recording of 1,000 steps or more gets the literature's 50,
+        a monthly series of 144 one batch per epoch (seconds, not minutes; RESULTS.md).
     max_iter : int, default=2000
         Epochs (each ``batches_per_epoch`` optimiser steps), the literature's budget: with 1000,
         Lorenz-63 free runs scored D_stsp 3.22 / 0.39 at P = 2 / 12, not 2.70 / 0.19 (RESULTS.md).
@@ -167,6 +160,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         The forcing weight at the end of training.
     initial_observation_ : ndarray of shape (n_features_in_,)
         The first training observation, where ``generate`` starts by default.
+    residual_covariance_ : ndarray of shape (n_features_in_, n_features_in_)
+        Covariance of the one-step errors (``predict``) on the training series, standardised
+        as the map's units are: the noise of ``generate(process_noise=1)``.
     n_iter_ : int
         Epochs run.
     init_scores_ : ndarray of shape (n_init,) or None
@@ -275,6 +271,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         else:
             self._fit_one(series, inputs, M)
         warn_if_runs_escape(self._escaped_share)
+        inputs = [s.astype(self.a_.dtype) for s in inputs]
+        predicted = self._one_step_predictions(series, inputs)
+        self.residual_covariance_ = residual_covariance([self._scale(x) for x in series], predicted)
         return self
 
     def _fit_one(self, series, inputs, M):
@@ -397,9 +396,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def predict(self, X, *, exog=None):
         """One-step-ahead predictions: row t estimates row t + 1 of each series.
 
-        Each prediction is one step of the map from the state at row t, read
-        as in training (``hidden_states``), with its observed units forced to
-        ``x_t``: the latent units carry the past, the observed ones the data.
+        Each prediction is one step of the map from the state at row t, read as in training
+        (``hidden_states``), with its observed units forced to ``x_t``: the latent units carry
+        the past, the observed ones the data.
 
         Parameters
         ----------
@@ -412,19 +411,23 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             The shape and structure of X.
         """
         series, inputs, layout = self._checked(X, exog, min_steps=1)  # one observation predicts the next
+        out = [self._unscale(p) for p in self._one_step_predictions(series, inputs)]
+        return out[0][:, 0] if layout == "vector" else series_like(out, layout)
+
+    def _one_step_predictions(self, series, inputs):
+        """``predict``'s estimates (T, N), standardised, of checked ``series`` and ``inputs``."""
         engine, out = self._engine(), []
         for x, s, z in zip(series, inputs, self._forced_states(series, inputs)):
             z[:, : x.shape[1]] += self.alpha_ * (self._scale(x) - z[:, : x.shape[1]])
             step = engine.free_run(self.a_, self.W_, self.h_, self.C_, z, np.ascontiguousarray(s[:, None]), x.shape[1])
-            out.append(self._unscale(step[:, 0]))
-        return out[0][:, 0] if layout == "vector" else series_like(out, layout)
+            out.append(step[:, 0])
+        return out
 
-    def forecast(self, context, n_steps, *, exog=None):
+    def forecast(self, context, n_steps, *, exog=None, process_noise=0.0, random_state=None):
         """Continue a series: read ``context`` teacher-forced, then run freely.
 
-        The last ``sequence_length`` rows of the context are read as a
-        training window: started from ``[x ; L x]`` at its first row, the
-        observed units forced on the training schedule.
+        The last ``sequence_length`` rows of the context are read as a training window: started
+        from ``[x ; L x]`` at its first row, the observed units forced on the training schedule.
 
         Parameters
         ----------
@@ -433,8 +436,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         n_steps : int
             Steps to forecast.
         exog : array-like of shape (n_context + n_steps - 1, n_inputs), default=None
-            Inputs at every time from the first context row to the step
-            before the last forecast (needed when fitted with inputs).
+            Inputs at every time from the first context row to the step before the last
+            forecast (needed when fitted with inputs).
+        process_noise : float, default=0.0
+            As for ``generate``: 1 draws a sample path (many give forecast intervals).
+        random_state : int, RandomState instance or None, default=None
+            The noise draws.
 
         Returns
         -------
@@ -443,29 +450,18 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """
         check_is_fitted(self, "a_")
         self._check_feature_names(context, reset=False)
-        try:
-            context = np.asarray(context)
-        except ValueError:
-            raise ValueError(
-                f"context must be one series (n_context, {self.n_features_in_}); got a ragged sequence. "
-                "Forecast one context at a time."
-            ) from None
-        if context.ndim == 0 or context.shape[0] == 0:
-            raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
-        if context.ndim > 2:
-            raise ValueError(f"context must be one series (n_context, {self.n_features_in_}); got {context.shape}.")
-        context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
+        context = check_context(context, self.n_features_in_)
         n_steps = self._check_n_steps(n_steps, 1)
-        if context.shape[1] != self.n_features_in_:
-            raise ValueError(f"context has {context.shape[1]} features, but {self.n_features_in_} were fitted.")
         n_context = context.shape[0]
         inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
         first = max(0, n_context - self.sequence_length)
         z = np.ascontiguousarray(self._forced_states([context[first:]], [inputs[first:n_context]], True)[0][-1:])
-        run = self._engine().free_run(self.a_, self.W_, self.h_, self.C_, z, inputs[None, n_context - 1 :], self.n_features_in_)
+        C, drive = self._drive(inputs[n_context - 1 :], process_noise, random_state)
+        run = self._engine().free_run(self.a_, self.W_, self.h_, C, z, drive[None], self.n_features_in_)
         return self._observed_run(run[0])
 
-    def generate(self, n_steps, x0=None, *, exog=None, return_states=False, max_bytes=2**31):
+    def generate(self, n_steps, x0=None, *, exog=None, process_noise=0.0, random_state=None, return_states=False,
+                 max_bytes=2**31):
         """A free run of the fitted system from one observation.
 
         Parameters
@@ -475,6 +471,14 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         x0 : array-like of shape (n_features,), default=None
             Starting observation; the first training observation when None.
         exog : array-like of shape (n_steps - 1, n_inputs), default=None
+        process_noise : float, default=0.0
+            0: the deterministic run (the reconstruction literature's). s > 0: Gaussian noise of
+            covariance ``s**2 * residual_covariance_`` on the observed units at every step; 1
+            samples the map with its one-step errors, whose runs keep a noisy recording's
+            spread (walking data: D_stsp 3.7-4.0, D_H 0.13-0.15 against 5.8-7.1, 0.42-0.44;
+            RESULTS.md). An unstable map may leave the data sooner (a warning says so).
+        random_state : int, RandomState instance or None, default=None
+            The noise draws.
         return_states : bool, default=False
             Also return the hidden states (standardised units), for regime analysis.
         max_bytes : int or None, default=2**31
@@ -490,12 +494,19 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """
         check_is_fitted(self, "a_")
         n_steps = self._check_n_steps(n_steps, 1)
-        check_answer_size((n_steps,), (self.a_.shape[0] + self.n_features_in_) * 8, max_bytes, "generate")
+        check_answer_size((n_steps,), (self.a_.shape[0] + 2 * self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
-        states = free_run_from(self._engine(), self._params(), self._scale(x0), inputs, self.a_.shape[0])
+        C, drive = self._drive(inputs, process_noise, random_state)
+        states = free_run_from(self._engine(), self._params() | {"C": C}, self._scale(x0), drive, self.a_.shape[0])
         X_gen = self._observed_run(states[:, : self.n_features_in_])
         return (X_gen, states) if return_states else X_gen
+
+    def _drive(self, inputs, process_noise, random_state):
+        """The input weights and inputs of a free run driven by ``inputs`` (n_steps, K) and process noise."""
+        covariance = getattr(self, "residual_covariance_", None)  # None: from_parameters, or set by hand
+        process_noise = check_process_noise(process_noise, covariance)
+        return noisy_drive(self.C_, inputs, covariance, process_noise, random_state)
 
     def _starting_observation(self, x0):
         """``x0`` (the first training observation when None) as a checked (n_features,) array."""
@@ -511,18 +522,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         return int(n_steps)
 
     def _observed_run(self, run):
-        """A free run of the observed units (standardised) in the user's units, with a warning
-        where it leaves the floating-point range (NaN rows from there) or runs away from the data."""
-        X = self._unscale(run)
-        away = np.any(np.abs(run) > RUNAWAY_DEVIATIONS, axis=1)
-        if not warn_where_a_run_overflows(X) and away.any():
-            warnings.warn(
-                f"The free run goes further than {RUNAWAY_DEVIATIONS} training standard deviations from the training "
-                f"mean at step {int(np.argmax(away))} of {len(run)}: the fitted map is unstable from this start. "
-                "forecast from a longer context, another random_state or more nonlinear units may stay on the data.",
-                RuntimeWarning,
-            )
-        return X
+        """A standardised free run of the observed units in the user's units (``warn_where_a_run_leaves``)."""
+        warn_where_a_run_leaves(run)
+        return self._unscale(run)
 
     def hidden_states(self, X, *, exog=None, free_run=False, max_bytes=2**31):
         """Hidden states (standardised units) of each series, for regime analysis.
@@ -532,13 +534,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         X : array-like, as for ``fit``
         exog : array-like, default=None
         free_run : bool, default=False
-            False: the states while reading X as in training (windows of
-            ``sequence_length`` rows from ``[x ; L x]``, forced on the training
-            schedule); True: the free run from each series' first
-            observation, as long as the series.
+            False: the states while reading X as in training (windows of ``sequence_length`` rows
+            from ``[x ; L x]``, forced on the training schedule); True: the free run from each
+            series' first observation, as long as the series.
         max_bytes : int or None, default=2**31
-            A request whose states would take more memory is refused with a
-            ``ValueError`` before they are allocated; None lifts the limit.
+            A request whose states would take more memory is refused with a ``ValueError``
+            before they are allocated; None lifts the limit.
 
         Returns
         -------
@@ -564,9 +565,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def score(self, X, y=None, *, exog=None):
         """Negative mean squared 20-step prediction error (``metrics.prediction_error``).
 
-        From every point of each series, 20 steps ahead (fewer in a series
-        of 20 steps or less); higher is better, so that ``GridSearchCV`` over
-        ``n_nonlinear`` works.
+        From every point of each series, 20 steps ahead (fewer in a series of 20 steps or less);
+        higher is better, so that ``GridSearchCV`` over ``n_nonlinear`` works.
 
         Returns
         -------

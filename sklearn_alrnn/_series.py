@@ -1,0 +1,105 @@
+"""Checking the recorded series of ALRNNForecaster: one series, a 3-D array of series or a list,
+their exogenous inputs and a forecast's context; results returned in the series' layout."""
+
+import numpy as np
+from scipy.sparse import issparse
+from sklearn.utils.validation import check_array
+
+from ._validation import _as_numeric_array, cells_as_sequences
+
+
+def _check_no_gaps(item, label):
+    """A recorded series with missing or infinite values gets told where and what to do about it."""
+    if item.dtype.kind not in "fc" or item.size == 0:
+        return
+    bad_rows = np.flatnonzero(~np.isfinite(item).reshape(len(item), -1).all(axis=1))
+    if bad_rows.size:
+        raise ValueError(
+            f"{label} has NaN or infinite values in {bad_rows.size} of its {len(item)} steps (the first at "
+            f"step {bad_rows[0]}); expected finite values. Fill short gaps (e.g. pandas' interpolate) or pass "
+            "the stretches between gaps as a list of series."
+        )
+
+
+def check_series(X, name, n_features=None, min_steps=2):
+    """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
+
+    Returns a list of (T_i, N) float64 arrays of finite values, at least ``min_steps`` steps each,
+    and the layout of X: "series" (one), "vector" (one, 1-D), "array" (3-D) or "list".
+    """
+    if issparse(X):
+        raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
+    X = cells_as_sequences(X)
+    if isinstance(X, (list, tuple)) and len(X) and all(np.ndim(item) == 0 for item in X):
+        X = np.asarray(X)  # a list of numbers is one univariate series, as a 1-D array is
+    if isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            raise ValueError(f"{name} is an empty list; expected one or more series.")
+        items, layout = list(X), "list"
+    else:
+        array = _as_numeric_array(X, np.float64, name) if hasattr(X, "dtypes") else np.asarray(X)
+        if array.ndim == 3:
+            items, layout = list(array), "array"
+        elif array.ndim in (1, 2):
+            items, layout = [array], "series" if array.ndim == 2 else "vector"
+        else:
+            raise ValueError(
+                f"{name} must be one series (n_timesteps, n_features), a 3-D array "
+                f"(n_series, n_timesteps, n_features) or a list of series; got {array.ndim} dimensions."
+            )
+    series = []
+    for i, item in enumerate(items):
+        item = _as_numeric_array(item, np.float64, name) if hasattr(item, "dtypes") else np.asarray(item)
+        if item.ndim == 1:
+            item = item[:, None]
+        label = name if layout in ("series", "vector") else f"{name}[{i}]"
+        _check_no_gaps(item, label)
+        if item.ndim == 2 and item.shape[0] < min_steps:
+            raise ValueError(f"{label} has {item.shape[0]} steps (n_samples={item.shape[0]}); a series needs at least {min_steps}.")
+        item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=min_steps)
+        if n_features is not None and item.shape[1] != n_features:
+            raise ValueError(
+                f"{label} has {item.shape[1]} features, but ALRNNForecaster is expecting {n_features} features "
+                "as input."
+            )
+        n_features = item.shape[1]
+        series.append(item)
+    return series, layout
+
+
+def check_exog(exog, series_lengths, n_inputs, name="exog"):
+    """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays (K = 0 when None)."""
+    if exog is None:
+        if n_inputs:
+            raise ValueError(f"This forecaster was fitted with {n_inputs} exogenous inputs; pass {name}.")
+        return [np.zeros((length, 0)) for length in series_lengths]
+    inputs, _ = check_series(exog, name, n_inputs or None)
+    if n_inputs is not None and inputs[0].shape[1] != n_inputs:
+        raise ValueError(f"{name} has {inputs[0].shape[1]} features, but {n_inputs} were fitted.")
+    lengths = [len(s) for s in inputs]
+    if lengths != list(series_lengths):
+        raise ValueError(f"{name} must have one row per step of each series: lengths {series_lengths}; got {lengths}.")
+    return inputs
+
+
+def check_context(context, n_features):
+    """A forecast's context as a finite (n_context, n_features) float array, at least one row."""
+    try:
+        context = np.asarray(context)
+    except ValueError:
+        raise ValueError(
+            f"context must be one series (n_context, {n_features}); got a ragged sequence. Forecast one context at a time."
+        ) from None
+    if context.ndim == 0 or context.shape[0] == 0:
+        raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
+    if context.ndim > 2:
+        raise ValueError(f"context must be one series (n_context, {n_features}); got {context.shape}.")
+    context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
+    if context.shape[1] != n_features:
+        raise ValueError(f"context has {context.shape[1]} features, but {n_features} were fitted.")
+    return context
+
+
+def series_like(parts, layout):
+    """Per-series results in the layout the series came in (``check_series``; a 1-D series as one)."""
+    return {"array": lambda: np.stack(parts), "list": lambda: parts}.get(layout, lambda: parts[0])()
