@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn.cli import main
+from sklearn_alrnn.metrics import power_spectrum_distance
 
 pd = pytest.importorskip("pandas")
 
@@ -147,6 +148,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     states = model.generate(len(held_out), x0=held_out[0], return_states=True)[1]
     visited = int(re.search(r"regimes visited +(\d+) of 2\n", out).group(1))
     assert visited == len(np.unique(states[:, -1] > 0))
+    # And the noise-driven run of the same start, drawn with --random-state.
+    noisy = model.generate(len(held_out), x0=held_out[0], process_noise=1.0, random_state=0)
+    printed = re.search(r"process_noise=1\)\): D_stsp ([\d.]+), D_H ([\d.]+)", out).groups()
+    assert float(printed[1]) == pytest.approx(power_spectrum_distance(held_out, noisy), abs=5e-5)
     assert main(["reconstruct", str(csv), "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
     assert load(tmp_path / "m.alrnn.npz").n_features_in_ == 3  # the header row is skipped
     assert main(["analyze", str(tmp_path / "m.alrnn.npz")]) == 0
@@ -172,7 +177,7 @@ def test_reconstruct_of_many_variables_prints_the_same_measures_each_run(tmp_pat
     for _ in range(2):
         assert main(["reconstruct", str(npy), "--max-iter", "1"]) == 0
         outputs.append([line for line in capsys.readouterr().out.splitlines() if "D_stsp" in line])
-    assert len(outputs[0]) == 1 and outputs[0] == outputs[1]
+    assert len(outputs[0]) == 2 and outputs[0] == outputs[1]  # the deterministic run and the noise-driven one
 
 
 def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp_path, capsys):
