@@ -55,15 +55,15 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     The first N of the ``n_hidden`` units are read out as the N observed variables
     (``x_hat_t = z_t[:N]``, so N <= n_hidden - n_nonlinear: they are linear units); the others
-    are latent, started from a learned linear map of the first observation (``z_0 = [x_0 ; L x_0]``). Training follows
-    the reconstruction literature (Brenner et al. 2022, 2024; Hess et al. 2023): random windows
-    of ``sequence_length`` steps, Gaussian noise, the one-step error under teacher forcing, RAdam
-    with an exponentially decaying learning rate, and, every ``evaluation_interval`` epochs, free
-    runs from the (longest) series (``evaluation_steps``) scored by their state-space divergence
-    from that series; the best checkpoint is kept, because a low one-step error does not mean a
-    free run with the attractor's geometry. Series are standardised per variable inside the
-    model (``mean_``, ``scale_``); everything a user passes or receives is in their units, while
-    the hidden states and the analysis live in standardised units.
+    are latent, started from a learned linear map of the first observation (``[x_0 ; L x_0]``).
+    Training follows the reconstruction literature (Brenner et al. 2022, 2024; Hess et al. 2023):
+    random windows of ``sequence_length`` steps, Gaussian noise, the one-step error under teacher
+    forcing, RAdam with an exponentially decaying learning rate, and, every
+    ``evaluation_interval`` epochs, free runs from the (longest) series (``evaluation_steps``)
+    scored by their state-space divergence from it; the best checkpoint is kept, because a low
+    one-step error does not mean a free run with the attractor's geometry. Series are
+    standardised per variable inside the model (``mean_``, ``scale_``); everything a user passes
+    or receives is in their units, the hidden states and the analysis in standardised units.
 
     Parameters
     ----------
