@@ -475,7 +475,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             0: the deterministic run (the reconstruction literature's). s > 0: Gaussian noise of
             covariance ``s**2 * residual_covariance_`` on the observed units at every step; 1
             samples the map with its one-step errors, whose runs keep a noisy recording's
-            spread (walking data: D_stsp 3.7-4.0, D_H 0.13-0.15 against 5.8-7.1, 0.42-0.44;
+            spread (walking data: D_stsp 3.7-3.9, D_H 0.14-0.16 against 5.8-7.1, 0.42-0.44;
             RESULTS.md). An unstable map may leave the data sooner (a warning says so).
         random_state : int, RandomState instance or None, default=None
             The noise draws.
