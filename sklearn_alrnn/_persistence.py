@@ -373,7 +373,7 @@ class ForecasterStateMixin:
             fitted["feature_names_in_"] = [str(name) for name in self.feature_names_in_]
         arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
         arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
-        if self.residual_covariance_ is not None:
+        if getattr(self, "residual_covariance_", None) is not None:  # None: from_parameters, or set by hand
             arrays["residual_covariance_"] = self.residual_covariance_
         return fitted, arrays
 

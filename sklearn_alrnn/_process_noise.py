@@ -3,7 +3,7 @@ driven by Gaussian noise of that covariance on the observed units.
 
 A deterministic map fitted to a noisy recording follows the recording's conditional mean: its free
 runs are narrower than the data and their spectrum too sharp (walking data: standard deviations
-0.34-0.84 against 1.11-1.34). The map plus noise with the covariance of its one-step errors,
+0.20-0.84 against 1.11-1.34). The map plus noise with the covariance of its one-step errors,
 
     z_t = F(z_{t-1}) + C s_t + E e_t,    e_t ~ N(0, process_noise^2 Sigma),
 
