@@ -1,5 +1,8 @@
 """ALRNNForecaster's noise model: the one-step residuals' covariance and free runs driven by it."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -90,14 +93,12 @@ def test_forecast_sample_paths_spread_as_the_noise_model_says():
 
 
 def test_the_covariance_is_saved_loaded_and_pickled(tmp_path, fitted_autoregression):
-    import pickle
-
     model, _ = fitted_autoregression
     model.save(tmp_path / "model.alrnn")
-    for copy in (load(tmp_path / "model.alrnn"), pickle.loads(pickle.dumps(model))):
-        np.testing.assert_array_equal(copy.residual_covariance_, model.residual_covariance_)
+    for restored in (load(tmp_path / "model.alrnn"), pickle.loads(pickle.dumps(model))):
+        np.testing.assert_array_equal(restored.residual_covariance_, model.residual_covariance_)
         np.testing.assert_array_equal(
-            copy.generate(200, process_noise=1.0, random_state=0), model.generate(200, process_noise=1.0, random_state=0)
+            restored.generate(200, process_noise=1.0, random_state=0), model.generate(200, process_noise=1.0, random_state=0)
         )
 
 
@@ -111,6 +112,12 @@ def test_a_model_without_the_covariance_refuses_noise_and_runs_without(tmp_path,
     bare.save(tmp_path / "bare.alrnn")
     with pytest.raises(ValueError, match="from_parameters without residual_covariance"):
         load(tmp_path / "bare.alrnn").forecast(np.zeros((3, 2)), 5, process_noise=0.5)
+    by_hand = copy.deepcopy(model)  # a model whose attributes were set one by one
+    del by_hand.residual_covariance_
+    by_hand.save(tmp_path / "by_hand.alrnn")
+    assert load(tmp_path / "by_hand.alrnn").residual_covariance_ is None
+    with pytest.raises(ValueError, match="lacks"):
+        by_hand.generate(5, process_noise=1.0)
     state = model.__getstate__()
     del state["residual_covariance_"]  # a pickle of a version before the noise model
     old = ALRNNForecaster.__new__(ALRNNForecaster)
