@@ -97,9 +97,8 @@ def test_the_covariance_is_saved_loaded_and_pickled(tmp_path, fitted_autoregress
     model.save(tmp_path / "model.alrnn")
     for restored in (load(tmp_path / "model.alrnn"), pickle.loads(pickle.dumps(model))):
         np.testing.assert_array_equal(restored.residual_covariance_, model.residual_covariance_)
-        np.testing.assert_array_equal(
-            restored.generate(200, process_noise=1.0, random_state=0), model.generate(200, process_noise=1.0, random_state=0)
-        )
+        draws = dict(process_noise=1.0, random_state=0)
+        np.testing.assert_array_equal(restored.generate(200, **draws), model.generate(200, **draws))
 
 
 def test_a_model_without_the_covariance_refuses_noise_and_runs_without(tmp_path, fitted_autoregression):
