@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn.cli import main
-from sklearn_alrnn.metrics import power_spectrum_distance
+from sklearn_alrnn.metrics import power_spectrum_distance, state_space_divergence
 
 pd = pytest.importorskip("pandas")
 
@@ -151,6 +151,7 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     # And the noise-driven run of the same start, drawn with --random-state.
     noisy = model.generate(len(held_out), x0=held_out[0], process_noise=1.0, random_state=0)
     printed = re.search(r"process_noise=1\)\): D_stsp ([\d.]+), D_H ([\d.]+)", out).groups()
+    assert float(printed[0]) == pytest.approx(state_space_divergence(held_out, noisy), abs=5e-5)
     assert float(printed[1]) == pytest.approx(power_spectrum_distance(held_out, noisy), abs=5e-5)
     assert main(["reconstruct", str(csv), "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
     assert load(tmp_path / "m.alrnn.npz").n_features_in_ == 3  # the header row is skipped
