@@ -66,7 +66,14 @@ def _verb_actions(words):
 
 
 def interpret_scan(command):
-    """The action sequence (a list of str) of a SCAN command."""
+    """The action sequence (a list of str) of a SCAN command.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import interpret_scan
+    >>> interpret_scan("jump twice after walk left")
+    ['LTURN', 'WALK', 'JUMP', 'JUMP']
+    """
     words = command.split()
     for conjunction in ("and", "after"):
         if conjunction in words:

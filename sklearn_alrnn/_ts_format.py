@@ -147,7 +147,7 @@ def load_ts(path, *, return_metadata=False):
     >>> path = os.path.join(tempfile.mkdtemp(), "toy.ts")
     >>> write_ts(path, np.zeros((2, 5, 1)), np.array(["a", "b"]))
     >>> X, y = load_ts(path)
-    >>> X.shape, list(y)
+    >>> X.shape, y.tolist()
     ((2, 5, 1), ['a', 'b'])
     """
     try:
@@ -274,6 +274,22 @@ def write_ts(path, X, y=None, *, problem_name="sequences", class_labels=None):
         Labels to declare in the header for classification; default: the
         sorted distinct values of ``y``. Float ``y`` is written as a regression
         target.
+
+    Examples
+    --------
+    Sequences of different lengths, with a missing value:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_alrnn.datasets import write_ts
+    >>> path = os.path.join(tempfile.mkdtemp(), "toy.ts")
+    >>> write_ts(path, [np.array([1.0, np.nan, 3.0]), np.array([4.0, 5.0])], ["up", "down"])
+    >>> print(open(path).read())
+    @problemName sequences
+    ...
+    @data
+    1.0,?,3.0:up
+    4.0,5.0:down
     """
     cases = [np.asarray(case, dtype=float) for case in X]
     cases = [case[:, None] if case.ndim == 1 else case for case in cases]

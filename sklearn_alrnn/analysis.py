@@ -59,6 +59,18 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     a, W, h : ndarray of float
     C : ndarray of shape (n_hidden, n_features); (n_hidden, 0) when None.
     n_nonlinear : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import check_parameters
+    >>> a, W, h, C, P = check_parameters(np.diag([0.9, 0.5]), np.zeros((2, 2)), [0.0, -0.25], n_nonlinear=1)
+    >>> a, C.shape, P
+    (array([0.9, 0.5]), (2, 0), 1)
+    >>> check_parameters(a, W, [0.0], n_nonlinear=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got a (2,), W (2, 2), h (1,).
     """
     a, W, h = (np.asarray(p, dtype=float) for p in (a, W, h))
     if h.ndim == 2 and 1 in h.shape:
@@ -102,7 +114,14 @@ def _whole_number(value):
 
 
 def code_to_bits(code, n_nonlinear):
-    """Bit string of a regime code, first ReLU unit first: ``code_to_bits(2, 3) == "010"``."""
+    """Bit string of a regime code, first ReLU unit first.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.analysis import code_to_bits
+    >>> code_to_bits(2, 3)
+    '010'
+    """
     code = _whole_number(code)
     if isinstance(code, (bool, np.bool_)) or not isinstance(code, Integral):
         raise ValueError(
@@ -115,7 +134,14 @@ def code_to_bits(code, n_nonlinear):
 
 
 def bits_to_code(bits):
-    """Regime code of a bit string (or sequence of 0/1), first ReLU unit most significant."""
+    """Regime code of a bit string (or sequence of 0/1), first ReLU unit most significant.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.analysis import bits_to_code
+    >>> bits_to_code("010"), bits_to_code([1, 1])
+    (2, 3)
+    """
     bits = "".join(str(int(b)) for b in bits) if not isinstance(bits, str) else bits
     if bits.strip("01"):
         raise ValueError(f"A regime's bits are a string of '0' and '1'; got {bits!r}.")
@@ -130,7 +156,21 @@ def _unit_slopes(code, n_hidden, n_nonlinear):
 
 
 def regime_jacobian(a, W, code, n_nonlinear):
-    """``J_Omega = diag(a) + W D_Omega``: the linear part of the map inside a regime."""
+    """``J_Omega = diag(a) + W D_Omega``: the linear part of the map inside a regime.
+
+    Examples
+    --------
+    In regime 1 the ReLU unit (the last) is on, so its column of W counts:
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import regime_jacobian
+    >>> regime_jacobian([0.9, 0.5], [[0.0, 0.1], [0.0, 1.0]], 1, n_nonlinear=1)
+    array([[0.9, 0.1],
+           [0. , 1.5]])
+    >>> regime_jacobian([0.9, 0.5], [[0.0, 0.1], [0.0, 1.0]], 0, n_nonlinear=1)
+    array([[0.9, 0. ],
+           [0. , 0.5]])
+    """
     a, W, _, _, n_nonlinear = check_parameters(a, W, np.zeros(np.shape(a)[:1]), n_nonlinear)
     return _jacobian(a, W, code, n_nonlinear)
 
@@ -149,6 +189,14 @@ def classify_stability(eigenvalues):
     (within ``MARGINAL_TOLERANCE``): modes that neither decay nor grow, as in an
     integrator, a line attractor (then ``I - J`` is singular and the fixed
     point is a whole line, or absent) or an undamped rotation.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.analysis import classify_stability
+    >>> classify_stability([0.9, 0.5]), classify_stability([0.8 + 0.3j, 0.8 - 0.3j])
+    ('stable node', 'stable focus')
+    >>> classify_stability([1.5, 0.9]), classify_stability([1.0, 0.5])
+    ('saddle', 'marginally stable')
     """
     eigenvalues = np.asarray(eigenvalues)
     if not np.all(np.isfinite(eigenvalues)):
@@ -297,6 +345,21 @@ def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
     Returns
     -------
     FixedPoint
+
+    Examples
+    --------
+    A linear unit reading a self-exciting ReLU unit: at rest below the
+    threshold, running away above it.
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import fixed_point
+    >>> a, W, h = [0.9, 0.5], [[0.0, 0.1], [0.0, 1.0]], [0.0, -0.25]
+    >>> rest = fixed_point(a, W, h, 0, n_nonlinear=1)
+    >>> rest.point, rest.real, rest.stability, rest.time_constants.round(2)
+    (array([ 0. , -0.5]), True, 'stable node', array([9.49, 1.44]))
+    >>> threshold = fixed_point(a, W, h, 1, n_nonlinear=1)
+    >>> threshold.point, threshold.real, threshold.stability, threshold.eigenvalues
+    (array([0.5, 0.5]), True, 'saddle', array([1.5, 0.9]))
     """
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
     J = _jacobian(a, W, code, n_nonlinear)
@@ -341,6 +404,20 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
         ``states[t]`` is the state after step ``t + 1``.
     codes : ndarray of shape (n_steps,)
         Regime code of each state.
+
+    Examples
+    --------
+    A linear unit reading a self-exciting ReLU unit: at rest below the
+    threshold, running away above it.
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import iterate_map
+    >>> a, W, h = [0.9, 0.5], [[0.0, 0.1], [0.0, 1.0]], [0.0, -0.25]
+    >>> states, codes = iterate_map(a, W, h, [0.0, 0.4], 4, n_nonlinear=1)
+    >>> states[:, 1].round(3), codes
+    (array([ 0.35 ,  0.275,  0.163, -0.006]), array([1, 1, 1, 0]))
+    >>> iterate_map(a, W, h, [0.0, 0.6], 4, n_nonlinear=1)[0][:, 1].round(3)
+    array([0.65 , 0.725, 0.837, 1.006])
     """
     if inputs is not None and C is None:
         raise ValueError("iterate_map with inputs needs the input matrix C.")
@@ -456,6 +533,17 @@ def find_cycles(
     -------
     cycles : list of Cycle
         Each cycle once, with its minimal period, ordered by order.
+
+    Examples
+    --------
+    The map ``z -> 0.5 z - 2 max(z, 0) + 1`` has an unstable fixed point and,
+    around it, a stable 2-cycle that alternates between its two regimes:
+
+    >>> from sklearn_alrnn.analysis import find_cycles
+    >>> for cycle in find_cycles([0.5], [[-2.0]], [1.0], n_nonlinear=1):
+    ...     print(cycle.order, cycle.codes, cycle.points.ravel().round(4), cycle.stability)
+    1 (1,) [0.4] unstable node
+    2 (0, 1) [-0.2857  0.8571] stable node
     """
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
     check_counts(max_order=max_order, max_exhaustive=max_exhaustive)

@@ -55,6 +55,16 @@ def make_addition(n_samples=1000, n_timesteps=50, random_state=None):
         two steps (one in each half of the sequence), else 0.
     y : ndarray of shape (n_samples,)
         Sum of the two marked values. Predicting the mean scores MSE ~ 1/6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn.datasets import make_addition
+    >>> X, y = make_addition(n_samples=3, n_timesteps=10, random_state=0)
+    >>> X.shape, y.shape
+    ((3, 10, 2), (3,))
+    >>> bool(np.allclose(y, (X[:, :, 0] * X[:, :, 1]).sum(axis=1)))  # the sum of the two marked values
+    True
     """
     check_counts(n_samples=n_samples)
     check_counts(minimum=2, n_timesteps=n_timesteps)
@@ -95,6 +105,17 @@ def make_copy_memory(n_samples=1000, n_symbols=4, sequence_length=5, delay=10, r
     y : ndarray of shape (n_samples, n_timesteps, n_symbols + 1)
         Per-step one-hot targets: blank (index ``n_symbols``) everywhere except
         the last ``sequence_length`` steps, which repeat the symbols in order.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import make_copy_memory
+    >>> X, y = make_copy_memory(n_samples=2, n_symbols=4, sequence_length=5, delay=10, random_state=0)
+    >>> X.shape, y.shape
+    ((2, 21, 6), (2, 21, 5))
+    >>> X[0].argmax(axis=1)  # five symbols, blanks (4), the cue (5), blanks
+    array([0, 3, 1, 0, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 4, 4, 4, 4, 4])
+    >>> y[0, -5:].argmax(axis=1)  # recalled after the cue
+    array([0, 3, 1, 0, 3])
     """
     check_counts(n_samples=n_samples, n_symbols=n_symbols, sequence_length=sequence_length)
     check_counts(minimum=0, delay=delay)
@@ -135,6 +156,16 @@ def make_context_integration(n_samples=1000, n_timesteps=50, noise=1.0, coherenc
         constant over the trial.
     y : ndarray of shape (n_samples,)
         1 when the cued stream's sum is positive, else 0.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import make_context_integration
+    >>> X, y = make_context_integration(n_samples=4, n_timesteps=50, random_state=0)
+    >>> X.shape, y
+    ((4, 50, 4), array([0, 1, 1, 0]))
+    >>> cued = X[:, :, 2:].argmax(axis=2)[:, 0]  # the context: which stream counts
+    >>> bool(((X[range(4), :, cued].sum(axis=1) > 0) == y).all())
+    True
     """
     check_counts(n_samples=n_samples, n_timesteps=n_timesteps)
     rng = check_random_state(random_state)
@@ -167,6 +198,15 @@ def make_flipflop(n_samples=500, n_timesteps=100, n_bits=3, pulse_probability=0.
         Pulses of +1 / -1, 0 elsewhere.
     y : ndarray of shape (n_samples, n_timesteps, n_bits)
         Sign of the last pulse so far on each channel (0 before the first).
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import make_flipflop
+    >>> X, y = make_flipflop(n_samples=2, n_timesteps=20, n_bits=3, random_state=0)
+    >>> X.shape, y.shape
+    ((2, 20, 3), (2, 20, 3))
+    >>> X[0, 3:8, 1] + 0.0, y[0, 3:8, 1]  # a pulse at step 5 is held
+    (array([0., 0., 1., 0., 0.]), array([0., 0., 1., 1., 1.]))
     """
     check_counts(n_samples=n_samples, n_timesteps=n_timesteps, n_bits=n_bits)
     rng = check_random_state(random_state)
@@ -197,6 +237,15 @@ def load_sequential_digits(order="rows"):
         Pixel intensities scaled to [0, 1].
     y : ndarray of shape (1797,)
         Digit labels 0-9.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import load_sequential_digits
+    >>> X, y = load_sequential_digits()
+    >>> X.shape, y.shape, float(X.max())
+    ((1797, 8, 8), (1797,), 1.0)
+    >>> load_sequential_digits(order="pixels")[0].shape
+    (1797, 64, 1)
     """
     from sklearn.datasets import load_digits
 
@@ -251,6 +300,18 @@ def make_lorenz63(
     equilibria : ndarray of shape (n_equilibria, 3)
         With ``return_equilibria``: the origin, and for ``rho > 1`` the centres
         of the two wings ``(+-sqrt(beta (rho - 1)), +-sqrt(beta (rho - 1)), rho - 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn.datasets import make_lorenz63
+    >>> X, y, equilibria = make_lorenz63(n_samples=2, n_timesteps=1000, random_state=0, return_equilibria=True)
+    >>> X.shape, bool(np.allclose(X[:, 1:], y[:, :-1]))  # y is X one step on
+    ((2, 1000, 3), True)
+    >>> equilibria.round(2)  # the origin and the two wing centres, standardised
+    array([[-0.01, -0.02, -2.61],
+           [ 1.06,  0.91,  0.42],
+           [-1.09, -0.94,  0.42]])
     """
     equilibria = [[0.0, 0.0, 0.0]]
     if rho > 1:
@@ -302,6 +363,16 @@ def make_roessler(
         ``x = (c +- sqrt(c^2 - 4 a b)) / 2`` (none when ``c^2 < 4 a b`` or ``a = 0``); with
         the classic parameters, one near the origin (the centre of the spiral)
         and one far outside the attractor.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.datasets import make_roessler
+    >>> X, y, equilibria = make_roessler(n_samples=2, n_timesteps=1000, random_state=0, return_equilibria=True)
+    >>> X.shape, y.shape
+    ((2, 1000, 3), (2, 1000, 3))
+    >>> equilibria.round(2)  # the spiral's centre, and one far outside the attractor
+    array([[-0.01,  0.19, -0.32],
+           [ 1.07, -5.59,  9.72]])
     """
     discriminant = c * c - 4 * a * b
     roots = [(c - np.sqrt(discriminant)) / 2, (c + np.sqrt(discriminant)) / 2] if discriminant >= 0 and a != 0 else []

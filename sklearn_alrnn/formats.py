@@ -29,6 +29,16 @@ def from_aeon(X):
     -------
     ndarray of shape (n_samples, n_timesteps, n_channels), or a list of
     (n_timesteps_i, n_channels) arrays for unequal lengths.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import from_aeon
+    >>> aeon_X = np.arange(12.0).reshape(2, 2, 3)  # 2 cases, 2 channels, 3 steps
+    >>> from_aeon(aeon_X)[0]  # steps in rows, channels in columns
+    array([[0., 3.],
+           [1., 4.],
+           [2., 5.]])
     """
     if isinstance(X, (list, tuple)):
         out = []
@@ -50,6 +60,15 @@ def to_aeon(X):
     A 3-D array without padding becomes ``(n_samples, n_channels, n_timesteps)``;
     ragged input (a list, or NaN padding) becomes a list of
     ``(n_channels, n_timesteps_i)`` arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import to_aeon
+    >>> to_aeon(np.zeros((4, 10, 2))).shape
+    (4, 2, 10)
+    >>> [case.shape for case in to_aeon([np.zeros((3, 2)), np.ones((2, 2))])]  # unequal lengths: aeon's np-list
+    [(2, 3), (2, 2)]
     """
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)):
@@ -64,7 +83,15 @@ def to_aeon(X):
 
 
 def from_tslearn(X):
-    """tslearn's NaN-padded ``(n_samples, max_timesteps, n_features)`` -> ours (the same array, validated)."""
+    """tslearn's NaN-padded ``(n_samples, max_timesteps, n_features)`` -> ours (the same array, validated).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import from_tslearn
+    >>> from_tslearn(np.array([[[1.0], [2.0]], [[3.0], [np.nan]]])).shape
+    (2, 2, 1)
+    """
     X = np.asarray(X, dtype=float)
     if X.ndim != 3:
         raise ValueError(f"Expected a tslearn array of shape (n_samples, max_timesteps, n_features); got {X.shape}.")
@@ -73,7 +100,16 @@ def from_tslearn(X):
 
 
 def to_tslearn(X):
-    """Ours (3-D, 2-D univariate, list or NaN-padded) -> tslearn's NaN-padded 3-D array."""
+    """Ours (3-D, 2-D univariate, list or NaN-padded) -> tslearn's NaN-padded 3-D array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import to_tslearn
+    >>> to_tslearn([np.zeros((3, 1)), np.ones((2, 1))])[:, :, 0]
+    array([[ 0.,  0.,  0.],
+           [ 1.,  1., nan]])
+    """
     padded, lengths = check_sequences(X)
     padded = padded.copy()  # check_sequences may return X itself
     padded[np.arange(padded.shape[1])[None, :] >= lengths[:, None]] = np.nan

@@ -49,7 +49,15 @@ def register_model_class(cls):
 
 
 def json_scalar(value):
-    """A NumPy scalar as the Python int / float / bool JSON can hold."""
+    """A NumPy scalar as the Python int / float / bool JSON can hold.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn.io import json_scalar
+    >>> json_scalar(np.float32(0.5)), json_scalar(np.int64(3)), json_scalar(np.bool_(True))
+    (0.5, 3, True)
+    """
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
@@ -106,7 +114,7 @@ def _write(path, metadata, arrays):
 
 
 def save(model, path, extra=None):
-    """Write a fitted model of a registered class (ALRNNClassifier, ALRNNRegressor) to ``path``.
+    """Write a fitted model of a registered class (ALRNNClassifier, ALRNNRegressor, ALRNNForecaster) to ``path``.
 
     Parameters
     ----------
@@ -116,6 +124,19 @@ def save(model, path, extra=None):
         Destination file (conventionally ``*.alrnn.npz``).
     extra : dict, default=None
         JSON-serialisable user metadata, returned by :func:`load_metadata`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNForecaster, load
+    >>> from sklearn_alrnn.io import save
+    >>> turn = np.array([[np.cos(0.1), -np.sin(0.1)], [np.sin(0.1), np.cos(0.1)]])
+    >>> model = ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "turn.alrnn.npz")
+    >>> save(model, path, extra={"source": "a rotation by 0.1 radian"})  # or model.save(path)
+    >>> bool(np.array_equal(load(path).generate(50, x0=[1.0, 0.0]), model.generate(50, x0=[1.0, 0.0])))
+    True
     """
     if MODEL_CLASSES.get(type(model).__name__) is not type(model):
         raise ValueError(f"save() writes the models {sorted(MODEL_CLASSES)}; got {type(model).__name__}.")
@@ -213,7 +234,20 @@ def _read(path):
 
 
 def load_metadata(path):
-    """The validated JSON metadata of a model file (class, versions, parameters, ``extra``)."""
+    """The validated JSON metadata of a model file (class, versions, parameters, ``extra``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNForecaster, load_metadata
+    >>> model = ALRNNForecaster.from_parameters(np.zeros(2), np.eye(2), np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "still.alrnn.npz")
+    >>> model.save(path, extra={"source": "the identity map"})
+    >>> metadata = load_metadata(path)
+    >>> metadata["class"], metadata["params"]["n_nonlinear"], metadata["extra"]
+    ('ALRNNForecaster', 0, {'source': 'the identity map'})
+    """
     return _read(path)[0]
 
 
@@ -228,10 +262,32 @@ def load(path, expected_class=None):
 
     Returns
     -------
-    ALRNNClassifier or ALRNNRegressor
+    ALRNNClassifier, ALRNNRegressor or ALRNNForecaster
         Predictions equal those of the saved model. The optimiser state is not
         saved: ``partial_fit`` or a warm-started ``fit`` continue from the
         weights with fresh Adam moments.
+
+    Raises
+    ------
+    ValueError
+        For a file that is not a model file, is truncated or was modified
+        (checksum), or holds another class than ``expected_class``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNForecaster, ALRNNClassifier, load
+    >>> model = ALRNNForecaster.from_parameters(np.zeros(2), np.eye(2), np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "still.alrnn.npz")
+    >>> model.save(path)
+    >>> load(path).generate(2, x0=[1.0, 2.0])
+    array([[1., 2.],
+           [1., 2.]])
+    >>> load(path, expected_class=ALRNNClassifier)
+    Traceback (most recent call last):
+    ...
+    ValueError: ... holds a ALRNNForecaster, not the expected ALRNNClassifier.
     """
     metadata, arrays = _read(path)
     version = metadata.get("format_version")

@@ -150,7 +150,18 @@ class NonlinearityProfile:
 
 
 def count_visited_regimes(estimator, X):
-    """Number of distinct linear regimes a fitted AL-RNN visits on the sequences X."""
+    """Number of distinct linear regimes a fitted AL-RNN visits on the sequences X.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn import ALRNNRegressor
+    >>> from sklearn_alrnn.datasets import make_addition
+    >>> from sklearn_alrnn.nonlinearity import count_visited_regimes
+    >>> X, y = make_addition(n_samples=60, n_timesteps=10, random_state=0)
+    >>> model = ALRNNRegressor(n_hidden=8, n_nonlinear=2, max_iter=5, random_state=0).fit(X, y)
+    >>> 1 <= count_visited_regimes(model, X) <= 2 ** 2
+    True
+    """
     codes = regime_codes(estimator.hidden_states(X), estimator.n_nonlinear_)
     return int(np.unique(codes[codes >= 0]).size)
 
@@ -199,6 +210,20 @@ def nonlinearity_profile(
     Returns
     -------
     NonlinearityProfile
+
+    Examples
+    --------
+    >>> from sklearn_alrnn import ALRNNRegressor, nonlinearity_profile
+    >>> from sklearn_alrnn.datasets import make_addition
+    >>> X, y = make_addition(n_samples=90, n_timesteps=10, random_state=0)
+    >>> profile = nonlinearity_profile(ALRNNRegressor(n_hidden=8, max_iter=20, random_state=0), X, y,
+    ...                                n_nonlinear=[0, 2], cv=2)
+    >>> profile.n_nonlinear, profile.fold_scores["score"].shape  # P tried; R^2 of each fold
+    (array([0, 2]), (2, 2))
+    >>> profile.fold_regimes_visited[0]  # a linear network has one regime
+    array([1, 1])
+    >>> bool(profile.minimal_n_nonlinear_ <= profile.best_n_nonlinear_)
+    True
     """
     if not hasattr(estimator, "n_nonlinear"):
         raise ValueError(

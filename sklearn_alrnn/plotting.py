@@ -47,6 +47,17 @@ def plot_regime_timeseries(series, codes, ax=None, cmap="cividis"):
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    The map ``z -> 0.5 z - 2 max(z, 0) + 1`` settles on a 2-cycle through its two regimes:
+
+    >>> from sklearn_alrnn.analysis import iterate_map
+    >>> from sklearn_alrnn.plotting import plot_regime_timeseries
+    >>> states, codes = iterate_map([0.5], [[-2.0]], [1.0], [0.1], 40, n_nonlinear=1)
+    >>> ax = plot_regime_timeseries(states[:, 0], codes)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['regime 0', 'regime 1']
     """
     series = np.asarray(series, dtype=float)
     series = series[:, None] if series.ndim == 1 else series
@@ -78,6 +89,19 @@ def plot_transition_matrix(decomposer, ax=None, cmap="Blues"):
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> from sklearn_alrnn import RegimeDecomposer
+    >>> from sklearn_alrnn.analysis import iterate_map
+    >>> from sklearn_alrnn.plotting import plot_transition_matrix
+    >>> a, W, h = [0.5], [[-2.0]], [1.0]  # z -> 0.5 z - 2 max(z, 0) + 1
+    >>> states, _ = iterate_map(a, W, h, [0.1], 40, n_nonlinear=1)
+    >>> decomposer = RegimeDecomposer.from_parameters(a, W, h, n_nonlinear=1).fit_states(states)
+    >>> decomposer.transition_matrix_  # its 2-cycle alternates the regimes
+    array([[0., 1.],
+           [1., 0.]])
+    >>> ax = plot_transition_matrix(decomposer)
     """
     _fitted_decomposer(decomposer, "plot_transition_matrix")
     if decomposer.transition_matrix_ is None:
@@ -99,6 +123,13 @@ def plot_eigenvalues(decomposer, ax=None):
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> from sklearn_alrnn import RegimeDecomposer
+    >>> from sklearn_alrnn.plotting import plot_eigenvalues
+    >>> decomposer = RegimeDecomposer.from_parameters([0.9, 0.5], [[0.0, 0.1], [0.0, 1.0]], [0.0, -0.25], n_nonlinear=1)
+    >>> ax = plot_eigenvalues(decomposer)  # regime 0 inside the unit circle, regime 1 with 1.5 outside
     """
     _fitted_decomposer(decomposer, "plot_eigenvalues")
     ax = _axes(ax)
@@ -128,6 +159,20 @@ def plot_regime_sharing(sharing, n_nonlinear, axes=None, cmap="Blues"):
     Returns
     -------
     axes : pair of matplotlib Axes
+
+    Examples
+    --------
+    One ReLU unit switched on by positive inputs: the two groups share no regime.
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn import RegimeDecomposer
+    >>> from sklearn_alrnn.plotting import plot_regime_sharing
+    >>> decomposer = RegimeDecomposer.from_parameters([0.5], [[0.0]], [0.0], C=[[1.0]], n_nonlinear=1)
+    >>> X = np.concatenate([np.ones((3, 5, 1)), -np.ones((3, 5, 1))])
+    >>> sharing = decomposer.sharing(X, groups=["up"] * 3 + ["down"] * 3)
+    >>> sharing.mean_overlap
+    0.0
+    >>> occupancy_ax, overlap_ax = plot_regime_sharing(sharing, n_nonlinear=1)
     """
     from .analysis import code_to_bits
 

@@ -161,6 +161,20 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         Returns
         -------
         RegimeDecomposer
+
+        Examples
+        --------
+        A linear unit reading a self-exciting ReLU unit: a stable rest in the
+        regime where the unit is off, a saddle (the threshold) where it is on.
+
+        >>> from sklearn_alrnn import RegimeDecomposer
+        >>> decomposer = RegimeDecomposer.from_parameters(
+        ...     [0.9, 0.5], [[0.0, 0.1], [0.0, 1.0]], [0.0, -0.25], n_nonlinear=1)
+        >>> [(point.bits, point.real, point.stability) for point in decomposer.all_fixed_points()]
+        [('0', True, 'stable node'), ('1', True, 'saddle')]
+        >>> decomposer.linear_systems_[1].J
+        array([[0.9, 0.1],
+               [0. , 1.5]])
         """
         a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
         decomposer = cls(None, prefit=True, output=output, constant_input=constant_input)

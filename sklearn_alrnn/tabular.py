@@ -73,6 +73,19 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         ``(n_sequences,)`` or, with ``per_step``, ``(n_sequences, max_length, 1)``.
     ids : ndarray of shape (n_sequences,)
         Sequence identifiers, in the order of X.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_alrnn import to_sequences
+    >>> df = pd.DataFrame({"patient": ["a", "a", "a", "b", "b"], "hour": [2, 0, 1, 0, 1],
+    ...                    "pulse": [80.0, 72.0, 75.0, 90.0, 95.0], "sick": [1, 1, 1, 0, 0]})
+    >>> X, y, ids = to_sequences(df, "patient", "hour", ["pulse"], "sick")
+    >>> X[:, :, 0]  # in time order, NaN after the shorter sequence
+    array([[72., 75., 80.],
+           [90., 95., nan]])
+    >>> y, ids
+    (array([1, 0]), array(['a', 'b'], dtype='<U1'))
     """
     missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
     if missing:
@@ -133,6 +146,16 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
     -------
     ndarray of shape (len(df),) or (len(df), n_outputs)
         The prediction for each row of ``df``, in ``df``'s row order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_alrnn import sequence_predictions_to_rows, to_sequences
+    >>> df = pd.DataFrame({"patient": ["a", "a", "a", "b", "b"], "hour": [2, 0, 1, 0, 1],
+    ...                    "pulse": [80.0, 72.0, 75.0, 90.0, 95.0]})
+    >>> X, _, ids = to_sequences(df, "patient", "hour", ["pulse"])
+    >>> sequence_predictions_to_rows(df, "patient", "hour", ids, X / 100)  # back in the table's row order
+    array([0.8 , 0.72, 0.75, 0.9 , 0.95])
     """
     position = {key: i for i, key in enumerate(ids)}
     unknown = [key for key in df[id_col].unique() if key not in position]

@@ -295,6 +295,11 @@ def warm_up():
     (``client.run(sklearn_alrnn.warm_up)``) so that the first fit does not pay
     for compilation. Several processes may warm up at once: Numba writes each
     cache file to a temporary name and renames it into place.
+
+    Examples
+    --------
+    >>> import sklearn_alrnn
+    >>> sklearn_alrnn.warm_up()  # later fits start without compiling
     """
     from .._optim import AdamOptimizer
 
