@@ -21,6 +21,18 @@ def _check_no_gaps(item, label):
         )
 
 
+def _rows_of_numbers(X):
+    """Python lists (or tuples) of numbers, all of one length: the rows of one series (T, N), as
+    NumPy and scikit-learn read nested lists (``X.tolist()`` of a table). A list of 1-D arrays, or
+    of lists of different lengths, stays a list of univariate series."""
+    return (
+        len(X) > 0
+        and all(isinstance(item, (list, tuple)) for item in X)
+        and len({len(item) for item in X}) == 1
+        and all(np.ndim(value) == 0 for item in X for value in item)
+    )
+
+
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
@@ -32,6 +44,8 @@ def check_series(X, name, n_features=None, min_steps=2):
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)) and len(X) and all(np.ndim(item) == 0 for item in X):
         X = np.asarray(X)  # a list of numbers is one univariate series, as a 1-D array is
+    elif isinstance(X, (list, tuple)) and _rows_of_numbers(X):
+        X = np.asarray(X)
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(f"{name} is an empty list; expected one or more series.")

@@ -240,8 +240,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_timesteps, n_features), (n_series, n_timesteps, n_features) or list
-            One series (a 1-D array is one univariate series), several of one
-            length, or a list of series of different lengths. Finite values.
+            One series (1-D: univariate; nested lists of numbers: its rows), several
+            of one length, or a list of series of different lengths. Finite values.
         y : None
             Ignored (the targets are the series' own next steps).
         exog : array-like, default=None

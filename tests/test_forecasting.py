@@ -615,6 +615,22 @@ def test_a_list_of_numbers_is_one_univariate_series_as_a_1d_array_is():
     assert from_list.predict(list(x[:50])).shape == (50,)
 
 
+def test_nested_lists_of_one_length_are_the_rows_of_one_series_as_numpy_reads_them():
+    X = oscillation(300)
+    settings = dict(QUICK, n_init=1, random_state=0)
+    from_rows = ALRNNForecaster(**settings).fit(X.tolist())  # once 300 univariate series of 2 steps
+    from_array = ALRNNForecaster(**settings).fit(X)
+    assert from_rows.n_features_in_ == 2
+    np.testing.assert_array_equal(from_rows.W_, from_array.W_)
+    np.testing.assert_array_equal(from_rows.predict(X[:50].tolist()), from_array.predict(X[:50]))
+    np.testing.assert_array_equal(from_rows.forecast([tuple(row) for row in X[:50]], 5), from_array.forecast(X[:50], 5))
+    # 1-D arrays in a list, and lists of different lengths, stay univariate series.
+    assert ALRNNForecaster(**settings).fit([X[:, 0], X[:, 1]]).n_features_in_ == 1
+    assert ALRNNForecaster(**settings).fit([X[:200, 0].tolist(), X[:, 1].tolist()]).n_features_in_ == 1
+    with pytest.raises(ValueError, match=r"X has 1 steps \(n_samples=1\); a series needs at least 2"):
+        ALRNNForecaster(**settings).fit([[1.0, 2.0]])  # one row of two variables, as np.array([[1.0, 2.0]])
+
+
 def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame(oscillation(300), columns=["sine", "cosine"])
