@@ -175,9 +175,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     >>> from sklearn_alrnn import ALRNNForecaster
     >>> t = np.arange(2000) * 0.05
     >>> X = np.column_stack([np.sin(t), np.cos(t)])
-    >>> model = ALRNNForecaster(n_hidden=8, n_nonlinear=1, max_iter=20, random_state=0).fit(X)
-    >>> model.forecast(X[:100], n_steps=50).shape
-    (50, 2)
+    >>> model = ALRNNForecaster(n_hidden=8, n_nonlinear=1, max_iter=50, random_state=0).fit(X)
+    >>> bool(np.abs(model.forecast(X[:100], n_steps=50) - X[100:150]).max() < 0.05)  # the next 50 steps
+    True
     """
 
     _parameter_constraints: dict = {
