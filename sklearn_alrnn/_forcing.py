@@ -52,6 +52,12 @@ WINDOW_ROW_SHARE, WINDOW_GAIN = 0.9, 2
 #: variables 2, 8 and 18 latent units reconstructed alike (RESULTS.md), and each unit costs time.
 AUTO_HIDDEN_UNITS, AUTO_LATENT_UNITS = 20, 2
 
+#: ``n_nonlinear="auto"``: 12 ReLU units (at most the units left beside the observed ones). Free runs
+#: of Lorenz-63 with 20 units by P = 2 / 4 / 6 / 8 / 12 / 17: D_stsp 2.1-3.6 / 1.07 / 0.93-1.46 /
+#: 0.80-0.97 / 0.29-0.47 / 0.34; Halvorsen's cycle, Thomas' attractor and Roessler gain as much, Chua's
+#: piecewise-linear attractor keeps its 0.13 (RESULTS.md, "Twenty-seventh session").
+AUTO_NONLINEAR_UNITS = 12
+
 #: Generalized teacher forcing re-estimates an adaptive alpha every this many
 #: batches and anneals towards it with ``ALPHA_ANNEALING`` (Hess et al. 2023).
 ALPHA_UPDATE_INTERVAL = 5
@@ -63,10 +69,13 @@ ALPHA_ANNEALING = 0.999
 RUNAWAY_DEVIATIONS = 100
 
 
-def hidden_units(setting, n_observed, n_nonlinear):
-    """The hidden units M that the ``n_hidden`` setting gives for N observed variables and P
-    nonlinear units, checked: the observed variables are read from linear units."""
-    M = setting if setting != "auto" else max(AUTO_HIDDEN_UNITS, n_observed + n_nonlinear + AUTO_LATENT_UNITS)
+def network_units(n_hidden, n_observed, n_nonlinear):
+    """The hidden units M and ReLU units P that the ``n_hidden`` and ``n_nonlinear`` settings give
+    for N observed variables, checked: the observed variables are read from linear units."""
+    if n_nonlinear == "auto":
+        room = AUTO_NONLINEAR_UNITS if n_hidden == "auto" else n_hidden - n_observed
+        n_nonlinear = max(0, min(AUTO_NONLINEAR_UNITS, room))
+    M = n_hidden if n_hidden != "auto" else max(AUTO_HIDDEN_UNITS, n_observed + n_nonlinear + AUTO_LATENT_UNITS)
     if n_nonlinear > M:
         raise ValueError(f"n_nonlinear={n_nonlinear} exceeds n_hidden={M}.")
     if n_observed > M - n_nonlinear:
@@ -75,7 +84,7 @@ def hidden_units(setting, n_observed, n_nonlinear):
             f"n_hidden - n_nonlinear must be at least {n_observed}; got n_hidden={M}, n_nonlinear={n_nonlinear} "
             '(n_hidden="auto" sizes the network to the data).'
         )
-    return M
+    return M, n_nonlinear
 
 
 def initialize_forecaster(n_hidden, n_observed, n_inputs, rng, dtype):

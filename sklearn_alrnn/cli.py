@@ -36,13 +36,17 @@ TASKS = {
 }
 
 
-def _count_or_auto(text):
-    """An ``--n-hidden`` value: a positive whole number or "auto"."""
-    if text == "auto":
-        return text
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f'expected a positive whole number or "auto"; got {text!r}')
-    return int(text)
+def _count_or_auto(minimum):
+    """The argparse type of an ``--n-hidden`` or ``--n-nonlinear`` value: a whole number of at least
+    ``minimum``, or "auto"."""
+    def parse(text):
+        if text == "auto":
+            return text
+        if not text.isdigit() or int(text) < minimum:
+            raise argparse.ArgumentTypeError(f'expected a whole number of at least {minimum} or "auto"; got {text!r}')
+        return int(text)
+
+    return parse
 
 
 def _negative_mse(estimator, X, y):
@@ -287,7 +291,7 @@ def cmd_reconstruct(args):
         noisy = model.generate(len(test), x0=test[0], process_noise=1.0, random_state=args.random_state)
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
-    print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={args.n_nonlinear}) on {len(train)} steps of "
+    print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {len(train)} steps of "
           f"{train.shape[1]} variable{'s' * (train.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     # The scale of the two distances: noise drawn with the training part's mean and covariance.
     gaussian = np.random.default_rng(args.random_state).multivariate_normal(
@@ -397,9 +401,11 @@ def build_parser():
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or .csv table (its numeric columns but a time index)"
     )
-    reconstruct.add_argument("--n-nonlinear", type=int, default=2)
     reconstruct.add_argument(
-        "--n-hidden", type=_count_or_auto, default="auto", help='hidden units, or "auto" (20, more for many variables)'
+        "--n-nonlinear", type=_count_or_auto(0), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
+    )
+    reconstruct.add_argument(
+        "--n-hidden", type=_count_or_auto(1), default="auto", help='hidden units, or "auto" (20, more for many variables)'
     )
     reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")
     reconstruct.add_argument("--test-fraction", type=float, default=0.2, help="held-out end of the series")

@@ -21,10 +21,10 @@ from ._forcing import (
     forced_loss_and_gradients,
     forcing_schedule,
     free_run_from,
-    hidden_units,
     initial_states,
     initialize_forecaster,
     jacobian_norm_bound,
+    network_units,
     read_in_windows,
     warn_if_runs_escape,
     warn_where_a_run_leaves,
@@ -70,10 +70,10 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     n_hidden : int or "auto", default="auto"
         Number of hidden units M. "auto": 20 (the reference's), or N + P + 2
         where N observed variables would leave fewer than 2 latent units.
-    n_nonlinear : int, default=2
-        Number P of ReLU units (the last P): the dial between the smallest code (2^P
-        regimes) and the geometry. Lorenz-63 with 20 units: P = 2 free runs at D_stsp
-        2.3-3.6, P = 12 at 0.08-0.34. ``GridSearchCV`` picks it.
+    n_nonlinear : int or "auto", default="auto"
+        Number P of ReLU units (the last P): the dial between the smallest code (2^P regimes; P = 2
+        on Lorenz-63, D_stsp 2.3-3.6) and the geometry. "auto": 12, at most n_hidden - N (Lorenz-63
+        with 20 units: D_stsp 0.1-0.5). ``GridSearchCV`` picks it; ``n_nonlinear_`` is the P used.
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
         "sparse": after every ``forcing_interval``-th step the observed units are pulled to the
         data with weight ``alpha`` (replaced when alpha=1) and the gradient through them is cut
@@ -182,7 +182,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "n_hidden": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "n_nonlinear": [Interval(Integral, 0, None, closed="left")],
+        "n_nonlinear": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "teacher_forcing": [StrOptions({"sparse", "generalized"})],
         "forcing_interval": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="right"), None],
@@ -205,7 +205,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     }
 
     def __init__(
-        self, n_hidden="auto", n_nonlinear=2, *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
+        self, n_hidden="auto", n_nonlinear="auto", *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
         sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch="auto", max_iter=2000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
         evaluation_steps=100_000, n_init=2, n_jobs=-1, device="cpu", dtype="float64", random_state=None,
@@ -262,23 +262,23 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self._validate_params()
         series, _ = check_series(X, "X")
         self._check_feature_names(X, reset=True)
-        M = hidden_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
+        M, P = network_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], None)
         if self.n_init > 1:
             fit_best_initialisation(
-                self, lambda candidate: candidate._fit_one(series, inputs, M), lambda model: -model.best_evaluation_score_
+                self, lambda candidate: candidate._fit_one(series, inputs, M, P), lambda model: -model.best_evaluation_score_
             )
         else:
-            self._fit_one(series, inputs, M)
+            self._fit_one(series, inputs, M, P)
         warn_if_runs_escape(self._escaped_share)
         inputs = [s.astype(self.a_.dtype) for s in inputs]
         predicted = self._one_step_predictions(series, inputs)
         self.residual_covariance_ = residual_covariance([self._scale(x) for x in series], predicted)
         return self
 
-    def _fit_one(self, series, inputs, M):
-        """``fit`` with one initialisation, on checked ``series`` and ``inputs`` and ``M`` units."""
-        N, P = series[0].shape[1], self.n_nonlinear
+    def _fit_one(self, series, inputs, M, P):
+        """``fit`` with one initialisation, on checked ``series`` and ``inputs``, M units and P ReLU units."""
+        N = series[0].shape[1]
         self.init_scores_ = None
         stacked = np.concatenate(series)
         self.mean_, self.scale_ = feature_moments(stacked)

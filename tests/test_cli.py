@@ -155,6 +155,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     assert float(printed[1]) == pytest.approx(power_spectrum_distance(held_out, noisy), abs=5e-5)
     assert main(["reconstruct", str(csv), "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
     assert load(tmp_path / "m.alrnn.npz").n_features_in_ == 3  # the header row is skipped
+    assert "(M=20, P=12)" in capsys.readouterr().out  # --n-nonlinear auto, the estimator's default
+    with pytest.raises(SystemExit):
+        main(["reconstruct", str(csv), "--n-nonlinear", "some"])
+    assert 'expected a whole number of at least 0 or "auto"' in capsys.readouterr().err
     assert main(["analyze", str(tmp_path / "m.alrnn.npz")]) == 0
     assert "regimes visited by a 100,000-step free run" in capsys.readouterr().out
     (tmp_path / "words.csv").write_text("a,b\nx,y\n")

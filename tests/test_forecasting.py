@@ -238,11 +238,18 @@ def test_n_hidden_auto_sizes_the_network_to_many_observed_variables(tmp_path):
     X = np.cumsum(np.random.default_rng(0).normal(size=(300, 19)), axis=0) * 0.1
     quick = dict(QUICK, max_iter=2, n_init=1, random_state=0)
     with pytest.raises(ValueError, match='at least 19; got n_hidden=20, n_nonlinear=2 \\(n_hidden="auto"'):
-        ALRNNForecaster(n_hidden=20, **quick).fit(X)
-    assert ALRNNForecaster(**quick).fit(X[:, :3]).a_.shape == (20,)  # the reference's size
-    model = ALRNNForecaster(**quick).fit(X)
+        ALRNNForecaster(n_hidden=20, n_nonlinear=2, **quick).fit(X)
+    assert ALRNNForecaster(n_nonlinear=2, **quick).fit(X[:, :3]).a_.shape == (20,)  # the reference's size
+    model = ALRNNForecaster(n_nonlinear=2, **quick).fit(X)
     assert model.n_hidden == "auto" and model.a_.shape == (23,) and model.L_.shape == (4, 19)
     assert ALRNNForecaster(n_nonlinear=5, **quick).fit(X).a_.shape == (26,)
+    # n_nonlinear="auto": 12 ReLU units, in a network sized for them, or the units a set size leaves.
+    default = ALRNNForecaster(**quick).fit(X[:, :3])
+    assert (default.a_.shape, default.n_nonlinear_, default.n_nonlinear) == ((20,), 12, "auto")
+    assert ALRNNForecaster(**quick).fit(X).a_.shape == (33,)  # 19 observed + 12 ReLU + 2 latent
+    assert ALRNNForecaster(n_hidden=20, **quick).fit(X).n_nonlinear_ == 1  # beside 19 observed units
+    assert ALRNNForecaster(n_hidden=8, **quick).fit(X[:, :3]).n_nonlinear_ == 5
+    assert ALRNNForecaster(n_hidden=3, **quick).fit(X[:, :3]).n_nonlinear_ == 0
     model.save(tmp_path / "auto.alrnn.npz")
     loaded = load(tmp_path / "auto.alrnn.npz")
     np.testing.assert_array_equal(loaded.generate(30), model.generate(30))
