@@ -287,7 +287,7 @@ def load(path, expected_class=None):
     >>> load(path, expected_class=ALRNNClassifier)
     Traceback (most recent call last):
     ...
-    ValueError: ... holds a ALRNNForecaster, not the expected ALRNNClassifier.
+    ValueError: ... holds an ALRNNForecaster, not the expected ALRNNClassifier.
     """
     metadata, arrays = _read(path)
     version = metadata.get("format_version")
@@ -304,7 +304,7 @@ def load(path, expected_class=None):
         )
     cls = MODEL_CLASSES[name]
     if expected_class is not None and cls is not expected_class:
-        raise ValueError(f"{path!s} holds a {name}, not the expected {expected_class.__name__}.")
+        raise ValueError(f"{path!s} holds an {name}, not the expected {expected_class.__name__}.")
     for section in ("params", "fitted", "arrays"):
         if not isinstance(metadata.get(section), dict):
             raise ValueError(f"{path!s}: metadata section {section!r} is {metadata.get(section)!r}, not a mapping.")

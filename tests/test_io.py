@@ -124,7 +124,7 @@ def test_wrong_class(tmp_path, fitted_models):
     _, clf, _ = fitted_models
     path = tmp_path / "m.npz"
     clf.save(path)
-    with pytest.raises(ValueError, match="holds a ALRNNClassifier, not the expected ALRNNRegressor"):
+    with pytest.raises(ValueError, match="holds an ALRNNClassifier, not the expected ALRNNRegressor"):
         load(path, expected_class=ALRNNRegressor)
     _rewrite_metadata(path, **{"class": "SVC"})
     with pytest.raises(ValueError, match="'SVC', which is not an sklearn_alrnn model class"):
