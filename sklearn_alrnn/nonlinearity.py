@@ -1,10 +1,11 @@
 """How many nonlinear units does a task need? The research question as an API."""
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from ._model import regime_codes
 from .tabular import table_of_columns
@@ -166,11 +167,11 @@ def count_visited_regimes(estimator, X):
     return int(np.unique(codes[codes >= 0]).size)
 
 
-def _regimes_visited(estimator, X, y):
+def _regimes_visited(estimator, X, y=None):
     return count_visited_regimes(estimator, X)
 
 
-def _epochs(estimator, X, y):
+def _epochs(estimator, X, y=None):
     return estimator.n_iter_
 
 
@@ -187,15 +188,22 @@ def nonlinearity_profile(
 
     Parameters
     ----------
-    estimator : ALRNNClassifier or ALRNNRegressor
+    estimator : ALRNNClassifier, ALRNNRegressor or ALRNNForecaster
         Cloned for each P and fold; its ``n_hidden`` bounds P. Give it
         ``readout="last"`` (or "mean") for a sequence-to-one task: the
         classifier's default pooled readout is itself a nonlinearity over time,
-        and with it even P = 0 solves tasks that need gating.
+        and with it even P = 0 solves tasks that need gating. A forecaster asks
+        how many nonlinear units a recorded system needs (``scoring=
+        metrics.free_run_score`` scores the reconstruction's geometry).
     X : array-like of shape (n_samples, n_timesteps, n_features)
-    y : array-like
+        Sequences; for a forecaster, series as its ``fit`` takes them.
+    y : array-like or None
+        None for a forecaster.
     n_nonlinear : sequence of int, default=(0, 1, 2, 4)
     cv : int, cross-validation generator or iterable, default=3
+        An int gives scikit-learn's (stratified) k folds, and for a forecaster
+        ``TimeSeriesSplit(cv)``: each fold trains on the past of a series and
+        is scored on what follows.
     scoring : str, callable or dict, default=None
         The estimator's ``score`` when None; a dict of name -> scorer (None
         for the estimator's ``score``) records several metrics, the first
@@ -227,13 +235,18 @@ def nonlinearity_profile(
     """
     if not hasattr(estimator, "n_nonlinear"):
         raise ValueError(
-            f"nonlinearity_profile varies n_nonlinear of an ALRNNClassifier or ALRNNRegressor; got {estimator!r}."
+            "nonlinearity_profile varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster; "
+            f"got {estimator!r}."
         )
     values = np.array(sorted(set(int(p) for p in n_nonlinear)))
-    if values.size == 0 or values.min() < 0 or values.max() > estimator.n_hidden:
+    # n_hidden="auto" (a forecaster's) is sized at fit time, where a P it cannot hold is refused.
+    bound = np.inf if estimator.n_hidden == "auto" else estimator.n_hidden
+    if values.size == 0 or values.min() < 0 or values.max() > bound:
         raise ValueError(
             f"n_nonlinear values must lie in [0, n_hidden={estimator.n_hidden}]; got {list(n_nonlinear)}."
         )
+    if hasattr(estimator, "generate") and isinstance(cv, Integral):
+        cv = TimeSeriesSplit(cv)  # folds of a recorded series keep its time order
     metrics = scoring if isinstance(scoring, dict) else {"score": scoring}
     scorers = {name: check_scoring(estimator, scorer) for name, scorer in metrics.items()}
     search = GridSearchCV(

@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 
-from sklearn_alrnn import ALRNNRegressor, datasets
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor, datasets
 from sklearn_alrnn import nonlinearity_profile
+from sklearn_alrnn.metrics import free_run_score
 
 
 @pytest.fixture(scope="module")
@@ -60,5 +63,21 @@ def test_profile_on_a_leaky_integral_needs_none():
 def test_profile_rejects_p_above_n_hidden_and_estimators_without_a_p():
     with pytest.raises(ValueError, match=r"lie in \[0, n_hidden=4\]"):
         nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=[5])
-    with pytest.raises(ValueError, match="varies n_nonlinear of an ALRNNClassifier or ALRNNRegressor; got None"):
+    with pytest.raises(ValueError, match="varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster; got None"):
         nonlinearity_profile(None, np.zeros((4, 3, 1)), np.zeros(4))
+
+
+def test_a_forecaster_profile_folds_a_series_in_time_order():
+    series = datasets.make_roessler(1, 1200, random_state=0)[0][0]
+    forecaster = ALRNNForecaster(max_iter=4, n_init=1, evaluation_interval=2, random_state=0)  # n_hidden="auto"
+    scoring = {"geometry": free_run_score, "prediction": None}
+    profile = nonlinearity_profile(forecaster, series, None, n_nonlinear=[0, 2], cv=2, scoring=scoring)
+    # cv=2 means TimeSeriesSplit(2): train on the past, score on what follows, as a search by hand does.
+    search = GridSearchCV(forecaster, {"n_nonlinear": [0, 2]}, cv=TimeSeriesSplit(2), scoring=scoring, refit=False)
+    results = search.fit(series).cv_results_
+    for name in scoring:
+        expected = np.array([results[f"split{k}_test_{name}"] for k in range(2)]).T
+        np.testing.assert_array_equal(profile.fold_scores[name], expected)
+    assert np.all(profile.fold_scores["geometry"] <= 0) and np.all(profile.fold_scores["prediction"] < 0)
+    assert profile.fold_regimes_visited[0].tolist() == [1, 1] and np.all(profile.fold_regimes_visited[1] <= 4)
+    assert profile.fold_n_iter.tolist() == [[4, 4], [4, 4]]
