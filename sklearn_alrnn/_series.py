@@ -26,8 +26,7 @@ def _rows_of_numbers(X):
     NumPy and scikit-learn read nested lists (``X.tolist()`` of a table). A list of 1-D arrays, or
     of lists of different lengths, stays a list of univariate series."""
     return (
-        len(X) > 0
-        and all(isinstance(item, (list, tuple)) for item in X)
+        all(isinstance(item, (list, tuple)) for item in X)
         and len({len(item) for item in X}) == 1
         and all(np.ndim(value) == 0 for item in X for value in item)
     )
@@ -42,10 +41,8 @@ def check_series(X, name, n_features=None, min_steps=2):
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
     X = cells_as_sequences(X)
-    if isinstance(X, (list, tuple)) and len(X) and all(np.ndim(item) == 0 for item in X):
-        X = np.asarray(X)  # a list of numbers is one univariate series, as a 1-D array is
-    elif isinstance(X, (list, tuple)) and _rows_of_numbers(X):
-        X = np.asarray(X)
+    if isinstance(X, (list, tuple)) and len(X) and (all(np.ndim(item) == 0 for item in X) or _rows_of_numbers(X)):
+        X = np.asarray(X)  # numbers: one univariate series, as a 1-D array is; rows of numbers: one (T, N) series
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(f"{name} is an empty list; expected one or more series.")
