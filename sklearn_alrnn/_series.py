@@ -32,11 +32,21 @@ def _rows_of_numbers(X):
     )
 
 
+def _without_trailing_padding(item):
+    """A series of a 3-D array without its trailing steps whose values are all NaN (tslearn's padding
+    of series of different lengths); NaN elsewhere is left for ``_check_no_gaps`` to refuse."""
+    if item.dtype.kind != "f" or item.ndim != 2:
+        return item
+    has_value = ~np.isnan(item).all(axis=1)
+    return item[: len(item) - np.argmax(has_value[::-1])] if has_value.any() else item
+
+
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
     Returns a list of (T_i, N) float64 arrays of finite values, at least ``min_steps`` steps each,
-    and the layout of X: "series" (one), "vector" (one, 1-D), "array" (3-D) or "list".
+    and the layout of X: "series" (one), "vector" (one, 1-D), ("array", T) (3-D, whose trailing
+    all-NaN steps pad shorter series to T) or "list".
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
@@ -50,7 +60,7 @@ def check_series(X, name, n_features=None, min_steps=2):
     else:
         array = _as_numeric_array(X, np.float64, name) if hasattr(X, "dtypes") else np.asarray(X)
         if array.ndim == 3:
-            items, layout = list(array), "array"
+            items, layout = [_without_trailing_padding(item) for item in array], ("array", array.shape[1])
         elif array.ndim in (1, 2):
             items, layout = [array], "series" if array.ndim == 2 else "vector"
         else:
@@ -112,5 +122,11 @@ def check_context(context, n_features):
 
 
 def series_like(parts, layout):
-    """Per-series results in the layout the series came in (``check_series``; a 1-D series as one)."""
-    return {"array": lambda: np.stack(parts), "list": lambda: parts}.get(layout, lambda: parts[0])()
+    """Per-series results in the layout the series came in (``check_series``; a 1-D series as one);
+    in a 3-D array, NaN after each series' last step, as its padding was."""
+    if isinstance(layout, tuple):
+        padded = np.full((len(parts), layout[1], *parts[0].shape[1:]), np.nan, dtype=parts[0].dtype)
+        for row, part in zip(padded, parts):
+            row[: len(part)] = part
+        return padded
+    return parts if layout == "list" else parts[0]

@@ -240,8 +240,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_timesteps, n_features), (n_series, n_timesteps, n_features) or list
-            One series (1-D: univariate; nested lists of numbers: its rows), several
-            of one length, or a list of series of different lengths. Finite values.
+            One series (1-D: univariate; nested lists of numbers: its rows), several of one length
+            (all-NaN trailing steps pad shorter ones, as in tslearn) or a list of any lengths. Finite.
         y : None
             Ignored (the targets are the series' own next steps).
         exog : array-like, default=None
@@ -408,7 +408,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Returns
         -------
         ndarray or list
-            The shape and structure of X.
+            The shape and structure of X (NaN where a 3-D X is padded).
         """
         series, inputs, layout = self._checked(X, exog, min_steps=1)  # one observation predicts the next
         out = [self._unscale(p) for p in self._one_step_predictions(series, inputs)]

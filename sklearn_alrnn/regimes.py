@@ -227,7 +227,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 self.n_features_in_ = network.n_features_in_
         elif getattr(self, "_parameters", None) is None:
             raise ValueError(
-                "RegimeDecomposer needs an estimator (an ALRNNClassifier or ALRNNRegressor), "
+                "RegimeDecomposer needs an estimator (an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster): "
+                "RegimeDecomposer(model) fits a clone, RegimeDecomposer(fitted_model, prefit=True) reads it; "
                 "or use RegimeDecomposer.from_parameters(a, W, h, C, n_nonlinear=P)."
             )
         codes, lengths = self._codes(X, free_run=True, exog=exog)

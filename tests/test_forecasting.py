@@ -676,3 +676,19 @@ def test_grid_search_by_free_run_score_prefers_the_map_that_keeps_the_attractor(
     # 60 epochs at 1e-6 leave the initial map, whose run falls away from the circle.
     assert search.best_params_ == {"learning_rate_init": 1e-2}
     assert search.cv_results_["mean_test_score"][0] > search.cv_results_["mean_test_score"][1]
+
+
+def test_a_3d_array_padded_with_trailing_nan_is_its_series_of_different_lengths():
+    X, shorter = oscillation(300), oscillation(180, phase=1.0)
+    padded = np.stack([X, np.vstack([shorter, np.full((120, 2), np.nan)])])  # tslearn's layout
+    settings = dict(QUICK, n_init=1, random_state=0)
+    from_padded = ALRNNForecaster(**settings).fit(padded)
+    from_list = ALRNNForecaster(**settings).fit([X, shorter])
+    np.testing.assert_array_equal(from_padded.W_, from_list.W_)
+    predicted = from_padded.predict(padded)
+    assert predicted.shape == padded.shape and np.isnan(predicted[1, 180:]).all()
+    np.testing.assert_array_equal(predicted[1, :180], from_list.predict([X, shorter])[1])
+    assert from_padded.score(padded) == from_list.score([X, shorter])
+    padded[1, 50, 0] = np.nan  # inside a series, NaN is a gap, not padding
+    with pytest.raises(ValueError, match=r"X\[1\] has NaN or infinite values in 1 of its 180 steps \(the first at step 50\)"):
+        from_padded.predict(padded)
