@@ -170,12 +170,14 @@ def _ragged_to_padded(sequences, dtype, first_index=0):
 
 
 def cells_as_sequences(X):
-    """A pandas container whose cells are sequences, as a list of sequences; anything else as given.
+    """A container whose cells are sequences, as a list of sequences; anything else as given.
 
-    A Series of arrays is a list of sequences; a DataFrame whose cells are 1-D series (sktime's
-    "nested" format: one column per feature, one row per sequence) becomes one
-    (n_timesteps, n_features) array per row.
+    A 1-D object array or a pandas Series of arrays is a list of sequences; a DataFrame whose
+    cells are 1-D series (sktime's "nested" format: one column per feature, one row per
+    sequence) becomes one (n_timesteps, n_features) array per row.
     """
+    if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):
+        return list(X)  # NumPy's form of ragged sequences, np.array([a, b], dtype=object)
     if not hasattr(X, "dtypes") or len(X) == 0:
         return X
     cells = X.to_numpy()

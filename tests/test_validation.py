@@ -8,6 +8,7 @@ from sklearn.exceptions import NotFittedError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
 from sklearn_alrnn._validation import check_sequences
+from sklearn_alrnn._series import check_series
 
 
 def test_layouts_3d_2d_ragged_and_nan_padding_agree(ragged_sequences):
@@ -201,6 +202,17 @@ def test_pandas_containers_of_sequences_are_lists_of_sequences():
     nested = pd.DataFrame({"dim_0": [pd.Series(np.ones(3))], "dim_1": [pd.Series(np.ones(4))]})
     with pytest.raises(ValueError, match=r"Row 0 of a nested DataFrame X has features of different lengths \[3, 4\]"):
         check_sequences(nested)
+
+
+def test_a_1d_object_array_of_sequences_is_a_list_of_sequences():
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(n, 2)) for n in (3, 5, 4)]
+    as_objects = np.empty(3, dtype=object)
+    as_objects[:] = sequences  # np.array(sequences, dtype=object), without NumPy's shape guessing
+    for got, expected in zip(check_sequences(as_objects), check_sequences(sequences)):
+        np.testing.assert_array_equal(got, expected)
+    forecaster_series, layout = check_series(as_objects, "X")
+    assert layout == "list" and [s.shape for s in forecaster_series] == [(3, 2), (5, 2), (4, 2)]
 
 
 @pytest.mark.parametrize(
