@@ -60,6 +60,8 @@ def check_series(X, name, n_features=None, min_steps=2):
     else:
         array = _as_numeric_array(X, np.float64, name) if hasattr(X, "dtypes") else np.asarray(X)
         if array.ndim == 3:
+            if len(array) == 0:
+                raise ValueError(f"{name} is a 3-D array of no series (shape {array.shape}); expected one or more.")
             items, layout = [_without_trailing_padding(item) for item in array], ("array", array.shape[1])
         elif array.ndim in (1, 2):
             items, layout = [array], "series" if array.ndim == 2 else "vector"
