@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn.cli import main
-from sklearn_alrnn.metrics import power_spectrum_distance, state_space_divergence
+from sklearn_alrnn.metrics import power_spectrum_distance, prediction_error, state_space_divergence
 
 pd = pytest.importorskip("pandas")
 
@@ -145,6 +145,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     model = load(tmp_path / "roessler.alrnn.npz")
     assert isinstance(model, ALRNNForecaster) and model.n_nonlinear_ == 1 and model.n_iter_ == 2
     held_out = series[0][-300:]  # the default --test-fraction 0.2 of 1,500 steps
+    # Beside the prediction error, the same error of holding the last value.
+    model_error, held_error = map(float, re.search(r"20-step prediction error +([\d.]+) +\(([\d.]+): the last", out).groups())
+    assert model_error == pytest.approx(prediction_error(model, held_out, 20), abs=5e-5)
+    assert held_error == pytest.approx(np.mean((held_out[20:] - held_out[:-20]) ** 2), abs=5e-5)
     states = model.generate(len(held_out), x0=held_out[0], return_states=True)[1]
     visited = int(re.search(r"regimes visited +(\d+) of 2\n", out).group(1))
     assert visited == len(np.unique(states[:, -1] > 0))
