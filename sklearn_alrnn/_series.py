@@ -90,8 +90,16 @@ def check_series(X, name, n_features=None, min_steps=2):
     return series, layout
 
 
-def check_exog(exog, series_lengths, n_inputs, name="exog"):
-    """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays (K = 0 when None)."""
+_EXOG_ROWS = {  # why a free run from data needs the rows it does: exog[t] drives the step from row t to t + 1
+    "forecast": "n_context + n_steps - 1: one per context row and one per forecast step after the first",
+    "generate": "n_steps - 1: one per step after x0",
+}
+
+
+def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None):
+    """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays (K = 0 when None).
+
+    ``purpose`` ("forecast" or "generate", one series) names in a message why it needs its rows."""
     if exog is None:
         if n_inputs:
             raise ValueError(f"This forecaster was fitted with {n_inputs} exogenous inputs; pass {name}.")
@@ -101,6 +109,8 @@ def check_exog(exog, series_lengths, n_inputs, name="exog"):
         raise ValueError(f"{name} has {inputs[0].shape[1]} features, but {n_inputs} were fitted.")
     lengths = [len(s) for s in inputs]
     if lengths != list(series_lengths):
+        if purpose is not None:
+            raise ValueError(f"{name} must have {series_lengths[0]} rows ({_EXOG_ROWS[purpose]}); got {lengths[0]}.")
         raise ValueError(f"{name} must have one row per step of each series: lengths {series_lengths}; got {lengths}.")
     return inputs
 

@@ -453,7 +453,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         context = check_context(context, self.n_features_in_)
         n_steps = self._check_n_steps(n_steps, 1)
         n_context = context.shape[0]
-        inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
+        inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_, purpose="forecast")[0].astype(self.a_.dtype)
         first = max(0, n_context - self.sequence_length)
         z = np.ascontiguousarray(self._forced_states([context[first:]], [inputs[first:n_context]], True)[0][-1:])
         C, drive = self._drive(inputs[n_context - 1 :], process_noise, random_state)
@@ -496,7 +496,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         n_steps = self._check_n_steps(n_steps, 1)
         check_answer_size((n_steps,), (self.a_.shape[0] + 2 * self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
-        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_)[0].astype(self.a_.dtype)
+        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_, purpose="generate")[0].astype(self.a_.dtype)
         C, drive = self._drive(inputs, process_noise, random_state)
         states = free_run_from(self._engine(), self._params() | {"C": C}, self._scale(x0), drive, self.a_.shape[0])
         X_gen = self._observed_run(states[:, : self.n_features_in_])

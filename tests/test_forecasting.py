@@ -144,8 +144,11 @@ def test_exogenous_inputs_drive_the_system():
     assert model.forecast(x[:10], 5, exog=u[:14]).shape == (5, 1)
     with pytest.raises(ValueError, match="exogenous"):
         model.predict(x)
-    with pytest.raises(ValueError, match="lengths"):
+    # The context's own rows are not enough: the forecast's steps after the first need theirs.
+    with pytest.raises(ValueError, match=r"exog must have 14 rows \(n_context \+ n_steps - 1: .*\); got 10"):
         model.forecast(x[:10], 5, exog=u[:10])
+    with pytest.raises(ValueError, match=r"exog must have 4 rows \(n_steps - 1: one per step after x0\); got 5"):
+        model.generate(5, x0=x[0], exog=u[:5])
     # The free run from x's first point follows the same inputs, so it scores near the series.
     run = model.generate(len(x), x0=x[0], exog=u[:-1])
     assert free_run_score(model, x, exog=u) == pytest.approx(-state_space_divergence(x, run), rel=1e-12)
