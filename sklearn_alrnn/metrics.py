@@ -206,13 +206,14 @@ def _mixture_divergence(X_true, X_gen, variance, rng):
 
 
 def _smoothed_spectrum(x, smoothing):
+    """The normalised smoothed power spectrum of x; None for a constant x, which has no power."""
     x = x * _power_of_two_factor(x)
     std = x.std()
-    x = (x - x.mean()) / (std if std > 0 else 1.0)
-    spectrum = np.abs(np.fft.rfft(x)) ** 2
+    if not std > 0:
+        return None
+    spectrum = np.abs(np.fft.rfft((x - x.mean()) / std)) ** 2
     spectrum = np.clip(gaussian_filter1d(spectrum, smoothing), 0, None)
-    total = spectrum.sum()
-    return spectrum / total if total > 0 else np.full_like(spectrum, 1.0 / spectrum.size)
+    return spectrum / spectrum.sum()
 
 
 def power_spectrum_distance(X_true, X_gen, smoothing=20):
@@ -224,7 +225,9 @@ def power_spectrum_distance(X_true, X_gen, smoothing=20):
     sum 1; then ``H = sqrt(1 - sum sqrt(p q))`` (Mikhaeil et al. 2022).
     Trajectories of different lengths are compared over the shorter length
     (the reference requires equal lengths). A dimension of X_gen with
-    non-finite values (a diverged run) scores the maximum, 1.
+    non-finite values (a diverged run) scores the maximum, 1, and so does a
+    constant dimension (a run resting on a fixed point: no power at any
+    frequency) against a varying one; two constants score 0.
 
     Parameters
     ----------
@@ -272,6 +275,9 @@ def power_spectrum_distance(X_true, X_gen, smoothing=20):
             continue
         p = _smoothed_spectrum(X_true[:length, d], smoothing)
         q = _smoothed_spectrum(generated, smoothing)
+        if p is None or q is None:  # a constant shares no power with a varying series, all with another constant
+            distances.append(0.0 if p is None and q is None else 1.0)
+            continue
         distances.append(np.sqrt(max(0.0, 1.0 - np.sum(np.sqrt(p * q)))))
     return float(np.mean(distances))
 

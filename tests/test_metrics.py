@@ -103,6 +103,16 @@ def test_spectra_tell_frequencies_apart():
     assert power_spectrum_distance(slow, fast) > 0.9
 
 
+def test_a_run_resting_on_a_fixed_point_has_no_spectrum_to_share():
+    noise = np.random.default_rng(0).normal(size=(5000, 2))
+    resting = np.ones((5000, 2))  # a flat spectrum would match white noise exactly
+    assert power_spectrum_distance(noise, resting) == 1.0
+    assert power_spectrum_distance(resting, noise) == 1.0
+    assert power_spectrum_distance(resting, 2 * resting) == 0.0
+    half = np.column_stack([noise[:, 0], resting[:, 1]])  # per dimension, then averaged
+    assert power_spectrum_distance(noise, half) == pytest.approx(0.5, abs=1e-6)
+
+
 def test_a_spectrum_too_short_for_its_smoothing_is_flagged():
     t = np.arange(40)
     slow, fast = np.sin(0.05 * t)[:, None], np.sin(2.5 * t)[:, None]
