@@ -35,8 +35,9 @@ FEATURES = 2
 @st.composite
 def sequence_inputs(draw):
     """X in one of the accepted layouts, or a near miss: odd dtypes, NaN / inf anywhere,
-    empty axes, ragged lists with mixed feature counts, read-only or non-contiguous views."""
-    layout = draw(st.sampled_from(["3d", "2d", "ragged"]))
+    empty axes, ragged lists with mixed feature counts (also as a 1-D object array), trailing NaN
+    padding (to nothing, for some sequences), read-only or non-contiguous views."""
+    layout = draw(st.sampled_from(["3d", "2d", "ragged", "objects", "padded"]))
     n = draw(st.integers(0, 4))
     T = draw(st.integers(0, 5))
     K = draw(st.sampled_from([FEATURES, FEATURES, 1, 3, 0]))
@@ -51,19 +52,29 @@ def sequence_inputs(draw):
 def _as_pandas(X):
     """The pandas container a user would hold X in: a DataFrame of univariate sequences, a Series
     of sequences, or sktime's nested DataFrame (one column of series per feature)."""
-    if isinstance(X, list):
-        return pd.Series(X, dtype=object)
+    if isinstance(X, list) or X.dtype == object:
+        return pd.Series(list(X), dtype=object)
     if X.ndim == 2:
         return pd.DataFrame(X)
     return pd.DataFrame({f"dim_{k}": [pd.Series(seq[:, k]) for seq in X] for k in range(X.shape[2])})
 
 
 def _draw_layout(draw, layout, n, T, K, dtype, scale, rng):
-    if layout == "ragged":
+    if layout in ("ragged", "objects"):
         X = [
             (rng.normal(size=(rng.randint(1, 6), K if rng.rand() < 0.8 else K + 1)) * scale).astype(dtype)
             for _ in range(max(n, 1))
         ]
+        if layout == "objects":  # np.array(X, dtype=object), without NumPy's guess at a common shape
+            cells = np.empty(len(X), dtype=object)
+            for i, sequence in enumerate(X):
+                cells[i] = sequence
+            return cells
+    elif layout == "padded":
+        X = rng.normal(size=(n, T, K)) * scale
+        for row, steps in zip(X, rng.randint(0, T + 1, size=n)):
+            row[steps:] = np.nan
+        X = X.astype(dtype)
     else:
         X = rng.normal(size=(n, T, K) if layout == "3d" else (n, T)) * scale
         if X.size and draw(st.booleans()):

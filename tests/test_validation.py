@@ -207,8 +207,9 @@ def test_pandas_containers_of_sequences_are_lists_of_sequences():
 def test_a_1d_object_array_of_sequences_is_a_list_of_sequences():
     rng = np.random.RandomState(0)
     sequences = [rng.normal(size=(n, 2)) for n in (3, 5, 4)]
-    as_objects = np.empty(3, dtype=object)
-    as_objects[:] = sequences  # np.array(sequences, dtype=object), without NumPy's shape guessing
+    as_objects = np.empty(3, dtype=object)  # np.array(sequences, dtype=object), without NumPy's shape guessing
+    for i, sequence in enumerate(sequences):
+        as_objects[i] = sequence
     for got, expected in zip(check_sequences(as_objects), check_sequences(sequences)):
         np.testing.assert_array_equal(got, expected)
     forecaster_series, layout = check_series(as_objects, "X")
