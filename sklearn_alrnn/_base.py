@@ -496,9 +496,8 @@ class BaseALRNN(
                 readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],
                 step_weight=None if step_weight is None else step_weight[idx, :n_steps],
             )
-            with np.errstate(over="ignore", invalid="ignore"):
-                norm = clip_by_global_norm(grad, self.clip_norm)
-            if not (np.isfinite(value) and np.isfinite(norm)):
+            norm = clip_by_global_norm(grad, self.clip_norm)
+            if not (np.isfinite(value) and np.isfinite(norm * norm)):  # a gradient past 1e154 has diverged too
                 np.copyto(flat, last_finite)
                 return None
             np.copyto(last_finite, flat)

@@ -29,9 +29,18 @@ def chosen_learning_rate(learning_rate_init, short_sequence_rate, lengths, token
 def clip_by_global_norm(grad, max_norm):
     """Scale the flat gradient in place so that its L2 norm is at most ``max_norm``.
 
-    Returns the norm before clipping. ``max_norm=None`` only measures it.
+    Returns the norm before clipping. ``max_norm=None`` only measures it. A finite gradient too
+    large for its squared norm to be a float (entries above about 1e154) is measured in units of
+    its largest entry, so that clipping scales it down instead of zeroing it; a non-finite one
+    has a non-finite norm.
     """
-    norm = float(np.sqrt(np.dot(grad, grad)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        squared = np.dot(grad, grad)
+    if np.isfinite(squared):
+        norm = float(np.sqrt(squared))
+    else:
+        largest = float(np.max(np.abs(grad)))
+        norm = largest * float(np.sqrt(np.dot(grad / largest, grad / largest))) if np.isfinite(largest) else largest
     if max_norm is not None and norm > max_norm:
         grad *= max_norm / (norm + 1e-12)
     return norm

@@ -1,5 +1,7 @@
 """Adam, gradient clipping, parameter averaging and the stopping rule of the fit loop."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -30,6 +32,16 @@ def test_clipping_rescales_to_the_global_norm():
     assert clip_by_global_norm(grad, 1.0) == pytest.approx(5.0)
     np.testing.assert_allclose(grad, [0.6, 0.8], rtol=1e-9)
     assert clip_by_global_norm(grad, None) == pytest.approx(1.0)
+
+
+def test_a_finite_gradient_whose_squared_norm_overflows_is_clipped_not_zeroed():
+    grad = np.array([3e200, 4e200])  # 2.5e401 would overflow the squared norm
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no NumPy overflow warning reaches the user
+        assert clip_by_global_norm(grad, 1.0) == pytest.approx(5e200)
+    np.testing.assert_allclose(grad, [0.6, 0.8], rtol=1e-9)
+    for bad in (np.inf, np.nan):
+        assert not np.isfinite(clip_by_global_norm(np.array([1.0, bad]), 1.0))
 
 
 def test_parameter_average_is_uniform_at_first_then_exponential():
