@@ -377,7 +377,9 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
             f"{n_features} features as input (features are the last axis of a "
             "3-D X; a 2-D X holds univariate sequences)."
         )
-    if np.isfinite(np.sum(X)):
+    with np.errstate(over="ignore", invalid="ignore"):  # huge finite values may overflow the sum
+        total = np.sum(X)
+    if np.isfinite(total):
         # The common case, in one pass: NaN or infinity anywhere makes the sum
         # non-finite (so does an overflow, which then takes the full checks).
         return np.ascontiguousarray(X), np.full(n_samples, n_timesteps, dtype=np.int64)
