@@ -32,7 +32,7 @@ def clip_by_global_norm(grad, max_norm):
     Returns the norm before clipping. ``max_norm=None`` only measures it. A finite gradient too
     large for its squared norm to be a float (entries above about 1e154) is measured in units of
     its largest entry, so that clipping scales it down instead of zeroing it; a non-finite one
-    has a non-finite norm.
+    has a non-finite norm and is left as it is, for the caller to refuse.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         squared = np.dot(grad, grad)
@@ -41,7 +41,7 @@ def clip_by_global_norm(grad, max_norm):
     else:
         largest = float(np.max(np.abs(grad)))
         norm = largest * float(np.sqrt(np.dot(grad / largest, grad / largest))) if np.isfinite(largest) else largest
-    if max_norm is not None and norm > max_norm:
+    if max_norm is not None and np.isfinite(norm) and norm > max_norm:
         grad *= max_norm / (norm + 1e-12)
     return norm
 
