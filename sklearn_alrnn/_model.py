@@ -275,10 +275,15 @@ def phi(z, n_nonlinear):
     return out
 
 
+#: A regime code is a 64-bit integer, whose sign bit stays clear: at most 63 ReLU bits.
+MAX_CODED_NONLINEAR = 63
+
+
 def regime_codes(z, n_nonlinear):
     """Integer regime code of each state: the P ReLU bits, first ReLU unit most significant.
 
-    A bit is 1 where the unit is strictly positive. NaN states (padding) get -1.
+    A bit is 1 where the unit is strictly positive. NaN states (padding) get -1. Codes hold
+    at most ``MAX_CODED_NONLINEAR`` bits; a larger P is refused rather than wrapped around.
 
     Parameters
     ----------
@@ -289,6 +294,12 @@ def regime_codes(z, n_nonlinear):
     -------
     codes : ndarray of shape z.shape[:-1], dtype int64
     """
+    if n_nonlinear > MAX_CODED_NONLINEAR:
+        raise ValueError(
+            f"Regime codes are 64-bit integers, which hold at most {MAX_CODED_NONLINEAR} ReLU units; got "
+            f"n_nonlinear={n_nonlinear}. Read the regimes as bit patterns instead: hidden states[..., -P:] > 0 "
+            "(nonlinearity.count_visited_regimes counts them so)."
+        )
     z = np.asarray(z)
     tail = z[..., relu_units(z.shape[-1], n_nonlinear)]
     weights = 1 << np.arange(n_nonlinear - 1, -1, -1, dtype=np.int64)

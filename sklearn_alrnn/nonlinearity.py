@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from ._model import regime_codes
+from ._model import relu_units
 from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
@@ -163,8 +163,14 @@ def count_visited_regimes(estimator, X):
     >>> 1 <= count_visited_regimes(model, X) <= 2 ** 2
     True
     """
-    codes = regime_codes(estimator.hidden_states(X), estimator.n_nonlinear_)
-    return int(np.unique(codes[codes >= 0]).size)
+    states = estimator.hidden_states(X)
+    if isinstance(states, list):  # a forecaster's series of different lengths
+        states = np.concatenate([np.reshape(part, (-1, part.shape[-1])) for part in states])
+    bits = states[..., relu_units(states.shape[-1], estimator.n_nonlinear_)] > 0
+    valid = ~np.isnan(states).any(axis=-1)  # padding beyond each sequence's length
+    # Unique bit patterns rather than integer codes: a fully nonlinear network of 64 units or
+    # more has more bits than a code holds.
+    return int(np.unique(bits[valid], axis=0).shape[0]) if valid.any() else 0
 
 
 def _regimes_visited(estimator, X, y=None):

@@ -81,3 +81,18 @@ def test_a_forecaster_profile_folds_a_series_in_time_order():
     assert np.all(profile.fold_scores["geometry"] <= 0) and np.all(profile.fold_scores["prediction"] < 0)
     assert profile.fold_regimes_visited[0].tolist() == [1, 1] and np.all(profile.fold_regimes_visited[1] <= 4)
     assert profile.fold_n_iter.tolist() == [[4, 4], [4, 4]]
+
+
+def test_regimes_of_a_network_with_more_relu_units_than_a_code_holds_are_counted_from_their_bits():
+    from sklearn_alrnn._model import regime_codes
+    from sklearn_alrnn.nonlinearity import count_visited_regimes
+
+    X, y = datasets.make_addition(n_samples=40, n_timesteps=10, random_state=0)
+    model = ALRNNRegressor(n_hidden=70, n_nonlinear=66, max_iter=2, random_state=0).fit(X, y)
+    states = model.hidden_states(X)
+    patterns = {tuple(row) for row in (states[..., -66:] > 0).reshape(-1, 66)}
+    assert count_visited_regimes(model, X) == len(patterns) > 1
+    # Integer codes would wrap around past 63 bits: they are refused by name instead.
+    with pytest.raises(ValueError, match="hold at most 63 ReLU units; got n_nonlinear=66"):
+        regime_codes(states, 66)
+    assert regime_codes(states[..., -63:], 63).min() >= 0  # 63 bits still fit
