@@ -19,6 +19,7 @@ __all__ = [
     "initialize_parameters",
     "join_networks",
     "phi",
+    "regime_bits",
     "regime_codes",
     "relu_units",
 ]
@@ -275,6 +276,12 @@ def phi(z, n_nonlinear):
     return out
 
 
+def regime_bits(z, n_nonlinear):
+    """The P ReLU bits of each state, shape z.shape[:-1] + (P,): 1 where the unit is strictly positive."""
+    z = np.asarray(z)
+    return z[..., relu_units(z.shape[-1], n_nonlinear)] > 0
+
+
 #: A regime code is a 64-bit integer, whose sign bit stays clear: at most 63 ReLU bits.
 MAX_CODED_NONLINEAR = 63
 
@@ -301,9 +308,8 @@ def regime_codes(z, n_nonlinear):
             "(nonlinearity.count_visited_regimes counts them so)."
         )
     z = np.asarray(z)
-    tail = z[..., relu_units(z.shape[-1], n_nonlinear)]
     weights = 1 << np.arange(n_nonlinear - 1, -1, -1, dtype=np.int64)
-    codes = (tail > 0).astype(np.int64) @ weights
+    codes = regime_bits(z, n_nonlinear).astype(np.int64) @ weights
     codes = np.asarray(codes, dtype=np.int64)
     codes[np.isnan(z).any(axis=-1)] = -1
     return codes

@@ -5,7 +5,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from ._validation import _as_numeric_array, cells_as_sequences
+from ._validation import _as_numeric_array, cells_as_sequences, lengths_before_padding
 
 
 def _check_no_gaps(item, label):
@@ -32,15 +32,6 @@ def _rows_of_numbers(X):
     )
 
 
-def _without_trailing_padding(item):
-    """A series of a 3-D array without its trailing steps whose values are all NaN (tslearn's padding
-    of series of different lengths); NaN elsewhere is left for ``_check_no_gaps`` to refuse."""
-    if item.dtype.kind != "f" or item.ndim != 2:
-        return item
-    has_value = ~np.isnan(item).all(axis=1)
-    return item[: len(item) - np.argmax(has_value[::-1])] if has_value.any() else item
-
-
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 
@@ -62,7 +53,11 @@ def check_series(X, name, n_features=None, min_steps=2):
         if array.ndim == 3:
             if len(array) == 0:
                 raise ValueError(f"{name} is a 3-D array of no series (shape {array.shape}); expected one or more.")
-            items, layout = [_without_trailing_padding(item) for item in array], ("array", array.shape[1])
+            # Trailing all-NaN steps pad shorter series (tslearn); NaN elsewhere is a gap that
+            # _check_no_gaps refuses, and so is a series that is padding only, kept whole.
+            lengths = lengths_before_padding(np.isnan(array)) if array.dtype.kind == "f" else [0] * len(array)
+            items = [item[:length] if length else item for item, length in zip(array, lengths)]
+            layout = ("array", array.shape[1])
         elif array.ndim in (1, 2):
             items, layout = [array], "series" if array.ndim == 2 else "vector"
         else:

@@ -317,6 +317,14 @@ def check_answer_size(shape, bytes_per_step, max_bytes, method):
         )
 
 
+def lengths_before_padding(nan):
+    """Valid steps of each sequence, given the NaN mask ``(n, T, F)`` of a NaN-padded 3-D array: up to
+    its last step that holds any value, so trailing steps whose features are all NaN are padding
+    (tslearn's convention); 0 for a sequence that is padding only."""
+    has_value = ~nan.all(axis=2)
+    return np.where(has_value.any(axis=1), nan.shape[1] - np.argmax(has_value[:, ::-1], axis=1), 0).astype(np.int64)
+
+
 def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="estimator", first_index=0):
     """Validate sequence input and split it into zero-padded data and lengths.
 
@@ -390,14 +398,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
             "expected finite values, with NaN only as trailing padding."
         )
     nan = np.isnan(X)
-    step_missing = nan.all(axis=2)
-    # A step is valid up to the last step that holds any finite value.
-    has_value = ~step_missing
-    lengths = np.where(
-        has_value.any(axis=1),
-        n_timesteps - np.argmax(has_value[:, ::-1], axis=1),
-        0,
-    ).astype(np.int64)
+    lengths = lengths_before_padding(nan)
     empty = np.flatnonzero(lengths == 0)
     if empty.size:
         raise ValueError(

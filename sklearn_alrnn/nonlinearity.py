@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from ._model import relu_units
+from ._model import regime_bits
 from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
@@ -166,7 +166,7 @@ def count_visited_regimes(estimator, X):
     states = estimator.hidden_states(X)
     if isinstance(states, list):  # a forecaster's series of different lengths
         states = np.concatenate([np.reshape(part, (-1, part.shape[-1])) for part in states])
-    bits = states[..., relu_units(states.shape[-1], estimator.n_nonlinear_)] > 0
+    bits = regime_bits(states, estimator.n_nonlinear_)
     valid = ~np.isnan(states).any(axis=-1)  # padding beyond each sequence's length
     # Unique bit patterns rather than integer codes: a fully nonlinear network of 64 units or
     # more has more bits than a code holds.
