@@ -356,7 +356,12 @@ class ForecasterStateMixin:
         try:
             model._restore_portable_state(fitted, arrays)
         except ValueError as error:
-            raise ValueError(f"{str(error).rstrip('.')} (n_hidden={M} from a, N={N} observed variables from L).") from None
+            # The tutorial's B of shape (N, M), passed whole or transposed, has a side of length M.
+            whole_b = M in arrays["L_"].shape
+            hint = " The Python tutorial's B of shape (N, n_hidden) is passed as B[:, N:].T." if whole_b else ""
+            raise ValueError(
+                f"{str(error).rstrip('.')} (n_hidden={M} from a, N={N} observed variables from L).{hint}"
+            ) from None
         return model
 
     _PORTABLE_COUNTS = ("n_features_in_", "n_inputs_", "n_nonlinear_", "n_iter_", "best_epoch_")

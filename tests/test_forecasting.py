@@ -352,6 +352,8 @@ def test_parameters_of_a_fitted_model_make_the_same_forecaster(tmp_path):
         (dict(L=np.zeros(2)), r"L must be of shape \(n_hidden - N, N\) .*; got shape \(2,\)"),
         (dict(L=np.zeros((3, 2))), r"L_ must be of shape \(2, 2\); got shape \(3, 2\)"),
         (dict(n_nonlinear=3), "n_nonlinear_=3 do not fit n_hidden=4"),
+        (dict(L=np.zeros((2, 4))), r"N=4 observed variables from L\)\. .*tutorial's B .* is passed as B\[:, N:\]\.T"),
+        (dict(L=np.zeros((4, 2))), r"got shape \(4, 2\) .*tutorial's B .* is passed as B\[:, N:\]\.T"),
         (dict(h=[0.0, np.nan, 0.0, 0.0]), "Parameter h contains NaN"),
         (dict(mean=[0.0, np.inf]), r"mean_ must hold finite .* \(n_hidden=4 from a, N=2 observed variables from L\)"),
         (dict(scale=[1.0, 0.0]), "scale_ must be positive"),
