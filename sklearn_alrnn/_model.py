@@ -286,6 +286,16 @@ def regime_bits(z, n_nonlinear):
 MAX_CODED_NONLINEAR = 63
 
 
+def check_codable(n_nonlinear):
+    """Refuse, by name, a P whose regimes an integer code cannot hold."""
+    if n_nonlinear > MAX_CODED_NONLINEAR:
+        raise ValueError(
+            f"Regime codes are 64-bit integers, which hold at most {MAX_CODED_NONLINEAR} ReLU units; got "
+            f"n_nonlinear={n_nonlinear}. Read the regimes as bit patterns instead: hidden states[..., -P:] > 0 "
+            "(nonlinearity.count_visited_regimes counts them so)."
+        )
+
+
 def regime_codes(z, n_nonlinear):
     """Integer regime code of each state: the P ReLU bits, first ReLU unit most significant.
 
@@ -301,12 +311,7 @@ def regime_codes(z, n_nonlinear):
     -------
     codes : ndarray of shape z.shape[:-1], dtype int64
     """
-    if n_nonlinear > MAX_CODED_NONLINEAR:
-        raise ValueError(
-            f"Regime codes are 64-bit integers, which hold at most {MAX_CODED_NONLINEAR} ReLU units; got "
-            f"n_nonlinear={n_nonlinear}. Read the regimes as bit patterns instead: hidden states[..., -P:] > 0 "
-            "(nonlinearity.count_visited_regimes counts them so)."
-        )
+    check_codable(n_nonlinear)
     z = np.asarray(z)
     weights = 1 << np.arange(n_nonlinear - 1, -1, -1, dtype=np.int64)
     codes = regime_bits(z, n_nonlinear).astype(np.int64) @ weights

@@ -15,7 +15,16 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._model import phi, regime_codes, relu_units
+from ._model import phi, regime_codes
+from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable here, where it is documented
+    MARGINAL_TOLERANCE,
+    FixedPoint,
+    LinearSystem,
+    analyse_regimes,
+    jacobians,
+    sorted_eigenvalues,
+    stability_types,
+)
 from ._validation import check_counts
 
 __all__ = [
@@ -34,8 +43,6 @@ __all__ = [
 
 #: Fixed points are enumerated over all 2**P regimes up to this P.
 MAX_ENUMERATED_NONLINEAR = 16
-#: An eigenvalue whose modulus is this close to 1 is marginal: its mode neither decays nor grows.
-MARGINAL_TOLERANCE = 1e-9
 
 
 def check_parameters(a, W, h, n_nonlinear, C=None):
@@ -148,13 +155,6 @@ def bits_to_code(bits):
     return int(bits, 2) if bits else 0
 
 
-def _unit_slopes(code, n_hidden, n_nonlinear):
-    """Diagonal of D_Omega: 1 for linear units, the regime's bits for the ReLU units."""
-    slopes = np.ones(n_hidden)
-    slopes[relu_units(n_hidden, n_nonlinear)] = [float(bit) for bit in code_to_bits(code, n_nonlinear)]
-    return slopes
-
-
 def regime_jacobian(a, W, code, n_nonlinear):
     """``J_Omega = diag(a) + W D_Omega``: the linear part of the map inside a regime.
 
@@ -172,11 +172,8 @@ def regime_jacobian(a, W, code, n_nonlinear):
            [0. , 0.5]])
     """
     a, W, _, _, n_nonlinear = check_parameters(a, W, np.zeros(np.shape(a)[:1]), n_nonlinear)
-    return _jacobian(a, W, code, n_nonlinear)
-
-
-def _jacobian(a, W, code, n_nonlinear):
-    return np.diag(a) + W * _unit_slopes(code, a.shape[0], n_nonlinear)[None, :]
+    code_to_bits(code, n_nonlinear)  # refuses a code outside the regimes by name
+    return jacobians(a, W, [_whole_number(code)], n_nonlinear)[0]
 
 
 def classify_stability(eigenvalues):
@@ -198,94 +195,7 @@ def classify_stability(eigenvalues):
     >>> classify_stability([1.5, 0.9]), classify_stability([1.0, 0.5])
     ('saddle', 'marginally stable')
     """
-    eigenvalues = np.asarray(eigenvalues)
-    if not np.all(np.isfinite(eigenvalues)):
-        raise ValueError("classify_stability needs finite eigenvalues; got NaN or infinity.")
-    moduli = np.abs(eigenvalues)
-    rotating = np.any(np.abs(np.imag(eigenvalues)) > 1e-12)
-    decaying = moduli < 1 - MARGINAL_TOLERANCE
-    growing = moduli > 1 + MARGINAL_TOLERANCE
-    if np.all(decaying):
-        return "stable focus" if rotating else "stable node"
-    if not np.any(growing):
-        return "marginally stable"
-    if not np.any(decaying):
-        return "unstable focus" if rotating else "unstable node"
-    return "saddle"
-
-
-def _time_constants(eigenvalues):
-    """-1 / ln|lambda| in steps (inf for |lambda| = 1, negative for growing modes)."""
-    moduli = np.abs(eigenvalues)
-    with np.errstate(divide="ignore"):
-        return np.where(np.abs(moduli - 1) <= MARGINAL_TOLERANCE, np.inf, -1.0 / np.log(moduli))
-
-
-def _rotation_periods(eigenvalues):
-    """2 pi / |arg lambda| in steps for rotating modes, inf for real ones."""
-    angles = np.abs(np.angle(eigenvalues))
-    with np.errstate(divide="ignore"):
-        return np.where(np.abs(np.imag(eigenvalues)) > 1e-12, 2 * np.pi / angles, np.inf)
-
-
-def _sorted_eigenvalues(J):
-    eigenvalues = np.linalg.eigvals(J)
-    return eigenvalues[np.argsort(-np.abs(eigenvalues), kind="stable")]
-
-
-@dataclass(frozen=True)
-class LinearSystem:
-    """The affine map ``z_t = J z_{t-1} + input_matrix s_t + bias`` of one regime.
-
-    Attributes
-    ----------
-    code : int
-    bits : str
-    J : ndarray of shape (n_hidden, n_hidden)
-    bias : ndarray of shape (n_hidden,)
-    input_matrix : ndarray of shape (n_hidden, n_features)
-    """
-
-    code: int
-    bits: str
-    J: np.ndarray
-    bias: np.ndarray
-    input_matrix: np.ndarray
-
-
-@dataclass(frozen=True)
-class FixedPoint:
-    """Fixed point of one regime's affine map.
-
-    Attributes
-    ----------
-    code : int
-        Regime code.
-    bits : str
-        Regime bits, first ReLU unit first.
-    point : ndarray of shape (n_hidden,)
-        ``(I - J)^-1 (h + C s)``; NaN when ``I - J`` is singular.
-    real : bool
-        True when the point lies in its own regime (a fixed point of the full
-        nonlinear map); False for a virtual fixed point.
-    stability : str
-        See :func:`classify_stability`.
-    eigenvalues : ndarray of shape (n_hidden,)
-        Eigenvalues of J, largest modulus first.
-    time_constants : ndarray of shape (n_hidden,)
-        ``-1 / ln|lambda|`` in steps.
-    rotation_periods : ndarray of shape (n_hidden,)
-        ``2 pi / |arg lambda|`` in steps (inf for real eigenvalues).
-    """
-
-    code: int
-    bits: str
-    point: np.ndarray
-    real: bool
-    stability: str
-    eigenvalues: np.ndarray
-    time_constants: np.ndarray
-    rotation_periods: np.ndarray
+    return str(stability_types(np.asarray(eigenvalues).reshape(1, -1))[0])
 
 
 @dataclass(frozen=True)
@@ -362,23 +272,9 @@ def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
     (array([0.5, 0.5]), True, 'saddle', array([1.5, 0.9]))
     """
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
-    J = _jacobian(a, W, code, n_nonlinear)
-    eigenvalues = _sorted_eigenvalues(J)
-    try:
-        point = np.linalg.solve(np.eye(a.shape[0]) - J, _drive(h, C, constant_input))
-    except np.linalg.LinAlgError:
-        point = np.full(a.shape[0], np.nan)
-    real = bool(np.all(np.isfinite(point)) and regime_codes(point, n_nonlinear) == code)
-    return FixedPoint(
-        code=int(code),
-        bits=code_to_bits(code, n_nonlinear),
-        point=point,
-        real=real,
-        stability=classify_stability(eigenvalues),
-        eigenvalues=eigenvalues,
-        time_constants=_time_constants(eigenvalues),
-        rotation_periods=_rotation_periods(eigenvalues),
-    )
+    code_to_bits(code, n_nonlinear)  # refuses a code outside the regimes by name
+    _, (found,) = analyse_regimes(a, W, h, C, _drive(h, C, constant_input), [_whole_number(code)], n_nonlinear)
+    return found
 
 
 def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
@@ -457,7 +353,7 @@ def _cycle_from_sequence(a, W, drive, codes, n_nonlinear):
     product_J = np.eye(M)
     offset = np.zeros(M)
     for code in codes:
-        J = _jacobian(a, W, code, n_nonlinear)
+        J = jacobians(a, W, [code], n_nonlinear)[0]
         product_J = J @ product_J
         offset = J @ offset + drive
     try:
@@ -561,7 +457,7 @@ def find_cycles(
         if visited == tuple(codes) and _minimal_period(points, atol) == len(codes):
             key = _canonical(points, codes, decimals)
             if key not in found:
-                eigenvalues = _sorted_eigenvalues(product_J)
+                eigenvalues = sorted_eigenvalues(product_J)
                 found[key] = Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues))
         return visited
 

@@ -10,19 +10,21 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._kernels import make_engine
 from ._model import regime_codes
+from ._regime_maps import analyse_regimes
 from ._validation import check_sequences, step_mask
 from .analysis import (
     MAX_ENUMERATED_NONLINEAR,
-    LinearSystem,
+    _drive,
     check_parameters,
     code_to_bits,
     find_cycles,
-    fixed_point,
-    regime_jacobian,
 )
 from .tabular import table_of_columns
 
 __all__ = ["RegimeDecomposer"]
+
+#: ``from_parameters`` analyses every regime up front while 2**P * n_hidden**3 is at most this.
+MAX_ENUMERATION_COST = 2**29
 
 
 def _split_pipeline(estimator):
@@ -141,8 +143,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         """A decomposer for parameters trained elsewhere (e.g. by the research code).
 
         The result is fitted: its analysis attributes cover every one of the
-        2**P regimes (none when P > 16) until :meth:`fit` is called with
-        sequences, which then records the regimes those sequences visit.
+        2**P regimes until :meth:`fit` or :meth:`fit_states` is called with
+        sequences, which then records the regimes those sequences visit. When
+        P > 16, or when 2**P * n_hidden**3 exceeds 2**29 (an eigen-decomposition
+        per regime, seconds in all: P > 14 at 32 units, P > 11 at 64, P > 8 at
+        128), it starts with none.
 
         Parameters
         ----------
@@ -180,10 +185,12 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         decomposer = cls(None, prefit=True, output=output, constant_input=constant_input)
         decomposer._set_parameters({"a": a, "W": W, "h": h, "C": C}, int(n_nonlinear))
         decomposer.estimator_ = None
-        # Beyond P = 16 there are too many regimes to enumerate: start with none and
-        # let fit(X) record the visited ones.
-        enumerated = np.arange(2**n_nonlinear) if n_nonlinear <= MAX_ENUMERATED_NONLINEAR else []
-        decomposer._analyse(enumerated, occupancy=None, transitions=None)
+        # Too many regimes, or too large ones, to analyse up front (the memory of their
+        # Jacobians grows with them: 2 GiB at 64 units and P = 16): start with none and let
+        # fit(X) record the visited ones.
+        cost = 2**n_nonlinear * a.shape[0] ** 3
+        enumerable = n_nonlinear <= MAX_ENUMERATED_NONLINEAR and cost <= MAX_ENUMERATION_COST
+        decomposer._analyse(np.arange(2**n_nonlinear) if enumerable else [], occupancy=None, transitions=None)
         return decomposer
 
     def _set_parameters(self, params, n_nonlinear):
@@ -297,20 +304,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         self.n_regimes_ = self.regimes_.shape[0]
         self.occupancy_ = occupancy
         self.transition_matrix_ = transitions
-        self.linear_systems_ = [
-            LinearSystem(
-                code=int(code),
-                bits=code_to_bits(code, P),
-                J=regime_jacobian(p["a"], p["W"], code, P),
-                bias=p["h"].copy(),
-                input_matrix=p["C"].copy(),
-            )
-            for code in self.regimes_
-        ]
-        self.fixed_points_ = [
-            fixed_point(p["a"], p["W"], p["h"], code, P, C=p["C"], constant_input=constant_input)
-            for code in self.regimes_
-        ]
+        drive = _drive(p["h"], p["C"], constant_input)
+        self.linear_systems_, self.fixed_points_ = analyse_regimes(
+            p["a"], p["W"], p["h"], p["C"], drive, self.regimes_, P
+        )
         self.eigenvalues_ = [fp.eigenvalues for fp in self.fixed_points_]
         self.spectral_radius_ = np.array([np.abs(ev).max() for ev in self.eigenvalues_])
 
@@ -483,10 +480,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             )
         p = self._parameters
         s = self._model_input(self.constant_input if constant_input is None else constant_input)
-        return [
-            fixed_point(p["a"], p["W"], p["h"], code, self.n_nonlinear_, C=p["C"], constant_input=s)
-            for code in range(2**self.n_nonlinear_)
-        ]
+        codes = np.arange(2**self.n_nonlinear_)
+        return analyse_regimes(p["a"], p["W"], p["h"], p["C"], _drive(p["h"], p["C"], s), codes, self.n_nonlinear_)[1]
 
     def find_cycles(self, max_order=2, *, constant_input=None, random_state=None, **search_params):
         """k-cycles of the map (k = 1 .. max_order) under a constant input.

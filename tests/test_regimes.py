@@ -233,6 +233,38 @@ def test_many_nonlinear_units_analyse_the_visited_regimes_only():
             )
 
 
+def test_large_networks_start_with_no_regimes_and_batches_give_each_regimes_own_analysis():
+    rng = np.random.RandomState(7)
+    # 2**12 regimes of 64 units: 2 GiB of Jacobians at P = 16 before; now none up front.
+    M = 64
+    big = RegimeDecomposer.from_parameters(
+        rng.uniform(0.2, 0.8, M), 0.05 * rng.normal(size=(M, M)), rng.normal(size=M), n_nonlinear=12
+    )
+    assert big.n_regimes_ == 0
+    trajectory, _ = iterate_map(big._parameters["a"], big._parameters["W"], big._parameters["h"],
+                                rng.normal(size=M), 200, n_nonlinear=12)
+    assert big.fit_states(trajectory).n_regimes_ >= 1
+    # 1,024 regimes of 12 units are analysed up front, in batches, each as on its own; the
+    # ReLU unit that feeds itself with weight 1 makes I - J singular where it is on.
+    M, P = 12, 10
+    a, W, h = rng.uniform(0.2, 0.8, M), 0.1 * rng.normal(size=(M, M)), rng.normal(size=M)
+    a[-1], W[:, -1] = 0.0, 0.0
+    W[-1, -1] = 1.0
+    dec = RegimeDecomposer.from_parameters(a, W, h, n_nonlinear=P)
+    assert list(dec.regimes_) == list(range(2**P))
+    for code in (0, 1, 2, 513, 1022, 1023):
+        J = np.diag(a) + W * np.r_[np.ones(M - P), [(code >> k) & 1 for k in range(P - 1, -1, -1)]]
+        fp = dec.fixed_points_[code]
+        np.testing.assert_array_equal(dec.linear_systems_[code].J, J)
+        if code % 2:  # the self-feeding unit is on
+            assert np.isnan(fp.point).all() and not fp.real
+        else:
+            np.testing.assert_allclose(fp.point, np.linalg.solve(np.eye(M) - J, h), rtol=1e-12)
+            assert fp.real == bool(np.all((fp.point[M - P:] > 0) == [(code >> k) & 1 for k in range(P - 1, -1, -1)]))
+        assert fp.stability == classify_stability(np.linalg.eigvals(J))
+    assert [fp.code for fp in dec.all_fixed_points()] == list(range(2**P))
+
+
 def test_summary_without_pandas_is_a_structured_array(hand_built, monkeypatch):
     import sys
 
