@@ -28,7 +28,9 @@ class LinearSystem:
     bits : str
     J : ndarray of shape (n_hidden, n_hidden)
     bias : ndarray of shape (n_hidden,)
+        h: one read-only array, shared by the regimes of an analysis.
     input_matrix : ndarray of shape (n_hidden, n_features)
+        C: one read-only array, shared by the regimes of an analysis.
     """
 
     code: int
@@ -141,6 +143,9 @@ def analyse_regimes(a, W, h, C, drive, codes, n_nonlinear):
     M = a.shape[0]
     codes = np.asarray(codes, dtype=np.int64).reshape(-1)
     batch = max(1, BATCH_ELEMENTS // (M * M))
+    # Every regime shares one read-only copy of h and C: C of a token model is an embedding of
+    # the whole vocabulary, and a copy per regime took gigabytes.
+    bias, input_matrix = _read_only_copy(h), _read_only_copy(C)
     systems, fixed_points = [], []
     for start in range(0, codes.shape[0], batch):
         chunk = codes[start:start + batch]
@@ -153,12 +158,18 @@ def analyse_regimes(a, W, h, C, drive, codes, n_nonlinear):
         stability = stability_types(eigenvalues).tolist()
         for i, code in enumerate(chunk.tolist()):
             bits = format(code, f"0{n_nonlinear}b") if n_nonlinear else ""
-            systems.append(LinearSystem(code, bits, J[i], h.copy(), C.copy()))
+            systems.append(LinearSystem(code, bits, J[i], bias, input_matrix))
             fixed_points.append(FixedPoint(
                 code=code, bits=bits, point=points[i], real=bool(real[i]), stability=stability[i],
                 eigenvalues=eigenvalues[i], time_constants=taus[i], rotation_periods=periods[i],
             ))
     return systems, fixed_points
+
+
+def _read_only_copy(array):
+    copy = np.array(array, copy=True)
+    copy.flags.writeable = False
+    return copy
 
 
 def _solve_each(matrices, right_hand_side):

@@ -265,6 +265,22 @@ def test_large_networks_start_with_no_regimes_and_batches_give_each_regimes_own_
     assert [fp.code for fp in dec.all_fixed_points()] == list(range(2**P))
 
 
+def test_the_regimes_share_one_read_only_input_matrix():
+    # A token model's C embeds the whole vocabulary: a copy per regime took gigabytes.
+    rng = np.random.RandomState(3)
+    M, vocabulary = 8, 20_000
+    C_wide = rng.normal(size=(M, vocabulary))
+    dec = RegimeDecomposer.from_parameters(rng.uniform(0.2, 0.8, M), 0.1 * rng.normal(size=(M, M)),
+                                           rng.normal(size=M), C_wide, n_nonlinear=6)
+    first = dec.linear_systems_[0]
+    assert all(s.input_matrix is first.input_matrix and s.bias is first.bias for s in dec.linear_systems_)
+    np.testing.assert_array_equal(first.input_matrix, C_wide)
+    with pytest.raises(ValueError, match="read-only"):
+        first.input_matrix[0, 0] = 1.0
+    C_wide[0, 0] = 99.0  # the caller's array stays the caller's
+    assert first.input_matrix[0, 0] != 99.0
+
+
 def test_summary_without_pandas_is_a_structured_array(hand_built, monkeypatch):
     import sys
 
