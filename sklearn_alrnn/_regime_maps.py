@@ -89,7 +89,14 @@ def jacobians(a, W, codes, n_nonlinear):
     M = a.shape[0]
     slopes = np.ones((len(codes), M))  # the diagonal of D_Omega: 1 for linear units
     slopes[:, relu_units(M, n_nonlinear)] = code_bits(codes, n_nonlinear)
-    return np.diag(a) + W * slopes[:, None, :]
+    with np.errstate(over="ignore", invalid="ignore"):
+        J = np.diag(a) + W * slopes[:, None, :]
+    if not np.all(np.isfinite(J)):
+        raise ValueError(
+            "The regime Jacobians diag(a) + W D overflow the floating-point range: a and the diagonal of W "
+            f"add up to more than {np.finfo(J.dtype).max:.3g}. Such a map has no finite linear regimes to analyse."
+        )
+    return J
 
 
 def sorted_eigenvalues(J):

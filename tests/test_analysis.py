@@ -125,6 +125,8 @@ def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
         iterate_map(A, W, H, np.full(3, np.nan), 3, n_nonlinear=2)
     with pytest.raises(ValueError, match="A regime code is an integer; got '01'"):
         fixed_point(A, W, H, "01", 2)
+    with pytest.raises(ValueError, match="regime Jacobians diag\\(a\\) \\+ W D overflow"):
+        fixed_point(np.full(3, 1e308), np.full((3, 3), 1e308), H, 0, 2)
     with pytest.raises(ValueError, match="finite eigenvalues"):
         classify_stability(np.array([0.5, np.nan]))
 
