@@ -347,24 +347,34 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
     return states, regime_codes(states, n_nonlinear)
 
 
-def _cycle_from_sequence(a, W, drive, codes, n_nonlinear):
-    """Solve for the k-cycle that visits ``codes`` in order; None if inconsistent."""
+def _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol):
+    """Solve for the k-cycle that visits ``codes`` in order; None if inconsistent.
+
+    Along a long sequence of expanding regimes the k-step map loses the cycle to
+    rounding (the map run from the solution does not come back to it) or
+    overflows: there is then no cycle to report, and no NumPy warning reaches
+    the caller."""
     M = a.shape[0]
     product_J = np.eye(M)
     offset = np.zeros(M)
-    for code in codes:
-        J = jacobians(a, W, [code], n_nonlinear)[0]
-        product_J = J @ product_J
-        offset = J @ offset + drive
-    try:
-        start = np.linalg.solve(np.eye(M) - product_J, offset)
-    except np.linalg.LinAlgError:
+    with np.errstate(over="ignore", invalid="ignore"):
+        for code in codes:
+            J = jacobians(a, W, [code], n_nonlinear)[0]
+            product_J = J @ product_J
+            offset = J @ offset + drive
+        if not (np.all(np.isfinite(product_J)) and np.all(np.isfinite(offset))):
+            return None, product_J, None
+        try:
+            start = np.linalg.solve(np.eye(M) - product_J, offset)
+        except np.linalg.LinAlgError:
+            return None, product_J, None
+        points = np.empty((len(codes), M))
+        z = start
+        for i in range(len(codes)):
+            points[i] = z
+            z = a * z + W @ phi(z, n_nonlinear) + drive
+    if not (np.all(np.isfinite(points)) and np.allclose(z, start, rtol=1e-6, atol=atol)):
         return None, product_J, None
-    points = np.empty((len(codes), M))
-    z = start
-    for i in range(len(codes)):
-        points[i] = z
-        z = a * z + W @ phi(z, n_nonlinear) + drive
     visited = tuple(int(c) for c in regime_codes(points, n_nonlinear))
     return points, product_J, visited
 
@@ -451,7 +461,7 @@ def find_cycles(
     found = {}
 
     def consider(codes):
-        points, product_J, visited = _cycle_from_sequence(a, W, drive, codes, n_nonlinear)
+        points, product_J, visited = _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol)
         if points is None:
             return None
         if visited == tuple(codes) and _minimal_period(points, atol) == len(codes):

@@ -62,6 +62,19 @@ def test_randomised_cycle_search_finds_what_enumeration_finds():
         np.testing.assert_allclose(states[-1], cycle.points[0], atol=1e-9)
 
 
+def test_long_cycles_of_an_expanding_map_overflow_quietly():
+    # z -> 10 z + 1: its k-step map 10**k z + ... overflows past k = 308. The search must
+    # report the one fixed point and let no NumPy overflow warning reach the user.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cycles = find_cycles([10.0], [[0.0]], [1.0], n_nonlinear=0, max_order=320)
+    assert [c.codes for c in cycles] == [(0,)]
+    np.testing.assert_allclose(cycles[0].points, [[-1.0 / 9.0]])
+    assert cycles[0].stability == "unstable node"
+
+
 def test_iterate_map_driven_by_inputs_matches_hand_computation():
     inputs = np.array([[0.3], [-1.0], [2.0]])
     states, codes = iterate_map(A, W, H, np.zeros(3), n_nonlinear=2, C=C, inputs=inputs)
