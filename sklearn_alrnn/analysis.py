@@ -15,6 +15,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._forcing import warn_where_a_run_overflows
 from ._model import phi, regime_codes
 from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable here, where it is documented
     MARGINAL_TOLERANCE,
@@ -297,9 +298,11 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
     Returns
     -------
     states : ndarray of shape (n_steps, n_hidden)
-        ``states[t]`` is the state after step ``t + 1``.
+        ``states[t]`` is the state after step ``t + 1``; NaN from the step
+        where the run leaves the floating-point range, which a
+        ``RuntimeWarning`` names.
     codes : ndarray of shape (n_steps,)
-        Regime code of each state.
+        Regime code of each state (-1 where it is NaN).
 
     Examples
     --------
@@ -339,11 +342,16 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
         raise ValueError("iterate_map needs n_steps when no inputs are given.")
     check_counts(minimum=0, n_steps=n_steps)
     states = np.empty((n_steps, a.shape[0]))
-    for t in range(n_steps):
-        z = a * z + W @ phi(z, n_nonlinear) + h
-        if inputs is not None:
-            z = z + C @ inputs[t]
-        states[t] = z
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(n_steps):
+            z = a * z + W @ phi(z, n_nonlinear) + h
+            if inputs is not None:
+                z = z + C @ inputs[t]
+            if not np.all(np.isfinite(z)):
+                states[t:] = np.nan
+                break
+            states[t] = z
+    warn_where_a_run_overflows(states)
     return states, regime_codes(states, n_nonlinear)
 
 

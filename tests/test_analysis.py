@@ -75,6 +75,17 @@ def test_long_cycles_of_an_expanding_map_overflow_quietly():
     assert cycles[0].stability == "unstable node"
 
 
+def test_a_run_of_the_map_that_overflows_is_nan_from_there_with_one_warning():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        states, codes = iterate_map([10.0, 0.5], [[0.0, 0.0], [1.0, 0.0]], [1.0, 0.0], [1.0, 0.0], 400, n_nonlinear=1)
+    assert [str(w.message)[:63] for w in caught] == ["The free run left the floating-point range at step 308 of 400; "]
+    assert np.all(np.isfinite(states[:308])) and np.all(np.isnan(states[308:]))
+    assert np.all(codes[:308] == 1) and np.all(codes[308:] == -1)
+
+
 def test_iterate_map_driven_by_inputs_matches_hand_computation():
     inputs = np.array([[0.3], [-1.0], [2.0]])
     states, codes = iterate_map(A, W, H, np.zeros(3), n_nonlinear=2, C=C, inputs=inputs)
