@@ -396,11 +396,16 @@ def _minimal_period(points, atol):
 
 
 def _canonical(points, codes, decimals):
-    """Rotation-invariant key of a cycle: its rounded points from the smallest one."""
-    rounded = np.round(points, decimals) + 0.0  # +0.0 folds -0.0 into 0.0
+    """Rotation-invariant key of a cycle: its rounded points from the smallest one.
+
+    Far from the origin (points of 1e300) rounding to ``decimals`` would be finer than the numbers'
+    own precision, and overflow: there the points are first brought below 2**20 by a power of two
+    (exact), which the key records."""
+    exponent = max(0, int(np.frexp(np.max(np.abs(points)))[1]) - 20)
+    rounded = np.round(np.ldexp(points, -exponent), decimals) + 0.0  # +0.0 folds -0.0 into 0.0
     rows = [tuple(r) for r in rounded]
     start = min(range(len(rows)), key=lambda i: rows[i])
-    return tuple(rows[start:] + rows[:start])
+    return (exponent,) + tuple(rows[start:] + rows[:start])
 
 
 def find_cycles(

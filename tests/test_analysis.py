@@ -75,6 +75,19 @@ def test_long_cycles_of_an_expanding_map_overflow_quietly():
     assert cycles[0].stability == "unstable node"
 
 
+def test_cycles_far_out_are_those_of_the_map_in_ordinary_units():
+    # The map is linear in its drive: with h = 1e300 its cycles are 1e300 times those of h = 1.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        far = find_cycles([0.5], [[-2.0]], [1e300], n_nonlinear=1)
+    near = find_cycles([0.5], [[-2.0]], [1.0], n_nonlinear=1)
+    assert [c.codes for c in far] == [c.codes for c in near] == [(1,), (0, 1)]
+    for f, n in zip(far, near):
+        np.testing.assert_allclose(f.points, 1e300 * n.points, rtol=1e-12)
+
+
 def test_a_run_of_the_map_that_overflows_is_nan_from_there_with_one_warning():
     import warnings
 
