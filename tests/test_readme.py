@@ -22,3 +22,13 @@ def test_readme_snippets_run(tmp_path, monkeypatch):
         except Exception as exc:  # pragma: no cover - the message says which block failed
             raise AssertionError(f"README python block {i + 1} failed: {exc!r}\n{block}") from exc
     assert (tmp_path / "model.alrnn.npz").exists()
+
+
+def test_the_layout_names_every_module():
+    # DESIGN.md: the README's Layout describes the tree as it is.
+    package = README.parent / "sklearn_alrnn"
+    layout = README.read_text().split("## Layout", 1)[1].split("\n    tests/", 1)[0]
+    listed = set(re.findall(r"^      (\S+\.py)\b", layout, flags=re.M))
+    modules = {str(path.relative_to(package)) for path in package.rglob("*.py")}
+    assert modules - listed == set(), "modules the README's Layout does not name"
+    assert listed - modules == set(), "the Layout names modules that do not exist"
