@@ -448,12 +448,16 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         valid = codes >= 0
         regimes, counts = np.unique(codes[valid], return_counts=True)
         regimes = regimes[np.argsort(-counts, kind="stable")]
-        labels = np.unique(groups)
-        occupancy = np.array([
-            [(codes[groups == g] == r).sum() for r in regimes] for g in labels
-        ], dtype=float)
+        labels, group_of_sequence = np.unique(groups, return_inverse=True)
+        # Counted in one pass over the steps, and the overlap a row at a time: a token model can visit
+        # thousands of regimes, and a group per sequence makes thousands of groups.
+        occupancy = np.zeros((len(labels), len(regimes)))
+        by_code = np.argsort(regimes)
+        step_regime = by_code[np.searchsorted(regimes[by_code], codes[valid])]
+        step_group = np.broadcast_to(group_of_sequence.reshape(-1, 1), codes.shape)[valid]
+        np.add.at(occupancy, (step_group, step_regime), 1.0)
         occupancy /= occupancy.sum(axis=1, keepdims=True)
-        overlap = np.minimum(occupancy[:, None, :], occupancy[None, :, :]).sum(axis=2)
+        overlap = np.array([np.minimum(row, occupancy).sum(axis=1) for row in occupancy]).reshape(len(labels), -1)
         pairs = np.triu_indices(len(labels), k=1)
         mean_overlap = float(overlap[pairs].mean()) if len(labels) > 1 else float("nan")
         return Bunch(groups=labels, regimes=regimes, occupancy=occupancy, overlap=overlap, mean_overlap=mean_overlap)

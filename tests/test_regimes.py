@@ -352,20 +352,34 @@ def test_sharing_measures_how_far_groups_use_the_same_regimes():
     decomposer = RegimeDecomposer.from_parameters(
         np.zeros(2), np.zeros((2, 2)), np.zeros(2), np.array([[1.0], [1.0]]), n_nonlinear=1
     )
-    positive, negative = np.ones((3, 4, 1)), -np.ones((3, 4, 1))
+    # One more positive sequence than negative: regime 1 is the most occupied, so it comes first.
+    positive, negative = np.ones((4, 4, 1)), -np.ones((3, 4, 1))
     mixed = np.tile(np.array([1.0, -1.0, 1.0, -1.0])[None, :, None], (2, 1, 1))
     X = np.concatenate([positive, negative, mixed])
-    groups = ["up"] * 3 + ["down"] * 3 + ["both"] * 2
+    groups = ["up"] * 4 + ["down"] * 3 + ["both"] * 2
     result = decomposer.sharing(X, groups)
-    assert result.groups.tolist() == ["both", "down", "up"]
+    assert result.groups.tolist() == ["both", "down", "up"] and result.regimes.tolist() == [1, 0]
     occupancy = dict(zip(result.groups, result.occupancy.tolist()))
     regime = {code: i for i, code in enumerate(result.regimes)}
     assert occupancy["up"][regime[1]] == 1.0 and occupancy["down"][regime[0]] == 1.0
     assert occupancy["both"] == [0.5, 0.5]
     np.testing.assert_allclose(result.overlap, [[1, 0.5, 0.5], [0.5, 1, 0], [0.5, 0, 1]])
     assert result.mean_overlap == pytest.approx(1 / 3)
-    with pytest.raises(ValueError, match=r"one label per sequence \(8\); got shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"one label per sequence \(9\); got shape \(2,\)"):
         decomposer.sharing(X, ["a", "b"])
+
+
+def test_sharing_counts_each_regime_in_its_own_column():
+    # z_t = s_t through two ReLU units: the regime is the signs of the two inputs. The regimes, most
+    # occupied first, are 2, 0, 1: an order that is no swap of the codes' own.
+    decomposer = RegimeDecomposer.from_parameters(np.zeros(2), np.zeros((2, 2)), np.zeros(2), np.eye(2), n_nonlinear=2)
+    step = {2: [1.0, -1.0], 0: [-1.0, -1.0], 1: [-1.0, 1.0]}
+    sequences = [[2] * 6, [0] * 4 + [1] * 2, [2] * 3 + [0] + [1] * 2]
+    X = np.array([[step[code] for code in codes] for codes in sequences])
+    each = decomposer.sharing(X, ["s1", "s2", "s3"])  # a group per sequence
+    assert each.regimes.tolist() == [2, 0, 1]
+    np.testing.assert_allclose(each.occupancy, [[1, 0, 0], [0, 4 / 6, 2 / 6], [3 / 6, 1 / 6, 2 / 6]])
+    np.testing.assert_allclose(np.diag(each.overlap), 1.0)
 
 
 def test_fit_states_takes_trajectories_of_different_lengths_as_a_list():
