@@ -372,8 +372,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         codes, lengths = self._codes(X, exog=exog)
         if self.output == "codes":
             return self._in_output_container(codes)
-        matches = codes[:, :, None] == self.regimes_[None, None, :]
-        return self._in_output_container(matches.sum(axis=1) / lengths[:, None])
+        index = _regime_index(codes, self.regimes_)
+        counts = _steps_per_regime(index, np.arange(codes.shape[0]), codes.shape[0], self.n_regimes_)
+        return self._in_output_container(counts / lengths[:, None])
 
     def fit_transform(self, X, y=None, *, exog=None):
         """``fit(X, y, exog=exog).transform(X, exog=exog)``."""
@@ -445,17 +446,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         groups = np.asarray(groups)
         if groups.shape != (codes.shape[0],):
             raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
-        valid = codes >= 0
-        regimes, counts = np.unique(codes[valid], return_counts=True)
-        regimes = regimes[np.argsort(-counts, kind="stable")]
+        regimes, _ = _visited_regimes(codes)
         labels, group_of_sequence = np.unique(groups, return_inverse=True)
-        # Counted in one pass over the steps, and the overlap a row at a time: a token model can visit
-        # thousands of regimes, and a group per sequence makes thousands of groups.
-        occupancy = np.zeros((len(labels), len(regimes)))
-        by_code = np.argsort(regimes)
-        step_regime = by_code[np.searchsorted(regimes[by_code], codes[valid])]
-        step_group = np.broadcast_to(group_of_sequence.reshape(-1, 1), codes.shape)[valid]
-        np.add.at(occupancy, (step_group, step_regime), 1.0)
+        # The overlap a row at a time: a token model can visit thousands of regimes, and a group per
+        # sequence makes thousands of groups.
+        occupancy = _steps_per_regime(_regime_index(codes, regimes), group_of_sequence, len(labels), len(regimes))
         occupancy /= occupancy.sum(axis=1, keepdims=True)
         overlap = np.array([np.minimum(row, occupancy).sum(axis=1) for row in occupancy]).reshape(len(labels), -1)
         pairs = np.triu_indices(len(labels), k=1)
@@ -530,17 +525,43 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
 
 def _regime_statistics(codes, lengths):
     """Visited regimes (most occupied first), their occupancy and Markov transition matrix."""
-    valid = codes[codes >= 0]
-    regimes, counts = np.unique(valid, return_counts=True)
-    order = np.argsort(-counts, kind="stable")
-    regimes, counts = regimes[order], counts[order]
-    index = {int(code): i for i, code in enumerate(regimes)}
+    regimes, counts = _visited_regimes(codes)
     n = regimes.shape[0]
+    index = _regime_index(codes, regimes)
+    before, after = index[:, :-1], index[:, 1:]
+    consecutive = (before >= 0) & (after >= 0)  # steps of one sequence, neither padding nor NaN
     transitions = np.zeros((n, n))
-    for seq, length in zip(codes, lengths):
-        steps = np.array([index[int(c)] for c in seq[:length]])
-        np.add.at(transitions, (steps[:-1], steps[1:]), 1)
+    np.add.at(transitions, (before[consecutive], after[consecutive]), 1)
     never_left = transitions.sum(axis=1) == 0
     transitions[never_left, never_left] = 1.0
     transitions /= transitions.sum(axis=1, keepdims=True)
     return regimes, counts / counts.sum(), transitions
+
+
+def _visited_regimes(codes):
+    """The codes among ``codes`` (padding -1 aside), most occupied first, and their step counts."""
+    regimes, counts = np.unique(codes[codes >= 0], return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    return regimes[order], counts[order]
+
+
+def _regime_index(codes, regimes):
+    """Position in ``regimes`` of each step's code; -1 for padding and for codes not among them."""
+    index = np.full(codes.shape, -1, dtype=np.int64)
+    if len(regimes) == 0:
+        return index
+    by_code = np.argsort(regimes)
+    position = np.minimum(np.searchsorted(regimes[by_code], codes), len(regimes) - 1)
+    found = (codes >= 0) & (regimes[by_code][position] == codes)
+    index[found] = by_code[position[found]]
+    return index
+
+
+def _steps_per_regime(index, row_of_sequence, n_rows, n_regimes):
+    """(n_rows, n_regimes) counts of the steps of each row's sequences in each regime, in one pass
+    over the steps (a (sequences, steps, regimes) comparison took gigabytes on a token model)."""
+    counts = np.zeros((n_rows, n_regimes))
+    counted = index >= 0
+    rows = np.broadcast_to(np.asarray(row_of_sequence).reshape(-1, 1), index.shape)
+    np.add.at(counts, (rows[counted], index[counted]), 1.0)
+    return counts

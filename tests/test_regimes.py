@@ -380,6 +380,12 @@ def test_sharing_counts_each_regime_in_its_own_column():
     assert each.regimes.tolist() == [2, 0, 1]
     np.testing.assert_allclose(each.occupancy, [[1, 0, 0], [0, 4 / 6, 2 / 6], [3 / 6, 1 / 6, 2 / 6]])
     np.testing.assert_allclose(np.diag(each.overlap), 1.0)
+    fitted = RegimeDecomposer.from_parameters(np.zeros(2), np.zeros((2, 2)), np.zeros(2), np.eye(2), n_nonlinear=2,
+                                              output="occupancy").fit(X)
+    assert fitted.regimes_.tolist() == [2, 0, 1]
+    np.testing.assert_allclose(fitted.transform(X), each.occupancy)
+    # 2 -> 2 seven times and 2 -> 0 once; 0 -> 0 three times and 0 -> 1 twice; 1 -> 1 only.
+    np.testing.assert_allclose(fitted.transition_matrix_, [[7 / 8, 1 / 8, 0], [0, 3 / 5, 2 / 5], [0, 0, 1]])
 
 
 def test_fit_states_takes_trajectories_of_different_lengths_as_a_list():
