@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from ._model import initialize_parameters, split_flat
+from ._regime_maps import jacobians_of_bits
 from .metrics import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, power_spectrum_distance, state_space_divergence
 
 #: Order in which a forecaster's parameters travel through the optimiser.
@@ -369,11 +370,8 @@ def jacobian_norm_bound(params, states, n_linear):
     """
     a, W = params["a"].astype(np.float64), params["W"].astype(np.float64)
     bits = states[:, :-1, n_linear:] > 0
-    codes, inverse = np.unique(bits.reshape(-1, bits.shape[-1]), axis=0, return_inverse=True)
-    log_norms = np.empty(codes.shape[0])
-    for i, code in enumerate(codes):
-        slopes = np.concatenate([np.ones(n_linear), code.astype(np.float64)])
-        log_norms[i] = np.log(np.linalg.norm(np.diag(a) + W * slopes[None, :], ord=2))
+    visited, inverse = np.unique(bits.reshape(-1, bits.shape[-1]), axis=0, return_inverse=True)
+    log_norms = np.log(np.linalg.norm(jacobians_of_bits(a, W, visited), ord=2, axis=(1, 2)))
     per_step = log_norms[inverse.reshape(-1)].reshape(bits.shape[:2])
     return float(np.exp(per_step.mean(axis=1).max()))
 

@@ -86,9 +86,14 @@ def code_bits(codes, n_nonlinear):
 
 def jacobians(a, W, codes, n_nonlinear):
     """``J_Omega = diag(a) + W D_Omega`` of each regime code, shape (n_codes, M, M)."""
+    return jacobians_of_bits(a, W, code_bits(codes, n_nonlinear))
+
+
+def jacobians_of_bits(a, W, bits):
+    """``J_Omega = diag(a) + W D_Omega`` of each row of ReLU bits (n, P), shape (n, M, M)."""
     M = a.shape[0]
-    slopes = np.ones((len(codes), M))  # the diagonal of D_Omega: 1 for linear units
-    slopes[:, relu_units(M, n_nonlinear)] = code_bits(codes, n_nonlinear)
+    slopes = np.ones((bits.shape[0], M))  # the diagonal of D_Omega: 1 for linear units
+    slopes[:, relu_units(M, bits.shape[1])] = bits
     with np.errstate(over="ignore", invalid="ignore"):
         J = np.diag(a) + W * slopes[:, None, :]
     if not np.all(np.isfinite(J)):
