@@ -7,6 +7,9 @@ from .regimes import RegimeDecomposer
 
 __all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues", "plot_regime_sharing"]
 
+#: plot_eigenvalues names the regimes in a legend up to this many (a legend of thousands hides the plot).
+MAX_LEGEND_REGIMES = 16
+
 
 def _pyplot():
     try:
@@ -132,6 +135,11 @@ def plot_eigenvalues(decomposer, ax=None):
     >>> ax = plot_eigenvalues(decomposer)  # regime 0 inside the unit circle, regime 1 with 1.5 outside
     """
     _fitted_decomposer(decomposer, "plot_eigenvalues")
+    if decomposer.n_regimes_ == 0:
+        raise ValueError(
+            "This decomposer holds no regimes (from_parameters analyses none up front for a large P): "
+            "call fit(X) or fit_states(states) first."
+        )
     ax = _axes(ax)
     angle = np.linspace(0, 2 * np.pi, 200)
     ax.plot(np.cos(angle), np.sin(angle), color="0.5", lw=1, ls="--")
@@ -140,7 +148,8 @@ def plot_eigenvalues(decomposer, ax=None):
     ax.set_aspect("equal")
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
-    ax.legend(loc="best", fontsize="small")
+    if decomposer.n_regimes_ <= MAX_LEGEND_REGIMES:
+        ax.legend(loc="best", fontsize="small")
     return ax
 
 

@@ -408,6 +408,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         """Names of the output columns: ``step0 ...`` for codes (as many as the fitted sequences'
         steps), ``regime_<bits>`` for occupancy."""
         check_is_fitted(self, "regimes_")
+        if self.output == "codes" and not hasattr(self, "_n_timesteps_fit"):
+            raise ValueError(
+                "With output='codes' there is a column per step of the sequences fit(X) read, and this decomposer "
+                "(from_parameters) has read none: call fit(X) or fit_states(states) first."
+            )
         return self._column_names(self._n_timesteps_fit if self.output == "codes" else self.n_regimes_)
 
     def _column_names(self, n_columns):

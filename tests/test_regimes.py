@@ -420,3 +420,19 @@ def test_plots_name_what_they_were_given_instead_of_failing_inside_matplotlib(me
         plotting.plot_eigenvalues(RegimeDecomposer(clf, prefit=True))
     with pytest.raises(TypeError, match="what RegimeDecomposer.sharing returns; got NoneType"):
         plotting.plot_regime_sharing(None, 2)
+    # A decomposer of a large P starts with no regimes: nothing to draw, no columns to name yet.
+    rng = np.random.RandomState(0)
+    empty = RegimeDecomposer.from_parameters(rng.uniform(0.2, 0.8, 20), 0.1 * rng.normal(size=(20, 20)),
+                                             rng.normal(size=20), n_nonlinear=18)
+    with pytest.raises(ValueError, match=r"holds no regimes .* call fit\(X\) or fit_states"):
+        plotting.plot_eigenvalues(empty)
+    with pytest.raises(ValueError, match=r"a column per step of the sequences fit\(X\) read"):
+        empty.get_feature_names_out()
+    # Thousands of regimes are drawn without a legend of thousands.
+    many = RegimeDecomposer.from_parameters(rng.uniform(0.2, 0.8, 12), 0.1 * rng.normal(size=(12, 12)),
+                                            rng.normal(size=12), n_nonlinear=10)
+    assert plotting.plot_eigenvalues(many).get_legend() is None
+    assert plotting.plot_eigenvalues(RegimeDecomposer(clf, prefit=True).fit(X)).get_legend() is not None
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
