@@ -345,8 +345,12 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 X, dtype=np.float64, n_features=self.n_features_in_, estimator_name=type(self).__name__
             )
         engine = make_engine("cpu", p["a"].shape[0], self.n_nonlinear_)
-        states = engine.hidden_states(p["a"], p["W"], p["h"], p["C"], X, lengths)
-        return regime_codes(states, self.n_nonlinear_), lengths
+        # The states are held a part at a time: only the codes, 8 bytes a step, are kept whole.
+        codes = np.empty(X.shape[:2], dtype=np.int64)
+        for rows in engine.parts(X.shape[0], X.shape[1], np.float64):
+            states = engine.hidden_states(p["a"], p["W"], p["h"], p["C"], X[rows], lengths[rows])
+            codes[rows] = regime_codes(states, self.n_nonlinear_)
+        return codes, lengths
 
     # -------------------------------------------------------------- transform
     def transform(self, X, *, exog=None):
