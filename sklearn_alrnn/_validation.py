@@ -263,8 +263,17 @@ def sequence_blocks(X, dtype, max_bytes):
         values_per_sequence = int(np.prod(X.shape[1:]))
     else:
         values_per_sequence = 0
-    rows = max(1, max_bytes // max(1, values_per_sequence * itemsize))
-    if not values_per_sequence or len(X) <= rows:
+    if not values_per_sequence:
+        yield 0, X
+        return
+    yield from sequence_slices(X, max(1, max_bytes // (values_per_sequence * itemsize)))
+
+
+def sequence_slices(X, rows):
+    """``(first_index, block)``: X's sequences ``rows`` at a time, each block a slice of X in X's own
+    layout (a view of an array, a slice of a list or of a DataFrame's rows)."""
+    X = cells_as_sequences(X)
+    if len(X) <= rows:
         yield 0, X
         return
     rows_of = X.iloc if hasattr(X, "iloc") else X

@@ -8,6 +8,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from ._model import regime_bits
+from ._validation import sequence_slices, sequences_shape
 from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
@@ -150,6 +151,10 @@ class NonlinearityProfile:
         return ax, ax_regimes
 
 
+#: count_visited_regimes holds the hidden states of at most about this many bytes of sequences at a time.
+STATES_BLOCK_BYTES = 64 * 2**20
+
+
 def count_visited_regimes(estimator, X):
     """Number of distinct linear regimes a fitted AL-RNN visits on the sequences X.
 
@@ -163,14 +168,22 @@ def count_visited_regimes(estimator, X):
     >>> 1 <= count_visited_regimes(model, X) <= 2 ** 2
     True
     """
-    states = estimator.hidden_states(X)
-    if isinstance(states, list):  # a forecaster's series of different lengths
-        states = np.concatenate([np.reshape(part, (-1, part.shape[-1])) for part in states])
-    bits = regime_bits(states, estimator.n_nonlinear_)
-    valid = ~np.isnan(states).any(axis=-1)  # padding beyond each sequence's length
+    shape = sequences_shape(X)
+    if hasattr(estimator, "generate") or shape is None:  # a forecaster's few series, or X for its message
+        blocks = [X]
+    else:  # the sequences' states a block at a time: a whole fold's can exceed hidden_states' limit
+        bytes_per_sequence = max(1, shape[1] * estimator.a_.shape[0] * estimator.a_.dtype.itemsize)
+        blocks = (block for _, block in sequence_slices(X, max(1, STATES_BLOCK_BYTES // bytes_per_sequence)))
     # Unique bit patterns rather than integer codes: a fully nonlinear network of 64 units or
     # more has more bits than a code holds.
-    return int(np.unique(bits[valid], axis=0).shape[0]) if valid.any() else 0
+    patterns = [np.zeros((0, estimator.n_nonlinear_), dtype=bool)]
+    for block in blocks:
+        states = estimator.hidden_states(block)
+        if isinstance(states, list):  # a forecaster's series of different lengths
+            states = np.concatenate([np.reshape(part, (-1, part.shape[-1])) for part in states])
+        valid = ~np.isnan(states).any(axis=-1)  # padding beyond each sequence's length
+        patterns.append(np.unique(regime_bits(states, estimator.n_nonlinear_)[valid], axis=0))
+    return int(np.unique(np.concatenate(patterns), axis=0).shape[0])
 
 
 def _regimes_visited(estimator, X, y=None):

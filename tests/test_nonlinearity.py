@@ -96,3 +96,28 @@ def test_regimes_of_a_network_with_more_relu_units_than_a_code_holds_are_counted
     with pytest.raises(ValueError, match="hold at most 63 ReLU units; got n_nonlinear=66"):
         regime_codes(states, 66)
     assert regime_codes(states[..., -63:], 63).min() >= 0  # 63 bits still fit
+
+
+def test_regimes_of_a_large_fold_are_counted_a_block_of_sequences_at_a_time(monkeypatch):
+    # hidden_states refuses answers above 2 GiB: a whole validation fold of a text set can be one.
+    # Here the limit is a few sequences' states, and the count must not ask for more at once.
+    from sklearn_alrnn import nonlinearity
+    from sklearn_alrnn.nonlinearity import count_visited_regimes
+
+    X, y = datasets.make_addition(n_samples=50, n_timesteps=12, random_state=0)
+    model = ALRNNRegressor(n_hidden=10, n_nonlinear=6, max_iter=3, random_state=0).fit(X, y)
+    states = model.hidden_states(X)
+    patterns = {tuple(row) for row in (states[..., -6:] > 0).reshape(-1, 6)}
+    one_sequence = 12 * 10 * 8
+    monkeypatch.setattr(nonlinearity, "STATES_BLOCK_BYTES", 7 * one_sequence)
+    asked = []
+    whole = model.hidden_states
+
+    def limited(block, **kwargs):
+        asked.append(len(block))
+        return whole(block, max_bytes=7 * one_sequence)
+
+    monkeypatch.setattr(model, "hidden_states", limited)
+    assert count_visited_regimes(model, X) == len(patterns) > 1
+    assert asked == [7] * 7 + [1]
+    assert count_visited_regimes(model, list(X)) == len(patterns)  # a list is sliced as a list
