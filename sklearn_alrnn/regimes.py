@@ -24,7 +24,7 @@ from .tabular import table_of_columns
 __all__ = ["RegimeDecomposer"]
 
 #: ``from_parameters`` analyses every regime up front while 2**P * n_hidden**3 is at most this.
-MAX_ENUMERATION_COST = 2**29
+MAX_ENUMERATION_COST = 2**31
 
 
 def _split_pipeline(estimator):
@@ -145,9 +145,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         The result is fitted: its analysis attributes cover every one of the
         2**P regimes until :meth:`fit` or :meth:`fit_states` is called with
         sequences, which then records the regimes those sequences visit. When
-        P > 16, or when 2**P * n_hidden**3 exceeds 2**29 (an eigen-decomposition
-        per regime, seconds in all: P > 14 at 32 units, P > 11 at 64, P > 8 at
-        128), it starts with none.
+        P > 16, or when 2**P * n_hidden**3 exceeds 2**31 (an eigen-decomposition
+        per regime, at most seconds in all: P > 13 at 64 units, P > 11 at 100,
+        P > 10 at 128), it starts with none.
 
         Parameters
         ----------

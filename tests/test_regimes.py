@@ -235,14 +235,14 @@ def test_many_nonlinear_units_analyse_the_visited_regimes_only():
 
 def test_large_networks_start_with_no_regimes_and_batches_give_each_regimes_own_analysis():
     rng = np.random.RandomState(7)
-    # 2**12 regimes of 64 units: 2 GiB of Jacobians at P = 16 before; now none up front.
+    # 2**14 regimes of 64 units: 0.5 GiB of Jacobians (2 GiB at P = 16) before; now none up front.
     M = 64
     big = RegimeDecomposer.from_parameters(
-        rng.uniform(0.2, 0.8, M), 0.05 * rng.normal(size=(M, M)), rng.normal(size=M), n_nonlinear=12
+        rng.uniform(0.2, 0.8, M), 0.05 * rng.normal(size=(M, M)), rng.normal(size=M), n_nonlinear=14
     )
     assert big.n_regimes_ == 0
     trajectory, _ = iterate_map(big._parameters["a"], big._parameters["W"], big._parameters["h"],
-                                rng.normal(size=M), 200, n_nonlinear=12)
+                                rng.normal(size=M), 200, n_nonlinear=14)
     assert big.fit_states(trajectory).n_regimes_ >= 1
     # 1,024 regimes of 12 units are analysed up front, in batches, each as on its own; the
     # ReLU unit that feeds itself with weight 1 makes I - J singular where it is on.
