@@ -347,6 +347,8 @@ def cmd_analyze(args):
     print(f"{type(model).__name__}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
           f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes "
           f"{'visited' if args.data else 'enumerated'}")
+    if decomposer.n_regimes_ == 0:
+        raise SystemExit("error: too many regimes to enumerate at this size; pass --data to analyse those it visits")
     table = decomposer.summary()
     print(table.to_string(index=False) if hasattr(table, "to_string") else table)
     return 0

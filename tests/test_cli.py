@@ -85,6 +85,20 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     assert "4 of 4 regimes enumerated" in capsys.readouterr().out
 
 
+def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):
+    data, model = tmp_path / "train.csv", tmp_path / "wide.alrnn.npz"
+    _long_table(np.random.RandomState(0)).to_csv(data, index=False)
+    assert main([
+        "fit", str(data), "--target", "label", "--id-col", "sid", "--time-col", "t",
+        "--n-hidden", "18", "--n-nonlinear", "17", "--max-iter", "2", "--model-out", str(model),
+    ]) == 0
+    with pytest.raises(SystemExit, match="too many regimes to enumerate at this size; pass --data"):
+        main(["analyze", str(model)])
+    capsys.readouterr()
+    assert main(["analyze", str(model), "--data", str(data)]) == 0
+    assert "P=17 nonlinear" in capsys.readouterr().out
+
+
 def test_fit_joins_members_and_analyze_reads_the_joined_network(tmp_path, capsys):
     data, model = tmp_path / "train.csv", tmp_path / "joined.alrnn.npz"
     _long_table(np.random.RandomState(0)).to_csv(data, index=False)
