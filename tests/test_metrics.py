@@ -80,6 +80,26 @@ def test_high_dimensional_divergence_uses_gaussian_mixtures():
     assert abs(close) < 0.5 and far > 20 * max(abs(close), 0.1)
 
 
+def test_high_dimensional_divergence_does_not_depend_on_the_units():
+    # The mixtures' kernels have a fixed variance; they once read raw units, so that recordings in
+    # microvolts scored a moment-matched Gaussian as the truth, and data of 1e8 scored negative.
+    rng = np.random.RandomState(1)
+    mixing = 3 * rng.normal(size=(2, 12))  # a cycle through 12 dimensions
+    truth, other = (np.c_[np.cos(phase), np.sin(phase)] @ mixing for phase in rng.uniform(0, 2 * np.pi, (2, 3000)))
+    gaussian = rng.multivariate_normal(truth.mean(0), np.cov(truth.T), size=3000)
+    close, far = (state_space_divergence(truth, x, random_state=0) for x in (other, gaussian))
+    assert far > 100 * abs(close)
+    for unit in (1e-6, 1e8, 1e300):
+        for generated, expected in ((other, close), (gaussian, far)):
+            assert state_space_divergence(truth * unit, generated * unit, random_state=0) == pytest.approx(
+                expected, rel=1e-6, abs=1e-9
+            )
+    noisy = truth[:3] + 0.1 * rng.normal(size=(3, 12))  # three points far out: a small divergence, not -5
+    assert state_space_divergence(1e8 * truth[:3], 1e8 * noisy, random_state=0) == pytest.approx(
+        state_space_divergence(truth[:3], noisy, random_state=0), rel=1e-6
+    )
+
+
 def test_high_dimensional_divergence_counts_a_diverged_run_instead_of_dropping_it():
     rng = np.random.RandomState(0)
     truth, generated = rng.normal(size=(3000, 12)), rng.normal(size=(3000, 12))
