@@ -388,7 +388,6 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         ``end_forced``, the sparse forcing falls on the last row (a context's latest observation)."""
         def schedule(n_steps, dtype):
             return forcing_schedule(n_steps, self.teacher_forcing, self.forcing_interval, self.alpha_, dtype, end_forced)
-
         params, engine = self._params(), self._engine()
         return [read_in_windows(engine, params, self._scale(x), s, self.sequence_length, schedule)
                 for x, s in zip(series, inputs)]
@@ -572,9 +571,10 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         -------
         float
         """
-        return -float(np.mean(self._n_step_errors(X, None, exog)))
+        return -self._mean_n_step_error(X, None, exog)
 
-    def _n_step_errors(self, X, n_steps, exog):
+    @np.errstate(over="ignore", invalid="ignore")  # a run that leaves the range errs infinitely: worst, not NaN
+    def _mean_n_step_error(self, X, n_steps, exog):
         series, inputs, _ = self._checked(X, exog)
         if n_steps is not None:
             n_steps = self._check_n_steps(n_steps, 1)
@@ -588,7 +588,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             drive = np.lib.stride_tricks.sliding_window_view(s, horizon, axis=0)[:starts].transpose(0, 2, 1)
             run = engine.free_run(self.a_, self.W_, self.h_, self.C_, z0, np.ascontiguousarray(drive), self.n_features_in_)
             errors.append(((self._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
-        return np.concatenate(errors)
+        return float(np.mean(np.nan_to_num(np.concatenate(errors), nan=np.inf)))
 
     def _largest_lyapunov_exponent(self, n_steps, transient, x0):
         n_steps = self._check_n_steps(n_steps, 1)

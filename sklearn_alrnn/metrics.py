@@ -336,8 +336,7 @@ def prediction_error(model, X, n_steps=20, *, exog=None):
     0.0000
     0.0166
     """
-    errors = _fitted_forecaster(model, "prediction_error")._n_step_errors(X, n_steps, exog)
-    return float(np.mean(errors))
+    return _fitted_forecaster(model, "prediction_error")._mean_n_step_error(X, n_steps, exog)
 
 
 def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):

@@ -698,3 +698,20 @@ def test_a_3d_array_padded_with_trailing_nan_is_its_series_of_different_lengths(
     padded[1, 50, 0] = np.nan  # inside a series, NaN is a gap, not padding
     with pytest.raises(ValueError, match=r"X\[1\] has NaN or infinite values in 1 of its 180 steps \(the first at step 50\)"):
         from_padded.predict(padded)
+
+
+def test_predictions_that_leave_the_floating_point_range_score_worst_not_nan():
+    # The map doubles its exponent each step: its 20-step runs reach inf, then inf - inf = NaN.
+    # score and prediction_error must rank it last (GridSearchCV ranks NaN as it pleases).
+    import warnings
+
+    from sklearn_alrnn.metrics import prediction_error
+
+    exploding = ALRNNForecaster.from_parameters(
+        [1e200, 1e200], [[0.0, 1e200], [-1e200, 0.0]], [0.0, 0.0], np.ones((1, 1)), n_nonlinear=0
+    )
+    X = oscillation(100)[:, :1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert exploding.score(X) == -np.inf
+        assert prediction_error(exploding, X, 5) == np.inf
