@@ -166,6 +166,27 @@ def free_runs(engine, params, starts, inputs, n_out):
     return np.concatenate([z0[:, None, :n_out], run], axis=1)
 
 
+def one_step_predictions(engine, params, states, scaled, inputs, alpha):
+    """``predict``'s estimates (T, N), standardised, for each series: one step of the map from each
+    state read from the series (``read_in_windows``), its observed units first forced to the data by
+    ``alpha``. Where the states read grow past the floating-point range between forcings, the
+    estimates are not finite and a ``RuntimeWarning`` names the first such row."""
+    out = []
+    for x, s, z in zip(scaled, inputs, states):
+        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf where the states overflowed
+            z[:, : x.shape[1]] += alpha * (x - z[:, : x.shape[1]])
+        step = engine.free_run(params["a"], params["W"], params["h"], params["C"], z, np.ascontiguousarray(s[:, None]), x.shape[1])
+        out.append(step[:, 0])
+        bad = ~np.all(np.isfinite(out[-1]), axis=1)
+        if bad.any():
+            warnings.warn(
+                f"The one-step predictions leave the floating-point range at row {int(np.argmax(bad))} of {len(bad)}: "
+                "the states read from the series grow past it between forcings. The fitted map is unstable.",
+                RuntimeWarning,
+            )
+    return out
+
+
 def free_run_from(engine, params, x0, inputs, n_out):
     """``free_runs`` from one observation ``x0`` (N,) with ``inputs`` (n_steps, K)."""
     return free_runs(engine, params, x0[None], inputs[None], n_out)[0]

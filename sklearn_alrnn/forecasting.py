@@ -25,6 +25,7 @@ from ._forcing import (
     initialize_forecaster,
     jacobian_norm_bound,
     network_units,
+    one_step_predictions,
     read_in_windows,
     warn_if_runs_escape,
     warn_where_a_run_leaves,
@@ -415,12 +416,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     def _one_step_predictions(self, series, inputs):
         """``predict``'s estimates (T, N), standardised, of checked ``series`` and ``inputs``."""
-        engine, out = self._engine(), []
-        for x, s, z in zip(series, inputs, self._forced_states(series, inputs)):
-            z[:, : x.shape[1]] += self.alpha_ * (self._scale(x) - z[:, : x.shape[1]])
-            step = engine.free_run(self.a_, self.W_, self.h_, self.C_, z, np.ascontiguousarray(s[:, None]), x.shape[1])
-            out.append(step[:, 0])
-        return out
+        states, scaled = self._forced_states(series, inputs), [self._scale(x) for x in series]
+        return one_step_predictions(self._engine(), self._params(), states, scaled, inputs, self.alpha_)
 
     def forecast(self, context, n_steps, *, exog=None, process_noise=0.0, random_state=None):
         """Continue a series: read ``context`` teacher-forced, then run freely.

@@ -715,3 +715,20 @@ def test_predictions_that_leave_the_floating_point_range_score_worst_not_nan():
         warnings.simplefilter("error")
         assert exploding.score(X) == -np.inf
         assert prediction_error(exploding, X, 5) == np.inf
+
+
+def test_one_step_predictions_that_leave_the_floating_point_range_are_warned_of_by_row():
+    import warnings
+
+    exploding = ALRNNForecaster.from_parameters(
+        [1e200, 1e200], [[0.0, 1e200], [-1e200, 0.0]], [0.0, 0.0], np.ones((1, 1)), n_nonlinear=0
+    )
+    X = oscillation(100)[:, :1]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        predictions = exploding.predict(X)
+    finite = np.isfinite(predictions).all(axis=1)
+    first = int(np.argmax(~finite))
+    assert predictions.shape == X.shape and 0 < first < 10 and finite[:first].all()
+    prefix = f"The one-step predictions leave the floating-point range at row {first} of 100: "
+    assert [str(w.message)[: len(prefix)] for w in caught] == [prefix]
