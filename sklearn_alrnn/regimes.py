@@ -1,5 +1,7 @@
 """RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
 
+import warnings
+
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -350,6 +352,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         for rows in engine.parts(X.shape[0], X.shape[1], np.float64):
             states = engine.hidden_states(p["a"], p["W"], p["h"], p["C"], X[rows], lengths[rows])
             codes[rows] = regime_codes(states, self.n_nonlinear_)
+        _warn_of_states_out_of_range(codes, lengths)
         return codes, lengths
 
     # -------------------------------------------------------------- transform
@@ -545,6 +548,21 @@ def _regime_statistics(codes, lengths):
     transitions[never_left, never_left] = 1.0
     transitions /= transitions.sum(axis=1, keepdims=True)
     return regimes, counts / counts.sum(), transitions
+
+
+def _warn_of_states_out_of_range(codes, lengths):
+    """A RuntimeWarning where states inside the sequences' lengths left the floating-point range
+    (NaN, code -1): those steps have no regime, and the counts leave them out."""
+    lost = (codes < 0) & step_mask(lengths, codes.shape[1])
+    sequences = np.flatnonzero(lost.any(axis=1))
+    if sequences.size:
+        first = int(sequences[0])
+        warnings.warn(
+            f"The hidden states of {sequences.size} of {codes.shape[0]} sequences (the first: sequence {first}, from "
+            f"step {int(np.argmax(lost[first]))}) left the floating-point range: the network amplifies some states "
+            "from step to step. Those steps have no regime (code -1) and are left out of occupancies and transitions.",
+            RuntimeWarning,
+        )
 
 
 def _visited_regimes(codes):

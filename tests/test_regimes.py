@@ -436,3 +436,21 @@ def test_plots_name_what_they_were_given_instead_of_failing_inside_matplotlib(me
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_states_that_leave_the_floating_point_range_have_no_regime_and_are_warned_of(memory_model_and_data):
+    # A self-weight of 1e300 sends the first unit past the range within a few steps (before: a bare
+    # KeyError from the transition count, which met the code -1 inside a sequence).
+    import copy
+
+    clf, X, _ = memory_model_and_data
+    grown = copy.deepcopy(clf)
+    grown.W_ = clf.W_.copy()
+    grown.W_[0, 0] = 1e300
+    with pytest.warns(RuntimeWarning, match=r"sequences \(the first: sequence 0, from step \d+\) left the floating-point"):
+        decomposer = RegimeDecomposer(grown, prefit=True).fit(X)
+    with pytest.warns(RuntimeWarning, match="left the floating-point range"):
+        codes = decomposer.transform(X)
+    assert (codes == -1).any() and set(np.unique(codes[codes >= 0])) == set(decomposer.regimes_)
+    np.testing.assert_allclose(decomposer.transition_matrix_.sum(axis=1), 1.0)
+    np.testing.assert_allclose(decomposer.occupancy_.sum(), 1.0)
