@@ -463,7 +463,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         # The overlap a row at a time: a token model can visit thousands of regimes, and a group per
         # sequence makes thousands of groups.
         occupancy = _steps_per_regime(_regime_index(codes, regimes), group_of_sequence, len(labels), len(regimes))
-        occupancy /= occupancy.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore"):  # a group whose every state left the floating-point range: NaN
+            occupancy /= occupancy.sum(axis=1, keepdims=True)
         overlap = np.array([np.minimum(row, occupancy).sum(axis=1) for row in occupancy]).reshape(len(labels), -1)
         pairs = np.triu_indices(len(labels), k=1)
         mean_overlap = float(overlap[pairs].mean()) if len(labels) > 1 else float("nan")
