@@ -338,7 +338,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             padded = np.full((len(states), max(len(s) for s in states), p["a"].shape[0]), np.nan)
             for i, s in enumerate(states):
                 padded[i, : len(s)] = s
-            return regime_codes(padded, self.n_nonlinear_), lengths
+            codes = regime_codes(padded, self.n_nonlinear_)
+            if not free_run:  # hidden_states has warned of a free run that overflows
+                _warn_of_states_out_of_range(codes, np.array([len(s) for s in states]))
+            return codes, lengths
         network = getattr(self, "_network", None)
         if network is not None:  # the network's own reading of X: dense features or token ids
             X, lengths = network._checked_inputs(X, np.float64, network.n_features_in_, network._tokens)

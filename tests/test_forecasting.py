@@ -732,3 +732,7 @@ def test_one_step_predictions_that_leave_the_floating_point_range_are_warned_of_
     assert predictions.shape == X.shape and 0 < first < 10 and finite[:first].all()
     prefix = f"The one-step predictions leave the floating-point range at row {first} of 100: "
     assert [str(w.message)[: len(prefix)] for w in caught] == [prefix]
+    # The decomposer reads the series the same way: the steps past the range have no regime.
+    with pytest.warns(RuntimeWarning, match=r"The hidden states of 1 of 1 sequences \(the first: sequence 0"):
+        codes = RegimeDecomposer(exploding, prefit=True).fit(X).transform(X)
+    assert codes[0, 0] >= 0 and codes[0, -1] == -1
