@@ -1,7 +1,5 @@
 """RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
 
-import warnings
-
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -12,6 +10,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._kernels import make_engine
 from ._model import regime_codes
+from ._regime_counts import (
+    regime_index,
+    regime_statistics,
+    steps_per_regime,
+    visited_regimes,
+    warn_of_states_out_of_range,
+)
 from ._regime_maps import analyse_regimes
 from ._validation import check_sequences, step_mask
 from .analysis import (
@@ -240,8 +245,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 "RegimeDecomposer(model) fits a clone, RegimeDecomposer(fitted_model, prefit=True) reads it; "
                 "or use RegimeDecomposer.from_parameters(a, W, h, C, n_nonlinear=P)."
             )
-        codes, lengths = self._codes(X, free_run=True, exog=exog)
-        regimes, occupancy, transitions = _regime_statistics(codes, lengths)
+        codes, _ = self._codes(X, free_run=True, exog=exog)
+        regimes, occupancy, transitions = regime_statistics(codes)
         self._analyse(regimes, occupancy, transitions)
         self._n_timesteps_fit = codes.shape[1]
         return self
@@ -278,7 +283,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         states, lengths = check_sequences(states, estimator_name=type(self).__name__)
         codes = regime_codes(states, self.n_nonlinear_)
         codes[~step_mask(lengths, codes.shape[1])] = -1  # padding
-        self._analyse(*_regime_statistics(codes, lengths))
+        self._analyse(*regime_statistics(codes))
         self._n_timesteps_fit = codes.shape[1]
         return self
 
@@ -340,7 +345,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 padded[i, : len(s)] = s
             codes = regime_codes(padded, self.n_nonlinear_)
             if not free_run:  # hidden_states has warned of a free run that overflows
-                _warn_of_states_out_of_range(codes, np.array([len(s) for s in states]))
+                warn_of_states_out_of_range(codes, np.array([len(s) for s in states]))
             return codes, lengths
         network = getattr(self, "_network", None)
         if network is not None:  # the network's own reading of X: dense features or token ids
@@ -355,7 +360,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         for rows in engine.parts(X.shape[0], X.shape[1], np.float64):
             states = engine.hidden_states(p["a"], p["W"], p["h"], p["C"], X[rows], lengths[rows])
             codes[rows] = regime_codes(states, self.n_nonlinear_)
-        _warn_of_states_out_of_range(codes, lengths)
+        warn_of_states_out_of_range(codes, lengths)
         return codes, lengths
 
     # -------------------------------------------------------------- transform
@@ -382,8 +387,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         codes, lengths = self._codes(X, exog=exog)
         if self.output == "codes":
             return self._in_output_container(codes)
-        index = _regime_index(codes, self.regimes_)
-        counts = _steps_per_regime(index, np.arange(codes.shape[0]), codes.shape[0], self.n_regimes_)
+        index = regime_index(codes, self.regimes_)
+        counts = steps_per_regime(index, np.arange(codes.shape[0]), codes.shape[0], self.n_regimes_)
         return self._in_output_container(counts / lengths[:, None])
 
     def fit_transform(self, X, y=None, *, exog=None):
@@ -461,11 +466,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         groups = np.asarray(groups)
         if groups.shape != (codes.shape[0],):
             raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
-        regimes, _ = _visited_regimes(codes)
+        regimes, _ = visited_regimes(codes)
         labels, group_of_sequence = np.unique(groups, return_inverse=True)
         # The overlap a row at a time: a token model can visit thousands of regimes, and a group per
         # sequence makes thousands of groups.
-        occupancy = _steps_per_regime(_regime_index(codes, regimes), group_of_sequence, len(labels), len(regimes))
+        occupancy = steps_per_regime(regime_index(codes, regimes), group_of_sequence, len(labels), len(regimes))
         with np.errstate(invalid="ignore"):  # a group whose every state left the floating-point range: NaN
             occupancy /= occupancy.sum(axis=1, keepdims=True)
         overlap = np.array([np.minimum(row, occupancy).sum(axis=1) for row in occupancy]).reshape(len(labels), -1)
@@ -537,62 +542,3 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             ),
         }
         return table_of_columns(columns)
-
-
-def _regime_statistics(codes, lengths):
-    """Visited regimes (most occupied first), their occupancy and Markov transition matrix."""
-    regimes, counts = _visited_regimes(codes)
-    n = regimes.shape[0]
-    index = _regime_index(codes, regimes)
-    before, after = index[:, :-1], index[:, 1:]
-    consecutive = (before >= 0) & (after >= 0)  # steps of one sequence, neither padding nor NaN
-    transitions = np.zeros((n, n))
-    np.add.at(transitions, (before[consecutive], after[consecutive]), 1)
-    never_left = transitions.sum(axis=1) == 0
-    transitions[never_left, never_left] = 1.0
-    transitions /= transitions.sum(axis=1, keepdims=True)
-    return regimes, counts / counts.sum(), transitions
-
-
-def _warn_of_states_out_of_range(codes, lengths):
-    """A RuntimeWarning where states inside the sequences' lengths left the floating-point range
-    (NaN, code -1): those steps have no regime, and the counts leave them out."""
-    lost = (codes < 0) & step_mask(lengths, codes.shape[1])
-    sequences = np.flatnonzero(lost.any(axis=1))
-    if sequences.size:
-        first = int(sequences[0])
-        warnings.warn(
-            f"The hidden states of {sequences.size} of {codes.shape[0]} sequences (the first: sequence {first}, from "
-            f"step {int(np.argmax(lost[first]))}) left the floating-point range: the network amplifies some states "
-            "from step to step. Those steps have no regime (code -1) and are left out of occupancies and transitions.",
-            RuntimeWarning,
-        )
-
-
-def _visited_regimes(codes):
-    """The codes among ``codes`` (padding -1 aside), most occupied first, and their step counts."""
-    regimes, counts = np.unique(codes[codes >= 0], return_counts=True)
-    order = np.argsort(-counts, kind="stable")
-    return regimes[order], counts[order]
-
-
-def _regime_index(codes, regimes):
-    """Position in ``regimes`` of each step's code; -1 for padding and for codes not among them."""
-    index = np.full(codes.shape, -1, dtype=np.int64)
-    if len(regimes) == 0:
-        return index
-    by_code = np.argsort(regimes)
-    position = np.minimum(np.searchsorted(regimes[by_code], codes), len(regimes) - 1)
-    found = (codes >= 0) & (regimes[by_code][position] == codes)
-    index[found] = by_code[position[found]]
-    return index
-
-
-def _steps_per_regime(index, row_of_sequence, n_rows, n_regimes):
-    """(n_rows, n_regimes) counts of the steps of each row's sequences in each regime, in one pass
-    over the steps (a (sequences, steps, regimes) comparison took gigabytes on a token model)."""
-    counts = np.zeros((n_rows, n_regimes))
-    counted = index >= 0
-    rows = np.broadcast_to(np.asarray(row_of_sequence).reshape(-1, 1), index.shape)
-    np.add.at(counts, (rows[counted], index[counted]), 1.0)
-    return counts
