@@ -186,6 +186,13 @@ def count_visited_regimes(estimator, X):
     return int(np.unique(np.concatenate(patterns), axis=0).shape[0])
 
 
+def _is_whole(value):
+    """An integer, or a float that is one (2.0), but not a bool or a string."""
+    if isinstance(value, (bool, np.bool_, str)):
+        return False
+    return isinstance(value, Integral) or (isinstance(value, (float, np.floating)) and float(value).is_integer())
+
+
 def _regimes_visited(estimator, X, y=None):
     return count_visited_regimes(estimator, X)
 
@@ -257,13 +264,14 @@ def nonlinearity_profile(
             "nonlinearity_profile varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster; "
             f"got {estimator!r}."
         )
-    values = np.array(sorted(set(int(p) for p in n_nonlinear)))
+    given = np.atleast_1d(np.asarray(n_nonlinear, dtype=object))
+    if given.ndim != 1 or given.size == 0 or not all(_is_whole(p) for p in given):
+        raise ValueError(f"n_nonlinear must be a non-empty list of whole numbers of ReLU units; got {n_nonlinear!r}.")
+    values = np.array(sorted(set(int(p) for p in given)))
     # n_hidden="auto" (a forecaster's) is sized at fit time, where a P it cannot hold is refused.
     bound = np.inf if estimator.n_hidden == "auto" else estimator.n_hidden
-    if values.size == 0 or values.min() < 0 or values.max() > bound:
-        raise ValueError(
-            f"n_nonlinear values must lie in [0, n_hidden={estimator.n_hidden}]; got {list(n_nonlinear)}."
-        )
+    if values.min() < 0 or values.max() > bound:
+        raise ValueError(f"n_nonlinear values must lie in [0, n_hidden={estimator.n_hidden}]; got {given.tolist()}.")
     if hasattr(estimator, "generate") and isinstance(cv, Integral):
         cv = TimeSeriesSplit(cv)  # folds of a recorded series keep its time order
     metrics = scoring if isinstance(scoring, dict) else {"score": scoring}

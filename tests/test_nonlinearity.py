@@ -65,6 +65,10 @@ def test_profile_rejects_p_above_n_hidden_and_estimators_without_a_p():
         nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=[5])
     with pytest.raises(ValueError, match="varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster; got None"):
         nonlinearity_profile(None, np.zeros((4, 3, 1)), np.zeros(4))
+    # Numbers of units are whole: 1.5 was read as 1, "all" as the letters of a word, [] as out of range.
+    for bad in ([1.5], "all", [], [True], [[0, 1]]):
+        with pytest.raises(ValueError, match="n_nonlinear must be a non-empty list of whole numbers of ReLU units"):
+            nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=bad)
 
 
 def test_a_forecaster_profile_folds_a_series_in_time_order():
