@@ -190,6 +190,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         """
         a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
         decomposer = cls(None, prefit=True, output=output, constant_input=constant_input)
+        decomposer._validate_params()  # fit, which validates them otherwise, need not follow
         decomposer._set_parameters({"a": a, "W": W, "h": h, "C": C}, int(n_nonlinear))
         decomposer.estimator_ = None
         # Too many regimes, or too large ones, to analyse up front (the memory of their
@@ -293,7 +294,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         deviation floor (a constant sequence's), input differences as zero."""
         if constant_input is None:
             return None
-        constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+        try:
+            constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise ValueError(f"constant_input must be numbers, one per input feature; got {constant_input!r}.") from None
         network = getattr(self, "_network", None)
         dense = getattr(network, "_tokens", True) is False  # a sequence estimator on dense input
         if dense and constant_input.shape[0] == network.n_features_in_:

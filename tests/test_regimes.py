@@ -169,6 +169,12 @@ def test_bad_inputs_to_the_decomposer():
         RegimeDecomposer.from_parameters(A, W[:2], H, n_nonlinear=1)
     with pytest.raises(ValueError, match="between 0 and 3 \\(the number of units\\); got 4"):
         RegimeDecomposer.from_parameters(A, W, H, n_nonlinear=4)
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="The 'output' parameter of RegimeDecomposer must be"):
+        RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2, output="bits")  # was read as occupancy
+    with pytest.raises(ValueError, match=r"constant_input must be numbers, one per input feature; got \['x'\]"):
+        RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2, constant_input=["x"])
     dec = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2)
     with pytest.raises(ValueError, match="X has 2 features, but RegimeDecomposer is expecting 1"):
         dec.transform(np.zeros((2, 3, 2)))
