@@ -175,7 +175,8 @@ def one_step_predictions(engine, params, states, scaled, inputs, alpha):
     for x, s, z in zip(scaled, inputs, states):
         with np.errstate(over="ignore", invalid="ignore"):  # inf - inf where the states overflowed
             z[:, : x.shape[1]] += alpha * (x - z[:, : x.shape[1]])
-        step = engine.free_run(params["a"], params["W"], params["h"], params["C"], z, np.ascontiguousarray(s[:, None]), x.shape[1])
+        drive = np.ascontiguousarray(s[:, None])
+        step = engine.free_run(params["a"], params["W"], params["h"], params["C"], z, drive, x.shape[1])
         out.append(step[:, 0])
         bad = ~np.all(np.isfinite(out[-1]), axis=1)
         if bad.any():

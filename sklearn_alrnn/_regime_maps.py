@@ -141,8 +141,28 @@ def rotation_periods(eigenvalues):
         return np.where(np.abs(np.imag(eigenvalues)) > 1e-12, 2 * np.pi / angles, np.inf)
 
 
-def analyse_regimes(a, W, h, C, drive, codes, n_nonlinear):
-    """The linear system and the fixed point under ``drive`` (``h + C s``) of each regime of ``codes``.
+def constant_drive(h, C, constant_input):
+    """The constant part of the map: ``h + C s`` for the input s held constant (zero when None)."""
+    if constant_input is None:
+        return h
+    constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+    if constant_input.shape[0] != C.shape[1]:
+        raise ValueError(
+            f"constant_input has {constant_input.shape[0]} features; the input matrix C has {C.shape[1]} columns."
+        )
+    if not np.all(np.isfinite(constant_input)):
+        raise ValueError("constant_input contains NaN or infinity.")
+    return h + C @ constant_input
+
+
+def bit_string(code, n_nonlinear):
+    """A (valid) regime code's bits as a string, first ReLU unit first."""
+    return format(code, f"0{n_nonlinear}b") if n_nonlinear else ""
+
+
+def analyse_regimes(a, W, h, C, codes, n_nonlinear, constant_input=None):
+    """The linear system of each regime of ``codes``, and its fixed point under the input held at
+    ``constant_input`` (zero when None).
 
     Parameters are as ``analysis.check_parameters`` returns them and the codes valid.
 
@@ -152,6 +172,7 @@ def analyse_regimes(a, W, h, C, drive, codes, n_nonlinear):
     fixed_points : list of FixedPoint
     """
     check_codable(n_nonlinear)
+    drive = constant_drive(h, C, constant_input)
     M = a.shape[0]
     codes = np.asarray(codes, dtype=np.int64).reshape(-1)
     batch = max(1, BATCH_ELEMENTS // (M * M))
@@ -161,18 +182,19 @@ def analyse_regimes(a, W, h, C, drive, codes, n_nonlinear):
     systems, fixed_points = [], []
     for start in range(0, codes.shape[0], batch):
         chunk = codes[start:start + batch]
-        J = jacobians(a, W, chunk, n_nonlinear)
+        bits = code_bits(chunk, n_nonlinear)
+        J = jacobians_of_bits(a, W, bits)
         eigenvalues = sorted_eigenvalues(J)
         points = _solve_each(np.eye(M) - J, drive)
-        inside = np.all(regime_bits(points, n_nonlinear) == code_bits(chunk, n_nonlinear), axis=1)
+        inside = np.all(regime_bits(points, n_nonlinear) == bits, axis=1)
         real = np.all(np.isfinite(points), axis=1) & inside
         taus, periods = time_constants(eigenvalues), rotation_periods(eigenvalues)
         stability = stability_types(eigenvalues).tolist()
         for i, code in enumerate(chunk.tolist()):
-            bits = format(code, f"0{n_nonlinear}b") if n_nonlinear else ""
-            systems.append(LinearSystem(code, bits, J[i], bias, input_matrix))
+            name = bit_string(code, n_nonlinear)
+            systems.append(LinearSystem(code, name, J[i], bias, input_matrix))
             fixed_points.append(FixedPoint(
-                code=code, bits=bits, point=points[i], real=bool(real[i]), stability=stability[i],
+                code=code, bits=name, point=points[i], real=bool(real[i]), stability=stability[i],
                 eigenvalues=eigenvalues[i], time_constants=taus[i], rotation_periods=periods[i],
             ))
     return systems, fixed_points

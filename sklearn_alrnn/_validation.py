@@ -26,6 +26,18 @@ __all__ = [
 UNSCALED_INPUT_LIMIT = 100.0
 
 
+def as_whole_number(value):
+    """``value`` as an int where it is a whole number in another guise (2.0, a 0-d array, as files
+    written by other software store P), else unchanged for the caller's check to name."""
+    try:
+        number = np.asarray(value)
+    except Exception:  # noqa: BLE001 - anything odd is left for the caller's message
+        return value
+    if number.ndim == 0 and number.dtype.kind in "iuf" and np.isfinite(number) and float(number).is_integer():
+        return int(number)
+    return value
+
+
 def check_counts(minimum=1, **counts):
     """Refuse a count (a generator's size, a number of steps) that is not an integer >= ``minimum``."""
     for name, value in counts.items():

@@ -22,11 +22,13 @@ from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable he
     FixedPoint,
     LinearSystem,
     analyse_regimes,
+    bit_string,
+    constant_drive,
     jacobians,
     sorted_eigenvalues,
     stability_types,
 )
-from ._validation import check_counts
+from ._validation import as_whole_number, check_counts
 
 __all__ = [
     "LinearSystem",
@@ -99,7 +101,7 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     C = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
     if C.ndim != 2 or C.shape[0] != M:
         raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
-    n_nonlinear = _whole_number(n_nonlinear)
+    n_nonlinear = as_whole_number(n_nonlinear)
     check_counts(minimum=0, n_nonlinear=n_nonlinear)
     if n_nonlinear > M:
         raise ValueError(f"n_nonlinear must be between 0 and {M} (the number of units); got {n_nonlinear}.")
@@ -107,18 +109,6 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
         if not np.all(np.isfinite(value)):
             raise ValueError(f"Parameter {name} contains NaN or infinity.")
     return a, W, h, C, int(n_nonlinear)
-
-
-def _whole_number(value):
-    """``value`` as an int where it is a whole number in another guise (2.0, a 0-d array, as files
-    written by other software store P), else unchanged for ``check_counts`` to name."""
-    try:
-        number = np.asarray(value)
-    except Exception:  # noqa: BLE001 - anything odd is left for the caller's message
-        return value
-    if number.ndim == 0 and number.dtype.kind in "iuf" and np.isfinite(number) and float(number).is_integer():
-        return int(number)
-    return value
 
 
 def code_to_bits(code, n_nonlinear):
@@ -130,7 +120,7 @@ def code_to_bits(code, n_nonlinear):
     >>> code_to_bits(2, 3)
     '010'
     """
-    code = _whole_number(code)
+    code = as_whole_number(code)
     if isinstance(code, (bool, np.bool_)) or not isinstance(code, Integral):
         raise ValueError(
             f"A regime code is an integer; got {code!r}. For a bit string such as '01' use bits_to_code."
@@ -138,7 +128,7 @@ def code_to_bits(code, n_nonlinear):
     code = int(code)
     if not 0 <= code < 2**n_nonlinear:
         raise ValueError(f"A regime code for n_nonlinear={n_nonlinear} lies in [0, {2**n_nonlinear}); got {code}.")
-    return format(code, f"0{n_nonlinear}b") if n_nonlinear else ""
+    return bit_string(code, n_nonlinear)
 
 
 def bits_to_code(bits):
@@ -174,7 +164,7 @@ def regime_jacobian(a, W, code, n_nonlinear):
     """
     a, W, _, _, n_nonlinear = check_parameters(a, W, np.zeros(np.shape(a)[:1]), n_nonlinear)
     code_to_bits(code, n_nonlinear)  # refuses a code outside the regimes by name
-    return jacobians(a, W, [_whole_number(code)], n_nonlinear)[0]
+    return jacobians(a, W, [as_whole_number(code)], n_nonlinear)[0]
 
 
 def classify_stability(eigenvalues):
@@ -225,20 +215,6 @@ class Cycle:
         return len(self.codes)
 
 
-def _drive(h, C, constant_input):
-    """The constant part of the map: ``h + C s`` for the input s held constant (zero when None)."""
-    if constant_input is None:
-        return h
-    constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
-    if constant_input.shape[0] != C.shape[1]:
-        raise ValueError(
-            f"constant_input has {constant_input.shape[0]} features; the input matrix C has {C.shape[1]} columns."
-        )
-    if not np.all(np.isfinite(constant_input)):
-        raise ValueError("constant_input contains NaN or infinity.")
-    return h + C @ constant_input
-
-
 def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
     """Fixed point of regime ``code`` under a constant input (zero by default).
 
@@ -274,7 +250,7 @@ def fixed_point(a, W, h, code, n_nonlinear, C=None, constant_input=None):
     """
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
     code_to_bits(code, n_nonlinear)  # refuses a code outside the regimes by name
-    _, (found,) = analyse_regimes(a, W, h, C, _drive(h, C, constant_input), [_whole_number(code)], n_nonlinear)
+    _, (found,) = analyse_regimes(a, W, h, C, [as_whole_number(code)], n_nonlinear, constant_input)
     return found
 
 
@@ -467,7 +443,7 @@ def find_cycles(
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
     check_counts(max_order=max_order, max_exhaustive=max_exhaustive)
     check_counts(**{name: value for name, value in (("n_outer", n_outer), ("n_inner", n_inner)) if value is not None})
-    drive = _drive(h, C, constant_input)
+    drive = constant_drive(h, C, constant_input)
     rng = check_random_state(random_state)
     n_regimes = 2**n_nonlinear
     atol = 10.0 ** (-decimals + 2)

@@ -8,7 +8,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from ._model import regime_bits
-from ._validation import sequence_slices, sequences_shape
+from ._validation import as_whole_number, sequence_slices, sequences_shape
 from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
@@ -186,13 +186,6 @@ def count_visited_regimes(estimator, X):
     return int(np.unique(np.concatenate(patterns), axis=0).shape[0])
 
 
-def _is_whole(value):
-    """An integer, or a float that is one (2.0), but not a bool or a string."""
-    if isinstance(value, (bool, np.bool_, str)):
-        return False
-    return isinstance(value, Integral) or (isinstance(value, (float, np.floating)) and float(value).is_integer())
-
-
 def _regimes_visited(estimator, X, y=None):
     return count_visited_regimes(estimator, X)
 
@@ -265,9 +258,10 @@ def nonlinearity_profile(
             f"got {estimator!r}."
         )
     given = np.atleast_1d(np.asarray(n_nonlinear, dtype=object))
-    if given.ndim != 1 or given.size == 0 or not all(_is_whole(p) for p in given):
+    whole = [as_whole_number(p) for p in given.ravel()]
+    if given.ndim != 1 or not whole or not all(isinstance(p, Integral) and not isinstance(p, bool) for p in whole):
         raise ValueError(f"n_nonlinear must be a non-empty list of whole numbers of ReLU units; got {n_nonlinear!r}.")
-    values = np.array(sorted(set(int(p) for p in given)))
+    values = np.array(sorted(set(whole)))
     # n_hidden="auto" (a forecaster's) is sized at fit time, where a P it cannot hold is refused.
     bound = np.inf if estimator.n_hidden == "auto" else estimator.n_hidden
     if values.min() < 0 or values.max() > bound:

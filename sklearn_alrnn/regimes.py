@@ -21,7 +21,6 @@ from ._regime_maps import analyse_regimes
 from ._validation import check_sequences, step_mask
 from .analysis import (
     MAX_ENUMERATED_NONLINEAR,
-    _drive,
     check_parameters,
     code_to_bits,
     find_cycles,
@@ -315,9 +314,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         self.n_regimes_ = self.regimes_.shape[0]
         self.occupancy_ = occupancy
         self.transition_matrix_ = transitions
-        drive = _drive(p["h"], p["C"], constant_input)
         self.linear_systems_, self.fixed_points_ = analyse_regimes(
-            p["a"], p["W"], p["h"], p["C"], drive, self.regimes_, P
+            p["a"], p["W"], p["h"], p["C"], self.regimes_, P, constant_input
         )
         self.eigenvalues_ = [fp.eigenvalues for fp in self.fixed_points_]
         self.spectral_radius_ = np.array([np.abs(ev).max() for ev in self.eigenvalues_])
@@ -505,7 +503,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         p = self._parameters
         s = self._model_input(self.constant_input if constant_input is None else constant_input)
         codes = np.arange(2**self.n_nonlinear_)
-        return analyse_regimes(p["a"], p["W"], p["h"], p["C"], _drive(p["h"], p["C"], s), codes, self.n_nonlinear_)[1]
+        return analyse_regimes(p["a"], p["W"], p["h"], p["C"], codes, self.n_nonlinear_, s)[1]
 
     def find_cycles(self, max_order=2, *, constant_input=None, random_state=None, **search_params):
         """k-cycles of the map (k = 1 .. max_order) under a constant input.
