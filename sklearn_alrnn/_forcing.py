@@ -178,10 +178,10 @@ def one_step_predictions(engine, params, states, scaled, inputs, alpha):
         drive = np.ascontiguousarray(s[:, None])
         step = engine.free_run(params["a"], params["W"], params["h"], params["C"], z, drive, x.shape[1])
         out.append(step[:, 0])
-        bad = ~np.all(np.isfinite(out[-1]), axis=1)
-        if bad.any():
+        row = first_non_finite_row(out[-1])
+        if row is not None:
             warnings.warn(
-                f"The one-step predictions leave the floating-point range at row {int(np.argmax(bad))} of {len(bad)}: "
+                f"The one-step predictions leave the floating-point range at row {row} of {len(out[-1])}: "
                 "the states read from the series grow past it between forcings. The fitted map is unstable.",
                 RuntimeWarning,
             )
@@ -257,16 +257,22 @@ def _spread_over(points):
     return points[:: -(-len(points) // MIXTURE_POINTS)]
 
 
+def first_non_finite_row(rows):
+    """Index of the first row of ``rows`` (n, k) with an entry that is not finite, or None."""
+    bad = ~np.all(np.isfinite(rows), axis=1)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
 def warn_where_a_run_overflows(run):
     """Warn, and return True, where a free run (n_steps, n) has left the floating-point range."""
-    bad = ~np.all(np.isfinite(run), axis=1)
-    if bad.any():
+    step = first_non_finite_row(run)
+    if step is not None:
         warnings.warn(
-            f"The free run left the floating-point range at step {int(np.argmax(bad))} of {len(run)}; "
+            f"The free run left the floating-point range at step {step} of {len(run)}; "
             "the rows from there are NaN. The fitted map is unstable from this start.",
             RuntimeWarning,
         )
-    return bool(bad.any())
+    return step is not None
 
 
 def warn_where_a_run_leaves(run):
