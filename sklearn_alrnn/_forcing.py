@@ -14,7 +14,7 @@ import numpy as np
 
 from ._model import initialize_parameters, split_flat
 from ._regime_maps import jacobians_of_bits
-from .metrics import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, power_spectrum_distance, state_space_divergence
+from .metrics import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, occupancy_reference, spectrum_reference
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
@@ -210,46 +210,56 @@ def evaluation_starts(series, inputs, n_steps, n_starts=None):
     return positions, [inputs[p : p + run_steps - 1] for p in positions]
 
 
-def evaluate_free_runs(engine, params, reference, positions, inputs):
+class FreeRunEvaluation:
     """How checkpoints are selected: the free runs from ``reference[positions]`` with ``inputs``
-    (``evaluation_starts``) against ``reference``. Returns ``(score, divergence, escaped)``: the
-    pooled runs' state-space divergence; the score, which is that divergence for one run, and for
-    several adds their mean power-spectrum distance from the stretches of ``reference`` they start
-    at (as far as ``reference`` goes); and the share of the runs' steps that ``escaped_share``
-    finds off the data. A model whose runs leave the attractor from some points, or
-    after a while, scores badly even when one run stays on it. Above 10 dimensions the divergence
-    is a Monte-Carlo estimate on ``MIXTURE_POINTS`` points of each side, spread evenly over the
-    reference and over all runs, and every checkpoint is scored on the same samples, so that
-    ``random_state`` determines the fit and checkpoints differ only by their runs."""
-    N = reference.shape[1]
-    lengths = {len(run_inputs) for run_inputs in inputs}
-    if len(lengths) == 1:  # one call, so that an engine that runs them in parallel (CUDA) takes them together
-        runs = list(free_runs(engine, params, reference[positions], np.stack(inputs), N))
-    else:
-        runs = [free_run_from(engine, params, reference[p], s, N) for p, s in zip(positions, inputs)]
-    pooled = np.concatenate(runs)
-    escaped = escaped_share(pooled, reference)
-    if N > MAX_BINNED_DIMENSIONS:
-        divergence = state_space_divergence(_spread_over(reference), _spread_over(pooled), random_state=0)
-    else:
-        divergence = state_space_divergence(reference, pooled)
-    if len(positions) == 1:
-        return divergence, divergence, escaped
-    spectra = [
-        power_spectrum_distance(reference[p : p + len(run)], run[: len(reference) - p]) for p, run in zip(positions, runs)
-    ]
-    return divergence + float(np.mean(spectra)), divergence, escaped
+    (``evaluation_starts``) against ``reference``, whose side of the measures is computed once.
 
+    Calling it with an engine and parameters returns ``(score, divergence, escaped)``: the pooled
+    runs' state-space divergence; the score, which is that divergence for one run, and for several
+    adds their mean power-spectrum distance from the stretches of ``reference`` they start at (as
+    far as ``reference`` goes); and the share of the runs' steps off the data (``escaped_share``). A
+    model whose runs leave the attractor from some points, or after a while, scores badly even when
+    one run stays on it. Above 10 dimensions the divergence is a Monte-Carlo estimate on
+    ``MIXTURE_POINTS`` points of each side, spread evenly over the reference and over all runs,
+    and every checkpoint is scored on the same samples, so that ``random_state`` determines the
+    fit and checkpoints differ only by their runs.
+    """
 
-def escaped_share(points, reference):
-    """Share of ``points`` (n, N) that are not finite or lie beyond the standardised
-    ``reference``'s range widened on each side by its width, at least 1 (a constant variable's
-    range is a point), in some variable."""
-    low, high = reference.min(axis=0), reference.max(axis=0)
-    margin = np.maximum(high - low, 1.0)
-    with np.errstate(invalid="ignore"):  # NaN compares False: escaped
-        inside = np.all((points >= low - margin) & (points <= high + margin), axis=1)
-    return 1.0 - float(inside.mean())
+    def __init__(self, reference, positions, inputs):
+        self.reference, self.positions, self.inputs = reference, positions, inputs
+        self.spread = reference.shape[1] > MAX_BINNED_DIMENSIONS
+        self.occupancy = occupancy_reference(_spread_over(reference) if self.spread else reference, random_state=0)
+        low, high = reference.min(axis=0), reference.max(axis=0)
+        margin = np.maximum(high - low, 1.0)
+        self.low, self.high = low - margin, high + margin
+        if len(positions) > 1:
+            self.spectra = [
+                spectrum_reference(reference[p : p + min(len(s) + 1, len(reference) - p)])
+                for p, s in zip(positions, inputs)
+            ]
+
+    def __call__(self, engine, params):
+        N = self.reference.shape[1]
+        lengths = {len(run_inputs) for run_inputs in self.inputs}
+        if len(lengths) == 1:  # one call, so that an engine that runs them in parallel (CUDA) takes them together
+            runs = list(free_runs(engine, params, self.reference[self.positions], np.stack(self.inputs), N))
+        else:
+            runs = [free_run_from(engine, params, self.reference[p], s, N) for p, s in zip(self.positions, self.inputs)]
+        pooled = np.concatenate(runs)
+        escaped = self.escaped_share(pooled)
+        divergence = self.occupancy.divergence(_spread_over(pooled) if self.spread else pooled)
+        if len(self.positions) == 1:
+            return divergence, divergence, escaped
+        spectra = [spectra.distance(run) for spectra, run in zip(self.spectra, runs)]
+        return divergence + float(np.mean(spectra)), divergence, escaped
+
+    def escaped_share(self, points):
+        """Share of ``points`` (n, N) that are not finite or lie beyond the reference's range
+        widened on each side by its width, at least 1 (a constant variable's range is a point), in
+        some variable."""
+        with np.errstate(invalid="ignore"):  # NaN compares False: escaped
+            inside = np.all((points >= self.low) & (points <= self.high), axis=1)
+        return 1.0 - float(inside.mean())
 
 
 def _spread_over(points):

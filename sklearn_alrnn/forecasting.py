@@ -16,7 +16,7 @@ from ._forcing import (
     FORECASTER_PARAMETER_NAMES,
     TrainingWindows,
     adapted_alpha,
-    evaluate_free_runs,
+    FreeRunEvaluation,
     evaluation_starts,
     forced_loss_and_gradients,
     forcing_schedule,
@@ -306,7 +306,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
         grad, last_finite = np.empty_like(flat), flat.copy()
         states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
-        positions, start_inputs = evaluation_starts(reference, inputs[longest], min(self.evaluation_steps, len(reference)))
+        n_evaluated = min(self.evaluation_steps, len(reference))
+        evaluate = FreeRunEvaluation(reference, *evaluation_starts(reference, inputs[longest], n_evaluated))
         self.loss_curve_, self.evaluation_curve_ = [], []
         best, best_flat, self.best_epoch_ = (np.inf, np.inf, 1.0), flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
@@ -338,7 +339,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
                 self.loss_curve_.append(total / n_batches_per_epoch)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    evaluation = evaluate_free_runs(engine, views, reference, positions, start_inputs)
+                    evaluation = evaluate(engine, views)
                     self.evaluation_curve_.append((epoch, evaluation[0]))
                     progress.message(f"Epoch {epoch}: free-run score {evaluation[0]:.4f} (D_stsp {evaluation[1]:.4f})")
                     if evaluation[0] < best[0]:
@@ -353,7 +354,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         if np.isfinite(best[0]):
             np.copyto(flat, best_flat)
         else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best = evaluate_free_runs(engine, views, reference, positions, start_inputs)
+            best = evaluate(engine, views)
             self.best_epoch_ = self.n_iter_
         self.best_evaluation_score_, self.best_state_space_divergence_, self._escaped_share = map(float, best)
         for name in FORECASTER_PARAMETER_NAMES:

@@ -140,45 +140,70 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
     >>> print(f"{state_space_divergence(X[0], X[1]):.2f}, {state_space_divergence(X[0], gaussian):.2f}")
     0.25, 3.69
     """
-    X_true, X_gen = _pair(X_true, X_gen)
+    return occupancy_reference(X_true, n_bins, scaling=scaling, random_state=random_state).divergence(X_gen)
+
+
+def occupancy_reference(X_true, n_bins=30, *, scaling=1.0, random_state=None):
+    """The true side of :func:`state_space_divergence`, built once: its ``divergence(X_gen)`` is
+    ``state_space_divergence(X_true, X_gen, n_bins, scaling=scaling, random_state=random_state)``
+    (with the same ``random_state`` for every X_gen), so that a fit scoring its checkpoints against
+    one trajectory bins it, or evaluates its mixture, only once."""
+    X_true = _trajectory(X_true, "X_true")
     if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
         raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}.")
     if X_true.shape[1] > MAX_BINNED_DIMENSIONS:
-        return _mixture_divergence(X_true, X_gen, scaling, check_random_state(random_state))
-    # The grid follows the true data's range, so a common exact rescaling changes nothing.
-    factor = _power_of_two_factor(X_true)
-    with np.errstate(over="ignore"):  # a generated value beyond the range stays outside the grid
-        X_true, X_gen = X_true * factor, X_gen * factor
-    std = X_true.std(axis=0)
-    low = X_true.min(axis=0) - 0.1 * std
-    high = X_true.max(axis=0) + 0.1 * std
-    width = np.where(high > low, (high - low) / n_bins, 1.0)
-    n_dims = X_true.shape[1]
+        return _MixtureOccupancy(X_true, scaling, check_random_state(random_state))
+    return _BinnedOccupancy(X_true, n_bins)
 
-    def occupied_bins(X):
+
+class _Occupancy:
+    """A true trajectory's occupancy; ``divergence`` reads a generated one of as many dimensions."""
+
+    def _generated(self, X_gen):
+        X_gen = _trajectory(X_gen, "X_gen", allow_nonfinite=True)
+        if X_gen.shape[1] != len(self.factor):
+            raise ValueError(f"X_true has {len(self.factor)} dimensions and X_gen {X_gen.shape[1]}; they must match.")
+        with np.errstate(over="ignore"):  # a generated value beyond the range: outside the grid, or not finite
+            return X_gen * self.factor
+
+
+class _BinnedOccupancy(_Occupancy):
+    def __init__(self, X_true, n_bins):
+        # The grid follows the true data's range, so a common exact rescaling changes nothing.
+        self.factor = _power_of_two_factor(X_true)
+        X_true = X_true * self.factor
+        std = X_true.std(axis=0)
+        self.low = X_true.min(axis=0) - 0.1 * std
+        high = X_true.max(axis=0) + 0.1 * std
+        self.width = np.where(high > self.low, (high - self.low) / n_bins, 1.0)
+        self.n_bins, self.n_points = n_bins, X_true.shape[0]
+        self.bins, self.counts = self._occupied_bins(X_true)
+
+    def _occupied_bins(self, X):
         with np.errstate(invalid="ignore", over="ignore"):  # a diverged run: outside the grid
-            index = np.floor((X - low) / width)
-        inside = np.all((index >= 0) & (index < n_bins), axis=1)
-        flat = np.ravel_multi_index(index[inside].astype(np.int64).T, (n_bins,) * n_dims)
+            index = np.floor((X - self.low) / self.width)
+        inside = np.all((index >= 0) & (index < self.n_bins), axis=1)
+        flat = np.ravel_multi_index(index[inside].astype(np.int64).T, (self.n_bins,) * X.shape[1])
         return np.unique(flat, return_counts=True)
 
-    bins_true, counts_true = occupied_bins(X_true)
-    bins_gen, counts_gen = occupied_bins(X_gen)
-    eps = HISTOGRAM_SMOOTHING
-    n_total_bins = float(n_bins) ** n_dims
-    norm_true = X_true.shape[0] + eps * n_total_bins
-    norm_gen = X_gen.shape[0] + eps * n_total_bins
-    union = np.union1d(bins_true, bins_gen)
-    count_true = np.zeros(union.shape[0])
-    count_true[np.searchsorted(union, bins_true)] = counts_true
-    count_gen = np.zeros(union.shape[0])
-    count_gen[np.searchsorted(union, bins_gen)] = counts_gen
-    p_true = (count_true + eps) / norm_true
-    p_gen = (count_gen + eps) / norm_gen
-    occupied = np.sum(p_true * np.log(p_true / p_gen))
-    empty_true, empty_gen = eps / norm_true, eps / norm_gen
-    empty = (n_total_bins - union.shape[0]) * empty_true * np.log(empty_true / empty_gen)
-    return float(occupied + empty)
+    def divergence(self, X_gen):
+        X_gen = self._generated(X_gen)
+        bins_gen, counts_gen = self._occupied_bins(X_gen)
+        eps = HISTOGRAM_SMOOTHING
+        n_total_bins = float(self.n_bins) ** X_gen.shape[1]
+        norm_true = self.n_points + eps * n_total_bins
+        norm_gen = X_gen.shape[0] + eps * n_total_bins
+        union = np.union1d(self.bins, bins_gen)
+        count_true = np.zeros(union.shape[0])
+        count_true[np.searchsorted(union, self.bins)] = self.counts
+        count_gen = np.zeros(union.shape[0])
+        count_gen[np.searchsorted(union, bins_gen)] = counts_gen
+        p_true = (count_true + eps) / norm_true
+        p_gen = (count_gen + eps) / norm_gen
+        occupied = np.sum(p_true * np.log(p_true / p_gen))
+        empty_true, empty_gen = eps / norm_true, eps / norm_gen
+        empty = (n_total_bins - union.shape[0]) * empty_true * np.log(empty_true / empty_gen)
+        return float(occupied + empty)
 
 
 def _mixture_log_density(samples, centres, variance):
@@ -193,29 +218,32 @@ def _mixture_log_density(samples, centres, variance):
     return out - np.log(centres.shape[0]) - 0.5 * n_dims * np.log(2 * np.pi * variance)
 
 
-def _mixture_divergence(X_true, X_gen, variance, rng):
-    # In the true trajectory's standard units: squared distances expanded as |x|^2 - 2 x.c + |c|^2
-    # lose all precision far from the origin (data of 1e8 scored -5), and the kernels' fixed
-    # variance would otherwise mean something else in every unit.
-    factor = _power_of_two_factor(X_true)  # exact; keeps the moments of values near 1e300 finite
-    with np.errstate(over="ignore", invalid="ignore"):  # a generated value beyond the range: not finite
-        X_true, X_gen = X_true * factor, X_gen * factor
-        centre, spread = X_true.mean(axis=0), X_true.std(axis=0)
-        spread = np.where(spread > 0, spread, 1.0)
-        X_true, X_gen = (X_true - centre) / spread, (X_gen - centre) / spread
-    centres_true = X_true[:MIXTURE_POINTS]
-    centres_gen = X_gen[:MIXTURE_POINTS]
-    n_generated = centres_gen.shape[0]
-    centres_gen = centres_gen[np.all(np.isfinite(centres_gen), axis=1)]
-    if centres_gen.shape[0] == 0:
-        return np.inf
-    picks = rng.randint(0, centres_true.shape[0], size=MIXTURE_SAMPLES)
-    samples = centres_true[picks] + np.sqrt(variance) * rng.standard_normal((MIXTURE_SAMPLES, X_true.shape[1]))
-    log_p = _mixture_log_density(samples, centres_true, variance)
-    # Non-finite points keep their weight and add no density, as points outside the grid do above.
-    log_q = _mixture_log_density(samples, centres_gen, variance) + np.log(centres_gen.shape[0] / n_generated)
-    keep = np.isfinite(log_p) & np.isfinite(log_q)
-    return float(np.mean(log_p[keep] - log_q[keep])) if keep.any() else np.inf
+class _MixtureOccupancy(_Occupancy):
+    def __init__(self, X_true, variance, rng):
+        # In the true trajectory's standard units: squared distances expanded as |x|^2 - 2 x.c + |c|^2
+        # lose all precision far from the origin (data of 1e8 scored -5), and the kernels' fixed
+        # variance would otherwise mean something else in every unit.
+        self.factor = _power_of_two_factor(X_true)  # exact; keeps the moments of values near 1e300 finite
+        X_true = X_true * self.factor
+        self.centre, spread = X_true.mean(axis=0), X_true.std(axis=0)
+        self.spread = np.where(spread > 0, spread, 1.0)
+        centres_true = ((X_true - self.centre) / self.spread)[:MIXTURE_POINTS]
+        picks = rng.randint(0, centres_true.shape[0], size=MIXTURE_SAMPLES)
+        noise = np.sqrt(variance) * rng.standard_normal((MIXTURE_SAMPLES, X_true.shape[1]))
+        self.samples, self.variance = centres_true[picks] + noise, variance
+        self.log_p = _mixture_log_density(self.samples, centres_true, variance)
+
+    def divergence(self, X_gen):
+        with np.errstate(over="ignore", invalid="ignore"):  # a generated value beyond the range: not finite
+            centres_gen = ((self._generated(X_gen) - self.centre) / self.spread)[:MIXTURE_POINTS]
+        n_generated = centres_gen.shape[0]
+        centres_gen = centres_gen[np.all(np.isfinite(centres_gen), axis=1)]
+        if centres_gen.shape[0] == 0:
+            return np.inf
+        # Non-finite points keep their weight and add no density, as points outside the grid do above.
+        log_q = _mixture_log_density(self.samples, centres_gen, self.variance) + np.log(centres_gen.shape[0] / n_generated)
+        keep = np.isfinite(self.log_p) & np.isfinite(log_q)
+        return float(np.mean(self.log_p[keep] - log_q[keep])) if keep.any() else np.inf
 
 
 def _smoothed_spectrum(x, smoothing):
@@ -270,29 +298,46 @@ def power_spectrum_distance(X_true, X_gen, smoothing=20):
     0.03, 0.87
     """
     X_true, X_gen = _pair(X_true, X_gen)
+    length = min(X_true.shape[0], X_gen.shape[0])
+    return spectrum_reference(X_true[:length], smoothing).distance(X_gen)
+
+
+def spectrum_reference(X_true, smoothing=20):
+    """The true side of :func:`power_spectrum_distance`, built once: its ``distance(X_gen)`` is
+    ``power_spectrum_distance(X_true, X_gen[:len(X_true)], smoothing)`` for any X_gen at least as long,
+    so that a fit scoring its checkpoints against one stretch computes its spectra only once."""
+    X_true = _trajectory(X_true, "X_true")
     if not smoothing > 0:
         raise ValueError(f"smoothing must be positive; got {smoothing!r}.")
-    length = min(X_true.shape[0], X_gen.shape[0])
-    n_frequencies = length // 2 + 1
+    n_frequencies = X_true.shape[0] // 2 + 1
     if n_frequencies < 4 * smoothing:
         warnings.warn(
-            f"{length} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the filter spans "
-            "most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",
+            f"{X_true.shape[0]} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the filter "
+            "spans most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",
             UserWarning,
         )
-    distances = []
-    for d in range(X_true.shape[1]):
-        generated = X_gen[:length, d]
-        if not np.all(np.isfinite(generated)):
-            distances.append(1.0)
-            continue
-        p = _smoothed_spectrum(X_true[:length, d], smoothing)
-        q = _smoothed_spectrum(generated, smoothing)
-        if p is None or q is None:  # a constant shares no power with a varying series, all with another constant
-            distances.append(0.0 if p is None and q is None else 1.0)
-            continue
-        distances.append(np.sqrt(max(0.0, 1.0 - np.sum(np.sqrt(p * q)))))
-    return float(np.mean(distances))
+    return _Spectra(X_true, smoothing)
+
+
+class _Spectra:
+    def __init__(self, X_true, smoothing):
+        self.smoothing, self.length = smoothing, X_true.shape[0]
+        self.spectra = [_smoothed_spectrum(column, smoothing) for column in X_true.T]
+
+    def distance(self, X_gen):
+        if len(X_gen) < self.length:
+            raise ValueError(f"X_gen has {len(X_gen)} steps; its spectrum is compared over the reference's {self.length}.")
+        distances = []
+        for p, generated in zip(self.spectra, X_gen[: self.length].T):
+            if not np.all(np.isfinite(generated)):
+                distances.append(1.0)
+                continue
+            q = _smoothed_spectrum(generated, self.smoothing)
+            if p is None or q is None:  # a constant shares no power with a varying series, all with another constant
+                distances.append(0.0 if p is None and q is None else 1.0)
+                continue
+            distances.append(np.sqrt(max(0.0, 1.0 - np.sum(np.sqrt(p * q)))))
+        return float(np.mean(distances))
 
 
 def prediction_error(model, X, n_steps=20, *, exog=None):

@@ -9,9 +9,9 @@ from sklearn_alrnn._forcing import (
     EVALUATION_RUN_STEPS,
     EVALUATION_STARTS,
     FORECASTER_PARAMETER_NAMES,
+    FreeRunEvaluation,
     TrainingWindows,
     adapted_alpha,
-    evaluate_free_runs,
     evaluation_starts,
     forced_loss_and_gradients,
     forcing_schedule,
@@ -151,10 +151,10 @@ def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # 100 steps are a short spectrum; the sum is checked
         spectra = np.mean([power_spectrum_distance(series[p : p + 400], run[: 1000 - p]) for p, run in zip(positions, runs)])
-        score, pooled, _ = evaluate_free_runs(engine, params, series, positions, inputs)
+        score, pooled, _ = FreeRunEvaluation(series, positions, inputs)(engine, params)
     assert pooled == pytest.approx(divergence, rel=1e-12) and score == pytest.approx(divergence + spectra, rel=1e-12)
     # One run: its D_stsp, the reference's criterion.
-    one = evaluate_free_runs(engine, params, series, positions[:1], inputs[:1])[:2]
+    one = FreeRunEvaluation(series, positions[:1], inputs[:1])(engine, params)[:2]
     assert one == (pytest.approx(state_space_divergence(series, runs[0]), rel=1e-12),) * 2
     # A map that stays near the data from the first point only scores worse than one that stays
     # from every point: the runs from the other points count.
@@ -165,8 +165,8 @@ def test_checkpoints_are_scored_on_free_runs_from_points_spread_over_the_series(
     positions, inputs = evaluation_starts(spread, exog, 400, n_starts=4)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        calm = evaluate_free_runs(engine, contracting, spread, positions, inputs)
-        assert all(np.greater(evaluate_free_runs(engine, runaway, spread, positions, inputs), calm))
+        calm = FreeRunEvaluation(spread, positions, inputs)(engine, contracting)
+        assert all(np.greater(FreeRunEvaluation(spread, positions, inputs)(engine, runaway), calm))
 
 
 def _rotation(radius_factor, omega=0.125):
@@ -187,9 +187,9 @@ def test_a_map_that_leaves_the_attractor_only_after_a_while_loses_the_checkpoint
     engine = CPUEngine(M, 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        assert evaluate_free_runs(engine, exact, series, positions, inputs)[0] < 0.01
-        seen_whole = evaluate_free_runs(engine, fading, series, positions, inputs)[0]
-        seen_in_quarters = evaluate_free_runs(engine, fading, series, positions, quarter)[0]
+        assert FreeRunEvaluation(series, positions, inputs)(engine, exact)[0] < 0.01
+        seen_whole = FreeRunEvaluation(series, positions, inputs)(engine, fading)[0]
+        seen_in_quarters = FreeRunEvaluation(series, positions, quarter)(engine, fading)[0]
     assert seen_whole > 2 * seen_in_quarters
 
 
@@ -207,8 +207,8 @@ def test_above_ten_dimensions_the_evaluation_divergence_reads_every_run():
     engine = CPUEngine(n_hidden, 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        calm = evaluate_free_runs(engine, contracting, series, positions, inputs)[1]
-        leaving = evaluate_free_runs(engine, runaway, series, positions, inputs)[1]
+        calm = FreeRunEvaluation(series, positions, inputs)(engine, contracting)[1]
+        leaving = FreeRunEvaluation(series, positions, inputs)(engine, runaway)[1]
     # A quarter of the runaway's points stay where all of the calm map's are: log 4 more.
     assert leaving - calm == pytest.approx(np.log(4), abs=0.05)
 
