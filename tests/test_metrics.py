@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import datasets
-from sklearn_alrnn.metrics import power_spectrum_distance, state_space_divergence
+from sklearn_alrnn.metrics import (
+    occupancy_reference,
+    power_spectrum_distance,
+    spectrum_reference,
+    state_space_divergence,
+)
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +174,26 @@ def test_the_measures_do_not_depend_on_the_units_even_near_the_floating_point_li
         (lambda t: power_spectrum_distance(t[:1], t), "n_timesteps >= 2"),
         (lambda t: state_space_divergence(t[None], t), "shape"),
         (lambda t: state_space_divergence(t + 0j, t), "must be real; got complex"),
+        (lambda t: state_space_divergence(t, t + 0j), "X_gen must be real; got complex"),
+        (lambda t: occupancy_reference(t).divergence(t[:, :2]), "X_true has 3 dimensions and X_gen 2"),
+        (lambda t: spectrum_reference(t).distance(t[:999]), "X_gen has 999 steps; .* the reference's 1000"),
     ],
 )
 def test_bad_inputs_are_refused(two_lorenz_runs, call, message):
     with pytest.raises(ValueError, match=message):
         call(two_lorenz_runs[0][:1000])
+
+
+def test_a_reference_built_once_scores_each_trajectory_as_the_measures_do(two_lorenz_runs, moment_matched_gaussian):
+    """Checkpoint selection scores many free runs against one training series with the reference
+    objects; each score must be the measure's own, whatever was scored before it."""
+    truth, other = two_lorenz_runs
+    wide = np.tile(truth[:3000], (1, 4))  # 12 dimensions: the mixture estimate
+    occupancy, mixture = occupancy_reference(truth), occupancy_reference(wide, random_state=0)
+    spectra = spectrum_reference(truth[:20_000])
+    for generated in (other, moment_matched_gaussian, other[::-1] * 1.5):
+        assert occupancy.divergence(generated) == state_space_divergence(truth, generated)
+        assert spectra.distance(generated) == power_spectrum_distance(truth[:20_000], generated)
+        wide_generated = np.tile(generated[:3000], (1, 4))
+        assert mixture.divergence(wide_generated) == state_space_divergence(wide, wide_generated, random_state=0)
+
