@@ -168,6 +168,8 @@ class _Occupancy:
 
 
 class _BinnedOccupancy(_Occupancy):
+    """Up to ``MAX_BINNED_DIMENSIONS``: the true trajectory's grid and its occupied bins."""
+
     def __init__(self, X_true, n_bins):
         # The grid follows the true data's range, so a common exact rescaling changes nothing.
         self.factor = _power_of_two_factor(X_true)
@@ -219,6 +221,8 @@ def _mixture_log_density(samples, centres, variance):
 
 
 class _MixtureOccupancy(_Occupancy):
+    """Above ``MAX_BINNED_DIMENSIONS``: the true mixture's Monte-Carlo samples and their log densities."""
+
     def __init__(self, X_true, variance, rng):
         # In the true trajectory's standard units: squared distances expanded as |x|^2 - 2 x.c + |c|^2
         # lose all precision far from the origin (data of 1e8 scored -5), and the kernels' fixed
@@ -320,6 +324,8 @@ def spectrum_reference(X_true, smoothing=20):
 
 
 class _Spectra:
+    """The true trajectory's smoothed spectra, one per dimension (None for a constant one)."""
+
     def __init__(self, X_true, smoothing):
         self.smoothing, self.length = smoothing, X_true.shape[0]
         self.spectra = [_smoothed_spectrum(column, smoothing) for column in X_true.T]
