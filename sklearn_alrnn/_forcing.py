@@ -227,6 +227,9 @@ class FreeRunEvaluation:
 
     def __init__(self, reference, positions, inputs):
         self.reference, self.positions, self.inputs = reference, positions, inputs
+        # Runs of one length go to the engine in one call, so that one that runs them in parallel
+        # (CUDA) takes them together.
+        self.stacked_inputs = np.stack(inputs) if len({len(s) for s in inputs}) == 1 else None
         self.spread = reference.shape[1] > MAX_BINNED_DIMENSIONS
         self.occupancy = occupancy_reference(_spread_over(reference) if self.spread else reference, random_state=0)
         low, high = reference.min(axis=0), reference.max(axis=0)
@@ -240,9 +243,8 @@ class FreeRunEvaluation:
 
     def __call__(self, engine, params):
         N = self.reference.shape[1]
-        lengths = {len(run_inputs) for run_inputs in self.inputs}
-        if len(lengths) == 1:  # one call, so that an engine that runs them in parallel (CUDA) takes them together
-            runs = list(free_runs(engine, params, self.reference[self.positions], np.stack(self.inputs), N))
+        if self.stacked_inputs is not None:
+            runs = list(free_runs(engine, params, self.reference[self.positions], self.stacked_inputs, N))
         else:
             runs = [free_run_from(engine, params, self.reference[p], s, N) for p, s in zip(self.positions, self.inputs)]
         pooled = np.concatenate(runs)

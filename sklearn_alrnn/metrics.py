@@ -64,14 +64,17 @@ def _trajectory(X, name, allow_nonfinite=False):
     return X
 
 
+def _generated(X_gen, n_dims):
+    """A generated trajectory (non-finite values allowed: a diverged run) of the true one's ``n_dims``."""
+    X_gen = _trajectory(X_gen, "X_gen", allow_nonfinite=True)
+    if X_gen.shape[1] != n_dims:
+        raise ValueError(f"X_true has {n_dims} dimensions and X_gen {X_gen.shape[1]}; they must match.")
+    return X_gen
+
+
 def _pair(X_true, X_gen):
     X_true = _trajectory(X_true, "X_true")
-    X_gen = _trajectory(X_gen, "X_gen", allow_nonfinite=True)
-    if X_true.shape[1] != X_gen.shape[1]:
-        raise ValueError(
-            f"X_true has {X_true.shape[1]} dimensions and X_gen {X_gen.shape[1]}; they must match."
-        )
-    return X_true, X_gen
+    return X_true, _generated(X_gen, X_true.shape[1])
 
 
 def _power_of_two_factor(X):
@@ -160,9 +163,7 @@ class _Occupancy:
     """A true trajectory's occupancy; ``divergence`` reads a generated one of as many dimensions."""
 
     def _generated(self, X_gen):
-        X_gen = _trajectory(X_gen, "X_gen", allow_nonfinite=True)
-        if X_gen.shape[1] != len(self.factor):
-            raise ValueError(f"X_true has {len(self.factor)} dimensions and X_gen {X_gen.shape[1]}; they must match.")
+        X_gen = _generated(X_gen, len(self.factor))
         with np.errstate(over="ignore"):  # a generated value beyond the range: outside the grid, or not finite
             return X_gen * self.factor
 
@@ -303,34 +304,34 @@ def power_spectrum_distance(X_true, X_gen, smoothing=20):
     """
     X_true, X_gen = _pair(X_true, X_gen)
     length = min(X_true.shape[0], X_gen.shape[0])
-    return spectrum_reference(X_true[:length], smoothing).distance(X_gen)
+    return _Spectra(X_true[:length], smoothing).distance(X_gen)
 
 
 def spectrum_reference(X_true, smoothing=20):
     """The true side of :func:`power_spectrum_distance`, built once: its ``distance(X_gen)`` is
     ``power_spectrum_distance(X_true, X_gen[:len(X_true)], smoothing)`` for any X_gen at least as long,
     so that a fit scoring its checkpoints against one stretch computes its spectra only once."""
-    X_true = _trajectory(X_true, "X_true")
-    if not smoothing > 0:
-        raise ValueError(f"smoothing must be positive; got {smoothing!r}.")
-    n_frequencies = X_true.shape[0] // 2 + 1
-    if n_frequencies < 4 * smoothing:
-        warnings.warn(
-            f"{X_true.shape[0]} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the filter "
-            "spans most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",
-            UserWarning,
-        )
-    return _Spectra(X_true, smoothing)
+    return _Spectra(_trajectory(X_true, "X_true"), smoothing)
 
 
 class _Spectra:
-    """The true trajectory's smoothed spectra, one per dimension (None for a constant one)."""
+    """The (checked) true trajectory's smoothed spectra, one per dimension (None for a constant one)."""
 
     def __init__(self, X_true, smoothing):
+        if not smoothing > 0:
+            raise ValueError(f"smoothing must be positive; got {smoothing!r}.")
+        n_frequencies = X_true.shape[0] // 2 + 1
+        if n_frequencies < 4 * smoothing:
+            warnings.warn(
+                f"{X_true.shape[0]} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the "
+                "filter spans most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",
+                UserWarning,
+            )
         self.smoothing, self.length = smoothing, X_true.shape[0]
         self.spectra = [_smoothed_spectrum(column, smoothing) for column in X_true.T]
 
     def distance(self, X_gen):
+        X_gen = _generated(X_gen, len(self.spectra))
         if len(X_gen) < self.length:
             raise ValueError(f"X_gen has {len(X_gen)} steps; its spectrum is compared over the reference's {self.length}.")
         distances = []

@@ -177,6 +177,7 @@ def test_the_measures_do_not_depend_on_the_units_even_near_the_floating_point_li
         (lambda t: state_space_divergence(t, t + 0j), "X_gen must be real; got complex"),
         (lambda t: occupancy_reference(t).divergence(t[:, :2]), "X_true has 3 dimensions and X_gen 2"),
         (lambda t: spectrum_reference(t).distance(t[:999]), "X_gen has 999 steps; .* the reference's 1000"),
+        (lambda t: spectrum_reference(t).distance(t[:, :2]), "X_true has 3 dimensions and X_gen 2"),
     ],
 )
 def test_bad_inputs_are_refused(two_lorenz_runs, call, message):
