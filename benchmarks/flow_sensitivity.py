@@ -3,10 +3,11 @@
 A reconstruction is a map close to the true one, not the true one. This script asks what the
 issue's measures give for the closest possible kind of error: the true equations with one parameter
 changed by a few percent. For each system, a held-out trajectory at the nominal parameters is the
-reference (standardised by the training trajectory's moments, as ``bench_forecasting.py`` does);
-each row is a trajectory of the perturbed system from another random start, standardised the same
-way, scored with D_stsp (30 bins) and D_H (smoothing 20). The first row of each system is the
-nominal system (the noise floor).
+reference, standardised by the nominal training trajectory's moments (a forecaster's free runs are
+in its training data's units); each row is a trajectory of the perturbed system from another random
+start, drawn in the system's own units and standardised by the same moments, scored with D_stsp
+(30 bins) and D_H (smoothing 20). The first row of each system is the nominal system (the noise
+floor).
 
 The "distinct x maxima" column counts the different local maxima of x (to two decimals) over the
 run's last 200 oscillations: a few means a periodic orbit, about as many as there are oscillations
@@ -45,13 +46,13 @@ def main():
     print(f"{'system':9s} {'parameter':>10s} {'value':>8s} {'change':>7s} {'D_stsp':>7s} {'D_H':>6s} distinct x maxima")
     for name in args.systems:
         make, nominal = SYSTEMS[name]
-        (train, test), _ = make(2, args.n_steps, random_state=args.seed)
+        (train, test), _ = make(2, args.n_steps, random_state=args.seed, standardize=False)
         mean, scale = train.mean(axis=0), train.std(axis=0)
         reference = (test - mean) / scale
         rows = [("-", None, 0.0)] + [(p, v * (1 + c / 100), c) for p, v in nominal.items() for c in args.changes]
         for parameter, value, change in rows:
             kwargs = {} if value is None else {parameter: value}
-            (run, _), _ = make(2, args.n_steps, random_state=args.seed + 1, **kwargs)
+            (run,), _ = make(1, args.n_steps, random_state=args.seed + 1, standardize=False, **kwargs)
             run = (run - mean) / scale
             shown = "nominal" if value is None else f"{value:.4g}"
             print(

@@ -264,7 +264,7 @@ def _lorenz(_, state, sigma, rho, beta):
 
 def make_lorenz63(
     n_samples=20, n_timesteps=200, dt=0.01, sigma=10.0, rho=28.0, beta=8.0 / 3.0,
-    transient=1000, random_state=None, return_equilibria=False,
+    transient=1000, random_state=None, return_equilibria=False, standardize=True,
 ):
     """Trajectories of the Lorenz-63 system, for one-step-ahead prediction.
 
@@ -288,6 +288,11 @@ def make_lorenz63(
         Also return the system's equilibria in the same standardised units,
         to set beside a reconstruction's fixed points (as ``make_blobs``
         returns its centres).
+    standardize : bool, default=True
+        Standardise the trajectories (and equilibria) with the mean and
+        standard deviation over all trajectories; False keeps the system's own
+        units, so that systems with different parameters can be set in one
+        set of units.
 
     Returns
     -------
@@ -320,6 +325,7 @@ def make_lorenz63(
     return _flow_trajectories(
         _lorenz, (sigma, rho, beta), np.array([8.0, 8.0, 8.0]), np.array([0.0, 0.0, 25.0]),
         n_samples, n_timesteps, dt, transient, random_state, np.array(equilibria) if return_equilibria else None,
+        standardize,
     )
 
 
@@ -330,7 +336,7 @@ def _roessler(_, state, a, b, c):
 
 def make_roessler(
     n_samples=20, n_timesteps=200, dt=0.05, a=0.2, b=0.2, c=5.7, transient=2000, random_state=None,
-    return_equilibria=False,
+    return_equilibria=False, standardize=True,
 ):
     """Trajectories of the Roessler system, for one-step-ahead prediction and reconstruction.
 
@@ -353,6 +359,8 @@ def make_roessler(
     random_state : int, RandomState instance or None
     return_equilibria : bool, default=False
         Also return the system's equilibria, standardised as X.
+    standardize : bool, default=True
+        As in :func:`make_lorenz63`.
 
     Returns
     -------
@@ -380,14 +388,16 @@ def make_roessler(
     return _flow_trajectories(
         _roessler, (a, b, c), np.array([4.0, 4.0, 0.1]), np.array([0.0, 0.0, 0.0]),
         n_samples, n_timesteps, dt, transient, random_state, equilibria if return_equilibria else None,
+        standardize,
     )
 
 
 def _flow_trajectories(
     rhs, args, start_scale, start_centre, n_samples, n_timesteps, dt, transient, random_state, equilibria=None,
+    standardize=True,
 ):
-    """Sampled solutions of an ODE from random starts, standardised; (states, next states), and
-    the ``equilibria`` standardised the same way when given."""
+    """Sampled solutions of an ODE from random starts, standardised unless not ``standardize``;
+    (states, next states), and the ``equilibria`` in the same units when given."""
     from scipy.integrate import solve_ivp
 
     check_counts(n_samples=n_samples, n_timesteps=n_timesteps)
@@ -400,8 +410,8 @@ def _flow_trajectories(
         start = rng.normal(size=3) * start_scale + start_centre
         solution = solve_ivp(rhs, (0, times[-1]), start, t_eval=times, args=args, rtol=1e-9, atol=1e-9)
         trajectories[i] = solution.y.T[transient:]
-    mean = trajectories.mean(axis=(0, 1))
-    std = trajectories.std(axis=(0, 1))
+    mean = trajectories.mean(axis=(0, 1)) if standardize else 0.0
+    std = trajectories.std(axis=(0, 1)) if standardize else 1.0
     trajectories = (trajectories - mean) / std
     pairs = trajectories[:, :-1].copy(), trajectories[:, 1:].copy()
     return pairs if equilibria is None else (*pairs, (equilibria - mean) / std)

@@ -161,3 +161,17 @@ def test_flow_equilibria_are_where_trajectories_come_to_rest():
     for end in X[:, -1]:
         assert np.abs(equilibria[0] - end).sum() < 1e-3
     assert datasets.make_lorenz63(2, 10, rho=0.5, random_state=0, return_equilibria=True)[2].shape == (1, 3)
+
+
+@pytest.mark.parametrize("make", [datasets.make_lorenz63, datasets.make_roessler])
+def test_flows_in_their_own_units_are_the_standardised_ones_before_standardising(make):
+    # standardize=False keeps the system's units, so that systems with other parameters can be
+    # compared in one set of units; standardised, the same draws are the default output.
+    X, y, equilibria = make(2, 500, random_state=0, return_equilibria=True)
+    raw_X, raw_y, raw_equilibria = make(2, 500, random_state=0, return_equilibria=True, standardize=False)
+    states = np.concatenate([raw_X, raw_y[:, -1:]], axis=1)  # the moments are those of every state drawn
+    mean, std = states.mean(axis=(0, 1)), states.std(axis=(0, 1))
+    assert np.abs(mean).max() > 1 or np.abs(std - 1).max() > 1  # not already standardised
+    np.testing.assert_allclose((raw_X - mean) / std, X, atol=1e-12)
+    np.testing.assert_array_equal(raw_X[:, 1:], raw_y[:, :-1])
+    np.testing.assert_allclose((raw_equilibria - mean) / std, equilibria, atol=1e-12)
