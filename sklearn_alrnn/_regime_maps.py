@@ -6,6 +6,7 @@ are stacked so that one LAPACK call serves a batch of them: enumerating the 65,5
 regimes of P = 16 takes seconds, not the minutes of one Python call per regime.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,7 +180,7 @@ def analyse_regimes(a, W, h, C, codes, n_nonlinear, constant_input=None):
     # Every regime shares one read-only copy of h and C: C of a token model is an embedding of
     # the whole vocabulary, and a copy per regime took gigabytes.
     bias, input_matrix = _read_only_copy(h), _read_only_copy(C)
-    systems, fixed_points = [], []
+    fixed_points = []
     for start in range(0, codes.shape[0], batch):
         chunk = codes[start:start + batch]
         bits = code_bits(chunk, n_nonlinear)
@@ -191,13 +192,35 @@ def analyse_regimes(a, W, h, C, codes, n_nonlinear, constant_input=None):
         taus, periods = time_constants(eigenvalues), rotation_periods(eigenvalues)
         stability = stability_types(eigenvalues).tolist()
         for i, code in enumerate(chunk.tolist()):
-            name = bit_string(code, n_nonlinear)
-            systems.append(LinearSystem(code, name, J[i], bias, input_matrix))
             fixed_points.append(FixedPoint(
-                code=code, bits=name, point=points[i], real=bool(real[i]), stability=stability[i],
-                eigenvalues=eigenvalues[i], time_constants=taus[i], rotation_periods=periods[i],
+                code=code, bits=bit_string(code, n_nonlinear), point=points[i], real=bool(real[i]),
+                stability=stability[i], eigenvalues=eigenvalues[i], time_constants=taus[i], rotation_periods=periods[i],
             ))
-    return systems, fixed_points
+    return RegimeSystems(a, W, bias, input_matrix, codes, n_nonlinear), fixed_points
+
+
+class RegimeSystems(Sequence):
+    """The LinearSystem of each regime of ``codes``, its Jacobian built when read: a map that visits
+    tens of thousands of regimes would otherwise hold gigabytes of (M, M) matrices (60,000 regimes
+    of M = 128: 7.9 GB) that most analyses never read."""
+
+    def __init__(self, a, W, bias, input_matrix, codes, n_nonlinear):
+        self._a, self._W = _read_only_copy(a), _read_only_copy(W)
+        self._bias, self._input_matrix = bias, input_matrix
+        self._codes, self._n_nonlinear = _read_only_copy(codes), n_nonlinear
+
+    def __len__(self):
+        return self._codes.shape[0]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        code = int(self._codes[index])
+        J = jacobians(self._a, self._W, [code], self._n_nonlinear)[0]
+        return LinearSystem(code, bit_string(code, self._n_nonlinear), J, self._bias, self._input_matrix)
+
+    def __repr__(self):
+        return f"RegimeSystems({len(self)} regimes of {self._a.shape[0]} units; items are LinearSystem)"
 
 
 def _read_only_copy(array):

@@ -109,9 +109,14 @@ def plot_transition_matrix(decomposer, ax=None, cmap="Blues"):
     _fitted_decomposer(decomposer, "plot_transition_matrix")
     if decomposer.transition_matrix_ is None:
         raise ValueError("This decomposer has seen no sequences: call fit(X) first.")
+    if not isinstance(decomposer.transition_matrix_, np.ndarray):
+        raise ValueError(
+            f"The decomposer visited {decomposer.n_regimes_} regimes, too many for one heatmap; draw the most "
+            "occupied k with ax.imshow(decomposer.transition_matrix_[:k, :k].toarray())."
+        )
     ax = _axes(ax)
     image = ax.imshow(decomposer.transition_matrix_, cmap=cmap, vmin=0, vmax=1)
-    labels = [ls.bits or "linear" for ls in decomposer.linear_systems_]
+    labels = [fp.bits or "linear" for fp in decomposer.fixed_points_]
     ax.set_xticks(range(len(labels)), labels, rotation=90)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("to regime")
@@ -143,8 +148,8 @@ def plot_eigenvalues(decomposer, ax=None):
     ax = _axes(ax)
     angle = np.linspace(0, 2 * np.pi, 200)
     ax.plot(np.cos(angle), np.sin(angle), color="0.5", lw=1, ls="--")
-    for system, eigenvalues in zip(decomposer.linear_systems_, decomposer.eigenvalues_):
-        ax.scatter(eigenvalues.real, eigenvalues.imag, s=18, label=f"regime {system.bits or 'linear'}")
+    for point in decomposer.fixed_points_:
+        ax.scatter(point.eigenvalues.real, point.eigenvalues.imag, s=18, label=f"regime {point.bits or 'linear'}")
     ax.set_aspect("equal")
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")

@@ -104,13 +104,14 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         Number of visited regimes.
     occupancy_ : ndarray of shape (n_regimes_,)
         Share of all valid time steps spent in each regime of ``regimes_``.
-    transition_matrix_ : ndarray of shape (n_regimes_, n_regimes_)
+    transition_matrix_ : ndarray or scipy.sparse.csr_array of shape (n_regimes_, n_regimes_)
         Row-stochastic Markov matrix between consecutive steps of the same
         sequence, rows and columns in the order of ``regimes_``; self-loops
         count dwell. A regime never left (seen only at sequence ends) gets
-        a self-loop of 1.
-    linear_systems_ : list of LinearSystem
-        One per regime of ``regimes_``.
+        a self-loop of 1. Sparse above 4,096 regimes (dense, 60,000 regimes
+        would take 27 GiB).
+    linear_systems_ : sequence of LinearSystem
+        One per regime of ``regimes_``, its Jacobian built when read.
     eigenvalues_ : list of ndarray
         Eigenvalues of each regime's J, largest modulus first.
     spectral_radius_ : ndarray of shape (n_regimes_,)
@@ -534,7 +535,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         occupancy = self.occupancy_ if self.occupancy_ is not None else np.full(self.n_regimes_, np.nan)
         columns = {
             "code": self.regimes_,
-            "bits": np.array([ls.bits for ls in self.linear_systems_], dtype=object),
+            "bits": np.array([fp.bits for fp in self.fixed_points_], dtype=object),
             "occupancy": occupancy,
             "real_fixed_point": np.array([fp.real for fp in self.fixed_points_], dtype=bool),
             "stability": np.array([fp.stability for fp in self.fixed_points_], dtype=object),

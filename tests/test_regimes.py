@@ -460,3 +460,34 @@ def test_states_that_leave_the_floating_point_range_have_no_regime_and_are_warne
     assert (codes == -1).any() and set(np.unique(codes[codes >= 0])) == set(decomposer.regimes_)
     np.testing.assert_allclose(decomposer.transition_matrix_.sum(axis=1), 1.0)
     np.testing.assert_allclose(decomposer.occupancy_.sum(), 1.0)
+
+
+def test_many_regimes_give_the_same_transitions_as_a_sparse_array(memory_model_and_data, monkeypatch):
+    """Above the dense limit the transition matrix is a CSR array holding the dense one's entries;
+    the heatmap refuses it by name instead of drawing thousands of rows."""
+    from scipy import sparse
+
+    from sklearn_alrnn import _regime_counts
+    from sklearn_alrnn.plotting import plot_transition_matrix
+
+    clf, X, _ = memory_model_and_data
+    dense = RegimeDecomposer(clf, prefit=True).fit(X)
+    monkeypatch.setattr(_regime_counts, "MAX_DENSE_TRANSITION_REGIMES", 1)
+    sparse_fit = RegimeDecomposer(clf, prefit=True).fit(X)
+    assert dense.n_regimes_ > 1 and isinstance(dense.transition_matrix_, np.ndarray)
+    assert isinstance(sparse_fit.transition_matrix_, sparse.csr_array)
+    np.testing.assert_array_equal(sparse_fit.transition_matrix_.toarray(), dense.transition_matrix_)
+    pytest.importorskip("matplotlib")
+    with pytest.raises(ValueError, match=f"visited {dense.n_regimes_} regimes, too many for one heatmap"):
+        plot_transition_matrix(sparse_fit)
+
+
+def test_linear_systems_are_a_sequence_read_like_a_list(hand_built):
+    systems = hand_built.linear_systems_
+    assert len(systems) == hand_built.n_regimes_
+    as_list = list(systems)
+    assert [s.code for s in as_list] == list(hand_built.regimes_)
+    assert systems[-1].code == as_list[-1].code and [s.code for s in systems[1:]] == [s.code for s in as_list[1:]]
+    np.testing.assert_array_equal(systems[-1].J, as_list[-1].J)
+    with pytest.raises(IndexError):
+        systems[len(systems)]

@@ -171,3 +171,36 @@ def test_states_that_overflow_on_long_sequences_are_warned_of_not_read_as_a_labe
     with pytest.warns(RuntimeWarning, match="left the floating-point range"):
         prediction = regressor.predict(sequences)
     assert np.isnan(prediction[0]) and np.isfinite(prediction[1])
+
+
+def test_a_map_visiting_tens_of_thousands_of_regimes_is_analysed_in_bounded_memory():
+    """A fully nonlinear PLRNN (M = P = 30) over 12,000 steps of distinct regimes: a dense transition
+    matrix would take 1.1 GiB and the regimes' Jacobians 86 MiB; the sparse matrix and the Jacobians
+    built when read keep the analysis to a fraction."""
+    from scipy import sparse
+
+    from sklearn_alrnn import RegimeDecomposer
+    from sklearn_alrnn.analysis import bits_to_code
+
+    rng = np.random.RandomState(0)
+    M = 30
+    a, W, h = rng.uniform(0.2, 0.8, M), rng.normal(size=(M, M)) / np.sqrt(M), rng.normal(size=M)
+    decomposer = RegimeDecomposer.from_parameters(a, W, h, n_nonlinear=M)
+    states = rng.normal(size=(12_000, M))
+    tracemalloc.start()
+    try:
+        decomposer.fit_states(states)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    n = decomposer.n_regimes_
+    assert n == 12_000 and isinstance(decomposer.transition_matrix_, sparse.csr_array)
+    assert peak < 0.1 * n * n * 8, f"peak {peak / 2**20:.0f} MiB"
+    codes = [bits_to_code(row > 0) for row in states]  # consecutive steps' regimes, each visited once
+    position = {code: i for i, code in enumerate(decomposer.regimes_)}
+    steps = [position[c] for c in codes]
+    np.testing.assert_array_equal(decomposer.transition_matrix_[steps[:-1], steps[1:]], 1.0)
+    assert decomposer.transition_matrix_.nnz == n  # those, and the last step's regime never left
+    system = decomposer.linear_systems_[-1]
+    bits = [(system.code >> k) & 1 for k in range(M - 1, -1, -1)]
+    np.testing.assert_array_equal(system.J, np.diag(a) + W * np.array(bits))
