@@ -418,7 +418,7 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
     Returns
     -------
     float
-        NaN if the free run leaves the floating-point range.
+        NaN, with a RuntimeWarning, if the free run leaves the floating-point range.
 
     Examples
     --------
@@ -432,7 +432,13 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
     >>> print(f"{max_lyapunov_exponent(model, x0=[1.0, 0.0]):.4f} against {np.log(0.99):.4f}")
     -0.0101 against -0.0101
     """
-    return _fitted_forecaster(model, "max_lyapunov_exponent")._largest_lyapunov_exponent(n_steps, transient, x0)
+    exponent = _fitted_forecaster(model, "max_lyapunov_exponent")._largest_lyapunov_exponent(n_steps, transient, x0)
+    if np.isnan(exponent):
+        warnings.warn(
+            f"The free run left the floating-point range within {transient + n_steps} steps: the map grows without "
+            "bound from this start, so it has no Lyapunov exponent there (NaN).", RuntimeWarning, stacklevel=2
+        )
+    return exponent
 
 
 def free_run_score(model, X, y=None, *, exog=None):

@@ -73,6 +73,14 @@ def test_lyapunov_exponent_of_a_contracting_diagonal_map():
     assert max_lyapunov_exponent(model, n_steps=3000, transient=300) == pytest.approx(np.log(0.9), rel=1e-6)
 
 
+def test_lyapunov_exponent_of_a_map_that_overflows_is_nan_with_a_warning():
+    model = exact_rotation_forecaster()
+    model.a_ = np.array([1.5, 0.8, 0.9, 0.3])
+    model.W_ = np.zeros((4, 4))
+    with pytest.warns(RuntimeWarning, match="left the floating-point range within 3000 steps"):
+        assert np.isnan(max_lyapunov_exponent(model, n_steps=2000, transient=1000, x0=[13.0, -5.0]))
+
+
 def test_learns_an_oscillation_it_can_continue(fitted_oscillator):
     X = oscillation(400, phase=2.0)
     one_step = fitted_oscillator.predict(X)
