@@ -3,9 +3,11 @@
 Prints, in one run: the time and peak memory of an epoch at T = 10,000 against T = 1,000 (the
 ratio should be near 10: time and memory linear in T); the peak memory of predicting an input
 whose float64 copy would take COPY_GIB, as a share of that copy (streaming in blocks keeps it
-near one block); and how quickly an oversized ``hidden_states`` request is refused.
+near one block); how quickly an oversized ``hidden_states`` request is refused; and the time and
+peak memory of the regime analysis of a fully nonlinear PLRNN whose trajectory visits a new regime
+at every step, as a share of the dense transition matrix it avoids.
 
-    python benchmarks/bench_resources.py [--copy-gib 1.0]
+    python benchmarks/bench_resources.py [--copy-gib 1.0] [--n-regimes 60000]
 """
 
 import argparse
@@ -15,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer
 from sklearn_alrnn._base import PREDICT_BLOCK_BYTES
 
 
@@ -68,12 +70,26 @@ def streamed_prediction(copy_gib):
         print(f"hidden_states on 10^6 x 10^4 steps refused in {1e3 * (time.perf_counter() - start):.1f} ms: {error}")
 
 
+def many_regimes(n_regimes, n_hidden=40):
+    rng = np.random.RandomState(0)
+    a, W = rng.uniform(0.2, 0.8, n_hidden), rng.normal(size=(n_hidden, n_hidden)) / np.sqrt(n_hidden)
+    decomposer = RegimeDecomposer.from_parameters(a, W, rng.normal(size=n_hidden), n_nonlinear=n_hidden)
+    states = rng.normal(size=(n_regimes, n_hidden))  # 40 random signs a step: a new regime at every step
+    _, seconds, peak = _measured(lambda: decomposer.fit_states(states))
+    dense = decomposer.n_regimes_**2 * 8
+    print(f"fit_states of a PLRNN (M = P = {n_hidden}) over {n_regimes:,} steps: {decomposer.n_regimes_:,} regimes "
+          f"in {seconds:.1f} s, peak {peak / 2**20:.0f} MiB = {peak / dense:.4f} of a dense transition matrix "
+          f"({dense / 2**30:.1f} GiB)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copy-gib", type=float, default=1.0, help="size of the float64 copy streaming avoids")
+    parser.add_argument("--n-regimes", type=int, default=60_000, help="regimes visited in the regime analysis")
     args = parser.parse_args()
     long_sequences()
     streamed_prediction(args.copy_gib)
+    many_regimes(args.n_regimes)
 
 
 if __name__ == "__main__":
