@@ -116,7 +116,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``; in threads with
         ``n_jobs``) and keep the one whose best checkpoint has the smallest divergence, as KMeans
-        keeps its best start: fits vary from seed to seed (Roessler: targets met on 2 of 4 seeds, 4 of 4 with 4).
+        keeps its best start: fits vary from seed to seed (Roessler: targets met on 4 of 8 seeds, 6 of 8 with 4).
     n_jobs : int or None, default=-1
         Threads for the ``n_init`` fits, side by side, and for prediction (-1: all CPUs, None:
         one); results do not depend on it. Lorenz-63 or Roessler with the defaults: 90-125 s on 2
