@@ -30,9 +30,9 @@ def transition_matrix(index, n_regimes):
     ``MAX_DENSE_TRANSITION_REGIMES`` regimes, a CSR array above."""
     before, after = index[:, :-1], index[:, 1:]
     consecutive = (before >= 0) & (after >= 0)  # steps of one sequence, neither padding nor NaN
-    never_left = np.setdiff1d(np.arange(n_regimes), before[consecutive])
-    rows = np.concatenate([before[consecutive], never_left])
-    columns = np.concatenate([after[consecutive], never_left])
+    sources, targets = before[consecutive], after[consecutive]
+    never_left = np.setdiff1d(np.arange(n_regimes), sources)
+    rows, columns = np.concatenate([sources, never_left]), np.concatenate([targets, never_left])
     transitions = sparse.csr_array((np.ones(rows.shape[0]), (rows, columns)), shape=(n_regimes, n_regimes))
     transitions.sum_duplicates()
     transitions.data /= np.repeat(transitions.sum(axis=1), np.diff(transitions.indptr))
