@@ -243,7 +243,8 @@ def _read_csv_series(path):
 
 
 def _read_series(path):
-    """A recorded series (n_timesteps, n_variables) from .npy, or from the numeric columns of a .csv."""
+    """A recorded series (n_timesteps, n_variables) from .npy or from the numeric columns of a .csv, or
+    a stack of series (n_series, n_timesteps, n_variables) from .npy."""
     left_out = []
     try:
         if path.endswith(".npy"):
@@ -258,26 +259,46 @@ def _read_series(path):
     if left_out:
         print(f"Columns left out: {', '.join(left_out)}")
     series = series.reshape(len(series), -1) if series.ndim == 1 else series
-    if series.ndim != 2 or not np.issubdtype(series.dtype, np.number):
-        raise SystemExit(f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array; got shape {series.shape}")
+    series = series[0] if series.ndim == 3 and len(series) == 1 else series
+    if series.ndim not in (2, 3) or 0 in series.shape or not np.issubdtype(series.dtype, np.number):
+        raise SystemExit(
+            f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array or a stack "
+            f"(n_series, n_timesteps, n_variables) of series; got {series.dtype} of shape {series.shape}"
+        )
     series = series.astype(float)
     if not np.isfinite(series).all():
-        row = int(np.flatnonzero(~np.isfinite(series).all(axis=1))[0])
-        raise SystemExit(f"error: {path!r} holds NaN or infinite values (first in row {row}); a recorded series must be finite")
+        first = np.argwhere(~np.isfinite(series))[0]
+        where = f"row {first[0]}" if series.ndim == 2 else f"series {first[0]}, row {first[1]}"
+        raise SystemExit(
+            f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be finite"
+        )
     return series
+
+
+def _held_out_split(series, fraction):
+    """The training part and the held-out trajectories: the last ``fraction`` of one series' steps,
+    or of a stack's series (at least one)."""
+    if series.ndim == 2:
+        n_test = int(round(fraction * len(series)))
+        if n_test < 2 or len(series) - n_test < 2:
+            raise SystemExit(
+                f"error: {len(series)} steps cannot be split into training and test parts "
+                f"with --test-fraction {fraction}"
+            )
+        return series[:-n_test], [series[-n_test:]]
+    n_test = max(1, int(round(fraction * len(series))))
+    if n_test >= len(series) or series.shape[1] < 2:
+        raise SystemExit(
+            f"error: {len(series)} series of {series.shape[1]} steps cannot be split into training series and "
+            f"held-out ones with --test-fraction {fraction}"
+        )
+    return series[:-n_test], list(series[-n_test:])
 
 
 def cmd_reconstruct(args):
     from . import metrics
 
-    series = _read_series(args.data)
-    n_test = int(round(args.test_fraction * len(series)))
-    if n_test < 2 or len(series) - n_test < 2:
-        raise SystemExit(
-            f"error: {len(series)} steps cannot be split into training and test parts "
-            f"with --test-fraction {args.test_fraction}"
-        )
-    train, test = series[:-n_test], series[-n_test:]
+    train, tests = _held_out_split(_read_series(args.data), args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
@@ -287,30 +308,43 @@ def cmd_reconstruct(args):
     fit_time = time.perf_counter() - start
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
-        generated, states = model.generate(len(test), x0=test[0], return_states=True)
-        noisy = model.generate(len(test), x0=test[0], process_noise=1.0, random_state=args.random_state)
+        runs = [model.generate(len(test), x0=test[0], return_states=True) for test in tests]
+        noisy = [model.generate(len(test), x0=test[0], process_noise=1.0, random_state=args.random_state)
+                 for test in tests]
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
-    print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {len(train)} steps of "
-          f"{train.shape[1]} variable{'s' * (train.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
+    steps = train.shape[-2] * (len(train) if train.ndim == 3 else 1)
+    trained_on = f"{steps} steps" + (f" of {len(train)} series" if train.ndim == 3 else "")
+    print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {trained_on} of "
+          f"{train.shape[-1]} variable{'s' * (train.shape[-1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     # The scale of the two distances: noise drawn with the training part's mean and covariance.
-    gaussian = np.random.default_rng(args.random_state).multivariate_normal(
-        train.mean(axis=0), np.atleast_2d(np.cov(train, rowvar=False)), size=len(test)
-    )
-    print(f"Free run from the first of {len(test)} held-out steps (in brackets: a Gaussian with the training moments):")
-    divergence, distance = metrics.state_space_divergence, metrics.power_spectrum_distance
+    pooled = train.reshape(-1, train.shape[-1])
+    draw = np.random.default_rng(args.random_state).multivariate_normal
+    gaussian = [draw(pooled.mean(axis=0), np.atleast_2d(np.cov(pooled, rowvar=False)), size=len(test))
+                for test in tests]
+    held_out = f"the first of {len(tests[0])} held-out steps" if len(tests) == 1 else \
+        f"the first step of each of the {len(tests)} held-out series"
+    print(f"Free run from {held_out} (in brackets: a Gaussian with the training moments):")
     seed = args.random_state
-    print(f"  state-space divergence D_stsp  {divergence(test, generated, random_state=seed):.4f}  "
-          f"({divergence(test, gaussian, random_state=seed):.4f})")
-    print(f"  power-spectrum distance D_H    {distance(test, generated):.4f}  ({distance(test, gaussian):.4f})")
+
+    def divergence(generated):  # the held-out series' points pooled, as the free runs'
+        return metrics.state_space_divergence(np.concatenate(tests), np.concatenate(generated), random_state=seed)
+
+    def distance(generated):  # a spectrum per series, averaged
+        return np.mean([metrics.power_spectrum_distance(test, run) for test, run in zip(tests, generated)])
+
+    generated = [run for run, _ in runs]
+    print(f"  state-space divergence D_stsp  {divergence(generated):.4f}  ({divergence(gaussian):.4f})")
+    print(f"  power-spectrum distance D_H    {distance(generated):.4f}  ({distance(gaussian):.4f})")
     print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
-          f"{divergence(test, noisy, random_state=seed):.4f}, D_H {distance(test, noisy):.4f}")
-    horizon = min(20, len(test) - 1)
-    held = np.mean((test[horizon:] - test[:-horizon]) ** 2)  # the same starts, each value held
-    print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, test, horizon):.4f}  "
+          f"{divergence(noisy):.4f}, D_H {distance(noisy):.4f}")
+    horizon = min(20, min(map(len, tests)) - 1)
+    held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
+    print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
     print(f"  largest Lyapunov exponent      {metrics.max_lyapunov_exponent(model):.5f} per step")
-    print(f"  regimes visited                {_free_run_regimes(model, states).n_regimes_} of {2**model.n_nonlinear_}")
+    regimes = _free_run_regimes(model, [states for _, states in runs]).n_regimes_
+    print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
     return 0
 
 
@@ -404,7 +438,8 @@ def build_parser():
         "reconstruct", help="learn a dynamical system from a recorded series; print its measures, save it"
     )
     reconstruct.add_argument(
-        "data", help=".npy array (n_timesteps, n_variables) or .csv table (its numeric columns but a time index)"
+        "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
+                     "or .csv table (its numeric columns but a time index)"
     )
     reconstruct.add_argument(
         "--n-nonlinear", type=_count_or_auto(0), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
@@ -413,7 +448,9 @@ def build_parser():
         "--n-hidden", type=_count_or_auto(1), default="auto", help='hidden units, or "auto" (20, more for many variables)'
     )
     reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")
-    reconstruct.add_argument("--test-fraction", type=float, default=0.2, help="held-out end of the series")
+    reconstruct.add_argument(
+        "--test-fraction", type=float, default=0.2, help="held-out end of the series, or of a stack's series (at least one)"
+    )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)
     reconstruct.add_argument("--model-out", help="model file (default: DATA with suffix .alrnn.npz)")

@@ -247,3 +247,51 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
         (tmp_path / name).write_text(text)
         with pytest.raises(SystemExit, match=message):
             main(["reconstruct", str(tmp_path / name)])
+
+
+def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, capsys):
+    from sklearn_alrnn import datasets, load
+
+    series, _ = datasets.make_roessler(n_samples=5, n_timesteps=300, random_state=1)
+    npy = tmp_path / "trials.npy"
+    np.save(npy, series)
+    assert main(["reconstruct", str(npy), "--n-nonlinear", "1", "--n-hidden", "6", "--max-iter", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "on 1200 steps of 4 series of 3 variables" in out
+    assert "from the first step of each of the 1 held-out series" not in out  # one held out reads as one
+    model, held_out = load(tmp_path / "trials.alrnn.npz"), series[-1]
+    generated = model.generate(len(held_out), x0=held_out[0])
+    printed = re.search(r"D_stsp +([\d.]+) .*\n.*D_H +([\d.]+) ", out).groups()
+    assert float(printed[0]) == pytest.approx(state_space_divergence(held_out, generated, random_state=0), abs=5e-5)
+    assert float(printed[1]) == pytest.approx(power_spectrum_distance(held_out, generated), abs=5e-5)
+    error = float(re.search(r"20-step prediction error +([\d.]+)", out).group(1))
+    assert error == pytest.approx(prediction_error(model, held_out, 20), abs=5e-5)
+
+    # Two of the five held out at --test-fraction 0.4: the measures pool both.
+    assert main(["reconstruct", str(npy), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1",
+                 "--test-fraction", "0.4"]) == 0
+    out = capsys.readouterr().out
+    assert "on 900 steps of 3 series" in out and "each of the 2 held-out series" in out
+    model = load(tmp_path / "trials.alrnn.npz")
+    runs = [model.generate(300, x0=test[0]) for test in series[3:]]
+    spectrum = float(re.search(r"D_H +([\d.]+) ", out).group(1))
+    assert spectrum == pytest.approx(np.mean([power_spectrum_distance(t, g) for t, g in zip(series[3:], runs)]), abs=5e-5)
+    divergence = float(re.search(r"D_stsp +([\d.]+) ", out).group(1))
+    pooled = state_space_divergence(series[3:].reshape(-1, 3), np.concatenate(runs), random_state=0)
+    assert divergence == pytest.approx(pooled, abs=5e-5)
+
+    np.save(tmp_path / "one.npy", series[:1])  # a stack of one series is that series
+    assert main(["reconstruct", str(tmp_path / "one.npy"), "--n-hidden", "6", "--n-nonlinear", "1",
+                 "--max-iter", "1"]) == 0
+    assert "on 240 steps of 3 variables" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="5 series of 300 steps cannot be split"):
+        main(["reconstruct", str(npy), "--test-fraction", "1"])
+    gapped = series.copy()
+    gapped[3, 17, 1] = np.nan
+    np.save(tmp_path / "gapped.npy", gapped)
+    with pytest.raises(SystemExit, match=r"NaN or infinite values \(first in series 3, row 17\)"):
+        main(["reconstruct", str(tmp_path / "gapped.npy")])
+    np.save(tmp_path / "four.npy", series[None])
+    with pytest.raises(SystemExit, match=r"stack \(n_series, n_timesteps, n_variables\) of series; got float64 of shape "
+                                         r"\(1, 5, 300, 3\)"):
+        main(["reconstruct", str(tmp_path / "four.npy")])
