@@ -20,7 +20,9 @@ from ._inputs import ModelInputsMixin
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
 from ._model import INITIALISATIONS, PARAMETER_NAMES, check_network_parameters, flatten_parameters, initialize_parameters
-from ._optim import AdamOptimizer, ParameterAverage, StoppingRule, chosen_learning_rate, clip_by_global_norm
+from ._optim import (
+    AdamOptimizer, ParameterAverage, StoppingRule, chosen_learning_rate, clip_by_global_norm, warn_of_diverged_training
+)
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
@@ -404,16 +406,9 @@ class BaseALRNN(
                 epoch_loss = self._run_epoch(engine, flat, data, order, batch_size, last_finite, grad, warps)
                 if epoch_loss is None:  # overflow: the parameters of the last finite step are back
                     goes_on = not incremental and rule.reduce_learning_rate(self._optimizer)
-                    outcome = (
-                        f"the learning rate lowered to {self._optimizer.learning_rate_init:.2e}." if goes_on
-                        else "training stopped. Lower learning_rate_init, set clip_norm, or scale the inputs."
-                    )
-                    if flat.dtype == np.float32:
-                        outcome += " A float32 fit overflows first: dtype='float64' may keep it finite."
-                    warnings.warn(
-                        f"The loss or its gradient became non-finite in epoch {self.n_iter_ + 1}; the parameters "
-                        f"of the last finite step were restored and {outcome}",
-                        RuntimeWarning,
+                    warn_of_diverged_training(
+                        self.n_iter_ + 1, self._optimizer, goes_on, flat.dtype, "the parameters of the last finite "
+                        "step were", "Lower learning_rate_init, set clip_norm, or scale the inputs."
                     )
                     if not goes_on:
                         break

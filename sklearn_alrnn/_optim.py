@@ -1,6 +1,7 @@
 """The optimiser, gradient clipping, parameter averaging and the stopping rule of the fit loop, on flat
 parameter vectors."""
 
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -103,6 +104,12 @@ class AdamOptimizer:
         """Divide the step size of all later updates by ``divisor``."""
         self.learning_rate_init /= divisor
 
+    def restart(self):
+        """Forget the moment estimates and the step count, as a new optimiser would."""
+        self.t = 0
+        self.m.fill(0)
+        self.v.fill(0)
+
 
 @cached_njit(error_model="numpy")  # no zero-division branch: the loop vectorises (3-5x faster, same bits)
 def _momentum_step(params, grad, m, v, step_size, beta_1, beta_2):
@@ -156,6 +163,20 @@ MAX_LEARNING_RATE_REDUCTIONS = 2
 #: this many epochs' scores: a validation set of a few dozen sequences scores
 #: noisily, and the best single epoch is then often a lucky one.
 VALIDATION_SMOOTHING = 5
+
+
+def warn_of_diverged_training(epoch, optimizer, goes_on, dtype, restored, remedy):
+    """Say that the loss or its gradient became non-finite in ``epoch`` and which parameters
+    were ``restored``; then either ``optimizer``'s step size was lowered (``goes_on``) or training
+    stopped, and ``remedy`` says what to change."""
+    outcome = f"the learning rate lowered to {optimizer.learning_rate_init:.2e}." if goes_on else \
+        f"training stopped. {remedy}"
+    if dtype == np.float32:
+        outcome += " A float32 fit overflows first: dtype='float64' may keep it finite."
+    warnings.warn(
+        f"The loss or its gradient became non-finite in epoch {epoch}; {restored} restored and {outcome}",
+        RuntimeWarning,
+    )
 
 
 class StoppingRule:

@@ -12,31 +12,19 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import io
 from ._forcing import (
-    ALPHA_UPDATE_INTERVAL,
-    FORECASTER_PARAMETER_NAMES,
-    TrainingWindows,
-    adapted_alpha,
-    FreeRunEvaluation,
-    evaluation_starts,
-    forced_loss_and_gradients,
-    forcing_schedule,
-    free_run_from,
-    initial_states,
-    initialize_forecaster,
-    jacobian_norm_bound,
-    network_units,
-    one_step_predictions,
-    read_in_windows,
-    warn_if_runs_escape,
-    warn_where_a_run_leaves,
-    warn_where_a_run_overflows,
+    ALPHA_UPDATE_INTERVAL, FORECASTER_PARAMETER_NAMES, FreeRunEvaluation, TrainingWindows, adapted_alpha,
+    evaluation_starts, forced_loss_and_gradients, forcing_schedule, free_run_from, initial_states,
+    initialize_forecaster, jacobian_norm_bound, network_units, one_step_predictions, read_in_windows,
+    warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows,
 )
 from ._initialisations import fit_best_initialisation
 from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import check_network_parameters, flatten_parameters
-from ._optim import RAdamOptimizer, clip_by_global_norm
+from ._optim import (
+    LEARNING_RATE_DIVISOR, MAX_LEARNING_RATE_REDUCTIONS, RAdamOptimizer, clip_by_global_norm, warn_of_diverged_training
+)
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
@@ -304,7 +292,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, reference.dtype)
         optimizer = RAdamOptimizer(flat, self.learning_rate_init)
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
-        grad, last_finite = np.empty_like(flat), flat.copy()
+        grad, epoch_start = np.empty_like(flat), flat.copy()
         states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
         n_evaluated = min(self.evaluation_steps, len(reference))
         evaluate = FreeRunEvaluation(reference, *evaluation_starts(reference, inputs[longest], n_evaluated))
@@ -312,31 +300,37 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         best, best_flat, self.best_epoch_ = (np.inf, np.inf, 1.0), flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
         n_batches = self.n_iter_ = 0
+        reductions_left = MAX_LEARNING_RATE_REDUCTIONS  # a blow-up lowers the step size, as in the estimators
         try:
             for epoch in range(1, self.max_iter + 1):
-                total = 0.0
+                total, n_finite = 0.0, 0
+                np.copyto(epoch_start, flat)
                 for _ in range(n_batches_per_epoch):
                     raise_if_interrupted()
                     windows, window_inputs = sampler.draw(self.batch_size, self.noise, rng)
                     value, _ = forced_loss_and_gradients(views, windows, window_inputs, forcing, engine, grad, states)
-                    if not (np.isfinite(value) and np.all(np.isfinite(grad))):
-                        np.copyto(flat, last_finite)
-                        warnings.warn(
-                            f"The training loss became non-finite in epoch {epoch}; the last finite parameters were "
-                            "restored and training stopped. Lower learning_rate_init or set clip_norm.", RuntimeWarning
-                        )
-                        raise StopIteration
-                    np.copyto(last_finite, flat)
-                    clip_by_global_norm(grad, self.clip_norm)
+                    norm = clip_by_global_norm(grad, self.clip_norm)
+                    if not (np.isfinite(value) and np.isfinite(norm * norm)):  # a gradient past 1e154 has diverged
+                        np.copyto(flat, epoch_start)  # a step before may have taken it far already
+                        goes_on, reductions_left = reductions_left > 0, reductions_left - 1
+                        if goes_on:  # afresh: RAdam's first steps follow the momentum, which holds the blow-up
+                            optimizer.restart()
+                            optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
+                        warn_of_diverged_training(epoch, optimizer, goes_on, flat.dtype, "the parameters at the epoch's "
+                                                  "start were", "Lower learning_rate_init or set clip_norm.")
+                        if not goes_on:
+                            raise StopIteration
+                        continue
                     optimizer.update_params(grad)
                     total += value
+                    n_finite += 1
                     n_batches += 1
                     if adaptive and n_batches % ALPHA_UPDATE_INTERVAL == 0:
                         self.alpha_ = adapted_alpha(self.alpha_, jacobian_norm_bound(views, states, engine.n_linear))
                         forcing[:] = self.alpha_
                 optimizer.learning_rate_init *= decay
                 self.n_iter_ = epoch
-                self.loss_curve_.append(total / n_batches_per_epoch)
+                self.loss_curve_.append(total / n_finite if n_finite else np.nan)
                 progress.epoch(epoch, self.loss_curve_[-1])
                 if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
                     evaluation = evaluate(engine, views)
