@@ -90,6 +90,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Epochs (each ``batches_per_epoch`` optimiser steps), the literature's budget: with 1000,
         Lorenz-63 free runs scored D_stsp 3.22 / 0.39 at P = 2 / 12, not 2.70 / 0.19 (RESULTS.md).
     learning_rate_init : float, default=1e-3
+        RAdam's step size. If the loss blows up (too large a step), training goes on from the
+        epoch's start at a fifth of it, twice at most, with a warning.
     learning_rate_end : float, default=1e-5
         The learning rate decays exponentially to this at the last epoch.
     clip_norm : float or None, default=None
