@@ -90,8 +90,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         Epochs (each ``batches_per_epoch`` optimiser steps), the literature's budget: with 1000,
         Lorenz-63 free runs scored D_stsp 3.22 / 0.39 at P = 2 / 12, not 2.70 / 0.19 (RESULTS.md).
     learning_rate_init : float, default=1e-3
-        RAdam's step size. If the loss blows up (too large a step), training goes on from the
-        epoch's start at a fifth of it, twice at most, with a warning.
+        RAdam's step size. If the loss blows up, training goes on from the epoch's start at a
+        fifth of it, twice at most, with a warning.
     learning_rate_end : float, default=1e-5
         The learning rate decays exponentially to this at the last epoch.
     clip_norm : float or None, default=None
@@ -238,6 +238,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         exog : array-like, default=None
             Exogenous inputs, one row per step of each series, in the same
             structure as X; ``exog[t]`` drives the step from row t to t + 1.
+            In any units: they are standardised for training, and ``C_`` and
+            ``h_`` take them as given.
 
         Returns
         -------
@@ -275,13 +277,17 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self.mean_, self.scale_ = feature_moments(stacked)
         dtype = np.dtype(self.dtype)
         scaled = [((s - self.mean_) / self.scale_).astype(dtype) for s in series]
-        inputs = [s.astype(dtype) for s in inputs]
+        # Inputs train standardised (a stimulus of amplitude 100 blew up the first steps); C_, h_ take them as given.
+        input_mean, input_scale = feature_moments(np.concatenate(inputs))
+        inputs = [((s - input_mean) / input_scale).astype(dtype) for s in inputs]
         self.n_features_in_, self.n_inputs_, self.n_nonlinear_ = N, inputs[0].shape[1], P
         self.initial_observation_ = series[0][0].copy()
         rng = check_random_state(self.random_state)
         params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
         flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
         self._train(make_engine(self.device, M, P, 1), flat, views, scaled, inputs, rng)  # see n_jobs
+        self.C_ = (self.C_ / input_scale).astype(dtype)
+        self.h_ = (self.h_ - self.C_ @ input_mean).astype(dtype)
         return self
 
     def _train(self, engine, flat, views, scaled, inputs, rng):

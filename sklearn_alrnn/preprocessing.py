@@ -33,6 +33,8 @@ def feature_moments(values, weights=None):
     floating-point limit (1e300) do not overflow; a constant column (standard
     deviation below 1e-12 of its magnitude) gets scale 1.
     """
+    if values.shape[1] == 0:  # no columns (a forecaster without exogenous inputs)
+        return np.zeros(0), np.ones(0)
     peak = np.max(np.abs(values), axis=0).astype(float) if len(values) else np.ones(values.shape[1])
     peak[~(peak > 0)] = 1.0
     unit = values / peak

@@ -766,3 +766,29 @@ def test_one_step_predictions_that_leave_the_floating_point_range_are_warned_of_
     with pytest.warns(RuntimeWarning, match=r"The hidden states of 1 of 1 sequences \(the first: sequence 0"):
         codes = RegimeDecomposer(exploding, prefit=True).fit(X).transform(X)
     assert codes[0, 0] >= 0 and codes[0, -1] == -1
+
+
+def test_exogenous_inputs_in_other_units_give_the_same_forecasts():
+    # The inputs train standardised, so an input in other units (a stimulus of amplitude 100 on an
+    # offset of 300) is the same fit; before, its first steps drove the map past the floating-point
+    # range and training stopped in epoch 1 with a map whose free runs left the data.
+    u = np.random.RandomState(0).normal(size=(600, 1))
+    x = np.zeros((600, 1))
+    for t in range(599):
+        x[t + 1] = 0.9 * x[t] + u[t]
+    settings = dict(n_hidden=3, n_nonlinear=0, noise=0.0, n_init=1, random_state=0, **QUICK)
+    unit = ALRNNForecaster(**settings).set_params(learning_rate_init=1e-3).fit(x, exog=u)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        other = ALRNNForecaster(**settings).set_params(learning_rate_init=1e-3).fit(x, exog=100 * u + 300)
+    assert other.n_iter_ == unit.n_iter_ == QUICK["max_iter"]
+    np.testing.assert_allclose(other.C_ * 100, unit.C_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(other.predict(x, exog=100 * u + 300), unit.predict(x, exog=u), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(other.generate(50, x0=x[0], exog=100 * u[:49] + 300),
+                               unit.generate(50, x0=x[0], exog=u[:49]), rtol=1e-6, atol=1e-8)
+    # A constant input trains as zeros whatever its value: the value only moves h_.
+    fits = [ALRNNForecaster(**settings).set_params(learning_rate_init=1e-3).fit(x, exog=np.hstack([u, np.full_like(u, c)]))
+            for c in (0.0, 7.0)]
+    np.testing.assert_allclose(fits[1].predict(x, exog=np.hstack([u, np.full_like(u, 7.0)])),
+                               fits[0].predict(x, exog=np.hstack([u, np.zeros_like(u)])), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(fits[1].h_, fits[0].h_ - 7.0 * fits[0].C_[:, 1], rtol=1e-6, atol=1e-9)
