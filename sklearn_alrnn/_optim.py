@@ -1,5 +1,5 @@
-"""The optimiser, gradient clipping, parameter averaging and the stopping rule of the fit loop, on flat
-parameter vectors."""
+"""The optimiser, gradient clipping, parameter averaging, the recovery from a blow-up and the stopping
+rule of the fit loop, on flat parameter vectors."""
 
 import warnings
 from contextlib import contextmanager
@@ -177,6 +177,43 @@ def warn_of_diverged_training(epoch, optimizer, goes_on, dtype, restored, remedy
         f"The loss or its gradient became non-finite in epoch {epoch}; {restored} restored and {outcome}",
         RuntimeWarning,
     )
+
+
+class BlowUpRecovery:
+    """A training loop's way on after its loss or gradient blows up (a step size too large for
+    RAdam's first steps, which are momentum steps as large as the gradient): the parameters at the
+    epoch's start come back (the last finite step's may already be far off: a loss from 27 to 1e16
+    in one step) and the optimiser starts afresh at a fifth of the step size, at most
+    ``MAX_LEARNING_RATE_REDUCTIONS`` times; then training stops. Each time with a warning.
+
+    Parameters
+    ----------
+    flat : ndarray
+        The parameter vector the optimiser updates in place.
+    optimizer : AdamOptimizer
+    remedy : str
+        What the warning suggests when training stops.
+    """
+
+    def __init__(self, flat, optimizer, remedy):
+        self.flat, self.optimizer, self.remedy = flat, optimizer, remedy
+        self.epoch_start, self.reductions_left = flat.copy(), MAX_LEARNING_RATE_REDUCTIONS
+
+    def start_epoch(self):
+        np.copyto(self.epoch_start, self.flat)
+
+    def recover(self, epoch):
+        """Restore the epoch's start after a blow-up in ``epoch``; True to go on, False to stop."""
+        np.copyto(self.flat, self.epoch_start)
+        goes_on = self.reductions_left > 0
+        if goes_on:  # afresh: the momentum holds the blow-up
+            self.reductions_left -= 1
+            self.optimizer.restart()
+            self.optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
+        warn_of_diverged_training(
+            epoch, self.optimizer, goes_on, self.flat.dtype, "the parameters at the epoch's start were", self.remedy
+        )
+        return goes_on
 
 
 class StoppingRule:

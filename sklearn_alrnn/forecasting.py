@@ -22,9 +22,7 @@ from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
 from ._kernels.forcing import largest_lyapunov_exponent
 from ._model import check_network_parameters, flatten_parameters
-from ._optim import (
-    LEARNING_RATE_DIVISOR, MAX_LEARNING_RATE_REDUCTIONS, RAdamOptimizer, clip_by_global_norm, warn_of_diverged_training
-)
+from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
@@ -300,7 +298,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, reference.dtype)
         optimizer = RAdamOptimizer(flat, self.learning_rate_init)
         decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
-        grad, epoch_start = np.empty_like(flat), flat.copy()
+        grad = np.empty_like(flat)
+        blow_ups = BlowUpRecovery(flat, optimizer, "Lower learning_rate_init or set clip_norm.")
         states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
         n_evaluated = min(self.evaluation_steps, len(reference))
         evaluate = FreeRunEvaluation(reference, *evaluation_starts(reference, inputs[longest], n_evaluated))
@@ -308,25 +307,17 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         best, best_flat, self.best_epoch_ = (np.inf, np.inf, 1.0), flat.copy(), 0
         progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
         n_batches = self.n_iter_ = 0
-        reductions_left = MAX_LEARNING_RATE_REDUCTIONS  # a blow-up lowers the step size, as in the estimators
         try:
             for epoch in range(1, self.max_iter + 1):
                 total, n_finite = 0.0, 0
-                np.copyto(epoch_start, flat)
+                blow_ups.start_epoch()
                 for _ in range(n_batches_per_epoch):
                     raise_if_interrupted()
                     windows, window_inputs = sampler.draw(self.batch_size, self.noise, rng)
                     value, _ = forced_loss_and_gradients(views, windows, window_inputs, forcing, engine, grad, states)
                     norm = clip_by_global_norm(grad, self.clip_norm)
                     if not (np.isfinite(value) and np.isfinite(norm * norm)):  # a gradient past 1e154 has diverged
-                        np.copyto(flat, epoch_start)  # a step before may have taken it far already
-                        goes_on, reductions_left = reductions_left > 0, reductions_left - 1
-                        if goes_on:  # afresh: RAdam's first steps follow the momentum, which holds the blow-up
-                            optimizer.restart()
-                            optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
-                        warn_of_diverged_training(epoch, optimizer, goes_on, flat.dtype, "the parameters at the epoch's "
-                                                  "start were", "Lower learning_rate_init or set clip_norm.")
-                        if not goes_on:
+                        if not blow_ups.recover(epoch):
                             raise StopIteration
                         continue
                     optimizer.update_params(grad)
