@@ -9,7 +9,9 @@ from sklearn_alrnn._optim import (
     LEARNING_RATE_DIVISOR,
     LONG_TOKEN_SEQUENCE_LEARNING_RATE,
     AdamOptimizer,
+    BlowUpRecovery,
     ParameterAverage,
+    RAdamOptimizer,
     VALIDATION_SMOOTHING,
     StoppingRule,
     chosen_learning_rate,
@@ -146,3 +148,25 @@ def test_auto_learning_rate_is_smaller_only_for_long_token_sequences():
     assert chosen_learning_rate("auto", 5e-3, short, tokens=True) == 5e-3
     assert chosen_learning_rate("auto", 3e-3, long, tokens=False) == 3e-3
     assert chosen_learning_rate(2e-2, 5e-3, long, tokens=True) == 2e-2
+
+
+def test_blow_up_recovery_restores_the_epoch_start_and_restarts_the_optimiser_twice():
+    flat = np.array([1.0, -2.0])
+    optimizer = RAdamOptimizer(flat, 1e-2)
+    recovery = BlowUpRecovery(flat, optimizer, "Lower learning_rate_init.")
+    recovery.start_epoch()
+    for _ in range(3):  # steps that take it away from the epoch's start, and fill the moments
+        optimizer.update_params(np.array([1e4, -1e4]))
+    assert not np.allclose(flat, [1.0, -2.0]) and optimizer.t == 3
+    with pytest.warns(RuntimeWarning, match=r"epoch 4; the parameters at the epoch's start were restored and the "
+                                            r"learning rate lowered to 2\.00e-03"):
+        assert recovery.recover(4)
+    np.testing.assert_array_equal(flat, [1.0, -2.0])  # in place: the optimiser's view sees it
+    assert optimizer.t == 0 and not optimizer.m.any() and not optimizer.v.any()
+    with pytest.warns(RuntimeWarning, match=r"lowered to 4\.00e-04"):
+        assert recovery.recover(4)
+    flat += 1.0
+    with pytest.warns(RuntimeWarning, match=r"training stopped\. Lower learning_rate_init\.$"):
+        assert not recovery.recover(5)
+    np.testing.assert_array_equal(flat, [1.0, -2.0])
+    assert optimizer.learning_rate_init == pytest.approx(4e-4)  # stopping spends no reduction
