@@ -266,19 +266,23 @@ def _read_series(path):
             f"(n_series, n_timesteps, n_variables) of series; got {series.dtype} of shape {series.shape}"
         )
     series = series.astype(float)
-    if not np.isfinite(series).all():
-        first = np.argwhere(~np.isfinite(series))[0]
-        where = f"row {first[0]}" if series.ndim == 2 else f"series {first[0]}, row {first[1]}"
-        raise SystemExit(
-            f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be finite"
-        )
+    if series.ndim == 3:  # all-NaN rows after a series' last step pad it to the stack's length, as in fit
+        lengths = [len(s) - np.argmax(~np.isnan(s).all(axis=1)[::-1]) for s in series]
+        series = [s[:n] for s, n in zip(series, lengths)]
+    for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
+        if not np.isfinite(part).all():
+            row = int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
+            where = f"row {row}" if isinstance(series, np.ndarray) else f"series {i}, row {row}"
+            raise SystemExit(
+                f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be finite"
+            )
     return series
 
 
 def _held_out_split(series, fraction):
     """The training part and the held-out trajectories: the last ``fraction`` of one series' steps,
-    or of a stack's series (at least one)."""
-    if series.ndim == 2:
+    or of a stack's series (a list; at least one)."""
+    if isinstance(series, np.ndarray):
         n_test = int(round(fraction * len(series)))
         if n_test < 2 or len(series) - n_test < 2:
             raise SystemExit(
@@ -287,12 +291,12 @@ def _held_out_split(series, fraction):
             )
         return series[:-n_test], [series[-n_test:]]
     n_test = max(1, int(round(fraction * len(series))))
-    if n_test >= len(series) or series.shape[1] < 2:
+    if n_test >= len(series) or min(map(len, series[-n_test:])) < 2:
         raise SystemExit(
-            f"error: {len(series)} series of {series.shape[1]} steps cannot be split into training series and "
-            f"held-out ones with --test-fraction {fraction}"
+            f"error: {len(series)} series of {min(map(len, series))}-{max(map(len, series))} steps cannot be split "
+            f"into training series and held-out ones of at least 2 steps with --test-fraction {fraction}"
         )
-    return series[:-n_test], list(series[-n_test:])
+    return series[:-n_test], series[-n_test:]
 
 
 def cmd_reconstruct(args):
@@ -313,12 +317,12 @@ def cmd_reconstruct(args):
                  for test in tests]
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
-    steps = train.shape[-2] * (len(train) if train.ndim == 3 else 1)
-    trained_on = f"{steps} steps" + (f" of {len(train)} series" if train.ndim == 3 else "")
+    stacked = isinstance(train, list)
+    pooled = np.concatenate(train) if stacked else train
+    trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "")
     print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {trained_on} of "
-          f"{train.shape[-1]} variable{'s' * (train.shape[-1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
+          f"{pooled.shape[1]} variable{'s' * (pooled.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     # The scale of the two distances: noise drawn with the training part's mean and covariance.
-    pooled = train.reshape(-1, train.shape[-1])
     draw = np.random.default_rng(args.random_state).multivariate_normal
     gaussian = [draw(pooled.mean(axis=0), np.atleast_2d(np.cov(pooled, rowvar=False)), size=len(test))
                 for test in tests]

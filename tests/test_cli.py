@@ -280,11 +280,25 @@ def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, ca
     pooled = state_space_divergence(series[3:].reshape(-1, 3), np.concatenate(runs), random_state=0)
     assert divergence == pytest.approx(pooled, abs=5e-5)
 
+    # All-NaN rows after a series' end pad it to the stack's length, as fit reads them.
+    padded = series.copy()
+    padded[1, 250:] = np.nan
+    padded[4, 280:] = np.nan
+    np.save(tmp_path / "padded.npy", padded)
+    assert main(["reconstruct", str(tmp_path / "padded.npy"), "--n-hidden", "6", "--n-nonlinear", "1",
+                 "--max-iter", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "on 1150 steps of 4 series" in out and "the first of 280 held-out steps" in out
+    model = load(tmp_path / "padded.alrnn.npz")
+    spectrum = float(re.search(r"D_H +([\d.]+) ", out).group(1))
+    run = model.generate(280, x0=series[4, 0])
+    assert spectrum == pytest.approx(power_spectrum_distance(series[4, :280], run), abs=5e-5)
+
     np.save(tmp_path / "one.npy", series[:1])  # a stack of one series is that series
     assert main(["reconstruct", str(tmp_path / "one.npy"), "--n-hidden", "6", "--n-nonlinear", "1",
                  "--max-iter", "1"]) == 0
     assert "on 240 steps of 3 variables" in capsys.readouterr().out
-    with pytest.raises(SystemExit, match="5 series of 300 steps cannot be split"):
+    with pytest.raises(SystemExit, match="5 series of 300-300 steps cannot be split"):
         main(["reconstruct", str(npy), "--test-fraction", "1"])
     gapped = series.copy()
     gapped[3, 17, 1] = np.nan
