@@ -86,9 +86,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
     output : {"codes", "occupancy"}, default="codes"
         What ``transform`` returns.
     constant_input : array-like of shape (n_features,), default=None
-        Input held constant when computing fixed points; zero when None. For
-        a network that reads input differences (``input_differences``), the
-        features alone: their differences are then zero.
+        Input held constant when computing fixed points; zero when None (for
+        inputs far from zero, such as a stimulus around 300, pass a typical
+        value: ``X.mean(axis=(0, 1))``, or a forecaster's ``exog.mean(axis=0)``).
+        For a network that reads input differences (``input_differences``),
+        the features alone: their differences are then zero.
 
     Attributes
     ----------
