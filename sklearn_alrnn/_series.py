@@ -91,18 +91,22 @@ _EXOG_ROWS = {  # why a free run from data needs the rows it does: exog[t] drive
 }
 
 
-def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None):
+def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout=None):
     """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays (K = 0 when None).
 
-    ``purpose`` ("forecast" or "generate", one series) names in a message why it needs its rows."""
+    ``purpose`` ("forecast" or "generate", one series) names in a message why it needs its rows.
+    ``layout`` is the series' (``check_series``): a 3-D exog of a 3-D X's shape is cut to each
+    series' length, as the rows after a padded series' end drive no step."""
     if exog is None:
         if n_inputs:
             raise ValueError(f"This forecaster was fitted with {n_inputs} exogenous inputs; pass {name}.")
         return [np.zeros((length, 0)) for length in series_lengths]
-    inputs, _ = check_series(exog, name, n_inputs or None)
+    inputs, exog_layout = check_series(exog, name, n_inputs or None)
     if n_inputs is not None and inputs[0].shape[1] != n_inputs:
         raise ValueError(f"{name} has {inputs[0].shape[1]} features, but {n_inputs} were fitted.")
     lengths = [len(s) for s in inputs]
+    if isinstance(layout, tuple) and exog_layout == layout and all(m >= n for m, n in zip(lengths, series_lengths)):
+        inputs, lengths = [s[:n] for s, n in zip(inputs, series_lengths)], list(series_lengths)
     if lengths != list(series_lengths):
         if purpose is not None:
             raise ValueError(f"{name} must have {series_lengths[0]} rows ({_EXOG_ROWS[purpose]}); got {lengths[0]}.")

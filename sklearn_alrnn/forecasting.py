@@ -237,7 +237,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             Exogenous inputs, one row per step of each series, in the same
             structure as X; ``exog[t]`` drives the step from row t to t + 1.
             In any units: they are standardised for training, and ``C_`` and
-            ``h_`` take them as given.
+            ``h_`` take them as given. Beside a padded 3-D X, a 3-D exog of its
+            shape may run on past a series' end: those rows are cut.
 
         Returns
         -------
@@ -251,10 +252,10 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             a standard deviation), or overflowed: ``generate`` grows without bound.
         """
         self._validate_params()
-        series, _ = check_series(X, "X")
+        series, layout = check_series(X, "X")
         self._check_feature_names(X, reset=True)
         M, P = network_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
-        inputs = check_exog(exog, [len(s) for s in series], None)
+        inputs = check_exog(exog, [len(s) for s in series], None, layout=layout)
         if self.n_init > 1:
             fit_best_initialisation(
                 self, lambda candidate: candidate._fit_one(series, inputs, M, P), lambda model: -model.best_evaluation_score_
@@ -375,7 +376,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         check_is_fitted(self, "a_")
         self._check_feature_names(X, reset=False)
         series, layout = check_series(X, name, self.n_features_in_, min_steps)
-        inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_)
+        inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_, layout=layout)
         return series, [s.astype(self.a_.dtype) for s in inputs], layout
 
     def _forced_states(self, series, inputs, end_forced=False):

@@ -792,3 +792,23 @@ def test_exogenous_inputs_in_other_units_give_the_same_forecasts():
     np.testing.assert_allclose(fits[1].predict(x, exog=np.hstack([u, np.full_like(u, 7.0)])),
                                fits[0].predict(x, exog=np.hstack([u, np.zeros_like(u)])), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(fits[1].h_, fits[0].h_ - 7.0 * fits[0].C_[:, 1], rtol=1e-6, atol=1e-9)
+
+
+def test_a_full_exog_array_beside_a_padded_3d_series_array_is_cut_to_each_series():
+    # Trials of different lengths padded with NaN, and their stimuli recorded in full: the rows
+    # after a trial's end drive no step, so the same fit as with the stimuli padded alike.
+    u = np.random.RandomState(0).normal(size=(3, 200, 1))
+    x = np.zeros((3, 200, 1))
+    for t in range(199):
+        x[:, t + 1] = 0.9 * x[:, t] + u[:, t]
+    x[1, 120:] = np.nan
+    padded = np.where(np.isnan(x), np.nan, u)
+    settings = dict(n_hidden=3, n_nonlinear=0, n_init=1, random_state=0, **QUICK)
+    full = ALRNNForecaster(**settings).set_params(max_iter=2).fit(x, exog=u)
+    alike = ALRNNForecaster(**settings).set_params(max_iter=2).fit(x, exog=padded)
+    np.testing.assert_array_equal(full.C_, alike.C_)
+    np.testing.assert_array_equal(full.predict(x, exog=u), alike.predict(x, exog=padded))
+    with pytest.raises(ValueError, match=r"lengths \[200, 120, 200\]; got \[400, 400, 400\]"):
+        full.predict(x, exog=np.concatenate([u, u], axis=1))  # another shape than X's is no padding
+    with pytest.raises(ValueError, match=r"lengths \[200, 120, 200\]; got \[200, 100, 200\]"):
+        full.predict(x, exog=[u[0], u[1, :100], u[2]])  # too short for its series
