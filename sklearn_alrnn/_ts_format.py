@@ -279,12 +279,12 @@ def write_ts(path, X, y=None, *, problem_name="sequences", class_labels=None):
     --------
     Sequences of different lengths, with a missing value:
 
-    >>> import os, tempfile
+    >>> import pathlib, tempfile
     >>> import numpy as np
     >>> from sklearn_alrnn.datasets import write_ts
-    >>> path = os.path.join(tempfile.mkdtemp(), "toy.ts")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.ts"
     >>> write_ts(path, [np.array([1.0, np.nan, 3.0]), np.array([4.0, 5.0])], ["up", "down"])
-    >>> print(open(path).read())
+    >>> print(path.read_text())
     @problemName sequences
     ...
     @data
