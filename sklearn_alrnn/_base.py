@@ -407,8 +407,9 @@ class BaseALRNN(
                 if epoch_loss is None:  # overflow: the parameters of the last finite step are back
                     goes_on = not incremental and rule.reduce_learning_rate(self._optimizer)
                     warn_of_diverged_training(
-                        self.n_iter_ + 1, self._optimizer, goes_on, flat.dtype, "the parameters of the last finite "
-                        "step were", "Lower learning_rate_init, set clip_norm, or scale the inputs."
+                        f"The loss or its gradient became non-finite in epoch {self.n_iter_ + 1}; the parameters "
+                        "of the last finite step were restored", self._optimizer, goes_on, flat.dtype,
+                        "Lower learning_rate_init, set clip_norm, or scale the inputs.",
                     )
                     if not goes_on:
                         break

@@ -165,18 +165,15 @@ MAX_LEARNING_RATE_REDUCTIONS = 2
 VALIDATION_SMOOTHING = 5
 
 
-def warn_of_diverged_training(epoch, optimizer, goes_on, dtype, restored, remedy):
-    """Say that the loss or its gradient became non-finite in ``epoch`` and which parameters
-    were ``restored``; then either ``optimizer``'s step size was lowered (``goes_on``) or training
-    stopped, and ``remedy`` says what to change."""
+def warn_of_diverged_training(what_happened, optimizer, goes_on, dtype, remedy):
+    """Say ``what_happened`` (the loss became non-finite, and which parameters came back), then
+    either that ``optimizer``'s step size was lowered (``goes_on``) or that training stopped, and
+    ``remedy``: what to change."""
     outcome = f"the learning rate lowered to {optimizer.learning_rate_init:.2e}." if goes_on else \
         f"training stopped. {remedy}"
     if dtype == np.float32:
         outcome += " A float32 fit overflows first: dtype='float64' may keep it finite."
-    warnings.warn(
-        f"The loss or its gradient became non-finite in epoch {epoch}; {restored} restored and {outcome}",
-        RuntimeWarning,
-    )
+    warnings.warn(f"{what_happened} and {outcome}", RuntimeWarning)
 
 
 class BlowUpRecovery:
@@ -210,8 +207,10 @@ class BlowUpRecovery:
             self.reductions_left -= 1
             self.optimizer.restart()
             self.optimizer.reduce_learning_rate(LEARNING_RATE_DIVISOR)
+        # The message starts as it did before a blow-up could be recovered from (warning filters match it).
         warn_of_diverged_training(
-            epoch, self.optimizer, goes_on, self.flat.dtype, "the parameters at the epoch's start were", self.remedy
+            f"The training loss became non-finite in epoch {epoch}; the parameters at the epoch's start were restored",
+            self.optimizer, goes_on, self.flat.dtype, self.remedy,
         )
         return goes_on
 

@@ -172,7 +172,7 @@ def test_non_finite_loss_restores_the_last_finite_weights():
     # Twice the step size is divided by 5 and training goes on from the epoch's start; the third
     # time it stops. No NumPy warning from the diverged steps reaches the user.
     messages = [str(w.message) for w in caught]
-    assert all(m.startswith("The loss or its gradient became non-finite in epoch 1; the parameters at the epoch's "
+    assert all(m.startswith("The training loss became non-finite in epoch 1; the parameters at the epoch's "
                             "start were restored") for m in messages), messages
     assert ["lowered to 2.00e+03" in messages[0], "lowered to 4.00e+02" in messages[1]] == [True, True]
     assert len(messages) == 3 and "training stopped" in messages[2]
