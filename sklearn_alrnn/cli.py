@@ -19,6 +19,7 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
+from ._validation import lengths_before_padding
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
 from .io import load, load_metadata
@@ -267,8 +268,7 @@ def _read_series(path):
         )
     series = series.astype(float)
     if series.ndim == 3:  # all-NaN rows after a series' last step pad it to the stack's length, as in fit
-        lengths = [len(s) - np.argmax(~np.isnan(s).all(axis=1)[::-1]) for s in series]
-        series = [s[:n] for s, n in zip(series, lengths)]
+        series = [s[:n] if n else s for s, n in zip(series, lengths_before_padding(np.isnan(series)))]
     for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
         if not np.isfinite(part).all():
             row = int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
