@@ -138,12 +138,18 @@ def test_fit_on_ragged_series_and_univariate_series():
     np.testing.assert_array_equal(model.predict(univariate), model.predict(univariate[:, None])[:, 0])
 
 
+def driven_linear_series(shape):
+    """``(x, u)`` of ``shape``: x[t + 1] = 0.9 x[t] + u[t] along the steps (axis -2), u standard
+    normal from RandomState(0)."""
+    u = np.random.RandomState(0).normal(size=shape)
+    x = np.zeros(shape)
+    for t in range(shape[-2] - 1):
+        x[..., t + 1, :] = 0.9 * x[..., t, :] + u[..., t, :]
+    return x, u
+
+
 def test_exogenous_inputs_drive_the_system():
-    rng = np.random.RandomState(0)
-    u = rng.normal(size=(2000, 1))
-    x = np.zeros((2000, 1))
-    for t in range(1999):
-        x[t + 1] = 0.9 * x[t] + u[t]
+    x, u = driven_linear_series((2000, 1))
     model = ALRNNForecaster(n_hidden=3, n_nonlinear=0, noise=0.0, random_state=0, **QUICK)
     model.set_params(max_iter=200).fit(x, exog=u)
     assert model.n_inputs_ == 1
@@ -184,10 +190,7 @@ def test_a_fit_that_blows_up_in_its_first_steps_goes_on_at_a_lower_step_size():
     # steps, unscaled by the gradient's size) take the loss from 27 to 1e16 and then past the
     # floating-point range; before, training stopped in epoch 1 and kept a map whose free runs
     # left the data (score 14.6). The other 19 of seeds 0-19 never blow up and score 0.003-0.29.
-    u = np.random.RandomState(0).normal(size=(2000, 1))
-    x = np.zeros((2000, 1))
-    for t in range(1999):
-        x[t + 1] = 0.9 * x[t] + u[t]
+    x, u = driven_linear_series((2000, 1))
     model = ALRNNForecaster(n_hidden=3, n_nonlinear=0, noise=0.0, n_init=1, random_state=11, **QUICK)
     with pytest.warns(RuntimeWarning, match="epoch's start were restored and the learning rate lowered to 2.00e-03"):
         model.fit(x, exog=u)
@@ -772,10 +775,7 @@ def test_exogenous_inputs_in_other_units_give_the_same_forecasts():
     # The inputs train standardised, so an input in other units (a stimulus of amplitude 100 on an
     # offset of 300) is the same fit; before, its first steps drove the map past the floating-point
     # range and training stopped in epoch 1 with a map whose free runs left the data.
-    u = np.random.RandomState(0).normal(size=(600, 1))
-    x = np.zeros((600, 1))
-    for t in range(599):
-        x[t + 1] = 0.9 * x[t] + u[t]
+    x, u = driven_linear_series((600, 1))
     settings = dict(n_hidden=3, n_nonlinear=0, noise=0.0, n_init=1, random_state=0, **QUICK)
     unit = ALRNNForecaster(**settings).set_params(learning_rate_init=1e-3).fit(x, exog=u)
     with warnings.catch_warnings():
@@ -797,10 +797,7 @@ def test_exogenous_inputs_in_other_units_give_the_same_forecasts():
 def test_a_full_exog_array_beside_a_padded_3d_series_array_is_cut_to_each_series():
     # Trials of different lengths padded with NaN, and their stimuli recorded in full: the rows
     # after a trial's end drive no step, so the same fit as with the stimuli padded alike.
-    u = np.random.RandomState(0).normal(size=(3, 200, 1))
-    x = np.zeros((3, 200, 1))
-    for t in range(199):
-        x[:, t + 1] = 0.9 * x[:, t] + u[:, t]
+    x, u = driven_linear_series((3, 200, 1))
     x[1, 120:] = np.nan
     padded = np.where(np.isnan(x), np.nan, u)
     settings = dict(n_hidden=3, n_nonlinear=0, n_init=1, random_state=0, **QUICK)
