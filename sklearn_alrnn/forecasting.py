@@ -107,8 +107,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         keeps its best start: fits vary from seed to seed (Roessler: targets met on 4 of 8 seeds, 6 of 8 with 4).
     n_jobs : int or None, default=-1
         Threads for the ``n_init`` fits, side by side, and for prediction (-1: all CPUs, None:
-        one); results do not depend on it. Lorenz-63 or Roessler with the defaults: 90-125 s on 2
-        cores, 180-190 s on one. Each fit trains on one thread: two made a batch of 16 windows
+        one); results do not depend on it. Lorenz-63 or Roessler with the defaults: 105-165 s on 2
+        cores, depending on the machine; one core runs the initialisations one after the other,
+        in 1.5-2 times as long. Each fit trains on one thread: two made a batch of 16 windows
         1.4-1.8 times slower, and gained 10% only from batches of 256 (RESULTS.md).
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where training runs (forced windows, gradients and the evaluation free runs), as for the
