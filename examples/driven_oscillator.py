@@ -47,16 +47,18 @@ print(f"{HORIZON}-step mean squared error of holding the last value: {held_last:
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 axes[0].plot(np.arange(CONTEXT + SHOWN), X[test][: CONTEXT + SHOWN, 0], color="black", lw=2, label="recording")
 for reads_drive, color in ((True, "tab:blue"), (False, "tab:red")):
-    exog = drive if reads_drive else None
+
+    def inputs(rows):
+        """The keyword arguments that hand the model the drive over ``rows``, if it reads it."""
+        return {"exog": drive[rows]} if reads_drive else {}
+
     model = ALRNNForecaster(max_iter=args.max_iter, random_state=0)
     start = time.perf_counter()
-    model.fit(X[train], exog=None if exog is None else exog[train])
+    model.fit(X[train], **inputs(train))
     fit_time = time.perf_counter() - start
-    held_out = {} if exog is None else {"exog": exog[test]}
-    error = metrics.prediction_error(model, X[test], HORIZON, **held_out)
-    context_inputs = {} if exog is None else {"exog": exog[test][: CONTEXT + SHOWN - 1]}
-    forecast = model.forecast(X[test][:CONTEXT], SHOWN, **context_inputs)
-    regimes = RegimeDecomposer(model, prefit=True).fit(X[test], **held_out).n_regimes_
+    error = metrics.prediction_error(model, X[test], HORIZON, **inputs(test))
+    forecast = model.forecast(X[test][:CONTEXT], SHOWN, **inputs(slice(N_TRAIN, N_TRAIN + CONTEXT + SHOWN - 1)))
+    regimes = RegimeDecomposer(model, prefit=True).fit(X[test], **inputs(test)).n_regimes_
     label = "with the drive as input" if reads_drive else "without it"
     print(f"{label:24s} {HORIZON}-step error {error:.4f}, {regimes} of {2**model.n_nonlinear_} regimes "
           f"visited, fit {fit_time:.0f} s")
