@@ -359,6 +359,11 @@ class ForecasterStateMixin:
             # The tutorial's B of shape (N, M), passed whole or transposed, has a side of length M.
             whole_b = M in arrays["L_"].shape
             hint = " The Python tutorial's B of shape (N, n_hidden) is passed as B[:, N:].T." if whole_b else ""
+            # An L passed transposed reads N as n_hidden - N, and fits the other arrays' length backwards.
+            n_latent = arrays["L_"].shape[0]
+            lengths = {np.shape(value)[0] for name, value in given.items() if name != "L" and np.ndim(value) > 0}
+            if not whole_b and n_latent != N and n_latent in lengths:
+                hint = f" For N={n_latent} observed variables pass L.T, of shape ({N}, {n_latent})."
             raise ValueError(
                 f"{str(error).rstrip('.')} (n_hidden={M} from a, N={N} observed variables from L).{hint}"
             ) from None

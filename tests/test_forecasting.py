@@ -391,6 +391,8 @@ def test_parameters_of_a_fitted_model_make_the_same_forecaster(tmp_path):
         (dict(mean=[0.0, np.inf]), r"mean_ must hold finite .* \(n_hidden=4 from a, N=2 observed variables from L\)"),
         (dict(scale=[1.0, 0.0]), "scale_ must be positive"),
         (dict(mean=[0.0]), r"mean_ must be of shape \(2,\); got shape \(1,\)"),
+        (dict(a=np.zeros(5), W=np.zeros((5, 5)), h=np.zeros(5), L=np.zeros((1, 4)), mean=np.zeros(1)),
+         r"mean_ must be of shape \(4,\).* For N=1 observed variables pass L\.T, of shape \(4, 1\)\."),
         (dict(L=[["x", 0.5], [0.0, 0.0]]), "L must be an array of numbers; could not convert string"),
     ],
 )
