@@ -324,6 +324,12 @@ def spectrum_reference(X_true, smoothing=20):
     return _Spectra(_trajectory(X_true, "X_true"), smoothing)
 
 
+def frequencies_suffice(n_steps, smoothing=20):
+    """Whether ``n_steps`` give the 4 x ``smoothing`` frequencies below which the filter spans most of
+    the spectrum and :func:`power_spectrum_distance` tends to 0 whatever the series (it warns)."""
+    return n_steps // 2 + 1 >= 4 * smoothing
+
+
 class _Spectra:
     """The (checked) true trajectory's smoothed spectra, one per dimension (None for a constant one)."""
 
@@ -331,7 +337,7 @@ class _Spectra:
         if not smoothing > 0:
             raise ValueError(f"smoothing must be positive; got {smoothing!r}.")
         n_frequencies = X_true.shape[0] // 2 + 1
-        if n_frequencies < 4 * smoothing:
+        if not frequencies_suffice(X_true.shape[0], smoothing):
             warnings.warn(
                 f"{X_true.shape[0]} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the "
                 "filter spans most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",

@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -247,6 +248,22 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
         (tmp_path / name).write_text(text)
         with pytest.raises(SystemExit, match=message):
             main(["reconstruct", str(tmp_path / name)])
+
+
+def test_reconstruct_leaves_out_the_spectrum_of_a_short_held_out_part(tmp_path, capsys):
+    # 80 held-out steps give 41 frequencies: smoothed over 20 of them, any two spectra look alike,
+    # so the distance would read as a perfect score (metrics.power_spectrum_distance warns).
+    from sklearn_alrnn import datasets
+
+    np.save(tmp_path / "short.npy", datasets.make_roessler(n_samples=1, n_timesteps=400, random_state=0)[0][0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        assert main(["reconstruct", str(tmp_path / "short.npy"), "--n-hidden", "6", "--n-nonlinear", "1",
+                     "--max-iter", "1"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"D_H +n/a +\(n/a\): 80 held-out steps give 41 frequencies, fewer than 4 x its smoothing of 20", out)
+    assert re.search(r"process_noise=1\)\): D_stsp [\d.]+, D_H n/a\n", out)
+    assert re.search(r"D_stsp +[\d.]+ +\([\d.]+\)", out)  # the geometry is still measured
 
 
 def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, capsys):
