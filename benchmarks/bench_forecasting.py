@@ -13,6 +13,9 @@ together; Lorenz-63 at dt = 0.01 with P = 2, Roessler at dt = 0.05 with P = 1, M
 With ``--daphnet PATH`` (the aeon 1.6.0 wheel, ``pip download aeon==1.6.0 --no-deps``) a recorded
 series joins them: ``datasets.load_daphnet_gait``'s three ankle channels (walking, 64 Hz),
 standardised on the first 80% (training) and held out for the last 20% (1,408 steps), P = 2.
+With ``--laser PATH`` (the reservoirpy 0.4.2 wheel, ``pip download reservoirpy==0.4.2 --no-deps``)
+a recorded chaotic series joins them the same way: ``datasets.load_santafe_laser``, the Santa Fe
+competition's far-infrared laser (8,074 training and 2,019 held-out steps), P = 12, the default.
 
 Columns: D_stsp (30 bins), D_H (smoothing 20), D_H over the first 10,000 steps (the reference
 tutorial's length), 20-step prediction error on the held-out
@@ -26,8 +29,9 @@ of its one-step errors' covariance (``generate(process_noise=1, random_state=see
 ``--n-nonlinear 2 12`` fits the forecaster once per P given instead of the system's P (the issue
 fixes P = 2 on Lorenz-63; geometry needs more nonlinear units, RESULTS.md).
 
-Run: python benchmarks/bench_forecasting.py [--systems lorenz roessler gait] [--seeds 1]
-     [--n-steps 100000] [--daphnet aeon-1.6.0-py3-none-any.whl] [--no-peer] [--n-nonlinear P ...]
+Run: python benchmarks/bench_forecasting.py [--systems lorenz roessler gait laser] [--seeds 1]
+     [--n-steps 100000] [--daphnet aeon-1.6.0-py3-none-any.whl] [--laser reservoirpy-0.4.2-py3-none-any.whl]
+     [--no-peer] [--n-nonlinear P ...]
      [--set max_iter=1000 ...]
 """
 
@@ -50,6 +54,7 @@ SYSTEMS = {  # (training, held-out, the system's equilibria or None), P
     "lorenz": (lambda args, seed: flow(datasets.make_lorenz63(2, args.n_steps, random_state=seed, return_equilibria=True)), 2),
     "roessler": (lambda args, seed: flow(datasets.make_roessler(2, args.n_steps, random_state=seed, return_equilibria=True)), 1),
     "gait": (lambda args, seed: (*ankle_gait(args.daphnet), None), 2),
+    "laser": (lambda args, seed: (*laser(args.laser), None), 12),
 }
 ANKLE = ["ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral"]
 ESN_WARM_UP = 100
@@ -80,7 +85,18 @@ def ankle_gait(path):
     """(training, held-out) parts of the Daphnet ankle recording, standardised on the training part."""
     if path is None:
         raise SystemExit("error: the gait system needs --daphnet PATH (the aeon 1.6.0 wheel)")
-    X = datasets.load_daphnet_gait(path, channels=ANKLE)
+    return recorded_split(datasets.load_daphnet_gait(path, channels=ANKLE))
+
+
+def laser(path):
+    """(training, held-out) parts of the Santa Fe laser recording, standardised on the training part."""
+    if path is None:
+        raise SystemExit("error: the laser system needs --laser PATH (the reservoirpy 0.4.2 wheel)")
+    return recorded_split(datasets.load_santafe_laser(path))
+
+
+def recorded_split(X):
+    """The first 80% of a recording for training and the rest held out, standardised on the first."""
     split = int(0.8 * len(X))
     mean, std = X[:split].mean(axis=0), X[:split].std(axis=0)
     return (X[:split] - mean) / std, (X[split:] - mean) / std
@@ -124,6 +140,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--systems", nargs="+", choices=sorted(SYSTEMS))
     parser.add_argument("--daphnet", default=None, help="the aeon 1.6.0 wheel, for the gait recording")
+    parser.add_argument("--laser", default=None, help="the reservoirpy 0.4.2 wheel, for the laser recording")
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--n-steps", type=int, default=100_000)
     parser.add_argument("--no-peer", action="store_true")
@@ -131,7 +148,7 @@ def main():
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
-    systems = args.systems or ["lorenz", "roessler"] + (["gait"] if args.daphnet else [])
+    systems = args.systems or ["lorenz", "roessler"] + (["gait"] if args.daphnet else []) + (["laser"] if args.laser else [])
     print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'D_H 10k':>7} {'PE_20':>7} "
           f"{'lambda_max':>10} {'regimes':>7} {'fit s':>6}  equilibria: nearest real fixed point")
     for name in systems:

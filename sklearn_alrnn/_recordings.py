@@ -11,6 +11,16 @@ physiological oscillator of about one stride per second. Shipped in the wheel of
 (BSD-3-Clause) at ``aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv``. Get it with::
 
     pip download aeon==1.6.0 --no-deps -d data/
+
+Santa Fe laser: data set A of the Santa Fe Time Series Prediction Competition (Weigend and
+Gershenfeld, eds., "Time Series Prediction: Forecasting the Future and Understanding the Past",
+1994), the intensity pulsations of a far-infrared NH3 laser recorded by Huebner, Abraham and Weiss,
+chaotic and close to the Lorenz equations: about eight steps a pulsation, an amplitude that grows
+over tens of pulsations and collapses. 10,093 integer-valued steps (the competition trained on the
+first 1,000). Shipped in the wheel of reservoirpy 0.4.2 (MIT licence; taken from James McNames'
+data-set pages) at ``reservoirpy/datasets/santafe_laser.npy``. Get it with::
+
+    pip download reservoirpy==0.4.2 --no-deps -d data/
 """
 
 import csv
@@ -22,9 +32,10 @@ import numpy as np
 
 from ._corpora import read_shipped_file
 
-__all__ = ["load_daphnet_gait", "DAPHNET_CHANNELS"]
+__all__ = ["load_daphnet_gait", "DAPHNET_CHANNELS", "load_santafe_laser"]
 
 _MEMBER = "aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"
+_LASER_MEMBER = "reservoirpy/datasets/santafe_laser.npy"
 DAPHNET_CHANNELS = (
     "ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral",
     "leg_horiz_fwd", "leg_vert", "leg_horiz_lateral",
@@ -75,4 +86,42 @@ def load_daphnet_gait(path, channels=None):
         raise ValueError(f"{path!r} has a malformed row: {error}") from None
     if X.shape[0] < 2 or not np.isfinite(X).all():
         raise ValueError(f"{path!r} holds {X.shape[0]} rows, or non-finite values; expected 7,040 finite rows.")
+    return X
+
+
+def load_santafe_laser(path):
+    """Intensity of a chaotic far-infrared laser (see the module docstring for the source).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The reservoirpy 0.4.2 wheel (``reservoirpy-0.4.2-py3-none-any.whl``), or
+        ``santafe_laser.npy`` from it.
+
+    Returns
+    -------
+    X : ndarray of shape (10093, 1)
+        The recorded intensity (integers 0-255, as floats), one row per sample.
+
+    Examples
+    --------
+    >>> X = load_santafe_laser("data/reservoirpy-0.4.2-py3-none-any.whl")  # doctest: +SKIP
+    >>> X.shape  # doctest: +SKIP
+    (10093, 1)
+    """
+    path = os.fspath(path)
+    try:
+        data = read_shipped_file(path, _LASER_MEMBER, "the reservoirpy 0.4.2 wheel")
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ValueError(f"Cannot read the Santa Fe laser recording from {path!r}: {error}") from None
+    try:
+        X = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, EOFError, OSError) as error:
+        raise ValueError(f"{path!r} is not the Santa Fe laser recording (an .npy array): {error}") from None
+    if X.dtype.kind not in "iuf" or X.ndim not in (1, 2) or X.size != X.shape[0] or X.shape[0] < 2:
+        raise ValueError(f"{path!r} holds an array of shape {X.shape} and dtype {X.dtype}; expected the "
+                         "laser's 10,093 numbers, one column.")
+    X = X.astype(np.float64).reshape(-1, 1)
+    if not np.isfinite(X).all():
+        raise ValueError(f"{path!r} holds non-finite values; the laser recording has none.")
     return X

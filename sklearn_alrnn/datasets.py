@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
-from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait
+from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait, load_santafe_laser
 from ._scan import interpret_scan, make_scan, translate_scan
 from ._ts_format import load_ts, write_ts
 from ._validation import check_counts
@@ -19,6 +19,7 @@ __all__ = [
     "load_rotten_tomatoes",
     "load_daphnet_gait",
     "DAPHNET_CHANNELS",
+    "load_santafe_laser",
     "make_scan",
     "make_multitask",
     "interpret_scan",

@@ -127,6 +127,47 @@ def test_daphnet_reader_takes_the_wheel_or_the_csv_and_picks_channels(tmp_path):
         )
 
 
+def test_laser_reader_takes_the_wheel_or_the_npy_file(tmp_path):
+    import io
+    import zipfile
+
+    pulses = np.array([[86], [141], [95], [41], [22]])  # the recording's first steps, as reservoirpy stores them
+    buffer = io.BytesIO()
+    np.save(buffer, pulses)
+    wheel = tmp_path / "reservoirpy-0.4.2-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("reservoirpy/datasets/santafe_laser.npy", buffer.getvalue())
+    np.save(tmp_path / "santafe_laser.npy", pulses[:, 0])  # one dimension reads as one column too
+    for path in (wheel, tmp_path / "santafe_laser.npy"):
+        X = datasets.load_santafe_laser(path)
+        assert X.dtype == np.float64
+        np.testing.assert_array_equal(X, pulses)
+
+
+def test_laser_reader_refuses_other_files(tmp_path):
+    import zipfile
+
+    other = tmp_path / "other.whl"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("something/else.txt", "x")
+    with pytest.raises(ValueError, match="holds no reservoirpy/datasets/santafe_laser.npy; expected the reservoirpy"):
+        datasets.load_santafe_laser(other)
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="is not the Santa Fe laser recording"):
+        datasets.load_santafe_laser(tmp_path / "table.csv")
+    np.save(tmp_path / "wide.npy", np.ones((5, 2)))
+    with pytest.raises(ValueError, match=r"shape \(5, 2\) and dtype float64; expected the laser's 10,093 numbers"):
+        datasets.load_santafe_laser(tmp_path / "wide.npy")
+    np.save(tmp_path / "words.npy", np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="dtype <U1"):
+        datasets.load_santafe_laser(tmp_path / "words.npy")
+    np.save(tmp_path / "gap.npy", np.array([1.0, np.nan, 2.0]))
+    with pytest.raises(ValueError, match="non-finite"):
+        datasets.load_santafe_laser(tmp_path / "gap.npy")
+    with pytest.raises(ValueError, match="Cannot read the Santa Fe laser recording"):
+        datasets.load_santafe_laser(tmp_path / "missing.npy")
+
+
 def test_daphnet_reader_refuses_other_files_and_channels(tmp_path):
     import zipfile
 
