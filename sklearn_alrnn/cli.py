@@ -343,8 +343,9 @@ def cmd_reconstruct(args):
 
     generated = [run for run, _ in runs]
     print(f"  state-space divergence D_stsp  {divergence(generated):.4f}  ({divergence(gaussian):.4f})")
+    steps = f"{shortest} held-out steps" if len(tests) == 1 else f"the shortest held-out series' {shortest} steps"
     spectrum_note = "" if metrics.frequencies_suffice(shortest) else \
-        f": {shortest} held-out steps give {shortest // 2 + 1} frequencies, fewer than 4 x its smoothing of 20"
+        f": {steps} give {shortest // 2 + 1} frequencies, fewer than 4 x its smoothing of 20"
     print(f"  power-spectrum distance D_H    {distance(generated)}  ({distance(gaussian)}){spectrum_note}")
     print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
           f"{divergence(noisy):.4f}, D_H {distance(noisy)}")

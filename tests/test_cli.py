@@ -265,6 +265,14 @@ def test_reconstruct_leaves_out_the_spectrum_of_a_short_held_out_part(tmp_path, 
     assert re.search(r"process_noise=1\)\): D_stsp [\d.]+, D_H n/a\n", out)
     assert re.search(r"D_stsp +[\d.]+ +\([\d.]+\)", out)  # the geometry is still measured
 
+    # In a stack, the shortest held-out series decides.
+    series = datasets.make_roessler(n_samples=5, n_timesteps=300, random_state=1)[0]
+    series[4, 120:] = np.nan
+    np.save(tmp_path / "trials.npy", series)
+    assert main(["reconstruct", str(tmp_path / "trials.npy"), "--n-hidden", "6", "--n-nonlinear", "1",
+                 "--max-iter", "1", "--test-fraction", "0.4"]) == 0
+    assert "(n/a): the shortest held-out series' 120 steps give 61 frequencies" in capsys.readouterr().out
+
 
 def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, capsys):
     from sklearn_alrnn import datasets, load
