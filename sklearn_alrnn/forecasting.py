@@ -468,7 +468,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             covariance ``s**2 * residual_covariance_`` on the observed units at every step; 1
             samples the map with its one-step errors, whose runs keep a noisy recording's
             spread (walking data: D_stsp 3.7-3.9, D_H 0.14-0.16 against 5.8-7.1, 0.42-0.44;
-            RESULTS.md). An unstable map may leave the data sooner (a warning says so).
+            RESULTS.md). An unstable map may leave the data sooner (a warning says so); where
+            runs leave it or break up more often than the data, try 0.5 (the Santa Fe laser).
         random_state : int, RandomState instance or None, default=None
             The noise draws.
         return_states : bool, default=False
