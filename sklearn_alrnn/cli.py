@@ -335,21 +335,22 @@ def cmd_reconstruct(args):
         return metrics.state_space_divergence(np.concatenate(tests), np.concatenate(generated), random_state=seed)
 
     shortest = min(map(len, tests))
+    spectra_resolved = metrics.frequencies_suffice(shortest)
 
     def distance(generated):  # a spectrum per series, averaged; none where smoothing would flatten it
-        if not metrics.frequencies_suffice(shortest):
+        if not spectra_resolved:
             return "n/a"
         return f"{np.mean([metrics.power_spectrum_distance(test, run) for test, run in zip(tests, generated)]):.4f}"
 
     generated = [run for run, _ in runs]
     print(f"  state-space divergence D_stsp  {divergence(generated):.4f}  ({divergence(gaussian):.4f})")
     steps = f"{shortest} held-out steps" if len(tests) == 1 else f"the shortest held-out series' {shortest} steps"
-    spectrum_note = "" if metrics.frequencies_suffice(shortest) else \
+    spectrum_note = "" if spectra_resolved else \
         f": {steps} give {shortest // 2 + 1} frequencies, fewer than 4 x its smoothing of 20"
     print(f"  power-spectrum distance D_H    {distance(generated)}  ({distance(gaussian)}){spectrum_note}")
     print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
           f"{divergence(noisy):.4f}, D_H {distance(noisy)}")
-    horizon = min(20, min(map(len, tests)) - 1)
+    horizon = min(20, shortest - 1)
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")

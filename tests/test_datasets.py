@@ -111,14 +111,19 @@ def _daphnet_csv(rows):
     )
 
 
-def test_daphnet_reader_takes_the_wheel_or_the_csv_and_picks_channels(tmp_path):
+def _wheel(path, member, data):
+    """A stand-in for a package's wheel at ``path``: a zip archive holding ``data`` as ``member``."""
     import zipfile
 
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(member, data)
+    return path
+
+
+def test_daphnet_reader_takes_the_wheel_or_the_csv_and_picks_channels(tmp_path):
     rows = np.arange(27).reshape(3, 9) * 10 - 40
     text = _daphnet_csv(rows)
-    wheel = tmp_path / "aeon-1.6.0-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv", text)
+    wheel = _wheel(tmp_path / "aeon-1.6.0-py3-none-any.whl", "aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv", text)
     (tmp_path / "S06R02E0.csv").write_text(text)
     for path in (wheel, tmp_path / "S06R02E0.csv"):
         np.testing.assert_array_equal(datasets.load_daphnet_gait(path), rows)
@@ -129,14 +134,13 @@ def test_daphnet_reader_takes_the_wheel_or_the_csv_and_picks_channels(tmp_path):
 
 def test_laser_reader_takes_the_wheel_or_the_npy_file(tmp_path):
     import io
-    import zipfile
 
     pulses = np.array([[86], [141], [95], [41], [22]])  # the recording's first steps, as reservoirpy stores them
     buffer = io.BytesIO()
     np.save(buffer, pulses)
-    wheel = tmp_path / "reservoirpy-0.4.2-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("reservoirpy/datasets/santafe_laser.npy", buffer.getvalue())
+    wheel = _wheel(
+        tmp_path / "reservoirpy-0.4.2-py3-none-any.whl", "reservoirpy/datasets/santafe_laser.npy", buffer.getvalue()
+    )
     np.save(tmp_path / "santafe_laser.npy", pulses[:, 0])  # one dimension reads as one column too
     for path in (wheel, tmp_path / "santafe_laser.npy"):
         X = datasets.load_santafe_laser(path)
@@ -145,11 +149,7 @@ def test_laser_reader_takes_the_wheel_or_the_npy_file(tmp_path):
 
 
 def test_laser_reader_refuses_other_files(tmp_path):
-    import zipfile
-
-    other = tmp_path / "other.whl"
-    with zipfile.ZipFile(other, "w") as archive:
-        archive.writestr("something/else.txt", "x")
+    other = _wheel(tmp_path / "other.whl", "something/else.txt", "x")
     with pytest.raises(ValueError, match="holds no reservoirpy/datasets/santafe_laser.npy; expected the reservoirpy"):
         datasets.load_santafe_laser(other)
     (tmp_path / "table.csv").write_text("a,b\n1,2\n")
@@ -169,11 +169,7 @@ def test_laser_reader_refuses_other_files(tmp_path):
 
 
 def test_daphnet_reader_refuses_other_files_and_channels(tmp_path):
-    import zipfile
-
-    other = tmp_path / "other.whl"
-    with zipfile.ZipFile(other, "w") as archive:
-        archive.writestr("something/else.txt", "x")
+    other = _wheel(tmp_path / "other.whl", "something/else.txt", "x")
     with pytest.raises(ValueError, match="holds no aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"):
         datasets.load_daphnet_gait(other)
     (tmp_path / "table.csv").write_text("a,b\n1,2\n")
