@@ -1,11 +1,14 @@
 """RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
 
+import warnings
+
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._kernels import make_engine
@@ -42,6 +45,30 @@ def _split_pipeline(estimator):
 
 def _is_forecaster(network):
     return hasattr(network, "generate")
+
+
+def _check_clone_can_be_fitted(estimator, y):
+    """With ``prefit=False`` a clone of ``estimator`` is fitted on (X, y): a classifier or regressor
+    without y is refused, and an estimator fitted already is warned of, naming ``prefit=True``
+    (a fitted forecaster passed alone was refitted, minutes on long series, without a word)."""
+    name = type(_split_pipeline(estimator)[1]).__name__
+    try:
+        check_is_fitted(estimator)
+        fitted = True
+    except (NotFittedError, TypeError):
+        fitted = False
+    hint = f"prefit=True reads the fitted {name} as it is"
+    if y is None and not _is_forecaster(_split_pipeline(estimator)[1]):
+        raise ValueError(
+            f"RegimeDecomposer(prefit=False) fits a clone of the {name} on (X, y), and y was not given: "
+            f"pass y, or {hint if fitted else f'prefit=True with a fitted {name}'}."
+        )
+    if fitted:
+        warnings.warn(
+            f"RegimeDecomposer(prefit=False) fits a clone of the {name} on the data given to fit, not the "
+            f"fitted {name} itself; {hint}.",
+            UserWarning,
+        )
 
 
 def _fitted_parameters(network):
@@ -82,7 +109,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         are in the forecaster's standardised units, and ``constant_input``
         refers to its exogenous inputs.
     prefit : bool, default=False
-        Use ``estimator`` as already fitted (like ``SelectFromModel``).
+        Use ``estimator`` as already fitted (like ``SelectFromModel``). With
+        False, a clone is fitted, and a UserWarning says so where the
+        estimator given is fitted already.
     output : {"codes", "occupancy"}, default="codes"
         What ``transform`` returns.
     constant_input : array-like of shape (n_features,), default=None
@@ -232,6 +261,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 check_is_fitted(self.estimator)
                 self.estimator_ = self.estimator
             else:
+                _check_clone_can_be_fitted(self.estimator, y)
                 params = self._exog_argument(exog, _split_pipeline(self.estimator)[1])
                 if params and isinstance(self.estimator, Pipeline):
                     params = {f"{self.estimator.steps[-1][0]}__exog": exog}

@@ -413,6 +413,8 @@ def test_regime_decomposer_reads_a_forecaster():
     assert len(decomposer.fixed_points_) == decomposer.n_regimes_
     refit = RegimeDecomposer(clone(model)).fit(X[0])
     np.testing.assert_array_equal(refit.estimator_.W_, model.W_)
+    with pytest.warns(UserWarning, match="not the fitted ALRNNForecaster itself; prefit=True reads the fitted"):
+        assert RegimeDecomposer(model).fit(X[0][:300]).estimator_ is not model
 
 
 def test_regime_decomposer_drives_a_forecaster_with_its_exogenous_inputs():

@@ -1,7 +1,10 @@
 """RegimeDecomposer, on hand-built models with known answers and on trained ones."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
@@ -132,6 +135,25 @@ def test_linear_model_has_exactly_one_regime():
     assert np.all(dec.transform(X) == 0)
     assert dec.transition_matrix_.tolist() == [[1.0]]
     assert reg is not dec.estimator_ and not hasattr(reg, "a_")  # a clone was fitted
+
+
+def test_a_network_that_cannot_be_or_is_already_fitted_without_prefit_is_named():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(40, 6, 2))
+    y = X.sum(axis=(1, 2))
+    reg = ALRNNRegressor(n_hidden=4, n_nonlinear=1, max_iter=3, random_state=0)
+    with pytest.raises(ValueError, match=r"clone of the ALRNNRegressor on \(X, y\), and y was not given: pass y, or prefit=True with a fitted"):
+        RegimeDecomposer(reg).fit(X)
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X, y)
+    # Before: the regressor's own "requires y to be passed", which does not say that a clone is fitted.
+    with pytest.raises(ValueError, match="and y was not given: pass y, or prefit=True reads the fitted ALRNNRegressor as it is"):
+        RegimeDecomposer(reg).fit(X)
+    with pytest.warns(UserWarning, match="fits a clone of the ALRNNRegressor on the data given to fit, not the fitted"):
+        assert RegimeDecomposer(reg).fit(X, y).estimator_ is not reg
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert RegimeDecomposer(reg, prefit=True).fit(X).estimator_ is reg
 
 
 def test_pipeline_occupancy_features_into_logistic_regression(memory_model_and_data):
