@@ -10,7 +10,7 @@ instance by the research code, which stores a, W, h) can be analysed too;
 
 from dataclasses import dataclass
 from itertools import product
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -46,6 +46,9 @@ __all__ = [
 
 #: Fixed points are enumerated over all 2**P regimes up to this P.
 MAX_ENUMERATED_NONLINEAR = 16
+#: ``find_cycles(runs=...)``: refinements of each close return. A return that shadows a cycle finds
+#: it in a few; SCYFI's budgets for random draws (up to 1,080) took about 60 times longer on Lorenz-63.
+RETURN_REFINEMENTS = 10
 
 
 def check_parameters(a, W, h, n_nonlinear, C=None):
@@ -332,18 +335,21 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
 
 
 def _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol):
-    """Solve for the k-cycle that visits ``codes`` in order; None if inconsistent.
+    """The k-cycle of the map that visits ``codes`` in order, as SCYFI solves for it.
 
-    Along a long sequence of expanding regimes the k-step map loses the cycle to
-    rounding (the map run from the solution does not come back to it) or
-    overflows: there is then no cycle to report, and no NumPy warning reaches
-    the caller."""
+    Returns ``(points, product_J, visited)``. The candidate is the fixed point of the regimes'
+    affine maps composed in order, carried round by those maps; ``visited`` are the regimes its
+    points lie in. Only where they are ``codes`` is it a cycle of the map itself (``points``; else
+    None, and the search retries with ``visited``). Along a long sequence of expanding regimes the
+    k-step map loses the cycle to rounding (the map run from the solution does not come back to
+    it) or overflows: there is then no cycle to report (``visited`` None too), and no NumPy
+    warning reaches the caller."""
     M = a.shape[0]
+    maps = jacobians(a, W, list(codes), n_nonlinear)
     product_J = np.eye(M)
     offset = np.zeros(M)
     with np.errstate(over="ignore", invalid="ignore"):
-        for code in codes:
-            J = jacobians(a, W, [code], n_nonlinear)[0]
+        for J in maps:
             product_J = J @ product_J
             offset = J @ offset + drive
         if not (np.all(np.isfinite(product_J)) and np.all(np.isfinite(offset))):
@@ -352,6 +358,16 @@ def _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol):
             start = np.linalg.solve(np.eye(M) - product_J, offset)
         except np.linalg.LinAlgError:
             return None, product_J, None
+        candidate = np.empty((len(codes), M))
+        z = start
+        for i, J in enumerate(maps):
+            candidate[i] = z
+            z = J @ z + drive
+        if not np.all(np.isfinite(candidate)):
+            return None, product_J, None
+        visited = tuple(int(c) for c in regime_codes(candidate, n_nonlinear))
+        if visited != tuple(codes):
+            return None, product_J, visited
         points = np.empty((len(codes), M))
         z = start
         for i in range(len(codes)):
@@ -359,8 +375,57 @@ def _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol):
             z = a * z + W @ phi(z, n_nonlinear) + drive
     if not (np.all(np.isfinite(points)) and np.allclose(z, start, rtol=1e-6, atol=atol)):
         return None, product_J, None
-    visited = tuple(int(c) for c in regime_codes(points, n_nonlinear))
     return points, product_J, visited
+
+
+class _CloseReturns:
+    """Where runs of the map come back near an earlier state: the regime sequences in between."""
+
+    def __init__(self, runs, n_hidden, n_nonlinear, n_returns, tolerance):
+        check_counts(n_returns=n_returns)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, Real) or not 0 < tolerance < np.inf:
+            raise ValueError(f"return_tolerance must be a positive number; got {tolerance!r}.")
+        if not isinstance(runs, (list, tuple)):
+            runs = np.asarray(runs)
+            runs = [runs] if runs.ndim == 2 else list(runs)
+        elif len(runs) and np.ndim(runs[0]) == 1:  # one run as a list of states
+            runs = [runs]
+        self.runs = []
+        for i, run in enumerate(runs):
+            run = np.asarray(run)
+            if run.ndim != 2 or run.shape[1] != n_hidden or run.dtype.kind not in "fiu":
+                raise ValueError(
+                    f"runs must hold states of the map's {n_hidden} units, (n_steps, {n_hidden}) each; run {i} "
+                    f"has shape {run.shape} and dtype {run.dtype}."
+                )
+            self.runs.append(run.astype(np.float64))
+        finite = np.concatenate([run[np.all(np.isfinite(run), axis=1)] for run in self.runs] or [np.empty((0, n_hidden))])
+        if len(finite) < 2:
+            raise ValueError("runs hold fewer than 2 finite states: there is nothing to return to.")
+        self.codes = [regime_codes(run, n_nonlinear) for run in self.runs]
+        self.farthest = tolerance * np.sqrt(np.mean(np.sum((finite - finite.mean(axis=0)) ** 2, axis=1)))
+        self.n_returns = n_returns
+
+    def windows(self, order):
+        """The regime sequences of the ``n_returns`` closest returns after ``order`` steps, at most
+        ``farthest`` apart, closest first, each once; none through padding (NaN states)."""
+        distances, sequences = [], []
+        for run, codes in zip(self.runs, self.codes):
+            if len(run) > order:
+                distances.append(np.linalg.norm(run[order:] - run[:-order], axis=1))
+                sequences.append(np.lib.stride_tricks.sliding_window_view(codes[:-1], order))
+        if not distances:
+            return []
+        distances, sequences = np.concatenate(distances), np.concatenate(sequences)
+        chosen, seen = [], set()
+        for i in np.argsort(np.where(distances <= self.farthest, distances, np.inf), kind="stable"):
+            if not distances[i] <= self.farthest or len(chosen) == self.n_returns:
+                break
+            codes = tuple(int(c) for c in sequences[i])
+            if min(codes) >= 0 and codes not in seen:
+                seen.add(codes)
+                chosen.append(codes)
+        return chosen
 
 
 def _minimal_period(points, atol):
@@ -371,17 +436,14 @@ def _minimal_period(points, atol):
     return k
 
 
-def _canonical(points, codes, decimals):
-    """Rotation-invariant key of a cycle: its rounded points from the smallest one.
+def _same_cycle(points, other, atol):
+    """Whether two cycles of one order are the same points, in some rotation.
 
-    Far from the origin (points of 1e300) rounding to ``decimals`` would be finer than the numbers'
-    own precision, and overflow: there the points are first brought below 2**20 by a power of two
-    (exact), which the key records."""
-    exponent = max(0, int(np.frexp(np.max(np.abs(points)))[1]) - 20)
-    rounded = np.round(np.ldexp(points, -exponent), decimals) + 0.0  # +0.0 folds -0.0 into 0.0
-    rows = [tuple(r) for r in rounded]
-    start = min(range(len(rows)), key=lambda i: rows[i])
-    return (exponent,) + tuple(rows[start:] + rows[:start])
+    Comparing rounded points failed on long unstable cycles (hundreds of steps, multipliers
+    of 1e3), where one of thousands of coordinates solved from another starting regime rounds
+    the other way: the same cycle was listed up to three times."""
+    nearest = np.argmin(np.max(np.abs(other - points[0]), axis=1))
+    return np.allclose(points, np.roll(other, -nearest, axis=0), rtol=1e-6, atol=atol)
 
 
 def find_cycles(
@@ -398,6 +460,9 @@ def find_cycles(
     n_inner=None,
     random_state=None,
     decimals=8,
+    runs=None,
+    n_returns=10,
+    return_tolerance=0.1,
 ):
     """All k-cycles (k = 1 .. max_order) found for the AL-RNN map.
 
@@ -406,6 +471,14 @@ def find_cycles(
     spirit of SCYFI (Eisenmann et al., NeurIPS 2023): draw a random regime
     sequence, solve for its cycle, and when the solution visits other regimes,
     retry with the regimes it visited.
+
+    Given ``runs`` of the map, the orders not enumerated start instead from
+    the runs' close returns: where a run comes back near where it was k
+    steps before, the k regimes it visited in between, refined the same way.
+    A chaotic attractor is woven around unstable cycles of long orders (a
+    flow sampled finely: hundreds of steps), which its runs shadow and
+    random draws among (2**P)**k sequences never hit; this is the
+    close-return method of Lathrop & Kostelich (Phys. Rev. A 40, 1989).
 
     Parameters
     ----------
@@ -419,10 +492,25 @@ def find_cycles(
         Largest number of regime sequences of one order tried exhaustively.
     n_outer, n_inner : int, default=None
         Random restarts and refinement steps of the randomised search;
-        SCYFI's defaults by order when None.
+        SCYFI's defaults by order when None. With ``runs``, ``n_inner``
+        refines each close return (``RETURN_REFINEMENTS`` when None) and
+        ``n_outer`` is unused.
     random_state : int, RandomState instance or None
     decimals : int, default=8
-        Rounding used to recognise the same cycle found twice.
+        Points within ``10**(2 - decimals)`` of each other (or 1e-6 of their
+        size) are the same: where a cycle's run comes back to its start, and
+        where one cycle is found twice.
+    runs : array-like of shape (n_steps, M) or (n_runs, n_steps, M), or list, default=None
+        States of the map along runs under the same constant input: from
+        ``iterate_map``, or a fitted forecaster's ``generate(n_steps,
+        return_states=True)[1]`` (drop the transient to the attractor first).
+        NaN rows (padding) are skipped. ``random_state`` is then unused.
+    n_returns : int, default=10
+        With ``runs``: the closest returns tried for each order, one per
+        distinct regime sequence.
+    return_tolerance : float, default=0.1
+        With ``runs``: the farthest return tried, as a fraction of the runs'
+        root-mean-square distance from their mean.
 
     Returns
     -------
@@ -446,19 +534,27 @@ def find_cycles(
     drive = constant_drive(h, C, constant_input)
     rng = check_random_state(random_state)
     n_regimes = 2**n_nonlinear
+    returns = None if runs is None else _CloseReturns(runs, a.shape[0], n_nonlinear, n_returns, return_tolerance)
     atol = 10.0 ** (-decimals + 2)
-    found = {}
+    found = []
 
     def consider(codes):
         points, product_J, visited = _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol)
-        if points is None:
-            return None
-        if visited == tuple(codes) and _minimal_period(points, atol) == len(codes):
-            key = _canonical(points, codes, decimals)
-            if key not in found:
+        if points is not None and _minimal_period(points, atol) == len(codes):
+            if not any(c.order == len(codes) and _same_cycle(points, c.points, atol) for c in found):
                 eigenvalues = sorted_eigenvalues(product_J)
-                found[key] = Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues))
+                found.append(Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues)))
         return visited
+
+    def refine(codes, budget):
+        """SCYFI's step: retry with the regimes the candidate visits until it visits its own (a
+        cycle, or none there) or ``budget`` tries are spent; the tries spent."""
+        for n_tried in range(1, budget + 1):
+            visited = consider(codes)
+            if visited is None or visited == codes:
+                return n_tried
+            codes = visited
+        return budget
 
     for order in range(1, max_order + 1):
         if n_regimes**order <= max_exhaustive:
@@ -467,15 +563,15 @@ def find_cycles(
             continue
         outer = n_outer or (10 if order < 8 else 40 if order < 30 else 100)
         inner = n_inner or (20 if order < 3 else 60 if order < 6 else 300 if order < 8 else 1080)
+        if returns is not None:
+            for codes in returns.windows(order):
+                refine(codes, n_inner or RETURN_REFINEMENTS)
+            continue
         misses = 0
         while misses < outer:
             before = len(found)
-            codes = tuple(rng.randint(n_regimes, size=order))
-            for _ in range(inner):
-                visited = consider(codes)
-                if visited is None or visited == codes:
-                    codes = tuple(rng.randint(n_regimes, size=order))
-                else:
-                    codes = visited
+            n_tried = 0
+            while n_tried < inner:
+                n_tried += refine(tuple(int(c) for c in rng.randint(n_regimes, size=order)), inner - n_tried)
             misses = 0 if len(found) > before else misses + 1
-    return sorted(found.values(), key=lambda c: (c.order, c.codes))
+    return sorted(found, key=lambda c: (c.order, c.codes))

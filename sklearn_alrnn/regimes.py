@@ -542,7 +542,13 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         """k-cycles of the map (k = 1 .. max_order) under a constant input.
 
         Exhaustive over regime sequences when there are few, a SCYFI-style
-        randomised search otherwise; see :func:`sklearn_alrnn.analysis.find_cycles`.
+        randomised search otherwise, or the close returns of given ``runs``
+        (``search_params``); see :func:`sklearn_alrnn.analysis.find_cycles`.
+        The unstable cycles of a forecaster's chaotic attractor have orders
+        of hundreds of steps; its free run finds them::
+
+            _, states = forecaster.generate(20_000, return_states=True)
+            decomposer.find_cycles(400, runs=states[1_000:])
 
         Returns
         -------

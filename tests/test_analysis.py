@@ -62,6 +62,53 @@ def test_randomised_cycle_search_finds_what_enumeration_finds():
         np.testing.assert_allclose(states[-1], cycle.points[0], atol=1e-9)
 
 
+def tent_map(mu=1.9):
+    """The tent map x -> mu min(x, 1 - x) as an AL-RNN: unit 0 is x, the ReLU unit carries 2x - 1."""
+    return np.zeros(2), np.array([[mu, -mu], [2 * mu, -2 * mu]]), np.array([0.0, -1.0])
+
+
+def test_close_returns_of_a_chaotic_run_find_the_cycles_inside_its_attractor():
+    a, w, h = tent_map()
+    states, _ = iterate_map(a, w, h, np.array([0.3, -0.4]), 3000, n_nonlinear=1)
+    run = states[100:]
+    exact = find_cycles(a, w, h, n_nonlinear=1, max_order=6)
+    # max_exhaustive=1: no order is enumerated, every cycle comes from a close return of the run.
+    from_returns = find_cycles(a, w, h, n_nonlinear=1, max_order=6, max_exhaustive=1, runs=run, n_returns=50)
+
+    def key(cycle):
+        return cycle.order, tuple(np.round(np.sort(cycle.points[:, 0]), 8))
+
+    # The periodic points of a chaotic tent map are dense in its attractor, the interval the run
+    # fills: every cycle there is found (the fixed point x = 0 lies outside, where no run returns).
+    inside = {key(c) for c in exact if c.points[:, 0].min() >= run[:, 0].min() - 1e-9}
+    assert {key(c) for c in from_returns} == inside
+    assert len(from_returns) == len(inside)  # many returns shadow one cycle; it is listed once
+    assert np.bincount([k[0] for k in inside]).tolist() == [0, 1, 1, 2, 3, 4, 7]  # cycles of each order
+    for cycle in from_returns:  # slope +-1.9 along x at every step; the slaved unit adds a 0
+        assert cycle.stability == "saddle" and abs(cycle.eigenvalues[0]) == pytest.approx(1.9**cycle.order)
+    # The same run as a 3-D array of one run, or with NaN padding, gives the same cycles.
+    padded = np.concatenate([run, np.full((7, 2), np.nan)])[None]
+    again = find_cycles(a, w, h, n_nonlinear=1, max_order=6, max_exhaustive=1, runs=padded, n_returns=50)
+    assert [key(c) for c in again] == [key(c) for c in from_returns]
+
+
+def test_bad_runs_are_named():
+    a, w, h = tent_map()
+    run = np.random.RandomState(0).uniform(size=(50, 2))
+    cases = [
+        (dict(runs=run[:, :1]), r"runs must hold states of the map's 2 units, \(n_steps, 2\) each; run 0 has shape \(50, 1\)"),
+        (dict(runs=run > 0.5), "run 0 has shape \\(50, 2\\) and dtype bool"),
+        (dict(runs=[run, run[:, :1]]), "run 1 has shape \\(50, 1\\)"),
+        (dict(runs=np.full((5, 2), np.nan)), "runs hold fewer than 2 finite states"),
+        (dict(runs=run, n_returns=0), "n_returns must be an integer >= 1; got 0"),
+        (dict(runs=run, return_tolerance=-0.1), "return_tolerance must be a positive number; got -0.1"),
+        (dict(runs=run, return_tolerance=np.nan), "return_tolerance must be a positive number; got nan"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ValueError, match=message):
+            find_cycles(a, w, h, n_nonlinear=1, max_order=3, **kwargs)
+
+
 def test_long_cycles_of_an_expanding_map_overflow_quietly():
     # z -> 10 z + 1: its k-step map 10**k z + ... overflows past k = 308. The search must
     # report the one fixed point and let no NumPy overflow warning reach the user.
