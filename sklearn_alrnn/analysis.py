@@ -399,11 +399,15 @@ class _CloseReturns:
                     f"has shape {run.shape} and dtype {run.dtype}."
                 )
             self.runs.append(run.astype(np.float64))
-        finite = np.concatenate([run[np.all(np.isfinite(run), axis=1)] for run in self.runs] or [np.empty((0, n_hidden))])
+        finite = [run[np.all(np.isfinite(run), axis=1)] for run in self.runs]
+        finite = np.concatenate(finite) if finite else np.empty((0, n_hidden))
         if len(finite) < 2:
             raise ValueError("runs hold fewer than 2 finite states: there is nothing to return to.")
         self.codes = [regime_codes(run, n_nonlinear) for run in self.runs]
-        self.farthest = tolerance * np.sqrt(np.mean(np.sum((finite - finite.mean(axis=0)) ** 2, axis=1)))
+        peak = np.max(np.abs(finite)) or 1.0  # distances are measured in units of the largest state:
+        self.runs = [run / peak for run in self.runs]  # near 1e300 their squares would overflow
+        unit = finite / peak
+        self.farthest = tolerance * np.sqrt(np.mean(np.sum((unit - unit.mean(axis=0)) ** 2, axis=1)))
         self.n_returns = n_returns
 
     def windows(self, order):
@@ -412,7 +416,8 @@ class _CloseReturns:
         distances, sequences = [], []
         for run, codes in zip(self.runs, self.codes):
             if len(run) > order:
-                distances.append(np.linalg.norm(run[order:] - run[:-order], axis=1))
+                with np.errstate(invalid="ignore"):  # inf - inf: no return
+                    distances.append(np.linalg.norm(run[order:] - run[:-order], axis=1))
                 sequences.append(np.lib.stride_tricks.sliding_window_view(codes[:-1], order))
         if not distances:
             return []

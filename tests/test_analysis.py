@@ -86,6 +86,15 @@ def test_close_returns_of_a_chaotic_run_find_the_cycles_inside_its_attractor():
     assert np.bincount([k[0] for k in inside]).tolist() == [0, 1, 1, 2, 3, 4, 7]  # cycles of each order
     for cycle in from_returns:  # slope +-1.9 along x at every step; the slaved unit adds a 0
         assert cycle.stability == "saddle" and abs(cycle.eigenvalues[0]) == pytest.approx(1.9**cycle.order)
+    # The map is linear in its drive: with h and the run 1e300 times larger, so are the cycles.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        far = find_cycles(a, w, h * 1e300, n_nonlinear=1, max_order=6, max_exhaustive=1, runs=run * 1e300, n_returns=50)
+    assert [c.codes for c in far] == [c.codes for c in from_returns]
+    for f, n in zip(far, from_returns):
+        np.testing.assert_allclose(f.points, 1e300 * n.points, rtol=1e-9)
     # The same run as a 3-D array of one run, or with NaN padding, gives the same cycles.
     padded = np.concatenate([run, np.full((7, 2), np.nan)])[None]
     again = find_cycles(a, w, h, n_nonlinear=1, max_order=6, max_exhaustive=1, runs=padded, n_returns=50)
