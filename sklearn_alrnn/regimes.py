@@ -5,10 +5,10 @@ import warnings
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._kernels import make_engine
@@ -51,14 +51,15 @@ def _check_clone_can_be_fitted(estimator, y):
     """With ``prefit=False`` a clone of ``estimator`` is fitted on (X, y): a classifier or regressor
     without y is refused, and an estimator fitted already is warned of, naming ``prefit=True``
     (a fitted forecaster passed alone was refitted, minutes on long series, without a word)."""
-    name = type(_split_pipeline(estimator)[1]).__name__
+    network = _split_pipeline(estimator)[1]
+    name = type(network).__name__
     try:
         check_is_fitted(estimator)
         fitted = True
     except (NotFittedError, TypeError):
         fitted = False
     hint = f"prefit=True reads the fitted {name} as it is"
-    if y is None and not _is_forecaster(_split_pipeline(estimator)[1]):
+    if y is None and not _is_forecaster(network):
         raise ValueError(
             f"RegimeDecomposer(prefit=False) fits a clone of the {name} on (X, y), and y was not given: "
             f"pass y, or {hint if fitted else f'prefit=True with a fitted {name}'}."
