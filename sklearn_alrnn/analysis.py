@@ -484,6 +484,10 @@ def find_cycles(
     flow sampled finely: hundreds of steps), which its runs shadow and
     random draws among (2**P)**k sequences never hit; this is the
     close-return method of Lathrop & Kostelich (Phys. Rev. A 40, 1989).
+    A map sampled from a flow carries the flow's orbits as closed curves,
+    on which it steps round by a fraction of the period: they hold a k-cycle
+    only where that stepping locks to k steps (the Lorenz-63 model's 156-step
+    cycle), and a curve that does not lock is not reported.
 
     Parameters
     ----------
