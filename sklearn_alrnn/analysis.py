@@ -570,12 +570,12 @@ def find_cycles(
             for codes in product(range(n_regimes), repeat=order):
                 consider(codes)
             continue
-        outer = n_outer or (10 if order < 8 else 40 if order < 30 else 100)
-        inner = n_inner or (20 if order < 3 else 60 if order < 6 else 300 if order < 8 else 1080)
         if returns is not None:
             for codes in returns.windows(order):
                 refine(codes, n_inner or RETURN_REFINEMENTS)
             continue
+        outer = n_outer or (10 if order < 8 else 40 if order < 30 else 100)
+        inner = n_inner or (20 if order < 3 else 60 if order < 6 else 300 if order < 8 else 1080)
         misses = 0
         while misses < outer:
             before = len(found)
