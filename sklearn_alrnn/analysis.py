@@ -339,11 +339,11 @@ def _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol):
 
     Returns ``(points, product_J, visited)``. The candidate is the fixed point of the regimes'
     affine maps composed in order, carried round by those maps; ``visited`` are the regimes its
-    points lie in. Only where they are ``codes`` is it a cycle of the map itself (``points``; else
-    None, and the search retries with ``visited``). Along a long sequence of expanding regimes the
-    k-step map loses the cycle to rounding (the map run from the solution does not come back to
-    it) or overflows: there is then no cycle to report (``visited`` None too), and no NumPy
-    warning reaches the caller."""
+    points lie in. Only where they are ``codes`` is it a cycle of the map itself, which on those
+    points is those affine maps (``points``; else None, and the search retries with ``visited``).
+    Along a long sequence of expanding regimes the k-step map loses the cycle to rounding (carried
+    round, the solution does not come back to itself) or overflows: there is then no cycle to
+    report (``visited`` None too), and no NumPy warning reaches the caller."""
     M = a.shape[0]
     maps = jacobians(a, W, list(codes), n_nonlinear)
     product_J = np.eye(M)
@@ -358,22 +358,17 @@ def _cycle_from_sequence(a, W, drive, codes, n_nonlinear, atol):
             start = np.linalg.solve(np.eye(M) - product_J, offset)
         except np.linalg.LinAlgError:
             return None, product_J, None
-        candidate = np.empty((len(codes), M))
-        z = start
-        for i, J in enumerate(maps):
-            candidate[i] = z
-            z = J @ z + drive
-        if not np.all(np.isfinite(candidate)):
-            return None, product_J, None
-        visited = tuple(int(c) for c in regime_codes(candidate, n_nonlinear))
-        if visited != tuple(codes):
-            return None, product_J, visited
         points = np.empty((len(codes), M))
         z = start
-        for i in range(len(codes)):
+        for i, J in enumerate(maps):
             points[i] = z
-            z = a * z + W @ phi(z, n_nonlinear) + drive
-    if not (np.all(np.isfinite(points)) and np.allclose(z, start, rtol=1e-6, atol=atol)):
+            z = J @ z + drive
+    if not np.all(np.isfinite(points)):
+        return None, product_J, None
+    visited = tuple(int(c) for c in regime_codes(points, n_nonlinear))
+    if visited != tuple(codes):
+        return None, product_J, visited
+    if not np.allclose(z, start, rtol=1e-6, atol=atol):
         return None, product_J, None
     return points, product_J, visited
 
