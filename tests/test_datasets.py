@@ -148,13 +148,25 @@ def test_laser_reader_takes_the_wheel_or_the_npy_file(tmp_path):
         np.testing.assert_array_equal(X, pulses)
 
 
-def test_laser_reader_refuses_other_files(tmp_path):
+@pytest.mark.parametrize(
+    "load, no_member, not_it",
+    [
+        (datasets.load_santafe_laser, "holds no reservoirpy/datasets/santafe_laser.npy; expected the reservoirpy",
+         "is not the Santa Fe laser recording"),
+        (datasets.load_daphnet_gait, "holds no aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv",
+         "is not the Daphnet recording"),
+    ],
+)
+def test_recording_readers_refuse_another_wheel_and_a_table(tmp_path, load, no_member, not_it):
     other = _wheel(tmp_path / "other.whl", "something/else.txt", "x")
-    with pytest.raises(ValueError, match="holds no reservoirpy/datasets/santafe_laser.npy; expected the reservoirpy"):
-        datasets.load_santafe_laser(other)
+    with pytest.raises(ValueError, match=no_member):
+        load(other)
     (tmp_path / "table.csv").write_text("a,b\n1,2\n")
-    with pytest.raises(ValueError, match="is not the Santa Fe laser recording"):
-        datasets.load_santafe_laser(tmp_path / "table.csv")
+    with pytest.raises(ValueError, match=not_it):
+        load(tmp_path / "table.csv")
+
+
+def test_laser_reader_refuses_other_files(tmp_path):
     np.save(tmp_path / "wide.npy", np.ones((5, 2)))
     with pytest.raises(ValueError, match=r"shape \(5, 2\) and dtype float64; expected the laser's 10,093 numbers"):
         datasets.load_santafe_laser(tmp_path / "wide.npy")
@@ -169,12 +181,6 @@ def test_laser_reader_refuses_other_files(tmp_path):
 
 
 def test_daphnet_reader_refuses_other_files_and_channels(tmp_path):
-    other = _wheel(tmp_path / "other.whl", "something/else.txt", "x")
-    with pytest.raises(ValueError, match="holds no aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"):
-        datasets.load_daphnet_gait(other)
-    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
-    with pytest.raises(ValueError, match="is not the Daphnet recording"):
-        datasets.load_daphnet_gait(tmp_path / "table.csv")
     (tmp_path / "cut.csv").write_text(_daphnet_csv(np.ones((4, 9))).replace(",1.0,0\n", ",oops,0\n", 1))
     with pytest.raises(ValueError, match="malformed row"):
         datasets.load_daphnet_gait(tmp_path / "cut.csv")
