@@ -144,11 +144,13 @@ def load_ts(path, *, return_metadata=False):
     >>> import os, tempfile
     >>> import numpy as np
     >>> from sklearn_alrnn.datasets import load_ts, write_ts
-    >>> path = os.path.join(tempfile.mkdtemp(), "toy.ts")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "toy.ts")
     >>> write_ts(path, np.zeros((2, 5, 1)), np.array(["a", "b"]))
     >>> X, y = load_ts(path)
     >>> X.shape, y.tolist()
     ((2, 5, 1), ['a', 'b'])
+    >>> folder.cleanup()
     """
     try:
         return _read(path, return_metadata)
@@ -282,7 +284,8 @@ def write_ts(path, X, y=None, *, problem_name="sequences", class_labels=None):
     >>> import pathlib, tempfile
     >>> import numpy as np
     >>> from sklearn_alrnn.datasets import write_ts
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.ts"
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(folder.name) / "toy.ts"
     >>> write_ts(path, [np.array([1.0, np.nan, 3.0]), np.array([4.0, 5.0])], ["up", "down"])
     >>> print(path.read_text())
     @problemName sequences
@@ -290,6 +293,7 @@ def write_ts(path, X, y=None, *, problem_name="sequences", class_labels=None):
     @data
     1.0,?,3.0:up
     4.0,5.0:down
+    >>> folder.cleanup()
     """
     cases = [np.asarray(case, dtype=float) for case in X]
     cases = [case[:, None] if case.ndim == 1 else case for case in cases]

@@ -133,10 +133,12 @@ def save(model, path, extra=None):
     >>> from sklearn_alrnn.io import save
     >>> turn = np.array([[np.cos(0.1), -np.sin(0.1)], [np.sin(0.1), np.cos(0.1)]])
     >>> model = ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
-    >>> path = os.path.join(tempfile.mkdtemp(), "turn.alrnn.npz")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "turn.alrnn.npz")
     >>> save(model, path, extra={"source": "a rotation by 0.1 radian"})  # or model.save(path)
     >>> bool(np.array_equal(load(path).generate(50, x0=[1.0, 0.0]), model.generate(50, x0=[1.0, 0.0])))
     True
+    >>> folder.cleanup()
     """
     if MODEL_CLASSES.get(type(model).__name__) is not type(model):
         raise ValueError(f"save() writes the models {sorted(MODEL_CLASSES)}; got {type(model).__name__}.")
@@ -242,11 +244,13 @@ def load_metadata(path):
     >>> import numpy as np
     >>> from sklearn_alrnn import ALRNNForecaster, load_metadata
     >>> model = ALRNNForecaster.from_parameters(np.zeros(2), np.eye(2), np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
-    >>> path = os.path.join(tempfile.mkdtemp(), "still.alrnn.npz")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "still.alrnn.npz")
     >>> model.save(path, extra={"source": "the identity map"})
     >>> metadata = load_metadata(path)
     >>> metadata["class"], metadata["params"]["n_nonlinear"], metadata["extra"]
     ('ALRNNForecaster', 0, {'source': 'the identity map'})
+    >>> folder.cleanup()
     """
     return _read(path)[0]
 
@@ -279,7 +283,8 @@ def load(path, expected_class=None):
     >>> import numpy as np
     >>> from sklearn_alrnn import ALRNNForecaster, ALRNNClassifier, load
     >>> model = ALRNNForecaster.from_parameters(np.zeros(2), np.eye(2), np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
-    >>> path = os.path.join(tempfile.mkdtemp(), "still.alrnn.npz")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "still.alrnn.npz")
     >>> model.save(path)
     >>> load(path).generate(2, x0=[1.0, 2.0])
     array([[1., 2.],
@@ -288,6 +293,7 @@ def load(path, expected_class=None):
     Traceback (most recent call last):
     ...
     ValueError: ... holds an ALRNNForecaster, not the expected ALRNNClassifier.
+    >>> folder.cleanup()
     """
     metadata, arrays = _read(path)
     version = metadata.get("format_version")
