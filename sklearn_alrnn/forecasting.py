@@ -104,7 +104,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     n_init : int, default=2
         Train this many initialisations (seeds drawn from ``random_state``; in threads with
         ``n_jobs``) and keep the one whose best checkpoint has the smallest divergence, as KMeans
-        keeps its best start: fits vary from seed to seed (Roessler: targets met on 4 of 8 seeds, 6 of 8 with 4).
+        keeps its best start: fits vary from seed to seed and machine to machine (Roessler: targets
+        met on 4 and 7 of 8 seeds on two machines, 6 and 8 of 8 with 4).
     n_jobs : int or None, default=-1
         Threads for the ``n_init`` fits, side by side, and for prediction (-1: all CPUs, None:
         one); results do not depend on it. Lorenz-63 or Roessler with the defaults: 105-165 s on 2
