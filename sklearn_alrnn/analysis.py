@@ -385,7 +385,7 @@ class _CloseReturns:
             runs = [runs] if runs.ndim == 2 else list(runs)
         elif len(runs) and np.ndim(runs[0]) == 1:  # one run as a list of states
             runs = [runs]
-        self.runs = []
+        checked = []
         for i, run in enumerate(runs):
             run = np.asarray(run)
             if run.ndim != 2 or run.shape[1] != n_hidden or run.dtype.kind not in "fiu":
@@ -393,14 +393,13 @@ class _CloseReturns:
                     f"runs must hold states of the map's {n_hidden} units, (n_steps, {n_hidden}) each; run {i} "
                     f"has shape {run.shape} and dtype {run.dtype}."
                 )
-            self.runs.append(run.astype(np.float64))
-        finite = [run[np.all(np.isfinite(run), axis=1)] for run in self.runs]
-        finite = np.concatenate(finite) if finite else np.empty((0, n_hidden))
+            checked.append(run.astype(np.float64))
+        finite = np.concatenate([run[np.all(np.isfinite(run), axis=1)] for run in checked] or [np.empty((0, n_hidden))])
         if len(finite) < 2:
             raise ValueError("runs hold fewer than 2 finite states: there is nothing to return to.")
-        self.codes = [regime_codes(run, n_nonlinear) for run in self.runs]
+        self.codes = [regime_codes(run, n_nonlinear) for run in checked]
         peak = np.max(np.abs(finite)) or 1.0  # distances are measured in units of the largest state:
-        self.runs = [run / peak for run in self.runs]  # near 1e300 their squares would overflow
+        self.runs = [run / peak for run in checked]  # near 1e300 their squares would overflow
         unit = finite / peak
         self.farthest = tolerance * np.sqrt(np.mean(np.sum((unit - unit.mean(axis=0)) ** 2, axis=1)))
         self.n_returns = n_returns

@@ -1,5 +1,7 @@
 """The functional analysis layer (``sklearn_alrnn.analysis``) on maps with known answers."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -87,8 +89,6 @@ def test_close_returns_of_a_chaotic_run_find_the_cycles_inside_its_attractor():
     for cycle in from_returns:  # slope +-1.9 along x at every step; the slaved unit adds a 0
         assert cycle.stability == "saddle" and abs(cycle.eigenvalues[0]) == pytest.approx(1.9**cycle.order)
     # The map is linear in its drive: with h and the run 1e300 times larger, so are the cycles.
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         far = find_cycles(a, w, h * 1e300, n_nonlinear=1, max_order=6, max_exhaustive=1, runs=run * 1e300, n_returns=50)
@@ -121,8 +121,6 @@ def test_bad_runs_are_named():
 def test_long_cycles_of_an_expanding_map_overflow_quietly():
     # z -> 10 z + 1: its k-step map 10**k z + ... overflows past k = 308. The search must
     # report the one fixed point and let no NumPy overflow warning reach the user.
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cycles = find_cycles([10.0], [[0.0]], [1.0], n_nonlinear=0, max_order=320)
@@ -133,8 +131,6 @@ def test_long_cycles_of_an_expanding_map_overflow_quietly():
 
 def test_cycles_far_out_are_those_of_the_map_in_ordinary_units():
     # The map is linear in its drive: with h = 1e300 its cycles are 1e300 times those of h = 1.
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         far = find_cycles([0.5], [[-2.0]], [1e300], n_nonlinear=1)
@@ -145,8 +141,6 @@ def test_cycles_far_out_are_those_of_the_map_in_ordinary_units():
 
 
 def test_a_run_of_the_map_that_overflows_is_nan_from_there_with_one_warning():
-    import warnings
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         states, codes = iterate_map([10.0, 0.5], [[0.0, 0.0], [1.0, 0.0]], [1.0, 0.0], [1.0, 0.0], 400, n_nonlinear=1)
