@@ -10,12 +10,14 @@ together; Lorenz-63 at dt = 0.01 with P = 2, Roessler at dt = 0.05 with P = 1, M
   in closed loop for the rest (skipped when reservoirpy is not installed);
 - ground truth: the training trajectory itself against the held-out one (the noise floor).
 
-With ``--daphnet PATH`` (the aeon 1.6.0 wheel, ``pip download aeon==1.6.0 --no-deps``) a recorded
-series joins them: ``datasets.load_daphnet_gait``'s three ankle channels (walking, 64 Hz),
-standardised on the first 80% (training) and held out for the last 20% (1,408 steps), P = 2.
-With ``--laser PATH`` (the reservoirpy 0.4.2 wheel, ``pip download reservoirpy==0.4.2 --no-deps``)
-a recorded chaotic series joins them the same way: ``datasets.load_santafe_laser``, the Santa Fe
-competition's far-infrared laser (8,074 training and 2,019 held-out steps), P = 12, the default.
+With ``--daphnet PATH`` (the aeon 1.6.0 wheel, ``pip download aeon==1.6.0 --no-deps``; or
+``--systems gait`` where aeon is installed) a recorded series joins them:
+``datasets.load_daphnet_gait``'s three ankle channels (walking, 64 Hz), standardised on the first
+80% (training) and held out for the last 20% (1,408 steps), P = 2. With ``--laser PATH`` (the
+reservoirpy 0.4.2 wheel, ``pip download reservoirpy==0.4.2 --no-deps``; or ``--systems laser``
+where reservoirpy is installed) a recorded chaotic series joins them the same way:
+``datasets.load_santafe_laser``, the Santa Fe competition's far-infrared laser (8,074 training and
+2,019 held-out steps), P = 12, the default.
 
 Columns: D_stsp (30 bins), D_H (smoothing 20), D_H over the first 10,000 steps (the reference
 tutorial's length), 20-step prediction error on the held-out
@@ -82,16 +84,14 @@ def equilibrium_distances(model, equilibria):
 
 
 def ankle_gait(path):
-    """(training, held-out) parts of the Daphnet ankle recording, standardised on the training part."""
-    if path is None:
-        raise SystemExit("error: the gait system needs --daphnet PATH (the aeon 1.6.0 wheel)")
+    """(training, held-out) parts of the Daphnet ankle recording, standardised on the training part;
+    ``path`` None reads an installed aeon."""
     return recorded_split(datasets.load_daphnet_gait(path, channels=ANKLE))
 
 
 def laser(path):
-    """(training, held-out) parts of the Santa Fe laser recording, standardised on the training part."""
-    if path is None:
-        raise SystemExit("error: the laser system needs --laser PATH (the reservoirpy 0.4.2 wheel)")
+    """(training, held-out) parts of the Santa Fe laser recording, standardised on the training part;
+    ``path`` None reads an installed reservoirpy."""
     return recorded_split(datasets.load_santafe_laser(path))
 
 

@@ -9,7 +9,8 @@ acceleration, in steps per minute) and state-space geometry to the recording, as
 geometry of a run driven by the map's one-step noise (``generate(process_noise=1)``). Plots the recorded
 and generated vertical acceleration and the two phase portraits, the free run coloured by regime.
 Saves gait_reconstruction.png.
-Run: python examples/gait_reconstruction.py aeon-1.6.0-py3-none-any.whl [--max-iter 2000]
+Run: python examples/gait_reconstruction.py [aeon-1.6.0-py3-none-any.whl] [--max-iter 2000]
+(without the wheel: from an installed aeon that ships the recording)
 """
 
 import argparse
@@ -27,7 +28,9 @@ RATE = 64  # samples per second
 ANKLE = ["ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral"]
 
 parser = argparse.ArgumentParser()
-parser.add_argument("wheel", help="aeon-1.6.0-py3-none-any.whl, or S06R02E0.csv from it")
+parser.add_argument(
+    "wheel", nargs="?", help="aeon-1.6.0-py3-none-any.whl, or S06R02E0.csv from it; default: an installed aeon"
+)
 parser.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter)
 args = parser.parse_args()
 

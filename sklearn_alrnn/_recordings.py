@@ -12,6 +12,8 @@ physiological oscillator of about one stride per second. Shipped in the wheel of
 
     pip download aeon==1.6.0 --no-deps -d data/
 
+(or, where aeon is installed, call the loader without a path).
+
 Santa Fe laser: data set A of the Santa Fe Time Series Prediction Competition (Weigend and
 Gershenfeld, eds., "Time Series Prediction: Forecasting the Future and Understanding the Past",
 1994), the intensity pulsations of a far-infrared NH3 laser recorded by Huebner, Abraham and Weiss,
@@ -21,16 +23,17 @@ first 1,000). Shipped in the wheel of reservoirpy 0.4.2 (MIT licence; taken from
 data-set pages) at ``reservoirpy/datasets/santafe_laser.npy``. Get it with::
 
     pip download reservoirpy==0.4.2 --no-deps -d data/
+
+(or, where reservoirpy is installed, call the loader without a path).
 """
 
 import csv
 import io
-import os
 import zipfile
 
 import numpy as np
 
-from ._corpora import read_shipped_file
+from ._corpora import read_shipped_file, shipped_file_path
 
 __all__ = ["load_daphnet_gait", "DAPHNET_CHANNELS", "load_santafe_laser"]
 
@@ -43,13 +46,14 @@ DAPHNET_CHANNELS = (
 )
 
 
-def load_daphnet_gait(path, channels=None):
+def load_daphnet_gait(path=None, channels=None):
     """Accelerometer recording of steady walking (see the module docstring for the source).
 
     Parameters
     ----------
-    path : str or path-like
-        The aeon 1.6.0 wheel (``aeon-1.6.0-py3-none-any.whl``), or ``S06R02E0.csv`` from it.
+    path : str, path-like or None, default=None
+        The aeon 1.6.0 wheel (``aeon-1.6.0-py3-none-any.whl``), or ``S06R02E0.csv`` from it;
+        None reads the file from an installed aeon that ships it, without importing aeon.
     channels : sequence of str, optional
         Which columns to return, by name (see ``DAPHNET_CHANNELS``); all nine by default.
 
@@ -68,7 +72,7 @@ def load_daphnet_gait(path, channels=None):
     unknown = [name for name in channels if name not in DAPHNET_CHANNELS]
     if unknown or not channels:
         raise ValueError(f"channels must be a non-empty list of {list(DAPHNET_CHANNELS)}; got {channels!r}.")
-    path = os.fspath(path)
+    path = shipped_file_path(path, _MEMBER, "aeon", "1.6.0")
     try:
         data = read_shipped_file(path, _MEMBER, "the aeon 1.6.0 wheel")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
@@ -89,14 +93,15 @@ def load_daphnet_gait(path, channels=None):
     return X
 
 
-def load_santafe_laser(path):
+def load_santafe_laser(path=None):
     """Intensity of a chaotic far-infrared laser (see the module docstring for the source).
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, path-like or None, default=None
         The reservoirpy 0.4.2 wheel (``reservoirpy-0.4.2-py3-none-any.whl``), or
-        ``santafe_laser.npy`` from it.
+        ``santafe_laser.npy`` from it; None reads the file from an installed reservoirpy
+        that ships it, without importing reservoirpy.
 
     Returns
     -------
@@ -109,7 +114,7 @@ def load_santafe_laser(path):
     >>> X.shape  # doctest: +SKIP
     (10093, 1)
     """
-    path = os.fspath(path)
+    path = shipped_file_path(path, _LASER_MEMBER, "reservoirpy", "0.4.2")
     try:
         data = read_shipped_file(path, _LASER_MEMBER, "the reservoirpy 0.4.2 wheel")
     except (OSError, zipfile.BadZipFile) as error:

