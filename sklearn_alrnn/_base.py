@@ -9,7 +9,6 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, is_regressor
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
@@ -26,14 +25,13 @@ from ._optim import (
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._validation import check_answer_size, join_blocks, sequence_blocks, sequences_shape, target_step_weights
+from ._validation import (
+    MIN_VALIDATION_SEQUENCES, check_answer_size, check_targets_carry_weight, early_stopping_split, join_blocks,
+    sequence_blocks, sequences_shape, target_step_weights,
+)
 from .preprocessing import difference_scale, elapsed_steps_moments
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
-
-#: Early stopping needs this many held-out sequences (R^2 is undefined on one); a split that
-#: holds out fewer trains on all sequences without it, with a warning.
-MIN_VALIDATION_SEQUENCES = 2
 
 #: ``early_stopping="auto"`` stops early from this many training sequences on (with one label
 #: each): 10,246 texts overfit within a few dozen epochs without it, 3,000 long sequences train
@@ -215,11 +213,14 @@ class BaseALRNN(
         flat = self._prepare_optimizer(first_pass, incremental, lengths)
         early_stopping = self._stops_early(Y.shape[0]) and not incremental
         validation = None
-        split = self._split_validation(Y, rng) if early_stopping else None
+        weighted = check_targets_carry_weight(sample_weight, step_weight)
+        split = None
+        if early_stopping:
+            split = early_stopping_split(self._stratify(Y), weighted, self.validation_fraction, rng)
         if early_stopping and split is None:
             warnings.warn(
-                f"early_stopping skipped: validation_fraction={self.validation_fraction} of {Y.shape[0]} "
-                f"sequences holds out fewer than {MIN_VALIDATION_SEQUENCES} to score; training on all of them.",
+                f"early_stopping skipped: validation_fraction={self.validation_fraction} of {weighted.sum()} "
+                f"weighted sequences holds out fewer than {MIN_VALIDATION_SEQUENCES} to score; training on all of them.",
                 UserWarning,
             )
             self.validation_scores_ = self.best_validation_score_ = None
@@ -355,24 +356,6 @@ class BaseALRNN(
             self._optimizer.params = flat
         return flat
 
-    def _split_validation(self, Y, rng):
-        """Indices of the training and validation sequences for early stopping, or None when
-        the split leaves no training sequence or fewer than ``MIN_VALIDATION_SEQUENCES`` to score."""
-        n_samples = Y.shape[0]
-        n_validation = int(np.ceil(self.validation_fraction * n_samples))  # as train_test_split rounds
-        if n_validation < MIN_VALIDATION_SEQUENCES or n_validation >= n_samples:
-            return None
-        try:
-            train, val = train_test_split(
-                np.arange(n_samples), test_size=self.validation_fraction, random_state=rng,
-                stratify=self._stratify(Y),
-            )
-        except ValueError:  # a class too small to stratify: split at random
-            train, val = train_test_split(
-                np.arange(n_samples), test_size=self.validation_fraction, random_state=rng
-            )
-        return train, val
-
     def _stopping_rule(self, Y, lengths, sample_weight, step_weight, monitor_score):
         return StoppingRule(
             self.n_iter_no_change, self.tol,
@@ -484,6 +467,8 @@ class BaseALRNN(
             raise_if_interrupted()
             idx = order[batch]
             n_steps = int(lengths[idx].max())
+            if not (sample_weight[idx] if step_weight is None else sample_weight[idx, None] * step_weight[idx]).any():
+                continue  # sequences of weight 0 count as absent: a batch of them makes no step
             inputs = self._warped_batch(np.ascontiguousarray(X[idx, :n_steps]), lengths[idx], warps, idx)
             value, _ = loss_and_gradients(
                 params, inputs, lengths[idx],

@@ -10,6 +10,7 @@ from numbers import Integral
 
 import numpy as np
 from scipy.sparse import issparse
+from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_array
 
 __all__ = [
@@ -84,6 +85,48 @@ def valid_targets(Y, lengths, per_step, sample_weight, step_weight=None):
         return Y, sample_weight
     mask = step_mask(lengths, Y.shape[1])
     return Y[mask], step_weights(lengths, Y.shape[1], sample_weight, step_weight)[mask]
+
+
+#: Early stopping needs this many held-out sequences (R^2 is undefined on one); a split that
+#: holds out fewer trains on all sequences without it, with a warning.
+MIN_VALIDATION_SEQUENCES = 2
+
+
+def check_targets_carry_weight(sample_weight, step_weight):
+    """Which sequences' targets carry weight, (n,) bool; a ``ValueError`` where none does
+    (scikit-learn before 1.7 lets all-zero sample weights through, and step weights, or NaN
+    targets, can leave no weighted target)."""
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    weighted = sample_weight > 0
+    if step_weight is not None:
+        weighted &= step_weight.any(axis=1)
+    if not weighted.any():
+        raise ValueError("No target carries weight: each sequence with a sample_weight above 0 has step_weight 0 "
+                         "(or a NaN target) at every step.")
+    return weighted
+
+
+def early_stopping_split(labels, weighted, validation_fraction, rng):
+    """Indices of the training and validation sequences, or None when the split leaves no
+    training sequence or fewer than ``MIN_VALIDATION_SEQUENCES`` to score.
+
+    Only sequences that carry weight (``weighted``) are held out, stratified by ``labels`` where
+    given (and every class can be); the others, which count for nothing, stay in training, so that
+    neither part is left without weight.
+    """
+    candidates = np.flatnonzero(weighted)
+    n_validation = int(np.ceil(validation_fraction * len(candidates)))  # as train_test_split rounds
+    if n_validation < MIN_VALIDATION_SEQUENCES or n_validation >= len(candidates):
+        return None
+    try:
+        train, val = train_test_split(
+            candidates, test_size=validation_fraction, random_state=rng,
+            stratify=None if labels is None else labels[candidates],
+        )
+    except ValueError:  # a class too small to stratify: split at random
+        train, val = train_test_split(candidates, test_size=validation_fraction, random_state=rng)
+    return np.concatenate([train, np.flatnonzero(~weighted)]), val
 
 
 def check_step_weight(step_weight, lengths, n_timesteps):

@@ -262,6 +262,61 @@ def test_sample_weight_equals_repeating_sequences():
         ALRNNRegressor(**settings).fit(X, Y, sample_weight=-weights)
 
 
+def test_sequences_of_weight_zero_count_as_absent_in_every_batch_and_split():
+    # Weight 0 drops a sequence, as weights are repeats. Before: a mini-batch of only such
+    # sequences divided by a zero total weight (a NaN loss stopped training in its first epoch, the
+    # initial parameters kept), and the early-stopping split could hold out only such sequences
+    # (scikit-learn's metrics refuse all-zero weights).
+    X, Y = make_linear_recurrence(120, n_timesteps=6, random_state=5)
+    weights = np.zeros(120)
+    weights[::8] = 1.0
+    settings = dict(n_hidden=5, n_nonlinear=2, max_iter=15, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        batched = ALRNNRegressor(batch_size=8, early_stopping=False, **settings).fit(X, Y, sample_weight=weights)
+        assert len(batched.loss_curve_) == 15 and batched.loss_curve_[-1] < 0.5 * batched.loss_curve_[0]
+        stopped = ALRNNRegressor(early_stopping=True, **settings).fit(X, Y, sample_weight=weights)
+    assert len(stopped.validation_scores_) > 0 and np.isfinite(stopped.validation_scores_).all()
+    # In one full batch, the weighted fit is the fit without the sequences of weight 0.
+    one_batch = dict(batch_size=200, shuffle=False, early_stopping=False, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = ALRNNRegressor(**one_batch).fit(X, Y, sample_weight=weights)
+        kept = ALRNNRegressor(**one_batch).fit(X[weights > 0], Y[weights > 0])
+    np.testing.assert_allclose(weighted.predict(X), kept.predict(X), rtol=1e-8)
+
+
+def test_the_early_stopping_split_holds_out_only_weighted_sequences():
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_alrnn._validation import early_stopping_split
+
+    labels = np.arange(40) % 2
+    weighted = np.ones(40, dtype=bool)
+    train, val = early_stopping_split(labels, weighted, 0.25, np.random.RandomState(3))
+    expected = train_test_split(np.arange(40), test_size=0.25, random_state=np.random.RandomState(3), stratify=labels)
+    np.testing.assert_array_equal(train, expected[0])  # every sequence weighted: the split as before
+    np.testing.assert_array_equal(val, expected[1])
+    weighted[::3] = False
+    train, val = early_stopping_split(labels, weighted, 0.25, np.random.RandomState(3))
+    assert weighted[val].all() and len(val) == 7  # a quarter of the 26 weighted sequences, rounded up
+    np.testing.assert_array_equal(np.sort(np.concatenate([train, val])), np.arange(40))
+    assert early_stopping_split(labels, np.arange(40) < 4, 0.25, np.random.RandomState(3)) is None  # 1 to score
+
+
+def test_weights_that_leave_no_target_are_refused_by_name():
+    X, _ = make_linear_recurrence(20, n_timesteps=6, random_state=5)
+    Y = X.cumsum(axis=1)  # a target per step
+    steps = np.ones((20, 6))
+    steps[0] = 0.0
+    only_first = np.r_[1.0, np.zeros(19)]
+    with pytest.raises(ValueError, match="No target carries weight"):
+        ALRNNRegressor(n_hidden=4, max_iter=2).fit(X, Y, sample_weight=only_first, step_weight=steps)
+    with pytest.raises(ValueError, match="at least one non-zero number"):  # whatever scikit-learn's version
+        ALRNNRegressor(n_hidden=4, max_iter=2).fit(X, Y, sample_weight=np.zeros(20))
+
+
 def test_partial_fit_runs_one_epoch_and_requires_classes():
     X, y = make_sign_memory(64, n_timesteps=6, random_state=4)
     clf = ALRNNClassifier(n_hidden=6, random_state=0)
