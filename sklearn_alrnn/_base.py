@@ -462,7 +462,8 @@ class BaseALRNN(
         """
         X, lengths, Y, sample_weight, step_weight = data
         params = self._params
-        total = 0.0
+        precision = sample_weight.dtype.type  # the epoch's loss summed in the fit's dtype under NumPy 1 and 2 alike
+        total = precision(0.0)
         for batch in gen_batches(order.shape[0], batch_size):
             raise_if_interrupted()
             idx = order[batch]
@@ -487,7 +488,7 @@ class BaseALRNN(
             except KeyboardInterrupt:
                 np.copyto(flat, last_finite)
                 raise
-            total += value * sample_weight[idx].sum()
+            total += precision(value) * sample_weight[idx].sum()
         return total / sample_weight.sum()
 
     # ------------------------------------------------------------ prediction
