@@ -543,7 +543,7 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
 )
 def test_bad_input_gets_a_clear_error(fitted_oscillator, make_call, error, message):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        warnings.simplefilter("ignore", getattr(np, "exceptions", np).ComplexWarning)  # np.exceptions: NumPy >= 1.25
         with pytest.raises(error, match=message):
             make_call(fitted_oscillator)
 

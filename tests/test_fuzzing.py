@@ -192,7 +192,7 @@ def test_forecaster_entry_points_answer_or_raise_documented_errors(fitted_foreca
     for name, call, check in calls:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+            warnings.simplefilter("ignore", getattr(np, "exceptions", np).ComplexWarning)  # np.exceptions: NumPy >= 1.25
             try:
                 out = call()
             except DOCUMENTED as exc:
