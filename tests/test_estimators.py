@@ -276,6 +276,11 @@ def test_sequences_of_weight_zero_count_as_absent_in_every_batch_and_split():
         warnings.simplefilter("ignore", ConvergenceWarning)
         batched = ALRNNRegressor(batch_size=8, early_stopping=False, **settings).fit(X, Y, sample_weight=weights)
         assert len(batched.loss_curve_) == 15 and batched.loss_curve_[-1] < 0.5 * batched.loss_curve_[0]
+        # Per-step targets that are NaN on every step of a batch's sequences weigh 0 there too.
+        steps = X[..., :1].cumsum(axis=1)
+        steps[:8] = np.nan
+        per_step = ALRNNRegressor(batch_size=8, shuffle=False, early_stopping=False, **settings).fit(X, steps)
+        assert len(per_step.loss_curve_) == 15 and per_step.loss_curve_[-1] < 0.5 * per_step.loss_curve_[0]
         stopped = ALRNNRegressor(early_stopping=True, **settings).fit(X, Y, sample_weight=weights)
     assert len(stopped.validation_scores_) > 0 and np.isfinite(stopped.validation_scores_).all()
     # In one full batch, the weighted fit is the fit without the sequences of weight 0.
