@@ -219,8 +219,8 @@ class BaseALRNN(
             split = early_stopping_split(self._stratify(Y), weighted, self.validation_fraction, rng)
         if early_stopping and split is None:
             warnings.warn(
-                f"early_stopping skipped: validation_fraction={self.validation_fraction} of {weighted.sum()} "
-                f"weighted sequences holds out fewer than {MIN_VALIDATION_SEQUENCES} to score; training on all of them.",
+                f"early_stopping skipped: validation_fraction={self.validation_fraction} of {weighted.sum()} weighted "
+                f"sequences holds out fewer than {MIN_VALIDATION_SEQUENCES} to score; training on all of them.",
                 UserWarning,
             )
             self.validation_scores_ = self.best_validation_score_ = None
