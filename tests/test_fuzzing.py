@@ -186,8 +186,7 @@ def test_fits_with_zero_weights_train_or_refuse_by_name(case):
         try:
             model.fit(X, y, sample_weight=sample_weight, step_weight=step_weight)
         except ValueError as error:
-            assert any(words in str(error) for words in ("non-zero number", "No target carries weight", "one class",
-                                                          "Every target of y is NaN")), str(error)
+            assert any(words in str(error).lower() for words in ("non-zero number", "no target", "one class")), str(error)
             return
     assert len(model.loss_curve_) >= 1 and np.isfinite(model.loss_curve_).all()
 
