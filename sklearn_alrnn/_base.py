@@ -27,7 +27,7 @@ from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
 from ._validation import (
     MIN_VALIDATION_SEQUENCES, check_answer_size, check_targets_carry_weight, early_stopping_split, join_blocks,
-    sequence_blocks, sequences_shape, target_step_weights,
+    sequence_blocks, sequences_carrying_weight, sequences_shape, target_step_weights,
 )
 from .preprocessing import difference_scale, elapsed_steps_moments
 
@@ -197,7 +197,7 @@ class BaseALRNN(
             if self.n_init > 1:
                 return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass)
-        X, lengths, Y, per_step, sample_weight, step_weight = self._validate_training_data(
+        X, lengths, Y, per_step, sample_weight, step_weight, weighted = self._validate_training_data(
             X, y, sample_weight, first_pass, classes, step_weight
         )
         rng = check_random_state(self.random_state)
@@ -213,7 +213,6 @@ class BaseALRNN(
         flat = self._prepare_optimizer(first_pass, incremental, lengths)
         early_stopping = self._stops_early(Y.shape[0]) and not incremental
         validation = None
-        weighted = check_targets_carry_weight(sample_weight, step_weight)
         split = None
         if early_stopping:
             split = early_stopping_split(self._stratify(Y), weighted, self.validation_fraction, rng)
@@ -271,7 +270,8 @@ class BaseALRNN(
         return self._engine(self.device)
 
     def _validate_training_data(self, X, y, sample_weight, first_pass, classes, step_weight=None):
-        """Padded X, lengths, encoded targets Y, the readout mode, sample and step weights."""
+        """Padded X, lengths, encoded targets Y, the readout mode, sample and step weights, and which
+        sequences carry weight."""
         dtype = _DTYPES[self._fit_dtype]
         tokens = self.input_type == "tokens" if first_pass else self._tokens
         if not first_pass and tokens != (self.input_type == "tokens"):
@@ -288,6 +288,7 @@ class BaseALRNN(
         self._choose_time_warping(X, lengths, per_step, first_pass)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         step_weight = target_step_weights(step_weight, Y, lengths, per_step)
+        weighted = check_targets_carry_weight(sample_weight, step_weight)  # before the weights are used
         Y = self._scale_targets(Y, lengths, per_step, sample_weight, first_pass, step_weight)
         if first_pass:  # weighted like the targets' scale, so that weights equal repeated sequences
             X = self._read_features(X, lengths)
@@ -298,7 +299,7 @@ class BaseALRNN(
             reads = self._reads_elapsed_steps(lengths, per_step)
             self.elapsed_steps_moments_ = elapsed_steps_moments(lengths, X.shape[1], sample_weight) if reads else None
             X = self._with_elapsed_steps(X, lengths)
-        return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight
+        return self._training_inputs(X, lengths), lengths, Y, per_step, sample_weight, step_weight, weighted
 
     def _initialize(self, n_inputs, n_outputs, per_step, rng, lengths, incremental=False):
         """Fresh parameters and training records for the fitted architecture (``n_inputs`` columns
@@ -468,15 +469,16 @@ class BaseALRNN(
             raise_if_interrupted()
             idx = order[batch]
             n_steps = int(lengths[idx].max())
-            if not (sample_weight[idx] if step_weight is None else sample_weight[idx, None] * step_weight[idx]).any():
-                continue  # sequences of weight 0 count as absent: a batch of them makes no step
+            batch_steps = None if step_weight is None else step_weight[idx]
+            if not sequences_carrying_weight(sample_weight[idx], batch_steps).any():
+                continue  # a batch of sequences that count as absent makes no step
             inputs = self._warped_batch(np.ascontiguousarray(X[idx, :n_steps]), lengths[idx], warps, idx)
             value, _ = loss_and_gradients(
                 params, inputs, lengths[idx],
                 Y[idx, :n_steps] if self._per_step else Y[idx],
                 loss=self._loss, alpha=self.alpha, per_step=self._per_step, engine=engine,
                 readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],
-                step_weight=None if step_weight is None else step_weight[idx, :n_steps],
+                step_weight=None if batch_steps is None else batch_steps[:, :n_steps],
             )
             norm = clip_by_global_norm(grad, self.clip_norm)
             if not (np.isfinite(value) and np.isfinite(norm * norm)):  # a gradient past 1e154 has diverged too

@@ -92,15 +92,22 @@ def valid_targets(Y, lengths, per_step, sample_weight, step_weight=None):
 MIN_VALIDATION_SEQUENCES = 2
 
 
-def check_targets_carry_weight(sample_weight, step_weight):
-    """Which sequences' targets carry weight, (n,) bool; a ``ValueError`` where none does
-    (scikit-learn before 1.7 lets all-zero sample weights through, and step weights, or NaN
-    targets, can leave no weighted target)."""
-    if not sample_weight.any():
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+def sequences_carrying_weight(sample_weight, step_weight):
+    """(n,) bool: the sequences whose targets carry weight (a weight above 0, and per step some
+    step weight above 0); the others count as absent."""
     weighted = sample_weight > 0
     if step_weight is not None:
         weighted &= step_weight.any(axis=1)
+    return weighted
+
+
+def check_targets_carry_weight(sample_weight, step_weight):
+    """``sequences_carrying_weight``, or a ``ValueError`` where none does (scikit-learn before 1.7
+    lets all-zero sample weights through, and step weights, or NaN targets, can leave no weighted
+    target)."""
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    weighted = sequences_carrying_weight(sample_weight, step_weight)
     if not weighted.any():
         raise ValueError("No target carries weight: each sequence with a sample_weight above 0 has step_weight 0 "
                          "(or a NaN target) at every step.")
