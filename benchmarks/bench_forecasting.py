@@ -154,7 +154,10 @@ def main():
     for name in systems:
         make, system_P = SYSTEMS[name]
         for seed in range(args.seeds):
-            train, test, equilibria = make(args, seed)
+            try:
+                train, test, equilibria = make(args, seed)
+            except ValueError as error:  # a recording neither given nor installed, or a bad size
+                raise SystemExit(f"error: {error}") from None
             d, h, h10 = measures(test, train)
             print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f}")
             for P in args.n_nonlinear or [system_P]:
