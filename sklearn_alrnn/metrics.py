@@ -77,16 +77,16 @@ def _pair(X_true, X_gen):
     return X_true, _generated(X_gen, X_true.shape[1])
 
 
-def _power_of_two_factor(X):
+def _power_of_two_exponent(X):
     """Per column, the power of two that brings the column's peak into [1, 2).
 
-    Multiplying by it is exact in floating point, so scale-free measures give the
-    same bits as on the data itself, and their moments of values near 1e300 do not
-    overflow.
+    Scaling by it (``np.ldexp(X, exponent)``) is exact in floating point unless the data are
+    subnormal, so scale-free measures give the same bits as on the data itself, and their moments of
+    values near 1e300 do not overflow. ``ldexp`` scales without forming ``2 ** exponent``, which
+    for data below 2^-1023 would overflow.
     """
     peak = np.max(np.abs(np.where(np.isfinite(X), X, 0.0)), axis=0)
-    exponent = np.floor(np.log2(np.where(peak > 0, peak, 1.0)))
-    return np.ldexp(1.0, -exponent.astype(np.int64))
+    return -np.floor(np.log2(np.where(peak > 0, peak, 1.0))).astype(np.int64)
 
 
 def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_state=None):
@@ -172,9 +172,9 @@ class _Occupancy:
     """A true trajectory's occupancy; ``divergence`` reads a generated one of as many dimensions."""
 
     def _generated(self, X_gen):
-        X_gen = _generated(X_gen, len(self.factor))
+        X_gen = _generated(X_gen, len(self.exponent))
         with np.errstate(over="ignore"):  # a generated value beyond the range: outside the grid, or not finite
-            return X_gen * self.factor
+            return np.ldexp(X_gen, self.exponent)
 
 
 class _BinnedOccupancy(_Occupancy):
@@ -182,8 +182,8 @@ class _BinnedOccupancy(_Occupancy):
 
     def __init__(self, X_true, n_bins):
         # The grid follows the true data's range, so a common exact rescaling changes nothing.
-        self.factor = _power_of_two_factor(X_true)
-        X_true = X_true * self.factor
+        self.exponent = _power_of_two_exponent(X_true)
+        X_true = np.ldexp(X_true, self.exponent)
         std = X_true.std(axis=0)
         self.low = X_true.min(axis=0) - 0.1 * std
         high = X_true.max(axis=0) + 0.1 * std
@@ -237,8 +237,8 @@ class _MixtureOccupancy(_Occupancy):
         # In the true trajectory's standard units: squared distances expanded as |x|^2 - 2 x.c + |c|^2
         # lose all precision far from the origin (data of 1e8 scored -5), and the kernels' fixed
         # variance would otherwise mean something else in every unit.
-        self.factor = _power_of_two_factor(X_true)  # exact; keeps the moments of values near 1e300 finite
-        X_true = X_true * self.factor
+        self.exponent = _power_of_two_exponent(X_true)  # exact; keeps the moments of values near 1e300 finite
+        X_true = np.ldexp(X_true, self.exponent)
         self.centre, spread = X_true.mean(axis=0), X_true.std(axis=0)
         self.spread = np.where(spread > 0, spread, 1.0)
         centres_true = ((X_true - self.centre) / self.spread)[:MIXTURE_POINTS]
@@ -262,7 +262,7 @@ class _MixtureOccupancy(_Occupancy):
 
 def _smoothed_spectrum(x, smoothing):
     """The normalised smoothed power spectrum of x; None for a constant x, which has no power."""
-    x = x * _power_of_two_factor(x)
+    x = np.ldexp(x, _power_of_two_exponent(x))
     std = x.std()
     if not std > 0:
         return None

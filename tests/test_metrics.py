@@ -162,6 +162,16 @@ def test_the_measures_do_not_depend_on_the_units_even_near_the_floating_point_li
         assert power_spectrum_distance(truth * unit, other * unit) == distance
     assert state_space_divergence(truth * 1e300, other * 1e300) == pytest.approx(divergence, rel=1e-6)
     assert power_spectrum_distance(truth * 1e300, other * 1e300) == pytest.approx(distance, rel=1e-6)
+    # Subnormal data: their peak's power of two, 2^1000 or more, applied as a factor overflowed to
+    # inf and the scores to NaN-driven nonsense; they keep about 5 digits of the data's 16.
+    subnormal_truth, subnormal_other = truth * 1e-310, other * 1e-310
+    with np.errstate(over="raise", invalid="raise"):
+        assert state_space_divergence(subnormal_truth, subnormal_other) == pytest.approx(divergence, rel=1e-2)
+        assert power_spectrum_distance(subnormal_truth, subnormal_other) == pytest.approx(distance, rel=1e-2)
+    in_12_dimensions = np.tile(truth[:3000], 4), np.tile(other[:3000], 4)
+    assert state_space_divergence(*(x * 1e-310 for x in in_12_dimensions), random_state=0) == pytest.approx(
+        state_space_divergence(*in_12_dimensions, random_state=0), rel=1e-2
+    )
 
 
 @pytest.mark.parametrize(
