@@ -91,16 +91,18 @@ _EXOG_ROWS = {  # why a free run from data needs the rows it does: exog[t] drive
 }
 
 
-def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout=None):
-    """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays (K = 0 when None).
+def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout=None, dtype=np.float64):
+    """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays of ``dtype`` (K = 0 when None).
 
     ``purpose`` ("forecast" or "generate", one series) names in a message why it needs its rows.
     ``layout`` is the series' (``check_series``): a 3-D exog of a 3-D X's shape is cut to each
-    series' length, as the rows after a padded series' end drive no step."""
+    series' length, as the rows after a padded series' end drive no step. The model's map takes
+    exogenous inputs in their own units, so values beyond ``dtype``'s range are refused: as inf
+    they would turn every state after them into NaN."""
     if exog is None:
         if n_inputs:
             raise ValueError(f"This forecaster was fitted with {n_inputs} exogenous inputs; pass {name}.")
-        return [np.zeros((length, 0)) for length in series_lengths]
+        return [np.zeros((length, 0), dtype=dtype) for length in series_lengths]
     inputs, exog_layout = check_series(exog, name, n_inputs or None)
     if n_inputs is not None and inputs[0].shape[1] != n_inputs:
         raise ValueError(f"{name} has {inputs[0].shape[1]} features, but {n_inputs} were fitted.")
@@ -111,7 +113,19 @@ def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout
         if purpose is not None:
             raise ValueError(f"{name} must have {series_lengths[0]} rows ({_EXOG_ROWS[purpose]}); got {lengths[0]}.")
         raise ValueError(f"{name} must have one row per step of each series: lengths {series_lengths}; got {lengths}.")
-    return inputs
+    check_exog_range(inputs, dtype, name)
+    return [s.astype(dtype) for s in inputs]
+
+
+def check_exog_range(inputs, dtype, name="exog"):
+    """Refuse exogenous inputs beyond ``dtype``'s range, which would reach the map as inf."""
+    limit = np.finfo(dtype).max
+    peak = max((np.abs(s).max() for s in inputs if s.size), default=0.0)
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g}, beyond the {np.dtype(dtype).name} range (+-{limit:.3g}) of the "
+            "forecaster's parameters; rescale them, or fit with dtype='float64'."
+        )
 
 
 def check_context(context, n_features):

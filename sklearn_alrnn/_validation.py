@@ -190,12 +190,20 @@ def target_step_weights(step_weight, Y, lengths, per_step):
 
 
 def _as_numeric_array(X, dtype, input_name):
-    """np.asarray with scikit-learn's messages for complex, object and empty data."""
+    """np.asarray with scikit-learn's messages for complex, object and empty data, and a message
+    for finite values that the (float32) dtype cannot hold, which a cast would turn into inf."""
     try:
-        return check_array(
-            X, dtype=dtype, allow_nd=True, ensure_2d=False, ensure_all_finite=False, ensure_min_samples=0,
-            ensure_min_features=0, input_name=input_name,
-        )
+        with np.errstate(over="raise"):
+            return check_array(
+                X, dtype=dtype, allow_nd=True, ensure_2d=False, ensure_all_finite=False, ensure_min_samples=0,
+                ensure_min_features=0, input_name=input_name,
+            )
+    except FloatingPointError:
+        limit = np.finfo(dtype).max
+        raise ValueError(
+            f"{input_name} has values beyond the {np.dtype(dtype).name} range (+-{limit:.3g}) of dtype="
+            f"'{np.dtype(dtype).name}'; rescale it, or fit with dtype='float64'."
+        ) from None
     except ValueError as error:
         if "could not convert string" not in str(error):
             raise

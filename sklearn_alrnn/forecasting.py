@@ -26,7 +26,7 @@ from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
-from ._series import check_context, check_exog, check_series, series_like
+from ._series import check_context, check_exog, check_exog_range, check_series, series_like
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
@@ -258,6 +258,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self._check_feature_names(X, reset=True)
         M, P = network_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], None, layout=layout)
+        check_exog_range(inputs, np.dtype(self.dtype))
         if self.n_init > 1:
             fit_best_initialisation(
                 self, lambda candidate: candidate._fit_one(series, inputs, M, P), lambda model: -model.best_evaluation_score_
@@ -378,8 +379,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         check_is_fitted(self, "a_")
         self._check_feature_names(X, reset=False)
         series, layout = check_series(X, name, self.n_features_in_, min_steps)
-        inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_, layout=layout)
-        return series, [s.astype(self.a_.dtype) for s in inputs], layout
+        inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_, layout=layout, dtype=self.a_.dtype)
+        return series, inputs, layout
 
     def _forced_states(self, series, inputs, end_forced=False):
         """States (T, M) of each series read as in training (``_forcing.read_in_windows``); with
@@ -446,7 +447,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         context = check_context(context, self.n_features_in_)
         n_steps = self._check_n_steps(n_steps, 1)
         n_context = context.shape[0]
-        inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_, purpose="forecast")[0].astype(self.a_.dtype)
+        inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_, purpose="forecast", dtype=self.a_.dtype)[0]
         first = max(0, n_context - self.sequence_length)
         z = np.ascontiguousarray(self._forced_states([context[first:]], [inputs[first:n_context]], True)[0][-1:])
         C, drive = self._drive(inputs[n_context - 1 :], process_noise, random_state)
@@ -490,7 +491,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         n_steps = self._check_n_steps(n_steps, 1)
         check_answer_size((n_steps,), (self.a_.shape[0] + 2 * self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
-        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_, purpose="generate")[0].astype(self.a_.dtype)
+        inputs = check_exog(exog, [n_steps - 1], self.n_inputs_, purpose="generate", dtype=self.a_.dtype)[0]
         C, drive = self._drive(inputs, process_noise, random_state)
         states = free_run_from(self._engine(), self._params() | {"C": C}, self._scale(x0), drive, self.a_.shape[0])
         X_gen = self._observed_run(states[:, : self.n_features_in_])

@@ -798,6 +798,25 @@ def test_exogenous_inputs_in_other_units_give_the_same_forecasts():
     np.testing.assert_allclose(fits[1].h_, fits[0].h_ - 7.0 * fits[0].C_[:, 1], rtol=1e-6, atol=1e-9)
 
 
+def test_exogenous_inputs_beyond_the_parameters_range_are_refused_by_name():
+    # The map takes exogenous inputs in their own units: in a float32 model an input of 1e39 is
+    # inf, and every state after it NaN. Before, such a fit trained, warned of predictions that
+    # "leave the floating-point range", and generated NaN; float64 takes the same inputs.
+    x, u = driven_linear_series((300, 1))
+    settings = dict(n_hidden=3, n_nonlinear=0, n_init=1, random_state=0, **QUICK)
+    message = r"exog has values up to 1e\+39, beyond the float32 range \(\+-3.4\d*e\+38\).*dtype='float64'"
+    with pytest.raises(ValueError, match=message):
+        ALRNNForecaster(**settings, dtype="float32").fit(x, exog=1e39 * u / np.abs(u).max())
+    wide = ALRNNForecaster(**settings).fit(x, exog=1e39 * u / np.abs(u).max())
+    assert np.all(np.isfinite(wide.generate(20, exog=1e39 * u[:19] / np.abs(u).max())))
+    narrow = ALRNNForecaster(**settings, dtype="float32").fit(x, exog=u)
+    loud = np.where(np.arange(300)[:, None] == 10, -1e39, u)
+    for call in (lambda: narrow.predict(x, exog=loud), lambda: narrow.score(x, exog=loud),
+                 lambda: narrow.forecast(x[:100], 50, exog=loud[:149]), lambda: narrow.generate(200, exog=loud[:199])):
+        with pytest.raises(ValueError, match=message):
+            call()
+
+
 def test_a_full_exog_array_beside_a_padded_3d_series_array_is_cut_to_each_series():
     # Trials of different lengths padded with NaN, and their stimuli recorded in full: the rows
     # after a trial's end drive no step, so the same fit as with the stimuli padded alike.

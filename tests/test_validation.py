@@ -182,6 +182,23 @@ def test_large_finite_values_whose_sum_overflows_are_valid():
         check_sequences(X, dtype=np.float32)
 
 
+def test_finite_values_beyond_float32_are_named_not_called_infinity():
+    # A float32 estimator casts X to float32; values of 1e39 became inf there, and the message was
+    # "Input X contains infinity" about data that hold none, after NumPy's "overflow in cast".
+    message = r"X has values beyond the float32 range \(\+-3.4\d*e\+38\) of dtype='float32'.*dtype='float64'"
+    X = np.ones((3, 5, 2))
+    X[2, 1, 1] = -1e39
+    for layout in (X, list(X), X.tolist()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=message):
+                check_sequences(layout, dtype=np.float32)
+    X_checked, _ = check_sequences(X)  # float64 holds them
+    assert X_checked[2, 1, 1] == -1e39
+    with pytest.raises(ValueError, match=message):
+        ALRNNRegressor(dtype="float32", max_iter=1).fit(X, [0.0, 1.0, 2.0])
+
+
 def test_one_nan_or_infinity_in_finite_data_is_found():
     X = np.ones((3, 5, 2))
     X[2, 1, 1] = np.nan
