@@ -10,6 +10,7 @@
 import argparse
 import csv
 import json
+import re
 import sys
 import time
 import warnings
@@ -125,14 +126,30 @@ def cmd_sweep(args):
     return 0
 
 
+def _csv_dialect(handle):
+    """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
+    semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
+    then uses if a comma stands between digits."""
+    sample = handle.read(65536)
+    handle.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:  # one column
+        dialect = csv.excel
+    decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
+    return dialect, "," if decimal_comma else "."
+
+
 def _read_table(path):
     try:
         import pandas as pd
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
-        return pd.read_csv(path)
-    except (OSError, ValueError) as exc:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            dialect, decimal = _csv_dialect(handle)
+            return pd.read_csv(handle, sep=dialect.delimiter, decimal=decimal)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 
 
@@ -190,10 +207,10 @@ def cmd_predict(args):
     return 0
 
 
-def _number(cell):
-    """The cell's float, or None for a cell that is not a number."""
+def _number(cell, decimal="."):
+    """The cell's float, or None for a cell that is not a number; with ``decimal=","``, "1,5" is 1.5."""
     try:
-        return float(cell)
+        return float(cell.replace(decimal, "."))
     except ValueError:
         return None
 
@@ -202,16 +219,12 @@ def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments) and
     the names of the columns left out: those without a single number (dates, labels), a first column
     without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
-    same step every row (a time index). A column with numbers and other cells is an error naming the cell."""
+    same step every row (a time index). A column with numbers and other cells is an error naming the cell.
+    Cells separated by semicolons or tabs may write decimals with a comma (``_csv_dialect``)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:  # -sig: the byte-order mark spreadsheets write
-        sample = handle.read(65536)
-        handle.seek(0)
-        try:  # commas, or the semicolons and tabs of other locales' spreadsheets
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:  # one column
-            dialect = csv.excel
+        dialect, decimal = _csv_dialect(handle)
         rows = [row for row in csv.reader(handle, dialect) if row and not row[0].lstrip().startswith("#")]
-    header = rows.pop(0) if rows and None in map(_number, rows[0]) else None
+    header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
     if not rows:
         raise ValueError("no data rows")
     widths = sorted({len(row) for row in rows})
@@ -220,7 +233,7 @@ def _read_csv_series(path):
     names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
     kept, left_out = [], []
     for i, (name, cells) in enumerate(zip(names, zip(*rows))):
-        numbers = [_number(cell) for cell in cells]
+        numbers = [_number(cell, decimal) for cell in cells]
         if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
             left_out.append(name.strip() or "the unnamed first column (an index)")
         elif None in numbers:

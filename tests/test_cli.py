@@ -84,6 +84,17 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     assert "P=2 nonlinear" in out and "spectral_radius" in out
     assert main(["analyze", str(model)]) == 0
     assert "4 of 4 regimes enumerated" in capsys.readouterr().out
+    # The same table as a spreadsheet in a decimal-comma locale writes it: the same predictions
+    # (before, pandas read one column named "sid;t;..." and the command named no column it wanted).
+    localised = tmp_path / "localised.csv"
+    _long_table(np.random.RandomState(0)).to_csv(localised, index=False, sep=";", decimal=",")
+    assert "," in localised.read_text()
+    assert main(["predict", str(model), str(localised), "--output", str(tmp_path / "again.csv")]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    tabs = tmp_path / "tabs.tsv"  # tabs with decimal points stay numbers
+    _long_table(np.random.RandomState(0)).to_csv(tabs, index=False, sep="\t")
+    assert main(["predict", str(model), str(tabs), "--output", str(tmp_path / "again.csv")]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
 
 
 def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):
@@ -236,6 +247,14 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     semicolons.write_text("Zeit;x;y\n" + "".join(f"{m};{np.sin(v)};{np.cos(v)}\n" for m, v in zip(months, t)))
     assert main(["reconstruct", str(semicolons), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert load(tmp_path / "semicolons.alrnn.npz").n_features_in_ == 2
+    for separator in (";", "\t"):  # and write the decimals with that comma ("no column of numbers" before)
+        commas = tmp_path / "commas.csv"
+        commas.write_text(f"x{separator}y\n" + "".join(f"{np.sin(v) + 2:.6f}{separator}{np.cos(v):.6f}\n".replace(".", ",")
+                                                     for v in t))
+        assert main(["reconstruct", str(commas), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+        np.testing.assert_allclose(load(tmp_path / "commas.alrnn.npz").initial_observation_, [2.0, 1.0])
+        np.testing.assert_allclose(load(tmp_path / "commas.alrnn.npz").mean_, [2.0 + np.sin(t[:-len(t) // 5]).mean(),
+                                                                              np.cos(t[:-len(t) // 5]).mean()], atol=1e-5)
     marked = tmp_path / "marked.csv"  # a spreadsheet's UTF-8 byte-order mark before the first number
     marked.write_text("\ufeff" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t), encoding="utf-8")
     assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
