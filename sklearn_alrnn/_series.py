@@ -8,6 +8,9 @@ from sklearn.utils.validation import check_array
 from ._validation import _as_numeric_array, cells_as_sequences, lengths_before_padding
 
 
+_STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"
+
+
 def _check_no_gaps(item, label):
     """A recorded series with missing or infinite values gets told where and what to do about it."""
     if item.dtype.kind not in "fc" or item.size == 0:
@@ -49,7 +52,7 @@ def check_series(X, name, n_features=None, min_steps=2):
             raise ValueError(f"{name} is an empty list; expected one or more series.")
         items, layout = list(X), "list"
     else:
-        array = _as_numeric_array(X, np.float64, name) if hasattr(X, "dtypes") else np.asarray(X)
+        array = _as_numeric_array(X, np.float64, name, _STRINGS_HINT)
         if array.ndim == 3:
             if len(array) == 0:
                 raise ValueError(f"{name} is a 3-D array of no series (shape {array.shape}); expected one or more.")
@@ -67,7 +70,7 @@ def check_series(X, name, n_features=None, min_steps=2):
             )
     series = []
     for i, item in enumerate(items):
-        item = _as_numeric_array(item, np.float64, name) if hasattr(item, "dtypes") else np.asarray(item)
+        item = _as_numeric_array(item, np.float64, name, _STRINGS_HINT)
         if item.ndim == 1:
             item = item[:, None]
         label = name if layout in ("series", "vector") else f"{name}[{i}]"

@@ -189,9 +189,13 @@ def target_step_weights(step_weight, Y, lengths, per_step):
     return weights
 
 
-def _as_numeric_array(X, dtype, input_name):
-    """np.asarray with scikit-learn's messages for complex, object and empty data, and a message
-    for finite values that the (float32) dtype cannot hold, which a cast would turn into inf."""
+TOKENS_HINT = "raw texts go through SequenceTokenizer into an estimator with input_type='tokens'"
+
+
+def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
+    """np.asarray with scikit-learn's messages for complex, object and empty data, a message for
+    finite values that the (float32) dtype cannot hold, which a cast would turn into inf, and
+    ``strings_hint`` after the message for strings that are not numbers."""
     try:
         with np.errstate(over="raise"):
             return check_array(
@@ -207,10 +211,7 @@ def _as_numeric_array(X, dtype, input_name):
     except ValueError as error:
         if "could not convert string" not in str(error):
             raise
-        raise ValueError(
-            f"{input_name} holds strings that are not numbers ({error}); raw texts go through "
-            "SequenceTokenizer into an estimator with input_type='tokens'."
-        ) from None
+        raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
 
 
 def _ragged_to_padded(sequences, dtype, first_index=0):

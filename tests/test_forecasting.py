@@ -539,6 +539,11 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: m.predict([]), ValueError, "empty"),
         (lambda m: m.predict(oscillation(10).astype(complex)), ValueError, "Complex"),
         (lambda m: prediction_error(m, oscillation(10), 30), ValueError, "longer than 30"),
+        # A label column beside the recording: named as a recording's fault, not sent to the tokenizer.
+        (lambda m: m.predict(np.c_[oscillation(10).astype(str)[:, :1], ["up"] * 10]), ValueError,
+         r"X holds strings that are not numbers \(.*'up'.*\); a recorded series holds numbers only"),
+        (lambda m: m.predict([oscillation(10), np.array([["1.0", "up"]] * 4)]), ValueError,
+         r"X holds strings that are not numbers .*pass its numeric columns"),
     ],
 )
 def test_bad_input_gets_a_clear_error(fitted_oscillator, make_call, error, message):
