@@ -25,9 +25,10 @@ from ._optim import (
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._validation import (
-    MIN_VALIDATION_SEQUENCES, check_answer_size, check_targets_carry_weight, early_stopping_split, join_blocks,
-    sequence_blocks, sequences_carrying_weight, sequences_shape, target_step_weights,
+from ._validation import check_answer_size, join_blocks, sequence_blocks, sequences_shape
+from ._weights import (
+    MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
+    target_step_weights,
 )
 from .preprocessing import difference_scale, elapsed_steps_moments
 

@@ -9,7 +9,8 @@ import numpy as np
 from ._augmentation import (
     AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
 )
-from ._validation import check_sequences, check_tokens, step_mask, step_weights, warn_if_unscaled
+from ._validation import check_sequences, check_tokens, step_mask, warn_if_unscaled
+from ._weights import step_weights
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 
 #: With ``input_differences="auto"``, a first fit reads input differences when its training

@@ -11,7 +11,7 @@ from scipy.special import log_softmax, softmax
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
 from ._readout import pool_gradient, pool_states
-from ._validation import step_weights, valid_targets
+from ._weights import step_weights, valid_targets
 
 LOSSES = ("squared_error", "log_loss")
 

@@ -6,7 +6,8 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._validation import check_sequence_targets, step_mask, step_weights
+from ._validation import check_sequence_targets, step_mask
+from ._weights import step_weights
 
 
 def class_labels(y, lengths, n_timesteps, per_step):

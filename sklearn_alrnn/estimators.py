@@ -12,7 +12,8 @@ from ._docstrings import fill_docstring
 from ._persistence import RegressorStateMixin
 from ._readout import overflowed_sequences
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
-from ._validation import check_sequence_targets, step_mask, valid_targets
+from ._validation import check_sequence_targets, step_mask
+from ._weights import valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
 

@@ -10,7 +10,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import cells_as_sequences, check_sequences, step_mask, step_weights
+from ._validation import cells_as_sequences, check_sequences, step_mask
+from ._weights import step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
 

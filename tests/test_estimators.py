@@ -295,7 +295,7 @@ def test_sequences_of_weight_zero_count_as_absent_in_every_batch_and_split():
 def test_the_early_stopping_split_holds_out_only_weighted_sequences():
     from sklearn.model_selection import train_test_split
 
-    from sklearn_alrnn._validation import early_stopping_split
+    from sklearn_alrnn._weights import early_stopping_split
 
     labels = np.arange(40) % 2
     weighted = np.ones(40, dtype=bool)
