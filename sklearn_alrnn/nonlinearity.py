@@ -9,6 +9,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from ._model import regime_bits
 from ._validation import as_whole_number, sequence_slices, sequences_shape
+from .regimes import _split_pipeline
 from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
@@ -156,7 +157,7 @@ STATES_BLOCK_BYTES = 64 * 2**20
 
 
 def count_visited_regimes(estimator, X):
-    """Number of distinct linear regimes a fitted AL-RNN visits on the sequences X.
+    """Number of distinct linear regimes a fitted AL-RNN (or a Pipeline ending in one) visits on the sequences X.
 
     Examples
     --------
@@ -168,6 +169,9 @@ def count_visited_regimes(estimator, X):
     >>> 1 <= count_visited_regimes(model, X) <= 2 ** 2
     True
     """
+    preprocessing, estimator = _split_pipeline(estimator)
+    if preprocessing is not None:
+        X = preprocessing.transform(X)
     shape = sequences_shape(X)
     if hasattr(estimator, "generate") or shape is None:  # a forecaster's few series, or X for its message
         blocks = [X]
@@ -191,7 +195,7 @@ def _regimes_visited(estimator, X, y=None):
 
 
 def _epochs(estimator, X, y=None):
-    return estimator.n_iter_
+    return _split_pipeline(estimator)[1].n_iter_
 
 
 def nonlinearity_profile(
@@ -207,8 +211,9 @@ def nonlinearity_profile(
 
     Parameters
     ----------
-    estimator : ALRNNClassifier, ALRNNRegressor or ALRNNForecaster
-        Cloned for each P and fold; its ``n_hidden`` bounds P. Give it
+    estimator : ALRNNClassifier, ALRNNRegressor or ALRNNForecaster, or a Pipeline ending in one
+        Cloned for each P and fold; its ``n_hidden`` bounds P. A fit that fails raises its error
+        (a fold's NaN score would otherwise count as the best). Give it
         ``readout="last"`` (or "mean") for a sequence-to-one task: the
         classifier's default pooled readout is itself a nonlinearity over time,
         and with it even P = 0 solves tasks that need gating. A forecaster asks
@@ -252,10 +257,11 @@ def nonlinearity_profile(
     >>> bool(profile.minimal_n_nonlinear_ <= profile.best_n_nonlinear_)
     True
     """
-    if not hasattr(estimator, "n_nonlinear"):
+    network = _split_pipeline(estimator)[1]
+    if not hasattr(network, "n_nonlinear"):
         raise ValueError(
-            "nonlinearity_profile varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster; "
-            f"got {estimator!r}."
+            "nonlinearity_profile varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster "
+            f"(alone or at the end of a Pipeline); got {estimator!r}."
         )
     given = np.atleast_1d(np.asarray(n_nonlinear, dtype=object))
     whole = [as_whole_number(p) for p in given.ravel()]
@@ -263,16 +269,19 @@ def nonlinearity_profile(
         raise ValueError(f"n_nonlinear must be a non-empty list of whole numbers of ReLU units; got {n_nonlinear!r}.")
     values = np.array(sorted(set(whole)))
     # n_hidden="auto" (a forecaster's) is sized at fit time, where a P it cannot hold is refused.
-    bound = np.inf if estimator.n_hidden == "auto" else estimator.n_hidden
+    bound = np.inf if network.n_hidden == "auto" else network.n_hidden
     if values.min() < 0 or values.max() > bound:
-        raise ValueError(f"n_nonlinear values must lie in [0, n_hidden={estimator.n_hidden}]; got {given.tolist()}.")
-    if hasattr(estimator, "generate") and isinstance(cv, Integral):
+        raise ValueError(f"n_nonlinear values must lie in [0, n_hidden={network.n_hidden}]; got {given.tolist()}.")
+    if y is None and not hasattr(network, "generate"):
+        raise ValueError(f"nonlinearity_profile scores fits of the {type(network).__name__} on (X, y); y was not given.")
+    if hasattr(network, "generate") and isinstance(cv, Integral):
         cv = TimeSeriesSplit(cv)  # folds of a recorded series keep its time order
     metrics = scoring if isinstance(scoring, dict) else {"score": scoring}
     scorers = {name: check_scoring(estimator, scorer) for name, scorer in metrics.items()}
+    parameter = "n_nonlinear" if network is estimator else f"{estimator.steps[-1][0]}__n_nonlinear"
     search = GridSearchCV(
-        estimator, {"n_nonlinear": values.tolist()}, cv=cv, refit=False, n_jobs=n_jobs, verbose=verbose,
-        scoring={**scorers, "_regimes_visited": _regimes_visited, "_n_iter": _epochs},
+        estimator, {parameter: values.tolist()}, cv=cv, refit=False, n_jobs=n_jobs, verbose=verbose,
+        scoring={**scorers, "_regimes_visited": _regimes_visited, "_n_iter": _epochs}, error_score="raise",
     ).fit(X, y)
     results = search.cv_results_
 

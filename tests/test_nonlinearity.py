@@ -3,10 +3,13 @@
 import numpy as np
 import pytest
 
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
 
-from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor, datasets
+from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor, SequenceScaler, datasets
 from sklearn_alrnn import nonlinearity_profile
+from sklearn_alrnn.nonlinearity import count_visited_regimes
 from sklearn_alrnn.metrics import free_run_score
 
 
@@ -63,12 +66,43 @@ def test_profile_on_a_leaky_integral_needs_none():
 def test_profile_rejects_p_above_n_hidden_and_estimators_without_a_p():
     with pytest.raises(ValueError, match=r"lie in \[0, n_hidden=4\]"):
         nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=[5])
-    with pytest.raises(ValueError, match="varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster; got None"):
+    with pytest.raises(ValueError, match=r"varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster "
+                       r"\(alone or at the end of a Pipeline\); got None"):
         nonlinearity_profile(None, np.zeros((4, 3, 1)), np.zeros(4))
     # Numbers of units are whole: 1.5 was read as 1, "all" as the letters of a word, [] as out of range.
     for bad in ([1.5], "all", [], [True], [[0, 1]]):
         with pytest.raises(ValueError, match="n_nonlinear must be a non-empty list of whole numbers of ReLU units"):
             nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=bad)
+
+
+def test_a_pipeline_ending_in_an_alrnn_is_profiled_and_its_network_read_after_the_preprocessing():
+    # The documented recipe, SequenceScaler then the network, was refused ("varies n_nonlinear of an
+    # ALRNNClassifier, ..."); its regimes are those of the network on the scaled sequences.
+    rng = np.random.RandomState(0)
+    X = 50 + 10 * rng.normal(size=(60, 8, 1))
+    y = X[:, :, 0].mean(axis=1)
+    settings = dict(n_hidden=4, max_iter=30, random_state=0)
+    pipeline = make_pipeline(SequenceScaler(), ALRNNRegressor(**settings))
+    profile = nonlinearity_profile(pipeline, X, y, n_nonlinear=[0, 2], cv=2)
+    search = GridSearchCV(pipeline, {"alrnnregressor__n_nonlinear": [0, 2]}, cv=2, refit=False).fit(X, y)
+    expected = np.array([search.cv_results_[f"split{k}_test_score"] for k in range(2)]).T
+    np.testing.assert_array_equal(profile.fold_scores["score"], expected)
+    fitted = clone(pipeline).set_params(alrnnregressor__n_nonlinear=2).fit(X[30:], y[30:])  # the second fold's
+    assert profile.fold_regimes_visited[1, 1] == count_visited_regimes(fitted[-1], fitted[0].transform(X[:30]))
+    assert count_visited_regimes(fitted, X[:30]) == profile.fold_regimes_visited[1, 1]
+    assert profile.fold_regimes_visited[0].tolist() == [1, 1]
+    assert profile.fold_n_iter[1, 1] == fitted[-1].n_iter_
+
+
+def test_a_fit_that_fails_raises_its_error_instead_of_a_profile_that_ranks_its_nan_first():
+    # A forecaster of 6 units cannot hold P = 6 beside its observed variable: before, those folds
+    # scored NaN with a warning, and best_n_nonlinear_ was 6, NumPy's argmax of NaN.
+    series = np.sin(0.2 * np.arange(300))[:, None]
+    forecaster = ALRNNForecaster(n_hidden=6, max_iter=2, n_init=1, evaluation_steps=50, random_state=0)
+    with pytest.raises(ValueError, match="n_hidden - n_nonlinear must be at least 1; got n_hidden=6, n_nonlinear=6"):
+        nonlinearity_profile(forecaster, series, None, n_nonlinear=[0, 6], cv=2)
+    with pytest.raises(ValueError, match="scores fits of the ALRNNRegressor on \\(X, y\\); y was not given"):
+        nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), None)
 
 
 def test_a_forecaster_profile_folds_a_series_in_time_order():
