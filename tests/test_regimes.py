@@ -8,7 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, datasets
 from sklearn_alrnn.analysis import bits_to_code, classify_stability, iterate_map
 
 from .conftest import HAND_BUILT_A as A
@@ -78,6 +78,26 @@ def test_an_integrator_is_marginally_stable_with_an_infinite_time_constant():
     assert classify_stability(np.linalg.eigvals(rotation)) == "marginally stable"
     assert classify_stability(np.array([1.0, 1.5])) == "unstable node"
     assert classify_stability(np.array([1.0, 1.5, 0.5])) == "saddle"
+
+
+def test_a_trained_flip_flop_holds_each_of_its_patterns_at_its_own_stable_fixed_point():
+    # Sussillo & Barak (2013): a network trained on the 2-bit flip-flop stores its four patterns as
+    # four stable fixed points of the zero-input map. The decomposer must find exactly these as its
+    # real, stable fixed points, and a pulse held for 195 steps must end on a different one for each
+    # pattern (seeds 0-3 alike: 4 stable real points, each pattern's state on its own to 1e-4).
+    X, y = datasets.make_flipflop(500, 100, n_bits=2, random_state=0)
+    model = ALRNNRegressor(n_hidden=16, n_nonlinear=4, random_state=0).fit(X, y)
+    assert model.score(X, y) > 0.9
+    decomposer = RegimeDecomposer(model, prefit=True).fit(X)
+    stable = [p.point for p in decomposer.all_fixed_points() if p.real and np.abs(p.eigenvalues).max() < 1]
+    assert len(stable) == 4
+    patterns = np.array([(1, 1), (1, -1), (-1, 1), (-1, -1)])
+    probes = np.zeros((4, 200, 2))
+    probes[:, 5] = patterns
+    held = model.hidden_states(probes)[:, -1]
+    distances = np.linalg.norm(held[:, None] - np.array(stable)[None], axis=-1)
+    assert sorted(distances.argmin(axis=1)) == [0, 1, 2, 3] and distances.min(axis=1).max() < 1e-3
+    np.testing.assert_allclose(model.predict(probes)[:, -1], patterns, atol=0.2)
 
 
 @pytest.fixture(scope="module")
