@@ -8,8 +8,12 @@
 """
 
 import argparse
+import bz2
 import csv
+import gzip
 import json
+import lzma
+import os
 import re
 import sys
 import time
@@ -126,6 +130,13 @@ def cmd_sweep(args):
     return 0
 
 
+def _open_csv(path):
+    """A CSV file opened as text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; the
+    byte-order mark that spreadsheets write is dropped (-sig)."""
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
+    return opener(path, "rt", newline="", encoding="utf-8-sig")
+
+
 def _csv_dialect(handle):
     """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
     semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
@@ -146,10 +157,10 @@ def _read_table(path):
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
+        with _open_csv(path) as handle:
             dialect, decimal = _csv_dialect(handle)
             return pd.read_csv(handle, sep=dialect.delimiter, decimal=decimal)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError) as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 
 
@@ -221,7 +232,7 @@ def _read_csv_series(path):
     without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
     same step every row (a time index). A column with numbers and other cells is an error naming the cell.
     Cells separated by semicolons or tabs may write decimals with a comma (``_csv_dialect``)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:  # -sig: the byte-order mark spreadsheets write
+    with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         rows = [row for row in csv.reader(handle, dialect) if row and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
@@ -268,7 +279,7 @@ def _read_series(path):
             series = np.load(path, allow_pickle=False)
         else:
             series, left_out = _read_csv_series(path)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError) as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
         print(f"Columns left out: {', '.join(left_out)}")

@@ -95,6 +95,18 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     _long_table(np.random.RandomState(0)).to_csv(tabs, index=False, sep="\t")
     assert main(["predict", str(model), str(tabs), "--output", str(tmp_path / "again.csv")]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    for suffix in (".gz", ".bz2", ".xz"):  # compressed, as pandas reads them by their suffix
+        packed = tmp_path / f"train.csv{suffix}"
+        _long_table(np.random.RandomState(0)).to_csv(packed, index=False, sep=";", decimal=",")
+        assert main(["predict", str(model), str(packed), "--output", str(tmp_path / "again.csv")]) == 0
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    for suffix in (".gz", ".bz2", ".xz"):
+        broken = tmp_path / f"broken.csv{suffix}"
+        broken.write_bytes(b"not compressed at all")
+        with pytest.raises(SystemExit, match=f"error: cannot read .*broken.csv{suffix}"):
+            main(["predict", str(model), str(broken)])
+        with pytest.raises(SystemExit, match=f"error: cannot read a numeric series from .*broken.csv{suffix}"):
+            main(["reconstruct", str(broken)])
 
 
 def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):
