@@ -42,17 +42,27 @@ TASKS = {
 }
 
 
-def _count_or_auto(minimum):
-    """The argparse type of an ``--n-hidden`` or ``--n-nonlinear`` value: a whole number of at least
-    ``minimum``, or "auto"."""
+def _count(minimum, auto=False):
+    """The argparse type of a count: a whole number of at least ``minimum``, or, with ``auto``, "auto"."""
     def parse(text):
-        if text == "auto":
+        if auto and text == "auto":
             return text
         if not text.isdigit() or int(text) < minimum:
-            raise argparse.ArgumentTypeError(f'expected a whole number of at least {minimum} or "auto"; got {text!r}')
+            expected = f'a whole number of at least {minimum}' + (' or "auto"' if auto else "")
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text!r}")
         return int(text)
 
     return parse
+
+
+def _check_can_write(path, option):
+    """Refuse, before any training, a file to write whose folder does not exist or cannot be written
+    (after the work, its results would be lost with a traceback)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise SystemExit(f"error: {option} {path!r}: the folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise SystemExit(f"error: {option} {path!r}: the folder {folder!r} cannot be written to")
 
 
 def _negative_mse(estimator, X, y):
@@ -101,6 +111,9 @@ def cmd_sweep(args):
         raise SystemExit(f"error: --n-nonlinear values must lie in [0, --n-hidden={args.n_hidden}]")
     if args.output and not args.output.endswith((".csv", ".json")):
         raise SystemExit(f"error: --output must end in .csv or .json; got {args.output!r}")
+    for option, path in (("--output", args.output), ("--plot", args.plot)):
+        if path:
+            _check_can_write(path, option)
     make, estimator_class = TASKS[args.task]
     X, y = make(args.n_samples, args.n_timesteps, 0)
     regressor = estimator_class is ALRNNRegressor
@@ -176,6 +189,7 @@ def _load_bundle(path):
 
 
 def cmd_fit(args):
+    _check_can_write(args.model_out, "--model-out")
     table = _read_table(args.data)
     X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
     kind = args.kind
@@ -199,6 +213,8 @@ def cmd_fit(args):
 
 
 def cmd_predict(args):
+    if args.output:
+        _check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
     table = _read_table(args.data)
     X, _, ids = to_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
@@ -326,6 +342,8 @@ def _held_out_split(series, fraction):
 def cmd_reconstruct(args):
     from . import metrics
 
+    model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
+    _check_can_write(model_out, "--model-out")
     train, tests = _held_out_split(_read_series(args.data), args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
@@ -339,7 +357,6 @@ def cmd_reconstruct(args):
         runs = [model.generate(len(test), x0=test[0], return_states=True) for test in tests]
         noisy = [model.generate(len(test), x0=test[0], process_noise=1.0, random_state=args.random_state)
                  for test in tests]
-    model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
@@ -431,11 +448,11 @@ def build_parser():
     sweep = sub.add_parser("sweep", help="score vs number of nonlinear units P on a research task")
     sweep.add_argument("--task", choices=sorted(TASKS), default="addition")
     sweep.add_argument("--n-nonlinear", type=int, nargs="+", default=[0, 1, 2, 4, 8], metavar="P")
-    sweep.add_argument("--n-hidden", type=int, default=16)
-    sweep.add_argument("--seeds", type=int, default=3, help="random 80/20 train/test splits per P")
-    sweep.add_argument("--n-samples", type=int, default=1500)
-    sweep.add_argument("--n-timesteps", type=int, default=40)
-    sweep.add_argument("--max-iter", type=int, default=300)
+    sweep.add_argument("--n-hidden", type=_count(1), default=16)
+    sweep.add_argument("--seeds", type=_count(1), default=3, help="random 80/20 train/test splits per P")
+    sweep.add_argument("--n-samples", type=_count(10), default=1500)
+    sweep.add_argument("--n-timesteps", type=_count(1), default=40)
+    sweep.add_argument("--max-iter", type=_count(1), default=300)
     sweep.add_argument("--n-jobs", type=int, default=2, help="parallel folds (joblib)")
     sweep.add_argument("--output", help="write one row per fit to a .csv or .json file")
     sweep.add_argument("--plot", help="save a figure (PNG) of score and regimes vs P")
@@ -449,9 +466,9 @@ def build_parser():
     fit.add_argument("--features", nargs="+")
     fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
     fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto")
-    fit.add_argument("--n-hidden", type=int, default=32)
-    fit.add_argument("--n-nonlinear", type=int, default=2)
-    fit.add_argument("--max-iter", type=int, default=500)
+    fit.add_argument("--n-hidden", type=_count(1), default=32)
+    fit.add_argument("--n-nonlinear", type=_count(0), default=2)
+    fit.add_argument("--max-iter", type=_count(1), default=500)
     fit.add_argument("--n-members", type=lambda value: value if value == "auto" else int(value), default=1,
                      help="networks joined into one (an integer or auto; see the estimators' n_members)")
     fit.add_argument("--random-state", type=int, default=0)
@@ -478,12 +495,12 @@ def build_parser():
                      "or .csv table (its numeric columns but a time index)"
     )
     reconstruct.add_argument(
-        "--n-nonlinear", type=_count_or_auto(0), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
+        "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
     )
     reconstruct.add_argument(
-        "--n-hidden", type=_count_or_auto(1), default="auto", help='hidden units, or "auto" (20, more for many variables)'
+        "--n-hidden", type=_count(1, auto=True), default="auto", help='hidden units, or "auto" (20, more for many variables)'
     )
-    reconstruct.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter, help="epochs")
+    reconstruct.add_argument("--max-iter", type=_count(1), default=ALRNNForecaster().max_iter, help="epochs")
     reconstruct.add_argument(
         "--test-fraction", type=float, default=0.2, help="held-out end of the series, or of a stack's series (at least one)"
     )
@@ -498,7 +515,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, TypeError) as exc:  # bad data or settings: a message, not a traceback
+    except (ValueError, TypeError, OSError) as exc:  # bad data, settings or files: a message, not a traceback
         raise SystemExit(f"error: {exc}")
 
 

@@ -27,6 +27,34 @@ def test_bad_arguments_print_usage_and_fail(capsys):
         main(["sweep", "--n-hidden", "4", "--n-nonlinear", "0", "5"])
     with pytest.raises(SystemExit, match=r"--output must end in .csv or .json; got 'r.txt'"):
         main(["sweep", "--output", "r.txt"])  # refused before any training
+    # Counts below their range end in argparse's usage message; before, --seeds 0 ran and ended in
+    # scikit-learn's "No fits were performed", --max-iter 0 in the estimator's parameter error.
+    for command in (["sweep", "--seeds", "0"], ["sweep", "--max-iter", "-3"], ["reconstruct", "x.npy", "--max-iter", "0"],
+                    ["fit", "x.csv", "--target", "y", "--id-col", "i", "--time-col", "t", "--model-out", "m.npz",
+                     "--n-hidden", "0"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(command)
+        assert exit_info.value.code == 2
+        assert "expected a whole number of at least" in capsys.readouterr().err
+
+
+def test_files_to_write_in_a_folder_that_does_not_exist_are_refused_before_any_work(tmp_path):
+    # Before, the sweep, the fit or the reconstruction ran for minutes and then ended in a
+    # FileNotFoundError traceback, its results lost.
+    missing = tmp_path / "no such folder"
+    table, series = tmp_path / "table.csv", tmp_path / "series.npy"
+    _long_table(np.random.RandomState(0)).to_csv(table, index=False)
+    np.save(series, np.sin(0.1 * np.arange(200))[:, None])
+    for command, option in [
+        (["sweep", "--output", str(missing / "r.csv")], "--output"),
+        (["sweep", "--plot", str(missing / "r.png")], "--plot"),
+        (["fit", str(table), "--target", "label", "--id-col", "sid", "--time-col", "t",
+          "--model-out", str(missing / "m.alrnn.npz")], "--model-out"),
+        (["predict", str(tmp_path / "m.alrnn.npz"), str(table), "--output", str(missing / "p.csv")], "--output"),
+        (["reconstruct", str(series), "--model-out", str(missing / "m.alrnn.npz")], "--model-out"),
+    ]:
+        with pytest.raises(SystemExit, match=f"error: {option} .*: the folder .*no such folder' does not exist"):
+            main(command)
 
 
 @pytest.mark.slow
