@@ -136,3 +136,15 @@ def warn_of_overflow(output, lengths, per_step):
         else:
             output[overflowed] = np.nan
     return overflowed
+
+
+def refuse_labels_of_overflowed(output, lengths, per_step):
+    """A ValueError naming the sequences whose scores overflowed: no label can be read from NaN
+    (``argmax`` would give the first class without a word)."""
+    overflowed = overflowed_sequences(output, lengths, per_step)
+    if overflowed.size:
+        raise ValueError(
+            f"No label can be predicted for sequences {overflowed[:10].tolist()}{' ...' if overflowed.size > 10 else ''}: "
+            "their hidden states left the floating-point range (see the RuntimeWarning). predict_proba gives the "
+            "other sequences' probabilities and NaN for these."
+        )

@@ -10,24 +10,12 @@ from sklearn.utils._param_validation import Interval
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
 from ._persistence import RegressorStateMixin
-from ._readout import overflowed_sequences
+from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
 from ._validation import check_sequence_targets, step_mask
 from ._weights import valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
-
-
-def refuse_labels_of_overflowed(output, lengths, per_step):
-    """A ValueError naming the sequences whose scores overflowed: no label can be read from NaN
-    (``argmax`` would give the first class without a word)."""
-    overflowed = overflowed_sequences(output, lengths, per_step)
-    if overflowed.size:
-        raise ValueError(
-            f"No label can be predicted for sequences {overflowed[:10].tolist()}{' ...' if overflowed.size > 10 else ''}: "
-            "their hidden states left the floating-point range (see the RuntimeWarning). predict_proba gives the "
-            "other sequences' probabilities and NaN for these."
-        )
 
 
 @register_model_class
