@@ -566,6 +566,10 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
     def summary(self):
         """One row per regime: code, bits, occupancy, real fixed point, spectral radius, slowest time constant.
 
+        The slowest time constant is the largest ``|1 / ln|lambda||`` over the regime's eigenvalues:
+        the decay time of its slowest stable mode, or, where the mode closest to the unit circle
+        grows (|lambda| > 1, a saddle's), the time that mode takes to grow by e; inf for |lambda| = 1.
+
         Returns
         -------
         pandas.DataFrame, or a numpy structured array when pandas is not installed.
