@@ -49,6 +49,12 @@ def check_process_noise(process_noise, covariance):
             "lacks: it was built by from_parameters without residual_covariance, or saved by a version before it. "
             "Refit it, or pass from_parameters(..., residual_covariance=...)."
         )
+    if process_noise > 0 and not np.all(np.isfinite(covariance)):
+        raise ValueError(
+            "process_noise > 0 draws noise of the one-step residuals' covariance (residual_covariance_), which is "
+            "not finite: the one-step predictions on the training series left the floating-point range (fit warned "
+            "of it), so the fitted map is unstable. Refit it, e.g. with a lower learning_rate_init."
+        )
     return float(process_noise)
 
 

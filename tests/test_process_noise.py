@@ -2,6 +2,7 @@
 
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -122,6 +123,27 @@ def test_a_model_without_the_covariance_refuses_noise_and_runs_without(tmp_path,
     old = ALRNNForecaster.__new__(ALRNNForecaster)
     old.__setstate__(state)
     assert old.residual_covariance_ is None and old.generate(5).shape == (5, 2)
+
+
+def test_a_map_whose_one_step_predictions_overflowed_refuses_noise_by_name():
+    # Training that blows up (a step size of 1, noise of 5) keeps a map whose one-step predictions
+    # on the series overflow, so the residuals' covariance is NaN. Noise-driven runs ended inside
+    # NumPy's eigh with "LinAlgError: Eigenvalues did not converge".
+    t = np.arange(300) * 0.3
+    X = np.column_stack([np.sin(t * (k + 1)) for k in range(3)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the blow-up and the overflow, warned of as designed
+        model = ALRNNForecaster(noise=5.0, batch_size=64, learning_rate_init=1.0, n_init=1, max_iter=2,
+                                random_state=0).fit(X)
+    assert not np.all(np.isfinite(model.residual_covariance_))
+    message = "residual_covariance_.*not finite: the one-step predictions on the training series left the floating"
+    with pytest.raises(ValueError, match=message):
+        model.generate(10, process_noise=1.0)
+    with pytest.raises(ValueError, match=message):
+        model.forecast(X[:20], 5, process_noise=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert model.generate(10).shape == (10, 3)  # the deterministic run is still there to look at
 
 
 @pytest.mark.parametrize("process_noise", [-1.0, np.nan, np.inf, "1", True, None])
