@@ -21,7 +21,8 @@ def residual_covariance(observed, predicted):
     """Covariance (N, N) of the one-step errors ``observed[t + 1] - predicted[t]`` pooled over the
     series (lists of standardised (T, N) arrays), in those units, as the map's parameters are."""
     residuals = np.concatenate([x[1:] - p[:-1] for x, p in zip(observed, predicted)])
-    return np.atleast_2d(np.cov(residuals.astype(np.float64), rowvar=False, ddof=0))
+    with np.errstate(over="ignore", invalid="ignore"):  # an unstable map's: not finite, refused where noise is drawn
+        return np.atleast_2d(np.cov(residuals.astype(np.float64), rowvar=False, ddof=0))
 
 
 def check_residual_covariance(covariance, n_features):
