@@ -25,6 +25,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
 from ._validation import lengths_before_padding
+from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
 from .io import load, load_metadata
@@ -442,7 +443,12 @@ def cmd_analyze(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="sklearn-alrnn", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="sklearn-alrnn",
+        description="Almost-linear recurrent networks (AL-RNNs) from the command line: train, predict, read the "
+                    "regimes of a model, and reconstruct a dynamical system from a recorded series.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sweep = sub.add_parser("sweep", help="score vs number of nonlinear units P on a research task")

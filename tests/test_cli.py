@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
+from sklearn_alrnn import __version__
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.metrics import power_spectrum_distance, prediction_error, state_space_divergence
 
@@ -23,6 +24,10 @@ def test_bad_arguments_print_usage_and_fail(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([])
     assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"sklearn-alrnn {__version__}"
     with pytest.raises(SystemExit, match=r"must lie in \[0, --n-hidden=4\]"):
         main(["sweep", "--n-hidden", "4", "--n-nonlinear", "0", "5"])
     with pytest.raises(SystemExit, match=r"--output must end in .csv or .json; got 'r.txt'"):
