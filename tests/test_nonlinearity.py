@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
-from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor, SequenceScaler, datasets
+from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor, RegimeDecomposer, SequenceScaler, datasets
 from sklearn_alrnn import nonlinearity_profile
 from sklearn_alrnn.nonlinearity import count_visited_regimes
 from sklearn_alrnn.metrics import free_run_score
@@ -32,6 +32,22 @@ def test_a_linear_rnn_cannot_gate(addition_data):
     X, y, X_test, y_test = addition_data
     reg = ALRNNRegressor(n_hidden=32, n_nonlinear=0, random_state=0).fit(X, y)
     assert np.mean((reg.predict(X_test) - y_test) ** 2) > 0.05
+
+
+def test_holding_a_bit_needs_two_relu_units_and_two_stable_fixed_points():
+    # The 1-bit flip-flop: a linear network (P = 0) has one fixed point and can only integrate the
+    # pulses, which a held sign is not; two ReLU units make the map bistable. Seeds 0-2 alike:
+    # held-out R^2 0.55-0.57 with 1 stable point, 0.61-0.62 at P = 1, 0.92-0.95 with 2 at P = 2.
+    X, y = datasets.make_flipflop(500, 100, n_bits=1, random_state=0)
+    X_test, y_test = datasets.make_flipflop(200, 100, n_bits=1, random_state=100)
+    results = {}
+    for P in (0, 2):
+        model = ALRNNRegressor(n_hidden=8, n_nonlinear=P, random_state=0).fit(X, y)
+        decomposer = RegimeDecomposer(model, prefit=True).fit(X_test)
+        stable = [p for p in decomposer.all_fixed_points() if p.real and np.abs(p.eigenvalues).max() < 1]
+        results[P] = model.score(X_test, y_test), len(stable)
+    assert results[0][0] < 0.7 and results[0][1] <= 1
+    assert results[2][0] > 0.9 and results[2][1] == 2
 
 
 @pytest.mark.slow
