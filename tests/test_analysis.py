@@ -175,6 +175,25 @@ def test_jacobian_and_fixed_point_of_each_regime_of_the_hand_built_map():
         assert fp.stability == classify_stability(fp.eigenvalues)
 
 
+def test_one_relu_unit_gives_real_fixed_points_in_both_regimes_only_where_det_i_minus_j_changes_sign():
+    # z -> F(z) - z is continuous and piecewise linear with two pieces when P = 1: it has one zero
+    # where det(I - J) has the same sign in both regimes, so real fixed points in both need opposite
+    # signs, and (stable regimes having det(I - J) > 0) never two stable ones. A real/virtual
+    # classification that errs, or fixed points solved in the wrong regime, break this theorem.
+    rng = np.random.RandomState(0)
+    n_both = 0
+    for _ in range(1000):
+        M = rng.randint(1, 6)
+        a, W, h = rng.uniform(-0.9, 1.5, M), rng.normal(size=(M, M)) * rng.uniform(0.1, 1.5), rng.normal(size=M)
+        points = [fixed_point(a, W, h, code, 1) for code in (0, 1)]
+        determinants = [np.linalg.det(np.eye(M) - regime_jacobian(a, W, code, 1)) for code in (0, 1)]
+        if all(point.real for point in points):
+            n_both += 1
+            assert np.sign(determinants[0]) != np.sign(determinants[1])
+        assert sum(point.real and np.abs(point.eigenvalues).max() < 1 for point in points) <= 1
+    assert n_both > 50  # the draws do reach the case the theorem speaks of (127 of 1000)
+
+
 def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
     # Raw parameters are how models trained outside this package arrive; a wrong one
     # must be named, never broadcast into a wrong answer or a NumPy error.
