@@ -144,6 +144,11 @@ def cmd_sweep(args):
     return 0
 
 
+#: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
+#: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
+_UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError)
+
+
 def _open_csv(path):
     """A CSV file opened as text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; the
     byte-order mark that spreadsheets write is dropped (-sig)."""
@@ -174,7 +179,7 @@ def _read_table(path):
         with _open_csv(path) as handle:
             dialect, decimal = _csv_dialect(handle)
             return pd.read_csv(handle, sep=dialect.delimiter, decimal=decimal)
-    except (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError) as exc:
+    except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 
 
@@ -296,7 +301,7 @@ def _read_series(path):
             series = np.load(path, allow_pickle=False)
         else:
             series, left_out = _read_csv_series(path)
-    except (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError) as exc:
+    except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
         print(f"Columns left out: {', '.join(left_out)}")
