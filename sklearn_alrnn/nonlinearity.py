@@ -9,7 +9,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from ._model import regime_bits
 from ._validation import as_whole_number, sequence_slices, sequences_shape
-from .regimes import _split_pipeline
+from .regimes import _is_forecaster, _split_pipeline
 from .tabular import table_of_columns
 
 __all__ = ["nonlinearity_profile", "NonlinearityProfile", "count_visited_regimes"]
@@ -173,7 +173,7 @@ def count_visited_regimes(estimator, X):
     if preprocessing is not None:
         X = preprocessing.transform(X)
     shape = sequences_shape(X)
-    if hasattr(estimator, "generate") or shape is None:  # a forecaster's few series, or X for its message
+    if _is_forecaster(estimator) or shape is None:  # a forecaster's few series, or X for its message
         blocks = [X]
     else:  # the sequences' states a block at a time: a whole fold's can exceed hidden_states' limit
         bytes_per_sequence = max(1, shape[1] * estimator.a_.shape[0] * estimator.a_.dtype.itemsize)
@@ -272,9 +272,9 @@ def nonlinearity_profile(
     bound = np.inf if network.n_hidden == "auto" else network.n_hidden
     if values.min() < 0 or values.max() > bound:
         raise ValueError(f"n_nonlinear values must lie in [0, n_hidden={network.n_hidden}]; got {given.tolist()}.")
-    if y is None and not hasattr(network, "generate"):
+    if y is None and not _is_forecaster(network):
         raise ValueError(f"nonlinearity_profile scores fits of the {type(network).__name__} on (X, y); y was not given.")
-    if hasattr(network, "generate") and isinstance(cv, Integral):
+    if _is_forecaster(network) and isinstance(cv, Integral):
         cv = TimeSeriesSplit(cv)  # folds of a recorded series keep its time order
     metrics = scoring if isinstance(scoring, dict) else {"score": scoring}
     scorers = {name: check_scoring(estimator, scorer) for name, scorer in metrics.items()}
