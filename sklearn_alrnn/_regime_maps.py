@@ -17,6 +17,8 @@ from ._model import MAX_CODED_NONLINEAR, check_codable, regime_bits, relu_units
 MARGINAL_TOLERANCE = 1e-9
 #: Regimes analysed in one batch hold Jacobians of about this many numbers in all (32 MiB).
 BATCH_ELEMENTS = 2**22
+#: Eigenvectors whose matrix is worse conditioned than this are not a basis: J has a Jordan block.
+MODES_CONDITION_LIMIT = 1e12
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,85 @@ class LinearSystem:
     J: np.ndarray
     bias: np.ndarray
     input_matrix: np.ndarray
+
+    def modes(self):
+        """The regime's modes: J's eigenvectors, and what each input feeds into them.
+
+        In the coordinates ``c = readers @ z`` the regime's map is diagonal,
+        ``c_t = eigenvalues * c_{t-1} + input_loadings @ s_t + readers @ bias``:
+        mode i keeps ``|eigenvalues[i]|`` of its value per step and gains
+        ``input_loadings[i, k]`` per unit of input k. A mode with an eigenvalue
+        near 1 integrates what its loadings feed it (a line attractor, the
+        memory of the sentiment network of Maheswaranathan et al. 2019).
+
+        Returns
+        -------
+        Modes
+
+        Raises
+        ------
+        ValueError
+            Where J has no basis of eigenvectors (a Jordan block), so that its
+            modes are not independent.
+
+        Examples
+        --------
+        >>> from sklearn_alrnn import RegimeDecomposer
+        >>> decomposer = RegimeDecomposer.from_parameters(
+        ...     [1.0, 0.5], [[0.0, 0.0], [0.0, 0.0]], [0.0, 0.0], C=[[2.0], [1.0]], n_nonlinear=0)
+        >>> modes = decomposer.linear_systems_[0].modes()
+        >>> modes.eigenvalues, modes.input_loadings.ravel()
+        (array([1. , 0.5]), array([2., 1.]))
+        """
+        eigenvalues, directions = np.linalg.eig(self.J)
+        order = np.argsort(-np.abs(eigenvalues), kind="stable")
+        eigenvalues, directions = eigenvalues[order], directions[:, order]
+        if np.linalg.cond(directions) > MODES_CONDITION_LIMIT:
+            raise ValueError(
+                f"The Jacobian of regime {self.code} ({self.bits or 'linear'}) has no basis of eigenvectors "
+                "(a Jordan block: a repeated eigenvalue with fewer eigenvectors), so its modes are not "
+                "independent; its eigenvalues are in eigenvalues_ / FixedPoint.eigenvalues."
+            )
+        readers = np.linalg.inv(directions)
+        return Modes(
+            eigenvalues=eigenvalues, directions=directions, readers=readers,
+            input_loadings=readers @ self.input_matrix, time_constants=time_constants(eigenvalues),
+            rotation_periods=rotation_periods(eigenvalues),
+        )
+
+
+@dataclass(frozen=True)
+class Modes:
+    """One regime's eigen-decomposition, largest modulus first (:meth:`LinearSystem.modes`).
+
+    Complex where J has rotating modes (complex-conjugate pairs).
+
+    Attributes
+    ----------
+    eigenvalues : ndarray of shape (n_hidden,)
+    directions : ndarray of shape (n_hidden, n_hidden)
+        Column i: the right eigenvector of ``eigenvalues[i]``, of unit length,
+        the direction in state space along which mode i moves.
+    readers : ndarray of shape (n_hidden, n_hidden)
+        Row i: the left eigenvector, scaled so that ``readers @ directions``
+        is the identity; ``readers[i] @ z`` is the state's coordinate along
+        mode i.
+    input_loadings : ndarray of shape (n_hidden, n_features)
+        ``readers @ input_matrix``: how far one unit of each input moves each
+        mode's coordinate in one step (for a token model, one column per
+        token id).
+    time_constants : ndarray of shape (n_hidden,)
+        ``-1 / ln|lambda|`` in steps.
+    rotation_periods : ndarray of shape (n_hidden,)
+        ``2 pi / |arg lambda|`` in steps (inf for real eigenvalues).
+    """
+
+    eigenvalues: np.ndarray
+    directions: np.ndarray
+    readers: np.ndarray
+    input_loadings: np.ndarray
+    time_constants: np.ndarray
+    rotation_periods: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable he
     MARGINAL_TOLERANCE,
     FixedPoint,
     LinearSystem,
+    Modes,
     analyse_regimes,
     bit_string,
     constant_drive,
@@ -32,6 +33,7 @@ from ._validation import as_whole_number, check_counts
 
 __all__ = [
     "LinearSystem",
+    "Modes",
     "FixedPoint",
     "Cycle",
     "bits_to_code",

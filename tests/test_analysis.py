@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
+from sklearn_alrnn import RegimeDecomposer
 from sklearn_alrnn.analysis import (
     bits_to_code,
     classify_stability,
@@ -173,6 +174,32 @@ def test_jacobian_and_fixed_point_of_each_regime_of_the_hand_built_map():
         if fp.real:
             np.testing.assert_allclose(_step(fp.point, 0.7), fp.point, atol=1e-9)
         assert fp.stability == classify_stability(fp.eigenvalues)
+
+
+def test_a_regimes_modes_diagonalise_its_map_and_say_what_each_input_feeds_them():
+    # In the coordinates c = readers @ z each mode evolves alone: c_t = lambda c_{t-1} + loadings s_t
+    # + readers h, for real and rotating modes alike.
+    rng = np.random.RandomState(2)
+    a, W, h, C = rng.uniform(-0.5, 1.0, 5), rng.normal(scale=0.6, size=(5, 5)), rng.normal(size=5), rng.normal(size=(5, 2))
+    decomposer = RegimeDecomposer.from_parameters(a, W, h, C, n_nonlinear=2)
+    rotating = 0
+    for system in decomposer.linear_systems_:
+        modes = system.modes()
+        rotating += np.iscomplexobj(modes.eigenvalues)
+        assert np.all(np.diff(np.abs(modes.eigenvalues)) <= 1e-12)
+        np.testing.assert_allclose(np.linalg.norm(modes.directions, axis=0), 1.0, rtol=1e-12)
+        np.testing.assert_allclose(modes.readers @ modes.directions, np.eye(5), atol=1e-10)
+        z = rng.normal(size=5)
+        for s in rng.normal(size=(20, 2)):
+            before = modes.readers @ z
+            z = system.J @ z + system.input_matrix @ s + system.bias
+            expected = modes.eigenvalues * before + modes.input_loadings @ s + modes.readers @ h
+            np.testing.assert_allclose(modes.readers @ z, expected, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(modes.time_constants, -1 / np.log(np.abs(modes.eigenvalues)))
+    assert rotating == 2  # two regimes with real modes only, two with rotating ones
+    shear = RegimeDecomposer.from_parameters([1.0, 1.0], [[0.0, 1.0], [0.0, 0.0]], [0.0, 0.0], n_nonlinear=0)
+    with pytest.raises(ValueError, match="regime 0 .linear. has no basis of eigenvectors .a Jordan block"):
+        shear.linear_systems_[0].modes()
 
 
 def test_one_relu_unit_gives_real_fixed_points_in_both_regimes_only_where_det_i_minus_j_changes_sign():

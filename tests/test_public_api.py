@@ -21,7 +21,7 @@ def test_top_level_namespace_is_small_and_importable():
 
 def test_analysis_module_holds_the_functional_layer():
     for name in ("regime_jacobian", "fixed_point", "find_cycles", "iterate_map", "code_to_bits",
-                 "bits_to_code", "classify_stability", "FixedPoint", "Cycle", "LinearSystem"):
+                 "bits_to_code", "classify_stability", "FixedPoint", "Cycle", "LinearSystem", "Modes"):
         assert name in analysis.__all__ and callable(getattr(analysis, name))
 
 

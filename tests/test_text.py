@@ -134,18 +134,14 @@ def test_sentiment_is_counted_along_a_line_attractor_of_the_main_regime():
     model = ALRNNClassifier(input_type="tokens", n_nonlinear=1, readout="last", random_state=0).fit(texts, labels)
     assert model.score(test_texts, test_labels) > 0.98
     decomposer = RegimeDecomposer(model, prefit=True).fit(test_texts)
-    main = decomposer.linear_systems_[0]
     assert decomposer.occupancy_[0] > 0.5
-    eigenvalues, right = np.linalg.eig(main.J)
-    slowest = np.argmax(np.abs(eigenvalues))
-    assert abs(eigenvalues[slowest].imag) < 1e-12 and 0.97 < eigenvalues[slowest].real < 1.03
-    line = np.real(right[:, slowest]) / np.linalg.norm(right[:, slowest])
+    modes = decomposer.linear_systems_[0].modes()  # the main regime's, slowest first
+    assert abs(modes.eigenvalues[0].imag) < 1e-12 and 0.97 < modes.eigenvalues[0].real < 1.03
+    line = np.real(modes.directions[:, 0])
     states = model.transform(test_texts)
     first_component = np.linalg.svd(states - states.mean(axis=0), full_matrices=False)[2][0]
     assert abs(line @ first_component) > 0.85
-    # How far one word moves the state along the line: the left eigenvector's share of its input column.
-    left_eigenvalues, left = np.linalg.eig(main.J.T)
-    along_line = np.real(left[:, np.argmin(np.abs(left_eigenvalues - eigenvalues[slowest]))]) @ model.C_
+    along_line = np.real(modes.input_loadings[0])  # how far one word moves the state along the line
     along_line *= np.sign(along_line[:5].sum())
     assert (along_line[:5] > 0).all() and (along_line[5:10] < 0).all()
     assert np.abs(along_line[10:]).max() < 0.2 * np.abs(along_line[:10]).min()
