@@ -106,8 +106,9 @@ class Modes:
         mode i.
     input_loadings : ndarray of shape (n_hidden, n_features)
         ``readers @ input_matrix``: how far one unit of each input moves each
-        mode's coordinate in one step (for a token model, one column per
-        token id).
+        mode's coordinate in one step, columns as the input matrix's: for a
+        token model one per token id; for a fitted estimator the inputs as it
+        reads them (see its ``C_``: standardised features first).
     time_constants : ndarray of shape (n_hidden,)
         ``-1 / ln|lambda|`` in steps.
     rotation_periods : ndarray of shape (n_hidden,)
