@@ -4,7 +4,8 @@ Fits ``ALRNNForecaster(n_hidden=20, n_nonlinear=2)`` on 100,000 steps of Lorenz-
 standardised), runs it freely from a held-out trajectory's first point, prints the reconstruction
 measures against that trajectory, and plots the free run in 3-D coloured by regime with the
 regimes' fixed points marked (filled: real, inside their own regime; hollow: virtual). The true
-system has three equilibria: the origin and the centres of the two wings. The unstable cycles that
+system has three equilibria: the origin and the centres of the two wings; for each, the nearest
+real fixed point and its local rates (ln(lambda) / dt) beside the true ones. The unstable cycles that
 carry the attractor are found from the free run's close returns, and the shortest is drawn (the
 true system's shortest cycle takes 1.56 time units, 156 steps).
 Saves lorenz_regimes.png.
@@ -26,7 +27,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter)
 args = parser.parse_args()
 
-train, test = datasets.make_lorenz63(n_samples=2, n_timesteps=100_000, random_state=0)[0]
+(train, test), _, equilibria = datasets.make_lorenz63(n_samples=2, n_timesteps=100_000, random_state=0,
+                                                      return_equilibria=True)
 model = ALRNNForecaster(n_hidden=20, n_nonlinear=2, max_iter=args.max_iter, random_state=0).fit(train)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -38,6 +40,23 @@ print(f"D_stsp {metrics.state_space_divergence(test, free_run):.3f}   "
 
 decomposer = RegimeDecomposer(model, prefit=True).fit(test[:20_000])
 print(decomposer.summary().to_string(index=False))
+
+# Each true equilibrium against the nearest real fixed point: where it is, and its local dynamics as
+# rates per time unit, ln(lambda) / dt (standardising is a similarity transform: it keeps them).
+sigma, rho, beta, dt = 10.0, 28.0, 8.0 / 3.0, 0.01
+wing = np.sqrt(beta * (rho - 1))
+real_points = [p for p in decomposer.fixed_points_ if p.real]
+for name, (x, y, z), standardised in zip(
+    ("origin", "wing +", "wing -"), [(0, 0, 0), (wing, wing, rho - 1), (-wing, -wing, rho - 1)],
+    equilibria if real_points else [],  # a map without real fixed points has nothing to set beside them
+):
+    true_rates = np.linalg.eigvals([[-sigma, sigma, 0], [rho - z, -1, -x], [y, x, -beta]])
+    distances = [np.linalg.norm(p.point[:3] * model.scale_ + model.mean_ - standardised) for p in real_points]
+    nearest = real_points[int(np.argmin(distances))]
+    rates = np.log(nearest.eigenvalues.astype(complex)) / dt
+    print(f"{name}: nearest real fixed point (regime {nearest.bits}) {min(distances):.2f} standard deviations away; "
+          f"leading rates {np.round(sorted(rates, key=lambda r: -r.real)[:2], 2)}, "
+          f"true {np.round(sorted(true_rates, key=lambda r: -r.real)[:2], 2)}")
 
 cycles = [c for c in decomposer.find_cycles(250, runs=states[1_000:21_000]) if c.order > 1]
 print("cycles of the free run's attractor (steps: largest multiplier):",
