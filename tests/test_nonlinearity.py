@@ -47,7 +47,7 @@ def test_the_adding_problem_is_gated_by_a_regime_entered_at_the_marked_steps_onl
     assert np.mean(codes[marked] == gate) > 0.9 and np.mean(codes[~marked] == gate) < 0.05
 
 
-def test_context_dependent_integration_switches_rules_with_one_relu_unit():
+def test_context_dependent_integration_switches_rules_with_one_relu_unit_selecting_what_enters_one_line_attractor():
     # Mante et al. (2013): a context cue says which of two evidence streams to integrate. A linear
     # network cannot choose; one ReLU unit can, and its regime follows the context. Seeds 0-2:
     # accuracy 0.75-0.77 at P = 0 and 0.93-0.96 at P = 1, the unit on at 79-88% of the steps of one
@@ -56,10 +56,25 @@ def test_context_dependent_integration_switches_rules_with_one_relu_unit():
     models = {P: ALRNNClassifier(n_hidden=16, n_nonlinear=P, readout="last", random_state=0).fit(X[:1200], y[:1200])
               for P in (0, 1)}
     assert models[0].score(X[1200:], y[1200:]) < 0.82 < 0.9 < models[1].score(X[1200:], y[1200:])
-    codes = RegimeDecomposer(models[1], prefit=True).fit(X[1200:]).transform(X[1200:])
+    decomposer = RegimeDecomposer(models[1], prefit=True).fit(X[1200:])
+    codes = decomposer.transform(X[1200:])
     context = X[1200:, 0, 2:].argmax(axis=1)
     on = [np.mean(codes[context == c] == 1) for c in (0, 1)]
     assert abs(on[0] - on[1]) > 0.6
+    # Mante et al.'s mechanism: both contexts integrate along one line attractor, and the context
+    # selects what enters it through the mode's left eigenvector (their "selection vector"), here
+    # each regime's: the cued stream loads on the slow mode, the other barely. Seeds 0-2: slowest
+    # eigenvalues 0.996-1.004, the two slow directions at |cos| 0.993-1.000, the cued stream's loading
+    # 6-74 times the other's.
+    modes = {system.code: system.modes() for system in decomposer.linear_systems_}
+    assert set(modes) == {0, 1}
+    directions = [np.real(modes[code].directions[:, 0]) for code in (0, 1)]
+    assert abs(directions[0] @ directions[1]) > 0.95
+    for code, mode in modes.items():
+        assert abs(mode.eigenvalues[0] - 1) < 0.01
+        cued = int(np.argmax([np.mean(codes[context == c] == code) for c in (0, 1)]))
+        loadings = np.abs(mode.input_loadings[0, :2])
+        assert loadings[cued] > 4 * loadings[1 - cued]
 
 
 def test_holding_a_bit_needs_two_relu_units_and_two_stable_fixed_points():
