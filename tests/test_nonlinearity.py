@@ -47,7 +47,7 @@ def test_the_adding_problem_is_gated_by_a_regime_entered_at_the_marked_steps_onl
     assert np.mean(codes[marked] == gate) > 0.9 and np.mean(codes[~marked] == gate) < 0.05
 
 
-def test_context_dependent_integration_switches_rules_with_one_relu_unit_selecting_what_enters_one_line_attractor():
+def test_context_dependent_integration_switches_rules_with_one_relu_unit_each_regime_integrating_its_stream():
     # Mante et al. (2013): a context cue says which of two evidence streams to integrate. A linear
     # network cannot choose; one ReLU unit can, and its regime follows the context. Seeds 0-2:
     # accuracy 0.75-0.77 at P = 0 and 0.93-0.96 at P = 1, the unit on at 79-88% of the steps of one
@@ -61,20 +61,21 @@ def test_context_dependent_integration_switches_rules_with_one_relu_unit_selecti
     context = X[1200:, 0, 2:].argmax(axis=1)
     on = [np.mean(codes[context == c] == 1) for c in (0, 1)]
     assert abs(on[0] - on[1]) > 0.6
-    # Mante et al.'s mechanism: both contexts integrate along one line attractor, and the context
-    # selects what enters it through the mode's left eigenvector (their "selection vector"), here
-    # each regime's: the cued stream loads on the slow mode, the other barely. Seeds 0-2: slowest
-    # eigenvalues 0.996-1.004, the two slow directions at |cos| 0.993-1.000, the cued stream's loading
-    # 6-74 times the other's.
-    modes = {system.code: system.modes() for system in decomposer.linear_systems_}
-    assert set(modes) == {0, 1}
-    directions = [np.real(modes[code].directions[:, 0]) for code in (0, 1)]
-    assert abs(directions[0] @ directions[1]) > 0.95
-    for code, mode in modes.items():
-        assert abs(mode.eigenvalues[0] - 1) < 0.01
-        cued = int(np.argmax([np.mean(codes[context == c] == code) for c in (0, 1)]))
-        loadings = np.abs(mode.input_loadings[0, :2])
-        assert loadings[cued] > 4 * loadings[1 - cued]
+    # Inside each context's regime the map is linear, so the readout's response to one unit of a stream
+    # k steps before the end is sum_i (w . direction_i) lambda_i^k loading_i: the cued stream must be
+    # integrated (its early steps count as much as its late ones), the other ignored. Seeds 0-11 (all
+    # but seed 9, whose fit failed at 0.75): over the 30 steps the cued stream's summed response is
+    # 26-1,961 times the other's, and a step 29 back weighs 1.35-6.1 times the last one. (How: on 8 of
+    # the 12 seeds one line attractor shared by both regimes, the context selecting what enters it by
+    # the mode's left eigenvector, Mante et al.'s mechanism; on 3, a slow mode for each context.)
+    readout = models[1].B_[1] - models[1].B_[0]
+    lags = np.arange(30)[:, None]
+    for system in decomposer.linear_systems_:
+        cued = int(np.argmax([np.mean(codes[context == c] == system.code) for c in (0, 1)]))
+        modes = system.modes()
+        response = np.real((readout @ modes.directions) * modes.eigenvalues**lags @ modes.input_loadings[:, :2])
+        assert abs(response[:, cued].sum()) > 10 * abs(response[:, 1 - cued].sum())
+        assert response[-1, cued] / response[0, cued] > 0.9
 
 
 def test_holding_a_bit_needs_two_relu_units_and_two_stable_fixed_points():
