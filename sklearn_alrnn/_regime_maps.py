@@ -71,7 +71,7 @@ class LinearSystem:
         >>> modes.eigenvalues, modes.input_loadings.ravel()
         (array([1. , 0.5]), array([2., 1.]))
         """
-        eigenvalues, directions = np.linalg.eig(np.asarray(self.J, dtype=np.float64))  # float32 models too
+        eigenvalues, directions = np.linalg.eig(self.J)
         order = np.argsort(-np.abs(eigenvalues), kind="stable")
         eigenvalues, directions = eigenvalues[order], directions[:, order]
         if np.linalg.cond(directions) > MODES_CONDITION_LIMIT:
