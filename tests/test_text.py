@@ -126,8 +126,8 @@ def test_sentiment_is_counted_along_a_line_attractor_of_the_main_regime():
     # is the states' first principal component, and each word moves the state along it by its valence.
     # Measured (P = 1 seeds 0-15, P = 0 seeds 0-5): accuracy 1.000; the top eigenvalue 0.979-1.002,
     # real; its direction against PC1 |cos| 0.83-0.999 (lowest where a second mode is nearly as slow);
-    # every valenced word pushes its own way, neutral words at most 0.09 of the weakest valenced one. The research's readout, the last state, integrates; a
-    # maximum over time need not.
+    # every valenced word pushes its own way, neutral words at most 0.09 of the weakest valenced one.
+    # The research's readout, the last state, integrates; a maximum over time need not.
     rng = np.random.RandomState(100)
     texts, labels = _valence_counting(1500, rng)
     test_texts, test_labels = _valence_counting(500, rng)
