@@ -72,7 +72,7 @@ class LinearSystem:
         (array([1. , 0.5]), array([2., 1.]))
         """
         eigenvalues, directions = np.linalg.eig(self.J)
-        order = np.argsort(-np.abs(eigenvalues), kind="stable")
+        order = largest_modulus_first(eigenvalues)
         eigenvalues, directions = eigenvalues[order], directions[:, order]
         if np.linalg.cond(directions) > MODES_CONDITION_LIMIT:
             raise ValueError(
@@ -187,11 +187,16 @@ def jacobians_of_bits(a, W, bits):
     return J
 
 
+def largest_modulus_first(eigenvalues):
+    """The order that sorts eigenvalues (along the last axis) by modulus, largest first; a stable
+    sort, so a complex-conjugate pair stays together."""
+    return np.argsort(-np.abs(eigenvalues), axis=-1, kind="stable")
+
+
 def sorted_eigenvalues(J):
     """Eigenvalues of J, or of each matrix of a stack, largest modulus first."""
     eigenvalues = np.linalg.eigvals(J)
-    order = np.argsort(-np.abs(eigenvalues), axis=-1, kind="stable")
-    return np.take_along_axis(eigenvalues, order, axis=-1)
+    return np.take_along_axis(eigenvalues, largest_modulus_first(eigenvalues), axis=-1)
 
 
 def stability_types(eigenvalues):
