@@ -401,7 +401,9 @@ def cmd_reconstruct(args):
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
-    print(f"  largest Lyapunov exponent      {metrics.max_lyapunov_exponent(model):.5f} per step")
+    exponents = metrics.lyapunov_spectrum(model)
+    print(f"  largest Lyapunov exponents     {', '.join(f'{value:.5f}' for value in exponents[:3])} per step "
+          f"(Kaplan-Yorke dimension {metrics.kaplan_yorke_dimension(exponents):.2f})")
     regimes = _free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
     return 0

@@ -20,7 +20,7 @@ from ._forcing import (
 from ._initialisations import fit_best_initialisation
 from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
-from ._kernels.forcing import largest_lyapunov_exponent
+from ._kernels.forcing import lyapunov_spectrum
 from ._model import check_network_parameters, flatten_parameters
 from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
@@ -445,7 +445,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         check_is_fitted(self, "a_")
         self._check_feature_names(context, reset=False)
         context = check_context(context, self.n_features_in_)
-        n_steps = self._check_n_steps(n_steps, 1)
+        check_counts(n_steps=n_steps)
         n_context = context.shape[0]
         inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_, purpose="forecast", dtype=self.a_.dtype)[0]
         first = max(0, n_context - self.sequence_length)
@@ -488,7 +488,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         states : ndarray of shape (n_steps, n_hidden), when ``return_states``
         """
         check_is_fitted(self, "a_")
-        n_steps = self._check_n_steps(n_steps, 1)
+        check_counts(n_steps=n_steps)
         check_answer_size((n_steps,), (self.a_.shape[0] + 2 * self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_, purpose="generate", dtype=self.a_.dtype)[0]
@@ -510,11 +510,6 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         if x0.shape[1] != self.n_features_in_:
             raise ValueError(f"x0 has {x0.shape[1]} values, but {self.n_features_in_} features were fitted.")
         return x0[0]
-
-    @staticmethod
-    def _check_n_steps(n_steps, minimum):
-        check_counts(minimum, n_steps=n_steps)
-        return int(n_steps)
 
     def _observed_run(self, run):
         """A standardised free run of the observed units in the user's units (``warn_where_a_run_leaves``)."""
@@ -573,7 +568,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def _mean_n_step_error(self, X, n_steps, exog):
         series, inputs, _ = self._checked(X, exog)
         if n_steps is not None:
-            n_steps = self._check_n_steps(n_steps, 1)
+            check_counts(n_steps=n_steps)
         errors, engine = [], self._engine()
         for x, s in zip(series, inputs):
             horizon = min(SCORE_STEPS, len(x) - 1) if n_steps is None else n_steps
@@ -586,11 +581,18 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             errors.append(((self._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
         return float(np.mean(np.nan_to_num(np.concatenate(errors), nan=np.inf)))
 
-    def _largest_lyapunov_exponent(self, n_steps, transient, x0):
-        n_steps = self._check_n_steps(n_steps, 1)
-        transient = self._check_n_steps(transient, 0)
+    def _lyapunov_spectrum(self, n_exponents, n_steps, transient, x0):
         check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
+        M = self.a_.shape[0]
+        n_exponents = M if n_exponents is None else n_exponents
+        check_counts(minimum=0, transient=transient)
+        check_counts(n_steps=n_steps, n_exponents=n_exponents)
+        if n_exponents > M:
+            raise ValueError(f"n_exponents={n_exponents} exceeds the map's {M} dimensions (its units).")
         x0 = self._starting_observation(x0)
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
-        return float(largest_lyapunov_exponent(a, W, h, a.shape[0] - self.n_nonlinear_, z0, n_steps, transient))
+        # a fixed random frame: no direction the dynamics single out, and the same answer every call
+        frame = np.linalg.qr(np.random.RandomState(0).standard_normal((M, n_exponents)))[0]
+        exponents = lyapunov_spectrum(a, W, h, M - self.n_nonlinear_, z0, frame, int(n_steps), int(transient))
+        return -np.sort(-exponents)

@@ -10,7 +10,8 @@ The conventions follow the reconstruction literature's evaluation code
 - :func:`power_spectrum_distance` (D_H): how differently they oscillate
   (Hellinger distance of smoothed power spectra);
 - :func:`prediction_error` (PE_n): the n-step-ahead error from every point;
-- :func:`max_lyapunov_exponent`: the largest Lyapunov exponent of a fitted map;
+- :func:`max_lyapunov_exponent`, :func:`lyapunov_spectrum`: the Lyapunov exponents of a fitted
+  map, and :func:`kaplan_yorke_dimension`, the attractor dimension they imply;
 - :func:`free_run_score`: minus D_stsp of free runs, a scorer for model selection by geometry.
 """
 
@@ -28,6 +29,8 @@ __all__ = [
     "power_spectrum_distance",
     "prediction_error",
     "max_lyapunov_exponent",
+    "lyapunov_spectrum",
+    "kaplan_yorke_dimension",
     "free_run_score",
 ]
 
@@ -408,24 +411,16 @@ def prediction_error(model, X, n_steps=20, *, exog=None):
 
 
 def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
-    """Largest Lyapunov exponent of a fitted forecaster's map, per step.
+    """Largest Lyapunov exponent of a fitted forecaster's map, per step: the first of :func:`lyapunov_spectrum`.
 
-    A tangent vector is pushed along a free run by the map's Jacobian
-    ``diag(a) + W diag(phi'(z))`` and renormalised each step (Benettin et al.
-    1980); the exponent is its mean log growth over ``n_steps`` after
-    ``transient`` steps. Positive for chaos, zero for a cycle, negative for a
-    stable fixed point. Divide by the sampling interval for a rate per unit
-    of time (Lorenz-63: about 0.9 per time unit, 0.009 per step at dt = 0.01).
-    Exogenous inputs are held at zero.
+    Positive for chaos, zero for a cycle, negative for a stable fixed point.
+    Divide by the sampling interval for a rate per unit of time (Lorenz-63:
+    about 0.9 per time unit, 0.009 per step at dt = 0.01).
 
     Parameters
     ----------
-    model : ALRNNForecaster
-        Fitted.
-    n_steps : int, default=10000
-    transient : int, default=1000
-    x0 : array-like of shape (n_features,), default=None
-        Starting observation (default: the first training observation).
+    model, n_steps, transient, x0
+        As for :func:`lyapunov_spectrum`.
 
     Returns
     -------
@@ -444,13 +439,105 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
     >>> print(f"{max_lyapunov_exponent(model, x0=[1.0, 0.0]):.4f} against {np.log(0.99):.4f}")
     -0.0101 against -0.0101
     """
-    exponent = _fitted_forecaster(model, "max_lyapunov_exponent")._largest_lyapunov_exponent(n_steps, transient, x0)
-    if np.isnan(exponent):
+    return float(_exponents(model, "max_lyapunov_exponent", 1, n_steps, transient, x0)[0])
+
+
+def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_000, x0=None):
+    """The largest ``n_exponents`` Lyapunov exponents of a fitted forecaster's map, per step.
+
+    An orthonormal frame of tangent vectors is pushed along a free run by the
+    map's Jacobian ``diag(a) + W diag(phi'(z))`` and orthonormalised again by a
+    QR decomposition each step; exponent i is the mean log of the i-th
+    diagonal entry of R over ``n_steps`` after ``transient`` steps (Benettin et
+    al. 1980, Shimada & Nagashima 1979). Divide by the sampling interval for
+    rates per unit of time. A chaotic flow sampled finely shows one positive
+    exponent, one near zero (the direction of the flow) and negative ones
+    (Lorenz-63: 0.906, 0, -14.57 per time unit; Sprott 2003). The exponents of
+    all ``n_hidden`` directions sum to the mean log of ``|det J|`` along the run,
+    the rate at which the map contracts volume. A direction that the map
+    annihilates (a Jacobian without full rank along the run) scores -inf.
+    Exogenous inputs are held at zero.
+
+    Parameters
+    ----------
+    model : ALRNNForecaster
+        Fitted.
+    n_exponents : int, default=None
+        How many, from the largest; None: all ``n_hidden``.
+    n_steps : int, default=10000
+    transient : int, default=1000
+    x0 : array-like of shape (n_features,), default=None
+        Starting observation (default: the first training observation).
+
+    Returns
+    -------
+    ndarray of shape (n_exponents,)
+        Largest first. NaNs, with a RuntimeWarning, if the free run leaves the
+        floating-point range.
+
+    Examples
+    --------
+    A linear map's exponents are the logs of its eigenvalues' moduli:
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn import ALRNNForecaster
+    >>> from sklearn_alrnn.metrics import lyapunov_spectrum
+    >>> W = np.array([[0.9, 0.5, 0.0], [0.0, 0.5, 0.0], [0.0, 0.3, -0.2]])
+    >>> model = ALRNNForecaster.from_parameters(np.zeros(3), W, np.zeros(3), np.zeros((2, 1)), n_nonlinear=0)
+    >>> print(np.round(lyapunov_spectrum(model, x0=[1.0]), 4), np.round(np.log([0.9, 0.5, 0.2]), 4))
+    [-0.1054 -0.6931 -1.6094] [-0.1054 -0.6931 -1.6094]
+    """
+    return _exponents(model, "lyapunov_spectrum", n_exponents, n_steps, transient, x0)
+
+
+def _exponents(model, function, n_exponents, n_steps, transient, x0):
+    exponents = _fitted_forecaster(model, function)._lyapunov_spectrum(n_exponents, n_steps, transient, x0)
+    if np.isnan(exponents).any():
         warnings.warn(
             f"The free run left the floating-point range within {transient + n_steps} steps: the map grows without "
-            "bound from this start, so it has no Lyapunov exponent there (NaN).", RuntimeWarning, stacklevel=2
+            "bound from this start, so it has no Lyapunov exponents there (NaN).", RuntimeWarning, stacklevel=3
         )
-    return exponent
+    return exponents
+
+
+def kaplan_yorke_dimension(exponents):
+    """The Kaplan-Yorke (Lyapunov) dimension of an attractor from its Lyapunov exponents.
+
+    ``D = j + (lambda_1 + ... + lambda_j) / |lambda_{j+1}|`` with the exponents
+    sorted from the largest and j the largest number whose partial sum is not
+    negative (Kaplan & Yorke 1979): 0 for a stable fixed point, 1 for a stable
+    cycle, about 2.06 for Lorenz-63 and 2.01 for Roessler's attractor.
+    Compare the reconstruction's with the true system's.
+
+    Parameters
+    ----------
+    exponents : array-like of shape (n_exponents,)
+        Lyapunov exponents in any order and any consistent unit (per step or
+        per unit of time), e.g. from :func:`lyapunov_spectrum`; -inf allowed.
+
+    Returns
+    -------
+    float
+        ``n_exponents`` when every partial sum is non-negative: then more
+        exponents are needed to tell the dimension.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.metrics import kaplan_yorke_dimension
+    >>> print(f"{kaplan_yorke_dimension([0.906, 0.0, -14.572]):.3f}")
+    2.062
+    """
+    exponents = np.asarray(exponents, dtype=np.float64)
+    if exponents.ndim != 1 or exponents.size == 0:
+        raise ValueError(f"exponents must be a non-empty 1-D array; got shape {exponents.shape}.")
+    if np.isnan(exponents).any() or np.isposinf(exponents).any():
+        raise ValueError("exponents contain NaN or +inf; a spectrum of a run that diverged has no dimension.")
+    largest_first = -np.sort(-exponents)
+    partial_sums = np.cumsum(largest_first)
+    j = int(np.sum(partial_sums >= 0))  # once negative, the partial sums only fall
+    if j in (0, exponents.size):
+        return float(j)
+    return float(j + partial_sums[j - 1] / abs(largest_first[j]))
 
 
 def free_run_score(model, X, y=None, *, exog=None):

@@ -5,8 +5,11 @@ import warnings
 import numpy as np
 import pytest
 
-from sklearn_alrnn import datasets
+from sklearn_alrnn import ALRNNForecaster, datasets
 from sklearn_alrnn.metrics import (
+    kaplan_yorke_dimension,
+    lyapunov_spectrum,
+    max_lyapunov_exponent,
     occupancy_reference,
     power_spectrum_distance,
     spectrum_reference,
@@ -208,3 +211,83 @@ def test_a_reference_built_once_scores_each_trajectory_as_the_measures_do(two_lo
         wide_generated = np.tile(generated[:3000], (1, 4))
         assert mixture.divergence(wide_generated) == state_space_divergence(wide, wide_generated, random_state=0)
 
+
+
+def lozi_map(a=1.7, b=0.5):
+    """The Lozi map x' = 1 - a|x| + y, y' = b x as an AL-RNN: units (y, x, -x), the last two ReLU, so that
+    |x| = relu(x) + relu(-x); chaotic at (1.7, 0.5), with exponents 0.4702 and -1.1634 (Sprott 2003)."""
+    W = np.array([[0.0, b, -b], [1.0, -a, -a], [-1.0, a, a]])
+    return ALRNNForecaster.from_parameters(np.zeros(3), W, np.array([0.0, 1.0, -1.0]), np.zeros((2, 1)), n_nonlinear=2)
+
+
+def test_the_spectrum_of_a_piecewise_linear_chaotic_map_is_the_known_one():
+    model = lozi_map()
+    spectrum = lyapunov_spectrum(model, n_steps=200_000, x0=[0.1])
+    assert spectrum.shape == (3,) and np.all(np.diff(spectrum) < 0)
+    np.testing.assert_allclose(spectrum[:2], [0.4702, -1.1634], atol=0.005)
+    # |det J| = b on the Lozi plane: the two exponents add up to log(b) at every step, not just on average
+    assert spectrum[:2].sum() == pytest.approx(np.log(0.5), abs=1e-9)
+    assert spectrum[2] < -30  # the copy -x of x: a direction the map annihilates, up to round-off
+    assert kaplan_yorke_dimension(spectrum) == pytest.approx(1.4042, abs=0.01)
+    assert max_lyapunov_exponent(model, n_steps=200_000, x0=[-0.2]) == pytest.approx(0.4702, abs=0.005)
+    np.testing.assert_array_equal(lyapunov_spectrum(model, 2, n_steps=1000, x0=[0.1]),
+                                  lyapunov_spectrum(model, 2, n_steps=1000, x0=[0.1]))
+
+
+def test_the_full_spectrum_sums_to_the_mean_log_volume_change_along_the_run():
+    rng = np.random.RandomState(3)
+    M, P = 6, 3
+    a, W, h = rng.uniform(0.3, 0.9, M), rng.normal(scale=0.6, size=(M, M)), rng.normal(scale=0.5, size=M)
+    model = ALRNNForecaster.from_parameters(a, W, h, rng.normal(size=(M - 2, 2)), n_nonlinear=P)
+    z = np.concatenate([[0.3, -0.2], model.L_ @ [0.3, -0.2]])
+    log_volume = []
+    for _ in range(1500):
+        slope = np.r_[np.ones(M - P), z[M - P:] > 0]
+        log_volume.append(np.log(abs(np.linalg.det(np.diag(a) + W * slope))))
+        z = a * z + W @ np.where(slope > 0, z, 0.0) + h
+    spectrum = lyapunov_spectrum(model, n_steps=1000, transient=500, x0=[0.3, -0.2])
+    assert spectrum.sum() == pytest.approx(np.mean(log_volume[500:]), abs=1e-9)
+
+
+def test_a_linear_maps_exponents_are_the_logs_of_its_eigenvalue_moduli():
+    rng = np.random.RandomState(0)
+    W = rng.normal(size=(5, 5))
+    W *= 0.95 / np.max(np.abs(np.linalg.eigvals(W)))  # a rotating pair among them
+    model = ALRNNForecaster.from_parameters(np.zeros(5), W, np.zeros(5), np.zeros((4, 1)), n_nonlinear=0)
+    expected = np.sort(np.log(np.abs(np.linalg.eigvals(W))))[::-1]
+    np.testing.assert_allclose(lyapunov_spectrum(model, n_steps=20_000, x0=[1.0]), expected, atol=2e-3)
+    np.testing.assert_allclose(lyapunov_spectrum(model, 2, n_steps=20_000, x0=[1.0]), expected[:2], atol=2e-3)
+
+
+@pytest.mark.parametrize(
+    "exponents, dimension",
+    [([0.906, 0.0, -14.572], 2.0622), ([-0.1, -0.5], 0.0), ([0.0, -1.0], 1.0), ([0.3, 0.1], 2.0),
+     ([0.5, -np.inf], 1.0), ([-1.0, 0.5, 0.2], 2.7)],
+)
+def test_kaplan_yorke_dimension(exponents, dimension):
+    assert kaplan_yorke_dimension(exponents) == pytest.approx(dimension, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda m: lyapunov_spectrum(m, 0), "n_exponents must be an integer >= 1; got 0"),
+        (lambda m: lyapunov_spectrum(m, 4), "n_exponents=4 exceeds the map's 3 dimensions"),
+        (lambda m: lyapunov_spectrum(m, 1.5), "n_exponents must be an integer"),
+        (lambda m: lyapunov_spectrum(m, transient=-1), "transient must be an integer >= 0; got -1"),
+        (lambda m: lyapunov_spectrum(m, n_steps=0), "n_steps must be an integer >= 1; got 0"),
+        (lambda m: lyapunov_spectrum(m, x0=[1.0, 2.0]), "x0 has 2 values, but 1 features were fitted"),
+        (lambda m: kaplan_yorke_dimension([0.5, np.nan]), "NaN or \\+inf"),
+        (lambda m: kaplan_yorke_dimension(np.zeros((2, 2))), "non-empty 1-D array; got shape \\(2, 2\\)"),
+        (lambda m: kaplan_yorke_dimension([]), "non-empty 1-D array"),
+    ],
+)
+def test_bad_spectrum_requests_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(lozi_map())
+
+
+def test_a_spectrum_of_a_run_that_overflows_is_nan_with_a_warning():
+    model = lozi_map(a=3.0)  # the Lozi map escapes to infinity beyond a = 2
+    with pytest.warns(RuntimeWarning, match="left the floating-point range within 3000 steps"):
+        assert np.isnan(lyapunov_spectrum(model, n_steps=2000, x0=[0.1])).all()

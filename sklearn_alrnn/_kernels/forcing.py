@@ -144,32 +144,33 @@ def free_run_chunk(a, WT, CT, h, S, n_linear, z0, out, tiny):
 
 
 @cached_njit()
-def largest_lyapunov_exponent(a, W, h, n_linear, z0, n_steps, n_transient):
-    """Mean log growth per step of a tangent vector along the free run from ``z0``.
+def lyapunov_spectrum(a, W, h, n_linear, z0, frame, n_steps, n_transient):
+    """Mean log growth per step of the k orthonormal tangent directions in ``frame`` (M, k)
+    along the free run from ``z0``: the k largest Lyapunov exponents, in the order the frame found
+    them (largest first once converged).
 
-    The tangent map of the AL-RNN at z is J(z) = diag(a) + W diag(phi'(z)); the
-    vector is renormalised every step (Benettin et al. 1980). Returns NaN when
-    the run leaves the floating-point range.
+    The tangent map of the AL-RNN at z is J(z) = diag(a) + W diag(phi'(z)). The frame is pushed
+    through it and orthonormalised again by a QR decomposition every step; exponent i is the mean
+    log of ``|R_ii|`` (Benettin et al. 1980, Shimada & Nagashima 1979). A direction the map
+    annihilates scores -inf. Returns NaNs when the run leaves the floating-point range.
     """
-    M = a.shape[0]
+    M, k = frame.shape
     z = z0.copy()
     phi_z = np.empty(M)
-    slope = np.empty(M)
-    v = np.ones(M) / np.sqrt(M)
-    total = 0.0
+    slope = np.empty((M, 1))
+    Q = frame.copy()
+    totals = np.zeros(k)
     for t in range(n_transient + n_steps):
         for m in range(M):
             on = m < n_linear or z[m] > 0
-            slope[m] = 1.0 if on else 0.0
+            slope[m, 0] = 1.0 if on else 0.0
             phi_z[m] = z[m] if on else 0.0
         z = a * z + W @ phi_z + h
-        v = a * v + W @ (slope * v)
-        norm = np.sqrt(np.sum(v * v))
-        if not np.isfinite(norm) or not np.all(np.isfinite(z)):
-            return np.nan
-        if norm == 0.0:
-            return -np.inf
-        v /= norm
+        pushed = a.reshape(M, 1) * Q + W @ (slope * Q)
+        if not (np.all(np.isfinite(pushed)) and np.all(np.isfinite(z))):
+            return np.full(k, np.nan)
+        Q, R = np.linalg.qr(pushed)
         if t >= n_transient:
-            total += np.log(norm)
-    return total / n_steps
+            for i in range(k):
+                totals[i] += np.log(np.abs(R[i, i]))
+    return totals / n_steps
