@@ -20,7 +20,7 @@ from ._forcing import (
 from ._initialisations import fit_best_initialisation
 from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
-from ._kernels.forcing import lyapunov_spectrum
+from ._kernels.lyapunov import free_run_spectrum, tangent_frame
 from ._model import check_network_parameters, flatten_parameters
 from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
@@ -583,16 +583,11 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     def _lyapunov_spectrum(self, n_exponents, n_steps, transient, x0):
         check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
-        M = self.a_.shape[0]
-        n_exponents = M if n_exponents is None else n_exponents
         check_counts(minimum=0, transient=transient)
-        check_counts(n_steps=n_steps, n_exponents=n_exponents)
-        if n_exponents > M:
-            raise ValueError(f"n_exponents={n_exponents} exceeds the map's {M} dimensions (its units).")
+        check_counts(n_steps=n_steps)
+        frame = tangent_frame(self.a_.shape[0], n_exponents)
         x0 = self._starting_observation(x0)
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
-        # a fixed random frame: no direction the dynamics single out, and the same answer every call
-        frame = np.linalg.qr(np.random.RandomState(0).standard_normal((M, n_exponents)))[0]
-        exponents = lyapunov_spectrum(a, W, h, M - self.n_nonlinear_, z0, frame, int(n_steps), int(transient))
+        exponents = free_run_spectrum(a, W, h, a.shape[0] - self.n_nonlinear_, z0, frame, int(n_steps), int(transient))
         return -np.sort(-exponents)

@@ -141,36 +141,3 @@ def free_run_chunk(a, WT, CT, h, S, n_linear, z0, out, tiny):
             else:
                 z_next[b, :] = 0.0  # a dead trajectory costs no more, and stays NaN in out
         z, z_next = z_next, z
-
-
-@cached_njit()
-def lyapunov_spectrum(a, W, h, n_linear, z0, frame, n_steps, n_transient):
-    """Mean log growth per step of the k orthonormal tangent directions in ``frame`` (M, k)
-    along the free run from ``z0``: the k largest Lyapunov exponents, in the order the frame found
-    them (largest first once converged).
-
-    The tangent map of the AL-RNN at z is J(z) = diag(a) + W diag(phi'(z)). The frame is pushed
-    through it and orthonormalised again by a QR decomposition every step; exponent i is the mean
-    log of ``|R_ii|`` (Benettin et al. 1980, Shimada & Nagashima 1979). A direction the map
-    annihilates scores -inf. Returns NaNs when the run leaves the floating-point range.
-    """
-    M, k = frame.shape
-    z = z0.copy()
-    phi_z = np.empty(M)
-    slope = np.empty((M, 1))
-    Q = frame.copy()
-    totals = np.zeros(k)
-    for t in range(n_transient + n_steps):
-        for m in range(M):
-            on = m < n_linear or z[m] > 0
-            slope[m, 0] = 1.0 if on else 0.0
-            phi_z[m] = z[m] if on else 0.0
-        z = a * z + W @ phi_z + h
-        pushed = a.reshape(M, 1) * Q + W @ (slope * Q)
-        if not (np.all(np.isfinite(pushed)) and np.all(np.isfinite(z))):
-            return np.full(k, np.nan)
-        Q, R = np.linalg.qr(pushed)
-        if t >= n_transient:
-            for i in range(k):
-                totals[i] += np.log(np.abs(R[i, i]))
-    return totals / n_steps
