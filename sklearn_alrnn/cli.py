@@ -56,6 +56,17 @@ def _count(minimum, auto=False):
     return parse
 
 
+def _positive_number(text):
+    """The argparse type of a positive finite number (a sampling interval)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number; got {text!r}")
+    return value
+
+
 def _check_can_write(path, option):
     """Refuse, before any training, a file to write whose folder does not exist or cannot be written
     (after the work, its results would be lost with a traceback)."""
@@ -402,7 +413,9 @@ def cmd_reconstruct(args):
     print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
     exponents = metrics.lyapunov_spectrum(model)
-    print(f"  largest Lyapunov exponents     {', '.join(f'{value:.5f}' for value in exponents[:3])} per step "
+    rates = "" if args.dt is None else \
+        f" = {', '.join(f'{value / args.dt:.4g}' for value in exponents[:3])} per time unit"
+    print(f"  largest Lyapunov exponents     {', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} "
           f"(Kaplan-Yorke dimension {metrics.kaplan_yorke_dimension(exponents):.2f})")
     regimes = _free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
@@ -516,6 +529,9 @@ def build_parser():
     reconstruct.add_argument("--max-iter", type=_count(1), default=ALRNNForecaster().max_iter, help="epochs")
     reconstruct.add_argument(
         "--test-fraction", type=float, default=0.2, help="held-out end of the series, or of a stack's series (at least one)"
+    )
+    reconstruct.add_argument(
+        "--dt", type=_positive_number, default=None, help="sampling interval: Lyapunov exponents also per unit of time"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)

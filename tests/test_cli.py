@@ -11,7 +11,7 @@ import pytest
 
 from sklearn_alrnn import __version__
 from sklearn_alrnn.cli import main
-from sklearn_alrnn.metrics import power_spectrum_distance, prediction_error, state_space_divergence
+from sklearn_alrnn.metrics import lyapunov_spectrum, power_spectrum_distance, prediction_error, state_space_divergence
 
 pd = pytest.importorskip("pandas")
 
@@ -205,7 +205,8 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     npy, csv = tmp_path / "roessler.npy", tmp_path / "roessler.csv"
     np.save(npy, series[0])
     np.savetxt(csv, series[0], delimiter=",", header="x,y,z", comments="")
-    assert main(["reconstruct", str(npy), "--n-nonlinear", "1", "--n-hidden", "8", "--max-iter", "2"]) == 0
+    settings = ["--n-nonlinear", "1", "--n-hidden", "8", "--max-iter", "2", "--dt", "0.05"]
+    assert main(["reconstruct", str(npy), *settings]) == 0
     out = capsys.readouterr().out
     for measure in ("D_stsp", "D_H", "20-step prediction error", "Lyapunov exponent"):
         assert measure in out
@@ -221,6 +222,11 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     assert model_error == pytest.approx(prediction_error(model, held_out, 20), abs=5e-5)
     assert held_error == pytest.approx(np.mean((held_out[20:] - held_out[:-20]) ** 2), abs=5e-5)
     states = model.generate(len(held_out), x0=held_out[0], return_states=True)[1]
+    # The map's three largest Lyapunov exponents per step, and with --dt per unit of time.
+    per_step, per_time = re.search(r"Lyapunov exponents +(.+) per step = (.+) per time unit", out).groups()
+    exponents = lyapunov_spectrum(model)[:3]
+    np.testing.assert_allclose([float(v) for v in per_step.split(", ")], exponents, atol=5e-6)
+    np.testing.assert_allclose([float(v) for v in per_time.split(", ")], exponents / 0.05, rtol=1e-3, atol=1e-6)
     visited = int(re.search(r"regimes visited +(\d+) of 2\n", out).group(1))
     assert visited == len(np.unique(states[:, -1] > 0))
     # And the noise-driven run of the same start, drawn with --random-state.
@@ -234,6 +240,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     with pytest.raises(SystemExit):
         main(["reconstruct", str(csv), "--n-nonlinear", "some"])
     assert 'expected a whole number of at least 0 or "auto"' in capsys.readouterr().err
+    for dt in ("0", "-0.1", "inf", "fast"):
+        with pytest.raises(SystemExit):
+            main(["reconstruct", str(csv), "--dt", dt])
+        assert f"expected a positive number; got {dt!r}" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path / "m.alrnn.npz")]) == 0
     assert "regimes visited by a 100,000-step free run" in capsys.readouterr().out
     (tmp_path / "words.csv").write_text("a,b\nx,y\n")
