@@ -6,7 +6,8 @@ it with ``pip download aeon==1.6.0 --no-deps``): three ankle channels at 64 Hz. 
 forecasts one second ahead from each stride's context, runs the model freely from the held-out
 first point, and compares the free run's cadence (the dominant frequency of the vertical
 acceleration, in steps per minute) and state-space geometry to the recording, as well as the
-geometry of a run driven by the map's one-step noise (``generate(process_noise=1)``). Plots the recorded
+geometry of a run driven by the map's one-step noise (``generate(process_noise=1)``), and prints the
+map's Lyapunov exponents per second (a stable gait: a limit cycle, dimension 1). Plots the recorded
 and generated vertical acceleration and the two phase portraits, the free run coloured by regime.
 Saves gait_reconstruction.png.
 Run: python examples/gait_reconstruction.py [aeon-1.6.0-py3-none-any.whl] [--max-iter 2000]
@@ -76,6 +77,10 @@ print(f"with process_noise=1: D_stsp {metrics.state_space_divergence(test, noisy
       f"D_H {metrics.power_spectrum_distance(test, noisy_run):.3f}   "
       f"standard deviations {np.round(noisy_run.std(axis=0), 3)} (free run {np.round(free_run.std(axis=0), 3)}, "
       f"recorded {np.round(test.std(axis=0), 3)})")
+# A stable gait is a limit cycle: its largest exponent 0 (along the cycle), the rest negative, dimension 1.
+exponents = metrics.lyapunov_spectrum(model, n_steps=20_000, x0=test[0])
+print(f"Lyapunov exponents {', '.join(f'{value * RATE:.2f}' for value in exponents[:3])} per second; "
+      f"Kaplan-Yorke dimension {metrics.kaplan_yorke_dimension(exponents):.2f}")
 decomposer = RegimeDecomposer(model, prefit=True).fit(test)
 print(decomposer.summary().to_string(index=False))
 
