@@ -28,6 +28,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--max-iter", type=int, default=ALRNNForecaster().max_iter)
 args = parser.parse_args()
 
+sigma, rho, beta, dt = 10.0, 28.0, 8.0 / 3.0, 0.01  # make_lorenz63's system and sampling interval
 (train, test), _, equilibria = datasets.make_lorenz63(n_samples=2, n_timesteps=100_000, random_state=0,
                                                       return_equilibria=True)
 model = ALRNNForecaster(n_hidden=20, n_nonlinear=2, max_iter=args.max_iter, random_state=0).fit(train)
@@ -39,7 +40,7 @@ print(f"D_stsp {metrics.state_space_divergence(test, free_run):.3f}   "
       f"PE_20 {metrics.prediction_error(model, test[:20_000], 20):.4f}")
 # Lyapunov exponents per time unit (per step / dt); Lorenz-63's are 0.906, 0 and -14.57 (Sprott 2003)
 exponents = metrics.lyapunov_spectrum(model, n_steps=100_000, x0=test[0])
-print(f"Lyapunov exponents {', '.join(f'{value / 0.01:.2f}' for value in exponents[:3])} per time unit "
+print(f"Lyapunov exponents {', '.join(f'{value / dt:.2f}' for value in exponents[:3])} per time unit "
       f"(true 0.91, 0.00, -14.57); Kaplan-Yorke dimension {metrics.kaplan_yorke_dimension(exponents):.2f} (true 2.06)")
 
 decomposer = RegimeDecomposer(model, prefit=True).fit(test[:20_000])
@@ -47,7 +48,6 @@ print(decomposer.summary().to_string(index=False))
 
 # Each true equilibrium against the nearest real fixed point: where it is, and its local dynamics as
 # rates per time unit, ln(lambda) / dt (standardising is a similarity transform: it keeps them).
-sigma, rho, beta, dt = 10.0, 28.0, 8.0 / 3.0, 0.01
 wing = np.sqrt(beta * (rho - 1))
 real_points = [p for p in decomposer.fixed_points_ if p.real]
 for name, (x, y, z), standardised in zip(
