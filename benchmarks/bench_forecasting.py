@@ -20,7 +20,8 @@ where reservoirpy is installed) a recorded chaotic series joins them the same wa
 2,019 held-out steps), P = 12, the default.
 
 Columns: D_stsp (30 bins), D_H (smoothing 20), D_H over the first 10,000 steps (the reference
-tutorial's length), 20-step prediction error on the held-out
+tutorial's length), the run's correlation dimension D_2 (ground truth: the training trajectory's;
+Lorenz about 2.04, Roessler 1.8 at these settings), 20-step prediction error on the held-out
 trajectory (ours), largest Lyapunov exponent per step (ours; Lorenz ~0.009, Roessler ~0.004 at
 these steps), the Kaplan-Yorke dimension of the map's spectrum (Lorenz 2.06, Roessler 2.01), regimes visited by the free run, fit time, and for each of the system's equilibria
 (``return_equilibria``) the distance, in standard deviations, to the nearest real fixed point of the
@@ -46,6 +47,7 @@ from _cli import parse_overrides
 
 from sklearn_alrnn import ALRNNForecaster, RegimeDecomposer, datasets
 from sklearn_alrnn.metrics import (
+    correlation_dimension,
     kaplan_yorke_dimension,
     lyapunov_spectrum,
     power_spectrum_distance,
@@ -130,11 +132,13 @@ def echo_state_network_run(train, test, seed):
 
 
 def measures(reference, generated):
-    """D_stsp and D_H over the whole run, and D_H over its first ``TUTORIAL_STEPS`` steps."""
+    """D_stsp and D_H over the whole run, D_H over its first ``TUTORIAL_STEPS`` steps, and the run's
+    correlation dimension D_2 (NaN for a run that left the floating-point range)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # a held-out part shorter than the smoothing needs
         short = power_spectrum_distance(reference[:TUTORIAL_STEPS], generated[:TUTORIAL_STEPS])
-    return state_space_divergence(reference, generated), power_spectrum_distance(reference, generated), short
+        dimension = correlation_dimension(generated, random_state=0) if np.isfinite(generated).all() else np.nan
+    return state_space_divergence(reference, generated), power_spectrum_distance(reference, generated), short, dimension
 
 
 def main():
@@ -150,7 +154,7 @@ def main():
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
     systems = args.systems or ["lorenz", "roessler"] + (["gait"] if args.daphnet else []) + (["laser"] if args.laser else [])
-    print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'D_H 10k':>7} {'PE_20':>7} "
+    print(f"{'system':<9} {'model':<22} {'seed':>4} {'D_stsp':>7} {'D_H':>6} {'D_H 10k':>7} {'D_2':>5} {'PE_20':>7} "
           f"{'lambda_max':>10} {'D_KY':>5} {'regimes':>7} {'fit s':>6}  equilibria: nearest real fixed point")
     for name in systems:
         make, system_P = SYSTEMS[name]
@@ -159,8 +163,8 @@ def main():
                 train, test, equilibria = make(args, seed)
             except ValueError as error:  # a recording neither given nor installed, or a bad size
                 raise SystemExit(f"error: {error}") from None
-            d, h, h10 = measures(test, train)
-            print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f}")
+            d, h, h10, d2 = measures(test, train)
+            print(f"{name:<9} {'ground truth':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} {d2:>5.2f}")
             for P in args.n_nonlinear or [system_P]:
                 label = "ALRNNForecaster" if args.n_nonlinear is None else f"ALRNNForecaster P={P}"
                 start = time.perf_counter()
@@ -170,23 +174,24 @@ def main():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     generated = model.generate(len(test), x0=test[0])
                     noisy = model.generate(len(test), x0=test[0], process_noise=1.0, random_state=seed)
-                d, h, h10 = measures(test, generated)
+                d, h, h10, d2 = measures(test, generated)
                 regimes = RegimeDecomposer(model, prefit=True).fit(test[:20_000]).n_regimes_
                 exponents = lyapunov_spectrum(model)
-                print(f"{name:<9} {label:<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} "
+                print(f"{name:<9} {label:<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} {d2:>5.2f} "
                       f"{prediction_error(model, test[:20_000], 20):>7.4f} {exponents[0]:>10.5f} "
                       f"{kaplan_yorke_dimension(exponents):>5.2f} {regimes:>7} {fit_time:>6.1f}  "
                       f"{equilibrium_distances(model, equilibria)}", flush=True)
-                d, h, h10 = measures(test, noisy)  # the same map driven by its one-step errors' noise
-                print(f"{name:<9} {'  + process_noise=1':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f}", flush=True)
+                d, h, h10, d2 = measures(test, noisy)  # the same map driven by its one-step errors' noise
+                print(f"{name:<9} {'  + process_noise=1':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} {d2:>5.2f}",
+                      flush=True)
             if not args.no_peer:
                 start = time.perf_counter()
                 esn = echo_state_network_run(train, test, seed)
                 if esn is None:
                     print(f"{name:<9} {'ESN (not installed)':<22}")
                     continue
-                d, h, h10 = measures(test[ESN_WARM_UP:], esn)
-                print(f"{name:<9} {'reservoirpy ESN 500':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} "
+                d, h, h10, d2 = measures(test[ESN_WARM_UP:], esn)
+                print(f"{name:<9} {'reservoirpy ESN 500':<22} {seed:>4} {d:>7.3f} {h:>6.3f} {h10:>7.3f} {d2:>5.2f} "
                       f"{'':>7} {'':>10} {'':>5} {'':>7} {time.perf_counter() - start:>6.1f}", flush=True)
 
 

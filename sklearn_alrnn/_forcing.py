@@ -14,7 +14,7 @@ import numpy as np
 
 from ._model import initialize_parameters, split_flat
 from ._regime_maps import jacobians_of_bits
-from .metrics import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, occupancy_reference, spectrum_reference
+from ._measures import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, occupancy_reference, spectrum_reference
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")

@@ -358,6 +358,7 @@ def _held_out_split(series, fraction):
 
 def cmd_reconstruct(args):
     from . import metrics
+    from ._measures import frequencies_suffice
 
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
@@ -393,12 +394,21 @@ def cmd_reconstruct(args):
         return metrics.state_space_divergence(np.concatenate(tests), np.concatenate(generated), random_state=seed)
 
     shortest = min(map(len, tests))
-    spectra_resolved = metrics.frequencies_suffice(shortest)
+    spectra_resolved = frequencies_suffice(shortest)
 
     def distance(generated):  # a spectrum per series, averaged; none where smoothing would flatten it
         if not spectra_resolved:
             return "n/a"
         return f"{np.mean([metrics.power_spectrum_distance(test, run) for test, run in zip(tests, generated)]):.4f}"
+
+    def dimension(trajectories):  # of the points pooled; none of a run that left the floating-point range
+        pooled_points = np.concatenate(trajectories)
+        if not np.all(np.isfinite(pooled_points)) or len(pooled_points) < 20:
+            return "n/a"
+        with warnings.catch_warnings(record=True) as caught:  # a run resting on a fixed point or cycle: 0
+            warnings.simplefilter("always", UserWarning)
+            value = metrics.correlation_dimension(pooled_points, random_state=seed)
+        return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
 
     generated = [run for run, _ in runs]
     print(f"  state-space divergence D_stsp  {divergence(generated):.4f}  ({divergence(gaussian):.4f})")
@@ -408,6 +418,7 @@ def cmd_reconstruct(args):
     print(f"  power-spectrum distance D_H    {distance(generated)}  ({distance(gaussian)}){spectrum_note}")
     print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
           f"{divergence(noisy):.4f}, D_H {distance(noisy)}")
+    print(f"  correlation dimension D_2      {dimension(generated)}  ({dimension(tests)}: the held-out data)")
     horizon = min(20, shortest - 1)
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "

@@ -11,7 +11,7 @@ import pytest
 
 from sklearn_alrnn import __version__
 from sklearn_alrnn.cli import main
-from sklearn_alrnn.metrics import lyapunov_spectrum, power_spectrum_distance, prediction_error, state_space_divergence
+from sklearn_alrnn.metrics import correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, state_space_divergence
 
 pd = pytest.importorskip("pandas")
 
@@ -227,6 +227,14 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     exponents = lyapunov_spectrum(model)[:3]
     np.testing.assert_allclose([float(v) for v in per_step.split(", ")], exponents, atol=5e-6)
     np.testing.assert_allclose([float(v) for v in per_time.split(", ")], exponents / 0.05, rtol=1e-3, atol=1e-6)
+    # The correlation dimension of the free run beside the held-out data's: 300 steps, about five of
+    # Roessler's turns, too few for a straight scaling range, and the line says so.
+    printed = re.search(r"D_2 +([\d.]+).*\(([\d.]+) \(no scaling range\): the held-out data\)", out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # two epochs' map may rest on a fixed point: 0
+        assert float(printed.group(1)) == pytest.approx(correlation_dimension(states[:, :3], random_state=0), abs=0.005)
+    with pytest.warns(UserWarning, match="bends over the scaling range"):
+        assert float(printed.group(2)) == pytest.approx(correlation_dimension(held_out, random_state=0), abs=0.005)
     visited = int(re.search(r"regimes visited +(\d+) of 2\n", out).group(1))
     assert visited == len(np.unique(states[:, -1] > 0))
     # And the noise-driven run of the same start, drawn with --random-state.

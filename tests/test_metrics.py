@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import ALRNNForecaster, datasets
+from sklearn_alrnn._measures import correlation_sums, occupancy_reference, spectrum_reference
 from sklearn_alrnn.metrics import (
+    correlation_dimension,
     kaplan_yorke_dimension,
     lyapunov_spectrum,
     max_lyapunov_exponent,
-    occupancy_reference,
     power_spectrum_distance,
-    spectrum_reference,
     state_space_divergence,
 )
 
@@ -291,3 +291,97 @@ def test_a_spectrum_of_a_run_that_overflows_is_nan_with_a_warning():
     model = lozi_map(a=3.0)  # the Lozi map escapes to infinity beyond a = 2
     with pytest.warns(RuntimeWarning, match="left the floating-point range within 3000 steps"):
         assert np.isnan(lyapunov_spectrum(model, n_steps=2000, x0=[0.1])).all()
+
+
+def henon_attractor(n_steps, a=1.4, b=0.3):
+    points = np.empty((n_steps + 100, 2))
+    points[0] = 0.1
+    for t in range(n_steps + 99):
+        points[t + 1] = 1 - a * points[t, 0] ** 2 + points[t, 1], b * points[t, 0]
+    return points[100:]
+
+
+@pytest.mark.filterwarnings("error")  # each has a straight scaling range
+def test_correlation_dimensions_of_sets_of_known_dimension(two_lorenz_runs):
+    t = 0.01 * np.arange(20_000)
+    assert correlation_dimension(np.column_stack([np.cos(t), np.sin(t)]), random_state=0) == pytest.approx(1.0, abs=0.02)
+    # Grassberger & Procaccia (1983): Henon 1.21 +- 0.01, Lorenz-63 2.05 +- 0.01; Lozi 1.38 (Sprott 2003).
+    assert correlation_dimension(henon_attractor(20_000), random_state=0) == pytest.approx(1.21, abs=0.04)
+    assert correlation_dimension(two_lorenz_runs[0], random_state=0) == pytest.approx(2.05, abs=0.05)
+    # The Lozi attractor as an AL-RNN's free run: (y, x) of its hidden states. D_2 stays below the
+    # Kaplan-Yorke dimension of the same map (1.404), as D_2 <= D_1 requires.
+    states = lozi_map().generate(20_100, x0=[0.1], return_states=True)[1][100:, :2]
+    lozi = correlation_dimension(states, random_state=0)
+    assert lozi == pytest.approx(1.38, abs=0.04) and lozi < 1.404
+    assert correlation_dimension(states, random_state=1) != lozi  # other points drawn
+    assert correlation_dimension(states, random_state=1) == correlation_dimension(states, random_state=1)
+
+
+def test_the_theiler_window_leaves_out_neighbours_along_the_path(two_lorenz_runs):
+    # On 2,000 steps of a finely sampled flow, pairs of points a few steps apart lie on a line and
+    # pull the slope towards 1; leaving them out recovers Lorenz-63's 2.05.
+    short = two_lorenz_runs[0][:2000]
+    with_neighbours = correlation_dimension(short, theiler_window=0, random_state=0)
+    without = correlation_dimension(short, random_state=0)
+    assert without - with_neighbours > 0.05 and without == pytest.approx(2.05, abs=0.05)
+
+
+@pytest.mark.parametrize("n_points, theiler_window", [(300, 0), (300, 3), (800, 5)])
+def test_correlation_sums_count_the_pairs_far_enough_apart_in_time(n_points, theiler_window):
+    # 300 points: the range from all pairs; 800: from a random draw of them. The sums against brute force.
+    rng = np.random.RandomState(0)
+    times = np.sort(rng.choice(2 * n_points, n_points, replace=False))
+    points = np.cumsum(rng.standard_normal((n_points, 3)), axis=0)  # neighbours in time are near
+    radii, sums = correlation_sums(points, times, (0.01, 0.2), theiler_window, rng)
+    first, second = np.triu_indices(n_points, k=1)
+    apart = times[second] - times[first] > theiler_window
+    distances = np.linalg.norm(points[first[apart]] - points[second[apart]], axis=1)
+    np.testing.assert_allclose(sums, [np.mean(distances <= r) for r in radii], rtol=1e-12)
+    assert sums[0] == pytest.approx(0.01, rel=0.5) and sums[-1] == pytest.approx(0.2, rel=0.1)
+
+
+def test_the_correlation_dimension_does_not_depend_on_the_units(two_lorenz_runs):
+    X = two_lorenz_runs[0][:10_000]
+    dimension = correlation_dimension(X, random_state=0)
+    assert correlation_dimension(X * 2.0**1000, random_state=0) == dimension  # exact: a power of two
+    assert correlation_dimension(X * [1e300, 1e-6, 1e6], random_state=0) == pytest.approx(dimension, rel=1e-6)
+    with np.errstate(over="raise", invalid="raise"):
+        assert correlation_dimension(X * 1e-310, random_state=0) == pytest.approx(dimension, rel=1e-2)
+
+
+def test_a_correlation_sum_without_a_straight_scaling_range_is_flagged(two_lorenz_runs):
+    # 300 steps of Lorenz-63 (three turns): slopes of about 4.7 and 2.3 over the range's two halves.
+    with pytest.warns(UserWarning, match=r"bends over the scaling range \(slope 4.\d\d over its lower half, 2.\d\d"):
+        correlation_dimension(two_lorenz_runs[0][:300], random_state=0)
+    with pytest.warns(UserWarning, match="never does: a trend"):
+        correlation_dimension(np.arange(500.0), random_state=0)
+
+
+def test_points_that_coincide_have_dimension_zero_with_a_warning():
+    cycle = np.tile([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]], (500, 1))
+    for points in (np.ones((1000, 2)), cycle):
+        with pytest.warns(UserWarning, match="More than 0.001 of the pairs of points coincide"):
+            assert correlation_dimension(points, random_state=0) == 0.0
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda X: correlation_dimension(X, pair_fractions=(0.1, 0.01)), r"0 < low < high < 1; got \(0.1, 0.01\)"),
+        (lambda X: correlation_dimension(X, pair_fractions=(0, 0.1)), "0 < low < high < 1"),
+        (lambda X: correlation_dimension(X, pair_fractions=(0.01, 1)), "0 < low < high < 1"),
+        (lambda X: correlation_dimension(X, pair_fractions=0.1), "0 < low < high < 1; got 0.1"),
+        (lambda X: correlation_dimension(X, pair_fractions=(0.01, 0.1, 0.2)), "two fractions"),
+        (lambda X: correlation_dimension(X, pair_fractions=("a", "b")), "two fractions"),
+        (lambda X: correlation_dimension(X, n_points=1), "n_points must be an integer >= 2; got 1"),
+        (lambda X: correlation_dimension(X, n_points=2.5), "n_points must be an integer"),
+        (lambda X: correlation_dimension(X, theiler_window=-1), "theiler_window must be an integer >= 0; got -1"),
+        (lambda X: correlation_dimension(np.where(X > 2, np.nan, X)), "X contains NaN"),
+        (lambda X: correlation_dimension(X + 0j), "X must be real; got complex"),
+        (lambda X: correlation_dimension(X[None]), r"n_timesteps >= 2, n_dims\); got shape \(1, 1000, 3\)"),
+        (lambda X: correlation_dimension(X[:5]), "No two of the 5 points are more than theiler_window=10 steps apart"),
+    ],
+)
+def test_bad_correlation_dimension_requests_are_refused(two_lorenz_runs, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(two_lorenz_runs[0][:1000])

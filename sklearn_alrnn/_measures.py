@@ -1,0 +1,275 @@
+"""The reference side of the reconstruction measures, built once and compared with many runs.
+
+A fit scores every checkpoint's free runs against one training trajectory, so
+the true trajectory's occupancy (grid or Gaussian mixture) and smoothed
+spectra are computed here once (:func:`occupancy_reference`,
+:func:`spectrum_reference`); :mod:`sklearn_alrnn.metrics` states the measures
+and their conventions. Also the checks of trajectories the measures share.
+"""
+
+import warnings
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+from scipy.spatial import cKDTree
+from scipy.special import logsumexp
+from sklearn.utils import check_random_state
+
+#: Laplace smoothing of the occupancy histograms (the reference's 1e-5).
+HISTOGRAM_SMOOTHING = 1e-5
+#: Up to this many dimensions D_stsp bins the state space; above, it compares Gaussian mixtures.
+MAX_BINNED_DIMENSIONS = 10
+#: Points of each trajectory that the Gaussian-mixture estimate uses, and its Monte-Carlo samples.
+MIXTURE_POINTS = 10_000
+MIXTURE_SAMPLES = 1_000
+#: Radii over which the correlation dimension's slope is fitted.
+CORRELATION_RADII = 12
+#: Point pairs whose distances set the correlation dimension's scaling range (all pairs of fewer points).
+RANGE_PAIRS = 200_000
+#: Slopes over the two halves of the scaling range further apart than this fraction of the whole slope: no
+#: straight range (100,000 steps of Lorenz-63, Roessler, Henon, Lozi, a torus: 0.00-0.05; 300 steps: 0.6-0.7).
+SCALING_BEND = 0.3
+
+
+def check_trajectory(X, name, allow_nonfinite=False):
+    """X as a float64 trajectory (n_timesteps >= 2, n_dims); a 1-D X is one dimension."""
+    if np.iscomplexobj(X):
+        raise ValueError(f"{name} must be real; got complex values.")
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
+        raise ValueError(f"{name} must be a trajectory of shape (n_timesteps >= 2, n_dims); got shape {X.shape}.")
+    if not allow_nonfinite and not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return X
+
+
+def check_generated(X_gen, n_dims):
+    """A generated trajectory (non-finite values allowed: a diverged run) of the true one's ``n_dims``."""
+    X_gen = check_trajectory(X_gen, "X_gen", allow_nonfinite=True)
+    if X_gen.shape[1] != n_dims:
+        raise ValueError(f"X_true has {n_dims} dimensions and X_gen {X_gen.shape[1]}; they must match.")
+    return X_gen
+
+
+def check_pair(X_true, X_gen):
+    X_true = check_trajectory(X_true, "X_true")
+    return X_true, check_generated(X_gen, X_true.shape[1])
+
+
+def power_of_two_exponent(X):
+    """Per column, the power of two that brings the column's peak into [1, 2).
+
+    Scaling by it (``np.ldexp(X, exponent)``) is exact in floating point unless the data are
+    subnormal, so scale-free measures give the same bits as on the data itself, and their moments of
+    values near 1e300 do not overflow. ``ldexp`` scales without forming ``2 ** exponent``, which
+    for data below 2^-1023 would overflow.
+    """
+    peak = np.max(np.abs(np.where(np.isfinite(X), X, 0.0)), axis=0)
+    return -np.floor(np.log2(np.where(peak > 0, peak, 1.0))).astype(np.int64)
+
+
+def occupancy_reference(X_true, n_bins=30, *, scaling=1.0, random_state=None):
+    """The true side of :func:`state_space_divergence`, built once: its ``divergence(X_gen)`` is
+    ``state_space_divergence(X_true, X_gen, n_bins, scaling=scaling, random_state=random_state)``
+    (with the same ``random_state`` for every X_gen), so that a fit scoring its checkpoints against
+    one trajectory bins it, or evaluates its mixture, only once."""
+    X_true = check_trajectory(X_true, "X_true")
+    if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}.")
+    if X_true.shape[1] > MAX_BINNED_DIMENSIONS:
+        return _MixtureOccupancy(X_true, scaling, check_random_state(random_state))
+    return _BinnedOccupancy(X_true, n_bins)
+
+
+class _Occupancy:
+    """A true trajectory's occupancy; ``divergence`` reads a generated one of as many dimensions."""
+
+    def _generated(self, X_gen):
+        X_gen = check_generated(X_gen, len(self.exponent))
+        with np.errstate(over="ignore"):  # a generated value beyond the range: outside the grid, or not finite
+            return np.ldexp(X_gen, self.exponent)
+
+
+class _BinnedOccupancy(_Occupancy):
+    """Up to ``MAX_BINNED_DIMENSIONS``: the true trajectory's grid and its occupied bins."""
+
+    def __init__(self, X_true, n_bins):
+        # The grid follows the true data's range, so a common exact rescaling changes nothing.
+        self.exponent = power_of_two_exponent(X_true)
+        X_true = np.ldexp(X_true, self.exponent)
+        std = X_true.std(axis=0)
+        self.low = X_true.min(axis=0) - 0.1 * std
+        high = X_true.max(axis=0) + 0.1 * std
+        self.width = np.where(high > self.low, (high - self.low) / n_bins, 1.0)
+        self.n_bins, self.n_points = n_bins, X_true.shape[0]
+        self.bins, self.counts = self._occupied_bins(X_true)
+
+    def _occupied_bins(self, X):
+        with np.errstate(invalid="ignore", over="ignore"):  # a diverged run: outside the grid
+            index = np.floor((X - self.low) / self.width)
+        inside = np.all((index >= 0) & (index < self.n_bins), axis=1)
+        flat = np.ravel_multi_index(index[inside].astype(np.int64).T, (self.n_bins,) * X.shape[1])
+        return np.unique(flat, return_counts=True)
+
+    def divergence(self, X_gen):
+        X_gen = self._generated(X_gen)
+        bins_gen, counts_gen = self._occupied_bins(X_gen)
+        eps = HISTOGRAM_SMOOTHING
+        n_total_bins = float(self.n_bins) ** X_gen.shape[1]
+        norm_true = self.n_points + eps * n_total_bins
+        norm_gen = X_gen.shape[0] + eps * n_total_bins
+        union = np.union1d(self.bins, bins_gen)
+        count_true = np.zeros(union.shape[0])
+        count_true[np.searchsorted(union, self.bins)] = self.counts
+        count_gen = np.zeros(union.shape[0])
+        count_gen[np.searchsorted(union, bins_gen)] = counts_gen
+        p_true = (count_true + eps) / norm_true
+        p_gen = (count_gen + eps) / norm_gen
+        occupied = np.sum(p_true * np.log(p_true / p_gen))
+        empty_true, empty_gen = eps / norm_true, eps / norm_gen
+        empty = (n_total_bins - union.shape[0]) * empty_true * np.log(empty_true / empty_gen)
+        return float(occupied + empty)
+
+
+def _mixture_log_density(samples, centres, variance):
+    n_dims = centres.shape[1]
+    out = np.empty(samples.shape[0])
+    for start in range(0, samples.shape[0], 100):
+        chunk = samples[start : start + 100]
+        with np.errstate(over="ignore", invalid="ignore"):  # a centre near the float range's end
+            squared = (chunk**2).sum(1)[:, None] - 2 * chunk @ centres.T + (centres**2).sum(1)[None, :]
+        squared = np.where(np.isnan(squared), np.inf, np.maximum(squared, 0))  # inf - inf: infinitely far
+        out[start : start + 100] = logsumexp(-0.5 * squared / variance, axis=1)
+    return out - np.log(centres.shape[0]) - 0.5 * n_dims * np.log(2 * np.pi * variance)
+
+
+class _MixtureOccupancy(_Occupancy):
+    """Above ``MAX_BINNED_DIMENSIONS``: the true mixture's Monte-Carlo samples and their log densities."""
+
+    def __init__(self, X_true, variance, rng):
+        # In the true trajectory's standard units: squared distances expanded as |x|^2 - 2 x.c + |c|^2
+        # lose all precision far from the origin (data of 1e8 scored -5), and the kernels' fixed
+        # variance would otherwise mean something else in every unit.
+        self.exponent = power_of_two_exponent(X_true)  # exact; keeps the moments of values near 1e300 finite
+        X_true = np.ldexp(X_true, self.exponent)
+        self.centre, spread = X_true.mean(axis=0), X_true.std(axis=0)
+        self.spread = np.where(spread > 0, spread, 1.0)
+        centres_true = ((X_true - self.centre) / self.spread)[:MIXTURE_POINTS]
+        picks = rng.randint(0, centres_true.shape[0], size=MIXTURE_SAMPLES)
+        noise = np.sqrt(variance) * rng.standard_normal((MIXTURE_SAMPLES, X_true.shape[1]))
+        self.samples, self.variance = centres_true[picks] + noise, variance
+        self.log_p = _mixture_log_density(self.samples, centres_true, variance)
+
+    def divergence(self, X_gen):
+        with np.errstate(over="ignore", invalid="ignore"):  # a generated value beyond the range: not finite
+            centres_gen = ((self._generated(X_gen) - self.centre) / self.spread)[:MIXTURE_POINTS]
+        n_generated = centres_gen.shape[0]
+        centres_gen = centres_gen[np.all(np.isfinite(centres_gen), axis=1)]
+        if centres_gen.shape[0] == 0:
+            return np.inf
+        # Non-finite points keep their weight and add no density, as points outside the grid do above.
+        log_q = _mixture_log_density(self.samples, centres_gen, self.variance) + np.log(centres_gen.shape[0] / n_generated)
+        keep = np.isfinite(self.log_p) & np.isfinite(log_q)
+        return float(np.mean(self.log_p[keep] - log_q[keep])) if keep.any() else np.inf
+
+
+def _smoothed_spectrum(x, smoothing):
+    """The normalised smoothed power spectrum of x; None for a constant x, which has no power."""
+    x = np.ldexp(x, power_of_two_exponent(x))
+    std = x.std()
+    if not std > 0:
+        return None
+    spectrum = np.abs(np.fft.rfft((x - x.mean()) / std)) ** 2
+    spectrum = np.clip(gaussian_filter1d(spectrum, smoothing), 0, None)
+    return spectrum / spectrum.sum()
+
+
+
+def spectrum_reference(X_true, smoothing=20):
+    """The true side of :func:`power_spectrum_distance`, built once: its ``distance(X_gen)`` is
+    ``power_spectrum_distance(X_true, X_gen[:len(X_true)], smoothing)`` for any X_gen at least as long,
+    so that a fit scoring its checkpoints against one stretch computes its spectra only once."""
+    return Spectra(check_trajectory(X_true, "X_true"), smoothing)
+
+
+def frequencies_suffice(n_steps, smoothing=20):
+    """Whether ``n_steps`` give the 4 x ``smoothing`` frequencies below which the filter spans most of
+    the spectrum and :func:`power_spectrum_distance` tends to 0 whatever the series (it warns)."""
+    return n_steps // 2 + 1 >= 4 * smoothing
+
+
+class Spectra:
+    """The (checked) true trajectory's smoothed spectra, one per dimension (None for a constant one)."""
+
+    def __init__(self, X_true, smoothing):
+        if not smoothing > 0:
+            raise ValueError(f"smoothing must be positive; got {smoothing!r}.")
+        n_frequencies = X_true.shape[0] // 2 + 1
+        if not frequencies_suffice(X_true.shape[0], smoothing):
+            warnings.warn(
+                f"{X_true.shape[0]} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the "
+                "filter spans most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",
+                UserWarning,
+            )
+        self.smoothing, self.length = smoothing, X_true.shape[0]
+        self.spectra = [_smoothed_spectrum(column, smoothing) for column in X_true.T]
+
+    def distance(self, X_gen):
+        X_gen = check_generated(X_gen, len(self.spectra))
+        if len(X_gen) < self.length:
+            raise ValueError(f"X_gen has {len(X_gen)} steps; its spectrum is compared over the reference's {self.length}.")
+        distances = []
+        for p, generated in zip(self.spectra, X_gen[: self.length].T):
+            if not np.all(np.isfinite(generated)):
+                distances.append(1.0)
+                continue
+            q = _smoothed_spectrum(generated, self.smoothing)
+            if p is None or q is None:  # a constant shares no power with a varying series, all with another constant
+                distances.append(0.0 if p is None and q is None else 1.0)
+                continue
+            distances.append(np.sqrt(max(0.0, 1.0 - np.sum(np.sqrt(p * q)))))
+        return float(np.mean(distances))
+
+
+def correlation_sums(points, times, pair_fractions, theiler_window, rng):
+    """Radii, log-spaced between the distances below which ``pair_fractions`` of the point pairs lie, and
+    the correlation sum at each: the fraction of pairs within the radius (Grassberger & Procaccia
+    1983). Pairs of points fewer than ``theiler_window`` + 1 steps apart in ``times`` (sorted) are left
+    out everywhere. The radii are None where more than the smaller fraction of pairs coincide: the points are a
+    finite set at that scale."""
+    n = points.shape[0]
+    if n * (n - 1) // 2 <= RANGE_PAIRS:
+        first, second = np.triu_indices(n, k=1)
+    else:
+        first, second = rng.randint(0, n, size=(2, RANGE_PAIRS))
+    apart = np.abs(times[first] - times[second]) > theiler_window
+    if not apart.any():
+        raise ValueError(
+            f"No two of the {n} points are more than theiler_window={theiler_window} steps apart in time; "
+            "give a longer trajectory or a smaller theiler_window."
+        )
+    distances = np.linalg.norm(points[first[apart]] - points[second[apart]], axis=1)
+    low, high = np.quantile(distances, pair_fractions)
+    if low == 0:
+        return None, None
+    radii = np.geomspace(low, high, CORRELATION_RADII)
+    tree = cKDTree(points)
+    within = (tree.count_neighbors(tree, radii) - n) / 2  # ordered pairs and each point with itself
+    n_close, close_within = 0, np.zeros(CORRELATION_RADII)
+    for lag in range(1, n):  # the pairs left out, from neighbours in time outwards
+        close = times[lag:] - times[:-lag] <= theiler_window
+        if not close.any():
+            break
+        gaps = np.linalg.norm(points[lag:][close] - points[:-lag][close], axis=1)
+        n_close += gaps.size
+        close_within += np.count_nonzero(gaps[:, None] <= radii[None, :], axis=0)
+    return radii, (within - close_within) / (n * (n - 1) / 2 - n_close)
+
+
+def scaling_slopes(radii, sums):
+    """The slope of log C against log r over the whole scaling range, its lower half and its upper half."""
+    log_r, log_c, half = np.log(radii), np.log(sums), len(radii) // 2
+    parts = slice(None), slice(None, half), slice(half, None)
+    return tuple(float(np.polyfit(log_r[part], log_c[part], 1)[0]) for part in parts)
