@@ -26,6 +26,8 @@ MIXTURE_SAMPLES = 1_000
 CORRELATION_RADII = 12
 #: Point pairs whose distances set the correlation dimension's scaling range (all pairs of fewer points).
 RANGE_PAIRS = 200_000
+#: Pairs the smallest radius of the correlation dimension's range must hold, on average.
+MIN_PAIRS_IN_RANGE = 10
 #: Slopes over the two halves of the scaling range further apart than this fraction of the whole slope: no
 #: straight range (100,000 steps of Lorenz-63, Roessler, Henon, Lozi, a torus: 0.00-0.05; 300 steps: 0.6-0.7).
 SCALING_BEND = 0.3
@@ -237,35 +239,38 @@ def correlation_sums(points, times, pair_fractions, theiler_window, rng):
     """Radii, log-spaced between the distances below which ``pair_fractions`` of the point pairs lie, and
     the correlation sum at each: the fraction of pairs within the radius (Grassberger & Procaccia
     1983). Pairs of points fewer than ``theiler_window`` + 1 steps apart in ``times`` (sorted) are left
-    out everywhere. The radii are None where more than the smaller fraction of pairs coincide: the points are a
-    finite set at that scale."""
+    out everywhere. The radii are None where the range is empty: more than the smaller fraction of
+    pairs coincide, or are as far apart as the larger fraction (a finite set or a lattice at that scale)."""
     n = points.shape[0]
+    close_gaps = []  # the distances of the pairs left out, from neighbours in time outwards
+    for lag in range(1, n):
+        close = times[lag:] - times[:-lag] <= theiler_window
+        if not close.any():
+            break
+        close_gaps.append(np.linalg.norm(points[lag:][close] - points[:-lag][close], axis=1))
+    close_gaps = np.concatenate(close_gaps) if close_gaps else np.zeros(0)
+    n_apart = n * (n - 1) // 2 - close_gaps.size
+    if pair_fractions[0] * n_apart < MIN_PAIRS_IN_RANGE:
+        raise ValueError(
+            f"The smallest radius needs {MIN_PAIRS_IN_RANGE} pairs of points; pair_fractions[0]={pair_fractions[0]:g} "
+            f"of the {n_apart} pairs of {n} points more than theiler_window={theiler_window} steps apart is "
+            f"{pair_fractions[0] * n_apart:.2g}: give a longer trajectory (about 160 steps with the defaults) or a "
+            "larger pair_fractions[0]."
+        )
     if n * (n - 1) // 2 <= RANGE_PAIRS:
         first, second = np.triu_indices(n, k=1)
     else:
         first, second = rng.randint(0, n, size=(2, RANGE_PAIRS))
     apart = np.abs(times[first] - times[second]) > theiler_window
-    if not apart.any():
-        raise ValueError(
-            f"No two of the {n} points are more than theiler_window={theiler_window} steps apart in time; "
-            "give a longer trajectory or a smaller theiler_window."
-        )
     distances = np.linalg.norm(points[first[apart]] - points[second[apart]], axis=1)
     low, high = np.quantile(distances, pair_fractions)
-    if low == 0:
+    if not 0 < low < high:
         return None, None
     radii = np.geomspace(low, high, CORRELATION_RADII)
     tree = cKDTree(points)
     within = (tree.count_neighbors(tree, radii) - n) / 2  # ordered pairs and each point with itself
-    n_close, close_within = 0, np.zeros(CORRELATION_RADII)
-    for lag in range(1, n):  # the pairs left out, from neighbours in time outwards
-        close = times[lag:] - times[:-lag] <= theiler_window
-        if not close.any():
-            break
-        gaps = np.linalg.norm(points[lag:][close] - points[:-lag][close], axis=1)
-        n_close += gaps.size
-        close_within += np.count_nonzero(gaps[:, None] <= radii[None, :], axis=0)
-    return radii, (within - close_within) / (n * (n - 1) / 2 - n_close)
+    close_within = np.count_nonzero(close_gaps[:, None] <= radii[None, :], axis=0)
+    return radii, (within - close_within) / n_apart
 
 
 def scaling_slopes(radii, sums):

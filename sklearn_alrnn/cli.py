@@ -403,11 +403,14 @@ def cmd_reconstruct(args):
 
     def dimension(trajectories):  # of the points pooled; none of a run that left the floating-point range
         pooled_points = np.concatenate(trajectories)
-        if not np.all(np.isfinite(pooled_points)) or len(pooled_points) < 20:
+        if not np.all(np.isfinite(pooled_points)):
             return "n/a"
         with warnings.catch_warnings(record=True) as caught:  # a run resting on a fixed point or cycle: 0
             warnings.simplefilter("always", UserWarning)
-            value = metrics.correlation_dimension(pooled_points, random_state=seed)
+            try:
+                value = metrics.correlation_dimension(pooled_points, random_state=seed)
+            except ValueError:  # too few steps for the pairs its scaling range needs
+                return "n/a"
         return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
 
     generated = [run for run, _ in runs]

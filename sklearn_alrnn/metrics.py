@@ -385,8 +385,11 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
         differ by more than 30% (a curved log C, no scaling range: 300 steps of
         Lorenz-63 or Roessler; 100,000 steps of the sets measured above: 0-5%).
         0, with a warning, where more than the smaller of ``pair_fractions``
-        of the pairs coincide exactly: a fixed point or a cycle, or values
-        quantised so coarsely that they repeat (dither those).
+        of the pairs coincide exactly (a fixed point or a cycle, or values
+        quantised so coarsely that they repeat: dither those), or as many are
+        as far apart as the larger fraction. A ValueError where the smallest
+        radius would hold fewer than 10 pairs (with the defaults, trajectories
+        under about 160 steps).
 
     Examples
     --------
@@ -420,8 +423,9 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
     radii, sums = correlation_sums(points, times, (low, high), theiler_window, rng)
     if radii is None:
         warnings.warn(
-            f"More than {low:g} of the pairs of points coincide exactly (a fixed point or a cycle, or quantised "
-            "values): at the scaling range the points are a finite set, of dimension 0.", UserWarning, stacklevel=2
+            f"The pairs' distances do not spread over the scaling range: more than {low:g} of the pairs of points "
+            f"coincide, or {high:g} are as far apart (a fixed point or a cycle, quantised values, a lattice). At that "
+            "scale the points are a finite set, of dimension 0.", UserWarning, stacklevel=2
         )
         return 0.0
     dimension, lower, upper = scaling_slopes(radii, sums)

@@ -346,6 +346,7 @@ def test_reconstruct_leaves_out_the_spectrum_of_a_short_held_out_part(tmp_path, 
     assert re.search(r"D_H +n/a +\(n/a\): 80 held-out steps give 41 frequencies, fewer than 4 x its smoothing of 20", out)
     assert re.search(r"process_noise=1\)\): D_stsp [\d.]+, D_H n/a\n", out)
     assert re.search(r"D_stsp +[\d.]+ +\([\d.]+\)", out)  # the geometry is still measured
+    assert re.search(r"D_2 +n/a +\(n/a: the held-out data\)", out)  # 80 points: too few pairs for its range
 
     # In a stack, the shortest held-out series decides.
     series = datasets.make_roessler(n_samples=5, n_timesteps=300, random_state=1)[0]

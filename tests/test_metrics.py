@@ -379,7 +379,8 @@ def test_points_that_coincide_have_dimension_zero_with_a_warning():
         (lambda X: correlation_dimension(np.where(X > 2, np.nan, X)), "X contains NaN"),
         (lambda X: correlation_dimension(X + 0j), "X must be real; got complex"),
         (lambda X: correlation_dimension(X[None]), r"n_timesteps >= 2, n_dims\); got shape \(1, 1000, 3\)"),
-        (lambda X: correlation_dimension(X[:5]), "No two of the 5 points are more than theiler_window=10 steps apart"),
+        (lambda X: correlation_dimension(X[:5]), r"the 0 pairs of 5 points more than theiler_window=10 steps apart"),
+        (lambda X: correlation_dimension(X[:150]), r"needs 10 pairs of points; pair_fractions\[0\]=0.001 of the 9730 pairs"),
     ],
 )
 def test_bad_correlation_dimension_requests_are_refused(two_lorenz_runs, call, message):
