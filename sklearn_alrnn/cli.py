@@ -33,6 +33,8 @@ from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
 from .tabular import numeric_columns, sequence_predictions_to_rows, to_sequences
 
+#: Steps of the free run whose Lyapunov spectrum reconstruct and analyze print.
+SPECTRUM_STEPS = 10_000
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
     "addition": (lambda n, T, s: datasets.make_addition(n, T, random_state=s), ALRNNRegressor),
@@ -401,18 +403,6 @@ def cmd_reconstruct(args):
             return "n/a"
         return f"{np.mean([metrics.power_spectrum_distance(test, run) for test, run in zip(tests, generated)]):.4f}"
 
-    def dimension(trajectories):  # of the points pooled; none of a run that left the floating-point range
-        pooled_points = np.concatenate(trajectories)
-        if not np.all(np.isfinite(pooled_points)):
-            return "n/a"
-        with warnings.catch_warnings(record=True) as caught:  # a run resting on a fixed point or cycle: 0
-            warnings.simplefilter("always", UserWarning)
-            try:
-                value = metrics.correlation_dimension(pooled_points, random_state=seed)
-            except ValueError:  # too few steps for the pairs its scaling range needs
-                return "n/a"
-        return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
-
     generated = [run for run, _ in runs]
     print(f"  state-space divergence D_stsp  {divergence(generated):.4f}  ({divergence(gaussian):.4f})")
     steps = f"{shortest} held-out steps" if len(tests) == 1 else f"the shortest held-out series' {shortest} steps"
@@ -421,19 +411,49 @@ def cmd_reconstruct(args):
     print(f"  power-spectrum distance D_H    {distance(generated)}  ({distance(gaussian)}){spectrum_note}")
     print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
           f"{divergence(noisy):.4f}, D_H {distance(noisy)}")
-    print(f"  correlation dimension D_2      {dimension(generated)}  ({dimension(tests)}: the held-out data)")
+    print(f"  correlation dimension D_2      {_dimension_text(generated, seed)}  "
+          f"({_dimension_text(tests, seed)}: the held-out data)")
     horizon = min(20, shortest - 1)
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
-    exponents = metrics.lyapunov_spectrum(model)
-    rates = "" if args.dt is None else \
-        f" = {', '.join(f'{value / args.dt:.4g}' for value in exponents[:3])} per time unit"
-    print(f"  largest Lyapunov exponents     {', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} "
-          f"(Kaplan-Yorke dimension {metrics.kaplan_yorke_dimension(exponents):.2f})")
+    print(f"  largest Lyapunov exponents     {_spectrum_text(model, args.dt)}")
     regimes = _free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
     return 0
+
+
+def _dimension_text(trajectories, seed):
+    """The correlation dimension of the trajectories' points pooled, marked where the scaling range
+    bends; n/a for a run that left the floating-point range or too few steps."""
+    from . import metrics
+
+    pooled_points = np.concatenate(trajectories)
+    if not np.all(np.isfinite(pooled_points)):
+        return "n/a"
+    with warnings.catch_warnings(record=True) as caught:  # a run resting on a fixed point or cycle: 0
+        warnings.simplefilter("always", UserWarning)
+        try:
+            value = metrics.correlation_dimension(pooled_points, random_state=seed)
+        except ValueError:  # too few steps for the pairs its scaling range needs
+            return "n/a"
+    return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
+
+
+def _spectrum_text(model, dt=None):
+    """The map's three largest Lyapunov exponents per step (and per unit of time with ``dt``) and
+    their Kaplan-Yorke dimension, from the first training observation; n/a where that run diverges."""
+    from . import metrics
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the line says it instead
+        exponents = metrics.lyapunov_spectrum(model, n_steps=SPECTRUM_STEPS)
+    if np.isnan(exponents).any():
+        return "n/a: the free run from the first training observation leaves the floating-point range"
+    rates = "" if dt is None else f" = {', '.join(f'{value / dt:.4g}' for value in exponents[:3])} per time unit"
+    # A stable cycle's zero exponent comes out within about 2 / SPECTRUM_STEPS of 0, either side.
+    dimension = metrics.kaplan_yorke_dimension(exponents, zero_tolerance=3 / SPECTRUM_STEPS)
+    return f"{', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} (Kaplan-Yorke dimension {dimension:.2f})"
 
 
 def _free_run_regimes(model, states):
@@ -451,9 +471,12 @@ def cmd_analyze(args):
     if isinstance(model, ALRNNForecaster):
         if args.data:
             raise SystemExit("error: --data is a CSV table for sequence models; a forecaster is analysed on its free run")
-        decomposer = _free_run_regimes(model, model.generate(100_000, return_states=True)[1])
+        free_run, states = model.generate(100_000, return_states=True)
+        decomposer = _free_run_regimes(model, states)
         print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
+        print(f"  largest Lyapunov exponents  {_spectrum_text(model)}")
+        print(f"  correlation dimension D_2 of the free run  {_dimension_text([free_run], seed=0)}")
         table = decomposer.summary()
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0

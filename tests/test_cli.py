@@ -253,7 +253,16 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
             main(["reconstruct", str(csv), "--dt", dt])
         assert f"expected a positive number; got {dt!r}" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path / "m.alrnn.npz")]) == 0
-    assert "regimes visited by a 100,000-step free run" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "regimes visited by a 100,000-step free run" in out
+    # The saved map's spectrum and its free run's correlation dimension, as the metrics give them.
+    analysed = load(tmp_path / "m.alrnn.npz")
+    per_step = re.search(r"Lyapunov exponents +(.+) per step \(Kaplan-Yorke", out).group(1)
+    np.testing.assert_allclose([float(v) for v in per_step.split(", ")], lyapunov_spectrum(analysed)[:3], atol=5e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        dimension = correlation_dimension(analysed.generate(100_000), random_state=0)
+    assert float(re.search(r"D_2 of the free run +([\d.]+)", out).group(1)) == pytest.approx(dimension, abs=0.005)
     (tmp_path / "words.csv").write_text("a,b\nx,y\n")
     with pytest.raises(SystemExit, match="cannot read a numeric series"):
         main(["reconstruct", str(tmp_path / "words.csv")])
@@ -265,6 +274,21 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     np.save(tmp_path / "objects.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(SystemExit, match="cannot read a numeric series .*allow_pickle=False"):
         main(["reconstruct", str(tmp_path / "objects.npy")])
+
+
+def test_analyze_of_a_forecaster_whose_free_run_diverges_says_so_instead_of_failing(tmp_path, capsys):
+    # The Lozi map beyond a = 2 (units y, x, -x; see test_metrics) leaves the floating-point range: its
+    # spectrum is NaN, which the Kaplan-Yorke dimension refuses; the line says n/a instead.
+    from sklearn_alrnn import ALRNNForecaster
+
+    W = np.array([[0.0, 0.5, -0.5], [1.0, -3.0, -3.0], [-1.0, 3.0, 3.0]])
+    model = ALRNNForecaster.from_parameters(np.zeros(3), W, np.array([0.0, 1.0, -1.0]), np.zeros((2, 1)), n_nonlinear=2)
+    model.save(tmp_path / "escaping.alrnn.npz")
+    with pytest.warns(RuntimeWarning, match="left the floating-point range"):
+        assert main(["analyze", str(tmp_path / "escaping.alrnn.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "Lyapunov exponents  n/a: the free run from the first training observation leaves the floating-point" in out
+    assert re.search(r"D_2 of the free run +n/a\n", out)
 
 
 def test_reconstruct_of_many_variables_prints_the_same_measures_each_run(tmp_path, capsys):

@@ -268,6 +268,16 @@ def test_kaplan_yorke_dimension(exponents, dimension):
     assert kaplan_yorke_dimension(exponents) == pytest.approx(dimension, abs=1e-4)
 
 
+def test_a_zero_exponent_measured_a_little_off_zero_still_counts_as_zero():
+    # A stable cycle of a reconstructed gait over 10,000 steps: -0.00017, -0.011, -0.023 per step.
+    cycle = [-0.00017, -0.011, -0.023]
+    assert kaplan_yorke_dimension(cycle) == 0.0  # read as a fixed point
+    assert kaplan_yorke_dimension(cycle, zero_tolerance=3e-4) == 1.0
+    assert kaplan_yorke_dimension([0.00017, -0.011, -0.023], zero_tolerance=3e-4) == 1.0  # either side
+    # Exponents beyond the tolerance keep their values: Lorenz-63's first.
+    assert kaplan_yorke_dimension([0.906, 0.0002, -14.572], zero_tolerance=3e-4) == pytest.approx(2.0622, abs=1e-4)
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -280,6 +290,9 @@ def test_kaplan_yorke_dimension(exponents, dimension):
         (lambda m: kaplan_yorke_dimension([0.5, np.nan]), "NaN or \\+inf"),
         (lambda m: kaplan_yorke_dimension(np.zeros((2, 2))), "non-empty 1-D array; got shape \\(2, 2\\)"),
         (lambda m: kaplan_yorke_dimension([]), "non-empty 1-D array"),
+        (lambda m: kaplan_yorke_dimension([0.1], zero_tolerance=-1e-3), "zero_tolerance must be a finite number >= 0"),
+        (lambda m: kaplan_yorke_dimension([0.1], zero_tolerance=np.inf), "finite number >= 0; got inf"),
+        (lambda m: kaplan_yorke_dimension([0.1], zero_tolerance="small"), "finite number >= 0; got 'small'"),
     ],
 )
 def test_bad_spectrum_requests_are_refused(call, message):
@@ -360,7 +373,7 @@ def test_a_correlation_sum_without_a_straight_scaling_range_is_flagged(two_loren
 def test_points_that_coincide_have_dimension_zero_with_a_warning():
     cycle = np.tile([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]], (500, 1))
     for points in (np.ones((1000, 2)), cycle):
-        with pytest.warns(UserWarning, match="More than 0.001 of the pairs of points coincide"):
+        with pytest.warns(UserWarning, match="do not spread over the scaling range: more than 0.001 of the pairs of points coincide"):
             assert correlation_dimension(points, random_state=0) == 0.0
 
 
