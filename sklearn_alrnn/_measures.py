@@ -35,9 +35,13 @@ SCALING_BEND = 0.3
 
 def check_trajectory(X, name, allow_nonfinite=False):
     """X as a float64 trajectory (n_timesteps >= 2, n_dims); a 1-D X is one dimension."""
+    try:
+        X = np.asarray(X)
+        X = X if np.iscomplexobj(X) else np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as error:  # ragged rows, words, objects
+        raise ValueError(f"{name} must be a trajectory of numbers, shape (n_timesteps >= 2, n_dims); {error}") from None
     if np.iscomplexobj(X):
         raise ValueError(f"{name} must be real; got complex values.")
-    X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:

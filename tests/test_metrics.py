@@ -392,6 +392,8 @@ def test_points_that_coincide_have_dimension_zero_with_a_warning():
         (lambda X: correlation_dimension(np.where(X > 2, np.nan, X)), "X contains NaN"),
         (lambda X: correlation_dimension(X + 0j), "X must be real; got complex"),
         (lambda X: correlation_dimension(X[None]), r"n_timesteps >= 2, n_dims\); got shape \(1, 1000, 3\)"),
+        (lambda X: correlation_dimension([[1.0, 2.0], [3.0]]), "X must be a trajectory of numbers.*inhomogeneous"),
+        (lambda X: state_space_divergence(X, {"x": 1}), "X_gen must be a trajectory of numbers"),
         (lambda X: correlation_dimension(X[:5]), r"the 0 pairs of 5 points more than theiler_window=10 steps apart"),
         (lambda X: correlation_dimension(X[:150]), r"needs 10 pairs of points; pair_fractions\[0\]=0.001 of the 9730 pairs"),
     ],
