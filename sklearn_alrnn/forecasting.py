@@ -26,6 +26,7 @@ from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
+from ._regime_maps import constant_drive
 from ._series import check_context, check_exog, check_exog_range, check_series, series_like
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
@@ -581,13 +582,13 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             errors.append(((self._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
         return float(np.mean(np.nan_to_num(np.concatenate(errors), nan=np.inf)))
 
-    def _lyapunov_spectrum(self, n_exponents, n_steps, transient, x0):
+    def _lyapunov_spectrum(self, n_exponents, n_steps, transient, x0, constant_input=None):
         check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
         check_counts(minimum=0, transient=transient)
         check_counts(n_steps=n_steps)
         frame = tangent_frame(self.a_.shape[0], n_exponents)
         x0 = self._starting_observation(x0)
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
-        a, W, h = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_"))
-        exponents = free_run_spectrum(a, W, h, a.shape[0] - self.n_nonlinear_, z0, frame, int(n_steps), int(transient))
+        a, W, h, C = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_", "C_"))
+        exponents = free_run_spectrum(a, W, constant_drive(h, C, constant_input), a.shape[0] - self.n_nonlinear_, z0, frame, int(n_steps), int(transient))
         return -np.sort(-exponents)

@@ -209,7 +209,7 @@ def prediction_error(model, X, n_steps=20, *, exog=None):
     return _fitted_forecaster(model, "prediction_error")._mean_n_step_error(X, n_steps, exog)
 
 
-def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
+def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None, constant_input=None):
     """Largest Lyapunov exponent of a fitted forecaster's map, per step: the first of :func:`lyapunov_spectrum`.
 
     Positive for chaos, zero for a cycle, negative for a stable fixed point.
@@ -218,7 +218,7 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
 
     Parameters
     ----------
-    model, n_steps, transient, x0
+    model, n_steps, transient, x0, constant_input
         As for :func:`lyapunov_spectrum`.
 
     Returns
@@ -238,10 +238,10 @@ def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None):
     >>> print(f"{max_lyapunov_exponent(model, x0=[1.0, 0.0]):.4f} against {np.log(0.99):.4f}")
     -0.0101 against -0.0101
     """
-    return float(_exponents(model, "max_lyapunov_exponent", 1, n_steps, transient, x0)[0])
+    return float(_exponents(model, "max_lyapunov_exponent", 1, n_steps, transient, x0, constant_input)[0])
 
 
-def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_000, x0=None):
+def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_000, x0=None, constant_input=None):
     """The largest ``n_exponents`` Lyapunov exponents of a fitted forecaster's map, per step.
 
     An orthonormal frame of tangent vectors is pushed along a free run by the
@@ -255,7 +255,8 @@ def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_00
     all ``n_hidden`` directions sum to the mean log of ``|det J|`` along the run,
     the rate at which the map contracts volume. A direction that the map
     annihilates (a Jacobian without full rank along the run) scores -inf.
-    Exogenous inputs are held at zero.
+    Exogenous inputs are held at ``constant_input`` (zero by default): the
+    exponents of the map under a constant drive.
 
     Parameters
     ----------
@@ -267,6 +268,9 @@ def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_00
     transient : int, default=1000
     x0 : array-like of shape (n_features,), default=None
         Starting observation (default: the first training observation).
+    constant_input : array-like of shape (n_inputs_,), default=None
+        The exogenous inputs' constant values, in their units (None: zero), as for
+        ``RegimeDecomposer(constant_input=...)``.
 
     Returns
     -------
@@ -286,11 +290,12 @@ def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_00
     >>> print(np.round(lyapunov_spectrum(model, x0=[1.0]), 4), np.round(np.log([0.9, 0.5, 0.2]), 4))
     [-0.1054 -0.6931 -1.6094] [-0.1054 -0.6931 -1.6094]
     """
-    return _exponents(model, "lyapunov_spectrum", n_exponents, n_steps, transient, x0)
+    return _exponents(model, "lyapunov_spectrum", n_exponents, n_steps, transient, x0, constant_input)
 
 
-def _exponents(model, function, n_exponents, n_steps, transient, x0):
-    exponents = _fitted_forecaster(model, function)._lyapunov_spectrum(n_exponents, n_steps, transient, x0)
+def _exponents(model, function, n_exponents, n_steps, transient, x0, constant_input):
+    model = _fitted_forecaster(model, function)
+    exponents = model._lyapunov_spectrum(n_exponents, n_steps, transient, x0, constant_input)
     if np.isnan(exponents).any():
         warnings.warn(
             f"The free run left the floating-point range within {transient + n_steps} steps: the map grows without "

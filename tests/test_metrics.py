@@ -401,3 +401,22 @@ def test_points_that_coincide_have_dimension_zero_with_a_warning():
 def test_bad_correlation_dimension_requests_are_refused(two_lorenz_runs, call, message):
     with pytest.raises(ValueError, match=message):
         call(two_lorenz_runs[0][:1000])
+
+
+def test_the_spectrum_under_a_constant_input_is_that_of_the_map_it_drives():
+    # The Lozi map with its constant term 1 given as an exogenous input instead of a bias: held at 1,
+    # the same map, the same exponents to the bit; held at the default 0, another map.
+    W = np.array([[0.0, 0.5, -0.5], [1.0, -1.7, -1.7], [-1.0, 1.7, 1.7]])
+    driven = ALRNNForecaster.from_parameters(
+        np.zeros(3), W, np.zeros(3), np.zeros((2, 1)), C=np.array([[0.0], [1.0], [-1.0]]), n_nonlinear=2
+    )
+    np.testing.assert_array_equal(lyapunov_spectrum(driven, n_steps=5000, x0=[0.1], constant_input=[1.0]),
+                                  lyapunov_spectrum(lozi_map(), n_steps=5000, x0=[0.1]))
+    assert max_lyapunov_exponent(driven, n_steps=5000, x0=[0.1], constant_input=np.array([1.0])) == pytest.approx(
+        0.47, abs=0.02)
+    with pytest.warns(RuntimeWarning, match="grows without bound"):  # without its constant the map is
+        assert np.isnan(max_lyapunov_exponent(driven, n_steps=5000, x0=[0.1]))  # homogeneous, and expands
+    for constant_input, message in [([1.0, 2.0], "constant_input has 2 features; the input matrix C has 1"),
+                                    ([np.nan], "constant_input contains NaN")]:
+        with pytest.raises(ValueError, match=message):
+            lyapunov_spectrum(driven, constant_input=constant_input)
