@@ -35,6 +35,7 @@ from .tabular import numeric_columns, sequence_predictions_to_rows, to_sequences
 
 #: Steps of the free run whose Lyapunov spectrum reconstruct and analyze print.
 SPECTRUM_STEPS = 10_000
+
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
     "addition": (lambda n, T, s: datasets.make_addition(n, T, random_state=s), ALRNNRegressor),
