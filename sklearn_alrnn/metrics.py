@@ -368,9 +368,9 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
     pairs at most ``theiler_window`` steps apart in time (Theiler 1986: along a
     flow's path close neighbours in time look one-dimensional). Unlike
     :func:`kaplan_yorke_dimension` it needs no model, so it compares a free
-    run's geometry with a recording's, and a fractal one tells a chaotic
-    attractor from a cycle (1) or a torus (2). It never exceeds the attractor's
-    information dimension (D_2 <= D_1, which the Kaplan-Yorke dimension estimates).
+    run's geometry with a recording's, and a fractional value tells a chaotic
+    attractor from a cycle (1) or a torus (2). In theory D_2 <= D_1, the
+    information dimension that the Kaplan-Yorke dimension estimates.
 
     Measured with the defaults on 100,000 steps (random_state 0-4): Lorenz-63 2.03-2.04
     (literature 2.05), Henon 1.19-1.22 (1.21), Lozi 1.37-1.38 (1.38), a circle
