@@ -1,10 +1,12 @@
-"""The reference side of the reconstruction measures, built once and compared with many runs.
+"""The computations behind the reconstruction measures; :mod:`sklearn_alrnn.metrics` states the
+measures and their conventions.
 
-A fit scores every checkpoint's free runs against one training trajectory, so
-the true trajectory's occupancy (grid or Gaussian mixture) and smoothed
-spectra are computed here once (:func:`occupancy_reference`,
-:func:`spectrum_reference`); :mod:`sklearn_alrnn.metrics` states the measures
-and their conventions. Also the checks of trajectories the measures share.
+- The reference side, built once and compared with many runs: a fit scores every checkpoint's
+  free runs against one training trajectory, so the true trajectory's occupancy (grid or
+  Gaussian mixture) and smoothed spectra are computed once (:func:`occupancy_reference`,
+  :func:`spectrum_reference`).
+- The correlation sums and scaling slopes of the correlation dimension.
+- The checks of trajectories the measures share, and their exact power-of-two rescaling.
 """
 
 import warnings
