@@ -8,7 +8,8 @@ first point, and compares the free run's cadence (the dominant frequency of the 
 acceleration, in steps per minute) and state-space geometry to the recording, as well as the
 geometry of a run driven by the map's one-step noise (``generate(process_noise=1)``), and prints the
 map's Lyapunov exponents per second (a stable gait: a limit cycle, dimension 1) and the
-correlation dimensions of the recording and of both runs. Plots the recorded
+correlation dimensions of the recording and of both runs, and the stride's period in the free run
+and the recording (``metrics.return_period``). Plots the recorded
 and generated vertical acceleration and the two phase portraits, the free run coloured by regime.
 Saves gait_reconstruction.png.
 Run: python examples/gait_reconstruction.py [aeon-1.6.0-py3-none-any.whl] [--max-iter 2000]
@@ -93,6 +94,13 @@ with warnings.catch_warnings():
     dimensions = [metrics.correlation_dimension(run, random_state=0) for run in (test, free_run, settled, noisy_run)]
 print("correlation dimension D_2: recorded {:.2f}; free run {:.2f}, after step 5,000 {:.2f}; "
       "with process_noise=1 {:.2f}".format(*dimensions))
+# The stride's period: the settled run comes back after 65 steps to within 2e-4 of its spread
+# (return_period's d), the recorded strides only to 0.66 (a mean autocorrelation of 0.34), so
+# their typical period needs a wider tolerance.
+period, recorded_period = metrics.return_period(settled), metrics.return_period(test, tolerance=0.7)
+print(f"period of a stride: free run {period:.2f} steps ({period / RATE:.3f} s), recorded {recorded_period:.2f} "
+      f"({recorded_period / RATE:.3f} s); a perturbation across the cycle shrinks by "
+      f"{np.exp(exponents[1] * period):.2f} in one stride")
 decomposer = RegimeDecomposer(model, prefit=True).fit(test)
 print(decomposer.summary().to_string(index=False))
 

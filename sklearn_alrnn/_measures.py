@@ -6,6 +6,7 @@ measures and their conventions.
   Gaussian mixture) and smoothed spectra are computed once (:func:`occupancy_reference`,
   :func:`spectrum_reference`).
 - The correlation sums and scaling slopes of the correlation dimension.
+- The return distances and returns behind the return period.
 - The checks of trajectories the measures share, and their exact power-of-two rescaling.
 """
 
@@ -284,3 +285,47 @@ def scaling_slopes(radii, sums):
     log_r, log_c, half = np.log(radii), np.log(sums), len(radii) // 2
     parts = slice(None), slice(None, half), slice(half, None)
     return tuple(float(np.polyfit(log_r[part], log_c[part], 1)[0]) for part in parts)
+
+
+def return_distances(points):
+    """``d[tau]``, tau = 0 .. T - 1: the mean of ``|z_{t+tau} - z_t|^2`` over t, divided by twice the summed
+    variance of the (centred) points: 0 where the run is back where it was, about 1 where it has
+    forgotten (1 minus the mean autocorrelation). Exact, through one FFT product."""
+    n_steps = points.shape[0]
+    squared = np.concatenate([[0.0], np.cumsum((points**2).sum(axis=1))])
+    size = 1 << int(np.ceil(np.log2(2 * n_steps)))  # zero padding: a linear, not circular, correlation
+    spectra = np.fft.rfft(points, n=size, axis=0)
+    cross = np.fft.irfft((spectra * spectra.conj()).sum(axis=1), n=size)[:n_steps]
+    lags = np.arange(n_steps)
+    before, after = squared[n_steps - lags], squared[n_steps] - squared[lags]  # sums over t < T - tau, t >= tau
+    distances = np.maximum(before + after - 2 * cross, 0.0) / (n_steps - lags)
+    return distances / (2 * max(float((points**2).sum(axis=0).sum()) / n_steps, np.finfo(float).tiny))
+
+
+def _vertex(distances, lag):
+    """The lag of the parabola's vertex through the distances at ``lag`` - 1, ``lag``, ``lag`` + 1."""
+    left, centre, right = distances[lag - 1], distances[lag], distances[lag + 1]
+    curvature = left - 2 * centre + right
+    return lag + 0.5 * (left - right) / curvature if centre > 0 and curvature > 0 else float(lag)
+
+
+def returns(distances, tolerance, max_period):
+    """The lags (fractional) of the run's successive returns, k = 1, 2, ...: the first local minimum of
+    ``distances`` below ``tolerance`` within ``max_period``, then the minimum near each multiple of the
+    period so far, while they stay below ``tolerance``. Empty where the run never comes back so close."""
+    candidates = np.arange(1, min(max_period, len(distances) - 2) + 1)
+    is_return = ((distances[candidates] <= distances[candidates - 1]) & (distances[candidates] <= distances[candidates + 1])
+                 & (distances[candidates] < tolerance))
+    if not is_return.any():
+        return np.zeros(0)
+    first = int(candidates[is_return][0])
+    found, reach = [_vertex(distances, first)], max(1, first // 4)
+    while True:
+        centre = int(round((len(found) + 1) * found[-1] / len(found)))
+        low, high = centre - reach, centre + reach
+        if high >= len(distances) - 1:
+            return np.array(found)
+        lag = low + int(np.argmin(distances[low : high + 1]))
+        if not distances[lag] < tolerance or lag in (low, high):  # no closer return near this multiple
+            return np.array(found)
+        found.append(_vertex(distances, lag))

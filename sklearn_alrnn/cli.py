@@ -24,6 +24,7 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
+from ._forecaster_report import dimension_text, free_run_regimes, period_text, spectrum_text
 from ._validation import lengths_before_padding
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
@@ -32,9 +33,6 @@ from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
 from .tabular import numeric_columns, sequence_predictions_to_rows, to_sequences
-
-#: Steps of the free run whose Lyapunov spectrum reconstruct and analyze print.
-SPECTRUM_STEPS = 10_000
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -412,56 +410,16 @@ def cmd_reconstruct(args):
     print(f"  power-spectrum distance D_H    {distance(generated)}  ({distance(gaussian)}){spectrum_note}")
     print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
           f"{divergence(noisy):.4f}, D_H {distance(noisy)}")
-    print(f"  correlation dimension D_2      {_dimension_text(generated, seed)}  "
-          f"({_dimension_text(tests, seed)}: the held-out data)")
+    print(f"  correlation dimension D_2      {dimension_text(generated, seed)}  "
+          f"({dimension_text(tests, seed)}: the held-out data)")
     horizon = min(20, shortest - 1)
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
-    print(f"  largest Lyapunov exponents     {_spectrum_text(model, args.dt)}")
-    regimes = _free_run_regimes(model, [states for _, states in runs]).n_regimes_
+    print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
+    regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
     return 0
-
-
-def _dimension_text(trajectories, seed):
-    """The correlation dimension of the trajectories' points pooled, marked where the scaling range
-    bends; n/a for a run that left the floating-point range or too few steps."""
-    from . import metrics
-
-    pooled_points = np.concatenate(trajectories)
-    if not np.all(np.isfinite(pooled_points)):
-        return "n/a"
-    with warnings.catch_warnings(record=True) as caught:  # a run resting on a fixed point or cycle: 0
-        warnings.simplefilter("always", UserWarning)
-        try:
-            value = metrics.correlation_dimension(pooled_points, random_state=seed)
-        except ValueError:  # too few steps for the pairs its scaling range needs
-            return "n/a"
-    return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
-
-
-def _spectrum_text(model, dt=None):
-    """The map's three largest Lyapunov exponents per step (and per unit of time with ``dt``) and
-    their Kaplan-Yorke dimension, from the first training observation; n/a where that run diverges."""
-    from . import metrics
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the line says it instead
-        exponents = metrics.lyapunov_spectrum(model, n_steps=SPECTRUM_STEPS)
-    if np.isnan(exponents).any():
-        return "n/a: the free run from the first training observation leaves the floating-point range"
-    rates = "" if dt is None else f" = {', '.join(f'{value / dt:.4g}' for value in exponents[:3])} per time unit"
-    # A stable cycle's zero exponent comes out within about 2 / SPECTRUM_STEPS of 0, either side.
-    dimension = metrics.kaplan_yorke_dimension(exponents, zero_tolerance=3 / SPECTRUM_STEPS)
-    return f"{', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} (Kaplan-Yorke dimension {dimension:.2f})"
-
-
-def _free_run_regimes(model, states):
-    """A forecaster's regimes as its free run's hidden ``states`` visit them."""
-    return RegimeDecomposer.from_parameters(
-        model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
-    ).fit_states(states)
 
 
 def cmd_analyze(args):
@@ -473,11 +431,12 @@ def cmd_analyze(args):
         if args.data:
             raise SystemExit("error: --data is a CSV table for sequence models; a forecaster is analysed on its free run")
         free_run, states = model.generate(100_000, return_states=True)
-        decomposer = _free_run_regimes(model, states)
+        decomposer = free_run_regimes(model, states)
         print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
-        print(f"  largest Lyapunov exponents  {_spectrum_text(model)}")
-        print(f"  correlation dimension D_2 of the free run  {_dimension_text([free_run], seed=0)}")
+        print(f"  largest Lyapunov exponents  {spectrum_text(model)}")
+        print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
+        print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")
         table = decomposer.summary()
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0

@@ -13,6 +13,7 @@ The conventions follow the reconstruction literature's evaluation code
 - :func:`max_lyapunov_exponent`, :func:`lyapunov_spectrum`: the Lyapunov exponents of a fitted
   map, and :func:`kaplan_yorke_dimension`, the attractor dimension they imply;
 - :func:`correlation_dimension` (D_2): the dimension of any trajectory's points, recorded or generated;
+- :func:`return_period`: the period of a run that comes back to itself, a cycle's or a closed curve's;
 - :func:`free_run_score`: minus D_stsp of free runs, a scorer for model selection by geometry.
 """
 
@@ -26,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._measures import (
     SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, power_of_two_exponent,
-    scaling_slopes,
+    return_distances, returns, scaling_slopes,
 )
 from ._validation import check_counts
 
@@ -38,6 +39,7 @@ __all__ = [
     "lyapunov_spectrum",
     "kaplan_yorke_dimension",
     "correlation_dimension",
+    "return_period",
     "free_run_score",
 ]
 
@@ -455,6 +457,71 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
             UserWarning, stacklevel=2,
         )
     return dimension
+
+
+def return_period(X, *, tolerance=0.1, max_period=None):
+    """The period in steps after which a trajectory comes back to where it was: a cycle's or a closed curve's.
+
+    ``d(tau)``, the mean squared distance between the points ``tau`` steps apart (each dimension
+    z-scored), over twice the summed variance, is 0 where the run is back and about 1 where it has
+    forgotten (1 minus the mean autocorrelation). The first local minimum of d below
+    ``tolerance`` is the first return; the minima near its multiples, parabola-refined, while
+    they stay below ``tolerance``, give the period as the least-squares slope of their lags
+    against k. A cycle of the map gives its order; a flow's limit cycle sampled at steps that do
+    not lock to it, a closed curve that ``find_cycles`` does not report, gives a fractional period
+    (a 2-D rotation by 2 pi / 65.37 per step: 65.37 to 1e-8); with the second Lyapunov exponent
+    ``lambda_2`` (per step) of :func:`lyapunov_spectrum`, ``exp(lambda_2 * period)`` is the factor by
+    which a perturbation across the cycle shrinks in one turn. Pass a run after its transient.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_timesteps, n_dims)
+        A trajectory (finite); a 1-D X is one dimension.
+    tolerance : float in (0, 1], default=0.1
+        The largest ``d`` of a return: 0.1 asks the run to come back with a mean
+        autocorrelation of 0.9. Noisy recordings come back less closely (a
+        recorded gait's strides: 0.65); a larger tolerance gives their typical
+        period, 1 any recurrence.
+    max_period : int, default=None
+        The longest first return looked for; None: a third of the steps, so that
+        the multiples refine it.
+
+    Returns
+    -------
+    float
+        NaN, with a warning, where the run does not come back within ``tolerance``
+        (a chaotic or noisy run: Lorenz-63 at the default).
+
+    Examples
+    --------
+    A rotation by 0.01 radian per step comes back after 2 pi / 0.01 steps; a chaotic run never does:
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn.metrics import return_period
+    >>> t = 0.01 * np.arange(20_000)
+    >>> print(f"{return_period(np.column_stack([np.cos(t), np.sin(t)])):.4f} against {2 * np.pi / 0.01:.4f}")
+    628.3185 against 628.3185
+    """
+    X = check_trajectory(X, "X")
+    if not (isinstance(tolerance, Real) and 0 < tolerance <= 1):
+        raise ValueError(f"tolerance must be a number in (0, 1]; got {tolerance!r}.")
+    n_steps = X.shape[0]
+    max_period = max(1, n_steps // 3) if max_period is None else max_period
+    check_counts(max_period=max_period)
+    if not max_period <= n_steps - 3:
+        raise ValueError(f"max_period={max_period} leaves no return to see in {n_steps} steps; at most {n_steps - 3}.")
+    X = np.ldexp(X, power_of_two_exponent(X))  # exact; keeps the moments of values near 1e300 finite
+    spread = X.std(axis=0)
+    lags = returns(return_distances((X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)), tolerance, max_period)
+    if lags.size == 0:
+        warnings.warn(
+            f"The trajectory does not come back within tolerance={tolerance:g} (a mean autocorrelation of "
+            f"{1 - tolerance:g}) in {max_period} steps: no period. A chaotic or noisy run; a larger tolerance gives "
+            "its typical return time.", UserWarning, stacklevel=2,
+        )
+        return np.nan
+    turns = np.arange(1, lags.size + 1)
+    return float(turns @ lags / (turns @ turns))
 
 
 def free_run_score(model, X, y=None, *, exog=None):

@@ -11,7 +11,9 @@ import pytest
 
 from sklearn_alrnn import __version__
 from sklearn_alrnn.cli import main
-from sklearn_alrnn.metrics import correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, state_space_divergence
+from sklearn_alrnn.metrics import (
+    correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, return_period, state_space_divergence,
+)
 
 pd = pytest.importorskip("pandas")
 
@@ -259,10 +261,14 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     analysed = load(tmp_path / "m.alrnn.npz")
     per_step = re.search(r"Lyapunov exponents +(.+) per step \(Kaplan-Yorke", out).group(1)
     np.testing.assert_allclose([float(v) for v in per_step.split(", ")], lyapunov_spectrum(analysed)[:3], atol=5e-6)
+    free_run = analysed.generate(100_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        dimension = correlation_dimension(analysed.generate(100_000), random_state=0)
+        dimension = correlation_dimension(free_run, random_state=0)
+        period = return_period(free_run[50_000:])
     assert float(re.search(r"D_2 of the free run +([\d.]+)", out).group(1)) == pytest.approx(dimension, abs=0.005)
+    printed = re.search(r"return period of its last half +(.+)\n", out).group(1)
+    assert printed == (f"{period:.2f} steps" if np.isfinite(period) else "none: it does not come back (chaos, or no cycle)")
     (tmp_path / "words.csv").write_text("a,b\nx,y\n")
     with pytest.raises(SystemExit, match="cannot read a numeric series"):
         main(["reconstruct", str(tmp_path / "words.csv")])
@@ -289,6 +295,7 @@ def test_analyze_of_a_forecaster_whose_free_run_diverges_says_so_instead_of_fail
     out = capsys.readouterr().out
     assert "Lyapunov exponents  n/a: the free run from the first training observation leaves the floating-point" in out
     assert re.search(r"D_2 of the free run +n/a\n", out)
+    assert re.search(r"return period of its last half +n/a\n", out)
 
 
 def test_reconstruct_of_many_variables_prints_the_same_measures_each_run(tmp_path, capsys):

@@ -13,6 +13,7 @@ from sklearn_alrnn.metrics import (
     lyapunov_spectrum,
     max_lyapunov_exponent,
     power_spectrum_distance,
+    return_period,
     state_space_divergence,
 )
 
@@ -420,3 +421,67 @@ def test_the_spectrum_under_a_constant_input_is_that_of_the_map_it_drives():
                                     ([np.nan], "constant_input contains NaN")]:
         with pytest.raises(ValueError, match=message):
             lyapunov_spectrum(driven, constant_input=constant_input)
+
+
+def rotation(period, n_steps=20_000):
+    t = 2 * np.pi * np.arange(n_steps) / period
+    return np.column_stack([np.cos(t), np.sin(t)])
+
+
+@pytest.mark.filterwarnings("error")
+def test_the_return_period_of_cycles_and_closed_curves():
+    assert return_period(rotation(7)) == pytest.approx(7.0, abs=1e-9)  # a cycle of the map: its order
+    assert return_period(rotation(2 * np.pi / 0.01)) == pytest.approx(2 * np.pi / 0.01, abs=1e-4)
+    # A closed curve, not a cycle: the steps never lock to the turn. As an AL-RNN's free run too.
+    assert return_period(rotation(65.37)) == pytest.approx(65.37, abs=1e-6)
+    angle = 2 * np.pi / 65.37
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    model = ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0)
+    assert return_period(model.generate(5000, x0=[1.0, 0.0])) == pytest.approx(65.37, abs=1e-6)
+    noisy = rotation(65.37) + 0.1 * np.random.default_rng(0).standard_normal((20_000, 2))
+    assert return_period(noisy) == pytest.approx(65.37, abs=0.01)
+    assert return_period(np.ones((100, 2))) == 1.0  # a fixed point, the 1-cycle
+
+
+def test_the_return_period_uses_only_the_returns_that_stay_close():
+    # The phase diffuses: returns near far multiples of the period are no returns at all, and taking
+    # them would pull the slope anywhere.
+    rng = np.random.default_rng(0)
+    for diffusion in (0.005, 0.02, 0.05):
+        phase = 2 * np.pi * np.arange(20_000) / 65.0 + np.cumsum(diffusion * rng.standard_normal(20_000))
+        assert return_period(np.column_stack([np.cos(phase), np.sin(phase)])) == pytest.approx(65.0, abs=0.1)
+
+
+def test_a_chaotic_run_has_no_period_but_a_typical_return_time(two_lorenz_runs):
+    with pytest.warns(UserWarning, match="does not come back within tolerance=0.1 .* no period"):
+        assert np.isnan(return_period(two_lorenz_runs[0][:20_000]))
+    roessler = datasets.make_roessler(1, 20_000, random_state=0)[0][0]
+    with pytest.warns(UserWarning, match="no period"):
+        assert np.isnan(return_period(roessler))
+    # Its mean turn, about 5.9 time units at dt = 0.05 (measured 117.1 steps)
+    assert 110 < return_period(roessler, tolerance=0.5) < 125
+
+
+def test_the_return_period_does_not_depend_on_the_units():
+    X = rotation(65.37, 5000) + [3.0, -1.0]
+    period = return_period(X)
+    assert return_period(X * 2.0**1000) == period
+    assert return_period(X * [1e300, 1e-6]) == pytest.approx(period, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda X: return_period(X, tolerance=0), r"tolerance must be a number in \(0, 1\]; got 0"),
+        (lambda X: return_period(X, tolerance=1.5), "tolerance must be a number in"),
+        (lambda X: return_period(X, tolerance="close"), "got 'close'"),
+        (lambda X: return_period(X, max_period=0), "max_period must be an integer >= 1; got 0"),
+        (lambda X: return_period(X, max_period=2.5), "max_period must be an integer"),
+        (lambda X: return_period(X, max_period=98), "max_period=98 leaves no return to see in 100 steps; at most 97"),
+        (lambda X: return_period(np.where(X > 0.9, np.nan, X)), "X contains NaN"),
+        (lambda X: return_period(X[:2]), "max_period=1 leaves no return to see in 2 steps"),
+    ],
+)
+def test_bad_return_period_requests_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(rotation(7, 100))

@@ -1,0 +1,58 @@
+"""The lines the command line prints about a forecaster's map and free runs (``reconstruct``,
+``analyze``): each measure as text, n/a where a run leaves the floating-point range or is too short."""
+
+import warnings
+
+import numpy as np
+
+from . import metrics
+from .regimes import RegimeDecomposer
+
+#: Steps of the free run whose Lyapunov spectrum is printed.
+SPECTRUM_STEPS = 10_000
+
+
+def dimension_text(trajectories, seed):
+    """The correlation dimension of the trajectories' points pooled, marked where the scaling range
+    bends; n/a for a run that left the floating-point range or too few steps."""
+    pooled_points = np.concatenate(trajectories)
+    if not np.all(np.isfinite(pooled_points)):
+        return "n/a"
+    with warnings.catch_warnings(record=True) as caught:  # a run resting on a fixed point or cycle: 0
+        warnings.simplefilter("always", UserWarning)
+        try:
+            value = metrics.correlation_dimension(pooled_points, random_state=seed)
+        except ValueError:  # too few steps for the pairs its scaling range needs
+            return "n/a"
+    return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
+
+
+def spectrum_text(model, dt=None):
+    """The map's three largest Lyapunov exponents per step (and per unit of time with ``dt``) and
+    their Kaplan-Yorke dimension, from the first training observation; n/a where that run diverges."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the line says it instead
+        exponents = metrics.lyapunov_spectrum(model, n_steps=SPECTRUM_STEPS)
+    if np.isnan(exponents).any():
+        return "n/a: the free run from the first training observation leaves the floating-point range"
+    rates = "" if dt is None else f" = {', '.join(f'{value / dt:.4g}' for value in exponents[:3])} per time unit"
+    # A stable cycle's zero exponent comes out within about 2 / SPECTRUM_STEPS of 0, either side.
+    dimension = metrics.kaplan_yorke_dimension(exponents, zero_tolerance=3 / SPECTRUM_STEPS)
+    return f"{', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} (Kaplan-Yorke dimension {dimension:.2f})"
+
+
+def period_text(run):
+    """The steps after which ``run`` comes back to itself (a cycle or closed curve), or why there are none."""
+    if not np.all(np.isfinite(run)):
+        return "n/a"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the line says it instead
+        period = metrics.return_period(run)
+    return "none: it does not come back (chaos, or no cycle)" if np.isnan(period) else f"{period:.2f} steps"
+
+
+def free_run_regimes(model, states):
+    """A forecaster's regimes as its free run's hidden ``states`` visit them."""
+    return RegimeDecomposer.from_parameters(
+        model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
+    ).fit_states(states)
