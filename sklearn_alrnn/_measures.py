@@ -314,8 +314,8 @@ def returns(distances, tolerance, max_period):
     ``distances`` below ``tolerance`` within ``max_period``, then the minimum near each multiple of the
     period so far, while they stay below ``tolerance``. Empty where the run never comes back so close."""
     candidates = np.arange(1, min(max_period, len(distances) - 2) + 1)
-    is_return = ((distances[candidates] <= distances[candidates - 1]) & (distances[candidates] <= distances[candidates + 1])
-                 & (distances[candidates] < tolerance))
+    here, before, after = distances[candidates], distances[candidates - 1], distances[candidates + 1]
+    is_return = (here <= before) & (here <= after) & (here < tolerance)
     if not is_return.any():
         return np.zeros(0)
     first = int(candidates[is_return][0])
