@@ -79,6 +79,14 @@ def power_of_two_exponent(X):
     return -np.floor(np.log2(np.where(peak > 0, peak, 1.0))).astype(np.int64)
 
 
+def standardised(X):
+    """X with each column z-scored (a constant column centred only), after the exact power-of-two
+    rescaling that keeps the moments of values near 1e300 finite."""
+    X = np.ldexp(X, power_of_two_exponent(X))
+    spread = X.std(axis=0)
+    return (X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+
+
 def occupancy_reference(X_true, n_bins=30, *, scaling=1.0, random_state=None):
     """The true side of :func:`state_space_divergence`, built once: its ``divergence(X_gen)`` is
     ``state_space_divergence(X_true, X_gen, n_bins, scaling=scaling, random_state=random_state)``

@@ -26,8 +26,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
 
 from ._measures import (
-    SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, power_of_two_exponent,
-    return_distances, returns, scaling_slopes,
+    SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, return_distances,
+    returns, scaling_slopes, standardised,
 )
 from ._validation import check_counts
 
@@ -437,10 +437,7 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
     rng = check_random_state(random_state)
     n_steps = X.shape[0]
     times = np.arange(n_steps) if n_steps <= n_points else np.sort(rng.choice(n_steps, n_points, replace=False))
-    X = np.ldexp(X, power_of_two_exponent(X))[times]  # exact; keeps the moments of values near 1e300 finite
-    spread = X.std(axis=0)
-    points = (X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    radii, sums = correlation_sums(points, times, (low, high), theiler_window, rng)
+    radii, sums = correlation_sums(standardised(X[times]), times, (low, high), theiler_window, rng)
     if radii is None:
         warnings.warn(
             f"The pairs' distances do not spread over the scaling range: more than {low:g} of the pairs of points "
@@ -510,9 +507,7 @@ def return_period(X, *, tolerance=0.1, max_period=None):
     check_counts(max_period=max_period)
     if not max_period <= n_steps - 3:
         raise ValueError(f"max_period={max_period} leaves no return to see in {n_steps} steps; at most {n_steps - 3}.")
-    X = np.ldexp(X, power_of_two_exponent(X))  # exact; keeps the moments of values near 1e300 finite
-    spread = X.std(axis=0)
-    lags = returns(return_distances((X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)), tolerance, max_period)
+    lags = returns(return_distances(standardised(X)), tolerance, max_period)
     if lags.size == 0:
         warnings.warn(
             f"The trajectory does not come back within tolerance={tolerance:g} (a mean autocorrelation of "
