@@ -23,8 +23,9 @@ import numpy as np
 from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
-from . import datasets
+from . import datasets, metrics
 from ._forecaster_report import dimension_text, free_run_regimes, period_text, spectrum_text
+from ._measures import frequencies_suffice
 from ._validation import lengths_before_padding
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
@@ -358,9 +359,6 @@ def _held_out_split(series, fraction):
 
 
 def cmd_reconstruct(args):
-    from . import metrics
-    from ._measures import frequencies_suffice
-
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
     train, tests = _held_out_split(_read_series(args.data), args.test_fraction)

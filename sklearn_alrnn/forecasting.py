@@ -590,5 +590,6 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         x0 = self._starting_observation(x0)
         z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
         a, W, h, C = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_", "C_"))
-        exponents = free_run_spectrum(a, W, constant_drive(h, C, constant_input), a.shape[0] - self.n_nonlinear_, z0, frame, int(n_steps), int(transient))
+        drive, n_linear = constant_drive(h, C, constant_input), a.shape[0] - self.n_nonlinear_
+        exponents = free_run_spectrum(a, W, drive, n_linear, z0, frame, int(n_steps), int(transient))
         return -np.sort(-exponents)
