@@ -27,17 +27,25 @@ def dimension_text(trajectories, seed):
     return f"{value:.2f}" + (" (no scaling range)" if caught and value > 0 else "")
 
 
+def spectrum_and_dimension(model):
+    """The map's Lyapunov spectrum from the first training observation over ``SPECTRUM_STEPS`` and its
+    Kaplan-Yorke dimension; NaNs, without a warning, where that run leaves the floating-point range."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the callers say it instead
+        exponents = metrics.lyapunov_spectrum(model, n_steps=SPECTRUM_STEPS)
+    if np.isnan(exponents).any():
+        return exponents, np.nan
+    # A stable cycle's zero exponent comes out within about 2 / SPECTRUM_STEPS of 0, either side.
+    return exponents, metrics.kaplan_yorke_dimension(exponents, zero_tolerance=3 / SPECTRUM_STEPS)
+
+
 def spectrum_text(model, dt=None):
     """The map's three largest Lyapunov exponents per step (and per unit of time with ``dt``) and
     their Kaplan-Yorke dimension, from the first training observation; n/a where that run diverges."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the line says it instead
-        exponents = metrics.lyapunov_spectrum(model, n_steps=SPECTRUM_STEPS)
-    if np.isnan(exponents).any():
+    exponents, dimension = spectrum_and_dimension(model)
+    if np.isnan(dimension):
         return "n/a: the free run from the first training observation leaves the floating-point range"
     rates = "" if dt is None else f" = {', '.join(f'{value / dt:.4g}' for value in exponents[:3])} per time unit"
-    # A stable cycle's zero exponent comes out within about 2 / SPECTRUM_STEPS of 0, either side.
-    dimension = metrics.kaplan_yorke_dimension(exponents, zero_tolerance=3 / SPECTRUM_STEPS)
     return f"{', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} (Kaplan-Yorke dimension {dimension:.2f})"
 
 
