@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import linprog
 
 from ._model import MAX_CODED_NONLINEAR, check_codable, regime_bits, relu_units
 
@@ -134,10 +135,20 @@ class FixedPoint:
     bits : str
         Regime bits, first ReLU unit first.
     point : ndarray of shape (n_hidden,)
-        ``(I - J)^-1 (h + C s)``; NaN when ``I - J`` is singular.
+        ``(I - J)^-1 (h + C s)``. Where ``I - J`` is singular (J has an
+        eigenvalue within ``MARGINAL_TOLERANCE`` of 1: an integrator, a line
+        attractor), one point of the regime's continuum of fixed points: one
+        inside the regime when any is, else the one nearest the origin; NaN
+        where the map drifts along the singular direction and has no fixed point.
+    continuum : ndarray of shape (n_hidden, k)
+        Orthonormal directions along which the fixed points extend: k = 0 for
+        an isolated fixed point (or none), 1 for a line, 2 for a plane. The set
+        is ``point + continuum @ c``; the part inside the regime is that set cut
+        by the regime's ReLU conditions.
     real : bool
         True when the point lies in its own regime (a fixed point of the full
-        nonlinear map); False for a virtual fixed point.
+        nonlinear map); False for a virtual fixed point. For a continuum: when
+        some of it lies in the regime (then ``point`` does).
     stability : str
         See :func:`sklearn_alrnn.analysis.classify_stability`.
     eigenvalues : ndarray of shape (n_hidden,)
@@ -151,6 +162,7 @@ class FixedPoint:
     code: int
     bits: str
     point: np.ndarray
+    continuum: np.ndarray
     real: bool
     stability: str
     eigenvalues: np.ndarray
@@ -274,13 +286,19 @@ def analyse_regimes(a, W, h, C, codes, n_nonlinear, constant_input=None):
         J = jacobians_of_bits(a, W, bits)
         eigenvalues = sorted_eigenvalues(J)
         points = _solve_each(np.eye(M) - J, drive)
+        continua = [np.zeros((M, 0))] * len(chunk)
+        singular = np.any(np.abs(eigenvalues - 1) <= MARGINAL_TOLERANCE, axis=1) | ~np.all(np.isfinite(points), axis=1)
+        for i in np.flatnonzero(singular):
+            fixed_set = _fixed_point_set(np.eye(M) - J[i], drive, bits[i])
+            if fixed_set is not None:
+                points[i], continua[i] = fixed_set
         inside = np.all(regime_bits(points, n_nonlinear) == bits, axis=1)
         real = np.all(np.isfinite(points), axis=1) & inside
         taus, periods = time_constants(eigenvalues), rotation_periods(eigenvalues)
         stability = stability_types(eigenvalues).tolist()
         for i, code in enumerate(chunk.tolist()):
             fixed_points.append(FixedPoint(
-                code=code, bits=bit_string(code, n_nonlinear), point=points[i], real=bool(real[i]),
+                code=code, bits=bit_string(code, n_nonlinear), point=points[i], continuum=continua[i], real=bool(real[i]),
                 stability=stability[i], eigenvalues=eigenvalues[i], time_constants=taus[i], rotation_periods=periods[i],
             ))
     return RegimeSystems(a, W, bias, input_matrix, codes, n_nonlinear), fixed_points
@@ -314,6 +332,70 @@ def _read_only_copy(array):
     copy = np.array(array, copy=True)
     copy.flags.writeable = False
     return copy
+
+
+def _fixed_point_set(identity_minus_J, drive, bits):
+    """``(point, continuum)`` of the fixed points of a regime whose ``I - J`` is singular: its
+    singular values within ``MARGINAL_TOLERANCE`` of 0 (relative to the largest, or to 1) count as
+    zero, as eigenvalues that close to 1 count as marginal. None where none is: the matrix is merely
+    ill-conditioned, and its solution stands.
+
+    The fixed points ``z = point + continuum @ c`` solve ``(I - J) z = drive``; without a solution
+    (the drive pushes along a direction J keeps) the point is NaN and the continuum empty. Of the
+    set, the point kept is one inside the regime (``bits``: ReLU unit i > 0 where set, <= 0 where
+    not) when any is, by linear programming, else the minimum-norm solution.
+    """
+    M = identity_minus_J.shape[0]
+    U, singular_values, Vt = np.linalg.svd(identity_minus_J)
+    tolerance = MARGINAL_TOLERANCE * max(1.0, singular_values[0])
+    rank = int(np.count_nonzero(singular_values > tolerance))
+    if rank == M:
+        return None
+    coordinates = U.T @ drive
+    if np.linalg.norm(coordinates[rank:]) > tolerance * max(1.0, np.linalg.norm(drive)):
+        return np.full(M, np.nan), np.zeros((M, 0))
+    point = Vt[:rank].T @ (coordinates[:rank] / singular_values[:rank])
+    continuum = Vt[rank:].T
+    return _inside_regime(point, continuum, bits), continuum
+
+
+def _inside_regime(point, continuum, bits):
+    """A point ``point + continuum @ c`` inside the regime, or ``point`` where none is (or it is).
+
+    Two linear programs over c: the largest margin t <= 1 by which the units that must be on are
+    positive (the units that must be off at most 0), then, at half that margin, the smallest |c|_1,
+    so that the point is strictly inside yet near the minimum-norm solution.
+    """
+    relu = relu_units(point.shape[0], bits.shape[0])
+    relu_point, relu_directions = point[relu], continuum[relu]
+    if np.all((relu_point > 0) == bits):
+        return point
+    k = relu_directions.shape[1]
+    on, off = relu_directions[bits], relu_directions[~bits]
+    # The ReLU condition: z_i >= t for units on, z_i <= slack for units off (rounding's room).
+    slack = 64 * np.finfo(float).eps * max(1.0, np.abs(point).max())
+    margin = linprog(
+        np.r_[np.zeros(k), -1.0],
+        A_ub=np.block([[-on, np.ones((on.shape[0], 1))], [off, np.zeros((off.shape[0], 1))]]),
+        b_ub=np.r_[relu_point[bits], slack - relu_point[~bits]],
+        bounds=[(None, None)] * k + [(None, 1.0)], method="highs",
+    )
+    if margin.status != 0 or -margin.fun <= 0:
+        return point
+    half = -margin.fun / 2
+    nearest = linprog(  # variables c and u >= |c|
+        np.r_[np.zeros(k), np.ones(k)],
+        A_ub=np.block([
+            [np.eye(k), -np.eye(k)], [-np.eye(k), -np.eye(k)],
+            [-on, np.zeros((on.shape[0], k))], [off, np.zeros((off.shape[0], k))],
+        ]),
+        b_ub=np.r_[np.zeros(2 * k), relu_point[bits] - half, slack - relu_point[~bits]],
+        bounds=[(None, None)] * 2 * k, method="highs",
+    )
+    inside = point + continuum @ (nearest.x[:k] if nearest.status == 0 else margin.x[:k])
+    relu_part = inside[relu]  # a view
+    relu_part[~bits] = np.minimum(relu_part[~bits], 0.0)  # the slack's rounding, back on the boundary
+    return inside
 
 
 def _solve_each(matrices, right_hand_side):

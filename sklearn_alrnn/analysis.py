@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 
 from ._forcing import warn_where_a_run_overflows
 from ._model import phi, regime_codes
-from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable here, where it is documented
+from ._regime_maps import (
     MARGINAL_TOLERANCE,
     FixedPoint,
     LinearSystem,
@@ -181,7 +181,8 @@ def classify_stability(eigenvalues):
     grow, and "marginally stable" when none grows and some have |lambda| = 1
     (within ``MARGINAL_TOLERANCE``): modes that neither decay nor grow, as in an
     integrator, a line attractor (then ``I - J`` is singular and the fixed
-    point is a whole line, or absent) or an undamped rotation.
+    points form a line, ``FixedPoint.continuum``, or there are none) or an
+    undamped rotation.
 
     Examples
     --------
@@ -483,7 +484,11 @@ def find_cycles(
     A map sampled from a flow carries the flow's orbits as closed curves,
     on which it steps round by a fraction of the period: they hold a k-cycle
     only where that stepping locks to k steps (the Lorenz-63 model's 156-step
-    cycle), and a curve that does not lock is not reported.
+    cycle), and a curve that does not lock is not reported. Cycles are
+    isolated: where the k-step Jacobian has an eigenvalue within
+    ``MARGINAL_TOLERANCE`` of 1 the solutions form a continuum (a line
+    attractor, or the circles of an undamped rotation), and none is reported;
+    ``fixed_point`` describes a continuum of fixed points (``continuum``).
 
     Parameters
     ----------
@@ -548,7 +553,8 @@ def find_cycles(
         if points is not None and _minimal_period(points, atol) == len(codes):
             if not any(c.order == len(codes) and _same_cycle(points, c.points, atol) for c in found):
                 eigenvalues = sorted_eigenvalues(product_J)
-                found.append(Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues)))
+                if np.all(np.abs(eigenvalues - 1) > MARGINAL_TOLERANCE):  # else one point of a continuum
+                    found.append(Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues)))
         return visited
 
     def refine(codes, budget):

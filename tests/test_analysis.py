@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import RegimeDecomposer
+from sklearn_alrnn._model import phi
 from sklearn_alrnn.analysis import (
     bits_to_code,
     classify_stability,
@@ -219,6 +220,73 @@ def test_one_relu_unit_gives_real_fixed_points_in_both_regimes_only_where_det_i_
             assert np.sign(determinants[0]) != np.sign(determinants[1])
         assert sum(point.real and np.abs(point.eigenvalues).max() < 1 for point in points) <= 1
     assert n_both > 50  # the draws do reach the case the theorem speaks of (127 of 1000)
+
+
+def _step_of(a, W, h, z, n_nonlinear):
+    return np.asarray(a) * z + np.asarray(W) @ phi(z.copy(), n_nonlinear) + np.asarray(h)
+
+
+def test_a_line_attractor_through_a_switch_is_a_continuum_in_each_regime_it_crosses():
+    # Unit 0 keeps its value (a = 1); the ReLU unit settles at 2 (z_0 - 1), on where z_0 > 1: one
+    # line of fixed points, the regime "0" half below z_0 = 1 and the "1" half above. Before, I - J
+    # being singular gave NaN: the memory a working-memory model is built for had no fixed point.
+    a, W, h = [1.0, 0.5], [[0.0, 0.0], [1.0, 0.0]], [0.0, -1.0]
+    for code in (0, 1):
+        fp = fixed_point(a, W, h, code, n_nonlinear=1)
+        assert fp.real and fp.stability == "marginally stable"
+        assert fp.continuum.shape == (2, 1)
+        np.testing.assert_allclose(np.abs(fp.continuum.ravel()), np.array([1.0, 2.0]) / np.sqrt(5), rtol=1e-12)
+        np.testing.assert_allclose(_step_of(a, W, h, fp.point, 1), fp.point, atol=1e-12)
+        assert (fp.point[1] > 0) == bool(code)
+    np.testing.assert_allclose(fixed_point(a, W, h, 0, n_nonlinear=1).point, [0.8, -0.4], rtol=1e-12)  # nearest 0
+    # The ReLU unit held at -1 whatever the memory holds: the line never enters regime "1".
+    held_off = fixed_point([1.0, 0.0], np.zeros((2, 2)), [0.0, -1.0], 1, n_nonlinear=1)
+    assert not held_off.real and held_off.continuum.shape == (2, 1)
+    np.testing.assert_allclose(held_off.point, [0.0, -1.0], atol=1e-15)
+
+
+def test_singular_regimes_give_planes_drifts_and_rounded_lines_their_own_answers():
+    plane = fixed_point([1.0, 1.0, 0.2], np.zeros((3, 3)), [0.0, 0.0, 1.0], 0, n_nonlinear=0)
+    assert plane.continuum.shape == (3, 2) and plane.real
+    np.testing.assert_allclose(plane.point, [0.0, 0.0, 1.25], atol=1e-15)
+    np.testing.assert_allclose(plane.continuum.T @ plane.continuum, np.eye(2), atol=1e-15)
+    # A bias on the integrator: it drifts by 0.1 a step and has no fixed point at all.
+    drift = fixed_point([1.0, 0.5], np.zeros((2, 2)), [0.1, 0.0], 0, n_nonlinear=0)
+    assert np.isnan(drift.point).all() and drift.continuum.shape == (2, 0) and not drift.real
+    # A Jordan block (shear): z_0 free, z_1 = -0.3 holds the drive's first row; a second row drifts.
+    shear = fixed_point([1.0, 1.0], [[0.0, 1.0], [0.0, 0.0]], [0.3, 0.0], 0, n_nonlinear=0)
+    np.testing.assert_allclose(shear.point, [0.0, -0.3], atol=1e-15)
+    np.testing.assert_allclose(np.abs(shear.continuum.ravel()), [1.0, 0.0])
+    assert np.isnan(fixed_point([1.0, 1.0], [[0.0, 1.0], [0.0, 0.0]], [0.3, 0.1], 0, n_nonlinear=0).point).all()
+    # Singular in exact arithmetic, not in floating point (1 - 0.7 and 1 - 0.8 round): the solver
+    # gave one arbitrary point of the line, now the nearest to the origin.
+    rounded = fixed_point([0.7, 0.8], [[0.0, 0.3], [0.2, 0.0]], [0.3, -0.2], 0, n_nonlinear=0)
+    np.testing.assert_allclose(rounded.point, [0.5, -0.5], rtol=1e-12)
+    np.testing.assert_allclose(np.abs(rounded.continuum.ravel()), np.array([1.0, 1.0]) / np.sqrt(2), rtol=1e-12)
+    # Cycles are isolated: find_cycles reported this line's arbitrary point as a fixed point.
+    assert find_cycles([0.7, 0.8], [[0.0, 0.3], [0.2, 0.0]], [0.3, -0.2], n_nonlinear=0, max_order=1) == []
+
+
+def test_a_continuum_is_real_exactly_where_a_point_of_it_lies_in_its_regime():
+    # A memory unit read by three ReLU units: each regime's line of fixed points, against a search
+    # along the line.
+    rng = np.random.RandomState(0)
+    n_real = 0
+    for _ in range(5):
+        M, P = 6, 3
+        a = np.r_[1.0, rng.uniform(0.2, 0.8, M - 1)]
+        W, h = rng.normal(scale=0.3, size=(M, M)), rng.normal(scale=0.3, size=M)
+        W[0], h[0] = 0.0, 0.0
+        for code in range(2**P):
+            fp = fixed_point(a, W, h, code, n_nonlinear=P)
+            bits = np.array([int(bit) for bit in fp.bits], dtype=bool)
+            line = fp.point + np.linspace(-200, 200, 40001)[:, None] * fp.continuum[:, 0]
+            assert fp.real == np.any(np.all((line[:, M - P:] > 0) == bits, axis=1))
+            if fp.real:
+                n_real += 1
+                assert np.array_equal(fp.point[M - P:] > 0, bits)
+                np.testing.assert_allclose(_step_of(a, W, h, fp.point, P), fp.point, atol=1e-9)
+    assert 5 < n_real < 35  # real and virtual continua both occur (22 of 40)
 
 
 def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():

@@ -73,7 +73,9 @@ def test_an_integrator_is_marginally_stable_with_an_infinite_time_constant():
     for fp in integrator.fixed_points_:
         assert fp.stability == "marginally stable"
         assert fp.time_constants[0] == np.inf and fp.time_constants[1] == pytest.approx(1 / np.log(2))
-        assert np.isnan(fp.point).all()  # I - J is singular: a line of fixed points, not one
+        # I - J is singular: a line of fixed points along the integrator, through the origin
+        np.testing.assert_allclose(np.abs(fp.continuum.ravel()), [1.0, 0.0, 0.0])
+        np.testing.assert_allclose(fp.point, 0.0)
     rotation = np.array([[0.0, -1.0], [1.0, 0.0]])  # undamped: period 4
     assert classify_stability(np.linalg.eigvals(rotation)) == "marginally stable"
     assert classify_stability(np.array([1.0, 1.5])) == "unstable node"
