@@ -197,7 +197,7 @@ class BaseALRNN(
                 return fit_joined_members(self, n_members, fit)
             if self.n_init > 1:
                 return self._fit_initialisations(X, y, sample_weight, step_weight)
-        engine = self._training_engine(first_pass)
+        engine = self._training_engine(first_pass, incremental)
         X, lengths, Y, per_step, sample_weight, step_weight, weighted = self._validate_training_data(
             X, y, sample_weight, first_pass, classes, step_weight
         )
@@ -246,8 +246,10 @@ class BaseALRNN(
             lambda model: -model._kept_loss if model.best_validation_score_ is None else model.best_validation_score_,
         )
 
-    def _training_engine(self, first_pass):
-        """The engine of this fit; fixes the dtype (the engine's default unless set)."""
+    def _training_engine(self, first_pass, incremental=False):
+        """The engine of this fit; fixes the dtype (the engine's default unless set). Continuing a fit
+        keeps its architecture: ``warm_start`` with other sizes (``n_members`` included) raises, and
+        ``partial_fit`` continues the fitted network, joined or not."""
         if first_pass:
             engine = make_engine(self.device, self.n_hidden, self.n_nonlinear, self.n_jobs)
             self._fit_dtype = self.dtype or engine.default_dtype
@@ -258,7 +260,8 @@ class BaseALRNN(
         def kept(value, index):  # "auto" keeps what the first fit chose
             return fitted[index] if value == "auto" else value
 
-        requested = (self.n_hidden * self.n_members_, self.n_nonlinear * self.n_members_, self.dtype or fitted[2],
+        members = self.n_members_ if incremental or self.n_members == "auto" else self.n_members
+        requested = (self.n_hidden * members, self.n_nonlinear * members, self.dtype or fitted[2],
                      kept(self.readout, 3), bool(kept(self.input_differences, 4)) and not self._tokens,
                      bool(kept(self.elapsed_steps, 5)) and not self._tokens)
         if fitted != requested:

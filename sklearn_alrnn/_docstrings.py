@@ -189,7 +189,8 @@ _COMMON_PARAMETERS_DOC = """
         CardanoSentiment's RMSE from 0.305 to 0.293 (RESULTS.md). The default
         stays one network, so that the fitted model has ``n_hidden`` units
         and ``2**n_nonlinear`` regimes as set. ``partial_fit`` trains one
-        network; ``warm_start`` continues the joined one.
+        network; ``warm_start`` continues the joined one (another
+        ``n_members`` is another architecture: a ValueError).
 
     input_type : {{"dense", "tokens"}}, default="dense"
         "dense": X holds float features. "tokens": X holds integer ids
@@ -285,6 +286,8 @@ _COMMON_PARAMETERS_DOC = """
 
     warm_start : bool, default=False
         Start ``fit`` from the previous solution (the optimiser is reset).
+        The architecture must be the fitted one (units, ReLU units, members,
+        dtype, readout): else a ValueError names both.
 
     random_state : int, RandomState instance or None, default=None
         Determines initialisation, shuffling and the early-stopping split.

@@ -111,6 +111,12 @@ def test_warm_start_continues_the_joined_network_and_partial_fit_trains_one(clas
     assert continued.a_.shape == (18,)
     single = ALRNNClassifier(n_members=3, random_state=0, **SETTINGS).partial_fit(X, y, classes=np.unique(y))
     assert single.a_.shape == (6,) and single.n_members_ == 1
+    # Another number of members is another architecture: warm_start used to go on with the fitted one.
+    with pytest.raises(ValueError, match=r"fitted with \(units, .*\)=\(18, 6, .*ask for \(12, 4, "):
+        continued.set_params(n_members=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"fitted with \(units, .*\)=\(6, 2, .*ask for \(18, 6, "):
+        single.set_params(warm_start=True).fit(X, y)
+    single.partial_fit(X, y)  # partial_fit goes on with the one network
 
 
 @pytest.mark.parametrize(
