@@ -59,7 +59,7 @@ for name, (x, y, z), standardised in zip(
     equilibria if real_points else [],  # a map without real fixed points has nothing to set beside them
 ):
     true_rates = np.linalg.eigvals([[-sigma, sigma, 0], [rho - z, -1, -x], [y, x, -beta]])
-    distances = [np.linalg.norm(p.point[:3] * model.scale_ + model.mean_ - standardised) for p in real_points]
+    distances = [np.linalg.norm(model.observe(p.point) - standardised) for p in real_points]
     nearest = real_points[int(np.argmin(distances))]
     rates = np.log(nearest.eigenvalues.astype(complex)) / dt
     print(f"{name}: nearest real fixed point (regime {nearest.bits}) {min(distances):.2f} standard deviations away; "
@@ -78,10 +78,10 @@ for code in np.unique(codes[shown]):
     here = codes[shown] == code
     axes.scatter(*free_run[shown][here].T, s=0.3, label=f"regime {code:02b}")
 for fixed_point in decomposer.fixed_points_:
-    point = fixed_point.point[:3] * model.scale_ + model.mean_  # observed units, back in data units
+    point = model.observe(fixed_point.point)  # the observed units, in the data's units
     axes.scatter(*point, s=80, marker="o", edgecolors="k", facecolors="k" if fixed_point.real else "none")
 if cycles:
-    loop = cycles[0].points[:, :3] * model.scale_ + model.mean_
+    loop = model.observe(cycles[0].points)
     axes.plot(*np.vstack([loop, loop[:1]]).T, color="k", lw=1.5, label=f"{cycles[0].order}-step cycle")
 axes.set_xlabel("x")
 axes.set_ylabel("y")

@@ -13,28 +13,24 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import io
 from ._forcing import (
     ALPHA_UPDATE_INTERVAL, FORECASTER_PARAMETER_NAMES, FreeRunEvaluation, TrainingWindows, adapted_alpha,
-    evaluation_starts, forced_loss_and_gradients, forcing_schedule, free_run_from, initial_states,
+    evaluation_starts, forced_loss_and_gradients, forcing_schedule, free_run_from,
     initialize_forecaster, jacobian_norm_bound, network_units, one_step_predictions, read_in_windows,
     warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows,
 )
 from ._initialisations import fit_best_initialisation
 from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
-from ._kernels.lyapunov import free_run_spectrum, tangent_frame
+from ._map_measures import mean_n_step_error
 from ._model import check_network_parameters, flatten_parameters
 from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
-from ._regime_maps import constant_drive
 from ._series import check_context, check_exog, check_exog_range, check_series, series_like
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
-
-#: Steps ahead that ``score`` predicts (the reference's PE_20), fewer in shorter series.
-SCORE_STEPS = 20
 
 
 @io.register_model_class
@@ -553,6 +549,39 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         engine, params = self._engine(), self._params()
         return [free_run_from(engine, params, self._scale(x[0]), s[:-1], self.a_.shape[0]) for x, s in zip(series, inputs)]
 
+    def observe(self, states):
+        """The observed variables of hidden states, in the data's units: the readout of the first N units.
+
+        For the states of ``generate(return_states=True)`` and ``hidden_states``, and for the fixed
+        points and cycles of a ``RegimeDecomposer`` of this model, which are in standardised units.
+
+        Parameters
+        ----------
+        states : array-like of shape (..., n_hidden)
+
+        Returns
+        -------
+        ndarray of shape (..., n_features_in_)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_alrnn import ALRNNForecaster
+        >>> X = np.column_stack([np.sin(np.arange(300) * 0.1), np.cos(np.arange(300) * 0.1)]) * 5 + 20
+        >>> model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=5, random_state=0).fit(X)
+        >>> run, states = model.generate(10, return_states=True)
+        >>> bool(np.allclose(model.observe(states), run))
+        True
+        """
+        check_is_fitted(self, "a_")
+        states = np.asarray(states, dtype=np.float64)
+        if states.ndim == 0 or states.shape[-1] != self.a_.shape[0]:
+            raise ValueError(
+                f"states must have the model's {self.a_.shape[0]} hidden units along their last axis; "
+                f"got an array of shape {states.shape}."
+            )
+        return self._unscale(states[..., : self.n_features_in_])
+
     def score(self, X, y=None, *, exog=None):
         """Negative mean squared 20-step prediction error (``metrics.prediction_error``).
 
@@ -563,33 +592,4 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         -------
         float
         """
-        return -self._mean_n_step_error(X, None, exog)
-
-    @np.errstate(over="ignore", invalid="ignore")  # a run that leaves the range errs infinitely: worst, not NaN
-    def _mean_n_step_error(self, X, n_steps, exog):
-        series, inputs, _ = self._checked(X, exog)
-        if n_steps is not None:
-            check_counts(n_steps=n_steps)
-        errors, engine = [], self._engine()
-        for x, s in zip(series, inputs):
-            horizon = min(SCORE_STEPS, len(x) - 1) if n_steps is None else n_steps
-            if horizon > len(x) - 1:
-                raise ValueError(f"n_steps={horizon} needs series longer than {horizon} steps; got {len(x)}.")
-            starts = len(x) - horizon
-            z0 = initial_states(self.L_, self._scale(x[:starts]))
-            drive = np.lib.stride_tricks.sliding_window_view(s, horizon, axis=0)[:starts].transpose(0, 2, 1)
-            run = engine.free_run(self.a_, self.W_, self.h_, self.C_, z0, np.ascontiguousarray(drive), self.n_features_in_)
-            errors.append(((self._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
-        return float(np.mean(np.nan_to_num(np.concatenate(errors), nan=np.inf)))
-
-    def _lyapunov_spectrum(self, n_exponents, n_steps, transient, x0, constant_input=None):
-        check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
-        check_counts(minimum=0, transient=transient)
-        check_counts(n_steps=n_steps)
-        frame = tangent_frame(self.a_.shape[0], n_exponents)
-        x0 = self._starting_observation(x0)
-        z0 = initial_states(self.L_.astype(np.float64), self._scale(x0[None]).astype(np.float64))[0]
-        a, W, h, C = (np.asarray(getattr(self, name), dtype=np.float64) for name in ("a_", "W_", "h_", "C_"))
-        drive, n_linear = constant_drive(h, C, constant_input), a.shape[0] - self.n_nonlinear_
-        exponents = free_run_spectrum(a, W, drive, n_linear, z0, frame, int(n_steps), int(transient))
-        return -np.sort(-exponents)
+        return -mean_n_step_error(self, X, None, exog)

@@ -25,6 +25,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
 
+from ._map_measures import map_exponents, mean_n_step_error
 from ._measures import (
     SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, return_distances,
     returns, scaling_slopes, standardised,
@@ -208,7 +209,7 @@ def prediction_error(model, X, n_steps=20, *, exog=None):
     0.0000
     0.0166
     """
-    return _fitted_forecaster(model, "prediction_error")._mean_n_step_error(X, n_steps, exog)
+    return mean_n_step_error(_fitted_forecaster(model, "prediction_error"), X, n_steps, exog)
 
 
 def max_lyapunov_exponent(model, n_steps=10_000, *, transient=1_000, x0=None, constant_input=None):
@@ -297,7 +298,7 @@ def lyapunov_spectrum(model, n_exponents=None, n_steps=10_000, *, transient=1_00
 
 def _exponents(model, function, n_exponents, n_steps, transient, x0, constant_input):
     model = _fitted_forecaster(model, function)
-    exponents = model._lyapunov_spectrum(n_exponents, n_steps, transient, x0, constant_input)
+    exponents = map_exponents(model, n_exponents, n_steps, transient, x0, constant_input)
     if np.isnan(exponents).any():
         warnings.warn(
             f"The free run left the floating-point range within {transient + n_steps} steps: the map grows without "

@@ -32,6 +32,7 @@ EXAMPLES = _examples()
 @pytest.mark.parametrize(
     "owner",
     ["estimators.ALRNNClassifier", "estimators.ALRNNRegressor", "forecasting.ALRNNForecaster",
+     "forecasting.ALRNNForecaster.observe",
      "regimes.RegimeDecomposer", "metrics.state_space_divergence", "metrics.power_spectrum_distance",
      "metrics.prediction_error", "metrics.max_lyapunov_exponent", "metrics.lyapunov_spectrum",
      "metrics.kaplan_yorke_dimension", "metrics.correlation_dimension", "metrics.return_period",

@@ -844,3 +844,20 @@ def test_a_full_exog_array_beside_a_padded_3d_series_array_is_cut_to_each_series
         full.predict(x, exog=np.concatenate([u, u], axis=1))  # another shape than X's is no padding
     with pytest.raises(ValueError, match=r"lengths \[200, 120, 200\]; got \[200, 100, 200\]"):
         full.predict(x, exog=[u[0], u[1, :100], u[2]])  # too short for its series
+
+
+def test_observe_reads_hidden_states_and_fixed_points_in_the_data_units(fitted_oscillator):
+    run, states = fitted_oscillator.generate(50, return_states=True)
+    np.testing.assert_array_equal(fitted_oscillator.observe(states), run)
+    np.testing.assert_array_equal(fitted_oscillator.observe(states[None, ::2]), run[None, ::2])
+    # The linear map turns about its fixed point: the circle's centre, (10, -5) in the data's units,
+    # (0, 0) in the standardised ones the decomposer works in.
+    centre = RegimeDecomposer(fitted_oscillator, prefit=True).fit(oscillation(200)).fixed_points_[0]
+    np.testing.assert_allclose(centre.point[:2], 0.0, atol=0.05)
+    np.testing.assert_allclose(fitted_oscillator.observe(centre.point), [10.0, -5.0], atol=0.01)
+    with pytest.raises(ValueError, match=r"model's 4 hidden units along their last axis; got an array of shape \(50, 2\)"):
+        fitted_oscillator.observe(run)
+    with pytest.raises(ValueError, match=r"got an array of shape \(\)"):
+        fitted_oscillator.observe(1.0)
+    with pytest.raises(NotFittedError):
+        ALRNNForecaster().observe(states)
