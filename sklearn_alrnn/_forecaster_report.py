@@ -56,7 +56,27 @@ def period_text(run):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the line says it instead
         period = metrics.return_period(run)
-    return "none: it does not come back (chaos, or no cycle)" if np.isnan(period) else f"{period:.2f} steps"
+    if np.isnan(period):
+        return "none: it does not come back (chaos, or no cycle)"
+    return f"{period:.2f} steps" + (" (it rests on a fixed point)" if period == 1 else "")
+
+
+def fixed_points_text(model, decomposer):
+    """Lines naming the real fixed points of the regimes the decomposer holds, in the data's units:
+    where the reconstructed system rests or turns (a continuum: the line or set through the point)."""
+    real = [point for point in decomposer.fixed_points_ if point.real]
+    if not real:
+        return ["  real fixed points of the visited regimes: none"]
+    names = getattr(model, "feature_names_in_", None)
+    lines = ["  real fixed points of the visited regimes, in the data's units:"]
+    for point in real:
+        values = model.observe(point.point)
+        labels = [""] * len(values) if names is None else [f"{name}=" for name in names]
+        coordinates = ", ".join(f"{label}{value:.4g}" for label, value in zip(labels, values))
+        where = {0: "", 1: "a line of fixed points through "}.get(
+            point.continuum.shape[1], f"a {point.continuum.shape[1]}-dimensional set of fixed points through ")
+        lines.append(f"    regime {point.bits or 'linear'} ({point.stability}): {where}{coordinates}")
+    return lines
 
 
 def free_run_regimes(model, states):

@@ -24,7 +24,7 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
-from ._forecaster_report import dimension_text, free_run_regimes, period_text, spectrum_text
+from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
 from ._measures import frequencies_suffice
 from ._validation import lengths_before_padding
 from ._version import __version__
@@ -435,6 +435,7 @@ def cmd_analyze(args):
         print(f"  largest Lyapunov exponents  {spectrum_text(model)}")
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
         print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")
+        print("\n".join(fixed_points_text(model, decomposer)))
         table = decomposer.summary()
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0

@@ -268,7 +268,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
         period = return_period(free_run[50_000:])
     assert float(re.search(r"D_2 of the free run +([\d.]+)", out).group(1)) == pytest.approx(dimension, abs=0.005)
     printed = re.search(r"return period of its last half +(.+)\n", out).group(1)
-    assert printed == (f"{period:.2f} steps" if np.isfinite(period) else "none: it does not come back (chaos, or no cycle)")
+    if np.isnan(period):
+        assert printed == "none: it does not come back (chaos, or no cycle)"
+    else:
+        assert printed == f"{period:.2f} steps" + (" (it rests on a fixed point)" if period == 1 else "")
     (tmp_path / "words.csv").write_text("a,b\nx,y\n")
     with pytest.raises(SystemExit, match="cannot read a numeric series"):
         main(["reconstruct", str(tmp_path / "words.csv")])
@@ -448,3 +451,33 @@ def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, ca
     with pytest.raises(SystemExit, match=r"stack \(n_series, n_timesteps, n_variables\) of series; got float64 of shape "
                                          r"\(1, 5, 300, 3\)"):
         main(["reconstruct", str(tmp_path / "four.npy")])
+
+
+def test_analyze_of_a_forecaster_prints_its_real_fixed_points_in_the_data_units(tmp_path, capsys):
+    from sklearn_alrnn import ALRNNForecaster
+
+    # z0 <- 0.5 z0 + 0.2 relu(z1) + 0.1, z1 <- z0: one real fixed point, z = (1/3, 1/3) in regime "1",
+    # 100 + 10 / 3 in the data's units (mean 100, scale 10), where the run from 90 comes to rest.
+    model = ALRNNForecaster.from_parameters([0.5, 0.0], [[0.0, 0.2], [1.0, 0.0]], [0.1, 0.0], np.zeros((1, 1)),
+                                            n_nonlinear=1, mean=[100.0], scale=[10.0], initial_observation=[90.0])
+    model.save(tmp_path / "resting.alrnn.npz")
+    assert main(["analyze", str(tmp_path / "resting.alrnn.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "real fixed points of the visited regimes, in the data's units:\n    regime 1 (stable node): 103.3\n" in out
+    # Its last half rests there: it comes back every step (before, the rounding of 50,000 equal
+    # values' mean, z-scored, read as a return after 1.50 steps).
+    assert re.search(r"return period of its last half +1.00 steps \(it rests on a fixed point\)\n", out)
+    # A memory unit read by a ReLU unit: a line of fixed points in each regime, named by the feature.
+    line = ALRNNForecaster.from_parameters([1.0, 0.5], [[0.0, 0.0], [1.0, 0.0]], [0.0, -1.0], np.zeros((1, 1)),
+                                           n_nonlinear=1, initial_observation=[2.0])
+    line.feature_names_in_ = np.array(["memory"], dtype=object)
+    line.save(tmp_path / "line.alrnn.npz")
+    assert main(["analyze", str(tmp_path / "line.alrnn.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "regime 1 (marginally stable): a line of fixed points through memory=1.25\n" in out
+    escaping = ALRNNForecaster.from_parameters([1.5], np.zeros((1, 1)), [0.0], np.zeros((0, 1)), n_nonlinear=0,
+                                               initial_observation=[1.0])
+    escaping.save(tmp_path / "growing.alrnn.npz")
+    with pytest.warns(RuntimeWarning):
+        assert main(["analyze", str(tmp_path / "growing.alrnn.npz")]) == 0
+    assert "real fixed points of the visited regimes, in the data's units:\n    regime linear (unstable node): 0\n" in capsys.readouterr().out

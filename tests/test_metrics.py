@@ -443,6 +443,23 @@ def test_the_return_period_of_cycles_and_closed_curves():
     assert return_period(np.ones((100, 2))) == 1.0  # a fixed point, the 1-cycle
 
 
+def test_a_coordinate_constant_up_to_rounding_adds_no_signal_to_the_measures():
+    # 50,000 equal values: z-scored, their mean's rounding error (hundreds of ulps) was a signal of
+    # unit size, and a run resting on a fixed point came back after 1.49998 steps.
+    for value in (0.1, 103.33333333333333):
+        assert return_period(np.full((50_000, 2), value)) == 1.0
+    # A coordinate resting on its fixed point with last-bit jitter beside a turning pair: the pair's
+    # measures, to the bit (before: D_2 1.017 against the circle's 1.007).
+    circle = rotation(50.5 * np.sqrt(2), 20_000)
+    jitter = 103.33333333333333 + np.random.default_rng(0).choice([0.0, 2.0**-46], size=(20_000, 1))
+    assert np.ptp(jitter) > 0
+    resting = np.hstack([circle, jitter])
+    assert return_period(resting) == return_period(circle)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the pure circle's scaling range bends a little
+        assert correlation_dimension(resting, random_state=0) == correlation_dimension(circle, random_state=0)
+
+
 def test_the_return_period_uses_only_the_returns_that_stay_close():
     # The phase diffuses: returns near far multiples of the period are no returns at all, and taking
     # them would pull the slope anywhere.
