@@ -81,6 +81,13 @@ def power_of_two_exponent(X):
     return -np.floor(np.log2(np.where(peak > 0, peak, 1.0))).astype(np.int64)
 
 
+def varies(X):
+    """Whether each column of X (X itself, when 1-D) varies beyond rounding: its range exceeds
+    ``ROUNDING_SPREAD`` of its peak. The range, unlike the standard deviation, carries no rounding
+    error of its own (the mean of 50,000 equal values is off by hundreds of ulps)."""
+    return np.ptp(X, axis=0) > ROUNDING_SPREAD * np.abs(X).max(axis=0)
+
+
 def standardised(X):
     """X with each column z-scored, after the exact power-of-two rescaling that keeps the moments of
     values near 1e300 finite. A column constant up to rounding (its range within ``ROUNDING_SPREAD``
@@ -88,7 +95,7 @@ def standardised(X):
     50,000 equal values) or last-bit jitter would become a signal of unit size, and a run resting on
     a fixed point "returned" at random lags."""
     X = np.ldexp(X, power_of_two_exponent(X))
-    varying = np.ptp(X, axis=0) > ROUNDING_SPREAD * np.abs(X).max(axis=0)
+    varying = varies(X)
     spread = np.where(varying, X.std(axis=0), 1.0)
     return np.where(varying, (X - X.mean(axis=0)) / spread, 0.0)
 
@@ -199,15 +206,14 @@ class _MixtureOccupancy(_Occupancy):
 
 
 def _smoothed_spectrum(x, smoothing):
-    """The normalised smoothed power spectrum of x; None for a constant x, which has no power."""
+    """The normalised smoothed power spectrum of x; None for an x constant up to rounding, which has
+    no power (z-scored, its rounding would have the spectrum of noise)."""
     x = np.ldexp(x, power_of_two_exponent(x))
-    std = x.std()
-    if not std > 0:
+    if not varies(x):
         return None
-    spectrum = np.abs(np.fft.rfft((x - x.mean()) / std)) ** 2
+    spectrum = np.abs(np.fft.rfft((x - x.mean()) / x.std())) ** 2
     spectrum = np.clip(gaussian_filter1d(spectrum, smoothing), 0, None)
     return spectrum / spectrum.sum()
-
 
 
 def spectrum_reference(X_true, smoothing=20):

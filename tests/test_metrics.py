@@ -458,6 +458,9 @@ def test_a_coordinate_constant_up_to_rounding_adds_no_signal_to_the_measures():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the pure circle's scaling range bends a little
         assert correlation_dimension(resting, random_state=0) == correlation_dimension(circle, random_state=0)
+    # Its spectrum is none: it shares no power with noise (before: D_H 0.61, its jitter read as noise).
+    noise = np.random.default_rng(1).standard_normal((20_000, 1))
+    assert power_spectrum_distance(noise, jitter) == 1.0
 
 
 def test_the_return_period_uses_only_the_returns_that_stay_close():
