@@ -129,10 +129,12 @@ class _BinnedOccupancy(_Occupancy):
         # The grid follows the true data's range, so a common exact rescaling changes nothing.
         self.exponent = power_of_two_exponent(X_true)
         X_true = np.ldexp(X_true, self.exponent)
-        std = X_true.std(axis=0)
-        self.low = X_true.min(axis=0) - 0.1 * std
-        high = X_true.max(axis=0) + 0.1 * std
-        self.width = np.where(high > self.low, (high - self.low) / n_bins, 1.0)
+        std, varying = X_true.std(axis=0), varies(X_true)
+        low, high = X_true.min(axis=0) - 0.1 * std, X_true.max(axis=0) + 0.1 * std
+        # A dimension constant up to rounding has no range: bins as wide as its value's power of two,
+        # the value in the middle one (a spread of rounding made the bins too narrow for the last bit).
+        self.width = np.where(varying, (high - low) / n_bins, 1.0)
+        self.low = np.where(varying, low, X_true.min(axis=0) - (n_bins // 2 + 0.5) * self.width)
         self.n_bins, self.n_points = n_bins, X_true.shape[0]
         self.bins, self.counts = self._occupied_bins(X_true)
 
@@ -184,8 +186,8 @@ class _MixtureOccupancy(_Occupancy):
         # variance would otherwise mean something else in every unit.
         self.exponent = power_of_two_exponent(X_true)  # exact; keeps the moments of values near 1e300 finite
         X_true = np.ldexp(X_true, self.exponent)
-        self.centre, spread = X_true.mean(axis=0), X_true.std(axis=0)
-        self.spread = np.where(spread > 0, spread, 1.0)
+        self.centre = X_true.mean(axis=0)
+        self.spread = np.where(varies(X_true), X_true.std(axis=0), 1.0)  # a constant: its value's power of two
         centres_true = ((X_true - self.centre) / self.spread)[:MIXTURE_POINTS]
         picks = rng.randint(0, centres_true.shape[0], size=MIXTURE_SAMPLES)
         noise = np.sqrt(variance) * rng.standard_normal((MIXTURE_SAMPLES, X_true.shape[1]))

@@ -461,6 +461,21 @@ def test_a_coordinate_constant_up_to_rounding_adds_no_signal_to_the_measures():
     # Its spectrum is none: it shares no power with noise (before: D_H 0.61, its jitter read as noise).
     noise = np.random.default_rng(1).standard_normal((20_000, 1))
     assert power_spectrum_distance(noise, jitter) == 1.0
+    # A dimension resting on one value: the other run's 1e-12 off it there is not off the grid
+    # (before: D_stsp 19.09 over 50,000 steps, where the mean's rounding set the bins' width).
+    t = np.arange(50_000) * 0.1
+    true = np.column_stack([np.sin(t), np.full(50_000, 0.1)])
+    same = np.column_stack([np.sin(t + 1), np.full(50_000, 0.1)])
+    nearly = np.column_stack([np.sin(t + 1), np.full(50_000, 0.1 * (1 + 1e-12))])
+    assert state_space_divergence(true, nearly) == state_space_divergence(true, same) < 1e-6
+    assert state_space_divergence(true, same * [1, 2]) > 10  # another value is another place
+    # Above 10 dimensions, where the true spread scales the mixture.
+    rng = np.random.default_rng(2)
+    true, runs = np.hstack([rng.standard_normal((50_000, 10)), np.full((50_000, 1), 0.1)]), rng.standard_normal((50_000, 10))
+    on_the_value = state_space_divergence(true, np.hstack([runs, np.full((50_000, 1), 0.1)]), random_state=0)
+    nearly = state_space_divergence(true, np.hstack([runs, np.full((50_000, 1), 0.1 * (1 + 1e-12))]), random_state=0)
+    assert nearly == pytest.approx(on_the_value, abs=1e-9) and on_the_value < 0.1
+    assert state_space_divergence(true, np.hstack([runs, np.full((50_000, 1), 0.2)]), random_state=0) > 1
 
 
 def test_the_return_period_uses_only_the_returns_that_stay_close():
