@@ -67,7 +67,10 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
     ones in closed form, so memory grows with the points, not the grid).
     Departure from the reference: generated points outside the grid, or
     non-finite (a diverged run), still count in the generated total ``n``, so
-    a run that leaves the attractor scores worse instead of being ignored.
+    a run that leaves the attractor scores worse instead of being ignored. A
+    dimension along which the true data are constant (up to rounding), which
+    has no range to grid, gets bins as wide as its value's power of two, the
+    value in the middle one (and unit spread in the mixture estimate).
 
     Above 10 dimensions, both trajectories are first standardised by the true
     one's mean and standard deviation per dimension (an identity on z-scored
