@@ -80,7 +80,7 @@ def equilibrium_distances(model, equilibria):
     if equilibria is None:
         return "-"
     every_regime = RegimeDecomposer.from_parameters(model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_)
-    real = [fp.point[: model.n_features_in_] * model.scale_ + model.mean_ for fp in every_regime.fixed_points_ if fp.real]
+    real = [model.observe(fp.point) for fp in every_regime.fixed_points_ if fp.real]
     if not real:
         return "/".join("inf" for _ in equilibria)
     return "/".join(f"{np.linalg.norm(np.array(real) - e, axis=1).min():.2f}" for e in equilibria)
