@@ -574,11 +574,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         True
         """
         check_is_fitted(self, "a_")
-        states = np.asarray(states, dtype=np.float64)
-        if states.ndim == 0 or states.shape[-1] != self.a_.shape[0]:
+        if np.ndim(states) > 0:  # NaN rows: a run that left the floating-point range
+            states = check_array(states, ensure_2d=False, allow_nd=True, input_name="states", ensure_all_finite=False)
+        if np.ndim(states) == 0 or states.shape[-1] != self.a_.shape[0]:
             raise ValueError(
                 f"states must have the model's {self.a_.shape[0]} hidden units along their last axis; "
-                f"got an array of shape {states.shape}."
+                f"got an array of shape {np.shape(states)}."
             )
         return self._unscale(states[..., : self.n_features_in_])
 

@@ -859,5 +859,9 @@ def test_observe_reads_hidden_states_and_fixed_points_in_the_data_units(fitted_o
         fitted_oscillator.observe(run)
     with pytest.raises(ValueError, match=r"got an array of shape \(\)"):
         fitted_oscillator.observe(1.0)
+    with pytest.raises(ValueError, match="Complex data not supported"):  # was read without its imaginary part
+        fitted_oscillator.observe(states + 1j)
+    overflowed = np.where(np.arange(50)[:, None] >= 40, np.nan, states)  # a run that left the float range
+    np.testing.assert_array_equal(np.isnan(fitted_oscillator.observe(overflowed)).any(axis=1), np.arange(50) >= 40)
     with pytest.raises(NotFittedError):
         ALRNNForecaster().observe(states)
