@@ -16,6 +16,8 @@ from numbers import Real
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._validation import real_array
+
 
 def residual_covariance(observed, predicted):
     """Covariance (N, N) of the one-step errors ``observed[t + 1] - predicted[t]`` pooled over the
@@ -27,7 +29,7 @@ def residual_covariance(observed, predicted):
 
 def check_residual_covariance(covariance, n_features):
     """``covariance`` as a finite, symmetric, positive semi-definite (N, N) float array."""
-    covariance = np.asarray(covariance, dtype=np.float64)
+    covariance = real_array(covariance, "residual_covariance")
     if covariance.shape != (n_features, n_features):
         raise ValueError(f"residual_covariance must be of shape {(n_features, n_features)}; got shape {covariance.shape}.")
     if not np.all(np.isfinite(covariance)):

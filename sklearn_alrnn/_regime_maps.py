@@ -13,6 +13,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from ._model import MAX_CODED_NONLINEAR, check_codable, regime_bits, relu_units
+from ._validation import real_array
 
 #: An eigenvalue whose modulus is this close to 1 is marginal: its mode neither decays nor grows.
 MARGINAL_TOLERANCE = 1e-9
@@ -245,7 +246,7 @@ def constant_drive(h, C, constant_input):
     """The constant part of the map: ``h + C s`` for the input s held constant (zero when None)."""
     if constant_input is None:
         return h
-    constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
+    constant_input = real_array(constant_input, "constant_input").reshape(-1)
     if constant_input.shape[0] != C.shape[1]:
         raise ValueError(
             f"constant_input has {constant_input.shape[0]} features; the input matrix C has {C.shape[1]} columns."

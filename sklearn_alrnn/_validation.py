@@ -36,6 +36,22 @@ def as_whole_number(value):
     return value
 
 
+def real_array(value, name):
+    """``value`` as a float64 array (NaN and inf kept, for the caller to judge), or a ValueError naming
+    ``name`` where it is not real numbers: complex values with imaginary parts, which a cast to float
+    drops with only a ComplexWarning, strings, ragged nesting. Complex values whose imaginary parts
+    are all zero (as eigen-decompositions return them) are their real parts."""
+    try:
+        array = np.asarray(value)
+        if np.iscomplexobj(array):
+            if np.any(array.imag != 0):
+                raise ValueError(f"complex, with imaginary parts up to {np.abs(array.imag).max():.3g}")
+            array = array.real
+        return array.astype(np.float64, copy=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must hold real numbers ({error}).") from None
+
+
 def check_counts(minimum=1, **counts):
     """Refuse a count (a generator's size, a number of steps) that is not an integer >= ``minimum``."""
     for name, value in counts.items():

@@ -29,7 +29,7 @@ from ._regime_maps import (
     sorted_eigenvalues,
     stability_types,
 )
-from ._validation import as_whole_number, check_counts
+from ._validation import as_whole_number, check_counts, real_array
 
 __all__ = [
     "LinearSystem",
@@ -87,7 +87,7 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     ...
     ValueError: Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got a (2,), W (2, 2), h (1,).
     """
-    a, W, h = (np.asarray(p, dtype=float) for p in (a, W, h))
+    a, W, h = (real_array(value, name) for name, value in (("a", a), ("W", W), ("h", h)))
     if h.ndim == 2 and 1 in h.shape:
         h = h.reshape(-1)
     if a.ndim == 2 and a.shape[0] == a.shape[1]:
@@ -103,7 +103,7 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
             "Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got "
             f"a {a.shape}, W {W.shape}, h {h.shape}."
         )
-    C = np.zeros((M, 0)) if C is None else np.asarray(C, dtype=float)
+    C = np.zeros((M, 0)) if C is None else real_array(C, "C")
     if C.ndim != 2 or C.shape[0] != M:
         raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
     n_nonlinear = as_whole_number(n_nonlinear)
@@ -303,13 +303,13 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
     if inputs is not None and C is None:
         raise ValueError("iterate_map with inputs needs the input matrix C.")
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
-    z = np.array(z0, dtype=float)
+    z = real_array(z0, "z0").copy()
     if z.shape != a.shape:
         raise ValueError(f"z0 must have shape {a.shape} (n_hidden,); got {z.shape}.")
     if not np.all(np.isfinite(z)):
         raise ValueError("z0 contains NaN or infinity.")
     if inputs is not None:
-        inputs = np.asarray(inputs, dtype=float)
+        inputs = real_array(inputs, "inputs")
         if inputs.ndim == 1:
             inputs = inputs[:, None]
         if inputs.ndim != 2 or inputs.shape[1] != C.shape[1]:

@@ -30,7 +30,7 @@ from ._measures import (
     SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, return_distances,
     returns, scaling_slopes, standardised,
 )
-from ._validation import check_counts
+from ._validation import check_counts, real_array
 
 __all__ = [
     "state_space_divergence",
@@ -346,7 +346,7 @@ def kaplan_yorke_dimension(exponents, *, zero_tolerance=0.0):
     >>> kaplan_yorke_dimension(cycle), kaplan_yorke_dimension(cycle, zero_tolerance=3 / 10_000)
     (0.0, 1.0)
     """
-    exponents = np.asarray(exponents, dtype=np.float64)
+    exponents = real_array(exponents, "exponents")
     if exponents.ndim != 1 or exponents.size == 0:
         raise ValueError(f"exponents must be a non-empty 1-D array; got shape {exponents.shape}.")
     if np.isnan(exponents).any() or np.isposinf(exponents).any():

@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._validation import real_array
 from .regimes import RegimeDecomposer
 
 __all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues", "plot_regime_sharing"]
@@ -62,7 +63,7 @@ def plot_regime_timeseries(series, codes, ax=None, cmap="cividis"):
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['regime 0', 'regime 1']
     """
-    series = np.asarray(series, dtype=float)
+    series = real_array(series, "series")
     series = series[:, None] if series.ndim == 1 else series
     codes = np.asarray(codes)
     if series.ndim != 2 or codes.ndim != 1 or codes.shape[0] != series.shape[0]:

@@ -21,7 +21,7 @@ from ._regime_counts import (
     warn_of_states_out_of_range,
 )
 from ._regime_maps import analyse_regimes
-from ._validation import check_sequences, step_mask
+from ._validation import check_sequences, real_array, step_mask
 from .analysis import (
     MAX_ENUMERATED_NONLINEAR,
     check_parameters,
@@ -307,7 +307,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         ragged = isinstance(states, (list, tuple)) and len(states) > 0 and all(np.ndim(s) == 2 for s in states)
         shapes = [np.shape(s) for s in states] if ragged else [np.shape(states)]
         if not ragged:
-            states = np.asarray(states, dtype=float)
+            states = np.asarray(states)  # as numbers, complex refused, by check_sequences below
             states = states[None] if states.ndim == 2 else states
         if any(len(shape) not in (2, 3) or shape[-1] != M for shape in shapes):
             raise ValueError(
@@ -327,10 +327,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         deviation floor (a constant sequence's), input differences as zero."""
         if constant_input is None:
             return None
-        try:
-            constant_input = np.asarray(constant_input, dtype=float).reshape(-1)
-        except (TypeError, ValueError):
-            raise ValueError(f"constant_input must be numbers, one per input feature; got {constant_input!r}.") from None
+        constant_input = real_array(constant_input, "constant_input").reshape(-1)
         network = getattr(self, "_network", None)
         dense = getattr(network, "_tokens", True) is False  # a sequence estimator on dense input
         if dense and constant_input.shape[0] == network.n_features_in_:

@@ -330,6 +330,19 @@ def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
         fixed_point(np.full(3, 1e308), np.full((3, 3), 1e308), H, 0, 2)
     with pytest.raises(ValueError, match="finite eigenvalues"):
         classify_stability(np.array([0.5, np.nan]))
+    # Complex parameters, states or inputs lost their imaginary parts to a float cast, with only
+    # NumPy's ComplexWarning; ragged nesting was NumPy's message.
+    for call, name in (
+        (lambda: fixed_point(A + 0.1j, W, H, 0, 2), "a"),
+        (lambda: find_cycles(A, W, H, n_nonlinear=2, C=C * 1j, constant_input=[1.0]), "C"),
+        (lambda: iterate_map(A, W, H, z0 + 1j, 3, n_nonlinear=2), "z0"),
+        (lambda: iterate_map(A, W, H, z0, n_nonlinear=2, C=C, inputs=np.ones((5, 1)) * 1j), "inputs"),
+        (lambda: fixed_point(A, W, H, 0, 2, C=C, constant_input=[1j]), "constant_input"),
+    ):
+        with pytest.raises(ValueError, match=f"^{name} must hold real numbers \\(complex, with imaginary parts up to"):
+            call()
+    with pytest.raises(ValueError, match=r"^W must hold real numbers \(.*inhomogeneous"):
+        fixed_point(A, [[0.0, 1.0], [1.0]], H, 0, 2)
 
 
 def test_parameters_from_elsewhere_in_other_forms_give_the_same_analysis():

@@ -217,8 +217,17 @@ def test_bad_inputs_to_the_decomposer():
 
     with pytest.raises(InvalidParameterError, match="The 'output' parameter of RegimeDecomposer must be"):
         RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2, output="bits")  # was read as occupancy
-    with pytest.raises(ValueError, match=r"constant_input must be numbers, one per input feature; got \['x'\]"):
+    with pytest.raises(ValueError, match=r"constant_input must hold real numbers \(could not convert string to float"):
         RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2, constant_input=["x"])
+    # Complex values lost their imaginary parts to a float cast, with only NumPy's ComplexWarning.
+    with pytest.raises(ValueError, match=r"constant_input must hold real numbers \(complex, with imaginary parts up to 2"):
+        RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2, constant_input=[1 + 2j])
+    with pytest.raises(ValueError, match=r"W must hold real numbers \(complex, with imaginary parts up to 0.5"):
+        RegimeDecomposer.from_parameters(A, W + 0.5j, H, n_nonlinear=2)
+    np.testing.assert_array_equal(  # an eigen-decomposition's complex dtype with no imaginary part is its real part
+        RegimeDecomposer.from_parameters(A + 0j, W, H, n_nonlinear=2).fixed_points_[0].point,
+        RegimeDecomposer.from_parameters(A, W, H, n_nonlinear=2).fixed_points_[0].point,
+    )
     dec = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2)
     with pytest.raises(ValueError, match="X has 2 features, but RegimeDecomposer is expecting 1"):
         dec.transform(np.zeros((2, 3, 2)))
