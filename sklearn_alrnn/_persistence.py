@@ -13,6 +13,7 @@ from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
 from ._process_noise import check_residual_covariance
 from ._readout import READOUTS, n_readout_features
+from ._validation import real_array
 
 
 class PortableStateMixin:
@@ -183,13 +184,6 @@ def _per_sequence_features(fitted, n_features):
     return features
 
 
-def _float_array(name, value):
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be an array of numbers; {error}.") from None
-
-
 def _is_number(value):
     """A JSON number: an int or a float, not a boolean."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -341,7 +335,7 @@ class ForecasterStateMixin:
         arrays = {"a_": a, "W_": W, "h_": h, "C_": C}
         given = {"L": L, "mean": mean, "scale": scale, "initial_observation": initial_observation,
                  "residual_covariance": residual_covariance}
-        arrays |= {name + "_": _float_array(name, value) for name, value in given.items() if value is not None}
+        arrays |= {name + "_": real_array(value, name) for name, value in given.items() if value is not None}
         if arrays["L_"].ndim != 2:
             raise ValueError(f"L must be of shape (n_hidden - N, N) for N observed variables; got shape {arrays['L_'].shape}.")
         M, N = a.shape[0], arrays["L_"].shape[1]

@@ -400,7 +400,9 @@ def test_parameters_of_a_fitted_model_make_the_same_forecaster(tmp_path):
         (dict(mean=[0.0]), r"mean_ must be of shape \(2,\); got shape \(1,\)"),
         (dict(a=np.zeros(5), W=np.zeros((5, 5)), h=np.zeros(5), L=np.zeros((1, 4)), mean=np.zeros(1)),
          r"mean_ must be of shape \(4,\).* For N=1 observed variables pass L\.T, of shape \(4, 1\)\."),
-        (dict(L=[["x", 0.5], [0.0, 0.0]]), "L must be an array of numbers; could not convert string"),
+        (dict(L=[["x", 0.5], [0.0, 0.0]]), r"L must hold real numbers \(could not convert string"),
+        (dict(L=np.zeros((2, 2)) + 1j), r"L must hold real numbers \(complex, with imaginary parts up to 1"),
+        (dict(scale=[1.0, 2.0 + 0.5j]), r"scale must hold real numbers \(complex"),
     ],
 )
 def test_parameters_that_do_not_make_a_forecaster_are_named(change, message):
