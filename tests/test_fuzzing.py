@@ -26,7 +26,9 @@ from sklearn_alrnn import (
     to_aeon,
     to_tslearn,
 )
+from sklearn_alrnn._model import phi
 from sklearn_alrnn._validation import cells_as_sequences, check_sequences
+from sklearn_alrnn.analysis import check_parameters, find_cycles, fixed_point, iterate_map
 
 DOCUMENTED = (ValueError, TypeError)
 FEATURES = 2
@@ -365,3 +367,61 @@ def test_tokenizer_answers_or_raises_documented_errors(texts):
         return
     ids = tokenizer.transform(texts)
     assert len(ids) == len(texts) and all(len(seq) >= 1 and seq.max() < tokenizer.n_tokens_ for seq in ids)
+
+
+@st.composite
+def raw_parameters(draw):
+    """AL-RNN parameters as software elsewhere hands them over, or near misses: A as its diagonal
+    or as a matrix (diagonal or not), each array in its own dtype (float16 to object, complex with
+    or without imaginary parts) or as nested lists, NaN or inf in one, a wrong size, P out of range.
+    Returns the arrays and whether one holds imaginary parts (which must be refused)."""
+    M = draw(st.integers(1, 4))
+    rng = np.random.RandomState(draw(st.integers(0, 2**16)))
+    values = {"a": rng.uniform(-1.0, 1.2, M), "W": rng.normal(scale=0.5, size=(M, M)), "h": rng.normal(size=M)}
+    a_form = draw(st.sampled_from(["vector", "vector", "diagonal matrix", "full matrix"]))
+    if a_form != "vector":
+        values["a"] = np.diag(values["a"]) + (rng.normal(size=(M, M)) * 0.1 if a_form == "full matrix" else 0.0)
+    imaginary = False
+    for name in values:
+        form = draw(st.sampled_from(["float64", "float32", "float16", "int64", "bool", "complex", "imaginary",
+                                     "object", "list", "nan", "short"]))
+        value = values[name]
+        if form in ("float32", "float16", "int64", "bool", "object"):
+            value = value.astype(form)
+        elif form in ("complex", "imaginary"):
+            value = value + (0.5j if form == "imaginary" else 0j)
+            imaginary |= form == "imaginary"
+        elif form == "list":
+            value = value.tolist()
+        elif form == "nan":
+            value = value.copy()
+            value.flat[0] = draw(st.sampled_from([np.nan, np.inf]))
+        elif form == "short":
+            value = value[:-1]
+        values[name] = value
+    return values, draw(st.integers(-1, M + 1)), imaginary
+
+
+@given(case=raw_parameters())
+@settings(max_examples=100, deadline=None)
+def test_the_analysis_of_raw_parameters_answers_or_raises_documented_errors(case):
+    values, P, imaginary = case
+    a, W, h = values["a"], values["W"], values["h"]
+    calls = [
+        ("fixed_point", lambda: fixed_point(a, W, h, 0, P)),
+        ("iterate_map", lambda: iterate_map(a, W, h, np.zeros(np.shape(h)[0] if np.ndim(h) else 1), 5, n_nonlinear=P)),
+        ("from_parameters", lambda: RegimeDecomposer.from_parameters(a, W, h, n_nonlinear=P)),
+        ("find_cycles", lambda: find_cycles(a, W, h, n_nonlinear=P, max_order=2)),
+    ]
+    for name, call in calls:
+        answer = _answer_or_documented_error(name, call)
+        if imaginary:
+            assert answer is None, f"{name} read complex parameters without their imaginary parts"
+        if answer is None:
+            continue
+        checked_a, checked_W, checked_h, _, _ = check_parameters(a, W, h, P)
+        if name == "fixed_point" and answer.real:
+            step = checked_a * answer.point + checked_W @ phi(answer.point.copy(), P) + checked_h
+            np.testing.assert_allclose(step, answer.point, rtol=1e-6, atol=1e-6 * (1 + np.abs(answer.point).max()))
+        if name == "iterate_map":
+            assert answer[0].shape == (5, checked_a.shape[0])
