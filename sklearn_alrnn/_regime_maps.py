@@ -353,7 +353,7 @@ def _fixed_point_set(identity_minus_J, drive, bits):
     if rank == M:
         return None
     coordinates = U.T @ drive
-    if np.linalg.norm(coordinates[rank:]) > tolerance * max(1.0, np.linalg.norm(drive)):
+    if np.abs(coordinates[rank:]).max() > tolerance * max(1.0, np.abs(drive).max()):  # max: no overflow near 1e308
         return np.full(M, np.nan), np.zeros((M, 0))
     point = Vt[:rank].T @ (coordinates[:rank] / singular_values[:rank])
     continuum = Vt[rank:].T
@@ -363,40 +363,40 @@ def _fixed_point_set(identity_minus_J, drive, bits):
 def _inside_regime(point, continuum, bits):
     """A point ``point + continuum @ c`` inside the regime, or ``point`` where none is (or it is).
 
-    Two linear programs over c: the largest margin t <= 1 by which the units that must be on are
-    positive (the units that must be off at most 0), then, at half that margin, the smallest |c|_1,
-    so that the point is strictly inside yet near the minimum-norm solution.
+    ReLU units the set does not move (their rows of ``continuum`` zero) hold their value all along
+    it: they either agree with the regime or exclude it. Over c, two linear programs on the others:
+    the largest margin t <= 1 by which each lies on its side of 0 (positive for units on, negative
+    for units off), then, at half that margin, the smallest |c|_1, so that the point lies strictly
+    inside, beyond the solver's tolerance, yet near the minimum-norm solution.
     """
     relu = relu_units(point.shape[0], bits.shape[0])
-    relu_point, relu_directions = point[relu], continuum[relu]
-    if np.all((relu_point > 0) == bits):
+    if np.all((point[relu] > 0) == bits):
         return point
+    # In units of the point's size: HiGHS reads bounds beyond 1e20 as infinite.
+    scale = max(1.0, np.abs(point).max())
+    relu_point, relu_directions = point[relu] / scale, continuum[relu]
+    moved = np.abs(relu_directions).max(axis=1) > 64 * np.finfo(float).eps
+    if np.any((relu_point[~moved] > 0) != bits[~moved]):
+        return point
+    sides = np.where(bits[moved], 1.0, -1.0)[:, None]
     k = relu_directions.shape[1]
-    on, off = relu_directions[bits], relu_directions[~bits]
-    # The ReLU condition: z_i >= t for units on, z_i <= slack for units off (rounding's room).
-    slack = 64 * np.finfo(float).eps * max(1.0, np.abs(point).max())
+    # sides * (relu_point + directions @ c) >= t, written as A_ub @ [c, t] <= b_ub
+    directions, offsets = -sides * relu_directions[moved], sides[:, 0] * relu_point[moved]
     margin = linprog(
-        np.r_[np.zeros(k), -1.0],
-        A_ub=np.block([[-on, np.ones((on.shape[0], 1))], [off, np.zeros((off.shape[0], 1))]]),
-        b_ub=np.r_[relu_point[bits], slack - relu_point[~bits]],
+        np.r_[np.zeros(k), -1.0], A_ub=np.hstack([directions, np.ones((len(offsets), 1))]), b_ub=offsets,
         bounds=[(None, None)] * k + [(None, 1.0)], method="highs",
     )
     if margin.status != 0 or -margin.fun <= 0:
         return point
-    half = -margin.fun / 2
     nearest = linprog(  # variables c and u >= |c|
         np.r_[np.zeros(k), np.ones(k)],
         A_ub=np.block([
-            [np.eye(k), -np.eye(k)], [-np.eye(k), -np.eye(k)],
-            [-on, np.zeros((on.shape[0], k))], [off, np.zeros((off.shape[0], k))],
+            [np.eye(k), -np.eye(k)], [-np.eye(k), -np.eye(k)], [directions, np.zeros((len(offsets), k))],
         ]),
-        b_ub=np.r_[np.zeros(2 * k), relu_point[bits] - half, slack - relu_point[~bits]],
+        b_ub=np.r_[np.zeros(2 * k), offsets + margin.fun / 2],
         bounds=[(None, None)] * 2 * k, method="highs",
     )
-    inside = point + continuum @ (nearest.x[:k] if nearest.status == 0 else margin.x[:k])
-    relu_part = inside[relu]  # a view
-    relu_part[~bits] = np.minimum(relu_part[~bits], 0.0)  # the slack's rounding, back on the boundary
-    return inside
+    return point + continuum @ (scale * (nearest.x[:k] if nearest.status == 0 else margin.x[:k]))
 
 
 def _solve_each(matrices, right_hand_side):

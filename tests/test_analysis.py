@@ -239,6 +239,14 @@ def test_a_line_attractor_through_a_switch_is_a_continuum_in_each_regime_it_cros
         np.testing.assert_allclose(_step_of(a, W, h, fp.point, 1), fp.point, atol=1e-12)
         assert (fp.point[1] > 0) == bool(code)
     np.testing.assert_allclose(fixed_point(a, W, h, 0, n_nonlinear=1).point, [0.8, -0.4], rtol=1e-12)  # nearest 0
+    # The same in units near the floating-point limit: the linear programs work in the point's
+    # units (HiGHS reads bounds beyond 1e20 as infinite), and a drift of a thousandth of the scale
+    # is no fixed point (a 2-norm of the drive overflowed, and took every drive for consistent).
+    for code in (0, 1):
+        huge = fixed_point(a, W, np.array(h) * 1e300, code, n_nonlinear=1)
+        assert huge.real and (huge.point[1] > 0) == bool(code)
+        np.testing.assert_allclose(_step_of(a, W, np.array(h) * 1e300, huge.point, 1), huge.point, rtol=1e-12)
+        assert np.isnan(fixed_point(a, W, [1e297, -1e300], code, n_nonlinear=1).point).all()
     # The ReLU unit held at -1 whatever the memory holds: the line never enters regime "1".
     held_off = fixed_point([1.0, 0.0], np.zeros((2, 2)), [0.0, -1.0], 1, n_nonlinear=1)
     assert not held_off.real and held_off.continuum.shape == (2, 1)
