@@ -431,7 +431,7 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
     """
     X = check_trajectory(X, "X")
     try:
-        low, high = np.asarray(pair_fractions, dtype=np.float64).reshape(2)
+        low, high = real_array(pair_fractions, "pair_fractions").reshape(2)
     except (TypeError, ValueError):
         low = high = np.nan
     if not 0 < low < high < 1:

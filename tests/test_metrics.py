@@ -387,6 +387,7 @@ def test_points_that_coincide_have_dimension_zero_with_a_warning():
         (lambda X: correlation_dimension(X, pair_fractions=0.1), "0 < low < high < 1; got 0.1"),
         (lambda X: correlation_dimension(X, pair_fractions=(0.01, 0.1, 0.2)), "two fractions"),
         (lambda X: correlation_dimension(X, pair_fractions=("a", "b")), "two fractions"),
+        (lambda X: correlation_dimension(X, pair_fractions=np.array([1e-3, 0.1]) + 1j), "two fractions"),  # was its real part
         (lambda X: correlation_dimension(X, n_points=1), "n_points must be an integer >= 2; got 1"),
         (lambda X: correlation_dimension(X, n_points=2.5), "n_points must be an integer"),
         (lambda X: correlation_dimension(X, theiler_window=-1), "theiler_window must be an integer >= 0; got -1"),
