@@ -13,7 +13,7 @@ Axis orders:
 
 import numpy as np
 
-from ._validation import cells_as_sequences, check_sequences
+from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
 
 __all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn"]
 
@@ -92,7 +92,7 @@ def from_tslearn(X):
     >>> from_tslearn(np.array([[[1.0], [2.0]], [[3.0], [np.nan]]])).shape
     (2, 2, 1)
     """
-    X = np.asarray(X, dtype=float)
+    X = _as_numeric_array(X, np.float64, "X")  # complex refused (a float cast would drop the imaginary part)
     if X.ndim != 3:
         raise ValueError(f"Expected a tslearn array of shape (n_samples, max_timesteps, n_features); got {X.shape}.")
     check_sequences(X)
