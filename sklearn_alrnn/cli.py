@@ -320,9 +320,9 @@ def _read_series(path):
         print(f"Columns left out: {', '.join(left_out)}")
     series = series.reshape(len(series), -1) if series.ndim == 1 else series
     series = series[0] if series.ndim == 3 and len(series) == 1 else series
-    if series.ndim not in (2, 3) or 0 in series.shape or not np.issubdtype(series.dtype, np.number):
+    if series.ndim not in (2, 3) or 0 in series.shape or series.dtype.kind not in "biuf":  # complex: not a recording
         raise SystemExit(
-            f"error: {path!r} must hold a numeric (n_timesteps, n_variables) array or a stack "
+            f"error: {path!r} must hold a real (n_timesteps, n_variables) array or a stack "
             f"(n_series, n_timesteps, n_variables) of series; got {series.dtype} of shape {series.shape}"
         )
     series = series.astype(float)

@@ -283,6 +283,9 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     np.save(tmp_path / "objects.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(SystemExit, match="cannot read a numeric series .*allow_pickle=False"):
         main(["reconstruct", str(tmp_path / "objects.npy")])
+    np.save(tmp_path / "complex.npy", np.ones((50, 2)) + 1j)  # a cast to float dropped the imaginary parts
+    with pytest.raises(SystemExit, match=r"must hold a real \(n_timesteps, n_variables\) array .*got complex128"):
+        main(["reconstruct", str(tmp_path / "complex.npy")])
 
 
 def test_analyze_of_a_forecaster_whose_free_run_diverges_says_so_instead_of_failing(tmp_path, capsys):
