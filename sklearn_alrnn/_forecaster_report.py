@@ -73,8 +73,8 @@ def fixed_points_text(model, decomposer):
         values = model.observe(point.point)
         labels = [""] * len(values) if names is None else [f"{name}=" for name in names]
         coordinates = ", ".join(f"{label}{value:.4g}" for label, value in zip(labels, values))
-        where = {0: "", 1: "a line of fixed points through "}.get(
-            point.continuum.shape[1], f"a {point.continuum.shape[1]}-dimensional set of fixed points through ")
+        k = point.continuum.shape[1]
+        where = {0: "", 1: "a line of fixed points through "}.get(k, f"a {k}-dimensional set of fixed points through ")
         lines.append(f"    regime {point.bits or 'linear'} ({point.stability}): {where}{coordinates}")
     return lines
 

@@ -210,10 +210,10 @@ class _MixtureOccupancy(_Occupancy):
 def _smoothed_spectrum(x, smoothing):
     """The normalised smoothed power spectrum of x; None for an x constant up to rounding, which has
     no power (z-scored, its rounding would have the spectrum of noise)."""
-    x = np.ldexp(x, power_of_two_exponent(x))
-    if not varies(x):
+    z = standardised(x[:, None])[:, 0]
+    if not z.any():  # standardised gives a constant column as exactly 0
         return None
-    spectrum = np.abs(np.fft.rfft((x - x.mean()) / x.std())) ** 2
+    spectrum = np.abs(np.fft.rfft(z)) ** 2
     spectrum = np.clip(gaussian_filter1d(spectrum, smoothing), 0, None)
     return spectrum / spectrum.sum()
 

@@ -228,6 +228,12 @@ def stability_types(eigenvalues):
     )
 
 
+def has_unit_eigenvalue(eigenvalues):
+    """Per row of eigenvalues: whether one lies within ``MARGINAL_TOLERANCE`` of 1, so that ``I - J``
+    is singular and the map's fixed points (or a product's cycles) are not isolated."""
+    return np.any(np.abs(eigenvalues - 1) <= MARGINAL_TOLERANCE, axis=-1)
+
+
 def time_constants(eigenvalues):
     """-1 / ln|lambda| in steps (inf for |lambda| = 1, negative for growing modes)."""
     moduli = np.abs(eigenvalues)
@@ -288,7 +294,7 @@ def analyse_regimes(a, W, h, C, codes, n_nonlinear, constant_input=None):
         eigenvalues = sorted_eigenvalues(J)
         points = _solve_each(np.eye(M) - J, drive)
         continua = [np.zeros((M, 0))] * len(chunk)
-        singular = np.any(np.abs(eigenvalues - 1) <= MARGINAL_TOLERANCE, axis=1) | ~np.all(np.isfinite(points), axis=1)
+        singular = has_unit_eigenvalue(eigenvalues) | ~np.all(np.isfinite(points), axis=1)
         for i in np.flatnonzero(singular):
             fixed_set = _fixed_point_set(np.eye(M) - J[i], drive, bits[i])
             if fixed_set is not None:

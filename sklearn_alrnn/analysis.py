@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 
 from ._forcing import warn_where_a_run_overflows
 from ._model import phi, regime_codes
-from ._regime_maps import (
+from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable here, where it is documented
     MARGINAL_TOLERANCE,
     FixedPoint,
     LinearSystem,
@@ -25,6 +25,7 @@ from ._regime_maps import (
     analyse_regimes,
     bit_string,
     constant_drive,
+    has_unit_eigenvalue,
     jacobians,
     sorted_eigenvalues,
     stability_types,
@@ -553,7 +554,7 @@ def find_cycles(
         if points is not None and _minimal_period(points, atol) == len(codes):
             if not any(c.order == len(codes) and _same_cycle(points, c.points, atol) for c in found):
                 eigenvalues = sorted_eigenvalues(product_J)
-                if np.all(np.abs(eigenvalues - 1) > MARGINAL_TOLERANCE):  # else one point of a continuum
+                if not has_unit_eigenvalue(eigenvalues):  # else one point of a continuum
                     found.append(Cycle(tuple(codes), points, eigenvalues, classify_stability(eigenvalues)))
         return visited
 

@@ -432,7 +432,7 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
     X = check_trajectory(X, "X")
     try:
         low, high = real_array(pair_fractions, "pair_fractions").reshape(2)
-    except (TypeError, ValueError):
+    except ValueError:
         low = high = np.nan
     if not 0 < low < high < 1:
         raise ValueError(f"pair_fractions must be two fractions 0 < low < high < 1; got {pair_fractions!r}.")
