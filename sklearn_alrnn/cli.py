@@ -262,10 +262,11 @@ def _number(cell, decimal="."):
 
 
 def _read_csv_series(path):
-    """The numeric columns of a CSV file (an optional header row; lines starting with # are comments) and
+    """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), a first column
     without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
-    same step every row (a time index). A column with numbers and other cells is an error naming the cell.
+    same step every row (a time index), and the kept columns' names (None without a header naming each
+    once). A column with numbers and other cells is an error naming the cell.
     Cells separated by semicolons or tabs may write decimals with a comma (``_csv_dialect``)."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
@@ -299,13 +300,17 @@ def _read_csv_series(path):
         left_out += [f"{kept[j][0]!r} (rises by {steps[0, j]:g} every row: a time index)"
                      for j in time_axes]
         values = np.delete(values, time_axes, axis=1)
-    return values, left_out
+        kept = [column for j, column in enumerate(kept) if j not in time_axes]
+    names = [name for name, _ in kept]
+    named = header is not None and all(names) and len(set(names)) == len(names)
+    return values, left_out, names if named else None
 
 
 def _read_series(path):
     """A recorded series (n_timesteps, n_variables) from .npy or from the numeric columns of a .csv, or
-    a stack of series (n_series, n_timesteps, n_variables) from .npy."""
-    left_out = []
+    a stack of series (n_series, n_timesteps, n_variables) from .npy, and the variables' names (a CSV
+    header's; else None)."""
+    left_out, names = [], None
     try:
         if path.endswith(".npy"):
             with open(path, "rb") as file:
@@ -313,7 +318,7 @@ def _read_series(path):
                     raise ValueError("it does not start with a .npy header; it is not a saved NumPy array")
             series = np.load(path, allow_pickle=False)
         else:
-            series, left_out = _read_csv_series(path)
+            series, left_out, names = _read_csv_series(path)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
@@ -335,7 +340,7 @@ def _read_series(path):
             raise SystemExit(
                 f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be finite"
             )
-    return series
+    return series, names
 
 
 def _held_out_split(series, fraction):
@@ -361,7 +366,8 @@ def _held_out_split(series, fraction):
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
-    train, tests = _held_out_split(_read_series(args.data), args.test_fraction)
+    series, names = _read_series(args.data)
+    train, tests = _held_out_split(series, args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
@@ -369,6 +375,8 @@ def cmd_reconstruct(args):
     start = time.perf_counter()
     model.fit(train)
     fit_time = time.perf_counter() - start
+    if names is not None:  # as a DataFrame with these columns would have named them; analyze prints them
+        model.feature_names_in_ = np.asarray(names, dtype=object)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
         runs = [model.generate(len(test), x0=test[0], return_states=True) for test in tests]
@@ -411,8 +419,11 @@ def cmd_reconstruct(args):
     print(f"  correlation dimension D_2      {dimension_text(generated, seed)}  "
           f"({dimension_text(tests, seed)}: the held-out data)")
     horizon = min(20, shortest - 1)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "X does not have valid feature names")  # the header's, given by hand
+        n_step_error = metrics.prediction_error(model, tests, horizon)
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
-    print(f"  {horizon}-step prediction error       {metrics.prediction_error(model, tests, horizon):.4f}  "
+    print(f"  {horizon}-step prediction error       {n_step_error:.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
     print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_

@@ -325,6 +325,8 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(dated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "Columns left out: Date" in capsys.readouterr().out
     assert load(tmp_path / "dated.alrnn.npz").n_features_in_ == 2
+    # The header names the model's variables, as a DataFrame's columns would (analyze prints them).
+    assert list(load(tmp_path / "dated.alrnn.npz").feature_names_in_) == ["x", "y"]
     indexed = tmp_path / "indexed.csv"  # pandas' to_csv: the index under an empty name
     indexed.write_text(",0\n" + "".join(f"{1821 + i},{np.sin(v)}\n" for i, v in enumerate(t)))
     assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
@@ -338,11 +340,16 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     counted.write_text("timestamp,x,y\n" + "".join(f"{0.5 * i},{np.sin(v)},{np.cos(v)}\n" for i, v in enumerate(t)))
     assert main(["reconstruct", str(counted), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "'timestamp' (rises by 0.5 every row: a time index)" in capsys.readouterr().out
-    assert load(tmp_path / "counted.alrnn.npz").n_features_in_ == 2
+    assert list(load(tmp_path / "counted.alrnn.npz").feature_names_in_) == ["x", "y"]
     ramp = tmp_path / "ramp.csv"  # a time index alone is the series asked for
     ramp.write_text("".join(f"{i}\n" for i in range(50)))
     assert main(["reconstruct", str(ramp), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "left out" not in capsys.readouterr().out
+    assert not hasattr(load(tmp_path / "ramp.alrnn.npz"), "feature_names_in_")  # no header, no names
+    twice = tmp_path / "twice.csv"  # a name given twice names no variable
+    twice.write_text("x,x\n" + "".join(f"{np.sin(v)},{np.cos(v)}\n" for v in t))
+    assert main(["reconstruct", str(twice), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert not hasattr(load(tmp_path / "twice.alrnn.npz"), "feature_names_in_")
     semicolons = tmp_path / "semicolons.csv"  # as spreadsheets write CSV where the comma is the decimal mark
     semicolons.write_text("Zeit;x;y\n" + "".join(f"{m};{np.sin(v)};{np.cos(v)}\n" for m, v in zip(months, t)))
     assert main(["reconstruct", str(semicolons), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
