@@ -76,6 +76,9 @@ def test_an_integrator_is_marginally_stable_with_an_infinite_time_constant():
         # I - J is singular: a line of fixed points along the integrator, through the origin
         np.testing.assert_allclose(np.abs(fp.continuum.ravel()), [1.0, 0.0, 0.0])
         np.testing.assert_allclose(fp.point, 0.0)
+    assert integrator.summary()["fixed_point_dimension"].tolist() == [1, 1]
+    drifting = RegimeDecomposer.from_parameters(np.array([1.0, 0.5]), np.zeros((2, 2)), np.ones(2), n_nonlinear=1)
+    assert np.isnan(drifting.summary()["fixed_point_dimension"]).all()  # z0 grows by 1 each step: none
     rotation = np.array([[0.0, -1.0], [1.0, 0.0]])  # undamped: period 4
     assert classify_stability(np.linalg.eigvals(rotation)) == "marginally stable"
     assert classify_stability(np.array([1.0, 1.5])) == "unstable node"
@@ -196,9 +199,10 @@ def test_summary_and_set_output(memory_model_and_data):
     dec = RegimeDecomposer(clf, prefit=True, output="occupancy").fit(X)
     table = dec.summary()
     assert list(table.columns) == [
-        "code", "bits", "occupancy", "real_fixed_point", "stability", "spectral_radius",
+        "code", "bits", "occupancy", "real_fixed_point", "fixed_point_dimension", "stability", "spectral_radius",
         "slowest_time_constant",
     ]
+    assert (table["fixed_point_dimension"] == 0).all()  # a trained map's regimes: isolated points
     assert table["code"].tolist() == dec.regimes_.tolist()
     frame = dec.set_output(transform="pandas").transform(X)
     assert isinstance(frame, pd.DataFrame) and list(frame.columns) == list(dec.get_feature_names_out())
