@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor
 
 
 def make_sign_memory(n_samples, n_timesteps=30, n_cue=5, random_state=0):
@@ -33,6 +33,14 @@ HAND_BUILT_A = np.array([0.5, 0.4, 0.3])
 HAND_BUILT_W = np.array([[0.1, -0.6, 0.4], [0.3, 0.2, -0.5], [-0.4, 0.7, 0.1]])
 HAND_BUILT_H = np.array([0.2, 0.5, -0.3])
 HAND_BUILT_C = np.array([[1.0], [0.5], [-1.0]])
+
+
+def lozi_map(a=1.7, b=0.5):
+    """The Lozi map x' = 1 - a|x| + y, y' = b x as an AL-RNN: units (y, x, -x), the last two ReLU, so that
+    |x| = relu(x) + relu(-x); chaotic at (1.7, 0.5), with exponents 0.4702 and -1.1634 (Sprott 2003),
+    escaping to infinity beyond a = 2."""
+    W = np.array([[0.0, b, -b], [1.0, -a, -a], [-1.0, a, a]])
+    return ALRNNForecaster.from_parameters(np.zeros(3), W, np.array([0.0, 1.0, -1.0]), np.zeros((2, 1)), n_nonlinear=2)
 
 
 def hand_built_step(z, s=0.0):

@@ -15,6 +15,8 @@ from sklearn_alrnn.metrics import (
     correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, return_period, state_space_divergence,
 )
 
+from .conftest import lozi_map
+
 pd = pytest.importorskip("pandas")
 
 
@@ -289,12 +291,9 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
 
 
 def test_analyze_of_a_forecaster_whose_free_run_diverges_says_so_instead_of_failing(tmp_path, capsys):
-    # The Lozi map beyond a = 2 (units y, x, -x; see test_metrics) leaves the floating-point range: its
-    # spectrum is NaN, which the Kaplan-Yorke dimension refuses; the line says n/a instead.
-    from sklearn_alrnn import ALRNNForecaster
-
-    W = np.array([[0.0, 0.5, -0.5], [1.0, -3.0, -3.0], [-1.0, 3.0, 3.0]])
-    model = ALRNNForecaster.from_parameters(np.zeros(3), W, np.array([0.0, 1.0, -1.0]), np.zeros((2, 1)), n_nonlinear=2)
+    # The Lozi map beyond a = 2 leaves the floating-point range: its spectrum is NaN, which the
+    # Kaplan-Yorke dimension refuses; the line says n/a instead.
+    model = lozi_map(a=3.0)
     model.save(tmp_path / "escaping.alrnn.npz")
     with pytest.warns(RuntimeWarning, match="left the floating-point range"):
         assert main(["analyze", str(tmp_path / "escaping.alrnn.npz")]) == 0

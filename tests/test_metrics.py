@@ -17,6 +17,8 @@ from sklearn_alrnn.metrics import (
     state_space_divergence,
 )
 
+from .conftest import lozi_map
+
 
 @pytest.fixture(scope="module")
 def two_lorenz_runs():
@@ -212,13 +214,6 @@ def test_a_reference_built_once_scores_each_trajectory_as_the_measures_do(two_lo
         wide_generated = np.tile(generated[:3000], (1, 4))
         assert mixture.divergence(wide_generated) == state_space_divergence(wide, wide_generated, random_state=0)
 
-
-
-def lozi_map(a=1.7, b=0.5):
-    """The Lozi map x' = 1 - a|x| + y, y' = b x as an AL-RNN: units (y, x, -x), the last two ReLU, so that
-    |x| = relu(x) + relu(-x); chaotic at (1.7, 0.5), with exponents 0.4702 and -1.1634 (Sprott 2003)."""
-    W = np.array([[0.0, b, -b], [1.0, -a, -a], [-1.0, a, a]])
-    return ALRNNForecaster.from_parameters(np.zeros(3), W, np.array([0.0, 1.0, -1.0]), np.zeros((2, 1)), n_nonlinear=2)
 
 
 def test_the_spectrum_of_a_piecewise_linear_chaotic_map_is_the_known_one():
