@@ -31,10 +31,15 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
 
     for nb in (float32, float64):
         vec, mat, cube = nb[::1], nb[:, ::1], nb[:, :, ::1]
-        kernels = cuda_module._kernels(np.float32 if nb is float32 else np.float64)
+        dtype = np.float32 if nb is float32 else np.float64
+        kernels = cuda_module._kernels(dtype)
         signatures = [
-            (kernels.forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat)),
-            (kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube, mat)),
+            (sequence_kernels.forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat))
+            for sequence_kernels in (cuda_module._kernels(dtype, S) for S in (1, 8))
+        ] + [
+            (sequence_kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube, mat))
+            for sequence_kernels in (cuda_module._kernels(dtype, S) for S in (1, 8))
+        ] + [
             (kernels.weight_gradients, (cube, cube, cube, int64, int64, cube)),
             (kernels.gather_readout, (cube, int64[::1], mat)),
             (kernels.scatter_last, (mat, int64[::1], cube)),

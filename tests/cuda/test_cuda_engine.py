@@ -63,6 +63,30 @@ def test_global_memory_fallback_when_w_does_not_fit(monkeypatch):
     _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=False)
 
 
+@pytest.mark.parametrize("w_in_shared_memory", [True, False])
+def test_blocks_of_several_sequences_equal_the_cpu_engine(monkeypatch, w_in_shared_memory):
+    # Large batches put up to 8 sequences in a block; here 11 ragged ones: a full block of 8 and
+    # one of 3, whose five empty places must leave every result alone.
+    monkeypatch.setattr(cuda_module, "MIN_BLOCKS", 1)
+    if not w_in_shared_memory:
+        monkeypatch.setattr(cuda_module, "SHARED_MEMORY_BYTES", 8)
+    assert CUDAEngine._sequences_per_block(11) == 8 and CUDAEngine._sequences_per_block(5) == 4
+    rng = np.random.RandomState(3)
+    M, P, n, T = 5, 2, 11, 6
+    lengths = np.array([6, 1, 3, 6, 2, 5, 4, 1, 6, 3, 2])
+    X = rng.normal(size=(n, T, 2)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(M, 2, 2, rng)
+    params["W"] = 0.5 * rng.normal(size=(M, M))
+    params["h"] = 0.3 * rng.normal(size=M)
+    Y = rng.normal(size=(n, T, 2)) * (np.arange(T)[None, :, None] < lengths[:, None, None])
+    for per_step in (False, True):
+        _assert_cuda_matches_cpu(params, X, lengths, Y if per_step else Y[:, 0], n_nonlinear=P,
+                                 loss="squared_error", alpha=0.01, per_step=per_step)
+    a, W, h, C = (params[k] for k in "aWhC")
+    np.testing.assert_allclose(CUDAEngine(M, P).final_states(a, W, h, C, X, lengths),
+                               CPUEngine(M, P).final_states(a, W, h, C, X, lengths), rtol=1e-12, atol=1e-14)
+
+
 def test_final_states_equal_the_cpu_engine():
     params, X, lengths, _ = _problem(5, 3, False, "squared_error", seed=2)
     a, W, h, C = (params[k] for k in "aWhC")
