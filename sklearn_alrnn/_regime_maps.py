@@ -388,6 +388,9 @@ def _inside_regime(point, continuum, bits):
     k = relu_directions.shape[1]
     # sides * (relu_point + directions @ c) >= t, written as A_ub @ [c, t] <= b_ub
     directions, offsets = -sides * relu_directions[moved], sides[:, 0] * relu_point[moved]
+    if k == 1:  # a line (an integrator's memory): the same two programs in closed form, without a solver
+        c = _nearest_inside_on_a_line(-directions[:, 0], offsets)
+        return point if c is None else point + continuum[:, 0] * (scale * c)
     margin = linprog(
         np.r_[np.zeros(k), -1.0], A_ub=np.hstack([directions, np.ones((len(offsets), 1))]), b_ub=offsets,
         bounds=[(None, None)] * k + [(None, 1.0)], method="highs",
@@ -403,6 +406,27 @@ def _inside_regime(point, continuum, bits):
         bounds=[(None, None)] * 2 * k, method="highs",
     )
     return point + continuum @ (scale * (nearest.x[:k] if nearest.status == 0 else margin.x[:k]))
+
+
+def _nearest_inside_on_a_line(slopes, offsets):
+    """``_inside_regime``'s two programs on a line: the c nearest 0 at which every
+    ``slopes * c + offsets`` is at least half of their largest common margin t <= 1 (None where
+    t <= 0). No slope is 0 (units the line does not move are checked before). The largest margin
+    of the lower envelope of rising and falling lines is where a rising and a falling one cross, at
+    the lowest of those crossings; with lines of one direction only it is unbounded, so 1."""
+    rising, falling = slopes > 0, slopes < 0
+    margin = 1.0
+    if rising.any() and falling.any():
+        a_up, b_up = slopes[rising][:, None], offsets[rising][:, None]
+        a_down, b_down = slopes[falling][None, :], offsets[falling][None, :]
+        crossings = (b_down - b_up) / (a_up - a_down)
+        margin = min(1.0, float(np.min(a_up * crossings + b_up)))
+    if margin <= 0:
+        return None
+    bounds = (margin / 2 - offsets) / slopes  # c >= bound for rising lines, c <= bound for falling ones
+    low = bounds[rising].max() if rising.any() else -np.inf
+    high = bounds[falling].min() if falling.any() else np.inf
+    return float(np.clip(0.0, low, high))
 
 
 def _solve_each(matrices, right_hand_side):

@@ -297,6 +297,36 @@ def test_a_continuum_is_real_exactly_where_a_point_of_it_lies_in_its_regime():
     assert 5 < n_real < 35  # real and virtual continua both occur (22 of 40)
 
 
+def test_the_point_kept_on_a_line_is_the_linear_programs_answer():
+    # On a line of fixed points (one direction) the two linear programs of _inside_regime have a
+    # closed form; against scipy's solver on random lines, with bounded, capped and empty margins.
+    from scipy.optimize import linprog
+
+    from sklearn_alrnn._regime_maps import _nearest_inside_on_a_line
+
+    rng = np.random.RandomState(0)
+    outcomes = set()
+    for _ in range(300):
+        n = rng.randint(1, 6)
+        slopes = rng.normal(size=n) * 10.0 ** rng.uniform(-3, 3, size=n)
+        offsets = rng.normal(size=n) * rng.choice([0.1, 1.0, 10.0])
+        if rng.rand() < 0.2:
+            slopes = np.abs(slopes)  # all rising: the margin is capped at 1
+        margin = linprog([0.0, -1.0], A_ub=np.c_[-slopes, np.ones(n)], b_ub=offsets,
+                         bounds=[(None, None), (None, 1.0)], method="highs")
+        c = _nearest_inside_on_a_line(slopes, offsets)
+        if -margin.fun <= 1e-9:
+            assert c is None
+            outcomes.add("none")
+            continue
+        nearest = linprog([0.0, 1.0], A_ub=np.r_[[[1.0, -1.0], [-1.0, -1.0]], np.c_[-slopes, np.zeros(n)]],
+                          b_ub=np.r_[0.0, 0.0, offsets + margin.fun / 2], bounds=[(None, None)] * 2, method="highs")
+        assert c == pytest.approx(nearest.x[0], rel=1e-6, abs=1e-9)
+        assert np.all(slopes * c + offsets >= -margin.fun / 2 * (1 - 1e-9))  # strictly inside
+        outcomes.add("zero" if c == 0 else "moved")
+    assert outcomes == {"none", "zero", "moved"}
+
+
 def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
     # Raw parameters are how models trained outside this package arrive; a wrong one
     # must be named, never broadcast into a wrong answer or a NumPy error.
