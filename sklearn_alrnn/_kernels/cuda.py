@@ -411,12 +411,18 @@ class CUDAEngine(Engine):
         return M, w_shared, shared_bytes
 
     @staticmethod
-    def _sequences_per_block(n_sequences):
-        return next((S for S in SEQUENCES_PER_BLOCK if n_sequences >= MIN_BLOCKS * S), 1)
+    def _sequences_per_block(n_sequences, a):
+        """8, 4 or 2 while MIN_BLOCKS blocks remain and the S state vectors fit in shared memory
+        (at M = 1024 in float64 four do), else 1."""
+        state_bytes = a.shape[0] * a.dtype.itemsize
+        return next(
+            (S for S in SEQUENCES_PER_BLOCK if n_sequences >= MIN_BLOCKS * S and S * state_bytes <= SHARED_MEMORY_BYTES),
+            1,
+        )
 
     def _forward(self, a, W, h, C, n_sequences, d_X, d_lengths, d_Z, d_out):
         """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""
-        S = self._sequences_per_block(n_sequences)
+        S = self._sequences_per_block(n_sequences, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
         _kernels(a.dtype, S).forward[math.ceil(n_sequences / S), M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
@@ -484,7 +490,7 @@ class CUDAEngine(Engine):
     def _backward_on_device(self, a, W, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C):
         """Carry d_G (overwritten) back through time, then add the weight gradients to ``grad_*``."""
         n = d_Z.shape[0]
-        S = self._sequences_per_block(n)
+        S = self._sequences_per_block(n, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
         d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
         _kernels(a.dtype, S).carry[math.ceil(n / S), M, 0, shared_bytes](

@@ -68,9 +68,11 @@ def test_blocks_of_several_sequences_equal_the_cpu_engine(monkeypatch, w_in_shar
     # Large batches put up to 8 sequences in a block; here 11 ragged ones: a full block of 8 and
     # one of 3, whose five empty places must leave every result alone.
     monkeypatch.setattr(cuda_module, "MIN_BLOCKS", 1)
-    if not w_in_shared_memory:
-        monkeypatch.setattr(cuda_module, "SHARED_MEMORY_BYTES", 8)
-    assert CUDAEngine._sequences_per_block(11) == 8 and CUDAEngine._sequences_per_block(5) == 4
+    if not w_in_shared_memory:  # room for 8 state vectors of 5 float64 units, not for W beside them
+        monkeypatch.setattr(cuda_module, "SHARED_MEMORY_BYTES", 8 * 5 * 8)
+        assert CUDAEngine._launch_shape(np.zeros(5), 8)[1] is False
+    a = np.zeros(5)
+    assert CUDAEngine._sequences_per_block(11, a) == 8 and CUDAEngine._sequences_per_block(5, a) == 4
     rng = np.random.RandomState(3)
     M, P, n, T = 5, 2, 11, 6
     lengths = np.array([6, 1, 3, 6, 2, 5, 4, 1, 6, 3, 2])
@@ -85,6 +87,19 @@ def test_blocks_of_several_sequences_equal_the_cpu_engine(monkeypatch, w_in_shar
     a, W, h, C = (params[k] for k in "aWhC")
     np.testing.assert_allclose(CUDAEngine(M, P).final_states(a, W, h, C, X, lengths),
                                CPUEngine(M, P).final_states(a, W, h, C, X, lengths), rtol=1e-12, atol=1e-14)
+
+
+def test_blocks_hold_as_many_sequences_as_shared_memory_and_the_batch_allow():
+    # 256 blocks at least (two per SM of a large GPU), and the S state vectors within 48 KiB: at
+    # M = 1024 in float64 eight would take 64 KiB, which no launch may ask for without opting in.
+    assert [CUDAEngine._sequences_per_block(n, np.zeros(128, np.float32)) for n in (255, 512, 1024, 2048, 4096)] == [
+        1, 2, 4, 8, 8,
+    ]
+    assert CUDAEngine._sequences_per_block(4096, np.zeros(1024, np.float32)) == 8
+    assert CUDAEngine._sequences_per_block(4096, np.zeros(1024, np.float64)) == 4
+    for M, dtype in ((1024, np.float64), (1024, np.float32), (700, np.float64)):
+        a = np.zeros(M, dtype)
+        assert CUDAEngine._launch_shape(a, CUDAEngine._sequences_per_block(4096, a))[2] <= cuda_module.SHARED_MEMORY_BYTES
 
 
 def test_final_states_equal_the_cpu_engine():
