@@ -6,7 +6,8 @@ Conventions and the engine contract: ``_engine``.
 Layout of the work:
 
 - forward and BPTT carry: one thread block per sequence (per 2, 4 or 8 sequences
-  in large batches, MIN_BLOCKS), one thread per hidden unit (so M <= 1024);
+  in large batches, MIN_BLOCKS, of up to MAX_UNITS_FOR_SEVERAL units), one
+  thread per hidden unit (so M <= 1024);
   each step synchronises the block once to share phi(z_{t-1}) (or g_t) through
   shared memory. W (transposed for the forward, so that a warp reads
   consecutive addresses) is staged in shared memory when it fits next to the
@@ -53,6 +54,10 @@ SHARED_MEMORY_BYTES = 48 * 1024
 #: from 20.2 to 8.9 ms and the carry from 19.6 to 7.6, since each weight read serves 8 sequences.
 MIN_BLOCKS = 256
 SEQUENCES_PER_BLOCK = (8, 4, 2)
+#: Blocks of more threads keep one sequence each: at 1024 threads a thread may hold 64 registers,
+#: which 8 sequences' accumulators could exceed (a failed launch), and 8 state vectors of 1024
+#: float64 units would take 64 KiB of shared memory. 512 units ran with 8 on the H200.
+MAX_UNITS_FOR_SEVERAL = 512
 MAX_HIDDEN_UNITS = 1024
 
 
@@ -412,13 +417,10 @@ class CUDAEngine(Engine):
 
     @staticmethod
     def _sequences_per_block(n_sequences, a):
-        """8, 4 or 2 while MIN_BLOCKS blocks remain and the S state vectors fit in shared memory
-        (at M = 1024 in float64 four do), else 1."""
-        state_bytes = a.shape[0] * a.dtype.itemsize
-        return next(
-            (S for S in SEQUENCES_PER_BLOCK if n_sequences >= MIN_BLOCKS * S and S * state_bytes <= SHARED_MEMORY_BYTES),
-            1,
-        )
+        """8, 4 or 2 while MIN_BLOCKS blocks remain, else 1; 1 above MAX_UNITS_FOR_SEVERAL units."""
+        if a.shape[0] > MAX_UNITS_FOR_SEVERAL:
+            return 1
+        return next((S for S in SEQUENCES_PER_BLOCK if n_sequences >= MIN_BLOCKS * S), 1)
 
     def _forward(self, a, W, h, C, n_sequences, d_X, d_lengths, d_Z, d_out):
         """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""

@@ -89,16 +89,16 @@ def test_blocks_of_several_sequences_equal_the_cpu_engine(monkeypatch, w_in_shar
                                CPUEngine(M, P).final_states(a, W, h, C, X, lengths), rtol=1e-12, atol=1e-14)
 
 
-def test_blocks_hold_as_many_sequences_as_shared_memory_and_the_batch_allow():
-    # 256 blocks at least (two per SM of a large GPU), and the S state vectors within 48 KiB: at
-    # M = 1024 in float64 eight would take 64 KiB, which no launch may ask for without opting in.
+def test_blocks_hold_several_sequences_only_in_large_batches_of_small_networks():
+    # 256 blocks at least (two per SM of a large GPU); above 512 units one sequence a block, whose
+    # launch fits the registers and shared memory of 1024 threads (8 float64 states: 64 KiB).
     assert [CUDAEngine._sequences_per_block(n, np.zeros(128, np.float32)) for n in (255, 512, 1024, 2048, 4096)] == [
         1, 2, 4, 8, 8,
     ]
-    assert CUDAEngine._sequences_per_block(4096, np.zeros(1024, np.float32)) == 8
-    assert CUDAEngine._sequences_per_block(4096, np.zeros(1024, np.float64)) == 4
-    for M, dtype in ((1024, np.float64), (1024, np.float32), (700, np.float64)):
-        a = np.zeros(M, dtype)
+    assert CUDAEngine._sequences_per_block(4096, np.zeros(512, np.float64)) == 8
+    assert CUDAEngine._sequences_per_block(4096, np.zeros(513, np.float32)) == 1
+    for M in (512, 1024):
+        a = np.zeros(M, np.float64)
         assert CUDAEngine._launch_shape(a, CUDAEngine._sequences_per_block(4096, a))[2] <= cuda_module.SHARED_MEMORY_BYTES
 
 
