@@ -375,13 +375,16 @@ def cmd_reconstruct(args):
     start = time.perf_counter()
     model.fit(train)
     fit_time = time.perf_counter() - start
-    if names is not None:  # as a DataFrame with these columns would have named them; analyze prints them
-        model.feature_names_in_ = np.asarray(names, dtype=object)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
         runs = [model.generate(len(test), x0=test[0], return_states=True) for test in tests]
         noisy = [model.generate(len(test), x0=test[0], process_noise=1.0, random_state=args.random_state)
                  for test in tests]
+    shortest = min(map(len, tests))
+    horizon = min(20, shortest - 1)
+    n_step_error = metrics.prediction_error(model, tests, horizon)  # of arrays: before the model has names
+    if names is not None:  # as a DataFrame with these columns would have named them; analyze prints them
+        model.feature_names_in_ = np.asarray(names, dtype=object)
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
@@ -400,7 +403,6 @@ def cmd_reconstruct(args):
     def divergence(generated):  # the held-out series' points pooled, as the free runs'
         return metrics.state_space_divergence(np.concatenate(tests), np.concatenate(generated), random_state=seed)
 
-    shortest = min(map(len, tests))
     spectra_resolved = frequencies_suffice(shortest)
 
     def distance(generated):  # a spectrum per series, averaged; none where smoothing would flatten it
@@ -418,10 +420,6 @@ def cmd_reconstruct(args):
           f"{divergence(noisy):.4f}, D_H {distance(noisy)}")
     print(f"  correlation dimension D_2      {dimension_text(generated, seed)}  "
           f"({dimension_text(tests, seed)}: the held-out data)")
-    horizon = min(20, shortest - 1)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "X does not have valid feature names")  # the header's, given by hand
-        n_step_error = metrics.prediction_error(model, tests, horizon)
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {n_step_error:.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")

@@ -565,7 +565,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
 
         ``fixed_point_dimension`` is 0 where the regime's map has one fixed point, k where its fixed
         points fill a k-dimensional set (``FixedPoint.continuum``: 1 for the line attractor of an
-        integrator) and NaN where it has none (its map drifts).
+        integrator) and NaN where it has none (its map drifts), as floats in every table.
+
         The slowest time constant is the largest ``|1 / ln|lambda||`` over the regime's eigenvalues:
         the decay time of its slowest stable mode, or, where the mode closest to the unit circle
         grows (|lambda| > 1, a saddle's), the time that mode takes to grow by e; inf for |lambda| = 1.
@@ -582,7 +583,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             "occupancy": occupancy,
             "real_fixed_point": np.array([fp.real for fp in self.fixed_points_], dtype=bool),
             "fixed_point_dimension": np.array(
-                [fp.continuum.shape[1] if np.isfinite(fp.point).all() else np.nan for fp in self.fixed_points_]
+                [fp.continuum.shape[1] if np.isfinite(fp.point).all() else np.nan for fp in self.fixed_points_],
+                dtype=float,
             ),
             "stability": np.array([fp.stability for fp in self.fixed_points_], dtype=object),
             "spectral_radius": self.spectral_radius_,

@@ -35,10 +35,10 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
         kernels = cuda_module._kernels(dtype)
         signatures = [
             (sequence_kernels.forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat))
-            for sequence_kernels in (cuda_module._kernels(dtype, S) for S in (1, 8))
+            for sequence_kernels in (cuda_module._sequence_kernels(dtype, S) for S in (1, 8))
         ] + [
             (sequence_kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube, mat))
-            for sequence_kernels in (cuda_module._kernels(dtype, S) for S in (1, 8))
+            for sequence_kernels in (cuda_module._sequence_kernels(dtype, S) for S in (1, 8))
         ] + [
             (kernels.weight_gradients, (cube, cube, cube, int64, int64, cube)),
             (kernels.gather_readout, (cube, int64[::1], mat)),

@@ -366,16 +366,22 @@ def _make_kernels(nb_dtype):
 _KERNELS = {}
 
 
-def _kernels(dtype, sequences_per_block=None):
-    """The kernels for ``dtype``; with ``sequences_per_block``, the forward pass and carry for it."""
+def _compiled(make, dtype, *args):
+    """``make(numba dtype, *args)``, built once per dtype and arguments."""
     dtype = np.dtype(dtype)
-    nb_dtype = float64 if dtype == np.float64 else float32
-    key = (dtype, sequences_per_block)
+    key = (make, dtype, *args)
     if key not in _KERNELS:
-        _KERNELS[key] = (
-            _make_kernels(nb_dtype) if sequences_per_block is None else _make_sequence_kernels(nb_dtype, sequences_per_block)
-        )
+        _KERNELS[key] = make(float64 if dtype == np.float64 else float32, *args)
     return _KERNELS[key]
+
+
+def _kernels(dtype):
+    return _compiled(_make_kernels, dtype)
+
+
+def _sequence_kernels(dtype, sequences_per_block):
+    """The forward pass and the carry with ``sequences_per_block`` sequences per block."""
+    return _compiled(_make_sequence_kernels, dtype, sequences_per_block)
 
 
 class CUDAEngine(Engine):
@@ -426,7 +432,7 @@ class CUDAEngine(Engine):
         """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""
         S = self._sequences_per_block(n_sequences, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
-        _kernels(a.dtype, S).forward[math.ceil(n_sequences / S), M, 0, shared_bytes](
+        _sequence_kernels(a.dtype, S).forward[math.ceil(n_sequences / S), M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
             cuda.to_device(C), d_X, d_lengths, self.n_linear, w_shared, d_Z is not None,
             d_Z if d_Z is not None else cuda.device_array((1, 1, 1), dtype=a.dtype),
@@ -495,7 +501,7 @@ class CUDAEngine(Engine):
         S = self._sequences_per_block(n, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
         d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
-        _kernels(a.dtype, S).carry[math.ceil(n / S), M, 0, shared_bytes](
+        _sequence_kernels(a.dtype, S).carry[math.ceil(n / S), M, 0, shared_bytes](
             cuda.to_device(a), cuda.to_device(W), d_lengths, self.n_linear, w_shared, d_Z, d_G, d_grad_a_parts
         )
         self._weight_gradients(a, d_Z, d_X, d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C)
