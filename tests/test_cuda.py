@@ -26,21 +26,22 @@ def test_cuda_engine_under_the_simulator():
 
 def test_cuda_kernels_compile_to_ptx_for_hopper():
     """Type errors the simulator misses show up when the kernels compile for a real GPU."""
-    cuda_module = pytest.importorskip("sklearn_alrnn._kernels.cuda")
+    cuda_kernels = pytest.importorskip("sklearn_alrnn._kernels.cuda_kernels")
     from numba import boolean, cuda, float32, float64, int64
 
     for nb in (float32, float64):
         vec, mat, cube = nb[::1], nb[:, ::1], nb[:, :, ::1]
         dtype = np.float32 if nb is float32 else np.float64
-        kernels = cuda_module._kernels(dtype)
+        kernels = cuda_kernels._kernels(dtype)
         signatures = [
             (sequence_kernels.forward, (vec, mat, vec, mat, cube, int64[::1], int64, boolean, boolean, cube, mat))
-            for sequence_kernels in (cuda_module._sequence_kernels(dtype, S) for S in (1, 8))
+            for sequence_kernels in (cuda_kernels._sequence_kernels(dtype, S) for S in (1, 8))
         ] + [
             (sequence_kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube, mat))
-            for sequence_kernels in (cuda_module._sequence_kernels(dtype, S) for S in (1, 8))
+            for sequence_kernels in (cuda_kernels._sequence_kernels(dtype, S) for S in (1, 8))
         ] + [
             (kernels.weight_gradients, (cube, cube, cube, int64, int64, cube)),
+            (kernels.sum_rows, (mat, vec)),
             (kernels.gather_readout, (cube, int64[::1], mat)),
             (kernels.scatter_last, (mat, int64[::1], cube)),
             (kernels.scatter_every, (cube, cube)),

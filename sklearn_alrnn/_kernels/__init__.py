@@ -7,6 +7,7 @@
               sequences; every product goes through ``_tiles.add_product``
               (register tiles built as LLVM IR).
 ``cuda``      the numba.cuda engine (``CUDAEngine``, the ``cuda`` extra).
+``cuda_kernels`` its device code.
 ``reference`` plain NumPy loops (``ReferenceEngine``), written for clarity; the
               tests hold the optimised engines to them.
 

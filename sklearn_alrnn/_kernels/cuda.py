@@ -1,7 +1,8 @@
 """CUDA engine: the AL-RNN recurrence and its gradient as numba.cuda kernels.
 
-The only module that imports ``numba.cuda`` (the ``cuda`` extra, numba-cuda).
-Conventions and the engine contract: ``_engine``.
+This module and its kernels (``cuda_kernels``) are the only ones that import
+``numba.cuda`` (the ``cuda`` extra, numba-cuda). Conventions and the engine
+contract: ``_engine``.
 
 Layout of the work:
 
@@ -15,9 +16,8 @@ Layout of the work:
   caches serve the repeated reads, each read serving the block's sequences;
 - weight gradients: a tiled product G^T [phi(Z) | X | 1] over all (sequence,
   step) pairs (16 x 16 tiles in shared memory), its rows split across up to
-  ROW_SPLITS blocks whose partial products the host adds; dL/da is summed per
-  sequence inside the carry kernel. Every sum runs in a fixed order, so
-  results do not depend on scheduling;
+  ROW_SPLITS blocks whose partial products a last kernel adds; dL/da is summed
+  per sequence inside the carry kernel, and over sequences by that last kernel;
 - the state trajectories stay on the GPU between the forward pass and the
   carry (``forward_readout`` / ``backward_readout``): only the states the
   readout sees and their gradients cross PCIe;
@@ -35,16 +35,14 @@ Layout of the work:
 """
 
 import math
-from collections import namedtuple
 
 import numpy as np
-from numba import config, cuda, float32, float64
+from numba import config, cuda
 
 from ._engine import Engine
+from .cuda_kernels import TILE, _kernels, _launch, _sequence_kernels
 
-#: Side of the square tiles of the weight-gradient product.
-TILE = 16
-#: At most this many blocks of rows share the weight-gradient product (the host
+#: At most this many blocks of rows share the weight-gradient product (``sum_rows``
 #: adds their partial products in order): enough blocks for every SM of a large GPU.
 ROW_SPLITS = 64
 #: Bytes of shared memory a block may use without opting in (all CUDA GPUs).
@@ -99,291 +97,6 @@ def gpu_available():
         return False
 
 
-_Kernels = namedtuple(
-    "_Kernels", "weight_gradients gather_readout scatter_last scatter_every forced_run forced_carry"
-)
-_SequenceKernels = namedtuple("_SequenceKernels", "forward carry")
-
-
-def _make_sequence_kernels(nb_dtype, S):
-    """The forward pass and the BPTT carry with S sequences per block (S a compile-time constant:
-    the per-sequence accumulators live in registers): each weight a thread reads serves S sequences."""
-
-    @cuda.jit
-    def forward(a, WT, h, C, X, lengths, n_linear, w_shared, store_all, Z, out):
-        # store_all: every state into Z (training); else the final state into out.
-        # No device functions: compiling a call to one asks the driver for the GPU's
-        # architecture, which would keep cuda.compile_ptx from checking this kernel
-        # on machines without a GPU.
-        shared = cuda.shared.array(0, dtype=nb_dtype)
-        first = cuda.blockIdx.x * S
-        m = cuda.threadIdx.x
-        M = a.shape[0]
-        n = X.shape[0]
-        w_at = S * M  # W^T after the S state vectors
-        if w_shared:
-            for j in range(M):
-                shared[w_at + j * M + m] = WT[j, m]
-        z = cuda.local.array(S, nb_dtype)
-        acc = cuda.local.array(S, nb_dtype)
-        for s in range(S):
-            z[s] = 0.0
-            if store_all and first + s < n:
-                Z[first + s, 0, m] = 0.0
-        for t in range(X.shape[1]):
-            for s in range(S):
-                shared[s * M + m] = z[s] if (m < n_linear or z[s] > 0) else 0.0
-            cuda.syncthreads()
-            for s in range(S):
-                acc[s] = a[m] * z[s] + h[m]
-                if first + s < n:
-                    for k in range(C.shape[1]):
-                        acc[s] += C[m, k] * X[first + s, t, k]
-            for j in range(M):  # each weight read once for the block's S sequences
-                w = shared[w_at + j * M + m] if w_shared else WT[j, m]
-                for s in range(S):
-                    acc[s] += w * shared[s * M + j]
-            for s in range(S):
-                b = first + s
-                if b < n:
-                    if t < lengths[b]:
-                        z[s] = acc[s]
-                    if store_all:
-                        Z[b, t + 1, m] = z[s]
-            cuda.syncthreads()
-        if not store_all:
-            for s in range(S):
-                if first + s < n:
-                    out[first + s, m] = z[s]
-
-    @cuda.jit
-    def carry(a, W, lengths, n_linear, w_shared, Z, G, grad_a_parts):
-        # g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t); thread j owns unit j of the
-        # block's S sequences. On the way, grad_a_parts[b, j] = sum over t of
-        # g_t z_{t-1} (sequence b's dL/da; the t = 1 term is zero since z_0 = 0).
-        shared = cuda.shared.array(0, dtype=nb_dtype)
-        first = cuda.blockIdx.x * S
-        j = cuda.threadIdx.x
-        M = a.shape[0]
-        n = Z.shape[0]
-        w_at = S * M
-        if w_shared:
-            for m in range(M):
-                shared[w_at + m * M + j] = W[m, j]
-        acc_a = cuda.local.array(S, nb_dtype)
-        v = cuda.local.array(S, nb_dtype)
-        for s in range(S):
-            acc_a[s] = 0.0
-        for t in range(Z.shape[1] - 1, 1, -1):
-            for s in range(S):
-                if first + s < n and t <= lengths[first + s]:
-                    shared[s * M + j] = G[first + s, t, j]
-                else:  # finite, for the sums below, which such a sequence discards
-                    shared[s * M + j] = 0.0
-            cuda.syncthreads()
-            for s in range(S):
-                v[s] = 0.0
-            for m in range(M):
-                w = shared[w_at + m * M + j] if w_shared else W[m, j]
-                for s in range(S):
-                    v[s] += w * shared[s * M + m]
-            for s in range(S):
-                b = first + s
-                if b < n and t <= lengths[b]:
-                    z_prev = Z[b, t - 1, j]
-                    acc_a[s] += shared[s * M + j] * z_prev
-                    update = a[j] * shared[s * M + j]
-                    if j < n_linear or z_prev > 0:
-                        update += v[s]
-                    G[b, t - 1, j] += update
-            cuda.syncthreads()
-        for s in range(S):
-            if first + s < n:
-                grad_a_parts[first + s, j] = acc_a[s]
-
-    return _SequenceKernels(forward, carry)
-
-
-def _make_kernels(nb_dtype):
-    @cuda.jit
-    def weight_gradients(Z, G, X, n_linear, rows_per_split, out):
-        # out[s, m, c] = sum over the (sequence b, step t >= 1) rows of split s of
-        # G[b, t, m] * F[b, t - 1, c] with F = [phi(Z) | X | 1]: a tiled matrix product
-        # G^T F, TILE rows at a time staged in shared memory (both tiles loaded along
-        # their contiguous axis), summed in a fixed order. The row splits (blockIdx.z)
-        # keep every SM busy; the host adds the S partial products in order. Steps
-        # beyond a sequence's length add nothing because G is zero there.
-        tile_g = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
-        tile_f = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
-        tx = cuda.threadIdx.x
-        ty = cuda.threadIdx.y
-        M = Z.shape[2]
-        K = X.shape[2]
-        T = Z.shape[1] - 1
-        n_cols = M + K + 1
-        m0 = cuda.blockIdx.x * TILE
-        c0 = cuda.blockIdx.y * TILE
-        first = cuda.blockIdx.z * rows_per_split
-        last = min(Z.shape[0] * T, first + rows_per_split)
-        acc = nb_dtype(0.0)
-        for start in range(first, last, TILE):
-            row = start + ty
-            g = nb_dtype(0.0)
-            f = nb_dtype(0.0)
-            if row < last:
-                b = row // T
-                t = row % T
-                if m0 + tx < M:
-                    g = G[b, t + 1, m0 + tx]
-                c = c0 + tx
-                if c < M:
-                    z = Z[b, t, c]
-                    f = z if (c < n_linear or z > 0) else 0.0
-                elif c < M + K:
-                    f = X[b, t, c - M]
-                elif c < n_cols:
-                    f = 1.0
-            tile_g[ty, tx] = g
-            tile_f[ty, tx] = f
-            cuda.syncthreads()
-            for k in range(TILE):
-                acc += tile_g[k, tx] * tile_f[k, ty]
-            cuda.syncthreads()
-        if m0 + tx < M and c0 + ty < n_cols:
-            out[cuda.blockIdx.z, m0 + tx, c0 + ty] = acc
-
-    @cuda.jit
-    def gather_readout(Z, lengths, H):
-        # H[b] = Z[b, lengths[b]]: the states a last-step readout sees.
-        b = cuda.blockIdx.x
-        m = cuda.threadIdx.x
-        H[b, m] = Z[b, lengths[b], m]
-
-    @cuda.jit
-    def scatter_last(dH, lengths, G):
-        # G = the direct loss gradient of every state: dH (n, M) at each sequence's
-        # last valid step, zero elsewhere.
-        b = cuda.blockIdx.x
-        m = cuda.threadIdx.x
-        for t in range(G.shape[1]):
-            G[b, t, m] = dH[b, m] if t == lengths[b] else 0.0
-
-    @cuda.jit
-    def scatter_every(dH, G):
-        # The same for a readout at every step: dH is (n, T, M).
-        b = cuda.blockIdx.x
-        m = cuda.threadIdx.x
-        G[b, 0, m] = 0.0
-        for t in range(1, G.shape[1]):
-            G[b, t, m] = dH[b, t - 1, m]
-
-    @cuda.jit
-    def forced_run(a, WT, h, C, S, start, data, forcing, n_linear, w_shared, store_states, Z, out):
-        # From the states start[b], each step's prediction pre_t; its first out.shape[2] units into
-        # out[b, t - 1]; its first data.shape[2] units pulled towards data[b, t - 1] by forcing[t - 1]
-        # (teacher-forced windows; a free run forces nothing); the states after forcing into Z when
-        # store_states. Once any unit leaves the floating-point range the run stops: NaN rows in
-        # out (and zero states) from there on. The equations: the CPU engine's forcing module.
-        shared = cuda.shared.array(0, dtype=nb_dtype)
-        b = cuda.blockIdx.x
-        m = cuda.threadIdx.x
-        M = a.shape[0]
-        flag = M + M * M if w_shared else M  # set to 1 by any thread whose unit overflowed
-        if w_shared:
-            for j in range(M):
-                shared[M + j * M + m] = WT[j, m]
-        if m == 0:
-            shared[flag] = 0.0
-        z_m = start[b, m]
-        if store_states:
-            Z[b, 0, m] = z_m
-        for t in range(S.shape[1]):
-            shared[m] = z_m if (m < n_linear or z_m > 0) else 0.0
-            cuda.syncthreads()
-            acc = a[m] * z_m + h[m]
-            for k in range(C.shape[1]):
-                acc += C[m, k] * S[b, t, k]
-            if w_shared:
-                for j in range(M):
-                    acc += shared[M + j * M + m] * shared[j]
-            else:
-                for j in range(M):
-                    acc += WT[j, m] * shared[j]
-            if not math.isfinite(acc):
-                shared[flag] = 1.0
-            cuda.syncthreads()
-            dead = shared[flag] != 0.0
-            if m < out.shape[2]:
-                out[b, t, m] = nb_dtype(math.nan) if dead else acc
-            f = forcing[t]
-            if m < data.shape[2] and f != 0.0:
-                acc = f * data[b, t, m] + (nb_dtype(1.0) - f) * acc
-            z_m = nb_dtype(0.0) if dead else acc
-            if store_states:
-                Z[b, t + 1, m] = z_m
-            cuda.syncthreads()
-
-    @cuda.jit
-    def forced_carry(a, W, forcing, n_linear, n_observed, w_shared, Z, G, grad_a_parts):
-        # G (direct gradients w.r.t. each pre_t) into total ones, in place: u = a * g_t +
-        # phi'(z_{t-1}) * (W^T g_t), its observed entries times 1 - f_{t-1} (the forcing cut),
-        # g_{t-1} += u; G[b, 0] receives u_0 (the initial state's gradient). Thread j owns unit j.
-        shared = cuda.shared.array(0, dtype=nb_dtype)
-        b = cuda.blockIdx.x
-        j = cuda.threadIdx.x
-        M = a.shape[0]
-        if w_shared:
-            for m in range(M):
-                shared[M + m * M + j] = W[m, j]
-        acc_a = nb_dtype(0.0)
-        for t in range(Z.shape[1] - 1, 0, -1):
-            shared[j] = G[b, t, j]
-            cuda.syncthreads()
-            v = nb_dtype(0.0)
-            if w_shared:
-                for m in range(M):
-                    v += shared[M + m * M + j] * shared[m]
-            else:
-                for m in range(M):
-                    v += W[m, j] * shared[m]
-            z_prev = Z[b, t - 1, j]
-            acc_a += shared[j] * z_prev
-            update = a[j] * shared[j]
-            if j < n_linear or z_prev > 0:
-                update += v
-            if t > 1:
-                if j < n_observed:
-                    update *= nb_dtype(1.0) - forcing[t - 2]
-                G[b, t - 1, j] += update
-            else:
-                G[b, 0, j] = update
-            cuda.syncthreads()
-        grad_a_parts[b, j] = acc_a
-
-    return _Kernels(weight_gradients, gather_readout, scatter_last, scatter_every, forced_run, forced_carry)
-
-
-_KERNELS = {}
-
-
-def _compiled(make, dtype, *args):
-    """``make(numba dtype, *args)``, built once per dtype and arguments."""
-    dtype = np.dtype(dtype)
-    key = (make, dtype, *args)
-    if key not in _KERNELS:
-        _KERNELS[key] = make(float64 if dtype == np.float64 else float32, *args)
-    return _KERNELS[key]
-
-
-def _kernels(dtype):
-    return _compiled(_make_kernels, dtype)
-
-
-def _sequence_kernels(dtype, sequences_per_block):
-    """The forward pass and the carry with ``sequences_per_block`` sequences per block."""
-    return _compiled(_make_sequence_kernels, dtype, sequences_per_block)
-
-
 class CUDAEngine(Engine):
     """The CUDA engine (see ``Engine`` for the parameters).
 
@@ -432,7 +145,7 @@ class CUDAEngine(Engine):
         """Run the forward kernel; keeps every state in d_Z, or only the last in d_out."""
         S = self._sequences_per_block(n_sequences, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
-        _sequence_kernels(a.dtype, S).forward[math.ceil(n_sequences / S), M, 0, shared_bytes](
+        _launch(_sequence_kernels(a.dtype, S).forward, math.ceil(n_sequences / S), M, shared_bytes)(
             cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
             cuda.to_device(C), d_X, d_lengths, self.n_linear, w_shared, d_Z is not None,
             d_Z if d_Z is not None else cuda.device_array((1, 1, 1), dtype=a.dtype),
@@ -464,7 +177,7 @@ class CUDAEngine(Engine):
         if per_step:
             return d_Z.copy_to_host()[:, 1:]
         d_H = cuda.device_array((n, M), dtype=a.dtype)
-        _kernels(a.dtype).gather_readout[n, M](d_Z, d_lengths, d_H)
+        _launch(_kernels(a.dtype).gather_readout, n, M)(d_Z, d_lengths, d_H)
         return d_H.copy_to_host()
 
     def final_states(self, a, W, h, C, X, lengths):
@@ -490,9 +203,9 @@ class CUDAEngine(Engine):
         d_dH = cuda.to_device(np.ascontiguousarray(dH))
         kernels = _kernels(a.dtype)
         if per_step:
-            kernels.scatter_every[d_Z.shape[0], d_Z.shape[2]](d_dH, d_G)
+            _launch(kernels.scatter_every, d_Z.shape[0], d_Z.shape[2])(d_dH, d_G)
         else:
-            kernels.scatter_last[d_Z.shape[0], d_Z.shape[2]](d_dH, d_lengths, d_G)
+            _launch(kernels.scatter_last, d_Z.shape[0], d_Z.shape[2])(d_dH, d_lengths, d_G)
         self._backward_on_device(a, W, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C)
 
     def _backward_on_device(self, a, W, d_Z, d_X, d_lengths, d_G, grad_a, grad_W, grad_h, grad_C):
@@ -500,8 +213,8 @@ class CUDAEngine(Engine):
         n = d_Z.shape[0]
         S = self._sequences_per_block(n, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
-        d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
-        _sequence_kernels(a.dtype, S).carry[math.ceil(n / S), M, 0, shared_bytes](
+        d_grad_a_parts = self._buffer("grad_a_parts", (n, M), a.dtype)
+        _launch(_sequence_kernels(a.dtype, S).carry, math.ceil(n / S), M, shared_bytes)(
             cuda.to_device(a), cuda.to_device(W), d_lengths, self.n_linear, w_shared, d_Z, d_G, d_grad_a_parts
         )
         self._weight_gradients(a, d_Z, d_X, d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C)
@@ -515,14 +228,21 @@ class CUDAEngine(Engine):
         n_rows = n * (T1 - 1)
         splits = max(1, min(ROW_SPLITS, math.ceil(n_rows / TILE)))
         rows_per_split = math.ceil(n_rows / splits)
-        d_parts = cuda.device_array((splits, M, M + K + 1), dtype=a.dtype)
+        d_parts = self._buffer("weight_gradient_parts", (splits, M, M + K + 1), a.dtype)
         blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE), splits)
-        kernels.weight_gradients[blocks, (TILE, TILE)](d_Z, d_G, d_X, self.n_linear, rows_per_split, d_parts)
-        out = d_parts.copy_to_host().sum(axis=0)
+        _launch(kernels.weight_gradients, blocks, (TILE, TILE))(d_Z, d_G, d_X, self.n_linear, rows_per_split, d_parts)
+        out = self._sum_rows(d_parts.reshape(splits, M * (M + K + 1))).reshape(M, M + K + 1)
         grad_W += out[:, :M]
         grad_C += out[:, M : M + K]
         grad_h += out[:, M + K]
-        grad_a += d_grad_a_parts.copy_to_host().sum(axis=0)
+        grad_a += self._sum_rows(d_grad_a_parts)
+
+    def _sum_rows(self, d_parts):
+        """The sum over the rows of the device array ``d_parts``, in order, as a host array."""
+        d_sum = self._buffer(f"row_sum_{d_parts.shape[1]}", d_parts.shape[1:], d_parts.dtype)
+        threads = 128
+        _launch(_kernels(d_parts.dtype).sum_rows, math.ceil(d_sum.shape[0] / threads), threads)(d_parts, d_sum)
+        return d_sum.copy_to_host()
 
     # ------------------------------------------ dynamical-systems reconstruction
     @staticmethod
@@ -537,7 +257,7 @@ class CUDAEngine(Engine):
         M, w_shared, shared_bytes = self._launch_shape(a)
         C, S = self._with_an_input_column(C, S)
         store_states = Z is not None
-        _kernels(a.dtype).forced_run[start.shape[0], M, 0, shared_bytes + a.dtype.itemsize](
+        _launch(_kernels(a.dtype).forced_run, start.shape[0], M, shared_bytes + a.dtype.itemsize)(
             cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
             cuda.to_device(np.ascontiguousarray(S)), cuda.to_device(np.ascontiguousarray(start, dtype=a.dtype)),
             cuda.to_device(np.ascontiguousarray(data)), cuda.to_device(np.ascontiguousarray(forcing, dtype=a.dtype)),
@@ -562,7 +282,7 @@ class CUDAEngine(Engine):
         n = Z.shape[0]
         d_Z, d_G = cuda.to_device(Z), cuda.to_device(G)
         d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
-        _kernels(a.dtype).forced_carry[n, M, 0, shared_bytes](
+        _launch(_kernels(a.dtype).forced_carry, n, M, shared_bytes)(
             cuda.to_device(a), cuda.to_device(W), cuda.to_device(np.ascontiguousarray(forcing)), self.n_linear,
             n_observed, w_shared, d_Z, d_G, d_grad_a_parts,
         )

@@ -4,6 +4,8 @@ Runs under the CUDA simulator (NUMBA_ENABLE_CUDASIM=1, tiny problems) in its own
 or on a real GPU with ALRNN_CUDA_TESTS=1.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -152,6 +154,49 @@ def test_row_splits_of_the_weight_gradient_product(monkeypatch):
     monkeypatch.setattr(cuda_module, "ROW_SPLITS", 3)
     params, X, lengths, Y = _problem(5, 2, True, "squared_error", seed=4, T=27)
     _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=True)
+
+
+def test_row_tiles_that_cross_several_sequences_shorter_than_a_tile(monkeypatch):
+    """11 x 5 rows in 2 splits of 28: each 16-row tile spans four sequences, so the (sequence,
+    step) of a tile's rows advances across more than one sequence's end."""
+    monkeypatch.setattr(cuda_module, "ROW_SPLITS", 2)
+    rng = np.random.RandomState(6)
+    lengths = rng.randint(1, 6, size=11)
+    X = rng.normal(size=(11, 5, 2)) * (np.arange(5)[None, :, None] < lengths[:, None, None])
+    params = initialize_parameters(5, 2, 1, rng)
+    params["W"] = 0.5 * rng.normal(size=(5, 5))
+    Y = rng.normal(size=(11, 5, 1)) * (np.arange(5)[None, :, None] < lengths[:, None, None])
+    _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=True)
+
+
+def test_small_grids_launch_without_a_low_occupancy_warning():
+    """numba-cuda warns at each launch of fewer than 128 blocks; small batches make them on purpose.
+    A stand-in kernel warns as numba-cuda 0.30's dispatcher does (its own warning class, a colour
+    code before the text); on a real GPU the fit launches real kernels."""
+    import importlib
+
+    from sklearn_alrnn._kernels.cuda_kernels import _launch
+
+    classes = []
+    for module in ("numba.core.errors", "numba.cuda.core.errors"):
+        try:
+            classes.append(importlib.import_module(module).NumbaPerformanceWarning)
+        except (ImportError, AttributeError):
+            pass
+
+    class WarningKernel:
+        def __getitem__(self, launch_configuration):
+            for category in classes:
+                warnings.warn(category("\x1b[1mGrid size 2 will likely result in GPU under-utilization due to "
+                                       "low occupancy.\x1b[0m"))
+            return launch_configuration
+
+    with warnings.catch_warnings():
+        for category in classes:
+            warnings.simplefilter("error", category)
+        assert _launch(WarningKernel(), 2, 32, 64) == (2, 32, 0, 64)
+        rng = np.random.RandomState(0)
+        ALRNNRegressor(n_hidden=4, max_iter=2, device="cuda").fit(rng.normal(size=(6, 3, 1)), rng.normal(size=6))
 
 
 def test_token_ids_give_the_cpu_engine_s_loss_and_gradients():
