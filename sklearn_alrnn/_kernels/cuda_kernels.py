@@ -12,7 +12,7 @@ import warnings
 from collections import namedtuple
 
 import numpy as np
-from numba import cuda, float32, float64
+from numba import cuda, float32, float64, uint64
 
 #: Side of the square tiles of the weight-gradient product.
 TILE = 16
@@ -30,15 +30,19 @@ def _make_sequence_kernels(nb_dtype, S):
     @cuda.jit
     def forward(a, WT, h, C, X, lengths, n_linear, w_shared, store_all, Z, out):
         # store_all: every state into Z (training); else the final state into out.
+        # Shared memory: phi(z_{t-1}) as [unit, sequence], then W^T. Its indices are unsigned:
+        # numba guards a signed index against negative values with three 64-bit operations
+        # per load, which made the inner loop's integer work several times its multiply-adds.
         shared = cuda.shared.array(0, dtype=nb_dtype)
         first = cuda.blockIdx.x * S
         m = cuda.threadIdx.x
         M = a.shape[0]
         n = X.shape[0]
-        w_at = S * M  # W^T after the S state vectors
+        uM = uint64(M)
+        w_at = uint64(S) * uM
         if w_shared:
             for j in range(M):
-                shared[w_at + j * M + m] = WT[j, m]
+                shared[w_at + uint64(j) * uM + uint64(m)] = WT[j, m]
         z = cuda.local.array(S, nb_dtype)
         acc = cuda.local.array(S, nb_dtype)
         for s in range(S):
@@ -47,17 +51,21 @@ def _make_sequence_kernels(nb_dtype, S):
                 Z[first + s, 0, m] = 0.0
         for t in range(X.shape[1]):
             for s in range(S):
-                shared[s * M + m] = z[s] if (m < n_linear or z[s] > 0) else 0.0
+                shared[uint64(m * S + s)] = z[s] if (m < n_linear or z[s] > 0) else 0.0
             cuda.syncthreads()
             for s in range(S):
                 acc[s] = a[m] * z[s] + h[m]
                 if first + s < n:
                     for k in range(C.shape[1]):
                         acc[s] += C[m, k] * X[first + s, t, k]
+            w_index = w_at + uint64(m)
+            state_index = uint64(0)
             for j in range(M):  # each weight read once for the block's S sequences
-                w = shared[w_at + j * M + m] if w_shared else WT[j, m]
+                w = shared[w_index] if w_shared else WT[j, m]
                 for s in range(S):
-                    acc[s] += w * shared[s * M + j]
+                    acc[s] += w * shared[state_index + uint64(s)]
+                w_index += uM
+                state_index += uint64(S)
             for s in range(S):
                 b = first + s
                 if b < n:
@@ -76,38 +84,46 @@ def _make_sequence_kernels(nb_dtype, S):
         # g_{t-1} += a * g_t + phi'(z_{t-1}) * (W^T g_t); thread j owns unit j of the
         # block's S sequences. On the way, grad_a_parts[b, j] = sum over t of
         # g_t z_{t-1} (sequence b's dL/da; the t = 1 term is zero since z_0 = 0).
+        # Shared memory as in the forward pass: g_t as [unit, sequence], then W.
         shared = cuda.shared.array(0, dtype=nb_dtype)
         first = cuda.blockIdx.x * S
         j = cuda.threadIdx.x
         M = a.shape[0]
         n = Z.shape[0]
-        w_at = S * M
+        uM = uint64(M)
+        w_at = uint64(S) * uM
         if w_shared:
             for m in range(M):
-                shared[w_at + m * M + j] = W[m, j]
+                shared[w_at + uint64(m) * uM + uint64(j)] = W[m, j]
         acc_a = cuda.local.array(S, nb_dtype)
         v = cuda.local.array(S, nb_dtype)
         for s in range(S):
             acc_a[s] = 0.0
+        mine = uint64(j * S)
         for t in range(Z.shape[1] - 1, 1, -1):
             for s in range(S):
                 if first + s < n and t <= lengths[first + s]:
-                    shared[s * M + j] = G[first + s, t, j]
+                    shared[mine + uint64(s)] = G[first + s, t, j]
                 else:  # finite, for the sums below, which such a sequence discards
-                    shared[s * M + j] = 0.0
+                    shared[mine + uint64(s)] = 0.0
             cuda.syncthreads()
             for s in range(S):
                 v[s] = 0.0
+            w_index = w_at + uint64(j)
+            state_index = uint64(0)
             for m in range(M):
-                w = shared[w_at + m * M + j] if w_shared else W[m, j]
+                w = shared[w_index] if w_shared else W[m, j]
                 for s in range(S):
-                    v[s] += w * shared[s * M + m]
+                    v[s] += w * shared[state_index + uint64(s)]
+                w_index += uM
+                state_index += uint64(S)
             for s in range(S):
                 b = first + s
                 if b < n and t <= lengths[b]:
                     z_prev = Z[b, t - 1, j]
-                    acc_a[s] += shared[s * M + j] * z_prev
-                    update = a[j] * shared[s * M + j]
+                    g = shared[mine + uint64(s)]
+                    acc_a[s] += g * z_prev
+                    update = a[j] * g
                     if j < n_linear or z_prev > 0:
                         update += v[s]
                     G[b, t - 1, j] += update
@@ -236,9 +252,13 @@ def _make_kernels(nb_dtype):
             acc = a[m] * z_m + h[m]
             for k in range(C.shape[1]):
                 acc += C[m, k] * S[b, t, k]
-            if w_shared:
-                for j in range(M):
-                    acc += shared[M + j * M + m] * shared[j]
+            if w_shared:  # unsigned indices, as in the forward pass
+                w_index = uint64(M + m)
+                state_index = uint64(0)
+                for _ in range(M):
+                    acc += shared[w_index] * shared[state_index]
+                    w_index += uint64(M)
+                    state_index += uint64(1)
             else:
                 for j in range(M):
                     acc += WT[j, m] * shared[j]
@@ -273,9 +293,13 @@ def _make_kernels(nb_dtype):
             shared[j] = G[b, t, j]
             cuda.syncthreads()
             v = nb_dtype(0.0)
-            if w_shared:
-                for m in range(M):
-                    v += shared[M + m * M + j] * shared[m]
+            if w_shared:  # unsigned indices, as in the forward pass
+                w_index = uint64(M + j)
+                state_index = uint64(0)
+                for _ in range(M):
+                    v += shared[w_index] * shared[state_index]
+                    w_index += uint64(M)
+                    state_index += uint64(1)
             else:
                 for m in range(M):
                     v += W[m, j] * shared[m]
