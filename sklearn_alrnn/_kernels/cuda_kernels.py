@@ -8,6 +8,7 @@ checking them on machines without a GPU.
 """
 
 import math
+import threading
 import warnings
 from collections import namedtuple
 
@@ -326,10 +327,16 @@ def _make_kernels(nb_dtype):
 LOW_OCCUPANCY_WARNING = r".*Grid size \d+ will likely result in GPU under-utilization"
 
 
+#: Fits of several initialisations launch from threads; catch_warnings swaps a process-wide filter list,
+#: and two threads inside it at once could restore each other's filters.
+_LAUNCH_LOCK = threading.Lock()
+
+
 def _launch(kernel, grid, block, shared_bytes=0):
     """``kernel[grid, block, 0, shared_bytes]`` without numba-cuda's low-occupancy warning: small
-    batches, and the forecaster's 16 windows, make small grids on purpose."""
-    with warnings.catch_warnings():
+    batches, and the forecaster's 16 windows, make small grids on purpose. (Configuring a launch
+    runs nothing; the kernel runs when the result is called, outside the lock.)"""
+    with _LAUNCH_LOCK, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=LOW_OCCUPANCY_WARNING)
         return kernel[grid, block, 0, shared_bytes]
 

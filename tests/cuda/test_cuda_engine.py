@@ -199,6 +199,31 @@ def test_small_grids_launch_without_a_low_occupancy_warning():
         ALRNNRegressor(n_hidden=4, max_iter=2, device="cuda").fit(rng.normal(size=(6, 3, 1)), rng.normal(size=6))
 
 
+def test_launches_from_several_threads_leave_the_warning_filters_as_they_were():
+    """Fits of several initialisations launch from threads; without the launch lock, one thread's
+    catch_warnings could restore the filter list of another's, leaving a filter behind."""
+    import threading
+
+    from sklearn_alrnn._kernels.cuda_kernels import _launch
+
+    class Kernel:
+        def __getitem__(self, launch_configuration):
+            return launch_configuration
+
+    before = list(warnings.filters)
+
+    def launch_many():
+        for _ in range(20_000):
+            _launch(Kernel(), 1, 1)
+
+    threads = [threading.Thread(target=launch_many) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert warnings.filters == before
+
+
 def test_token_ids_give_the_cpu_engine_s_loss_and_gradients():
     rng = np.random.RandomState(3)
     lengths = np.array([5, 2, 4])
