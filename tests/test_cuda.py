@@ -26,7 +26,7 @@ def test_cuda_engine_under_the_simulator():
 
 def test_cuda_kernels_compile_to_ptx_for_hopper():
     """Type errors the simulator misses show up when the kernels compile for a real GPU."""
-    cuda_kernels = pytest.importorskip("sklearn_alrnn._kernels.cuda_kernels")
+    cuda_kernels = pytest.importorskip("sklearn_alrnn._kernels.cuda.kernels")
     from numba import boolean, cuda, float32, float64, int64
 
     for nb in (float32, float64):

@@ -6,8 +6,8 @@
 ``cpu``       the Numba engine (``CPUEngine``): blocked, threaded over chunks of
               sequences; every product goes through ``_tiles.add_product``
               (register tiles built as LLVM IR).
-``cuda``      the numba.cuda engine (``CUDAEngine``, the ``cuda`` extra).
-``cuda_kernels`` its device code.
+``cuda``      the numba.cuda engine (``CUDAEngine``, the ``cuda`` extra), its
+              device code in ``cuda.kernels``.
 ``reference`` plain NumPy loops (``ReferenceEngine``), written for clarity; the
               tests hold the optimised engines to them.
 

@@ -175,7 +175,7 @@ def test_small_grids_launch_without_a_low_occupancy_warning():
     code before the text); on a real GPU the fit launches real kernels."""
     import importlib
 
-    from sklearn_alrnn._kernels.cuda_kernels import _launch
+    from sklearn_alrnn._kernels.cuda.kernels import _launch
 
     classes = []
     for module in ("numba.core.errors", "numba.cuda.core.errors"):
@@ -204,7 +204,7 @@ def test_launches_from_several_threads_leave_the_warning_filters_as_they_were():
     catch_warnings could restore the filter list of another's, leaving a filter behind."""
     import threading
 
-    from sklearn_alrnn._kernels.cuda_kernels import _launch
+    from sklearn_alrnn._kernels.cuda.kernels import _launch
 
     class Kernel:
         def __getitem__(self, launch_configuration):

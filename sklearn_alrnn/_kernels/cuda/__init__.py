@@ -1,8 +1,8 @@
 """CUDA engine: the AL-RNN recurrence and its gradient as numba.cuda kernels.
 
-This module and its kernels (``cuda_kernels``) are the only ones that import
-``numba.cuda`` (the ``cuda`` extra, numba-cuda). Conventions and the engine
-contract: ``_engine``.
+This package is the only place that imports ``numba.cuda`` (the ``cuda``
+extra, numba-cuda): ``CUDAEngine`` here (launches and the host side), the
+device code in ``kernels``. Conventions and the engine contract: ``_engine``.
 
 Layout of the work:
 
@@ -39,8 +39,8 @@ import math
 import numpy as np
 from numba import config, cuda
 
-from ._engine import Engine
-from .cuda_kernels import TILE, _kernels, _launch, _sequence_kernels
+from .._engine import Engine
+from .kernels import TILE, _kernels, _launch, _sequence_kernels
 
 #: At most this many blocks of rows share the weight-gradient product (``sum_rows``
 #: adds their partial products in order): enough blocks for every SM of a large GPU.

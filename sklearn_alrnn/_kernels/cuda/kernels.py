@@ -1,10 +1,11 @@
 """The CUDA engine's device code: numba.cuda kernels, compiled once per dtype.
 
-``cuda`` launches them and owns the host side; the layout of the work is in its
-docstring. Every sum runs in a fixed order, so results do not depend on
-scheduling. Kernels call no device functions: compiling a call to one asks the
-driver for the GPU's architecture, which would keep ``cuda.compile_ptx`` from
-checking them on machines without a GPU.
+``CUDAEngine`` (this package's ``__init__``) launches them and owns the host
+side; the layout of the work is in its docstring. Every sum runs in a fixed
+order, so results do not depend on scheduling. Kernels call no device
+functions: compiling a call to one asks the driver for the GPU's architecture,
+which would keep ``cuda.compile_ptx`` from checking them on machines without a
+GPU.
 """
 
 import math
