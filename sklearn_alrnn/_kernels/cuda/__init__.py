@@ -13,7 +13,9 @@ Layout of the work:
   shared memory. W (transposed for the forward, so that a warp reads
   consecutive addresses) is staged in shared memory when it fits next to the
   state vectors; otherwise threads read it from global memory, where the L1/L2
-  caches serve the repeated reads, each read serving the block's sequences;
+  caches serve the repeated reads, each read serving the block's sequences
+  (whose values lie [unit, sequence], indexed with unsigned integers: numba
+  guards signed indices against negative values at every load);
 - weight gradients: a tiled product G^T [phi(Z) | X | 1] over all (sequence,
   step) pairs (16 x 16 tiles in shared memory), its rows split across up to
   ROW_SPLITS blocks whose partial products a last kernel adds; dL/da is summed
