@@ -40,7 +40,7 @@ def test_cuda_kernels_compile_to_ptx_for_hopper():
             (sequence_kernels.carry, (vec, mat, int64[::1], int64, boolean, cube, cube, mat))
             for sequence_kernels in (cuda_kernels._sequence_kernels(dtype, S) for S in (1, 8))
         ] + [
-            (kernels.weight_gradients, (cube, cube, cube, int64, int64, cube)),
+            (kernels.weight_gradients, (vec, vec, vec, int64, int64, int64, int64, int64, cube)),
             (kernels.sum_rows, (mat, vec)),
             (kernels.gather_readout, (cube, int64[::1], mat)),
             (kernels.scatter_last, (mat, int64[::1], cube)),

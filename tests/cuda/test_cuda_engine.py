@@ -169,6 +169,13 @@ def test_row_tiles_that_cross_several_sequences_shorter_than_a_tile(monkeypatch)
     _assert_cuda_matches_cpu(params, X, lengths, Y, n_nonlinear=2, loss="squared_error", alpha=0.0, per_step=True)
 
 
+def test_inputs_in_fortran_order_give_the_same_gradients():
+    """The weight-gradient product reads the inputs as flat rows: any memory order must arrive as them."""
+    params, X, lengths, Y = _problem(5, 2, True, "squared_error", seed=5, T=7)
+    _assert_cuda_matches_cpu(params, np.asfortranarray(X), lengths, Y, n_nonlinear=2, loss="squared_error",
+                             alpha=0.0, per_step=True)
+
+
 def test_small_grids_launch_without_a_low_occupancy_warning():
     """numba-cuda warns at each launch of fewer than 128 blocks; small batches make them on purpose.
     A stand-in kernel warns as numba-cuda 0.30's dispatcher does (its own warning class, a colour

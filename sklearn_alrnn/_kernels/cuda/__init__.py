@@ -99,6 +99,12 @@ def gpu_available():
         return False
 
 
+def _to_device(array):
+    """A C-ordered device copy of ``array``: the weight-gradient product reads the trajectories and
+    inputs as flat rows."""
+    return cuda.to_device(np.ascontiguousarray(array))
+
+
 class CUDAEngine(Engine):
     """The CUDA engine (see ``Engine`` for the parameters).
 
@@ -157,7 +163,7 @@ class CUDAEngine(Engine):
     def forward_states(self, a, W, h, C, X, lengths, Z):
         X = self.dense_inputs(X, C)
         d_Z = cuda.device_array(Z.shape, dtype=Z.dtype)
-        d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
+        d_X, d_lengths = _to_device(X), cuda.to_device(lengths)
         self._forward(a, W, h, C, X.shape[0], d_X, d_lengths, d_Z, None)
         d_Z.copy_to_host(Z)
 
@@ -173,7 +179,7 @@ class CUDAEngine(Engine):
         n, T, _ = X.shape
         M = a.shape[0]
         d_Z = self._buffer("Z", (n, T + 1, M), a.dtype)
-        d_X, d_lengths = cuda.to_device(X), cuda.to_device(lengths)
+        d_X, d_lengths = _to_device(X), cuda.to_device(lengths)
         self._forward(a, W, h, C, n, d_X, d_lengths, d_Z, None)
         self._states = (d_Z, d_X, d_lengths)
         if per_step:
@@ -190,8 +196,8 @@ class CUDAEngine(Engine):
 
     def backward(self, a, W, C, X, lengths, Z, dZ, grad_a, grad_W, grad_h, grad_C):
         self._backward_on_device(
-            a, W, cuda.to_device(Z), cuda.to_device(self.dense_inputs(X, C)), cuda.to_device(lengths),
-            cuda.to_device(dZ), grad_a, grad_W, grad_h, grad_C,
+            a, W, _to_device(Z), _to_device(self.dense_inputs(X, C)), cuda.to_device(lengths), _to_device(dZ),
+            grad_a, grad_W, grad_h, grad_C,
         )
 
     def backward_readout(self, a, W, C, X, lengths, per_step, dH, grad_a, grad_W, grad_h, grad_C):
@@ -232,7 +238,10 @@ class CUDAEngine(Engine):
         rows_per_split = math.ceil(n_rows / splits)
         d_parts = self._buffer("weight_gradient_parts", (splits, M, M + K + 1), a.dtype)
         blocks = (math.ceil(M / TILE), math.ceil((M + K + 1) / TILE), splits)
-        _launch(kernels.weight_gradients, blocks, (TILE, TILE))(d_Z, d_G, d_X, self.n_linear, rows_per_split, d_parts)
+        _launch(kernels.weight_gradients, blocks, (TILE, TILE))(
+            d_Z.reshape(d_Z.size), d_G.reshape(d_G.size), d_X.reshape(d_X.size), T1 - 1, K, n_rows, self.n_linear,
+            rows_per_split, d_parts,
+        )
         out = self._sum_rows(d_parts.reshape(splits, M * (M + K + 1))).reshape(M, M + K + 1)
         grad_W += out[:, :M]
         grad_C += out[:, M : M + K]
@@ -282,7 +291,7 @@ class CUDAEngine(Engine):
         n_inputs = C.shape[1]
         C, S = self._with_an_input_column(C, S)
         n = Z.shape[0]
-        d_Z, d_G = cuda.to_device(Z), cuda.to_device(G)
+        d_Z, d_G = _to_device(Z), _to_device(G)
         d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
         _launch(_kernels(a.dtype).forced_carry, n, M, shared_bytes)(
             cuda.to_device(a), cuda.to_device(W), cuda.to_device(np.ascontiguousarray(forcing)), self.n_linear,
@@ -290,7 +299,7 @@ class CUDAEngine(Engine):
         )
         grad_C_all = np.zeros((M, C.shape[1]), dtype=a.dtype)
         self._weight_gradients(
-            a, d_Z, cuda.to_device(np.ascontiguousarray(S)), d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C_all
+            a, d_Z, _to_device(S), d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C_all
         )
         grad_C += grad_C_all[:, :n_inputs]
         return d_G[:, 0].copy_to_host()

@@ -139,45 +139,49 @@ def _make_sequence_kernels(nb_dtype, S):
 
 def _make_kernels(nb_dtype):
     @cuda.jit
-    def weight_gradients(Z, G, X, n_linear, rows_per_split, out):
+    def weight_gradients(Z, G, X, T, K, n_rows, n_linear, rows_per_split, out):
         # out[s, m, c] = sum over the (sequence b, step t >= 1) rows of split s of
         # G[b, t, m] * F[b, t - 1, c] with F = [phi(Z) | X | 1]: a tiled matrix product
         # G^T F, TILE rows at a time staged in shared memory (both tiles loaded along
         # their contiguous axis), summed in a fixed order. The row splits (blockIdx.z)
         # keep every SM busy; sum_rows adds the partial products in order. Steps
         # beyond a sequence's length add nothing because G is zero there.
+        # Z, G (n (T + 1) M) and X (n_rows = n T rows of K) come flat, indexed with unsigned
+        # offsets that advance with the rows: numba guards signed indices against negative values.
         tile_g = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
         tile_f = cuda.shared.array((TILE, TILE), dtype=nb_dtype)
         tx = cuda.threadIdx.x
         ty = cuda.threadIdx.y
-        M = Z.shape[2]
-        K = X.shape[2]
-        T = Z.shape[1] - 1
+        M = out.shape[1]
         n_cols = M + K + 1
-        m0 = cuda.blockIdx.x * TILE
-        c0 = cuda.blockIdx.y * TILE
+        m = cuda.blockIdx.x * TILE + tx
+        c = cuda.blockIdx.y * TILE + tx
         first = cuda.blockIdx.z * rows_per_split
-        last = min(Z.shape[0] * T, first + rows_per_split)
+        last = min(n_rows, first + rows_per_split)
         row = first + ty
         # Row (b, t) is divided out once, then advanced: a 64-bit division per load took a
         # quarter of the kernel's time (8.1 against 6.0 ms at batch 4096, M = 128 on an H200).
         b = row // T if T > 0 else 0
         t = row - b * T
+        uM = uint64(M)
+        state_at = uint64(row + b) * uM  # Z[b, t] (G[b, t + 1] one row on)
+        input_at = uint64(row) * uint64(K)  # X[b, t]
+        state_step = uint64(TILE) * uM
+        input_step = uint64(TILE) * uint64(K)
         acc = nb_dtype(0.0)
         for _ in range(first, last, TILE):
             g = nb_dtype(0.0)
             f = nb_dtype(0.0)
             if row < last:
-                if m0 + tx < M:
-                    g = G[b, t + 1, m0 + tx]
-                c = c0 + tx
+                if m < M:
+                    g = G[state_at + uM + uint64(m)]
                 if c < M:
-                    z = Z[b, t, c]
-                    f = z if (c < n_linear or z > 0) else 0.0
+                    z = Z[state_at + uint64(c)]
+                    f = z if (c < n_linear or z > 0) else nb_dtype(0.0)
                 elif c < M + K:
-                    f = X[b, t, c - M]
+                    f = X[input_at + uint64(c - M)]
                 elif c < n_cols:
-                    f = 1.0
+                    f = nb_dtype(1.0)
             tile_g[ty, tx] = g
             tile_f[ty, tx] = f
             cuda.syncthreads()
@@ -186,11 +190,13 @@ def _make_kernels(nb_dtype):
             cuda.syncthreads()
             row += TILE
             t += TILE
-            while t >= T:
+            state_at += state_step
+            input_at += input_step
+            while t >= T:  # into the next sequence, whose states start one row further on
                 t -= T
-                b += 1
-        if m0 + tx < M and c0 + ty < n_cols:
-            out[cuda.blockIdx.z, m0 + tx, c0 + ty] = acc
+                state_at += uM
+        if m < M and cuda.blockIdx.y * TILE + ty < n_cols:
+            out[cuda.blockIdx.z, m, cuda.blockIdx.y * TILE + ty] = acc
 
     @cuda.jit
     def sum_rows(parts, out):
