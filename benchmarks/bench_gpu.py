@@ -8,12 +8,13 @@ prints ms per mini-batch step (forward + BPTT + Adam) and sequences per second f
 - an AL-RNN as a PyTorch Python loop on the GPU.
 Also checks the CUDA gradients against the CPU engine (float64). With --forecaster, times an
 epoch of ``ALRNNForecaster``'s defaults (50 batches of 16 windows of 200 steps, M = 20, P = 2,
-Lorenz-63) with device="cuda" and device="cpu" (one thread), in float64 and float32. Needs a real
-GPU; exits with a message otherwise. With --archive FOLDER NAME..., only times default
-``ALRNNClassifier`` fits on those archive sets (``.ts`` files as ``ucr_table.py`` reads them) with
+Lorenz-63) with device="cuda" and device="cpu" (one thread), in float64 and float32. With
+--kernels, also times each part of a step at batch 4096, M = 128 (inputs to the GPU, forward
+pass, carry, weight gradients). Needs a real GPU; exits with a message otherwise. With --archive
+FOLDER NAME..., only times default ``ALRNNClassifier`` fits on those archive sets (``.ts`` files as ``ucr_table.py`` reads them) with
 device="cpu" (one thread, float64) and device="cuda" (float32, its default).
 
-Run: python benchmarks/bench_gpu.py [--quick] [--forecaster] [--archive FOLDER NAME ...]
+Run: python benchmarks/bench_gpu.py [--quick] [--kernels] [--forecaster] [--archive FOLDER NAME ...]
 """
 
 import argparse
@@ -21,7 +22,7 @@ import os
 import warnings
 
 import numpy as np
-from _timing import best_time
+from _timing import best_time, best_times
 
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients
@@ -97,6 +98,44 @@ def forecaster_epoch_times(n_epochs=4):
         print(f"{dtype:>7}: {times['cuda']:>8.1f} {times['cpu']:>8.1f}", flush=True)
 
 
+def kernel_times(batch=4096, M=128, dtype=np.float32):
+    """ms of each part of a CUDA training step (after its kernels compiled): the inputs' transfer, the
+    forward pass, the carry back through time and the weight-gradient product with its sums."""
+    from numba import cuda
+
+    from sklearn_alrnn._kernels.cuda import CUDAEngine
+
+    P = max(1, M // 8)
+    rng = np.random.RandomState(2)
+    params = initialize_parameters(M, K, 1, rng, dtype)
+    a, W, h, C = (params[name] for name in ("a", "W", "h", "C"))
+    X = rng.normal(size=(batch, T, K)).astype(dtype)
+    lengths = np.full(batch, T)
+    engine = CUDAEngine(M, P)
+    engine.forward_readout(a, W, h, C, X, lengths, False)
+    d_Z, d_X, d_lengths = engine._states
+    G = cuda.to_device(rng.normal(scale=1e-3, size=d_Z.shape).astype(dtype))
+    d_G = cuda.device_array_like(G)
+    grads = [np.zeros_like(v) for v in (a, W, h, C)]
+
+    def synchronised(run):
+        return lambda: (run(), cuda.synchronize())
+
+    times = best_times({
+        "inputs to the GPU": synchronised(lambda: cuda.to_device(X)),
+        "forward": synchronised(lambda: engine._forward(a, W, h, C, batch, d_X, d_lengths, d_Z, None)),
+        "reset G (subtracted)": synchronised(lambda: d_G.copy_to_device(G)),
+        "carry + weight gradients": synchronised(lambda: (
+            d_G.copy_to_device(G), engine._backward_on_device(a, W, d_Z, d_X, d_lengths, d_G, *grads))),
+        "weight gradients": synchronised(lambda: engine._weight_gradients(
+            a, d_Z, d_X, d_G, engine._buffer("grad_a_parts", (batch, M), dtype), *grads)),
+    })
+    carry = times["carry + weight gradients"] - times["reset G (subtracted)"] - times["weight gradients"]
+    print(f"CUDA step's parts at batch {batch}, M {M} (ms): inputs to the GPU {times['inputs to the GPU']:.2f}, "
+          f"forward {times['forward']:.2f}, carry {carry:.2f}, weight gradients with their sums "
+          f"{times['weight gradients']:.2f}", flush=True)
+
+
 def archive_fit_times(folder, names):
     """Seconds and test accuracy of a default classifier fit on each device."""
     import time
@@ -125,6 +164,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="batch 4096, M 128 only")
     parser.add_argument("--forecaster", action="store_true", help="also time the forecaster's epochs")
+    parser.add_argument("--kernels", action="store_true", help="also time each part of a step at batch 4096, M 128")
     parser.add_argument("--archive", nargs="+", metavar=("FOLDER", "NAME"), help="only time archive fits")
     args = parser.parse_args()
     from sklearn_alrnn._kernels.cuda import CUDAEngine, gpu_available
@@ -181,6 +221,8 @@ def main():
             rnn_ms = best_time(lambda: (rnn_step(), torch.cuda.synchronize()))
             loop_ms = best_time(lambda: (loop_step(), torch.cuda.synchronize()), repeats=1)
         print(f"{batch:>6} {M:>4} {gpu_ms:>10.1f} {cpu_ms:>10.1f} {rnn_ms:>10.1f} {loop_ms:>10.1f}  ({batch / gpu_ms * 1000:,.0f} seq/s)", flush=True)
+    if args.kernels:
+        kernel_times()
     if args.forecaster:
         forecaster_epoch_times()
 

@@ -5,8 +5,8 @@
 # (.library/device/KINDS.md), so nothing is installed: the package runs from this checkout.
 # Writes under $OUT (./gpu_results elsewhere), most important first, each step under its own
 # time limit: the GPU and versions; the CUDA agreement tests on the real GPU; bench_gpu.py at
-# batch 4096, M 128, with the forecaster's epoch times; default classifier fits on archive sets
-# (with ARCHIVE set); bench_gpu.py's whole table. Record them in benchmarks/RESULTS.md. (A default
+# batch 4096, M 128, with each part of the step and the forecaster's epoch times; default
+# classifier fits on archive sets (with ARCHIVE set); bench_gpu.py's whole table. Record them in benchmarks/RESULTS.md. (A default
 # Lorenz-63 reconstruction on the GPU takes about 6 minutes, 3x the CPU's: not part of the check.)
 set -u
 out=${OUT:-gpu_results}
@@ -35,8 +35,8 @@ print('device=auto gives', type(make_engine('auto', 4, 1)).__name__)" 2>&1 | tee
 fi
 ALRNN_CUDA_TESTS=1 timeout 150 python3 -m pytest -q -p no:cacheprovider tests/cuda > "$out/cuda_tests.txt" 2>&1
 echo "tests/cuda: exit $?"; tail -15 "$out/cuda_tests.txt"
-timeout 110 python3 benchmarks/bench_gpu.py --quick --forecaster > "$out/bench_gpu_quick.txt" 2>&1
-echo "bench_gpu.py --quick --forecaster: exit $?"; cat "$out/bench_gpu_quick.txt"
+timeout 140 python3 benchmarks/bench_gpu.py --quick --kernels --forecaster > "$out/bench_gpu_quick.txt" 2>&1
+echo "bench_gpu.py --quick --kernels --forecaster: exit $?"; cat "$out/bench_gpu_quick.txt"
 # Archive fits, CPU against GPU, where the session carries a folder of .ts sets (ARCHIVE=folder
 # name inside the checkout, e.g. ".gpu_data", excluded from git and named in the run's carry).
 if [ -n "${ARCHIVE:-}" ]; then
