@@ -99,10 +99,10 @@ def gpu_available():
         return False
 
 
-def _to_device(array):
-    """A C-ordered device copy of ``array``: the weight-gradient product reads the trajectories and
-    inputs as flat rows."""
-    return cuda.to_device(np.ascontiguousarray(array))
+def _to_device(array, dtype=None):
+    """A C-ordered device copy of ``array`` (in ``dtype`` when given): transposes and views arrive
+    contiguous, and the weight-gradient product reads trajectories and inputs as flat rows."""
+    return cuda.to_device(np.ascontiguousarray(array, dtype=dtype))
 
 
 class CUDAEngine(Engine):
@@ -154,8 +154,8 @@ class CUDAEngine(Engine):
         S = self._sequences_per_block(n_sequences, a)
         M, w_shared, shared_bytes = self._launch_shape(a, S)
         _launch(_sequence_kernels(a.dtype, S).forward, math.ceil(n_sequences / S), M, shared_bytes)(
-            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h),
-            cuda.to_device(C), d_X, d_lengths, self.n_linear, w_shared, d_Z is not None,
+            cuda.to_device(a), _to_device(W.T), cuda.to_device(h), cuda.to_device(C), d_X, d_lengths, self.n_linear,
+            w_shared, d_Z is not None,
             d_Z if d_Z is not None else cuda.device_array((1, 1, 1), dtype=a.dtype),
             d_out if d_out is not None else cuda.device_array((1, 1), dtype=a.dtype),
         )
@@ -191,7 +191,7 @@ class CUDAEngine(Engine):
     def final_states(self, a, W, h, C, X, lengths):
         X = self.dense_inputs(X, C)
         d_out = cuda.device_array((X.shape[0], a.shape[0]), dtype=a.dtype)
-        self._forward(a, W, h, C, X.shape[0], cuda.to_device(X), cuda.to_device(lengths), None, d_out)
+        self._forward(a, W, h, C, X.shape[0], _to_device(X), cuda.to_device(lengths), None, d_out)
         return d_out.copy_to_host()
 
     def backward(self, a, W, C, X, lengths, Z, dZ, grad_a, grad_W, grad_h, grad_C):
@@ -208,7 +208,7 @@ class CUDAEngine(Engine):
         d_Z, d_X, d_lengths = self._states
         self._states = None
         d_G = self._buffer("G", d_Z.shape, a.dtype)
-        d_dH = cuda.to_device(np.ascontiguousarray(dH))
+        d_dH = _to_device(dH)
         kernels = _kernels(a.dtype)
         if per_step:
             _launch(kernels.scatter_every, d_Z.shape[0], d_Z.shape[2])(d_dH, d_G)
@@ -269,10 +269,9 @@ class CUDAEngine(Engine):
         C, S = self._with_an_input_column(C, S)
         store_states = Z is not None
         _launch(_kernels(a.dtype).forced_run, start.shape[0], M, shared_bytes + a.dtype.itemsize)(
-            cuda.to_device(a), cuda.to_device(np.ascontiguousarray(W.T)), cuda.to_device(h), cuda.to_device(C),
-            cuda.to_device(np.ascontiguousarray(S)), cuda.to_device(np.ascontiguousarray(start, dtype=a.dtype)),
-            cuda.to_device(np.ascontiguousarray(data)), cuda.to_device(np.ascontiguousarray(forcing, dtype=a.dtype)),
-            self.n_linear, w_shared, store_states,
+            cuda.to_device(a), _to_device(W.T), cuda.to_device(h), cuda.to_device(C), _to_device(S),
+            _to_device(start, a.dtype), _to_device(data), _to_device(forcing, a.dtype), self.n_linear, w_shared,
+            store_states,
             Z if store_states else cuda.device_array((1, 1, 1), dtype=a.dtype), out,
         )
 
@@ -292,15 +291,13 @@ class CUDAEngine(Engine):
         C, S = self._with_an_input_column(C, S)
         n = Z.shape[0]
         d_Z, d_G = _to_device(Z), _to_device(G)
-        d_grad_a_parts = cuda.device_array((n, M), dtype=a.dtype)
+        d_grad_a_parts = self._buffer("grad_a_parts", (n, M), a.dtype)
         _launch(_kernels(a.dtype).forced_carry, n, M, shared_bytes)(
-            cuda.to_device(a), cuda.to_device(W), cuda.to_device(np.ascontiguousarray(forcing)), self.n_linear,
+            cuda.to_device(a), cuda.to_device(W), _to_device(forcing), self.n_linear,
             n_observed, w_shared, d_Z, d_G, d_grad_a_parts,
         )
         grad_C_all = np.zeros((M, C.shape[1]), dtype=a.dtype)
-        self._weight_gradients(
-            a, d_Z, _to_device(S), d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C_all
-        )
+        self._weight_gradients(a, d_Z, _to_device(S), d_G, d_grad_a_parts, grad_a, grad_W, grad_h, grad_C_all)
         grad_C += grad_C_all[:, :n_inputs]
         return d_G[:, 0].copy_to_host()
 
