@@ -14,7 +14,7 @@ import numpy as np
 
 from ._model import initialize_parameters, split_flat
 from ._regime_maps import jacobians_of_bits
-from ._measures import MAX_BINNED_DIMENSIONS, MIXTURE_POINTS, occupancy_reference, spectrum_reference
+from ._measures import MIXTURE_POINTS, grid_fits, occupancy_reference, spectrum_reference
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
@@ -219,7 +219,8 @@ class FreeRunEvaluation:
     adds their mean power-spectrum distance from the stretches of ``reference`` they start at (as
     far as ``reference`` goes); and the share of the runs' steps off the data (``escaped_share``). A
     model whose runs leave the attractor from some points, or after a while, scores badly even when
-    one run stays on it. Above 10 dimensions the divergence is a Monte-Carlo estimate on
+    one run stays on it. Where no grid fits the reference (``grid_fits``, as in
+    ``metrics.state_space_divergence``) the divergence is a Monte-Carlo estimate on
     ``MIXTURE_POINTS`` points of each side, spread evenly over the reference and over all runs,
     and every checkpoint is scored on the same samples, so that ``random_state`` determines the
     fit and checkpoints differ only by their runs.
@@ -230,7 +231,7 @@ class FreeRunEvaluation:
         # Runs of one length go to the engine in one call, so that one that runs them in parallel
         # (CUDA) takes them together.
         self.stacked_inputs = np.stack(inputs) if len({len(s) for s in inputs}) == 1 else None
-        self.spread = reference.shape[1] > MAX_BINNED_DIMENSIONS
+        self.spread = not grid_fits(reference.shape)
         self.occupancy = occupancy_reference(_spread_over(reference) if self.spread else reference, random_state=0)
         low, high = reference.min(axis=0), reference.max(axis=0)
         margin = np.maximum(high - low, 1.0)

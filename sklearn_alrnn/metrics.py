@@ -59,11 +59,11 @@ def _fitted_forecaster(model, function):
 def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_state=None):
     """Kullback-Leibler divergence KL(p_true || p_gen) of the state-space occupancy (D_stsp).
 
-    Up to ``MAX_BINNED_DIMENSIONS`` (10) dimensions, both trajectories are
-    binned on a grid of ``n_bins`` per dimension spanning the true data's range
-    widened by 0.1 standard deviation on each side (the reference's Julia
-    code); the histograms are Laplace-smoothed, ``p = (count + 1e-5) /
-    (n + 1e-5 n_bins^N)``, and all ``n_bins^N`` bins enter the sum (the empty
+    Where the grid fits the data (below), both trajectories are binned on a
+    grid of ``n_bins`` per dimension spanning the true data's range widened
+    by 0.1 standard deviation on each side (the reference's Julia code);
+    the histograms are Laplace-smoothed, ``p = (count + 1e-5) / (n + 1e-5
+    n_bins^N)``, and all ``n_bins^N`` bins enter the sum (the empty
     ones in closed form, so memory grows with the points, not the grid).
     Departure from the reference: generated points outside the grid, or
     non-finite (a diverged run), still count in the generated total ``n``, so
@@ -72,7 +72,16 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
     has no range to grid, gets bins as wide as its value's power of two, the
     value in the middle one (and unit spread in the mixture estimate).
 
-    Above 10 dimensions, both trajectories are first standardised by the true
+    The grid fits up to 10 dimensions (the reference's bound) while its
+    smoothing pseudo-counts, ``1e-5 n_bins^N``, come to at most a tenth of
+    the true trajectory's points. More pseudo-counts flatten both histograms
+    towards the uniform one, until any trajectory scores near 0 (8 delays of
+    Lorenz-63 over 30,000 steps: the truth 0.005, a Gaussian 0.061). With 30
+    bins the grid fits 4 dimensions from 81 points, 5 from 2,430, 6 from
+    72,900, 7 from 2.2 million; departure from the reference, which bins up
+    to 10 dimensions whatever the length.
+
+    Where no grid fits, both trajectories are first standardised by the true
     one's mean and standard deviation per dimension (an identity on z-scored
     data, as the reference's are; so, like the grid, the score does not depend
     on the data's units), each is a mixture of isotropic Gaussians of variance
@@ -92,9 +101,9 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
         Bins per dimension.
     scaling : float, default=1.0
         Variance of the mixture components, in units of the true trajectory's
-        variance (high dimensions only).
+        variance (the mixture estimate only).
     random_state : int, RandomState instance or None
-        Monte-Carlo samples (high dimensions only).
+        Monte-Carlo samples (the mixture estimate only).
 
     Returns
     -------

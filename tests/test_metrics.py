@@ -81,6 +81,31 @@ def test_divergence_counts_every_bin_of_the_grid():
     assert state_space_divergence(truth, generated, n_bins=n_bins) == pytest.approx(np.sum(p * np.log(p / q)), rel=1e-6)
 
 
+def _delays(x, n_delays, lag=8):
+    return np.column_stack([x[i * lag : len(x) - (n_delays - 1 - i) * lag] for i in range(n_delays)])
+
+
+@pytest.mark.parametrize("n_delays", [8, 10])
+def test_a_grid_too_fine_for_the_data_gives_way_to_the_mixture_estimate(two_lorenz_runs, n_delays):
+    # 30 bins in 8 to 10 dimensions: the histograms' pseudo-counts outweighed 30,000 points, and the
+    # grid scored the Gaussian like the truth (0.061 and 0.005 with 8 delays, 0 and 0 with 10).
+    truth, other = (_delays(run[:, 0], n_delays) for run in two_lorenz_runs)
+    gaussian = np.random.RandomState(0).multivariate_normal(truth.mean(0), np.cov(truth.T), size=len(truth))
+    close = state_space_divergence(truth, other, random_state=0)
+    far = state_space_divergence(truth, gaussian, random_state=0)
+    assert abs(close) < 0.05 and far > 0.15 and far > 5 * abs(close)
+
+
+def test_a_grid_that_the_data_fill_stays_a_grid(two_lorenz_runs):
+    # Four delays of 30,000 steps on 30 bins per dimension: pseudo-counts of 8 against 30,000 points.
+    truth, other = (_delays(run[:, 0], 4) for run in two_lorenz_runs)
+    std, eps, n_bins = truth.std(axis=0), 1e-5, 30
+    edges = [np.linspace(t.min() - 0.1 * s, t.max() + 0.1 * s, n_bins + 1) for t, s in zip(truth.T, std)]
+    p, q = ((np.histogramdd(x, bins=edges)[0] + eps) / (len(x) + eps * n_bins**4) for x in (truth, other))
+    assert state_space_divergence(truth, other) == pytest.approx(np.sum(p * np.log(p / q)), rel=1e-6)
+    assert state_space_divergence(truth, other) < 0.5
+
+
 def test_high_dimensional_divergence_uses_gaussian_mixtures():
     rng = np.random.RandomState(0)
     truth = rng.normal(size=(3000, 12))
