@@ -14,7 +14,7 @@ import numpy as np
 
 from ._model import initialize_parameters, split_flat
 from ._regime_maps import jacobians_of_bits
-from ._measures import MIXTURE_POINTS, grid_fits, occupancy_reference, spectrum_reference
+from ._measures import MIXTURE_POINTS, evenly_spaced, grid_fits, occupancy_reference, spectrum_reference
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
@@ -220,10 +220,11 @@ class FreeRunEvaluation:
     far as ``reference`` goes); and the share of the runs' steps off the data (``escaped_share``). A
     model whose runs leave the attractor from some points, or after a while, scores badly even when
     one run stays on it. Where no grid fits the reference (``grid_fits``, as in
-    ``metrics.state_space_divergence``) the divergence is a Monte-Carlo estimate on
-    ``MIXTURE_POINTS`` points of each side, spread evenly over the reference and over all runs,
-    and every checkpoint is scored on the same samples, so that ``random_state`` determines the
-    fit and checkpoints differ only by their runs.
+    ``metrics.state_space_divergence``) the divergence is a Monte-Carlo estimate: the reference's
+    mixture on ``MIXTURE_POINTS`` points spread evenly over its first half, its samples from its
+    second half, the runs' mixture on ``MIXTURE_POINTS`` points spread evenly over all runs; every
+    checkpoint is scored on the same samples, so that ``random_state`` determines the fit and
+    checkpoints differ only by their runs.
     """
 
     def __init__(self, reference, positions, inputs):
@@ -231,8 +232,9 @@ class FreeRunEvaluation:
         # Runs of one length go to the engine in one call, so that one that runs them in parallel
         # (CUDA) takes them together.
         self.stacked_inputs = np.stack(inputs) if len({len(s) for s in inputs}) == 1 else None
-        self.spread = not grid_fits(reference.shape)
-        self.occupancy = occupancy_reference(_spread_over(reference) if self.spread else reference, random_state=0)
+        self.mixture = not grid_fits(reference.shape)
+        spread = evenly_spaced(reference, 2 * MIXTURE_POINTS) if self.mixture else reference
+        self.occupancy = occupancy_reference(spread, random_state=0)
         low, high = reference.min(axis=0), reference.max(axis=0)
         margin = np.maximum(high - low, 1.0)
         self.low, self.high = low - margin, high + margin
@@ -250,7 +252,10 @@ class FreeRunEvaluation:
             runs = [free_run_from(engine, params, self.reference[p], s, N) for p, s in zip(self.positions, self.inputs)]
         pooled = np.concatenate(runs)
         escaped = self.escaped_share(pooled)
-        divergence = self.occupancy.divergence(_spread_over(pooled) if self.spread else pooled)
+        if self.mixture:
+            divergence = self.occupancy.divergence_from_centres(evenly_spaced(pooled, MIXTURE_POINTS))
+        else:
+            divergence = self.occupancy.divergence(pooled)
         if len(self.positions) == 1:
             return divergence, divergence, escaped
         spectra = [spectra.distance(run) for spectra, run in zip(self.spectra, runs)]
@@ -263,11 +268,6 @@ class FreeRunEvaluation:
         with np.errstate(invalid="ignore"):  # NaN compares False: escaped
             inside = np.all((points >= self.low) & (points <= self.high), axis=1)
         return 1.0 - float(inside.mean())
-
-
-def _spread_over(points):
-    """At most ``MIXTURE_POINTS`` of ``points``, evenly spaced over all of them."""
-    return points[:: -(-len(points) // MIXTURE_POINTS)]
 
 
 def first_non_finite_row(rows):

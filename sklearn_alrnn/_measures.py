@@ -133,9 +133,11 @@ class _Occupancy:
     """A true trajectory's occupancy; ``divergence`` reads a generated one of as many dimensions."""
 
     def _generated(self, X_gen):
-        X_gen = check_generated(X_gen, len(self.exponent))
+        return self._rescaled(check_generated(X_gen, len(self.exponent)))
+
+    def _rescaled(self, points):
         with np.errstate(over="ignore"):  # a generated value beyond the range: outside the grid, or not finite
-            return np.ldexp(X_gen, self.exponent)
+            return np.ldexp(points, self.exponent)
 
 
 class _BinnedOccupancy(_Occupancy):
@@ -193,6 +195,17 @@ def _mixture_log_density(samples, centres, variance):
     return out - np.log(centres.shape[0]) - 0.5 * n_dims * np.log(2 * np.pi * variance)
 
 
+def evenly_spaced(points, n):
+    """At most ``n`` of ``points``, evenly spaced over all of them."""
+    return points[:: -(-len(points) // n)]
+
+
+def mixture_centres(points):
+    """The mixture's centres among a trajectory's ``points``: at most ``MIXTURE_POINTS``, evenly
+    spaced over its first half (the second half of a true trajectory gives the samples)."""
+    return evenly_spaced(points[: len(points) // 2], MIXTURE_POINTS)
+
+
 class _MixtureOccupancy(_Occupancy):
     """Where no grid fits: the true mixture's Monte-Carlo samples and their log densities."""
 
@@ -204,15 +217,23 @@ class _MixtureOccupancy(_Occupancy):
         X_true = np.ldexp(X_true, self.exponent)
         self.centre = X_true.mean(axis=0)
         self.spread = np.where(varies(X_true), X_true.std(axis=0), 1.0)  # a constant: its value's power of two
-        centres_true = ((X_true - self.centre) / self.spread)[:MIXTURE_POINTS]
-        picks = rng.randint(0, centres_true.shape[0], size=MIXTURE_SAMPLES)
+        standard = (X_true - self.centre) / self.spread
+        centres_true = mixture_centres(standard)
+        # Samples around the centres' own points were closer to the true mixture than any other
+        # trajectory's could be: two runs of 20-variable Lorenz-96 scored 0.68 against each other.
+        sources = standard[len(standard) // 2 :]
+        picks = rng.randint(0, sources.shape[0], size=MIXTURE_SAMPLES)
         noise = np.sqrt(variance) * rng.standard_normal((MIXTURE_SAMPLES, X_true.shape[1]))
-        self.samples, self.variance = centres_true[picks] + noise, variance
+        self.samples, self.variance = sources[picks] + noise, variance
         self.log_p = _mixture_log_density(self.samples, centres_true, variance)
 
     def divergence(self, X_gen):
+        return self.divergence_from_centres(mixture_centres(check_generated(X_gen, len(self.exponent))))
+
+    def divergence_from_centres(self, centres_gen):
+        """The divergence from a generated mixture on ``centres_gen`` (n, N), all of them."""
         with np.errstate(over="ignore", invalid="ignore"):  # a generated value beyond the range: not finite
-            centres_gen = ((self._generated(X_gen) - self.centre) / self.spread)[:MIXTURE_POINTS]
+            centres_gen = (self._rescaled(centres_gen) - self.centre) / self.spread
         n_generated = centres_gen.shape[0]
         centres_gen = centres_gen[np.all(np.isfinite(centres_gen), axis=1)]
         if centres_gen.shape[0] == 0:
