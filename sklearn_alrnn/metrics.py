@@ -566,8 +566,12 @@ def free_run_score(model, X, y=None, *, exog=None):
     Returns
     -------
     float
-        At most 0. Very negative where the runs leave the data (a RuntimeWarning
-        names the step where a run leaves the floating-point range).
+        At most 0 on the grid, about 0 at best with the mixture estimate of
+        many dimensions (which can come out a little above). Very negative
+        where the runs leave the data (a RuntimeWarning names the step where a
+        run leaves the floating-point range). Pooled series split as one
+        trajectory does: the mixture's centres from the first half of the
+        pooled rows, its samples from the second.
 
     Examples
     --------
