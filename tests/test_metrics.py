@@ -64,21 +64,23 @@ def test_a_diverged_run_scores_worst_instead_of_nan(two_lorenz_runs):
     assert state_space_divergence(truth, escaped) > state_space_divergence(truth, other[::2]) + 0.5
 
 
+def _divergence_on_an_explicit_grid(truth, generated, n_bins, eps=1e-5):
+    """The binned D_stsp summed over every bin of an explicit grid (the reference's formula)."""
+    std = truth.std(axis=0)
+    edges = [np.linspace(t.min() - 0.1 * s, t.max() + 0.1 * s, n_bins + 1) for t, s in zip(truth.T, std)]
+    n_total_bins = n_bins ** truth.shape[1]
+    # Every generated point counts in its total, inside the grid or not.
+    p, q = ((np.histogramdd(x, bins=edges)[0] + eps) / (len(x) + eps * n_total_bins) for x in (truth, generated))
+    return np.sum(p * np.log(p / q))
+
+
 def test_divergence_counts_every_bin_of_the_grid():
     """The closed form for empty bins equals the sum over an explicit grid."""
     rng = np.random.RandomState(0)
     truth, generated = rng.normal(size=(500, 2)), rng.normal(0.3, 1.2, size=(400, 2))
-    n_bins, eps = 7, 1e-5
-    std = truth.std(axis=0)
-    edges = [
-        np.linspace(truth[:, d].min() - 0.1 * std[d], truth[:, d].max() + 0.1 * std[d], n_bins + 1)
-        for d in range(2)
-    ]
-    counts_true = np.histogram2d(truth[:, 0], truth[:, 1], bins=edges)[0]
-    counts_gen = np.histogram2d(generated[:, 0], generated[:, 1], bins=edges)[0]
-    p = (counts_true + eps) / (500 + eps * n_bins**2)
-    q = (counts_gen + eps) / (400 + eps * n_bins**2)  # all 400 generated points in the total
-    assert state_space_divergence(truth, generated, n_bins=n_bins) == pytest.approx(np.sum(p * np.log(p / q)), rel=1e-6)
+    assert state_space_divergence(truth, generated, n_bins=7) == pytest.approx(
+        _divergence_on_an_explicit_grid(truth, generated, 7), rel=1e-6
+    )
 
 
 def _delays(x, n_delays, lag=8):
@@ -99,10 +101,8 @@ def test_a_grid_too_fine_for_the_data_gives_way_to_the_mixture_estimate(two_lore
 def test_a_grid_that_the_data_fill_stays_a_grid(two_lorenz_runs):
     # Four delays of 30,000 steps on 30 bins per dimension: pseudo-counts of 8 against 30,000 points.
     truth, other = (_delays(run[:, 0], 4) for run in two_lorenz_runs)
-    std, eps, n_bins = truth.std(axis=0), 1e-5, 30
-    edges = [np.linspace(t.min() - 0.1 * s, t.max() + 0.1 * s, n_bins + 1) for t, s in zip(truth.T, std)]
-    p, q = ((np.histogramdd(x, bins=edges)[0] + eps) / (len(x) + eps * n_bins**4) for x in (truth, other))
-    assert state_space_divergence(truth, other) == pytest.approx(np.sum(p * np.log(p / q)), rel=1e-6)
+    explicit = _divergence_on_an_explicit_grid(truth, other, 30)
+    assert state_space_divergence(truth, other) == pytest.approx(explicit, rel=1e-6)
     assert state_space_divergence(truth, other) < 0.5
 
 
