@@ -383,6 +383,13 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         network = getattr(self, "_network", None)
         if network is not None:  # the network's own reading of X: dense features or token ids
             X, lengths = network._checked_inputs(X, np.float64, network.n_features_in_, network._tokens)
+        elif self.n_features_in_ == 0:
+            raise ValueError(
+                "This decomposer holds an autonomous map (from_parameters without C): it reads no input "
+                "sequences, so fit(X) and transform(X) have nothing to run. Record the regimes of its "
+                "trajectories with fit_states(states); sklearn_alrnn.analysis.iterate_map runs the map and "
+                "returns their codes. For a model with inputs, pass its C to from_parameters."
+            )
         else:
             X, lengths = check_sequences(
                 X, dtype=np.float64, n_features=self.n_features_in_, estimator_name=type(self).__name__

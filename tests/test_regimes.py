@@ -390,6 +390,13 @@ def test_fit_states_records_an_autonomous_trajectory():
     np.testing.assert_allclose(dec.transition_matrix_.sum(axis=1), 1.0)
     with pytest.raises(ValueError, match=r"Expected states of shape \(n_timesteps, 3\)"):
         dec.fit_states(np.zeros((5, 4)))
+    # An autonomous map reads no sequences: fit(X) and transform(X) say where its regimes come from
+    # instead of counting features (it "expects 0", and an (n, T, 0) array "needs at least 1").
+    for X in (np.zeros((2, 5, 3)), np.zeros((2, 5, 0))):
+        for method in (dec.transform, dec.fit):
+            with pytest.raises(ValueError, match=r"autonomous map .*fit_states\(states\)"):
+                method(X)
+    assert set(dec.regimes_) == set(values)  # the refused calls left the recorded regimes alone
 
 
 def test_readers_of_a_fitted_model_use_the_fitted_number_of_nonlinear_units(memory_model_and_data):
