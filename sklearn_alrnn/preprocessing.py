@@ -255,6 +255,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             raise TypeError(
                 f"{type(self).__name__} takes an iterable of texts (a list of str); got {type(texts).__name__}."
             )
+        texts = self._text_column(texts)
         pattern = re.compile(self.token_pattern)
         documents = []
         for i, text in enumerate(texts):
@@ -263,8 +264,21 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             documents.append(pattern.findall(text.lower() if self.lowercase else text))
         return documents
 
+    def _text_column(self, texts):
+        """The texts of a one-column table (a DataFrame or 2-D array, as a ColumnTransformer
+        passes ``["text"]``), which iterating would otherwise read as its column names or rows."""
+        n_dimensions = getattr(texts, "ndim", 1)
+        if n_dimensions == 1:
+            return texts
+        if n_dimensions == 2 and texts.shape[1] == 1:
+            return texts.iloc[:, 0] if hasattr(texts, "iloc") else np.asarray(texts)[:, 0]
+        raise ValueError(
+            f"{type(self).__name__} reads one column of texts; got a {n_dimensions}-D input of shape "
+            f"{tuple(texts.shape)}. Pass the text column alone (df['text'], or 'text' in a ColumnTransformer)."
+        )
+
     def fit(self, X, y=None):
-        """Learn the vocabulary of the texts X (an iterable of str)."""
+        """Learn the vocabulary of the texts X (an iterable of str, or a table of one text column)."""
         self._validate_params()
         try:
             re.compile(self.token_pattern)

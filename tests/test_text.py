@@ -48,6 +48,21 @@ def test_bad_texts_are_named(texts, error, message):
         SequenceTokenizer().fit(texts)
 
 
+def test_a_table_of_one_text_column_is_read_as_its_texts_not_its_column_names():
+    # Iterating a DataFrame yields its column names, and a 2-D array its rows: both used to give
+    # one sequence of the unknown token (or "Text 0 is a ndarray") where a ColumnTransformer's
+    # ["review"] passes a one-column table.
+    pd = pytest.importorskip("pandas")
+    texts = ["a good film", "a bad film !", "good"]
+    expected = [ids.tolist() for ids in SequenceTokenizer().fit(texts).transform(texts)]
+    table = pd.DataFrame({"review": texts, "stars": [4, 1, 5]})
+    for one_column in (table[["review"]], np.array(texts, dtype=object)[:, None]):
+        tokenizer = SequenceTokenizer().fit(one_column)
+        assert [ids.tolist() for ids in tokenizer.transform(one_column)] == expected
+    with pytest.raises(ValueError, match=r"reads one column of texts; got a 2-D input of shape \(3, 2\)"):
+        SequenceTokenizer().fit(table)
+
+
 def test_bad_pattern_and_unfitted_tokenizer():
     with pytest.raises(ValueError, match="is not a regular expression"):
         SequenceTokenizer(token_pattern="(").fit(["a"])
