@@ -42,6 +42,11 @@ def _as_floats(frame, columns):
         raise
 
 
+def _shown(value):
+    """A sequence id or time stamp as a message shows it: strings quoted, NumPy scalars as plain numbers."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 
@@ -87,6 +92,11 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     >>> y, ids
     (array([1, 0]), array(['a', 'b'], dtype='<U1'))
     """
+    if not hasattr(df, "columns") or not hasattr(df, "groupby"):
+        raise TypeError(
+            f"to_sequences reads a pandas DataFrame in long format (one row per sequence and time step); "
+            f"got {type(df).__name__}."
+        )
     missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
     if missing:
         raise ValueError(f"Columns {missing} are not in the table; it has {list(df.columns)}.")
@@ -105,10 +115,10 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             )
     duplicated = df.duplicated(subset=[id_col, time_col])
     if duplicated.any():
-        row = df[duplicated].iloc[0]
+        first = np.flatnonzero(duplicated.to_numpy())[0]
         raise ValueError(
-            f"Duplicated time stamp: sequence {row[id_col]!r} has more than one row at "
-            f"{time_col}={row[time_col]}."
+            f"Duplicated time stamp: sequence {_shown(df[id_col].iloc[first])} has more than one row at "
+            f"{time_col}={_shown(df[time_col].iloc[first])}."
         )
     ordered = df.sort_values([id_col, time_col], kind="stable")
     groups = ordered.groupby(id_col, sort=True)
@@ -118,7 +128,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             gaps = np.flatnonzero(np.diff(times) != step)
             if gaps.size:
                 raise ValueError(
-                    f"Sequence {key!r} misses time stamps: expected steps of {step}, found a gap "
+                    f"Sequence {_shown(key)} misses time stamps: expected steps of {step}, found a gap "
                     f"between {times[gaps[0]]} and {times[gaps[0] + 1]}."
                 )
     ids = np.array(list(groups.groups.keys()))

@@ -52,6 +52,11 @@ def test_long_format_errors():
     with pytest.raises(ValueError, match=rf"Sequence '{sid}' misses time stamps: .*between 100 and 114"):
         to_sequences(gappy, "id", "time", step=7)
     to_sequences(table, "id", "time", step=7)  # a regular grid passes
+    numbered = table.assign(id=table["id"].str[1:].astype(int))  # ids and times as plain numbers, not np.int64(0)
+    with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence 0 has more than one row at time=100\.$"):
+        to_sequences(pd.concat([numbered, numbered.iloc[:1]]), "id", "time")
+    with pytest.raises(TypeError, match="reads a pandas DataFrame in long format .*got ndarray"):
+        to_sequences(table.to_numpy(), "id", "time")
     X, _, ids = to_sequences(table, "id", "time")
     with pytest.raises(ValueError, match=rf"predictions must have shape \(n_sequences=6, n_timesteps >= {X.shape[1]}"):
         sequence_predictions_to_rows(table, "id", "time", ids, np.zeros(6))  # one value per sequence
