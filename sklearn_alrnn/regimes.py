@@ -385,10 +385,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             X, lengths = network._checked_inputs(X, np.float64, network.n_features_in_, network._tokens)
         elif self.n_features_in_ == 0:
             raise ValueError(
-                "This decomposer holds an autonomous map (from_parameters without C): it reads no input "
-                "sequences, so fit(X) and transform(X) have nothing to run. Record the regimes of its "
-                "trajectories with fit_states(states); sklearn_alrnn.analysis.iterate_map runs the map and "
-                "returns their codes. For a model with inputs, pass its C to from_parameters."
+                "This decomposer holds an autonomous map (from_parameters without C), which reads no input "
+                "sequences: record its trajectories' regimes with fit_states(states), or give from_parameters C."
             )
         else:
             X, lengths = check_sequences(
