@@ -100,12 +100,12 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
     if missing:
         raise ValueError(f"Columns {missing} are not in the table; it has {list(df.columns)}.")
+    if len(df) == 0:
+        raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
     if feature_cols is None:
         feature_cols = numeric_columns(df, {id_col, time_col, target_col})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
-    if len(df) == 0:
-        raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
     for column, what in ((id_col, "sequence ids"), (time_col, "time stamps")):
         if df[column].isna().any():
             rows = np.flatnonzero(df[column].isna().to_numpy())

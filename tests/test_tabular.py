@@ -1,5 +1,7 @@
 """Long-format tables (one row per time step) to sequence arrays and back."""
 
+import io
+
 import numpy as np
 import pytest
 
@@ -77,3 +79,8 @@ def test_rows_without_an_id_a_number_or_any_rows_are_named_not_dropped():
         to_sequences(texty, "id", "time", ["a", "b"])
     with pytest.raises(ValueError, match="The table has no rows"):
         to_sequences(table.iloc[:0], "id", "time")
+    # A CSV of a header alone reads as columns of no type, not numbers: the missing rows are named,
+    # not the missing feature columns.
+    header_only = pd.read_csv(io.StringIO("id,time,a,b\n"))
+    with pytest.raises(ValueError, match="The table has no rows"):
+        to_sequences(header_only, "id", "time")
