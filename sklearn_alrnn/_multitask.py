@@ -19,7 +19,7 @@ toward the second stimulus if it matches the first, else keep fixating).
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from ._validation import check_counts
+from ._validation import check_counts, check_range
 
 __all__ = ["make_multitask", "TASKS"]
 
@@ -98,6 +98,7 @@ def make_multitask(n_samples=2000, tasks=TASKS, *, n_directions=8, noise=0.1, ra
         raise ValueError(f"tasks must be a non-empty selection of {TASKS}; got unknown {unknown}.")
     check_counts(n_samples=n_samples)
     check_counts(minimum=4, n_directions=n_directions)
+    check_range(0.0, noise=noise)
     rng = check_random_state(random_state)
     n_inputs = 1 + 2 * n_directions + len(tasks)
     X = np.zeros((n_samples, N_TIMESTEPS, n_inputs))

@@ -6,7 +6,7 @@ kernels never see NaN padding or ragged lists.
 """
 
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.sparse import issparse
@@ -57,6 +57,14 @@ def check_counts(minimum=1, **counts):
     for name, value in counts.items():
         if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
             raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+
+
+def check_range(low, high=np.inf, **values):
+    """Refuse a real parameter (a noise level, a probability) that is not a finite number in [low, high]."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not (low <= value <= high and np.isfinite(value)):
+            bounds = f">= {low}" if high == np.inf else f"in [{low}, {high}]"
+            raise ValueError(f"{name} must be a real number {bounds}; got {value!r}.")
 
 
 def warn_if_unscaled(X, lengths):

@@ -13,7 +13,7 @@ from ._multitask import make_multitask
 from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait, load_santafe_laser
 from ._scan import interpret_scan, make_scan, translate_scan
 from ._ts_format import load_ts, write_ts
-from ._validation import check_counts
+from ._validation import check_counts, check_range
 
 __all__ = [
     "load_rotten_tomatoes",
@@ -169,6 +169,7 @@ def make_context_integration(n_samples=1000, n_timesteps=50, noise=1.0, coherenc
     True
     """
     check_counts(n_samples=n_samples, n_timesteps=n_timesteps)
+    check_range(0.0, noise=noise, coherence=coherence)
     rng = check_random_state(random_state)
     means = rng.uniform(-coherence, coherence, size=(n_samples, 1, 2))
     streams = means + noise * rng.normal(size=(n_samples, n_timesteps, 2))
@@ -210,6 +211,7 @@ def make_flipflop(n_samples=500, n_timesteps=100, n_bits=3, pulse_probability=0.
     (array([0., 0., 1., 0., 0.]), array([0., 0., 1., 1., 1.]))
     """
     check_counts(n_samples=n_samples, n_timesteps=n_timesteps, n_bits=n_bits)
+    check_range(0.0, 1.0, pulse_probability=pulse_probability)
     rng = check_random_state(random_state)
     pulses = rng.uniform(size=(n_samples, n_timesteps, n_bits)) < pulse_probability
     X = pulses * rng.choice([-1.0, 1.0], size=pulses.shape)

@@ -37,9 +37,15 @@ def test_generators_are_deterministic_under_random_state(make, kwargs):
         (datasets.make_flipflop, dict(n_bits=0), "n_bits must be an integer >= 1; got 0"),
         (datasets.make_multitask, dict(n_samples=True), "n_samples must be an integer >= 1; got True"),
         (datasets.make_lorenz63, dict(n_samples=0), "n_samples must be an integer >= 1; got 0"),
+        # Levels and probabilities: a negative noise flipped the streams' noise, a probability of 2
+        # pulsed every step, and NaN made NaN inputs, all without a word.
+        (datasets.make_context_integration, dict(noise=-1.0), r"noise must be a real number >= 0.0; got -1.0"),
+        (datasets.make_context_integration, dict(coherence=np.nan), "coherence must be a real number >= 0.0; got nan"),
+        (datasets.make_flipflop, dict(pulse_probability=2), r"pulse_probability must .* in \[0.0, 1.0\]; got 2"),
+        (datasets.make_multitask, dict(noise=np.inf), "noise must be a real number >= 0.0; got inf"),
     ],
 )
-def test_generators_name_a_bad_size(make, kwargs, message):
+def test_generators_name_a_bad_size_or_level(make, kwargs, message):
     with pytest.raises(ValueError, match=message):
         make(**kwargs)
 
