@@ -46,6 +46,11 @@ def from_aeon(X):
             seq = np.asarray(seq)
             if seq.ndim != 2:
                 raise ValueError(f"aeon's np-list holds 2-D (n_channels, n_timesteps) arrays; item {i} has shape {seq.shape}.")
+            if out and seq.shape[0] != out[0].shape[1]:
+                raise ValueError(
+                    f"aeon's np-list holds cases of the same channels; item 0 has {out[0].shape[1]}, "
+                    f"item {i} {seq.shape[0]} (shape {seq.shape}, channels first)."
+                )
             out.append(np.ascontiguousarray(seq.T))
         return out
     X = np.asarray(X)

@@ -34,6 +34,10 @@ def test_aeon_and_tslearn_converters_round_trip_exactly():
         np.testing.assert_array_equal(got, expected)
     with pytest.raises(ValueError, match=r"\(n_samples, n_channels, n_timesteps\); got shape \(5, 9\)"):
         from_aeon(X[:, :, 0])
+    # A case transposed by mistake (steps first) shows as a change of channel count, named where it
+    # happens rather than as features that differ when an estimator reads the list.
+    with pytest.raises(ValueError, match=r"same channels; item 0 has 2, item 2 7 \(shape \(7, 2\), channels first\)"):
+        from_aeon([aeon_list[0], aeon_list[1], ragged[1]])
 
 
 def test_to_tslearn_returns_a_new_array():
