@@ -6,6 +6,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.utils.validation import check_is_fitted
 
 from ._model import regime_bits
 from ._validation import as_whole_number, sequence_slices, sequences_shape
@@ -170,6 +171,7 @@ def count_visited_regimes(estimator, X):
     True
     """
     preprocessing, estimator = _split_pipeline(estimator)
+    check_is_fitted(estimator, "n_nonlinear_")
     if preprocessing is not None:
         X = preprocessing.transform(X)
     shape = sequences_shape(X)

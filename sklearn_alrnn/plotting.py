@@ -109,7 +109,10 @@ def plot_transition_matrix(decomposer, ax=None, cmap="Blues"):
     """
     _fitted_decomposer(decomposer, "plot_transition_matrix")
     if decomposer.transition_matrix_ is None:
-        raise ValueError("This decomposer has seen no sequences: call fit(X) first.")
+        raise ValueError(
+            "This decomposer has seen no sequences: call fit(X) first, or fit_states(states) for one built "
+            "by from_parameters."
+        )
     if not isinstance(decomposer.transition_matrix_, np.ndarray):
         raise ValueError(
             f"The decomposer visited {decomposer.n_regimes_} regimes, too many for one heatmap; draw the most "

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
@@ -222,3 +223,6 @@ def test_regimes_of_a_large_fold_are_counted_a_block_of_sequences_at_a_time(monk
     assert count_visited_regimes(model, X) == len(patterns) > 1
     assert asked == [7] * 7 + [1]
     assert count_visited_regimes(model, list(X)) == len(patterns)  # a list is sliced as a list
+    for unfitted in (ALRNNRegressor(), make_pipeline(SequenceScaler(), ALRNNRegressor())):  # was an AttributeError on a_
+        with pytest.raises(NotFittedError, match="ALRNNRegressor instance is not fitted yet"):
+            count_visited_regimes(unfitted, X)
