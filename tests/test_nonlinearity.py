@@ -223,6 +223,7 @@ def test_regimes_of_a_large_fold_are_counted_a_block_of_sequences_at_a_time(monk
     assert count_visited_regimes(model, X) == len(patterns) > 1
     assert asked == [7] * 7 + [1]
     assert count_visited_regimes(model, list(X)) == len(patterns)  # a list is sliced as a list
-    for unfitted in (ALRNNRegressor(), make_pipeline(SequenceScaler(), ALRNNRegressor())):  # was an AttributeError on a_
+    # An unfitted network, alone or in a pipeline, was an AttributeError on a_.
+    for unfitted in (ALRNNRegressor(), make_pipeline(SequenceScaler(), ALRNNRegressor())):
         with pytest.raises(NotFittedError, match="ALRNNRegressor instance is not fitted yet"):
             count_visited_regimes(unfitted, X)
