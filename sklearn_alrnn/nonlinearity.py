@@ -9,7 +9,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted
 
 from ._model import regime_bits
-from ._validation import as_whole_number, sequence_slices, sequences_shape
+from ._validation import as_whole_number, check_range, sequence_slices, sequences_shape
 from .regimes import _is_forecaster, _split_pipeline
 from .tabular import table_of_columns
 
@@ -265,6 +265,7 @@ def nonlinearity_profile(
             "nonlinearity_profile varies n_nonlinear of an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster "
             f"(alone or at the end of a Pipeline); got {estimator!r}."
         )
+    check_range(0.0, tolerance=tolerance)  # below 0 no P would be as good as the best
     given = np.atleast_1d(np.asarray(n_nonlinear, dtype=object))
     whole = [as_whole_number(p) for p in given.ravel()]
     if given.ndim != 1 or not whole or not all(isinstance(p, Integral) and not isinstance(p, bool) for p in whole):

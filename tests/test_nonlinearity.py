@@ -137,6 +137,9 @@ def test_profile_rejects_p_above_n_hidden_and_estimators_without_a_p():
     for bad in ([1.5], "all", [], [True], [[0, 1]]):
         with pytest.raises(ValueError, match="n_nonlinear must be a non-empty list of whole numbers of ReLU units"):
             nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), n_nonlinear=bad)
+    for bad in (-0.01, np.nan):  # no P would be "as good as the best"
+        with pytest.raises(ValueError, match=r"tolerance must be a real number >= 0.0; got -?nan|tolerance .*-0.01"):
+            nonlinearity_profile(ALRNNRegressor(n_hidden=4), np.zeros((4, 3, 1)), np.zeros(4), tolerance=bad)
 
 
 def test_a_pipeline_ending_in_an_alrnn_is_profiled_and_its_network_read_after_the_preprocessing():
