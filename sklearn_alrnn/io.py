@@ -92,6 +92,12 @@ def _write(path, metadata, arrays):
     encoded = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path = os.path.abspath(os.fspath(path))
     folder, name = os.path.split(path)
+    # Named here: the temporary file's name would otherwise stand in the error.
+    if os.path.isdir(path):
+        example = os.path.join(path, "model.alrnn.npz")
+        raise IsADirectoryError(f"Cannot save to {path}: it is a folder; give a file name, e.g. {example}.")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"Cannot save to {path}: the folder {folder} does not exist.")
     mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:

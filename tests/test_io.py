@@ -256,6 +256,15 @@ def test_a_failed_save_keeps_the_previous_file_and_leaves_no_temporary_file(tmp_
     assert _leftovers(tmp_path) == []
 
 
+def test_a_save_to_a_folder_or_into_a_missing_folder_names_the_path_not_a_temporary_file(tmp_path, fitted_models):
+    _, clf, _ = fitted_models
+    with pytest.raises(IsADirectoryError, match=f"Cannot save to {tmp_path}: it is a folder; give a file name"):
+        clf.save(tmp_path)
+    with pytest.raises(FileNotFoundError, match=f"the folder {tmp_path / 'missing'} does not exist"):
+        clf.save(tmp_path / "missing" / "m.alrnn.npz")
+    assert _leftovers(tmp_path) == [] and list(tmp_path.iterdir()) == []
+
+
 _SAVE_IN_A_CHILD = """
 import resource, signal, sys
 from sklearn_alrnn import load
