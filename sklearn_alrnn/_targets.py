@@ -11,11 +11,14 @@ from ._weights import step_weights
 
 
 def class_labels(y, lengths, n_timesteps, per_step):
-    """``(labels, counted)``: y as (n,) labels, or per step as (n, T) labels with any valid label
-    beyond each sequence's length; ``counted`` are the labels at valid steps (for ``classes_``).
+    """``(labels, counted, missing)``: y as (n,) labels, or per step as (n, T) labels with any valid
+    label beyond each sequence's length and at missing steps; ``counted`` are the labels at valid
+    steps that carry one (for ``classes_``); ``missing`` (n, T) marks valid steps whose label is
+    NaN or None, "no target here" as for the regressor's per-step targets (None per sequence).
 
-    Per step, y is an (n, T') array with T' >= T (entries beyond each length are ignored) or a
-    list of 1-D arrays, one label per step of each sequence.
+    Per step, y is an (n, T') array with T' >= T (entries beyond each length are ignored), an
+    (n, T', 1) array (``to_sequences(..., per_step=True)``'s layout) or a list of 1-D arrays, one
+    label per step of each sequence.
     """
     if not per_step:
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
@@ -27,31 +30,48 @@ def class_labels(y, lengths, n_timesteps, per_step):
         y = column_or_1d(y, warn=True)
         _check_count(y.shape[0], lengths)
         _check_label_types(y)
-        return y, y
+        return y, y, None
     if isinstance(y, (list, tuple)) and any(np.ndim(labels) == 1 for labels in y):
         _check_count(len(y), lengths)
         sequences = [np.asarray(labels) for labels in y]
         for i, (labels, length) in enumerate(zip(sequences, lengths)):
             if labels.shape != (length,):
                 raise ValueError(f"y[{i}] has shape {labels.shape}; sequence {i} has {length} steps.")
-        counted = np.concatenate(sequences)
-        labels = np.full((len(lengths), n_timesteps), counted[0], dtype=counted.dtype)
+        joined = np.concatenate(sequences)
+        labels = np.full((len(lengths), n_timesteps), joined[0], dtype=joined.dtype)
         for i, sequence in enumerate(sequences):
             labels[i, : len(sequence)] = sequence
     else:
-        labels = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
+        labels = check_array(
+            y, ensure_2d=False, allow_nd=True, dtype=None, input_name="y", ensure_min_samples=0, ensure_all_finite=False
+        )
+        if labels.ndim == 3 and labels.shape[2] == 1:
+            labels = labels[:, :, 0]
         if labels.ndim != 2 or labels.shape[1] < n_timesteps:
             raise ValueError(
-                "per_step=True expects y of shape (n_samples, n_timesteps) with n_timesteps >= "
-                f"{n_timesteps}, or a list of per-sequence label arrays; got y of shape {labels.shape}."
+                "per_step=True expects y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, 1) with "
+                f"n_timesteps >= {n_timesteps}, or a list of per-sequence label arrays; got y of shape {labels.shape}."
             )
         _check_count(labels.shape[0], lengths)
-        mask = step_mask(lengths, n_timesteps)
         labels = labels[:, :n_timesteps].copy()
-        counted = labels[mask]
-        labels[~mask] = counted[0]
+    valid = step_mask(lengths, n_timesteps)
+    missing = valid & _missing_labels(labels)
+    counted = labels[valid & ~missing]
+    if counted.size == 0:
+        raise ValueError("Every per-step label of y is missing (NaN or None): there is no target to learn.")
+    labels[~valid | missing] = counted[0]
     _check_label_types(counted)
-    return labels, counted
+    return labels, counted, missing
+
+
+def _missing_labels(labels):
+    """Where labels are NaN (float arrays) or None / NaN (object arrays): steps without a target."""
+    if labels.dtype.kind == "f":
+        return np.isnan(labels)
+    if labels.dtype == object:
+        return np.array([label is None or (isinstance(label, float) and np.isnan(label)) for label in labels.ravel()],
+                        dtype=bool).reshape(labels.shape)
+    return np.zeros(labels.shape, dtype=bool)
 
 
 def _check_label_types(labels):

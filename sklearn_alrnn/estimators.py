@@ -34,10 +34,12 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
 
     per_step : bool, default=False
         One label per step instead of one per sequence: y of shape
-        (n_samples, n_timesteps), or a list of 1-D label arrays matching each
-        sequence's length; the softmax readout reads every state, and
-        ``predict`` / ``predict_proba`` answer per step. ``fit(X, y,
-        step_weight=W)`` weighs each step (0: no target there).
+        (n_samples, n_timesteps) or (n_samples, n_timesteps, 1), or a list of
+        1-D label arrays matching each sequence's length; the softmax readout
+        reads every state, and ``predict`` / ``predict_proba`` answer per step.
+        ``fit(X, y, step_weight=W)`` weighs each step (0: no target there); a
+        NaN or None label is a step without a target (``to_sequences(...,
+        per_step=True)`` pads with them).
 
     label_smoothing : float in [0, 1), default=0.0
         Training targets put ``1 - label_smoothing`` on the label and spread
@@ -136,7 +138,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
 
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
         per_step = self.per_step if first_pass else self._per_step
-        labels, counted = class_labels(y, lengths, n_timesteps, per_step)
+        labels, counted, missing = class_labels(y, lengths, n_timesteps, per_step)
         if first_pass:
             self.classes_ = np.unique(counted if classes is None else np.asarray(classes))
         unknown = np.setdiff1d(counted, self.classes_)
@@ -147,6 +149,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
                 "seen in the first fit."
             )
         Y = one_hot_rows(labels, self.classes_, lengths, per_step, self._fit_dtype, self.label_smoothing)
+        if missing is not None:
+            Y[missing] = np.nan  # no target at these steps: their step weight becomes 0
         return Y, per_step
 
     def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
@@ -317,9 +321,9 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, True)
-        labels, _ = class_labels(y, lengths, output.shape[1], per_step=True)
+        labels, _, missing = class_labels(y, lengths, output.shape[1], per_step=True)
         correct = self.classes_[np.argmax(output, axis=-1)] == labels
-        return per_step_accuracy(correct, lengths, sample_weight)
+        return per_step_accuracy(correct, lengths, sample_weight, step_weight=(~missing).astype(float))
 
     def _portable_state(self):
         fitted, arrays = super()._portable_state()

@@ -75,7 +75,10 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     X : ndarray of shape (n_sequences, max_length, n_features)
         NaN beyond each sequence's length.
     y : ndarray or None
-        ``(n_sequences,)`` or, with ``per_step``, ``(n_sequences, max_length, 1)``.
+        ``(n_sequences,)`` or, with ``per_step``, ``(n_sequences, max_length, 1)``: floats padded
+        (and missing values marked) with NaN, or, for a target of labels that are not numbers, an
+        object array padded with None; ``ALRNNRegressor`` and ``ALRNNClassifier(per_step=True)``
+        read either as "no target" there.
     ids : ndarray of shape (n_sequences,)
         Sequence identifiers, in the order of X.
 
@@ -136,12 +139,15 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     X = np.full((len(ids), max_length, len(feature_cols)), np.nan)
     y = None
     if target_col is not None:
-        y = np.full((len(ids), max_length, 1), np.nan) if per_step else np.empty(len(ids), dtype=object)
+        # Per step, labels that are not numbers (class names) keep their values, padded with None.
+        numeric = getattr(df[target_col].dtype, "kind", "O") in "biuf"
+        padding, kind = (np.nan, float) if numeric else (None, object)
+        y = np.full((len(ids), max_length, 1), padding, dtype=kind) if per_step else np.empty(len(ids), dtype=object)
     for i, (_, group) in enumerate(groups):
         X[i, : len(group)] = _as_floats(group, feature_cols)
         if target_col is not None:
             if per_step:
-                y[i, : len(group), 0] = group[target_col].to_numpy(dtype=float)
+                y[i, : len(group), 0] = group[target_col].to_numpy(dtype=kind, na_value=padding)
             else:
                 y[i] = group[target_col].iloc[-1]
     if y is not None and not per_step:

@@ -1,5 +1,6 @@
 """The sklearn-alrnn command: usage errors, a tiny sweep, and the fit / predict / analyze loop."""
 
+import io
 import json
 import re
 import subprocess
@@ -9,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
-from sklearn_alrnn import __version__
+from sklearn_alrnn import __version__, load, to_sequences
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.metrics import (
     correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, return_period, state_space_divergence,
@@ -200,6 +201,31 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     with pytest.raises(SystemExit, match="Duplicated time stamp"):
         main(["fit", str(tmp_path / "dup.csv"), "--target", "label", "--id-col", "sid", "--time-col", "t",
               "--model-out", str(model)])
+
+
+def test_per_step_labels_fit_a_per_step_classifier_that_skips_steps_without_a_label(tmp_path, capsys):
+    # A label per step that is a word: to_sequences could not read it (a float cast), and --per-step
+    # always fitted a regressor. A row without a label is a step without a target.
+    rng = np.random.RandomState(2)
+    table = _long_table(rng, 40)
+    table["state"] = np.where(table["x"] > 0, "high", "low")
+    table.loc[[3, 7], "state"] = None
+    data = tmp_path / "states.csv"
+    table.to_csv(data, index=False)
+    model_path = tmp_path / "states.alrnn.npz"
+    assert main([
+        "fit", str(data), "--target", "state", "--id-col", "sid", "--time-col", "t", "--features", "x",
+        "--per-step", "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "60", "--model-out", str(model_path),
+    ]) == 0
+    assert "Fitted ALRNNClassifier on 40 sequences" in capsys.readouterr().out
+    model = load(model_path)
+    assert model.per_step and list(model.classes_) == ["high", "low"]
+    X, y, _ = to_sequences(table, "sid", "t", ["x"], "state", per_step=True)
+    assert y.dtype == object and np.sum(y == None) == np.sum(np.isnan(X[..., 0])) + 2  # noqa: E711
+    assert model.score(X, y) > 0.9  # the sign of the current input, read over the labelled steps
+    assert main(["predict", str(model_path), str(data)]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert set(predicted["prediction"]) <= {"high", "low"} and len(predicted) == len(table)
 
 
 def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys):

@@ -72,6 +72,38 @@ def test_a_nan_target_is_a_step_of_weight_zero():
     assert np.isfinite(by_nan.score(X, with_nan))
 
 
+def test_a_missing_label_is_a_step_of_weight_zero_in_every_layout():
+    # As to_sequences(..., per_step=True) gives them: NaN-padded floats, or None-padded words, with
+    # a trailing axis of 1; a label missing inside a sequence is a step without a target.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 8, 2))
+    lengths = rng.randint(4, 9, size=40)
+    X[np.arange(8)[None] >= lengths[:, None]] = np.nan
+    labels = (np.nan_to_num(X[..., 0]) > 0).astype(int)
+    missing = rng.rand(40, 8) < 0.2
+    weights = (~missing).astype(float)
+    settings = dict(n_hidden=6, n_nonlinear=2, max_iter=5, per_step=True, random_state=0)
+    padded = np.arange(8)[None] >= lengths[:, None]
+    as_floats = np.where(missing | padded, np.nan, labels)[..., None]
+    as_words = np.where(missing | padded, None, np.array(["down", "up"], dtype=object)[labels])[..., None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_weight = ALRNNClassifier(**settings).fit(X, labels, step_weight=weights)
+        by_nan = ALRNNClassifier(**settings).fit(X, as_floats)
+        by_none = ALRNNClassifier(**settings).fit(X, as_words)
+    for model in (by_nan, by_none):
+        np.testing.assert_allclose(model.W_, by_weight.W_, rtol=1e-12, atol=1e-14)
+    assert by_nan.classes_.tolist() == [0.0, 1.0] and by_none.classes_.tolist() == ["down", "up"]
+    # The score counts the labelled steps only.
+    correct = by_nan.predict(X) == labels
+    counted = ~missing & ~padded
+    assert by_nan.score(X, as_floats) == pytest.approx(correct[counted].mean())
+    with pytest.raises(ValueError, match="Every per-step label of y is missing"):
+        ALRNNClassifier(**settings).fit(X, np.full((40, 8), np.nan))
+    with pytest.raises(ValueError, match=r"\(n_samples, n_timesteps, 1\) .*got y of shape \(40, 8, 2\)"):
+        ALRNNClassifier(**settings).fit(X, np.zeros((40, 8, 2)))
+
+
 def _last_cue(n, seed):
     """Per step: which of two cue channels fired last (a flip-flop); before any cue, class 0."""
     rng = np.random.RandomState(seed)
