@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.model_selection import cross_val_score
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
 from sklearn_alrnn._kernels.cpu import CPUEngine
@@ -98,6 +99,10 @@ def test_a_missing_label_is_a_step_of_weight_zero_in_every_layout():
     correct = by_nan.predict(X) == labels
     counted = ~missing & ~padded
     assert by_nan.score(X, as_floats) == pytest.approx(correct[counted].mean())
+    with warnings.catch_warnings():  # the README's advice: the 3-D layout passes scikit-learn's check_cv
+        warnings.simplefilter("ignore")
+        folds = cross_val_score(ALRNNClassifier(**settings), X, as_floats, cv=3)
+    assert np.all((folds > 0) & (folds <= 1))
     with pytest.raises(ValueError, match="Every per-step label of y is missing"):
         ALRNNClassifier(**settings).fit(X, np.full((40, 8), np.nan))
     with pytest.raises(ValueError, match=r"\(n_samples, n_timesteps, 1\) .*got y of shape \(40, 8, 2\)"):
