@@ -156,7 +156,8 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
 
 
 def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
-    """Map per-step predictions ``(n_sequences, max_length[, n_outputs])`` back onto table rows.
+    """Map per-step predictions ``(n_sequences, max_length[, n_outputs])``, or a list of one array
+    per sequence, back onto table rows.
 
     Returns
     -------
@@ -179,11 +180,24 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
         raise ValueError(f"Sequences {unknown[:5]} of the table are not among ids (the third output of to_sequences).")
     step = df.groupby(id_col)[time_col].rank(method="first").to_numpy(dtype=int) - 1
     sequence = np.array([position[key] for key in df[id_col]])
-    predictions = np.asarray(predictions)
-    if predictions.ndim < 2 or predictions.shape[0] != len(ids) or predictions.shape[1] <= step.max():
-        raise ValueError(
-            f"predictions must have shape (n_sequences={len(ids)}, n_timesteps >= {step.max() + 1}[, n_outputs]), "
-            f"one row per id and a step for every row of the longest sequence; got shape {predictions.shape}."
-        )
-    out = predictions[sequence, step]
+    if isinstance(predictions, (list, tuple)):  # one array per sequence, as predict answers a list X
+        arrays = [np.asarray(part) for part in predictions]
+        needed = np.zeros(len(ids), dtype=int)
+        np.maximum.at(needed, sequence, step + 1)
+        short = [i for i, part in enumerate(arrays) if i < len(ids) and len(part) < needed[i]]
+        if len(arrays) != len(ids) or short:
+            raise ValueError(
+                f"A list of predictions needs one array per id ({len(ids)}), each with a step for every row of "
+                f"its sequence; got {len(arrays)} arrays" + (f", sequence {short[0]} with {len(arrays[short[0]])} "
+                f"steps for {needed[short[0]]} rows." if short else ".")
+            )
+        out = np.array([arrays[i][t] for i, t in zip(sequence, step)])
+    else:
+        predictions = np.asarray(predictions)
+        if predictions.ndim < 2 or predictions.shape[0] != len(ids) or predictions.shape[1] <= step.max():
+            raise ValueError(
+                f"predictions must have shape (n_sequences={len(ids)}, n_timesteps >= {step.max() + 1}[, n_outputs]), "
+                f"one row per id and a step for every row of the longest sequence; got shape {predictions.shape}."
+            )
+        out = predictions[sequence, step]
     return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out

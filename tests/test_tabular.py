@@ -34,6 +34,13 @@ def test_long_format_round_trip_with_unequal_lengths_and_shuffled_rows():
     # Per-step values mapped back land on their own rows, in the table's row order.
     back = sequence_predictions_to_rows(shuffled, "id", "time", ids, y)
     np.testing.assert_array_equal(back, shuffled["target"].to_numpy())
+    # A list of per-sequence arrays (what predict answers for a list X) maps the same way; it was a
+    # NumPy "inhomogeneous shape" error.
+    as_list = [y[i, :length] for i, length in enumerate(table.groupby("id").size().loc[ids])]
+    np.testing.assert_array_equal(sequence_predictions_to_rows(shuffled, "id", "time", ids, as_list), back)
+    as_list[2] = as_list[2][:-1]
+    with pytest.raises(ValueError, match=r"one array per id \(6\).* sequence 2 with \d+ steps for \d+ rows"):
+        sequence_predictions_to_rows(shuffled, "id", "time", ids, as_list)
     X_last, y_last, _ = to_sequences(shuffled, "id", "time", ["a", "b"], "target")
     expected = table.sort_values("time").groupby("id")["target"].last().loc[ids].to_numpy()
     np.testing.assert_array_equal(y_last, expected)
