@@ -60,7 +60,7 @@ def _with(value, where):
     "X, y, message",
     [
         (_with(np.nan, (2, 1, 0)), GOOD_Y, r"NaN inside a sequence \(sequence 2, time step 1"),
-        (_with(np.nan, (2, 5, 0)), GOOD_Y, r"NaN inside a sequence \(sequence 2, time step 5, feature 0\)"),
+        (_with(np.nan, (2, 5, 0)), GOOD_Y, r"NaN inside a sequence \(sequence 2, time step 5, feature 0\).*Fill"),
         (_with(np.inf, (3, 2, 1)), GOOD_Y, r"infinity \(first at sequence 3, time step 2\)"),
         (_with(np.nan, (4, slice(None), slice(None))), GOOD_Y, r"sequence 4 has zero length"),
         (np.empty((0, 6, 3)), np.empty(0), r"0 sample\(s\)"),
