@@ -35,6 +35,20 @@ def _rows_of_numbers(X):
     )
 
 
+def named_columns(X):
+    """What carries X's column names for scikit-learn's ``feature_names_in_``: X itself, or the first
+    of a list of DataFrames, which must share their columns."""
+    if not (isinstance(X, (list, tuple)) and X and all(hasattr(part, "columns") for part in X)):
+        return X
+    names = [list(part.columns) for part in X]
+    other = next((i for i, columns in enumerate(names) if columns != names[0]), None)
+    if other is not None:
+        raise ValueError(
+            f"The series of a list must share their columns; series 0 has {names[0]}, series {other} {names[other]}."
+        )
+    return X[0]
+
+
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 

@@ -26,7 +26,7 @@ from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
-from ._series import check_context, check_exog, check_exog_range, check_series, series_like
+from ._series import check_context, check_exog, check_exog_range, check_series, named_columns, series_like
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
@@ -369,8 +369,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         return X * self.scale_ + self.mean_
 
     def _check_feature_names(self, X, reset):
-        """scikit-learn's column-name bookkeeping (``feature_names_in_``) for a DataFrame series."""
-        validate_data(self, X, reset=reset, skip_check_array=True, ensure_2d=False)
+        """scikit-learn's column-name bookkeeping (``feature_names_in_``) for a DataFrame series or a list of them."""
+        validate_data(self, named_columns(X), reset=reset, skip_check_array=True, ensure_2d=False)
 
     def _checked(self, X, exog, name="X", min_steps=2):
         check_is_fitted(self, "a_")

@@ -709,6 +709,15 @@ def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     with pytest.raises(ValueError, match="feature names should match"):
         load(tmp_path / "named.alrnn.npz").predict(swapped)
     assert not hasattr(model.fit(X.to_numpy()), "feature_names_in_")  # a refit on an array forgets them
+    # A list of DataFrames (recordings of one system) keeps their shared names; it dropped them, and
+    # took recordings of other variables side by side without a word.
+    parts = [X.iloc[:150], X.iloc[150:]]
+    model = ALRNNForecaster(**QUICK, random_state=0).fit(parts)
+    np.testing.assert_array_equal(model.feature_names_in_, ["sine", "cosine"])
+    with pytest.raises(ValueError, match="feature names should match"):
+        model.predict([swapped.iloc[:150], swapped.iloc[150:]])
+    with pytest.raises(ValueError, match=r"series 0 has \['sine', 'cosine'\], series 1 \['cosine', 'sine'\]"):
+        ALRNNForecaster(**QUICK, random_state=0).fit([parts[0], swapped.iloc[150:]])
 
 
 def test_free_run_score_is_minus_the_divergence_of_runs_from_each_series_first_point():
