@@ -44,7 +44,7 @@ def named_columns(X):
     other = next((i for i, columns in enumerate(names) if columns != names[0]), None)
     if other is not None:
         raise ValueError(
-            f"The series of a list must share their columns; series 0 has {names[0]}, series {other} {names[other]}."
+            f"The DataFrames of a list must share their columns; item 0 has {names[0]}, item {other} {names[other]}."
         )
     return X[0]
 

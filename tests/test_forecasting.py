@@ -716,7 +716,7 @@ def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     np.testing.assert_array_equal(model.feature_names_in_, ["sine", "cosine"])
     with pytest.raises(ValueError, match="feature names should match"):
         model.predict([swapped.iloc[:150], swapped.iloc[150:]])
-    with pytest.raises(ValueError, match=r"series 0 has \['sine', 'cosine'\], series 1 \['cosine', 'sine'\]"):
+    with pytest.raises(ValueError, match=r"item 0 has \['sine', 'cosine'\], item 1 \['cosine', 'sine'\]"):
         ALRNNForecaster(**QUICK, random_state=0).fit([parts[0], swapped.iloc[150:]])
 
 

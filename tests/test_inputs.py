@@ -107,3 +107,31 @@ def test_a_float32_fit_warns_when_an_offset_leaves_the_feature_few_digits():
             warnings.simplefilter("always")
             ALRNNClassifier(n_hidden=4, max_iter=1, dtype=dtype).fit(features, y)
         assert not [w for w in caught if "significant digits" in str(w.message)]
+
+
+def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
+    # One DataFrame per sequence (steps in rows, features in columns), as a long table splits into:
+    # the names were dropped, so swapped columns or another recording's variables were read silently.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    sequences = [pd.DataFrame(rng.normal(size=(5 + i % 3, 2)), columns=["pulse", "pressure"]) for i in range(30)]
+    y = np.array([s["pulse"].iloc[0] > 0 for s in sequences]).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(n_hidden=4, n_nonlinear=1, max_iter=3, random_state=0).fit(sequences, y)
+        np.testing.assert_array_equal(model.feature_names_in_, ["pulse", "pressure"])
+        swapped = [s[["pressure", "pulse"]] for s in sequences]
+        path = tmp_path / "named.alrnn.npz"
+        model.save(path)
+        for reader in (model, load(path), pickle.loads(pickle.dumps(model))):
+            np.testing.assert_array_equal(reader.predict([s.to_numpy() for s in sequences]), model.predict(sequences))
+            for call in (reader.predict, reader.predict_proba, lambda X: reader.partial_fit(X, y)):
+                with pytest.raises(ValueError, match=r"\['pulse', 'pressure'\] were fitted, the sequences have "
+                                                     r"\['pressure', 'pulse'\]"):
+                    call(swapped)
+        renamed = [s.rename(columns={"pulse": "temperature"}) for s in sequences]
+        with pytest.raises(ValueError, match=r"share their columns; item 0 has \['pulse', 'pressure'\], item 15"):
+            ALRNNRegressor(n_hidden=4, max_iter=1).fit(sequences[:15] + renamed[15:], y * 1.0)
+        assert not hasattr(model.fit([s.to_numpy() for s in sequences], y), "feature_names_in_")  # a refit forgets
+        numbered = [s.set_axis([0, 1], axis=1) for s in sequences]  # names that are not strings are not kept
+        assert not hasattr(ALRNNRegressor(n_hidden=4, max_iter=1).fit(numbered, y * 1.0), "feature_names_in_")
