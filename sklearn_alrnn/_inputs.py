@@ -9,7 +9,7 @@ import numpy as np
 from ._augmentation import (
     AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
 )
-from ._series import named_columns
+from ._series import check_sequence_feature_names
 from ._validation import check_sequences, check_tokens, step_mask, warn_if_unscaled
 from ._weights import step_weights
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
@@ -52,27 +52,9 @@ class ModelInputsMixin:
         name = type(self).__name__
         if tokens:
             return check_tokens(X, n_tokens=n_features, estimator_name=name, first_index=first_index)
-        self._check_sequence_feature_names(X, reset=n_features is None)
+        check_sequence_feature_names(self, X, reset=n_features is None)
         X, lengths = check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
         return (self._model_inputs(X, lengths) if model_inputs else X), lengths
-
-    def _check_sequence_feature_names(self, X, reset):
-        """``feature_names_in_`` of sequences given as a list of DataFrames (steps in rows, features
-        in columns, shared, strings as scikit-learn keeps them): set by the first fit, checked after."""
-        named = named_columns(X) if isinstance(X, (list, tuple)) else None
-        columns = list(named.columns) if hasattr(named, "columns") else []
-        names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None
-        if reset:
-            self.__dict__.pop("feature_names_in_", None)
-            if names is not None:
-                self.feature_names_in_ = names
-            return
-        fitted = getattr(self, "feature_names_in_", None)
-        if names is not None and fitted is not None and not np.array_equal(names, fitted):
-            raise ValueError(
-                f"The feature names should match those that were passed during fit: {list(fitted)} "
-                f"were fitted, the sequences have {list(names)}."
-            )
 
     def _reads_differences(self, lengths):
         """Whether a first fit on sequences of these lengths reads input differences (dense input)."""

@@ -49,6 +49,25 @@ def named_columns(X):
     return X[0]
 
 
+def check_sequence_feature_names(estimator, X, reset):
+    """``feature_names_in_`` of sequences given as a list of DataFrames (steps in rows, features in
+    columns, shared, strings as scikit-learn keeps them): set by the first fit, checked after."""
+    named = named_columns(X) if isinstance(X, (list, tuple)) else None
+    columns = list(named.columns) if hasattr(named, "columns") else []
+    names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None
+    if reset:
+        estimator.__dict__.pop("feature_names_in_", None)
+        if names is not None:
+            estimator.feature_names_in_ = names
+        return
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if names is not None and fitted is not None and not np.array_equal(names, fitted):
+        raise ValueError(
+            f"The feature names should match those that were passed during fit: {list(fitted)} "
+            f"were fitted, the sequences have {list(names)}."
+        )
+
+
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from ._series import check_sequence_feature_names
 from ._validation import cells_as_sequences, check_sequences, step_mask
 from ._weights import step_weights
 
@@ -149,6 +150,8 @@ class SequenceScaler(
     scale_ : ndarray of shape (n_features,)
         Standard deviation, with 1 for constant features.
     n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features,)
+        The shared column names of sequences given as a list of DataFrames (strings only).
 
     Examples
     --------
@@ -166,6 +169,7 @@ class SequenceScaler(
     def fit(self, X, y=None):
         """Compute each feature's mean and standard deviation over the valid steps."""
         padded, lengths = check_sequences(X, estimator_name=type(self).__name__)
+        check_sequence_feature_names(self, X, reset=True)
         mean, scale = feature_moments(padded[step_mask(lengths, padded.shape[1])])
         self.mean_ = mean if self.with_mean else np.zeros(padded.shape[2])
         self.scale_ = scale if self.with_std else np.ones(padded.shape[2])
@@ -175,6 +179,7 @@ class SequenceScaler(
     def _apply(self, X, function):
         check_is_fitted(self, "mean_")
         X = cells_as_sequences(X)
+        check_sequence_feature_names(self, X, reset=False)
         padded, lengths = check_sequences(
             X, n_features=self.n_features_in_, estimator_name=type(self).__name__
         )

@@ -35,6 +35,18 @@ def test_pipeline_with_sequence_scaler_on_ragged_input():
     assert pipe.score(X, y) > 0.8
 
 
+def test_a_pipeline_on_sequences_given_as_dataframes_checks_their_column_names():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    sequences = [pd.DataFrame(rng.normal(size=(4 + i % 3, 2)) * [1, 50], columns=["a", "b"]) for i in range(20)]
+    y = np.arange(20) % 2
+    pipe = make_pipeline(SequenceScaler(), ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0)).fit(sequences, y)
+    np.testing.assert_array_equal(pipe[0].feature_names_in_, ["a", "b"])
+    np.testing.assert_array_equal(pipe[0].get_feature_names_out(), ["a", "b"])
+    with pytest.raises(ValueError, match=r"\['a', 'b'\] were fitted, the sequences have \['b', 'a'\]"):
+        pipe.predict([s[["b", "a"]] for s in sequences])  # the scaler would have scaled b by a's moments
+
+
 def test_sequence_scaler_standardises_values_near_the_float_limit():
     X = np.random.RandomState(0).normal(size=(4, 6, 2)) * 1e300
     scaler = SequenceScaler().fit(X)
