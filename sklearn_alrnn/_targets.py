@@ -55,7 +55,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
         _check_count(labels.shape[0], lengths)
         labels = labels[:, :n_timesteps].copy()
     valid = step_mask(lengths, n_timesteps)
-    missing = valid & _missing_labels(labels)
+    missing = valid & missing_labels(labels)
     counted = labels[valid & ~missing]
     if counted.size == 0:
         raise ValueError("Every per-step label of y is missing (NaN or None): there is no target to learn.")
@@ -64,7 +64,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
     return labels, counted, missing
 
 
-def _missing_labels(labels):
+def missing_labels(labels):
     """Where labels are NaN (float arrays) or None / NaN (object arrays): steps without a target."""
     if labels.dtype.kind == "f":
         return np.isnan(labels)

@@ -26,7 +26,7 @@ from sklearn.utils.multiclass import type_of_target
 from . import datasets, metrics
 from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
 from ._measures import frequencies_suffice
-from ._targets import _missing_labels
+from ._targets import missing_labels
 from ._validation import lengths_before_padding
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
@@ -214,7 +214,7 @@ def cmd_fit(args):
     X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
-        labels = y[..., 0][~_missing_labels(y[..., 0])] if args.per_step else y
+        labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
         kind = "regressor" if type_of_target(labels) == "continuous" else "classifier"
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
     per_step = {"per_step": True} if args.per_step and kind == "classifier" else {}
