@@ -399,6 +399,11 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     return np.ascontiguousarray(X), lengths
 
 
+#: A first fit's vocabulary (its largest token id + 1) above this is refused: ids that sparse are
+#: hashes or another vocabulary's indices, and the input weights alone would take gigabytes.
+MAX_FIT_TOKENS = 2**24
+
+
 def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0):
     """Validate token input: sequences of integer ids, as a list or a 2-D array padded with -1.
 
@@ -431,7 +436,9 @@ def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0)
     if ids.shape[0] == 0:
         raise ValueError(f"Found 0 sequences (shape={ids.shape}) while a minimum of 1 is required by {estimator_name}.")
     valid = ids >= 0
-    lengths = np.where(valid.any(axis=1), ids.shape[1] - np.argmax(valid[:, ::-1], axis=1), 0).astype(np.int64)
+    lengths = np.zeros(ids.shape[0], dtype=np.int64)  # every sequence empty when no step at all
+    if ids.shape[1]:
+        lengths = np.where(valid.any(axis=1), ids.shape[1] - np.argmax(valid[:, ::-1], axis=1), 0).astype(np.int64)
     empty = np.flatnonzero(lengths == 0)
     if empty.size:
         raise ValueError(
@@ -444,6 +451,13 @@ def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0)
         raise ValueError(
             f"Token ids must lie in [0, n_tokens); sequence {first_index + sample} has {ids[sample, step]} at step "
             f"{step} (only trailing -1 may pad a 2-D array)."
+        )
+    if n_tokens is None and ids.max() >= MAX_FIT_TOKENS:
+        sample, step = np.argwhere(ids == ids.max())[0]
+        raise ValueError(
+            f"Token id {ids.max()} (sequence {first_index + sample}, step {step}) asks for a vocabulary of "
+            f"{ids.max() + 1} ids, more than {MAX_FIT_TOKENS}; map the tokens to consecutive ids 0..V-1 first "
+            "(SequenceTokenizer does for texts; np.unique(..., return_inverse=True) for other ids)."
         )
     if n_tokens is not None and ids.max() >= n_tokens:
         sample, step = np.argwhere(ids >= n_tokens)[0]

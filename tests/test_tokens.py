@@ -142,6 +142,7 @@ def test_token_regressor_sums_token_values():
         ([[1.0, 2.0]], TypeError, "Token ids must be integers; sequence 0 has dtype float64"),
         (np.array([[1, -1, 2]]), ValueError, "sequence 0 has -1 at step 1"),
         ([[1, 2], []], ValueError, "Token sequence 1 is empty"),
+        ([[]], ValueError, "Token sequence 0 is empty"),  # was NumPy's "argmax of an empty sequence"
         (np.zeros((2, 3, 1), dtype=int), ValueError, r"Token input must be 2-D .* X has shape \(2, 3, 1\)"),
         ([["a", "b"]], TypeError, "Token ids must be integers"),
     ],
@@ -149,6 +150,13 @@ def test_token_regressor_sums_token_values():
 def test_bad_token_input_is_named(token_classifier, X, error, message):
     with pytest.raises(error, match=message):
         token_classifier.predict(X)
+
+
+def test_a_first_fit_refuses_ids_too_sparse_for_a_vocabulary():
+    # Id 1e9 asked for 1e9 + 1 input columns: a 30 GiB allocation (MemoryError) instead of a word.
+    with pytest.raises(ValueError, match=r"Token id 1000000000 \(sequence 1, step 1\) asks for a vocabulary of "
+                                         r"1000000001 ids, more than 16777216; map the tokens to consecutive ids"):
+        ALRNNClassifier(n_hidden=4, max_iter=1, input_type="tokens").fit([[0, 1], [2, 10**9]], [0, 1])
 
 
 def test_continuing_a_token_fit_with_dense_input_is_refused(token_classifier):
