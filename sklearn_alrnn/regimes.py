@@ -14,20 +14,12 @@ from sklearn.utils.validation import check_is_fitted
 from ._kernels import make_engine
 from ._model import regime_codes
 from ._regime_counts import (
-    regime_index,
-    regime_statistics,
-    steps_per_regime,
-    visited_regimes,
-    warn_of_states_out_of_range,
+    regime_index, regime_statistics, steps_per_regime, visited_regimes, warn_of_states_out_of_range,
 )
 from ._regime_maps import analyse_regimes
+from ._targets import missing_labels
 from ._validation import check_sequences, real_array, step_mask
-from .analysis import (
-    MAX_ENUMERATED_NONLINEAR,
-    check_parameters,
-    code_to_bits,
-    find_cycles,
-)
+from .analysis import MAX_ENUMERATED_NONLINEAR, check_parameters, code_to_bits, find_cycles
 from .tabular import table_of_columns
 
 __all__ = ["RegimeDecomposer"]
@@ -504,6 +496,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         groups = np.asarray(groups)
         if groups.shape != (codes.shape[0],):
             raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
+        if missing_labels(groups).any():  # np.unique would make the missing labels a group of their own
+            raise ValueError(
+                f"groups has no label (NaN or None) for sequence {np.flatnonzero(missing_labels(groups))[0]}; give "
+                "every sequence a group, or leave it out of X."
+            )
         regimes, _ = visited_regimes(codes)
         labels, group_of_sequence = np.unique(groups, return_inverse=True)
         # The overlap a row at a time: a token model can visit thousands of regimes, and a group per

@@ -437,6 +437,12 @@ def test_sharing_measures_how_far_groups_use_the_same_regimes():
     assert result.mean_overlap == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match=r"one label per sequence \(9\); got shape \(2,\)"):
         decomposer.sharing(X, ["a", "b"])
+    # A missing group label was a group of its own ("nan"), or a TypeError in sorting None and words.
+    for missing in (np.nan, None):
+        with pytest.raises(ValueError, match=r"groups has no label \(NaN or None\) for sequence 5"):
+            decomposer.sharing(X, np.array(groups[:5] + [missing] + groups[6:], dtype=object))
+    with pytest.raises(ValueError, match="for sequence 0"):
+        decomposer.sharing(X, np.r_[np.nan, np.ones(8)])
 
 
 def test_sharing_counts_each_regime_in_its_own_column():
