@@ -52,6 +52,7 @@ def named_columns(X):
 def check_sequence_feature_names(estimator, X, reset):
     """``feature_names_in_`` of sequences given as a list of DataFrames (steps in rows, features in
     columns, shared, strings as scikit-learn keeps them): set by the first fit, checked after."""
+    # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features.
     named = named_columns(X) if isinstance(X, (list, tuple)) else None
     columns = list(named.columns) if hasattr(named, "columns") else []
     names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None

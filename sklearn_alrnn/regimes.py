@@ -496,10 +496,11 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         groups = np.asarray(groups)
         if groups.shape != (codes.shape[0],):
             raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
-        if missing_labels(groups).any():  # np.unique would make the missing labels a group of their own
+        missing = np.flatnonzero(missing_labels(groups))  # np.unique would make them a group of their own
+        if missing.size:
             raise ValueError(
-                f"groups has no label (NaN or None) for sequence {np.flatnonzero(missing_labels(groups))[0]}; give "
-                "every sequence a group, or leave it out of X."
+                f"groups has no label (NaN or None) for sequence {missing[0]}; give every sequence a group, or "
+                "leave it out of X."
             )
         regimes, _ = visited_regimes(codes)
         labels, group_of_sequence = np.unique(groups, return_inverse=True)
