@@ -25,7 +25,7 @@ from ._optim import (
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._validation import check_answer_size, join_blocks, sequence_blocks, sequences_shape
+from ._validation import check_answer_size, join_blocks, reads_tokens, sequence_blocks, sequences_shape
 from ._weights import (
     MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
     target_step_weights,
@@ -76,7 +76,7 @@ class BaseALRNN(
         "init": [StrOptions(set(INITIALISATIONS))],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "input_type": [StrOptions({"dense", "tokens"})],
+        "input_type": [StrOptions({"auto", "dense", "tokens"})],
         "input_differences": [StrOptions({"auto"}), "boolean"],
         "elapsed_steps": [StrOptions({"auto"}), "boolean"],
         "time_warping": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
@@ -277,10 +277,12 @@ class BaseALRNN(
         """Padded X, lengths, encoded targets Y, the readout mode, sample and step weights, and which
         sequences carry weight."""
         dtype = _DTYPES[self._fit_dtype]
-        tokens = self.input_type == "tokens" if first_pass else self._tokens
-        if not first_pass and tokens != (self.input_type == "tokens"):
+        if first_pass:
+            self._tokens = reads_tokens(self.input_type, X)
+        elif self.input_type != "auto" and self._tokens != (self.input_type == "tokens"):
             raise ValueError(f"Cannot continue training with input_type={self.input_type!r}: the model was fitted on "
-                             f"{'token' if tokens else 'dense'} input.")
+                             f"{'token' if self._tokens else 'dense'} input.")
+        tokens = self._tokens
         X, lengths = self._checked_inputs(
             X, dtype, None if first_pass else self.n_features_in_, tokens, model_inputs=not first_pass
         )
@@ -313,7 +315,6 @@ class BaseALRNN(
         if self.input_difference_scale_ is not None:
             n_read //= 2
         self.n_features_in_ = n_read - 2 * self.per_sequence_features_.size
-        self._tokens = self.input_type == "tokens"
         self.n_tokens_ = n_inputs if self._tokens else None
         self.n_nonlinear_ = self.n_nonlinear
         self.n_members_, self.member_losses_ = 1, None

@@ -192,14 +192,20 @@ _COMMON_PARAMETERS_DOC = """
         network; ``warm_start`` continues the joined one (another
         ``n_members`` is another architecture: a ValueError).
 
-    input_type : {{"dense", "tokens"}}, default="dense"
-        "dense": X holds float features. "tokens": X holds integer ids
+    input_type : {{"auto", "dense", "tokens"}}, default="auto"
+        "dense": X holds numeric features. "tokens": X holds integer ids
         (text, event codes...): a list of 1-D id arrays or a 2-D integer
         array padded with -1; each step adds one column of C (an embedding,
         O(M) per step instead of O(M V) for one-hot input of V columns).
         The vocabulary size is the largest id seen in fit plus one
         (``n_tokens_``, also ``n_features_in_``); a larger id at predict time
         is an error. ``SequenceTokenizer`` turns raw texts into such ids.
+        "auto": tokens for what ``SequenceTokenizer`` returns, so that
+        ``make_pipeline(SequenceTokenizer(), estimator)`` reads texts as
+        words, dense otherwise, with a warning where X is laid out as ids
+        are (a list of 1-D integer sequences or a 2-D integer array: ids
+        read as numbers make a model of nothing, 0.58 against 0.77 on
+        Rotten Tomatoes). Fixed by the first fit.
 
     input_differences : bool or "auto", default={input_differences}
         Dense input only: the network also reads each feature's first

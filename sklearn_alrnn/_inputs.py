@@ -58,7 +58,7 @@ class ModelInputsMixin:
 
     def _reads_differences(self, lengths):
         """Whether a first fit on sequences of these lengths reads input differences (dense input)."""
-        if self.input_type == "tokens":
+        if self._tokens:
             return False
         if self.input_differences == "auto":
             return lengths.mean() >= DIFFERENCES_MIN_MEAN_LENGTH
@@ -68,7 +68,7 @@ class ModelInputsMixin:
         """Whether a first fit on sequences of these lengths reads the elapsed steps (dense input):
         "auto" does for sequence-to-one targets on sequences of different lengths, where a pooled
         readout would not see where, or how late, a pattern occurred."""
-        if self.input_type == "tokens":
+        if self._tokens:
             return False
         if self.elapsed_steps == "auto":
             return not per_step and lengths.min() != lengths.max()
@@ -78,7 +78,7 @@ class ModelInputsMixin:
         """Fix ``time_warping_``, the strength of the random time warps of the training epochs: 0.0
         for token input and per-step targets (a label would have to move with its step); "auto"
         decides at the first fit from the features as given (:mod:`._augmentation`) and keeps it."""
-        if self.input_type == "tokens" or per_step:
+        if self._tokens or per_step:
             self.time_warping_ = 0.0
         elif self.time_warping != "auto":
             self.time_warping_ = float(self.time_warping)
@@ -104,7 +104,7 @@ class ModelInputsMixin:
         them with ``standardize_inputs="per_sequence"``, those whose amplitudes spread over more
         than AMPLITUDE_SPREAD_LIMIT with True; with False, warn about those, and about features
         far from unit scale, instead."""
-        wide, dense = np.zeros(0, dtype=np.int64), self.input_type != "tokens"
+        wide, dense = np.zeros(0, dtype=np.int64), not self._tokens
         if dense and self.standardize_inputs == "per_sequence":
             wide = np.arange(X.shape[2])
         elif dense:
@@ -162,7 +162,7 @@ class ModelInputsMixin:
         """Fix the features' mean and standard deviation over the valid steps (each step weighted
         by its sequence's weight), or None when training reads the features as given."""
         self._input_mean = self._input_scale = None
-        if self.standardize_inputs and self.input_type != "tokens":
+        if self.standardize_inputs and not self._tokens:
             mask = step_mask(lengths, X.shape[1])
             weights = step_weights(lengths, X.shape[1], sample_weight)[mask]
             if weights.sum() > 0:

@@ -94,7 +94,7 @@ class PortableStateMixin:
             if arrays[key].shape != shape:
                 raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for {M} units "
                                  f"(n_hidden={self.n_hidden} x n_members_={fitted['n_members_']}).")
-        if fitted.get("tokens", False) != (self.input_type == "tokens"):
+        if self.input_type != "auto" and fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]
         per_sequence = _per_sequence_features(fitted, K)

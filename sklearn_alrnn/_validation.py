@@ -13,8 +13,9 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets", "check_tokens", "join_blocks",
-    "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "warn_if_unscaled",
+    "TokenSequences", "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets",
+    "check_tokens", "join_blocks", "pad_sequences", "reads_tokens", "sequence_blocks", "sequences_shape", "step_mask",
+    "warn_if_unscaled",
 ]
 
 
@@ -88,7 +89,38 @@ def step_mask(lengths, n_timesteps):
     return np.arange(n_timesteps)[None, :] < lengths[:, None]
 
 
-TOKENS_HINT = "raw texts go through SequenceTokenizer into an estimator with input_type='tokens'"
+TOKENS_HINT = "raw texts go through SequenceTokenizer first: make_pipeline(SequenceTokenizer(), estimator)"
+
+
+class TokenSequences(list):
+    """Token id sequences as :class:`sklearn_alrnn.SequenceTokenizer` returns them: a plain list
+    of 1-D int64 arrays that ``input_type="auto"`` recognises as token ids, where a list of
+    integer sequences could as well be counts or other integer-valued measurements."""
+
+
+def reads_tokens(input_type, X):
+    """Whether a first fit with ``input_type`` reads X as token ids: "auto" does for the output of
+    SequenceTokenizer (:class:`TokenSequences`), and reads anything else as dense features, with a
+    warning where X is laid out as token ids are (a list of 1-D integer sequences, or a 2-D
+    integer array), since such ids read as numbers give a model of nothing."""
+    if input_type != "auto":
+        return input_type == "tokens"
+    if isinstance(X, TokenSequences):
+        return True
+    if isinstance(X, np.ndarray):
+        integer_layout = X.ndim == 2 and X.dtype.kind in "iu"
+    else:
+        integer_layout = isinstance(X, (list, tuple)) and len(X) > 0 and all(
+            np.ndim(seq) == 1 and np.asarray(seq).dtype.kind in "iu" for seq in X
+        )
+    if integer_layout:
+        warnings.warn(
+            "X holds integer sequences, read as numeric features (input_type='auto' reads token ids only from "
+            "SequenceTokenizer). Pass input_type='tokens' if they are token ids (words, event codes), "
+            "or input_type='dense' if they are measurements, which also silences this warning.",
+            UserWarning,
+        )
+    return False
 
 
 def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):

@@ -102,7 +102,7 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         init="lru",
         n_init=1,
         n_members=1,
-        input_type="dense",
+        input_type="auto",
         input_differences="auto",
         elapsed_steps="auto",
         time_warping="auto",
@@ -171,7 +171,8 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
             Training sequences: 3-D, 2-D univariate, or a list of 2-D arrays
             of different lengths; trailing all-NaN steps are padding. With
             ``input_type="tokens"``: a list of 1-D integer id arrays, or a 2-D
-            integer array padded with -1.
+            integer array padded with -1 (``"auto"`` reads ``SequenceTokenizer``'s
+            output so).
         y : array-like of shape (n_samples,), or (n_samples, n_timesteps) / list with ``per_step``
             One class label per sequence, or per step.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -416,7 +417,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         init="lru",
         n_init=1,
         n_members=1,
-        input_type="dense",
+        input_type="auto",
         input_differences=True,
         elapsed_steps=False,
         time_warping=0.0,
@@ -495,7 +496,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             Training sequences: 3-D, 2-D univariate, or a list of 2-D arrays
             of different lengths; trailing all-NaN steps are padding. With
             ``input_type="tokens"``: a list of 1-D integer id arrays, or a 2-D
-            integer array padded with -1.
+            integer array padded with -1 (``"auto"`` reads ``SequenceTokenizer``'s
+            output so).
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
             One target per sequence, or (3-D) one per time step; per-step
             targets may be NaN beyond each sequence's length, and a NaN inside

@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._series import check_sequence_feature_names
-from ._validation import cells_as_sequences, check_sequences, step_mask
+from ._validation import TokenSequences, cells_as_sequences, check_sequences, step_mask
 from ._weights import step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
@@ -202,13 +202,15 @@ class SequenceScaler(
 
 
 class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
-    """Raw texts to sequences of token ids, for ``input_type="tokens"`` estimators.
+    """Raw texts to sequences of token ids, which the estimators read as words.
 
     ``fit`` learns a vocabulary from the training texts; ``transform`` turns each
     text into a 1-D int64 array of ids, in reading order (unlike a bag of words,
     order is kept). Id 0 is the unknown token: words outside the vocabulary, and
     the single step of a text with no token at all (so that every text is a
-    sequence of at least one step).
+    sequence of at least one step). A text may also come split into its tokens
+    already (a list of str, as corpora such as NLTK's give them): they are used
+    as they are, lowercased with ``lowercase``, without ``token_pattern``.
 
     Parameters
     ----------
@@ -264,9 +266,12 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         pattern = re.compile(self.token_pattern)
         documents = []
         for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"Text {i} is a {type(text).__name__}, not a str.")
-            documents.append(pattern.findall(text.lower() if self.lowercase else text))
+            if isinstance(text, str):
+                documents.append(pattern.findall(text.lower() if self.lowercase else text))
+            elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
+                documents.append([token.lower() for token in text] if self.lowercase else list(text))
+            else:
+                raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")
         return documents
 
     def _text_column(self, texts):
@@ -304,13 +309,14 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         return self
 
     def transform(self, X):
-        """Each text as a 1-D int64 array of ids (unknown words -> 0; an empty text -> [0])."""
+        """Each text as a 1-D int64 array of ids (unknown words -> 0; an empty text -> [0]), in a list
+        that estimators with ``input_type="auto"`` (their default) read as token ids."""
         check_is_fitted(self, "vocabulary_")
         vocabulary = self.vocabulary_
-        return [
+        return TokenSequences(
             np.array([vocabulary.get(token, 0) for token in document] or [0], dtype=np.int64)
             for document in self._tokens(X)
-        ]
+        )
 
     def inverse_transform(self, X):
         """Id sequences back to lists of tokens (``"<unk>"`` for id 0)."""

@@ -9,11 +9,11 @@ import zipfile
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
-from sklearn_alrnn import ALRNNClassifier, RegimeDecomposer, SequenceTokenizer
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, SequenceTokenizer, load
 from sklearn_alrnn.datasets import load_rotten_tomatoes
 
 
@@ -24,6 +24,15 @@ def test_vocabulary_by_frequency_with_the_unknown_token_first():
     assert [ids.tolist() for ids in tokenizer.transform(["the new film", "", "!!"])] == [[1, 0, 2], [0], [0, 0]]
     assert tokenizer.inverse_transform([[1, 0, 2]]) == [["the", "<unk>", "film"]]
     assert tokenizer.get_feature_names_out().tolist() == ["<unk>", "the", "film", ",", ".", "end"]
+
+
+def test_texts_split_into_tokens_already_keep_their_tokens():
+    tokenizer = SequenceTokenizer().fit([["The", "film", "'s", "end"], ("the", "film")])
+    assert tokenizer.vocabulary_ == {"<unk>": 0, "film": 1, "the": 2, "'s": 3, "end": 4}
+    assert [ids.tolist() for ids in tokenizer.transform([["the", "new", "film"], "the film's end", []])] == [
+        [2, 0, 1], [2, 1, 0, 0, 4], [0]
+    ]
+    assert set(SequenceTokenizer(lowercase=False).fit([["The", "the"]]).vocabulary_) == {"<unk>", "The", "the"}
 
 
 def test_min_df_max_tokens_case_and_pattern():
@@ -40,6 +49,7 @@ def test_min_df_max_tokens_case_and_pattern():
     [
         ("one text", TypeError, "takes an iterable of texts"),
         (["fine", 3], TypeError, "Text 1 is a int, not a str"),
+        (["fine", ["a", 3]], TypeError, r"Text 1 is a list, not a str \(or a list of str tokens\)"),
         ([], ValueError, "at least one text"),
     ],
 )
@@ -96,9 +106,10 @@ def text_pipeline():
     texts, labels = _reviews(600, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return make_pipeline(
-            SequenceTokenizer(), ALRNNClassifier(n_hidden=12, n_nonlinear=2, input_type="tokens", random_state=0)
-        ).fit(texts, labels)
+        # The default input_type ("auto") reads the tokenizer's ids as words.
+        return make_pipeline(SequenceTokenizer(), ALRNNClassifier(n_hidden=12, n_nonlinear=2, random_state=0)).fit(
+            texts, labels
+        )
 
 
 def test_a_pipeline_from_raw_strings_learns_negation(text_pipeline):
@@ -107,6 +118,35 @@ def test_a_pipeline_from_raw_strings_learns_negation(text_pipeline):
     assert set(text_pipeline.predict(["the film was not bad", "not good"])) <= {"positive", "negative"}
     assert text_pipeline.predict(["the film was not bad"])[0] == "positive"
     assert text_pipeline.predict(["the film was not good"])[0] == "negative"
+
+
+def test_the_default_input_type_reads_the_tokenizers_ids_as_words_and_warns_of_other_integer_sequences(tmp_path):
+    # Read as numbers (the default was "dense"), word ids made a model of nothing: a default pipeline
+    # scored 0.58 on Rotten Tomatoes, against 0.77 with input_type="tokens".
+    texts, labels = _reviews(120, 3)
+    params = {"n_hidden": 8, "n_nonlinear": 1, "max_iter": 5, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("error", message="X holds integer sequences")
+        auto = make_pipeline(SequenceTokenizer(), ALRNNClassifier(**params)).fit(texts, labels)
+        tokens = make_pipeline(SequenceTokenizer(), ALRNNClassifier(input_type="tokens", **params)).fit(texts, labels)
+        assert auto[-1].n_tokens_ == tokens[-1].n_tokens_ == auto[0].n_tokens_
+        np.testing.assert_array_equal(auto[-1].W_, tokens[-1].W_)
+        ids = auto[0].transform(texts)
+        # A plain list has lost the tokenizer's mark; the fitted model keeps reading ids.
+        auto[-1].partial_fit(list(ids), labels)
+        auto[-1].save(tmp_path / "auto.alrnn")
+        np.testing.assert_array_equal(load(tmp_path / "auto.alrnn").predict(ids), auto[-1].predict(ids))
+        ALRNNRegressor(input_type="dense", **params).fit(list(ids), (labels == "positive").astype(float))
+        ALRNNRegressor(**params).fit([seq.astype(float) for seq in ids], (labels == "positive").astype(float))
+    padded = np.full((len(ids), max(map(len, ids))), -1)
+    for row, seq in zip(padded, ids):
+        row[: len(seq)] = seq
+    warning = "X holds integer sequences, read as numeric features.*input_type='tokens'"
+    for integer_layout in (list(ids), [seq.tolist() for seq in ids], padded):
+        with pytest.warns(UserWarning, match=warning):
+            dense = ALRNNClassifier(**params).fit(integer_layout, labels)
+        assert dense.n_tokens_ is None and dense.n_features_in_ == 1
 
 
 def test_grid_search_over_nonlinear_units_on_raw_strings(text_pipeline):
