@@ -5,7 +5,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from ._validation import _as_numeric_array, cells_as_sequences, lengths_before_padding
+from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, lengths_before_padding
 
 
 _STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"
@@ -167,6 +167,7 @@ def check_exog_range(inputs, dtype, name="exog"):
 
 def check_context(context, n_features):
     """A forecast's context as a finite (n_context, n_features) float array, at least one row."""
+    check_no_dates(context, "context")
     try:
         context = np.asarray(context)
     except ValueError:

@@ -13,9 +13,9 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "TokenSequences", "cells_as_sequences", "check_answer_size", "check_sequences", "check_sequence_targets",
-    "check_tokens", "join_blocks", "pad_sequences", "reads_tokens", "sequence_blocks", "sequences_shape", "step_mask",
-    "warn_if_unscaled",
+    "TokenSequences", "cells_as_sequences", "check_answer_size", "check_no_dates", "check_sequences",
+    "check_sequence_targets", "check_tokens", "join_blocks", "pad_sequences", "reads_tokens", "sequence_blocks",
+    "sequences_shape", "step_mask", "warn_if_unscaled",
 ]
 
 
@@ -123,10 +123,35 @@ def reads_tokens(input_type, X):
     return False
 
 
+def _dates_and_durations(X):
+    """What of X holds dates, times or durations (NumPy or pandas datetime64 / timedelta64): the
+    names of a DataFrame's such columns, ["values"] for such an array or Series, the first such
+    finding in a list of them, else []. Cast to float they become nanosecond counts, a series of a
+    clock's readings rather than of the data."""
+    if isinstance(X, (list, tuple)):
+        arrays = (item for item in X if hasattr(item, "dtype") or hasattr(item, "dtypes"))
+        return next(filter(None, map(_dates_and_durations, arrays)), [])
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):
+        return [str(column) for column, dtype in dtypes.items() if getattr(dtype, "kind", "O") in "mM"]
+    return ["values"] if getattr(getattr(X, "dtype", None), "kind", "O") in "mM" else []
+
+
+def check_no_dates(X, input_name, hint="the steps are the rows in their order; a DatetimeIndex may label them"):
+    """Refuse dates, times and durations among the values of X (:func:`_dates_and_durations`)."""
+    dated = _dates_and_durations(X)
+    if dated:
+        where = "its values" if dated == ["values"] else f"column {', '.join(map(repr, dated))}"
+        raise ValueError(f"{input_name} holds dates or durations ({where}), which are not measurements: leave them "
+                         f"out ({hint}).")
+
+
 def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
     """np.asarray with scikit-learn's messages for complex, object and empty data, a message for
-    finite values that the (float32) dtype cannot hold, which a cast would turn into inf, and
-    ``strings_hint`` after the message for strings that are not numbers."""
+    finite values that the (float32) dtype cannot hold, which a cast would turn into inf, a message
+    naming dates and durations, and ``strings_hint`` after the message for strings that are not
+    numbers."""
+    check_no_dates(X, input_name)
     try:
         with np.errstate(over="raise"):
             return check_array(
@@ -143,6 +168,8 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
         if "could not convert string" not in str(error):
             raise
         raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
+    except TypeError as error:  # objects that are neither numbers nor strings, e.g. pandas Timestamps in a list
+        raise ValueError(f"{input_name} holds values that are not numbers ({error}).") from None
 
 
 def _ragged_to_padded(sequences, dtype, first_index=0):

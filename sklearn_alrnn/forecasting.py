@@ -27,7 +27,7 @@ from ._process_noise import check_process_noise, noisy_drive, residual_covarianc
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns, series_like
-from ._validation import check_answer_size, check_counts
+from ._validation import check_answer_size, check_counts, check_no_dates
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
@@ -503,6 +503,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def _starting_observation(self, x0):
         """``x0`` (the first training observation when None) as a checked (n_features,) array."""
         x0 = self.initial_observation_ if x0 is None else x0
+        check_no_dates(x0, "x0")
         x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
         if x0.shape[1] != self.n_features_in_:
             raise ValueError(f"x0 has {x0.shape[1]} values, but {self.n_features_in_} features were fitted.")

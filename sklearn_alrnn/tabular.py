@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._validation import check_no_dates
+
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 
 
@@ -109,6 +111,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         feature_cols = numeric_columns(df, {id_col, time_col, target_col})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
+    check_no_dates(df[feature_cols], "feature_cols", hint="time stamps go in time_col")
     for column, what in ((id_col, "sequence ids"), (time_col, "time stamps")):
         if df[column].isna().any():
             rows = np.flatnonzero(df[column].isna().to_numpy())

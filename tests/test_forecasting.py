@@ -695,6 +695,30 @@ def test_nested_lists_of_one_length_are_the_rows_of_one_series_as_numpy_reads_th
         ALRNNForecaster(**settings).fit([[1.0, 2.0]])  # one row of two variables, as np.array([[1.0, 2.0]])
 
 
+def test_dates_and_durations_are_named_not_read_as_nanosecond_counts(fitted_oscillator):
+    # A date column beside a recording was NumPy's DTypePromotionError, a date column alone (or a
+    # datetime64 context or x0) was fitted or run as nanoseconds since 1970.
+    pd = pytest.importorskip("pandas")
+    dates = pd.date_range("2000-01-01", periods=60, freq="D")
+    recording = pd.DataFrame({"day": dates, "sine": oscillation(60)[:, 0]})
+    message = r"{} holds dates or durations \({}\), which are not measurements: leave them out"
+    by_column = (recording, recording[["day"]], recording.assign(day=dates - dates[0]), [recording, recording])
+    for X in by_column:
+        with pytest.raises(ValueError, match=message.format("X", "column 'day'")):
+            ALRNNForecaster(**QUICK).fit(X)
+    with pytest.raises(ValueError, match=message.format("X", "its values")):
+        ALRNNForecaster(**QUICK).fit(dates.values)
+    with pytest.raises(ValueError, match=message.format("exog", "column 'day'")):
+        ALRNNForecaster(**QUICK).fit(oscillation(60), exog=recording[["day"]])
+    with pytest.raises(ValueError, match=message.format("context", "column 'day'")):
+        fitted_oscillator.forecast(pd.DataFrame({"day": dates[:10], "sine": 0.0}), 3)
+    with pytest.raises(ValueError, match=message.format("x0", "its values")):
+        fitted_oscillator.generate(3, x0=dates.values[:2])
+    # A DatetimeIndex labels the steps and stays out of the values.
+    indexed = recording.set_index("day")
+    assert ALRNNForecaster(**QUICK).fit(indexed).n_features_in_ == 1
+
+
 def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame(oscillation(300), columns=["sine", "cosine"])

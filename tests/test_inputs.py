@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, SequenceScaler, load
 
 from .conftest import make_sign_memory
 
@@ -135,3 +135,9 @@ def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
         assert not hasattr(model.fit([s.to_numpy() for s in sequences], y), "feature_names_in_")  # a refit forgets
         numbered = [s.set_axis([0, 1], axis=1) for s in sequences]  # names that are not strings are not kept
         assert not hasattr(ALRNNRegressor(n_hidden=4, max_iter=1).fit(numbered, y * 1.0), "feature_names_in_")
+        # A time-stamp column among the features was "float() argument must be ... not 'Timestamp'".
+        stamped = [s.assign(taken=pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(len(s)), unit="s"))
+                   for s in sequences]
+        for call in (model.fit, SequenceScaler().fit):
+            with pytest.raises(ValueError, match=r"X holds dates or durations \(column 'taken'\)"):
+                call(stamped, y)

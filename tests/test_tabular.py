@@ -66,6 +66,10 @@ def test_long_format_errors():
         to_sequences(pd.concat([numbered, numbered.iloc[:1]]), "id", "time")
     with pytest.raises(TypeError, match="reads a pandas DataFrame in long format .*got ndarray"):
         to_sequences(table.to_numpy(), "id", "time")
+    dated = table.assign(day=pd.Timestamp("2000-01-01") + pd.to_timedelta(table["time"], unit="D"))
+    with pytest.raises(ValueError, match=r"feature_cols holds dates .*\(column 'day'\).*time stamps go in time_col"):
+        to_sequences(dated, "id", "time", ["a", "day"])
+    assert to_sequences(dated, "id", "day")[0].shape[2] == 4  # time, a, b and target: the dates order the steps
     X, _, ids = to_sequences(table, "id", "time")
     with pytest.raises(ValueError, match=rf"predictions must have shape \(n_sequences=6, n_timesteps >= {X.shape[1]}"):
         sequence_predictions_to_rows(table, "id", "time", ids, np.zeros(6))  # one value per sequence
