@@ -1,6 +1,8 @@
 """Checking the recorded series of ALRNNForecaster: one series, a 3-D array of series or a list,
 their exogenous inputs and a forecast's context; results returned in the series' layout."""
 
+import warnings
+
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
@@ -66,6 +68,30 @@ def check_sequence_feature_names(estimator, X, reset):
         raise ValueError(
             f"The feature names should match those that were passed during fit: {list(fitted)} "
             f"were fitted, the sequences have {list(names)}."
+        )
+
+
+def time_index_columns(values):
+    """Columns of one series (T, N) that rise by the same positive step every row: a clock's
+    readings (a time index), not a variable of the recorded system."""
+    steps = np.diff(values, axis=0)
+    if len(steps) < 2:
+        return []
+    return [j for j in range(values.shape[1]) if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9)]
+
+
+def warn_if_time_index(series, names=None):
+    """Warn where, beside other variables, a column of every series is a time index: fitted as a
+    variable it is a ramp, which free runs would have to extrapolate."""
+    clocks = sorted(set.intersection(*(set(time_index_columns(item)) for item in series)))
+    if clocks and len(clocks) < series[0].shape[1]:
+        column = clocks[0]
+        label = repr(str(names[column])) if names is not None else str(column)
+        warnings.warn(
+            f"Column {label} of X rises by {series[0][1, column] - series[0][0, column]:g} every row: a time index, "
+            "not a variable of the system, which fitted as one is a ramp that free runs would have to extrapolate. "
+            "Leave it out (the rows are the steps, in order; a DataFrame may keep it as its index).",
+            UserWarning,
         )
 
 
@@ -182,6 +208,15 @@ def check_context(context, n_features):
     if context.shape[1] != n_features:
         raise ValueError(f"context has {context.shape[1]} features, but {n_features} were fitted.")
     return context
+
+
+def check_observation(x0, n_features):
+    """One observation, where a free run starts, as a finite (n_features,) float array."""
+    check_no_dates(x0, "x0")
+    x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
+    if x0.shape[1] != n_features:
+        raise ValueError(f"x0 has {x0.shape[1]} values, but {n_features} features were fitted.")
+    return x0[0]
 
 
 def series_like(parts, layout):

@@ -92,10 +92,18 @@ def step_mask(lengths, n_timesteps):
 TOKENS_HINT = "raw texts go through SequenceTokenizer first: make_pipeline(SequenceTokenizer(), estimator)"
 
 
-class TokenSequences(list):
-    """Token id sequences as :class:`sklearn_alrnn.SequenceTokenizer` returns them: a plain list
-    of 1-D int64 arrays that ``input_type="auto"`` recognises as token ids, where a list of
-    integer sequences could as well be counts or other integer-valued measurements."""
+class TokenSequences(np.ndarray):
+    """Token id sequences as :class:`sklearn_alrnn.SequenceTokenizer` returns them: a 1-D object
+    array of 1-D int64 id arrays, which ``input_type="auto"`` recognises as token ids, where a
+    list of integer sequences could as well be counts or other integer-valued measurements. An
+    array rather than a list, so that what scikit-learn's splitters and cross-validation index
+    out of it (``train_test_split``, ``cross_val_score``) is one too."""
+
+    def __new__(cls, sequences):
+        cells = np.empty(len(sequences), dtype=object)
+        for i, sequence in enumerate(sequences):  # one by one: NumPy would stack equal lengths into 2-D
+            cells[i] = sequence
+        return cells.view(cls)
 
 
 def reads_tokens(input_type, X):
@@ -169,7 +177,7 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
             raise
         raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
     except TypeError as error:  # objects that are neither numbers nor strings, e.g. pandas Timestamps in a list
-        raise ValueError(f"{input_name} holds values that are not numbers ({error}).") from None
+        raise TypeError(f"{input_name} holds values that are not numbers ({error}).") from None
 
 
 def _ragged_to_padded(sequences, dtype, first_index=0):

@@ -27,6 +27,7 @@ from . import datasets, metrics
 from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
 from ._measures import frequencies_suffice
 from ._targets import missing_labels
+from ._series import time_index_columns
 from ._validation import lengths_before_padding
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
@@ -294,13 +295,9 @@ def _read_csv_series(path):
     if not kept:
         raise ValueError("no column of numbers")
     values = np.array([numbers for _, numbers in kept]).T
-    steps = np.diff(values, axis=0)
-    time_axes = [
-        j for j in range(len(kept))
-        if len(steps) > 1 and steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9)
-    ]
+    time_axes = time_index_columns(values)
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
-        left_out += [f"{kept[j][0]!r} (rises by {steps[0, j]:g} every row: a time index)"
+        left_out += [f"{kept[j][0]!r} (rises by {values[1, j] - values[0, j]:g} every row: a time index)"
                      for j in time_axes]
         values = np.delete(values, time_axes, axis=1)
         kept = [column for j, column in enumerate(kept) if j not in time_axes]

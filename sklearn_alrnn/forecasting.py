@@ -26,8 +26,9 @@ from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
-from ._series import check_context, check_exog, check_exog_range, check_series, named_columns, series_like
-from ._validation import check_answer_size, check_counts, check_no_dates
+from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
+from ._series import check_observation, series_like, warn_if_time_index
+from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
@@ -249,10 +250,13 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             When over 1% of the kept checkpoint's evaluation free-run steps lie
             beyond the series' range widened on each side by its width (at least
             a standard deviation), or overflowed: ``generate`` grows without bound.
+        UserWarning
+            When a column rises by one step every row beside other variables: a time index.
         """
         self._validate_params()
         series, layout = check_series(X, "X")
         self._check_feature_names(X, reset=True)
+        warn_if_time_index(series, getattr(self, "feature_names_in_", None))
         M, P = network_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], None, layout=layout)
         check_exog_range(inputs, np.dtype(self.dtype))
@@ -502,12 +506,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     def _starting_observation(self, x0):
         """``x0`` (the first training observation when None) as a checked (n_features,) array."""
-        x0 = self.initial_observation_ if x0 is None else x0
-        check_no_dates(x0, "x0")
-        x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
-        if x0.shape[1] != self.n_features_in_:
-            raise ValueError(f"x0 has {x0.shape[1]} values, but {self.n_features_in_} features were fitted.")
-        return x0[0]
+        return check_observation(self.initial_observation_ if x0 is None else x0, self.n_features_in_)
 
     def _observed_run(self, run):
         """A standardised free run of the observed units in the user's units (``warn_where_a_run_leaves``)."""

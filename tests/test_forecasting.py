@@ -719,6 +719,22 @@ def test_dates_and_durations_are_named_not_read_as_nanosecond_counts(fitted_osci
     assert ALRNNForecaster(**QUICK).fit(indexed).n_features_in_ == 1
 
 
+def test_a_time_index_beside_the_variables_is_named_in_a_warning():
+    # A CSV's time column fitted as a variable is a ramp that free runs would have to extrapolate.
+    pd = pytest.importorskip("pandas")
+    X = oscillation(120)
+    recording = pd.DataFrame({"t": 0.05 * np.arange(120), "x": X[:, 0], "y": X[:, 1]})
+    for data, named in ((recording, "'t'"), (np.c_[X, 3 + 2 * np.arange(120)], "2"), ([recording] * 2, "'t'")):
+        with pytest.warns(UserWarning, match=rf"Column {named} of X rises by [0-9.]+ every row: a time index"):
+            ALRNNForecaster(**QUICK).fit(data)
+    trend = np.c_[X[:, 0], np.arange(120.0)]
+    trend[60:, 1] += 5  # a ramp with a jump is no clock
+    for data in (recording[["x", "y"]], np.arange(120.0), trend, [recording, recording.iloc[::-1]]):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Column .* every row")
+            ALRNNForecaster(**QUICK).fit(data)
+
+
 def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame(oscillation(300), columns=["sine", "cosine"])

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, SequenceTokenizer, load
@@ -133,7 +133,11 @@ def test_the_default_input_type_reads_the_tokenizers_ids_as_words_and_warns_of_o
         assert auto[-1].n_tokens_ == tokens[-1].n_tokens_ == auto[0].n_tokens_
         np.testing.assert_array_equal(auto[-1].W_, tokens[-1].W_)
         ids = auto[0].transform(texts)
-        # A plain list has lost the tokenizer's mark; the fitted model keeps reading ids.
+        # What scikit-learn's splitters index out of the tokenizer's output keeps its mark.
+        ids_train, _, labels_train, _ = train_test_split(ids, labels, random_state=0)
+        assert ALRNNClassifier(**params).fit(ids_train, labels_train).n_tokens_ <= auto[0].n_tokens_
+        cross_val_score(ALRNNClassifier(**params), ids, labels, cv=2)
+        # A plain list has lost it; the fitted model keeps reading ids.
         auto[-1].partial_fit(list(ids), labels)
         auto[-1].save(tmp_path / "auto.alrnn")
         np.testing.assert_array_equal(load(tmp_path / "auto.alrnn").predict(ids), auto[-1].predict(ids))
