@@ -15,7 +15,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._initialisations import fit_best_initialisation, fit_joined_members, members_for
 from ._interrupts import raise_if_interrupted
-from ._inputs import ModelInputsMixin
+from ._inputs import ModelInputsMixin, warn_if_steps_look_transposed
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
 from ._model import INITIALISATIONS, PARAMETER_NAMES, check_network_parameters, flatten_parameters, initialize_parameters
@@ -287,6 +287,8 @@ class BaseALRNN(
             X, dtype, None if first_pass else self.n_features_in_, tokens, model_inputs=not first_pass
         )
         if first_pass:
+            if not tokens:
+                warn_if_steps_look_transposed(X, lengths)
             self._choose_per_sequence_features(X, lengths)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")

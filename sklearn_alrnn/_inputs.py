@@ -25,6 +25,12 @@ DIFFERENCES_MIN_MEAN_LENGTH = 200
 #: currents spread 7e5-fold: accuracy 0.50 standardised, 0.83 read per sequence; RESULTS.md).
 AMPLITUDE_SPREAD_LIMIT = 1e4
 
+#: A first fit warns where the features of equal-length sequences are at least twice as many as the
+#: steps and vary from one to the next at least this smoothly (lag-one autocorrelation), and more
+#: smoothly than the steps do: time steps in the last axis, as aeon and sktime store them (a sampled
+#: signal is above 0.5, features such as word embeddings near 0).
+TRANSPOSED_MIN_AUTOCORRELATION = 0.5
+
 #: A sequence's standard deviation of a feature read per sequence is at least this fraction of
 #: the feature's standard deviation over all sequences (a constant sequence reads as zeros).
 SEQUENCE_SCALE_FLOOR = 1e-8
@@ -32,6 +38,25 @@ SEQUENCE_SCALE_FLOOR = 1e-8
 #: Significant decimal digits of the model's float types: a feature whose mean is 10^k times its
 #: standard deviation keeps about ``digits - k`` of them once ``h_`` holds the offset.
 FLOAT_DIGITS = {"float32": 7, "float64": 16}
+
+
+def warn_if_steps_look_transposed(X, lengths):
+    """Warn where dense training sequences (n, T, K) look like (n_samples, n_channels, n_timesteps):
+    equal lengths, twice as many features as steps or more, and the features smoother than the
+    steps (``TRANSPOSED_MIN_AUTOCORRELATION``); read as given, each time point is a feature."""
+    n_steps, n_features = X.shape[1], X.shape[2]
+    if n_features < 2 * n_steps or lengths.min() != n_steps:
+        return
+    along_features = lag_one_autocorrelation(X.transpose(0, 2, 1), np.full(len(X), n_features))
+    along_steps = lag_one_autocorrelation(X, lengths)
+    if along_features >= TRANSPOSED_MIN_AUTOCORRELATION and along_features > along_steps:
+        warnings.warn(
+            f"X has {n_features} features per step and {n_steps} step{'s' * (n_steps != 1)} per sequence, and its "
+            f"features vary smoothly from one to the next (lag-one autocorrelation {along_features:.2f}, its steps "
+            f"{along_steps:.2f}), as time steps do. If X is (n_samples, n_channels, n_timesteps), as aeon and sktime "
+            "store it, pass sklearn_alrnn.from_aeon(X) (or X.transpose(0, 2, 1)).",
+            UserWarning,
+        )
 
 
 class ModelInputsMixin:

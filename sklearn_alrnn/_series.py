@@ -80,9 +80,20 @@ def time_index_columns(values):
     return [j for j in range(values.shape[1]) if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9)]
 
 
-def warn_if_time_index(series, names=None):
-    """Warn where, beside other variables, a column of every series is a time index: fitted as a
-    variable it is a ramp, which free runs would have to extrapolate."""
+def warn_if_columns_are_not_variables(series, names=None):
+    """Warn where the columns of recorded series look like something other than the system's
+    variables: more columns than rows (a series stored variables by rows, as aeon and sktime do,
+    whose transpose is meant), or, beside other variables, a column of every series that is a time
+    index (fitted as a variable it is a ramp, which free runs would have to extrapolate)."""
+    wide = next((item for item in series if len(item) < item.shape[1]), None)
+    if wide is not None:
+        warnings.warn(
+            f"X has a series of {len(wide)} steps of {wide.shape[1]} variables: a series is (n_timesteps, "
+            "n_features), its rows the steps. If the rows are the variables (aeon's and sktime's layout), pass the "
+            "transpose (X.T, or X.transpose(0, 2, 1) for a 3-D array); if not, fewer steps than variables leave "
+            "the system undetermined.",
+            UserWarning,
+        )
     clocks = sorted(set.intersection(*(set(time_index_columns(item)) for item in series)))
     if clocks and len(clocks) < series[0].shape[1]:
         column = clocks[0]

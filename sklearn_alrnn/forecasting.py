@@ -27,7 +27,7 @@ from ._process_noise import check_process_noise, noisy_drive, residual_covarianc
 from ._persistence import ForecasterStateMixin
 from ._progress import ProgressReporter
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
-from ._series import check_observation, series_like, warn_if_time_index
+from ._series import check_observation, series_like, warn_if_columns_are_not_variables
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
@@ -251,12 +251,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             beyond the series' range widened on each side by its width (at least
             a standard deviation), or overflowed: ``generate`` grows without bound.
         UserWarning
-            When a column rises by one step every row beside other variables: a time index.
+            When the columns look like no variables: a time index, or more columns than rows.
         """
         self._validate_params()
         series, layout = check_series(X, "X")
         self._check_feature_names(X, reset=True)
-        warn_if_time_index(series, getattr(self, "feature_names_in_", None))
+        warn_if_columns_are_not_variables(series, getattr(self, "feature_names_in_", None))
         M, P = network_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], None, layout=layout)
         check_exog_range(inputs, np.dtype(self.dtype))

@@ -1,5 +1,7 @@
 """Other libraries' layouts: aeon / sktime (channels first) and tslearn."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -46,3 +48,30 @@ def test_to_tslearn_returns_a_new_array():
     np.testing.assert_array_equal(converted, X)
     converted[0, 0, 0] = 99.0
     assert X[0, 0, 0] != 99.0
+
+
+def test_series_in_aeons_layout_given_as_they_are_get_a_warning_that_names_from_aeon():
+    # Read as (n_samples, n_timesteps, n_features), each time point of aeon's (n, channels, time)
+    # was a feature of a sequence of one step per channel, fitted without a word.
+    from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster
+
+    rng = np.random.RandomState(0)
+    y = np.arange(30) % 2
+    message = r"X has 120 features per step and (1 step|3 steps) per sequence, .* pass sklearn_alrnn.from_aeon\(X\)"
+    for channels in (1, 3):
+        aeon = rng.normal(size=(30, channels, 120)).cumsum(axis=2)
+        with pytest.warns(UserWarning, match=message):
+            ALRNNClassifier(n_hidden=4, max_iter=1).fit(aeon, y)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="X has .* features per step")
+            ALRNNClassifier(n_hidden=4, max_iter=1).fit(from_aeon(aeon), y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="X has .* features per step")
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(rng.normal(size=(30, 10, 120)), y)  # e.g. word embeddings
+    series = rng.normal(size=(40, 2)).cumsum(axis=0)
+    quick = {"max_iter": 1, "n_init": 1, "evaluation_steps": 20, "sequence_length": 10}
+    with pytest.warns(UserWarning, match=r"a series of 2 steps of 40 variables: .* pass the transpose"):
+        ALRNNForecaster(**quick).fit(series.T)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="X has a series of")
+        ALRNNForecaster(**quick).fit(series)
