@@ -25,7 +25,9 @@ from ._optim import (
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._validation import check_answer_size, join_blocks, reads_tokens, sequence_blocks, sequences_shape
+from ._validation import (
+    TokenSequences, check_answer_size, join_blocks, reads_tokens, sequence_blocks, sequences_shape,
+)
 from ._weights import (
     MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
     target_step_weights,
@@ -198,12 +200,13 @@ class BaseALRNN(
             if self.n_init > 1:
                 return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass, incremental)
+        declared_tokens = (X.n_tokens or 0) if isinstance(X, TokenSequences) else 0  # SequenceTokenizer's vocabulary
         X, lengths, Y, per_step, sample_weight, step_weight, weighted = self._validate_training_data(
             X, y, sample_weight, first_pass, classes, step_weight
         )
         rng = check_random_state(self.random_state)
-        if first_pass:
-            n_inputs = int(X.max()) + 1 if X.ndim == 2 else X.shape[2]  # token ids: C has a column per id
+        if first_pass:  # token ids: C has a column per id
+            n_inputs = max(int(X.max()) + 1, declared_tokens) if X.ndim == 2 else X.shape[2]
             self._initialize(n_inputs, Y.shape[-1], per_step, rng, lengths, incremental)
         elif per_step != self._per_step:
             raise ValueError(

@@ -97,13 +97,28 @@ class TokenSequences(np.ndarray):
     array of 1-D int64 id arrays, which ``input_type="auto"`` recognises as token ids, where a
     list of integer sequences could as well be counts or other integer-valued measurements. An
     array rather than a list, so that what scikit-learn's splitters and cross-validation index
-    out of it (``train_test_split``, ``cross_val_score``) is one too."""
+    out of it (``train_test_split``, ``cross_val_score``) is one too, with the vocabulary's size
+    ``n_tokens``: a first fit on part of the texts takes the whole vocabulary, where the largest
+    id seen would refuse the ids that only the other part holds."""
 
-    def __new__(cls, sequences):
+    def __new__(cls, sequences, n_tokens=None):
         cells = np.empty(len(sequences), dtype=object)
         for i, sequence in enumerate(sequences):  # one by one: NumPy would stack equal lengths into 2-D
             cells[i] = sequence
-        return cells.view(cls)
+        tokens = cells.view(cls)
+        tokens.n_tokens = n_tokens
+        return tokens
+
+    def __array_finalize__(self, source):
+        self.n_tokens = getattr(source, "n_tokens", None)
+
+    def __reduce__(self):  # ndarray's pickle keeps no attributes: joblib's workers would lose n_tokens
+        constructor, arguments, state = super().__reduce__()
+        return constructor, arguments, (state, self.n_tokens)
+
+    def __setstate__(self, state):
+        array_state, self.n_tokens = state
+        super().__setstate__(array_state)
 
 
 def reads_tokens(input_type, X):

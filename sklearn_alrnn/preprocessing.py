@@ -311,13 +311,14 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     def transform(self, X):
         """Each text as a 1-D int64 array of ids (unknown words -> 0; an empty text -> [0]), in a 1-D
         object array that estimators with ``input_type="auto"`` (their default) read as token ids,
-        as they do the parts of it that scikit-learn's splitters index out."""
+        as they do the parts of it that scikit-learn's splitters index out; its ``n_tokens``, the
+        vocabulary's size, is their first fit's ``n_tokens_``, even where the part holds fewer ids."""
         check_is_fitted(self, "vocabulary_")
         vocabulary = self.vocabulary_
         return TokenSequences([
             np.array([vocabulary.get(token, 0) for token in document] or [0], dtype=np.int64)
             for document in self._tokens(X)
-        ])
+        ], n_tokens=self.n_tokens_)
 
     def inverse_transform(self, X):
         """Id sequences back to lists of tokens (``"<unk>"`` for id 0)."""

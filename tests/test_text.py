@@ -3,6 +3,7 @@
 import bz2
 import csv
 import io
+import pickle
 import warnings
 import zipfile
 
@@ -151,6 +152,24 @@ def test_the_default_input_type_reads_the_tokenizers_ids_as_words_and_warns_of_o
         with pytest.warns(UserWarning, match=warning):
             dense = ALRNNClassifier(**params).fit(integer_layout, labels)
         assert dense.n_tokens_ is None and dense.n_features_in_ == 1
+
+
+def test_a_fit_on_part_of_the_tokenized_texts_takes_the_whole_vocabulary():
+    # Tokenized first and split after, the training part may miss the rarest words: the largest
+    # id seen set n_tokens_, and predict refused the test part's ids above it.
+    texts, labels = _reviews(60, 4)
+    texts = texts + ["a rare word", "another unseen one"]
+    labels = np.r_[labels, ["positive", "negative"]]
+    ids = SequenceTokenizer().fit_transform(texts)
+    params = {"n_hidden": 4, "max_iter": 2, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(**params).fit(ids[:60], labels[:60])
+        assert max(seq.max() for seq in ids[:60]) + 1 < ids.n_tokens == model.n_tokens_
+        assert model.predict(ids[60:]).shape == (2,)
+        # Through pickling, as joblib's worker processes receive it.
+        assert pickle.loads(pickle.dumps(ids[:60])).n_tokens == ids.n_tokens
+        cross_val_score(ALRNNClassifier(**params), ids, labels, cv=3, n_jobs=2, error_score="raise")
 
 
 def test_grid_search_over_nonlinear_units_on_raw_strings(text_pipeline):
