@@ -25,9 +25,8 @@ from ._optim import (
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._validation import (
-    TokenSequences, check_answer_size, join_blocks, reads_tokens, sequence_blocks, sequences_shape,
-)
+from ._tokens import TokenSequences, reads_tokens
+from ._validation import check_answer_size, join_blocks, sequence_blocks, sequences_shape
 from ._weights import (
     MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
     target_step_weights,

@@ -10,7 +10,8 @@ from ._augmentation import (
     AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
 )
 from ._series import check_sequence_feature_names
-from ._validation import check_sequences, check_tokens, step_mask, warn_if_unscaled
+from ._tokens import check_tokens
+from ._validation import check_sequences, step_mask, warn_if_unscaled
 from ._weights import step_weights
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 

@@ -25,6 +25,8 @@ import itertools
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from ._tokens import TokenSequences
+
 __all__ = ["make_scan", "scan_commands", "interpret_scan", "translate_scan"]
 
 PRIMITIVES = {"walk": "WALK", "look": "LOOK", "run": "RUN", "jump": "JUMP"}
@@ -107,7 +109,7 @@ def _encode(commands):
         labels = [_ACTION_ID["<eos>"]] * len(words) + [_ACTION_ID[a] for a in actions + ["<eos>"]]
         y.append(np.array(labels))
         weights.append(np.r_[np.zeros(len(words)), np.ones(len(actions) + 1)])
-    return X, y, weights
+    return TokenSequences(X, n_tokens=len(INPUT_TOKENS)), y, weights
 
 
 def translate_scan(model, commands, max_actions=60):
@@ -146,11 +148,12 @@ def translate_scan(model, commands, max_actions=60):
 def make_scan(split="simple", *, test_size=0.2, random_state=0):
     """SCAN commands and their action sequences, split as in Lake and Baroni (2018).
 
-    Each command becomes one token sequence for ``ALRNNClassifier(input_type="tokens",
-    per_step=True)``: the command's words, the token "<go>", then its actions, each the input of
-    the step after it is due; the label of every step from "<go>" on is the next action, "<eos>"
-    at the end (teacher forcing). Steps while the command is read carry no target (step weight 0).
-    :func:`translate_scan` decodes new commands greedily, feeding each emitted action back.
+    Each command becomes one token sequence for ``ALRNNClassifier(per_step=True)`` (which reads
+    them as token ids, as with ``input_type="tokens"``): the command's words, the token "<go>",
+    then its actions, each the input of the step after it is due; the label of every step from
+    "<go>" on is the next action, "<eos>" at the end (teacher forcing). Steps while the command
+    is read carry no target (step weight 0). :func:`translate_scan` decodes new commands
+    greedily, feeding each emitted action back.
 
     Parameters
     ----------
@@ -164,9 +167,11 @@ def make_scan(split="simple", *, test_size=0.2, random_state=0):
     Returns
     -------
     Bunch
-        ``X_train``, ``y_train``, ``step_weight_train`` and the same for ``test``: lists of 1-D
-        arrays (input ids, action ids, weights); ``commands_train`` / ``commands_test`` (str),
-        ``input_tokens`` and ``actions`` (the names of the ids).
+        ``X_train``, ``y_train``, ``step_weight_train`` and the same for ``test``: 1-D arrays
+        of input ids (in the token sequences that :class:`SequenceTokenizer` returns too, of the
+        whole input vocabulary), lists of 1-D arrays of action ids and weights;
+        ``commands_train`` / ``commands_test`` (str), ``input_tokens`` and ``actions`` (the
+        names of the ids).
 
     Examples
     --------

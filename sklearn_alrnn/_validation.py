@@ -9,13 +9,11 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "TokenSequences", "cells_as_sequences", "check_answer_size", "check_no_dates", "check_sequences",
-    "check_sequence_targets", "check_tokens", "join_blocks", "pad_sequences", "reads_tokens", "sequence_blocks",
-    "sequences_shape", "step_mask", "warn_if_unscaled",
+    "cells_as_sequences", "check_answer_size", "check_no_dates", "check_sequences", "check_sequence_targets",
+    "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "warn_if_unscaled",
 ]
 
 
@@ -90,60 +88,6 @@ def step_mask(lengths, n_timesteps):
 
 
 TOKENS_HINT = "raw texts go through SequenceTokenizer first: make_pipeline(SequenceTokenizer(), estimator)"
-
-
-class TokenSequences(np.ndarray):
-    """Token id sequences as :class:`sklearn_alrnn.SequenceTokenizer` returns them: a 1-D object
-    array of 1-D int64 id arrays, which ``input_type="auto"`` recognises as token ids, where a
-    list of integer sequences could as well be counts or other integer-valued measurements. An
-    array rather than a list, so that what scikit-learn's splitters and cross-validation index
-    out of it (``train_test_split``, ``cross_val_score``) is one too, with the vocabulary's size
-    ``n_tokens``: a first fit on part of the texts takes the whole vocabulary, where the largest
-    id seen would refuse the ids that only the other part holds."""
-
-    def __new__(cls, sequences, n_tokens=None):
-        cells = np.empty(len(sequences), dtype=object)
-        for i, sequence in enumerate(sequences):  # one by one: NumPy would stack equal lengths into 2-D
-            cells[i] = sequence
-        tokens = cells.view(cls)
-        tokens.n_tokens = n_tokens
-        return tokens
-
-    def __array_finalize__(self, source):
-        self.n_tokens = getattr(source, "n_tokens", None)
-
-    def __reduce__(self):  # ndarray's pickle keeps no attributes: joblib's workers would lose n_tokens
-        constructor, arguments, state = super().__reduce__()
-        return constructor, arguments, (state, self.n_tokens)
-
-    def __setstate__(self, state):
-        array_state, self.n_tokens = state
-        super().__setstate__(array_state)
-
-
-def reads_tokens(input_type, X):
-    """Whether a first fit with ``input_type`` reads X as token ids: "auto" does for the output of
-    SequenceTokenizer (:class:`TokenSequences`), and reads anything else as dense features, with a
-    warning where X is laid out as token ids are (a list of 1-D integer sequences, or a 2-D
-    integer array), since such ids read as numbers give a model of nothing."""
-    if input_type != "auto":
-        return input_type == "tokens"
-    if isinstance(X, TokenSequences):
-        return True
-    if isinstance(X, np.ndarray):
-        integer_layout = X.ndim == 2 and X.dtype.kind in "iu"
-    else:
-        integer_layout = isinstance(X, (list, tuple)) and len(X) > 0 and all(
-            np.ndim(seq) == 1 and np.asarray(seq).dtype.kind in "iu" for seq in X
-        )
-    if integer_layout:
-        warnings.warn(
-            "X holds integer sequences, read as numeric features (input_type='auto' reads token ids only from "
-            "SequenceTokenizer). Pass input_type='tokens' if they are token ids (words, event codes), "
-            "or input_type='dense' if they are measurements, which also silences this warning.",
-            UserWarning,
-        )
-    return False
 
 
 def _dates_and_durations(X):
@@ -479,91 +423,6 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
         )
     X = np.where(nan, 0, X).astype(dtype, copy=False)
     return np.ascontiguousarray(X), lengths
-
-
-#: A first fit's vocabulary (its largest token id + 1) above this is refused: ids that sparse are
-#: hashes or another vocabulary's indices, and the input weights alone would take gigabytes.
-MAX_FIT_TOKENS = 2**24
-
-
-def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0):
-    """Validate token input: sequences of integer ids, as a list or a 2-D array padded with -1.
-
-    Parameters
-    ----------
-    X : list of 1-D array-like of int, or 2-D array-like of int
-        Ids in ``[0, n_tokens)``; in a 2-D array, trailing -1 are padding.
-    n_tokens : int or None, default=None
-        Vocabulary size seen in fit; None (in fit) takes the largest id + 1.
-    estimator_name : str, default="estimator"
-    first_index : int, default=0
-        Index of X's first sequence in the caller's data (for messages).
-
-    Returns
-    -------
-    ids : ndarray of shape (n_samples, n_timesteps), int64
-        -1 beyond each sequence's length.
-    lengths : ndarray of shape (n_samples,), int64
-    """
-    if issparse(X):
-        raise TypeError(f"Sparse input is not supported: {estimator_name} with input_type='tokens' takes id sequences.")
-    X = cells_as_sequences(X)
-    if isinstance(X, (list, tuple)):
-        sequences = [_token_array(seq, f"sequence {first_index + i}", 1) for i, seq in enumerate(X)]
-        ids = np.full((len(sequences), max((len(s) for s in sequences), default=0)), -1, dtype=np.int64)
-        for i, seq in enumerate(sequences):
-            ids[i, : len(seq)] = seq
-    else:
-        ids = _token_array(X, "X", 2)
-    if ids.shape[0] == 0:
-        raise ValueError(f"Found 0 sequences (shape={ids.shape}) while a minimum of 1 is required by {estimator_name}.")
-    valid = ids >= 0
-    lengths = np.zeros(ids.shape[0], dtype=np.int64)  # every sequence empty when no step at all
-    if ids.shape[1]:
-        lengths = np.where(valid.any(axis=1), ids.shape[1] - np.argmax(valid[:, ::-1], axis=1), 0).astype(np.int64)
-    empty = np.flatnonzero(lengths == 0)
-    if empty.size:
-        raise ValueError(
-            f"Token sequence {first_index + empty[0]} is empty; every sequence needs at least one token "
-            f"({empty.size} of {len(lengths)} are empty)."
-        )
-    inside = ~valid & step_mask(lengths, ids.shape[1])
-    if inside.any() or (ids < -1).any():
-        sample, step = np.argwhere(inside | (ids < -1))[0]
-        raise ValueError(
-            f"Token ids must lie in [0, n_tokens); sequence {first_index + sample} has {ids[sample, step]} at step "
-            f"{step} (only trailing -1 may pad a 2-D array)."
-        )
-    if n_tokens is None and ids.max() >= MAX_FIT_TOKENS:
-        sample, step = np.argwhere(ids == ids.max())[0]
-        raise ValueError(
-            f"Token id {ids.max()} (sequence {first_index + sample}, step {step}) asks for a vocabulary of "
-            f"{ids.max() + 1} ids, more than {MAX_FIT_TOKENS}; map the tokens to consecutive ids 0..V-1 first "
-            "(SequenceTokenizer does for texts; np.unique(..., return_inverse=True) for other ids)."
-        )
-    if n_tokens is not None and ids.max() >= n_tokens:
-        sample, step = np.argwhere(ids >= n_tokens)[0]
-        raise ValueError(
-            f"Token id {ids[sample, step]} (sequence {first_index + sample}, step {step}) is outside the "
-            f"{n_tokens} tokens seen in fit (ids 0..{n_tokens - 1}); map unknown tokens to a fitted id, "
-            "e.g. with SequenceTokenizer's unknown-token id."
-        )
-    return np.ascontiguousarray(ids), lengths
-
-
-def _token_array(X, label, ndim):
-    """X as an int64 array of ``ndim`` dimensions, or a ValueError / TypeError naming ``label``."""
-    try:
-        array = np.asarray(X)
-    except ValueError:  # NumPy's "inhomogeneous shape"
-        raise ValueError(f"Token input {label} is ragged inside; pass a list of 1-D id arrays.") from None
-    if array.dtype.kind not in "iu" and array.size:
-        hint = " (SequenceTokenizer turns raw texts into ids)" if array.dtype.kind in "OSU" else ""
-        raise TypeError(f"Token ids must be integers; {label} has dtype {array.dtype}{hint}.")
-    if array.ndim != ndim:
-        expected = "1-D (n_timesteps,)" if ndim == 1 else "2-D (n_samples, n_timesteps) padded with -1, or a list"
-        raise ValueError(f"Token input must be {expected}; {label} has shape {array.shape}.")
-    return array.astype(np.int64)
 
 
 def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_nan=False):

@@ -11,7 +11,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._series import check_sequence_feature_names
-from ._validation import TokenSequences, cells_as_sequences, check_sequences, step_mask
+from ._tokens import TokenSequences
+from ._validation import cells_as_sequences, check_sequences, step_mask
 from ._weights import step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]

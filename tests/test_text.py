@@ -169,6 +169,10 @@ def test_a_fit_on_part_of_the_tokenized_texts_takes_the_whole_vocabulary():
         assert model.predict(ids[60:]).shape == (2,)
         # Through pickling, as joblib's worker processes receive it.
         assert pickle.loads(pickle.dumps(ids[:60])).n_tokens == ids.n_tokens
+        # + and * join and repeat sequences, as for the list the tokenizer returned before.
+        joined = ids[:2] + list(ids[2:3])
+        assert [seq.tolist() for seq in joined] == [seq.tolist() for seq in ids[:3]] and joined.n_tokens == ids.n_tokens
+        assert [seq.tolist() for seq in list(ids[:1]) + ids[1:2] * 2] == [ids[0].tolist()] + [ids[1].tolist()] * 2
         cross_val_score(ALRNNClassifier(**params), ids, labels, cv=3, n_jobs=2, error_score="raise")
 
 
