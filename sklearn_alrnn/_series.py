@@ -82,16 +82,14 @@ def time_index_columns(values):
 
 def warn_if_columns_are_not_variables(series, names=None):
     """Warn where the columns of recorded series look like something other than the system's
-    variables: more columns than rows (a series stored variables by rows, as aeon and sktime do,
-    whose transpose is meant), or, beside other variables, a column of every series that is a time
+    variables: more columns than rows in every series (series stored variables by rows, as aeon
+    and sktime do, whose transposes are meant), or, beside other variables, a column of every series that is a time
     index (fitted as a variable it is a ramp, which free runs would have to extrapolate)."""
-    wide = next((item for item in series if len(item) < item.shape[1]), None)
-    if wide is not None:
+    if all(len(item) < item.shape[1] for item in series):
         warnings.warn(
-            f"X has a series of {len(wide)} steps of {wide.shape[1]} variables: a series is (n_timesteps, "
-            "n_features), its rows the steps. If the rows are the variables (aeon's and sktime's layout), pass the "
-            "transpose (X.T, or X.transpose(0, 2, 1) for a 3-D array); if not, fewer steps than variables leave "
-            "the system undetermined.",
+            f"X's series have fewer steps than variables ({len(series[0])} steps of {series[0].shape[1]} in the "
+            "first): a series is (n_timesteps, n_features), its rows the steps. If the rows are the variables "
+            "(aeon's and sktime's layout), pass the transpose (X.T, or X.transpose(0, 2, 1) for a 3-D array).",
             UserWarning,
         )
     clocks = sorted(set.intersection(*(set(time_index_columns(item)) for item in series)))

@@ -70,8 +70,10 @@ def test_series_in_aeons_layout_given_as_they_are_get_a_warning_that_names_from_
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(rng.normal(size=(30, 10, 120)), y)  # e.g. word embeddings
     series = rng.normal(size=(40, 2)).cumsum(axis=0)
     quick = {"max_iter": 1, "n_init": 1, "evaluation_steps": 20, "sequence_length": 10}
-    with pytest.warns(UserWarning, match=r"a series of 2 steps of 40 variables: .* pass the transpose"):
+    with pytest.warns(UserWarning, match=r"fewer steps than variables \(2 steps of 40 in the first\): .* transpose"):
         ALRNNForecaster(**quick).fit(series.T)
     with warnings.catch_warnings():
-        warnings.filterwarnings("error", message="X has a series of")
+        warnings.filterwarnings("error", message="X's series have fewer steps")
         ALRNNForecaster(**quick).fit(series)
+        five = rng.normal(size=(100, 5)).cumsum(axis=0)
+        ALRNNForecaster(**quick).fit([five, five[:3]])  # one short series among longer ones
