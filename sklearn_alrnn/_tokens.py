@@ -66,6 +66,7 @@ def reads_tokens(input_type, X):
         return input_type == "tokens"
     if isinstance(X, TokenSequences):
         return True
+    X = cells_as_sequences(X)  # a 1-D object array or a Series of sequences (np.concatenate of ids) as a list
     if isinstance(X, np.ndarray):
         integer_layout = X.ndim == 2 and X.dtype.kind in "iu"
     else:
