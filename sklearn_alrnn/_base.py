@@ -78,6 +78,7 @@ class BaseALRNN(
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "n_members": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "input_type": [StrOptions({"auto", "dense", "tokens"})],
+        "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
         "input_differences": [StrOptions({"auto"}), "boolean"],
         "elapsed_steps": [StrOptions({"auto"}), "boolean"],
         "time_warping": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
@@ -96,8 +97,9 @@ class BaseALRNN(
         self,
         n_hidden, n_nonlinear, *, max_iter, batch_size, learning_rate, learning_rate_init, beta_1, beta_2,
         epsilon, alpha, clip_norm, early_stopping, validation_fraction, n_iter_no_change, tol,
-        parameter_averaging, readout, init, n_init, n_members, input_type, input_differences, elapsed_steps,
-        time_warping, standardize_inputs, shuffle, warm_start, random_state, verbose, n_jobs, device, dtype,
+        parameter_averaging, readout, init, n_init, n_members, input_type, n_tokens, input_differences,
+        elapsed_steps, time_warping, standardize_inputs, shuffle, warm_start, random_state, verbose, n_jobs, device,
+        dtype,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -120,6 +122,7 @@ class BaseALRNN(
         self.n_init = n_init
         self.n_members = n_members
         self.input_type = input_type
+        self.n_tokens = n_tokens
         self.input_differences = input_differences
         self.elapsed_steps = elapsed_steps
         self.time_warping = time_warping
@@ -199,7 +202,7 @@ class BaseALRNN(
             if self.n_init > 1:
                 return self._fit_initialisations(X, y, sample_weight, step_weight)
         engine = self._training_engine(first_pass, incremental)
-        declared_tokens = (X.n_tokens or 0) if isinstance(X, TokenSequences) else 0  # SequenceTokenizer's vocabulary
+        declared_tokens = self.n_tokens or ((X.n_tokens or 0) if isinstance(X, TokenSequences) else 0)
         X, lengths, Y, per_step, sample_weight, step_weight, weighted = self._validate_training_data(
             X, y, sample_weight, first_pass, classes, step_weight
         )
@@ -285,9 +288,8 @@ class BaseALRNN(
             raise ValueError(f"Cannot continue training with input_type={self.input_type!r}: the model was fitted on "
                              f"{'token' if self._tokens else 'dense'} input.")
         tokens = self._tokens
-        X, lengths = self._checked_inputs(
-            X, dtype, None if first_pass else self.n_features_in_, tokens, model_inputs=not first_pass
-        )
+        fitted_inputs = (self.n_tokens if tokens else None) if first_pass else self.n_features_in_
+        X, lengths = self._checked_inputs(X, dtype, fitted_inputs, tokens, model_inputs=not first_pass)
         if first_pass:
             if not tokens:
                 warn_if_steps_look_transposed(X, lengths)

@@ -207,6 +207,13 @@ _COMMON_PARAMETERS_DOC = """
         read as numbers make a model of nothing, 0.58 against 0.77 on
         Rotten Tomatoes). Fixed by the first fit.
 
+    n_tokens : int, default=None
+        Token input: the vocabulary's size, so that ids 0..n_tokens-1 are
+        accepted whether or not the first fit's sequences hold them (texts
+        tokenized first and split after, ids of another tokenizer). None:
+        ``SequenceTokenizer``'s vocabulary for its output, else the largest
+        id of the first fit plus one. Ignored for dense input.
+
     input_differences : bool or "auto", default={input_differences}
         Dense input only: the network also reads each feature's first
         difference ``x_t - x_(t-1)`` (0 at the first step), divided by its

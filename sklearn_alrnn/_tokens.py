@@ -148,7 +148,7 @@ def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0)
         raise ValueError(
             f"Token id {ids[sample, step]} (sequence {first_index + sample}, step {step}) is outside the "
             f"{n_tokens} tokens seen in fit (ids 0..{n_tokens - 1}); map unknown tokens to a fitted id, "
-            "e.g. with SequenceTokenizer's unknown-token id."
+            "e.g. with SequenceTokenizer's unknown-token id, or fit with n_tokens set to the vocabulary's size."
         )
     return np.ascontiguousarray(ids), lengths
 

@@ -189,3 +189,23 @@ def test_long_token_sequences_train_at_a_smaller_step_without_exploding_losses()
     assert max(model.loss_curve_) < 5 * np.log(2)
     assert model.score(X[200:], y[200:]) >= 0.9
     assert short._optimizer.learning_rate_init == dense._optimizer.learning_rate_init == pytest.approx(5e-3)
+
+
+def test_n_tokens_declares_the_vocabulary_that_a_first_fit_may_not_hold_whole(tmp_path):
+    # Ids of one's own tokenizer, split after: the training part's largest id set the vocabulary,
+    # and the test part's larger ids were refused at predict.
+    X, y = _contains_token(60, 7)
+    assert max(max(seq) for seq in X) < 40
+    params = {"n_hidden": 4, "max_iter": 2, "input_type": "tokens", "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(n_tokens=60, **params).fit(X, y)
+        assert model.n_tokens_ == model.n_features_in_ == 60 and model.C_.shape[1] == 60
+        assert model.predict([[59, 3], [0]]).shape == (2,)
+        model.save(tmp_path / "declared.alrnn")
+        np.testing.assert_array_equal(load(tmp_path / "declared.alrnn").predict([[59, 3]]), model.predict([[59, 3]]))
+        assert ALRNNClassifier(**params).fit(X, y).n_tokens_ <= 40  # undeclared: the largest id + 1
+        with pytest.raises(ValueError, match=r"Token id 59 .* is outside the 40 tokens .* fit with n_tokens"):
+            ALRNNClassifier(n_tokens=40, **params).fit(X, y).predict([[59]])
+        with pytest.raises(ValueError, match=r"Token id 5 \(sequence 0, step 0\) is outside the 5 tokens"):
+            ALRNNClassifier(n_tokens=5, **params).fit([[5, 1], [2]], [0, 1])
