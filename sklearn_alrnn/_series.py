@@ -83,8 +83,9 @@ def time_index_columns(values):
 def warn_if_columns_are_not_variables(series, names=None):
     """Warn where the columns of recorded series look like something other than the system's
     variables: more columns than rows in every series (series stored variables by rows, as aeon
-    and sktime do, whose transposes are meant), or, beside other variables, a column of every series that is a time
-    index (fitted as a variable it is a ramp, which free runs would have to extrapolate)."""
+    and sktime do, whose transposes are meant), or, beside other variables, a column of every
+    series that is a time index (fitted as a variable it is a ramp, which free runs would have
+    to extrapolate)."""
     if all(len(item) < item.shape[1] for item in series):
         warnings.warn(
             f"X's series have fewer steps than variables ({len(series[0])} steps of {series[0].shape[1]} in the "
