@@ -48,9 +48,13 @@ def class_labels(y, lengths, n_timesteps, per_step):
         if labels.ndim == 3 and labels.shape[2] == 1:
             labels = labels[:, :, 0]
         if labels.ndim != 2 or labels.shape[1] < n_timesteps:
+            # One label per row of a 2-D X: likely one recording (steps in rows) read as many sequences.
+            one_recording = labels.ndim == 1 and len(labels) == len(lengths)
+            hint = " One recording with a label per step (its steps in rows) is one sequence: fit X[None], y[None]."
             raise ValueError(
                 "per_step=True expects y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, 1) with "
                 f"n_timesteps >= {n_timesteps}, or a list of per-sequence label arrays; got y of shape {labels.shape}."
+                + hint * one_recording
             )
         _check_count(labels.shape[0], lengths)
         labels = labels[:, :n_timesteps].copy()

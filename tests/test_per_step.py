@@ -195,3 +195,19 @@ def test_step_weight_needs_per_step_targets():
         ALRNNClassifier(n_hidden=3, max_iter=1).fit(X, [0, 1, 0, 1], step_weight=np.ones((4, 5)))
     with pytest.raises(ValueError, match=r"y\[1\] has shape \(4,\); sequence 1 has 5 steps"):
         ALRNNClassifier(n_hidden=3, max_iter=1, per_step=True).fit(X, [np.zeros(5), np.zeros(4), np.zeros(5), np.ones(5)])
+
+
+def test_one_recording_with_a_label_per_row_is_pointed_to_one_sequence():
+    # A (T, K) recording with its T labels reads as T sequences of K steps: per_step=True then
+    # found one label per sequence, and the message now says how to make the recording one sequence.
+    rng = np.random.RandomState(0)
+    recording = rng.normal(size=(200, 3)).cumsum(axis=0)
+    labels = (recording[:, 0] > 0).astype(int)
+    with pytest.raises(ValueError, match=r"got y of shape \(200,\)\. One recording .* fit X\[None\], y\[None\]"):
+        ALRNNClassifier(n_hidden=3, max_iter=1, per_step=True).fit(recording, labels)
+    with pytest.raises(ValueError, match=r"got y of shape \(4,\)\.$"):  # not one label per row: no such hint
+        ALRNNClassifier(n_hidden=3, max_iter=1, per_step=True).fit(recording, labels[:4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(n_hidden=3, max_iter=1, per_step=True).fit(recording[None], labels[None])
+    assert model.predict(recording[None]).shape == (1, 200)
