@@ -66,13 +66,14 @@ def reads_tokens(input_type, X):
         return input_type == "tokens"
     if isinstance(X, TokenSequences):
         return True
-    X = cells_as_sequences(X)  # a 1-D object array or a Series of sequences (np.concatenate of ids) as a list
-    if isinstance(X, np.ndarray):
-        integer_layout = X.ndim == 2 and X.dtype.kind in "iu"
+    # A list, or a 1-D object array or Series of sequences (np.concatenate of ids), read cell by cell;
+    # not converted here, which check_sequences does next (a nested DataFrame's rows are stacked once).
+    cells = getattr(X, "ndim", None) == 1 and getattr(X, "dtype", None) == object
+    of_sequences = isinstance(X, (list, tuple)) or cells
+    if of_sequences:
+        integer_layout = len(X) > 0 and all(np.ndim(seq) == 1 and np.asarray(seq).dtype.kind in "iu" for seq in X)
     else:
-        integer_layout = isinstance(X, (list, tuple)) and len(X) > 0 and all(
-            np.ndim(seq) == 1 and np.asarray(seq).dtype.kind in "iu" for seq in X
-        )
+        integer_layout = isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "iu"
     if integer_layout:
         warnings.warn(
             "X holds integer sequences, read as numeric features (input_type='auto' reads token ids only from "
