@@ -259,6 +259,7 @@ class BaseALRNN(
             engine = make_engine(self.device, self.n_hidden, self.n_nonlinear, self.n_jobs)
             self._fit_dtype = self.dtype or engine.default_dtype
             return engine
+        engine = self._engine(self.device)  # checks the fitted network and makes it one dtype before it is compared
         fitted = (self.W_.shape[0], self.n_nonlinear_, np.dtype(self.a_.dtype).name, self._readout,
                   self.input_difference_scale_ is not None, self.elapsed_steps_moments_ is not None)
 
@@ -276,7 +277,7 @@ class BaseALRNN(
                 f"{fitted}, the current parameters ask for {requested}."
             )
         self._fit_dtype = self.a_.dtype.name
-        return self._engine(self.device)
+        return engine
 
     def _validate_training_data(self, X, y, sample_weight, first_pass, classes, step_weight=None):
         """Padded X, lengths, encoded targets Y, the readout mode, sample and step weights, and which

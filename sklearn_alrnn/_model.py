@@ -42,6 +42,11 @@ def check_network_parameters(estimator, names, n_inputs=None, n_readout=None):
     and ``B_`` ``n_readout`` columns when given) or holds NaN or infinity. Such
     parameters would otherwise give a prediction of NaN, or a class label from NaN
     scores, without a word.
+
+    Parameters that pass are made arrays of one float dtype (``a_``'s, or
+    float64 for integers and mixed widths), C-ordered: the kernels compile
+    for one dtype, and weights set from elsewhere (float32 from PyTorch, a
+    list) would otherwise stop them with a typing error.
     """
     check_is_fitted(estimator, "a_")
     params = {name: np.asarray(getattr(estimator, name + "_")) for name in names}
@@ -69,6 +74,11 @@ def check_network_parameters(estimator, names, n_inputs=None, n_readout=None):
                 f"The fitted {name}_ holds NaN, infinity or non-numbers; predictions from it would be meaningless. "
                 "The model was changed after fitting: refit or reload it."
             )
+    dtype = np.result_type(*params.values())
+    dtype = dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
+    for name, value in params.items():
+        if getattr(estimator, name + "_") is not value or value.dtype != dtype or not value.flags.c_contiguous:
+            setattr(estimator, name + "_", np.ascontiguousarray(value, dtype=dtype))
 
 
 def split_flat(flat, shapes, names=PARAMETER_NAMES):

@@ -15,8 +15,7 @@ from ._forcing import (
     ALPHA_UPDATE_INTERVAL, FORECASTER_PARAMETER_NAMES, FreeRunEvaluation, TrainingWindows, adapted_alpha,
     evaluation_starts, forced_loss_and_gradients, forcing_schedule, free_run_from,
     initialize_forecaster, jacobian_norm_bound, network_units, one_step_predictions, read_in_windows,
-    warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows,
-)
+    warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows)
 from ._initialisations import fit_best_initialisation
 from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
@@ -362,8 +361,13 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def _params(self):
         return {name: getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
 
-    def _engine(self):
+    def _check_fitted_network(self):
+        """check_is_fitted, then the parameters' shapes and values, made one float dtype (a_'s) for the kernels."""
+        check_is_fitted(self, "a_")
         check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
+
+    def _engine(self):
+        self._check_fitted_network()
         return make_engine("cpu", self.a_.shape[0], self.n_nonlinear_, effective_n_jobs(self.n_jobs))
 
     def _scale(self, X):
@@ -377,7 +381,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         validate_data(self, named_columns(X), reset=reset, skip_check_array=True, ensure_2d=False)
 
     def _checked(self, X, exog, name="X", min_steps=2):
-        check_is_fitted(self, "a_")
+        self._check_fitted_network()
         self._check_feature_names(X, reset=False)
         series, layout = check_series(X, name, self.n_features_in_, min_steps)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_, layout=layout, dtype=self.a_.dtype)
@@ -388,7 +392,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         ``end_forced``, the sparse forcing falls on the last row (a context's latest observation)."""
         def schedule(n_steps, dtype):
             return forcing_schedule(n_steps, self.teacher_forcing, self.forcing_interval, self.alpha_, dtype, end_forced)
-        params, engine = self._params(), self._engine()
+        engine, params = self._engine(), self._params()
         return [read_in_windows(engine, params, self._scale(x), s, self.sequence_length, schedule)
                 for x, s in zip(series, inputs)]
 
@@ -443,7 +447,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         ndarray of shape (n_steps, n_features)
             The estimates of the ``n_steps`` rows after the context.
         """
-        check_is_fitted(self, "a_")
+        self._check_fitted_network()
         self._check_feature_names(context, reset=False)
         context = check_context(context, self.n_features_in_)
         check_counts(n_steps=n_steps)
@@ -488,7 +492,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             (a RuntimeWarning names it).
         states : ndarray of shape (n_steps, n_hidden), when ``return_states``
         """
-        check_is_fitted(self, "a_")
+        self._check_fitted_network()
         check_counts(n_steps=n_steps)
         check_answer_size((n_steps,), (self.a_.shape[0] + 2 * self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)

@@ -24,6 +24,8 @@ def from_aeon(X):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_channels, n_timesteps) or list of (n_channels, n_timesteps_i)
+        A 2-D array ``(n_samples, n_timesteps)`` is aeon's "numpy2D", univariate
+        series; so is a 1-D case in the list.
 
     Returns
     -------
@@ -44,6 +46,7 @@ def from_aeon(X):
         out = []
         for i, seq in enumerate(X):
             seq = np.asarray(seq)
+            seq = seq[None] if seq.ndim == 1 else seq
             if seq.ndim != 2:
                 raise ValueError(f"aeon's np-list holds 2-D (n_channels, n_timesteps) arrays; item {i} has shape {seq.shape}.")
             if out and seq.shape[0] != out[0].shape[1]:
@@ -54,8 +57,12 @@ def from_aeon(X):
             out.append(np.ascontiguousarray(seq.T))
         return out
     X = np.asarray(X)
+    X = X[:, None] if X.ndim == 2 else X
     if X.ndim != 3:
-        raise ValueError(f"Expected an aeon array of shape (n_samples, n_channels, n_timesteps); got shape {X.shape}.")
+        raise ValueError(
+            "Expected an aeon array of shape (n_samples, n_channels, n_timesteps), or (n_samples, n_timesteps) "
+            f"for univariate series; got shape {X.shape}."
+        )
     return np.ascontiguousarray(np.transpose(X, (0, 2, 1)))
 
 

@@ -58,6 +58,17 @@ def test_exact_model_has_zero_prediction_error_and_zero_lyapunov_exponent():
     assert model.score(X) == pytest.approx(0.0, abs=1e-15)
 
 
+def test_a_map_set_by_hand_as_a_list_or_integers_runs_as_its_values_say():
+    # Fault injection: W_ as a list stopped generate with "'list' object has no attribute 'T'".
+    model = exact_rotation_forecaster()
+    X = oscillation(50, phase=1.0)
+    W = model.W_.copy()
+    model.W_ = W.tolist()
+    np.testing.assert_allclose(model.generate(50, x0=X[0]), X, atol=1e-9)
+    model.a_, model.W_ = np.ones(4, dtype=np.int64), np.zeros((4, 4), dtype=np.int64)  # the identity map
+    np.testing.assert_allclose(model.forecast(X[:5], 3), np.repeat(X[4:5], 3, axis=0), atol=1e-12)
+
+
 def test_measures_of_a_free_run_refuse_a_network_without_one():
     from sklearn_alrnn import ALRNNClassifier
 

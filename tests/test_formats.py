@@ -34,8 +34,10 @@ def test_aeon_and_tslearn_converters_round_trip_exactly():
         from_tslearn(padded + 1j)
     for got, expected in zip(to_aeon(padded), aeon_list):
         np.testing.assert_array_equal(got, expected)
-    with pytest.raises(ValueError, match=r"\(n_samples, n_channels, n_timesteps\); got shape \(5, 9\)"):
-        from_aeon(X[:, :, 0])
+    np.testing.assert_array_equal(from_aeon(aeon[:, 0]), X[:, :, :1])  # aeon's "numpy2D": univariate
+    np.testing.assert_array_equal(from_aeon([case[0] for case in aeon_list])[1], ragged[1][:, :1])
+    with pytest.raises(ValueError, match=r"\(n_samples, n_timesteps\) for univariate series; got shape \(5,\)"):
+        from_aeon(X[:, 0, 0])
     # A case transposed by mistake (steps first) shows as a change of channel count, named where it
     # happens rather than as features that differ when an estimator reads the list.
     with pytest.raises(ValueError, match=r"same channels; item 0 has 2, item 2 7 \(shape \(7, 2\), channels first\)"):

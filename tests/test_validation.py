@@ -264,6 +264,40 @@ def test_parameters_damaged_after_the_fit_are_named_instead_of_predicting_from_t
             call(GOOD_X)
 
 
+@pytest.mark.parametrize(
+    "convert",
+    [
+        lambda w: w.astype(np.float32),  # one tensor copied from PyTorch, the others float64
+        lambda w: w.tolist(),
+        lambda w: np.asfortranarray(w),
+    ],
+)
+def test_weights_set_from_elsewhere_predict_as_their_values_say(fitted_small, convert):
+    # Fault injection: a float32 or list W_ beside float64 a_ once stopped predict with a Numba typing error.
+    import copy
+
+    model = copy.deepcopy(fitted_small)
+    model.W_ = convert(fitted_small.W_)
+    expected = copy.deepcopy(fitted_small)
+    expected.W_ = np.asarray(model.W_, dtype=np.float64)
+    np.testing.assert_allclose(model.predict_proba(GOOD_X), expected.predict_proba(GOOD_X), rtol=1e-6)
+    assert model.W_.dtype == model.a_.dtype == np.float64 and model.W_.flags.c_contiguous
+    continued = copy.deepcopy(fitted_small)
+    continued.W_ = convert(fitted_small.W_)
+    continued.partial_fit(GOOD_X, GOOD_Y)  # stopped at W_.shape for a list
+    expected.partial_fit(GOOD_X, GOOD_Y)
+    np.testing.assert_allclose(continued.W_, expected.W_, rtol=1e-5, atol=1e-7)
+
+
+def test_integer_weights_predict_as_floats(fitted_small):
+    import copy
+
+    model, expected = copy.deepcopy(fitted_small), copy.deepcopy(fitted_small)
+    model.W_ = np.eye(4, dtype=np.int64)
+    expected.W_ = np.eye(4)
+    np.testing.assert_allclose(model.predict_proba(GOOD_X), expected.predict_proba(GOOD_X))
+
+
 def test_hyperparameters_changed_after_the_fit_do_not_change_its_predictions(fitted_small):
     # Readers of a fitted model use its fitted attributes, never the hyper-parameters.
     from sklearn.base import clone
