@@ -26,7 +26,7 @@ DIFFERENCES_MIN_MEAN_LENGTH = 200
 #: currents spread 7e5-fold: accuracy 0.50 standardised, 0.83 read per sequence; RESULTS.md).
 AMPLITUDE_SPREAD_LIMIT = 1e4
 
-#: A first fit warns where the features of equal-length sequences are at least twice as many as the
+#: A first fit warns where the features of equal-length sequences outnumber the
 #: steps and vary from one to the next at least this smoothly (lag-one autocorrelation), and more
 #: smoothly than the steps do: time steps in the last axis, as aeon and sktime store them (a sampled
 #: signal is above 0.5, features such as word embeddings near 0).
@@ -43,10 +43,10 @@ FLOAT_DIGITS = {"float32": 7, "float64": 16}
 
 def warn_if_steps_look_transposed(X, lengths):
     """Warn where dense training sequences (n, T, K) look like (n_samples, n_channels, n_timesteps):
-    equal lengths, twice as many features as steps or more, and the features smoother than the
-    steps (``TRANSPOSED_MIN_AUTOCORRELATION``); read as given, each time point is a feature."""
+    equal lengths, more features than steps, and the features smoother than the steps
+    (``TRANSPOSED_MIN_AUTOCORRELATION``); read as given, each time point is a feature."""
     n_steps, n_features = X.shape[1], X.shape[2]
-    if n_features < 2 * n_steps or lengths.min() != n_steps:
+    if n_features <= n_steps or lengths.min() != n_steps:
         return
     along_features = lag_one_autocorrelation(X.transpose(0, 2, 1), np.full(len(X), n_features))
     along_steps = lag_one_autocorrelation(X, lengths)

@@ -6,7 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._validation import check_sequence_targets, step_mask
+from ._validation import _as_numeric_array, check_sequence_targets, step_mask
 from ._weights import step_weights
 
 
@@ -98,10 +98,36 @@ def _check_count(n_rows, lengths, noun="labels"):
         )
 
 
+def padded_step_targets(y, lengths):
+    """A list of per-step regression targets for sequences of different lengths, item i of shape
+    ``(lengths[i],)`` or ``(lengths[i], n_outputs)``, as a NaN-padded ``(n, max length, n_outputs)``
+    array; None where y is not a list of items of different lengths (a table of n rows)."""
+    if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
+        return None
+    sizes = [len(target) for target in y]
+    if len(set(sizes)) < 2:
+        return None
+    _check_count(len(y), lengths, "targets")
+    hint = "ALRNNClassifier(per_step=True) fits class labels per step"
+    targets = [_as_numeric_array(target, np.float64, f"y[{i}]", strings_hint=hint) for i, target in enumerate(y)]
+    targets = [target[:, None] if target.ndim == 1 else target for target in targets]
+    for i, (target, length) in enumerate(zip(targets, lengths)):
+        if target.ndim != 2 or target.shape[0] != length or target.shape[1] != targets[0].shape[1]:
+            raise ValueError(
+                f"y[{i}] has shape {np.shape(y[i])}; a list of per-step targets holds one row per step of each "
+                f"sequence, ({length},) or ({length}, {targets[0].shape[1]}) for sequence {i} of {length} steps."
+            )
+    padded = np.full((len(targets), max(sizes), targets[0].shape[1]), np.nan)
+    for i, target in enumerate(targets):
+        padded[i, : len(target)] = target
+    return padded
+
+
 def regression_targets(y, lengths, n_timesteps, dtype):
-    """``(Y, per_step)``: one target row per sequence ((n,) or (n, O)), or per step (3-D y, NaN kept
-    inside sequences as "no target here")."""
-    y = np.asarray(y) if not hasattr(y, "dtypes") else y
+    """``(Y, per_step)``: one target row per sequence ((n,) or (n, O)), or per step (3-D y or a list of
+    per-sequence target arrays of different lengths, NaN kept inside sequences as "no target here")."""
+    padded = padded_step_targets(y, lengths)
+    y = padded if padded is not None else np.asarray(y) if not hasattr(y, "dtypes") else y
     if np.ndim(y) == 3:
         return check_sequence_targets(y, lengths, n_timesteps, dtype=dtype, allow_nan=True), True
     Y = check_array(y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0)

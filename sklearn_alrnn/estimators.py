@@ -12,7 +12,7 @@ from ._docstrings import fill_docstring
 from ._persistence import RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
-from ._validation import check_sequence_targets, step_mask
+from ._validation import step_mask
 from ._weights import valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
@@ -501,9 +501,9 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             integer array padded with -1 (``"auto"`` reads ``SequenceTokenizer``'s
             output so).
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
-            One target per sequence, or (3-D) one per time step; per-step
-            targets may be NaN beyond each sequence's length, and a NaN inside
-            a sequence means no target at that step (weight 0).
+            One target per sequence, or (3-D; for sequences of different lengths also a list of
+            (n_timesteps_i,) or (n_timesteps_i, n_outputs) arrays) one per time step; per-step targets may
+            be NaN beyond each sequence's length, and a NaN inside a sequence means no target there (weight 0).
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss (spread over its steps for
             per-step targets) and in the early-stopping score.
@@ -577,10 +577,13 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         -------
         score : float
         """
-        if not (getattr(self, "_per_step", False) and np.asarray(y).ndim == 3):
+        if not getattr(self, "_per_step", False):
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
-        Y = check_sequence_targets(y, lengths, output.shape[1], dtype=output.dtype, allow_nan=True)
+        Y, per_step = regression_targets(y, lengths, output.shape[1], output.dtype)
+        if not per_step:
+            raise ValueError(f"The model was fitted on per-step targets; y of shape {Y.shape} has a row per sequence: "
+                             f"pass (n_samples, n_timesteps, {output.shape[2]}) or a list of per-sequence targets.")
         present = ~np.isnan(Y).any(axis=-1)  # a NaN target: no target at that step
         return per_step_r2(np.nan_to_num(Y), output, lengths, sample_weight, present.astype(float))
 

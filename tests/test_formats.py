@@ -59,10 +59,10 @@ def test_series_in_aeons_layout_given_as_they_are_get_a_warning_that_names_from_
 
     rng = np.random.RandomState(0)
     y = np.arange(30) % 2
-    message = r"X has 120 features per step and (1 step|3 steps) per sequence, .* pass sklearn_alrnn.from_aeon\(X\)"
-    for channels in (1, 3):
+    message = r"X has 120 features per step and {} steps? per sequence, .* pass sklearn_alrnn.from_aeon\(X\)"
+    for channels in (1, 3, 90):  # 90 channels of 120 time points: more features than steps, not twice as many
         aeon = rng.normal(size=(30, channels, 120)).cumsum(axis=2)
-        with pytest.warns(UserWarning, match=message):
+        with pytest.warns(UserWarning, match=message.format(channels)):
             ALRNNClassifier(n_hidden=4, max_iter=1).fit(aeon, y)
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message="X has .* features per step")

@@ -211,3 +211,32 @@ def test_one_recording_with_a_label_per_row_is_pointed_to_one_sequence():
         warnings.simplefilter("ignore")
         model = ALRNNClassifier(n_hidden=3, max_iter=1, per_step=True).fit(recording[None], labels[None])
     assert model.predict(recording[None]).shape == (1, 200)
+
+
+def test_per_step_regression_targets_of_sequences_of_different_lengths_as_a_list():
+    # A list of per-sequence target arrays once stopped fit with NumPy's "inhomogeneous shape" error;
+    # it is the NaN-padded 3-D layout, in fit and score (and so in cross_val_score).
+    rng = np.random.RandomState(0)
+    lengths = rng.randint(3, 9, size=24)
+    X = [rng.normal(size=(n, 2)) for n in lengths]
+    targets = [np.c_[np.cumsum(x[:, 0]), x[:, 1]] for x in X]
+    padded = np.full((24, lengths.max(), 2), np.nan)
+    for i, target in enumerate(targets):
+        padded[i, : len(target)] = target
+    settings = dict(n_hidden=6, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_list = ALRNNRegressor(**settings).fit(X, targets)
+        from_padded = ALRNNRegressor(**settings).fit(X, padded)
+        univariate = ALRNNRegressor(**settings).fit(X, [target[:, 0] for target in targets])
+        scores = cross_val_score(ALRNNRegressor(**settings), X, [target[:, 0] for target in targets], cv=3)
+    np.testing.assert_array_equal(from_list.W_, from_padded.W_)
+    assert from_list.score(X, targets) == from_padded.score(X, padded)
+    assert univariate.predict(X).shape == (24, lengths.max(), 1) and np.isfinite(scores).all()
+    with pytest.raises(ValueError, match=r"y of shape \(24, 2\) has a row per sequence: pass \(n_samples, n_timest"):
+        from_list.score(X, padded[:, 0])
+    shorter = targets[:3] + [targets[3][:-1]] + targets[4:]
+    with pytest.raises(ValueError, match=rf"y\[3\] has shape \({lengths[3] - 1}, 2\); .* \({lengths[3]}, 2\) for seq"):
+        ALRNNRegressor(**settings).fit(X, shorter)
+    with pytest.raises(ValueError, match=r"y\[0\] holds strings that are not numbers .* ALRNNClassifier\(per_st"):
+        ALRNNRegressor(**settings).fit(X, [np.array(["up"] * n) for n in lengths])
