@@ -61,7 +61,9 @@ def reads_tokens(input_type, X):
     """Whether a first fit with ``input_type`` reads X as token ids: "auto" does for the output of
     SequenceTokenizer (:class:`TokenSequences`), and reads anything else as dense features, with a
     warning where X is laid out as token ids are (a list of 1-D integer sequences, or a 2-D
-    integer array), since such ids read as numbers give a model of nothing."""
+    integer array) and its values could be ids (none below the padding -1, none from
+    ``MAX_FIT_TOKENS`` on), since such ids read as numbers give a model of nothing. Integer
+    measurements with negative values (ADC counts about a zero line) read as dense without a word."""
     if input_type != "auto":
         return input_type == "tokens"
     if isinstance(X, TokenSequences):
@@ -72,9 +74,12 @@ def reads_tokens(input_type, X):
     of_sequences = isinstance(X, (list, tuple)) or cells
     if of_sequences:
         integer_layout = len(X) > 0 and all(np.ndim(seq) == 1 and np.asarray(seq).dtype.kind in "iu" for seq in X)
+        sequences, lowest = (X if integer_layout else []), 0
     else:
         integer_layout = isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "iu"
-    if integer_layout:
+        sequences, lowest = ([X] if integer_layout else []), -1  # -1: padding
+    values = [np.asarray(seq) for seq in sequences if np.size(seq)]
+    if integer_layout and all(lowest <= seq.min() and seq.max() < MAX_FIT_TOKENS for seq in values):
         warnings.warn(
             "X holds integer sequences, read as numeric features (input_type='auto' reads token ids only from "
             "SequenceTokenizer). Pass input_type='tokens' if they are token ids (words, event codes), "

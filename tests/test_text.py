@@ -152,6 +152,12 @@ def test_the_default_input_type_reads_the_tokenizers_ids_as_words_and_warns_of_o
         with pytest.warns(UserWarning, match=warning):
             dense = ALRNNClassifier(**params).fit(integer_layout, labels)
         assert dense.n_tokens_ is None and dense.n_features_in_ == 1
+    # Integer measurements that cannot be ids (ADC counts about a zero line) read as dense without a word.
+    counts = np.random.RandomState(0).randint(-2048, 2048, size=(len(ids), 30)).astype(np.int16)
+    for measurements in (counts, list(counts), np.abs(padded) + 2**24):  # the last: beyond any vocabulary
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="X holds integer sequences")
+            ALRNNClassifier(**params).fit(measurements, labels)
 
 
 def test_a_fit_on_part_of_the_tokenized_texts_takes_the_whole_vocabulary():
