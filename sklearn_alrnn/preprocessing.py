@@ -271,6 +271,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
                 documents.append(pattern.findall(text.lower() if self.lowercase else text))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
                 documents.append([token.lower() for token in text] if self.lowercase else list(text))
+            elif text is None or isinstance(text, float) and np.isnan(text):
+                raise ValueError(f"Text {i} is missing ({text!r}); fill missing texts (e.g. with \"\") or drop them.")
             else:
                 raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")
         return documents

@@ -52,6 +52,8 @@ def test_min_df_max_tokens_case_and_pattern():
         (["fine", 3], TypeError, "Text 1 is a int, not a str"),
         (["fine", ["a", 3]], TypeError, r"Text 1 is a list, not a str \(or a list of str tokens\)"),
         ([], ValueError, "at least one text"),
+        (["fine", float("nan")], ValueError, r"Text 1 is missing \(nan\); fill missing texts"),  # pandas' empty cell
+        ([None, "fine"], ValueError, r"Text 0 is missing \(None\)"),
     ],
 )
 def test_bad_texts_are_named(texts, error, message):
