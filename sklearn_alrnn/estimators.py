@@ -294,12 +294,13 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         y : ndarray of shape (n_samples,)
             With ``per_step``: (n_samples, n_timesteps) labels (beyond a
             sequence's length, its last step's label, since the state holds),
-            or a list of 1-D label arrays when X is a list.
+            or a list of 1-D label arrays when X is a list (or a 1-D object
+            array of sequences, such as ``SequenceTokenizer``'s output).
         """
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, self._per_step)
         labels = self.classes_[np.argmax(output, axis=-1)]
-        if self._per_step and isinstance(X, (list, tuple)):
+        if self._per_step and (isinstance(X, (list, tuple)) or isinstance(X, np.ndarray) and X.dtype == object):
             return [labels[i, :length] for i, length in enumerate(lengths)]
         return labels
 

@@ -276,3 +276,23 @@ def test_rotten_tomatoes_reader_refuses_other_files(tmp_path):
         load_rotten_tomatoes(tmp_path / "broken.csv.bz2")
     with pytest.raises(ValueError, match="Cannot read"):
         load_rotten_tomatoes(tmp_path / "missing.csv")
+
+
+def test_a_tagging_pipeline_answers_one_tag_per_word_of_each_text():
+    # Per-step predict answered a padded 2-D array for the tokenizer's output (a list before
+    # TokenSequences), with tags at steps past each text's end; the SCAN example broke on it.
+    rng = np.random.RandomState(0)
+    nouns, verbs = ["cat", "dog", "bird", "fish"], ["runs", "eats", "sees", "likes"]
+    texts, tags = [], []
+    for n_clauses in rng.randint(1, 4, size=120):
+        words = [word for _ in range(n_clauses) for word in ("the", nouns[rng.randint(4)], verbs[rng.randint(4)])]
+        texts.append(words)
+        tags.append(np.array(["DET", "NOUN", "VERB"] * n_clauses))
+    tagger = make_pipeline(SequenceTokenizer(), ALRNNClassifier(per_step=True, max_iter=40, random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tagger.fit(texts[:90], tags[:90])
+    predicted = tagger.predict(texts[90:])
+    assert isinstance(predicted, list) and [len(p) for p in predicted] == [len(t) for t in texts[90:]]
+    assert np.mean(np.concatenate(predicted) == np.concatenate(tags[90:])) > 0.95
+    assert tagger.score(texts[90:], tags[90:]) > 0.95
