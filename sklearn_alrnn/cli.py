@@ -219,9 +219,10 @@ def cmd_fit(args):
         kind = "regressor" if type_of_target(labels) == "continuous" else "classifier"
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
     per_step = {"per_step": True} if args.per_step and kind == "classifier" else {}
+    given = {name: getattr(args, name) for name in ("n_hidden", "n_nonlinear", "max_iter", "n_members")}
     model = model_class(
-        n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
-        n_members=args.n_members, random_state=args.random_state, verbose=args.verbose, **per_step,
+        random_state=args.random_state, verbose=args.verbose, **per_step,
+        **{name: value for name, value in given.items() if value is not None},  # else the estimator's default
     ).fit(X, y)
     features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     model.save(
@@ -490,20 +491,23 @@ def build_parser():
     sweep.set_defaults(func=cmd_sweep)
 
     fit = sub.add_parser("fit", help="train on a long-format CSV table (one row per time step)")
-    fit.add_argument("data")
-    fit.add_argument("--target", required=True)
-    fit.add_argument("--id-col", required=True)
-    fit.add_argument("--time-col", required=True)
-    fit.add_argument("--features", nargs="+")
+    fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns")
+    fit.add_argument("--target", required=True,
+                     help="column to predict: its value at each sequence's last step, or every step with --per-step")
+    fit.add_argument("--id-col", required=True, help="column naming each row's sequence")
+    fit.add_argument("--time-col", required=True, help="column ordering the rows of a sequence")
+    fit.add_argument("--features", nargs="+", help="input columns (default: every other numeric column)")
     fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
-    fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto")
-    fit.add_argument("--n-hidden", type=_count(1), default=32)
-    fit.add_argument("--n-nonlinear", type=_count(0), default=2)
-    fit.add_argument("--max-iter", type=_count(1), default=500)
-    fit.add_argument("--n-members", type=lambda value: value if value == "auto" else int(value), default=1,
+    fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto",
+                     help="auto: a regressor for continuous targets, else a classifier")
+    defaults = f"the estimators' (classifier {ALRNNClassifier().max_iter}, regressor {ALRNNRegressor().max_iter})"
+    fit.add_argument("--n-hidden", type=_count(1), help=f"hidden units (default {ALRNNClassifier().n_hidden})")
+    fit.add_argument("--n-nonlinear", type=_count(0), help=f"ReLU units P (default {ALRNNClassifier().n_nonlinear})")
+    fit.add_argument("--max-iter", type=_count(1), help=f"epochs at most (default: {defaults})")
+    fit.add_argument("--n-members", type=lambda value: value if value == "auto" else int(value),
                      help="networks joined into one (an integer or auto; see the estimators' n_members)")
-    fit.add_argument("--random-state", type=int, default=0)
-    fit.add_argument("--verbose", type=int, default=0)
+    fit.add_argument("--random-state", type=int, default=0, help="seed of the initialisation and batches")
+    fit.add_argument("--verbose", type=int, default=0, help="1: a progress bar, 2: a line per epoch")
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")
     fit.set_defaults(func=cmd_fit)
 

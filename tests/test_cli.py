@@ -516,3 +516,25 @@ def test_analyze_of_a_forecaster_prints_its_real_fixed_points_in_the_data_units(
     with pytest.warns(RuntimeWarning):
         assert main(["analyze", str(tmp_path / "growing.alrnn.npz")]) == 0
     assert "real fixed points of the visited regimes, in the data's units:\n    regime linear (unstable node): 0\n" in capsys.readouterr().out
+
+
+def test_fit_takes_the_estimators_defaults_where_no_setting_is_given(tmp_path, capsys):
+    # The command's own defaults once differed from the estimators' (500 epochs for a classifier,
+    # whose measured default is 300).
+    from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
+
+    rng = np.random.RandomState(0)
+    table = _long_table(rng)
+    table["level"] = table.groupby("sid")["x"].transform("sum") + 0.1 * rng.normal(size=len(table))
+    data = tmp_path / "train.csv"
+    table.to_csv(data, index=False)
+    for target, estimator in (("label", ALRNNClassifier()), ("level", ALRNNRegressor())):
+        model = tmp_path / f"{target}.alrnn.npz"
+        features = ["x", "noise"]
+        assert main(["fit", str(data), "--target", target, "--id-col", "sid", "--time-col", "t", "--features",
+                     *features, "--n-hidden", "4", "--model-out", str(model)]) == 0
+        fitted = load(model).get_params()
+        expected = estimator.get_params()
+        assert type(load(model)) is type(estimator) and fitted["n_hidden"] == 4
+        for name in ("n_nonlinear", "max_iter", "n_members"):
+            assert fitted[name] == expected[name], name
