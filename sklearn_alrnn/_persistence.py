@@ -156,6 +156,30 @@ class PortableStateMixin:
             _stopping_record(fitted, self.loss_curve_)
         )
 
+    @classmethod
+    def _from_network(cls, a, W, h, C, B, b, n_nonlinear, readout, per_step, params, fitted=None, arrays=None):
+        """A fitted estimator of a network trained elsewhere (checked as ``analysis.check_parameters``
+        does, b None giving zeros), reading its inputs as given; ``fitted`` and ``arrays`` add a
+        subclass's state."""
+        a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
+        B = real_array(B, "B")
+        b = np.zeros(B.shape[:1]) if b is None or B.ndim != 2 else real_array(b, "b").reshape(-1)
+        if B.ndim != 2 or B.shape[1] < a.shape[0] or b.shape != B.shape[:1] or not np.isfinite(B).all() or not \
+                np.isfinite(b).all() or C.shape[1] == 0:
+            raise ValueError(
+                f"Expected C of shape ({a.shape[0]}, n_features) with n_features >= 1, finite B of shape (n_outputs, "
+                f"{a.shape[0]} x the readout's poolings) and b of shape (n_outputs,); got C {C.shape}, B {B.shape}, "
+                f"b {b.shape}."
+            )
+        model = cls(n_hidden=a.shape[0], n_nonlinear=n_nonlinear, readout=readout, **params)
+        model._validate_params()
+        state = {"n_features_in_": C.shape[1], "n_nonlinear_": n_nonlinear, "n_iter_": 0, "t_": 0, "n_members_": 1,
+                 "per_step": per_step, "tokens": model.input_type == "tokens", "readout": readout, "loss_curve_": []}
+        network = dict(zip(("a_", "W_", "h_", "C_", "B_", "b_"), (a, W, h, C, B, b)))
+        network = {name: value.astype(model.dtype or "float64") for name, value in network.items()}
+        model._restore_portable_state(state | (fitted or {}), network | (arrays or {}))
+        return model
+
     def __setstate__(self, state):
         # Pickles of version 0.1.0 kept the fitted P under a private name.
         if "_n_nonlinear_fitted" in state:
@@ -249,8 +273,131 @@ def _saved_features(fitted, key, n_features, positive):
     return values
 
 
+_FROM_PARAMETERS_DOC = """The network reads its inputs as given (no standardisation, input
+        differences or elapsed steps), from a start at zero. ``predict``,
+        ``score``, ``transform``, ``save``, ``RegimeDecomposer`` and
+        ``partial_fit`` (training on from these weights) work on the result.
+
+        Parameters
+        ----------
+        a, W, h, C : array-like
+            As for :func:`sklearn_alrnn.analysis.check_parameters`: the diagonal
+            of A (or A itself), W (n_hidden, n_hidden), h (n_hidden,) and the
+            input weights C (n_hidden, n_features); with
+            ``input_type="tokens"`` in ``params``, C's columns are the
+            vocabulary's embeddings.
+        B : array-like of shape (n_outputs, n_hidden x the readout's poolings)
+            Readout weights: n_hidden columns for ``readout="last"``.
+        b : array-like of shape (n_outputs,), default=None
+            Readout biases; None gives zeros.
+        n_nonlinear : int
+            Number P of ReLU units (the last P).
+        readout : str, default="last"
+            How the states are read, one of the estimator's readouts except
+            "auto" (the research code reads the last state)."""
+
+
+def _with_parameters_doc(function):
+    """``function`` with the estimators' shared ``from_parameters`` text in place of ``{doc}``."""
+    function.__doc__ = function.__doc__.replace("{doc}", _FROM_PARAMETERS_DOC)
+    return function
+
+
+class ClassifierStateMixin:
+    """The classifier's state on top of the shared one: its class labels."""
+
+    @classmethod
+    @_with_parameters_doc
+    def from_parameters(cls, a, W, h, C, B, b=None, *, n_nonlinear, readout="last", classes=None, **params):
+        """A fitted classifier from parameters trained elsewhere (e.g. in PyTorch).
+
+        {doc}
+        classes : array-like of shape (n_outputs,), default=None
+            The class of each row of B (a softmax over the rows); None gives
+            0 .. n_outputs - 1. A sigmoid's single row w is the two rows
+            [0; w].
+        **params
+            Other constructor parameters, e.g. ``per_step=True`` or
+            ``input_type="tokens"``.
+
+        Returns
+        -------
+        ALRNNClassifier
+            Fitted, with ``n_iter_ = 0``.
+
+        Examples
+        --------
+        The sign of a sequence's sum, a linear unit that adds its inputs:
+
+        >>> import numpy as np
+        >>> from sklearn_alrnn import ALRNNClassifier
+        >>> model = ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[-1.0], [1.0]], n_nonlinear=0,
+        ...                                         classes=["negative", "positive"])
+        >>> model.predict(np.array([[1.0, -3.0, 1.0], [0.5, 0.5, 0.0]]))
+        array(['negative', 'positive'], dtype='<U8')
+        """
+        n_outputs = np.shape(B)[0] if np.ndim(B) == 2 else 0
+        classes = np.arange(n_outputs) if classes is None else np.asarray(classes)
+        per_step = bool(params.get("per_step", False))
+        return cls._from_network(a, W, h, C, B, b, n_nonlinear, readout, per_step, params,
+                                 arrays={"classes_": classes})
+
+    def _portable_state(self):
+        fitted, arrays = super()._portable_state()
+        classes = np.asarray(self.classes_)
+        if classes.dtype.kind == "O":
+            classes = classes.astype(str)
+        if classes.dtype.kind not in "biufU":
+            raise ValueError(f"Class labels of dtype {self.classes_.dtype} cannot be saved without pickle.")
+        arrays["classes_"] = classes
+        return fitted, arrays
+
+    def _restore_portable_state(self, fitted, arrays):
+        if fitted.get("per_step") is not self.per_step:
+            raise ValueError(f"per_step={fitted.get('per_step')!r} contradicts the hyper-parameter per_step={self.per_step}.")
+        super()._restore_portable_state(fitted, arrays)
+        if arrays["classes_"].shape != (self.b_.shape[0],):
+            raise ValueError(
+                f"classes_ has shape {arrays['classes_'].shape}; the readout has {self.b_.shape[0]} outputs."
+            )
+        self.classes_ = arrays["classes_"].copy()
+
+
+
 class RegressorStateMixin:
     """The regressor's state on top of the shared one: the layout of y and the target standardisation."""
+
+    @classmethod
+    @_with_parameters_doc
+    def from_parameters(cls, a, W, h, C, B, b=None, *, n_nonlinear, readout="last", per_step=False, **params):
+        """A fitted regressor from parameters trained elsewhere (e.g. in PyTorch).
+
+        {doc}
+        per_step : bool, default=False
+            Read every step (predictions of shape (n_samples, n_timesteps,
+            n_outputs)) instead of one target per sequence.
+        **params
+            Other constructor parameters, e.g. ``input_type="tokens"``.
+
+        Returns
+        -------
+        ALRNNRegressor
+            Fitted, with ``n_iter_ = 0``; predictions of shape (n_samples,)
+            for one row of B, else (n_samples, n_outputs).
+
+        Examples
+        --------
+        A linear unit that adds its inputs reads out each sequence's sum:
+
+        >>> import numpy as np
+        >>> from sklearn_alrnn import ALRNNRegressor
+        >>> model = ALRNNRegressor.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[1.0]], n_nonlinear=0)
+        >>> model.predict(np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 0.0]]))
+        array([6., 1.])
+        """
+        y_ndim = 3 if per_step else 1 if np.shape(B)[:1] == (1,) else 2
+        return cls._from_network(a, W, h, C, B, b, n_nonlinear, readout, bool(per_step), params,
+                                 fitted={"y_ndim": y_ndim})
 
     def _portable_state(self):
         fitted, arrays = super()._portable_state()

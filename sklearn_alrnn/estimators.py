@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval
 
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
-from ._persistence import RegressorStateMixin
+from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
 from ._validation import step_mask
@@ -20,7 +20,7 @@ from .preprocessing import feature_moments
 
 @register_model_class
 @fill_docstring
-class ALRNNClassifier(ClassifierMixin, BaseALRNN):
+class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
     """Sequence classifier on an Almost-Linear RNN.
 
     The hidden state runs through each sequence,
@@ -327,26 +327,6 @@ class ALRNNClassifier(ClassifierMixin, BaseALRNN):
         labels, _, missing = class_labels(y, lengths, output.shape[1], per_step=True)
         correct = self.classes_[np.argmax(output, axis=-1)] == labels
         return per_step_accuracy(correct, lengths, sample_weight, step_weight=(~missing).astype(float))
-
-    def _portable_state(self):
-        fitted, arrays = super()._portable_state()
-        classes = np.asarray(self.classes_)
-        if classes.dtype.kind == "O":
-            classes = classes.astype(str)
-        if classes.dtype.kind not in "biufU":
-            raise ValueError(f"Class labels of dtype {self.classes_.dtype} cannot be saved without pickle.")
-        arrays["classes_"] = classes
-        return fitted, arrays
-
-    def _restore_portable_state(self, fitted, arrays):
-        if fitted.get("per_step") is not self.per_step:
-            raise ValueError(f"per_step={fitted.get('per_step')!r} contradicts the hyper-parameter per_step={self.per_step}.")
-        super()._restore_portable_state(fitted, arrays)
-        if arrays["classes_"].shape != (self.b_.shape[0],):
-            raise ValueError(
-                f"classes_ has shape {arrays['classes_'].shape}; the readout has {self.b_.shape[0]} outputs."
-            )
-        self.classes_ = arrays["classes_"].copy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,6 +2,7 @@
 
 import json
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -385,3 +386,41 @@ def test_forged_metadata_is_refused_with_value_errors_or_loads_a_working_model(t
             except Exception as error:  # noqa: BLE001 - the test collects what must not happen
                 unexpected.append(f"{type(model).__name__} {name}: {type(error).__name__}: {error}")
     assert not unexpected, "\n".join(unexpected[:10])
+
+
+def test_estimators_from_parameters_trained_elsewhere(tmp_path):
+    # A network trained outside the package (as the research code's PyTorch one) becomes a fitted
+    # estimator: a hand-set sum of the inputs, and a fitted classifier rebuilt from its own arrays.
+    from sklearn_alrnn import RegimeDecomposer
+
+    adder = ALRNNRegressor.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[2.0]], [1.0], n_nonlinear=0)
+    X = np.random.RandomState(0).normal(size=(30, 9, 2))
+    np.testing.assert_allclose(adder.predict(X[:, :, :1]), 2 * X[:, :, 0].sum(axis=1) + 1)
+    per_step = ALRNNRegressor.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[1.0]], n_nonlinear=0, per_step=True)
+    np.testing.assert_allclose(per_step.predict(X[:, :, :1])[:, :, 0], np.cumsum(X[:, :, 0], axis=1))
+    y = np.where(X[:, :, 0].sum(axis=1) > 0, "up", "down")
+    settings = dict(standardize_inputs=False, input_differences=False, elapsed_steps=False, readout="last")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = ALRNNClassifier(n_hidden=6, n_nonlinear=2, max_iter=5, random_state=0, **settings).fit(X, y)
+    rebuilt = ALRNNClassifier.from_parameters(
+        np.diag(fitted.a_), fitted.W_.astype(np.float32), fitted.h_[:, None], fitted.C_, fitted.B_, fitted.b_,
+        n_nonlinear=2, classes=fitted.classes_,
+    )
+    np.testing.assert_allclose(rebuilt.predict_proba(X), fitted.predict_proba(X), rtol=1e-6)
+    np.testing.assert_array_equal(RegimeDecomposer(rebuilt, prefit=True).fit(X).transform(X),
+                                  RegimeDecomposer(fitted, prefit=True).fit(X).transform(X))
+    rebuilt.save(tmp_path / "rebuilt.alrnn.npz")
+    np.testing.assert_array_equal(load(tmp_path / "rebuilt.alrnn.npz").predict_proba(X), rebuilt.predict_proba(X))
+    assert rebuilt.n_iter_ == 0 and rebuilt.partial_fit(X, y).n_iter_ == 1
+    two_rows = ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.eye(2),
+                                               n_nonlinear=1)
+    assert two_rows.classes_.tolist() == [0, 1]
+    with pytest.raises(ValueError, match=r"B_ has shape \(1, 3\), expected 2 columns for readout='last'"):
+        ALRNNRegressor.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.ones((1, 3)),
+                                       n_nonlinear=0)
+    with pytest.raises(ValueError, match=r"Expected C of shape \(2, n_features\) with n_features >= 1.*got C \(2, 0\)"):
+        ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), None, np.eye(2), n_nonlinear=0)
+    with pytest.raises(ValueError, match=r"classes_ has shape \(3,\); the readout has 2 outputs"):
+        ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.eye(2),
+                                        n_nonlinear=0, classes=["a", "b", "c"])
