@@ -421,6 +421,12 @@ def test_estimators_from_parameters_trained_elsewhere(tmp_path):
                                        n_nonlinear=0)
     with pytest.raises(ValueError, match=r"Expected C of shape \(2, n_features\) with n_features >= 1.*got C \(2, 0\)"):
         ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), None, np.eye(2), n_nonlinear=0)
+    by_hand = ALRNNClassifier(n_hidden=6, n_nonlinear=2)  # weights set as attributes once stopped at '_tokens'
+    for name in ("a_", "W_", "h_", "C_", "B_", "b_", "classes_", "n_features_in_", "n_nonlinear_"):
+        setattr(by_hand, name, getattr(fitted, name))
+    for call in (by_hand.predict, lambda X: by_hand.partial_fit(X, y)):
+        with pytest.raises(ValueError, match=r"not the state a fit sets .* ALRNNClassifier.from_parameters\(a, W, h, C"):
+            call(X)
     with pytest.raises(ValueError, match=r"classes_ has shape \(3,\); the readout has 2 outputs"):
         ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.eye(2),
                                         n_nonlinear=0, classes=["a", "b", "c"])
