@@ -363,7 +363,6 @@ class ClassifierStateMixin:
         self.classes_ = arrays["classes_"].copy()
 
 
-
 class RegressorStateMixin:
     """The regressor's state on top of the shared one: the layout of y and the target standardisation."""
 
