@@ -449,9 +449,8 @@ def cmd_analyze(args):
         table = decomposer.summary()
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0
-    bundle = _load_bundle(args.model)
-    model = bundle["model"]
-    if args.data:
+    if args.data:  # the table's columns as the command's fit read them
+        bundle = _load_bundle(args.model)
         X, _, _ = to_sequences(_read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
         decomposer = RegimeDecomposer(model, prefit=True).fit(X)
     else:
@@ -518,8 +517,8 @@ def build_parser():
     predict.set_defaults(func=cmd_predict)
 
     analyze = sub.add_parser("analyze", help="regime summary of a saved model")
-    analyze.add_argument("model", help="model file saved by 'sklearn-alrnn fit' or 'reconstruct'")
-    analyze.add_argument("--data", help="CSV table whose visited regimes to analyse")
+    analyze.add_argument("model", help="model file (model.save, 'sklearn-alrnn fit' or 'reconstruct')")
+    analyze.add_argument("--data", help="CSV table whose visited regimes to analyse (a model of 'sklearn-alrnn fit')")
     analyze.set_defaults(func=cmd_analyze)
 
     reconstruct = sub.add_parser(

@@ -538,3 +538,18 @@ def test_fit_takes_the_estimators_defaults_where_no_setting_is_given(tmp_path, c
         assert type(load(model)) is type(estimator) and fitted["n_hidden"] == 4
         for name in ("n_nonlinear", "max_iter", "n_members"):
             assert fitted[name] == expected[name], name
+
+
+def test_analyze_reads_any_saved_sequence_model(tmp_path, capsys):
+    # Only models of 'sklearn-alrnn fit' were read ("is not a model saved by ..."), though without
+    # --data the regimes come from the weights alone.
+    from sklearn_alrnn import ALRNNRegressor
+
+    turn = np.array([[0.0, -0.5], [0.5, 0.0]])
+    model = ALRNNRegressor.from_parameters(np.full(2, 0.5), turn, [0.0, 0.1], np.ones((2, 1)), np.ones((1, 2)),
+                                           n_nonlinear=1)
+    model.save(tmp_path / "outside.alrnn.npz")
+    assert main(["analyze", str(tmp_path / "outside.alrnn.npz")]) == 0
+    assert "ALRNNRegressor: M=2 units, P=1 nonlinear, 2 of 2 regimes enumerated" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="is not a model saved by 'sklearn-alrnn fit'"):
+        main(["analyze", str(tmp_path / "outside.alrnn.npz"), "--data", str(tmp_path / "table.csv")])
