@@ -6,7 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._validation import _as_numeric_array, check_sequence_targets, step_mask
+from ._validation import _as_numeric_array, cells_as_sequences, check_sequence_targets, step_mask
 from ._weights import step_weights
 
 
@@ -101,7 +101,9 @@ def _check_count(n_rows, lengths, noun="labels"):
 def padded_step_targets(y, lengths):
     """A list of per-step regression targets for sequences of different lengths, item i of shape
     ``(lengths[i],)`` or ``(lengths[i], n_outputs)``, as a NaN-padded ``(n, max length, n_outputs)``
-    array; None where y is not a list of items of different lengths (a table of n rows)."""
+    array (a 1-D object array or pandas Series of such items too); None where y is not a list of
+    items of different lengths (a table of n rows)."""
+    y = cells_as_sequences(y)
     if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
         return None
     sizes = [len(target) for target in y]

@@ -231,6 +231,9 @@ def test_per_step_regression_targets_of_sequences_of_different_lengths_as_a_list
         univariate = ALRNNRegressor(**settings).fit(X, [target[:, 0] for target in targets])
         scores = cross_val_score(ALRNNRegressor(**settings), X, [target[:, 0] for target in targets], cv=3)
     np.testing.assert_array_equal(from_list.W_, from_padded.W_)
+    as_objects = np.empty(24, dtype=object)  # a DataFrame column of arrays reads the same
+    as_objects[:] = [target[:, 0] for target in targets]
+    assert univariate.score(X, as_objects) == univariate.score(X, [target[:, 0] for target in targets])
     assert from_list.score(X, targets) == from_padded.score(X, padded)
     assert univariate.predict(X).shape == (24, lengths.max(), 1) and np.isfinite(scores).all()
     with pytest.raises(ValueError, match=r"y of shape \(24, 2\) has a row per sequence: pass \(n_samples, n_timest"):
