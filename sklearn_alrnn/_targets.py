@@ -17,8 +17,8 @@ def class_labels(y, lengths, n_timesteps, per_step):
     NaN or None, "no target here" as for the regressor's per-step targets (None per sequence).
 
     Per step, y is an (n, T') array with T' >= T (entries beyond each length are ignored), an
-    (n, T', 1) array (``to_sequences(..., per_step=True)``'s layout) or a list of 1-D arrays, one
-    label per step of each sequence.
+    (n, T', 1) array (``to_sequences(..., per_step=True)``'s layout) or a list (1-D object array,
+    Series) of 1-D arrays, one label per step of each sequence.
     """
     if not per_step:
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
@@ -31,6 +31,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
         _check_count(y.shape[0], lengths)
         _check_label_types(y)
         return y, y, None
+    y = cells_as_sequences(y)  # a 1-D object array or Series of label arrays: a list
     if isinstance(y, (list, tuple)) and any(np.ndim(labels) == 1 for labels in y):
         _check_count(len(y), lengths)
         sequences = [np.asarray(labels) for labels in y]

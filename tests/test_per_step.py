@@ -99,6 +99,9 @@ def test_a_missing_label_is_a_step_of_weight_zero_in_every_layout():
     correct = by_nan.predict(X) == labels
     counted = ~missing & ~padded
     assert by_nan.score(X, as_floats) == pytest.approx(correct[counted].mean())
+    column = np.empty(40, dtype=object)  # a DataFrame column of label arrays, one per sequence
+    column[:] = [np.where(missing[i, :n], np.nan, labels[i, :n]) for i, n in enumerate(lengths)]
+    assert by_nan.score(X, column) == pytest.approx(correct[counted].mean())
     with warnings.catch_warnings():  # the README's advice: the 3-D layout passes scikit-learn's check_cv
         warnings.simplefilter("ignore")
         folds = cross_val_score(ALRNNClassifier(**settings), X, as_floats, cv=3)
