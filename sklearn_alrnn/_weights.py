@@ -4,7 +4,7 @@ sequences count at all (weight 0 means absent), and the early-stopping split amo
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ._validation import _as_numeric_array, step_mask
+from ._validation import _as_numeric_array, cells_as_sequences, step_mask
 
 __all__ = [
     "MIN_VALIDATION_SEQUENCES", "step_weights", "valid_targets", "sequences_carrying_weight", "check_targets_carry_weight",
@@ -84,10 +84,11 @@ def early_stopping_split(labels, weighted, validation_fraction, rng):
 def check_step_weight(step_weight, lengths, n_timesteps):
     """``step_weight`` as a float (n, T) array, 0 beyond each length.
 
-    Accepts a 2-D array covering at least the T steps of X, or a list of 1-D
-    arrays of each sequence's length. Weights must be finite and non-negative,
-    and some step must carry weight.
+    Accepts a 2-D array covering at least the T steps of X, or a list (1-D
+    object array, Series) of 1-D arrays of each sequence's length. Weights
+    must be finite and non-negative, and some step must carry weight.
     """
+    step_weight = cells_as_sequences(step_weight)
     if isinstance(step_weight, (list, tuple)) and any(np.ndim(w) == 1 for w in step_weight):
         if len(step_weight) != len(lengths):
             raise ValueError(f"step_weight has {len(step_weight)} sequences; X has {len(lengths)}.")

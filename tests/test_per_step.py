@@ -102,6 +102,11 @@ def test_a_missing_label_is_a_step_of_weight_zero_in_every_layout():
     column = np.empty(40, dtype=object)  # a DataFrame column of label arrays, one per sequence
     column[:] = [np.where(missing[i, :n], np.nan, labels[i, :n]) for i, n in enumerate(lengths)]
     assert by_nan.score(X, column) == pytest.approx(correct[counted].mean())
+    column[:] = [weights[i, :n] for i, n in enumerate(lengths)]  # step weights as such a column
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_column = ALRNNClassifier(**settings).fit(X, labels, step_weight=column)
+    np.testing.assert_array_equal(by_column.W_, by_weight.W_)
     with warnings.catch_warnings():  # the README's advice: the 3-D layout passes scikit-learn's check_cv
         warnings.simplefilter("ignore")
         folds = cross_val_score(ALRNNClassifier(**settings), X, as_floats, cv=3)
