@@ -388,6 +388,7 @@ class BaseALRNN(
         scored on the validation set if there is one, then that of the best epoch is kept; without
         one, that of the lowest-loss epoch if the fit ends worse than the constant prediction."""
         X, lengths, Y, sample_weight, step_weight = data
+        first_epoch = len(self.loss_curve_)
         if validation is not None and self.validation_scores_ is None:  # warm start turned it on
             self.validation_scores_, self.best_validation_score_ = [], -np.inf
         rule = self._stopping_rule(Y, lengths, sample_weight, step_weight, validation is not None)
@@ -442,10 +443,7 @@ class BaseALRNN(
             self.best_loss_, self._no_improvement_count = rule.best_loss, rule.no_improvement_count
             if validation is not None:
                 self.best_validation_score_ = rule.best_score
-        broken = bool(self.loss_curve_) and rule.ended_broken(self.loss_curve_[-1])
-        if broken:
-            warnings.warn(f"The fit ended in a loss spike (last epoch's loss {self.loss_curve_[-1]:.3g}, lowest "
-                          f"{rule.best_loss:.3g}); the parameters of the lowest-loss epoch are kept.", RuntimeWarning)
+        broken = rule.ended_badly(self.loss_curve_, first_epoch)
         # What n_init ranks a fit without a validation set by: the loss of the parameters it keeps.
         self._kept_loss = rule.best_loss if broken else (self.loss_curve_[-1] if self.loss_curve_ else np.inf)
         if validation is not None or broken:

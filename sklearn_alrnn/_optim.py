@@ -154,6 +154,11 @@ class RAdamOptimizer(AdamOptimizer):
 #: improvement do not count towards ``n_iter_no_change``.
 PLATEAU_MARGIN = 0.02
 
+#: A fit whose lowest training loss stays above this many times the loss of the best constant
+#: prediction has diverged (a step size of 1 or 10 on standardised data: losses of 1e30 to 1e100
+#: from the first epoch, finite, so no overflow stops it), and says so.
+DIVERGED_LOSS_FACTOR = 100.0
+
 #: With ``learning_rate="adaptive"``, a stall divides the step size by this,
 #: at most ``MAX_LEARNING_RATE_REDUCTIONS`` times before training stops.
 LEARNING_RATE_DIVISOR = 5.0
@@ -292,6 +297,24 @@ class StoppingRule:
         had beaten: a loss spike in its last epochs (long sequences at a large step size), which the
         parameters of its lowest-loss epoch undo."""
         return not self.monitor_score and self.best_loss < self.plateau_loss and last_loss > self.constant_loss
+
+    def ended_badly(self, loss_curve, first_epoch):
+        """Whether the fit whose epochs are ``loss_curve[first_epoch:]`` ended in a loss spike
+        (``ended_broken``: its lowest-loss epoch's parameters are to be kept), with a warning; and a
+        warning where none of its epochs came within ``DIVERGED_LOSS_FACTOR`` of the constant
+        prediction's loss, a fit that diverged."""
+        lowest = min(loss_curve[first_epoch:], default=0.0)
+        if self.constant_loss > 0 and lowest > DIVERGED_LOSS_FACTOR * self.constant_loss:
+            warnings.warn(
+                f"The fit diverged: its lowest training loss, {lowest:.3g}, is {lowest / self.constant_loss:.3g} times "
+                f"that of a constant prediction ({self.constant_loss:.3g}), so its predictions mean nothing. Lower "
+                "learning_rate_init, or scale the inputs.", RuntimeWarning,
+            )
+        broken = bool(loss_curve) and self.ended_broken(loss_curve[-1])
+        if broken:
+            warnings.warn(f"The fit ended in a loss spike (last epoch's loss {loss_curve[-1]:.3g}, lowest "
+                          f"{self.best_loss:.3g}); the parameters of the lowest-loss epoch are kept.", RuntimeWarning)
+        return broken
 
     def act_on_stall(self, optimizer):
         """After ``record``: None while training goes on, else ``(message, stop)``.

@@ -102,6 +102,25 @@ def test_a_fit_is_broken_only_if_it_ends_worse_than_the_constant_prediction_it_h
     assert not _rule(monitor_score=True).ended_broken(1.5)  # early stopping keeps its best epoch anyway
 
 
+def test_a_fit_that_never_came_near_the_constant_prediction_is_said_to_have_diverged():
+    import warnings
+
+    from sklearn_alrnn import ALRNNRegressor
+
+    rule = _rule()  # constant prediction's loss 1
+    with pytest.warns(RuntimeWarning, match=r"The fit diverged: its lowest training loss, 150, is 150 times"):
+        assert not rule.ended_badly([7.0, 1e30, 150.0, 2e3], first_epoch=2)  # an earlier fit's epochs do not count
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        rule.ended_badly([1e30, 99.0], first_epoch=0)
+        _rule(constant_loss=0.0).ended_badly([5.0], first_epoch=0)  # an exact constant prediction: no scale
+    # A step size of 10 on standardised data: finite losses of 1e77 from the first epoch, which
+    # no overflow stopped, fitted without a word but "max_iter reached".
+    X = np.random.RandomState(0).normal(size=(60, 20, 2))
+    with pytest.warns(RuntimeWarning, match="The fit diverged.*Lower learning_rate_init"):
+        ALRNNRegressor(learning_rate_init=10.0, max_iter=5, random_state=0).fit(X, X[:, :, 0].sum(axis=1))
+
+
 def test_two_reductions_of_the_step_size_then_a_stop():
     optimizer = AdamOptimizer(np.zeros(1), learning_rate_init=1.0)
     rule = _rule(constant_loss=0.0)  # no plateau
