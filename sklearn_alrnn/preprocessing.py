@@ -2,6 +2,7 @@
 padding as padding) and SequenceTokenizer (raw texts to token-id sequences)."""
 
 import re
+import warnings
 from collections import Counter
 from numbers import Integral, Real
 
@@ -16,6 +17,11 @@ from ._validation import cells_as_sequences, check_sequences, step_mask
 from ._weights import step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
+
+# Chinese and Japanese are written without spaces between words, so a run of their letters is a
+# whole phrase that seldom recurs; like BERT's basic tokenizer, read each such character as a token.
+_UNSPACED_SCRIPTS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+WORDS_AND_PUNCTUATION = rf"(?u)[{_UNSPACED_SCRIPTS}]|[^\W{_UNSPACED_SCRIPTS}]+|[^\w\s]"
 
 
 class SequenceOutputMixin:
@@ -217,10 +223,15 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     ----------
     lowercase : bool, default=True
         Lowercase the texts before tokenising.
-    token_pattern : str, default=r"(?u)\\w+|[^\\w\\s]"
-        Regular expression of a token: by default words (letters, digits,
-        underscores) and single punctuation marks, which carry sentiment and
-        sentence structure ("not good ." vs "not , good").
+    token_pattern : str, default=WORDS_AND_PUNCTUATION
+        Regular expression of a token. The default reads words (runs of
+        letters, digits and underscores) and single punctuation marks, which
+        carry sentiment and sentence structure ("not good ." vs "not , good"),
+        and each Chinese character and Japanese kana alone, as BERT's tokenizer
+        does: those scripts put no spaces between words, so a run of them is a
+        phrase that seldom recurs. For other text without spaces (DNA or
+        protein sequences) ``r"\\S"`` reads each character; or pass each text
+        split into its tokens.
     max_tokens : int or None, default=None
         Largest vocabulary, the unknown token included: the most frequent
         tokens are kept (ties broken alphabetically).
@@ -252,7 +263,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         "min_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="right")],
     }
 
-    def __init__(self, *, lowercase=True, token_pattern=r"(?u)\w+|[^\w\s]", max_tokens=None, min_df=1):
+    def __init__(self, *, lowercase=True, token_pattern=WORDS_AND_PUNCTUATION, max_tokens=None, min_df=1):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
         self.max_tokens = max_tokens
@@ -302,6 +313,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             raise ValueError("SequenceTokenizer needs at least one text to fit.")
         counts = Counter(token for document in documents for token in document)
         in_documents = Counter(token for document in documents for token in set(document))
+        self._warn_of_texts_read_whole(documents, in_documents)
         min_documents = self.min_df if isinstance(self.min_df, Integral) else self.min_df * len(documents)
         kept = sorted((t for t in counts if in_documents[t] >= min_documents and t != self.UNKNOWN),
                       key=lambda t: (-counts[t], t))
@@ -310,6 +322,22 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         self.vocabulary_ = {self.UNKNOWN: 0, **{token: i + 1 for i, token in enumerate(kept)}}
         self.n_tokens_ = len(self.vocabulary_)
         return self
+
+    def _warn_of_texts_read_whole(self, documents, in_documents):
+        """Text without spaces or punctuation (DNA, protein sequences) is one token per text, each in
+        that text alone: a vocabulary of the training texts themselves, from which nothing carries
+        over to new ones. Ten texts or more, so that a handful of distinct one-word texts passes."""
+        single_token_unique = sum(len(document) == 1 and in_documents[document[0]] == 1 for document in documents)
+        if len(documents) >= 10 and single_token_unique > len(documents) / 2:
+            example = next(document[0] for document in documents if len(document) == 1)
+            warnings.warn(
+                f"{single_token_unique} of the {len(documents)} texts are each one token that no other text "
+                f"holds (such as {example[:20]!r}{'...' if len(example) > 20 else ''}): text without spaces is "
+                "one token under token_pattern, and such a vocabulary says nothing of new texts. To read each "
+                "character as a token, pass token_pattern=r'\\S' (or each text as a list of its tokens).",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def transform(self, X):
         """Each text as a 1-D int64 array of ids (unknown words -> 0; an empty text -> [0]), in a 1-D

@@ -36,6 +36,34 @@ def test_texts_split_into_tokens_already_keep_their_tokens():
     assert set(SequenceTokenizer(lowercase=False).fit([["The", "the"]]).vocabulary_) == {"<unk>", "The", "the"}
 
 
+def test_chinese_and_japanese_are_read_a_character_at_a_time_and_words_whole():
+    texts = ["我喜欢这部电影，很好。", "iPhone手机 not good!", "私は映画が好き", "naïve café"]
+    tokenizer = SequenceTokenizer().fit(texts)
+    assert tokenizer.inverse_transform(tokenizer.transform(texts)) == [
+        ["我", "喜", "欢", "这", "部", "电", "影", "，", "很", "好", "。"],
+        ["iphone", "手", "机", "not", "good", "!"],
+        ["私", "は", "映", "画", "が", "好", "き"],
+        ["naïve", "café"],
+    ]
+    # Phrases between punctuation rarely recur, characters do: the vocabulary is of characters.
+    rng = np.random.default_rng(0)
+    phrases = ["".join(rng.choice(list("电影演员故事剧情音乐画面"), 6)) for _ in range(40)]
+    texts = [f"{phrase}，{'很好' if i % 2 else '很差'}。" for i, phrase in enumerate(phrases)]
+    assert SequenceTokenizer().fit(texts).n_tokens_ == 1 + 12 + 2 + 3
+
+
+def test_texts_without_spaces_read_as_one_token_each_are_named_in_a_warning():
+    rng = np.random.default_rng(0)
+    dna = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(20)]
+    with pytest.warns(UserWarning, match=r"20 of the 20 texts are each one token .*token_pattern=r'\\S'"):
+        SequenceTokenizer().fit(dna)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert SequenceTokenizer(token_pattern=r"\S").fit(dna).n_tokens_ == 5
+        SequenceTokenizer().fit(["yes", "no", "maybe"] * 5)  # one-word texts that recur
+        SequenceTokenizer().fit([f"label{i}" for i in range(9)])  # too few texts to tell
+
+
 def test_min_df_max_tokens_case_and_pattern():
     texts = ["a b c", "a b", "a", "B"]
     assert set(SequenceTokenizer(min_df=2).fit(texts).vocabulary_) == {"<unk>", "a", "b"}
