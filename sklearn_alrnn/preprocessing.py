@@ -327,11 +327,11 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         """Text without spaces or punctuation (DNA, protein sequences) is one token per text, each in
         that text alone: a vocabulary of the training texts themselves, from which nothing carries
         over to new ones. Ten texts or more, so that a handful of distinct one-word texts passes."""
-        single_token_unique = sum(len(document) == 1 and in_documents[document[0]] == 1 for document in documents)
-        if len(documents) >= 10 and single_token_unique > len(documents) / 2:
-            example = next(document[0] for document in documents if len(document) == 1)
+        read_whole = [document[0] for document in documents if len(document) == 1 and in_documents[document[0]] == 1]
+        if len(documents) >= 10 and len(read_whole) > len(documents) / 2:
+            example = read_whole[0]
             warnings.warn(
-                f"{single_token_unique} of the {len(documents)} texts are each one token that no other text "
+                f"{len(read_whole)} of the {len(documents)} texts are each one token that no other text "
                 f"holds (such as {example[:20]!r}{'...' if len(example) > 20 else ''}): text without spaces is "
                 "one token under token_pattern, and such a vocabulary says nothing of new texts. To read each "
                 "character as a token, pass token_pattern=r'\\S' (or each text as a list of its tokens).",
