@@ -100,15 +100,18 @@ def _check_count(n_rows, lengths, noun="labels"):
 
 
 def padded_step_targets(y, lengths):
-    """A list of per-step regression targets for sequences of different lengths, item i of shape
-    ``(lengths[i],)`` or ``(lengths[i], n_outputs)``, as a NaN-padded ``(n, max length, n_outputs)``
-    array (a 1-D object array or pandas Series of such items too); None where y is not a list of
-    items of different lengths (a table of n rows)."""
+    """Per-step regression targets given one item per sequence, item i of shape ``(lengths[i],)`` or
+    ``(lengths[i], n_outputs)``, as a NaN-padded ``(n, max length, n_outputs)`` array: a list of items
+    of different lengths, or of NumPy arrays (a 1-D object array or pandas Series of items too) each
+    as long as its sequence, whether or not the sequences differ in length. None for a table of n
+    rows: a 2-D array, or a list of equally long lists of numbers, the way a table is written."""
+    held_in_cells = cells_as_sequences(y) is not y
     y = cells_as_sequences(y)
     if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
         return None
     sizes = [len(target) for target in y]
-    if len(set(sizes)) < 2:
+    items_of_arrays = held_in_cells or all(isinstance(target, np.ndarray) or hasattr(target, "iloc") for target in y)
+    if len(set(sizes)) < 2 and not (items_of_arrays and sizes == lengths.tolist()):
         return None
     _check_count(len(y), lengths, "targets")
     hint = "ALRNNClassifier(per_step=True) fits class labels per step"

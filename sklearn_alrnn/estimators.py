@@ -482,8 +482,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             integer array padded with -1 (``"auto"`` reads ``SequenceTokenizer``'s
             output so).
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_timesteps, n_outputs)
-            One target per sequence, or (3-D; for sequences of different lengths also a list of
-            (n_timesteps_i,) or (n_timesteps_i, n_outputs) arrays) one per time step; per-step targets may
+            One target per sequence, or (3-D, or a list of (n_timesteps_i,) or (n_timesteps_i, n_outputs)
+            arrays, one per sequence) one per time step; per-step targets may
             be NaN beyond each sequence's length, and a NaN inside a sequence means no target there (weight 0).
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss (spread over its steps for

@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.model_selection import cross_val_score
 
@@ -251,3 +252,23 @@ def test_per_step_regression_targets_of_sequences_of_different_lengths_as_a_list
         ALRNNRegressor(**settings).fit(X, shorter)
     with pytest.raises(ValueError, match=r"y\[0\] holds strings that are not numbers .* ALRNNClassifier\(per_st"):
         ALRNNRegressor(**settings).fit(X, [np.array(["up"] * n) for n in lengths])
+
+
+def test_a_list_of_per_step_target_arrays_stays_per_step_when_every_sequence_has_the_same_length():
+    # Read as a table, equally long arrays were n_timesteps outputs read from the last state: the same
+    # list of per-sequence arrays meant something else once the recordings happened to be equally long.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 7, 2))
+    running_sums = np.cumsum(X[:, :, 0], axis=1)
+    settings = dict(n_hidden=6, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_3d = ALRNNRegressor(**settings).fit(X, running_sums[:, :, None])
+        as_series = [pd.Series(row) for row in running_sums]
+        for per_sequence in (list(running_sums), pd.Series(list(running_sums)), as_series):
+            from_list = ALRNNRegressor(**settings).fit(X, per_sequence)
+            np.testing.assert_array_equal(from_list.W_, from_3d.W_)
+            assert from_list.predict(X).shape == (30, 7, 1)
+            assert from_list.score(X, per_sequence) == from_3d.score(X, running_sums[:, :, None])
+        table = ALRNNRegressor(**settings).fit(X, running_sums.tolist())  # lists of numbers: a table's rows
+    assert table.predict(X).shape == (30, 7)
