@@ -36,14 +36,20 @@ def test_texts_split_into_tokens_already_keep_their_tokens():
     assert set(SequenceTokenizer(lowercase=False).fit([["The", "the"]]).vocabulary_) == {"<unk>", "The", "the"}
 
 
-def test_chinese_and_japanese_are_read_a_character_at_a_time_and_words_whole():
-    texts = ["我喜欢这部电影，很好。", "iPhone手机 not good!", "私は映画が好き", "naïve café"]
+def test_words_keep_their_combining_marks_and_unspaced_scripts_are_read_a_character_at_a_time():
+    texts = ["我喜欢这部电影，很好。", "iPhone手机 not good!", "私は映画が好き", "naïve café", "e\u0301te\u0301 !",
+             "यह फिल्म अच्छी है।", "இந்த படம் நல்லது", "שָׁלוֹם", "ดีมาก"]
     tokenizer = SequenceTokenizer().fit(texts)
     assert tokenizer.inverse_transform(tokenizer.transform(texts)) == [
         ["我", "喜", "欢", "这", "部", "电", "影", "，", "很", "好", "。"],
         ["iphone", "手", "机", "not", "good", "!"],
         ["私", "は", "映", "画", "が", "好", "き"],
         ["naïve", "café"],
+        ["e\u0301te\u0301", "!"],  # accents as combining marks stay in their word
+        ["यह", "फिल्म", "अच्छी", "है", "।"],  # Python's \w+ cut "फिल्म" at each vowel sign and virama
+        ["இந்த", "படம்", "நல்லது"],
+        ["שָׁלוֹם"],
+        ["ดี", "ม", "า", "ก"],  # Thai: each letter with its marks
     ]
     # Phrases between punctuation rarely recur, characters do: the vocabulary is of characters.
     rng = np.random.default_rng(0)
