@@ -38,7 +38,7 @@ def test_texts_split_into_tokens_already_keep_their_tokens():
 
 def test_words_keep_their_combining_marks_and_unspaced_scripts_are_read_a_character_at_a_time():
     texts = ["我喜欢这部电影，很好。", "iPhone手机 not good!", "私は映画が好き", "naïve café", "e\u0301te\u0301 !",
-             "यह फिल्म अच्छी है।", "இந்த படம் நல்லது", "שָׁלוֹם", "ดีมาก"]
+             "यह फिल्म अच्छी है।", "இந்த படம் நல்லது", "שָׁלוֹם", "ดีมาก", "İyi film"]
     tokenizer = SequenceTokenizer().fit(texts)
     assert tokenizer.inverse_transform(tokenizer.transform(texts)) == [
         ["我", "喜", "欢", "这", "部", "电", "影", "，", "很", "好", "。"],
@@ -50,6 +50,7 @@ def test_words_keep_their_combining_marks_and_unspaced_scripts_are_read_a_charac
         ["இந்த", "படம்", "நல்லது"],
         ["שָׁלוֹם"],
         ["ดี", "ม", "า", "ก"],  # Thai: each letter with its marks
+        ["i\u0307yi", "film"],  # Turkish "İ" lowercases to "i" and a combining dot: "i", "̇", "yi" before
     ]
     # Phrases between punctuation rarely recur, characters do: the vocabulary is of characters.
     rng = np.random.default_rng(0)
