@@ -241,9 +241,13 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     text into a 1-D int64 array of ids, in reading order (unlike a bag of words,
     order is kept). Id 0 is the unknown token: words outside the vocabulary, and
     the single step of a text with no token at all (so that every text is a
-    sequence of at least one step). A text may also come split into its tokens
-    already (a list of str, as corpora such as NLTK's give them): they are used
-    as they are, lowercased with ``lowercase``, without ``token_pattern``.
+    sequence of at least one step). Texts are put in Unicode's NFKC form first,
+    so that a word is one token however its letters were encoded (an accent
+    composed with its letter or combining after it, full-width or ordinary
+    letters and digits). A text may also come split into its tokens already (a
+    list of str, as corpora such as NLTK's give them): they are used as they
+    are, in NFKC form and lowercased with ``lowercase``, without
+    ``token_pattern``.
 
     Parameters
     ----------
@@ -307,14 +311,21 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         documents = []
         for i, text in enumerate(texts):
             if isinstance(text, str):
-                documents.append(pattern.findall(text.lower() if self.lowercase else text))
+                documents.append(pattern.findall(self._normal_form(text)))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
-                documents.append([token.lower() for token in text] if self.lowercase else list(text))
+                documents.append([self._normal_form(token) for token in text])
             elif text is None or isinstance(text, float) and np.isnan(text):
                 raise ValueError(f"Text {i} is missing ({text!r}); fill missing texts (e.g. with \"\") or drop them.")
             else:
                 raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")
         return documents
+
+    def _normal_form(self, text):
+        """Unicode's NFKC form, so that one word is one token however its letters were encoded: an
+        accent composed with its letter or combining after it, full-width and ordinary Latin letters
+        and digits (as Chinese and Japanese text mixes them), half-width and full-width kana."""
+        text = unicodedata.normalize("NFKC", text)
+        return text.lower() if self.lowercase else text
 
     def _text_column(self, texts):
         """The texts of a one-column table (a DataFrame or 2-D array, as a ColumnTransformer

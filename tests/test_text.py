@@ -41,17 +41,22 @@ def test_words_keep_their_combining_marks_and_unspaced_scripts_are_read_a_charac
              "यह फिल्म अच्छी है।", "இந்த படம் நல்லது", "שָׁלוֹם", "ดีมาก", "İyi film"]
     tokenizer = SequenceTokenizer().fit(texts)
     assert tokenizer.inverse_transform(tokenizer.transform(texts)) == [
-        ["我", "喜", "欢", "这", "部", "电", "影", "，", "很", "好", "。"],
+        ["我", "喜", "欢", "这", "部", "电", "影", ",", "很", "好", "。"],  # NFKC: the full-width comma is ","
         ["iphone", "手", "机", "not", "good", "!"],
         ["私", "は", "映", "画", "が", "好", "き"],
         ["naïve", "café"],
-        ["e\u0301te\u0301", "!"],  # accents as combining marks stay in their word
+        ["été", "!"],  # accents combining after their letters: one word, composed (NFKC)
         ["यह", "फिल्म", "अच्छी", "है", "।"],  # Python's \w+ cut "फिल्म" at each vowel sign and virama
         ["இந்த", "படம்", "நல்லது"],
         ["שָׁלוֹם"],
         ["ดี", "ม", "า", "ก"],  # Thai: each letter with its marks
         ["i\u0307yi", "film"],  # Turkish "İ" lowercases to "i" and a combining dot: "i", "̇", "yi" before
     ]
+    # However the letters were encoded: full-width Latin and digits, half-width kana, a decomposed accent.
+    same_words = SequenceTokenizer().fit(["ｉＰｈｏｎｅ１５ ｶﾒﾗ cafe\u0301", "iphone15 カメラ café"])
+    first, second, split = same_words.transform(["ｉＰｈｏｎｅ１５ ｶﾒﾗ cafe\u0301", "iphone15 カメラ café", ["ｃａｆé"]])
+    assert first.tolist() == second.tolist() and same_words.n_tokens_ == 1 + 1 + 3 + 1
+    assert split.tolist() == [same_words.vocabulary_["café"]]  # tokens given split: NFKC too
     # Phrases between punctuation rarely recur, characters do: the vocabulary is of characters.
     rng = np.random.default_rng(0)
     phrases = ["".join(rng.choice(list("电影演员故事剧情音乐画面"), 6)) for _ in range(40)]
