@@ -8,7 +8,7 @@ from ._validation import _as_numeric_array, cells_as_sequences, step_mask
 
 __all__ = [
     "MIN_VALIDATION_SEQUENCES", "step_weights", "valid_targets", "sequences_carrying_weight", "check_targets_carry_weight",
-    "early_stopping_split", "check_step_weight", "target_step_weights",
+    "early_stopping_split", "check_step_weight", "target_step_weights", "scored_step_weights",
 ]
 
 
@@ -133,3 +133,10 @@ def target_step_weights(step_weight, Y, lengths, per_step):
         if not (weights > 0).any():
             raise ValueError("Every target of y is NaN (or weighted 0): there is no target to learn.")
     return weights
+
+
+def scored_step_weights(present, step_weight, lengths):
+    """(n, T) weight of each step in a per-step score: 0 where the step has no target (``present``
+    False: a NaN target or missing label), times ``step_weight`` where given, as fit reads it."""
+    weights = present.astype(float)
+    return weights if step_weight is None else weights * check_step_weight(step_weight, lengths, present.shape[1])

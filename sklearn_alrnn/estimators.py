@@ -13,7 +13,7 @@ from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
 from ._validation import step_mask
-from ._weights import valid_targets
+from ._weights import scored_step_weights, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
 
@@ -304,7 +304,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
             return [labels[i, :length] for i, length in enumerate(lengths)]
         return labels
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, step_weight=None):
         """Accuracy: of the sequences' labels, or with ``per_step`` of every valid step's.
 
         Parameters
@@ -315,18 +315,22 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
             True labels, in the layout used in fit.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence (of each of its steps, per step).
+        step_weight : array-like of shape (n_samples, n_timesteps) or list, default=None
+            Per step: each step's weight, as in fit; steps of weight 0 (no
+            target there) are not scored.
 
         Returns
         -------
         score : float
         """
         if not getattr(self, "_per_step", False):
+            _refuse_step_weight(step_weight)
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, True)
         labels, _, missing = class_labels(y, lengths, output.shape[1], per_step=True)
         correct = self.classes_[np.argmax(output, axis=-1)] == labels
-        return per_step_accuracy(correct, lengths, sample_weight, step_weight=(~missing).astype(float))
+        return per_step_accuracy(correct, lengths, sample_weight, scored_step_weights(~missing, step_weight, lengths))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -539,11 +543,11 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             return output
         return output.ravel() if self._y_ndim == 1 else output
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, step_weight=None):
         """Coefficient of determination R^2 of the prediction.
 
         For per-step targets, R^2 is computed over every valid (sequence, step)
-        pair, averaged uniformly over outputs.
+        pair that carries a target, averaged uniformly over outputs.
 
         Parameters
         ----------
@@ -553,12 +557,16 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             True targets, in the layout used in fit.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence (spread over its steps for per-step targets).
+        step_weight : array-like of shape (n_samples, n_timesteps) or list, default=None
+            Per-step targets: each step's weight, as in fit; steps of weight 0
+            (no target there) are not scored.
 
         Returns
         -------
         score : float
         """
         if not getattr(self, "_per_step", False):
+            _refuse_step_weight(step_weight)
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
         Y, per_step = regression_targets(y, lengths, output.shape[1], output.dtype)
@@ -566,7 +574,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
             raise ValueError(f"The model was fitted on per-step targets; y of shape {Y.shape} has a row per sequence: "
                              f"pass (n_samples, n_timesteps, {output.shape[2]}) or a list of per-sequence targets.")
         present = ~np.isnan(Y).any(axis=-1)  # a NaN target: no target at that step
-        return per_step_r2(np.nan_to_num(Y), output, lengths, sample_weight, present.astype(float))
+        return per_step_r2(np.nan_to_num(Y), output, lengths, sample_weight,
+                           scored_step_weights(present, step_weight, lengths))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -578,3 +587,8 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         # generator it scores better out of sample than training on (RESULTS.md).
         tags.regressor_tags.poor_score = bool(self.early_stopping)
         return tags
+
+
+def _refuse_step_weight(step_weight):
+    if step_weight is not None:
+        raise ValueError("step_weight weighs per-step targets; this model predicts one target per sequence.")

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.model_selection import cross_val_score
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
@@ -272,3 +273,48 @@ def test_a_list_of_per_step_target_arrays_stays_per_step_when_every_sequence_has
             assert from_list.score(X, per_sequence) == from_3d.score(X, running_sums[:, :, None])
         table = ALRNNRegressor(**settings).fit(X, running_sums.tolist())  # lists of numbers: a table's rows
     assert table.predict(X).shape == (30, 7)
+
+
+def test_score_counts_only_the_steps_that_step_weight_says_carry_a_target():
+    # Steps of weight 0 have no target: fit ignores them, and score must too (cross-validation
+    # scored them, with whatever filler the table held there).
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 6, 2))
+    targets = np.cumsum(X[:, :, :1], axis=1)
+    weights = (rng.rand(40, 6) < 0.5).astype(float)
+    weights[:, -1] = 1
+    filled = np.where(weights[:, :, None] > 0, targets, 100.0)  # filler where there is no target
+    settings = dict(n_hidden=6, max_iter=20, random_state=0)
+    labels = np.where(weights > 0, (targets[:, :, 0] > 0).astype(int), 7)  # 7: a filler class
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        regressor = ALRNNRegressor(**settings).fit(X, filled, step_weight=weights)
+        classifier = ALRNNClassifier(per_step=True, **settings).fit(X, labels, step_weight=weights)
+    as_missing = np.where(weights[:, :, None] > 0, targets, np.nan)
+    assert regressor.score(X, filled, step_weight=weights) == pytest.approx(regressor.score(X, as_missing))
+    assert regressor.score(X, filled, step_weight=list(weights)) == regressor.score(X, filled, step_weight=weights)
+    assert regressor.score(X, filled) < 0 < regressor.score(X, filled, step_weight=weights)
+    counted = weights > 0
+    accuracy = np.mean(classifier.predict(X)[counted] == labels[counted])
+    assert classifier.score(X, labels, step_weight=weights) == pytest.approx(accuracy)
+    with pytest.raises(ValueError, match="step_weight weighs per-step targets; this model predicts one target per"):
+        ALRNNRegressor(**settings).fit(X, targets[:, -1, 0]).score(X, targets[:, -1, 0], step_weight=weights)
+    with pytest.raises(ValueError, match=r"step_weight must have shape \(n_samples, n_timesteps\) = \(40, 6\)"):
+        regressor.score(X, filled, step_weight=weights[:, :3])
+
+
+def test_cross_validation_routes_step_weight_to_fit_and_score():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(30, 5, 1))
+    targets = np.cumsum(X, axis=1)
+    weights = np.ones((30, 5))
+    weights[:, :2] = 0
+    filled = np.where(weights[:, :, None] > 0, targets, -50.0)
+    with sklearn.config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNRegressor(n_hidden=6, max_iter=20, random_state=0)
+        model.set_fit_request(step_weight=True).set_score_request(step_weight=True)
+        routed = cross_val_score(model, X, filled, cv=3, params={"step_weight": weights})
+        as_missing = cross_val_score(ALRNNRegressor(n_hidden=6, max_iter=20, random_state=0), X,
+                                     np.where(weights[:, :, None] > 0, targets, np.nan), cv=3)
+    np.testing.assert_allclose(routed, as_missing)
