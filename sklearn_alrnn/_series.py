@@ -223,9 +223,14 @@ def check_context(context, n_features):
 def check_observation(x0, n_features):
     """One observation, where a free run starts, as a finite (n_features,) float array."""
     check_no_dates(x0, "x0")
-    x0 = check_array(np.asarray(x0).reshape(1, -1), dtype=np.float64, input_name="x0")
+    given = np.asarray(x0)
+    x0 = check_array(given.reshape(1, -1), dtype=np.float64, input_name="x0")
     if x0.shape[1] != n_features:
-        raise ValueError(f"x0 has {x0.shape[1]} values, but {n_features} features were fitted.")
+        several = " (several observations: generate starts from one, forecast continues a context)" * (
+            given.ndim == 2 and given.shape[0] > 1 and given.shape[1] == n_features)
+        raise ValueError(
+            f"x0 has {x0.shape[1]} values (shape {given.shape}), but {n_features} features were fitted{several}."
+        )
     return x0[0]
 
 

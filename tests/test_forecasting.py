@@ -549,6 +549,8 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: m.predict(__import__("scipy").sparse.csr_matrix(oscillation(10))), TypeError, "Sparse"),
         (lambda m: m.forecast(oscillation(10), 0), ValueError, "n_steps"),
         (lambda m: m.generate(10, x0=[1.0]), ValueError, "x0 has 1"),
+        (lambda m: m.generate(10, x0=oscillation(10)[:3]), ValueError,
+         r"x0 has 6 values \(shape \(3, 2\)\), .* \(several observations: generate starts from one, forecast cont"),
         (lambda m: max_lyapunov_exponent(m, x0=[1.0, 2.0, 3.0]), ValueError, "x0 has 3"),
         (lambda m: m.forecast(oscillation(10)[:, :1], 3), ValueError, "context has 1"),
         (lambda m: m.forecast(oscillation(10)[:0], 3), ValueError, "at least one observation"),

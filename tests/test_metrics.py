@@ -338,7 +338,7 @@ def test_a_zero_exponent_measured_a_little_off_zero_still_counts_as_zero():
         (lambda m: lyapunov_spectrum(m, 1.5), "n_exponents must be an integer"),
         (lambda m: lyapunov_spectrum(m, transient=-1), "transient must be an integer >= 0; got -1"),
         (lambda m: lyapunov_spectrum(m, n_steps=0), "n_steps must be an integer >= 1; got 0"),
-        (lambda m: lyapunov_spectrum(m, x0=[1.0, 2.0]), "x0 has 2 values, but 1 features were fitted"),
+        (lambda m: lyapunov_spectrum(m, x0=[1.0, 2.0]), r"x0 has 2 values \(shape \(2,\)\), but 1 features were fitted"),
         (lambda m: kaplan_yorke_dimension([0.5, np.nan]), "NaN or \\+inf"),
         (lambda m: kaplan_yorke_dimension(np.zeros((2, 2))), "non-empty 1-D array; got shape \\(2, 2\\)"),
         (lambda m: kaplan_yorke_dimension([]), "non-empty 1-D array"),
