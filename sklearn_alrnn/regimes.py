@@ -66,9 +66,10 @@ def _check_clone_can_be_fitted(estimator, y):
 
 def _fitted_parameters(network):
     if not hasattr(network, "hidden_states"):
+        search = " (a search: pass its best_estimator_)" * hasattr(network, "best_estimator_")
         raise ValueError(
             "RegimeDecomposer analyses an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster (alone "
-            f"or as the last step of a Pipeline); got {type(network).__name__}."
+            f"or as the last step of a Pipeline); got {type(network).__name__}{search}."
         )
     check_is_fitted(network, "n_nonlinear_")
     a, W, h, C, n_nonlinear = check_parameters(network.a_, network.W_, network.h_, network.n_nonlinear_, network.C_)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, datasets
@@ -378,6 +379,13 @@ def test_pipeline_estimator_applies_its_preprocessing(memory_model_and_data):
     np.testing.assert_array_equal(dec.transform(X * 10 + 3), bits[..., 0] * 2 + bits[..., 1])
     with pytest.raises(ValueError, match="analyses an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster .*got LogisticRegression"):
         RegimeDecomposer(LogisticRegression()).fit(X[:, :, 0], y)
+    search = GridSearchCV(ALRNNClassifier(n_hidden=6, max_iter=2, random_state=0), {"n_nonlinear": [1, 2]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    with pytest.raises(ValueError, match=r"got GridSearchCV \(a search: pass its best_estimator_\)"):
+        RegimeDecomposer(search, prefit=True).fit(X)
+    assert RegimeDecomposer(search.best_estimator_, prefit=True).fit(X).regimes_.size >= 1
 
 
 def test_fit_states_records_an_autonomous_trajectory():
