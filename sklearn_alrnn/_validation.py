@@ -35,6 +35,12 @@ def as_whole_number(value):
     return value
 
 
+def model_name(model):
+    """The class name of a model a function was given, naming ``best_estimator_`` for a fitted search
+    (GridSearchCV and its kind), which holds the model rather than being one."""
+    return type(model).__name__ + " (a search: pass its best_estimator_)" * hasattr(model, "best_estimator_")
+
+
 def real_array(value, name):
     """``value`` as a float64 array (NaN and inf kept, for the caller to judge), or a ValueError naming
     ``name`` where it is not real numbers: complex values with imaginary parts, which a cast to float

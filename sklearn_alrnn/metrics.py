@@ -30,7 +30,7 @@ from ._measures import (
     SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, return_distances,
     returns, scaling_slopes, standardised,
 )
-from ._validation import check_counts, real_array
+from ._validation import check_counts, model_name, real_array
 
 __all__ = [
     "state_space_divergence",
@@ -49,7 +49,7 @@ def _fitted_forecaster(model, function):
     """``model`` if it is a fitted forecaster; an input-to-output network has no free run to measure."""
     if not hasattr(model, "generate"):
         raise InvalidParameterError(
-            f"{function} measures a fitted ALRNNForecaster; got {type(model).__name__}. For the map of "
+            f"{function} measures a fitted ALRNNForecaster; got {model_name(model)}. For the map of "
             "another AL-RNN, fit RegimeDecomposer or use sklearn_alrnn.analysis on its a_, W_, h_."
         )
     check_is_fitted(model, "a_")

@@ -18,7 +18,7 @@ from ._regime_counts import (
 )
 from ._regime_maps import analyse_regimes
 from ._targets import missing_labels
-from ._validation import check_sequences, real_array, step_mask
+from ._validation import check_sequences, model_name, real_array, step_mask
 from .analysis import MAX_ENUMERATED_NONLINEAR, check_parameters, code_to_bits, find_cycles
 from .tabular import table_of_columns
 
@@ -66,10 +66,9 @@ def _check_clone_can_be_fitted(estimator, y):
 
 def _fitted_parameters(network):
     if not hasattr(network, "hidden_states"):
-        search = " (a search: pass its best_estimator_)" * hasattr(network, "best_estimator_")
         raise ValueError(
             "RegimeDecomposer analyses an ALRNNClassifier, ALRNNRegressor or ALRNNForecaster (alone "
-            f"or as the last step of a Pipeline); got {type(network).__name__}{search}."
+            f"or as the last step of a Pipeline); got {model_name(network)}."
         )
     check_is_fitted(network, "n_nonlinear_")
     a, W, h, C, n_nonlinear = check_parameters(network.a_, network.W_, network.h_, network.n_nonlinear_, network.C_)

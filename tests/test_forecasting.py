@@ -327,6 +327,9 @@ def test_grid_search_over_the_number_of_nonlinear_units():
     assert search.best_params_["n_nonlinear"] in (0, 1, 2)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert np.all(search.cv_results_["mean_test_score"] <= 0)
+    with pytest.raises(ValueError, match=r"got GridSearchCV \(a search: pass its best_estimator_\)"):
+        max_lyapunov_exponent(search)
+    assert np.isfinite(max_lyapunov_exponent(search.best_estimator_))
 
 
 def test_grid_search_with_exogenous_inputs_routes_each_fold_its_rows_of_exog():
