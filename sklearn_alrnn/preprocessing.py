@@ -41,6 +41,7 @@ def _escape(code):
 _CHARACTER_SCRIPTS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _GRAPHEME_SCRIPTS = r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _MARKS = _combining_marks()
+_WITHOUT_VARIATION_SELECTORS = dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
 _WORD_CHARACTERS = rf"[^\W{_CHARACTER_SCRIPTS}{_GRAPHEME_SCRIPTS}]"
 # A word runs on across combining marks; written as a run of plain word characters first, the
 # pattern tokenises English half again as slowly as r"\w+|[^\w\s]" instead of three times.
@@ -323,8 +324,9 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     def _normal_form(self, text):
         """Unicode's NFKC form, so that one word is one token however its letters were encoded: an
         accent composed with its letter or combining after it, full-width and ordinary Latin letters
-        and digits (as Chinese and Japanese text mixes them), half-width and full-width kana."""
-        text = unicodedata.normalize("NFKC", text)
+        and digits (as Chinese and Japanese text mixes them), half-width and full-width kana; without
+        variation selectors, which choose how a character is drawn ("❤️" is "❤" drawn as an emoji)."""
+        text = unicodedata.normalize("NFKC", text).translate(_WITHOUT_VARIATION_SELECTORS)
         return text.lower() if self.lowercase else text
 
     def _text_column(self, texts):

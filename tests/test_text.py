@@ -57,6 +57,8 @@ def test_words_keep_their_combining_marks_and_unspaced_scripts_are_read_a_charac
     first, second, split = same_words.transform(["ｉＰｈｏｎｅ１５ ｶﾒﾗ cafe\u0301", "iphone15 カメラ café", ["ｃａｆé"]])
     assert first.tolist() == second.tolist() and same_words.n_tokens_ == 1 + 1 + 3 + 1
     assert split.tolist() == [same_words.vocabulary_["café"]]  # tokens given split: NFKC too
+    hearts = SequenceTokenizer().fit(["I ❤️ it", "I ❤ it"])  # a variation selector only chooses the drawing
+    assert hearts.n_tokens_ == 1 + 3 and [ids.tolist() for ids in hearts.transform(["❤️", "❤"])] == [[3], [3]]
     # Phrases between punctuation rarely recur, characters do: the vocabulary is of characters.
     rng = np.random.default_rng(0)
     phrases = ["".join(rng.choice(list("电影演员故事剧情音乐画面"), 6)) for _ in range(40)]
