@@ -48,6 +48,16 @@ class TokenSequences(np.ndarray):
     def _joined_vocabulary(self, other):
         return max(self.n_tokens or 0, getattr(other, "n_tokens", None) or 0) or None
 
+    def __array_function__(self, func, types, args, kwargs):
+        """``np.concatenate`` (and ``np.hstack``, which calls it) of tokenizer outputs is one too, with
+        the larger vocabulary; NumPy's would be a plain object array, which "auto" reads as dense."""
+        joined = super().__array_function__(func, types, args, kwargs)
+        parts = kwargs.get("arrays", args[0] if args else ())
+        if func is np.concatenate and joined.ndim == 1 and all(isinstance(part, TokenSequences) for part in parts):
+            vocabularies = [part.n_tokens for part in parts]
+            return TokenSequences(list(joined), n_tokens=None if None in vocabularies else max(vocabularies))
+        return joined
+
     def __reduce__(self):  # ndarray's pickle keeps no attributes: joblib's workers would lose n_tokens
         constructor, arguments, state = super().__reduce__()
         return constructor, arguments, (state, self.n_tokens)

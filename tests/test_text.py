@@ -192,7 +192,10 @@ def test_the_default_input_type_reads_the_tokenizers_ids_as_words_and_warns_of_o
     for row, seq in zip(padded, ids):
         row[: len(seq)] = seq
     warning = "X holds integer sequences, read as numeric features.*input_type='tokens'"
-    for integer_layout in (list(ids), [seq.tolist() for seq in ids], padded, np.concatenate([ids[:60], ids[60:]])):
+    plain_cells = np.empty(len(ids), dtype=object)  # a plain 1-D object array of id arrays
+    for i, sequence in enumerate(ids):
+        plain_cells[i] = sequence
+    for integer_layout in (list(ids), [seq.tolist() for seq in ids], padded, plain_cells):
         with pytest.warns(UserWarning, match=warning):
             dense = ALRNNClassifier(**params).fit(integer_layout, labels)
         assert dense.n_tokens_ is None and dense.n_features_in_ == 1

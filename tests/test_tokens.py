@@ -7,12 +7,13 @@ import warnings
 import numpy as np
 import pytest
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, load
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, SequenceTokenizer, load
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._kernels.inputs import one_hot_inputs
 from sklearn_alrnn._kernels.reference import ReferenceEngine
 from sklearn_alrnn._loss import loss_and_gradients
 from sklearn_alrnn._model import PARAMETER_NAMES, initialize_parameters
+from sklearn_alrnn._tokens import TokenSequences
 
 V, M = 11, 6
 
@@ -209,3 +210,17 @@ def test_n_tokens_declares_the_vocabulary_that_a_first_fit_may_not_hold_whole(tm
             ALRNNClassifier(n_tokens=40, **params).fit(X, y).predict([[59]])
         with pytest.raises(ValueError, match=r"Token id 5 \(sequence 0, step 0\) is outside the 5 tokens"):
             ALRNNClassifier(n_tokens=5, **params).fit([[5, 1], [2]], [0, 1])
+
+
+def test_tokenizer_outputs_joined_with_numpy_stay_token_sequences():
+    # Texts tokenized in two parts and joined with np.concatenate were a plain object array, which
+    # the default input_type reads as dense numbers (with a warning).
+    tokenizer = SequenceTokenizer().fit(["a good film", "a bad film", "dull"])
+    first, second = tokenizer.transform(["a good film"]), tokenizer.transform(["a bad film", "dull"])
+    for joined in (np.concatenate([first, second]), np.hstack([first, second])):
+        assert isinstance(joined, TokenSequences) and joined.n_tokens == tokenizer.n_tokens_
+        assert [ids.tolist() for ids in joined] == [ids.tolist() for ids in [*first, *second]]
+    plain = np.empty(1, dtype=object)
+    plain[0] = np.array([1, 2])
+    assert type(np.concatenate([first, plain])) is np.ndarray  # ids of unknown origin stay undeclared
+    assert type(np.concatenate(list(second))) is np.ndarray  # the ids themselves are numbers
