@@ -99,26 +99,29 @@ def _check_count(n_rows, lengths, noun="labels"):
         )
 
 
-def padded_step_targets(y, lengths):
+def padded_step_targets(y, lengths, n_timesteps):
     """Per-step regression targets given one item per sequence, item i of shape ``(lengths[i],)`` or
-    ``(lengths[i], n_outputs)``, as a NaN-padded ``(n, max length, n_outputs)`` array: a list of items
-    of different lengths, or of NumPy arrays (a 1-D object array or pandas Series of items too) each
-    as long as its sequence, whether or not the sequences differ in length. None for a table of n
-    rows: a 2-D array, or a list of equally long lists of numbers, the way a table is written."""
+    ``(lengths[i], n_outputs)`` (or as long as X's padded time axis, ``n_timesteps``), as a NaN-padded
+    ``(n, max length, n_outputs)`` array: a list of items of different lengths, or of NumPy arrays (a
+    1-D object array or pandas Series of items too) each as long as its sequence or X's time axis,
+    whether or not the sequences differ in length. None for a table of n rows: a 2-D array, or a list
+    of equally long lists of numbers, the way a table is written."""
     held_in_cells = cells_as_sequences(y) is not y
     y = cells_as_sequences(y)
     if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
         return None
     sizes = [len(target) for target in y]
     items_of_arrays = held_in_cells or all(isinstance(target, np.ndarray) or hasattr(target, "iloc") for target in y)
-    if len(set(sizes)) < 2 and not (items_of_arrays and sizes == lengths.tolist()):
+    one_per_step = len(y) == len(lengths) and all(size in (length, n_timesteps) for size, length in zip(sizes, lengths))
+    if len(set(sizes)) < 2 and not (items_of_arrays and one_per_step):
         return None
     _check_count(len(y), lengths, "targets")
     hint = "ALRNNClassifier(per_step=True) fits class labels per step"
     targets = [_as_numeric_array(target, np.float64, f"y[{i}]", strings_hint=hint) for i, target in enumerate(y)]
     targets = [target[:, None] if target.ndim == 1 else target for target in targets]
     for i, (target, length) in enumerate(zip(targets, lengths)):
-        if target.ndim != 2 or target.shape[0] != length or target.shape[1] != targets[0].shape[1]:
+        steps_given = target.shape[0] if target.ndim == 2 else None
+        if steps_given not in (length, n_timesteps) or target.shape[1] != targets[0].shape[1]:
             raise ValueError(
                 f"y[{i}] has shape {np.shape(y[i])}; a list of per-step targets holds one row per step of each "
                 f"sequence, ({length},) or ({length}, {targets[0].shape[1]}) for sequence {i} of {length} steps."
@@ -132,7 +135,7 @@ def padded_step_targets(y, lengths):
 def regression_targets(y, lengths, n_timesteps, dtype):
     """``(Y, per_step)``: one target row per sequence ((n,) or (n, O)), or per step (3-D y or a list of
     per-sequence target arrays of different lengths, NaN kept inside sequences as "no target here")."""
-    padded = padded_step_targets(y, lengths)
+    padded = padded_step_targets(y, lengths, n_timesteps)
     y = padded if padded is not None else np.asarray(y) if not hasattr(y, "dtypes") else y
     if np.ndim(y) == 3:
         return check_sequence_targets(y, lengths, n_timesteps, dtype=dtype, allow_nan=True), True

@@ -272,7 +272,13 @@ def test_a_list_of_per_step_target_arrays_stays_per_step_when_every_sequence_has
             assert from_list.predict(X).shape == (30, 7, 1)
             assert from_list.score(X, per_sequence) == from_3d.score(X, running_sums[:, :, None])
         table = ALRNNRegressor(**settings).fit(X, running_sums.tolist())  # lists of numbers: a table's rows
+        # Sequences padded with NaN to X's width, and their targets as arrays of that width.
+        padded_X, padded_sums = X.copy(), running_sums.copy()
+        padded_X[::2, 5:], padded_sums[::2, 5:] = np.nan, np.nan
+        from_padded_3d = ALRNNRegressor(**settings).fit(padded_X, padded_sums[:, :, None])
+        from_padded_list = ALRNNRegressor(**settings).fit(padded_X, list(padded_sums))
     assert table.predict(X).shape == (30, 7)
+    np.testing.assert_array_equal(from_padded_list.W_, from_padded_3d.W_)
 
 
 def test_score_counts_only_the_steps_that_step_weight_says_carry_a_target():
