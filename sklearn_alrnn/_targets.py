@@ -36,12 +36,12 @@ def class_labels(y, lengths, n_timesteps, per_step):
         _check_count(len(y), lengths)
         sequences = [np.asarray(labels) for labels in y]
         for i, (labels, length) in enumerate(zip(sequences, lengths)):
-            if labels.shape != (length,):
+            if labels.shape not in ((length,), (n_timesteps,)):  # as long as its sequence, or padded as X is
                 raise ValueError(f"y[{i}] has shape {labels.shape}; sequence {i} has {length} steps.")
         joined = np.concatenate(sequences)
         labels = np.full((len(lengths), n_timesteps), joined[0], dtype=joined.dtype)
-        for i, sequence in enumerate(sequences):
-            labels[i, : len(sequence)] = sequence
+        for i, (sequence, length) in enumerate(zip(sequences, lengths)):
+            labels[i, :length] = sequence[:length]
     else:
         labels = check_array(
             y, ensure_2d=False, allow_nd=True, dtype=None, input_name="y", ensure_min_samples=0, ensure_all_finite=False

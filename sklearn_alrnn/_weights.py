@@ -95,9 +95,9 @@ def check_step_weight(step_weight, lengths, n_timesteps):
         weights = np.zeros((len(lengths), n_timesteps))
         for i, (w, length) in enumerate(zip(step_weight, lengths)):
             w = _as_numeric_array(w, np.float64, "step_weight")
-            if w.shape != (length,):
+            if w.shape not in ((length,), (n_timesteps,)):  # as long as its sequence, or padded as X is
                 raise ValueError(f"step_weight[{i}] has shape {w.shape}; sequence {i} has {length} steps.")
-            weights[i, :length] = w
+            weights[i, :length] = w[:length]
     else:
         weights = _as_numeric_array(step_weight, np.float64, "step_weight")
         if weights.ndim != 2 or weights.shape[0] != len(lengths) or weights.shape[1] < n_timesteps:

@@ -324,3 +324,31 @@ def test_cross_validation_routes_step_weight_to_fit_and_score():
         as_missing = cross_val_score(ALRNNRegressor(n_hidden=6, max_iter=20, random_state=0), X,
                                      np.where(weights[:, :, None] > 0, targets, np.nan), cv=3)
     np.testing.assert_allclose(routed, as_missing)
+
+
+def test_per_step_labels_padded_as_the_sequences_are_read_as_each_sequences_own():
+    # Label arrays as wide as X's NaN-padded time axis (None past each end) were refused as the
+    # wrong length for the shorter sequences.
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(20, 6, 2))
+    X[::2, 4:] = np.nan
+    labels = np.where(np.nan_to_num(X[:, :, 0]) > 0, "up", "down").astype(object)
+    labels[::2, 4:] = None
+    settings = dict(per_step=True, n_hidden=6, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_2d = ALRNNClassifier(**settings).fit(X, labels)
+        padded = ALRNNClassifier(**settings).fit(X, list(labels))
+        trimmed = ALRNNClassifier(**settings).fit(X, [row[:4] if i % 2 == 0 else row for i, row in enumerate(labels)])
+    np.testing.assert_array_equal(padded.W_, from_2d.W_)
+    np.testing.assert_array_equal(trimmed.W_, from_2d.W_)
+    weights = np.where(rng.rand(20, 6) < 0.7, 1.0, 0.0)
+    weights[:, 0] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        weighted_2d = ALRNNClassifier(**settings).fit(X, labels, step_weight=weights)
+        weighted_list = ALRNNClassifier(**settings).fit(X, labels, step_weight=list(weights))
+    np.testing.assert_array_equal(weighted_list.W_, weighted_2d.W_)
+    assert padded.score(X, labels, step_weight=list(weights)) == padded.score(X, labels, step_weight=weights)
+    with pytest.raises(ValueError, match=r"y\[0\] has shape \(5,\); sequence 0 has 4 steps"):
+        ALRNNClassifier(**settings).fit(X, [row[:5] for row in labels])
