@@ -41,7 +41,6 @@ def _escape(code):
 _CHARACTER_SCRIPTS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _GRAPHEME_SCRIPTS = r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _MARKS = _combining_marks()
-_WITHOUT_VARIATION_SELECTORS = dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
 _WORD_CHARACTERS = rf"[^\W{_CHARACTER_SCRIPTS}{_GRAPHEME_SCRIPTS}]"
 # A word runs on across combining marks; written as a run of plain word characters first, the
 # pattern tokenises English half again as slowly as r"\w+|[^\w\s]" instead of three times.
@@ -49,6 +48,8 @@ WORDS_AND_PUNCTUATION = (
     rf"(?u){_WORD_CHARACTERS}+(?:[{_MARKS}]+{_WORD_CHARACTERS}*)*"
     rf"|[{_CHARACTER_SCRIPTS}]|[{_GRAPHEME_SCRIPTS}][{_MARKS}]*|[^\w\s]"
 )
+# Variation selectors choose how the character before them is drawn (text or emoji), not which it is.
+_WITHOUT_VARIATION_SELECTORS = dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
 
 
 class SequenceOutputMixin:
