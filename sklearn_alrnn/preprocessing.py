@@ -394,9 +394,20 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         ], n_tokens=self.n_tokens_)
 
     def inverse_transform(self, X):
-        """Id sequences back to lists of tokens (``"<unk>"`` for id 0)."""
+        """Id sequences back to lists of tokens (``"<unk>"`` for id 0); the padding -1 of a 2-D id
+        array ends its row."""
         names = self.get_feature_names_out()
-        return [names[np.asarray(ids, dtype=np.int64)].tolist() for ids in X]
+        texts = []
+        for i, ids in enumerate(X):
+            ids = np.asarray(ids, dtype=np.int64)
+            ids = ids[: np.argmax(ids == -1)] if (ids == -1).any() else ids
+            if ((ids < 0) | (ids >= len(names))).any():
+                raise ValueError(
+                    f"Sequence {i} holds ids outside the vocabulary's 0..{len(names) - 1} (first: "
+                    f"{ids[(ids < 0) | (ids >= len(names))][0]}); were they made by another tokenizer?"
+                )
+            texts.append(names[ids].tolist())
+        return texts
 
     def get_feature_names_out(self, input_features=None):
         """The vocabulary's tokens, indexed by id."""

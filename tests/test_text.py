@@ -24,6 +24,11 @@ def test_vocabulary_by_frequency_with_the_unknown_token_first():
     assert tokenizer.n_tokens_ == 6
     assert [ids.tolist() for ids in tokenizer.transform(["the new film", "", "!!"])] == [[1, 0, 2], [0], [0, 0]]
     assert tokenizer.inverse_transform([[1, 0, 2]]) == [["the", "<unk>", "film"]]
+    # A 2-D id array padded with -1 (the estimators' layout) ends each row at its padding, which
+    # indexed the vocabulary's last token before; an id beyond it is named.
+    assert tokenizer.inverse_transform(np.array([[1, 2, -1], [1, 0, 2]])) == [["the", "film"], ["the", "<unk>", "film"]]
+    with pytest.raises(ValueError, match=r"Sequence 1 holds ids outside the vocabulary's 0..5 \(first: 9\)"):
+        tokenizer.inverse_transform([[1], [2, 9]])
     assert tokenizer.get_feature_names_out().tolist() == ["<unk>", "the", "film", ",", ".", "end"]
 
 
