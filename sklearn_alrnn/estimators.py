@@ -12,7 +12,7 @@ from ._docstrings import fill_docstring
 from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
-from ._validation import step_mask
+from ._validation import cells_as_sequences, step_mask
 from ._weights import scored_step_weights, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
@@ -295,12 +295,13 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
             With ``per_step``: (n_samples, n_timesteps) labels (beyond a
             sequence's length, its last step's label, since the state holds),
             or a list of 1-D label arrays when X is a list (or a 1-D object
-            array of sequences, such as ``SequenceTokenizer``'s output).
+            array or pandas Series of sequences, such as ``SequenceTokenizer``'s
+            output or a DataFrame column of recordings).
         """
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, self._per_step)
         labels = self.classes_[np.argmax(output, axis=-1)]
-        if self._per_step and (isinstance(X, (list, tuple)) or isinstance(X, np.ndarray) and X.dtype == object):
+        if self._per_step and isinstance(cells_as_sequences(X), (list, tuple)):
             return [labels[i, :length] for i, length in enumerate(lengths)]
         return labels
 

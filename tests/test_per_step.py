@@ -352,3 +352,18 @@ def test_per_step_labels_padded_as_the_sequences_are_read_as_each_sequences_own(
     assert padded.score(X, labels, step_weight=list(weights)) == padded.score(X, labels, step_weight=weights)
     with pytest.raises(ValueError, match=r"y\[0\] has shape \(5,\); sequence 0 has 4 steps"):
         ALRNNClassifier(**settings).fit(X, [row[:5] for row in labels])
+
+
+def test_per_step_predict_answers_a_list_for_a_column_of_recordings():
+    # A pandas Series of recordings (a DataFrame column) is read as the list it holds, and was
+    # answered with a padded 2-D array of labels past each recording's end.
+    rng = np.random.RandomState(3)
+    recordings = [rng.normal(size=(n, 2)) for n in rng.randint(3, 9, size=24)]
+    labels = [(recording[:, 0] > 0).astype(int) for recording in recordings]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNClassifier(per_step=True, n_hidden=6, max_iter=3, random_state=0).fit(recordings, labels)
+    from_column = model.predict(pd.Series(recordings))
+    assert isinstance(from_column, list) and [len(p) for p in from_column] == [len(r) for r in recordings]
+    for from_series, from_list in zip(from_column, model.predict(recordings)):
+        np.testing.assert_array_equal(from_series, from_list)
