@@ -487,13 +487,14 @@ class BaseALRNN(
             if not sequences_carrying_weight(sample_weight[idx], batch_steps).any():
                 continue  # a batch of sequences that count as absent makes no step
             inputs = self._warped_batch(np.ascontiguousarray(X[idx, :n_steps]), lengths[idx], warps, idx)
-            value, _ = loss_and_gradients(
-                params, inputs, lengths[idx],
-                Y[idx, :n_steps] if self._per_step else Y[idx],
-                loss=self._loss, alpha=self.alpha, per_step=self._per_step, engine=engine,
-                readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],
-                step_weight=None if batch_steps is None else batch_steps[:, :n_steps],
-            )
+            with np.errstate(over="ignore", invalid="ignore"):  # a non-finite loss is caught and named below
+                value, _ = loss_and_gradients(
+                    params, inputs, lengths[idx],
+                    Y[idx, :n_steps] if self._per_step else Y[idx],
+                    loss=self._loss, alpha=self.alpha, per_step=self._per_step, engine=engine,
+                    readout=self._readout, grad_out=grad, sample_weight=sample_weight[idx],
+                    step_weight=None if batch_steps is None else batch_steps[:, :n_steps],
+                )
             norm = clip_by_global_norm(grad, self.clip_norm)
             if not (np.isfinite(value) and np.isfinite(norm * norm)):  # a gradient past 1e154 has diverged too
                 np.copyto(flat, last_finite)

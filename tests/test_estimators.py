@@ -488,6 +488,17 @@ def test_max_iter_warns_convergence():
         ALRNNRegressor(n_hidden=4, max_iter=2).fit(X, Y)
 
 
+def test_a_loss_that_overflows_is_named_once_without_numpys_own_warnings():
+    # NumPy's "overflow encountered in multiply" and "invalid value encountered in reduce" came
+    # before the package's warning, which says what happened and what was done.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 20, 2))
+    with pytest.warns(RuntimeWarning) as caught:
+        ALRNNRegressor(learning_rate_init=1e8, max_iter=5, random_state=0).fit(X, X[:, :, 0].sum(axis=1))
+    messages = [str(w.message) for w in caught if w.category is RuntimeWarning]
+    assert messages and all("became non-finite" in m for m in messages), messages
+
+
 def test_non_finite_loss_stops_and_keeps_last_finite_weights():
     X, Y = make_linear_recurrence(64, n_timesteps=30, random_state=10)
     reg = ALRNNRegressor(
