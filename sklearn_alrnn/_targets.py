@@ -106,8 +106,8 @@ def padded_step_targets(y, lengths, n_timesteps):
     1-D object array or pandas Series of items too) each as long as its sequence or X's time axis,
     whether or not the sequences differ in length. None for a table of n rows: a 2-D array, or a list
     of equally long lists of numbers, the way a table is written."""
-    held_in_cells = cells_as_sequences(y) is not y
-    y = cells_as_sequences(y)
+    cells = cells_as_sequences(y)
+    held_in_cells, y = cells is not y, cells
     if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
         return None
     sizes = [len(target) for target in y]

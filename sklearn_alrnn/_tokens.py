@@ -34,10 +34,10 @@ class TokenSequences(np.ndarray):
     # A container of sequences: + and * join and repeat them, as for the list it stands for (NumPy's
     # would add and multiply the ids).
     def __add__(self, other):
-        return TokenSequences([*self, *other], n_tokens=self._joined_vocabulary(other))
+        return TokenSequences([*self, *other], n_tokens=_joined_vocabulary(self, other))
 
     def __radd__(self, other):
-        return TokenSequences([*other, *self], n_tokens=self._joined_vocabulary(other))
+        return TokenSequences([*other, *self], n_tokens=_joined_vocabulary(self, other))
 
     def __mul__(self, count):
         return TokenSequences(list(self) * count, n_tokens=self.n_tokens)
@@ -45,17 +45,13 @@ class TokenSequences(np.ndarray):
     __iadd__ = __add__
     __rmul__ = __imul__ = __mul__
 
-    def _joined_vocabulary(self, other):
-        return max(self.n_tokens or 0, getattr(other, "n_tokens", None) or 0) or None
-
     def __array_function__(self, func, types, args, kwargs):
         """``np.concatenate`` (and ``np.hstack``, which calls it) of tokenizer outputs is one too, with
         the larger vocabulary; NumPy's would be a plain object array, which "auto" reads as dense."""
         joined = super().__array_function__(func, types, args, kwargs)
         parts = kwargs.get("arrays", args[0] if args else ())
         if func is np.concatenate and joined.ndim == 1 and all(isinstance(part, TokenSequences) for part in parts):
-            vocabularies = [part.n_tokens for part in parts]
-            return TokenSequences(list(joined), n_tokens=None if None in vocabularies else max(vocabularies))
+            return TokenSequences(list(joined), n_tokens=_joined_vocabulary(*parts))
         return joined
 
     def __reduce__(self):  # ndarray's pickle keeps no attributes: joblib's workers would lose n_tokens
@@ -65,6 +61,11 @@ class TokenSequences(np.ndarray):
     def __setstate__(self, state):
         array_state, self.n_tokens = state
         super().__setstate__(array_state)
+
+
+def _joined_vocabulary(*parts):
+    """The vocabulary's size of token sequences joined: the largest any part declares (None if none)."""
+    return max((getattr(part, "n_tokens", None) or 0 for part in parts), default=0) or None
 
 
 def reads_tokens(input_type, X):

@@ -8,7 +8,7 @@ from ._validation import _as_numeric_array, cells_as_sequences, step_mask
 
 __all__ = [
     "MIN_VALIDATION_SEQUENCES", "step_weights", "valid_targets", "sequences_carrying_weight", "check_targets_carry_weight",
-    "early_stopping_split", "check_step_weight", "target_step_weights", "scored_step_weights",
+    "early_stopping_split", "check_step_weight", "refuse_step_weight", "target_step_weights", "scored_step_weights",
 ]
 
 
@@ -113,12 +113,18 @@ def check_step_weight(step_weight, lengths, n_timesteps):
     return weights
 
 
+def refuse_step_weight(step_weight, because):
+    """A ``ValueError`` where ``step_weight`` is given for one target per sequence (``because`` says
+    where that comes from: the y given, or the fitted model)."""
+    if step_weight is not None:
+        raise ValueError(f"step_weight weighs per-step targets; {because}.")
+
+
 def target_step_weights(step_weight, Y, lengths, per_step):
     """The step weights of targets ``Y``: None for one target per sequence (where ``step_weight``
     is refused); per step, the checked weights, 0 where a target is NaN (set to 0 in ``Y``)."""
     if not per_step:
-        if step_weight is not None:
-            raise ValueError("step_weight weighs per-step targets; y has one target per sequence.")
+        refuse_step_weight(step_weight, "y has one target per sequence")
         return None
     missing = np.isnan(Y).any(axis=-1)
     if step_weight is None and not missing.any():

@@ -13,9 +13,12 @@ from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
 from ._validation import cells_as_sequences, step_mask
-from ._weights import scored_step_weights, valid_targets
+from ._weights import refuse_step_weight, scored_step_weights, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
+
+#: Why a sequence-to-one model refuses step weights.
+_PREDICTS_ONE_TARGET = "this model predicts one target per sequence"
 
 
 @register_model_class
@@ -325,7 +328,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         score : float
         """
         if not getattr(self, "_per_step", False):
-            _refuse_step_weight(step_weight)
+            refuse_step_weight(step_weight, _PREDICTS_ONE_TARGET)
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, True)
@@ -567,7 +570,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         score : float
         """
         if not getattr(self, "_per_step", False):
-            _refuse_step_weight(step_weight)
+            refuse_step_weight(step_weight, _PREDICTS_ONE_TARGET)
             return super().score(X, y, sample_weight=sample_weight)
         output, lengths = self._output(X)
         Y, per_step = regression_targets(y, lengths, output.shape[1], output.dtype)
@@ -589,7 +592,3 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         tags.regressor_tags.poor_score = bool(self.early_stopping)
         return tags
 
-
-def _refuse_step_weight(step_weight):
-    if step_weight is not None:
-        raise ValueError("step_weight weighs per-step targets; this model predicts one target per sequence.")
