@@ -4,13 +4,15 @@
     sklearn-alrnn fit       train on a long-format CSV table and save the model
     sklearn-alrnn predict   predict a long-format CSV table with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
-    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy or .csv)
+    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz or .csv)
 """
 
 import argparse
 import bz2
+import codecs
 import csv
 import gzip
+import io as _io
 import json
 import lzma
 import os
@@ -32,7 +34,7 @@ from ._validation import lengths_before_padding
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
-from .io import load, load_metadata
+from .io import _METADATA_KEY, load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
 from .tabular import numeric_columns, sequence_predictions_to_rows, to_sequences
@@ -165,10 +167,20 @@ _UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError
 
 
 def _open_csv(path):
-    """A CSV file opened as text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; the
-    byte-order mark that spreadsheets write is dropped (-sig)."""
+    """A CSV file's text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; UTF-8 (without
+    the byte-order mark spreadsheets write), UTF-16 after its byte-order mark (spreadsheets' "Unicode
+    text"), else Windows-1252, the encoding spreadsheets save CSV in on Western European Windows."""
     opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
-    return opener(path, "rt", newline="", encoding="utf-8-sig")
+    with opener(path, "rb") as file:
+        data = file.read()
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _io.StringIO(data.decode("utf-16"), newline="")
+    if b"\x00" in data[:65536]:
+        raise ValueError("it is a binary file (a NUL byte near its start), not a CSV text table")
+    try:
+        return _io.StringIO(data.decode("utf-8-sig"), newline="")
+    except UnicodeDecodeError:
+        return _io.StringIO(data.decode("cp1252", errors="replace"), newline="")
 
 
 def _csv_dialect(handle):
@@ -258,6 +270,9 @@ def cmd_predict(args):
     return 0
 
 
+_FILL_GAPS = "fill short gaps (e.g. pandas' interpolate) or cut the series there"
+
+
 def _number(cell, decimal="."):
     """The cell's float, or None for a cell that is not a number; with ``decimal=","``, "1,5" is 1.5."""
     try:
@@ -290,7 +305,8 @@ def _read_csv_series(path):
             left_out.append(name.strip() or "the unnamed first column (an index)")
         elif None in numbers:
             row = numbers.index(None)
-            raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number")
+            gap = f" (a gap: {_FILL_GAPS})" if not cells[row].strip() else ""
+            raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
         else:
             kept.append((name.strip(), numbers))
     if not kept:
@@ -307,17 +323,38 @@ def _read_csv_series(path):
     return values, left_out, names if named else None
 
 
+#: The first bytes of NumPy's files, and what a file that starts otherwise is told.
+_NUMPY_FILES = {
+    ".npy": (b"\x93NUMPY", "it does not start with a .npy header; it is not a saved NumPy array"),
+    ".npz": (b"PK", "it does not start as a zip archive does; it is not a NumPy .npz archive"),
+}
+
+
+def _only_array(archive):
+    """The one array of an open .npz archive."""
+    with archive:
+        if _METADATA_KEY in archive.files:
+            raise ValueError("it is a model file (sklearn_alrnn.load reads it), not a recorded series")
+        if len(archive.files) != 1:
+            raise ValueError(f"it holds {len(archive.files)} arrays ({', '.join(archive.files)}); an .npz archive "
+                             "of the series alone is read, or an .npy file")
+        return archive[archive.files[0]]
+
+
 def _read_series(path):
-    """A recorded series (n_timesteps, n_variables) from .npy or from the numeric columns of a .csv, or
-    a stack of series (n_series, n_timesteps, n_variables) from .npy, and the variables' names (a CSV
-    header's; else None)."""
+    """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
+    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy,
+    and the variables' names (a CSV header's; else None)."""
     left_out, names = [], None
     try:
-        if path.endswith(".npy"):
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in _NUMPY_FILES:
+            start, refusal = _NUMPY_FILES[suffix]
             with open(path, "rb") as file:
-                if file.read(6) != b"\x93NUMPY":  # else np.load takes it for a pickle and suggests loading that
-                    raise ValueError("it does not start with a .npy header; it is not a saved NumPy array")
-            series = np.load(path, allow_pickle=False)
+                if file.read(len(start)) != start:  # else np.load takes it for a pickle and suggests loading that
+                    raise ValueError(refusal)
+            loaded = np.load(path, allow_pickle=False)
+            series = loaded if suffix == ".npy" else _only_array(loaded)
         else:
             series, left_out, names = _read_csv_series(path)
     except _UNREADABLE as exc:
@@ -339,7 +376,8 @@ def _read_series(path):
             row = int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
             where = f"row {row}" if isinstance(series, np.ndarray) else f"series {i}, row {row}"
             raise SystemExit(
-                f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be finite"
+                f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be "
+                f"finite: {_FILL_GAPS}"
             )
     return series, names
 
@@ -526,7 +564,7 @@ def build_parser():
     )
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
-                     "or .csv table (its numeric columns but a time index)"
+                     ".npz archive of one such array, or .csv table (its numeric columns but a time index)"
     )
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'

@@ -392,11 +392,43 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     np.testing.assert_array_equal(load(tmp_path / "marked.alrnn.npz").initial_observation_, [2.0, 1.0])
     for name, text, message in [
-        ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1"),
+        ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1, which is not a number \(a gap: fill"),
         ("ragged.csv", "1,2\n3\n", r"rows of \[1, 2\] cells"),
         ("empty.csv", "x,y\n", "no data rows"),
     ]:
         (tmp_path / name).write_text(text)
+        with pytest.raises(SystemExit, match=message):
+            main(["reconstruct", str(tmp_path / name)])
+
+
+def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what_it_cannot(tmp_path, capsys):
+    from sklearn_alrnn import load
+
+    t = np.arange(200) * 0.3
+    series = np.column_stack([np.sin(t) + 2, np.cos(t)])
+    settings = ["--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]
+    table = "Temperatur °C;Druck\n" + "".join(f"{x:.6f};{y:.6f}\n".replace(".", ",") for x, y in series)
+    for name, encoding in [("windows.csv", "cp1252"), ("unicode.csv", "utf-16")]:  # a decode error before
+        (tmp_path / name).write_text(table, encoding=encoding)
+        assert main(["reconstruct", str(tmp_path / name), *settings]) == 0
+        model = load(tmp_path / name.replace(".csv", ".alrnn.npz"))
+        assert list(model.feature_names_in_) == ["Temperatur °C", "Druck"]
+        np.testing.assert_allclose(model.initial_observation_, series[0], atol=1e-6)
+    np.savez_compressed(tmp_path / "series.npz", recording=series)  # np.savez's archive of one array
+    assert main(["reconstruct", str(tmp_path / "series.npz"), *settings]) == 0
+    np.testing.assert_array_equal(load(tmp_path / "series.alrnn.npz").initial_observation_, series[0])
+    np.savez(tmp_path / "two.npz", x=series[:, 0], y=series[:, 1])
+    (tmp_path / "zipped.csv").write_bytes((tmp_path / "two.npz").read_bytes())  # an archive under a CSV's name
+    (tmp_path / "text.npz").write_text("x,y\n1,2\n")
+    (tmp_path / "nan.csv").write_text("x,y\n1,2\nnan,3\n5,6\n")
+    for name, message in [
+        ("two.npz", r"it holds 2 arrays \(x, y\); an .npz archive of the series alone is read"),
+        ("series.alrnn.npz", r"it is a model file \(sklearn_alrnn.load reads it\), not a recorded series"),
+        ("zipped.csv", r"it is a binary file \(a NUL byte near its start\), not a CSV text table"),
+        ("text.npz", r"it does not start as a zip archive does; it is not a NumPy .npz archive"),
+        ("nan.csv", r"NaN or infinite values \(first in row 1\); .* fill short gaps \(e.g. pandas' interpolate\)"),
+        ("missing.npz", "No such file"),
+    ]:
         with pytest.raises(SystemExit, match=message):
             main(["reconstruct", str(tmp_path / name)])
 
