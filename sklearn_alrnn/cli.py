@@ -37,7 +37,7 @@ from .forecasting import ALRNNForecaster
 from .io import _METADATA_KEY, load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
-from .tabular import numeric_columns, sequence_predictions_to_rows, to_sequences
+from .tabular import _shown, numeric_columns, sequence_predictions_to_rows, to_sequences
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -210,6 +210,22 @@ def _read_table(path):
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 
 
+def _table_sequences(table, id_col, time_col, features, target=None, per_step=False):
+    """``to_sequences`` of a table read from a file; a missing feature value is refused by its sequence
+    and time stamp (in the arrays it would be a NaN step, or at a sequence's end taken for padding)."""
+    sequences = to_sequences(table, id_col, time_col, features, target, per_step)
+    features = features or numeric_columns(table, {id_col, time_col, target})
+    gaps = table[features].isna().to_numpy()
+    if gaps.any():
+        row, column = np.argwhere(gaps)[0]
+        raise ValueError(
+            f"column {features[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
+            f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. by "
+            "interpolating within each sequence"
+        )
+    return sequences
+
+
 def _load_bundle(path):
     """The model of a file written by ``sklearn-alrnn fit`` and its table settings."""
     try:
@@ -224,7 +240,7 @@ def _load_bundle(path):
 def cmd_fit(args):
     _check_can_write(args.model_out, "--model-out")
     table = _read_table(args.data)
-    X, y, _ = to_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
+    X, y, _ = _table_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
@@ -253,7 +269,7 @@ def cmd_predict(args):
         _check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
     table = _read_table(args.data)
-    X, _, ids = to_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
+    X, _, ids = _table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
     predictions = bundle["model"].predict(X)
     import pandas as pd
 
@@ -489,7 +505,7 @@ def cmd_analyze(args):
         return 0
     if args.data:  # the table's columns as the command's fit read them
         bundle = _load_bundle(args.model)
-        X, _, _ = to_sequences(_read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
+        X, _, _ = _table_sequences(_read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
         decomposer = RegimeDecomposer(model, prefit=True).fit(X)
     else:
         decomposer = RegimeDecomposer.from_parameters(

@@ -201,6 +201,18 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     with pytest.raises(SystemExit, match="Duplicated time stamp"):
         main(["fit", str(tmp_path / "dup.csv"), "--target", "label", "--id-col", "sid", "--time-col", "t",
               "--model-out", str(model)])
+    # A missing value, inside a sequence or on its last row (where the arrays would take it for padding).
+    last_row = table.sort_values("t").groupby("sid").tail(1).index[0]
+    for row in (table.index[table["t"] == 20][0], last_row):
+        holed = table.copy()
+        holed.loc[row, "x"] = np.nan
+        holed.to_csv(tmp_path / "holed.csv", index=False)
+        where = rf"sid='{holed.loc[row, 'sid']}', t={holed.loc[row, 't']} \(data row {holed.index.get_loc(row)}\)"
+        with pytest.raises(SystemExit, match=rf"column 'x' has no value at {where}; fill missing values first"):
+            main(["fit", str(tmp_path / "holed.csv"), "--target", "label", "--id-col", "sid", "--time-col", "t",
+                  "--model-out", str(model)])
+        with pytest.raises(SystemExit, match=rf"column 'x' has no value at {where}"):
+            main(["predict", str(model), str(tmp_path / "holed.csv")])
 
 
 def test_per_step_labels_fit_a_per_step_classifier_that_skips_steps_without_a_label(tmp_path, capsys):
