@@ -213,17 +213,17 @@ def _read_table(path):
 def _table_sequences(table, id_col, time_col, features, target=None, per_step=False):
     """``to_sequences`` of a table read from a file; a missing feature value is refused by its sequence
     and time stamp (in the arrays it would be a NaN step, or at a sequence's end taken for padding)."""
-    sequences = to_sequences(table, id_col, time_col, features, target, per_step)
-    features = features or numeric_columns(table, {id_col, time_col, target})
-    gaps = table[features].isna().to_numpy()
-    if gaps.any():
-        row, column = np.argwhere(gaps)[0]
-        raise ValueError(
-            f"column {features[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
-            f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. by "
-            "interpolating within each sequence"
-        )
-    return sequences
+    columns = features or numeric_columns(table, {id_col, time_col, target})
+    if {id_col, time_col, *columns} <= set(table.columns):  # else to_sequences names what is missing
+        gaps = table[columns].isna().to_numpy()
+        if gaps.any():
+            row, column = np.argwhere(gaps)[0]
+            raise ValueError(
+                f"column {columns[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
+                f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. "
+                "by interpolating within each sequence"
+            )
+    return to_sequences(table, id_col, time_col, features, target, per_step)
 
 
 def _load_bundle(path):

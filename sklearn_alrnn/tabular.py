@@ -1,5 +1,7 @@
 """Long-format tables (one row per time step) to and from the package's sequence arrays."""
 
+import warnings
+
 import numpy as np
 
 from ._validation import check_no_dates
@@ -46,7 +48,7 @@ def _as_floats(frame, columns):
 
 def _shown(value):
     """A sequence id or time stamp as a message shows it: strings quoted, NumPy scalars as plain numbers."""
-    return repr(value) if isinstance(value, str) else str(value)
+    return repr(str(value)) if isinstance(value, str) else str(value)
 
 
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
@@ -155,6 +157,16 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
                 y[i] = group[target_col].iloc[-1]
     if y is not None and not per_step:
         y = np.asarray(y.tolist())
+    lengths = groups.size().to_numpy()
+    unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))
+    if unmeasured.size:
+        first, last_time = unmeasured[0], groups[time_col].last().iloc[unmeasured[0]]
+        warnings.warn(
+            f"{unmeasured.size} of the {len(ids)} sequences have no feature value on their last row (the first: "
+            f"sequence {_shown(ids[first])} at {time_col}={_shown(last_time)}); the estimators read such rows as "
+            "the NaN padding after a sequence's end, so these sequences end earlier. Fill the missing values to "
+            "keep the rows.", UserWarning
+        )
     return X, y, ids
 
 

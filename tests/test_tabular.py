@@ -1,6 +1,7 @@
 """Long-format tables (one row per time step) to sequence arrays and back."""
 
 import io
+import warnings
 
 import numpy as np
 import pytest
@@ -95,3 +96,19 @@ def test_rows_without_an_id_a_number_or_any_rows_are_named_not_dropped():
     header_only = pd.read_csv(io.StringIO("id,time,a,b\n"))
     with pytest.raises(ValueError, match="The table has no rows"):
         to_sequences(header_only, "id", "time")
+
+
+def test_a_last_row_without_any_feature_value_is_named_since_it_reads_as_padding():
+    table = _long_table()
+    last = table.groupby("id")["time"].idxmax()
+    holed = table.copy()
+    holed.loc[[last["s2"], last["s4"]], ["a", "b"]] = np.nan
+    with pytest.warns(UserWarning, match=r"2 of the 6 sequences have no feature value on their last row \(the first: "
+                                         rf"sequence 's2' at time={table.loc[last['s2'], 'time']}\); the estimators"):
+        to_sequences(holed, "id", "time", ["a", "b"], "target")
+    holed.loc[last["s2"], "b"] = 0.5  # one value on the row keeps it a step; the NaN inside is the estimators' to refuse
+    with pytest.warns(UserWarning, match=r"1 of the 6 sequences .*sequence 's4'"):
+        to_sequences(holed, "id", "time", ["a", "b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        to_sequences(table, "id", "time")
