@@ -106,7 +106,7 @@ def test_a_last_row_without_any_feature_value_is_named_since_it_reads_as_padding
     with pytest.warns(UserWarning, match=r"2 of the 6 sequences have no feature value on their last row \(the first: "
                                          rf"sequence 's2' at time={table.loc[last['s2'], 'time']}\); the estimators"):
         to_sequences(holed, "id", "time", ["a", "b"], "target")
-    holed.loc[last["s2"], "b"] = 0.5  # one value on the row keeps it a step; the NaN inside is the estimators' to refuse
+    holed.loc[last["s2"], "b"] = 0.5  # one value keeps the row a step (its NaN is for the estimators to refuse)
     with pytest.warns(UserWarning, match=r"1 of the 6 sequences .*sequence 's4'"):
         to_sequences(holed, "id", "time", ["a", "b"])
     with warnings.catch_warnings():
