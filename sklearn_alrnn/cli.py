@@ -8,15 +8,8 @@
 """
 
 import argparse
-import bz2
-import codecs
-import csv
-import gzip
-import io as _io
 import json
-import lzma
 import os
-import re
 import sys
 import time
 import warnings
@@ -26,18 +19,17 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
+from ._data_files import read_series, read_table, table_sequences
 from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
 from ._measures import frequencies_suffice
 from ._targets import missing_labels
-from ._series import time_index_columns
-from ._validation import lengths_before_padding
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
-from .io import _METADATA_KEY, load, load_metadata
+from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
-from .tabular import _shown, numeric_columns, sequence_predictions_to_rows, to_sequences
+from .tabular import numeric_columns, sequence_predictions_to_rows
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -161,71 +153,6 @@ def cmd_sweep(args):
     return 0
 
 
-#: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
-#: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
-_UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError)
-
-
-def _open_csv(path):
-    """A CSV file's text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; UTF-8 (without
-    the byte-order mark spreadsheets write), UTF-16 after its byte-order mark (spreadsheets' "Unicode
-    text"), else Windows-1252, the encoding spreadsheets save CSV in on Western European Windows."""
-    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
-    with opener(path, "rb") as file:
-        data = file.read()
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return _io.StringIO(data.decode("utf-16"), newline="")
-    if b"\x00" in data[:65536]:
-        raise ValueError("it is a binary file (a NUL byte near its start), not a CSV text table")
-    try:
-        return _io.StringIO(data.decode("utf-8-sig"), newline="")
-    except UnicodeDecodeError:
-        return _io.StringIO(data.decode("cp1252", errors="replace"), newline="")
-
-
-def _csv_dialect(handle):
-    """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
-    semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
-    then uses if a comma stands between digits."""
-    sample = handle.read(65536)
-    handle.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:  # one column
-        dialect = csv.excel
-    decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
-    return dialect, "," if decimal_comma else "."
-
-
-def _read_table(path):
-    try:
-        import pandas as pd
-    except ImportError:
-        raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
-    try:
-        with _open_csv(path) as handle:
-            dialect, decimal = _csv_dialect(handle)
-            return pd.read_csv(handle, sep=dialect.delimiter, decimal=decimal)
-    except _UNREADABLE as exc:
-        raise SystemExit(f"error: cannot read {path!r}: {exc}")
-
-
-def _table_sequences(table, id_col, time_col, features, target=None, per_step=False):
-    """``to_sequences`` of a table read from a file; a missing feature value is refused by its sequence
-    and time stamp (in the arrays it would be a NaN step, or at a sequence's end taken for padding)."""
-    columns = features or numeric_columns(table, {id_col, time_col, target})
-    if {id_col, time_col, *columns} <= set(table.columns):  # else to_sequences names what is missing
-        gaps = table[columns].isna().to_numpy()
-        if gaps.any():
-            row, column = np.argwhere(gaps)[0]
-            raise ValueError(
-                f"column {columns[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
-                f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. "
-                "by interpolating within each sequence"
-            )
-    return to_sequences(table, id_col, time_col, features, target, per_step)
-
-
 def _load_bundle(path):
     """The model of a file written by ``sklearn-alrnn fit`` and its table settings."""
     try:
@@ -239,8 +166,8 @@ def _load_bundle(path):
 
 def cmd_fit(args):
     _check_can_write(args.model_out, "--model-out")
-    table = _read_table(args.data)
-    X, y, _ = _table_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
+    table = read_table(args.data)
+    X, y, _ = table_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
@@ -268,8 +195,8 @@ def cmd_predict(args):
     if args.output:
         _check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
-    table = _read_table(args.data)
-    X, _, ids = _table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
+    table = read_table(args.data)
+    X, _, ids = table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
     predictions = bundle["model"].predict(X)
     import pandas as pd
 
@@ -284,118 +211,6 @@ def cmd_predict(args):
     else:
         print(out.to_csv(index=False), end="")
     return 0
-
-
-_FILL_GAPS = "fill short gaps (e.g. pandas' interpolate) or cut the series there"
-
-
-def _number(cell, decimal="."):
-    """The cell's float, or None for a cell that is not a number; with ``decimal=","``, "1,5" is 1.5."""
-    try:
-        return float(cell.replace(decimal, "."))
-    except ValueError:
-        return None
-
-
-def _read_csv_series(path):
-    """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
-    the names of the columns left out: those without a single number (dates, labels), a first column
-    without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
-    same step every row (a time index), and the kept columns' names (None without a header naming each
-    once). A column with numbers and other cells is an error naming the cell.
-    Cells separated by semicolons or tabs may write decimals with a comma (``_csv_dialect``)."""
-    with _open_csv(path) as handle:
-        dialect, decimal = _csv_dialect(handle)
-        rows = [row for row in csv.reader(handle, dialect) if row and not row[0].lstrip().startswith("#")]
-    header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
-    if not rows:
-        raise ValueError("no data rows")
-    widths = sorted({len(row) for row in rows})
-    if len(widths) > 1:
-        raise ValueError(f"rows of {widths} cells; every row must have the same number")
-    names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
-    kept, left_out = [], []
-    for i, (name, cells) in enumerate(zip(names, zip(*rows))):
-        numbers = [_number(cell, decimal) for cell in cells]
-        if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
-            left_out.append(name.strip() or "the unnamed first column (an index)")
-        elif None in numbers:
-            row = numbers.index(None)
-            gap = f" (a gap: {_FILL_GAPS})" if not cells[row].strip() else ""
-            raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
-        else:
-            kept.append((name.strip(), numbers))
-    if not kept:
-        raise ValueError("no column of numbers")
-    values = np.array([numbers for _, numbers in kept]).T
-    time_axes = time_index_columns(values)
-    if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
-        left_out += [f"{kept[j][0]!r} (rises by {values[1, j] - values[0, j]:g} every row: a time index)"
-                     for j in time_axes]
-        values = np.delete(values, time_axes, axis=1)
-        kept = [column for j, column in enumerate(kept) if j not in time_axes]
-    names = [name for name, _ in kept]
-    named = header is not None and all(names) and len(set(names)) == len(names)
-    return values, left_out, names if named else None
-
-
-#: The first bytes of NumPy's files, and what a file that starts otherwise is told.
-_NUMPY_FILES = {
-    ".npy": (b"\x93NUMPY", "it does not start with a .npy header; it is not a saved NumPy array"),
-    ".npz": (b"PK", "it does not start as a zip archive does; it is not a NumPy .npz archive"),
-}
-
-
-def _only_array(archive):
-    """The one array of an open .npz archive."""
-    with archive:
-        if _METADATA_KEY in archive.files:
-            raise ValueError("it is a model file (sklearn_alrnn.load reads it), not a recorded series")
-        if len(archive.files) != 1:
-            raise ValueError(f"it holds {len(archive.files)} arrays ({', '.join(archive.files)}); an .npz archive "
-                             "of the series alone is read, or an .npy file")
-        return archive[archive.files[0]]
-
-
-def _read_series(path):
-    """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
-    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy,
-    and the variables' names (a CSV header's; else None)."""
-    left_out, names = [], None
-    try:
-        suffix = os.path.splitext(path)[1].lower()
-        if suffix in _NUMPY_FILES:
-            start, refusal = _NUMPY_FILES[suffix]
-            with open(path, "rb") as file:
-                if file.read(len(start)) != start:  # else np.load takes it for a pickle and suggests loading that
-                    raise ValueError(refusal)
-            loaded = np.load(path, allow_pickle=False)
-            series = loaded if suffix == ".npy" else _only_array(loaded)
-        else:
-            series, left_out, names = _read_csv_series(path)
-    except _UNREADABLE as exc:
-        raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
-    if left_out:
-        print(f"Columns left out: {', '.join(left_out)}")
-    series = series.reshape(len(series), -1) if series.ndim == 1 else series
-    series = series[0] if series.ndim == 3 and len(series) == 1 else series
-    if series.ndim not in (2, 3) or 0 in series.shape or series.dtype.kind not in "biuf":  # complex: not a recording
-        raise SystemExit(
-            f"error: {path!r} must hold a real (n_timesteps, n_variables) array or a stack "
-            f"(n_series, n_timesteps, n_variables) of series; got {series.dtype} of shape {series.shape}"
-        )
-    series = series.astype(float)
-    if series.ndim == 3:  # all-NaN rows after a series' last step pad it to the stack's length, as in fit
-        series = [s[:n] if n else s for s, n in zip(series, lengths_before_padding(np.isnan(series)))]
-    for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
-        if not np.isfinite(part).all():
-            row = int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
-            where = f"row {row}" if isinstance(series, np.ndarray) else f"series {i}, row {row}"
-            raise SystemExit(
-                f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be "
-                f"finite: {_FILL_GAPS}"
-            )
-    return series, names
 
 
 def _held_out_split(series, fraction):
@@ -421,7 +236,7 @@ def _held_out_split(series, fraction):
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
-    series, names = _read_series(args.data)
+    series, names = read_series(args.data)
     train, tests = _held_out_split(series, args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
@@ -505,7 +320,7 @@ def cmd_analyze(args):
         return 0
     if args.data:  # the table's columns as the command's fit read them
         bundle = _load_bundle(args.model)
-        X, _, _ = _table_sequences(_read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
+        X, _, _ = table_sequences(read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
         decomposer = RegimeDecomposer(model, prefit=True).fit(X)
     else:
         decomposer = RegimeDecomposer.from_parameters(
