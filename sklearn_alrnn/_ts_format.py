@@ -155,16 +155,21 @@ def load_ts(path, *, return_metadata=False):
     try:
         return _read(path, return_metadata)
     except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{os.fspath(path)}: not a UTF-8 text file ({error.reason} at byte {error.start}); "
-            "a .ts file is text."
-        ) from None
+        with open(path, "rb") as handle:
+            if b"\x00" in handle.read(65536):
+                raise ValueError(
+                    f"{os.fspath(path)}: not a text file ({error.reason} at byte {error.start}, and a NUL byte "
+                    "near its start); a .ts file is text."
+                ) from None
+    # Text in another encoding than UTF-8: comments or labels written on Windows.
+    return _read(path, return_metadata, encoding="cp1252")
 
 
-def _read(path, return_metadata):
+def _read(path, return_metadata, encoding="utf-8-sig"):
     header = {"timestamps": False, "classlabel": False, "targetlabel": False, "class_values": []}
     cases, labels, in_data = [], [], False
-    with open(path, encoding="utf-8-sig") as handle:  # -sig: editors on Windows start files with a byte-order mark
+    # -sig: editors on Windows start files with a byte-order mark
+    with open(path, encoding=encoding, errors="strict" if encoding == "utf-8-sig" else "replace") as handle:
         for line_number, raw in enumerate(handle, start=1):
             line = raw.strip()
             if not line or line.startswith(("#", "%")):

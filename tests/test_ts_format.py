@@ -118,8 +118,20 @@ def test_malformed_files_raise_value_errors_naming_the_line(tmp_path, text, mess
 def test_a_binary_file_is_refused_as_not_text(tmp_path):
     path = tmp_path / "binary.ts"
     path.write_bytes(bytes(range(256)))
-    with pytest.raises(ValueError, match="binary.ts: not a UTF-8 text file"):
+    with pytest.raises(ValueError, match="binary.ts: not a text file .*a NUL byte near its start"):
         load_ts(path)
+
+
+def test_a_file_written_on_windows_is_read_with_its_labels(tmp_path):
+    # Windows-1252 comments and class labels stopped the reader with a UnicodeDecodeError.
+    path = tmp_path / "windows.ts"
+    text = "# Données: capteur °C\n@problemName températures\n@classLabel true chaud froid\n@data\n1,2,3:chaud\n3,2,1:froid\n"
+    path.write_bytes(text.encode("cp1252"))
+    X, y, metadata = load_ts(path, return_metadata=True)
+    np.testing.assert_array_equal(X[:, :, 0], [[1, 2, 3], [3, 2, 1]])
+    assert y.tolist() == ["chaud", "froid"] and metadata["problem_name"] == "températures"
+    path.write_bytes(text.replace("chaud", "été").encode("cp1252"))
+    assert load_ts(path)[1].tolist() == ["été", "froid"]
 
 
 def test_writer_rejects_what_the_format_cannot_hold(tmp_path):
