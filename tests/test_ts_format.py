@@ -125,7 +125,8 @@ def test_a_binary_file_is_refused_as_not_text(tmp_path):
 def test_a_file_written_on_windows_is_read_with_its_labels(tmp_path):
     # Windows-1252 comments and class labels stopped the reader with a UnicodeDecodeError.
     path = tmp_path / "windows.ts"
-    text = "# Données: capteur °C\n@problemName températures\n@classLabel true chaud froid\n@data\n1,2,3:chaud\n3,2,1:froid\n"
+    text = ("# Données: capteur °C\n@problemName températures\n@classLabel true chaud froid\n@data\n"
+            "1,2,3:chaud\n3,2,1:froid\n")
     path.write_bytes(text.encode("cp1252"))
     X, y, metadata = load_ts(path, return_metadata=True)
     np.testing.assert_array_equal(X[:, :, 0], [[1, 2, 3], [3, 2, 1]])
