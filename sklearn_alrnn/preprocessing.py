@@ -9,7 +9,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._series import check_sequence_feature_names
@@ -272,6 +272,12 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     min_df : int or float, default=1
         Tokens in fewer texts than this (a count, or a share of the texts when a
         float in (0, 1]) become unknown.
+    encoding : str, default="utf-8"
+        How texts given as bytes are decoded (``sklearn.datasets.load_files``
+        reads files as bytes), as in scikit-learn's ``CountVectorizer``.
+    decode_error : {"strict", "ignore", "replace"}, default="strict"
+        What bytes that do not decode do: "strict" raises a ``ValueError``
+        naming the text.
 
     Attributes
     ----------
@@ -295,13 +301,20 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         "token_pattern": [str],
         "max_tokens": [Interval(Integral, 2, None, closed="left"), None],
         "min_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="right")],
+        "encoding": [str],
+        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
     }
 
-    def __init__(self, *, lowercase=True, token_pattern=WORDS_AND_PUNCTUATION, max_tokens=None, min_df=1):
+    def __init__(
+        self, *, lowercase=True, token_pattern=WORDS_AND_PUNCTUATION, max_tokens=None, min_df=1, encoding="utf-8",
+        decode_error="strict",
+    ):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
         self.max_tokens = max_tokens
         self.min_df = min_df
+        self.encoding = encoding
+        self.decode_error = decode_error
 
     def _tokens(self, texts):
         if isinstance(texts, str) or not hasattr(texts, "__iter__"):
@@ -312,6 +325,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         pattern = re.compile(self.token_pattern)
         documents = []
         for i, text in enumerate(texts):
+            if isinstance(text, bytes):
+                text = self._decoded(text, i)
             if isinstance(text, str):
                 documents.append(pattern.findall(self._normal_form(text)))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
@@ -321,6 +336,17 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             else:
                 raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")
         return documents
+
+    def _decoded(self, text, i):
+        try:
+            return text.decode(self.encoding, self.decode_error)
+        except LookupError:
+            raise ValueError(f"encoding={self.encoding!r} is not an encoding Python knows.") from None
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"Text {i} is bytes that are not {self.encoding} ({error.reason} at byte {error.start}); pass the "
+                "texts' encoding (e.g. encoding='latin-1'), or decode_error='replace'."
+            ) from None
 
     def _normal_form(self, text):
         """Unicode's NFKC form, so that one word is one token however its letters were encoded: an

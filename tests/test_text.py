@@ -123,6 +123,27 @@ def test_a_table_of_one_text_column_is_read_as_its_texts_not_its_column_names():
         SequenceTokenizer().fit(table)
 
 
+def test_texts_as_bytes_are_decoded_as_load_files_gives_them(tmp_path):
+    # sklearn.datasets.load_files reads each file as bytes: "Text 0 is a bytes, not a str" before.
+    from sklearn.datasets import load_files
+
+    for label, text in [("neg", "Un film pénible."), ("pos", "Un film réussi !")]:
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "review.txt").write_text(text, encoding="utf-8")
+    corpus = load_files(tmp_path)
+    assert all(isinstance(text, bytes) for text in corpus.data)
+    tokenizer = SequenceTokenizer().fit(corpus.data)
+    decoded = [text.decode("utf-8") for text in corpus.data]
+    assert tokenizer.vocabulary_ == SequenceTokenizer().fit(decoded).vocabulary_ and "réussi" in tokenizer.vocabulary_
+    latin = [text.encode("latin-1") for text in decoded]
+    with pytest.raises(ValueError, match=r"Text 0 is bytes that are not utf-8 \(.* at byte \d+\); pass the texts' enc"):
+        SequenceTokenizer().fit(latin)
+    assert SequenceTokenizer(encoding="latin-1").fit(latin).vocabulary_ == tokenizer.vocabulary_
+    assert "\ufffd" in SequenceTokenizer(decode_error="replace").fit(latin).vocabulary_
+    with pytest.raises(ValueError, match="encoding='klingon' is not an encoding Python knows"):
+        SequenceTokenizer(encoding="klingon").fit(latin)
+
+
 def test_bad_pattern_and_unfitted_tokenizer():
     with pytest.raises(ValueError, match="is not a regular expression"):
         SequenceTokenizer(token_pattern="(").fit(["a"])
