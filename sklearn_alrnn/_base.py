@@ -189,6 +189,7 @@ class BaseALRNN(
             name = type(self).__name__
             raise ValueError(f"This {name} has weights but not the state a fit sets beside them (how it reads inputs "
                              f"and states): build it with {name}.from_parameters(a, W, h, C, B, b, n_nonlinear=P).")
+        self._check_reading_state()
         check_network_parameters(self, PARAMETER_NAMES, self._n_model_inputs(),
                                  n_readout_features(self._readout, np.size(self.a_), self._per_step))
         return make_engine(device, self.a_.shape[0], self.n_nonlinear_, self.n_jobs)

@@ -9,6 +9,7 @@ import numpy as np
 from ._augmentation import (
     AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
 )
+from ._model import check_fitted_vector
 from ._series import check_sequence_feature_names
 from ._tokens import check_tokens
 from ._validation import check_sequences, step_mask, warn_if_unscaled
@@ -175,6 +176,12 @@ class ModelInputsMixin:
         fitted so, then their scaled first differences appended with ``input_differences``, then
         the standardised step index with ``elapsed_steps``."""
         return self._with_elapsed_steps(self._with_differences(self._read_features(X, lengths), lengths), lengths)
+
+    def _check_reading_state(self):
+        """The scales that read the inputs, as fit left them (``_model.check_fitted_vector``)."""
+        n_read = self.n_features_in_ + 2 * np.size(getattr(self, "per_sequence_features_", ()))
+        check_fitted_vector(self, "input_difference_scale_", n_read, positive=True)
+        check_fitted_vector(self, "elapsed_steps_moments_", 2, positive=(1,))
 
     def _n_model_inputs(self):
         """Columns of ``C_``: the vocabulary for token input, else what :meth:`_model_inputs` makes

@@ -7,9 +7,8 @@ learned start ``[x ; L x]`` of the model given.
 
 import numpy as np
 
-from ._forcing import FORECASTER_PARAMETER_NAMES, initial_states
+from ._forcing import initial_states
 from ._kernels.lyapunov import free_run_spectrum, tangent_frame
-from ._model import check_network_parameters
 from ._regime_maps import constant_drive
 from ._validation import check_counts
 
@@ -41,7 +40,7 @@ def mean_n_step_error(model, X, n_steps, exog):
 def map_exponents(model, n_exponents, n_steps, transient, x0, constant_input=None):
     """The ``n_exponents`` largest Lyapunov exponents of the model's map, largest first, along the
     free run from ``x0`` with the inputs held at ``constant_input`` (NaN where the run overflows)."""
-    check_network_parameters(model, FORECASTER_PARAMETER_NAMES, model.n_inputs_)
+    model._check_fitted_network()
     check_counts(minimum=0, transient=transient)
     check_counts(n_steps=n_steps)
     frame = tangent_frame(model.a_.shape[0], n_exponents)

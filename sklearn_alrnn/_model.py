@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "PARAMETER_NAMES",
+    "check_fitted_vector",
     "check_network_parameters",
     "flatten_parameters",
     "split_flat",
@@ -79,6 +80,25 @@ def check_network_parameters(estimator, names, n_inputs=None, n_readout=None):
     for name, value in params.items():
         if getattr(estimator, name + "_") is not value or value.dtype != dtype or not value.flags.c_contiguous:
             setattr(estimator, name + "_", np.ascontiguousarray(value, dtype=dtype))
+
+
+def check_fitted_vector(estimator, name, size, positive=()):
+    """Refuse a fitted vector beside the weights (a standardisation's means and scales) damaged after
+    the fit, as :func:`check_network_parameters` refuses weights: a ValueError naming ``name`` when
+    it is not ``size`` finite numbers, or its entries at ``positive`` (indices, or True for all) are
+    not > 0; it would otherwise make every prediction NaN without a word. None passes (not fitted so).
+    """
+    value = getattr(estimator, name, None)
+    if value is None:
+        return
+    value = np.asarray(value)
+    numbers = value.shape == (size,) and value.dtype.kind in "fiu" and np.isfinite(value).all()
+    if not numbers or not np.all(value[slice(None) if positive is True else list(positive)] > 0):
+        scale = " (scales > 0)" if positive else ""
+        raise ValueError(
+            f"The fitted {name} must be of shape ({size},) with finite values{scale}; got {value!r}. The model was "
+            "changed after fitting: refit or reload it."
+        )
 
 
 def split_flat(flat, shapes, names=PARAMETER_NAMES):

@@ -20,7 +20,7 @@ from ._initialisations import fit_best_initialisation
 from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
-from ._model import check_network_parameters, flatten_parameters
+from ._model import check_fitted_vector, check_network_parameters, flatten_parameters
 from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
@@ -59,10 +59,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         on Lorenz-63, D_stsp 2.3-3.6) and the geometry. "auto": 12, at most n_hidden - N (Lorenz-63
         with 20 units: D_stsp 0.1-0.5). ``GridSearchCV`` picks it; ``n_nonlinear_`` is the P used.
     teacher_forcing : {"sparse", "generalized"}, default="sparse"
-        "sparse": after every ``forcing_interval``-th step the observed units are pulled to the
-        data with weight ``alpha`` (replaced when alpha=1) and the gradient through them is cut
-        in that proportion (Mikhaeil et al. 2022); "generalized": the pull happens at every step
-        with weight ``alpha`` (Hess et al. 2023).
+        "sparse": after every ``forcing_interval``-th step the observed units are pulled to the data
+        with weight ``alpha`` (replaced when alpha=1) and the gradient through them is cut in that
+        proportion (Mikhaeil et al. 2022); "generalized": the pull at every step (Hess et al. 2023).
     forcing_interval : int, default=16
         Steps between forcings ("sparse").
     alpha : float in (0, 1] or None, default=None
@@ -110,8 +109,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         in 1.5-2 times as long. Each fit trains on one thread: two made a batch of 16 windows
         1.4-1.8 times slower, and gained 10% only from batches of 256 (RESULTS.md).
     device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where training runs (forced windows, gradients and the evaluation free runs), as for the
-        sequence estimators; prediction runs on the CPU.
+        Where training runs (forced windows, gradients, evaluation free runs); prediction: the CPU.
     dtype : {"float64", "float32"}, default="float64"
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
@@ -362,9 +360,11 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         return {name: getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
 
     def _check_fitted_network(self):
-        """check_is_fitted, then the parameters' shapes and values, made one float dtype (a_'s) for the kernels."""
+        """check_is_fitted, the parameters' shapes and values (one float dtype, a_'s, for the kernels), the units'."""
         check_is_fitted(self, "a_")
         check_network_parameters(self, FORECASTER_PARAMETER_NAMES, self.n_inputs_)
+        for name, positive in (("mean_", ()), ("scale_", True), ("initial_observation_", ())):
+            check_fitted_vector(self, name, self.n_features_in_, positive)
 
     def _engine(self):
         self._check_fitted_network()
@@ -577,7 +577,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         >>> bool(np.allclose(model.observe(states), run))
         True
         """
-        check_is_fitted(self, "a_")
+        self._check_fitted_network()
         if np.ndim(states) > 0:  # NaN rows: a run that left the floating-point range
             states = check_array(states, ensure_2d=False, allow_nd=True, input_name="states", ensure_all_finite=False)
         if np.ndim(states) == 0 or states.shape[-1] != self.a_.shape[0]:

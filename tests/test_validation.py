@@ -1,5 +1,6 @@
 """Every bad input raises a ValueError that names what was expected and what was given."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -262,6 +263,33 @@ def test_parameters_damaged_after_the_fit_are_named_instead_of_predicting_from_t
     for call in (model.predict, model.predict_proba, model.transform, model.hidden_states):
         with pytest.raises(ValueError, match=message):
             call(GOOD_X)
+
+
+def test_scales_beside_the_weights_damaged_after_the_fit_are_named_too():
+    # Fault injection: a NaN input-difference scale, elapsed-step moment or forecaster standardisation
+    # gave NaN for every prediction without a word (the weights were checked, these were not).
+    from sklearn_alrnn import ALRNNForecaster, metrics
+
+    for name, index, value in [("input_difference_scale_", 1, np.nan), ("elapsed_steps_moments_", 1, 0.0)]:
+        model = ALRNNRegressor(n_hidden=4, max_iter=2, input_differences=True, elapsed_steps=True, random_state=0)
+        model.fit(GOOD_X, GOOD_Y.astype(float))
+        getattr(model, name)[index] = value
+        for call in (model.predict, model.transform):
+            with pytest.raises(ValueError, match=rf"The fitted {name} must be of shape \(\d,\) with finite values "
+                                                 r"\(scales > 0\); got array\(.*refit or reload it"):
+                call(GOOD_X)
+    series = np.column_stack([np.sin(np.arange(200) * 0.2), np.cos(np.arange(200) * 0.2)])
+    forecaster = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=2, n_init=1, random_state=0).fit(series)
+    for name, value, message in [("mean_", np.nan, "with finite values;"),
+                                 ("scale_", 0.0, r"with finite values \(scales > 0\)"),
+                                 ("initial_observation_", np.inf, "with finite values;")]:
+        model = copy.deepcopy(forecaster)
+        getattr(model, name)[1] = value
+        calls = [lambda: model.generate(5), lambda: model.forecast(series[:20], 3), lambda: model.predict(series),
+                 lambda: model.observe(np.zeros((2, 6))), lambda: metrics.max_lyapunov_exponent(model, n_steps=50)]
+        for call in calls:
+            with pytest.raises(ValueError, match=rf"The fitted {name} must be of shape \(2,\) {message}"):
+                call()
 
 
 @pytest.mark.parametrize(
