@@ -75,6 +75,12 @@ def check_network_parameters(estimator, names, n_inputs=None, n_readout=None):
                 f"The fitted {name}_ holds NaN, infinity or non-numbers; predictions from it would be meaningless. "
                 "The model was changed after fitting: refit or reload it."
             )
+    classes = getattr(estimator, "classes_", None)  # a classifier's labels, one per row of B_
+    if classes is not None and "B" in params and np.shape(classes) != (params["B"].shape[0],):
+        raise ValueError(
+            f"The fitted classes_ has shape {np.shape(classes)}; B_ reads out {params['B'].shape[0]} classes. The "
+            "model was changed after fitting: refit or reload it."
+        )
     dtype = np.result_type(*params.values())
     dtype = dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
     for name, value in params.items():

@@ -250,6 +250,7 @@ def test_a_1d_object_array_of_sequences_is_a_list_of_sequences():
         (lambda m: setattr(m, "B_", m.B_[:, :3]), r"The fitted B_ has shape \(2, 3\); .* needs \(any, 4\)"),
         (lambda m: setattr(m, "b_", m.b_[:1]), r"The fitted b_ has shape \(1,\); .* needs \(2,\)"),
         (lambda m: setattr(m, "n_nonlinear_", 9), "n_nonlinear_ lie in \\[0, n_hidden\\]; got a_ of shape \\(4,\\) and n_nonlinear_=9"),
+        (lambda m: setattr(m, "classes_", m.classes_[:1]), r"The fitted classes_ has shape \(1,\); B_ reads out 2 classes"),
     ],
 )
 def test_parameters_damaged_after_the_fit_are_named_instead_of_predicting_from_them(fitted_small, damage, message):
