@@ -593,4 +593,5 @@ class ForecasterStateMixin:
             state.setdefault("best_evaluation_score_", state["best_state_space_divergence_"])
         if "a_" in state:  # fitted before the noise model of generate(process_noise=...)
             state.setdefault("residual_covariance_", None)
+        state.setdefault("warm_start", False)  # pickled before warm starts
         super().__setstate__(state)

@@ -1,6 +1,5 @@
 """ALRNNForecaster: learn a dynamical system from recorded series, forecast and generate."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,19 +11,15 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import io
 from ._forcing import (
-    ALPHA_UPDATE_INTERVAL, FORECASTER_PARAMETER_NAMES, FreeRunEvaluation, TrainingWindows, adapted_alpha,
-    evaluation_starts, forced_loss_and_gradients, forcing_schedule, free_run_from,
-    initialize_forecaster, jacobian_norm_bound, network_units, one_step_predictions, read_in_windows,
-    warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows)
+    FORECASTER_PARAMETER_NAMES, forcing_schedule, free_run_from, initialize_forecaster, network_units,
+    one_step_predictions, read_in_windows, warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows)
+from ._forecaster_training import train_forecaster
 from ._initialisations import fit_best_initialisation
-from ._interrupts import raise_if_interrupted
 from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
 from ._model import check_fitted_vector, check_network_parameters, flatten_parameters
-from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
-from ._progress import ProgressReporter
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
 from ._series import check_observation, series_like, warn_if_columns_are_not_variables
 from ._validation import check_answer_size, check_counts
@@ -102,6 +97,12 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         ``n_jobs``) and keep the one whose best checkpoint has the smallest divergence, as KMeans
         keeps its best start: fits vary from seed to seed and machine to machine (Roessler: targets
         met on 4 and 7 of 8 seeds on two machines, 6 and 8 of 8 with 4).
+    warm_start : bool, default=False
+        ``fit`` trains the fitted network on (``max_iter`` more epochs, the learning rate decaying
+        afresh; one run, whatever ``n_init``), in the units it was fitted in (``mean_``,
+        ``scale_``), on series of its variables and inputs; the starting network is the first
+        checkpoint (epoch 0), kept if no later one scores better. A network from
+        ``from_parameters`` (the research code's, say) is trained on so too.
     n_jobs : int or None, default=-1
         Threads for the ``n_init`` fits, side by side, and for prediction (-1: all CPUs, None:
         one); results do not depend on it. Lorenz-63 or Roessler with the defaults: 105-165 s on 2
@@ -183,6 +184,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         "evaluation_interval": [Interval(Integral, 1, None, closed="left")],
         "evaluation_steps": [Interval(Integral, 2, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
         "n_jobs": [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "dtype": [StrOptions({"float64", "float32"})],
@@ -194,8 +196,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self, n_hidden="auto", n_nonlinear="auto", *, teacher_forcing="sparse", forcing_interval=16, alpha=None,
         sequence_length=200, noise=0.05, batch_size=16, batches_per_epoch="auto", max_iter=2000,
         learning_rate_init=1e-3, learning_rate_end=1e-5, clip_norm=None, evaluation_interval=25,
-        evaluation_steps=100_000, n_init=2, n_jobs=-1, device="cpu", dtype="float64", random_state=None,
-        verbose=0,
+        evaluation_steps=100_000, n_init=2, warm_start=False, n_jobs=-1, device="cpu", dtype="float64",
+        random_state=None, verbose=0,
     ):
         self.n_hidden = n_hidden
         self.n_nonlinear = n_nonlinear
@@ -213,6 +215,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self.evaluation_interval = evaluation_interval
         self.evaluation_steps = evaluation_steps
         self.n_init = n_init
+        self.warm_start = warm_start
         self.n_jobs = n_jobs
         self.device = device
         self.dtype = dtype
@@ -251,30 +254,33 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             When the columns look like no variables: a time index, or more columns than rows.
         """
         self._validate_params()
-        series, layout = check_series(X, "X")
-        self._check_feature_names(X, reset=True)
+        warm = self.warm_start and hasattr(self, "a_")
+        series, layout = check_series(X, "X", self._check_warm_start() if warm else None)
+        self._check_feature_names(X, reset=not warm)
         warn_if_columns_are_not_variables(series, getattr(self, "feature_names_in_", None))
-        M, P = network_units(self.n_hidden, series[0].shape[1], self.n_nonlinear)
-        inputs = check_exog(exog, [len(s) for s in series], None, layout=layout)
+        M, P = (self.a_.shape[0], self.n_nonlinear_) if warm else network_units(
+            self.n_hidden, series[0].shape[1], self.n_nonlinear)
+        inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_ if warm else None, layout=layout)
         check_exog_range(inputs, np.dtype(self.dtype))
-        if self.n_init > 1:
+        if self.n_init > 1 and not warm:
             fit_best_initialisation(
                 self, lambda candidate: candidate._fit_one(series, inputs, M, P), lambda model: -model.best_evaluation_score_
             )
         else:
-            self._fit_one(series, inputs, M, P)
+            self._fit_one(series, inputs, M, P, warm)
         warn_if_runs_escape(self._escaped_share)
         inputs = [s.astype(self.a_.dtype) for s in inputs]
         predicted = self._one_step_predictions(series, inputs)
         self.residual_covariance_ = residual_covariance([self._scale(x) for x in series], predicted)
         return self
 
-    def _fit_one(self, series, inputs, M, P):
-        """``fit`` with one initialisation, on checked ``series`` and ``inputs``, M units and P ReLU units."""
+    def _fit_one(self, series, inputs, M, P, warm=False):
+        """``fit`` with one initialisation, on checked ``series`` and ``inputs``, M units and P ReLU
+        units; with ``warm``, from the fitted parameters, in the units they were fitted in."""
         N = series[0].shape[1]
         self.init_scores_ = None
-        stacked = np.concatenate(series)
-        self.mean_, self.scale_ = feature_moments(stacked)
+        if not warm:
+            self.mean_, self.scale_ = feature_moments(np.concatenate(series))
         dtype = np.dtype(self.dtype)
         scaled = [((s - self.mean_) / self.scale_).astype(dtype) for s in series]
         # Inputs train standardised (a stimulus of amplitude 100 blew up the first steps); C_, h_ take them as given.
@@ -283,77 +289,21 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self.n_features_in_, self.n_inputs_, self.n_nonlinear_ = N, inputs[0].shape[1], P
         self.initial_observation_ = series[0][0].copy()
         rng = check_random_state(self.random_state)
-        params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
+        if warm:  # C_ s + h_ in the standardised inputs' terms
+            params = self._params() | {"C": self.C_ * input_scale, "h": self.h_ + self.C_ @ input_mean}
+            params = {name: np.array(value, dtype=dtype) for name, value in params.items()}
+        else:
+            params = initialize_forecaster(M, N, self.n_inputs_, rng, dtype)
         flat, views = flatten_parameters(params, FORECASTER_PARAMETER_NAMES)
-        self._train(make_engine(self.device, M, P, 1), flat, views, scaled, inputs, rng)  # see n_jobs
+        train_forecaster(self, make_engine(self.device, M, P, 1), flat, views, scaled, inputs, rng, warm)  # see n_jobs
         self.C_ = (self.C_ / input_scale).astype(dtype)
         self.h_ = (self.h_ - self.C_ @ input_mean).astype(dtype)
         return self
 
-    def _train(self, engine, flat, views, scaled, inputs, rng):
-        sampler = TrainingWindows(scaled, inputs, self.sequence_length)
-        window, longest = sampler.window, sampler.longest
-        reference = scaled[longest]  # where evaluation free runs start, and what they are scored against
-        n_batches_per_epoch = sampler.batches_per_epoch(self.batches_per_epoch, self.batch_size)
-        adaptive = self.teacher_forcing == "generalized" and self.alpha is None
-        self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
-        forcing = forcing_schedule(window, self.teacher_forcing, self.forcing_interval, self.alpha_, reference.dtype)
-        optimizer = RAdamOptimizer(flat, self.learning_rate_init)
-        decay = (self.learning_rate_end / self.learning_rate_init) ** (1.0 / self.max_iter)
-        grad = np.empty_like(flat)
-        blow_ups = BlowUpRecovery(flat, optimizer, "Lower learning_rate_init or set clip_norm.")
-        states = np.empty((self.batch_size, window + 1, len(views["a"])), dtype=reference.dtype)
-        n_evaluated = min(self.evaluation_steps, len(reference))
-        evaluate = FreeRunEvaluation(reference, *evaluation_starts(reference, inputs[longest], n_evaluated))
-        self.loss_curve_, self.evaluation_curve_ = [], []
-        best, best_flat, self.best_epoch_ = (np.inf, np.inf, 1.0), flat.copy(), 0
-        progress = ProgressReporter(self.verbose, self.max_iter, True, "ALRNNForecaster")
-        n_batches = self.n_iter_ = 0
-        try:
-            for epoch in range(1, self.max_iter + 1):
-                total, n_finite = 0.0, 0
-                blow_ups.start_epoch()
-                for _ in range(n_batches_per_epoch):
-                    raise_if_interrupted()
-                    windows, window_inputs = sampler.draw(self.batch_size, self.noise, rng)
-                    value, _ = forced_loss_and_gradients(views, windows, window_inputs, forcing, engine, grad, states)
-                    norm = clip_by_global_norm(grad, self.clip_norm)
-                    if not (np.isfinite(value) and np.isfinite(norm * norm)):  # a gradient past 1e154 has diverged
-                        if not blow_ups.recover(epoch):
-                            raise StopIteration
-                        continue
-                    optimizer.update_params(grad)
-                    total += value
-                    n_finite += 1
-                    n_batches += 1
-                    if adaptive and n_batches % ALPHA_UPDATE_INTERVAL == 0:
-                        self.alpha_ = adapted_alpha(self.alpha_, jacobian_norm_bound(views, states, engine.n_linear))
-                        forcing[:] = self.alpha_
-                optimizer.learning_rate_init *= decay
-                self.n_iter_ = epoch
-                self.loss_curve_.append(total / n_finite if n_finite else np.nan)
-                progress.epoch(epoch, self.loss_curve_[-1])
-                if epoch % self.evaluation_interval == 0 or epoch == self.max_iter:
-                    evaluation = evaluate(engine, views)
-                    self.evaluation_curve_.append((epoch, evaluation[0]))
-                    progress.message(f"Epoch {epoch}: free-run score {evaluation[0]:.4f} (D_stsp {evaluation[1]:.4f})")
-                    if evaluation[0] < best[0]:
-                        best, self.best_epoch_ = evaluation, epoch
-                        np.copyto(best_flat, flat)
-        except StopIteration:
-            pass
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user; the best checkpoint so far is kept.")
-        finally:
-            progress.close()
-        if np.isfinite(best[0]):
-            np.copyto(flat, best_flat)
-        else:  # no evaluation ran, or every free run diverged: keep the last finite weights
-            best = evaluate(engine, views)
-            self.best_epoch_ = self.n_iter_
-        self.best_evaluation_score_, self.best_state_space_divergence_, self._escaped_share = map(float, best)
-        for name in FORECASTER_PARAMETER_NAMES:
-            setattr(self, name + "_", views[name].copy())
+    def _check_warm_start(self):
+        """The fitted network's number of variables, after its parameters' checks, for a warm start."""
+        self._check_fitted_network()
+        return self.n_features_in_
 
     # ----------------------------------------------------------- prediction
     def _params(self):

@@ -649,15 +649,15 @@ def test_data_are_read_as_in_training_windows_on_the_training_schedule():
     ],
 )
 def test_batches_per_epoch_auto_follows_the_windows_starting_rows(monkeypatch, series, settings, expected):
-    import sklearn_alrnn.forecasting as forecasting
+    import sklearn_alrnn._forecaster_training as training
 
-    calls, one_batch = [], forecasting.forced_loss_and_gradients
+    calls, one_batch = [], training.forced_loss_and_gradients
 
     def counted(*args):
         calls.append(1)
         return one_batch(*args)
 
-    monkeypatch.setattr(forecasting, "forced_loss_and_gradients", counted)
+    monkeypatch.setattr(training, "forced_loss_and_gradients", counted)
     model = ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=2, n_init=1, evaluation_steps=50, random_state=0)
     model.set_params(**settings).fit(series)
     assert len(calls) == 2 * expected
@@ -932,3 +932,54 @@ def test_observe_reads_hidden_states_and_fixed_points_in_the_data_units(fitted_o
     np.testing.assert_array_equal(np.isnan(fitted_oscillator.observe(overflowed)).any(axis=1), np.arange(50) >= 40)
     with pytest.raises(NotFittedError):
         ALRNNForecaster().observe(states)
+
+
+def test_warm_start_trains_the_fitted_network_on_from_its_own_checkpoint(fitted_oscillator):
+    import copy
+
+    X = oscillation(1500)
+    start = copy.deepcopy(fitted_oscillator)
+    warm = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=20, n_init=2)
+    warm.fit(2.0 * X + 1.0)  # other moments: the network goes on in the units it was fitted in
+    np.testing.assert_array_equal(warm.mean_, start.mean_)
+    np.testing.assert_array_equal(warm.scale_, start.scale_)
+    assert len(warm.loss_curve_) == warm.n_iter_ == 20 and warm.init_scores_ is None  # one run, whatever n_init
+    again = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=20).fit(2.0 * X + 1.0)
+    np.testing.assert_array_equal(again.W_, warm.W_)
+    # On the data it was fitted on, the starting network is checkpoint 0 with its fitted score.
+    on = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=20).fit(X)
+    assert on.evaluation_curve_[0] == (0, pytest.approx(start.best_evaluation_score_, rel=1e-9))
+    assert on.best_evaluation_score_ <= start.best_evaluation_score_
+    assert not np.array_equal(on.W_, start.W_) or on.best_epoch_ == 0
+
+
+def test_warm_start_keeps_the_start_when_training_on_only_spoils_it():
+    # The exact map of the oscillation, trained on at a step size that wrecks it: no checkpoint
+    # beats epoch 0, which is kept as it was.
+    exact = exact_rotation_forecaster()
+    model = exact_rotation_forecaster().set_params(
+        warm_start=True, learning_rate_end=0.4, **dict(QUICK, max_iter=20, learning_rate_init=0.5)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model.fit(oscillation(800))
+    assert model.best_epoch_ == 0 and model.n_iter_ >= 1 and len(model.evaluation_curve_) >= 2
+    assert all(score > model.evaluation_curve_[0][1] for _, score in model.evaluation_curve_[1:])
+    for name in ("a_", "W_", "h_", "L_", "mean_", "scale_"):
+        np.testing.assert_array_equal(getattr(model, name), getattr(exact, name))
+    np.testing.assert_allclose(model.generate(100, x0=oscillation(1)[0]), oscillation(100), atol=1e-9)
+
+
+def test_warm_start_refuses_series_of_other_variables_or_inputs(fitted_oscillator):
+    import copy
+
+    model = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=1)
+    with pytest.raises(ValueError, match="X has 3 features, but ALRNNForecaster is expecting 2 features"):
+        model.fit(np.column_stack([oscillation(300), np.ones(300)]))
+    with pytest.raises(ValueError, match="exog"):
+        model.fit(oscillation(300), exog=np.ones((300, 1)))
+    damaged = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=1)
+    damaged.W_ = damaged.W_.copy()
+    damaged.W_[0, 0] = np.nan
+    with pytest.raises(ValueError, match="The fitted W_ holds NaN"):
+        damaged.fit(oscillation(300))
