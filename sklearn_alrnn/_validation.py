@@ -6,6 +6,7 @@ kernels never see NaN padding or ragged lists.
 """
 
 import warnings
+from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
@@ -125,6 +126,9 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
     naming dates and durations, and ``strings_hint`` after the message for strings that are not
     numbers."""
     check_no_dates(X, input_name)
+    if isinstance(X, Iterator):  # np.asarray would hold it as one object; a list of its items is meant
+        raise TypeError(f"{input_name} is an iterator ({type(X).__name__}), read once; pass its items as a list: "
+                        f"list({input_name}).")
     try:
         with np.errstate(over="raise"):
             return check_array(

@@ -371,12 +371,24 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
 
     def fit(self, X, y=None):
         """Learn the vocabulary of the texts X (an iterable of str, or a table of one text column)."""
+        self._fit_documents(self._checked_tokens(X))
+        return self
+
+    def fit_transform(self, X, y=None):
+        """``fit(X).transform(X)``, reading the texts once (so a generator of texts is read whole)."""
+        documents = self._checked_tokens(X)
+        self._fit_documents(documents)
+        return self._ids(documents)
+
+    def _checked_tokens(self, X):
         self._validate_params()
         try:
             re.compile(self.token_pattern)
         except re.error as error:
             raise ValueError(f"token_pattern={self.token_pattern!r} is not a regular expression: {error}") from None
-        documents = self._tokens(X)
+        return self._tokens(X)
+
+    def _fit_documents(self, documents):
         if not documents:
             raise ValueError("SequenceTokenizer needs at least one text to fit.")
         counts = Counter(token for document in documents for token in document)
@@ -389,7 +401,6 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             kept = kept[: self.max_tokens - 1]
         self.vocabulary_ = {self.UNKNOWN: 0, **{token: i + 1 for i, token in enumerate(kept)}}
         self.n_tokens_ = len(self.vocabulary_)
-        return self
 
     def _warn_of_texts_read_whole(self, documents, in_documents):
         """Text without spaces or punctuation (DNA, protein sequences) is one token per text, each in
@@ -404,7 +415,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
                 "one token under token_pattern, and such a vocabulary says nothing of new texts. To read each "
                 "character as a token, pass token_pattern=r'\\S' (or each text as a list of its tokens).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def transform(self, X):
@@ -413,10 +424,13 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         as they do the parts of it that scikit-learn's splitters index out; its ``n_tokens``, the
         vocabulary's size, is their first fit's ``n_tokens_``, even where the part holds fewer ids."""
         check_is_fitted(self, "vocabulary_")
+        return self._ids(self._tokens(X))
+
+    def _ids(self, documents):
         vocabulary = self.vocabulary_
         return TokenSequences([
             np.array([vocabulary.get(token, 0) for token in document] or [0], dtype=np.int64)
-            for document in self._tokens(X)
+            for document in documents
         ], n_tokens=self.n_tokens_)
 
     def inverse_transform(self, X):

@@ -144,6 +144,16 @@ def test_texts_as_bytes_are_decoded_as_load_files_gives_them(tmp_path):
         SequenceTokenizer(encoding="klingon").fit(latin)
 
 
+def test_fit_transform_reads_the_texts_once_so_a_generator_loses_none():
+    # fit consumed a generator and transform then read nothing: fit_transform answered [] without a word.
+    texts = ["a good film", "a bad film !", "good"]
+    expected = SequenceTokenizer().fit(texts).transform(texts)
+    tokenizer = SequenceTokenizer()
+    got = tokenizer.fit_transform(text for text in texts)
+    assert [ids.tolist() for ids in got] == [ids.tolist() for ids in expected] and got.n_tokens == expected.n_tokens
+    assert tokenizer.vocabulary_ == SequenceTokenizer().fit(texts).vocabulary_
+
+
 def test_bad_pattern_and_unfitted_tokenizer():
     with pytest.raises(ValueError, match="is not a regular expression"):
         SequenceTokenizer(token_pattern="(").fit(["a"])

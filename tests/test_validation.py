@@ -266,6 +266,23 @@ def test_parameters_damaged_after_the_fit_are_named_instead_of_predicting_from_t
             call(GOOD_X)
 
 
+def test_an_iterator_of_sequences_is_named_not_read_as_one_object():
+    # A generator reached np.asarray as one object: "X holds values that are not numbers (... 'generator')".
+    from sklearn_alrnn import ALRNNForecaster, SequenceScaler
+
+    sequences = list(GOOD_X)
+    model = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0)
+    calls = [lambda: model.fit((s for s in sequences), GOOD_Y), lambda: SequenceScaler().fit(iter(sequences)),
+             lambda: ALRNNForecaster(max_iter=1).fit(s for s in sequences)]
+    for call in calls:
+        with pytest.raises(TypeError, match=r"X is an iterator \((generator|list_iterator)\), read once; pass its "
+                                            r"items as a list: list\(X\)"):
+            call()
+    model.fit(sequences, GOOD_Y)
+    with pytest.raises(TypeError, match=r"X is an iterator \(map\)"):
+        model.predict(map(np.asarray, sequences))
+
+
 def test_scales_beside_the_weights_damaged_after_the_fit_are_named_too():
     # Fault injection: a NaN input-difference scale, elapsed-step moment or forecaster standardisation
     # gave NaN for every prediction without a word (the weights were checked, these were not).
