@@ -126,9 +126,6 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
     naming dates and durations, and ``strings_hint`` after the message for strings that are not
     numbers."""
     check_no_dates(X, input_name)
-    if isinstance(X, Iterator):  # np.asarray would hold it as one object; a list of its items is meant
-        raise TypeError(f"{input_name} is an iterator ({type(X).__name__}), read once; pass its items as a list: "
-                        f"list({input_name}).")
     try:
         with np.errstate(over="raise"):
             return check_array(
@@ -175,13 +172,17 @@ def _ragged_to_padded(sequences, dtype, first_index=0):
     return padded
 
 
-def cells_as_sequences(X):
+def cells_as_sequences(X, name="X"):
     """A container whose cells are sequences, as a list of sequences; anything else as given.
 
     A 1-D object array or a pandas Series of arrays is a list of sequences; a DataFrame whose
     cells are 1-D series (sktime's "nested" format: one column per feature, one row per
-    sequence) becomes one (n_timesteps, n_features) array per row.
+    sequence) becomes one (n_timesteps, n_features) array per row. An iterator (a generator) is
+    refused by ``name``: read once, it would be gone for the next reading, and NumPy holds it as
+    one object.
     """
+    if isinstance(X, Iterator):
+        raise TypeError(f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name}).")
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):
         return list(X)  # NumPy's form of ragged sequences, np.array([a, b], dtype=object)
     if not hasattr(X, "dtypes") or len(X) == 0:

@@ -281,6 +281,10 @@ def test_an_iterator_of_sequences_is_named_not_read_as_one_object():
     model.fit(sequences, GOOD_Y)
     with pytest.raises(TypeError, match=r"X is an iterator \(map\)"):
         model.predict(map(np.asarray, sequences))
+    ids = [np.arange(n) % 5 for n in range(2, 12)]  # token ids: "Token ids must be integers; X has dtype object"
+    tokens = ALRNNClassifier(n_hidden=4, max_iter=1, input_type="tokens", random_state=0).fit(ids, GOOD_Y)
+    with pytest.raises(TypeError, match=r"X is an iterator \(generator\)"):
+        tokens.predict(sequence for sequence in ids)
 
 
 def test_scales_beside_the_weights_damaged_after_the_fit_are_named_too():
