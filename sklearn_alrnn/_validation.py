@@ -182,7 +182,9 @@ def cells_as_sequences(X, name="X"):
     one object.
     """
     if isinstance(X, Iterator):
-        raise TypeError(f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name}).")
+        raise TypeError(
+            f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
+        )
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):
         return list(X)  # NumPy's form of ragged sequences, np.array([a, b], dtype=object)
     if not hasattr(X, "dtypes") or len(X) == 0:
