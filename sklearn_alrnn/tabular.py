@@ -129,43 +129,43 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             f"{time_col}={_shown(df[time_col].iloc[first])}."
         )
     ordered = df.sort_values([id_col, time_col], kind="stable")
-    groups = ordered.groupby(id_col, sort=True)
+    # Rows in sequence order, each sequence's in time order: sequence i is rows first[i]:first[i] + lengths[i].
+    id_values = ordered[id_col].to_numpy()
+    starts_a_sequence = np.r_[True, id_values[1:] != id_values[:-1]]
+    codes = np.cumsum(starts_a_sequence) - 1
+    ids = np.array(id_values[starts_a_sequence].tolist())
+    lengths = np.bincount(codes, minlength=len(ids))
+    first = np.cumsum(lengths) - lengths
+    last = first + lengths - 1
+    times = ordered[time_col].to_numpy()
     if step is not None:
-        for key, group in groups:
-            times = group[time_col].to_numpy()
-            gaps = np.flatnonzero(np.diff(times) != step)
-            if gaps.size:
-                raise ValueError(
-                    f"Sequence {_shown(key)} misses time stamps: expected steps of {step}, found a gap "
-                    f"between {times[gaps[0]]} and {times[gaps[0] + 1]}."
-                )
-    ids = np.array(list(groups.groups.keys()))
-    max_length = int(groups.size().max())
-    X = np.full((len(ids), max_length, len(feature_cols)), np.nan)
+        gaps = np.flatnonzero((np.diff(times) != step) & ~starts_a_sequence[1:])
+        if gaps.size:
+            raise ValueError(
+                f"Sequence {_shown(ids[codes[gaps[0]]])} misses time stamps: expected steps of {step}, found a gap "
+                f"between {times[gaps[0]]} and {times[gaps[0] + 1]}."
+            )
+    steps = np.arange(len(ordered)) - first[codes]
+    X = np.full((len(ids), int(lengths.max()), len(feature_cols)), np.nan)
+    X[codes, steps] = _as_floats(ordered, feature_cols)
     y = None
     if target_col is not None:
-        # Per step, labels that are not numbers (class names) keep their values, padded with None.
-        numeric = getattr(df[target_col].dtype, "kind", "O") in "biuf"
-        padding, kind = (np.nan, float) if numeric else (None, object)
-        y = np.full((len(ids), max_length, 1), padding, dtype=kind) if per_step else np.empty(len(ids), dtype=object)
-    for i, (_, group) in enumerate(groups):
-        X[i, : len(group)] = _as_floats(group, feature_cols)
-        if target_col is not None:
-            if per_step:
-                y[i, : len(group), 0] = group[target_col].to_numpy(dtype=kind, na_value=padding)
-            else:
-                y[i] = group[target_col].iloc[-1]
-    if y is not None and not per_step:
-        y = np.asarray(y.tolist())
-    lengths = groups.size().to_numpy()
+        if per_step:
+            # Labels that are not numbers (class names) keep their values, padded with None.
+            numeric = getattr(df[target_col].dtype, "kind", "O") in "biuf"
+            padding, kind = (np.nan, float) if numeric else (None, object)
+            y = np.full(X.shape[:2] + (1,), padding, dtype=kind)
+            y[codes, steps, 0] = ordered[target_col].to_numpy(dtype=kind, na_value=padding)
+        else:
+            y = np.asarray(ordered[target_col].to_numpy(dtype=object)[last].tolist())
     unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))
     if unmeasured.size:
-        first, last_time = unmeasured[0], groups[time_col].last().iloc[unmeasured[0]]
+        at = _shown(ordered[time_col].iloc[last[unmeasured[0]]])
         warnings.warn(
             f"{unmeasured.size} of the {len(ids)} sequences have no feature value on their last row (the first: "
-            f"sequence {_shown(ids[first])} at {time_col}={_shown(last_time)}); the estimators read such rows as "
-            "the NaN padding after a sequence's end, so these sequences end earlier. Fill the missing values to "
-            "keep the rows.", UserWarning
+            f"sequence {_shown(ids[unmeasured[0]])} at {time_col}={at}); "
+            "the estimators read such rows as the NaN padding after a sequence's end, so these sequences end "
+            "earlier. Fill the missing values to keep the rows.", UserWarning
         )
     return X, y, ids
 
