@@ -139,7 +139,13 @@ def regression_targets(y, lengths, n_timesteps, dtype):
     y = padded if padded is not None else np.asarray(y) if not hasattr(y, "dtypes") else y
     if np.ndim(y) == 3:
         return check_sequence_targets(y, lengths, n_timesteps, dtype=dtype, allow_nan=True), True
-    Y = check_array(y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0)
+    try:
+        Y = check_array(y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0)
+    except ValueError as error:
+        if "could not convert string" not in str(error):
+            raise
+        raise ValueError(f"y holds strings that are not numbers ({error}); ALRNNRegressor predicts numbers, "
+                         "ALRNNClassifier class labels.") from None
     if Y.ndim not in (1, 2):
         raise ValueError(
             "ALRNNRegressor expects y of shape (n_samples,), (n_samples, n_outputs) or per-step "

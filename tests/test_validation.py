@@ -91,6 +91,14 @@ def test_wrong_feature_count_at_predict(fitted_small):
         fitted_small.predict(np.zeros((4, 6)))
 
 
+def test_class_labels_given_to_the_regressor_point_to_the_classifier():
+    # NumPy's "could not convert string to float: np.str_('a')" alone before.
+    for y in (np.array(["up", "down"] * 5), [["up"], ["down"]] * 5):
+        with pytest.raises(ValueError, match=r"y holds strings that are not numbers \(could not convert string to "
+                                             r"float: .*up.*\); ALRNNRegressor predicts numbers, ALRNNClassifier"):
+            ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, y)
+
+
 def test_more_nonlinear_than_hidden_units():
     with pytest.raises(ValueError, match=r"between 0 and n_hidden=4; got n_nonlinear=5"):
         ALRNNRegressor(n_hidden=4, n_nonlinear=5).fit(GOOD_X, GOOD_Y.astype(float))
