@@ -26,6 +26,19 @@ def _check_no_gaps(item, label):
         )
 
 
+def _one_series_as_a_list(X):
+    """Numbers (one univariate series) or rows of numbers (one (T, N) series), not a list of series."""
+    return all(np.ndim(item) == 0 for item in X) or _rows_of_numbers(X)
+
+
+def holds_several_series(X):
+    """Whether ``check_series`` reads X as several series (a 3-D array or a list of series), not one."""
+    X = cells_as_sequences(X)
+    if isinstance(X, (list, tuple)):
+        return len(X) > 0 and not _one_series_as_a_list(X)
+    return np.ndim(X) == 3
+
+
 def _rows_of_numbers(X):
     """Python lists (or tuples) of numbers, all of one length: the rows of one series (T, N), as
     NumPy and scikit-learn read nested lists (``X.tolist()`` of a table). A list of 1-D arrays, or
@@ -115,7 +128,7 @@ def check_series(X, name, n_features=None, min_steps=2):
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
     X = cells_as_sequences(X)
-    if isinstance(X, (list, tuple)) and len(X) and (all(np.ndim(item) == 0 for item in X) or _rows_of_numbers(X)):
+    if isinstance(X, (list, tuple)) and len(X) and _one_series_as_a_list(X):
         X = np.asarray(X)  # numbers: one univariate series, as a 1-D array is; rows of numbers: one (T, N) series
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
@@ -167,7 +180,7 @@ _EXOG_ROWS = {  # why a free run from data needs the rows it does: exog[t] drive
 def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout=None, dtype=np.float64):
     """Exogenous inputs matching ``series_lengths``: a list of (T_i, K) arrays of ``dtype`` (K = 0 when None).
 
-    ``purpose`` ("forecast" or "generate", one series) names in a message why it needs its rows.
+    ``purpose`` ("forecast" or "generate") names in a message why a run needs its rows.
     ``layout`` is the series' (``check_series``): a 3-D exog of a 3-D X's shape is cut to each
     series' length, as the rows after a padded series' end drive no step. The model's map takes
     exogenous inputs in their own units, so values beyond ``dtype``'s range are refused: as inf
@@ -183,8 +196,9 @@ def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout
     if isinstance(layout, tuple) and exog_layout == layout and all(m >= n for m, n in zip(lengths, series_lengths)):
         inputs, lengths = [s[:n] for s, n in zip(inputs, series_lengths)], list(series_lengths)
     if lengths != list(series_lengths):
-        if purpose is not None:
-            raise ValueError(f"{name} must have {series_lengths[0]} rows ({_EXOG_ROWS[purpose]}); got {lengths[0]}.")
+        if purpose is not None:  # one run's, or each of several runs' (forecasts of several contexts)
+            wanted, given = (series_lengths[0], lengths[0]) if len(series_lengths) == 1 else (series_lengths, lengths)
+            raise ValueError(f"{name} must have {wanted} rows ({_EXOG_ROWS[purpose]}); got {given}.")
         raise ValueError(f"{name} must have one row per step of each series: lengths {series_lengths}; got {lengths}.")
     check_exog_range(inputs, dtype, name)
     return [s.astype(dtype) for s in inputs]
@@ -201,6 +215,9 @@ def check_exog_range(inputs, dtype, name="exog"):
         )
 
 
+_SEVERAL = ", or several: a 3-D array (n_contexts, n_context, n_features) or a list of them"
+
+
 def check_context(context, n_features):
     """A forecast's context as a finite (n_context, n_features) float array, at least one row."""
     check_no_dates(context, "context")
@@ -208,12 +225,12 @@ def check_context(context, n_features):
         context = np.asarray(context)
     except ValueError:
         raise ValueError(
-            f"context must be one series (n_context, {n_features}); got a ragged sequence. Forecast one context at a time."
+            f"context must be one series (n_context, {n_features}){_SEVERAL}; got a ragged sequence."
         ) from None
     if context.ndim == 0 or context.shape[0] == 0:
         raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
     if context.ndim > 2:
-        raise ValueError(f"context must be one series (n_context, {n_features}); got {context.shape}.")
+        raise ValueError(f"context must be one series (n_context, {n_features}){_SEVERAL}; got {context.shape}.")
     context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
     if context.shape[1] != n_features:
         raise ValueError(f"context has {context.shape[1]} features, but {n_features} were fitted.")

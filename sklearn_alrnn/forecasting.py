@@ -21,7 +21,7 @@ from ._model import check_fitted_vector, check_network_parameters, flatten_param
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
-from ._series import check_observation, series_like, warn_if_columns_are_not_variables
+from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
@@ -373,41 +373,54 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         return one_step_predictions(self._engine(), self._params(), states, scaled, inputs, self.alpha_)
 
     def forecast(self, context, n_steps, *, exog=None, process_noise=0.0, random_state=None):
-        """Continue a series: read ``context`` teacher-forced, then run freely.
+        """Continue a series, or several: read each ``context`` teacher-forced, then run freely.
 
-        The last ``sequence_length`` rows of the context are read as a training window: started
+        The last ``sequence_length`` rows of a context are read as a training window: started
         from ``[x ; L x]`` at its first row, the observed units forced on the training schedule.
 
         Parameters
         ----------
-        context : array-like of shape (n_context, n_features)
-            The observed past, at least one row.
+        context : array-like of shape (n_context, n_features), or several
+            The observed past, at least one row; several contexts as for ``fit``: a 3-D array
+            (n_contexts, n_context, n_features), whose trailing all-NaN rows pad shorter ones, or
+            a list (rolling-origin evaluation, an ensemble of starts).
         n_steps : int
             Steps to forecast.
         exog : array-like of shape (n_context + n_steps - 1, n_inputs), default=None
             Inputs at every time from the first context row to the step before the last
-            forecast (needed when fitted with inputs).
+            forecast (needed when fitted with inputs); for several contexts, one such array each
+            (a list, or a 3-D array for contexts of one length).
         process_noise : float, default=0.0
             As for ``generate``: 1 draws a sample path (many give forecast intervals).
         random_state : int, RandomState instance or None, default=None
-            The noise draws.
+            The noise draws (one stream for all the contexts, in their order).
 
         Returns
         -------
         ndarray of shape (n_steps, n_features)
-            The estimates of the ``n_steps`` rows after the context.
+            The estimates of the ``n_steps`` rows after the context; for several contexts
+            (n_contexts, n_steps, n_features), or a list of them for a list.
         """
         self._check_fitted_network()
         self._check_feature_names(context, reset=False)
-        context = check_context(context, self.n_features_in_)
+        several = holds_several_series(context)
+        contexts, layout = (check_series(context, "context", self.n_features_in_, min_steps=1) if several
+                            else ([check_context(context, self.n_features_in_)], "series"))
         check_counts(n_steps=n_steps)
-        n_context = context.shape[0]
-        inputs = check_exog(exog, [n_context + n_steps - 1], self.n_inputs_, purpose="forecast", dtype=self.a_.dtype)[0]
-        first = max(0, n_context - self.sequence_length)
-        z = np.ascontiguousarray(self._forced_states([context[first:]], [inputs[first:n_context]], True)[0][-1:])
-        C, drive = self._drive(inputs[n_context - 1 :], process_noise, random_state)
-        run = self._engine().free_run(self.a_, self.W_, self.h_, C, z, drive[None], self.n_features_in_)
-        return self._observed_run(run[0])
+        lengths = [len(c) for c in contexts]
+        inputs = check_exog(exog, [n + n_steps - 1 for n in lengths], self.n_inputs_, purpose="forecast",
+                            dtype=self.a_.dtype)
+        noise = check_random_state(random_state)
+        runs = []
+        for c, s, n_context in zip(contexts, inputs, lengths):
+            first = max(0, n_context - self.sequence_length)
+            z = np.ascontiguousarray(self._forced_states([c[first:]], [s[first:n_context]], True)[0][-1:])
+            C, drive = self._drive(s[n_context - 1 :], process_noise, noise)
+            run = self._engine().free_run(self.a_, self.W_, self.h_, C, z, drive[None], self.n_features_in_)
+            runs.append(self._observed_run(run[0]))
+        if not several:
+            return runs[0]
+        return runs if layout == "list" else np.stack(runs)
 
     def generate(self, n_steps, x0=None, *, exog=None, process_noise=0.0, random_state=None, return_states=False,
                  max_bytes=2**31):

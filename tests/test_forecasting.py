@@ -557,9 +557,11 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: max_lyapunov_exponent(m, x0=[1.0, 2.0, 3.0]), ValueError, "x0 has 3"),
         (lambda m: m.forecast(oscillation(10)[:, :1], 3), ValueError, "context has 1"),
         (lambda m: m.forecast(oscillation(10)[:0], 3), ValueError, "at least one observation"),
-        (lambda m: m.forecast(oscillation(10)[None], 3), ValueError, r"one series \(n_context, 2\); got \(1, 10, 2\)"),
+        (lambda m: m.forecast(oscillation(10)[None, :, :1], 3), ValueError, r"context\[0\] has 1 features, but"),
+        (lambda m: m.forecast(oscillation(10)[None, None], 3), ValueError,
+         r"one series \(n_context, 2\), or several: a 3-D array .*; got \(1, 1, 10, 2\)"),
         (lambda m: m.forecast(1.5, 3), ValueError, "at least one observation"),
-        (lambda m: m.forecast([oscillation(10), oscillation(5)], 3), ValueError, "one series .* ragged"),
+        (lambda m: m.forecast([oscillation(10), oscillation(5)[:0]], 3), ValueError, r"context\[1\] has 0 steps"),
         (lambda m: m.predict(np.zeros((2, 3, 4, 5))), ValueError, "4 dimensions"),
         (lambda m: m.predict([]), ValueError, "empty"),
         (lambda m: m.predict(oscillation(10).astype(complex)), ValueError, "Complex"),
@@ -983,3 +985,41 @@ def test_warm_start_refuses_series_of_other_variables_or_inputs(fitted_oscillato
     damaged.W_[0, 0] = np.nan
     with pytest.raises(ValueError, match="The fitted W_ holds NaN"):
         damaged.fit(oscillation(300))
+
+
+def test_several_contexts_are_forecast_as_each_alone(fitted_oscillator):
+    X = oscillation(400, phase=0.3)
+    starts, lengths = (0, 90, 250), (60, 25, 1)
+    contexts = [X[s : s + n] for s, n in zip(starts, lengths)]
+    alone = [fitted_oscillator.forecast(c, 15) for c in contexts]
+    as_list = fitted_oscillator.forecast(contexts, 15)
+    assert isinstance(as_list, list) and all(np.array_equal(a, b) for a, b in zip(as_list, alone))
+    padded = np.full((3, 60, 2), np.nan)  # trailing all-NaN rows pad the shorter contexts, as in fit
+    for i, c in enumerate(contexts):
+        padded[i, : len(c)] = c
+    stacked = fitted_oscillator.forecast(padded, 15)
+    assert stacked.shape == (3, 15, 2) and np.array_equal(stacked, np.stack(alone))
+    # Sample paths: one noise stream over the contexts in their order, reproducible by random_state.
+    paths = fitted_oscillator.forecast(contexts[:2], 15, process_noise=1.0, random_state=7)
+    again = fitted_oscillator.forecast(contexts[:2], 15, process_noise=1.0, random_state=7)
+    first = fitted_oscillator.forecast(contexts[0], 15, process_noise=1.0, random_state=7)
+    assert np.array_equal(paths[0], again[0]) and np.array_equal(paths[1], again[1]) and np.array_equal(paths[0], first)
+    assert not np.array_equal(paths[0], alone[0])
+    # A univariate forecaster reads a list of 1-D contexts as several.
+    univariate = ALRNNForecaster(n_hidden=4, n_nonlinear=0, random_state=0, **QUICK).fit(X[:, 0])
+    runs = univariate.forecast([X[:30, 0], X[50:70, 0]], 5)
+    assert [r.shape for r in runs] == [(5, 1), (5, 1)] and np.array_equal(runs[1], univariate.forecast(X[50:70, 0], 5))
+
+
+def test_several_contexts_take_their_exogenous_inputs_each():
+    rng = np.random.RandomState(0)
+    drive = rng.normal(size=(600, 1))
+    X = np.column_stack([np.sin(np.arange(600) * 0.1) + 0.3 * drive[:, 0], np.cos(np.arange(600) * 0.1)])
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, random_state=0, **QUICK).fit(X, exog=drive)
+    runs = model.forecast([X[:40], X[100:120]], 8, exog=[drive[:47], drive[100:127]])
+    assert np.array_equal(runs[1], model.forecast(X[100:120], 8, exog=drive[100:127]))
+    stacked = model.forecast(np.stack([X[:40], X[200:240]]), 8, exog=np.stack([drive[:47], drive[200:247]]))
+    assert np.array_equal(stacked[1], model.forecast(X[200:240], 8, exog=drive[200:247]))
+    with pytest.raises(ValueError, match=r"exog must have \[47, 27\] rows \(n_context \+ n_steps - 1: .*\); "
+                                         r"got \[47, 20\]"):
+        model.forecast([X[:40], X[100:120]], 8, exog=[drive[:47], drive[100:120]])
