@@ -26,6 +26,7 @@ from sklearn_alrnn import (
     to_aeon,
     to_tslearn,
 )
+from sklearn_alrnn._series import holds_several_series
 from sklearn_alrnn._validation import cells_as_sequences, check_sequences
 from sklearn_alrnn.analysis import check_parameters, find_cycles, fixed_point, iterate_map
 
@@ -210,6 +211,16 @@ def _same_structure(answer, X):
     return answer.shape[:-1] == (X.shape if X.ndim == 1 else X.shape[:-1])
 
 
+def _forecast_structure(answer, X, n_steps):
+    """One context's (n_steps, N) forecast; several contexts' in X's structure (a list, or stacked)."""
+    if not holds_several_series(X):
+        return answer.shape == (n_steps, FEATURES)
+    X = cells_as_sequences(X)
+    if isinstance(X, list):
+        return isinstance(answer, list) and [a.shape for a in answer] == [(n_steps, FEATURES)] * len(X)
+    return answer.shape == (len(X), n_steps, FEATURES)
+
+
 @given(X=sequence_inputs(), n_steps=st.integers(-2, 30), x0_size=st.sampled_from([FEATURES, FEATURES, 1, 3]))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_forecaster_entry_points_answer_or_raise_documented_errors(fitted_forecaster, X, n_steps, x0_size):
@@ -221,7 +232,7 @@ def test_forecaster_entry_points_answer_or_raise_documented_errors(fitted_foreca
         ("predict", lambda: model.predict(X), lambda out: _same_structure(out, X)),
         ("hidden_states", lambda: model.hidden_states(X, free_run=True), lambda out: _same_structure(out, X)),
         ("score", lambda: model.score(X), lambda out: np.isscalar(out)),
-        ("forecast", lambda: model.forecast(X, n_steps), lambda out: out.shape == (n_steps, FEATURES)),
+        ("forecast", lambda: model.forecast(X, n_steps), lambda out: _forecast_structure(out, X, n_steps)),
         (
             "generate",
             lambda: model.generate(n_steps, x0=np.full(x0_size, 0.5)),
