@@ -16,7 +16,7 @@ import numpy as np
 from ._series import time_index_columns
 from ._validation import lengths_before_padding
 from .io import _METADATA_KEY
-from .tabular import _shown, numeric_columns, to_sequences
+from .tabular import _shown, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
 #: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
@@ -68,15 +68,15 @@ def read_table(path):
 
 
 def table_sequences(table, id_col, time_col, features, target=None, per_step=False):
-    """``to_sequences`` of a table read from a file; a missing feature value is refused by its sequence
-    and time stamp (in the arrays it would be a NaN step, or at a sequence's end taken for padding)."""
-    columns = features or numeric_columns(table, {id_col, time_col, target})
-    if {id_col, time_col, *columns} <= set(table.columns):  # else to_sequences names what is missing
-        gaps = table[columns].isna().to_numpy()
+    """``to_sequences`` of a table read from a file, of its ``features`` columns; a missing feature value
+    is refused by its sequence and time stamp (in the arrays it would be a NaN step, or at a sequence's
+    end taken for padding)."""
+    if {id_col, time_col, *features} <= set(table.columns):  # else to_sequences names what is missing
+        gaps = table[features].isna().to_numpy()
         if gaps.any():
             row, column = np.argwhere(gaps)[0]
             raise ValueError(
-                f"column {columns[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
+                f"column {features[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
                 f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. "
                 "by interpolating within each sequence"
             )

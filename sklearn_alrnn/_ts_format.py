@@ -162,14 +162,14 @@ def load_ts(path, *, return_metadata=False):
                     "near its start); a .ts file is text."
                 ) from None
     # Text in another encoding than UTF-8: comments or labels written on Windows.
-    return _read(path, return_metadata, encoding="cp1252")
+    return _read(path, return_metadata, encoding="cp1252", errors="replace")
 
 
-def _read(path, return_metadata, encoding="utf-8-sig"):
+def _read(path, return_metadata, encoding="utf-8-sig", errors="strict"):
     header = {"timestamps": False, "classlabel": False, "targetlabel": False, "class_values": []}
     cases, labels, in_data = [], [], False
     # -sig: editors on Windows start files with a byte-order mark
-    with open(path, encoding=encoding, errors="strict" if encoding == "utf-8-sig" else "replace") as handle:
+    with open(path, encoding=encoding, errors=errors) as handle:
         for line_number, raw in enumerate(handle, start=1):
             line = raw.strip()
             if not line or line.startswith(("#", "%")):

@@ -167,7 +167,8 @@ def _load_bundle(path):
 def cmd_fit(args):
     _check_can_write(args.model_out, "--model-out")
     table = read_table(args.data)
-    X, y, _ = table_sequences(table, args.id_col, args.time_col, args.features, args.target, args.per_step)
+    features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
+    X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
@@ -179,7 +180,6 @@ def cmd_fit(args):
         random_state=args.random_state, verbose=args.verbose, **per_step,
         **{name: value for name, value in given.items() if value is not None},  # else the estimator's default
     ).fit(X, y)
-    features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     model.save(
         args.model_out,
         extra={"id_col": args.id_col, "time_col": args.time_col, "features": features,

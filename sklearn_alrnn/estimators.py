@@ -591,4 +591,3 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         # generator it scores better out of sample than training on (RESULTS.md).
         tags.regressor_tags.poor_score = bool(self.early_stopping)
         return tags
-

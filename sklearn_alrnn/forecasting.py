@@ -255,7 +255,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """
         self._validate_params()
         warm = self.warm_start and hasattr(self, "a_")
-        series, layout = check_series(X, "X", self._check_warm_start() if warm else None)
+        if warm:
+            self._check_fitted_network()
+        series, layout = check_series(X, "X", self.n_features_in_ if warm else None)
         self._check_feature_names(X, reset=not warm)
         warn_if_columns_are_not_variables(series, getattr(self, "feature_names_in_", None))
         M, P = (self.a_.shape[0], self.n_nonlinear_) if warm else network_units(
@@ -299,11 +301,6 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self.C_ = (self.C_ / input_scale).astype(dtype)
         self.h_ = (self.h_ - self.C_ @ input_mean).astype(dtype)
         return self
-
-    def _check_warm_start(self):
-        """The fitted network's number of variables, after its parameters' checks, for a warm start."""
-        self._check_fitted_network()
-        return self.n_features_in_
 
     # ----------------------------------------------------------- prediction
     def _params(self):
@@ -410,13 +407,14 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         lengths = [len(c) for c in contexts]
         inputs = check_exog(exog, [n + n_steps - 1 for n in lengths], self.n_inputs_, purpose="forecast",
                             dtype=self.a_.dtype)
-        noise = check_random_state(random_state)
-        runs = []
-        for c, s, n_context in zip(contexts, inputs, lengths):
-            first = max(0, n_context - self.sequence_length)
-            z = np.ascontiguousarray(self._forced_states([c[first:]], [s[first:n_context]], True)[0][-1:])
+        firsts = [max(0, n - self.sequence_length) for n in lengths]  # each context's last training window
+        states = self._forced_states([c[f:] for c, f in zip(contexts, firsts)],
+                                     [s[f:n] for s, f, n in zip(inputs, firsts, lengths)], True)
+        engine, noise, runs = self._engine(), check_random_state(random_state), []
+        for state, s, n_context in zip(states, inputs, lengths):
             C, drive = self._drive(s[n_context - 1 :], process_noise, noise)
-            run = self._engine().free_run(self.a_, self.W_, self.h_, C, z, drive[None], self.n_features_in_)
+            z = np.ascontiguousarray(state[-1:])
+            run = engine.free_run(self.a_, self.W_, self.h_, C, z, drive[None], self.n_features_in_)
             runs.append(self._observed_run(run[0]))
         if not several:
             return runs[0]
