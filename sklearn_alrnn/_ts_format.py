@@ -152,51 +152,57 @@ def load_ts(path, *, return_metadata=False):
     ((2, 5, 1), ['a', 'b'])
     >>> folder.cleanup()
     """
+    return read_text(path, lambda handle: _read(handle, path, return_metadata), "a .ts file")
+
+
+def read_text(path, read, kind):
+    """``read(handle)`` of the text file at ``path``: UTF-8 (after a byte-order mark, which editors on
+    Windows write), else Windows-1252 (comments or labels written on Windows); a binary file, which
+    ``kind`` names, is refused."""
     try:
-        return _read(path, return_metadata)
+        with open(path, encoding="utf-8-sig") as handle:
+            return read(handle)
     except UnicodeDecodeError as error:
         with open(path, "rb") as handle:
             if b"\x00" in handle.read(65536):
                 raise ValueError(
                     f"{os.fspath(path)}: not a text file ({error.reason} at byte {error.start}, and a NUL byte "
-                    "near its start); a .ts file is text."
+                    f"near its start); {kind} is text."
                 ) from None
-    # Text in another encoding than UTF-8: comments or labels written on Windows.
-    return _read(path, return_metadata, encoding="cp1252", errors="replace")
+    with open(path, encoding="cp1252", errors="replace") as handle:
+        return read(handle)
 
 
-def _read(path, return_metadata, encoding="utf-8-sig", errors="strict"):
+def _read(handle, path, return_metadata):
     header = {"timestamps": False, "classlabel": False, "targetlabel": False, "class_values": []}
     cases, labels, in_data = [], [], False
-    # -sig: editors on Windows start files with a byte-order mark
-    with open(path, encoding=encoding, errors=errors) as handle:
-        for line_number, raw in enumerate(handle, start=1):
-            line = raw.strip()
-            if not line or line.startswith(("#", "%")):
+    for line_number, raw in enumerate(handle, start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", "%")):
+            continue
+        try:
+            if not in_data:
+                if not line.startswith("@"):
+                    raise _Malformed("expected a header line starting with '@' before @data")
+                key, _, rest = line[1:].partition(" ")
+                if key.lower() == "data":
+                    in_data = True
+                    if header["classlabel"] and header["targetlabel"]:
+                        raise _Malformed("@classLabel and @targetLabel cannot both be true")
+                else:
+                    _parse_header(key, rest.strip(), header)
                 continue
-            try:
-                if not in_data:
-                    if not line.startswith("@"):
-                        raise _Malformed("expected a header line starting with '@' before @data")
-                    key, _, rest = line[1:].partition(" ")
-                    if key.lower() == "data":
-                        in_data = True
-                        if header["classlabel"] and header["targetlabel"]:
-                            raise _Malformed("@classLabel and @targetLabel cannot both be true")
-                    else:
-                        _parse_header(key, rest.strip(), header)
-                    continue
-                fields = _split_case(line, header["timestamps"])
-                has_label = header["classlabel"] or header["targetlabel"]
-                if has_label:
-                    if len(fields) < 2:
-                        raise _Malformed("the case has no label after its last ':'")
-                    labels.append(_parse_label(fields.pop().strip(), header))
-                dimensions = [_parse_dimension(text, header["timestamps"]) for text in fields]
-                _check_dimensions(dimensions, header, cases)
-                cases.append(_stack_case(dimensions))
-            except _Malformed as error:
-                raise ValueError(f"{os.fspath(path)}, line {line_number}: {error}.") from None
+            fields = _split_case(line, header["timestamps"])
+            has_label = header["classlabel"] or header["targetlabel"]
+            if has_label:
+                if len(fields) < 2:
+                    raise _Malformed("the case has no label after its last ':'")
+                labels.append(_parse_label(fields.pop().strip(), header))
+            dimensions = [_parse_dimension(text, header["timestamps"]) for text in fields]
+            _check_dimensions(dimensions, header, cases)
+            cases.append(_stack_case(dimensions))
+        except _Malformed as error:
+            raise ValueError(f"{os.fspath(path)}, line {line_number}: {error}.") from None
     if not in_data:
         raise ValueError(f"{os.fspath(path)}: no @data line; this is not a .ts file.")
     if not cases:
@@ -211,22 +217,31 @@ def _read(path, return_metadata, encoding="utf-8-sig", errors="strict"):
             "@seriesLength too).",
             UserWarning,
         )
-    X = np.stack(cases) if len(lengths) == 1 else cases
     y = None
     if header["classlabel"]:
         y = np.asarray(labels, dtype=str)
     elif header["targetlabel"]:
         y = np.asarray(labels, dtype=float)
+    target = "class" if header["classlabel"] else "regression" if header["targetlabel"] else None
+    class_labels = list(header["class_values"]) if header["classlabel"] else None
+    return as_loaded(cases, y, header.get("problemname"), class_labels, target, return_metadata)
+
+
+def as_loaded(cases, y, problem_name, class_labels, target, return_metadata):
+    """An archive reader's answer: the cases as one array when equally long, else a list; the labels or
+    targets; and with ``return_metadata`` the archive's description of the problem."""
+    lengths = {case.shape[0] for case in cases}
+    X = np.stack(cases) if len(lengths) == 1 else cases
     if not return_metadata:
         return X, y
     metadata = {
-        "problem_name": header.get("problemname"),
+        "problem_name": problem_name,
         "univariate": cases[0].shape[1] == 1,
         "equal_length": len(lengths) == 1,
         "n_dimensions": cases[0].shape[1],
         "missing": any(np.isnan(case).any() for case in cases),
-        "class_labels": list(header["class_values"]) if header["classlabel"] else None,
-        "target": "class" if header["classlabel"] else "regression" if header["targetlabel"] else None,
+        "class_labels": class_labels,
+        "target": target,
     }
     return X, y, metadata
 

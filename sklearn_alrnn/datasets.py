@@ -12,6 +12,7 @@ from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
 from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait, load_santafe_laser
 from ._scan import interpret_scan, make_scan, translate_scan
+from ._archive_formats import load_arff, load_tsf, load_ucr_tsv
 from ._ts_format import load_ts, write_ts
 from ._validation import check_counts, check_range
 
@@ -33,6 +34,9 @@ __all__ = [
     "make_roessler",
     "load_ts",
     "write_ts",
+    "load_arff",
+    "load_ucr_tsv",
+    "load_tsf",
 ]
 
 
