@@ -183,6 +183,13 @@ def load_ucr_tsv(path, *, return_metadata=False):
     return as_loaded(cases, y, name, sorted(set(y.tolist())), "class", return_metadata)
 
 
+def is_ucr_case(line):
+    """Whether a line of text reads as a case of a UCR .tsv file (a label, then tab-separated numbers
+    or NaN) rather than as a table's header."""
+    fields = line.strip().split("\t")[1:]
+    return bool(fields) and all(field.strip() in _MISSING or np.isfinite(_number(field)) for field in fields)
+
+
 def _read_tsv(handle, path):
     cases, labels, separator = [], [], None
     for line_number, raw in enumerate(handle, start=1):

@@ -1,5 +1,5 @@
-"""The command line's data files: long-format CSV tables (``fit``, ``predict``, ``analyze``) and
-recorded series (``reconstruct``: .npy, .npz or the numeric columns of a CSV file), read as
+"""The command line's data files: long-format CSV tables and the time-series archives' files (``fit``,
+``predict``, ``analyze``) and recorded series (``reconstruct``: .npy, .npz or the numeric columns of a CSV file), read as
 spreadsheets and other packages write them, with errors that name the file's fault."""
 
 import bz2
@@ -13,7 +13,9 @@ import re
 
 import numpy as np
 
+from ._archive_formats import is_ucr_case, load_arff, load_ucr_tsv
 from ._series import time_index_columns
+from ._ts_format import load_ts
 from ._validation import lengths_before_padding
 from .io import _METADATA_KEY
 from .tabular import _shown, to_sequences
@@ -52,6 +54,24 @@ def _csv_dialect(handle):
         dialect = csv.excel
     decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
     return dialect, "," if decimal_comma else "."
+
+
+#: Archive files the commands read by their suffix: cases and their labels, no columns to name.
+ARCHIVE_READERS = {".ts": load_ts, ".arff": load_arff, ".tsv": load_ucr_tsv}
+
+
+def archive_reader(path):
+    """The reader of an archive file by its suffix (.ts, .arff, and .tsv where its first line is a case of
+    the UCR archive's, not the header of a table of tab-separated values); None for a table."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".tsv":
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                if not is_ucr_case(next((line for line in handle if line.strip()), "")):
+                    return None
+        except OSError:  # the table reader names what is wrong with the file
+            return None
+    return ARCHIVE_READERS.get(suffix)
 
 
 def read_table(path):

@@ -1,8 +1,8 @@
 """Command-line entry point ``sklearn-alrnn`` (also ``python -m sklearn_alrnn``).
 
     sklearn-alrnn sweep     score vs number of nonlinear units on a research task
-    sklearn-alrnn fit       train on a long-format CSV table and save the model
-    sklearn-alrnn predict   predict a long-format CSV table with a saved model
+    sklearn-alrnn fit       train on a long-format CSV table or an archive file and save the model
+    sklearn-alrnn predict   predict a long-format CSV table or an archive file with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
     sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz or .csv)
 """
@@ -19,7 +19,7 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
-from ._data_files import read_series, read_table, table_sequences
+from ._data_files import ARCHIVE_READERS, archive_reader, read_series, read_table, table_sequences
 from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
 from ._measures import frequencies_suffice
 from ._targets import missing_labels
@@ -164,11 +164,52 @@ def _load_bundle(path):
     return dict(extra, model=model)
 
 
-def cmd_fit(args):
-    _check_can_write(args.model_out, "--model-out")
+def _archive_or_table(args):
+    """``fit``'s sequences, targets and the settings saved beside the model: an archive file's cases and
+    labels, or a CSV table's columns as the options name them."""
+    table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
+    read_archive = archive_reader(args.data)
+    if read_archive:
+        named = [option for option, value in table_options.items() if value is not None]
+        named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
+        if named:
+            raise SystemExit(f"error: {', '.join(named)}: options for a CSV table's columns; {args.data!r} is an "
+                             "archive file, whose cases and labels are its own")
+        X, y = read_archive(args.data)
+        if y is None:
+            raise SystemExit(f"error: {args.data!r} has no class labels or targets to fit")
+        return X, y, {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False}
+    missing = [option for option, value in table_options.items() if value is None]
+    if missing:
+        raise SystemExit(f"error: a CSV table needs {', '.join(missing)} (an archive file, "
+                         f"{', '.join(ARCHIVE_READERS)}, needs none)")
     table = read_table(args.data)
     features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
+    return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": args.target,
+                  "per_step": args.per_step}
+
+
+def _sequences(path, bundle):
+    """The sequences of a data file for a model saved by ``fit``: an archive file's cases (numbered from
+    1) and labels, or a CSV table's sequences by the columns the model was fitted on, and their ids."""
+    read_archive = archive_reader(path)
+    if read_archive:
+        if bundle["per_step"]:
+            raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
+                             "file of whole cases")
+        X, y = read_archive(path)
+        return X, y, np.arange(1, len(X) + 1)
+    if bundle["id_col"] is None:
+        raise SystemExit(f"error: the model was fitted on an archive file; {path!r} must be one too "
+                         f"({', '.join(ARCHIVE_READERS)})")
+    X, _, ids = table_sequences(read_table(path), bundle["id_col"], bundle["time_col"], bundle["features"])
+    return X, None, ids
+
+
+def cmd_fit(args):
+    _check_can_write(args.model_out, "--model-out")
+    X, y, settings = _archive_or_table(args)
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
@@ -180,11 +221,7 @@ def cmd_fit(args):
         random_state=args.random_state, verbose=args.verbose, **per_step,
         **{name: value for name, value in given.items() if value is not None},  # else the estimator's default
     ).fit(X, y)
-    model.save(
-        args.model_out,
-        extra={"id_col": args.id_col, "time_col": args.time_col, "features": features,
-               "target": args.target, "per_step": args.per_step},
-    )
+    model.save(args.model_out, extra=settings)
     final_loss = f"{model.loss_curve_[-1]:.5f}" if model.loss_curve_ else "not finite"
     print(f"Fitted {model_class.__name__} on {len(X)} sequences ({model.n_iter_} epochs, "
           f"final loss {final_loss}); saved to {args.model_out}")
@@ -195,16 +232,20 @@ def cmd_predict(args):
     if args.output:
         _check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
-    table = read_table(args.data)
-    X, _, ids = table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
+    X, y, ids = _sequences(args.data, bundle)
     predictions = bundle["model"].predict(X)
     import pandas as pd
 
     if bundle["per_step"]:
+        table = read_table(args.data)
         out = table[[bundle["id_col"], bundle["time_col"]]].copy()
         out["prediction"] = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
     else:
-        out = pd.DataFrame({bundle["id_col"]: ids, "prediction": predictions})
+        out = pd.DataFrame({bundle["id_col"] or "case": ids, "prediction": predictions})
+    if y is not None:  # beside the predictions, which standard output may carry as CSV
+        measure = "accuracy" if isinstance(bundle["model"], ALRNNClassifier) else "R^2"
+        print(f"{measure} {bundle['model'].score(X, y):.4f} on the {len(y)} labelled cases of {args.data}",
+              file=sys.stderr)
     if args.output:
         out.to_csv(args.output, index=False)
         print(f"{len(out)} predictions written to {args.output}")
@@ -306,7 +347,7 @@ def cmd_analyze(args):
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
         if args.data:
-            raise SystemExit("error: --data is a CSV table for sequence models; a forecaster is analysed on its free run")
+            raise SystemExit("error: --data is a data file for sequence models; a forecaster is analysed on its free run")
         free_run, states = model.generate(100_000, return_states=True)
         decomposer = free_run_regimes(model, states)
         print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
@@ -318,9 +359,8 @@ def cmd_analyze(args):
         table = decomposer.summary()
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0
-    if args.data:  # the table's columns as the command's fit read them
-        bundle = _load_bundle(args.model)
-        X, _, _ = table_sequences(read_table(args.data), bundle["id_col"], bundle["time_col"], bundle["features"])
+    if args.data:  # the table's columns as the command's fit read them, or an archive file's cases
+        X = _sequences(args.data, _load_bundle(args.model))[0]
         decomposer = RegimeDecomposer(model, prefit=True).fit(X)
     else:
         decomposer = RegimeDecomposer.from_parameters(
@@ -358,12 +398,13 @@ def build_parser():
     sweep.add_argument("--plot", help="save a figure (PNG) of score and regimes vs P")
     sweep.set_defaults(func=cmd_sweep)
 
-    fit = sub.add_parser("fit", help="train on a long-format CSV table (one row per time step)")
-    fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns")
-    fit.add_argument("--target", required=True,
-                     help="column to predict: its value at each sequence's last step, or every step with --per-step")
-    fit.add_argument("--id-col", required=True, help="column naming each row's sequence")
-    fit.add_argument("--time-col", required=True, help="column ordering the rows of a sequence")
+    fit = sub.add_parser("fit", help="train on a long-format CSV table (one row per time step) or an archive file")
+    fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns; or an "
+                                  "archive file of labelled cases (.ts, .arff, .tsv of the UCR/UEA archive)")
+    fit.add_argument("--target", help="a table's column to predict: its value at each sequence's last step, or every "
+                                      "step with --per-step")
+    fit.add_argument("--id-col", help="a table's column naming each row's sequence")
+    fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
     fit.add_argument("--features", nargs="+", help="input columns (default: every other numeric column)")
     fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
     fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto",
@@ -379,15 +420,17 @@ def build_parser():
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")
     fit.set_defaults(func=cmd_fit)
 
-    predict = sub.add_parser("predict", help="predict a long-format CSV table with a saved model")
+    predict = sub.add_parser("predict", help="predict a long-format CSV table or an archive file with a saved model")
     predict.add_argument("model", help="model file saved by 'sklearn-alrnn fit'")
-    predict.add_argument("data", help="CSV table with the columns the model was fitted on")
+    predict.add_argument("data", help="CSV table with the columns the model was fitted on, or an archive file "
+                                      "(its labels, if any, are scored)")
     predict.add_argument("--output", help="CSV file (default: standard output)")
     predict.set_defaults(func=cmd_predict)
 
     analyze = sub.add_parser("analyze", help="regime summary of a saved model")
     analyze.add_argument("model", help="model file (model.save, 'sklearn-alrnn fit' or 'reconstruct')")
-    analyze.add_argument("--data", help="CSV table whose visited regimes to analyse (a model of 'sklearn-alrnn fit')")
+    analyze.add_argument("--data", help="CSV table or archive file whose visited regimes to analyse (a model of "
+                                        "'sklearn-alrnn fit')")
     analyze.set_defaults(func=cmd_analyze)
 
     reconstruct = sub.add_parser(

@@ -2,6 +2,7 @@
 
 import io
 import json
+import pathlib
 import re
 import subprocess
 import sys
@@ -146,6 +147,36 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
         with pytest.raises(SystemExit, match=f"error: cannot read a numeric series from .*broken.csv{suffix}"):
             main(["reconstruct", str(broken)])
 
+
+
+def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
+    archive = pathlib.Path(__file__).parent / "data" / "archive"
+    model = tmp_path / "gunpoint.alrnn.npz"
+    assert main(["fit", str(archive / "GunPoint_TRAIN.arff"), "--n-hidden", "6", "--max-iter", "5",
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNClassifier on 4 sequences" in capsys.readouterr().out
+    for data in ("GunPoint_TRAIN.ts", "GunPoint_TRAIN.tsv"):  # the same cases in the other formats
+        assert main(["predict", str(model), str(archive / data)]) == 0
+        out, err = capsys.readouterr()
+        table = pd.read_csv(io.StringIO(out))
+        assert table["case"].tolist() == [1, 2, 3, 4] and set(table["prediction"]) <= {1, 2}
+        assert re.search(r"accuracy [0-9.]+ on the 4 labelled cases of .*" + data, err)
+    assert main(["analyze", str(model), "--data", str(archive / "GunPoint_TRAIN.ts")]) == 0
+    assert "regimes visited" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="--target, --features: options for a CSV table's columns; .* is an archive"):
+        main(["fit", str(archive / "GunPoint_TRAIN.ts"), "--target", "y", "--features", "x", "--model-out", str(model)])
+    with pytest.raises(SystemExit, match=r"a CSV table needs --id-col, --time-col \(an archive file, .ts, .arff, .tsv"):
+        main(["fit", str(tmp_path / "t.csv"), "--target", "y", "--model-out", str(model)])
+    _long_table(np.random.RandomState(0)).to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(SystemExit, match="fitted on an archive file; .*t.csv' must be one too"):
+        main(["predict", str(model), str(tmp_path / "t.csv")])
+    unlabelled = tmp_path / "u.ts"
+    unlabelled.write_text("@problemName u\n@classLabel false\n@data\n1,2,3\n")
+    with pytest.raises(SystemExit, match="has no class labels or targets to fit"):
+        main(["fit", str(unlabelled), "--model-out", str(model)])
+    assert main(["predict", str(model), str(unlabelled)]) == 0  # predicted, nothing to score
+    out, err = capsys.readouterr()
+    assert out.startswith("case,prediction\n1,") and "accuracy" not in err
 
 def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):
     data, model = tmp_path / "train.csv", tmp_path / "wide.alrnn.npz"
