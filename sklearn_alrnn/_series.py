@@ -118,6 +118,34 @@ def warn_if_columns_are_not_variables(series, names=None):
         )
 
 
+#: A series whose own spread is below this share of all the series' together is, standardised with them, flat.
+_FLAT_SHARE = 0.01
+
+
+def warn_if_scales_differ(series, names=None):
+    """Warn where some of several series vary by less than 1% of the spread of all of them together:
+    one standardisation reads them as nearly flat lines (unrelated series of a forecasting collection,
+    each in its own units), whose dynamics training and forecasts lose."""
+    if len(series) < 2:
+        return
+    pooled = np.std(np.concatenate(series), axis=0)
+    own = np.array([np.std(item, axis=0) for item in series])
+    flat = (own < _FLAT_SHARE * pooled) & (pooled > 0)
+    if flat.any():
+        index, column = np.argwhere(flat)[0]
+        label = repr(str(names[column])) if names is not None else str(column)
+        warnings.warn(
+            f"{np.count_nonzero(flat.any(axis=1))} of the {len(series)} series vary by less than 1% of the spread of "
+            f"all of them together (series {index}, column {label}: standard deviation {own[index, column]:.3g} around "
+            f"{np.mean(series[index][:, column]):.3g}, against {pooled[column]:.3g} for all): one standardisation for "
+            "all reads them as nearly flat lines, and their dynamics are lost in training and forecasts. If the "
+            "series are unrelated (a forecasting collection, each in its own units), standardise each by its own "
+            "mean and standard deviation before fit and forecast and convert the forecasts back, or fit a model per "
+            "series.",
+            UserWarning,
+        )
+
+
 def check_series(X, name, n_features=None, min_steps=2):
     """Recorded series for a forecaster: one series (T,) or (T, N), a 3-D array of series, or a list.
 

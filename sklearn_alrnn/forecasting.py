@@ -22,6 +22,7 @@ from ._process_noise import check_process_noise, noisy_drive, residual_covarianc
 from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
 from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
+from ._series import warn_if_scales_differ
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
@@ -251,7 +252,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             beyond the series' range widened on each side by its width (at least
             a standard deviation), or overflowed: ``generate`` grows without bound.
         UserWarning
-            When the columns look like no variables: a time index, or more columns than rows.
+            When the columns look like no variables: a time index, or more columns than rows;
+            or when some of several series vary by less than 1% of all of them together
+            (series in their own units, which one standardisation reads as flat lines).
         """
         self._validate_params()
         warm = self.warm_start and hasattr(self, "a_")
@@ -260,6 +263,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         series, layout = check_series(X, "X", self.n_features_in_ if warm else None)
         self._check_feature_names(X, reset=not warm)
         warn_if_columns_are_not_variables(series, getattr(self, "feature_names_in_", None))
+        warn_if_scales_differ(series, getattr(self, "feature_names_in_", None))
         M, P = (self.a_.shape[0], self.n_nonlinear_) if warm else network_units(
             self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_ if warm else None, layout=layout)

@@ -753,6 +753,20 @@ def test_a_time_index_beside_the_variables_is_named_in_a_warning():
             ALRNNForecaster(**QUICK).fit(data)
 
 
+
+def test_series_in_their_own_units_are_named_in_a_warning():
+    # A forecasting collection's series, each in its own units, are flat lines once standardised together.
+    walk = np.cumsum(np.random.RandomState(0).normal(size=(60, 1)), axis=0)
+    message = r"{} of the {} series vary by less than 1%.*series {}, column 0: standard deviation [0-9.]+ around {}"
+    with pytest.warns(UserWarning, match=message.format(1, 3, 2, r"-?[0-9.]+")):
+        ALRNNForecaster(**QUICK).fit([1000 * walk, 1000 * walk + 5, walk])
+    with pytest.warns(UserWarning, match=message.format(2, 2, 0, r"-9.99e\+03")):  # both: the levels make the spread
+        ALRNNForecaster(**QUICK).fit([walk - 1e4, 1e4 + walk])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".* vary by less than 1%")
+        ALRNNForecaster(**QUICK).fit([walk, 3 * walk + 2])  # trials of one system in one unit
+        ALRNNForecaster(**QUICK).fit(np.c_[walk, 1e4 + walk / 10])  # one series: its variables are standardised apart
+
 def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame(oscillation(300), columns=["sine", "cosine"])
