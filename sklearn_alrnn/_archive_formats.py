@@ -1,132 +1,23 @@
-"""The archives' other text formats: ARFF and the UCR 2018 archive's tab-separated values, in which
-the UCR/UEA classification archive is also published, and the Monash forecasting archive's ``.tsf``.
-
-ARFF is parsed by SciPy's reader (``scipy.io.arff``, relational attributes included); what is read
-here is how the archive lays its problems out in it. A univariate problem has one numeric attribute
-per time step and the target last; a multivariate one (UEA) has one relational attribute whose rows
-are the dimensions, then the target. Unequal lengths are padded with ``?`` in both ARFF and TSV
-(``NaN``); the readers give them back as :func:`load_ts` gives the same problem's ``.ts`` file.
+"""The archives' simpler text formats: the UCR 2018 archive's tab-separated values (one case per
+line, its label first; NaN pads unequal lengths), read back as :func:`load_ts` gives the same
+problem's ``.ts`` file, and the Monash forecasting archive's ``.tsf`` (one series per line, after its
+attributes). ARFF has its own module, ``_arff_format``.
 """
 
 import datetime
-import io
 import os
 import re
 
 import numpy as np
-from scipy.io import arff
 
-from ._ts_format import _valid_length, as_loaded, read_text
+from ._ts_format import _Malformed, _valid_length, as_loaded, read_text
 
-__all__ = ["load_arff", "load_ucr_tsv", "load_tsf"]
+__all__ = ["load_ucr_tsv", "load_tsf"]
 
 _MISSING = ("?", "nan", "NaN", "NAN", "")
-_RELATION = re.compile(r"^[ \t]*@relation[ \t]+(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
-def load_arff(path, *, return_metadata=False):
-    """Read an ARFF file of the UCR/UEA time-series archive (Weka's format).
-
-    The last attribute is the target: class labels when it is nominal
-    (``{a,b,c}``), regression targets when numeric. The others are the time
-    steps (univariate problems), or one relational attribute holds the
-    dimensions as its rows (multivariate problems, as the UEA archive writes
-    them).
-
-    Parameters
-    ----------
-    path : str or path-like
-    return_metadata : bool, default=False
-        Also return the description :func:`load_ts` gives: ``problem_name``
-        (the ``@relation``), ``univariate``, ``equal_length``,
-        ``n_dimensions``, ``missing``, ``class_labels`` and ``target``.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, n_timesteps, n_dimensions) or list of ndarray
-        Channels last; a list of ``(n_timesteps_i, n_dimensions)`` arrays
-        when the cases differ in length (their ``?`` padding dropped).
-        Missing values inside a case are NaN.
-    y : ndarray of shape (n_samples,)
-        Class labels as strings, or regression targets as floats.
-    metadata : dict
-        Only with ``return_metadata=True``.
-
-    Raises
-    ------
-    ValueError
-        If the file is not ARFF, an attribute other than the target is not
-        numeric, or a case has no label; the message names the file.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from sklearn_alrnn.datasets import load_arff
-    >>> folder = tempfile.TemporaryDirectory()
-    >>> path = os.path.join(folder.name, "toy.arff")
-    >>> with open(path, "w") as file:
-    ...     _ = file.write("@relation toy\\n@attribute t0 numeric\\n@attribute t1 numeric\\n@attribute t2 numeric\\n"
-    ...                    "@attribute target {up,down}\\n@data\\n1.0,2.0,3.0,up\\n2.0,?,4.0,down\\n")
-    >>> X, y = load_arff(path)
-    >>> X[:, :, 0].tolist(), y.tolist()
-    ([[1.0, 2.0, 3.0], [2.0, nan, 4.0]], ['up', 'down'])
-    >>> folder.cleanup()
-    """
-    def read(handle):
-        text = handle.read()
-        try:
-            data, meta = arff.loadarff(io.StringIO(text))
-        # SciPy's parser stops on a file without @data with StopIteration, on some bad headers IndexError
-        except (ValueError, NotImplementedError, arff.ArffError, StopIteration, IndexError) as error:
-            reason = f"{type(error).__name__}: {error}" if str(error) else f"{type(error).__name__}, no @data section"
-            raise ValueError(
-                f"{os.fspath(path)}: not an ARFF file this reader takes ({reason}). It reads @relation, then "
-                "@attribute lines (numeric, nominal {a,b}, relational), @data and dense rows of comma-separated values."
-            ) from None
-        relation = _RELATION.search(text)  # SciPy's meta.name ends a quoted name at its first space
-        return data, meta, relation.group(1).strip("'\"") if relation else meta.name
-
-    data, meta, relation = read_text(path, read, "an ARFF file")
-    names = meta.names()
-    if len(names) < 2 or not len(data):
-        raise ValueError(f"{os.fspath(path)}: an archive ARFF file has cases of series attributes and a target "
-                         f"last; this one has {len(names)} attributes and {len(data)} cases.")
-    *series_names, target_name = names
-    kinds = dict(zip(names, meta.types()))
-    if kinds[target_name] not in ("nominal", "numeric"):
-        raise ValueError(f"{os.fspath(path)}: the last attribute, {target_name!r}, is the target; it must be nominal "
-                         f"(class labels) or numeric (regression), not {kinds[target_name]}.")
-    if kinds[series_names[0]] == "relational" and len(series_names) == 1:
-        cases = [_relational_case(case) for case in data[series_names[0]]]
-    else:
-        others = [name for name in series_names if kinds[name] != "numeric"]
-        if others:
-            raise ValueError(
-                f"{os.fspath(path)}: attribute {others[0]!r} is {kinds[others[0]]}; the time steps of a series must be "
-                "numeric attributes, or one relational attribute must hold a multivariate series, before the target."
-            )
-        cases = list(np.column_stack([data[name] for name in series_names]).astype(float)[:, :, None])
-    cases = _without_padding(cases, path)
-    class_labels = list(meta[target_name][1]) if kinds[target_name] == "nominal" else None
-    if class_labels is None:
-        y = data[target_name].astype(float)
-        missing = np.flatnonzero(np.isnan(y))
-    else:
-        y = np.array([label.decode("utf-8") for label in data[target_name]])
-        missing = np.flatnonzero(y == "?")
-    if missing.size:
-        raise ValueError(f"{os.fspath(path)}: case {missing[0] + 1} has no target ('?'); {missing.size} of "
-                         f"{len(y)} cases lack one. Drop them from the file, or label them.")
-    target = "regression" if class_labels is None else "class"
-    return as_loaded(cases, y, relation, class_labels, target, return_metadata)
-
-
-def _relational_case(rows):
-    """One case (T, K) of a relational attribute, whose rows are its K dimensions."""
-    return np.array(rows.tolist(), dtype=float).reshape(len(rows), -1).T
-
-
-def _without_padding(cases, path):
+def without_padding(cases, path):
     """The cases without their trailing all-NaN steps, padding in an archive file."""
     for number, case in enumerate(cases, start=1):
         if np.isnan(case).all():
@@ -177,7 +68,7 @@ def load_ucr_tsv(path, *, return_metadata=False):
     cases, labels = read_text(path, lambda handle: _read_tsv(handle, path), "a UCR .tsv file")
     if not cases:
         raise ValueError(f"{os.fspath(path)}: the file has no cases.")
-    cases = _without_padding(cases, path)
+    cases = without_padding(cases, path)
     y = np.array(_whole_numbers_as_integers(labels))
     name = re.sub(r"_(TRAIN|TEST)$", "", os.path.splitext(os.path.basename(os.fspath(path)))[0], flags=re.I)
     return as_loaded(cases, y, name, sorted(set(y.tolist())), "class", return_metadata)
@@ -202,23 +93,31 @@ def _read_tsv(handle, path):
         if not fields:
             raise ValueError(f"{os.fspath(path)}, line {line_number}: a class label and no values; a line of a UCR "
                              "file is the label, then the series' values.")
-        values = _numbers(fields, f"{os.fspath(path)}, line {line_number}")
+        try:
+            values = numbers(fields)
+        except _Malformed as error:
+            raise ValueError(f"{os.fspath(path)}, line {line_number}: {error}.") from None
         cases.append(values[:, None])
         labels.append(label)
     return cases, labels
 
 
-def _numbers(fields, where):
-    """The values of text fields, NaN for the missing ones; an error naming the first that is neither."""
+def numbers(fields):
+    """The values of text fields, NaN for the missing ones ('?', NaN, empty); an error naming the first
+    that is neither."""
     try:
         values = np.array([np.nan if field in _MISSING else field for field in fields], dtype=float)
         if np.isfinite(values[~np.isin(fields, _MISSING)]).all():
             return values
-    except ValueError:
+    except ValueError:  # a field that is no number, or a missing value with spaces around it
         pass
-    bad = next(i for i, field in enumerate(fields) if field not in _MISSING and not np.isfinite(_number(field)))
-    raise ValueError(f"{where}: value {bad + 1} is {fields[bad]!r}, not a finite number or a missing value "
-                     "('?' or NaN).")
+    values = np.empty(len(fields))
+    for i, field in enumerate(fields):
+        text = field.strip()
+        values[i] = np.nan if text in _MISSING else _number(text)
+        if text not in _MISSING and not np.isfinite(values[i]):
+            raise _Malformed(f"value {i + 1} is {field!r}, not a finite number or a missing value ('?' or NaN)")
+    return values
 
 
 def _number(text):
@@ -355,4 +254,7 @@ def _attribute_value(text, kind, where):
 def _tsf_values(text, where):
     if not text.strip():
         raise ValueError(f"{where}: the series has no values after its attributes.")
-    return _numbers([field.strip() for field in text.split(",")], where)
+    try:
+        return numbers([field.strip() for field in text.split(",")])
+    except _Malformed as error:
+        raise ValueError(f"{where}: {error}.") from None

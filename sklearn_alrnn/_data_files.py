@@ -13,7 +13,8 @@ import re
 
 import numpy as np
 
-from ._archive_formats import is_ucr_case, load_arff, load_ucr_tsv
+from ._archive_formats import is_ucr_case, load_ucr_tsv
+from ._arff_format import load_arff
 from ._series import time_index_columns
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding

@@ -12,7 +12,8 @@ from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
 from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait, load_santafe_laser
 from ._scan import interpret_scan, make_scan, translate_scan
-from ._archive_formats import load_arff, load_tsf, load_ucr_tsv
+from ._archive_formats import load_tsf, load_ucr_tsv
+from ._arff_format import load_arff
 from ._ts_format import load_ts, write_ts
 from ._validation import check_counts, check_range
 

@@ -56,6 +56,21 @@ def test_arff_padding_missing_values_and_quoted_labels(tmp_path):
     assert meta["class_labels"] == ["a", "b c"]
 
 
+
+def test_arff_labels_as_weka_writes_them(tmp_path):
+    # Quoted labels after unquoted ones, labels beyond ASCII, double-quoted names: SciPy's reader,
+    # tried first, stopped on each.
+    path = _write(tmp_path, "labels.arff", (
+        '@relation "K\u00fcche & Bad"\n@attribute "t 0" numeric\n@attribute \'t 1\' REAL\n'
+        "@attribute Ger\u00e4t {K\u00fchlschrank,'\u00d6fen & Herd',\"x, y\"}\n@data\n"
+        "1,2,K\u00fchlschrank\n3,4,'\u00d6fen & Herd'\n 5 , 6 , \"x, y\"\n"
+    ).encode("cp1252"))  # as Windows saves it
+    X, y, meta = load_arff(path, return_metadata=True)
+    np.testing.assert_array_equal(X[:, :, 0], [[1, 2], [3, 4], [5, 6]])
+    assert y.tolist() == ["K\u00fchlschrank", "\u00d6fen & Herd", "x, y"]
+    assert meta["class_labels"] == ["K\u00fchlschrank", "\u00d6fen & Herd", "x, y"]
+    assert meta["problem_name"] == "K\u00fcche & Bad"
+
 def test_arff_numeric_last_attribute_is_a_regression_target(tmp_path):
     path = _write(tmp_path, "r.arff", "@relation r\n@attribute t0 numeric\n@attribute t1 real\n@attribute y numeric\n"
                                       "@data\n1,2,0.5\n3,4,-1.5\n")
@@ -65,15 +80,24 @@ def test_arff_numeric_last_attribute_is_a_regression_target(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("hello,world\n1,2\n", "no @data section"),
-    ("@relation r\n@attribute id string\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n'x',1,a\n", "String"),
-    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n1,a\n2,?\n", r"case 2 has no target \('\?'\)"),
-    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n", "0 cases"),
+    ("hello,world\n1,2\n", "line 1: expected @relation, @attribute or @data"),
+    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n", "no @data line"),
+    ("@relation r\n@attribute id string\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n'x',1,a\n",
+     "line 2: attribute 'id' has type 'string'"),
+    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n1,a\n2,?\n", r"line 6: the case has no target"),
+    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n1,d\n", r"class 'd' is not among those declared"),
+    ("@relation r\n@attribute t0 numeric\n@attribute y numeric\n@data\n1,x\n", "value 1 is 'x'"),
+    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n", "no cases"),
     ("@relation r\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute c {a,b}\n@data\n?,?,a\n1,2,b\n",
      "case 1 has no values"),
-    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n{0 1,1 a}\n", "dense rows"),
+    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n{0 1,1 a}\n", "line 5: a sparse instance"),
+    ("@relation r\n@attribute t0 numeric\n@attribute c {a,b}\n@data\n1,a,{2}\n", "3 values, expected 2"),
     ("@relation r\n@attribute t0 {x,y}\n@attribute t1 numeric\n@attribute c {a,b}\n@data\nx,1,a\n",
      "attribute 't0' is nominal"),
+    ("@relation r\n@attribute s relational\n@attribute t0 numeric\n@data\n", "line 2: .* 's' has no @end line"),
+    ("@relation r\n@attribute s relational\n@attribute c {a}\n@end s\n", "'s' holds '@attribute c {a}'"),
+    ("@relation r\n@attribute s relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end s\n"
+     "@attribute c {a}\n@data\n'1,2\\n3',a\n", r"dimensions of \[1, 2\] values, expected 2"),
 ])
 def test_malformed_arff_is_refused_with_the_reason(tmp_path, text, message):
     with pytest.raises(ValueError, match=message) as error:
