@@ -72,6 +72,12 @@ def _parse_dimension(text, timestamps):
         fields = [value for _, value in pairs]
     else:
         fields = text.split(",") if text.strip() else []
+    try:  # at C speed where every field is a number or '?'; the loop below names the first that is not
+        values = np.array([np.nan if field == "?" else field for field in fields], dtype=float)
+        if not np.isinf(values).any():
+            return values
+    except ValueError:
+        pass
     values = np.empty(len(fields))
     for i, field in enumerate(fields):
         field = field.strip()
