@@ -1,6 +1,7 @@
 """The command line's data files: long-format CSV tables and the time-series archives' files (``fit``,
-``predict``, ``analyze``) and recorded series (``reconstruct``: .npy, .npz or the numeric columns of a CSV file), read as
-spreadsheets and other packages write them, with errors that name the file's fault."""
+``predict``, ``analyze``) and recorded series (``reconstruct``: .npy, .npz, a Monash .tsf or the
+numeric columns of a CSV file), read as spreadsheets and other packages write them, with errors
+that name the file's fault."""
 
 import bz2
 import codecs
@@ -13,7 +14,7 @@ import re
 
 import numpy as np
 
-from ._archive_formats import is_ucr_case, load_ucr_tsv
+from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._series import time_index_columns
 from ._ts_format import load_ts
@@ -175,10 +176,18 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
+def _stacked(series):
+    """Series of different lengths as one array, all-NaN rows after each one's last step."""
+    stack = np.full((len(series), max(map(len, series)), series[0].shape[1]), np.nan)
+    for row, values in zip(stack, series):
+        row[: len(values)] = values
+    return stack
+
+
 def read_series(path):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
-    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy,
-    and the variables' names (a CSV header's; else None)."""
+    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy or
+    a Monash .tsf file, and the variables' names (a CSV header's; else None)."""
     left_out, names = [], None
     try:
         suffix = os.path.splitext(path)[1].lower()
@@ -189,6 +198,8 @@ def read_series(path):
                     raise ValueError(refusal)
             loaded = np.load(path, allow_pickle=False)
             series = loaded if suffix == ".npy" else _only_array(loaded)
+        elif suffix == ".tsf":
+            series = _stacked(load_tsf(path)[0])
         else:
             series, left_out, names = _read_csv_series(path)
     except _UNREADABLE as exc:

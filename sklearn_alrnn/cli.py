@@ -4,7 +4,7 @@
     sklearn-alrnn fit       train on a long-format CSV table or an archive file and save the model
     sklearn-alrnn predict   predict a long-format CSV table or an archive file with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
-    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz or .csv)
+    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf or .csv)
 """
 
 import argparse
@@ -438,7 +438,8 @@ def build_parser():
     )
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
-                     ".npz archive of one such array, or .csv table (its numeric columns but a time index)"
+                     ".npz archive of one such array, .tsf file of the Monash forecasting archive (its series), "
+                     "or .csv table (its numeric columns but a time index)"
     )
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'

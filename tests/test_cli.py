@@ -563,6 +563,18 @@ def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, ca
         main(["reconstruct", str(tmp_path / "four.npy")])
 
 
+
+def test_reconstruct_reads_the_series_of_a_tsf_file(tmp_path, capsys):
+    lengths = (200, 240, 260)
+    rows = [f"S{i}:" + ",".join(f"{np.sin(0.2 * t + i):.6f}" for t in range(n)) for i, n in enumerate(lengths)]
+    tsf = tmp_path / "waves.tsf"
+    tsf.write_text("@relation waves\n@attribute series_name string\n@frequency hourly\n@data\n" + "\n".join(rows))
+    assert main(["reconstruct", str(tsf), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "on 440 steps of 2 series of 1 variable" in capsys.readouterr().out  # the last series held out
+    tsf.write_text(tsf.read_text().replace("S1:0.841471,", "S1:?,"))
+    with pytest.raises(SystemExit, match=r"NaN or infinite values \(first in series 1, row 0\)"):
+        main(["reconstruct", str(tsf), "--max-iter", "1"])
+
 def test_analyze_of_a_forecaster_prints_its_real_fixed_points_in_the_data_units(tmp_path, capsys):
     from sklearn_alrnn import ALRNNForecaster
 
