@@ -7,6 +7,7 @@ attributes). ARFF has its own module, ``_arff_format``.
 import datetime
 import os
 import re
+import warnings
 
 import numpy as np
 
@@ -68,6 +69,10 @@ def load_ucr_tsv(path, *, return_metadata=False):
     cases, labels = read_text(path, lambda handle: _read_tsv(handle, path), "a UCR .tsv file")
     if not cases:
         raise ValueError(f"{os.fspath(path)}: the file has no cases.")
+    others = {len(case) for case in cases[:-1]}
+    if len(others) == 1 and len(cases[-1]) < min(others):  # the archive pads every line to one length
+        warnings.warn(f"{os.fspath(path)}: the last line has {len(cases[-1])} values where every other has "
+                      f"{min(others)}: read as a shorter case; was the file cut short?", UserWarning)
     cases = without_padding(cases, path)
     y = np.array(_whole_numbers_as_integers(labels))
     name = re.sub(r"_(TRAIN|TEST)$", "", os.path.splitext(os.path.basename(os.fspath(path)))[0], flags=re.I)
@@ -227,6 +232,8 @@ def _read_tsf(handle, path):
                 header["horizon"] = int(rest)
             elif key in ("relation", "frequency"):
                 header[key] = rest
+            elif key == "equallength":
+                header[key] = rest.lower() == "true"
             continue
         fields = line.split(":", len(names))
         if len(fields) != len(names) + 1:
@@ -234,6 +241,9 @@ def _read_tsf(handle, path):
                              f"series, separated by ':'; got {len(fields)} fields.")
         rows.append([_attribute_value(text, kind, where) for text, kind in zip(fields, kinds)])
         series.append(_tsf_values(fields[-1], where)[:, None])
+        if header.get("equallength") and len(series[-1]) != len(series[0]):
+            raise ValueError(f"{where}: {len(series[-1])} values where the first series has {len(series[0])}, but the "
+                             "header says @equallength true (a file cut short?).")
     if not in_data:
         raise ValueError(f"{os.fspath(path)}: no @data line; this is not a .tsf file.")
     return header, names, kinds, rows, series

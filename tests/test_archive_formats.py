@@ -119,6 +119,16 @@ def test_ucr_tsv_padding_and_the_2015_archive_formats(tmp_path):
     assert y.tolist() == ["walk", "run"]
 
 
+
+def test_files_cut_short_are_named(tmp_path):
+    full = (ARCHIVE / "GunPoint_TRAIN.tsv").read_bytes()
+    with pytest.warns(UserWarning, match=r"the last line has 141 values where every other has 150.*cut short"):
+        X, _ = load_ucr_tsv(_write(tmp_path, "cut.tsv", full[:5000]))
+    assert [len(case) for case in X] == [150, 150, 141]
+    tsf = (ARCHIVE / "UnitTest_Tsf_Loader.tsf").read_text().replace("@equallength false", "@equallength true")
+    with pytest.raises(ValueError, match=r"line 13: 3 values where the first series has 7.*@equallength true"):
+        load_tsf(_write(tmp_path, "equal.tsf", tsf))
+
 @pytest.mark.parametrize("text, message", [
     ("1\t1\tx\t3\n", r"line 1: value 2 is 'x'"),
     ("1\t1\tinf\n", "not a finite number"),
