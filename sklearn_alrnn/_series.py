@@ -128,8 +128,11 @@ def warn_if_scales_differ(series, names=None):
     each in its own units), whose dynamics training and forecasts lose."""
     if len(series) < 2:
         return
-    pooled = np.std(np.concatenate(series), axis=0)
-    own = np.array([np.std(item, axis=0) for item in series])
+    values = np.concatenate(series)
+    peak = np.max(np.abs(values), axis=0)
+    peak[~(peak > 0)] = 1.0  # spreads in units of each column's peak: values near 1e300 do not overflow
+    pooled = peak * np.std(values / peak, axis=0)
+    own = np.array([peak * np.std(item / peak, axis=0) for item in series])
     flat = (own < _FLAT_SHARE * pooled) & (pooled > 0)
     if flat.any():
         index, column = np.argwhere(flat)[0]
@@ -137,7 +140,7 @@ def warn_if_scales_differ(series, names=None):
         warnings.warn(
             f"{np.count_nonzero(flat.any(axis=1))} of the {len(series)} series vary by less than 1% of the spread of "
             f"all of them together (series {index}, column {label}: standard deviation {own[index, column]:.3g} around "
-            f"{np.mean(series[index][:, column]):.3g}, against {pooled[column]:.3g} for all): one standardisation for "
+            f"{peak[column] * np.mean(series[index][:, column] / peak[column]):.3g}, against {pooled[column]:.3g} for all): one standardisation for "
             "all reads them as nearly flat lines, and their dynamics are lost in training and forecasts. If the "
             "series are unrelated (a forecasting collection, each in its own units), standardise each by its own "
             "mean and standard deviation before fit and forecast and convert the forecasts back, or fit a model per "

@@ -9,6 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_alrnn import ALRNNForecaster, RegimeDecomposer, datasets, load
+from sklearn_alrnn._series import warn_if_scales_differ
 from sklearn_alrnn.metrics import (
     free_run_score,
     kaplan_yorke_dimension,
@@ -766,6 +767,8 @@ def test_series_in_their_own_units_are_named_in_a_warning():
         warnings.filterwarnings("error", message=".* vary by less than 1%")
         ALRNNForecaster(**QUICK).fit([walk, 3 * walk + 2])  # trials of one system in one unit
         ALRNNForecaster(**QUICK).fit(np.c_[walk, 1e4 + walk / 10])  # one series: its variables are standardised apart
+        warnings.simplefilter("error", RuntimeWarning)  # spreads near the floating-point limit do not overflow
+        warn_if_scales_differ([1e307 * walk, -1e307 * walk])
 
 def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     pd = pytest.importorskip("pandas")
