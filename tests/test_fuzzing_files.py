@@ -1,4 +1,4 @@
-"""Property-based fuzzing of what reads files: load, load_metadata, load_ts and the command line.
+"""Property-based fuzzing of what reads files: load, load_metadata, the archive readers and the command line.
 
 Damaged model files and .ts files (flipped bits, truncation, inserted or deleted bytes, stray
 markers) must be refused with a ValueError naming the problem, or read into something that works;
@@ -8,6 +8,7 @@ exit status, never a traceback (issue 15, item 1).
 
 import contextlib
 import io
+import pathlib
 import subprocess
 import sys
 import warnings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from sklearn_alrnn import ALRNNClassifier, load, load_metadata, to_sequences
 from sklearn_alrnn.cli import main
-from sklearn_alrnn.datasets import load_ts, write_ts
+from sklearn_alrnn.datasets import load_arff, load_ts, load_tsf, load_ucr_tsv, write_ts
 
 pd = pytest.importorskip("pandas")
 
@@ -106,6 +107,42 @@ def test_damaged_ts_files_are_refused_or_read_as_sequences(files, data):
         assert str(error)
         return
     assert len(X) == len(y) and all(np.ndim(x) == 2 for x in X)
+
+
+ARCHIVE = pathlib.Path(__file__).parent / "data" / "archive"
+
+
+@pytest.mark.parametrize("name, reader", [
+    ("BasicMotions_TRAIN.arff", load_arff), ("GunPoint_TRAIN.arff", load_arff), ("GunPoint_TRAIN.tsv", load_ucr_tsv),
+])
+@given(data=st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_archive_files_are_refused_or_read_as_sequences(tmp_path, name, reader, data):
+    path = tmp_path / name
+    path.write_bytes(data.draw(damaged((ARCHIVE / name).read_bytes())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a last line cut short is read, with a warning
+        try:
+            X, y = reader(path)
+        except ValueError as error:
+            assert str(error)
+            return
+    assert len(X) == len(y) and all(np.ndim(x) == 2 and len(x) for x in X)
+    assert all(np.isfinite(x[~np.isnan(x)]).all() for x in X)
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_tsf_files_are_refused_or_read_as_series(tmp_path, data):
+    path = tmp_path / "damaged.tsf"
+    path.write_bytes(data.draw(damaged((ARCHIVE / "UnitTest_Tsf_Loader.tsf").read_bytes())))
+    try:
+        series, attributes = load_tsf(path)
+    except ValueError as error:
+        assert str(error)
+        return
+    assert all(values.ndim == 2 and len(values) for values in series)
+    assert all(len(column) == len(series) for column in attributes.values())
 
 
 @st.composite
