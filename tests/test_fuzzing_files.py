@@ -117,9 +117,10 @@ ARCHIVE = pathlib.Path(__file__).parent / "data" / "archive"
 ])
 @given(data=st.data())
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_damaged_archive_files_are_refused_or_read_as_sequences(tmp_path, name, reader, data):
+def test_damaged_archive_files_are_refused_or_read_as_sequences(files, tmp_path, name, reader, data):
     path = tmp_path / name
     path.write_bytes(data.draw(damaged((ARCHIVE / name).read_bytes())))
+    _run_cli(["predict", str(files[0] / "model.alrnn.npz"), str(path)])  # its 2 features: predicted, or refused
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a last line cut short is read, with a warning
         try:
