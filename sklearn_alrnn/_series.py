@@ -7,7 +7,8 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, lengths_before_padding
+from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, is_panel_frame
+from ._validation import lengths_before_padding
 
 
 _STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"
@@ -67,8 +68,9 @@ def named_columns(X):
 def check_sequence_feature_names(estimator, X, reset):
     """``feature_names_in_`` of sequences given as a list of DataFrames (steps in rows, features in
     columns, shared, strings as scikit-learn keeps them): set by the first fit, checked after."""
-    # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features.
-    named = named_columns(X) if isinstance(X, (list, tuple)) else None
+    # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features;
+    # but a panel's (rows indexed by sequence and time step) are the features.
+    named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
     columns = list(named.columns) if hasattr(named, "columns") else []
     names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None
     if reset:

@@ -13,8 +13,8 @@ import numpy as np
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "check_answer_size", "check_no_dates", "check_sequences", "check_sequence_targets",
-    "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "warn_if_unscaled",
+    "cells_as_sequences", "is_panel_frame", "check_answer_size", "check_no_dates", "check_sequences",
+    "check_sequence_targets", "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask", "warn_if_unscaled",
 ]
 
 
@@ -172,19 +172,44 @@ def _ragged_to_padded(sequences, dtype, first_index=0):
     return padded
 
 
+def is_panel_frame(X):
+    """Whether X is a panel DataFrame (sktime's and aeon's "pd-multiindex"): rows indexed by
+    (sequence, ..., time step), one column per feature."""
+    return hasattr(X, "columns") and getattr(X.index, "nlevels", 1) >= 2
+
+
+def _panel_sequences(X):
+    """A panel DataFrame as one DataFrame per sequence, which the index's levels but the last name (in
+    the order they first appear; a missing id is a sequence too), its rows in the order of the last
+    level, the time step."""
+    levels = list(range(X.index.nlevels - 1))
+    sequences = []
+    for _, frame in X.groupby(level=levels, sort=False, dropna=False):
+        frame = frame.droplevel(levels)
+        try:
+            frame = frame.sort_index(kind="stable")
+        except TypeError:  # time stamps of mixed types: the rows in the order given
+            pass
+        sequences.append(frame)
+    return sequences
+
+
 def cells_as_sequences(X, name="X"):
     """A container whose cells are sequences, as a list of sequences; anything else as given.
 
     A 1-D object array or a pandas Series of arrays is a list of sequences; a DataFrame whose
     cells are 1-D series (sktime's "nested" format: one column per feature, one row per
-    sequence) becomes one (n_timesteps, n_features) array per row. An iterator (a generator) is
-    refused by ``name``: read once, it would be gone for the next reading, and NumPy holds it as
-    one object.
+    sequence) becomes one (n_timesteps, n_features) array per row, and a panel DataFrame
+    (rows indexed by sequence and time step) one DataFrame per sequence. An iterator (a
+    generator) is refused by ``name``: read once, it would be gone for the next reading, and
+    NumPy holds it as one object.
     """
     if isinstance(X, Iterator):
         raise TypeError(
             f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
         )
+    if is_panel_frame(X):
+        return _panel_sequences(X)
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):
         return list(X)  # NumPy's form of ragged sequences, np.array([a, b], dtype=object)
     if not hasattr(X, "dtypes") or len(X) == 0:

@@ -13,7 +13,7 @@ Axis orders:
 
 import numpy as np
 
-from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
+from ._validation import _as_numeric_array, cells_as_sequences, check_sequences, is_panel_frame
 
 __all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn"]
 
@@ -25,7 +25,8 @@ def from_aeon(X):
     ----------
     X : ndarray of shape (n_samples, n_channels, n_timesteps) or list of (n_channels, n_timesteps_i)
         A 2-D array ``(n_samples, n_timesteps)`` is aeon's "numpy2D", univariate
-        series; so is a 1-D case in the list.
+        series; so is a 1-D case in the list. A DataFrame whose rows are indexed
+        by (case, time step) is the "pd-multiindex" panel, one column per channel.
 
     Returns
     -------
@@ -42,6 +43,9 @@ def from_aeon(X):
            [1., 4.],
            [2., 5.]])
     """
+    if is_panel_frame(X):  # "pd-multiindex": rows of (case, time step) already hold the channels in columns
+        cases = [frame.to_numpy(dtype=float) for frame in cells_as_sequences(X)]
+        return np.stack(cases) if len({len(case) for case in cases}) == 1 else cases
     if isinstance(X, (list, tuple)):
         out = []
         for i, seq in enumerate(X):

@@ -770,6 +770,22 @@ def test_series_in_their_own_units_are_named_in_a_warning():
         warnings.simplefilter("error", RuntimeWarning)  # spreads near the floating-point limit do not overflow
         warn_if_scales_differ([1e307 * walk, -1e307 * walk])
 
+
+def test_a_panel_dataframe_is_its_series():
+    # Rows indexed by (series, time step), as sktime holds several series: they were joined into one.
+    pd = pytest.importorskip("pandas")
+    trials = [pd.DataFrame(oscillation(n, phase), columns=["sine", "cosine"]) for n, phase in ((120, 0.0), (90, 1.0))]
+    panel = pd.concat(trials, keys=["first", "second"], names=["trial", "t"])
+    shuffled = panel.sample(frac=1.0, random_state=0)  # series in the order they first appear, rows by time
+    model = ALRNNForecaster(**QUICK, random_state=0).fit(shuffled)
+    np.testing.assert_array_equal(model.feature_names_in_, ["sine", "cosine"])
+    order = [["first", "second"].index(key) for key in dict.fromkeys(shuffled.index.get_level_values("trial"))]
+    alone = ALRNNForecaster(**QUICK, random_state=0).fit([trials[i] for i in order])
+    np.testing.assert_array_equal(model.a_, alone.a_)
+    predicted = model.predict(panel)
+    assert [p.shape for p in predicted] == [(120, 2), (90, 2)]
+    np.testing.assert_array_equal(predicted[1], model.predict(trials[1]))
+
 def test_dataframe_column_names_are_kept_checked_and_saved(tmp_path):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame(oscillation(300), columns=["sine", "cosine"])

@@ -109,6 +109,25 @@ def test_a_float32_fit_warns_when_an_offset_leaves_the_feature_few_digits():
         assert not [w for w in caught if "significant digits" in str(w.message)]
 
 
+
+def test_a_panel_dataframe_is_read_as_its_cases_with_their_column_names():
+    # sktime's "pd-multiindex" panel (rows indexed by case and time step): its 60 rows were read as
+    # 60 univariate sequences ("X has 60 sequences, y has 6 labels").
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    index = pd.MultiIndex.from_product([range(6), range(10)], names=["case", "t"])
+    panel = pd.DataFrame(rng.normal(size=(60, 2)), index=index, columns=["pulse", "pressure"])
+    y = np.arange(6) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0).fit(panel, y)
+    np.testing.assert_array_equal(model.feature_names_in_, ["pulse", "pressure"])
+    cases = [panel.loc[case].to_numpy() for case in range(6)]
+    np.testing.assert_array_equal(model.predict_proba(panel), model.predict_proba(cases))
+    np.testing.assert_array_equal(model.predict_proba(panel.iloc[::-1]), model.predict_proba(cases[::-1]))
+    with pytest.raises(ValueError, match=r"\['pulse', 'pressure'\] were fitted, the sequences have"):
+        model.predict(panel[["pressure", "pulse"]])
+
 def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
     # One DataFrame per sequence (steps in rows, features in columns), as a long table splits into:
     # the names were dropped, so swapped columns or another recording's variables were read silently.

@@ -235,6 +235,28 @@ def test_pandas_containers_of_sequences_are_lists_of_sequences():
         check_sequences(nested)
 
 
+
+def test_a_panel_dataframe_is_one_sequence_per_case_in_time_order():
+    # sktime's and aeon's "pd-multiindex": before, its rows were read as univariate sequences (the
+    # classifier counted 60 sequences for 6 labels, from_aeon gave (60, 2, 1), the forecaster joined
+    # the cases into one series).
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    sequences = [rng.normal(size=(n, 2)) for n in (3, 5, 4)]
+    rows = [(case, t, *values) for case, s in zip("cab", sequences) for t, values in enumerate(s)]
+    panel = pd.DataFrame(rows, columns=["case", "t", "x", "y"]).set_index(["case", "t"])
+    shuffled = panel.sample(frac=1.0, random_state=0)  # rows in any order, cases by first appearance
+    order = list(dict.fromkeys(shuffled.index.get_level_values("case")))
+    for X, cases in ((panel, "cab"), (shuffled, order)):
+        padded, lengths = check_sequences(X)
+        expected, expected_lengths = check_sequences([sequences["cab".index(case)] for case in cases])
+        np.testing.assert_array_equal(lengths, expected_lengths)
+        np.testing.assert_array_equal(padded, expected)
+    hierarchical = panel.assign(store="s1").set_index("store", append=True).reorder_levels(["store", "case", "t"])
+    np.testing.assert_array_equal(check_sequences(hierarchical)[0], check_sequences(panel)[0])  # all levels but time
+    series, layout = check_series(panel, "X")
+    assert layout == "list" and [s.shape for s in series] == [(3, 2), (5, 2), (4, 2)]
+
 def test_a_1d_object_array_of_sequences_is_a_list_of_sequences():
     rng = np.random.RandomState(0)
     sequences = [rng.normal(size=(n, 2)) for n in (3, 5, 4)]
