@@ -82,7 +82,8 @@ def test_series_in_aeons_layout_given_as_they_are_get_a_warning_that_names_from_
 
 
 def test_from_aeon_reads_a_panel_dataframe():
-    panel = pd.DataFrame({"case": [0, 0, 1, 1, 1], "t": [1, 0, 0, 1, 2], "a": [1.0, 0, 5, 6, 7], "b": [2.0, 1, 5, 6, 7]})
+    panel = pd.DataFrame({"case": [0, 0, 1, 1, 1], "t": [1, 0, 0, 1, 2],
+                          "a": [1.0, 0, 5, 6, 7], "b": [2.0, 1, 5, 6, 7]})
     cases = from_aeon(panel.set_index(["case", "t"]))
     assert [case.tolist() for case in cases] == [[[0, 1], [1, 2]], [[5, 5], [6, 6], [7, 7]]]
     equal = from_aeon(panel[panel["t"] < 2].set_index(["case", "t"]))
