@@ -27,6 +27,8 @@ import numpy as np
 __all__ = ["load_ts", "write_ts"]
 
 _BOOLEAN_KEYS = ("timestamps", "missing", "univariate", "equallength")
+#: How compressed downloads begin (the archives ship zip files, Zenodo's Monash files are zipped).
+_ARCHIVES = ((b"PK\x03\x04", "zip"), (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"))
 _TIMESTAMPED_VALUE = re.compile(r"\(([^,()]*),([^()]*)\)")
 
 
@@ -163,18 +165,23 @@ def load_ts(path, *, return_metadata=False):
 
 def read_text(path, read, kind):
     """``read(handle)`` of the text file at ``path``: UTF-8 (after a byte-order mark, which editors on
-    Windows write), else Windows-1252 (comments or labels written on Windows); a binary file, which
-    ``kind`` names, is refused."""
+    Windows write), else Windows-1252 (comments or labels written on Windows); a compressed or other
+    binary file, which ``kind`` names, is refused."""
+    with open(path, "rb") as handle:
+        start = handle.read(65536)
+    packed = next((name for magic, name in _ARCHIVES if start.startswith(magic)), None)
+    if packed:
+        raise ValueError(f"{os.fspath(path)}: a {packed} archive, not a text file; extract the file from it "
+                         f"first ({kind} is text).")
     try:
         with open(path, encoding="utf-8-sig") as handle:
             return read(handle)
     except UnicodeDecodeError as error:
-        with open(path, "rb") as handle:
-            if b"\x00" in handle.read(65536):
-                raise ValueError(
-                    f"{os.fspath(path)}: not a text file ({error.reason} at byte {error.start}, and a NUL byte "
-                    f"near its start); {kind} is text."
-                ) from None
+        if b"\x00" in start:
+            raise ValueError(
+                f"{os.fspath(path)}: not a text file ({error.reason} at byte {error.start}, and a NUL byte "
+                f"near its start); {kind} is text."
+            ) from None
     with open(path, encoding="cp1252", errors="replace") as handle:
         return read(handle)
 

@@ -1,7 +1,9 @@
 """The archives' other formats (ARFF, UCR .tsv, Monash .tsf): the same problem in every format reads
 the same, hand-written files with padding, missing values and labels, and malformed files."""
 
+import gzip
 import pathlib
+import zipfile
 
 import numpy as np
 import pytest
@@ -187,3 +189,15 @@ def test_files_written_on_windows_read(tmp_path):
     arff_text = byte_order_mark + "@relation w\n@attribute t0 numeric\n@attribute c {a}\n@data\n1,a\n"
     X, y = load_arff(_write(tmp_path, "w.arff", arff_text))
     assert X.shape == (1, 1, 1) and y.tolist() == ["a"]
+
+
+@pytest.mark.parametrize("reader", [load_ts, load_arff, load_ucr_tsv, load_tsf])
+def test_compressed_downloads_are_named(tmp_path, reader):
+    # The archives ship zip files (Zenodo's Monash files too): read as text they failed on a byte.
+    text = (ARCHIVE / "GunPoint_TRAIN.ts").read_bytes()
+    with zipfile.ZipFile(tmp_path / "GunPoint.zip", "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("GunPoint_TRAIN.ts", text)
+    gzipped = _write(tmp_path, "GunPoint_TRAIN.ts.gz", gzip.compress(text))
+    for packed, name in ((tmp_path / "GunPoint.zip", "zip"), (gzipped, "gzip")):
+        with pytest.raises(ValueError, match=f"a {name} archive, not a text file; extract the file from it first"):
+            reader(packed)
