@@ -31,7 +31,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
         _check_count(y.shape[0], lengths)
         _check_label_types(y)
         return y, y, None
-    y = cells_as_sequences(y, "y")  # a 1-D object array or Series of label arrays: a list
+    y = cells_as_sequences(y, "y", panels=False)  # a 1-D object array or Series of label arrays: a list
     if isinstance(y, (list, tuple)) and any(np.ndim(labels) == 1 for labels in y):
         _check_count(len(y), lengths)
         sequences = [np.asarray(labels) for labels in y]
@@ -106,7 +106,7 @@ def padded_step_targets(y, lengths, n_timesteps):
     1-D object array or pandas Series of items too) each as long as its sequence or X's time axis,
     whether or not the sequences differ in length. None for a table of n rows: a 2-D array, or a list
     of equally long lists of numbers, the way a table is written."""
-    cells = cells_as_sequences(y, "y")
+    cells = cells_as_sequences(y, "y", panels=False)
     held_in_cells, y = cells is not y, cells
     if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
         return None

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "is_panel_frame", "check_answer_size", "check_no_dates", "check_sequences",
+    "cells_as_sequences", "is_panel_frame", "check_panel_targets", "check_answer_size", "check_no_dates", "check_sequences",
     "check_sequence_targets", "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask",
     "warn_if_unscaled",
 ]
@@ -175,8 +175,24 @@ def _ragged_to_padded(sequences, dtype, first_index=0):
 
 def is_panel_frame(X):
     """Whether X is a panel DataFrame (sktime's and aeon's "pd-multiindex"): rows indexed by
-    (sequence, ..., time step), one column per feature."""
-    return hasattr(X, "columns") and getattr(X.index, "nlevels", 1) >= 2
+    (sequence, ..., time step), one column per feature, some sequence of several rows; or such a
+    Series, of one feature. (Where every sequence has one row, the rows are the sequences, as a
+    wide table's.)"""
+    if not ((hasattr(X, "columns") or hasattr(X, "to_frame")) and getattr(X.index, "nlevels", 1) >= 2):
+        return False
+    return bool(X.index.droplevel(-1).duplicated().any())
+
+
+def check_panel_targets(X, y):
+    """Refuse one target per row of a panel DataFrame X, whose rows are fewer sequences."""
+    if is_panel_frame(X) and np.ndim(y) >= 1 and len(y) == len(X):
+        n_sequences = X.index.droplevel(-1).nunique(dropna=False)
+        raise ValueError(
+            f"X is a panel DataFrame (rows indexed by sequence and time step, as sktime's and aeon's "
+            f"pd-multiindex): its {len(X)} rows are {n_sequences} sequences by the levels of its index but the "
+            f"last, while y has {len(y)} entries, one per row. Give y one target per sequence; or, if each row "
+            "is a sequence (a wide table, its columns the time steps), pass X.to_numpy()."
+        )
 
 
 def _panel_sequences(X):
@@ -195,21 +211,21 @@ def _panel_sequences(X):
     return sequences
 
 
-def cells_as_sequences(X, name="X"):
+def cells_as_sequences(X, name="X", panels=True):
     """A container whose cells are sequences, as a list of sequences; anything else as given.
 
     A 1-D object array or a pandas Series of arrays is a list of sequences; a DataFrame whose
     cells are 1-D series (sktime's "nested" format: one column per feature, one row per
-    sequence) becomes one (n_timesteps, n_features) array per row, and a panel DataFrame
-    (rows indexed by sequence and time step) one DataFrame per sequence. An iterator (a
-    generator) is refused by ``name``: read once, it would be gone for the next reading, and
-    NumPy holds it as one object.
+    sequence) becomes one (n_timesteps, n_features) array per row, and with ``panels`` a panel
+    DataFrame (rows indexed by sequence and time step) one DataFrame per sequence (targets and
+    weights indexed so are one per row). An iterator (a generator) is refused by ``name``: read
+    once, it would be gone for the next reading, and NumPy holds it as one object.
     """
     if isinstance(X, Iterator):
         raise TypeError(
             f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
         )
-    if is_panel_frame(X):
+    if panels and is_panel_frame(X):
         return _panel_sequences(X)
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):
         return list(X)  # NumPy's form of ragged sequences, np.array([a, b], dtype=object)

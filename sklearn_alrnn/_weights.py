@@ -88,7 +88,7 @@ def check_step_weight(step_weight, lengths, n_timesteps):
     object array, Series) of 1-D arrays of each sequence's length. Weights
     must be finite and non-negative, and some step must carry weight.
     """
-    step_weight = cells_as_sequences(step_weight, "step_weight")
+    step_weight = cells_as_sequences(step_weight, "step_weight", panels=False)
     if isinstance(step_weight, (list, tuple)) and any(np.ndim(w) == 1 for w in step_weight):
         if len(step_weight) != len(lengths):
             raise ValueError(f"step_weight has {len(step_weight)} sequences; X has {len(lengths)}.")

@@ -127,6 +127,10 @@ def test_a_panel_dataframe_is_read_as_its_cases_with_their_column_names():
     np.testing.assert_array_equal(model.predict_proba(panel.iloc[::-1]), model.predict_proba(cases[::-1]))
     with pytest.raises(ValueError, match=r"\['pulse', 'pressure'\] were fitted, the sequences have"):
         model.predict(panel[["pressure", "pulse"]])
+    with pytest.raises(ValueError, match="its 60 rows are 6 sequences .* y has 60 entries, one per row"):
+        ALRNNRegressor(n_hidden=4, max_iter=1).fit(panel, np.arange(60.0))
+    labels = pd.Series(y, index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2, 3]]))  # one label per case
+    assert ALRNNClassifier(n_hidden=4, max_iter=1).fit(panel, labels).classes_.tolist() == [0, 1]
 
 def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
     # One DataFrame per sequence (steps in rows, features in columns), as a long table splits into:
