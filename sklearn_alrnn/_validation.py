@@ -13,9 +13,9 @@ import numpy as np
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "is_panel_frame", "check_panel_targets", "check_answer_size", "check_no_dates", "check_sequences",
-    "check_sequence_targets", "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape", "step_mask",
-    "warn_if_unscaled",
+    "cells_as_sequences", "is_panel_frame", "check_panel_targets", "check_answer_size", "check_no_dates",
+    "check_sequences", "check_sequence_targets", "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape",
+    "step_mask", "warn_if_unscaled",
 ]
 
 
