@@ -172,17 +172,17 @@ def _archive_or_table(args):
     if read_archive:
         named = [option for option, value in table_options.items() if value is not None]
         named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
-        if named:
-            raise SystemExit(f"error: {', '.join(named)}: options for a CSV table's columns; {args.data!r} is an "
-                             "archive file, whose cases and labels are its own")
+        if named:  # usage errors, as argparse reports them (exit status 2)
+            args.usage_error(f"{', '.join(named)}: options for a CSV table's columns; {args.data!r} is an archive "
+                             "file, whose cases and labels are its own")
         X, y = read_archive(args.data)
         if y is None:
             raise SystemExit(f"error: {args.data!r} has no class labels or targets to fit")
         return X, y, {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False}
     missing = [option for option, value in table_options.items() if value is None]
     if missing:
-        raise SystemExit(f"error: a CSV table needs {', '.join(missing)} (an archive file, "
-                         f"{', '.join(ARCHIVE_READERS)}, needs none)")
+        args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
+                         "needs none)")
     table = read_table(args.data)
     features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
@@ -418,7 +418,7 @@ def build_parser():
     fit.add_argument("--random-state", type=int, default=0, help="seed of the initialisation and batches")
     fit.add_argument("--verbose", type=int, default=0, help="1: a progress bar, 2: a line per epoch")
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")
-    fit.set_defaults(func=cmd_fit)
+    fit.set_defaults(func=cmd_fit, usage_error=fit.error)
 
     predict = sub.add_parser("predict", help="predict a long-format CSV table or an archive file with a saved model")
     predict.add_argument("model", help="model file saved by 'sklearn-alrnn fit'")

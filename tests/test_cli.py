@@ -163,10 +163,16 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
         assert re.search(r"accuracy [0-9.]+ on the 4 labelled cases of .*" + data, err)
     assert main(["analyze", str(model), "--data", str(archive / "GunPoint_TRAIN.ts")]) == 0
     assert "regimes visited" in capsys.readouterr().out
-    with pytest.raises(SystemExit, match="--target, --features: options for a CSV table's columns; .* is an archive"):
-        main(["fit", str(archive / "GunPoint_TRAIN.ts"), "--target", "y", "--features", "x", "--model-out", str(model)])
-    with pytest.raises(SystemExit, match=r"a CSV table needs --id-col, --time-col \(an archive file, .ts, .arff, .tsv"):
-        main(["fit", str(tmp_path / "t.csv"), "--target", "y", "--model-out", str(model)])
+    for argv, message in (  # usage errors, as argparse's for a missing option were (exit status 2)
+        (["fit", str(archive / "GunPoint_TRAIN.ts"), "--target", "y", "--features", "x", "--model-out", str(model)],
+         "--target, --features: options for a CSV table's columns; .* is an archive"),
+        (["fit", str(tmp_path / "t.csv"), "--target", "y", "--model-out", str(model)],
+         r"a CSV table needs --id-col, --time-col \(an archive file, .ts, .arff, .tsv, needs none\)"),
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        assert re.search("usage: sklearn-alrnn fit.*error: " + message, capsys.readouterr().err, re.S)
     _long_table(np.random.RandomState(0)).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(SystemExit, match="fitted on an archive file; .*t.csv' must be one too"):
         main(["predict", str(model), str(tmp_path / "t.csv")])
