@@ -178,7 +178,8 @@ def is_panel_frame(X):
     (sequence, ..., time step), one column per feature, some sequence of several rows; or such a
     Series, of one feature. (Where every sequence has one row, the rows are the sequences, as a
     wide table's.)"""
-    if not ((hasattr(X, "columns") or hasattr(X, "to_frame")) and getattr(X.index, "nlevels", 1) >= 2):
+    levels = getattr(getattr(X, "index", None), "nlevels", 1)  # a polars DataFrame has columns, no index
+    if not ((hasattr(X, "columns") or hasattr(X, "to_frame")) and levels >= 2):
         return False
     return bool(X.index.droplevel(-1).duplicated().any())
 
