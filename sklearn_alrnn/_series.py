@@ -193,7 +193,8 @@ def check_series(X, name, n_features=None, min_steps=2):
         _check_no_gaps(item, label)
         if item.ndim == 2 and item.shape[0] < min_steps:
             raise ValueError(f"{label} has {item.shape[0]} steps (n_samples={item.shape[0]}); a series needs at least {min_steps}.")
-        item = check_array(item, dtype=np.float64, input_name=label, ensure_min_samples=min_steps)
+        # C order: the same values give the same fit, bit for bit, whatever layout they came in
+        item = check_array(item, dtype=np.float64, order="C", input_name=label, ensure_min_samples=min_steps)
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(
                 f"{label} has {item.shape[1]} features, but ALRNNForecaster is expecting {n_features} features "

@@ -771,6 +771,16 @@ def test_series_in_their_own_units_are_named_in_a_warning():
         warn_if_scales_differ([1e307 * walk, -1e307 * walk])
 
 
+def test_the_fit_does_not_depend_on_the_memory_layout_of_the_series():
+    # A panel DataFrame's series come out in Fortran order; NumPy 1.24 sums such columns in another
+    # order, which moved the standardisation (and so every parameter) in the last bit.
+    series = [oscillation(120), 2.0 * oscillation(90, 1.0)]
+    in_c = ALRNNForecaster(**(QUICK | {"max_iter": 2}), random_state=0).fit(series)
+    in_fortran = ALRNNForecaster(**(QUICK | {"max_iter": 2}), random_state=0).fit([np.asfortranarray(s) for s in series])
+    for name in ("mean_", "scale_", "a_", "W_"):
+        np.testing.assert_array_equal(getattr(in_fortran, name), getattr(in_c, name), err_msg=name)
+
+
 def test_a_panel_dataframe_is_its_series():
     # Rows indexed by (series, time step), as sktime holds several series: they were joined into one.
     pd = pytest.importorskip("pandas")
