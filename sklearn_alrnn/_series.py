@@ -88,11 +88,12 @@ def check_sequence_feature_names(estimator, X, reset):
 
 def time_index_columns(values):
     """Columns of one series (T, N) that rise by the same positive step every row: a clock's
-    readings (a time index), not a variable of the recorded system."""
+    readings (a time index), not a variable of the recorded system. Relative tolerance only: a
+    variable in tiny units rises by steps that all lie within any absolute one."""
     steps = np.diff(values, axis=0)
     if len(steps) < 2:
         return []
-    return [j for j in range(values.shape[1]) if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9)]
+    return [j for j in range(values.shape[1]) if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9, atol=0)]
 
 
 def warn_if_columns_are_not_variables(series, names=None):

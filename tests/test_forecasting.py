@@ -743,12 +743,15 @@ def test_a_time_index_beside_the_variables_is_named_in_a_warning():
     pd = pytest.importorskip("pandas")
     X = oscillation(120)
     recording = pd.DataFrame({"t": 0.05 * np.arange(120), "x": X[:, 0], "y": X[:, 1]})
-    for data, named in ((recording, "'t'"), (np.c_[X, 3 + 2 * np.arange(120)], "2"), ([recording] * 2, "'t'")):
-        with pytest.warns(UserWarning, match=rf"Column {named} of X rises by [0-9.]+ every row: a time index"):
+    clocks = ((recording, "'t'"), (np.c_[X, 3 + 2 * np.arange(120)], "2"), ([recording] * 2, "'t'"),
+              (np.c_[1e-12 * X, 1e-12 * np.arange(120)], "2"))
+    for data, named in clocks:
+        with pytest.warns(UserWarning, match=rf"Column {named} of X rises by [0-9.e+-]+ every row: a time index"):
             ALRNNForecaster(**QUICK).fit(data)
     trend = np.c_[X[:, 0], np.arange(120.0)]
     trend[60:, 1] += 5  # a ramp with a jump is no clock
-    for data in (recording[["x", "y"]], np.arange(120.0), trend, [recording, recording.iloc[::-1]]):
+    # Variables of tiny units rise by tiny, unequal steps: no clock (they were, within allclose's atol).
+    for data in (recording[["x", "y"]], np.arange(120.0), trend, [recording, recording.iloc[::-1]], 1e-12 * X):
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message="Column .* every row")
             ALRNNForecaster(**QUICK).fit(data)
