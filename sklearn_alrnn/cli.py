@@ -154,14 +154,24 @@ def cmd_sweep(args):
 
 
 def _load_bundle(path):
-    """The model of a file written by ``sklearn-alrnn fit`` and its table settings."""
+    """The model of a file and the table settings ``sklearn-alrnn fit`` saved beside it. A classifier or
+    regressor saved from Python (``model.save``) has none: it reads archive files, whose cases are whole."""
     try:
         model, extra = load(path), load_metadata(path)["extra"]
     except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {path!r}: {exc}")
-    if "id_col" not in extra:
-        raise SystemExit(f"error: {path!r} is not a model saved by 'sklearn-alrnn fit'")
-    return dict(extra, model=model)
+    if isinstance(model, ALRNNForecaster):
+        raise SystemExit(f"error: {path!r} holds an ALRNNForecaster, which continues series rather than labelling "
+                         "sequences: load it in Python (sklearn_alrnn.load) to forecast or generate; "
+                         "'sklearn-alrnn analyze' reads it")
+    if "id_col" in extra:
+        return dict(extra, model=model)
+    if getattr(model, "per_step", False):
+        raise SystemExit(f"error: {path!r} holds a per-step {type(model).__name__} saved from Python, without the "
+                         "columns of the CSV table it labels; predict it in Python, or fit the table with "
+                         "'sklearn-alrnn fit --per-step'")
+    return {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False,
+            "saved_from_python": True, "model": model}
 
 
 def _archive_or_table(args):
@@ -201,7 +211,9 @@ def _sequences(path, bundle):
         X, y = read_archive(path)
         return X, y, np.arange(1, len(X) + 1)
     if bundle["id_col"] is None:
-        raise SystemExit(f"error: the model was fitted on an archive file; {path!r} must be one too "
+        fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
+            "fitted on an archive file"
+        raise SystemExit(f"error: the model was {fitted_on}; {path!r} must be an archive file "
                          f"({', '.join(ARCHIVE_READERS)})")
     X, _, ids = table_sequences(read_table(path), bundle["id_col"], bundle["time_col"], bundle["features"])
     return X, None, ids

@@ -174,7 +174,7 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
         assert exit_info.value.code == 2
         assert re.search("usage: sklearn-alrnn fit.*error: " + message, capsys.readouterr().err, re.S)
     _long_table(np.random.RandomState(0)).to_csv(tmp_path / "t.csv", index=False)
-    with pytest.raises(SystemExit, match="fitted on an archive file; .*t.csv' must be one too"):
+    with pytest.raises(SystemExit, match="fitted on an archive file; .*t.csv' must be an archive file"):
         main(["predict", str(model), str(tmp_path / "t.csv")])
     unlabelled = tmp_path / "u.ts"
     unlabelled.write_text("@problemName u\n@classLabel false\n@data\n1,2,3\n")
@@ -644,5 +644,32 @@ def test_analyze_reads_any_saved_sequence_model(tmp_path, capsys):
     model.save(tmp_path / "outside.alrnn.npz")
     assert main(["analyze", str(tmp_path / "outside.alrnn.npz")]) == 0
     assert "ALRNNRegressor: M=2 units, P=1 nonlinear, 2 of 2 regimes enumerated" in capsys.readouterr().out
-    with pytest.raises(SystemExit, match="is not a model saved by 'sklearn-alrnn fit'"):
+    with pytest.raises(SystemExit, match="saved from Python without a CSV table's columns; .*table.csv' must be an"):
         main(["analyze", str(tmp_path / "outside.alrnn.npz"), "--data", str(tmp_path / "table.csv")])
+
+
+def test_predict_reads_a_model_saved_from_python_on_archive_files(tmp_path, capsys):
+    # A model trained in Python and saved with model.save was refused ("not a model saved by
+    # 'sklearn-alrnn fit'"), though an archive file's cases need none of the table settings fit saves.
+    from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster
+    from sklearn_alrnn.datasets import load_ts
+
+    archive = pathlib.Path(__file__).parent / "data" / "archive" / "GunPoint_TRAIN.ts"
+    X, y = load_ts(archive)
+    model = ALRNNClassifier(n_hidden=6, max_iter=3, random_state=0).fit(X, y)
+    model.save(tmp_path / "python.alrnn.npz")
+    assert main(["predict", str(tmp_path / "python.alrnn.npz"), str(archive)]) == 0
+    out, err = capsys.readouterr()
+    rows = [line.split(",") for line in out.strip().splitlines()]
+    assert rows[0] == ["case", "prediction"]
+    assert [label for _, label in rows[1:]] == [str(label) for label in model.predict(X)]
+    assert f"accuracy {model.score(X, y):.4f} on the {len(y)} labelled cases" in err
+    for saved, message in (
+        (ALRNNClassifier(n_hidden=4, max_iter=1, per_step=True, random_state=0).fit(X[:6], np.repeat(
+            y[:6, None], X.shape[1], axis=1)), "holds a per-step ALRNNClassifier saved from Python"),
+        (ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=1, evaluation_steps=20, random_state=0).fit(
+            np.sin(0.3 * np.arange(60))), "holds an ALRNNForecaster, which continues series"),
+    ):
+        saved.save(tmp_path / "other.alrnn.npz")
+        with pytest.raises(SystemExit, match=message):
+            main(["predict", str(tmp_path / "other.alrnn.npz"), str(archive)])
