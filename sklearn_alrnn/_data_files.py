@@ -186,8 +186,9 @@ def _stacked(series):
 
 def read_series(path):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
-    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy or
-    a Monash .tsf file, and the variables' names (a CSV header's; else None)."""
+    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy, a
+    Monash .tsf file or the cases of an archive file (.ts, .arff, a UCR .tsv), and the variables' names
+    (a CSV header's; else None)."""
     left_out, names = [], None
     try:
         suffix = os.path.splitext(path)[1].lower()
@@ -200,6 +201,9 @@ def read_series(path):
             series = loaded if suffix == ".npy" else _only_array(loaded)
         elif suffix == ".tsf":
             series = _stacked(load_tsf(path)[0])
+        elif archive_reader(path) is not None:  # its cases are the series; their labels are not the system's
+            cases = archive_reader(path)(path)[0]
+            series = cases if isinstance(cases, np.ndarray) else _stacked(cases)
         else:
             series, left_out, names = _read_csv_series(path)
     except _UNREADABLE as exc:

@@ -451,6 +451,7 @@ def build_parser():
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive of one such array, .tsf file of the Monash forecasting archive (its series), "
+                     ".ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv table (its numeric columns but a time index)"
     )
     reconstruct.add_argument(

@@ -581,6 +581,17 @@ def test_reconstruct_reads_the_series_of_a_tsf_file(tmp_path, capsys):
     with pytest.raises(SystemExit, match=r"NaN or infinite values \(first in series 1, row 0\)"):
         main(["reconstruct", str(tsf), "--max-iter", "1"])
 
+def test_reconstruct_reads_the_cases_of_an_archive_file_as_series(tmp_path, capsys):
+    # An archive file was read as a CSV table ("rows of [1, 150] cells"); its cases are the series.
+    archive = pathlib.Path(__file__).parent / "data" / "archive"
+    # The excerpts hold 4 cases of 150 steps and 3 of 100 steps of 6 variables; one is held out.
+    for name, fitted_on in (("GunPoint_TRAIN.ts", "450 steps of 3 series of 1 variable"),
+                            ("BasicMotions_TRAIN.arff", "200 steps of 2 series of 6 variables")):
+        assert main(["reconstruct", str(archive / name), "--n-hidden", "8", "--n-nonlinear", "1", "--max-iter", "1",
+                     "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
+        assert f"on {fitted_on}" in capsys.readouterr().out
+
+
 def test_analyze_of_a_forecaster_prints_its_real_fixed_points_in_the_data_units(tmp_path, capsys):
     from sklearn_alrnn import ALRNNForecaster
 
