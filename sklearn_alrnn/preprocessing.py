@@ -20,15 +20,31 @@ from ._weights import step_weights
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
 
 
-def _combining_marks():
-    """Unicode's combining marks (categories Mn, Mc, Me: the vowel signs and viramas of Indic
-    scripts, Thai tone marks, Arabic and Hebrew points) as character-class ranges. Python's ``\\w``
-    leaves them out, so ``\\w+`` cuts a Hindi word at each vowel sign ("फिल्म" into five pieces)."""
-    marks = {code for code in range(0x300, 0x20000) if unicodedata.category(chr(code)).startswith("M")}
-    marks |= set(range(0xE0100, 0xE01F0))  # variation selectors, the only marks beyond
+def _scan_unicode():
+    """Two things the tokenizer reads from Unicode's categories, in one pass over the code points.
+
+    The combining marks (Mn, Mc, Me: the vowel signs and viramas of Indic scripts, Thai tone marks,
+    Arabic and Hebrew points) as character-class ranges: Python's ``\\w`` leaves them out, so
+    ``\\w+`` cuts a Hindi word at each vowel sign ("फिल्म" into five pieces).
+
+    A ``str.translate`` table of the characters that belong to no word. Format characters (Cf: a
+    byte-order mark from a file, soft hyphens inside words, zero-width joiners in emoji and Persian
+    or Indic words, direction marks) are dropped, as BERT's basic tokenizer drops them; each was a
+    punctuation token of its own that cut the word it stood in. The zero-width space marks a word
+    boundary (Thai, Khmer, web text) and control characters (Cc) separate what they stand between:
+    both become spaces. Variation selectors choose how the character before them is drawn (text or
+    emoji), not which it is: dropped."""
+    marks, table = set(range(0xE0100, 0xE01F0)), {}  # variation selectors, the only marks beyond 0x20000
+    for code in [*range(0x20000), *range(0xE0000, 0xE0080)]:
+        category = unicodedata.category(chr(code))
+        if category[0] == "M":
+            marks.add(code)
+        elif category in ("Cf", "Cc"):
+            table[code] = None if category == "Cf" else " "
+    table |= {0x200B: " "} | dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
     starts = sorted(code for code in marks if code - 1 not in marks)
     ends = sorted(code for code in marks if code + 1 not in marks)
-    return "".join(f"{_escape(start)}-{_escape(end)}" for start, end in zip(starts, ends))
+    return "".join(f"{_escape(start)}-{_escape(end)}" for start, end in zip(starts, ends)), table
 
 
 def _escape(code):
@@ -40,7 +56,7 @@ def _escape(code):
 # Thai, Lao, Myanmar and Khmer put no spaces between words either: each letter with its marks.
 _CHARACTER_SCRIPTS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _GRAPHEME_SCRIPTS = r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
-_MARKS = _combining_marks()
+_MARKS, _WITHOUT_INVISIBLE_CHARACTERS = _scan_unicode()
 _WORD_CHARACTERS = rf"[^\W{_CHARACTER_SCRIPTS}{_GRAPHEME_SCRIPTS}]"
 # A word runs on across combining marks; written as a run of plain word characters first, the
 # pattern tokenises English half again as slowly as r"\w+|[^\w\s]" instead of three times.
@@ -48,8 +64,7 @@ WORDS_AND_PUNCTUATION = (
     rf"(?u){_WORD_CHARACTERS}+(?:[{_MARKS}]+{_WORD_CHARACTERS}*)*"
     rf"|[{_CHARACTER_SCRIPTS}]|[{_GRAPHEME_SCRIPTS}][{_MARKS}]*|[^\w\s]"
 )
-# Variation selectors choose how the character before them is drawn (text or emoji), not which it is.
-_WITHOUT_VARIATION_SELECTORS = dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
 
 
 class SequenceOutputMixin:
@@ -246,10 +261,12 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     sequence of at least one step). Texts are put in Unicode's NFKC form first,
     so that a word is one token however its letters were encoded (an accent
     composed with its letter or combining after it, full-width or ordinary
-    letters and digits). A text may also come split into its tokens already (a
-    list of str, as corpora such as NLTK's give them): they are used as they
-    are, in NFKC form and lowercased with ``lowercase``, without
-    ``token_pattern``.
+    letters and digits), and lose the characters of no word (format
+    characters such as a byte-order mark, soft hyphens and zero-width
+    joiners; a zero-width space or a control character separates words). A
+    text may also come split into its tokens already (a list of str, as
+    corpora such as NLTK's give them): they are used as they are, in the same
+    normal form and lowercased with ``lowercase``, without ``token_pattern``.
 
     Parameters
     ----------
@@ -352,8 +369,9 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         """Unicode's NFKC form, so that one word is one token however its letters were encoded: an
         accent composed with its letter or combining after it, full-width and ordinary Latin letters
         and digits (as Chinese and Japanese text mixes them), half-width and full-width kana; without
-        variation selectors, which choose how a character is drawn ("❤️" is "❤" drawn as an emoji)."""
-        text = unicodedata.normalize("NFKC", text).translate(_WITHOUT_VARIATION_SELECTORS)
+        the characters of no word (``_scan_unicode``: "❤️" is "❤" drawn as an emoji,
+        "\ufeffgood" from a file with a byte-order mark is "good")."""
+        text = unicodedata.normalize("NFKC", text).translate(_WITHOUT_INVISIBLE_CHARACTERS)
         return text.lower() if self.lowercase else text
 
     def _text_column(self, texts):

@@ -71,6 +71,25 @@ def test_words_keep_their_combining_marks_and_unspaced_scripts_are_read_a_charac
     assert SequenceTokenizer().fit(texts).n_tokens_ == 1 + 12 + 2 + 3
 
 
+def test_characters_of_no_word_neither_become_tokens_nor_cut_words():
+    # Format characters were punctuation tokens of their own, cutting the word they stood in: a
+    # byte-order mark left by a file, a soft hyphen, a zero-width non-joiner inside a Persian word.
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    texts = ["\ufeffgood movie", "infor\u00admation", "good\u200bmovie", persian,
+             "\U0001f468\u200d\U0001f469\u200d\U0001f467", "a\x00b\x1bc", "\u200eright\u200f \u2066left\u2069"]
+    tokenizer = SequenceTokenizer().fit(texts)
+    assert tokenizer.inverse_transform(tokenizer.transform(texts)) == [
+        ["good", "movie"],
+        ["information"],
+        ["good", "movie"],  # a zero-width space is a word boundary
+        ["\u0645\u06cc\u062e\u0648\u0627\u0647\u0645"],  # one Persian word ("I want"), joined
+        ["\U0001f468", "\U0001f469", "\U0001f467"],  # a family emoji: its people
+        ["a", "b", "c"],  # control characters separate
+        ["right", "left"],  # direction marks and isolates
+    ]
+    assert SequenceTokenizer().fit([["\ufeffgood", "movie"]]).transform([["good", "movie"]])[0].tolist() == [1, 2]
+
+
 def test_texts_without_spaces_read_as_one_token_each_are_named_in_a_warning():
     rng = np.random.default_rng(0)
     dna = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(20)]
