@@ -295,6 +295,14 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     decode_error : {"strict", "ignore", "replace"}, default="strict"
         What bytes that do not decode do: "strict" raises a ``ValueError``
         naming the text.
+    preprocessor : callable or None, default=None
+        Applied to each raw text (decoded, before its normal form and
+        ``lowercase``), e.g. to remove HTML markup: str -> str.
+    tokenizer : callable or None, default=None
+        Splits each text, in its normal form and lowercased with
+        ``lowercase``, into its tokens instead of ``token_pattern``: str ->
+        list of str, e.g. a word segmenter for Chinese (``jieba.lcut``) or
+        NLTK's ``word_tokenize``, as ``CountVectorizer``'s ``tokenizer``.
 
     Attributes
     ----------
@@ -320,11 +328,13 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         "min_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="right")],
         "encoding": [str],
         "decode_error": [StrOptions({"strict", "ignore", "replace"})],
+        "preprocessor": [callable, None],
+        "tokenizer": [callable, None],
     }
 
     def __init__(
         self, *, lowercase=True, token_pattern=WORDS_AND_PUNCTUATION, max_tokens=None, min_df=1, encoding="utf-8",
-        decode_error="strict",
+        decode_error="strict", preprocessor=None, tokenizer=None,
     ):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
@@ -332,6 +342,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         self.min_df = min_df
         self.encoding = encoding
         self.decode_error = decode_error
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
 
     def _tokens(self, texts):
         if isinstance(texts, str) or not hasattr(texts, "__iter__"):
@@ -339,13 +351,13 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
                 f"{type(self).__name__} takes an iterable of texts (a list of str); got {type(texts).__name__}."
             )
         texts = self._text_column(texts)
-        pattern = re.compile(self.token_pattern)
+        split = re.compile(self.token_pattern).findall if self.tokenizer is None else self.tokenizer
         documents = []
         for i, text in enumerate(texts):
             if isinstance(text, bytes):
                 text = self._decoded(text, i)
             if isinstance(text, str):
-                documents.append(pattern.findall(self._normal_form(text)))
+                documents.append(self._split(split, self._preprocessed(text, i), i))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
                 documents.append([self._normal_form(token) for token in text])
             elif text is None or isinstance(text, float) and np.isnan(text):
@@ -353,6 +365,25 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             else:
                 raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")
         return documents
+
+    def _preprocessed(self, text, i):
+        if self.preprocessor is None:
+            return text
+        text = self.preprocessor(text)
+        if not isinstance(text, str):
+            raise TypeError(f"preprocessor returned a {type(text).__name__} for text {i}; it must return a str.")
+        return text
+
+    def _split(self, split, text, i):
+        tokens = split(self._normal_form(text))
+        if self.tokenizer is None:
+            return tokens
+        if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
+            raise TypeError(f"tokenizer returned a {type(tokens).__name__} for text {i}; it must return a list of str.")
+        tokens = list(tokens)  # a generator too
+        if not all(isinstance(token, str) for token in tokens):
+            raise TypeError(f"tokenizer returned {tokens!r:.80} for text {i}; it must return a list of str.")
+        return tokens
 
     def _decoded(self, text, i):
         try:
@@ -425,7 +456,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         that text alone: a vocabulary of the training texts themselves, from which nothing carries
         over to new ones. Ten texts or more, so that a handful of distinct one-word texts passes."""
         read_whole = [document[0] for document in documents if len(document) == 1 and in_documents[document[0]] == 1]
-        if len(documents) >= 10 and len(read_whole) > len(documents) / 2:
+        if self.tokenizer is None and len(documents) >= 10 and len(read_whole) > len(documents) / 2:
             example = read_whole[0]
             warnings.warn(
                 f"{len(read_whole)} of the {len(documents)} texts are each one token that no other text "

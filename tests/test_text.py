@@ -90,6 +90,37 @@ def test_characters_of_no_word_neither_become_tokens_nor_cut_words():
     assert SequenceTokenizer().fit([["\ufeffgood", "movie"]]).transform([["good", "movie"]])[0].tolist() == [1, 2]
 
 
+def test_a_preprocessor_and_a_tokenizer_of_ones_own_replace_those_stages():
+    # As CountVectorizer's: markup removed before tokenising, a word segmenter instead of the pattern.
+    import re
+
+    def without_markup(text):
+        return re.sub(r"<[^>]+>", " ", text)
+
+    reviews = ["A <b>great</b> film.<br /><br />Loved it", "Dull.<br />Not good"]
+    tokenizer = SequenceTokenizer(preprocessor=without_markup).fit(reviews)
+    assert tokenizer.inverse_transform(tokenizer.transform(reviews)) == [
+        ["a", "great", "film", ".", "loved", "it"], ["dull", ".", "not", "good"]]
+    seen = []
+
+    def on_spaces(text):  # a generator, as some segmenters return
+        seen.append(text)
+        yield from text.split()
+
+    by_spaces = SequenceTokenizer(tokenizer=on_spaces).fit(["Ｃａｆé OK!", "ok then"])
+    assert seen == ["café ok!", "ok then"]  # in its normal form, lowercased
+    assert by_spaces.vocabulary_ == {"<unk>": 0, "café": 1, "ok": 2, "ok!": 3, "then": 4}  # ties alphabetical
+    assert by_spaces.transform(["then café"])[0].tolist() == [4, 1]
+    for bad, message in ((lambda text: text, "tokenizer returned a str for text 0; it must return a list of str"),
+                         (lambda text: [1, 2], r"tokenizer returned \[1, 2\] for text 0")):
+        with pytest.raises(TypeError, match=message):
+            SequenceTokenizer(tokenizer=bad).fit(["a b"])
+    with pytest.raises(TypeError, match="preprocessor returned a NoneType for text 1; it must return a str"):
+        SequenceTokenizer(preprocessor=lambda text: text or None).fit(["a", ""])
+    with pytest.raises(ValueError, match="'tokenizer' parameter of SequenceTokenizer must be a callable or None"):
+        SequenceTokenizer(tokenizer="split").fit(["a"])
+
+
 def test_texts_without_spaces_read_as_one_token_each_are_named_in_a_warning():
     rng = np.random.default_rng(0)
     dna = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(20)]
