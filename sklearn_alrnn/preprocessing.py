@@ -282,7 +282,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         letter with its marks: those scripts put no spaces between words, so a
         run of them is a phrase that seldom recurs. For other text without
         spaces (DNA or protein sequences) ``r"\\S"`` reads each character; or
-        pass each text split into its tokens.
+        pass each text split into its tokens. With one capturing group, the
+        group's text is the token.
     max_tokens : int or None, default=None
         Largest vocabulary, the unknown token included: the most frequent
         tokens are kept (ties broken alphabetically).
@@ -432,9 +433,14 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     def _checked_tokens(self, X):
         self._validate_params()
         try:
-            re.compile(self.token_pattern)
+            groups = re.compile(self.token_pattern).groups
         except re.error as error:
             raise ValueError(f"token_pattern={self.token_pattern!r} is not a regular expression: {error}") from None
+        if groups > 1:  # findall would give tuples of the groups for tokens
+            raise ValueError(
+                f"token_pattern={self.token_pattern!r} has {groups} capturing groups; at most one (its text is the "
+                "token), as in CountVectorizer: make the others non-capturing, (?:...)."
+            )
         return self._tokens(X)
 
     def _fit_documents(self, documents):

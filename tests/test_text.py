@@ -207,6 +207,10 @@ def test_fit_transform_reads_the_texts_once_so_a_generator_loses_none():
 def test_bad_pattern_and_unfitted_tokenizer():
     with pytest.raises(ValueError, match="is not a regular expression"):
         SequenceTokenizer(token_pattern="(").fit(["a"])
+    # Two groups made tuples of tokens, ("h", "ello"); one group's text is the token, as in CountVectorizer.
+    with pytest.raises(ValueError, match=r"has 2 capturing groups; at most one .* non-capturing, \(\?:\.\.\.\)"):
+        SequenceTokenizer(token_pattern=r"(\w)(\w+)").fit(["hello world"])
+    assert SequenceTokenizer(token_pattern=r"(\w+)!").fit(["hi! you"]).vocabulary_ == {"<unk>": 0, "hi": 1}
     with pytest.raises(NotFittedError):
         SequenceTokenizer().transform(["a"])
 
