@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._series import check_sequence_feature_names
-from ._tokens import TokenSequences
+from ._tokens import TokenSequences, check_tokens
 from ._validation import cells_as_sequences, check_sequences, step_mask
 from ._weights import step_weights
 
@@ -492,17 +492,16 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         """Id sequences back to lists of tokens (``"<unk>"`` for id 0); the padding -1 of a 2-D id
         array ends its row."""
         names = self.get_feature_names_out()
-        texts = []
-        for i, ids in enumerate(X):
-            ids = np.asarray(ids, dtype=np.int64)
-            ids = ids[: np.argmax(ids == -1)] if (ids == -1).any() else ids
-            if ((ids < 0) | (ids >= len(names))).any():
-                raise ValueError(
-                    f"Sequence {i} holds ids outside the vocabulary's 0..{len(names) - 1} (first: "
-                    f"{ids[(ids < 0) | (ids >= len(names))][0]}); were they made by another tokenizer?"
-                )
-            texts.append(names[ids].tolist())
-        return texts
+        if hasattr(X, "__len__") and len(X) == 0:  # transform([]) gives no sequences
+            return []
+        ids, lengths = check_tokens(X, estimator_name=type(self).__name__)  # integers (1.5 was read as 1)
+        if (ids >= len(names)).any():
+            sequence = np.argwhere(ids >= len(names))[0, 0]
+            raise ValueError(
+                f"Sequence {sequence} holds ids outside the vocabulary's 0..{len(names) - 1} (first: "
+                f"{ids[sequence][ids[sequence] >= len(names)][0]}); were they made by another tokenizer?"
+            )
+        return [names[row[:length]].tolist() for row, length in zip(ids, lengths)]
 
     def get_feature_names_out(self, input_features=None):
         """The vocabulary's tokens, indexed by id."""

@@ -29,6 +29,9 @@ def test_vocabulary_by_frequency_with_the_unknown_token_first():
     assert tokenizer.inverse_transform(np.array([[1, 2, -1], [1, 0, 2]])) == [["the", "film"], ["the", "<unk>", "film"]]
     with pytest.raises(ValueError, match=r"Sequence 1 holds ids outside the vocabulary's 0..5 \(first: 9\)"):
         tokenizer.inverse_transform([[1], [2, 9]])
+    with pytest.raises(TypeError, match="Token ids must be integers; sequence 0 has dtype float64"):
+        tokenizer.inverse_transform([np.array([1.5])])  # it was read as id 1
+    assert tokenizer.inverse_transform(tokenizer.transform([])) == []
     assert tokenizer.get_feature_names_out().tolist() == ["<unk>", "the", "film", ",", ".", "end"]
 
 
