@@ -201,8 +201,8 @@ def read_series(path):
             series = loaded if suffix == ".npy" else _only_array(loaded)
         elif suffix == ".tsf":
             series = _stacked(load_tsf(path)[0])
-        elif archive_reader(path) is not None:  # its cases are the series; their labels are not the system's
-            cases = archive_reader(path)(path)[0]
+        elif read_archive := archive_reader(path):  # its cases are the series; their labels are not the system's
+            cases = read_archive(path)[0]
             series = cases if isinstance(cases, np.ndarray) else _stacked(cases)
         else:
             series, left_out, names = _read_csv_series(path)
