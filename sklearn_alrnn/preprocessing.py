@@ -433,9 +433,15 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     def _checked_tokens(self, X):
         self._validate_params()
         try:
-            groups = re.compile(self.token_pattern).groups
+            pattern = re.compile(self.token_pattern)
         except re.error as error:
             raise ValueError(f"token_pattern={self.token_pattern!r} is not a regular expression: {error}") from None
+        if pattern.fullmatch(""):
+            raise ValueError(
+                f"token_pattern={self.token_pattern!r} matches the empty string, which would make a token of every "
+                "gap between characters; make it match at least one character (r'\\w+', not r'\\w*')."
+            )
+        groups = pattern.groups
         if groups > 1:  # findall would give tuples of the groups for tokens
             raise ValueError(
                 f"token_pattern={self.token_pattern!r} has {groups} capturing groups; at most one (its text is the "

@@ -214,6 +214,9 @@ def test_bad_pattern_and_unfitted_tokenizer():
     with pytest.raises(ValueError, match=r"has 2 capturing groups; at most one .* non-capturing, \(\?:\.\.\.\)"):
         SequenceTokenizer(token_pattern=r"(\w)(\w+)").fit(["hello world"])
     assert SequenceTokenizer(token_pattern=r"(\w+)!").fit(["hi! you"]).vocabulary_ == {"<unk>": 0, "hi": 1}
+    for empty in ("", r"x*", r"\w*"):  # every gap between characters was a token ''
+        with pytest.raises(ValueError, match="matches the empty string"):
+            SequenceTokenizer(token_pattern=empty).fit(["ab"])
     with pytest.raises(NotFittedError):
         SequenceTokenizer().transform(["a"])
 
