@@ -285,7 +285,8 @@ _FROM_PARAMETERS_DOC = """The network reads its inputs as given (no standardisat
             of A (or A itself), W (n_hidden, n_hidden), h (n_hidden,) and the
             input weights C (n_hidden, n_features); with
             ``input_type="tokens"`` in ``params``, C's columns are the
-            vocabulary's embeddings.
+            vocabulary's embeddings (``SequenceTokenizer(vocabulary=...)``
+            gives texts the same ids).
         B : array-like of shape (n_outputs, n_hidden x the readout's poolings)
             Readout weights: n_hidden columns for ``readout="last"``.
         b : array-like of shape (n_outputs,), default=None

@@ -304,11 +304,21 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         ``lowercase``, into its tokens instead of ``token_pattern``: str ->
         list of str, e.g. a word segmenter for Chinese (``jieba.lcut``) or
         NLTK's ``word_tokenize``, as ``CountVectorizer``'s ``tokenizer``.
+    vocabulary : dict of str -> int, sequence of str, or None, default=None
+        A fixed vocabulary instead of one learnt from the texts, such as that
+        of a token model trained elsewhere (``ALRNNClassifier.from_parameters``
+        with ``input_type="tokens"``, whose C has a column per id): token ->
+        id, or the tokens in the order of their ids. The ids are 0 .. V-1,
+        and id 0 is the unknown token, whatever its name ("<unk>",
+        "[UNK]"). Its tokens are put in the texts' normal form (and
+        lowercased with ``lowercase``) so that they match them; ``min_df``
+        and ``max_tokens`` are not used.
 
     Attributes
     ----------
     vocabulary_ : dict of str -> int
-        Token -> id; ``"<unk>"`` is 0, then by decreasing frequency.
+        Token -> id; ``"<unk>"`` is 0, then by decreasing frequency (or as
+        ``vocabulary`` gives them).
     n_tokens_ : int
         Vocabulary size (the largest id + 1).
 
@@ -331,11 +341,12 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         "decode_error": [StrOptions({"strict", "ignore", "replace"})],
         "preprocessor": [callable, None],
         "tokenizer": [callable, None],
+        "vocabulary": [dict, "array-like", None],
     }
 
     def __init__(
         self, *, lowercase=True, token_pattern=WORDS_AND_PUNCTUATION, max_tokens=None, min_df=1, encoding="utf-8",
-        decode_error="strict", preprocessor=None, tokenizer=None,
+        decode_error="strict", preprocessor=None, tokenizer=None, vocabulary=None,
     ):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
@@ -345,6 +356,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         self.decode_error = decode_error
         self.preprocessor = preprocessor
         self.tokenizer = tokenizer
+        self.vocabulary = vocabulary
 
     def _tokens(self, texts):
         if isinstance(texts, str) or not hasattr(texts, "__iter__"):
@@ -450,6 +462,10 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         return self._tokens(X)
 
     def _fit_documents(self, documents):
+        if self.vocabulary is not None:
+            self.vocabulary_ = self._given_vocabulary()
+            self.n_tokens_ = len(self.vocabulary_)
+            return
         if not documents:
             raise ValueError("SequenceTokenizer needs at least one text to fit.")
         counts = Counter(token for document in documents for token in document)
@@ -462,6 +478,33 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             kept = kept[: self.max_tokens - 1]
         self.vocabulary_ = {self.UNKNOWN: 0, **{token: i + 1 for i, token in enumerate(kept)}}
         self.n_tokens_ = len(self.vocabulary_)
+
+    def _given_vocabulary(self):
+        """``vocabulary`` as token -> id, its tokens in the texts' normal form, its ids checked."""
+        given = self.vocabulary
+        if not isinstance(given, dict):
+            given = {token: i for i, token in enumerate(given)}
+        if not given:
+            raise ValueError("vocabulary is empty; it needs the unknown token (id 0) at least.")
+        strange = [token for token in given if not isinstance(token, str)]
+        if strange:
+            raise TypeError(f"vocabulary's tokens must be str; got {strange[0]!r} ({type(strange[0]).__name__}).")
+        ids = sorted(given.values()) if all(isinstance(i, Integral) for i in given.values()) else None
+        if ids != list(range(len(given))):
+            raise ValueError(
+                f"vocabulary's ids must be the integers 0 .. {len(given) - 1}, each once (0 the unknown token); "
+                f"got {list(given.values())[:5]}{' ...' if len(given) > 5 else ''}."
+            )
+        vocabulary = {}
+        for token, i in given.items():
+            normal = self._normal_form(token)
+            if normal in vocabulary:
+                raise ValueError(
+                    f"vocabulary's tokens {token!r} and {[t for t in given if given[t] == vocabulary[normal]][0]!r} "
+                    f"are one token, {normal!r}, in the texts' normal form (lowercase={self.lowercase})."
+                )
+            vocabulary[normal] = int(i)
+        return vocabulary
 
     def _warn_of_texts_read_whole(self, documents, in_documents):
         """Text without spaces or punctuation (DNA, protein sequences) is one token per text, each in

@@ -124,6 +124,33 @@ def test_a_preprocessor_and_a_tokenizer_of_ones_own_replace_those_stages():
         SequenceTokenizer(tokenizer="split").fit(["a"])
 
 
+def test_a_fixed_vocabulary_reads_texts_for_a_token_model_trained_elsewhere():
+    # A model trained outside (here: one linear unit that adds +1 per "good", -1 per "bad") comes with
+    # its vocabulary, its C a column per id; the tokenizer must give the texts those ids.
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_alrnn import ALRNNClassifier
+
+    vocabulary = ["[UNK]", "Good", "bad", "film"]  # id 0 the unknown token, whatever its name
+    model = ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[0.0, 1.0, -1.0, 0.0]], [[-1.0], [1.0]],
+                                            n_nonlinear=0, classes=["negative", "positive"], input_type="tokens")
+    pipeline = make_pipeline(SequenceTokenizer(vocabulary=vocabulary).fit([]), model)  # both fitted: no training
+    assert pipeline.predict(["A GOOD film, good!", "bad, bad film; good acting"]).tolist() == ["positive", "negative"]
+    tokenizer = pipeline[0]
+    assert tokenizer.vocabulary_ == {"[unk]": 0, "good": 1, "bad": 2, "film": 3}  # in the texts' normal form
+    assert tokenizer.transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
+    as_mapping = SequenceTokenizer(vocabulary={"<unk>": 0, "film": 3, "good": 1, "bad": 2}).fit([])
+    assert as_mapping.transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
+    for bad, error, message in (
+        ({"good": 1, "bad": 2}, ValueError, r"ids must be the integers 0 .. 1, each once \(0 the unknown token\); got"),
+        (["<unk>", "Good", "good"], ValueError, "tokens 'good' and 'Good' are one token, 'good', in the texts' normal"),
+        ([0, 1], TypeError, "vocabulary's tokens must be str; got 0 \\(int\\)"),
+        ([], ValueError, "vocabulary is empty"),
+    ):
+        with pytest.raises(error, match=message):
+            SequenceTokenizer(vocabulary=bad).fit(["a"])
+
+
 def test_texts_without_spaces_read_as_one_token_each_are_named_in_a_warning():
     rng = np.random.default_rng(0)
     dna = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(20)]
