@@ -25,7 +25,7 @@ from ._optim import (
 from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
-from ._tokens import TokenSequences, reads_tokens
+from ._tokens import TokenSequences, check_vocabulary, reads_tokens
 from ._validation import check_answer_size, check_panel_targets, join_blocks, sequence_blocks, sequences_shape
 from ._weights import (
     MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
@@ -513,9 +513,10 @@ class BaseALRNN(
     # ------------------------------------------------------------ prediction
     def _predict_in_blocks(self, X, compute):
         """``(answer, lengths)``: ``compute(block, lengths)`` over consecutive blocks of X's sequences,
-        each validated and converted on its own (``PREDICT_BLOCK_BYTES``), so that an input too large
-        to copy streams through; the blocks' answers are joined as by :func:`join_blocks`."""
+        each validated and converted on its own (``PREDICT_BLOCK_BYTES``: an input too large to copy
+        streams through), joined as by :func:`join_blocks`; a tokenizer's vocabulary checked first."""
         check_is_fitted(self, "a_")
+        check_vocabulary(X, self.n_features_in_ if self._tokens else None, type(self).__name__)
         parts = []
         for first, block in sequence_blocks(X, self.a_.dtype, PREDICT_BLOCK_BYTES):
             block, lengths = self._checked_inputs(block, self.a_.dtype, self.n_features_in_, self._tokens, first)
@@ -587,8 +588,7 @@ class BaseALRNN(
         Returns
         -------
         Z : ndarray of shape (n_samples, n_timesteps, n_hidden)
-            ``Z[i, t]`` is the state after reading step ``t``; NaN beyond each
-            sequence's length.
+            ``Z[i, t]`` is the state after reading step ``t``; NaN beyond each sequence's length.
         """
         engine = self._engine()
         check_answer_size(sequences_shape(X), self.a_.shape[0] * self.a_.dtype.itemsize, max_bytes, "hidden_states")

@@ -105,6 +105,18 @@ def reads_tokens(input_type, X):
 MAX_FIT_TOKENS = 2**24
 
 
+def check_vocabulary(X, n_tokens, estimator_name):
+    """Refuse a tokenizer's output (``TokenSequences``) of a larger vocabulary than the model's
+    ``n_tokens``: its ids name other words than those the model learnt, even the ids in range."""
+    vocabulary = getattr(X, "n_tokens", None)
+    if n_tokens is not None and vocabulary is not None and vocabulary > n_tokens:
+        raise ValueError(
+            f"X holds the ids of a vocabulary of {vocabulary} tokens (its tokenizer's n_tokens_), but {estimator_name} "
+            f"reads {n_tokens}; were the texts tokenized by another tokenizer than the one the model was fitted "
+            "behind (refitted, or fitted on other texts)?"
+        )
+
+
 def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0):
     """Validate token input: sequences of integer ids, as a list or a 2-D array padded with -1.
 
@@ -126,6 +138,7 @@ def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0)
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {estimator_name} with input_type='tokens' takes id sequences.")
+    check_vocabulary(X, n_tokens, estimator_name)
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)):
         sequences = [_token_array(seq, f"sequence {first_index + i}", 1) for i, seq in enumerate(X)]

@@ -139,6 +139,10 @@ def test_a_fixed_vocabulary_reads_texts_for_a_token_model_trained_elsewhere():
     tokenizer = pipeline[0]
     assert tokenizer.vocabulary_ == {"[unk]": 0, "good": 1, "bad": 2, "film": 3}  # in the texts' normal form
     assert tokenizer.transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
+    # Ids of a larger vocabulary name other words, even those in range: refused, not read silently.
+    larger = SequenceTokenizer(vocabulary=[*vocabulary, "acting"]).fit([])
+    with pytest.raises(ValueError, match="ids of a vocabulary of 5 tokens .* but ALRNNClassifier reads 4; were the"):
+        model.predict(larger.transform(["good film"]))
     as_mapping = SequenceTokenizer(vocabulary={"<unk>": 0, "film": 3, "good": 1, "bad": 2}).fit([])
     assert as_mapping.transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
     for bad, error, message in (
