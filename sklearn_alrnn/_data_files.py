@@ -18,7 +18,7 @@ from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._series import time_index_columns
 from ._ts_format import load_ts
-from ._validation import lengths_before_padding
+from ._validation import lengths_before_padding, pad_sequences
 from .io import _METADATA_KEY
 from .tabular import _shown, to_sequences
 
@@ -176,14 +176,6 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
-def _stacked(series):
-    """Series of different lengths as one array, all-NaN rows after each one's last step."""
-    stack = np.full((len(series), max(map(len, series)), series[0].shape[1]), np.nan)
-    for row, values in zip(stack, series):
-        row[: len(values)] = values
-    return stack
-
-
 def read_series(path):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
     numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy, a
@@ -200,10 +192,9 @@ def read_series(path):
             loaded = np.load(path, allow_pickle=False)
             series = loaded if suffix == ".npy" else _only_array(loaded)
         elif suffix == ".tsf":
-            series = _stacked(load_tsf(path)[0])
+            series = pad_sequences(load_tsf(path)[0])
         elif read_archive := archive_reader(path):  # its cases are the series; their labels are not the system's
-            cases = read_archive(path)[0]
-            series = cases if isinstance(cases, np.ndarray) else _stacked(cases)
+            series = pad_sequences(read_archive(path)[0])
         else:
             series, left_out, names = _read_csv_series(path)
     except _UNREADABLE as exc:
