@@ -4,7 +4,8 @@
     sklearn-alrnn fit       train on a long-format CSV table or an archive file and save the model
     sklearn-alrnn predict   predict a long-format CSV table or an archive file with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
-    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf or .csv)
+    sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf, an
+                               archive file's cases or .csv)
 """
 
 import argparse
@@ -153,6 +154,10 @@ def cmd_sweep(args):
     return 0
 
 
+#: What ``fit`` saves beside a model of an archive file, whose cases and labels need no table columns.
+_ARCHIVE_SETTINGS = {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False}
+
+
 def _load_bundle(path):
     """The model of a file and the table settings ``sklearn-alrnn fit`` saved beside it. A classifier or
     regressor saved from Python (``model.save``) has none: it reads archive files, whose cases are whole."""
@@ -170,8 +175,7 @@ def _load_bundle(path):
         raise SystemExit(f"error: {path!r} holds a per-step {type(model).__name__} saved from Python, without the "
                          "columns of the CSV table it labels; predict it in Python, or fit the table with "
                          "'sklearn-alrnn fit --per-step'")
-    return {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False,
-            "saved_from_python": True, "model": model}
+    return dict(_ARCHIVE_SETTINGS, saved_from_python=True, model=model)
 
 
 def _archive_or_table(args):
@@ -188,7 +192,7 @@ def _archive_or_table(args):
         X, y = read_archive(args.data)
         if y is None:
             raise SystemExit(f"error: {args.data!r} has no class labels or targets to fit")
-        return X, y, {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False}
+        return X, y, dict(_ARCHIVE_SETTINGS)
     missing = [option for option, value in table_options.items() if value is None]
     if missing:
         args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
@@ -201,22 +205,24 @@ def _archive_or_table(args):
 
 
 def _sequences(path, bundle):
-    """The sequences of a data file for a model saved by ``fit``: an archive file's cases (numbered from
-    1) and labels, or a CSV table's sequences by the columns the model was fitted on, and their ids."""
+    """``(X, y, ids, table)`` of a data file for a saved model: an archive file's cases (numbered from 1)
+    and labels, or a CSV table's sequences by the columns the model was fitted on, their ids and the
+    table (which per-step predictions are written beside)."""
     read_archive = archive_reader(path)
     if read_archive:
         if bundle["per_step"]:
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
                              "file of whole cases")
         X, y = read_archive(path)
-        return X, y, np.arange(1, len(X) + 1)
+        return X, y, np.arange(1, len(X) + 1), None
     if bundle["id_col"] is None:
         fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
             "fitted on an archive file"
         raise SystemExit(f"error: the model was {fitted_on}; {path!r} must be an archive file "
                          f"({', '.join(ARCHIVE_READERS)})")
-    X, _, ids = table_sequences(read_table(path), bundle["id_col"], bundle["time_col"], bundle["features"])
-    return X, None, ids
+    table = read_table(path)
+    X, _, ids = table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
+    return X, None, ids, table
 
 
 def cmd_fit(args):
@@ -244,12 +250,11 @@ def cmd_predict(args):
     if args.output:
         _check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
-    X, y, ids = _sequences(args.data, bundle)
+    X, y, ids, table = _sequences(args.data, bundle)
     predictions = bundle["model"].predict(X)
     import pandas as pd
 
     if bundle["per_step"]:
-        table = read_table(args.data)
         out = table[[bundle["id_col"], bundle["time_col"]]].copy()
         out["prediction"] = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
     else:
@@ -359,7 +364,8 @@ def cmd_analyze(args):
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
         if args.data:
-            raise SystemExit("error: --data is a data file for sequence models; a forecaster is analysed on its free run")
+            raise SystemExit("error: --data is a data file for sequence models; a forecaster is analysed on its "
+                             "free run")
         free_run, states = model.generate(100_000, return_states=True)
         decomposer = free_run_regimes(model, states)
         print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
