@@ -93,7 +93,8 @@ def time_index_columns(values):
     steps = np.diff(values, axis=0)
     if len(steps) < 2:
         return []
-    return [j for j in range(values.shape[1]) if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9, atol=0)]
+    return [j for j in range(values.shape[1])
+            if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9, atol=0)]
 
 
 def warn_if_columns_are_not_variables(series, names=None):
@@ -140,10 +141,11 @@ def warn_if_scales_differ(series, names=None):
     if flat.any():
         index, column = np.argwhere(flat)[0]
         label = repr(str(names[column])) if names is not None else str(column)
+        level = peak[column] * np.mean(series[index][:, column] / peak[column])
         warnings.warn(
             f"{np.count_nonzero(flat.any(axis=1))} of the {len(series)} series vary by less than 1% of the spread of "
             f"all of them together (series {index}, column {label}: standard deviation {own[index, column]:.3g} around "
-            f"{peak[column] * np.mean(series[index][:, column] / peak[column]):.3g}, against {pooled[column]:.3g} for all): one standardisation for "
+            f"{level:.3g}, against {pooled[column]:.3g} for all): one standardisation for "
             "all reads them as nearly flat lines, and their dynamics are lost in training and forecasts. If the "
             "series are unrelated (a forecasting collection, each in its own units), standardise each by its own "
             "mean and standard deviation before fit and forecast and convert the forecasts back, or fit a model per "

@@ -34,14 +34,14 @@ def _scan_unicode():
     boundary (Thai, Khmer, web text) and control characters (Cc) separate what they stand between:
     both become spaces. Variation selectors choose how the character before them is drawn (text or
     emoji), not which it is: dropped."""
-    marks, table = set(range(0xE0100, 0xE01F0)), {}  # variation selectors, the only marks beyond 0x20000
-    for code in [*range(0x20000), *range(0xE0000, 0xE0080)]:
+    marks, table = set(), {}
+    for code in [*range(0x20000), *range(0xE0000, 0xE01F0)]:  # beyond 0x20000: tags (Cf), variation selectors
         category = unicodedata.category(chr(code))
         if category[0] == "M":
             marks.add(code)
         elif category in ("Cf", "Cc"):
             table[code] = None if category == "Cf" else " "
-    table |= {0x200B: " "} | dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+    table |= {0x200B: " "} | dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])  # the selectors
     starts = sorted(code for code in marks if code - 1 not in marks)
     ends = sorted(code for code in marks if code + 1 not in marks)
     return "".join(f"{_escape(start)}-{_escape(end)}" for start, end in zip(starts, ends)), table
@@ -64,7 +64,6 @@ WORDS_AND_PUNCTUATION = (
     rf"(?u){_WORD_CHARACTERS}+(?:[{_MARKS}]+{_WORD_CHARACTERS}*)*"
     rf"|[{_CHARACTER_SCRIPTS}]|[{_GRAPHEME_SCRIPTS}][{_MARKS}]*|[^\w\s]"
 )
-
 
 
 class SequenceOutputMixin:
@@ -364,13 +363,13 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
                 f"{type(self).__name__} takes an iterable of texts (a list of str); got {type(texts).__name__}."
             )
         texts = self._text_column(texts)
-        split = re.compile(self.token_pattern).findall if self.tokenizer is None else self.tokenizer
+        pattern = re.compile(self.token_pattern)
         documents = []
         for i, text in enumerate(texts):
             if isinstance(text, bytes):
                 text = self._decoded(text, i)
             if isinstance(text, str):
-                documents.append(self._split(split, self._preprocessed(text, i), i))
+                documents.append(self._split(pattern, self._preprocessed(text, i), i))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
                 documents.append([self._normal_form(token) for token in text])
             elif text is None or isinstance(text, float) and np.isnan(text):
@@ -387,10 +386,11 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             raise TypeError(f"preprocessor returned a {type(text).__name__} for text {i}; it must return a str.")
         return text
 
-    def _split(self, split, text, i):
-        tokens = split(self._normal_form(text))
+    def _split(self, pattern, text, i):
+        text = self._normal_form(text)
         if self.tokenizer is None:
-            return tokens
+            return pattern.findall(text)
+        tokens = self.tokenizer(text)
         if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
             raise TypeError(f"tokenizer returned a {type(tokens).__name__} for text {i}; it must return a list of str.")
         tokens = list(tokens)  # a generator too
@@ -495,15 +495,15 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
                 f"vocabulary's ids must be the integers 0 .. {len(given) - 1}, each once (0 the unknown token); "
                 f"got {list(given.values())[:5]}{' ...' if len(given) > 5 else ''}."
             )
-        vocabulary = {}
+        vocabulary, originals = {}, {}
         for token, i in given.items():
             normal = self._normal_form(token)
             if normal in vocabulary:
                 raise ValueError(
-                    f"vocabulary's tokens {token!r} and {[t for t in given if given[t] == vocabulary[normal]][0]!r} "
-                    f"are one token, {normal!r}, in the texts' normal form (lowercase={self.lowercase})."
+                    f"vocabulary's tokens {token!r} and {originals[normal]!r} are one token, {normal!r}, in the "
+                    f"texts' normal form (lowercase={self.lowercase})."
                 )
-            vocabulary[normal] = int(i)
+            vocabulary[normal], originals[normal] = int(i), token
         return vocabulary
 
     def _warn_of_texts_read_whole(self, documents, in_documents):
