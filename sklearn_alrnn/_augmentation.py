@@ -34,13 +34,19 @@ def lag_one_autocorrelation(X, lengths, block_values=2**22):
     """The features' mean lag-one autocorrelation over the valid steps: each sequence's values
     about its own mean, the products of consecutive steps over the squares, pooled over the
     sequences. X is (n, T, K) padded; 0.0 for a feature that never varies. Read in blocks of
-    about ``block_values`` values, so that a large training set is not copied whole."""
-    lagged = squares = 0.0
+    about ``block_values`` values, so that a large training set is not copied whole. The sums are
+    kept in units of each feature's largest centred value so far, so that values near 1e200,
+    whose products overflow, give the ratio they give in other units."""
+    lagged = squares = scale = np.zeros(X.shape[2])
     rows = max(1, block_values // max(1, X.shape[1] * X.shape[2]))
     for start in range(0, X.shape[0], rows):
         block, n_valid = X[start : start + rows], lengths[start : start + rows]
         valid = step_mask(n_valid, X.shape[1])[..., None]
         centred = np.where(valid, block - sequence_moments(block, n_valid)[0][:, None], 0.0)
+        new_scale = np.maximum(scale, np.abs(centred).max(axis=(0, 1)))
+        unit = np.where(new_scale > 0, new_scale, 1.0)
+        lagged, squares = lagged * (scale / unit) ** 2, squares * (scale / unit) ** 2
+        centred, scale = centred / unit, new_scale
         lagged = lagged + (centred[:, 1:] * centred[:, :-1]).sum(axis=(0, 1))
         squares = squares + (centred**2).sum(axis=(0, 1))
     varying = np.asarray(squares) > 0

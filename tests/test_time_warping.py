@@ -81,6 +81,21 @@ def test_the_lag_one_autocorrelation_tells_smooth_signals_from_independent_draws
     assert mixed == pytest.approx(lag_one_autocorrelation(padded[1:], np.array([30])), abs=0.05)
 
 
+def test_the_lag_one_autocorrelation_does_not_depend_on_the_units():
+    smooth = np.sin(0.1 * np.arange(40))[None, :, None] + np.random.RandomState(0).normal(size=(50, 40, 2))
+    in_units = lag_one_autocorrelation(smooth, np.full(50, 40))
+    with np.errstate(over="raise", invalid="raise"):  # products of values near 1e200 overflow
+        for unit in (1e-300, 1e200, 1e300):
+            assert lag_one_autocorrelation(smooth * unit, np.full(50, 40), block_values=7 * 40 * 2) == pytest.approx(
+                in_units, rel=1e-12
+            )
+    huge_last_block = smooth.copy()
+    huge_last_block[-5:] *= 1e150
+    assert lag_one_autocorrelation(huge_last_block, np.full(50, 40), block_values=7 * 40 * 2) == pytest.approx(
+        lag_one_autocorrelation(huge_last_block, np.full(50, 40)), rel=1e-9
+    )
+
+
 def test_auto_warps_smooth_sequence_to_one_inputs_only(smooth_data, warped_fit):
     X, y = smooth_data
     settings = dict(n_hidden=4, max_iter=1, random_state=0)
