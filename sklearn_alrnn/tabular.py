@@ -1,5 +1,7 @@
 """Long-format tables (one row per time step) to and from the package's sequence arrays."""
 
+import numbers
+import re
 import warnings
 
 import numpy as np
@@ -51,6 +53,61 @@ def _shown(value):
     return repr(str(value)) if isinstance(value, str) else str(value)
 
 
+#: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",
+#: "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
+_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?")
+
+
+def _time_stamps(df, time_col):
+    """``df[time_col]`` as values that sort in time's order. Numbers, dates and categories stay as they
+    are; a column of text (dates read from a CSV file, numbers stored as strings) becomes the numbers or
+    the ISO 8601 dates (in UTC) it spells, since strings sort letter by letter ("10" before "9",
+    "12/01/2023" before "2/01/2024"). Other text is refused."""
+    import pandas as pd
+
+    column = df[time_col]
+    if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+        return column
+    try:
+        return pd.to_numeric(column)
+    except (TypeError, ValueError):
+        pass
+    texts = [value for value in column if isinstance(value, str)]
+    if not texts:  # Python objects that are not text (datetime.date, Decimal) compare as themselves
+        return column
+    odd = next((text for text in texts if not _ISO_8601.fullmatch(text.strip())), None)
+    if odd is not None or len(texts) < len(column):
+        raise ValueError(
+            f"Time column {time_col!r} holds text that is neither a number nor an ISO 8601 date "
+            f"({odd if odd is not None else next(v for v in column if not isinstance(v, str))!r}), which would sort "
+            f"letter by letter; convert it first, e.g. df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], "
+            "format='%d/%m/%Y %H:%M') with the format of its dates."
+        )
+    return pd.to_datetime(column.str.strip().str.replace(",", ".", regex=False), utc=True)
+
+
+def _off_grid(times, starts_a_sequence, step):
+    """Positions i of the sorted time stamps where ``times[i + 1] - times[i]`` is not ``step``, within a
+    sequence: durations exactly (``step`` a timedelta or text such as "1h"), numbers up to their rounding
+    (0.3 - 0.2 is not 0.1 in floating point)."""
+    import pandas as pd
+
+    differences = pd.Series(times).diff().to_numpy()[1:]
+    if differences.dtype.kind == "m":
+        try:
+            if isinstance(step, numbers.Number):  # pd.Timedelta(1) would be a nanosecond
+                raise TypeError
+            step = pd.Timedelta(step).to_timedelta64()
+        except (TypeError, ValueError):
+            raise ValueError(f"step must be a duration for time stamps that are dates, such as '1h' or "
+                             f"pd.Timedelta(minutes=5); got {step!r}.") from None
+        return np.flatnonzero((differences != step) & ~starts_a_sequence[1:])
+    if not isinstance(step, numbers.Real) or isinstance(step, bool):
+        raise ValueError(f"step must be a number for time stamps that are numbers; got {step!r}.")
+    rounding = 8 * np.spacing(np.abs(np.asarray(times, dtype=float)).max())
+    return np.flatnonzero((np.abs(differences - step) > 1e-9 * abs(step) + rounding) & ~starts_a_sequence[1:])
+
+
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 
@@ -62,17 +119,19 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     df : pandas.DataFrame
         One row per (sequence, time step).
     id_col, time_col : str
-        Columns naming the sequence and ordering its steps.
-    feature_cols : list of str, default=None
+        Columns naming the sequence and ordering its steps. Time stamps are numbers, dates or
+        text that spells numbers or ISO 8601 dates ("2024-03-01 08:30", as read from a CSV file);
+        other text is refused, since it would sort letter by letter.
+    feature_cols : list of str or str, default=None
         Input columns; all other numeric columns when None.
     target_col : str, default=None
         Target column, if any.
     per_step : bool, default=False
         Return one target per step (3-D y, NaN-padded) instead of the target
         at each sequence's last step.
-    step : number or timedelta, default=None
-        Sampling interval of a regular time grid; when given, a sequence whose
-        time stamps skip a step raises.
+    step : number, timedelta or str, default=None
+        Sampling interval of a regular time grid (a duration such as ``"1h"`` for dates); when
+        given, a sequence whose time stamps skip a step raises.
 
     Returns
     -------
@@ -104,9 +163,15 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             f"to_sequences reads a pandas DataFrame in long format (one row per sequence and time step); "
             f"got {type(df).__name__}."
         )
+    if isinstance(feature_cols, str):
+        feature_cols = [feature_cols]
     missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
     if missing:
-        raise ValueError(f"Columns {missing} are not in the table; it has {list(df.columns)}.")
+        in_index = [c for c in missing if c in df.index.names]
+        raise ValueError(
+            f"Columns {missing} are not in the table; it has {list(df.columns)}."
+            + (f" {in_index} name the index: pass df.reset_index()." if in_index else "")
+        )
     if len(df) == 0:
         raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
     if feature_cols is None:
@@ -121,6 +186,8 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
                 f"Column {column!r} has {rows.size} missing {what} (the first in row {df.index[rows[0]]!r}); "
                 "every row needs a sequence id and a time stamp."
             )
+    df = df.copy(deep=False)
+    df[time_col] = _time_stamps(df, time_col)
     duplicated = df.duplicated(subset=[id_col, time_col])
     if duplicated.any():
         first = np.flatnonzero(duplicated.to_numpy())[0]
@@ -139,7 +206,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     last = first + lengths - 1
     times = ordered[time_col].to_numpy()
     if step is not None:
-        gaps = np.flatnonzero((np.diff(times) != step) & ~starts_a_sequence[1:])
+        gaps = _off_grid(times, starts_a_sequence, step)
         if gaps.size:
             raise ValueError(
                 f"Sequence {_shown(ids[codes[gaps[0]]])} misses time stamps: expected steps of {step}, found a gap "
@@ -193,7 +260,7 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
     unknown = [key for key in df[id_col].unique() if key not in position]
     if unknown:
         raise ValueError(f"Sequences {unknown[:5]} of the table are not among ids (the third output of to_sequences).")
-    step = df.groupby(id_col)[time_col].rank(method="first").to_numpy(dtype=int) - 1
+    step = _time_stamps(df, time_col).groupby(df[id_col]).rank(method="first").to_numpy(dtype=int) - 1
     sequence = np.array([position[key] for key in df[id_col]])
     if isinstance(predictions, (list, tuple)):  # one array per sequence, as predict answers a list X
         arrays = [np.asarray(part) for part in predictions]

@@ -112,3 +112,41 @@ def test_a_last_row_without_any_feature_value_is_named_since_it_reads_as_padding
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         to_sequences(table, "id", "time")
+
+
+def test_time_stamps_written_as_text_order_the_steps_as_times():
+    values = np.arange(12.0)
+    as_text = pd.DataFrame({"id": "a", "time": [str(i) for i in range(12)], "x": values})  # "10" sorts before "2"
+    X, _, ids = to_sequences(as_text.sample(frac=1.0, random_state=0), "id", "time", ["x"], step=1)
+    np.testing.assert_array_equal(X[0, :, 0], values)
+    shuffled = as_text.sample(frac=1.0, random_state=1)
+    np.testing.assert_array_equal(sequence_predictions_to_rows(shuffled, "id", "time", ids, X), shuffled["x"])
+    assert as_text["time"].iloc[-1] == "11"  # the caller's table is left as it was
+    iso = as_text.assign(time=[f"2024-01-{i + 1:02d}T08:00+01:00" for i in range(12)]).iloc[::-1]
+    np.testing.assert_array_equal(to_sequences(iso, "id", "time", ["x"], step="1D")[0][0, :, 0], values)
+    with pytest.raises(ValueError, match=r"misses time stamps: expected steps of 1D, found a gap between 2024-01-02 "):
+        to_sequences(iso.drop(index=2), "id", "time", ["x"], step="1D")
+    with pytest.raises(ValueError, match=r"step must be a duration for time stamps that are dates.*got 1\."):
+        to_sequences(iso, "id", "time", ["x"], step=1)
+    american = as_text.assign(time=[f"{i + 1}/01/2024" for i in range(12)])  # "10/01" sorts before "2/01"
+    with pytest.raises(ValueError, match=r"Time column 'time' holds text that is neither a number nor an ISO 8601 "
+                                         r"date \('1/01/2024'\).*pd.to_datetime"):
+        to_sequences(american, "id", "time", ["x"])
+
+
+def test_a_regular_grid_of_decimal_time_stamps_has_no_gaps():
+    for offset in (0.0, 1.7e9):  # seconds since 1970, as loggers write them
+        table = pd.DataFrame({"id": "a", "time": offset + 0.1 * np.arange(200), "x": np.arange(200.0)})
+        assert to_sequences(table, "id", "time", step=0.1)[0].shape == (1, 200, 1)  # 0.3 - 0.2 != 0.1
+        with pytest.raises(ValueError, match=r"misses time stamps: expected steps of 0.1"):
+            to_sequences(table.drop(index=50), "id", "time", step=0.1)
+    with pytest.raises(ValueError, match=r"step must be a number for time stamps that are numbers; got '1h'"):
+        to_sequences(table, "id", "time", step="1h")
+
+
+def test_one_feature_column_by_name_and_an_index_named_as_a_column():
+    table = _long_table()
+    by_name = to_sequences(table, "id", "time", "a")[0]
+    np.testing.assert_array_equal(by_name, to_sequences(table, "id", "time", ["a"])[0])
+    with pytest.raises(ValueError, match=r"Columns \['id'\] are not in the table.*name the index: pass df.reset_index"):
+        to_sequences(table.set_index("id"), "id", "time")
