@@ -80,8 +80,8 @@ def _time_stamps(df, time_col):
         raise ValueError(
             f"Time column {time_col!r} holds text that is neither a number nor an ISO 8601 date "
             f"({odd if odd is not None else next(v for v in column if not isinstance(v, str))!r}), which would sort "
-            f"letter by letter; convert it first, e.g. df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], "
-            "format='%d/%m/%Y %H:%M') with the format of its dates."
+            f"letter by letter; write the dates as ISO 8601 (2024-03-01 08:30) or as numbers, or convert them, e.g. "
+            f"df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], format='%d/%m/%Y %H:%M') with their format."
         )
     return pd.to_datetime(column.str.strip().str.replace(",", ".", regex=False), utc=True)
 
