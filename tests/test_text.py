@@ -185,11 +185,18 @@ def test_min_df_max_tokens_case_and_pattern():
         ([], ValueError, "at least one text"),
         (["fine", float("nan")], ValueError, r"Text 1 is missing \(nan\); fill missing texts"),  # pandas' empty cell
         ([None, "fine"], ValueError, r"Text 0 is missing \(None\)"),
+        (["fine", np.float32("nan")], ValueError, r"Text 1 is missing \("),
     ],
 )
 def test_bad_texts_are_named(texts, error, message):
     with pytest.raises(error, match=message):
         SequenceTokenizer().fit(texts)
+
+
+def test_the_empty_cells_of_pandas_string_columns_are_missing_texts():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ValueError, match=r"Text 1 is missing \(<NA>\); fill missing texts"):  # was "a NAType"
+        SequenceTokenizer().fit(pd.Series(["fine", None], dtype="string[python]"))
 
 
 def test_a_table_of_one_text_column_is_read_as_its_texts_not_its_column_names():
