@@ -26,7 +26,9 @@ def from_aeon(X):
     X : ndarray of shape (n_samples, n_channels, n_timesteps) or list of (n_channels, n_timesteps_i)
         A 2-D array ``(n_samples, n_timesteps)`` is aeon's "numpy2D", univariate
         series; so is a 1-D case in the list. A DataFrame whose rows are indexed
-        by (case, time step) is the "pd-multiindex" panel, one column per channel.
+        by (case, time step) is the "pd-multiindex" panel, one column per channel; a
+        DataFrame whose cells are series is the "nested_univ" format of older sktime
+        readers (a row per case, a column per channel); a Series of arrays is a list.
 
     Returns
     -------
@@ -46,6 +48,11 @@ def from_aeon(X):
     if is_panel_frame(X):  # "pd-multiindex": rows of (case, time step) already hold the channels in columns
         cases = [frame.to_numpy(dtype=float) for frame in cells_as_sequences(X)]
         return np.stack(cases) if len({len(case) for case in cases}) == 1 else cases
+    sequences = cells_as_sequences(X, panels=False)
+    if hasattr(X, "columns") and isinstance(sequences, list):  # "nested_univ": a column per channel already
+        cases = [np.asarray(case, dtype=float) for case in sequences]
+        return np.stack(cases) if len({len(case) for case in cases}) == 1 else cases
+    X = sequences
     if isinstance(X, (list, tuple)):
         out = []
         for i, seq in enumerate(X):

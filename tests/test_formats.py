@@ -88,3 +88,15 @@ def test_from_aeon_reads_a_panel_dataframe():
     assert [case.tolist() for case in cases] == [[[0, 1], [1, 2]], [[5, 5], [6, 6], [7, 7]]]
     equal = from_aeon(panel[panel["t"] < 2].set_index(["case", "t"]))
     assert equal.shape == (2, 2, 2) and equal[0].tolist() == [[0, 1], [1, 2]]
+
+
+def test_from_aeon_reads_sktimes_nested_dataframe():
+    # Older sktime readers (load_from_tsfile_to_dataframe) return a row per case, a column per channel,
+    # each cell a series; from_aeon read it as a (2, 1, 2) array of Series objects.
+    nested = pd.DataFrame({"dim_0": [pd.Series([0.0, 1, 2]), pd.Series([5.0, 6])],
+                           "dim_1": [pd.Series([9.0, 8, 7]), pd.Series([4.0, 3])]})
+    cases = from_aeon(nested)
+    assert [case.tolist() for case in cases] == [[[0, 9], [1, 8], [2, 7]], [[5, 4], [6, 3]]]
+    equal = from_aeon(nested.iloc[[0, 0]])
+    assert equal.shape == (2, 3, 2) and equal[1].tolist() == [[0, 9], [1, 8], [2, 7]]
+    assert [case.tolist() for case in to_aeon(nested)] == [[[0, 1, 2], [9, 8, 7]], [[5, 6], [4, 3]]]
