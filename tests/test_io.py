@@ -416,6 +416,15 @@ def test_estimators_from_parameters_trained_elsewhere(tmp_path):
     two_rows = ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.eye(2),
                                                n_nonlinear=1)
     assert two_rows.classes_.tolist() == [0, 1]
+    # One logit row, as a binary cross-entropy trains it: the probability of the second class is its sigmoid.
+    logit = ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[2.0]], [-1.0], n_nonlinear=0,
+                                            classes=["down", "up"])
+    np.testing.assert_allclose(logit.predict_proba(X[:, :, :1])[:, 1],
+                               1 / (1 + np.exp(-(2 * X[:, :, 0].sum(axis=1) - 1))), rtol=1e-12)
+    unnamed = ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[2.0]], n_nonlinear=0)
+    assert unnamed.classes_.tolist() == [0, 1]
+    with pytest.raises(ValueError, match=r"got C \(1, 1\), B \(1, 1\), b \(2,\)"):  # two biases for one row
+        ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[2.0]], [0.0, 1.0], n_nonlinear=0)
     with pytest.raises(ValueError, match=r"B_ has shape \(1, 3\), expected 2 columns for readout='last'"):
         ALRNNRegressor.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.ones((1, 3)),
                                        n_nonlinear=0)
