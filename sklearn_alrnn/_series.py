@@ -73,6 +73,7 @@ def check_sequence_feature_names(estimator, X, reset):
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
     columns = list(named.columns) if hasattr(named, "columns") else []
     names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None
+    _check_time_step_names(estimator, X if named is None and hasattr(X, "columns") else None, reset)
     if reset:
         estimator.__dict__.pop("feature_names_in_", None)
         if names is not None:
@@ -83,6 +84,28 @@ def check_sequence_feature_names(estimator, X, reset):
         raise ValueError(
             f"The feature names should match those that were passed during fit: {list(fitted)} "
             f"were fitted, the sequences have {list(names)}."
+        )
+
+
+def _check_time_step_names(estimator, wide, reset):
+    """The column names of a wide table (a row per sequence, a column per time step), kept by the
+    first fit (``_time_step_names``); a later table, which may be longer or shorter, must name the
+    steps they share in the same order, else its columns are reordered or one is not a step."""
+    names = list(wide.columns) if wide is not None and all(isinstance(c, str) for c in wide.columns) else None
+    if reset:
+        estimator.__dict__.pop("_time_step_names", None)
+        if names is not None:
+            estimator._time_step_names = names
+        return
+    fitted = getattr(estimator, "_time_step_names", None)
+    shared = min(len(names or ()), len(fitted or ()))
+    if shared and names[:shared] != fitted[:shared]:
+        at = next(i for i in range(shared) if names[i] != fitted[i])
+        raise ValueError(
+            f"X is a table whose columns are the time steps of its rows' sequences, and its column {at} is "
+            f"{names[at]!r} where the fit's table had {fitted[at]!r}: the steps would be read out of order, or a "
+            "column that is not a step as one. Give the columns in the fit's order (a table of longer or shorter "
+            "sequences continues or cuts them), or pass X.to_numpy() to read the values as they stand."
         )
 
 

@@ -132,6 +132,26 @@ def test_a_panel_dataframe_is_read_as_its_cases_with_their_column_names():
     labels = pd.Series(y, index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2, 3]]))  # one label per case
     assert ALRNNClassifier(n_hidden=4, max_iter=1).fit(panel, labels).classes_.tolist() == [0, 1]
 
+def test_a_wide_table_must_name_its_time_steps_in_the_fits_order():
+    # A table of a row per sequence and a column per step: its columns reversed, or a label column left
+    # in the first place, were read silently as steps in that order.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    wide = pd.DataFrame(rng.normal(size=(30, 12)), columns=[f"t{i}" for i in range(12)])
+    y = (wide.iloc[:, :3].sum(axis=1) > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0).fit(wide, y)
+    longer = pd.DataFrame(rng.normal(size=(3, 20)), columns=[f"t{i}" for i in range(20)])
+    np.testing.assert_array_equal(model.predict_proba(longer), model.predict_proba(longer.to_numpy()))
+    np.testing.assert_array_equal(model.predict_proba(wide.iloc[:, :5]), model.predict_proba(wide.to_numpy()[:, :5]))
+    with pytest.raises(ValueError, match=r"its column 0 is 't11' where the fit's table had 't0'.*X.to_numpy\(\)"):
+        model.predict(wide[wide.columns[::-1]])
+    for reader in (model, pickle.loads(pickle.dumps(model))):
+        with pytest.raises(ValueError, match=r"its column 0 is 'label' where the fit's table had 't0'"):
+            reader.predict(wide.assign(label=y)[["label", *wide.columns]])
+
+
 def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
     # One DataFrame per sequence (steps in rows, features in columns), as a long table splits into:
     # the names were dropped, so swapped columns or another recording's variables were read silently.
