@@ -20,7 +20,7 @@ from ._series import time_index_columns
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
 from .io import _METADATA_KEY
-from .tabular import _shown, to_sequences
+from .tabular import _as_floats, _shown, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
 #: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
@@ -103,6 +103,30 @@ def table_sequences(table, id_col, time_col, features, target=None, per_step=Fal
                 "by interpolating within each sequence"
             )
     return to_sequences(table, id_col, time_col, features, target, per_step)
+
+
+def wide_sequences(table, steps, target=None):
+    """``(X, y)`` of a wide table: a row per univariate sequence, its values in the ``steps`` columns in
+    that order, empty cells after a shorter sequence's last value its padding; y the ``target`` column
+    (None without one), refused where a row has none. A column that counts the rows is refused."""
+    missing = [column for column in [*steps, *([target] if target is not None else [])] if column not in table]
+    if missing:
+        raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}")
+    if not steps:
+        raise ValueError(f"the table has no numeric columns besides {target!r} to read as time steps")
+    X = _as_floats(table, list(steps))
+    counters = [steps[j] for j in time_index_columns(X)]
+    if counters:
+        raise ValueError(f"column {counters[0]!r} rises by the same step from each row to the next, as a row "
+                         "number does (a spreadsheet's or pandas' index): it is not a time step; name the steps with "
+                         "--features")
+    if target is None:
+        return X, None
+    unlabelled = np.flatnonzero(table[target].isna().to_numpy())
+    if unlabelled.size:
+        raise ValueError(f"column {target!r} is empty in {unlabelled.size} rows (the first: data row "
+                         f"{unlabelled[0]}); every sequence of a wide table needs its target")
+    return X, table[target].to_numpy()
 
 
 _FILL_GAPS = "fill short gaps (e.g. pandas' interpolate) or cut the series there"

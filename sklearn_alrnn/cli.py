@@ -1,8 +1,8 @@
 """Command-line entry point ``sklearn-alrnn`` (also ``python -m sklearn_alrnn``).
 
     sklearn-alrnn sweep     score vs number of nonlinear units on a research task
-    sklearn-alrnn fit       train on a long-format CSV table or an archive file and save the model
-    sklearn-alrnn predict   predict a long-format CSV table or an archive file with a saved model
+    sklearn-alrnn fit       train on a CSV table (a row per step or per sequence) or an archive file; save it
+    sklearn-alrnn predict   predict a CSV table or an archive file with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
     sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf, an
                                archive file's cases or .csv)
@@ -20,7 +20,7 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
-from ._data_files import ARCHIVE_READERS, archive_reader, read_series, read_table, table_sequences
+from ._data_files import ARCHIVE_READERS, archive_reader, read_series, read_table, table_sequences, wide_sequences
 from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
 from ._measures import frequencies_suffice
 from ._targets import missing_labels
@@ -194,9 +194,14 @@ def _archive_or_table(args):
             raise SystemExit(f"error: {args.data!r} has no class labels or targets to fit")
         return X, y, dict(_ARCHIVE_SETTINGS)
     missing = [option for option, value in table_options.items() if value is None]
+    if missing == ["--id-col", "--time-col"] and not args.per_step:  # a wide table: a row per sequence
+        table = read_table(args.data)
+        steps = args.features or numeric_columns(table, {args.target})
+        X, y = wide_sequences(table, steps, args.target)
+        return X, y, dict(_ARCHIVE_SETTINGS, features=steps, target=args.target, wide=True)
     if missing:
         args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
-                         "needs none)")
+                         "needs none; a wide table of a row per sequence needs --target alone)")
     table = read_table(args.data)
     features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
     X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
@@ -214,6 +219,10 @@ def _sequences(path, bundle):
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
                              "file of whole cases")
         X, y = read_archive(path)
+        return X, y, np.arange(1, len(X) + 1), None
+    if bundle.get("wide"):
+        table = read_table(path)
+        X, y = wide_sequences(table, bundle["features"], bundle["target"] if bundle["target"] in table else None)
         return X, y, np.arange(1, len(X) + 1), None
     if bundle["id_col"] is None:
         fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
@@ -416,14 +425,17 @@ def build_parser():
     sweep.add_argument("--plot", help="save a figure (PNG) of score and regimes vs P")
     sweep.set_defaults(func=cmd_sweep)
 
-    fit = sub.add_parser("fit", help="train on a long-format CSV table (one row per time step) or an archive file")
-    fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns; or an "
-                                  "archive file of labelled cases (.ts, .arff, .tsv of the UCR/UEA archive)")
+    fit = sub.add_parser("fit", help="train on a CSV table (a row per time step, or per sequence) or an archive file")
+    fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns; a "
+                                  "wide table without --id-col and --time-col: a row per sequence, the target and "
+                                  "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
+                                  "of the UCR/UEA archive)")
     fit.add_argument("--target", help="a table's column to predict: its value at each sequence's last step, or every "
                                       "step with --per-step")
     fit.add_argument("--id-col", help="a table's column naming each row's sequence")
     fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
-    fit.add_argument("--features", nargs="+", help="input columns (default: every other numeric column)")
+    fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "
+                                                   "every other numeric column)")
     fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
     fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto",
                      help="auto: a regressor for continuous targets, else a classifier")
@@ -438,7 +450,7 @@ def build_parser():
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")
     fit.set_defaults(func=cmd_fit, usage_error=fit.error)
 
-    predict = sub.add_parser("predict", help="predict a long-format CSV table or an archive file with a saved model")
+    predict = sub.add_parser("predict", help="predict a CSV table or an archive file with a saved model")
     predict.add_argument("model", help="model file saved by 'sklearn-alrnn fit'")
     predict.add_argument("data", help="CSV table with the columns the model was fitted on, or an archive file "
                                       "(its labels, if any, are scored)")

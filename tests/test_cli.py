@@ -166,8 +166,8 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
     for argv, message in (  # usage errors, as argparse's for a missing option were (exit status 2)
         (["fit", str(archive / "GunPoint_TRAIN.ts"), "--target", "y", "--features", "x", "--model-out", str(model)],
          "--target, --features: options for a CSV table's columns; .* is an archive"),
-        (["fit", str(tmp_path / "t.csv"), "--target", "y", "--model-out", str(model)],
-         r"a CSV table needs --id-col, --time-col \(an archive file, .ts, .arff, .tsv, needs none\)"),
+        (["fit", str(tmp_path / "t.csv"), "--target", "y", "--id-col", "id", "--model-out", str(model)],
+         r"a CSV table needs --time-col \(an archive file, .ts, .arff, .tsv, needs none; a wide table"),
     ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
@@ -183,6 +183,43 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
     assert main(["predict", str(model), str(unlabelled)]) == 0  # predicted, nothing to score
     out, err = capsys.readouterr()
     assert out.startswith("case,prediction\n1,") and "accuracy" not in err
+
+def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, capsys):
+    # A table of a row per sequence (the target and a column per step, as the archives' sets come as
+    # CSV files) was refused: "a CSV table needs --id-col, --time-col".
+    rng = np.random.RandomState(0)
+    values = rng.normal(size=(40, 10))
+    values[::4, 7:] = np.nan  # shorter sequences: empty cells after their last value
+    table = pd.DataFrame(values, columns=[f"t{i}" for i in range(10)])
+    table.insert(0, "label", np.where(values[:, :3].sum(axis=1) > 0, "up", "down"))
+    table.to_csv(tmp_path / "wide.csv", index=False)
+    model = tmp_path / "wide.alrnn.npz"
+    assert main(["fit", str(tmp_path / "wide.csv"), "--target", "label", "--n-hidden", "6", "--max-iter", "5",
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNClassifier on 40 sequences" in capsys.readouterr().out
+    fitted = load(model)
+    assert fitted.n_features_in_ == 1
+    table.iloc[:, ::-1].drop(columns="label").to_csv(tmp_path / "reversed.csv", index=False)  # read by name
+    assert main(["predict", str(model), str(tmp_path / "reversed.csv")]) == 0
+    out, err = capsys.readouterr()
+    predicted = pd.read_csv(io.StringIO(out))
+    assert predicted["case"].tolist() == list(range(1, 41)) and "accuracy" not in err
+    np.testing.assert_array_equal(predicted["prediction"], fitted.predict(values))
+    assert main(["predict", str(model), str(tmp_path / "wide.csv")]) == 0
+    assert f"accuracy {fitted.score(values, table['label']):.4f} on the 40 labelled cases" in capsys.readouterr().err
+    assert main(["analyze", str(model), "--data", str(tmp_path / "wide.csv")]) == 0
+    assert "regimes visited" in capsys.readouterr().out
+    table.to_csv(tmp_path / "indexed.csv")  # pandas' row numbers in a first column
+    with pytest.raises(SystemExit, match=r"column 'Unnamed: 0' rises by the same step from each row to the next.*"
+                                         r"--features"):
+        main(["fit", str(tmp_path / "indexed.csv"), "--target", "label", "--model-out", str(model)])
+    table.drop(columns="t3").to_csv(tmp_path / "short.csv", index=False)
+    with pytest.raises(SystemExit, match=r"columns \['t3'\] are not in the table"):
+        main(["predict", str(model), str(tmp_path / "short.csv")])
+    table.assign(label=table["label"].where(table.index != 5)).to_csv(tmp_path / "gap.csv", index=False)
+    with pytest.raises(SystemExit, match=r"column 'label' is empty in 1 rows \(the first: data row 5\)"):
+        main(["fit", str(tmp_path / "gap.csv"), "--target", "label", "--model-out", str(model)])
+
 
 def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):
     data, model = tmp_path / "train.csv", tmp_path / "wide.alrnn.npz"
