@@ -79,10 +79,15 @@ def load_ucr_tsv(path, *, return_metadata=False):
     return as_loaded(cases, y, name, sorted(set(y.tolist())), "class", return_metadata)
 
 
+def _separator(line):
+    """The field separator of a UCR file's line: tabs (2018), else commas, else runs of spaces (2015)."""
+    return "\t" if "\t" in line else "," if "," in line else None
+
+
 def is_ucr_case(line):
-    """Whether a line of text reads as a case of a UCR .tsv file (a label, then tab-separated numbers
-    or NaN) rather than as a table's header."""
-    fields = line.strip().split("\t")[1:]
+    """Whether a line of text reads as a case of a UCR file (a label, then numbers or NaN separated by
+    tabs, commas or spaces) rather than as a table's header."""
+    fields = line.strip().split(_separator(line))[1:]
     return bool(fields) and all(field.strip() in _MISSING or np.isfinite(_number(field)) for field in fields)
 
 
@@ -93,7 +98,7 @@ def _read_tsv(handle, path):
         if not line:
             continue
         if separator is None:
-            separator = "\t" if "\t" in line else "," if "," in line else None  # None: runs of spaces
+            separator = _separator(line)
         label, *fields = [field.strip() for field in line.split(separator)]
         if not fields:
             raise ValueError(f"{os.fspath(path)}, line {line_number}: a class label and no values; a line of a UCR "

@@ -62,18 +62,21 @@ def _csv_dialect(handle):
 ARCHIVE_READERS = {".ts": load_ts, ".arff": load_arff, ".tsv": load_ucr_tsv}
 
 
-def archive_reader(path):
+def archive_reader(path, ucr_2015=False):
     """The reader of an archive file by its suffix (.ts, .arff, and .tsv where its first line is a case of
-    the UCR archive's, not the header of a table of tab-separated values); None for a table."""
+    the UCR archive's, not the header of a table); None for a table. With ``ucr_2015``, a file without a
+    suffix or a .txt file whose first line is such a case too (the archive's 2015 files, "Coffee_TRAIN"):
+    a table of labelled sequences has a header, whereas a recorded series' text file may not."""
     suffix = os.path.splitext(path)[1].lower()
-    if suffix == ".tsv":
+    reader = ARCHIVE_READERS.get(suffix, load_ucr_tsv if ucr_2015 and suffix in (".txt", "") else None)
+    if reader is load_ucr_tsv:
         try:
             with open(path, encoding="utf-8-sig", errors="replace") as handle:
                 if not is_ucr_case(next((line for line in handle if line.strip()), "")):
                     return None
         except OSError:  # the table reader names what is wrong with the file
             return None
-    return ARCHIVE_READERS.get(suffix)
+    return reader
 
 
 def read_table(path):

@@ -182,7 +182,7 @@ def _archive_or_table(args):
     """``fit``'s sequences, targets and the settings saved beside the model: an archive file's cases and
     labels, or a CSV table's columns as the options name them."""
     table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
-    read_archive = archive_reader(args.data)
+    read_archive = archive_reader(args.data, ucr_2015=True)
     if read_archive:
         named = [option for option, value in table_options.items() if value is not None]
         named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
@@ -213,7 +213,7 @@ def _sequences(path, bundle):
     """``(X, y, ids, table)`` of a data file for a saved model: an archive file's cases (numbered from 1)
     and labels, or a CSV table's sequences by the columns the model was fitted on, their ids and the
     table (which per-step predictions are written beside)."""
-    read_archive = archive_reader(path)
+    read_archive = archive_reader(path, ucr_2015=True)
     if read_archive:
         if bundle["per_step"]:
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "

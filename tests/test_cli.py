@@ -184,6 +184,26 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out.startswith("case,prediction\n1,") and "accuracy" not in err
 
+def test_fit_and_predict_read_the_ucr_archives_2015_files(tmp_path, capsys):
+    # "Coffee_TRAIN" (no suffix) and ".txt" files, commas or spaces between the label and the values, were
+    # read as CSV tables, their first case as a header: "a CSV table needs --target, --id-col, --time-col".
+    rng = np.random.RandomState(0)
+    labels = np.arange(30) % 2 + 1
+    values = rng.normal(size=(30, 20)) + labels[:, None]
+    model = tmp_path / "coffee.alrnn.npz"
+    for name, separator in (("Coffee_TRAIN", ","), ("Coffee_TRAIN.txt", "  ")):
+        lines = [separator.join(f"{v:.7e}" for v in (label, *row)) for label, row in zip(labels, values)]
+        (tmp_path / name).write_text("\n".join(lines) + "\n")
+        assert main(["fit", str(tmp_path / name), "--n-hidden", "6", "--max-iter", "5", "--model-out", str(model)]) == 0
+        assert "Fitted ALRNNClassifier on 30 sequences" in capsys.readouterr().out
+        assert main(["predict", str(model), str(tmp_path / name)]) == 0
+        out, err = capsys.readouterr()
+        fitted = load(model)
+        np.testing.assert_array_equal(pd.read_csv(io.StringIO(out))["prediction"].astype(str),
+                                      fitted.predict(values[:, :, None]))
+        assert fitted.classes_.tolist() == ["1", "2"] and "on the 30 labelled cases" in err
+
+
 def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, capsys):
     # A table of a row per sequence (the target and a column per step, as the archives' sets come as
     # CSV files) was refused: "a CSV table needs --id-col, --time-col".
