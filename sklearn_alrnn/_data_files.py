@@ -47,13 +47,18 @@ def _open_csv(path):
 def _csv_dialect(handle):
     """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
     semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
-    then uses if a comma stands between digits."""
+    then uses if a comma stands between digits. None for cells separated by runs of spaces, as
+    ``np.savetxt`` and instruments' text files write them."""
     sample = handle.read(65536)
     handle.seek(0)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:  # one column
         dialect = csv.excel
+    lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
+    if dialect.delimiter not in sample and len(data_line.split()) > 1:
+        return None, "."
     decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
     return dialect, "," if decimal_comma else "."
 
@@ -87,7 +92,7 @@ def read_table(path):
     try:
         with _open_csv(path) as handle:
             dialect, decimal = _csv_dialect(handle)
-            return pd.read_csv(handle, sep=dialect.delimiter, decimal=decimal)
+            return pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 
@@ -149,10 +154,12 @@ def _read_csv_series(path):
     without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
     same step every row (a time index), and the kept columns' names (None without a header naming each
     once). A column with numbers and other cells is an error naming the cell.
-    Cells separated by semicolons or tabs may write decimals with a comma (``_csv_dialect``)."""
+    Cells separated by semicolons or tabs may write decimals with a comma, or by runs of spaces
+    (``_csv_dialect``)."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
-        rows = [row for row in csv.reader(handle, dialect) if row and not row[0].lstrip().startswith("#")]
+        reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
+        rows = [row for row in reader if row and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
     if not rows:
         raise ValueError("no data rows")

@@ -470,7 +470,8 @@ def build_parser():
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive of one such array, .tsf file of the Monash forecasting archive (its series), "
                      ".ts, .arff or UCR .tsv file (its cases, labels aside), "
-                     "or .csv table (its numeric columns but a time index)"
+                     "or .csv or text table (its numeric columns but a time index; commas, semicolons, tabs "
+                     "or spaces between them, as np.savetxt writes)"
     )
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'

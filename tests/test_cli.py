@@ -493,6 +493,13 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
         np.testing.assert_allclose(load(tmp_path / "commas.alrnn.npz").initial_observation_, [2.0, 1.0])
         np.testing.assert_allclose(load(tmp_path / "commas.alrnn.npz").mean_, [2.0 + np.sin(t[:-len(t) // 5]).mean(),
                                                                               np.cos(t[:-len(t) // 5]).mean()], atol=1e-5)
+    for name, header in (("spaced.txt", ""), ("spaced.dat", "x y")):  # np.savetxt's default: "no column of numbers"
+        np.savetxt(tmp_path / name, np.column_stack([np.sin(t) + 2, np.cos(t)]), header=header, comments="")
+        assert main(["reconstruct", str(tmp_path / name), "--n-hidden", "6", "--n-nonlinear", "1",
+                     "--max-iter", "1"]) == 0
+        saved = load(tmp_path / name.replace(name[-4:], ".alrnn.npz"))
+        np.testing.assert_array_equal(saved.initial_observation_, [2.0, 1.0])
+        assert list(getattr(saved, "feature_names_in_", [])) == header.split()
     marked = tmp_path / "marked.csv"  # a spreadsheet's UTF-8 byte-order mark before the first number
     marked.write_text("\ufeff" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t), encoding="utf-8")
     assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
