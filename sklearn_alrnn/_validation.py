@@ -5,6 +5,7 @@ Every public entry point turns its ``X`` into a zero-padded float array of shape
 kernels never see NaN padding or ragged lists.
 """
 
+import re
 import warnings
 from collections.abc import Iterator
 from numbers import Integral, Real
@@ -196,6 +197,39 @@ def check_panel_targets(X, y):
         )
 
 
+#: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",
+#: "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
+_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?")
+
+
+def time_order(column, name, convert):
+    """Time stamps (a pandas Series) as values that sort in time's order. Numbers, dates and categories
+    stay as they are; text (dates read from a CSV file, numbers stored as strings) becomes the numbers or
+    the ISO 8601 dates (in UTC) it spells, since strings sort letter by letter ("10" before "9",
+    "12/01/2023" before "2/01/2024"). Other text is refused, the message naming the stamps (``name``)
+    and how to parse them (``convert``)."""
+    import pandas as pd
+
+    if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+        return column
+    try:
+        return pd.to_numeric(column)
+    except (TypeError, ValueError):
+        pass
+    texts = [value for value in column if isinstance(value, str)]
+    if not texts:  # Python objects that are not text (datetime.date, Decimal) compare as themselves
+        return column
+    odd = next((text for text in texts if not _ISO_8601.fullmatch(text.strip())), None)
+    if odd is not None or len(texts) < len(column):
+        shown = odd if odd is not None else next(value for value in column if not isinstance(value, str))
+        raise ValueError(
+            f"{name} holds text that is neither a number nor an ISO 8601 date ({shown!r}), which would sort letter "
+            f"by letter; write the dates as ISO 8601 (2024-03-01 08:30) or as numbers, or convert them, e.g. "
+            f"{convert} with their format."
+        )
+    return pd.to_datetime(column.str.strip().str.replace(",", ".", regex=False), utc=True)
+
+
 def _panel_sequences(X):
     """A panel DataFrame as one DataFrame per sequence, which the index's levels but the last name (in
     the order they first appear; a missing id is a sequence too), its rows in the order of the last
@@ -204,8 +238,11 @@ def _panel_sequences(X):
     sequences = []
     for _, frame in X.groupby(level=levels, sort=False, dropna=False):
         frame = frame.droplevel(levels)
+        times = time_order(frame.index.to_series(), "The time steps of a panel DataFrame (its index's last level)",
+                           "X.index = X.index.set_levels(pd.to_datetime(X.index.levels[-1], format='%d/%m/%Y'), "
+                           "level=-1)")
         try:
-            frame = frame.sort_index(kind="stable")
+            frame = frame.iloc[np.argsort(times.to_numpy(), kind="stable")]
         except TypeError:  # time stamps of mixed types: the rows in the order given
             pass
         sequences.append(frame)

@@ -1,12 +1,11 @@
 """Long-format tables (one row per time step) to and from the package's sequence arrays."""
 
 import numbers
-import re
 import warnings
 
 import numpy as np
 
-from ._validation import check_no_dates
+from ._validation import check_no_dates, time_order
 
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 
@@ -53,37 +52,9 @@ def _shown(value):
     return repr(str(value)) if isinstance(value, str) else str(value)
 
 
-#: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",
-#: "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
-_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?")
-
-
-def _time_stamps(df, time_col):
-    """``df[time_col]`` as values that sort in time's order. Numbers, dates and categories stay as they
-    are; a column of text (dates read from a CSV file, numbers stored as strings) becomes the numbers or
-    the ISO 8601 dates (in UTC) it spells, since strings sort letter by letter ("10" before "9",
-    "12/01/2023" before "2/01/2024"). Other text is refused."""
-    import pandas as pd
-
-    column = df[time_col]
-    if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
-        return column
-    try:
-        return pd.to_numeric(column)
-    except (TypeError, ValueError):
-        pass
-    texts = [value for value in column if isinstance(value, str)]
-    if not texts:  # Python objects that are not text (datetime.date, Decimal) compare as themselves
-        return column
-    odd = next((text for text in texts if not _ISO_8601.fullmatch(text.strip())), None)
-    if odd is not None or len(texts) < len(column):
-        raise ValueError(
-            f"Time column {time_col!r} holds text that is neither a number nor an ISO 8601 date "
-            f"({odd if odd is not None else next(v for v in column if not isinstance(v, str))!r}), which would sort "
-            f"letter by letter; write the dates as ISO 8601 (2024-03-01 08:30) or as numbers, or convert them, e.g. "
-            f"df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], format='%d/%m/%Y %H:%M') with their format."
-        )
-    return pd.to_datetime(column.str.strip().str.replace(",", ".", regex=False), utc=True)
+def _parsing(time_col):
+    """How a table's time column of dates in another form becomes dates, for a message."""
+    return f"df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], format='%d/%m/%Y %H:%M')"
 
 
 def _off_grid(times, starts_a_sequence, step):
@@ -187,7 +158,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
                 "every row needs a sequence id and a time stamp."
             )
     df = df.copy(deep=False)
-    df[time_col] = _time_stamps(df, time_col)
+    df[time_col] = time_order(df[time_col], f"Time column {time_col!r}", _parsing(time_col))
     duplicated = df.duplicated(subset=[id_col, time_col])
     if duplicated.any():
         first = np.flatnonzero(duplicated.to_numpy())[0]
@@ -260,7 +231,8 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
     unknown = [key for key in df[id_col].unique() if key not in position]
     if unknown:
         raise ValueError(f"Sequences {unknown[:5]} of the table are not among ids (the third output of to_sequences).")
-    step = _time_stamps(df, time_col).groupby(df[id_col]).rank(method="first").to_numpy(dtype=int) - 1
+    times = time_order(df[time_col], f"Time column {time_col!r}", _parsing(time_col))
+    step = times.groupby(df[id_col]).rank(method="first").to_numpy(dtype=int) - 1
     sequence = np.array([position[key] for key in df[id_col]])
     if isinstance(predictions, (list, tuple)):  # one array per sequence, as predict answers a list X
         arrays = [np.asarray(part) for part in predictions]

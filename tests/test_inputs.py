@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, SequenceScaler, load
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, SequenceScaler, from_aeon, load
 
 from .conftest import make_sign_memory
 
@@ -131,6 +131,23 @@ def test_a_panel_dataframe_is_read_as_its_cases_with_their_column_names():
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(panel, np.arange(60.0))
     labels = pd.Series(y, index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2, 3]]))  # one label per case
     assert ALRNNClassifier(n_hidden=4, max_iter=1).fit(panel, labels).classes_.tolist() == [0, 1]
+
+def test_a_panels_time_steps_written_as_text_are_ordered_as_times():
+    # A panel indexed by (case, time) from a CSV file holds its time stamps as text, which sorted letter by
+    # letter: "10" and "11" came before "2".
+    pd = pytest.importorskip("pandas")
+    values = np.arange(24.0)
+    as_text = pd.DataFrame({"x": values}, index=pd.MultiIndex.from_arrays([np.repeat(["a", "b"], 12),
+                                                                          [str(t) for t in range(12)] * 2]))
+    np.testing.assert_array_equal(from_aeon(as_text)[:, :, 0], values.reshape(2, 12))
+    dated = as_text.set_axis(pd.MultiIndex.from_arrays([np.repeat(["a", "b"], 12),
+                                                        [f"2024-01-{t + 1:02d}" for t in range(12)] * 2]))
+    np.testing.assert_array_equal(from_aeon(dated.iloc[::-1])[:, :, 0], values.reshape(2, 12)[::-1])
+    american = as_text.set_axis(pd.MultiIndex.from_arrays([np.repeat(["a", "b"], 12),
+                                                           [f"{t + 1}/01/2024" for t in range(12)] * 2]))
+    with pytest.raises(ValueError, match=r"The time steps of a panel DataFrame .* \('1/01/2024'\), which would sort"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(american, [0, 1])
+
 
 def test_a_wide_table_must_name_its_time_steps_in_the_fits_order():
     # A table of a row per sequence and a column per step: its columns reversed, or a label column left
