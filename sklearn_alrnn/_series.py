@@ -75,9 +75,7 @@ def check_sequence_feature_names(estimator, X, reset):
     names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None
     _check_time_step_names(estimator, X if named is None and hasattr(X, "columns") else None, reset)
     if reset:
-        estimator.__dict__.pop("feature_names_in_", None)
-        if names is not None:
-            estimator.feature_names_in_ = names
+        _remember(estimator, "feature_names_in_", names)
         return
     fitted = getattr(estimator, "feature_names_in_", None)
     if names is not None and fitted is not None and not np.array_equal(names, fitted):
@@ -87,15 +85,20 @@ def check_sequence_feature_names(estimator, X, reset):
         )
 
 
+def _remember(estimator, attribute, names):
+    """A first fit's ``names`` as ``attribute``; None forgets an earlier fit's (a refit on unnamed data)."""
+    estimator.__dict__.pop(attribute, None)
+    if names is not None:
+        setattr(estimator, attribute, names)
+
+
 def _check_time_step_names(estimator, wide, reset):
     """The column names of a wide table (a row per sequence, a column per time step), kept by the
     first fit (``_time_step_names``); a later table, which may be longer or shorter, must name the
     steps they share in the same order, else its columns are reordered or one is not a step."""
     names = list(wide.columns) if wide is not None and all(isinstance(c, str) for c in wide.columns) else None
     if reset:
-        estimator.__dict__.pop("_time_step_names", None)
-        if names is not None:
-            estimator._time_step_names = names
+        _remember(estimator, "_time_step_names", names)
         return
     fitted = getattr(estimator, "_time_step_names", None)
     shared = min(len(names or ()), len(fitted or ()))
