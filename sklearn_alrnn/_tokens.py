@@ -153,18 +153,18 @@ def check_tokens(X, *, n_tokens=None, estimator_name="estimator", first_index=0)
     lengths = np.zeros(ids.shape[0], dtype=np.int64)  # every sequence empty when no step at all
     if ids.shape[1]:
         lengths = np.where(valid.any(axis=1), ids.shape[1] - np.argmax(valid[:, ::-1], axis=1), 0).astype(np.int64)
+    inside = ~valid & step_mask(lengths, ids.shape[1])
+    if inside.any() or (ids < -1).any():  # before the empty sequences: [-5] is a bad id, not padding
+        sample, step = np.argwhere(inside | (ids < -1))[0]
+        raise ValueError(
+            f"Token ids must lie in [0, n_tokens); sequence {first_index + sample} has {ids[sample, step]} at step "
+            f"{step} (only trailing -1 may pad a 2-D array)."
+        )
     empty = np.flatnonzero(lengths == 0)
     if empty.size:
         raise ValueError(
             f"Token sequence {first_index + empty[0]} is empty; every sequence needs at least one token "
             f"({empty.size} of {len(lengths)} are empty)."
-        )
-    inside = ~valid & step_mask(lengths, ids.shape[1])
-    if inside.any() or (ids < -1).any():
-        sample, step = np.argwhere(inside | (ids < -1))[0]
-        raise ValueError(
-            f"Token ids must lie in [0, n_tokens); sequence {first_index + sample} has {ids[sample, step]} at step "
-            f"{step} (only trailing -1 may pad a 2-D array)."
         )
     if n_tokens is None and ids.max() >= MAX_FIT_TOKENS:
         sample, step = np.argwhere(ids == ids.max())[0]

@@ -144,6 +144,7 @@ def test_token_regressor_sums_token_values():
         (np.array([[1, -1, 2]]), ValueError, "sequence 0 has -1 at step 1"),
         ([[1, 2], []], ValueError, "Token sequence 1 is empty"),
         ([[]], ValueError, "Token sequence 0 is empty"),  # was NumPy's "argmax of an empty sequence"
+        ([[2], [-5]], ValueError, r"sequence 1 has -5 at step 0"),  # was "Token sequence 1 is empty"
         (np.zeros((2, 3, 1), dtype=int), ValueError, r"Token input must be 2-D .* X has shape \(2, 3, 1\)"),
         ([["a", "b"]], TypeError, "Token ids must be integers"),
     ],
