@@ -8,7 +8,7 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, is_panel_frame
-from ._validation import lengths_before_padding
+from ._validation import check_time_order, lengths_before_padding
 
 
 _STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"
@@ -189,6 +189,7 @@ def check_series(X, name, n_features=None, min_steps=2):
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
+    check_time_order(X, name)
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)) and len(X) and _one_series_as_a_list(X):
         X = np.asarray(X)  # numbers: one univariate series, as a 1-D array is; rows of numbers: one (T, N) series
@@ -215,6 +216,7 @@ def check_series(X, name, n_features=None, min_steps=2):
             )
     series = []
     for i, item in enumerate(items):
+        check_time_order(item, name if layout in ("series", "vector") else f"{name}[{i}]")
         item = _as_numeric_array(item, np.float64, name, _STRINGS_HINT)
         if item.ndim == 1:
             item = item[:, None]
@@ -284,6 +286,7 @@ _SEVERAL = ", or several: a 3-D array (n_contexts, n_context, n_features) or a l
 def check_context(context, n_features):
     """A forecast's context as a finite (n_context, n_features) float array, at least one row."""
     check_no_dates(context, "context")
+    check_time_order(context, "context")
     try:
         context = np.asarray(context)
     except ValueError:

@@ -299,6 +299,20 @@ def _is_ragged_list(X):
     return len(shapes) > 1 and all(len(shape) >= 1 for shape in shapes)
 
 
+def check_time_order(X, name):
+    """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
+    durations does not rise: rows written newest first, as some exports write them, or shuffled, would
+    be read backwards or out of order."""
+    index = getattr(X, "index", None)
+    if type(index).__name__ not in ("DatetimeIndex", "PeriodIndex", "TimedeltaIndex") or index.is_monotonic_increasing:
+        return
+    how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"
+    raise ValueError(
+        f"The rows of {name} are time steps, and its {type(index).__name__} runs {how}: they would be read in that "
+        "order. Sort the rows by time first (.sort_index()), or pass .to_numpy() to read them as they stand."
+    )
+
+
 def pad_sequences(X, dtype=np.float64, first_index=0):
     """Return ``X`` as a NaN-padded 3-D array, without any further checks.
 
@@ -317,6 +331,9 @@ def pad_sequences(X, dtype=np.float64, first_index=0):
     X_padded : ndarray of shape (n_samples, n_timesteps, n_features)
     """
     X = cells_as_sequences(X)
+    if isinstance(X, (list, tuple)):
+        for i, sequence in enumerate(X):
+            check_time_order(sequence, f"sequence {first_index + i} of X")
     if _is_ragged_list(X):
         return _ragged_to_padded(X, dtype, first_index)
     arr = _as_numeric_array(X, dtype, "X")

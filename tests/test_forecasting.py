@@ -1069,3 +1069,19 @@ def test_several_contexts_take_their_exogenous_inputs_each():
     with pytest.raises(ValueError, match=r"exog must have \[47, 27\] rows \(n_context \+ n_steps - 1: .*\); "
                                          r"got \[47, 20\]"):
         model.forecast([X[:40], X[100:120]], 8, exog=[drive[:47], drive[100:120]])
+
+
+def test_rows_whose_time_index_does_not_rise_are_refused():
+    # Series exported newest first, or shuffled, were learnt backwards or out of order without a word.
+    pd = pytest.importorskip("pandas")
+    t = np.arange(60)
+    frame = pd.DataFrame({"a": np.sin(0.2 * t), "b": np.cos(0.2 * t)}, index=pd.date_range("2024", periods=60))
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0).fit(frame)
+    for call, rows in ((model.fit, frame.iloc[::-1]), (model.predict, frame.iloc[::-1]),
+                       (lambda X: model.forecast(X, 3), frame.iloc[:20].iloc[::-1]),
+                       (model.fit, [frame, frame.sample(frac=1.0, random_state=0)])):
+        with pytest.raises(ValueError, match=r"its DatetimeIndex runs (backwards \(newest first\)|out of order)"):
+            call(rows)
+    np.testing.assert_array_equal(model.forecast(frame.iloc[:20], 3), model.forecast(frame.iloc[:20].to_numpy(), 3))
+    with pytest.raises(ValueError, match=r"The rows of exog are time steps"):
+        ALRNNForecaster(max_iter=1).fit(frame, exog=frame[["a"]].iloc[::-1])

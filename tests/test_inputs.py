@@ -201,3 +201,16 @@ def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
         for call in (model.fit, SequenceScaler().fit):
             with pytest.raises(ValueError, match=r"X holds dates or durations \(column 'taken'\)"):
                 call(stamped, y)
+
+
+def test_sequences_whose_time_index_does_not_rise_are_refused():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    sequences = [pd.DataFrame(rng.normal(size=(8, 2)), index=pd.date_range("2024", periods=8, freq="h"))
+                 for _ in range(10)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(sequences, np.arange(10) % 2)
+    with pytest.raises(ValueError, match=r"The rows of sequence 3 of X are time steps, and its DatetimeIndex runs "
+                                         r"backwards \(newest first\)"):
+        model.predict(sequences[:3] + [sequences[3].iloc[::-1]])
