@@ -11,6 +11,7 @@ import io
 import lzma
 import os
 import re
+import warnings
 
 import numpy as np
 
@@ -148,6 +149,23 @@ def _number(cell, decimal="."):
         return None
 
 
+def _check_dates_run_forward(name, cells):
+    """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first) or out of
+    order: the rows are read in the file's order, so the series would be learnt that way."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # NumPy's deprecation of time zones in date strings
+            stamps = np.array([cell.strip() for cell in cells], dtype="datetime64[s]")
+    except ValueError:  # not dates, or not in ISO 8601
+        return
+    backwards = np.flatnonzero(np.diff(stamps) < np.timedelta64(0, "s"))
+    if backwards.size:
+        how = "backwards (newest first)" if backwards.size == len(stamps) - 1 else \
+            f"out of order (data row {backwards[0] + 1} is earlier than row {backwards[0]})"
+        raise ValueError(f"column {name.strip()!r} holds dates that run {how}; the rows are read in the file's "
+                         "order, so sort them by date first")
+
+
 def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), a first column
@@ -171,6 +189,7 @@ def _read_csv_series(path):
     for i, (name, cells) in enumerate(zip(names, zip(*rows))):
         numbers = [_number(cell, decimal) for cell in cells]
         if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
+            _check_dates_run_forward(name, cells)
             left_out.append(name.strip() or "the unnamed first column (an index)")
         elif None in numbers:
             row = numbers.index(None)

@@ -458,6 +458,10 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert load(tmp_path / "dated.alrnn.npz").n_features_in_ == 2
     # The header names the model's variables, as a DataFrame's columns would (analyze prints them).
     assert list(load(tmp_path / "dated.alrnn.npz").feature_names_in_) == ["x", "y"]
+    newest_first = tmp_path / "newest_first.csv"  # as many downloads of prices write them: learnt backwards
+    newest_first.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months[::-1], t)))
+    with pytest.raises(SystemExit, match=r"column 'Date' holds dates that run backwards \(newest first\); the rows"):
+        main(["reconstruct", str(newest_first), "--max-iter", "1"])
     indexed = tmp_path / "indexed.csv"  # pandas' to_csv: the index under an empty name
     indexed.write_text(",0\n" + "".join(f"{1821 + i},{np.sin(v)}\n" for i, v in enumerate(t)))
     assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
