@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "is_panel_frame", "check_panel_targets", "check_answer_size", "check_no_dates",
+    "cells_as_sequences", "is_panel_frame", "panel_targets", "check_answer_size", "check_no_dates",
     "check_sequences", "check_sequence_targets", "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape",
     "step_mask", "warn_if_unscaled",
 ]
@@ -185,16 +185,25 @@ def is_panel_frame(X):
     return bool(X.index.droplevel(-1).duplicated().any())
 
 
-def check_panel_targets(X, y):
-    """Refuse one target per row of a panel DataFrame X, whose rows are fewer sequences."""
-    if is_panel_frame(X) and np.ndim(y) >= 1 and len(y) == len(X):
-        n_sequences = X.index.droplevel(-1).nunique(dropna=False)
+def panel_targets(X, y, name="y"):
+    """``y`` (or a sample weight, ``name``) for X. Where X is a panel DataFrame, one target per row is
+    refused (its rows are fewer sequences), and a pandas ``y`` indexed by the panel's sequence keys is
+    put in the order of X's sequences (that of their first rows), whatever order it lists them in, as a
+    Series of labels by case would otherwise pair with other cases."""
+    if not is_panel_frame(X):
+        return y
+    keys = X.index.droplevel(-1).unique()
+    if name == "y" and np.ndim(y) >= 1 and len(y) == len(X):
         raise ValueError(
             f"X is a panel DataFrame (rows indexed by sequence and time step, as sktime's and aeon's "
-            f"pd-multiindex): its {len(X)} rows are {n_sequences} sequences by the levels of its index but the "
+            f"pd-multiindex): its {len(X)} rows are {len(keys)} sequences by the levels of its index but the "
             f"last, while y has {len(y)} entries, one per row. Give y one target per sequence; or, if each row "
             "is a sequence (a wide table, its columns the time steps), pass X.to_numpy()."
         )
+    index = getattr(y, "index", None)  # a pandas y's (a list's index is a method)
+    if not hasattr(index, "equals") or index.nlevels != keys.nlevels or len(index) != len(keys) or index.equals(keys):
+        return y
+    return y.reindex(keys) if not index.duplicated().any() and index.isin(keys).all() else y
 
 
 #: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",

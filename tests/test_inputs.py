@@ -132,6 +132,28 @@ def test_a_panel_dataframe_is_read_as_its_cases_with_their_column_names():
     labels = pd.Series(y, index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2, 3]]))  # one label per case
     assert ALRNNClassifier(n_hidden=4, max_iter=1).fit(panel, labels).classes_.tolist() == [0, 1]
 
+def test_targets_indexed_by_a_panels_cases_pair_with_their_own_cases():
+    # The panel's sequences come in the order of their first rows (b, a, c, d); a Series of labels by
+    # case (a, b, c, d) was paired by position, each case with another's label.
+    pd = pytest.importorskip("pandas")
+    index = pd.MultiIndex.from_product([["b", "a", "c", "d"], range(5)], names=["case", "t"])
+    labels = {"a": 0, "b": 1, "c": 1, "d": 0}
+    panel = pd.DataFrame({"x": [labels[case] + 0.01 * t for case, t in index]}, index=index)
+    by_case = pd.Series(labels)
+    in_panel_order = np.array([1, 0, 1, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(panel, by_case)
+        reference = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(panel, in_panel_order)
+        np.testing.assert_array_equal(model.predict_proba(panel), reference.predict_proba(panel))
+        weighted = ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0)
+        weighted.fit(panel, by_case * 1.0, sample_weight=pd.Series({"a": 0.0, "b": 1.0, "c": 1.0, "d": 1.0}))
+        unweighted_a = ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0)
+        unweighted_a.fit(panel, in_panel_order * 1.0, sample_weight=np.array([1.0, 0.0, 1.0, 1.0]))
+    np.testing.assert_array_equal(weighted.predict(panel), unweighted_a.predict(panel))
+    assert model.score(panel, by_case) == reference.score(panel, in_panel_order)
+
+
 def test_a_panels_time_steps_written_as_text_are_ordered_as_times():
     # A panel indexed by (case, time) from a CSV file holds its time stamps as text, which sorted letter by
     # letter: "10" and "11" came before "2".

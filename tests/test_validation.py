@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
-from sklearn_alrnn._validation import check_panel_targets, check_sequences
+from sklearn_alrnn._validation import panel_targets, check_sequences
 from sklearn_alrnn._series import check_series
 
 
@@ -263,11 +263,11 @@ def test_a_panel_dataframe_is_one_sequence_per_case_in_time_order():
     wide = pd.DataFrame(rng.normal(size=(4, 6)), index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2]]))
     assert check_sequences(wide)[0].shape == (2, 2, 6)
     with pytest.raises(ValueError, match=r"its 4 rows are 2 sequences .* y has 4 entries, one per row.*X.to_numpy"):
-        check_panel_targets(wide, np.arange(4))
-    check_panel_targets(wide, np.arange(2))
+        panel_targets(wide, np.arange(4))
+    panel_targets(wide, np.arange(2))
     one_trial = wide.iloc[[0, 2]]  # one row per subject: no panel, each row a sequence
     assert check_sequences(one_trial)[0].shape == (2, 6, 1)
-    check_panel_targets(one_trial, np.arange(2))
+    panel_targets(one_trial, np.arange(2))
 
 def test_a_1d_object_array_of_sequences_is_a_list_of_sequences():
     rng = np.random.RandomState(0)
