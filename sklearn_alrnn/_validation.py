@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_array
 
 __all__ = [
-    "cells_as_sequences", "is_panel_frame", "panel_targets", "check_answer_size", "check_no_dates",
+    "cells_as_sequences", "is_panel_frame", "panel_arguments", "panel_targets", "check_answer_size", "check_no_dates",
     "check_sequences", "check_sequence_targets", "join_blocks", "pad_sequences", "sequence_blocks", "sequences_shape",
     "step_mask", "warn_if_unscaled",
 ]
@@ -185,25 +185,51 @@ def is_panel_frame(X):
     return bool(X.index.droplevel(-1).duplicated().any())
 
 
-def panel_targets(X, y, name="y"):
-    """``y`` (or a sample weight, ``name``) for X. Where X is a panel DataFrame, one target per row is
-    refused (its rows are fewer sequences), and a pandas ``y`` indexed by the panel's sequence keys is
-    put in the order of X's sequences (that of their first rows), whatever order it lists them in, as a
-    Series of labels by case would otherwise pair with other cases."""
-    if not is_panel_frame(X):
+#: What a panel's row-by-row input is instead: one entry per sequence, the hint says where rows belong.
+_PER_SEQUENCE = {"y": "for a target per step, ALRNNClassifier(per_step=True) reads a label per row, and "
+                      "ALRNNRegressor a list of one target array per sequence",
+                 "sample_weight": "step_weight weighs rows"}
+
+
+def panel_targets(X, y, name="y", per_row=False):
+    """``y`` (a sample or step weight, ``name``) for X. Where X is a panel DataFrame: one entry per row
+    becomes one array per sequence, each in time order, as X's sequences are read (per-step targets or
+    step weights; refused where ``per_row`` is False: sequence-to-one labels, sample weights); and a
+    pandas ``y`` indexed by the panel's sequence keys is put in the order of X's sequences (that of
+    their first rows), whatever order it lists them in, as a Series of labels by case would otherwise
+    pair with other cases."""
+    if not is_panel_frame(X) or y is None:
         return y
     keys = X.index.droplevel(-1).unique()
-    if name == "y" and np.ndim(y) >= 1 and len(y) == len(X):
-        raise ValueError(
-            f"X is a panel DataFrame (rows indexed by sequence and time step, as sktime's and aeon's "
-            f"pd-multiindex): its {len(X)} rows are {len(keys)} sequences by the levels of its index but the "
-            f"last, while y has {len(y)} entries, one per row. Give y one target per sequence; or, if each row "
-            "is a sequence (a wide table, its columns the time steps), pass X.to_numpy()."
-        )
     index = getattr(y, "index", None)  # a pandas y's (a list's index is a method)
+    if np.ndim(y) >= 1 and len(y) == len(X):
+        if not per_row:
+            raise ValueError(
+                f"X is a panel DataFrame (rows indexed by sequence and time step, as sktime's and aeon's "
+                f"pd-multiindex): its {len(X)} rows are {len(keys)} sequences by the levels of its index but the "
+                f"last, while {name} has {len(y)} entries, one per row. Give {name} one entry per sequence "
+                f"({_PER_SEQUENCE[name]}); or, if each row is a sequence (a wide table, its columns the time "
+                "steps), pass X.to_numpy()."
+            )
+        import pandas as pd
+
+        by_row = hasattr(index, "equals") and index.is_unique and X.index.is_unique and index.isin(X.index).all()
+        values = np.asarray(y.reindex(X.index) if by_row else y)
+        parts = [part.to_numpy() for part in _panel_sequences(pd.DataFrame(values.reshape(len(X), -1), index=X.index))]
+        return [part[:, 0] for part in parts] if values.ndim == 1 else parts
     if not hasattr(index, "equals") or index.nlevels != keys.nlevels or len(index) != len(keys) or index.equals(keys):
         return y
     return y.reindex(keys) if not index.duplicated().any() and index.isin(keys).all() else y
+
+
+def panel_arguments(X, y, sample_weight, step_weight, estimator):
+    """``(y, sample_weight, step_weight)`` for the ``estimator``'s X (:func:`panel_targets`): y may hold a
+    target per row for a classifier with ``per_step=True`` only. A regressor's per-row targets are
+    refused, as they are a pivoted table's (a row per (subject, trial), its columns the time steps),
+    which reads as a panel but means a target per sequence."""
+    return (panel_targets(X, y, per_row=getattr(estimator, "per_step", False)),
+            panel_targets(X, sample_weight, "sample_weight"),
+            panel_targets(X, step_weight, "step_weight", per_row=True))
 
 
 #: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",

@@ -154,6 +154,34 @@ def test_targets_indexed_by_a_panels_cases_pair_with_their_own_cases():
     assert model.score(panel, by_case) == reference.score(panel, in_panel_order)
 
 
+def test_a_panels_labels_and_step_weights_by_row_are_per_step():
+    # One label per row of a panel was refused ("Give y one target per sequence"), though a per-step
+    # classifier reads exactly that: each row's, in the sequence's time order.
+    pd = pytest.importorskip("pandas")
+    index = pd.MultiIndex.from_product([["b", "a", "c"], [2, 0, 1, 3]], names=["case", "t"])
+    panel = pd.DataFrame({"x": np.random.RandomState(0).normal(size=12)}, index=index)
+    labels = pd.Series(np.where(panel["x"] > 0, "up", "down"), index=index)
+    cases = [panel.loc[case].sort_index()["x"].to_numpy() for case in ["b", "a", "c"]]
+    per_case = [labels.loc[case].sort_index().to_numpy() for case in ["b", "a", "c"]]
+    weights = pd.Series(np.arange(12.0) % 3, index=index)
+    per_case_weights = [weights.loc[case].sort_index().to_numpy() for case in ["b", "a", "c"]]
+    settings = dict(n_hidden=4, max_iter=2, random_state=0, per_step=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(**settings).fit(panel, labels, step_weight=weights)
+        reference = ALRNNClassifier(**settings).fit([c[:, None] for c in cases], per_case, step_weight=per_case_weights)
+        np.testing.assert_array_equal(model.predict_proba(panel), reference.predict_proba([c[:, None] for c in cases]))
+        as_lists = reference.score([c[:, None] for c in cases], per_case)
+        assert model.score(panel.iloc[::-1], labels.iloc[::-1]) == as_lists
+        # A regressor's targets by row are refused: a pivoted table's rows read as a panel too.
+        with pytest.raises(ValueError, match=r"y has 12 entries, one per row.*ALRNNRegressor a list of one target"):
+            ALRNNRegressor(n_hidden=4, max_iter=1).fit(panel, panel["x"].cumsum())
+    with pytest.raises(ValueError, match=r"while sample_weight has 12 entries, one per row.*step_weight weighs rows"):
+        ALRNNClassifier(**settings).fit(panel, labels, sample_weight=weights)
+    with pytest.raises(ValueError, match=r"y has 12 entries, one per row.*ALRNNClassifier\(per_step=True\) reads"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(panel, labels)
+
+
 def test_a_panels_time_steps_written_as_text_are_ordered_as_times():
     # A panel indexed by (case, time) from a CSV file holds its time stamps as text, which sorted letter by
     # letter: "10" and "11" came before "2".
