@@ -26,7 +26,7 @@ from ._persistence import PortableStateMixin
 from ._progress import ProgressReporter
 from ._readout import READOUTS, chosen_readout, n_readout_features, pool_states, warn_of_overflow
 from ._tokens import TokenSequences, check_vocabulary, reads_tokens
-from ._validation import check_answer_size, join_blocks, panel_arguments, sequence_blocks, sequences_shape
+from ._validation import check_answer_size, join_blocks, sequence_blocks, sequences_shape
 from ._weights import (
     MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
     target_step_weights,
@@ -196,7 +196,7 @@ class BaseALRNN(
 
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
-        y, sample_weight, step_weight = panel_arguments(X, y, sample_weight, step_weight, self)
+        y, sample_weight, step_weight = self._panel_arguments(X, y, sample_weight, step_weight)
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
         if first_pass and not incremental:
             n_members = members_for(self.n_members, X)

@@ -10,6 +10,7 @@ from ._augmentation import (
     AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
 )
 from ._model import check_fitted_vector
+from ._panels import panel_arguments
 from ._series import check_sequence_feature_names
 from ._tokens import check_tokens
 from ._validation import check_sequences, step_mask, warn_if_unscaled
@@ -71,6 +72,11 @@ class ModelInputsMixin:
     standard deviation (``_input_mean``, ``_input_scale``); ``_input_units`` converts ``C_`` and
     ``h_`` between the two, so that the fitted model needs no scaler.
     """
+
+    def _panel_arguments(self, X, y, sample_weight, step_weight):
+        """``(y, sample_weight, step_weight)`` paired with the sequences of X where it is a panel DataFrame
+        (:func:`._panels.panel_arguments`)."""
+        return panel_arguments(X, y, sample_weight, step_weight, self)
 
     def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0, model_inputs=True):
         """``(X, lengths)``: dense sequences as a zero-padded float array (n, T, K), or token ids as

@@ -12,7 +12,7 @@ from .analysis import check_parameters
 from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
 from ._process_noise import check_residual_covariance
-from ._readout import READOUTS, n_readout_features
+from ._readout import READOUTS, n_readout_features, softmax_of_one_logit
 from ._validation import real_array
 
 
@@ -315,10 +315,8 @@ class ClassifierStateMixin:
         {doc}
         classes : array-like of shape (n_outputs,), default=None
             The class of each row of B (a softmax over the rows); None gives
-            0 .. n_outputs - 1. A single row w (a sigmoid's logit, as a binary
-            cross-entropy trains it) is read as the two rows [0; w], the logit
-            of the second class, whose softmax is that sigmoid; its classes are
-            0, 1 unless given.
+            0 .. n_outputs - 1. A single row w, a binary model's logit, reads
+            as the rows [0; w] (classes 0, 1 unless given).
         **params
             Other constructor parameters, e.g. ``per_step=True`` or
             ``input_type="tokens"``.
@@ -339,10 +337,8 @@ class ClassifierStateMixin:
         >>> model.predict(np.array([[1.0, -3.0, 1.0], [0.5, 0.5, 0.0]]))
         array(['negative', 'positive'], dtype='<U8')
         """
+        B, b = softmax_of_one_logit(B, b) if classes is None or len(classes) == 2 else (B, b)
         n_outputs = np.shape(B)[0] if np.ndim(B) == 2 else 0
-        if n_outputs == 1 and (classes is None or len(classes) == 2) and (b is None or np.size(b) == 1):
-            B, n_outputs = np.vstack([np.zeros_like(np.asarray(B, dtype=float)), B]), 2
-            b = None if b is None else np.r_[0.0, np.ravel(np.asarray(b, dtype=float))]
         classes = np.arange(n_outputs) if classes is None else np.asarray(classes)
         per_step = bool(params.get("per_step", False))
         return cls._from_network(a, W, h, C, B, b, n_nonlinear, readout, per_step, params,

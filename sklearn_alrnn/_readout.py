@@ -148,3 +148,13 @@ def refuse_labels_of_overflowed(output, lengths, per_step):
             "their hidden states left the floating-point range (see the RuntimeWarning). predict_proba gives the "
             "other sequences' probabilities and NaN for these."
         )
+
+
+def softmax_of_one_logit(B, b):
+    """A binary model's single readout row w and bias (a sigmoid's logit, as a binary cross-entropy
+    trains it) as the two rows [0; w] and biases [0, b] of a softmax over two classes, whose second
+    probability is that sigmoid; any other B and b as given."""
+    if np.ndim(B) != 2 or np.shape(B)[0] != 1 or np.size(b) != 1:  # np.size(None) is 1: no bias
+        return B, b
+    B = np.asarray(B, dtype=float)
+    return np.vstack([np.zeros_like(B), B]), None if b is None else np.r_[0.0, np.ravel(np.asarray(b, dtype=float))]

@@ -7,8 +7,8 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, is_panel_frame
-from ._validation import check_time_order, lengths_before_padding
+from ._panels import check_time_order, is_panel_frame
+from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, lengths_before_padding
 
 
 _STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"

@@ -12,7 +12,7 @@ from ._docstrings import fill_docstring
 from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
-from ._validation import cells_as_sequences, panel_arguments, step_mask
+from ._validation import cells_as_sequences, step_mask
 from ._weights import refuse_step_weight, scored_step_weights, valid_targets
 from .io import register_model_class
 from .preprocessing import feature_moments
@@ -327,7 +327,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         -------
         score : float
         """
-        y, sample_weight, step_weight = panel_arguments(X, y, sample_weight, step_weight, self)
+        y, sample_weight, step_weight = self._panel_arguments(X, y, sample_weight, step_weight)
         if not getattr(self, "_per_step", False):
             refuse_step_weight(step_weight, _PREDICTS_ONE_TARGET)
             return super().score(X, y, sample_weight=sample_weight)
@@ -570,7 +570,7 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         -------
         score : float
         """
-        y, sample_weight, step_weight = panel_arguments(X, y, sample_weight, step_weight, self)
+        y, sample_weight, step_weight = self._panel_arguments(X, y, sample_weight, step_weight)
         if not getattr(self, "_per_step", False):
             refuse_step_weight(step_weight, _PREDICTS_ONE_TARGET)
             return super().score(X, y, sample_weight=sample_weight)

@@ -13,7 +13,8 @@ Axis orders:
 
 import numpy as np
 
-from ._validation import _as_numeric_array, cells_as_sequences, check_sequences, is_panel_frame
+from ._panels import is_panel_frame
+from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
 
 __all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn"]
 

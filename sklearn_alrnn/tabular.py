@@ -5,7 +5,8 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_no_dates, time_order
+from ._panels import time_order
+from ._validation import check_no_dates
 
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 

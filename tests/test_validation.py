@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
-from sklearn_alrnn._validation import panel_targets, check_sequences
+from sklearn_alrnn._panels import panel_targets
+from sklearn_alrnn._validation import check_sequences
 from sklearn_alrnn._series import check_series
 
 

@@ -1,0 +1,133 @@
+"""Panel DataFrames (sktime's and aeon's "pd-multiindex": rows indexed by sequence and time step) and the
+time order of rows: which frames are panels, their sequences in time order, their targets paired with
+them, and time stamps that sort as times."""
+
+import re
+
+import numpy as np
+
+__all__ = ["check_time_order", "is_panel_frame", "panel_arguments", "panel_sequences", "panel_targets", "time_order"]
+
+
+def is_panel_frame(X):
+    """Whether X is a panel DataFrame (sktime's and aeon's "pd-multiindex"): rows indexed by
+    (sequence, ..., time step), one column per feature, some sequence of several rows; or such a
+    Series, of one feature. (Where every sequence has one row, the rows are the sequences, as a
+    wide table's.)"""
+    levels = getattr(getattr(X, "index", None), "nlevels", 1)  # a polars DataFrame has columns, no index
+    if not ((hasattr(X, "columns") or hasattr(X, "to_frame")) and levels >= 2):
+        return False
+    return bool(X.index.droplevel(-1).duplicated().any())
+
+
+#: What a panel's row-by-row input is instead: one entry per sequence, the hint says where rows belong.
+_PER_SEQUENCE = {"y": "for a target per step, ALRNNClassifier(per_step=True) reads a label per row, and "
+                      "ALRNNRegressor a list of one target array per sequence",
+                 "sample_weight": "step_weight weighs rows"}
+
+
+def panel_targets(X, y, name="y", per_row=False):
+    """``y`` (a sample or step weight, ``name``) for X. Where X is a panel DataFrame: one entry per row
+    becomes one array per sequence, each in time order, as X's sequences are read (per-step targets or
+    step weights; refused where ``per_row`` is False: sequence-to-one labels, sample weights); and a
+    pandas ``y`` indexed by the panel's sequence keys is put in the order of X's sequences (that of
+    their first rows), whatever order it lists them in, as a Series of labels by case would otherwise
+    pair with other cases."""
+    if not is_panel_frame(X) or y is None:
+        return y
+    keys = X.index.droplevel(-1).unique()
+    index = getattr(y, "index", None)  # a pandas y's (a list's index is a method)
+    if np.ndim(y) >= 1 and len(y) == len(X):
+        if not per_row:
+            raise ValueError(
+                f"X is a panel DataFrame (rows indexed by sequence and time step, as sktime's and aeon's "
+                f"pd-multiindex): its {len(X)} rows are {len(keys)} sequences by the levels of its index but the "
+                f"last, while {name} has {len(y)} entries, one per row. Give {name} one entry per sequence "
+                f"({_PER_SEQUENCE[name]}); or, if each row is a sequence (a wide table, its columns the time "
+                "steps), pass X.to_numpy()."
+            )
+        import pandas as pd
+
+        by_row = hasattr(index, "equals") and index.is_unique and X.index.is_unique and index.isin(X.index).all()
+        values = np.asarray(y.reindex(X.index) if by_row else y)
+        parts = [part.to_numpy() for part in panel_sequences(pd.DataFrame(values.reshape(len(X), -1), index=X.index))]
+        return [part[:, 0] for part in parts] if values.ndim == 1 else parts
+    if not hasattr(index, "equals") or index.nlevels != keys.nlevels or len(index) != len(keys) or index.equals(keys):
+        return y
+    return y.reindex(keys) if not index.duplicated().any() and index.isin(keys).all() else y
+
+
+def panel_arguments(X, y, sample_weight, step_weight, estimator):
+    """``(y, sample_weight, step_weight)`` for the ``estimator``'s X (:func:`panel_targets`): y may hold a
+    target per row for a classifier with ``per_step=True`` only. A regressor's per-row targets are
+    refused, as they are a pivoted table's (a row per (subject, trial), its columns the time steps),
+    which reads as a panel but means a target per sequence."""
+    return (panel_targets(X, y, per_row=getattr(estimator, "per_step", False)),
+            panel_targets(X, sample_weight, "sample_weight"),
+            panel_targets(X, step_weight, "step_weight", per_row=True))
+
+
+#: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",
+#: "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
+_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?")
+
+
+def time_order(column, name, convert):
+    """Time stamps (a pandas Series) as values that sort in time's order. Numbers, dates and categories
+    stay as they are; text (dates read from a CSV file, numbers stored as strings) becomes the numbers or
+    the ISO 8601 dates (in UTC) it spells, since strings sort letter by letter ("10" before "9",
+    "12/01/2023" before "2/01/2024"). Other text is refused, the message naming the stamps (``name``)
+    and how to parse them (``convert``)."""
+    import pandas as pd
+
+    if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+        return column
+    try:
+        return pd.to_numeric(column)
+    except (TypeError, ValueError):
+        pass
+    texts = [value for value in column if isinstance(value, str)]
+    if not texts:  # Python objects that are not text (datetime.date, Decimal) compare as themselves
+        return column
+    odd = next((text for text in texts if not _ISO_8601.fullmatch(text.strip())), None)
+    if odd is not None or len(texts) < len(column):
+        shown = odd if odd is not None else next(value for value in column if not isinstance(value, str))
+        raise ValueError(
+            f"{name} holds text that is neither a number nor an ISO 8601 date ({shown!r}), which would sort letter "
+            f"by letter; write the dates as ISO 8601 (2024-03-01 08:30) or as numbers, or convert them, e.g. "
+            f"{convert} with their format."
+        )
+    return pd.to_datetime(column.str.strip().str.replace(",", ".", regex=False), utc=True)
+
+
+def panel_sequences(X):
+    """A panel DataFrame as one DataFrame per sequence, which the index's levels but the last name (in
+    the order they first appear; a missing id is a sequence too), its rows in the order of the last
+    level, the time step."""
+    levels = list(range(X.index.nlevels - 1))
+    sequences = []
+    for _, frame in X.groupby(level=levels, sort=False, dropna=False):
+        frame = frame.droplevel(levels)
+        times = time_order(frame.index.to_series(), "The time steps of a panel DataFrame (its index's last level)",
+                           "X.index = X.index.set_levels(pd.to_datetime(X.index.levels[-1], format='%d/%m/%Y'), "
+                           "level=-1)")
+        try:
+            frame = frame.iloc[np.argsort(times.to_numpy(), kind="stable")]
+        except TypeError:  # time stamps of mixed types: the rows in the order given
+            pass
+        sequences.append(frame)
+    return sequences
+
+
+def check_time_order(X, name):
+    """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
+    durations does not rise: rows written newest first, as some exports write them, or shuffled, would
+    be read backwards or out of order."""
+    index = getattr(X, "index", None)
+    if type(index).__name__ not in ("DatetimeIndex", "PeriodIndex", "TimedeltaIndex") or index.is_monotonic_increasing:
+        return
+    how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"
+    raise ValueError(
+        f"The rows of {name} are time steps, and its {type(index).__name__} runs {how}: they would be read in that "
+        "order. Sort the rows by time first (.sort_index()), or pass .to_numpy() to read them as they stand."
+    )
