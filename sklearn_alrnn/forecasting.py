@@ -267,6 +267,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         M, P = (self.a_.shape[0], self.n_nonlinear_) if warm else network_units(
             self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_ if warm else None, layout=layout)
+        self._check_exog_names(exog, reset=not warm)
         check_exog_range(inputs, np.dtype(self.dtype))
         if self.n_init > 1 and not warm:
             fit_best_initialisation(
@@ -331,9 +332,23 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """scikit-learn's column-name bookkeeping (``feature_names_in_``) for a DataFrame series or a list of them."""
         validate_data(self, named_columns(X), reset=reset, skip_check_array=True, ensure_2d=False)
 
+    def _check_exog_names(self, exog, reset=False):
+        """The column names of exogenous inputs given as DataFrames, kept by the first fit (``_exog_names``)
+        and checked after: inputs are read by position, so swapped or other columns would drive the map
+        with the wrong inputs."""
+        named = named_columns(exog) if exog is not None else None
+        columns = list(getattr(named, "columns", []))
+        names = columns if columns and all(isinstance(c, str) for c in columns) else None
+        if reset:
+            self._exog_names = names
+        elif names is not None and getattr(self, "_exog_names", None) not in (None, names):
+            raise ValueError(f"exog has the columns {names}; the forecaster was fitted with {self._exog_names}, in that "
+                             "order. Give the same inputs in the same order (exog[names]).")
+
     def _checked(self, X, exog, name="X", min_steps=2):
         self._check_fitted_network()
         self._check_feature_names(X, reset=False)
+        self._check_exog_names(exog)
         series, layout = check_series(X, name, self.n_features_in_, min_steps)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_, layout=layout, dtype=self.a_.dtype)
         return series, inputs, layout
@@ -411,6 +426,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         lengths = [len(c) for c in contexts]
         inputs = check_exog(exog, [n + n_steps - 1 for n in lengths], self.n_inputs_, purpose="forecast",
                             dtype=self.a_.dtype)
+        self._check_exog_names(exog)
         firsts = [max(0, n - self.sequence_length) for n in lengths]  # each context's last training window
         states = self._forced_states([c[f:] for c, f in zip(contexts, firsts)],
                                      [s[f:n] for s, f, n in zip(inputs, firsts, lengths)], True)
@@ -462,6 +478,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         check_answer_size((n_steps,), (self.a_.shape[0] + 2 * self.n_features_in_) * 8, max_bytes, "generate")
         x0 = self._starting_observation(x0)
         inputs = check_exog(exog, [n_steps - 1], self.n_inputs_, purpose="generate", dtype=self.a_.dtype)[0]
+        self._check_exog_names(exog)
         C, drive = self._drive(inputs, process_noise, random_state)
         states = free_run_from(self._engine(), self._params() | {"C": C}, self._scale(x0), drive, self.a_.shape[0])
         X_gen = self._observed_run(states[:, : self.n_features_in_])

@@ -1085,3 +1085,23 @@ def test_rows_whose_time_index_does_not_rise_are_refused():
     np.testing.assert_array_equal(model.forecast(frame.iloc[:20], 3), model.forecast(frame.iloc[:20].to_numpy(), 3))
     with pytest.raises(ValueError, match=r"The rows of exog are time steps"):
         ALRNNForecaster(max_iter=1).fit(frame, exog=frame[["a"]].iloc[::-1])
+
+
+def test_exogenous_columns_are_checked_by_name():
+    # Exogenous inputs are read by position: swapped columns drove the map with the wrong inputs silently.
+    pd = pytest.importorskip("pandas")
+    t = np.arange(80)
+    series = pd.DataFrame({"a": np.sin(0.2 * t)})
+    inputs = pd.DataFrame({"u": np.cos(0.05 * t), "v": np.sin(0.3 * t)})
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0)
+    model.fit(series, exog=inputs)
+    swapped = inputs[["v", "u"]]
+    for call in (lambda: model.predict(series, exog=swapped), lambda: model.score(series, exog=swapped),
+                 lambda: model.forecast(series.iloc[:20], 3, exog=swapped.iloc[:22]),
+                 lambda: model.generate(4, exog=swapped.iloc[:3]),
+                 lambda: model.set_params(warm_start=True).fit(series, exog=swapped)):
+        with pytest.raises(ValueError, match=r"exog has the columns \['v', 'u'\]; the forecaster was fitted with "
+                                             r"\['u', 'v'\], in that order"):
+            call()
+    np.testing.assert_array_equal(model.forecast(series.iloc[:20], 3, exog=inputs.iloc[:22]),
+                                  model.forecast(series.iloc[:20], 3, exog=inputs.iloc[:22].to_numpy()))
