@@ -342,8 +342,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         if reset:
             self._exog_names = names
         elif names is not None and getattr(self, "_exog_names", None) not in (None, names):
-            raise ValueError(f"exog has the columns {names}; the forecaster was fitted with {self._exog_names}, in that "
-                             "order. Give the same inputs in the same order (exog[names]).")
+            raise ValueError(f"exog has the columns {names}; the forecaster was fitted with {self._exog_names}, "
+                             "in that order. Give the same inputs in the same order (exog[names]).")
 
     def _checked(self, X, exog, name="X", min_steps=2):
         self._check_fitted_network()
