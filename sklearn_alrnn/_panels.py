@@ -6,7 +6,10 @@ import re
 
 import numpy as np
 
-__all__ = ["check_time_order", "is_panel_frame", "panel_arguments", "panel_sequences", "panel_targets", "time_order"]
+__all__ = [
+    "check_time_order", "is_panel_frame", "is_time_index", "panel_arguments", "panel_sequences", "panel_targets",
+    "time_order",
+]
 
 
 def is_panel_frame(X):
@@ -119,12 +122,17 @@ def panel_sequences(X):
     return sequences
 
 
+def is_time_index(index):
+    """Whether a pandas index holds dates, periods or durations (a DataFrame's rows as time steps)."""
+    return type(index).__name__ in ("DatetimeIndex", "PeriodIndex", "TimedeltaIndex")
+
+
 def check_time_order(X, name):
     """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
     durations does not rise: rows written newest first, as some exports write them, or shuffled, would
     be read backwards or out of order."""
     index = getattr(X, "index", None)
-    if type(index).__name__ not in ("DatetimeIndex", "PeriodIndex", "TimedeltaIndex") or index.is_monotonic_increasing:
+    if not is_time_index(index) or index.is_monotonic_increasing:
         return
     how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"
     raise ValueError(

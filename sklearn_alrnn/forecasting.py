@@ -19,6 +19,7 @@ from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
 from ._model import check_fitted_vector, check_network_parameters, flatten_parameters
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
+from ._panels import is_time_index
 from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
 from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
@@ -267,7 +268,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         M, P = (self.a_.shape[0], self.n_nonlinear_) if warm else network_units(
             self.n_hidden, series[0].shape[1], self.n_nonlinear)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_ if warm else None, layout=layout)
-        self._check_exog_names(exog, reset=not warm)
+        self._check_exog_names(exog, reset=not warm, X=X)
         check_exog_range(inputs, np.dtype(self.dtype))
         if self.n_init > 1 and not warm:
             fit_best_initialisation(
@@ -332,10 +333,16 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         """scikit-learn's column-name bookkeeping (``feature_names_in_``) for a DataFrame series or a list of them."""
         validate_data(self, named_columns(X), reset=reset, skip_check_array=True, ensure_2d=False)
 
-    def _check_exog_names(self, exog, reset=False):
+    def _check_exog_names(self, exog, reset=False, X=None):
         """The column names of exogenous inputs given as DataFrames, kept by the first fit (``_exog_names``)
-        and checked after: inputs are read by position, so swapped or other columns would drive the map
-        with the wrong inputs."""
+        and checked after; and where X and exog are DataFrames indexed by time, exog's rows must start at
+        X's time stamps. Inputs are read by position, so swapped columns or rows of other times would
+        drive the map with the wrong inputs."""
+        times, exog_times = getattr(X, "index", None), getattr(exog, "index", None)
+        if is_time_index(times) and is_time_index(exog_times) and not exog_times[: len(times)].equals(times):
+            raise ValueError(f"exog's rows are read beside X's by position, but its time stamps ({exog_times[0]} to "
+                             f"{exog_times[-1]}) do not start with X's ({times[0]} to {times[-1]}, {len(times)} rows); "
+                             "align them first, e.g. exog.reindex(X.index).")
         named = named_columns(exog) if exog is not None else None
         columns = list(getattr(named, "columns", []))
         names = columns if columns and all(isinstance(c, str) for c in columns) else None
@@ -348,7 +355,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
     def _checked(self, X, exog, name="X", min_steps=2):
         self._check_fitted_network()
         self._check_feature_names(X, reset=False)
-        self._check_exog_names(exog)
+        self._check_exog_names(exog, X=X)
         series, layout = check_series(X, name, self.n_features_in_, min_steps)
         inputs = check_exog(exog, [len(s) for s in series], self.n_inputs_, layout=layout, dtype=self.a_.dtype)
         return series, inputs, layout
@@ -426,7 +433,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         lengths = [len(c) for c in contexts]
         inputs = check_exog(exog, [n + n_steps - 1 for n in lengths], self.n_inputs_, purpose="forecast",
                             dtype=self.a_.dtype)
-        self._check_exog_names(exog)
+        self._check_exog_names(exog, X=context)
         firsts = [max(0, n - self.sequence_length) for n in lengths]  # each context's last training window
         states = self._forced_states([c[f:] for c, f in zip(contexts, firsts)],
                                      [s[f:n] for s, f, n in zip(inputs, firsts, lengths)], True)

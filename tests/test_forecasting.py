@@ -1105,3 +1105,23 @@ def test_exogenous_columns_are_checked_by_name():
             call()
     np.testing.assert_array_equal(model.forecast(series.iloc[:20], 3, exog=inputs.iloc[:22]),
                                   model.forecast(series.iloc[:20], 3, exog=inputs.iloc[:22].to_numpy()))
+
+
+def test_exogenous_rows_of_other_times_than_the_series_are_refused():
+    # A DataFrame of inputs indexed a day later than the series was read beside it by position.
+    pd = pytest.importorskip("pandas")
+    t = np.arange(80)
+    days = pd.date_range("2024-01-01", periods=80, freq="D")
+    series = pd.DataFrame({"a": np.sin(0.2 * t)}, index=days)
+    inputs = pd.DataFrame({"u": np.cos(0.05 * t)}, index=days)
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0)
+    model.fit(series, exog=inputs)
+    model.forecast(series.iloc[:20], 3, exog=inputs.iloc[:22])  # the context's rows, then the forecast's
+    for call in (lambda: model.fit(series, exog=inputs.shift(1, freq="D")),
+                 lambda: model.predict(series, exog=inputs.shift(1, freq="D")),
+                 lambda: model.forecast(series.iloc[10:30], 3, exog=inputs.iloc[:22])):
+        with pytest.raises(ValueError, match=r"exog's rows are read beside X's by position, but its time stamps "
+                                             r"\(2024-01-0[12] 00:00:00 to .*\) do not start with X's"):
+            call()
+    assert model.predict(series, exog=inputs.reset_index(drop=True)).shape == (80, 1)  # positions, as given
+
