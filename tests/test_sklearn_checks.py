@@ -1,5 +1,5 @@
 """scikit-learn's estimator checks, with the few that contradict the sequence reading of 2-D X
-(the classifier and regressor) or the series reading of it (the forecaster)."""
+(the classifier, regressor and SequenceScaler) or the series reading of it (the forecaster)."""
 
 import pytest
 from sklearn.utils.estimator_checks import (
@@ -8,7 +8,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, SequenceScaler
 
 _TWO_D_IS_UNIVARIATE = (
     "a 2-D X is read as univariate sequences (columns = time steps), so n_features_in_ is 1 "
@@ -43,9 +43,22 @@ FORECASTER_EXPECTED_FAILED_CHECKS = {
 }
 
 
+SCALER_EXPECTED_FAILED_CHECKS = {
+    "check_n_features_in": _TWO_D_IS_UNIVARIATE,
+    "check_n_features_in_after_fitting": _TWO_D_IS_UNIVARIATE,
+    "check_transformer_general": _TWO_D_IS_UNIVARIATE + " (its feature-count part fails)",
+    "check_transformer_data_not_an_array": (
+        "a list of sequences (here rows of numbers: univariate sequences) comes back as a list of the "
+        "same lengths, the layout it came in, not as an array"
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
     if isinstance(estimator, ALRNNForecaster):
         return FORECASTER_EXPECTED_FAILED_CHECKS
+    if isinstance(estimator, SequenceScaler):
+        return SCALER_EXPECTED_FAILED_CHECKS
     return EXPECTED_FAILED_CHECKS
 
 
@@ -63,6 +76,7 @@ QUICK_FORECASTER = ALRNNForecaster(
         ALRNNRegressor(n_hidden=8, random_state=0),
         ALRNNClassifier(n_hidden=8, n_members=2, random_state=0),  # a joined network
         QUICK_FORECASTER,
+        SequenceScaler(),
     ],
     expected_failed_checks=_expected_failed_checks,
 )
