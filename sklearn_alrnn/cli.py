@@ -497,6 +497,12 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # standard output's reader stopped early (| head): stop quietly, as cat does
+        try:  # and keep Python from reporting the pipe again when it flushes standard output at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
     except (ValueError, TypeError, OSError) as exc:  # bad data, settings or files: a message, not a traceback
         raise SystemExit(f"error: {exc}")
 

@@ -752,3 +752,20 @@ def test_predict_reads_a_model_saved_from_python_on_archive_files(tmp_path, caps
         saved.save(tmp_path / "other.alrnn.npz")
         with pytest.raises(SystemExit, match=message):
             main(["predict", str(tmp_path / "other.alrnn.npz"), str(archive)])
+
+
+def test_output_into_a_reader_that_stops_early_ends_quietly(tmp_path, monkeypatch, capsys):
+    # `sklearn-alrnn analyze model | head -2` ended with "error: [Errno 32] Broken pipe" on standard error.
+    archive = pathlib.Path(__file__).parent / "data" / "archive"
+    model = tmp_path / "m.alrnn.npz"
+    assert main(["fit", str(archive / "GunPoint_TRAIN.arff"), "--n-hidden", "4", "--max-iter", "1",
+                 "--model-out", str(model)]) == 0
+    capsys.readouterr()
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["analyze", str(model)]) == 141  # as a command killed by SIGPIPE ends
+    assert "error" not in capsys.readouterr().err
