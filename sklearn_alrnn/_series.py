@@ -303,9 +303,15 @@ def check_context(context, n_features):
     return context
 
 
-def check_observation(x0, n_features):
-    """One observation, where a free run starts, as a finite (n_features,) float array."""
+def check_observation(x0, n_features, names=None):
+    """One observation, where a free run starts, as a finite (n_features,) float array; one given as a
+    row of a DataFrame (a Series, or a one-row frame) must name the fitted ``names`` in their order."""
     check_no_dates(x0, "x0")
+    labels = getattr(x0, "columns", getattr(x0, "index", None))  # a list's index is a method
+    labels = list(labels) if hasattr(labels, "equals") else []
+    if names is not None and labels and all(isinstance(label, str) for label in labels) and labels != list(names):
+        raise ValueError(f"x0 names {labels}; the forecaster was fitted on {list(names)}, in that order. Give x0 "
+                         "in the fit's order (x0[names]).")
     given = np.asarray(x0)
     x0 = check_array(given.reshape(1, -1), dtype=np.float64, input_name="x0")
     if x0.shape[1] != n_features:

@@ -499,7 +499,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
 
     def _starting_observation(self, x0):
         """``x0`` (the first training observation when None) as a checked (n_features,) array."""
-        return check_observation(self.initial_observation_ if x0 is None else x0, self.n_features_in_)
+        return check_observation(self.initial_observation_ if x0 is None else x0, self.n_features_in_,
+                                 getattr(self, "feature_names_in_", None))
 
     def _observed_run(self, run):
         """A standardised free run of the observed units in the user's units (``warn_where_a_run_leaves``)."""

@@ -1125,3 +1125,16 @@ def test_exogenous_rows_of_other_times_than_the_series_are_refused():
             call()
     assert model.predict(series, exog=inputs.reset_index(drop=True)).shape == (80, 1)  # positions, as given
 
+
+
+def test_a_starting_observation_given_as_a_row_must_name_the_variables_in_order():
+    # generate(x0=frame.iloc[0][["b", "a"]]) started the run from the swapped values without a word.
+    pd = pytest.importorskip("pandas")
+    t = np.arange(80)
+    frame = pd.DataFrame({"a": np.sin(0.2 * t), "b": 3 + np.cos(0.2 * t)})
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0).fit(frame)
+    for x0 in (frame.iloc[5][["b", "a"]], frame.iloc[[5]][["b", "a"]]):
+        with pytest.raises(ValueError, match=r"x0 names \['b', 'a'\]; the forecaster was fitted on \['a', 'b'\]"):
+            model.generate(3, x0=x0)
+    for x0 in (frame.iloc[5], frame.iloc[[5]], frame.to_numpy()[5].tolist()):
+        np.testing.assert_array_equal(model.generate(3, x0=x0), model.generate(3, x0=frame.to_numpy()[5]))
