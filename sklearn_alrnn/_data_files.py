@@ -152,6 +152,8 @@ def _number(cell, decimal="."):
 def _check_dates_run_forward(name, cells):
     """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first) or out of
     order: the rows are read in the file's order, so the series would be learnt that way."""
+    if not all(re.match(r"\s*\d{4}-\d{2}", cell) for cell in cells):  # NumPy would read "7" as the year 7
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # NumPy's deprecation of time zones in date strings
