@@ -18,8 +18,8 @@ from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
 from ._model import check_fitted_vector, check_network_parameters, flatten_parameters
-from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._panels import is_time_index
+from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
 from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
