@@ -70,9 +70,9 @@ def panel_arguments(X, y, sample_weight, step_weight, estimator):
             panel_targets(X, step_weight, "step_weight", per_row=True))
 
 
-#: Dates and times as ISO 8601 spells them ("2024-03-01", "2024-03-01 08:30:00", "2024-03-01T08:30Z",
-#: "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
-_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?")
+#: Dates and times as ISO 8601 spells them ("2024-03", a month; "2024-03-01", "2024-03-01 08:30:00",
+#: "2024-03-01T08:30Z", "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
+_ISO_8601 = re.compile(r"\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?")
 
 
 def time_order(column, name, convert):
