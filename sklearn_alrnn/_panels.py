@@ -70,17 +70,19 @@ def panel_arguments(X, y, sample_weight, step_weight, estimator):
             panel_targets(X, step_weight, "step_weight", per_row=True))
 
 
-#: Dates and times as ISO 8601 spells them ("2024-03", a month; "2024-03-01", "2024-03-01 08:30:00",
-#: "2024-03-01T08:30Z", "2024-03-01T08:30:00.5+01:00"), the text a CSV file's time column holds.
-_ISO_8601 = re.compile(r"\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?")
+#: Dates as ISO 8601 spells them, and with slashes as year-first locales do ("2024-03", a month;
+#: "2024-03-01", "2024/03/01", "2024-03-01 08:30:00", "2024-03-01T08:30Z", "2024-03-01T08:30:00.5+01:00"),
+#: and times of day ("8:30", "08:30:15.5"): the text a CSV file's time column holds.
+_DATE = re.compile(r"\d{4}([-/])\d{2}(\1\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?")
 
 
 def time_order(column, name, convert):
     """Time stamps (a pandas Series) as values that sort in time's order. Numbers, dates and categories
-    stay as they are; text (dates read from a CSV file, numbers stored as strings) becomes the numbers or
-    the ISO 8601 dates (in UTC) it spells, since strings sort letter by letter ("10" before "9",
-    "12/01/2023" before "2/01/2024"). Other text is refused, the message naming the stamps (``name``)
-    and how to parse them (``convert``)."""
+    stay as they are; text (dates read from a CSV file, numbers stored as strings) becomes the numbers,
+    dates (in UTC) or times of day it spells, since strings sort letter by letter ("10" before "9",
+    "12/01/2023" before "2/01/2024", "10:00" before "8:30"). Other text is refused, the message naming
+    the stamps (``name``) and how to parse them (``convert``)."""
     import pandas as pd
 
     if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
@@ -92,7 +94,10 @@ def time_order(column, name, convert):
     texts = [value for value in column if isinstance(value, str)]
     if not texts:  # Python objects that are not text (datetime.date, Decimal) compare as themselves
         return column
-    odd = next((text for text in texts if not _ISO_8601.fullmatch(text.strip())), None)
+    stripped = column.str.strip().str.replace(",", ".", regex=False)
+    if len(texts) == len(column) and all(_CLOCK.fullmatch(text) for text in stripped):
+        return pd.to_timedelta(stripped.where(stripped.str.count(":") == 2, stripped + ":00"))
+    odd = next((text for text in texts if not _DATE.fullmatch(text.strip())), None)
     if odd is not None or len(texts) < len(column):
         shown = odd if odd is not None else next(value for value in column if not isinstance(value, str))
         raise ValueError(
@@ -100,7 +105,7 @@ def time_order(column, name, convert):
             f"by letter; write the dates as ISO 8601 (2024-03-01 08:30) or as numbers, or convert them, e.g. "
             f"{convert} with their format."
         )
-    return pd.to_datetime(column.str.strip().str.replace(",", ".", regex=False), utc=True)
+    return pd.to_datetime(stripped, utc=True)
 
 
 def panel_sequences(X):

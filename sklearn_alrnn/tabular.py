@@ -92,8 +92,9 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         One row per (sequence, time step).
     id_col, time_col : str
         Columns naming the sequence and ordering its steps. Time stamps are numbers, dates or
-        text that spells numbers or ISO 8601 dates ("2024-03-01 08:30", as read from a CSV file);
-        other text is refused, since it would sort letter by letter.
+        text that spells numbers, ISO 8601 dates ("2024-03-01 08:30", as read from a CSV file),
+        year-first dates with slashes or times of day ("8:30"); other text is refused, since it
+        would sort letter by letter.
     feature_cols : list of str or str, default=None
         Input columns; all other numeric columns when None.
     target_col : str, default=None
