@@ -75,6 +75,8 @@ def panel_arguments(X, y, sample_weight, step_weight, estimator):
 #: and times of day ("8:30", "08:30:15.5"): the text a CSV file's time column holds.
 _DATE = re.compile(r"\d{4}([-/])\d{2}(\1\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?")
+#: Quarters ("1959Q1", "1959-Q1"), as economic series are written.
+_QUARTER = re.compile(r"(\d{4})-?Q([1-4])")
 
 
 def time_order(column, name, convert):
@@ -97,6 +99,10 @@ def time_order(column, name, convert):
     stripped = column.str.strip().str.replace(",", ".", regex=False)
     if len(texts) == len(column) and all(_CLOCK.fullmatch(text) for text in stripped):
         return pd.to_timedelta(stripped.where(stripped.str.count(":") == 2, stripped + ":00"))
+    if len(texts) == len(column) and all(_QUARTER.fullmatch(text) for text in stripped):
+        year, quarter = stripped.str.extract(_QUARTER.pattern).astype(int).T.to_numpy()
+        return pd.Series(pd.to_datetime({"year": year, "month": 3 * quarter - 2, "day": 1}, utc=True).array,
+                         index=column.index)
     odd = next((text for text in texts if not _DATE.fullmatch(text.strip())), None)
     if odd is not None or len(texts) < len(column):
         shown = odd if odd is not None else next(value for value in column if not isinstance(value, str))
@@ -105,7 +111,10 @@ def time_order(column, name, convert):
             f"by letter; write the dates as ISO 8601 (2024-03-01 08:30) or as numbers, or convert them, e.g. "
             f"{convert} with their format."
         )
-    return pd.to_datetime(stripped, utc=True)
+    # Dates of different precision in one column ("2024-01-05" beside "2024-01-05 10:00", as spreadsheets
+    # write midnight) stop pandas 2's parser at the first format it infers, unless told they are mixed.
+    mixed = {"format": "mixed"} if int(pd.__version__.split(".")[0]) >= 2 else {}
+    return pd.to_datetime(stripped, utc=True, **mixed)
 
 
 def panel_sequences(X):

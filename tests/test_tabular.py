@@ -130,7 +130,10 @@ def test_time_stamps_written_as_text_order_the_steps_as_times():
         to_sequences(iso, "id", "time", ["x"], step=1)
     monthly = as_text.assign(time=[f"{1949 + i // 6}-{i % 6 * 2 + 1:02d}" for i in range(12)])  # "1949-01", a month
     np.testing.assert_array_equal(to_sequences(monthly.iloc[::-1], "id", "time", ["x"])[0][0, :, 0], values)
-    for stamps in ([f"2024/01/{i + 1:02d}" for i in range(12)], [f"{i + 1}:30" for i in range(12)]):  # "10:30" < "2:30"
+    mixed_precision = [f"2024-01-{i + 1:02d}" + " 10:00" * (i % 2) for i in range(12)]  # a spreadsheet's midnight
+    quarters = [f"{1959 + i // 4}Q{i % 4 + 1}" for i in range(12)]
+    for stamps in ([f"2024/01/{i + 1:02d}" for i in range(12)], [f"{i + 1}:30" for i in range(12)],  # "10:30" < "2:30"
+                   mixed_precision, quarters):
         in_order = to_sequences(as_text.assign(time=stamps).iloc[::-1], "id", "time", ["x"])[0][0, :, 0]
         np.testing.assert_array_equal(in_order, values)
     american = as_text.assign(time=[f"{i + 1}/01/2024" for i in range(12)])  # "10/01" sorts before "2/01"
