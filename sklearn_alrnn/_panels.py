@@ -72,7 +72,7 @@ def panel_arguments(X, y, sample_weight, step_weight, estimator):
 
 #: Dates as ISO 8601 spells them, and with slashes as year-first locales do ("2024-03", a month;
 #: "2024-03-01", "2024/03/01", "2024-03-01 08:30:00", "2024-03-01T08:30Z", "2024-03-01T08:30:00.5+01:00"),
-#: and times of day ("8:30", "08:30:15.5"): the text a CSV file's time column holds.
+#: the text a CSV file's time column holds; times of day ("8:30", "08:30:15.5").
 _DATE = re.compile(r"\d{4}([-/])\d{2}(\1\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?")
 #: Quarters ("1959Q1", "1959-Q1"), as economic series are written.
