@@ -67,14 +67,14 @@ def _off_grid(times, starts_a_sequence, step):
     differences = pd.Series(times).diff().to_numpy()[1:]
     if differences.dtype.kind == "m":
         try:
-            if isinstance(step, numbers.Number):  # pd.Timedelta(1) would be a nanosecond
+            if isinstance(step, numbers.Number) and not isinstance(step, np.timedelta64):  # pd.Timedelta(1): 1 ns
                 raise TypeError
             step = pd.Timedelta(step).to_timedelta64()
         except (TypeError, ValueError):
             raise ValueError(f"step must be a duration for time stamps that are dates, such as '1h' or "
                              f"pd.Timedelta(minutes=5); got {step!r}.") from None
         return np.flatnonzero((differences != step) & ~starts_a_sequence[1:])
-    if not isinstance(step, numbers.Real) or isinstance(step, bool):
+    if not isinstance(step, numbers.Real) or isinstance(step, (bool, np.timedelta64)):
         raise ValueError(f"step must be a number for time stamps that are numbers; got {step!r}.")
     rounding = 8 * np.spacing(np.abs(np.asarray(times, dtype=float)).max())
     return np.flatnonzero((np.abs(differences - step) > 1e-9 * abs(step) + rounding) & ~starts_a_sequence[1:])

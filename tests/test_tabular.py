@@ -128,6 +128,8 @@ def test_time_stamps_written_as_text_order_the_steps_as_times():
         to_sequences(iso.drop(index=2), "id", "time", ["x"], step="1D")
     with pytest.raises(ValueError, match=r"step must be a duration for time stamps that are dates.*got 1\."):
         to_sequences(iso, "id", "time", ["x"], step=1)
+    for duration in (np.timedelta64(1, "D"), pd.Timedelta(days=1), pd.offsets.Day(1)):  # NumPy's is an integer type
+        assert to_sequences(iso, "id", "time", ["x"], step=duration)[0].shape == (1, 12, 1)
     monthly = as_text.assign(time=[f"{1949 + i // 6}-{i % 6 * 2 + 1:02d}" for i in range(12)])  # "1949-01", a month
     np.testing.assert_array_equal(to_sequences(monthly.iloc[::-1], "id", "time", ["x"])[0][0, :, 0], values)
     mixed_precision = [f"2024-01-{i + 1:02d}" + " 10:00" * (i % 2) for i in range(12)]  # a spreadsheet's midnight
