@@ -53,9 +53,11 @@ def _shown(value):
     return repr(str(value)) if isinstance(value, str) else str(value)
 
 
-def _parsing(time_col):
-    """How a table's time column of dates in another form becomes dates, for a message."""
-    return f"df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], format='%d/%m/%Y %H:%M')"
+def _table_times(df, time_col):
+    """A table's time column as values that sort in time's order (:func:`._panels.time_order`), the same
+    for ``to_sequences`` and ``sequence_predictions_to_rows``."""
+    parse = f"df[{time_col!r}] = pd.to_datetime(df[{time_col!r}], format='%d/%m/%Y %H:%M')"
+    return time_order(df[time_col], f"Time column {time_col!r}", parse)
 
 
 def _off_grid(times, starts_a_sequence, step):
@@ -160,7 +162,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
                 "every row needs a sequence id and a time stamp."
             )
     df = df.copy(deep=False)
-    df[time_col] = time_order(df[time_col], f"Time column {time_col!r}", _parsing(time_col))
+    df[time_col] = _table_times(df, time_col)
     duplicated = df.duplicated(subset=[id_col, time_col])
     if duplicated.any():
         first = np.flatnonzero(duplicated.to_numpy())[0]
@@ -233,8 +235,7 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
     unknown = [key for key in df[id_col].unique() if key not in position]
     if unknown:
         raise ValueError(f"Sequences {unknown[:5]} of the table are not among ids (the third output of to_sequences).")
-    times = time_order(df[time_col], f"Time column {time_col!r}", _parsing(time_col))
-    step = times.groupby(df[id_col]).rank(method="first").to_numpy(dtype=int) - 1
+    step = _table_times(df, time_col).groupby(df[id_col]).rank(method="first").to_numpy(dtype=int) - 1
     sequence = np.array([position[key] for key in df[id_col]])
     if isinstance(predictions, (list, tuple)):  # one array per sequence, as predict answers a list X
         arrays = [np.asarray(part) for part in predictions]
