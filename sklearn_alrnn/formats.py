@@ -46,11 +46,10 @@ def from_aeon(X):
            [1., 4.],
            [2., 5.]])
     """
-    if is_panel_frame(X):  # "pd-multiindex": rows of (case, time step) already hold the channels in columns
-        cases = [frame.to_numpy(dtype=float) for frame in cells_as_sequences(X)]
-        return np.stack(cases) if len({len(case) for case in cases}) == 1 else cases
-    sequences = cells_as_sequences(X, panels=False)
-    if hasattr(X, "columns") and isinstance(sequences, list):  # "nested_univ": a column per channel already
+    sequences = cells_as_sequences(X)
+    # "pd-multiindex" (rows of (case, time step)) and "nested_univ" (a row per case, cells of series) hold
+    # the channels in columns already, as ours do; a Series of arrays is a list of aeon's cases.
+    if isinstance(sequences, list) and (hasattr(X, "columns") or is_panel_frame(X)):
         cases = [np.asarray(case, dtype=float) for case in sequences]
         return np.stack(cases) if len({len(case) for case in cases}) == 1 else cases
     X = sequences
