@@ -71,11 +71,10 @@ def check_sequence_feature_names(estimator, X, reset):
     # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features;
     # but a panel's (rows indexed by sequence and time step) are the features.
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
-    columns = list(named.columns) if hasattr(named, "columns") else []
-    names = np.asarray(columns, dtype=object) if columns and all(isinstance(c, str) for c in columns) else None
-    _check_time_step_names(estimator, X if named is None and hasattr(X, "columns") else None, reset)
+    names = string_columns(named)
+    _check_time_step_names(estimator, string_columns(X) if named is None else None, reset)
     if reset:
-        _remember(estimator, "feature_names_in_", names)
+        _remember(estimator, "feature_names_in_", None if names is None else np.asarray(names, dtype=object))
         return
     fitted = getattr(estimator, "feature_names_in_", None)
     if names is not None and fitted is not None and not np.array_equal(names, fitted):
@@ -92,11 +91,16 @@ def _remember(estimator, attribute, names):
         setattr(estimator, attribute, names)
 
 
-def _check_time_step_names(estimator, wide, reset):
+def string_columns(frame):
+    """A DataFrame's column names where all are strings, as scikit-learn keeps names; else None."""
+    columns = list(getattr(frame, "columns", []))
+    return columns if columns and all(isinstance(column, str) for column in columns) else None
+
+
+def _check_time_step_names(estimator, names, reset):
     """The column names of a wide table (a row per sequence, a column per time step), kept by the
     first fit (``_time_step_names``); a later table, which may be longer or shorter, must name the
     steps they share in the same order, else its columns are reordered or one is not a step."""
-    names = list(wide.columns) if wide is not None and all(isinstance(c, str) for c in wide.columns) else None
     if reset:
         _remember(estimator, "_time_step_names", names)
         return

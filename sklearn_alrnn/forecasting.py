@@ -23,7 +23,7 @@ from ._process_noise import check_process_noise, noisy_drive, residual_covarianc
 from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
 from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
-from ._series import warn_if_scales_differ
+from ._series import string_columns, warn_if_scales_differ
 from ._validation import check_answer_size, check_counts
 from .preprocessing import feature_moments
 
@@ -343,9 +343,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             raise ValueError(f"exog's rows are read beside X's by position, but its time stamps ({exog_times[0]} to "
                              f"{exog_times[-1]}) do not start with X's ({times[0]} to {times[-1]}, {len(times)} rows); "
                              "align them first, e.g. exog.reindex(X.index).")
-        named = named_columns(exog) if exog is not None else None
-        columns = list(getattr(named, "columns", []))
-        names = columns if columns and all(isinstance(c, str) for c in columns) else None
+        names = string_columns(named_columns(exog))
         if reset:
             self._exog_names = names
         elif names is not None and getattr(self, "_exog_names", None) not in (None, names):
