@@ -6,7 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._validation import _as_numeric_array, cells_as_sequences, check_sequence_targets, step_mask
+from ._validation import _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, step_mask
 from ._weights import step_weights
 
 
@@ -21,7 +21,8 @@ def class_labels(y, lengths, n_timesteps, per_step):
     Series) of 1-D arrays, one label per step of each sequence.
     """
     if not per_step:
-        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0)
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0,
+                        ensure_all_finite="allow-nan")
         if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:
             raise ValueError(
                 "ALRNNClassifier expects y of shape (n_samples,) with one label per sequence (per_step=True "
@@ -29,6 +30,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
             )
         y = column_or_1d(y, warn=True)
         _check_count(y.shape[0], lengths)
+        _check_no_missing_labels(y)
         _check_label_types(y)
         return y, y, None
     y = cells_as_sequences(y, "y", panels=False)  # a 1-D object array or Series of label arrays: a list
@@ -63,20 +65,29 @@ def class_labels(y, lengths, n_timesteps, per_step):
     missing = valid & missing_labels(labels)
     counted = labels[valid & ~missing]
     if counted.size == 0:
-        raise ValueError("Every per-step label of y is missing (NaN or None): there is no target to learn.")
+        raise ValueError("Every per-step label of y is missing (NaN, None or pandas' NA): there is no target to learn.")
     labels[~valid | missing] = counted[0]
     _check_label_types(counted)
     return labels, counted, missing
 
 
 def missing_labels(labels):
-    """Where labels are NaN (float arrays) or None / NaN (object arrays): steps without a target."""
+    """Where labels are NaN (float arrays) or missing (object arrays: None, NaN, pandas' NA): steps without a target."""
     if labels.dtype.kind == "f":
         return np.isnan(labels)
     if labels.dtype == object:
-        return np.array([label is None or (isinstance(label, float) and np.isnan(label)) for label in labels.ravel()],
-                        dtype=bool).reshape(labels.shape)
+        return np.array([is_missing(label) for label in labels.ravel()], dtype=bool).reshape(labels.shape)
     return np.zeros(labels.shape, dtype=bool)
+
+
+def _check_no_missing_labels(y):
+    """Refuse a sequence's missing label (NaN or None): sequence-to-one training has no step to leave it out at."""
+    missing = np.flatnonzero(missing_labels(y))
+    if missing.size:
+        raise ValueError(
+            f"y has {missing.size} missing label(s) (NaN, None or pandas' NA), the first for sequence {missing[0]}; "
+            "every sequence needs a class label: leave the unlabelled sequences out of X and y."
+        )
 
 
 def _check_label_types(labels):

@@ -61,6 +61,15 @@ def real_array(value, name):
         raise ValueError(f"{name} must hold real numbers ({error}).") from None
 
 
+def is_missing(value):
+    """Whether a value (a text, a label) is missing: None, a NaN (Python's or NumPy's), or pandas' NA or
+    NaT (the empty cells of "string", nullable integer and datetime columns), told apart without
+    importing pandas."""
+    if isinstance(value, (float, np.floating)):
+        return bool(np.isnan(value))
+    return value is None or type(value).__name__ in ("NAType", "NaTType")
+
+
 def check_counts(minimum=1, **counts):
     """Refuse a count (a generator's size, a number of steps) that is not an integer >= ``minimum``."""
     for name, value in counts.items():
@@ -142,6 +151,8 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
             f"'{np.dtype(dtype).name}'; rescale it, or fit with dtype='float64'."
         ) from None
     except ValueError as error:
+        if str(error).startswith("Complex data not supported"):  # scikit-learn's message prints the whole array
+            raise ValueError(f"{input_name} holds complex numbers; pass real values (their .real, or abs()).") from None
         if "could not convert string" not in str(error):
             raise
         raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
@@ -246,7 +257,8 @@ def pad_sequences(X, dtype=np.float64, first_index=0):
     if isinstance(X, (list, tuple)):
         for i, sequence in enumerate(X):
             check_time_order(sequence, f"sequence {first_index + i} of X")
-    if _is_ragged_list(X):
+    if _is_ragged_list(X) or isinstance(X, (list, tuple)) and any(hasattr(item, "iloc") for item in X):
+        # pandas items are converted one by one: a nullable column's NA only becomes NaN that way
         return _ragged_to_padded(X, dtype, first_index)
     arr = _as_numeric_array(X, dtype, "X")
     if arr.ndim == 2:

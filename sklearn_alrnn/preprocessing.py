@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._series import check_sequence_feature_names
 from ._tokens import TokenSequences, check_tokens
-from ._validation import cells_as_sequences, check_sequences, step_mask
+from ._validation import cells_as_sequences, check_sequences, is_missing, step_mask
 from ._weights import step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
@@ -250,14 +250,6 @@ class SequenceScaler(
         return self._apply(X, lambda P: P * self.scale_ + self.mean_)
 
 
-def _is_missing(value):
-    """Whether a text is a missing value: None, a NaN (Python's or NumPy's), or pandas' NA or NaT (the
-    empty cells of "string" and datetime columns), told apart without importing pandas."""
-    if isinstance(value, (float, np.floating)):
-        return bool(np.isnan(value))
-    return value is None or type(value).__name__ in ("NAType", "NaTType")
-
-
 class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Raw texts to sequences of token ids, which the estimators read as words.
 
@@ -380,7 +372,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
                 documents.append(self._split(pattern, self._preprocessed(text, i), i))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
                 documents.append([self._normal_form(token) for token in text])
-            elif _is_missing(text):
+            elif is_missing(text):
                 raise ValueError(f"Text {i} is missing ({text!r}); fill missing texts (e.g. with \"\") or drop them.")
             else:
                 raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")

@@ -60,11 +60,17 @@ def test_multiclass_string_labels():
     assert clf.score(X, y) > 0.8
 
 
-@pytest.mark.parametrize("labels", [["a", None, "b", "a"], [1, "b", 2, "a"]])
-def test_labels_that_mix_strings_and_other_types_are_refused_by_name(labels):
-    X = np.zeros((4, 3, 1))
+def test_labels_that_mix_strings_and_numbers_are_refused_by_name():
     with pytest.raises(ValueError, match="y mixes label types"):
-        ALRNNClassifier(max_iter=1).fit(X, np.array(labels, dtype=object))
+        ALRNNClassifier(max_iter=1).fit(np.zeros((4, 3, 1)), np.array([1, "b", 2, "a"], dtype=object))
+
+
+@pytest.mark.parametrize("labels", [np.array(["a", None, "b", "a"], dtype=object),
+                                    np.array(["a", "b", "b", np.nan], dtype=object), np.array([0.0, 1.0, np.nan, 1.0])])
+def test_a_sequence_without_a_label_is_refused_by_position(labels):
+    first = int(np.flatnonzero([label is None or label != label for label in labels])[0])
+    with pytest.raises(ValueError, match=f"y has 1 missing label.*the first for sequence {first}"):
+        ALRNNClassifier(max_iter=1).fit(np.zeros((4, 3, 1)), labels)
 
 
 def test_label_smoothing_trains_towards_the_smoothed_targets():

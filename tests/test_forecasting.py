@@ -565,7 +565,7 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: m.forecast([oscillation(10), oscillation(5)[:0]], 3), ValueError, r"context\[1\] has 0 steps"),
         (lambda m: m.predict(np.zeros((2, 3, 4, 5))), ValueError, "4 dimensions"),
         (lambda m: m.predict([]), ValueError, "empty"),
-        (lambda m: m.predict(oscillation(10).astype(complex)), ValueError, "Complex"),
+        (lambda m: m.predict(oscillation(10).astype(complex)), ValueError, "holds complex numbers"),
         (lambda m: prediction_error(m, oscillation(10), 30), ValueError, "longer than 30"),
         # A label column beside the recording: named as a recording's fault, not sent to the tokenizer.
         (lambda m: m.predict(np.c_[oscillation(10).astype(str)[:, :1], ["up"] * 10]), ValueError,

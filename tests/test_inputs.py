@@ -199,6 +199,35 @@ def test_a_panels_time_steps_written_as_text_are_ordered_as_times():
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(american, [0, 1])
 
 
+def test_pandas_missing_values_in_nullable_columns_read_as_nan():
+    # pandas' nullable dtypes ("Float64", "Int64", "string", Arrow's) mark an empty cell with NA, not NaN:
+    # a list of such DataFrames or a panel of them, padded with NA, was refused as "not numbers", and a
+    # "string" per-step label left empty as "y mixes label types ['NAType', 'str']".
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    lengths = [5, 8, 6, 8]
+    arrays = [np.column_stack([rng.normal(size=8), rng.randint(0, 5, size=8)]) for _ in lengths]
+    for array, length in zip(arrays, lengths):
+        array[length:] = np.nan
+    nullable = [pd.DataFrame({"a": pd.array(x[:, 0], dtype="Float64"), "b": pd.array(x[:, 1], dtype="Float64")})
+                .astype({"b": "Int64"}) for x in arrays]
+    assert nullable[0]["b"].isna().sum() == 3 and nullable[0]["b"].dtype == "Int64"
+    panel = pd.concat(nullable, keys=range(4))
+    labels = [pd.Series(np.where(x[:, 0] > 0, "up", "down"), dtype="string") for x in arrays]
+    labels[1].iloc[2] = pd.NA
+    as_objects = [np.array(["up" if v > 0 else "down" for v in x[:, 0]], dtype=object) for x in arrays]
+    as_objects[1][2] = None
+    settings = dict(n_hidden=4, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = ALRNNClassifier(per_step=True, **settings).fit(arrays, as_objects)
+        for sequences in (nullable, panel):
+            model = ALRNNClassifier(per_step=True, **settings).fit(sequences, labels)
+            np.testing.assert_array_equal(model.predict_proba(sequences)[1], reference.predict_proba(arrays)[1])
+    with pytest.raises(ValueError, match=r"y has 1 missing label\(s\) \(NaN, None or pandas' NA\), the first for seq"):
+        ALRNNClassifier(**settings).fit(arrays, pd.Series(["a", "b", pd.NA, "a"], dtype="string"))
+
+
 def test_a_wide_table_must_name_its_time_steps_in_the_fits_order():
     # A table of a row per sequence and a column per step: its columns reversed, or a label column left
     # in the first place, were read silently as steps in that order.
