@@ -151,7 +151,8 @@ def regression_targets(y, lengths, n_timesteps, dtype):
     if np.ndim(y) == 3:
         return check_sequence_targets(y, lengths, n_timesteps, dtype=dtype, allow_nan=True), True
     try:
-        Y = check_array(y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0)
+        Y = check_array(y, ensure_2d=False, dtype=dtype, input_name="y", ensure_min_samples=0,
+                        ensure_all_finite="allow-nan")
     except ValueError as error:
         if "could not convert string" not in str(error):
             raise
@@ -163,6 +164,12 @@ def regression_targets(y, lengths, n_timesteps, dtype):
             f"(n_samples, n_timesteps, n_outputs); got y of shape {Y.shape}."
         )
     _check_count(Y.shape[0], lengths, "targets")
+    missing = np.flatnonzero(np.isnan(Y.reshape(len(Y), -1)).any(axis=1))
+    if missing.size:
+        raise ValueError(
+            f"y has {missing.size} missing target(s) (NaN), the first for sequence {missing[0]}; every sequence "
+            "needs a target: leave those sequences out of X and y (per-step targets read NaN as no target at a step)."
+        )
     return Y, False
 
 
