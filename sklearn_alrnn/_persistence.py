@@ -13,22 +13,8 @@ from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
 from ._process_noise import check_residual_covariance
 from ._readout import READOUTS, n_readout_features, softmax_of_one_logit
+from ._series import column_names_state, restore_column_names
 from ._validation import real_array
-
-
-def _feature_names_state(model):
-    """``{"feature_names_in_": [...]}`` for a model fitted on named columns, else ``{}``."""
-    names = getattr(model, "feature_names_in_", None)
-    return {} if names is None else {"feature_names_in_": [str(name) for name in names]}
-
-
-def _restore_feature_names(model, fitted, n_features):
-    """Set ``feature_names_in_`` from a file's fitted state (absent: the model was fitted without names)."""
-    names = fitted.get("feature_names_in_")
-    if names is not None:
-        if not (isinstance(names, list) and len(names) == n_features and all(isinstance(n, str) for n in names)):
-            raise ValueError(f"feature_names_in_ must be {n_features} strings; got {names!r}.")
-        model.feature_names_in_ = np.asarray(names, dtype=object)
 
 
 class PortableStateMixin:
@@ -71,7 +57,7 @@ class PortableStateMixin:
         fitted["best_validation_score_"] = _finite_or_none(self.best_validation_score_)
         fitted["best_loss_"] = _finite_or_none(self.best_loss_)
         fitted["no_improvement_count"] = int(self._no_improvement_count)
-        fitted |= _feature_names_state(self)
+        fitted |= column_names_state(self)
         arrays = {name + "_": np.asarray(getattr(self, name + "_")) for name in PARAMETER_NAMES}
         return fitted, arrays
 
@@ -149,7 +135,7 @@ class PortableStateMixin:
             # Files written before pooling and the "lru" start read the last state of a "dsr"
             # start; their hyper-parameters say so too, so that a warm start continues them.
             self.set_params(readout="last", init="dsr")
-        _restore_feature_names(self, fitted, self.n_features_in_)
+        restore_column_names(self, fitted, {"feature_names_in_": self.n_features_in_})
         self.member_losses_ = None
         self.loss_curve_ = list(fitted["loss_curve_"])
         self.validation_scores_, self.best_validation_score_, self.best_loss_, self._no_improvement_count = (
@@ -538,7 +524,7 @@ class ForecasterStateMixin:
         fitted |= {name: float(getattr(self, name)) for name in self._PORTABLE_SCORES}
         fitted["loss_curve_"] = [float(v) for v in self.loss_curve_]
         fitted["evaluation_curve_"] = [[int(e), float(d)] for e, d in self.evaluation_curve_]
-        fitted |= _feature_names_state(self)
+        fitted |= column_names_state(self)
         arrays = {name + "_": getattr(self, name + "_") for name in FORECASTER_PARAMETER_NAMES}
         arrays |= {"mean_": self.mean_, "scale_": self.scale_, "initial_observation_": self.initial_observation_}
         if getattr(self, "residual_covariance_", None) is not None:  # None: from_parameters, or set by hand
@@ -587,7 +573,7 @@ class ForecasterStateMixin:
             setattr(self, name, float(value))
         self.loss_curve_ = [float(v) for v in curves[0]]
         self.evaluation_curve_ = [(int(e), float(d)) for e, d in curves[1]]
-        _restore_feature_names(self, fitted, N)
+        restore_column_names(self, fitted, {"feature_names_in_": N, "_exog_names": K})
 
     def __setstate__(self, state):
         # Pickles written before the evaluation score were selected by the divergence alone.

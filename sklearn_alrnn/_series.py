@@ -91,6 +91,30 @@ def _remember(estimator, attribute, names):
         setattr(estimator, attribute, names)
 
 
+#: What a model fitted on named columns checks later inputs against: its features' names, a wide
+#: table's time steps' (a row per sequence) and a forecaster's exogenous inputs'.
+_COLUMN_NAMES = ("feature_names_in_", "_time_step_names", "_exog_names")
+
+
+def column_names_state(model):
+    """The model's :data:`_COLUMN_NAMES` that are set, as lists of strings (for a model file)."""
+    return {name: [str(column) for column in getattr(model, name)]
+            for name in _COLUMN_NAMES if getattr(model, name, None) is not None}
+
+
+def restore_column_names(model, fitted, counts):
+    """Set the :data:`_COLUMN_NAMES` a model file's fitted state holds (absent: fitted without
+    names); ``counts`` gives how many names each must hold, where that is known."""
+    for attribute in _COLUMN_NAMES:
+        names, count = fitted.get(attribute), counts.get(attribute)
+        if names is None:
+            continue
+        if not (isinstance(names, list) and all(isinstance(name, str) for name in names)
+                and (count is None or len(names) == count)):
+            raise ValueError(f"{attribute} must be a list of {count or 'any number of'} strings; got {names!r}.")
+        setattr(model, attribute, np.asarray(names, dtype=object) if attribute == "feature_names_in_" else names)
+
+
 def string_columns(frame):
     """A DataFrame's column names where all are strings, as scikit-learn keeps names; else None."""
     columns = list(getattr(frame, "columns", []))

@@ -1087,14 +1087,19 @@ def test_rows_whose_time_index_does_not_rise_are_refused():
         ALRNNForecaster(max_iter=1).fit(frame, exog=frame[["a"]].iloc[::-1])
 
 
-def test_exogenous_columns_are_checked_by_name():
-    # Exogenous inputs are read by position: swapped columns drove the map with the wrong inputs silently.
+@pytest.mark.parametrize("restore", ["as fitted", "from a model file"])
+def test_exogenous_columns_are_checked_by_name(restore, tmp_path):
+    # Exogenous inputs are read by position: swapped columns drove the map with the wrong inputs silently
+    # (after loading a model file too, which did not keep the names).
     pd = pytest.importorskip("pandas")
     t = np.arange(80)
     series = pd.DataFrame({"a": np.sin(0.2 * t)})
     inputs = pd.DataFrame({"u": np.cos(0.05 * t), "v": np.sin(0.3 * t)})
     model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0)
     model.fit(series, exog=inputs)
+    if restore == "from a model file":
+        model.save(tmp_path / "model.alrnn")
+        model = load(tmp_path / "model.alrnn")
     swapped = inputs[["v", "u"]]
     for call in (lambda: model.predict(series, exog=swapped), lambda: model.score(series, exog=swapped),
                  lambda: model.forecast(series.iloc[:20], 3, exog=swapped.iloc[:22]),

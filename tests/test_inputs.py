@@ -228,7 +228,7 @@ def test_pandas_missing_values_in_nullable_columns_read_as_nan():
         ALRNNClassifier(**settings).fit(arrays, pd.Series(["a", "b", pd.NA, "a"], dtype="string"))
 
 
-def test_a_wide_table_must_name_its_time_steps_in_the_fits_order():
+def test_a_wide_table_must_name_its_time_steps_in_the_fits_order(tmp_path):
     # A table of a row per sequence and a column per step: its columns reversed, or a label column left
     # in the first place, were read silently as steps in that order.
     pd = pytest.importorskip("pandas")
@@ -243,7 +243,8 @@ def test_a_wide_table_must_name_its_time_steps_in_the_fits_order():
     np.testing.assert_array_equal(model.predict_proba(wide.iloc[:, :5]), model.predict_proba(wide.to_numpy()[:, :5]))
     with pytest.raises(ValueError, match=r"its column 0 is 't11' where the fit's table had 't0'.*X.to_numpy\(\)"):
         model.predict(wide[wide.columns[::-1]])
-    for reader in (model, pickle.loads(pickle.dumps(model))):
+    model.save(tmp_path / "model.alrnn")
+    for reader in (model, pickle.loads(pickle.dumps(model)), load(tmp_path / "model.alrnn")):
         with pytest.raises(ValueError, match=r"its column 0 is 'label' where the fit's table had 't0'"):
             reader.predict(wide.assign(label=y)[["label", *wide.columns]])
 

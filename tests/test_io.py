@@ -388,6 +388,30 @@ def test_forged_metadata_is_refused_with_value_errors_or_loads_a_working_model(t
     assert not unexpected, "\n".join(unexpected[:10])
 
 
+def test_a_model_files_column_names_are_kept_and_checked_on_load(tmp_path):
+    # A wide table's step names were not saved, so a loaded model read reordered columns silently.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    wide = pd.DataFrame(rng.normal(size=(20, 5)), columns=[f"t{i}" for i in range(5)])
+    frames = [pd.DataFrame(rng.normal(size=(4, 2)), columns=["p", "q"]) for _ in range(20)]
+    path = tmp_path / "m.npz"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for X, name, good in ((wide, "_time_step_names", ["t0", "t1"]), (frames, "feature_names_in_", ["q", "p"])):
+            ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0).fit(X, rng.normal(size=20)).save(path)
+            metadata, arrays = model_io._read(path)
+            assert metadata["fitted"][name] == (list(wide.columns) if X is wide else ["p", "q"])
+            for forged, accepted in (([1, 2], False), ("t0", False), (["p"], X is wide), (good, True)):
+                metadata["fitted"][name] = forged
+                metadata.pop("checksum", None)
+                model_io._write(path, metadata, arrays)
+                if accepted:
+                    assert list(getattr(load(path), name)) == forged
+                    continue
+                with pytest.raises(ValueError, match=f"{name} must be a list of .*strings; got"):
+                    load(path)
+
+
 def test_estimators_from_parameters_trained_elsewhere(tmp_path):
     # A network trained outside the package (as the research code's PyTorch one) becomes a fitted
     # estimator: a hand-set sum of the inputs, and a fitted classifier rebuilt from its own arrays.
