@@ -152,7 +152,8 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
         ) from None
     except ValueError as error:
         if str(error).startswith("Complex data not supported"):  # scikit-learn's message prints the whole array
-            raise ValueError(f"{input_name} holds complex numbers; pass real values (their .real, or abs()).") from None
+            raise ValueError(f"Complex data not supported: {input_name} holds complex numbers; pass real values (their "
+                             ".real, or abs()).") from None
         if "could not convert string" not in str(error):
             raise
         raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
