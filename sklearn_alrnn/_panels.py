@@ -3,6 +3,7 @@ time order of rows: which frames are panels, their sequences in time order, thei
 them, and time stamps that sort as times."""
 
 import re
+import warnings
 
 import numpy as np
 
@@ -141,15 +142,63 @@ def is_time_index(index):
     return type(index).__name__ in ("DatetimeIndex", "PeriodIndex", "TimedeltaIndex")
 
 
-def check_time_order(X, name):
+def check_time_order(X, name, even_steps=False):
     """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
-    durations does not rise: rows written newest first, as some exports write them, or shuffled, would
-    be read backwards or out of order."""
+    durations does not rise: rows written newest first, as some exports write them, shuffled, or the
+    same time twice (a recording joined to itself) would be read as steps in that order. With
+    ``even_steps`` (a forecaster's map takes one step per row), warn where the stamps are unevenly
+    spaced without a calendar's frequency (business days, month ends): missing rows read as no time."""
     index = getattr(X, "index", None)
-    if not is_time_index(index) or index.is_monotonic_increasing:
+    if not is_time_index(index):
         return
-    how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"
-    raise ValueError(
-        f"The rows of {name} are time steps, and its {type(index).__name__} runs {how}: they would be read in that "
-        "order. Sort the rows by time first (.sort_index()), or pass .to_numpy() to read them as they stand."
-    )
+    if not index.is_monotonic_increasing:
+        how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"
+        raise ValueError(
+            f"The rows of {name} are time steps, and its {type(index).__name__} runs {how}: they would be read in that "
+            "order. Sort the rows by time first (.sort_index()), or pass .to_numpy() to read them as they stand."
+        )
+    if not index.is_unique:
+        repeated = index[index.duplicated()][0]
+        raise ValueError(f"The rows of {name} are time steps, and its {type(index).__name__} holds {repeated} more than "
+                         "once: rows of one time would be read as steps. Keep one row per time first (e.g. "
+                         ".groupby(level=0).mean()), or pass .to_numpy() to read the rows as they stand.")
+    if even_steps and len(index) >= 3 and not _evenly_spaced(index):
+        if type(index).__name__ == "PeriodIndex":
+            steps = np.diff(index.asi8)
+            shortest, longest = f"{steps.min()}", f"{steps.max()} periods"
+        else:
+            steps = index[1:] - index[:-1]
+            shortest, longest = (_duration_text(step) for step in (steps.min(), steps.max()))
+        warnings.warn(f"The rows of {name} are read as equal time steps of the map, but its {type(index).__name__} has "
+                      f"gaps (steps from {shortest} to {longest}): resample it to a regular grid first "
+                      "(e.g. .resample(step).mean().interpolate()) where a gap is not to be read as no time.",
+                      UserWarning, stacklevel=4)
+
+
+def _duration_text(step):
+    """A pandas Timedelta as it reads best: "1 days", "01:00:00" (rather than "0 days 01:00:00")."""
+    text = str(step)
+    return text[len("0 days "):] if text.startswith("0 days ") else text.removesuffix(" 00:00:00")
+
+
+def _evenly_spaced(index):
+    """Whether a time index steps evenly enough to be read as equal steps: periods one apart; stamps
+    whose steps lie within half their median step of it (clock jitter, months of 28 to 31 days, days
+    of 23 or 25 hours across a change of summer time), or that follow a frequency of the calendar
+    (business days), or trading days (weekdays a day apart but for holidays). A missing row doubles a
+    step."""
+    steps = np.diff(index.asi8)
+    if type(index).__name__ == "PeriodIndex":
+        return bool(np.all(steps == steps[0]))
+    median = np.median(steps)
+    if steps.min() >= 0.5 * median and steps.max() <= 1.5 * median:
+        return True
+    from pandas import Timedelta, infer_freq  # the index is pandas' already
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 3.1 announces an offset instead of a string
+        if infer_freq(index) is not None:
+            return True
+    day = Timedelta(days=1).value // Timedelta(1, unit=getattr(index, "unit", "ns")).value  # pandas < 2: ns
+    return (type(index).__name__ == "DatetimeIndex" and median == day and steps.max() <= 5 * day
+            and bool(np.all(index.day_of_week < 5)))

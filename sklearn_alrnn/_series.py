@@ -217,7 +217,7 @@ def check_series(X, name, n_features=None, min_steps=2):
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
-    check_time_order(X, name)
+    check_time_order(X, name, even_steps=True)
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)) and len(X) and _one_series_as_a_list(X):
         X = np.asarray(X)  # numbers: one univariate series, as a 1-D array is; rows of numbers: one (T, N) series
@@ -244,7 +244,8 @@ def check_series(X, name, n_features=None, min_steps=2):
             )
     series = []
     for i, item in enumerate(items):
-        check_time_order(item, name if layout in ("series", "vector") else f"{name}[{i}]")
+        if layout == "list":
+            check_time_order(item, f"{name}[{i}]", even_steps=True)
         item = _as_numeric_array(item, np.float64, name, _STRINGS_HINT)
         if item.ndim == 1:
             item = item[:, None]
@@ -314,7 +315,7 @@ _SEVERAL = ", or several: a 3-D array (n_contexts, n_context, n_features) or a l
 def check_context(context, n_features):
     """A forecast's context as a finite (n_context, n_features) float array, at least one row."""
     check_no_dates(context, "context")
-    check_time_order(context, "context")
+    check_time_order(context, "context", even_steps=True)
     try:
         context = np.asarray(context)
     except ValueError:

@@ -1087,6 +1087,27 @@ def test_rows_whose_time_index_does_not_rise_are_refused():
         ALRNNForecaster(max_iter=1).fit(frame, exog=frame[["a"]].iloc[::-1])
 
 
+def test_time_stamps_that_repeat_are_refused_and_gaps_warned_of():
+    # A recording joined to itself (each time twice) was read as steps; a sensor's dropped rows, as no time.
+    pd = pytest.importorskip("pandas")
+    t = np.arange(60)
+    frame = pd.DataFrame({"a": np.sin(0.2 * t)}, index=pd.date_range("2024", periods=60, freq="h"))
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0)
+    with pytest.raises(ValueError, match=r"its DatetimeIndex holds 2024-01-01 00:00:00 more than once"):
+        model.fit(pd.concat([frame, frame]).sort_index())
+    for gappy in (frame.drop(frame.index[[20, 21]]), frame.to_period("h").drop(frame.index[30].to_period("h"))):
+        with pytest.warns(UserWarning, match=r"Index has gaps \(steps from (01:00:00 to 03:00:00|1 to 2 periods)\)"):
+            model.fit(gappy)
+    # Evenly enough: clock jitter, months, business days, trading days with holidays, summer time.
+    jittered = 1.7e9 + t * 0.004 + np.random.RandomState(0).uniform(-4e-4, 4e-4, 60)
+    for index in (pd.to_datetime(jittered, unit="s"), pd.date_range("2024", periods=60, freq="MS"),
+                  pd.bdate_range("2024", periods=63).delete([5, 30, 31]),
+                  pd.DatetimeIndex(list(pd.date_range("2024-03-20", periods=60, freq="D", tz="Europe/Berlin")))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            model.fit(frame.set_axis(index))
+
+
 @pytest.mark.parametrize("restore", ["as fitted", "from a model file"])
 def test_exogenous_columns_are_checked_by_name(restore, tmp_path):
     # Exogenous inputs are read by position: swapped columns drove the map with the wrong inputs silently
