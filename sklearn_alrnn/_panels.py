@@ -124,11 +124,15 @@ def panel_sequences(X):
     level, the time step."""
     levels = list(range(X.index.nlevels - 1))
     sequences = []
-    for _, frame in X.groupby(level=levels, sort=False, dropna=False):
+    for key, frame in X.groupby(level=levels, sort=False, dropna=False):
         frame = frame.droplevel(levels)
         times = time_order(frame.index.to_series(), "The time steps of a panel DataFrame (its index's last level)",
                            "X.index = X.index.set_levels(pd.to_datetime(X.index.levels[-1], format='%d/%m/%Y'), "
                            "level=-1)")
+        if frame.index.duplicated().any():
+            raise ValueError(f"Duplicated time stamp: sequence {key[0] if len(key) == 1 else key} of a panel DataFrame "
+                             f"has more than one row at time {frame.index[frame.index.duplicated()][0]}; keep one row "
+                             "per time step (e.g. X.groupby(level=list(range(X.index.nlevels))).mean()).")
         try:
             frame = frame.iloc[np.argsort(times.to_numpy(), kind="stable")]
         except TypeError:  # time stamps of mixed types: the rows in the order given

@@ -197,6 +197,9 @@ def test_a_panels_time_steps_written_as_text_are_ordered_as_times():
                                                            [f"{t + 1}/01/2024" for t in range(12)] * 2]))
     with pytest.raises(ValueError, match=r"The time steps of a panel DataFrame .* \('1/01/2024'\), which would sort"):
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(american, [0, 1])
+    twice = as_text.set_axis(pd.MultiIndex.from_arrays([np.repeat(["a", "b"], 12), [str(t // 2) for t in range(24)]]))
+    with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence a of a panel DataFrame .* at time 0;"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(twice, [0, 1])  # was read as 12 steps, each time twice
 
 
 def test_pandas_missing_values_in_nullable_columns_read_as_nan():
