@@ -30,7 +30,7 @@ from .forecasting import ALRNNForecaster
 from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
-from .tabular import numeric_columns, sequence_predictions_to_rows
+from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -203,7 +203,7 @@ def _archive_or_table(args):
         args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
                          "needs none; a wide table of a row per sequence needs --target alone)")
     table = read_table(args.data)
-    features = args.features or numeric_columns(table, {args.id_col, args.time_col, args.target})
+    features = args.features or default_feature_columns(table, {args.id_col, args.time_col, args.target})
     X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
     return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": args.target,
                   "per_step": args.per_step}

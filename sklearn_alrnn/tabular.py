@@ -34,6 +34,35 @@ def numeric_columns(df, excluded):
     return [c for c in df.columns if c not in excluded and getattr(df[c].dtype, "kind", "O") in "iuf"]
 
 
+def default_feature_columns(df, excluded):
+    """:func:`numeric_columns`, with a warning naming the columns left out for holding no numbers
+    (booleans, categories, text), which a user may have meant as features."""
+    features = numeric_columns(df, excluded)
+    left_out = [c for c in df.columns if c not in excluded and c not in features]
+    if features and left_out:
+        warnings.warn(f"The numeric columns {features} are the features; {left_out} hold no numbers and are left out. "
+                      "Name the features to silence this (booleans read as 0 and 1, categories need encoding first, "
+                      "e.g. pd.get_dummies).", UserWarning, stacklevel=3)
+    return features
+
+
+def _warn_of_columns_constant_per_sequence(X, lengths, columns):
+    """Warn where default feature columns hold one value per sequence, different between sequences: an
+    identifier (a subject's number) or an attribute of the sequence, read as a constant input."""
+    long_enough = lengths >= 2
+    if long_enough.sum() < 2:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column missing from a whole sequence: not constant
+        highest, lowest = np.nanmax(X[long_enough], axis=1), np.nanmin(X[long_enough], axis=1)
+    constant = (highest == lowest).all(axis=0) & (highest.max(axis=0) > lowest.min(axis=0))
+    named = [column for column, flagged in zip(columns, constant) if flagged]
+    if named:
+        warnings.warn(f"The feature columns {named} hold one value per sequence: read as constant inputs. If they "
+                      "identify the sequences (a subject's number) rather than describe them, leave them out with "
+                      "feature_cols.", UserWarning, stacklevel=3)
+
+
 def _as_floats(frame, columns):
     """``frame[columns]`` as floats, or a ValueError naming the column and row of a non-number."""
     try:
@@ -98,12 +127,15 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         year-first dates with slashes or times of day ("8:30"); other text is refused, since it
         would sort letter by letter.
     feature_cols : list of str or str, default=None
-        Input columns; all other numeric columns when None.
+        Input columns; all other numeric columns when None (with a warning naming the columns
+        left out for holding no numbers, and the columns that hold one value per sequence, such
+        as a subject's number).
     target_col : str, default=None
         Target column, if any.
     per_step : bool, default=False
         Return one target per step (3-D y, NaN-padded) instead of the target
-        at each sequence's last step.
+        at each sequence's last step (with a warning where labels that are not numbers change
+        within a sequence).
     step : number, timedelta or str, default=None
         Sampling interval of a regular time grid (a duration such as ``"1h"`` for dates); when
         given, a sequence whose time stamps skip a step raises.
@@ -149,8 +181,9 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         )
     if len(df) == 0:
         raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
-    if feature_cols is None:
-        feature_cols = numeric_columns(df, {id_col, time_col, target_col})
+    default_features = feature_cols is None
+    if default_features:
+        feature_cols = default_feature_columns(df, {id_col, time_col, target_col})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
     check_no_dates(df[feature_cols], "feature_cols", hint="time stamps go in time_col")
@@ -200,6 +233,14 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             y[codes, steps, 0] = ordered[target_col].to_numpy(dtype=kind, na_value=padding)
         else:
             y = np.asarray(ordered[target_col].to_numpy(dtype=object)[last].tolist())
+            labels = getattr(df[target_col].dtype, "kind", "O") not in "iuf"  # a number may change on purpose
+            varying = np.flatnonzero(ordered[target_col].groupby(codes).nunique().to_numpy() > 1) if labels else []
+            if len(varying):
+                warnings.warn(f"The labels {target_col!r} change within {len(varying)} of the {len(ids)} sequences "
+                              f"(the first: sequence {_shown(ids[varying[0]])}); y holds each sequence's last value. "
+                              "per_step=True gives one per step.", UserWarning, stacklevel=2)
+    if default_features:
+        _warn_of_columns_constant_per_sequence(X, lengths, feature_cols)
     unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))
     if unmeasured.size:
         at = _shown(ordered[time_col].iloc[last[unmeasured[0]]])

@@ -114,6 +114,26 @@ def test_a_last_row_without_any_feature_value_is_named_since_it_reads_as_padding
         to_sequences(table, "id", "time")
 
 
+def test_default_features_name_what_they_leave_out_and_read_as_identifiers():
+    # feature_cols=None took the numeric columns without a word: a subject's number became an input, a
+    # boolean or text column was dropped, and labels that change within a sequence were cut to the last.
+    table = _long_table().assign(subject=lambda t: t["id"].str[1:].astype(int) % 4, moving=lambda t: t["a"] > 0,
+                                 activity=lambda t: np.where(t["b"] > 0, "walk", "sit"))
+    with pytest.warns(UserWarning) as caught:
+        X, y, _ = to_sequences(table, "id", "time", target_col="activity")
+    messages = [str(w.message) for w in caught]
+    assert X.shape[2] == 4 and len(messages) == 3, messages
+    assert messages[0].startswith("The numeric columns ['a', 'b', 'target', 'subject'] are the features; ['moving'] "
+                                  "hold no numbers and are left out.")
+    assert messages[1].startswith("The labels 'activity' change within 4 of the 6 sequences (the first: sequence "
+                                  "'s0'); y holds each sequence's last value.")
+    assert messages[2].startswith("The feature columns ['subject'] hold one value per sequence")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        to_sequences(table, "id", "time", ["a", "b", "moving"], "activity", per_step=True)
+        to_sequences(table.drop(columns=["moving", "subject", "activity"]), "id", "time", target_col="target")
+
+
 def test_time_stamps_written_as_text_order_the_steps_as_times():
     values = np.arange(12.0)
     as_text = pd.DataFrame({"id": "a", "time": [str(i) for i in range(12)], "x": values})  # "10" sorts before "2"
