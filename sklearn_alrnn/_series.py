@@ -71,6 +71,8 @@ def check_sequence_feature_names(estimator, X, reset):
     # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features;
     # but a panel's (rows indexed by sequence and time step) are the features.
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
+    if named is None and getattr(getattr(X, "columns", None), "nlevels", 1) > 1:
+        _refuse_pivoted_features(X.columns)
     names = string_columns(named)
     _check_time_step_names(estimator, string_columns(X) if named is None else None, reset)
     if reset:
@@ -82,6 +84,20 @@ def check_sequence_feature_names(estimator, X, reset):
             f"The feature names should match those that were passed during fit: {list(fitted)} "
             f"were fitted, the sequences have {list(names)}."
         )
+
+
+def _refuse_pivoted_features(columns):
+    """A table of a row per sequence whose columns are pairs, as ``pivot(columns=time, values=[a, b])``
+    names them: several features, each over the time steps, which would read as one univariate
+    sequence of all their steps in a row."""
+    outer = list(dict.fromkeys(map(str, columns.get_level_values(0))))
+    raise ValueError(
+        f"X is a table of a row per sequence whose columns are pairs (({', '.join(map(str, columns[0]))}), ...): "
+        f"{len(outer)} groups of columns ({', '.join(outer[:4])}{', ...' * (len(outer) > 4)}) over the other level, "
+        f"which would read as one univariate sequence of all {len(columns)} columns in a row. Pass the sequences with "
+        "the time steps in rows, e.g. X.stack(level=1) where the second level is the time (rows indexed by sequence "
+        "and step, a column per feature), or to_sequences on the long table."
+    )
 
 
 def _remember(estimator, attribute, names):

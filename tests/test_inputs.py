@@ -252,6 +252,23 @@ def test_a_wide_table_must_name_its_time_steps_in_the_fits_order(tmp_path):
             reader.predict(wide.assign(label=y)[["label", *wide.columns]])
 
 
+def test_a_pivoted_table_of_several_features_is_refused_with_how_to_stack_it():
+    # pivot(columns="t", values=["ax", "ay"]) names its columns (feature, step): it was read as one
+    # univariate sequence of 12 steps, ax's six then ay's.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    long = pd.DataFrame({"id": np.repeat(range(20), 6), "t": np.tile(range(6), 20), "ax": rng.normal(size=120),
+                         "ay": rng.normal(size=120)})
+    wide = long.pivot(index="id", columns="t", values=["ax", "ay"])
+    for call in (lambda: ALRNNClassifier(max_iter=1).fit(wide, np.arange(20) % 2), lambda: SequenceScaler().fit(wide)):
+        with pytest.raises(ValueError, match=r"columns are pairs \(\(ax, 0\), ...\): 2 groups of columns \(ax, ay\) .* "
+                                             r"one univariate sequence of all 12 columns .* X.stack\(level=1\)"):
+            call()
+    stacked = wide.stack(level=1)
+    assert SequenceScaler().fit(stacked).feature_names_in_.tolist() == ["ax", "ay"]
+    np.testing.assert_array_equal(from_aeon(stacked), from_aeon(long.set_index(["id", "t"])))
+
+
 def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
     # One DataFrame per sequence (steps in rows, features in columns), as a long table splits into:
     # the names were dropped, so swapped columns or another recording's variables were read silently.
