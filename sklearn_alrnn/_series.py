@@ -167,12 +167,33 @@ def time_index_columns(values):
             if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9, atol=0)]
 
 
+def counter_and_run_columns(values):
+    """Columns of one table (T, N) that count or number rather than measure: ``counters`` rise by the
+    same step every row but where they start again from their first value (the steps of several
+    series stacked in one table, or a clock that wraps, an hour of the day); ``runs`` hold whole
+    numbers, each value in one run of rows, of 10 rows or more on average (a series' number, or a
+    coarse time stamp such as a year)."""
+    steps = np.diff(values, axis=0)
+    counters, runs = [], []
+    for j in range(values.shape[1]):
+        column, changes = values[:, j], np.count_nonzero(steps[:, j])
+        restarts = column[1:] == column[0]
+        rising = steps[~restarts, j]
+        if restarts.any() and len(rising) > 1 and rising[0] > 0 and np.allclose(rising, rising[0], rtol=1e-9, atol=0):
+            counters.append(j)
+        elif (0 < changes <= len(column) / 10 and np.all(column == np.round(column))
+              and len(np.unique(column)) == changes + 1):
+            runs.append(j)
+    return counters, runs
+
+
 def warn_if_columns_are_not_variables(series, names=None):
     """Warn where the columns of recorded series look like something other than the system's
     variables: more columns than rows in every series (series stored variables by rows, as aeon
     and sktime do, whose transposes are meant), or, beside other variables, a column of every
     series that is a time index (fitted as a variable it is a ramp, which free runs would have
-    to extrapolate)."""
+    to extrapolate), or that counts or numbers (:func:`counter_and_run_columns`: a long table of
+    several series given as one)."""
     if all(len(item) < item.shape[1] for item in series):
         warnings.warn(
             f"X's series have fewer steps than variables ({len(series[0])} steps of {series[0].shape[1]} in the "
@@ -188,6 +209,19 @@ def warn_if_columns_are_not_variables(series, names=None):
             f"Column {label} of X rises by {series[0][1, column] - series[0][0, column]:g} every row: a time index, "
             "not a variable of the system, which fitted as one is a ramp that free runs would have to extrapolate. "
             "Leave it out (the rows are the steps, in order; a DataFrame may keep it as its index).",
+            UserWarning,
+        )
+    counters, runs = (sorted(set().union(*found) - set(clocks)) for found in zip(*map(counter_and_run_columns, series)))
+    if (counters or runs) and len(counters + runs) < series[0].shape[1]:
+        label = (lambda j: repr(str(names[j])) if names is not None else str(j))
+        what = [f"column {label(j)} rises by one step every row but where it starts again from its first value (a "
+                "step counter of several series, or a clock that wraps)" for j in counters[:1]]
+        what += [f"column {label(j)} keeps each of its values for one run of rows (a series' number, or a coarse time "
+                 "stamp such as a year)" for j in runs[:1]]
+        warnings.warn(
+            f"In X, {' and '.join(what)}: {'not variables' if len(what) > 1 else 'not a variable'} of the system. "
+            "Leave such columns out (a clock may drive the map as exog); several series stacked in one table go as a "
+            "list of series, or as a panel DataFrame (X.set_index([series, step])).",
             UserWarning,
         )
 

@@ -758,6 +758,26 @@ def test_a_time_index_beside_the_variables_is_named_in_a_warning():
 
 
 
+def test_a_long_table_of_several_series_given_as_one_is_named_in_a_warning():
+    # A long table (series' number, step, variables) given as one series read its counters as variables.
+    pd = pytest.importorskip("pandas")
+    X = oscillation(300)
+    long = pd.DataFrame({"id": np.repeat(np.arange(1, 4), 100), "t": np.tile(np.arange(100), 3), "x": X[:, 0]})
+    both = r"column 't' rises by one step every row but where it starts again .* and column 'id' keeps each of"
+    for data, match in ((long, both), (long[["id", "x"]], r"In X, column 'id' keeps each of its values for one run"),
+                        (long[["t", "x"]].to_numpy(), r"In X, column 0 rises by one step every row but where it starts")):
+        with pytest.warns(UserWarning, match=match):
+            ALRNNForecaster(**QUICK).fit(data)
+    with pytest.warns(UserWarning, match=r"column 'hour' rises .* or a clock that wraps\).*drive the map as exog"):
+        ALRNNForecaster(**QUICK).fit(pd.DataFrame({"hour": np.arange(300) % 24, "x": X[:, 0]}))
+    # Variables of whole numbers that revisit their values, or change often, are variables.
+    counts = np.c_[np.round(10 * X[:, 0]), np.repeat(np.arange(30) % 3, 10)]
+    for data in (long[["x"]], counts, np.round(1000 * X), [long[["x"]], long[["x"]].iloc[:50]]):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="In X, column")
+            ALRNNForecaster(**QUICK).fit(data)
+
+
 def test_series_in_their_own_units_are_named_in_a_warning():
     # A forecasting collection's series, each in its own units, are flat lines once standardised together.
     walk = np.cumsum(np.random.RandomState(0).normal(size=(60, 1)), axis=0)
