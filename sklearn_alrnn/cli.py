@@ -493,10 +493,17 @@ def build_parser():
     return parser
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"warning: {message}", file=sys.stderr if file is None else file)
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            if argv is None:  # run as a command: a warning is one line for its user, without the package's source
+                warnings.showwarning = _print_warning
+            return args.func(args)
     except BrokenPipeError:  # standard output's reader stopped early (| head): stop quietly, as cat does
         try:  # and keep Python from reporting the pipe again when it flushes standard output at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -41,8 +41,8 @@ def default_feature_columns(df, excluded):
     left_out = [c for c in df.columns if c not in excluded and c not in features]
     if features and left_out:
         warnings.warn(f"The numeric columns {features} are the features; {left_out} hold no numbers and are left out. "
-                      "Name the features to silence this (booleans read as 0 and 1, categories need encoding first, "
-                      "e.g. pd.get_dummies).", UserWarning, stacklevel=3)
+                      "Name the features to silence this (feature_cols; --features on the command line; booleans "
+                      "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).", UserWarning, stacklevel=3)
     return features
 
 

@@ -103,6 +103,19 @@ def _long_table(rng, n_sequences=40):
     return table.sample(frac=1.0, random_state=0).reset_index(drop=True)  # rows in any order
 
 
+def test_a_commands_warnings_are_one_line_each(tmp_path, capsys, monkeypatch):
+    # Run as a command, a warning printed the package's file, line and source beside the message.
+    table = _long_table(np.random.RandomState(0)).assign(flag=True)
+    table.to_csv(tmp_path / "train.csv", index=False)
+    monkeypatch.setattr(sys, "argv", ["sklearn-alrnn", "fit", str(tmp_path / "train.csv"), "--target", "label",
+                                      "--id-col", "sid", "--time-col", "t", "--max-iter", "1",
+                                      "--model-out", str(tmp_path / "m.alrnn")])
+    assert main() == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("warning: The numeric columns") and "['flag'] hold no numbers" in lines[0]
+    assert not [line for line in lines if "Warning" in line or "sklearn_alrnn" in line], lines
+
+
 def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     rng = np.random.RandomState(0)
     data = tmp_path / "train.csv"
