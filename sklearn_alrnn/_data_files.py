@@ -17,6 +17,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
+from ._panels import evenly_spaced
 from ._series import time_index_columns
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
@@ -149,9 +150,10 @@ def _number(cell, decimal="."):
         return None
 
 
-def _check_dates_run_forward(name, cells):
-    """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first) or out of
-    order: the rows are read in the file's order, so the series would be learnt that way."""
+def _check_date_column(name, cells):
+    """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first), out of
+    order or through a date twice: the rows are read in the file's order, so the series would be
+    learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time."""
     if not all(re.match(r"\s*\d{4}-\d{2}", cell) for cell in cells):  # NumPy would read "7" as the year 7
         return
     try:
@@ -160,12 +162,28 @@ def _check_dates_run_forward(name, cells):
             stamps = np.array([cell.strip() for cell in cells], dtype="datetime64[s]")
     except ValueError:  # not dates, or not in ISO 8601
         return
-    backwards = np.flatnonzero(np.diff(stamps) < np.timedelta64(0, "s"))
+    steps = np.diff(stamps).astype("int64")
+    backwards = np.flatnonzero(steps <= 0)
     if backwards.size:
-        how = "backwards (newest first)" if backwards.size == len(stamps) - 1 else \
-            f"out of order (data row {backwards[0] + 1} is earlier than row {backwards[0]})"
+        row = backwards[0] + 1
+        how = "backwards (newest first)" if np.all(steps < 0) else \
+            f"out of order (data row {row} is earlier than row {row - 1})" if steps[row - 1] < 0 else \
+            f"through a date twice (data rows {row - 1} and {row}: {stamps[row]})"
         raise ValueError(f"column {name.strip()!r} holds dates that run {how}; the rows are read in the file's "
-                         "order, so sort them by date first")
+                         "order, so sort them by date first (and keep one row per date)")
+    if len(stamps) >= 3 and not evenly_spaced(stamps):
+        shortest, longest = (_duration(seconds) for seconds in (steps.min(), steps.max()))
+        warnings.warn(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
+                      "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
+                      "gap is not to be read as no time.", UserWarning, stacklevel=2)
+
+
+def _duration(seconds):
+    """A number of seconds in the largest unit that divides it ("3 days", "90 minutes")."""
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} seconds"
 
 
 def _read_csv_series(path):
@@ -191,7 +209,7 @@ def _read_csv_series(path):
     for i, (name, cells) in enumerate(zip(names, zip(*rows))):
         numbers = [_number(cell, decimal) for cell in cells]
         if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
-            _check_dates_run_forward(name, cells)
+            _check_date_column(name, cells)
             left_out.append(name.strip() or "the unnamed first column (an index)")
         elif None in numbers:
             row = numbers.index(None)

@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 
 __all__ = [
-    "check_time_order", "is_panel_frame", "is_time_index", "panel_arguments", "panel_sequences", "panel_targets",
-    "time_order",
+    "check_time_order", "evenly_spaced", "is_panel_frame", "is_time_index", "panel_arguments", "panel_sequences",
+    "panel_targets", "time_order",
 ]
 
 
@@ -150,8 +150,8 @@ def check_time_order(X, name, even_steps=False):
     """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
     durations does not rise: rows written newest first, as some exports write them, shuffled, or the
     same time twice (a recording joined to itself) would be read as steps in that order. With
-    ``even_steps`` (a forecaster's map takes one step per row), warn where the stamps are unevenly
-    spaced without a calendar's frequency (business days, month ends): missing rows read as no time."""
+    ``even_steps`` (a forecaster's map takes one step per row), warn where the stamps have gaps
+    (:func:`evenly_spaced`; periods one apart): missing rows read as no time."""
     index = getattr(X, "index", None)
     if not is_time_index(index):
         return
@@ -166,17 +166,23 @@ def check_time_order(X, name, even_steps=False):
         raise ValueError(f"The rows of {name} are time steps, and its {type(index).__name__} holds {repeated} more than "
                          "once: rows of one time would be read as steps. Keep one row per time first (e.g. "
                          ".groupby(level=0).mean()), or pass .to_numpy() to read the rows as they stand.")
-    if even_steps and len(index) >= 3 and not _evenly_spaced(index):
-        if type(index).__name__ == "PeriodIndex":
-            steps = np.diff(index.asi8)
-            shortest, longest = f"{steps.min()}", f"{steps.max()} periods"
-        else:
-            steps = index[1:] - index[:-1]
-            shortest, longest = (_duration_text(step) for step in (steps.min(), steps.max()))
-        warnings.warn(f"The rows of {name} are read as equal time steps of the map, but its {type(index).__name__} has "
-                      f"gaps (steps from {shortest} to {longest}): resample it to a regular grid first "
-                      "(e.g. .resample(step).mean().interpolate()) where a gap is not to be read as no time.",
-                      UserWarning, stacklevel=4)
+    if not even_steps or len(index) < 3:
+        return
+    if type(index).__name__ == "PeriodIndex":
+        steps = np.diff(index.asi8)  # the periods' ordinals
+        if np.all(steps == steps[0]):
+            return
+        shortest, longest = f"{steps.min()}", f"{steps.max()} periods"
+    else:
+        stamps = (index.tz_localize(None) if getattr(index, "tz", None) is not None else index).to_numpy()
+        if evenly_spaced(stamps):  # a time zone's local dates: its weekdays
+            return
+        steps = index[1:] - index[:-1]
+        shortest, longest = (_duration_text(step) for step in (steps.min(), steps.max()))
+    warnings.warn(f"The rows of {name} are read as equal time steps of the map, but its {type(index).__name__} has "
+                  f"gaps (steps from {shortest} to {longest}): resample it to a regular grid first "
+                  "(e.g. .resample(step).mean().interpolate()) where a gap is not to be read as no time.",
+                  UserWarning, stacklevel=4)
 
 
 def _duration_text(step):
@@ -185,24 +191,16 @@ def _duration_text(step):
     return text[len("0 days "):] if text.startswith("0 days ") else text.removesuffix(" 00:00:00")
 
 
-def _evenly_spaced(index):
-    """Whether a time index steps evenly enough to be read as equal steps: periods one apart; stamps
-    whose steps lie within half their median step of it (clock jitter, months of 28 to 31 days, days
-    of 23 or 25 hours across a change of summer time), or that follow a frequency of the calendar
-    (business days), or trading days (weekdays a day apart but for holidays). A missing row doubles a
-    step."""
-    steps = np.diff(index.asi8)
-    if type(index).__name__ == "PeriodIndex":
-        return bool(np.all(steps == steps[0]))
+def evenly_spaced(stamps):
+    """Whether rising time stamps (a NumPy datetime64 or timedelta64 array) step evenly enough to be read
+    as equal steps: within half their median step of it (clock jitter, months of 28 to 31 days, years,
+    quarters, days of 23 or 25 hours across a change of summer time), or weekdays a day apart but for
+    weekends and holidays (business and trading days). A missing row doubles a step."""
+    unit = np.datetime_data(stamps.dtype)[0]
+    steps = np.diff(stamps.astype("int64"))
     median = np.median(steps)
     if steps.min() >= 0.5 * median and steps.max() <= 1.5 * median:
         return True
-    from pandas import Timedelta, infer_freq  # the index is pandas' already
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas 3.1 announces an offset instead of a string
-        if infer_freq(index) is not None:
-            return True
-    day = Timedelta(days=1).value // Timedelta(1, unit=getattr(index, "unit", "ns")).value  # pandas < 2: ns
-    return (type(index).__name__ == "DatetimeIndex" and median == day and steps.max() <= 5 * day
-            and bool(np.all(index.day_of_week < 5)))
+    day = np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype("int64")
+    weekdays = (stamps.astype("datetime64[D]").astype("int64") + 3) % 7 if stamps.dtype.kind == "M" else None
+    return weekdays is not None and median == day and steps.max() <= 5 * day and bool(np.all(weekdays < 5))

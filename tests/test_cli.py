@@ -475,6 +475,16 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     newest_first.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months[::-1], t)))
     with pytest.raises(SystemExit, match=r"column 'Date' holds dates that run backwards \(newest first\); the rows"):
         main(["reconstruct", str(newest_first), "--max-iter", "1"])
+    repeated = tmp_path / "repeated.csv"  # a month written twice (two exports joined): two steps of one time
+    rows = (f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months[:5] + months[4:], t))
+    repeated.write_text("Date,x,y\n" + "".join(rows))
+    with pytest.raises(SystemExit, match=r"dates that run through a date twice \(data rows 4 and 5: 1949-05-01"):
+        main(["reconstruct", str(repeated), "--max-iter", "1"])
+    with pytest.warns(UserWarning, match=r"Column 'Date' holds dates with gaps \(steps from 28 days to 91 days\)"):
+        gappy = tmp_path / "gappy.csv"  # two months missing: read as no time
+        gappy.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n"
+                                                 for m, v in zip(months[:9] + months[11:], t)))
+        main(["reconstruct", str(gappy), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"])
     indexed = tmp_path / "indexed.csv"  # pandas' to_csv: the index under an empty name
     indexed.write_text(",0\n" + "".join(f"{1821 + i},{np.sin(v)}\n" for i, v in enumerate(t)))
     assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
