@@ -18,6 +18,8 @@ from scipy.spatial import cKDTree
 from scipy.special import logsumexp
 from sklearn.utils import check_random_state
 
+from ._series import string_columns
+
 #: A column whose range is at most this fraction of its peak is constant up to rounding.
 ROUNDING_SPREAD = 64 * np.finfo(float).eps
 #: Laplace smoothing of the occupancy histograms (the reference's 1e-5).
@@ -71,7 +73,17 @@ def check_generated(X_gen, n_dims):
     return X_gen
 
 
+def check_column_order(X_true, X_gen):
+    """Refuse DataFrames that name the same variables in other orders: dimensions compare by position."""
+    names = [string_columns(X) for X in (X_true, X_gen)]
+    if None not in names and names[0] != names[1] and sorted(names[0]) == sorted(names[1]):
+        raise ValueError(f"X_true has the columns {names[0]} and X_gen {names[1]}: the dimensions are compared by "
+                         "position, so give them in one order (X_gen[X_true.columns]).")
+
+
 def check_pair(X_true, X_gen):
+    """Two trajectories of the same dimensions, in the same order (:func:`check_column_order`)."""
+    check_column_order(X_true, X_gen)
     X_true = check_trajectory(X_true, "X_true")
     return X_true, check_generated(X_gen, X_true.shape[1])
 

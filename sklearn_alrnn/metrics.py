@@ -27,8 +27,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._map_measures import map_exponents, mean_n_step_error
 from ._measures import (
-    SCALING_BEND, Spectra, check_pair, check_trajectory, correlation_sums, occupancy_reference, return_distances,
-    returns, scaling_slopes, standardised,
+    SCALING_BEND, Spectra, check_column_order, check_pair, check_trajectory, correlation_sums, occupancy_reference,
+    return_distances, returns, scaling_slopes, standardised,
 )
 from ._validation import check_counts, model_name, real_array
 
@@ -139,6 +139,7 @@ def state_space_divergence(X_true, X_gen, n_bins=30, *, scaling=1.0, random_stat
     >>> bool(truth < 0.5 < 2 < impostor)
     True
     """
+    check_column_order(X_true, X_gen)
     return occupancy_reference(X_true, n_bins, scaling=scaling, random_state=random_state).divergence(X_gen)
 
 

@@ -236,6 +236,12 @@ def test_the_measures_do_not_depend_on_the_units_even_near_the_floating_point_li
     )
 
 
+def _frame(t, names):
+    """t as a DataFrame whose columns name its dimensions x, y, z in the order of ``names``."""
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(t, columns=list("xyz"))[list(names)]
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -250,6 +256,8 @@ def test_the_measures_do_not_depend_on_the_units_even_near_the_floating_point_li
         (lambda t: occupancy_reference(t).divergence(t[:, :2]), "X_true has 3 dimensions and X_gen 2"),
         (lambda t: spectrum_reference(t).distance(t[:999]), "X_gen has 999 steps; .* the reference's 1000"),
         (lambda t: spectrum_reference(t).distance(t[:, :2]), "X_true has 3 dimensions and X_gen 2"),
+        (lambda t: state_space_divergence(_frame(t, "xyz"), _frame(t, "zyx")), r"columns \['x', 'y', 'z'\] and X_gen"),
+        (lambda t: power_spectrum_distance(_frame(t, "xyz"), _frame(t, "yxz")), r"X_gen\[X_true.columns\]"),
     ],
 )
 def test_bad_inputs_are_refused(two_lorenz_runs, call, message):
