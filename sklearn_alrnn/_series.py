@@ -213,7 +213,9 @@ def warn_if_columns_are_not_variables(series, names=None):
         )
     counters, runs = (sorted(set().union(*found) - set(clocks)) for found in zip(*map(counter_and_run_columns, series)))
     if (counters or runs) and len(counters + runs) < series[0].shape[1]:
-        label = (lambda j: repr(str(names[j])) if names is not None else str(j))
+        def label(j):
+            return repr(str(names[j])) if names is not None else str(j)
+
         what = [f"column {label(j)} rises by one step every row but where it starts again from its first value (a "
                 "step counter of several series, or a clock that wraps)" for j in counters[:1]]
         what += [f"column {label(j)} keeps each of its values for one run of rows (a series' number, or a coarse time "

@@ -81,7 +81,7 @@ def missing_labels(labels):
 
 
 def _check_no_missing_labels(y):
-    """Refuse a sequence's missing label (NaN or None): sequence-to-one training has no step to leave it out at."""
+    """Refuse a sequence's missing label (:func:`missing_labels`): a sequence-to-one fit has no step to leave out."""
     missing = np.flatnonzero(missing_labels(y))
     if missing.size:
         raise ValueError(
