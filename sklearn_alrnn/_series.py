@@ -71,8 +71,8 @@ def check_sequence_feature_names(estimator, X, reset):
     # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features;
     # but a panel's (rows indexed by sequence and time step) are the features.
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
-    if named is None and getattr(getattr(X, "columns", None), "nlevels", 1) > 1:
-        _refuse_pivoted_features(X.columns)
+    if named is None:
+        refuse_pivoted_features(X)
     names = string_columns(named)
     _check_time_step_names(estimator, string_columns(X) if named is None else None, reset)
     if reset:
@@ -86,10 +86,13 @@ def check_sequence_feature_names(estimator, X, reset):
         )
 
 
-def _refuse_pivoted_features(columns):
-    """A table of a row per sequence whose columns are pairs, as ``pivot(columns=time, values=[a, b])``
+def refuse_pivoted_features(X):
+    """Refuse a table of a row per sequence whose columns are pairs, as ``pivot(columns=time, values=[a, b])``
     names them: several features, each over the time steps, which would read as one univariate
     sequence of all their steps in a row."""
+    columns = getattr(X, "columns", None)
+    if getattr(columns, "nlevels", 1) == 1:
+        return
     outer = list(dict.fromkeys(map(str, columns.get_level_values(0))))
     raise ValueError(
         f"X is a table of a row per sequence whose columns are pairs (({', '.join(map(str, columns[0]))}), ...): "

@@ -14,6 +14,7 @@ Axis orders:
 import numpy as np
 
 from ._panels import is_panel_frame
+from ._series import refuse_pivoted_features
 from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
 
 __all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn"]
@@ -50,8 +51,9 @@ def from_aeon(X):
     # "pd-multiindex" (rows of (case, time step)) and "nested_univ" (a row per case, cells of series) hold
     # the channels in columns already, as ours do; a Series of arrays is a list of aeon's cases.
     if isinstance(sequences, list) and (hasattr(X, "columns") or is_panel_frame(X)):
-        cases = [np.asarray(case, dtype=float) for case in sequences]
+        cases = [_as_numeric_array(case, np.float64, "X") for case in sequences]  # pandas' NA as NaN
         return np.stack(cases) if len({len(case) for case in cases}) == 1 else cases
+    refuse_pivoted_features(X)
     X = sequences
     if isinstance(X, (list, tuple)):
         out = []

@@ -227,6 +227,7 @@ def test_pandas_missing_values_in_nullable_columns_read_as_nan():
         for sequences in (nullable, panel):
             model = ALRNNClassifier(per_step=True, **settings).fit(sequences, labels)
             np.testing.assert_array_equal(model.predict_proba(sequences)[1], reference.predict_proba(arrays)[1])
+    np.testing.assert_array_equal(from_aeon(panel), np.stack(arrays))
     with pytest.raises(ValueError, match=r"y has 1 missing label\(s\) \(NaN, None or pandas' NA\), the first for seq"):
         ALRNNClassifier(**settings).fit(arrays, pd.Series(["a", "b", pd.NA, "a"], dtype="string"))
 
@@ -260,7 +261,8 @@ def test_a_pivoted_table_of_several_features_is_refused_with_how_to_stack_it():
     long = pd.DataFrame({"id": np.repeat(range(20), 6), "t": np.tile(range(6), 20), "ax": rng.normal(size=120),
                          "ay": rng.normal(size=120)})
     wide = long.pivot(index="id", columns="t", values=["ax", "ay"])
-    for call in (lambda: ALRNNClassifier(max_iter=1).fit(wide, np.arange(20) % 2), lambda: SequenceScaler().fit(wide)):
+    for call in (lambda: ALRNNClassifier(max_iter=1).fit(wide, np.arange(20) % 2), lambda: SequenceScaler().fit(wide),
+                 lambda: from_aeon(wide)):
         with pytest.raises(ValueError, match=r"columns are pairs \(\(ax, 0\), ...\): 2 groups of columns \(ax, ay\) .* "
                                              r"one univariate sequence of all 12 columns .* X.stack\(level=1\)"):
             call()
