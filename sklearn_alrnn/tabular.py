@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from ._panels import time_order
-from ._validation import check_no_dates
+from ._validation import check_no_dates, is_missing
 
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 
@@ -64,14 +64,15 @@ def _warn_of_columns_constant_per_sequence(X, lengths, columns):
 
 
 def _as_floats(frame, columns):
-    """``frame[columns]`` as floats, or a ValueError naming the column and row of a non-number."""
+    """``frame[columns]`` as floats (pandas' NA as NaN), or a ValueError naming the column and row of a
+    non-number."""
     try:
-        return frame[columns].to_numpy(dtype=float)
+        return frame[columns].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
         for column in columns:
             for row, value in zip(frame.index, frame[column]):
                 try:
-                    float(value)
+                    float(np.nan if is_missing(value) else value)
                 except (TypeError, ValueError):
                     raise ValueError(f"Feature column {column!r} is not numeric: row {row!r} holds {value!r}.") from None
         raise

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, SequenceScaler, from_aeon, load
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, SequenceScaler, from_aeon, load, to_sequences
 
 from .conftest import make_sign_memory
 
@@ -228,6 +228,8 @@ def test_pandas_missing_values_in_nullable_columns_read_as_nan():
             model = ALRNNClassifier(per_step=True, **settings).fit(sequences, labels)
             np.testing.assert_array_equal(model.predict_proba(sequences)[1], reference.predict_proba(arrays)[1])
     np.testing.assert_array_equal(from_aeon(panel), np.stack(arrays))
+    long = panel.rename_axis(["case", "step"]).reset_index()  # a long table: pandas 3 refused NA in two columns
+    np.testing.assert_array_equal(to_sequences(long, "case", "step", ["a", "b"])[0], np.stack(arrays))
     with pytest.raises(ValueError, match=r"y has 1 missing label\(s\) \(NaN, None or pandas' NA\), the first for seq"):
         ALRNNClassifier(**settings).fit(arrays, pd.Series(["a", "b", pd.NA, "a"], dtype="string"))
 
