@@ -84,6 +84,10 @@ def check_sequence_feature_names(estimator, X, reset):
             f"The feature names should match those that were passed during fit: {list(fitted)} "
             f"were fitted, the sequences have {list(names)}."
         )
+    if (names is None) != (fitted is None):  # scikit-learn's warnings
+        warnings.warn(f"X does not have valid feature names, but {type(estimator).__name__} was fitted with feature "
+                      "names" if names is None else f"X has feature names, but {type(estimator).__name__} was "
+                      "fitted without feature names", UserWarning, stacklevel=4)
 
 
 def refuse_pivoted_features(X):

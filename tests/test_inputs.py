@@ -288,7 +288,10 @@ def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
         path = tmp_path / "named.alrnn.npz"
         model.save(path)
         for reader in (model, load(path), pickle.loads(pickle.dumps(model))):
-            np.testing.assert_array_equal(reader.predict([s.to_numpy() for s in sequences]), model.predict(sequences))
+            with pytest.warns(UserWarning, match="X does not have valid feature names, but ALRNNClassifier was fitted "
+                                                 "with feature names"):  # as scikit-learn's estimators warn
+                unnamed = reader.predict([s.to_numpy() for s in sequences])
+            np.testing.assert_array_equal(unnamed, model.predict(sequences))
             for call in (reader.predict, reader.predict_proba, lambda X: reader.partial_fit(X, y)):
                 with pytest.raises(ValueError, match=r"\['pulse', 'pressure'\] were fitted, the sequences have "
                                                      r"\['pressure', 'pulse'\]"):
@@ -297,6 +300,8 @@ def test_sequences_given_as_dataframes_keep_their_column_names(tmp_path):
         with pytest.raises(ValueError, match=r"share their columns; item 0 has \['pulse', 'pressure'\], item 15"):
             ALRNNRegressor(n_hidden=4, max_iter=1).fit(sequences[:15] + renamed[15:], y * 1.0)
         assert not hasattr(model.fit([s.to_numpy() for s in sequences], y), "feature_names_in_")  # a refit forgets
+        with pytest.warns(UserWarning, match="X has feature names, but ALRNNClassifier was fitted without"):
+            model.predict(sequences)
         numbered = [s.set_axis([0, 1], axis=1) for s in sequences]  # names that are not strings are not kept
         assert not hasattr(ALRNNRegressor(n_hidden=4, max_iter=1).fit(numbered, y * 1.0), "feature_names_in_")
         # A time-stamp column among the features was "float() argument must be ... not 'Timestamp'".
