@@ -163,8 +163,8 @@ def check_time_order(X, name, even_steps=False):
         )
     if not index.is_unique:
         repeated = index[index.duplicated()][0]
-        raise ValueError(f"The rows of {name} are time steps, and its {type(index).__name__} holds {repeated} more than "
-                         "once: rows of one time would be read as steps. Keep one row per time first (e.g. "
+        raise ValueError(f"The rows of {name} are time steps, and its {type(index).__name__} holds {repeated} more "
+                         "than once: rows of one time would be read as steps. Keep one row per time first (e.g. "
                          ".groupby(level=0).mean()), or pass .to_numpy() to read the rows as they stand.")
     if not even_steps or len(index) < 3:
         return

@@ -42,7 +42,8 @@ def default_feature_columns(df, excluded):
     if features and left_out:
         warnings.warn(f"The numeric columns {features} are the features; {left_out} hold no numbers and are left out. "
                       "Name the features to silence this (feature_cols; --features on the command line; booleans "
-                      "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).", UserWarning, stacklevel=3)
+                      "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).",
+                      UserWarning, stacklevel=3)
     return features
 
 

@@ -765,7 +765,7 @@ def test_a_long_table_of_several_series_given_as_one_is_named_in_a_warning():
     long = pd.DataFrame({"id": np.repeat(np.arange(1, 4), 100), "t": np.tile(np.arange(100), 3), "x": X[:, 0]})
     both = r"column 't' rises by one step every row but where it starts again .* and column 'id' keeps each of"
     for data, match in ((long, both), (long[["id", "x"]], r"In X, column 'id' keeps each of its values for one run"),
-                        (long[["t", "x"]].to_numpy(), r"In X, column 0 rises by one step every row but where it starts")):
+                        (long[["t", "x"]].to_numpy(), r"In X, column 0 rises by one step every row but where it")):
         with pytest.warns(UserWarning, match=match):
             ALRNNForecaster(**QUICK).fit(data)
     with pytest.warns(UserWarning, match=r"column 'hour' rises .* or a clock that wraps\).*drive the map as exog"):
