@@ -465,6 +465,12 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         if self.vocabulary is not None:
             self.vocabulary_ = self._given_vocabulary()
             self.n_tokens_ = len(self.vocabulary_)
+            unknown = next(token for token, i in self.vocabulary_.items() if i == 0)
+            holding = sum(unknown in document for document in documents)
+            if holding:
+                warnings.warn(f"vocabulary's id 0 is the unknown token, here {unknown!r}, which {holding} of the "
+                              f"texts hold as a word: it reads as unknown there. If {unknown!r} is a word, put the "
+                              "unknown token first (e.g. ['<unk>', ...]).", UserWarning, stacklevel=3)
             return
         if not documents:
             raise ValueError("SequenceTokenizer needs at least one text to fit.")
@@ -483,7 +489,13 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         """``vocabulary`` as token -> id, its tokens in the texts' normal form, its ids checked."""
         given = self.vocabulary
         if not isinstance(given, dict):
-            given = {token: i for i, token in enumerate(given)}
+            ids = {}
+            for i, token in enumerate(given):
+                if token in ids:
+                    raise ValueError(f"vocabulary lists {token!r} more than once (at {ids[token]} and {i}); each token "
+                                     "needs one id.")
+                ids[token] = i
+            given = ids
         if not given:
             raise ValueError("vocabulary is empty; it needs the unknown token (id 0) at least.")
         strange = [token for token in given if not isinstance(token, str)]
@@ -493,7 +505,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         if ids != list(range(len(given))):
             raise ValueError(
                 f"vocabulary's ids must be the integers 0 .. {len(given) - 1}, each once (0 the unknown token); "
-                f"got {list(given.values())[:5]}{' ...' if len(given) > 5 else ''}."
+                f"got {list(given.values())[:5]}{' ...' if len(given) > 5 else ''}. Words numbered from 1 leave id 0 "
+                "to the unknown token: add it, e.g. {'<unk>': 0, ...}."
             )
         vocabulary, originals = {}, {}
         for token, i in given.items():

@@ -146,13 +146,18 @@ def test_a_fixed_vocabulary_reads_texts_for_a_token_model_trained_elsewhere():
     as_mapping = SequenceTokenizer(vocabulary={"<unk>": 0, "film": 3, "good": 1, "bad": 2}).fit([])
     assert as_mapping.transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
     for bad, error, message in (
-        ({"good": 1, "bad": 2}, ValueError, r"ids must be the integers 0 .. 1, each once \(0 the unknown token\); got"),
+        ({"good": 1, "bad": 2}, ValueError, r"ids must be the integers 0 .. 1, each once \(0 the unknown token\); got"
+                                            r" \[1, 2\]. Words numbered from 1 leave id 0 to the unknown token: add"),
+        (["<unk>", "good", "bad", "good"], ValueError, r"vocabulary lists 'good' more than once \(at 1 and 3\)"),
         (["<unk>", "Good", "good"], ValueError, "tokens 'good' and 'Good' are one token, 'good', in the texts' normal"),
         ([0, 1], TypeError, "vocabulary's tokens must be str; got 0 \\(int\\)"),
         ([], ValueError, "vocabulary is empty"),
     ):
         with pytest.raises(error, match=message):
             SequenceTokenizer(vocabulary=bad).fit(["a"])
+    # A list of the words alone makes its first word the unknown token: texts holding it are told.
+    with pytest.warns(UserWarning, match=r"id 0 is the unknown token, here 'good', which 2 of the texts hold as a word"):
+        SequenceTokenizer(vocabulary=["good", "bad", "film"]).fit(["a good film", "good", "bad"])
 
 
 def test_texts_without_spaces_read_as_one_token_each_are_named_in_a_warning():
