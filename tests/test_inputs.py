@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, SequenceScaler, from_aeon, load, to_sequences
+from sklearn_alrnn import (
+    ALRNNClassifier, ALRNNRegressor, SequenceScaler, from_aeon, load, sequence_predictions_to_rows, to_sequences,
+)
 
 from .conftest import make_sign_memory
 
@@ -123,8 +125,9 @@ def test_a_panel_dataframe_is_read_as_its_cases_with_their_column_names():
         model = ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0).fit(panel, y)
     np.testing.assert_array_equal(model.feature_names_in_, ["pulse", "pressure"])
     cases = [panel.loc[case].to_numpy() for case in range(6)]
-    np.testing.assert_array_equal(model.predict_proba(panel), model.predict_proba(cases))
-    np.testing.assert_array_equal(model.predict_proba(panel.iloc[::-1]), model.predict_proba(cases[::-1]))
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):  # arrays after named columns
+        np.testing.assert_array_equal(model.predict_proba(panel), model.predict_proba(cases))
+        np.testing.assert_array_equal(model.predict_proba(panel.iloc[::-1]), model.predict_proba(cases[::-1]))
     with pytest.raises(ValueError, match=r"\['pulse', 'pressure'\] were fitted, the sequences have"):
         model.predict(panel[["pressure", "pulse"]])
     with pytest.raises(ValueError, match="its 60 rows are 6 sequences .* y has 60 entries, one per row"):
@@ -173,6 +176,12 @@ def test_a_panels_labels_and_step_weights_by_row_are_per_step():
         np.testing.assert_array_equal(model.predict_proba(panel), reference.predict_proba([c[:, None] for c in cases]))
         as_lists = reference.score([c[:, None] for c in cases], per_case)
         assert model.score(panel.iloc[::-1], labels.iloc[::-1]) == as_lists
+        # Per-step predictions come per sequence, in time order; they map back onto the panel's rows so.
+        rows = sequence_predictions_to_rows(panel.reset_index(), "case", "t", panel.index.get_level_values(0).unique(),
+                                            model.predict(panel))
+        by_row = {(case, t): model.predict(panel.loc[[case]])[0][rank]
+                  for case in ["b", "a", "c"] for rank, t in enumerate(sorted(panel.loc[case].index))}
+        assert rows.tolist() == [by_row[key] for key in panel.index]
         # A regressor's targets by row are refused: a pivoted table's rows read as a panel too.
         with pytest.raises(ValueError, match=r"y has 12 entries, one per row.*ALRNNRegressor a list of one target"):
             ALRNNRegressor(n_hidden=4, max_iter=1).fit(panel, panel["x"].cumsum())
@@ -228,8 +237,9 @@ def test_pandas_missing_values_in_nullable_columns_read_as_nan():
             model = ALRNNClassifier(per_step=True, **settings).fit(sequences, labels)
             np.testing.assert_array_equal(model.predict_proba(sequences)[1], reference.predict_proba(arrays)[1])
     np.testing.assert_array_equal(from_aeon(panel), np.stack(arrays))
-    long = panel.rename_axis(["case", "step"]).reset_index()  # a long table: pandas 3 refused NA in two columns
-    np.testing.assert_array_equal(to_sequences(long, "case", "step", ["a", "b"])[0], np.stack(arrays))
+    long = panel.rename_axis(["case", "step"]).reset_index()  # a long table, its padding rows kept
+    with pytest.warns(UserWarning, match="2 of the 4 sequences have no feature value on their last row"):
+        np.testing.assert_array_equal(to_sequences(long, "case", "step", ["a", "b"])[0], np.stack(arrays))
     with pytest.raises(ValueError, match=r"y has 1 missing label\(s\) \(NaN, None or pandas' NA\), the first for seq"):
         ALRNNClassifier(**settings).fit(arrays, pd.Series(["a", "b", pd.NA, "a"], dtype="string"))
 
