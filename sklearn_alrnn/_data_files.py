@@ -21,6 +21,7 @@ from ._panels import evenly_spaced
 from ._series import time_index_columns
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
+from ._warnings import warn_user
 from .io import _METADATA_KEY
 from .tabular import _as_floats, _shown, to_sequences
 
@@ -173,9 +174,9 @@ def _check_date_column(name, cells):
                          "order, so sort them by date first (and keep one row per date)")
     if len(stamps) >= 3 and not evenly_spaced(stamps):
         shortest, longest = (_duration(seconds) for seconds in (steps.min(), steps.max()))
-        warnings.warn(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
+        warn_user(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
                       "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
-                      "gap is not to be read as no time.", UserWarning, stacklevel=2)
+                      "gap is not to be read as no time.")
 
 
 def _duration(seconds):

@@ -3,9 +3,10 @@ time order of rows: which frames are panels, their sequences in time order, thei
 them, and time stamps that sort as times."""
 
 import re
-import warnings
 
 import numpy as np
+
+from ._warnings import warn_user
 
 __all__ = [
     "check_time_order", "evenly_spaced", "is_panel_frame", "is_time_index", "panel_arguments", "panel_sequences",
@@ -179,10 +180,10 @@ def check_time_order(X, name, even_steps=False):
             return
         steps = index[1:] - index[:-1]
         shortest, longest = (_duration_text(step) for step in (steps.min(), steps.max()))
-    warnings.warn(f"The rows of {name} are read as equal time steps of the map, but its {type(index).__name__} has "
+    warn_user(f"The rows of {name} are read as equal time steps of the map, but its {type(index).__name__} has "
                   f"gaps (steps from {shortest} to {longest}): resample it to a regular grid first "
                   "(e.g. .resample(step).mean().interpolate()) where a gap is not to be read as no time.",
-                  UserWarning, stacklevel=4)
+                  )
 
 
 def _duration_text(step):

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array
 
 from ._panels import check_time_order, is_panel_frame
 from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, lengths_before_padding
+from ._warnings import warn_user
 
 
 _STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"
@@ -85,9 +86,9 @@ def check_sequence_feature_names(estimator, X, reset):
             f"were fitted, the sequences have {list(names)}."
         )
     if (names is None) != (fitted is None):  # scikit-learn's warnings
-        warnings.warn(f"X does not have valid feature names, but {type(estimator).__name__} was fitted with feature "
+        warn_user(f"X does not have valid feature names, but {type(estimator).__name__} was fitted with feature "
                       "names" if names is None else f"X has feature names, but {type(estimator).__name__} was "
-                      "fitted without feature names", UserWarning, stacklevel=4)
+                      "fitted without feature names")
 
 
 def refuse_pivoted_features(X):
@@ -227,11 +228,10 @@ def warn_if_columns_are_not_variables(series, names=None):
                 "step counter of several series, or a clock that wraps)" for j in counters[:1]]
         what += [f"column {label(j)} keeps each of its values for one run of rows (a series' number, or a coarse time "
                  "stamp such as a year)" for j in runs[:1]]
-        warnings.warn(
+        warn_user(
             f"In X, {' and '.join(what)}: {'not variables' if len(what) > 1 else 'not a variable'} of the system. "
             "Leave such columns out (a clock may drive the map as exog); several series stacked in one table go as a "
-            "list of series, or as a panel DataFrame (X.set_index([series, step])).",
-            UserWarning,
+            "list of series, or as a panel DataFrame (X.set_index([series, step]))."
         )
 
 

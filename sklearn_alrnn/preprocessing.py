@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._series import check_sequence_feature_names
 from ._tokens import TokenSequences, check_tokens
 from ._validation import cells_as_sequences, check_sequences, is_missing, step_mask
+from ._warnings import warn_user
 from ._weights import step_weights
 
 __all__ = ["SequenceScaler", "SequenceTokenizer"]
@@ -468,9 +469,9 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             unknown = next(token for token, i in self.vocabulary_.items() if i == 0)
             holding = sum(unknown in document for document in documents)
             if holding:
-                warnings.warn(f"vocabulary's id 0 is the unknown token, here {unknown!r}, which {holding} of the "
+                warn_user(f"vocabulary's id 0 is the unknown token, here {unknown!r}, which {holding} of the "
                               f"texts hold as a word: it reads as unknown there. If {unknown!r} is a word, put the "
-                              "unknown token first (e.g. ['<unk>', ...]).", UserWarning, stacklevel=3)
+                              "unknown token first (e.g. ['<unk>', ...]).")
             return
         if not documents:
             raise ValueError("SequenceTokenizer needs at least one text to fit.")

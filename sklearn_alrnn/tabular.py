@@ -7,6 +7,7 @@ import numpy as np
 
 from ._panels import time_order
 from ._validation import check_no_dates, is_missing
+from ._warnings import warn_user
 
 __all__ = ["to_sequences", "sequence_predictions_to_rows"]
 
@@ -40,10 +41,9 @@ def default_feature_columns(df, excluded):
     features = numeric_columns(df, excluded)
     left_out = [c for c in df.columns if c not in excluded and c not in features]
     if features and left_out:
-        warnings.warn(f"The numeric columns {features} are the features; {left_out} hold no numbers and are left out. "
+        warn_user(f"The numeric columns {features} are the features; {left_out} hold no numbers and are left out. "
                       "Name the features to silence this (feature_cols; --features on the command line; booleans "
-                      "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).",
-                      UserWarning, stacklevel=3)
+                      "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).",)
     return features
 
 
@@ -59,9 +59,9 @@ def _warn_of_columns_constant_per_sequence(X, lengths, columns):
     constant = (highest == lowest).all(axis=0) & (highest.max(axis=0) > lowest.min(axis=0))
     named = [column for column, flagged in zip(columns, constant) if flagged]
     if named:
-        warnings.warn(f"The feature columns {named} hold one value per sequence: read as constant inputs. If they "
+        warn_user(f"The feature columns {named} hold one value per sequence: read as constant inputs. If they "
                       "identify the sequences (a subject's number) rather than describe them, leave them out with "
-                      "feature_cols.", UserWarning, stacklevel=3)
+                      "feature_cols.")
 
 
 def _as_floats(frame, columns):
@@ -238,9 +238,9 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             labels = getattr(df[target_col].dtype, "kind", "O") not in "iuf"  # a number may change on purpose
             varying = np.flatnonzero(ordered[target_col].groupby(codes).nunique().to_numpy() > 1) if labels else []
             if len(varying):
-                warnings.warn(f"The labels {target_col!r} change within {len(varying)} of the {len(ids)} sequences "
+                warn_user(f"The labels {target_col!r} change within {len(varying)} of the {len(ids)} sequences "
                               f"(the first: sequence {_shown(ids[varying[0]])}); y holds each sequence's last value. "
-                              "per_step=True gives one per step.", UserWarning, stacklevel=2)
+                              "per_step=True gives one per step.")
     if default_features:
         _warn_of_columns_constant_per_sequence(X, lengths, feature_cols)
     unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))

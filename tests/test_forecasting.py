@@ -1118,6 +1118,10 @@ def test_time_stamps_that_repeat_are_refused_and_gaps_warned_of():
     for gappy in (frame.drop(frame.index[[20, 21]]), frame.to_period("h").drop(frame.index[30].to_period("h"))):
         with pytest.warns(UserWarning, match=r"Index has gaps \(steps from (01:00:00 to 03:00:00|1 to 2 periods)\)"):
             model.fit(gappy)
+    for call in (model.fit, model.predict, lambda X: model.forecast(X, 2)):  # three paths to the one check
+        with pytest.warns(UserWarning, match="Index has gaps") as caught:
+            call(gappy)
+        assert {warning.filename for warning in caught} == {__file__}  # the warning names the caller's line
     # Evenly enough: clock jitter, months, business days, trading days with holidays, summer time.
     jittered = 1.7e9 + t * 0.004 + np.random.RandomState(0).uniform(-4e-4, 4e-4, 60)
     for index in (pd.to_datetime(jittered, unit="s"), pd.date_range("2024", periods=60, freq="MS"),
