@@ -85,8 +85,8 @@ def _check_no_missing_labels(y):
     missing = np.flatnonzero(missing_labels(y))
     if missing.size:
         raise ValueError(
-            f"y has {missing.size} missing label(s) (NaN, None or pandas' NA), the first for sequence {missing[0]}; "
-            "every sequence needs a class label: leave the unlabelled sequences out of X and y."
+            f"Input y contains NaN or other missing labels (None, pandas' NA): {missing.size} of them, the first for "
+            f"sequence {missing[0]}; every sequence needs a class label: leave the unlabelled sequences out of X and y."
         )
 
 
@@ -167,8 +167,9 @@ def regression_targets(y, lengths, n_timesteps, dtype):
     missing = np.flatnonzero(np.isnan(Y.reshape(len(Y), -1)).any(axis=1))
     if missing.size:
         raise ValueError(
-            f"y has {missing.size} missing target(s) (NaN), the first for sequence {missing[0]}; every sequence "
-            "needs a target: leave those sequences out of X and y (per-step targets read NaN as no target at a step)."
+            f"Input y contains NaN: {missing.size} missing target(s), the first for sequence {missing[0]}; every "
+            "sequence needs a target: leave those sequences out of X and y (per-step targets read NaN as no target at "
+            "a step)."
         )
     return Y, False
 

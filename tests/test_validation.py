@@ -123,7 +123,7 @@ def test_unfitted_model_raises_not_fitted():
 def test_nan_and_bad_shapes_in_y():
     y = GOOD_Y.astype(float)
     y[3] = np.nan
-    with pytest.raises(ValueError, match="y has 1 missing target.* the first for sequence 3"):
+    with pytest.raises(ValueError, match="Input y contains NaN: 1 missing target.* the first for sequence 3"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, y)
     Y = np.zeros((10, 6, 1))
     Y[2, 4, 0] = np.inf  # a NaN there would mean "no target at this step" (issue 14)
