@@ -240,7 +240,7 @@ def test_pandas_missing_values_in_nullable_columns_read_as_nan():
     long = panel.rename_axis(["case", "step"]).reset_index()  # a long table, its padding rows kept
     with pytest.warns(UserWarning, match="2 of the 4 sequences have no feature value on their last row"):
         np.testing.assert_array_equal(to_sequences(long, "case", "step", ["a", "b"])[0], np.stack(arrays))
-    with pytest.raises(ValueError, match=r"Input y contains NaN or other missing labels \(None, pandas' NA\): 1 of them, the first for"):
+    with pytest.raises(ValueError, match=r"y contains NaN or other missing labels \(None, pandas' NA\): 1 of them"):
         ALRNNClassifier(**settings).fit(arrays, pd.Series(["a", "b", pd.NA, "a"], dtype="string"))
 
 
