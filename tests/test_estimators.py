@@ -69,7 +69,8 @@ def test_labels_that_mix_strings_and_numbers_are_refused_by_name():
                                     np.array(["a", "b", "b", np.nan], dtype=object), np.array([0.0, 1.0, np.nan, 1.0])])
 def test_a_sequence_without_a_label_is_refused_by_position(labels):
     first = int(np.flatnonzero([label is None or label != label for label in labels])[0])
-    with pytest.raises(ValueError, match=f"Input y contains NaN or other missing .*: 1 of them, the first for sequence {first}"):
+    with pytest.raises(ValueError, match=f"Input y contains NaN or other missing .*: 1 of them, the first for sequence "
+                                         f"{first}"):
         ALRNNClassifier(max_iter=1).fit(np.zeros((4, 3, 1)), labels)
 
 
