@@ -1,8 +1,6 @@
 """Checking the recorded series of ALRNNForecaster: one series, a 3-D array of series or a list,
 their exogenous inputs and a forecast's context; results returned in the series' layout."""
 
-import warnings
-
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
@@ -203,21 +201,19 @@ def warn_if_columns_are_not_variables(series, names=None):
     to extrapolate), or that counts or numbers (:func:`counter_and_run_columns`: a long table of
     several series given as one)."""
     if all(len(item) < item.shape[1] for item in series):
-        warnings.warn(
+        warn_user(
             f"X's series have fewer steps than variables ({len(series[0])} steps of {series[0].shape[1]} in the "
             "first): a series is (n_timesteps, n_features), its rows the steps. If the rows are the variables "
-            "(aeon's and sktime's layout), pass the transpose (X.T, or X.transpose(0, 2, 1) for a 3-D array).",
-            UserWarning,
+            "(aeon's and sktime's layout), pass the transpose (X.T, or X.transpose(0, 2, 1) for a 3-D array)."
         )
     clocks = sorted(set.intersection(*(set(time_index_columns(item)) for item in series)))
     if clocks and len(clocks) < series[0].shape[1]:
         column = clocks[0]
         label = repr(str(names[column])) if names is not None else str(column)
-        warnings.warn(
+        warn_user(
             f"Column {label} of X rises by {series[0][1, column] - series[0][0, column]:g} every row: a time index, "
             "not a variable of the system, which fitted as one is a ramp that free runs would have to extrapolate. "
-            "Leave it out (the rows are the steps, in order; a DataFrame may keep it as its index).",
-            UserWarning,
+            "Leave it out (the rows are the steps, in order; a DataFrame may keep it as its index)."
         )
     counters, runs = (sorted(set().union(*found) - set(clocks)) for found in zip(*map(counter_and_run_columns, series)))
     if (counters or runs) and len(counters + runs) < series[0].shape[1]:
@@ -255,15 +251,14 @@ def warn_if_scales_differ(series, names=None):
         index, column = np.argwhere(flat)[0]
         label = repr(str(names[column])) if names is not None else str(column)
         level = peak[column] * np.mean(series[index][:, column] / peak[column])
-        warnings.warn(
+        warn_user(
             f"{np.count_nonzero(flat.any(axis=1))} of the {len(series)} series vary by less than 1% of the spread of "
             f"all of them together (series {index}, column {label}: standard deviation {own[index, column]:.3g} around "
             f"{level:.3g}, against {pooled[column]:.3g} for all): one standardisation for "
             "all reads them as nearly flat lines, and their dynamics are lost in training and forecasts. If the "
             "series are unrelated (a forecasting collection, each in its own units), standardise each by its own "
             "mean and standard deviation before fit and forecast and convert the forecasts back, or fit a model per "
-            "series.",
-            UserWarning,
+            "series."
         )
 
 

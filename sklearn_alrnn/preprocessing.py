@@ -3,7 +3,6 @@ padding as padding) and SequenceTokenizer (raw texts to token-id sequences)."""
 
 import re
 import unicodedata
-import warnings
 from collections import Counter
 from numbers import Integral, Real
 
@@ -527,13 +526,11 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         read_whole = [document[0] for document in documents if len(document) == 1 and in_documents[document[0]] == 1]
         if self.tokenizer is None and len(documents) >= 10 and len(read_whole) > len(documents) / 2:
             example = read_whole[0]
-            warnings.warn(
+            warn_user(
                 f"{len(read_whole)} of the {len(documents)} texts are each one token that no other text "
                 f"holds (such as {example[:20]!r}{'...' if len(example) > 20 else ''}): text without spaces is "
                 "one token under token_pattern, and such a vocabulary says nothing of new texts. To read each "
-                "character as a token, pass token_pattern=r'\\S' (or each text as a list of its tokens).",
-                UserWarning,
-                stacklevel=4,
+                "character as a token, pass token_pattern=r'\\S' (or each text as a list of its tokens)."
             )
 
     def transform(self, X):

@@ -246,11 +246,11 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))
     if unmeasured.size:
         at = _shown(ordered[time_col].iloc[last[unmeasured[0]]])
-        warnings.warn(
+        warn_user(
             f"{unmeasured.size} of the {len(ids)} sequences have no feature value on their last row (the first: "
             f"sequence {_shown(ids[unmeasured[0]])} at {time_col}={at}); "
             "the estimators read such rows as the NaN padding after a sequence's end, so these sequences end "
-            "earlier. Fill the missing values to keep the rows.", UserWarning
+            "earlier. Fill the missing values to keep the rows."
         )
     return X, y, ids
 
