@@ -69,6 +69,8 @@ def check_sequence_feature_names(estimator, X, reset):
     columns, shared, strings as scikit-learn keeps them): set by the first fit, checked after."""
     # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features;
     # but a panel's (rows indexed by sequence and time step) are the features.
+    if getattr(X, "ndim", 0) == 1 and getattr(X, "dtype", None) == object:  # a Series of sequences: a list
+        X = list(X)
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
     if named is None:
         refuse_pivoted_features(X)

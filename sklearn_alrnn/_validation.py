@@ -6,7 +6,7 @@ kernels never see NaN padding or ragged lists.
 """
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from numbers import Integral, Real
 
 import numpy as np
@@ -201,6 +201,10 @@ def cells_as_sequences(X, name="X", panels=True):
         raise TypeError(
             f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
         )
+    if isinstance(X, Mapping):
+        raise TypeError(f"{name} is a {type(X).__name__} (keys such as {next(iter(X), None)!r}); pass its sequences as "
+                        f"a list, e.g. list({name}.values()), with the targets in the same order (or, where its values "
+                        f"are the columns of one table, pd.DataFrame({name})).")
     if panels and is_panel_frame(X):
         return panel_sequences(X)
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):

@@ -328,6 +328,21 @@ def test_an_iterator_of_sequences_is_named_not_read_as_one_object():
     tokens = ALRNNClassifier(n_hidden=4, max_iter=1, input_type="tokens", random_state=0).fit(ids, GOOD_Y)
     with pytest.raises(TypeError, match=r"X is an iterator \(generator\)"):
         tokens.predict(sequence for sequence in ids)
+    # A dict of sequences by id was "X holds values that are not numbers (... 'dict')".
+    by_id = {f"s{i}": sequence for i, sequence in enumerate(sequences)}
+    for call in (lambda: model.fit(by_id, GOOD_Y), lambda: ALRNNForecaster(max_iter=1).fit({"x": np.arange(9.0)})):
+        with pytest.raises(TypeError, match=r"X is a dict \(keys such as '(s0|x)'\); pass its sequences as a list, "
+                                            r"e\.g\. list\(X\.values\(\)\).* pd\.DataFrame\(X\)"):
+            call()
+
+
+def test_a_series_of_dataframes_keeps_their_column_names_as_a_list_does():
+    pd = pytest.importorskip("pandas")
+    frames = [pd.DataFrame(sequence, columns=["pulse", "pressure", "flow"]) for sequence in GOOD_X]
+    model = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(pd.Series(frames), GOOD_Y)
+    assert model.feature_names_in_.tolist() == ["pulse", "pressure", "flow"]
+    with pytest.raises(ValueError, match=r"\['pulse', 'pressure', 'flow'\] were fitted, the sequences have \['flow'"):
+        model.predict(pd.Series([frame[["flow", "pressure", "pulse"]] for frame in frames]))
 
 
 def test_scales_beside_the_weights_damaged_after_the_fit_are_named_too():
