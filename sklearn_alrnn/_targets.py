@@ -6,7 +6,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._validation import _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, step_mask
+from ._validation import (
+    _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, refuse_iterators_and_mappings, step_mask,
+)
 from ._weights import step_weights
 
 
@@ -21,6 +23,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
     Series) of 1-D arrays, one label per step of each sequence.
     """
     if not per_step:
+        refuse_iterators_and_mappings(y, "y")
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0,
                         ensure_all_finite="allow-nan")
         if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:

@@ -187,6 +187,20 @@ def _ragged_to_padded(sequences, dtype, first_index=0):
     return padded
 
 
+def refuse_iterators_and_mappings(X, name="X"):
+    """Refuse an iterator (a generator), read once, so gone for the next reading and held by NumPy as one
+    object, and a mapping (sequences or targets by id), whose order would pair them by chance."""
+    if isinstance(X, Iterator):
+        raise TypeError(
+            f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
+        )
+    if isinstance(X, Mapping):
+        how = (f"its sequences as a list, e.g. list({name}.values()), with the targets in the same order (or, where "
+               f"its values are the columns of one table, pd.DataFrame({name}))" if name == "X" else
+               f"its values as a list in the order of X's sequences, e.g. list({name}.values())")
+        raise TypeError(f"{name} is a {type(X).__name__} (keys such as {next(iter(X), None)!r}); pass {how}.")
+
+
 def cells_as_sequences(X, name="X", panels=True):
     """A container whose cells are sequences, as a list of sequences; anything else as given.
 
@@ -194,17 +208,10 @@ def cells_as_sequences(X, name="X", panels=True):
     cells are 1-D series (sktime's "nested" format: one column per feature, one row per
     sequence) becomes one (n_timesteps, n_features) array per row, and with ``panels`` a panel
     DataFrame (rows indexed by sequence and time step) one DataFrame per sequence (targets and
-    weights indexed so are one per row). An iterator (a generator) is refused by ``name``: read
-    once, it would be gone for the next reading, and NumPy holds it as one object.
+    weights indexed so are one per row). Iterators and mappings are refused
+    (:func:`refuse_iterators_and_mappings`).
     """
-    if isinstance(X, Iterator):
-        raise TypeError(
-            f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
-        )
-    if isinstance(X, Mapping):
-        raise TypeError(f"{name} is a {type(X).__name__} (keys such as {next(iter(X), None)!r}); pass its sequences as "
-                        f"a list, e.g. list({name}.values()), with the targets in the same order (or, where its values "
-                        f"are the columns of one table, pd.DataFrame({name})).")
+    refuse_iterators_and_mappings(X, name)
     if panels and is_panel_frame(X):
         return panel_sequences(X)
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):

@@ -334,6 +334,9 @@ def test_an_iterator_of_sequences_is_named_not_read_as_one_object():
         with pytest.raises(TypeError, match=r"X is a dict \(keys such as '(s0|x)'\); pass its sequences as a list, "
                                             r"e\.g\. list\(X\.values\(\)\).* pd\.DataFrame\(X\)"):
             call()
+    for Estimator in (ALRNNClassifier, ALRNNRegressor):  # targets by id pair by the dict's order: refused too
+        with pytest.raises(TypeError, match=r"y is a dict \(keys such as 's0'\); pass its values as a list in the "):
+            Estimator(max_iter=1).fit(sequences, {f"s{i}": label for i, label in enumerate(GOOD_Y)})
 
 
 def test_a_series_of_dataframes_keeps_their_column_names_as_a_list_does():
