@@ -467,7 +467,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             self.n_tokens_ = len(self.vocabulary_)
             unknown = next(token for token, i in self.vocabulary_.items() if i == 0)
             holding = sum(unknown in document for document in documents)
-            if holding:
+            if holding and not re.fullmatch(r"<.*>|\[.*\]|.*unk.*", unknown, re.IGNORECASE):  # a marker ("<unk>")
                 warn_user(f"vocabulary's id 0 is the unknown token, here {unknown!r}, which {holding} of the "
                               f"texts hold as a word: it reads as unknown there. If {unknown!r} is a word, put the "
                               "unknown token first (e.g. ['<unk>', ...]).")

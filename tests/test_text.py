@@ -158,6 +158,9 @@ def test_a_fixed_vocabulary_reads_texts_for_a_token_model_trained_elsewhere():
     # A list of the words alone makes its first word the unknown token: texts holding it are told.
     with pytest.warns(UserWarning, match=r"id 0 is the unknown token, here 'good', which 2 of the texts hold as a word"):
         SequenceTokenizer(vocabulary=["good", "bad", "film"]).fit(["a good film", "good", "bad"])
+    with warnings.catch_warnings():  # a corpus that marks its unknown words so (Penn Treebank's "<unk>") is no word
+        warnings.simplefilter("error")
+        SequenceTokenizer(vocabulary=["<unk>", "film"], tokenizer=str.split).fit(["a <unk> film"])
 
 
 def test_texts_without_spaces_read_as_one_token_each_are_named_in_a_warning():
