@@ -179,8 +179,8 @@ def counter_and_run_columns(values):
     """Columns of one table (T, N) that count or number rather than measure: ``counters`` rise by the
     same step every row but where they start again from their first value (the steps of several
     series stacked in one table, or a clock that wraps, an hour of the day); ``runs`` hold whole
-    numbers, each value in one run of rows, of 10 rows or more on average (a series' number, or a
-    coarse time stamp such as a year)."""
+    numbers, each value in one run of rows, three runs or more of 10 rows or more on average (a
+    series' number, or a coarse time stamp such as a year; a single switch may be a variable's)."""
     steps = np.diff(values, axis=0)
     counters, runs = [], []
     for j in range(values.shape[1]):
@@ -189,7 +189,7 @@ def counter_and_run_columns(values):
         rising = steps[~restarts, j]
         if restarts.any() and len(rising) > 1 and rising[0] > 0 and np.allclose(rising, rising[0], rtol=1e-9, atol=0):
             counters.append(j)
-        elif (0 < changes <= len(column) / 10 and np.all(column == np.round(column))
+        elif (2 <= changes <= len(column) / 10 and np.all(column == np.round(column))
               and len(np.unique(column)) == changes + 1):
             runs.append(j)
     return counters, runs
