@@ -149,10 +149,11 @@ def is_time_index(index):
 
 def check_time_order(X, name, even_steps=False):
     """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
-    durations does not rise: rows written newest first, as some exports write them, shuffled, or the
-    same time twice (a recording joined to itself) would be read as steps in that order. With
-    ``even_steps`` (a forecaster's map takes one step per row), warn where the stamps have gaps
-    (:func:`evenly_spaced`; periods one apart): missing rows read as no time."""
+    durations does not rise: rows written newest first, as some exports write them, or shuffled would
+    be read as steps in that order. With ``even_steps`` (a forecaster's map takes one step per row),
+    also refuse the same time twice (a recording joined to itself) and warn where the stamps have
+    gaps (:func:`evenly_spaced`; periods one apart): missing rows read as no time. (A sequence of
+    events for the estimators may hold two events at one time, in the order of its rows.)"""
     index = getattr(X, "index", None)
     if not is_time_index(index):
         return
@@ -162,12 +163,14 @@ def check_time_order(X, name, even_steps=False):
             f"The rows of {name} are time steps, and its {type(index).__name__} runs {how}: they would be read in that "
             "order. Sort the rows by time first (.sort_index()), or pass .to_numpy() to read them as they stand."
         )
+    if not even_steps:
+        return
     if not index.is_unique:
         repeated = index[index.duplicated()][0]
         raise ValueError(f"The rows of {name} are time steps, and its {type(index).__name__} holds {repeated} more "
                          "than once: rows of one time would be read as steps. Keep one row per time first (e.g. "
                          ".groupby(level=0).mean()), or pass .to_numpy() to read the rows as they stand.")
-    if not even_steps or len(index) < 3:
+    if len(index) < 3:
         return
     if type(index).__name__ == "PeriodIndex":
         steps = np.diff(index.asi8)  # the periods' ordinals

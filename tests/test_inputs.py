@@ -333,3 +333,7 @@ def test_sequences_whose_time_index_does_not_rise_are_refused():
     with pytest.raises(ValueError, match=r"The rows of sequence 3 of X are time steps, and its DatetimeIndex runs "
                                          r"backwards \(newest first\)"):
         model.predict(sequences[:3] + [sequences[3].iloc[::-1]])
+    # Events may share a time stamp (two clicks in one second): read in the order of their rows.
+    events = sequences[3].set_axis(sequences[3].index.floor("2h"))
+    assert not events.index.is_unique
+    np.testing.assert_array_equal(model.predict_proba([events]), model.predict_proba([sequences[3]]))
