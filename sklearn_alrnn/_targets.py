@@ -171,8 +171,8 @@ def regression_targets(y, lengths, n_timesteps, dtype):
     if missing.size:
         raise ValueError(
             f"Input y contains NaN: {missing.size} missing target(s), the first for sequence {missing[0]}; every "
-            "sequence needs a target: leave those sequences out of X and y (per-step targets read NaN as no target at "
-            "a step)."
+            "sequence needs a target: leave those sequences out of X and y (per-step targets, 3-D (n_samples, "
+            "n_timesteps, n_outputs) or a list of arrays, read NaN as no target at a step)."
         )
     return Y, False
 
