@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 from ._validation import (
     _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, refuse_iterators_and_mappings, step_mask,
 )
+from ._warnings import warn_user
 from ._weights import step_weights
 
 
@@ -167,6 +168,10 @@ def regression_targets(y, lengths, n_timesteps, dtype):
             f"(n_samples, n_timesteps, n_outputs); got y of shape {Y.shape}."
         )
     _check_count(Y.shape[0], lengths, "targets")
+    if Y.ndim == 2 and Y.shape[1] == n_timesteps >= 3:
+        warn_user(f"y has {n_timesteps} columns, as many as X has time steps: it is read as {n_timesteps} outputs of "
+                  "each sequence, all from its readout. For a target per step, pass y[:, :, None] (3-D) or a list of "
+                  "one array per sequence.")
     missing = np.flatnonzero(np.isnan(Y.reshape(len(Y), -1)).any(axis=1))
     if missing.size:
         raise ValueError(

@@ -279,6 +279,10 @@ def test_a_list_of_per_step_target_arrays_stays_per_step_when_every_sequence_has
         from_padded_list = ALRNNRegressor(**settings).fit(padded_X, list(padded_sums))
     assert table.predict(X).shape == (30, 7)
     np.testing.assert_array_equal(from_padded_list.W_, from_padded_3d.W_)
+    # A 2-D array as wide as the sequences are long reads as outputs, as a table does: said in a warning.
+    with pytest.warns(UserWarning, match=r"y has 7 columns, as many as X has time steps: it is read as 7 outputs .*"
+                                         r"y\[:, :, None\]"):
+        ALRNNRegressor(**settings).fit(X, running_sums)
 
 
 def test_score_counts_only_the_steps_that_step_weight_says_carry_a_target():
