@@ -151,10 +151,12 @@ def _number(cell, decimal="."):
         return None
 
 
-def _check_date_column(name, cells):
+def _check_date_column(name, cells, other_text_columns=False):
     """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first), out of
-    order or through a date twice: the rows are read in the file's order, so the series would be
-    learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time."""
+    order or through a time twice: the rows are read in the file's order, so the series would be
+    learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time.
+    Days without a time that repeat in order beside ``other_text_columns`` are left alone: one of those
+    may hold the times of day."""
     if not all(re.match(r"\s*\d{4}-\d{2}", cell) for cell in cells):  # NumPy would read "7" as the year 7
         return
     try:
@@ -164,6 +166,9 @@ def _check_date_column(name, cells):
     except ValueError:  # not dates, or not in ISO 8601
         return
     steps = np.diff(stamps).astype("int64")
+    if other_text_columns and np.any(steps == 0) and np.all(steps >= 0) and all(
+            re.fullmatch(r"\s*\d{4}-\d{2}(-\d{2})?\s*", cell) for cell in cells):
+        return  # days alone, repeated, beside another column of text: which may hold the times of day
     backwards = np.flatnonzero(steps <= 0)
     if backwards.size:
         row = backwards[0] + 1
@@ -206,11 +211,11 @@ def _read_csv_series(path):
     if len(widths) > 1:
         raise ValueError(f"rows of {widths} cells; every row must have the same number")
     names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
-    kept, left_out = [], []
+    kept, left_out, texts = [], [], []
     for i, (name, cells) in enumerate(zip(names, zip(*rows))):
         numbers = [_number(cell, decimal) for cell in cells]
         if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
-            _check_date_column(name, cells)
+            texts.append((name, cells))
             left_out.append(name.strip() or "the unnamed first column (an index)")
         elif None in numbers:
             row = numbers.index(None)
@@ -220,6 +225,8 @@ def _read_csv_series(path):
             kept.append((name.strip(), numbers))
     if not kept:
         raise ValueError("no column of numbers")
+    for name, cells in texts:
+        _check_date_column(name, cells, other_text_columns=len(texts) > 1)
     values = np.array([numbers for _, numbers in kept]).T
     time_axes = time_index_columns(values)
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable

@@ -480,6 +480,11 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     repeated.write_text("Date,x,y\n" + "".join(rows))
     with pytest.raises(SystemExit, match=r"dates that run through a date twice \(data rows 4 and 5: 1949-05-01"):
         main(["reconstruct", str(repeated), "--max-iter", "1"])
+    hourly = tmp_path / "hourly.csv"  # the day and the time of day in two columns: a day repeats, in order
+    hourly.write_text("Date,Time,x,y\n" + "".join(f"2024-01-{1 + i // 24:02d},{i % 24}:00,{np.sin(v)},{np.cos(v)}\n"
+                                                  for i, v in enumerate(t)))
+    assert main(["reconstruct", str(hourly), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "Columns left out: Date, Time" in capsys.readouterr().out
     with pytest.warns(UserWarning, match=r"Column 'Date' holds dates with gaps \(steps from 28 days to 91 days\)"):
         gappy = tmp_path / "gappy.csv"  # two months missing: read as no time
         gappy.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n"
