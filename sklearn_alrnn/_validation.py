@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 from ._panels import check_time_order, is_panel_frame, panel_sequences
@@ -194,7 +195,7 @@ def refuse_iterators_and_mappings(X, name="X"):
         raise TypeError(
             f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
         )
-    if isinstance(X, Mapping):
+    if isinstance(X, Mapping) and not issparse(X):  # SciPy's DOK matrices are dicts: refused as sparse later
         how = (f"its sequences as a list, e.g. list({name}.values()), with the targets in the same order (or, where "
                f"its values are the columns of one table, pd.DataFrame({name}))" if name == "X" else
                f"its values as a list in the order of X's sequences, e.g. list({name}.values())")
