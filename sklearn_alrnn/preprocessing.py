@@ -307,7 +307,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         A fixed vocabulary instead of one learnt from the texts, such as that
         of a token model trained elsewhere (``ALRNNClassifier.from_parameters``
         with ``input_type="tokens"``, whose C has a column per id): token ->
-        id, or the tokens in the order of their ids. The ids are 0 .. V-1,
+        id (a dict, or a pandas Series indexed by token), or the tokens in the
+        order of their ids. The ids are 0 .. V-1,
         and id 0 is the unknown token, whatever its name ("<unk>",
         "[UNK]"). Its tokens are put in the texts' normal form (and
         lowercased with ``lowercase``) so that they match them; ``min_df``
@@ -488,6 +489,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     def _given_vocabulary(self):
         """``vocabulary`` as token -> id, its tokens in the texts' normal form, its ids checked."""
         given = self.vocabulary
+        if hasattr(given, "index") and hasattr(given, "items") and all(isinstance(k, str) for k in given.index):
+            given = dict(given.items())  # a pandas Series of ids by token, as read from a vocabulary file
         if not isinstance(given, dict):
             ids = {}
             for i, token in enumerate(given):

@@ -145,6 +145,9 @@ def test_a_fixed_vocabulary_reads_texts_for_a_token_model_trained_elsewhere():
         model.predict(larger.transform(["good film"]))
     as_mapping = SequenceTokenizer(vocabulary={"<unk>": 0, "film": 3, "good": 1, "bad": 2}).fit([])
     assert as_mapping.transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
+    pd = pytest.importorskip("pandas")  # a vocabulary file read as ids by token, or as tokens in order
+    for read in (pd.Series({"<unk>": 0, "film": 3, "good": 1, "bad": 2}), pd.Series(["<unk>", "good", "bad", "film"])):
+        assert SequenceTokenizer(vocabulary=read).fit([]).transform(["good film, new"])[0].tolist() == [1, 3, 0, 0]
     for bad, error, message in (
         ({"good": 1, "bad": 2}, ValueError, r"ids must be the integers 0 .. 1, each once \(0 the unknown token\); got"
                                             r" \[1, 2\]. Words numbered from 1 leave id 0 to the unknown token: add"),
