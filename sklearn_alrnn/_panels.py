@@ -178,8 +178,9 @@ def check_time_order(X, name, even_steps=False):
             return
         shortest, longest = f"{steps.min()}", f"{steps.max()} periods"
     else:
-        stamps = (index.tz_localize(None) if getattr(index, "tz", None) is not None else index).to_numpy()
-        if evenly_spaced(stamps):  # a time zone's local dates: its weekdays
+        zoned = getattr(index, "tz", None) is not None  # steps between instants, weekdays of the local dates
+        instants = (index.tz_convert(None) if zoned else index).to_numpy()
+        if evenly_spaced(instants, index.tz_localize(None).to_numpy() if zoned else None):
             return
         steps = index[1:] - index[:-1]
         shortest, longest = (_duration_text(step) for step in (steps.min(), steps.max()))
@@ -195,16 +196,18 @@ def _duration_text(step):
     return text[len("0 days "):] if text.startswith("0 days ") else text.removesuffix(" 00:00:00")
 
 
-def evenly_spaced(stamps):
+def evenly_spaced(stamps, local=None):
     """Whether rising time stamps (a NumPy datetime64 or timedelta64 array) step evenly enough to be read
     as equal steps: within half their median step of it (clock jitter, months of 28 to 31 days, years,
     quarters, days of 23 or 25 hours across a change of summer time), or weekdays a day apart but for
-    weekends and holidays (business and trading days). A missing row doubles a step."""
+    weekends and holidays (business and trading days; the weekdays of ``local``, the stamps' local
+    dates, where given). A missing row doubles a step."""
     unit = np.datetime_data(stamps.dtype)[0]
     steps = np.diff(stamps.astype("int64"))
     median = np.median(steps)
     if steps.min() >= 0.5 * median and steps.max() <= 1.5 * median:
         return True
     day = np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype("int64")
-    weekdays = (stamps.astype("datetime64[D]").astype("int64") + 3) % 7 if stamps.dtype.kind == "M" else None
+    dates = stamps if local is None else local
+    weekdays = (dates.astype("datetime64[D]").astype("int64") + 3) % 7 if dates.dtype.kind == "M" else None
     return weekdays is not None and median == day and steps.max() <= 5 * day and bool(np.all(weekdays < 5))

@@ -1123,11 +1123,14 @@ def test_time_stamps_that_repeat_are_refused_and_gaps_warned_of():
         with pytest.warns(UserWarning, match="Index has gaps") as caught:
             call(gappy)
         assert {warning.filename for warning in caught} == {__file__}  # the warning names the caller's line
-    # Evenly enough: clock jitter, months, business days, trading days with holidays, summer time.
+    # Evenly enough: clock jitter, months, business days, trading days with holidays (Tokyo's too), days and
+    # hours across a change of summer time (an hour repeated or skipped on the clock, not between instants).
     jittered = 1.7e9 + t * 0.004 + np.random.RandomState(0).uniform(-4e-4, 4e-4, 60)
     for index in (pd.to_datetime(jittered, unit="s"), pd.date_range("2024", periods=60, freq="MS"),
                   pd.bdate_range("2024", periods=63).delete([5, 30, 31]),
-                  pd.DatetimeIndex(list(pd.date_range("2024-03-20", periods=60, freq="D", tz="Europe/Berlin")))):
+                  pd.DatetimeIndex(list(pd.date_range("2024-03-20", periods=60, freq="D", tz="Europe/Berlin"))),
+                  pd.DatetimeIndex(list(pd.date_range("2024-10-26", periods=60, freq="h", tz="Europe/Berlin"))),
+                  pd.bdate_range("2024", periods=63, tz="Asia/Tokyo").delete([5, 30, 31])):
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
             model.fit(frame.set_axis(index))
