@@ -169,7 +169,9 @@ def check_time_order(X, name, even_steps=False):
         repeated = index[index.duplicated()][0]
         raise ValueError(f"The rows of {name} are time steps, and its {type(index).__name__} holds {repeated} more "
                          "than once: rows of one time would be read as steps. Keep one row per time first (e.g. "
-                         ".groupby(level=0).mean()), or pass .to_numpy() to read the rows as they stand.")
+                         ".groupby(level=0).mean()), or pass .to_numpy() to read the rows as they stand; local clock "
+                         "times that repeat an hour as summer time ends are told apart by their zone: "
+                         ".tz_localize(zone, ambiguous='infer').")
     if len(index) < 3:
         return
     if type(index).__name__ == "PeriodIndex":

@@ -1116,6 +1116,9 @@ def test_time_stamps_that_repeat_are_refused_and_gaps_warned_of():
     model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0)
     with pytest.raises(ValueError, match=r"its DatetimeIndex holds 2024-01-01 00:00:00 more than once"):
         model.fit(pd.concat([frame, frame]).sort_index())
+    clock = pd.date_range("2024-10-26", periods=60, freq="h", tz="Europe/Berlin").tz_localize(None)  # 02:00 twice
+    with pytest.raises(ValueError, match=r"holds 2024-10-27 02:00:00 more than once.*tz_localize\(zone, ambiguous="):
+        model.fit(frame.set_axis(clock))
     for gappy in (frame.drop(frame.index[[20, 21]]), frame.to_period("h").drop(frame.index[30].to_period("h"))):
         with pytest.warns(UserWarning, match=r"Index has gaps \(steps from (01:00:00 to 03:00:00|1 to 2 periods)\)"):
             model.fit(gappy)
