@@ -180,8 +180,8 @@ def _check_date_column(name, cells, other_text_columns=False):
     if len(stamps) >= 3 and not evenly_spaced(stamps):
         shortest, longest = (_duration(seconds) for seconds in (steps.min(), steps.max()))
         warn_user(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
-                      "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
-                      "gap is not to be read as no time.")
+                  "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
+                  "gap is not to be read as no time.")
 
 
 def _duration(seconds):

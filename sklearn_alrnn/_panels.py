@@ -187,9 +187,8 @@ def check_time_order(X, name, even_steps=False):
         steps = index[1:] - index[:-1]
         shortest, longest = (_duration_text(step) for step in (steps.min(), steps.max()))
     warn_user(f"The rows of {name} are read as equal time steps of the map, but its {type(index).__name__} has "
-                  f"gaps (steps from {shortest} to {longest}): resample it to a regular grid first "
-                  "(e.g. .resample(step).mean().interpolate()) where a gap is not to be read as no time.",
-                  )
+              f"gaps (steps from {shortest} to {longest}): resample it to a regular grid first "
+              "(e.g. .resample(step).mean().interpolate()) where a gap is not to be read as no time.")
 
 
 def _duration_text(step):

@@ -87,8 +87,8 @@ def check_sequence_feature_names(estimator, X, reset):
         )
     if (names is None) != (fitted is None):  # scikit-learn's warnings
         warn_user(f"X does not have valid feature names, but {type(estimator).__name__} was fitted with feature "
-                      "names" if names is None else f"X has feature names, but {type(estimator).__name__} was "
-                      "fitted without feature names")
+                  "names" if names is None else f"X has feature names, but {type(estimator).__name__} was "
+                  "fitted without feature names")
 
 
 def refuse_pivoted_features(X):

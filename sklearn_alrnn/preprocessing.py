@@ -470,8 +470,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             holding = sum(unknown in document for document in documents)
             if holding and not re.fullmatch(r"<.*>|\[.*\]|.*unk.*", unknown, re.IGNORECASE):  # a marker ("<unk>")
                 warn_user(f"vocabulary's id 0 is the unknown token, here {unknown!r}, which {holding} of the "
-                              f"texts hold as a word: it reads as unknown there. If {unknown!r} is a word, put the "
-                              "unknown token first (e.g. ['<unk>', ...]).")
+                          f"texts hold as a word: it reads as unknown there. If {unknown!r} is a word, put the "
+                          "unknown token first (e.g. ['<unk>', ...]).")
             return
         if not documents:
             raise ValueError("SequenceTokenizer needs at least one text to fit.")

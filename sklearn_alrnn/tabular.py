@@ -42,8 +42,8 @@ def default_feature_columns(df, excluded):
     left_out = [c for c in df.columns if c not in excluded and c not in features]
     if features and left_out:
         warn_user(f"The numeric columns {features} are the features; {left_out} hold no numbers and are left out. "
-                      "Name the features to silence this (feature_cols; --features on the command line; booleans "
-                      "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).",)
+                  "Name the features to silence this (feature_cols; --features on the command line; booleans "
+                  "read as 0 and 1, categories need encoding first, e.g. pd.get_dummies).")
     return features
 
 
@@ -60,8 +60,8 @@ def _warn_of_columns_constant_per_sequence(X, lengths, columns):
     named = [column for column, flagged in zip(columns, constant) if flagged]
     if named:
         warn_user(f"The feature columns {named} hold one value per sequence: read as constant inputs. If they "
-                      "identify the sequences (a subject's number) rather than describe them, leave them out with "
-                      "feature_cols.")
+                  "identify the sequences (a subject's number) rather than describe them, leave them out with "
+                  "feature_cols.")
 
 
 def _as_floats(frame, columns):
@@ -239,8 +239,8 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
             varying = np.flatnonzero(ordered[target_col].groupby(codes).nunique().to_numpy() > 1) if labels else []
             if len(varying):
                 warn_user(f"The labels {target_col!r} change within {len(varying)} of the {len(ids)} sequences "
-                              f"(the first: sequence {_shown(ids[varying[0]])}); y holds each sequence's last value. "
-                              "per_step=True gives one per step.")
+                          f"(the first: sequence {_shown(ids[varying[0]])}); y holds each sequence's last value. "
+                          "per_step=True gives one per step.")
     if default_features:
         _warn_of_columns_constant_per_sequence(X, lengths, feature_cols)
     unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))
