@@ -195,6 +195,11 @@ def counter_and_run_columns(values):
     return counters, runs
 
 
+def _column_label(names, column):
+    """How a warning names column ``column`` of a series: by its name where the columns have names."""
+    return repr(str(names[column])) if names is not None else str(column)
+
+
 def warn_if_columns_are_not_variables(series, names=None):
     """Warn where the columns of recorded series look like something other than the system's
     variables: more columns than rows in every series (series stored variables by rows, as aeon
@@ -211,21 +216,18 @@ def warn_if_columns_are_not_variables(series, names=None):
     clocks = sorted(set.intersection(*(set(time_index_columns(item)) for item in series)))
     if clocks and len(clocks) < series[0].shape[1]:
         column = clocks[0]
-        label = repr(str(names[column])) if names is not None else str(column)
         warn_user(
-            f"Column {label} of X rises by {series[0][1, column] - series[0][0, column]:g} every row: a time index, "
-            "not a variable of the system, which fitted as one is a ramp that free runs would have to extrapolate. "
-            "Leave it out (the rows are the steps, in order; a DataFrame may keep it as its index)."
+            f"Column {_column_label(names, column)} of X rises by {series[0][1, column] - series[0][0, column]:g} "
+            "every row: a time index, not a variable of the system, which fitted as one is a ramp that free runs "
+            "would have to extrapolate. Leave it out (the rows are the steps, in order; a DataFrame may keep it as "
+            "its index)."
         )
     counters, runs = (sorted(set().union(*found) - set(clocks)) for found in zip(*map(counter_and_run_columns, series)))
     if (counters or runs) and len(counters + runs) < series[0].shape[1]:
-        def label(j):
-            return repr(str(names[j])) if names is not None else str(j)
-
-        what = [f"column {label(j)} rises by one step every row but where it starts again from its first value (a "
-                "step counter of several series, or a clock that wraps)" for j in counters[:1]]
-        what += [f"column {label(j)} keeps each of its values for one run of rows (a series' number, or a coarse time "
-                 "stamp such as a year)" for j in runs[:1]]
+        what = [f"column {_column_label(names, j)} rises by one step every row but where it starts again from its "
+                "first value (a step counter of several series, or a clock that wraps)" for j in counters[:1]]
+        what += [f"column {_column_label(names, j)} keeps each of its values for one run of rows (a series' number, or "
+                 "a coarse time stamp such as a year)" for j in runs[:1]]
         warn_user(
             f"In X, {' and '.join(what)}: {'not variables' if len(what) > 1 else 'not a variable'} of the system. "
             "Leave such columns out (a clock may drive the map as exog); several series stacked in one table go as a "
@@ -251,13 +253,12 @@ def warn_if_scales_differ(series, names=None):
     flat = (own < _FLAT_SHARE * pooled) & (pooled > 0)
     if flat.any():
         index, column = np.argwhere(flat)[0]
-        label = repr(str(names[column])) if names is not None else str(column)
         level = peak[column] * np.mean(series[index][:, column] / peak[column])
         warn_user(
             f"{np.count_nonzero(flat.any(axis=1))} of the {len(series)} series vary by less than 1% of the spread of "
-            f"all of them together (series {index}, column {label}: standard deviation {own[index, column]:.3g} around "
-            f"{level:.3g}, against {pooled[column]:.3g} for all): one standardisation for "
-            "all reads them as nearly flat lines, and their dynamics are lost in training and forecasts. If the "
+            f"all of them together (series {index}, column {_column_label(names, column)}: standard deviation "
+            f"{own[index, column]:.3g} around {level:.3g}, against {pooled[column]:.3g} for all): one standardisation "
+            "for all reads them as nearly flat lines, and their dynamics are lost in training and forecasts. If the "
             "series are unrelated (a forecasting collection, each in its own units), standardise each by its own "
             "mean and standard deviation before fit and forecast and convert the forecasts back, or fit a model per "
             "series."
