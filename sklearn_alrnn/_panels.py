@@ -130,9 +130,10 @@ def panel_sequences(X):
         times = time_order(frame.index.to_series(), "The time steps of a panel DataFrame (its index's last level)",
                            "X.index = X.index.set_levels(pd.to_datetime(X.index.levels[-1], format='%d/%m/%Y'), "
                            "level=-1)")
-        if frame.index.duplicated().any():
+        repeated = times.duplicated().to_numpy()  # as times: "2024-01-05" and "2024-01-05 00:00" are one
+        if repeated.any():
             raise ValueError(f"Duplicated time stamp: sequence {key[0] if len(key) == 1 else key} of a panel DataFrame "
-                             f"has more than one row at time {frame.index[frame.index.duplicated()][0]}; keep one row "
+                             f"has more than one row at time {frame.index[repeated][0]}; keep one row "
                              "per time step (e.g. X.groupby(level=list(range(X.index.nlevels))).mean()).")
         try:
             frame = frame.iloc[np.argsort(times.to_numpy(), kind="stable")]

@@ -209,6 +209,10 @@ def test_a_panels_time_steps_written_as_text_are_ordered_as_times():
     twice = as_text.set_axis(pd.MultiIndex.from_arrays([np.repeat(["a", "b"], 12), [str(t // 2) for t in range(24)]]))
     with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence a of a panel DataFrame .* at time 0;"):
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(twice, [0, 1])  # was read as 12 steps, each time twice
+    midnight = dated.set_axis(pd.MultiIndex.from_arrays([np.repeat(["a", "b"], 12), [f"2024-01-{t // 2 + 1:02d}"
+                                                         + " 00:00" * (t % 2) for t in range(24)]]))
+    with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence a .* at time 2024-01-01 00:00;"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(midnight, [0, 1])  # one time written two ways
 
 
 def test_pandas_missing_values_in_nullable_columns_read_as_nan():
