@@ -277,7 +277,8 @@ def pad_sequences(X, dtype=np.float64, first_index=0):
     except TypeError:
         if not (isinstance(X, (list, tuple)) and any(hasattr(item, "iloc") for item in X)):
             raise
-        # pandas items converted one by one: a nullable column's NA becomes NaN only so (13 times slower)
+        # pandas items converted one by one: a nullable column's NA becomes NaN only so (about 3 times slower:
+        # 1.7 s against 0.5 s for 5,000 frames of 20 x 3)
         return _ragged_to_padded(X, dtype, first_index)
     if arr.ndim == 2:
         arr = arr[:, :, None]
