@@ -7,11 +7,11 @@ attributes). ARFF has its own module, ``_arff_format``.
 import datetime
 import os
 import re
-import warnings
 
 import numpy as np
 
 from ._ts_format import _Malformed, _valid_length, as_loaded, read_text
+from ._warnings import warn_user
 
 __all__ = ["load_ucr_tsv", "load_tsf"]
 
@@ -71,7 +71,7 @@ def load_ucr_tsv(path, *, return_metadata=False):
         raise ValueError(f"{os.fspath(path)}: the file has no cases.")
     others = {len(case) for case in cases[:-1]}
     if len(others) == 1 and len(cases[-1]) < min(others):  # the archive pads every line to one length
-        warnings.warn(f"{os.fspath(path)}: the last line has {len(cases[-1])} values where every other has "
+        warn_user(f"{os.fspath(path)}: the last line has {len(cases[-1])} values where every other has "
                       f"{min(others)}: read as a shorter case; was the file cut short?", UserWarning)
     cases = without_padding(cases, path)
     y = np.array(_whole_numbers_as_integers(labels))

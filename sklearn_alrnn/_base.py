@@ -1,6 +1,5 @@
 """BaseALRNN: hyper-parameters, the fit loop in named steps, prediction plumbing, portable state."""
 
-import warnings
 from contextlib import nullcontext
 from abc import ABCMeta, abstractmethod
 from functools import partial
@@ -31,6 +30,7 @@ from ._weights import (
     MIN_VALIDATION_SEQUENCES, check_targets_carry_weight, early_stopping_split, sequences_carrying_weight,
     target_step_weights,
 )
+from ._warnings import warn_user
 from .preprocessing import difference_scale, elapsed_steps_moments
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -229,7 +229,7 @@ class BaseALRNN(
         if early_stopping:
             split = early_stopping_split(self._stratify(Y), weighted, self.validation_fraction, rng)
         if early_stopping and split is None:
-            warnings.warn(
+            warn_user(
                 f"early_stopping skipped: validation_fraction={self.validation_fraction} of {weighted.sum()} weighted "
                 f"sequences holds out fewer than {MIN_VALIDATION_SEQUENCES} to score; training on all of them.",
                 UserWarning,
@@ -432,13 +432,13 @@ class BaseALRNN(
                         break
             else:
                 if not incremental:
-                    warnings.warn(
+                    warn_user(
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                         "reached and the optimization hasn't converged yet.",
                         ConvergenceWarning,
                     )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.")
+            warn_user("Training interrupted by user.")
         finally:
             progress.close()
             # The rule's records carry over to a warm start or the next partial_fit.

@@ -8,13 +8,12 @@ unobserved units come from a learned linear map of the first observation.
 The kernels are in ``_kernels.forcing``.
 """
 
-import warnings
-
 import numpy as np
 
 from ._model import initialize_parameters, split_flat
 from ._regime_maps import jacobians_of_bits
 from ._measures import MIXTURE_POINTS, evenly_spaced, grid_fits, occupancy_reference, spectrum_reference
+from ._warnings import warn_user
 
 #: Order in which a forecaster's parameters travel through the optimiser.
 FORECASTER_PARAMETER_NAMES = ("a", "W", "h", "C", "L")
@@ -111,7 +110,7 @@ def training_window(lengths, sequence_length):
         return fits_all
     left_out = lengths <= window
     if left_out.any():
-        warnings.warn(
+        warn_user(
             f"{left_out.sum()} of the {len(lengths)} series ({lengths[left_out].sum()} of {lengths.sum()} rows) are "
             f"shorter than the training windows of {window + 1} rows and are left out of training; a smaller "
             "sequence_length takes them in.", UserWarning
@@ -180,7 +179,7 @@ def one_step_predictions(engine, params, states, scaled, inputs, alpha):
         out.append(step[:, 0])
         row = first_non_finite_row(out[-1])
         if row is not None:
-            warnings.warn(
+            warn_user(
                 f"The one-step predictions leave the floating-point range at row {row} of {len(out[-1])}: "
                 "the states read from the series grow past it between forcings. The fitted map is unstable.",
                 RuntimeWarning,
@@ -280,7 +279,7 @@ def warn_where_a_run_overflows(run):
     """Warn, and return True, where a free run (n_steps, n) has left the floating-point range."""
     step = first_non_finite_row(run)
     if step is not None:
-        warnings.warn(
+        warn_user(
             f"The free run left the floating-point range at step {step} of {len(run)}; "
             "the rows from there are NaN. The fitted map is unstable from this start.",
             RuntimeWarning,
@@ -293,7 +292,7 @@ def warn_where_a_run_leaves(run):
     goes further than ``RUNAWAY_DEVIATIONS`` from the training mean (``generate``, ``forecast``)."""
     away = np.any(np.abs(run) > RUNAWAY_DEVIATIONS, axis=1)
     if not warn_where_a_run_overflows(run) and away.any():
-        warnings.warn(
+        warn_user(
             f"The free run goes further than {RUNAWAY_DEVIATIONS} training standard deviations from the training "
             f"mean at step {int(np.argmax(away))} of {len(run)}: the fitted map is unstable from this start. "
             "forecast from a longer context, another random_state or more nonlinear units may stay on the data.",
@@ -305,7 +304,7 @@ def warn_if_runs_escape(share):
     """Warn where a fit's kept checkpoint has more than ``ESCAPED_SHARE_WARNING`` of its evaluation
     run steps off the data (``escaped_share``)."""
     if share > ESCAPED_SHARE_WARNING:
-        warnings.warn(
+        warn_user(
             f"The kept checkpoint's free runs leave the training data: {share:.0%} of their steps lie more "
             "than the data's range beyond it, or overflowed, so generate and long forecasts grow without "
             "bound. A trend or a drifting baseline in the series is the usual cause: remove it (a high-pass "

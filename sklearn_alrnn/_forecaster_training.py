@@ -1,8 +1,6 @@
 """The forecaster's fit loop: random teacher-forced windows, RAdam steps on a decaying learning
 rate, and every ``evaluation_interval`` epochs free runs that score a checkpoint; the best is kept."""
 
-import warnings
-
 import numpy as np
 
 from ._forcing import (
@@ -11,6 +9,7 @@ from ._forcing import (
 from ._interrupts import raise_if_interrupted
 from ._optim import BlowUpRecovery, RAdamOptimizer, clip_by_global_norm
 from ._progress import ProgressReporter
+from ._warnings import warn_user
 
 
 def train_forecaster(model, engine, flat, views, scaled, inputs, rng, warm=False):
@@ -76,7 +75,7 @@ def train_forecaster(model, engine, flat, views, scaled, inputs, rng, warm=False
     except StopIteration:
         pass
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user; the best checkpoint so far is kept.")
+        warn_user("Training interrupted by user; the best checkpoint so far is kept.")
     finally:
         progress.close()
     if np.isfinite(best[0]):

@@ -2,8 +2,6 @@
 amplitudes differ by orders of magnitude, their first differences, and the standardisation that
 training works in while the fitted input weights stay in the user's units."""
 
-import warnings
-
 import numpy as np
 
 from ._augmentation import (
@@ -14,6 +12,7 @@ from ._panels import panel_arguments
 from ._series import check_sequence_feature_names
 from ._tokens import check_tokens
 from ._validation import check_sequences, step_mask, warn_if_unscaled
+from ._warnings import warn_user
 from ._weights import step_weights
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 
@@ -53,7 +52,7 @@ def warn_if_steps_look_transposed(X, lengths):
     along_features = lag_one_autocorrelation(X.transpose(0, 2, 1), np.full(len(X), n_features))
     along_steps = lag_one_autocorrelation(X, lengths)
     if along_features >= TRANSPOSED_MIN_AUTOCORRELATION and along_features > along_steps:
-        warnings.warn(
+        warn_user(
             f"X has {n_features} features per step and {n_steps} step{'s' * (n_steps != 1)} per sequence, and its "
             f"features vary smoothly from one to the next (lag-one autocorrelation {along_features:.2f}, its steps "
             f"{along_steps:.2f}), as time steps do. If X is (n_samples, n_channels, n_timesteps), as aeon and sktime "
@@ -146,7 +145,7 @@ class ModelInputsMixin:
             if not self.standardize_inputs:
                 warn_if_unscaled(X, lengths)
                 if wide.size:
-                    warnings.warn(
+                    warn_user(
                         f"The sequences' standard deviations of input feature {wide[0]} differ by a factor of "
                         f"{spread[wide[0]]:.3g} (95th over 5th percentile): standardised, the small ones are nearly "
                         "constant to the network. standardize_inputs=True reads such features per sequence.",
@@ -213,7 +212,7 @@ class ModelInputsMixin:
         offsets = np.abs(self._input_mean) / self._input_scale
         feature = int(np.argmax(offsets))
         if FLOAT_DIGITS.get(self._fit_dtype, np.inf) < np.log10(max(offsets[feature], 1.0)) + 3:
-            warnings.warn(
+            warn_user(
                 f"Input feature {feature} has a mean {offsets[feature]:.3g} times its standard deviation: "
                 f"in {self._fit_dtype} the fitted model reads it with less than 3 significant digits. "
                 "Subtract the mean first, or fit with dtype='float64'.",

@@ -10,8 +10,6 @@ measures and their conventions.
 - The checks of trajectories the measures share, and their exact power-of-two rescaling.
 """
 
-import warnings
-
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from scipy.spatial import cKDTree
@@ -19,6 +17,7 @@ from scipy.special import logsumexp
 from sklearn.utils import check_random_state
 
 from ._series import string_columns
+from ._warnings import warn_user
 
 #: A column whose range is at most this fraction of its peak is constant up to rounding.
 ROUNDING_SPREAD = 64 * np.finfo(float).eps
@@ -288,7 +287,7 @@ class Spectra:
             raise ValueError(f"smoothing must be positive; got {smoothing!r}.")
         n_frequencies = X_true.shape[0] // 2 + 1
         if not frequencies_suffice(X_true.shape[0], smoothing):
-            warnings.warn(
+            warn_user(
                 f"{X_true.shape[0]} steps give {n_frequencies} frequencies, fewer than 4 x smoothing={smoothing}: the "
                 "filter spans most of the spectrum and pulls the distance towards 0. Compare longer series or smooth less.",
                 UserWarning,

@@ -1,13 +1,13 @@
 """The optimiser, gradient clipping, parameter averaging, the recovery from a blow-up and the stopping
 rule of the fit loop, on flat parameter vectors."""
 
-import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
 from ._kernels._cache import cached_njit
 from ._readout import LONG_SEQUENCE_MEAN_LENGTH
+from ._warnings import warn_user
 
 #: With ``learning_rate_init="auto"``, token sequences at least ``LONG_SEQUENCE_MEAN_LENGTH``
 #: tokens long on average train at this step size (RESULTS.md, "Long token sequences": at the
@@ -178,7 +178,7 @@ def warn_of_diverged_training(what_happened, optimizer, goes_on, dtype, remedy):
         f"training stopped. {remedy}"
     if dtype == np.float32:
         outcome += " A float32 fit overflows first: dtype='float64' may keep it finite."
-    warnings.warn(f"{what_happened} and {outcome}", RuntimeWarning)
+    warn_user(f"{what_happened} and {outcome}", RuntimeWarning)
 
 
 class BlowUpRecovery:
@@ -305,14 +305,14 @@ class StoppingRule:
         prediction's loss, a fit that diverged."""
         lowest = min(loss_curve[first_epoch:], default=0.0)
         if self.constant_loss > 0 and lowest > DIVERGED_LOSS_FACTOR * self.constant_loss:
-            warnings.warn(
+            warn_user(
                 f"The fit diverged: its lowest training loss, {lowest:.3g}, is {lowest / self.constant_loss:.3g} times "
                 f"that of a constant prediction ({self.constant_loss:.3g}), so its predictions mean nothing. Lower "
                 "learning_rate_init, or scale the inputs.", RuntimeWarning,
             )
         broken = bool(loss_curve) and self.ended_broken(loss_curve[-1])
         if broken:
-            warnings.warn(f"The fit ended in a loss spike (last epoch's loss {loss_curve[-1]:.3g}, lowest "
+            warn_user(f"The fit ended in a loss spike (last epoch's loss {loss_curve[-1]:.3g}, lowest "
                           f"{self.best_loss:.3g}); the parameters of the lowest-loss epoch are kept.", RuntimeWarning)
         return broken
 

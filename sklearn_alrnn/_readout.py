@@ -23,8 +23,6 @@ maximum, the positive part's to the steps above zero) goes back to the engine
 as per-step state gradients.
 """
 
-import warnings
-
 import numpy as np
 
 from ._kernels.pooling import (
@@ -33,6 +31,7 @@ from ._kernels.pooling import (
     max_over_valid_steps,
     mean_over_valid_steps,
 )
+from ._warnings import warn_user
 
 #: Each readout's poolings, in the order of their M columns of ``B``.
 POOLINGS = {
@@ -124,7 +123,7 @@ def warn_of_overflow(output, lengths, per_step):
     overflowed = overflowed_sequences(output, lengths, per_step)
     if overflowed.size:
         first = int(overflowed[0])
-        warnings.warn(
+        warn_user(
             f"The hidden states of {overflowed.size} of {output.shape[0]} sequences (the first: sequence {first}, "
             f"{int(lengths[first])} steps) left the floating-point range: the fitted network amplifies some states "
             "from step to step, and these sequences are longer than it can follow. Their outputs are NaN; "

@@ -5,12 +5,11 @@ floating-point range. Every count is one pass over the steps: a token model can 
 of regimes over millions of steps.
 """
 
-import warnings
-
 import numpy as np
 from scipy import sparse
 
 from ._validation import step_mask
+from ._warnings import warn_user
 
 
 #: Above this many visited regimes the transition matrix is a ``scipy.sparse.csr_array``: dense,
@@ -46,7 +45,7 @@ def warn_of_states_out_of_range(codes, lengths):
     sequences = np.flatnonzero(lost.any(axis=1))
     if sequences.size:
         first = int(sequences[0])
-        warnings.warn(
+        warn_user(
             f"The hidden states of {sequences.size} of {codes.shape[0]} sequences (the first: sequence {first}, from "
             f"step {int(np.argmax(lost[first]))}) left the floating-point range: the network amplifies some states "
             "from step to step. Those steps have no regime (code -1) and are left out of occupancies and transitions.",

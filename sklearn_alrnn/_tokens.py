@@ -1,12 +1,11 @@
 """Token input: the id sequences that SequenceTokenizer returns, whether an estimator reads its
 input as token ids, and the checks of id sequences."""
 
-import warnings
-
 import numpy as np
 from scipy.sparse import issparse
 
 from ._validation import cells_as_sequences, step_mask
+from ._warnings import warn_user
 
 __all__ = ["MAX_FIT_TOKENS", "TokenSequences", "check_tokens", "reads_tokens"]
 
@@ -91,7 +90,7 @@ def reads_tokens(input_type, X):
         sequences, lowest = ([X] if integer_layout else []), -1  # -1: padding
     values = [np.asarray(seq) for seq in sequences if np.size(seq)]
     if integer_layout and all(lowest <= seq.min() and seq.max() < MAX_FIT_TOKENS for seq in values):
-        warnings.warn(
+        warn_user(
             "X holds integer sequences, read as numeric features (input_type='auto' reads token ids only from "
             "SequenceTokenizer). Pass input_type='tokens' if they are token ids (words, event codes), "
             "or input_type='dense' if they are measurements, which also silences this warning.",

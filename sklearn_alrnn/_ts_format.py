@@ -20,9 +20,10 @@ are comments. Keys are case-insensitive, as in aeon's reader.
 
 import os
 import re
-import warnings
 
 import numpy as np
+
+from ._warnings import warn_user
 
 __all__ = ["load_ts", "write_ts"]
 
@@ -224,7 +225,7 @@ def _read(handle, path, return_metadata):
     lengths = {case.shape[0] for case in cases}
     series_length = header.get("serieslength")
     if header.get("equallength") and series_length is not None and lengths != {series_length}:
-        warnings.warn(
+        warn_user(
             f"{os.fspath(path)}: the header says @seriesLength {series_length}, but every case has "
             f"{cases[0].shape[0]} values per dimension; read as the data has them (aeon's reader ignores "
             "@seriesLength too).",

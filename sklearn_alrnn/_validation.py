@@ -5,7 +5,6 @@ Every public entry point turns its ``X`` into a zero-padded float array of shape
 kernels never see NaN padding or ragged lists.
 """
 
-import warnings
 from collections.abc import Iterator, Mapping
 from numbers import Integral, Real
 
@@ -14,6 +13,7 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 from ._panels import check_time_order, is_panel_frame, panel_sequences
+from ._warnings import warn_user
 
 __all__ = [
     "cells_as_sequences", "check_answer_size", "check_no_dates",
@@ -94,7 +94,7 @@ def warn_if_unscaled(X, lengths):
     mean, std = valid.mean(axis=0), valid.std(axis=0)
     worst = int(np.argmax(np.maximum(np.abs(mean), std)))
     if max(abs(mean[worst]), std[worst]) > UNSCALED_INPUT_LIMIT:
-        warnings.warn(
+        warn_user(
             f"Input feature {worst} has mean {mean[worst]:.3g} and standard deviation {std[worst]:.3g}: "
             "the recurrence trains badly on inputs far from unit scale. Standardise the features "
             "(standardize_inputs=True, or sklearn_alrnn.SequenceScaler in a pipeline).",

@@ -17,7 +17,6 @@ The conventions follow the reconstruction literature's evaluation code
 - :func:`free_run_score`: minus D_stsp of free runs, a scorer for model selection by geometry.
 """
 
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -31,6 +30,7 @@ from ._measures import (
     return_distances, returns, scaling_slopes, standardised,
 )
 from ._validation import check_counts, model_name, real_array
+from ._warnings import warn_user
 
 __all__ = [
     "state_space_divergence",
@@ -321,9 +321,9 @@ def _exponents(model, function, n_exponents, n_steps, transient, x0, constant_in
     model = _fitted_forecaster(model, function)
     exponents = map_exponents(model, n_exponents, n_steps, transient, x0, constant_input)
     if np.isnan(exponents).any():
-        warnings.warn(
+        warn_user(
             f"The free run left the floating-point range within {transient + n_steps} steps: the map grows without "
-            "bound from this start, so it has no Lyapunov exponents there (NaN).", RuntimeWarning, stacklevel=3
+            "bound from this start, so it has no Lyapunov exponents there (NaN).", RuntimeWarning
         )
     return exponents
 
@@ -461,19 +461,19 @@ def correlation_dimension(X, *, pair_fractions=(1e-3, 1e-1), n_points=5000, thei
     times = np.arange(n_steps) if n_steps <= n_points else np.sort(rng.choice(n_steps, n_points, replace=False))
     radii, sums = correlation_sums(standardised(X[times]), times, (low, high), theiler_window, rng)
     if radii is None:
-        warnings.warn(
+        warn_user(
             f"The pairs' distances do not spread over the scaling range: more than {low:g} of the pairs of points "
             f"coincide, or {high:g} are as far apart (a fixed point or a cycle, quantised values, a lattice). At that "
-            "scale the points are a finite set, of dimension 0.", UserWarning, stacklevel=2
+            "scale the points are a finite set, of dimension 0.", UserWarning
         )
         return 0.0
     dimension, lower, upper = scaling_slopes(radii, sums)
     if abs(lower - upper) > SCALING_BEND * dimension:
-        warnings.warn(
+        warn_user(
             f"The correlation sum bends over the scaling range (slope {lower:.2f} over its lower half, "
             f"{upper:.2f} over its upper half), so {dimension:.2f} is not a reliable dimension: {len(times)} "
             "points may be too few, or the trajectory too short to return near itself (or it never does: a trend).",
-            UserWarning, stacklevel=2,
+            UserWarning,
         )
     return dimension
 
@@ -531,10 +531,10 @@ def return_period(X, *, tolerance=0.1, max_period=None):
         raise ValueError(f"max_period={max_period} leaves no return to see in {n_steps} steps; at most {n_steps - 3}.")
     lags = returns(return_distances(standardised(X)), tolerance, max_period)
     if lags.size == 0:
-        warnings.warn(
+        warn_user(
             f"The trajectory does not come back within tolerance={tolerance:g} (a mean autocorrelation of "
             f"{1 - tolerance:g}) in {max_period} steps: no period. A chaotic or noisy run; a larger tolerance gives "
-            "its typical return time.", UserWarning, stacklevel=2,
+            "its typical return time.", UserWarning,
         )
         return np.nan
     turns = np.arange(1, lags.size + 1)

@@ -1,7 +1,5 @@
 """RegimeDecomposer: sequences into regime codes, a fitted AL-RNN into its linear systems."""
 
-import warnings
-
 import numpy as np
 from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -19,6 +17,7 @@ from ._regime_counts import (
 from ._regime_maps import analyse_regimes
 from ._targets import missing_labels
 from ._validation import check_sequences, model_name, real_array, step_mask
+from ._warnings import warn_user
 from .analysis import MAX_ENUMERATED_NONLINEAR, check_parameters, code_to_bits, find_cycles
 from .tabular import table_of_columns
 
@@ -57,7 +56,7 @@ def _check_clone_can_be_fitted(estimator, y):
             f"pass y, or {hint if fitted else f'prefit=True with a fitted {name}'}."
         )
     if fitted:
-        warnings.warn(
+        warn_user(
             f"RegimeDecomposer(prefit=False) fits a clone of the {name} on the data given to fit, not the "
             f"fitted {name} itself; {hint}.",
             UserWarning,

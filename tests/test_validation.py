@@ -417,3 +417,26 @@ def test_hyperparameters_changed_after_the_fit_do_not_change_its_predictions(fit
     expected = model.predict_proba(GOOD_X)
     model.set_params(n_hidden=7, n_nonlinear=5, readout="last", input_differences=True, elapsed_steps=True)
     np.testing.assert_array_equal(model.predict_proba(GOOD_X), expected)
+
+
+def test_the_packages_warnings_name_the_callers_line():
+    # Raised at different depths inside the package (the fit loop, the input checks, the measures, the free
+    # run), each warning points at the user's call, where the filter by module and line can act on it.
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sklearn_alrnn import ALRNNForecaster, metrics
+
+    X, y = np.random.RandomState(0).normal(size=(12, 5, 2)), np.arange(12) % 2
+    growing = ALRNNForecaster.from_parameters([1.5], np.zeros((1, 1)), [1.0], np.zeros((0, 1)), n_nonlinear=0)
+    calls = (
+        (ConvergenceWarning, lambda: ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(X, y)),
+        (UserWarning, lambda: ALRNNRegressor(n_hidden=4, max_iter=1, standardize_inputs=False).fit(X * 1e4, y)),
+        (RuntimeWarning, lambda: growing.generate(2000, x0=[1.0])),
+        (UserWarning, lambda: metrics.correlation_dimension(np.zeros((400, 2)))),
+    )
+    for category, call in calls:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        ours = [warning for warning in caught if issubclass(warning.category, category)]
+        assert ours and {warning.filename for warning in ours} == {__file__}, [str(w.message) for w in caught]

@@ -16,8 +16,8 @@ the methods and attributes of ``Engine``.
 """
 
 import importlib.util
-import warnings
 
+from .._warnings import warn_user
 from .cpu import CPUEngine
 
 
@@ -43,7 +43,7 @@ def make_engine(device, n_hidden, n_nonlinear, n_jobs=None):
     except ImportError as exc:
         if device == "auto":
             if importlib.util.find_spec("numba_cuda") is not None:  # installed, but unusable
-                warnings.warn(f"device='auto' trains on the CPU: {exc}", RuntimeWarning, stacklevel=2)
+                warn_user(f"device='auto' trains on the CPU: {exc}", RuntimeWarning)
             return make_engine("cpu", n_hidden, n_nonlinear, n_jobs)
         raise ValueError(
             "device='cuda' needs the CUDA extra (numba-cuda): pip install 'sklearn-alrnn[cuda]' "

@@ -10,10 +10,11 @@ damaged index is removed so that the next save writes a good one.
 """
 
 import os
-import warnings
 
 from numba import config, njit
 from numba.core.caching import FunctionCache
+
+from .._warnings import warn_user
 
 _warned = set()
 
@@ -21,7 +22,7 @@ _warned = set()
 def _warn_once(kind, message):
     if kind not in _warned:
         _warned.add(kind)
-        warnings.warn(f"sklearn_alrnn: {message}", RuntimeWarning, stacklevel=3)
+        warn_user(f"sklearn_alrnn: {message}", RuntimeWarning)
 
 
 class GuardedFunctionCache(FunctionCache):
