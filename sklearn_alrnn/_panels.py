@@ -20,7 +20,7 @@ def is_panel_frame(X):
     Series, of one feature. (Where every sequence has one row, the rows are the sequences, as a
     wide table's.)"""
     levels = getattr(getattr(X, "index", None), "nlevels", 1)  # a polars DataFrame has columns, no index
-    if not ((hasattr(X, "columns") or hasattr(X, "to_frame")) and levels >= 2):
+    if not (levels >= 2 and (hasattr(X, "columns") or hasattr(X, "to_frame"))):
         return False
     return bool(X.index.droplevel(-1).duplicated().any())
 

@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_array
 
 from ._panels import check_time_order, is_panel_frame
 from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, lengths_before_padding
+from ._validation import refuse_iterators_and_mappings
 from ._warnings import warn_user
 
 
@@ -69,6 +70,7 @@ def check_sequence_feature_names(estimator, X, reset):
     columns, shared, strings as scikit-learn keeps them): set by the first fit, checked after."""
     # A lone DataFrame is univariate sequences, one per row: its columns are time steps, not features;
     # but a panel's (rows indexed by sequence and time step) are the features.
+    refuse_iterators_and_mappings(X)  # before any reading of columns
     if getattr(X, "ndim", 0) == 1 and getattr(X, "dtype", None) == object:  # a Series of sequences: a list
         X = list(X)
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None

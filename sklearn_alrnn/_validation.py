@@ -110,18 +110,26 @@ def step_mask(lengths, n_timesteps):
 TOKENS_HINT = "raw texts go through SequenceTokenizer first: make_pipeline(SequenceTokenizer(), estimator)"
 
 
+def _is_temporal(dtype):
+    """Whether a NumPy, pandas or polars data type holds dates, times of day or durations."""
+    polars_test = getattr(dtype, "is_temporal", None)
+    return getattr(dtype, "kind", "O") in "mM" or (callable(polars_test) and bool(polars_test()))
+
+
 def _dates_and_durations(X):
-    """What of X holds dates, times or durations (NumPy or pandas datetime64 / timedelta64): the
-    names of a DataFrame's such columns, ["values"] for such an array or Series, the first such
-    finding in a list of them, else []. Cast to float they become nanosecond counts, a series of a
-    clock's readings rather than of the data."""
+    """What of X holds dates, times or durations (NumPy or pandas datetime64 / timedelta64, polars'
+    temporal types): the names of a DataFrame's such columns, ["values"] for such an array or
+    Series, the first such finding in a list of them, else []. Cast to float they become counts of
+    nanoseconds (or microseconds), a series of a clock's readings rather than of the data."""
     if isinstance(X, (list, tuple)):
         arrays = (item for item in X if hasattr(item, "dtype") or hasattr(item, "dtypes"))
         return next(filter(None, map(_dates_and_durations, arrays)), [])
     dtypes = getattr(X, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):
-        return [str(column) for column, dtype in dtypes.items() if getattr(dtype, "kind", "O") in "mM"]
-    return ["values"] if getattr(getattr(X, "dtype", None), "kind", "O") in "mM" else []
+        return [str(column) for column, dtype in dtypes.items() if _is_temporal(dtype)]
+    if isinstance(dtypes, list) and hasattr(X, "columns"):  # a polars DataFrame's, in its columns' order
+        return [str(column) for column, dtype in zip(X.columns, dtypes) if _is_temporal(dtype)]
+    return ["values"] if _is_temporal(getattr(X, "dtype", None)) else []
 
 
 def check_no_dates(X, input_name, hint="the steps are the rows in their order; a DatetimeIndex may label them"):
@@ -190,11 +198,14 @@ def _ragged_to_padded(sequences, dtype, first_index=0):
 
 def refuse_iterators_and_mappings(X, name="X"):
     """Refuse an iterator (a generator), read once, so gone for the next reading and held by NumPy as one
-    object, and a mapping (sequences or targets by id), whose order would pair them by chance."""
+    object, a query not yet run (polars' LazyFrame), and a mapping (sequences or targets by id), whose
+    order would pair them by chance."""
     if isinstance(X, Iterator):
         raise TypeError(
             f"{name} is an iterator ({type(X).__name__}), read once; pass its items as a list: list({name})."
         )
+    if hasattr(X, "collect") and hasattr(X, "collect_schema"):
+        raise TypeError(f"{name} is a polars LazyFrame, a query not yet run; pass its result: {name}.collect().")
     if isinstance(X, Mapping) and not issparse(X):  # SciPy's DOK matrices are dicts: refused as sparse later
         how = (f"its sequences as a list, e.g. list({name}.values()), with the targets in the same order (or, where "
                f"its values are the columns of one table, pd.DataFrame({name}))" if name == "X" else

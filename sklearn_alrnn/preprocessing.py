@@ -422,7 +422,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
     def _text_column(self, texts):
         """The texts of a one-column table (a DataFrame or 2-D array, as a ColumnTransformer
         passes ``["text"]``), which iterating would otherwise read as its column names or rows."""
-        n_dimensions = getattr(texts, "ndim", 1)
+        n_dimensions = getattr(texts, "ndim", len(getattr(texts, "shape", ())) or 1)  # polars' frames have no ndim
         if n_dimensions == 1:
             return texts
         if n_dimensions == 2 and texts.shape[1] == 1:

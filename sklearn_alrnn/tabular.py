@@ -47,6 +47,24 @@ def default_feature_columns(df, excluded):
     return features
 
 
+def _pandas_table(df, function):
+    """``df`` as a pandas DataFrame: as given, or from a table that converts itself (a polars
+    DataFrame or LazyFrame, a pyarrow Table); anything else is a TypeError naming it."""
+    if hasattr(df, "groupby") and hasattr(df, "columns"):  # groupby first: a LazyFrame warns of reading its columns
+        return df
+    module = type(df).__module__.split(".")[0]
+    kind = type(df).__name__ if module == "builtins" else f"{module}.{type(df).__name__}"
+    table = df.collect() if hasattr(df, "collect") and not hasattr(df, "to_pandas") else df  # a LazyFrame
+    if hasattr(table, "to_pandas"):
+        try:
+            return table.to_pandas()
+        except ImportError as error:  # polars needs pandas and pyarrow for it
+            raise TypeError(f"{function} reads a pandas DataFrame; the {kind} given did not convert: {error}") from None
+    raise TypeError(
+        f"{function} reads a pandas DataFrame in long format (one row per sequence and time step); got {kind}."
+    )
+
+
 def _warn_of_columns_constant_per_sequence(X, lengths, columns):
     """Warn where default feature columns hold one value per sequence, different between sequences: an
     identifier (a subject's number) or an attribute of the sequence, read as a constant input."""
@@ -167,11 +185,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     >>> y, ids
     (array([1, 0]), array(['a', 'b'], dtype='<U1'))
     """
-    if not hasattr(df, "columns") or not hasattr(df, "groupby"):
-        raise TypeError(
-            f"to_sequences reads a pandas DataFrame in long format (one row per sequence and time step); "
-            f"got {type(df).__name__}."
-        )
+    df = _pandas_table(df, "to_sequences")
     if isinstance(feature_cols, str):
         feature_cols = [feature_cols]
     missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
@@ -274,6 +288,7 @@ def sequence_predictions_to_rows(df, id_col, time_col, ids, predictions):
     >>> sequence_predictions_to_rows(df, "patient", "hour", ids, X / 100)  # back in the table's row order
     array([0.8 , 0.72, 0.75, 0.9 , 0.95])
     """
+    df = _pandas_table(df, "sequence_predictions_to_rows")
     position = {key: i for i, key in enumerate(ids)}
     unknown = [key for key in df[id_col].unique() if key not in position]
     if unknown:

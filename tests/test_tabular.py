@@ -65,7 +65,7 @@ def test_long_format_errors():
     numbered = table.assign(id=table["id"].str[1:].astype(int))  # ids and times as plain numbers, not np.int64(0)
     with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence 0 has more than one row at time=100\.$"):
         to_sequences(pd.concat([numbered, numbered.iloc[:1]]), "id", "time")
-    with pytest.raises(TypeError, match="reads a pandas DataFrame in long format .*got ndarray"):
+    with pytest.raises(TypeError, match="reads a pandas DataFrame in long format .*got numpy.ndarray"):
         to_sequences(table.to_numpy(), "id", "time")
     dated = table.assign(day=pd.Timestamp("2000-01-01") + pd.to_timedelta(table["time"], unit="D"))
     with pytest.raises(ValueError, match=r"feature_cols holds dates .*\(column 'day'\).*time stamps go in time_col"):
@@ -180,3 +180,19 @@ def test_one_feature_column_by_name_and_an_index_named_as_a_column():
     np.testing.assert_array_equal(by_name, to_sequences(table, "id", "time", ["a"])[0])
     with pytest.raises(ValueError, match=r"Columns \['id'\] are not in the table.*name the index: pass df.reset_index"):
         to_sequences(table.set_index("id"), "id", "time")
+
+
+def test_polars_tables_read_as_the_same_pandas_tables():
+    # polars' DataFrame has no groupby and its LazyFrame is a query; both were "got DataFrame" before.
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")  # polars converts to pandas through it
+    table = _long_table(seed=3).sample(frac=1.0, random_state=0)
+    expected = to_sequences(table, "id", "time", ["a", "b"], "target", per_step=True)
+    fast = pl.from_pandas(table)
+    for given in (fast, fast.lazy()):
+        for got, want in zip(to_sequences(given, "id", "time", ["a", "b"], "target", per_step=True), expected):
+            np.testing.assert_array_equal(got, want)
+    X, _, ids = expected
+    np.testing.assert_array_equal(sequence_predictions_to_rows(fast, "id", "time", ids, X[..., 0]), table["a"])
+    with pytest.raises(TypeError, match=r"reads a pandas DataFrame in long format .*; got list\."):
+        to_sequences([[1, 2]], "id", "time")

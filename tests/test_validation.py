@@ -440,3 +440,26 @@ def test_the_packages_warnings_name_the_callers_line():
             call()
         ours = [warning for warning in caught if issubclass(warning.category, category)]
         assert ours and {warning.filename for warning in ours} == {__file__}, [str(w.message) for w in caught]
+
+
+def test_polars_frames_are_read_by_their_columns_and_types():
+    # A polars column of dates was read as microsecond counts; a one-column frame of texts as its column.
+    pl = pytest.importorskip("polars")
+    import datetime
+
+    from sklearn_alrnn import ALRNNForecaster, SequenceTokenizer
+
+    t = np.arange(80)
+    series = pl.DataFrame({"x": np.sin(0.2 * t), "y": np.cos(0.2 * t)})
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=2, sequence_length=10, random_state=0).fit(series)
+    assert list(model.feature_names_in_) == ["x", "y"]
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        np.testing.assert_array_equal(model.predict(series), model.predict(series.to_numpy()))
+    stamped = series.with_columns(pl.Series("time", [datetime.datetime(2024, 1, 1, int(h) % 24) for h in t]))
+    with pytest.raises(ValueError, match=r"X holds dates or durations \(column 'time'\)"):
+        ALRNNForecaster(max_iter=1).fit(stamped)
+    with pytest.raises(TypeError, match=r"X is a polars LazyFrame, a query not yet run; .*X.collect\(\)"):
+        ALRNNClassifier(max_iter=1).fit(series.lazy(), t % 2)
+    texts = ["a good film", "a bad one"]
+    tokens = SequenceTokenizer().fit_transform(pl.DataFrame({"text": texts}))
+    assert [list(ids) for ids in tokens] == [list(ids) for ids in SequenceTokenizer().fit_transform(texts)]
