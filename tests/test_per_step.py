@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-from sklearn.model_selection import cross_val_score
+from sklearn.model_selection import cross_val_predict, cross_val_score
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load
 from sklearn_alrnn._kernels.cpu import CPUEngine
@@ -112,7 +112,9 @@ def test_a_missing_label_is_a_step_of_weight_zero_in_every_layout():
     with warnings.catch_warnings():  # the README's advice: the 3-D layout passes scikit-learn's check_cv
         warnings.simplefilter("ignore")
         folds = cross_val_score(ALRNNClassifier(**settings), X, as_floats, cv=3)
+        held_out = cross_val_predict(ALRNNClassifier(**settings), X, as_floats, cv=3)  # the folds' answers joined
     assert np.all((folds > 0) & (folds <= 1))
+    assert held_out.shape == (40, 8) and set(np.unique(held_out)) <= {0.0, 1.0}
     with pytest.raises(ValueError, match="Every per-step label of y is missing"):
         ALRNNClassifier(**settings).fit(X, np.full((40, 8), np.nan))
     with pytest.raises(ValueError, match=r"\(n_samples, n_timesteps, 1\) .*got y of shape \(40, 8, 2\)"):
