@@ -1,6 +1,8 @@
 """Checking the recorded series of ALRNNForecaster: one series, a 3-D array of series or a list,
 their exogenous inputs and a forecast's context; results returned in the series' layout."""
 
+from collections.abc import Mapping
+
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
@@ -395,8 +397,13 @@ def check_observation(x0, n_features, names=None):
     """One observation, where a free run starts, as a finite (n_features,) float array; one given as a
     row of a DataFrame (a Series, or a one-row frame) must name the fitted ``names`` in their order."""
     check_no_dates(x0, "x0")
-    labels = getattr(x0, "columns", getattr(x0, "index", None))  # a list's index is a method
-    labels = list(labels) if hasattr(labels, "equals") else []
+    if isinstance(x0, Mapping):  # a row by name, as polars' row(i, named=True) gives it
+        labels, x0 = list(x0), list(x0.values())
+    elif getattr(x0, "columns", None) is not None:  # a one-row DataFrame (its columns a list in polars)
+        labels = list(x0.columns)
+    else:  # a pandas Series names its values by its index (a list's index is a method)
+        index = getattr(x0, "index", None)
+        labels = list(index) if hasattr(index, "equals") else []
     if names is not None and labels and all(isinstance(label, str) for label in labels) and labels != list(names):
         raise ValueError(f"x0 names {labels}; the forecaster was fitted on {list(names)}, in that order. Give x0 "
                          "in the fit's order (x0[names]).")

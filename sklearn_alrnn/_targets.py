@@ -126,7 +126,8 @@ def padded_step_targets(y, lengths, n_timesteps):
     if not isinstance(y, (list, tuple)) or any(np.ndim(target) == 0 for target in y):
         return None
     sizes = [len(target) for target in y]
-    items_of_arrays = held_in_cells or all(isinstance(target, np.ndarray) or hasattr(target, "iloc") for target in y)
+    items_of_arrays = held_in_cells or all(isinstance(target, np.ndarray) or hasattr(target, "to_numpy")  # a Series
+                                           for target in y)
     one_per_step = len(y) == len(lengths) and all(size in (length, n_timesteps) for size, length in zip(sizes, lengths))
     if len(set(sizes)) < 2 and not (items_of_arrays and one_per_step):
         return None

@@ -1195,3 +1195,11 @@ def test_a_starting_observation_given_as_a_row_must_name_the_variables_in_order(
             model.generate(3, x0=x0)
     for x0 in (frame.iloc[5], frame.iloc[[5]], frame.to_numpy()[5].tolist()):
         np.testing.assert_array_equal(model.generate(3, x0=x0), model.generate(3, x0=frame.to_numpy()[5]))
+    # A row by name (a dict, as polars' row(5, named=True) gives it) and a one-row polars frame: read so too.
+    row = frame.iloc[5].to_dict()
+    np.testing.assert_array_equal(model.generate(3, x0=row), model.generate(3, x0=frame.to_numpy()[5]))
+    with pytest.raises(ValueError, match=r"x0 names \['b', 'a'\]; the forecaster was fitted on \['a', 'b'\]"):
+        model.generate(3, x0={"b": row["b"], "a": row["a"]})
+    pl = pytest.importorskip("polars")
+    with pytest.raises(ValueError, match=r"x0 names \['b', 'a'\]; the forecaster was fitted on \['a', 'b'\]"):
+        model.generate(3, x0=pl.from_pandas(frame.iloc[[5]][["b", "a"]]))

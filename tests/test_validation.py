@@ -460,6 +460,10 @@ def test_polars_frames_are_read_by_their_columns_and_types():
         ALRNNForecaster(max_iter=1).fit(stamped)
     with pytest.raises(TypeError, match=r"X is a polars LazyFrame, a query not yet run; .*X.collect\(\)"):
         ALRNNClassifier(max_iter=1).fit(series.lazy(), t % 2)
+    sequences = np.random.RandomState(0).normal(size=(12, 6, 2))  # per-step targets: a polars Series per sequence
+    targets = [pl.Series(np.cumsum(sequence[:, 0])) for sequence in sequences]
+    regressor = ALRNNRegressor(n_hidden=4, max_iter=2, random_state=0).fit(sequences, targets)
+    assert regressor.predict(sequences).shape == (12, 6, 1)  # was read as 6 outputs of each sequence
     texts = ["a good film", "a bad one"]
     tokens = SequenceTokenizer().fit_transform(pl.DataFrame({"text": texts}))
     assert [list(ids) for ids in tokens] == [list(ids) for ids in SequenceTokenizer().fit_transform(texts)]
