@@ -216,9 +216,9 @@ def refuse_iterators_and_mappings(X, name="X"):
 def cells_as_sequences(X, name="X", panels=True):
     """A container whose cells are sequences, as a list of sequences; anything else as given.
 
-    A 1-D object array or a pandas Series of arrays is a list of sequences; a DataFrame whose
-    cells are 1-D series (sktime's "nested" format: one column per feature, one row per
-    sequence) becomes one (n_timesteps, n_features) array per row, and with ``panels`` a panel
+    A 1-D object array or a pandas Series of arrays (a polars Series of lists) is a list of
+    sequences; a DataFrame whose cells are 1-D series (sktime's "nested" format: one column per
+    feature, one row per sequence) becomes one (n_timesteps, n_features) array per row, and with ``panels`` a panel
     DataFrame (rows indexed by sequence and time step) one DataFrame per sequence (targets and
     weights indexed so are one per row). Iterators and mappings are refused
     (:func:`refuse_iterators_and_mappings`).
@@ -228,7 +228,7 @@ def cells_as_sequences(X, name="X", panels=True):
         return panel_sequences(X)
     if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and all(np.ndim(cell) >= 1 for cell in X):
         return list(X)  # NumPy's form of ragged sequences, np.array([a, b], dtype=object)
-    if not hasattr(X, "dtypes") or len(X) == 0:
+    if not hasattr(X, "to_numpy") or len(X) == 0:  # pandas' and polars' Series and DataFrames have it
         return X
     cells = X.to_numpy()
     if not (cells.dtype == object and all(np.ndim(cell) >= 1 for cell in cells.ravel())):

@@ -464,6 +464,10 @@ def test_polars_frames_are_read_by_their_columns_and_types():
     targets = [pl.Series(np.cumsum(sequence[:, 0])) for sequence in sequences]
     regressor = ALRNNRegressor(n_hidden=4, max_iter=2, random_state=0).fit(sequences, targets)
     assert regressor.predict(sequences).shape == (12, 6, 1)  # was read as 6 outputs of each sequence
+    ragged = [sequence[: 3 + i % 4, 0] for i, sequence in enumerate(sequences)]  # a column of lists, as polars holds
+    column = pl.Series("signal", [list(sequence) for sequence in ragged])  # recordings ("setting an array element")
+    univariate = ALRNNRegressor(n_hidden=4, max_iter=2, random_state=0).fit(ragged, [r.sum() for r in ragged])
+    np.testing.assert_array_equal(univariate.predict(column), univariate.predict(ragged))
     texts = ["a good film", "a bad one"]
     tokens = SequenceTokenizer().fit_transform(pl.DataFrame({"text": texts}))
     assert [list(ids) for ids in tokens] == [list(ids) for ids in SequenceTokenizer().fit_transform(texts)]
