@@ -420,8 +420,8 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         return text.lower() if self.lowercase else text
 
     def _text_column(self, texts):
-        """The texts of a one-column table (a DataFrame or 2-D array, as a ColumnTransformer
-        passes ``["text"]``), which iterating would otherwise read as its column names or rows."""
+        """The texts of a one-column table (a DataFrame or 2-D array, such as ``df[["text"]]``),
+        which iterating would otherwise read as its column names or rows."""
         n_dimensions = getattr(texts, "ndim", len(getattr(texts, "shape", ())) or 1)  # polars' frames have no ndim
         if n_dimensions == 1:
             return texts
@@ -429,7 +429,9 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             return texts.iloc[:, 0] if hasattr(texts, "iloc") else np.asarray(texts)[:, 0]
         raise ValueError(
             f"{type(self).__name__} reads one column of texts; got a {n_dimensions}-D input of shape "
-            f"{tuple(texts.shape)}. Pass the text column alone (df['text'], or 'text' in a ColumnTransformer)."
+            f"{tuple(texts.shape)}. Pass the text column alone: df['text'], or in a pipeline that is given the "
+            "table, FunctionTransformer(operator.itemgetter('text')) before it (a ColumnTransformer cannot hold "
+            "it: its output is a sequence per text, not columns)."
         )
 
     def fit(self, X, y=None):

@@ -212,8 +212,7 @@ def test_the_empty_cells_of_pandas_string_columns_are_missing_texts():
 
 def test_a_table_of_one_text_column_is_read_as_its_texts_not_its_column_names():
     # Iterating a DataFrame yields its column names, and a 2-D array its rows: both used to give
-    # one sequence of the unknown token (or "Text 0 is a ndarray") where a ColumnTransformer's
-    # ["review"] passes a one-column table.
+    # one sequence of the unknown token (or "Text 0 is a ndarray") for a one-column table, df[["review"]].
     pd = pytest.importorskip("pandas")
     texts = ["a good film", "a bad film !", "good"]
     expected = [ids.tolist() for ids in SequenceTokenizer().fit(texts).transform(texts)]
@@ -221,8 +220,17 @@ def test_a_table_of_one_text_column_is_read_as_its_texts_not_its_column_names():
     for one_column in (table[["review"]], np.array(texts, dtype=object)[:, None]):
         tokenizer = SequenceTokenizer().fit(one_column)
         assert [ids.tolist() for ids in tokenizer.transform(one_column)] == expected
-    with pytest.raises(ValueError, match=r"reads one column of texts; got a 2-D input of shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"reads one column of texts; got a 2-D input of shape \(3, 2\)\. .*"
+                                         r"FunctionTransformer\(operator\.itemgetter\('text'\)\)"):
         SequenceTokenizer().fit(table)
+    # The advice for a pipeline given the whole table (a ColumnTransformer refuses the tokenizer's 1-D output).
+    import operator
+
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    selected = make_pipeline(FunctionTransformer(operator.itemgetter("review")), SequenceTokenizer()).fit(table)
+    assert [ids.tolist() for ids in selected.transform(table)] == expected
 
 
 def test_texts_as_bytes_are_decoded_as_load_files_gives_them(tmp_path):
