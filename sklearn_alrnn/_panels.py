@@ -148,21 +148,50 @@ def is_time_index(index):
     return type(index).__name__ in ("DatetimeIndex", "PeriodIndex", "TimedeltaIndex")
 
 
+#: Names by which a labelled array's dimension (xarray's ``dims``) holds time steps.
+TIME_DIMENSION_NAMES = ("time", "times", "t", "step", "steps", "timestep", "timesteps", "time_step", "time_steps")
+
+
+def check_time_dimension(X, name, time_axis):
+    """Refuse an xarray DataArray whose dimension named as time (:data:`TIME_DIMENSION_NAMES`) is
+    not at ``time_axis``, where its values would be read with another axis as the time steps (a
+    recording stored channels by rows, as aeon's and MNE's are)."""
+    dims = getattr(X, "dims", None)
+    if not (isinstance(dims, tuple) and hasattr(X, "transpose") and len(dims) > time_axis):
+        return
+    timed = [axis for axis, dim in enumerate(dims) if str(dim).lower() in TIME_DIMENSION_NAMES]
+    if timed and time_axis not in timed:
+        order = list(dims)
+        order.insert(time_axis, order.pop(timed[0]))
+        raise ValueError(f"{name} is a DataArray of dimensions {dims}, whose axis {time_axis} is read as the time "
+                         f"steps; transpose it: .transpose({', '.join(map(repr, order))}).")
+
+
+def _time_steps(X):
+    """The pandas index that labels X's rows as time steps, and how to sort them: a DataFrame's or
+    Series' index, or the coordinate of a 1-D or 2-D xarray DataArray's first dimension."""
+    if isinstance(getattr(X, "dims", None), tuple) and hasattr(X, "indexes"):
+        dim = X.dims[0] if 1 <= len(X.dims) <= 2 else None
+        return X.indexes.get(dim), f".sortby({dim!r})"
+    return getattr(X, "index", None), ".sort_index()"
+
+
 def check_time_order(X, name, even_steps=False):
-    """Refuse a DataFrame or Series whose rows are time steps and whose index of dates, periods or
-    durations does not rise: rows written newest first, as some exports write them, or shuffled would
-    be read as steps in that order. With ``even_steps`` (a forecaster's map takes one step per row),
-    also refuse the same time twice (a recording joined to itself) and warn where the stamps have
-    gaps (:func:`evenly_spaced`; periods one apart): missing rows read as no time. (A sequence of
-    events for the estimators may hold two events at one time, in the order of its rows.)"""
-    index = getattr(X, "index", None)
+    """Refuse a DataFrame or Series (or xarray DataArray) whose rows are time steps and whose index of
+    dates, periods or durations does not rise: rows written newest first, as some exports write
+    them, or shuffled would be read as steps in that order. With ``even_steps`` (a forecaster's map
+    takes one step per row), also refuse the same time twice (a recording joined to itself) and warn
+    where the stamps have gaps (:func:`evenly_spaced`; periods one apart): missing rows read as no
+    time. (A sequence of events for the estimators may hold two events at one time, in the order of
+    its rows.)"""
+    index, sort = _time_steps(X)
     if not is_time_index(index):
         return
     if not index.is_monotonic_increasing:
         how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"
         raise ValueError(
             f"The rows of {name} are time steps, and its {type(index).__name__} runs {how}: they would be read in that "
-            "order. Sort the rows by time first (.sort_index()), or pass .to_numpy() to read them as they stand."
+            f"order. Sort the rows by time first ({sort}), or pass .to_numpy() to read them as they stand."
         )
     if not even_steps:
         return

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from ._panels import check_time_order, is_panel_frame, panel_sequences
+from ._panels import check_time_dimension, check_time_order, is_panel_frame, panel_sequences
 from ._warnings import warn_user
 
 __all__ = [
@@ -206,6 +206,9 @@ def refuse_iterators_and_mappings(X, name="X"):
         )
     if hasattr(X, "collect") and hasattr(X, "collect_schema"):
         raise TypeError(f"{name} is a polars LazyFrame, a query not yet run; pass its result: {name}.collect().")
+    if isinstance(X, Mapping) and hasattr(X, "to_dataframe") and hasattr(X, "dims"):
+        raise TypeError(f"{name} is an xarray Dataset; pass {name}.to_dataframe() (its variables as the columns, its "
+                        "time and sequence dimensions as the index), or one DataArray.")
     if isinstance(X, Mapping) and not issparse(X):  # SciPy's DOK matrices are dicts: refused as sparse later
         how = (f"its sequences as a list, e.g. list({name}.values()), with the targets in the same order (or, where "
                f"its values are the columns of one table, pd.DataFrame({name}))" if name == "X" else
@@ -277,9 +280,11 @@ def pad_sequences(X, dtype=np.float64, first_index=0):
     -------
     X_padded : ndarray of shape (n_samples, n_timesteps, n_features)
     """
+    check_time_dimension(X, "X", time_axis=1)
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)):
         for i, sequence in enumerate(X):
+            check_time_dimension(sequence, f"sequence {first_index + i} of X", time_axis=0)
             check_time_order(sequence, f"sequence {first_index + i} of X")
     if _is_ragged_list(X):
         return _ragged_to_padded(X, dtype, first_index)

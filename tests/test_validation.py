@@ -471,3 +471,34 @@ def test_polars_frames_are_read_by_their_columns_and_types():
     texts = ["a good film", "a bad one"]
     tokens = SequenceTokenizer().fit_transform(pl.DataFrame({"text": texts}))
     assert [list(ids) for ids in tokens] == [list(ids) for ids in SequenceTokenizer().fit_transform(texts)]
+
+
+def test_xarray_arrays_are_read_by_their_named_dimensions_and_time_coordinate():
+    # A DataArray of (trial, channel, time), as recordings are stored, was read with the channels as time steps; a
+    # series whose time coordinate runs backwards was learnt backwards; a Dataset got the advice for a dict.
+    xr = pytest.importorskip("xarray")
+    pd = pytest.importorskip("pandas")
+    from sklearn_alrnn import ALRNNForecaster
+
+    rng = np.random.RandomState(0)
+    trials = xr.DataArray(rng.normal(size=(12, 7, 2)), dims=("trial", "time", "channel"))
+    labels = np.arange(12) % 2
+    model = ALRNNClassifier(n_hidden=4, max_iter=2, random_state=0).fit(trials, labels)
+    np.testing.assert_array_equal(model.predict_proba(trials), model.predict_proba(trials.to_numpy()))
+    stored = trials.transpose("trial", "channel", "time")
+    with pytest.raises(ValueError, match=r"X is a DataArray of dimensions \('trial', 'channel', 'time'\), whose axis 1 "
+                                         r"is read as the time steps; transpose it: \.transpose\('trial', 'time', "):
+        model.predict(stored)
+    with pytest.raises(ValueError, match=r"sequence 1 of X is a DataArray of dimensions \('channel', 'time'\)"):
+        model.predict([trials[0], stored[1]])
+    t = np.arange(60)
+    series = xr.DataArray(np.c_[np.sin(0.2 * t), np.cos(0.2 * t)], dims=("time", "variable"),
+                          coords={"time": pd.date_range("2024", periods=60, freq="h")})
+    forecaster = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0).fit(series)
+    with pytest.raises(ValueError, match=r"its DatetimeIndex runs backwards .*\(\.sortby\('time'\)\)"):
+        forecaster.fit(series[::-1])
+    with pytest.raises(ValueError, match=r"context is a DataArray of dimensions \('variable', 'time'\)"):
+        forecaster.forecast(series[:20].T, 3)
+    with pytest.raises(TypeError, match=r"X is an xarray Dataset; pass X\.to_dataframe\(\)"):
+        forecaster.fit(series.to_dataset("variable"))
+    assert forecaster.fit(series.to_dataset("variable").to_dataframe()).n_features_in_ == 2
