@@ -116,20 +116,32 @@ def _is_temporal(dtype):
     return getattr(dtype, "kind", "O") in "mM" or (callable(polars_test) and bool(polars_test()))
 
 
-def _dates_and_durations(X):
-    """What of X holds dates, times or durations (NumPy or pandas datetime64 / timedelta64, polars'
-    temporal types): the names of a DataFrame's such columns, ["values"] for such an array or
-    Series, the first such finding in a list of them, else []. Cast to float they become counts of
-    nanoseconds (or microseconds), a series of a clock's readings rather than of the data."""
+def _holds_no_numbers(dtype):
+    """Whether a NumPy, pandas or polars data type holds neither numbers nor booleans (text, categories)."""
+    if type(dtype).__module__.startswith("polars"):
+        return not (dtype.is_numeric() or str(dtype) == "Boolean")
+    return getattr(dtype, "kind", "O") not in "biuf"
+
+
+def _columns_where(X, test):
+    """What of X has a data type that passes ``test``: the names of a DataFrame's such columns (pandas or
+    polars), ["values"] for such an array or Series, the first such finding in a list of them, else []."""
     if isinstance(X, (list, tuple)):
         arrays = (item for item in X if hasattr(item, "dtype") or hasattr(item, "dtypes"))
-        return next(filter(None, map(_dates_and_durations, arrays)), [])
+        return next(filter(None, (_columns_where(item, test) for item in arrays)), [])
     dtypes = getattr(X, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):
-        return [str(column) for column, dtype in dtypes.items() if _is_temporal(dtype)]
+        return [str(column) for column, dtype in dtypes.items() if test(dtype)]
     if isinstance(dtypes, list) and hasattr(X, "columns"):  # a polars DataFrame's, in its columns' order
-        return [str(column) for column, dtype in zip(X.columns, dtypes) if _is_temporal(dtype)]
-    return ["values"] if _is_temporal(getattr(X, "dtype", None)) else []
+        return [str(column) for column, dtype in zip(X.columns, dtypes) if test(dtype)]
+    return ["values"] if test(getattr(X, "dtype", None)) else []
+
+
+def _dates_and_durations(X):
+    """What of X holds dates, times or durations (NumPy or pandas datetime64 / timedelta64, polars'
+    temporal types), as :func:`_columns_where` names it. Cast to float they become counts of
+    nanoseconds (or microseconds), a series of a clock's readings rather than of the data."""
+    return _columns_where(X, _is_temporal)
 
 
 def check_no_dates(X, input_name, hint="the steps are the rows in their order; a DatetimeIndex may label them"):
@@ -165,6 +177,12 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
                              ".real, or abs()).") from None
         if "could not convert string" not in str(error):
             raise
+        textual = _columns_where(X, _holds_no_numbers)
+        if textual != ["values"] and _columns_where(X, lambda dtype: not _holds_no_numbers(dtype)):
+            # a table's columns of text beside its numbers: categories or labels, not a text to tokenise
+            named = f"column {textual[0]!r} holds" if len(textual) == 1 else f"columns {textual} hold"
+            strings_hint = (f"{named} text or categories: encode them as numbers first (e.g. pd.get_dummies or "
+                            "OneHotEncoder), or leave them out")
         raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
     except TypeError as error:  # objects that are neither numbers nor strings, e.g. pandas Timestamps in a list
         raise TypeError(f"{input_name} holds values that are not numbers ({error}).") from None

@@ -502,3 +502,21 @@ def test_xarray_arrays_are_read_by_their_named_dimensions_and_time_coordinate():
     with pytest.raises(TypeError, match=r"X is an xarray Dataset; pass X\.to_dataframe\(\)"):
         forecaster.fit(series.to_dataset("variable"))
     assert forecaster.fit(series.to_dataset("variable").to_dataframe()).n_features_in_ == 2
+
+
+def test_a_tables_columns_of_text_beside_its_numbers_are_named():
+    # A category column among a sequence's features got the advice to tokenise texts, naming no column.
+    pd = pytest.importorskip("pandas")
+    from sklearn_alrnn import ALRNNForecaster
+
+    rng = np.random.RandomState(0)
+    frames = [pd.DataFrame({"speed": rng.normal(size=6), "gear": pd.Categorical(rng.choice(["low", "high"], 6))})
+              for _ in range(4)]
+    with pytest.raises(ValueError, match=r"X holds strings that are not numbers .*; column 'gear' holds text or "
+                                         r"categories: encode them as numbers first"):
+        ALRNNClassifier(max_iter=1).fit(frames, [0, 1, 0, 1])
+    series = pd.DataFrame({"x": rng.normal(size=40), "state": "rest", "phase": rng.choice(["a", "b"], 40)})
+    with pytest.raises(ValueError, match=r"columns \['state', 'phase'\] hold text or categories"):
+        ALRNNForecaster(max_iter=1).fit(series)
+    with pytest.raises(ValueError, match=r"raw texts go through SequenceTokenizer first"):  # words as the steps
+        ALRNNClassifier(max_iter=1).fit(pd.DataFrame({"t0": ["a", "b"], "t1": ["c", "d"]}), [0, 1])
