@@ -30,6 +30,19 @@ from .tabular import _as_floats, _shown, to_sequences
 _UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError)
 
 
+#: The opening bytes of binary files given where a CSV table is read, what they are and how to make the CSV
+#: (``read_table`` reads a Parquet table itself).
+_BINARY_FORMATS = {
+    b"PAR1": ("Parquet", "pandas writes it as CSV: pd.read_parquet(path).to_csv('data.csv', index=False)"),
+    b"ARROW1": ("Feather", "pandas writes it as CSV: pd.read_feather(path).to_csv('data.csv', index=False)"),
+    b"PK\x03\x04": ("zip", "extract the CSV file from it, or for an Excel workbook (.xlsx): "
+                            "pd.read_excel(path).to_csv('data.csv', index=False)"),
+    b"\xd0\xcf\x11\xe0": ("Excel .xls", "pd.read_excel(path).to_csv('data.csv', index=False)"),
+    b"\x89HDF": ("HDF5", "read its table with h5py or pandas and write it with .to_csv"),
+    b"\x93NUMPY": ("NumPy .npy", "give it a .npy name: reconstruct reads such arrays"),
+}
+
+
 def _open_csv(path):
     """A CSV file's text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; UTF-8 (without
     the byte-order mark spreadsheets write), UTF-16 after its byte-order mark (spreadsheets' "Unicode
@@ -40,7 +53,9 @@ def _open_csv(path):
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return io.StringIO(data.decode("utf-16"), newline="")
     if b"\x00" in data[:65536]:
-        raise ValueError("it is a binary file (a NUL byte near its start), not a CSV text table")
+        kind, advice = next((found for magic, found in _BINARY_FORMATS.items() if data.startswith(magic)),
+                            ("binary", "a NUL byte near its start"))
+        raise ValueError(f"it is a {kind} file, not a CSV text table ({advice})")
     try:
         return io.StringIO(data.decode("utf-8-sig"), newline="")
     except UnicodeDecodeError:
@@ -93,9 +108,14 @@ def read_table(path):
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
+        with open(path, "rb") as file:
+            if file.read(4) == b"PAR1":  # columns typed as written, read by pyarrow or fastparquet
+                return pd.read_parquet(path)
         with _open_csv(path) as handle:
             dialect, decimal = _csv_dialect(handle)
             return pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal)
+    except ImportError as exc:
+        raise SystemExit(f"error: reading the Parquet table {path!r} needs pyarrow: pip install pyarrow ({exc})")
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 

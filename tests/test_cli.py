@@ -159,6 +159,11 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
             main(["predict", str(model), str(broken)])
         with pytest.raises(SystemExit, match=f"error: cannot read a numeric series from .*broken.csv{suffix}"):
             main(["reconstruct", str(broken)])
+    pytest.importorskip("pyarrow")
+    parquet = tmp_path / "train.parquet"  # a Parquet table reads as its CSV does
+    _long_table(np.random.RandomState(0)).to_parquet(parquet, index=False)
+    assert main(["predict", str(model), str(parquet), "--output", str(tmp_path / "again.csv")]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
 
 
 
@@ -565,11 +570,13 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
     np.savez(tmp_path / "two.npz", x=series[:, 0], y=series[:, 1])
     (tmp_path / "zipped.csv").write_bytes((tmp_path / "two.npz").read_bytes())  # an archive under a CSV's name
     (tmp_path / "text.npz").write_text("x,y\n1,2\n")
+    (tmp_path / "parquet.csv").write_bytes(b"PAR1\x15\x04\x00" + bytes(40))  # a Parquet file's opening bytes
     (tmp_path / "nan.csv").write_text("x,y\n1,2\nnan,3\n5,6\n")
     for name, message in [
         ("two.npz", r"it holds 2 arrays \(x, y\); an .npz archive of the series alone is read"),
         ("series.alrnn.npz", r"it is a model file \(sklearn_alrnn.load reads it\), not a recorded series"),
-        ("zipped.csv", r"it is a binary file \(a NUL byte near its start\), not a CSV text table"),
+        ("zipped.csv", r"it is a zip file, not a CSV text table \(extract the CSV file from it"),
+        ("parquet.csv", r"it is a Parquet file, not a CSV text table \(.*pd\.read_parquet\(path\)\.to_csv"),
         ("text.npz", r"it does not start as a zip archive does; it is not a NumPy .npz archive"),
         ("nan.csv", r"NaN or infinite values \(first in row 1\); .* fill short gaps \(e.g. pandas' interpolate\)"),
         ("missing.npz", "No such file"),
