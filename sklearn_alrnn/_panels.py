@@ -9,8 +9,8 @@ import numpy as np
 from ._warnings import warn_user
 
 __all__ = [
-    "check_time_order", "evenly_spaced", "is_panel_frame", "is_time_index", "panel_arguments", "panel_sequences",
-    "panel_targets", "time_order",
+    "check_time_dimension", "check_time_order", "evenly_spaced", "is_panel_frame", "is_time_index", "panel_arguments",
+    "panel_sequences", "panel_targets", "time_index", "time_order",
 ]
 
 
@@ -167,13 +167,23 @@ def check_time_dimension(X, name, time_axis):
                          f"steps; transpose it: .transpose({', '.join(map(repr, order))}).")
 
 
-def _time_steps(X):
-    """The pandas index that labels X's rows as time steps, and how to sort them: a DataFrame's or
-    Series' index, or the coordinate of a 1-D or 2-D xarray DataArray's first dimension."""
+def time_index(X):
+    """The time stamps that label X's rows (its time steps), as a DatetimeIndex, TimedeltaIndex or
+    PeriodIndex, and how to sort the rows by them; (None, None) where the rows are labelled by no
+    times. A DataFrame's or Series' index (pyarrow-backed stamps, as pandas' ``dtype_backend="pyarrow"``
+    reads a CSV file's dates, become their DatetimeIndex or TimedeltaIndex), or the coordinate of a 1-D
+    or 2-D xarray DataArray's first dimension."""
     if isinstance(getattr(X, "dims", None), tuple) and hasattr(X, "indexes"):
         dim = X.dims[0] if 1 <= len(X.dims) <= 2 else None
-        return X.indexes.get(dim), f".sortby({dim!r})"
-    return getattr(X, "index", None), ".sort_index()"
+        index, sort = X.indexes.get(dim), f".sortby({dim!r})"
+    else:
+        index, sort = getattr(X, "index", None), ".sort_index()"
+    kind = getattr(getattr(index, "dtype", None), "kind", None)
+    if not is_time_index(index) and kind in ("M", "m") and hasattr(index, "equals"):
+        import pandas as pd
+
+        index = (pd.DatetimeIndex if kind == "M" else pd.TimedeltaIndex)(index)
+    return (index, sort) if is_time_index(index) else (None, None)
 
 
 def check_time_order(X, name, even_steps=False):
@@ -184,8 +194,8 @@ def check_time_order(X, name, even_steps=False):
     where the stamps have gaps (:func:`evenly_spaced`; periods one apart): missing rows read as no
     time. (A sequence of events for the estimators may hold two events at one time, in the order of
     its rows.)"""
-    index, sort = _time_steps(X)
-    if not is_time_index(index):
+    index, sort = time_index(X)
+    if index is None:
         return
     if not index.is_monotonic_increasing:
         how = "backwards (newest first)" if index.is_monotonic_decreasing else "out of order"

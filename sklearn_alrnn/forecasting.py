@@ -18,7 +18,7 @@ from ._initialisations import fit_best_initialisation
 from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
 from ._model import check_fitted_vector, check_network_parameters, flatten_parameters
-from ._panels import is_time_index
+from ._panels import time_index
 from ._process_noise import check_process_noise, noisy_drive, residual_covariance
 from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
@@ -338,8 +338,8 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         and checked after; and where X and exog are DataFrames indexed by time, exog's rows must start at
         X's time stamps. Inputs are read by position, so swapped columns or rows of other times would
         drive the map with the wrong inputs."""
-        times, exog_times = getattr(X, "index", None), getattr(exog, "index", None)
-        if is_time_index(times) and is_time_index(exog_times) and not exog_times[: len(times)].equals(times):
+        (times, _), (exog_times, _) = time_index(X), time_index(exog)
+        if times is not None and exog_times is not None and not exog_times[: len(times)].equals(times):
             raise ValueError(f"exog's rows are read beside X's by position, but its time stamps ({exog_times[0]} to "
                              f"{exog_times[-1]}) do not start with X's ({times[0]} to {times[-1]}, {len(times)} rows); "
                              "align them first, e.g. exog.reindex(X.index).")

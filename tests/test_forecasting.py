@@ -1108,6 +1108,25 @@ def test_rows_whose_time_index_does_not_rise_are_refused():
         ALRNNForecaster(max_iter=1).fit(frame, exog=frame[["a"]].iloc[::-1])
 
 
+def test_time_stamps_backed_by_pyarrow_are_checked_as_a_datetimeindex_is():
+    # pandas' dtype_backend="pyarrow" reads a CSV file's dates into an Index of Arrow timestamps, which the
+    # checks of the time order and of exog's alignment passed over: a series written newest first was learnt so.
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    t = np.arange(60)
+    hours = pd.date_range("2024", periods=61, freq="h")
+    arrow = pd.ArrowDtype(pa.timestamp("us"))
+    stamps, later = (pd.Index(pd.array(times, dtype=arrow)) for times in (hours[:-1], hours[1:]))
+    frame = pd.DataFrame({"a": np.sin(0.2 * t)}, index=stamps)
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, sequence_length=10, random_state=0)
+    with pytest.raises(ValueError, match=r"its DatetimeIndex runs backwards \(newest first\)"):
+        model.fit(frame.iloc[::-1])
+    inputs = pd.DataFrame({"u": np.cos(0.2 * t)}, index=stamps)
+    model.fit(frame, exog=inputs.set_axis(hours[:-1]))  # the same times as NumPy's datetime64
+    with pytest.raises(ValueError, match=r"exog's rows are read beside X's by position, but its time stamps"):
+        model.fit(frame, exog=inputs.set_axis(later))
+
+
 def test_time_stamps_that_repeat_are_refused_and_gaps_warned_of():
     # A recording joined to itself (each time twice) was read as steps; a sensor's dropped rows, as no time.
     pd = pytest.importorskip("pandas")
