@@ -300,6 +300,20 @@ def _held_out_split(series, fraction):
     return series[:-n_test], series[-n_test:]
 
 
+def _named(series, names):
+    """Series (an array or a list of them) as DataFrames of the file's column names, so that the forecaster's
+    warnings name the columns as the file does; as given without names or without pandas."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return series
+    if names is None:
+        return series
+    if isinstance(series, list):
+        return [pd.DataFrame(item, columns=names) for item in series]
+    return pd.DataFrame(series, columns=names)
+
+
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
@@ -310,7 +324,7 @@ def cmd_reconstruct(args):
         random_state=args.random_state, verbose=args.verbose,
     )
     start = time.perf_counter()
-    model.fit(train)
+    model.fit(_named(train, names))
     fit_time = time.perf_counter() - start
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
@@ -319,8 +333,8 @@ def cmd_reconstruct(args):
                  for test in tests]
     shortest = min(map(len, tests))
     horizon = min(20, shortest - 1)
-    n_step_error = metrics.prediction_error(model, tests, horizon)  # of arrays: before the model has names
-    if names is not None:  # as a DataFrame with these columns would have named them; analyze prints them
+    n_step_error = metrics.prediction_error(model, _named(tests, names), horizon)
+    if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
     stacked = isinstance(train, list)

@@ -476,6 +476,11 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert load(tmp_path / "dated.alrnn.npz").n_features_in_ == 2
     # The header names the model's variables, as a DataFrame's columns would (analyze prints them).
     assert list(load(tmp_path / "dated.alrnn.npz").feature_names_in_) == ["x", "y"]
+    clock = tmp_path / "clock.csv"  # an hour of the day beside the variables: named as the header names it
+    clock.write_text("x,hour,y\n" + "".join(f"{np.sin(v)},{i % 24},{np.cos(v)}\n" for i, v in enumerate(t)))
+    with pytest.warns(UserWarning, match=r"column 'hour' rises by one step every row but where it starts again"):
+        main(["reconstruct", str(clock), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"])
+    assert list(load(tmp_path / "clock.alrnn.npz").feature_names_in_) == ["x", "hour", "y"]
     newest_first = tmp_path / "newest_first.csv"  # as many downloads of prices write them: learnt backwards
     newest_first.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months[::-1], t)))
     with pytest.raises(SystemExit, match=r"column 'Date' holds dates that run backwards \(newest first\); the rows"):
