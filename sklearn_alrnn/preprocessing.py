@@ -369,6 +369,9 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
         for i, text in enumerate(texts):
             if isinstance(text, bytes):
                 text = self._decoded(text, i)
+            kind = type(text).__name__
+            if (isinstance(text, np.ndarray) and text.ndim == 1) or hasattr(text, "to_list"):
+                text = list(text)  # tokens as an array or a Series: a list column read from Parquet, or polars'
             if isinstance(text, str):
                 documents.append(self._split(pattern, self._preprocessed(text, i), i))
             elif isinstance(text, (list, tuple)) and all(isinstance(token, str) for token in text):
@@ -376,7 +379,7 @@ class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, au
             elif is_missing(text):
                 raise ValueError(f"Text {i} is missing ({text!r}); fill missing texts (e.g. with \"\") or drop them.")
             else:
-                raise TypeError(f"Text {i} is a {type(text).__name__}, not a str (or a list of str tokens).")
+                raise TypeError(f"Text {i} is a {kind}, not a str (or a list of str tokens).")
         return documents
 
     def _preprocessed(self, text, i):

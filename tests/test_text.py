@@ -494,3 +494,20 @@ def test_a_tagging_pipeline_answers_one_tag_per_word_of_each_text():
     assert isinstance(predicted, list) and [len(p) for p in predicted] == [len(t) for t in texts[90:]]
     assert np.mean(np.concatenate(predicted) == np.concatenate(tags[90:])) > 0.95
     assert tagger.score(texts[90:], tags[90:]) > 0.95
+
+
+def test_texts_split_into_tokens_read_the_same_from_lists_arrays_and_series(tmp_path):
+    # A Parquet file's column of token lists reads back in pandas as NumPy arrays, and polars holds one as a
+    # Series per text: both were "Text 0 is a ndarray / Series, not a str (or a list of str tokens)".
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    split = [["a", "good", "film"], ["a", "bad", "one", "!"]]
+    expected = [ids.tolist() for ids in SequenceTokenizer().fit_transform(split)]
+    pd.DataFrame({"tokens": split}).to_parquet(tmp_path / "tokens.parquet")
+    column = pd.read_parquet(tmp_path / "tokens.parquet")["tokens"]
+    assert isinstance(column.iloc[0], np.ndarray)
+    assert [ids.tolist() for ids in SequenceTokenizer().fit_transform(column)] == expected
+    pl = pytest.importorskip("polars")
+    assert [ids.tolist() for ids in SequenceTokenizer().fit_transform(pl.Series(split))] == expected
+    with pytest.raises(TypeError, match=r"Text 0 is a ndarray, not a str \(or a list of str tokens\)"):
+        SequenceTokenizer().fit([np.array([1, 2])])
