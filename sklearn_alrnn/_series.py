@@ -13,7 +13,9 @@ from ._validation import refuse_iterators_and_mappings
 from ._warnings import warn_user
 
 
-_STRINGS_HINT = "a recorded series holds numbers only: pass its numeric columns (labels and dates left out)"
+_STRINGS_HINT = ("a recorded series holds numbers only: pass its numeric columns (labels and dates left out; a "
+                 "column naming the series of a table that stacks several reads as a panel: "
+                 "X.set_index([that column, time]))")
 
 
 def _check_no_gaps(item, label):

@@ -181,8 +181,9 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
         if textual != ["values"] and _columns_where(X, lambda dtype: not _holds_no_numbers(dtype)):
             # a table's columns of text beside its numbers: categories or labels, not a text to tokenise
             named = f"column {textual[0]!r} holds" if len(textual) == 1 else f"columns {textual} hold"
-            strings_hint = (f"{named} text or categories: encode them as numbers first (e.g. pd.get_dummies or "
-                            "OneHotEncoder), or leave them out")
+            strings_hint = f"{named} text or categories: " + (
+                "encode them as numbers first (e.g. pd.get_dummies or OneHotEncoder), or leave them out"
+                if strings_hint == TOKENS_HINT else strings_hint)
         raise ValueError(f"{input_name} holds strings that are not numbers ({error}); {strings_hint}.") from None
     except TypeError as error:  # objects that are neither numbers nor strings, e.g. pandas Timestamps in a list
         raise TypeError(f"{input_name} holds values that are not numbers ({error}).") from None

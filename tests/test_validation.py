@@ -516,7 +516,8 @@ def test_a_tables_columns_of_text_beside_its_numbers_are_named():
                                          r"categories: encode them as numbers first"):
         ALRNNClassifier(max_iter=1).fit(frames, [0, 1, 0, 1])
     series = pd.DataFrame({"x": rng.normal(size=40), "state": "rest", "phase": rng.choice(["a", "b"], 40)})
-    with pytest.raises(ValueError, match=r"columns \['state', 'phase'\] hold text or categories"):
+    with pytest.raises(ValueError, match=r"columns \['state', 'phase'\] hold text or categories: a recorded series "
+                                         r"holds numbers only: .*X\.set_index\(\[that column, time\]\)"):
         ALRNNForecaster(max_iter=1).fit(series)
     with pytest.raises(ValueError, match=r"raw texts go through SequenceTokenizer first"):  # words as the steps
         ALRNNClassifier(max_iter=1).fit(pd.DataFrame({"t0": ["a", "b"], "t1": ["c", "d"]}), [0, 1])
