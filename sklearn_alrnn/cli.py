@@ -303,11 +303,11 @@ def _held_out_split(series, fraction):
 def _named(series, names):
     """Series (an array or a list of them) as DataFrames of the file's column names, so that the forecaster's
     warnings name the columns as the file does; as given without names or without pandas."""
+    if names is None:
+        return series
     try:
         import pandas as pd
     except ImportError:
-        return series
-    if names is None:
         return series
     if isinstance(series, list):
         return [pd.DataFrame(item, columns=names) for item in series]
