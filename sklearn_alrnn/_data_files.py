@@ -31,9 +31,8 @@ _UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError
 
 
 #: The opening bytes of binary files given where a CSV table is read, what they are and how to make the CSV
-#: (``read_table`` reads a Parquet table itself).
+#: (a Parquet table is read as its CSV: ``_parquet_as_csv``).
 _BINARY_FORMATS = {
-    b"PAR1": ("Parquet", "pandas writes it as CSV: pd.read_parquet(path).to_csv('data.csv', index=False)"),
     b"ARROW1": ("Feather", "pandas writes it as CSV: pd.read_feather(path).to_csv('data.csv', index=False)"),
     b"PK\x03\x04": ("zip", "extract the CSV file from it, or for an Excel workbook (.xlsx): "
                             "pd.read_excel(path).to_csv('data.csv', index=False)"),
@@ -43,13 +42,28 @@ _BINARY_FORMATS = {
 }
 
 
+def _parquet_as_csv(data):
+    """A Parquet table's text as CSV, its index too where that names the rows (dates, say), so that it
+    reads as the same table would from a CSV file; pandas and pyarrow read it."""
+    try:
+        import pandas as pd
+
+        table = pd.read_parquet(io.BytesIO(data))
+    except ImportError as error:
+        raise ValueError(f"it is a Parquet file, which needs pandas and pyarrow to read ({error})") from None
+    return table.to_csv(index=not isinstance(table.index, pd.RangeIndex))
+
+
 def _open_csv(path):
-    """A CSV file's text: gzip, bz2 or xz compressed by its suffix, as pandas reads them; UTF-8 (without
-    the byte-order mark spreadsheets write), UTF-16 after its byte-order mark (spreadsheets' "Unicode
-    text"), else Windows-1252, the encoding spreadsheets save CSV in on Western European Windows."""
+    """A CSV file's text (a Parquet table's as ``_parquet_as_csv`` writes it): gzip, bz2 or xz compressed
+    by its suffix, as pandas reads them; UTF-8 (without the byte-order mark spreadsheets write), UTF-16
+    after its byte-order mark (spreadsheets' "Unicode text"), else Windows-1252, the encoding
+    spreadsheets save CSV in on Western European Windows."""
     opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
     with opener(path, "rb") as file:
         data = file.read()
+    if data.startswith(b"PAR1"):
+        return io.StringIO(_parquet_as_csv(data), newline="")
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return io.StringIO(data.decode("utf-16"), newline="")
     if b"\x00" in data[:65536]:
@@ -108,14 +122,9 @@ def read_table(path):
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
-        with open(path, "rb") as file:
-            if file.read(4) == b"PAR1":  # columns typed as written, read by pyarrow or fastparquet
-                return pd.read_parquet(path)
         with _open_csv(path) as handle:
             dialect, decimal = _csv_dialect(handle)
             return pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal)
-    except ImportError as exc:
-        raise SystemExit(f"error: reading the Parquet table {path!r} needs pyarrow: pip install pyarrow ({exc})")
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
 

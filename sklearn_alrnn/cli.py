@@ -485,7 +485,7 @@ def build_parser():
                      ".npz archive of one such array, .tsf file of the Monash forecasting archive (its series), "
                      ".ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but a time index; commas, semicolons, tabs "
-                     "or spaces between them, as np.savetxt writes)"
+                     "or spaces between them, as np.savetxt writes), or a Parquet table read as its CSV"
     )
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'

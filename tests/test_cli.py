@@ -575,19 +575,32 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
     np.savez(tmp_path / "two.npz", x=series[:, 0], y=series[:, 1])
     (tmp_path / "zipped.csv").write_bytes((tmp_path / "two.npz").read_bytes())  # an archive under a CSV's name
     (tmp_path / "text.npz").write_text("x,y\n1,2\n")
-    (tmp_path / "parquet.csv").write_bytes(b"PAR1\x15\x04\x00" + bytes(40))  # a Parquet file's opening bytes
+    (tmp_path / "feather.csv").write_bytes(b"ARROW1\x00\x00" + bytes(40))  # a Feather file's opening bytes
     (tmp_path / "nan.csv").write_text("x,y\n1,2\nnan,3\n5,6\n")
     for name, message in [
         ("two.npz", r"it holds 2 arrays \(x, y\); an .npz archive of the series alone is read"),
         ("series.alrnn.npz", r"it is a model file \(sklearn_alrnn.load reads it\), not a recorded series"),
         ("zipped.csv", r"it is a zip file, not a CSV text table \(extract the CSV file from it"),
-        ("parquet.csv", r"it is a Parquet file, not a CSV text table \(.*pd\.read_parquet\(path\)\.to_csv"),
+        ("feather.csv", r"it is a Feather file, not a CSV text table \(.*pd\.read_feather\(path\)\.to_csv"),
         ("text.npz", r"it does not start as a zip archive does; it is not a NumPy .npz archive"),
         ("nan.csv", r"NaN or infinite values \(first in row 1\); .* fill short gaps \(e.g. pandas' interpolate\)"),
         ("missing.npz", "No such file"),
     ]:
         with pytest.raises(SystemExit, match=message):
             main(["reconstruct", str(tmp_path / name)])
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    stamps = pd.Index(pd.date_range("2024", periods=len(series), freq="h"), name="when")
+    recorded = pd.DataFrame(series, columns=["Temperatur °C", "Druck"], index=stamps)
+    recorded.to_parquet(tmp_path / "recorded.parquet")  # read as its CSV: names, and the dates' order checked
+    assert main(["reconstruct", str(tmp_path / "recorded.parquet"), *settings]) == 0
+    assert list(load(tmp_path / "recorded.alrnn.npz").feature_names_in_) == ["Temperatur °C", "Druck"]
+    recorded.iloc[::-1].to_parquet(tmp_path / "newest_first.parquet")
+    with pytest.raises(SystemExit, match=r"column 'when' holds dates that run backwards \(newest first\)"):
+        main(["reconstruct", str(tmp_path / "newest_first.parquet"), *settings])
+    (tmp_path / "cut.parquet").write_bytes((tmp_path / "recorded.parquet").read_bytes()[:300])
+    with pytest.raises(SystemExit, match=r"cannot read a numeric series from .*cut\.parquet"):
+        main(["reconstruct", str(tmp_path / "cut.parquet"), *settings])
 
 
 def test_reconstruct_leaves_out_the_spectrum_of_a_short_held_out_part(tmp_path, capsys):
