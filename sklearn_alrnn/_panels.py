@@ -193,7 +193,9 @@ def check_time_order(X, name, even_steps=False):
     takes one step per row), also refuse the same time twice (a recording joined to itself) and warn
     where the stamps have gaps (:func:`evenly_spaced`; periods one apart): missing rows read as no
     time. (A sequence of events for the estimators may hold two events at one time, in the order of
-    its rows.)"""
+    its rows.) An xarray DataArray must hold its time dimension where the rows are read
+    (:func:`check_time_dimension`: axis 0, or 1 of a stack of series)."""
+    check_time_dimension(X, name, time_axis=1 if getattr(X, "ndim", 0) == 3 else 0)
     index, sort = time_index(X)
     if index is None:
         return

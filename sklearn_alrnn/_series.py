@@ -7,7 +7,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from ._panels import check_time_dimension, check_time_order, is_panel_frame
+from ._panels import check_time_order, is_panel_frame
 from ._validation import _as_numeric_array, cells_as_sequences, check_no_dates, lengths_before_padding
 from ._validation import refuse_iterators_and_mappings
 from ._warnings import warn_user
@@ -280,7 +280,6 @@ def check_series(X, name, n_features=None, min_steps=2):
     """
     if issparse(X):
         raise TypeError(f"Sparse input is not supported: {name} must be dense series of finite values.")
-    check_time_dimension(X, name, time_axis=1 if getattr(X, "ndim", 0) == 3 else 0)
     check_time_order(X, name, even_steps=True)
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)) and len(X) and _one_series_as_a_list(X):
@@ -309,7 +308,6 @@ def check_series(X, name, n_features=None, min_steps=2):
     series = []
     for i, item in enumerate(items):
         if layout == "list":
-            check_time_dimension(item, f"{name}[{i}]", time_axis=0)
             check_time_order(item, f"{name}[{i}]", even_steps=True)
         item = _as_numeric_array(item, np.float64, name, _STRINGS_HINT)
         if item.ndim == 1:
@@ -380,7 +378,6 @@ _SEVERAL = ", or several: a 3-D array (n_contexts, n_context, n_features) or a l
 def check_context(context, n_features):
     """A forecast's context as a finite (n_context, n_features) float array, at least one row."""
     check_no_dates(context, "context")
-    check_time_dimension(context, "context", time_axis=1 if getattr(context, "ndim", 0) == 3 else 0)
     check_time_order(context, "context", even_steps=True)
     try:
         context = np.asarray(context)

@@ -240,9 +240,9 @@ def cells_as_sequences(X, name="X", panels=True):
 
     A 1-D object array or a pandas Series of arrays (a polars Series of lists) is a list of
     sequences; a DataFrame whose cells are 1-D series (sktime's "nested" format: one column per
-    feature, one row per sequence) becomes one (n_timesteps, n_features) array per row, and with ``panels`` a panel
-    DataFrame (rows indexed by sequence and time step) one DataFrame per sequence (targets and
-    weights indexed so are one per row). Iterators and mappings are refused
+    feature, one row per sequence) becomes one (n_timesteps, n_features) array per row, and with
+    ``panels`` a panel DataFrame (rows indexed by sequence and time step) one DataFrame per
+    sequence (targets and weights indexed so are one per row). Iterators and mappings are refused
     (:func:`refuse_iterators_and_mappings`).
     """
     refuse_iterators_and_mappings(X, name)
@@ -303,7 +303,6 @@ def pad_sequences(X, dtype=np.float64, first_index=0):
     X = cells_as_sequences(X)
     if isinstance(X, (list, tuple)):
         for i, sequence in enumerate(X):
-            check_time_dimension(sequence, f"sequence {first_index + i} of X", time_axis=0)
             check_time_order(sequence, f"sequence {first_index + i} of X")
     if _is_ragged_list(X):
         return _ragged_to_padded(X, dtype, first_index)
