@@ -4,7 +4,8 @@ the loss reads, and the scores of per-step outputs over the steps that carry a t
 import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.exceptions import DataConversionWarning
+from sklearn.utils.validation import check_array
 
 from ._validation import (
     _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, refuse_iterators_and_mappings, step_mask,
@@ -32,7 +33,10 @@ def class_labels(y, lengths, n_timesteps, per_step):
                 "ALRNNClassifier expects y of shape (n_samples,) with one label per sequence (per_step=True "
                 f"reads one label per step); got y of shape {y.shape}."
             )
-        y = column_or_1d(y, warn=True)
+        if y.ndim == 2:  # scikit-learn's column_or_1d would name this file as the warning's source
+            warn_user("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
+                      "to (n_samples,), for example using ravel().", DataConversionWarning)
+            y = y[:, 0]
         _check_count(y.shape[0], lengths)
         _check_no_missing_labels(y)
         _check_label_types(y)

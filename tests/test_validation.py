@@ -422,7 +422,7 @@ def test_hyperparameters_changed_after_the_fit_do_not_change_its_predictions(fit
 def test_the_packages_warnings_name_the_callers_line():
     # Raised at different depths inside the package (the fit loop, the input checks, the measures, the free
     # run), each warning points at the user's call, where the filter by module and line can act on it.
-    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 
     from sklearn_alrnn import ALRNNForecaster, metrics
 
@@ -433,6 +433,7 @@ def test_the_packages_warnings_name_the_callers_line():
         (UserWarning, lambda: ALRNNRegressor(n_hidden=4, max_iter=1, standardize_inputs=False).fit(X * 1e4, y)),
         (RuntimeWarning, lambda: growing.generate(2000, x0=[1.0])),
         (UserWarning, lambda: metrics.correlation_dimension(np.zeros((400, 2)))),
+        (DataConversionWarning, lambda: ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, y[:, None])),
     )
     for category, call in calls:
         with warnings.catch_warnings(record=True) as caught:
