@@ -18,6 +18,7 @@ from sklearn.utils import check_random_state
 from ._interrupts import in_worker_thread, run_interruptibly
 from ._model import join_networks
 from ._validation import sequences_shape
+from ._warnings import user_frame, warn_user
 
 #: ``n_members="auto"``: at most AUTO_MEMBERS, n_members x n_sequences x longest <= AUTO_MEMBER_STEPS
 AUTO_MEMBER_STEPS, AUTO_MEMBERS = 150_000, 5  # ACSF1's 100 x 1,460 steps: one member, ~45 s a fit
@@ -51,11 +52,15 @@ def _gathered_warnings():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
-    seen = set()
+    origin, seen = user_frame(), set()
     for record in caught:
         key = (record.category, str(record.message))
-        if key not in seen:
-            seen.add(key)
+        if key in seen:
+            continue
+        seen.add(key)
+        if origin is not None and (record.filename, record.lineno) == (origin.f_code.co_filename, origin.f_lineno):
+            warn_user(record.message, record.category)  # the package's own: under the user's module and registry
+        else:
             warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
 
 

@@ -10,6 +10,8 @@ finite weights) as it does in the main thread. Fits not yet started are skipped.
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
+from ._warnings import user_frame, warnings_name
+
 _worker = threading.local()
 
 
@@ -29,16 +31,19 @@ def run_interruptibly(calls, n_threads):
 
     On Ctrl-C the calls running stop at their next batch and return; those not started are
     skipped and give None. A second Ctrl-C while they stop is not caught. When a call raises, the
-    others stop or are skipped in the same way, and its exception is raised.
+    others stop or are skipped in the same way, and its exception is raised. The calls' warnings name
+    the user's line that led here (``_warnings``), not the thread pool.
     """
     stop = threading.Event()
     # Fits run from a worker thread (members, each with its initialisations) also obey its flags.
     stops = getattr(_worker, "stops", ()) + (stop,)
+    origin = user_frame()
 
     def run(call):
         _worker.stops = stops
         try:
-            return call()
+            with warnings_name(origin):
+                return call()
         finally:
             _worker.stops = ()
 

@@ -430,6 +430,8 @@ def test_the_packages_warnings_name_the_callers_line():
     growing = ALRNNForecaster.from_parameters([1.5], np.zeros((1, 1)), [1.0], np.zeros((0, 1)), n_nonlinear=0)
     calls = (
         (ConvergenceWarning, lambda: ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(X, y)),
+        # from the worker threads that fit the initialisations and the members, whose own stacks end in the pool
+        (ConvergenceWarning, lambda: ALRNNClassifier(n_hidden=4, max_iter=1, n_init=2, n_members=2, n_jobs=2).fit(X, y)),
         (UserWarning, lambda: ALRNNRegressor(n_hidden=4, max_iter=1, standardize_inputs=False).fit(X * 1e4, y)),
         (RuntimeWarning, lambda: growing.generate(2000, x0=[1.0])),
         (UserWarning, lambda: metrics.correlation_dimension(np.zeros((400, 2)))),
@@ -441,6 +443,31 @@ def test_the_packages_warnings_name_the_callers_line():
             call()
         ours = [warning for warning in caught if issubclass(warning.category, category)]
         assert ours and {warning.filename for warning in ours} == {__file__}, [str(w.message) for w in caught]
+
+
+def test_warnings_of_fits_in_worker_threads_obey_filters_by_the_callers_module():
+    # The initialisations' warnings are gathered in the main thread and given again, under the caller's
+    # module: they named contextlib's (or the thread pool's) and a filter by module did not act on them.
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = np.random.RandomState(0).normal(size=(12, 5, 2)), np.arange(12) % 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=ConvergenceWarning, module=__name__)
+        ALRNNClassifier(n_hidden=4, max_iter=1, n_init=2, n_jobs=2).fit(X, y)
+    assert not [warning for warning in caught if issubclass(warning.category, ConvergenceWarning)]
+
+
+def test_a_warning_under_python_dash_c_names_its_line():
+    # `python -c`'s __main__ has a loader that holds no source: warnings given with its globals raised ImportError.
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from sklearn_alrnn import ALRNNClassifier\n"
+            "X, y = np.random.RandomState(0).normal(size=(12, 5, 2)), np.arange(12) % 2\n"
+            "ALRNNClassifier(n_hidden=4, max_iter=1).fit(X, y)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "<string>:3: ConvergenceWarning" in result.stderr, result.stderr[-2000:]
 
 
 def test_polars_frames_are_read_by_their_columns_and_types():
