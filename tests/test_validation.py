@@ -431,7 +431,8 @@ def test_the_packages_warnings_name_the_callers_line():
     calls = (
         (ConvergenceWarning, lambda: ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(X, y)),
         # from the worker threads that fit the initialisations and the members, whose own stacks end in the pool
-        (ConvergenceWarning, lambda: ALRNNClassifier(n_hidden=4, max_iter=1, n_init=2, n_members=2, n_jobs=2).fit(X, y)),
+        (ConvergenceWarning,
+         lambda: ALRNNClassifier(n_hidden=4, max_iter=1, n_init=2, n_members=2, n_jobs=2).fit(X, y)),
         (UserWarning, lambda: ALRNNRegressor(n_hidden=4, max_iter=1, standardize_inputs=False).fit(X * 1e4, y)),
         (RuntimeWarning, lambda: growing.generate(2000, x0=[1.0])),
         (UserWarning, lambda: metrics.correlation_dimension(np.zeros((400, 2)))),
