@@ -410,7 +410,8 @@ def jacobian_norm_bound(params, states, n_linear):
     """
     a, W = params["a"].astype(np.float64), params["W"].astype(np.float64)
     bits = states[:, :-1, n_linear:] > 0
-    visited, inverse = np.unique(bits.reshape(-1, bits.shape[-1]), axis=0, return_inverse=True)
+    steps = bits.reshape(bits.shape[0] * bits.shape[1], bits.shape[2])  # -1 cannot stand for 0 rows of P = 0 bits
+    visited, inverse = np.unique(steps, axis=0, return_inverse=True)
     log_norms = np.log(np.linalg.norm(jacobians_of_bits(a, W, visited), ord=2, axis=(1, 2)))
     per_step = log_norms[inverse.reshape(-1)].reshape(bits.shape[:2])
     return float(np.exp(per_step.mean(axis=1).max()))

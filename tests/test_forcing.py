@@ -230,6 +230,9 @@ def test_adaptive_alpha_follows_the_jacobian_bound():
             slopes = np.r_[np.ones(M - 2), (Z[i, t, M - 2 :] > 0).astype(float)]
             logs[i, t] = np.log(np.linalg.norm(np.diag(params["a"]) + params["W"] * slopes, 2))
     assert bound == pytest.approx(np.exp(logs.mean(axis=1).max()), rel=1e-12)
+    # A linear network (P = 0) has one Jacobian, diag(a) + W, at every step (reshaping 0 bits a step failed).
+    linear = jacobian_norm_bound(params, Z, M)
+    assert linear == pytest.approx(np.linalg.norm(np.diag(params["a"]) + params["W"], 2), rel=1e-12)
     assert adapted_alpha(0.0, 4.0) == pytest.approx(0.75)  # a larger estimate is taken at once
     assert adapted_alpha(0.9, 2.0) == pytest.approx(0.999 * 0.9 + 0.001 * 0.5)  # a smaller one annealed
     assert adapted_alpha(0.5, 0.5) == pytest.approx(0.999 * 0.5)  # contracting: estimate 0
