@@ -490,6 +490,8 @@ class ForecasterStateMixin:
         if arrays["L_"].ndim != 2:
             raise ValueError(f"L must be of shape (n_hidden - N, N) for N observed variables; got shape {arrays['L_'].shape}.")
         M, N = a.shape[0], arrays["L_"].shape[1]
+        if residual_covariance is not None:  # one given must be usable; a file's may be an unstable fit's
+            check_residual_covariance(arrays["residual_covariance_"], N)
         arrays.setdefault("mean_", np.zeros(N))
         arrays.setdefault("scale_", np.ones(N))
         arrays.setdefault("initial_observation_", arrays["mean_"])
@@ -559,9 +561,10 @@ class ForecasterStateMixin:
             setattr(self, name + "_", arrays[name + "_"].astype(self.dtype))
         self.mean_, self.scale_ = arrays["mean_"].astype(float), arrays["scale_"].astype(float)
         self.initial_observation_ = arrays["initial_observation_"].astype(float)
-        # Files written before the noise model, and from_parameters without it, have none.
+        # Files written before the noise model, and from_parameters without it, have none; an unstable
+        # fit's is not finite (the file's checksum vouches that it was saved so).
         covariance = arrays.get("residual_covariance_")
-        self.residual_covariance_ = None if covariance is None else check_residual_covariance(covariance, N)
+        self.residual_covariance_ = None if covariance is None else check_residual_covariance(covariance, N, True)
         for name in self._PORTABLE_COUNTS:
             setattr(self, name, fitted[name])
         self.alpha_ = float(fitted["alpha_"])

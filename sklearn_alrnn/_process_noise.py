@@ -27,11 +27,14 @@ def residual_covariance(observed, predicted):
         return np.atleast_2d(np.cov(residuals.astype(np.float64), rowvar=False, ddof=0))
 
 
-def check_residual_covariance(covariance, n_features):
-    """``covariance`` as a finite, symmetric, positive semi-definite (N, N) float array."""
+def check_residual_covariance(covariance, n_features, as_fitted=False):
+    """``covariance`` as a finite, symmetric, positive semi-definite (N, N) float array; ``as_fitted``
+    (a model file's) may also be as :func:`residual_covariance` left an unstable map's: not finite."""
     covariance = real_array(covariance, "residual_covariance")
     if covariance.shape != (n_features, n_features):
         raise ValueError(f"residual_covariance must be of shape {(n_features, n_features)}; got shape {covariance.shape}.")
+    if as_fitted and not np.all(np.isfinite(covariance)):
+        return covariance
     if not np.all(np.isfinite(covariance)):
         raise ValueError("residual_covariance must hold finite values.")
     if not np.allclose(covariance, covariance.T, rtol=1e-8, atol=1e-12 * max(1.0, np.abs(covariance).max())):

@@ -125,7 +125,7 @@ def test_a_model_without_the_covariance_refuses_noise_and_runs_without(tmp_path,
     assert old.residual_covariance_ is None and old.generate(5).shape == (5, 2)
 
 
-def test_a_map_whose_one_step_predictions_overflowed_refuses_noise_by_name():
+def test_a_map_whose_one_step_predictions_overflowed_refuses_noise_by_name(tmp_path):
     # Training that blows up (a step size of 1, noise of 5) keeps a map whose one-step predictions
     # on the series overflow, so the residuals' covariance is NaN. Noise-driven runs ended inside
     # NumPy's eigh with "LinAlgError: Eigenvalues did not converge".
@@ -144,6 +144,12 @@ def test_a_map_whose_one_step_predictions_overflowed_refuses_noise_by_name():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         assert model.generate(10).shape == (10, 3)  # the deterministic run is still there to look at
+    # Saved, it loads as it was (the file's non-finite covariance was refused: a model saved but lost).
+    model.save(tmp_path / "unstable.alrnn")
+    loaded = load(tmp_path / "unstable.alrnn")
+    np.testing.assert_array_equal(loaded.residual_covariance_, model.residual_covariance_)
+    with pytest.raises(ValueError, match=message):
+        loaded.generate(10, process_noise=1.0)
 
 
 @pytest.mark.parametrize("process_noise", [-1.0, np.nan, np.inf, "1", True, None])
