@@ -80,8 +80,9 @@ def network_units(n_hidden, n_observed, n_nonlinear):
         raise ValueError(f"n_nonlinear={n_nonlinear} exceeds n_hidden={M}.")
     if n_observed > M - n_nonlinear:
         raise ValueError(
-            f"The {n_observed} observed variables are read from the first {n_observed} linear units, so "
-            f"n_hidden - n_nonlinear must be at least {n_observed}; got n_hidden={M}, n_nonlinear={n_nonlinear} "
+            (f"The {n_observed} observed variables are read from the first {n_observed} linear units, so "
+             if n_observed > 1 else "The observed variable is read from the first linear unit, so ")
+            + f"n_hidden - n_nonlinear must be at least {n_observed}; got n_hidden={M}, n_nonlinear={n_nonlinear} "
             '(n_hidden="auto" sizes the network to the data).'
         )
     return M, n_nonlinear
@@ -172,8 +173,9 @@ def one_step_predictions(engine, params, states, scaled, inputs, alpha):
     estimates are not finite and a ``RuntimeWarning`` names the first such row."""
     out = []
     for x, s, z in zip(scaled, inputs, states):
-        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf where the states overflowed
-            z[:, : x.shape[1]] += alpha * (x - z[:, : x.shape[1]])
+        # As the forcing kernels weigh them: z + alpha (x - z) loses x where z is far larger (1e20 + (-1 - 1e20) is 0).
+        with np.errstate(over="ignore", invalid="ignore"):  # 0 * inf where the states overflowed
+            z[:, : x.shape[1]] = alpha * x + (1.0 - alpha) * z[:, : x.shape[1]]
         drive = np.ascontiguousarray(s[:, None])
         step = engine.free_run(params["a"], params["W"], params["h"], params["C"], z, drive, x.shape[1])
         out.append(step[:, 0])

@@ -25,6 +25,7 @@ from ._series import check_context, check_exog, check_exog_range, check_series, 
 from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
 from ._series import string_columns, warn_if_scales_differ
 from ._validation import check_answer_size, check_counts
+from ._warnings import warn_user
 from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
@@ -327,7 +328,14 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         return ((X - self.mean_) / self.scale_).astype(self.a_.dtype)
 
     def _unscale(self, X):
-        return X * self.scale_ + self.mean_
+        with np.errstate(over="ignore"):  # values beyond the range in the data's units: named below
+            unscaled = X * self.scale_ + self.mean_
+        grown = np.isfinite(X) & ~np.isfinite(unscaled)
+        if grown.any():
+            warn_user(f"Values of up to {np.abs(X[grown]).max():.3g} training standard deviations are beyond the "
+                      "floating-point range in the data's units: they are infinite. The fitted map is unstable.",
+                      RuntimeWarning)
+        return unscaled
 
     def _check_feature_names(self, X, reset):
         """scikit-learn's column-name bookkeeping (``feature_names_in_``) for a DataFrame series or a list of them."""

@@ -923,6 +923,21 @@ def test_one_step_predictions_that_leave_the_floating_point_range_are_warned_of_
     assert codes[0, 0] >= 0 and codes[0, -1] == -1
 
 
+def test_predictions_beyond_the_range_in_the_datas_units_are_warned_of_as_the_packages():
+    # Finite in training units, past 1e308 once multiplied by the scale: NumPy's "overflow encountered in
+    # multiply" named forecasting.py.
+    import warnings
+
+    growing = ALRNNForecaster.from_parameters([1e10], [[0.0]], [0.0], np.zeros((0, 1)), n_nonlinear=0, scale=[1e300])
+    X = np.array([[1e300], [2e300], [-1e300]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        predictions = growing.predict(X)
+    assert np.isinf(predictions).all()
+    assert [str(w.message)[:56] for w in caught] == ["Values of up to 2e+10 training standard deviations are b"]
+    assert {w.filename for w in caught} == {__file__}
+
+
 def test_exogenous_inputs_in_other_units_give_the_same_forecasts():
     # The inputs train standardised, so an input in other units (a stimulus of amplitude 100 on an
     # offset of 300) is the same fit; before, its first steps drove the map past the floating-point

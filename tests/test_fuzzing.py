@@ -23,6 +23,7 @@ from sklearn_alrnn import (
     SequenceTokenizer,
     from_aeon,
     from_tslearn,
+    load,
     to_aeon,
     to_tslearn,
 )
@@ -249,6 +250,46 @@ def test_forecaster_entry_points_answer_or_raise_documented_errors(fitted_foreca
                 assert str(exc), f"{name} raised an empty {type(exc).__name__}"
                 continue
         assert check(out), f"{name} answered with the wrong structure"
+
+
+@st.composite
+def forecaster_settings(draw):
+    """Valid settings of every kind, on a series of 1 to 3 variables that they fit."""
+    n_observed = draw(st.integers(1, 3))
+    n_nonlinear = draw(st.sampled_from([0, 1, 2, "auto"]))
+    n_hidden = draw(st.sampled_from(["auto", n_observed + (0 if n_nonlinear == "auto" else n_nonlinear) + draw(
+        st.integers(0, 3))]))
+    settings_ = dict(
+        n_hidden=n_hidden, n_nonlinear=n_nonlinear, teacher_forcing=draw(st.sampled_from(["sparse", "generalized"])),
+        forcing_interval=draw(st.integers(1, 20)), alpha=draw(st.sampled_from([None, 0.1, 1.0])),
+        sequence_length=draw(st.integers(2, 40)), noise=draw(st.sampled_from([0.0, 0.05, 0.5])),
+        batch_size=draw(st.integers(1, 16)), batches_per_epoch=draw(st.sampled_from(["auto", 1, 2])),
+        max_iter=draw(st.integers(1, 4)), learning_rate_init=draw(st.sampled_from([1e-3, 0.5])),
+        clip_norm=draw(st.sampled_from([None, 1.0])), evaluation_interval=draw(st.integers(1, 3)),
+        evaluation_steps=draw(st.integers(2, 100)), dtype=draw(st.sampled_from(["float64", "float32"])),
+        n_init=1, random_state=draw(st.integers(0, 99)),
+    )
+    t = np.arange(draw(st.integers(20, 120))) * draw(st.floats(0.05, 0.5))
+    amplitudes = draw(st.lists(st.floats(0.1, 100.0), min_size=n_observed, max_size=n_observed))
+    series = np.column_stack([amplitude * np.sin((k + 1) * t + k) for k, amplitude in enumerate(amplitudes)])
+    return settings_, series
+
+
+@given(case=forecaster_settings())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_forecaster_settings_fit_answer_and_survive_a_file(case, tmp_path):
+    """Any valid settings fit (a linear network with the adaptive forcing weight failed inside its Jacobian
+    bound), answer in the right shapes, and load back from a file as they were (an unstable fit's
+    non-finite residual covariance was refused on loading)."""
+    settings_, series = case
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ALRNNForecaster(**settings_).fit(series)
+        assert model.predict(series).shape == series.shape
+        assert model.forecast(series[:10], 5).shape == (5, series.shape[1])
+        run = model.generate(20)
+        model.save(tmp_path / "model.alrnn")
+        np.testing.assert_array_equal(load(tmp_path / "model.alrnn").generate(20), run)
 
 
 def _answer_or_documented_error(name, call):
