@@ -78,6 +78,15 @@ def test_long_format_errors():
         sequence_predictions_to_rows(table, "id", "time", ids[1:], np.zeros((5, X.shape[1])))
 
 
+def test_ids_of_mixed_types_keep_their_types_and_map_back():
+    # Tables joined from two sources name sequences 1 and "b": the ids came back as the strings "1" and
+    # "b", which sequence_predictions_to_rows then did not find in the table.
+    table = pd.DataFrame({"id": [1, "b", 1, "b", "b"], "t": [0, 0, 1, 1, 2], "x": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    X, _, ids = to_sequences(table, "id", "t", ["x"])
+    assert {type(key) for key in ids} == {int, str}
+    np.testing.assert_array_equal(sequence_predictions_to_rows(table, "id", "t", ids, X[..., 0]), table["x"])
+
+
 def test_rows_without_an_id_a_number_or_any_rows_are_named_not_dropped():
     table = _long_table()
     orphan = table.copy()
