@@ -344,10 +344,13 @@ def check_exog(exog, series_lengths, n_inputs, name="exog", purpose=None, layout
     they would turn every state after them into NaN."""
     if exog is None:
         if n_inputs:
-            raise ValueError(f"This forecaster was fitted with {n_inputs} exogenous inputs; pass {name}.")
+            inputs = "an exogenous input" if n_inputs == 1 else f"{n_inputs} exogenous inputs"
+            raise ValueError(f"This forecaster was fitted with {inputs}; pass {name}.")
         return [np.zeros((length, 0), dtype=dtype) for length in series_lengths]
     inputs, exog_layout = check_series(exog, name, n_inputs or None)
     if n_inputs is not None and inputs[0].shape[1] != n_inputs:
+        if n_inputs == 0:
+            raise ValueError(f"This forecaster was fitted without exogenous inputs; leave {name} out, or refit with it.")
         raise ValueError(f"{name} has {inputs[0].shape[1]} features, but {n_inputs} were fitted.")
     lengths = [len(s) for s in inputs]
     if isinstance(layout, tuple) and exog_layout == layout and all(m >= n for m, n in zip(lengths, series_lengths)):

@@ -170,7 +170,7 @@ def test_exogenous_inputs_drive_the_system():
     one_step = model.predict(x, exog=u)
     assert np.sqrt(np.mean((one_step[:-1] - x[1:]) ** 2)) < 0.1 * x.std()
     assert model.forecast(x[:10], 5, exog=u[:14]).shape == (5, 1)
-    with pytest.raises(ValueError, match="exogenous"):
+    with pytest.raises(ValueError, match="This forecaster was fitted with an exogenous input; pass exog"):
         model.predict(x)
     # The context's own rows are not enough: the forecast's steps after the first need theirs.
     with pytest.raises(ValueError, match=r"exog must have 14 rows \(n_context \+ n_steps - 1: .*\); got 10"):
@@ -1060,7 +1060,7 @@ def test_warm_start_refuses_series_of_other_variables_or_inputs(fitted_oscillato
     model = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=1)
     with pytest.raises(ValueError, match="X has 3 features, but ALRNNForecaster is expecting 2 features"):
         model.fit(np.column_stack([oscillation(300), np.ones(300)]))
-    with pytest.raises(ValueError, match="exog"):
+    with pytest.raises(ValueError, match="fitted without exogenous inputs; leave exog out"):  # was "0 were fitted"
         model.fit(oscillation(300), exog=np.ones((300, 1)))
     damaged = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=1)
     damaged.W_ = damaged.W_.copy()
