@@ -24,10 +24,14 @@ def mean_n_step_error(model, X, n_steps, exog):
     if n_steps is not None:
         check_counts(n_steps=n_steps)
     errors, engine = [], model._engine()
+    longest = max(len(x) for x in series)
+    if n_steps is not None and n_steps > longest - 1:
+        several = "the longest of the series has" if len(series) > 1 else "got"
+        raise ValueError(f"n_steps={n_steps} needs series longer than {n_steps} steps; {several} {longest}.")
     for x, s in zip(series, inputs):
         horizon = min(SCORE_STEPS, len(x) - 1) if n_steps is None else n_steps
-        if horizon > len(x) - 1:
-            raise ValueError(f"n_steps={horizon} needs series longer than {horizon} steps; got {len(x)}.")
+        if horizon > len(x) - 1:  # a series too short has no row with a prediction that far ahead
+            continue
         starts = len(x) - horizon
         z0 = initial_states(model.L_, model._scale(x[:starts]))
         drive = np.lib.stride_tricks.sliding_window_view(s, horizon, axis=0)[:starts].transpose(0, 2, 1)

@@ -196,7 +196,8 @@ def prediction_error(model, X, n_steps=20, *, exog=None):
     starts at ``[x_t ; L x_t]``, runs ``n_steps`` steps freely, and is compared
     with x_{t + n_steps}; the squared errors are averaged over starts,
     dimensions and series, in the units of X (z-score X for a scale-free
-    figure).
+    figure). A series of ``n_steps`` steps or fewer has no such start and adds
+    nothing; where every series is that short, a ``ValueError`` says so.
 
     Parameters
     ----------

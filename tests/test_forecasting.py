@@ -59,6 +59,16 @@ def test_exact_model_has_zero_prediction_error_and_zero_lyapunov_exponent():
     assert model.score(X) == pytest.approx(0.0, abs=1e-15)
 
 
+def test_prediction_error_leaves_out_series_too_short_for_its_horizon():
+    # Trials of different lengths: one of 15 steps has no start 20 steps ahead; it refused the whole list.
+    model = ALRNNForecaster.from_parameters([0.9, 0.5], np.zeros((2, 2)), [0.1, 0.0], np.zeros((0, 2)), n_nonlinear=0)
+    trials = [oscillation(length, phase=phase) for length, phase in ((100, 0.0), (15, 1.0), (80, 2.0))]
+    assert prediction_error(model, trials, 20) == prediction_error(model, [trials[0], trials[2]], 20) > 0
+    with pytest.raises(ValueError, match="n_steps=100 needs series longer than 100 steps; the longest of the series "
+                                         "has 100"):
+        prediction_error(model, trials, 100)
+
+
 def test_a_map_set_by_hand_as_a_list_or_integers_runs_as_its_values_say():
     # Fault injection: W_ as a list stopped generate with "'list' object has no attribute 'T'".
     model = exact_rotation_forecaster()
