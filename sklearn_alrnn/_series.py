@@ -80,6 +80,8 @@ def check_sequence_feature_names(estimator, X, reset):
     named = named_columns(X) if isinstance(X, (list, tuple)) or is_panel_frame(X) else None
     if named is None:
         refuse_pivoted_features(X)
+        if reset:
+            warn_if_a_long_table(X)
     names = string_columns(named)
     _check_time_step_names(estimator, string_columns(X) if named is None else None, reset)
     if reset:
@@ -112,6 +114,27 @@ def refuse_pivoted_features(X):
         "the time steps in rows, e.g. X.stack(level=1) where the second level is the time (rows indexed by sequence "
         "and step, a column per feature), or to_sequences on the long table."
     )
+
+
+def warn_if_a_long_table(X):
+    """Warn where a table read as a row per sequence (its columns the time steps) has a column that
+    counts steps and starts again (:func:`counter_and_run_columns`), as the time column of a long
+    table (a row per time step of several sequences) does: its rows would be read as sequences."""
+    if not hasattr(X, "columns") or len(X) < 3:
+        return
+    try:
+        values = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):  # text columns: the sequences' reading names them
+        return
+    counters, _ = counter_and_run_columns(values)
+    if counters:
+        warn_user(
+            f"X is read as a table of a row per sequence, its columns the time steps, but its column "
+            f"{_column_label(list(X.columns), counters[0])} counts steps that start again every few rows, as the time "
+            "column of a long table (a row per time step of several sequences) does: each row would be read as a "
+            "sequence of the columns' values. Turn a long table into sequences with to_sequences(X, id_col, "
+            "time_col), or pass it as a panel, X.set_index([id_col, time_col])."
+        )
 
 
 def _remember(estimator, attribute, names):

@@ -269,6 +269,26 @@ def test_a_wide_table_must_name_its_time_steps_in_the_fits_order(tmp_path):
             reader.predict(wide.assign(label=y)[["label", *wide.columns]])
 
 
+def test_a_long_table_given_as_a_wide_one_is_warned_of_by_its_time_column():
+    # A row per (patient, hour) given to fit as it stands: each row was read, without a word, as a
+    # sequence of four steps (patient, hour, pulse, temperature).
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    long = pd.DataFrame({"patient": np.repeat(range(10), 5), "hour": np.tile(range(5), 10), "pulse": rng.normal(size=50),
+                         "temperature": rng.normal(size=50)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(UserWarning, match=r"its column 'hour' counts steps that start again every few rows.*"
+                                             r"to_sequences\(X, id_col, time_col\)"):
+            ALRNNClassifier(n_hidden=4, max_iter=1).fit(long, np.repeat(np.arange(10) % 2, 5))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)  # a wide table's columns are steps: no warning
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            wide = long.pivot(index="patient", columns="hour", values="pulse")
+            wide.columns = [f"hour {hour}" for hour in wide.columns]
+            ALRNNClassifier(n_hidden=4, max_iter=1).fit(wide, np.arange(10) % 2)
+
+
 def test_a_pivoted_table_of_several_features_is_refused_with_how_to_stack_it():
     # pivot(columns="t", values=["ax", "ay"]) names its columns (feature, step): it was read as one
     # univariate sequence of 12 steps, ax's six then ay's.
