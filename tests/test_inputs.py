@@ -274,8 +274,8 @@ def test_a_long_table_given_as_a_wide_one_is_warned_of_by_its_time_column():
     # sequence of four steps (patient, hour, pulse, temperature).
     pd = pytest.importorskip("pandas")
     rng = np.random.RandomState(0)
-    long = pd.DataFrame({"patient": np.repeat(range(10), 5), "hour": np.tile(range(5), 10), "pulse": rng.normal(size=50),
-                         "temperature": rng.normal(size=50)})
+    long = pd.DataFrame({"patient": np.repeat(range(10), 5), "hour": np.tile(range(5), 10),
+                         "pulse": rng.normal(size=50), "temperature": rng.normal(size=50)})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         with pytest.warns(UserWarning, match=r"its column 'hour' counts steps that start again every few rows.*"
