@@ -2,9 +2,9 @@
 the loss reads, and the scores of per-step outputs over the steps that carry a target."""
 
 import numpy as np
+from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_array
 
 from ._validation import (
