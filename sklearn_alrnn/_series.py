@@ -126,7 +126,9 @@ def warn_if_a_long_table(X):
         values = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError):  # text columns: the sequences' reading names them
         return
-    counters, _ = counter_and_run_columns(values)
+    # Three steps at least: a step of a wide table may alternate between two values (0, 1, 0, 1: the cue
+    # of sequences listed by class in turn), which counter_and_run_columns reads as a counter.
+    counters = [j for j in counter_and_run_columns(values)[0] if len(np.unique(values[:, j])) >= 3]
     if counters:
         warn_user(
             f"X is read as a table of a row per sequence, its columns the time steps, but its column "

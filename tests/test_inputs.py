@@ -287,6 +287,8 @@ def test_a_long_table_given_as_a_wide_one_is_warned_of_by_its_time_column():
             wide = long.pivot(index="patient", columns="hour", values="pulse")
             wide.columns = [f"hour {hour}" for hour in wide.columns]
             ALRNNClassifier(n_hidden=4, max_iter=1).fit(wide, np.arange(10) % 2)
+            # nor where a step alternates between two values, as the cue of sequences listed by class in turn
+            ALRNNClassifier(n_hidden=4, max_iter=1).fit(wide.assign(**{"hour 0": np.arange(10) % 2}), np.arange(10) % 2)
 
 
 def test_a_pivoted_table_of_several_features_is_refused_with_how_to_stack_it():
