@@ -37,12 +37,16 @@ def panel_targets(X, y, name="y", per_row=False):
     step weights; refused where ``per_row`` is False: sequence-to-one labels, sample weights); and a
     pandas ``y`` indexed by the panel's sequence keys is put in the order of X's sequences (that of
     their first rows), whatever order it lists them in, as a Series of labels by case would otherwise
-    pair with other cases."""
-    if not is_panel_frame(X) or y is None:
+    pair with other cases. So is a pandas ``y`` beside a pandas Series of sequences indexed by case."""
+    if y is None:
+        return y
+    if getattr(X, "ndim", 0) == 1 and getattr(X, "dtype", None) == object and hasattr(X, "index"):
+        return _paired_by_key(y, X.index) if X.index.is_unique else y
+    if not is_panel_frame(X):
         return y
     keys = X.index.droplevel(-1).unique()
     index = getattr(y, "index", None)  # a pandas y's (a list's index is a method)
-    if np.ndim(y) >= 1 and len(y) == len(X):
+    if _entries(y) == len(X):
         if not per_row:
             raise ValueError(
                 f"X is a panel DataFrame (rows indexed by sequence and time step, as sktime's and aeon's "
@@ -57,6 +61,21 @@ def panel_targets(X, y, name="y", per_row=False):
         values = np.asarray(y.reindex(X.index) if by_row else y)
         parts = [part.to_numpy() for part in panel_sequences(pd.DataFrame(values.reshape(len(X), -1), index=X.index))]
         return [part[:, 0] for part in parts] if values.ndim == 1 else parts
+    return _paired_by_key(y, keys)
+
+
+def _entries(y):
+    """How many entries y holds, without making it an array (np.ndim of a list of one array per
+    sequence, per-step targets, is NumPy's "inhomogeneous shape" error); None for a scalar."""
+    try:
+        return None if isinstance(y, str) else len(y)
+    except TypeError:  # a scalar, or a 0-d array
+        return None
+
+
+def _paired_by_key(y, keys):
+    """A pandas ``y`` whose index lists the sequences' ``keys`` in another order, reordered by them."""
+    index = getattr(y, "index", None)  # a pandas y's (a list's index is a method)
     if not hasattr(index, "equals") or index.nlevels != keys.nlevels or len(index) != len(keys) or index.equals(keys):
         return y
     return y.reindex(keys) if not index.duplicated().any() and index.isin(keys).all() else y

@@ -157,6 +157,38 @@ def test_targets_indexed_by_a_panels_cases_pair_with_their_own_cases():
     assert model.score(panel, by_case) == reference.score(panel, in_panel_order)
 
 
+def test_targets_by_case_pair_with_a_series_of_sequences_by_its_index():
+    # A column of recordings (a Series of arrays indexed by case, b, a, c, d) beside labels by case in
+    # another order (a, b, c, d) was paired by position, each case with another's label.
+    pd = pytest.importorskip("pandas")
+    labels = {"a": 0, "b": 1, "c": 1, "d": 0}
+    order = ["b", "a", "c", "d"]
+    recordings = pd.Series([np.full((5, 1), labels[case]) + 0.01 * np.arange(5)[:, None] for case in order],
+                           index=order)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0).fit(recordings, pd.Series(labels) * 1.0)
+        reference = ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0).fit(list(recordings), [1.0, 0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(model.predict(recordings), reference.predict(list(recordings)))
+
+
+def test_per_step_labels_of_a_panel_may_come_as_one_array_per_case():
+    # One label array per case beside a panel (a per-step y as a list X takes it) was NumPy's
+    # "inhomogeneous shape" error when the cases have different lengths.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    cases = {"a": rng.normal(size=4), "b": rng.normal(size=6)}
+    panel = pd.concat({case: pd.DataFrame({"x": x}) for case, x in cases.items()}, names=["case", "t"])
+    labels = [np.where(x > 0, "up", "down") for x in cases.values()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = ALRNNClassifier(n_hidden=4, max_iter=1, per_step=True, random_state=0).fit(panel, labels)
+        reference = ALRNNClassifier(n_hidden=4, max_iter=1, per_step=True, random_state=0)
+        reference.fit([x[:, None] for x in cases.values()], labels)
+    for ours, theirs in zip(model.predict(panel), reference.predict([x[:, None] for x in cases.values()])):
+        np.testing.assert_array_equal(ours, theirs)
+
+
 def test_a_panels_labels_and_step_weights_by_row_are_per_step():
     # One label per row of a panel was refused ("Give y one target per sequence"), though a per-step
     # classifier reads exactly that: each row's, in the sequence's time order.
