@@ -123,7 +123,7 @@ def warn_if_a_long_table(X):
     if not hasattr(X, "columns") or len(X) < 3:
         return
     try:
-        values = np.asarray(X, dtype=np.float64)
+        values = np.asarray(X.head(10_000) if hasattr(X, "head") else X, dtype=np.float64)  # the first rows tell
     except (TypeError, ValueError):  # text columns: the sequences' reading names them
         return
     # Three steps at least: a step of a wide table may alternate between two values (0, 1, 0, 1: the cue
