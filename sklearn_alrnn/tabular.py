@@ -224,9 +224,10 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     id_values = ordered[id_col].to_numpy()
     starts_a_sequence = np.r_[True, id_values[1:] != id_values[:-1]]
     codes = np.cumsum(starts_a_sequence) - 1
-    ids = np.array(id_values[starts_a_sequence].tolist())
-    if ids.dtype.kind == "U" and not all(isinstance(key, str) for key in id_values[starts_a_sequence]):
-        ids = id_values[starts_a_sequence].astype(object)  # ids of mixed types (1 and "b"): 1 would become "1"
+    first_ids = id_values[starts_a_sequence]
+    ids = np.array(first_ids.tolist())
+    if ids.dtype.kind == "U" and not all(isinstance(key, str) for key in first_ids):
+        ids = first_ids.astype(object)  # ids of mixed types (1 and "b"): 1 would become "1"
     lengths = np.bincount(codes, minlength=len(ids))
     first = np.cumsum(lengths) - lengths
     last = first + lengths - 1
