@@ -33,9 +33,9 @@ def check_residual_covariance(covariance, n_features, as_fitted=False):
     covariance = real_array(covariance, "residual_covariance")
     if covariance.shape != (n_features, n_features):
         raise ValueError(f"residual_covariance must be of shape {(n_features, n_features)}; got shape {covariance.shape}.")
-    if as_fitted and not np.all(np.isfinite(covariance)):
-        return covariance
     if not np.all(np.isfinite(covariance)):
+        if as_fitted:
+            return covariance
         raise ValueError("residual_covariance must hold finite values.")
     if not np.allclose(covariance, covariance.T, rtol=1e-8, atol=1e-12 * max(1.0, np.abs(covariance).max())):
         raise ValueError("residual_covariance must be symmetric.")
