@@ -84,7 +84,7 @@ def load_arff(path, *, return_metadata=False):
     """
     relation, attributes, cases, labels = read_text(path, lambda handle: _read(handle, path), "an ARFF file")
     cases = without_padding(cases, path)
-    target_name, target_kind, declared = attributes[-1]
+    _, target_kind, declared = attributes[-1]
     if target_kind == "numeric":
         y, class_labels, target = np.array(labels, dtype=float), None, "regression"
     else:

@@ -13,8 +13,6 @@ from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
 from ._readout import pool_gradient, pool_states
 from ._weights import step_weights, valid_targets
 
-LOSSES = ("squared_error", "log_loss")
-
 
 def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
     """Loss value and dL/d(output); ``weight`` is each row's sample weight, 0 at padding,

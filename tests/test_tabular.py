@@ -42,7 +42,7 @@ def test_long_format_round_trip_with_unequal_lengths_and_shuffled_rows():
     as_list[2] = as_list[2][:-1]
     with pytest.raises(ValueError, match=r"one array per id \(6\).* sequence 2 with \d+ steps for \d+ rows"):
         sequence_predictions_to_rows(shuffled, "id", "time", ids, as_list)
-    X_last, y_last, _ = to_sequences(shuffled, "id", "time", ["a", "b"], "target")
+    _, y_last, _ = to_sequences(shuffled, "id", "time", ["a", "b"], "target")
     expected = table.sort_values("time").groupby("id")["target"].last().loc[ids].to_numpy()
     np.testing.assert_array_equal(y_last, expected)
 
