@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._initialisations import fit_best_initialisation, fit_joined_members, members_for
-from ._interrupts import raise_if_interrupted
+from ._interrupts import all_or_nothing, raise_if_interrupted
 from ._inputs import ModelInputsMixin, warn_if_steps_look_transposed
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
@@ -195,6 +195,7 @@ class BaseALRNN(
         return make_engine(device, self.a_.shape[0], self.n_nonlinear_, self.n_jobs)
 
     # --------------------------------------------------------------- fitting
+    @all_or_nothing
     def _fit(self, X, y, incremental=False, classes=None, sample_weight=None, step_weight=None):
         y, sample_weight, step_weight = self._panel_arguments(X, y, sample_weight, step_weight)
         first_pass = not hasattr(self, "a_") or (not self.warm_start and not incremental)
@@ -224,8 +225,7 @@ class BaseALRNN(
             )
         flat = self._prepare_optimizer(first_pass, incremental, lengths)
         early_stopping = self._stops_early(Y.shape[0]) and not incremental
-        validation = None
-        split = None
+        validation = split = None
         if early_stopping:
             split = early_stopping_split(self._stratify(Y), weighted, self.validation_fraction, rng)
         if early_stopping and split is None:

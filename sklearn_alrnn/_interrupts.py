@@ -1,12 +1,18 @@
-"""Ctrl-C while fits train in worker threads (``n_init``, ``n_members``).
+"""Fits that are stopped or fail: Ctrl-C while fits train in worker threads (``n_init``,
+``n_members``), and ``all_or_nothing`` fits.
 
 Python raises ``KeyboardInterrupt`` in the main thread only. So the main thread waits for the
 workers (``run_interruptibly``), and on Ctrl-C it flags the fits it runs; each training loop calls
 ``raise_if_interrupted`` once per batch, which raises ``KeyboardInterrupt`` in the worker's own
 thread, where the loop's handler keeps what the fit has learnt (its best checkpoint, its last
 finite weights) as it does in the main thread. Fits not yet started are skipped.
+
+Any other exception out of a fit (data found bad late, a MemoryError, Ctrl-C outside a training
+loop) puts the estimator back as it was (``all_or_nothing``).
 """
 
+import copy
+import functools
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
@@ -59,3 +65,32 @@ def run_interruptibly(calls, n_threads):
                 future.cancel()
             wait(futures)
     return [None if future.cancelled() else future.result() for future in futures]
+
+
+def all_or_nothing(fit=None, *, deep=True):
+    """Decorate a fit method so that, where it raises, the estimator's fitted state is put back.
+
+    Without it, a failing refit, warm start or ``partial_fit`` of a fitted model left a mixture: a
+    network half-trained from a fresh start that predicts without a word, or column names of the
+    new data beside parameters fitted on the old; the earlier fit was lost. Everything but the
+    hyper-parameters is restored (attributes the failed call added are removed, so a first fit
+    that fails leaves the estimator unfitted). ``deep`` copies that state first, for fits that
+    change arrays in place (training does); a shallow copy serves fits that only rebind them.
+    """
+    if fit is None:
+        return functools.partial(all_or_nothing, deep=deep)
+
+    @functools.wraps(fit)
+    def fit_or_restore(estimator, *args, **kwargs):
+        hyper_parameters = set(estimator._get_param_names())
+        state = {name: value for name, value in vars(estimator).items() if name not in hyper_parameters}
+        saved = copy.deepcopy(state) if deep else state
+        try:
+            return fit(estimator, *args, **kwargs)
+        except BaseException:
+            for name in set(vars(estimator)) - hyper_parameters:
+                delattr(estimator, name)
+            vars(estimator).update(saved)
+            raise
+
+    return fit_or_restore

@@ -15,6 +15,7 @@ from ._forcing import (
     one_step_predictions, read_in_windows, warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows)
 from ._forecaster_training import train_forecaster
 from ._initialisations import fit_best_initialisation
+from ._interrupts import all_or_nothing
 from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
 from ._model import check_fitted_vector, check_network_parameters, flatten_parameters
@@ -226,6 +227,7 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ fit
+    @all_or_nothing
     def fit(self, X, y=None, *, exog=None):
         """Learn the system from one or more recorded series.
 

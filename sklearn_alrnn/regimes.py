@@ -9,6 +9,7 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._interrupts import all_or_nothing
 from ._kernels import make_engine
 from ._model import regime_codes
 from ._regime_counts import (
@@ -230,6 +231,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         self.n_features_in_ = params["C"].shape[1]
 
     # ---------------------------------------------------------------- fitting
+    @all_or_nothing(deep=False)
     def fit(self, X, y=None, *, exog=None):
         """Fit the network (unless prefit) and record the regimes X visits.
 
@@ -276,6 +278,7 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         self._n_timesteps_fit = codes.shape[1]
         return self
 
+    @all_or_nothing(deep=False)
     def fit_states(self, states):
         """Record the regimes visited by given hidden-state trajectories.
 

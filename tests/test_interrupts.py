@@ -1,17 +1,27 @@
 """Ctrl-C while initialisations or members train in threads: each running fit stops at its next
 batch and keeps what it has learnt, those not started are skipped, and the fit returns a usable
 model with one warning. A real SIGINT, in a child process so that it reaches a main thread that
-waits on worker threads, as a user's Ctrl-C would."""
+waits on worker threads, as a user's Ctrl-C would. And fits that fail (faults injected in
+training, data found bad late) leave the estimator as it was."""
 
 import json
+import pickle
 import subprocess
 import sys
 import threading
 import time
+import warnings
 
+import numpy as np
+import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, RegimeDecomposer, _base
+from sklearn_alrnn import _forecaster_training
 from sklearn_alrnn._interrupts import raise_if_interrupted, run_interruptibly
+
+from .conftest import make_sign_memory
 
 CHILD = """
 import json, os, signal, sys, threading, warnings
@@ -95,3 +105,78 @@ def test_a_failing_fit_stops_the_others_and_its_error_is_raised(n_threads):
         run_interruptibly([fails, trains], n_threads)
     # side by side the other fit stops at its next batch; one after the other it never starts
     assert outcomes == (["stopped"] if n_threads == 2 else [])
+
+
+def _fails_on_call(module, name, monkeypatch, n):
+    """Replace ``module.name`` by a function that raises MemoryError on its n-th call."""
+    original, calls = getattr(module, name), {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise MemoryError("injected")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, failing)
+
+
+@pytest.mark.parametrize("call", ["fit", "warm_start", "partial_fit", "n_init"])
+def test_a_fit_that_fails_in_training_leaves_the_earlier_fit(monkeypatch, call):
+    X, y = make_sign_memory(64, n_timesteps=5, random_state=0)
+    model = ALRNNClassifier(n_hidden=4, max_iter=3, warm_start=call == "warm_start", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    saved, before = pickle.dumps(model), model.predict_proba(X)
+    model.set_params(n_init=2 if call == "n_init" else 1)
+    _fails_on_call(_base, "loss_and_gradients", monkeypatch, 3)  # a few batches in: weights had moved
+    with pytest.raises(MemoryError, match="injected"):
+        model.partial_fit(X, y) if call == "partial_fit" else model.fit(X, y)
+    # Before, a refit left a network trained for two batches from a fresh start, which predicted.
+    assert pickle.dumps(model.set_params(n_init=1)) == saved
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+
+
+def test_a_first_fit_that_fails_leaves_the_model_unfitted(monkeypatch):
+    X, y = make_sign_memory(64, n_timesteps=5, random_state=0)
+    model = ALRNNRegressor(n_hidden=4, max_iter=3, random_state=0)
+    _fails_on_call(_base, "loss_and_gradients", monkeypatch, 2)
+    with pytest.raises(MemoryError, match="injected"):
+        model.fit(X, y.astype(float))
+    assert vars(model) == vars(ALRNNRegressor(n_hidden=4, max_iter=3, random_state=0))
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+
+def test_a_forecaster_fit_that_fails_keeps_the_fitted_model_and_its_column_names(monkeypatch):
+    t = np.arange(300) * 0.1
+    series = pd.DataFrame({"x": np.sin(t), "v": np.cos(t)})
+    model = ALRNNForecaster(n_hidden=6, n_nonlinear=2, max_iter=3, batches_per_epoch=3, sequence_length=30,
+                            evaluation_interval=1, random_state=0).fit(series)
+    saved, before = pickle.dumps(model), model.predict(series)
+    # Data found bad after the column names were read: before, the names of the new table stayed
+    # beside the old parameters, and the fitted series' own table was refused.
+    other = series.rename(columns={"x": "a", "v": "b"})
+    with pytest.raises(ValueError, match="exog"):
+        model.fit(other, exog=np.ones((10, 1)))
+    assert pickle.dumps(model) == saved
+    _fails_on_call(_forecaster_training, "forced_loss_and_gradients", monkeypatch, 2)
+    with pytest.raises(MemoryError, match="injected"):
+        model.set_params(warm_start=True).fit(series)
+    assert pickle.dumps(model.set_params(warm_start=False)) == saved
+    np.testing.assert_array_equal(model.predict(series), before)
+
+
+def test_a_decomposer_fit_that_fails_keeps_the_network_its_regimes_came_from():
+    X, y = make_sign_memory(40, n_timesteps=5, random_state=0)
+    first, second = (ALRNNClassifier(n_hidden=4, n_nonlinear=2, max_iter=2, random_state=seed) for seed in (0, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first.fit(X, y), second.fit(X, y)
+    decomposer = RegimeDecomposer(first, prefit=True).fit(X)
+    codes = decomposer.transform(X)
+    with pytest.raises(ValueError, match="features"):
+        decomposer.set_params(estimator=second).fit(np.concatenate([X, X], axis=2))
+    # Before, the second network stayed as estimator_ beside the regimes of the first.
+    assert decomposer.estimator_ is first
+    np.testing.assert_array_equal(decomposer.transform(X), codes)
