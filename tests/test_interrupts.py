@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, RegimeDecomposer, _base
@@ -180,3 +182,37 @@ def test_a_decomposer_fit_that_fails_keeps_the_network_its_regimes_came_from():
     # Before, the second network stayed as estimator_ beside the regimes of the first.
     assert decomposer.estimator_ is first
     np.testing.assert_array_equal(decomposer.transform(X), codes)
+
+
+@given(
+    kind=st.sampled_from(["classifier", "regressor", "tokens", "forecaster"]),
+    call=st.sampled_from(["fit", "warm_start", "partial_fit"]),
+    n_init=st.sampled_from([1, 2]), n_members=st.sampled_from([1, 2]), failing_call=st.integers(1, 12),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_fault_anywhere_in_any_fit_leaves_the_model_as_it_was(kind, call, n_init, n_members, failing_call):
+    rng = np.random.RandomState(failing_call)
+    if kind == "forecaster":
+        X = np.column_stack([np.sin(0.2 * np.arange(120)), np.cos(0.2 * np.arange(120))])
+        model = ALRNNForecaster(n_hidden=5, n_nonlinear=1, max_iter=3, batches_per_epoch=3, sequence_length=20,
+                                evaluation_interval=1, n_init=n_init, random_state=0)
+        fit_args, module, name, call = (X,), _forecaster_training, "forced_loss_and_gradients", call.replace("partial_", "")
+    else:
+        X = [rng.randint(0, 9, size=rng.randint(2, 7)) for _ in range(30)] if kind == "tokens" else rng.normal(size=(30, 5, 2))
+        y = rng.randint(0, 3, 30) if kind != "regressor" else rng.normal(size=30)
+        estimator = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
+        model = estimator(n_hidden=5, n_nonlinear=1, max_iter=3, n_init=n_init, n_members=n_members, random_state=0,
+                          input_type="tokens" if kind == "tokens" else "dense")
+        fit_args, module, name = (X, y), _base, "loss_and_gradients"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(*fit_args)
+        saved, before = pickle.dumps(model), model.predict(X)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            _fails_on_call(module, name, monkeypatch, failing_call)
+            try:
+                model.partial_fit(*fit_args) if call == "partial_fit" else model.set_params(
+                    warm_start=call == "warm_start").fit(*fit_args)
+            except MemoryError:
+                assert pickle.dumps(model.set_params(warm_start=False)) == saved
+                np.testing.assert_array_equal(model.predict(X), before)
