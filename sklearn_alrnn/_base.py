@@ -63,8 +63,7 @@ class BaseALRNN(
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")], "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
@@ -296,7 +295,8 @@ class BaseALRNN(
                              f"{'token' if self._tokens else 'dense'} input.")
         tokens = self._tokens
         fitted_inputs = (self.n_tokens if tokens else None) if first_pass else self.n_features_in_
-        X, lengths = self._checked_inputs(X, dtype, fitted_inputs, tokens, model_inputs=not first_pass)
+        X, lengths = self._checked_inputs(X, dtype, fitted_inputs, tokens, model_inputs=not first_pass,
+                                          continuing=not first_pass)
         if first_pass:
             if not tokens:
                 warn_if_steps_look_transposed(X, lengths)

@@ -11,7 +11,7 @@ from ._model import check_fitted_vector
 from ._panels import panel_arguments
 from ._series import check_sequence_feature_names
 from ._tokens import check_tokens
-from ._validation import check_sequences, step_mask, warn_if_unscaled
+from ._validation import check_continued_width, check_sequences, step_mask, warn_if_unscaled
 from ._warnings import warn_user
 from ._weights import step_weights
 from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
@@ -77,15 +77,19 @@ class ModelInputsMixin:
         (:func:`._panels.panel_arguments`)."""
         return panel_arguments(X, y, sample_weight, step_weight, self)
 
-    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0, model_inputs=True):
+    def _checked_inputs(self, X, dtype, n_features, tokens, first_index=0, model_inputs=True, continuing=False):
         """``(X, lengths)``: dense sequences as a zero-padded float array (n, T, K), or token ids as
         an int64 array (n, T) with -1 beyond each length (``n_features`` is then the vocabulary size);
-        with ``model_inputs``, what the network reads (:meth:`_model_inputs`)."""
+        with ``model_inputs``, what the network reads (:meth:`_model_inputs`). ``continuing``: data
+        for a warm start or partial_fit, whose width error says so."""
         name = type(self).__name__
         if tokens:
             return check_tokens(X, n_tokens=n_features, estimator_name=name, first_index=first_index)
         check_sequence_feature_names(self, X, reset=n_features is None)
-        X, lengths = check_sequences(X, dtype=dtype, n_features=n_features, estimator_name=name, first_index=first_index)
+        expected = None if continuing else n_features
+        X, lengths = check_sequences(X, dtype=dtype, n_features=expected, estimator_name=name, first_index=first_index)
+        if continuing:
+            check_continued_width(X.shape[2], self)
         return (self._model_inputs(X, lengths) if model_inputs else X), lengths
 
     def _reads_differences(self, lengths):

@@ -512,6 +512,18 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     return np.ascontiguousarray(X), lengths
 
 
+def check_continued_width(n_given, estimator):
+    """Data for a warm start (or ``partial_fit``) as wide as the fitted network's input."""
+    if n_given != estimator.n_features_in_:
+        continued_by = "warm_start=True and partial_fit continue" if hasattr(estimator, "partial_fit") else (
+            "warm_start=True continues")
+        raise ValueError(
+            f"X has {n_given} features, but this {type(estimator).__name__} was fitted on "
+            f"{estimator.n_features_in_}: {continued_by} training the fitted network, which reads that many. "
+            "Fit with warm_start=False to start anew on data of another width."
+        )
+
+
 def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_nan=False):
     """Validate per-step regression targets of shape (n_samples, n_timesteps, n_outputs).
 

@@ -25,7 +25,7 @@ from ._persistence import ForecasterStateMixin
 from ._series import check_context, check_exog, check_exog_range, check_series, named_columns
 from ._series import check_observation, holds_several_series, series_like, warn_if_columns_are_not_variables
 from ._series import string_columns, warn_if_scales_differ
-from ._validation import check_answer_size, check_counts
+from ._validation import check_answer_size, check_continued_width, check_counts
 from ._warnings import warn_user
 from .preprocessing import feature_moments
 
@@ -264,7 +264,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
         warm = self.warm_start and hasattr(self, "a_")
         if warm:
             self._check_fitted_network()
-        series, layout = check_series(X, "X", self.n_features_in_ if warm else None)
+        series, layout = check_series(X, "X")
+        if warm:
+            check_continued_width(series[0].shape[1], self)
         self._check_feature_names(X, reset=not warm)
         warn_if_columns_are_not_variables(series, getattr(self, "feature_names_in_", None))
         warn_if_scales_differ(series, getattr(self, "feature_names_in_", None))

@@ -340,8 +340,12 @@ def test_partial_fit_runs_one_epoch_and_requires_classes():
     assert clf.n_iter_ == 2 and clf.t_ == 64
     with pytest.raises(ValueError, match=r"labels \[7\] that are not among the classes \[0, 1\]"):
         clf.partial_fit(X[:3], [0, 1, 7])
-    with pytest.raises(ValueError, match="X has 2 features, but ALRNNClassifier is expecting 1"):
+    # It names what continues the fit (it was scikit-learn's "is expecting 1 features").
+    with pytest.raises(ValueError, match="X has 2 features, but this ALRNNClassifier was fitted on 1: warm_start=True "
+                                         "and partial_fit continue training"):
         clf.partial_fit(np.zeros((3, 6, 2)), [0, 1, 0])
+    with pytest.raises(ValueError, match="fitted on 1: .* Fit with warm_start=False to start anew"):
+        clf.set_params(warm_start=True).fit(np.zeros((3, 6, 2)), [0, 1, 0])
 
 
 def test_partial_fit_equals_fit_epochs_without_shuffle():

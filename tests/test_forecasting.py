@@ -1068,7 +1068,8 @@ def test_warm_start_refuses_series_of_other_variables_or_inputs(fitted_oscillato
     import copy
 
     model = copy.deepcopy(fitted_oscillator).set_params(warm_start=True, max_iter=1)
-    with pytest.raises(ValueError, match="X has 3 features, but ALRNNForecaster is expecting 2 features"):
+    with pytest.raises(ValueError, match="X has 3 features, but this ALRNNForecaster was fitted on 2: warm_start=True "
+                                         "continues training the fitted network"):
         model.fit(np.column_stack([oscillation(300), np.ones(300)]))
     with pytest.raises(ValueError, match="fitted without exogenous inputs; leave exog out"):  # was "0 were fitted"
         model.fit(oscillation(300), exog=np.ones((300, 1)))
