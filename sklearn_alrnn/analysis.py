@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 
 from ._forcing import warn_where_a_run_overflows
 from ._model import phi, regime_codes
+from ._regime_counts import RegimeUsage, regime_usage
 from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable here, where it is documented
     MARGINAL_TOLERANCE,
     FixedPoint,
@@ -45,6 +46,8 @@ __all__ = [
     "fixed_point",
     "find_cycles",
     "iterate_map",
+    "RegimeUsage",
+    "regime_usage",
 ]
 
 #: Fixed points are enumerated over all 2**P regimes up to this P.

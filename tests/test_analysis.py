@@ -15,6 +15,7 @@ from sklearn_alrnn.analysis import (
     fixed_point,
     iterate_map,
     regime_jacobian,
+    regime_usage,
 )
 
 from .conftest import HAND_BUILT_A as A
@@ -402,3 +403,64 @@ def test_parameters_from_elsewhere_in_other_forms_give_the_same_analysis():
     states, codes = iterate_map(np.diag(A), W, H, np.ones(3), 6, n_nonlinear=2)
     expected, _ = iterate_map(A, W, H, np.ones(3), 6, n_nonlinear=2)
     np.testing.assert_array_equal(states, expected)
+
+
+def test_regime_usage_counts_what_the_codes_hold():
+    # Sequence 0 visits 0, then 1, loses its regime for a step (-1) and comes back to 1; sequence 1
+    # goes from 1 to 0. A list of any lengths, as the codes of sequences of different lengths.
+    codes = [np.array([0, 0, 1, -1, 1, 1]), np.array([1, 0])]
+    usage = regime_usage(codes, n_nonlinear=1)
+    assert usage.regimes.tolist() == [1, 0]  # 4 steps in regime 1, 3 in regime 0
+    np.testing.assert_allclose(usage.occupancy, [4 / 7, 3 / 7])
+    np.testing.assert_allclose(usage.coverage, [4 / 7, 1.0])
+    np.testing.assert_allclose(usage.on_fraction, [4 / 7])
+    # Pairs of consecutive steps with a regime: (0,0) (0,1) (1,1) in sequence 0, (1,0) in sequence 1.
+    np.testing.assert_allclose(usage.switch_rate, [2 / 4])
+    assert usage.crossings_per_step == pytest.approx(0.5)
+    # Visits 0, 1 | 1 and 1, 0: diagonal 2 visits of 0 and 3 of 1, passages 0 -> 1 and 1 -> 0 (none
+    # across the step without a regime), over 7 in all.
+    np.testing.assert_allclose(usage.visit_graph, np.array([[3, 1], [1, 2]]) / 7)
+    # Several units: each unit's bit, first unit most significant, against the bit strings.
+    codes = np.random.RandomState(0).randint(0, 8, size=(4, 30))
+    usage = regime_usage(codes, n_nonlinear=3)
+    bits = np.array([[list(code_to_bits(c, 3)) for c in row] for row in codes]) == "1"
+    np.testing.assert_allclose(usage.on_fraction, bits.mean(axis=(0, 1)))
+    np.testing.assert_allclose(usage.switch_rate, (bits[:, 1:] != bits[:, :-1]).mean(axis=(0, 1)))
+
+
+def test_regime_usage_of_a_decomposers_codes_agrees_with_the_hidden_states(fitted_memory_classifier,
+                                                                            sign_memory_data, monkeypatch):
+    from sklearn_alrnn import _regime_counts
+
+    X = sign_memory_data[0][1200:1300]
+    decomposer = RegimeDecomposer(fitted_memory_classifier, prefit=True).fit(X)
+    usage = regime_usage(decomposer.transform(X), decomposer.n_nonlinear_)
+    np.testing.assert_array_equal(usage.regimes, decomposer.regimes_)
+    np.testing.assert_allclose(usage.occupancy, decomposer.occupancy_)
+    on = fitted_memory_classifier.hidden_states(X)[..., -2:] > 0
+    np.testing.assert_allclose(usage.on_fraction, on.mean(axis=(0, 1)))
+    np.testing.assert_allclose(usage.switch_rate, (on[:, 1:] != on[:, :-1]).mean(axis=(0, 1)))
+    monkeypatch.setattr(_regime_counts, "MAX_DENSE_TRANSITION_REGIMES", 1)  # sparse from 2 regimes on
+    sparse_graph = regime_usage(decomposer.transform(X), 2).visit_graph
+    assert hasattr(sparse_graph, "toarray")
+    np.testing.assert_allclose(sparse_graph.toarray(), usage.visit_graph)
+    assert usage.visit_graph.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "codes, n_nonlinear, message",
+    [
+        ([0, 4], 2, r"lie in \[0, 4\), -1 for no regime; got 4"),
+        ([0, -2], 2, "got -2"),
+        ([0.5, 1.0], 2, "whole numbers"),
+        ([True, False], 1, "whole numbers"),
+        (np.zeros((0, 3)), 1, "whole numbers"),
+        ([-1, -1], 1, "no step with a regime"),
+        ([0, 1], 64, "at most 63 ReLU units"),
+        ([0, 1], -1, "n_nonlinear"),
+        ([0, 1], 1.5, "whole number"),
+    ],
+)
+def test_regime_usage_names_bad_codes(codes, n_nonlinear, message):
+    with pytest.raises(ValueError, match=message):
+        regime_usage(codes, n_nonlinear)
