@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklearn_alrnn import ALRNNRegressor, RegimeDecomposer, datasets, plotting
+from sklearn_alrnn import ALRNNRegressor, RegimeDecomposer, analysis, datasets, plotting
 
 warnings.simplefilter("ignore")
 X, y = datasets.make_addition(2000, 30, random_state=0)
@@ -34,6 +34,11 @@ for code, system in zip(dec.regimes_, dec.linear_systems_):
     share_marker = np.mean(codes[marker] == code)
     share_other = np.mean(codes[~marker] == code)
     print(f"regime {system.bits}: {share_marker:.0%} of marker steps, {share_other:.0%} of other steps")
+on_at_marks, on_elsewhere = (analysis.regime_usage(codes[steps], 2).on_fraction for steps in (marker, ~marker))
+usage = analysis.regime_usage(codes, 2)
+for unit in range(2):  # the gate is the unit on at the marks and off elsewhere
+    print(f"ReLU unit {unit + 1}: on at {on_at_marks[unit]:.0%} of marker steps, {on_elsewhere[unit]:.0%} of others; "
+          f"switches at {usage.switch_rate[unit]:.1%} of steps")
 
 fig, axes = plt.subplots(2, 1, figsize=(9, 5), sharex=True)
 axes[0].plot(X[1600, :, 0], label="value")
