@@ -458,7 +458,7 @@ def test_regime_usage_of_a_decomposers_codes_agrees_with_the_hidden_states(fitte
         ([-1, -1], 1, "no step with a regime"),
         ([0, 1], 64, "at most 63 ReLU units"),
         ([0, 1], -1, "n_nonlinear"),
-        ([0, 1], 1.5, "whole number"),
+        ([0, 1], 1.5, r"n_nonlinear must be an integer >= 0; got 1.5"),
     ],
 )
 def test_regime_usage_names_bad_codes(codes, n_nonlinear, message):
