@@ -158,6 +158,15 @@ def _as_numeric_array(X, dtype, input_name, strings_hint=TOKENS_HINT):
     finite values that the (float32) dtype cannot hold, which a cast would turn into inf, a message
     naming dates and durations, and ``strings_hint`` after the message for strings that are not
     numbers."""
+    if issparse(X):  # scikit-learn's TypeError reads "dense data is required", without saying how it is read
+        text = ("; a document-term matrix (CountVectorizer's) counts words without their order: "
+                f"{TOKENS_HINT}" if strings_hint == TOKENS_HINT else "")
+        raise TypeError(f"Sparse data was passed for {input_name} (a SciPy {type(X).__name__} of shape {X.shape}); "
+                        f"dense sequences are required: pass {input_name}.toarray(), which reads each row as a "
+                        f"sequence and each column as a time step{text}.")
+    if isinstance(X, (list, tuple)) and any(issparse(sequence) for sequence in X):
+        raise TypeError(f"Sparse data was passed for {input_name}: its sequences include SciPy sparse matrices; "
+                        "dense sequences are required: pass each as .toarray(), of shape (n_timesteps, n_features).")
     check_no_dates(X, input_name)
     try:
         with np.errstate(over="raise"):
@@ -342,7 +351,7 @@ def sequence_blocks(X, dtype, max_bytes):
             values_per_sequence = max((int(np.prod(np.shape(seq))) for seq in X), default=0)
         except ValueError:  # a sequence ragged inside: validation reports it
             values_per_sequence = 0
-    elif getattr(X, "ndim", 0) >= 2:
+    elif getattr(X, "ndim", 0) >= 2 and not issparse(X):
         values_per_sequence = int(np.prod(X.shape[1:]))
     else:
         values_per_sequence = 0

@@ -550,3 +550,25 @@ def test_a_tables_columns_of_text_beside_its_numbers_are_named():
         ALRNNForecaster(max_iter=1).fit(series)
     with pytest.raises(ValueError, match=r"raw texts go through SequenceTokenizer first"):  # words as the steps
         ALRNNClassifier(max_iter=1).fit(pd.DataFrame({"t0": ["a", "b"], "t1": ["c", "d"]}), [0, 1])
+
+
+def test_sparse_matrices_are_refused_saying_how_dense_data_would_be_read():
+    # scikit-learn's "Sparse data was passed for X, but dense data is required" came after "X holds values that
+    # are not numbers"; a list of sparse matrices met NumPy's "setting an array element with a sequence".
+    from scipy.sparse import csr_matrix
+
+    from sklearn_alrnn import SequenceScaler
+
+    counts = csr_matrix(np.eye(len(GOOD_Y)))
+    for call in (lambda: ALRNNClassifier().fit(counts, GOOD_Y), lambda: SequenceScaler().fit(counts)):
+        with pytest.raises(TypeError, match=r"Sparse data was passed for X \(a SciPy csr_matrix of shape \(10, 10\)\); "
+                                            r"dense sequences are required: pass X\.toarray\(\), which reads each row "
+                                            r"as a sequence and each column as a time step; a document-term matrix"):
+            call()
+    with pytest.raises(TypeError, match=r"X: its sequences include SciPy sparse matrices; .* pass each as \.toarray"):
+        ALRNNRegressor().fit([csr_matrix(np.eye(3))] * 2, [0.0, 1.0])
+    univariate = GOOD_X[:, :, 0]
+    model = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(univariate, GOOD_Y)
+    with pytest.raises(TypeError, match=r"Sparse data was passed for X"):
+        model.predict(csr_matrix(univariate))
+    np.testing.assert_array_equal(model.predict(csr_matrix(univariate).toarray()), model.predict(univariate))
