@@ -1,6 +1,6 @@
 """Each regime's affine map, its eigen-decomposition and fixed point, for many regimes at once.
 
-The public face is :mod:`sklearn_alrnn.analysis` (``fixed_point``, ``regime_jacobian``,
+The public face is :mod:`sklearn_alrnn.analysis` (``fixed_point``, ``regime_jacobian``, ``check_parameters``,
 ``classify_stability``) and :class:`sklearn_alrnn.RegimeDecomposer`; here the regimes
 are stacked so that one LAPACK call serves a batch of them: enumerating the 65,536
 regimes of P = 16 takes seconds, not the minutes of one Python call per regime.
@@ -13,7 +13,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from ._model import MAX_CODED_NONLINEAR, check_codable, regime_bits, relu_units
-from ._validation import real_array
+from ._validation import as_whole_number, check_counts, real_array
 
 #: An eigenvalue whose modulus is this close to 1 is marginal: its mode neither decays nor grows.
 MARGINAL_TOLERANCE = 1e-9
@@ -21,6 +21,92 @@ MARGINAL_TOLERANCE = 1e-9
 BATCH_ELEMENTS = 2**22
 #: Eigenvectors whose matrix is worse conditioned than this are not a basis: J has a Jordan block.
 MODES_CONDITION_LIMIT = 1e12
+
+
+def check_parameters(a, W, h, n_nonlinear, C=None):
+    """AL-RNN parameters from any source as float arrays, or a ValueError naming what is wrong.
+
+    Parameters
+    ----------
+    a : array-like of shape (n_hidden,)
+        The diagonal of A (a diagonal (n_hidden, n_hidden) matrix is accepted too,
+        as code that stores A as a matrix writes it).
+    W : array-like of shape (n_hidden, n_hidden)
+    h : array-like of shape (n_hidden,)
+        (or a column or row vector)
+    n_nonlinear : int
+        Number P of ReLU units, 0 <= P <= n_hidden.
+    C : array-like of shape (n_hidden, n_features), default=None
+        Input matrix; None for an autonomous model (zero features).
+
+    Returns
+    -------
+    a, W, h : ndarray of float
+    C : ndarray of shape (n_hidden, n_features); (n_hidden, 0) when None.
+    n_nonlinear : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import check_parameters
+    >>> a, W, h, C, P = check_parameters(np.diag([0.9, 0.5]), np.zeros((2, 2)), [0.0, -0.25], n_nonlinear=1)
+    >>> a, C.shape, P
+    (array([0.9, 0.5]), (2, 0), 1)
+    >>> check_parameters(a, W, [0.0], n_nonlinear=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got a (2,), W (2, 2), h (1,).
+    """
+    a, W, h = (real_array(value, name) for name, value in (("a", a), ("W", W), ("h", h)))
+    if h.ndim == 2 and 1 in h.shape:
+        h = h.reshape(-1)
+    if a.ndim == 2 and a.shape[0] == a.shape[1]:
+        if np.any(a != np.diag(np.diag(a))):
+            raise ValueError(
+                "a must be the diagonal of A (shape (M,)) or a diagonal matrix; got a "
+                "matrix with off-diagonal entries."
+            )
+        a = np.diag(a).copy()
+    M = a.shape[0] if a.ndim == 1 else -1
+    if a.ndim != 1 or W.shape != (M, M) or h.shape != (M,):
+        raise ValueError(
+            "Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got "
+            f"a {a.shape}, W {W.shape}, h {h.shape}."
+        )
+    C = np.zeros((M, 0)) if C is None else real_array(C, "C")
+    if C.ndim != 2 or C.shape[0] != M:
+        raise ValueError(f"Expected C of shape ({M}, n_features); got {C.shape}.")
+    n_nonlinear = as_whole_number(n_nonlinear)
+    check_counts(minimum=0, n_nonlinear=n_nonlinear)
+    if n_nonlinear > M:
+        raise ValueError(f"n_nonlinear must be between 0 and {M} (the number of units); got {n_nonlinear}.")
+    for name, value in (("a", a), ("W", W), ("h", h), ("C", C)):
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"Parameter {name} contains NaN or infinity.")
+    return a, W, h, C, int(n_nonlinear)
+
+
+def classify_stability(eigenvalues):
+    """Name of a fixed point's type from the eigenvalues of its (discrete-time) Jacobian.
+
+    "stable node" / "stable focus" when every |lambda| < 1 (focus: a complex
+    pair rotates), "unstable node" / "unstable focus" when every |lambda| > 1
+    (or = 1 beside growing modes), "saddle" when some modes decay and others
+    grow, and "marginally stable" when none grows and some have |lambda| = 1
+    (within ``MARGINAL_TOLERANCE``): modes that neither decay nor grow, as in an
+    integrator, a line attractor (then ``I - J`` is singular and the fixed
+    points form a line, ``FixedPoint.continuum``, or there are none) or an
+    undamped rotation.
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.analysis import classify_stability
+    >>> classify_stability([0.9, 0.5]), classify_stability([0.8 + 0.3j, 0.8 - 0.3j])
+    ('stable node', 'stable focus')
+    >>> classify_stability([1.5, 0.9]), classify_stability([1.0, 0.5])
+    ('saddle', 'marginally stable')
+    """
+    return str(stability_types(np.asarray(eigenvalues).reshape(1, -1))[0])
 
 
 @dataclass(frozen=True)
