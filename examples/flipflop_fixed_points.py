@@ -5,7 +5,9 @@ Sussillo & Barak (2013) showed that a network trained on the N-bit flip-flop sto
 makes the search exact: each linear regime has one fixed point, solved for, not searched for.
 This script trains one (24 units, 8 ReLU units) on the 3-bit task, lists the real fixed points of
 the zero-input map, holds each pattern for 195 steps after its pulse to show which point it rests
-on, and plots the fixed points and each pattern's path to its point in three principal components.
+on, runs the input-free map from the states the network visits on data to see which memory each
+falls into (``analysis.find_attractors``: the basins' shares), and plots the fixed points and each
+pattern's path to its point in three principal components.
 Saves flipflop_fixed_points.png.
 Run: python examples/flipflop_fixed_points.py
 """
@@ -17,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sklearn_alrnn import ALRNNRegressor, RegimeDecomposer, datasets
+from sklearn_alrnn.analysis import code_to_bits, find_attractors
 
 X, y = datasets.make_flipflop(800, 100, n_bits=3, random_state=0)
 model = ALRNNRegressor(n_hidden=24, n_nonlinear=8, random_state=0).fit(X[:600], y[:600])
@@ -40,6 +43,18 @@ for pattern, state, readout in zip(patterns, held, readouts):
     nearest = stable[int(np.argmin(distances))]
     print(f"pattern {pattern}: rests {min(distances):.1e} from the fixed point of regime {nearest.bits} "
           f"(largest |eigenvalue| {np.abs(nearest.eigenvalues).max():.2f}); reads out {np.round(readout, 2)}")
+
+# Started from every state the network passes through on held-out data, where does the input-free map
+# take it? Each run settles on one of the stable fixed points: the memory it was holding.
+states = model.hidden_states(X[600:]).reshape(-1, model.a_.shape[0])
+found = find_attractors(model.a_, model.W_, model.h_, states[::5], n_nonlinear=model.n_nonlinear_)
+print(f"input-free runs from {len(found.labels)} states on data settle on {len(found.attractors)} attractors "
+      f"(none reached from {found.fraction_without_attractor:.0%}):")
+for attractor in found.attractors:
+    readout = attractor.points[0] @ model.B_.T + model.b_
+    bits = code_to_bits(attractor.codes[0], model.n_nonlinear_)
+    print(f"  {attractor.kind} in regime {bits}, reads out {np.round(readout, 2)}: basin "
+          f"{attractor.basin_fraction:.0%} of the states")
 
 # The fixed points in the three principal components of the stable ones (a cube, one corner per
 # pattern), with each probe's path from its pulse to where it rests.

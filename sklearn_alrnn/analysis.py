@@ -12,6 +12,7 @@ from numbers import Integral
 
 import numpy as np
 
+from ._attractors import Attractor, Attractors, find_attractors
 from ._cycles import Cycle, find_cycles
 from ._forcing import warn_where_a_run_overflows
 from ._model import phi, regime_codes
@@ -41,6 +42,9 @@ __all__ = [
     "classify_stability",
     "fixed_point",
     "find_cycles",
+    "Attractor",
+    "Attractors",
+    "find_attractors",
     "iterate_map",
     "RegimeUsage",
     "regime_usage",

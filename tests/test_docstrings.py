@@ -36,7 +36,7 @@ EXAMPLES = _examples()
      "regimes.RegimeDecomposer", "metrics.state_space_divergence", "metrics.power_spectrum_distance",
      "metrics.prediction_error", "metrics.max_lyapunov_exponent", "metrics.lyapunov_spectrum",
      "metrics.kaplan_yorke_dimension", "metrics.correlation_dimension", "metrics.return_period",
-     "analysis.fixed_point", "_cycles.find_cycles",
+     "analysis.fixed_point", "_cycles.find_cycles", "_attractors.find_attractors",
      "analysis.iterate_map", "datasets.make_lorenz63", "datasets.make_roessler", "io.save", "io.load",
      "nonlinearity.nonlinearity_profile", "formats.to_aeon", "tabular.to_sequences"],
 )

@@ -1,0 +1,344 @@
+"""Where runs of an AL-RNN map settle: its attractors and the share of starting states each draws in
+(``find_attractors``, public in :mod:`sklearn_alrnn.analysis`).
+
+Inside a regime the map is affine, so a run whose regimes repeat with period k is iterated, from
+then on, by one affine k-step map: its fate is read off that map exactly (the k-cycle it converges
+to, and the cycle's multipliers) rather than from where the run happens to be after finitely many
+steps. Runs whose regimes do not repeat (a chaotic or quasi-periodic attractor, or a cycle longer
+than ``max_period``) are grouped by the states they visit.
+"""
+
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from ._cycles import cycle_of_regimes
+from ._model import phi, regime_codes
+from ._regime_maps import check_parameters, classify_stability, constant_drive, has_unit_eigenvalue, sorted_eigenvalues
+from ._validation import check_counts, real_array
+
+#: An aperiodic run whose largest state over the last tenth of its tail is this many times its largest
+#: over the first tenth runs away: the states of a bounded attractor do not grow so within one tail.
+RUNAWAY_GROWTH = 1e3
+#: Aperiodic runs are compared on at most this many states of their tails, evenly spaced.
+MAX_COMPARED_STATES = 2000
+#: The fate of a run that reaches no attractor: it leaves the floating-point range, grows without bound,
+#: drifts, or keeps to regimes whose cycle is unstable or outside them.
+NO_ATTRACTOR = "no attractor"
+#: The fate, after one tail, of a run whose regimes repeat but whose cycle is unstable or outside them.
+UNSETTLED = "unsettled"
+#: The runs' tails are held in memory a block of starts at a time, of about this many bytes.
+BLOCK_BYTES = 2**27
+#: Where a periodic run has come to rest: its state one period apart within this (relative and
+#: absolute) tolerance, as ``find_cycles`` judges that a cycle comes back to its start.
+REST_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class Attractor:
+    """One attractor of the map, as the runs that settle on it show it.
+
+    Attributes
+    ----------
+    kind : {"fixed point", "cycle", "continuum", "aperiodic"}
+        "fixed point" and "cycle": the runs' regimes repeat with period k (1 for a fixed point) and
+        the k-step map of those regimes has its cycle there, stable (an unstable one only where a run
+        starts on it exactly); "continuum": they repeat, but the k-step map has an eigenvalue 1 (a
+        line or plane attractor): each run comes to rest where it arrives; "aperiodic": the regimes do
+        not repeat with a period up to ``max_period`` (a chaotic or quasi-periodic attractor, or a
+        longer cycle).
+    codes : tuple of int
+        The regimes along one period, in order (periodic kinds); the regimes the runs visit, sorted
+        (aperiodic).
+    points : ndarray of shape (n_points, n_hidden)
+        Fixed point or cycle: its exact points, ``points[i]`` in regime ``codes[i]``; continuum: where
+        each of its runs came to rest; aperiodic: the states of its first run over the last
+        ``n_tail`` steps (at most ``MAX_COMPARED_STATES``, evenly spaced).
+    eigenvalues : ndarray or None
+        Of the k-step Jacobian (the multipliers), largest modulus first; None for aperiodic ones.
+    stability : str or None
+        :func:`sklearn_alrnn.analysis.classify_stability` of the eigenvalues.
+    basin_fraction : float
+        The share of the starts whose runs settle here.
+    """
+
+    kind: str
+    codes: tuple
+    points: np.ndarray
+    eigenvalues: object
+    stability: object
+    basin_fraction: float
+
+    @property
+    def period(self):
+        """Steps of one round (1 for a fixed point); 0 for an aperiodic attractor."""
+        return 0 if self.kind == "aperiodic" else len(self.codes)
+
+
+@dataclass(frozen=True, eq=False)
+class Attractors:
+    """What :func:`find_attractors` found.
+
+    Attributes
+    ----------
+    attractors : list of Attractor
+        Largest basin first.
+    labels : ndarray of shape (n_starts,)
+        The attractor of each start's run, an index into ``attractors``; -1 where it reaches none:
+        it leaves the floating-point range, grows a thousandfold over a tail, drifts along a line of
+        rest, or still keeps, after ``n_steps + n_tail`` steps, to regimes whose cycle is unstable or
+        lies outside them (it moves away, or is a transient slower than that).
+    """
+
+    attractors: list
+    labels: np.ndarray
+
+    @property
+    def fraction_without_attractor(self):
+        """The share of the starts whose runs reach no attractor (label -1)."""
+        return float(np.mean(self.labels < 0))
+
+    def __repr__(self):
+        found = ", ".join(f"{x.kind} {x.basin_fraction:.0%}" for x in self.attractors)
+        return f"Attractors([{found}], without attractor {self.fraction_without_attractor:.0%})"
+
+
+def find_attractors(
+    a, W, h, starts, *, n_nonlinear, C=None, constant_input=None, n_steps=5000, n_tail=2000, max_period=64,
+    tolerance=0.1,
+):
+    """The attractors the map's runs from ``starts`` settle on, and the share of starts each draws in.
+
+    Every start is iterated ``n_steps`` steps (under a constant input, zero by default) and judged
+    on its last ``n_tail``. Where its regimes repeat with a period k <= ``max_period`` over the
+    tail's last quarter, the k-step map of those regimes (affine) decides: the run converges to
+    that map's k-cycle where the cycle lies in those regimes and is stable (its exact points are
+    reported, however slowly the run approaches); it rests where it stands where the map has an
+    eigenvalue 1 (a continuum of fixed points, as a line attractor has), and drifts away where it
+    does not rest there. Any other run (its regimes do not repeat, or the cycle they would make is
+    unstable or outside them: a transient) runs on for another ``n_tail`` steps and is judged
+    again: as above; as reaching no attractor where its regimes still repeat so, where it leaves
+    the floating-point range or where its states grow a thousandfold over that tail; or else as
+    aperiodic. Two aperiodic runs share an attractor where
+    the median distance from each state of either tail to the nearest state of the other is at
+    most ``tolerance`` times the first one's root-mean-square distance from its mean (both ways,
+    so that an attractor beside a larger one stays apart). Finitely many runs of finite length
+    make this an estimate, as any numerical account of basins is (e.g. DynamicalSystems.jl's
+    AttractorsViaFeaturizing); multistable reconstructions are a known way for a trained model to
+    go wrong away from its data (Goering et al., ICML 2024).
+
+    Parameters
+    ----------
+    a, W, h : array-like
+        AL-RNN parameters, as for :func:`check_parameters`.
+    starts : array-like of shape (n_starts, n_hidden) or (n_hidden,)
+        Initial states: e.g. a fitted model's ``hidden_states(X)`` on data (states of the map's
+        units), or random states around them.
+    n_nonlinear : int
+    C, constant_input : array-like, default=None
+        Input matrix and the constant input (zero when None).
+    n_steps : int, default=5000
+        Steps of each run.
+    n_tail : int, default=2000
+        The last steps of each run that it is judged on; the steps before are its transient.
+        A flow sampled finely needs a long tail: two runs of Lorenz-63 at dt = 0.01 come within
+        0.05 of each other's extent (median nearest distance) over 2,000 steps, 0.1-0.3 over 500.
+    max_period : int, default=64
+        Longest period of regimes read as periodic; the tail's last quarter must hold two periods
+        (``8 * max_period <= n_tail``).
+    tolerance : float, default=0.1
+        How close two aperiodic runs' states must come to share an attractor, relative to its size.
+
+    Returns
+    -------
+    Attractors
+        ``attractors`` (largest basin first) and ``labels`` (the attractor of each start, -1 where
+        its run reaches none).
+
+    Examples
+    --------
+    A switch: ``x -> 2 max(x, 0) - 2 max(x - 1, 0) - 0.5``, with the second unit holding ``x - 1``,
+    rests at -0.5 or at 1.5; the two basins meet at the unstable fixed point 0.5.
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import find_attractors
+    >>> a, W, h = [0.0, 0.0], [[2.0, -2.0], [2.0, -2.0]], [-0.5, -1.5]
+    >>> x = np.linspace(-1, 2, 6)
+    >>> found = find_attractors(a, W, h, np.column_stack([x, x - 1]), n_nonlinear=2)
+    >>> found.labels
+    array([0, 0, 0, 1, 1, 1])
+    >>> [(f.kind, f.points.tolist(), f.stability, f.basin_fraction) for f in found.attractors]
+    [('fixed point', [[-0.5, -1.5]], 'stable node', 0.5), ('fixed point', [[1.5, 0.5]], 'stable node', 0.5)]
+    """
+    a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
+    drive = constant_drive(h, C, constant_input)
+    check_counts(n_steps=n_steps, n_tail=n_tail, max_period=max_period)
+    if n_tail > n_steps:
+        raise ValueError(f"n_tail={n_tail} exceeds n_steps={n_steps}: the tail is the last part of each run.")
+    if 8 * max_period > n_tail:
+        raise ValueError(f"max_period={max_period} needs a tail of at least {8 * max_period} steps; got "
+                         f"n_tail={n_tail}: a period is read where the regimes repeat at least twice over "
+                         "the tail's last quarter.")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, Real) or not 0 < tolerance < np.inf:
+        raise ValueError(f"tolerance must be a positive number; got {tolerance!r}.")
+    starts = _checked_starts(starts, a.shape[0])
+    solved, aperiodic, fates = {}, [], []
+    block = max(1, BLOCK_BYTES // (n_tail * a.shape[0] * 8))  # tails are held a block of starts at a time
+    for first in range(0, starts.shape[0], block):
+        fates += _fates(a, W, drive, starts[first : first + block], n_nonlinear, n_steps, n_tail, max_period,
+                        tolerance, solved, aperiodic)
+    groups, labels = {}, np.full(starts.shape[0], -1)
+    for i, (fate, last_state) in enumerate(fates):
+        if fate is not NO_ATTRACTOR:
+            key, group = fate
+            group = groups.setdefault(key, group)
+            group["runs"].append(i)
+            if group["kind"] == "continuum":
+                group["points"].append(last_state)
+            labels[i] = list(groups).index(key)
+    return _collected(list(groups.values()), labels)
+
+
+def _fates(a, W, drive, starts, n_nonlinear, n_steps, n_tail, max_period, tolerance, solved, aperiodic):
+    """``(fate, last state)`` of the run from each start: ``(key, group)`` or ``NO_ATTRACTOR``.
+    ``solved`` caches the cycle of each regime sequence, ``aperiodic`` holds the aperiodic
+    attractors found so far; both carry over from one block of starts to the next."""
+    tails = _run_tails(a, W, drive, starts, n_nonlinear, n_steps, n_tail)
+    fates = _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved)
+    unsettled = [i for i, fate in enumerate(fates) if fate is None or fate is UNSETTLED]
+    if unsettled:  # a long transient, or regimes that do not repeat: those runs go on for another tail
+        tails[unsettled] = _run_tails(a, W, drive, tails[unsettled, -1], n_nonlinear, n_tail, n_tail)
+        again = _periodic_fates(a, W, drive, tails[unsettled], n_nonlinear, max_period, solved)
+        for i, fate in zip(unsettled, again):
+            fates[i] = (_aperiodic_fate(tails[i], n_nonlinear, aperiodic, tolerance) if fate is None else
+                        NO_ATTRACTOR if fate is UNSETTLED else fate)
+    return list(zip(fates, tails[:, -1]))
+
+
+def _checked_starts(starts, n_hidden):
+    starts = real_array(starts, "starts")
+    if starts.ndim == 1:
+        starts = starts[None]
+    if starts.ndim != 2 or starts.shape[1] != n_hidden or starts.shape[0] == 0:
+        raise ValueError(f"starts must be states of the map's {n_hidden} units, of shape (n_starts, {n_hidden}); "
+                         f"got shape {starts.shape}.")
+    bad = np.flatnonzero(~np.all(np.isfinite(starts), axis=1))
+    if bad.size:
+        raise ValueError(f"starts contain NaN or infinity (in {bad.size} of {starts.shape[0]} rows, the first row "
+                         f"{bad[0]}); the hidden states of sequences of different lengths are NaN past each one's "
+                         "end: leave those rows out, starts[np.isfinite(starts).all(axis=1)].")
+    return starts
+
+
+def _run_tails(a, W, drive, starts, n_nonlinear, n_steps, n_tail):
+    """The last ``n_tail`` states of the run from each start, (n_starts, n_tail, M): all runs one
+    step at a time; NaN from where a run leaves the floating-point range."""
+    z = starts.copy()
+    tails = np.empty((starts.shape[0], n_tail, starts.shape[1]))
+    first_kept = n_steps - n_tail
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(n_steps):
+            z = a * z + phi(z, n_nonlinear) @ W.T + drive
+            if t >= first_kept:
+                tails[:, t - first_kept] = z
+    return tails
+
+
+def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
+    """Per run, ``(key, group)`` where its regimes repeat with a period up to ``max_period`` over the
+    last quarter of its tail and that settles its fate, ``NO_ATTRACTOR`` where it left the
+    floating-point range or drifts, ``UNSETTLED`` where the regimes' cycle is unstable or outside
+    them, None where they do not repeat. ``solved`` caches the cycle of each regime sequence."""
+    codes = regime_codes(tails[:, -(tails.shape[1] // 4):], n_nonlinear)
+    periods = np.zeros(codes.shape[0], dtype=np.int64)
+    for k in range(1, max_period + 1):
+        repeats = (periods == 0) & np.all(codes[:, k:] == codes[:, :-k], axis=1)
+        periods[repeats] = k
+    fates = []
+    for tail, run_codes, period in zip(tails, codes, periods):
+        if not np.all(np.isfinite(tail[-1])):
+            fates.append(NO_ATTRACTOR)
+            continue
+        if not period:
+            fates.append(None)
+            continue
+        sequence = tuple(int(c) for c in run_codes[-period:])
+        if sequence not in solved:
+            solved[sequence] = cycle_of_regimes(a, W, drive, sequence, n_nonlinear, REST_TOLERANCE)[:2]
+        fates.append(_periodic_fate(sequence, *solved[sequence], tail))
+    return fates
+
+
+def _first_rotation(sequence):
+    """The rotation of a cyclic sequence that comes first in order: one key for one cycle."""
+    return min(sequence[i:] + sequence[:i] for i in range(len(sequence)))
+
+
+def _periodic_fate(sequence, points, product_J, tail):
+    """``(key, group)`` of a run whose regimes repeat ``sequence`` (its last period, in order), given
+    the k-cycle of those regimes (None where there is none in them) and the k-step Jacobian;
+    ``NO_ATTRACTOR`` where it drifts along a marginal direction; ``UNSETTLED`` where the cycle is
+    unstable or outside the regimes and the run is not resting on it."""
+    k = len(sequence)
+    if not np.all(np.isfinite(product_J)):
+        return UNSETTLED
+    eigenvalues = sorted_eigenvalues(product_J)
+    at_rest = np.allclose(tail[-1], tail[-1 - k], rtol=REST_TOLERANCE, atol=REST_TOLERANCE)
+    kind = "fixed point" if k == 1 else "cycle"
+    if has_unit_eigenvalue(eigenvalues):
+        if not at_rest:
+            return NO_ATTRACTOR
+        kind, points = "continuum", []
+    elif points is None or not (np.abs(eigenvalues[0]) < 1 or at_rest):
+        if not at_rest:
+            return UNSETTLED
+        points = tail[-k:]  # a cycle on the regimes' boundaries, which the solve puts in the neighbouring regime
+    rotation = _first_rotation(sequence)
+    if kind != "continuum":
+        points = np.roll(points, -next(i for i in range(k) if sequence[i:] + sequence[:i] == rotation), axis=0)
+    return (kind, rotation), {"kind": kind, "codes": rotation, "points": points, "eigenvalues": eigenvalues, "runs": []}
+
+
+def _aperiodic_fate(tail, n_nonlinear, aperiodic, tolerance):
+    """``(key, group)`` of a run that has not settled on a period: the aperiodic attractor (among
+    ``aperiodic``, which a new one joins) whose first run's states and its own come within
+    ``tolerance`` of its size of each other, both ways; ``NO_ATTRACTOR`` where it leaves the
+    floating-point range or grows ``RUNAWAY_GROWTH``-fold."""
+    sizes = np.abs(tail).max(axis=1)  # not the norm, whose squares overflow first
+    tenth = max(1, len(tail) // 10)
+    if not np.all(np.isfinite(sizes)) or sizes[-tenth:].max() > RUNAWAY_GROWTH * sizes[:tenth].max():
+        return NO_ATTRACTOR
+    visited = set(np.unique(regime_codes(tail, n_nonlinear)).tolist())
+    states = tail[:: -(-len(tail) // MAX_COMPARED_STATES)]
+    tree = cKDTree(states)
+    for index, group in enumerate(aperiodic):
+        near = max(np.median(group["tree"].query(states)[0]), np.median(tree.query(group["points"])[0]))
+        if near <= tolerance * group["size"]:
+            group["codes"] |= visited
+            return ("aperiodic", index), group
+    size = np.sqrt(np.mean(np.sum((states - states.mean(axis=0)) ** 2, axis=1)))
+    aperiodic.append({"kind": "aperiodic", "codes": visited, "points": states, "tree": tree, "size": size,
+                      "eigenvalues": None, "runs": []})
+    return ("aperiodic", len(aperiodic) - 1), aperiodic[-1]
+
+
+def _collected(groups, labels):
+    """Attractors, largest basin first, and each start's label among them."""
+    order = sorted(range(len(groups)), key=lambda g: -len(groups[g]["runs"]))
+    attractors, relabelled = [], np.full(labels.shape[0], -1)
+    for new, old in enumerate(order):
+        group = groups[old]
+        relabelled[labels == old] = new
+        aperiodic = group["kind"] == "aperiodic"
+        eigenvalues = group["eigenvalues"]
+        attractors.append(Attractor(
+            kind=group["kind"],
+            codes=tuple(sorted(group["codes"])) if aperiodic else group["codes"],
+            points=np.asarray(group["points"]),
+            eigenvalues=eigenvalues,
+            stability=None if eigenvalues is None else classify_stability(eigenvalues),
+            basin_fraction=len(group["runs"]) / labels.shape[0],
+        ))
+    return Attractors(attractors, relabelled)

@@ -1,0 +1,164 @@
+"""``analysis.find_attractors``: where runs of the map settle, on maps whose attractors are known."""
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import ALRNNRegressor, datasets
+from sklearn_alrnn.analysis import find_attractors, iterate_map
+
+from .conftest import HAND_BUILT_A as A
+from .conftest import HAND_BUILT_C as C
+from .conftest import HAND_BUILT_H as H
+from .conftest import HAND_BUILT_W as W
+from .conftest import hand_built_step, lozi_map
+
+#: Slopes and kinks of a 1-D map holding two chaotic tent maps of slope 1.9, one on [-1.5, -0.5] and one
+#: on [0.5, 1.5], joined by a line of slope 2 (an unstable fixed point at 0.5 between them).
+TWO_TENTS_SLOPE, TWO_TENTS_KINKS, TWO_TENTS_TURNS = 1.9, np.array([-1.0, -0.5, 0.5, 1.0]), [-3.8, 3.9, -0.1, -3.8]
+
+
+def two_tents():
+    """The map ``x -> 1.9 x + 1.35 + sum_j turn_j max(x - kink_j, 0)`` as an AL-RNN: unit 0 holds x, the
+    ReLU unit j holds x - kink_j (every unit reads the same row of W, offset by its own bias)."""
+    row = np.array([TWO_TENTS_SLOPE, *TWO_TENTS_TURNS])
+    return np.zeros(5), np.tile(row, (5, 1)), 1.35 - np.concatenate([[0.0], TWO_TENTS_KINKS]), 4
+
+
+def states_of(x):
+    return np.column_stack([x, x[:, None] - TWO_TENTS_KINKS])
+
+
+def test_two_chaotic_attractors_side_by_side_are_told_apart():
+    a, W2, h, P = two_tents()
+    x = np.array([-1.4, -1.0, -0.6, 0.6, 1.0, 1.4, -2.0, -1.6])  # below -1.5 (an unstable fixed point) they escape
+    found = find_attractors(a, W2, h, states_of(x), n_nonlinear=P)
+    assert [f.kind for f in found.attractors] == ["aperiodic", "aperiodic"]
+    left, right = found.labels[0], found.labels[3]
+    np.testing.assert_array_equal(found.labels, [left] * 3 + [right] * 3 + [-1, -1])
+    assert left != right and found.fraction_without_attractor == 0.25
+    for label, low, high in ((left, -1.5, -0.55), (right, 0.5, 1.45)):
+        attractor = found.attractors[label]
+        assert attractor.period == 0 and attractor.eigenvalues is None and attractor.basin_fraction == 3 / 8
+        # its states: x inside the tent's band, the ReLU units x - kink exactly, the regimes of both slopes
+        assert low - 1e-9 <= attractor.points[:, 0].min() and attractor.points[:, 0].max() <= high + 1e-9
+        np.testing.assert_allclose(attractor.points[:, 1:], attractor.points[:, :1] - TWO_TENTS_KINKS, atol=1e-12)
+        assert len(attractor.codes) == 2 and attractor.points[:, 0].std() > 0.1
+
+
+def test_starts_taken_a_block_at_a_time_give_what_all_at_once_give(monkeypatch):
+    from sklearn_alrnn import _attractors
+
+    a, W2, h, P = two_tents()
+    starts = states_of(np.random.default_rng(0).uniform(-1.7, 1.6, size=40))
+    whole = find_attractors(a, W2, h, starts, n_nonlinear=P)
+    monkeypatch.setattr(_attractors, "BLOCK_BYTES", 3 * 2000 * 5 * 8)  # three starts a block
+    blocks = find_attractors(a, W2, h, starts, n_nonlinear=P)
+    np.testing.assert_array_equal(blocks.labels, whole.labels)
+    assert len(whole.attractors) == 2 and 0 < whole.fraction_without_attractor < 0.5
+    for one, other in zip(whole.attractors, blocks.attractors):
+        assert (one.kind, one.codes, one.basin_fraction) == (other.kind, other.codes, other.basin_fraction)
+        np.testing.assert_array_equal(one.points, other.points)
+
+
+def test_the_lozi_attractor_is_one_aperiodic_attractor_whose_far_starts_escape():
+    model = lozi_map()
+    starts = np.array([[0.0, x, -x] for x in (0.1, -0.3, 0.5, 0.0)] + [[0.0, 5.0, -5.0], [3.0, -4.0, 4.0]])
+    found = find_attractors(model.a_, model.W_, model.h_, starts, n_nonlinear=2)
+    np.testing.assert_array_equal(found.labels, [0, 0, 0, 0, -1, -1])
+    (attractor,) = found.attractors
+    assert attractor.kind == "aperiodic" and attractor.basin_fraction == 4 / 6
+    # the Lozi attractor: |x| <= 1.4 or so, and the units read (y, x, -x)
+    assert 1.0 < np.abs(attractor.points[:, 1]).max() < 1.5
+    np.testing.assert_allclose(attractor.points[:, 2], -attractor.points[:, 1])
+
+
+def test_a_stable_cycle_and_a_slowly_reached_fixed_point_are_given_exactly():
+    # z -> 0.5 z - 2 max(z, 0) + 1.25: a stable 2-cycle (-5/14, 15/14) around an unstable fixed point 0.5
+    found = find_attractors([0.5], [[-2.0]], [1.25], np.array([[-3.0], [0.0], [5.0], [0.5]]), n_nonlinear=1)
+    np.testing.assert_array_equal(found.labels, [0, 0, 0, 1])
+    cycle, resting = found.attractors
+    assert cycle.kind == "cycle" and cycle.period == 2 and cycle.codes == (0, 1)
+    np.testing.assert_allclose(cycle.points.ravel(), [-5 / 14, 15 / 14])
+    assert cycle.stability == "stable node" and np.isclose(cycle.eigenvalues[0], 0.5 * -1.5)
+    # a start exactly on the unstable fixed point rests there, and is said to be unstable
+    assert resting.kind == "fixed point" and resting.stability == "unstable node" and resting.basin_fraction == 0.25
+    assert resting.points.tolist() == [[0.5]]
+    # a = 0.9999: after 5,000 steps a run is still 0.6 of its start's distance away; the point is exact
+    slow = find_attractors([0.9999], [[0.0]], [0.01], np.array([[-50.0], [250.0]]), n_nonlinear=0)
+    (fixed,) = slow.attractors
+    assert fixed.kind == "fixed point" and fixed.points[0, 0] == pytest.approx(100.0, rel=1e-12)
+    last = iterate_map([0.9999], [[0.0]], [0.01], [-50.0], 5000, n_nonlinear=0)[0][-1, 0]
+    assert abs(last - 100.0) > 50.0
+
+
+def test_a_line_attractor_keeps_where_each_run_rests_and_a_drift_along_it_runs_away():
+    starts = np.array([[-2.0, 0.0], [1.0, 3.0], [4.0, -1.0]])
+    a, W_line = [1.0, 0.5], [[0.0, 0.0], [0.0, 0.0]]  # unit 0 integrates nothing; unit 1 decays to 0
+    found = find_attractors(a, W_line, [0.0, 0.0], starts, n_nonlinear=0)
+    (line,) = found.attractors
+    assert line.kind == "continuum" and line.stability == "marginally stable" and line.period == 1
+    np.testing.assert_allclose(line.points, [[-2.0, 0.0], [1.0, 0.0], [4.0, 0.0]], atol=1e-12)
+    drifting = find_attractors(a, W_line, [0.01, 0.0], starts, n_nonlinear=0)
+    assert drifting.attractors == [] and drifting.fraction_without_attractor == 1.0
+    # growing 1.0005-fold a step: 2.7-fold over a tail, but in one regime without a stable fixed point
+    for rate in (1.0005, 1.01):
+        growing = find_attractors([rate], [[0.0]], [0.0], np.array([[1.0], [-1e-3]]), n_nonlinear=0)
+        np.testing.assert_array_equal(growing.labels, [-1, -1])
+    overflowing = find_attractors([3.0], [[0.0]], [0.0], np.array([[1.0]]), n_nonlinear=0)
+    np.testing.assert_array_equal(overflowing.labels, [-1])
+
+
+def test_fixed_points_under_a_constant_input_are_fixed_by_the_map_written_out_by_hand():
+    rng = np.random.default_rng(0)
+    for s in (-2.0, 0.0, 1.5):
+        found = find_attractors(A, W, H, rng.normal(scale=3, size=(20, 3)), n_nonlinear=2, C=C, constant_input=[s])
+        assert found.attractors and found.fraction_without_attractor == 0
+        for attractor in found.attractors:
+            assert attractor.kind in ("fixed point", "cycle")
+            for i, point in enumerate(attractor.points):
+                np.testing.assert_allclose(hand_built_step(point, s), attractor.points[(i + 1) % attractor.period],
+                                           atol=1e-12)
+        assert sum(f.basin_fraction for f in found.attractors) == pytest.approx(1.0)
+
+
+def test_a_trained_flip_flop_rests_on_one_stable_fixed_point_per_pattern():
+    # Sussillo & Barak (2013): a network trained on the 3-bit flip-flop holds each of the 8 patterns in a
+    # stable fixed point of the input-free map (examples/flipflop_fixed_points.py); started from states
+    # it visits on data, its runs settle on exactly those points, and each reads out its pattern.
+    X, y = datasets.make_flipflop(800, 100, n_bits=3, random_state=0)
+    model = ALRNNRegressor(n_hidden=24, n_nonlinear=8, random_state=0).fit(X[:600], y[:600])
+    states = model.hidden_states(X[600:620]).reshape(-1, model.a_.shape[0])
+    found = find_attractors(model.a_, model.W_, model.h_, states, n_nonlinear=model.n_nonlinear_)
+    assert [f.kind for f in found.attractors] == ["fixed point"] * 8 and found.fraction_without_attractor == 0
+    assert all(np.abs(f.eigenvalues).max() < 1 for f in found.attractors)
+    readouts = np.array([f.points[0] @ model.B_.T + model.b_ for f in found.attractors])
+    patterns = {tuple(np.sign(r).astype(int)) for r in readouts}
+    assert len(patterns) == 8 and np.all(np.abs(readouts) > 0.5)
+    # a state on data goes to the pattern it holds (the readout's signs where it starts, where it reads out
+    # one clearly): all but a few of them (the fit's held-out R^2 is 0.94)
+    where_it_starts = states @ model.B_.T + model.b_
+    held = np.abs(where_it_starts).min(axis=1) > 0.8
+    agree = np.all(np.sign(readouts[found.labels][held]) == np.sign(where_it_starts[held]), axis=1)
+    assert held.sum() > 500 and agree.mean() > 0.97
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(starts=np.zeros((4, 2))), r"starts must be states of the map's 3 units, of shape \(n_starts, 3\); got "
+                                        r"shape \(4, 2\)"),
+        (dict(starts=np.zeros((0, 3))), r"got shape \(0, 3\)"),
+        (dict(starts=[[0.0, 0.0, 1.0], [0.0, np.nan, 1.0]]), r"starts contain NaN or infinity \(in 1 of 2 rows, the "
+                                                             r"first row 1\); .* starts\[np.isfinite\(starts\)"),
+        (dict(n_tail=600, n_steps=500), "n_tail=600 exceeds n_steps=500: the tail is the last part of each run"),
+        (dict(max_period=100, n_tail=700), r"max_period=100 needs a tail of at least 800 steps; got n_tail=700"),
+        (dict(tolerance=0.0), "tolerance must be a positive number; got 0.0"),
+        (dict(tolerance=True), "tolerance must be a positive number; got True"),
+        (dict(n_steps=0), "n_steps must be an integer >= 1; got 0"),
+        (dict(constant_input=[1.0, 2.0]), "constant_input has 2 features; the input matrix C has 1 columns"),
+    ],
+)
+def test_bad_requests_are_named(change, message):
+    request = dict(starts=np.zeros((1000, 3)), n_nonlinear=2, C=C) | change
+    with pytest.raises(ValueError, match=message):
+        find_attractors(A, W, H, **request)
