@@ -6,10 +6,13 @@ import warnings
 import numpy as np
 
 from . import metrics
+from .analysis import find_attractors
 from .regimes import RegimeDecomposer
 
 #: Steps of the free run whose Lyapunov spectrum is printed.
 SPECTRUM_STEPS = 10_000
+#: States the runs of ``attractors_text`` start from, evenly spaced among those given.
+ATTRACTOR_STARTS = 200
 
 
 def dimension_text(trajectories, seed):
@@ -84,3 +87,19 @@ def free_run_regimes(model, states):
     return RegimeDecomposer.from_parameters(
         model.a_, model.W_, model.h_, model.C_, n_nonlinear=model.n_nonlinear_
     ).fit_states(states)
+
+
+def attractors_text(model, states):
+    """Where the input-free map's runs from (at most ``ATTRACTOR_STARTS`` of) ``states`` settle: each
+    attractor's kind and the share of the starts it draws in; more than one is a multistable
+    reconstruction, which a free run from one point does not show."""
+    states = np.asarray(states)[np.all(np.isfinite(states), axis=1)]
+    if not len(states):
+        return "n/a: no finite states to start from"
+    starts = states[np.linspace(0, len(states) - 1, min(len(states), ATTRACTOR_STARTS)).astype(int)]
+    found = find_attractors(model.a_, model.W_, model.h_, starts, n_nonlinear=model.n_nonlinear_)
+    if not found.attractors:
+        return f"none: no run of {len(starts)} settles (they leave the floating-point range, grow or drift)"
+    kinds = ", ".join(f"{attractor.kind} {attractor.basin_fraction:.0%}" for attractor in found.attractors)
+    missed = found.fraction_without_attractor
+    return kinds + (f"; {missed:.0%} of the runs settle on none" if missed else "")

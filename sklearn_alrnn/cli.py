@@ -21,7 +21,9 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
 from ._data_files import ARCHIVE_READERS, archive_reader, read_series, read_table, table_sequences, wide_sequences
-from ._forecaster_report import dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text
+from ._forecaster_report import (
+    attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
+)
 from ._measures import frequencies_suffice
 from ._targets import missing_labels
 from ._version import __version__
@@ -377,6 +379,8 @@ def cmd_reconstruct(args):
     print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
+    held_out_states = np.concatenate([model.hidden_states(test) for test in tests])
+    print(f"  attractors from held-out states {attractors_text(model, held_out_states)}")
     return 0
 
 
@@ -397,6 +401,9 @@ def cmd_analyze(args):
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
         print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")
         print("\n".join(fixed_points_text(model, decomposer)))
+        moved = states + np.random.default_rng(0).normal(size=states.shape) * np.nanstd(states, axis=0)
+        print(f"  attractors from its states, half moved by a standard deviation at random  "
+              f"{attractors_text(model, np.concatenate([states[::2], moved[1::2]]))}")
         table = decomposer.summary()
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import __version__, load, to_sequences
+from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.metrics import (
     correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, return_period, state_space_divergence,
@@ -391,6 +392,12 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
         assert float(printed.group(2)) == pytest.approx(correlation_dimension(held_out, random_state=0), abs=0.005)
     visited = int(re.search(r"regimes visited +(\d+) of 2\n", out).group(1))
     assert visited == len(np.unique(states[:, -1] > 0))
+    # Where the input-free map's runs from 200 of the held-out data's states settle.
+    on_data = model.hidden_states(held_out)
+    found = find_attractors(model.a_, model.W_, model.h_, on_data[np.linspace(0, 299, 200).astype(int)],
+                            n_nonlinear=1)
+    printed = re.search(r"attractors from held-out states (.+)\n", out).group(1)
+    assert printed.startswith(", ".join(f"{f.kind} {f.basin_fraction:.0%}" for f in found.attractors) or "none")
     # And the noise-driven run of the same start, drawn with --random-state.
     noisy = model.generate(len(held_out), x0=held_out[0], process_noise=1.0, random_state=0)
     printed = re.search(r"process_noise=1\)\): D_stsp ([\d.]+), D_H ([\d.]+)", out).groups()
@@ -451,6 +458,7 @@ def test_analyze_of_a_forecaster_whose_free_run_diverges_says_so_instead_of_fail
     assert "Lyapunov exponents  n/a: the free run from the first training observation leaves the floating-point" in out
     assert re.search(r"D_2 of the free run +n/a\n", out)
     assert re.search(r"return period of its last half +n/a\n", out)
+    assert re.search(r"attractors from its states, .* +none: no run of \d+ settles", out)
 
 
 def test_reconstruct_of_many_variables_prints_the_same_measures_each_run(tmp_path, capsys):
