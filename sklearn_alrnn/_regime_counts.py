@@ -1,5 +1,6 @@
-"""Regime codes counted: the regimes sequences visit, their occupancy and transitions, and how
-each ReLU unit switches (``regime_usage``, public in :mod:`sklearn_alrnn.analysis`).
+"""Regime codes counted: the regimes sequences visit, their occupancy and transitions, how each
+ReLU unit switches (``regime_usage``, public in :mod:`sklearn_alrnn.analysis`), and how far groups
+of sequences share regimes (``RegimeDecomposer.sharing``).
 
 Codes are (n_sequences, n_timesteps) integers, -1 for padding and for states that left the
 floating-point range. Every count is one pass over the steps: a token model can visit thousands
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils import Bunch
 
 from ._model import check_codable
+from ._targets import missing_labels
 from ._validation import as_whole_number, check_counts, step_mask
 from ._warnings import warn_user
 
@@ -46,6 +49,31 @@ def _counts(rows, columns, n_regimes):
     counts = sparse.csr_array((np.ones(rows.shape[0]), (rows, columns)), shape=(n_regimes, n_regimes))
     counts.sum_duplicates()
     return counts
+
+
+def regime_sharing(codes, groups):
+    """How far groups of sequences use the same regimes: ``RegimeDecomposer.sharing``'s Bunch (its
+    docstring says what it holds) from the sequences' codes and each sequence's group."""
+    groups = np.asarray(groups)
+    if groups.shape != (codes.shape[0],):
+        raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
+    missing = np.flatnonzero(missing_labels(groups))  # np.unique would make them a group of their own
+    if missing.size:
+        raise ValueError(
+            f"groups has no label (NaN or None) for sequence {missing[0]}; give every sequence a group, or "
+            "leave it out of X."
+        )
+    regimes, _ = visited_regimes(codes)
+    labels, group_of_sequence = np.unique(groups, return_inverse=True)
+    # The overlap a row at a time: a token model can visit thousands of regimes, and a group per
+    # sequence makes thousands of groups.
+    occupancy = steps_per_regime(regime_index(codes, regimes), group_of_sequence, len(labels), len(regimes))
+    with np.errstate(invalid="ignore"):  # a group whose every state left the floating-point range: NaN
+        occupancy /= occupancy.sum(axis=1, keepdims=True)
+    overlap = np.array([np.minimum(row, occupancy).sum(axis=1) for row in occupancy]).reshape(len(labels), -1)
+    pairs = np.triu_indices(len(labels), k=1)
+    mean_overlap = float(overlap[pairs].mean()) if len(labels) > 1 else float("nan")
+    return Bunch(groups=labels, regimes=regimes, occupancy=occupancy, overlap=overlap, mean_overlap=mean_overlap)
 
 
 def warn_of_states_out_of_range(codes, lengths):

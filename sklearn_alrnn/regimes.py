@@ -5,7 +5,6 @@ from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
-from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -13,13 +12,12 @@ from ._interrupts import all_or_nothing
 from ._kernels import make_engine
 from ._model import regime_codes
 from ._regime_counts import (
-    regime_index, regime_statistics, steps_per_regime, visited_regimes, warn_of_states_out_of_range,
+    regime_index, regime_sharing, regime_statistics, steps_per_regime, warn_of_states_out_of_range,
 )
 from ._regime_maps import analyse_regimes
-from ._targets import missing_labels
 from ._validation import check_sequences, model_name, real_array, step_mask
 from ._warnings import warn_user
-from .analysis import MAX_ENUMERATED_NONLINEAR, check_parameters, code_to_bits, find_cycles
+from .analysis import MAX_ENUMERATED_NONLINEAR, check_parameters, code_to_bits, find_attractors, find_cycles
 from .tabular import table_of_columns
 
 __all__ = ["RegimeDecomposer"]
@@ -494,27 +492,15 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             ``mean_overlap``: the mean over distinct pairs (nan for one group).
         """
         check_is_fitted(self, "regimes_")
-        codes, lengths = self._codes(X, exog=exog)
-        groups = np.asarray(groups)
-        if groups.shape != (codes.shape[0],):
-            raise ValueError(f"groups must have one label per sequence ({codes.shape[0]}); got shape {groups.shape}.")
-        missing = np.flatnonzero(missing_labels(groups))  # np.unique would make them a group of their own
-        if missing.size:
-            raise ValueError(
-                f"groups has no label (NaN or None) for sequence {missing[0]}; give every sequence a group, or "
-                "leave it out of X."
-            )
-        regimes, _ = visited_regimes(codes)
-        labels, group_of_sequence = np.unique(groups, return_inverse=True)
-        # The overlap a row at a time: a token model can visit thousands of regimes, and a group per
-        # sequence makes thousands of groups.
-        occupancy = steps_per_regime(regime_index(codes, regimes), group_of_sequence, len(labels), len(regimes))
-        with np.errstate(invalid="ignore"):  # a group whose every state left the floating-point range: NaN
-            occupancy /= occupancy.sum(axis=1, keepdims=True)
-        overlap = np.array([np.minimum(row, occupancy).sum(axis=1) for row in occupancy]).reshape(len(labels), -1)
-        pairs = np.triu_indices(len(labels), k=1)
-        mean_overlap = float(overlap[pairs].mean()) if len(labels) > 1 else float("nan")
-        return Bunch(groups=labels, regimes=regimes, occupancy=occupancy, overlap=overlap, mean_overlap=mean_overlap)
+        return regime_sharing(self._codes(X, exog=exog)[0], groups)
+
+    def _map(self, constant_input):
+        """The map's parameters as the analysis functions take them, under ``constant_input`` (the
+        ``constant_input`` parameter where None)."""
+        check_is_fitted(self, "regimes_")
+        p = self._parameters
+        drive = self._model_input(self.constant_input if constant_input is None else constant_input)
+        return dict(a=p["a"], W=p["W"], h=p["h"], C=p["C"], n_nonlinear=self.n_nonlinear_, constant_input=drive)
 
     def all_fixed_points(self, constant_input=None):
         """Fixed points of every one of the 2**P regimes (P <= 16), by enumeration.
@@ -557,13 +543,20 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         -------
         list of Cycle
         """
-        check_is_fitted(self, "regimes_")
-        p = self._parameters
-        s = self._model_input(self.constant_input if constant_input is None else constant_input)
-        return find_cycles(
-            p["a"], p["W"], p["h"], n_nonlinear=self.n_nonlinear_, max_order=max_order,
-            C=p["C"], constant_input=s, random_state=random_state, **search_params,
-        )
+        return find_cycles(**self._map(constant_input), max_order=max_order, random_state=random_state, **search_params)
+
+    def find_attractors(self, starts, *, constant_input=None, **run_params):
+        """Where the map's runs from ``starts`` settle under a constant input, and the share of the
+        starts each attractor draws in; see :func:`sklearn_alrnn.analysis.find_attractors`
+        (``run_params``: ``n_steps``, ``n_tail``, ``max_period``, ``tolerance``). Starts are states of
+        the map's units: rows of the network's ``hidden_states(X)`` (a forecaster's, in its
+        standardised units), or states scattered around them.
+
+        Returns
+        -------
+        Attractors
+        """
+        return find_attractors(**self._map(constant_input), starts=starts, **run_params)
 
     def summary(self):
         """One row per regime: code, bits, occupancy, real fixed point, spectral radius, slowest time constant.

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_alrnn import ALRNNRegressor, datasets
+from sklearn_alrnn import ALRNNRegressor, RegimeDecomposer, datasets
 from sklearn_alrnn.analysis import find_attractors, iterate_map
 
 from .conftest import HAND_BUILT_A as A
@@ -140,6 +140,30 @@ def test_a_trained_flip_flop_rests_on_one_stable_fixed_point_per_pattern():
     held = np.abs(where_it_starts).min(axis=1) > 0.8
     agree = np.all(np.sign(readouts[found.labels][held]) == np.sign(where_it_starts[held]), axis=1)
     assert held.sum() > 500 and agree.mean() > 0.97
+
+
+def test_a_decomposer_reads_a_constant_input_in_the_networks_features(fitted_linear_regressor, linear_recurrence_data):
+    # The regressor reads its 3 inputs and their differences (6 columns of C): a constant input held for
+    # 3,000 steps from rest takes the network where the decomposer's attractor for that input is.
+    model, s = fitted_linear_regressor, np.array([1.5, -0.5, 2.0])
+    assert model.C_.shape[1] == 6
+    held = model.hidden_states(np.tile(s, (1, 3000, 1)))[0]
+    decomposer = RegimeDecomposer(model, prefit=True, constant_input=s).fit(linear_recurrence_data[0][:3])
+    found = decomposer.find_attractors(np.zeros((1, model.a_.shape[0])))
+    (attractor,) = found.attractors
+    assert attractor.kind == "fixed point" and np.allclose(held[-1], held[-2], atol=1e-12)
+    np.testing.assert_allclose(attractor.points[0], held[-1], atol=1e-9)
+    # the argument overrides the parameter
+    at_zero = decomposer.find_attractors(np.zeros((1, model.a_.shape[0])), constant_input=np.zeros(3))
+    resting = model.hidden_states(np.zeros((1, 3000, 3)))[0, -1]
+    np.testing.assert_allclose(at_zero.attractors[0].points[0], resting, atol=1e-9)
+    assert not np.allclose(resting, held[-1], atol=1e-3)
+    # from_parameters: the same as the analysis function's
+    raw = RegimeDecomposer.from_parameters(A, W, H, C, n_nonlinear=2, constant_input=[0.5])
+    starts = np.random.default_rng(1).normal(size=(30, 3))
+    one, other = raw.find_attractors(starts), find_attractors(A, W, H, starts, n_nonlinear=2, C=C, constant_input=[0.5])
+    np.testing.assert_array_equal(one.labels, other.labels)
+    assert [f.points.tolist() for f in one.attractors] == [f.points.tolist() for f in other.attractors]
 
 
 @pytest.mark.parametrize(
