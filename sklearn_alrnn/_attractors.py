@@ -47,8 +47,10 @@ class Attractor:
         the k-step map of those regimes has its cycle there, stable (an unstable one only where a run
         starts on it exactly); "continuum": they repeat, but the k-step map has an eigenvalue 1 (a
         line or plane attractor): each run comes to rest where it arrives; "aperiodic": the regimes do
-        not repeat with a period up to ``max_period`` (a chaotic or quasi-periodic attractor, or a
-        longer cycle).
+        not repeat with a period up to ``max_period``: a chaotic attractor, a quasi-periodic one (a
+        flow's limit cycle, sampled, is a closed curve that the map steps round by a fraction of its
+        period) or a longer cycle; :func:`sklearn_alrnn.metrics.return_period` of its points tells a
+        closed curve (a period) from chaos (none).
     codes : tuple of int
         The regimes along one period, in order (periodic kinds); the regimes the runs visit, sorted
         (aperiodic).
@@ -106,14 +108,14 @@ class Attractors:
 
 
 def find_attractors(
-    a, W, h, starts, *, n_nonlinear, C=None, constant_input=None, n_steps=5000, n_tail=2000, max_period=64,
+    a, W, h, starts, *, n_nonlinear, C=None, constant_input=None, n_steps=5000, n_tail=2000, max_period=None,
     tolerance=0.1,
 ):
     """The attractors the map's runs from ``starts`` settle on, and the share of starts each draws in.
 
     Every start is iterated ``n_steps`` steps (under a constant input, zero by default) and judged
     on its last ``n_tail``. Where its regimes repeat with a period k <= ``max_period`` over the
-    tail's last quarter, the k-step map of those regimes (affine) decides: the run converges to
+    tail's last half, the k-step map of those regimes (affine) decides: the run converges to
     that map's k-cycle where the cycle lies in those regimes and is stable (its exact points are
     reported, however slowly the run approaches); it rests where it stands where the map has an
     eigenvalue 1 (a continuum of fixed points, as a line attractor has), and drifts away where it
@@ -145,9 +147,10 @@ def find_attractors(
         The last steps of each run that it is judged on; the steps before are its transient.
         A flow sampled finely needs a long tail: two runs of Lorenz-63 at dt = 0.01 come within
         0.05 of each other's extent (median nearest distance) over 2,000 steps, 0.1-0.3 over 500.
-    max_period : int, default=64
-        Longest period of regimes read as periodic; the tail's last quarter must hold two periods
-        (``8 * max_period <= n_tail``).
+    max_period : int, default=None
+        Longest period of regimes read as periodic; the tail's last half must hold two periods
+        (``4 * max_period <= n_tail``), which None takes: 500 steps by default. A flow sampled
+        finely has cycles of hundreds of steps.
     tolerance : float, default=0.1
         How close two aperiodic runs' states must come to share an attractor, relative to its size.
 
@@ -174,13 +177,15 @@ def find_attractors(
     """
     a, W, h, C, n_nonlinear = check_parameters(a, W, h, n_nonlinear, C)
     drive = constant_drive(h, C, constant_input)
-    check_counts(n_steps=n_steps, n_tail=n_tail, max_period=max_period)
+    check_counts(n_steps=n_steps, n_tail=n_tail)
     if n_tail > n_steps:
         raise ValueError(f"n_tail={n_tail} exceeds n_steps={n_steps}: the tail is the last part of each run.")
-    if 8 * max_period > n_tail:
-        raise ValueError(f"max_period={max_period} needs a tail of at least {8 * max_period} steps; got "
+    max_period = max(1, n_tail // 4) if max_period is None else max_period
+    check_counts(max_period=max_period)
+    if 4 * max_period > n_tail:
+        raise ValueError(f"max_period={max_period} needs a tail of at least {4 * max_period} steps; got "
                          f"n_tail={n_tail}: a period is read where the regimes repeat at least twice over "
-                         "the tail's last quarter.")
+                         "the tail's last half.")
     if isinstance(tolerance, bool) or not isinstance(tolerance, Real) or not 0 < tolerance < np.inf:
         raise ValueError(f"tolerance must be a positive number; got {tolerance!r}.")
     starts = _checked_starts(starts, a.shape[0])
@@ -248,14 +253,15 @@ def _run_tails(a, W, drive, starts, n_nonlinear, n_steps, n_tail):
 
 def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
     """Per run, ``(key, group)`` where its regimes repeat with a period up to ``max_period`` over the
-    last quarter of its tail and that settles its fate, ``NO_ATTRACTOR`` where it left the
+    last half of its tail and that settles its fate, ``NO_ATTRACTOR`` where it left the
     floating-point range or drifts, ``UNSETTLED`` where the regimes' cycle is unstable or outside
     them, None where they do not repeat. ``solved`` caches the cycle of each regime sequence."""
-    codes = regime_codes(tails[:, -(tails.shape[1] // 4):], n_nonlinear)
+    codes = regime_codes(tails[:, -(tails.shape[1] // 2):], n_nonlinear)
     periods = np.zeros(codes.shape[0], dtype=np.int64)
-    for k in range(1, max_period + 1):
-        repeats = (periods == 0) & np.all(codes[:, k:] == codes[:, :-k], axis=1)
-        periods[repeats] = k
+    for k in range(1, min(max_period, codes.shape[1] // 2) + 1):
+        # the last two steps first: most periods fail there, and the whole half is compared only where they hold
+        rows = np.flatnonzero((periods == 0) & np.all(codes[:, -2:] == codes[:, -2 - k : codes.shape[1] - k], axis=1))
+        periods[rows[np.all(codes[rows, k:] == codes[rows, :-k], axis=1)]] = k
     fates = []
     for tail, run_codes, period in zip(tails, codes, periods):
         if not np.all(np.isfinite(tail[-1])):

@@ -91,6 +91,28 @@ def test_a_stable_cycle_and_a_slowly_reached_fixed_point_are_given_exactly():
     assert abs(last - 100.0) > 50.0
 
 
+def test_a_cycle_of_hundreds_of_steps_is_found_exactly():
+    # A delay line of k = 100 units feeding the 2-cycle map x -> 0.5 x - 2 max(x, 0) + 1.25 back into its
+    # first unit: each of the k interleaved sequences settles on the 2-cycle in its own phase, so the
+    # network cycles with period 2k (a sampled flow's cycles are as long).
+    k = 100
+    W_delay = np.zeros((k + 1, k + 1))
+    W_delay[np.arange(1, k), np.arange(k - 1)] = 1.0
+    W_delay[k, k - 2] = 1.0  # the ReLU unit holds what unit k - 1 holds
+    W_delay[0, k - 1], W_delay[0, k] = 0.5, -2.0
+    h = np.zeros(k + 1)
+    h[0] = 1.25
+    x = np.random.default_rng(0).uniform(-1, 1, k)
+    found = find_attractors(np.zeros(k + 1), W_delay, h, np.append(x, x[-1]), n_nonlinear=1)
+    (cycle,) = found.attractors
+    assert cycle.kind == "cycle" and cycle.period == 2 * k and cycle.stability == "stable node"
+    step = lambda z: W_delay @ np.append(z[:-1], max(z[-1], 0.0)) + h  # noqa: E731
+    np.testing.assert_allclose([step(point) for point in cycle.points], np.roll(cycle.points, -1, axis=0), atol=1e-12)
+    np.testing.assert_allclose(np.sort(np.unique(cycle.points[:, 0].round(12))), [-5 / 14, 15 / 14])
+    assert find_attractors(np.zeros(k + 1), W_delay, h, np.append(x, x[-1]), n_nonlinear=1,
+                           max_period=k).attractors[0].kind == "aperiodic"  # a period beyond max_period
+
+
 def test_a_line_attractor_keeps_where_each_run_rests_and_a_drift_along_it_runs_away():
     starts = np.array([[-2.0, 0.0], [1.0, 3.0], [4.0, -1.0]])
     a, W_line = [1.0, 0.5], [[0.0, 0.0], [0.0, 0.0]]  # unit 0 integrates nothing; unit 1 decays to 0
@@ -175,7 +197,8 @@ def test_a_decomposer_reads_a_constant_input_in_the_networks_features(fitted_lin
         (dict(starts=[[0.0, 0.0, 1.0], [0.0, np.nan, 1.0]]), r"starts contain NaN or infinity \(in 1 of 2 rows, the "
                                                              r"first row 1\); .* starts\[np.isfinite\(starts\)"),
         (dict(n_tail=600, n_steps=500), "n_tail=600 exceeds n_steps=500: the tail is the last part of each run"),
-        (dict(max_period=100, n_tail=700), r"max_period=100 needs a tail of at least 800 steps; got n_tail=700"),
+        (dict(max_period=100, n_tail=300), r"max_period=100 needs a tail of at least 400 steps; got n_tail=300"),
+        (dict(max_period=0), "max_period must be an integer >= 1; got 0"),
         (dict(tolerance=0.0), "tolerance must be a positive number; got 0.0"),
         (dict(tolerance=True), "tolerance must be a positive number; got True"),
         (dict(n_steps=0), "n_steps must be an integer >= 1; got 0"),
