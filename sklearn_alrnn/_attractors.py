@@ -123,10 +123,11 @@ def find_attractors(
     unstable or outside them: a transient) runs on for another ``n_tail`` steps and is judged
     again: as above; as reaching no attractor where its regimes still repeat so, where it leaves
     the floating-point range or where its states grow a thousandfold over that tail; or else as
-    aperiodic. Two aperiodic runs share an attractor where
-    the median distance from each state of either tail to the nearest state of the other is at
-    most ``tolerance`` times the first one's root-mean-square distance from its mean (both ways,
-    so that an attractor beside a larger one stays apart). Finitely many runs of finite length
+    aperiodic. An aperiodic run joins the attractor of an earlier one where the median distance
+    from the states of one's tail to the nearest state of the other's is at most ``tolerance``
+    times the earlier one's root-mean-square distance from its mean, either way: a run that
+    lingers by an unstable cycle inside a chaotic attractor (an intermittent run, on a part of
+    it) joins it, as it does where the earlier run lingered so. Finitely many runs of finite length
     make this an estimate, as any numerical account of basins is (e.g. DynamicalSystems.jl's
     AttractorsViaFeaturizing); multistable reconstructions are a known way for a trained model to
     go wrong away from its data (Goering et al., ICML 2024).
@@ -310,7 +311,7 @@ def _periodic_fate(sequence, points, product_J, tail):
 def _aperiodic_fate(tail, n_nonlinear, aperiodic, tolerance):
     """``(key, group)`` of a run that has not settled on a period: the aperiodic attractor (among
     ``aperiodic``, which a new one joins) whose first run's states and its own come within
-    ``tolerance`` of its size of each other, both ways; ``NO_ATTRACTOR`` where it leaves the
+    ``tolerance`` of its size of each other, one way or the other; ``NO_ATTRACTOR`` where it leaves the
     floating-point range or grows ``RUNAWAY_GROWTH``-fold."""
     sizes = np.abs(tail).max(axis=1)  # not the norm, whose squares overflow first
     tenth = max(1, len(tail) // 10)
@@ -320,7 +321,7 @@ def _aperiodic_fate(tail, n_nonlinear, aperiodic, tolerance):
     states = tail[:: -(-len(tail) // MAX_COMPARED_STATES)]
     tree = cKDTree(states)
     for index, group in enumerate(aperiodic):
-        near = max(np.median(group["tree"].query(states)[0]), np.median(tree.query(group["points"])[0]))
+        near = min(np.median(group["tree"].query(states)[0]), np.median(tree.query(group["points"])[0]))
         if near <= tolerance * group["size"]:
             group["codes"] |= visited
             return ("aperiodic", index), group

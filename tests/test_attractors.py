@@ -60,6 +60,25 @@ def test_starts_taken_a_block_at_a_time_give_what_all_at_once_give(monkeypatch):
         np.testing.assert_array_equal(one.points, other.points)
 
 
+def test_a_run_lingering_on_part_of_an_aperiodic_attractor_joins_it():
+    # A weakly chaotic reconstruction (Roessler's, fitted with the defaults) has runs that linger for
+    # thousands of steps by an unstable cycle inside its attractor: their tails cover a part of it. They
+    # join the attractor whichever run came first; a set as far away as it is wide does not.
+    from sklearn_alrnn._attractors import NO_ATTRACTOR, _aperiodic_fate
+
+    rng = np.random.default_rng(0)
+    whole = np.column_stack([rng.uniform(-1, 1, 2000), np.zeros(2000)])  # the attractor, (x, 0) states
+    part = whole[np.abs(whole[:, 0] - 0.5) < 0.2]  # a run that lingers on a part of it
+    apart = whole + [3.0, 0.0]
+    for first, then in ((whole, part), (part, whole)):
+        aperiodic = []
+        first_key, _ = _aperiodic_fate(first, 1, aperiodic, 0.1)
+        assert _aperiodic_fate(then, 1, aperiodic, 0.1)[0] == first_key and len(aperiodic) == 1
+        assert _aperiodic_fate(apart, 1, aperiodic, 0.1)[0] != first_key and len(aperiodic) == 2
+    growing = whole * np.geomspace(1, 1e4, 2000)[:, None]
+    assert _aperiodic_fate(growing, 1, [], 0.1) is NO_ATTRACTOR
+
+
 def test_the_lozi_attractor_is_one_aperiodic_attractor_whose_far_starts_escape():
     model = lozi_map()
     starts = np.array([[0.0, x, -x] for x in (0.1, -0.3, 0.5, 0.0)] + [[0.0, 5.0, -5.0], [3.0, -4.0, 4.0]])
