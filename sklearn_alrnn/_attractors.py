@@ -78,6 +78,10 @@ class Attractor:
         """Steps of one round (1 for a fixed point); 0 for an aperiodic attractor."""
         return 0 if self.kind == "aperiodic" else len(self.codes)
 
+    def __repr__(self):  # the points of an aperiodic attractor are thousands of states
+        return (f"Attractor(kind={self.kind!r}, period={self.period}, regimes={len(set(self.codes))}, "
+                f"points={self.points.shape[0]}, stability={self.stability!r}, basin_fraction={self.basin_fraction:.3g})")
+
 
 @dataclass(frozen=True, eq=False)
 class Attractors:

@@ -43,6 +43,9 @@ def test_two_chaotic_attractors_side_by_side_are_told_apart():
         assert low - 1e-9 <= attractor.points[:, 0].min() and attractor.points[:, 0].max() <= high + 1e-9
         np.testing.assert_allclose(attractor.points[:, 1:], attractor.points[:, :1] - TWO_TENTS_KINKS, atol=1e-12)
         assert len(attractor.codes) == 2 and attractor.points[:, 0].std() > 0.1
+        assert repr(attractor) == ("Attractor(kind='aperiodic', period=0, regimes=2, points=2000, stability=None, "
+                                   "basin_fraction=0.375)")
+    assert repr(found) == "Attractors([aperiodic 38%, aperiodic 38%], without attractor 25%)"
 
 
 def test_starts_taken_a_block_at_a_time_give_what_all_at_once_give(monkeypatch):
