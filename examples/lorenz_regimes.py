@@ -9,7 +9,8 @@ their own regime; hollow: virtual). The true system has three equilibria: the or
 centres of the two wings; for each, the nearest real fixed point and its local rates
 (ln(lambda) / dt) beside the true ones. The unstable cycles that carry the attractor are found from
 the free run's close returns, and the shortest is drawn (the true system's shortest cycle takes
-1.56 time units, 156 steps).
+1.56 time units, 156 steps). Runs from held-out states and from states scattered around them show
+whether the map has one attractor or several.
 Saves lorenz_regimes.png.
 Run: python examples/lorenz_regimes.py [--max-iter 600]
 """
@@ -69,6 +70,14 @@ for name, (x, y, z), standardised in zip(
 cycles = [c for c in decomposer.find_cycles(250, runs=states[1_000:21_000]) if c.order > 1]
 print("cycles of the free run's attractor (steps: largest multiplier):",
       ", ".join(f"{c.order}: {abs(c.eigenvalues[0]):.3g}" for c in cycles) or "none found")
+
+# Where runs from the held-out trajectory's states, and from states scattered three standard deviations
+# around them, settle: one attractor is a reconstruction of one; more would be a multistable map, which
+# a single free run does not show (analysis.find_attractors).
+on_data = model.hidden_states(test[:20_000])[::100]
+scattered = on_data + np.random.default_rng(0).normal(size=on_data.shape) * 3 * on_data.std(axis=0)
+print(f"attractors from 200 held-out states {decomposer.find_attractors(on_data)}, from 200 scattered around "
+      f"them {decomposer.find_attractors(scattered)}")
 
 codes = (states[:, -2:] > 0) @ np.array([2, 1])
 shown = slice(0, 20_000)
