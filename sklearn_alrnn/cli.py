@@ -421,6 +421,10 @@ def cmd_analyze(args):
         raise SystemExit("error: too many regimes to enumerate at this size; pass --data to analyse those it visits")
     table = decomposer.summary()
     print(table.to_string(index=False) if hasattr(table, "to_string") else table)
+    if args.data:
+        states = model.hidden_states(X)
+        states = np.concatenate(states) if isinstance(states, list) else states.reshape(-1, model.a_.shape[0])
+        print(f"attractors of the input-free map from states on the data  {attractors_text(model, states)}")
     return 0
 
 

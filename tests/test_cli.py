@@ -135,6 +135,15 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     assert main(["analyze", str(model), "--data", str(data)]) == 0
     out = capsys.readouterr().out
     assert "P=2 nonlinear" in out and "spectral_radius" in out
+    # where the input-free map's runs from 200 of the data's states settle
+    fitted = load(model)
+    X = to_sequences(pd.read_csv(data), "sid", "t", ["x", "noise"])[0]  # the columns fit read
+    on_data = fitted.hidden_states(X).reshape(-1, 6)
+    on_data = on_data[np.isfinite(on_data).all(axis=1)]  # not past a shorter sequence's end
+    found = find_attractors(fitted.a_, fitted.W_, fitted.h_, on_data[np.linspace(0, len(on_data) - 1, 200).astype(int)],
+                            n_nonlinear=2)
+    printed = re.search(r"attractors of the input-free map from states on the data +(.+)\n", out).group(1)
+    assert printed.startswith(", ".join(f"{f.kind} {f.basin_fraction:.0%}" for f in found.attractors) or "none")
     assert main(["analyze", str(model)]) == 0
     assert "4 of 4 regimes enumerated" in capsys.readouterr().out
     # The same table as a spreadsheet in a decimal-comma locale writes it: the same predictions
