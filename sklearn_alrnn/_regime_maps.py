@@ -30,7 +30,9 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     ----------
     a : array-like of shape (n_hidden,)
         The diagonal of A (a diagonal (n_hidden, n_hidden) matrix is accepted too,
-        as code that stores A as a matrix writes it).
+        as code that stores A as a matrix writes it; so is a matrix whose off-diagonal entries
+        lie in the linear units' columns: a linear unit's phi is the unit itself, so they join W,
+        and the map is the same).
     W : array-like of shape (n_hidden, n_hidden)
     h : array-like of shape (n_hidden,)
         (or a column or row vector)
@@ -42,6 +44,7 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     Returns
     -------
     a, W, h : ndarray of float
+        The diagonal of A; W with A's off-diagonal columns of linear units added.
     C : ndarray of shape (n_hidden, n_features); (n_hidden, 0) when None.
     n_nonlinear : int
 
@@ -60,18 +63,14 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     a, W, h = (real_array(value, name) for name, value in (("a", a), ("W", W), ("h", h)))
     if h.ndim == 2 and 1 in h.shape:
         h = h.reshape(-1)
-    if a.ndim == 2 and a.shape[0] == a.shape[1]:
-        if np.any(a != np.diag(np.diag(a))):
-            raise ValueError(
-                "a must be the diagonal of A (shape (M,)) or a diagonal matrix; got a "
-                "matrix with off-diagonal entries."
-            )
-        a = np.diag(a).copy()
+    A = a if a.ndim == 2 and a.shape[0] == a.shape[1] else None
+    if A is not None:
+        a = np.diag(A).copy()
     M = a.shape[0] if a.ndim == 1 else -1
     if a.ndim != 1 or W.shape != (M, M) or h.shape != (M,):
         raise ValueError(
             "Expected a of shape (M,), W of shape (M, M) and h of shape (M,); got "
-            f"a {a.shape}, W {W.shape}, h {h.shape}."
+            f"a {(A if A is not None else a).shape}, W {W.shape}, h {h.shape}."
         )
     C = np.zeros((M, 0)) if C is None else real_array(C, "C")
     if C.ndim != 2 or C.shape[0] != M:
@@ -80,6 +79,17 @@ def check_parameters(a, W, h, n_nonlinear, C=None):
     check_counts(minimum=0, n_nonlinear=n_nonlinear)
     if n_nonlinear > M:
         raise ValueError(f"n_nonlinear must be between 0 and {M} (the number of units); got {n_nonlinear}.")
+    if A is not None and np.any(A != np.diag(a)):
+        # A linear unit's phi is the unit itself, so A's column for it acts as W's does: it folds into W.
+        # A ReLU unit's column cannot: A reads the unit, W its positive part.
+        off_diagonal = A - np.diag(a)
+        if np.any(off_diagonal[:, M - n_nonlinear :] != 0):
+            raise ValueError(
+                "a must be the diagonal of A (shape (M,)) or a matrix whose off-diagonal entries lie in the "
+                f"columns of the {M - n_nonlinear} linear units (the first M - P), which fold into W; got a matrix "
+                f"with off-diagonal entries in the columns of the ReLU units (the last {n_nonlinear})."
+            )
+        W = W + off_diagonal
     for name, value in (("a", a), ("W", W), ("h", h), ("C", C)):
         if not np.all(np.isfinite(value)):
             raise ValueError(f"Parameter {name} contains NaN or infinity.")

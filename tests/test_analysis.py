@@ -9,6 +9,7 @@ from sklearn_alrnn import RegimeDecomposer
 from sklearn_alrnn._model import phi
 from sklearn_alrnn.analysis import (
     bits_to_code,
+    check_parameters,
     classify_stability,
     code_to_bits,
     find_cycles,
@@ -382,6 +383,29 @@ def test_parameters_from_elsewhere_are_checked_by_name_before_any_analysis():
             call()
     with pytest.raises(ValueError, match=r"^W must hold real numbers \(.*inhomogeneous"):
         fixed_point(A, [[0.0, 1.0], [1.0]], H, 0, 2)
+
+
+def test_a_full_matrix_a_folds_its_linear_units_columns_into_w():
+    # z' = A z + W phi(z) + h with A full in the linear unit's column (unit 0 of the hand-built map, whose
+    # last two units are ReLU): phi(z)_0 = z_0, so that column is W's; the map run by hand is the same.
+    A_full = np.diag(A)
+    A_full[1:, 0] = [0.3, -0.2]
+    z, expected = np.array([1.0, -0.5, 0.8]), []
+    for _ in range(6):
+        z = A_full @ z + W @ phi(z, 2) + H
+        expected.append(z)
+    states, _ = iterate_map(A_full, W, H, [1.0, -0.5, 0.8], 6, n_nonlinear=2)
+    np.testing.assert_allclose(states, expected, rtol=1e-14)
+    a, W_folded, *_ = check_parameters(A_full, W, H, 2)
+    np.testing.assert_array_equal(a, A)
+    np.testing.assert_allclose(W_folded[:, 0], W[:, 0] + [0.0, 0.3, -0.2])
+    point = fixed_point(A_full, W, H, 3, 2)
+    np.testing.assert_allclose(A_full @ point.point + W @ phi(point.point, 2) + H, point.point, atol=1e-12)
+    A_full[0, 2] = 0.1  # a ReLU unit's column: A reads the unit, W its positive part
+    with pytest.raises(ValueError, match=r"off-diagonal entries lie in the columns of the 1 linear units \(the first "
+                                         r"M - P\), which fold into W; got a matrix with off-diagonal entries in the "
+                                         r"columns of the ReLU units \(the last 2\)"):
+        check_parameters(A_full, W, H, 2)
 
 
 def test_parameters_from_elsewhere_in_other_forms_give_the_same_analysis():
