@@ -550,7 +550,8 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         starts each attractor draws in; see :func:`sklearn_alrnn.analysis.find_attractors`
         (``run_params``: ``n_steps``, ``n_tail``, ``max_period``, ``tolerance``). Starts are states of
         the map's units: rows of the network's ``hidden_states(X)`` (a forecaster's, in its
-        standardised units), or states scattered around them.
+        standardised units: ``forecaster.observe(attractor.points)`` reads them in the data's), or
+        states scattered around them.
 
         Returns
         -------
