@@ -185,7 +185,10 @@ def find_attractors(
     check_counts(n_steps=n_steps, n_tail=n_tail)
     if n_tail > n_steps:
         raise ValueError(f"n_tail={n_tail} exceeds n_steps={n_steps}: the tail is the last part of each run.")
-    max_period = max(1, n_tail // 4) if max_period is None else max_period
+    if n_tail < 4:
+        raise ValueError(f"n_tail must be at least 4 steps; got {n_tail}: a period is read where the regimes "
+                         "repeat at least twice over the tail's last half.")
+    max_period = n_tail // 4 if max_period is None else max_period
     check_counts(max_period=max_period)
     if 4 * max_period > n_tail:
         raise ValueError(f"max_period={max_period} needs a tail of at least {4 * max_period} steps; got "

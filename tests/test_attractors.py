@@ -221,6 +221,7 @@ def test_a_decomposer_reads_a_constant_input_in_the_networks_features(fitted_lin
         (dict(n_tail=600, n_steps=500), "n_tail=600 exceeds n_steps=500: the tail is the last part of each run"),
         (dict(max_period=100, n_tail=300), r"max_period=100 needs a tail of at least 400 steps; got n_tail=300"),
         (dict(max_period=0), "max_period must be an integer >= 1; got 0"),
+        (dict(n_tail=3), "n_tail must be at least 4 steps; got 3"),
         (dict(tolerance=0.0), "tolerance must be a positive number; got 0.0"),
         (dict(tolerance=True), "tolerance must be a positive number; got True"),
         (dict(n_steps=0), "n_steps must be an integer >= 1; got 0"),
