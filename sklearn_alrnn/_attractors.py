@@ -235,8 +235,10 @@ def _checked_starts(starts, n_hidden):
     if starts.ndim == 1:
         starts = starts[None]
     if starts.ndim != 2 or starts.shape[1] != n_hidden or starts.shape[0] == 0:
+        hint = (f": the hidden states of sequences are one start per step, starts.reshape(-1, {n_hidden})"
+                if starts.ndim > 2 and starts.shape[-1] == n_hidden else "")
         raise ValueError(f"starts must be states of the map's {n_hidden} units, of shape (n_starts, {n_hidden}); "
-                         f"got shape {starts.shape}.")
+                         f"got shape {starts.shape}{hint}.")
     bad = np.flatnonzero(~np.all(np.isfinite(starts), axis=1))
     if bad.size:
         raise ValueError(f"starts contain NaN or infinity (in {bad.size} of {starts.shape[0]} rows, the first row "

@@ -216,6 +216,8 @@ def test_a_decomposer_reads_a_constant_input_in_the_networks_features(fitted_lin
         (dict(starts=np.zeros((4, 2))), r"starts must be states of the map's 3 units, of shape \(n_starts, 3\); got "
                                         r"shape \(4, 2\)"),
         (dict(starts=np.zeros((0, 3))), r"got shape \(0, 3\)"),
+        (dict(starts=np.zeros((5, 4, 3))), r"got shape \(5, 4, 3\): the hidden states of sequences are one start per "
+                                           r"step, starts.reshape\(-1, 3\)"),
         (dict(starts=[[0.0, 0.0, 1.0], [0.0, np.nan, 1.0]]), r"starts contain NaN or infinity \(in 1 of 2 rows, the "
                                                              r"first row 1\); .* starts\[np.isfinite\(starts\)"),
         (dict(n_tail=600, n_steps=500), "n_tail=600 exceeds n_steps=500: the tail is the last part of each run"),
