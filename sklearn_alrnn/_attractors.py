@@ -18,6 +18,7 @@ from ._cycles import cycle_of_regimes
 from ._model import phi, regime_codes
 from ._regime_maps import check_parameters, classify_stability, constant_drive, has_unit_eigenvalue, sorted_eigenvalues
 from ._validation import check_counts, real_array
+from .tabular import table_of_columns
 
 #: An aperiodic run whose largest state over the last tenth of its tail is this many times its largest
 #: over the first tenth runs away: the states of a bounded attractor do not grow so within one tail.
@@ -80,7 +81,8 @@ class Attractor:
 
     def __repr__(self):  # the points of an aperiodic attractor are thousands of states
         return (f"Attractor(kind={self.kind!r}, period={self.period}, regimes={len(set(self.codes))}, "
-                f"points={self.points.shape[0]}, stability={self.stability!r}, basin_fraction={self.basin_fraction:.3g})")
+                f"points={self.points.shape[0]}, stability={self.stability!r}, "
+                f"basin_fraction={self.basin_fraction:.3g})")
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +107,24 @@ class Attractors:
     def fraction_without_attractor(self):
         """The share of the starts whose runs reach no attractor (label -1)."""
         return float(np.mean(self.labels < 0))
+
+    def summary(self):
+        """One row per attractor, largest basin first: kind, period (0: aperiodic), number of
+        regimes, stability, largest multiplier's modulus (NaN: aperiodic) and basin share.
+
+        Returns
+        -------
+        pandas.DataFrame, or a numpy structured array when pandas is not installed.
+        """
+        found = self.attractors
+        return table_of_columns({
+            "kind": np.array([f.kind for f in found], dtype=object),
+            "period": np.array([f.period for f in found], dtype=np.int64),
+            "regimes": np.array([len(set(f.codes)) for f in found], dtype=np.int64),
+            "stability": np.array([f.stability for f in found], dtype=object),
+            "largest_multiplier": np.array([np.nan if f.eigenvalues is None else abs(f.eigenvalues[0]) for f in found]),
+            "basin_fraction": np.array([f.basin_fraction for f in found]),
+        })
 
     def __repr__(self):
         found = ", ".join(f"{x.kind} {x.basin_fraction:.0%}" for x in self.attractors)

@@ -46,6 +46,10 @@ def test_two_chaotic_attractors_side_by_side_are_told_apart():
         assert repr(attractor) == ("Attractor(kind='aperiodic', period=0, regimes=2, points=2000, stability=None, "
                                    "basin_fraction=0.375)")
     assert repr(found) == "Attractors([aperiodic 38%, aperiodic 38%], without attractor 25%)"
+    table = found.summary()
+    assert list(table["kind"]) == ["aperiodic"] * 2 and list(table["period"]) == [0, 0]
+    assert list(table["regimes"]) == [2, 2] and np.isnan(table["largest_multiplier"]).all()
+    np.testing.assert_array_equal(table["basin_fraction"], [0.375, 0.375])
 
 
 def test_starts_taken_a_block_at_a_time_give_what_all_at_once_give(monkeypatch):
@@ -102,6 +106,9 @@ def test_a_stable_cycle_and_a_slowly_reached_fixed_point_are_given_exactly():
     assert cycle.kind == "cycle" and cycle.period == 2 and cycle.codes == (0, 1)
     np.testing.assert_allclose(cycle.points.ravel(), [-5 / 14, 15 / 14])
     assert cycle.stability == "stable node" and np.isclose(cycle.eigenvalues[0], 0.5 * -1.5)
+    table = found.summary()
+    assert list(table["kind"]) == ["cycle", "fixed point"] and list(table["period"]) == [2, 1]
+    np.testing.assert_allclose(table["largest_multiplier"], [0.75, 1.5])
     # a start exactly on the unstable fixed point rests there, and is said to be unstable
     assert resting.kind == "fixed point" and resting.stability == "unstable node" and resting.basin_fraction == 0.25
     assert resting.points.tolist() == [[0.5]]
