@@ -6,7 +6,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._validation import real_array
 from .regimes import RegimeDecomposer
 
-__all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues", "plot_regime_sharing"]
+__all__ = ["plot_regime_timeseries", "plot_transition_matrix", "plot_eigenvalues", "plot_regime_sharing", "plot_basins"]
 
 #: plot_eigenvalues names the regimes in a legend up to this many (a legend of thousands hides the plot).
 MAX_LEGEND_REGIMES = 16
@@ -212,3 +212,63 @@ def plot_regime_sharing(sharing, n_nonlinear, axes=None, cmap="Blues"):
     overlap_ax.set_title(f"regime overlap (mean {sharing.mean_overlap:.2f})")
     overlap_ax.figure.colorbar(image, ax=overlap_ax, label="shared occupancy")
     return axes
+
+
+def plot_basins(attractors, x, y, ax=None, cmap="tab10"):
+    """The basins of :func:`sklearn_alrnn.analysis.find_attractors` on a grid of starts: each start
+    coloured by the attractor its run settles on, white where it reaches none.
+
+    Parameters
+    ----------
+    attractors : Attractors
+        What ``find_attractors`` returned for starts on the grid, ``y`` varying slowest: the
+        starts of ``np.meshgrid(x, y)`` flattened, placed in two coordinates of the state.
+    x, y : array-like of shape (n_x,) and (n_y,)
+        The grid's coordinates.
+    ax : matplotlib Axes, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    Examples
+    --------
+    The switch ``x -> 2 max(x, 0) - 2 max(x - 1, 0) - 0.5`` (the second unit holding ``x - 1``)
+    beside a unit that decays to rest: two basins, split at x = 0.5.
+
+    >>> import numpy as np
+    >>> from sklearn_alrnn.analysis import find_attractors
+    >>> from sklearn_alrnn.plotting import plot_basins
+    >>> a, W, h = [0.5, 0.0, 0.0], [[0, 0, 0], [0, 2.0, -2.0], [0, 2.0, -2.0]], [0.0, -0.5, -1.5]
+    >>> x, y = np.linspace(-1, 2, 6), np.linspace(-1, 1, 3)
+    >>> grid_x, grid_y = (grid.ravel() for grid in np.meshgrid(x, y))
+    >>> found = find_attractors(a, W, h, np.column_stack([grid_y, grid_x, grid_x - 1]), n_nonlinear=2)
+    >>> found.labels.reshape(3, 6)
+    array([[0, 0, 0, 1, 1, 1],
+           [0, 0, 0, 1, 1, 1],
+           [0, 0, 0, 1, 1, 1]])
+    >>> ax = plot_basins(found, x, y)
+    """
+    if not hasattr(attractors, "labels") or not hasattr(attractors, "attractors"):
+        raise TypeError(f"plot_basins draws what find_attractors returns; got {type(attractors).__name__}.")
+    x, y = real_array(x, "x").ravel(), real_array(y, "y").ravel()
+    if attractors.labels.shape != (x.size * y.size,):
+        raise ValueError(f"The {attractors.labels.size} starts do not fill a grid of {y.size} x {x.size} "
+                         "(y by x) points.")
+    plt = _pyplot()
+    ax = _axes(ax)
+    colours = plt.get_cmap(cmap)(np.arange(len(attractors.attractors)) % plt.get_cmap(cmap).N)
+    image = np.ones((y.size, x.size, 4))
+    labels = attractors.labels.reshape(y.size, x.size)
+    for index, colour in enumerate(colours):
+        image[labels == index] = colour
+    ax.pcolormesh(x, y, image[..., :3], shading="nearest")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour) for colour in colours]
+    names = [f"{attractor.kind}, period {attractor.period} ({attractor.basin_fraction:.0%})" if attractor.period
+             else f"{attractor.kind} ({attractor.basin_fraction:.0%})" for attractor in attractors.attractors]
+    if attractors.fraction_without_attractor:
+        handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="0.5"))
+        names.append(f"none ({attractors.fraction_without_attractor:.0%})")
+    if len(names) <= MAX_LEGEND_REGIMES:
+        ax.legend(handles, names, loc="best", fontsize="small")
+    return ax

@@ -241,3 +241,32 @@ def test_bad_requests_are_named(change, message):
     request = dict(starts=np.zeros((1000, 3)), n_nonlinear=2, C=C) | change
     with pytest.raises(ValueError, match=message):
         find_attractors(A, W, H, **request)
+
+
+def test_basins_on_a_grid_are_drawn_in_the_attractors_colours(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_alrnn.plotting import plot_basins
+
+    # the switch x -> 2 max(x, 0) - 2 max(x - 1, 0) - 0.5 beside a decaying unit: basins split at x = 0.5
+    a, W_switch, h = [0.5, 0.0, 0.0], [[0, 0, 0], [0, 2.0, -2.0], [0, 2.0, -2.0]], [0.0, -0.5, -1.5]
+    x, y = np.linspace(-1, 2, 31), np.linspace(-1, 1, 11)
+    grid_x, grid_y = (grid.ravel() for grid in np.meshgrid(x, y))
+    found = find_attractors(a, W_switch, h, np.column_stack([grid_y, grid_x, grid_x - 1]), n_nonlinear=2)
+    np.testing.assert_array_equal(found.labels.reshape(11, 31)[:, x < 0.5], 0)
+    np.testing.assert_array_equal(found.labels.reshape(11, 31)[:, x > 0.5], 1)
+    ax = plot_basins(found, x, y)
+    assert [text.get_text() for text in ax.get_legend().get_texts()][:2] == ["fixed point, period 1 (48%)",
+                                                                           "fixed point, period 1 (48%)"]
+    ax.figure.savefig(tmp_path / "basins.png")
+    plt.close(ax.figure)
+    image = plt.imread(tmp_path / "basins.png")[..., :3]
+    row = image[image.shape[0] // 2]
+    coloured = row[np.abs(row - 1).sum(axis=1) > 0.3]  # the grid's pixels, not the white margin
+    assert len(np.unique(coloured.round(2), axis=0)) >= 2
+    with pytest.raises(ValueError, match=r"The 341 starts do not fill a grid of 11 x 30 \(y by x\) points"):
+        plot_basins(found, x[:30], y)
+    with pytest.raises(TypeError, match="plot_basins draws what find_attractors returns; got list"):
+        plot_basins(found.attractors, x, y)
