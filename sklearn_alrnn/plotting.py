@@ -256,13 +256,14 @@ def plot_basins(attractors, x, y, ax=None, cmap="tab10"):
         raise ValueError(f"The {attractors.labels.size} starts do not fill a grid of {y.size} x {x.size} "
                          "(y by x) points.")
     plt = _pyplot()
+    from matplotlib.colors import ListedColormap
+
     ax = _axes(ax)
     colours = plt.get_cmap(cmap)(np.arange(len(attractors.attractors)) % plt.get_cmap(cmap).N)
-    image = np.ones((y.size, x.size, 4))
-    labels = attractors.labels.reshape(y.size, x.size)
-    for index, colour in enumerate(colours):
-        image[labels == index] = colour
-    ax.pcolormesh(x, y, image[..., :3], shading="nearest")
+    labels = np.ma.masked_less(attractors.labels.reshape(y.size, x.size), 0)  # none reached: the white axes
+    if len(colours):  # matplotlib 3.6 draws no RGB array with pcolormesh: labels through a listed colour map
+        ax.pcolormesh(x, y, labels, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5,
+                      shading="nearest")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colour) for colour in colours]
     names = [f"{attractor.kind}, period {attractor.period} ({attractor.basin_fraction:.0%})" if attractor.period
              else f"{attractor.kind} ({attractor.basin_fraction:.0%})" for attractor in attractors.attractors]
