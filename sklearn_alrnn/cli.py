@@ -22,7 +22,7 @@ from sklearn.utils.multiclass import type_of_target
 from . import datasets, metrics
 from ._data_files import ARCHIVE_READERS, archive_reader, read_series, read_table, table_sequences, wide_sequences
 from ._forecaster_report import (
-    attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
+    ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
 )
 from ._measures import frequencies_suffice
 from ._targets import missing_labels
@@ -421,8 +421,9 @@ def cmd_analyze(args):
         raise SystemExit("error: too many regimes to enumerate at this size; pass --data to analyse those it visits")
     table = decomposer.summary()
     print(table.to_string(index=False) if hasattr(table, "to_string") else table)
-    if args.data:
-        states = model.hidden_states(X)
+    if args.data:  # the states of at most ATTRACTOR_STARTS sequences, not of a whole (large) data file
+        chosen = np.linspace(0, len(X) - 1, min(len(X), ATTRACTOR_STARTS)).astype(int)
+        states = model.hidden_states([X[i] for i in chosen])
         states = np.concatenate(states) if isinstance(states, list) else states.reshape(-1, model.a_.shape[0])
         print(f"attractors of the input-free map from states on the data  {attractors_text(model, states)}")
     return 0
