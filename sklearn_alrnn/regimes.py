@@ -522,10 +522,9 @@ class RegimeDecomposer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 f"enumeration stops at P={MAX_ENUMERATED_NONLINEAR}. Use fixed_points_ "
                 "(visited regimes) or find_cycles(max_order=1)."
             )
-        p = self._parameters
-        s = self._model_input(self.constant_input if constant_input is None else constant_input)
+        m = self._map(constant_input)
         codes = np.arange(2**self.n_nonlinear_)
-        return analyse_regimes(p["a"], p["W"], p["h"], p["C"], codes, self.n_nonlinear_, s)[1]
+        return analyse_regimes(m["a"], m["W"], m["h"], m["C"], codes, self.n_nonlinear_, m["constant_input"])[1]
 
     def find_cycles(self, max_order=2, *, constant_input=None, random_state=None, **search_params):
         """k-cycles of the map (k = 1 .. max_order) under a constant input.
