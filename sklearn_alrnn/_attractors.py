@@ -15,7 +15,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from ._cycles import cycle_of_regimes
-from ._model import phi, regime_codes
+from ._kernels import make_engine
+from ._model import regime_codes
 from ._regime_maps import check_parameters, classify_stability, constant_drive, has_unit_eigenvalue, sorted_eigenvalues
 from ._validation import check_counts, real_array
 from .tabular import table_of_columns
@@ -268,17 +269,19 @@ def _checked_starts(starts, n_hidden):
 
 
 def _run_tails(a, W, drive, starts, n_nonlinear, n_steps, n_tail):
-    """The last ``n_tail`` states of the run from each start, (n_starts, n_tail, M): all runs one
-    step at a time; NaN from where a run leaves the floating-point range."""
-    z = starts.copy()
-    tails = np.empty((starts.shape[0], n_tail, starts.shape[1]))
-    first_kept = n_steps - n_tail
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(n_steps):
-            z = a * z + phi(z, n_nonlinear) @ W.T + drive
-            if t >= first_kept:
-                tails[:, t - first_kept] = z
-    return tails
+    """The last ``n_tail`` states of the run from each start, (n_starts, n_tail, M), NaN from where a
+    run leaves the floating-point range: the engine's free runs (as a forecaster's), the transient
+    ``n_tail`` steps at a time, so that no more than a tail's states are held."""
+    engine, M = make_engine("cpu", a.shape[0], n_nonlinear), a.shape[0]
+    no_input = np.zeros((M, 0))
+
+    def run(z, steps):
+        return engine.free_run(a, W, drive, no_input, z, np.zeros((len(z), steps, 0)), M)
+
+    z = starts
+    for done in range(0, n_steps - n_tail, n_tail):
+        z = run(z, min(n_tail, n_steps - n_tail - done))[:, -1]
+    return run(z, n_tail)
 
 
 def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
@@ -288,7 +291,7 @@ def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
     them, None where they do not repeat. ``solved`` caches the cycle of each regime sequence."""
     codes = regime_codes(tails[:, -(tails.shape[1] // 2):], n_nonlinear)
     periods = np.zeros(codes.shape[0], dtype=np.int64)
-    for k in range(1, min(max_period, codes.shape[1] // 2) + 1):
+    for k in range(1, max_period + 1):  # 4 * max_period <= n_tail: the half holds two periods
         # the last two steps first: most periods fail there, and the whole half is compared only where they hold
         rows = np.flatnonzero((periods == 0) & np.all(codes[:, -2:] == codes[:, -2 - k : codes.shape[1] - k], axis=1))
         periods[rows[np.all(codes[rows, k:] == codes[rows, :-k], axis=1)]] = k
@@ -308,8 +311,10 @@ def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
 
 
 def _first_rotation(sequence):
-    """The rotation of a cyclic sequence that comes first in order: one key for one cycle."""
-    return min(sequence[i:] + sequence[:i] for i in range(len(sequence)))
+    """Where the rotation of a cyclic sequence that comes first in order starts, and that rotation:
+    one key for one cycle."""
+    shift = min(range(len(sequence)), key=lambda i: sequence[i:] + sequence[:i])
+    return shift, sequence[shift:] + sequence[:shift]
 
 
 def _periodic_fate(sequence, points, product_J, tail):
@@ -331,9 +336,9 @@ def _periodic_fate(sequence, points, product_J, tail):
         if not at_rest:
             return UNSETTLED
         points = tail[-k:]  # a cycle on the regimes' boundaries, which the solve puts in the neighbouring regime
-    rotation = _first_rotation(sequence)
+    shift, rotation = _first_rotation(sequence)
     if kind != "continuum":
-        points = np.roll(points, -next(i for i in range(k) if sequence[i:] + sequence[:i] == rotation), axis=0)
+        points = np.roll(points, -shift, axis=0)
     return (kind, rotation), {"kind": kind, "codes": rotation, "points": points, "eigenvalues": eigenvalues, "runs": []}
 
 
