@@ -379,7 +379,7 @@ def cmd_reconstruct(args):
     print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
-    held_out_states = np.concatenate([model.hidden_states(test) for test in tests])
+    held_out_states = np.concatenate([model.hidden_states(test) for test in _named(tests, names)])
     print(f"  attractors from held-out states {attractors_text(model, held_out_states)}")
     return 0
 
