@@ -330,3 +330,17 @@ def read_series(path):
                 f"finite: {_FILL_GAPS}"
             )
     return series, names
+
+
+def named_series(series, names):
+    """Series (an array or a list of them) as DataFrames of the file's column names, so that the forecaster's
+    warnings name the columns as the file does; as given without names or without pandas."""
+    if names is None:
+        return series
+    try:
+        import pandas as pd
+    except ImportError:
+        return series
+    if isinstance(series, list):
+        return [pd.DataFrame(item, columns=names) for item in series]
+    return pd.DataFrame(series, columns=names)

@@ -6,9 +6,12 @@
     sklearn-alrnn analyze   the regime summary of a saved model
     sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf, an
                                archive file's cases or .csv)
+    sklearn-alrnn forecast  continue a recorded series with a saved reconstruction, or run it freely
 """
 
 import argparse
+import contextlib
+import csv
 import json
 import os
 import sys
@@ -20,7 +23,9 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
-from ._data_files import ARCHIVE_READERS, archive_reader, read_series, read_table, table_sequences, wide_sequences
+from ._data_files import (
+    ARCHIVE_READERS, archive_reader, named_series, read_series, read_table, table_sequences, wide_sequences,
+)
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
 )
@@ -169,8 +174,7 @@ def _load_bundle(path):
         raise SystemExit(f"error: cannot load model {path!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
         raise SystemExit(f"error: {path!r} holds an ALRNNForecaster, which continues series rather than labelling "
-                         "sequences: load it in Python (sklearn_alrnn.load) to forecast or generate; "
-                         "'sklearn-alrnn analyze' reads it")
+                         "sequences: 'sklearn-alrnn forecast' continues them; 'sklearn-alrnn analyze' reads it")
     if "id_col" in extra:
         return dict(extra, model=model)
     if getattr(model, "per_step", False):
@@ -302,20 +306,6 @@ def _held_out_split(series, fraction):
     return series[:-n_test], series[-n_test:]
 
 
-def _named(series, names):
-    """Series (an array or a list of them) as DataFrames of the file's column names, so that the forecaster's
-    warnings name the columns as the file does; as given without names or without pandas."""
-    if names is None:
-        return series
-    try:
-        import pandas as pd
-    except ImportError:
-        return series
-    if isinstance(series, list):
-        return [pd.DataFrame(item, columns=names) for item in series]
-    return pd.DataFrame(series, columns=names)
-
-
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
@@ -326,7 +316,7 @@ def cmd_reconstruct(args):
         random_state=args.random_state, verbose=args.verbose,
     )
     start = time.perf_counter()
-    model.fit(_named(train, names))
+    model.fit(named_series(train, names))
     fit_time = time.perf_counter() - start
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
@@ -335,7 +325,7 @@ def cmd_reconstruct(args):
                  for test in tests]
     shortest = min(map(len, tests))
     horizon = min(20, shortest - 1)
-    n_step_error = metrics.prediction_error(model, _named(tests, names), horizon)
+    n_step_error = metrics.prediction_error(model, named_series(tests, names), horizon)
     if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
     model.save(model_out, extra={"kind": "forecaster", "data": args.data})
@@ -379,8 +369,45 @@ def cmd_reconstruct(args):
     print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
-    held_out_states = np.concatenate([model.hidden_states(test) for test in _named(tests, names)])
+    held_out_states = np.concatenate([model.hidden_states(test) for test in named_series(tests, names)])
     print(f"  attractors from held-out states {attractors_text(model, held_out_states)}")
+    return 0
+
+
+def cmd_forecast(args):
+    if args.output:
+        _check_can_write(args.output, "--output")
+    try:
+        model = load(args.model)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
+    if not isinstance(model, ALRNNForecaster):
+        raise SystemExit(f"error: {args.model!r} holds an {type(model).__name__}, which labels sequences rather than "
+                         "continuing series: 'sklearn-alrnn predict' reads it")
+    if model.n_inputs_:
+        raise SystemExit(f"error: {args.model!r} reads {model.n_inputs_} exogenous input(s), which every forecast step "
+                         "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
+    noise = {"process_noise": args.process_noise, "random_state": args.random_state}
+    names = getattr(model, "feature_names_in_", None)
+    if args.data is None:  # the free run from the first training observation: its row 0, step 0
+        runs, first_step = [model.generate(args.steps, **noise)], 0
+    else:
+        with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
+            series, data_names = read_series(args.data)
+        # A header must match the model's names; a file without one is read in the model's order.
+        read_as = None if names is None else names if data_names is None else data_names
+        forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
+        runs, first_step = ([forecasts] if isinstance(series, np.ndarray) else forecasts), 1
+        names = data_names if names is None else names
+    names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)
+    with open(args.output, "w", newline="") if args.output else contextlib.nullcontext(sys.stdout) as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["series"] * (len(runs) > 1) + ["step"] + names)
+        for i, run in enumerate(runs):
+            writer.writerows([i] * (len(runs) > 1) + [first_step + t] + [f"{v:.10g}" for v in row]
+                             for t, row in enumerate(run))
+    if args.output:
+        print(f"{sum(map(len, runs))} rows of {len(runs)} run(s) written to {args.output}")
     return 0
 
 
@@ -516,6 +543,22 @@ def build_parser():
     reconstruct.add_argument("--verbose", type=int, default=0)
     reconstruct.add_argument("--model-out", help="model file (default: DATA with suffix .alrnn.npz)")
     reconstruct.set_defaults(func=cmd_reconstruct)
+
+    forecast = sub.add_parser(
+        "forecast", help="continue a recorded series with a saved reconstruction, or run it freely; write CSV"
+    )
+    forecast.add_argument("model", help="model file of 'sklearn-alrnn reconstruct' or ALRNNForecaster.save")
+    forecast.add_argument(
+        "data", nargs="?", help="the series to continue, read as reconstruct reads its data (a stack: each series "
+                                "continued, a column 'series' numbering them); without it, the free run from the "
+                                "first training observation (step 0)"
+    )
+    forecast.add_argument("--steps", type=_count(1), required=True, help="steps to forecast, or rows of the free run")
+    forecast.add_argument("--process-noise", type=float, default=0.0,
+                          help="0: the deterministic run; 1: a sample path with the map's one-step errors' noise")
+    forecast.add_argument("--random-state", type=int, default=0, help="seed of the noise draws")
+    forecast.add_argument("--output", help="CSV file (default: standard output)")
+    forecast.set_defaults(func=cmd_forecast)
     return parser
 
 

@@ -819,11 +819,71 @@ def test_predict_reads_a_model_saved_from_python_on_archive_files(tmp_path, caps
         (ALRNNClassifier(n_hidden=4, max_iter=1, per_step=True, random_state=0).fit(X[:6], np.repeat(
             y[:6, None], X.shape[1], axis=1)), "holds a per-step ALRNNClassifier saved from Python"),
         (ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=1, evaluation_steps=20, random_state=0).fit(
-            np.sin(0.3 * np.arange(60))), "holds an ALRNNForecaster, which continues series"),
+            np.sin(0.3 * np.arange(60))), "holds an ALRNNForecaster, .*'sklearn-alrnn forecast'"),
     ):
         saved.save(tmp_path / "other.alrnn.npz")
         with pytest.raises(SystemExit, match=message):
             main(["predict", str(tmp_path / "other.alrnn.npz"), str(archive)])
+
+
+def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_path, capsys):
+    # A reconstruction saved by the command line could only be analysed there: its forecasts needed Python.
+    from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor
+
+    turn = np.array([[np.cos(0.1), -np.sin(0.1)], [np.sin(0.1), np.cos(0.1)]])
+    orbit = np.array([np.linalg.matrix_power(turn, t) @ [1.0, 0.0] for t in range(45)])
+    model = ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0,
+                                            initial_observation=[0.0, 2.0], residual_covariance=0.01 * np.eye(2))
+    model.save(tmp_path / "turn.alrnn.npz")
+    np.savetxt(tmp_path / "orbit.csv", orbit[:40], delimiter=",", header="u,v", comments="")
+
+    def table(*arguments):
+        assert main(["forecast", str(tmp_path / "turn.alrnn.npz"), *arguments]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return lines[0], np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
+
+    header, rows = table(str(tmp_path / "orbit.csv"), "--steps", "5")
+    assert header == "step,u,v" and list(rows[:, 0]) == [1, 2, 3, 4, 5]  # the file's names, steps after it
+    np.testing.assert_allclose(rows[:, 1:], orbit[40:], atol=1e-9)
+    header, rows = table("--steps", "3")  # the free run from the model's first observation, row 0 itself
+    assert header == "step,x0,x1" and list(rows[:, 0]) == [0, 1, 2]
+    np.testing.assert_allclose(rows[:, 1:], [[0, 2], 2 * turn[:, 1], 2 * (turn @ turn)[:, 1]], atol=1e-9)
+    np.save(tmp_path / "two.npy", np.stack([orbit[:30], 2 * orbit[10:40]]))
+    header, rows = table(str(tmp_path / "two.npy"), "--steps", "2")
+    assert header == "series,step,x0,x1" and rows[:, :2].tolist() == [[0, 1], [0, 2], [1, 1], [1, 2]]
+    np.testing.assert_allclose(rows[:, 2:], [orbit[30], orbit[31], 2 * orbit[40], 2 * orbit[41]], atol=1e-9)
+    noisy = [table("--steps", "4", "--process-noise", "1", "--random-state", "3")[1] for _ in range(2)]
+    np.testing.assert_array_equal(noisy[0], noisy[1])
+    assert 0 < np.abs(noisy[0][1:, 1:] - table("--steps", "4")[1][1:, 1:]).max() < 1
+    out = tmp_path / "forecast.csv"
+    assert main(["forecast", str(tmp_path / "turn.alrnn.npz"), str(tmp_path / "two.npy"), "--steps", "2",
+                 "--output", str(out)]) == 0
+    assert "4 rows of 2 run(s) written to" in capsys.readouterr().out and out.read_text().startswith("series,step")
+
+    model.feature_names_in_ = np.array(["u", "v"], dtype=object)  # as reconstruct names a CSV's columns
+    model.save(tmp_path / "named.alrnn.npz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a file without a header is read in the model's order
+        assert main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "two.npy"), "--steps", "1"]) == 0
+    assert capsys.readouterr().out.startswith("series,step,u,v\n")
+    np.savetxt(tmp_path / "swapped.csv", orbit[:40, ::-1], delimiter=",", header="v,u", comments="")
+    with pytest.raises(SystemExit, match="feature names should match those that were passed during fit"):
+        main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "swapped.csv"), "--steps", "1"])
+    np.save(tmp_path / "three.npy", np.ones((10, 3)))
+    with pytest.raises(SystemExit, match="error: context has 3 features, but 2 were fitted"):
+        main(["forecast", str(tmp_path / "turn.alrnn.npz"), str(tmp_path / "three.npy"), "--steps", "1"])
+    ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0).save(
+        tmp_path / "bare.alrnn.npz")
+    with pytest.raises(SystemExit, match="process_noise > 0 needs the one-step residuals' covariance"):
+        main(["forecast", str(tmp_path / "bare.alrnn.npz"), "--steps", "2", "--process-noise", "1"])
+    ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0,
+                                    C=np.ones((2, 1))).save(tmp_path / "driven.alrnn.npz")
+    with pytest.raises(SystemExit, match=r"reads 1 exogenous input\(s\), which every forecast step needs"):
+        main(["forecast", str(tmp_path / "driven.alrnn.npz"), "--steps", "2"])
+    ALRNNRegressor.from_parameters(np.full(2, 0.5), turn, [0.0, 0.1], np.ones((2, 1)), np.ones((1, 2)),
+                                   n_nonlinear=1).save(tmp_path / "regressor.alrnn.npz")
+    with pytest.raises(SystemExit, match="holds an ALRNNRegressor, which labels sequences .*'sklearn-alrnn predict'"):
+        main(["forecast", str(tmp_path / "regressor.alrnn.npz"), "--steps", "2"])
 
 
 def test_output_into_a_reader_that_stops_early_ends_quietly(tmp_path, monkeypatch, capsys):
