@@ -14,8 +14,9 @@ from numbers import Real
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._cycles import cycle_of_regimes
+from ._cycles import cycle_of_regimes, rms_radius
 from ._kernels import make_engine
+from ._kernels.lyapunov import free_run_spectrum, tangent_frame
 from ._model import regime_codes
 from ._regime_maps import check_parameters, classify_stability, constant_drive, has_unit_eigenvalue, sorted_eigenvalues
 from ._validation import check_counts, real_array
@@ -31,6 +32,8 @@ MAX_COMPARED_STATES = 2000
 NO_ATTRACTOR = "no attractor"
 #: The fate, after one tail, of a run whose regimes repeat but whose cycle is unstable or outside them.
 UNSETTLED = "unsettled"
+#: An aperiodic attractor is compared with a new run on the states of at most this many of its runs.
+MAX_COMPARED_RUNS = 8
 #: The runs' tails are held in memory a block of starts at a time, of about this many bytes.
 BLOCK_BYTES = 2**27
 #: Where a periodic run has come to rest: its state one period apart within this (relative and
@@ -66,6 +69,13 @@ class Attractor:
         :func:`sklearn_alrnn.analysis.classify_stability` of the eigenvalues.
     basin_fraction : float
         The share of the starts whose runs settle here.
+    lyapunov_exponent : float
+        The largest Lyapunov exponent per step: ``log |eigenvalues[0]| / period`` (exact) for a
+        fixed point, cycle or continuum (0); for an aperiodic attractor the mean log growth of a
+        tangent vector over ``n_tail`` steps from its first run's last state, after ``n_tail // 4``
+        to align it (as :func:`sklearn_alrnn.metrics.lyapunov_spectrum` measures a free run):
+        positive for chaos, near 0 (within a few ``1 / n_tail``) for a quasi-periodic one (a flow's
+        limit cycle, sampled: 4e-5 against Lorenz-63's 0.009 at dt = 0.01; RESULTS.md).
     """
 
     kind: str
@@ -74,6 +84,7 @@ class Attractor:
     eigenvalues: object
     stability: object
     basin_fraction: float
+    lyapunov_exponent: float
 
     @property
     def period(self):
@@ -98,7 +109,8 @@ class Attractors:
         The attractor of each start's run, an index into ``attractors``; -1 where it reaches none:
         it leaves the floating-point range, grows a thousandfold over a tail, drifts along a line of
         rest, or still keeps, after ``n_steps + n_tail`` steps, to regimes whose cycle is unstable or
-        lies outside them (it moves away, or is a transient slower than that).
+        lies outside them without coming near an aperiodic attractor's states (it moves away, or
+        is a transient slower than that).
     """
 
     attractors: list
@@ -111,7 +123,8 @@ class Attractors:
 
     def summary(self):
         """One row per attractor, largest basin first: kind, period (0: aperiodic), number of
-        regimes, stability, largest multiplier's modulus (NaN: aperiodic) and basin share.
+        regimes, stability, largest multiplier's modulus (NaN: aperiodic), largest Lyapunov
+        exponent per step and basin share.
 
         Returns
         -------
@@ -124,6 +137,7 @@ class Attractors:
             "regimes": np.array([len(set(f.codes)) for f in found], dtype=np.int64),
             "stability": np.array([f.stability for f in found], dtype=object),
             "largest_multiplier": np.array([np.nan if f.eigenvalues is None else abs(f.eigenvalues[0]) for f in found]),
+            "lyapunov_exponent": np.array([f.lyapunov_exponent for f in found]),
             "basin_fraction": np.array([f.basin_fraction for f in found]),
         })
 
@@ -146,16 +160,20 @@ def find_attractors(
     eigenvalue 1 (a continuum of fixed points, as a line attractor has), and drifts away where it
     does not rest there. Any other run (its regimes do not repeat, or the cycle they would make is
     unstable or outside them: a transient) runs on for another ``n_tail`` steps and is judged
-    again: as above; as reaching no attractor where its regimes still repeat so, where it leaves
-    the floating-point range or where its states grow a thousandfold over that tail; or else as
-    aperiodic. An aperiodic run joins the attractor of an earlier one where the median distance
-    from the states of one's tail to the nearest state of the other's is at most ``tolerance``
-    times the earlier one's root-mean-square distance from its mean, either way: a run that
+    again: as above; as reaching no attractor where it leaves the floating-point range or where
+    its states grow a thousandfold over that tail; or else as aperiodic. An aperiodic run joins the
+    attractor of earlier ones where the median distance from the states of its tail to the nearest
+    of theirs (up to 8 runs'), or from the first one's states to the nearest of its own, is at
+    most ``tolerance`` times those runs' root-mean-square distance from their mean: a run that
     lingers by an unstable cycle inside a chaotic attractor (an intermittent run, on a part of
-    it) joins it, as it does where the earlier run lingered so. Finitely many runs of finite length
-    make this an estimate, as any numerical account of basins is (e.g. DynamicalSystems.jl's
-    AttractorsViaFeaturizing); multistable reconstructions are a known way for a trained model to
-    go wrong away from its data (Goering et al., ICML 2024).
+    it) joins it, as it does where the earlier run lingered so. A run whose regimes still repeat
+    with an unstable cycle after the second tail lingers too (a weakly chaotic attractor coded by
+    few regimes repeats them for thousands of steps: a Roessler map with one ReLU unit): it joins
+    an aperiodic attractor whose states its own come so near, and otherwise reaches none (it moves
+    away from the cycle without settling, or is a transient slower than the runs). Finitely many
+    runs of finite length make this an estimate, as any numerical account of basins is (e.g.
+    DynamicalSystems.jl's AttractorsViaFeaturizing); multistable reconstructions are a known way
+    for a trained model to go wrong away from its data (Goering et al., ICML 2024).
 
     Parameters
     ----------
@@ -225,6 +243,8 @@ def find_attractors(
                         tolerance, solved, aperiodic)
     groups, labels = {}, np.full(starts.shape[0], -1)
     for i, (fate, last_state) in enumerate(fates):
+        if isinstance(fate, Lingering):  # judged once every block's aperiodic attractors are known
+            fate = _lingering_fate(fate, aperiodic, tolerance)
         if fate is not NO_ATTRACTOR:
             key, group = fate
             group = groups.setdefault(key, group)
@@ -232,7 +252,12 @@ def find_attractors(
             if group["kind"] == "continuum":
                 group["points"].append(last_state)
             labels[i] = list(groups).index(key)
-    return _collected(list(groups.values()), labels)
+    frame = tangent_frame(a.shape[0], 1)
+
+    def aperiodic_exponent(state):  # along n_tail steps on the attractor, as lyapunov_spectrum measures
+        return free_run_spectrum(a, W, drive, a.shape[0] - n_nonlinear, state, frame, n_tail, n_tail // 4)[0]
+
+    return _collected(list(groups.values()), labels, aperiodic_exponent)
 
 
 def _fates(a, W, drive, starts, n_nonlinear, n_steps, n_tail, max_period, tolerance, solved, aperiodic):
@@ -247,8 +272,17 @@ def _fates(a, W, drive, starts, n_nonlinear, n_steps, n_tail, max_period, tolera
         again = _periodic_fates(a, W, drive, tails[unsettled], n_nonlinear, max_period, solved)
         for i, fate in zip(unsettled, again):
             fates[i] = (_aperiodic_fate(tails[i], n_nonlinear, aperiodic, tolerance) if fate is None else
-                        NO_ATTRACTOR if fate is UNSETTLED else fate)
+                        Lingering(_compared_states(tails[i]), n_nonlinear) if fate is UNSETTLED else fate)
     return list(zip(fates, tails[:, -1]))
+
+
+@dataclass(frozen=True)
+class Lingering:
+    """The fate of a run whose regimes still repeat, with an unstable cycle, after its second tail:
+    decided by the aperiodic attractors of all the runs (``_lingering_fate``)."""
+
+    states: np.ndarray
+    n_nonlinear: int
 
 
 def _checked_starts(starts, n_hidden):
@@ -344,29 +378,48 @@ def _periodic_fate(sequence, points, product_J, tail):
 
 def _aperiodic_fate(tail, n_nonlinear, aperiodic, tolerance):
     """``(key, group)`` of a run that has not settled on a period: the aperiodic attractor (among
-    ``aperiodic``, which a new one joins) whose first run's states and its own come within
-    ``tolerance`` of its size of each other, one way or the other; ``NO_ATTRACTOR`` where it leaves the
-    floating-point range or grows ``RUNAWAY_GROWTH``-fold."""
+    ``aperiodic``, which a new one joins) whose states and its own come within ``tolerance`` of its
+    size of each other, one way or the other; ``NO_ATTRACTOR`` where it leaves the floating-point
+    range or grows ``RUNAWAY_GROWTH``-fold."""
     sizes = np.abs(tail).max(axis=1)  # not the norm, whose squares overflow first
     tenth = max(1, len(tail) // 10)
     if not np.all(np.isfinite(sizes)) or sizes[-tenth:].max() > RUNAWAY_GROWTH * sizes[:tenth].max():
         return NO_ATTRACTOR
     visited = set(np.unique(regime_codes(tail, n_nonlinear)).tolist())
-    states = tail[:: -(-len(tail) // MAX_COMPARED_STATES)]
+    states = _compared_states(tail)
     tree = cKDTree(states)
     for index, group in enumerate(aperiodic):
         near = min(np.median(group["tree"].query(states)[0]), np.median(tree.query(group["points"])[0]))
         if near <= tolerance * group["size"]:
             group["codes"] |= visited
+            if group["compared_runs"] < MAX_COMPARED_RUNS:  # its extent covered better for the runs to come
+                kept = np.concatenate([group["tree"].data, states])
+                group |= {"tree": cKDTree(kept), "size": rms_radius(kept), "compared_runs": group["compared_runs"] + 1}
             return ("aperiodic", index), group
-    size = np.sqrt(np.mean(np.sum((states - states.mean(axis=0)) ** 2, axis=1)))
-    aperiodic.append({"kind": "aperiodic", "codes": visited, "points": states, "tree": tree, "size": size,
-                      "eigenvalues": None, "runs": []})
+    aperiodic.append({"kind": "aperiodic", "codes": visited, "points": states, "tree": tree, "compared_runs": 1,
+                      "size": rms_radius(states), "eigenvalues": None, "runs": []})
     return ("aperiodic", len(aperiodic) - 1), aperiodic[-1]
 
 
-def _collected(groups, labels):
-    """Attractors, largest basin first, and each start's label among them."""
+def _lingering_fate(lingering, aperiodic, tolerance):
+    """``(key, group)`` of the aperiodic attractor that a lingering run's states come near (the
+    nearest, within ``tolerance`` of its size); ``NO_ATTRACTOR`` where they come near none."""
+    distances = [np.median(group["tree"].query(lingering.states)[0]) / group["size"] for group in aperiodic]
+    if not distances or min(distances) > tolerance:
+        return NO_ATTRACTOR
+    group = aperiodic[int(np.argmin(distances))]
+    group["codes"] |= set(np.unique(regime_codes(lingering.states, lingering.n_nonlinear)).tolist())
+    return ("aperiodic", int(np.argmin(distances))), group
+
+
+def _compared_states(tail):
+    """At most ``MAX_COMPARED_STATES`` of a tail's states, evenly spaced."""
+    return tail[:: -(-len(tail) // MAX_COMPARED_STATES)]
+
+
+def _collected(groups, labels, aperiodic_exponent):
+    """Attractors, largest basin first, and each start's label among them; ``aperiodic_exponent``
+    measures the largest Lyapunov exponent along a run from a state."""
     order = sorted(range(len(groups)), key=lambda g: -len(groups[g]["runs"]))
     attractors, relabelled = [], np.full(labels.shape[0], -1)
     for new, old in enumerate(order):
@@ -374,6 +427,11 @@ def _collected(groups, labels):
         relabelled[labels == old] = new
         aperiodic = group["kind"] == "aperiodic"
         eigenvalues = group["eigenvalues"]
+        if aperiodic:
+            exponent = aperiodic_exponent(group["points"][-1])
+        else:
+            with np.errstate(divide="ignore"):  # a multiplier 0: every direction annihilated, -inf
+                exponent = np.log(np.abs(eigenvalues[0])) / len(group["codes"])
         attractors.append(Attractor(
             kind=group["kind"],
             codes=tuple(sorted(group["codes"])) if aperiodic else group["codes"],
@@ -381,5 +439,6 @@ def _collected(groups, labels):
             eigenvalues=eigenvalues,
             stability=None if eigenvalues is None else classify_stability(eigenvalues),
             basin_fraction=len(group["runs"]) / labels.shape[0],
+            lyapunov_exponent=float(exponent),
         ))
     return Attractors(attractors, relabelled)

@@ -25,6 +25,11 @@ from ._validation import check_counts
 RETURN_REFINEMENTS = 10
 
 
+def rms_radius(states):
+    """The root-mean-square distance of states from their mean: the size of a set of states."""
+    return np.sqrt(np.mean(np.sum((states - states.mean(axis=0)) ** 2, axis=1)))
+
+
 @dataclass(frozen=True)
 class Cycle:
     """A k-cycle of the map (k = 1 is a fixed point).
@@ -118,7 +123,7 @@ class _CloseReturns:
         peak = np.max(np.abs(finite)) or 1.0  # distances are measured in units of the largest state:
         self.runs = [run / peak for run in checked]  # near 1e300 their squares would overflow
         unit = finite / peak
-        self.farthest = tolerance * np.sqrt(np.mean(np.sum((unit - unit.mean(axis=0)) ** 2, axis=1)))
+        self.farthest = tolerance * rms_radius(unit)
         self.n_returns = n_returns
 
     def windows(self, order):

@@ -100,6 +100,15 @@ def attractors_text(model, states):
     found = find_attractors(model.a_, model.W_, model.h_, starts, n_nonlinear=model.n_nonlinear_)
     if not found.attractors:
         return f"none: no run of {len(starts)} settles (they leave the floating-point range, grow or drift)"
-    kinds = ", ".join(f"{attractor.kind} {attractor.basin_fraction:.0%}" for attractor in found.attractors)
+    kinds = ", ".join(map(attractor_text, found.attractors))
     missed = found.fraction_without_attractor
     return kinds + (f"; {missed:.0%} of the runs settle on none" if missed else "")
+
+
+def attractor_text(attractor):
+    """An attractor's kind and basin share; an aperiodic one's largest Lyapunov exponent beside them, which
+    tells chaos (positive) from a closed curve the map steps round (near 0)."""
+    text = f"{attractor.kind} {attractor.basin_fraction:.0%}"
+    if attractor.kind == "aperiodic":
+        text += f" (largest Lyapunov exponent {attractor.lyapunov_exponent:.4f} per step)"
+    return text

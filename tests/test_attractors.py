@@ -1,9 +1,12 @@
 """``analysis.find_attractors``: where runs of the map settle, on maps whose attractors are known."""
 
+import pathlib
+
 import numpy as np
 import pytest
 
 from sklearn_alrnn import ALRNNRegressor, RegimeDecomposer, datasets
+from sklearn_alrnn._forecaster_report import attractor_text
 from sklearn_alrnn.analysis import find_attractors, iterate_map
 
 from .conftest import HAND_BUILT_A as A
@@ -50,6 +53,8 @@ def test_two_chaotic_attractors_side_by_side_are_told_apart():
     assert list(table["kind"]) == ["aperiodic"] * 2 and list(table["period"]) == [0, 0]
     assert list(table["regimes"]) == [2, 2] and np.isnan(table["largest_multiplier"]).all()
     np.testing.assert_array_equal(table["basin_fraction"], [0.375, 0.375])
+    # the tents' slopes are +-1.9 at every step: each attractor's exponent is log 1.9 exactly
+    np.testing.assert_allclose(table["lyapunov_exponent"], np.log(TWO_TENTS_SLOPE), rtol=1e-12)
 
 
 def test_starts_taken_a_block_at_a_time_give_what_all_at_once_give(monkeypatch):
@@ -86,6 +91,32 @@ def test_a_run_lingering_on_part_of_an_aperiodic_attractor_joins_it():
     assert _aperiodic_fate(growing, 1, [], 0.1) is NO_ATTRACTOR
 
 
+def test_runs_that_keep_one_regime_for_thousands_of_steps_on_a_chaotic_attractor_join_it():
+    # Intermittency: x -> (1 + eps) x + delta below c creeps away from an unstable fixed point for
+    # about 3,600 steps, then a steep fall above c throws it back near 0 (chaos; every run stays in
+    # [0, 0.5002]). A run in the slow regime over both tails was said to reach no attractor (30 of 40).
+    eps, delta, c = 0.0002, 1e-5, 0.5
+    a, W, h = [0.0, 0.0], [[1 + eps, -4500.0], [1 + eps, -4500.0]], [delta, delta - c]  # units x, x - c
+    x = np.linspace(0.01, 0.49, 40)
+    found = find_attractors(a, W, h, np.column_stack([x, x - c]), n_nonlinear=1)
+    (attractor,) = found.attractors
+    assert attractor.kind == "aperiodic" and attractor.codes == (0, 1) and attractor.basin_fraction >= 0.9
+    assert 0 <= attractor.points[:, 0].min() and attractor.points[:, 0].max() < 0.5002
+
+
+def test_a_reconstruction_with_one_relu_unit_has_one_attractor_for_all_its_runs():
+    # ALRNNForecaster(n_nonlinear=1, max_iter=300, random_state=0) fitted on
+    # make_roessler(1, 20_000, random_state=0): its a, W, h and a state of its free run. With two regimes
+    # its weakly chaotic runs repeat them for thousands of steps at a time: 4% of 200 runs from its
+    # own attractor were said to reach none (and 1% of 200 held-out states a second attractor).
+    fitted = np.load(pathlib.Path(__file__).parent / "data" / "roessler_one_relu_map.npz")
+    a, W, h, P = fitted["a"], fitted["W"], fitted["h"], int(fitted["n_nonlinear"])
+    states, _ = iterate_map(a, W, h, fitted["start"], 20_000, n_nonlinear=P)
+    found = find_attractors(a, W, h, states[::100], n_nonlinear=P)
+    (attractor,) = found.attractors
+    assert attractor.kind == "aperiodic" and attractor.codes == (0, 1) and found.fraction_without_attractor == 0
+
+
 def test_the_lozi_attractor_is_one_aperiodic_attractor_whose_far_starts_escape():
     model = lozi_map()
     starts = np.array([[0.0, x, -x] for x in (0.1, -0.3, 0.5, 0.0)] + [[0.0, 5.0, -5.0], [3.0, -4.0, 4.0]])
@@ -96,6 +127,8 @@ def test_the_lozi_attractor_is_one_aperiodic_attractor_whose_far_starts_escape()
     # the Lozi attractor: |x| <= 1.4 or so, and the units read (y, x, -x)
     assert 1.0 < np.abs(attractor.points[:, 1]).max() < 1.5
     np.testing.assert_allclose(attractor.points[:, 2], -attractor.points[:, 1])
+    assert attractor.lyapunov_exponent == pytest.approx(0.4702, abs=0.03)  # Sprott's, over 2,000 steps
+    assert attractor_text(attractor).startswith("aperiodic 67% (largest Lyapunov exponent 0.4")  # as the CLI says
 
 
 def test_a_stable_cycle_and_a_slowly_reached_fixed_point_are_given_exactly():
@@ -109,6 +142,7 @@ def test_a_stable_cycle_and_a_slowly_reached_fixed_point_are_given_exactly():
     table = found.summary()
     assert list(table["kind"]) == ["cycle", "fixed point"] and list(table["period"]) == [2, 1]
     np.testing.assert_allclose(table["largest_multiplier"], [0.75, 1.5])
+    np.testing.assert_allclose(table["lyapunov_exponent"], [np.log(0.75) / 2, np.log(1.5)])  # per step
     # a start exactly on the unstable fixed point rests there, and is said to be unstable
     assert resting.kind == "fixed point" and resting.stability == "unstable node" and resting.basin_fraction == 0.25
     assert resting.points.tolist() == [[0.5]]

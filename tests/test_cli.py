@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import __version__, load, to_sequences
+from sklearn_alrnn._forecaster_report import attractor_text
 from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.metrics import (
@@ -143,7 +144,7 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     found = find_attractors(fitted.a_, fitted.W_, fitted.h_, on_data[np.linspace(0, len(on_data) - 1, 200).astype(int)],
                             n_nonlinear=2)
     printed = re.search(r"attractors of the input-free map from states on the data +(.+)\n", out).group(1)
-    assert printed.startswith(", ".join(f"{f.kind} {f.basin_fraction:.0%}" for f in found.attractors) or "none")
+    assert printed.startswith(", ".join(map(attractor_text, found.attractors)) or "none")
     assert main(["analyze", str(model)]) == 0
     assert "4 of 4 regimes enumerated" in capsys.readouterr().out
     # The same table as a spreadsheet in a decimal-comma locale writes it: the same predictions
@@ -406,7 +407,7 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     found = find_attractors(model.a_, model.W_, model.h_, on_data[np.linspace(0, 299, 200).astype(int)],
                             n_nonlinear=1)
     printed = re.search(r"attractors from held-out states (.+)\n", out).group(1)
-    assert printed.startswith(", ".join(f"{f.kind} {f.basin_fraction:.0%}" for f in found.attractors) or "none")
+    assert printed.startswith(", ".join(map(attractor_text, found.attractors)) or "none")
     # And the noise-driven run of the same start, drawn with --random-state.
     noisy = model.generate(len(held_out), x0=held_out[0], process_noise=1.0, random_state=0)
     printed = re.search(r"process_noise=1\)\): D_stsp ([\d.]+), D_H ([\d.]+)", out).groups()
