@@ -34,6 +34,9 @@ NO_ATTRACTOR = "no attractor"
 UNSETTLED = "unsettled"
 #: An aperiodic attractor is compared with a new run on the states of at most this many of its runs.
 MAX_COMPARED_RUNS = 8
+#: A run that lingers by an unstable cycle is compared with the aperiodic attractors, once all runs are
+#: done, on this many states of its tail (few: every start may linger).
+LINGERING_STATES = 64
 #: The runs' tails are held in memory a block of starts at a time, of about this many bytes.
 BLOCK_BYTES = 2**27
 #: Where a periodic run has come to rest: its state one period apart within this (relative and
@@ -272,7 +275,8 @@ def _fates(a, W, drive, starts, n_nonlinear, n_steps, n_tail, max_period, tolera
         again = _periodic_fates(a, W, drive, tails[unsettled], n_nonlinear, max_period, solved)
         for i, fate in zip(unsettled, again):
             fates[i] = (_aperiodic_fate(tails[i], n_nonlinear, aperiodic, tolerance) if fate is None else
-                        Lingering(_compared_states(tails[i]), n_nonlinear) if fate is UNSETTLED else fate)
+                        Lingering(_compared_states(tails[i], LINGERING_STATES), n_nonlinear) if fate is UNSETTLED
+                        else fate)
     return list(zip(fates, tails[:, -1]))
 
 
@@ -412,9 +416,9 @@ def _lingering_fate(lingering, aperiodic, tolerance):
     return ("aperiodic", int(np.argmin(distances))), group
 
 
-def _compared_states(tail):
-    """At most ``MAX_COMPARED_STATES`` of a tail's states, evenly spaced."""
-    return tail[:: -(-len(tail) // MAX_COMPARED_STATES)]
+def _compared_states(tail, most=MAX_COMPARED_STATES):
+    """At most ``most`` of a tail's states, evenly spaced."""
+    return tail[:: -(-len(tail) // most)]
 
 
 def _collected(groups, labels, aperiodic_exponent):
