@@ -394,8 +394,10 @@ def cmd_forecast(args):
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
             series, data_names = read_series(args.data)
-        # A header must match the model's names; a file without one is read in the model's order.
-        read_as = None if names is None else names if data_names is None else data_names
+        # A header must match the model's names; a file without one is read in the model's order
+        # (where it has as many columns: else forecast names the count).
+        fits = (series if isinstance(series, np.ndarray) else series[0]).shape[-1] == model.n_features_in_
+        read_as = None if names is None or not fits else names if data_names is None else data_names
         forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
         runs, first_step = ([forecasts] if isinstance(series, np.ndarray) else forecasts), 1
         names = data_names if names is None else names

@@ -871,8 +871,9 @@ def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_pa
     with pytest.raises(SystemExit, match="feature names should match those that were passed during fit"):
         main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "swapped.csv"), "--steps", "1"])
     np.save(tmp_path / "three.npy", np.ones((10, 3)))
-    with pytest.raises(SystemExit, match="error: context has 3 features, but 2 were fitted"):
-        main(["forecast", str(tmp_path / "turn.alrnn.npz"), str(tmp_path / "three.npy"), "--steps", "1"])
+    for saved in ("turn", "named"):
+        with pytest.raises(SystemExit, match="error: context has 3 features, but 2 were fitted"):
+            main(["forecast", str(tmp_path / f"{saved}.alrnn.npz"), str(tmp_path / "three.npy"), "--steps", "1"])
     ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0).save(
         tmp_path / "bare.alrnn.npz")
     with pytest.raises(SystemExit, match="process_noise > 0 needs the one-step residuals' covariance"):
