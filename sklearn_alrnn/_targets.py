@@ -58,17 +58,20 @@ def class_labels(y, lengths, n_timesteps, per_step):
         )
         if labels.ndim == 3 and labels.shape[2] == 1:
             labels = labels[:, :, 0]
-        if labels.ndim != 2 or labels.shape[1] < n_timesteps:
+        longest = int(lengths.max(initial=0))
+        if labels.ndim != 2 or labels.shape[1] < longest:
             # One label per row of a 2-D X: likely one recording (steps in rows) read as many sequences.
             one_recording = labels.ndim == 1 and len(labels) == len(lengths)
             hint = " One recording with a label per step (its steps in rows) is one sequence: fit X[None], y[None]."
             raise ValueError(
                 "per_step=True expects y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, 1) with "
-                f"n_timesteps >= {n_timesteps}, or a list of per-sequence label arrays; got y of shape {labels.shape}."
-                + hint * one_recording
+                f"n_timesteps >= {longest} (X's longest sequence), or a list of per-sequence label arrays; got y of "
+                f"shape {labels.shape}." + hint * one_recording
             )
         _check_count(labels.shape[0], lengths)
         labels = labels[:, :n_timesteps].copy()
+        if labels.shape[1] < n_timesteps:  # X's padding runs past its longest sequence: steps filled below
+            labels = np.concatenate([labels, labels[:, -1:].repeat(n_timesteps - labels.shape[1], axis=1)], axis=1)
     valid = step_mask(lengths, n_timesteps)
     missing = valid & missing_labels(labels)
     counted = labels[valid & ~missing]
@@ -121,7 +124,7 @@ def _check_count(n_rows, lengths, noun="labels"):
 def padded_step_targets(y, lengths, n_timesteps):
     """Per-step regression targets given one item per sequence, item i of shape ``(lengths[i],)`` or
     ``(lengths[i], n_outputs)`` (or as long as X's padded time axis, ``n_timesteps``), as a NaN-padded
-    ``(n, max length, n_outputs)`` array: a list of items of different lengths, or of NumPy arrays (a
+    ``(n, n_timesteps, n_outputs)`` array: a list of items of different lengths, or of NumPy arrays (a
     1-D object array or pandas Series of items too) each as long as its sequence or X's time axis,
     whether or not the sequences differ in length. None for a table of n rows: a 2-D array, or a list
     of equally long lists of numbers, the way a table is written."""
@@ -146,7 +149,7 @@ def padded_step_targets(y, lengths, n_timesteps):
                 f"y[{i}] has shape {np.shape(y[i])}; a list of per-step targets holds one row per step of each "
                 f"sequence, ({length},) or ({length}, {targets[0].shape[1]}) for sequence {i} of {length} steps."
             )
-    padded = np.full((len(targets), max(sizes), targets[0].shape[1]), np.nan)
+    padded = np.full((len(targets), n_timesteps, targets[0].shape[1]), np.nan)  # X's width, whatever it pads
     for i, target in enumerate(targets):
         padded[i, : len(target)] = target
     return padded

@@ -551,12 +551,14 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_n
             f"X and y have inconsistent numbers of samples: X has {lengths.shape[0]}, "
             f"y has {Y.shape[0]}."
         )
-    if Y.shape[1] < n_timesteps:
+    longest = int(lengths.max(initial=0))
+    if Y.ndim != 3 or Y.shape[1] < longest:
         raise ValueError(
-            f"Per-step targets y of shape {Y.shape} cover {Y.shape[1]} time steps, but X "
-            f"has {n_timesteps}; expected y of shape (n_samples, {n_timesteps}, n_outputs)."
+            f"Per-step targets y of shape {Y.shape} cover {Y.shape[1] if Y.ndim > 1 else 0} time steps, but X's "
+            f"longest sequence has {longest}; expected y of shape (n_samples, {n_timesteps}, n_outputs)."
         )
-    Y = Y[:, :n_timesteps]
+    # X's padding may run past its longest sequence, and the targets' padding stop short of X's
+    Y = np.concatenate([Y[:, :n_timesteps], np.zeros((len(Y), max(0, n_timesteps - Y.shape[1]), Y.shape[2]))], axis=1)
     valid = step_mask(lengths, n_timesteps)
     bad = (np.isinf(Y) if allow_nan else ~np.isfinite(Y)) & valid[:, :, None]
     if bad.any():

@@ -100,12 +100,14 @@ def check_step_weight(step_weight, lengths, n_timesteps):
             weights[i, :length] = w[:length]
     else:
         weights = _as_numeric_array(step_weight, np.float64, "step_weight")
-        if weights.ndim != 2 or weights.shape[0] != len(lengths) or weights.shape[1] < n_timesteps:
+        if weights.ndim != 2 or weights.shape[0] != len(lengths) or weights.shape[1] < lengths.max(initial=0):
             raise ValueError(
                 f"step_weight must have shape (n_samples, n_timesteps) = ({len(lengths)}, {n_timesteps}) "
                 f"or be a list of per-sequence arrays; got shape {weights.shape}."
             )
-        weights = np.where(step_mask(lengths, n_timesteps), weights[:, :n_timesteps], 0.0)
+        # X's padding may run past its longest sequence, and the weights' stop short of it
+        weights = np.pad(weights[:, :n_timesteps], ((0, 0), (0, max(0, n_timesteps - weights.shape[1]))))
+        weights = np.where(step_mask(lengths, n_timesteps), weights, 0.0)
     if not np.isfinite(weights).all() or (weights < 0).any():
         raise ValueError("step_weight must be finite and non-negative (0 means no target at that step).")
     if not (weights > 0).any():

@@ -250,6 +250,15 @@ def test_per_step_regression_targets_of_sequences_of_different_lengths_as_a_list
     assert univariate.predict(X).shape == (24, lengths.max(), 1) and np.isfinite(scores).all()
     with pytest.raises(ValueError, match=r"y of shape \(24, 2\) has a row per sequence: pass \(n_samples, n_timest"):
         from_list.score(X, padded[:, 0])
+    # X padded with NaN beyond its longest sequence (a fixed width), the targets a list: they were refused
+    # ("y of shape (24, 8, 2) cover 8 time steps, but X has 12").
+    wide = np.full((24, 12, 2), np.nan)
+    for i, x in enumerate(X):
+        wide[i, : len(x)] = x
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np.testing.assert_array_equal(ALRNNRegressor(**settings).fit(wide, targets).W_, from_list.W_)
+    assert from_list.score(wide, targets) == from_list.score(X, targets)
     shorter = targets[:3] + [targets[3][:-1]] + targets[4:]
     with pytest.raises(ValueError, match=rf"y\[3\] has shape \({lengths[3] - 1}, 2\); .* \({lengths[3]}, 2\) for seq"):
         ALRNNRegressor(**settings).fit(X, shorter)
@@ -358,6 +367,17 @@ def test_per_step_labels_padded_as_the_sequences_are_read_as_each_sequences_own(
         weighted_list = ALRNNClassifier(**settings).fit(X, labels, step_weight=list(weights))
     np.testing.assert_array_equal(weighted_list.W_, weighted_2d.W_)
     assert padded.score(X, labels, step_weight=list(weights)) == padded.score(X, labels, step_weight=weights)
+    # X padded past its longest sequence (a fixed width), the labels and weights only to it: refused before
+    wide = np.concatenate([X, np.full((20, 3, 2), np.nan)], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np.testing.assert_array_equal(ALRNNClassifier(**settings).fit(wide, labels, step_weight=weights).W_,
+                                      weighted_2d.W_)
+    assert weighted_2d.score(wide, labels, step_weight=weights) == weighted_2d.score(X, labels, step_weight=weights)
+    with pytest.raises(ValueError, match=r"n_timesteps >= 6 \(X's longest sequence\).*got y of shape \(20, 5\)"):
+        ALRNNClassifier(**settings).fit(wide, labels[:, :5])
+    with pytest.raises(ValueError, match=r"step_weight must have shape \(n_samples, n_timesteps\) = \(20, 9\)"):
+        ALRNNClassifier(**settings).fit(wide, labels, step_weight=weights[:, :5])
     with pytest.raises(ValueError, match=r"y\[0\] has shape \(5,\); sequence 0 has 4 steps"):
         ALRNNClassifier(**settings).fit(X, [row[:5] for row in labels])
 

@@ -135,8 +135,12 @@ def test_nan_and_bad_shapes_in_y():
     padded[:, 4:] = np.nan  # only the NaN padding beyond the lengths could look like targets: found by fuzzing
     with pytest.raises(ValueError, match="Every target of y is NaN"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(padded, np.full((10, 6, 1), np.nan))
-    with pytest.raises(ValueError, match=r"cover 4 time steps, but X has 6"):
+    with pytest.raises(ValueError, match=r"cover 4 time steps, but X's longest sequence has 6; expected y of shape "
+                                         r"\(n_samples, 6, n_outputs\)"):
         ALRNNRegressor(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 4, 1)))
+    # targets padded only to the longest sequence, X further: every target step is there
+    fitted = ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0).fit(padded, np.ones((10, 4, 1)))
+    assert fitted.score(padded, np.ones((10, 4, 1))) == fitted.score(padded, np.ones((10, 6, 1)))
     with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*got y of shape \(10, 2\)"):
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 2)))
     with pytest.raises(ValueError, match="Unknown label type"):
