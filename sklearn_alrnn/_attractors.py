@@ -390,19 +390,28 @@ def _aperiodic_fate(tail, n_nonlinear, aperiodic, tolerance):
     if not np.all(np.isfinite(sizes)) or sizes[-tenth:].max() > RUNAWAY_GROWTH * sizes[:tenth].max():
         return NO_ATTRACTOR
     visited = set(np.unique(regime_codes(tail, n_nonlinear)).tolist())
-    states = _compared_states(tail)
-    tree = cKDTree(states)
+    states, tree = _compared_states(tail), None
     for index, group in enumerate(aperiodic):
-        near = min(np.median(group["tree"].query(states)[0]), np.median(tree.query(group["points"])[0]))
-        if near <= tolerance * group["size"]:
+        near = _mostly_within(group["tree"], states, tolerance * group["size"])
+        if not near:  # the other way: the run's own tree, built only where it is needed
+            tree = cKDTree(states) if tree is None else tree
+            near = _mostly_within(tree, group["points"], tolerance * group["size"])
+        if near:
             group["codes"] |= visited
             if group["compared_runs"] < MAX_COMPARED_RUNS:  # its extent covered better for the runs to come
                 kept = np.concatenate([group["tree"].data, states])
                 group |= {"tree": cKDTree(kept), "size": rms_radius(kept), "compared_runs": group["compared_runs"] + 1}
             return ("aperiodic", index), group
-    aperiodic.append({"kind": "aperiodic", "codes": visited, "points": states, "tree": tree, "compared_runs": 1,
-                      "size": rms_radius(states), "eigenvalues": None, "runs": []})
+    aperiodic.append({"kind": "aperiodic", "codes": visited, "points": states, "size": rms_radius(states),
+                      "tree": cKDTree(states) if tree is None else tree, "compared_runs": 1, "eigenvalues": None,
+                      "runs": []})
     return ("aperiodic", len(aperiodic) - 1), aperiodic[-1]
+
+
+def _mostly_within(tree, states, distance):
+    """Whether the median distance from ``states`` to the nearest of the tree's is at most ``distance``:
+    a query that stops looking beyond it (inf there), which in many dimensions saves most of the search."""
+    return np.median(tree.query(states, distance_upper_bound=np.nextafter(distance, np.inf))[0]) <= distance
 
 
 def _lingering_fate(lingering, aperiodic, tolerance):
