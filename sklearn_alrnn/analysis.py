@@ -15,7 +15,8 @@ import numpy as np
 from ._attractors import Attractor, Attractors, find_attractors
 from ._cycles import Cycle, find_cycles
 from ._forcing import warn_where_a_run_overflows
-from ._model import phi, regime_codes
+from ._kernels import make_engine
+from ._model import regime_codes
 from ._regime_counts import RegimeUsage, regime_usage
 from ._regime_maps import (  # noqa: F401 - MARGINAL_TOLERANCE stays readable here, where it is documented
     MARGINAL_TOLERANCE,
@@ -212,16 +213,11 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
     elif n_steps is None:
         raise ValueError("iterate_map needs n_steps when no inputs are given.")
     check_counts(minimum=0, n_steps=n_steps)
-    states = np.empty((n_steps, a.shape[0]))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(n_steps):
-            z = a * z + W @ phi(z, n_nonlinear) + h
-            if inputs is not None:
-                z = z + C @ inputs[t]
-            if not np.all(np.isfinite(z)):
-                states[t:] = np.nan
-                break
-            states[t] = z
+    M = a.shape[0]
+    drive = np.zeros((1, n_steps, C.shape[1])) if inputs is None else inputs[None, :n_steps]
+    # the engine's free run, as a forecaster's (NaN from a step that leaves the floating-point range)
+    states = make_engine("cpu", M, n_nonlinear).free_run(a, W, h, C, z[None], drive, M)[0] if n_steps else \
+        np.empty((0, M))
     warn_where_a_run_overflows(states)
     return states, regime_codes(states, n_nonlinear)
 
