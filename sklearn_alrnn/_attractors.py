@@ -5,7 +5,8 @@ Inside a regime the map is affine, so a run whose regimes repeat with period k i
 then on, by one affine k-step map: its fate is read off that map exactly (the k-cycle it converges
 to, and the cycle's multipliers) rather than from where the run happens to be after finitely many
 steps. Runs whose regimes do not repeat (a chaotic or quasi-periodic attractor, or a cycle longer
-than ``max_period``) are grouped by the states they visit.
+than ``max_period``) are grouped by the states they visit, and so are runs that keep repeating
+regimes by an unstable cycle (lingering inside a weakly chaotic attractor coded by few regimes).
 """
 
 from dataclasses import dataclass
@@ -264,7 +265,7 @@ def find_attractors(
 
 
 def _fates(a, W, drive, starts, n_nonlinear, n_steps, n_tail, max_period, tolerance, solved, aperiodic):
-    """``(fate, last state)`` of the run from each start: ``(key, group)`` or ``NO_ATTRACTOR``.
+    """``(fate, last state)`` of the run from each start: ``(key, group)``, ``NO_ATTRACTOR`` or ``Lingering``.
     ``solved`` caches the cycle of each regime sequence, ``aperiodic`` holds the aperiodic
     attractors found so far; both carry over from one block of starts to the next."""
     tails = _run_tails(a, W, drive, starts, n_nonlinear, n_steps, n_tail)
