@@ -17,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from ._cycles import cycle_of_regimes, rms_radius
 from ._kernels import make_engine
+from ._kernels._cache import cached_njit
 from ._kernels.lyapunov import free_run_spectrum, tangent_frame
 from ._model import regime_codes
 from ._regime_maps import check_parameters, classify_stability, constant_drive, has_unit_eigenvalue, sorted_eigenvalues
@@ -329,11 +330,7 @@ def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
     floating-point range or drifts, ``UNSETTLED`` where the regimes' cycle is unstable or outside
     them, None where they do not repeat. ``solved`` caches the cycle of each regime sequence."""
     codes = regime_codes(tails[:, -(tails.shape[1] // 2):], n_nonlinear)
-    periods = np.zeros(codes.shape[0], dtype=np.int64)
-    for k in range(1, max_period + 1):  # 4 * max_period <= n_tail: the half holds two periods
-        # the last two steps first: most periods fail there, and the whole half is compared only where they hold
-        rows = np.flatnonzero((periods == 0) & np.all(codes[:, -2:] == codes[:, -2 - k : codes.shape[1] - k], axis=1))
-        periods[rows[np.all(codes[rows, k:] == codes[rows, :-k], axis=1)]] = k
+    periods = smallest_periods(np.ascontiguousarray(codes, dtype=np.int64), max_period)  # the half holds two
     fates = []
     for tail, run_codes, period in zip(tails, codes, periods):
         if not np.all(np.isfinite(tail[-1])):
@@ -347,6 +344,26 @@ def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
             solved[sequence] = cycle_of_regimes(a, W, drive, sequence, n_nonlinear, REST_TOLERANCE)[:2]
         fates.append(_periodic_fate(sequence, *solved[sequence], tail))
     return fates
+
+
+@cached_njit()
+def smallest_periods(codes, max_period):
+    """Per row of ``codes``, the smallest k <= ``max_period`` with ``row[k:] == row[:-k]`` (0 where there
+    is none): the row's length less its longest border, from the prefix function (Knuth, Morris and
+    Pratt), in one pass along the row."""
+    n_rows, length = codes.shape
+    periods = np.zeros(n_rows, dtype=np.int64)
+    border = np.zeros(length, dtype=np.int64)  # border[t]: the longest proper border of row[: t + 1]
+    for i in range(n_rows):
+        for t in range(1, length):
+            k = border[t - 1]
+            while k > 0 and codes[i, t] != codes[i, k]:
+                k = border[k - 1]
+            border[t] = k + 1 if codes[i, t] == codes[i, k] else k
+        period = length - border[length - 1]
+        if period <= max_period:
+            periods[i] = period
+    return periods
 
 
 def _first_rotation(sequence):

@@ -91,6 +91,24 @@ def test_a_run_lingering_on_part_of_an_aperiodic_attractor_joins_it():
     assert _aperiodic_fate(growing, 1, [], 0.1) is NO_ATTRACTOR
 
 
+def test_the_smallest_period_of_each_runs_regimes_is_found_as_the_definition_reads():
+    # row[k:] == row[:-k] for the smallest k <= max_period, 0 where none: against that definition on
+    # random rows with periods planted in most of them (and the -1 of states that left the range).
+    from sklearn_alrnn._attractors import smallest_periods
+
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        length = int(rng.integers(2, 60))
+        codes = rng.integers(-1, int(rng.integers(1, 4)), (int(rng.integers(1, 8)), length))
+        for row in codes:
+            if rng.random() < 0.6:
+                row[:] = np.resize(row[: rng.integers(1, length + 1)], length)
+        max_period = int(rng.integers(1, length))
+        expected = [next((k for k in range(1, max_period + 1) if np.array_equal(row[k:], row[:-k])), 0)
+                    for row in codes]
+        np.testing.assert_array_equal(smallest_periods(codes, max_period), expected)
+
+
 def test_runs_that_keep_one_regime_for_thousands_of_steps_on_a_chaotic_attractor_join_it():
     # Intermittency: x -> (1 + eps) x + delta below c creeps away from an unstable fixed point for
     # about 3,600 steps, then a steep fall above c throws it back near 0 (chaos; every run stays in
