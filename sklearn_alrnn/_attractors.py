@@ -330,7 +330,8 @@ def _periodic_fates(a, W, drive, tails, n_nonlinear, max_period, solved):
     floating-point range or drifts, ``UNSETTLED`` where the regimes' cycle is unstable or outside
     them, None where they do not repeat. ``solved`` caches the cycle of each regime sequence."""
     codes = regime_codes(tails[:, -(tails.shape[1] // 2):], n_nonlinear)
-    periods = smallest_periods(np.ascontiguousarray(codes, dtype=np.int64), max_period)  # the half holds two
+    # 4 * max_period <= n_tail: a period found in the half repeats there at least twice
+    periods = smallest_periods(np.ascontiguousarray(codes, dtype=np.int64), max_period)
     fates = []
     for tail, run_codes, period in zip(tails, codes, periods):
         if not np.all(np.isfinite(tail[-1])):
