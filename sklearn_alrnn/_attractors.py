@@ -277,8 +277,7 @@ def _fates(a, W, drive, starts, n_nonlinear, n_steps, n_tail, max_period, tolera
         again = _periodic_fates(a, W, drive, tails[unsettled], n_nonlinear, max_period, solved)
         for i, fate in zip(unsettled, again):
             fates[i] = (_aperiodic_fate(tails[i], n_nonlinear, aperiodic, tolerance) if fate is None else
-                        Lingering(_compared_states(tails[i], LINGERING_STATES), n_nonlinear) if fate is UNSETTLED
-                        else fate)
+                        _lingering(tails[i], n_nonlinear) if fate is UNSETTLED else fate)
     return list(zip(fates, tails[:, -1]))
 
 
@@ -288,7 +287,13 @@ class Lingering:
     decided by the aperiodic attractors of all the runs (``_lingering_fate``)."""
 
     states: np.ndarray
-    n_nonlinear: int
+    regimes: set
+
+
+def _lingering(tail, n_nonlinear):
+    """A lingering run's fate-to-be: ``LINGERING_STATES`` of its tail's states and the regimes among them."""
+    states = _compared_states(tail, LINGERING_STATES)
+    return Lingering(states, _visited_regimes(states, n_nonlinear))
 
 
 def _checked_starts(starts, n_hidden):
@@ -408,7 +413,7 @@ def _aperiodic_fate(tail, n_nonlinear, aperiodic, tolerance):
     tenth = max(1, len(tail) // 10)
     if not np.all(np.isfinite(sizes)) or sizes[-tenth:].max() > RUNAWAY_GROWTH * sizes[:tenth].max():
         return NO_ATTRACTOR
-    visited = set(np.unique(regime_codes(tail, n_nonlinear)).tolist())
+    visited = _visited_regimes(tail, n_nonlinear)
     states, tree = _compared_states(tail), None
     for index, group in enumerate(aperiodic):
         near = _mostly_within(group["tree"], states, tolerance * group["size"])
@@ -439,9 +444,14 @@ def _lingering_fate(lingering, aperiodic, tolerance):
     distances = [np.median(group["tree"].query(lingering.states)[0]) / group["size"] for group in aperiodic]
     if not distances or min(distances) > tolerance:
         return NO_ATTRACTOR
-    group = aperiodic[int(np.argmin(distances))]
-    group["codes"] |= set(np.unique(regime_codes(lingering.states, lingering.n_nonlinear)).tolist())
-    return ("aperiodic", int(np.argmin(distances))), group
+    index = int(np.argmin(distances))
+    aperiodic[index]["codes"] |= lingering.regimes
+    return ("aperiodic", index), aperiodic[index]
+
+
+def _visited_regimes(states, n_nonlinear):
+    """The set of regime codes among ``states``."""
+    return set(np.unique(regime_codes(states, n_nonlinear)).tolist())
 
 
 def _compared_states(tail, most=MAX_COMPARED_STATES):

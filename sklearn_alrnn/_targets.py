@@ -69,9 +69,8 @@ def class_labels(y, lengths, n_timesteps, per_step):
                 f"shape {labels.shape}." + hint * one_recording
             )
         _check_count(labels.shape[0], lengths)
-        labels = labels[:, :n_timesteps].copy()
-        if labels.shape[1] < n_timesteps:  # X's padding runs past its longest sequence: steps filled below
-            labels = np.concatenate([labels, labels[:, -1:].repeat(n_timesteps - labels.shape[1], axis=1)], axis=1)
+        # X's padding may run past its longest sequence: those steps are filled below
+        labels = np.pad(labels[:, :n_timesteps], ((0, 0), (0, max(0, n_timesteps - labels.shape[1]))), mode="edge")
     valid = step_mask(lengths, n_timesteps)
     missing = valid & missing_labels(labels)
     counted = labels[valid & ~missing]

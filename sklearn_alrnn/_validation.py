@@ -558,7 +558,7 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_n
             f"longest sequence has {longest}; expected y of shape (n_samples, {n_timesteps}, n_outputs)."
         )
     # X's padding may run past its longest sequence, and the targets' padding stop short of X's
-    Y = np.concatenate([Y[:, :n_timesteps], np.zeros((len(Y), max(0, n_timesteps - Y.shape[1]), Y.shape[2]))], axis=1)
+    Y = np.pad(Y[:, :n_timesteps], ((0, 0), (0, max(0, n_timesteps - Y.shape[1])), (0, 0)))
     valid = step_mask(lengths, n_timesteps)
     bad = (np.isinf(Y) if allow_nan else ~np.isfinite(Y)) & valid[:, :, None]
     if bad.any():

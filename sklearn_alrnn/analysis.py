@@ -216,8 +216,7 @@ def iterate_map(a, W, h, z0, n_steps=None, *, n_nonlinear, C=None, inputs=None):
     M = a.shape[0]
     drive = np.zeros((1, n_steps, C.shape[1])) if inputs is None else inputs[None, :n_steps]
     # the engine's free run, as a forecaster's (NaN from a step that leaves the floating-point range)
-    states = make_engine("cpu", M, n_nonlinear).free_run(a, W, h, C, z[None], drive, M)[0] if n_steps else \
-        np.empty((0, M))
+    states = make_engine("cpu", M, n_nonlinear).free_run(a, W, h, C, z[None], drive, M)[0]
     warn_where_a_run_overflows(states)
     return states, regime_codes(states, n_nonlinear)
 
