@@ -80,6 +80,10 @@ class PortableStateMixin:
             if arrays[key].shape != shape:
                 raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for {M} units "
                                  f"(n_hidden={self.n_hidden} x n_members_={fitted['n_members_']}).")
+        for key in (name + "_" for name in PARAMETER_NAMES):
+            if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
+                flaw = "NaN or infinity" if arrays[key].dtype.kind == "f" else f"dtype {arrays[key].dtype}"
+                raise ValueError(f"{key} must hold finite floating-point values; it has {flaw}.")
         if self.input_type != "auto" and fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]

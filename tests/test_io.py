@@ -388,6 +388,27 @@ def test_forged_metadata_is_refused_with_value_errors_or_loads_a_working_model(t
     assert not unexpected, "\n".join(unexpected[:10])
 
 
+@pytest.mark.parametrize("key, damage, named", [
+    ("W_", lambda a: np.where(np.eye(*a.shape, dtype=bool), np.nan, a), "NaN or infinity"),
+    ("B_", lambda a: a.astype("U3"), "dtype <U3"),
+    ("a_", lambda a: a.astype(complex), "dtype complex128"),
+    ("h_", lambda a: a.astype(bool), "dtype bool"),
+])
+def test_forged_weights_are_refused_on_load_not_at_the_first_prediction(tmp_path, fitted_models, key, damage, named):
+    # Such arrays loaded, and the first predict said "the model was changed after fitting: refit or reload it".
+    X, clf, reg = fitted_models
+    for model in (clf, reg):
+        path = tmp_path / "m.npz"
+        model.save(path)
+        metadata, arrays = model_io._read(path)
+        arrays[key] = damage(arrays[key])
+        metadata["arrays"][key] = {"shape": list(arrays[key].shape), "dtype": arrays[key].dtype.str}
+        metadata.pop("checksum")
+        model_io._write(path, metadata, arrays)
+        with pytest.raises(ValueError, match=f"{key} must hold finite floating-point values; it has {named}"):
+            load(path)
+
+
 def test_a_model_files_column_names_are_kept_and_checked_on_load(tmp_path):
     # A wide table's step names were not saved, so a loaded model read reordered columns silently.
     pd = pytest.importorskip("pandas")
