@@ -170,6 +170,8 @@ def wide_sequences(table, steps, target=None):
 
 
 _FILL_GAPS = "fill short gaps (e.g. pandas' interpolate) or cut the series there"
+#: Cells that mark a missing value (upper-cased): an empty cell, R's and pandas' NA, spreadsheets' #N/A.
+_MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-"}
 
 
 def _number(cell, decimal="."):
@@ -232,7 +234,7 @@ def _read_csv_series(path):
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
-        rows = [row for row in reader if row and not row[0].lstrip().startswith("#")]
+        rows = [row for row in reader if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")]
     header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
     if not rows:
         raise ValueError("no data rows")
@@ -248,7 +250,7 @@ def _read_csv_series(path):
             left_out.append(name.strip() or "the unnamed first column (an index)")
         elif None in numbers:
             row = numbers.index(None)
-            gap = f" (a gap: {_FILL_GAPS})" if not cells[row].strip() else ""
+            gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in _MISSING_MARKS else ""
             raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
         else:
             kept.append((name.strip(), numbers))

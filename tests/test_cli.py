@@ -566,8 +566,14 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     marked.write_text("\ufeff" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t), encoding="utf-8")
     assert main(["reconstruct", str(marked), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     np.testing.assert_array_equal(load(tmp_path / "marked.alrnn.npz").initial_observation_, [2.0, 1.0])
+    padded = tmp_path / "padded.csv"  # an editor's blank and space-only lines after the data ("rows of [1, 2] cells")
+    padded.write_text("x,y\n" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t) + "\n  \n\t\n")
+    assert main(["reconstruct", str(padded), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert load(tmp_path / "padded.alrnn.npz").n_features_in_ == 2
     for name, text, message in [
         ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1, which is not a number \(a gap: fill"),
+        ("marked_gap.csv", "x,y\n1,2\n3,#N/A\n5,6\n", r"holds '#N/A' in data row 1, which is not a number \(a gap: fill"),
+        ("na.csv", "x,y\n1,2\n3,NA\n5,6\n", r"holds 'NA' in data row 1, which is not a number \(a gap: fill"),
         ("ragged.csv", "1,2\n3\n", r"rows of \[1, 2\] cells"),
         ("empty.csv", "x,y\n", "no data rows"),
     ]:
