@@ -227,10 +227,10 @@ def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), a first column
     without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
-    same step every row (a time index), and the kept columns' names (None without a header naming each
-    once). A column with numbers and other cells is an error naming the cell.
-    Cells separated by semicolons or tabs may write decimals with a comma, or by runs of spaces
-    (``_csv_dialect``)."""
+    same step every row (a time index) or hold one value in every row, and the kept columns' names
+    (None without a header naming each once). A column with numbers and other cells is an error naming
+    the cell. Cells separated by semicolons or tabs may write decimals with a comma, or by runs of
+    spaces (``_csv_dialect``)."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
@@ -265,6 +265,11 @@ def _read_csv_series(path):
                      for j in time_axes]
         values = np.delete(values, time_axes, axis=1)
         kept = [column for j, column in enumerate(kept) if j not in time_axes]
+    constant = np.flatnonzero(np.all(values == values[:1], axis=0))
+    if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
+        left_out += [f"{kept[j][0]!r} (one value, {values[0, j]:g}, in every row)" for j in constant]
+        values = np.delete(values, constant, axis=1)
+        kept = [column for j, column in enumerate(kept) if j not in constant]
     names = [name for name, _ in kept]
     named = header is not None and all(names) and len(set(names)) == len(names)
     return values, left_out, names if named else None
@@ -332,6 +337,15 @@ def read_series(path):
                 f"finite: {_FILL_GAPS}"
             )
     return series, names
+
+
+def model_columns(series, names, wanted):
+    """The ``wanted`` columns of series read with column ``names``, in that order (a test file's extra
+    columns, such as an anomaly label the training file held constant, left out with a note)."""
+    order = [names.index(name) for name in wanted]
+    print(f"Columns left out: {', '.join(repr(name) for name in names if name not in wanted)} (the model's variables "
+          f"are {', '.join(map(repr, wanted))})")
+    return ([item[..., order] for item in series] if isinstance(series, list) else series[..., order]), wanted
 
 
 def named_series(series, names):

@@ -237,7 +237,16 @@ def warn_if_columns_are_not_variables(series, names=None):
     and sktime do, whose transposes are meant), or, beside other variables, a column of every
     series that is a time index (fitted as a variable it is a ramp, which free runs would have
     to extrapolate), or that counts or numbers (:func:`counter_and_run_columns`: a long table of
-    several series given as one)."""
+    several series given as one), or that holds one value throughout."""
+    values = np.concatenate(series)
+    constant = np.flatnonzero(np.all(values == values[:1], axis=0))
+    if constant.size:
+        column = constant[0]
+        warn_user(
+            f"Column {_column_label(names, column)} of X holds one value ({values[0, column]:g}) in every row"
+            f"{' of every series' if len(series) > 1 else ''}: no dynamics to learn, yet it takes one of the network's "
+            "observed units and is a dimension of the measures' state space. Leave it out."
+        )
     if all(len(item) < item.shape[1] for item in series):
         warn_user(
             f"X's series have fewer steps than variables ({len(series[0])} steps of {series[0].shape[1]} in the "

@@ -24,7 +24,8 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, named_series, read_series, read_table, table_sequences, wide_sequences,
+    ARCHIVE_READERS, archive_reader, model_columns, named_series, read_series, read_table, table_sequences,
+    wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
@@ -394,10 +395,12 @@ def cmd_forecast(args):
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
             series, data_names = read_series(args.data)
-        # A header must match the model's names; a file without one is read in the model's order
+            if names is not None and data_names is not None and set(names) < set(data_names):
+                series, data_names = model_columns(series, data_names, list(names))
+        # A header must name the model's variables; a file without one is read in the model's order
         # (where it has as many columns: else forecast names the count).
         fits = (series if isinstance(series, np.ndarray) else series[0]).shape[-1] == model.n_features_in_
-        read_as = None if names is None or not fits else names if data_names is None else data_names
+        read_as = None if names is None else data_names if data_names is not None else names if fits else None
         forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
         runs, first_step = ([forecasts] if isinstance(series, np.ndarray) else forecasts), 1
         names = data_names if names is None else names

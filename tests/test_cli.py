@@ -534,6 +534,13 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(counted), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "'timestamp' (rises by 0.5 every row: a time index)" in capsys.readouterr().out
     assert list(load(tmp_path / "counted.alrnn.npz").feature_names_in_) == ["x", "y"]
+    labelled = tmp_path / "labelled.csv"  # an anomaly label that never fires in the training part, as aeon's
+    labelled.write_text("x,is_anomaly,y\n" + "".join(f"{np.sin(v)},0,{np.cos(v)}\n" for v in t))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # left out, not fitted as a variable with the forecaster's warning
+        assert main(["reconstruct", str(labelled), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "Columns left out: 'is_anomaly' (one value, 0, in every row)" in capsys.readouterr().out
+    assert list(load(tmp_path / "labelled.alrnn.npz").feature_names_in_) == ["x", "y"]
     ramp = tmp_path / "ramp.csv"  # a time index alone is the series asked for
     ramp.write_text("".join(f"{i}\n" for i in range(50)))
     assert main(["reconstruct", str(ramp), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
@@ -876,6 +883,18 @@ def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_pa
     np.savetxt(tmp_path / "swapped.csv", orbit[:40, ::-1], delimiter=",", header="v,u", comments="")
     with pytest.raises(SystemExit, match="feature names should match those that were passed during fit"):
         main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "swapped.csv"), "--steps", "1"])
+    # A held-out file with a column the training file had left out (an anomaly label, constant there):
+    # "context has 3 features, but 2 were fitted", after scikit-learn's warning about names.
+    flagged = np.column_stack([orbit[:40, 0], np.arange(40) % 3 == 0, orbit[:40, 1]])
+    np.savetxt(tmp_path / "flagged.csv", flagged, delimiter=",", header="u,flag,v", comments="")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "flagged.csv"), "--steps", "2"]) == 0
+    printed = capsys.readouterr()
+    assert "Columns left out: 'flag' (the model's variables are 'u', 'v')" in printed.err
+    assert printed.out.splitlines()[0] == "step,u,v"
+    np.testing.assert_allclose([[float(v) for v in line.split(",")[1:]] for line in printed.out.splitlines()[1:]],
+                               orbit[40:42], atol=1e-9)
     np.save(tmp_path / "three.npy", np.ones((10, 3)))
     for saved in ("turn", "named"):
         with pytest.raises(SystemExit, match="error: context has 3 features, but 2 were fitted"):

@@ -789,6 +789,23 @@ def test_a_long_table_of_several_series_given_as_one_is_named_in_a_warning():
             ALRNNForecaster(**QUICK).fit(data)
 
 
+def test_a_column_of_one_value_is_named_in_a_warning():
+    # An anomaly benchmark's label column, 0 throughout the training part, was fitted as a variable unnoticed.
+    pd = pytest.importorskip("pandas")
+    X = oscillation(120)
+    recording = pd.DataFrame({"x": X[:, 0], "is_anomaly": 0, "y": X[:, 1]})
+    stack = [np.c_[X, np.full(120, 2.5)]] * 2
+    for data, named in ((recording, r"'is_anomaly' of X holds one value \(0\) in every row: no dynamics"),
+                        (stack, r"2 of X holds one value \(2.5\) in every row of every series")):
+        with pytest.warns(UserWarning, match=f"Column {named}"):
+            ALRNNForecaster(**QUICK).fit(data)
+    setting = [np.c_[X, np.full(120, level)] for level in (1.0, 2.0)]  # constant within each series only: a setting
+    for data in (setting, X, np.c_[X, np.r_[np.zeros(119), 1e-9]]):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Column .* holds one value")
+            ALRNNForecaster(**QUICK).fit(data)
+
+
 def test_series_in_their_own_units_are_named_in_a_warning():
     # A forecasting collection's series, each in its own units, are flat lines once standardised together.
     walk = np.cumsum(np.random.RandomState(0).normal(size=(60, 1)), axis=0)
