@@ -340,11 +340,13 @@ def read_series(path):
 
 
 def model_columns(series, names, wanted):
-    """The ``wanted`` columns of series read with column ``names``, in that order (a test file's extra
-    columns, such as an anomaly label the training file held constant, left out with a note)."""
+    """The ``wanted`` columns of series read with column ``names``, in that order: the columns of a file
+    read by name, as a table's are, and its other columns (an anomaly label that the training file
+    held constant, say) left out with a note."""
     order = [names.index(name) for name in wanted]
-    print(f"Columns left out: {', '.join(repr(name) for name in names if name not in wanted)} (the model's variables "
-          f"are {', '.join(map(repr, wanted))})")
+    if len(order) < len(names):
+        print(f"Columns left out: {', '.join(repr(name) for name in names if name not in wanted)} (the model's "
+              f"variables are {', '.join(map(repr, wanted))})")
     return ([item[..., order] for item in series] if isinstance(series, list) else series[..., order]), wanted
 
 

@@ -395,7 +395,7 @@ def cmd_forecast(args):
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
             series, data_names = read_series(args.data)
-            if names is not None and data_names is not None and set(names) < set(data_names):
+            if names is not None and data_names is not None and set(names) <= set(data_names):
                 series, data_names = model_columns(series, data_names, list(names))
         # A header must name the model's variables; a file without one is read in the model's order
         # (where it has as many columns: else forecast names the count).

@@ -881,8 +881,11 @@ def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_pa
         assert main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "two.npy"), "--steps", "1"]) == 0
     assert capsys.readouterr().out.startswith("series,step,u,v\n")
     np.savetxt(tmp_path / "swapped.csv", orbit[:40, ::-1], delimiter=",", header="v,u", comments="")
+    assert main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "swapped.csv"), "--steps", "1"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["step,u,v", ",".join(["1", *(f"{v:.10g}" for v in turn @ orbit[39])])]
+    np.savetxt(tmp_path / "other.csv", orbit[:40], delimiter=",", header="u,w", comments="")
     with pytest.raises(SystemExit, match="feature names should match those that were passed during fit"):
-        main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "swapped.csv"), "--steps", "1"])
+        main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "other.csv"), "--steps", "1"])
     # A held-out file with a column the training file had left out (an anomaly label, constant there):
     # "context has 3 features, but 2 were fitted", after scikit-learn's warning about names.
     flagged = np.column_stack([orbit[:40, 0], np.arange(40) % 3 == 0, orbit[:40, 1]])
