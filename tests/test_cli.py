@@ -882,7 +882,8 @@ def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_pa
     assert capsys.readouterr().out.startswith("series,step,u,v\n")
     np.savetxt(tmp_path / "swapped.csv", orbit[:40, ::-1], delimiter=",", header="v,u", comments="")
     assert main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "swapped.csv"), "--steps", "1"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["step,u,v", ",".join(["1", *(f"{v:.10g}" for v in turn @ orbit[39])])]
+    expected = ",".join(["1", *(f"{v:.10g}" for v in turn @ orbit[39])])
+    assert capsys.readouterr().out.splitlines() == ["step,u,v", expected]
     np.savetxt(tmp_path / "other.csv", orbit[:40], delimiter=",", header="u,w", comments="")
     with pytest.raises(SystemExit, match="feature names should match those that were passed during fit"):
         main(["forecast", str(tmp_path / "named.alrnn.npz"), str(tmp_path / "other.csv"), "--steps", "1"])
