@@ -80,6 +80,9 @@ def test_a_worker_killed_during_a_grid_search_is_replaced_and_the_search_complet
                 pass
         return estimator.score(X_test, y_test)
 
+    # Both workers up first: the scatter reaches the workers there are, and with one alone (a worker of
+    # an earlier test still restarting: "processes=1" on 2026-12-06) its death lost the data.
+    client.wait_for_workers(2, timeout=120)
     workers_before = set(client.scheduler_info()["workers"])
     search = _search().set_params(scoring=accuracy_killing_the_first_worker)
     outcome = {}
