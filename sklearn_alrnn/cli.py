@@ -401,7 +401,10 @@ def cmd_forecast(args):
         # (where it has as many columns: else forecast names the count).
         fits = (series if isinstance(series, np.ndarray) else series[0]).shape[-1] == model.n_features_in_
         read_as = None if names is None else data_names if data_names is not None else names if fits else None
-        forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
+        with warnings.catch_warnings():
+            if read_as is None:  # a file without a header, of another width: no names to warn of before the count
+                warnings.filterwarnings("ignore", message="X does not have valid feature names")
+            forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
         runs, first_step = ([forecasts] if isinstance(series, np.ndarray) else forecasts), 1
         names = data_names if names is None else names
     names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)

@@ -901,7 +901,9 @@ def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_pa
                                orbit[40:42], atol=1e-9)
     np.save(tmp_path / "three.npy", np.ones((10, 3)))
     for saved in ("turn", "named"):
-        with pytest.raises(SystemExit, match="error: context has 3 features, but 2 were fitted"):
+        with pytest.raises(SystemExit, match="error: context has 3 features, but 2 were fitted"), \
+                warnings.catch_warnings():
+            warnings.simplefilter("error")  # not scikit-learn's "X does not have valid feature names" first
             main(["forecast", str(tmp_path / f"{saved}.alrnn.npz"), str(tmp_path / "three.npy"), "--steps", "1"])
     ALRNNForecaster.from_parameters(np.zeros(2), turn, np.zeros(2), np.zeros((0, 2)), n_nonlinear=0).save(
         tmp_path / "bare.alrnn.npz")
