@@ -124,9 +124,14 @@ def read_table(path):
     try:
         with _open_csv(path) as handle:
             dialect, decimal = _csv_dialect(handle)
-            return pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal)
+            # index_col=False: pandas would otherwise read the first column as the index, and shift the names
+            # onto the wrong columns, where a delimiter ends every line (as some exports write).
+            table = pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal,
+                                index_col=False)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
+    empty = [name for name in table.columns if str(name).startswith("Unnamed: ") and table[name].isna().all()]
+    return table.drop(columns=empty)
 
 
 def table_sequences(table, id_col, time_col, features, target=None, per_step=False):
@@ -223,6 +228,17 @@ def _duration(seconds):
     return f"{seconds} seconds"
 
 
+def _without_a_trailing_empty_column(header, rows):
+    """Header and rows without the empty last cell that a delimiter ending every line leaves (as some
+    exports write), where every data row has it and the header has it too, blank, or lacks it."""
+    if len({len(row) for row in rows}) == 1 and len(rows[0]) > 1 and not any(row[-1].strip() for row in rows) \
+            and (header is None or len(header) < len(rows[0]) or not header[-1].strip()):
+        rows = [row[:-1] for row in rows]
+        if header is not None and len(header) > len(rows[0]):
+            header = header[:-1]
+    return header, rows
+
+
 def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), a first column
@@ -238,6 +254,7 @@ def _read_csv_series(path):
     header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
     if not rows:
         raise ValueError("no data rows")
+    header, rows = _without_a_trailing_empty_column(header, rows)
     widths = sorted({len(row) for row in rows})
     if len(widths) > 1:
         raise ValueError(f"rows of {widths} cells; every row must have the same number")
@@ -247,7 +264,8 @@ def _read_csv_series(path):
         numbers = [_number(cell, decimal) for cell in cells]
         if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
             texts.append((name, cells))
-            left_out.append(name.strip() or "the unnamed first column (an index)")
+            unnamed = "the unnamed first column (an index)" if i == 0 else f"unnamed column {i}"
+            left_out.append(name.strip() or unnamed)
         elif None in numbers:
             row = numbers.index(None)
             gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in _MISSING_MARKS else ""

@@ -154,6 +154,12 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     assert "," in localised.read_text()
     assert main(["predict", str(model), str(localised), "--output", str(tmp_path / "again.csv")]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    for header_ended in (False, True):  # a delimiter ending every line, as some exports write: pandas read the
+        lines = data.read_text().splitlines()  # first column as the index and shifted the names ("Input contains NaN")
+        ended = tmp_path / "ended.csv"
+        ended.write_text("\n".join([lines[0] + "," * header_ended] + [line + "," for line in lines[1:]]) + "\n")
+        assert main(["predict", str(model), str(ended), "--output", str(tmp_path / "again.csv")]) == 0
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
     tabs = tmp_path / "tabs.tsv"  # tabs with decimal points stay numbers
     _long_table(np.random.RandomState(0)).to_csv(tabs, index=False, sep="\t")
     assert main(["predict", str(model), str(tabs), "--output", str(tmp_path / "again.csv")]) == 0
@@ -577,6 +583,13 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     padded.write_text("x,y\n" + "".join(f"{np.sin(v) + 2},{np.cos(v)}\n" for v in t) + "\n  \n\t\n")
     assert main(["reconstruct", str(padded), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert load(tmp_path / "padded.alrnn.npz").n_features_in_ == 2
+    capsys.readouterr()
+    for header in ("x,y,", "x,y"):  # a delimiter ending every line, as some exports write (the names were lost)
+        ended = tmp_path / "ended.csv"
+        ended.write_text(f"{header}\n" + "".join(f"{np.sin(v) + 2},{np.cos(v)},\n" for v in t))
+        assert main(["reconstruct", str(ended), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+        assert list(load(tmp_path / "ended.alrnn.npz").feature_names_in_) == ["x", "y"]
+        assert "left out" not in capsys.readouterr().out
     for name, text, message in [
         ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1, which is not a number \(a gap: fill"),
         ("marked_gap.csv", "x,y\n1,2\n3,#N/A\n5,6\n", r"holds '#N/A' in data row 1, which is not a number \(a gap: fill"),
