@@ -65,15 +65,21 @@ def _open_csv(path):
     if data.startswith(b"PAR1"):
         return io.StringIO(_parquet_as_csv(data), newline="")
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return io.StringIO(data.decode("utf-16"), newline="")
+        return _csv_text(data.decode("utf-16"))
     if b"\x00" in data[:65536]:
         kind, advice = next((found for magic, found in _BINARY_FORMATS.items() if data.startswith(magic)),
                             ("binary", "a NUL byte near its start"))
         raise ValueError(f"it is a {kind} file, not a CSV text table ({advice})")
     try:
-        return io.StringIO(data.decode("utf-8-sig"), newline="")
+        return _csv_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return io.StringIO(data.decode("cp1252", errors="replace"), newline="")
+        return _csv_text(data.decode("cp1252", errors="replace"))
+
+
+def _csv_text(text):
+    """An open handle of a CSV file's text, without the first line "sep=;" by which spreadsheets name the
+    delimiter (it would be read as the header; the lines after it show the delimiter to the sniffer)."""
+    return io.StringIO(re.sub(r"\Asep=[^\r\n]\r?\n", "", text), newline="")
 
 
 def _csv_dialect(handle):

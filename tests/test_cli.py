@@ -160,6 +160,10 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
         ended.write_text("\n".join([lines[0] + "," * header_ended] + [line + "," for line in lines[1:]]) + "\n")
         assert main(["predict", str(model), str(ended), "--output", str(tmp_path / "again.csv")]) == 0
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    named = tmp_path / "named.csv"  # the line "sep=;" by which spreadsheets name the delimiter (read as the header)
+    named.write_text("sep=;\n" + localised.read_text())
+    assert main(["predict", str(model), str(named), "--output", str(tmp_path / "again.csv")]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
     tabs = tmp_path / "tabs.tsv"  # tabs with decimal points stay numbers
     _long_table(np.random.RandomState(0)).to_csv(tabs, index=False, sep="\t")
     assert main(["predict", str(model), str(tabs), "--output", str(tmp_path / "again.csv")]) == 0
@@ -584,6 +588,12 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(padded), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert load(tmp_path / "padded.alrnn.npz").n_features_in_ == 2
     capsys.readouterr()
+    spreadsheet = tmp_path / "spreadsheet.csv"  # "sep=;" first, as spreadsheets write it to name the delimiter
+    rows = (f"{np.sin(v) + 2:.6f};{np.cos(v):.6f}\n".replace(".", ",") for v in t)
+    spreadsheet.write_text("sep=;\nx;y\n" + "".join(rows))
+    assert main(["reconstruct", str(spreadsheet), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert list(load(tmp_path / "spreadsheet.alrnn.npz").feature_names_in_) == ["x", "y"]
+    np.testing.assert_allclose(load(tmp_path / "spreadsheet.alrnn.npz").initial_observation_, [2.0, 1.0])
     for header in ("x,y,", "x,y"):  # a delimiter ending every line, as some exports write (the names were lost)
         ended = tmp_path / "ended.csv"
         ended.write_text(f"{header}\n" + "".join(f"{np.sin(v) + 2},{np.cos(v)},\n" for v in t))
