@@ -274,7 +274,9 @@ def _read_csv_series(path):
             left_out.append(name.strip() or unnamed)
         elif None in numbers:
             row = numbers.index(None)
-            gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in _MISSING_MARKS else ""
+            gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in _MISSING_MARKS else \
+                " (a second header line, such as the units, is read as a comment where it starts with #)" \
+                if row == 0 and header is not None and all(_number(cell, decimal) is None for cell in rows[0]) else ""
             raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
         else:
             kept.append((name.strip(), numbers))

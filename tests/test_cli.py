@@ -604,6 +604,7 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
         ("gap.csv", "x,y\n1,2\n3,\n5,6\n", r"column 'y' holds '' in data row 1, which is not a number \(a gap: fill"),
         ("marked_gap.csv", "x,y\n1,2\n3,#N/A\n5,6\n", r"holds '#N/A' in data row 1, which is not a number \(a gap: fill"),
         ("na.csv", "x,y\n1,2\n3,NA\n5,6\n", r"holds 'NA' in data row 1, which is not a number \(a gap: fill"),
+        ("units.csv", "x,y\nm,s\n1,2\n3,4\n", r"holds 'm' in data row 0, .* \(a second header line, such as the unit"),
         ("ragged.csv", "1,2\n3\n", r"rows of \[1, 2\] cells"),
         ("empty.csv", "x,y\n", "no data rows"),
     ]:
