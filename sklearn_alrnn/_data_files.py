@@ -128,12 +128,17 @@ def read_table(path):
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
-        with _open_csv(path) as handle:
+        with _open_csv(path) as handle, warnings.catch_warnings():
             dialect, decimal = _csv_dialect(handle)
             # index_col=False: pandas would otherwise read the first column as the index, and shift the names
-            # onto the wrong columns, where a delimiter ends every line (as some exports write).
+            # onto the wrong columns, where a delimiter ends every line (as some exports write); where the
+            # cells past the header's names are not empty, pandas would drop them with a warning.
+            warnings.filterwarnings("error", message="Length of header", category=pd.errors.ParserWarning)
             table = pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal,
                                 index_col=False)
+    except pd.errors.ParserWarning:
+        raise SystemExit(f"error: cannot read {path!r}: rows hold values in more columns than the header names; "
+                         "name every column in the header") from None
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
     empty = [name for name in table.columns if str(name).startswith("Unnamed: ") and table[name].isna().all()]

@@ -160,6 +160,9 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
         ended.write_text("\n".join([lines[0] + "," * header_ended] + [line + "," for line in lines[1:]]) + "\n")
         assert main(["predict", str(model), str(ended), "--output", str(tmp_path / "again.csv")]) == 0
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    ended.write_text("\n".join([lines[0]] + [line + "," + "7" * (i == 5) for i, line in enumerate(lines[1:])]))
+    with pytest.raises(SystemExit, match="rows hold values in more columns than the header names"):  # not dropped
+        main(["predict", str(model), str(ended)])
     named = tmp_path / "named.csv"  # the line "sep=;" by which spreadsheets name the delimiter (read as the header)
     named.write_text("sep=;\n" + localised.read_text())
     assert main(["predict", str(model), str(named), "--output", str(tmp_path / "again.csv")]) == 0
