@@ -141,8 +141,12 @@ def read_table(path):
                          "name every column in the header") from None
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
-    empty = [name for name in table.columns if str(name).startswith("Unnamed: ") and table[name].isna().all()]
-    return table.drop(columns=empty)
+    unnamed = [name for name in table.columns if str(name).startswith("Unnamed: ")]
+    empty = [name for name in unnamed if table[name].isna().all()]
+    # The index pandas' to_csv writes by default, under an empty name: row numbers, not a feature.
+    row_numbers = unnamed[:1] if table.columns[0] in unnamed and table.iloc[:, 0].astype(str).tolist() == list(
+        map(str, range(len(table)))) else []
+    return table.drop(columns=list(dict.fromkeys(empty + row_numbers)))
 
 
 def table_sequences(table, id_col, time_col, features, target=None, per_step=False):

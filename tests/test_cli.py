@@ -163,6 +163,10 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     ended.write_text("\n".join([lines[0]] + [line + "," + "7" * (i == 5) for i, line in enumerate(lines[1:])]))
     with pytest.raises(SystemExit, match="rows hold values in more columns than the header names"):  # not dropped
         main(["predict", str(model), str(ended)])
+    indexed = tmp_path / "indexed.csv"  # to_csv's default writes the row numbers under an empty name: no feature
+    _long_table(np.random.RandomState(0)).to_csv(indexed)
+    assert main(["predict", str(model), str(indexed), "--output", str(tmp_path / "again.csv")]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
     named = tmp_path / "named.csv"  # the line "sep=;" by which spreadsheets name the delimiter (read as the header)
     named.write_text("sep=;\n" + localised.read_text())
     assert main(["predict", str(model), str(named), "--output", str(tmp_path / "again.csv")]) == 0
@@ -271,10 +275,13 @@ def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, c
     assert f"accuracy {fitted.score(values, table['label']):.4f} on the 40 labelled cases" in capsys.readouterr().err
     assert main(["analyze", str(model), "--data", str(tmp_path / "wide.csv")]) == 0
     assert "regimes visited" in capsys.readouterr().out
-    table.to_csv(tmp_path / "indexed.csv")  # pandas' row numbers in a first column
-    with pytest.raises(SystemExit, match=r"column 'Unnamed: 0' rises by the same step from each row to the next.*"
-                                         r"--features"):
-        main(["fit", str(tmp_path / "indexed.csv"), "--target", "label", "--model-out", str(model)])
+    table.to_csv(tmp_path / "indexed.csv")  # pandas' row numbers in a first column, under an empty name: no step
+    assert main(["fit", str(tmp_path / "indexed.csv"), "--target", "label", "--n-hidden", "6", "--max-iter", "5",
+                 "--model-out", str(tmp_path / "indexed.alrnn.npz")]) == 0
+    np.testing.assert_array_equal(load(tmp_path / "indexed.alrnn.npz").W_, fitted.W_)
+    table.rename(columns={"t0": "row"}).assign(row=np.arange(40)).to_csv(tmp_path / "counted.csv", index=False)
+    with pytest.raises(SystemExit, match=r"column 'row' rises by the same step from each row to the next.*--features"):
+        main(["fit", str(tmp_path / "counted.csv"), "--target", "label", "--model-out", str(model)])
     table.drop(columns="t3").to_csv(tmp_path / "short.csv", index=False)
     with pytest.raises(SystemExit, match=r"columns \['t3'\] are not in the table"):
         main(["predict", str(model), str(tmp_path / "short.csv")])
