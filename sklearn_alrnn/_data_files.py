@@ -165,6 +165,16 @@ def table_sequences(table, id_col, time_col, features, target=None, per_step=Fal
     return to_sequences(table, id_col, time_col, features, target, per_step)
 
 
+def refuse_row_numbers(values, columns, what):
+    """Refuse a column of a table's ``values`` (n_rows, len(columns)) that rises by the same step from each
+    row to the next, as a row number does: named ``what`` by default, a column the user did not choose."""
+    counters = [columns[j] for j in time_index_columns(values)]
+    if counters:
+        raise ValueError(f"column {counters[0]!r} rises by the same step from each row to the next, as a row "
+                         f"number does (a spreadsheet's or pandas' index): it is not a {what}; name the {what}s with "
+                         "--features")
+
+
 def wide_sequences(table, steps, target=None):
     """``(X, y)`` of a wide table: a row per univariate sequence, its values in the ``steps`` columns in
     that order, empty cells after a shorter sequence's last value its padding; y the ``target`` column
@@ -175,11 +185,7 @@ def wide_sequences(table, steps, target=None):
     if not steps:
         raise ValueError(f"the table has no numeric columns besides {target!r} to read as time steps")
     X = _as_floats(table, list(steps))
-    counters = [steps[j] for j in time_index_columns(X)]
-    if counters:
-        raise ValueError(f"column {counters[0]!r} rises by the same step from each row to the next, as a row "
-                         "number does (a spreadsheet's or pandas' index): it is not a time step; name the steps with "
-                         "--features")
+    refuse_row_numbers(X, steps, "time step")
     if target is None:
         return X, None
     unlabelled = np.flatnonzero(table[target].isna().to_numpy())

@@ -24,8 +24,8 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, model_columns, named_series, read_series, read_table, table_sequences,
-    wide_sequences,
+    ARCHIVE_READERS, archive_reader, model_columns, named_series, read_series, read_table, refuse_row_numbers,
+    table_sequences, wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
@@ -211,6 +211,8 @@ def _archive_or_table(args):
                          "needs none; a wide table of a row per sequence needs --target alone)")
     table = read_table(args.data)
     features = args.features or default_feature_columns(table, {args.id_col, args.time_col, args.target})
+    if not args.features and len(table) > 2:
+        refuse_row_numbers(table[features].to_numpy(dtype=float, na_value=np.nan), features, "feature")
     X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
     return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": args.target,
                   "per_step": args.per_step}

@@ -167,6 +167,13 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     _long_table(np.random.RandomState(0)).to_csv(indexed)
     assert main(["predict", str(model), str(indexed), "--output", str(tmp_path / "again.csv")]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    numbered = tmp_path / "numbered.csv"  # the index under a name: a counter over all rows, fitted as a feature
+    _long_table(np.random.RandomState(0)).rename_axis("row").to_csv(numbered)
+    fit_numbered = ["fit", str(numbered), "--target", "label", "--id-col", "sid", "--time-col", "t", "--max-iter", "1",
+                    "--model-out", str(tmp_path / "numbered.alrnn.npz")]
+    with pytest.raises(SystemExit, match=r"column 'row' rises by the same step from each row .* not a feature; name"):
+        main(fit_numbered)
+    assert main([*fit_numbered, "--features", "x", "noise"]) == 0
     named = tmp_path / "named.csv"  # the line "sep=;" by which spreadsheets name the delimiter (read as the header)
     named.write_text("sep=;\n" + localised.read_text())
     assert main(["predict", str(model), str(named), "--output", str(tmp_path / "again.csv")]) == 0
