@@ -167,7 +167,7 @@ def table_sequences(table, id_col, time_col, features, target=None, per_step=Fal
 
 def refuse_row_numbers(values, columns, what):
     """Refuse a column of a table's ``values`` (n_rows, len(columns)) that rises by the same step from each
-    row to the next, as a row number does: named ``what`` by default, a column the user did not choose."""
+    row to the next, as a row number does, as not a ``what``: for columns taken by default, not named."""
     counters = [columns[j] for j in time_index_columns(values)]
     if counters:
         raise ValueError(f"column {counters[0]!r} rises by the same step from each row to the next, as a row "
