@@ -18,7 +18,7 @@ import numpy as np
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._panels import evenly_spaced
-from ._series import time_index_columns
+from ._series import constant_columns, time_index_columns
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
 from ._warnings import warn_user
@@ -260,6 +260,11 @@ def _without_a_trailing_empty_column(header, rows):
     return header, rows
 
 
+def _without_columns(values, kept, columns):
+    """``values`` (n_rows, len(kept)) and the ``kept`` columns' (name, numbers) without ``columns``."""
+    return np.delete(values, columns, axis=1), [column for j, column in enumerate(kept) if j not in columns]
+
+
 def _read_csv_series(path):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), a first column
@@ -304,13 +309,11 @@ def _read_csv_series(path):
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
         left_out += [f"{kept[j][0]!r} (rises by {values[1, j] - values[0, j]:g} every row: a time index)"
                      for j in time_axes]
-        values = np.delete(values, time_axes, axis=1)
-        kept = [column for j, column in enumerate(kept) if j not in time_axes]
-    constant = np.flatnonzero(np.all(values == values[:1], axis=0))
+        values, kept = _without_columns(values, kept, time_axes)
+    constant = constant_columns(values)
     if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
         left_out += [f"{kept[j][0]!r} (one value, {values[0, j]:g}, in every row)" for j in constant]
-        values = np.delete(values, constant, axis=1)
-        kept = [column for j, column in enumerate(kept) if j not in constant]
+        values, kept = _without_columns(values, kept, constant)
     names = [name for name, _ in kept]
     named = header is not None and all(names) and len(set(names)) == len(names)
     return values, left_out, names if named else None

@@ -81,9 +81,7 @@ class PortableStateMixin:
                 raise ValueError(f"{key} has shape {arrays[key].shape}, expected {shape} for {M} units "
                                  f"(n_hidden={self.n_hidden} x n_members_={fitted['n_members_']}).")
         for key in (name + "_" for name in PARAMETER_NAMES):
-            if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
-                flaw = "NaN or infinity" if arrays[key].dtype.kind == "f" else f"dtype {arrays[key].dtype}"
-                raise ValueError(f"{key} must hold finite floating-point values; it has {flaw}.")
+            _check_finite_floats(key, arrays[key])
         if self.input_type != "auto" and fitted.get("tokens", False) != (self.input_type == "tokens"):
             raise ValueError(f"tokens={fitted.get('tokens')!r} contradicts input_type={self.input_type!r}.")
         K = fitted["n_features_in_"]
@@ -213,6 +211,13 @@ def _per_sequence_features(fitted, n_features):
         raise ValueError(f"per_sequence_features must be increasing feature indices below {n_features} (dense input); "
                          f"got {saved!r}.")
     return features
+
+
+def _check_finite_floats(key, array):
+    """Refuse a saved array that does not hold finite floating-point numbers (a forged or foreign file)."""
+    if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
+        flaw = "NaN or infinity" if array.dtype.kind == "f" else f"dtype {array.dtype}"
+        raise ValueError(f"{key} must hold finite floating-point values; it has {flaw}.")
 
 
 def _is_number(value):
@@ -554,8 +559,7 @@ class ForecasterStateMixin:
             if key not in arrays or arrays[key].shape != shape:
                 given = f"got shape {arrays[key].shape}" if key in arrays else "it is missing"
                 raise ValueError(f"{key} must be of shape {shape}; {given}.")
-            if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
-                raise ValueError(f"{key} must hold finite floating-point values.")
+            _check_finite_floats(key, arrays[key])
         if not np.all(arrays["scale_"] > 0):
             raise ValueError("scale_ must be positive.")
         curves = fitted.get("loss_curve_"), fitted.get("evaluation_curve_")

@@ -206,6 +206,11 @@ def time_index_columns(values):
             if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9, atol=0)]
 
 
+def constant_columns(values):
+    """Indices of the columns of ``values`` (T, N) that hold one value in every row: no dynamics."""
+    return np.flatnonzero(np.all(values == values[:1], axis=0))
+
+
 def counter_and_run_columns(values):
     """Columns of one table (T, N) that count or number rather than measure: ``counters`` rise by the
     same step every row but where they start again from their first value (the steps of several
@@ -239,7 +244,7 @@ def warn_if_columns_are_not_variables(series, names=None):
     to extrapolate), or that counts or numbers (:func:`counter_and_run_columns`: a long table of
     several series given as one), or that holds one value throughout."""
     values = np.concatenate(series)
-    constant = np.flatnonzero(np.all(values == values[:1], axis=0))
+    constant = constant_columns(values)
     if constant.size:
         column = constant[0]
         warn_user(

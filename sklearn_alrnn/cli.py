@@ -211,7 +211,7 @@ def _archive_or_table(args):
                          "needs none; a wide table of a row per sequence needs --target alone)")
     table = read_table(args.data)
     features = args.features or default_feature_columns(table, {args.id_col, args.time_col, args.target})
-    if not args.features and len(table) > 2:
+    if not args.features:
         refuse_row_numbers(table[features].to_numpy(dtype=float, na_value=np.nan), features, "feature")
     X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
     return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": args.target,
