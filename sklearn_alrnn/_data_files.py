@@ -18,7 +18,7 @@ import numpy as np
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._panels import evenly_spaced
-from ._series import constant_columns, time_index_columns
+from ._series import TIME_STAMP_RTOL, constant_columns, rise_text, time_index_columns
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
 from ._warnings import warn_user
@@ -265,14 +265,28 @@ def _without_columns(values, kept, columns):
     return np.delete(values, columns, axis=1), [column for j, column in enumerate(kept) if j not in columns]
 
 
-def _read_csv_series(path):
+def _numeric_dates(cells):
+    """ISO 8601 dates of cells that all write a date as the number YYYYMMDD (as NOAA's and statsmodels'
+    tables do), else None."""
+    if not all(re.fullmatch(r"\s*[12]\d{3}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s*", cell) for cell in cells):
+        return None
+    dates = [f"{cell.strip()[:4]}-{cell.strip()[4:6]}-{cell.strip()[6:]}" for cell in cells]
+    try:
+        np.array(dates, dtype="datetime64[D]")
+    except ValueError:  # a day that the month lacks (20230231): numbers after all
+        return None
+    return dates
+
+
+def _read_csv_series(path, features=None):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
-    the names of the columns left out: those without a single number (dates, labels), a first column
-    without a name (the index pandas writes) and, beside other numeric columns, those that rise by the
-    same step every row (a time index) or hold one value in every row, and the kept columns' names
-    (None without a header naming each once). A column with numbers and other cells is an error naming
-    the cell. Cells separated by semicolons or tabs may write decimals with a comma, or by runs of
-    spaces (``_csv_dialect``)."""
+    the names of the columns left out: those without a single number (dates, labels), dates written as
+    numbers (YYYYMMDD), a first column without a name (the index pandas writes) and, beside other
+    numeric columns, those that rise by the same step every row (a time index, in decimal years too)
+    or hold one value in every row, and the kept columns' names (None without a header naming each
+    once). ``features`` (header names, or numbers without a header) choose the columns instead, in that
+    order. A chosen column with numbers and other cells is an error naming the cell. Cells separated by
+    semicolons or tabs may write decimals with a comma, or by runs of spaces (``_csv_dialect``)."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
@@ -285,13 +299,24 @@ def _read_csv_series(path):
     if len(widths) > 1:
         raise ValueError(f"rows of {widths} cells; every row must have the same number")
     names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
+    if features is not None:
+        features = _chosen_columns(features, [name.strip() for name in names], header is not None)
     kept, left_out, texts = [], [], []
     for i, (name, cells) in enumerate(zip(names, zip(*rows))):
+        chosen = features is None or name.strip() in features
         numbers = [_number(cell, decimal) for cell in cells]
-        if all(number is None for number in numbers) or (i == 0 and header is not None and not name.strip()):
-            texts.append((name, cells))
-            unnamed = "the unnamed first column (an index)" if i == 0 else f"unnamed column {i}"
-            left_out.append(name.strip() or unnamed)
+        dates = _numeric_dates(cells)
+        if all(number is None for number in numbers) or dates is not None or (
+                i == 0 and header is not None and not name.strip() and features is None):
+            texts.append((name, cells if dates is None else dates))
+            if features is None:
+                unnamed = "the unnamed first column (an index)" if i == 0 else f"unnamed column {i}"
+                left_out.append(f"{name.strip()!r} (dates written as YYYYMMDD)" if dates else name.strip() or unnamed)
+            elif chosen:
+                raise ValueError(f"column {name.strip()!r}, chosen by --features, holds "
+                                 f"{'dates' if dates else 'no numbers'}, as {cells[0]!r}")
+        elif not chosen:
+            continue
         elif None in numbers:
             row = numbers.index(None)
             gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in _MISSING_MARKS else \
@@ -305,10 +330,12 @@ def _read_csv_series(path):
     for name, cells in texts:
         _check_date_column(name, cells, other_text_columns=len(texts) > 1)
     values = np.array([numbers for _, numbers in kept]).T
-    time_axes = time_index_columns(values)
+    if features is not None:
+        order = [[name for name, _ in kept].index(feature) for feature in features]
+        return values[:, order], [], features if header is not None else None
+    time_axes = time_index_columns(values, TIME_STAMP_RTOL)
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
-        left_out += [f"{kept[j][0]!r} (rises by {values[1, j] - values[0, j]:g} every row: a time index)"
-                     for j in time_axes]
+        left_out += [f"{kept[j][0]!r} (rises {rise_text(values[:, j])} every row: a time index)" for j in time_axes]
         values, kept = _without_columns(values, kept, time_axes)
     constant = constant_columns(values)
     if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
@@ -317,6 +344,23 @@ def _read_csv_series(path):
     names = [name for name, _ in kept]
     named = header is not None and all(names) and len(set(names)) == len(names)
     return values, left_out, names if named else None
+
+
+def _chosen_columns(features, names, named):
+    """The column ``names`` that ``features`` choose: names of the header where the table is ``named``,
+    else numbers from 0 (the reader's "column 0", ...); refused where a column is missing or named twice."""
+    if not named:
+        if not all(feature.strip().isdigit() for feature in features):
+            raise ValueError(f"the file has no header row, so --features names its columns by number, from 0 to "
+                             f"{len(names) - 1}; got {features}")
+        features = [f"column {int(feature)}" for feature in features]
+    missing = [feature for feature in features if feature not in names]
+    if missing:
+        raise ValueError(f"--features names {missing}, which the table lacks; it has {names}")
+    twice = [feature for feature in features if names.count(feature) > 1 or features.count(feature) > 1]
+    if twice:
+        raise ValueError(f"column {twice[0]!r} is named twice (in the header or in --features): which is meant?")
+    return features
 
 
 #: The first bytes of NumPy's files, and what a file that starts otherwise is told.
@@ -337,14 +381,16 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
-def read_series(path):
+def read_series(path, features=None):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
-    numeric columns of a .csv, or a stack of series (n_series, n_timesteps, n_variables) from .npy, a
-    Monash .tsf file or the cases of an archive file (.ts, .arff, a UCR .tsv), and the variables' names
-    (a CSV header's; else None)."""
+    numeric columns of a .csv (or its ``features``, named by its header), or a stack of series
+    (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file or the cases of an archive file
+    (.ts, .arff, a UCR .tsv), and the variables' names (a CSV header's; else None)."""
     left_out, names = [], None
     try:
         suffix = os.path.splitext(path)[1].lower()
+        if features is not None and (suffix in _NUMPY_FILES or suffix == ".tsf" or archive_reader(path)):
+            raise ValueError("--features names columns of a table's header row; the file is no table")
         if suffix in _NUMPY_FILES:
             start, refusal = _NUMPY_FILES[suffix]
             with open(path, "rb") as file:
@@ -357,7 +403,7 @@ def read_series(path):
         elif read_archive := archive_reader(path):  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
         else:
-            series, left_out, names = _read_csv_series(path)
+            series, left_out, names = _read_csv_series(path, features)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
@@ -381,6 +427,26 @@ def read_series(path):
                 f"finite: {_FILL_GAPS}"
             )
     return series, names
+
+
+def held_out_split(series, fraction):
+    """The training part and the held-out trajectories: the last ``fraction`` of one series' steps,
+    or of a stack's series (a list; at least one)."""
+    if isinstance(series, np.ndarray):
+        n_test = int(round(fraction * len(series)))
+        if n_test < 2 or len(series) - n_test < 2:
+            raise SystemExit(
+                f"error: {len(series)} steps cannot be split into training and test parts "
+                f"with --test-fraction {fraction}"
+            )
+        return series[:-n_test], [series[-n_test:]]
+    n_test = max(1, int(round(fraction * len(series))))
+    if n_test >= len(series) or min(map(len, series[-n_test:])) < 2:
+        raise SystemExit(
+            f"error: {len(series)} series of {min(map(len, series))}-{max(map(len, series))} steps cannot be split "
+            f"into training series and held-out ones of at least 2 steps with --test-fraction {fraction}"
+        )
+    return series[:-n_test], series[-n_test:]
 
 
 def model_columns(series, names, wanted):

@@ -195,15 +195,28 @@ def _check_time_step_names(estimator, names, reset):
         )
 
 
-def time_index_columns(values):
-    """Columns of one series (T, N) that rise by the same positive step every row: a clock's
-    readings (a time index), not a variable of the recorded system. Relative tolerance only: a
-    variable in tiny units rises by steps that all lie within any absolute one."""
+#: How far the steps of a time stamp may exceed its shortest step (a share of it): decimal years step by
+#: the months' lengths (28 to 31 days) or the years' (365 or 366 days), and by the last decimal written.
+TIME_STAMP_RTOL = 0.25
+
+
+def time_index_columns(values, rtol=1e-9):
+    """Columns of one series (T, N) that rise every row by the same positive step, the longest within
+    ``rtol`` of the shortest: a clock's readings (a time index), not a variable of the recorded system;
+    with ``TIME_STAMP_RTOL``, time stamps in decimal years too. Relative tolerance only: a variable in
+    tiny units rises by steps that all lie within any absolute one."""
     steps = np.diff(values, axis=0)
     if len(steps) < 2:
         return []
-    return [j for j in range(values.shape[1])
-            if steps[0, j] > 0 and np.allclose(steps[:, j], steps[0, j], rtol=1e-9, atol=0)]
+    shortest, longest = steps.min(axis=0), steps.max(axis=0)
+    return [j for j in range(values.shape[1]) if shortest[j] > 0 and longest[j] <= (1 + rtol) * shortest[j]]
+
+
+def rise_text(column):
+    """How a time index ``column`` rises: "by 1", or "by 0.0767 to 0.0849" where its steps differ."""
+    steps = np.diff(column)
+    low, high = steps.min(), steps.max()
+    return f"by {low:g}" if np.isclose(low, high, rtol=1e-9, atol=0) else f"by {low:.3g} to {high:.3g}"
 
 
 def constant_columns(values):
@@ -258,11 +271,11 @@ def warn_if_columns_are_not_variables(series, names=None):
             "first): a series is (n_timesteps, n_features), its rows the steps. If the rows are the variables "
             "(aeon's and sktime's layout), pass the transpose (X.T, or X.transpose(0, 2, 1) for a 3-D array)."
         )
-    clocks = sorted(set.intersection(*(set(time_index_columns(item)) for item in series)))
+    clocks = sorted(set.intersection(*(set(time_index_columns(item, TIME_STAMP_RTOL)) for item in series)))
     if clocks and len(clocks) < series[0].shape[1]:
         column = clocks[0]
         warn_user(
-            f"Column {_column_label(names, column)} of X rises by {series[0][1, column] - series[0][0, column]:g} "
+            f"Column {_column_label(names, column)} of X rises {rise_text(series[0][:, column])} "
             "every row: a time index, not a variable of the system, which fitted as one is a ramp that free runs "
             "would have to extrapolate. Leave it out (the rows are the steps, in order; a DataFrame may keep it as "
             "its index)."

@@ -24,8 +24,8 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets, metrics
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, model_columns, named_series, read_series, read_table, refuse_row_numbers,
-    table_sequences, wide_sequences,
+    ARCHIVE_READERS, archive_reader, held_out_split, model_columns, named_series, read_series, read_table,
+    refuse_row_numbers, table_sequences, wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
@@ -289,31 +289,11 @@ def cmd_predict(args):
     return 0
 
 
-def _held_out_split(series, fraction):
-    """The training part and the held-out trajectories: the last ``fraction`` of one series' steps,
-    or of a stack's series (a list; at least one)."""
-    if isinstance(series, np.ndarray):
-        n_test = int(round(fraction * len(series)))
-        if n_test < 2 or len(series) - n_test < 2:
-            raise SystemExit(
-                f"error: {len(series)} steps cannot be split into training and test parts "
-                f"with --test-fraction {fraction}"
-            )
-        return series[:-n_test], [series[-n_test:]]
-    n_test = max(1, int(round(fraction * len(series))))
-    if n_test >= len(series) or min(map(len, series[-n_test:])) < 2:
-        raise SystemExit(
-            f"error: {len(series)} series of {min(map(len, series))}-{max(map(len, series))} steps cannot be split "
-            f"into training series and held-out ones of at least 2 steps with --test-fraction {fraction}"
-        )
-    return series[:-n_test], series[-n_test:]
-
-
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
-    series, names = read_series(args.data)
-    train, tests = _held_out_split(series, args.test_fraction)
+    series, names = read_series(args.data, args.features)
+    train, tests = held_out_split(series, args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
@@ -392,11 +372,13 @@ def cmd_forecast(args):
                          "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
+    if args.data is None and args.features:
+        raise SystemExit("error: --features chooses columns of DATA, and none is given")
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
         runs, first_step = [model.generate(args.steps, **noise)], 0
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
-            series, data_names = read_series(args.data)
+            series, data_names = read_series(args.data, args.features)
             if names is not None and data_names is not None and set(names) <= set(data_names):
                 series, data_names = model_columns(series, data_names, list(names))
         # A header must name the model's variables; a file without one is read in the model's order
@@ -536,6 +518,8 @@ def build_parser():
                      "or .csv or text table (its numeric columns but a time index; commas, semicolons, tabs "
                      "or spaces between them, as np.savetxt writes), or a Parquet table read as its CSV"
     )
+    reconstruct.add_argument("--features", nargs="+", help="a table's columns to learn, named by its header, in that "
+                                                           "order (default: every numeric column but a time index)")
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
     )
@@ -563,6 +547,8 @@ def build_parser():
                                 "continued, a column 'series' numbering them); without it, the free run from the "
                                 "first training observation (step 0)"
     )
+    forecast.add_argument("--features", nargs="+", help="the table's columns to continue, as reconstruct's --features "
+                                                        "chose them (default: the model's variables by name)")
     forecast.add_argument("--steps", type=_count(1), required=True, help="steps to forecast, or rows of the free run")
     forecast.add_argument("--process-noise", type=float, default=0.0,
                           help="0: the deterministic run; 1: a sample path with the map's one-step errors' noise")

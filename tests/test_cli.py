@@ -881,6 +881,72 @@ def test_predict_reads_a_model_saved_from_python_on_archive_files(tmp_path, caps
             main(["predict", str(tmp_path / "other.alrnn.npz"), str(archive)])
 
 
+def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_features_chooses(tmp_path, capsys):
+    # Dates written as numbers (statsmodels' co2 table: 19580329) and decimal years (SILSO's sunspot
+    # files: 1749.042) were fitted as variables without a word; the command line chose no columns.
+    from sklearn_alrnn import load
+
+    days = np.arange("1958-03-29", "1964-03-29", 7, dtype="datetime64[D]")[:300]
+    t = np.arange(300) * 0.3
+    weekly = tmp_path / "weekly.csv"
+    weekly.write_text("date,co2\n" + "".join(f"{str(d).replace('-', '')},{np.sin(v)}\n" for d, v in zip(days, t)))
+    quick = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]
+    assert main(["reconstruct", str(weekly), *quick]) == 0
+    assert "Columns left out: 'date' (dates written as YYYYMMDD)" in capsys.readouterr().out
+    assert list(load(tmp_path / "weekly.alrnn.npz").feature_names_in_) == ["co2"]
+    weekly.write_text("date,co2\n" + "".join(f"{str(d).replace('-', '')},{np.sin(v)}\n"
+                                             for d, v in zip(days[::-1], t)))
+    with pytest.raises(SystemExit, match=r"column 'date' holds dates that run backwards \(newest first\)"):
+        main(["reconstruct", str(weekly), *quick])
+    numbers = tmp_path / "numbers.csv"  # whole numbers of eight digits that are no dates: variables
+    numbers.write_text("a,b\n" + "".join(f"{20231350 + round(40 * np.cos(v))},{np.sin(v)}\n" for v in t))
+    assert main(["reconstruct", str(numbers), *quick]) == 0
+    assert load(tmp_path / "numbers.alrnn.npz").n_features_in_ == 2
+    # The months' first days in decimal years (steps of 28 to 31 days, three decimals), and the value.
+    months = np.arange("1900-01", "1925-01", dtype="datetime64[M]")
+    years = 1900 + (months.astype("datetime64[D]") - np.datetime64("1900-01-01")).astype(float) / 365.25
+    monthly = tmp_path / "monthly.csv"
+    np.savetxt(monthly, np.column_stack([years, np.sin(0.3 * np.arange(300))]), fmt=["%.3f", "%.1f"], delimiter=";")
+    assert main(["reconstruct", str(monthly), *quick]) == 0
+    assert "Columns left out: 'column 0' (rises by 0.07" in capsys.readouterr().out
+    assert load(tmp_path / "monthly.alrnn.npz").n_features_in_ == 1
+    # --features: the columns named, in that order, whatever the defaults would leave out or keep.
+    table = tmp_path / "table.csv"
+    table.write_text("hour,x,label,y\n" + "".join(f"{i % 24},{np.sin(v)},{'ab'[i % 2]},{np.cos(v)}\n"
+                                                   for i, v in enumerate(t)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the hour of the day, left out, is warned of no more
+        assert main(["reconstruct", str(table), "--features", "y", "x", *quick]) == 0
+    model = load(tmp_path / "table.alrnn.npz")
+    assert list(model.feature_names_in_) == ["y", "x"]
+    np.testing.assert_allclose(model.initial_observation_, [1.0, 0.0])
+    capsys.readouterr()
+    assert main(["forecast", str(tmp_path / "table.alrnn.npz"), str(table), "--steps", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "step,y,x"  # read by the names the model keeps
+    for chosen, message in ((["x", "z"], r"--features names \['z'\], which the table lacks; it has \['hour', 'x',"),
+                            (["x", "x"], r"column 'x' is named twice"),
+                            (["label"], r"column 'label', chosen by --features, holds no numbers, as 'a'")):
+        with pytest.raises(SystemExit, match=message):
+            main(["reconstruct", str(table), "--features", *chosen, *quick])
+    bare = tmp_path / "bare.csv"  # without a header, by number, as the reader names them ("column 2")
+    np.savetxt(bare, np.column_stack([np.arange(300) % 12, np.sin(t), np.cos(t)]), delimiter=",")
+    assert main(["reconstruct", str(bare), "--features", "2", "1", *quick]) == 0
+    model = load(tmp_path / "bare.alrnn.npz")
+    assert model.n_features_in_ == 2 and not hasattr(model, "feature_names_in_")
+    np.testing.assert_allclose(model.initial_observation_, [1.0, 0.0])
+    capsys.readouterr()
+    assert main(["forecast", str(tmp_path / "bare.alrnn.npz"), str(bare), "--features", "2", "1", "--steps", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "step,x0,x1"
+    for arguments, message in (([str(bare), "--features", "y"], r"has no header row, so --features names its columns "
+                                                                  r"by number, from 0 to 2; got \['y'\]"),
+                               ([str(bare), "--features", "3"], r"names \['column 3'\], which the table lacks"),
+                               ([str(tmp_path / "bare.alrnn.npz"), "--features", "1"], r"the file is no table")):
+        with pytest.raises(SystemExit, match=message):
+            main(["reconstruct", *arguments, *quick])
+    with pytest.raises(SystemExit, match="--features chooses columns of DATA, and none is given"):
+        main(["forecast", str(tmp_path / "bare.alrnn.npz"), "--features", "1", "--steps", "1"])
+
+
 def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_path, capsys):
     # A reconstruction saved by the command line could only be analysed there: its forecasts needed Python.
     from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor

@@ -758,10 +758,17 @@ def test_a_time_index_beside_the_variables_is_named_in_a_warning():
     for data, named in clocks:
         with pytest.warns(UserWarning, match=rf"Column {named} of X rises by [0-9.e+-]+ every row: a time index"):
             ALRNNForecaster(**QUICK).fit(data)
+    # Decimal years: the months' first days, whose steps follow the months' lengths.
+    months = np.arange("1900-01", "1910-01", dtype="datetime64[M]")
+    years = np.round(1900 + (months.astype("datetime64[D]") - np.datetime64("1900-01-01")).astype(float) / 365.25, 3)
+    with pytest.warns(UserWarning, match=r"Column 0 of X rises by 0.07[0-9]+ to 0.08[0-9]+ every row: a time index"):
+        ALRNNForecaster(**QUICK).fit(np.c_[years, X])
     trend = np.c_[X[:, 0], np.arange(120.0)]
     trend[60:, 1] += 5  # a ramp with a jump is no clock
+    rising = np.c_[X[:, 0], np.cumsum(1 + X[:, 1] ** 2)]  # a sum that rises by uneven steps: a variable
     # Variables of tiny units rise by tiny, unequal steps: no clock (they were, within allclose's atol).
-    for data in (recording[["x", "y"]], np.arange(120.0), trend, [recording, recording.iloc[::-1]], 1e-12 * X):
+    for data in (recording[["x", "y"]], np.arange(120.0), trend, rising, [recording, recording.iloc[::-1]],
+                 1e-12 * X):
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message="Column .* every row")
             ALRNNForecaster(**QUICK).fit(data)
