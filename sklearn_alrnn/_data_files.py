@@ -212,8 +212,8 @@ def _check_date_column(name, cells, other_text_columns=False):
     """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first), out of
     order or through a time twice: the rows are read in the file's order, so the series would be
     learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time.
-    Days without a time that repeat in order beside ``other_text_columns`` are left alone: one of those
-    may hold the times of day."""
+    Days without a time that repeat in order, beside ``other_text_columns`` or each as often (but the
+    first and last, which may be cut), are left alone: another column may hold the times of day."""
     if not all(re.match(r"\s*\d{4}-\d{2}", cell) for cell in cells):  # NumPy would read "7" as the year 7
         return
     try:
@@ -223,9 +223,12 @@ def _check_date_column(name, cells, other_text_columns=False):
     except ValueError:  # not dates, or not in ISO 8601
         return
     steps = np.diff(stamps).astype("int64")
-    if other_text_columns and np.any(steps == 0) and np.all(steps >= 0) and all(
+    if np.any(steps == 0) and np.all(steps >= 0) and all(
             re.fullmatch(r"\s*\d{4}-\d{2}(-\d{2})?\s*", cell) for cell in cells):
-        return  # days alone, repeated, beside another column of text: which may hold the times of day
+        rows_a_day = np.diff(np.flatnonzero(np.r_[True, steps != 0, True]))
+        inner = rows_a_day[1:-1] if len(rows_a_day) > 2 else rows_a_day[:0]
+        if other_text_columns or np.all(inner == rows_a_day.max()):
+            return  # days alone, repeated, beside another column of text or as often: times of day elsewhere
     backwards = np.flatnonzero(steps <= 0)
     if backwards.size:
         row = backwards[0] + 1
@@ -260,9 +263,11 @@ def _without_a_trailing_empty_column(header, rows):
     return header, rows
 
 
-def _without_columns(values, kept, columns):
-    """``values`` (n_rows, len(kept)) and the ``kept`` columns' (name, numbers) without ``columns``."""
-    return np.delete(values, columns, axis=1), [column for j, column in enumerate(kept) if j not in columns]
+def _without_columns(series, kept, columns):
+    """``series`` (a list of (n_rows, len(kept)) arrays) and the ``kept`` columns' (name, numbers) without
+    ``columns``."""
+    return [np.delete(part, columns, axis=1) for part in series], [column for j, column in enumerate(kept)
+                                                                   if j not in columns]
 
 
 def _numeric_dates(cells):
@@ -278,7 +283,7 @@ def _numeric_dates(cells):
     return dates
 
 
-def _read_csv_series(path, features=None):
+def _read_csv_series(path, features=None, series_column=None):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), dates written as
     numbers (YYYYMMDD), a first column without a name (the index pandas writes) and, beside other
@@ -286,7 +291,10 @@ def _read_csv_series(path, features=None):
     or hold one value in every row, and the kept columns' names (None without a header naming each
     once). ``features`` (header names, or numbers without a header) choose the columns instead, in that
     order. A chosen column with numbers and other cells is an error naming the cell. Cells separated by
-    semicolons or tabs may write decimals with a comma, or by runs of spaces (``_csv_dialect``)."""
+    semicolons or tabs may write decimals with a comma, or by runs of spaces (``_csv_dialect``). With a
+    ``series_column`` (named as features are), the rows of each of its values are one series, in the
+    order the values first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those
+    values (None without a ``series_column``)."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
@@ -299,21 +307,32 @@ def _read_csv_series(path, features=None):
     if len(widths) > 1:
         raise ValueError(f"rows of {widths} cells; every row must have the same number")
     names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
+    stripped = [name.strip() for name in names]
     if features is not None:
-        features = _chosen_columns(features, [name.strip() for name in names], header is not None)
+        features = _chosen_columns(features, stripped, header is not None, "--features")
+    if series_column is not None:
+        series_column, = _chosen_columns([series_column], stripped, header is not None, "--id-col")
+        if features is not None and series_column in features:
+            raise ValueError(f"column {series_column!r} names the series (--id-col); it is not one of --features")
+        ids = [cell.strip() for cell in list(zip(*rows))[stripped.index(series_column)]]
+        groups = [np.flatnonzero(np.array(ids) == name) for name in dict.fromkeys(ids)]
+    else:
+        groups = [np.arange(len(rows))]
     kept, left_out, texts = [], [], []
-    for i, (name, cells) in enumerate(zip(names, zip(*rows))):
-        chosen = features is None or name.strip() in features
+    for i, (name, cells) in enumerate(zip(stripped, zip(*rows))):
+        chosen = features is None or name in features
         numbers = [_number(cell, decimal) for cell in cells]
         dates = _numeric_dates(cells)
+        if name == series_column:
+            continue
         if all(number is None for number in numbers) or dates is not None or (
-                i == 0 and header is not None and not name.strip() and features is None):
+                i == 0 and header is not None and not name and features is None):
             texts.append((name, cells if dates is None else dates))
             if features is None:
                 unnamed = "the unnamed first column (an index)" if i == 0 else f"unnamed column {i}"
-                left_out.append(f"{name.strip()!r} (dates written as YYYYMMDD)" if dates else name.strip() or unnamed)
+                left_out.append(f"{name!r} (dates written as YYYYMMDD)" if dates else name or unnamed)
             elif chosen:
-                raise ValueError(f"column {name.strip()!r}, chosen by --features, holds "
+                raise ValueError(f"column {name!r}, chosen by --features, holds "
                                  f"{'dates' if dates else 'no numbers'}, as {cells[0]!r}")
         elif not chosen:
             continue
@@ -324,42 +343,56 @@ def _read_csv_series(path, features=None):
                 if row == 0 and header is not None and all(_number(cell, decimal) is None for cell in rows[0]) else ""
             raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
         else:
-            kept.append((name.strip(), numbers))
+            kept.append((name, numbers))
     if not kept:
         raise ValueError("no column of numbers")
     for name, cells in texts:
-        _check_date_column(name, cells, other_text_columns=len(texts) > 1)
+        for group in groups:  # each series' dates run forward; the next series' start again
+            label = name if len(groups) == 1 else f"{name} (series {ids[group[0]]})"
+            _check_date_column(label, [cells[row] for row in group], other_text_columns=len(texts) > 1)
     values = np.array([numbers for _, numbers in kept]).T
+    series = [values[group] for group in groups]
     if features is not None:
         order = [[name for name, _ in kept].index(feature) for feature in features]
-        return values[:, order], [], features if header is not None else None
-    time_axes = time_index_columns(values, TIME_STAMP_RTOL)
-    if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
-        left_out += [f"{kept[j][0]!r} (rises {rise_text(values[:, j])} every row: a time index)" for j in time_axes]
-        values, kept = _without_columns(values, kept, time_axes)
-    constant = constant_columns(values)
-    if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
-        left_out += [f"{kept[j][0]!r} (one value, {values[0, j]:g}, in every row)" for j in constant]
-        values, kept = _without_columns(values, kept, constant)
+        series, kept = [part[:, order] for part in series], [kept[j] for j in order]
+    else:
+        series, kept = _without_clocks_and_constants(series, kept, left_out)
     names = [name for name, _ in kept]
     named = header is not None and all(names) and len(set(names)) == len(names)
-    return values, left_out, names if named else None
+    series_ids = None if series_column is None else list(dict.fromkeys(ids))
+    return series[0] if len(series) == 1 else pad_sequences(series), left_out, names if named else None, series_ids
 
 
-def _chosen_columns(features, names, named):
-    """The column ``names`` that ``features`` choose: names of the header where the table is ``named``,
-    else numbers from 0 (the reader's "column 0", ...); refused where a column is missing or named twice."""
+def _without_clocks_and_constants(series, kept, left_out):
+    """The ``series`` and their ``kept`` columns' (name, numbers) without, beside other columns, those that
+    rise every row of each series (a time index, restarting in each) or hold one value in every row, which
+    are added to ``left_out``."""
+    time_axes = sorted(set.intersection(*(set(time_index_columns(part, TIME_STAMP_RTOL)) for part in series)))
+    if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
+        left_out += [f"{kept[j][0]!r} (rises {rise_text(series[0][:, j])} every row: a time index)" for j in time_axes]
+        series, kept = _without_columns(series, kept, time_axes)
+    constant = constant_columns(np.concatenate(series))
+    if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
+        left_out += [f"{kept[j][0]!r} (one value, {series[0][0, j]:g}, in every row)" for j in constant]
+        series, kept = _without_columns(series, kept, constant)
+    return series, kept
+
+
+def _chosen_columns(features, names, named, option):
+    """The column ``names`` that ``features`` (given by ``option``) choose: names of the header where the
+    table is ``named``, else numbers from 0 (the reader's "column 0", ...); refused where a column is
+    missing or named twice."""
     if not named:
         if not all(feature.strip().isdigit() for feature in features):
-            raise ValueError(f"the file has no header row, so --features names its columns by number, from 0 to "
+            raise ValueError(f"the file has no header row, so {option} names its columns by number, from 0 to "
                              f"{len(names) - 1}; got {features}")
         features = [f"column {int(feature)}" for feature in features]
     missing = [feature for feature in features if feature not in names]
     if missing:
-        raise ValueError(f"--features names {missing}, which the table lacks; it has {names}")
+        raise ValueError(f"{option} names {missing}, which the table lacks; it has {names}")
     twice = [feature for feature in features if names.count(feature) > 1 or features.count(feature) > 1]
     if twice:
-        raise ValueError(f"column {twice[0]!r} is named twice (in the header or in --features): which is meant?")
+        raise ValueError(f"column {twice[0]!r} is named twice (in the header or in {option}): which is meant?")
     return features
 
 
@@ -381,16 +414,19 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
-def read_series(path, features=None):
+def read_series(path, features=None, series_column=None):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
     numeric columns of a .csv (or its ``features``, named by its header), or a stack of series
-    (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file or the cases of an archive file
-    (.ts, .arff, a UCR .tsv), and the variables' names (a CSV header's; else None)."""
-    left_out, names = [], None
+    (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
+    (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
+    names (a CSV header's; else None) and the series' names (the values of ``series_column``, or None)."""
+    left_out, names, series_ids = [], None, None
     try:
         suffix = os.path.splitext(path)[1].lower()
-        if features is not None and (suffix in _NUMPY_FILES or suffix == ".tsf" or archive_reader(path)):
-            raise ValueError("--features names columns of a table's header row; the file is no table")
+        if (features, series_column) != (None, None) and (
+                suffix in _NUMPY_FILES or suffix == ".tsf" or archive_reader(path)):
+            raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
+                             "the file is no table")
         if suffix in _NUMPY_FILES:
             start, refusal = _NUMPY_FILES[suffix]
             with open(path, "rb") as file:
@@ -403,7 +439,7 @@ def read_series(path, features=None):
         elif read_archive := archive_reader(path):  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
         else:
-            series, left_out, names = _read_csv_series(path, features)
+            series, left_out, names, series_ids = _read_csv_series(path, features, series_column)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
@@ -426,7 +462,7 @@ def read_series(path, features=None):
                 f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be "
                 f"finite: {_FILL_GAPS}"
             )
-    return series, names
+    return series, names, series_ids
 
 
 def held_out_split(series, fraction):

@@ -292,7 +292,7 @@ def cmd_predict(args):
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     _check_can_write(model_out, "--model-out")
-    series, names = read_series(args.data, args.features)
+    series, names, _ = read_series(args.data, args.features, args.id_col)
     train, tests = held_out_split(series, args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
@@ -372,13 +372,13 @@ def cmd_forecast(args):
                          "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
-    if args.data is None and args.features:
-        raise SystemExit("error: --features chooses columns of DATA, and none is given")
+    if args.data is None and (args.features or args.id_col):
+        raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
-        runs, first_step = [model.generate(args.steps, **noise)], 0
+        runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
-            series, data_names = read_series(args.data, args.features)
+            series, data_names, series_ids = read_series(args.data, args.features, args.id_col)
             if names is not None and data_names is not None and set(names) <= set(data_names):
                 series, data_names = model_columns(series, data_names, list(names))
         # A header must name the model's variables; a file without one is read in the model's order
@@ -394,8 +394,8 @@ def cmd_forecast(args):
     names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)
     with open(args.output, "w", newline="") if args.output else contextlib.nullcontext(sys.stdout) as out:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["series"] * (len(runs) > 1) + ["step"] + names)
-        for i, run in enumerate(runs):
+        writer.writerow([args.id_col or "series"] * (len(runs) > 1) + ["step"] + names)
+        for i, run in zip(series_ids or range(len(runs)), runs):
             writer.writerows([i] * (len(runs) > 1) + [first_step + t] + [f"{v:.10g}" for v in row]
                              for t, row in enumerate(run))
     if args.output:
@@ -520,6 +520,8 @@ def build_parser():
     )
     reconstruct.add_argument("--features", nargs="+", help="a table's columns to learn, named by its header, in that "
                                                            "order (default: every numeric column but a time index)")
+    reconstruct.add_argument("--id-col", help="a table's column naming each row's series (a trial, a subject): a "
+                                              "stack of series, in the order the names first appear")
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
     )
@@ -549,6 +551,7 @@ def build_parser():
     )
     forecast.add_argument("--features", nargs="+", help="the table's columns to continue, as reconstruct's --features "
                                                         "chose them (default: the model's variables by name)")
+    forecast.add_argument("--id-col", help="the table's column naming each row's series: each continued")
     forecast.add_argument("--steps", type=_count(1), required=True, help="steps to forecast, or rows of the free run")
     forecast.add_argument("--process-noise", type=float, default=0.0,
                           help="0: the deterministic run; 1: a sample path with the map's one-step errors' noise")

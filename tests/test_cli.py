@@ -542,6 +542,10 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
                                                   for i, v in enumerate(t)))
     assert main(["reconstruct", str(hourly), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "Columns left out: Date, Time" in capsys.readouterr().out
+    hours = tmp_path / "hours.csv"  # the time of day as a number: each day as often (refused as "a date twice")
+    hours.write_text("Date,hour,x\n" + "".join(f"2024-01-{1 + i // 24:02d},{i % 24},{np.sin(v)}\n"
+                                               for i, v in enumerate(t)))
+    assert main(["reconstruct", str(hours), "--features", "x", "--n-hidden", "4", "--max-iter", "1"]) == 0
     with pytest.warns(UserWarning, match=r"Column 'Date' holds dates with gaps \(steps from 28 days to 91 days\)"):
         gappy = tmp_path / "gappy.csv"  # two months missing: read as no time
         gappy.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n"
@@ -943,8 +947,47 @@ def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_fe
                                ([str(tmp_path / "bare.alrnn.npz"), "--features", "1"], r"the file is no table")):
         with pytest.raises(SystemExit, match=message):
             main(["reconstruct", *arguments, *quick])
-    with pytest.raises(SystemExit, match="--features chooses columns of DATA, and none is given"):
+    with pytest.raises(SystemExit, match="--features and --id-col name columns of DATA, and none is given"):
         main(["forecast", str(tmp_path / "bare.alrnn.npz"), "--features", "1", "--steps", "1"])
+
+
+def test_reconstruct_and_forecast_read_a_long_table_of_several_series_by_its_id_column(tmp_path, capsys):
+    # Trials in one long table (trial, day, step, x, y) were read as one series, the step a variable.
+    from sklearn_alrnn import load
+
+    trials = {"b": 0.0, "a": 1.0, "c": 2.0}  # the order the names first appear is the stack's
+    lengths = {"b": 60, "a": 50, "c": 40}
+    rows = [f"{name},2024-01-{1 + i // 24:02d},{i},{np.sin(0.3 * i + phase):.6f},{np.cos(0.3 * i + phase):.6f}\n"
+            for name, phase in trials.items() for i in range(lengths[name])]
+    panel = tmp_path / "panel.csv"
+    panel.write_text("trial,day,step,x,y\n" + "".join(rows))
+    quick = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # each trial's days and steps run forward; no counter is fitted
+        assert main(["reconstruct", str(panel), "--id-col", "trial", *quick]) == 0
+    printed = capsys.readouterr().out
+    assert "Columns left out: day, 'step' (rises by 1 every row: a time index)" in printed
+    assert "on 110 steps of 2 series of 2 variables" in printed and "the first of 40 held-out steps" in printed
+    model = load(tmp_path / "panel.alrnn.npz")
+    assert list(model.feature_names_in_) == ["x", "y"]
+    np.testing.assert_allclose(model.initial_observation_, [0.0, 1.0], atol=1e-6)  # trial b's first row
+    assert main(["forecast", str(tmp_path / "panel.alrnn.npz"), str(panel), "--id-col", "trial", "--steps", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "trial,step,x,y" and [line.split(",")[:2] for line in lines[1:]] == [
+        ["b", "1"], ["b", "2"], ["a", "1"], ["a", "2"], ["c", "1"], ["c", "2"]]
+    series = [np.column_stack([np.sin(0.3 * np.arange(n) + p), np.cos(0.3 * np.arange(n) + p)])
+              for p, n in zip(trials.values(), lengths.values())]
+    pd = pytest.importorskip("pandas")
+    expected = model.forecast([pd.DataFrame(np.round(part, 6), columns=["x", "y"]) for part in series], 2)
+    np.testing.assert_allclose([[float(v) for v in line.split(",")[2:]] for line in lines[1:]],
+                               np.concatenate(expected), rtol=1e-8)
+    for arguments, message in (([str(panel), "--id-col", "trial", "--features", "trial", "x"],
+                                r"column 'trial' names the series \(--id-col\); it is not one of --features"),
+                               ([str(panel), "--id-col", "subject"], r"--id-col names \['subject'\], which the table"),
+                               ([str(tmp_path / "panel.alrnn.npz"), "--id-col", "0"], r"--id-col names columns of a "
+                                                                                      r"table; the file is no table")):
+        with pytest.raises(SystemExit, match=message):
+            main(["reconstruct", *arguments, *quick])
 
 
 def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_path, capsys):
