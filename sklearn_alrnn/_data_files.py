@@ -18,7 +18,9 @@ import numpy as np
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._panels import evenly_spaced
-from ._series import TIME_STAMP_RTOL, constant_columns, rise_text, time_index_columns
+from ._series import (
+    TIME_STAMP_RTOL, constant_columns, counter_and_run_columns, evenly_repeated, rise_text, time_index_columns,
+)
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
 from ._warnings import warn_user
@@ -225,9 +227,7 @@ def _check_date_column(name, cells, other_text_columns=False):
     steps = np.diff(stamps).astype("int64")
     if np.any(steps == 0) and np.all(steps >= 0) and all(
             re.fullmatch(r"\s*\d{4}-\d{2}(-\d{2})?\s*", cell) for cell in cells):
-        rows_a_day = np.diff(np.flatnonzero(np.r_[True, steps != 0, True]))
-        inner = rows_a_day[1:-1] if len(rows_a_day) > 2 else rows_a_day[:0]
-        if other_text_columns or np.all(inner == rows_a_day.max()):
+        if other_text_columns or evenly_repeated(steps != 0):
             return  # days alone, repeated, beside another column of text or as often: times of day elsewhere
     backwards = np.flatnonzero(steps <= 0)
     if backwards.size:
@@ -365,8 +365,9 @@ def _read_csv_series(path, features=None, series_column=None):
 
 def _without_clocks_and_constants(series, kept, left_out):
     """The ``series`` and their ``kept`` columns' (name, numbers) without, beside other columns, those that
-    rise every row of each series (a time index, restarting in each) or hold one value in every row, which
-    are added to ``left_out``."""
+    rise every row of each series (a time index, restarting in each), hold one value in every row, or
+    count or number (:func:`counter_and_run_columns`: a clock that wraps, a year beside the month, the
+    step or number of several series in one table), which are added to ``left_out``."""
     time_axes = sorted(set.intersection(*(set(time_index_columns(part, TIME_STAMP_RTOL)) for part in series)))
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
         left_out += [f"{kept[j][0]!r} (rises {rise_text(series[0][:, j])} every row: a time index)" for j in time_axes]
@@ -375,6 +376,15 @@ def _without_clocks_and_constants(series, kept, left_out):
     if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
         left_out += [f"{kept[j][0]!r} (one value, {series[0][0, j]:g}, in every row)" for j in constant]
         series, kept = _without_columns(series, kept, constant)
+    counters, runs = (sorted(set().union(*found)) for found in zip(*map(counter_and_run_columns, series)))
+    counters = [j for j in counters if len(np.unique(np.concatenate(series)[:, j])) >= 3]  # 0, 1, 0, 1 may measure
+    if counters + runs and len(counters + runs) < len(kept):
+        several = "several series in one table, which --id-col reads as such"
+        left_out += [f"{kept[j][0]!r} (starts again from {series[0][0, j]:g}: a clock that wraps, or the steps of "
+                     f"{several})" for j in counters]
+        left_out += [f"{kept[j][0]!r} (keeps each value for a run of rows: a coarse time stamp, or the number of "
+                     f"{several})" for j in runs]
+        series, kept = _without_columns(series, kept, sorted(counters + runs))
     return series, kept
 
 

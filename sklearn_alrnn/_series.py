@@ -228,8 +228,9 @@ def counter_and_run_columns(values):
     """Columns of one table (T, N) that count or number rather than measure: ``counters`` rise by the
     same step every row but where they start again from their first value (the steps of several
     series stacked in one table, or a clock that wraps, an hour of the day); ``runs`` hold whole
-    numbers, each value in one run of rows, three runs or more of 10 rows or more on average (a
-    series' number, or a coarse time stamp such as a year; a single switch may be a variable's)."""
+    numbers, each value in one run of rows, three runs or more, of 10 rows or more on average or
+    rising by one step after as many rows each (a series' number, or a coarse time stamp such as a
+    year beside the quarter; a single switch may be a variable's)."""
     steps = np.diff(values, axis=0)
     counters, runs = [], []
     for j in range(values.shape[1]):
@@ -238,10 +239,23 @@ def counter_and_run_columns(values):
         rising = steps[~restarts, j]
         if restarts.any() and len(rising) > 1 and rising[0] > 0 and np.allclose(rising, rising[0], rtol=1e-9, atol=0):
             counters.append(j)
-        elif (2 <= changes <= len(column) / 10 and np.all(column == np.round(column))
-              and len(np.unique(column)) == changes + 1):
+        elif (2 <= changes < len(steps) and np.all(column == np.round(column))
+              and len(np.unique(column)) == changes + 1 and (changes <= len(column) / 10 or _stairs(steps[:, j]))):
             runs.append(j)
     return counters, runs
+
+
+def _stairs(steps):
+    """Whether a column's ``steps`` rise by one amount, after as many rows at each value: a clock."""
+    rises = steps[steps != 0]
+    return rises[0] > 0 and np.allclose(rises, rises[0], rtol=1e-9, atol=0) and evenly_repeated(steps != 0)
+
+
+def evenly_repeated(changes):
+    """Whether the runs of equal values that ``changes`` (one per step: whether the value changed) cut a
+    column into have one length, the first and last (which may be cut short) no longer."""
+    lengths = np.diff(np.flatnonzero(np.r_[True, changes, True]))
+    return bool(np.all(lengths[1:-1] == lengths.max()))
 
 
 def _column_label(names, column):

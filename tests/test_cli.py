@@ -523,11 +523,11 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert load(tmp_path / "dated.alrnn.npz").n_features_in_ == 2
     # The header names the model's variables, as a DataFrame's columns would (analyze prints them).
     assert list(load(tmp_path / "dated.alrnn.npz").feature_names_in_) == ["x", "y"]
-    clock = tmp_path / "clock.csv"  # an hour of the day beside the variables: named as the header names it
+    clock = tmp_path / "clock.csv"  # an hour of the day beside the variables: left out, named as the header names it
     clock.write_text("x,hour,y\n" + "".join(f"{np.sin(v)},{i % 24},{np.cos(v)}\n" for i, v in enumerate(t)))
-    with pytest.warns(UserWarning, match=r"column 'hour' rises by one step every row but where it starts again"):
-        main(["reconstruct", str(clock), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"])
-    assert list(load(tmp_path / "clock.alrnn.npz").feature_names_in_) == ["x", "hour", "y"]
+    main(["reconstruct", str(clock), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"])
+    assert "Columns left out: 'hour' (starts again from 0: a clock that wraps" in capsys.readouterr().out
+    assert list(load(tmp_path / "clock.alrnn.npz").feature_names_in_) == ["x", "y"]
     newest_first = tmp_path / "newest_first.csv"  # as many downloads of prices write them: learnt backwards
     newest_first.write_text("Date,x,y\n" + "".join(f"{m},{np.sin(v)},{np.cos(v)}\n" for m, v in zip(months[::-1], t)))
     with pytest.raises(SystemExit, match=r"column 'Date' holds dates that run backwards \(newest first\); the rows"):
@@ -914,6 +914,16 @@ def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_fe
     assert main(["reconstruct", str(monthly), *quick]) == 0
     assert "Columns left out: 'column 0' (rises by 0.07" in capsys.readouterr().out
     assert load(tmp_path / "monthly.alrnn.npz").n_features_in_ == 1
+    quarterly = tmp_path / "quarterly.csv"  # statsmodels' macrodata: the year beside the quarter, then variables
+    quarterly.write_text("year,quarter,x,y\n" + "".join(f"{1959 + i // 4},{i % 4 + 1},{np.sin(v)},{np.cos(v)}\n"
+                                                       for i, v in enumerate(t)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # left out, not fitted with the forecaster's warning
+        assert main(["reconstruct", str(quarterly), *quick]) == 0
+    printed = capsys.readouterr().out
+    assert "'quarter' (starts again from 1: a clock that wraps, or the steps of several series" in printed
+    assert "'year' (keeps each value for a run of rows: a coarse time stamp" in printed
+    assert list(load(tmp_path / "quarterly.alrnn.npz").feature_names_in_) == ["x", "y"]
     # --features: the columns named, in that order, whatever the defaults would leave out or keep.
     table = tmp_path / "table.csv"
     table.write_text("hour,x,label,y\n" + "".join(f"{i % 24},{np.sin(v)},{'ab'[i % 2]},{np.cos(v)}\n"

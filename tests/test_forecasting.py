@@ -787,6 +787,8 @@ def test_a_long_table_of_several_series_given_as_one_is_named_in_a_warning():
             ALRNNForecaster(**QUICK).fit(data)
     with pytest.warns(UserWarning, match=r"column 'hour' rises .* or a clock that wraps\).*drive the map as exog"):
         ALRNNForecaster(**QUICK).fit(pd.DataFrame({"hour": np.arange(300) % 24, "x": X[:, 0]}))
+    with pytest.warns(UserWarning, match=r"In X, column 'year' keeps each of its values for one run of rows"):
+        ALRNNForecaster(**QUICK).fit(pd.DataFrame({"year": 1959 + np.arange(2, 302) // 4, "x": X[:, 0]}))
     # Variables of whole numbers that revisit their values, or change often, are variables.
     counts = np.c_[np.round(10 * X[:, 0]), np.repeat(np.arange(30) % 3, 10)]
     switch = np.c_[X[:, 0], np.arange(300) >= 150]  # an input switched on once
