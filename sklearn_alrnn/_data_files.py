@@ -283,6 +283,21 @@ def _numeric_dates(cells):
     return dates
 
 
+def _cell_kind(cell, decimal):
+    """Whether a cell holds a number, an ISO 8601 date or other text."""
+    return "number" if _number(cell, decimal) is not None else "date" if re.match(r"\s*\d{4}-\d{2}", cell) else "text"
+
+
+def _names_columns(first, next_rows, decimal):
+    """Whether the ``first`` row is a header: a cell of it is no number and (where a row follows, as
+    wide) of another kind than the cell below it, a name over numbers or dates. A first row of dates
+    or labels over the same, beside numbers, is data (a file without a header that starts so)."""
+    kinds = [_cell_kind(cell, decimal) for cell in first]
+    if "number" not in kinds or not next_rows or len(next_rows[0]) != len(first):
+        return kinds != ["number"] * len(kinds)
+    return any(kind != "number" and kind != _cell_kind(below, decimal) for kind, below in zip(kinds, next_rows[0]))
+
+
 def _read_csv_series(path, features=None, series_column=None):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), dates written as
@@ -299,7 +314,7 @@ def _read_csv_series(path, features=None, series_column=None):
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
         rows = [row for row in reader if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")]
-    header = rows.pop(0) if rows and None in (_number(cell, decimal) for cell in rows[0]) else None
+    header = rows.pop(0) if rows and _names_columns(rows[0], rows[1:2], decimal) else None
     if not rows:
         raise ValueError("no data rows")
     header, rows = _without_a_trailing_empty_column(header, rows)

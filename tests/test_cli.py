@@ -556,6 +556,11 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "the unnamed first column (an index)" in capsys.readouterr().out
     assert load(tmp_path / "indexed.alrnn.npz").n_features_in_ == 1
+    undated = tmp_path / "undated.csv"  # no header, a date and a label first: the first row is data, not names
+    undated.write_text("".join(f"{m}-01,{'ab'[i % 2]},{np.cos(v)}\n" for i, (m, v) in enumerate(zip(months, t))))
+    assert main(["reconstruct", str(undated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert "Columns left out: column 0, column 1\n" in capsys.readouterr().out
+    assert load(tmp_path / "undated.alrnn.npz").initial_observation_.tolist() == [1.0]
     commented = tmp_path / "commented.csv"  # np.savetxt's header line, and a note
     np.savetxt(commented, np.column_stack([np.sin(t), np.cos(t)]), delimiter=",", header="x,y\nrecorded at 10 Hz")
     assert main(["reconstruct", str(commented), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
