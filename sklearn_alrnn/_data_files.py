@@ -19,7 +19,8 @@ from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._panels import evenly_spaced
 from ._series import (
-    TIME_STAMP_RTOL, constant_columns, counter_and_run_columns, evenly_repeated, rise_text, time_index_columns,
+    TIME_STAMP_RTOL, constant_columns, counter_and_run_columns, evenly_repeated, numbers_as_dates, rise_text,
+    time_index_columns,
 )
 from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
@@ -270,19 +271,6 @@ def _without_columns(series, kept, columns):
                                                                    if j not in columns]
 
 
-def _numeric_dates(cells):
-    """ISO 8601 dates of cells that all write a date as the number YYYYMMDD (as NOAA's and statsmodels'
-    tables do), else None."""
-    if not all(re.fullmatch(r"\s*[12]\d{3}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s*", cell) for cell in cells):
-        return None
-    dates = [f"{cell.strip()[:4]}-{cell.strip()[4:6]}-{cell.strip()[6:]}" for cell in cells]
-    try:
-        np.array(dates, dtype="datetime64[D]")
-    except ValueError:  # a day that the month lacks (20230231): numbers after all
-        return None
-    return dates
-
-
 def _cell_kind(cell, decimal):
     """Whether a cell holds a number, an ISO 8601 date or other text."""
     return "number" if _number(cell, decimal) is not None else "date" if re.match(r"\s*\d{4}-\d{2}", cell) else "text"
@@ -337,7 +325,7 @@ def _read_csv_series(path, features=None, series_column=None):
     for i, (name, cells) in enumerate(zip(stripped, zip(*rows))):
         chosen = features is None or name in features
         numbers = [_number(cell, decimal) for cell in cells]
-        dates = _numeric_dates(cells)
+        dates = None if None in numbers else numbers_as_dates(np.array(numbers))
         if name == series_column:
             continue
         if all(number is None for number in numbers) or dates is not None or (

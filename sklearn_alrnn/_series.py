@@ -219,6 +219,20 @@ def rise_text(column):
     return f"by {low:g}" if np.isclose(low, high, rtol=1e-9, atol=0) else f"by {low:.3g} to {high:.3g}"
 
 
+def numbers_as_dates(column):
+    """The ISO 8601 days that a column's numbers all write as YYYYMMDD (19580329, as NOAA's and
+    statsmodels' tables do), else None."""
+    if not np.all((column >= 1e7) & (column < 3e7) & (column == np.round(column))):
+        return None
+    text = [f"{int(number)}" for number in column]
+    dates = [f"{day[:4]}-{day[4:6]}-{day[6:]}" for day in text]
+    try:
+        np.array(dates, dtype="datetime64[D]")
+    except ValueError:  # a month or a day out of range (20231350): numbers after all
+        return None
+    return dates
+
+
 def constant_columns(values):
     """Indices of the columns of ``values`` (T, N) that hold one value in every row: no dynamics."""
     return np.flatnonzero(np.all(values == values[:1], axis=0))
@@ -294,7 +308,15 @@ def warn_if_columns_are_not_variables(series, names=None):
             "would have to extrapolate. Leave it out (the rows are the steps, in order; a DataFrame may keep it as "
             "its index)."
         )
-    counters, runs = (sorted(set().union(*found) - set(clocks)) for found in zip(*map(counter_and_run_columns, series)))
+    dated = [j for j in range(values.shape[1]) if numbers_as_dates(values[:, j]) is not None]
+    if dated and len(dated) < values.shape[1]:
+        warn_user(
+            f"Column {_column_label(names, dated[0])} of X holds dates written as numbers (YYYYMMDD: "
+            f"{values[0, dated[0]]:.0f}): not a variable of the system. Leave it out (a DataFrame may keep it as its "
+            "index, pd.to_datetime(column, format='%Y%m%d'))."
+        )
+    counters, runs = (sorted(set().union(*found) - set(clocks) - set(dated))
+                      for found in zip(*map(counter_and_run_columns, series)))
     if (counters or runs) and len(counters + runs) < series[0].shape[1]:
         what = [f"column {_column_label(names, j)} rises by one step every row but where it starts again from its "
                 "first value (a step counter of several series, or a clock that wraps)" for j in counters[:1]]

@@ -763,12 +763,17 @@ def test_a_time_index_beside_the_variables_is_named_in_a_warning():
     years = np.round(1900 + (months.astype("datetime64[D]") - np.datetime64("1900-01-01")).astype(float) / 365.25, 3)
     with pytest.warns(UserWarning, match=r"Column 0 of X rises by 0.07[0-9]+ to 0.08[0-9]+ every row: a time index"):
         ALRNNForecaster(**QUICK).fit(np.c_[years, X])
+    weeks = np.arange("1958-03-29", "1961-01-01", 7, dtype="datetime64[D]")[:120]  # statsmodels' CO2 table's dates
+    as_numbers = np.array([int(str(day).replace("-", "")) for day in weeks])
+    with pytest.warns(UserWarning, match=r"Column 'date' of X holds dates written as numbers \(YYYYMMDD: 19580329\)"):
+        ALRNNForecaster(**QUICK).fit(pd.DataFrame({"date": as_numbers, "co2": X[:, 0]}))
     trend = np.c_[X[:, 0], np.arange(120.0)]
     trend[60:, 1] += 5  # a ramp with a jump is no clock
     rising = np.c_[X[:, 0], np.cumsum(1 + X[:, 1] ** 2)]  # a sum that rises by uneven steps: a variable
     # Variables of tiny units rise by tiny, unequal steps: no clock (they were, within allclose's atol).
+    codes = np.c_[X[:, 0], 20231350 + np.round(40 * X[:, 1])]  # eight digits, but month 13: no dates
     for data in (recording[["x", "y"]], np.arange(120.0), trend, rising, [recording, recording.iloc[::-1]],
-                 1e-12 * X):
+                 1e-12 * X, codes):
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message="Column .* every row")
             ALRNNForecaster(**QUICK).fit(data)
