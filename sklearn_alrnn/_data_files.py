@@ -222,9 +222,11 @@ def _check_date_column(name, cells, other_text_columns=False):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # NumPy's deprecation of time zones in date strings
-            stamps = np.array([cell.strip() for cell in cells], dtype="datetime64[s]")
+            stamps = np.array([cell.strip() for cell in cells], dtype="datetime64")  # to the finest unit written
     except ValueError:  # not dates, or not in ISO 8601
         return
+    if np.datetime_data(stamps.dtype)[0] in ("Y", "M", "W", "D", "h", "m"):
+        stamps = stamps.astype("datetime64[s]")  # so that months of 28 to 31 days differ
     steps = np.diff(stamps).astype("int64")
     if np.any(steps == 0) and np.all(steps >= 0) and all(
             re.fullmatch(r"\s*\d{4}-\d{2}(-\d{2})?\s*", cell) for cell in cells):
@@ -239,18 +241,20 @@ def _check_date_column(name, cells, other_text_columns=False):
         raise ValueError(f"column {name.strip()!r} holds dates that run {how}; the rows are read in the file's "
                          "order, so sort them by date first (and keep one row per date)")
     if len(stamps) >= 3 and not evenly_spaced(stamps):
-        shortest, longest = (_duration(seconds) for seconds in (steps.min(), steps.max()))
+        shortest, longest = (_duration(step) for step in (np.diff(stamps).min(), np.diff(stamps).max()))
         warn_user(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
                   "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
                   "gap is not to be read as no time.")
 
 
-def _duration(seconds):
-    """A number of seconds in the largest unit that divides it ("3 days", "90 minutes")."""
-    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size} {unit}"
-    return f"{seconds} seconds"
+def _duration(step):
+    """A time step (a timedelta64) in the largest unit that divides it ("3 days", "90 minutes", "15 milliseconds")."""
+    units = (("D", "days"), ("h", "hours"), ("m", "minutes"), ("s", "seconds"), ("ms", "milliseconds"),
+             ("us", "microseconds"))
+    for unit, name in units:
+        if step % np.timedelta64(1, unit) == np.timedelta64(0, unit):
+            return f"{step // np.timedelta64(1, unit)} {name}"
+    return f"{step // np.timedelta64(1, 'ns')} nanoseconds"
 
 
 def _without_a_trailing_empty_column(header, rows):

@@ -556,6 +556,16 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(indexed), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "the unnamed first column (an index)" in capsys.readouterr().out
     assert load(tmp_path / "indexed.alrnn.npz").n_features_in_ == 1
+    sampled = tmp_path / "sampled.csv"  # 64 Hz stamps to the millisecond (aeon's Daphnet file): "a date twice"
+    stamps = np.datetime64("1970-01-01T00:04:40.000") + (np.arange(300) * 15.625).astype(int).astype("timedelta64[ms]")
+    rows = [f"{str(stamp).replace('T', ' ')},{np.sin(v)}\n" for stamp, v in zip(stamps, t)]
+    sampled.write_text("timestamp,x\n" + "".join(rows))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["reconstruct", str(sampled), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    sampled.write_text("timestamp,x\n" + "".join(rows[:100] + rows[110:]))
+    with pytest.warns(UserWarning, match=r"dates with gaps \(steps from 15 milliseconds to 172 milliseconds\)"):
+        main(["reconstruct", str(sampled), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"])
     undated = tmp_path / "undated.csv"  # no header, a date and a label first: the first row is data, not names
     undated.write_text("".join(f"{m}-01,{'ab'[i % 2]},{np.cos(v)}\n" for i, (m, v) in enumerate(zip(months, t))))
     assert main(["reconstruct", str(undated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
