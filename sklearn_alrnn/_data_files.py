@@ -294,10 +294,10 @@ def _read_csv_series(path, features=None, series_column=None):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), dates written as
     numbers (YYYYMMDD), a first column without a name (the index pandas writes) and, beside other
-    numeric columns, those that rise by the same step every row (a time index, in decimal years too)
-    or hold one value in every row, and the kept columns' names (None without a header naming each
-    once). ``features`` (header names, or numbers without a header) choose the columns instead, in that
-    order. A chosen column with numbers and other cells is an error naming the cell. Cells separated by
+    numeric columns, those that rise by the same step every row (a time index, in decimal years too),
+    hold one value in every row or count or number (``_without_clocks_and_constants``), and the kept
+    columns' names (None without a header naming each once). ``features`` (header names, or numbers
+    without a header) choose the columns instead, in that order. A chosen column with numbers and other cells is an error naming the cell. Cells separated by
     semicolons or tabs may write decimals with a comma, or by runs of spaces (``_csv_dialect``). With a
     ``series_column`` (named as features are), the rows of each of its values are one series, in the
     order the values first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those
@@ -327,11 +327,11 @@ def _read_csv_series(path, features=None, series_column=None):
         groups = [np.arange(len(rows))]
     kept, left_out, texts = [], [], []
     for i, (name, cells) in enumerate(zip(stripped, zip(*rows))):
+        if name == series_column:
+            continue
         chosen = features is None or name in features
         numbers = [_number(cell, decimal) for cell in cells]
         dates = None if None in numbers else numbers_as_dates(np.array(numbers))
-        if name == series_column:
-            continue
         if all(number is None for number in numbers) or dates is not None or (
                 i == 0 and header is not None and not name and features is None):
             texts.append((name, cells if dates is None else dates))
