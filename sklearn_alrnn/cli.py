@@ -515,13 +515,16 @@ def build_parser():
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive of one such array, .tsf file of the Monash forecasting archive (its series), "
                      ".ts, .arff or UCR .tsv file (its cases, labels aside), "
-                     "or .csv or text table (its numeric columns but a time index; commas, semicolons, tabs "
-                     "or spaces between them, as np.savetxt writes), or a Parquet table read as its CSV"
+                     "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
+                     "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
+                     "Parquet table read as its CSV"
     )
-    reconstruct.add_argument("--features", nargs="+", help="a table's columns to learn, named by its header, in that "
-                                                           "order (default: every numeric column but a time index)")
-    reconstruct.add_argument("--id-col", help="a table's column naming each row's series (a trial, a subject): a "
-                                              "stack of series, in the order the names first appear")
+    reconstruct.add_argument("--features", nargs="+", metavar="COL",
+                             help="a table's columns to learn, in that order: its header's names, or numbers from 0 "
+                                  "without one (default: the numeric columns but time stamps, clocks and constants)")
+    reconstruct.add_argument("--id-col", metavar="COL", help="a table's column naming each row's series (a trial, a "
+                                                             "subject): a stack of series, in the order the names "
+                                                             "first appear")
     reconstruct.add_argument(
         "--n-nonlinear", type=_count(0, auto=True), default="auto", help='ReLU units, or "auto" (12, fewer in small networks)'
     )
@@ -546,12 +549,13 @@ def build_parser():
     forecast.add_argument("model", help="model file of 'sklearn-alrnn reconstruct' or ALRNNForecaster.save")
     forecast.add_argument(
         "data", nargs="?", help="the series to continue, read as reconstruct reads its data (a stack: each series "
-                                "continued, a column 'series' numbering them); without it, the free run from the "
-                                "first training observation (step 0)"
+                                "continued, a column 'series' numbering them, or --id-col's naming them); without "
+                                "it, the free run from the first training observation (step 0)"
     )
-    forecast.add_argument("--features", nargs="+", help="the table's columns to continue, as reconstruct's --features "
-                                                        "chose them (default: the model's variables by name)")
-    forecast.add_argument("--id-col", help="the table's column naming each row's series: each continued")
+    forecast.add_argument("--features", nargs="+", metavar="COL",
+                          help="the table's columns to continue, as reconstruct's --features chose them (default: "
+                               "the model's variables by name)")
+    forecast.add_argument("--id-col", metavar="COL", help="the table's column naming each row's series: each continued")
     forecast.add_argument("--steps", type=_count(1), required=True, help="steps to forecast, or rows of the free run")
     forecast.add_argument("--process-noise", type=float, default=0.0,
                           help="0: the deterministic run; 1: a sample path with the map's one-step errors' noise")
