@@ -322,6 +322,9 @@ def _read_csv_series(path, features=None, series_column=None):
         if features is not None and series_column in features:
             raise ValueError(f"column {series_column!r} names the series (--id-col); it is not one of --features")
         ids = [cell.strip() for cell in list(zip(*rows))[stripped.index(series_column)]]
+        if "" in ids:
+            raise ValueError(f"column {series_column!r} (--id-col) is empty in data row {ids.index('')}: which "
+                             "series is the row's?")
         groups = [np.flatnonzero(np.array(ids) == name) for name in dict.fromkeys(ids)]
     else:
         groups = [np.arange(len(rows))]

@@ -1006,9 +1006,13 @@ def test_reconstruct_and_forecast_read_a_long_table_of_several_series_by_its_id_
     expected = model.forecast([pd.DataFrame(np.round(part, 6), columns=["x", "y"]) for part in series], 2)
     np.testing.assert_allclose([[float(v) for v in line.split(",")[2:]] for line in lines[1:]],
                                np.concatenate(expected), rtol=1e-8)
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("trial,day,step,x,y\n" + "".join(rows[:3]) + rows[3][1:] + "".join(rows[4:]))
     for arguments, message in (([str(panel), "--id-col", "trial", "--features", "trial", "x"],
                                 r"column 'trial' names the series \(--id-col\); it is not one of --features"),
                                ([str(panel), "--id-col", "subject"], r"--id-col names \['subject'\], which the table"),
+                               ([str(unnamed), "--id-col", "trial"], r"column 'trial' \(--id-col\) is empty in data "
+                                                                     r"row 3: which series is the row's\?"),
                                ([str(tmp_path / "panel.alrnn.npz"), "--id-col", "0"], r"--id-col names columns of a "
                                                                                       r"table; the file is no table")):
         with pytest.raises(SystemExit, match=message):
