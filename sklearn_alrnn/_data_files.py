@@ -282,8 +282,12 @@ def _cell_kind(cell, decimal):
 
 def _names_columns(first, next_rows, decimal):
     """Whether the ``first`` row is a header: a cell of it is no number and (where a row follows, as
-    wide) of another kind than the cell below it, a name over numbers or dates. A first row of dates
-    or labels over the same, beside numbers, is data (a file without a header that starts so)."""
+    wide) of another kind than the cell below it, a name over numbers or dates, or it is 0, 1, ... over
+    a row with decimals (the names of ``pd.DataFrame(X).to_csv``). A first row of dates or labels over
+    the same, beside numbers, is data (a file without a header that starts so)."""
+    if [cell.strip() for cell in first] == [str(i) for i in range(len(first))] and next_rows and any(
+            re.search(r"[.eE]", cell) for cell in next_rows[0]):
+        return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
     kinds = [_cell_kind(cell, decimal) for cell in first]
     if "number" not in kinds or not next_rows or len(next_rows[0]) != len(first):
         return kinds != ["number"] * len(kinds)

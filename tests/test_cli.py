@@ -566,6 +566,11 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     sampled.write_text("timestamp,x\n" + "".join(rows[:100] + rows[110:]))
     with pytest.warns(UserWarning, match=r"dates with gaps \(steps from 15 milliseconds to 172 milliseconds\)"):
         main(["reconstruct", str(sampled), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"])
+    ranged = tmp_path / "ranged.csv"  # pd.DataFrame(X).to_csv(index=False): names 0, 1 (read as the first step)
+    ranged.write_text("0,1\n" + "".join(f"{np.sin(v) + 2:.6f},{np.cos(v):.6f}\n" for v in t))
+    assert main(["reconstruct", str(ranged), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
+    assert load(tmp_path / "ranged.alrnn.npz").initial_observation_.tolist() == [2.0, 1.0]
+    assert list(load(tmp_path / "ranged.alrnn.npz").feature_names_in_) == ["0", "1"]
     undated = tmp_path / "undated.csv"  # no header, a date and a label first: the first row is data, not names
     undated.write_text("".join(f"{m}-01,{'ab'[i % 2]},{np.cos(v)}\n" for i, (m, v) in enumerate(zip(months, t))))
     assert main(["reconstruct", str(undated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
