@@ -337,7 +337,10 @@ def cmd_reconstruct(args):
         return f"{np.mean([metrics.power_spectrum_distance(test, run) for test, run in zip(tests, generated)]):.4f}"
 
     generated = [run for run, _ in runs]
-    print(f"  state-space divergence D_stsp  {divergence(generated):.4f}  ({divergence(gaussian):.4f})")
+    scores = divergence(generated), divergence(gaussian)
+    below_zero = "" if min(scores) >= 0 else \
+        f": below 0, the error of its mixture estimate on {sum(map(len, tests))} points in {pooled.shape[1]} dimensions"
+    print(f"  state-space divergence D_stsp  {scores[0]:.4f}  ({scores[1]:.4f}){below_zero}")
     steps = f"{shortest} held-out steps" if len(tests) == 1 else f"the shortest held-out series' {shortest} steps"
     spectrum_note = "" if spectra_resolved else \
         f": {steps} give {shortest // 2 + 1} frequencies, fewer than 4 x its smoothing of 20"

@@ -726,6 +726,23 @@ def test_reconstruct_leaves_out_the_spectrum_of_a_short_held_out_part(tmp_path, 
     assert "(n/a): the shortest held-out series' 120 steps give 61 frequencies" in capsys.readouterr().out
 
 
+def test_reconstruct_says_why_a_divergence_on_few_points_in_many_dimensions_is_below_zero(tmp_path, capsys):
+    # statsmodels' El Nino table (12 monthly columns, 12 held-out years): D_stsp -0.3173, without a word.
+    t = np.arange(61)[:, None] + np.arange(12)[None, :] / 12
+    np.save(tmp_path / "monthly.npy", np.sin(0.9 * t) + 0.1 * np.cos(2.3 * t))
+    arguments = ["reconstruct", str(tmp_path / "monthly.npy"), "--n-hidden", "14", "--n-nonlinear", "1",
+                 "--max-iter", "1"]
+    assert main(arguments) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if "D_stsp  " in line)
+    assert float(line.split()[3]) >= 0 and line.endswith(")")
+    estimates = iter([-0.3])  # the free run's, then 1.2 for the Gaussian's and the noise-driven run's
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sklearn_alrnn.metrics.state_space_divergence", lambda *args, **kwargs: next(estimates, 1.2))
+        assert main(arguments) == 0
+    assert ("D_stsp  -0.3000  (1.2000): below 0, the error of its mixture estimate on 12 points in 12 dimensions"
+            in capsys.readouterr().out)
+
+
 def test_reconstruct_of_a_stack_of_series_holds_out_its_last_series(tmp_path, capsys):
     from sklearn_alrnn import datasets, load
 
