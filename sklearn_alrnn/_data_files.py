@@ -294,18 +294,20 @@ def _names_columns(first, next_rows, decimal):
     return any(kind != "number" and kind != _cell_kind(below, decimal) for kind, below in zip(kinds, next_rows[0]))
 
 
-def _read_csv_series(path, features=None, series_column=None):
+def _read_csv_series(path, features=None, series_column=None, fitted_series_column=None):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
-    the names of the columns left out: those without a single number (dates, labels), dates written as
-    numbers (YYYYMMDD), a first column without a name (the index pandas writes) and, beside other
-    numeric columns, those that rise by the same step every row (a time index, in decimal years too),
-    hold one value in every row or count or number (``_without_clocks_and_constants``), and the kept
-    columns' names (None without a header naming each once). ``features`` (header names, or numbers
-    without a header) choose the columns instead, in that order. A chosen column with numbers and other cells is an error naming the cell. Cells separated by
-    semicolons or tabs may write decimals with a comma, or by runs of spaces (``_csv_dialect``). With a
-    ``series_column`` (named as features are), the rows of each of its values are one series, in the
-    order the values first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those
-    values (None without a ``series_column``)."""
+    the names of the columns left out: those without a single number (dates, labels), dates written
+    as numbers (YYYYMMDD), a first column without a name (the index pandas writes) and, beside other
+    numeric columns, those that rise by the same step every row (a time index, in decimal years
+    too), hold one value in every row or count or number (``_without_clocks_and_constants``), and
+    the kept columns' names (None without a header naming each once). ``features`` (header names, or
+    numbers without a header) choose the columns instead, in that order. A chosen column with
+    numbers and other cells is an error naming the cell. Cells separated by semicolons or tabs may
+    write decimals with a comma, or by runs of spaces (``_csv_dialect``). With a ``series_column``
+    (named as features are), the rows of each of its values are one series, in the order the values
+    first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those values (None
+    without a ``series_column``). ``fitted_series_column``, the one a model was fitted with, is the
+    ``series_column`` where none is given and the header has it."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
@@ -321,6 +323,8 @@ def _read_csv_series(path, features=None, series_column=None):
     stripped = [name.strip() for name in names]
     if features is not None:
         features = _chosen_columns(features, stripped, header is not None, "--features")
+    if series_column is None and header is not None and fitted_series_column in stripped:
+        series_column = fitted_series_column
     if series_column is not None:
         series_column, = _chosen_columns([series_column], stripped, header is not None, "--id-col")
         if features is not None and series_column in features:
@@ -438,12 +442,13 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
-def read_series(path, features=None, series_column=None):
+def read_series(path, features=None, series_column=None, fitted_series_column=None):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
     numeric columns of a .csv (or its ``features``, named by its header), or a stack of series
     (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
-    names (a CSV header's; else None) and the series' names (the values of ``series_column``, or None)."""
+    names (a CSV header's; else None) and the series' names (the values of ``series_column``, or of
+    ``fitted_series_column`` where a header has it; else None)."""
     left_out, names, series_ids = [], None, None
     try:
         suffix = os.path.splitext(path)[1].lower()
@@ -463,7 +468,7 @@ def read_series(path, features=None, series_column=None):
         elif read_archive := archive_reader(path):  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
         else:
-            series, left_out, names, series_ids = _read_csv_series(path, features, series_column)
+            series, left_out, names, series_ids = _read_csv_series(path, features, series_column, fitted_series_column)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:

@@ -311,7 +311,7 @@ def cmd_reconstruct(args):
     n_step_error = metrics.prediction_error(model, named_series(tests, names), horizon)
     if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
-    model.save(model_out, extra={"kind": "forecaster", "data": args.data})
+    model.save(model_out, extra={"kind": "forecaster", "data": args.data, "id_col": args.id_col})
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
     trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "")
@@ -375,13 +375,14 @@ def cmd_forecast(args):
                          "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
+    id_name = args.id_col or load_metadata(args.model)["extra"].get("id_col")  # reconstruct's, where DATA has it
     if args.data is None and (args.features or args.id_col):
         raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
         runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
-            series, data_names, series_ids = read_series(args.data, args.features, args.id_col)
+            series, data_names, series_ids = read_series(args.data, args.features, args.id_col, id_name)
             if names is not None and data_names is not None and set(names) <= set(data_names):
                 series, data_names = model_columns(series, data_names, list(names))
         # A header must name the model's variables; a file without one is read in the model's order
@@ -397,7 +398,7 @@ def cmd_forecast(args):
     names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)
     with open(args.output, "w", newline="") if args.output else contextlib.nullcontext(sys.stdout) as out:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([args.id_col or "series"] * (len(runs) > 1) + ["step"] + names)
+        writer.writerow([id_name if series_ids else "series"] * (len(runs) > 1) + ["step"] + names)
         for i, run in zip(series_ids or range(len(runs)), runs):
             writer.writerows([i] * (len(runs) > 1) + [first_step + t] + [f"{v:.10g}" for v in row]
                              for t, row in enumerate(run))

@@ -1028,6 +1028,14 @@ def test_reconstruct_and_forecast_read_a_long_table_of_several_series_by_its_id_
     expected = model.forecast([pd.DataFrame(np.round(part, 6), columns=["x", "y"]) for part in series], 2)
     np.testing.assert_allclose([[float(v) for v in line.split(",")[2:]] for line in lines[1:]],
                                np.concatenate(expected), rtol=1e-8)
+    # The model keeps reconstruct's --id-col: the table is read by it where the header has it (it was
+    # one series of all the rows), and a file of one trial without the column is one series.
+    assert main(["forecast", str(tmp_path / "panel.alrnn.npz"), str(panel), "--steps", "2"]) == 0
+    assert capsys.readouterr().out.splitlines() == lines
+    one = tmp_path / "one.csv"
+    one.write_text("step,x,y\n" + "".join(row.split(",", 2)[2] for row in rows[:60]))
+    assert main(["forecast", str(tmp_path / "panel.alrnn.npz"), str(one), "--steps", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["step,x,y", lines[1].split(",", 1)[1]]
     unnamed = tmp_path / "unnamed.csv"
     unnamed.write_text("trial,day,step,x,y\n" + "".join(rows[:3]) + rows[3][1:] + "".join(rows[4:]))
     for arguments, message in (([str(panel), "--id-col", "trial", "--features", "trial", "x"],
