@@ -211,13 +211,17 @@ def _number(cell, decimal="."):
         return None
 
 
+#: How an ISO 8601 date starts (NumPy alone would read "7" as the year 7).
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}")
+
+
 def _check_date_column(name, cells, other_text_columns=False):
     """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first), out of
     order or through a time twice: the rows are read in the file's order, so the series would be
     learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time.
     Days without a time that repeat in order, beside ``other_text_columns`` or each as often (but the
     first and last, which may be cut), are left alone: another column may hold the times of day."""
-    if not all(re.match(r"\s*\d{4}-\d{2}", cell) for cell in cells):  # NumPy would read "7" as the year 7
+    if not all(_ISO_DATE.match(cell) for cell in cells):
         return
     try:
         with warnings.catch_warnings():
@@ -227,7 +231,8 @@ def _check_date_column(name, cells, other_text_columns=False):
         return
     if np.datetime_data(stamps.dtype)[0] in ("Y", "M", "W", "D", "h", "m"):
         stamps = stamps.astype("datetime64[s]")  # so that months of 28 to 31 days differ
-    steps = np.diff(stamps).astype("int64")
+    durations = np.diff(stamps)
+    steps = durations.astype("int64")
     if np.any(steps == 0) and np.all(steps >= 0) and all(
             re.fullmatch(r"\s*\d{4}-\d{2}(-\d{2})?\s*", cell) for cell in cells):
         if other_text_columns or evenly_repeated(steps != 0):
@@ -241,7 +246,7 @@ def _check_date_column(name, cells, other_text_columns=False):
         raise ValueError(f"column {name.strip()!r} holds dates that run {how}; the rows are read in the file's "
                          "order, so sort them by date first (and keep one row per date)")
     if len(stamps) >= 3 and not evenly_spaced(stamps):
-        shortest, longest = (_duration(step) for step in (np.diff(stamps).min(), np.diff(stamps).max()))
+        shortest, longest = _duration(durations.min()), _duration(durations.max())
         warn_user(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
                   "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
                   "gap is not to be read as no time.")
@@ -277,21 +282,22 @@ def _without_columns(series, kept, columns):
 
 def _cell_kind(cell, decimal):
     """Whether a cell holds a number, an ISO 8601 date or other text."""
-    return "number" if _number(cell, decimal) is not None else "date" if re.match(r"\s*\d{4}-\d{2}", cell) else "text"
+    return "number" if _number(cell, decimal) is not None else "date" if _ISO_DATE.match(cell) else "text"
 
 
-def _names_columns(first, next_rows, decimal):
-    """Whether the ``first`` row is a header: a cell of it is no number and (where a row follows, as
-    wide) of another kind than the cell below it, a name over numbers or dates, or it is 0, 1, ... over
-    a row with decimals (the names of ``pd.DataFrame(X).to_csv``). A first row of dates or labels over
-    the same, beside numbers, is data (a file without a header that starts so)."""
-    if [cell.strip() for cell in first] == [str(i) for i in range(len(first))] and next_rows and any(
-            re.search(r"[.eE]", cell) for cell in next_rows[0]):
+def _names_columns(first, below, decimal):
+    """Whether the ``first`` row is a header: a cell of it is no number and (where a row ``below``
+    follows, as wide; else None) of another kind than the cell below it, a name over numbers or
+    dates, or it is 0, 1, ... over a row with decimals (the names of ``pd.DataFrame(X).to_csv``). A
+    first row of dates or labels over the same, beside numbers, is data (a file without a header
+    that starts so)."""
+    if [cell.strip() for cell in first] == [str(i) for i in range(len(first))] and below and any(
+            re.search(r"[.eE]", cell) for cell in below):
         return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
     kinds = [_cell_kind(cell, decimal) for cell in first]
-    if "number" not in kinds or not next_rows or len(next_rows[0]) != len(first):
+    if "number" not in kinds or not below or len(below) != len(first):
         return kinds != ["number"] * len(kinds)
-    return any(kind != "number" and kind != _cell_kind(below, decimal) for kind, below in zip(kinds, next_rows[0]))
+    return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
 
 
 def _read_csv_series(path, features=None, series_column=None, fitted_series_column=None):
@@ -312,7 +318,7 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
         rows = [row for row in reader if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")]
-    header = rows.pop(0) if rows and _names_columns(rows[0], rows[1:2], decimal) else None
+    header = rows.pop(0) if rows and _names_columns(rows[0], rows[1] if len(rows) > 1 else None, decimal) else None
     if not rows:
         raise ValueError("no data rows")
     header, rows = _without_a_trailing_empty_column(header, rows)
@@ -395,7 +401,8 @@ def _without_clocks_and_constants(series, kept, left_out):
         left_out += [f"{kept[j][0]!r} (one value, {series[0][0, j]:g}, in every row)" for j in constant]
         series, kept = _without_columns(series, kept, constant)
     counters, runs = (sorted(set().union(*found)) for found in zip(*map(counter_and_run_columns, series)))
-    counters = [j for j in counters if len(np.unique(np.concatenate(series)[:, j])) >= 3]  # 0, 1, 0, 1 may measure
+    pooled = np.concatenate(series)
+    counters = [j for j in counters if len(np.unique(pooled[:, j])) >= 3]  # 0, 1, 0, 1 may measure
     if counters + runs and len(counters + runs) < len(kept):
         several = "several series in one table, which --id-col reads as such"
         left_out += [f"{kept[j][0]!r} (starts again from {series[0][0, j]:g}: a clock that wraps, or the steps of "
@@ -451,9 +458,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     ``fitted_series_column`` where a header has it; else None)."""
     left_out, names, series_ids = [], None, None
     try:
-        suffix = os.path.splitext(path)[1].lower()
-        if (features, series_column) != (None, None) and (
-                suffix in _NUMPY_FILES or suffix == ".tsf" or archive_reader(path)):
+        suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
+        if (features, series_column) != (None, None) and (suffix in _NUMPY_FILES or suffix == ".tsf" or read_archive):
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
                              "the file is no table")
         if suffix in _NUMPY_FILES:
@@ -465,7 +471,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
             series = loaded if suffix == ".npy" else _only_array(loaded)
         elif suffix == ".tsf":
             series = pad_sequences(load_tsf(path)[0])
-        elif read_archive := archive_reader(path):  # its cases are the series; their labels are not the system's
+        elif read_archive:  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
         else:
             series, left_out, names, series_ids = _read_csv_series(path, features, series_column, fitted_series_column)
