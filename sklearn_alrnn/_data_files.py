@@ -401,8 +401,6 @@ def _without_clocks_and_constants(series, kept, left_out):
         left_out += [f"{kept[j][0]!r} (one value, {series[0][0, j]:g}, in every row)" for j in constant]
         series, kept = _without_columns(series, kept, constant)
     counters, runs = (sorted(set().union(*found)) for found in zip(*map(counter_and_run_columns, series)))
-    pooled = np.concatenate(series)
-    counters = [j for j in counters if len(np.unique(pooled[:, j])) >= 3]  # 0, 1, 0, 1 may measure
     if counters + runs and len(counters + runs) < len(kept):
         several = "several series in one table, which --id-col reads as such"
         left_out += [f"{kept[j][0]!r} (starts again from {series[0][0, j]:g}: a clock that wraps, or the steps of "

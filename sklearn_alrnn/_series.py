@@ -126,9 +126,7 @@ def warn_if_a_long_table(X):
         values = np.asarray(X.head(10_000) if hasattr(X, "head") else X, dtype=np.float64)  # the first rows tell
     except (TypeError, ValueError):  # text columns: the sequences' reading names them
         return
-    # Three steps at least: a step of a wide table may alternate between two values (0, 1, 0, 1: the cue
-    # of sequences listed by class in turn), which counter_and_run_columns reads as a counter.
-    counters = [j for j in counter_and_run_columns(values)[0] if len(np.unique(values[:, j])) >= 3]
+    counters = counter_and_run_columns(values)[0]
     if counters:
         warn_user(
             f"X is read as a table of a row per sequence, its columns the time steps, but its column "
@@ -240,18 +238,20 @@ def constant_columns(values):
 
 def counter_and_run_columns(values):
     """Columns of one table (T, N) that count or number rather than measure: ``counters`` rise by the
-    same step every row but where they start again from their first value (the steps of several
-    series stacked in one table, or a clock that wraps, an hour of the day); ``runs`` hold whole
-    numbers, each value in one run of rows, three runs or more, of 10 rows or more on average or
-    rising by one step after as many rows each (a series' number, or a coarse time stamp such as a
-    year beside the quarter; a single switch may be a variable's)."""
+    same step every row but where they start again from their first value, through three values or
+    more (the steps of several series stacked in one table, or a clock that wraps, an hour of the
+    day; a column alternating 0, 1, 0, 1 may measure a switch, or cue sequences listed by class in
+    turn); ``runs`` hold whole numbers, each value in one run of rows, three runs or more, of 10
+    rows or more on average or rising by one step after as many rows each (a series' number, or a
+    coarse time stamp such as a year beside the quarter; a single switch may be a variable's)."""
     steps = np.diff(values, axis=0)
     counters, runs = [], []
     for j in range(values.shape[1]):
         column, changes = values[:, j], np.count_nonzero(steps[:, j])
         restarts = column[1:] == column[0]
         rising = steps[~restarts, j]
-        if restarts.any() and len(rising) > 1 and rising[0] > 0 and np.allclose(rising, rising[0], rtol=1e-9, atol=0):
+        if (restarts.any() and len(rising) > 1 and rising[0] > 0 and np.allclose(rising, rising[0], rtol=1e-9, atol=0)
+                and len(np.unique(column)) >= 3):
             counters.append(j)
         elif (2 <= changes < len(steps) and np.all(column == np.round(column))
               and len(np.unique(column)) == changes + 1 and (changes <= len(column) / 10 or _stairs(steps[:, j]))):

@@ -797,7 +797,8 @@ def test_a_long_table_of_several_series_given_as_one_is_named_in_a_warning():
     # Variables of whole numbers that revisit their values, or change often, are variables.
     counts = np.c_[np.round(10 * X[:, 0]), np.repeat(np.arange(30) % 3, 10)]
     switch = np.c_[X[:, 0], np.arange(300) >= 150]  # an input switched on once
-    for data in (long[["x"]], counts, np.round(1000 * X), [long[["x"]], long[["x"]].iloc[:50]], switch):
+    square = np.c_[X[:, 0], np.arange(300) % 2]  # a switch toggled every step (warned of as a wrapping clock)
+    for data in (long[["x"]], counts, np.round(1000 * X), [long[["x"]], long[["x"]].iloc[:50]], switch, square):
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message="In X, column")
             ALRNNForecaster(**QUICK).fit(data)
