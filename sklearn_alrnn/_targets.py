@@ -8,7 +8,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
 from ._validation import (
-    _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, refuse_iterators_and_mappings, step_mask,
+    _as_numeric_array, cells_as_sequences, check_sequence_targets, is_missing, refuse_iterators_and_mappings, span_steps,
+    step_mask,
 )
 from ._warnings import warn_user
 from ._weights import step_weights
@@ -69,8 +70,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
                 f"shape {labels.shape}." + hint * one_recording
             )
         _check_count(labels.shape[0], lengths)
-        # X's padding may run past its longest sequence: those steps are filled below
-        labels = np.pad(labels[:, :n_timesteps], ((0, 0), (0, max(0, n_timesteps - labels.shape[1]))), mode="edge")
+        labels = span_steps(labels, n_timesteps, mode="edge")  # steps past the sequences are filled below
     valid = step_mask(lengths, n_timesteps)
     missing = valid & missing_labels(labels)
     counted = labels[valid & ~missing]

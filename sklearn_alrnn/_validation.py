@@ -107,6 +107,14 @@ def step_mask(lengths, n_timesteps):
     return np.arange(n_timesteps)[None, :] < lengths[:, None]
 
 
+def span_steps(per_step, n_timesteps, mode="constant"):
+    """Per-step values (n, T', ...) cut or padded (np.pad's ``mode``) along the steps to X's
+    ``n_timesteps``: X's padding may run past its longest sequence, and theirs stop short of X's."""
+    widths = [(0, 0)] * per_step.ndim
+    widths[1] = (0, max(0, n_timesteps - per_step.shape[1]))
+    return np.pad(per_step[:, :n_timesteps], widths, mode=mode)
+
+
 TOKENS_HINT = "raw texts go through SequenceTokenizer first: make_pipeline(SequenceTokenizer(), estimator)"
 
 
@@ -557,8 +565,7 @@ def check_sequence_targets(y, lengths, n_timesteps, *, dtype=np.float64, allow_n
             f"Per-step targets y of shape {Y.shape} cover {Y.shape[1] if Y.ndim > 1 else 0} time steps, but X's "
             f"longest sequence has {longest}; expected y of shape (n_samples, {n_timesteps}, n_outputs)."
         )
-    # X's padding may run past its longest sequence, and the targets' padding stop short of X's
-    Y = np.pad(Y[:, :n_timesteps], ((0, 0), (0, max(0, n_timesteps - Y.shape[1])), (0, 0)))
+    Y = span_steps(Y, n_timesteps)
     valid = step_mask(lengths, n_timesteps)
     bad = (np.isinf(Y) if allow_nan else ~np.isfinite(Y)) & valid[:, :, None]
     if bad.any():

@@ -4,7 +4,7 @@ sequences count at all (weight 0 means absent), and the early-stopping split amo
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ._validation import _as_numeric_array, cells_as_sequences, step_mask
+from ._validation import _as_numeric_array, cells_as_sequences, span_steps, step_mask
 
 __all__ = [
     "MIN_VALIDATION_SEQUENCES", "step_weights", "valid_targets", "sequences_carrying_weight", "check_targets_carry_weight",
@@ -105,8 +105,7 @@ def check_step_weight(step_weight, lengths, n_timesteps):
                 f"step_weight must have shape (n_samples, n_timesteps) = ({len(lengths)}, {n_timesteps}) "
                 f"or be a list of per-sequence arrays; got shape {weights.shape}."
             )
-        # X's padding may run past its longest sequence, and the weights' stop short of it
-        weights = np.pad(weights[:, :n_timesteps], ((0, 0), (0, max(0, n_timesteps - weights.shape[1]))))
+        weights = span_steps(weights, n_timesteps)
         weights = np.where(step_mask(lengths, n_timesteps), weights, 0.0)
     if not np.isfinite(weights).all() or (weights < 0).any():
         raise ValueError("step_weight must be finite and non-negative (0 means no target at that step).")
