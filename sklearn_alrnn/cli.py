@@ -311,7 +311,7 @@ def cmd_reconstruct(args):
     n_step_error = metrics.prediction_error(model, named_series(tests, names), horizon)
     if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
-    model.save(model_out, extra={"kind": "forecaster", "data": args.data, "id_col": args.id_col})
+    model.save(model_out, extra=dict(kind="forecaster", data=args.data, id_col=args.id_col, features=args.features))
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
     trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "")
@@ -375,14 +375,19 @@ def cmd_forecast(args):
                          "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
-    id_name = args.id_col or load_metadata(args.model)["extra"].get("id_col")  # reconstruct's, where DATA has it
+    fitted = load_metadata(args.model)["extra"]
+    id_name = args.id_col or fitted.get("id_col")  # reconstruct's, where DATA has it
     if args.data is None and (args.features or args.id_col):
         raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
         runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
         with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
-            series, data_names, series_ids = read_series(args.data, args.features, args.id_col, id_name)
+            features = args.features
+            if features is None and names is None and fitted.get("features"):  # numbers of a file without a header
+                features = fitted["features"]
+                print(f"Reading the columns reconstruct fitted the model on: --features {' '.join(features)}")
+            series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name)
             if names is not None and data_names is not None and set(names) <= set(data_names):
                 series, data_names = model_columns(series, data_names, list(names))
         # A header must name the model's variables; a file without one is read in the model's order
@@ -558,7 +563,8 @@ def build_parser():
     )
     forecast.add_argument("--features", nargs="+", metavar="COL",
                           help="the table's columns to continue, as reconstruct's --features chose them (default: "
-                               "the model's variables by name)")
+                               "the model's variables by name; in a file without a header, the columns reconstruct's "
+                               "--features numbered)")
     forecast.add_argument("--id-col", metavar="COL", help="the table's column naming each row's series: each continued")
     forecast.add_argument("--steps", type=_count(1), required=True, help="steps to forecast, or rows of the free run")
     forecast.add_argument("--process-noise", type=float, default=0.0,

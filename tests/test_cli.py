@@ -987,7 +987,12 @@ def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_fe
     np.testing.assert_allclose(model.initial_observation_, [1.0, 0.0])
     capsys.readouterr()
     assert main(["forecast", str(tmp_path / "bare.alrnn.npz"), str(bare), "--features", "2", "1", "--steps", "1"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "step,x0,x1"
+    chosen = capsys.readouterr().out
+    assert chosen.splitlines()[0] == "step,x0,x1"
+    # Without --features, the columns the model was fitted on (the file's 1 and 2 in that order, not the defaults').
+    assert main(["forecast", str(tmp_path / "bare.alrnn.npz"), str(bare), "--steps", "1"]) == 0
+    output = capsys.readouterr()
+    assert output.out == chosen and "the columns reconstruct fitted the model on: --features 2 1" in output.err
     for arguments, message in (([str(bare), "--features", "y"], r"has no header row, so --features names its columns "
                                                                   r"by number, from 0 to 2; got \['y'\]"),
                                ([str(bare), "--features", "3"], r"names \['column 3'\], which the table lacks"),
