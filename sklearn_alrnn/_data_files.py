@@ -541,3 +541,13 @@ def named_series(series, names):
     if isinstance(series, list):
         return [pd.DataFrame(item, columns=names) for item in series]
     return pd.DataFrame(series, columns=names)
+
+
+def check_can_write(path, option):
+    """Refuse, before any training, a file to write whose folder does not exist or cannot be written
+    (after the work, its results would be lost with a traceback)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise SystemExit(f"error: {option} {path!r}: the folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise SystemExit(f"error: {option} {path!r}: the folder {folder!r} cannot be written to")

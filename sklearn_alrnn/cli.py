@@ -10,27 +10,23 @@
 """
 
 import argparse
-import contextlib
-import csv
 import json
 import os
 import sys
-import time
 import warnings
 
 import numpy as np
 from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
-from . import datasets, metrics
+from . import datasets
+from ._cli_series import cmd_forecast, cmd_reconstruct
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, held_out_split, model_columns, named_series, read_series, read_table,
-    refuse_row_numbers, table_sequences, wide_sequences,
+    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
 )
-from ._measures import frequencies_suffice
 from ._targets import missing_labels
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
@@ -72,16 +68,6 @@ def _positive_number(text):
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number; got {text!r}")
     return value
-
-
-def _check_can_write(path, option):
-    """Refuse, before any training, a file to write whose folder does not exist or cannot be written
-    (after the work, its results would be lost with a traceback)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise SystemExit(f"error: {option} {path!r}: the folder {folder!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise SystemExit(f"error: {option} {path!r}: the folder {folder!r} cannot be written to")
 
 
 def _negative_mse(estimator, X, y):
@@ -132,7 +118,7 @@ def cmd_sweep(args):
         raise SystemExit(f"error: --output must end in .csv or .json; got {args.output!r}")
     for option, path in (("--output", args.output), ("--plot", args.plot)):
         if path:
-            _check_can_write(path, option)
+            check_can_write(path, option)
     make, estimator_class = TASKS[args.task]
     X, y = make(args.n_samples, args.n_timesteps, 0)
     regressor = estimator_class is ALRNNRegressor
@@ -244,7 +230,7 @@ def _sequences(path, bundle):
 
 
 def cmd_fit(args):
-    _check_can_write(args.model_out, "--model-out")
+    check_can_write(args.model_out, "--model-out")
     X, y, settings = _archive_or_table(args)
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
@@ -266,7 +252,7 @@ def cmd_fit(args):
 
 def cmd_predict(args):
     if args.output:
-        _check_can_write(args.output, "--output")
+        check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
     X, y, ids, table = _sequences(args.data, bundle)
     predictions = bundle["model"].predict(X)
@@ -286,129 +272,6 @@ def cmd_predict(args):
         print(f"{len(out)} predictions written to {args.output}")
     else:
         print(out.to_csv(index=False), end="")
-    return 0
-
-
-def cmd_reconstruct(args):
-    model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
-    _check_can_write(model_out, "--model-out")
-    series, names, _ = read_series(args.data, args.features, args.id_col)
-    train, tests = held_out_split(series, args.test_fraction)
-    model = ALRNNForecaster(
-        n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
-        random_state=args.random_state, verbose=args.verbose,
-    )
-    start = time.perf_counter()
-    model.fit(named_series(train, names))
-    fit_time = time.perf_counter() - start
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a diverging run shows in the measures
-        runs = [model.generate(len(test), x0=test[0], return_states=True) for test in tests]
-        noisy = [model.generate(len(test), x0=test[0], process_noise=1.0, random_state=args.random_state)
-                 for test in tests]
-    shortest = min(map(len, tests))
-    horizon = min(20, shortest - 1)
-    n_step_error = metrics.prediction_error(model, named_series(tests, names), horizon)
-    if names is not None:  # without pandas, as a DataFrame with these columns would have named them
-        model.feature_names_in_ = np.asarray(names, dtype=object)
-    model.save(model_out, extra=dict(kind="forecaster", data=args.data, id_col=args.id_col, features=args.features))
-    stacked = isinstance(train, list)
-    pooled = np.concatenate(train) if stacked else train
-    trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "")
-    print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {trained_on} of "
-          f"{pooled.shape[1]} variable{'s' * (pooled.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
-    # The scale of the two distances: noise drawn with the training part's mean and covariance.
-    draw = np.random.default_rng(args.random_state).multivariate_normal
-    gaussian = [draw(pooled.mean(axis=0), np.atleast_2d(np.cov(pooled, rowvar=False)), size=len(test))
-                for test in tests]
-    held_out = f"the first of {len(tests[0])} held-out steps" if len(tests) == 1 else \
-        f"the first step of each of the {len(tests)} held-out series"
-    print(f"Free run from {held_out} (in brackets: a Gaussian with the training moments):")
-    seed = args.random_state
-
-    def divergence(generated):  # the held-out series' points pooled, as the free runs'
-        return metrics.state_space_divergence(np.concatenate(tests), np.concatenate(generated), random_state=seed)
-
-    spectra_resolved = frequencies_suffice(shortest)
-
-    def distance(generated):  # a spectrum per series, averaged; none where smoothing would flatten it
-        if not spectra_resolved:
-            return "n/a"
-        return f"{np.mean([metrics.power_spectrum_distance(test, run) for test, run in zip(tests, generated)]):.4f}"
-
-    generated = [run for run, _ in runs]
-    scores = divergence(generated), divergence(gaussian)
-    below_zero = "" if min(scores) >= 0 else \
-        f": below 0, the error of its mixture estimate on {sum(map(len, tests))} points in {pooled.shape[1]} dimensions"
-    print(f"  state-space divergence D_stsp  {scores[0]:.4f}  ({scores[1]:.4f}){below_zero}")
-    steps = f"{shortest} held-out steps" if len(tests) == 1 else f"the shortest held-out series' {shortest} steps"
-    spectrum_note = "" if spectra_resolved else \
-        f": {steps} give {shortest // 2 + 1} frequencies, fewer than 4 x its smoothing of 20"
-    print(f"  power-spectrum distance D_H    {distance(generated)}  ({distance(gaussian)}){spectrum_note}")
-    print(f"  with the one-step errors' noise (generate(process_noise=1)): D_stsp "
-          f"{divergence(noisy):.4f}, D_H {distance(noisy)}")
-    print(f"  correlation dimension D_2      {dimension_text(generated, seed)}  "
-          f"({dimension_text(tests, seed)}: the held-out data)")
-    held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
-    print(f"  {horizon}-step prediction error       {n_step_error:.4f}  "
-          f"({held:.4f}: the last value held {horizon} steps)")
-    print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
-    regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
-    print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")
-    held_out_states = np.concatenate([model.hidden_states(test) for test in named_series(tests, names)])
-    print(f"  attractors from held-out states {attractors_text(model, held_out_states)}")
-    return 0
-
-
-def cmd_forecast(args):
-    if args.output:
-        _check_can_write(args.output, "--output")
-    try:
-        model = load(args.model)
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
-    if not isinstance(model, ALRNNForecaster):
-        raise SystemExit(f"error: {args.model!r} holds an {type(model).__name__}, which labels sequences rather than "
-                         "continuing series: 'sklearn-alrnn predict' reads it")
-    if model.n_inputs_:
-        raise SystemExit(f"error: {args.model!r} reads {model.n_inputs_} exogenous input(s), which every forecast step "
-                         "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
-    noise = {"process_noise": args.process_noise, "random_state": args.random_state}
-    names = getattr(model, "feature_names_in_", None)
-    fitted = load_metadata(args.model)["extra"]
-    id_name = args.id_col or fitted.get("id_col")  # reconstruct's, where DATA has it
-    if args.data is None and (args.features or args.id_col):
-        raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")
-    if args.data is None:  # the free run from the first training observation: its row 0, step 0
-        runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
-    else:
-        with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
-            features = args.features
-            if features is None and names is None and fitted.get("features"):  # numbers of a file without a header
-                features = fitted["features"]
-                print(f"Reading the columns reconstruct fitted the model on: --features {' '.join(features)}")
-            series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name)
-            if names is not None and data_names is not None and set(names) <= set(data_names):
-                series, data_names = model_columns(series, data_names, list(names))
-        # A header must name the model's variables; a file without one is read in the model's order
-        # (where it has as many columns: else forecast names the count).
-        fits = (series if isinstance(series, np.ndarray) else series[0]).shape[-1] == model.n_features_in_
-        read_as = None if names is None else data_names if data_names is not None else names if fits else None
-        with warnings.catch_warnings():
-            if read_as is None:  # a file without a header, of another width: no names to warn of before the count
-                warnings.filterwarnings("ignore", message="X does not have valid feature names")
-            forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
-        runs, first_step = ([forecasts] if isinstance(series, np.ndarray) else forecasts), 1
-        names = data_names if names is None else names
-    names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)
-    with open(args.output, "w", newline="") if args.output else contextlib.nullcontext(sys.stdout) as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([id_name if series_ids else "series"] * (len(runs) > 1) + ["step"] + names)
-        for i, run in zip(series_ids or range(len(runs)), runs):
-            writer.writerows([i] * (len(runs) > 1) + [first_step + t] + [f"{v:.10g}" for v in row]
-                             for t, row in enumerate(run))
-    if args.output:
-        print(f"{sum(map(len, runs))} rows of {len(runs)} run(s) written to {args.output}")
     return 0
 
 
