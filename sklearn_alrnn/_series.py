@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from scipy.sparse import issparse
+from scipy.stats import kendalltau
 from sklearn.utils.validation import check_array
 
 from ._panels import check_time_order, is_panel_frame
@@ -283,7 +284,8 @@ def warn_if_columns_are_not_variables(series, names=None):
     and sktime do, whose transposes are meant), or, beside other variables, a column of every
     series that is a time index (fitted as a variable it is a ramp, which free runs would have
     to extrapolate), or that counts or numbers (:func:`counter_and_run_columns`: a long table of
-    several series given as one), or that holds one value throughout."""
+    several series given as one), or that holds one value throughout; and a variable that trends
+    (:func:`trending_column`), whose first differences forecast better."""
     values = np.concatenate(series)
     constant = constant_columns(values)
     if constant.size:
@@ -327,6 +329,47 @@ def warn_if_columns_are_not_variables(series, names=None):
             "Leave such columns out (a clock may drive the map as exog); several series stacked in one table go as a "
             "list of series, or as a panel DataFrame (X.set_index([series, step]))."
         )
+    trend = trending_column(series, set(constant) | set(clocks) | set(dated) | set(counters) | set(runs))
+    if trend is not None:
+        index, column, tau = trend
+        warn_user(
+            f"Column {_column_label(names, column)} of X{f' (series {index})' * (len(series) > 1)} trends: Kendall's "
+            f"tau with time {tau:.2f}, and its last third moves on as its middle third did. Its later values leave the "
+            "range of its earlier ones, so a forecast past the training range extrapolates a map that never saw it. "
+            "Fit the first differences instead, d = np.diff(X, axis=0), and add the forecasts' running sum to the "
+            "last value, X[-1] + np.cumsum(model.forecast(d, n_steps), axis=0)."
+        )
+
+
+#: A column trends where Kendall's tau of its values with time reaches this, and its last third moves on at
+#: least this share as far as its middle third did (a relaxation that has settled moves far less).
+TREND_TAU, TREND_KEPT = 0.75, 0.5
+#: The trend check reads at most this many series of a stack, and this many evenly spaced steps of each.
+_TREND_SERIES, _TREND_STEPS = 50, 2000
+
+
+def trending_column(series, skipped=()):
+    """(series index, column, tau) of the first trend (:data:`TREND_TAU`) in a column, outside ``skipped``,
+    that trends in more than half of the series of 8 steps or more (a stretch of an oscillation between
+    two gaps may rise throughout; a trial of a system rarely does); None where none does."""
+    checked = [i for i in range(0, len(series), max(1, len(series) // _TREND_SERIES)) if len(series[i]) >= 8]
+    trends = {column: [] for column in sorted(set(range(series[0].shape[1])) - set(skipped))}
+    for index in checked:
+        sample = series[index][:: max(1, len(series[index]) // _TREND_STEPS)]
+        for column, found in trends.items():
+            tau = _trend_tau(sample[:, column])
+            if tau is not None:
+                found.append((index, column, tau))
+    return next((found[0] for found in trends.values() if 2 * len(found) > len(checked)), None)
+
+
+def _trend_tau(values):
+    """Kendall's tau of ``values`` with time where they trend, else None."""
+    first, middle, last = (np.mean(part) for part in np.array_split(values, 3))
+    if (last - middle) * (middle - first) <= 0 or abs(last - middle) < TREND_KEPT * abs(middle - first):
+        return None
+    tau = kendalltau(np.arange(len(values)), values)[0]
+    return float(tau) if abs(tau) >= TREND_TAU else None
 
 
 #: A series whose own spread is below this share of all the series' together is, standardised with them, flat.

@@ -256,9 +256,9 @@ class ALRNNForecaster(ForecasterStateMixin, BaseEstimator):
             beyond the series' range widened on each side by its width (at least
             a standard deviation), or overflowed: ``generate`` grows without bound.
         UserWarning
-            When the columns look like no variables: a time index, one value throughout, or more columns than rows;
-            or when some of several series vary by less than 1% of all of them together
-            (series in their own units, which one standardisation reads as flat lines).
+            When the columns look like no variables (a time index, one value throughout, more columns than rows),
+            a variable trends (its first differences forecast better), or some of several series vary by less
+            than 1% of all of them together (series in their own units, which one standardisation reads as flat).
         """
         self._validate_params()
         warm = self.warm_start and hasattr(self, "a_")

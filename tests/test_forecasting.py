@@ -821,6 +821,30 @@ def test_a_column_of_one_value_is_named_in_a_warning():
             ALRNNForecaster(**QUICK).fit(data)
 
 
+def test_a_variable_that_trends_is_named_in_a_warning():
+    # The logged airline passengers (a trend and a season) were fitted without a word, though a map's free
+    # runs extrapolate past the range it saw; first differences forecast better (README).
+    months = np.arange(144)
+    passengers = 4.8 + 0.01 * months + 0.1 * np.sin(2 * np.pi * months / 12)
+    trend = r"Column 0 of X trends: Kendall's tau with time 0.[89]\d.*np.diff\(X, axis=0\)"
+    with pytest.warns(UserWarning, match=trend):
+        ALRNNForecaster(**QUICK).fit(passengers)
+    ramp, round_trip = 3 + 0.1 * np.arange(60), oscillation(60)[:, 1] / 3
+    walks = [np.c_[oscillation(60)[:, 0], ramp if i < 3 else round_trip] for i in range(5)]  # 3 of 5 series trend
+    with pytest.warns(UserWarning, match=r"Column 1 of X \(series 0\) trends"):
+        ALRNNForecaster(**QUICK).fit(walks)
+    X = oscillation(300)
+    decays = [np.exp(-np.linspace(0, 5, 100))[:, None] * start for start in (1.0, -2.0, 3.0)]  # trials that settle
+    stretches = [X[:40], X[43:70], X[71:]]  # one rises throughout, a part of a round between two gaps
+    lorenz = datasets.make_lorenz63(1, 3000, random_state=0)[0][0]
+    clock = np.c_[X[:, 0], np.arange(300.0)]  # a time index: its own warning, not a trend's
+    for data in (X, decays, stretches, lorenz, walks[3:], clock):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Column .* trends")
+            warnings.filterwarnings("ignore", message="Column 1 of X rises by 1 every row")
+            ALRNNForecaster(**QUICK).fit(data)
+
+
 def test_series_in_their_own_units_are_named_in_a_warning():
     # A forecasting collection's series, each in its own units, are flat lines once standardised together.
     walk = np.cumsum(np.random.RandomState(0).normal(size=(60, 1)), axis=0)
