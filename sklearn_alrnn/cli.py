@@ -292,7 +292,8 @@ def cmd_analyze(args):
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
         print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")
         print("\n".join(fixed_points_text(model, decomposer)))
-        moved = states + np.random.default_rng(0).normal(size=states.shape) * np.nanstd(states, axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):  # a run that overflows is named above; its moves are too
+            moved = states + np.random.default_rng(0).normal(size=states.shape) * np.nanstd(states, axis=0)
         print(f"  attractors from its states, half moved by a standard deviation at random  "
               f"{attractors_text(model, np.concatenate([states[::2], moved[1::2]]))}")
         table = decomposer.summary()
