@@ -365,7 +365,10 @@ def trending_column(series, skipped=()):
 
 def _trend_tau(values):
     """Kendall's tau of ``values`` with time where they trend, else None."""
-    first, middle, last = (np.mean(part) for part in np.array_split(values, 3))
+    peak = np.max(np.abs(values))
+    if not peak > 0:
+        return None
+    first, middle, last = (np.mean(part / peak) for part in np.array_split(values, 3))  # values near 1e308 stay finite
     if (last - middle) * (middle - first) <= 0 or abs(last - middle) < TREND_KEPT * abs(middle - first):
         return None
     tau = kendalltau(np.arange(len(values)), values)[0]

@@ -9,7 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_alrnn import ALRNNForecaster, RegimeDecomposer, datasets, load
-from sklearn_alrnn._series import warn_if_scales_differ
+from sklearn_alrnn._series import trending_column, warn_if_scales_differ
 from sklearn_alrnn.metrics import (
     free_run_score,
     kaplan_yorke_dimension,
@@ -843,6 +843,9 @@ def test_a_variable_that_trends_is_named_in_a_warning():
             warnings.filterwarnings("error", message="Column .* trends")
             warnings.filterwarnings("ignore", message="Column 1 of X rises by 1 every row")
             ALRNNForecaster(**QUICK).fit(data)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=RuntimeWarning)  # values near the floating-point limit
+        assert trending_column([np.c_[np.linspace(-1, 1, 100) * 1.7e308, X[:100, 0]]]) == (0, 0, 1.0)
 
 
 def test_series_in_their_own_units_are_named_in_a_warning():
