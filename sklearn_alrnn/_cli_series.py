@@ -21,6 +21,8 @@ def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     check_can_write(model_out, "--model-out")
     series, names, _ = read_series(args.data, args.features, args.id_col)
+    if args.differences:  # the steps of a series that trends: forecast adds them up
+        series = first_differences(series)
     train, tests = held_out_split(series, args.test_fraction)
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
@@ -39,10 +41,12 @@ def cmd_reconstruct(args):
     n_step_error = metrics.prediction_error(model, named_series(tests, names), horizon)
     if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
-    model.save(model_out, extra=dict(kind="forecaster", data=args.data, id_col=args.id_col, features=args.features))
+    model.save(model_out, extra=dict(kind="forecaster", data=args.data, id_col=args.id_col, features=args.features,
+                                     differences=args.differences))
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
-    trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "")
+    trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "") + \
+        " of the first differences" * args.differences
     print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {trained_on} of "
           f"{pooled.shape[1]} variable{'s' * (pooled.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     # The scale of the two distances: noise drawn with the training part's mean and covariance.
@@ -51,7 +55,8 @@ def cmd_reconstruct(args):
                 for test in tests]
     held_out = f"the first of {len(tests[0])} held-out steps" if len(tests) == 1 else \
         f"the first step of each of the {len(tests)} held-out series"
-    print(f"Free run from {held_out} (in brackets: a Gaussian with the training moments):")
+    print(f"Free run{' of the differences' * args.differences} from {held_out} (in brackets: a Gaussian with the "
+          "training moments):")
     seed = args.random_state
 
     def divergence(generated):  # the held-out series' points pooled, as the free runs'
@@ -107,6 +112,10 @@ def cmd_forecast(args):
     id_name = args.id_col or fitted.get("id_col")  # reconstruct's, where DATA has it
     if args.data is None and (args.features or args.id_col):
         raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")
+    differences = bool(fitted.get("differences"))
+    if args.data is None and differences:
+        raise SystemExit(f"error: {args.model!r} learnt the first differences of its series (reconstruct "
+                         "--differences), which a forecast adds to the last value of a series: give the series as DATA")
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
         runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
@@ -118,6 +127,8 @@ def cmd_forecast(args):
             series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name)
             if names is not None and data_names is not None and set(names) <= set(data_names):
                 series, data_names = model_columns(series, data_names, list(names))
+        levels = [series] if isinstance(series, np.ndarray) else series
+        series = first_differences(series) if differences else series
         # A header must name the model's variables; a file without one is read in the model's order
         # (where it has as many columns: else forecast names the count).
         fits = (series if isinstance(series, np.ndarray) else series[0]).shape[-1] == model.n_features_in_
@@ -127,6 +138,8 @@ def cmd_forecast(args):
                 warnings.filterwarnings("ignore", message="X does not have valid feature names")
             forecasts = model.forecast(named_series(series, read_as), args.steps, **noise)
         runs, first_step = ([forecasts] if isinstance(series, np.ndarray) else forecasts), 1
+        if differences:  # the forecast steps added to each series' last value
+            runs = [level[-1] + np.cumsum(run, axis=0) for level, run in zip(levels, runs)]
         names = data_names if names is None else names
     names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)
     with open(args.output, "w", newline="") if args.output else contextlib.nullcontext(sys.stdout) as out:
@@ -138,3 +151,12 @@ def cmd_forecast(args):
     if args.output:
         print(f"{sum(map(len, runs))} rows of {len(runs)} run(s) written to {args.output}")
     return 0
+
+
+def first_differences(series):
+    """The first differences of one series (an array) or of each of several (a list), one row fewer."""
+    parts = [series] if isinstance(series, np.ndarray) else series
+    shortest = min(map(len, parts))
+    if shortest < 2:
+        raise SystemExit(f"error: first differences need two rows or more of each series; one has {shortest}")
+    return np.diff(series, axis=0) if isinstance(series, np.ndarray) else [np.diff(part, axis=0) for part in series]

@@ -337,7 +337,8 @@ def warn_if_columns_are_not_variables(series, names=None):
             f"tau with time {tau:.2f}, its last third moving on in the direction of its middle third. Its later "
             "values leave the range of its earlier ones, so a forecast past the training range extrapolates a map that "
             "never saw it. Fit the first differences instead, d = np.diff(X, axis=0), and add the forecasts' running "
-            "sum to the last value, X[-1] + np.cumsum(model.forecast(d, n_steps), axis=0)."
+            "sum to the last value, X[-1] + np.cumsum(model.forecast(d, n_steps), axis=0) (on the command line: "
+            "reconstruct --differences)."
         )
 
 

@@ -404,6 +404,8 @@ def build_parser():
     reconstruct.add_argument(
         "--n-hidden", type=_count(1, auto=True), default="auto", help='hidden units, or "auto" (20, more for many variables)'
     )
+    reconstruct.add_argument("--differences", action="store_true",
+                             help="learn the first differences of a series that trends; forecast adds them up")
     reconstruct.add_argument("--max-iter", type=_count(1), default=ALRNNForecaster().max_iter, help="epochs")
     reconstruct.add_argument(
         "--test-fraction", type=float, default=0.2, help="held-out end of the series, or of a stack's series (at least one)"

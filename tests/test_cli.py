@@ -1056,6 +1056,47 @@ def test_reconstruct_and_forecast_read_a_long_table_of_several_series_by_its_id_
             main(["reconstruct", *arguments, *quick])
 
 
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")  # the expected forecasts' arrays
+def test_reconstruct_differences_learns_the_steps_of_a_trend_and_forecast_adds_them_to_the_last_value(tmp_path, capsys):
+    # fit's trend warning points command-line users here: a trending series was learnt as levels only.
+    from sklearn_alrnn import load
+
+    t = np.arange(300)
+    trend = np.column_stack([5 + 0.05 * t + np.sin(0.3 * t), np.cos(0.3 * t)])
+    path = tmp_path / "trend.csv"
+    np.savetxt(path, trend, delimiter=",", header="level,swing", comments="")
+    quick = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "2"]
+    with pytest.warns(UserWarning, match=r"Column 'level' of X trends.*on the command line: reconstruct --differences"):
+        assert main(["reconstruct", str(path), *quick]) == 0
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Column .* trends")
+        assert main(["reconstruct", str(path), "--differences", *quick]) == 0
+    printed = capsys.readouterr().out
+    assert "on 239 steps of the first differences of 2 variables" in printed  # 299 differences, 60 held out
+    assert "Free run of the differences from the first of 60 held-out steps" in printed
+    model = load(tmp_path / "trend.alrnn.npz")
+    np.testing.assert_allclose(model.initial_observation_, trend[1] - trend[0], rtol=1e-6)
+    assert main(["forecast", str(tmp_path / "trend.alrnn.npz"), str(path), "--steps", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = trend[-1] + np.cumsum(model.forecast(np.diff(trend, axis=0), 3), axis=0)
+    assert lines[0] == "step,level,swing"
+    np.testing.assert_allclose([[float(v) for v in line.split(",")[1:]] for line in lines[1:]], expected, rtol=1e-8)
+    stack = tmp_path / "stack.npy"  # each series of a stack continued from its own last row
+    np.save(stack, np.stack([trend[:150], trend[150:] + 1]))
+    assert main(["reconstruct", str(stack), "--differences", "--test-fraction", "0.5", *quick]) == 0
+    capsys.readouterr()
+    assert main(["forecast", str(tmp_path / "stack.alrnn.npz"), str(stack), "--steps", "1"]) == 0
+    rows = [[float(v) for v in line.split(",")] for line in capsys.readouterr().out.splitlines()[1:]]
+    model = load(tmp_path / "stack.alrnn.npz")
+    for row, part in zip(rows, (trend[:150], trend[150:] + 1)):
+        np.testing.assert_allclose(row[2:], part[-1] + model.forecast(np.diff(part, axis=0), 1)[0], rtol=1e-8)
+    with pytest.raises(SystemExit, match="learnt the first differences of its series .* give the series as DATA"):
+        main(["forecast", str(tmp_path / "trend.alrnn.npz"), "--steps", "3"])
+    np.savetxt(tmp_path / "row.csv", trend[:1], delimiter=",", header="level,swing", comments="")
+    with pytest.raises(SystemExit, match="first differences need two rows or more of each series; one has 1"):
+        main(["forecast", str(tmp_path / "trend.alrnn.npz"), str(tmp_path / "row.csv"), "--steps", "3"])
+
+
 def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_path, capsys):
     # A reconstruction saved by the command line could only be analysed there: its forecasts needed Python.
     from sklearn_alrnn import ALRNNForecaster, ALRNNRegressor
