@@ -119,14 +119,7 @@ def cmd_forecast(args):
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
         runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
-        with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
-            features = args.features
-            if features is None and names is None and fitted.get("features"):  # numbers of a file without a header
-                features = fitted["features"]
-                print(f"Reading the columns reconstruct fitted the model on: --features {' '.join(features)}")
-            series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name)
-            if names is not None and data_names is not None and set(names) <= set(data_names):
-                series, data_names = model_columns(series, data_names, list(names))
+        series, data_names, series_ids = _contexts(args, names, fitted.get("features"), id_name)
         levels = [series] if isinstance(series, np.ndarray) else series
         series = first_differences(series) if differences else series
         # A header must name the model's variables; a file without one is read in the model's order
@@ -151,6 +144,21 @@ def cmd_forecast(args):
     if args.output:
         print(f"{sum(map(len, runs))} rows of {len(runs)} run(s) written to {args.output}")
     return 0
+
+
+def _contexts(args, names, fitted_features, id_name):
+    """The series of ``args.data`` to continue, its columns' names and the series' names: the model's
+    ``names`` where the header has them, else ``--features``, or reconstruct's (``fitted_features``)
+    in a file without a header; a stack by ``--id-col``, or by reconstruct's (``id_name``)."""
+    with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
+        features = args.features
+        if features is None and names is None and fitted_features:
+            features = fitted_features
+            print(f"Reading the columns reconstruct fitted the model on: --features {' '.join(features)}")
+        series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name)
+        if names is not None and data_names is not None and set(names) <= set(data_names):
+            series, data_names = model_columns(series, data_names, list(names))
+    return series, data_names, series_ids
 
 
 def first_differences(series):
