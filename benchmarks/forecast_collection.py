@@ -15,7 +15,8 @@ fitted to each series' training part by least squares (its order p <= 12, and at
 the part, chosen by AIC), iterated over the horizon: what statsmodels' ``AutoReg`` would give.
 
 A CSV file is one recorded series (its numeric columns, as ``sklearn-alrnn reconstruct`` reads
-them), its last fifth (``--horizon``) held out; ``--log`` reads the logarithms of positive values.
+them; the forecasts of the first are scored), its last fifth (``--horizon``) held out; ``--log``
+reads the logarithms of positive values.
 The M1 competition's 181 yearly series and the classic single series (Box and Jenkins' airline
 passengers, the Canadian lynx trappings, shampoo sales) ship inside aeon's wheel::
 
