@@ -45,8 +45,8 @@ def cmd_reconstruct(args):
                                      differences=args.differences))
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
-    trained_on = f"{len(pooled)} steps" + (f" of {len(train)} series" if stacked else "") + \
-        " of the first differences" * args.differences
+    trained_on = f"{len(pooled)} steps" + " of the first differences" * args.differences + \
+        (f" of {len(train)} series" if stacked else "")
     print(f"Fitted ALRNNForecaster (M={model.a_.shape[0]}, P={model.n_nonlinear_}) on {trained_on} of "
           f"{pooled.shape[1]} variable{'s' * (pooled.shape[1] != 1)} in {fit_time:.1f} s; saved to {model_out}")
     # The scale of the two distances: noise drawn with the training part's mean and covariance.
