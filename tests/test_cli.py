@@ -342,8 +342,10 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     assert lines[-len(table) - 1] == "sid,t,prediction" and len(lines) >= len(table) + 1
     broken = tmp_path / "broken.alrnn.npz"
     broken.write_bytes(b"not a model")
-    with pytest.raises(SystemExit, match="cannot load model"):
-        main(["predict", str(broken), str(data)])
+    for command in (["predict", str(broken), str(data)], ["forecast", str(broken), "--steps", "1"],
+                    ["analyze", str(broken)]):
+        with pytest.raises(SystemExit, match="cannot load model .*broken.alrnn.npz"):
+            main(command)
     with pytest.raises(SystemExit, match=r"Columns \['nope'\] are not in the table"):
         main(["fit", str(data), "--target", "nope", "--id-col", "sid", "--time-col", "t", "--model-out", str(model)])
     duplicated = pd.concat([table, table.iloc[:1]])
