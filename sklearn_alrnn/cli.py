@@ -286,7 +286,9 @@ def cmd_analyze(args):
                              "free run")
         free_run, states = model.generate(100_000, return_states=True)
         decomposer = free_run_regimes(model, states)
-        print(f"ALRNNForecaster: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
+        learnt = " of the first differences (reconstruct --differences)" * bool(
+            load_metadata(args.model)["extra"].get("differences"))
+        print(f"ALRNNForecaster{learnt}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
         print(f"  largest Lyapunov exponents  {spectrum_text(model)}")
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
