@@ -1093,7 +1093,8 @@ def test_reconstruct_differences_learns_the_steps_of_a_trend_and_forecast_adds_t
     for row, part in zip(rows, (trend[:150], trend[150:] + 1)):
         np.testing.assert_allclose(row[2:], part[-1] + model.forecast(np.diff(part, axis=0), 1)[0], rtol=1e-8)
     assert main(["analyze", str(tmp_path / "trend.alrnn.npz")]) == 0  # the map it reads is the differences'
-    assert capsys.readouterr().out.startswith("ALRNNForecaster of the first differences (reconstruct --differences): M=4")
+    header = "ALRNNForecaster of the first differences (reconstruct --differences): M=4"
+    assert capsys.readouterr().out.startswith(header)
     with pytest.raises(SystemExit, match="learnt the first differences of its series .* give the series as DATA"):
         main(["forecast", str(tmp_path / "trend.alrnn.npz"), "--steps", "3"])
     np.savetxt(tmp_path / "row.csv", trend[:1], delimiter=",", header="level,swing", comments="")
