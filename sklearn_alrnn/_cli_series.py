@@ -14,7 +14,7 @@ from ._data_files import check_can_write, held_out_split, model_columns, named_s
 from ._forecaster_report import attractors_text, dimension_text, free_run_regimes, spectrum_text
 from ._measures import frequencies_suffice
 from .forecasting import ALRNNForecaster
-from .io import load, load_metadata
+from .io import load_with_extra
 
 
 def cmd_reconstruct(args):
@@ -97,7 +97,7 @@ def cmd_forecast(args):
     if args.output:
         check_can_write(args.output, "--output")
     try:
-        model = load(args.model)
+        model, fitted = load_with_extra(args.model)
     except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if not isinstance(model, ALRNNForecaster):
@@ -108,7 +108,6 @@ def cmd_forecast(args):
                          "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
-    fitted = load_metadata(args.model)["extra"]
     id_name = args.id_col or fitted.get("id_col")  # reconstruct's, where DATA has it
     if args.data is None and (args.features or args.id_col):
         raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")

@@ -31,7 +31,7 @@ from ._targets import missing_labels
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
-from .io import load, load_metadata
+from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
 from .regimes import RegimeDecomposer
 from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows
@@ -156,7 +156,7 @@ def _load_bundle(path):
     """The model of a file and the table settings ``sklearn-alrnn fit`` saved beside it. A classifier or
     regressor saved from Python (``model.save``) has none: it reads archive files, whose cases are whole."""
     try:
-        model, extra = load(path), load_metadata(path)["extra"]
+        model, extra = load_with_extra(path)
     except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {path!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
@@ -277,7 +277,7 @@ def cmd_predict(args):
 
 def cmd_analyze(args):
     try:
-        model = load(args.model)
+        model, extra = load_with_extra(args.model)
     except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
@@ -286,8 +286,7 @@ def cmd_analyze(args):
                              "free run")
         free_run, states = model.generate(100_000, return_states=True)
         decomposer = free_run_regimes(model, states)
-        learnt = " of the first differences (reconstruct --differences)" * bool(
-            load_metadata(args.model)["extra"].get("differences"))
+        learnt = " of the first differences (reconstruct --differences)" * bool(extra.get("differences"))
         print(f"ALRNNForecaster{learnt}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
         print(f"  largest Lyapunov exponents  {spectrum_text(model)}")

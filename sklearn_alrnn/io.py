@@ -301,7 +301,18 @@ def load(path, expected_class=None):
     ValueError: ... holds an ALRNNForecaster, not the expected ALRNNClassifier.
     >>> folder.cleanup()
     """
+    return _model_from(path, *_read(path), expected_class)
+
+
+def load_with_extra(path, expected_class=None):
+    """:func:`load`'s model and the ``extra`` its file was saved with, from one reading of the file
+    (:func:`load_metadata` after :func:`load` reads and checks it again)."""
     metadata, arrays = _read(path)
+    return _model_from(path, metadata, arrays, expected_class), metadata["extra"]
+
+
+def _model_from(path, metadata, arrays, expected_class):
+    """The model a file's checked ``metadata`` and ``arrays`` hold, refused as :func:`load` documents."""
     version = metadata.get("format_version")
     if version not in _READABLE_VERSIONS:
         raise ValueError(
