@@ -345,7 +345,8 @@ def warn_if_columns_are_not_variables(series, names=None):
 #: A column trends where Kendall's tau of its values with time reaches this, and its last third moves on at
 #: least this share as far as its middle third did (a relaxation that has settled moves far less).
 TREND_TAU, TREND_KEPT = 0.75, 0.5
-#: The trend check reads at most this many series of a stack, and this many evenly spaced steps of each.
+#: The trend check reads every k-th series of a stack and every k-th step of a series, k the count over
+#: these (so fewer than twice as many), which bounds its cost on long stacks and series.
 _TREND_SERIES, _TREND_STEPS = 50, 2000
 
 
