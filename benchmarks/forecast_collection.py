@@ -28,6 +28,7 @@ Run: python benchmarks/forecast_collection.py FILE.tsf|FILE.csv [--horizon H] [-
 """
 
 import argparse
+import os
 import platform
 import time
 import warnings
@@ -71,7 +72,7 @@ def read_collection(path, horizon, log):
         series, _, metadata = load_tsf(path, return_metadata=True)
         name, horizon = metadata["relation"], horizon or metadata["horizon"]
     else:
-        series, name = [read_series(path)[0]], path.rsplit("/", 1)[-1]
+        series, name = [read_series(path)[0]], os.path.basename(path)
         horizon = horizon or len(series[0]) // 5
     if log:
         series, name = [np.log(s) for s in series], f"log {name}"
