@@ -20,10 +20,20 @@ from .io import load_with_extra
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     check_can_write(model_out, "--model-out")
-    series, names, _ = read_series(args.data, args.features, args.id_col)
-    if args.differences:  # the steps of a series that trends: forecast adds them up
+    series, names, _ = read_series(args.data, args.features, args.id_col, gaps=args.gaps is not None)
+    gaps = args.gaps and gaps_text(series)
+    if args.gaps == "interpolate":
+        series = interpolate_gaps(series)
+        print(f"Gaps: {gaps}; filled by linear interpolation")
+    if args.differences:  # the steps of a series that trends: forecast adds them up (a gap's two are NaN)
         series = first_differences(series)
+    # The held-out end is cut before the gaps: one recording's later rows, not its last stretch.
     train, tests = held_out_split(series, args.test_fraction)
+    if args.gaps == "split":
+        (train, _), (tests, _) = split_at_gaps(train), split_at_gaps(tests)
+        tests = [tests] if isinstance(tests, np.ndarray) else tests
+        print(f"Gaps: {gaps}; the series cut there into {len(train) if isinstance(train, list) else 1} training "
+              f"and {len(tests)} held-out stretches")
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
@@ -42,7 +52,7 @@ def cmd_reconstruct(args):
     if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
     model.save(model_out, extra=dict(kind="forecaster", data=args.data, id_col=args.id_col, features=args.features,
-                                     differences=args.differences))
+                                     differences=args.differences, gaps=args.gaps))
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
     trained_on = f"{len(pooled)} steps" + " of the first differences" * args.differences + \
@@ -109,8 +119,8 @@ def cmd_forecast(args):
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
     id_name = args.id_col or fitted.get("id_col")  # reconstruct's, where DATA has it
-    if args.data is None and (args.features or args.id_col):
-        raise SystemExit("error: --features and --id-col name columns of DATA, and none is given")
+    if args.data is None and (args.features or args.id_col or args.gaps):
+        raise SystemExit("error: --features, --id-col and --gaps read DATA, and none is given")
     differences = bool(fitted.get("differences"))
     if args.data is None and differences:
         raise SystemExit(f"error: {args.model!r} learnt the first differences of its series (reconstruct "
@@ -118,7 +128,7 @@ def cmd_forecast(args):
     if args.data is None:  # the free run from the first training observation: its row 0, step 0
         runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
-        series, data_names, series_ids = _contexts(args, names, fitted.get("features"), id_name)
+        series, data_names, series_ids = _contexts(args, names, fitted, id_name)
         levels = [series] if isinstance(series, np.ndarray) else series
         series = first_differences(series) if differences else series
         # A header must name the model's variables; a file without one is read in the model's order
@@ -145,16 +155,26 @@ def cmd_forecast(args):
     return 0
 
 
-def _contexts(args, names, fitted_features, id_name):
+def _contexts(args, names, fitted, id_name):
     """The series of ``args.data`` to continue, its columns' names and the series' names: the model's
-    ``names`` where the header has them, else ``--features``, or reconstruct's (``fitted_features``)
-    in a file without a header; a stack by ``--id-col``, or by reconstruct's (``id_name``)."""
+    ``names`` where the header has them, else ``--features``, or reconstruct's (in ``fitted``, the
+    settings saved beside the model) in a file without a header; a stack by ``--id-col``, or by
+    reconstruct's (``id_name``); with ``--gaps`` (or reconstruct's), each series' rows after its last
+    gap, or its gaps filled."""
     with contextlib.redirect_stdout(sys.stderr):  # a note on left-out columns, not a row of the forecast
         features = args.features
-        if features is None and names is None and fitted_features:
-            features = fitted_features
+        if features is None and names is None and fitted.get("features"):
+            features = fitted["features"]
             print(f"Reading the columns reconstruct fitted the model on: --features {' '.join(features)}")
-        series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name)
+        gaps = args.gaps or fitted.get("gaps")
+        series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name, gaps is not None)
+        if gaps:
+            found = gaps_text(series)
+            if gaps == "split":
+                series, series_ids = split_at_gaps(series, series_ids, keep="last")
+            series = interpolate_gaps(series)  # after a split, no gap is left; else those within, filled
+            print(f"Gaps: {found}; " + ("each series continued from the rows after its last" if gaps == "split" else
+                                       "filled by linear interpolation, continuing the last complete row"))
         if names is not None and data_names is not None and set(names) <= set(data_names):
             series, data_names = model_columns(series, data_names, list(names))
     return series, data_names, series_ids
@@ -167,3 +187,56 @@ def first_differences(series):
     if shortest < 2:
         raise SystemExit(f"error: first differences need two rows or more of each series; one has {shortest}")
     return np.diff(series, axis=0) if isinstance(series, np.ndarray) else [np.diff(part, axis=0) for part in series]
+
+
+def split_at_gaps(series, series_ids=None, keep="split"):
+    """One series (an array) or several (a list) cut at their rows with a NaN or infinite value (a gap
+    in the recording): with ``keep="split"`` every stretch between gaps of two rows or more, with "last"
+    each series' stretch after its last gap (the end a forecast continues); an array where one series
+    was given and one stretch is left, else a list. Returns them and the names of the series they come
+    from (``series_ids``: None, or one per series given)."""
+    parts, owners, stretches = [series] if isinstance(series, np.ndarray) else series, [], []
+    for i, part in enumerate(parts):
+        edges = np.flatnonzero(np.diff(np.concatenate([[False], np.isfinite(part).all(axis=1), [False]]).astype(int)))
+        found = [part[start:stop] for start, stop in zip(edges[::2], edges[1::2])]
+        if keep == "last" and not found:
+            raise SystemExit(f"error: {'the series' if len(parts) == 1 else f'series {i}'} has no row without a gap")
+        found = found[-1:] if keep == "last" else [stretch for stretch in found if len(stretch) >= 2]
+        stretches += found
+        owners += [i] * len(found)
+    if not stretches:
+        raise SystemExit("error: no two rows in a row are without a gap")
+    ids = None if series_ids is None else [series_ids[i] for i in owners]
+    return stretches[0] if len(stretches) == 1 and isinstance(series, np.ndarray) else stretches, ids
+
+
+def interpolate_gaps(series):
+    """One series (an array) or several (a list) with every missing value inside them (NaN or infinite)
+    filled by linear interpolation between its column's nearest values before and after it, and the rows
+    before a series' first complete row and after its last cut off; the same layout."""
+    filled = []
+    for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
+        complete = np.flatnonzero(np.isfinite(part).all(axis=1))
+        if not len(complete):
+            raise SystemExit(f"error: {'the series' if isinstance(series, np.ndarray) else f'series {i}'} has no "
+                             "row without a gap")
+        part = part[complete[0]:complete[-1] + 1].copy()
+        rows = np.arange(len(part))
+        for column in part.T:  # views of part's columns: filled in place
+            known = np.isfinite(column)
+            column[~known] = np.interp(rows[~known], rows[known], column[known])
+        filled.append(part)
+    return filled[0] if isinstance(series, np.ndarray) else filled
+
+
+def gaps_text(series):
+    """How many gaps (runs of rows with a NaN or infinite value) one series or several have, and the
+    longest's rows: for the note of what a command made of them."""
+    lengths = []
+    for part in [series] if isinstance(series, np.ndarray) else series:
+        edges = np.flatnonzero(np.diff(np.concatenate([[False], ~np.isfinite(part).all(axis=1), [False]]).astype(int)))
+        lengths += (edges[1::2] - edges[::2]).tolist()
+    if not lengths:
+        return "none"
+    longest = max(lengths)
+    return f"{len(lengths)} (runs of rows with a missing value), the longest {longest} row{'s' * (longest > 1)}"

@@ -198,7 +198,7 @@ def wide_sequences(table, steps, target=None):
     return X, table[target].to_numpy()
 
 
-_FILL_GAPS = "fill short gaps (e.g. pandas' interpolate) or cut the series there"
+_FILL_GAPS = "fill short gaps (--gaps interpolate) or cut the series there (--gaps split)"
 #: Cells that mark a missing value (upper-cased): an empty cell, R's and pandas' NA, spreadsheets' #N/A.
 _MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-"}
 
@@ -300,7 +300,7 @@ def _names_columns(first, below, decimal):
     return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
 
 
-def _read_csv_series(path, features=None, series_column=None, fitted_series_column=None):
+def _read_csv_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), dates written
     as numbers (YYYYMMDD), a first column without a name (the index pandas writes) and, beside other
@@ -313,7 +313,8 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
     (named as features are), the rows of each of its values are one series, in the order the values
     first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those values (None
     without a ``series_column``). ``fitted_series_column``, the one a model was fitted with, is the
-    ``series_column`` where none is given and the header has it."""
+    ``series_column`` where none is given and the header has it. With ``gaps``, an empty or NA cell of a
+    numeric column is a NaN (:func:`split_at_gaps` cuts the series there, :func:`interpolate_gaps` fills it)."""
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
@@ -348,6 +349,9 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
             continue
         chosen = features is None or name in features
         numbers = [_number(cell, decimal) for cell in cells]
+        if gaps and any(number is not None for number in numbers):
+            numbers = [np.nan if number is None and cell.strip().upper() in _MISSING_MARKS else number
+                       for number, cell in zip(numbers, cells)]
         dates = None if None in numbers else numbers_as_dates(np.array(numbers))
         if all(number is None for number in numbers) or dates is not None or (
                 i == 0 and header is not None and not name and features is None):
@@ -447,13 +451,14 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
-def read_series(path, features=None, series_column=None, fitted_series_column=None):
+def read_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
     numeric columns of a .csv (or its ``features``, named by its header), or a stack of series
     (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
     names (a CSV header's; else None) and the series' names (the values of ``series_column``, or of
-    ``fitted_series_column`` where a header has it; else None)."""
+    ``fitted_series_column`` where a header has it; else None). A row with a missing value (an empty
+    or NA cell, NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
     left_out, names, series_ids = [], None, None
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
@@ -472,7 +477,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
         elif read_archive:  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
         else:
-            series, left_out, names, series_ids = _read_csv_series(path, features, series_column, fitted_series_column)
+            series, left_out, names, series_ids = _read_csv_series(
+                path, features, series_column, fitted_series_column, gaps)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
     if left_out:
@@ -488,7 +494,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     if series.ndim == 3:  # all-NaN rows after a series' last step pad it to the stack's length, as in fit
         series = [s[:n] if n else s for s, n in zip(series, lengths_before_padding(np.isnan(series)))]
     for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
-        if not np.isfinite(part).all():
+        if not gaps and not np.isfinite(part).all():
             row = int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
             where = f"row {row}" if isinstance(series, np.ndarray) else f"series {i}, row {row}"
             raise SystemExit(

@@ -405,6 +405,10 @@ def build_parser():
     reconstruct.add_argument(
         "--n-hidden", type=_count(1, auto=True), default="auto", help='hidden units, or "auto" (20, more for many variables)'
     )
+    reconstruct.add_argument("--gaps", choices=["split", "interpolate"],
+                             help="rows with a missing value (an empty or NA cell, NaN): split, the stretches "
+                                  "between them (two rows or more) learnt as a stack of series; interpolate, each "
+                                  "missing value filled linearly between its column's neighbours (default: refused)")
     reconstruct.add_argument("--differences", action="store_true",
                              help="learn the first differences of a series that trends; forecast adds them up")
     reconstruct.add_argument("--max-iter", type=_count(1), default=ALRNNForecaster().max_iter, help="epochs")
@@ -433,6 +437,9 @@ def build_parser():
                                "the model's variables by name; in a file without a header, the columns reconstruct's "
                                "--features numbered)")
     forecast.add_argument("--id-col", metavar="COL", help="the table's column naming each row's series: each continued")
+    forecast.add_argument("--gaps", choices=["split", "interpolate"],
+                          help="rows with a missing value: split, each series continued from the rows after its "
+                               "last; interpolate, filled linearly (default: reconstruct's --gaps)")
     forecast.add_argument("--steps", type=_count(1), required=True, help="steps to forecast, or rows of the free run")
     forecast.add_argument("--process-noise", type=float, default=0.0,
                           help="0: the deterministic run; 1: a sample path with the map's one-step errors' noise")

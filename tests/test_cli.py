@@ -685,7 +685,7 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
         ("zipped.csv", r"it is a zip file, not a CSV text table \(extract the CSV file from it"),
         ("feather.csv", r"it is a Feather file, not a CSV text table \(.*pd\.read_feather\(path\)\.to_csv"),
         ("text.npz", r"it does not start as a zip archive does; it is not a NumPy .npz archive"),
-        ("nan.csv", r"NaN or infinite values \(first in row 1\); .* fill short gaps \(e.g. pandas' interpolate\)"),
+        ("nan.csv", r"NaN or infinite values \(first in row 1\); .* fill short gaps \(--gaps interpolate\)"),
         ("missing.npz", "No such file"),
     ]:
         with pytest.raises(SystemExit, match=message):
@@ -1003,7 +1003,7 @@ def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_fe
                                ([str(tmp_path / "bare.alrnn.npz"), "--features", "1"], r"the file is no table")):
         with pytest.raises(SystemExit, match=message):
             main(["reconstruct", *arguments, *quick])
-    with pytest.raises(SystemExit, match="--features and --id-col name columns of DATA, and none is given"):
+    with pytest.raises(SystemExit, match="--features, --id-col and --gaps read DATA, and none is given"):
         main(["forecast", str(tmp_path / "bare.alrnn.npz"), "--features", "1", "--steps", "1"])
 
 
@@ -1100,6 +1100,78 @@ def test_reconstruct_differences_learns_the_steps_of_a_trend_and_forecast_adds_t
     np.savetxt(tmp_path / "row.csv", trend[:1], delimiter=",", header="level,swing", comments="")
     with pytest.raises(SystemExit, match="first differences need two rows or more of each series; one has 1"):
         main(["forecast", str(tmp_path / "trend.alrnn.npz"), str(tmp_path / "row.csv"), "--steps", "3"])
+
+
+def test_reconstruct_gaps_splits_a_recording_at_missing_values_or_fills_them_and_forecast_reads_it_alike(
+        tmp_path, capsys):
+    # A recording with empty cells could only be refused ("fill short gaps or cut the series there"): the
+    # command line had no way to do either.
+    from sklearn_alrnn import ALRNNForecaster
+
+    t = np.arange(200)
+    values = np.column_stack([np.sin(0.2 * t), np.cos(0.2 * t)])
+    cells = [[str(step), f"{x:.6f}", f"{y:.6f}"] for step, (x, y) in zip(t, values)]
+    cells[40][1], cells[42][2], cells[100][2], cells[170][1] = "", "NA", "", "nan"  # row 41: a one-row stretch
+    path = tmp_path / "gaps.csv"
+    path.write_text("time,x,y\n" + "\n".join(",".join(row) for row in cells) + "\n")
+    read = np.array([[float(x), float(y)] for _, x, y in cells[:40] + cells[43:100] + cells[101:170] + cells[171:]])
+    quick = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "2"]
+    model_file = str(tmp_path / "gaps.alrnn.npz")
+
+    def forecast(*arguments):
+        assert main(["forecast", *arguments, "--steps", "3"]) == 0
+        captured = capsys.readouterr()
+        return captured.err, np.array([[float(v) for v in line.split(",")] for line in captured.out.splitlines()[1:]])
+
+    with pytest.raises(SystemExit, match=r"column 'x' holds '' in data row 40.*fill short gaps \(--gaps interpolate"):
+        main(["reconstruct", str(path), *quick])
+    assert main(["reconstruct", str(path), "--gaps", "split", *quick]) == 0
+    printed = capsys.readouterr().out
+    assert "Gaps: 4 (runs of rows with a missing value), the longest 1 row; the series cut there into 3 training " \
+           "and 2 held-out stretches" in printed
+    assert "on 156 steps of 3 series of 2 variables" in printed  # rows 0-159 held out from 160 on, before the cut
+    fitted = load(model_file)
+    stretches = [read[:40], read[40:97], read[97:156]]  # rows 0-39, 43-99, 101-159
+    expected = ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=2, random_state=0).fit(stretches)
+    np.testing.assert_array_equal(fitted.W_, expected.W_)
+    err, rows = forecast(model_file, str(path))  # reconstruct's --gaps by default
+    assert "Gaps: 4 (runs of rows with a missing value), the longest 1 row; each series continued from the rows " \
+           "after its last" in err
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        np.testing.assert_allclose(rows[:, 1:], fitted.forecast(read[-29:], 3), rtol=1e-8)
+
+    assert main(["reconstruct", str(path), "--gaps", "interpolate", *quick]) == 0
+    assert "Gaps: 4 (runs of rows with a missing value), the longest 1 row; filled by linear interpolation" in \
+        capsys.readouterr().out
+    filled = np.array([[float(cell) if cell not in ("", "NA") else np.nan for cell in row[1:]] for row in cells])
+    for row, column in ((40, 0), (42, 1), (100, 1), (170, 0)):
+        filled[row, column] = (filled[row - 1, column] + filled[row + 1, column]) / 2
+    expected = ALRNNForecaster(n_hidden=4, n_nonlinear=1, max_iter=2, random_state=0).fit(filled[:160])
+    np.testing.assert_allclose(load(model_file).W_, expected.W_, rtol=1e-12)
+    err, rows = forecast(model_file, str(path))
+    assert "filled by linear interpolation, continuing the last complete row" in err
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        np.testing.assert_allclose(rows[:, 1:], load(model_file).forecast(filled, 3), rtol=1e-8)
+
+    stack = np.stack([read[:60], read[60:120]])  # a stack of .npy: NaN rows cut each series
+    stack[0, 30] = stack[1, 10] = np.nan
+    np.save(tmp_path / "stack.npy", stack)
+    assert main(["reconstruct", str(tmp_path / "stack.npy"), "--gaps", "split", "--test-fraction", "0.5", *quick]) == 0
+    assert "the series cut there into 2 training and 2 held-out stretches" in capsys.readouterr().out
+    _, rows = forecast(str(tmp_path / "stack.alrnn.npz"), str(tmp_path / "stack.npy"))
+    fitted = load(tmp_path / "stack.alrnn.npz")
+    for row, last in zip(rows[::3], (stack[0, 31:], stack[1, 11:])):
+        np.testing.assert_allclose(row[2:], fitted.forecast(last, 1)[0], rtol=1e-8)
+    with pytest.raises(SystemExit, match="--features, --id-col and --gaps read DATA, and none is given"):
+        main(["forecast", str(tmp_path / "stack.alrnn.npz"), "--gaps", "split", "--steps", "1"])
+    np.save(tmp_path / "holes.npy", np.where(np.arange(20)[:, None] % 2, np.nan, read[:20]))
+    with pytest.raises(SystemExit, match="no two rows in a row are without a gap"):
+        main(["reconstruct", str(tmp_path / "holes.npy"), "--gaps", "split", *quick])
+    np.save(tmp_path / "empty.npy", np.full((20, 2), np.nan))
+    with pytest.raises(SystemExit, match="the series has no row without a gap"):
+        main(["reconstruct", str(tmp_path / "empty.npy"), "--gaps", "interpolate", *quick])
 
 
 def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_path, capsys):
