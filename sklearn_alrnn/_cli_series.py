@@ -10,7 +10,9 @@ import warnings
 import numpy as np
 
 from . import metrics
-from ._data_files import check_can_write, held_out_split, model_columns, named_series, read_series
+from ._data_files import (
+    check_can_write, held_out_split, model_columns, named_series, read_series, series_list,
+)
 from ._forecaster_report import attractors_text, dimension_text, free_run_regimes, spectrum_text
 from ._measures import frequencies_suffice
 from .forecasting import ALRNNForecaster
@@ -31,9 +33,9 @@ def cmd_reconstruct(args):
     train, tests = held_out_split(series, args.test_fraction)
     if args.gaps == "split":
         (train, _), (tests, _) = split_at_gaps(train), split_at_gaps(tests)
-        tests = [tests] if isinstance(tests, np.ndarray) else tests
-        print(f"Gaps: {gaps}; the series cut there into {len(train) if isinstance(train, list) else 1} training "
-              f"and {len(tests)} held-out stretches")
+        tests = series_list(tests)
+        print(f"Gaps: {gaps}; the series cut there into {len(series_list(train))} training and {len(tests)} "
+              "held-out stretches")
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
@@ -129,11 +131,11 @@ def cmd_forecast(args):
         runs, first_step, series_ids = [model.generate(args.steps, **noise)], 0, None
     else:
         series, data_names, series_ids = _contexts(args, names, fitted, id_name)
-        levels = [series] if isinstance(series, np.ndarray) else series
+        levels = series_list(series)
         series = first_differences(series) if differences else series
         # A header must name the model's variables; a file without one is read in the model's order
         # (where it has as many columns: else forecast names the count).
-        fits = (series if isinstance(series, np.ndarray) else series[0]).shape[-1] == model.n_features_in_
+        fits = series_list(series)[0].shape[-1] == model.n_features_in_
         read_as = None if names is None else data_names if data_names is not None else names if fits else None
         with warnings.catch_warnings():
             if read_as is None:  # a file without a header, of another width: no names to warn of before the count
@@ -182,8 +184,7 @@ def _contexts(args, names, fitted, id_name):
 
 def first_differences(series):
     """The first differences of one series (an array) or of each of several (a list), one row fewer."""
-    parts = [series] if isinstance(series, np.ndarray) else series
-    shortest = min(map(len, parts))
+    shortest = min(map(len, series_list(series)))
     if shortest < 2:
         raise SystemExit(f"error: first differences need two rows or more of each series; one has {shortest}")
     return np.diff(series, axis=0) if isinstance(series, np.ndarray) else [np.diff(part, axis=0) for part in series]
@@ -195,7 +196,7 @@ def split_at_gaps(series, series_ids=None, keep="split"):
     each series' stretch after its last gap (the end a forecast continues); an array where one series
     was given and one stretch is left, else a list. Returns them and the names of the series they come
     from (``series_ids``: None, or one per series given)."""
-    parts, owners, stretches = [series] if isinstance(series, np.ndarray) else series, [], []
+    parts, owners, stretches = series_list(series), [], []
     for i, part in enumerate(parts):
         edges = np.flatnonzero(np.diff(np.concatenate([[False], np.isfinite(part).all(axis=1), [False]]).astype(int)))
         found = [part[start:stop] for start, stop in zip(edges[::2], edges[1::2])]
@@ -215,7 +216,7 @@ def interpolate_gaps(series):
     filled by linear interpolation between its column's nearest values before and after it, and the rows
     before a series' first complete row and after its last cut off; the same layout."""
     filled = []
-    for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
+    for i, part in enumerate(series_list(series)):
         complete = np.flatnonzero(np.isfinite(part).all(axis=1))
         if not len(complete):
             raise SystemExit(f"error: {'the series' if isinstance(series, np.ndarray) else f'series {i}'} has no "
@@ -233,7 +234,7 @@ def gaps_text(series):
     """How many gaps (runs of rows with a NaN or infinite value) one series or several have, and the
     longest's rows: for the note of what a command made of them."""
     lengths = []
-    for part in [series] if isinstance(series, np.ndarray) else series:
+    for part in series_list(series):
         edges = np.flatnonzero(np.diff(np.concatenate([[False], ~np.isfinite(part).all(axis=1), [False]]).astype(int)))
         lengths += (edges[1::2] - edges[::2]).tolist()
     if not lengths:

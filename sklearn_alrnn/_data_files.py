@@ -493,7 +493,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     series = series.astype(float)
     if series.ndim == 3:  # all-NaN rows after a series' last step pad it to the stack's length, as in fit
         series = [s[:n] if n else s for s, n in zip(series, lengths_before_padding(np.isnan(series)))]
-    for i, part in enumerate([series] if isinstance(series, np.ndarray) else series):
+    for i, part in enumerate(series_list(series)):
         if not gaps and not np.isfinite(part).all():
             row = int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
             where = f"row {row}" if isinstance(series, np.ndarray) else f"series {i}, row {row}"
@@ -533,6 +533,11 @@ def model_columns(series, names, wanted):
         print(f"Columns left out: {', '.join(repr(name) for name in names if name not in wanted)} (the model's "
               f"variables are {', '.join(map(repr, wanted))})")
     return ([item[..., order] for item in series] if isinstance(series, list) else series[..., order]), wanted
+
+
+def series_list(series):
+    """One series (an array) or several (a list) as a list of series."""
+    return [series] if isinstance(series, np.ndarray) else series
 
 
 def named_series(series, names):
