@@ -24,6 +24,8 @@ def cmd_reconstruct(args):
     check_can_write(model_out, "--model-out")
     series, names, _ = read_series(args.data, args.features, args.id_col, gaps=args.gaps is not None)
     gaps = args.gaps and gaps_text(series)
+    if args.gaps:  # a recording's incomplete first and last rows are no part of it
+        series = without_incomplete_ends(series)
     if args.gaps == "interpolate":
         series = interpolate_gaps(series)
         print(f"Gaps: {gaps}; filled by linear interpolation")
@@ -32,7 +34,8 @@ def cmd_reconstruct(args):
     # The held-out end is cut before the gaps: one recording's later rows, not its last stretch.
     train, tests = held_out_split(series, args.test_fraction)
     if args.gaps == "split":
-        (train, _), (tests, _) = split_at_gaps(train), split_at_gaps(tests)
+        (train, _), (tests, _) = (split_at_gaps(train, where="the training part"),
+                                  split_at_gaps(tests, where="the held-out part (--test-fraction)"))
         tests = series_list(tests)
         print(f"Gaps: {gaps}; the series cut there into {len(series_list(train))} training and {len(tests)} "
               "held-out stretches")
@@ -190,54 +193,61 @@ def first_differences(series):
     return np.diff(series, axis=0) if isinstance(series, np.ndarray) else [np.diff(part, axis=0) for part in series]
 
 
-def split_at_gaps(series, series_ids=None, keep="split"):
+def split_at_gaps(series, series_ids=None, keep="split", where="the series"):
     """One series (an array) or several (a list) cut at their rows with a NaN or infinite value (a gap
     in the recording): with ``keep="split"`` every stretch between gaps of two rows or more, with "last"
     each series' stretch after its last gap (the end a forecast continues); an array where one series
     was given and one stretch is left, else a list. Returns them and the names of the series they come
-    from (``series_ids``: None, or one per series given)."""
+    from (``series_ids``: None, or one per series given); ``where`` names the data in an error."""
     parts, owners, stretches = series_list(series), [], []
-    for i, part in enumerate(parts):
-        edges = np.flatnonzero(np.diff(np.concatenate([[False], np.isfinite(part).all(axis=1), [False]]).astype(int)))
-        found = [part[start:stop] for start, stop in zip(edges[::2], edges[1::2])]
-        if keep == "last" and not found:
-            raise SystemExit(f"error: {'the series' if len(parts) == 1 else f'series {i}'} has no row without a gap")
+    for i, part in enumerate(series_list(without_incomplete_ends(series)) if keep == "last" else parts):
+        found = [part[start:stop] for start, stop in _runs(np.isfinite(part).all(axis=1))]
         found = found[-1:] if keep == "last" else [stretch for stretch in found if len(stretch) >= 2]
         stretches += found
         owners += [i] * len(found)
     if not stretches:
-        raise SystemExit("error: no two rows in a row are without a gap")
+        raise SystemExit(f"error: {where} has no two rows in a row without a gap")
     ids = None if series_ids is None else [series_ids[i] for i in owners]
     return stretches[0] if len(stretches) == 1 and isinstance(series, np.ndarray) else stretches, ids
 
 
-def interpolate_gaps(series):
-    """One series (an array) or several (a list) with every missing value inside them (NaN or infinite)
-    filled by linear interpolation between its column's nearest values before and after it, and the rows
-    before a series' first complete row and after its last cut off; the same layout."""
-    filled = []
+def without_incomplete_ends(series):
+    """One series (an array) or several (a list) without the rows before each one's first complete row
+    (no NaN or infinite value) and after its last; the same layout."""
+    trimmed = []
     for i, part in enumerate(series_list(series)):
         complete = np.flatnonzero(np.isfinite(part).all(axis=1))
         if not len(complete):
             raise SystemExit(f"error: {'the series' if isinstance(series, np.ndarray) else f'series {i}'} has no "
                              "row without a gap")
-        part = part[complete[0]:complete[-1] + 1].copy()
+        trimmed.append(part[complete[0]:complete[-1] + 1])
+    return trimmed[0] if isinstance(series, np.ndarray) else trimmed
+
+
+def interpolate_gaps(series):
+    """One series (an array) or several (a list) with every missing value (NaN or infinite) between its
+    complete first and last rows filled by linear interpolation between its column's nearest values
+    before and after it; the same layout."""
+    filled = [part.copy() for part in series_list(without_incomplete_ends(series))]
+    for part in filled:
         rows = np.arange(len(part))
         for column in part.T:  # views of part's columns: filled in place
             known = np.isfinite(column)
             column[~known] = np.interp(rows[~known], rows[known], column[known])
-        filled.append(part)
     return filled[0] if isinstance(series, np.ndarray) else filled
 
 
 def gaps_text(series):
     """How many gaps (runs of rows with a NaN or infinite value) one series or several have, and the
     longest's rows: for the note of what a command made of them."""
-    lengths = []
-    for part in series_list(series):
-        edges = np.flatnonzero(np.diff(np.concatenate([[False], ~np.isfinite(part).all(axis=1), [False]]).astype(int)))
-        lengths += (edges[1::2] - edges[::2]).tolist()
+    lengths = [stop - start for part in series_list(series) for start, stop in _runs(~np.isfinite(part).all(axis=1))]
     if not lengths:
         return "none"
     longest = max(lengths)
     return f"{len(lengths)} (runs of rows with a missing value), the longest {longest} row{'s' * (longest > 1)}"
+
+
+def _runs(flags):
+    """The (start, stop) rows of each run of True in ``flags``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], flags, [False]]).astype(int)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))

@@ -1167,8 +1167,11 @@ def test_reconstruct_gaps_splits_a_recording_at_missing_values_or_fills_them_and
     with pytest.raises(SystemExit, match="--features, --id-col and --gaps read DATA, and none is given"):
         main(["forecast", str(tmp_path / "stack.alrnn.npz"), "--gaps", "split", "--steps", "1"])
     np.save(tmp_path / "holes.npy", np.where(np.arange(20)[:, None] % 2, np.nan, read[:20]))
-    with pytest.raises(SystemExit, match="no two rows in a row are without a gap"):
+    with pytest.raises(SystemExit, match="the training part has no two rows in a row without a gap"):
         main(["reconstruct", str(tmp_path / "holes.npy"), "--gaps", "split", *quick])
+    np.save(tmp_path / "tail.npy", np.concatenate([read[:50], np.full((30, 2), np.nan)]))  # a recording that stopped
+    assert main(["reconstruct", str(tmp_path / "tail.npy"), "--gaps", "split", *quick]) == 0
+    assert "on 40 steps of 2 variables" in capsys.readouterr().out  # 10 held out of its 50 rows, not of 80
     np.save(tmp_path / "empty.npy", np.full((20, 2), np.nan))
     with pytest.raises(SystemExit, match="the series has no row without a gap"):
         main(["reconstruct", str(tmp_path / "empty.npy"), "--gaps", "interpolate", *quick])
