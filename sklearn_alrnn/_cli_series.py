@@ -10,9 +10,7 @@ import warnings
 import numpy as np
 
 from . import metrics
-from ._data_files import (
-    check_can_write, held_out_split, model_columns, named_series, read_series, series_list,
-)
+from ._data_files import check_can_write, held_out_split, model_columns, named_series, read_series, series_list
 from ._forecaster_report import attractors_text, dimension_text, free_run_regimes, spectrum_text
 from ._measures import frequencies_suffice
 from .forecasting import ALRNNForecaster
@@ -177,7 +175,8 @@ def _contexts(args, names, fitted, id_name):
             found = gaps_text(series)
             if gaps == "split":
                 series, series_ids = split_at_gaps(series, series_ids, keep="last")
-            series = interpolate_gaps(series)  # after a split, no gap is left; else those within, filled
+            else:
+                series = interpolate_gaps(series)
             print(f"Gaps: {found}; " + ("each series continued from the rows after its last" if gaps == "split" else
                                        "filled by linear interpolation, continuing the last complete row"))
         if names is not None and data_names is not None and set(names) <= set(data_names):
