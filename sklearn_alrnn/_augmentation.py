@@ -13,9 +13,9 @@ Uchida 2021 survey it for time-series classification.)
 
 import numpy as np
 
+from ._input_features import sequence_moments
 from ._kernels._cache import cached_njit
 from ._validation import step_mask
-from .preprocessing import sequence_moments
 
 #: Knots of a warp's random speed, both ends included. Screened 4 to 34 on nine archive sets
 #: (RESULTS.md): 18 best.

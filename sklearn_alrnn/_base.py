@@ -14,6 +14,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._initialisations import fit_best_initialisation, fit_joined_members, members_for
 from ._interrupts import all_or_nothing, raise_if_interrupted
+from ._input_features import difference_scale, elapsed_steps_moments
 from ._inputs import ModelInputsMixin, warn_if_steps_look_transposed
 from ._kernels import make_engine
 from ._loss import constant_prediction_loss, loss_and_gradients
@@ -31,7 +32,6 @@ from ._weights import (
     target_step_weights,
 )
 from ._warnings import warn_user
-from .preprocessing import difference_scale, elapsed_steps_moments
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 

@@ -7,6 +7,9 @@ import numpy as np
 from ._augmentation import (
     AUTO_WARP_MIN_AUTOCORRELATION, AUTO_WARP_STRENGTH, lag_one_autocorrelation, time_warped, warp_speeds,
 )
+from ._input_features import (
+    feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps,
+)
 from ._model import check_fitted_vector
 from ._panels import panel_arguments
 from ._series import check_sequence_feature_names
@@ -14,7 +17,6 @@ from ._tokens import check_tokens
 from ._validation import check_continued_width, check_sequences, step_mask, warn_if_unscaled
 from ._warnings import warn_user
 from ._weights import step_weights
-from .preprocessing import feature_moments, read_per_sequence, sequence_moments, with_differences, with_elapsed_steps
 
 #: With ``input_differences="auto"``, a first fit reads input differences when its training
 #: sequences are at least this long on average (RESULTS.md: the archive sets of 250 steps and more
@@ -164,7 +166,7 @@ class ModelInputsMixin:
 
     def _read_features(self, X, lengths):
         """The checked dense inputs with the ``per_sequence_features_`` read per sequence
-        (``preprocessing.read_per_sequence``: their sequences' means and log standard deviations
+        (``_input_features.read_per_sequence``: their sequences' means and log standard deviations
         appended); X itself where there are none."""
         features = getattr(self, "per_sequence_features_", None)
         if features is None or not features.size:

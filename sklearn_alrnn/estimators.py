@@ -9,13 +9,13 @@ from sklearn.utils._param_validation import Interval
 
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
+from ._input_features import feature_moments
 from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed
 from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
 from ._validation import cells_as_sequences, step_mask
 from ._weights import refuse_step_weight, scored_step_weights, valid_targets
 from .io import register_model_class
-from .preprocessing import feature_moments
 
 #: Why a sequence-to-one model refuses step weights.
 _PREDICTS_ONE_TARGET = "this model predicts one target per sequence"

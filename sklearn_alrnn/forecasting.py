@@ -15,6 +15,7 @@ from ._forcing import (
     one_step_predictions, read_in_windows, warn_if_runs_escape, warn_where_a_run_leaves, warn_where_a_run_overflows)
 from ._forecaster_training import train_forecaster
 from ._initialisations import fit_best_initialisation
+from ._input_features import feature_moments
 from ._interrupts import all_or_nothing
 from ._kernels import make_engine
 from ._map_measures import mean_n_step_error
@@ -27,7 +28,6 @@ from ._series import check_observation, holds_several_series, series_like, warn_
 from ._series import string_columns, warn_if_scales_differ
 from ._validation import check_answer_size, check_continued_width, check_counts
 from ._warnings import warn_user
-from .preprocessing import feature_moments
 
 __all__ = ["ALRNNForecaster"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, load
 from sklearn_alrnn._kernels.cpu import CPUEngine
-from sklearn_alrnn.preprocessing import elapsed_steps_moments
+from sklearn_alrnn._input_features import elapsed_steps_moments
 
 
 @pytest.fixture(scope="module")

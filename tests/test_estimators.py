@@ -12,7 +12,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 
-from sklearn_alrnn.preprocessing import with_differences
+from sklearn_alrnn._input_features import with_differences
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._loss import loss_and_gradients

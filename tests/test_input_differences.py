@@ -8,7 +8,7 @@ import pytest
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, load
 from sklearn_alrnn._kernels.cpu import CPUEngine
 from sklearn_alrnn._model import regime_codes
-from sklearn_alrnn.preprocessing import difference_scale, step_differences
+from sklearn_alrnn._input_features import difference_scale, step_differences
 
 
 @pytest.fixture(scope="module")

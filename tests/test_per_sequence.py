@@ -9,7 +9,7 @@ import pytest
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, RegimeDecomposer, SequenceScaler, load
 from sklearn_alrnn._inputs import AMPLITUDE_SPREAD_LIMIT, amplitude_spread
 from sklearn_alrnn.analysis import fixed_point
-from sklearn_alrnn.preprocessing import read_per_sequence
+from sklearn_alrnn._input_features import read_per_sequence
 
 # Without time warps: with them the waves need more epochs than 60 (1.0 at the default budget).
 QUICK = dict(n_hidden=8, max_iter=60, random_state=0, time_warping=0)
