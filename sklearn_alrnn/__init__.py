@@ -13,7 +13,7 @@ from .forecasting import ALRNNForecaster
 from .formats import from_aeon, from_tslearn, to_aeon, to_tslearn
 from .io import load, load_metadata
 from .nonlinearity import nonlinearity_profile
-from .preprocessing import SequenceScaler, SequenceTokenizer
+from .preprocessing import SequenceImputer, SequenceScaler, SequenceTokenizer
 from .regimes import RegimeDecomposer
 from .tabular import sequence_predictions_to_rows, to_sequences
 
@@ -22,6 +22,7 @@ __all__ = [
     "ALRNNRegressor",
     "ALRNNForecaster",
     "RegimeDecomposer",
+    "SequenceImputer",
     "SequenceScaler",
     "SequenceTokenizer",
     "load",

@@ -523,7 +523,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
             f"{step}, feature {feature}); NaN is only allowed as padding after the "
             f"last valid step, with every feature NaN (that sequence's valid "
             f"length is {lengths[sample]}). Fill missing values inside sequences first, e.g. by "
-            "interpolating along time (archive files mark them '?')."
+            "interpolating along time (SequenceImputer in a Pipeline; archive files mark them '?')."
         )
     X = np.where(nan, 0, X).astype(dtype, copy=False)
     return np.ascontiguousarray(X), lengths

@@ -1,5 +1,6 @@
 """Preprocessing for sequences: SequenceScaler (standardise features over samples and time, keeping
-padding as padding) and SequenceTokenizer (raw texts to token-id sequences)."""
+padding as padding), SequenceImputer (fill missing values inside sequences along time) and
+SequenceTokenizer (raw texts to token-id sequences)."""
 
 import re
 import unicodedata
@@ -14,10 +15,12 @@ from sklearn.utils.validation import check_is_fitted
 from ._input_features import feature_moments
 from ._series import check_sequence_feature_names
 from ._tokens import TokenSequences, check_tokens
-from ._validation import cells_as_sequences, check_sequences, is_missing, step_mask
+from ._validation import (
+    cells_as_sequences, check_sequences, is_missing, lengths_before_padding, pad_sequences, step_mask,
+)
 from ._warnings import warn_user
 
-__all__ = ["SequenceScaler", "SequenceTokenizer"]
+__all__ = ["SequenceImputer", "SequenceScaler", "SequenceTokenizer"]
 
 
 def _scan_unicode():
@@ -133,14 +136,7 @@ class SequenceScaler(
         padded, lengths = check_sequences(
             X, n_features=self.n_features_in_, estimator_name=type(self).__name__
         )
-        scaled = function(padded)
-        if isinstance(X, (list, tuple)):
-            squeeze = all(np.ndim(seq) == 1 for seq in X)
-            return [scaled[i, :n, 0] if squeeze else scaled[i, :n] for i, n in enumerate(lengths)]
-        scaled[~step_mask(lengths, padded.shape[1])] = np.nan
-        if np.asarray(X).ndim == 2:  # univariate sequences stay 2-D
-            return scaled[:, :, 0]
-        return scaled
+        return _in_layout_of(X, function(padded), lengths)
 
     def transform(self, X):
         """Standardised copy of X, in X's layout."""
@@ -149,6 +145,119 @@ class SequenceScaler(
     def inverse_transform(self, X):
         """Undo :meth:`transform`."""
         return self._apply(X, lambda P: P * self.scale_ + self.mean_)
+
+
+def _in_layout_of(X, values, lengths):
+    """Padded sequences ``values`` (n, T, K) of the given ``lengths`` in the layout of X: a list of
+    the same lengths for a list (of 1-D arrays for univariate ones), a NaN-padded array otherwise
+    (2-D for univariate sequences given as 2-D)."""
+    if isinstance(X, (list, tuple)):
+        squeeze = all(np.ndim(seq) == 1 for seq in X)
+        return [values[i, :n, 0] if squeeze else values[i, :n] for i, n in enumerate(lengths)]
+    values[~step_mask(lengths, values.shape[1])] = np.nan
+    if np.asarray(X).ndim == 2:  # univariate sequences stay 2-D
+        return values[:, :, 0]
+    return values
+
+
+class SequenceImputer(
+    SequenceOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
+    """Fill the missing values inside sequences along time.
+
+    The estimators refuse NaN inside a sequence (only padding after its last
+    step, every feature NaN, is read as its end); recordings and archive sets
+    have gaps (the UCR archive's DodgerLoop and MelbournePedestrian sets mark
+    them "?"). This fills each missing value from its own sequence and
+    feature: by linear interpolation between the nearest values before and
+    after it, or with the last value before it; one before the first value
+    takes that value. A feature with no value in a sequence takes its mean
+    over the training sequences. Trailing padding stays padding, and X keeps
+    its layout (a 3-D array, 2-D univariate sequences, a list).
+
+    Parameters
+    ----------
+    method : {"linear", "previous"}, default="linear"
+        "previous" carries the last value forward, reading no later step: for
+        sequences that must be read as they arrive.
+
+    Attributes
+    ----------
+    statistics_ : ndarray of shape (n_features,)
+        Each feature's mean over the values of the training sequences.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features,)
+        The shared column names of sequences given as a list of DataFrames (strings only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_alrnn import SequenceImputer
+    >>> X = np.array([[1.0, np.nan, 4.0, np.nan], [np.nan, 2.0, np.nan, 8.0]])  # two univariate sequences
+    >>> SequenceImputer().fit_transform(X)  # the first one's last NaN is padding: it ends there
+    array([[1. , 2.5, 4. , nan],
+           [2. , 2. , 5. , 8. ]])
+    >>> SequenceImputer(method="previous").fit_transform(X)[1]
+    array([2., 2., 2., 8.])
+    """
+
+    _parameter_constraints: dict = {"method": [StrOptions({"linear", "previous"})]}
+
+    def __init__(self, *, method="linear"):
+        self.method = method
+
+    def fit(self, X, y=None):
+        """Take each feature's mean over the values of the training sequences."""
+        self._validate_params()
+        X = cells_as_sequences(X)
+        padded, lengths, _ = self._with_gaps(X, reset=True)
+        values = padded[step_mask(lengths, padded.shape[1])]
+        known = ~np.isnan(values)
+        empty = np.flatnonzero(~known.any(axis=0))
+        if empty.size:
+            raise ValueError(f"Feature {empty[0]} has no value in any training sequence: there is nothing to fill "
+                             "its missing values with.")
+        self.statistics_ = np.array([feature_moments(column[seen, None])[0][0]
+                                     for column, seen in zip(values.T, known.T)])
+        return self
+
+    def transform(self, X):
+        """X with the missing values inside its sequences filled, in X's layout."""
+        check_is_fitted(self, "statistics_")
+        X = cells_as_sequences(X)
+        padded, lengths, gaps = self._with_gaps(X, reset=False)
+        filled = padded.copy()
+        for i, feature in zip(*np.nonzero(gaps.any(axis=1))):
+            column = filled[i, : lengths[i], feature]  # a view: filled in place
+            known = ~np.isnan(column)
+            steps = np.arange(len(column))
+            if not known.any():
+                column[:] = self.statistics_[feature]
+            elif self.method == "linear":
+                column[~known] = np.interp(steps[~known], steps[known], column[known])
+            else:
+                last_known = np.maximum.accumulate(np.where(known, steps, -1))
+                column[:] = column[np.where(last_known >= 0, last_known, np.argmax(known))]
+        return _in_layout_of(X, filled, lengths)
+
+    def _with_gaps(self, X, reset):
+        """X padded with NaN (n, T, K), its sequences' lengths, and where values inside them are missing;
+        checked as the estimators check X, but for those values."""
+        check_sequence_feature_names(self, X, reset=reset)
+        padded = pad_sequences(X)
+        missing = np.isnan(padded)
+        lengths = lengths_before_padding(missing) if padded.size else np.zeros(len(padded), dtype=np.int64)
+        gaps = missing & step_mask(lengths, padded.shape[1])[:, :, None]
+        check_sequences(np.where(gaps, 0.0, padded), n_features=None if reset else self.n_features_in_,
+                        estimator_name=type(self).__name__)
+        if reset:
+            self.n_features_in_ = padded.shape[2]
+        return padded, lengths, gaps
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
 
 
 class SequenceTokenizer(SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):

@@ -79,3 +79,57 @@ def test_sequence_transformers_keep_arrays_under_pandas_output(configure):
         assert tokens.fit(texts, [0, 1] * 5).predict(["good", "film bad"]).shape == (2,)
         codes = regimes.fit(X, y).transform(rng.normal(size=(3, 15, 2)))
         assert list(codes.columns) == [f"step{t}" for t in range(15)] and codes.shape == (3, 15)
+
+
+def test_sequence_imputer_fills_gaps_along_time_and_keeps_padding_and_layout():
+    # The estimators refuse NaN inside a sequence and said to interpolate along time: a 3-D array of
+    # gappy recordings (the archive's "?") took code of one's own.
+    from sklearn_alrnn import SequenceImputer
+
+    X = np.full((3, 6, 2), np.nan)
+    X[0] = [[1, 10], [np.nan, 20], [np.nan, np.nan], [4, 40], [5, np.nan], [6, 60]]
+    X[1, :4] = [[np.nan, 1], [2, np.nan], [3, 3], [np.nan, 4]]  # ends after 4 steps: padding beyond
+    X[2, :3] = [[7, np.nan], [np.nan, np.nan], [9, np.nan]]  # its second feature has no value at all
+    imputer = SequenceImputer().fit(X)
+    np.testing.assert_allclose(imputer.statistics_, [37 / 8, 138 / 7])  # the known values' means
+    filled = imputer.transform(X)
+    np.testing.assert_allclose(filled[0], [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50], [6, 60]])
+    np.testing.assert_allclose(filled[1, :4], [[2, 1], [2, 2], [3, 3], [3, 4]])  # ends: the nearest value
+    np.testing.assert_allclose(filled[2, :3], [[7, 138 / 7], [8, 138 / 7], [9, 138 / 7]])
+    assert np.isnan(filled[1, 4:]).all() and np.isnan(filled[2, 3:]).all()  # padding stays padding
+    assert np.isnan(X[0, 1, 0])  # the input is not changed in place
+
+    previous = SequenceImputer(method="previous").fit(X)
+    np.testing.assert_allclose(previous.transform(X)[0, :, 0], [1, 1, 1, 4, 5, 6])
+    later_changed = X.copy()
+    later_changed[0, 3:] = 99.0  # carrying values forward reads no later step
+    np.testing.assert_allclose(previous.transform(later_changed)[0, :3], previous.transform(X)[0, :3])
+
+    ragged = [X[0], X[1, :4]]  # a list stays a list of the same lengths; 2-D univariate stays 2-D
+    assert [part.shape for part in imputer.transform(ragged)] == [(6, 2), (4, 2)]
+    univariate = SequenceImputer().fit_transform(X[:2, :, 0])  # the second one's NaN at step 3 ends it there
+    np.testing.assert_allclose(univariate, [filled[0, :, 0], [2, 2, 3, np.nan, np.nan, np.nan]])
+
+    with pytest.raises(ValueError, match="Feature 1 has no value in any training sequence"):
+        SequenceImputer().fit(X[2:])
+    with pytest.raises(ValueError, match="X has 3 features, but SequenceImputer is expecting 2"):
+        imputer.transform(np.zeros((2, 4, 3)))
+    with pytest.raises(ValueError, match="infinity"):
+        imputer.transform(np.where(np.isnan(X), np.inf, X))
+    with pytest.raises(ValueError, match="method"):
+        SequenceImputer(method="cubic").fit(X)
+
+
+def test_a_pipeline_with_sequence_imputer_learns_sequences_with_gaps_the_classifier_refuses():
+    from sklearn_alrnn import SequenceImputer
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 20, 1))
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    gappy = np.where(rng.uniform(size=X.shape) < 0.1, np.nan, X)
+    gappy[:, 0] = X[:, 0]  # no gap at a sequence's end, where NaN would read as padding
+    gappy[:, -1] = X[:, -1]
+    with pytest.raises(ValueError, match=r"NaN inside a sequence .*\(SequenceImputer in a Pipeline"):
+        ALRNNClassifier(max_iter=2).fit(gappy, y)
+    pipe = make_pipeline(SequenceImputer(), ALRNNClassifier(n_hidden=8, random_state=0)).fit(gappy[:80], y[:80])
+    assert pipe.score(gappy[80:], y[80:]) >= 0.8

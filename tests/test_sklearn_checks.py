@@ -1,5 +1,5 @@
 """scikit-learn's estimator checks, with the few that contradict the sequence reading of 2-D X
-(the classifier, regressor and SequenceScaler) or the series reading of it (the forecaster)."""
+(the classifier, regressor, SequenceScaler and SequenceImputer) or the series reading of it (the forecaster)."""
 
 import pytest
 from sklearn.utils.estimator_checks import (
@@ -8,7 +8,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, SequenceScaler
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, SequenceImputer, SequenceScaler
 
 _TWO_D_IS_UNIVARIATE = (
     "a 2-D X is read as univariate sequences (columns = time steps), so n_features_in_ is 1 "
@@ -57,7 +57,7 @@ SCALER_EXPECTED_FAILED_CHECKS = {
 def _expected_failed_checks(estimator):
     if isinstance(estimator, ALRNNForecaster):
         return FORECASTER_EXPECTED_FAILED_CHECKS
-    if isinstance(estimator, SequenceScaler):
+    if isinstance(estimator, (SequenceScaler, SequenceImputer)):
         return SCALER_EXPECTED_FAILED_CHECKS
     return EXPECTED_FAILED_CHECKS
 
@@ -77,6 +77,7 @@ QUICK_FORECASTER = ALRNNForecaster(
         ALRNNClassifier(n_hidden=8, n_members=2, random_state=0),  # a joined network
         QUICK_FORECASTER,
         SequenceScaler(),
+        SequenceImputer(),
     ],
     expected_failed_checks=_expected_failed_checks,
 )
