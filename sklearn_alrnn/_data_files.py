@@ -152,18 +152,18 @@ def read_table(path):
     return table.drop(columns=list(dict.fromkeys(empty + row_numbers)))
 
 
-def table_sequences(table, id_col, time_col, features, target=None, per_step=False):
+def table_sequences(table, id_col, time_col, features, target=None, per_step=False, gaps=False):
     """``to_sequences`` of a table read from a file, of its ``features`` columns; a missing feature value
     is refused by its sequence and time stamp (in the arrays it would be a NaN step, or at a sequence's
-    end taken for padding)."""
-    if {id_col, time_col, *features} <= set(table.columns):  # else to_sequences names what is missing
+    end taken for padding), or with ``gaps`` kept as NaN (for SequenceImputer)."""
+    if not gaps and {id_col, time_col, *features} <= set(table.columns):  # else to_sequences names what is missing
         gaps = table[features].isna().to_numpy()
         if gaps.any():
             row, column = np.argwhere(gaps)[0]
             raise ValueError(
                 f"column {features[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
                 f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. "
-                "by interpolating within each sequence"
+                "by interpolating within each sequence (--gaps interpolate)"
             )
     return to_sequences(table, id_col, time_col, features, target, per_step)
 

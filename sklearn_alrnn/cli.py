@@ -33,6 +33,7 @@ from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
 from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
+from .preprocessing import SequenceImputer, missing_inside
 from .regimes import RegimeDecomposer
 from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows
 
@@ -148,6 +149,9 @@ def cmd_sweep(args):
     return 0
 
 
+#: ``fit --gaps``: SequenceImputer's method of each choice.
+_GAP_FILLS = {"interpolate": "linear", "previous": "previous"}
+
 #: What ``fit`` saves beside a model of an archive file, whose cases and labels need no table columns.
 _ARCHIVE_SETTINGS = {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False}
 
@@ -199,7 +203,8 @@ def _archive_or_table(args):
     features = args.features or default_feature_columns(table, {args.id_col, args.time_col, args.target})
     if not args.features:
         refuse_row_numbers(table[features].to_numpy(dtype=float, na_value=np.nan), features, "feature")
-    X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step)
+    X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step,
+                              gaps=args.gaps is not None)
     return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": args.target,
                   "per_step": args.per_step}
 
@@ -213,25 +218,37 @@ def _sequences(path, bundle):
         if bundle["per_step"]:
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
                              "file of whole cases")
-        X, y = read_archive(path)
-        return X, y, np.arange(1, len(X) + 1), None
-    if bundle.get("wide"):
+        (X, y), table = read_archive(path), None
+    elif bundle.get("wide"):
         table = read_table(path)
         X, y = wide_sequences(table, bundle["features"], bundle["target"] if bundle["target"] in table else None)
-        return X, y, np.arange(1, len(X) + 1), None
-    if bundle["id_col"] is None:
+        table = None
+    elif bundle["id_col"] is None:
         fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
             "fitted on an archive file"
         raise SystemExit(f"error: the model was {fitted_on}; {path!r} must be an archive file "
                          f"({', '.join(ARCHIVE_READERS)})")
-    table = read_table(path)
-    X, _, ids = table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"])
-    return X, None, ids, table
+    else:
+        table = read_table(path)
+        (X, _, ids), y = table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"],
+                                         gaps=bool(bundle.get("gaps"))), None
+    if bundle.get("gaps"):  # filled as fit filled the training sequences, with their features' means
+        imputer = SequenceImputer(method=_GAP_FILLS[bundle["gaps"]])
+        imputer.statistics_, imputer.n_features_in_ = np.asarray(bundle["gap_means"]), len(bundle["gap_means"])
+        X = imputer.transform(X)
+    return X, y, (ids if table is not None else np.arange(1, len(X) + 1)), table
 
 
 def cmd_fit(args):
     check_can_write(args.model_out, "--model-out")
     X, y, settings = _archive_or_table(args)
+    if not args.gaps and missing_inside(X)[2].any():
+        raise SystemExit("error: values are missing inside sequences (NaN, or '?' in an archive file), which the "
+                         "network cannot read: fill them along time with --gaps interpolate (or previous)")
+    if args.gaps:
+        imputer = SequenceImputer(method=_GAP_FILLS[args.gaps]).fit(X)
+        X = imputer.transform(X)
+        settings |= {"gaps": args.gaps, "gap_means": imputer.statistics_.tolist()}
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
@@ -356,6 +373,9 @@ def build_parser():
     fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "
                                                    "every other numeric column)")
     fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
+    fit.add_argument("--gaps", choices=list(_GAP_FILLS),
+                     help="values missing inside a sequence: interpolate, linearly along time; previous, the last "
+                          "value before (SequenceImputer; predict fills them alike; default: refused)")
     fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto",
                      help="auto: a regressor for continuous targets, else a classifier")
     defaults = f"the estimators' (classifier {ALRNNClassifier().max_iter}, regressor {ALRNNRegressor().max_iter})"

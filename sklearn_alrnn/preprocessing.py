@@ -160,6 +160,15 @@ def _in_layout_of(X, values, lengths):
     return values
 
 
+def missing_inside(X):
+    """Sequences X padded with NaN (n, T, K), their lengths (up to each one's last step with a value: NaN
+    steps after it are padding) and where values inside them are missing (n, T, K)."""
+    padded = pad_sequences(X)
+    missing = np.isnan(padded)
+    lengths = lengths_before_padding(missing) if padded.size else np.zeros(len(padded), dtype=np.int64)
+    return padded, lengths, missing & step_mask(lengths, padded.shape[1])[:, :, None]
+
+
 class SequenceImputer(
     SequenceOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 ):
@@ -167,12 +176,11 @@ class SequenceImputer(
 
     The estimators refuse NaN inside a sequence (only padding after its last
     step, every feature NaN, is read as its end); recordings and archive sets
-    have gaps (the UCR archive's DodgerLoop and MelbournePedestrian sets mark
-    them "?"). This fills each missing value from its own sequence and
-    feature: by linear interpolation between the nearest values before and
-    after it, or with the last value before it; one before the first value
-    takes that value. A feature with no value in a sequence takes its mean
-    over the training sequences. Trailing padding stays padding, and X keeps
+    have gaps (the UCR archive's DodgerLoop sets mark them "?"). This fills
+    each from its own sequence and feature: by linear interpolation between
+    the nearest values before and after it, or with the last value before it
+    (one before the first value takes that value); a feature with no value in
+    a sequence takes its training mean. Padding stays padding, and X keeps
     its layout (a 3-D array, 2-D univariate sequences, a list).
 
     Parameters
@@ -241,13 +249,9 @@ class SequenceImputer(
         return _in_layout_of(X, filled, lengths)
 
     def _with_gaps(self, X, reset):
-        """X padded with NaN (n, T, K), its sequences' lengths, and where values inside them are missing;
-        checked as the estimators check X, but for those values."""
+        """:func:`missing_inside` of X, checked as the estimators check X, but for those values."""
         check_sequence_feature_names(self, X, reset=reset)
-        padded = pad_sequences(X)
-        missing = np.isnan(padded)
-        lengths = lengths_before_padding(missing) if padded.size else np.zeros(len(padded), dtype=np.int64)
-        gaps = missing & step_mask(lengths, padded.shape[1])[:, :, None]
+        padded, lengths, gaps = missing_inside(X)
         check_sequences(np.where(gaps, 0.0, padded), n_features=None if reset else self.n_features_in_,
                         estimator_name=type(self).__name__)
         if reset:

@@ -237,6 +237,48 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out.startswith("case,prediction\n1,") and "accuracy" not in err
 
+def test_fit_gaps_fills_values_missing_inside_sequences_and_predict_fills_them_alike(tmp_path, capsys):
+    # An archive file with "?" inside its cases (as the UCR archive's DodgerLoop sets) was refused by the
+    # classifier, whose message named SequenceImputer, which the command line could not reach.
+    from sklearn_alrnn import ALRNNClassifier, SequenceImputer
+    from sklearn_alrnn.datasets import write_ts
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 12, 2))
+    y = np.where(X[:, :3, 0].sum(axis=1) > 0, "up", "down")
+    gappy = np.where(rng.uniform(size=X.shape) < 0.15, np.nan, X)
+    gappy[:, -1] = X[:, -1]  # a NaN last step would end its case
+    gappy[3, :-1, 1] = np.nan  # a feature with no value in the case but its last step
+    write_ts(tmp_path / "gaps_TRAIN.ts", gappy[:20], y[:20])
+    write_ts(tmp_path / "gaps_TEST.ts", gappy[20:], y[20:])
+    model = str(tmp_path / "gaps.alrnn.npz")
+    quick = ["--n-hidden", "6", "--max-iter", "3", "--model-out", model]
+    with pytest.raises(SystemExit, match=r"values are missing inside sequences .* --gaps interpolate \(or previous"):
+        main(["fit", str(tmp_path / "gaps_TRAIN.ts"), *quick])
+    for fill, method in (("interpolate", "linear"), ("previous", "previous")):
+        assert main(["fit", str(tmp_path / "gaps_TRAIN.ts"), "--gaps", fill, *quick]) == 0
+        imputer = SequenceImputer(method=method).fit(gappy[:20])
+        expected = ALRNNClassifier(n_hidden=6, max_iter=3, random_state=0).fit(imputer.transform(gappy[:20]), y[:20])
+        np.testing.assert_array_equal(load(model).W_, expected.W_)
+        capsys.readouterr()
+        test = gappy[20:].copy()
+        test[0, :-1, 0] = np.nan  # filled with the training cases' mean of that feature, not the test cases'
+        write_ts(tmp_path / "gaps_TEST.ts", test, y[20:])
+        assert main(["predict", model, str(tmp_path / "gaps_TEST.ts")]) == 0
+        proba = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        assert proba["prediction"].tolist() == expected.predict(imputer.transform(test)).tolist()
+    table = _long_table(rng)
+    table.loc[table.index[:10], "x"] = np.nan
+    table.to_csv(tmp_path / "long.csv", index=False)
+    long_quick = ["--target", "label", "--id-col", "sid", "--time-col", "t", "--features", "x", "noise", *quick]
+    with pytest.raises(SystemExit, match=r"column 'x' has no value at .* \(--gaps interpolate\)"):
+        main(["fit", str(tmp_path / "long.csv"), *long_quick])
+    assert main(["fit", str(tmp_path / "long.csv"), "--gaps", "interpolate", *long_quick]) == 0
+    capsys.readouterr()
+    assert main(["predict", model, str(tmp_path / "long.csv")]) == 0
+    assert len(pd.read_csv(io.StringIO(capsys.readouterr().out))) == 40  # every sequence, its gaps filled
+
+
 def test_fit_and_predict_read_the_ucr_archives_2015_files(tmp_path, capsys):
     # "Coffee_TRAIN" (no suffix) and ".txt" files, commas or spaces between the label and the values, were
     # read as CSV tables, their first case as a header: "a CSV table needs --target, --id-col, --time-col".
