@@ -15,6 +15,7 @@ from ._forecaster_report import attractors_text, dimension_text, free_run_regime
 from ._measures import frequencies_suffice
 from .forecasting import ALRNNForecaster
 from .io import load_with_extra
+from .preprocessing import SequenceImputer
 
 
 def cmd_reconstruct(args):
@@ -225,14 +226,10 @@ def without_incomplete_ends(series):
 
 def interpolate_gaps(series):
     """One series (an array) or several (a list) with every missing value (NaN or infinite) between its
-    complete first and last rows filled by linear interpolation between its column's nearest values
-    before and after it; the same layout."""
-    filled = [part.copy() for part in series_list(without_incomplete_ends(series))]
-    for part in filled:
-        rows = np.arange(len(part))
-        for column in part.T:  # views of part's columns: filled in place
-            known = np.isfinite(column)
-            column[~known] = np.interp(rows[~known], rows[known], column[known])
+    complete first and last rows filled by linear interpolation along time (SequenceImputer); the
+    same layout."""
+    gappy = [np.where(np.isfinite(part), part, np.nan) for part in series_list(without_incomplete_ends(series))]
+    filled = SequenceImputer().fit_transform(gappy)
     return filled[0] if isinstance(series, np.ndarray) else filled
 
 
