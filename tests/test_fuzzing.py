@@ -19,6 +19,7 @@ from sklearn_alrnn import (
     ALRNNForecaster,
     ALRNNRegressor,
     RegimeDecomposer,
+    SequenceImputer,
     SequenceScaler,
     SequenceTokenizer,
     from_aeon,
@@ -28,8 +29,9 @@ from sklearn_alrnn import (
     to_tslearn,
 )
 from sklearn_alrnn._series import holds_several_series
-from sklearn_alrnn._validation import cells_as_sequences, check_sequences
+from sklearn_alrnn._validation import cells_as_sequences, check_sequences, step_mask
 from sklearn_alrnn.analysis import check_parameters, find_cycles, fixed_point, iterate_map
+from sklearn_alrnn.preprocessing import missing_inside
 
 DOCUMENTED = (ValueError, TypeError)
 FEATURES = 2
@@ -307,16 +309,16 @@ def _answer_or_documented_error(name, call):
 def fitted_decomposer(fitted):
     clf, _ = fitted
     X = np.random.RandomState(1).normal(size=(6, 5, FEATURES))
-    return RegimeDecomposer(clf, prefit=True).fit(X), SequenceScaler().fit(X)
+    return RegimeDecomposer(clf, prefit=True).fit(X), SequenceScaler().fit(X), SequenceImputer().fit(X)
 
 
 @given(X=sequence_inputs())
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_transformers_and_converters_answer_or_raise_documented_errors(fitted_decomposer, X):
-    """RegimeDecomposer, SequenceScaler and the aeon / tslearn converters on the same inputs:
-    right-shaped answers (the scaler's and the converters' round trips give X back), or a documented
-    error."""
-    decomposer, scaler = fitted_decomposer
+    """RegimeDecomposer, SequenceScaler, SequenceImputer and the aeon / tslearn converters on the same
+    inputs: right-shaped answers (the scaler's and the converters' round trips give X back, the
+    imputer's keeps X's values and lengths and leaves no gap), or a documented error."""
+    decomposer, scaler, imputer = fitted_decomposer
     n = _n_samples(X)
     codes = _answer_or_documented_error("RegimeDecomposer.transform", lambda: decomposer.transform(X))
     if codes is not None:
@@ -334,6 +336,14 @@ def test_transformers_and_converters_answer_or_raise_documented_errors(fitted_de
         np.testing.assert_allclose(
             restored[:, :longest], reference[:, :longest], rtol=1e-9, atol=1e-9 * np.abs(reference).max(initial=1.0)
         )
+    imputed = _answer_or_documented_error("SequenceImputer.transform", lambda: imputer.transform(X))
+    if imputed is not None:
+        padded, lengths, gaps = missing_inside(cells_as_sequences(X))
+        filled, filled_lengths = check_sequences(imputed)  # which refuses a value missing inside a sequence
+        np.testing.assert_array_equal(filled_lengths, lengths)
+        longest = lengths.max()  # padding beyond every sequence's end may come back shorter
+        known = (step_mask(lengths, padded.shape[1])[..., None] & ~gaps)[:, :longest]
+        np.testing.assert_array_equal(filled[:, :longest][known], padded[:, :longest][known])
     for forward, backward in ((to_aeon, from_aeon), (to_tslearn, from_tslearn)):
         converted = _answer_or_documented_error(forward.__name__, lambda: forward(X))
         if converted is not None:
