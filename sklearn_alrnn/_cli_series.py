@@ -12,6 +12,7 @@ import numpy as np
 from . import metrics
 from ._data_files import check_can_write, held_out_split, model_columns, named_series, read_series, series_list
 from ._forecaster_report import attractors_text, dimension_text, free_run_regimes, spectrum_text
+from ._map_measures import mean_n_step_error
 from ._measures import frequencies_suffice
 from .forecasting import ALRNNForecaster
 from .io import load_with_extra
@@ -99,6 +100,12 @@ def cmd_reconstruct(args):
     held = np.mean(np.concatenate([(test[horizon:] - test[:-horizon]) ** 2 for test in tests]))  # values held
     print(f"  {horizon}-step prediction error       {n_step_error:.4f}  "
           f"({held:.4f}: the last value held {horizon} steps)")
+    if args.differences:  # what a forecast of the levels makes of them: their sum over the steps
+        level_error = mean_n_step_error(model, named_series(tests, names), horizon, None, summed=True)
+        level_held = np.mean(np.concatenate(
+            [np.lib.stride_tricks.sliding_window_view(test[1:], horizon, axis=0).sum(axis=2) ** 2 for test in tests]))
+        print(f"  {horizon}-step error of the levels    {level_error:.4f}  "
+              f"({level_held:.4f}: the last level held {horizon} steps)")
     print(f"  largest Lyapunov exponents     {spectrum_text(model, args.dt)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")

@@ -17,9 +17,11 @@ SCORE_STEPS = 20
 
 
 @np.errstate(over="ignore", invalid="ignore")  # a run that leaves the range errs infinitely: worst, not NaN
-def mean_n_step_error(model, X, n_steps, exog):
+def mean_n_step_error(model, X, n_steps, exog, summed=False):
     """Mean squared error, in the units of X, of the predictions ``n_steps`` ahead from every row of
-    each series that has them (``n_steps`` None: ``SCORE_STEPS``, fewer in shorter series)."""
+    each series that has them (``n_steps`` None: ``SCORE_STEPS``, fewer in shorter series); with
+    ``summed``, of the predictions' sum over the ``n_steps`` against the series' (for a model of
+    first differences: the error of the levels it forecasts)."""
     series, inputs, _ = model._checked(X, exog)
     if n_steps is not None:
         check_counts(n_steps=n_steps)
@@ -37,7 +39,11 @@ def mean_n_step_error(model, X, n_steps, exog):
         drive = np.lib.stride_tricks.sliding_window_view(s, horizon, axis=0)[:starts].transpose(0, 2, 1)
         run = engine.free_run(model.a_, model.W_, model.h_, model.C_, z0, np.ascontiguousarray(drive),
                               model.n_features_in_)
-        errors.append(((model._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
+        if summed:
+            windows = np.lib.stride_tricks.sliding_window_view(x[1:], horizon, axis=0)  # (starts, N, horizon)
+            errors.append(((model._unscale(run).sum(axis=1) - windows.sum(axis=2)) ** 2).ravel())
+        else:
+            errors.append(((model._unscale(run[:, -1]) - x[horizon:]) ** 2).ravel())
     return float(np.mean(np.nan_to_num(np.concatenate(errors), nan=np.inf)))
 
 

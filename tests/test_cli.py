@@ -1119,6 +1119,12 @@ def test_reconstruct_differences_learns_the_steps_of_a_trend_and_forecast_adds_t
     assert "on 239 steps of the first differences of 2 variables" in printed  # 299 differences, 60 held out
     assert "Free run of the differences from the first of 60 held-out steps" in printed
     model = load(tmp_path / "trend.alrnn.npz")
+    levels = trend[-61:]  # the level at each held-out difference's step: a forecast adds 20 predicted steps to it
+    errors = [(levels[t + 1] + model.generate(21, x0=levels[t + 1] - levels[t])[1:].sum(axis=0) - levels[t + 21]) ** 2
+              for t in range(40)]
+    held = np.mean([(levels[t + 21] - levels[t + 1]) ** 2 for t in range(40)])
+    found = re.search(r"20-step error of the levels +([0-9.]+) +\(([0-9.]+): the last level held 20 steps\)", printed)
+    np.testing.assert_allclose([float(found[1]), float(found[2])], [np.mean(errors), held], rtol=1e-3)
     np.testing.assert_allclose(model.initial_observation_, trend[1] - trend[0], rtol=1e-6)
     assert main(["forecast", str(tmp_path / "trend.alrnn.npz"), str(path), "--steps", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
