@@ -28,7 +28,7 @@ def cmd_reconstruct(args):
         series = without_incomplete_ends(series)
     if args.gaps == "interpolate":
         series = interpolate_gaps(series)
-        print(f"Gaps: {gaps}; filled by linear interpolation")
+        print(f"Gaps: {gaps}" + "; filled by linear interpolation" * (gaps != "none"))
     if args.differences:  # the steps of a series that trends: forecast adds them up (a gap's two are NaN)
         series = first_differences(series)
     # The held-out end is cut before the gaps: one recording's later rows, not its last stretch.
@@ -37,8 +37,8 @@ def cmd_reconstruct(args):
         (train, _), (tests, _) = (split_at_gaps(train, where="the training part"),
                                   split_at_gaps(tests, where="the held-out part (--test-fraction)"))
         tests = series_list(tests)
-        print(f"Gaps: {gaps}; the series cut there into {len(series_list(train))} training and {len(tests)} "
-              "held-out stretches")
+        print(f"Gaps: {gaps}" + f"; the series cut there into {len(series_list(train))} training and {len(tests)} "
+              "held-out stretches" * (gaps != "none"))
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,
@@ -185,8 +185,9 @@ def _contexts(args, names, fitted, id_name):
                 series, series_ids = split_at_gaps(series, series_ids, keep="last")
             else:
                 series = interpolate_gaps(series)
-            print(f"Gaps: {found}; " + ("each series continued from the rows after its last" if gaps == "split" else
-                                       "filled by linear interpolation, continuing the last complete row"))
+            done = "each series continued from the rows after its last" if gaps == "split" else \
+                "filled by linear interpolation, continuing the last complete row"
+            print(f"Gaps: {found}" + f"; {done}" * (found != "none"))
         if names is not None and data_names is not None and set(names) <= set(data_names):
             series, data_names = model_columns(series, data_names, list(names))
     return series, data_names, series_ids
