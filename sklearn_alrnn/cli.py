@@ -242,9 +242,13 @@ def _sequences(path, bundle):
 def cmd_fit(args):
     check_can_write(args.model_out, "--model-out")
     X, y, settings = _archive_or_table(args)
-    if not args.gaps and missing_inside(X)[2].any():
-        raise SystemExit("error: values are missing inside sequences (NaN, or '?' in an archive file), which the "
-                         "network cannot read: fill them along time with --gaps interpolate (or previous)")
+    gaps = missing_inside(X)[2]
+    if not args.gaps and gaps.any():
+        sequence, step, feature = np.argwhere(gaps)[0]
+        raise SystemExit(f"error: values are missing inside sequences (NaN inside a sequence, '?' in an archive file; "
+                         f"{np.count_nonzero(gaps)} in all, the first at sequence {sequence}, time step {step}, feature "
+                         f"{feature}), which the network cannot read: fill them along time with --gaps interpolate "
+                         "(or previous)")
     if args.gaps:
         imputer = SequenceImputer(method=_GAP_FILLS[args.gaps]).fit(X)
         X = imputer.transform(X)

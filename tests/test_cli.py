@@ -253,7 +253,9 @@ def test_fit_gaps_fills_values_missing_inside_sequences_and_predict_fills_them_a
     write_ts(tmp_path / "gaps_TEST.ts", gappy[20:], y[20:])
     model = str(tmp_path / "gaps.alrnn.npz")
     quick = ["--n-hidden", "6", "--max-iter", "3", "--model-out", model]
-    with pytest.raises(SystemExit, match=r"values are missing inside sequences .* --gaps interpolate \(or previous"):
+    first = np.argwhere(np.isnan(gappy[:20]))[0]
+    with pytest.raises(SystemExit, match=rf"values are missing inside sequences .* the first at sequence {first[0]}, "
+                                         rf"time step {first[1]}, feature {first[2]}\), .* --gaps interpolate \(or previous"):
         main(["fit", str(tmp_path / "gaps_TRAIN.ts"), *quick])
     for fill, method in (("interpolate", "linear"), ("previous", "previous")):
         assert main(["fit", str(tmp_path / "gaps_TRAIN.ts"), "--gaps", fill, *quick]) == 0
