@@ -23,12 +23,12 @@ def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     check_can_write(model_out, "--model-out")
     series, names, _ = read_series(args.data, args.features, args.id_col, gaps=args.gaps is not None)
-    gaps = args.gaps and gaps_text(series)
+    found = args.gaps and gaps_text(series)
     if args.gaps:  # a recording's incomplete first and last rows are no part of it
         series = without_incomplete_ends(series)
     if args.gaps == "interpolate":
         series = interpolate_gaps(series)
-        print(f"Gaps: {gaps}" + "; filled by linear interpolation" * (gaps != "none"))
+        print(f"Gaps: {found}" + "; filled by linear interpolation" * (found != "none"))
     if args.differences:  # the steps of a series that trends: forecast adds them up (a gap's two are NaN)
         series = first_differences(series)
     # The held-out end is cut before the gaps: one recording's later rows, not its last stretch.
@@ -37,8 +37,8 @@ def cmd_reconstruct(args):
         (train, _), (tests, _) = (split_at_gaps(train, where="the training part"),
                                   split_at_gaps(tests, where="the held-out part (--test-fraction)"))
         tests = series_list(tests)
-        print(f"Gaps: {gaps}" + f"; the series cut there into {len(series_list(train))} training and {len(tests)} "
-              "held-out stretches" * (gaps != "none"))
+        print(f"Gaps: {found}" + f"; the series cut there into {len(series_list(train))} training and {len(tests)} "
+              "held-out stretches" * (found != "none"))
     model = ALRNNForecaster(
         n_hidden=args.n_hidden, n_nonlinear=args.n_nonlinear, max_iter=args.max_iter,
         random_state=args.random_state, verbose=args.verbose,

@@ -157,9 +157,9 @@ def table_sequences(table, id_col, time_col, features, target=None, per_step=Fal
     is refused by its sequence and time stamp (in the arrays it would be a NaN step, or at a sequence's
     end taken for padding), or with ``gaps`` kept as NaN (for SequenceImputer)."""
     if not gaps and {id_col, time_col, *features} <= set(table.columns):  # else to_sequences names what is missing
-        gaps = table[features].isna().to_numpy()
-        if gaps.any():
-            row, column = np.argwhere(gaps)[0]
+        missing = table[features].isna().to_numpy()
+        if missing.any():
+            row, column = np.argwhere(missing)[0]
             raise ValueError(
                 f"column {features[column]!r} has no value at {id_col}={_shown(table[id_col].iloc[row])}, "
                 f"{time_col}={_shown(table[time_col].iloc[row])} (data row {row}); fill missing values first, e.g. "
