@@ -181,6 +181,7 @@ def _contexts(args, names, fitted, id_name):
         series, data_names, series_ids = read_series(args.data, features, args.id_col, id_name, gaps is not None)
         if gaps:
             found = gaps_text(series)
+            series = without_incomplete_ends(series)
             if gaps == "split":
                 series, series_ids = split_at_gaps(series, series_ids, keep="last")
             else:
@@ -204,11 +205,12 @@ def first_differences(series):
 def split_at_gaps(series, series_ids=None, keep="split", where="the series"):
     """One series (an array) or several (a list) cut at their rows with a NaN or infinite value (a gap
     in the recording): with ``keep="split"`` every stretch between gaps of two rows or more, with "last"
-    each series' stretch after its last gap (the end a forecast continues); an array where one series
-    was given and one stretch is left, else a list. Returns them and the names of the series they come
-    from (``series_ids``: None, or one per series given); ``where`` names the data in an error."""
-    parts, owners, stretches = series_list(series), [], []
-    for i, part in enumerate(series_list(without_incomplete_ends(series)) if keep == "last" else parts):
+    each series' stretch after its last gap (the end a forecast continues; each series has a complete
+    row: :func:`without_incomplete_ends`); an array where one series was given and one stretch is left,
+    else a list. Returns them and the names of the series they come from (``series_ids``: None, or one
+    per series given); ``where`` names the data in an error."""
+    owners, stretches = [], []
+    for i, part in enumerate(series_list(series)):
         found = [part[start:stop] for start, stop in _runs(np.isfinite(part).all(axis=1))]
         found = found[-1:] if keep == "last" else [stretch for stretch in found if len(stretch) >= 2]
         stretches += found
@@ -233,10 +235,10 @@ def without_incomplete_ends(series):
 
 
 def interpolate_gaps(series):
-    """One series (an array) or several (a list) with every missing value (NaN or infinite) between its
-    complete first and last rows filled by linear interpolation along time (SequenceImputer); the
-    same layout."""
-    gappy = [np.where(np.isfinite(part), part, np.nan) for part in series_list(without_incomplete_ends(series))]
+    """One series (an array) or several (a list), each with complete first and last rows
+    (:func:`without_incomplete_ends`), with every missing value (NaN or infinite) filled by linear
+    interpolation along time (SequenceImputer); the same layout."""
+    gappy = [np.where(np.isfinite(part), part, np.nan) for part in series_list(series)]
     filled = SequenceImputer().fit_transform(gappy)
     return filled[0] if isinstance(series, np.ndarray) else filled
 

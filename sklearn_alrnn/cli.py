@@ -218,11 +218,11 @@ def _sequences(path, bundle):
         if bundle["per_step"]:
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
                              "file of whole cases")
-        (X, y), table = read_archive(path), None
+        (X, y), ids, table = read_archive(path), None, None
     elif bundle.get("wide"):
-        table = read_table(path)
-        X, y = wide_sequences(table, bundle["features"], bundle["target"] if bundle["target"] in table else None)
-        table = None
+        wide = read_table(path)
+        (X, y), ids, table = wide_sequences(wide, bundle["features"], bundle["target"] if bundle["target"] in wide
+                                            else None), None, None
     elif bundle["id_col"] is None:
         fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
             "fitted on an archive file"
@@ -236,23 +236,22 @@ def _sequences(path, bundle):
         imputer = SequenceImputer(method=_GAP_FILLS[bundle["gaps"]])
         imputer.statistics_, imputer.n_features_in_ = np.asarray(bundle["gap_means"]), len(bundle["gap_means"])
         X = imputer.transform(X)
-    return X, y, (ids if table is not None else np.arange(1, len(X) + 1)), table
+    return X, y, np.arange(1, len(X) + 1) if ids is None else ids, table
 
 
 def cmd_fit(args):
     check_can_write(args.model_out, "--model-out")
     X, y, settings = _archive_or_table(args)
-    gaps = missing_inside(X)[2]
-    if not args.gaps and gaps.any():
+    if args.gaps:
+        imputer = SequenceImputer(method=_GAP_FILLS[args.gaps]).fit(X)
+        X = imputer.transform(X)
+        settings |= {"gaps": args.gaps, "gap_means": imputer.statistics_.tolist()}
+    elif (gaps := missing_inside(X)[2]).any():
         sequence, step, feature = np.argwhere(gaps)[0]
         raise SystemExit(f"error: values are missing inside sequences (NaN inside a sequence, '?' in an archive file; "
                          f"{np.count_nonzero(gaps)} in all, the first at sequence {sequence}, time step {step}, feature "
                          f"{feature}), which the network cannot read: fill them along time with --gaps interpolate "
                          "(or previous)")
-    if args.gaps:
-        imputer = SequenceImputer(method=_GAP_FILLS[args.gaps]).fit(X)
-        X = imputer.transform(X)
-        settings |= {"gaps": args.gaps, "gap_means": imputer.statistics_.tolist()}
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
