@@ -421,6 +421,37 @@ _COMMON_ATTRIBUTES_DOC = """
 """
 
 
+_FROM_PARAMETERS_DOC = """The network reads its inputs as given (no standardisation, input
+        differences or elapsed steps), from a start at zero. ``predict``,
+        ``score``, ``transform``, ``save``, ``RegimeDecomposer`` and
+        ``partial_fit`` (training on from these weights) work on the result.
+
+        Parameters
+        ----------
+        a, W, h, C : array-like
+            As for :func:`sklearn_alrnn.analysis.check_parameters`: the diagonal
+            of A (or A itself), W (n_hidden, n_hidden), h (n_hidden,) and the
+            input weights C (n_hidden, n_features); with
+            ``input_type="tokens"`` in ``params``, C's columns are the
+            vocabulary's embeddings (``SequenceTokenizer(vocabulary=...)``
+            gives texts the same ids).
+        B : array-like of shape (n_outputs, n_hidden x the readout's poolings)
+            Readout weights: n_hidden columns for ``readout="last"``.
+        b : array-like of shape (n_outputs,), default=None
+            Readout biases; None gives zeros.
+        n_nonlinear : int
+            Number P of ReLU units (the last P).
+        readout : str, default="last"
+            How the states are read, one of the estimator's readouts except
+            "auto" (the research code reads the last state)."""
+
+
+def with_from_parameters_doc(function):
+    """``function`` with the estimators' shared ``from_parameters`` text in place of ``{doc}``."""
+    function.__doc__ = function.__doc__.replace("{doc}", _FROM_PARAMETERS_DOC)
+    return function
+
+
 def _format_default(value):
     if isinstance(value, str):
         return f'"{value}"'

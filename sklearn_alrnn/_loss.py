@@ -2,12 +2,13 @@
 
 Losses follow ``sklearn.neural_network``: ``squared_error`` is half the mean
 squared error over every valid (sample, step, output) element, ``log_loss`` the
-mean softmax cross-entropy over valid rows; ``alpha`` adds
+mean softmax cross-entropy over valid rows, ``binary_log_loss`` (sets of labels)
+the mean over rows of the sigmoid cross-entropies summed over outputs; ``alpha`` adds
 ``0.5 * alpha * ||w||^2 / n_samples`` for the weight matrices W, C and B.
 """
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import expit, log_softmax, softmax, xlogy
 
 from ._model import PARAMETER_NAMES, PENALISED_PARAMETERS, split_flat
 from ._readout import pool_gradient, pool_states
@@ -22,6 +23,9 @@ def _loss_and_output_gradient(output, Y, weight, loss, n_rows):
         weighted = diff * weight[..., None]
         n_elements = n_rows * output.shape[-1]
         return 0.5 * np.sum(weighted * diff) / n_elements, weighted / n_elements
+    if loss == "binary_log_loss":  # -log(sigmoid) written as log(1 + e^x) - y x, stable for any logit
+        value = np.sum((np.logaddexp(0, output) - Y * output) * weight[..., None]) / n_rows
+        return value, (expit(output) - Y) * (weight[..., None] / n_rows)
     log_prob = log_softmax(output, axis=-1)
     value = -np.sum(Y * log_prob * weight[..., None]) / n_rows
     d_output = (softmax(output, axis=-1) - Y) * (weight[..., None] / n_rows)
@@ -42,8 +46,9 @@ def loss_and_gradients(
         Zero-padded inputs.
     lengths : ndarray of shape (n,)
     Y : ndarray of shape (n, O) or (n, T, O)
-        Targets (one-hot for ``log_loss``); zero beyond each length when per-step.
-    loss : {"squared_error", "log_loss"}
+        Targets (one-hot for ``log_loss``, 0 / 1 per output for
+        ``binary_log_loss``); zero beyond each length when per-step.
+    loss : {"squared_error", "log_loss", "binary_log_loss"}
     alpha : float
         L2 penalty on W, C and B.
     per_step : bool
@@ -107,7 +112,7 @@ def loss_and_gradients(
 
 
 def constant_prediction_loss(Y, lengths, per_step, loss, sample_weight, step_weight=None):
-    """Loss of the best constant prediction (weighted class frequencies, or target means).
+    """Loss of the best constant prediction (weighted class or label frequencies, or target means).
 
     The fit loop treats training as stuck on the initial plateau of RNN
     training while its loss has not fallen clearly below this value.
@@ -116,5 +121,7 @@ def constant_prediction_loss(Y, lengths, per_step, loss, sample_weight, step_wei
     mean = np.average(rows, axis=0, weights=weights)
     if loss == "squared_error":
         return float(0.5 * np.mean(np.average((rows - mean) ** 2, axis=0, weights=weights)))
+    if loss == "binary_log_loss":
+        return float(-np.sum(xlogy(mean, mean) + xlogy(1 - mean, 1 - mean)))
     freq = mean[mean > 0]
     return float(-np.sum(freq * np.log(freq)))

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import io
 from .analysis import check_parameters
+from ._docstrings import with_from_parameters_doc
 from ._forcing import FORECASTER_PARAMETER_NAMES
 from ._model import PARAMETER_NAMES
 from ._process_noise import check_residual_covariance
@@ -268,43 +269,13 @@ def _saved_features(fitted, key, n_features, positive):
     return values
 
 
-_FROM_PARAMETERS_DOC = """The network reads its inputs as given (no standardisation, input
-        differences or elapsed steps), from a start at zero. ``predict``,
-        ``score``, ``transform``, ``save``, ``RegimeDecomposer`` and
-        ``partial_fit`` (training on from these weights) work on the result.
-
-        Parameters
-        ----------
-        a, W, h, C : array-like
-            As for :func:`sklearn_alrnn.analysis.check_parameters`: the diagonal
-            of A (or A itself), W (n_hidden, n_hidden), h (n_hidden,) and the
-            input weights C (n_hidden, n_features); with
-            ``input_type="tokens"`` in ``params``, C's columns are the
-            vocabulary's embeddings (``SequenceTokenizer(vocabulary=...)``
-            gives texts the same ids).
-        B : array-like of shape (n_outputs, n_hidden x the readout's poolings)
-            Readout weights: n_hidden columns for ``readout="last"``.
-        b : array-like of shape (n_outputs,), default=None
-            Readout biases; None gives zeros.
-        n_nonlinear : int
-            Number P of ReLU units (the last P).
-        readout : str, default="last"
-            How the states are read, one of the estimator's readouts except
-            "auto" (the research code reads the last state)."""
-
-
-def _with_parameters_doc(function):
-    """``function`` with the estimators' shared ``from_parameters`` text in place of ``{doc}``."""
-    function.__doc__ = function.__doc__.replace("{doc}", _FROM_PARAMETERS_DOC)
-    return function
-
-
 class ClassifierStateMixin:
     """The classifier's state on top of the shared one: its class labels."""
 
     @classmethod
-    @_with_parameters_doc
-    def from_parameters(cls, a, W, h, C, B, b=None, *, n_nonlinear, readout="last", classes=None, **params):
+    @with_from_parameters_doc
+    def from_parameters(cls, a, W, h, C, B, b=None, *, n_nonlinear, readout="last", classes=None, multilabel=False,
+                        **params):
         """A fitted classifier from parameters trained elsewhere (e.g. in PyTorch).
 
         {doc}
@@ -312,6 +283,10 @@ class ClassifierStateMixin:
             The class of each row of B (a softmax over the rows); None gives
             0 .. n_outputs - 1. A single row w, a binary model's logit, reads
             as the rows [0; w] (classes 0, 1 unless given).
+        multilabel : bool, default=False
+            Each row of B is a label's own logit (a sigmoid, as a binary
+            cross-entropy over several labels trains them): a set of labels
+            per sequence, the classes 0 .. n_outputs - 1.
         **params
             Other constructor parameters, e.g. ``per_step=True`` or
             ``input_type="tokens"``.
@@ -332,12 +307,16 @@ class ClassifierStateMixin:
         >>> model.predict(np.array([[1.0, -3.0, 1.0], [0.5, 0.5, 0.0]]))
         array(['negative', 'positive'], dtype='<U8')
         """
-        B, b = softmax_of_one_logit(B, b) if classes is None or len(classes) == 2 else (B, b)
+        per_step = bool(params.get("per_step", False))
+        if not isinstance(multilabel, (bool, np.bool_)) or multilabel and (classes is not None or per_step):
+            raise ValueError(f"multilabel must be true or false, and true only without classes and per_step (the "
+                             f"classes are B's rows); got multilabel={multilabel!r}, classes={classes!r}.")
+        two_classes = classes is None or len(classes) == 2
+        B, b = softmax_of_one_logit(B, b) if two_classes and not multilabel else (B, b)
         n_outputs = np.shape(B)[0] if np.ndim(B) == 2 else 0
         classes = np.arange(n_outputs) if classes is None else np.asarray(classes)
-        per_step = bool(params.get("per_step", False))
         return cls._from_network(a, W, h, C, B, b, n_nonlinear, readout, per_step, params,
-                                 arrays={"classes_": classes})
+                                 fitted={"multilabel": bool(multilabel)}, arrays={"classes_": classes})
 
     def _portable_state(self):
         fitted, arrays = super()._portable_state()
@@ -347,24 +326,32 @@ class ClassifierStateMixin:
         if classes.dtype.kind not in "biufU":
             raise ValueError(f"Class labels of dtype {self.classes_.dtype} cannot be saved without pickle.")
         arrays["classes_"] = classes
+        fitted["multilabel"] = bool(self._multilabel)
         return fitted, arrays
 
     def _restore_portable_state(self, fitted, arrays):
         if fitted.get("per_step") is not self.per_step:
             raise ValueError(f"per_step={fitted.get('per_step')!r} contradicts the hyper-parameter per_step={self.per_step}.")
+        multilabel = fitted.get("multilabel", False)  # absent from files written before sets of labels
+        if not isinstance(multilabel, bool):
+            raise ValueError(f"multilabel={multilabel!r} is not true or false.")
         super()._restore_portable_state(fitted, arrays)
         if arrays["classes_"].shape != (self.b_.shape[0],):
             raise ValueError(
                 f"classes_ has shape {arrays['classes_'].shape}; the readout has {self.b_.shape[0]} outputs."
             )
+        if multilabel and (self._per_step or not np.array_equal(arrays["classes_"], np.arange(self.b_.shape[0]))):
+            raise ValueError(f"A model of sets of labels has the classes 0 .. {self.b_.shape[0] - 1} (one per output) "
+                             f"and no per-step readout; got classes_ {arrays['classes_'].tolist()[:10]}.")
         self.classes_ = arrays["classes_"].copy()
+        self._multilabel = multilabel
 
 
 class RegressorStateMixin:
     """The regressor's state on top of the shared one: the layout of y and the target standardisation."""
 
     @classmethod
-    @_with_parameters_doc
+    @with_from_parameters_doc
     def from_parameters(cls, a, W, h, C, B, b=None, *, n_nonlinear, readout="last", per_step=False, **params):
         """A fitted regressor from parameters trained elsewhere (e.g. in PyTorch).
 

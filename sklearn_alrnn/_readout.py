@@ -149,6 +149,20 @@ def refuse_labels_of_overflowed(output, lengths, per_step):
         )
 
 
+def rescale_readout(B, b, target_mean, target_scale, to_training):
+    """Convert the regressor's readout ``B``, ``b`` in place from the user's units to standardised
+    targets (``to_training``) or back (``_targets.target_moments``)."""
+    mean, scale = (v.astype(b.dtype) for v in (target_mean, target_scale))
+    if to_training:
+        B /= scale[:, None]
+        b -= mean
+        b /= scale
+    else:
+        B *= scale[:, None]
+        b *= scale
+        b += mean
+
+
 def softmax_of_one_logit(B, b):
     """A binary model's single readout row w and bias (a sigmoid's logit, as a binary cross-entropy
     trains it) as the two rows [0; w] and biases [0, b] of a softmax over two classes, whose second

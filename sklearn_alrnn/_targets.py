@@ -2,9 +2,10 @@
 the loss reads, and the scores of per-step outputs over the steps that carry a target."""
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import r2_score
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array
 
 from ._validation import (
@@ -12,7 +13,8 @@ from ._validation import (
     step_mask,
 )
 from ._warnings import warn_user
-from ._weights import step_weights
+from ._input_features import feature_moments
+from ._weights import step_weights, valid_targets
 
 
 def class_labels(y, lengths, n_timesteps, per_step):
@@ -27,24 +29,26 @@ def class_labels(y, lengths, n_timesteps, per_step):
     """
     if not per_step:
         refuse_iterators_and_mappings(y, "y")
-        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0,
+        y = check_array(y, ensure_2d=False, allow_nd=True, dtype=None, input_name="y", ensure_min_samples=0,
                         ensure_all_finite="allow-nan")
         if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:
             raise ValueError(
-                "ALRNNClassifier expects y of shape (n_samples,) with one label per sequence (per_step=True "
-                f"reads one label per step); got y of shape {y.shape}."
+                "ALRNNClassifier expects y of shape (n_samples,) with one label per sequence, or (n_samples, "
+                "n_labels) of 0 and 1 with a set of labels per sequence (MultiLabelBinarizer's output; "
+                "MultiOutputClassifier fits other columns one by one); per_step=True reads one label per step. Got "
+                f"y of shape {y.shape}{'' if y.ndim > 2 else ' with values other than 0 and 1'}."
             )
         if y.ndim == 2:  # scikit-learn's column_or_1d would name this file as the warning's source
             warn_user("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
                       "to (n_samples,), for example using ravel().", DataConversionWarning)
             y = y[:, 0]
-        _check_count(y.shape[0], lengths)
+        check_count(y.shape[0], lengths)
         _check_no_missing_labels(y)
         _check_label_types(y)
         return y, y, None
     y = cells_as_sequences(y, "y", panels=False)  # a 1-D object array or Series of label arrays: a list
     if isinstance(y, (list, tuple)) and any(np.ndim(labels) == 1 for labels in y):
-        _check_count(len(y), lengths)
+        check_count(len(y), lengths)
         sequences = [np.asarray(labels) for labels in y]
         for i, (labels, length) in enumerate(zip(sequences, lengths)):
             if labels.shape not in ((length,), (n_timesteps,)):  # as long as its sequence, or padded as X is
@@ -69,7 +73,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
                 f"n_timesteps >= {longest} (X's longest sequence), or a list of per-sequence label arrays; got y of "
                 f"shape {labels.shape}." + hint * one_recording
             )
-        _check_count(labels.shape[0], lengths)
+        check_count(labels.shape[0], lengths)
         labels = span_steps(labels, n_timesteps, mode="edge")  # steps past the sequences are filled below
     valid = step_mask(lengths, n_timesteps)
     missing = valid & missing_labels(labels)
@@ -79,6 +83,32 @@ def class_labels(y, lengths, n_timesteps, per_step):
     labels[~valid | missing] = counted[0]
     _check_label_types(counted)
     return labels, counted, missing
+
+
+def label_indicator(y, n_timesteps):
+    """A sequence-to-one y of several columns of 0 and 1 (``MultiLabelBinarizer``'s output, sparse
+    too; a bool table) as an (n, n_labels) int array, each sequence's set of labels; None for
+    another y. ``n_timesteps``: X's, to warn of per-step labels given without ``per_step``."""
+    refuse_iterators_and_mappings(y, "y")
+    try:
+        y = check_array(y, accept_sparse=True, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0,
+                        ensure_all_finite=False)
+    except ValueError:  # a ragged list: per-step labels, or a mistake class_labels names
+        return None
+    y = y.toarray() if issparse(y) else y
+    if y.ndim != 2 or y.shape[1] < 2:
+        return None
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        rows = np.flatnonzero(np.isnan(y).any(axis=1))
+        raise ValueError(f"Input y contains NaN: {rows.size} sequence(s) without their labels, the first {rows[0]}; "
+                         "a set of labels per sequence needs every column (0 or 1) of every sequence.")
+    # type_of_target calls any table of two integers, 1 and 3 say, an indicator; only 0 and 1 read as one here
+    if type_of_target(y) != "multilabel-indicator" or not np.isin(np.unique(y), (0, 1)).all():
+        return None
+    if y.shape[1] == n_timesteps >= 3:
+        warn_user(f"y has {n_timesteps} columns of 0 and 1, as many as X has time steps: it is read as a set of "
+                  f"{n_timesteps} labels each sequence may carry. For one label per step, pass per_step=True.")
+    return (y != 0).astype(np.int64)
 
 
 def missing_labels(labels):
@@ -113,7 +143,7 @@ def _check_label_types(labels):
     check_classification_targets(labels)
 
 
-def _check_count(n_rows, lengths, noun="labels"):
+def check_count(n_rows, lengths, noun="labels"):
     if n_rows != lengths.shape[0]:
         raise ValueError(
             f"X and y have inconsistent numbers of samples: X has {lengths.shape[0]} sequences, y has {n_rows} {noun}."
@@ -137,7 +167,7 @@ def padded_step_targets(y, lengths, n_timesteps):
     one_per_step = len(y) == len(lengths) and all(size in (length, n_timesteps) for size, length in zip(sizes, lengths))
     if len(set(sizes)) < 2 and not (items_of_arrays and one_per_step):
         return None
-    _check_count(len(y), lengths, "targets")
+    check_count(len(y), lengths, "targets")
     hint = "ALRNNClassifier(per_step=True) fits class labels per step"
     targets = [_as_numeric_array(target, np.float64, f"y[{i}]", strings_hint=hint) for i, target in enumerate(y)]
     targets = [target[:, None] if target.ndim == 1 else target for target in targets]
@@ -152,6 +182,25 @@ def padded_step_targets(y, lengths, n_timesteps):
     for i, target in enumerate(targets):
         padded[i, : len(target)] = target
     return padded
+
+
+def target_moments(Y, lengths, per_step, sample_weight, step_weight):
+    """``(mean, scale)`` of the regressor's targets, weighted like the loss (0 and 1 where none
+    carries weight). Training runs on targets standardised by them (the readout converted to and
+    from these units around it, ``_readout.rescale_readout``): targets of scale 10 or 0.01 then train
+    like targets of scale 1, with the same learning rate, initial readout and L2 penalty."""
+    valid, weights = valid_targets(Y, lengths, per_step, sample_weight, step_weight)
+    if weights.sum() > 0:
+        return feature_moments(valid, weights)
+    return np.zeros(Y.shape[-1]), np.ones(Y.shape[-1])
+
+
+def standardised_targets(Y, lengths, per_step, mean, scale):
+    """``(Y - mean) / scale`` in Y's dtype, 0 beyond each sequence's length per step."""
+    Y = (Y - mean.astype(Y.dtype)) / scale.astype(Y.dtype)
+    if per_step:
+        Y[~step_mask(lengths, Y.shape[1])] = 0
+    return Y
 
 
 def regression_targets(y, lengths, n_timesteps, dtype):
@@ -174,7 +223,7 @@ def regression_targets(y, lengths, n_timesteps, dtype):
             "ALRNNRegressor expects y of shape (n_samples,), (n_samples, n_outputs) or per-step "
             f"(n_samples, n_timesteps, n_outputs); got y of shape {Y.shape}."
         )
-    _check_count(Y.shape[0], lengths, "targets")
+    check_count(Y.shape[0], lengths, "targets")
     if Y.ndim == 2 and Y.shape[1] == n_timesteps >= 3:
         warn_user(f"y has {n_timesteps} columns, as many as X has time steps: it is read as {n_timesteps} outputs of "
                   "each sequence, all from its readout. For a target per step, pass y[:, :, None] (3-D) or a list of "
@@ -187,6 +236,36 @@ def regression_targets(y, lengths, n_timesteps, dtype):
             "n_timesteps, n_outputs) or a list of arrays, read NaN as no target at a step)."
         )
     return Y, False
+
+
+def class_targets(labelled, lengths, per_step, fitted_classes, classes, smoothing, dtype):
+    """``(Y, classes_)``: one-hot targets of :func:`class_labels`' output over the classes, NaN rows at
+    the steps without a label (their step weight becomes 0). The classes are those of a first fit's
+    labels, or ``partial_fit``'s ``classes``; later fits (``fitted_classes``) refuse other labels."""
+    labels, counted, missing = labelled
+    if fitted_classes is None:
+        fitted_classes = np.unique(counted if classes is None else np.asarray(classes))
+    unknown = np.setdiff1d(counted, fitted_classes)
+    if unknown.size:
+        raise ValueError(f"y contains labels {unknown.tolist()} that are not among the classes "
+                         f"{fitted_classes.tolist()} given on the first call to partial_fit or seen in the first fit.")
+    Y = one_hot_rows(labels, fitted_classes, lengths, per_step, dtype, smoothing)
+    if missing is not None:
+        Y[missing] = np.nan
+    return Y, fitted_classes
+
+
+def label_set_targets(indicator, lengths, fitted_classes, classes, smoothing, dtype):
+    """``(Y, classes_)``: sigmoid targets of a y of 0 / 1 columns (:func:`label_indicator`); its
+    classes are its columns, 0 .. n_labels - 1 (as ``MLPClassifier``'s), which ``partial_fit``'s
+    ``classes`` and a later fit (``fitted_classes``) must match."""
+    check_count(indicator.shape[0], lengths)
+    columns = np.arange(indicator.shape[1])
+    for given in (fitted_classes, None if classes is None else np.unique(classes)):
+        if given is not None and not np.array_equal(given, columns):
+            raise ValueError(f"A y of {columns.size} columns of 0 and 1 has the classes {columns.tolist()} (its "
+                             f"columns); the model's classes are {given.tolist()}.")
+    return indicator.astype(dtype) * (1 - smoothing) + smoothing / 2, columns
 
 
 def one_hot_rows(labels, classes, lengths, per_step, dtype, smoothing=0.0):

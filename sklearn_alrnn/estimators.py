@@ -3,18 +3,20 @@
 from numbers import Real
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseALRNN
 from ._docstrings import fill_docstring
-from ._input_features import feature_moments
 from ._persistence import ClassifierStateMixin, RegressorStateMixin
-from ._readout import refuse_labels_of_overflowed
-from ._targets import class_labels, one_hot_rows, per_step_accuracy, per_step_r2, regression_targets, validation_r2
+from ._readout import refuse_labels_of_overflowed, rescale_readout
+from ._targets import (
+    class_labels, class_targets, label_indicator, label_set_targets, per_step_accuracy, per_step_r2, regression_targets,
+    standardised_targets, target_moments, validation_r2,
+)
 from ._validation import cells_as_sequences, step_mask
-from ._weights import refuse_step_weight, scored_step_weights, valid_targets
+from ._weights import refuse_step_weight, scored_step_weights
 from .io import register_model_class
 
 #: Why a sequence-to-one model refuses step weights.
@@ -29,7 +31,9 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
     The hidden state runs through each sequence,
     ``z_t = a * z_{{t-1}} + W phi(z_{{t-1}}) + C s_t + h``, and a softmax readout
     of the states pooled over the valid steps (``readout``) gives class probabilities; training
-    minimises cross-entropy with Adam and backpropagation through time.
+    minimises cross-entropy with Adam and backpropagation through time. Given y of several
+    columns of 0 and 1 (``MultiLabelBinarizer``'s output), each sequence carries a set of labels,
+    as with ``MLPClassifier``: one sigmoid per label, ``predict`` answers in the same columns.
 
     Parameters
     ----------
@@ -58,7 +62,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels.
+        Class labels; for sets of labels, the columns of y, 0 .. n_labels - 1.
 
 {attributes}
 
@@ -79,8 +83,8 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
     True
     """
 
-    _loss = "log_loss"
     _short_sequence_learning_rate = 5e-3
+    _multilabel = False  # a set of labels per sequence (a y of 0 / 1 columns), set by fit
 
     def __init__(
         self,
@@ -140,31 +144,38 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
+    @property
+    def _loss(self):
+        return "binary_log_loss" if self._multilabel else "log_loss"
+
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
         per_step = self.per_step if first_pass else self._per_step
-        labels, counted, missing = class_labels(y, lengths, n_timesteps, per_step)
+        indicator = None if per_step else label_indicator(y, n_timesteps)
         if first_pass:
-            self.classes_ = np.unique(counted if classes is None else np.asarray(classes))
-        unknown = np.setdiff1d(counted, self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()} that are not among the classes "
-                f"{self.classes_.tolist()} given on the first call to partial_fit or "
-                "seen in the first fit."
-            )
-        Y = one_hot_rows(labels, self.classes_, lengths, per_step, self._fit_dtype, self.label_smoothing)
-        if missing is not None:
-            Y[missing] = np.nan  # no target at these steps: their step weight becomes 0
+            self._multilabel = indicator is not None
+        elif self._multilabel != (indicator is not None):
+            fitted = "sets of labels (y of 0 / 1 columns)" if self._multilabel else "one label per sequence"
+            raise ValueError(f"Cannot continue training on this y: the model was fitted on {fitted}.")
+        fitted_classes = None if first_pass else self.classes_
+        if self._multilabel:
+            Y, self.classes_ = label_set_targets(indicator, lengths, fitted_classes, classes, self.label_smoothing,
+                                                 self._fit_dtype)
+        else:
+            Y, self.classes_ = class_targets(class_labels(y, lengths, n_timesteps, per_step), lengths, per_step,
+                                             fitted_classes, classes, self.label_smoothing, self._fit_dtype)
         return Y, per_step
 
     def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
-        correct = np.argmax(output, axis=-1) == np.argmax(Y, axis=-1)
+        if self._multilabel:  # the share of labels right: the share of whole sets right stays at 0 with many labels
+            correct = np.mean((output > 0) == (Y > 0.5), axis=-1)
+        else:
+            correct = np.argmax(output, axis=-1) == np.argmax(Y, axis=-1)
         if self._per_step:
             return per_step_accuracy(correct, lengths, sample_weight, step_weight)
         return float(np.average(correct, weights=sample_weight))
 
     def _stratify(self, Y):
-        return None if self._per_step else np.argmax(Y, axis=1)
+        return None if self._per_step or self._multilabel else np.argmax(Y, axis=1)
 
     def fit(self, X, y, sample_weight=None, step_weight=None):
         """Fit the model to sequences X and labels y.
@@ -238,12 +249,13 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             For two classes, the logit of ``classes_[1]`` minus that of
-            ``classes_[0]``; otherwise one logit per class. With ``per_step``,
+            ``classes_[0]``; otherwise one logit per class (per label, for
+            sets of labels). With ``per_step``,
             one more axis, (n_samples, n_timesteps[, n_classes]), NaN beyond
             each sequence's length.
         """
         output = self._step_outputs(X)
-        if output.shape[-1] == 2:
+        if output.shape[-1] == 2 and not self._multilabel:
             return output[..., 1] - output[..., 0]
         return output
 
@@ -265,10 +277,12 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``; with ``per_step``, (n_samples,
-            n_timesteps, n_classes), NaN beyond each sequence's length.
+            Columns follow ``classes_``; for sets of labels, each label's
+            probability (a row need not sum to 1). With ``per_step``,
+            (n_samples, n_timesteps, n_classes), NaN beyond each sequence's length.
         """
-        return softmax(self._step_outputs(X), axis=-1)
+        output = self._step_outputs(X)
+        return expit(output) if self._multilabel else softmax(output, axis=-1)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities (computed stably from the logits).
@@ -282,7 +296,8 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         -------
         log_proba : ndarray of shape (n_samples, n_classes), or per step as ``predict_proba``
         """
-        return log_softmax(self._step_outputs(X), axis=-1)
+        output = self._step_outputs(X)
+        return log_expit(output) if self._multilabel else log_softmax(output, axis=-1)
 
     def predict(self, X):
         """Most probable class of each sequence.
@@ -295,7 +310,9 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         Returns
         -------
         y : ndarray of shape (n_samples,)
-            With ``per_step``: (n_samples, n_timesteps) labels (beyond a
+            For sets of labels, (n_samples, n_labels) of 0 and 1, as y was
+            given (each label whose probability is above 0.5). With
+            ``per_step``: (n_samples, n_timesteps) labels (beyond a
             sequence's length, its last step's label, since the state holds),
             or a list of 1-D label arrays when X is a list (or a 1-D object
             array or pandas Series of sequences, such as ``SequenceTokenizer``'s
@@ -303,6 +320,8 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         """
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, self._per_step)
+        if self._multilabel:
+            return (output > 0).astype(np.int64)
         labels = self.classes_[np.argmax(output, axis=-1)]
         if self._per_step and isinstance(cells_as_sequences(X), (list, tuple)):
             return [labels[i, :length] for i, length in enumerate(lengths)]
@@ -339,7 +358,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = False
+        tags.classifier_tags.multi_label = True
         return tags
 
 
@@ -443,33 +462,13 @@ class ALRNNRegressor(RegressorMixin, RegressorStateMixin, BaseALRNN):
         return np.ascontiguousarray(Y), per_step
 
     def _scale_targets(self, Y, lengths, per_step, sample_weight, first_pass, step_weight=None):
-        # Training runs on standardised targets (the readout is converted to
-        # and from these units around training): targets of scale 10 or 0.01
-        # then train like targets of scale 1, with the same learning rate,
-        # initial readout and L2 penalty. The first fit (or partial_fit call)
-        # fixes the statistics, weighted like the loss.
+        # The first fit (or partial_fit call) fixes the statistics, weighted like the loss.
         if first_pass:
-            valid, weights = valid_targets(Y, lengths, per_step, sample_weight, step_weight)
-            self._target_mean = np.zeros(Y.shape[-1])
-            self._target_scale = np.ones(Y.shape[-1])
-            if weights.sum() > 0:
-                self._target_mean, self._target_scale = feature_moments(valid, weights)
-        Y = (Y - self._target_mean.astype(Y.dtype)) / self._target_scale.astype(Y.dtype)
-        if per_step:
-            Y[~step_mask(lengths, Y.shape[1])] = 0
-        return Y
+            self._target_mean, self._target_scale = target_moments(Y, lengths, per_step, sample_weight, step_weight)
+        return standardised_targets(Y, lengths, per_step, self._target_mean, self._target_scale)
 
     def _readout_units(self, to_training):
-        """Convert ``B_``, ``b_`` in place between the user's units and standardised targets."""
-        mean, scale = (v.astype(self.b_.dtype) for v in (self._target_mean, self._target_scale))
-        if to_training:
-            self.B_ /= scale[:, None]
-            self.b_ -= mean
-            self.b_ /= scale
-        else:
-            self.B_ *= scale[:, None]
-            self.b_ *= scale
-            self.b_ += mean
+        rescale_readout(self.B_, self.b_, self._target_mean, self._target_scale, to_training)
 
     def _validation_score(self, output, Y, lengths, sample_weight, step_weight):
         if self._per_step:

@@ -45,3 +45,22 @@ def test_smoothed_label_targets_have_exact_gradients(per_step):
     assert_gradients_match_central_differences(
         params, X, Y, loss="log_loss", alpha=0.1, per_step=per_step, engine=CPUEngine(M, 2)
     )
+
+
+def test_label_set_loss_is_sklearns_binary_log_loss_with_exact_gradients():
+    """Sets of labels (a y of 0 / 1 columns): the mean over sequences of the sigmoid
+    cross-entropies summed over labels, as MLP's ``binary_log_loss``, and its exact gradient."""
+    from scipy.special import expit
+    from sklearn.neural_network._base import binary_log_loss
+
+    params, X, _ = _problem(2, "squared_error", per_step=False)
+    Y = (np.random.RandomState(1).uniform(size=(X.shape[0], params["b"].size)) > 0.5).astype(float)
+    engine = CPUEngine(M, 2)
+    value, _ = loss_and_gradients(params, X, LENGTHS, Y, loss="binary_log_loss", alpha=0.0, per_step=False,
+                                  engine=engine)
+    last = engine.final_states(params["a"], params["W"], params["h"], params["C"], X, LENGTHS)
+    # scikit-learn clips probabilities at the machine epsilon, which moves this large loss in its tenth digit
+    assert value == pytest.approx(binary_log_loss(Y, expit(last @ params["B"].T + params["b"])), rel=1e-8)
+    assert_gradients_match_central_differences(
+        params, X, 0.9 * Y + 0.05, loss="binary_log_loss", alpha=0.1, per_step=False, engine=engine
+    )

@@ -141,8 +141,10 @@ def test_nan_and_bad_shapes_in_y():
     # targets padded only to the longest sequence, X further: every target step is there
     fitted = ALRNNRegressor(n_hidden=4, max_iter=1, random_state=0).fit(padded, np.ones((10, 4, 1)))
     assert fitted.score(padded, np.ones((10, 4, 1))) == fitted.score(padded, np.ones((10, 6, 1)))
-    with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*got y of shape \(10, 2\)"):
-        ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 2)))
+    with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*Got y of shape \(10, 2\) with values"):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.tile([0, 2], (10, 1)))
+    with pytest.raises(ValueError, match=r"expects y of shape \(n_samples,\).*Got y of shape \(10, 2, 2\)\."):
+        ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.zeros((10, 2, 2)))
     with pytest.raises(ValueError, match="Unknown label type"):
         ALRNNClassifier(n_hidden=4, max_iter=1).fit(GOOD_X, np.linspace(0, 1, 10))
 
