@@ -349,7 +349,8 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         y, sample_weight, step_weight = self._panel_arguments(X, y, sample_weight, step_weight)
         if not getattr(self, "_per_step", False):
             refuse_step_weight(step_weight, _PREDICTS_ONE_TARGET)
-            return super().score(X, y, sample_weight=sample_weight)
+            indicator = label_indicator(y, n_timesteps=0) if self._multilabel else None  # pandas' nullable tables too
+            return super().score(X, y if indicator is None else indicator, sample_weight=sample_weight)
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, True)
         labels, _, missing = class_labels(y, lengths, output.shape[1], per_step=True)

@@ -42,6 +42,12 @@ def test_sets_of_labels_are_learned_label_by_label_and_predicted_in_the_columns_
     np.testing.assert_allclose(model.predict_log_proba(X_test), np.log(proba), rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(predicted, proba > 0.5)
     assert np.ptp(proba.sum(axis=1)) > 0.5  # a probability per label, not a distribution over them
+    # pandas' nullable tables (scikit-learn's accuracy_score fails on them) score as their values do
+    pandas = pytest.importorskip("pandas")
+    table = pandas.DataFrame(Y_test.astype(bool), columns=["first", "last", "passes"]).astype("boolean")
+    assert model.score(X_test, table) == model.score(X_test, Y_test)
+    model_of_table = ALRNNClassifier(n_hidden=4, max_iter=1, random_state=0).fit(X_test, table)
+    np.testing.assert_array_equal(model_of_table.classes_, [0, 1, 2])
 
 
 def test_a_network_trained_elsewhere_with_a_sigmoid_per_label_answers_its_logits():
