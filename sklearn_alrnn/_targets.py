@@ -5,7 +5,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import r2_score
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
 from ._validation import (
@@ -36,7 +36,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
                 "ALRNNClassifier expects y of shape (n_samples,) with one label per sequence, or (n_samples, "
                 "n_labels) of 0 and 1 with a set of labels per sequence (MultiLabelBinarizer's output; "
                 "MultiOutputClassifier fits other columns one by one); per_step=True reads one label per step. Got "
-                f"y of shape {y.shape}{'' if y.ndim > 2 else ' with values other than 0 and 1'}."
+                f"y of shape {y.shape}{'' if y.ndim > 2 else ' with values other than the numbers 0 and 1'}."
             )
         if y.ndim == 2:  # scikit-learn's column_or_1d would name this file as the warning's source
             warn_user("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
@@ -98,16 +98,24 @@ def label_indicator(y, n_timesteps):
     y = y.toarray() if issparse(y) else y
     if y.ndim != 2 or y.shape[1] < 2:
         return None
-    if y.dtype.kind == "f" and np.isnan(y).any():
-        rows = np.flatnonzero(np.isnan(y).any(axis=1))
-        raise ValueError(f"Input y contains NaN: {rows.size} sequence(s) without their labels, the first {rows[0]}; "
-                         "a set of labels per sequence needs every column (0 or 1) of every sequence.")
-    # type_of_target calls any table of two integers, 1 and 3 say, an indicator; only 0 and 1 read as one here
-    if type_of_target(y) != "multilabel-indicator" or not np.isin(np.unique(y), (0, 1)).all():
+    if y.dtype.kind in "US" or y.dtype == object and any(isinstance(label, str) for label in y.ravel()):
+        return None  # class labels, written as text
+    try:
+        y = y.astype(np.float64)  # pandas' nullable columns come as objects
+    except (TypeError, ValueError):  # None among numbers: a mistake class_labels names
         return None
+    missing = np.isnan(y)
+    # Only 0 and 1: scikit-learn's type_of_target calls any table of two integers, 1 and 3 say, an indicator.
+    if not missing.all() and not np.isin(y[~missing], (0, 1)).all():
+        return None
+    per_step_hint = " For one label per step (NaN: none there), pass per_step=True." if y.shape[1] == n_timesteps else ""
+    if missing.any():
+        rows = np.flatnonzero(missing.any(axis=1))
+        raise ValueError(f"Input y contains NaN: {rows.size} sequence(s) without their labels, the first {rows[0]}; "
+                         "a set of labels per sequence needs every column (0 or 1) of every sequence." + per_step_hint)
     if y.shape[1] == n_timesteps >= 3:
         warn_user(f"y has {n_timesteps} columns of 0 and 1, as many as X has time steps: it is read as a set of "
-                  f"{n_timesteps} labels each sequence may carry. For one label per step, pass per_step=True.")
+                  f"{n_timesteps} labels each sequence may carry.{per_step_hint}")
     return (y != 0).astype(np.int64)
 
 

@@ -107,10 +107,13 @@ def test_a_y_of_columns_that_is_no_set_of_labels_is_refused_by_name():
     model = ALRNNClassifier(n_hidden=8, max_iter=1)
     # scikit-learn's type_of_target calls any two integers an indicator; 1 and 3 are no set of labels
     for y in (Y * 2 + 1, np.where(Y == 1, "yes", "no"), np.c_[Y[:, 0], Y[:, 0] * 2]):
-        with pytest.raises(ValueError, match=r"Got y of shape \(20, \d\) with values other than 0 and 1"):
+        with pytest.raises(ValueError, match=r"Got y of shape \(20, \d\) with values other than the numbers 0 and 1"):
             model.fit(X, y)
-    with pytest.raises(ValueError, match="Input y contains NaN: 1 sequence.* the first 4"):
+    with pytest.raises(ValueError, match="Input y contains NaN: 1 sequence.* the first 4.*every sequence.$"):
         model.fit(X, np.where(np.arange(20)[:, None] == 4, np.nan, Y))
+    per_step_labels = np.where(np.arange(15) > 10, np.nan, X[:, :, 0] > 0)  # NaN: no label at those steps
+    with pytest.raises(ValueError, match=r"Input y contains NaN: 20 sequence.*pass per_step=True\.$"):
+        model.fit(X, per_step_labels)
     with pytest.warns(UserWarning, match="15 columns of 0 and 1, as many as X has time steps.*per_step=True"):
         model.fit(X, (X[:, :, 0] > 0).astype(int))
 
