@@ -340,10 +340,12 @@ class ClassifierStateMixin:
             raise ValueError(
                 f"classes_ has shape {arrays['classes_'].shape}; the readout has {self.b_.shape[0]} outputs."
             )
-        if multilabel and (self._per_step or not np.array_equal(arrays["classes_"], np.arange(self.b_.shape[0]))):
+        classes = arrays["classes_"]
+        columns = classes.dtype.kind in "iu" and np.array_equal(classes, np.arange(self.b_.shape[0]))  # text: none
+        if multilabel and (self._per_step or not columns):
             raise ValueError(f"A model of sets of labels has the classes 0 .. {self.b_.shape[0] - 1} (one per output) "
-                             f"and no per-step readout; got classes_ {arrays['classes_'].tolist()[:10]}.")
-        self.classes_ = arrays["classes_"].copy()
+                             f"and no per-step readout; got classes_ {classes.tolist()[:10]}.")
+        self.classes_ = classes.copy()
         self._multilabel = multilabel
 
 
