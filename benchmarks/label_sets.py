@@ -15,8 +15,6 @@ ship inside aeon's wheel (see ``ucr_table.py``)::
 Run: python benchmarks/label_sets.py DIR NAME [NAME ...] [--seeds 3] [--pairs 400 200]
 """
 
-import argparse
-import os
 import time
 import warnings
 
@@ -28,8 +26,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from _cli import archive_sets_parser, load_archive_set
+
 from sklearn_alrnn import ALRNNClassifier
-from sklearn_alrnn.datasets import load_ts
 
 
 def joined_pairs(X, y, n_pairs, rng):
@@ -49,16 +48,12 @@ def flattened(sequences, n_steps):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data_dir")
-    parser.add_argument("names", nargs="+")
-    parser.add_argument("--seeds", type=int, default=3)
+    parser = archive_sets_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, nargs=2, default=(400, 200), metavar=("TRAIN", "TEST"))
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
     for name in args.names:
-        train, test = (load_ts(os.path.join(args.data_dir, name, f"{name}_{part}.ts")) for part in ("TRAIN", "TEST"))
-        (X_train, y_train), (X_test, y_test) = ((list(X), y) for X, y in (train, test))
+        (X_train, y_train), (X_test, y_test) = ((list(X), y) for X, y in load_archive_set(args.data_dir, name))
         print(f"{name}: {len(X_train)} / {len(X_test)} recordings, {len(set(y_train))} classes; "
               f"{args.pairs[0]} / {args.pairs[1]} joined pairs", flush=True)
         for seed in range(args.seeds):

@@ -13,9 +13,6 @@ values). The data sets that ship inside aeon's wheel (see ``ucr_table.py``)::
 Run: python benchmarks/missing_values.py DIR NAME [NAME ...] [--seeds 3] [--lost 0.1 0.3]
 """
 
-import argparse
-import glob
-import os
 import time
 import warnings
 
@@ -23,8 +20,9 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 
+from _cli import archive_sets_parser, load_archive_set
+
 from sklearn_alrnn import ALRNNClassifier, SequenceImputer
-from sklearn_alrnn.datasets import load_ts
 
 
 def with_gaps(X, share, rng):
@@ -41,19 +39,14 @@ def with_gaps(X, share, rng):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data_dir")
-    parser.add_argument("names", nargs="+")
-    parser.add_argument("--seeds", type=int, default=3)
+    parser = archive_sets_parser(__doc__.split("\n")[0])
     parser.add_argument("--lost", type=float, nargs="+", default=[0.1, 0.3])
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
     columns = ["clean"] + [f"{share:g} {fill}" for share in args.lost for fill in ("linear", "previous", "mean")]
     print(f"{'set':<18} " + " ".join(f"{column:>12}" for column in columns) + "   seconds")
     for name in args.names:
-        paths = {part: glob.glob(os.path.join(args.data_dir, "**", f"{name}_{part}.ts"), recursive=True)
-                 for part in ("TRAIN", "TEST")}
-        (X_train, y_train), (X_test, y_test) = (load_ts(paths[part][0]) for part in ("TRAIN", "TEST"))
+        (X_train, y_train), (X_test, y_test) = load_archive_set(args.data_dir, name)
         X_train, X_test = np.asarray(X_train, float), np.asarray(X_test, float)
         scores, start = [], time.perf_counter()
         for seed in range(args.seeds):

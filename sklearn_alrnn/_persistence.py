@@ -308,9 +308,9 @@ class ClassifierStateMixin:
         array(['negative', 'positive'], dtype='<U8')
         """
         per_step = bool(params.get("per_step", False))
-        if not isinstance(multilabel, (bool, np.bool_)) or multilabel and (classes is not None or per_step):
-            raise ValueError(f"multilabel must be true or false, and true only without classes and per_step (the "
-                             f"classes are B's rows); got multilabel={multilabel!r}, classes={classes!r}.")
+        if not isinstance(multilabel, (bool, np.bool_)) or multilabel and classes is not None:
+            raise ValueError(f"multilabel must be true or false, and true only without classes (the classes are B's "
+                             f"rows); got multilabel={multilabel!r}, classes={classes!r}.")
         two_classes = classes is None or len(classes) == 2
         B, b = softmax_of_one_logit(B, b) if two_classes and not multilabel else (B, b)
         n_outputs = np.shape(B)[0] if np.ndim(B) == 2 else 0
@@ -342,9 +342,9 @@ class ClassifierStateMixin:
             )
         classes = arrays["classes_"]
         columns = classes.dtype.kind in "iu" and np.array_equal(classes, np.arange(self.b_.shape[0]))  # text: none
-        if multilabel and (self._per_step or not columns):
-            raise ValueError(f"A model of sets of labels has the classes 0 .. {self.b_.shape[0] - 1} (one per output) "
-                             f"and no per-step readout; got classes_ {classes.tolist()[:10]}.")
+        if multilabel and not columns:
+            raise ValueError(f"A model of sets of labels has the classes 0 .. {self.b_.shape[0] - 1} (one per output); "
+                             f"got classes_ {classes.tolist()[:10]}.")
         self.classes_ = classes.copy()
         self._multilabel = multilabel
 

@@ -70,8 +70,9 @@ def class_labels(y, lengths, n_timesteps, per_step):
             hint = " One recording with a label per step (its steps in rows) is one sequence: fit X[None], y[None]."
             raise ValueError(
                 "per_step=True expects y of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, 1) with "
-                f"n_timesteps >= {longest} (X's longest sequence), or a list of per-sequence label arrays; got y of "
-                f"shape {labels.shape}." + hint * one_recording
+                f"n_timesteps >= {longest} (X's longest sequence), or a list of per-sequence label arrays (sets of "
+                "labels: (n_samples, n_timesteps, n_labels) of 0 and 1, or a list of (n_timesteps_i, n_labels) "
+                f"arrays); got y of shape {labels.shape}." + hint * one_recording
             )
         check_count(labels.shape[0], lengths)
         labels = span_steps(labels, n_timesteps, mode="edge")  # steps past the sequences are filled below
@@ -85,30 +86,37 @@ def class_labels(y, lengths, n_timesteps, per_step):
     return labels, counted, missing
 
 
+def _zero_one_table(y, ndim):
+    """y as a float array of ``ndim`` dimensions whose last holds two columns or more, all 0 or 1 (or
+    NaN), else None. Only 0 and 1: scikit-learn's type_of_target calls any table of two integers, 1
+    and 3 say, an indicator; text is class labels."""
+    try:
+        y = check_array(y, accept_sparse=True, ensure_2d=False, allow_nd=True, dtype=None, input_name="y",
+                        ensure_min_samples=0, ensure_all_finite=False)
+    except ValueError:  # a ragged list: per-step labels, or a mistake class_labels names
+        return None
+    y = y.toarray() if issparse(y) else y
+    if y.ndim != ndim or y.shape[-1] < 2 or y.dtype.kind in "US" or (
+            y.dtype == object and any(isinstance(label, str) for label in y.ravel())):
+        return None
+    try:
+        y = y.astype(np.float64)  # pandas' nullable columns come as objects
+    except (TypeError, ValueError):  # None among numbers: a mistake class_labels names
+        return None
+    known = y[~np.isnan(y)]
+    return y if np.isin(known, (0, 1)).all() else None
+
+
 def label_indicator(y, n_timesteps):
     """A sequence-to-one y of several columns of 0 and 1 (``MultiLabelBinarizer``'s output, sparse
     too; a bool table) as an (n, n_labels) int array, each sequence's set of labels; None for
     another y. ``n_timesteps``: X's, to warn of per-step labels given without ``per_step``."""
     refuse_iterators_and_mappings(y, "y")
-    try:
-        y = check_array(y, accept_sparse=True, ensure_2d=False, dtype=None, input_name="y", ensure_min_samples=0,
-                        ensure_all_finite=False)
-    except ValueError:  # a ragged list: per-step labels, or a mistake class_labels names
-        return None
-    y = y.toarray() if issparse(y) else y
-    if y.ndim != 2 or y.shape[1] < 2:
-        return None
-    if y.dtype.kind in "US" or y.dtype == object and any(isinstance(label, str) for label in y.ravel()):
-        return None  # class labels, written as text
-    try:
-        y = y.astype(np.float64)  # pandas' nullable columns come as objects
-    except (TypeError, ValueError):  # None among numbers: a mistake class_labels names
-        return None
-    missing = np.isnan(y)
-    # Only 0 and 1: scikit-learn's type_of_target calls any table of two integers, 1 and 3 say, an indicator.
-    if not missing.all() and not np.isin(y[~missing], (0, 1)).all():
+    y = _zero_one_table(y, ndim=2)
+    if y is None:
         return None
     per_step_hint = " For one label per step (NaN: none there), pass per_step=True." if y.shape[1] == n_timesteps else ""
+    missing = np.isnan(y)
     if missing.any():
         rows = np.flatnonzero(missing.any(axis=1))
         raise ValueError(f"Input y contains NaN: {rows.size} sequence(s) without their labels, the first {rows[0]}; "
@@ -117,6 +125,47 @@ def label_indicator(y, n_timesteps):
         warn_user(f"y has {n_timesteps} columns of 0 and 1, as many as X has time steps: it is read as a set of "
                   f"{n_timesteps} labels each sequence may carry.{per_step_hint}")
     return (y != 0).astype(np.int64)
+
+
+def step_label_sets(y, lengths, n_timesteps):
+    """Per step, a set of labels at each step: y of shape (n_samples, n_timesteps, n_labels) of 0
+    and 1 (two labels or more), or a list of (n_timesteps_i, n_labels) arrays, as an (n,
+    n_timesteps, n_labels) float array, NaN at steps without labels (a NaN among a step's columns)
+    and beyond each listed sequence; None for another y."""
+    y = cells_as_sequences(y, "y", panels=False)
+    if not isinstance(y, (list, tuple)):
+        sets = _zero_one_table(y, ndim=3)
+        if sets is None:
+            return None
+        check_count(sets.shape[0], lengths)
+        if sets.shape[1] < lengths.max(initial=0):
+            raise ValueError(f"y's sets of labels cover {sets.shape[1]} time steps; X's longest sequence has "
+                             f"{lengths.max()}: expected y of shape (n_samples, {n_timesteps}, n_labels).")
+        return span_steps(sets, n_timesteps)
+    items = [_zero_one_table(item, ndim=2) for item in y]
+    if not items or any(item is None for item in items) or len({item.shape[1] for item in items}) > 1:
+        return None
+    check_count(len(items), lengths)
+    sets = np.full((len(items), n_timesteps, items[0].shape[1]), np.nan)
+    for i, (item, length) in enumerate(zip(items, lengths)):
+        if len(item) not in (length, n_timesteps):
+            raise ValueError(f"y[{i}] has {len(item)} rows of labels; sequence {i} has {length} steps.")
+        sets[i, : len(item)] = item
+    return sets
+
+
+def labelled_steps_right(output, y, lengths, classes, multilabel):
+    """``(right, present)``, (n, T) each: whether a per-step model's outputs give each step's label
+    (every label of its set), and whether the step of y carries one."""
+    if not multilabel:
+        labels, _, missing = class_labels(y, lengths, output.shape[1], per_step=True)
+        return classes[np.argmax(output, axis=-1)] == labels, ~missing
+    sets = step_label_sets(y, lengths, output.shape[1])
+    if sets is None or sets.shape[-1] != classes.size:
+        raise ValueError(f"The model was fitted on sets of {classes.size} labels per step: expected y of shape "
+                         f"(n_samples, n_timesteps, {classes.size}) of 0 and 1, or a list of (n_timesteps_i, "
+                         f"{classes.size}) arrays.")
+    return np.all((output > 0) == (sets > 0.5), axis=-1), ~np.isnan(sets).any(axis=-1)
 
 
 def missing_labels(labels):
@@ -264,11 +313,12 @@ def class_targets(labelled, lengths, per_step, fitted_classes, classes, smoothin
 
 
 def label_set_targets(indicator, lengths, fitted_classes, classes, smoothing, dtype):
-    """``(Y, classes_)``: sigmoid targets of a y of 0 / 1 columns (:func:`label_indicator`); its
+    """``(Y, classes_)``: sigmoid targets of a y of 0 / 1 columns (:func:`label_indicator`, or per
+    step :func:`step_label_sets`, whose NaN marks steps without labels); its
     classes are its columns, 0 .. n_labels - 1 (as ``MLPClassifier``'s), which ``partial_fit``'s
     ``classes`` and a later fit (``fitted_classes``) must match."""
     check_count(indicator.shape[0], lengths)
-    columns = np.arange(indicator.shape[1])
+    columns = np.arange(indicator.shape[-1])
     for given in (fitted_classes, None if classes is None else np.unique(classes)):
         if given is not None and not np.array_equal(given, columns):
             raise ValueError(f"A y of {columns.size} columns of 0 and 1 has the classes {columns.tolist()} (its "

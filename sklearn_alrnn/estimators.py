@@ -12,8 +12,8 @@ from ._docstrings import fill_docstring
 from ._persistence import ClassifierStateMixin, RegressorStateMixin
 from ._readout import refuse_labels_of_overflowed, rescale_readout
 from ._targets import (
-    class_labels, class_targets, label_indicator, label_set_targets, per_step_accuracy, per_step_r2, regression_targets,
-    standardised_targets, target_moments, validation_r2,
+    class_labels, class_targets, label_indicator, label_set_targets, labelled_steps_right, per_step_accuracy, per_step_r2,
+    regression_targets, standardised_targets, step_label_sets, target_moments, validation_r2,
 )
 from ._validation import cells_as_sequences, step_mask
 from ._weights import refuse_step_weight, scored_step_weights
@@ -46,7 +46,9 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         reads every state, and ``predict`` / ``predict_proba`` answer per step.
         ``fit(X, y, step_weight=W)`` weighs each step (0: no target there); a
         NaN or None label is a step without a target (``to_sequences(...,
-        per_step=True)`` pads with them).
+        per_step=True)`` pads with them). A set of labels at each step: y of
+        shape (n_samples, n_timesteps, n_labels) of 0 and 1, or a list of
+        (n_timesteps_i, n_labels) arrays (a NaN in a step's row: no labels there).
 
     label_smoothing : float in [0, 1), default=0.0
         Training targets put ``1 - label_smoothing`` on the label and spread
@@ -150,7 +152,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
 
     def _encode_targets(self, y, lengths, n_timesteps, first_pass, classes=None):
         per_step = self.per_step if first_pass else self._per_step
-        indicator = None if per_step else label_indicator(y, n_timesteps)
+        indicator = step_label_sets(y, lengths, n_timesteps) if per_step else label_indicator(y, n_timesteps)
         if first_pass:
             self._multilabel = indicator is not None
         elif self._multilabel != (indicator is not None):
@@ -320,9 +322,7 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         """
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, self._per_step)
-        if self._multilabel:
-            return (output > 0).astype(np.int64)
-        labels = self.classes_[np.argmax(output, axis=-1)]
+        labels = (output > 0).astype(np.int64) if self._multilabel else self.classes_[np.argmax(output, axis=-1)]
         if self._per_step and isinstance(cells_as_sequences(X), (list, tuple)):
             return [labels[i, :length] for i, length in enumerate(lengths)]
         return labels
@@ -353,9 +353,8 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
             return super().score(X, y if indicator is None else indicator, sample_weight=sample_weight)
         output, lengths = self._output(X)
         refuse_labels_of_overflowed(output, lengths, True)
-        labels, _, missing = class_labels(y, lengths, output.shape[1], per_step=True)
-        correct = self.classes_[np.argmax(output, axis=-1)] == labels
-        return per_step_accuracy(correct, lengths, sample_weight, scored_step_weights(~missing, step_weight, lengths))
+        right, present = labelled_steps_right(output, y, lengths, self.classes_, self._multilabel)
+        return per_step_accuracy(right, lengths, sample_weight, scored_step_weights(present, step_weight, lengths))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

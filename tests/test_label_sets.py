@@ -58,7 +58,12 @@ def test_a_network_trained_elsewhere_with_a_sigmoid_per_label_answers_its_logits
     sums = X.sum(axis=1)
     np.testing.assert_allclose(model.predict_proba(X), expit(np.c_[4 * sums, -4 * sums - 4, 4 * sums - 4]))
     np.testing.assert_array_equal(model.predict(X), [[1, 0, 1], [0, 1, 0], [0, 0, 0]])
-    with pytest.raises(ValueError, match="true only without classes and per_step"):
+    per_step = ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[4.0], [-4.0], [4.0]],
+                                               b=[0.0, -4.0, -4.0], n_nonlinear=0, multilabel=True, per_step=True)
+    running = np.cumsum(X, axis=1)[..., None]
+    np.testing.assert_allclose(per_step.predict_proba(X), expit(np.concatenate(
+        [4 * running, -4 * running - 4, 4 * running - 4], axis=-1)))
+    with pytest.raises(ValueError, match="true only without classes"):
         ALRNNClassifier.from_parameters([1.0], [[0.0]], [0.0], [[1.0]], [[1.0], [2.0]], n_nonlinear=0,
                                         classes=["a", "b"], multilabel=True)
 
@@ -81,7 +86,7 @@ def test_a_saved_model_of_label_sets_answers_alike_and_forged_files_are_refused(
 
     with pytest.raises(ValueError, match="multilabel='yes' is not true or false"):
         io.load(forged(multilabel="yes"))
-    with pytest.raises(ValueError, match=r"classes 0 .. 2 \(one per output\) .*got classes_ \[5, 6, 7\]"):
+    with pytest.raises(ValueError, match=r"classes 0 .. 2 \(one per output\); got classes_ \[5, 6, 7\]"):
         io.load(forged(classes=np.array([5, 6, 7])))
 
 
@@ -150,3 +155,48 @@ def test_early_stopping_scores_the_share_of_labels_right(label_sets_fit):
     scores = np.array(stopped.validation_scores_) * 36
     np.testing.assert_allclose(scores, np.round(scores), atol=1e-9)
     assert np.any(np.abs(scores / 3 - np.round(scores / 3)) > 1e-6)
+
+
+def _step_label_sets(n, seed):
+    """Three labels at every step: the running sum of the first feature is positive, the second
+    feature is positive now, the first feature was above 1 one step before."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 20, 2))
+    before = np.c_[np.zeros((n, 1), bool), X[:, :-1, 0] > 1]
+    return X, np.stack([np.cumsum(X[:, :, 0], axis=1) > 0, X[:, :, 1] > 0, before], axis=-1).astype(np.int64)
+
+
+def test_sets_of_labels_at_every_step_are_learned_and_predicted_per_step(tmp_path):
+    X, Y = _step_label_sets(300, 0)
+    model = ALRNNClassifier(per_step=True, random_state=0, max_iter=100).fit(X[:200], Y[:200])
+    predicted = model.predict(X[200:])
+    assert predicted.shape == (100, 20, 3) and predicted.dtype == np.int64
+    assert ((predicted == Y[200:]).mean(axis=(0, 1)) > 0.95).all()
+    assert model.score(X[200:], Y[200:]) == pytest.approx(np.all(predicted == Y[200:], axis=-1).mean())
+    np.testing.assert_allclose(model.predict_proba(X[200:]), expit(model.decision_function(X[200:])))
+    # Sequences of their own lengths answer with their own steps (the network runs forward only).
+    prefixes = [x[:length] for x, length in zip(X[200:210], range(5, 15))]
+    for answer, full, length in zip(model.predict(prefixes), predicted, range(5, 15)):
+        np.testing.assert_array_equal(answer, full[:length])
+    labels = [y[:length] for y, length in zip(Y[200:210], range(5, 15))]
+    right = np.concatenate([np.all(p[:length] == y, axis=-1) for p, y, length in zip(predicted, labels, range(5, 15))])
+    assert model.score(prefixes, labels) == pytest.approx(right.mean())
+    model.save(tmp_path / "steps.npz")
+    np.testing.assert_array_equal(io.load(tmp_path / "steps.npz").predict(X[200:]), predicted)
+    with pytest.raises(ValueError, match=r"sets of 3 labels per step: expected y of shape \(n_samples, n_timesteps, 3\)"):
+        model.score(X[200:], Y[200:, :, :2])
+
+
+def test_a_nan_in_a_steps_labels_is_a_step_without_labels_as_a_step_weight_of_0_is():
+    X, Y = _step_label_sets(40, 1)
+    unlabelled = Y.astype(float)
+    unlabelled[:, :4, 1] = np.nan  # one NaN leaves out the step's whole set
+    weights = np.ones((40, 20))
+    weights[:, :4] = 0
+    settings = dict(n_hidden=8, per_step=True, max_iter=3, random_state=0)
+    with_nan = ALRNNClassifier(**settings).fit(X, unlabelled)
+    weighted = ALRNNClassifier(**settings).fit(X, Y, step_weight=weights)
+    for name in ("a_", "W_", "h_", "C_", "B_", "b_"):
+        np.testing.assert_array_equal(getattr(with_nan, name), getattr(weighted, name))
+    with pytest.raises(ValueError, match="y's sets of labels cover 5 time steps; X's longest sequence has 20"):
+        ALRNNClassifier(**settings).fit(X, Y[:, :5])

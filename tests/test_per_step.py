@@ -118,7 +118,7 @@ def test_a_missing_label_is_a_step_of_weight_zero_in_every_layout():
     with pytest.raises(ValueError, match="Every per-step label of y is missing"):
         ALRNNClassifier(**settings).fit(X, np.full((40, 8), np.nan))
     with pytest.raises(ValueError, match=r"\(n_samples, n_timesteps, 1\) .*got y of shape \(40, 8, 2\)"):
-        ALRNNClassifier(**settings).fit(X, np.zeros((40, 8, 2)))
+        ALRNNClassifier(**settings).fit(X, np.full((40, 8, 2), 2.0))  # 0 and 1 would be a set of labels per step
 
 
 def _last_cue(n, seed):
