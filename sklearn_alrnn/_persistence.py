@@ -286,7 +286,8 @@ class ClassifierStateMixin:
         multilabel : bool, default=False
             Each row of B is a label's own logit (a sigmoid, as a binary
             cross-entropy over several labels trains them): a set of labels
-            per sequence, the classes 0 .. n_outputs - 1.
+            per sequence (per step with ``per_step=True``), the classes
+            0 .. n_outputs - 1.
         **params
             Other constructor parameters, e.g. ``per_step=True`` or
             ``input_type="tokens"``.
