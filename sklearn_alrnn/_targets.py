@@ -29,6 +29,7 @@ def class_labels(y, lengths, n_timesteps, per_step):
     """
     if not per_step:
         refuse_iterators_and_mappings(y, "y")
+        _refuse_collections_of_labels(y)
         y = check_array(y, ensure_2d=False, allow_nd=True, dtype=None, input_name="y", ensure_min_samples=0,
                         ensure_all_finite="allow-nan")
         if y.ndim == 2 and y.shape[1] != 1 or y.ndim > 2:
@@ -105,6 +106,20 @@ def _zero_one_table(y, ndim):
         return None
     known = y[~np.isnan(y)]
     return y if np.isin(known, (0, 1)).all() else None
+
+
+def _refuse_collections_of_labels(y):
+    """Refuse a list of each sequence's labels as such (its tags, of different numbers or in sets):
+    sets of labels are 0 / 1 columns, which ``MultiLabelBinarizer`` makes (NumPy's message was
+    "inhomogeneous shape", scikit-learn's "Unknown label type")."""
+    collections = (list, tuple, set, frozenset)
+    if not isinstance(y, (list, tuple)) or not any(isinstance(labels, collections) for labels in y):
+        return
+    sizes = {len(labels) if isinstance(labels, collections) else None for labels in y}
+    if len(sizes) > 1 or any(isinstance(labels, (set, frozenset)) for labels in y):
+        raise ValueError("y holds a collection of labels for each sequence; ALRNNClassifier reads sets of labels as "
+                         "0 / 1 columns, one per label: pass MultiLabelBinarizer().fit_transform(y) (its classes_ "
+                         "name the columns).")
 
 
 def label_indicator(y, n_timesteps):

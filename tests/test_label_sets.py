@@ -114,6 +114,10 @@ def test_a_y_of_columns_that_is_no_set_of_labels_is_refused_by_name():
     for y in (Y * 2 + 1, np.where(Y == 1, "yes", "no"), np.c_[Y[:, 0], Y[:, 0] * 2]):
         with pytest.raises(ValueError, match=r"Got y of shape \(20, \d\) with values other than the numbers 0 and 1"):
             model.fit(X, y)
+    tags = [["up", "left"], ["down"]] * 10  # the labels themselves, not yet as columns
+    for y in (tags, [set(labels) for labels in tags]):
+        with pytest.raises(ValueError, match=r"collection of labels for each sequence.*MultiLabelBinarizer\(\)"):
+            model.fit(X, y)
     with pytest.raises(ValueError, match="Input y contains NaN: 1 sequence.* the first 4.*every sequence.$"):
         model.fit(X, np.where(np.arange(20)[:, None] == 4, np.nan, Y))
     per_step_labels = np.where(np.arange(15) > 10, np.nan, X[:, :, 0] > 0)  # NaN: no label at those steps
