@@ -178,11 +178,17 @@ def refuse_row_numbers(values, columns, what):
                          "--features")
 
 
+def target_columns(target):
+    """A fit's ``target`` setting as a list of columns: none, one column, or a list of them."""
+    return [] if target is None else list(target) if isinstance(target, (list, tuple)) else [target]
+
+
 def wide_sequences(table, steps, target=None):
     """``(X, y)`` of a wide table: a row per univariate sequence, its values in the ``steps`` columns in
     that order, empty cells after a shorter sequence's last value its padding; y the ``target`` column
-    (None without one), refused where a row has none. A column that counts the rows is refused."""
-    missing = [column for column in [*steps, *([target] if target is not None else [])] if column not in table]
+    (a column of y each where ``target`` is a list; None without one), refused where a row has none. A
+    column that counts the rows is refused."""
+    missing = [column for column in [*steps, *target_columns(target)] if column not in table]
     if missing:
         raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}")
     if not steps:
@@ -191,11 +197,12 @@ def wide_sequences(table, steps, target=None):
     refuse_row_numbers(X, steps, "time step")
     if target is None:
         return X, None
-    unlabelled = np.flatnonzero(table[target].isna().to_numpy())
-    if unlabelled.size:
-        raise ValueError(f"column {target!r} is empty in {unlabelled.size} rows (the first: data row "
-                         f"{unlabelled[0]}); every sequence of a wide table needs its target")
-    return X, table[target].to_numpy()
+    for column in target_columns(target):
+        unlabelled = np.flatnonzero(table[column].isna().to_numpy())
+        if unlabelled.size:
+            raise ValueError(f"column {column!r} is empty in {unlabelled.size} rows (the first: data row "
+                             f"{unlabelled[0]}); every sequence of a wide table needs its target")
+    return X, table[target_columns(target) if isinstance(target, (list, tuple)) else target].to_numpy()
 
 
 _FILL_GAPS = "fill short gaps (--gaps interpolate) or cut the series there (--gaps split)"

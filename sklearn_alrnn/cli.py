@@ -22,7 +22,8 @@ from sklearn.utils.multiclass import type_of_target
 from . import datasets
 from ._cli_series import cmd_forecast, cmd_reconstruct
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, wide_sequences,
+    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, target_columns,
+    wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
@@ -179,6 +180,9 @@ def _archive_or_table(args):
     """``fit``'s sequences, targets and the settings saved beside the model: an archive file's cases and
     labels, or a CSV table's columns as the options name them."""
     table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
+    if args.target is not None and len(args.target) > 1 and args.per_step:
+        args.usage_error("--per-step takes one --target column")
+    target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
     read_archive = archive_reader(args.data, ucr_2015=True)
     if read_archive:
         named = [option for option, value in table_options.items() if value is not None]
@@ -193,19 +197,19 @@ def _archive_or_table(args):
     missing = [option for option, value in table_options.items() if value is None]
     if missing == ["--id-col", "--time-col"] and not args.per_step:  # a wide table: a row per sequence
         table = read_table(args.data)
-        steps = args.features or numeric_columns(table, {args.target})
-        X, y = wide_sequences(table, steps, args.target)
-        return X, y, dict(_ARCHIVE_SETTINGS, features=steps, target=args.target, wide=True)
+        steps = args.features or numeric_columns(table, set(args.target))
+        X, y = wide_sequences(table, steps, target)
+        return X, y, dict(_ARCHIVE_SETTINGS, features=steps, target=target, wide=True)
     if missing:
         args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
                          "needs none; a wide table of a row per sequence needs --target alone)")
     table = read_table(args.data)
-    features = args.features or default_feature_columns(table, {args.id_col, args.time_col, args.target})
+    features = args.features or default_feature_columns(table, {args.id_col, args.time_col, *args.target})
     if not args.features:
         refuse_row_numbers(table[features].to_numpy(dtype=float, na_value=np.nan), features, "feature")
-    X, y, _ = table_sequences(table, args.id_col, args.time_col, features, args.target, args.per_step,
+    X, y, _ = table_sequences(table, args.id_col, args.time_col, features, target, args.per_step,
                               gaps=args.gaps is not None)
-    return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": args.target,
+    return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": target,
                   "per_step": args.per_step}
 
 
@@ -221,8 +225,8 @@ def _sequences(path, bundle):
         (X, y), ids, table = read_archive(path), None, None
     elif bundle.get("wide"):
         wide = read_table(path)
-        (X, y), ids, table = wide_sequences(wide, bundle["features"], bundle["target"] if bundle["target"] in wide
-                                            else None), None, None
+        target = bundle["target"] if all(column in wide for column in target_columns(bundle["target"])) else None
+        (X, y), ids, table = wide_sequences(wide, bundle["features"], target), None, None
     elif bundle["id_col"] is None:
         fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
             "fitted on an archive file"
@@ -255,7 +259,7 @@ def cmd_fit(args):
     kind = args.kind
     if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
         labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
-        kind = "regressor" if type_of_target(labels) == "continuous" else "classifier"
+        kind = "regressor" if type_of_target(labels).startswith("continuous") else "classifier"  # -multioutput too
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
     per_step = {"per_step": True} if args.per_step and kind == "classifier" else {}
     given = {name: getattr(args, name) for name in ("n_hidden", "n_nonlinear", "max_iter", "n_members")}
@@ -281,6 +285,10 @@ def cmd_predict(args):
     if bundle["per_step"]:
         out = table[[bundle["id_col"], bundle["time_col"]]].copy()
         out["prediction"] = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
+    elif predictions.ndim == 2:  # a column of predictions per target column (per output of a model from Python)
+        names = target_columns(bundle["target"]) or range(predictions.shape[1])
+        out = pd.DataFrame({bundle["id_col"] or "case": ids} | {
+            f"prediction {name}": predictions[:, j] for j, name in enumerate(names)})
     else:
         out = pd.DataFrame({bundle["id_col"] or "case": ids, "prediction": predictions})
     if y is not None:  # beside the predictions, which standard output may carry as CSV
@@ -369,8 +377,9 @@ def build_parser():
                                   "wide table without --id-col and --time-col: a row per sequence, the target and "
                                   "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
                                   "of the UCR/UEA archive)")
-    fit.add_argument("--target", help="a table's column to predict: its value at each sequence's last step, or every "
-                                      "step with --per-step")
+    fit.add_argument("--target", nargs="+", help="a table's column to predict: its value at each sequence's last "
+                                                 "step, or every step with --per-step; several columns are learned "
+                                                 "together (0 / 1 columns: a set of labels per sequence)")
     fit.add_argument("--id-col", help="a table's column naming each row's sequence")
     fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
     fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "

@@ -150,8 +150,9 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         Input columns; all other numeric columns when None (with a warning naming the columns
         left out for holding no numbers, and the columns that hold one value per sequence, such
         as a subject's number).
-    target_col : str, default=None
-        Target column, if any.
+    target_col : str or list of str, default=None
+        Target column, if any; a list of columns gives a column of y each
+        (several outputs, or 0 / 1 columns: a set of labels per sequence).
     per_step : bool, default=False
         Return one target per step (3-D y, NaN-padded) instead of the target
         at each sequence's last step (with a warning where labels that are not numbers change
@@ -165,7 +166,8 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     X : ndarray of shape (n_sequences, max_length, n_features)
         NaN beyond each sequence's length.
     y : ndarray or None
-        ``(n_sequences,)`` or, with ``per_step``, ``(n_sequences, max_length, 1)``: floats padded
+        ``(n_sequences,)`` or, with ``per_step``, ``(n_sequences, max_length, 1)`` (a column of
+        ``target_col`` each where it is a list, last): floats padded
         (and missing values marked) with NaN, or, for a target of labels that are not numbers, an
         object array padded with None; ``ALRNNRegressor`` and ``ALRNNClassifier(per_step=True)``
         read either as "no target" there.
@@ -188,7 +190,11 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     df = _pandas_table(df, "to_sequences")
     if isinstance(feature_cols, str):
         feature_cols = [feature_cols]
-    missing = [c for c in [id_col, time_col, target_col, *(feature_cols or [])] if c is not None and c not in df.columns]
+    several = isinstance(target_col, (list, tuple))
+    targets = list(target_col) if several else [] if target_col is None else [target_col]
+    if several and not targets:
+        raise ValueError("target_col is an empty list: name the target columns, or pass None for no target.")
+    missing = [c for c in [id_col, time_col, *targets, *(feature_cols or [])] if c is not None and c not in df.columns]
     if missing:
         in_index = [c for c in missing if c in df.index.names]
         raise ValueError(
@@ -199,7 +205,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
     default_features = feature_cols is None
     if default_features:
-        feature_cols = default_feature_columns(df, {id_col, time_col, target_col})
+        feature_cols = default_feature_columns(df, {id_col, time_col, *targets})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
     check_no_dates(df[feature_cols], "feature_cols", hint="time stamps go in time_col")
@@ -243,21 +249,23 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     X = np.full((len(ids), int(lengths.max()), len(feature_cols)), np.nan)
     X[codes, steps] = _as_floats(ordered, feature_cols)
     y = None
-    if target_col is not None:
+    if targets:
+        kinds = [getattr(df[target].dtype, "kind", "O") for target in targets]
         if per_step:
             # Labels that are not numbers (class names) keep their values, padded with None.
-            numeric = getattr(df[target_col].dtype, "kind", "O") in "biuf"
-            padding, kind = (np.nan, float) if numeric else (None, object)
-            y = np.full(X.shape[:2] + (1,), padding, dtype=kind)
-            y[codes, steps, 0] = ordered[target_col].to_numpy(dtype=kind, na_value=padding)
+            padding, kind = (np.nan, float) if all(k in "biuf" for k in kinds) else (None, object)
+            y = np.full(X.shape[:2] + (len(targets),), padding, dtype=kind)
+            y[codes, steps] = ordered[targets].to_numpy(dtype=kind, na_value=padding)
         else:
-            y = np.asarray(ordered[target_col].to_numpy(dtype=object)[last].tolist())
-            labels = getattr(df[target_col].dtype, "kind", "O") not in "iuf"  # a number may change on purpose
-            varying = np.flatnonzero(ordered[target_col].groupby(codes).nunique().to_numpy() > 1) if labels else []
-            if len(varying):
-                warn_user(f"The labels {target_col!r} change within {len(varying)} of the {len(ids)} sequences "
-                          f"(the first: sequence {_shown(ids[varying[0]])}); y holds each sequence's last value. "
-                          "per_step=True gives one per step.")
+            y = np.asarray(ordered[targets].to_numpy(dtype=object)[last].tolist())
+            y = y if several else y[:, 0]
+            for target, kind in zip(targets, kinds):
+                labels = kind not in "iuf"  # a number may change on purpose
+                varying = np.flatnonzero(ordered[target].groupby(codes).nunique().to_numpy() > 1) if labels else []
+                if len(varying):
+                    warn_user(f"The labels {target!r} change within {len(varying)} of the {len(ids)} sequences "
+                              f"(the first: sequence {_shown(ids[varying[0]])}); y holds each sequence's last value. "
+                              "per_step=True gives one per step.")
     if default_features:
         _warn_of_columns_constant_per_sequence(X, lengths, feature_cols)
     unmeasured = np.flatnonzero(np.isnan(X[np.arange(len(ids)), lengths - 1]).all(axis=1))

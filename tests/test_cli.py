@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from sklearn_alrnn import __version__, load, to_sequences
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, __version__, load, to_sequences
 from sklearn_alrnn._forecaster_report import attractor_text
 from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
@@ -339,6 +339,43 @@ def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, c
     table.assign(label=table["label"].where(table.index != 5)).to_csv(tmp_path / "gap.csv", index=False)
     with pytest.raises(SystemExit, match=r"column 'label' is empty in 1 rows \(the first: data row 5\)"):
         main(["fit", str(tmp_path / "gap.csv"), "--target", "label", "--model-out", str(model)])
+
+
+def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_each(tmp_path, capsys):
+    # --target took one column: a table's several labels (0 / 1 each, a set per sequence) or several numbers to
+    # predict could not be learned together.
+    rng = np.random.RandomState(1)
+    values = rng.normal(size=(60, 8))
+    table = pd.DataFrame(values, columns=[f"t{i}" for i in range(8)])
+    table.insert(0, "early", (values[:, :3].sum(axis=1) > 0).astype(int))
+    table.insert(1, "late", (values[:, -3:].sum(axis=1) > 0).astype(int))
+    table.to_csv(tmp_path / "wide.csv", index=False)
+    model = tmp_path / "sets.alrnn.npz"
+    settings = ["--n-hidden", "6", "--max-iter", "5", "--random-state", "0"]
+    assert main(["fit", str(tmp_path / "wide.csv"), "--target", "early", "late", *settings,
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNClassifier on 60 sequences" in capsys.readouterr().out
+    fitted = load(model)
+    reference = ALRNNClassifier(n_hidden=6, max_iter=5, random_state=0).fit(values, table[["early", "late"]])
+    np.testing.assert_array_equal(fitted.W_, reference.W_)
+    assert main(["predict", str(model), str(tmp_path / "wide.csv")]) == 0
+    out, err = capsys.readouterr()
+    predicted = pd.read_csv(io.StringIO(out))
+    assert predicted.columns.tolist() == ["case", "prediction early", "prediction late"]
+    np.testing.assert_array_equal(predicted.iloc[:, 1:], reference.predict(values))
+    assert f"accuracy {reference.score(values, table[['early', 'late']]):.4f} on the 60 labelled cases" in err
+    # a long table of two numbers to predict at each sequence's last step: a regressor of two outputs
+    long = _long_table(rng).assign(level=lambda frame: frame["x"] * 2, spread=lambda frame: frame["noise"] ** 2)
+    long.to_csv(tmp_path / "long.csv", index=False)
+    assert main(["fit", str(tmp_path / "long.csv"), "--target", "level", "spread", "--id-col", "sid", "--time-col", "t",
+                 "--features", "x", "noise", *settings, "--model-out", str(model)]) == 0
+    X, Y, _ = to_sequences(long, "sid", "t", ["x", "noise"], ["level", "spread"])
+    assert Y.shape == (40, 2)
+    np.testing.assert_array_equal(load(model).W_, ALRNNRegressor(n_hidden=6, max_iter=5, random_state=0).fit(X, Y).W_)
+    with pytest.raises(SystemExit):
+        main(["fit", str(tmp_path / "long.csv"), "--target", "level", "spread", "--id-col", "sid", "--time-col", "t",
+              "--per-step", "--model-out", str(model)])
+    assert "--per-step takes one --target column" in capsys.readouterr().err
 
 
 def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):

@@ -47,6 +47,25 @@ def test_long_format_round_trip_with_unequal_lengths_and_shuffled_rows():
     np.testing.assert_array_equal(y_last, expected)
 
 
+def test_a_list_of_target_columns_gives_a_column_of_y_each():
+    table = _long_table().assign(tag=lambda frame: (frame["a"] > 0).astype(int))
+    shuffled = table.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    _, y, ids = to_sequences(shuffled, "id", "time", ["a", "b"], ["target", "tag"])
+    last = table.sort_values("time").groupby("id")[["target", "tag"]].last().loc[ids].to_numpy()
+    assert y.shape == (6, 2)
+    np.testing.assert_array_equal(y, last)
+    _, one, _ = to_sequences(shuffled, "id", "time", ["a", "b"], ["target"])  # a list of one: a column of one
+    np.testing.assert_array_equal(one, last[:, :1])
+    _, per_step, _ = to_sequences(shuffled, "id", "time", ["a", "b"], ["target", "tag"], per_step=True)
+    _, alone, _ = to_sequences(shuffled, "id", "time", ["a", "b"], "tag", per_step=True)
+    assert per_step.shape[2] == 2
+    np.testing.assert_array_equal(per_step[:, :, 1:], alone)
+    with pytest.raises(ValueError, match="target_col is an empty list"):
+        to_sequences(table, "id", "time", ["a"], [])
+    with pytest.raises(ValueError, match=r"Columns \['missing'\] are not in the table"):
+        to_sequences(table, "id", "time", ["a"], ["target", "missing"])
+
+
 def test_long_format_errors():
     table = _long_table()
     with pytest.raises(ValueError, match=r"Duplicated time stamp: sequence 's0' has more than one row at time=100"):
