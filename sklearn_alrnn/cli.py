@@ -377,9 +377,9 @@ def build_parser():
                                   "wide table without --id-col and --time-col: a row per sequence, the target and "
                                   "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
                                   "of the UCR/UEA archive)")
-    fit.add_argument("--target", nargs="+", help="a table's column to predict: its value at each sequence's last "
-                                                 "step, or every step with --per-step; several columns are learned "
-                                                 "together (0 / 1 columns: a set of labels per sequence)")
+    fit.add_argument("--target", action="append", help="a table's column to predict: its value at each sequence's "
+                                                       "last step, or every step with --per-step; given again, "
+                                                       "columns learned together (0 / 1 columns: a set of labels)")
     fit.add_argument("--id-col", help="a table's column naming each row's sequence")
     fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
     fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "

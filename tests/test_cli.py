@@ -352,7 +352,7 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
     table.to_csv(tmp_path / "wide.csv", index=False)
     model = tmp_path / "sets.alrnn.npz"
     settings = ["--n-hidden", "6", "--max-iter", "5", "--random-state", "0"]
-    assert main(["fit", str(tmp_path / "wide.csv"), "--target", "early", "late", *settings,
+    assert main(["fit", "--target", "early", str(tmp_path / "wide.csv"), "--target", "late", *settings,
                  "--model-out", str(model)]) == 0
     assert "Fitted ALRNNClassifier on 60 sequences" in capsys.readouterr().out
     fitted = load(model)
@@ -367,14 +367,14 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
     # a long table of two numbers to predict at each sequence's last step: a regressor of two outputs
     long = _long_table(rng).assign(level=lambda frame: frame["x"] * 2, spread=lambda frame: frame["noise"] ** 2)
     long.to_csv(tmp_path / "long.csv", index=False)
-    assert main(["fit", str(tmp_path / "long.csv"), "--target", "level", "spread", "--id-col", "sid", "--time-col", "t",
-                 "--features", "x", "noise", *settings, "--model-out", str(model)]) == 0
+    assert main(["fit", str(tmp_path / "long.csv"), "--target", "level", "--target", "spread", "--id-col", "sid",
+                 "--time-col", "t", "--features", "x", "noise", *settings, "--model-out", str(model)]) == 0
     X, Y, _ = to_sequences(long, "sid", "t", ["x", "noise"], ["level", "spread"])
     assert Y.shape == (40, 2)
     np.testing.assert_array_equal(load(model).W_, ALRNNRegressor(n_hidden=6, max_iter=5, random_state=0).fit(X, Y).W_)
     with pytest.raises(SystemExit):
-        main(["fit", str(tmp_path / "long.csv"), "--target", "level", "spread", "--id-col", "sid", "--time-col", "t",
-              "--per-step", "--model-out", str(model)])
+        main(["fit", str(tmp_path / "long.csv"), "--target", "level", "--target", "spread", "--id-col", "sid",
+              "--time-col", "t", "--per-step", "--model-out", str(model)])
     assert "--per-step takes one --target column" in capsys.readouterr().err
 
 
