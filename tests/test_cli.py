@@ -371,7 +371,13 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
                  "--time-col", "t", "--features", "x", "noise", *settings, "--model-out", str(model)]) == 0
     X, Y, _ = to_sequences(long, "sid", "t", ["x", "noise"], ["level", "spread"])
     assert Y.shape == (40, 2)
-    np.testing.assert_array_equal(load(model).W_, ALRNNRegressor(n_hidden=6, max_iter=5, random_state=0).fit(X, Y).W_)
+    regressor = ALRNNRegressor(n_hidden=6, max_iter=5, random_state=0).fit(X, Y)
+    np.testing.assert_array_equal(load(model).W_, regressor.W_)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(tmp_path / "long.csv")]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert predicted.columns.tolist() == ["sid", "prediction level", "prediction spread"]
+    np.testing.assert_allclose(predicted.iloc[:, 1:], regressor.predict(X), rtol=1e-12)
     with pytest.raises(SystemExit):
         main(["fit", str(tmp_path / "long.csv"), "--target", "level", "--target", "spread", "--id-col", "sid",
               "--time-col", "t", "--per-step", "--model-out", str(model)])
