@@ -26,7 +26,7 @@ from ._ts_format import load_ts
 from ._validation import lengths_before_padding, pad_sequences
 from ._warnings import warn_user
 from .io import _METADATA_KEY
-from .tabular import _as_floats, _shown, to_sequences
+from .tabular import _as_floats, _shown, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
 #: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
@@ -178,17 +178,13 @@ def refuse_row_numbers(values, columns, what):
                          "--features")
 
 
-def target_columns(target):
-    """A fit's ``target`` setting as a list of columns: none, one column, or a list of them."""
-    return [] if target is None else list(target) if isinstance(target, (list, tuple)) else [target]
-
-
 def wide_sequences(table, steps, target=None):
     """``(X, y)`` of a wide table: a row per univariate sequence, its values in the ``steps`` columns in
     that order, empty cells after a shorter sequence's last value its padding; y the ``target`` column
     (a column of y each where ``target`` is a list; None without one), refused where a row has none. A
     column that counts the rows is refused."""
-    missing = [column for column in [*steps, *target_columns(target)] if column not in table]
+    columns = target_columns(target)
+    missing = [column for column in [*steps, *columns] if column not in table]
     if missing:
         raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}")
     if not steps:
@@ -197,12 +193,12 @@ def wide_sequences(table, steps, target=None):
     refuse_row_numbers(X, steps, "time step")
     if target is None:
         return X, None
-    for column in target_columns(target):
+    for column in columns:
         unlabelled = np.flatnonzero(table[column].isna().to_numpy())
         if unlabelled.size:
             raise ValueError(f"column {column!r} is empty in {unlabelled.size} rows (the first: data row "
                              f"{unlabelled[0]}); every sequence of a wide table needs its target")
-    return X, table[target_columns(target) if isinstance(target, (list, tuple)) else target].to_numpy()
+    return X, table[columns if isinstance(target, (list, tuple)) else target].to_numpy()
 
 
 _FILL_GAPS = "fill short gaps (--gaps interpolate) or cut the series there (--gaps split)"

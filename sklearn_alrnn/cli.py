@@ -22,8 +22,7 @@ from sklearn.utils.multiclass import type_of_target
 from . import datasets
 from ._cli_series import cmd_forecast, cmd_reconstruct
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, target_columns,
-    wide_sequences,
+    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
@@ -36,7 +35,7 @@ from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
 from .preprocessing import SequenceImputer, missing_inside
 from .regimes import RegimeDecomposer
-from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows
+from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows, target_columns
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {

@@ -131,6 +131,11 @@ def _off_grid(times, starts_a_sequence, step):
     return np.flatnonzero((np.abs(differences - step) > 1e-9 * abs(step) + rounding) & ~starts_a_sequence[1:])
 
 
+def target_columns(target_col):
+    """``to_sequences``' ``target_col`` as a list of columns: none, one column, or a list of them."""
+    return [] if target_col is None else list(target_col) if isinstance(target_col, (list, tuple)) else [target_col]
+
+
 def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_step=False, step=None):
     """Turn a long-format DataFrame into NaN-padded sequences (and targets).
 
@@ -191,7 +196,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     if isinstance(feature_cols, str):
         feature_cols = [feature_cols]
     several = isinstance(target_col, (list, tuple))
-    targets = list(target_col) if several else [] if target_col is None else [target_col]
+    targets = target_columns(target_col)
     if several and not targets:
         raise ValueError("target_col is an empty list: name the target columns, or pass None for no target.")
     missing = [c for c in [id_col, time_col, *targets, *(feature_cols or [])] if c is not None and c not in df.columns]
