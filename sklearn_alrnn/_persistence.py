@@ -308,7 +308,6 @@ class ClassifierStateMixin:
         >>> model.predict(np.array([[1.0, -3.0, 1.0], [0.5, 0.5, 0.0]]))
         array(['negative', 'positive'], dtype='<U8')
         """
-        per_step = bool(params.get("per_step", False))
         if not isinstance(multilabel, (bool, np.bool_)) or multilabel and classes is not None:
             raise ValueError(f"multilabel must be true or false, and true only without classes (the classes are B's "
                              f"rows); got multilabel={multilabel!r}, classes={classes!r}.")
@@ -316,6 +315,7 @@ class ClassifierStateMixin:
         B, b = softmax_of_one_logit(B, b) if two_classes and not multilabel else (B, b)
         n_outputs = np.shape(B)[0] if np.ndim(B) == 2 else 0
         classes = np.arange(n_outputs) if classes is None else np.asarray(classes)
+        per_step = bool(params.get("per_step", False))
         return cls._from_network(a, W, h, C, B, b, n_nonlinear, readout, per_step, params,
                                  fitted={"multilabel": bool(multilabel)}, arrays={"classes_": classes})
 
