@@ -179,8 +179,6 @@ def _archive_or_table(args):
     """``fit``'s sequences, targets and the settings saved beside the model: an archive file's cases and
     labels, or a CSV table's columns as the options name them."""
     table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
-    if args.target is not None and len(args.target) > 1 and args.per_step:
-        args.usage_error("--per-step takes one --target column")
     target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
     read_archive = archive_reader(args.data, ucr_2015=True)
     if read_archive:
@@ -256,8 +254,12 @@ def cmd_fit(args):
                          f"{feature}), which the network cannot read: fill them along time with --gaps interpolate "
                          "(or previous)")
     kind = args.kind
-    if kind == "auto":  # per step, the kind of the labels that are there (padding and gaps are NaN or None)
-        labels = y[..., 0][~missing_labels(y[..., 0])] if args.per_step else y
+    if kind == "auto":  # per step, the kind of the steps' labels that are there (padding and gaps are NaN or None)
+        labels = y
+        if args.per_step:  # a row per step, a column per target
+            steps = y.reshape(-1, y.shape[-1])
+            labels = steps[~missing_labels(steps).any(axis=1)]
+            labels = labels[:, 0] if labels.shape[1] == 1 else labels
         kind = "regressor" if type_of_target(labels).startswith("continuous") else "classifier"  # -multioutput too
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
     per_step = {"per_step": True} if args.per_step and kind == "classifier" else {}
@@ -273,6 +275,15 @@ def cmd_fit(args):
     return 0
 
 
+def _prediction_columns(predictions, target):
+    """``predict``'s output columns by name: "prediction", or "prediction COL" for each of several target columns
+    (for each output of a model from Python), of predictions with a row per case or per table row."""
+    if predictions.ndim == 1 or len(target_columns(target)) == 1 and predictions.shape[1] == 1:
+        return {"prediction": predictions.reshape(len(predictions))}
+    names = target_columns(target) or range(predictions.shape[1])
+    return {f"prediction {name}": predictions[:, j] for j, name in enumerate(names)}
+
+
 def cmd_predict(args):
     if args.output:
         check_can_write(args.output, "--output")
@@ -283,13 +294,10 @@ def cmd_predict(args):
 
     if bundle["per_step"]:
         out = table[[bundle["id_col"], bundle["time_col"]]].copy()
-        out["prediction"] = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
-    elif predictions.ndim == 2:  # a column of predictions per target column (per output of a model from Python)
-        names = target_columns(bundle["target"]) or range(predictions.shape[1])
-        out = pd.DataFrame({bundle["id_col"] or "case": ids} | {
-            f"prediction {name}": predictions[:, j] for j, name in enumerate(names)})
+        rows = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
+        out = out.assign(**_prediction_columns(rows, bundle["target"]))
     else:
-        out = pd.DataFrame({bundle["id_col"] or "case": ids, "prediction": predictions})
+        out = pd.DataFrame({bundle["id_col"] or "case": ids} | _prediction_columns(predictions, bundle["target"]))
     if y is not None:  # beside the predictions, which standard output may carry as CSV
         measure = "accuracy" if isinstance(bundle["model"], ALRNNClassifier) else "R^2"
         print(f"{measure} {bundle['model'].score(X, y):.4f} on the {len(y)} labelled cases of {args.data}",

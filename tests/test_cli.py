@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, __version__, load, to_sequences
+from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, __version__, load, sequence_predictions_to_rows, to_sequences
 from sklearn_alrnn._forecaster_report import attractor_text
 from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
@@ -379,10 +379,32 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
     predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert predicted.columns.tolist() == ["sid", "prediction level", "prediction spread"]
     np.testing.assert_allclose(predicted.iloc[:, 1:], regressor.predict(X), rtol=1e-12)
-    with pytest.raises(SystemExit):
-        main(["fit", str(tmp_path / "long.csv"), "--target", "level", "--target", "spread", "--id-col", "sid",
-              "--time-col", "t", "--per-step", "--model-out", str(model)])
-    assert "--per-step takes one --target column" in capsys.readouterr().err
+    # per step (was refused): two 0 / 1 columns a set of labels at each step, each written back beside its row
+    long = long.assign(rising=lambda frame: (frame["x"] > 0).astype(int), loud=lambda frame: (frame["noise"] > 1) * 1)
+    long.to_csv(tmp_path / "steps.csv", index=False)
+    per_step = ["--id-col", "sid", "--time-col", "t", "--features", "x", "noise", "--per-step", *settings]
+    assert main(["fit", str(tmp_path / "steps.csv"), "--target", "rising", "--target", "loud", *per_step,
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNClassifier on 40 sequences" in capsys.readouterr().out
+    X, Y, ids = to_sequences(pd.read_csv(tmp_path / "steps.csv"), "sid", "t", ["x", "noise"], ["rising", "loud"],
+                             per_step=True)
+    assert Y.shape == (40, 8, 2)
+    reference = ALRNNClassifier(n_hidden=6, max_iter=5, random_state=0, per_step=True).fit(X, Y)
+    np.testing.assert_array_equal(load(model).W_, reference.W_)
+    assert main(["predict", str(model), str(tmp_path / "steps.csv")]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert predicted.columns.tolist() == ["sid", "t", "prediction rising", "prediction loud"]
+    expected = sequence_predictions_to_rows(long, "sid", "t", ids, reference.predict(X))
+    np.testing.assert_array_equal(predicted.iloc[:, 2:], expected)
+    assert predicted.loc[long["sid"] == "s3", "prediction rising"].tolist() == \
+        reference.predict(X)[list(ids).index("s3"), long.loc[long["sid"] == "s3", "t"].to_numpy() // 10, 0].tolist()
+    # and two numbers at each step: a regressor of two outputs per step
+    assert main(["fit", str(tmp_path / "steps.csv"), "--target", "level", "--target", "spread", *per_step,
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNRegressor on 40 sequences" in capsys.readouterr().out
+    assert main(["predict", str(model), str(tmp_path / "steps.csv")]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert predicted.columns.tolist() == ["sid", "t", "prediction level", "prediction spread"]
 
 
 def test_analyze_without_data_names_a_network_too_large_to_enumerate(tmp_path, capsys):
