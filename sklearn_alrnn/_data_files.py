@@ -303,6 +303,18 @@ def _names_columns(first, below, decimal):
     return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
 
 
+def _yyyymmdd_days(numbers, cells):
+    """The ISO days of a column whose numbers all write dates as YYYYMMDD (``numbers_as_dates``), a
+    cell without a number (a gap, NaN under ``--gaps``) kept as it is; else None."""
+    values = np.array(numbers, dtype=float)
+    present = ~np.isnan(values)
+    days = numbers_as_dates(values[present]) if present.any() else None
+    if days is None:
+        return None
+    days = iter(days)
+    return [next(days) if here else cell for here, cell in zip(present, cells)]
+
+
 def _read_csv_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
     """The numeric columns of a CSV file (an optional header row; lines starting with # are comments),
     the names of the columns left out: those without a single number (dates, labels), dates written
@@ -355,7 +367,7 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         if gaps and any(number is not None for number in numbers):
             numbers = [np.nan if number is None and cell.strip().upper() in _MISSING_MARKS else number
                        for number, cell in zip(numbers, cells)]
-        dates = None if None in numbers else numbers_as_dates(np.array(numbers))
+        dates = None if None in numbers else _yyyymmdd_days(numbers, cells)
         if all(number is None for number in numbers) or dates is not None or (
                 i == 0 and header is not None and not name and features is None):
             texts.append((name, cells if dates is None else dates))

@@ -1053,6 +1053,13 @@ def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_fe
                                              for d, v in zip(days[::-1], t)))
     with pytest.raises(SystemExit, match=r"column 'date' holds dates that run backwards \(newest first\)"):
         main(["reconstruct", str(weekly), *quick])
+    lines = weekly.read_text().splitlines()
+    lines[40] = "," + lines[40].split(",")[1]  # a week without its date: under --gaps still a date column
+    lines[90] = lines[90].split(",")[0] + ","  # and a gap in the value
+    weekly.write_text("\n".join(lines[:1] + lines[:0:-1]) + "\n")  # oldest first again
+    assert main(["reconstruct", str(weekly), "--gaps", "interpolate", *quick]) == 0
+    assert "Columns left out: 'date' (dates written as YYYYMMDD)" in capsys.readouterr().out
+    assert list(load(tmp_path / "weekly.alrnn.npz").feature_names_in_) == ["co2"]
     numbers = tmp_path / "numbers.csv"  # whole numbers of eight digits that are no dates: variables
     numbers.write_text("a,b\n" + "".join(f"{20231350 + round(40 * np.cos(v))},{np.sin(v)}\n" for v in t))
     assert main(["reconstruct", str(numbers), *quick]) == 0
