@@ -260,7 +260,11 @@ def cmd_fit(args):
             steps = y.reshape(-1, y.shape[-1])
             labels = steps[~missing_labels(steps).any(axis=1)]
             labels = labels[:, 0] if labels.shape[1] == 1 else labels
-        kind = "regressor" if type_of_target(labels).startswith("continuous") else "classifier"  # -multioutput too
+        try:
+            continuous = type_of_target(labels).startswith("continuous")  # "continuous-multioutput" too
+        except TypeError:  # columns of text beside columns of numbers, which it cannot sort: the classifier names them
+            continuous = False
+        kind = "regressor" if continuous else "classifier"
     model_class = ALRNNRegressor if kind == "regressor" else ALRNNClassifier
     per_step = {"per_step": True} if args.per_step and kind == "classifier" else {}
     given = {name: getattr(args, name) for name in ("n_hidden", "n_nonlinear", "max_iter", "n_members")}

@@ -398,6 +398,10 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
     np.testing.assert_array_equal(predicted.iloc[:, 2:], expected)
     assert predicted.loc[long["sid"] == "s3", "prediction rising"].tolist() == \
         reference.predict(X)[list(ids).index("s3"), long.loc[long["sid"] == "s3", "t"].to_numpy() // 10, 0].tolist()
+    with pytest.raises(SystemExit, match=r"sets of labels: \(n_samples, n_timesteps, n_labels\) of 0 and 1.*got y of "
+                                         r"shape \(40, 8, 2\)"):  # text beside numbers: was a TypeError of sorting
+        main(["fit", str(tmp_path / "steps.csv"), "--target", "rising", "--target", "label", *per_step,
+              "--model-out", str(model)])
     # and two numbers at each step: a regressor of two outputs per step
     assert main(["fit", str(tmp_path / "steps.csv"), "--target", "level", "--target", "spread", *per_step,
                  "--model-out", str(model)]) == 0
