@@ -293,11 +293,17 @@ def _names_columns(first, below, decimal):
     follows, as wide; else None) of another kind than the cell below it, a name over numbers or
     dates, or it is 0, 1, ... over a row with decimals (the names of ``pd.DataFrame(X).to_csv``). A
     first row of dates or labels over the same, beside numbers, is data (a file without a header
-    that starts so)."""
-    if [cell.strip() for cell in first] == [str(i) for i in range(len(first))] and below and any(
-            re.search(r"[.eE]", cell) for cell in below):
+    that starts so). A row of numbers and gaps (empty or NA cells) is data, but for an empty first
+    cell over 0, 1, ... (pandas' index and default names)."""
+    names = [cell.strip() for cell in first]
+    if names == [str(i) for i in range(len(first))] and below and any(re.search(r"[.eE]", cell) for cell in below):
         return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
+    if names[0] == "" and names[1:] == [str(i) for i in range(len(first) - 1)]:
+        return True  # the same beside pandas' index, whose name is empty
     kinds = [_cell_kind(cell, decimal) for cell in first]
+    gaps = [name.upper() in _MISSING_MARKS for name in names]
+    if "number" in kinds and all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):
+        return False  # a first row of data with a missing value
     if "number" not in kinds or not below or len(below) != len(first):
         return kinds != ["number"] * len(kinds)
     return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))

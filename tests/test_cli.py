@@ -694,6 +694,15 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(undated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "Columns left out: column 0, column 1\n" in capsys.readouterr().out
     assert load(tmp_path / "undated.alrnn.npz").initial_observation_.tolist() == [1.0]
+    holed = tmp_path / "holed.csv"  # no header, a value missing in the first row: data with a gap, not names
+    cells = [[f"{np.sin(v):.6f}", f"{np.cos(v):.6f}", f"{np.sin(2 * v):.6f}"] for v in t]
+    cells[0][1], cells[5][0] = "", "NA"
+    holed.write_text("".join(",".join(row) + "\n" for row in cells))
+    assert main(["reconstruct", str(holed), "--gaps", "interpolate", "--n-hidden", "6", "--n-nonlinear", "1",
+                 "--max-iter", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "Gaps: 2 (runs of rows" in printed and "on 239 steps of 3 variables" in printed  # the first row: no start
+    assert load(tmp_path / "holed.alrnn.npz").initial_observation_.tolist() == [float(cell) for cell in cells[1]]
     commented = tmp_path / "commented.csv"  # np.savetxt's header line, and a note
     np.savetxt(commented, np.column_stack([np.sin(t), np.cos(t)]), delimiter=",", header="x,y\nrecorded at 10 Hz")
     assert main(["reconstruct", str(commented), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
