@@ -8,6 +8,7 @@ import codecs
 import csv
 import gzip
 import io
+import itertools
 import lzma
 import os
 import re
@@ -288,13 +289,40 @@ def _cell_kind(cell, decimal):
     return "number" if _number(cell, decimal) is not None else "date" if _ISO_DATE.match(cell) else "text"
 
 
+def _is_blank(row):
+    return not any(cell.strip() for cell in row)
+
+
+def _rows_between_blank_lines(rows):
+    """``rows`` from the first that is not blank (no cell but spaces) to the last."""
+    filled = [i for i, row in enumerate(rows) if not _is_blank(row)]
+    return rows[filled[0]: filled[-1] + 1] if filled else []
+
+
+def _first_values_below(rows):
+    """Each column's first value under the first of ``rows`` that is no gap (an empty or NA cell; a gap
+    where the column has none), in the rows as wide as the first; None where no such row follows."""
+    def is_gap(cell):
+        return cell.strip().upper() in _MISSING_MARKS
+
+    width, values = len(rows[0]), []
+    for j in range(width):
+        column = (row[j] for row in itertools.islice(rows, 1, None) if len(row) == width)
+        first = next(column, None)
+        if first is None:
+            return None
+        values.append(next((cell for cell in column if not is_gap(cell)), first) if is_gap(first) else first)
+    return values
+
+
 def _names_columns(first, below, decimal):
-    """Whether the ``first`` row is a header: a cell of it is no number and (where a row ``below``
-    follows, as wide; else None) of another kind than the cell below it, a name over numbers or
-    dates, or it is 0, 1, ... over a row with decimals (the names of ``pd.DataFrame(X).to_csv``). A
-    first row of dates or labels over the same, beside numbers, is data (a file without a header
-    that starts so). A row of numbers and gaps (empty or NA cells) is data, but for an empty first
-    cell over 0, 1, ... (pandas' index and default names)."""
+    """Whether the ``first`` row is a header: a cell of it is no number and (where values ``below``
+    follow, :func:`_first_values_below`; else None) of another kind than the value below it, a
+    name over numbers or dates, or it is 0, 1, ... over a row with decimals (the names of
+    ``pd.DataFrame(X).to_csv``). A first row of dates or labels over the same, beside numbers, is
+    data (a file without a header that starts so). A gap (an empty or NA cell) tells nothing: a
+    row of numbers and gaps is data, but for an empty first cell over 0, 1, ... (pandas' index
+    and default names)."""
     names = [cell.strip() for cell in first]
     if names == [str(i) for i in range(len(first))] and below and any(re.search(r"[.eE]", cell) for cell in below):
         return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
@@ -302,9 +330,12 @@ def _names_columns(first, below, decimal):
         return True  # the same beside pandas' index, whose name is empty
     kinds = [_cell_kind(cell, decimal) for cell in first]
     gaps = [name.upper() in _MISSING_MARKS for name in names]
-    if "number" in kinds and all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):
-        return False  # a first row of data with a missing value
-    if "number" not in kinds or not below or len(below) != len(first):
+    if all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):
+        return False  # a first row of data with missing values
+    if any(gaps) and below:  # a gap tells nothing: the other cells against those below
+        return any(kind != "number" and not gap and kind != _cell_kind(cell, decimal)
+                   for kind, gap, cell in zip(kinds, gaps, below))
+    if "number" not in kinds or not below:
         return kinds != ["number"] * len(kinds)
     return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
 
@@ -339,14 +370,18 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
     with _open_csv(path) as handle:
         dialect, decimal = _csv_dialect(handle)
         reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
-        rows = [row for row in reader if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")]
-    header = rows.pop(0) if rows and _names_columns(rows[0], rows[1] if len(rows) > 1 else None, decimal) else None
+        rows = _rows_between_blank_lines([row for row in reader if not (row and row[0].lstrip().startswith("#"))])
+    header = rows.pop(0) if rows and _names_columns(rows[0], _first_values_below(rows), decimal) else None
+    rows = _rows_between_blank_lines(rows)
     if not rows:
         raise ValueError("no data rows")
-    header, rows = _without_a_trailing_empty_column(header, rows)
-    widths = sorted({len(row) for row in rows})
+    blank = [_is_blank(row) for row in rows]
+    header, filled = _without_a_trailing_empty_column(header, [row for row, empty in zip(rows, blank) if not empty])
+    widths = sorted({len(row) for row in filled})
     if len(widths) > 1:
         raise ValueError(f"rows of {widths} cells; every row must have the same number")
+    filled = iter(filled)  # a blank line among the data: a row of gaps (in one column, the only way to write one)
+    rows = [[""] * widths[0] if empty else next(filled) for empty in blank]
     names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
     stripped = [name.strip() for name in names]
     if features is not None:
@@ -355,6 +390,7 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         series_column = fitted_series_column
     if series_column is not None:
         series_column, = _chosen_columns([series_column], stripped, header is not None, "--id-col")
+        rows = [row for row in rows if not _is_blank(row)]  # blank lines between the series
         if features is not None and series_column in features:
             raise ValueError(f"column {series_column!r} names the series (--id-col); it is not one of --features")
         ids = [cell.strip() for cell in list(zip(*rows))[stripped.index(series_column)]]

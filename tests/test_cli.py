@@ -11,7 +11,9 @@ import warnings
 import numpy as np
 import pytest
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, __version__, load, sequence_predictions_to_rows, to_sequences
+from sklearn_alrnn import (
+    ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, __version__, load, sequence_predictions_to_rows, to_sequences,
+)
 from sklearn_alrnn._forecaster_report import attractor_text
 from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
@@ -694,15 +696,6 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
     assert main(["reconstruct", str(undated), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
     assert "Columns left out: column 0, column 1\n" in capsys.readouterr().out
     assert load(tmp_path / "undated.alrnn.npz").initial_observation_.tolist() == [1.0]
-    holed = tmp_path / "holed.csv"  # no header, a value missing in the first row: data with a gap, not names
-    cells = [[f"{np.sin(v):.6f}", f"{np.cos(v):.6f}", f"{np.sin(2 * v):.6f}"] for v in t]
-    cells[0][1], cells[5][0] = "", "NA"
-    holed.write_text("".join(",".join(row) + "\n" for row in cells))
-    assert main(["reconstruct", str(holed), "--gaps", "interpolate", "--n-hidden", "6", "--n-nonlinear", "1",
-                 "--max-iter", "1"]) == 0
-    printed = capsys.readouterr().out
-    assert "Gaps: 2 (runs of rows" in printed and "on 239 steps of 3 variables" in printed  # the first row: no start
-    assert load(tmp_path / "holed.alrnn.npz").initial_observation_.tolist() == [float(cell) for cell in cells[1]]
     commented = tmp_path / "commented.csv"  # np.savetxt's header line, and a note
     np.savetxt(commented, np.column_stack([np.sin(t), np.cos(t)]), delimiter=",", header="x,y\nrecorded at 10 Hz")
     assert main(["reconstruct", str(commented), "--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]) == 0
@@ -1047,6 +1040,59 @@ def test_predict_reads_a_model_saved_from_python_on_archive_files(tmp_path, caps
         saved.save(tmp_path / "other.alrnn.npz")
         with pytest.raises(SystemExit, match=message):
             main(["predict", str(tmp_path / "other.alrnn.npz"), str(archive)])
+
+
+def test_gaps_in_a_csv_series_first_row_or_on_blank_lines_are_gaps_not_names_or_nothing(tmp_path, capsys):
+    # A first row of numbers with an empty or NA cell was read as the header (its values lost, one gap fewer),
+    # and a blank line among the data was skipped (the steps after it moved up one: in one column it is the
+    # only way to write a gap).
+    t = np.arange(300) * 0.3
+    quick = ["--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]
+    cells = [[f"{np.sin(v):.6f}", f"{np.cos(v):.6f}", f"{np.sin(2 * v):.6f}"] for v in t]
+    cells[0][1], cells[5][0] = "", "NA"
+    holed = tmp_path / "holed.csv"  # no header
+    holed.write_text("".join(",".join(row) + "\n" for row in cells))
+    assert main(["reconstruct", str(holed), "--gaps", "interpolate", *quick]) == 0
+    printed = capsys.readouterr().out
+    assert "Gaps: 2 (runs of rows" in printed and "on 239 steps of 3 variables" in printed  # the first row: no start
+    assert load(tmp_path / "holed.alrnn.npz").initial_observation_.tolist() == [float(cell) for cell in cells[1]]
+    named = tmp_path / "named.csv"  # a header over a first row with gaps: a name over a gap says nothing
+    named.write_text("x,label,y\n" + "".join(f"{'NA' if i == 0 else row[0]},{'ab'[i % 2]},{'' if i < 2 else row[1]}\n"
+                                             for i, row in enumerate(cells)))
+    assert main(["reconstruct", str(named), "--gaps", "split", *quick]) == 0
+    assert list(load(tmp_path / "named.alrnn.npz").feature_names_in_) == ["x", "y"]
+    assert "Gaps: 2 (runs of rows with a missing value), the longest 2 rows" in capsys.readouterr().out  # and row 5
+    lines = [f"{np.sin(v):.6f}" for v in t]
+    indexed = tmp_path / "indexed.csv"  # pandas' to_csv of a series whose first value is missing: a name over a gap
+    indexed.write_text(",x\n" + "".join(f"{i},{'' if i == 0 else line}\n" for i, line in enumerate(lines)))
+    assert main(["reconstruct", str(indexed), "--gaps", "split", *quick]) == 0
+    assert "on 239 steps of 1 variable" in capsys.readouterr().out
+    assert list(load(tmp_path / "indexed.alrnn.npz").feature_names_in_) == ["x"]
+    single = tmp_path / "single.csv"
+    single.write_text("x\n\n" + "\n".join(lines[:100] + [""] + lines[101:]) + "\n\n\n")  # blank after the header too
+    with pytest.raises(SystemExit, match=r"column 'x' holds '' in data row 100, which is not a number \(a gap"):
+        main(["reconstruct", str(single), *quick])
+    assert main(["reconstruct", str(single), "--gaps", "interpolate", *quick]) == 0
+    assert "on 240 steps of 1 variable" in capsys.readouterr().out
+    fitted = load(tmp_path / "single.alrnn.npz")
+    filled = np.array([float(line) if line else np.nan for line in lines[:100] + [""] + lines[101:]])
+    filled[100] = (filled[99] + filled[101]) / 2
+    expected = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, random_state=0).fit(filled[:240, None])
+    np.testing.assert_allclose(fitted.W_, expected.W_, rtol=1e-12)
+    commas = tmp_path / "commas.csv"  # a spreadsheet's row of empty cells inside, and its empty rows at the end
+    commas.write_text("x,y\n" + "".join((",\n" if i == 50 else f"{np.sin(v)},{np.cos(v)}\n") for i, v in enumerate(t))
+                      + ",\n,\n")
+    assert main(["reconstruct", str(commas), "--gaps", "split", *quick]) == 0
+    assert "Gaps: 1 (runs of rows with a missing value), the longest 1 row; the series cut there into 2" in \
+        capsys.readouterr().out
+    panel = tmp_path / "panel.csv"  # blank lines between the series of a long table: no rows
+    panel.write_text("trial,x\n" + "".join(f"{k},{lines[i]}\n" for k in (1, 2) for i in range(60)).replace(
+        "2,", "\n2,", 1))
+    assert main(["reconstruct", str(panel), "--id-col", "trial", *quick]) == 0
+    assert "on 60 steps of 1 series of 1 variable" in capsys.readouterr().out  # the other held out whole
+    expected = ALRNNForecaster(n_hidden=6, n_nonlinear=1, max_iter=1, random_state=0).fit(
+        [np.array(lines[:60], dtype=float)[:, None]])
+    np.testing.assert_allclose(load(tmp_path / "panel.alrnn.npz").W_, expected.W_, rtol=1e-12)
 
 
 def test_reconstruct_leaves_out_time_stamps_as_numbers_and_learns_the_columns_features_chooses(tmp_path, capsys):
