@@ -82,8 +82,28 @@ def _open_csv(path):
 
 def _csv_text(text):
     """An open handle of a CSV file's text, without the first line "sep=;" by which spreadsheets name the
-    delimiter (it would be read as the header; the lines after it show the delimiter to the sniffer)."""
-    return io.StringIO(re.sub(r"\Asep=[^\r\n]\r?\n", "", text), newline="")
+    delimiter (it would be read as the header), which the handle keeps as ``declared_delimiter``."""
+    declared = re.match(r"sep=([^\r\n])\r?\n", text)
+    handle = io.StringIO(text[declared.end():] if declared else text, newline="")
+    handle.declared_delimiter = declared and declared.group(1)
+    return handle
+
+
+#: A line of one number written with a decimal comma, or of two whole numbers separated by a comma.
+_DECIMAL_COMMA_NUMBER = re.compile(r"\s*(-?)(\d+),(\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _one_column_of_decimal_commas(lines):
+    """Whether ``lines`` (data, after a header where one comes first) are one column of numbers written
+    with a decimal comma rather than two of whole numbers: where a header names one column, or a
+    number reads "-0,5" or "1,05" (no one writes the whole numbers -0 or 05)."""
+    data = lines[1:] if lines and not _DECIMAL_COMMA_NUMBER.match(lines[0]) else lines
+    numbers = [_DECIMAL_COMMA_NUMBER.match(line) for line in data]
+    if not numbers or not all(numbers):
+        return False
+    one_name = len(data) < len(lines) and "," not in lines[0]
+    return one_name or any(sign and whole == "0" or len(fraction) > 1 and fraction.startswith("0")
+                           for sign, whole, fraction, _ in (number.groups() for number in numbers))
 
 
 def _csv_dialect(handle):
@@ -93,11 +113,15 @@ def _csv_dialect(handle):
     ``np.savetxt`` and instruments' text files write them."""
     sample = handle.read(65536)
     handle.seek(0)
+    lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    declared = getattr(handle, "declared_delimiter", None)
+    if declared or _one_column_of_decimal_commas(lines[:-1] if len(sample) == 65536 else lines):
+        dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";"})
+        return dialect, "," if dialect.delimiter != "," and re.search(r"\d,\d", sample) else "."
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:  # one column
         dialect = csv.excel
-    lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
     if dialect.delimiter not in sample and len(data_line.split()) > 1:
         return None, "."

@@ -733,6 +733,21 @@ def test_reconstruct_reads_the_numeric_columns_of_a_csv_and_names_the_others(tmp
         np.testing.assert_allclose(load(tmp_path / "commas.alrnn.npz").initial_observation_, [2.0, 1.0])
         np.testing.assert_allclose(load(tmp_path / "commas.alrnn.npz").mean_, [2.0 + np.sin(t[:-len(t) // 5]).mean(),
                                                                               np.cos(t[:-len(t) // 5]).mean()], atol=1e-5)
+    # One column of decimal commas, which the sniffer took for two columns of whole numbers (0,4247 -> 0 and 4247):
+    # read so where a "sep=;" line names another delimiter, a header names one column, or no one would write the
+    # whole numbers ("-0,5", "1,05"); two columns of whole numbers stay two.
+    single = [f"{np.sin(v) + 0.5:.4f}".replace(".", ",") for v in t]
+    for text in ("sep=;\n" + "\n".join(single), "level\n" + "\n".join(single), "\n".join(single)):
+        (tmp_path / "single.csv").write_text(text + "\n")
+        assert main(["reconstruct", str(tmp_path / "single.csv"), "--n-hidden", "4", "--n-nonlinear", "1",
+                     "--max-iter", "1"]) == 0
+        fitted = load(tmp_path / "single.alrnn.npz")
+        assert fitted.n_features_in_ == 1 and fitted.initial_observation_[0] == float(single[0].replace(",", "."))
+    counts = np.random.RandomState(0).poisson(20, size=(len(t), 2))
+    (tmp_path / "whole.csv").write_text("".join(f"{a},{b}\n" for a, b in counts))
+    assert main(["reconstruct", str(tmp_path / "whole.csv"), "--n-hidden", "4", "--n-nonlinear", "1",
+                 "--max-iter", "1"]) == 0
+    assert load(tmp_path / "whole.alrnn.npz").n_features_in_ == 2
     for name, header in (("spaced.txt", ""), ("spaced.dat", "x y")):  # np.savetxt's default: "no column of numbers"
         np.savetxt(tmp_path / name, np.column_stack([np.sin(t) + 2, np.cos(t)]), header=header, comments="")
         assert main(["reconstruct", str(tmp_path / name), "--n-hidden", "6", "--n-nonlinear", "1",
