@@ -3,11 +3,6 @@
 numeric columns of a CSV file), read as spreadsheets and other packages write them, with errors
 that name the file's fault."""
 
-import bz2
-import codecs
-import csv
-import gzip
-import io
 import itertools
 import lzma
 import os
@@ -18,6 +13,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
+from ._csv_text import ISO_DATE, MISSING_MARKS, cell_number, csv_dialect, is_blank, open_csv, read_csv_rows
 from ._panels import evenly_spaced
 from ._series import (
     TIME_STAMP_RTOL, constant_columns, counter_and_run_columns, evenly_repeated, numbers_as_dates, rise_text,
@@ -34,119 +30,33 @@ from .tabular import _as_floats, _shown, target_columns, to_sequences
 _UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError)
 
 
-#: The opening bytes of binary files given where a CSV table is read, what they are and how to make the CSV
-#: (a Parquet table is read as its CSV: ``_parquet_as_csv``).
-_BINARY_FORMATS = {
-    b"ARROW1": ("Feather", "pandas writes it as CSV: pd.read_feather(path).to_csv('data.csv', index=False)"),
-    b"PK\x03\x04": ("zip", "extract the CSV file from it, or for an Excel workbook (.xlsx): "
-                            "pd.read_excel(path).to_csv('data.csv', index=False)"),
-    b"\xd0\xcf\x11\xe0": ("Excel .xls", "pd.read_excel(path).to_csv('data.csv', index=False)"),
-    b"\x89HDF": ("HDF5", "read its table with h5py or pandas and write it with .to_csv"),
-    b"\x93NUMPY": ("NumPy .npy", "give it a .npy name: reconstruct reads such arrays"),
-}
-
-
-def _parquet_as_csv(data):
-    """A Parquet table's text as CSV, its index too where that names the rows (dates, say), so that it
-    reads as the same table would from a CSV file; pandas and pyarrow read it."""
-    try:
-        import pandas as pd
-
-        table = pd.read_parquet(io.BytesIO(data))
-    except ImportError as error:
-        raise ValueError(f"it is a Parquet file, which needs pandas and pyarrow to read ({error})") from None
-    return table.to_csv(index=not isinstance(table.index, pd.RangeIndex))
-
-
-def _open_csv(path):
-    """A CSV file's text (a Parquet table's as ``_parquet_as_csv`` writes it): gzip, bz2 or xz compressed
-    by its suffix, as pandas reads them; UTF-8 (without the byte-order mark spreadsheets write), UTF-16
-    after its byte-order mark (spreadsheets' "Unicode text"), else Windows-1252, the encoding
-    spreadsheets save CSV in on Western European Windows."""
-    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
-    with opener(path, "rb") as file:
-        data = file.read()
-    if data.startswith(b"PAR1"):
-        return io.StringIO(_parquet_as_csv(data), newline="")
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return _csv_text(data.decode("utf-16"))
-    if b"\x00" in data[:65536]:
-        kind, advice = next((found for magic, found in _BINARY_FORMATS.items() if data.startswith(magic)),
-                            ("binary", "a NUL byte near its start"))
-        raise ValueError(f"it is a {kind} file, not a CSV text table ({advice})")
-    try:
-        return _csv_text(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return _csv_text(data.decode("cp1252", errors="replace"))
-
-
-def _csv_text(text):
-    """An open handle of a CSV file's text, without the first line "sep=;" by which spreadsheets name the
-    delimiter (it would be read as the header), which the handle keeps as ``declared_delimiter``."""
-    declared = re.match(r"sep=([^\r\n])\r?\n", text)
-    handle = io.StringIO(text[declared.end():] if declared else text, newline="")
-    handle.declared_delimiter = declared and declared.group(1)
-    return handle
-
-
-#: A line of one number written with a decimal comma, or of two whole numbers separated by a comma.
-_DECIMAL_COMMA_NUMBER = re.compile(r"\s*(-?)(\d+),(\d+)([eE][-+]?\d+)?\s*$")
-
-
-def _one_column_of_decimal_commas(lines):
-    """Whether ``lines`` (data, after a header where one comes first) are one column of numbers written
-    with a decimal comma rather than two of whole numbers: where a header names one column, or a
-    number reads "-0,5" or "1,05" (no one writes the whole numbers -0 or 05)."""
-    data = lines[1:] if lines and not _DECIMAL_COMMA_NUMBER.match(lines[0]) else lines
-    numbers = [_DECIMAL_COMMA_NUMBER.match(line) for line in data]
-    if not numbers or not all(numbers):
-        return False
-    one_name = len(data) < len(lines) and "," not in lines[0]
-    return one_name or any(sign and whole == "0" or len(fraction) > 1 and fraction.startswith("0")
-                           for sign, whole, fraction, _ in (number.groups() for number in numbers))
-
-
-def _csv_dialect(handle):
-    """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
-    semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
-    then uses if a comma stands between digits. None for cells separated by runs of spaces, as
-    ``np.savetxt`` and instruments' text files write them."""
-    sample = handle.read(65536)
-    handle.seek(0)
-    lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    declared = getattr(handle, "declared_delimiter", None)
-    if declared or _one_column_of_decimal_commas(lines[:-1] if len(sample) == 65536 else lines):
-        dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";"})
-        return dialect, "," if dialect.delimiter != "," and re.search(r"\d,\d", sample) else "."
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:  # one column
-        dialect = csv.excel
-    data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
-    if dialect.delimiter not in sample and len(data_line.split()) > 1:
-        return None, "."
-    decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
-    return dialect, "," if decimal_comma else "."
-
-
 #: Archive files the commands read by their suffix: cases and their labels, no columns to name.
 ARCHIVE_READERS = {".ts": load_ts, ".arff": load_arff, ".tsv": load_ucr_tsv}
 
 
-def archive_reader(path, ucr_2015=False):
+def archive_reader(path, ucr_2015=False, csv_cases=False):
     """The reader of an archive file by its suffix (.ts, .arff, and .tsv where its first line is a case of
     the UCR archive's, not the header of a table); None for a table. With ``ucr_2015``, a file without a
     suffix or a .txt file whose first line is such a case too (the archive's 2015 files, "Coffee_TRAIN"):
-    a table of labelled sequences has a header, whereas a recorded series' text file may not."""
+    a table of labelled sequences has a header, whereas a recorded series' text file may not. With
+    ``csv_cases`` (no column is named), a .csv file whose first line is such a case, of a label that
+    comes again (copies of the archive as CSV), and not pandas' names 0, 1, ..."""
     suffix = os.path.splitext(path)[1].lower()
-    reader = ARCHIVE_READERS.get(suffix, load_ucr_tsv if ucr_2015 and suffix in (".txt", "") else None)
+    reader = ARCHIVE_READERS.get(suffix, load_ucr_tsv if ucr_2015 and suffix in (".txt", "") or
+                                 csv_cases and suffix == ".csv" else None)
     if reader is load_ucr_tsv:
         try:
             with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                if not is_ucr_case(next((line for line in handle if line.strip()), "")):
-                    return None
+                lines = [line for line in itertools.islice(handle, 1000) if line.strip()]
         except OSError:  # the table reader names what is wrong with the file
             return None
+        if not lines or not is_ucr_case(lines[0]):
+            return None
+        if suffix == ".csv":
+            labels = [line.split(",", 1)[0].strip() for line in lines]
+            names = [name.strip() for name in lines[0].split(",")]
+            if labels[0] not in labels[1:] or names == [str(i) for i in range(len(names))]:
+                return None
     return reader
 
 
@@ -156,8 +66,8 @@ def read_table(path):
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
-        with _open_csv(path) as handle, warnings.catch_warnings():
-            dialect, decimal = _csv_dialect(handle)
+        with open_csv(path) as handle, warnings.catch_warnings():
+            dialect, decimal = csv_dialect(handle)
             # index_col=False: pandas would otherwise read the first column as the index, and shift the names
             # onto the wrong columns, where a delimiter ends every line (as some exports write); where the
             # cells past the header's names are not empty, pandas would drop them with a warning.
@@ -211,7 +121,10 @@ def wide_sequences(table, steps, target=None):
     columns = target_columns(target)
     missing = [column for column in [*steps, *columns] if column not in table]
     if missing:
-        raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}")
+        numbers = all(cell_number(str(name)) is not None for name in table.columns)
+        raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}" + numbers * (
+            ": its first line, read as the names, holds numbers; a file of cases without a header (a label, "
+            "then the values, on each line) is read with no column option"))
     if not steps:
         raise ValueError(f"the table has no numeric columns besides {target!r} to read as time steps")
     X = _as_floats(table, list(steps))
@@ -227,29 +140,13 @@ def wide_sequences(table, steps, target=None):
 
 
 _FILL_GAPS = "fill short gaps (--gaps interpolate) or cut the series there (--gaps split)"
-#: Cells that mark a missing value (upper-cased): an empty cell, R's and pandas' NA, spreadsheets' #N/A.
-_MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-"}
-
-
-def _number(cell, decimal="."):
-    """The cell's float, or None for a cell that is not a number; with ``decimal=","``, "1,5" is 1.5."""
-    try:
-        return float(cell.replace(decimal, "."))
-    except ValueError:
-        return None
-
-
-#: How an ISO 8601 date starts (NumPy alone would read "7" as the year 7).
-_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}")
-
-
 def _check_date_column(name, cells, other_text_columns=False):
     """Refuse a column of ISO 8601 dates that runs backwards (a download written newest first), out of
     order or through a time twice: the rows are read in the file's order, so the series would be
     learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time.
     Days without a time that repeat in order, beside ``other_text_columns`` or each as often (but the
     first and last, which may be cut), are left alone: another column may hold the times of day."""
-    if not all(_ISO_DATE.match(cell) for cell in cells):
+    if not all(ISO_DATE.match(cell) for cell in cells):
         return
     try:
         with warnings.catch_warnings():
@@ -290,78 +187,11 @@ def _duration(step):
     return f"{step // np.timedelta64(1, 'ns')} nanoseconds"
 
 
-def _without_a_trailing_empty_column(header, rows):
-    """Header and rows without the empty last cell that a delimiter ending every line leaves (as some
-    exports write), where every data row has it and the header has it too, blank, or lacks it."""
-    if len({len(row) for row in rows}) == 1 and len(rows[0]) > 1 and not any(row[-1].strip() for row in rows) \
-            and (header is None or len(header) < len(rows[0]) or not header[-1].strip()):
-        rows = [row[:-1] for row in rows]
-        if header is not None and len(header) > len(rows[0]):
-            header = header[:-1]
-    return header, rows
-
-
 def _without_columns(series, kept, columns):
     """``series`` (a list of (n_rows, len(kept)) arrays) and the ``kept`` columns' (name, numbers) without
     ``columns``."""
     return [np.delete(part, columns, axis=1) for part in series], [column for j, column in enumerate(kept)
                                                                    if j not in columns]
-
-
-def _cell_kind(cell, decimal):
-    """Whether a cell holds a number, an ISO 8601 date or other text."""
-    return "number" if _number(cell, decimal) is not None else "date" if _ISO_DATE.match(cell) else "text"
-
-
-def _is_blank(row):
-    return not any(cell.strip() for cell in row)
-
-
-def _rows_between_blank_lines(rows):
-    """``rows`` from the first that is not blank (no cell but spaces) to the last."""
-    filled = [i for i, row in enumerate(rows) if not _is_blank(row)]
-    return rows[filled[0]: filled[-1] + 1] if filled else []
-
-
-def _first_values_below(rows):
-    """Each column's first value under the first of ``rows`` that is no gap (an empty or NA cell; a gap
-    where the column has none), in the rows as wide as the first; None where no such row follows."""
-    def is_gap(cell):
-        return cell.strip().upper() in _MISSING_MARKS
-
-    width, values = len(rows[0]), []
-    for j in range(width):
-        column = (row[j] for row in itertools.islice(rows, 1, None) if len(row) == width)
-        first = next(column, None)
-        if first is None:
-            return None
-        values.append(next((cell for cell in column if not is_gap(cell)), first) if is_gap(first) else first)
-    return values
-
-
-def _names_columns(first, below, decimal):
-    """Whether the ``first`` row is a header: a cell of it is no number and (where values ``below``
-    follow, :func:`_first_values_below`; else None) of another kind than the value below it, a
-    name over numbers or dates, or it is 0, 1, ... over a row with decimals (the names of
-    ``pd.DataFrame(X).to_csv``). A first row of dates or labels over the same, beside numbers, is
-    data (a file without a header that starts so). A gap (an empty or NA cell) tells nothing: a
-    row of numbers and gaps is data, but for an empty first cell over 0, 1, ... (pandas' index
-    and default names)."""
-    names = [cell.strip() for cell in first]
-    if names == [str(i) for i in range(len(first))] and below and any(re.search(r"[.eE]", cell) for cell in below):
-        return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
-    if names[0] == "" and names[1:] == [str(i) for i in range(len(first) - 1)]:
-        return True  # the same beside pandas' index, whose name is empty
-    kinds = [_cell_kind(cell, decimal) for cell in first]
-    gaps = [name.upper() in _MISSING_MARKS for name in names]
-    if all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):
-        return False  # a first row of data with missing values
-    if any(gaps) and below:  # a gap tells nothing: the other cells against those below
-        return any(kind != "number" and not gap and kind != _cell_kind(cell, decimal)
-                   for kind, gap, cell in zip(kinds, gaps, below))
-    if "number" not in kinds or not below:
-        return kinds != ["number"] * len(kinds)
-    return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
 
 
 def _yyyymmdd_days(numbers, cells):
@@ -385,28 +215,15 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
     the kept columns' names (None without a header naming each once). ``features`` (header names, or
     numbers without a header) choose the columns instead, in that order. A chosen column with
     numbers and other cells is an error naming the cell. Cells separated by semicolons or tabs may
-    write decimals with a comma, or by runs of spaces (``_csv_dialect``). With a ``series_column``
+    write decimals with a comma, or by runs of spaces (``csv_dialect``). With a ``series_column``
     (named as features are), the rows of each of its values are one series, in the order the values
     first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those values (None
     without a ``series_column``). ``fitted_series_column``, the one a model was fitted with, is the
     ``series_column`` where none is given and the header has it. With ``gaps``, an empty or NA cell of a
     numeric column is a NaN (:func:`split_at_gaps` cuts the series there, :func:`interpolate_gaps` fills it)."""
-    with _open_csv(path) as handle:
-        dialect, decimal = _csv_dialect(handle)
-        reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
-        rows = _rows_between_blank_lines([row for row in reader if not (row and row[0].lstrip().startswith("#"))])
-    header = rows.pop(0) if rows and _names_columns(rows[0], _first_values_below(rows), decimal) else None
-    rows = _rows_between_blank_lines(rows)
-    if not rows:
-        raise ValueError("no data rows")
-    blank = [_is_blank(row) for row in rows]
-    header, filled = _without_a_trailing_empty_column(header, [row for row, empty in zip(rows, blank) if not empty])
-    widths = sorted({len(row) for row in filled})
-    if len(widths) > 1:
-        raise ValueError(f"rows of {widths} cells; every row must have the same number")
-    filled = iter(filled)  # a blank line among the data: a row of gaps (in one column, the only way to write one)
-    rows = [[""] * widths[0] if empty else next(filled) for empty in blank]
-    names = header if header is not None and len(header) == widths[0] else [f"column {i}" for i in range(widths[0])]
+    header, rows, decimal = read_csv_rows(path)
+    width = len(rows[0])
+    names = header if header is not None and len(header) == width else [f"column {i}" for i in range(width)]
     stripped = [name.strip() for name in names]
     if features is not None:
         features = _chosen_columns(features, stripped, header is not None, "--features")
@@ -414,7 +231,7 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         series_column = fitted_series_column
     if series_column is not None:
         series_column, = _chosen_columns([series_column], stripped, header is not None, "--id-col")
-        rows = [row for row in rows if not _is_blank(row)]  # blank lines between the series
+        rows = [row for row in rows if not is_blank(row)]  # blank lines between the series
         if features is not None and series_column in features:
             raise ValueError(f"column {series_column!r} names the series (--id-col); it is not one of --features")
         ids = [cell.strip() for cell in list(zip(*rows))[stripped.index(series_column)]]
@@ -429,9 +246,9 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         if name == series_column:
             continue
         chosen = features is None or name in features
-        numbers = [_number(cell, decimal) for cell in cells]
+        numbers = [cell_number(cell, decimal) for cell in cells]
         if gaps and any(number is not None for number in numbers):
-            numbers = [np.nan if number is None and cell.strip().upper() in _MISSING_MARKS else number
+            numbers = [np.nan if number is None and cell.strip().upper() in MISSING_MARKS else number
                        for number, cell in zip(numbers, cells)]
         dates = None if None in numbers else _yyyymmdd_days(numbers, cells)
         if all(number is None for number in numbers) or dates is not None or (
@@ -447,9 +264,9 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
             continue
         elif None in numbers:
             row = numbers.index(None)
-            gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in _MISSING_MARKS else \
-                " (a second header line, such as the units, is read as a comment where it starts with #)" \
-                if row == 0 and header is not None and all(_number(cell, decimal) is None for cell in rows[0]) else ""
+            units = row == 0 and header is not None and all(cell_number(cell, decimal) is None for cell in rows[0])
+            gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in MISSING_MARKS else \
+                " (a second header line, such as the units, is read as a comment where it starts with #)" * units
             raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
         else:
             kept.append((name, numbers))

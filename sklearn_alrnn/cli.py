@@ -180,10 +180,10 @@ def _archive_or_table(args):
     labels, or a CSV table's columns as the options name them."""
     table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
     target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
-    read_archive = archive_reader(args.data, ucr_2015=True)
+    named = [option for option, value in table_options.items() if value is not None]
+    named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
+    read_archive = archive_reader(args.data, ucr_2015=True, csv_cases=not named)  # a .csv as the archive's cases
     if read_archive:
-        named = [option for option, value in table_options.items() if value is not None]
-        named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
         if named:  # usage errors, as argparse reports them (exit status 2)
             args.usage_error(f"{', '.join(named)}: options for a CSV table's columns; {args.data!r} is an archive "
                              "file, whose cases and labels are its own")
@@ -199,7 +199,8 @@ def _archive_or_table(args):
         return X, y, dict(_ARCHIVE_SETTINGS, features=steps, target=target, wide=True)
     if missing:
         args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
-                         "needs none; a wide table of a row per sequence needs --target alone)")
+                         "or a .csv of cases, a label and then the values on each line, needs none; a wide table "
+                         "of a row per sequence needs --target alone)")
     table = read_table(args.data)
     features = args.features or default_feature_columns(table, {args.id_col, args.time_col, *args.target})
     if not args.features:
@@ -214,7 +215,7 @@ def _sequences(path, bundle):
     """``(X, y, ids, table)`` of a data file for a saved model: an archive file's cases (numbered from 1)
     and labels, or a CSV table's sequences by the columns the model was fitted on, their ids and the
     table (which per-step predictions are written beside)."""
-    read_archive = archive_reader(path, ucr_2015=True)
+    read_archive = archive_reader(path, ucr_2015=True, csv_cases=bundle["id_col"] is None and not bundle.get("wide"))
     if read_archive:
         if bundle["per_step"]:
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "

@@ -222,7 +222,8 @@ def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
         (["fit", str(archive / "GunPoint_TRAIN.ts"), "--target", "y", "--features", "x", "--model-out", str(model)],
          "--target, --features: options for a CSV table's columns; .* is an archive"),
         (["fit", str(tmp_path / "t.csv"), "--target", "y", "--id-col", "id", "--model-out", str(model)],
-         r"a CSV table needs --time-col \(an archive file, .ts, .arff, .tsv, needs none; a wide table"),
+         r"a CSV table needs --time-col \(an archive file, .ts, .arff, .tsv, or a .csv of cases, a label and then "
+         r"the values on each line, needs none; a wide table"),
     ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
@@ -301,6 +302,31 @@ def test_fit_and_predict_read_the_ucr_archives_2015_files(tmp_path, capsys):
         np.testing.assert_array_equal(pd.read_csv(io.StringIO(out))["prediction"].astype(str),
                                       fitted.predict(values[:, :, None]))
         assert fitted.classes_.tolist() == ["1", "2"] and "on the 30 labelled cases" in err
+    # Copies of the archive as .csv (a label, then the values; no header) given no column option: the same cases
+    # (before: the first case read as the header, "a CSV table needs --target"); with --target, a table as before.
+    copy = tmp_path / "ECG_TRAIN.csv"
+    copy.write_text("".join(f"{label}," + ",".join(f"{v:.6f}" for v in row) + "\n"
+                            for label, row in zip(labels, values)))
+    assert main(["fit", str(copy), "--n-hidden", "6", "--max-iter", "5", "--model-out", str(model)]) == 0
+    reference = ALRNNClassifier(n_hidden=6, max_iter=5, random_state=0).fit(values.round(6), labels.astype(str))
+    np.testing.assert_allclose(load(model).W_, reference.W_, rtol=1e-12)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(copy)]) == 0
+    out, err = capsys.readouterr()
+    np.testing.assert_array_equal(pd.read_csv(io.StringIO(out))["prediction"].astype(str),
+                                  reference.predict(values.round(6)))
+    assert "on the 30 labelled cases" in err
+    with pytest.raises(SystemExit, match=r"columns \['label'\] are not in the table; it has \['1', '2.764052'.*holds "
+                                         r"numbers; a file of cases without a header .* is read with no column option"):
+        main(["fit", str(copy), "--target", "label", "--model-out", str(model)])
+    named = tmp_path / "named.csv"  # pandas' names 0, 1, ... over the same rows: a wide table's header, as before
+    named.write_text(",".join(str(i) for i in range(21)) + "\n" + copy.read_text())
+    with pytest.raises(SystemExit) as usage:
+        main(["fit", str(named), "--model-out", str(model)])
+    assert usage.value.code == 2 and "or a .csv of cases, a label and then the values" in capsys.readouterr().err
+    assert main(["fit", str(named), "--target", "0", "--n-hidden", "6", "--max-iter", "5",
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNClassifier on 30 sequences" in capsys.readouterr().out
 
 
 def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, capsys):

@@ -1,0 +1,213 @@
+"""CSV text as spreadsheets and other packages write it: compressed or not, in UTF-8, UTF-16 or
+Windows-1252, cells separated by commas, semicolons, tabs or runs of spaces, decimal points or commas,
+a header row or none, blank lines and missing-value marks; a Parquet table read as its CSV."""
+
+import bz2
+import codecs
+import csv
+import gzip
+import io
+import itertools
+import lzma
+import os
+import re
+
+#: The opening bytes of binary files given where a CSV table is read, what they are and how to make the CSV
+#: (a Parquet table is read as its CSV: ``_parquet_as_csv``).
+_BINARY_FORMATS = {
+    b"ARROW1": ("Feather", "pandas writes it as CSV: pd.read_feather(path).to_csv('data.csv', index=False)"),
+    b"PK\x03\x04": ("zip", "extract the CSV file from it, or for an Excel workbook (.xlsx): "
+                            "pd.read_excel(path).to_csv('data.csv', index=False)"),
+    b"\xd0\xcf\x11\xe0": ("Excel .xls", "pd.read_excel(path).to_csv('data.csv', index=False)"),
+    b"\x89HDF": ("HDF5", "read its table with h5py or pandas and write it with .to_csv"),
+    b"\x93NUMPY": ("NumPy .npy", "give it a .npy name: reconstruct reads such arrays"),
+}
+
+
+def _parquet_as_csv(data):
+    """A Parquet table's text as CSV, its index too where that names the rows (dates, say), so that it
+    reads as the same table would from a CSV file; pandas and pyarrow read it."""
+    try:
+        import pandas as pd
+
+        table = pd.read_parquet(io.BytesIO(data))
+    except ImportError as error:
+        raise ValueError(f"it is a Parquet file, which needs pandas and pyarrow to read ({error})") from None
+    return table.to_csv(index=not isinstance(table.index, pd.RangeIndex))
+
+
+def open_csv(path):
+    """A CSV file's text (a Parquet table's as ``_parquet_as_csv`` writes it): gzip, bz2 or xz compressed
+    by its suffix, as pandas reads them; UTF-8 (without the byte-order mark spreadsheets write), UTF-16
+    after its byte-order mark (spreadsheets' "Unicode text"), else Windows-1252, the encoding
+    spreadsheets save CSV in on Western European Windows."""
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
+    with opener(path, "rb") as file:
+        data = file.read()
+    if data.startswith(b"PAR1"):
+        return io.StringIO(_parquet_as_csv(data), newline="")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _text_handle(data.decode("utf-16"))
+    if b"\x00" in data[:65536]:
+        kind, advice = next((found for magic, found in _BINARY_FORMATS.items() if data.startswith(magic)),
+                            ("binary", "a NUL byte near its start"))
+        raise ValueError(f"it is a {kind} file, not a CSV text table ({advice})")
+    try:
+        return _text_handle(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return _text_handle(data.decode("cp1252", errors="replace"))
+
+
+def _text_handle(text):
+    """An open handle of a CSV file's text, without the first line "sep=;" by which spreadsheets name the
+    delimiter (it would be read as the header), which the handle keeps as ``declared_delimiter``."""
+    declared = re.match(r"sep=([^\r\n])\r?\n", text)
+    handle = io.StringIO(text[declared.end():] if declared else text, newline="")
+    handle.declared_delimiter = declared and declared.group(1)
+    return handle
+
+
+#: A line of one number written with a decimal comma, or of two whole numbers separated by a comma.
+_DECIMAL_COMMA_NUMBER = re.compile(r"\s*(-?)(\d+),(\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _one_column_of_decimal_commas(lines):
+    """Whether ``lines`` (data, after a header where one comes first) are one column of numbers written
+    with a decimal comma rather than two of whole numbers: where a header names one column, or a
+    number reads "-0,5" or "1,05" (no one writes the whole numbers -0 or 05)."""
+    data = lines[1:] if lines and not _DECIMAL_COMMA_NUMBER.match(lines[0]) else lines
+    numbers = [_DECIMAL_COMMA_NUMBER.match(line) for line in data]
+    if not numbers or not all(numbers):
+        return False
+    one_name = len(data) < len(lines) and "," not in lines[0]
+    return one_name or any(sign and whole == "0" or len(fraction) > 1 and fraction.startswith("0")
+                           for sign, whole, fraction, _ in (number.groups() for number in numbers))
+
+
+def csv_dialect(handle):
+    """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
+    semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
+    then uses if a comma stands between digits. None for cells separated by runs of spaces, as
+    ``np.savetxt`` and instruments' text files write them."""
+    sample = handle.read(65536)
+    handle.seek(0)
+    lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    declared = getattr(handle, "declared_delimiter", None)
+    if declared or _one_column_of_decimal_commas(lines[:-1] if len(sample) == 65536 else lines):
+        dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";"})
+        return dialect, "," if dialect.delimiter != "," and re.search(r"\d,\d", sample) else "."
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:  # one column
+        dialect = csv.excel
+    data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
+    if dialect.delimiter not in sample and len(data_line.split()) > 1:
+        return None, "."
+    decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
+    return dialect, "," if decimal_comma else "."
+
+
+#: Cells that mark a missing value (upper-cased): an empty cell, R's and pandas' NA, spreadsheets' #N/A.
+MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-"}
+
+
+def cell_number(cell, decimal="."):
+    """The cell's float, or None for a cell that is not a number; with ``decimal=","``, "1,5" is 1.5."""
+    try:
+        return float(cell.replace(decimal, "."))
+    except ValueError:
+        return None
+
+
+#: How an ISO 8601 date starts (NumPy alone would read "7" as the year 7).
+ISO_DATE = re.compile(r"\s*\d{4}-\d{2}")
+
+
+def _without_a_trailing_empty_column(header, rows):
+    """Header and rows without the empty last cell that a delimiter ending every line leaves (as some
+    exports write), where every data row has it and the header has it too, blank, or lacks it."""
+    if len({len(row) for row in rows}) == 1 and len(rows[0]) > 1 and not any(row[-1].strip() for row in rows) \
+            and (header is None or len(header) < len(rows[0]) or not header[-1].strip()):
+        rows = [row[:-1] for row in rows]
+        if header is not None and len(header) > len(rows[0]):
+            header = header[:-1]
+    return header, rows
+
+
+def _cell_kind(cell, decimal):
+    """Whether a cell holds a number, an ISO 8601 date or other text."""
+    return "number" if cell_number(cell, decimal) is not None else "date" if ISO_DATE.match(cell) else "text"
+
+
+def is_blank(row):
+    """Whether a row of cells holds nothing but spaces."""
+    return not any(cell.strip() for cell in row)
+
+
+def _rows_between_blank_lines(rows):
+    """``rows`` from the first that is not blank (no cell but spaces) to the last."""
+    filled = [i for i, row in enumerate(rows) if not is_blank(row)]
+    return rows[filled[0]: filled[-1] + 1] if filled else []
+
+
+def _first_values_below(rows):
+    """Each column's first value under the first of ``rows`` that is no gap (an empty or NA cell; a gap
+    where the column has none), in the rows as wide as the first; None where no such row follows."""
+    def is_gap(cell):
+        return cell.strip().upper() in MISSING_MARKS
+
+    width, values = len(rows[0]), []
+    for j in range(width):
+        column = (row[j] for row in itertools.islice(rows, 1, None) if len(row) == width)
+        first = next(column, None)
+        if first is None:
+            return None
+        values.append(next((cell for cell in column if not is_gap(cell)), first) if is_gap(first) else first)
+    return values
+
+
+def _names_columns(first, below, decimal):
+    """Whether the ``first`` row is a header: a cell of it is no number and (where values ``below``
+    follow, :func:`_first_values_below`; else None) of another kind than the value below it, a
+    name over numbers or dates, or it is 0, 1, ... over a row with decimals (the names of
+    ``pd.DataFrame(X).to_csv``). A first row of dates or labels over the same, beside numbers, is
+    data (a file without a header that starts so). A gap (an empty or NA cell) tells nothing: a
+    row of numbers and gaps is data, but for an empty first cell over 0, 1, ... (pandas' index
+    and default names)."""
+    names = [cell.strip() for cell in first]
+    if names == [str(i) for i in range(len(first))] and below and any(re.search(r"[.eE]", cell) for cell in below):
+        return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
+    if names[0] == "" and names[1:] == [str(i) for i in range(len(first) - 1)]:
+        return True  # the same beside pandas' index, whose name is empty
+    kinds = [_cell_kind(cell, decimal) for cell in first]
+    gaps = [name.upper() in MISSING_MARKS for name in names]
+    if all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):
+        return False  # a first row of data with missing values
+    if any(gaps) and below:  # a gap tells nothing: the other cells against those below
+        return any(kind != "number" and not gap and kind != _cell_kind(cell, decimal)
+                   for kind, gap, cell in zip(kinds, gaps, below))
+    if "number" not in kinds or not below:
+        return kinds != ["number"] * len(kinds)
+    return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
+
+
+def read_csv_rows(path):
+    """A CSV file's header (None without one: :func:`_names_columns`), its data rows of cells as
+    text, as wide as each other, and its decimal mark. Lines starting with # are comments; blank
+    lines before and after the data are none, and a blank line among them is a row of empty cells
+    (of one column, a file has no other way to write a gap)."""
+    with open_csv(path) as handle:
+        dialect, decimal = csv_dialect(handle)
+        reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
+        rows = _rows_between_blank_lines([row for row in reader if not (row and row[0].lstrip().startswith("#"))])
+    header = rows.pop(0) if rows and _names_columns(rows[0], _first_values_below(rows), decimal) else None
+    rows = _rows_between_blank_lines(rows)
+    if not rows:
+        raise ValueError("no data rows")
+    blank = [is_blank(row) for row in rows]
+    header, filled = _without_a_trailing_empty_column(header, [row for row, empty in zip(rows, blank) if not empty])
+    widths = sorted({len(row) for row in filled})
+    if len(widths) > 1:
+        raise ValueError(f"rows of {widths} cells; every row must have the same number")
+    filled = iter(filled)
+    return header, [[""] * widths[0] if empty else next(filled) for empty in blank], decimal
