@@ -39,8 +39,10 @@ def archive_reader(path, ucr_2015=False, csv_cases=False):
     the UCR archive's, not the header of a table); None for a table. With ``ucr_2015``, a file without a
     suffix or a .txt file whose first line is such a case too (the archive's 2015 files, "Coffee_TRAIN"):
     a table of labelled sequences has a header, whereas a recorded series' text file may not. With
-    ``csv_cases`` (no column is named), a .csv file whose first line is such a case, of a label that
-    comes again (copies of the archive as CSV), and not pandas' names 0, 1, ..."""
+    ``csv_cases`` (no column is named), a .csv file whose first line is such a case, not pandas'
+    names 0, 1, ..., and whose first column repeats as class labels do, its first value and each
+    value twice on average (copies of the archive as CSV; not a recording's values, nor a table
+    with its labels last)."""
     suffix = os.path.splitext(path)[1].lower()
     reader = ARCHIVE_READERS.get(suffix, load_ucr_tsv if ucr_2015 and suffix in (".txt", "") or
                                  csv_cases and suffix == ".csv" else None)
@@ -55,7 +57,8 @@ def archive_reader(path, ucr_2015=False, csv_cases=False):
         if suffix == ".csv":
             labels = [line.split(",", 1)[0].strip() for line in lines]
             names = [name.strip() for name in lines[0].split(",")]
-            if labels[0] not in labels[1:] or names == [str(i) for i in range(len(names))]:
+            if labels[0] not in labels[1:] or len(set(labels)) > len(labels) / 2 or \
+                    names == [str(i) for i in range(len(names))]:
                 return None
     return reader
 

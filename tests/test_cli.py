@@ -319,6 +319,12 @@ def test_fit_and_predict_read_the_ucr_archives_2015_files(tmp_path, capsys):
     with pytest.raises(SystemExit, match=r"columns \['label'\] are not in the table; it has \['1', '2.764052'.*holds "
                                          r"numbers; a file of cases without a header .* is read with no column option"):
         main(["fit", str(copy), "--target", "label", "--model-out", str(model)])
+    last = tmp_path / "labels_last.csv"  # beats scaled to their peak, the class last (Kaggle's MIT-BIH copy): no cases
+    last.write_text("".join(",".join(f"{v:.6f}" for v in (1.0 if i % 3 == 0 else row[0], *row[1:], label)) + "\n"
+                            for i, (label, row) in enumerate(zip(labels, values))))
+    with pytest.raises(SystemExit) as usage:
+        main(["fit", str(last), "--model-out", str(model)])
+    assert usage.value.code == 2 and "a CSV table needs --target" in capsys.readouterr().err
     named = tmp_path / "named.csv"  # pandas' names 0, 1, ... over the same rows: a wide table's header, as before
     named.write_text(",".join(str(i) for i in range(21)) + "\n" + copy.read_text())
     with pytest.raises(SystemExit) as usage:
