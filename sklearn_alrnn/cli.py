@@ -295,6 +295,11 @@ def cmd_predict(args):
     bundle = _load_bundle(args.model)
     X, y, ids, table = _sequences(args.data, bundle)
     predictions = bundle["model"].predict(X)
+    classes = getattr(bundle["model"], "classes_", None)
+    if classes is not None and classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)):
+        # whole-number labels read as floats (a per-step table's are, padded with NaN): written as the table has them
+        predictions = [np.asarray(part).astype(np.int64) for part in predictions] \
+            if isinstance(predictions, list) else predictions.astype(np.int64)
     import pandas as pd
 
     if bundle["per_step"]:

@@ -432,6 +432,10 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
     np.testing.assert_array_equal(predicted.iloc[:, 2:], expected)
     assert predicted.loc[long["sid"] == "s3", "prediction rising"].tolist() == \
         reference.predict(X)[list(ids).index("s3"), long.loc[long["sid"] == "s3", "t"].to_numpy() // 10, 0].tolist()
+    assert main(["fit", str(tmp_path / "steps.csv"), "--target", "rising", *per_step, "--model-out", str(model)]) == 0
+    assert main(["predict", str(model), str(tmp_path / "steps.csv")]) == 0  # labels 0 and 1, padded with NaN as floats
+    written = capsys.readouterr().out.split("sid,t,prediction\n")[1].splitlines()
+    assert {line.split(",")[-1] for line in written} == {"0", "1"} and load(model).classes_.tolist() == [0.0, 1.0]
     with pytest.raises(SystemExit, match=r"sets of labels: \(n_samples, n_timesteps, n_labels\) of 0 and 1.*got y of "
                                          r"shape \(40, 8, 2\)"):  # text beside numbers: was a TypeError of sorting
         main(["fit", str(tmp_path / "steps.csv"), "--target", "rising", "--target", "label", *per_step,
