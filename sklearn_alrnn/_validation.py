@@ -464,10 +464,9 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
     lengths : ndarray of shape (n_samples,), dtype int64
         Number of valid time steps of each sequence.
     """
-    given_ndim = getattr(X, "ndim", None)
     X = pad_sequences(X, dtype, first_index)
     n_samples, n_timesteps, n_feat = X.shape
-    if n_timesteps == 0 and n_samples and n_feat == 1 and given_ndim != 3:
+    if n_timesteps == 0 and n_samples and n_feat == 1:
         # A 2-D X is univariate sequences: its columns are time steps.
         raise ValueError(
             f"Found array with 0 feature(s) (shape={X.shape[:2]}) while a minimum of 1 "

@@ -67,9 +67,6 @@ def _with(value, where):
         (_with(np.nan, (4, slice(None), slice(None))), GOOD_Y, r"sequence 4 has zero length"),
         (np.empty((0, 6, 3)), np.empty(0), r"0 sample\(s\)"),
         (np.empty((10, 0, 3)), GOOD_Y, r"0 time steps"),
-        # One feature: the 2-D reading's message ("the columns of a 2-D X") would misname a 3-D X.
-        (np.empty((10, 0, 1)), GOOD_Y, r"0 time steps \(shape=\(10, 0, 1\)\)"),
-        (np.empty((10, 0)), GOOD_Y, r"0 feature\(s\).*columns of a 2-D X are the time steps"),
         (np.empty((10, 6, 0)), GOOD_Y, r"0 feature\(s\)"),
         (GOOD_X[0, 0], GOOD_Y, r"got an array with 1 dimension\(s\).*Reshape your data"),
         (GOOD_X[..., None], GOOD_Y, r"Expected X as a 3-D array.*got an array with 4 dimension"),
