@@ -107,8 +107,10 @@ def csv_dialect(handle):
     return dialect, "," if decimal_comma else "."
 
 
-#: Cells that mark a missing value (upper-cased): an empty cell, R's and pandas' NA, spreadsheets' #N/A.
-MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-"}
+#: Cells that mark a missing value (upper-cased): an empty cell, R's NA, spreadsheets' #N/A, and the
+#: rest of pandas' default ``na_values`` (which ``fit``'s tables are read with), ``<NA>`` among them.
+MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-", "<NA>", "#NA", "#N/A N/A", "-1.#IND",
+                 "-1.#QNAN", "1.#IND", "1.#QNAN"}
 
 
 def cell_number(cell, decimal="."):

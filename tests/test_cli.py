@@ -1100,7 +1100,7 @@ def test_gaps_in_a_csv_series_first_row_or_on_blank_lines_are_gaps_not_names_or_
     t = np.arange(300) * 0.3
     quick = ["--n-hidden", "6", "--n-nonlinear", "1", "--max-iter", "1"]
     cells = [[f"{np.sin(v):.6f}", f"{np.cos(v):.6f}", f"{np.sin(2 * v):.6f}"] for v in t]
-    cells[0][1], cells[5][0] = "", "NA"
+    cells[0][1], cells[5][0] = "", "<NA>"  # pandas' mark of a missing value in a nullable column
     holed = tmp_path / "holed.csv"  # no header
     holed.write_text("".join(",".join(row) + "\n" for row in cells))
     assert main(["reconstruct", str(holed), "--gaps", "interpolate", *quick]) == 0
