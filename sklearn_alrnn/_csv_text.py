@@ -67,21 +67,23 @@ def _text_handle(text):
     return handle
 
 
-#: A line of one number written with a decimal comma, or of two whole numbers separated by a comma.
-_DECIMAL_COMMA_NUMBER = re.compile(r"\s*(-?)(\d+),(\d+)([eE][-+]?\d+)?\s*$")
+#: A line of one number, maybe quoted, written with a decimal comma (or of two whole numbers
+#: separated by a comma), or without a fraction.
+_DECIMAL_COMMA_NUMBER = re.compile(r'\s*("?)(-?)(\d+)(?:,(\d+))?([eE][-+]?\d+)?"?\s*$')
 
 
 def _one_column_of_decimal_commas(lines):
     """Whether ``lines`` (data, after a header where one comes first) are one column of numbers written
-    with a decimal comma rather than two of whole numbers: where a header names one column, or a
-    number reads "-0,5" or "1,05" (no one writes the whole numbers -0 or 05)."""
+    with a decimal comma rather than two of whole numbers: where a header names one column, the
+    numbers are quoted, or one reads "-0,5" or "1,05" (no one writes the whole numbers -0 or 05)."""
     data = lines[1:] if lines and not _DECIMAL_COMMA_NUMBER.match(lines[0]) else lines
     numbers = [_DECIMAL_COMMA_NUMBER.match(line) for line in data]
-    if not numbers or not all(numbers):
+    if not numbers or not all(numbers) or all(number.group(4) is None for number in numbers):
         return False
     one_name = len(data) < len(lines) and "," not in lines[0]
-    return one_name or any(sign and whole == "0" or len(fraction) > 1 and fraction.startswith("0")
-                           for sign, whole, fraction, _ in (number.groups() for number in numbers))
+    return one_name or any(quoted or fraction is not None and (sign and whole == "0" or len(fraction) > 1 and
+                                                               fraction.startswith("0"))
+                           for quoted, sign, whole, fraction, _ in (number.groups() for number in numbers))
 
 
 def csv_dialect(handle):

@@ -216,3 +216,50 @@ def test_a_bad_table_ends_the_command_with_a_message_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: Input X contains infinity (first at sequence 0, time step 1)")
+
+
+@st.composite
+def spreadsheet_styles(draw):
+    """How a spreadsheet or another package may write a table: the delimiter and decimal mark, quotes,
+    a "sep=" line, pandas' index, a delimiter ending every line, CRLF, blank lines at the end, a BOM."""
+    delimiter, decimal = draw(st.sampled_from([(",", "."), (";", "."), ("\t", "."), (";", ","), ("\t", ",")]))
+    flags = {name: draw(st.booleans()) for name in ("quotes", "sep_line", "index", "trailing", "blank_end", "bom")}
+    return {"delimiter": delimiter, "decimal": decimal, "newline": draw(st.sampled_from(["\n", "\r\n"])), **flags}
+
+
+def _write_styled(path, header, rows, style):
+    def cell(value):
+        text = repr(value).replace(".", style["decimal"]) if isinstance(value, float) else str(value)
+        return f'"{text}"' if style["quotes"] or style["delimiter"] in text else text
+
+    lines = [f"sep={style['delimiter']}"] * style["sep_line"]
+    for i, row in enumerate([header, *rows]):
+        cells = ([""] if i == 0 else [str(i - 1)]) * style["index"] + [cell(value) for value in row]
+        lines.append(style["delimiter"].join(cells) + style["delimiter"] * style["trailing"])
+    text = style["newline"].join(lines) + style["newline"] * (1 + 2 * style["blank_end"])
+    path.write_bytes(text.encode("utf-8-sig" if style["bom"] else "utf-8"))
+
+
+@given(style=spreadsheet_styles(), seed=st.integers(0, 2**16), n_variables=st.integers(1, 3))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_table_reads_the_same_however_a_spreadsheet_writes_it(files, style, seed, n_variables):
+    # A one-column series of decimal commas was read as two columns of whole numbers (0,4247 -> 0 and 4247),
+    # and a "sep=" line's delimiter was not the one read: found by writing the same data these ways.
+    from sklearn_alrnn._data_files import read_series, read_table
+
+    folder, _ = files
+    rng = np.random.RandomState(seed)
+    values = rng.normal(size=(30, n_variables)).round(4) * rng.choice([1, 1000, 1e-3], size=n_variables)
+    names = [f"level {j}" for j in range(n_variables)]
+    path = folder / "styled.csv"
+    _write_styled(path, names, values.tolist(), style)
+    series, read_names, _ = read_series(str(path))
+    np.testing.assert_array_equal(series, values)
+    assert read_names == names
+    labels = np.where(values[:, 0] > 0, "up", "down")  # a long table of three sequences, each row a step
+    rows = [[f"s{i % 3}", i // 3, *row, label] for i, (row, label) in enumerate(zip(values.tolist(), labels))]
+    _write_styled(path, ["sid", "t", *names, "label"], rows, style)
+    table = read_table(str(path))
+    assert table.columns.tolist() == ["sid", "t", *names, "label"]
+    np.testing.assert_array_equal(table[names].to_numpy(), values)
+    assert table["label"].tolist() == labels.tolist() and table["t"].tolist() == [i // 3 for i in range(30)]
