@@ -121,25 +121,43 @@ def wide_sequences(table, steps, target=None):
     that order, empty cells after a shorter sequence's last value its padding; y the ``target`` column
     (a column of y each where ``target`` is a list; None without one), refused where a row has none. A
     column that counts the rows is refused."""
-    columns = target_columns(target)
-    missing = [column for column in [*steps, *columns] if column not in table]
+    _check_columns(table, [*steps, *target_columns(target)])
+    if not steps:
+        raise ValueError(f"the table has no numeric columns besides {target!r} to read as time steps")
+    X = _as_floats(table, list(steps))
+    refuse_row_numbers(X, steps, "time step")
+    return X, _row_targets(table, target)
+
+
+def text_rows(table, text_col, target=None):
+    """``(texts, y)`` of a table of a row per text: the ``text_col`` column's cells (numbers as text, an
+    empty cell NaN, which ``SequenceTokenizer`` refuses by row) and y as :func:`wide_sequences` reads it."""
+    _check_columns(table, [text_col, *target_columns(target)])
+    texts = [text if isinstance(text, str) or text != text else str(text) for text in table[text_col]]
+    return texts, _row_targets(table, target)
+
+
+def _check_columns(table, columns):
+    """Refuse ``columns`` the table lacks, naming those it has."""
+    missing = [column for column in columns if column not in table]
     if missing:
         numbers = all(cell_number(str(name)) is not None for name in table.columns)
         raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}" + numbers * (
             ": its first line, read as the names, holds numbers; a file of cases without a header (a label, "
             "then the values, on each line) is read with no column option"))
-    if not steps:
-        raise ValueError(f"the table has no numeric columns besides {target!r} to read as time steps")
-    X = _as_floats(table, list(steps))
-    refuse_row_numbers(X, steps, "time step")
+
+
+def _row_targets(table, target):
+    """y of a table of a row per sequence: the ``target`` column (a column of y each where ``target`` is a
+    list; None without one), refused where a row has none."""
     if target is None:
-        return X, None
-    for column in columns:
+        return None
+    for column in target_columns(target):
         unlabelled = np.flatnonzero(table[column].isna().to_numpy())
         if unlabelled.size:
             raise ValueError(f"column {column!r} is empty in {unlabelled.size} rows (the first: data row "
                              f"{unlabelled[0]}); every sequence of a wide table needs its target")
-    return X, table[columns if isinstance(target, (list, tuple)) else target].to_numpy()
+    return table[target_columns(target) if isinstance(target, (list, tuple)) else target].to_numpy()
 
 
 _FILL_GAPS = "fill short gaps (--gaps interpolate) or cut the series there (--gaps split)"

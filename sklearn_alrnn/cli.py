@@ -22,7 +22,8 @@ from sklearn.utils.multiclass import type_of_target
 from . import datasets
 from ._cli_series import cmd_forecast, cmd_reconstruct
 from ._data_files import (
-    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, wide_sequences,
+    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, text_rows,
+    wide_sequences,
 )
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
@@ -33,7 +34,7 @@ from .estimators import ALRNNClassifier, ALRNNRegressor
 from .forecasting import ALRNNForecaster
 from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
-from .preprocessing import SequenceImputer, missing_inside
+from .preprocessing import SequenceImputer, SequenceTokenizer, missing_inside
 from .regimes import RegimeDecomposer
 from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows, target_columns
 
@@ -180,6 +181,15 @@ def _archive_or_table(args):
     labels, or a CSV table's columns as the options name them."""
     table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
     target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
+    if args.text_col is not None:
+        other = [option for option, given in (("--id-col", args.id_col), ("--time-col", args.time_col),
+                                              ("--features", args.features), ("--per-step", args.per_step),
+                                              ("--gaps", args.gaps)) if given]
+        if other or target is None:
+            args.usage_error("--text-col reads a table of a row per text and its --target column(s)" +
+                             (f"; {', '.join(other)} read(s) sequences of numbers" if other else ""))
+        texts, y = text_rows(read_table(args.data), args.text_col, target)
+        return texts, y, dict(_ARCHIVE_SETTINGS, text_col=args.text_col, target=target)
     named = [option for option, value in table_options.items() if value is not None]
     named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
     read_archive = archive_reader(args.data, ucr_2015=True, csv_cases=not named)  # a .csv as the archive's cases
@@ -215,8 +225,14 @@ def _sequences(path, bundle):
     """``(X, y, ids, table)`` of a data file for a saved model: an archive file's cases (numbered from 1)
     and labels, or a CSV table's sequences by the columns the model was fitted on, their ids and the
     table (which per-step predictions are written beside)."""
-    read_archive = archive_reader(path, ucr_2015=True, csv_cases=bundle["id_col"] is None and not bundle.get("wide"))
-    if read_archive:
+    read_archive = archive_reader(path, ucr_2015=True, csv_cases=bundle["id_col"] is None and not bundle.get("wide")
+                                  and not bundle.get("text_col"))
+    if bundle.get("text_col"):  # tokenized with the vocabulary fit learned
+        wide = read_table(path)
+        target = bundle["target"] if all(column in wide for column in target_columns(bundle["target"])) else None
+        texts, y = text_rows(wide, bundle["text_col"], target)
+        (X, ids, table) = SequenceTokenizer(vocabulary=bundle["vocabulary"]).fit(texts[:1]).transform(texts), None, None
+    elif read_archive:
         if bundle["per_step"]:
             raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
                              "file of whole cases")
@@ -244,7 +260,12 @@ def _sequences(path, bundle):
 def cmd_fit(args):
     check_can_write(args.model_out, "--model-out")
     X, y, settings = _archive_or_table(args)
-    if args.gaps:
+    token_input = {}
+    if settings.get("text_col"):
+        tokenizer = SequenceTokenizer().fit(X)
+        X, token_input = tokenizer.transform(X), {"input_type": "tokens"}
+        settings["vocabulary"] = tokenizer.get_feature_names_out().tolist()
+    elif args.gaps:
         imputer = SequenceImputer(method=_GAP_FILLS[args.gaps]).fit(X)
         X = imputer.transform(X)
         settings |= {"gaps": args.gaps, "gap_means": imputer.statistics_.tolist()}
@@ -270,7 +291,7 @@ def cmd_fit(args):
     per_step = {"per_step": True} if args.per_step and kind == "classifier" else {}
     given = {name: getattr(args, name) for name in ("n_hidden", "n_nonlinear", "max_iter", "n_members")}
     model = model_class(
-        random_state=args.random_state, verbose=args.verbose, **per_step,
+        random_state=args.random_state, verbose=args.verbose, **per_step, **token_input,
         **{name: value for name, value in given.items() if value is not None},  # else the estimator's default
     ).fit(X, y)
     model.save(args.model_out, extra=settings)
@@ -397,6 +418,8 @@ def build_parser():
     fit.add_argument("--target", action="append", help="a table's column to predict: its value at each sequence's "
                                                        "last step, or every step with --per-step; given again, "
                                                        "columns learned together (0 / 1 columns: a set of labels)")
+    fit.add_argument("--text-col", help="a table's column of raw texts, a row per text, each read as a sequence of "
+                                        "words (SequenceTokenizer) by a network of token inputs")
     fit.add_argument("--id-col", help="a table's column naming each row's sequence")
     fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
     fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "

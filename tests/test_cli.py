@@ -1504,3 +1504,54 @@ def test_output_into_a_reader_that_stops_early_ends_quietly(tmp_path, monkeypatc
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     assert main(["analyze", str(model)]) == 141  # as a command killed by SIGPIPE ends
     assert "error" not in capsys.readouterr().err
+
+
+def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_its_vocabulary(tmp_path, capsys):
+    # A table of raw texts and their labels could not be fitted from the command line ("the table has no
+    # numeric columns besides 'label' to read as time steps").
+    from sklearn_alrnn import SequenceTokenizer
+
+    rng = np.random.RandomState(0)
+    words = {"pos": ["good", "great", "fun"], "neg": ["bad", "dull", "poor"]}
+    labels = np.array(["pos", "neg"] * 30)
+    texts = [f"The film was {rng.choice(words[label])} and {rng.choice(['long', 'short'])}." for label in labels]
+    pd.DataFrame({"review": texts, "label": labels}).to_csv(tmp_path / "reviews.csv", index=False)
+    model = tmp_path / "reviews.alrnn.npz"
+    settings = ["--n-hidden", "8", "--max-iter", "5", "--random-state", "0"]
+    assert main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "review", "--target", "label", *settings,
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNClassifier on 60 sequences" in capsys.readouterr().out
+    tokenizer = SequenceTokenizer().fit(texts)
+    reference = ALRNNClassifier(n_hidden=8, max_iter=5, random_state=0, input_type="tokens").fit(
+        tokenizer.transform(texts), labels)
+    np.testing.assert_array_equal(load(model).W_, reference.W_)
+    np.testing.assert_array_equal(load(model).C_, reference.C_)  # the words' columns, in the vocabulary's order
+    unseen = ["The film was great and new.", "Dull, dull, dull."]  # words fit never saw: the unknown token
+    pd.DataFrame({"review": unseen}).to_csv(tmp_path / "new.csv", index=False)
+    assert main(["predict", str(model), str(tmp_path / "new.csv")]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert predicted.columns.tolist() == ["case", "prediction"]
+    np.testing.assert_array_equal(predicted["prediction"], reference.predict(tokenizer.transform(unseen)))
+    assert main(["predict", str(model), str(tmp_path / "reviews.csv")]) == 0
+    assert f"accuracy {reference.score(tokenizer.transform(texts), labels):.4f} on the 60 labelled cases" in \
+        capsys.readouterr().err
+    assert main(["analyze", str(model), "--data", str(tmp_path / "reviews.csv")]) == 0
+    assert "regimes visited" in capsys.readouterr().out
+    stars = (labels == "pos") * 4.0 + 1 + rng.uniform(-0.5, 0.5, size=60)  # a mean rating: numbers, a regressor's
+    pd.DataFrame({"review": texts, "stars": stars}).to_csv(tmp_path / "stars.csv", index=False)
+    assert main(["fit", str(tmp_path / "stars.csv"), "--text-col", "review", "--target", "stars", *settings,
+                 "--model-out", str(model)]) == 0
+    assert "Fitted ALRNNRegressor on 60 sequences" in capsys.readouterr().out
+    for extra, message in ((["--id-col", "review"], "--text-col reads a table of a row per text .*--id-col"),
+                           ([], "--text-col reads a table of a row per text and its --target column")):
+        with pytest.raises(SystemExit) as usage:
+            main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "review", *extra, "--model-out", str(model)]
+                 + ["--target", "label"] * bool(extra))
+        assert usage.value.code == 2 and re.search(message, capsys.readouterr().err)
+    pd.DataFrame({"review": [texts[0], None], "label": ["pos", "neg"]}).to_csv(tmp_path / "hole.csv", index=False)
+    with pytest.raises(SystemExit, match=r"Text 1 is missing"):
+        main(["fit", str(tmp_path / "hole.csv"), "--text-col", "review", "--target", "label",
+              "--model-out", str(model)])
+    with pytest.raises(SystemExit, match=r"columns \['text'\] are not in the table"):
+        main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "text", "--target", "label",
+              "--model-out", str(model)])
