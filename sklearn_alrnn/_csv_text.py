@@ -102,6 +102,10 @@ def csv_dialect(handle):
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:  # one column
         dialect = csv.excel
+    first = re.sub(r'"[^"]*"', "", lines[0]) if lines else ""  # outside quotes, where cells may hold any
+    counts = {delimiter: first.count(delimiter) for delimiter in ",;\t"}
+    if not counts.get(dialect.delimiter) and any(counts.values()):  # the sniffer took one found in texts only
+        dialect = type("FirstLine", (csv.excel,), {"delimiter": max(counts, key=counts.get)})
     data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
     if dialect.delimiter not in sample and len(data_line.split()) > 1:
         return None, "."

@@ -1515,6 +1515,7 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     words = {"pos": ["good", "great", "fun"], "neg": ["bad", "dull", "poor"]}
     labels = np.array(["pos", "neg"] * 30)
     texts = [f"The film was {rng.choice(words[label])} and {rng.choice(['long', 'short'])}." for label in labels]
+    texts[::7] = [f"{text} So\t\"quoted\"\tand,\ttabbed." for text in texts[::7]]  # tabs in texts only (the sniffer's)
     pd.DataFrame({"review": texts, "label": labels}).to_csv(tmp_path / "reviews.csv", index=False)
     model = tmp_path / "reviews.alrnn.npz"
     settings = ["--n-hidden", "8", "--max-iter", "5", "--random-state", "0"]
