@@ -89,7 +89,7 @@ def _one_column_of_decimal_commas(lines):
 def csv_dialect(handle):
     """The dialect of an open CSV file (rewound), and its decimal mark: commas separate cells, or the
     semicolons and tabs of spreadsheets in locales whose decimal mark is the comma, which such a file
-    then uses if a comma stands between digits. None for cells separated by runs of spaces, as
+    then may use (:func:`_decimal_mark`). None for cells separated by runs of spaces, as
     ``np.savetxt`` and instruments' text files write them."""
     sample = handle.read(65536)
     handle.seek(0)
@@ -97,7 +97,7 @@ def csv_dialect(handle):
     declared = getattr(handle, "declared_delimiter", None)
     if declared or _one_column_of_decimal_commas(lines[:-1] if len(sample) == 65536 else lines):
         dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";"})
-        return dialect, "," if dialect.delimiter != "," and re.search(r"\d,\d", sample) else "."
+        return dialect, _decimal_mark(sample, dialect.delimiter)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:  # one column
@@ -109,8 +109,23 @@ def csv_dialect(handle):
     data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
     if dialect.delimiter not in sample and len(data_line.split()) > 1:
         return None, "."
-    decimal_comma = dialect.delimiter != "," and re.search(r"\d,\d", sample) is not None
-    return dialect, "," if decimal_comma else "."
+    return dialect, _decimal_mark(sample, dialect.delimiter)
+
+
+#: Numbers written with a decimal comma, and with a decimal point.
+_COMMA_NUMBER = re.compile(r"[-+]?\d+,\d+(?:[eE][-+]?\d+)?")
+_POINT_NUMBER = re.compile(r"[-+]?\d*\.\d+(?:[eE][-+]?\d+)?")
+
+
+def _decimal_mark(sample, delimiter):
+    """"," where more of the ``sample``'s cells are numbers written with a decimal comma than with a
+    point (cells separated by semicolons or tabs, as spreadsheets write them where the comma is the
+    decimal mark; not a comma inside a text, "costs 1,5"), else "."."""
+    if delimiter == ",":
+        return "."
+    cells = [cell.strip() for row in csv.reader(io.StringIO(sample), delimiter=delimiter) for cell in row]
+    commas = sum(_COMMA_NUMBER.fullmatch(cell) is not None for cell in cells)
+    return "," if commas > sum(_POINT_NUMBER.fullmatch(cell) is not None for cell in cells) else "."
 
 
 #: Cells that mark a missing value (upper-cased): an empty cell, R's NA, spreadsheets' #N/A, and the

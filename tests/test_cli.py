@@ -184,6 +184,13 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     _long_table(np.random.RandomState(0)).to_csv(tabs, index=False, sep="\t")
     assert main(["predict", str(model), str(tabs), "--output", str(tmp_path / "again.csv")]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    noted = tmp_path / "noted.csv"  # semicolons and decimal points, a comma between digits only in a note's text
+    _long_table(np.random.RandomState(0)).assign(note="costs 1,5").to_csv(noted, index=False, sep=";")
+    assert main(["predict", str(model), str(noted), "--output", str(tmp_path / "again.csv")]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
+    assert main(["fit", str(noted), "--target", "label", "--id-col", "sid", "--time-col", "t", "--max-iter", "1",
+                 "--model-out", str(tmp_path / "noted.alrnn.npz")]) == 0
+    assert load(tmp_path / "noted.alrnn.npz").n_features_in_ == 2  # before: x and noise read as text, left out
     for suffix in (".gz", ".bz2", ".xz"):  # compressed, as pandas reads them by their suffix
         packed = tmp_path / f"train.csv{suffix}"
         _long_table(np.random.RandomState(0)).to_csv(packed, index=False, sep=";", decimal=",")
@@ -201,7 +208,6 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
     _long_table(np.random.RandomState(0)).to_parquet(parquet, index=False)
     assert main(["predict", str(model), str(parquet), "--output", str(tmp_path / "again.csv")]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
-
 
 
 def test_fit_predict_analyze_read_the_archives_files(tmp_path, capsys):
