@@ -257,9 +257,10 @@ def test_a_table_reads_the_same_however_a_spreadsheet_writes_it(files, style, se
     np.testing.assert_array_equal(series, values)
     assert read_names == names
     labels = np.where(values[:, 0] > 0, "up", "down")  # a long table of three sequences, each row a step
-    rows = [[f"s{i % 3}", i // 3, *row, label] for i, (row, label) in enumerate(zip(values.tolist(), labels))]
-    _write_styled(path, ["sid", "t", *names, "label"], rows, style)
+    rows = [[f"s{i % 3}", i // 3, *row, label, f"{label} 1,5\t2"] for i, (row, label) in
+            enumerate(zip(values.tolist(), labels))]  # and a note whose text holds a decimal comma and a tab
+    _write_styled(path, ["sid", "t", *names, "label", "note"], rows, style)
     table = read_table(str(path))
-    assert table.columns.tolist() == ["sid", "t", *names, "label"]
+    assert table.columns.tolist() == ["sid", "t", *names, "label", "note"]
     np.testing.assert_array_equal(table[names].to_numpy(), values)
     assert table["label"].tolist() == labels.tolist() and table["t"].tolist() == [i // 3 for i in range(30)]
