@@ -414,7 +414,8 @@ def build_parser():
     fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns; a "
                                   "wide table without --id-col and --time-col: a row per sequence, the target and "
                                   "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
-                                  "of the UCR/UEA archive)")
+                                  "of the UCR/UEA archive, or a .csv copy: a label, then the values, on each line); "
+                                  "with --text-col, a table of a row per text")
     fit.add_argument("--target", action="append", help="a table's column to predict: its value at each sequence's "
                                                        "last step, or every step with --per-step; given again, "
                                                        "columns learned together (0 / 1 columns: a set of labels)")
