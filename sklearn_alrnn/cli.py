@@ -310,28 +310,47 @@ def _prediction_columns(predictions, target):
     return {f"prediction {name}": predictions[:, j] for j, name in enumerate(names)}
 
 
+def _probability_columns(model, probabilities, target):
+    """``predict --proba``'s columns: "probability C" for each class C (each label of a set: its target column)."""
+    classes = model.classes_
+    if classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)):
+        classes = classes.astype(np.int64)
+    names = target_columns(target) if isinstance(target, list) else classes
+    return {f"probability {name}": probabilities[:, j] for j, name in enumerate(names)}
+
+
 def cmd_predict(args):
     if args.output:
         check_can_write(args.output, "--output")
     bundle = _load_bundle(args.model)
+    model = bundle["model"]
+    if args.proba and not isinstance(model, ALRNNClassifier):
+        raise SystemExit(f"error: --proba: {args.model!r} holds an {type(model).__name__}, whose predictions are "
+                         "numbers, not classes")
     X, y, ids, table = _sequences(args.data, bundle)
-    predictions = bundle["model"].predict(X)
-    classes = getattr(bundle["model"], "classes_", None)
+    predictions = model.predict(X)
+    classes = getattr(model, "classes_", None)
     if classes is not None and classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)):
         # whole-number labels read as floats (a per-step table's are, padded with NaN): written as the table has them
         predictions = [np.asarray(part).astype(np.int64) for part in predictions] \
             if isinstance(predictions, list) else predictions.astype(np.int64)
     import pandas as pd
 
+    def by_row(values):  # per step, each sequence's values at its table rows
+        if not bundle["per_step"]:
+            return values
+        return sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, values)
+
     if bundle["per_step"]:
         out = table[[bundle["id_col"], bundle["time_col"]]].copy()
-        rows = sequence_predictions_to_rows(table, bundle["id_col"], bundle["time_col"], ids, predictions)
-        out = out.assign(**_prediction_columns(rows, bundle["target"]))
     else:
-        out = pd.DataFrame({bundle["id_col"] or "case": ids} | _prediction_columns(predictions, bundle["target"]))
+        out = pd.DataFrame({bundle["id_col"] or "case": ids})
+    out = out.assign(**_prediction_columns(by_row(predictions), bundle["target"]))
+    if args.proba:
+        out = out.assign(**_probability_columns(model, by_row(model.predict_proba(X)), bundle["target"]))
     if y is not None:  # beside the predictions, which standard output may carry as CSV
-        measure = "accuracy" if isinstance(bundle["model"], ALRNNClassifier) else "R^2"
-        print(f"{measure} {bundle['model'].score(X, y):.4f} on the {len(y)} labelled cases of {args.data}",
+        measure = "accuracy" if isinstance(model, ALRNNClassifier) else "R^2"
+        print(f"{measure} {model.score(X, y):.4f} on the {len(y)} labelled cases of {args.data}",
               file=sys.stderr)
     if args.output:
         out.to_csv(args.output, index=False)
@@ -447,6 +466,8 @@ def build_parser():
     predict.add_argument("data", help="CSV table with the columns the model was fitted on, or an archive file "
                                       "(its labels, if any, are scored)")
     predict.add_argument("--output", help="CSV file (default: standard output)")
+    predict.add_argument("--proba", action="store_true", help="a classifier's probability of each class too (of "
+                                                              "each label, for sets of labels)")
     predict.set_defaults(func=cmd_predict)
 
     analyze = sub.add_parser("analyze", help="regime summary of a saved model")

@@ -431,11 +431,14 @@ def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_
     assert Y.shape == (40, 8, 2)
     reference = ALRNNClassifier(n_hidden=6, max_iter=5, random_state=0, per_step=True).fit(X, Y)
     np.testing.assert_array_equal(load(model).W_, reference.W_)
-    assert main(["predict", str(model), str(tmp_path / "steps.csv")]) == 0
+    assert main(["predict", str(model), str(tmp_path / "steps.csv"), "--proba"]) == 0
     predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert predicted.columns.tolist() == ["sid", "t", "prediction rising", "prediction loud"]
+    assert predicted.columns.tolist() == ["sid", "t", "prediction rising", "prediction loud", "probability rising",
+                                          "probability loud"]
     expected = sequence_predictions_to_rows(long, "sid", "t", ids, reference.predict(X))
-    np.testing.assert_array_equal(predicted.iloc[:, 2:], expected)
+    np.testing.assert_array_equal(predicted.iloc[:, 2:4], expected)
+    np.testing.assert_allclose(predicted.iloc[:, 4:], sequence_predictions_to_rows(
+        long, "sid", "t", ids, reference.predict_proba(X)), rtol=1e-12)
     assert predicted.loc[long["sid"] == "s3", "prediction rising"].tolist() == \
         reference.predict(X)[list(ids).index("s3"), long.loc[long["sid"] == "s3", "t"].to_numpy() // 10, 0].tolist()
     assert main(["fit", str(tmp_path / "steps.csv"), "--target", "rising", *per_step, "--model-out", str(model)]) == 0
@@ -1535,10 +1538,11 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     np.testing.assert_array_equal(load(model).C_, reference.C_)  # the words' columns, in the vocabulary's order
     unseen = ["The film was great and new.", "Dull, dull, dull."]  # words fit never saw: the unknown token
     pd.DataFrame({"review": unseen}).to_csv(tmp_path / "new.csv", index=False)
-    assert main(["predict", str(model), str(tmp_path / "new.csv")]) == 0
+    assert main(["predict", str(model), str(tmp_path / "new.csv"), "--proba"]) == 0
     predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert predicted.columns.tolist() == ["case", "prediction"]
+    assert predicted.columns.tolist() == ["case", "prediction", "probability neg", "probability pos"]
     np.testing.assert_array_equal(predicted["prediction"], reference.predict(tokenizer.transform(unseen)))
+    np.testing.assert_allclose(predicted.iloc[:, 2:], reference.predict_proba(tokenizer.transform(unseen)), rtol=1e-12)
     assert main(["predict", str(model), str(tmp_path / "reviews.csv")]) == 0
     assert f"accuracy {reference.score(tokenizer.transform(texts), labels):.4f} on the 60 labelled cases" in \
         capsys.readouterr().err
@@ -1549,6 +1553,8 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     assert main(["fit", str(tmp_path / "stars.csv"), "--text-col", "review", "--target", "stars", *settings,
                  "--model-out", str(model)]) == 0
     assert "Fitted ALRNNRegressor on 60 sequences" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match=r"--proba: .* holds an ALRNNRegressor, whose predictions are numbers"):
+        main(["predict", str(model), str(tmp_path / "stars.csv"), "--proba"])
     for extra, message in ((["--id-col", "review"], "--text-col reads a table of a row per text .*--id-col"),
                            ([], "--text-col reads a table of a row per text and its --target column")):
         with pytest.raises(SystemExit) as usage:
