@@ -20,7 +20,7 @@ from ._series import (
     time_index_columns,
 )
 from ._ts_format import load_ts
-from ._validation import lengths_before_padding, pad_sequences
+from ._validation import is_missing, lengths_before_padding, pad_sequences
 from ._warnings import warn_user
 from .io import _METADATA_KEY
 from .tabular import _as_floats, _shown, target_columns, to_sequences
@@ -131,9 +131,9 @@ def wide_sequences(table, steps, target=None):
 
 def text_rows(table, text_col, target=None):
     """``(texts, y)`` of a table of a row per text: the ``text_col`` column's cells (numbers as text, an
-    empty cell NaN, which ``SequenceTokenizer`` refuses by row) and y as :func:`wide_sequences` reads it."""
+    empty cell missing, which ``SequenceTokenizer`` refuses by row) and y as :func:`wide_sequences` reads it."""
     _check_columns(table, [text_col, *target_columns(target)])
-    texts = [text if isinstance(text, str) or text != text else str(text) for text in table[text_col]]
+    texts = [text if isinstance(text, str) or is_missing(text) else str(text) for text in table[text_col]]
     return texts, _row_targets(table, target)
 
 
