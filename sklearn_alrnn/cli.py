@@ -185,9 +185,11 @@ def _archive_or_table(args):
         other = [option for option, given in (("--id-col", args.id_col), ("--time-col", args.time_col),
                                               ("--features", args.features), ("--per-step", args.per_step),
                                               ("--gaps", args.gaps)) if given]
-        if other or target is None:
+        problems = [f"{', '.join(other)} read(s) sequences of numbers"] * bool(other)
+        problems += ["the texts are not a target"] * (args.text_col in (args.target or []))
+        if problems or target is None:
             args.usage_error("--text-col reads a table of a row per text and its --target column(s)" +
-                             (f"; {', '.join(other)} read(s) sequences of numbers" if other else ""))
+                             "".join(f"; {problem}" for problem in problems))
         texts, y = text_rows(read_table(args.data), args.text_col, target)
         return texts, y, dict(_ARCHIVE_SETTINGS, text_col=args.text_col, target=target)
     named = [option for option, value in table_options.items() if value is not None]

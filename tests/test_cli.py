@@ -1555,11 +1555,11 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     assert "Fitted ALRNNRegressor on 60 sequences" in capsys.readouterr().out
     with pytest.raises(SystemExit, match=r"--proba: .* holds an ALRNNRegressor, whose predictions are numbers"):
         main(["predict", str(model), str(tmp_path / "stars.csv"), "--proba"])
-    for extra, message in ((["--id-col", "review"], "--text-col reads a table of a row per text .*--id-col"),
-                           ([], "--text-col reads a table of a row per text and its --target column")):
+    for extra, message in ((["--id-col", "review", "--target", "label"], "a row per text .*--id-col"),
+                           ([], "--text-col reads a table of a row per text and its --target column"),
+                           (["--target", "review"], "its --target column.*; the texts are not a target")):
         with pytest.raises(SystemExit) as usage:
-            main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "review", *extra, "--model-out", str(model)]
-                 + ["--target", "label"] * bool(extra))
+            main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "review", *extra, "--model-out", str(model)])
         assert usage.value.code == 2 and re.search(message, capsys.readouterr().err)
     pd.DataFrame({"review": [texts[0], None], "label": ["pos", "neg"]}).to_csv(tmp_path / "hole.csv", index=False)
     with pytest.raises(SystemExit, match=r"Text 1 is missing"):
