@@ -213,6 +213,11 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         feature_cols = default_feature_columns(df, {id_col, time_col, *targets})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
+    read_back = [column for column in targets if column in feature_cols]
+    if read_back:
+        warn_user(f"The target columns {read_back} are feature columns too: the network reads the value it is to "
+                  "predict at that step (of the last step, for a target per sequence). Leave them out of "
+                  "feature_cols (--features) unless that is meant.")
     check_no_dates(df[feature_cols], "feature_cols", hint="time stamps go in time_col")
     for column, what in ((id_col, "sequence ids"), (time_col, "time stamps")):
         if df[column].isna().any():

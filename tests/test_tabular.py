@@ -47,6 +47,18 @@ def test_long_format_round_trip_with_unequal_lengths_and_shuffled_rows():
     np.testing.assert_array_equal(y_last, expected)
 
 
+def test_a_target_among_the_features_is_warned_of():
+    # The network would read the value it is to predict: silently fitted before.
+    table = _long_table()
+    with pytest.warns(UserWarning, match=r"The target columns \['target'\] are feature columns too"):
+        X, y, _ = to_sequences(table, "id", "time", ["a", "target"], "target")
+    np.testing.assert_array_equal(X[np.arange(len(y)), table.groupby("id").size().to_numpy() - 1, 1], y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        to_sequences(table, "id", "time", None, "target")  # the default features leave the target out
+        to_sequences(table, "id", "time", ["a", "b"], "target")
+
+
 def test_a_list_of_target_columns_gives_a_column_of_y_each():
     table = _long_table().assign(tag=lambda frame: (frame["a"] > 0).astype(int))
     shuffled = table.sample(frac=1.0, random_state=2).reset_index(drop=True)
