@@ -23,7 +23,7 @@ from ._ts_format import load_ts
 from ._validation import is_missing, lengths_before_padding, pad_sequences
 from ._warnings import warn_user
 from .io import _METADATA_KEY
-from .tabular import _as_floats, _shown, target_columns, to_sequences
+from .tabular import _as_floats, _shown, _warn_of_targets_among, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
 #: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
@@ -122,6 +122,7 @@ def wide_sequences(table, steps, target=None):
     (a column of y each where ``target`` is a list; None without one), refused where a row has none. A
     column that counts the rows is refused."""
     _check_columns(table, [*steps, *target_columns(target)])
+    _warn_of_targets_among(steps, target_columns(target))
     if not steps:
         raise ValueError(f"the table has no numeric columns besides {target!r} to read as time steps")
     X = _as_floats(table, list(steps))

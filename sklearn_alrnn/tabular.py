@@ -131,6 +131,16 @@ def _off_grid(times, starts_a_sequence, step):
     return np.flatnonzero((np.abs(differences - step) > 1e-9 * abs(step) + rounding) & ~starts_a_sequence[1:])
 
 
+def _warn_of_targets_among(features, targets):
+    """Warn where ``targets`` (column names) are among the ``features`` too: the network would read the
+    value it is to predict."""
+    read_back = [column for column in targets if column in features]
+    if read_back:
+        warn_user(f"The target columns {read_back} are feature columns too: the network reads the value it is to "
+                  "predict (at its step; a wide table's, as a time step). Leave them out of feature_cols "
+                  "(--features) unless that is meant.")
+
+
 def target_columns(target_col):
     """``to_sequences``' ``target_col`` as a list of columns: none, one column, or a list of them."""
     return [] if target_col is None else list(target_col) if isinstance(target_col, (list, tuple)) else [target_col]
@@ -213,11 +223,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         feature_cols = default_feature_columns(df, {id_col, time_col, *targets})
     if not feature_cols:
         raise ValueError("No feature columns: pass feature_cols or add numeric columns.")
-    read_back = [column for column in targets if column in feature_cols]
-    if read_back:
-        warn_user(f"The target columns {read_back} are feature columns too: the network reads the value it is to "
-                  "predict at that step (of the last step, for a target per sequence). Leave them out of "
-                  "feature_cols (--features) unless that is meant.")
+    _warn_of_targets_among(feature_cols, targets)
     check_no_dates(df[feature_cols], "feature_cols", hint="time stamps go in time_col")
     for column, what in ((id_col, "sequence ids"), (time_col, "time stamps")):
         if df[column].isna().any():

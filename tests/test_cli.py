@@ -373,6 +373,10 @@ def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, c
     table.rename(columns={"t0": "row"}).assign(row=np.arange(40)).to_csv(tmp_path / "counted.csv", index=False)
     with pytest.raises(SystemExit, match=r"column 'row' rises by the same step from each row to the next.*--features"):
         main(["fit", str(tmp_path / "counted.csv"), "--target", "label", "--model-out", str(model)])
+    with pytest.warns(UserWarning, match=r"The target columns \['label'\] are feature columns too"):
+        with pytest.raises(SystemExit, match="column .label. is not numeric"):  # a label as a time step: warned of too
+            main(["fit", str(tmp_path / "wide.csv"), "--target", "label", "--features", "t0", "label",
+                  "--model-out", str(model)])
     table.drop(columns="t3").to_csv(tmp_path / "short.csv", index=False)
     with pytest.raises(SystemExit, match=r"columns \['t3'\] are not in the table"):
         main(["predict", str(model), str(tmp_path / "short.csv")])
