@@ -176,22 +176,28 @@ def _load_bundle(path):
     return dict(_ARCHIVE_SETTINGS, saved_from_python=True, model=model)
 
 
+def _text_table(args, target):
+    """``fit --text-col``'s raw texts, targets and the settings saved beside the model: a table of a row
+    per text (the vocabulary is added where the texts are tokenized)."""
+    other = [option for option, given in (("--id-col", args.id_col), ("--time-col", args.time_col),
+                                          ("--features", args.features), ("--per-step", args.per_step),
+                                          ("--gaps", args.gaps)) if given]
+    problems = [f"{', '.join(other)} read(s) sequences of numbers"] * bool(other)
+    problems += ["the texts are not a target"] * (args.text_col in (args.target or []))
+    if problems or target is None:
+        args.usage_error("--text-col reads a table of a row per text and its --target column(s)" +
+                         "".join(f"; {problem}" for problem in problems))
+    texts, y = text_rows(read_table(args.data), args.text_col, target)
+    return texts, y, dict(_ARCHIVE_SETTINGS, text_col=args.text_col, target=target)
+
+
 def _archive_or_table(args):
     """``fit``'s sequences, targets and the settings saved beside the model: an archive file's cases and
     labels, or a CSV table's columns as the options name them."""
     table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
     target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
     if args.text_col is not None:
-        other = [option for option, given in (("--id-col", args.id_col), ("--time-col", args.time_col),
-                                              ("--features", args.features), ("--per-step", args.per_step),
-                                              ("--gaps", args.gaps)) if given]
-        problems = [f"{', '.join(other)} read(s) sequences of numbers"] * bool(other)
-        problems += ["the texts are not a target"] * (args.text_col in (args.target or []))
-        if problems or target is None:
-            args.usage_error("--text-col reads a table of a row per text and its --target column(s)" +
-                             "".join(f"; {problem}" for problem in problems))
-        texts, y = text_rows(read_table(args.data), args.text_col, target)
-        return texts, y, dict(_ARCHIVE_SETTINGS, text_col=args.text_col, target=target)
+        return _text_table(args, target)
     named = [option for option, value in table_options.items() if value is not None]
     named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
     read_archive = archive_reader(args.data, ucr_2015=True, csv_cases=not named)  # a .csv as the archive's cases
