@@ -235,9 +235,13 @@ def _sequences(path, bundle):
     table (which per-step predictions are written beside)."""
     read_archive = archive_reader(path, ucr_2015=True, csv_cases=bundle["id_col"] is None and not bundle.get("wide")
                                   and not bundle.get("text_col"))
-    if bundle.get("text_col"):  # tokenized with the vocabulary fit learned
+
+    def wide_table():  # a row per sequence (per text), and the target where the table has its columns
         wide = read_table(path)
-        target = bundle["target"] if all(column in wide for column in target_columns(bundle["target"])) else None
+        return wide, bundle["target"] if all(column in wide for column in target_columns(bundle["target"])) else None
+
+    if bundle.get("text_col"):  # tokenized with the vocabulary fit learned
+        wide, target = wide_table()
         texts, y = text_rows(wide, bundle["text_col"], target)
         (X, ids, table) = SequenceTokenizer(vocabulary=bundle["vocabulary"]).fit(texts[:1]).transform(texts), None, None
     elif read_archive:
@@ -246,8 +250,7 @@ def _sequences(path, bundle):
                              "file of whole cases")
         (X, y), ids, table = read_archive(path), None, None
     elif bundle.get("wide"):
-        wide = read_table(path)
-        target = bundle["target"] if all(column in wide for column in target_columns(bundle["target"])) else None
+        wide, target = wide_table()
         (X, y), ids, table = wide_sequences(wide, bundle["features"], target), None, None
     elif bundle["id_col"] is None:
         fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
