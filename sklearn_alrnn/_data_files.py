@@ -75,8 +75,10 @@ def read_table(path):
             # onto the wrong columns, where a delimiter ends every line (as some exports write); where the
             # cells past the header's names are not empty, pandas would drop them with a warning.
             warnings.filterwarnings("error", message="Length of header", category=pd.errors.ParserWarning)
+            # Before pandas 3 its default float parser may miss the written number by a unit in the last place.
+            exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
             table = pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal,
-                                index_col=False)
+                                index_col=False, **exact)
     except pd.errors.ParserWarning:
         raise SystemExit(f"error: cannot read {path!r}: rows hold values in more columns than the header names; "
                          "name every column in the header") from None
