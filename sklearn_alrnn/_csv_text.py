@@ -130,8 +130,13 @@ def _decimal_mark(sample, delimiter):
 
 #: Cells that mark a missing value (upper-cased): an empty cell, R's NA, spreadsheets' #N/A, and the
 #: rest of pandas' default ``na_values`` (which ``fit``'s tables are read with), ``<NA>`` among them.
-MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-", "<NA>", "#NA", "#N/A N/A", "-1.#IND",
+_MISSING_MARKS = {"", "NA", "N/A", "#N/A", "NULL", "NONE", "MISSING", "?", "-", "<NA>", "#NA", "#N/A N/A", "-1.#IND",
                  "-1.#QNAN", "1.#IND", "1.#QNAN"}
+
+
+def is_gap(cell):
+    """Whether a cell marks a missing value (:data:`_MISSING_MARKS`)."""
+    return cell.strip().upper() in _MISSING_MARKS
 
 
 def cell_number(cell, decimal="."):
@@ -176,9 +181,6 @@ def _rows_between_blank_lines(rows):
 def _first_values_below(rows):
     """Each column's first value under the first of ``rows`` that is no gap (an empty or NA cell; a gap
     where the column has none), in the rows as wide as the first; None where no such row follows."""
-    def is_gap(cell):
-        return cell.strip().upper() in MISSING_MARKS
-
     width, values = len(rows[0]), []
     for j in range(width):
         column = (row[j] for row in itertools.islice(rows, 1, None) if len(row) == width)
@@ -203,7 +205,7 @@ def _names_columns(first, below, decimal):
     if names[0] == "" and names[1:] == [str(i) for i in range(len(first) - 1)]:
         return True  # the same beside pandas' index, whose name is empty
     kinds = [_cell_kind(cell, decimal) for cell in first]
-    gaps = [name.upper() in MISSING_MARKS for name in names]
+    gaps = [is_gap(name) for name in names]
     if all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):
         return False  # a first row of data with missing values
     if any(gaps) and below:  # a gap tells nothing: the other cells against those below

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
-from ._csv_text import ISO_DATE, MISSING_MARKS, cell_number, csv_dialect, is_blank, open_csv, read_csv_rows
+from ._csv_text import ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows
 from ._panels import evenly_spaced
 from ._series import (
     TIME_STAMP_RTOL, constant_columns, counter_and_run_columns, evenly_repeated, numbers_as_dates, rise_text,
@@ -272,7 +272,7 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         chosen = features is None or name in features
         numbers = [cell_number(cell, decimal) for cell in cells]
         if gaps and any(number is not None for number in numbers):
-            numbers = [np.nan if number is None and cell.strip().upper() in MISSING_MARKS else number
+            numbers = [np.nan if number is None and is_gap(cell) else number
                        for number, cell in zip(numbers, cells)]
         dates = None if None in numbers else _yyyymmdd_days(numbers, cells)
         if all(number is None for number in numbers) or dates is not None or (
@@ -289,7 +289,7 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
         elif None in numbers:
             row = numbers.index(None)
             units = row == 0 and header is not None and all(cell_number(cell, decimal) is None for cell in rows[0])
-            gap = f" (a gap: {_FILL_GAPS})" if cells[row].strip().upper() in MISSING_MARKS else \
+            gap = f" (a gap: {_FILL_GAPS})" if is_gap(cells[row]) else \
                 " (a second header line, such as the units, is read as a comment where it starts with #)" * units
             raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
         else:
