@@ -321,12 +321,16 @@ def _prediction_columns(predictions, target):
     return {f"prediction {name}": predictions[:, j] for j, name in enumerate(names)}
 
 
+def _labels_as_written(classes):
+    """Class labels as a table writes them: whole numbers read as floats (a per-step table's are, padded
+    with NaN) as integers, 0 and 1 rather than 0.0 and 1.0."""
+    return classes.astype(np.int64) if classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)) \
+        else classes
+
+
 def _probability_columns(model, probabilities, target):
     """``predict --proba``'s columns: "probability C" for each class C (each label of a set: its target column)."""
-    classes = model.classes_
-    if classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)):
-        classes = classes.astype(np.int64)
-    names = target_columns(target) if isinstance(target, list) else classes
+    names = target_columns(target) if isinstance(target, list) else _labels_as_written(model.classes_)
     return {f"probability {name}": probabilities[:, j] for j, name in enumerate(names)}
 
 
@@ -340,9 +344,7 @@ def cmd_predict(args):
                          "numbers, not classes")
     X, y, ids, table = _sequences(args.data, bundle)
     predictions = model.predict(X)
-    classes = getattr(model, "classes_", None)
-    if classes is not None and classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes)):
-        # whole-number labels read as floats (a per-step table's are, padded with NaN): written as the table has them
+    if isinstance(model, ALRNNClassifier) and _labels_as_written(model.classes_) is not model.classes_:
         predictions = [np.asarray(part).astype(np.int64) for part in predictions] \
             if isinstance(predictions, list) else predictions.astype(np.int64)
     import pandas as pd
