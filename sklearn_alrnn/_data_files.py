@@ -77,13 +77,16 @@ def read_table(path):
             warnings.filterwarnings("error", message="Length of header", category=pd.errors.ParserWarning)
             # Before pandas 3 its default float parser may miss the written number by a unit in the last place.
             exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
-            table = pd.read_csv(handle, sep=r"\s+" if dialect is None else dialect.delimiter, decimal=decimal,
-                                index_col=False, **exact)
+            sep = r"\s+" if dialect is None else dialect.delimiter
+            table = pd.read_csv(handle, sep=sep, decimal=decimal, index_col=False, **exact)
+            handle.seek(0)
+            names = pd.read_csv(handle, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
     except pd.errors.ParserWarning:
         raise SystemExit(f"error: cannot read {path!r}: rows hold values in more columns than the header names; "
                          "name every column in the header") from None
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
+    table.columns = _told_apart(table.columns, names.tolist())
     unnamed = [name for name in table.columns if str(name).startswith("Unnamed: ")]
     empty = [name for name in unnamed if table[name].isna().all()]
     # The index pandas' to_csv writes by default, under an empty name: row numbers, not a feature.
@@ -92,11 +95,29 @@ def read_table(path):
     return table.drop(columns=list(dict.fromkeys(empty + row_numbers)))
 
 
+def _told_apart(columns, names):
+    """pandas' ``columns`` of a table whose header holds ``names``, a name written more than once as
+    "x (1 of 2)", "x (2 of 2)" by its place among them (pandas renames the second "x.1", which reads as
+    a name of the file's; ``--features x`` took the first without a word)."""
+    if len(names) != len(columns):
+        return columns
+    counts = {name: names.count(name) for name in names if name.strip()}
+    seen = dict.fromkeys(counts, 0)
+    told = []
+    for column, name in zip(columns, names):
+        if counts.get(name, 1) > 1:
+            seen[name] += 1
+            column = f"{name} ({seen[name]} of {counts[name]})"
+        told.append(column)
+    return told
+
+
 def table_sequences(table, id_col, time_col, features, target=None, per_step=False, gaps=False):
     """``to_sequences`` of a table read from a file, of its ``features`` columns; a missing feature value
     is refused by its sequence and time stamp (in the arrays it would be a NaN step, or at a sequence's
     end taken for padding), or with ``gaps`` kept as NaN (for SequenceImputer)."""
-    if not gaps and {id_col, time_col, *features} <= set(table.columns):  # else to_sequences names what is missing
+    _check_columns(table, [id_col, time_col, *features, *target_columns(target)])
+    if not gaps:
         missing = table[features].isna().to_numpy()
         if missing.any():
             row, column = np.argwhere(missing)[0]
@@ -143,11 +164,18 @@ def text_rows(table, text_col, target=None):
 def _check_columns(table, columns):
     """Refuse ``columns`` the table lacks, naming those it has."""
     missing = [column for column in columns if column not in table]
-    if missing:
-        numbers = all(cell_number(str(name)) is not None for name in table.columns)
-        raise ValueError(f"columns {missing} are not in the table; it has {list(table.columns)}" + numbers * (
-            ": its first line, read as the names, holds numbers; a file of cases without a header (a label, "
-            "then the values, on each line) is read with no column option"))
+    if not missing:
+        return
+    names = list(map(str, table.columns))
+    twice = next((column for column in missing if any(name.startswith(f"{column} (1 of ") for name in names)), None)
+    if twice is not None:
+        hint = f": its header names {twice!r} more than once; choose one by the name given here"
+    elif all(cell_number(name) is not None for name in names):
+        hint = (": its first line, read as the names, holds numbers; a file of cases without a header (a label, "
+                "then the values, on each line) is read with no column option")
+    else:
+        hint = ""
+    raise ValueError(f"columns {missing} are not in the table; it has {names}{hint}")
 
 
 def _row_targets(table, target):

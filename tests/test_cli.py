@@ -385,6 +385,34 @@ def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, c
         main(["fit", str(tmp_path / "gap.csv"), "--target", "label", "--model-out", str(model)])
 
 
+def test_a_name_the_header_writes_twice_names_each_column_by_its_place(tmp_path, capsys):
+    # pandas renames a repeated name's second column "x.1", a name the file does not hold, and "--features x"
+    # took the first of the two without a word.
+    rng = np.random.RandomState(0)
+    rows = [(case, step, *rng.normal(size=2), case % 2) for case in range(20) for step in range(6)]
+    data = tmp_path / "twice.csv"
+    data.write_text("case,t,x,x,label\n" + "".join(",".join(map(str, row)) + "\n" for row in rows))
+    values = np.array([row[2:4] for row in rows]).reshape(20, 6, 2)
+    model = tmp_path / "twice.alrnn.npz"
+    options = ["--id-col", "case", "--time-col", "t", "--target", "label", "--n-hidden", "4", "--max-iter", "3",
+               "--model-out", str(model)]
+    with pytest.raises(SystemExit, match=r"columns \['x'\] are not in the table; it has \['case', 't', 'x \(1 of 2\)', "
+                                         r"'x \(2 of 2\)', 'label'\]: its header names 'x' more than once"):
+        main(["fit", str(data), "--features", "x", *options])
+    assert main(["fit", str(data), "--features", "x (2 of 2)", *options]) == 0
+    fitted = load(model)
+    assert fitted.n_features_in_ == 1
+    capsys.readouterr()
+    assert main(["predict", str(model), str(data), "--proba"]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    np.testing.assert_allclose(predicted["probability 1"], fitted.predict_proba(values[:, :, 1:])[:, 1], rtol=1e-6)
+    assert main(["fit", str(data), *options]) == 0  # by default both, each under its own name
+    assert load(model).n_features_in_ == 2
+    data.write_text("x,x,label\n" + "".join(f"{a},{b},{case % 2}\n" for case, (a, b) in enumerate(values[:, 0])))
+    with pytest.raises(SystemExit, match=r"its header names 'x' more than once"):  # a wide table's too
+        main(["fit", str(data), "--target", "label", "--features", "x", "--model-out", str(model)])
+
+
 def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_each(tmp_path, capsys):
     # --target took one column: a table's several labels (0 / 1 each, a set per sequence) or several numbers to
     # predict could not be learned together.
@@ -510,7 +538,7 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
                     ["analyze", str(broken)]):
         with pytest.raises(SystemExit, match="cannot load model .*broken.alrnn.npz"):
             main(command)
-    with pytest.raises(SystemExit, match=r"Columns \['nope'\] are not in the table"):
+    with pytest.raises(SystemExit, match=r"columns \['nope'\] are not in the table"):
         main(["fit", str(data), "--target", "nope", "--id-col", "sid", "--time-col", "t", "--model-out", str(model)])
     duplicated = pd.concat([table, table.iloc[:1]])
     duplicated.to_csv(tmp_path / "dup.csv", index=False)
