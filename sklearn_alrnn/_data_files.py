@@ -8,6 +8,7 @@ import lzma
 import os
 import re
 import warnings
+from collections import Counter
 
 import numpy as np
 
@@ -78,15 +79,17 @@ def read_table(path):
             # Before pandas 3 its default float parser may miss the written number by a unit in the last place.
             exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
             sep = r"\s+" if dialect is None else dialect.delimiter
-            table = pd.read_csv(handle, sep=sep, decimal=decimal, index_col=False, **exact)
+            # skipinitialspace: "id, t, x" names the columns "id", "t" and "x", and ", up" holds "up".
+            table = pd.read_csv(handle, sep=sep, decimal=decimal, index_col=False, skipinitialspace=True, **exact)
             handle.seek(0)
-            names = pd.read_csv(handle, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0]
+            header = pd.read_csv(handle, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False,
+                                 skipinitialspace=True).iloc[0].tolist()
     except pd.errors.ParserWarning:
         raise SystemExit(f"error: cannot read {path!r}: rows hold values in more columns than the header names; "
                          "name every column in the header") from None
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
-    table.columns = _told_apart(table.columns, names.tolist())
+    table.columns = _names_as_written(table.columns, header)
     unnamed = [name for name in table.columns if str(name).startswith("Unnamed: ")]
     empty = [name for name in unnamed if table[name].isna().all()]
     # The index pandas' to_csv writes by default, under an empty name: row numbers, not a feature.
@@ -95,21 +98,19 @@ def read_table(path):
     return table.drop(columns=list(dict.fromkeys(empty + row_numbers)))
 
 
-def _told_apart(columns, names):
-    """pandas' ``columns`` of a table whose header holds ``names``, a name written more than once as
-    "x (1 of 2)", "x (2 of 2)" by its place among them (pandas renames the second "x.1", which reads as
-    a name of the file's; ``--features x`` took the first without a word)."""
+def _names_as_written(columns, header):
+    """pandas' ``columns`` of a table whose first line holds ``header``: each name without the spaces
+    around it, and a name written more than once as "x (1 of 2)", "x (2 of 2)" by its place (pandas
+    renames the second "x.1", a name the file does not hold, which ``--features x`` passed over)."""
+    names = [name.strip() for name in header]
     if len(names) != len(columns):
         return columns
-    counts = {name: names.count(name) for name in names if name.strip()}
-    seen = dict.fromkeys(counts, 0)
-    told = []
+    counts, seen, written = Counter(filter(None, names)), Counter(), []
     for column, name in zip(columns, names):
-        if counts.get(name, 1) > 1:
-            seen[name] += 1
-            column = f"{name} ({seen[name]} of {counts[name]})"
-        told.append(column)
-    return told
+        seen[name] += 1
+        written.append(column if not name else name if counts[name] == 1 else
+                       f"{name} ({seen[name]} of {counts[name]})")
+    return written
 
 
 def table_sequences(table, id_col, time_col, features, target=None, per_step=False, gaps=False):

@@ -385,7 +385,7 @@ def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, c
         main(["fit", str(tmp_path / "gap.csv"), "--target", "label", "--model-out", str(model)])
 
 
-def test_a_name_the_header_writes_twice_names_each_column_by_its_place(tmp_path, capsys):
+def test_a_name_the_header_writes_twice_names_each_column_by_its_place_and_spaces_around_names_are_none(tmp_path, capsys):
     # pandas renames a repeated name's second column "x.1", a name the file does not hold, and "--features x"
     # took the first of the two without a word.
     rng = np.random.RandomState(0)
@@ -408,6 +408,19 @@ def test_a_name_the_header_writes_twice_names_each_column_by_its_place(tmp_path,
     np.testing.assert_allclose(predicted["probability 1"], fitted.predict_proba(values[:, :, 1:])[:, 1], rtol=1e-6)
     assert main(["fit", str(data), *options]) == 0  # by default both, each under its own name
     assert load(model).n_features_in_ == 2
+    # A space after each comma, as people write by hand, is no part of the names (nor of a label): it was
+    # "columns ['t', 'label'] are not in the table; it has ['case', ' t', ' x', ' y', ' label']".
+    labels = {0: "calm", 1: "busy"}
+    plain, spaced = tmp_path / "plain.csv", tmp_path / "spaced.csv"
+    plain.write_text("case,t,x,y,label\n" + "".join(
+        ",".join(map(str, row[:4])) + f",{labels[row[4]]}\n" for row in rows))
+    spaced.write_text("case, t, x, y , label\n" + "".join(
+        ", ".join(map(str, row[:4])) + f", {labels[row[4]]}\n" for row in rows))
+    for path in (plain, spaced):
+        assert main(["fit", str(path), *options[:-1], str(tmp_path / f"{path.stem}.alrnn.npz")]) == 0
+    fitted, from_spaced = load(tmp_path / "plain.alrnn.npz"), load(tmp_path / "spaced.alrnn.npz")
+    np.testing.assert_array_equal(from_spaced.W_, fitted.W_)
+    assert from_spaced.classes_.tolist() == ["busy", "calm"]
     data.write_text("x,x,label\n" + "".join(f"{a},{b},{case % 2}\n" for case, (a, b) in enumerate(values[:, 0])))
     with pytest.raises(SystemExit, match=r"its header names 'x' more than once"):  # a wide table's too
         main(["fit", str(data), "--target", "label", "--features", "x", "--model-out", str(model)])
