@@ -95,17 +95,19 @@ def csv_dialect(handle):
     handle.seek(0)
     lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     declared = getattr(handle, "declared_delimiter", None)
+    # skipinitialspace: the spaces after a delimiter are no part of the next cell ("a", "b" as written by hand).
     if declared or _one_column_of_decimal_commas(lines[:-1] if len(sample) == 65536 else lines):
-        dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";"})
+        dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";", "skipinitialspace": True})
         return dialect, _decimal_mark(sample, dialect.delimiter)
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:  # one column
-        dialect = csv.excel
+        sniffed = csv.excel
+    dialect = type("Sniffed", (sniffed,), {"skipinitialspace": True})
     first = re.sub(r'"[^"]*"', "", lines[0]) if lines else ""  # outside quotes, where cells may hold any
     counts = {delimiter: first.count(delimiter) for delimiter in ",;\t"}
     if not counts.get(dialect.delimiter) and any(counts.values()):  # the sniffer took one found in texts only
-        dialect = type("FirstLine", (csv.excel,), {"delimiter": max(counts, key=counts.get)})
+        dialect = type("FirstLine", (csv.excel,), {"delimiter": max(counts, key=counts.get), "skipinitialspace": True})
     data_line = lines[1] if len(lines) > 1 else lines[0] if lines else ""  # the first, where a header precedes it
     if dialect.delimiter not in sample and len(data_line.split()) > 1:
         return None, "."
@@ -123,7 +125,8 @@ def _decimal_mark(sample, delimiter):
     decimal mark; not a comma inside a text, "costs 1,5"), else "."."""
     if delimiter == ",":
         return "."
-    cells = [cell.strip() for row in csv.reader(io.StringIO(sample), delimiter=delimiter) for cell in row]
+    cells = [cell.strip() for row in csv.reader(io.StringIO(sample), delimiter=delimiter, skipinitialspace=True)
+             for cell in row]
     commas = sum(_COMMA_NUMBER.fullmatch(cell) is not None for cell in cells)
     return "," if commas > sum(_POINT_NUMBER.fullmatch(cell) is not None for cell in cells) else "."
 
@@ -216,15 +219,59 @@ def _names_columns(first, below, decimal):
     return any(kind != "number" and kind != _cell_kind(cell, decimal) for kind, cell in zip(kinds, below))
 
 
+def _rows_and_lines(text, dialect):
+    """Each row of a CSV ``text`` (cells separated by runs of spaces where ``dialect`` is None) with the
+    lines it spans (a quoted cell may hold line breaks)."""
+    lines = text.splitlines(keepends=True)
+    if dialect is None:
+        return [(line.split(), [line]) for line in lines]
+    reader, rows, start = csv.reader(lines, dialect), [], 0
+    for row in reader:
+        rows.append((row, lines[start:reader.line_num]))
+        start = reader.line_num
+    return rows
+
+
+def _is_comment(row, dialect):
+    """Whether a row is a line starting with # (notes, a units line), not a header whose first column is
+    named "#" (row numbers, "#,name,value")."""
+    return bool(row) and row[0].lstrip().startswith("#") and (dialect is None or len(row) == 1 or row[0].strip() != "#")
+
+
+def without_comments(handle, dialect, decimal):
+    """An open CSV file's ``handle`` (rewound) without the lines starting with # (an instrument's or a
+    logger's notes, a units line); where the first row is data, the last comment line above it that
+    names as many columns is the header (``np.savetxt(header=...)`` writes "# x,y")."""
+    text = handle.read()
+    handle.seek(0)
+    if not re.search(r"^\s*#", text, re.MULTILINE):
+        return handle
+    rows = _rows_and_lines(text, dialect)
+    kept = [(row, lines) for row, lines in rows if not _is_comment(row, dialect)]
+    if len(kept) == len(rows):
+        return handle
+    data_rows = [row for row, _ in kept if not is_blank(row)]
+    header = []
+    if data_rows and not _names_columns(data_rows[0], _first_values_below(data_rows), decimal):
+        start = next(i for i, (row, _) in enumerate(rows) if row is data_rows[0])
+        for _, lines in reversed(rows[:start]):  # the comments above the first row, the last first
+            named = "".join(lines).lstrip()[1:].lstrip()
+            names = _rows_and_lines(named, dialect)[0][0] if named.strip() else []
+            if len(names) == len(data_rows[0]) and _names_columns(names, data_rows[0], decimal):
+                header = [named if named.endswith(("\n", "\r")) else named + "\n"]
+                break
+    return io.StringIO("".join(header + [line for _, lines in kept for line in lines]), newline="")
+
+
 def read_csv_rows(path):
     """A CSV file's header (None without one: :func:`_names_columns`), its data rows of cells as
-    text, as wide as each other, and its decimal mark. Lines starting with # are comments; blank
-    lines before and after the data are none, and a blank line among them is a row of empty cells
-    (of one column, a file has no other way to write a gap)."""
+    text, as wide as each other, and its decimal mark. Lines starting with # are comments
+    (:func:`without_comments`); blank lines before and after the data are none, and a blank line
+    among them is a row of empty cells (of one column, a file has no other way to write a gap)."""
     with open_csv(path) as handle:
         dialect, decimal = csv_dialect(handle)
-        reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
-        rows = _rows_between_blank_lines([row for row in reader if not (row and row[0].lstrip().startswith("#"))])
+        rows = _rows_between_blank_lines([row for row, _ in _rows_and_lines(
+            without_comments(handle, dialect, decimal).read(), dialect)])
     header = rows.pop(0) if rows and _names_columns(rows[0], _first_values_below(rows), decimal) else None
     rows = _rows_between_blank_lines(rows)
     if not rows:

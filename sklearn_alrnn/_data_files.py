@@ -14,7 +14,9 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
-from ._csv_text import ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows
+from ._csv_text import (
+    ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows, without_comments,
+)
 from ._panels import evenly_spaced
 from ._series import (
     TIME_STAMP_RTOL, constant_columns, counter_and_run_columns, evenly_repeated, numbers_as_dates, rise_text,
@@ -70,8 +72,9 @@ def read_table(path):
     except ImportError:
         raise SystemExit("error: reading CSV tables needs pandas: pip install pandas")
     try:
-        with open_csv(path) as handle, warnings.catch_warnings():
-            dialect, decimal = csv_dialect(handle)
+        with open_csv(path) as opened, warnings.catch_warnings():
+            dialect, decimal = csv_dialect(opened)
+            handle = without_comments(opened, dialect, decimal)
             # index_col=False: pandas would otherwise read the first column as the index, and shift the names
             # onto the wrong columns, where a delimiter ends every line (as some exports write); where the
             # cells past the header's names are not empty, pandas would drop them with a warning.

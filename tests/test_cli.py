@@ -426,6 +426,39 @@ def test_a_name_the_header_writes_twice_names_each_column_by_its_place_and_space
         main(["fit", str(data), "--target", "label", "--features", "x", "--model-out", str(model)])
 
 
+def test_comment_lines_in_a_table_are_notes_and_np_savetxts_commented_header_names_the_columns(tmp_path, capsys):
+    # fit read a logger's note above the header as the header ("rows hold values in more columns than the
+    # header names"), and np.savetxt(header=...)'s "# id,t,x,label" as no header: the first data row was.
+    rng = np.random.RandomState(0)
+    rows = np.array([(case, step, rng.normal() + case % 2, case % 2) for case in range(20) for step in range(6)])
+    plain = tmp_path / "plain.csv"
+    np.savetxt(plain, rows, delimiter=",", header="id,t,x,label", comments="")
+    options = ["--id-col", "id", "--time-col", "t", "--target", "label", "--n-hidden", "4", "--max-iter", "3",
+               "--model-out"]
+    assert main(["fit", str(plain), *options, str(tmp_path / "plain.alrnn.npz")]) == 0
+    expected = load(tmp_path / "plain.alrnn.npz").W_
+    text = plain.read_text().splitlines(keepends=True)
+    # np.savetxt's own comment mark with a note under the names; a logger's notes and a units line.
+    np.savetxt(tmp_path / "saved.csv", rows, delimiter=",", header="id,t,x,label\nrecorded at 10 Hz")
+    (tmp_path / "noted.csv").write_text("# exported by logger v2, 2026-12-07\n#\n" + text[0] +
+                                        "# units: -, s, mV, -\n" + "".join(text[1:]))
+    for name in ("saved.csv", "noted.csv"):
+        assert main(["fit", str(tmp_path / name), *options, str(tmp_path / f"{name}.alrnn.npz")]) == 0
+        np.testing.assert_array_equal(load(tmp_path / f"{name}.alrnn.npz").W_, expected)
+        assert main(["predict", str(tmp_path / f"{name}.alrnn.npz"), str(tmp_path / name)]) == 0
+    capsys.readouterr()
+    # A first column named "#" (row numbers) is a name, not a comment.
+    (tmp_path / "numbered.csv").write_text("#," + text[0] + "".join(f"{i},{line}" for i, line in enumerate(text[1:])))
+    with pytest.raises(SystemExit, match=r"column '#' rises by the same step from each row to the next"):
+        main(["fit", str(tmp_path / "numbered.csv"), *options, str(tmp_path / "numbered.alrnn.npz")])
+    # reconstruct names the columns of np.savetxt's commented header too (with runs of spaces between cells).
+    t = np.arange(300) * 0.1
+    np.savetxt(tmp_path / "orbit.txt", np.column_stack([t, np.sin(t), np.cos(t)]), header="time u v")
+    assert main(["reconstruct", str(tmp_path / "orbit.txt"), "--features", "v", "u", "--n-hidden", "4",
+                 "--n-nonlinear", "1", "--max-iter", "1", "--model-out", str(tmp_path / "orbit.alrnn.npz")]) == 0
+    assert load(tmp_path / "orbit.alrnn.npz").n_features_in_ == 2
+
+
 def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_each(tmp_path, capsys):
     # --target took one column: a table's several labels (0 / 1 each, a set per sequence) or several numbers to
     # predict could not be learned together.

@@ -221,9 +221,11 @@ def test_a_bad_table_ends_the_command_with_a_message_not_a_traceback(tmp_path):
 @st.composite
 def spreadsheet_styles(draw):
     """How a spreadsheet or another package may write a table: the delimiter and decimal mark, quotes,
-    a "sep=" line, pandas' index, a delimiter ending every line, CRLF, blank lines at the end, a BOM."""
+    a "sep=" line, notes on lines starting with # above the header, a space after each delimiter (as
+    written by hand), pandas' index, a delimiter ending every line, CRLF, blank lines at the end, a BOM."""
     delimiter, decimal = draw(st.sampled_from([(",", "."), (";", "."), ("\t", "."), (";", ","), ("\t", ",")]))
-    flags = {name: draw(st.booleans()) for name in ("quotes", "sep_line", "index", "trailing", "blank_end", "bom")}
+    flags = {name: draw(st.booleans())
+             for name in ("quotes", "sep_line", "notes", "spaced", "index", "trailing", "blank_end", "bom")}
     return {"delimiter": delimiter, "decimal": decimal, "newline": draw(st.sampled_from(["\n", "\r\n"])), **flags}
 
 
@@ -233,9 +235,10 @@ def _write_styled(path, header, rows, style):
         return f'"{text}"' if style["quotes"] or style["delimiter"] in text else text
 
     lines = [f"sep={style['delimiter']}"] * style["sep_line"]
+    lines += [f"# exported by logger v2{style['delimiter']} gain 1,5", "#"] * style["notes"]
     for i, row in enumerate([header, *rows]):
         cells = ([""] if i == 0 else [str(i - 1)]) * style["index"] + [cell(value) for value in row]
-        lines.append(style["delimiter"].join(cells) + style["delimiter"] * style["trailing"])
+        lines.append((style["delimiter"] + " " * style["spaced"]).join(cells) + style["delimiter"] * style["trailing"])
     text = style["newline"].join(lines) + style["newline"] * (1 + 2 * style["blank_end"])
     path.write_bytes(text.encode("utf-8-sig" if style["bom"] else "utf-8"))
 
