@@ -238,22 +238,26 @@ def _is_comment(row, dialect):
     return bool(row) and row[0].lstrip().startswith("#") and (dialect is None or len(row) == 1 or row[0].strip() != "#")
 
 
-def without_comments(handle, dialect, decimal):
+def without_comments(handle, dialect, decimal, above_only=False):
     """An open CSV file's ``handle`` (rewound) without the lines starting with # (an instrument's or a
-    logger's notes, a units line); where the first row is data, the last comment line above it that
-    names as many columns is the header (``np.savetxt(header=...)`` writes "# x,y")."""
+    logger's notes, a units line), with ``above_only`` those above the first row only (a table's texts
+    may start with #: "#blessed morning"); where the first row is data, the last comment line above it
+    that names as many columns is the header (``np.savetxt(header=...)`` writes "# x,y")."""
     text = handle.read()
     handle.seek(0)
     if not re.search(r"^\s*#", text, re.MULTILINE):
         return handle
     rows = _rows_and_lines(text, dialect)
-    kept = [(row, lines) for row, lines in rows if not _is_comment(row, dialect)]
+    comments = [_is_comment(row, dialect) for row, _ in rows]
+    start = next((i for i, (row, _) in enumerate(rows) if not comments[i] and not is_blank(row)), len(rows))
+    if above_only:
+        comments[start:] = [False] * (len(rows) - start)
+    kept = [(row, lines) for (row, lines), comment in zip(rows, comments) if not comment]
     if len(kept) == len(rows):
         return handle
     data_rows = [row for row, _ in kept if not is_blank(row)]
     header = []
     if data_rows and not _names_columns(data_rows[0], _first_values_below(data_rows), decimal):
-        start = next(i for i, (row, _) in enumerate(rows) if row is data_rows[0])
         for _, lines in reversed(rows[:start]):  # the comments above the first row, the last first
             named = "".join(lines).lstrip()[1:].lstrip()
             names = _rows_and_lines(named, dialect)[0][0] if named.strip() else []

@@ -74,7 +74,7 @@ def read_table(path):
     try:
         with open_csv(path) as opened, warnings.catch_warnings():
             dialect, decimal = csv_dialect(opened)
-            handle = without_comments(opened, dialect, decimal)
+            handle = without_comments(opened, dialect, decimal, above_only=True)
             # index_col=False: pandas would otherwise read the first column as the index, and shift the names
             # onto the wrong columns, where a delimiter ends every line (as some exports write); where the
             # cells past the header's names are not empty, pandas would drop them with a warning.

@@ -438,10 +438,9 @@ def test_comment_lines_in_a_table_are_notes_and_np_savetxts_commented_header_nam
     assert main(["fit", str(plain), *options, str(tmp_path / "plain.alrnn.npz")]) == 0
     expected = load(tmp_path / "plain.alrnn.npz").W_
     text = plain.read_text().splitlines(keepends=True)
-    # np.savetxt's own comment mark with a note under the names; a logger's notes and a units line.
+    # np.savetxt's own comment mark with a note under the names; a logger's notes above the header.
     np.savetxt(tmp_path / "saved.csv", rows, delimiter=",", header="id,t,x,label\nrecorded at 10 Hz")
-    (tmp_path / "noted.csv").write_text("# exported by logger v2, 2026-12-07\n#\n" + text[0] +
-                                        "# units: -, s, mV, -\n" + "".join(text[1:]))
+    (tmp_path / "noted.csv").write_text("# exported by logger v2, 2026-12-07\n#\n" + "".join(text))
     for name in ("saved.csv", "noted.csv"):
         assert main(["fit", str(tmp_path / name), *options, str(tmp_path / f"{name}.alrnn.npz")]) == 0
         np.testing.assert_array_equal(load(tmp_path / f"{name}.alrnn.npz").W_, expected)
@@ -1602,6 +1601,7 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     labels = np.array(["pos", "neg"] * 30)
     texts = [f"The film was {rng.choice(words[label])} and {rng.choice(['long', 'short'])}." for label in labels]
     texts[::7] = [f"{text} So\t\"quoted\"\tand,\ttabbed." for text in texts[::7]]  # tabs in texts only (the sniffer's)
+    texts[::11] = [f"#movienight {text}" for text in texts[::11]]  # a text that starts with #: no comment line
     pd.DataFrame({"review": texts, "label": labels}).to_csv(tmp_path / "reviews.csv", index=False)
     model = tmp_path / "reviews.alrnn.npz"
     settings = ["--n-hidden", "8", "--max-iter", "5", "--random-state", "0"]
