@@ -198,6 +198,9 @@ def _archive_or_table(args):
     target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
     if args.text_col is not None:
         return _text_table(args, target)
+    words = [option for option, given in (("--min-df", args.min_df), ("--max-tokens", args.max_tokens)) if given]
+    if words:
+        args.usage_error(f"{', '.join(words)}: options of --text-col's vocabulary")
     named = [option for option, value in table_options.items() if value is not None]
     named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
     read_archive = archive_reader(args.data, ucr_2015=True, csv_cases=not named)  # a .csv as the archive's cases
@@ -273,7 +276,7 @@ def cmd_fit(args):
     X, y, settings = _archive_or_table(args)
     token_input = {}
     if settings.get("text_col"):
-        tokenizer = SequenceTokenizer().fit(X)
+        tokenizer = SequenceTokenizer(min_df=args.min_df or 1, max_tokens=args.max_tokens).fit(X)
         X, token_input = tokenizer.transform(X), {"input_type": "tokens"}
         settings["vocabulary"] = tokenizer.get_feature_names_out().tolist()
     elif args.gaps:
@@ -453,6 +456,10 @@ def build_parser():
                                                        "columns learned together (0 / 1 columns: a set of labels)")
     fit.add_argument("--text-col", help="a table's column of raw texts, a row per text, each read as a sequence of "
                                         "words (SequenceTokenizer) by a network of token inputs")
+    fit.add_argument("--min-df", type=_count(1), help="with --text-col, words in fewer texts are the unknown token "
+                                                     "(default 1: none)")
+    fit.add_argument("--max-tokens", type=_count(2), help="with --text-col, the largest vocabulary, the unknown token "
+                                                         "and the most frequent words (default: every word)")
     fit.add_argument("--id-col", help="a table's column naming each row's sequence")
     fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
     fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "

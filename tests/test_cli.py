@@ -1632,6 +1632,21 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     assert "Fitted ALRNNRegressor on 60 sequences" in capsys.readouterr().out
     with pytest.raises(SystemExit, match=r"--proba: .* holds an ALRNNRegressor, whose predictions are numbers"):
         main(["predict", str(model), str(tmp_path / "stars.csv"), "--proba"])
+    # A smaller vocabulary: words in fewer than 3 texts, and all but the 8 most frequent, are the unknown token.
+    assert main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "review", "--target", "label", "--min-df", "3",
+                 "--max-tokens", "8", *settings, "--model-out", str(model)]) == 0
+    small = SequenceTokenizer(min_df=3, max_tokens=8).fit(texts)
+    reference = ALRNNClassifier(n_hidden=8, max_iter=5, random_state=0, input_type="tokens").fit(
+        small.transform(texts), labels)
+    assert load(model).C_.shape == (8, 8)
+    np.testing.assert_array_equal(load(model).C_, reference.C_)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(tmp_path / "new.csv"), "--proba"]) == 0
+    predicted = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    np.testing.assert_allclose(predicted.iloc[:, 2:], reference.predict_proba(small.transform(unseen)), rtol=1e-12)
+    with pytest.raises(SystemExit) as usage:
+        main(["fit", str(tmp_path / "wide.csv"), "--target", "label", "--min-df", "2", "--model-out", str(model)])
+    assert usage.value.code == 2 and "--min-df: options of --text-col's vocabulary" in capsys.readouterr().err
     for extra, message in ((["--id-col", "review", "--target", "label"], "a row per text .*--id-col"),
                            ([], "--text-col reads a table of a row per text and its --target column"),
                            (["--target", "review"], "its --target column.*; the texts are not a target")):
