@@ -245,7 +245,7 @@ def without_comments(handle, dialect, decimal, above_only=False):
     that names as many columns is the header (``np.savetxt(header=...)`` writes "# x,y")."""
     text = handle.read()
     handle.seek(0)
-    if not re.search(r"^\s*#", text, re.MULTILINE):
+    if not (re.match(r"\s*#", text) if above_only else re.search(r"^\s*#", text, re.MULTILINE)):
         return handle
     rows = _rows_and_lines(text, dialect)
     comments = [_is_comment(row, dialect) for row, _ in rows]
