@@ -465,8 +465,8 @@ def held_out_split(series, fraction):
         n_test = int(round(fraction * len(series)))
         if n_test < 2 or len(series) - n_test < 2:
             raise SystemExit(
-                f"error: {len(series)} steps cannot be split into training and test parts "
-                f"with --test-fraction {fraction}"
+                f"error: {len(series)} steps cannot be split into training and held-out parts of at least 2 steps "
+                f"each with --test-fraction {fraction}, which holds out {n_test}"
             )
         return series[:-n_test], [series[-n_test:]]
     n_test = max(1, int(round(fraction * len(series))))

@@ -710,7 +710,8 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     (tmp_path / "words.csv").write_text("a,b\nx,y\n")
     with pytest.raises(SystemExit, match="cannot read a numeric series"):
         main(["reconstruct", str(tmp_path / "words.csv")])
-    with pytest.raises(SystemExit, match="cannot be split"):
+    with pytest.raises(SystemExit, match=r"steps cannot be split into training and held-out parts of at least 2 "
+                                         r"steps each with --test-fraction 0.0001, which holds out 0"):
         main(["reconstruct", str(npy), "--test-fraction", "0.0001"])
     (tmp_path / "garbage.npy").write_bytes(b"garbage" * 10)
     with pytest.raises(SystemExit, match="cannot read a numeric series from .*garbage.npy.*not a saved NumPy array"):
