@@ -272,10 +272,11 @@ def read_csv_rows(path):
     text, as wide as each other, and its decimal mark. Lines starting with # are comments
     (:func:`without_comments`); blank lines before and after the data are none, and a blank line
     among them is a row of empty cells (of one column, a file has no other way to write a gap)."""
-    with open_csv(path) as handle:
-        dialect, decimal = csv_dialect(handle)
-        rows = _rows_between_blank_lines([row for row, _ in _rows_and_lines(
-            without_comments(handle, dialect, decimal).read(), dialect)])
+    with open_csv(path) as opened:
+        dialect, decimal = csv_dialect(opened)
+        handle = without_comments(opened, dialect, decimal)
+        reader = (line.split() for line in handle) if dialect is None else csv.reader(handle, dialect)
+        rows = _rows_between_blank_lines(list(reader))
     header = rows.pop(0) if rows and _names_columns(rows[0], _first_values_below(rows), decimal) else None
     rows = _rows_between_blank_lines(rows)
     if not rows:
