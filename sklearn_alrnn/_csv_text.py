@@ -94,9 +94,11 @@ def csv_dialect(handle):
     sample = handle.read(65536)
     handle.seek(0)
     lines = [line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    truncated = len(sample) == 65536
+    sample = "\n".join(lines)  # without comments, whose commas ("# units: V, V") are no delimiters
     declared = getattr(handle, "declared_delimiter", None)
     # skipinitialspace: the spaces after a delimiter are no part of the next cell ("a", "b" as written by hand).
-    if declared or _one_column_of_decimal_commas(lines[:-1] if len(sample) == 65536 else lines):
+    if declared or _one_column_of_decimal_commas(lines[:-1] if truncated else lines):
         dialect = type("Declared", (csv.excel,), {"delimiter": declared or ";", "skipinitialspace": True})
         return dialect, _decimal_mark(sample, dialect.delimiter)
     try:
@@ -242,7 +244,7 @@ def without_comments(handle, dialect, decimal, above_only=False):
     """An open CSV file's ``handle`` (rewound) without the lines starting with # (an instrument's or a
     logger's notes, a units line), with ``above_only`` those above the first row only (a table's texts
     may start with #: "#blessed morning"); where the first row is data, the last comment line above it
-    that names as many columns is the header (``np.savetxt(header=...)`` writes "# x,y")."""
+    of as many cells, none a number or a date, is the header (``np.savetxt(header=...)`` writes "# x,y")."""
     text = handle.read()
     handle.seek(0)
     if not (re.match(r"\s*#", text) if above_only else re.search(r"^\s*#", text, re.MULTILINE)):
@@ -261,7 +263,7 @@ def without_comments(handle, dialect, decimal, above_only=False):
         for _, lines in reversed(rows[:start]):  # the comments above the first row, the last first
             named = "".join(lines).lstrip()[1:].lstrip()
             names = _rows_and_lines(named, dialect)[0][0] if named.strip() else []
-            if len(names) == len(data_rows[0]) and _names_columns(names, data_rows[0], decimal):
+            if len(names) == len(data_rows[0]) and all(_cell_kind(name, decimal) == "text" for name in names):
                 header = [named if named.endswith(("\n", "\r")) else named + "\n"]
                 break
     return io.StringIO("".join(header + [line for _, lines in kept for line in lines]), newline="")

@@ -450,9 +450,10 @@ def test_comment_lines_in_a_table_are_notes_and_np_savetxts_commented_header_nam
     (tmp_path / "numbered.csv").write_text("#," + text[0] + "".join(f"{i},{line}" for i, line in enumerate(text[1:])))
     with pytest.raises(SystemExit, match=r"column '#' rises by the same step from each row to the next"):
         main(["fit", str(tmp_path / "numbered.csv"), *options, str(tmp_path / "numbered.alrnn.npz")])
-    # reconstruct names the columns of np.savetxt's commented header too (with runs of spaces between cells).
+    # reconstruct names the columns of np.savetxt's commented header too (with runs of spaces between cells),
+    # whose commas in a note are no delimiters (the file was read as one column of text: "no column of numbers").
     t = np.arange(300) * 0.1
-    np.savetxt(tmp_path / "orbit.txt", np.column_stack([t, np.sin(t), np.cos(t)]), header="time u v")
+    np.savetxt(tmp_path / "orbit.txt", np.column_stack([t, np.sin(t), np.cos(t)]), header="time u v\nunits: s, V, V")
     assert main(["reconstruct", str(tmp_path / "orbit.txt"), "--features", "v", "u", "--n-hidden", "4",
                  "--n-nonlinear", "1", "--max-iter", "1", "--model-out", str(tmp_path / "orbit.alrnn.npz")]) == 0
     assert load(tmp_path / "orbit.alrnn.npz").n_features_in_ == 2
