@@ -93,11 +93,13 @@ def read_table(path):
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
     table.columns = _names_as_written(table.columns, header)
+    # A row of empty cells (",,,,", as spreadsheets export the rows below a table) is no row, as a blank line is none.
+    table = table.dropna(how="all").reset_index(drop=True)
     unnamed = [name for name in table.columns if str(name).startswith("Unnamed: ")]
     empty = [name for name in unnamed if table[name].isna().all()]
     # The index pandas' to_csv writes by default, under an empty name: row numbers, not a feature.
-    row_numbers = unnamed[:1] if table.columns[0] in unnamed and table.iloc[:, 0].astype(str).tolist() == list(
-        map(str, range(len(table)))) else []
+    row_numbers = unnamed[:1] if table.columns[0] in unnamed and np.array_equal(
+        pd.to_numeric(table.iloc[:, 0], errors="coerce"), np.arange(len(table))) else []
     return table.drop(columns=list(dict.fromkeys(empty + row_numbers)))
 
 

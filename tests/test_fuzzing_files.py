@@ -222,10 +222,11 @@ def test_a_bad_table_ends_the_command_with_a_message_not_a_traceback(tmp_path):
 def spreadsheet_styles(draw):
     """How a spreadsheet or another package may write a table: the delimiter and decimal mark, quotes,
     a "sep=" line, notes on lines starting with # above the header, a space after each delimiter (as
-    written by hand), pandas' index, a delimiter ending every line, CRLF, blank lines at the end, a BOM."""
+    written by hand), pandas' index, a delimiter ending every line, CRLF, blank lines or rows of empty cells
+    (",,,", as spreadsheets export the rows below a table) at the end, a BOM."""
     delimiter, decimal = draw(st.sampled_from([(",", "."), (";", "."), ("\t", "."), (";", ","), ("\t", ",")]))
     flags = {name: draw(st.booleans())
-             for name in ("quotes", "sep_line", "notes", "spaced", "index", "trailing", "blank_end", "bom")}
+             for name in ("quotes", "sep_line", "notes", "spaced", "index", "trailing", "blank_end", "empty_rows", "bom")}
     return {"delimiter": delimiter, "decimal": decimal, "newline": draw(st.sampled_from(["\n", "\r\n"])), **flags}
 
 
@@ -239,6 +240,7 @@ def _write_styled(path, header, rows, style):
     for i, row in enumerate([header, *rows]):
         cells = ([""] if i == 0 else [str(i - 1)]) * style["index"] + [cell(value) for value in row]
         lines.append((style["delimiter"] + " " * style["spaced"]).join(cells) + style["delimiter"] * style["trailing"])
+    lines += [style["delimiter"] * (len(header) - 1 + style["index"] + style["trailing"])] * 2 * style["empty_rows"]
     text = style["newline"].join(lines) + style["newline"] * (1 + 2 * style["blank_end"])
     path.write_bytes(text.encode("utf-8-sig" if style["bom"] else "utf-8"))
 
