@@ -218,6 +218,11 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
         )
     if len(df) == 0:
         raise ValueError("The table has no rows; to_sequences needs at least one row per sequence.")
+    used = [id_col, time_col, *targets, *(df.columns if feature_cols is None else feature_cols)]
+    repeated = next((c for c in used if np.count_nonzero(df.columns == c) > 1), None)
+    if repeated is not None:
+        raise ValueError(f"The table names {np.count_nonzero(df.columns == repeated)} columns {repeated!r}: which is "
+                         "meant? Give each column its own name (e.g. df.columns = [...]).")
     default_features = feature_cols is None
     if default_features:
         feature_cols = default_feature_columns(df, {id_col, time_col, *targets})

@@ -88,6 +88,10 @@ def test_long_format_errors():
         to_sequences(broken, "id", "time")
     with pytest.raises(ValueError, match=r"Columns \['nope'\] are not in the table"):
         to_sequences(table, "id", "time", ["nope"])
+    twice = pd.concat([table, table[["a"]]], axis=1)  # pandas lets two columns share a name (it crashed here)
+    for features in (["a"], None):
+        with pytest.raises(ValueError, match=r"The table names 2 columns 'a': which is meant\?"):
+            to_sequences(twice, "id", "time", features)
     sid = next(s for s, n in table.groupby("id").size().items() if n >= 3)
     gappy = table.drop(index=table.index[(table["id"] == sid) & (table["time"] == 107)])
     with pytest.raises(ValueError, match=rf"Sequence '{sid}' misses time stamps: .*between 100 and 114"):
