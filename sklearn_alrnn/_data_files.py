@@ -52,7 +52,8 @@ def archive_reader(path, ucr_2015=False, csv_cases=False):
     if reader is load_ucr_tsv:
         try:
             with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                lines = [line for line in itertools.islice(handle, 1000) if line.strip()]
+                filled = (line for line in handle if line.strip())  # the .csv check reads the first labels
+                lines = list(itertools.islice(filled, 1000 if suffix == ".csv" else 1))
         except OSError:  # the table reader names what is wrong with the file
             return None
         if not lines or not is_ucr_case(lines[0]):
