@@ -269,6 +269,20 @@ def without_comments(handle, dialect, decimal, above_only=False):
     return io.StringIO("".join(header + [line for _, lines in kept for line in lines]), newline="")
 
 
+def without_repeated_header(handle, dialect):
+    """An open CSV file's ``handle`` (rewound) without the later lines that repeat its first of several
+    cells (the header of each file where files are joined one after another; a table of one column may
+    hold its name as a value), and how many there were."""
+    text = handle.read()
+    handle.seek(0)
+    lines = text.lstrip().splitlines(keepends=True)
+    header = lines[0].strip() if lines else ""
+    if len(header.split() if dialect is None else next(csv.reader([header], dialect))) < 2 or text.count(header) < 2:
+        return handle, 0
+    kept = lines[:1] + [line for line in lines[1:] if line.strip() != header]
+    return io.StringIO("".join(kept), newline=""), len(lines) - len(kept)
+
+
 def read_csv_rows(path):
     """A CSV file's header (None without one: :func:`_names_columns`), its data rows of cells as
     text, as wide as each other, and its decimal mark. Lines starting with # are comments

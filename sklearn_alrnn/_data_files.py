@@ -16,6 +16,7 @@ from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
 from ._csv_text import (
     ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows, without_comments,
+    without_repeated_header,
 )
 from ._panels import evenly_spaced
 from ._series import (
@@ -75,7 +76,8 @@ def read_table(path):
     try:
         with open_csv(path) as opened, warnings.catch_warnings():
             dialect, decimal = csv_dialect(opened)
-            handle = without_comments(opened, dialect, decimal, above_only=True)
+            handle, repeats = without_repeated_header(without_comments(opened, dialect, decimal, above_only=True),
+                                                      dialect)
             # index_col=False: pandas would otherwise read the first column as the index, and shift the names
             # onto the wrong columns, where a delimiter ends every line (as some exports write); where the
             # cells past the header's names are not empty, pandas would drop them with a warning.
@@ -94,6 +96,9 @@ def read_table(path):
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read {path!r}: {exc}")
     table.columns = _names_as_written(table.columns, header)
+    if repeats:
+        warn_user(f"{path!r} repeats its header on {repeats} later line{'s' * (repeats > 1)} (files joined one after "
+                  "another); skipped")
     # A row of empty cells (",,,,", as spreadsheets export the rows below a table) is no row, as a blank line is none.
     table = table.dropna(how="all").reset_index(drop=True)
     unnamed = [name for name in table.columns if str(name).startswith("Unnamed: ")]
@@ -323,10 +328,16 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
             continue
         elif None in numbers:
             row = numbers.index(None)
-            units = row == 0 and header is not None and all(cell_number(cell, decimal) is None for cell in rows[0])
-            gap = f" (a gap: {_FILL_GAPS})" if is_gap(cells[row]) else \
-                " (a second header line, such as the units, is read as a comment where it starts with #)" * units
-            raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{gap}")
+            if is_gap(cells[row]):
+                hint = f" (a gap: {_FILL_GAPS})"
+            elif row == 0 and header is not None and all(cell_number(cell, decimal) is None for cell in rows[0]):
+                hint = " (a second header line, such as the units, is read as a comment where it starts with #)"
+            elif [cell.strip() for cell in rows[row]] == stripped:
+                hint = (" (the header again: the recordings of files joined one after another are series of their "
+                        "own; give each file, or a column naming each one's rows, --id-col)")
+            else:
+                hint = ""
+            raise ValueError(f"column {name!r} holds {cells[row]!r} in data row {row}, which is not a number{hint}")
         else:
             kept.append((name, numbers))
     if not kept:

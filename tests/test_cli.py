@@ -459,6 +459,30 @@ def test_comment_lines_in_a_table_are_notes_and_np_savetxts_commented_header_nam
     assert load(tmp_path / "orbit.alrnn.npz").n_features_in_ == 2
 
 
+def test_a_table_of_files_joined_one_after_another_skips_their_headers(tmp_path, capsys):
+    # `cat a.csv b.csv > all.csv` repeats the header among the rows: fit read every column as text ("No
+    # feature columns"; with --features, the time stamps '0' were "text that is neither a number nor a date").
+    rng = np.random.RandomState(0)
+    rows = [f"{part}{case},{step},{rng.normal() + case % 2:.4f},{case % 2}\n"
+            for part in "ab" for case in range(10) for step in range(5)]
+    header = "id,t,x,label\n"
+    (tmp_path / "joined.csv").write_text(header + "".join(rows[:50]) + header + "".join(rows[50:]))
+    (tmp_path / "one.csv").write_text(header + "".join(rows))
+    options = ["--id-col", "id", "--time-col", "t", "--target", "label", "--n-hidden", "4", "--max-iter", "3",
+               "--model-out"]
+    with pytest.warns(UserWarning, match=r"'.*joined.csv' repeats its header on 1 later line \(files joined one "
+                                         r"after another\); skipped"):
+        assert main(["fit", str(tmp_path / "joined.csv"), *options, str(tmp_path / "joined.alrnn.npz")]) == 0
+    assert main(["fit", str(tmp_path / "one.csv"), *options, str(tmp_path / "one.alrnn.npz")]) == 0
+    np.testing.assert_array_equal(load(tmp_path / "joined.alrnn.npz").W_, load(tmp_path / "one.alrnn.npz").W_)
+    # reconstruct would join two recordings into one series: it names the line instead.
+    series = "x,y\n" + "".join(f"{v:.4f},{-v:.4f}\n" for v in rng.normal(size=30))
+    (tmp_path / "recordings.csv").write_text(series + series)
+    with pytest.raises(SystemExit, match=r"column 'x' holds 'x' in data row 30, which is not a number \(the header "
+                                         r"again: the recordings of files joined one after another are series"):
+        main(["reconstruct", str(tmp_path / "recordings.csv")])
+
+
 def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_each(tmp_path, capsys):
     # --target took one column: a table's several labels (0 / 1 each, a set per sequence) or several numbers to
     # predict could not be learned together.
