@@ -49,6 +49,9 @@ class ALRNNClassifier(ClassifierMixin, ClassifierStateMixin, BaseALRNN):
         per_step=True)`` pads with them). A set of labels at each step: y of
         shape (n_samples, n_timesteps, n_labels) of 0 and 1, or a list of
         (n_timesteps_i, n_labels) arrays (a NaN in a step's row: no labels there).
+        One long recording is learned with its order: cut it into windows of a few
+        segments each and fit with ``early_stopping=True`` (RESULTS.md, "Labels
+        at every step of one long recording").
 
     label_smoothing : float in [0, 1), default=0.0
         Training targets put ``1 - label_smoothing`` on the label and spread
