@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import itertools
+import json
 import lzma
 import os
 import re
@@ -36,8 +37,39 @@ def _parquet_as_csv(data):
     return table.to_csv(index=not isinstance(table.index, pd.RangeIndex))
 
 
+def _json_as_csv(text):
+    """A JSON table's text as CSV: an array of records (``[{"id": 0, "x": 0.5}, ...]``), a record per
+    line (JSON Lines) or an object of columns (``{"x": {"0": 0.5, ...}}``), as pandas' ``to_json``
+    writes them, or an array of numbers or of rows (``json.dump(X.tolist())``), without a header;
+    None for text that is no JSON, a ValueError for JSON that is no table."""
+    stripped = text.strip()
+    if stripped[:1] not in ("[", "{"):
+        return None
+    try:
+        parsed = json.loads(stripped)
+    except ValueError:
+        try:
+            parsed = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        except ValueError:
+            return None
+    if isinstance(parsed, list) and parsed and all(isinstance(row, (list, int, float)) for row in parsed):
+        return "".join(",".join("" if value is None else json.dumps(value) for value in  # a series: numbers, or rows
+                                (row if isinstance(row, list) else [row])) + "\n" for row in parsed)
+    records = isinstance(parsed, list) and parsed and all(isinstance(record, dict) for record in parsed)
+    columns = isinstance(parsed, dict) and parsed and all(isinstance(column, (dict, list)) for column in parsed.values())
+    if not (records or columns):
+        raise ValueError("it is JSON, but no table: an array of records ([{\"x\": 0.5}, ...]), a record per line, "
+                         "an object of columns ({\"x\": [0.5, ...]}) or an array of numbers or of rows is read as one")
+    try:
+        import pandas as pd
+    except ImportError as error:
+        raise ValueError(f"it is a JSON table, which needs pandas to read ({error})") from None
+    return (pd.DataFrame.from_records(parsed) if records else pd.DataFrame(parsed)).to_csv(index=False)
+
+
 def open_csv(path):
-    """A CSV file's text (a Parquet table's as ``_parquet_as_csv`` writes it): gzip, bz2 or xz compressed
+    """A CSV file's text (a Parquet or JSON table's as ``_parquet_as_csv`` and ``_json_as_csv`` write it):
+    gzip, bz2 or xz compressed
     by its suffix, as pandas reads them; UTF-8 (without the byte-order mark spreadsheets write), UTF-16
     after its byte-order mark (spreadsheets' "Unicode text"), else Windows-1252, the encoding
     spreadsheets save CSV in on Western European Windows."""
@@ -53,9 +85,11 @@ def open_csv(path):
                             ("binary", "a NUL byte near its start"))
         raise ValueError(f"it is a {kind} file, not a CSV text table ({advice})")
     try:
-        return _text_handle(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _text_handle(data.decode("cp1252", errors="replace"))
+        text = data.decode("cp1252", errors="replace")
+    table = _json_as_csv(text)
+    return _text_handle(text) if table is None else io.StringIO(table, newline="")
 
 
 def _text_handle(text):

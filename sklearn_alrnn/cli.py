@@ -450,7 +450,8 @@ def build_parser():
                                   "wide table without --id-col and --time-col: a row per sequence, the target and "
                                   "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
                                   "of the UCR/UEA archive, or a .csv copy: a label, then the values, on each line); "
-                                  "with --text-col, a table of a row per text")
+                                  "with --text-col, a table of a row per text; a Parquet or JSON table (records, "
+                                  "JSON Lines or columns, as pandas' to_json writes) reads as its CSV")
     fit.add_argument("--target", action="append", help="a table's column to predict: its value at each sequence's "
                                                        "last step, or every step with --per-step; given again, "
                                                        "columns learned together (0 / 1 columns: a set of labels)")
@@ -505,7 +506,7 @@ def build_parser():
                      ".ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
                      "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
-                     "Parquet table read as its CSV"
+                     "Parquet or JSON table (or a JSON array of rows) read as its CSV"
     )
     reconstruct.add_argument("--features", nargs="+", metavar="COL",
                              help="a table's columns to learn, in that order: its header's names, or numbers from 0 "

@@ -483,6 +483,36 @@ def test_a_table_of_files_joined_one_after_another_skips_their_headers(tmp_path,
         main(["reconstruct", str(tmp_path / "recordings.csv")])
 
 
+def test_json_tables_and_series_read_as_their_csv(tmp_path, capsys):
+    # A JSON file was read as CSV text: fit listed thousands of "columns" ('[{"id":0', 't:0', ...).
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame({"id": np.repeat(np.arange(12), 5), "t": np.tile(np.arange(5), 12),
+                          "x": rng.normal(size=60).round(6), "label": np.repeat(np.arange(12) % 2, 5)})
+    table.to_csv(tmp_path / "table.csv", index=False)
+    table.to_json(tmp_path / "records.json", orient="records")
+    table.to_json(tmp_path / "lines.jsonl", orient="records", lines=True)
+    table.to_json(tmp_path / "columns.json")  # pandas' default: an object of columns
+    options = ["--id-col", "id", "--time-col", "t", "--target", "label", "--n-hidden", "4", "--max-iter", "3",
+               "--model-out"]
+    fitted = {}
+    for name in ("table.csv", "records.json", "lines.jsonl", "columns.json"):
+        assert main(["fit", str(tmp_path / name), *options, str(tmp_path / f"{name}.alrnn.npz")]) == 0
+        fitted[name] = load(tmp_path / f"{name}.alrnn.npz").W_
+    for name, W in fitted.items():
+        np.testing.assert_array_equal(W, fitted["table.csv"], err_msg=name)
+    t = np.arange(300) * 0.05
+    series = np.column_stack([np.sin(t), np.cos(t)])
+    np.savetxt(tmp_path / "series.csv", series, delimiter=",")
+    (tmp_path / "series.json").write_text(json.dumps(series.tolist()))  # json.dump(X.tolist()): rows, no header
+    settings = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1"]
+    for name in ("series.csv", "series.json"):
+        assert main(["reconstruct", str(tmp_path / name), *settings, "--model-out", str(tmp_path / f"{name}.npz")]) == 0
+    np.testing.assert_array_equal(load(tmp_path / "series.json.npz").W_, load(tmp_path / "series.csv.npz").W_)
+    (tmp_path / "setting.json").write_text('{"dt": 0.01}')
+    with pytest.raises(SystemExit, match=r"'.*setting.json': it is JSON, but no table: an array of records"):
+        main(["fit", str(tmp_path / "setting.json"), *options, str(tmp_path / "m.alrnn.npz")])
+
+
 def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_each(tmp_path, capsys):
     # --target took one column: a table's several labels (0 / 1 each, a set per sequence) or several numbers to
     # predict could not be learned together.
