@@ -56,7 +56,7 @@ def _json_as_csv(text):
         return "".join(",".join("" if value is None else json.dumps(value) for value in  # a series: numbers, or rows
                                 (row if isinstance(row, list) else [row])) + "\n" for row in parsed)
     records = isinstance(parsed, list) and parsed and all(isinstance(record, dict) for record in parsed)
-    columns = isinstance(parsed, dict) and parsed and all(isinstance(column, (dict, list)) for column in parsed.values())
+    columns = isinstance(parsed, dict) and parsed and all(isinstance(cells, (dict, list)) for cells in parsed.values())
     if not (records or columns):
         raise ValueError("it is JSON, but no table: an array of records ([{\"x\": 0.5}, ...]), a record per line, "
                          "an object of columns ({\"x\": [0.5, ...]}) or an array of numbers or of rows is read as one")
