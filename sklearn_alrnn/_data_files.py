@@ -27,7 +27,7 @@ from ._ts_format import load_ts
 from ._validation import is_missing, lengths_before_padding, pad_sequences
 from ._warnings import warn_user
 from .io import _METADATA_KEY
-from .tabular import _as_floats, _shown, _warn_of_targets_among, target_columns, to_sequences
+from .tabular import _as_floats, _shown, _warn_of_targets_among, listed_columns, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
 #: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
@@ -187,7 +187,7 @@ def _check_columns(table, columns):
                 "then the values, on each line) is read with no column option")
     else:
         hint = ""
-    raise ValueError(f"columns {missing} are not in the table; it has {names}{hint}")
+    raise ValueError(f"columns {missing} are not in the table; it has {listed_columns(names)}{hint}")
 
 
 def _row_targets(table, target):

@@ -30,6 +30,12 @@ def table_of_columns(columns):
     return pd.DataFrame(columns)
 
 
+def listed_columns(columns, at_most=20):
+    """A table's column names as an error message lists them: the first ``at_most`` and how many more."""
+    names = list(columns)
+    return names if len(names) <= at_most else f"{names[:at_most]} and {len(names) - at_most} more"
+
+
 def numeric_columns(df, excluded):
     """Names of ``df``'s numeric columns (integer or float, NumPy or pandas dtypes) not in ``excluded``."""
     return [c for c in df.columns if c not in excluded and getattr(df[c].dtype, "kind", "O") in "iuf"]
@@ -213,7 +219,7 @@ def to_sequences(df, id_col, time_col, feature_cols=None, target_col=None, per_s
     if missing:
         in_index = [c for c in missing if c in df.index.names]
         raise ValueError(
-            f"Columns {missing} are not in the table; it has {list(df.columns)}."
+            f"Columns {missing} are not in the table; it has {listed_columns(df.columns)}."
             + (f" {in_index} name the index: pass df.reset_index()." if in_index else "")
         )
     if len(df) == 0:

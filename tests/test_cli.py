@@ -380,6 +380,10 @@ def test_fit_predict_analyze_read_a_wide_table_of_a_row_per_sequence(tmp_path, c
     table.drop(columns="t3").to_csv(tmp_path / "short.csv", index=False)
     with pytest.raises(SystemExit, match=r"columns \['t3'\] are not in the table"):
         main(["predict", str(model), str(tmp_path / "short.csv")])
+    pd.DataFrame(rng.normal(size=(4, 300))).add_prefix("t").to_csv(tmp_path / "long.csv", index=False)
+    with pytest.raises(SystemExit, match=r"columns \['label'\] are not in the table; it has \['t0', .* 't19'\] and 280 "
+                                         r"more$"):  # not 300 names
+        main(["fit", str(tmp_path / "long.csv"), "--target", "label", "--model-out", str(model)])
     table.assign(label=table["label"].where(table.index != 5)).to_csv(tmp_path / "gap.csv", index=False)
     with pytest.raises(SystemExit, match=r"column 'label' is empty in 1 rows \(the first: data row 5\)"):
         main(["fit", str(tmp_path / "gap.csv"), "--target", "label", "--model-out", str(model)])
