@@ -419,10 +419,32 @@ def _only_array(archive):
         return archive[archive.files[0]]
 
 
+def _mat_array(path):
+    """The one numeric array of a MATLAB .mat file (versions 4 to 7, which SciPy reads), but scalars (a
+    sampling rate); a row or column vector as one variable."""
+    from scipy.io import loadmat
+
+    with open(path, "rb") as file:
+        if b"MATLAB 7.3" in file.read(128):
+            raise ValueError("it is a MATLAB 7.3 file (HDF5), which SciPy cannot read: save it with "
+                             "save(path, 'x', '-v7'), or read it with h5py and np.save the series")
+    try:
+        variables = loadmat(path)
+    except Exception as exc:  # SciPy's MatReadError, or an IndexError or TypeError of bytes that are no .mat file
+        raise ValueError(f"SciPy cannot read it as a MATLAB file ({type(exc).__name__}: {exc})") from None
+    arrays = {name: value for name, value in variables.items() if not name.startswith("__") and
+              isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size > 1}
+    if len(arrays) != 1:
+        raise ValueError(f"it holds {len(arrays)} numeric arrays besides scalars ({', '.join(arrays) or 'none'}); a "
+                         ".mat file of the series alone is read")
+    series, = arrays.values()
+    return series.ravel() if series.ndim == 2 and 1 in series.shape else series
+
+
 def read_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
-    """A recorded series (n_timesteps, n_variables) from .npy (or an .npz of one array) or from the
-    numeric columns of a .csv (or its ``features``, named by its header), or a stack of series
-    (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
+    """A recorded series (n_timesteps, n_variables) from .npy (or an .npz or MATLAB .mat file of one
+    array) or from the numeric columns of a .csv (or its ``features``, named by its header), or a stack
+    of series (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
     names (a CSV header's; else None) and the series' names (the values of ``series_column``, or of
     ``fitted_series_column`` where a header has it; else None). A row with a missing value (an empty
@@ -430,7 +452,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     left_out, names, series_ids = [], None, None
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
-        if (features, series_column) != (None, None) and (suffix in _NUMPY_FILES or suffix == ".tsf" or read_archive):
+        arrays = suffix in _NUMPY_FILES or suffix in (".tsf", ".mat") or read_archive
+        if (features, series_column) != (None, None) and arrays:
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
                              "the file is no table")
         if suffix in _NUMPY_FILES:
@@ -440,6 +463,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
                     raise ValueError(refusal)
             loaded = np.load(path, allow_pickle=False)
             series = loaded if suffix == ".npy" else _only_array(loaded)
+        elif suffix == ".mat":
+            series = _mat_array(path)
         elif suffix == ".tsf":
             series = pad_sequences(load_tsf(path)[0])
         elif read_archive:  # its cases are the series; their labels are not the system's

@@ -502,8 +502,8 @@ def build_parser():
     )
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
-                     ".npz archive of one such array, .tsf file of the Monash forecasting archive (its series), "
-                     ".ts, .arff or UCR .tsv file (its cases, labels aside), "
+                     ".npz archive or MATLAB .mat file of one such array, .tsf file of the Monash forecasting "
+                     "archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
                      "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
                      "Parquet or JSON table (or a JSON array of rows) read as its CSV"

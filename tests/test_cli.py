@@ -991,7 +991,21 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
     (tmp_path / "text.npz").write_text("x,y\n1,2\n")
     (tmp_path / "feather.csv").write_bytes(b"ARROW1\x00\x00" + bytes(40))  # a Feather file's opening bytes
     (tmp_path / "nan.csv").write_text("x,y\n1,2\nnan,3\n5,6\n")
+    from scipy.io import savemat
+
+    for name, variables, version in [("recording.mat", {"X": series, "fs": 10.0}, "5"),  # a sampling rate beside
+                                     ("old.mat", {"X": series}, "4"), ("vector.mat", {"x": series[:, 0]}, "5")]:
+        savemat(tmp_path / name, variables, format=version)
+        assert main(["reconstruct", str(tmp_path / name), *settings]) == 0
+        observation = load(tmp_path / name.replace(".mat", ".alrnn.npz")).initial_observation_
+        np.testing.assert_array_equal(observation, series[0, :observation.size])
+    savemat(tmp_path / "labelled.mat", {"X": series, "labels": np.arange(len(series))})
+    (tmp_path / "hdf5.mat").write_bytes(b"MATLAB 7.3 MAT-file, Platform: GLNXA64" + bytes(200))
+    (tmp_path / "cut.mat").write_bytes((tmp_path / "recording.mat").read_bytes()[:300])
     for name, message in [
+        ("labelled.mat", r"it holds 2 numeric arrays besides scalars \(X, labels\); a .mat file of the series"),
+        ("hdf5.mat", r"it is a MATLAB 7.3 file \(HDF5\), which SciPy cannot read"),
+        ("cut.mat", r"SciPy cannot read it as a MATLAB file"),
         ("two.npz", r"it holds 2 arrays \(x, y\); an .npz archive of the series alone is read"),
         ("series.alrnn.npz", r"it is a model file \(sklearn_alrnn.load reads it\), not a recorded series"),
         ("zipped.csv", r"it is a zip file, not a CSV text table \(extract the CSV file from it"),
