@@ -14,6 +14,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
+from ._edf_format import load_edf
 from ._csv_text import (
     ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows, without_comments,
     without_repeated_header,
@@ -441,9 +442,36 @@ def _mat_array(path):
     return series.ravel() if series.ndim == 2 and 1 in series.shape else series
 
 
+#: Suffixes of the European Data Format's recordings: EDF (and EDF+) and BioSemi's 24-bit BDF.
+_EDF = (".edf", ".bdf")
+
+
+def _edf_series(path, features):
+    """The signals of an EDF or BDF recording (:func:`load_edf`) that share one sampling rate: those
+    ``features`` names (labels), or those at the rate most signals share (the highest of equals); their
+    labels, and the others' labels and rates, left out."""
+    signals = load_edf(path)
+    if features is not None:
+        unknown = [name for name in features if name not in signals]
+        if unknown:
+            raise ValueError(f"--features names {unknown}, which the recording lacks; its signals are "
+                             f"{listed_columns(signals)}")
+        chosen = list(features)
+        if len({signals[name][1] for name in chosen}) > 1:
+            rates = ", ".join(f"{name} {signals[name][1]:g} Hz" for name in chosen)
+            raise ValueError(f"--features names signals sampled at different rates ({rates}); choose signals of one")
+    else:
+        counts = Counter(rate for _, rate in signals.values())
+        shared = max(counts, key=lambda rate: (counts[rate], rate))
+        chosen = [name for name, (_, rate) in signals.items() if rate == shared]
+    left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
+    return np.column_stack([signals[name][0] for name in chosen]), chosen, left_out
+
+
 def read_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
     """A recorded series (n_timesteps, n_variables) from .npy (or an .npz or MATLAB .mat file of one
-    array) or from the numeric columns of a .csv (or its ``features``, named by its header), or a stack
+    array), from the numeric columns of a .csv (or its ``features``, named by its header) or the signals
+    of an EDF / BDF recording of one rate (or its ``features``, named by their labels), or a stack
     of series (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
     names (a CSV header's; else None) and the series' names (the values of ``series_column``, or of
@@ -453,7 +481,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
         arrays = suffix in _NUMPY_FILES or suffix in (".tsf", ".mat") or read_archive
-        if (features, series_column) != (None, None) and arrays:
+        if (features, series_column) != (None, None) and arrays or series_column is not None and suffix in _EDF:
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
                              "the file is no table")
         if suffix in _NUMPY_FILES:
@@ -465,6 +493,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
             series = loaded if suffix == ".npy" else _only_array(loaded)
         elif suffix == ".mat":
             series = _mat_array(path)
+        elif suffix in _EDF:
+            series, names, left_out = _edf_series(path, features)
         elif suffix == ".tsf":
             series = pad_sequences(load_tsf(path)[0])
         elif read_archive:  # its cases are the series; their labels are not the system's

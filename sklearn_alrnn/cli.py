@@ -502,7 +502,8 @@ def build_parser():
     )
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
-                     ".npz archive or MATLAB .mat file of one such array, .tsf file of the Monash forecasting "
+                     ".npz archive or MATLAB .mat file of one such array, .edf / .bdf recording (its signals of "
+                     "the rate most share, or --features by label), .tsf file of the Monash forecasting "
                      "archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
                      "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
@@ -510,7 +511,8 @@ def build_parser():
     )
     reconstruct.add_argument("--features", nargs="+", metavar="COL",
                              help="a table's columns to learn, in that order: its header's names, or numbers from 0 "
-                                  "without one (default: the numeric columns but time stamps, clocks and constants)")
+                                  "without one (default: the numeric columns but time stamps, clocks and constants); "
+                                  "an EDF recording's signals by label")
     reconstruct.add_argument("--id-col", metavar="COL", help="a table's column naming each row's series (a trial, a "
                                                              "subject): a stack of series, in the order the names "
                                                              "first appear")
