@@ -6,7 +6,7 @@ signals; then, signal by signal, each field of every signal (label, transducer, 
 physical and digital minimum and maximum, prefiltering, samples per record); then the records, each
 holding every signal's samples of that record in turn, as little-endian 16-bit (EDF) or 24-bit (BDF)
 integers, which the minima and maxima map linearly onto the physical values. An EDF+ file's
-"EDF Annotations" signal holds text, not samples. (Read by hand: the libraries that read EDF, such as
+"EDF Annotations" signal (a BDF+ file's "BDF Annotations") holds text, not samples. (Read by hand: the libraries that read EDF, such as
 pyEDFlib and MNE, are compiled or large dependencies for one header and one array.)
 """
 
@@ -69,7 +69,7 @@ def load_edf(path):
     signals, start = {}, 0
     for i, label in enumerate(fields["label"]):
         stop = start + width * samples[i]
-        if label != "EDF Annotations" and samples[i] > 0:
+        if label not in ("EDF Annotations", "BDF Annotations") and samples[i] > 0:
             values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
             digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if bdf else 0)
             digital = np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)

@@ -14,7 +14,7 @@ def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_recor
     width = 3 if bdf else 2
     digital_max = (1 << (8 * width - 1)) - 1
     digital_min = -digital_max - 1
-    entries = list(signals) + [("EDF Annotations", None, 30, -1, 1)] * annotations
+    entries = list(signals) + [(f"{'BDF' if bdf else 'EDF'} Annotations", None, 30, -1, 1)] * bool(annotations)
     records = len(signals[0][1]) // signals[0][2]
 
     def field(value, size):
@@ -22,7 +22,7 @@ def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_recor
 
     header = (b"\xffBIOSEMI" if bdf else field(0, 8)) + field("X F 01-JAN-2000 subject", 80) + \
         field("Startdate 01-JAN-2024 lab", 80) + field("01.01.24", 8) + field("08.00.00", 8) + \
-        field(256 * (len(entries) + 1), 8) + field("EDF+C" * annotations, 44) + \
+        field(256 * (len(entries) + 1), 8) + field("EDF+C" * bool(annotations), 44) + \
         field(records if n_records is None else n_records, 8) + field(duration, 8) + field(len(entries), 4)
     columns = [(lambda entry: entry[0], 16), (lambda entry: "AgAgCl electrode", 80), (lambda entry: "uV", 8),
                (lambda entry: entry[3], 8), (lambda entry: entry[4], 8), (lambda entry: digital_min, 8),
@@ -58,7 +58,8 @@ def test_edf_and_bdf_signals_read_in_physical_units_at_their_rates(tmp_path, rec
         samples, rate = read[label]
         assert rate == per_record
         np.testing.assert_allclose(samples, values, atol=(high - low) / 65535)  # a 16-bit step
-    write_edf(tmp_path / "biosemi.bdf", signals[:1], bdf=True, duration=2)  # 24 bits; records of 2 s
+    write_edf(tmp_path / "biosemi.bdf", signals[:1], bdf=True, duration=2, annotations=True)  # 24 bits, 2 s records
+    assert list(load_edf(tmp_path / "biosemi.bdf")) == ["EEG Fpz"]
     samples, rate = load_edf(tmp_path / "biosemi.bdf")["EEG Fpz"]
     assert rate == 50
     np.testing.assert_allclose(samples, recording["EEG Fpz"], atol=4 / 2**24)
