@@ -20,10 +20,14 @@ _SIGNAL_FIELDS = (("label", 16), ("transducer", 80), ("dimension", 8), ("physica
 
 
 def _number(text, what):
+    """A header field's number, or a ValueError naming the field."""
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
-        raise ValueError(f"its header's {what} is {text.strip()!r}, not a number; it is no EDF file") from None
+        number = np.nan
+    if not np.isfinite(number):
+        raise ValueError(f"its header's {what} is {text.strip()!r}, not a finite number; it is no EDF file")
+    return number
 
 
 def load_edf(path):

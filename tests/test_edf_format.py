@@ -71,6 +71,11 @@ def test_edf_and_bdf_signals_read_in_physical_units_at_their_rates(tmp_path, rec
     with pytest.raises(ValueError, match=r"it holds 3720 bytes of records where its header promises 10 records "
                                          r"of 480: the file is cut short"):
         load_edf(tmp_path / "cut.edf")
+    broken = bytearray((tmp_path / "night.edf").read_bytes())
+    broken[244:252] = b"1e309   "  # the record duration (an OverflowError before)
+    (tmp_path / "broken.edf").write_bytes(bytes(broken))
+    with pytest.raises(ValueError, match=r"its header's record duration is '1e309', not a finite number"):
+        load_edf(tmp_path / "broken.edf")
     (tmp_path / "text.edf").write_text("time,x\n0,1\n")
     with pytest.raises(ValueError, match="it does not start as an EDF or BDF file does"):
         load_edf(tmp_path / "text.edf")
