@@ -62,6 +62,8 @@ def load_edf(path):
         fields[name] = [block[i * width: (i + 1) * width].strip() for i in range(n_signals)]
         offset += width * n_signals
     samples = [int(_number(text, "samples per record")) for text in fields["samples"]]
+    if min(samples) < 0:
+        raise ValueError(f"its header gives a signal {min(samples)} samples per record; it is no EDF file")
     width = 3 if bdf else 2
     record_bytes = width * sum(samples)
     if n_records < 0:  # -1: not written while recording; the records that follow are all there are
@@ -77,9 +79,9 @@ def load_edf(path):
             values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
             digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if bdf else 0)
             digital = np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)
-            low, high = (_number(fields[name][i], name.replace("_", " ")) for name in ("digital_min", "digital_max"))
-            physical_low, physical_high = (_number(fields[name][i], name.replace("_", " "))
-                                           for name in ("physical_min", "physical_max"))
+            low, high, physical_low, physical_high = (
+                _number(fields[field][i], field.replace("_", " "))
+                for field in ("digital_min", "digital_max", "physical_min", "physical_max"))
             gain = (physical_high - physical_low) / (high - low) if high != low else 1.0
             name = label if label and label not in signals else f"{label or 'signal'} ({i})"
             signals[name] = ((digital - low) * gain + physical_low, samples[i] / duration if duration > 0 else 1.0)
