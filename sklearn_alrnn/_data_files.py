@@ -14,7 +14,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
-from ._edf_format import load_edf
+from ._array_files import ARRAY_FILES, read_array_file
 from ._csv_text import (
     ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows, without_comments,
     without_repeated_header,
@@ -27,7 +27,6 @@ from ._series import (
 from ._ts_format import load_ts
 from ._validation import is_missing, lengths_before_padding, pad_sequences
 from ._warnings import warn_user
-from .io import _METADATA_KEY
 from .tabular import _as_floats, _shown, _warn_of_targets_among, listed_columns, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
@@ -402,77 +401,11 @@ def _chosen_columns(features, names, named, option):
     return features
 
 
-#: The first bytes of NumPy's files, and what a file that starts otherwise is told.
-_NUMPY_FILES = {
-    ".npy": (b"\x93NUMPY", "it does not start with a .npy header; it is not a saved NumPy array"),
-    ".npz": (b"PK", "it does not start as a zip archive does; it is not a NumPy .npz archive"),
-}
-
-
-def _only_array(archive):
-    """The one array of an open .npz archive."""
-    with archive:
-        if _METADATA_KEY in archive.files:
-            raise ValueError("it is a model file (sklearn_alrnn.load reads it), not a recorded series")
-        if len(archive.files) != 1:
-            raise ValueError(f"it holds {len(archive.files)} arrays ({', '.join(archive.files)}); an .npz archive "
-                             "of the series alone is read, or an .npy file")
-        return archive[archive.files[0]]
-
-
-def _mat_array(path):
-    """The one numeric array of a MATLAB .mat file (versions 4 to 7, which SciPy reads), but scalars (a
-    sampling rate); a row or column vector as one variable."""
-    from scipy.io import loadmat
-
-    with open(path, "rb") as file:
-        if b"MATLAB 7.3" in file.read(128):
-            raise ValueError("it is a MATLAB 7.3 file (HDF5), which SciPy cannot read: save it with "
-                             "save(path, 'x', '-v7'), or read it with h5py and np.save the series")
-    try:
-        variables = loadmat(path)
-    except Exception as exc:  # SciPy's MatReadError, or an IndexError or TypeError of bytes that are no .mat file
-        raise ValueError(f"SciPy cannot read it as a MATLAB file ({type(exc).__name__}: {exc})") from None
-    arrays = {name: value for name, value in variables.items() if not name.startswith("__") and
-              isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size > 1}
-    if len(arrays) != 1:
-        raise ValueError(f"it holds {len(arrays)} numeric arrays besides scalars ({', '.join(arrays) or 'none'}); a "
-                         ".mat file of the series alone is read")
-    series, = arrays.values()
-    return series.ravel() if series.ndim == 2 and 1 in series.shape else series
-
-
-#: Suffixes of the European Data Format's recordings: EDF (and EDF+) and BioSemi's 24-bit BDF.
-_EDF = (".edf", ".bdf")
-
-
-def _edf_series(path, features):
-    """The signals of an EDF or BDF recording (:func:`load_edf`) that share one sampling rate: those
-    ``features`` names (labels), or those at the rate most signals share (the highest of equals); their
-    labels, and the others' labels and rates, left out."""
-    signals = load_edf(path)
-    if features is not None:
-        unknown = [name for name in features if name not in signals]
-        if unknown:
-            raise ValueError(f"--features names {unknown}, which the recording lacks; its signals are "
-                             f"{listed_columns(signals)}")
-        chosen = list(features)
-        if len({signals[name][1] for name in chosen}) > 1:
-            rates = ", ".join(f"{name} {signals[name][1]:g} Hz" for name in chosen)
-            raise ValueError(f"--features names signals sampled at different rates ({rates}); choose signals of one")
-    else:
-        counts = Counter(rate for _, rate in signals.values())
-        shared = max(counts, key=lambda rate: (counts[rate], rate))
-        chosen = [name for name, (_, rate) in signals.items() if rate == shared]
-    left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
-    return np.column_stack([signals[name][0] for name in chosen]), chosen, left_out
-
-
 def read_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
-    """A recorded series (n_timesteps, n_variables) from .npy (or an .npz or MATLAB .mat file of one
-    array), from the numeric columns of a .csv (or its ``features``, named by its header) or the signals
-    of an EDF / BDF recording of one rate (or its ``features``, named by their labels), or a stack
-    of series (n_series, n_timesteps, n_variables) from .npy, a Monash .tsf file, the cases of an archive file
+    """A recorded series (n_timesteps, n_variables) from an array file (:func:`read_array_file`: .npy,
+    .npz, .mat, .wav, EDF / BDF signals of one rate or its ``features``) or from the numeric columns of
+    a .csv (or its ``features``, named by its header), or a stack of series (n_series, n_timesteps,
+    n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
     names (a CSV header's; else None) and the series' names (the values of ``series_column``, or of
     ``fitted_series_column`` where a header has it; else None). A row with a missing value (an empty
@@ -480,21 +413,12 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     left_out, names, series_ids = [], None, None
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
-        arrays = suffix in _NUMPY_FILES or suffix in (".tsf", ".mat") or read_archive
-        if (features, series_column) != (None, None) and arrays or series_column is not None and suffix in _EDF:
+        no_table = suffix in ARRAY_FILES or suffix == ".tsf" or read_archive
+        if series_column is not None and no_table or features is not None and (suffix == ".tsf" or read_archive):
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
                              "the file is no table")
-        if suffix in _NUMPY_FILES:
-            start, refusal = _NUMPY_FILES[suffix]
-            with open(path, "rb") as file:
-                if file.read(len(start)) != start:  # else np.load takes it for a pickle and suggests loading that
-                    raise ValueError(refusal)
-            loaded = np.load(path, allow_pickle=False)
-            series = loaded if suffix == ".npy" else _only_array(loaded)
-        elif suffix == ".mat":
-            series = _mat_array(path)
-        elif suffix in _EDF:
-            series, names, left_out = _edf_series(path, features)
+        if suffix in ARRAY_FILES:
+            series, names, left_out = read_array_file(path, features)
         elif suffix == ".tsf":
             series = pad_sequences(load_tsf(path)[0])
         elif read_archive:  # its cases are the series; their labels are not the system's

@@ -6,8 +6,9 @@ signals; then, signal by signal, each field of every signal (label, transducer, 
 physical and digital minimum and maximum, prefiltering, samples per record); then the records, each
 holding every signal's samples of that record in turn, as little-endian 16-bit (EDF) or 24-bit (BDF)
 integers, which the minima and maxima map linearly onto the physical values. An EDF+ file's
-"EDF Annotations" signal (a BDF+ file's "BDF Annotations") holds text, not samples. (Read by hand: the libraries that read EDF, such as
-pyEDFlib and MNE, are compiled or large dependencies for one header and one array.)
+"EDF Annotations" signal (a BDF+ file's "BDF Annotations") holds text, not samples. (Read by hand:
+the libraries that read EDF, such as pyEDFlib and MNE, are compiled or large dependencies for one
+header and one array; the signals agree with pyEDFlib's on the test files its wheel ships.)
 """
 
 import numpy as np

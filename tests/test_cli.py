@@ -999,6 +999,12 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
         assert main(["reconstruct", str(tmp_path / name), *settings]) == 0
         observation = load(tmp_path / name.replace(".mat", ".alrnn.npz")).initial_observation_
         np.testing.assert_array_equal(observation, series[0, :observation.size])
+    from scipy.io import wavfile
+
+    wavfile.write(tmp_path / "sound.wav", 100, np.round(series * 1000).astype(np.int16))  # two channels
+    assert main(["reconstruct", str(tmp_path / "sound.wav"), *settings]) == 0
+    np.testing.assert_array_equal(load(tmp_path / "sound.alrnn.npz").initial_observation_, np.round(series[0] * 1000))
+    (tmp_path / "noise.wav").write_text("not a sound")
     savemat(tmp_path / "labelled.mat", {"X": series, "labels": np.arange(len(series))})
     (tmp_path / "hdf5.mat").write_bytes(b"MATLAB 7.3 MAT-file, Platform: GLNXA64" + bytes(200))
     (tmp_path / "cut.mat").write_bytes((tmp_path / "recording.mat").read_bytes()[:300])
@@ -1006,6 +1012,7 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
         ("labelled.mat", r"it holds 2 numeric arrays besides scalars \(X, labels\); a .mat file of the series"),
         ("hdf5.mat", r"it is a MATLAB 7.3 file \(HDF5\), which SciPy cannot read"),
         ("cut.mat", r"SciPy cannot read it as a MATLAB file"),
+        ("noise.wav", r"SciPy cannot read it as a WAV file"),
         ("two.npz", r"it holds 2 arrays \(x, y\); an .npz archive of the series alone is read"),
         ("series.alrnn.npz", r"it is a model file \(sklearn_alrnn.load reads it\), not a recorded series"),
         ("zipped.csv", r"it is a zip file, not a CSV text table \(extract the CSV file from it"),

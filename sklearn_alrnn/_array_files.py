@@ -1,0 +1,114 @@
+"""Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound
+and the European Data Format's EDF / BDF signals (``reconstruct`` and ``forecast`` read them)."""
+
+import os
+from collections import Counter
+
+import numpy as np
+
+from ._edf_format import load_edf
+from .io import _METADATA_KEY
+from .tabular import listed_columns
+
+#: The suffixes of the recordings :func:`read_array_file` reads.
+ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf")
+
+
+def read_array_file(path, features=None):
+    """``(series, names, left_out)`` of a recording in an array format (:data:`ARRAY_FILES`): its array,
+    the variables' names where the file gives them (an EDF recording's labels; else None) and what was
+    left out (an EDF recording's signals of other rates). ``features`` chooses an EDF recording's
+    signals by label; the other formats hold no columns to name."""
+    suffix = os.path.splitext(path)[1].lower()
+    if features is not None and suffix not in _EDF:
+        raise ValueError("--features names columns of a table; the file is no table")
+    if suffix in _EDF:
+        return _edf_series(path, features)
+    if suffix == ".mat":
+        return _mat_array(path), None, []
+    if suffix == ".wav":
+        return _wav_samples(path), None, []
+    start, refusal = _NUMPY_FILES[suffix]
+    with open(path, "rb") as file:
+        if file.read(len(start)) != start:  # else np.load takes it for a pickle and suggests loading that
+            raise ValueError(refusal)
+    loaded = np.load(path, allow_pickle=False)
+    return (loaded if suffix == ".npy" else _only_array(loaded)), None, []
+
+
+#: The first bytes of NumPy's files, and what a file that starts otherwise is told.
+_NUMPY_FILES = {
+    ".npy": (b"\x93NUMPY", "it does not start with a .npy header; it is not a saved NumPy array"),
+    ".npz": (b"PK", "it does not start as a zip archive does; it is not a NumPy .npz archive"),
+}
+
+
+def _only_array(archive):
+    """The one array of an open .npz archive."""
+    with archive:
+        if _METADATA_KEY in archive.files:
+            raise ValueError("it is a model file (sklearn_alrnn.load reads it), not a recorded series")
+        if len(archive.files) != 1:
+            raise ValueError(f"it holds {len(archive.files)} arrays ({', '.join(archive.files)}); an .npz archive "
+                             "of the series alone is read, or an .npy file")
+        return archive[archive.files[0]]
+
+
+def _mat_array(path):
+    """The one numeric array of a MATLAB .mat file (versions 4 to 7, which SciPy reads), but scalars (a
+    sampling rate); a row or column vector as one variable."""
+    from scipy.io import loadmat
+
+    with open(path, "rb") as file:
+        if b"MATLAB 7.3" in file.read(128):
+            raise ValueError("it is a MATLAB 7.3 file (HDF5), which SciPy cannot read: save it with "
+                             "save(path, 'x', '-v7'), or read it with h5py and np.save the series")
+    try:
+        variables = loadmat(path)
+    except Exception as exc:  # SciPy's MatReadError, or an IndexError or TypeError of bytes that are no .mat file
+        raise ValueError(f"SciPy cannot read it as a MATLAB file ({type(exc).__name__}: {exc})") from None
+    arrays = {name: value for name, value in variables.items() if not name.startswith("__") and
+              isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size > 1}
+    if len(arrays) != 1:
+        raise ValueError(f"it holds {len(arrays)} numeric arrays besides scalars ({', '.join(arrays) or 'none'}); a "
+                         ".mat file of the series alone is read")
+    series, = arrays.values()
+    return series.ravel() if series.ndim == 2 and 1 in series.shape else series
+
+
+def _wav_samples(path):
+    """A WAV recording's samples (n_samples, n_channels) as floats, in the file's units (16-bit integers,
+    say): a heart's or a voice's sound, as PhysioNet shares heart sounds."""
+    from scipy.io import wavfile
+
+    try:
+        _, samples = wavfile.read(path)
+    except Exception as exc:  # wave's and SciPy's errors of bytes that are no WAV file
+        raise ValueError(f"SciPy cannot read it as a WAV file ({type(exc).__name__}: {exc})") from None
+    return samples.astype(float)
+
+
+#: Suffixes of the European Data Format's recordings: EDF (and EDF+) and BioSemi's 24-bit BDF.
+_EDF = (".edf", ".bdf")
+
+
+def _edf_series(path, features):
+    """The signals of an EDF or BDF recording (:func:`load_edf`) that share one sampling rate: those
+    ``features`` names (labels), or those at the rate most signals share (the highest of equals); their
+    labels, and the others' labels and rates, left out."""
+    signals = load_edf(path)
+    if features is not None:
+        unknown = [name for name in features if name not in signals]
+        if unknown:
+            raise ValueError(f"--features names {unknown}, which the recording lacks; its signals are "
+                             f"{listed_columns(signals)}")
+        chosen = list(features)
+        if len({signals[name][1] for name in chosen}) > 1:
+            rates = ", ".join(f"{name} {signals[name][1]:g} Hz" for name in chosen)
+            raise ValueError(f"--features names signals sampled at different rates ({rates}); choose signals of one")
+    else:
+        counts = Counter(rate for _, rate in signals.values())
+        shared = max(counts, key=lambda rate: (counts[rate], rate))
+        chosen = [name for name, (_, rate) in signals.items() if rate == shared]
+    left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
+    return np.column_stack([signals[name][0] for name in chosen]), chosen, left_out
