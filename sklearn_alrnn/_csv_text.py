@@ -279,10 +279,12 @@ def without_comments(handle, dialect, decimal, above_only=False):
     logger's notes, a units line), with ``above_only`` those above the first row only (a table's texts
     may start with #: "#blessed morning"); where the first row is data, the last comment line above it
     of as many cells, none a number or a date, is the header (``np.savetxt(header=...)`` writes "# x,y")."""
-    text = handle.read()
+    text = handle.read(65536) if above_only else handle.read()  # a table's notes are at its start
     handle.seek(0)
     if not (re.match(r"\s*#", text) if above_only else re.search(r"^\s*#", text, re.MULTILINE)):
         return handle
+    text = handle.read()
+    handle.seek(0)
     rows = _rows_and_lines(text, dialect)
     comments = [_is_comment(row, dialect) for row, _ in rows]
     start = next((i for i, (row, _) in enumerate(rows) if not comments[i] and not is_blank(row)), len(rows))
@@ -309,10 +311,10 @@ def without_repeated_header(handle, dialect):
     hold its name as a value), and how many there were."""
     text = handle.read()
     handle.seek(0)
-    lines = text.lstrip().splitlines(keepends=True)
-    header = lines[0].strip() if lines else ""
+    header = next(iter(text.lstrip()[:65536].splitlines()), "").strip()
     if len(header.split() if dialect is None else next(csv.reader([header], dialect))) < 2 or text.count(header) < 2:
         return handle, 0
+    lines = text.lstrip().splitlines(keepends=True)
     kept = lines[:1] + [line for line in lines[1:] if line.strip() != header]
     return io.StringIO("".join(kept), newline=""), len(lines) - len(kept)
 
