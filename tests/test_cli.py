@@ -1285,6 +1285,12 @@ def test_gaps_in_a_csv_series_first_row_or_on_blank_lines_are_gaps_not_names_or_
     assert main(["reconstruct", str(indexed), "--gaps", "split", *quick]) == 0
     assert "on 239 steps of 1 variable" in capsys.readouterr().out
     assert list(load(tmp_path / "indexed.alrnn.npz").feature_names_in_) == ["x"]
+    # No header, a first row of a gap and 0: data, not pandas' empty index name and default name 0 (over row
+    # numbers 0, 1, ...). It was that header: the values' column left out as "an index", the counter fitted.
+    counted = tmp_path / "counted.csv"
+    counted.write_text("".join(f"{'' if i == 0 else line},{i % 7}\n" for i, line in enumerate(lines)))
+    with pytest.raises(SystemExit, match=r"column 'column 0' holds '' in data row 0, which is not a number \(a gap"):
+        main(["reconstruct", str(counted), *quick])
     single = tmp_path / "single.csv"
     single.write_text("x\n\n" + "\n".join(lines[:100] + [""] + lines[101:]) + "\n\n\n")  # blank after the header too
     with pytest.raises(SystemExit, match=r"column 'x' holds '' in data row 100, which is not a number \(a gap"):
