@@ -236,14 +236,15 @@ def _names_columns(first, below, decimal):
     name over numbers or dates, or it is 0, 1, ... over a row with decimals (the names of
     ``pd.DataFrame(X).to_csv``). A first row of dates or labels over the same, beside numbers, is
     data (a file without a header that starts so). A gap (an empty or NA cell) tells nothing: a
-    row of numbers and gaps is data, but for an empty first cell beside 0, 1, ... over decimals
-    (pandas' index and default names)."""
+    row of numbers and gaps is data, but for an empty first cell beside 0, 1, ... over decimals, or
+    over a first column of whole numbers or dates (pandas' index and default names)."""
     names = [cell.strip() for cell in first]
     if names == [str(i) for i in range(len(first))] and below and any(re.search(r"[.eE]", cell) for cell in below):
         return True  # pandas' default names (0, 1, ...: DataFrame(X).to_csv) over numbers written with decimals
+    decimals = [re.search(r"[.eE]", cell) is not None for cell in below or []]
     if names[0] == "" and names[1:] == [str(i) for i in range(len(first) - 1)] and below and \
-            any(re.search(r"[.eE]", cell) for cell in below[1:]):
-        return True  # the same beside pandas' index, whose name is empty
+            (any(decimals[1:]) or not decimals[0]):
+        return True  # the same beside pandas' index (whose name is empty), or over an index of whole numbers or dates
     kinds = [_cell_kind(cell, decimal) for cell in first]
     gaps = [is_gap(name) for name in names]
     if all(kind == "number" or gap for kind, gap in zip(kinds, gaps)):

@@ -1291,6 +1291,10 @@ def test_gaps_in_a_csv_series_first_row_or_on_blank_lines_are_gaps_not_names_or_
     counted.write_text("".join(f"{'' if i == 0 else line},{i % 7}\n" for i, line in enumerate(lines)))
     with pytest.raises(SystemExit, match=r"column 'column 0' holds '' in data row 0, which is not a number \(a gap"):
         main(["reconstruct", str(counted), *quick])
+    lynx = tmp_path / "lynx.csv"  # pandas' header over a year index and whole counts (aeon's Lynx.csv): a header
+    lynx.write_text(",0\n" + "".join(f"{1821 + i},{int(1000 + 900 * np.sin(v))}\n" for i, v in enumerate(t)))
+    assert main(["reconstruct", str(lynx), *quick]) == 0
+    assert "Columns left out: the unnamed first column (an index)" in capsys.readouterr().out
     single = tmp_path / "single.csv"
     single.write_text("x\n\n" + "\n".join(lines[:100] + [""] + lines[101:]) + "\n\n\n")  # blank after the header too
     with pytest.raises(SystemExit, match=r"column 'x' holds '' in data row 100, which is not a number \(a gap"):
