@@ -10,19 +10,19 @@ from ._edf_format import load_edf
 from .io import _METADATA_KEY
 from .tabular import listed_columns
 
-#: The suffixes of the recordings :func:`read_array_file` reads.
+#: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
+#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF).
 ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf")
+LABELLED_FILES = (".edf", ".bdf")
 
 
 def read_array_file(path, features=None):
     """``(series, names, left_out)`` of a recording in an array format (:data:`ARRAY_FILES`): its array,
     the variables' names where the file gives them (an EDF recording's labels; else None) and what was
     left out (an EDF recording's signals of other rates). ``features`` chooses an EDF recording's
-    signals by label; the other formats hold no columns to name."""
+    signals by label (:data:`LABELLED_FILES`; the other formats hold no columns to name)."""
     suffix = os.path.splitext(path)[1].lower()
-    if features is not None and suffix not in _EDF:
-        raise ValueError("--features names columns of a table; the file is no table")
-    if suffix in _EDF:
+    if suffix in LABELLED_FILES:
         return _edf_series(path, features)
     if suffix == ".mat":
         return _mat_array(path), None, []
@@ -86,10 +86,6 @@ def _wav_samples(path):
     except Exception as exc:  # wave's and SciPy's errors of bytes that are no WAV file
         raise ValueError(f"SciPy cannot read it as a WAV file ({type(exc).__name__}: {exc})") from None
     return samples.astype(float)
-
-
-#: Suffixes of the European Data Format's recordings: EDF (and EDF+) and BioSemi's 24-bit BDF.
-_EDF = (".edf", ".bdf")
 
 
 def _edf_series(path, features):

@@ -42,9 +42,9 @@ def _json_as_csv(text):
     line (JSON Lines) or an object of columns (``{"x": {"0": 0.5, ...}}``), as pandas' ``to_json``
     writes them, or an array of numbers or of rows (``json.dump(X.tolist())``), without a header;
     None for text that is no JSON, a ValueError for JSON that is no table."""
-    stripped = text.strip()
-    if stripped[:1] not in ("[", "{"):
+    if not re.match(r"\s*[\[{]", text):  # before copying the text: CSV files start otherwise
         return None
+    stripped = text.strip()
     try:
         parsed = json.loads(stripped)
     except ValueError:
@@ -69,8 +69,7 @@ def _json_as_csv(text):
 
 def open_csv(path):
     """A CSV file's text (a Parquet or JSON table's as ``_parquet_as_csv`` and ``_json_as_csv`` write it):
-    gzip, bz2 or xz compressed
-    by its suffix, as pandas reads them; UTF-8 (without the byte-order mark spreadsheets write), UTF-16
+    gzip, bz2 or xz compressed by its suffix, as pandas reads them; UTF-8 (without the byte-order mark spreadsheets write), UTF-16
     after its byte-order mark (spreadsheets' "Unicode text"), else Windows-1252, the encoding
     spreadsheets save CSV in on Western European Windows."""
     opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(path)[1].lower(), open)
@@ -311,12 +310,12 @@ def without_repeated_header(handle, dialect):
     """An open CSV file's ``handle`` (rewound) without the later lines that repeat its first of several
     cells (the header of each file where files are joined one after another; a table of one column may
     hold its name as a value), and how many there were."""
-    text = handle.read()
+    text = handle.read().lstrip()
     handle.seek(0)
-    header = next(iter(text.lstrip()[:65536].splitlines()), "").strip()
+    header = next(iter(text[:65536].splitlines()), "").strip()
     if len(header.split() if dialect is None else next(csv.reader([header], dialect))) < 2 or text.count(header) < 2:
         return handle, 0
-    lines = text.lstrip().splitlines(keepends=True)
+    lines = text.splitlines(keepends=True)
     kept = lines[:1] + [line for line in lines[1:] if line.strip() != header]
     return io.StringIO("".join(kept), newline=""), len(lines) - len(kept)
 

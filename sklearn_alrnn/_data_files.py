@@ -14,7 +14,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
-from ._array_files import ARRAY_FILES, read_array_file
+from ._array_files import ARRAY_FILES, LABELLED_FILES, read_array_file
 from ._csv_text import (
     ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows, without_comments,
     without_repeated_header,
@@ -414,7 +414,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
         no_table = suffix in ARRAY_FILES or suffix == ".tsf" or read_archive
-        if series_column is not None and no_table or features is not None and (suffix == ".tsf" or read_archive):
+        if no_table and (series_column is not None or features is not None and suffix not in LABELLED_FILES):
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
                              "the file is no table")
         if suffix in ARRAY_FILES:
