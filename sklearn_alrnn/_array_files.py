@@ -1,5 +1,6 @@
-"""Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound
-and the European Data Format's EDF / BDF signals (``reconstruct`` and ``forecast`` read them)."""
+"""Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound,
+the European Data Format's EDF / BDF signals and PhysioNet's WFDB records (``reconstruct`` and
+``forecast`` read them)."""
 
 import os
 from collections import Counter
@@ -7,23 +8,24 @@ from collections import Counter
 import numpy as np
 
 from ._edf_format import load_edf
+from ._wfdb_format import load_wfdb
 from .io import _METADATA_KEY
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
-#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF).
-ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf")
-LABELLED_FILES = (".edf", ".bdf")
+#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; a WFDB record's header).
+ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".hea")
+LABELLED_FILES = (".edf", ".bdf", ".hea")
 
 
 def read_array_file(path, features=None):
     """``(series, names, left_out)`` of a recording in an array format (:data:`ARRAY_FILES`): its array,
-    the variables' names where the file gives them (an EDF recording's labels; else None) and what was
-    left out (an EDF recording's signals of other rates). ``features`` chooses an EDF recording's
-    signals by label (:data:`LABELLED_FILES`; the other formats hold no columns to name)."""
+    the variables' names where the file gives them (an EDF recording's or a WFDB record's labels; else
+    None) and what was left out (signals of other rates). ``features`` chooses an EDF recording's or a
+    WFDB record's signals by label (:data:`LABELLED_FILES`; the other formats hold no columns to name)."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix in LABELLED_FILES:
-        return _edf_series(path, features)
+        return _signals_of_one_rate(load_wfdb(path) if suffix == ".hea" else load_edf(path), features)
     if suffix == ".mat":
         return _mat_array(path), None, []
     if suffix == ".wav":
@@ -88,11 +90,10 @@ def _wav_samples(path):
     return samples.astype(float)
 
 
-def _edf_series(path, features):
-    """The signals of an EDF or BDF recording (:func:`load_edf`) that share one sampling rate: those
-    ``features`` names (labels), or those at the rate most signals share (the highest of equals); their
-    labels, and the others' labels and rates, left out."""
-    signals = load_edf(path)
+def _signals_of_one_rate(signals, features):
+    """The ``signals`` of an EDF recording or a WFDB record (label -> (samples, rate)) that share one
+    sampling rate: those ``features`` names (labels), or those at the rate most signals share (the
+    highest of equals); their labels, and the others' labels and rates, left out."""
     if features is not None:
         unknown = [name for name in features if name not in signals]
         if unknown:

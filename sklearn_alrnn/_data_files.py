@@ -26,6 +26,7 @@ from ._series import (
 )
 from ._ts_format import load_ts
 from ._validation import is_missing, lengths_before_padding, pad_sequences
+from ._wfdb_format import wfdb_header
 from ._warnings import warn_user
 from .tabular import _as_floats, _shown, _warn_of_targets_among, listed_columns, target_columns, to_sequences
 
@@ -403,7 +404,8 @@ def _chosen_columns(features, names, named, option):
 
 def read_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
     """A recorded series (n_timesteps, n_variables) from an array file (:func:`read_array_file`: .npy,
-    .npz, .mat, .wav, EDF / BDF signals of one rate or its ``features``) or from the numeric columns of
+    .npz, .mat, .wav, EDF / BDF signals or a WFDB record's of one rate or its ``features``; a record's
+    .dat or name reads its .hea) or from the numeric columns of
     a .csv (or its ``features``, named by its header), or a stack of series (n_series, n_timesteps,
     n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
@@ -411,6 +413,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     ``fitted_series_column`` where a header has it; else None). A row with a missing value (an empty
     or NA cell, NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
     left_out, names, series_ids = [], None, None
+    path = wfdb_header(path) or path
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
         no_table = suffix in ARRAY_FILES or suffix == ".tsf" or read_archive

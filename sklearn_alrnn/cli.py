@@ -503,7 +503,7 @@ def build_parser():
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive or MATLAB .mat file of one such array, .wav sound (its channels), "
-                     ".edf / .bdf recording (its signals of "
+                     ".edf / .bdf recording or WFDB record (.hea, its .dat or name: its signals of "
                      "the rate most share, or --features by label), .tsf file of the Monash forecasting "
                      "archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
