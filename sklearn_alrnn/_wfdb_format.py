@@ -46,12 +46,16 @@ def wfdb_header(path):
 
 
 def _integer(text, what, default=None):
+    """A header field's whole number (below 2**53 in size, as a sample count or offset is), or a ValueError."""
     if text is None:
         return default
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         raise ValueError(f"its header's {what} is {text!r}, not a whole number; it is no WFDB header") from None
+    if abs(value) >= 2**53:
+        raise ValueError(f"its header's {what} is {text!r}, beyond any a record holds; it is no WFDB header")
+    return value
 
 
 def _record_line(line):
@@ -84,7 +88,7 @@ def _signal_line(line, index):
     fmt = _FORMAT_FIELD.match(fields[1]) if len(fields) > 1 else None
     if fmt is None:
         raise ValueError(f"the line of signal {index} ({line!r}) gives no storage format; it is no WFDB header")
-    fmt_code, per_frame, skew, offset = (int(value) if value else default
+    fmt_code, per_frame, skew, offset = (_integer(value, f"format of signal {index}", default)
                                          for value, default in zip(fmt.groups(), (0, 1, 0, 0)))
     if fmt_code not in _FORMATS:
         known = ", ".join(map(str, sorted(_FORMATS)))

@@ -133,6 +133,8 @@ def test_damaged_and_unread_records_are_refused_by_name(tmp_path):
         header.replace("rec.dat", "~"): r"its signals are stored in no file",
         header.replace("rec 2 ", "rec 3 "): r"its header names 3 signals and describes 2",
         header.replace("rec 2 250", "rec 2 fast"): r"its header's sampling frequency is 'fast', not a number",
+        header.replace("(0)", "(99999999999999999999)", 1):  # an OverflowError of NumPy's before
+            r"its header's baseline of signal 0 is '99999999999999999999', beyond any a record holds",
         "": r"it holds no WFDB header lines",
     }
     for text, message in cases.items():
