@@ -19,23 +19,24 @@ LABELLED_FILES = (".edf", ".bdf", ".hea")
 
 
 def read_array_file(path, features=None):
-    """``(series, names, left_out)`` of a recording in an array format (:data:`ARRAY_FILES`): its array,
-    the variables' names where the file gives them (an EDF recording's or a WFDB record's labels; else
-    None) and what was left out (signals of other rates). ``features`` chooses an EDF recording's or a
-    WFDB record's signals by label (:data:`LABELLED_FILES`; the other formats hold no columns to name)."""
+    """``(series, names, left_out, rate)`` of a recording in an array format (:data:`ARRAY_FILES`): its
+    array, the variables' names where the file gives them (an EDF recording's or a WFDB record's labels;
+    else None), what was left out (signals of other rates) and the sampling rate in hertz where the file
+    states it (EDF, WFDB, WAV; else None). ``features`` chooses an EDF recording's or a WFDB record's
+    signals by label (:data:`LABELLED_FILES`; the other formats hold no columns to name)."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix in LABELLED_FILES:
         return _signals_of_one_rate(load_wfdb(path) if suffix == ".hea" else load_edf(path), features)
     if suffix == ".mat":
-        return _mat_array(path), None, []
+        return _mat_array(path), None, [], None
     if suffix == ".wav":
-        return _wav_samples(path), None, []
+        return _wav_samples(path)
     start, refusal = _NUMPY_FILES[suffix]
     with open(path, "rb") as file:
         if file.read(len(start)) != start:  # else np.load takes it for a pickle and suggests loading that
             raise ValueError(refusal)
     loaded = np.load(path, allow_pickle=False)
-    return (loaded if suffix == ".npy" else _only_array(loaded)), None, []
+    return (loaded if suffix == ".npy" else _only_array(loaded)), None, [], None
 
 
 #: The first bytes of NumPy's files, and what a file that starts otherwise is told.
@@ -80,20 +81,21 @@ def _mat_array(path):
 
 def _wav_samples(path):
     """A WAV recording's samples (n_samples, n_channels) as floats, in the file's units (16-bit integers,
-    say): a heart's or a voice's sound, as PhysioNet shares heart sounds."""
+    say): a heart's or a voice's sound, as PhysioNet shares heart sounds; no names, nothing left out,
+    and its rate."""
     from scipy.io import wavfile
 
     try:
-        _, samples = wavfile.read(path)
+        rate, samples = wavfile.read(path)
     except Exception as exc:  # wave's and SciPy's errors of bytes that are no WAV file
         raise ValueError(f"SciPy cannot read it as a WAV file ({type(exc).__name__}: {exc})") from None
-    return samples.astype(float)
+    return samples.astype(float), None, [], float(rate)
 
 
 def _signals_of_one_rate(signals, features):
     """The ``signals`` of an EDF recording or a WFDB record (label -> (samples, rate)) that share one
     sampling rate: those ``features`` names (labels), or those at the rate most signals share (the
-    highest of equals); their labels, and the others' labels and rates, left out."""
+    highest of equals); their labels, the others' labels and rates, left out, and their rate."""
     if features is not None:
         unknown = [name for name in features if name not in signals]
         if unknown:
@@ -108,4 +110,4 @@ def _signals_of_one_rate(signals, features):
         shared = max(counts, key=lambda rate: (counts[rate], rate))
         chosen = [name for name, (_, rate) in signals.items() if rate == shared]
     left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
-    return np.column_stack([signals[name][0] for name in chosen]), chosen, left_out
+    return np.column_stack([signals[name][0] for name in chosen]), chosen, left_out, signals[chosen[0]][1]

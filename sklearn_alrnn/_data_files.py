@@ -409,10 +409,11 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     a .csv (or its ``features``, named by its header), or a stack of series (n_series, n_timesteps,
     n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
-    names (a CSV header's; else None) and the series' names (the values of ``series_column``, or of
-    ``fitted_series_column`` where a header has it; else None). A row with a missing value (an empty
-    or NA cell, NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
-    left_out, names, series_ids = [], None, None
+    names (a CSV header's; else None), the series' names (the values of ``series_column``, or of
+    ``fitted_series_column`` where a header has it; else None) and the sampling rate in hertz where
+    the file states it (EDF, WFDB, WAV; else None). A row with a missing value (an empty or NA cell,
+    NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
+    left_out, names, series_ids, rate = [], None, None, None
     path = wfdb_header(path) or path
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
@@ -421,7 +422,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
                              "the file is no table")
         if suffix in ARRAY_FILES:
-            series, names, left_out = read_array_file(path, features)
+            series, names, left_out, rate = read_array_file(path, features)
         elif suffix == ".tsf":
             series = pad_sequences(load_tsf(path)[0])
         elif read_archive:  # its cases are the series; their labels are not the system's
@@ -451,7 +452,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
                 f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be "
                 f"finite: {_FILL_GAPS}"
             )
-    return series, names, series_ids
+    return series, names, series_ids, rate
 
 
 def held_out_split(series, fraction):

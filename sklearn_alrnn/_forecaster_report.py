@@ -42,13 +42,14 @@ def spectrum_and_dimension(model):
     return exponents, metrics.kaplan_yorke_dimension(exponents, zero_tolerance=3 / SPECTRUM_STEPS)
 
 
-def spectrum_text(model, dt=None):
-    """The map's three largest Lyapunov exponents per step (and per unit of time with ``dt``) and
-    their Kaplan-Yorke dimension, from the first training observation; n/a where that run diverges."""
+def spectrum_text(model, dt=None, per="time unit"):
+    """The map's three largest Lyapunov exponents per step (and with ``dt``, the time between steps,
+    ``per`` its unit) and their Kaplan-Yorke dimension, from the first training observation; n/a
+    where that run diverges."""
     exponents, dimension = spectrum_and_dimension(model)
     if np.isnan(dimension):
         return "n/a: the free run from the first training observation leaves the floating-point range"
-    rates = "" if dt is None else f" = {', '.join(f'{value / dt:.4g}' for value in exponents[:3])} per time unit"
+    rates = "" if dt is None else f" = {', '.join(f'{value / dt:.4g}' for value in exponents[:3])} per {per}"
     return f"{', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} (Kaplan-Yorke dimension {dimension:.2f})"
 
 

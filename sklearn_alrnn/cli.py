@@ -534,7 +534,9 @@ def build_parser():
         "--test-fraction", type=float, default=0.2, help="held-out end of the series, or of a stack's series (at least one)"
     )
     reconstruct.add_argument(
-        "--dt", type=_positive_number, default=None, help="sampling interval: Lyapunov exponents also per unit of time"
+        "--dt", type=_positive_number, default=None,
+        help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file gives its "
+             "rate: EDF, WFDB, WAV)"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)

@@ -258,7 +258,7 @@ def test_a_table_reads_the_same_however_a_spreadsheet_writes_it(files, style, se
     names = [f"level {j}" for j in range(n_variables)]
     path = folder / "styled.csv"
     _write_styled(path, names, values.tolist(), style)
-    series, read_names, _ = read_series(str(path))
+    series, read_names, _, _ = read_series(str(path))
     np.testing.assert_array_equal(series, values)
     assert read_names == names
     labels = np.where(values[:, 0] > 0, "up", "down")  # a long table of three sequences, each row a step

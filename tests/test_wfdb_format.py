@@ -1,6 +1,8 @@
 """PhysioNet's WFDB records: the reader against integers packed by the format's rules (signal(5)), the
 header's fields and defaults (header(5)), damaged records, and reconstruct on a record."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -155,7 +157,13 @@ def test_reconstruct_reads_a_record_by_its_header_signal_file_or_name(tmp_path, 
     settings = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1", "--model-out"]
     for given in ("100.hea", "100.dat", "100"):
         assert main(["reconstruct", str(tmp_path / given), *settings, str(tmp_path / "ecg.alrnn.npz")]) == 0
-        assert "Columns left out: 'resp' (180 Hz)" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "Columns left out: 'resp' (180 Hz)" in out
+        # the record's rate times the exponents per step: per second
+        per_step, per_second = re.search(r"largest Lyapunov exponents +(.*) per step = (.*) per second \(the file's "
+                                         r"360 Hz\)", out).groups()
+        np.testing.assert_allclose([float(value) * 360 for value in per_step.split(", ")],  # printed to 1e-5
+                                   [float(value) for value in per_second.split(", ")], rtol=1e-3, atol=360 * 0.5e-5)
         model = load(tmp_path / "ecg.alrnn.npz")
         assert list(model.feature_names_in_) == ["MLII", "V1"]
         np.testing.assert_array_equal(model.initial_observation_, [0, 2.5])
