@@ -3,6 +3,7 @@ the European Data Format's EDF / BDF signals and PhysioNet's WFDB records (``rec
 ``forecast`` read them)."""
 
 import os
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from ._edf_format import load_edf
 from ._wfdb_format import load_wfdb
 from .io import _METADATA_KEY
+from ._warnings import warn_user
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
@@ -86,9 +88,17 @@ def _wav_samples(path):
     from scipy.io import wavfile
 
     try:
-        rate, samples = wavfile.read(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", wavfile.WavFileWarning)
+            rate, samples = wavfile.read(path)
     except Exception as exc:  # wave's and SciPy's errors of bytes that are no WAV file
         raise ValueError(f"SciPy cannot read it as a WAV file ({type(exc).__name__}: {exc})") from None
+    for warning in caught:  # a recorder stopped before it wrote the size: what it holds is the sound
+        message = str(warning.message)
+        if "EOF" in message:
+            message = (f"The WAV file {os.path.basename(path)!r} ends before the size its header gives ({message}); "
+                       f"the {len(samples)} samples it holds are read.")
+        warn_user(message, warning.category)
     return samples.astype(float), None, [], float(rate)
 
 

@@ -1004,6 +1004,10 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
     wavfile.write(tmp_path / "sound.wav", 100, np.round(series * 1000).astype(np.int16))  # two channels
     assert main(["reconstruct", str(tmp_path / "sound.wav"), *settings]) == 0
     np.testing.assert_array_equal(load(tmp_path / "sound.alrnn.npz").initial_observation_, np.round(series[0] * 1000))
+    (tmp_path / "cut.wav").write_bytes((tmp_path / "sound.wav").read_bytes()[:-40])  # a recorder stopped early
+    with pytest.warns(UserWarning, match=r"The WAV file 'cut.wav' ends before the size its header gives \(Reached "
+                                         r"EOF prematurely.*\); the 190 samples it holds are read"):
+        assert main(["reconstruct", str(tmp_path / "cut.wav"), *settings]) == 0
     (tmp_path / "noise.wav").write_text("not a sound")
     savemat(tmp_path / "labelled.mat", {"X": series, "labels": np.arange(len(series))})
     (tmp_path / "hdf5.mat").write_bytes(b"MATLAB 7.3 MAT-file, Platform: GLNXA64" + bytes(200))
