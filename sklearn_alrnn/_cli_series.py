@@ -22,7 +22,7 @@ from .preprocessing import SequenceImputer
 def cmd_reconstruct(args):
     model_out = args.model_out or args.data.rsplit(".", 1)[0] + ".alrnn.npz"
     check_can_write(model_out, "--model-out")
-    series, names, _, rate = read_series(args.data, args.features, args.id_col, gaps=args.gaps is not None)
+    series, names, _, sampling = read_series(args.data, args.features, args.id_col, gaps=args.gaps is not None)
     found = args.gaps and gaps_text(series)
     if args.gaps:  # a recording's incomplete first and last rows are no part of it
         series = without_incomplete_ends(series)
@@ -106,7 +106,7 @@ def cmd_reconstruct(args):
             [np.lib.stride_tricks.sliding_window_view(test[1:], horizon, axis=0).sum(axis=2) ** 2 for test in tests]))
         print(f"  {horizon}-step error of the levels    {level_error:.4f}  "
               f"({level_held:.4f}: the last level held {horizon} steps)")
-    dt, per = (args.dt, "time unit") if args.dt or rate is None else (1 / rate, f"second (the file's {rate:g} Hz)")
+    dt, per = (args.dt, "time unit") if args.dt or sampling is None else sampling
     print(f"  largest Lyapunov exponents     {spectrum_text(model, dt, per)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")

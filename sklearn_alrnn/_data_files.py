@@ -285,7 +285,8 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
     first appear: a stack (n_series, n_timesteps, n_variables), NaN-padded; and those values (None
     without a ``series_column``). ``fitted_series_column``, the one a model was fitted with, is the
     ``series_column`` where none is given and the header has it. With ``gaps``, an empty or NA cell of a
-    numeric column is a NaN (:func:`split_at_gaps` cuts the series there, :func:`interpolate_gaps` fills it)."""
+    numeric column is a NaN (:func:`split_at_gaps` cuts the series there, :func:`interpolate_gaps` fills it).
+    Last, the time between rows that a time index left out gives (``_without_clocks_and_constants``)."""
     header, rows, decimal = read_csv_rows(path)
     width = len(rows[0])
     names = header if header is not None and len(header) == width else [f"column {i}" for i in range(width)]
@@ -349,25 +350,33 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
             _check_date_column(label, [cells[row] for row in group], other_text_columns=len(texts) > 1)
     values = np.array([numbers for _, numbers in kept]).T
     series = [values[group] for group in groups]
+    sampling = None
     if features is not None:
         order = [[name for name, _ in kept].index(feature) for feature in features]
         series, kept = [part[:, order] for part in series], [kept[j] for j in order]
     else:
-        series, kept = _without_clocks_and_constants(series, kept, left_out)
+        series, kept, sampling = _without_clocks_and_constants(series, kept, left_out)
     names = [name for name, _ in kept]
     named = header is not None and all(names) and len(set(names)) == len(names)
     series_ids = None if series_column is None else list(dict.fromkeys(ids))
-    return series[0] if len(series) == 1 else pad_sequences(series), left_out, names if named else None, series_ids
+    series = series[0] if len(series) == 1 else pad_sequences(series)
+    return series, left_out, names if named else None, series_ids, sampling
 
 
 def _without_clocks_and_constants(series, kept, left_out):
     """The ``series`` and their ``kept`` columns' (name, numbers) without, beside other columns, those that
     rise every row of each series (a time index, restarting in each), hold one value in every row, or
     count or number (:func:`counter_and_run_columns`: a clock that wraps, a year beside the month, the
-    step or number of several series in one table), which are added to ``left_out``."""
+    step or number of several series in one table), which are added to ``left_out``; and the time
+    between rows, with its unit, where a time index rises by other than 1 a row (else None)."""
     time_axes = sorted(set.intersection(*(set(time_index_columns(part, TIME_STAMP_RTOL)) for part in series)))
+    sampling = None
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
         left_out += [f"{kept[j][0]!r} (rises {rise_text(series[0][:, j])} every row: a time index)" for j in time_axes]
+        clock = series[0][:, time_axes[0]] if time_axes else None
+        step = None if clock is None or len(clock) < 2 else (clock[-1] - clock[0]) / (len(clock) - 1)
+        if step is not None and not np.isclose(step, 1.0, rtol=1e-9, atol=0):  # a row counter says no more than steps
+            sampling = float(step), f"unit of column {kept[time_axes[0]][0]!r} (its step of {step:.4g})"
         series, kept = _without_columns(series, kept, time_axes)
     constant = constant_columns(np.concatenate(series))
     if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)
@@ -381,7 +390,7 @@ def _without_clocks_and_constants(series, kept, left_out):
         left_out += [f"{kept[j][0]!r} (keeps each value for a run of rows: a coarse time stamp, or the number of "
                      f"{several})" for j in runs]
         series, kept = _without_columns(series, kept, sorted(counters + runs))
-    return series, kept
+    return series, kept, sampling
 
 
 def _chosen_columns(features, names, named, option):
@@ -410,10 +419,11 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
     names (a CSV header's; else None), the series' names (the values of ``series_column``, or of
-    ``fitted_series_column`` where a header has it; else None) and the sampling rate in hertz where
-    the file states it (EDF, WFDB, WAV; else None). A row with a missing value (an empty or NA cell,
-    NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
-    left_out, names, series_ids, rate = [], None, None, None
+    ``fitted_series_column`` where a header has it; else None) and the time between rows with its
+    unit where the file gives them (the rate of an EDF, WFDB or WAV recording, in seconds; the step of
+    a CSV table's time index column, where the reader leaves one out; else None). A row with a missing
+    value (an empty or NA cell, NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
+    left_out, names, series_ids, sampling = [], None, None, None
     path = wfdb_header(path) or path
     try:
         suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
@@ -423,12 +433,13 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
                              "the file is no table")
         if suffix in ARRAY_FILES:
             series, names, left_out, rate = read_array_file(path, features)
+            sampling = None if rate is None else (1 / rate, f"second (the file's {rate:g} Hz)")
         elif suffix == ".tsf":
             series = pad_sequences(load_tsf(path)[0])
         elif read_archive:  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
         else:
-            series, left_out, names, series_ids = _read_csv_series(
+            series, left_out, names, series_ids, sampling = _read_csv_series(
                 path, features, series_column, fitted_series_column, gaps)
     except _UNREADABLE as exc:
         raise SystemExit(f"error: cannot read a numeric series from {path!r}: {exc}")
@@ -452,7 +463,7 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
                 f"error: {path!r} holds NaN or infinite values (first in {where}); a recorded series must be "
                 f"finite: {_FILL_GAPS}"
             )
-    return series, names, series_ids, rate
+    return series, names, series_ids, sampling
 
 
 def held_out_split(series, fraction):

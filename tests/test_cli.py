@@ -740,7 +740,22 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     assert float(printed[1]) == pytest.approx(power_spectrum_distance(held_out, noisy), abs=5e-5)
     assert main(["reconstruct", str(csv), "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
     assert load(tmp_path / "m.alrnn.npz").n_features_in_ == 3  # the header row is skipped
-    assert "(M=20, P=12)" in capsys.readouterr().out  # --n-nonlinear auto, the estimator's default
+    out = capsys.readouterr().out
+    assert "(M=20, P=12)" in out  # --n-nonlinear auto, the estimator's default
+    assert "per step (Kaplan-Yorke" in out  # no time column, no --dt: per step alone
+    # A time column that the reader leaves out gives the time between rows; a row counter does not.
+    timed = tmp_path / "timed.csv"
+    np.savetxt(timed, np.column_stack([np.arange(1500) * 0.05, series[0]]), delimiter=",", header="t,x,y,z",
+               comments="")
+    assert main(["reconstruct", str(timed), *settings[:-2], "--model-out", str(tmp_path / "t.alrnn.npz")]) == 0
+    per_step, per_time = re.search(r"Lyapunov exponents +(.+) per step = (.+) per unit of column 't' \(its step of "
+                                   r"0.05\)", capsys.readouterr().out).groups()
+    np.testing.assert_allclose([float(v) for v in per_time.split(", ")],
+                               lyapunov_spectrum(load(tmp_path / "t.alrnn.npz"))[:3] / 0.05, rtol=1e-3, atol=1e-6)
+    np.savetxt(timed, np.column_stack([np.arange(1500), series[0]]), delimiter=",", header="n,x,y,z", comments="")
+    assert main(["reconstruct", str(timed), *settings[:-2], "--model-out", str(tmp_path / "t.alrnn.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "'n' (rises by 1 every row: a time index)" in out and "per step (Kaplan-Yorke" in out
     with pytest.raises(SystemExit):
         main(["reconstruct", str(csv), "--n-nonlinear", "some"])
     assert 'expected a whole number of at least 0 or "auto"' in capsys.readouterr().err
