@@ -56,8 +56,10 @@ def cmd_reconstruct(args):
     n_step_error = metrics.prediction_error(model, named_series(tests, names), horizon)
     if names is not None:  # without pandas, as a DataFrame with these columns would have named them
         model.feature_names_in_ = np.asarray(names, dtype=object)
+    dt, per = (args.dt, "time unit") if args.dt or sampling is None else sampling
     model.save(model_out, extra=dict(kind="forecaster", data=args.data, id_col=args.id_col, features=args.features,
-                                     differences=args.differences, gaps=args.gaps))
+                                     differences=args.differences, gaps=args.gaps,
+                                     sampling=None if dt is None else [dt, per]))
     stacked = isinstance(train, list)
     pooled = np.concatenate(train) if stacked else train
     trained_on = f"{len(pooled)} steps" + " of the first differences" * args.differences + \
@@ -106,7 +108,6 @@ def cmd_reconstruct(args):
             [np.lib.stride_tricks.sliding_window_view(test[1:], horizon, axis=0).sum(axis=2) ** 2 for test in tests]))
         print(f"  {horizon}-step error of the levels    {level_error:.4f}  "
               f"({level_held:.4f}: the last level held {horizon} steps)")
-    dt, per = (args.dt, "time unit") if args.dt or sampling is None else sampling
     print(f"  largest Lyapunov exponents     {spectrum_text(model, dt, per)}")
     regimes = free_run_regimes(model, [states for _, states in runs]).n_regimes_
     print(f"  regimes visited                {regimes} of {2**model.n_nonlinear_}")

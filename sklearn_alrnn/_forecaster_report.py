@@ -53,6 +53,16 @@ def spectrum_text(model, dt=None, per="time unit"):
     return f"{', '.join(f'{value:.5f}' for value in exponents[:3])} per step{rates} (Kaplan-Yorke dimension {dimension:.2f})"
 
 
+def saved_sampling(extra):
+    """The time between steps and its unit that reconstruct saved beside a model (``extra``), or
+    (None, "time unit") where it saved none or something else."""
+    sampling = extra.get("sampling")
+    if isinstance(sampling, list) and len(sampling) == 2 and type(sampling[0]) in (int, float) and \
+            isinstance(sampling[1], str) and np.isfinite(sampling[0]) and sampling[0] > 0:
+        return sampling[0], sampling[1]
+    return None, "time unit"
+
+
 def period_text(run):
     """The steps after which ``run`` comes back to itself (a cycle or closed curve), or why there are none."""
     if not np.all(np.isfinite(run)):

@@ -26,7 +26,8 @@ from ._data_files import (
     wide_sequences,
 )
 from ._forecaster_report import (
-    ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, spectrum_text,
+    ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, saved_sampling,
+    spectrum_text,
 )
 from ._targets import missing_labels
 from ._version import __version__
@@ -390,7 +391,7 @@ def cmd_analyze(args):
         learnt = " of the first differences (reconstruct --differences)" * bool(extra.get("differences"))
         print(f"ALRNNForecaster{learnt}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
-        print(f"  largest Lyapunov exponents  {spectrum_text(model)}")
+        print(f"  largest Lyapunov exponents  {spectrum_text(model, *saved_sampling(extra))}")
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
         print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")
         print("\n".join(fixed_points_text(model, decomposer)))

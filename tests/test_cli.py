@@ -14,7 +14,7 @@ import pytest
 from sklearn_alrnn import (
     ALRNNClassifier, ALRNNForecaster, ALRNNRegressor, __version__, load, sequence_predictions_to_rows, to_sequences,
 )
-from sklearn_alrnn._forecaster_report import attractor_text
+from sklearn_alrnn._forecaster_report import attractor_text, saved_sampling
 from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.metrics import (
@@ -752,6 +752,10 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
                                    r"0.05\)", capsys.readouterr().out).groups()
     np.testing.assert_allclose([float(v) for v in per_time.split(", ")],
                                lyapunov_spectrum(load(tmp_path / "t.alrnn.npz"))[:3] / 0.05, rtol=1e-3, atol=1e-6)
+    assert main(["analyze", str(tmp_path / "t.alrnn.npz")]) == 0  # the model file keeps the step
+    assert f"= {per_time} per unit of column 't' (its step of 0.05)" in capsys.readouterr().out
+    for forged in ([0, "s"], [float("inf"), "s"], ["0.05", "s"], [True, "s"], [0.05], [0.05, 1], {"dt": 0.05}, None):
+        assert saved_sampling({"sampling": forged}) == (None, "time unit")  # the exponents per step alone
     np.savetxt(timed, np.column_stack([np.arange(1500), series[0]]), delimiter=",", header="n,x,y,z", comments="")
     assert main(["reconstruct", str(timed), *settings[:-2], "--model-out", str(tmp_path / "t.alrnn.npz")]) == 0
     out = capsys.readouterr().out
