@@ -210,15 +210,16 @@ def _check_date_column(name, cells, other_text_columns=False):
     order or through a time twice: the rows are read in the file's order, so the series would be
     learnt that way; warn where the dates have gaps (:func:`_panels.evenly_spaced`), read as no time.
     Days without a time that repeat in order, beside ``other_text_columns`` or each as often (but the
-    first and last, which may be cut), are left alone: another column may hold the times of day."""
+    first and last, which may be cut), are left alone: another column may hold the times of day.
+    The time between rows the dates give (:func:`_date_sampling`), or None."""
     if not all(ISO_DATE.match(cell) for cell in cells):
-        return
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # NumPy's deprecation of time zones in date strings
             stamps = np.array([cell.strip() for cell in cells], dtype="datetime64")  # to the finest unit written
     except ValueError:  # not dates, or not in ISO 8601
-        return
+        return None
     if np.datetime_data(stamps.dtype)[0] in ("Y", "M", "W", "D", "h", "m"):
         stamps = stamps.astype("datetime64[s]")  # so that months of 28 to 31 days differ
     durations = np.diff(stamps)
@@ -226,7 +227,7 @@ def _check_date_column(name, cells, other_text_columns=False):
     if np.any(steps == 0) and np.all(steps >= 0) and all(
             re.fullmatch(r"\s*\d{4}-\d{2}(-\d{2})?\s*", cell) for cell in cells):
         if other_text_columns or evenly_repeated(steps != 0):
-            return  # days alone, repeated, beside another column of text or as often: times of day elsewhere
+            return None  # days alone, repeated, beside another column of text or as often: times of day elsewhere
     backwards = np.flatnonzero(steps <= 0)
     if backwards.size:
         row = backwards[0] + 1
@@ -240,6 +241,19 @@ def _check_date_column(name, cells, other_text_columns=False):
         warn_user(f"Column {name.strip()!r} holds dates with gaps (steps from {shortest} to {longest}), but the "
                   "rows are read as equal time steps: fill the missing rows first (e.g. by interpolating) where a "
                   "gap is not to be read as no time.")
+    return _date_sampling(name, (stamps[-1] - stamps[0]) / np.timedelta64(1, "s") / len(durations)) \
+        if len(durations) else None
+
+
+def _date_sampling(name, seconds):
+    """The time between rows of dates ``seconds`` apart on average (stamps written to the millisecond
+    at 64 Hz step by 15 and 16 ms), in the largest of days, hours, minutes and seconds that it fills,
+    and that unit; None where it is one of them (an hourly series' exponents per hour are those per step)."""
+    unit, length = next(((unit, length) for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60))
+                         if seconds >= length), ("second", 1))
+    dt = seconds / length
+    return None if np.isclose(dt, 1.0, rtol=1e-9, atol=0) else (dt, f"{unit} (column {name.strip()!r} steps by "
+                                                                    f"{dt:.4g} {unit}s)")
 
 
 def _duration(step):
@@ -286,7 +300,8 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
     without a ``series_column``). ``fitted_series_column``, the one a model was fitted with, is the
     ``series_column`` where none is given and the header has it. With ``gaps``, an empty or NA cell of a
     numeric column is a NaN (:func:`split_at_gaps` cuts the series there, :func:`interpolate_gaps` fills it).
-    Last, the time between rows that a time index left out gives (``_without_clocks_and_constants``)."""
+    Last, the time between rows that a time index left out or dates give (``_without_clocks_and_constants``,
+    :func:`_check_date_column`), else None."""
     header, rows, decimal = read_csv_rows(path)
     width = len(rows[0])
     names = header if header is not None and len(header) == width else [f"column {i}" for i in range(width)]
@@ -344,18 +359,20 @@ def _read_csv_series(path, features=None, series_column=None, fitted_series_colu
             kept.append((name, numbers))
     if not kept:
         raise ValueError("no column of numbers")
+    dated = []
     for name, cells in texts:
         for group in groups:  # each series' dates run forward; the next series' start again
             label = name if len(groups) == 1 else f"{name} (series {ids[group[0]]})"
-            _check_date_column(label, [cells[row] for row in group], other_text_columns=len(texts) > 1)
+            dated.append(_check_date_column(label, [cells[row] for row in group], other_text_columns=len(texts) > 1))
     values = np.array([numbers for _, numbers in kept]).T
     series = [values[group] for group in groups]
-    sampling = None
+    sampling = next((found for found in dated if found is not None), None)
     if features is not None:
         order = [[name for name, _ in kept].index(feature) for feature in features]
         series, kept = [part[:, order] for part in series], [kept[j] for j in order]
     else:
-        series, kept, sampling = _without_clocks_and_constants(series, kept, left_out)
+        series, kept, clock = _without_clocks_and_constants(series, kept, left_out)
+        sampling = clock or sampling
     names = [name for name, _ in kept]
     named = header is not None and all(names) and len(set(names)) == len(names)
     series_ids = None if series_column is None else list(dict.fromkeys(ids))

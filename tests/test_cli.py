@@ -760,6 +760,14 @@ def test_reconstruct_prints_the_measures_and_saves_a_forecaster(tmp_path, capsys
     assert main(["reconstruct", str(timed), *settings[:-2], "--model-out", str(tmp_path / "t.alrnn.npz")]) == 0
     out = capsys.readouterr().out
     assert "'n' (rises by 1 every row: a time index)" in out and "per step (Kaplan-Yorke" in out
+    # Dates: a quarter of an hour gives the exponents per minute (an hour's step would give those per step).
+    stamps = np.arange("2024-01-01T00:00", 1500 * 15, 15, dtype="datetime64[m]").astype(str)
+    timed.write_text("time,x,y,z\n" + "".join(f"{stamp},{x},{y},{z}\n" for stamp, (x, y, z) in zip(stamps, series[0])))
+    assert main(["reconstruct", str(timed), *settings[:-2], "--model-out", str(tmp_path / "t.alrnn.npz")]) == 0
+    per_step, per_time = re.search(r"Lyapunov exponents +(.+) per step = (.+) per minute \(column 'time' steps by "
+                                   r"15 minutes\)", capsys.readouterr().out).groups()
+    np.testing.assert_allclose([float(v) for v in per_time.split(", ")],
+                               lyapunov_spectrum(load(tmp_path / "t.alrnn.npz"))[:3] / 15, rtol=1e-3, atol=1e-6)
     with pytest.raises(SystemExit):
         main(["reconstruct", str(csv), "--n-nonlinear", "some"])
     assert 'expected a whole number of at least 0 or "auto"' in capsys.readouterr().err
