@@ -536,8 +536,8 @@ def build_parser():
     )
     reconstruct.add_argument(
         "--dt", type=_positive_number, default=None,
-        help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file gives its "
-             "rate, as EDF, WFDB and WAV do; per unit of a CSV time column's or dates' step)"
+        help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file "
+             "gives its rate, as EDF, WFDB and WAV do; per unit of a CSV time column's or dates' step)"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)
