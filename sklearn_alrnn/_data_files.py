@@ -47,7 +47,8 @@ def archive_reader(path, ucr_2015=False, csv_cases=False):
     ``csv_cases`` (no column is named), a .csv file whose first line is such a case, not pandas'
     names 0, 1, ..., and whose first column repeats as class labels do, its first value and each
     value twice on average (copies of the archive as CSV; not a recording's values, nor a table
-    with its labels last)."""
+    with its labels last); with ``csv_cases="wide"``, only where it has fewer lines than values a
+    line (a recording has more steps than variables)."""
     suffix = os.path.splitext(path)[1].lower()
     reader = ARCHIVE_READERS.get(suffix, load_ucr_tsv if ucr_2015 and suffix in (".txt", "") or
                                  csv_cases and suffix == ".csv" else None)
@@ -64,7 +65,7 @@ def archive_reader(path, ucr_2015=False, csv_cases=False):
             labels = [line.split(",", 1)[0].strip() for line in lines]
             names = [name.strip() for name in lines[0].split(",")]
             if labels[0] not in labels[1:] or len(set(labels)) > len(labels) / 2 or \
-                    names == [str(i) for i in range(len(names))]:
+                    names == [str(i) for i in range(len(names))] or csv_cases == "wide" and len(lines) >= len(names):
                 return None
     return reader
 
@@ -434,7 +435,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     .dat or name reads its .hea) or from the numeric columns of
     a .csv (or its ``features``, named by its header), or a stack of series (n_series, n_timesteps,
     n_variables) from .npy, a Monash .tsf file, the cases of an archive file
-    (.ts, .arff, a UCR .tsv) or a .csv's rows of each value of its ``series_column``, the variables'
+    (.ts, .arff, a UCR .tsv, a .csv copy of fewer rows than columns) or a .csv's rows of each value of
+    its ``series_column``, the variables'
     names (a CSV header's; else None), the series' names (the values of ``series_column``, or of
     ``fitted_series_column`` where a header has it; else None) and the time between rows with its
     unit where the file gives them (the rate of an EDF, WFDB or WAV recording, in seconds; the step of
@@ -443,7 +445,8 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     left_out, names, series_ids, sampling = [], None, None, None
     path = wfdb_header(path) or path
     try:
-        suffix, read_archive = os.path.splitext(path)[1].lower(), archive_reader(path)
+        suffix = os.path.splitext(path)[1].lower()
+        read_archive = archive_reader(path, csv_cases="wide" if features is None and series_column is None else False)
         no_table = suffix in ARRAY_FILES or suffix == ".tsf" or read_archive
         if no_table and (series_column is not None or features is not None and suffix not in LABELLED_FILES):
             raise ValueError(f"{'--features' if series_column is None else '--id-col'} names columns of a table; "
@@ -455,6 +458,9 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
             series = pad_sequences(load_tsf(path)[0])
         elif read_archive:  # its cases are the series; their labels are not the system's
             series = pad_sequences(read_archive(path)[0])
+            if suffix == ".csv":
+                left_out = ["the first column (class labels: a row per case, as the UCR archive's CSV copies hold "
+                            "them; each case is a series)"]
         else:
             series, left_out, names, series_ids, sampling = _read_csv_series(
                 path, features, series_column, fitted_series_column, gaps)

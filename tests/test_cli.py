@@ -1194,6 +1194,20 @@ def test_reconstruct_reads_the_cases_of_an_archive_file_as_series(tmp_path, caps
         assert main(["reconstruct", str(archive / name), "--n-hidden", "8", "--n-nonlinear", "1", "--max-iter", "1",
                      "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
         assert f"on {fitted_on}" in capsys.readouterr().out
+    # A CSV copy of the archive (a row per case, its label first, no header) was read as 12 steps of 31 variables.
+    cases = np.sin(np.arange(30) / 4 + np.arange(12)[:, None])
+    np.savetxt(tmp_path / "Waves_TRAIN.csv", np.column_stack([np.arange(12) % 2 + 1, cases]), delimiter=",", fmt="%g")
+    assert main(["reconstruct", str(tmp_path / "Waves_TRAIN.csv"), "--n-hidden", "8", "--n-nonlinear", "1",
+                 "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "Columns left out: the first column (class labels: a row per case" in out
+    assert "on 300 steps of 10 series of 1 variable" in out
+    np.testing.assert_allclose(load(tmp_path / "m.alrnn.npz").initial_observation_, cases[0, :1], atol=1e-5)
+    # Its transpose, more steps than variables, is a recording whose first column repeats: read as one.
+    np.savetxt(tmp_path / "tall.csv", np.column_stack([np.arange(30) % 2 + 1, cases.T]), delimiter=",", fmt="%g")
+    assert main(["reconstruct", str(tmp_path / "tall.csv"), "--n-hidden", "16", "--n-nonlinear", "1",
+                 "--max-iter", "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
+    assert "on 24 steps of 13 variables" in capsys.readouterr().out
 
 
 def test_analyze_of_a_forecaster_prints_its_real_fixed_points_in_the_data_units(tmp_path, capsys):
