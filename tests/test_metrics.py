@@ -91,11 +91,14 @@ def _delays(x, n_delays, lag=8):
 def test_a_grid_too_fine_for_the_data_gives_way_to_the_mixture_estimate(two_lorenz_runs, n_delays):
     # 30 bins in 8 to 10 dimensions: the histograms' pseudo-counts outweighed 30,000 points, and the
     # grid scored the Gaussian like the truth (0.061 and 0.005 with 8 delays, 0 and 0 with 10).
+    # Each estimate draws its Monte-Carlo samples; the runs' digits follow the machine's rounding: over
+    # random states 0-7 one machine scored the runs 0.037-0.069 and the Gaussian 0.148-0.191 with 8
+    # delays (0.048-0.084 and 0.277-0.322 with 10), so the means of four states are compared.
     truth, other = (_delays(run[:, 0], n_delays) for run in two_lorenz_runs)
     gaussian = np.random.RandomState(0).multivariate_normal(truth.mean(0), np.cov(truth.T), size=len(truth))
-    close = state_space_divergence(truth, other, random_state=0)
-    far = state_space_divergence(truth, gaussian, random_state=0)
-    assert abs(close) < 0.05 and far > 0.15 and far > 5 * abs(close)
+    close = np.mean([state_space_divergence(truth, other, random_state=seed) for seed in range(4)])
+    far = np.mean([state_space_divergence(truth, gaussian, random_state=seed) for seed in range(4)])
+    assert abs(close) < 0.1 and far > 0.15 and far > 2.5 * abs(close)
 
 
 def test_a_grid_that_the_data_fill_stays_a_grid(two_lorenz_runs):
