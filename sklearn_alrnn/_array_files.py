@@ -9,9 +9,9 @@ from collections import Counter
 import numpy as np
 
 from ._edf_format import load_edf
+from ._warnings import warn_user
 from ._wfdb_format import load_wfdb
 from .io import _METADATA_KEY
-from ._warnings import warn_user
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names

@@ -26,8 +26,8 @@ from ._series import (
 )
 from ._ts_format import load_ts
 from ._validation import is_missing, lengths_before_padding, pad_sequences
-from ._wfdb_format import wfdb_header
 from ._warnings import warn_user
+from ._wfdb_format import wfdb_header
 from .tabular import _as_floats, _shown, _warn_of_targets_among, listed_columns, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
@@ -391,9 +391,9 @@ def _without_clocks_and_constants(series, kept, left_out):
     sampling = None
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
         left_out += [f"{kept[j][0]!r} (rises {rise_text(series[0][:, j])} every row: a time index)" for j in time_axes]
-        clock = series[0][:, time_axes[0]] if time_axes else None
-        step = None if clock is None or len(clock) < 2 else (clock[-1] - clock[0]) / (len(clock) - 1)
-        if step is not None and not np.isclose(step, 1.0, rtol=1e-9, atol=0):  # a row counter says no more than steps
+        clock = series[0][:, time_axes[0]] if time_axes else np.zeros(1)
+        step = (clock[-1] - clock[0]) / (len(clock) - 1) if len(clock) > 1 else 1.0
+        if not np.isclose(step, 1.0, rtol=1e-9, atol=0):  # a row counter says no more than the steps do
             sampling = float(step), f"unit of column {kept[time_axes[0]][0]!r} (its step of {step:.4g})"
         series, kept = _without_columns(series, kept, time_axes)
     constant = constant_columns(np.concatenate(series))
