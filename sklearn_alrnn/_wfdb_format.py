@@ -169,17 +169,18 @@ def load_wfdb(path):
     if len(lines) - 1 < n_signals:
         raise ValueError(f"its header names {n_signals} signals and describes {len(lines) - 1}")
     specs = [_signal_line(line, i) for i, line in enumerate(lines[1: n_signals + 1])]
-    folder, signals = os.path.dirname(path), {}
+    folder, samples = os.path.dirname(path), {}
     for file_name in dict.fromkeys(spec["file"] for spec in specs):
-        in_file = [spec for spec in specs if spec["file"] == file_name]
-        if len({spec["format"] for spec in in_file}) > 1 or len({spec["offset"] for spec in in_file}) > 1:
+        in_file = [(i, spec) for i, spec in enumerate(specs) if spec["file"] == file_name]
+        specs_in_file = [spec for _, spec in in_file]
+        if len({(spec["format"], spec["offset"]) for spec in specs_in_file}) > 1:
             raise ValueError(f"the signals of {file_name} are given different formats or byte offsets; a WFDB "
                              "signal file holds one")
-        fmt, frame = in_file[0]["format"], sum(spec["per_frame"] for spec in in_file)
+        fmt, frame = specs_in_file[0]["format"], sum(spec["per_frame"] for spec in specs_in_file)
         if file_name == "~":
             raise ValueError("its signals are stored in no file ('~'); there are no samples to read")
         with open(os.path.join(folder, file_name), "rb") as file:
-            file.seek(in_file[0]["offset"])
+            file.seek(specs_in_file[0]["offset"])
             data = file.read()
         whole_frames = _available(len(data), fmt) // frame
         frames = whole_frames if n_frames is None else n_frames
@@ -188,21 +189,19 @@ def load_wfdb(path):
                              f"{frames}: the file is cut short")
         stored = _unpacked(data, fmt, frames * frame).reshape(frames, frame)
         column = 0
-        for spec in in_file:
-            digital = stored[:, column: column + spec["per_frame"]].ravel()
+        for i, spec in in_file:
+            samples[i] = _physical(stored[:, column: column + spec["per_frame"]].ravel(), spec, file_name)
             column += spec["per_frame"]
-            signals[_unique(spec["label"], signals, specs.index(spec))] = _physical(
-                digital, spec, frequency * spec["per_frame"], file_name)
+    signals = {}
+    for i, spec in enumerate(specs):
+        label = spec["label"] if spec["label"] not in signals else f"{spec['label']} ({i})"
+        signals[label] = samples[i], frequency * spec["per_frame"]
     return signals
 
 
-def _unique(label, taken, index):
-    return label if label not in taken else f"{label} ({index})"
-
-
-def _physical(digital, spec, rate, file_name):
-    """A signal's samples in physical units and its rate; a checksum that the samples do not sum to is
-    warned of (the file may be damaged)."""
+def _physical(digital, spec, file_name):
+    """A signal's samples in physical units; a checksum that the samples do not sum to is warned of
+    (the file may be damaged)."""
     fmt = spec["format"]
     if fmt == 8:  # first differences from the initial value
         digital = spec["initial"] + np.cumsum(digital)
@@ -211,4 +210,4 @@ def _physical(digital, spec, rate, file_name):
                   "gives: the file may be damaged.", UserWarning)
     missing = _FORMATS[fmt][2]
     values = (digital - spec["baseline"]) / spec["gain"]
-    return (np.where(digital == missing, np.nan, values) if missing is not None else values), rate
+    return np.where(digital == missing, np.nan, values) if missing is not None else values

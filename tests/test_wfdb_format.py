@@ -106,6 +106,13 @@ def test_header_fields_and_defaults(tmp_path):
                files=["apart_1.dat", "apart_2.dat", "apart_3.dat"])
     assert list(load_wfdb(tmp_path / "apart.hea")) == ["ECG", "ECG (1)", "signal 2"]
     np.testing.assert_array_equal(load_wfdb(tmp_path / "apart.hea")["ECG (1)"][0], ecg[::-1] / 100)
+    # signals of two files in the header's order, two alike but for their samples
+    write_wfdb(tmp_path, "mixed", [("ECG", ecg, 100, 0), ("ABP", pressure, 50, 5), ("ECG", -ecg, 100, 0)],
+               files=["leads.dat", "pressure.dat", "leads.dat"], per_frame=[2, 1, 2])
+    read = load_wfdb(tmp_path / "mixed.hea")
+    assert list(read) == ["ECG", "ABP", "ECG (2)"]
+    np.testing.assert_array_equal(read["ECG (2)"][0], -ecg / 100)
+    np.testing.assert_array_equal(read["ABP"][0], (pressure - 5) / 50)
     (tmp_path / "bare.hea").write_text("bare 1\napart_1.dat 16\n")
     samples, rate = load_wfdb(tmp_path / "bare.hea")["signal 0"]
     np.testing.assert_array_equal(samples, ecg / 200)
