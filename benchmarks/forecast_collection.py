@@ -8,8 +8,6 @@ standardised by its own mean and standard deviation, and each series' first diff
 standardised (the forecasts' running sum added to its last value). The score is MASE (the mean
 absolute error over the horizon divided by the series' mean absolute one-step change in its
 training part, averaged over series, as the Monash archive scores yearly series), beside the last
-value and the drift (the line through the first and last training values).
-
 value and the drift (the line through the first and last training values), and an autoregression
 fitted to each series' training part by least squares (its order p <= 12, and at most a quarter of
 the part, chosen by AIC), iterated over the horizon: what statsmodels' ``AutoReg`` would give.
