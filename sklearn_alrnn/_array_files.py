@@ -1,6 +1,6 @@
 """Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound,
-the European Data Format's EDF / BDF signals and PhysioNet's WFDB records (``reconstruct`` and
-``forecast`` read them)."""
+the European Data Format's EDF / BDF signals, PhysioNet's WFDB records and BrainVision EEG recordings
+(``reconstruct`` and ``forecast`` read them)."""
 
 import os
 import warnings
@@ -8,6 +8,7 @@ from collections import Counter
 
 import numpy as np
 
+from ._brainvision_format import load_brainvision
 from ._edf_format import load_edf
 from ._warnings import warn_user
 from ._wfdb_format import load_wfdb
@@ -15,20 +16,39 @@ from .io import _METADATA_KEY
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
-#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; a WFDB record's header).
-ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".hea")
-LABELLED_FILES = (".edf", ".bdf", ".hea")
+#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; a WFDB record's or a BrainVision
+#: recording's header), read by these.
+ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".hea", ".vhdr")
+_LABELLED_READERS = {".edf": load_edf, ".bdf": load_edf, ".hea": load_wfdb, ".vhdr": load_brainvision}
+LABELLED_FILES = tuple(_LABELLED_READERS)
+
+#: Data files read through the header beside them: a WFDB record's signals, a BrainVision recording's samples.
+_HEADERS = {".dat": ".hea", ".eeg": ".vhdr"}
+
+
+def header_file(path):
+    """The header that reads the recording ``path`` names where it names a data file with its header
+    beside it (a WFDB record's .dat, a BrainVision recording's .eeg) or a WFDB record by its name
+    without a suffix, as PhysioNet names records; else ``path``."""
+    stem, suffix = os.path.splitext(path)
+    header = _HEADERS.get(suffix.lower())
+    if header and os.path.isfile(stem + header):
+        return stem + header
+    if not os.path.exists(path) and os.path.isfile(path + ".hea"):
+        return path + ".hea"
+    return path
 
 
 def read_array_file(path, features=None):
     """``(series, names, left_out, rate)`` of a recording in an array format (:data:`ARRAY_FILES`): its
-    array, the variables' names where the file gives them (an EDF recording's or a WFDB record's labels;
-    else None), what was left out (signals of other rates) and the sampling rate in hertz where the file
-    states it (EDF, WFDB, WAV; else None). ``features`` chooses an EDF recording's or a WFDB record's
-    signals by label (:data:`LABELLED_FILES`; the other formats hold no columns to name)."""
+    array, the variables' names where the file gives them (the labels of an EDF recording's, a WFDB
+    record's or a BrainVision recording's signals; else None), what was left out (signals of other
+    rates) and the sampling rate in hertz where the file states it (those and WAV; else None).
+    ``features`` chooses such signals by label (:data:`LABELLED_FILES`; the other formats hold no
+    columns to name)."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix in LABELLED_FILES:
-        return _signals_of_one_rate(load_wfdb(path) if suffix == ".hea" else load_edf(path), features)
+        return _signals_of_one_rate(_LABELLED_READERS[suffix](path), features)
     if suffix == ".mat":
         return _mat_array(path), None, [], None
     if suffix == ".wav":
@@ -103,7 +123,7 @@ def _wav_samples(path):
 
 
 def _signals_of_one_rate(signals, features):
-    """The ``signals`` of an EDF recording or a WFDB record (label -> (samples, rate)) that share one
+    """The ``signals`` of an EDF, WFDB or BrainVision recording (label -> (samples, rate)) that share one
     sampling rate: those ``features`` names (labels), or those at the rate most signals share (the
     highest of equals); their labels, the others' labels and rates, left out, and their rate."""
     if features is not None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._archive_formats import is_ucr_case, load_tsf, load_ucr_tsv
 from ._arff_format import load_arff
-from ._array_files import ARRAY_FILES, LABELLED_FILES, read_array_file
+from ._array_files import ARRAY_FILES, LABELLED_FILES, header_file, read_array_file
 from ._csv_text import (
     ISO_DATE, cell_number, csv_dialect, is_blank, is_gap, open_csv, read_csv_rows, without_comments,
     without_repeated_header,
@@ -27,7 +27,6 @@ from ._series import (
 from ._ts_format import load_ts
 from ._validation import is_missing, lengths_before_padding, pad_sequences
 from ._warnings import warn_user
-from ._wfdb_format import wfdb_header
 from .tabular import _as_floats, _shown, _warn_of_targets_among, listed_columns, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
@@ -431,19 +430,19 @@ def _chosen_columns(features, names, named, option):
 
 def read_series(path, features=None, series_column=None, fitted_series_column=None, gaps=False):
     """A recorded series (n_timesteps, n_variables) from an array file (:func:`read_array_file`: .npy,
-    .npz, .mat, .wav, EDF / BDF signals or a WFDB record's of one rate or its ``features``; a record's
-    .dat or name reads its .hea) or from the numeric columns of
+    .npz, .mat, .wav, the signals of one rate or the ``features`` of an EDF / BDF, WFDB or BrainVision
+    recording; a data file or a WFDB record's name reads its header) or from the numeric columns of
     a .csv (or its ``features``, named by its header), or a stack of series (n_series, n_timesteps,
     n_variables) from .npy, a Monash .tsf file, the cases of an archive file
     (.ts, .arff, a UCR .tsv, a .csv copy of fewer rows than columns) or a .csv's rows of each value of
     its ``series_column``, the variables'
     names (a CSV header's; else None), the series' names (the values of ``series_column``, or of
     ``fitted_series_column`` where a header has it; else None) and the time between rows with its
-    unit where the file gives them (the rate of an EDF, WFDB or WAV recording, in seconds; the step of
+    unit where the file gives them (the rate of an EDF, WFDB, BrainVision or WAV recording, in seconds; the step of
     a CSV table's time index column, where the reader leaves one out; else None). A row with a missing
     value (an empty or NA cell, NaN or infinity) is refused, or with ``gaps`` kept, a NaN."""
     left_out, names, series_ids, sampling = [], None, None, None
-    path = wfdb_header(path) or path
+    path = header_file(path)
     try:
         suffix = os.path.splitext(path)[1].lower()
         read_archive = archive_reader(path, csv_cases="wide" if features is None and series_column is None else False)

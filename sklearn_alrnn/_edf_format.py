@@ -13,21 +13,21 @@ header and one array; the signals agree with pyEDFlib's on the test files its wh
 
 import numpy as np
 
-__all__ = ["load_edf"]
+__all__ = ["header_number", "load_edf"]
 
 #: The fields of each signal's header, in the order the file gives them, and their widths in bytes.
 _SIGNAL_FIELDS = (("label", 16), ("transducer", 80), ("dimension", 8), ("physical_min", 8), ("physical_max", 8),
                   ("digital_min", 8), ("digital_max", 8), ("prefiltering", 80), ("samples", 8), ("reserved", 32))
 
 
-def _number(text, what):
-    """A header field's number, or a ValueError naming the field."""
+def header_number(text, what, fault="; it is no EDF file"):
+    """A header field's finite number, or a ValueError naming the field (and the ``fault`` that implies)."""
     try:
         number = float(text)
     except ValueError:
         number = np.nan
     if not np.isfinite(number):
-        raise ValueError(f"its header's {what} is {text.strip()!r}, not a finite number; it is no EDF file")
+        raise ValueError(f"its header's {what} is {text.strip()!r}, not a finite number{fault}")
     return number
 
 
@@ -50,10 +50,10 @@ def load_edf(path):
     if len(data) < 256 or not (bdf or data[:8].strip() == b"0"):
         raise ValueError("it does not start as an EDF or BDF file does (a version of '0', or BioSemi's mark)")
     header = data[:256].decode("ascii", errors="replace")
-    header_bytes = int(_number(header[184:192], "header size"))
-    n_records = int(_number(header[236:244], "number of records"))
-    duration = _number(header[244:252], "record duration")
-    n_signals = int(_number(header[252:256], "number of signals"))
+    header_bytes = int(header_number(header[184:192], "header size"))
+    n_records = int(header_number(header[236:244], "number of records"))
+    duration = header_number(header[244:252], "record duration")
+    n_signals = int(header_number(header[252:256], "number of signals"))
     if n_signals < 1 or header_bytes != 256 * (n_signals + 1):
         raise ValueError(f"its header names {n_signals} signals in {header_bytes} bytes; an EDF header of n signals "
                          "holds 256 * (n + 1)")
@@ -62,7 +62,7 @@ def load_edf(path):
         block = data[offset: offset + width * n_signals].decode("latin-1")
         fields[name] = [block[i * width: (i + 1) * width].strip() for i in range(n_signals)]
         offset += width * n_signals
-    samples = [int(_number(text, "samples per record")) for text in fields["samples"]]
+    samples = [int(header_number(text, "samples per record")) for text in fields["samples"]]
     if min(samples) < 0:
         raise ValueError(f"its header gives a signal {min(samples)} samples per record; it is no EDF file")
     width = 3 if bdf else 2
@@ -81,7 +81,7 @@ def load_edf(path):
             digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if bdf else 0)
             digital = np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)
             low, high, physical_low, physical_high = (
-                _number(fields[field][i], field.replace("_", " "))
+                header_number(fields[field][i], field.replace("_", " "))
                 for field in ("digital_min", "digital_max", "physical_min", "physical_max"))
             gain = (physical_high - physical_low) / (high - low) if high != low else 1.0
             name = label if label and label not in signals else f"{label or 'signal'} ({i})"

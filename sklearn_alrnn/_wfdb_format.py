@@ -19,7 +19,7 @@ import numpy as np
 
 from ._warnings import warn_user
 
-__all__ = ["load_wfdb", "wfdb_header"]
+__all__ = ["load_wfdb"]
 
 #: Each storage format read: (bytes, samples) per group of samples, and the value that marks a sample
 #: as missing (format 8 stores differences, which have none).
@@ -29,20 +29,6 @@ _FORMATS = {
 }
 _FORMAT_FIELD = re.compile(r"(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$")
 _GAIN_FIELD = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?:\((-?\d+)\))?(?:/(.*))?$")
-
-
-def wfdb_header(path):
-    """The header of the WFDB record ``path`` names: the ``.hea`` file itself, the ``.hea`` beside a
-    ``.dat`` signal file, or the record's name without a suffix (as PhysioNet names records); None
-    where there is none."""
-    stem, suffix = os.path.splitext(path)
-    if suffix.lower() == ".hea":
-        return path
-    if suffix.lower() == ".dat" and os.path.isfile(stem + ".hea"):
-        return stem + ".hea"
-    if not os.path.exists(path) and os.path.isfile(path + ".hea"):
-        return path + ".hea"
-    return None
 
 
 def _integer(text, what, default=None):

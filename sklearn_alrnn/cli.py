@@ -504,8 +504,9 @@ def build_parser():
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive or MATLAB .mat file of one such array, .wav sound (its channels), "
-                     ".edf / .bdf recording or WFDB record (.hea, its .dat or name: its signals of "
-                     "the rate most share, or --features by label), .tsf file of the Monash forecasting "
+                     ".edf / .bdf recording, WFDB record (.hea, its .dat or name) or BrainVision one (.vhdr, "
+                     ".eeg) (their signals of the rate most share, or --features by label), .tsf file of the Monash "
+                     "forecasting "
                      "archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
                      "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
@@ -537,7 +538,8 @@ def build_parser():
     reconstruct.add_argument(
         "--dt", type=_positive_number, default=None,
         help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file "
-             "gives its rate, as EDF, WFDB and WAV do; per unit of a CSV time column's or dates' step)"
+             "gives its rate, as EDF, WFDB, BrainVision and WAV do; per unit of a CSV time column's or dates' "
+             "step)"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)

@@ -1,0 +1,132 @@
+"""Brain Products' BrainVision recordings (EEG laboratories' format, one of the two that BIDS names for
+EEG beside EDF): a text header, ``NAME.vhdr``, a marker file and the samples in a data file.
+
+The header is an INI file. ``[Common Infos]`` names the data file, its format (BINARY or ASCII), its
+orientation (MULTIPLEXED: a sample of every channel in turn; VECTORIZED: each channel's samples in
+one run), the number of channels and the sampling interval in microseconds; ``[Binary Infos]`` the
+binary number type; ``[ASCII Infos]`` the decimal symbol and the lines and columns to skip;
+``[Channel Infos]`` a line per channel, ``Ch1=Fp1,REF,0.1,µV``: its name (a comma written as
+``\\1``), reference, resolution (the unit per stored number) and unit. (Read by hand from Brain
+Products' specification, BrainVision Core Data Format 1.0: MNE, which reads it, is a large
+dependency for one header and one array; the channels agree with MNE's ``read_raw_brainvision``
+on files that pybv writes and on files written here.)
+"""
+
+import configparser
+import os
+from functools import partial
+
+import numpy as np
+
+from ._edf_format import header_number
+
+__all__ = ["load_brainvision"]
+
+_number = partial(header_number, fault="")  # a header field's finite number, or a ValueError naming it
+
+#: The binary number types read.
+_BINARY = {"INT_16": "<i2", "UINT_16": "<u2", "INT_32": "<i4", "IEEE_FLOAT_32": "<f4", "IEEE_FLOAT_64": "<f8"}
+
+
+def _header(path):
+    """The header's sections, read as UTF-8 or, where it is not, as Windows' Latin-1 (older recorders)."""
+    with open(path, "rb") as file:
+        raw = file.read(1 << 20)
+    first = raw.split(b"\n", 1)[0].decode("latin-1").strip().lstrip("\ufeff")
+    if not ("Brain Vision" in first or "BrainVision" in first):
+        raise ValueError(f"its first line is {first[:60]!r}, not a BrainVision header's")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text.split("[Comment]")[0].split("\n", 1)[1] if "\n" in text else "")
+    except configparser.Error as exc:
+        raise ValueError(f"its header is no INI text ({type(exc).__name__})") from None
+    return {section.lower(): {key.lower(): value.strip() for key, value in parser[section].items()}
+            for section in parser.sections()}
+
+
+def _field(sections, section, key, default=None):
+    """The value of ``key`` (as the specification writes it) in ``section`` (by its name in lower case)."""
+    value = sections.get(section, {}).get(key.lower(), default)
+    if value is None:
+        raise ValueError(f"its header gives no {key} in [{section.title()}]")
+    return value
+
+
+def load_brainvision(path):
+    """Read the channels of a BrainVision recording in their units.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The recording's header (``.vhdr``); its data file is read from the same folder.
+
+    Returns
+    -------
+    signals : dict of str -> (ndarray, float)
+        Each channel's name (made unique by its place where two share one) and its samples, each
+        stored number times the channel's resolution, in the channel's unit (µV unless the header
+        says otherwise), with the rate in hertz, in the header's order.
+    """
+    sections = _header(path)
+    common = "common infos"
+    n_channels = int(_number(_field(sections, common, "NumberOfChannels"), "NumberOfChannels"))
+    interval = _number(_field(sections, common, "SamplingInterval"), "SamplingInterval")
+    if n_channels < 1 or interval <= 0:
+        raise ValueError(f"its header gives {n_channels} channels sampled every {interval:g} microseconds")
+    channels = sections.get("channel infos", {})
+    names, resolutions = [], []
+    for i in range(1, n_channels + 1):
+        fields = [field.strip() for field in channels.get(f"ch{i}", "").split(",")]
+        if not fields[0]:
+            raise ValueError(f"its header describes no channel {i} (Ch{i}= in [Channel Infos]) of {n_channels}")
+        name = fields[0].replace("\\1", ",")
+        names.append(name if name not in names else f"{name} ({i - 1})")
+        resolutions.append(_number(fields[2], f"resolution of channel {name!r}") if len(fields) > 2 and fields[2]
+                           else 1.0)
+    orientation = _field(sections, common, "DataOrientation", "MULTIPLEXED").upper()
+    if orientation not in ("MULTIPLEXED", "VECTORIZED"):
+        raise ValueError(f"its data orientation is {orientation!r}; MULTIPLEXED or VECTORIZED is read")
+    data_path = os.path.join(os.path.dirname(path), _field(sections, common, "DataFile"))
+    if _field(sections, common, "DataFormat", "BINARY").upper() == "ASCII":
+        stored = _ascii_samples(data_path, sections.get("ascii infos", {}), n_channels, orientation)
+    else:
+        number_type = _field(sections, "binary infos", "BinaryFormat").upper()
+        if number_type not in _BINARY:
+            raise ValueError(f"its samples are stored as {number_type}, which is not read here "
+                             f"({', '.join(_BINARY)} are)")
+        stored = np.fromfile(data_path, _BINARY[number_type]).astype(float)
+        if len(stored) % n_channels:
+            raise ValueError(f"{os.path.basename(data_path)} holds {len(stored)} numbers, no whole number of "
+                             f"samples of {n_channels} channels: the file is cut short")
+        stored = stored.reshape(-1, n_channels) if orientation == "MULTIPLEXED" else stored.reshape(n_channels, -1).T
+    rate = 1e6 / interval
+    return {name: (stored[:, i] * resolutions[i], rate) for i, name in enumerate(names)}
+
+
+def _ascii_samples(data_path, ascii_infos, n_channels, orientation):
+    """The numbers of an ASCII data file (samples, channels): a line per sample (MULTIPLEXED) or per
+    channel (VECTORIZED), after ``SkipLines`` lines and ``SkipColumns`` columns (a channel's name)."""
+    skip_lines = int(_number(ascii_infos.get("skiplines", "0"), "SkipLines"))
+    skip_columns = int(_number(ascii_infos.get("skipcolumns", "0"), "SkipColumns"))
+    decimal = ascii_infos.get("decimalsymbol", ".")
+    with open(data_path, encoding="utf-8", errors="replace") as file:
+        lines = [line for line in file.read().splitlines()[skip_lines:] if line.strip()]
+    rows = []
+    for number, line in enumerate(lines, start=skip_lines + 1):
+        cells = line.split()[skip_columns:]
+        try:
+            rows.append([float(cell.replace(decimal, ".") if decimal != "." else cell) for cell in cells])
+        except ValueError:
+            raise ValueError(f"line {number} of {os.path.basename(data_path)} holds a cell that is no number") from None
+    widths = {len(row) for row in rows}
+    expected = n_channels if orientation == "MULTIPLEXED" else None
+    if not rows or len(widths) > 1 or expected is not None and widths != {expected} or \
+            orientation == "VECTORIZED" and len(rows) != n_channels:
+        raise ValueError(f"{os.path.basename(data_path)} holds {len(rows)} lines of {sorted(widths)} numbers, not "
+                         f"a {'line per sample' if expected else 'line per channel'} of {n_channels} channels")
+    samples = np.array(rows, dtype=float)
+    return samples if orientation == "MULTIPLEXED" else samples.T
