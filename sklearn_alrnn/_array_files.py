@@ -1,6 +1,6 @@
 """Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound,
-the European Data Format's EDF / BDF signals, PhysioNet's WFDB records and BrainVision EEG recordings
-(``reconstruct`` and ``forecast`` read them)."""
+the European Data Format's EDF / BDF signals, PhysioNet's WFDB records and BrainVision and EEGLAB EEG
+recordings (``reconstruct`` and ``forecast`` read them)."""
 
 import os
 import warnings
@@ -10,6 +10,8 @@ import numpy as np
 
 from ._brainvision_format import load_brainvision
 from ._edf_format import load_edf
+from ._eeglab_format import load_eeglab
+from ._matlab_files import load_matlab
 from ._warnings import warn_user
 from ._wfdb_format import load_wfdb
 from .io import _METADATA_KEY
@@ -17,19 +19,21 @@ from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
 #: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; a WFDB record's or a BrainVision
-#: recording's header), read by these.
-ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".hea", ".vhdr")
-_LABELLED_READERS = {".edf": load_edf, ".bdf": load_edf, ".hea": load_wfdb, ".vhdr": load_brainvision}
+#: recording's header; an EEGLAB dataset), read by these.
+ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".hea", ".vhdr", ".set")
+_LABELLED_READERS = {".edf": load_edf, ".bdf": load_edf, ".hea": load_wfdb, ".vhdr": load_brainvision,
+                     ".set": load_eeglab}
 LABELLED_FILES = tuple(_LABELLED_READERS)
 
-#: Data files read through the header beside them: a WFDB record's signals, a BrainVision recording's samples.
-_HEADERS = {".dat": ".hea", ".eeg": ".vhdr"}
+#: Data files read through the header beside them: a WFDB record's signals, a BrainVision recording's
+#: samples, an EEGLAB dataset's.
+_HEADERS = {".dat": ".hea", ".eeg": ".vhdr", ".fdt": ".set"}
 
 
 def header_file(path):
     """The header that reads the recording ``path`` names where it names a data file with its header
-    beside it (a WFDB record's .dat, a BrainVision recording's .eeg) or a WFDB record by its name
-    without a suffix, as PhysioNet names records; else ``path``."""
+    beside it (a WFDB record's .dat, a BrainVision recording's .eeg, an EEGLAB dataset's .fdt) or a
+    WFDB record by its name without a suffix, as PhysioNet names records; else ``path``."""
     stem, suffix = os.path.splitext(path)
     header = _HEADERS.get(suffix.lower())
     if header and os.path.isfile(stem + header):
@@ -81,19 +85,11 @@ def _only_array(archive):
 
 def _mat_array(path):
     """The one numeric array of a MATLAB .mat file (versions 4 to 7, which SciPy reads), but scalars (a
-    sampling rate); a row or column vector as one variable."""
-    from scipy.io import loadmat
-
-    with open(path, "rb") as file:
-        if b"MATLAB 7.3" in file.read(128):
-            raise ValueError("it is a MATLAB 7.3 file (HDF5), which SciPy cannot read: save it with "
-                             "save(path, 'x', '-v7'), or read it with h5py and np.save the series")
-    try:
-        variables = loadmat(path)
-    except Exception as exc:  # SciPy's MatReadError, or an IndexError or TypeError of bytes that are no .mat file
-        raise ValueError(f"SciPy cannot read it as a MATLAB file ({type(exc).__name__}: {exc})") from None
-    arrays = {name: value for name, value in variables.items() if not name.startswith("__") and
-              isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size > 1}
+    sampling rate) and structures' fields; a row or column vector as one variable."""
+    variables = load_matlab(path, resave="save it with save(path, 'x', '-v7'), or read it with h5py and np.save "
+                                         "the series")
+    arrays = {name: value for name, value in variables.items()
+              if "." not in name and value.dtype.kind in "biuf" and value.size > 1}
     if len(arrays) != 1:
         raise ValueError(f"it holds {len(arrays)} numeric arrays besides scalars ({', '.join(arrays) or 'none'}); a "
                          ".mat file of the series alone is read")
@@ -123,9 +119,10 @@ def _wav_samples(path):
 
 
 def _signals_of_one_rate(signals, features):
-    """The ``signals`` of an EDF, WFDB or BrainVision recording (label -> (samples, rate)) that share one
-    sampling rate: those ``features`` names (labels), or those at the rate most signals share (the
-    highest of equals); their labels, the others' labels and rates, left out, and their rate."""
+    """The ``signals`` of an EDF, WFDB, BrainVision or EEGLAB recording (label -> (samples, rate); an
+    epoched dataset's samples (n_trials, n_points)) that share one sampling rate: those ``features``
+    names (labels), or those at the rate most signals share (the highest of equals); their labels, the
+    others' labels and rates, left out, and their rate."""
     if features is not None:
         unknown = [name for name in features if name not in signals]
         if unknown:
@@ -140,4 +137,4 @@ def _signals_of_one_rate(signals, features):
         shared = max(counts, key=lambda rate: (counts[rate], rate))
         chosen = [name for name, (_, rate) in signals.items() if rate == shared]
     left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
-    return np.column_stack([signals[name][0] for name in chosen]), chosen, left_out, signals[chosen[0]][1]
+    return np.stack([signals[name][0] for name in chosen], axis=-1), chosen, left_out, signals[chosen[0]][1]

@@ -504,8 +504,9 @@ def build_parser():
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive or MATLAB .mat file of one such array, .wav sound (its channels), "
-                     ".edf / .bdf recording, WFDB record (.hea, its .dat or name) or BrainVision one (.vhdr, "
-                     ".eeg) (their signals of the rate most share, or --features by label), .tsf file of the Monash "
+                     ".edf / .bdf recording, WFDB record (.hea, its .dat or name), BrainVision one (.vhdr, "
+                     ".eeg) or EEGLAB dataset (.set, .fdt; epochs as series) (their signals of the rate most share, "
+                     "or --features by label), .tsf file of the Monash "
                      "forecasting "
                      "archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
@@ -538,7 +539,8 @@ def build_parser():
     reconstruct.add_argument(
         "--dt", type=_positive_number, default=None,
         help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file "
-             "gives its rate, as EDF, WFDB, BrainVision and WAV do; per unit of a CSV time column's or dates' "
+             "gives its rate, as EDF, WFDB, BrainVision, EEGLAB and WAV do; per unit of a CSV time column's or "
+             "dates' "
              "step)"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
