@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sklearn_alrnn import ALRNNClassifier, load, load_metadata, to_sequences
+from sklearn_alrnn._data_files import read_series, read_table
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.datasets import load_arff, load_ts, load_tsf, load_ucr_tsv, write_ts
 
@@ -146,6 +147,47 @@ def test_damaged_tsf_files_are_refused_or_read_as_series(tmp_path, data):
     assert all(len(column) == len(series) for column in attributes.values())
 
 
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory):
+    """A recording in each format with a header or a structure of its own: (header or file, data file or None)."""
+    from .test_brainvision_format import write_brainvision
+    from .test_edf_format import write_edf
+    from .test_eeglab_format import write_eeglab
+    from .test_wfdb_format import write_wfdb
+
+    folder = tmp_path_factory.mktemp("recordings")
+    wave = np.sin(np.arange(200) / 7)
+    write_edf(folder / "night.edf", [("Fz", wave, 100, -1, 1), ("Cz", wave[::-1], 100, -1, 1)])
+    digital = np.round(wave * 1000).astype(int)
+    write_wfdb(folder, "100", [("MLII", digital, 200, 0), ("V5", -digital, 200, 0)], fmt=212)
+    write_brainvision(folder, "eeg", np.column_stack([digital, -digital]), ["Fz,,0.1,µV", "Cz,,0.1,µV"])
+    write_eeglab(folder, "set", np.stack([wave, -wave]), ["Fz", "Cz"], data_file="set.fdt")
+    return {"edf": (folder / "night.edf", None), "wfdb": (folder / "100.hea", folder / "100.dat"),
+            "brainvision": (folder / "eeg.vhdr", folder / "eeg.eeg"), "eeglab": (folder / "set.set", folder / "set.fdt")}
+
+
+@pytest.mark.parametrize("kind", ["edf", "wfdb", "brainvision", "eeglab"])
+@given(data=st.data(), which=st.sampled_from(["header", "data"]))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_recordings_are_refused_or_read_as_series(recordings, tmp_path, kind, data, which):
+    # The header (or an EEGLAB dataset's MATLAB file, which crashed SciPy's reader on some flipped bytes)
+    # or the data file beside it, damaged: reconstruct's reader refuses it by name or reads a series.
+    header, samples = recordings[kind]
+    original = header if which == "header" or samples is None else samples
+    for path in (header, samples):
+        if path is not None:
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / original.name).write_bytes(data.draw(damaged(original.read_bytes())))
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a checksum the samples miss
+        try:
+            series, names, _, _ = read_series(str(tmp_path / header.name), gaps=True)
+        except SystemExit as exit_info:
+            assert str(exit_info.code).startswith("error: cannot read a numeric series"), exit_info.code
+            return
+    assert np.ndim(series) in (2, 3) and np.asarray(series).shape[-1] == len(names or [0] * np.shape(series)[-1])
+
+
 @st.composite
 def long_tables(draw):
     """A long-format table (one row per step) with odd columns: strings, NaN, inf, booleans, huge
@@ -250,8 +292,6 @@ def _write_styled(path, header, rows, style):
 def test_a_table_reads_the_same_however_a_spreadsheet_writes_it(files, style, seed, n_variables):
     # A one-column series of decimal commas was read as two columns of whole numbers (0,4247 -> 0 and 4247),
     # and a "sep=" line's delimiter was not the one read: found by writing the same data these ways.
-    from sklearn_alrnn._data_files import read_series, read_table
-
     folder, _ = files
     rng = np.random.RandomState(seed)
     values = rng.normal(size=(30, n_variables)).round(4) * rng.choice([1, 1000, 1e-3], size=n_variables)
