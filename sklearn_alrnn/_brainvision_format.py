@@ -90,7 +90,9 @@ def load_brainvision(path):
     orientation = _field(sections, common, "DataOrientation", "MULTIPLEXED").upper()
     if orientation not in ("MULTIPLEXED", "VECTORIZED"):
         raise ValueError(f"its data orientation is {orientation!r}; MULTIPLEXED or VECTORIZED is read")
-    data_path = os.path.join(os.path.dirname(path), _field(sections, common, "DataFile"))
+    # The data file beside the header, as recorders write it (a folder it may name is not read).
+    data_name = os.path.basename(_field(sections, common, "DataFile").replace("\\", "/"))
+    data_path = os.path.join(os.path.dirname(path), data_name)
     if _field(sections, common, "DataFormat", "BINARY").upper() == "ASCII":
         stored = _ascii_samples(data_path, sections.get("ascii infos", {}), n_channels, orientation)
     else:
@@ -100,7 +102,7 @@ def load_brainvision(path):
                              f"({', '.join(_BINARY)} are)")
         stored = np.fromfile(data_path, _BINARY[number_type]).astype(float)
         if len(stored) % n_channels:
-            raise ValueError(f"{os.path.basename(data_path)} holds {len(stored)} numbers, no whole number of "
+            raise ValueError(f"{data_name} holds {len(stored)} numbers, no whole number of "
                              f"samples of {n_channels} channels: the file is cut short")
         stored = stored.reshape(-1, n_channels) if orientation == "MULTIPLEXED" else stored.reshape(n_channels, -1).T
     rate = 1e6 / interval

@@ -57,8 +57,8 @@ def load_eeglab(path):
     if rate.size != 1 or rate.dtype.kind not in "iuf" or not np.isfinite(rate) or rate <= 0:
         raise ValueError(f"its EEG.srate is {rate.tolist()!r}, not a positive sampling rate")
     data = fields["data"]
-    if data.dtype.kind == "U":  # the name of the .fdt file beside it
-        data = str(data)
+    if data.dtype.kind == "U":  # the name of the .fdt file beside it (a folder it may name is not read)
+        data = os.path.basename(str(data).replace("\\", "/"))
         data_path = os.path.join(os.path.dirname(path), data)
         stored = np.fromfile(data_path, "<f4")
         if stored.size != n_channels * n_points * n_trials:

@@ -60,6 +60,10 @@ def test_header_encodings_and_names(tmp_path):
     read = load_brainvision(tmp_path / "old.vhdr")
     assert list(read) == ["Fz", "Fz (1)"]
     np.testing.assert_array_equal(read["Fz (1)"][0], stored[:, 1] * 0.5)
+    # A data file named with the recorder's folder is read beside the header.
+    (tmp_path / "old.vhdr").write_bytes((tmp_path / "old.vhdr").read_bytes().replace(b"DataFile=old.eeg",
+                                                                                     b"DataFile=C:\\EEG\\old.eeg"))
+    np.testing.assert_array_equal(load_brainvision(tmp_path / "old.vhdr")["Fz"][0], stored[:, 0] * 0.5)
 
 
 def test_damaged_and_unread_recordings_are_refused_by_name(tmp_path):

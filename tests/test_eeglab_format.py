@@ -42,7 +42,9 @@ def test_continuous_and_epoched_datasets_read_inline_or_from_their_fdt_file(tmp_
     write_eeglab(tmp_path, "inline", continuous, ["Fz", "Cz", "Pz"], rate=128.0)
     write_eeglab(tmp_path, "beside", continuous, ["Fz", "Cz", "Pz"], rate=128.0, data_file="beside.fdt",
                  top_level=True)  # newer EEGLAB saves the fields themselves
-    for name in ("inline", "beside"):
+    write_eeglab(tmp_path, "moved", continuous, ["Fz", "Cz", "Pz"], rate=128.0, data_file="beside.fdt",
+                 data="C:\\EEG\\beside.fdt")  # the folder it was saved in: read beside the dataset
+    for name in ("inline", "beside", "moved"):
         read = load_eeglab(tmp_path / f"{name}.set")
         assert list(read) == ["Fz", "Cz", "Pz"]
         for (samples, rate), channel in zip(read.values(), continuous):
