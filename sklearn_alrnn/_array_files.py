@@ -45,9 +45,9 @@ def header_file(path):
 
 def read_array_file(path, features=None):
     """``(series, names, left_out, rate)`` of a recording in an array format (:data:`ARRAY_FILES`): its
-    array, the variables' names where the file gives them (the labels of an EDF recording's, a WFDB
-    record's or a BrainVision recording's signals; else None), what was left out (signals of other
-    rates) and the sampling rate in hertz where the file states it (those and WAV; else None).
+    array, the variables' names where the file gives them (the labels of an EDF, WFDB, BrainVision or
+    EEGLAB recording's signals; else None), what was left out (signals of other rates) and the
+    sampling rate in hertz where the file states it (those and WAV; else None).
     ``features`` chooses such signals by label (:data:`LABELLED_FILES`; the other formats hold no
     columns to name)."""
     suffix = os.path.splitext(path)[1].lower()
