@@ -32,7 +32,7 @@ def _header(path):
     """The header's sections, read as UTF-8 or, where it is not, as Windows' Latin-1 (older recorders)."""
     with open(path, "rb") as file:
         raw = file.read(1 << 20)
-    first = raw.split(b"\n", 1)[0].decode("latin-1").strip().lstrip("\ufeff")
+    first = raw.split(b"\n", 1)[0].decode("latin-1").strip()
     if not ("Brain Vision" in first or "BrainVision" in first):
         raise ValueError(f"its first line is {first[:60]!r}, not a BrainVision header's")
     try:

@@ -248,12 +248,17 @@ def _check_date_column(name, cells, other_text_columns=False):
 def _date_sampling(name, seconds):
     """The time between rows of dates ``seconds`` apart on average (stamps written to the millisecond
     at 64 Hz step by 15 and 16 ms), in the largest of days, hours, minutes and seconds that it fills,
-    and that unit; None where it is one of them (an hourly series' exponents per hour are those per step)."""
+    and that unit (:func:`_time_between_rows`: none where it is one of them)."""
     unit, length = next(((unit, length) for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60))
                          if seconds >= length), ("second", 1))
     dt = seconds / length
-    return None if np.isclose(dt, 1.0, rtol=1e-9, atol=0) else (dt, f"{unit} (column {name.strip()!r} steps by "
-                                                                    f"{dt:.4g} {unit}s)")
+    return _time_between_rows(dt, f"{unit} (column {name.strip()!r} steps by {dt:.4g} {unit}s)")
+
+
+def _time_between_rows(step, unit):
+    """``(step, unit)``, or None where the step is one unit: an hourly series' exponents per hour, or a
+    row counter's per unit, are those per step."""
+    return None if np.isclose(step, 1.0, rtol=1e-9, atol=0) else (float(step), unit)
 
 
 def _duration(step):
@@ -390,10 +395,10 @@ def _without_clocks_and_constants(series, kept, left_out):
     sampling = None
     if len(time_axes) < len(kept):  # a column rising by one step every row counts time; it is no variable
         left_out += [f"{kept[j][0]!r} (rises {rise_text(series[0][:, j])} every row: a time index)" for j in time_axes]
-        clock = series[0][:, time_axes[0]] if time_axes else np.zeros(1)
-        step = (clock[-1] - clock[0]) / (len(clock) - 1) if len(clock) > 1 else 1.0
-        if not np.isclose(step, 1.0, rtol=1e-9, atol=0):  # a row counter says no more than the steps do
-            sampling = float(step), f"unit of column {kept[time_axes[0]][0]!r} (its step of {step:.4g})"
+        if time_axes and len(series[0]) > 1:
+            clock = series[0][:, time_axes[0]]
+            step = (clock[-1] - clock[0]) / (len(clock) - 1)
+            sampling = _time_between_rows(step, f"unit of column {kept[time_axes[0]][0]!r} (its step of {step:.4g})")
         series, kept = _without_columns(series, kept, time_axes)
     constant = constant_columns(np.concatenate(series))
     if len(constant) < len(kept):  # a column of one value has no dynamics (an anomaly label that never fires)

@@ -506,9 +506,8 @@ def build_parser():
                      ".npz archive or MATLAB .mat file of one such array, .wav sound (its channels), "
                      ".edf / .bdf recording, WFDB record (.hea, its .dat or name), BrainVision one (.vhdr, "
                      ".eeg) or EEGLAB dataset (.set, .fdt; epochs as series) (their signals of the rate most share, "
-                     "or --features by label), .tsf file of the Monash "
-                     "forecasting "
-                     "archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
+                     "or --features by label), .tsf file of the Monash forecasting archive (its series), .ts, .arff "
+                     "or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
                      "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
                      "Parquet or JSON table (or a JSON array of rows) read as its CSV"
@@ -540,8 +539,7 @@ def build_parser():
         "--dt", type=_positive_number, default=None,
         help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file "
              "gives its rate, as EDF, WFDB, BrainVision, EEGLAB and WAV do; per unit of a CSV time column's or "
-             "dates' "
-             "step)"
+             "dates' step)"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)
