@@ -13,12 +13,14 @@ on files that pybv writes and on files written here.)
 """
 
 import configparser
+import datetime
 import os
 from functools import partial
 
 import numpy as np
 
-from ._edf_format import header_number
+from ._edf_format import header_number, pauses_as_gaps
+from ._warnings import warn_user
 
 __all__ = ["load_brainvision"]
 
@@ -28,10 +30,11 @@ _number = partial(header_number, fault="")  # a header field's finite number, or
 _BINARY = {"INT_16": "<i2", "UINT_16": "<u2", "INT_32": "<i4", "IEEE_FLOAT_32": "<f4", "IEEE_FLOAT_64": "<f8"}
 
 
-def _header(path):
-    """The header's sections, read as UTF-8 or, where it is not, as Windows' Latin-1 (older recorders)."""
+def _header(path, size=1 << 20):
+    """The sections of a header (or marker file: its first ``size`` bytes, None for all), read as UTF-8
+    or, where it is not, as Windows' Latin-1 (older recorders)."""
     with open(path, "rb") as file:
-        raw = file.read(1 << 20)
+        raw = file.read(size)
     first = raw.split(b"\n", 1)[0].decode("latin-1").strip()
     if not ("Brain Vision" in first or "BrainVision" in first):
         raise ValueError(f"its first line is {first[:60]!r}, not a BrainVision header's")
@@ -106,7 +109,53 @@ def load_brainvision(path):
                              f"samples of {n_channels} channels: the file is cut short")
         stored = stored.reshape(-1, n_channels) if orientation == "MULTIPLEXED" else stored.reshape(n_channels, -1).T
     rate = 1e6 / interval
-    return {name: (stored[:, i] * resolutions[i], rate) for i, name in enumerate(names)}
+    signals = {name: (stored[:, i] * resolutions[i], rate) for i, name in enumerate(names)}
+    return pauses_as_gaps(signals, _new_segments(path, sections, len(stored), rate), path,
+                          "where its marker file starts a new segment")
+
+
+def _new_segments(path, sections, n_samples, rate):
+    """(start, length) in seconds of each pause before a new segment that the marker file marks inside
+    the recording, its length from the segments' dates where both have one (else NaN). A marker file
+    that is named but missing or unreadable is warned of: the pauses it may mark are not known."""
+    name = sections.get("common infos", {}).get("markerfile")
+    if not name:
+        return []
+    marker_path = os.path.join(os.path.dirname(path), os.path.basename(name.replace("\\", "/")))
+    try:
+        markers = _header(marker_path, size=None).get("marker infos", {})
+    except (OSError, ValueError) as exc:
+        warn_user(f"{os.path.basename(path)}: its marker file {os.path.basename(marker_path)} cannot be read ({exc}); "
+                  "the pauses it may mark are not known, and the samples are read as one stretch", UserWarning)
+        return []
+    segments = []  # (first sample counted from 0, its date or None), in the file's order
+    for value in markers.values():
+        fields = [field.strip() for field in value.split(",")]
+        if len(fields) >= 3 and fields[0].lower() == "new segment":
+            try:
+                position = int(fields[2]) - 1
+            except ValueError:
+                continue
+            segments.append((position, _segment_date(fields[5] if len(fields) > 5 else "")))
+    segments.sort(key=lambda segment: segment[0])
+    pauses = []
+    for (before, before_date), (position, date) in zip(segments, segments[1:]):
+        if 0 < position < n_samples and position > before:
+            lasted = (date - before_date).total_seconds() - (position - before) / rate \
+                if date and before_date else np.nan
+            pauses.append((position / rate, lasted if lasted >= 0 else np.nan))  # a clock set back: not known
+    if segments and 0 < segments[0][0] < n_samples:
+        pauses.insert(0, (segments[0][0] / rate, np.nan))
+    return pauses
+
+
+def _segment_date(text):
+    """The date and time of a new segment's start, ``YYYYMMDDhhmmssuuuuuu``, or None where it has none."""
+    try:
+        return datetime.datetime.strptime(text[:14], "%Y%m%d%H%M%S") + \
+            datetime.timedelta(microseconds=int(text[14:20] or 0))
+    except ValueError:
+        return None
 
 
 def _ascii_samples(data_path, ascii_infos, n_channels, orientation):

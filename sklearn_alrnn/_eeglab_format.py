@@ -4,14 +4,17 @@ holding the ``EEG`` structure (or its fields at the top level, as newer EEGLAB s
 Its ``data`` is the samples in microvolts, channels by points (by trials, for epoched data), or the
 name of a ``.fdt`` file beside it that holds them as little-endian 32-bit floats in MATLAB's column
 order; ``srate`` is the sampling rate, ``chanlocs(i).labels`` the channels' names, ``nbchan``,
-``pnts`` and ``trials`` the sizes. (Read with SciPy's MATLAB reader; the channels agree with MNE's
-``read_raw_eeglab`` and ``read_epochs_eeglab``.)
+``pnts`` and ``trials`` the sizes. Where EEGLAB cut data out of a continuous dataset, or joined two,
+an event of type "boundary" marks the join (its ``latency`` half a sample before the first sample
+after it, counted from 1; its ``duration`` the samples removed). (Read with SciPy's MATLAB reader;
+the channels agree with MNE's ``read_raw_eeglab`` and ``read_epochs_eeglab``.)
 """
 
 import os
 
 import numpy as np
 
+from ._edf_format import pauses_as_gaps
 from ._matlab_files import load_matlab
 
 __all__ = ["load_eeglab"]
@@ -75,4 +78,27 @@ def load_eeglab(path):
     for i in range(n_channels):
         label = labels[i] if len(labels) == n_channels and labels[i] else f"EEG {i}"
         names.append(label if label not in names else f"{label} ({i})")
-    return {name: (data[i, :, 0] if n_trials == 1 else data[i].T, float(rate)) for i, name in enumerate(names)}
+    signals = {name: (data[i, :, 0] if n_trials == 1 else data[i].T, float(rate)) for i, name in enumerate(names)}
+    if n_trials > 1:  # an epoch's boundaries are its own: each trial is a series already
+        return signals
+    return pauses_as_gaps(signals, _boundaries(fields, n_points, float(rate)), path,
+                          "where EEGLAB removed data or joined datasets (its boundary events)")
+
+
+def _boundaries(fields, n_points, rate):
+    """(start, length) in seconds of each join a boundary event marks inside a continuous dataset: the
+    samples before the first sample after it, and the samples EEGLAB removed there (NaN where it
+    does not say, as for joined datasets)."""
+    types = np.atleast_1d(fields.get("event.type", []))
+    latencies = np.atleast_1d(fields.get("event.latency", []))
+    if types.dtype.kind != "U" or latencies.dtype.kind not in "iuf" or len(types) != len(latencies):
+        return []
+    durations = np.atleast_1d(fields.get("event.duration", []))
+    if durations.dtype.kind not in "iuf" or len(durations) != len(types):
+        durations = np.full(len(types), np.nan)
+    boundary = (np.char.lower(np.char.strip(types)) == "boundary") & np.isfinite(latencies)
+    starts = np.ceil(latencies[boundary] - 1)  # 0-based: the first sample after the join
+    removed = durations[boundary]
+    inside = (starts > 0) & (starts < n_points)
+    starts, order = np.unique(starts[inside], return_index=True)
+    return [(start / rate, length / rate) for start, length in zip(starts, removed[inside][order])]

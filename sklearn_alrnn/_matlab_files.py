@@ -15,7 +15,8 @@ __all__ = ["load_matlab"]
 
 #: Reads the file named by its first argument and writes its variables to standard output as an
 #: .npz archive: numeric and text arrays by name, a structure's fields as "name.field", a structure
-#: array's fields as arrays of their texts or numbers ("chanlocs.labels").
+#: array's fields as arrays of their numbers where each holds one, else of their texts ("" for the
+#: others: "chanlocs.labels", "event.type").
 _CHILD = r"""
 import io, sys
 import numpy as np
@@ -31,7 +32,10 @@ def flatten(name, value, out):
         if items and all(isinstance(item, mat_struct) for item in items):
             for field in items[0]._fieldnames:
                 cells = [getattr(item, field, "") for item in items]
-                out[f"{name}.{field}"] = np.array([cell if isinstance(cell, str) else "" for cell in cells])
+                if all(isinstance(cell, (int, float, np.integer, np.floating)) for cell in cells):
+                    out[f"{name}.{field}"] = np.array(cells, dtype=float)
+                else:
+                    out[f"{name}.{field}"] = np.array([cell if isinstance(cell, str) else "" for cell in cells])
     elif isinstance(value, (str, int, float, np.ndarray, np.generic)):
         value = np.asarray(value)
         if value.dtype.kind in "biufcU":
@@ -55,8 +59,8 @@ sys.stdout.buffer.write(buffer.getvalue())
 def load_matlab(path, resave, squeeze=False):
     """The variables of a MATLAB file (versions 4 to 7) by name: numeric and text arrays (squeezed of
     their axes of length 1 where ``squeeze``), a structure's fields as "name.field" and a structure
-    array's fields as arrays ("chanlocs.labels"); a ValueError naming what stopped the reader, or for
-    a version 7.3 file (HDF5) how to ``resave`` it."""
+    array's fields as arrays (of numbers where each holds one, else of texts: "chanlocs.labels"); a
+    ValueError naming what stopped the reader, or for a version 7.3 file (HDF5) how to ``resave`` it."""
     with open(path, "rb") as file:
         if b"MATLAB 7.3" in file.read(128):
             raise ValueError(f"it is a MATLAB 7.3 file (HDF5), which SciPy cannot read: {resave}")

@@ -2,6 +2,7 @@
 orientations, ASCII), the header's fields and defaults, damaged recordings, and reconstruct on one."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -14,10 +15,11 @@ FIRST_LINE = "Brain Vision Data Exchange Header File Version 1.0"
 
 
 def write_brainvision(folder, name, stored, channels, interval=2000, number_type="INT_16", orientation="MULTIPLEXED",
-                      encoding="utf-8", data_file=None):
+                      encoding="utf-8", data_file=None, markers=("New Segment,,1,1,0,20240101120000000000",)):
     """A recording of ``stored`` numbers (samples, channels) and ``channels`` lines ("name,reference,
-    resolution,unit"), with its header; ``number_type`` "ASCII" writes the numbers as text, a line
-    per sample (multiplexed) or per channel (vectorized, after the channel's name)."""
+    resolution,unit"), with its header and a marker file of ``markers`` (None: none written);
+    ``number_type`` "ASCII" writes the numbers as text, a line per sample (multiplexed) or per channel
+    (vectorized, after the channel's name)."""
     data_file = data_file or f"{name}.eeg"
     layout = stored if orientation == "MULTIPLEXED" else stored.T
     if number_type == "ASCII":
@@ -36,6 +38,11 @@ def write_brainvision(folder, name, stored, channels, interval=2000, number_type
               f"{details}\n[Channel Infos]\n; Ch<n>=<name>,<reference>,<resolution>,<unit>\n" +
               "".join(f"Ch{i + 1}={channel}\n" for i, channel in enumerate(channels)) + "\n[Comment]\nA=1,2\n")
     (folder / f"{name}.vhdr").write_bytes(header.encode(encoding))
+    if markers is not None:
+        (folder / f"{name}.vmrk").write_text(
+            "Brain Vision Data Exchange Marker File, Version 1.0\n\n[Common Infos]\nCodepage=UTF-8\n"
+            f"DataFile={data_file}\n\n[Marker Infos]\n" +
+            "".join(f"Mk{i + 1}={marker}\n" for i, marker in enumerate(markers)))
 
 
 @pytest.mark.parametrize("number_type", ["INT_16", "UINT_16", "INT_32", "IEEE_FLOAT_32", "IEEE_FLOAT_64", "ASCII"])
@@ -64,6 +71,29 @@ def test_header_encodings_and_names(tmp_path):
     (tmp_path / "old.vhdr").write_bytes((tmp_path / "old.vhdr").read_bytes().replace(b"DataFile=old.eeg",
                                                                                      b"DataFile=C:\\EEG\\old.eeg"))
     np.testing.assert_array_equal(load_brainvision(tmp_path / "old.vhdr")["Fz"][0], stored[:, 0] * 0.5)
+
+
+def test_a_new_segment_after_a_pause_is_a_gap(tmp_path):
+    stored = np.arange(600.0).reshape(300, 2)
+    markers = ["New Segment,,1,1,0,20240101120000000000", "Stimulus,S  1,50,1,0",
+               "New Segment,,101,1,0,20240101120005000000",  # 5 s after the start, 1 s of samples later
+               "New Segment,,201,1,0"]  # an exported file's next segment, no date
+    write_brainvision(tmp_path, "paused", stored, ["Fz,,1,µV", "Cz,,0.5,µV"], interval=10000, markers=markers)
+    with pytest.warns(UserWarning, match=r"paused.vhdr: the recording pauses 2 times, where its marker file starts a "
+                                         r"new segment: after 1 s of samples \(for 4 s\); after 2 s of samples. "
+                                         r"Each pause is read as one missing row"):
+        read = load_brainvision(tmp_path / "paused.vhdr")
+    for (samples, rate), resolution, column in zip(read.values(), [1.0, 0.5], stored.T):
+        np.testing.assert_array_equal(np.flatnonzero(np.isnan(samples)), [100, 201])  # MNE's onsets: 1 s and 2 s
+        np.testing.assert_array_equal(np.delete(samples, [100, 201]), column * resolution)
+    write_brainvision(tmp_path, "whole", stored, ["Fz,,1,µV", "Cz,,1,µV"], markers=markers[:2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not np.isnan(load_brainvision(tmp_path / "whole.vhdr")["Fz"][0]).any()
+    write_brainvision(tmp_path, "unmarked", stored, ["Fz,,1,µV", "Cz,,1,µV"], markers=None)
+    with pytest.warns(UserWarning, match=r"unmarked.vhdr: its marker file unmarked.vmrk cannot be read \(.*No such "
+                                         r"file.*\); the pauses it may mark are not known"):
+        np.testing.assert_array_equal(load_brainvision(tmp_path / "unmarked.vhdr")["Fz"][0], stored[:, 0])
 
 
 def test_damaged_and_unread_recordings_are_refused_by_name(tmp_path):

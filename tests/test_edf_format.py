@@ -1,5 +1,7 @@
 """EDF / BDF recordings: the reader against values written by the format's rules, and reconstruct on them."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -8,21 +10,26 @@ from sklearn_alrnn._edf_format import load_edf
 from sklearn_alrnn.cli import main
 
 
-def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_records=None):
+def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_records=None,
+              record_starts=None):
     """An EDF (or BDF) file of ``signals``: (label, physical values, samples per record, physical
-    minimum, physical maximum) each, the digital range the format's full integer range."""
+    minimum, physical maximum) each, the digital range the format's full integer range; with
+    ``annotations`` an EDF+ file whose records start one after the other, or at ``record_starts``
+    (seconds, written as given: a discontinuous EDF+D file)."""
     width = 3 if bdf else 2
     digital_max = (1 << (8 * width - 1)) - 1
     digital_min = -digital_max - 1
     entries = list(signals) + [(f"{'BDF' if bdf else 'EDF'} Annotations", None, 30, -1, 1)] * bool(annotations)
     records = len(signals[0][1]) // signals[0][2]
+    starts = [f"+{record * duration:g}" for record in range(records)] if record_starts is None else record_starts
+    kind = f"{'BDF' if bdf else 'EDF'}+{'C' if record_starts is None else 'D'}" * bool(annotations)
 
     def field(value, size):
         return str(value).ljust(size)[:size].encode("ascii")
 
     header = (b"\xffBIOSEMI" if bdf else field(0, 8)) + field("X F 01-JAN-2000 subject", 80) + \
         field("Startdate 01-JAN-2024 lab", 80) + field("01.01.24", 8) + field("08.00.00", 8) + \
-        field(256 * (len(entries) + 1), 8) + field("EDF+C" * bool(annotations), 44) + \
+        field(256 * (len(entries) + 1), 8) + field(kind, 44) + \
         field(records if n_records is None else n_records, 8) + field(duration, 8) + field(len(entries), 4)
     columns = [(lambda entry: entry[0], 16), (lambda entry: "AgAgCl electrode", 80), (lambda entry: "uV", 8),
                (lambda entry: entry[3], 8), (lambda entry: entry[4], 8), (lambda entry: digital_min, 8),
@@ -33,7 +40,7 @@ def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_recor
     for record in range(records):
         for _, values, per_record, low, high in entries:
             if values is None:
-                body += b"+0\x14\x14\x00".ljust(width * per_record, b"\x00")
+                body += f"{starts[record]}\x14\x14\x00".encode("latin-1").ljust(width * per_record, b"\x00")
                 continue
             chunk = values[record * per_record: (record + 1) * per_record]
             digital = np.round((chunk - low) * (digital_max - digital_min) / (high - low) + digital_min)
@@ -79,6 +86,65 @@ def test_edf_and_bdf_signals_read_in_physical_units_at_their_rates(tmp_path, rec
     (tmp_path / "text.edf").write_text("time,x\n0,1\n")
     with pytest.raises(ValueError, match="it does not start as an EDF or BDF file does"):
         load_edf(tmp_path / "text.edf")
+
+
+def test_a_discontinuous_recording_has_a_gap_where_it_pauses(tmp_path, recording):
+    signals = [("EEG Fpz", recording["EEG Fpz"], 100, -2, 2), ("Resp", recording["Resp"], 10, -1.5, 1.5)]
+    # Ten 1-second records; the recorder paused 2 s after the third and 0.5 s after the seventh.
+    starts = ["+0", "+1", "+2", "+5", "+6", "+7", "+8.000", "+9.5", "+10.5", "+11.5"]
+    write_edf(tmp_path / "paused.edf", signals, annotations=True, record_starts=starts)
+    with pytest.warns(UserWarning, match=r"paused.edf: the recording pauses 2 times, as the start times of an EDF\+D "
+                                         r"file's data records say: after 3 s of samples \(for 2 s\); after 7 s of "
+                                         r"samples \(for 0.5 s\). Each pause is read as one missing row"):
+        read = load_edf(tmp_path / "paused.edf")
+    for label, values, per_record, low, high in signals:
+        samples, rate = read[label]
+        assert rate == per_record
+        gaps = [3 * per_record, 7 * per_record + 1]  # the second after the first's row
+        np.testing.assert_array_equal(np.flatnonzero(np.isnan(samples)), gaps)
+        np.testing.assert_allclose(np.delete(samples, gaps), values, atol=(high - low) / 65535)
+    write_edf(tmp_path / "bdf.bdf", signals[:1], bdf=True, annotations=True, record_starts=starts)  # BDF+D
+    with pytest.warns(UserWarning, match="bdf.bdf: the recording pauses 2 times"):
+        assert np.isnan(load_edf(tmp_path / "bdf.bdf")["EEG Fpz"][0]).sum() == 2
+    # Records one after the other (an EDF+D file may be continuous, its last second's start to the
+    # microsecond); an EDF+C file's start times are not read.
+    write_edf(tmp_path / "whole.edf", signals, annotations=True,
+              record_starts=[f"+{k}" for k in range(9)] + ["+9.000001"])
+    write_edf(tmp_path / "continuous.edf", signals, annotations=True)
+    for name in ("whole.edf", "continuous.edf"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert not np.isnan(load_edf(tmp_path / name)["EEG Fpz"][0]).any()
+    for faulty, message in (([f"+{k}" for k in range(9)] + ["+8.5"], r"its data record 9 starts at 8.5 s, before "
+                                                                     r"record 8 ends \(9 s\); the file is damaged"),
+                            ([f"+{k}" for k in range(4)] + ["x5"] + [f"+{k}" for k in range(5, 10)],
+                             r"data record 4 opens with 'x5', not its start time")):
+        write_edf(tmp_path / "faulty.edf", signals, annotations=True, record_starts=faulty)
+        with pytest.raises(ValueError, match=message):
+            load_edf(tmp_path / "faulty.edf")
+    write_edf(tmp_path / "plain.edf", signals)  # no annotation signal, then marked EDF+D
+    without = bytearray((tmp_path / "plain.edf").read_bytes())
+    without[192:197] = b"EDF+D"
+    (tmp_path / "plain.edf").write_bytes(bytes(without))
+    with pytest.raises(ValueError, match=r"a discontinuous EDF\+ file \(EDF\+D\) without the annotation signal"):
+        load_edf(tmp_path / "plain.edf")
+
+
+def test_reconstruct_cuts_a_paused_recording_at_its_pauses_or_refuses_to_join_them(tmp_path, recording, capsys):
+    long_wave = np.sin(2 * np.pi * np.arange(4000) / 100 * 0.7)
+    starts = [f"+{k + 60 * (k >= 25)}" for k in range(40)]  # a minute's pause after 25 s
+    write_edf(tmp_path / "paused.edf", [("EEG", long_wave, 100, -1, 1)], annotations=True, record_starts=starts)
+    settings = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "1", "--model-out",
+                str(tmp_path / "m.alrnn.npz")]
+    with pytest.warns(UserWarning, match="pauses 1 time"), \
+            pytest.raises(SystemExit, match=r"holds NaN or infinite values \(first in row 2500\).*--gaps split"):
+        main(["reconstruct", str(tmp_path / "paused.edf"), *settings])
+    with pytest.warns(UserWarning, match="pauses 1 time"):
+        assert main(["reconstruct", str(tmp_path / "paused.edf"), "--gaps", "split", "--test-fraction", "0.3",
+                     *settings]) == 0
+    # 30% of 4,001 rows held out: the last 1,200, after the pause; the 2,500 before it and 300 after train.
+    assert "Gaps: 1 (runs of rows with a missing value), the longest 1 row; the series cut there into 2 training " \
+        "and 1 held-out stretches" in capsys.readouterr().out
 
 
 def test_reconstruct_learns_the_signals_of_one_rate_and_forecast_continues_them(tmp_path, recording, capsys):

@@ -3,6 +3,7 @@ fields at the top level; samples inline or in a .fdt file; continuous or epoched
 and reconstruct on one."""
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,41 @@ def test_continuous_and_epoched_datasets_read_inline_or_from_their_fdt_file(tmp_
     samples, rate = load_eeglab(tmp_path / "one.set")["EEG 0"]
     np.testing.assert_array_equal(samples, continuous[0])
     assert rate == 250
+
+
+def events(*rows):
+    """An EEGLAB event structure array of (type, latency counted from 1, duration in samples) rows."""
+    table = np.zeros((len(rows),), dtype=[("type", object), ("latency", object), ("duration", object)])
+    for i, row in enumerate(rows):
+        table[i] = row
+    return table
+
+
+def test_a_continuous_dataset_has_a_gap_at_each_boundary_event(tmp_path, microvolts):
+    continuous = microvolts[:, :, 0]
+    # EEGLAB removed 40 samples after sample 100 and joined a second dataset after sample 150 (its
+    # boundary latencies half a sample before the next sample); a stimulus code 5, a number, between.
+    write_eeglab(tmp_path, "cut", continuous, ["Fz", "Cz", "Pz"], rate=100.0,
+                 event=events(("boundary", 100.5, 40.0), (5.0, 120.0, 0.0), ("boundary", 150.5, np.nan)))
+    with pytest.warns(UserWarning, match=r"cut.set: the recording pauses 2 times, where EEGLAB removed data or "
+                                         r"joined datasets \(its boundary events\): after 1 s of samples "
+                                         r"\(for 0.4 s\); after 1.5 s of samples. Each pause is read as one missing "
+                                         r"row"):
+        read = load_eeglab(tmp_path / "cut.set")
+    for (samples, _), channel in zip(read.values(), continuous):
+        np.testing.assert_array_equal(np.flatnonzero(np.isnan(samples)), [100, 151])  # as MNE's annotations
+        np.testing.assert_array_equal(np.delete(samples, [100, 151]), channel)
+    # One event (a structure, not an array, in the file); boundaries at the ends and in epochs join nothing.
+    write_eeglab(tmp_path, "one", continuous, ["Fz", "Cz", "Pz"], event=events(("Boundary", 60.5, 3.0)))
+    with pytest.warns(UserWarning, match=r"pauses 1 time, .*after 0.24 s of samples \(for 0.012 s\)"):
+        np.testing.assert_array_equal(np.flatnonzero(np.isnan(load_eeglab(tmp_path / "one.set")["Fz"][0])), [60])
+    write_eeglab(tmp_path, "ends", continuous, ["Fz", "Cz", "Pz"], event=events(("boundary", 0.5, 1.0),
+                                                                              ("boundary", 200.5, 1.0)))
+    write_eeglab(tmp_path, "epochs", microvolts, ["Fz", "Cz", "Pz"], event=events(("boundary", 50.5, 1.0)))
+    for name in ("ends", "epochs"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert not np.isnan(load_eeglab(tmp_path / f"{name}.set")["Fz"][0]).any()
 
 
 def test_damaged_and_foreign_datasets_are_refused_by_name(tmp_path, microvolts):

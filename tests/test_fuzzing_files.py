@@ -149,19 +149,23 @@ def test_damaged_tsf_files_are_refused_or_read_as_series(tmp_path, data):
 
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory):
-    """A recording in each format with a header or a structure of its own: (header or file, data file or None)."""
+    """A recording in each format with a header or a structure of its own, each with a pause but WFDB's:
+    (header or file, data file or None)."""
     from .test_brainvision_format import write_brainvision
     from .test_edf_format import write_edf
-    from .test_eeglab_format import write_eeglab
+    from .test_eeglab_format import events, write_eeglab
     from .test_wfdb_format import write_wfdb
 
     folder = tmp_path_factory.mktemp("recordings")
     wave = np.sin(np.arange(200) / 7)
-    write_edf(folder / "night.edf", [("Fz", wave, 100, -1, 1), ("Cz", wave[::-1], 100, -1, 1)])
+    write_edf(folder / "night.edf", [("Fz", wave, 100, -1, 1), ("Cz", wave[::-1], 100, -1, 1)], annotations=True,
+              record_starts=["+0", "+3.5"])
     digital = np.round(wave * 1000).astype(int)
     write_wfdb(folder, "100", [("MLII", digital, 200, 0), ("V5", -digital, 200, 0)], fmt=212)
-    write_brainvision(folder, "eeg", np.column_stack([digital, -digital]), ["Fz,,0.1,µV", "Cz,,0.1,µV"])
-    write_eeglab(folder, "set", np.stack([wave, -wave]), ["Fz", "Cz"], data_file="set.fdt")
+    write_brainvision(folder, "eeg", np.column_stack([digital, -digital]), ["Fz,,0.1,µV", "Cz,,0.1,µV"],
+                      markers=["New Segment,,1,1,0,20240101120000000000", "New Segment,,101,1,0,20240101120001000000"])
+    write_eeglab(folder, "set", np.stack([wave, -wave]), ["Fz", "Cz"], data_file="set.fdt",
+                 event=events(("boundary", 80.5, 10.0), ("stimulus", 90.0, 0.0)))
     return {"edf": (folder / "night.edf", None), "wfdb": (folder / "100.hea", folder / "100.dat"),
             "brainvision": (folder / "eeg.vhdr", folder / "eeg.eeg"), "eeglab": (folder / "set.set", folder / "set.fdt")}
 
@@ -170,16 +174,16 @@ def recordings(tmp_path_factory):
 @given(data=st.data(), which=st.sampled_from(["header", "data"]))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_recordings_are_refused_or_read_as_series(recordings, tmp_path, kind, data, which):
-    # The header (or an EEGLAB dataset's MATLAB file, which crashed SciPy's reader on some flipped bytes)
-    # or the data file beside it, damaged: reconstruct's reader refuses it by name or reads a series.
+    # The header (or an EEGLAB dataset's MATLAB file, which crashed SciPy's reader on some flipped bytes;
+    # an EDF+D file's record start times) or the data file beside it, damaged: reconstruct's reader
+    # refuses it by name or reads a series.
     header, samples = recordings[kind]
     original = header if which == "header" or samples is None else samples
-    for path in (header, samples):
-        if path is not None:
-            (tmp_path / path.name).write_bytes(path.read_bytes())
+    for path in header.parent.glob(header.stem + ".*"):  # a BrainVision recording's marker file too
+        (tmp_path / path.name).write_bytes(path.read_bytes())
     (tmp_path / original.name).write_bytes(data.draw(damaged(original.read_bytes())))
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a checksum the samples miss
+        warnings.simplefilter("ignore")  # a checksum the samples miss, a pause
         try:
             series, names, _, _ = read_series(str(tmp_path / header.name), gaps=True)
         except SystemExit as exit_info:
