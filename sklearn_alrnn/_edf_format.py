@@ -52,8 +52,8 @@ def pauses_as_gaps(signals, pauses, path, where):
     told = "; ".join(f"after {start:g} s of samples" + (f" (for {length:g} s)" if np.isfinite(length) else "")
                      for start, length in zip(starts[:3], lasted[:3])) + "; ..." * (len(starts) > 3)
     warn_user(f"{os.path.basename(path)}: the recording pauses {len(starts)} time{'s' * (len(starts) > 1)}, "
-              f"{where}: {told}. Each pause is read as one missing row, a gap that reconstruct and forecast cut "
-              "the series at (--gaps split) or fill (--gaps interpolate)", UserWarning)
+              f"{where}: {told}. Each pause is read as one missing row (NaN), a gap to cut the series at or "
+              "to fill (reconstruct's --gaps split or interpolate), not joined over", UserWarning)
     return {label: (np.insert(samples, np.rint(starts * rate).astype(int), np.nan), rate)
             for label, (samples, rate) in signals.items()}
 

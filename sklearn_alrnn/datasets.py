@@ -8,6 +8,7 @@ Every generator returns ``(X, y)`` with ``X`` of shape
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._array_files import load_recording
 from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
 from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait, load_santafe_laser
@@ -38,6 +39,7 @@ __all__ = [
     "load_arff",
     "load_ucr_tsv",
     "load_tsf",
+    "load_recording",
 ]
 
 

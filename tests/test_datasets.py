@@ -1,5 +1,7 @@
 """The research tasks: shapes, determinism, and targets that mean what the docstrings say."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -274,3 +276,67 @@ def test_flows_in_their_own_units_are_the_standardised_ones_before_standardising
     np.testing.assert_allclose((raw_X - mean) / std, X, atol=1e-12)
     np.testing.assert_array_equal(raw_X[:, 1:], raw_y[:, :-1])
     np.testing.assert_allclose((raw_equilibria - mean) / std, equilibria, atol=1e-12)
+
+
+def test_load_recording_reads_each_format_by_any_of_its_files(tmp_path):
+    from scipy.io import wavfile
+
+    from .test_brainvision_format import write_brainvision
+    from .test_edf_format import write_edf
+    from .test_eeglab_format import write_eeglab
+    from .test_wfdb_format import write_wfdb
+
+    wave = np.sin(np.arange(400) / 9)
+    write_edf(tmp_path / "night.edf", [("Fpz", wave, 100, -1, 1), ("Pz", -wave, 100, -1, 1),
+                                       ("Resp", wave[:40], 10, -1, 1)])
+    night = datasets.load_recording(tmp_path / "night.edf")
+    assert night.channels == ["Fpz", "Pz"] and night.sampling_rate == 100 and night.left_out == ["'Resp' (10 Hz)"]
+    np.testing.assert_allclose(night.data, np.column_stack([wave, -wave]), atol=2 / 65535)
+    resp = datasets.load_recording(str(tmp_path / "night.edf"), channels=("Resp",))
+    assert resp.data.shape == (40, 1) and resp.sampling_rate == 10
+    digital = np.round(wave * 1000).astype(int)
+    write_wfdb(tmp_path, "100", [("MLII", digital, 200, 5), ("V5", -digital, 100, 0)], fmt=212, frequency=360)
+    for given in ("100", "100.dat", "100.hea"):  # a PhysioNet record by its name, its signal file or header
+        record = datasets.load_recording(tmp_path / given, channels=["V5", "MLII"])
+        assert record.channels == ["V5", "MLII"] and record.sampling_rate == 360
+        np.testing.assert_allclose(record.data, np.column_stack([-digital / 100, (digital - 5) / 200]))
+    write_brainvision(tmp_path, "eeg", np.column_stack([digital, -digital]), ["Fz,,0.1,µV", "Cz,,0.1,µV"])
+    np.testing.assert_allclose(datasets.load_recording(tmp_path / "eeg.eeg").data[:, 1], -digital * 0.1)
+    epochs = np.stack([wave.reshape(4, 100), -wave.reshape(4, 100)]).transpose(0, 2, 1)  # channels, points, trials
+    write_eeglab(tmp_path, "epochs", epochs, ["O1", "O2"], data_file="epochs.fdt")
+    stack = datasets.load_recording(tmp_path / "epochs.fdt")
+    assert stack.data.shape == (4, 100, 2) and stack.sampling_rate == 250  # an epoch a series
+    np.testing.assert_allclose(stack.data[1, :, 0], wave[100:200], rtol=1e-6)
+    wavfile.write(tmp_path / "sound.wav", 8000, np.column_stack([digital, -digital]).astype(np.int16))
+    sound = datasets.load_recording(tmp_path / "sound.wav")
+    assert sound.channels == ["channel 0", "channel 1"] and sound.sampling_rate == 8000
+    np.testing.assert_array_equal(sound.data[:, 0], digital)
+
+
+def test_load_recording_of_a_paused_recording_gives_its_stretches_and_refuses_other_files(tmp_path):
+    from .test_edf_format import write_edf
+
+    wave = np.sin(np.arange(500) / 9)
+    write_edf(tmp_path / "home.edf", [("EEG", wave, 100, -1, 1), ("Resp", wave[:50], 10, -1, 1)], annotations=True,
+              record_starts=["+0", "+1", "+12", "+13", "+14"])  # ten seconds' pause after two
+    with pytest.warns(UserWarning, match=r"home.edf: the recording pauses 1 time, .*after 2 s of samples \(for 10 s\)"):
+        home = datasets.load_recording(tmp_path / "home.edf")
+    gap = np.isnan(home.data).any(axis=1)  # the docstring's recipe
+    stretches = [part[~np.isnan(part).any(axis=1)] for part in np.split(home.data, np.flatnonzero(gap))]
+    assert [len(stretch) for stretch in stretches] == [200, 300]
+    np.testing.assert_allclose(np.concatenate(stretches)[:, 0], wave, atol=2 / 65535)
+    np.save(tmp_path / "series.npy", wave)
+    (tmp_path / "cut.edf").write_bytes((tmp_path / "home.edf").read_bytes()[:2000])
+    for path, channels, message in (
+        ("series.npy", None, r"load_recording reads \.edf, \.bdf, \.hea, \.vhdr, \.set, \.wav recordings .* got "),
+        ("home.edf", ["EOG"], r"cannot read .*home.edf' as a recording: channels names \['EOG'\], which the "
+                              r"recording lacks; its signals are \['EEG', 'Resp'\]"),
+        ("home.edf", ["EEG", "Resp"], r"channels names signals sampled at different rates \(EEG 100 Hz, Resp 10 Hz\)"),
+        ("home.edf", "EEG", r"channels must be a non-empty list of signal labels; got 'EEG'"),
+        ("cut.edf", None, r"cannot read .*cut.edf' as a recording: it holds 976 bytes of records where its header "
+                          r"promises 5 records"),
+        ("missing.edf", None, r"cannot read .*missing.edf' as a recording: \[Errno 2\] No such file"),
+    ):
+        with pytest.raises(ValueError, match=message), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pause
+            datasets.load_recording(tmp_path / path, channels=channels)
