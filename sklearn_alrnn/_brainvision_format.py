@@ -90,6 +90,9 @@ def load_brainvision(path):
         names.append(name if name not in names else f"{name} ({i - 1})")
         resolutions.append(_number(fields[2], f"resolution of channel {name!r}") if len(fields) > 2 and fields[2]
                            else 1.0)
+    data_type = _field(sections, common, "DataType", "TIMEDOMAIN").upper()
+    if data_type != "TIMEDOMAIN":  # BrainVision Analyzer's exports of spectra or complex values
+        raise ValueError(f"its DataType is {data_type}: its numbers are no recording over time (TIMEDOMAIN)")
     orientation = _field(sections, common, "DataOrientation", "MULTIPLEXED").upper()
     if orientation not in ("MULTIPLEXED", "VECTORIZED"):
         raise ValueError(f"its data orientation is {orientation!r}; MULTIPLEXED or VECTORIZED is read")

@@ -115,6 +115,8 @@ def test_damaged_and_unread_recordings_are_refused_by_name(tmp_path):
         text.replace("=MULTIPLEXED", "=INTERLEAVED"): r"its data orientation is 'INTERLEAVED'",
         text.replace("Fz,,1,", "Fz,,one,"): r"its header's resolution of channel 'Fz' is 'one', not a finite number",
         text.replace("[Common Infos]\n", "[Common Infos\n"): r"its header is no INI text",
+        text.replace("Codepage=UTF-8", "Codepage=UTF-8\nDataType=FREQUENCYDOMAIN"):  # Analyzer's spectra
+            r"its DataType is FREQUENCYDOMAIN: its numbers are no recording over time \(TIMEDOMAIN\)",
     }
     for written, message in cases.items():
         header.write_text(written)
