@@ -169,14 +169,14 @@ def load_recording(path, channels=None):
     recording : :class:`~sklearn.utils.Bunch`
         Dictionary-like object with the following attributes.
 
-        data : ndarray of shape (n_samples, n_channels), or (n_epochs, n_samples, n_channels)
+        data : ndarray of shape (n_samples, n_channels) or (n_epochs, n_samples, n_channels)
             The samples in the file's physical units (an EDF signal's dimension, a WFDB signal's
             units, a BrainVision channel's unit, EEGLAB's microvolts; a WAV file's stored numbers).
-            An epoched EEGLAB dataset gives a stack of its epochs, a series each. NaN marks a gap: a
-            WFDB sample stored as missing, and one row at each pause of a recording that pauses (an
-            EDF+D file's records apart in time, EEGLAB's boundary events, BrainVision's new segments;
-            a warning names them). ``ALRNNForecaster`` takes the stretches between gaps as a list of
-            series (Examples).
+            An epoched EEGLAB dataset or a segmented BrainVision export gives a stack of its epochs,
+            a series each. NaN marks a gap: a WFDB sample stored as missing, and one row at each
+            pause of a recording that pauses (an EDF+D file's records apart in time, EEGLAB's
+            boundary events, BrainVision's new segments; a warning names them).
+            ``ALRNNForecaster`` takes the stretches between gaps as a list of series (Examples).
         channels : list of str
             The signals' labels (WAV: "channel 0", "channel 1", ...).
         sampling_rate : float

@@ -6,10 +6,16 @@ orientation (MULTIPLEXED: a sample of every channel in turn; VECTORIZED: each ch
 one run), the number of channels and the sampling interval in microseconds; ``[Binary Infos]`` the
 binary number type; ``[ASCII Infos]`` the decimal symbol and the lines and columns to skip;
 ``[Channel Infos]`` a line per channel, ``Ch1=Fp1,REF,0.1,µV``: its name (a comma written as
-``\\1``), reference, resolution (the unit per stored number) and unit. (Read by hand from Brain
-Products' specification, BrainVision Core Data Format 1.0: MNE, which reads it, is a large
-dependency for one header and one array; the channels agree with MNE's ``read_raw_brainvision``
-on files that pybv writes and on files written here.)
+``\\1``), reference, resolution (the unit per stored number) and unit. ``DataType`` is TIMEDOMAIN
+(Analyzer's exports of spectra are refused). An export of Analyzer's segmentation
+(``SegmentationType=MARKERBASED``) holds segments of ``SegmentDataPoints`` samples each, one after
+the other. The marker file, an INI file too, lists markers,
+``Mk2=New Segment,,15001,1,0,20240101120530000000``: type, description, first sample (counted from
+1), length, channel and, for a new segment, its start's date and time to the microsecond; in a
+continuous recording a new segment after the first marks where the recorder resumed after a pause.
+(Read by hand from Brain Products' specification, BrainVision Core Data Format 1.0: MNE, which reads
+it, is a large dependency for one header and one array; the channels agree with MNE's
+``read_raw_brainvision`` on files that pybv writes and on files written here.)
 """
 
 import configparser
@@ -72,7 +78,8 @@ def load_brainvision(path):
     signals : dict of str -> (ndarray, float)
         Each channel's name (made unique by its place where two share one) and its samples, each
         stored number times the channel's resolution, in the channel's unit (µV unless the header
-        says otherwise), with the rate in hertz, in the header's order.
+        says otherwise), of shape (n_samples,) (with a NaN at each pause the marker file marks), or
+        (n_segments, n_points) for a segmented export, with the rate in hertz, in the header's order.
     """
     sections = _header(path)
     common = "common infos"
@@ -112,9 +119,24 @@ def load_brainvision(path):
                              f"samples of {n_channels} channels: the file is cut short")
         stored = stored.reshape(-1, n_channels) if orientation == "MULTIPLEXED" else stored.reshape(n_channels, -1).T
     rate = 1e6 / interval
+    segment = _segment_points(sections, len(stored))
+    if segment:  # an export of Analyzer's segmentation: its segments (epochs) are a stack of series
+        return {name: (stored[:, i].reshape(-1, segment) * resolutions[i], rate) for i, name in enumerate(names)}
     signals = {name: (stored[:, i] * resolutions[i], rate) for i, name in enumerate(names)}
     return pauses_as_gaps(signals, _new_segments(path, sections, len(stored), rate), path,
                           "where its marker file starts a new segment")
+
+
+def _segment_points(sections, n_samples):
+    """The points of each segment of a segmented export (``SegmentationType`` other than
+    NOTSEGMENTED, ``SegmentDataPoints``), or None for a continuous recording."""
+    common = sections.get("common infos", {})
+    if common.get("segmentationtype", "NOTSEGMENTED").upper() == "NOTSEGMENTED":
+        return None
+    points = int(_number(_field(sections, "common infos", "SegmentDataPoints"), "SegmentDataPoints"))
+    if points < 1 or n_samples % points:
+        raise ValueError(f"it holds {n_samples} samples, no whole number of segments of {points} (SegmentDataPoints)")
+    return points
 
 
 def _new_segments(path, sections, n_samples, rate):

@@ -90,6 +90,20 @@ def test_a_new_segment_after_a_pause_is_a_gap(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not np.isnan(load_brainvision(tmp_path / "whole.vhdr")["Fz"][0]).any()
+    # An export of Analyzer's segmentation: three segments of 100 points, a stack of series (its
+    # markers' new segments are where they start).
+    header = (tmp_path / "paused.vhdr").read_text()
+    for points, message in (("100", None), ("70", r"it holds 300 samples, no whole number of segments of 70")):
+        (tmp_path / "paused.vhdr").write_text(header.replace(
+            "Codepage=UTF-8", f"Codepage=UTF-8\nSegmentationType=MARKERBASED\nSegmentDataPoints={points}"))
+        if message:
+            with pytest.raises(ValueError, match=message):
+                load_brainvision(tmp_path / "paused.vhdr")
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            segments, rate = load_brainvision(tmp_path / "paused.vhdr")["Cz"]
+        np.testing.assert_array_equal(segments, stored[:, 1].reshape(3, 100) * 0.5)
     write_brainvision(tmp_path, "unmarked", stored, ["Fz,,1,µV", "Cz,,1,µV"], markers=None)
     with pytest.warns(UserWarning, match=r"unmarked.vhdr: its marker file unmarked.vmrk cannot be read \(.*No such "
                                          r"file.*\); the pauses it may mark are not known"):
