@@ -1,14 +1,13 @@
 """Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound,
 the European Data Format's EDF / BDF signals, PhysioNet's WFDB records and BrainVision and EEGLAB EEG
-recordings (``reconstruct`` and ``forecast`` read them; :func:`load_recording` those that state their
-sampling rate, in Python)."""
+recordings (``reconstruct`` and ``forecast`` read them; ``datasets.load_recording`` those that state
+their sampling rate, in Python)."""
 
 import os
 import warnings
 from collections import Counter
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from ._brainvision_format import load_brainvision
 from ._edf_format import load_edf
@@ -45,16 +44,16 @@ def header_file(path):
     return path
 
 
-def read_array_file(path, features=None, option="--features"):
+def read_array_file(path, features=None):
     """``(series, names, left_out, rate)`` of a recording in an array format (:data:`ARRAY_FILES`): its
     array, the variables' names where the file gives them (the labels of an EDF, WFDB, BrainVision or
     EEGLAB recording's signals; else None), what was left out (signals of other rates) and the
     sampling rate in hertz where the file states it (those and WAV; else None).
     ``features`` chooses such signals by label (:data:`LABELLED_FILES`; the other formats hold no
-    columns to name), the ``option`` a message names."""
+    columns to name)."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix in LABELLED_FILES:
-        return _signals_of_one_rate(_LABELLED_READERS[suffix](path), features, option)
+        return signals_of_one_rate(read_labelled_file(path), features)
     if suffix == ".mat":
         return _mat_array(path), None, [], None
     if suffix == ".wav":
@@ -120,7 +119,13 @@ def _wav_samples(path):
     return samples.astype(float), None, [], float(rate)
 
 
-def _signals_of_one_rate(signals, features, option):
+def read_labelled_file(path):
+    """The signals of an EDF / BDF, WFDB, BrainVision or EEGLAB recording (:data:`LABELLED_FILES`), with
+    their clock: a :class:`~sklearn_alrnn._recording_time.Signals`."""
+    return _LABELLED_READERS[os.path.splitext(path)[1].lower()](path)
+
+
+def signals_of_one_rate(signals, features, option="--features"):
     """The ``signals`` of an EDF, WFDB, BrainVision or EEGLAB recording (label -> (samples, rate); an
     epoched dataset's samples (n_trials, n_points)) that share one sampling rate: those ``features``
     names (labels), or those at the rate most signals share (the highest of equals); their labels, the
@@ -141,76 +146,3 @@ def _signals_of_one_rate(signals, features, option):
     left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
     return np.stack([signals[name][0] for name in chosen], axis=-1), chosen, left_out, signals[chosen[0]][1]
 
-
-#: The recordings :func:`load_recording` reads: those that state their sampling rate.
-RECORDINGS = LABELLED_FILES + (".wav",)
-
-
-def load_recording(path, channels=None):
-    """Read the signals of one sampling rate from a physiological or sound recording.
-
-    The formats of PhysioNet, sleep, ECG and EEG laboratories, read without their libraries:
-    EDF, EDF+ and BioSemi's BDF; PhysioNet's WFDB records (formats 8, 16, 61, 80, 160, 212, 310,
-    311, 24 and 32); BrainVision (``.vhdr``) and EEGLAB (``.set``) EEG recordings; WAV sound.
-    ``sklearn-alrnn reconstruct`` reads them the same way.
-
-    Parameters
-    ----------
-    path : str or path-like
-        An EDF / BDF file, a WFDB record's header (``.hea``), signal file (``.dat``) or name without a
-        suffix, a BrainVision header (``.vhdr``) or data file (``.eeg``), an EEGLAB dataset (``.set``
-        or its ``.fdt``) or a WAV file; a data file is read through the header beside it.
-    channels : sequence of str, default=None
-        The signals to read, by label, in that order, all of one rate. By default every signal of
-        the rate most signals share (the higher of two such rates); WAV channels have no labels.
-
-    Returns
-    -------
-    recording : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with the following attributes.
-
-        data : ndarray of shape (n_samples, n_channels) or (n_epochs, n_samples, n_channels)
-            The samples in the file's physical units (an EDF signal's dimension, a WFDB signal's
-            units, a BrainVision channel's unit, EEGLAB's microvolts; a WAV file's stored numbers).
-            An epoched EEGLAB dataset or a segmented BrainVision export gives a stack of its epochs,
-            a series each. NaN marks a gap: a WFDB sample stored as missing, and one row at each
-            pause of a recording that pauses (an EDF+D file's records apart in time, EEGLAB's
-            boundary events, BrainVision's new segments; a warning names them).
-            ``ALRNNForecaster`` takes the stretches between gaps as a list of series (Examples).
-        channels : list of str
-            The signals' labels (WAV: "channel 0", "channel 1", ...).
-        sampling_rate : float
-            Samples per second.
-        left_out : list of str
-            The signals of other rates that were not read, each with its rate.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_alrnn import ALRNNForecaster
-    >>> from sklearn_alrnn.datasets import load_recording
-    >>> night = load_recording("SC4001E0-PSG.edf", channels=["EEG Fpz-Cz"])  # doctest: +SKIP
-    >>> night.sampling_rate  # doctest: +SKIP
-    100.0
-    >>> gap = np.isnan(night.data).any(axis=1)  # doctest: +SKIP
-    >>> stretches = [part[~np.isnan(part).any(axis=1)] for part in np.split(night.data, np.flatnonzero(gap))]
-    ... # doctest: +SKIP
-    >>> model = ALRNNForecaster(random_state=0).fit([s for s in stretches if len(s) > 1])  # doctest: +SKIP
-    """
-    path = header_file(os.fspath(path))
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in RECORDINGS:
-        raise ValueError(f"load_recording reads {', '.join(RECORDINGS)} recordings (a WFDB record also by its .dat "
-                         f"or its name, BrainVision by its .eeg, EEGLAB by its .fdt); got {path!r}")
-    if channels is not None and (isinstance(channels, str) or not len(channels)):
-        raise ValueError(f"channels must be a non-empty list of signal labels; got {channels!r}")
-    if channels is not None and suffix == ".wav":
-        raise ValueError("a WAV file's channels have no labels to choose them by: pass channels=None and "
-                         "index the columns of data")
-    try:
-        data, names, left_out, rate = read_array_file(path, None if channels is None else list(channels), "channels")
-    except (OSError, EOFError, ValueError) as exc:
-        raise ValueError(f"cannot read {path!r} as a recording: {exc}") from None
-    data = data.reshape(len(data), -1) if data.ndim == 1 else data
-    names = names or [f"channel {i}" for i in range(data.shape[-1])]
-    return Bunch(data=data.astype(float), channels=list(names), sampling_rate=float(rate), left_out=left_out)

@@ -25,10 +25,11 @@ from functools import partial
 
 import numpy as np
 
-from ._edf_format import header_number, pauses_as_gaps
+from ._edf_format import header_number
+from ._recording_time import Signals, pauses_as_gaps
 from ._warnings import warn_user
 
-__all__ = ["load_brainvision"]
+__all__ = ["load_brainvision", "load_brainvision_markers"]
 
 _number = partial(header_number, fault="")  # a header field's finite number, or a ValueError naming it
 
@@ -75,7 +76,7 @@ def load_brainvision(path):
 
     Returns
     -------
-    signals : dict of str -> (ndarray, float)
+    signals : Signals (dict of str -> (ndarray, float))
         Each channel's name (made unique by its place where two share one) and its samples, each
         stored number times the channel's resolution, in the channel's unit (µV unless the header
         says otherwise), of shape (n_samples,) (with a NaN at each pause the marker file marks), or
@@ -119,12 +120,21 @@ def load_brainvision(path):
                              f"samples of {n_channels} channels: the file is cut short")
         stored = stored.reshape(-1, n_channels) if orientation == "MULTIPLEXED" else stored.reshape(n_channels, -1).T
     rate = 1e6 / interval
+    try:
+        markers = _markers(path, sections)
+    except (OSError, ValueError) as exc:
+        warn_user(f"{os.path.basename(path)}: {exc}; the pauses it may mark are not known, and the samples are read "
+                  "as one stretch", UserWarning)
+        markers = []
+    segments = [(position, date) for kind, _, position, _, date in markers if kind.lower() == "new segment"]
+    start_time = next((date for _, date in segments if date), None)
     segment = _segment_points(sections, len(stored))
     if segment:  # an export of Analyzer's segmentation: its segments (epochs) are a stack of series
-        return {name: (stored[:, i].reshape(-1, segment) * resolutions[i], rate) for i, name in enumerate(names)}
+        return Signals({name: (stored[:, i].reshape(-1, segment) * resolutions[i], rate)
+                        for i, name in enumerate(names)}, start_time=start_time)
     signals = {name: (stored[:, i] * resolutions[i], rate) for i, name in enumerate(names)}
-    return pauses_as_gaps(signals, _new_segments(path, sections, len(stored), rate), path,
-                          "where its marker file starts a new segment")
+    return pauses_as_gaps(signals, _pauses(segments, len(stored), rate), path,
+                          "where its marker file starts a new segment", start_time=start_time)
 
 
 def _segment_points(sections, n_samples):
@@ -139,30 +149,33 @@ def _segment_points(sections, n_samples):
     return points
 
 
-def _new_segments(path, sections, n_samples, rate):
-    """(start, length) in seconds of each pause before a new segment that the marker file marks inside
-    the recording, its length from the segments' dates where both have one (else NaN). A marker file
-    that is named but missing or unreadable is warned of: the pauses it may mark are not known."""
+def _markers(path, sections):
+    """The markers of the marker file the header at ``path`` names: (type, description, first sample
+    counted from 0, length in samples, date or None) each, in the file's order; none where it names
+    none; an OSError or ValueError naming the marker file where it cannot be read."""
     name = sections.get("common infos", {}).get("markerfile")
     if not name:
         return []
     marker_path = os.path.join(os.path.dirname(path), os.path.basename(name.replace("\\", "/")))
     try:
-        markers = _header(marker_path, size=None).get("marker infos", {})
+        lines = _header(marker_path, size=None).get("marker infos", {})
     except (OSError, ValueError) as exc:
-        warn_user(f"{os.path.basename(path)}: its marker file {os.path.basename(marker_path)} cannot be read ({exc}); "
-                  "the pauses it may mark are not known, and the samples are read as one stretch", UserWarning)
-        return []
-    segments = []  # (first sample counted from 0, its date or None), in the file's order
-    for value in markers.values():
-        fields = [field.strip() for field in value.split(",")]
-        if len(fields) >= 3 and fields[0].lower() == "new segment":
-            try:
-                position = int(fields[2]) - 1
-            except ValueError:
-                continue
-            segments.append((position, _segment_date(fields[5] if len(fields) > 5 else "")))
-    segments.sort(key=lambda segment: segment[0])
+        raise ValueError(f"its marker file {os.path.basename(marker_path)} cannot be read ({exc})") from None
+    markers = []
+    for value in lines.values():
+        fields = [field.strip().replace("\\1", ",") for field in value.split(",")] + [""] * 5
+        try:
+            position, points = int(fields[2]) - 1, int(fields[3] or 1)
+        except ValueError:
+            continue
+        markers.append((fields[0], fields[1], position, points, _segment_date(fields[5])))
+    return markers
+
+
+def _pauses(segments, n_samples, rate):
+    """(start, length) in seconds of each pause before a new segment ``segments`` (first sample, date)
+    inside the recording, its length from the segments' dates where both have one (else NaN)."""
+    segments = sorted(segments, key=lambda segment: segment[0])
     pauses = []
     for (before, before_date), (position, date) in zip(segments, segments[1:]):
         if 0 < position < n_samples and position > before:
@@ -172,6 +185,36 @@ def _new_segments(path, sections, n_samples, rate):
     if segments and 0 < segments[0][0] < n_samples:
         pauses.insert(0, (segments[0][0] / rate, np.nan))
     return pauses
+
+
+def load_brainvision_markers(path):
+    """The markers of a BrainVision recording (its header given, or its data or marker file beside it).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    annotations : list of (float, float, str)
+        Each marker's onset and duration in seconds (its first sample, counted from the recording's
+        first as 0 s, and its samples) and "type/description" ("Stimulus/S  1"), in the file's order,
+        but the first new segment's (the recording's start), as MNE reads them.
+    start_time : datetime.datetime or None
+        The date and time of the first new segment.
+    """
+    sections = _header(path)
+    interval = _number(_field(sections, "common infos", "SamplingInterval"), "SamplingInterval")
+    if interval <= 0:
+        raise ValueError(f"its header gives a sampling interval of {interval:g} microseconds")
+    markers = _markers(path, sections)
+    segments = [marker for marker in markers if marker[0].lower() == "new segment"]
+    start_time = next((marker[4] for marker in segments if marker[4]), None)
+    if segments and markers[0] is segments[0]:
+        markers = markers[1:]
+    rate = 1e6 / interval
+    return [(position / rate, points / rate, f"{kind}/{text}") for kind, text, position, points, _ in markers], \
+        start_time
 
 
 def _segment_date(text):

@@ -14,13 +14,13 @@ pyEDFlib and MNE, are compiled or large dependencies for one header and one arra
 with pyEDFlib's on the test files its wheel ships.)
 """
 
-import os
+import datetime
 
 import numpy as np
 
-from ._warnings import warn_user
+from ._recording_time import pauses_as_gaps
 
-__all__ = ["header_number", "load_edf", "pauses_as_gaps"]
+__all__ = ["header_number", "load_edf", "load_edf_annotations"]
 
 #: The labels of the signals that hold annotations, not samples.
 _ANNOTATIONS = ("EDF Annotations", "BDF Annotations")
@@ -40,54 +40,50 @@ def header_number(text, what, fault="; it is no EDF file"):
     return number
 
 
-def pauses_as_gaps(signals, pauses, path, where):
-    """``signals`` (label -> (samples, rate)) with a NaN at each of the recording's ``pauses``: the
-    times (seconds of samples read) where a stretch after a pause starts, each with how long the
-    pause lasted (seconds; NaN where the file does not say). A warning names them and ``where`` the
-    file marks them; ``reconstruct`` and ``forecast`` cut the series there or fill the row
-    (``--gaps``) rather than join the stretches as if the recording had gone on."""
-    if not len(pauses):
-        return signals
-    starts, lasted = np.asarray(pauses, dtype=float).reshape(-1, 2).T
-    told = "; ".join(f"after {start:g} s of samples" + (f" (for {length:g} s)" if np.isfinite(length) else "")
-                     for start, length in zip(starts[:3], lasted[:3])) + "; ..." * (len(starts) > 3)
-    warn_user(f"{os.path.basename(path)}: the recording pauses {len(starts)} time{'s' * (len(starts) > 1)}, "
-              f"{where}: {told}. Each pause is read as one missing row (NaN), a gap to cut the series at or "
-              "to fill (reconstruct's --gaps split or interpolate), not joined over", UserWarning)
-    return {label: (np.insert(samples, np.rint(starts * rate).astype(int), np.nan), rate)
-            for label, (samples, rate) in signals.items()}
+def _time_keeping(raw, start, stop):
+    """Each data record's start in seconds and the annotations (onset, duration, text) of the EDF+
+    annotation signal whose bytes are ``raw[:, start:stop]``: in each record, time-stamped annotation
+    lists ("+Onset", 21 and a duration, 20, texts each ended by 20, then 0), the first of which, with
+    no text, times the record (EDF+ section 2.2.4). A record whose first list is no time is None."""
+    record_starts, annotations = [], []
+    for part in raw[:, start:stop]:
+        lists = [tal for tal in part.tobytes().split(b"\x00") if tal]
+        for number, tal in enumerate(lists):
+            stamp, *texts = tal.split(b"\x14")
+            onset, _, duration = stamp.partition(b"\x15")
+            onset, duration = _seconds(onset, signed=True), _seconds(duration) if duration else 0.0
+            if number == 0:
+                record_starts.append(onset)
+            for text in texts:
+                if text.strip() and onset is not None and duration is not None:
+                    annotations.append((onset, duration, text.decode("utf-8", errors="replace").strip()))
+        if not lists:
+            record_starts.append(None)
+    return record_starts, annotations
 
 
-def _record_starts(raw, start, stop):
-    """Each data record's start in seconds, from the time-keeping annotation that opens its part
-    ``raw[:, start:stop]`` of the annotation signal (EDF+ section 2.2.4: "+Onset" then 20)."""
-    starts = []
-    for record, part in enumerate(raw[:, start:stop]):
-        text = part.tobytes().split(b"\x14", 1)[0].split(b"\x15", 1)[0].decode("latin-1")
-        try:
-            onset = float(text) if text[:1] in "+-" and text else np.nan
-        except ValueError:
-            onset = np.nan
-        if not np.isfinite(onset):
-            raise ValueError(f"data record {record} opens with {text[:20]!r}, not its start time (+seconds); the "
-                             "annotation signal of this EDF+D file is damaged")
-        starts.append(onset)
-    return np.array(starts)
+def _seconds(text, signed=False):
+    """A time in an annotation list ("+12.5", a duration "30"), or None where it is none."""
+    text = text.decode("latin-1")
+    try:
+        value = float(text) if not signed or text[:1] in "+-" else np.nan
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
 
 
-def load_edf(path):
-    """Read the signals of an EDF, EDF+ or BDF file in physical units.
+def _start_time(header):
+    """The date and time of the header's start (dd.mm.yy, hh.mm.ss; years from 1985), or None."""
+    try:
+        start = datetime.datetime.strptime(header[168:184], "%d.%m.%y%H.%M.%S")
+    except ValueError:
+        return None
+    return start.replace(year=start.year + 100) if start.year < 1985 else start  # "yy" from 1985 to 2084
 
-    Parameters
-    ----------
-    path : str or path-like
 
-    Returns
-    -------
-    signals : dict of str -> (ndarray, float)
-        Each signal's label (made unique by its place where two share one) and its samples with the
-        samples' rate in hertz, in the file's order; annotation signals left out.
-    """
+def _records(path):
+    """The header text, the signals' header fields and the data records (bytes by record) of an EDF or
+    BDF file, with the number of bytes a sample takes, and the records' duration."""
     with open(path, "rb") as file:
         data = file.read()
     bdf = data[:8] == b"\xffBIOSEMI"
@@ -106,41 +102,92 @@ def load_edf(path):
         block = data[offset: offset + width * n_signals].decode("latin-1")
         fields[name] = [block[i * width: (i + 1) * width].strip() for i in range(n_signals)]
         offset += width * n_signals
-    samples = [int(header_number(text, "samples per record")) for text in fields["samples"]]
-    if min(samples) < 0:
-        raise ValueError(f"its header gives a signal {min(samples)} samples per record; it is no EDF file")
+    fields["samples"] = [int(header_number(text, "samples per record")) for text in fields["samples"]]
+    if min(fields["samples"]) < 0:
+        raise ValueError(f"its header gives a signal {min(fields['samples'])} samples per record; it is no EDF file")
     width = 3 if bdf else 2
-    record_bytes = width * sum(samples)
+    record_bytes = width * sum(fields["samples"])
     if n_records < 0:  # -1: not written while recording; the records that follow are all there are
         n_records = (len(data) - header_bytes) // max(record_bytes, 1)
     if len(data) < header_bytes + n_records * record_bytes:
         raise ValueError(f"it holds {len(data) - header_bytes} bytes of records where its header promises "
                          f"{n_records} records of {record_bytes}: the file is cut short")
     raw = np.frombuffer(data, np.uint8, n_records * record_bytes, header_bytes).reshape(n_records, record_bytes)
+    return header, fields, raw, width, duration
+
+
+def _signal_bytes(fields, width):
+    """Each signal's label and its columns (start, stop) in a data record's bytes."""
+    stops = np.cumsum([width * count for count in fields["samples"]])
+    return [(label, stop - width * count, stop)
+            for label, count, stop in zip(fields["label"], fields["samples"], stops)]
+
+
+def load_edf(path):
+    """Read the signals of an EDF, EDF+ or BDF file in physical units.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    signals : Signals (dict of str -> (ndarray, float))
+        Each signal's label (made unique by its place where two share one) and its samples with the
+        samples' rate in hertz (a NaN at each pause of an EDF+D file), in the file's order; annotation
+        signals left out; the clock of its annotations (seconds from the header's start date and
+        time).
+    """
+    header, fields, raw, width, duration = _records(path)
     discontinuous = header[192:197] in ("EDF+D", "BDF+D")
-    signals, start, record_starts = {}, 0, None
-    for i, label in enumerate(fields["label"]):
-        stop = start + width * samples[i]
-        if label in _ANNOTATIONS and record_starts is None and discontinuous:
-            record_starts = _record_starts(raw, start, stop)
-        if label not in _ANNOTATIONS and samples[i] > 0:
+    signals, record_starts = {}, None
+    for i, (label, start, stop) in enumerate(_signal_bytes(fields, width)):
+        if label in _ANNOTATIONS and record_starts is None:
+            record_starts = _time_keeping(raw, start, stop)[0]
+        if label not in _ANNOTATIONS and fields["samples"][i] > 0:
             values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
-            digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if bdf else 0)
+            digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if width == 3 else 0)
             digital = np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)
             low, high, physical_low, physical_high = (
                 header_number(fields[field][i], field.replace("_", " "))
                 for field in ("digital_min", "digital_max", "physical_min", "physical_max"))
             gain = (physical_high - physical_low) / (high - low) if high != low else 1.0
             name = label if label and label not in signals else f"{label or 'signal'} ({i})"
-            signals[name] = ((digital - low) * gain + physical_low, samples[i] / duration if duration > 0 else 1.0)
-        start = stop
+            rate = fields["samples"][i] / duration if duration > 0 else 1.0
+            signals[name] = ((digital - low) * gain + physical_low, rate)
     if not signals:
         raise ValueError("it holds no signal but annotations")
+    # An EDF+ file's first record may start after the header's time; a plain EDF file's starts at it.
+    first = record_starts[0] if record_starts and record_starts[0] is not None else 0.0
+    pauses = []
     if discontinuous:
         finest = 0.5 / max(rate for _, rate in signals.values())  # half the shortest sampling interval
-        signals = pauses_as_gaps(signals, _pauses(record_starts, duration, finest), path,
-                                 "as the start times of an EDF+D file's data records say")
-    return signals
+        pauses = _pauses(record_starts, duration, finest)
+    return pauses_as_gaps(signals, pauses, path, "as the start times of an EDF+D file's data records say",
+                          start=first, start_time=_start_time(header), clock_runs_on=True)
+
+
+def load_edf_annotations(path):
+    """The annotations of an EDF+ or BDF+ file, with or without signals (a hypnogram's sleep stages).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    annotations : list of (float, float, str)
+        Each annotation's onset and duration in seconds (0 where it has none; the onset from the
+        header's start date and time) and its text, in the file's order.
+    start_time : datetime.datetime or None
+        The header's start date and time.
+    """
+    header, fields, raw, width, _ = _records(path)
+    annotations = []
+    for label, start, stop in _signal_bytes(fields, width):
+        if label in _ANNOTATIONS:
+            annotations += _time_keeping(raw, start, stop)[1]
+    return annotations, _start_time(header)
 
 
 def _pauses(record_starts, duration, tolerance):
@@ -150,6 +197,11 @@ def _pauses(record_starts, duration, tolerance):
     if record_starts is None:
         raise ValueError("it is a discontinuous EDF+ file (EDF+D) without the annotation signal that times its "
                          "data records")
+    if None in record_starts:
+        record = record_starts.index(None)
+        raise ValueError(f"data record {record} does not open with its start time (+seconds); the annotation "
+                         "signal of this EDF+D file is damaged")
+    record_starts = np.array(record_starts)
     after = record_starts[1:] - (record_starts[:-1] + duration)
     if (after < -tolerance).any():
         record = int(np.argmax(after < -tolerance)) + 1

@@ -14,10 +14,10 @@ import os
 
 import numpy as np
 
-from ._edf_format import pauses_as_gaps
 from ._matlab_files import load_matlab
+from ._recording_time import Signals, pauses_as_gaps
 
-__all__ = ["load_eeglab"]
+__all__ = ["load_eeglab", "load_eeglab_events"]
 
 
 def _eeg_structure(path):
@@ -49,7 +49,7 @@ def load_eeglab(path):
 
     Returns
     -------
-    signals : dict of str -> (ndarray, float)
+    signals : Signals (dict of str -> (ndarray, float))
         Each channel's label (made unique by its place where two share one; "EEG i" where none is
         given) and its samples in microvolts, of shape (n_points,), or (n_trials, n_points) for
         epoched data, with the sampling rate in hertz, in the dataset's order.
@@ -80,23 +80,59 @@ def load_eeglab(path):
         names.append(label if label not in names else f"{label} ({i})")
     signals = {name: (data[i, :, 0] if n_trials == 1 else data[i].T, float(rate)) for i, name in enumerate(names)}
     if n_trials > 1:  # an epoch's boundaries are its own: each trial is a series already
-        return signals
+        return Signals(signals)
     return pauses_as_gaps(signals, _boundaries(fields, n_points, float(rate)), path,
                           "where EEGLAB removed data or joined datasets (its boundary events)")
+
+
+def _events(fields):
+    """The events of a dataset: their types as texts (a number's as written: "5"), latencies (samples
+    counted from 1, epochs one after the other) and durations in samples (NaN where none is given);
+    none where the dataset's events are not of that shape."""
+    types = np.atleast_1d(fields.get("event.type", []))
+    latencies = np.atleast_1d(fields.get("event.latency", []))
+    if types.dtype.kind not in "Uiuf" or latencies.dtype.kind not in "iuf" or len(types) != len(latencies):
+        return np.array([], dtype=str), np.zeros(0), np.zeros(0)
+    if types.dtype.kind != "U":
+        types = np.array([f"{value:g}" for value in types], dtype=str)
+    durations = np.atleast_1d(fields.get("event.duration", []))
+    if durations.dtype.kind not in "iuf" or len(durations) != len(types):
+        durations = np.full(len(types), np.nan)
+    return np.char.strip(types), latencies.astype(float), durations.astype(float)
+
+
+def load_eeglab_events(path):
+    """The events of an EEGLAB dataset (stimuli, responses, boundaries).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The dataset's ``.set`` file.
+
+    Returns
+    -------
+    annotations : list of (float, float, str)
+        Each event's onset and duration in seconds (its latency from the first sample as 0 s; an
+        epoched dataset's epochs one after the other; a duration not given 0) and its type, in the
+        dataset's order, as MNE reads them.
+    start_time : None
+        EEGLAB keeps no date.
+    """
+    fields = _eeg_structure(path)
+    rate = float(np.asarray(fields["srate"]).reshape(-1)[0])
+    if not np.isfinite(rate) or rate <= 0:
+        raise ValueError(f"its EEG.srate is {rate!r}, not a positive sampling rate")
+    types, latencies, durations = _events(fields)
+    return [((latency - 1) / rate, np.nan_to_num(duration) / rate, kind)
+            for kind, latency, duration in zip(types, latencies, durations) if np.isfinite(latency)], None
 
 
 def _boundaries(fields, n_points, rate):
     """(start, length) in seconds of each join a boundary event marks inside a continuous dataset: the
     samples before the first sample after it, and the samples EEGLAB removed there (NaN where it
     does not say, as for joined datasets)."""
-    types = np.atleast_1d(fields.get("event.type", []))
-    latencies = np.atleast_1d(fields.get("event.latency", []))
-    if types.dtype.kind != "U" or latencies.dtype.kind not in "iuf" or len(types) != len(latencies):
-        return []
-    durations = np.atleast_1d(fields.get("event.duration", []))
-    if durations.dtype.kind not in "iuf" or len(durations) != len(types):
-        durations = np.full(len(types), np.nan)
-    boundary = (np.char.lower(np.char.strip(types)) == "boundary") & np.isfinite(latencies)
+    types, latencies, durations = _events(fields)
+    boundary = (np.char.lower(types) == "boundary") & np.isfinite(latencies)
     starts = np.ceil(latencies[boundary] - 1)  # 0-based: the first sample after the join
     removed = durations[boundary]
     inside = (starts > 0) & (starts < n_points)

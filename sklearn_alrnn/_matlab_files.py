@@ -15,13 +15,15 @@ __all__ = ["load_matlab"]
 
 #: Reads the file named by its first argument and writes its variables to standard output as an
 #: .npz archive: numeric and text arrays by name, a structure's fields as "name.field", a structure
-#: array's fields as arrays of their numbers where each holds one, else of their texts ("" for the
-#: others: "chanlocs.labels", "event.type").
+#: array's fields as arrays of their numbers where each holds one, else of their texts (a number as
+#: written, "" for the others: "chanlocs.labels", "event.type").
 _CHILD = r"""
 import io, sys
 import numpy as np
 from scipy.io import loadmat
 from scipy.io.matlab import mat_struct
+
+NUMBER = (int, float, np.integer, np.floating)
 
 def flatten(name, value, out):
     if isinstance(value, mat_struct):
@@ -32,10 +34,12 @@ def flatten(name, value, out):
         if items and all(isinstance(item, mat_struct) for item in items):
             for field in items[0]._fieldnames:
                 cells = [getattr(item, field, "") for item in items]
-                if all(isinstance(cell, (int, float, np.integer, np.floating)) for cell in cells):
+                if all(isinstance(cell, NUMBER) for cell in cells):
                     out[f"{name}.{field}"] = np.array(cells, dtype=float)
                 else:
-                    out[f"{name}.{field}"] = np.array([cell if isinstance(cell, str) else "" for cell in cells])
+                    texts = [cell if isinstance(cell, str) else f"{cell:g}" if isinstance(cell, NUMBER) else ""
+                             for cell in cells]
+                    out[f"{name}.{field}"] = np.array(texts)
     elif isinstance(value, (str, int, float, np.ndarray, np.generic)):
         value = np.asarray(value)
         if value.dtype.kind in "biufcU":

@@ -17,6 +17,7 @@ import re
 
 import numpy as np
 
+from ._recording_time import Signals
 from ._warnings import warn_user
 
 __all__ = ["load_wfdb"]
@@ -141,7 +142,7 @@ def load_wfdb(path):
 
     Returns
     -------
-    signals : dict of str -> (ndarray, float)
+    signals : Signals (dict of str -> (ndarray, float))
         Each signal's label (its description, made unique by its place where two share one) and its
         samples (NaN where the record marks a sample missing) with their rate in hertz, in the
         header's order.
@@ -182,7 +183,7 @@ def load_wfdb(path):
     for i, spec in enumerate(specs):
         label = spec["label"] if spec["label"] not in signals else f"{spec['label']} ({i})"
         signals[label] = samples[i], frequency * spec["per_frame"]
-    return signals
+    return Signals(signals)
 
 
 def _physical(digital, spec, file_name):

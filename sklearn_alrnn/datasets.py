@@ -8,9 +8,9 @@ Every generator returns ``(X, y)`` with ``X`` of shape
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._array_files import load_recording
 from ._corpora import load_rotten_tomatoes
 from ._multitask import make_multitask
+from ._recording_files import annotation_windows, load_annotations, load_recording
 from ._recordings import DAPHNET_CHANNELS, load_daphnet_gait, load_santafe_laser
 from ._scan import interpret_scan, make_scan, translate_scan
 from ._archive_formats import load_tsf, load_ucr_tsv
@@ -40,6 +40,8 @@ __all__ = [
     "load_ucr_tsv",
     "load_tsf",
     "load_recording",
+    "load_annotations",
+    "annotation_windows",
 ]
 
 

@@ -1,9 +1,11 @@
 """The research tasks: shapes, determinism, and targets that mean what the docstrings say."""
 
+import datetime
 import warnings
 
 import numpy as np
 import pytest
+from sklearn.utils import Bunch
 
 from sklearn_alrnn import datasets
 
@@ -340,3 +342,102 @@ def test_load_recording_of_a_paused_recording_gives_its_stretches_and_refuses_ot
         with pytest.raises(ValueError, match=message), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the pause
             datasets.load_recording(tmp_path / path, channels=channels)
+
+
+def test_load_annotations_reads_edf_plus_brainvision_and_eeglab_as_mne_does(tmp_path):
+    from .test_brainvision_format import write_brainvision
+    from .test_edf_format import write_edf
+    from .test_eeglab_format import events, write_eeglab
+
+    wave = np.sin(np.arange(600) / 9)
+    write_edf(tmp_path / "psg.edf", [("EEG", wave, 100, -1, 1)], annotations=True,
+              notes=[(3.5, None, "Lights off"), (1.25, 3, "Arousal"), (4, None, "Ünïcode ✓")])
+    write_edf(tmp_path / "hypnogram.edf", [], annotations=True, duration=0, start_time="31.12.99 23.59.30",
+              notes=[(0, 30, "Sleep stage W"), (30, 60, "Sleep stage 1"), (90, 30, "Sleep stage ?")])
+    # The values mne.read_annotations gives for these files (MNE 1.13, scratch), in order of onset.
+    psg = datasets.load_annotations(tmp_path / "psg.edf")
+    assert psg.description.tolist() == ["Arousal", "Lights off", "Ünïcode ✓"]
+    np.testing.assert_array_equal(psg.onset, [1.25, 3.5, 4.0])
+    np.testing.assert_array_equal(psg.duration, [3.0, 0.0, 0.0])
+    assert psg.start_time == datetime.datetime(2024, 1, 1, 8)
+    hypnogram = datasets.load_annotations(str(tmp_path / "hypnogram.edf"))  # annotations only
+    assert hypnogram.description.tolist() == ["Sleep stage W", "Sleep stage 1", "Sleep stage ?"]
+    np.testing.assert_array_equal(hypnogram.duration, [30, 60, 30])
+    assert hypnogram.start_time == datetime.datetime(1999, 12, 31, 23, 59, 30)  # "yy" of 85-99: the 1900s
+    markers = ["New Segment,,1,1,0,20240101120000000000", "Stimulus,S  1,11,1,0", "Response,R\\1 2,201,5,0"]
+    write_brainvision(tmp_path, "eeg", np.zeros((400, 2)), ["Fz,,1,µV", "Cz,,1,µV"], interval=4000, markers=markers)
+    for given in ("eeg.vhdr", "eeg.eeg", "eeg.vmrk"):
+        marked = datasets.load_annotations(tmp_path / given)
+        assert marked.description.tolist() == ["Stimulus/S  1", "Response/R, 2"]  # the first new segment left out
+        np.testing.assert_allclose(marked.onset, [0.04, 0.8])  # (position - 1) / 250 Hz
+        np.testing.assert_allclose(marked.duration, [0.004, 0.02])
+        assert marked.start_time == datetime.datetime(2024, 1, 1, 12)
+    write_eeglab(tmp_path, "set", np.zeros((2, 300)), ["Fz", "Cz"], rate=100.0,
+                 event=events(("stim", 150.0, 0.0), (5.0, 50.0, np.nan), ("boundary", 200.5, 40.0)))
+    evented = datasets.load_annotations(tmp_path / "set.set")
+    assert evented.description.tolist() == ["5", "stim", "boundary"] and evented.start_time is None
+    np.testing.assert_allclose(evented.onset, [0.49, 1.49, 1.995])  # (latency - 1) / 100 Hz
+    np.testing.assert_allclose(evented.duration, [0.0, 0.0, 0.4])
+    (tmp_path / "lost.vhdr").write_text((tmp_path / "eeg.vhdr").read_text().replace("eeg.vmrk", "lost.vmrk"))
+    for path, message in (("psg.hea", r"load_annotations reads EDF\+ / BDF\+ \(\.edf, \.bdf\), BrainVision"),
+                          ("lost.vhdr", r"cannot read the annotations of .*lost.vhdr': its marker file lost.vmrk "
+                                        r"cannot be read \(\[Errno 2\]")):
+        with pytest.raises(ValueError, match=message):
+            datasets.load_annotations(tmp_path / path)
+
+
+def test_annotation_windows_label_windows_on_the_recordings_clock(tmp_path):
+    from .test_brainvision_format import write_brainvision
+    from .test_edf_format import write_edf
+
+    rng = np.random.RandomState(0)
+    night = rng.uniform(-1, 1, size=(1500, 2))  # 150 s at 10 Hz, from 08:00:00
+    write_edf(tmp_path / "psg.edf", [("Fpz", night[:, 0], 10, -1, 1), ("Pz", night[:, 1], 10, -1, 1)])
+    # A hypnogram that starts 30 s after the recording: its onsets are 30 s later on the recording's clock.
+    write_edf(tmp_path / "hypnogram.edf", [], annotations=True, duration=0, start_time="01.01.24 08.00.30",
+              notes=[(0, 60, "Sleep stage W"), (60, 30, "Sleep stage ?"), (90, 60, "Sleep stage 2")])
+    recording = datasets.load_recording(tmp_path / "psg.edf")
+    stages = datasets.load_annotations(tmp_path / "hypnogram.edf")
+    with pytest.warns(UserWarning, match=r"1 of the 4 windows reach a gap or past the recording's end"):
+        X, y = datasets.annotation_windows(recording, stages, 30.0, descriptions=["Sleep stage W", "Sleep stage 2"])
+    # W from 30 s: two windows; stage 2 from 120 s: two, the second (150-180 s) past the recording's end.
+    assert y.tolist() == ["Sleep stage W", "Sleep stage W", "Sleep stage 2"]
+    assert X.shape == (3, 300, 2)
+    for window, start in zip(X, (300, 600, 1200)):
+        np.testing.assert_allclose(window, night[start: start + 300], atol=2 / 65535)
+    # An annotation that lasts far longer than the recording (a damaged file's): the windows it holds end there.
+    forever = Bunch(onset=np.zeros(1), duration=np.array([1e30]), description=np.array(["W"]), start_time=None)
+    with pytest.warns(UserWarning, match=r"1 of the 6 windows reach a gap or past the recording's end"):
+        assert datasets.annotation_windows(recording, forever, 30.0)[0].shape == (5, 300, 2)
+    # A recording that pauses 10 s after 5 s of samples: a window in or across the pause is left out.
+    write_edf(tmp_path / "paused.edf", [("Fpz", night[:100, 0], 10, -1, 1)], annotations=True,
+              record_starts=["+0", "+1", "+2", "+3", "+4", "+15", "+16", "+17", "+18", "+19"])
+    with pytest.warns(UserWarning, match="pauses 1 time"):
+        paused = datasets.load_recording(tmp_path / "paused.edf")
+    marks = Bunch(onset=np.array([1.0, 4.0, 8.0, 15.5]), duration=np.zeros(4), start_time=None,
+                  description=np.array(["a", "across", "in the pause", "b"]))
+    with pytest.warns(UserWarning, match=r"2 of the 4 windows reach a gap"):
+        X, y = datasets.annotation_windows(paused, marks, 2.0)
+    assert y.tolist() == ["a", "b"]
+    np.testing.assert_allclose(X[:, :, 0], [night[10:30, 0], night[55:75, 0]], atol=2 / 65535)
+    # Stimulus markers with a baseline: windows from 0.1 s before each.
+    stored = np.arange(1000.0)[:, None] * [1, -1]
+    write_brainvision(tmp_path, "erp", stored, ["Fz,,1,µV", "Cz,,1,µV"], interval=4000,
+                      markers=["New Segment,,1,1,0", "Stimulus,S  1,101,1,0", "Stimulus,S  2,501,1,0"])
+    X, y = datasets.annotation_windows(datasets.load_recording(tmp_path / "erp.vhdr"),
+                                       datasets.load_annotations(tmp_path / "erp.vmrk"), 0.5, offset=-0.1)
+    assert y.tolist() == ["Stimulus/S  1", "Stimulus/S  2"] and X.shape == (2, 125, 2)
+    np.testing.assert_array_equal(X[:, 0, 0], [75, 475])  # 25 samples (0.1 s) before the markers
+    for args, kwargs, message in (
+        ((recording, stages, 0.0), {}, r"length must be a positive number of seconds"),
+        ((recording, stages, 0.01), {}, r"length=0.01 s holds no sample at 10 Hz"),
+        ((recording, stages, 30.0), dict(descriptions=["N1"]), r"descriptions names \['N1'\], which no annotation "
+                                                               r"has; they are \['Sleep stage 2', 'Sleep stage \?', "),
+        ((recording, Bunch(onset=np.array([np.nan]), duration=np.zeros(1), description=np.array(["W"])), 30.0), {},
+         r"annotations must give each annotation a finite onset, a duration of 0 or more seconds"),
+        ((Bunch(data=np.zeros((2, 5, 1)), times=np.zeros((2, 5)), sampling_rate=1.0, start_time=None), stages, 1.0),
+         {}, r"annotation_windows cuts a continuous recording, data of shape \(n_samples, n_channels\); got shape "
+             r"\(2, 5, 1\)"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            datasets.annotation_windows(*args, **kwargs)

@@ -11,24 +11,31 @@ from sklearn_alrnn.cli import main
 
 
 def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_records=None,
-              record_starts=None):
+              record_starts=None, notes=(), start_time="01.01.24 08.00.00"):
     """An EDF (or BDF) file of ``signals``: (label, physical values, samples per record, physical
     minimum, physical maximum) each, the digital range the format's full integer range; with
     ``annotations`` an EDF+ file whose records start one after the other, or at ``record_starts``
-    (seconds, written as given: a discontinuous EDF+D file)."""
+    (seconds, written as given: a discontinuous EDF+D file), holding ``notes`` ((onset, duration or
+    None, text) each, in the record of its onset); without signals, one record of annotations."""
     width = 3 if bdf else 2
     digital_max = (1 << (8 * width - 1)) - 1
     digital_min = -digital_max - 1
-    entries = list(signals) + [(f"{'BDF' if bdf else 'EDF'} Annotations", None, 30, -1, 1)] * bool(annotations)
-    records = len(signals[0][1]) // signals[0][2]
+    records = len(signals[0][1]) // signals[0][2] if signals else 1
     starts = [f"+{record * duration:g}" for record in range(records)] if record_starts is None else record_starts
+    lists = [f"{start}\x14\x14\x00" for start in starts]
+    for onset, lasted, text in notes:
+        record = min(int(onset // duration), records - 1) if duration > 0 else 0
+        lists[record] += f"+{onset:g}" + (f"\x15{lasted:g}" if lasted is not None else "") + f"\x14{text}\x14\x00"
+    encoded = [tal.encode("utf-8") for tal in lists]
+    per_record = max(30, -(-max(map(len, encoded)) // width))
+    entries = list(signals) + [(f"{'BDF' if bdf else 'EDF'} Annotations", None, per_record, -1, 1)] * bool(annotations)
     kind = f"{'BDF' if bdf else 'EDF'}+{'C' if record_starts is None else 'D'}" * bool(annotations)
 
     def field(value, size):
         return str(value).ljust(size)[:size].encode("ascii")
 
     header = (b"\xffBIOSEMI" if bdf else field(0, 8)) + field("X F 01-JAN-2000 subject", 80) + \
-        field("Startdate 01-JAN-2024 lab", 80) + field("01.01.24", 8) + field("08.00.00", 8) + \
+        field("Startdate 01-JAN-2024 lab", 80) + field(start_time[:8], 8) + field(start_time[9:], 8) + \
         field(256 * (len(entries) + 1), 8) + field(kind, 44) + \
         field(records if n_records is None else n_records, 8) + field(duration, 8) + field(len(entries), 4)
     columns = [(lambda entry: entry[0], 16), (lambda entry: "AgAgCl electrode", 80), (lambda entry: "uV", 8),
@@ -40,7 +47,7 @@ def write_edf(path, signals, duration=1.0, bdf=False, annotations=False, n_recor
     for record in range(records):
         for _, values, per_record, low, high in entries:
             if values is None:
-                body += f"{starts[record]}\x14\x14\x00".encode("latin-1").ljust(width * per_record, b"\x00")
+                body += encoded[record].ljust(width * per_record, b"\x00")
                 continue
             chunk = values[record * per_record: (record + 1) * per_record]
             digital = np.round((chunk - low) * (digital_max - digital_min) / (high - low) + digital_min)
@@ -118,7 +125,8 @@ def test_a_discontinuous_recording_has_a_gap_where_it_pauses(tmp_path, recording
     for faulty, message in (([f"+{k}" for k in range(9)] + ["+8.5"], r"its data record 9 starts at 8.5 s, before "
                                                                      r"record 8 ends \(9 s\); the file is damaged"),
                             ([f"+{k}" for k in range(4)] + ["x5"] + [f"+{k}" for k in range(5, 10)],
-                             r"data record 4 opens with 'x5', not its start time")):
+                             r"data record 4 does not open with its start time \(\+seconds\); the annotation signal of "
+                             r"this EDF\+D file is damaged")):
         write_edf(tmp_path / "faulty.edf", signals, annotations=True, record_starts=faulty)
         with pytest.raises(ValueError, match=message):
             load_edf(tmp_path / "faulty.edf")
