@@ -135,8 +135,7 @@ def load_edf(path):
     signals : Signals (dict of str -> (ndarray, float))
         Each signal's label (made unique by its place where two share one) and its samples with the
         samples' rate in hertz (a NaN at each pause of an EDF+D file), in the file's order; annotation
-        signals left out; the clock of its annotations (seconds from the header's start date and
-        time).
+        signals left out; the date and time of its first sample.
     """
     header, fields, raw, width, duration = _records(path)
     discontinuous = header[192:197] in ("EDF+D", "BDF+D")
@@ -157,14 +156,12 @@ def load_edf(path):
             signals[name] = ((digital - low) * gain + physical_low, rate)
     if not signals:
         raise ValueError("it holds no signal but annotations")
-    # An EDF+ file's first record may start after the header's time; a plain EDF file's starts at it.
-    first = record_starts[0] if record_starts and record_starts[0] is not None else 0.0
     pauses = []
     if discontinuous:
         finest = 0.5 / max(rate for _, rate in signals.values())  # half the shortest sampling interval
         pauses = _pauses(record_starts, duration, finest)
     return pauses_as_gaps(signals, pauses, path, "as the start times of an EDF+D file's data records say",
-                          start=first, start_time=_start_time(header), clock_runs_on=True)
+                          start_time=_first_sample_time(header, record_starts), clock_runs_on=True)
 
 
 def load_edf_annotations(path):
@@ -178,16 +175,32 @@ def load_edf_annotations(path):
     -------
     annotations : list of (float, float, str)
         Each annotation's onset and duration in seconds (0 where it has none; the onset from the
-        header's start date and time) and its text, in the file's order.
+        first sample, as MNE gives it) and its text, in the file's order.
     start_time : datetime.datetime or None
-        The header's start date and time.
+        The date and time of the first sample.
     """
     header, fields, raw, width, _ = _records(path)
-    annotations = []
+    annotations, record_starts = [], None
     for label, start, stop in _signal_bytes(fields, width):
         if label in _ANNOTATIONS:
-            annotations += _time_keeping(raw, start, stop)[1]
-    return annotations, _start_time(header)
+            starts, found = _time_keeping(raw, start, stop)
+            record_starts = starts if record_starts is None else record_starts
+            annotations += found
+    first = _first_record_start(record_starts)
+    return [(onset - first, duration, text) for onset, duration, text in annotations], \
+        _first_sample_time(header, record_starts)
+
+
+def _first_record_start(record_starts):
+    """The first data record's start in seconds after the header's start time (0 where not given)."""
+    return record_starts[0] if record_starts and record_starts[0] is not None else 0.0
+
+
+def _first_sample_time(header, record_starts):
+    """The date and time of the first sample: the header's start time, and an EDF+ file's first record's
+    start after it (a fraction of a second, where the header's time has none); None where not given."""
+    start = _start_time(header)
+    return None if start is None else start + datetime.timedelta(seconds=_first_record_start(record_starts))
 
 
 def _pauses(record_starts, duration, tolerance):

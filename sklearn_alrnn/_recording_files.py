@@ -56,16 +56,17 @@ def load_recording(path, channels=None):
             boundary events, BrainVision's new segments; a warning names them).
             ``ALRNNForecaster`` takes the stretches between gaps as a list of series (Examples).
         times : ndarray of shape data.shape[:-1]
-            Each row's time in seconds on the clock the file's annotations count on
-            (:func:`load_annotations`): from an EDF file's start date and time, through an EDF+D
-            file's pauses; from the first sample for the others. NaN at a pause's row.
+            Each row's time in seconds from the first sample, on the clock the file's annotations
+            count on (:func:`load_annotations`): through an EDF+D file's pauses, their time; the
+            samples stored for the others (EEGLAB and BrainVision count no pause's time). NaN at a
+            pause's row.
         channels : list of str
             The signals' labels (WAV: "channel 0", "channel 1", ...).
         sampling_rate : float
             Samples per second.
         start_time : datetime.datetime or None
-            The date and time the clock's zero stands for, where the file gives it (EDF; BrainVision's
-            first new segment).
+            The date and time of the first sample, where the file gives it (EDF; BrainVision's first
+            new segment).
         left_out : list of str
             The signals of other rates that were not read, each with its rate.
 
@@ -131,16 +132,16 @@ def load_annotations(path):
         order of their onsets (``pandas.DataFrame(dict(annotations))`` is a table of them).
 
         onset : ndarray of shape (n_annotations,)
-            In seconds on the clock of :func:`load_recording`'s ``times``: from an EDF+ file's start
-            date and time; from a BrainVision or EEGLAB recording's first sample (its position or
-            latency, counted in the samples stored).
+            In seconds from the recording's first sample, on the clock of :func:`load_recording`'s
+            ``times`` (a BrainVision marker's position, an EEGLAB event's latency, counted in the
+            samples stored).
         duration : ndarray of shape (n_annotations,)
             In seconds; 0 where the file gives none.
         description : ndarray of shape (n_annotations,) of str
             The text: an EDF+ annotation's ("Sleep stage W"), a BrainVision marker's
             "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5").
         start_time : datetime.datetime or None
-            The date and time the clock's zero stands for (EDF+; BrainVision's first new segment).
+            The date and time of the first sample (EDF+; BrainVision's first new segment).
 
     Examples
     --------

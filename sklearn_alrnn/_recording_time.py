@@ -12,20 +12,20 @@ __all__ = ["Signals", "pauses_as_gaps", "sample_times"]
 
 
 class Signals(dict):
-    """A recording's signals, label -> (samples, rate), with its clock.
+    """A recording's signals, label -> (samples, rate), with its clock: seconds from the first sample,
+    the clock the file's annotations count on.
 
-    ``start`` is the first sample's time in seconds on the clock the file's annotations count on,
-    ``start_time`` the date and time that clock's zero stands for (None where the file gives none),
-    and ``pauses`` (k, 2) says, for each pause read as a gap, where it comes (seconds of samples
-    read) and how far the clock moves on there besides the samples' own time."""
+    ``start_time`` is the date and time of the first sample (None where the file gives none), and
+    ``pauses`` (k, 2) says, for each pause read as a gap, where it comes (seconds of samples read)
+    and how far the clock moves on there besides the samples' own time."""
 
-    def __init__(self, signals, start=0.0, start_time=None, pauses=None):
+    def __init__(self, signals, start_time=None, pauses=None):
         super().__init__(signals)
-        self.start, self.start_time = float(start), start_time
+        self.start_time = start_time
         self.pauses = np.zeros((0, 2)) if pauses is None else np.asarray(pauses, dtype=float).reshape(-1, 2)
 
 
-def pauses_as_gaps(signals, pauses, path, where, *, start=0.0, start_time=None, clock_runs_on=False):
+def pauses_as_gaps(signals, pauses, path, where, *, start_time=None, clock_runs_on=False):
     """``signals`` (label -> (samples, rate)) with a NaN at each of the recording's ``pauses``: the
     times (seconds of samples read) where a stretch after a pause starts, each with how long the
     pause lasted (seconds; NaN where the file does not say). A warning names them and ``where`` the
@@ -34,7 +34,7 @@ def pauses_as_gaps(signals, pauses, path, where, *, start=0.0, start_time=None, 
     annotations count real time (``clock_runs_on``: an EDF+D file's), the clock moves on by each
     pause; where they count the samples stored (EEGLAB's latencies, BrainVision's positions), not."""
     if not len(pauses):
-        return Signals(signals, start, start_time)
+        return Signals(signals, start_time)
     starts, lasted = np.asarray(pauses, dtype=float).reshape(-1, 2).T
     told = "; ".join(f"after {start:g} s of samples" + (f" (for {length:g} s)" if np.isfinite(length) else "")
                      for start, length in zip(starts[:3], lasted[:3])) + "; ..." * (len(starts) > 3)
@@ -43,7 +43,7 @@ def pauses_as_gaps(signals, pauses, path, where, *, start=0.0, start_time=None, 
               "to fill (reconstruct's --gaps split or interpolate), not joined over", UserWarning)
     moves = np.nan_to_num(lasted) if clock_runs_on else np.zeros(len(starts))
     return Signals({label: (np.insert(samples, _rows(starts, rate), np.nan), rate)
-                    for label, (samples, rate) in signals.items()}, start, start_time, np.column_stack([starts, moves]))
+                    for label, (samples, rate) in signals.items()}, start_time, np.column_stack([starts, moves]))
 
 
 def _rows(seconds, rate):
@@ -55,9 +55,9 @@ def sample_times(signals, label):
     """The time in seconds of each sample of ``signals[label]`` on the recording's clock (NaN at a
     pause's row), shaped as its samples; an epoched recording's epochs follow one another."""
     samples, rate = signals[label]
-    start, pauses = signals.start, signals.pauses
+    pauses = signals.pauses
     n_stored = samples.size - len(pauses)
-    times = start + np.arange(n_stored) / rate
+    times = np.arange(n_stored) / rate
     if not len(pauses):
         return times.reshape(samples.shape)
     rows = _rows(pauses[:, 0], rate)

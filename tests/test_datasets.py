@@ -360,6 +360,14 @@ def test_load_annotations_reads_edf_plus_brainvision_and_eeglab_as_mne_does(tmp_
     np.testing.assert_array_equal(psg.onset, [1.25, 3.5, 4.0])
     np.testing.assert_array_equal(psg.duration, [3.0, 0.0, 0.0])
     assert psg.start_time == datetime.datetime(2024, 1, 1, 8)
+    # A first record that starts a quarter second after the header's time (which has no fractions):
+    # onsets from the first sample, as MNE gives them (pyEDFlib's test_subsecond.edf: 1.9511719 s).
+    write_edf(tmp_path / "late.edf", [("EEG", wave, 100, -1, 1)], annotations=True,
+              record_starts=[f"+{k + 0.25}" for k in range(6)], notes=[(1.5, None, "Spike")])
+    late = datasets.load_annotations(tmp_path / "late.edf")
+    assert late.onset.tolist() == [1.25] and late.start_time == datetime.datetime(2024, 1, 1, 8, 0, 0, 250000)
+    recording = datasets.load_recording(tmp_path / "late.edf")
+    assert recording.start_time == late.start_time and recording.times[0] == 0.0
     hypnogram = datasets.load_annotations(str(tmp_path / "hypnogram.edf"))  # annotations only
     assert hypnogram.description.tolist() == ["Sleep stage W", "Sleep stage 1", "Sleep stage ?"]
     np.testing.assert_array_equal(hypnogram.duration, [30, 60, 30])
