@@ -12,6 +12,7 @@ from ._brainvision_format import load_brainvision_markers
 from ._edf_format import load_edf_annotations
 from ._eeglab_format import load_eeglab_events
 from ._recording_time import sample_times
+from ._wfdb_format import load_wfdb_annotations
 from ._warnings import warn_user
 
 __all__ = ["load_recording", "load_annotations", "annotation_windows"]
@@ -123,7 +124,8 @@ def load_annotations(path):
     path : str or path-like
         An EDF+ / BDF+ file, with signals or with annotations only (a sleep study's hypnogram); a
         BrainVision recording's header (``.vhdr``), data (``.eeg``) or marker file (``.vmrk``), read
-        through the header beside it; an EEGLAB dataset (``.set`` or its ``.fdt``).
+        through the header beside it; an EEGLAB dataset (``.set`` or its ``.fdt``); a WFDB
+        annotation file beside its record's header (``100.atr``: the MIT-BIH beat labels).
 
     Returns
     -------
@@ -133,13 +135,14 @@ def load_annotations(path):
 
         onset : ndarray of shape (n_annotations,)
             In seconds from the recording's first sample, on the clock of :func:`load_recording`'s
-            ``times`` (a BrainVision marker's position, an EEGLAB event's latency, counted in the
-            samples stored).
+            ``times`` (a BrainVision marker's position, an EEGLAB event's latency, a WFDB annotation's
+            sample, counted in the samples stored).
         duration : ndarray of shape (n_annotations,)
             In seconds; 0 where the file gives none.
         description : ndarray of shape (n_annotations,) of str
             The text: an EDF+ annotation's ("Sleep stage W"), a BrainVision marker's
-            "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5").
+            "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5"), a WFDB
+            annotation's mnemonic and text ("V", "+ (AFIB").
         start_time : datetime.datetime or None
             The date and time of the first sample (EDF+; BrainVision's first new segment).
 
@@ -155,10 +158,14 @@ def load_annotations(path):
     if suffix.lower() == ".vmrk":
         path = stem + ".vhdr"
     path = header_file(path)
-    reader = _ANNOTATION_READERS.get(os.path.splitext(path)[1].lower())
+    stem, suffix = os.path.splitext(path)
+    reader = _ANNOTATION_READERS.get(suffix.lower())
+    if reader is None and suffix.lower() not in (".hea", ".dat") and os.path.isfile(stem + ".hea"):
+        reader = load_wfdb_annotations  # a WFDB annotation file beside its record's header
     if reader is None:
         raise ValueError(f"load_annotations reads EDF+ / BDF+ (.edf, .bdf), BrainVision (.vhdr, .eeg, .vmrk) and "
-                         f"EEGLAB (.set, .fdt) annotations; got {path!r}")
+                         f"EEGLAB (.set, .fdt) annotations, and WFDB annotation files beside their record's header "
+                         f"(.atr, ...); got {path!r}")
     try:
         annotations, start_time = reader(path)
     except (OSError, EOFError, ValueError) as exc:

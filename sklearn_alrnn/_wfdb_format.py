@@ -20,7 +20,7 @@ import numpy as np
 from ._recording_time import Signals
 from ._warnings import warn_user
 
-__all__ = ["load_wfdb"]
+__all__ = ["load_wfdb", "load_wfdb_annotations"]
 
 #: Each storage format read: (bytes, samples) per group of samples, and the value that marks a sample
 #: as missing (format 8 stores differences, which have none).
@@ -198,3 +198,78 @@ def _physical(digital, spec, file_name):
     missing = _FORMATS[fmt][2]
     values = (digital - spec["baseline"]) / spec["gain"]
     return np.where(digital == missing, np.nan, values) if missing is not None else values
+
+
+#: The annotation codes of annot(5) and their mnemonics, as PhysioNet's tables give them: beats (N
+#: normal, V premature ventricular, A atrial premature, ...), then noise, rhythm changes (+) and notes.
+_SYMBOLS = dict(zip([*range(1, 15), 16, *range(18, 42)], 'NLRaVFJASEj/Q~|sT*D"=pB^t+u?![]en@xf()r'))
+#: The codes that carry an interval of time, a text or a field of the annotation before, not one of their own.
+_SKIP, _NUM, _SUB, _CHN, _AUX, _NOTE = 59, 60, 61, 62, 63, 22
+
+
+def load_wfdb_annotations(path):
+    """The annotations of a WFDB annotation file (``100.atr``, the MIT-BIH beat labels; ``.qrs``,
+    ``.apn``, ...) beside its record's header, from annot(5)'s MIT format: 16-bit words of a 6-bit
+    code and a 10-bit interval in samples since the annotation before, a SKIP code holding a longer
+    interval in the next two words, and NUM, SUB, CHN and AUX words adding to the annotation before
+    (AUX: the length and bytes of a text, "(AFIB" for a rhythm change).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    annotations : list of (float, float, str)
+        Each annotation's time in seconds from the record's first sample (in samples of the header's
+        frequency, or of a time resolution the file states), duration 0 (WFDB annotations are
+        instants) and its mnemonic, with its text after a space where it has one ("+ (AFIB"), as the
+        wfdb package's ``rdann`` gives them.
+    start_time : None
+    """
+    header = os.path.splitext(path)[0] + ".hea"
+    try:
+        with open(header, "rb") as file:
+            lines = [line.strip() for line in file.read(1 << 16).decode("latin-1").splitlines()
+                     if line.strip() and not line.lstrip().startswith("#")]
+    except OSError:
+        raise ValueError(f"its record's header {os.path.basename(header)} is not beside it, and it gives the "
+                         "annotations' sampling frequency") from None
+    if not lines:
+        raise ValueError(f"{os.path.basename(header)} holds no record line")
+    frequency = _record_line(lines[0])[1]
+    with open(path, "rb") as file:
+        data = file.read()
+    words = np.frombuffer(data, "<u2", len(data) // 2).astype(int)
+    annotations, time, i = [], 0, 0  # [sample, code, text] each
+    while i < len(words) and words[i]:
+        code, interval = words[i] >> 10, words[i] & 1023
+        if code == _SKIP:
+            if i + 2 >= len(words):
+                raise ValueError("it ends inside a SKIP interval: the file is cut short")
+            skip = words[i + 1] << 16 | words[i + 2]  # high word first (a PDP-11 long)
+            time, i = time + skip - (1 << 32) * (skip >= 1 << 31), i + 3
+            continue
+        if code == _AUX:
+            text = data[2 * i + 2: 2 * i + 2 + interval]
+            if len(text) < interval:
+                raise ValueError("it ends inside an annotation's text: the file is cut short")
+            if annotations:
+                annotations[-1][2] = text.split(b"\0")[0].decode("latin-1")
+            i += 1 + (interval + 1) // 2
+            continue
+        if code not in (_NUM, _SUB, _CHN):
+            time += interval
+            annotations.append([time, code, ""])
+        i += 1
+    if i >= len(words):
+        raise ValueError("it ends without the word 0 that closes an annotation file: the file is cut short")
+    # Notes at sample 0 that begin "##" define the file (its time resolution, its own codes); code 0 is no
+    # annotation.
+    resolution = frequency
+    for sample, code, text in annotations:
+        found = re.match(r"## time resolution: (\d+\.?\d*)", text) if sample == 0 and code == _NOTE else None
+        resolution = float(found.group(1)) if found and float(found.group(1)) > 0 else resolution
+    return [(sample / resolution, 0.0, _SYMBOLS.get(code, f"code {code}") + f" {text}" * bool(text))
+            for sample, code, text in annotations
+            if code and not (sample == 0 and code == _NOTE and text.startswith("##"))], None

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from sklearn_alrnn import load
+from sklearn_alrnn import datasets, load
 from sklearn_alrnn._wfdb_format import load_wfdb
 from sklearn_alrnn.cli import main
 
@@ -67,6 +67,25 @@ def write_wfdb(folder, name, signals, fmt=16, frequency=250, per_frame=None, off
         lines.append(f"{files[i]} {spec} {gain}({baseline})/mV 12 0 {digital[0] if fmt == 8 else 0} {checksum} 0 "
                      f"{label}")
     (folder / f"{name}.hea").write_text("\n".join(lines) + "\n")
+
+
+def write_annotations(path, annotations):
+    """A WFDB annotation file of ``annotations`` ((sample, code, text or "", num or None) each) by
+    annot(5): a SKIP before an interval beyond 10 bits, a NUM word where one is given, a SUB and a CHN
+    word each time, an AUX text, then the end word."""
+    words, time = [], 0
+    for sample, code, text, num in annotations:
+        interval, time = sample - time, sample
+        if interval > 1023:
+            skip = interval & 0xFFFFFFFF
+            words += [59 << 10, skip >> 16, skip & 0xFFFF]
+            interval = 0
+        words.append(code << 10 | interval)
+        words += [61 << 10 | 1, 62 << 10 | 0] + ([60 << 10 | num] if num is not None else [])
+        if text:
+            raw = text.encode("latin-1") + b"\0" * (len(text) % 2)
+            words += [63 << 10 | len(text)] + list(np.frombuffer(raw, "<u2"))
+    path.write_bytes(np.array(words + [0], dtype="<u2").tobytes())
 
 
 @pytest.mark.parametrize("fmt", sorted(RANGES))
@@ -182,3 +201,37 @@ def test_reconstruct_reads_a_record_by_its_header_signal_file_or_name(tmp_path, 
     np.savetxt(tmp_path / "table.dat", np.sin(np.arange(40)[:, None] * [0.3, 0.7]))  # no header beside it: text
     assert main(["reconstruct", str(tmp_path / "table.dat"), *settings, str(tmp_path / "t.alrnn.npz")]) == 0
     assert load(tmp_path / "t.alrnn.npz").n_features_in_ == 2
+
+
+def test_annotation_files_give_beats_rhythms_and_windows_around_them(tmp_path):
+    # The reader agrees with the wfdb package's rdann (4.3.1, scratch) on files its wrann writes: SKIPs,
+    # texts, SUB / CHN / NUM words, a time resolution of its own.
+    ecg = np.round(np.sin(np.arange(4000) / 20) * 500).astype(int)
+    write_wfdb(tmp_path, "100", [("MLII", ecg, 200, 0)], frequency=360)
+    beats = [(0, 22, "## time resolution: 360", None), (18, 28, "(N", None), (77, 1, "", 1), (370, 5, "", None),
+             (370, 30, "", None), (1500, 1, "", 2), (2_000_000, 28, "(AFIB", None), (2_000_300, 0, "", None),
+             (2_000_700, 14, "", None), (2_100_000, 22, "a note", None)]
+    write_annotations(tmp_path / "100.atr", beats)
+    annotations = datasets.load_annotations(tmp_path / "100.atr")
+    assert annotations.description.tolist() == ["+ (N", "N", "V", "?", "N", "+ (AFIB", "~", '" a note']
+    np.testing.assert_allclose(annotations.onset, np.array([18, 77, 370, 370, 1500, 2e6, 2_000_700, 2.1e6]) / 360)
+    assert not annotations.duration.any() and annotations.start_time is None
+    write_annotations(tmp_path / "100.frs", [(0, 22, "## time resolution: 1000", None), (250, 1, "", None)])
+    np.testing.assert_allclose(datasets.load_annotations(tmp_path / "100.frs").onset, [0.25])  # its own clock
+    # Windows around each beat, from 0.05 s before it: a beat classifier's sequences.
+    X, y = datasets.annotation_windows(datasets.load_recording(tmp_path / "100"), annotations, 0.2, offset=-0.05,
+                                       descriptions=["N", "V"])
+    assert y.tolist() == ["N", "V", "N"] and X.shape == (3, 72, 1)
+    np.testing.assert_allclose(X[:, 0, 0], (ecg[[77 - 18, 370 - 18, 1500 - 18]]) / 200)
+    for name, cut in (("cut", 12), ("aux", 8), ("skip", 18)):  # after a word, inside a text, inside a SKIP
+        (tmp_path / f"{name}.atr").write_bytes((tmp_path / "100.atr").read_bytes()[:-cut])
+        (tmp_path / f"{name}.hea").write_bytes((tmp_path / "100.hea").read_bytes())
+    (tmp_path / "alone.atr").write_bytes((tmp_path / "100.atr").read_bytes())
+    for name, message in (("cut.atr", r"cannot read the annotations of .*cut.atr': it ends without the word 0 that "
+                                      r"closes an annotation file: the file is cut short"),
+                          ("aux.atr", r"it ends inside an annotation's text: the file is cut short"),
+                          ("skip.atr", r"it ends inside a SKIP interval: the file is cut short"),
+                          ("alone.atr", r"load_annotations reads EDF\+ / BDF\+ .* and WFDB annotation files beside "
+                                        r"their record's header \(\.atr, \.\.\.\); got .*alone.atr'")):
+        with pytest.raises(ValueError, match=message):
+            datasets.load_annotations(tmp_path / name)
