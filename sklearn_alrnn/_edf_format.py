@@ -142,7 +142,7 @@ def load_edf(path):
     signals, record_starts = {}, None
     for i, (label, start, stop) in enumerate(_signal_bytes(fields, width)):
         if label in _ANNOTATIONS and record_starts is None:
-            record_starts = _time_keeping(raw, start, stop)[0]
+            record_starts = _time_keeping(raw if discontinuous else raw[:1], start, stop)[0]  # else the first only
         if label not in _ANNOTATIONS and fields["samples"][i] > 0:
             values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
             digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if width == 3 else 0)
