@@ -142,7 +142,8 @@ def load_edf(path):
     signals, record_starts = {}, None
     for i, (label, start, stop) in enumerate(_signal_bytes(fields, width)):
         if label in _ANNOTATIONS and record_starts is None:
-            record_starts = _time_keeping(raw if discontinuous else raw[:1], start, stop)[0]  # else the first only
+            # Every record's start where records may pause, else the first's (the clock's start).
+            record_starts = _time_keeping(raw if discontinuous else raw[:1], start, stop)[0]
         if label not in _ANNOTATIONS and fields["samples"][i] > 0:
             values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
             digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if width == 3 else 0)
@@ -200,7 +201,10 @@ def _first_sample_time(header, record_starts):
     """The date and time of the first sample: the header's start time, and an EDF+ file's first record's
     start after it (a fraction of a second, where the header's time has none); None where not given."""
     start = _start_time(header)
-    return None if start is None else start + datetime.timedelta(seconds=_first_record_start(record_starts))
+    try:
+        return None if start is None else start + datetime.timedelta(seconds=_first_record_start(record_starts))
+    except OverflowError:  # a damaged start, past the calendar's end
+        return None
 
 
 def _pauses(record_starts, duration, tolerance):

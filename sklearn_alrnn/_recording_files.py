@@ -247,8 +247,9 @@ def annotation_windows(recording, annotations, length, *, offset=0.0, descriptio
     starts, labels = [], []
     for begin, lasted, text in zip(onset[chosen] + offset, duration[chosen], description[chosen]):
         # The windows an annotation holds, but none that starts after the recording ends (the first one
-        # past it counted as left out).
-        count = max(1, int(min(np.floor(lasted / length + 1e-9), np.ceil((end - begin) / length) + 1)))
+        # past it counted as left out), nor more than the recording has rows for.
+        count = max(1, int(min(np.floor(lasted / length + 1e-9), np.ceil((end - begin) / length) + 1,
+                               len(data) // n_steps + 1)))
         starts += [begin + k * length for k in range(count)]
         labels += [text] * count
     # The row at each window's start: the first row on the clock at or after it (gaps' rows skipped).
