@@ -213,8 +213,9 @@ def load_brainvision_markers(path):
     if segments and markers[0] is segments[0]:
         markers = markers[1:]
     rate = 1e6 / interval
-    return [(position / rate, points / rate, f"{kind}/{text}") for kind, text, position, points, _ in markers], \
-        start_time
+    annotations = [(position / rate, max(points, 0) / rate, f"{kind}/{text}")
+                   for kind, text, position, points, _ in markers]
+    return annotations, start_time
 
 
 def _segment_date(text):

@@ -63,10 +63,11 @@ def _time_keeping(raw, start, stop):
 
 
 def _seconds(text, signed=False):
-    """A time in an annotation list ("+12.5", a duration "30"), or None where it is none."""
+    """A time in an annotation list (an onset with its sign, "+12.5"; a duration without one, "30"), or
+    None where it is none."""
     text = text.decode("latin-1")
     try:
-        value = float(text) if not signed or text[:1] in "+-" else np.nan
+        value = float(text) if (text[:1] in "+-") == signed else np.nan
     except ValueError:
         return None
     return value if np.isfinite(value) else None

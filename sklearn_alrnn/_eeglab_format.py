@@ -39,6 +39,14 @@ def _size(fields, name):
     return int(value)
 
 
+def _rate(fields):
+    """The dataset's sampling rate in hertz, or a ValueError naming it."""
+    rate = np.asarray(fields["srate"])
+    if rate.size != 1 or rate.dtype.kind not in "iuf" or not np.isfinite(rate) or rate <= 0:
+        raise ValueError(f"its EEG.srate is {rate.tolist()!r}, not a positive sampling rate")
+    return float(rate)
+
+
 def load_eeglab(path):
     """Read the channels of an EEGLAB dataset.
 
@@ -56,9 +64,7 @@ def load_eeglab(path):
     """
     fields = _eeg_structure(path)
     n_channels, n_points, n_trials = (_size(fields, name) for name in ("nbchan", "pnts", "trials"))
-    rate = np.asarray(fields["srate"])
-    if rate.size != 1 or rate.dtype.kind not in "iuf" or not np.isfinite(rate) or rate <= 0:
-        raise ValueError(f"its EEG.srate is {rate.tolist()!r}, not a positive sampling rate")
+    rate = _rate(fields)
     data = fields["data"]
     if data.dtype.kind == "U":  # the name of the .fdt file beside it (a folder it may name is not read)
         data = os.path.basename(str(data).replace("\\", "/"))
@@ -78,10 +84,10 @@ def load_eeglab(path):
     for i in range(n_channels):
         label = labels[i] if len(labels) == n_channels and labels[i] else f"EEG {i}"
         names.append(label if label not in names else f"{label} ({i})")
-    signals = {name: (data[i, :, 0] if n_trials == 1 else data[i].T, float(rate)) for i, name in enumerate(names)}
+    signals = {name: (data[i, :, 0] if n_trials == 1 else data[i].T, rate) for i, name in enumerate(names)}
     if n_trials > 1:  # an epoch's boundaries are its own: each trial is a series already
         return Signals(signals)
-    return pauses_as_gaps(signals, _boundaries(fields, n_points, float(rate)), path,
+    return pauses_as_gaps(signals, _boundaries(fields, n_points, rate), path,
                           "where EEGLAB removed data or joined datasets (its boundary events)")
 
 
@@ -119,11 +125,9 @@ def load_eeglab_events(path):
         EEGLAB keeps no date.
     """
     fields = _eeg_structure(path)
-    rate = float(np.asarray(fields["srate"]).reshape(-1)[0])
-    if not np.isfinite(rate) or rate <= 0:
-        raise ValueError(f"its EEG.srate is {rate!r}, not a positive sampling rate")
+    rate = _rate(fields)
     types, latencies, durations = _events(fields)
-    return [((latency - 1) / rate, np.nan_to_num(duration) / rate, kind)
+    return [((latency - 1) / rate, max(np.nan_to_num(duration), 0.0) / rate, kind)
             for kind, latency, duration in zip(types, latencies, durations) if np.isfinite(latency)], None
 
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sklearn_alrnn import ALRNNClassifier, load, load_metadata, to_sequences
+from sklearn_alrnn import ALRNNClassifier, datasets, load, load_metadata, to_sequences
 from sklearn_alrnn._data_files import read_series, read_table
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.datasets import load_arff, load_ts, load_tsf, load_ucr_tsv, write_ts
@@ -190,6 +190,55 @@ def test_damaged_recordings_are_refused_or_read_as_series(recordings, tmp_path, 
             assert str(exit_info.code).startswith("error: cannot read a numeric series"), exit_info.code
             return
     assert np.ndim(series) in (2, 3) and np.asarray(series).shape[-1] == len(names or [0] * np.shape(series)[-1])
+
+
+@pytest.fixture(scope="module")
+def annotated(tmp_path_factory):
+    """A recording with annotations in each format that has them: (recording, annotation file)."""
+    from .test_brainvision_format import write_brainvision
+    from .test_edf_format import write_edf
+    from .test_eeglab_format import events, write_eeglab
+    from .test_wfdb_format import write_annotations, write_wfdb
+
+    folder = tmp_path_factory.mktemp("annotated")
+    wave = np.sin(np.arange(300) / 7)
+    write_edf(folder / "psg.edf", [("Fz", wave, 100, -1, 1)], annotations=True,
+              notes=[(0.5, 1.0, "Sleep stage W"), (1.5, None, "Arousal"), (2.0, 0.5, "Sleep stage 1")])
+    write_brainvision(folder, "eeg", np.round(np.column_stack([wave, -wave]) * 1000), ["Fz,,0.1,µV", "Cz,,0.1,µV"],
+                      markers=["New Segment,,1,1,0,20240101120000000000", "Stimulus,S  1,51,1,0",
+                               "Response,R  2,151,1,0", "New Segment,,201,1,0,20240101120001000000"])
+    write_eeglab(folder, "set", np.stack([wave, -wave]), ["Fz", "Cz"], rate=100.0,
+                 event=events(("stim", 50.0, 0.0), (5.0, 120.0, 10.0), ("boundary", 200.5, 20.0)))
+    write_wfdb(folder, "100", [("MLII", np.round(wave * 1000).astype(int), 200, 0)], frequency=360)
+    write_annotations(folder / "100.atr", [(20, 1, "", None), (90, 5, "", 1), (2000, 28, "(AFIB", None)])
+    return {"edf": (folder / "psg.edf", folder / "psg.edf"), "brainvision": (folder / "eeg.vhdr", folder / "eeg.vmrk"),
+            "eeglab": (folder / "set.set", folder / "set.set"), "wfdb": (folder / "100.hea", folder / "100.atr")}
+
+
+@pytest.mark.parametrize("kind", ["edf", "brainvision", "eeglab", "wfdb"])
+@given(data=st.data())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_annotations_are_refused_or_label_windows(annotated, tmp_path, kind, data):
+    # A damaged EDF+ annotation signal, BrainVision marker file, EEGLAB event structure or WFDB annotation
+    # file: load_annotations refuses it by name or reads annotations that annotation_windows cuts (it had
+    # asked a damaged duration for 1e29 windows and ran out of memory).
+    recording, annotations = annotated[kind]
+    for path in recording.parent.glob(recording.stem + ".*"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / annotations.name).write_bytes(data.draw(damaged(annotations.read_bytes())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a pause, a checksum
+        try:
+            found = datasets.load_annotations(tmp_path / annotations.name)
+            signals = datasets.load_recording(tmp_path / recording.name)
+        except ValueError as error:
+            assert str(error)
+            return
+        assert np.isfinite(found.onset).all() and (found.duration >= 0).all()
+        assert len(found.onset) == len(found.duration) == len(found.description)
+        if len(found.onset) and signals.data.ndim == 2:
+            X, y = datasets.annotation_windows(signals, found, 0.3)
+            assert len(X) == len(y) and np.isfinite(X).all()
 
 
 @st.composite
