@@ -176,7 +176,7 @@ def load_annotations(path):
                  description=np.array(description, dtype=str), start_time=start_time)
 
 
-def annotation_windows(recording, annotations, length, *, offset=0.0, descriptions=None):
+def annotation_windows(recording, annotations, length, *, offset=0.0, descriptions=None, return_starts=False):
     """Windows of a recording labelled by its annotations: sequences and labels for a classifier.
 
     Each annotation gives the windows of ``length`` seconds that start ``offset`` seconds after its
@@ -201,6 +201,8 @@ def annotation_windows(recording, annotations, length, *, offset=0.0, descriptio
     descriptions : sequence of str, default=None
         The annotations to use, by description (the others, such as "Sleep stage ?" or
         "boundary", left out); all by default.
+    return_starts : bool, default=False
+        Return each window's start in seconds on the recording's clock too.
 
     Returns
     -------
@@ -208,6 +210,8 @@ def annotation_windows(recording, annotations, length, *, offset=0.0, descriptio
         The windows' samples, sequences for :class:`~sklearn_alrnn.ALRNNClassifier`.
     y : ndarray of shape (n_windows,) of str
         Each window's annotation.
+    starts : ndarray of shape (n_windows,)
+        Each window's first sample's time (``recording.times``), where ``return_starts``.
 
     Examples
     --------
@@ -266,4 +270,5 @@ def annotation_windows(recording, annotations, length, *, offset=0.0, descriptio
     if dropped:
         warn_user(f"{dropped} of the {len(starts)} windows reach a gap or past the recording's end and are left out.",
                   UserWarning)
-    return windows[whole], np.array(labels, dtype=str)[inside][whole]
+    X, y = windows[whole], np.array(labels, dtype=str)[inside][whole]
+    return (X, y, times[rows[inside][whole]]) if return_starts else (X, y)

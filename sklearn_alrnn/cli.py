@@ -1,7 +1,8 @@
 """Command-line entry point ``sklearn-alrnn`` (also ``python -m sklearn_alrnn``).
 
     sklearn-alrnn sweep     score vs number of nonlinear units on a research task
-    sklearn-alrnn fit       train on a CSV table (a row per step or per sequence) or an archive file; save it
+    sklearn-alrnn fit       train on a CSV table (a row per step or per sequence), an archive file or the
+                            windows a recording's annotations label; save it
     sklearn-alrnn predict   predict a CSV table or an archive file with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
     sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf, an
@@ -20,11 +21,9 @@ from sklearn.model_selection import ShuffleSplit
 from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
+from ._cli_sequences import GAP_FILLS, fit_sequences, load_bundle, sequences_to_label
 from ._cli_series import cmd_forecast, cmd_reconstruct
-from ._data_files import (
-    ARCHIVE_READERS, archive_reader, check_can_write, read_table, refuse_row_numbers, table_sequences, text_rows,
-    wide_sequences,
-)
+from ._data_files import check_can_write
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, saved_sampling,
     spectrum_text,
@@ -37,7 +36,7 @@ from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
 from .preprocessing import SequenceImputer, SequenceTokenizer, missing_inside
 from .regimes import RegimeDecomposer
-from .tabular import default_feature_columns, numeric_columns, sequence_predictions_to_rows, target_columns
+from .tabular import sequence_predictions_to_rows, target_columns
 
 # task name -> (generator(n_samples, n_timesteps, seed) -> (X, y), estimator class)
 TASKS = {
@@ -151,137 +150,16 @@ def cmd_sweep(args):
     return 0
 
 
-#: ``fit --gaps``: SequenceImputer's method of each choice.
-_GAP_FILLS = {"interpolate": "linear", "previous": "previous"}
-
-#: What ``fit`` saves beside a model of an archive file, whose cases and labels need no table columns.
-_ARCHIVE_SETTINGS = {"id_col": None, "time_col": None, "features": None, "target": None, "per_step": False}
-
-
-def _load_bundle(path):
-    """The model of a file and the table settings ``sklearn-alrnn fit`` saved beside it. A classifier or
-    regressor saved from Python (``model.save``) has none: it reads archive files, whose cases are whole."""
-    try:
-        model, extra = load_with_extra(path)
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"error: cannot load model {path!r}: {exc}")
-    if isinstance(model, ALRNNForecaster):
-        raise SystemExit(f"error: {path!r} holds an ALRNNForecaster, which continues series rather than labelling "
-                         "sequences: 'sklearn-alrnn forecast' continues them; 'sklearn-alrnn analyze' reads it")
-    if "id_col" in extra:
-        return dict(extra, model=model)
-    if getattr(model, "per_step", False):
-        raise SystemExit(f"error: {path!r} holds a per-step {type(model).__name__} saved from Python, without the "
-                         "columns of the CSV table it labels; predict it in Python, or fit the table with "
-                         "'sklearn-alrnn fit --per-step'")
-    return dict(_ARCHIVE_SETTINGS, saved_from_python=True, model=model)
-
-
-def _text_table(args, target):
-    """``fit --text-col``'s raw texts, targets and the settings saved beside the model: a table of a row
-    per text (the vocabulary is added where the texts are tokenized)."""
-    other = [option for option, given in (("--id-col", args.id_col), ("--time-col", args.time_col),
-                                          ("--features", args.features), ("--per-step", args.per_step),
-                                          ("--gaps", args.gaps)) if given]
-    problems = [f"{', '.join(other)} read(s) sequences of numbers"] * bool(other)
-    problems += ["the texts are not a target"] * (args.text_col in (args.target or []))
-    if problems or target is None:
-        args.usage_error("--text-col reads a table of a row per text and its --target column(s)" +
-                         "".join(f"; {problem}" for problem in problems))
-    texts, y = text_rows(read_table(args.data), args.text_col, target)
-    return texts, y, dict(_ARCHIVE_SETTINGS, text_col=args.text_col, target=target)
-
-
-def _archive_or_table(args):
-    """``fit``'s sequences, targets and the settings saved beside the model: an archive file's cases and
-    labels, or a CSV table's columns as the options name them."""
-    table_options = {"--target": args.target, "--id-col": args.id_col, "--time-col": args.time_col}
-    target = args.target if args.target is None or len(args.target) > 1 else args.target[0]  # one: as saved before
-    if args.text_col is not None:
-        return _text_table(args, target)
-    words = [option for option, given in (("--min-df", args.min_df), ("--max-tokens", args.max_tokens)) if given]
-    if words:
-        args.usage_error(f"{', '.join(words)}: options of --text-col's vocabulary")
-    named = [option for option, value in table_options.items() if value is not None]
-    named += ["--features"] * bool(args.features) + ["--per-step"] * args.per_step
-    read_archive = archive_reader(args.data, ucr_2015=True, csv_cases=not named)  # a .csv as the archive's cases
-    if read_archive:
-        if named:  # usage errors, as argparse reports them (exit status 2)
-            args.usage_error(f"{', '.join(named)}: options for a CSV table's columns; {args.data!r} is an archive "
-                             "file, whose cases and labels are its own")
-        X, y = read_archive(args.data)
-        if y is None:
-            raise SystemExit(f"error: {args.data!r} has no class labels or targets to fit")
-        return X, y, dict(_ARCHIVE_SETTINGS)
-    missing = [option for option, value in table_options.items() if value is None]
-    if missing == ["--id-col", "--time-col"] and not args.per_step:  # a wide table: a row per sequence
-        table = read_table(args.data)
-        steps = args.features or numeric_columns(table, set(args.target))
-        X, y = wide_sequences(table, steps, target)
-        return X, y, dict(_ARCHIVE_SETTINGS, features=steps, target=target, wide=True)
-    if missing:
-        args.usage_error(f"a CSV table needs {', '.join(missing)} (an archive file, {', '.join(ARCHIVE_READERS)}, "
-                         "or a .csv of cases, a label and then the values on each line, needs none; a wide table "
-                         "of a row per sequence needs --target alone)")
-    table = read_table(args.data)
-    features = args.features or default_feature_columns(table, {args.id_col, args.time_col, *args.target})
-    if not args.features:
-        refuse_row_numbers(table[features].to_numpy(dtype=float, na_value=np.nan), features, "feature")
-    X, y, _ = table_sequences(table, args.id_col, args.time_col, features, target, args.per_step,
-                              gaps=args.gaps is not None)
-    return X, y, {"id_col": args.id_col, "time_col": args.time_col, "features": features, "target": target,
-                  "per_step": args.per_step}
-
-
-def _sequences(path, bundle):
-    """``(X, y, ids, table)`` of a data file for a saved model: an archive file's cases (numbered from 1)
-    and labels, or a CSV table's sequences by the columns the model was fitted on, their ids and the
-    table (which per-step predictions are written beside)."""
-    read_archive = archive_reader(path, ucr_2015=True, csv_cases=bundle["id_col"] is None and not bundle.get("wide")
-                                  and not bundle.get("text_col"))
-
-    def wide_table():  # a row per sequence (per text), and the target where the table has its columns
-        wide = read_table(path)
-        return wide, bundle["target"] if all(column in wide for column in target_columns(bundle["target"])) else None
-
-    if bundle.get("text_col"):  # tokenized with the vocabulary fit learned
-        wide, target = wide_table()
-        texts, y = text_rows(wide, bundle["text_col"], target)
-        (X, ids, table) = SequenceTokenizer(vocabulary=bundle["vocabulary"]).fit(texts[:1]).transform(texts), None, None
-    elif read_archive:
-        if bundle["per_step"]:
-            raise SystemExit(f"error: the model predicts every step of a CSV table's sequences; {path!r} is an archive "
-                             "file of whole cases")
-        (X, y), ids, table = read_archive(path), None, None
-    elif bundle.get("wide"):
-        wide, target = wide_table()
-        (X, y), ids, table = wide_sequences(wide, bundle["features"], target), None, None
-    elif bundle["id_col"] is None:
-        fitted_on = "saved from Python without a CSV table's columns" if bundle.get("saved_from_python") else \
-            "fitted on an archive file"
-        raise SystemExit(f"error: the model was {fitted_on}; {path!r} must be an archive file "
-                         f"({', '.join(ARCHIVE_READERS)})")
-    else:
-        table = read_table(path)
-        (X, _, ids), y = table_sequences(table, bundle["id_col"], bundle["time_col"], bundle["features"],
-                                         gaps=bool(bundle.get("gaps"))), None
-    if bundle.get("gaps"):  # filled as fit filled the training sequences, with their features' means
-        imputer = SequenceImputer(method=_GAP_FILLS[bundle["gaps"]])
-        imputer.statistics_, imputer.n_features_in_ = np.asarray(bundle["gap_means"]), len(bundle["gap_means"])
-        X = imputer.transform(X)
-    return X, y, np.arange(1, len(X) + 1) if ids is None else ids, table
-
-
 def cmd_fit(args):
     check_can_write(args.model_out, "--model-out")
-    X, y, settings = _archive_or_table(args)
+    X, y, settings = fit_sequences(args)
     token_input = {}
     if settings.get("text_col"):
         tokenizer = SequenceTokenizer(min_df=args.min_df or 1, max_tokens=args.max_tokens).fit(X)
         X, token_input = tokenizer.transform(X), {"input_type": "tokens"}
         settings["vocabulary"] = tokenizer.get_feature_names_out().tolist()
     elif args.gaps:
-        imputer = SequenceImputer(method=_GAP_FILLS[args.gaps]).fit(X)
+        imputer = SequenceImputer(method=GAP_FILLS[args.gaps]).fit(X)
         X = imputer.transform(X)
         settings |= {"gaps": args.gaps, "gap_means": imputer.statistics_.tolist()}
     elif (gaps := missing_inside(X)[2]).any():
@@ -341,12 +219,12 @@ def _probability_columns(model, probabilities, target):
 def cmd_predict(args):
     if args.output:
         check_can_write(args.output, "--output")
-    bundle = _load_bundle(args.model)
+    bundle = load_bundle(args.model)
     model = bundle["model"]
     if args.proba and not isinstance(model, ALRNNClassifier):
         raise SystemExit(f"error: --proba: {args.model!r} holds an {type(model).__name__}, whose predictions are "
                          "numbers, not classes")
-    X, y, ids, table = _sequences(args.data, bundle)
+    X, y, ids, table = sequences_to_label(args.data, bundle, args.annotations)
     predictions = model.predict(X)
     if isinstance(model, ALRNNClassifier) and _labels_as_written(model.classes_) is not model.classes_:
         predictions = [np.asarray(part).astype(np.int64) for part in predictions] \
@@ -361,7 +239,7 @@ def cmd_predict(args):
     if bundle["per_step"]:
         out = table[[bundle["id_col"], bundle["time_col"]]].copy()
     else:
-        out = pd.DataFrame({bundle["id_col"] or "case": ids})
+        out = pd.DataFrame({bundle["id_col"] or ("start (s)" if bundle.get("window") else "case"): ids})
     out = out.assign(**_prediction_columns(by_row(predictions), bundle["target"]))
     if args.proba:
         out = out.assign(**_probability_columns(model, by_row(model.predict_proba(X)), bundle["target"]))
@@ -403,7 +281,7 @@ def cmd_analyze(args):
         print(table.to_string(index=False) if hasattr(table, "to_string") else table)
         return 0
     if args.data:  # the table's columns as the command's fit read them, or an archive file's cases
-        X = _sequences(args.data, _load_bundle(args.model))[0]
+        X = sequences_to_label(args.data, load_bundle(args.model))[0]
         decomposer = RegimeDecomposer(model, prefit=True).fit(X)
     else:
         decomposer = RegimeDecomposer.from_parameters(
@@ -452,7 +330,8 @@ def build_parser():
                                   "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
                                   "of the UCR/UEA archive, or a .csv copy: a label, then the values, on each line); "
                                   "with --text-col, a table of a row per text; a Parquet or JSON table (records, "
-                                  "JSON Lines or columns, as pandas' to_json writes) reads as its CSV")
+                                  "JSON Lines or columns, as pandas' to_json writes) reads as its CSV; or a "
+                                  "recording (EDF, WFDB, BrainVision, EEGLAB) whose annotations label its windows")
     fit.add_argument("--target", action="append", help="a table's column to predict: its value at each sequence's "
                                                        "last step, or every step with --per-step; given again, "
                                                        "columns learned together (0 / 1 columns: a set of labels)")
@@ -465,9 +344,15 @@ def build_parser():
     fit.add_argument("--id-col", help="a table's column naming each row's sequence")
     fit.add_argument("--time-col", help="a table's column ordering the rows of a sequence")
     fit.add_argument("--features", nargs="+", help="input columns, or a wide table's time steps in order (default: "
-                                                   "every other numeric column)")
+                                                   "every other numeric column); a recording's channels")
+    fit.add_argument("--window", type=_positive_number, help="a recording's windows, in seconds, that its "
+                                                            "annotations label: a sleep stage's 30, a beat's 0.6")
+    fit.add_argument("--annotations", help="a file of the recording's annotations (a hypnogram .edf, a WFDB .atr; "
+                                           "default: the recording's own)")
+    fit.add_argument("--offset", type=float, default=0.0, help="seconds from an annotation to its first window")
+    fit.add_argument("--labels", nargs="+", help="the annotations whose windows to fit (default: all)")
     fit.add_argument("--per-step", action="store_true", help="predict the target at every step")
-    fit.add_argument("--gaps", choices=list(_GAP_FILLS),
+    fit.add_argument("--gaps", choices=list(GAP_FILLS),
                      help="values missing inside a sequence: interpolate, linearly along time; previous, the last "
                           "value before (SequenceImputer; predict fills them alike; default: refused)")
     fit.add_argument("--kind", choices=["auto", "classifier", "regressor"], default="auto",
@@ -488,6 +373,8 @@ def build_parser():
     predict.add_argument("data", help="CSV table with the columns the model was fitted on, or an archive file "
                                       "(its labels, if any, are scored)")
     predict.add_argument("--output", help="CSV file (default: standard output)")
+    predict.add_argument("--annotations", help="a recording's annotations whose windows to label and score "
+                                               "(default: every window, one after the other)")
     predict.add_argument("--proba", action="store_true", help="a classifier's probability of each class too (of "
                                                               "each label, for sets of labels)")
     predict.set_defaults(func=cmd_predict)

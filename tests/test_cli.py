@@ -17,6 +17,7 @@ from sklearn_alrnn import (
 from sklearn_alrnn._forecaster_report import attractor_text, saved_sampling
 from sklearn_alrnn.analysis import find_attractors
 from sklearn_alrnn.cli import main
+from sklearn_alrnn.datasets import load_ts, write_ts
 from sklearn_alrnn.metrics import (
     correlation_dimension, lyapunov_spectrum, power_spectrum_distance, prediction_error, return_period, state_space_divergence,
 )
@@ -250,7 +251,6 @@ def test_fit_gaps_fills_values_missing_inside_sequences_and_predict_fills_them_a
     # An archive file with "?" inside its cases (as the UCR archive's DodgerLoop sets) was refused by the
     # classifier, whose message named SequenceImputer, which the command line could not reach.
     from sklearn_alrnn import ALRNNClassifier, SequenceImputer
-    from sklearn_alrnn.datasets import write_ts
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(30, 12, 2))
@@ -1281,7 +1281,6 @@ def test_predict_reads_a_model_saved_from_python_on_archive_files(tmp_path, caps
     # A model trained in Python and saved with model.save was refused ("not a model saved by
     # 'sklearn-alrnn fit'"), though an archive file's cases need none of the table settings fit saves.
     from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster
-    from sklearn_alrnn.datasets import load_ts
 
     archive = pathlib.Path(__file__).parent / "data" / "archive" / "GunPoint_TRAIN.ts"
     X, y = load_ts(archive)
@@ -1796,3 +1795,58 @@ def test_fit_text_col_learns_a_table_of_texts_and_predict_tokenizes_them_with_it
     with pytest.raises(SystemExit, match=r"columns \['text'\] are not in the table"):
         main(["fit", str(tmp_path / "reviews.csv"), "--text-col", "text", "--target", "label",
               "--model-out", str(model)])
+
+
+def test_fit_and_predict_the_windows_a_recordings_annotations_label(tmp_path, capsys):
+    from .test_brainvision_format import write_brainvision
+    from .test_edf_format import write_edf
+
+    rng = np.random.RandomState(0)
+    stage = (np.arange(18000) // 3000) % 3  # three minutes at 100 Hz, a stage every 30 s
+    eeg = np.sin(2 * np.pi * np.cumsum(np.array([10.0, 5.0, 2.0])[stage]) / 100) * 0.5 + rng.normal(0, 0.1, 18000)
+    write_edf(tmp_path / "psg.edf", [("EEG Fpz-Cz", np.clip(eeg, -0.99, 0.99), 100, -1, 1),
+                                     ("Resp", np.zeros(180), 1, -1, 1)])
+    names = ["Sleep stage W", "Sleep stage 1", "Sleep stage 2"]
+    write_edf(tmp_path / "hypnogram.edf", [], annotations=True, duration=0,
+              notes=[(30 * k, 30, names[k % 3]) for k in range(6)])
+    settings = ["--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "2", "--model-out",
+                str(tmp_path / "m.alrnn.npz")]
+    assert main(["fit", str(tmp_path / "psg.edf"), "--annotations", str(tmp_path / "hypnogram.edf"), "--window", "10",
+                 "--labels", "Sleep stage W", "Sleep stage 2", *settings]) == 0
+    assert "Windows: 12 of 10 s, labelled Sleep stage 2, Sleep stage W" in capsys.readouterr().out
+    assert list(load(tmp_path / "m.alrnn.npz").classes_) == ["Sleep stage 2", "Sleep stage W"]
+    # The windows the annotations label, scored; a night to score: every window, one after the other.
+    assert main(["predict", str(tmp_path / "m.alrnn.npz"), str(tmp_path / "psg.edf"), "--annotations",
+                 str(tmp_path / "hypnogram.edf"), "--output", str(tmp_path / "scored.csv")]) == 0
+    assert re.search(r"accuracy \d\.\d{4} on the 12 labelled cases", capsys.readouterr().err)
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    assert list(scored.columns) == ["start (s)", "prediction"]
+    assert scored["start (s)"].tolist() == [0, 10, 20, 60, 70, 80, 90, 100, 110, 150, 160, 170]
+    assert main(["predict", str(tmp_path / "m.alrnn.npz"), str(tmp_path / "psg.edf")]) == 0
+    night = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert night["start (s)"].tolist() == list(range(0, 180, 10))
+    assert set(night["prediction"]) <= {"Sleep stage 2", "Sleep stage W"}
+    # Stimulus markers of a BrainVision recording, its own annotations, with a baseline before each.
+    stored = np.round(rng.normal(size=(2000, 2)) * 100)
+    markers = ["New Segment,,1,1,0"] + [f"Stimulus,S  {1 + k % 2},{101 + 150 * k},1,0" for k in range(12)]
+    write_brainvision(tmp_path, "erp", stored, ["Fz,,0.1,µV", "Cz,,0.1,µV"], interval=4000, markers=markers)
+    assert main(["fit", str(tmp_path / "erp.vhdr"), "--window", "0.4", "--offset", "-0.1", *settings]) == 0
+    assert "Windows: 12 of 0.4 s, labelled Stimulus/S  1, Stimulus/S  2" in capsys.readouterr().out
+    for command, message in (
+        (["fit", str(tmp_path / "psg.edf"), *settings], r"a recording \(.*psg.edf'\) is fitted on the windows its "
+                                                        r"annotations label: --window SECONDS"),
+        (["fit", str(tmp_path / "psg.edf"), "--window", "10", "--target", "y", *settings],
+         r"--target read\(s\) tables"),
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(command)
+        assert exit_info.value.code == 2 and re.search(message, capsys.readouterr().err)
+    with pytest.raises(SystemExit, match=r"descriptions names \['REM'\], which no annotation has"):
+        main(["fit", str(tmp_path / "psg.edf"), "--annotations", str(tmp_path / "hypnogram.edf"), "--window", "10",
+              "--labels", "REM", *settings])
+    write_ts(tmp_path / "cases.ts", list(rng.normal(size=(6, 5, 1))), np.arange(6) % 2)
+    assert main(["fit", str(tmp_path / "cases.ts"), *settings]) == 0
+    with pytest.raises(SystemExit, match=r"--annotations label a recording's windows; the model was fitted on "
+                                         r"sequences of a table or an archive file"):
+        main(["predict", str(tmp_path / "m.alrnn.npz"), str(tmp_path / "cases.ts"), "--annotations",
+              str(tmp_path / "hypnogram.edf")])
