@@ -411,6 +411,11 @@ def test_annotation_windows_label_windows_on_the_recordings_clock(tmp_path):
     # W from 30 s: two windows; stage 2 from 120 s: two, the second (150-180 s) past the recording's end.
     assert y.tolist() == ["Sleep stage W", "Sleep stage W", "Sleep stage 2"]
     assert X.shape == (3, 300, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        starts = datasets.annotation_windows(recording, stages, 30.0, descriptions=["Sleep stage W", "Sleep stage 2"],
+                                             return_starts=True)[2]
+    np.testing.assert_allclose(starts, [30, 60, 120])
     for window, start in zip(X, (300, 600, 1200)):
         np.testing.assert_allclose(window, night[start: start + 300], atol=2 / 65535)
     # An annotation that lasts far longer than the recording (a damaged file's): the windows it holds end there.
