@@ -122,7 +122,7 @@ def load_brainvision(path):
     rate = 1e6 / interval
     try:
         markers = _markers(path, sections)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         warn_user(f"{os.path.basename(path)}: {exc}; the pauses it may mark are not known, and the samples are read "
                   "as one stretch", UserWarning)
         markers = []
@@ -152,7 +152,7 @@ def _segment_points(sections, n_samples):
 def _markers(path, sections):
     """The markers of the marker file the header at ``path`` names: (type, description, first sample
     counted from 0, length in samples, date or None) each, in the file's order; none where it names
-    none; an OSError or ValueError naming the marker file where it cannot be read."""
+    none; a ValueError naming the marker file where it cannot be read."""
     name = sections.get("common infos", {}).get("markerfile")
     if not name:
         return []
