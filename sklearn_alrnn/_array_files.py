@@ -128,8 +128,11 @@ def read_labelled_file(path):
 def signals_of_one_rate(signals, features, option="--features"):
     """The ``signals`` of an EDF, WFDB, BrainVision or EEGLAB recording (label -> (samples, rate); an
     epoched dataset's samples (n_trials, n_points)) that share one sampling rate: those ``features``
-    names (labels), or those at the rate most signals share (the highest of equals); their labels, the
-    others' labels and rates, left out, and their rate; ``option`` is what chose them, in messages."""
+    names (labels), or those of the rate whose signals hold the most samples (the higher of equals): a
+    recording's main signals, not the more numerous slow ones beside them (a sleep study's three EEG
+    and EOG signals at 100 Hz, not its respiration, EMG envelope, temperature and event marker at
+    1 Hz); their labels, the others' labels and rates, left out, and their rate; ``option`` is what
+    chose them, in messages."""
     if features is not None:
         unknown = [name for name in features if name not in signals]
         if unknown:
@@ -141,7 +144,7 @@ def signals_of_one_rate(signals, features, option="--features"):
             raise ValueError(f"{option} names signals sampled at different rates ({rates}); choose signals of one")
     else:
         counts = Counter(rate for _, rate in signals.values())
-        shared = max(counts, key=lambda rate: (counts[rate], rate))
+        shared = max(counts, key=lambda rate: (counts[rate] * rate, rate))
         chosen = [name for name, (_, rate) in signals.items() if rate == shared]
     left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
     return np.stack([signals[name][0] for name in chosen], axis=-1), chosen, left_out, signals[chosen[0]][1]

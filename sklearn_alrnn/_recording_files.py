@@ -41,7 +41,8 @@ def load_recording(path, channels=None):
         or its ``.fdt``) or a WAV file; a data file is read through the header beside it.
     channels : sequence of str, default=None
         The signals to read, by label, in that order, all of one rate. By default every signal of
-        the rate most signals share (the higher of two such rates); WAV channels have no labels.
+        the rate whose signals hold the most samples (a sleep study's EEG and EOG at 100 Hz, not its
+        four signals at 1 Hz); WAV channels have no labels.
 
     Returns
     -------

@@ -296,6 +296,15 @@ def test_load_recording_reads_each_format_by_any_of_its_files(tmp_path):
     np.testing.assert_allclose(night.data, np.column_stack([wave, -wave]), atol=2 / 65535)
     resp = datasets.load_recording(str(tmp_path / "night.edf"), channels=("Resp",))
     assert resp.data.shape == (40, 1) and resp.sampling_rate == 10
+    # Sleep-EDF's layout: three signals at 100 Hz beside four at 1 Hz. The rate that holds the most
+    # samples is the recording's (the rate most signals share gave the respiration, the EMG envelope,
+    # the temperature and the event marker).
+    slow = [(label, wave[:4], 1, -1, 1) for label in ("Resp oro-nasal", "EMG submental", "Temp rectal", "Event marker")]
+    write_edf(tmp_path / "sleep.edf", [("EEG Fpz-Cz", wave, 100, -1, 1), ("EEG Pz-Oz", wave, 100, -1, 1),
+                                       ("EOG horizontal", wave, 100, -1, 1), *slow])
+    sleep = datasets.load_recording(tmp_path / "sleep.edf")
+    assert sleep.channels == ["EEG Fpz-Cz", "EEG Pz-Oz", "EOG horizontal"] and sleep.sampling_rate == 100
+    assert len(sleep.left_out) == 4
     digital = np.round(wave * 1000).astype(int)
     write_wfdb(tmp_path, "100", [("MLII", digital, 200, 5), ("V5", -digital, 100, 0)], fmt=212, frequency=360)
     for given in ("100", "100.dat", "100.hea"):  # a PhysioNet record by its name, its signal file or header
