@@ -142,10 +142,12 @@ def signals_of_one_rate(signals, features, option="--features"):
         if len({signals[name][1] for name in chosen}) > 1:
             rates = ", ".join(f"{name} {signals[name][1]:g} Hz" for name in chosen)
             raise ValueError(f"{option} names signals sampled at different rates ({rates}); choose signals of one")
-    else:
-        counts = Counter(rate for _, rate in signals.values())
+    else:  # a trigger channel's event codes are no signal of the recording's, unless named
+        triggers = [name for name in signals.triggers if len(signals) > 1]
+        counts = Counter(rate for name, (_, rate) in signals.items() if name not in triggers)
         shared = max(counts, key=lambda rate: (counts[rate] * rate, rate))
-        chosen = [name for name, (_, rate) in signals.items() if rate == shared]
-    left_out = [f"{name!r} ({rate:g} Hz)" for name, (_, rate) in signals.items() if name not in chosen]
+        chosen = [name for name, (_, rate) in signals.items() if rate == shared and name not in triggers]
+    left_out = [f"{name!r} ({rate:g} Hz)" + " (a trigger channel: its events are annotations)" * (
+        name in signals.triggers) for name, (_, rate) in signals.items() if name not in chosen]
     return np.stack([signals[name][0] for name in chosen], axis=-1), chosen, left_out, signals[chosen[0]][1]
 

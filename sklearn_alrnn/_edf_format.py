@@ -24,6 +24,9 @@ __all__ = ["header_number", "load_edf", "load_edf_annotations"]
 
 #: The labels of the signals that hold annotations, not samples.
 _ANNOTATIONS = ("EDF Annotations", "BDF Annotations")
+#: The labels (in lower case) of trigger channels, whose samples are event codes (BioSemi's "Status",
+#: the low 16 bits of each sample; MNE's stimulus channels by name).
+_TRIGGERS = ("status", "trigger")
 #: The fields of each signal's header, in the order the file gives them, and their widths in bytes.
 _SIGNAL_FIELDS = (("label", 16), ("transducer", 80), ("dimension", 8), ("physical_min", 8), ("physical_max", 8),
                   ("digital_min", 8), ("digital_max", 8), ("prefiltering", 80), ("samples", 8), ("reserved", 32))
@@ -136,19 +139,17 @@ def load_edf(path):
     signals : Signals (dict of str -> (ndarray, float))
         Each signal's label (made unique by its place where two share one) and its samples with the
         samples' rate in hertz (a NaN at each pause of an EDF+D file), in the file's order; annotation
-        signals left out; the date and time of its first sample.
+        signals left out; the date and time of its first sample, and its trigger channels by name.
     """
     header, fields, raw, width, duration = _records(path)
     discontinuous = header[192:197] in ("EDF+D", "BDF+D")
-    signals, record_starts = {}, None
+    signals, record_starts, triggers = {}, None, []
     for i, (label, start, stop) in enumerate(_signal_bytes(fields, width)):
         if label in _ANNOTATIONS and record_starts is None:
             # Every record's start where records may pause, else the first's (the clock's start).
             record_starts = _time_keeping(raw if discontinuous else raw[:1], start, stop)[0]
         if label not in _ANNOTATIONS and fields["samples"][i] > 0:
-            values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
-            digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if width == 3 else 0)
-            digital = np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)
+            digital = _digital(raw, start, stop, width)
             low, high, physical_low, physical_high = (
                 header_number(fields[field][i], field.replace("_", " "))
                 for field in ("digital_min", "digital_max", "physical_min", "physical_max"))
@@ -156,18 +157,30 @@ def load_edf(path):
             name = label if label and label not in signals else f"{label or 'signal'} ({i})"
             rate = fields["samples"][i] / duration if duration > 0 else 1.0
             signals[name] = ((digital - low) * gain + physical_low, rate)
+            triggers += [name] * (label.lower() in _TRIGGERS)
     if not signals:
         raise ValueError("it holds no signal but annotations")
     pauses = []
     if discontinuous:
         finest = 0.5 / max(rate for _, rate in signals.values())  # half the shortest sampling interval
         pauses = _pauses(record_starts, duration, finest)
-    return pauses_as_gaps(signals, pauses, path, "as the start times of an EDF+D file's data records say",
-                          start_time=_first_sample_time(header, record_starts), clock_runs_on=True)
+    signals = pauses_as_gaps(signals, pauses, path, "as the start times of an EDF+D file's data records say",
+                             start_time=_first_sample_time(header, record_starts), clock_runs_on=True)
+    signals.triggers = triggers
+    return signals
+
+
+def _digital(raw, start, stop, width):
+    """The stored integers of the signal whose bytes are ``raw[:, start:stop]`` (little-endian, 16 or 24
+    bits, two's complement), record after record."""
+    values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
+    digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if width == 3 else 0)
+    return np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)
 
 
 def load_edf_annotations(path):
-    """The annotations of an EDF+ or BDF+ file, with or without signals (a hypnogram's sleep stages).
+    """The annotations of an EDF+ or BDF+ file, with or without signals (a hypnogram's sleep stages),
+    and the events of its trigger channels.
 
     Parameters
     ----------
@@ -177,20 +190,39 @@ def load_edf_annotations(path):
     -------
     annotations : list of (float, float, str)
         Each annotation's onset and duration in seconds (0 where it has none; the onset from the
-        first sample, as MNE gives it) and its text, in the file's order.
+        first sample, as MNE gives it) and its text, in the file's order; then the events of a
+        trigger channel (BioSemi's "Status", a "Trigger" signal): each run of a nonzero code in the
+        low 16 bits of its samples, the code as text ("65").
     start_time : datetime.datetime or None
         The date and time of the first sample.
     """
-    header, fields, raw, width, _ = _records(path)
+    header, fields, raw, width, duration = _records(path)
     annotations, record_starts = [], None
     for label, start, stop in _signal_bytes(fields, width):
         if label in _ANNOTATIONS:
             starts, found = _time_keeping(raw, start, stop)
             record_starts = starts if record_starts is None else record_starts
             annotations += found
+    if not record_starts or None in record_starts:  # a plain EDF file's records follow one another
+        record_starts = [_first_record_start(record_starts) + record * duration for record in range(len(raw))]
+    for count, (label, start, stop) in zip(fields["samples"], _signal_bytes(fields, width)):
+        if label.lower() in _TRIGGERS and count > 0:
+            annotations += _trigger_events(_digital(raw, start, stop, width) & 0xFFFF, count, duration, record_starts)
     first = _first_record_start(record_starts)
     return [(onset - first, duration, text) for onset, duration, text in annotations], \
         _first_sample_time(header, record_starts)
+
+
+def _trigger_events(codes, per_record, duration, record_starts):
+    """(onset, duration, code) of each run of a nonzero event code on a trigger channel, its samples
+    ``per_record`` a data record of ``duration`` seconds, records starting at ``record_starts``."""
+    changes = np.flatnonzero(np.diff(codes, prepend=0))
+    ends = np.append(changes[1:], len(codes))
+    events = changes[codes[changes] != 0]
+    lengths = (ends - changes)[codes[changes] != 0]
+    onsets = np.asarray(record_starts)[events // per_record] + events % per_record * duration / per_record
+    return [(onset, length * duration / per_record, str(code))
+            for onset, length, code in zip(onsets, lengths, codes[events])]
 
 
 def _first_record_start(record_starts):

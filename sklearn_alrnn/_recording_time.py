@@ -15,13 +15,15 @@ class Signals(dict):
     """A recording's signals, label -> (samples, rate), with its clock: seconds from the first sample,
     the clock the file's annotations count on.
 
-    ``start_time`` is the date and time of the first sample (None where the file gives none), and
+    ``start_time`` is the date and time of the first sample (None where the file gives none),
     ``pauses`` (k, 2) says, for each pause read as a gap, where it comes (seconds of samples read)
-    and how far the clock moves on there besides the samples' own time."""
+    and how far the clock moves on there besides the samples' own time, and ``triggers`` names the
+    signals whose samples are event codes (BioSemi's "Status"), no signal of the recording's by
+    default."""
 
     def __init__(self, signals, start_time=None, pauses=None):
         super().__init__(signals)
-        self.start_time = start_time
+        self.start_time, self.triggers = start_time, []
         self.pauses = np.zeros((0, 2)) if pauses is None else np.asarray(pauses, dtype=float).reshape(-1, 2)
 
 

@@ -178,3 +178,37 @@ def test_reconstruct_learns_the_signals_of_one_rate_and_forecast_continues_them(
     with pytest.raises(SystemExit, match=r"--features names \['EOG'\], which the recording lacks; its signals are"):
         main(["reconstruct", str(tmp_path / "night.edf"), "--features", "EOG", *settings,
               str(tmp_path / "m.alrnn.npz")])
+
+
+def test_a_trigger_channel_gives_events_not_a_signal(tmp_path, capsys):
+    from sklearn_alrnn import datasets
+
+    rng = np.random.RandomState(0)
+    eeg = [rng.normal(scale=50, size=2048 * 4) for _ in range(2)]
+    status = np.zeros(2048 * 4)
+    for at, code, length in ((100, 1, 20), (3000, 65, 5), (3005, 3, 10), (6000, 255, 400)):
+        status[at: at + length] = code
+    status -= 7 * 2**20  # BioSemi's status bits above the 16 of the trigger codes
+    write_edf(tmp_path / "biosemi.bdf", [("A1", eeg[0], 2048, -300, 300), ("A2", eeg[1], 2048, -300, 300),
+                                         ("Status", status, 2048, -8388608, 8388607)], bdf=True)
+    recording = datasets.load_recording(tmp_path / "biosemi.bdf")
+    assert recording.channels == ["A1", "A2"]
+    assert recording.left_out == ["'Status' (2048 Hz) (a trigger channel: its events are annotations)"]
+    np.testing.assert_array_equal(datasets.load_recording(tmp_path / "biosemi.bdf", channels=["Status"]).data[:, 0],
+                                  status)  # named, it is read
+    # The runs of each nonzero code, as MNE's find_events (consecutive=True) gives them (MNE 1.13, scratch).
+    events = datasets.load_annotations(tmp_path / "biosemi.bdf")
+    assert events.description.tolist() == ["1", "65", "3", "255"]
+    np.testing.assert_allclose(events.onset, np.array([100, 3000, 3005, 6000]) / 2048)
+    np.testing.assert_allclose(events.duration, np.array([20, 5, 10, 400]) / 2048)
+    # An EDF+ file's annotations, then its "Trigger" signal's events; reconstruct leaves it out.
+    trigger = np.zeros(400)
+    trigger[150:160] = 7
+    write_edf(tmp_path / "eeg.edf", [("Fz", eeg[0][:400] / 100, 100, -3, 3), ("Trigger", trigger, 100, -32768, 32767)],
+              annotations=True, notes=[(3.5, None, "Eyes closed")])
+    both = datasets.load_annotations(tmp_path / "eeg.edf")
+    assert both.description.tolist() == ["7", "Eyes closed"] and both.onset.tolist() == [1.5, 3.5]
+    assert main(["reconstruct", str(tmp_path / "eeg.edf"), "--n-hidden", "3", "--n-nonlinear", "1", "--max-iter",
+                 "1", "--model-out", str(tmp_path / "m.alrnn.npz")]) == 0
+    assert "Columns left out: 'Trigger' (100 Hz) (a trigger channel: its events are annotations)" in \
+        capsys.readouterr().out
