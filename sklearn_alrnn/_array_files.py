@@ -143,7 +143,7 @@ def signals_of_one_rate(signals, features, option="--features"):
             rates = ", ".join(f"{name} {signals[name][1]:g} Hz" for name in chosen)
             raise ValueError(f"{option} names signals sampled at different rates ({rates}); choose signals of one")
     else:  # a trigger channel's event codes are no signal of the recording's, unless named
-        triggers = [name for name in signals.triggers if len(signals) > 1]
+        triggers = signals.triggers if len(signals.triggers) < len(signals) else []  # else no other to read
         counts = Counter(rate for name, (_, rate) in signals.items() if name not in triggers)
         shared = max(counts, key=lambda rate: (counts[rate] * rate, rate))
         chosen = [name for name, (_, rate) in signals.items() if rate == shared and name not in triggers]
