@@ -3,7 +3,7 @@
     sklearn-alrnn sweep     score vs number of nonlinear units on a research task
     sklearn-alrnn fit       train on a CSV table (a row per step or per sequence), an archive file or the
                             windows a recording's annotations label; save it
-    sklearn-alrnn predict   predict a CSV table or an archive file with a saved model
+    sklearn-alrnn predict   predict a CSV table, an archive file or a recording's windows with a saved model
     sklearn-alrnn analyze   the regime summary of a saved model
     sklearn-alrnn reconstruct  learn a dynamical system from a recorded series (.npy, .npz, .tsf, an
                                archive file's cases or .csv)
@@ -324,7 +324,8 @@ def build_parser():
     sweep.add_argument("--plot", help="save a figure (PNG) of score and regimes vs P")
     sweep.set_defaults(func=cmd_sweep)
 
-    fit = sub.add_parser("fit", help="train on a CSV table (a row per time step, or per sequence) or an archive file")
+    fit = sub.add_parser("fit", help="train on a CSV table (a row per time step, or per sequence), an archive file "
+                                     "or the windows a recording's annotations label")
     fit.add_argument("data", help="CSV table: a sequence id, a time stamp, features and the target in columns; a "
                                   "wide table without --id-col and --time-col: a row per sequence, the target and "
                                   "a column per time step; or an archive file of labelled cases (.ts, .arff, .tsv "
@@ -368,10 +369,11 @@ def build_parser():
     fit.add_argument("--model-out", required=True, help="model file (.alrnn.npz, no pickle)")
     fit.set_defaults(func=cmd_fit, usage_error=fit.error)
 
-    predict = sub.add_parser("predict", help="predict a CSV table or an archive file with a saved model")
+    predict = sub.add_parser("predict", help="predict a CSV table, an archive file or a recording's windows with a "
+                                             "saved model")
     predict.add_argument("model", help="model file saved by 'sklearn-alrnn fit'")
-    predict.add_argument("data", help="CSV table with the columns the model was fitted on, or an archive file "
-                                      "(its labels, if any, are scored)")
+    predict.add_argument("data", help="CSV table with the columns the model was fitted on, an archive file "
+                                      "(its labels, if any, are scored), or a recording (its windows)")
     predict.add_argument("--output", help="CSV file (default: standard output)")
     predict.add_argument("--annotations", help="a recording's annotations whose windows to label and score "
                                                "(default: every window, one after the other)")
