@@ -104,15 +104,14 @@ def load_recording(path, channels=None):
     try:
         if suffix == ".wav":
             data, _, left_out, rate = read_array_file(path)
-            names, times = [f"channel {i}" for i in range(np.shape(data.reshape(len(data), -1))[1])], None
+            data = data.reshape(len(data), -1)  # one channel: a column
+            names, times = [f"channel {i}" for i in range(data.shape[1])], np.arange(len(data)) / rate
         else:
             signals = read_labelled_file(path)
             data, names, left_out, rate = signals_of_one_rate(signals, channels, "channels")
             times, start_time = sample_times(signals, names[0]), signals.start_time
     except (OSError, EOFError, ValueError) as exc:
         raise ValueError(f"cannot read {path!r} as a recording: {exc}") from None
-    data = data.reshape(len(data), -1) if data.ndim == 1 else data
-    times = np.arange(len(data)) / rate if times is None else times
     return Bunch(data=data.astype(float), times=times, channels=list(names), sampling_rate=float(rate),
                  start_time=start_time, left_out=left_out)
 

@@ -132,6 +132,16 @@ def _available(n_bytes, fmt):
     return n_bytes * group_samples // group_bytes
 
 
+def _header_lines(path):
+    """The lines of a WFDB header but its comments; a ValueError where it holds none (or binary bytes)."""
+    with open(path, "rb") as file:
+        text = file.read(1 << 20).decode("latin-1")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines or "\0" in text:
+        raise ValueError("it holds no WFDB header lines (the record line, then a line per signal)")
+    return lines
+
+
 def load_wfdb(path):
     """Read the signals of a WFDB record in physical units.
 
@@ -147,11 +157,7 @@ def load_wfdb(path):
         samples (NaN where the record marks a sample missing) with their rate in hertz, in the
         header's order.
     """
-    with open(path, "rb") as file:
-        text = file.read(1 << 20).decode("latin-1")
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    if not lines or "\0" in text:
-        raise ValueError("it holds no WFDB header lines (the record line, then a line per signal)")
+    lines = _header_lines(path)
     n_signals, frequency, n_frames = _record_line(lines[0])
     if len(lines) - 1 < n_signals:
         raise ValueError(f"its header names {n_signals} signals and describes {len(lines) - 1}")
@@ -229,15 +235,12 @@ def load_wfdb_annotations(path):
     """
     header = os.path.splitext(path)[0] + ".hea"
     try:
-        with open(header, "rb") as file:
-            lines = [line.strip() for line in file.read(1 << 16).decode("latin-1").splitlines()
-                     if line.strip() and not line.lstrip().startswith("#")]
+        frequency = _record_line(_header_lines(header)[0])[1]
     except OSError:
         raise ValueError(f"its record's header {os.path.basename(header)} is not beside it, and it gives the "
                          "annotations' sampling frequency") from None
-    if not lines:
-        raise ValueError(f"{os.path.basename(header)} holds no record line")
-    frequency = _record_line(lines[0])[1]
+    except ValueError as exc:
+        raise ValueError(f"its record's header {os.path.basename(header)}: {exc}") from None
     with open(path, "rb") as file:
         data = file.read()
     words = np.frombuffer(data, "<u2", len(data) // 2).astype(int)
