@@ -149,5 +149,7 @@ def signals_of_one_rate(signals, features, option="--features"):
         chosen = [name for name, (_, rate) in signals.items() if rate == shared and name not in triggers]
     left_out = [f"{name!r} ({rate:g} Hz)" + " (a trigger channel: its events are annotations)" * (
         name in signals.triggers) for name, (_, rate) in signals.items() if name not in chosen]
+    if not signals[chosen[0]][0].size:  # a data file cut to nothing, a header of no samples
+        raise ValueError(f"its signals {listed_columns(chosen)} hold no samples")
     return np.stack([signals[name][0] for name in chosen], axis=-1), chosen, left_out, signals[chosen[0]][1]
 

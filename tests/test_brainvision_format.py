@@ -9,6 +9,7 @@ import pytest
 
 from sklearn_alrnn import load
 from sklearn_alrnn._brainvision_format import load_brainvision
+from sklearn_alrnn._data_files import read_series
 from sklearn_alrnn.cli import main
 
 FIRST_LINE = "Brain Vision Data Exchange Header File Version 1.0"
@@ -143,6 +144,11 @@ def test_damaged_and_unread_recordings_are_refused_by_name(tmp_path):
     (tmp_path / "text.eeg").write_text("header line\n1 2\n3\n")
     with pytest.raises(ValueError, match=r"text.eeg holds 2 lines of \[1, 2\] numbers, not a line per sample of 2"):
         load_brainvision(tmp_path / "text.vhdr")
+    write_brainvision(tmp_path, "cut", np.ones((5, 2)), ["Fz,,1,µV", "Cz,,1,µV"])
+    (tmp_path / "cut.eeg").write_bytes(b"")  # a data file cut to nothing: before, an array of 0 rows
+    with pytest.raises(SystemExit, match=r"cannot read a numeric series from .*cut.vhdr': its signals \['Fz', 'Cz'\] "
+                                         r"hold no samples"):
+        read_series(str(tmp_path / "cut.vhdr"))
 
 
 def test_reconstruct_reads_a_recording_by_its_header_or_data_file(tmp_path, capsys):

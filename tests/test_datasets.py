@@ -338,6 +338,7 @@ def test_load_recording_of_a_paused_recording_gives_its_stretches_and_refuses_ot
     np.testing.assert_allclose(np.concatenate(stretches)[:, 0], wave, atol=2 / 65535)
     np.save(tmp_path / "series.npy", wave)
     (tmp_path / "cut.edf").write_bytes((tmp_path / "home.edf").read_bytes()[:2000])
+    write_edf(tmp_path / "empty.edf", [("EEG", wave, 100, -1, 1)], n_records=0)  # a header of no records
     for path, channels, message in (
         ("series.npy", None, r"load_recording reads \.edf, \.bdf, \.hea, \.vhdr, \.set, \.wav recordings .* got "),
         ("home.edf", ["EOG"], r"cannot read .*home.edf' as a recording: channels names \['EOG'\], which the "
@@ -347,6 +348,7 @@ def test_load_recording_of_a_paused_recording_gives_its_stretches_and_refuses_ot
         ("cut.edf", None, r"cannot read .*cut.edf' as a recording: it holds 976 bytes of records where its header "
                           r"promises 5 records"),
         ("missing.edf", None, r"cannot read .*missing.edf' as a recording: \[Errno 2\] No such file"),
+        ("empty.edf", None, r"cannot read .*empty.edf' as a recording: its signals \['EEG'\] hold no samples"),
     ):
         with pytest.raises(ValueError, match=message), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the pause
