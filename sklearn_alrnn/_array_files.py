@@ -1,5 +1,5 @@
 """Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound,
-the European Data Format's EDF / BDF signals, PhysioNet's WFDB records and BrainVision and EEGLAB EEG
+the European Data Format's EDF / BDF signals, GDF, PhysioNet's WFDB records and BrainVision and EEGLAB EEG
 recordings (``reconstruct`` and ``forecast`` read them; ``datasets.load_recording`` those that state
 their sampling rate, in Python)."""
 
@@ -12,6 +12,7 @@ import numpy as np
 from ._brainvision_format import load_brainvision
 from ._edf_format import load_edf
 from ._eeglab_format import load_eeglab
+from ._gdf_format import load_gdf
 from ._matlab_files import load_matlab
 from ._warnings import warn_user
 from ._wfdb_format import load_wfdb
@@ -19,11 +20,11 @@ from .io import _METADATA_KEY
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
-#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; a WFDB record's or a BrainVision
+#: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; GDF; a WFDB record's or a BrainVision
 #: recording's header; an EEGLAB dataset), read by these.
-ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".hea", ".vhdr", ".set")
-_LABELLED_READERS = {".edf": load_edf, ".bdf": load_edf, ".hea": load_wfdb, ".vhdr": load_brainvision,
-                     ".set": load_eeglab}
+ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".gdf", ".hea", ".vhdr", ".set")
+_LABELLED_READERS = {".edf": load_edf, ".bdf": load_edf, ".gdf": load_gdf, ".hea": load_wfdb,
+                     ".vhdr": load_brainvision, ".set": load_eeglab}
 LABELLED_FILES = tuple(_LABELLED_READERS)
 
 #: Data files read through the header beside them: a WFDB record's signals, a BrainVision recording's
@@ -46,8 +47,8 @@ def header_file(path):
 
 def read_array_file(path, features=None):
     """``(series, names, left_out, rate)`` of a recording in an array format (:data:`ARRAY_FILES`): its
-    array, the variables' names where the file gives them (the labels of an EDF, WFDB, BrainVision or
-    EEGLAB recording's signals; else None), what was left out (signals of other rates) and the
+    array, the variables' names where the file gives them (the labels of an EDF, GDF, WFDB, BrainVision
+    or EEGLAB recording's signals; else None), what was left out (signals of other rates) and the
     sampling rate in hertz where the file states it (those and WAV; else None).
     ``features`` chooses such signals by label (:data:`LABELLED_FILES`; the other formats hold no
     columns to name)."""
@@ -120,13 +121,13 @@ def _wav_samples(path):
 
 
 def read_labelled_file(path):
-    """The signals of an EDF / BDF, WFDB, BrainVision or EEGLAB recording (:data:`LABELLED_FILES`), with
+    """The signals of an EDF / BDF, GDF, WFDB, BrainVision or EEGLAB recording (:data:`LABELLED_FILES`), with
     their clock: a :class:`~sklearn_alrnn._recording_time.Signals`."""
     return _LABELLED_READERS[os.path.splitext(path)[1].lower()](path)
 
 
 def signals_of_one_rate(signals, features, option="--features"):
-    """The ``signals`` of an EDF, WFDB, BrainVision or EEGLAB recording (label -> (samples, rate); an
+    """The ``signals`` of an EDF, GDF, WFDB, BrainVision or EEGLAB recording (label -> (samples, rate); an
     epoched dataset's samples (n_trials, n_points)) that share one sampling rate: those ``features``
     names (labels), or those of the rate whose signals hold the most samples (the higher of equals): a
     recording's main signals, not the more numerous slow ones beside them (a sleep study's three EEG

@@ -11,6 +11,7 @@ from ._array_files import LABELLED_FILES, header_file, read_array_file, read_lab
 from ._brainvision_format import load_brainvision_markers
 from ._edf_format import load_edf_annotations
 from ._eeglab_format import load_eeglab_events
+from ._gdf_format import load_gdf_events
 from ._recording_time import sample_times
 from ._wfdb_format import load_wfdb_annotations
 from ._warnings import warn_user
@@ -21,22 +22,23 @@ __all__ = ["load_recording", "load_annotations", "annotation_windows"]
 RECORDINGS = LABELLED_FILES + (".wav",)
 
 #: The annotations :func:`load_annotations` reads, by the suffix of the file given.
-_ANNOTATION_READERS = {".edf": load_edf_annotations, ".bdf": load_edf_annotations, ".vhdr": load_brainvision_markers,
-                       ".set": load_eeglab_events}
+_ANNOTATION_READERS = {".edf": load_edf_annotations, ".bdf": load_edf_annotations, ".gdf": load_gdf_events,
+                       ".vhdr": load_brainvision_markers, ".set": load_eeglab_events}
 
 
 def load_recording(path, channels=None):
     """Read the signals of one sampling rate from a physiological or sound recording.
 
     The formats of PhysioNet, sleep, ECG and EEG laboratories, read without their libraries:
-    EDF, EDF+ and BioSemi's BDF; PhysioNet's WFDB records (formats 8, 16, 61, 80, 160, 212, 310,
-    311, 24 and 32); BrainVision (``.vhdr``) and EEGLAB (``.set``) EEG recordings; WAV sound.
+    EDF, EDF+ and BioSemi's BDF; GDF (versions 1 and 2: BioSig's, the BCI competitions'); PhysioNet's
+    WFDB records (formats 8, 16, 61, 80, 160, 212, 310, 311, 24 and 32); BrainVision (``.vhdr``) and
+    EEGLAB (``.set``) EEG recordings; WAV sound.
     ``sklearn-alrnn reconstruct`` reads them the same way.
 
     Parameters
     ----------
     path : str or path-like
-        An EDF / BDF file, a WFDB record's header (``.hea``), signal file (``.dat``) or name without a
+        An EDF / BDF or GDF file, a WFDB record's header (``.hea``), signal file (``.dat``) or name without a
         suffix, a BrainVision header (``.vhdr``) or data file (``.eeg``), an EEGLAB dataset (``.set``
         or its ``.fdt``) or a WAV file; a data file is read through the header beside it.
     channels : sequence of str, default=None
@@ -55,20 +57,21 @@ def load_recording(path, channels=None):
             An epoched EEGLAB dataset or a segmented BrainVision export gives a stack of its epochs,
             a series each. NaN marks a gap: a WFDB sample stored as missing, and one row at each
             pause of a recording that pauses (an EDF+D file's records apart in time, EEGLAB's
-            boundary events, BrainVision's new segments; a warning names them).
+            boundary events, BrainVision's new segments, a GDF event table's new segments after a
+            break; a warning names them).
             ``ALRNNForecaster`` takes the stretches between gaps as a list of series (Examples).
         times : ndarray of shape data.shape[:-1]
             Each row's time in seconds from the first sample, on the clock the file's annotations
             count on (:func:`load_annotations`): through an EDF+D file's pauses, their time; the
-            samples stored for the others (EEGLAB and BrainVision count no pause's time). NaN at a
+            samples stored for the others (GDF, EEGLAB and BrainVision count no pause's time). NaN at a
             pause's row.
         channels : list of str
             The signals' labels (WAV: "channel 0", "channel 1", ...).
         sampling_rate : float
             Samples per second.
         start_time : datetime.datetime or None
-            The date and time of the first sample, where the file gives it (EDF; BrainVision's first
-            new segment).
+            The date and time of the first sample, where the file gives it (EDF, GDF; BrainVision's
+            first new segment).
         left_out : list of str
             The signals of other rates that were not read, each with its rate.
 
@@ -122,10 +125,11 @@ def load_annotations(path):
     Parameters
     ----------
     path : str or path-like
-        An EDF+ / BDF+ file, with signals or with annotations only (a sleep study's hypnogram); a
-        BrainVision recording's header (``.vhdr``), data (``.eeg``) or marker file (``.vmrk``), read
-        through the header beside it; an EEGLAB dataset (``.set`` or its ``.fdt``); a WFDB
-        annotation file beside its record's header (``100.atr``: the MIT-BIH beat labels).
+        An EDF+ / BDF+ file, with signals or with annotations only (a sleep study's hypnogram); a GDF
+        file (its event table: BCI Competition IV's cues); a BrainVision recording's header
+        (``.vhdr``), data (``.eeg``) or marker file (``.vmrk``), read through the header beside it; an
+        EEGLAB dataset (``.set`` or its ``.fdt``); a WFDB annotation file beside its record's header
+        (``100.atr``: the MIT-BIH beat labels).
 
     Returns
     -------
@@ -140,11 +144,12 @@ def load_annotations(path):
         duration : ndarray of shape (n_annotations,)
             In seconds; 0 where the file gives none.
         description : ndarray of shape (n_annotations,) of str
-            The text: an EDF+ annotation's ("Sleep stage W"), a BrainVision marker's
-            "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5"), a WFDB
+            The text: an EDF+ annotation's ("Sleep stage W"), a GDF event's type in decimal ("769",
+            a cue of the left hand; an event closed by its end event lasts until it), a BrainVision
+            marker's "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5"), a WFDB
             annotation's mnemonic and text ("V", "+ (AFIB").
         start_time : datetime.datetime or None
-            The date and time of the first sample (EDF+; BrainVision's first new segment).
+            The date and time of the first sample (EDF+, GDF; BrainVision's first new segment).
 
     Examples
     --------
@@ -163,9 +168,9 @@ def load_annotations(path):
     if reader is None and suffix.lower() not in (".hea", ".dat") and os.path.isfile(stem + ".hea"):
         reader = load_wfdb_annotations  # a WFDB annotation file beside its record's header
     if reader is None:
-        raise ValueError(f"load_annotations reads EDF+ / BDF+ (.edf, .bdf), BrainVision (.vhdr, .eeg, .vmrk) and "
-                         f"EEGLAB (.set, .fdt) annotations, and WFDB annotation files beside their record's header "
-                         f"(.atr, ...); got {path!r}")
+        raise ValueError(f"load_annotations reads EDF+ / BDF+ (.edf, .bdf), GDF (.gdf), BrainVision (.vhdr, .eeg, "
+                         f".vmrk) and EEGLAB (.set, .fdt) annotations, and WFDB annotation files beside their "
+                         f"record's header (.atr, ...); got {path!r}")
     try:
         annotations, start_time = reader(path)
     except (OSError, EOFError, ValueError) as exc:

@@ -154,6 +154,7 @@ def recordings(tmp_path_factory):
     from .test_brainvision_format import write_brainvision
     from .test_edf_format import write_edf
     from .test_eeglab_format import events, write_eeglab
+    from .test_gdf_format import write_gdf
     from .test_wfdb_format import write_wfdb
 
     folder = tmp_path_factory.mktemp("recordings")
@@ -166,11 +167,14 @@ def recordings(tmp_path_factory):
                       markers=["New Segment,,1,1,0,20240101120000000000", "New Segment,,101,1,0,20240101120001000000"])
     write_eeglab(folder, "set", np.stack([wave, -wave]), ["Fz", "Cz"], data_file="set.fdt",
                  event=events(("boundary", 80.5, 10.0), ("stimulus", 90.0, 0.0)))
+    write_gdf(folder / "run.gdf", [("C3", wave, 100, 3, -1.0, 1.0), ("C4", wave[::-1], 100, 16, -1.0, 1.0)],
+              events=[(0, 0x7FFE, 0, 0), (120, 0x7FFE, 0, 0), (150, 769, 0, 30)])
     return {"edf": (folder / "night.edf", None), "wfdb": (folder / "100.hea", folder / "100.dat"),
-            "brainvision": (folder / "eeg.vhdr", folder / "eeg.eeg"), "eeglab": (folder / "set.set", folder / "set.fdt")}
+            "brainvision": (folder / "eeg.vhdr", folder / "eeg.eeg"),
+            "eeglab": (folder / "set.set", folder / "set.fdt"), "gdf": (folder / "run.gdf", None)}
 
 
-@pytest.mark.parametrize("kind", ["edf", "wfdb", "brainvision", "eeglab"])
+@pytest.mark.parametrize("kind", ["edf", "wfdb", "brainvision", "eeglab", "gdf"])
 @given(data=st.data(), which=st.sampled_from(["header", "data"]))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_recordings_are_refused_or_read_as_series(recordings, tmp_path, kind, data, which):
@@ -198,6 +202,7 @@ def annotated(tmp_path_factory):
     from .test_brainvision_format import write_brainvision
     from .test_edf_format import write_edf
     from .test_eeglab_format import events, write_eeglab
+    from .test_gdf_format import write_gdf
     from .test_wfdb_format import write_annotations, write_wfdb
 
     folder = tmp_path_factory.mktemp("annotated")
@@ -211,17 +216,20 @@ def annotated(tmp_path_factory):
                  event=events(("stim", 50.0, 0.0), (5.0, 120.0, 10.0), ("boundary", 200.5, 20.0)))
     write_wfdb(folder, "100", [("MLII", np.round(wave * 1000).astype(int), 200, 0)], frequency=360)
     write_annotations(folder / "100.atr", [(20, 1, "", None), (90, 5, "", 1), (2000, 28, "(AFIB", None)])
+    write_gdf(folder / "cues.gdf", [("C3", wave, 100, 5, -1.0, 1.0)], version="1.25", mode=1, event_rate=200,
+              events=[(100, 0x0301, 0, 0), (300, 0x8301, 0, 0), (400, 0x0302, 0, 0), (450, 0x7FFE, 0, 0)])
     return {"edf": (folder / "psg.edf", folder / "psg.edf"), "brainvision": (folder / "eeg.vhdr", folder / "eeg.vmrk"),
-            "eeglab": (folder / "set.set", folder / "set.set"), "wfdb": (folder / "100.hea", folder / "100.atr")}
+            "eeglab": (folder / "set.set", folder / "set.set"), "wfdb": (folder / "100.hea", folder / "100.atr"),
+            "gdf": (folder / "cues.gdf", folder / "cues.gdf")}
 
 
-@pytest.mark.parametrize("kind", ["edf", "brainvision", "eeglab", "wfdb"])
+@pytest.mark.parametrize("kind", ["edf", "brainvision", "eeglab", "wfdb", "gdf"])
 @given(data=st.data())
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_annotations_are_refused_or_label_windows(annotated, tmp_path, kind, data):
-    # A damaged EDF+ annotation signal, BrainVision marker file, EEGLAB event structure or WFDB annotation
-    # file: load_annotations refuses it by name or reads annotations that annotation_windows cuts (it had
-    # asked a damaged duration for 1e29 windows and ran out of memory).
+    # A damaged EDF+ annotation signal, BrainVision marker file, EEGLAB event structure, WFDB annotation
+    # file or GDF event table: load_annotations refuses it by name or reads annotations that
+    # annotation_windows cuts (it had asked a damaged duration for 1e29 windows and ran out of memory).
     recording, annotations = annotated[kind]
     for path in recording.parent.glob(recording.stem + ".*"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
