@@ -70,8 +70,8 @@ def load_recording(path, channels=None):
         sampling_rate : float
             Samples per second.
         start_time : datetime.datetime or None
-            The date and time of the first sample, where the file gives it (EDF, GDF; BrainVision's
-            first new segment).
+            The date and time of the first sample, where the file gives it (EDF, GDF, a WFDB header's
+            base time and date; BrainVision's first new segment).
         left_out : list of str
             The signals of other rates that were not read, each with its rate.
 
@@ -149,7 +149,8 @@ def load_annotations(path):
             marker's "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5"), a WFDB
             annotation's mnemonic and text ("V", "+ (AFIB").
         start_time : datetime.datetime or None
-            The date and time of the first sample (EDF+, GDF; BrainVision's first new segment).
+            The date and time of the first sample (EDF+, GDF, a WFDB record's base time and date;
+            BrainVision's first new segment).
 
     Examples
     --------

@@ -12,6 +12,7 @@ requests, aiohttp, matplotlib and soundfile along for one header and one array; 
 with its ``rdrecord`` in every format read here.)
 """
 
+import datetime
 import os
 import re
 
@@ -46,7 +47,8 @@ def _integer(text, what, default=None):
 
 
 def _record_line(line):
-    """(number of signals, sampling frequency, samples per signal or None) of the header's first line."""
+    """(number of signals, sampling frequency, samples per signal or None, start date and time or None) of
+    the header's first line."""
     fields = line.split()
     if "/" in fields[0]:
         raise ValueError(f"it is the header of a multi-segment record ({fields[0]}): each segment is a record of its "
@@ -65,7 +67,23 @@ def _record_line(line):
     n_samples = _integer(fields[3], "number of samples per signal") if len(fields) > 3 else None
     if n_signals < 1 or n_samples is not None and n_samples < 0:
         raise ValueError(f"its header names {n_signals} signals of {n_samples} samples; there is nothing to read")
-    return n_signals, frequency, n_samples
+    return n_signals, frequency, n_samples, _base_date_time(fields[4:6])
+
+
+def _base_date_time(fields):
+    """The date and time of the first sample from the record line's base time (HH:MM:SS, seconds with a
+    fraction) and base date (DD/MM/YYYY); None without a date (a time of day is no start) or where
+    they are no date and time."""
+    time = re.fullmatch(r"(\d{1,2}):(\d{1,2}):(\d{1,2}(?:\.\d*)?)", fields[0]) if len(fields) == 2 else None
+    date = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", fields[1]) if time else None
+    if not date:
+        return None
+    day, month, year = map(int, date.groups())
+    try:
+        return datetime.datetime(year, month, day) + datetime.timedelta(
+            hours=int(time[1]), minutes=int(time[2]), seconds=float(time[3]))
+    except ValueError:  # a day or month beyond the calendar's
+        return None
 
 
 def _signal_line(line, index):
@@ -155,10 +173,10 @@ def load_wfdb(path):
     signals : Signals (dict of str -> (ndarray, float))
         Each signal's label (its description, made unique by its place where two share one) and its
         samples (NaN where the record marks a sample missing) with their rate in hertz, in the
-        header's order.
+        header's order; the date and time of the first sample where the header gives its base date.
     """
     lines = _header_lines(path)
-    n_signals, frequency, n_frames = _record_line(lines[0])
+    n_signals, frequency, n_frames, start_time = _record_line(lines[0])
     if len(lines) - 1 < n_signals:
         raise ValueError(f"its header names {n_signals} signals and describes {len(lines) - 1}")
     specs = [_signal_line(line, i) for i, line in enumerate(lines[1: n_signals + 1])]
@@ -189,7 +207,7 @@ def load_wfdb(path):
     for i, spec in enumerate(specs):
         label = spec["label"] if spec["label"] not in signals else f"{spec['label']} ({i})"
         signals[label] = samples[i], frequency * spec["per_frame"]
-    return Signals(signals)
+    return Signals(signals, start_time)
 
 
 def _physical(digital, spec, file_name):
@@ -231,11 +249,12 @@ def load_wfdb_annotations(path):
         frequency, or of a time resolution the file states), duration 0 (WFDB annotations are
         instants) and its mnemonic, with its text after a space where it has one ("+ (AFIB"), as the
         wfdb package's ``rdann`` gives them.
-    start_time : None
+    start_time : datetime.datetime or None
+        The record's first sample's date and time, where its header gives its base date.
     """
     header = os.path.splitext(path)[0] + ".hea"
     try:
-        frequency = _record_line(_header_lines(header)[0])[1]
+        _, frequency, _, start_time = _record_line(_header_lines(header)[0])
     except OSError:
         raise ValueError(f"its record's header {os.path.basename(header)} is not beside it, and it gives the "
                          "annotations' sampling frequency") from None
@@ -275,4 +294,4 @@ def load_wfdb_annotations(path):
         resolution = float(found.group(1)) if found and float(found.group(1)) > 0 else resolution
     return [(sample / resolution, 0.0, _SYMBOLS.get(code, f"code {code}") + f" {text}" * bool(text))
             for sample, code, text in annotations
-            if code and not (sample == 0 and code == _NOTE and text.startswith("##"))], None
+            if code and not (sample == 0 and code == _NOTE and text.startswith("##"))], start_time

@@ -1,6 +1,7 @@
 """PhysioNet's WFDB records: the reader against integers packed by the format's rules (signal(5)), the
 header's fields and defaults (header(5)), damaged records, and reconstruct on a record."""
 
+import datetime
 import re
 
 import numpy as np
@@ -46,13 +47,14 @@ def pack(fmt, samples):
 
 
 def write_wfdb(folder, name, signals, fmt=16, frequency=250, per_frame=None, offset=0, samples_line=True,
-               files=None, checksums=True):
+               files=None, checksums=True, base=""):
     """A record of ``signals`` ((label, digital samples, gain, baseline) each) in one signal file
-    (or the file of each signal that ``files`` names), with its header."""
+    (or the file of each signal that ``files`` names), with its header (``base``: its base time and
+    date)."""
     per_frame = per_frame or [1] * len(signals)
     files = files or [f"{name}.dat"] * len(signals)
     frames = len(signals[0][1]) // per_frame[0]
-    lines = [f"{name} {len(signals)} {frequency}" + f" {frames}" * samples_line, "# written by the test"]
+    lines = [f"{name} {len(signals)} {frequency}" + f" {frames} {base}" * samples_line, "# written by the test"]
     for file_name in dict.fromkeys(files):
         in_file = [i for i in range(len(signals)) if files[i] == file_name]
         # format 8 stores each signal's first differences, the first from the header's initial value
@@ -136,6 +138,16 @@ def test_header_fields_and_defaults(tmp_path):
     samples, rate = load_wfdb(tmp_path / "bare.hea")["signal 0"]
     np.testing.assert_array_equal(samples, ecg / 200)
     assert rate == 250
+    # The base time and date give the first sample's, to the record and its annotations; a time of
+    # day alone, or a date beyond the calendar, none.
+    write_annotations(tmp_path / "dated.atr", [(10, 1, "", None)])
+    for base, start in (("13:05:00.25 25/12/1989", datetime.datetime(1989, 12, 25, 13, 5, 0, 250000)),
+                        ("9:5:7 1/2/2024", datetime.datetime(2024, 2, 1, 9, 5, 7)), ("13:05:00", None),
+                        ("08:00:00 31/02/2024", None), ("", None)):
+        write_wfdb(tmp_path, "dated", [("ECG", ecg, 100, 0)], base=base)
+        assert load_wfdb(tmp_path / "dated.hea").start_time == start
+        assert datasets.load_recording(tmp_path / "dated").start_time == start
+        assert datasets.load_annotations(tmp_path / "dated.atr").start_time == start
 
 
 def test_damaged_and_unread_records_are_refused_by_name(tmp_path):
