@@ -1,12 +1,10 @@
 """Recorded series stored as arrays rather than text: NumPy's .npy and .npz, MATLAB's .mat, WAV sound,
-the European Data Format's EDF / BDF signals, GDF, PhysioNet's WFDB records and BrainVision and EEGLAB EEG
-recordings (``reconstruct`` and ``forecast`` read them; ``datasets.load_recording`` those that state
-their sampling rate, in Python)."""
+the European Data Format's EDF / BDF signals, GDF, PhysioNet's WFDB records, BrainVision and EEGLAB EEG
+recordings and the Lab Streaming Layer's XDF (``reconstruct`` and ``forecast`` read them;
+``datasets.load_recording`` those that state their sampling rate, in Python)."""
 
 import os
 import warnings
-from collections import Counter
-
 import numpy as np
 
 from ._brainvision_format import load_brainvision
@@ -14,17 +12,19 @@ from ._edf_format import load_edf
 from ._eeglab_format import load_eeglab
 from ._gdf_format import load_gdf
 from ._matlab_files import load_matlab
+from ._recording_time import main_signals
 from ._warnings import warn_user
 from ._wfdb_format import load_wfdb
+from ._xdf_format import load_xdf
 from .io import _METADATA_KEY
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
 #: (the European Data Format's EDF, EDF+ and BioSemi's 24-bit BDF; GDF; a WFDB record's or a BrainVision
-#: recording's header; an EEGLAB dataset), read by these.
-ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".gdf", ".hea", ".vhdr", ".set")
+#: recording's header; an EEGLAB dataset; the Lab Streaming Layer's XDF), read by these.
+ARRAY_FILES = (".npy", ".npz", ".mat", ".wav", ".edf", ".bdf", ".gdf", ".hea", ".vhdr", ".set", ".xdf", ".xdfz")
 _LABELLED_READERS = {".edf": load_edf, ".bdf": load_edf, ".gdf": load_gdf, ".hea": load_wfdb,
-                     ".vhdr": load_brainvision, ".set": load_eeglab}
+                     ".vhdr": load_brainvision, ".set": load_eeglab, ".xdf": load_xdf, ".xdfz": load_xdf}
 LABELLED_FILES = tuple(_LABELLED_READERS)
 
 #: Data files read through the header beside them: a WFDB record's signals, a BrainVision recording's
@@ -47,7 +47,7 @@ def header_file(path):
 
 def read_array_file(path, features=None):
     """``(series, names, left_out, rate)`` of a recording in an array format (:data:`ARRAY_FILES`): its
-    array, the variables' names where the file gives them (the labels of an EDF, GDF, WFDB, BrainVision
+    array, the variables' names where the file gives them (the labels of an EDF, GDF, WFDB, XDF, BrainVision
     or EEGLAB recording's signals; else None), what was left out (signals of other rates) and the
     sampling rate in hertz where the file states it (those and WAV; else None).
     ``features`` chooses such signals by label (:data:`LABELLED_FILES`; the other formats hold no
@@ -121,19 +121,16 @@ def _wav_samples(path):
 
 
 def read_labelled_file(path):
-    """The signals of an EDF / BDF, GDF, WFDB, BrainVision or EEGLAB recording (:data:`LABELLED_FILES`), with
+    """The signals of an EDF / BDF, GDF, WFDB, XDF, BrainVision or EEGLAB recording (:data:`LABELLED_FILES`), with
     their clock: a :class:`~sklearn_alrnn._recording_time.Signals`."""
     return _LABELLED_READERS[os.path.splitext(path)[1].lower()](path)
 
 
 def signals_of_one_rate(signals, features, option="--features"):
-    """The ``signals`` of an EDF, GDF, WFDB, BrainVision or EEGLAB recording (label -> (samples, rate); an
-    epoched dataset's samples (n_trials, n_points)) that share one sampling rate: those ``features``
-    names (labels), or those of the rate whose signals hold the most samples (the higher of equals): a
-    recording's main signals, not the more numerous slow ones beside them (a sleep study's three EEG
-    and EOG signals at 100 Hz, not its respiration, EMG envelope, temperature and event marker at
-    1 Hz); their labels, the others' labels and rates, left out, and their rate; ``option`` is what
-    chose them, in messages."""
+    """The ``signals`` of a recording (:data:`LABELLED_FILES`; label -> (samples, rate); an epoched
+    dataset's samples (n_trials, n_points)) that share one sampling rate (and stream, an XDF file's):
+    those ``features`` names (labels), or its main signals (:func:`main_signals`); their labels, the
+    others' labels and rates, left out, and their rate; ``option`` is what chose them, in messages."""
     if features is not None:
         unknown = [name for name in features if name not in signals]
         if unknown:
@@ -143,13 +140,15 @@ def signals_of_one_rate(signals, features, option="--features"):
         if len({signals[name][1] for name in chosen}) > 1:
             rates = ", ".join(f"{name} {signals[name][1]:g} Hz" for name in chosen)
             raise ValueError(f"{option} names signals sampled at different rates ({rates}); choose signals of one")
+        if len({signals.group(name) for name in chosen}) > 1:
+            streams = ", ".join(f"{name} of {signals.sources[name]!r}" for name in chosen)
+            raise ValueError(f"{option} names signals of different streams ({streams}), each sampled on a clock of "
+                             "its own; choose signals of one")
     else:  # a trigger channel's event codes are no signal of the recording's, unless named
-        triggers = signals.triggers if len(signals.triggers) < len(signals) else []  # else no other to read
-        counts = Counter(rate for name, (_, rate) in signals.items() if name not in triggers)
-        shared = max(counts, key=lambda rate: (counts[rate] * rate, rate))
-        chosen = [name for name, (_, rate) in signals.items() if rate == shared and name not in triggers]
-    left_out = [f"{name!r} ({rate:g} Hz)" + " (a trigger channel: its events are annotations)" * (
-        name in signals.triggers) for name, (_, rate) in signals.items() if name not in chosen]
+        chosen = main_signals(signals)
+    left_out = [f"{name!r} ({rate:g} Hz" + (f", stream {signals.sources[name]!r}" if name in signals.sources else "")
+                + ")" + " (a trigger channel: its events are annotations)" * (name in signals.triggers)
+                for name, (_, rate) in signals.items() if name not in chosen]
     if not signals[chosen[0]][0].size:  # a data file cut to nothing, a header of no samples
         raise ValueError(f"its signals {listed_columns(chosen)} hold no samples")
     return np.stack([signals[name][0] for name in chosen], axis=-1), chosen, left_out, signals[chosen[0]][1]

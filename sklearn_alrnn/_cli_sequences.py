@@ -60,8 +60,8 @@ def _text_table(args, target):
 
 
 def _is_recording(path):
-    """Whether ``path`` names a recording whose windows annotations label (EDF, GDF, WFDB, BrainVision,
-    EEGLAB)."""
+    """Whether ``path`` names a recording whose windows annotations label (EDF, GDF, WFDB, XDF,
+    BrainVision, EEGLAB)."""
     return os.path.splitext(header_file(path))[1].lower() in LABELLED_FILES
 
 

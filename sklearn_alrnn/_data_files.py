@@ -438,13 +438,13 @@ def read_series(path, features=None, series_column=None, fitted_series_column=No
     n_variables), with the variables' names, the series' names and the time between rows.
 
     Read from an array file (:func:`read_array_file`: .npy, .npz, .mat, .wav, the signals of one rate
-    or the ``features`` of an EDF / BDF, GDF, WFDB, BrainVision or EEGLAB recording, an epoched one's a
+    or the ``features`` of an EDF / BDF, GDF, WFDB, XDF, BrainVision or EEGLAB recording, an epoched one's a
     stack; a data file or a WFDB record's name reads its header), a Monash .tsf file, the cases of an
     archive file (.ts, .arff, a UCR .tsv, a .csv copy of fewer rows than columns), or the numeric
     columns of a .csv (or its ``features``, named by its header; a stack of the rows of each value of
     its ``series_column``). The variables' names are a header's or a recording's labels (else None);
     the series' names the values of ``series_column``, or of ``fitted_series_column`` where a header
-    has it (else None); the time between rows, with its unit, the rate of an EDF, GDF, WFDB,
+    has it (else None); the time between rows, with its unit, the rate of an EDF, GDF, WFDB, XDF,
     BrainVision, EEGLAB or WAV recording (in seconds) or the step of a CSV table's time index or
     dates (else None). A row with a missing value (an empty or NA cell, NaN or infinity) is refused,
     or with ``gaps`` kept, a NaN."""

@@ -14,6 +14,7 @@ from ._eeglab_format import load_eeglab_events
 from ._gdf_format import load_gdf_events
 from ._recording_time import sample_times
 from ._wfdb_format import load_wfdb_annotations
+from ._xdf_format import load_xdf_markers
 from ._warnings import warn_user
 
 __all__ = ["load_recording", "load_annotations", "annotation_windows"]
@@ -23,28 +24,31 @@ RECORDINGS = LABELLED_FILES + (".wav",)
 
 #: The annotations :func:`load_annotations` reads, by the suffix of the file given.
 _ANNOTATION_READERS = {".edf": load_edf_annotations, ".bdf": load_edf_annotations, ".gdf": load_gdf_events,
-                       ".vhdr": load_brainvision_markers, ".set": load_eeglab_events}
+                       ".vhdr": load_brainvision_markers, ".set": load_eeglab_events, ".xdf": load_xdf_markers,
+                       ".xdfz": load_xdf_markers}
 
 
 def load_recording(path, channels=None):
     """Read the signals of one sampling rate from a physiological or sound recording.
 
-    The formats of PhysioNet, sleep, ECG and EEG laboratories, read without their libraries:
-    EDF, EDF+ and BioSemi's BDF; GDF (versions 1 and 2: BioSig's, the BCI competitions'); PhysioNet's
+    The formats of PhysioNet, sleep, ECG and EEG laboratories, read without their libraries: EDF,
+    EDF+ and BioSemi's BDF; GDF (versions 1 and 2: BioSig's, the BCI competitions'); PhysioNet's
     WFDB records (formats 8, 16, 61, 80, 160, 212, 310, 311, 24 and 32); BrainVision (``.vhdr``) and
-    EEGLAB (``.set``) EEG recordings; WAV sound.
+    EEGLAB (``.set``) EEG recordings; the Lab Streaming Layer's XDF (``.xdf``, ``.xdfz``: each
+    stream's channels on its own clock, moved onto the recorder's as pyxdf moves them); WAV sound.
     ``sklearn-alrnn reconstruct`` reads them the same way.
 
     Parameters
     ----------
     path : str or path-like
-        An EDF / BDF or GDF file, a WFDB record's header (``.hea``), signal file (``.dat``) or name without a
-        suffix, a BrainVision header (``.vhdr``) or data file (``.eeg``), an EEGLAB dataset (``.set``
-        or its ``.fdt``) or a WAV file; a data file is read through the header beside it.
+        An EDF / BDF, GDF or XDF file, a WFDB record's header (``.hea``), signal file (``.dat``) or
+        name without a suffix, a BrainVision header (``.vhdr``) or data file (``.eeg``), an EEGLAB
+        dataset (``.set`` or its ``.fdt``) or a WAV file; a data file is read through the header
+        beside it.
     channels : sequence of str, default=None
-        The signals to read, by label, in that order, all of one rate. By default every signal of
-        the rate whose signals hold the most samples (a sleep study's EEG and EOG at 100 Hz, not its
-        four signals at 1 Hz); WAV channels have no labels.
+        The signals to read, by label, in that order, all of one rate (and of one XDF stream). By
+        default every signal of the rate whose signals hold the most samples (a sleep study's EEG
+        and EOG at 100 Hz, not its four signals at 1 Hz); WAV channels have no labels.
 
     Returns
     -------
@@ -58,13 +62,14 @@ def load_recording(path, channels=None):
             a series each. NaN marks a gap: a WFDB sample stored as missing, and one row at each
             pause of a recording that pauses (an EDF+D file's records apart in time, EEGLAB's
             boundary events, BrainVision's new segments, a GDF event table's new segments after a
-            break; a warning names them).
+            break, an XDF stream's breaks in its time stamps; a warning names them).
             ``ALRNNForecaster`` takes the stretches between gaps as a list of series (Examples).
         times : ndarray of shape data.shape[:-1]
             Each row's time in seconds from the first sample, on the clock the file's annotations
-            count on (:func:`load_annotations`): through an EDF+D file's pauses, their time; the
-            samples stored for the others (GDF, EEGLAB and BrainVision count no pause's time). NaN at a
-            pause's row.
+            count on (:func:`load_annotations`): through an EDF+D file's pauses, their time (an XDF
+            stream's: its time stamps, from the first sample of the main stream); the samples stored
+            for the others (GDF, EEGLAB and BrainVision count no pause's time). NaN at a pause's
+            row.
         channels : list of str
             The signals' labels (WAV: "channel 0", "channel 1", ...).
         sampling_rate : float
@@ -125,11 +130,11 @@ def load_annotations(path):
     Parameters
     ----------
     path : str or path-like
-        An EDF+ / BDF+ file, with signals or with annotations only (a sleep study's hypnogram); a GDF
-        file (its event table: BCI Competition IV's cues); a BrainVision recording's header
-        (``.vhdr``), data (``.eeg``) or marker file (``.vmrk``), read through the header beside it; an
-        EEGLAB dataset (``.set`` or its ``.fdt``); a WFDB annotation file beside its record's header
-        (``100.atr``: the MIT-BIH beat labels).
+        An EDF+ / BDF+ file, with signals or with annotations only (a sleep study's hypnogram); a
+        GDF file (its event table: BCI Competition IV's cues); an XDF file (its marker streams); a
+        BrainVision recording's header (``.vhdr``), data (``.eeg``) or marker file (``.vmrk``), read
+        through the header beside it; an EEGLAB dataset (``.set`` or its ``.fdt``); a WFDB
+        annotation file beside its record's header (``100.atr``: the MIT-BIH beat labels).
 
     Returns
     -------
@@ -145,9 +150,9 @@ def load_annotations(path):
             In seconds; 0 where the file gives none.
         description : ndarray of shape (n_annotations,) of str
             The text: an EDF+ annotation's ("Sleep stage W"), a GDF event's type in decimal ("769",
-            a cue of the left hand; an event closed by its end event lasts until it), a BrainVision
-            marker's "type/description" ("Stimulus/S  1"), an EEGLAB event's type ("boundary", "5"), a WFDB
-            annotation's mnemonic and text ("V", "+ (AFIB").
+            a cue of the left hand; an event closed by its end event lasts until it), an XDF
+            marker's, a BrainVision marker's "type/description" ("Stimulus/S  1"), an EEGLAB event's
+            type ("boundary", "5"), a WFDB annotation's mnemonic and text ("V", "+ (AFIB").
         start_time : datetime.datetime or None
             The date and time of the first sample (EDF+, GDF, a WFDB record's base time and date;
             BrainVision's first new segment).
@@ -169,9 +174,9 @@ def load_annotations(path):
     if reader is None and suffix.lower() not in (".hea", ".dat") and os.path.isfile(stem + ".hea"):
         reader = load_wfdb_annotations  # a WFDB annotation file beside its record's header
     if reader is None:
-        raise ValueError(f"load_annotations reads EDF+ / BDF+ (.edf, .bdf), GDF (.gdf), BrainVision (.vhdr, .eeg, "
-                         f".vmrk) and EEGLAB (.set, .fdt) annotations, and WFDB annotation files beside their "
-                         f"record's header (.atr, ...); got {path!r}")
+        raise ValueError(f"load_annotations reads EDF+ / BDF+ (.edf, .bdf), GDF (.gdf), XDF (.xdf, .xdfz), "
+                         f"BrainVision (.vhdr, .eeg, .vmrk) and EEGLAB (.set, .fdt) annotations, and WFDB annotation "
+                         f"files beside their record's header (.atr, ...); got {path!r}")
     try:
         annotations, start_time = reader(path)
     except (OSError, EOFError, ValueError) as exc:

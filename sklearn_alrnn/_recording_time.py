@@ -3,12 +3,13 @@ read as gaps rather than joined over, and the clock the file's annotations count
 annotation finds its samples (:func:`sklearn_alrnn.datasets.annotation_windows`)."""
 
 import os
+from collections import Counter
 
 import numpy as np
 
 from ._warnings import warn_user
 
-__all__ = ["Signals", "pauses_as_gaps", "sample_times"]
+__all__ = ["Signals", "main_signals", "pauses_as_gaps", "sample_times"]
 
 
 class Signals(dict):
@@ -19,12 +20,30 @@ class Signals(dict):
     ``pauses`` (k, 2) says, for each pause read as a gap, where it comes (seconds of samples read)
     and how far the clock moves on there besides the samples' own time, and ``triggers`` names the
     signals whose samples are event codes (BioSemi's "Status"), no signal of the recording's by
-    default."""
+    default. Where the signals come from streams of clocks of their own (an XDF file's),
+    ``sources`` names each signal's stream and ``times`` gives each signal's sample times on the
+    recording's clock (NaN at a gap's row)."""
 
     def __init__(self, signals, start_time=None, pauses=None):
         super().__init__(signals)
-        self.start_time, self.triggers = start_time, []
+        self.start_time, self.triggers, self.sources, self.times = start_time, [], {}, {}
         self.pauses = np.zeros((0, 2)) if pauses is None else np.asarray(pauses, dtype=float).reshape(-1, 2)
+
+    def group(self, label):
+        """What the signals read together share: their rate, and their stream where streams have clocks of
+        their own."""
+        return self[label][1], self.sources.get(label)
+
+
+def main_signals(signals):
+    """The labels of a recording's main signals, read where none are named: the group of one rate (and
+    stream) whose signals hold the most samples (their count times the rate; the higher rate of
+    equals), so a sleep study's three EEG and EOG signals at 100 Hz, not its respiration, EMG
+    envelope, temperature and event marker at 1 Hz; trigger channels only where there is nothing else."""
+    triggers = signals.triggers if len(signals.triggers) < len(signals) else []
+    counts = Counter(signals.group(name) for name in signals if name not in triggers)
+    shared = max(counts, key=lambda group: (counts[group] * group[0], group[0]))
+    return [name for name in signals if signals.group(name) == shared and name not in triggers]
 
 
 def pauses_as_gaps(signals, pauses, path, where, *, start_time=None, clock_runs_on=False):
@@ -56,6 +75,8 @@ def _rows(seconds, rate):
 def sample_times(signals, label):
     """The time in seconds of each sample of ``signals[label]`` on the recording's clock (NaN at a
     pause's row), shaped as its samples; an epoched recording's epochs follow one another."""
+    if label in signals.times:
+        return signals.times[label]
     samples, rate = signals[label]
     pauses = signals.pauses
     n_stored = samples.size - len(pauses)

@@ -332,7 +332,8 @@ def build_parser():
                                   "of the UCR/UEA archive, or a .csv copy: a label, then the values, on each line); "
                                   "with --text-col, a table of a row per text; a Parquet or JSON table (records, "
                                   "JSON Lines or columns, as pandas' to_json writes) reads as its CSV; or a "
-                                  "recording (EDF, GDF, WFDB, BrainVision, EEGLAB) whose annotations label its windows")
+                                  "recording (EDF, GDF, WFDB, XDF, BrainVision, EEGLAB) whose annotations label its "
+                                  "windows")
     fit.add_argument("--target", action="append", help="a table's column to predict: its value at each sequence's "
                                                        "last step, or every step with --per-step; given again, "
                                                        "columns learned together (0 / 1 columns: a set of labels)")
@@ -393,11 +394,10 @@ def build_parser():
     reconstruct.add_argument(
         "data", help=".npy array (n_timesteps, n_variables) or stack (n_series, n_timesteps, n_variables), "
                      ".npz archive or MATLAB .mat file of one such array, .wav sound (its channels), "
-                     ".edf / .bdf or .gdf recording, WFDB record (.hea, its .dat or name), BrainVision one (.vhdr, "
-                     ".eeg) or EEGLAB dataset (.set, .fdt; epochs as series) (their signals of the rate that holds "
-                     "the most samples, "
-                     "or --features by label), .tsf file of the Monash forecasting archive (its series), .ts, .arff "
-                     "or UCR .tsv file (its cases, labels aside), "
+                     ".edf / .bdf, .gdf or .xdf recording, WFDB record (.hea, its .dat or name), BrainVision one "
+                     "(.vhdr, .eeg) or EEGLAB dataset (.set, .fdt; epochs as series) (their signals of the rate (and "
+                     "XDF stream) that holds the most samples, or --features by label), .tsf file of the Monash "
+                     "forecasting archive (its series), .ts, .arff or UCR .tsv file (its cases, labels aside), "
                      "or .csv or text table (its numeric columns but time stamps, clocks and constants, or "
                      "--features; commas, semicolons, tabs or spaces between them, as np.savetxt writes), or a "
                      "Parquet or JSON table (or a JSON array of rows) read as its CSV"
@@ -428,8 +428,8 @@ def build_parser():
     reconstruct.add_argument(
         "--dt", type=_positive_number, default=None,
         help="sampling interval: Lyapunov exponents also per unit of time (default: per second where the file "
-             "gives its rate, as EDF, GDF, WFDB, BrainVision, EEGLAB and WAV do; per unit of a CSV time column's or "
-             "dates' step)"
+             "gives its rate, as EDF, GDF, WFDB, XDF, BrainVision, EEGLAB and WAV do; per unit of a CSV time "
+             "column's or dates' step)"
     )
     reconstruct.add_argument("--random-state", type=int, default=0)
     reconstruct.add_argument("--verbose", type=int, default=0)

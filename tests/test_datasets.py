@@ -341,7 +341,7 @@ def test_load_recording_of_a_paused_recording_gives_its_stretches_and_refuses_ot
     write_edf(tmp_path / "empty.edf", [("EEG", wave, 100, -1, 1)], n_records=0)  # a header of no records
     for path, channels, message in (
         ("series.npy", None,
-         r"load_recording reads \.edf, \.bdf, \.gdf, \.hea, \.vhdr, \.set, \.wav recordings .* got "),
+         r"load_recording reads \.edf, \.bdf, \.gdf, \.hea, \.vhdr, \.set, \.xdf, \.xdfz, \.wav recordings .* got "),
         ("home.edf", ["EOG"], r"cannot read .*home.edf' as a recording: channels names \['EOG'\], which the "
                               r"recording lacks; its signals are \['EEG', 'Resp'\]"),
         ("home.edf", ["EEG", "Resp"], r"channels names signals sampled at different rates \(EEG 100 Hz, Resp 10 Hz\)"),
@@ -399,8 +399,8 @@ def test_load_annotations_reads_edf_plus_brainvision_and_eeglab_as_mne_does(tmp_
     np.testing.assert_allclose(evented.onset, [0.49, 1.49, 1.995])  # (latency - 1) / 100 Hz
     np.testing.assert_allclose(evented.duration, [0.0, 0.0, 0.4])
     (tmp_path / "lost.vhdr").write_text((tmp_path / "eeg.vhdr").read_text().replace("eeg.vmrk", "lost.vmrk"))
-    for path, message in (("psg.hea",
-                           r"load_annotations reads EDF\+ / BDF\+ \(\.edf, \.bdf\), GDF \(\.gdf\), BrainVision"),
+    for path, message in (("psg.hea", r"load_annotations reads EDF\+ / BDF\+ \(\.edf, \.bdf\), GDF \(\.gdf\), "
+                                      r"XDF \(\.xdf, \.xdfz\), BrainVision"),
                           ("lost.vhdr", r"cannot read the annotations of .*lost.vhdr': its marker file lost.vmrk "
                                         r"cannot be read \(\[Errno 2\]")):
         with pytest.raises(ValueError, match=message):

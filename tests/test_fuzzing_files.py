@@ -156,6 +156,7 @@ def recordings(tmp_path_factory):
     from .test_eeglab_format import events, write_eeglab
     from .test_gdf_format import write_gdf
     from .test_wfdb_format import write_wfdb
+    from .test_xdf_format import stream, write_xdf
 
     folder = tmp_path_factory.mktemp("recordings")
     wave = np.sin(np.arange(200) / 7)
@@ -169,12 +170,16 @@ def recordings(tmp_path_factory):
                  event=events(("boundary", 80.5, 10.0), ("stimulus", 90.0, 0.0)))
     write_gdf(folder / "run.gdf", [("C3", wave, 100, 3, -1.0, 1.0), ("C4", wave[::-1], 100, 16, -1.0, 1.0)],
               events=[(0, 0x7FFE, 0, 0), (120, 0x7FFE, 0, 0), (150, 769, 0, 30)])
+    write_xdf(folder / "lsl.xdf", [stream("EEG", 100, np.column_stack([wave, -wave]), 5 + np.arange(200) / 100
+                                          + 12 * (np.arange(200) >= 120), labels=["Fz", "Cz"], stamp_every=5, chunk=30,
+                                          clock=[(4.0, 0.5), (20.0, 0.5001)])])
     return {"edf": (folder / "night.edf", None), "wfdb": (folder / "100.hea", folder / "100.dat"),
             "brainvision": (folder / "eeg.vhdr", folder / "eeg.eeg"),
-            "eeglab": (folder / "set.set", folder / "set.fdt"), "gdf": (folder / "run.gdf", None)}
+            "eeglab": (folder / "set.set", folder / "set.fdt"), "gdf": (folder / "run.gdf", None),
+            "xdf": (folder / "lsl.xdf", None)}
 
 
-@pytest.mark.parametrize("kind", ["edf", "wfdb", "brainvision", "eeglab", "gdf"])
+@pytest.mark.parametrize("kind", ["edf", "wfdb", "brainvision", "eeglab", "gdf", "xdf"])
 @given(data=st.data(), which=st.sampled_from(["header", "data"]))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_recordings_are_refused_or_read_as_series(recordings, tmp_path, kind, data, which):
@@ -204,6 +209,7 @@ def annotated(tmp_path_factory):
     from .test_eeglab_format import events, write_eeglab
     from .test_gdf_format import write_gdf
     from .test_wfdb_format import write_annotations, write_wfdb
+    from .test_xdf_format import stream, write_xdf
 
     folder = tmp_path_factory.mktemp("annotated")
     wave = np.sin(np.arange(300) / 7)
@@ -218,17 +224,19 @@ def annotated(tmp_path_factory):
     write_annotations(folder / "100.atr", [(20, 1, "", None), (90, 5, "", 1), (2000, 28, "(AFIB", None)])
     write_gdf(folder / "cues.gdf", [("C3", wave, 100, 5, -1.0, 1.0)], version="1.25", mode=1, event_rate=200,
               events=[(100, 0x0301, 0, 0), (300, 0x8301, 0, 0), (400, 0x0302, 0, 0), (450, 0x7FFE, 0, 0)])
+    write_xdf(folder / "lsl.xdf", [stream("EEG", 100, wave[:, None], 5 + np.arange(300) / 100, labels=["Fz"]),
+                                   stream("Markers", 0, ["go", "stop", "go"], [5.5, 6.25, 7.0], fmt="string", chunk=1)])
     return {"edf": (folder / "psg.edf", folder / "psg.edf"), "brainvision": (folder / "eeg.vhdr", folder / "eeg.vmrk"),
             "eeglab": (folder / "set.set", folder / "set.set"), "wfdb": (folder / "100.hea", folder / "100.atr"),
-            "gdf": (folder / "cues.gdf", folder / "cues.gdf")}
+            "gdf": (folder / "cues.gdf", folder / "cues.gdf"), "xdf": (folder / "lsl.xdf", folder / "lsl.xdf")}
 
 
-@pytest.mark.parametrize("kind", ["edf", "brainvision", "eeglab", "wfdb", "gdf"])
+@pytest.mark.parametrize("kind", ["edf", "brainvision", "eeglab", "wfdb", "gdf", "xdf"])
 @given(data=st.data())
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_annotations_are_refused_or_label_windows(annotated, tmp_path, kind, data):
     # A damaged EDF+ annotation signal, BrainVision marker file, EEGLAB event structure, WFDB annotation
-    # file or GDF event table: load_annotations refuses it by name or reads annotations that
+    # file, GDF event table or XDF marker stream: load_annotations refuses it by name or reads annotations that
     # annotation_windows cuts (it had asked a damaged duration for 1e29 windows and ran out of memory).
     recording, annotations = annotated[kind]
     for path in recording.parent.glob(recording.stem + ".*"):

@@ -1,0 +1,297 @@
+"""XDF, the Extensible Data Format of the Lab Streaming Layer (LSL): what LabRecorder writes when an
+experiment streams EEG, eye tracking or motion capture and its stimulus markers over LSL, each stream
+time-stamped on the clock of the computer that sent it.
+
+The file starts with "XDF:", then chunks: a length (how many bytes it takes, 1, 4 or 8, then the
+length, little-endian), a 2-byte tag and the content. Tag 1 is the file's header (XML); 2 a stream's
+header (its id, then XML: name, type, channel count, nominal rate, 0 for an irregular stream such as
+markers, channel format and, under ``desc``, the channels' labels); 3 samples (the stream's id, a
+count, and each sample: a time stamp in seconds, or none for the one before plus the sampling
+interval, then its values, numbers or strings of a length each); 4 a clock offset (the stream's id,
+when it was measured and the offset from the sender's clock to the recorder's); 5 a boundary (16
+fixed bytes from which a reader resumes after damage); 6 a stream's footer. As pyxdf reads them, the
+time stamps are moved onto the recorder's clock by a line through the clock offsets, and a regular
+stream's by a line through them between breaks (a jump of more than a second, or of 500 samples):
+each break a pause. (Read by hand from the specification, github.com/sccn/xdf; the clock offsets are
+fitted by least squares where pyxdf fits a robust line: on steady clocks the two agree.)
+"""
+
+import gzip
+import os
+import struct
+import xml.etree.ElementTree as ElementTree
+
+import numpy as np
+
+from ._recording_time import Signals, main_signals, pauses_as_gaps
+from ._warnings import warn_user
+
+__all__ = ["load_xdf", "load_xdf_markers"]
+
+#: The channel formats of numeric streams and their NumPy types.
+_FORMATS = {"float32": "<f4", "double64": "<f8", "int8": "<i1", "int16": "<i2", "int32": "<i4", "int64": "<i8"}
+#: The content of every boundary chunk, where a reader resumes after damage.
+_BOUNDARY = bytes.fromhex("43a546dccbf5410fb30ed5467383cbe4")
+
+
+def _varlen(data, at):
+    """A variable-length integer at ``at`` (a byte giving its width, 1, 4 or 8, then the integer) and
+    the position after it."""
+    width = data[at] if at < len(data) else None
+    if width not in (1, 4, 8) or at + 1 + width > len(data):
+        raise ValueError(f"a length at byte {at} is no XDF length")
+    return int.from_bytes(data[at + 1: at + 1 + width], "little"), at + 1 + width
+
+
+def _chunks(data, path):
+    """(tag, content) of each chunk of an XDF file's bytes; a chunk that runs past the end (the recorder
+    stopped while writing) ends the file with a warning, and damage is passed over to the next
+    boundary chunk, with a warning."""
+    at = 4
+    while at < len(data):
+        try:
+            length, start = _varlen(data, at)
+            if length < 2:
+                raise ValueError(f"a chunk at byte {at} is {length} bytes long, too short for its tag")
+        except ValueError as exc:
+            resume = data.find(_BOUNDARY, at)
+            warn_user(f"{os.path.basename(path)}: {exc}; the file is damaged there, and read on from "
+                      + ("the next boundary chunk" if resume >= 0 else "nowhere: the chunks before it are read"),
+                      UserWarning)
+            if resume < 0:
+                return
+            at = resume + len(_BOUNDARY)
+            continue
+        if start + length > len(data):
+            warn_user(f"{os.path.basename(path)}: it ends inside a chunk of {length} bytes at byte {at} (the recorder "
+                      "stopped while writing it); the chunks before it are read", UserWarning)
+            return
+        yield int.from_bytes(data[start: start + 2], "little"), data[start + 2: start + length], at
+        at = start + length
+
+
+def _stream_header(content):
+    """A stream's id and header fields from a stream header chunk's content."""
+    try:
+        info = ElementTree.fromstring(content[4:].decode("utf-8", errors="replace"))
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"its header is no XML ({exc})") from None
+    text = {field: (info.findtext(field) or "").strip() for field in
+            ("name", "type", "channel_count", "nominal_srate", "channel_format")}
+    try:
+        n_channels, rate = int(text["channel_count"]), float(text["nominal_srate"])
+    except ValueError:
+        raise ValueError(f"its header gives {text['channel_count']!r} channels at {text['nominal_srate']!r} Hz, "
+                         "not numbers") from None
+    if n_channels < 1 or not np.isfinite(rate) or rate < 0:
+        raise ValueError(f"its header gives {n_channels} channels at {rate:g} Hz")
+    if text["channel_format"] not in _FORMATS and text["channel_format"] != "string":
+        raise ValueError(f"its channel format is {text['channel_format']!r}, not one of XDF's "
+                         f"({', '.join(_FORMATS)}, string)")
+    labels = [(channel.findtext("label") or "").strip() for channel in info.iterfind("./desc/channels/channel")]
+    return {"name": text["name"] or "stream", "n_channels": n_channels, "rate": rate, "format": text["channel_format"],
+            "labels": labels if len(labels) == n_channels else [""] * n_channels, "stamps": [], "values": [],
+            "clock": [], "last": 0.0}
+
+
+def _samples(content, stream):
+    """The time stamps and values of a samples chunk's content (after the stream's id), the stamps a
+    sample leaves out deduced from the one before."""
+    count, at = _varlen(content, 4)
+    numeric = stream["format"] != "string"
+    width = stream["n_channels"] * np.dtype(_FORMATS[stream["format"]]).itemsize if numeric else 0
+    if numeric and count > len(content) // (width + 1):
+        raise ValueError(f"a samples chunk of {len(content)} bytes promises {count} samples")
+    stamps, starts, texts = np.empty(count), np.empty(count, dtype=np.int64), []
+    interval, last = (1 / stream["rate"] if stream["rate"] else 0.0), stream["last"]
+    try:
+        for k in range(count):
+            if content[at] == 8:
+                last, at = struct.unpack_from("<d", content, at + 1)[0], at + 9
+                if not np.isfinite(last):
+                    raise ValueError(f"a sample's time stamp is {last}")
+            elif content[at] == 0:
+                last, at = last + interval, at + 1
+            else:
+                raise ValueError(f"a sample's time stamp is given {content[at]} bytes (0 or 8)")
+            stamps[k] = last
+            if numeric:
+                starts[k], at = at, at + width
+                continue
+            values = []
+            for _ in range(stream["n_channels"]):
+                length, at = _varlen(content, at)
+                values.append(content[at: at + length].decode("utf-8", errors="replace"))
+                at += length
+            texts.append("/".join(values))
+    except (IndexError, struct.error):
+        at = len(content) + 1
+    if at > len(content):
+        raise ValueError(f"a samples chunk of {len(content)} bytes ends inside its {count} samples")
+    stream["last"] = last
+    stream["stamps"].append(stamps)
+    if numeric:
+        raw = np.frombuffer(content, np.uint8)[starts[:, None] + np.arange(width)]
+        stream["values"].append(raw.view(_FORMATS[stream["format"]]).reshape(count, stream["n_channels"]))
+    else:
+        stream["values"] += texts
+
+
+def _streams(path):
+    """Each stream of an XDF file (``.xdfz``: compressed by gzip) by id: its header fields, time stamps
+    on the recorder's clock and values (an array, or a marker stream's texts)."""
+    with open(path, "rb") as file:
+        data = file.read()
+    if path.lower().endswith(".xdfz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"it is no gzip-compressed XDF file ({exc})") from None
+    if data[:4] != b"XDF:":
+        raise ValueError("it does not start as an XDF file does ('XDF:')")
+    streams = {}
+    for tag, content, at in _chunks(data, path):
+        if tag not in (2, 3, 4) or len(content) < 4:
+            continue
+        stream_id = int.from_bytes(content[:4], "little")
+        if tag == 2:
+            try:
+                streams[stream_id] = _stream_header(content)
+            except ValueError as exc:
+                raise ValueError(f"its chunk at byte {at}: {exc}") from None
+        elif stream_id not in streams:
+            warn_user(f"{os.path.basename(path)}: its chunk at byte {at} holds data of stream {stream_id}, which no "
+                      "header before it describes; it is left out", UserWarning)
+        elif tag == 4 and len(content) >= 20:
+            measured = struct.unpack_from("<dd", content, 4)
+            streams[stream_id]["clock"] += [measured] if np.isfinite(measured).all() else []
+        elif tag == 3:
+            try:
+                _samples(content, streams[stream_id])
+            except ValueError as exc:  # the chunks around it are whole: read on
+                warn_user(f"{os.path.basename(path)}: its samples chunk at byte {at} is damaged ({exc}) and left "
+                          f"out: the samples of stream {streams[stream_id]['name']!r} before and after it are joined",
+                          UserWarning)
+    for stream in streams.values():
+        stamps = np.concatenate(stream.pop("stamps")) if stream["stamps"] else np.zeros(0)
+        stream["stamps"] = stamps + _clock_offsets(stream.pop("clock"), stamps)
+        if stream["format"] != "string":
+            stream["values"] = np.concatenate(stream["values"]) if stream["values"] else \
+                np.zeros((0, stream["n_channels"]))
+    return streams
+
+
+def _clock_offsets(clock, stamps):
+    """The offset from a stream's clock to the recorder's at each of ``stamps``: a line through the
+    measured offsets ``clock`` ((when, offset) each), as pyxdf fits one; 0 where none were measured."""
+    if not clock:
+        return 0.0
+    times, offsets = np.array(clock, dtype=float).T
+    if np.ptp(times) == 0:
+        return float(np.mean(offsets))
+    slope, intercept = np.polyfit(times, offsets, 1)
+    return intercept + slope * stamps
+
+
+def _segments(stamps, rate, name):
+    """The (start, stop) of each stretch of a regular stream between breaks of its time stamps (a jump of
+    more than a second, or of 500 samples), and the stamps on a line through each stretch's own; a
+    ValueError where they go back (a clock reset)."""
+    breaks = np.flatnonzero(np.abs(np.diff(stamps)) > max(1.0, 500 / rate)) + 1
+    bounds = np.concatenate([[0], breaks, [len(stamps)]])
+    regular = stamps.copy()
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        if stop - start > 1:
+            index = np.arange(start, stop)
+            regular[start:stop] = np.polyval(np.polyfit(index, stamps[start:stop], 1), index)
+    if not np.all(np.diff(regular) > 0):
+        back = int(np.argmax(np.diff(regular) <= 0)) + 1
+        raise ValueError(f"the time stamps of its stream {name!r} go back at sample {back} ({regular[back - 1]:.6g} s, "
+                         f"then {regular[back]:.6g} s): its clock was reset, or the file is damaged")
+    return list(zip(bounds[:-1], bounds[1:])), regular
+
+
+def _regular(streams):
+    """The streams of regular samples of numbers that hold samples."""
+    return [stream for stream in streams.values()
+            if stream["rate"] > 0 and stream["format"] != "string" and len(stream["stamps"])]
+
+
+def _origin(regular):
+    """The time on the recorder's clock from which the recording's clock counts: the first sample's of
+    the main stream (the one :func:`main_signals` reads by default)."""
+    shapes = Signals({(i, k): (None, stream["rate"]) for i, stream in enumerate(regular)
+                      for k in range(stream["n_channels"])})
+    shapes.sources = {key: key[0] for key in shapes}
+    main = regular[main_signals(shapes)[0][0]]
+    return _segments(main["stamps"], main["rate"], main["name"])[1][0]
+
+
+def load_xdf(path):
+    """Read the regular numeric streams of an XDF file (or ``.xdfz``), a signal per channel.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    signals : Signals (dict of str -> (ndarray, float))
+        Each channel's label (the stream's name and the channel's place where the header gives
+        none; the stream's name after a label two streams share) and its samples as stored, with
+        its stream's nominal rate (a NaN at each break of the stream's time stamps), by stream;
+        each signal's stream (``sources``), and each sample's time on the recording's clock
+        (``times``): seconds from the first sample of its main stream (:func:`main_signals`).
+    """
+    path = os.fspath(path)
+    regular = _regular(_streams(path))
+    if not regular:
+        raise ValueError("it holds no stream of regular samples of numbers (only markers, strings or none)")
+    signals, stretches = {}, {}
+    for stream in regular:
+        segments, stamps = _segments(stream["stamps"], stream["rate"], stream["name"])
+        pauses = [(start / stream["rate"], stamps[start] - stamps[start - 1] - 1 / stream["rate"])
+                  for start, _ in segments[1:]]
+        labels = []
+        for k, label in enumerate(stream["labels"]):
+            label = label or f"{stream['name']} {k}"
+            label = f"{label} ({stream['name']})" if label in signals or label in labels else label
+            labels.append(label if label not in signals and label not in labels else f"{label} {k}")
+        signals |= pauses_as_gaps({label: (stream["values"][:, k].astype(float), stream["rate"])
+                                   for k, label in enumerate(labels)}, pauses, path,
+                                  f"where the time stamps of its stream {stream['name']!r} break", clock_runs_on=True)
+        times = np.insert(stamps, [int(round(start * stream["rate"])) for start, _ in pauses], np.nan)
+        stretches |= {label: (stream["name"], times) for label in labels}
+    signals, origin = Signals(signals), _origin(regular)
+    signals.sources = {label: name for label, (name, _) in stretches.items()}
+    signals.times = {label: times - origin for label, (_, times) in stretches.items()}
+    return signals
+
+
+def load_xdf_markers(path):
+    """The markers of an XDF file: the samples of its irregular streams of one channel (LSL's marker
+    streams: stimuli, responses, events).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    annotations : list of (float, float, str)
+        Each marker's time in seconds on the recording's clock (from the first sample of its main
+        stream, :func:`load_xdf`; from the first marker where it has no regular stream), duration
+        0, and its text (a number's in decimal), stream after stream.
+    start_time : None
+        An XDF file's time stamps count from the sending computers' start, not a date.
+    """
+    streams = _streams(os.fspath(path))
+    markers = [stream for stream in streams.values() if stream["rate"] == 0 and stream["n_channels"] == 1]
+    regular = _regular(streams)
+    origin = _origin(regular) if regular else min(
+        (stream["stamps"].min() for stream in markers if len(stream["stamps"])), default=0.0)
+    annotations = []
+    for stream in markers:
+        texts = stream["values"] if stream["format"] == "string" else [f"{value:g}" for value in stream["values"][:, 0]]
+        annotations += [(stamp - origin, 0.0, text) for stamp, text in zip(stream["stamps"], texts)]
+    return annotations, None
