@@ -17,6 +17,7 @@ fitted by least squares where pyxdf fits a robust line: on steady clocks the two
 """
 
 import gzip
+import math
 import os
 import struct
 import xml.etree.ElementTree as ElementTree
@@ -90,7 +91,7 @@ def _stream_header(content):
                          f"({', '.join(_FORMATS)}, string)")
     labels = [(channel.findtext("label") or "").strip() for channel in info.iterfind("./desc/channels/channel")]
     return {"name": text["name"] or "stream", "n_channels": n_channels, "rate": rate, "format": text["channel_format"],
-            "labels": labels if len(labels) == n_channels else [""] * n_channels, "stamps": [], "values": [],
+            "labels": labels if len(labels) == n_channels else None, "stamps": [], "values": [],
             "clock": [], "last": 0.0}
 
 
@@ -100,7 +101,7 @@ def _samples(content, stream):
     count, at = _varlen(content, 4)
     numeric = stream["format"] != "string"
     width = stream["n_channels"] * np.dtype(_FORMATS[stream["format"]]).itemsize if numeric else 0
-    if numeric and count > len(content) // (width + 1):
+    if count * (1 + (width if numeric else 2 * stream["n_channels"])) > len(content):  # a sample's fewest bytes
         raise ValueError(f"a samples chunk of {len(content)} bytes promises {count} samples")
     stamps, starts, texts = np.empty(count), np.empty(count, dtype=np.int64), []
     interval, last = (1 / stream["rate"] if stream["rate"] else 0.0), stream["last"]
@@ -108,7 +109,7 @@ def _samples(content, stream):
         for k in range(count):
             if content[at] == 8:
                 last, at = struct.unpack_from("<d", content, at + 1)[0], at + 9
-                if not np.isfinite(last):
+                if not math.isfinite(last):
                     raise ValueError(f"a sample's time stamp is {last}")
             elif content[at] == 0:
                 last, at = last + interval, at + 1
@@ -130,7 +131,7 @@ def _samples(content, stream):
         raise ValueError(f"a samples chunk of {len(content)} bytes ends inside its {count} samples")
     stream["last"] = last
     stream["stamps"].append(stamps)
-    if numeric:
+    if numeric and count:
         raw = np.frombuffer(content, np.uint8)[starts[:, None] + np.arange(width)]
         stream["values"].append(raw.view(_FORMATS[stream["format"]]).reshape(count, stream["n_channels"]))
     else:
@@ -172,12 +173,12 @@ def _streams(path):
                 warn_user(f"{os.path.basename(path)}: its samples chunk at byte {at} is damaged ({exc}) and left "
                           f"out: the samples of stream {streams[stream_id]['name']!r} before and after it are joined",
                           UserWarning)
+    streams = {i: stream for i, stream in streams.items() if any(map(len, stream["stamps"]))}  # the others hold nothing
     for stream in streams.values():
-        stamps = np.concatenate(stream.pop("stamps")) if stream["stamps"] else np.zeros(0)
+        stamps = np.concatenate(stream.pop("stamps"))
         stream["stamps"] = stamps + _clock_offsets(stream.pop("clock"), stamps)
         if stream["format"] != "string":
-            stream["values"] = np.concatenate(stream["values"]) if stream["values"] else \
-                np.zeros((0, stream["n_channels"]))
+            stream["values"] = np.concatenate(stream["values"])
     return streams
 
 
@@ -212,9 +213,8 @@ def _segments(stamps, rate, name):
 
 
 def _regular(streams):
-    """The streams of regular samples of numbers that hold samples."""
-    return [stream for stream in streams.values()
-            if stream["rate"] > 0 and stream["format"] != "string" and len(stream["stamps"])]
+    """The streams of regular samples of numbers."""
+    return [stream for stream in streams.values() if stream["rate"] > 0 and stream["format"] != "string"]
 
 
 def _origin(regular):
@@ -253,7 +253,7 @@ def load_xdf(path):
         pauses = [(start / stream["rate"], stamps[start] - stamps[start - 1] - 1 / stream["rate"])
                   for start, _ in segments[1:]]
         labels = []
-        for k, label in enumerate(stream["labels"]):
+        for k, label in enumerate(stream["labels"] or [""] * stream["n_channels"]):
             label = label or f"{stream['name']} {k}"
             label = f"{label} ({stream['name']})" if label in signals or label in labels else label
             labels.append(label if label not in signals and label not in labels else f"{label} {k}")
@@ -289,7 +289,7 @@ def load_xdf_markers(path):
     markers = [stream for stream in streams.values() if stream["rate"] == 0 and stream["n_channels"] == 1]
     regular = _regular(streams)
     origin = _origin(regular) if regular else min(
-        (stream["stamps"].min() for stream in markers if len(stream["stamps"])), default=0.0)
+        (stream["stamps"].min() for stream in markers), default=0.0)
     annotations = []
     for stream in markers:
         texts = stream["values"] if stream["format"] == "string" else [f"{value:g}" for value in stream["values"][:, 0]]

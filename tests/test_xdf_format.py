@@ -225,6 +225,17 @@ def test_damaged_xdf_files_are_read_up_to_the_damage_or_refused_by_name(tmp_path
         (tmp_path / name).write_bytes(bytes(damaged))
         with pytest.warns(UserWarning, match=message):
             assert len(load_xdf(tmp_path / name)["C0"][0]) == 5000 - 50
+    # A header that promises a billion channels (a list of their default labels ran out of memory):
+    # each samples chunk is too short for them, and left out.
+    xml = (b"<info><name>EEG</name><channel_count>1000000000</channel_count><nominal_srate>100</nominal_srate>"
+           b"<channel_format>float32</channel_format></info>")
+    samples = struct.pack("<I", 0) + _varlen(3) + b"".join(b"\x08" + struct.pack("<d", k / 100) + bytes(8)
+                                                         for k in range(3))
+    (tmp_path / "huge.xdf").write_bytes(b"XDF:" + _chunk(2, struct.pack("<I", 0) + xml) + _chunk(3, samples))
+    with pytest.warns(UserWarning, match=r"its samples chunk at byte 156 is damaged \(a samples chunk of 57 bytes "
+                                         r"promises 3 samples\)"), \
+            pytest.raises(ValueError, match=r"it holds no stream of regular samples of numbers"):
+        load_xdf(tmp_path / "huge.xdf")
     (tmp_path / "text.xdf").write_text("time,x\n0,1\n")
     header = good.index(b"<channel_format>float32")
     cases = [
