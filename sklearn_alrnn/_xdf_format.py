@@ -45,9 +45,9 @@ def _varlen(data, at):
 
 
 def _chunks(data, path):
-    """(tag, content) of each chunk of an XDF file's bytes; a chunk that runs past the end (the recorder
-    stopped while writing) ends the file with a warning, and damage is passed over to the next
-    boundary chunk, with a warning."""
+    """(tag, content, byte where it starts) of each chunk of an XDF file's bytes; a chunk that runs past
+    the end (the recorder stopped while writing) ends the file with a warning, and damage is passed
+    over to the next boundary chunk, with a warning."""
     at = 4
     while at < len(data):
         try:
@@ -72,13 +72,13 @@ def _chunks(data, path):
 
 
 def _stream_header(content):
-    """A stream's id and header fields from a stream header chunk's content."""
+    """A stream's header fields from a stream header chunk's content (after the stream's id)."""
     try:
         info = ElementTree.fromstring(content[4:].decode("utf-8", errors="replace"))
     except ElementTree.ParseError as exc:
         raise ValueError(f"its header is no XML ({exc})") from None
     text = {field: (info.findtext(field) or "").strip() for field in
-            ("name", "type", "channel_count", "nominal_srate", "channel_format")}
+            ("name", "channel_count", "nominal_srate", "channel_format")}
     try:
         n_channels, rate = int(text["channel_count"]), float(text["nominal_srate"])
     except ValueError:
@@ -173,10 +173,13 @@ def _streams(path):
                 warn_user(f"{os.path.basename(path)}: its samples chunk at byte {at} is damaged ({exc}) and left "
                           f"out: the samples of stream {streams[stream_id]['name']!r} before and after it are joined",
                           UserWarning)
-    streams = {i: stream for i, stream in streams.items() if any(map(len, stream["stamps"]))}  # the others hold nothing
+    streams = {i: stream for i, stream in streams.items() if any(map(len, stream["stamps"]))}  # others hold nothing
     for stream in streams.values():
         stamps = np.concatenate(stream.pop("stamps"))
-        stream["stamps"] = stamps + _clock_offsets(stream.pop("clock"), stamps)
+        with np.errstate(all="ignore"):
+            stream["stamps"] = stamps + _clock_offsets(stream.pop("clock"), stamps)
+        if not np.isfinite(stream["stamps"]).all():
+            raise ValueError(f"the clock offsets of its stream {stream['name']!r} move its time stamps past any time")
         if stream["format"] != "string":
             stream["values"] = np.concatenate(stream["values"])
     return streams
@@ -201,12 +204,14 @@ def _segments(stamps, rate, name):
     breaks = np.flatnonzero(np.abs(np.diff(stamps)) > max(1.0, 500 / rate)) + 1
     bounds = np.concatenate([[0], breaks, [len(stamps)]])
     regular = stamps.copy()
-    for start, stop in zip(bounds[:-1], bounds[1:]):
-        if stop - start > 1:
-            index = np.arange(start, stop)
-            regular[start:stop] = np.polyval(np.polyfit(index, stamps[start:stop], 1), index)
-    if not np.all(np.diff(regular) > 0):
-        back = int(np.argmax(np.diff(regular) <= 0)) + 1
+    with np.errstate(all="ignore"):  # stamps near the largest float (damaged) are refused below
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            if stop - start > 1:
+                index = np.arange(start, stop)
+                regular[start:stop] = np.polyval(np.polyfit(index, stamps[start:stop], 1), index)
+        steps = np.diff(regular)
+    if not np.all(steps > 0):
+        back = int(np.argmax(~(steps > 0))) + 1
         raise ValueError(f"the time stamps of its stream {name!r} go back at sample {back} ({regular[back - 1]:.6g} s, "
                          f"then {regular[back]:.6g} s): its clock was reset, or the file is damaged")
     return list(zip(bounds[:-1], bounds[1:])), regular
