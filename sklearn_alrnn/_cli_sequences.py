@@ -73,7 +73,9 @@ def _recording_windows(path, annotations, settings, every_window=False):
         recording = load_recording(path, channels=settings["features"])
         chosen = dict(offset=settings["offset"], descriptions=settings["labels"])
         if every_window:
-            onset = np.arange(0.0, np.nanmax(recording.times) + 1 / recording.sampling_rate, settings["window"])
+            # From the channels' first sample: an XDF stream's may come after the recording clock's 0.
+            onset = np.arange(np.nanmin(recording.times), np.nanmax(recording.times) + 1 / recording.sampling_rate,
+                              settings["window"])
             found = Bunch(onset=onset, duration=np.zeros(len(onset)), description=np.full(len(onset), ""))
             chosen = dict(offset=0.0, descriptions=None)
         else:
@@ -88,7 +90,7 @@ def _recording_windows(path, annotations, settings, every_window=False):
     if not len(X):
         raise SystemExit(f"error: {path!r} holds no whole window of {settings['window']:g} s that the annotations "
                          "label")
-    return X, y, starts
+    return X, y, np.round(starts, 6)  # to the microsecond: an XDF stream's times carry its fitted line's last bits
 
 
 def _fit_recording(args):

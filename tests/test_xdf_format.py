@@ -184,13 +184,22 @@ def test_fit_and_predict_the_windows_markers_label_from_the_command_line(tmp_pat
         onsets.append(10.0 + start / 200)
         labels.append(["left", "right"][side])
     write_xdf(tmp_path / "mi.xdf", [stream("EEG", 200, eeg, 10.0 + np.arange(n) / 200, labels=["C3", "C4"]),
-                                    stream("Markers", 0, labels, onsets, fmt="string", chunk=1)])
+                                    stream("Markers", 0, labels, onsets, fmt="string", chunk=1),
+                                    stream("Late", 200, eeg[:3000, :1], 10.55 + np.arange(3000) / 200)])
     model = tmp_path / "mi.alrnn.npz"
     assert main(["fit", str(tmp_path / "mi.xdf"), "--window", "0.3", "--model-out", str(model),
                  "--max-iter", "30"]) == 0
     assert "Windows: 40 of 0.3 s, labelled left, right" in capsys.readouterr().out
     assert main(["predict", str(model), str(tmp_path / "mi.xdf"), "--annotations", str(tmp_path / "mi.xdf")]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 41
+    # Without annotations, every window from the channels' first sample: a stream that starts 0.55 s
+    # after the main one scores windows from 0.55 s.
+    assert main(["fit", str(tmp_path / "mi.xdf"), "--window", "0.3", "--features", "Late 0", "--model-out",
+                 str(tmp_path / "late.alrnn.npz"), "--max-iter", "1"]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "late.alrnn.npz"), str(tmp_path / "mi.xdf")]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 1 + 50 and rows[1].startswith("0.55,") and rows[2].startswith("0.85,")
 
 
 def test_damaged_xdf_files_are_read_up_to_the_damage_or_refused_by_name(tmp_path, session):
