@@ -103,8 +103,56 @@ def _samples(content, stream):
     width = stream["n_channels"] * np.dtype(_FORMATS[stream["format"]]).itemsize if numeric else 0
     if count * (1 + (width if numeric else 2 * stream["n_channels"])) > len(content):  # a sample's fewest bytes
         raise ValueError(f"a samples chunk of {len(content)} bytes promises {count} samples")
-    stamps, starts, texts = np.empty(count), np.empty(count, dtype=np.int64), []
     interval, last = (1 / stream["rate"] if stream["rate"] else 0.0), stream["last"]
+    laid_out = _laid_out(content, at, count, width, last, interval) if numeric and count > 1 else None
+    if laid_out is not None:
+        stamps, starts = laid_out
+        at, last = starts[-1] + width, stamps[-1]
+    else:
+        stamps, starts, texts, at, last = _sample_by_sample(content, at, count, width, stream, last, interval)
+    if at > len(content):
+        raise ValueError(f"a samples chunk of {len(content)} bytes ends inside its {count} samples")
+    stream["last"] = last
+    stream["stamps"].append(stamps)
+    if numeric and count:
+        raw = np.frombuffer(content, np.uint8)[starts[:, None] + np.arange(width)]
+        stream["values"].append(raw.view(_FORMATS[stream["format"]]).reshape(count, stream["n_channels"]))
+    elif not numeric:
+        stream["values"] += texts
+
+
+def _laid_out(content, at, count, width, last, interval):
+    """Each sample's time stamp and values' first byte where, as recorders write them, every sample
+    after the first carries a time stamp or none does (None otherwise, or where the bytes do not fit:
+    read sample by sample); the stamps left out deduced from the one before, in turn."""
+    first = content[at]
+    if first not in (0, 8):
+        return None
+    after = at + 1 + first + width
+    if after >= len(content) or content[after] not in (0, 8):
+        return None
+    stride = 1 + content[after] + width
+    flags = after + stride * np.arange(count - 1)
+    if flags[-1] + stride > len(content):
+        return None
+    view = np.frombuffer(content, np.uint8)
+    if (view[flags] != content[after]).any():
+        return None
+    first_stamp = struct.unpack_from("<d", content, at + 1)[0] if first == 8 else last + interval
+    if content[after] == 8:
+        stamps = np.concatenate([[first_stamp], view[(flags + 1)[:, None] + np.arange(8)].view("<f8").ravel()])
+    else:
+        stamps = np.cumsum(np.concatenate([[first_stamp], np.full(count - 1, interval)]))  # in turn, as added
+    if not np.isfinite(stamps).all():
+        return None  # read sample by sample, which names the stamp
+    return stamps, np.concatenate([[at + 1 + first], flags + 1 + content[after]])
+
+
+def _sample_by_sample(content, at, count, width, stream, last, interval):
+    """The time stamps, values' first bytes (numbers) or texts of a samples chunk read one sample after
+    the other from byte ``at``, the byte after them and the last time stamp."""
+    numeric = width > 0
+    stamps, starts, texts = np.empty(count), np.empty(count, dtype=np.int64), []
     try:
         for k in range(count):
             if content[at] == 8:
@@ -127,15 +175,7 @@ def _samples(content, stream):
             texts.append("/".join(values))
     except (IndexError, struct.error):
         at = len(content) + 1
-    if at > len(content):
-        raise ValueError(f"a samples chunk of {len(content)} bytes ends inside its {count} samples")
-    stream["last"] = last
-    stream["stamps"].append(stamps)
-    if numeric and count:
-        raw = np.frombuffer(content, np.uint8)[starts[:, None] + np.arange(width)]
-        stream["values"].append(raw.view(_FORMATS[stream["format"]]).reshape(count, stream["n_channels"]))
-    else:
-        stream["values"] += texts
+    return stamps, starts, texts, at, last
 
 
 def _streams(path):
@@ -262,9 +302,10 @@ def load_xdf(path):
             label = label or f"{stream['name']} {k}"
             label = f"{label} ({stream['name']})" if label in signals or label in labels else label
             labels.append(label if label not in signals and label not in labels else f"{label} {k}")
-        signals |= pauses_as_gaps({label: (stream["values"][:, k].astype(float), stream["rate"])
-                                   for k, label in enumerate(labels)}, pauses, path,
-                                  f"where the time stamps of its stream {stream['name']!r} break", clock_runs_on=True)
+        by_channel = np.asfortranarray(stream["values"], dtype=float)  # each channel's samples side by side
+        where = f"where the time stamps of its stream {stream['name']!r} break"
+        signals |= pauses_as_gaps({label: (by_channel[:, k], stream["rate"]) for k, label in enumerate(labels)},
+                                  pauses, path, where, clock_runs_on=True)
         times = np.insert(stamps, [int(round(start * stream["rate"])) for start, _ in pauses], np.nan)
         stretches |= {label: (stream["name"], times) for label in labels}
     signals, origin = Signals(signals), _origin(regular)

@@ -122,6 +122,13 @@ def test_streams_read_on_the_recorders_clock(tmp_path, session):
     with pytest.raises(ValueError, match=r"channels names signals of different streams \(C0 of 'EEG', Aux 0 of "
                                          r"'Aux'\), each sampled on a clock of its own; choose signals of one"):
         datasets.load_recording(tmp_path / "session.xdf", channels=["C0", "Aux 0"])
+    # Chunks as recorders write them (each chunk's first sample stamped, or every sample), read a chunk
+    # at a time, and stamps on other samples, read sample by sample: alike.
+    for every in (50, 1, 7):
+        write_xdf(tmp_path / "again.xdf", [dict(session[0], stamps=100 + np.arange(5000) / 500, stamp_every=every)])
+        again = load_xdf(tmp_path / "again.xdf")
+        np.testing.assert_array_equal(again["C5"][0], session[0]["values"][:, 5])
+        np.testing.assert_allclose(again.times["C5"], np.arange(5000) / 500, atol=1e-9)
     write_xdf(tmp_path / "session.xdfz", session, compress=True)  # compressed by gzip
     np.testing.assert_array_equal(load_xdf(tmp_path / "session.xdfz")["C3"][0], signals["C3"][0])
 
