@@ -120,7 +120,7 @@ def load_recording(path, channels=None):
             times, start_time = sample_times(signals, names[0]), signals.start_time
     except (OSError, EOFError, ValueError) as exc:
         raise ValueError(f"cannot read {path!r} as a recording: {exc}") from None
-    return Bunch(data=data.astype(float), times=times, channels=list(names), sampling_rate=float(rate),
+    return Bunch(data=data.astype(float, copy=False), times=times, channels=list(names), sampling_rate=float(rate),
                  start_time=start_time, left_out=left_out)
 
 

@@ -262,14 +262,13 @@ def _regular(streams):
     return [stream for stream in streams.values() if stream["rate"] > 0 and stream["format"] != "string"]
 
 
-def _origin(regular):
-    """The time on the recorder's clock from which the recording's clock counts: the first sample's of
-    the main stream (the one :func:`main_signals` reads by default)."""
+def _main_stream(regular):
+    """The place in ``regular`` of the main stream, the one :func:`main_signals` reads by default: its
+    first sample is the recording clock's 0."""
     shapes = Signals({(i, k): (None, stream["rate"]) for i, stream in enumerate(regular)
                       for k in range(stream["n_channels"])})
     shapes.sources = {key: key[0] for key in shapes}
-    main = regular[main_signals(shapes)[0][0]]
-    return _segments(main["stamps"], main["rate"], main["name"])[1][0]
+    return main_signals(shapes)[0][0]
 
 
 def load_xdf(path):
@@ -292,9 +291,10 @@ def load_xdf(path):
     regular = _regular(_streams(path))
     if not regular:
         raise ValueError("it holds no stream of regular samples of numbers (only markers, strings or none)")
-    signals, stretches = {}, {}
-    for stream in regular:
-        segments, stamps = _segments(stream["stamps"], stream["rate"], stream["name"])
+    fitted = [_segments(stream["stamps"], stream["rate"], stream["name"]) for stream in regular]
+    origin = fitted[_main_stream(regular)][1][0]
+    signals, sources, times = {}, {}, {}
+    for stream, (segments, stamps) in zip(regular, fitted):
         pauses = [(start / stream["rate"], stamps[start] - stamps[start - 1] - 1 / stream["rate"])
                   for start, _ in segments[1:]]
         labels = []
@@ -306,11 +306,11 @@ def load_xdf(path):
         where = f"where the time stamps of its stream {stream['name']!r} break"
         signals |= pauses_as_gaps({label: (by_channel[:, k], stream["rate"]) for k, label in enumerate(labels)},
                                   pauses, path, where, clock_runs_on=True)
-        times = np.insert(stamps, [int(round(start * stream["rate"])) for start, _ in pauses], np.nan)
-        stretches |= {label: (stream["name"], times) for label in labels}
-    signals, origin = Signals(signals), _origin(regular)
-    signals.sources = {label: name for label, (name, _) in stretches.items()}
-    signals.times = {label: times - origin for label, (_, times) in stretches.items()}
+        stream_times = np.insert(stamps - origin, [int(round(start * stream["rate"])) for start, _ in pauses], np.nan)
+        sources |= dict.fromkeys(labels, stream["name"])
+        times |= dict.fromkeys(labels, stream_times)  # one array for the stream's channels
+    signals = Signals(signals)
+    signals.sources, signals.times = sources, times
     return signals
 
 
@@ -334,8 +334,11 @@ def load_xdf_markers(path):
     streams = _streams(os.fspath(path))
     markers = [stream for stream in streams.values() if stream["rate"] == 0 and stream["n_channels"] == 1]
     regular = _regular(streams)
-    origin = _origin(regular) if regular else min(
-        (stream["stamps"].min() for stream in markers), default=0.0)
+    if regular:
+        main = regular[_main_stream(regular)]
+        origin = _segments(main["stamps"], main["rate"], main["name"])[1][0]
+    else:
+        origin = min((stream["stamps"].min() for stream in markers), default=0.0)
     annotations = []
     for stream in markers:
         texts = stream["values"] if stream["format"] == "string" else [f"{value:g}" for value in stream["values"][:, 0]]
