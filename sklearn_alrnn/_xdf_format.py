@@ -197,9 +197,12 @@ def _streams(path):
         stream_id = int.from_bytes(content[:4], "little")
         if tag == 2:
             try:
-                streams[stream_id] = _stream_header(content)
+                header = _stream_header(content)
             except ValueError as exc:
                 raise ValueError(f"its chunk at byte {at}: {exc}") from None
+            if any(stream["name"] == header["name"] for i, stream in streams.items() if i != stream_id):
+                header["name"] += f" ({stream_id})"  # two amplifiers of one model: streams of their own
+            streams[stream_id] = header
         elif stream_id not in streams:
             warn_user(f"{os.path.basename(path)}: its chunk at byte {at} holds data of stream {stream_id}, which no "
                       "header before it describes; it is left out", UserWarning)

@@ -129,6 +129,11 @@ def test_streams_read_on_the_recorders_clock(tmp_path, session):
         again = load_xdf(tmp_path / "again.xdf")
         np.testing.assert_array_equal(again["C5"][0], session[0]["values"][:, 5])
         np.testing.assert_allclose(again.times["C5"], np.arange(5000) / 500, atol=1e-9)
+    # Two amplifiers of one name and rate are two streams, never stacked sample by sample.
+    write_xdf(tmp_path / "twins.xdf", [session[0], dict(session[0], stamps=session[0]["stamps"] + 0.3)])
+    twins = datasets.load_recording(tmp_path / "twins.xdf")
+    assert twins.channels == [f"C{k}" for k in range(8)] and len(twins.left_out) == 8
+    assert twins.left_out[0] == "'C0 (EEG (1))' (500 Hz, stream 'EEG (1)')"
     write_xdf(tmp_path / "session.xdfz", session, compress=True)  # compressed by gzip
     np.testing.assert_array_equal(load_xdf(tmp_path / "session.xdfz")["C3"][0], signals["C3"][0])
 
