@@ -20,7 +20,7 @@ import numpy as np
 
 from ._recording_time import pauses_as_gaps
 
-__all__ = ["header_number", "load_edf", "load_edf_annotations"]
+__all__ = ["data_records", "header_number", "little_endian_integers", "load_edf", "load_edf_annotations"]
 
 #: The labels of the signals that hold annotations, not samples.
 _ANNOTATIONS = ("EDF Annotations", "BDF Annotations")
@@ -110,14 +110,21 @@ def _records(path):
     if min(fields["samples"]) < 0:
         raise ValueError(f"its header gives a signal {min(fields['samples'])} samples per record; it is no EDF file")
     width = 3 if bdf else 2
-    record_bytes = width * sum(fields["samples"])
-    if n_records < 0:  # -1: not written while recording; the records that follow are all there are
-        n_records = (len(data) - header_bytes) // max(record_bytes, 1)
-    if len(data) < header_bytes + n_records * record_bytes:
-        raise ValueError(f"it holds {len(data) - header_bytes} bytes of records where its header promises "
-                         f"{n_records} records of {record_bytes}: the file is cut short")
-    raw = np.frombuffer(data, np.uint8, n_records * record_bytes, header_bytes).reshape(n_records, record_bytes)
-    return header, fields, raw, width, duration
+    return header, fields, data_records(data, header_bytes, n_records, width * sum(fields["samples"])), width, duration
+
+
+def data_records(data, header_bytes, n_records, record_bytes):
+    """The ``n_records`` data records of ``record_bytes`` each that follow a header of ``header_bytes``
+    in a file's bytes ``data`` (EDF's layout, and GDF's), as bytes by record: where the count is
+    negative (-1: not written while recording), the whole records the file holds; a ValueError where
+    the file is cut short of them."""
+    after_header = len(data) - header_bytes
+    if n_records < 0:
+        n_records = after_header // max(record_bytes, 1)
+    if after_header < n_records * record_bytes:
+        raise ValueError(f"it holds {max(after_header, 0)} bytes of records where its header promises {n_records} "
+                         f"records of {record_bytes}: the file is cut short")
+    return np.frombuffer(data, np.uint8, n_records * record_bytes, header_bytes).reshape(n_records, record_bytes)
 
 
 def _signal_bytes(fields, width):
@@ -173,9 +180,15 @@ def load_edf(path):
 def _digital(raw, start, stop, width):
     """The stored integers of the signal whose bytes are ``raw[:, start:stop]`` (little-endian, 16 or 24
     bits, two's complement), record after record."""
-    values = raw[:, start:stop].reshape(-1, width).astype(np.int32)
+    return little_endian_integers(raw[:, start:stop], width)
+
+
+def little_endian_integers(raw, width, signed=True):
+    """The integers of ``width`` bytes (2 or 3: BDF's and GDF's 24 bits, which NumPy has no type for),
+    little-endian, two's complement where ``signed``, whose bytes are ``raw`` in order."""
+    values = raw.reshape(-1, width).astype(np.int64)
     digital = values[:, 0] | values[:, 1] << 8 | (values[:, 2] << 16 if width == 3 else 0)
-    return np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital)
+    return np.where(digital >= 1 << (8 * width - 1), digital - (1 << 8 * width), digital) if signed else digital
 
 
 def load_edf_annotations(path):

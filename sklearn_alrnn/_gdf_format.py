@@ -21,6 +21,7 @@ import os
 
 import numpy as np
 
+from ._edf_format import data_records, little_endian_integers
 from ._recording_time import pauses_as_gaps
 from ._warnings import warn_user
 
@@ -118,27 +119,15 @@ def _records(path):
             raise ValueError(f"its header gives the signal {label!r} {count} samples per record")
         widths.append(int(count) * (3 if "24" in _TYPES[int(code)] else np.dtype(_TYPES[int(code)]).itemsize))
     stops = np.cumsum(widths)
-    record_bytes, after_header = int(stops[-1]), len(data) - header["header_bytes"]
-    n_records = header["n_records"]
-    if n_records < 0:  # -1: not written while recording; the whole records that follow are all there are
-        n_records = after_header // max(record_bytes, 1)
-    if after_header < n_records * record_bytes:
-        raise ValueError(f"it holds {max(after_header, 0)} bytes of records where its header promises {n_records} "
-                         f"records of {record_bytes}: the file is cut short")
-    start = header["header_bytes"]
-    raw = np.frombuffer(data, np.uint8, n_records * record_bytes, start).reshape(n_records, record_bytes)
-    return header, raw, list(zip(stops - widths, stops)), data[start + n_records * record_bytes:]
+    raw = data_records(data, header["header_bytes"], header["n_records"], int(stops[-1]))
+    return header, raw, list(zip(stops - widths, stops)), data[header["header_bytes"] + raw.size:]
 
 
 def _digital(raw, start, stop, code):
     """The stored numbers of the signal of data type ``code`` whose bytes are ``raw[:, start:stop]``."""
     block = np.ascontiguousarray(raw[:, start:stop]).reshape(-1)
     kind = _TYPES[int(code)]
-    if "24" not in kind:
-        return block.view(kind)
-    values = block.reshape(-1, 3).astype(np.int64)
-    digital = values[:, 0] | values[:, 1] << 8 | values[:, 2] << 16
-    return np.where(digital >= 1 << 23, digital - (1 << 24), digital) if kind == "int24" else digital
+    return little_endian_integers(block, 3, signed=kind == "int24") if "24" in kind else block.view(kind)
 
 
 def load_gdf(path):
