@@ -9,11 +9,11 @@ markers, channel format and, under ``desc``, the channels' labels); 3 samples (t
 count, and each sample: a time stamp in seconds, or none for the one before plus the sampling
 interval, then its values, numbers or strings of a length each); 4 a clock offset (the stream's id,
 when it was measured and the offset from the sender's clock to the recorder's); 5 a boundary (16
-fixed bytes from which a reader resumes after damage); 6 a stream's footer. As pyxdf reads them, the
-time stamps are moved onto the recorder's clock by a line through the clock offsets, and a regular
+fixed bytes from which a reader resumes after damage); 6 a stream's footer (its sample count). As
+pyxdf 1.17 reads them, the time stamps are moved onto the recorder's clock by a robust line through
+the clock offsets, a line of their own after each reset of the sender's clock, and a regular
 stream's by a line through them between breaks (a jump of more than a second, or of 500 samples):
-each break a pause. (Read by hand from the specification, github.com/sccn/xdf; the clock offsets are
-fitted by least squares where pyxdf fits a robust line: on steady clocks the two agree.)
+each break a pause. (Read by hand from the specification, github.com/sccn/xdf, and pyxdf's rules.)
 """
 
 import gzip
@@ -33,6 +33,12 @@ __all__ = ["load_xdf", "load_xdf_markers"]
 _FORMATS = {"float32": "<f4", "double64": "<f8", "int8": "<i1", "int16": "<i2", "int32": "<i4", "int64": "<i8"}
 #: The content of every boundary chunk, where a reader resumes after damage.
 _BOUNDARY = bytes.fromhex("43a546dccbf5410fb30ed5467383cbe4")
+#: pyxdf's clock reset: a jump between clock offsets' measuring times of more than 5 s and 5 median
+#: absolute deviations of the steps, with a jump of the offsets of more than 1 s and 10 deviations.
+_RESET_TIMES, _RESET_OFFSETS = (5.0, 5.0), (1.0, 10.0)
+#: pyxdf's scale of the residuals of its robust line through clock offsets: beyond 0.1 ms a
+#: measurement weighs by its distance, not its square, so a delayed measurement does not tilt the line.
+_HUBER_SCALE = 1e-4
 
 
 def _varlen(data, at):
@@ -90,9 +96,20 @@ def _stream_header(content):
         raise ValueError(f"its channel format is {text['channel_format']!r}, not one of XDF's "
                          f"({', '.join(_FORMATS)}, string)")
     labels = [(channel.findtext("label") or "").strip() for channel in info.iterfind("./desc/channels/channel")]
+    drops = (info.findtext("./desc/synchronization/can_drop_samples") or "").strip().lower() == "true"
     return {"name": text["name"] or "stream", "n_channels": n_channels, "rate": rate, "format": text["channel_format"],
             "labels": labels if len(labels) == n_channels else None, "stamps": [], "values": [],
-            "clock": [], "last": 0.0}
+            "clock": [], "last": 0.0, "drops_samples": drops, "count": None}
+
+
+def _footer_count(content):
+    """The sample count a stream's footer chunk's content (after the stream's id) gives, None where it
+    gives none."""
+    try:
+        count = ElementTree.fromstring(content[4:].decode("utf-8", errors="replace")).findtext("sample_count")
+        return int(count)
+    except (ElementTree.ParseError, TypeError, ValueError):
+        return None
 
 
 def _samples(content, stream):
@@ -192,7 +209,7 @@ def _streams(path):
         raise ValueError("it does not start as an XDF file does ('XDF:')")
     streams = {}
     for tag, content, at in _chunks(data, path):
-        if tag not in (2, 3, 4) or len(content) < 4:
+        if tag not in (2, 3, 4, 6) or len(content) < 4:
             continue
         stream_id = int.from_bytes(content[:4], "little")
         if tag == 2:
@@ -206,6 +223,8 @@ def _streams(path):
         elif stream_id not in streams:
             warn_user(f"{os.path.basename(path)}: its chunk at byte {at} holds data of stream {stream_id}, which no "
                       "header before it describes; it is left out", UserWarning)
+        elif tag == 6:
+            streams[stream_id]["count"] = _footer_count(content)
         elif tag == 4 and len(content) >= 20:
             measured = struct.unpack_from("<dd", content, 4)
             streams[stream_id]["clock"] += [measured] if np.isfinite(measured).all() else []
@@ -218,38 +237,128 @@ def _streams(path):
                           UserWarning)
     streams = {i: stream for i, stream in streams.items() if any(map(len, stream["stamps"]))}  # others hold nothing
     for stream in streams.values():
-        stamps = np.concatenate(stream.pop("stamps"))
-        with np.errstate(all="ignore"):
-            stream["stamps"] = stamps + _clock_offsets(stream.pop("clock"), stamps)
-        if not np.isfinite(stream["stamps"]).all():
-            raise ValueError(f"the clock offsets of its stream {stream['name']!r} move its time stamps past any time")
+        stream["stamps"] = np.concatenate(stream["stamps"])
         if stream["format"] != "string":
             stream["values"] = np.concatenate(stream["values"])
+        _drop_sample_after_closing(stream, path)
+        with np.errstate(all="ignore"):
+            stream["stamps"] = _on_recorders_clock(stream, path)
+        if not np.isfinite(stream["stamps"]).all():
+            raise ValueError(f"the clock offsets of its stream {stream['name']!r} move its time stamps past any time")
     return streams
 
 
-def _clock_offsets(clock, stamps):
-    """The offset from a stream's clock to the recorder's at each of ``stamps``: a line through the
-    measured offsets ``clock`` ((when, offset) each), as pyxdf fits one; 0 where none were measured."""
-    if not clock:
-        return 0.0
+def _drop_sample_after_closing(stream, path):
+    """Leave out what a sender closed while recorded appends (pylsl#67, liblsl#246): samples beyond its
+    footer's count together with a last clock offset unlike the others (its interval more than 10
+    times their median, or its offset more than 10 median absolute deviations from theirs), as pyxdf
+    does; either alone is left (a footer written early, a clock reset)."""
+    count, clock = stream["count"], stream["clock"]
+    if count is None or len(stream["stamps"]) <= count or len(clock) < 3:
+        return
     times, offsets = np.array(clock, dtype=float).T
+    with np.errstate(all="ignore"):
+        usual_interval, last_interval = np.median(np.diff(times)[:-1]), abs(times[-1] - times[-2])
+        late = last_interval > 10 * usual_interval if usual_interval > 0 else last_interval > 0
+        deviation = 1.4826 * np.median(np.abs(offsets[:-1] - np.median(offsets[:-1])))
+        unlike = deviation > np.finfo(float).eps and abs(offsets[-1] - np.median(offsets[:-1])) > 10 * deviation
+    if late or unlike:
+        warn_user(f"{os.path.basename(path)}: stream {stream['name']!r} holds {len(stream['stamps']) - count} "
+                  f"sample(s) beyond the {count} its footer counts and a last clock offset unlike the others, what "
+                  "a sender closed while recorded appends (pylsl issue 67): both are left out", UserWarning)
+        stream["stamps"], stream["values"] = stream["stamps"][:count], stream["values"][:count]
+        stream["clock"] = clock[:-1]
+
+
+def _on_recorders_clock(stream, path):
+    """A stream's time stamps moved onto the recorder's clock by its clock offsets ((when, offset) each;
+    none: left as they are), as pyxdf moves them: a robust line through the offsets between resets of
+    the sender's clock, each stamp moved by the line of the stretch whose measuring times it is
+    nearest (the offsets' last time before a reset, or their first after it)."""
+    stamps = stream["stamps"]
+    if not stream["clock"]:
+        return stamps
+    times, offsets = np.array(stream["clock"], dtype=float).T
+    stretches = _between_clock_resets(times, offsets)
+    if len(stretches) > 1:
+        warn_user(f"{os.path.basename(path)}: the clock of stream {stream['name']!r} was reset "
+                  f"{len(stretches) - 1} time(s) while recorded (its clock offsets jump at "
+                  f"{', '.join(f'{times[start]:.6g} s' for start, _ in stretches[1:4])}); the stamps after each reset "
+                  "are moved by the offsets measured after it", UserWarning)
+    moved, first = stamps.copy(), 0
+    for start, stop in stretches:
+        intercept, slope = _robust_line(times[start:stop], offsets[start:stop], stream["name"])
+        if stop < len(times):
+            nearer = np.abs(stamps[first:] - times[stop - 1]) < np.abs(stamps[first:] - times[stop])
+            last = first + (len(nearer) if nearer.all() else int(np.argmin(nearer)))
+        else:
+            last = len(stamps)
+        moved[first:last] += intercept + slope * stamps[first:last]
+        first = last
+    return moved
+
+
+def _between_clock_resets(times, offsets):
+    """(start, stop) of each stretch of clock offsets between resets of the sender's clock: its
+    measuring times going back, or both they and the offsets jumping (pyxdf's rule, _RESET_TIMES and
+    _RESET_OFFSETS)."""
+    if len(times) < 2:
+        return [(0, len(times))]
+    time_steps, offset_steps = np.diff(times), np.diff(offsets)
+    resets = (time_steps < 0) | (_jumps(time_steps, *_RESET_TIMES) & _jumps(offset_steps, *_RESET_OFFSETS))
+    bounds = np.concatenate([[0], np.flatnonzero(resets) + 1, [len(times)]])
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _jumps(steps, seconds, deviations):
+    """Which ``steps`` stand out: more than ``seconds`` and ``deviations`` median absolute deviations
+    from their median."""
+    departure = steps - np.median(steps)
+    spread = np.median(np.abs(departure)) + np.finfo(float).eps
+    return (np.abs(departure) > seconds) & (np.abs(departure) / spread > deviations)
+
+
+def _robust_line(times, offsets, name):
+    """(intercept, slope) of pyxdf's line through clock offsets measured at ``times``: the Huber loss of
+    residuals in units of _HUBER_SCALE minimised by 1,000 steps of ADMM (Boyd et al. 2011, section
+    6.1.1, as pyxdf takes them); the mean offset where they were all measured at once."""
     if np.ptp(times) == 0:
-        return float(np.mean(offsets))
-    slope, intercept = np.polyfit(times, offsets, 1)
-    return intercept + slope * stamps
+        return float(np.mean(offsets)), 0.0
+    design = np.column_stack([np.ones(len(times)), times / _HUBER_SCALE])
+    shift = design[:, 1].min()
+    design[:, 1] -= shift
+    target = offsets / _HUBER_SCALE
+    try:
+        lower = np.linalg.cholesky(design.T @ design)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"the clock offsets of its stream {name!r} fit no line (measured at "
+                         f"{times.min():.6g} to {times.max():.6g} s)") from None
+    moments = design.T @ target
+    fitted, shrunk, dual = np.zeros(2), np.zeros(len(times)), np.zeros(len(times))
+    for _ in range(1000):
+        fitted = np.linalg.solve(lower.T, np.linalg.solve(lower, moments + design.T @ (shrunk - dual)))
+        residual = design @ fitted - target + dual
+        inverse = np.divide(1, residual, out=np.zeros_like(residual), where=residual != 0)
+        shrunk = residual / 2 + np.maximum(0, 1 - 2 * np.abs(inverse)) * residual / 2  # Huber's proximal step
+        dual = residual - shrunk
+    return (fitted[0] - fitted[1] * shift) * _HUBER_SCALE, fitted[1]
 
 
-def _segments(stamps, rate, name):
+def _segments(stream):
     """The (start, stop) of each stretch of a regular stream between breaks of its time stamps (a jump of
     more than a second, or of 500 samples), and the stamps on a line through each stretch's own; a
-    ValueError where they go back (a clock reset)."""
-    breaks = np.flatnonzero(np.abs(np.diff(stamps)) > max(1.0, 500 / rate)) + 1
+    ValueError where they go back (a clock reset). A stream whose header says it can drop samples
+    (video, a headset's frames) keeps its stamps, as pyxdf does: a line would move the frames after a
+    dropped one earlier."""
+    stamps, name = stream["stamps"], stream["name"]
+    breaks = np.flatnonzero(np.abs(np.diff(stamps)) > max(1.0, 500 / stream["rate"])) + 1
+    if stream["drops_samples"]:
+        breaks = breaks[:0]
     bounds = np.concatenate([[0], breaks, [len(stamps)]])
     regular = stamps.copy()
     with np.errstate(all="ignore"):  # stamps near the largest float (damaged) are refused below
         for start, stop in zip(bounds[:-1], bounds[1:]):
-            if stop - start > 1:
+            if stop - start > 1 and not stream["drops_samples"]:
                 index = np.arange(start, stop)
                 regular[start:stop] = np.polyval(np.polyfit(index, stamps[start:stop], 1), index)
         steps = np.diff(regular)
@@ -294,7 +403,7 @@ def load_xdf(path):
     regular = _regular(_streams(path))
     if not regular:
         raise ValueError("it holds no stream of regular samples of numbers (only markers, strings or none)")
-    fitted = [_segments(stream["stamps"], stream["rate"], stream["name"]) for stream in regular]
+    fitted = [_segments(stream) for stream in regular]
     origin = fitted[_main_stream(regular)][1][0]
     signals, sources, times = {}, {}, {}
     for stream, (segments, stamps) in zip(regular, fitted):
@@ -339,7 +448,7 @@ def load_xdf_markers(path):
     regular = _regular(streams)
     if regular:
         main = regular[_main_stream(regular)]
-        origin = _segments(main["stamps"], main["rate"], main["name"])[1][0]
+        origin = _segments(main)[1][0]
     else:
         origin = min((stream["stamps"].min() for stream in markers), default=0.0)
     annotations = []

@@ -27,12 +27,15 @@ def _chunk(tag, content):
     return _varlen(len(body)) + body
 
 
-def stream(name, rate, values, stamps, fmt="float32", labels=None, kind="EEG", clock=(), stamp_every=1, chunk=50):
+def stream(name, rate, values, stamps, fmt="float32", labels=None, kind="EEG", clock=(), stamp_every=1, chunk=50,
+           drops_samples=False, footer_count=None):
     """A stream to write: ``values`` (n_samples, n_channels) numbers, or a list of texts for a marker
     stream; ``stamps`` each sample's time stamp, written for every ``stamp_every``-th sample (the
-    others left to the reader to deduce); ``clock`` (time, offset) measurements."""
+    others left to the reader to deduce); ``clock`` (time, offset) measurements; whether its header
+    says it can drop samples; the sample count its footer gives (default: the samples')."""
     return dict(name=name, rate=rate, values=values, stamps=np.asarray(stamps, float), fmt=fmt, labels=labels,
-                kind=kind, clock=list(clock), stamp_every=stamp_every, chunk=chunk)
+                kind=kind, clock=list(clock), stamp_every=stamp_every, chunk=chunk, drops_samples=drops_samples,
+                footer_count=len(stamps) if footer_count is None else footer_count)
 
 
 def write_xdf(path, streams, compress=False, boundaries=True):
@@ -45,7 +48,9 @@ def write_xdf(path, streams, compress=False, boundaries=True):
                            for label in s["labels"] or [])
         xml = (f"<?xml version='1.0'?><info><name>{s['name']}</name><type>{s['kind']}</type>"
                f"<channel_count>{n_channels}</channel_count><nominal_srate>{s['rate']}</nominal_srate>"
-               f"<channel_format>{s['fmt']}</channel_format><desc><channels>{channels}</channels></desc></info>")
+               f"<channel_format>{s['fmt']}</channel_format><desc><channels>{channels}</channels>"
+               + "<synchronization><can_drop_samples>true</can_drop_samples></synchronization>" * s["drops_samples"]
+               + "</desc></info>")
         out.append(_chunk(2, struct.pack("<I", i) + xml.encode()))
     positions = [0] * len(streams)
     while any(p < len(s["stamps"]) for p, s in zip(positions, streams)):
@@ -73,7 +78,7 @@ def write_xdf(path, streams, compress=False, boundaries=True):
         for measured in s["clock"]:
             out.append(_chunk(4, struct.pack("<Idd", i, *measured)))
         out.append(_chunk(6, struct.pack("<I", i) + b"<?xml version='1.0'?><info><sample_count>"
-                          + str(len(s["stamps"])).encode() + b"</sample_count></info>"))
+                          + str(s["footer_count"]).encode() + b"</sample_count></info>"))
     data = b"".join(out)
     path.write_bytes(gzip.compress(data) if compress else data)
 
@@ -136,6 +141,54 @@ def test_streams_read_on_the_recorders_clock(tmp_path, session):
     assert twins.left_out[0] == "'C0 (EEG (1))' (500 Hz, stream 'EEG (1)')"
     write_xdf(tmp_path / "session.xdfz", session, compress=True)  # compressed by gzip
     np.testing.assert_array_equal(load_xdf(tmp_path / "session.xdfz")["C3"][0], signals["C3"][0])
+
+
+def test_clock_offsets_moved_as_pyxdf_moves_them(tmp_path):
+    rate, n = 200, 12000
+    rng = np.random.RandomState(1)
+    values = rng.normal(size=(n, 2)).astype(np.float32)
+    stamps = 40.0 + np.arange(n) / rate  # on the sender's clock, 2.5 s behind the recorder's
+    clock = [(t, 2.5 + rng.normal(scale=1e-5)) for t in np.arange(39.0, 102.0, 5.0)]
+    # Two measurements delayed by the network (0.2 and 0.15 s late): least squares would put every stamp
+    # 22 to 32 ms late; pyxdf's robust line, as here, by the 2.5 s measured on time.
+    clock[3], clock[9] = (clock[3][0], 2.7), (clock[9][0], 2.65)
+    write_xdf(tmp_path / "late.xdf", [stream("EEG", rate, values, stamps, labels=["a", "b"], clock=clock),
+                                      stream("Ref", rate, values, 42.5 + np.arange(n) / rate, labels=["r", "s"])])
+    late = load_xdf(tmp_path / "late.xdf")
+    np.testing.assert_allclose(late.times["a"], np.arange(n) / rate, atol=1e-4)  # the EEG starts at 42.5 s too
+    # The sender's clock restarted after 30 s (a computer rebooted) and ran from 1 s again, its samples
+    # resuming 8 s later on the recorder's clock: the offsets measured after the reset move the stamps
+    # after it, and the 8 s are a pause.
+    restarted = stamps.copy()
+    restarted[6000:] += 1.0 - stamps[6000]
+    after = [(t, 2.5 + stamps[6000] + 8.0 - 1.0) for t in np.arange(2.0, 32.0, 5.0)]
+    write_xdf(tmp_path / "reset.xdf", [stream("EEG", rate, values, restarted, labels=["a", "b"],
+                                              clock=[c for c in clock[:7] if c[0] < 70] + after)])
+    with pytest.warns(UserWarning, match=r"reset.xdf: the clock of stream 'EEG' was reset 1 time\(s\) while "
+                                         r"recorded \(its clock offsets jump at 2 s\)"), \
+            pytest.warns(UserWarning, match=r"pauses 1 time.*after 30 s of samples \(for (8|7.9999\d) s\)"):
+        reset = load_xdf(tmp_path / "reset.xdf")
+    np.testing.assert_allclose(reset.times["a"][:6000], np.arange(6000) / rate, atol=1e-4)
+    np.testing.assert_allclose(reset.times["a"][6001:], 38.0 + np.arange(6000) / rate, atol=1e-4)
+    np.testing.assert_array_equal(reset["b"][0][6001:], values[6000:, 1])
+    # A sender closed while recorded (pylsl issue 67): a sample beyond the footer's count and a last
+    # clock offset of garbage, both left out.
+    closed = stream("EEG", rate, np.vstack([values, [[9.0, 9.0]]]), np.append(stamps, stamps[-1] + 1 / rate),
+                    labels=["a", "b"], clock=clock[:3] + [(clock[3][0], 2.5)] + clock[4:9] + [(clock[8][0] + 1, 1e4)],
+                    footer_count=n)
+    write_xdf(tmp_path / "closed.xdf", [closed])
+    with pytest.warns(UserWarning, match=r"closed.xdf: stream 'EEG' holds 1 sample\(s\) beyond the 12000 its "
+                                         r"footer counts and a last clock offset unlike the others"):
+        signals = load_xdf(tmp_path / "closed.xdf")
+    np.testing.assert_array_equal(signals["a"][0], values[:, 0])
+    write_xdf(tmp_path / "early_footer.xdf", [dict(closed, clock=clock[:9])])  # the offsets alike: all kept
+    assert len(load_xdf(tmp_path / "early_footer.xdf")["a"][0]) == n + 1
+    # A video stream that can drop frames keeps its stamps, as pyxdf does: the frames after the dropped
+    # one are not moved earlier by a line through them.
+    frames = 10.0 + np.delete(np.arange(301), 150) / 30
+    video = stream("Video", 30, values[:300], frames, labels=["x", "y"], drops_samples=True)
+    write_xdf(tmp_path / "video.xdf", [video])
+    np.testing.assert_allclose(load_xdf(tmp_path / "video.xdf").times["x"], frames - 10.0, atol=1e-12)
 
 
 def test_markers_label_windows_of_the_stream_they_time(tmp_path, session):
