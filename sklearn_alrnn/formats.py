@@ -1,4 +1,5 @@
-"""Converters between the package's layout and those of aeon / sktime and tslearn.
+"""Converters between the package's layout and those of aeon / sktime and tslearn, and networks
+PyTorch saved (:func:`read_torch`, :func:`forecaster_from_torch`, read without PyTorch).
 
 Axis orders:
 
@@ -15,9 +16,10 @@ import numpy as np
 
 from ._panels import is_panel_frame
 from ._series import refuse_pivoted_features
+from ._torch_files import forecaster_from_torch, read_torch
 from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
 
-__all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn"]
+__all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn", "read_torch", "forecaster_from_torch"]
 
 
 def from_aeon(X):

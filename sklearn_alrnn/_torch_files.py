@@ -1,0 +1,294 @@
+"""PyTorch files read without PyTorch: the parameters of a network trained there, as arrays.
+
+``torch.save`` writes a zip archive: ``<name>/data.pkl``, a pickle of the saved object (a state dict,
+a dict of them, or a whole ``nn.Module``) whose tensors refer by key to raw little-endian storages
+``<name>/data/<key>``. The pickle is read by an unpickler that builds only dicts, lists, numbers,
+strings and arrays: a tensor from its storage, offset, size and stride (checked against the
+storage), a module as the names and values it holds (its ``_parameters``, ``_buffers`` and
+``_modules``, as ``state_dict`` names them, and its own numbers, the research tutorial's M, P, N).
+Any other callable the file names (``os.system``, a class's code) is refused, never run.
+"""
+
+import io
+import os
+import pickle
+import zipfile
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+
+from .forecasting import ALRNNForecaster
+
+__all__ = ["forecaster_from_torch", "read_torch"]
+
+#: The storages' element types, by the name of their class in ``torch``.
+_STORAGES = {"DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "<u2",
+             "LongStorage": "<i8", "IntStorage": "<i4", "ShortStorage": "<i2", "CharStorage": "i1",
+             "ByteStorage": "u1", "BoolStorage": "?", "UntypedStorage": "u1"}
+#: What a tensor's or a parameter's pickle calls in ``torch._utils``.
+_REBUILDS = ("_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_parameter", "_rebuild_parameter_with_state")
+#: Modules whose callables a file asks for only to run code: such a file is refused by name.
+_SYSTEM_MODULES = {"builtins", "os", "posix", "nt", "subprocess", "sys", "shutil", "socket", "importlib", "pickle",
+                   "io", "codecs", "operator", "functools", "types", "runpy", "pty", "webbrowser", "ctypes", "marshal"}
+
+
+class _SavedObject(dict):
+    """An object of a class the file names (a ``nn.Module`` subclass such as the tutorial's ``AL_RNN``,
+    a ``torch.device``), held as the attributes pickled for it; its code is never imported or run."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def __setstate__(self, state):
+        if isinstance(state, tuple):  # (attributes, slots)
+            state = {k: v for part in state if isinstance(part, dict) for k, v in part.items()}
+        if isinstance(state, dict):
+            self.update(state)
+
+
+class _Storage:
+    """A storage's elements, read from the archive when a tensor first asks for them."""
+
+    def __init__(self, elements):
+        self.elements = elements
+
+
+class _StorageType:
+    """A storage class of ``torch`` (``torch.FloatStorage``): the type of its elements."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+
+_BFLOAT16 = _StorageType("<u2")
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    def __init__(self, file, archive, prefix):
+        super().__init__(file)
+        self.archive, self.prefix, self.storages = archive, prefix, {}
+
+    def persistent_load(self, pid):
+        if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
+            raise ValueError(f"its pickle refers to {str(pid)[:60]!r}, not to a storage of the archive")
+        storage_type, key = pid[1], str(pid[2])
+        if key not in self.storages:
+            raw = _member(self.archive, f"{self.prefix}data/{key}", f"storage {key!r}")
+            dtype = np.dtype(storage_type.dtype if isinstance(storage_type, _StorageType) else "u1")
+            if len(raw) % dtype.itemsize:
+                raise ValueError(f"its storage {key!r} holds {len(raw)} bytes, not a whole number of {dtype} elements")
+            elements = np.frombuffer(raw, dtype)
+            if storage_type is _BFLOAT16:  # the upper half of a float32
+                elements = (elements.astype("<u4") << 16).view("<f4")
+            self.storages[key] = _Storage(elements)
+        return self.storages[key]
+
+    def find_class(self, module, name):
+        if (module, name) == ("collections", "OrderedDict"):
+            return OrderedDict
+        if module == "torch._utils" and name in _REBUILDS:
+            return _rebuild_tensor if name.startswith("_rebuild_tensor") else _rebuild_parameter
+        if module.startswith("torch") and name.startswith("_rebuild"):
+            raise ValueError(f"its pickle rebuilds a tensor by {module}.{name} (a sparse, quantized, nested or "
+                             "8-bit float tensor, or a tensor subclass), which this reader does not read")
+        if module == "torch" and name in _STORAGES:
+            return _BFLOAT16 if name == "BFloat16Storage" else _StorageType(_STORAGES[name])
+        if (module, name) in (("torch", "Size"), ("builtins", "tuple")):
+            return tuple
+        if (module, name) in (("builtins", "set"), ("builtins", "frozenset")):
+            return list
+        if (module, name) == ("copyreg", "_reconstructor"):
+            return _reconstruct
+        if module.split(".")[0] in _SYSTEM_MODULES:
+            raise ValueError(f"its pickle calls {module}.{name}, which no saved network needs: refused (nothing "
+                             "in the file was run)")
+        return type(name, (_SavedObject,), {})  # held by name, never imported
+
+
+def _reconstruct(cls, base, state):
+    """copyreg's rebuilding of an object of ``cls``: a _SavedObject of its class's name."""
+    if not (isinstance(cls, type) and issubclass(cls, _SavedObject)):
+        raise ValueError(f"its pickle rebuilds an object of {cls!r}: refused")
+    return cls()
+
+
+def _rebuild_tensor(storage, offset, size, stride, *rest):
+    """A tensor's elements as an array: ``size`` elements from ``offset`` of ``storage`` at ``stride``."""
+    if not isinstance(storage, _Storage):
+        raise ValueError(f"a tensor of its pickle is built from {type(storage).__name__}, not a storage")
+    try:
+        offset, size, stride = int(offset), tuple(map(int, size)), tuple(map(int, stride))
+    except (TypeError, ValueError):
+        raise ValueError(f"a tensor of its pickle has offset {offset!r}, size {size!r}, stride {stride!r}") from None
+    if len(size) != len(stride) or min(size + stride + (offset,), default=0) < 0:
+        raise ValueError(f"a tensor of its pickle has size {size} and stride {stride} (from {offset})")
+    if 0 in size:
+        return np.zeros(size, storage.elements.dtype)
+    if np.prod(size, dtype=float) > len(storage.elements):
+        raise ValueError(f"a tensor of its pickle of size {size} holds more elements than its storage's "
+                         f"{len(storage.elements)}")
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if last >= len(storage.elements):
+        raise ValueError(f"a tensor of its pickle of size {size} reads element {last} of a storage of "
+                         f"{len(storage.elements)}")
+    elements = storage.elements[offset:]
+    return np.lib.stride_tricks.as_strided(elements, size, [s * elements.itemsize for s in stride]).copy()
+
+
+def _rebuild_parameter(data, *rest):
+    """A parameter is its tensor (``requires_grad`` and hooks mean nothing here)."""
+    return data
+
+
+def _member(archive, name, what):
+    """The bytes of an archive's member, stored as torch.save stores them (uncompressed: no larger than
+    the file)."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise ValueError(f"its pickle refers to {what}, which the archive lacks") from None
+    if info.file_size > info.compress_size + 1024 and info.file_size > 1 << 20:
+        raise ValueError(f"its {what} unpacks to {info.file_size} bytes from {info.compress_size}: torch.save "
+                         "stores them unpacked")
+    return archive.read(info)
+
+
+def _unpickle(path):
+    """The object a file torch.save wrote holds, unpickled by the restricted unpickler."""
+    with open(path, "rb") as file:
+        data = file.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _unpickle_archive(archive)
+    except zipfile.BadZipFile:
+        if data[:1] != b"\x80":
+            raise ValueError("it is no PyTorch file (torch.save writes a zip archive)") from None
+        # a pickle: torch.save before 1.6, or with _use_new_zipfile_serialization=False
+        raise ValueError("it is a PyTorch file of the format before torch 1.6 (a sequence of pickles); save it "
+                         "again with torch.save in torch 1.6 or later") from None
+    except (OSError, EOFError, NotImplementedError, zlib.error, RuntimeError) as exc:  # zipfile's ways of damage
+        raise ValueError(f"its zip archive is damaged ({type(exc).__name__}: {exc})") from None
+
+
+def _unpickle_archive(archive):
+    pickles = [name for name in archive.namelist() if name.endswith("data.pkl") and name.count("/") == 1]
+    if not pickles:
+        raise ValueError("it is a zip archive without a data.pkl, not a file torch.save writes")
+    prefix = pickles[0][: -len("data.pkl")]
+    byteorder = _member(archive, prefix + "byteorder", "byte order").strip() if (
+        prefix + "byteorder" in archive.namelist()) else b"little"
+    if byteorder != b"little":
+        raise ValueError(f"its storages are {byteorder.decode(errors='replace')[:20]!r}-endian, not little-endian; "
+                         "save it on a little-endian machine")
+    try:
+        content = _member(archive, pickles[0], "pickle")
+        return _RestrictedUnpickler(io.BytesIO(content), archive, prefix).load()
+    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError, UnicodeDecodeError,
+            RecursionError, OverflowError, MemoryError) as exc:
+        raise ValueError(f"its pickle is damaged ({type(exc).__name__}: {exc})") from None
+
+
+def _named(saved, prefix="", inside=()):
+    """The arrays and numbers of a saved object by dotted name, as ``state_dict`` names a module's; a
+    container met again inside itself (a damaged pickle's cycle) is passed over."""
+    if isinstance(saved, np.ndarray):
+        return {prefix.rstrip("."): saved}
+    if isinstance(saved, (int, float)) and not isinstance(saved, bool) and prefix:
+        return {prefix.rstrip("."): saved}
+    if id(saved) in inside or len(inside) > 50:
+        return {}
+    inside += (id(saved),)
+    named = {}
+    if isinstance(saved, _SavedObject):
+        for part in ("_parameters", "_buffers", "_modules"):
+            members = saved.get(part)
+            for key, value in (members.items() if isinstance(members, dict) else ()):
+                named |= _named(value, f"{prefix}{key}.", inside)
+        saved = {key: value for key, value in saved.items() if not str(key).startswith("_")}
+    if isinstance(saved, dict):
+        for key, value in saved.items():
+            named |= _named(value, f"{prefix}{key}.", inside)
+    elif isinstance(saved, (list, tuple)):
+        for k, value in enumerate(saved):
+            named |= _named(value, f"{prefix}{k}.", inside)
+    return named
+
+
+def read_torch(path):
+    """The parameters of a network saved by ``torch.save``, read without PyTorch.
+
+    A state dict, a dict holding one (``{"model": model.state_dict(), ...}``) or a whole module
+    (``torch.save(model, path)``, the research code's tutorial) is read by an unpickler that
+    builds only containers, numbers and arrays: nothing in the file is run, and a file that asks
+    to run anything is refused.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file ``torch.save`` wrote (torch 1.6 or later; any extension).
+
+    Returns
+    -------
+    parameters : dict of str -> ndarray or number
+        Each tensor as an array (bfloat16 as float32), by the dotted name ``state_dict`` gives it
+        (``"A"``, ``"rnn.W"``, ``"model.B"``), and the numbers saved beside them (a module's own
+        attributes, the tutorial's ``M``, ``P``, ``N``; a checkpoint's ``"epoch"``).
+
+    Examples
+    --------
+    >>> from sklearn_alrnn.formats import read_torch
+    >>> parameters = read_torch("lorenz_m20_p2")  # doctest: +SKIP
+    >>> sorted(parameters)  # doctest: +SKIP
+    ['A', 'B', 'M', 'N', 'P', 'W', 'h']
+    """
+    try:
+        named = _named(_unpickle(path))
+    except ValueError as exc:
+        raise ValueError(f"{os.path.basename(os.fspath(path))}: {exc}") from None
+    if not any(isinstance(value, np.ndarray) for value in named.values()):
+        raise ValueError(f"{os.path.basename(os.fspath(path))}: it holds no tensor")
+    return named
+
+
+def forecaster_from_torch(path, n_nonlinear=None, **params):
+    """A fitted :class:`ALRNNForecaster` from a network the research code's Python tutorial trained
+    (``AL_RNN``: ``A``, ``W``, ``h`` and ``B`` of shape (N, M), the last P units ReLU, a run from x
+    started at ``x @ B`` with its first N units set to x), saved by ``torch.save``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file: the whole module, or its state dict (under any prefix: ``"model.A"``).
+    n_nonlinear : int, default=None
+        Number P of ReLU units; None takes the saved module's ``P`` (a state dict has none).
+    **params
+        As for :meth:`ALRNNForecaster.from_parameters` (``mean``, ``scale``,
+        ``initial_observation``, ``sequence_length``, ...).
+
+    Returns
+    -------
+    ALRNNForecaster
+        Fitted, to ``generate``, ``forecast``, score with :mod:`sklearn_alrnn.metrics` and
+        decompose with :class:`RegimeDecomposer`.
+    """
+    named, file = read_torch(path), os.path.basename(os.fspath(path))
+    arrays = {name: np.asarray(_one(named, name, file), dtype=float) for name in ("A", "W", "h", "B")}
+    if n_nonlinear is None:
+        n_nonlinear = _one(named, "P", file, "pass n_nonlinear (a state dict holds no P)")
+    B = arrays["B"]
+    if B.ndim != 2 or B.shape[1] != arrays["A"].shape[0]:
+        raise ValueError(f"{file}: its B has shape {B.shape}, not (N, M) for the M = {arrays['A'].shape[0]} units "
+                         "of A")
+    return ALRNNForecaster.from_parameters(arrays["A"], arrays["W"], arrays["h"], B[:, B.shape[0]:].T,
+                                           n_nonlinear=n_nonlinear, **params)
+
+
+def _one(named, name, file, otherwise="the tutorial's AL_RNN holds one each of A, W, h and B"):
+    """The value named ``name`` in ``named`` under any prefix ("model.A"); a ValueError where there are
+    none or several."""
+    found = [key for key in named if key == name or key.endswith("." + name)]
+    if len(found) != 1:
+        listed = ", ".join(found) if found else "it holds " + ", ".join(list(named)[:12])
+        raise ValueError(f"{file}: it holds {len(found) or 'no'} value(s) named {name} ({listed}); {otherwise}")
+    return named[found[0]]

@@ -1,0 +1,63 @@
+"""How the PyTorch files beside it were written (torch 2.14.1, CPU; run with PyTorch installed, which
+the package never needs): the research tutorial's AL_RNN module saved whole and as a state dict, a
+training checkpoint, tensors of several kinds and layouts, and ``expected.npz``, what ``torch.load``
+reads from each and the module's free run, for ``tests/test_torch_files.py`` to match."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = Path(__file__).parent
+
+
+class AL_RNN(nn.Module):  # noqa: N801 - the tutorial's name, which the pickle of the whole module records
+    """The AL-RNN of the research code's Python tutorial (DurstewitzLab/ALRNN-DSR, alrnn_python)."""
+
+    def __init__(self, M, P, N):  # noqa: N803
+        super().__init__()
+        self.M, self.P, self.N = M, P, N
+        self.A = nn.Parameter(torch.rand(M) * 0.9)
+        self.W = nn.Parameter(torch.randn(M, M) * 0.2)
+        self.h = nn.Parameter(torch.randn(M) * 0.1)
+        self.B = nn.Parameter(torch.empty(N, M).uniform_(-1 / math.sqrt(N), 1 / math.sqrt(N)))
+
+    def forward(self, z):
+        linear = torch.clone(z)
+        z[:, -self.P:] = F.relu(z[:, -self.P:])
+        return self.A * linear + z @ self.W.t() + self.h
+
+
+def main():
+    torch.manual_seed(0)
+    model = AL_RNN(6, 2, 3)
+    torch.save(model, HERE / "al_rnn_m6_p2")
+    torch.save(model.state_dict(), HERE / "al_rnn_m6_p2_state.pt")
+    optimizer = torch.optim.RAdam(model.parameters())
+    torch.save({"epoch": 7, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "device": torch.device("cpu")}, HERE / "checkpoint.pt")
+    grid = torch.arange(60, dtype=torch.float64).reshape(6, 10)
+    kinds = {"view": grid[1:4, 2:9:3], "transposed": grid.t(), "half": torch.randn(4, 3).half(),
+             "bfloat16": torch.randn(5).bfloat16(), "long": torch.arange(5), "bool": torch.tensor([True, False]),
+             "scalar": torch.tensor(2.5), "empty": torch.zeros(0, 3)}
+    torch.save(kinds, HERE / "kinds.pt")
+    torch.save({"adjacency": torch.eye(3).to_sparse()}, HERE / "sparse.pt")
+    expected = {f"kinds.{k}": (v.float() if v.dtype == torch.bfloat16 else v).numpy() for k, v in kinds.items()}
+    expected |= {f"model.{k}": v.detach().numpy() for k, v in model.state_dict().items()}
+    start = torch.tensor([[0.3, -0.2, 0.5]])
+    with torch.no_grad():  # the tutorial's predict_free_sequence from one observation
+        z = start @ model.B
+        z[:, :3] = start
+        run = []
+        for _ in range(30):
+            z = model(z)
+            run.append(z[0, :3].clone())
+    expected["free_run"] = torch.stack(run).numpy()
+    np.savez(HERE / "expected.npz", **expected)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""PyTorch files read without PyTorch: files torch 2.14 wrote (``tests/data/torch/make_files.py``)
+against what ``torch.load`` read from them, the research tutorial's network as a forecaster, and
+files that ask to run code or are damaged."""
+
+import pickle
+import random
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sklearn_alrnn import RegimeDecomposer
+from sklearn_alrnn.formats import forecaster_from_torch, read_torch
+
+DATA = Path(__file__).parent / "data" / "torch"
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return dict(np.load(DATA / "expected.npz"))
+
+
+def test_tensors_equal_what_torch_reads(expected):
+    whole = read_torch(DATA / "al_rnn_m6_p2")  # torch.save(model): the module, pickled with its class's name
+    state = read_torch(DATA / "al_rnn_m6_p2_state.pt")
+    assert sorted(state) == ["A", "B", "W", "h"] and sorted(whole) == ["A", "B", "M", "N", "P", "W", "h"]
+    assert (whole["M"], whole["P"], whole["N"]) == (6, 2, 3)
+    for name in "AWhB":
+        assert whole[name].dtype == np.float32 and state[name].dtype == np.float32
+        np.testing.assert_array_equal(whole[name], expected[f"model.{name}"])
+        np.testing.assert_array_equal(state[name], expected[f"model.{name}"])
+    # A training checkpoint: the state dict under "model", the optimizer's numbers and a torch.device
+    # (held, never built) beside it.
+    checkpoint = read_torch(DATA / "checkpoint.pt")
+    np.testing.assert_array_equal(checkpoint["model.W"], expected["model.W"])
+    assert checkpoint["epoch"] == 7 and checkpoint["optimizer.param_groups.0.lr"] == 0.001
+    # Views into a larger storage (an offset and strides), a transpose, float16, bfloat16 (as float32),
+    # integers, booleans, a 0-d and an empty tensor.
+    kinds = read_torch(DATA / "kinds.pt")
+    for name, array in kinds.items():
+        np.testing.assert_array_equal(array, expected[f"kinds.{name}"])
+        assert array.dtype == expected[f"kinds.{name}"].dtype and array.shape == expected[f"kinds.{name}"].shape, name
+    with pytest.raises(ValueError, match=r"sparse.pt: its pickle rebuilds a tensor by torch._utils._rebuild_sparse_"
+                                         r"tensor \(a sparse, quantized, nested or 8-bit float tensor"):
+        read_torch(DATA / "sparse.pt")
+    np.testing.assert_array_equal(kinds["view"], np.arange(60.0).reshape(6, 10)[1:4, 2:9:3])
+
+
+def test_the_tutorials_network_as_a_forecaster(expected):
+    model = forecaster_from_torch(DATA / "al_rnn_m6_p2")  # P from the saved module
+    assert (model.n_hidden, model.n_nonlinear_, model.n_features_in_) == (6, 2, 3)
+    # The free run the tutorial's predict_free_sequence gives in float32, from one observation.
+    run = model.generate(31, x0=[0.3, -0.2, 0.5])
+    np.testing.assert_allclose(run[1:], expected["free_run"], rtol=1e-5, atol=1e-5)
+    decomposer = RegimeDecomposer(model, prefit=True).fit(run)
+    assert 1 <= decomposer.n_regimes_ <= 4 and set(decomposer.regimes_) <= set(range(4))  # P = 2
+    with pytest.raises(ValueError, match=r"al_rnn_m6_p2_state.pt: it holds no value\(s\) named P .*pass "
+                                         r"n_nonlinear \(a state dict holds no P\)"):
+        forecaster_from_torch(DATA / "al_rnn_m6_p2_state.pt")
+    from_state = forecaster_from_torch(DATA / "al_rnn_m6_p2_state.pt", n_nonlinear=2)
+    np.testing.assert_array_equal(from_state.generate(31, x0=[0.3, -0.2, 0.5]), run)
+    np.testing.assert_array_equal(forecaster_from_torch(DATA / "checkpoint.pt", n_nonlinear=2).W_, model.W_)
+    with pytest.raises(ValueError, match=r"kinds.pt: it holds no value\(s\) named A \(it holds view, "
+                                         r"transposed, .*\); the tutorial's AL_RNN holds one each of A, W, h"):
+        forecaster_from_torch(DATA / "kinds.pt", n_nonlinear=1)
+
+
+def _with_pickle(path, content, storages=None):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", content)
+        for key, raw in (storages or {}).items():
+            archive.writestr(f"archive/data/{key}", raw)
+    return path
+
+
+def test_a_file_that_asks_to_run_code_is_refused_and_nothing_runs(tmp_path):
+    marker = tmp_path / "ran"
+    for module, name in (("os", "system"), ("posix", "system"), ("builtins", "eval"), ("subprocess", "call")):
+        payload = f"c{module}\n{name}\n(Vtouch {marker}\ntR.".encode()
+        with pytest.raises(ValueError, match=rf"evil.pt: its pickle calls {module}.{name}, which no saved network "
+                                             r"needs: refused \(nothing in the file was run\)"):
+            read_torch(_with_pickle(tmp_path / "evil.pt", payload))
+    assert not marker.exists()
+    # A class of the user's code is held by name, never imported: its module is not even looked for.
+    payload = b"\x80\x02c__main__\nNotImported\nq\x00)\x81q\x01}q\x02X\x01\x00\x00\x00Pq\x03K\x02sb."
+    with pytest.raises(ValueError, match="holds no tensor"):
+        read_torch(_with_pickle(tmp_path / "class.pt", payload))
+
+
+def test_damaged_and_other_files_are_refused_by_name(tmp_path):
+    with pytest.raises(ValueError, match=r"old.pt: it is a PyTorch file of the format before torch 1.6 \(a "
+                                         r"sequence of pickles\); save it again"):
+        read_torch(_write(tmp_path / "old.pt", pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)))
+    with pytest.raises(ValueError, match=r"x.npy: it is no PyTorch file \(torch.save writes a zip archive\)"):
+        read_torch(_write(tmp_path / "x.npy", b"\x93NUMPY" + bytes(100)))
+    with zipfile.ZipFile(tmp_path / "plain.zip", "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    with pytest.raises(ValueError, match="plain.zip: it is a zip archive without a data.pkl"):
+        read_torch(tmp_path / "plain.zip")
+    tensor = (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storagectorch\nFloatStorage\n"
+              b"X\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x04tQK%sK\x04\x85K\x01\x85\x89ccollections\nOrderedDict\n)RtR.")
+    four = np.arange(4, dtype="<f4").tobytes()
+    np.testing.assert_array_equal(read_torch(_with_pickle(tmp_path / "t.pt", tensor % b"\x00", {"0": four}))[""],
+                                  np.arange(4.0))
+    with pytest.raises(ValueError, match=r"t.pt: a tensor of its pickle of size \(4,\) reads element 5 of a "
+                                         "storage of 4"):
+        read_torch(_with_pickle(tmp_path / "t.pt", tensor % b"\x02", {"0": four}))
+    with pytest.raises(ValueError, match=r"t.pt: its pickle refers to storage '0', which the archive lacks"):
+        read_torch(_with_pickle(tmp_path / "t.pt", tensor % b"\x00"))
+    with pytest.raises(ValueError, match=r"t.pt: its storage '0' holds 15 bytes, not a whole number of float32"):
+        read_torch(_with_pickle(tmp_path / "t.pt", tensor % b"\x00", {"0": four[:15]}))
+
+
+def _write(path, content):
+    path.write_bytes(content)
+    return path
+
+
+def _damaged(data, rng):
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 3)):
+        if not data:
+            break
+        where = rng.randrange(len(data))
+        kind = rng.choice(["flip", "cut", "insert", "delete"])
+        if kind == "flip":
+            data[where] ^= 1 << rng.randrange(8)
+        elif kind == "cut":
+            del data[where:]
+        elif kind == "insert":
+            data[where:where] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 9)))
+        else:
+            del data[where:where + rng.randint(1, 30)]
+    return bytes(data)
+
+
+def test_damaged_copies_of_a_real_file_raise_nothing_but_value_errors(tmp_path):
+    # The file damaged anywhere (mostly caught by the zip's checksums), and its pickle or a storage
+    # damaged inside an archive whose checksums agree (what the unpickler and the tensors must bear).
+    original = DATA / "al_rnn_m6_p2"
+    with zipfile.ZipFile(original) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    rng = random.Random(0)
+    outcomes = {"read": 0, "refused": 0}
+    for k in range(600):
+        if k % 2:
+            data = _damaged(original.read_bytes(), rng)
+        else:
+            target = rng.choice(["al_rnn_m6_p2/data.pkl"] * 3 + ["al_rnn_m6_p2/data/1"])
+            with zipfile.ZipFile(tmp_path / "damaged", "w") as archive:
+                for name, content in members.items():
+                    archive.writestr(name, _damaged(content, rng) if name == target else content)
+            data = (tmp_path / "damaged").read_bytes()
+        try:
+            read = read_torch(_write(tmp_path / "damaged", data))
+        except ValueError:
+            outcomes["refused"] += 1
+            continue
+        outcomes["read"] += 1
+        assert all(isinstance(value, (np.ndarray, int, float)) for value in read.values())
+    assert outcomes["read"] > 20 and outcomes["refused"] > 20, outcomes
