@@ -1,5 +1,6 @@
 """Converters between the package's layout and those of aeon / sktime and tslearn, and networks
-PyTorch saved (:func:`read_torch`, :func:`forecaster_from_torch`, read without PyTorch).
+trained elsewhere: saved by PyTorch (:func:`read_torch`, :func:`forecaster_from_torch`) or by the
+research code's Julia (:func:`forecaster_from_bson`), read without either.
 
 Axis orders:
 
@@ -14,12 +15,14 @@ Axis orders:
 
 import numpy as np
 
+from ._bson_files import forecaster_from_bson
 from ._panels import is_panel_frame
 from ._series import refuse_pivoted_features
 from ._torch_files import forecaster_from_torch, read_torch
 from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
 
-__all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn", "read_torch", "forecaster_from_torch"]
+__all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn", "read_torch", "forecaster_from_torch",
+           "forecaster_from_bson"]
 
 
 def from_aeon(X):

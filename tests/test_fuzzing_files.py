@@ -12,6 +12,7 @@ import pathlib
 import subprocess
 import sys
 import warnings
+import zipfile
 
 import numpy as np
 import pytest
@@ -22,6 +23,9 @@ from sklearn_alrnn import ALRNNClassifier, datasets, load, load_metadata, to_seq
 from sklearn_alrnn._data_files import read_series, read_table
 from sklearn_alrnn.cli import main
 from sklearn_alrnn.datasets import load_arff, load_ts, load_tsf, load_ucr_tsv, write_ts
+from sklearn_alrnn.formats import forecaster_from_bson, forecaster_from_torch, read_torch
+
+from .test_bson_files import research_checkpoint, write_bson
 
 pd = pytest.importorskip("pandas")
 
@@ -96,6 +100,41 @@ def test_damaged_model_files_are_refused_or_load_a_working_model(files, data):
     else:
         assert isinstance(metadata, dict)
     _run_cli(["analyze", str(path)])
+
+
+@given(data=st.data(), where=st.sampled_from(["file", "inside"]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_networks_trained_elsewhere_are_refused_or_read(tmp_path, data, where):
+    # A PyTorch file (torch 2.14's) damaged anywhere (mostly caught by the zip's checksums) or its pickle
+    # or a storage damaged inside an archive whose checksums agree; a research code's BSON checkpoint.
+    original = pathlib.Path(__file__).parent / "data" / "torch" / "al_rnn_m6_p2"
+    damaged_torch = tmp_path / "damaged.pt"
+    if where == "file":
+        damaged_torch.write_bytes(data.draw(damaged(original.read_bytes())))
+    else:
+        with zipfile.ZipFile(original) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        target = data.draw(st.sampled_from(["al_rnn_m6_p2/data.pkl", "al_rnn_m6_p2/data/1"]))
+        with zipfile.ZipFile(damaged_torch, "w") as archive:
+            for name, content in members.items():
+                archive.writestr(name, data.draw(damaged(content)) if name == target else content)
+    for reader in (read_torch, forecaster_from_torch):
+        try:
+            read = reader(damaged_torch)
+        except ValueError as error:
+            assert str(damaged_torch.name) in str(error)
+        else:
+            numbers = reader is read_torch and all(isinstance(v, (np.ndarray, int, float)) for v in read.values())
+            assert numbers or np.isfinite(getattr(read, "W_", np.nan)).all()
+    checkpoint = write_bson(tmp_path / "model.bson", research_checkpoint())
+    damaged_bson = tmp_path / "damaged.bson"
+    damaged_bson.write_bytes(data.draw(damaged(checkpoint.read_bytes())))
+    try:
+        model = forecaster_from_bson(damaged_bson)
+    except ValueError as error:
+        assert "damaged.bson" in str(error)
+    else:
+        assert np.isfinite(model.W_).all() and model.generate(5).shape[0] == 5
 
 
 @given(data=st.data())
