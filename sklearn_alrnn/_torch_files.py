@@ -275,7 +275,8 @@ def forecaster_from_torch(path, n_nonlinear=None, **params):
     named, file = read_torch(path), os.path.basename(os.fspath(path))
     arrays = {name: np.asarray(_one(named, name, file), dtype=float) for name in ("A", "W", "h", "B")}
     if n_nonlinear is None:
-        n_nonlinear = _one(named, "P", file, "pass n_nonlinear (a state dict holds no P)")
+        n_nonlinear = _one(named, "P", file,
+                           "pass n_nonlinear (a state dict holds no P; the command line's --n-nonlinear)")
     B = arrays["B"]
     if B.ndim != 2 or B.shape[1] != arrays["A"].shape[0]:
         raise ValueError(f"{file}: its B has shape {B.shape}, not (N, M) for the M = {arrays['A'].shape[0]} units "

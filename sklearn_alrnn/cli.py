@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import warnings
+import zipfile
 
 import numpy as np
 from sklearn.model_selection import ShuffleSplit
@@ -31,6 +32,7 @@ from ._forecaster_report import (
 from ._targets import missing_labels
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
+from .formats import forecaster_from_bson, forecaster_from_torch
 from .forecasting import ALRNNForecaster
 from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
@@ -255,10 +257,24 @@ def cmd_predict(args):
     return 0
 
 
+def _saved_model(args):
+    """The model a file holds and its saved metadata: a model file of the package, a checkpoint of the
+    research code (``.bson``) or a PyTorch file of its tutorial's network (neither with metadata)."""
+    if zipfile.is_zipfile(args.model):
+        with zipfile.ZipFile(args.model) as archive:
+            if any(name.endswith("/data.pkl") for name in archive.namelist()):  # what torch.save writes
+                return forecaster_from_torch(args.model, n_nonlinear=args.n_nonlinear), {}
+    if args.n_nonlinear is not None:
+        raise ValueError("--n-nonlinear is for a PyTorch file's state dict, which holds no P; this file holds its own")
+    if args.model.lower().endswith(".bson"):
+        return forecaster_from_bson(args.model), {}
+    return load_with_extra(args.model)
+
+
 def cmd_analyze(args):
     try:
-        model, extra = load_with_extra(args.model)
-    except (OSError, ValueError) as exc:
+        model, extra = _saved_model(args)
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
         if args.data:
@@ -383,7 +399,11 @@ def build_parser():
     predict.set_defaults(func=cmd_predict)
 
     analyze = sub.add_parser("analyze", help="regime summary of a saved model")
-    analyze.add_argument("model", help="model file (model.save, 'sklearn-alrnn fit' or 'reconstruct')")
+    analyze.add_argument("model", help="model file (model.save, 'sklearn-alrnn fit' or 'reconstruct'), a checkpoint "
+                                       "of the research code (Julia: model_<epoch>.bson) or its Python tutorial's "
+                                       "network saved by torch.save")
+    analyze.add_argument("--n-nonlinear", type=int, help="P, the ReLU units of a PyTorch state dict's network (a "
+                                                         "whole module gives its own)")
     analyze.add_argument("--data", help="CSV table or archive file whose visited regimes to analyse (a model of "
                                         "'sklearn-alrnn fit')")
     analyze.set_defaults(func=cmd_analyze)

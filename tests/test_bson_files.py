@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import RegimeDecomposer
+from sklearn_alrnn.cli import main
 from sklearn_alrnn.formats import forecaster_from_bson
 
 _JULIA_TYPES = {np.dtype("float32"): "Float32", np.dtype("float64"): "Float64", np.dtype("int64"): "Int64",
@@ -94,7 +95,7 @@ def research_generate(checkpoint, x1, T):
     return np.array(run)[:, :B.shape[0]]
 
 
-def test_a_research_checkpoint_runs_as_the_research_code_runs_it(tmp_path):
+def test_a_research_checkpoint_runs_as_the_research_code_runs_it(tmp_path, capsys):
     checkpoint = research_checkpoint()
     model = forecaster_from_bson(write_bson(tmp_path / "model_2000.bson", checkpoint))
     assert (model.n_hidden, model.n_nonlinear_, model.n_features_in_) == (8, 2, 3)
@@ -103,6 +104,10 @@ def test_a_research_checkpoint_runs_as_the_research_code_runs_it(tmp_path):
     np.testing.assert_array_equal(model.W_, checkpoint["model"][0][2][1])  # column-major bytes read back as W
     decomposer = RegimeDecomposer(model, prefit=True).fit(model.generate(200, x0=x1))
     assert 1 <= decomposer.n_regimes_ <= 4
+    assert main(["analyze", str(tmp_path / "model_2000.bson")]) == 0
+    assert "ALRNNForecaster: M=8 units, P=2 nonlinear, " in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="error: cannot load model .*--n-nonlinear is for a PyTorch file's state dict"):
+        main(["analyze", str(tmp_path / "model_2000.bson"), "--n-nonlinear", "1"])
     # Every unit observed (M = N, a linear network): the Identity holds no L.
     square = research_checkpoint(M=3, P=0, N=3, L=False)
     run = forecaster_from_bson(write_bson(tmp_path / "square.bson", square)).generate(5, x0=x1)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from sklearn_alrnn import RegimeDecomposer
+from sklearn_alrnn.cli import main
 from sklearn_alrnn.formats import forecaster_from_torch, read_torch
 
 DATA = Path(__file__).parent / "data" / "torch"
@@ -55,7 +56,7 @@ def test_the_tutorials_network_as_a_forecaster(expected):
     decomposer = RegimeDecomposer(model, prefit=True).fit(run)
     assert 1 <= decomposer.n_regimes_ <= 4 and set(decomposer.regimes_) <= set(range(4))  # P = 2
     with pytest.raises(ValueError, match=r"al_rnn_m6_p2_state.pt: it holds no value\(s\) named P .*pass "
-                                         r"n_nonlinear \(a state dict holds no P\)"):
+                                         r"n_nonlinear \(a state dict holds no P; the command line's --n-nonlinear\)"):
         forecaster_from_torch(DATA / "al_rnn_m6_p2_state.pt")
     from_state = forecaster_from_torch(DATA / "al_rnn_m6_p2_state.pt", n_nonlinear=2)
     np.testing.assert_array_equal(from_state.generate(31, x0=[0.3, -0.2, 0.5]), run)
@@ -63,6 +64,15 @@ def test_the_tutorials_network_as_a_forecaster(expected):
     with pytest.raises(ValueError, match=r"kinds.pt: it holds no value\(s\) named A \(it holds view, "
                                          r"transposed, .*\); the tutorial's AL_RNN holds one each of A, W, h"):
         forecaster_from_torch(DATA / "kinds.pt", n_nonlinear=1)
+
+
+def test_the_command_line_analyzes_the_tutorials_network(capsys):
+    assert main(["analyze", str(DATA / "al_rnn_m6_p2")]) == 0
+    assert "ALRNNForecaster: M=6 units, P=2 nonlinear, " in capsys.readouterr().out
+    with pytest.raises(SystemExit, match=r"error: cannot load model .*it holds no value\(s\) named P .*--n-nonlinear"):
+        main(["analyze", str(DATA / "al_rnn_m6_p2_state.pt")])
+    assert main(["analyze", str(DATA / "al_rnn_m6_p2_state.pt"), "--n-nonlinear", "1"]) == 0
+    assert "M=6 units, P=1 nonlinear" in capsys.readouterr().out
 
 
 def _with_pickle(path, content, storages=None):
