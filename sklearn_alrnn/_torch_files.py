@@ -6,15 +6,20 @@ a dict of them, or a whole ``nn.Module``) whose tensors refer by key to raw litt
 strings and arrays: a tensor from its storage, offset, size and stride (checked against the
 storage), a module as the names and values it holds (its ``_parameters``, ``_buffers`` and
 ``_modules``, as ``state_dict`` names them, and its own numbers, the research tutorial's M, P, N).
-Any other callable the file names (``os.system``, a class's code) is refused, never run.
+Any other callable the file names (``os.system``, a class's code) is refused, never run. A
+safetensors file (``safetensors.torch.save_file``: an 8-byte header length, a JSON header naming each
+tensor's type, shape and byte range, then the bytes) is read by its header, checked against the file.
 """
 
 import io
+import json
 import os
 import pickle
+import struct
 import zipfile
 import zlib
 from collections import OrderedDict
+from operator import index as operator_index
 
 import numpy as np
 
@@ -26,6 +31,9 @@ __all__ = ["forecaster_from_torch", "read_torch"]
 _STORAGES = {"DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "<u2",
              "LongStorage": "<i8", "IntStorage": "<i4", "ShortStorage": "<i2", "CharStorage": "i1",
              "ByteStorage": "u1", "BoolStorage": "?", "UntypedStorage": "u1"}
+#: safetensors' element types, as NumPy types (BF16 read as the upper half of a float32).
+_SAFETENSORS = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
+                "I8": "i1", "U64": "<u8", "U32": "<u4", "U16": "<u2", "U8": "u1", "BOOL": "?"}
 #: What a tensor's or a parameter's pickle calls in ``torch._utils``.
 _REBUILDS = ("_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_parameter", "_rebuild_parameter_with_state")
 #: Modules whose callables a file asks for only to run code: such a file is refused by name.
@@ -154,21 +162,59 @@ def _member(archive, name, what):
     return archive.read(info)
 
 
-def _unpickle(path):
-    """The object a file torch.save wrote holds, unpickled by the restricted unpickler."""
+def _saved_tensors(path):
+    """The object a PyTorch or safetensors file holds: unpickled by the restricted unpickler, or a
+    safetensors file's tensors by name."""
     with open(path, "rb") as file:
         data = file.read()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _unpickle_archive(archive)
     except zipfile.BadZipFile:
+        if data[8:9] == b"{" and len(data) >= 8:
+            return _safetensors(data)
         if data[:1] != b"\x80":
-            raise ValueError("it is no PyTorch file (torch.save writes a zip archive)") from None
+            raise ValueError("it is no PyTorch file (torch.save writes a zip archive) nor a safetensors file") from None
         # a pickle: torch.save before 1.6, or with _use_new_zipfile_serialization=False
         raise ValueError("it is a PyTorch file of the format before torch 1.6 (a sequence of pickles); save it "
                          "again with torch.save in torch 1.6 or later") from None
     except (OSError, EOFError, NotImplementedError, zlib.error, RuntimeError) as exc:  # zipfile's ways of damage
         raise ValueError(f"its zip archive is damaged ({type(exc).__name__}: {exc})") from None
+
+
+def _safetensors(data):
+    """A safetensors file's tensors by name, and its metadata's numbers (``{"P": "2"}`` gives 2)."""
+    length = struct.unpack_from("<Q", data)[0]
+    if length > len(data) - 8:
+        raise ValueError(f"its safetensors header claims {length} bytes of the {len(data) - 8} after its length")
+    try:
+        header = json.loads(data[8:8 + length].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"its safetensors header is no JSON ({exc})") from None
+    if not isinstance(header, dict):
+        raise ValueError(f"its safetensors header is a JSON {type(header).__name__}, not an object")
+    body, tensors = memoryview(data)[8 + length:], {}
+    metadata = header.pop("__metadata__", None) or {}
+    for key, text in (metadata.items() if isinstance(metadata, dict) else ()):
+        try:
+            tensors[key] = int(text) if str(text).lstrip("+-").isdigit() else float(text)
+        except (TypeError, ValueError):
+            continue  # a note in words
+    for name, entry in header.items():
+        try:
+            dtype, shape, (begin, end) = np.dtype(_SAFETENSORS[entry["dtype"]]), entry["shape"], entry["data_offsets"]
+            shape = tuple(operator_index(n) for n in shape)
+            begin, end = operator_index(begin), operator_index(end)
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ValueError(f"its safetensors header describes tensor {name!r} as {str(entry)[:80]} "
+                             f"({type(exc).__name__}: {exc})") from None
+        size = int(np.prod(shape, dtype=float)) * dtype.itemsize
+        if min(shape + (begin,), default=0) < 0 or end != begin + size or end > len(body):
+            raise ValueError(f"its tensor {name!r} of {entry['dtype']} {list(shape)} takes bytes {begin} to {end} "
+                             f"of the {len(body)} after the header")
+        array = np.frombuffer(body[begin:end], dtype).reshape(shape)
+        tensors[name] = (array.astype("<u4") << 16).view("<f4") if entry["dtype"] == "BF16" else array.copy()
+    return tensors
 
 
 def _unpickle_archive(archive):
@@ -216,24 +262,25 @@ def _named(saved, prefix="", inside=()):
 
 
 def read_torch(path):
-    """The parameters of a network saved by ``torch.save``, read without PyTorch.
+    """The parameters of a network saved by ``torch.save`` or as safetensors, read without PyTorch.
 
     A state dict, a dict holding one (``{"model": model.state_dict(), ...}``) or a whole module
     (``torch.save(model, path)``, the research code's tutorial) is read by an unpickler that
     builds only containers, numbers and arrays: nothing in the file is run, and a file that asks
-    to run anything is refused.
+    to run anything is refused. A safetensors file is read by its header.
 
     Parameters
     ----------
     path : str or path-like
-        A file ``torch.save`` wrote (torch 1.6 or later; any extension).
+        A file ``torch.save`` wrote (torch 1.6 or later; any extension), or a safetensors file.
 
     Returns
     -------
     parameters : dict of str -> ndarray or number
         Each tensor as an array (bfloat16 as float32), by the dotted name ``state_dict`` gives it
         (``"A"``, ``"rnn.W"``, ``"model.B"``), and the numbers saved beside them (a module's own
-        attributes, the tutorial's ``M``, ``P``, ``N``; a checkpoint's ``"epoch"``).
+        attributes, the tutorial's ``M``, ``P``, ``N``; a checkpoint's ``"epoch"``; the numbers of a
+        safetensors file's metadata, ``{"P": "2"}``).
 
     Examples
     --------
@@ -243,7 +290,7 @@ def read_torch(path):
     ['A', 'B', 'M', 'N', 'P', 'W', 'h']
     """
     try:
-        named = _named(_unpickle(path))
+        named = _named(_saved_tensors(path))
     except ValueError as exc:
         raise ValueError(f"{os.path.basename(os.fspath(path))}: {exc}") from None
     if not any(isinstance(value, np.ndarray) for value in named.values()):

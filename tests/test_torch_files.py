@@ -47,6 +47,28 @@ def test_tensors_equal_what_torch_reads(expected):
     np.testing.assert_array_equal(kinds["view"], np.arange(60.0).reshape(6, 10)[1:4, 2:9:3])
 
 
+def test_safetensors_files_are_read_by_their_header(tmp_path, expected):
+    saved = read_torch(DATA / "al_rnn_m6_p2.safetensors")  # safetensors.torch.save_file, metadata {"P": "2"}
+    assert sorted(saved) == ["A", "B", "P", "W", "bf16", "h"] and saved["P"] == 2
+    for name in "AWhB":
+        np.testing.assert_array_equal(saved[name], expected[f"model.{name}"])
+    np.testing.assert_array_equal(saved["bf16"], expected["kinds.bfloat16"])
+    whole = forecaster_from_torch(DATA / "al_rnn_m6_p2")
+    from_safetensors = forecaster_from_torch(DATA / "al_rnn_m6_p2.safetensors")  # P from the metadata
+    np.testing.assert_array_equal(from_safetensors.generate(9), whole.generate(9))
+    raw = (DATA / "al_rnn_m6_p2.safetensors").read_bytes()
+    length = int.from_bytes(raw[:8], "little")
+    header = raw[8:8 + length].decode()
+    cases = [(raw[:8 + length + 40], r"its tensor '\w+' of \w+ \[[\d, ]*\] takes bytes \d+ to \d+ of the 40 after"),
+             ((length + 10 ** 6).to_bytes(8, "little") + raw[8:], r"its safetensors header claims \d+ bytes of the"),
+             (raw[:8] + header.replace('"F32"', '"X32"', 1).encode() + raw[8 + length:],
+              r"its safetensors header describes tensor '\w+' as .*X32"),
+             (raw[:8] + b"{" + b" " * (length - 1) + raw[8 + length:], r"its safetensors header is no JSON")]
+    for content, message in cases:
+        with pytest.raises(ValueError, match="damaged.safetensors: " + message):
+            read_torch(_write(tmp_path / "damaged.safetensors", content))
+
+
 def test_the_tutorials_network_as_a_forecaster(expected):
     model = forecaster_from_torch(DATA / "al_rnn_m6_p2")  # P from the saved module
     assert (model.n_hidden, model.n_nonlinear_, model.n_features_in_) == (6, 2, 3)

@@ -1,7 +1,8 @@
-"""How the PyTorch files beside it were written (torch 2.14.1, CPU; run with PyTorch installed, which
-the package never needs): the research tutorial's AL_RNN module saved whole and as a state dict, a
-training checkpoint, tensors of several kinds and layouts, and ``expected.npz``, what ``torch.load``
-reads from each and the module's free run, for ``tests/test_torch_files.py`` to match."""
+"""How the PyTorch files beside it were written (torch 2.14.1, safetensors 0.8.0, CPU; run with them
+installed, which the package never needs): the research tutorial's AL_RNN module saved whole, as a
+state dict and as safetensors, a training checkpoint, tensors of several kinds and layouts, a sparse
+tensor, and ``expected.npz``, what ``torch.load`` reads from each and the module's free run, for
+``tests/test_torch_files.py`` to match."""
 
 import math
 from pathlib import Path
@@ -10,6 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from safetensors.torch import save_file
 
 HERE = Path(__file__).parent
 
@@ -45,6 +47,8 @@ def main():
              "scalar": torch.tensor(2.5), "empty": torch.zeros(0, 3)}
     torch.save(kinds, HERE / "kinds.pt")
     torch.save({"adjacency": torch.eye(3).to_sparse()}, HERE / "sparse.pt")
+    save_file({k: v.detach() for k, v in model.state_dict().items()} | {"bf16": kinds["bfloat16"]},
+              HERE / "al_rnn_m6_p2.safetensors", metadata={"P": "2", "note": "the tutorial's AL_RNN"})
     expected = {f"kinds.{k}": (v.float() if v.dtype == torch.bfloat16 else v).numpy() for k, v in kinds.items()}
     expected |= {f"model.{k}": v.detach().numpy() for k, v in model.state_dict().items()}
     start = torch.tensor([[0.3, -0.2, 0.5]])
