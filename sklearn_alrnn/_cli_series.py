@@ -6,6 +6,7 @@ import csv
 import sys
 import time
 import warnings
+import zipfile
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from ._forecaster_report import attractors_text, dimension_text, free_run_regime
 from ._map_measures import mean_n_step_error
 from ._measures import frequencies_suffice
 from .forecasting import ALRNNForecaster
+from .formats import forecaster_from_bson, forecaster_from_torch
 from .io import load_with_extra
 from .preprocessing import SequenceImputer
 
@@ -116,12 +118,29 @@ def cmd_reconstruct(args):
     return 0
 
 
+def saved_model(path, n_nonlinear=None):
+    """The model a file holds and the settings saved beside it: a model file of the package, a
+    checkpoint of the research code (``.bson``) or a PyTorch or safetensors file of its tutorial's
+    network (neither with settings; ``n_nonlinear``, P, for a state dict, which holds none)."""
+    torch_file = path.lower().endswith(".safetensors")
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            torch_file = any(name.endswith("/data.pkl") for name in archive.namelist())  # what torch.save writes
+    if torch_file:
+        return forecaster_from_torch(path, n_nonlinear=n_nonlinear), {}
+    if n_nonlinear is not None:
+        raise ValueError("--n-nonlinear is for a PyTorch file's state dict, which holds no P; this file holds its own")
+    if path.lower().endswith(".bson"):
+        return forecaster_from_bson(path), {}
+    return load_with_extra(path)
+
+
 def cmd_forecast(args):
     if args.output:
         check_can_write(args.output, "--output")
     try:
-        model, fitted = load_with_extra(args.model)
-    except (OSError, ValueError) as exc:
+        model, fitted = saved_model(args.model, args.n_nonlinear)
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if not isinstance(model, ALRNNForecaster):
         raise SystemExit(f"error: {args.model!r} holds an {type(model).__name__}, which labels sequences rather than "

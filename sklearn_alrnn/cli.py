@@ -23,7 +23,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from . import datasets
 from ._cli_sequences import GAP_FILLS, fit_sequences, load_bundle, sequences_to_label
-from ._cli_series import cmd_forecast, cmd_reconstruct
+from ._cli_series import cmd_forecast, cmd_reconstruct, saved_model
 from ._data_files import check_can_write
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, saved_sampling,
@@ -32,9 +32,7 @@ from ._forecaster_report import (
 from ._targets import missing_labels
 from ._version import __version__
 from .estimators import ALRNNClassifier, ALRNNRegressor
-from .formats import forecaster_from_bson, forecaster_from_torch
 from .forecasting import ALRNNForecaster
-from .io import load_with_extra
 from .nonlinearity import nonlinearity_profile
 from .preprocessing import SequenceImputer, SequenceTokenizer, missing_inside
 from .regimes import RegimeDecomposer
@@ -257,23 +255,9 @@ def cmd_predict(args):
     return 0
 
 
-def _saved_model(args):
-    """The model a file holds and its saved metadata: a model file of the package, a checkpoint of the
-    research code (``.bson``) or a PyTorch file of its tutorial's network (neither with metadata)."""
-    if zipfile.is_zipfile(args.model):
-        with zipfile.ZipFile(args.model) as archive:
-            if any(name.endswith("/data.pkl") for name in archive.namelist()):  # what torch.save writes
-                return forecaster_from_torch(args.model, n_nonlinear=args.n_nonlinear), {}
-    if args.n_nonlinear is not None:
-        raise ValueError("--n-nonlinear is for a PyTorch file's state dict, which holds no P; this file holds its own")
-    if args.model.lower().endswith(".bson"):
-        return forecaster_from_bson(args.model), {}
-    return load_with_extra(args.model)
-
-
 def cmd_analyze(args):
     try:
-        model, extra = _saved_model(args)
+        model, extra = saved_model(args.model, args.n_nonlinear)
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
@@ -459,7 +443,10 @@ def build_parser():
     forecast = sub.add_parser(
         "forecast", help="continue a recorded series with a saved reconstruction, or run it freely; write CSV"
     )
-    forecast.add_argument("model", help="model file of 'sklearn-alrnn reconstruct' or ALRNNForecaster.save")
+    forecast.add_argument("model", help="model file of 'sklearn-alrnn reconstruct' or ALRNNForecaster.save, a "
+                                        "checkpoint of the research code (model_<epoch>.bson) or its tutorial's "
+                                        "network (torch.save)")
+    forecast.add_argument("--n-nonlinear", type=int, help="P, the ReLU units of a PyTorch state dict's network")
     forecast.add_argument(
         "data", nargs="?", help="the series to continue, read as reconstruct reads its data (a stack: each series "
                                 "continued, a column 'series' numbering them, or --id-col's naming them); without "

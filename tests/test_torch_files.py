@@ -88,13 +88,21 @@ def test_the_tutorials_network_as_a_forecaster(expected):
         forecaster_from_torch(DATA / "kinds.pt", n_nonlinear=1)
 
 
-def test_the_command_line_analyzes_the_tutorials_network(capsys):
+def test_the_command_line_analyzes_and_runs_the_tutorials_network(tmp_path, capsys):
     assert main(["analyze", str(DATA / "al_rnn_m6_p2")]) == 0
     assert "ALRNNForecaster: M=6 units, P=2 nonlinear, " in capsys.readouterr().out
     with pytest.raises(SystemExit, match=r"error: cannot load model .*it holds no value\(s\) named P .*--n-nonlinear"):
         main(["analyze", str(DATA / "al_rnn_m6_p2_state.pt")])
     assert main(["analyze", str(DATA / "al_rnn_m6_p2_state.pt"), "--n-nonlinear", "1"]) == 0
     assert "M=6 units, P=1 nonlinear" in capsys.readouterr().out
+    # A forecast from a context (a safetensors file of the network, P in its metadata), as Python gives it.
+    context = tmp_path / "context.csv"
+    np.savetxt(context, [[0.1, 0.2, 0.3], [0.3, -0.2, 0.5]], delimiter=",", header="x,y,z", comments="")
+    assert main(["forecast", str(DATA / "al_rnn_m6_p2.safetensors"), str(context), "--steps", "4",
+                 "--output", str(tmp_path / "f.csv")]) == 0
+    written = np.loadtxt(tmp_path / "f.csv", delimiter=",", skiprows=1)
+    run = forecaster_from_torch(DATA / "al_rnn_m6_p2").forecast(np.array([[0.1, 0.2, 0.3], [0.3, -0.2, 0.5]]), 4)
+    np.testing.assert_allclose(written[:, 1:], run, rtol=1e-6)
 
 
 def _with_pickle(path, content, storages=None):
