@@ -320,7 +320,8 @@ def forecaster_from_torch(path, n_nonlinear=None, **params):
         decompose with :class:`RegimeDecomposer`.
     """
     named, file = read_torch(path), os.path.basename(os.fspath(path))
-    arrays = {name: np.asarray(_one(named, name, file), dtype=float) for name in ("A", "W", "h", "B")}
+    with np.errstate(invalid="ignore"):  # a signalling NaN of a damaged file: refused as a NaN below
+        arrays = {name: np.asarray(_one(named, name, file), dtype=float) for name in ("A", "W", "h", "B")}
     if n_nonlinear is None:
         n_nonlinear = _one(named, "P", file,
                            "pass n_nonlinear (a state dict holds no P; the command line's --n-nonlinear)")
