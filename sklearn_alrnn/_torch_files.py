@@ -56,10 +56,17 @@ class _SavedObject(dict):
 
 
 class _Storage:
-    """A storage's elements, read from the archive when a tensor first asks for them."""
+    """A storage's elements: read from the archive when a tensor first asks for them, or, in the format
+    before torch 1.6, filled after the pickle (None until then); a view ``offset`` into ``base``."""
 
-    def __init__(self, elements):
-        self.elements = elements
+    def __init__(self, elements, base=None, offset=0, size=0):
+        self._elements, self.base, self.offset, self.size = elements, base, offset, size
+
+    @property
+    def elements(self):
+        if self.base is None or self.base.elements is None:
+            return self._elements if self.base is None else None
+        return self.base.elements[self.offset:self.offset + self.size]
 
 
 class _StorageType:
@@ -72,25 +79,41 @@ class _StorageType:
 _BFLOAT16 = _StorageType("<u2")
 
 
+def _elements(raw, storage_type, what):
+    """A storage's bytes as its elements (bfloat16: the upper half of a float32)."""
+    dtype = np.dtype(storage_type.dtype if isinstance(storage_type, _StorageType) else "u1")
+    if len(raw) % dtype.itemsize:
+        raise ValueError(f"its {what} holds {len(raw)} bytes, not a whole number of {dtype} elements")
+    elements = np.frombuffer(raw, dtype)
+    return (elements.astype("<u4") << 16).view("<f4") if storage_type is _BFLOAT16 else elements
+
+
 class _RestrictedUnpickler(pickle.Unpickler):
-    def __init__(self, file, archive, prefix):
+    """An unpickler of what a tensor's pickle needs; ``read_storage(key, storage_type)`` gives a storage's
+    elements, or None where they come after the pickle (the format before torch 1.6)."""
+
+    def __init__(self, file, read_storage):
         super().__init__(file)
-        self.archive, self.prefix, self.storages = archive, prefix, {}
+        self.read_storage, self.storages = read_storage, {}
 
     def persistent_load(self, pid):
+        if isinstance(pid, tuple) and len(pid) >= 2 and pid[0] == "module":  # a module's class and its source
+            if not (isinstance(pid[1], type) and issubclass(pid[1], _SavedObject)):
+                raise ValueError(f"its pickle names a module class {str(pid[1])[:60]!r}")
+            return pid[1]
         if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
-            raise ValueError(f"its pickle refers to {str(pid)[:60]!r}, not to a storage of the archive")
+            raise ValueError(f"its pickle refers to {str(pid)[:60]!r}, not to a storage of the file")
         storage_type, key = pid[1], str(pid[2])
         if key not in self.storages:
-            raw = _member(self.archive, f"{self.prefix}data/{key}", f"storage {key!r}")
-            dtype = np.dtype(storage_type.dtype if isinstance(storage_type, _StorageType) else "u1")
-            if len(raw) % dtype.itemsize:
-                raise ValueError(f"its storage {key!r} holds {len(raw)} bytes, not a whole number of {dtype} elements")
-            elements = np.frombuffer(raw, dtype)
-            if storage_type is _BFLOAT16:  # the upper half of a float32
-                elements = (elements.astype("<u4") << 16).view("<f4")
-            self.storages[key] = _Storage(elements)
-        return self.storages[key]
+            self.storages[key] = _Storage(self.read_storage(key, storage_type))
+            self.storages[key].storage_type = storage_type
+        view = pid[5] if len(pid) > 5 else None
+        if view is None:
+            return self.storages[key]
+        try:  # a view into the storage, as torch before 1.0 saved some: (key, offset, size)
+            return _Storage(None, self.storages[key], operator_index(view[1]), operator_index(view[2]))
+        except (TypeError, IndexError):
+            raise ValueError(f"its pickle gives a storage view as {str(view)[:60]!r}") from None
 
     def find_class(self, module, name):
         if (module, name) == ("collections", "OrderedDict"):
@@ -111,6 +134,8 @@ class _RestrictedUnpickler(pickle.Unpickler):
         if module.split(".")[0] in _SYSTEM_MODULES:
             raise ValueError(f"its pickle calls {module}.{name}, which no saved network needs: refused (nothing "
                              "in the file was run)")
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise ValueError(f"its pickle names a class {name[:60]!r}, which is no Python name")
         return type(name, (_SavedObject,), {})  # held by name, never imported
 
 
@@ -121,10 +146,19 @@ def _reconstruct(cls, base, state):
     return cls()
 
 
+class _PendingTensor:
+    """A tensor whose storage is filled after the pickle (the format before torch 1.6)."""
+
+    def __init__(self, *arguments):
+        self.arguments = arguments
+
+
 def _rebuild_tensor(storage, offset, size, stride, *rest):
     """A tensor's elements as an array: ``size`` elements from ``offset`` of ``storage`` at ``stride``."""
     if not isinstance(storage, _Storage):
         raise ValueError(f"a tensor of its pickle is built from {type(storage).__name__}, not a storage")
+    if storage.elements is None:
+        return _PendingTensor(storage, offset, size, stride)
     try:
         offset, size, stride = int(offset), tuple(map(int, size)), tuple(map(int, stride))
     except (TypeError, ValueError):
@@ -175,11 +209,44 @@ def _saved_tensors(path):
             return _safetensors(data)
         if data[:1] != b"\x80":
             raise ValueError("it is no PyTorch file (torch.save writes a zip archive) nor a safetensors file") from None
-        # a pickle: torch.save before 1.6, or with _use_new_zipfile_serialization=False
-        raise ValueError("it is a PyTorch file of the format before torch 1.6 (a sequence of pickles); save it "
-                         "again with torch.save in torch 1.6 or later") from None
+        return _sequence_of_pickles(data)
     except (OSError, EOFError, NotImplementedError, zlib.error, RuntimeError) as exc:  # zipfile's ways of damage
         raise ValueError(f"its zip archive is damaged ({type(exc).__name__}: {exc})") from None
+
+
+#: The first pickle of a file of the format before torch 1.6, and the format's version, its second.
+_LEGACY_MAGIC, _LEGACY_VERSION = 0x1950A86A20F9469CFC6C, 1001
+
+
+def _sequence_of_pickles(data):
+    """The object of a PyTorch file of the format before torch 1.6 (``torch.save`` with
+    ``_use_new_zipfile_serialization=False``): pickles of its magic number, version, the saving
+    machine's byte order and the object, then the storage keys, then each storage's element count
+    (8 bytes) and elements."""
+    stream = io.BytesIO(data)
+    try:
+        heading = [_RestrictedUnpickler(stream, None).load() for _ in range(3)]
+        if heading[:2] != [_LEGACY_MAGIC, _LEGACY_VERSION] or not isinstance(heading[2], dict):
+            raise ValueError(f"it is a pickle, not a PyTorch file (it starts {str(heading[0])[:40]!r})")
+        if not heading[2].get("little_endian", True):
+            raise ValueError("its storages are big-endian; save it on a little-endian machine")
+        unpickler = _RestrictedUnpickler(stream, lambda key, storage_type: None)
+        saved, keys = unpickler.load(), _RestrictedUnpickler(stream, None).load()
+    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError, UnicodeDecodeError,
+            RecursionError, OverflowError, MemoryError) as exc:
+        raise ValueError(f"it is a damaged PyTorch file of the format before torch 1.6 ({type(exc).__name__}: "
+                         f"{exc})") from None
+    for key in keys if isinstance(keys, list) else []:
+        storage = unpickler.storages.get(str(key))
+        count = struct.unpack("<q", stream.read(8).ljust(8, b"\xff"))[0]
+        if storage is None or count < 0:
+            raise ValueError(f"its storage {str(key)[:40]!r} is not the pickle's, or its length is damaged")
+        itemsize = np.dtype(getattr(storage.storage_type, "dtype", "u1")).itemsize
+        raw = stream.read(count * itemsize) if count * itemsize <= len(data) else b""
+        if len(raw) != count * itemsize:
+            raise ValueError(f"its storage {str(key)[:40]!r} of {count} elements is cut short")
+        storage._elements = _elements(raw, storage.storage_type, f"storage {str(key)[:40]!r}")
+    return saved
 
 
 def _safetensors(data):
@@ -227,9 +294,12 @@ def _unpickle_archive(archive):
     if byteorder != b"little":
         raise ValueError(f"its storages are {byteorder.decode(errors='replace')[:20]!r}-endian, not little-endian; "
                          "save it on a little-endian machine")
+    def read_storage(key, storage_type):
+        return _elements(_member(archive, f"{prefix}data/{key}", f"storage {key!r}"), storage_type, f"storage {key!r}")
+
     try:
         content = _member(archive, pickles[0], "pickle")
-        return _RestrictedUnpickler(io.BytesIO(content), archive, prefix).load()
+        return _RestrictedUnpickler(io.BytesIO(content), read_storage).load()
     except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError, UnicodeDecodeError,
             RecursionError, OverflowError, MemoryError) as exc:
         raise ValueError(f"its pickle is damaged ({type(exc).__name__}: {exc})") from None
@@ -238,6 +308,10 @@ def _unpickle_archive(archive):
 def _named(saved, prefix="", inside=()):
     """The arrays and numbers of a saved object by dotted name, as ``state_dict`` names a module's; a
     container met again inside itself (a damaged pickle's cycle) is passed over."""
+    if isinstance(saved, _PendingTensor):
+        saved = _rebuild_tensor(*saved.arguments)
+        if isinstance(saved, _PendingTensor):
+            raise ValueError(f"its tensor {prefix.rstrip('.')!r} refers to a storage the file does not hold")
     if isinstance(saved, np.ndarray):
         return {prefix.rstrip("."): saved}
     if isinstance(saved, (int, float)) and not isinstance(saved, bool) and prefix:
@@ -272,7 +346,8 @@ def read_torch(path):
     Parameters
     ----------
     path : str or path-like
-        A file ``torch.save`` wrote (torch 1.6 or later; any extension), or a safetensors file.
+        A file ``torch.save`` wrote (its zip archive, or the sequence of pickles of torch before 1.6
+        and of ``_use_new_zipfile_serialization=False``; any extension), or a safetensors file.
 
     Returns
     -------

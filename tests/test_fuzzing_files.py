@@ -102,17 +102,17 @@ def test_damaged_model_files_are_refused_or_load_a_working_model(files, data):
     _run_cli(["analyze", str(path)])
 
 
-@given(data=st.data(), where=st.sampled_from(["file", "inside", "safetensors"]))
+@given(data=st.data(), where=st.sampled_from(["file", "inside", "safetensors", "legacy"]))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_damaged_networks_trained_elsewhere_are_refused_or_read(tmp_path, data, where):
     # A PyTorch file (torch 2.14's) damaged anywhere (mostly caught by the zip's checksums) or its pickle
-    # or a storage damaged inside an archive whose checksums agree; a safetensors file; a research code's
-    # BSON checkpoint.
+    # or a storage damaged inside an archive whose checksums agree; a safetensors file; a file of the
+    # format before torch 1.6; a research code's BSON checkpoint.
     original = pathlib.Path(__file__).parent / "data" / "torch" / "al_rnn_m6_p2"
     damaged_torch = tmp_path / "damaged.pt"
     if where != "inside":
-        damaged_torch.write_bytes(data.draw(damaged(original.with_name(original.name + ".safetensors" * (
-            where == "safetensors")).read_bytes())))
+        name = {"file": original.name, "safetensors": "al_rnn_m6_p2.safetensors", "legacy": "al_rnn_m6_p2_legacy.pt"}
+        damaged_torch.write_bytes(data.draw(damaged(original.with_name(name[where]).read_bytes())))
     else:
         with zipfile.ZipFile(original) as archive:
             members = {name: archive.read(name) for name in archive.namelist()}

@@ -41,6 +41,15 @@ def test_tensors_equal_what_torch_reads(expected):
     for name, array in kinds.items():
         np.testing.assert_array_equal(array, expected[f"kinds.{name}"])
         assert array.dtype == expected[f"kinds.{name}"].dtype and array.shape == expected[f"kinds.{name}"].shape, name
+    # The format before torch 1.6 (a sequence of pickles, the storages after them): the module, whose
+    # class's source the file records, and the same kinds of tensors.
+    legacy = read_torch(DATA / "al_rnn_m6_p2_legacy.pt")
+    assert sorted(legacy) == sorted(whole) and legacy["P"] == 2
+    for name in "AWhB":
+        np.testing.assert_array_equal(legacy[name], expected[f"model.{name}"])
+    for name, array in read_torch(DATA / "kinds_legacy.pt").items():
+        np.testing.assert_array_equal(array, expected[f"kinds.{name}"])
+        assert array.dtype == expected[f"kinds.{name}"].dtype and array.shape == expected[f"kinds.{name}"].shape, name
     with pytest.raises(ValueError, match=r"sparse.pt: its pickle rebuilds a tensor by torch._utils._rebuild_sparse_"
                                          r"tensor \(a sparse, quantized, nested or 8-bit float tensor"):
         read_torch(DATA / "sparse.pt")
@@ -128,9 +137,13 @@ def test_a_file_that_asks_to_run_code_is_refused_and_nothing_runs(tmp_path):
 
 
 def test_damaged_and_other_files_are_refused_by_name(tmp_path):
-    with pytest.raises(ValueError, match=r"old.pt: it is a PyTorch file of the format before torch 1.6 \(a "
-                                         r"sequence of pickles\); save it again"):
-        read_torch(_write(tmp_path / "old.pt", pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)))
+    with pytest.raises(ValueError, match=r"data.pkl: it is a pickle, not a PyTorch file \(it starts '12345'\)"):
+        read_torch(_write(tmp_path / "data.pkl", pickle.dumps(12345, protocol=2) * 3))
+    legacy = (DATA / "kinds_legacy.pt").read_bytes()
+    with pytest.raises(ValueError, match=r"cut.pt: its storage '\d+' of \d+ elements is cut short"):
+        read_torch(_write(tmp_path / "cut.pt", legacy[:-5]))
+    with pytest.raises(ValueError, match=r"cut.pt: it is a damaged PyTorch file of the format before torch 1.6"):
+        read_torch(_write(tmp_path / "cut.pt", legacy[:200]))
     with pytest.raises(ValueError, match=r"x.npy: it is no PyTorch file \(torch.save writes a zip archive\)"):
         read_torch(_write(tmp_path / "x.npy", b"\x93NUMPY" + bytes(100)))
     with zipfile.ZipFile(tmp_path / "plain.zip", "w") as archive:
