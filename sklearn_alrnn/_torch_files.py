@@ -6,9 +6,11 @@ a dict of them, or a whole ``nn.Module``) whose tensors refer by key to raw litt
 strings and arrays: a tensor from its storage, offset, size and stride (checked against the
 storage), a module as the names and values it holds (its ``_parameters``, ``_buffers`` and
 ``_modules``, as ``state_dict`` names them, and its own numbers, the research tutorial's M, P, N).
-Any other callable the file names (``os.system``, a class's code) is refused, never run. A
-safetensors file (``safetensors.torch.save_file``: an 8-byte header length, a JSON header naming each
-tensor's type, shape and byte range, then the bytes) is read by its header, checked against the file.
+Any other callable the file names (``os.system``, a class's code) is refused, never run. The format
+before torch 1.6 (and ``_use_new_zipfile_serialization=False``) is a sequence of pickles, the
+storages' bytes after the object's, read by the same unpickler. A safetensors file
+(``safetensors.torch.save_file``: an 8-byte header length, a JSON header naming each tensor's type,
+shape and byte range, then the bytes) is read by its header, checked against the file.
 """
 
 import io
@@ -59,8 +61,9 @@ class _Storage:
     """A storage's elements: read from the archive when a tensor first asks for them, or, in the format
     before torch 1.6, filled after the pickle (None until then); a view ``offset`` into ``base``."""
 
-    def __init__(self, elements, base=None, offset=0, size=0):
-        self._elements, self.base, self.offset, self.size = elements, base, offset, size
+    def __init__(self, elements, storage_type=None, base=None, offset=0, size=0):
+        self._elements, self.storage_type = elements, storage_type
+        self.base, self.offset, self.size = base, offset, size
 
     @property
     def elements(self):
@@ -105,13 +108,12 @@ class _RestrictedUnpickler(pickle.Unpickler):
             raise ValueError(f"its pickle refers to {str(pid)[:60]!r}, not to a storage of the file")
         storage_type, key = pid[1], str(pid[2])
         if key not in self.storages:
-            self.storages[key] = _Storage(self.read_storage(key, storage_type))
-            self.storages[key].storage_type = storage_type
+            self.storages[key] = _Storage(self.read_storage(key, storage_type), storage_type)
         view = pid[5] if len(pid) > 5 else None
         if view is None:
             return self.storages[key]
         try:  # a view into the storage, as torch before 1.0 saved some: (key, offset, size)
-            return _Storage(None, self.storages[key], operator_index(view[1]), operator_index(view[2]))
+            return _Storage(None, storage_type, self.storages[key], operator_index(view[1]), operator_index(view[2]))
         except (TypeError, IndexError):
             raise ValueError(f"its pickle gives a storage view as {str(view)[:60]!r}") from None
 
@@ -241,7 +243,7 @@ def _sequence_of_pickles(data):
         count = struct.unpack("<q", stream.read(8).ljust(8, b"\xff"))[0]
         if storage is None or count < 0:
             raise ValueError(f"its storage {str(key)[:40]!r} is not the pickle's, or its length is damaged")
-        itemsize = np.dtype(getattr(storage.storage_type, "dtype", "u1")).itemsize
+        itemsize = np.dtype(getattr(storage.storage_type, "dtype", "u1")).itemsize  # an unknown type: bytes
         raw = stream.read(count * itemsize) if count * itemsize <= len(data) else b""
         if len(raw) != count * itemsize:
             raise ValueError(f"its storage {str(key)[:40]!r} of {count} elements is cut short")
