@@ -66,9 +66,8 @@ def _document(data, at, depth=0):
             if size < 0 or start + size > end:
                 raise ValueError(f"a {'string' if kind == 2 else 'binary'} at byte {at} claims {size} bytes past "
                                  "its document")
-            value = data[start:start + size - 1].decode("utf-8", errors="replace") if kind == 2 else data[
-                start:start + size]
-            at = start + size
+            value, at = data[start:start + size], start + size
+            value = value[:-1].decode("utf-8", errors="replace") if kind == 0x02 else value
         elif kind in (0x03, 0x04):
             value, at = _document(data, at, depth + 1)
             value = list(value.values()) if kind == 0x04 else value
