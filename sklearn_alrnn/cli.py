@@ -24,7 +24,7 @@ from sklearn.utils.multiclass import type_of_target
 from . import datasets
 from ._cli_sequences import GAP_FILLS, fit_sequences, load_bundle, sequences_to_label
 from ._cli_series import cmd_forecast, cmd_reconstruct, saved_model
-from ._data_files import check_can_write
+from ._data_files import check_can_write, read_series, series_list
 from ._forecaster_report import (
     ATTRACTOR_STARTS, attractors_text, dimension_text, fixed_points_text, free_run_regimes, period_text, saved_sampling,
     spectrum_text,
@@ -261,14 +261,17 @@ def cmd_analyze(args):
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
-        if args.data:
-            raise SystemExit("error: --data is a data file for sequence models; a forecaster is analysed on its "
-                             "free run")
-        free_run, states = model.generate(100_000, return_states=True)
+        try:  # a recorded series' first row starts the free run (the model's own first observation without)
+            first = None if args.data is None else series_list(read_series(args.data)[0])[0]
+            x0 = None if first is None else first.reshape(-1, first.shape[-1])[0]
+            free_run, states = model.generate(100_000, x0=x0, return_states=True)
+        except ValueError as exc:
+            raise SystemExit(f"error: cannot start the free run from {args.data!r}: {exc}")
         decomposer = free_run_regimes(model, states)
         learnt = " of the first differences (reconstruct --differences)" * bool(extra.get("differences"))
         print(f"ALRNNForecaster{learnt}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
-              f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run")
+              f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run"
+              + f" from the first row of {args.data}" * bool(args.data))
         print(f"  largest Lyapunov exponents  {spectrum_text(model, *saved_sampling(extra))}")
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
         print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")
@@ -389,7 +392,9 @@ def build_parser():
     analyze.add_argument("--n-nonlinear", type=int, help="P, the ReLU units of a PyTorch state dict's network (a "
                                                          "whole module gives its own)")
     analyze.add_argument("--data", help="CSV table or archive file whose visited regimes to analyse (a model of "
-                                        "'sklearn-alrnn fit')")
+                                        "'sklearn-alrnn fit'); for a forecaster, a recorded series whose first row "
+                                        "starts the free run (a network from elsewhere holds no observation of its "
+                                        "data)")
     analyze.set_defaults(func=cmd_analyze)
 
     reconstruct = sub.add_parser(

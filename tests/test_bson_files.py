@@ -108,6 +108,13 @@ def test_a_research_checkpoint_runs_as_the_research_code_runs_it(tmp_path, capsy
     assert "ALRNNForecaster: M=8 units, P=2 nonlinear, " in capsys.readouterr().out
     with pytest.raises(SystemExit, match="error: cannot load model .*--n-nonlinear is for a PyTorch file's state dict"):
         main(["analyze", str(tmp_path / "model_2000.bson"), "--n-nonlinear", "1"])
+    # The network holds no observation of its data: a recorded series' first row starts the free run.
+    np.savetxt(tmp_path / "series.csv", [x1, x1 + 0.1], delimiter=",", header="x,y,z", comments="")
+    assert main(["analyze", str(tmp_path / "model_2000.bson"), "--data", str(tmp_path / "series.csv")]) == 0
+    assert "regimes visited by a 100,000-step free run from the first row of" in capsys.readouterr().out
+    np.savetxt(tmp_path / "narrow.csv", [x1[:2]], delimiter=",", header="x,y", comments="")
+    with pytest.raises(SystemExit, match=r"error: cannot start the free run from .*narrow.csv.*x0 has 2 values"):
+        main(["analyze", str(tmp_path / "model_2000.bson"), "--data", str(tmp_path / "narrow.csv")])
     # Every unit observed (M = N, a linear network): the Identity holds no L.
     square = research_checkpoint(M=3, P=0, N=3, L=False)
     run = forecaster_from_bson(write_bson(tmp_path / "square.bson", square)).generate(5, x0=x1)
