@@ -5,7 +5,8 @@ a dict of them, or a whole ``nn.Module``) whose tensors refer by key to raw litt
 ``<name>/data/<key>``. The pickle is read by an unpickler that builds only dicts, lists, numbers,
 strings and arrays: a tensor from its storage, offset, size and stride (checked against the
 storage), a module as the names and values it holds (its ``_parameters``, ``_buffers`` and
-``_modules``, as ``state_dict`` names them, and its own numbers, the research tutorial's M, P, N).
+``_modules``, as ``state_dict`` names them, and its own numbers, the research tutorial's M, P, N),
+NumPy arrays and numbers (a checkpoint's data statistics) from their type code, shape and bytes.
 Any other callable the file names (``os.system``, a class's code) is refused, never run. The format
 before torch 1.6 (and ``_use_new_zipfile_serialization=False``) is a sequence of pickles, the
 storages' bytes after the object's, read by the same unpickler. A safetensors file
@@ -133,12 +134,68 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return list
         if (module, name) == ("copyreg", "_reconstructor"):
             return _reconstruct
+        if module in ("numpy.core.multiarray", "numpy._core.multiarray") and name in ("_reconstruct", "scalar"):
+            return _NumpyArray if name == "_reconstruct" else _numpy_scalar
+        if (module, name) in (("numpy", "dtype"), ("numpy", "ndarray"), ("_codecs", "encode")):
+            return {"dtype": _NumpyDtype, "ndarray": _NumpyArray, "encode": _latin1}[name]
         if module.split(".")[0] in _SYSTEM_MODULES:
             raise ValueError(f"its pickle calls {module}.{name}, which no saved network needs: refused (nothing "
                              "in the file was run)")
         if not all(part.isidentifier() for part in name.split(".")):
             raise ValueError(f"its pickle names a class {name[:60]!r}, which is no Python name")
         return type(name, (_SavedObject,), {})  # held by name, never imported
+
+
+class _NumpyDtype:
+    """``numpy.dtype(spec, align, copy)`` as pickled: its type code, and its byte order from its state."""
+
+    def __init__(self, spec, *rest):
+        self.spec, self.order = str(spec), "="
+
+    def __setstate__(self, state):
+        if isinstance(state, tuple) and len(state) > 1 and state[1] in ("<", ">", "|", "="):
+            self.order = state[1]
+
+    def numpy(self):
+        try:
+            dtype = np.dtype(self.spec)
+        except TypeError:
+            raise ValueError(f"its pickle holds a NumPy array of type {self.spec[:20]!r}") from None
+        if dtype.kind in "OV":  # objects or records: what a parameter never is
+            raise ValueError(f"its pickle holds a NumPy array of {dtype} elements, not numbers")
+        return dtype.newbyteorder(self.order.replace("|", "="))
+
+
+class _NumpyArray:
+    """A NumPy array as pickled (numpy's ``_reconstruct``, then its state: shape, type, order, bytes)."""
+
+    def __init__(self, *args):
+        self.array = None
+
+    def __setstate__(self, state):
+        try:
+            _, shape, dtype, fortran, raw = state
+            dtype, shape = dtype.numpy(), tuple(operator_index(n) for n in shape)
+        except (TypeError, ValueError, AttributeError):
+            raise ValueError(f"its pickle holds a NumPy array of state {str(state)[:60]!r}") from None
+        if not isinstance(raw, bytes) or len(raw) != int(np.prod(shape, dtype=float)) * dtype.itemsize:
+            raise ValueError(f"its pickle holds a NumPy array of {dtype} {shape} whose bytes do not fit it")
+        array = np.frombuffer(raw, dtype).reshape(shape, order="F" if fortran else "C")
+        self.array = array.astype(dtype.newbyteorder("="))
+
+
+def _numpy_scalar(dtype, raw):
+    """``numpy.core.multiarray.scalar``: a NumPy number, as a Python number."""
+    if not (isinstance(dtype, _NumpyDtype) and isinstance(raw, bytes) and len(raw) == dtype.numpy().itemsize):
+        raise ValueError("its pickle holds a NumPy number whose bytes do not fit its type")
+    return np.frombuffer(raw, dtype.numpy())[0].item()
+
+
+def _latin1(text, encoding="latin1"):
+    """``_codecs.encode``, by which a pickle of protocol 2 writes bytes: text's code points as bytes."""
+    if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
+        raise ValueError(f"its pickle encodes {type(text).__name__} as {str(encoding)[:20]!r}")
+    return text.encode("latin1")
 
 
 def _reconstruct(cls, base, state):
@@ -314,6 +371,8 @@ def _named(saved, prefix="", inside=()):
         saved = _rebuild_tensor(*saved.arguments)
         if isinstance(saved, _PendingTensor):
             raise ValueError(f"its tensor {prefix.rstrip('.')!r} refers to a storage the file does not hold")
+    if isinstance(saved, _NumpyArray) and saved.array is not None:
+        saved = saved.array
     if isinstance(saved, np.ndarray):
         return {prefix.rstrip("."): saved}
     if isinstance(saved, (int, float)) and not isinstance(saved, bool) and prefix:
@@ -355,9 +414,9 @@ def read_torch(path):
     -------
     parameters : dict of str -> ndarray or number
         Each tensor as an array (bfloat16 as float32), by the dotted name ``state_dict`` gives it
-        (``"A"``, ``"rnn.W"``, ``"model.B"``), and the numbers saved beside them (a module's own
-        attributes, the tutorial's ``M``, ``P``, ``N``; a checkpoint's ``"epoch"``; the numbers of a
-        safetensors file's metadata, ``{"P": "2"}``).
+        (``"A"``, ``"rnn.W"``, ``"model.B"``), and the NumPy arrays and numbers saved beside them (a
+        module's own attributes, the tutorial's ``M``, ``P``, ``N``; a checkpoint's ``"epoch"`` and
+        data statistics; the numbers of a safetensors file's metadata, ``{"P": "2"}``).
 
     Examples
     --------

@@ -35,6 +35,10 @@ def test_tensors_equal_what_torch_reads(expected):
     checkpoint = read_torch(DATA / "checkpoint.pt")
     np.testing.assert_array_equal(checkpoint["model.W"], expected["model.W"])
     assert checkpoint["epoch"] == 7 and checkpoint["optimizer.param_groups.0.lr"] == 0.001
+    # The data's statistics saved beside it as NumPy arrays (one big-endian, in Fortran order) and a number.
+    np.testing.assert_array_equal(checkpoint["data.mean"], expected["data.mean"])
+    np.testing.assert_array_equal(checkpoint["data.std"], expected["data.std"])
+    assert checkpoint["data.count"] == 7000 and checkpoint["data.std"].dtype == np.float32
     # Views into a larger storage (an offset and strides), a transpose, float16, bfloat16 (as float32),
     # integers, booleans, a 0-d and an empty tensor.
     kinds = read_torch(DATA / "kinds.pt")

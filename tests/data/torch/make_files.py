@@ -39,8 +39,10 @@ def main():
     torch.save(model, HERE / "al_rnn_m6_p2")
     torch.save(model.state_dict(), HERE / "al_rnn_m6_p2_state.pt")
     optimizer = torch.optim.RAdam(model.parameters())
+    stats = {"mean": np.array([1.5, -2.0, 0.25]), "std": np.array([[1.0, 2.0], [3.0, 4.0]], ">f4", order="F"),
+             "count": np.int64(7000)}  # the data's, as NumPy arrays and numbers beside the state dict
     torch.save({"epoch": 7, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "device": torch.device("cpu")}, HERE / "checkpoint.pt")
+                "device": torch.device("cpu"), "data": stats}, HERE / "checkpoint.pt")
     grid = torch.arange(60, dtype=torch.float64).reshape(6, 10)
     kinds = {"view": grid[1:4, 2:9:3], "transposed": grid.t(), "half": torch.randn(4, 3).half(),
              "bfloat16": torch.randn(5).bfloat16(), "long": torch.arange(5), "bool": torch.tensor([True, False]),
@@ -52,6 +54,7 @@ def main():
     save_file({k: v.detach() for k, v in model.state_dict().items()} | {"bf16": kinds["bfloat16"]},
               HERE / "al_rnn_m6_p2.safetensors", metadata={"P": "2", "note": "the tutorial's AL_RNN"})
     expected = {f"kinds.{k}": (v.float() if v.dtype == torch.bfloat16 else v).numpy() for k, v in kinds.items()}
+    expected |= {f"data.{k}": v for k, v in stats.items()}
     expected |= {f"model.{k}": v.detach().numpy() for k, v in model.state_dict().items()}
     start = torch.tensor([[0.3, -0.2, 0.5]])
     with torch.no_grad():  # the tutorial's predict_free_sequence from one observation
