@@ -1,8 +1,9 @@
 """How the PyTorch files beside it were written (torch 2.14.1, safetensors 0.8.0, CPU; run with them
 installed, which the package never needs): the research tutorial's AL_RNN module saved whole, as a
-state dict, as safetensors and in the format before torch 1.6, a training checkpoint, tensors of
-several kinds and layouts (also in the format before 1.6), a sparse tensor, and ``expected.npz``,
-what ``torch.load`` reads from each and the module's free run, for ``tests/test_torch_files.py``."""
+state dict, as safetensors, in the format before torch 1.6 and traced (TorchScript), a training
+checkpoint with NumPy statistics, tensors of several kinds and layouts (also in the format before
+1.6), a sparse tensor, and ``expected.npz``, what ``torch.load`` reads from each and the module's
+free run, for ``tests/test_torch_files.py``."""
 
 import math
 from pathlib import Path
@@ -50,6 +51,7 @@ def main():
     torch.save(kinds, HERE / "kinds.pt")
     torch.save({"adjacency": torch.eye(3).to_sparse()}, HERE / "sparse.pt")
     torch.save(model, HERE / "al_rnn_m6_p2_legacy.pt", _use_new_zipfile_serialization=False)  # before torch 1.6
+    torch.jit.trace(model, torch.zeros(1, 6)).save(HERE / "al_rnn_m6_p2_traced.pt")  # TorchScript
     torch.save(kinds, HERE / "kinds_legacy.pt", _use_new_zipfile_serialization=False)
     save_file({k: v.detach() for k, v in model.state_dict().items()} | {"bf16": kinds["bfloat16"]},
               HERE / "al_rnn_m6_p2.safetensors", metadata={"P": "2", "note": "the tutorial's AL_RNN"})
