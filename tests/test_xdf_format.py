@@ -2,6 +2,7 @@
 rules, their clocks, breaks and markers, damaged files, and the commands on them."""
 
 import gzip
+import re
 import struct
 import warnings
 
@@ -164,10 +165,12 @@ def test_clock_offsets_moved_as_pyxdf_moves_them(tmp_path):
     after = [(t, 2.5 + stamps[6000] + 8.0 - 1.0) for t in np.arange(2.0, 32.0, 5.0)]
     write_xdf(tmp_path / "reset.xdf", [stream("EEG", rate, values, restarted, labels=["a", "b"],
                                               clock=[c for c in clock[:7] if c[0] < 70] + after)])
-    with pytest.warns(UserWarning, match=r"reset.xdf: the clock of stream 'EEG' was reset 1 time\(s\) while "
-                                         r"recorded \(its clock offsets jump at 2 s\)"), \
-            pytest.warns(UserWarning, match=r"pauses 1 time.*after 30 s of samples \(for (8|7.9999\d) s\)"):
+    with pytest.warns(UserWarning) as caught:  # one context: pytest before 8 does not pass warnings on
         reset = load_xdf(tmp_path / "reset.xdf")
+    told = [str(warning.message) for warning in caught]
+    assert any(re.match(r"reset.xdf: the clock of stream 'EEG' was reset 1 time\(s\) while recorded \(its clock "
+                        r"offsets jump at 2 s\)", message) for message in told), told
+    assert any(re.search(r"pauses 1 time.*after 30 s of samples \(for (8|7.9999\d) s\)", message) for message in told)
     np.testing.assert_allclose(reset.times["a"][:6000], np.arange(6000) / rate, atol=1e-4)
     np.testing.assert_allclose(reset.times["a"][6001:], 38.0 + np.arange(6000) / rate, atol=1e-4)
     np.testing.assert_array_equal(reset["b"][0][6001:], values[6000:, 1])
