@@ -465,8 +465,11 @@ def forecaster_from_torch(path, n_nonlinear=None, **params):
     if B.ndim != 2 or B.shape[1] != arrays["A"].shape[0]:
         raise ValueError(f"{file}: its B has shape {B.shape}, not (N, M) for the M = {arrays['A'].shape[0]} units "
                          "of A")
-    return ALRNNForecaster.from_parameters(arrays["A"], arrays["W"], arrays["h"], B[:, B.shape[0]:].T,
-                                           n_nonlinear=n_nonlinear, **params)
+    try:
+        return ALRNNForecaster.from_parameters(arrays["A"], arrays["W"], arrays["h"], B[:, B.shape[0]:].T,
+                                               n_nonlinear=n_nonlinear, **params)
+    except ValueError as exc:
+        raise ValueError(f"{file}: {exc}") from None
 
 
 def _one(named, name, file, otherwise="the tutorial's AL_RNN holds one each of A, W, h and B"):

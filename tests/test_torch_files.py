@@ -83,6 +83,9 @@ def test_safetensors_files_are_read_by_their_header(tmp_path, expected):
     for content, message in cases:
         with pytest.raises(ValueError, match="damaged.safetensors: " + message):
             read_torch(_write(tmp_path / "damaged.safetensors", content))
+    nan_first = raw[:8 + length] + np.array([np.nan], "<f4").tobytes() + raw[8 + length + 4:]  # A[0] NaN
+    with pytest.raises(ValueError, match=r"nan.safetensors: Parameter a contains NaN or infinity"):
+        forecaster_from_torch(_write(tmp_path / "nan.safetensors", nan_first))
 
 
 def test_the_tutorials_network_as_a_forecaster(expected):
