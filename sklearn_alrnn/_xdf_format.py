@@ -400,9 +400,15 @@ def load_xdf(path):
         (``times``): seconds from the first sample of its main stream (:func:`main_signals`).
     """
     path = os.fspath(path)
-    regular = _regular(_streams(path))
+    streams = _streams(path)
+    regular = _regular(streams)
     if not regular:
         raise ValueError("it holds no stream of regular samples of numbers (only markers, strings or none)")
+    unread = [f"{stream['name']!r} ({stream['n_channels']} channels of {stream['format']}, irregular)"
+              for stream in streams.values() if stream["rate"] == 0 and stream["n_channels"] > 1]
+    if unread:  # a gaze or mouse stream without a nominal rate: neither signals of a rate nor markers
+        warn_user(f"{os.path.basename(path)}: its stream(s) {', '.join(unread)} hold samples at irregular times, "
+                  "neither signals of a rate nor markers of one channel: left out", UserWarning)
     fitted = [_segments(stream) for stream in regular]
     origin = fitted[_main_stream(regular)][1][0]
     signals, sources, times = {}, {}, {}

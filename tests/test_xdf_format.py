@@ -218,6 +218,15 @@ def test_markers_label_windows_of_the_stream_they_time(tmp_path, session):
     assert load_xdf_markers(tmp_path / "codes.xdf")[0] == [(0.0, 0.0, "7"), (1.5, 0.0, "12")]
     with pytest.raises(ValueError, match=r"it holds no stream of regular samples of numbers"):
         load_xdf(tmp_path / "codes.xdf")
+    # An eye tracker's gaze without a nominal rate (x, y, pupil at irregular times) is neither signals of
+    # a rate nor markers: left out, with a warning naming it; the EEG read as before.
+    gaze = stream("Gaze", 0, np.random.RandomState(2).normal(size=(40, 3)), np.sort(100 + np.arange(40) * 0.12),
+                  fmt="double64", kind="Gaze", chunk=5)
+    write_xdf(tmp_path / "gaze.xdf", [session[0], gaze])
+    with pytest.warns(UserWarning, match=r"gaze.xdf: its stream\(s\) 'Gaze' \(3 channels of double64, irregular\) "
+                                         r"hold samples at irregular times, neither signals of a rate nor markers"):
+        with_gaze = load_xdf(tmp_path / "gaze.xdf")
+    assert list(with_gaze) == [f"C{k}" for k in range(8)]
 
 
 def test_a_break_in_a_streams_time_stamps_is_a_gap(tmp_path, capsys):
