@@ -83,13 +83,23 @@ class _StorageType:
 _BFLOAT16 = _StorageType("<u2")
 
 
+def _element_type(storage_type):
+    """The NumPy type of a storage's elements (bytes for a storage class of another kind)."""
+    return np.dtype(storage_type.dtype if isinstance(storage_type, _StorageType) else "u1")
+
+
+def _bfloat16_as_float32(halves):
+    """bfloat16 numbers, held as their 16 bits (uint16), as the float32 numbers whose upper half they are."""
+    return (halves.astype("<u4") << 16).view("<f4")
+
+
 def _elements(raw, storage_type, what):
-    """A storage's bytes as its elements (bfloat16: the upper half of a float32)."""
-    dtype = np.dtype(storage_type.dtype if isinstance(storage_type, _StorageType) else "u1")
+    """A storage's bytes as its elements (bfloat16 as float32)."""
+    dtype = _element_type(storage_type)
     if len(raw) % dtype.itemsize:
         raise ValueError(f"its {what} holds {len(raw)} bytes, not a whole number of {dtype} elements")
     elements = np.frombuffer(raw, dtype)
-    return (elements.astype("<u4") << 16).view("<f4") if storage_type is _BFLOAT16 else elements
+    return _bfloat16_as_float32(elements) if storage_type is _BFLOAT16 else elements
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
@@ -186,9 +196,10 @@ class _NumpyArray:
 
 def _numpy_scalar(dtype, raw):
     """``numpy.core.multiarray.scalar``: a NumPy number, as a Python number."""
-    if not (isinstance(dtype, _NumpyDtype) and isinstance(raw, bytes) and len(raw) == dtype.numpy().itemsize):
+    dtype = dtype.numpy() if isinstance(dtype, _NumpyDtype) else None
+    if dtype is None or not isinstance(raw, bytes) or len(raw) != dtype.itemsize:
         raise ValueError("its pickle holds a NumPy number whose bytes do not fit its type")
-    return np.frombuffer(raw, dtype.numpy())[0].item()
+    return np.frombuffer(raw, dtype)[0].item()
 
 
 def _latin1(text, encoding="latin1"):
@@ -273,6 +284,9 @@ def _saved_tensors(path):
         raise ValueError(f"its zip archive is damaged ({type(exc).__name__}: {exc})") from None
 
 
+#: What unpickling a damaged pickle raises (the unpickler's own refusals are ValueErrors).
+_DAMAGED_PICKLE = (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError,
+                   UnicodeDecodeError, RecursionError, OverflowError, MemoryError)
 #: The first pickle of a file of the format before torch 1.6, and the format's version, its second.
 _LEGACY_MAGIC, _LEGACY_VERSION = 0x1950A86A20F9469CFC6C, 1001
 
@@ -291,8 +305,7 @@ def _sequence_of_pickles(data):
             raise ValueError("its storages are big-endian; save it on a little-endian machine")
         unpickler = _RestrictedUnpickler(stream, lambda key, storage_type: None)
         saved, keys = unpickler.load(), _RestrictedUnpickler(stream, None).load()
-    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError, UnicodeDecodeError,
-            RecursionError, OverflowError, MemoryError) as exc:
+    except _DAMAGED_PICKLE as exc:
         raise ValueError(f"it is a damaged PyTorch file of the format before torch 1.6 ({type(exc).__name__}: "
                          f"{exc})") from None
     for key in keys if isinstance(keys, list) else []:
@@ -300,7 +313,7 @@ def _sequence_of_pickles(data):
         count = struct.unpack("<q", stream.read(8).ljust(8, b"\xff"))[0]
         if storage is None or count < 0:
             raise ValueError(f"its storage {str(key)[:40]!r} is not the pickle's, or its length is damaged")
-        itemsize = np.dtype(getattr(storage.storage_type, "dtype", "u1")).itemsize  # an unknown type: bytes
+        itemsize = _element_type(storage.storage_type).itemsize
         raw = stream.read(count * itemsize) if count * itemsize <= len(data) else b""
         if len(raw) != count * itemsize:
             raise ValueError(f"its storage {str(key)[:40]!r} of {count} elements is cut short")
@@ -339,7 +352,7 @@ def _safetensors(data):
             raise ValueError(f"its tensor {name!r} of {entry['dtype']} {list(shape)} takes bytes {begin} to {end} "
                              f"of the {len(body)} after the header")
         array = np.frombuffer(body[begin:end], dtype).reshape(shape)
-        tensors[name] = (array.astype("<u4") << 16).view("<f4") if entry["dtype"] == "BF16" else array.copy()
+        tensors[name] = _bfloat16_as_float32(array) if entry["dtype"] == "BF16" else array.copy()
     return tensors
 
 
@@ -359,8 +372,7 @@ def _unpickle_archive(archive):
     try:
         content = _member(archive, pickles[0], "pickle")
         return _RestrictedUnpickler(io.BytesIO(content), read_storage).load()
-    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError, UnicodeDecodeError,
-            RecursionError, OverflowError, MemoryError) as exc:
+    except _DAMAGED_PICKLE as exc:
         raise ValueError(f"its pickle is damaged ({type(exc).__name__}: {exc})") from None
 
 
@@ -373,9 +385,8 @@ def _named(saved, prefix="", inside=()):
             raise ValueError(f"its tensor {prefix.rstrip('.')!r} refers to a storage the file does not hold")
     if isinstance(saved, _NumpyArray) and saved.array is not None:
         saved = saved.array
-    if isinstance(saved, np.ndarray):
-        return {prefix.rstrip("."): saved}
-    if isinstance(saved, (int, float)) and not isinstance(saved, bool) and prefix:
+    number = isinstance(saved, (int, float)) and not isinstance(saved, bool) and prefix
+    if isinstance(saved, np.ndarray) or number:
         return {prefix.rstrip("."): saved}
     if id(saved) in inside or len(inside) > 50:
         return {}
