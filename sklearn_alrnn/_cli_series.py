@@ -6,7 +6,6 @@ import csv
 import sys
 import time
 import warnings
-import zipfile
 
 import numpy as np
 
@@ -15,6 +14,7 @@ from ._data_files import check_can_write, held_out_split, model_columns, named_s
 from ._forecaster_report import attractors_text, dimension_text, free_run_regimes, spectrum_text
 from ._map_measures import mean_n_step_error
 from ._measures import frequencies_suffice
+from ._torch_files import is_torch_file
 from .forecasting import ALRNNForecaster
 from .formats import forecaster_from_bson, forecaster_from_torch
 from .io import load_with_extra
@@ -122,11 +122,7 @@ def saved_model(path, n_nonlinear=None):
     """The model a file holds and the settings saved beside it: a model file of the package, a
     checkpoint of the research code (``.bson``) or a PyTorch or safetensors file of its tutorial's
     network (neither with settings; ``n_nonlinear``, P, for a state dict, which holds none)."""
-    torch_file = path.lower().endswith(".safetensors")
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            torch_file = any(name.endswith("/data.pkl") for name in archive.namelist())  # what torch.save writes
-    if torch_file:
+    if not path.lower().endswith(".bson") and is_torch_file(path):
         return forecaster_from_torch(path, n_nonlinear=n_nonlinear), {}
     if n_nonlinear is not None:
         raise ValueError("--n-nonlinear is for a PyTorch file's state dict, which holds no P; this file holds its own")
@@ -140,7 +136,7 @@ def cmd_forecast(args):
         check_can_write(args.output, "--output")
     try:
         model, fitted = saved_model(args.model, args.n_nonlinear)
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if not isinstance(model, ALRNNForecaster):
         raise SystemExit(f"error: {args.model!r} holds an {type(model).__name__}, which labels sequences rather than "

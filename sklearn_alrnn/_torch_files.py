@@ -28,7 +28,7 @@ import numpy as np
 
 from .forecasting import ALRNNForecaster
 
-__all__ = ["forecaster_from_torch", "read_torch"]
+__all__ = ["forecaster_from_torch", "is_torch_file", "read_torch"]
 
 #: The storages' element types, by the name of their class in ``torch``.
 _STORAGES = {"DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "<u2",
@@ -356,11 +356,32 @@ def _safetensors(data):
     return tensors
 
 
+def _archive_pickle(archive):
+    """The member ``<name>/data.pkl`` of a zip archive torch.save wrote, None in another archive (a
+    NumPy .npz, the package's model files)."""
+    return next((name for name in archive.namelist() if name.endswith("data.pkl") and name.count("/") == 1), None)
+
+
+def is_torch_file(path):
+    """Whether :func:`read_torch` reads a file as its own: torch.save's zip archive (a ``data.pkl``
+    inside), a pickle (its format before torch 1.6) or a safetensors file (a JSON header after the
+    8 bytes of its length); what else sets a command line's model file apart."""
+    with open(path, "rb") as file:
+        head = file.read(9)
+    if not zipfile.is_zipfile(path):
+        return head[:1] == b"\x80" or head[8:9] == b"{"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _archive_pickle(archive) is not None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False
+
+
 def _unpickle_archive(archive):
-    pickles = [name for name in archive.namelist() if name.endswith("data.pkl") and name.count("/") == 1]
-    if not pickles:
+    pickle_member = _archive_pickle(archive)
+    if pickle_member is None:
         raise ValueError("it is a zip archive without a data.pkl, not a file torch.save writes")
-    prefix = pickles[0][: -len("data.pkl")]
+    prefix = pickle_member[: -len("data.pkl")]
     byteorder = _member(archive, prefix + "byteorder", "byte order").strip() if (
         prefix + "byteorder" in archive.namelist()) else b"little"
     if byteorder != b"little":
@@ -370,7 +391,7 @@ def _unpickle_archive(archive):
         return _elements(_member(archive, f"{prefix}data/{key}", f"storage {key!r}"), storage_type, f"storage {key!r}")
 
     try:
-        content = _member(archive, pickles[0], "pickle")
+        content = _member(archive, pickle_member, "pickle")
         return _RestrictedUnpickler(io.BytesIO(content), read_storage).load()
     except _DAMAGED_PICKLE as exc:
         raise ValueError(f"its pickle is damaged ({type(exc).__name__}: {exc})") from None

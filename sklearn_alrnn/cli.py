@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import warnings
-import zipfile
 
 import numpy as np
 from sklearn.model_selection import ShuffleSplit
@@ -258,7 +257,7 @@ def cmd_predict(args):
 def cmd_analyze(args):
     try:
         model, extra = saved_model(args.model, args.n_nonlinear)
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {args.model!r}: {exc}")
     if isinstance(model, ALRNNForecaster):
         try:  # a recorded series' first row starts the free run (the model's own first observation without)

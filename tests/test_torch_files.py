@@ -114,6 +114,8 @@ def test_the_command_line_analyzes_and_runs_the_tutorials_network(tmp_path, caps
         main(["analyze", str(DATA / "al_rnn_m6_p2_state.pt")])
     assert main(["analyze", str(DATA / "al_rnn_m6_p2_state.pt"), "--n-nonlinear", "1"]) == 0
     assert "M=6 units, P=1 nonlinear" in capsys.readouterr().out
+    assert main(["analyze", str(DATA / "al_rnn_m6_p2_legacy.pt")]) == 0  # the format before torch 1.6
+    assert "ALRNNForecaster: M=6 units, P=2 nonlinear, " in capsys.readouterr().out
     # A forecast from a context (a safetensors file of the network, P in its metadata), as Python gives it.
     context = tmp_path / "context.csv"
     np.savetxt(context, [[0.1, 0.2, 0.3], [0.3, -0.2, 0.5]], delimiter=",", header="x,y,z", comments="")
