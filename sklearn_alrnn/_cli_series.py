@@ -143,7 +143,7 @@ def cmd_forecast(args):
                          "continuing series: 'sklearn-alrnn predict' reads it")
     if model.n_inputs_:
         raise SystemExit(f"error: {args.model!r} reads {model.n_inputs_} exogenous input(s), which every forecast step "
-                         "needs: forecast it in Python (sklearn_alrnn.load, then forecast(context, n_steps, exog=...))")
+                         "needs: forecast it in Python (the model's forecast(context, n_steps, exog=...))")
     noise = {"process_noise": args.process_noise, "random_state": args.random_state}
     names = getattr(model, "feature_names_in_", None)
     id_name = args.id_col or fitted.get("id_col")  # reconstruct's, where DATA has it

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import pickle
+import re
 import struct
 import zipfile
 import zlib
@@ -26,6 +27,7 @@ from operator import index as operator_index
 
 import numpy as np
 
+from ._warnings import warn_user
 from .forecasting import ALRNNForecaster
 
 __all__ = ["forecaster_from_torch", "is_torch_file", "read_torch"]
@@ -471,12 +473,19 @@ def forecaster_from_torch(path, n_nonlinear=None, **params):
     (``AL_RNN``: ``A``, ``W``, ``h`` and ``B`` of shape (N, M), the last P units ReLU, a run from x
     started at ``x @ B`` with its first N units set to x), saved by ``torch.save``.
 
+    Two variants of the tutorial's class are read too: input weights ``C`` of shape (M, K), whose
+    run adds ``C phi_t`` to each step (the forecaster's ``exog``, row t driving row t + 1 of
+    ``generate``), and a boolean ``relu_mask`` buffer of length P, whose False slots are identity:
+    those units become linear ones, placed before the ReLU units that remain (their order among
+    the hidden states changes; the observations do not).
+
     Parameters
     ----------
     path : str or path-like
         The file: the whole module, or its state dict (under any prefix: ``"model.A"``).
     n_nonlinear : int, default=None
-        Number P of ReLU units; None takes the saved module's ``P`` (a state dict has none).
+        Number P of ReLU units; None takes the saved module's ``P`` or the length of its
+        ``relu_mask`` (a state dict holds neither).
     **params
         As for :meth:`ALRNNForecaster.from_parameters` (``mean``, ``scale``,
         ``initial_observation``, ``sequence_length``, ...).
@@ -490,18 +499,77 @@ def forecaster_from_torch(path, n_nonlinear=None, **params):
     named, file = read_torch(path), os.path.basename(os.fspath(path))
     with np.errstate(invalid="ignore"):  # a signalling NaN of a damaged file: refused as a NaN below
         arrays = {name: np.asarray(_one(named, name, file), dtype=float) for name in ("A", "W", "h", "B")}
+        if _holds(named, "C"):
+            arrays["C"] = np.asarray(_one(named, "C", file), dtype=float)
+    mask = np.asarray(_one(named, "relu_mask", file)) if _holds(named, "relu_mask") else None
     if n_nonlinear is None:
-        n_nonlinear = _one(named, "P", file,
-                           "pass n_nonlinear (a state dict holds no P; the command line's --n-nonlinear)")
+        n_nonlinear = mask.size if mask is not None else _one(named, "P", file, _without_p(file, arrays["A"]))
     B = arrays["B"]
     if B.ndim != 2 or B.shape[1] != arrays["A"].shape[0]:
         raise ValueError(f"{file}: its B has shape {B.shape}, not (N, M) for the M = {arrays['A'].shape[0]} units "
                          "of A")
     try:
-        return ALRNNForecaster.from_parameters(arrays["A"], arrays["W"], arrays["h"], B[:, B.shape[0]:].T,
-                                               n_nonlinear=n_nonlinear, **params)
+        if mask is not None:
+            arrays, n_nonlinear = _masked_slots_made_linear(arrays, mask, n_nonlinear)
+        model = ALRNNForecaster.from_parameters(arrays["A"], arrays["W"], arrays["h"], arrays["B"][:, B.shape[0]:].T,
+                                                n_nonlinear=n_nonlinear, C=arrays.get("C"), **params)
     except ValueError as exc:
         raise ValueError(f"{file}: {exc}") from None
+    _warn_of_parameters_left_out(named, file)
+    return model
+
+
+def _masked_slots_made_linear(arrays, mask, n_nonlinear):
+    """The network with the units of its last ``n_nonlinear`` slots that ``mask`` leaves identity moved
+    before the ReLU units (a similarity transform by a permutation: the same observations), and its
+    number of ReLU units."""
+    M = np.shape(arrays["A"])[0] if np.ndim(arrays["A"]) else 0
+    if mask.shape != (n_nonlinear,) or mask.dtype.kind not in "bui" or not np.isin(mask, (0, 1)).all():
+        raise ValueError(f"its relu_mask, of shape {mask.shape} and type {mask.dtype}, is not True/False for "
+                         f"each of the last P = {n_nonlinear} units.")
+    if n_nonlinear > M:
+        raise ValueError(f"its P = {n_nonlinear} ReLU slots do not fit the {M} units of A.")
+    slots = np.arange(M - n_nonlinear, M)
+    order = np.concatenate([np.arange(M - n_nonlinear), slots[mask == 0], slots[mask == 1]])
+    observed_relu = slots[(mask == 1) & (slots < (arrays["B"].shape[0] if arrays["B"].ndim == 2 else 0))]
+    if observed_relu.size:
+        raise ValueError(f"its relu_mask leaves unit(s) {observed_relu.tolist()} ReLU among the first N = "
+                         f"{arrays['B'].shape[0]}, which it reads out; the forecaster's observed units are linear.")
+    moved = {}
+    for name, value in arrays.items():  # one of another shape is left for from_parameters to refuse
+        if name == "B":
+            moved[name] = value[:, order] if value.ndim == 2 and value.shape[1] == M else value
+            continue
+        moved[name] = value[order] if value.ndim >= 1 and value.shape[0] == M else value
+        if name in ("A", "W") and moved[name].shape == (M, M):
+            moved[name] = moved[name][:, order]
+    return moved, int(np.count_nonzero(mask))
+
+
+def _warn_of_parameters_left_out(named, file):
+    """A warning naming the tensors beside A that the tutorial's AL_RNN and its two variants do not
+    hold (another variant's: a learnt start, a decoder), which the forecaster leaves out."""
+    prefix = next(key for key in named if key == "A" or key.endswith(".A"))[:-1]
+    known = {prefix + name for name in ("A", "W", "h", "B", "C", "relu_mask")}
+    other = [key for key, value in named.items()
+             if key.startswith(prefix) and key not in known and isinstance(value, np.ndarray)]
+    if other:
+        warn_user(f"{file}: the forecaster leaves out its {', '.join(other[:8])}{', ...' * (len(other) > 8)}, "
+                  "which the tutorial's AL_RNN does not hold: its runs are those of A, W, h, B and C alone")
+
+
+def _holds(named, name):
+    return any(key == name or key.endswith("." + name) for key in named)
+
+
+def _without_p(file, A):
+    """What a state dict without P asks for; the research tutorial's file name says P beside M
+    (``lorenz_m20_p2``), taken as a hint only where its M is A's."""
+    asked = "pass n_nonlinear (a state dict holds no P; the command line's --n-nonlinear)"
+    named = re.search(r"(?<![a-z0-9])m(\d+)_p(\d+)(?!\d)", file.lower())
+    if named and int(named[1]) == np.shape(A)[0]:
+        asked += f"; its name says M = {named[1]}, P = {named[2]}"
+    return asked
 
 
 def _one(named, name, file, otherwise="the tutorial's AL_RNN holds one each of A, W, h and B"):

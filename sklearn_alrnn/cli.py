@@ -263,14 +263,17 @@ def cmd_analyze(args):
         try:  # a recorded series' first row starts the free run (the model's own first observation without)
             first = None if args.data is None else series_list(read_series(args.data)[0])[0]
             x0 = None if first is None else first.reshape(-1, first.shape[-1])[0]
-            free_run, states = model.generate(100_000, x0=x0, return_states=True)
+            # A driven system is analysed at rest, as the measures and the regimes' fixed points take it.
+            at_rest = np.zeros((99_999, model.n_inputs_)) if model.n_inputs_ else None
+            free_run, states = model.generate(100_000, x0=x0, exog=at_rest, return_states=True)
         except ValueError as exc:
-            raise SystemExit(f"error: cannot start the free run from {args.data!r}: {exc}")
+            raise SystemExit(f"error: cannot start the free run{f' from {args.data!r}' * bool(args.data)}: {exc}")
         decomposer = free_run_regimes(model, states)
         learnt = " of the first differences (reconstruct --differences)" * bool(extra.get("differences"))
         print(f"ALRNNForecaster{learnt}: M={model.a_.shape[0]} units, P={model.n_nonlinear_} nonlinear, "
               f"{decomposer.n_regimes_} of {2**model.n_nonlinear_} regimes visited by a 100,000-step free run"
-              + f" from the first row of {args.data}" * bool(args.data))
+              + f" from the first row of {args.data}" * bool(args.data)
+              + f", its {model.n_inputs_} exogenous input(s) held at 0" * bool(model.n_inputs_))
         print(f"  largest Lyapunov exponents  {spectrum_text(model, *saved_sampling(extra))}")
         print(f"  correlation dimension D_2 of the free run  {dimension_text([free_run], seed=0)}")
         print(f"  return period of its last half   {period_text(free_run[len(free_run) // 2 :])}")

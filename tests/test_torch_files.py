@@ -2,6 +2,7 @@
 against what ``torch.load`` read from them, the research tutorial's network as a forecaster, and
 files that ask to run code or are damaged."""
 
+import json
 import pickle
 import zipfile
 from pathlib import Path
@@ -70,7 +71,9 @@ def test_safetensors_files_are_read_by_their_header(tmp_path, expected):
         np.testing.assert_array_equal(saved[name], expected[f"model.{name}"])
     np.testing.assert_array_equal(saved["bf16"], expected["kinds.bfloat16"])
     whole = forecaster_from_torch(DATA / "al_rnn_m6_p2")
-    from_safetensors = forecaster_from_torch(DATA / "al_rnn_m6_p2.safetensors")  # P from the metadata
+    with pytest.warns(UserWarning, match=r"al_rnn_m6_p2.safetensors: the forecaster leaves out its bf16, which the "
+                                         r"tutorial's AL_RNN does not hold"):
+        from_safetensors = forecaster_from_torch(DATA / "al_rnn_m6_p2.safetensors")  # P from the metadata
     np.testing.assert_array_equal(from_safetensors.generate(9), whole.generate(9))
     raw = (DATA / "al_rnn_m6_p2.safetensors").read_bytes()
     length = int.from_bytes(raw[:8], "little")
@@ -107,6 +110,47 @@ def test_the_tutorials_network_as_a_forecaster(expected):
         forecaster_from_torch(DATA / "kinds.pt", n_nonlinear=1)
 
 
+def test_variants_of_the_tutorials_class_masked_slots_and_inputs(tmp_path, expected):
+    # ReLU slots a relu_mask buffer makes identity (the middle one of three): P is the mask's length
+    # and its False slots join the linear units, the run the module's own.
+    for name in ("al_rnn_m7_p3_masked", "al_rnn_m7_p3_masked_state.pt"):
+        model = forecaster_from_torch(DATA / name)
+        assert (model.n_hidden, model.n_nonlinear_, model.n_features_in_) == (7, 2, 2)
+        run = model.generate(31, x0=[0.4, -0.3])
+        np.testing.assert_allclose(run[1:], expected["masked_free_run"], rtol=1e-5, atol=1e-5)
+    held = read_torch(DATA / "al_rnn_m7_p3_masked")
+    assert held["relu_mask"].tolist() == [True, False, True]
+    order = [0, 1, 2, 3, 5, 4, 6]  # the identity slot, unit 5, before the ReLU units 4 and 6
+    np.testing.assert_array_equal(model.W_, held["W"][np.ix_(order, order)])
+    np.testing.assert_array_equal(model.L_, held["B"][:, order][:, 2:].T)
+    with pytest.raises(ValueError, match=r"al_rnn_m7_p3_masked: its relu_mask, of shape \(3,\) and type bool, is "
+                                         r"not True/False for each of the last P = 2 units"):
+        forecaster_from_torch(DATA / "al_rnn_m7_p3_masked", n_nonlinear=2)
+    # Masked slots reaching into the observed units: an identity one stays observed (the run is the
+    # tutorial's, written out here); a ReLU one is refused.
+    rng = np.random.default_rng(0)
+    network = {"A": rng.uniform(0, 0.8, 6), "W": rng.normal(size=(6, 6)) * 0.3, "h": rng.normal(size=6) * 0.1,
+               "B": rng.normal(size=(2, 6))}
+    mask = np.array([False, True, True, True, False])  # slots 1-5; unit 1 observed and identity
+    model = forecaster_from_torch(_safetensors(tmp_path / "m.safetensors", network | {"relu_mask": mask}))
+    z = np.r_[[0.5, -0.4], np.array([0.5, -0.4]) @ network["B"][:, 2:]]
+    for step in model.generate(8, x0=[0.5, -0.4])[1:]:
+        activated = np.r_[z[:1], np.where(mask, np.maximum(z[1:], 0), z[1:])]
+        z = network["A"] * z + network["W"] @ activated + network["h"]
+        np.testing.assert_allclose(step, z[:2], rtol=1e-12)
+    with pytest.raises(ValueError, match=r"m.safetensors: its relu_mask leaves unit\(s\) \[1\] ReLU among the first "
+                                         r"N = 2, which it reads out; the forecaster's observed units are linear"):
+        forecaster_from_torch(_safetensors(tmp_path / "m.safetensors", network | {"relu_mask": ~mask}))
+    # Input weights C (M, K): the run adds C phi_t to each step, phi_t the forecaster's exog row t.
+    driven = forecaster_from_torch(DATA / "al_rnn_m6_p2_driven_state.pt", n_nonlinear=2)
+    assert driven.n_inputs_ == 2
+    run = driven.generate(31, x0=[0.3, -0.2, 0.5], exog=expected["driven_inputs"])
+    np.testing.assert_allclose(run[1:], expected["driven_free_run"], rtol=1e-5, atol=1e-5)
+    # A state dict holds no P; the tutorial's file names (lorenz_m20_p2) say it, named in the refusal.
+    with pytest.raises(ValueError, match=r"pass n_nonlinear \(.*\); its name says M = 6, P = 2$"):
+        forecaster_from_torch(DATA / "al_rnn_m6_p2_driven_state.pt")
+
+
 def test_the_command_line_analyzes_and_runs_the_tutorials_network(tmp_path, capsys):
     assert main(["analyze", str(DATA / "al_rnn_m6_p2")]) == 0
     assert "ALRNNForecaster: M=6 units, P=2 nonlinear, " in capsys.readouterr().out
@@ -116,14 +160,33 @@ def test_the_command_line_analyzes_and_runs_the_tutorials_network(tmp_path, caps
     assert "M=6 units, P=1 nonlinear" in capsys.readouterr().out
     assert main(["analyze", str(DATA / "al_rnn_m6_p2_legacy.pt")]) == 0  # the format before torch 1.6
     assert "ALRNNForecaster: M=6 units, P=2 nonlinear, " in capsys.readouterr().out
+    # A network driven by inputs is analysed at rest; one with masked slots by the ReLUs that remain.
+    assert main(["analyze", str(DATA / "al_rnn_m6_p2_driven_state.pt"), "--n-nonlinear", "2"]) == 0
+    assert "free run, its 2 exogenous input(s) held at 0\n" in capsys.readouterr().out
+    assert main(["analyze", str(DATA / "al_rnn_m7_p3_masked_state.pt")]) == 0
+    assert "M=7 units, P=2 nonlinear" in capsys.readouterr().out
     # A forecast from a context (a safetensors file of the network, P in its metadata), as Python gives it.
     context = tmp_path / "context.csv"
     np.savetxt(context, [[0.1, 0.2, 0.3], [0.3, -0.2, 0.5]], delimiter=",", header="x,y,z", comments="")
-    assert main(["forecast", str(DATA / "al_rnn_m6_p2.safetensors"), str(context), "--steps", "4",
-                 "--output", str(tmp_path / "f.csv")]) == 0
+    with pytest.warns(UserWarning, match="leaves out its bf16"):
+        assert main(["forecast", str(DATA / "al_rnn_m6_p2.safetensors"), str(context), "--steps", "4",
+                     "--output", str(tmp_path / "f.csv")]) == 0
     written = np.loadtxt(tmp_path / "f.csv", delimiter=",", skiprows=1)
     run = forecaster_from_torch(DATA / "al_rnn_m6_p2").forecast(np.array([[0.1, 0.2, 0.3], [0.3, -0.2, 0.5]]), 4)
     np.testing.assert_allclose(written[:, 1:], run, rtol=1e-6)
+
+
+def _safetensors(path, tensors):
+    """``tensors`` written as safetensors.torch.save_file writes them (float64 as F64, bool as BOOL)."""
+    header, body = {}, b""
+    for name, value in tensors.items():
+        raw = np.ascontiguousarray(value).tobytes()
+        kind = {"f": "F64", "b": "BOOL"}[value.dtype.kind]
+        header[name] = {"dtype": kind, "shape": list(value.shape), "data_offsets": [len(body), len(body) + len(raw)]}
+        body += raw
+    text = json.dumps(header).encode()
+    path.write_bytes(len(text).to_bytes(8, "little") + text + body)
+    return path
 
 
 def _with_pickle(path, content, storages=None):
