@@ -1703,6 +1703,10 @@ def test_forecast_continues_series_and_runs_a_saved_reconstruction_freely(tmp_pa
                                     C=np.ones((2, 1))).save(tmp_path / "driven.alrnn.npz")
     with pytest.raises(SystemExit, match=r"reads 1 exogenous input\(s\), which every forecast step needs"):
         main(["forecast", str(tmp_path / "driven.alrnn.npz"), "--steps", "2"])
+    # analyze runs it at rest (before: "cannot start the free run from None"), as the measures take it.
+    assert main(["analyze", str(tmp_path / "driven.alrnn.npz")]) == 0
+    assert "1 of 1 regimes visited by a 100,000-step free run, its 1 exogenous input(s) held at 0\n" in \
+        capsys.readouterr().out
     ALRNNRegressor.from_parameters(np.full(2, 0.5), turn, [0.0, 0.1], np.ones((2, 1)), np.ones((1, 2)),
                                    n_nonlinear=1).save(tmp_path / "regressor.alrnn.npz")
     with pytest.raises(SystemExit, match="holds an ALRNNRegressor, which labels sequences .*'sklearn-alrnn predict'"):
