@@ -114,6 +114,25 @@ def test_lorenz_targets_are_the_next_states():
     assert np.all(np.abs(np.diff(X, axis=1)) < 0.5)
 
 
+def test_lorenz96_follows_its_equations_on_a_ring():
+    # In the system's units, central differences of a finely sampled trajectory equal
+    # dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, written out here with the ring's indices.
+    X, y, equilibria = datasets.make_lorenz96(2, 300, n_variables=6, forcing=8.0, dt=0.0005, transient=10,
+                                              random_state=0, return_equilibria=True, standardize=False)
+    np.testing.assert_array_equal(X[:, 1:], y[:, :-1])
+    assert X.shape == (2, 300, 6) and equilibria.tolist() == [[8.0] * 6]
+    x = X[:, 1:-1]
+    field = np.empty_like(x)
+    for i in range(6):
+        field[..., i] = (x[..., (i + 1) % 6] - x[..., i - 2]) * x[..., i - 1] - x[..., i] + 8.0
+    np.testing.assert_allclose((X[:, 2:] - X[:, :-2]) / 0.001, field, atol=5e-3)  # O(dt^2)
+    standardised, _ = datasets.make_lorenz96(2, 300, n_variables=6, dt=0.0005, transient=10, random_state=0)
+    whole = np.concatenate([X, y[:, -1:]], axis=1)  # standardised over every state, the last next state too
+    np.testing.assert_allclose(standardised, (X - whole.mean(axis=(0, 1))) / whole.std(axis=(0, 1)))
+    with pytest.raises(ValueError, match="n_variables must be an integer of at least 4; got 3"):
+        datasets.make_lorenz96(n_variables=3)
+
+
 def _daphnet_csv(rows):
     header = "timestamp," + ",".join(datasets.DAPHNET_CHANNELS) + ",is_anomaly\n"
     return header + "".join(
