@@ -499,9 +499,9 @@ def forecaster_from_torch(path, n_nonlinear=None, **params):
     named, file = read_torch(path), os.path.basename(os.fspath(path))
     with np.errstate(invalid="ignore"):  # a signalling NaN of a damaged file: refused as a NaN below
         arrays = {name: np.asarray(_one(named, name, file), dtype=float) for name in ("A", "W", "h", "B")}
-        if _holds(named, "C"):
+        if _keys_named(named, "C"):
             arrays["C"] = np.asarray(_one(named, "C", file), dtype=float)
-    mask = np.asarray(_one(named, "relu_mask", file)) if _holds(named, "relu_mask") else None
+    mask = np.asarray(_one(named, "relu_mask", file)) if _keys_named(named, "relu_mask") else None
     if n_nonlinear is None:
         n_nonlinear = mask.size if mask is not None else _one(named, "P", file, _without_p(file, arrays["A"]))
     B = arrays["B"]
@@ -523,7 +523,7 @@ def _masked_slots_made_linear(arrays, mask, n_nonlinear):
     """The network with the units of its last ``n_nonlinear`` slots that ``mask`` leaves identity moved
     before the ReLU units (a similarity transform by a permutation: the same observations), and its
     number of ReLU units."""
-    M = np.shape(arrays["A"])[0] if np.ndim(arrays["A"]) else 0
+    N, M = arrays["B"].shape  # checked to be (N, M) for the M units of A
     if mask.shape != (n_nonlinear,) or mask.dtype.kind not in "bui" or not np.isin(mask, (0, 1)).all():
         raise ValueError(f"its relu_mask, of shape {mask.shape} and type {mask.dtype}, is not True/False for "
                          f"each of the last P = {n_nonlinear} units.")
@@ -531,25 +531,24 @@ def _masked_slots_made_linear(arrays, mask, n_nonlinear):
         raise ValueError(f"its P = {n_nonlinear} ReLU slots do not fit the {M} units of A.")
     slots = np.arange(M - n_nonlinear, M)
     order = np.concatenate([np.arange(M - n_nonlinear), slots[mask == 0], slots[mask == 1]])
-    observed_relu = slots[(mask == 1) & (slots < (arrays["B"].shape[0] if arrays["B"].ndim == 2 else 0))]
+    observed_relu = slots[(mask == 1) & (slots < N)]
     if observed_relu.size:
-        raise ValueError(f"its relu_mask leaves unit(s) {observed_relu.tolist()} ReLU among the first N = "
-                         f"{arrays['B'].shape[0]}, which it reads out; the forecaster's observed units are linear.")
-    moved = {}
-    for name, value in arrays.items():  # one of another shape is left for from_parameters to refuse
-        if name == "B":
-            moved[name] = value[:, order] if value.ndim == 2 and value.shape[1] == M else value
-            continue
-        moved[name] = value[order] if value.ndim >= 1 and value.shape[0] == M else value
-        if name in ("A", "W") and moved[name].shape == (M, M):
-            moved[name] = moved[name][:, order]
+        raise ValueError(f"its relu_mask leaves unit(s) {observed_relu.tolist()} ReLU among the first N = {N}, "
+                         "which it reads out; the forecaster's observed units are linear.")
+    moved = {"B": arrays["B"][:, order]}
+    for name in ("A", "W", "h", "C"):  # one of another shape is left for from_parameters to refuse
+        value = arrays.get(name)
+        if value is not None:
+            moved[name] = value[order] if value.ndim and len(value) == M else value
+            if moved[name].shape == (M, M):  # W, or A given as a matrix
+                moved[name] = moved[name][:, order]
     return moved, int(np.count_nonzero(mask))
 
 
 def _warn_of_parameters_left_out(named, file):
     """A warning naming the tensors beside A that the tutorial's AL_RNN and its two variants do not
     hold (another variant's: a learnt start, a decoder), which the forecaster leaves out."""
-    prefix = next(key for key in named if key == "A" or key.endswith(".A"))[:-1]
+    prefix = _keys_named(named, "A")[0][:-1]
     known = {prefix + name for name in ("A", "W", "h", "B", "C", "relu_mask")}
     other = [key for key, value in named.items()
              if key.startswith(prefix) and key not in known and isinstance(value, np.ndarray)]
@@ -558,8 +557,9 @@ def _warn_of_parameters_left_out(named, file):
                   "which the tutorial's AL_RNN does not hold: its runs are those of A, W, h, B and C alone")
 
 
-def _holds(named, name):
-    return any(key == name or key.endswith("." + name) for key in named)
+def _keys_named(named, name):
+    """The keys of ``named`` that name ``name`` under any prefix ("model.A" for "A")."""
+    return [key for key in named if key == name or key.endswith("." + name)]
 
 
 def _without_p(file, A):
@@ -567,7 +567,7 @@ def _without_p(file, A):
     (``lorenz_m20_p2``), taken as a hint only where its M is A's."""
     asked = "pass n_nonlinear (a state dict holds no P; the command line's --n-nonlinear)"
     named = re.search(r"(?<![a-z0-9])m(\d+)_p(\d+)(?!\d)", file.lower())
-    if named and int(named[1]) == np.shape(A)[0]:
+    if named and np.shape(A)[:1] == (int(named[1]),):
         asked += f"; its name says M = {named[1]}, P = {named[2]}"
     return asked
 
@@ -575,7 +575,7 @@ def _without_p(file, A):
 def _one(named, name, file, otherwise="the tutorial's AL_RNN holds one each of A, W, h and B"):
     """The value named ``name`` in ``named`` under any prefix ("model.A"); a ValueError where there are
     none or several."""
-    found = [key for key in named if key == name or key.endswith("." + name)]
+    found = _keys_named(named, name)
     if len(found) != 1:
         listed = ", ".join(found) if found else "it holds " + ", ".join(list(named)[:12])
         raise ValueError(f"{file}: it holds {len(found) or 'no'} value(s) named {name} ({listed}); {otherwise}")

@@ -149,6 +149,10 @@ def test_variants_of_the_tutorials_class_masked_slots_and_inputs(tmp_path, expec
     # A state dict holds no P; the tutorial's file names (lorenz_m20_p2) say it, named in the refusal.
     with pytest.raises(ValueError, match=r"pass n_nonlinear \(.*\); its name says M = 6, P = 2$"):
         forecaster_from_torch(DATA / "al_rnn_m6_p2_driven_state.pt")
+    # Such a name beside a damaged A of no length is no hint, and no crash.
+    damaged = _safetensors(tmp_path / "net_m6_p2.safetensors", network | {"A": np.array(0.5)})
+    with pytest.raises(ValueError, match=r"net_m6_p2.safetensors: it holds no value\(s\) named P .*--n-nonlinear\)$"):
+        forecaster_from_torch(damaged)
 
 
 def test_the_command_line_analyzes_and_runs_the_tutorials_network(tmp_path, capsys):
