@@ -448,7 +448,8 @@ _FROM_PARAMETERS_DOC = """The network reads its inputs as given (no standardisat
 
 def with_from_parameters_doc(function):
     """``function`` with the estimators' shared ``from_parameters`` text in place of ``{doc}``."""
-    function.__doc__ = function.__doc__.replace("{doc}", _FROM_PARAMETERS_DOC)
+    if function.__doc__ is not None:  # None under ``python -OO``, which strips docstrings
+        function.__doc__ = function.__doc__.replace("{doc}", _FROM_PARAMETERS_DOC)
     return function
 
 
@@ -462,6 +463,8 @@ def _format_default(value):
 
 def fill_docstring(cls):
     """Put the shared sections into ``cls``'s docstring, with the class's own defaults."""
+    if cls.__doc__ is None:  # stripped by ``python -OO``
+        return cls
     defaults = {
         name: _format_default(parameter.default)
         for name, parameter in inspect.signature(cls.__init__).parameters.items()

@@ -3,6 +3,8 @@
 import ast
 import pathlib
 import re
+import subprocess
+import sys
 
 import sklearn_alrnn
 from sklearn_alrnn import analysis, datasets, plotting
@@ -72,3 +74,16 @@ def test_no_import_cycles_between_modules():
 def test_no_module_is_longer_than_600_lines():
     lengths = {str(p.relative_to(PACKAGE)): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
     assert max(lengths.values()) <= MAX_MODULE_LINES, sorted(lengths.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_every_public_module_imports_with_docstrings_stripped():
+    """``python -OO`` (PYTHONOPTIMIZE=2, as some frozen or container images run) drops docstrings; the
+    estimators fill theirs with shared sections at import, which raised AttributeError on None."""
+    modules = sorted(p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_"))
+    script = f"import importlib\nfor name in {modules!r}:\n    importlib.import_module('sklearn_alrnn.' + name)\n"
+    script += "from sklearn_alrnn import ALRNNClassifier\nprint(ALRNNClassifier.__doc__)\n"
+    script += "print(ALRNNClassifier.from_parameters(a=[1.0, 0.5], W=[[0, 0.1], [0.2, 0]], h=[0, 0], C=[[1], [0]],"
+    script += " B=[[1.0, -1.0]], n_nonlinear=1).predict([[[1.0], [0.0]]]))\n"
+    result = subprocess.run([sys.executable, "-OO", "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["None", "[1]"]  # last states (1, 0.2): logit 1 - 0.2 > 0
