@@ -92,11 +92,11 @@ def _print_sweep_table(profile, regressor):
 def _write_rows(rows, path):
     """Rows to a .json file, else CSV (``cmd_sweep`` checks the suffix before it trains)."""
     if path.endswith(".json"):
-        with open(path, "w") as f:
+        with open(path, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=2)
         return
     keys = list(rows[0])
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(",".join(keys) + "\n")
         for r in rows:
             f.write(",".join(str(r[k]) for k in keys) + "\n")
@@ -486,6 +486,11 @@ def main(argv=None):
         with warnings.catch_warnings():
             if argv is None:  # run as a command: a warning is one line for its user, without the package's source
                 warnings.showwarning = _print_warning
+                # A terminal or locale of another encoding than UTF-8 (ASCII in the C locale, a Windows code page)
+                # cannot show every name a file holds ("Temperatur °C"); it gets them escaped, as standard error
+                # does, where it stopped the command after its work was done.
+                if hasattr(sys.stdout, "reconfigure"):
+                    sys.stdout.reconfigure(errors="backslashreplace")
             return args.func(args)
     except BrokenPipeError:  # standard output's reader stopped early (| head): stop quietly, as cat does
         try:  # and keep Python from reporting the pipe again when it flushes standard output at exit

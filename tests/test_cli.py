@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -1854,3 +1855,28 @@ def test_fit_and_predict_the_windows_a_recordings_annotations_label(tmp_path, ca
                                          r"sequences of a table or an archive file"):
         main(["predict", str(tmp_path / "m.alrnn.npz"), str(tmp_path / "cases.ts"), "--annotations",
               str(tmp_path / "hypnogram.edf")])
+
+
+@pytest.mark.slow
+def test_names_beyond_ascii_are_written_as_utf8_and_shown_escaped_in_a_locale_without_utf8(tmp_path, capsys):
+    # In the C locale without Python's UTF-8 mode (a server's default environment; a Windows code page is alike
+    # for other letters), `forecast --output` and every table on standard output stopped after the work with
+    # "error: 'ascii' codec can't encode character '\xb0'": the file's text took the locale's encoding.
+    series = tmp_path / "weather.csv"
+    steps = 0.1 * np.arange(300)
+    pd.DataFrame({"Temperatur °C": np.sin(steps), "Druck µbar": np.cos(steps)}).to_csv(series, index=False)
+    model, forecasts = tmp_path / "m.alrnn.npz", tmp_path / "forecasts.csv"
+    assert main(["reconstruct", str(series), "--n-hidden", "4", "--n-nonlinear", "1", "--max-iter", "2",
+                 "--model-out", str(model)]) == 0
+    capsys.readouterr()
+    environment = dict(os.environ, LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0")
+    environment.pop("PYTHONIOENCODING", None)
+    for command in (["forecast", str(model), str(series), "--steps", "3", "--output", str(forecasts)],
+                    ["forecast", str(model), str(series), "--steps", "3"], ["analyze", str(model)]):
+        result = subprocess.run([sys.executable, "-m", "sklearn_alrnn", *command], env=environment,
+                                capture_output=True, text=True, encoding="utf-8", check=False)
+        assert result.returncode == 0, result.stderr
+        if "--output" in command:
+            assert list(pd.read_csv(forecasts, encoding="utf-8")) == ["step", "Temperatur °C", "Druck µbar"]
+        else:
+            assert r"Temperatur \xb0C" in result.stdout and r"Druck \xb5bar" in result.stdout
