@@ -1,6 +1,7 @@
 """save / load without pickle: identical predictions, and a clear refusal of bad files."""
 
 import json
+import pathlib
 import pickle
 import warnings
 
@@ -484,3 +485,30 @@ def test_estimators_from_parameters_trained_elsewhere(tmp_path):
     with pytest.raises(ValueError, match=r"classes_ has shape \(3,\); the readout has 2 outputs"):
         ALRNNClassifier.from_parameters(np.ones(2), np.zeros((2, 2)), np.zeros(2), np.ones((2, 1)), np.eye(2),
                                         n_nonlinear=0, classes=["a", "b", "c"])
+
+
+@pytest.mark.parametrize("version", ["e844e98", "19aaba7"])
+def test_files_saved_by_earlier_versions_load_and_predict_as_they_did(version):
+    # Written by tests/data/saved_models/write_models.py at those commits (2026-11-27: model-file format 1;
+    # 2026-11-30: format 2, every kind of model then). A user's saved model must keep its answers.
+    folder = pathlib.Path(__file__).parent / "data" / "saved_models" / version
+    expected = np.load(folder / "expected.npz")
+    names = sorted({key.split("/")[0] for key in expected.files})
+    assert len(names) == (2 if version == "e844e98" else 6)
+    for name in names:
+        model = load(folder / f"{name}.alrnn.npz")
+        data = expected[f"{name}/input"]
+        for method in ("predict", "predict_proba", "generate"):
+            if f"{name}/{method}" not in expected.files:
+                continue
+            if method == "generate":
+                got = model.generate(30)
+            elif f"{name}/exog" in expected.files:
+                got = getattr(model, method)(data, exog=expected[f"{name}/exog"])
+            else:
+                got = getattr(model, method)(data)
+            want = expected[f"{name}/{method}"]
+            if want.dtype.kind in "USb" or (want.dtype.kind == "i" and method == "predict"):
+                np.testing.assert_array_equal(got, want, err_msg=f"{version} {name}.{method}")
+            else:
+                np.testing.assert_allclose(got, want, rtol=0, atol=1e-12, err_msg=f"{version} {name}.{method}")
