@@ -4,6 +4,8 @@ The file format itself (arrays, JSON metadata, checksum, validation) is ``io``; 
 which fitted scalars and arrays a model file holds and checks them on the way back in.
 """
 
+import inspect
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -186,18 +188,24 @@ class PortableStateMixin:
             state.setdefault("_sequence_scale_floor", np.zeros(0))
             state.setdefault("n_members_", 1)
             state.setdefault("member_losses_", None)
+        # Settings whose default changed since: the one the pickled model was trained with.
         state.setdefault("readout", "last")
         state.setdefault("init", "dsr")
-        state.setdefault("n_init", 1)
-        state.setdefault("n_members", 1)
         state.setdefault("input_type", "dense")
         state.setdefault("input_differences", False)
         state.setdefault("elapsed_steps", False)
         state.setdefault("time_warping", 0.0)
-        if "per_step" in self._get_param_names():  # the classifier's, since per-step labels
-            state.setdefault("per_step", False)
-            state.setdefault("label_smoothing", 0.0)
-        super().__setstate__(state)
+        super().__setstate__(_with_later_parameters(self, state))
+
+
+def _with_later_parameters(estimator, state):
+    """``state`` with each constructor parameter it lacks at its default: a pickle of a version before
+    the parameter (else ``get_params``, ``clone``, ``repr`` and a refit fail on the missing attribute),
+    read as ``load`` reads a file of that version."""
+    for name, parameter in inspect.signature(type(estimator).__init__).parameters.items():
+        if parameter.default is not inspect.Parameter.empty:
+            state.setdefault(name, parameter.default)
+    return state
 
 
 def _per_sequence_features(fitted, n_features):
@@ -582,5 +590,4 @@ class ForecasterStateMixin:
             state.setdefault("best_evaluation_score_", state["best_state_space_divergence_"])
         if "a_" in state:  # fitted before the noise model of generate(process_noise=...)
             state.setdefault("residual_covariance_", None)
-        state.setdefault("warm_start", False)  # pickled before warm starts
-        super().__setstate__(state)
+        super().__setstate__(_with_later_parameters(self, state))

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor, load, load_metadata
 from sklearn_alrnn import io as model_io
@@ -512,3 +513,33 @@ def test_files_saved_by_earlier_versions_load_and_predict_as_they_did(version):
                 np.testing.assert_array_equal(got, want, err_msg=f"{version} {name}.{method}")
             else:
                 np.testing.assert_allclose(got, want, rtol=0, atol=1e-12, err_msg=f"{version} {name}.{method}")
+
+
+@pytest.mark.parametrize("version, name", [("e844e98", "classifier"), ("e844e98", "regressor"),
+                                           ("19aaba7", "forecaster")])
+def test_pickles_of_earlier_versions_answer_get_params_clone_and_a_refit(version, name):
+    # A pickle holds the settings its version had; those added since were missing attributes, so that
+    # get_params, clone, repr and a refit of an unpickled model from before `n_tokens` raised AttributeError
+    # (the forecaster's from before `device` too). The file of that version names the settings it had.
+    folder = pathlib.Path(__file__).parent / "data" / "saved_models" / version
+    settings = load_metadata(folder / f"{name}.alrnn.npz")["params"]
+    current = load(folder / f"{name}.alrnn.npz")
+    data = np.load(folder / "expected.npz")[f"{name}/input"]
+    state = current.__getstate__()
+    later = set(current.get_params()) - set(settings)
+    assert {"n_tokens", "input_type", "standardize_inputs"} <= later if version == "e844e98" else later == {"warm_start"}
+    for parameter in later:
+        del state[parameter]
+    unpickled = type(current).__new__(type(current))
+    unpickled.__setstate__(state)
+    params = unpickled.get_params()
+    if version == "e844e98":  # settings whose default changed keep what the model was trained with
+        assert params["readout"] == "last" and params["input_type"] == "dense" and params["init"] == "dsr"
+    assert params["n_tokens"] is None if "n_tokens" in params else params["warm_start"] is False
+    assert repr(unpickled).startswith(type(current).__name__)
+    answers = unpickled.generate(5) if name == "forecaster" else unpickled.predict(data)
+    np.testing.assert_array_equal(answers, current.generate(5) if name == "forecaster" else current.predict(data))
+    again = clone(unpickled).set_params(max_iter=1)
+    targets = {"classifier": current.predict(data), "regressor": current.predict(data)}.get(name)
+    again.fit(data) if targets is None else again.fit(data, targets)
+    assert again.n_iter_ == 1
