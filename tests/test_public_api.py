@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 import sklearn_alrnn
 from sklearn_alrnn import analysis, datasets, plotting
 
@@ -76,6 +78,7 @@ def test_no_module_is_longer_than_600_lines():
     assert max(lengths.values()) <= MAX_MODULE_LINES, sorted(lengths.items(), key=lambda kv: -kv[1])[:3]
 
 
+@pytest.mark.slow
 def test_every_public_module_imports_with_docstrings_stripped():
     """``python -OO`` (PYTHONOPTIMIZE=2, as some frozen or container images run) drops docstrings; the
     estimators fill theirs with shared sections at import, which raised AttributeError on None."""
