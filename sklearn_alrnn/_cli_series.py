@@ -172,7 +172,8 @@ def cmd_forecast(args):
             runs = [level[-1] + np.cumsum(run, axis=0) for level, run in zip(levels, runs)]
         names = data_names if names is None else names
     names = [f"x{i}" for i in range(model.n_features_in_)] if names is None else list(names)
-    with open(args.output, "w", newline="", encoding="utf-8") if args.output else contextlib.nullcontext(sys.stdout) as out:
+    destination = open(args.output, "w", newline="", encoding="utf-8") if args.output else contextlib.nullcontext(sys.stdout)
+    with destination as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([id_name if series_ids else "series"] * (len(runs) > 1) + ["step"] + names)
         for i, run in zip(series_ids or range(len(runs)), runs):
