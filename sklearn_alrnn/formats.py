@@ -1,6 +1,7 @@
 """Converters between the package's layout and those of aeon / sktime and tslearn, and networks
 trained elsewhere: saved by PyTorch (:func:`read_torch`, :func:`forecaster_from_torch`) or by the
-research code's Julia (:func:`forecaster_from_bson`), read without either.
+research code's Julia (:func:`forecaster_from_bson`), read without either; and a fitted forecaster
+written for PyTorch (:func:`forecaster_to_torch`), without it.
 
 Axis orders:
 
@@ -19,10 +20,11 @@ from ._bson_files import forecaster_from_bson
 from ._panels import is_panel_frame
 from ._series import refuse_pivoted_features
 from ._torch_files import forecaster_from_torch, read_torch
+from ._torch_saving import forecaster_to_torch
 from ._validation import _as_numeric_array, cells_as_sequences, check_sequences
 
 __all__ = ["from_aeon", "to_aeon", "from_tslearn", "to_tslearn", "read_torch", "forecaster_from_torch",
-           "forecaster_from_bson"]
+           "forecaster_from_bson", "forecaster_to_torch"]
 
 
 def from_aeon(X):

@@ -81,20 +81,27 @@ def _checksum(metadata, arrays):
 
 
 def _write(path, metadata, arrays):
-    """Write atomically: a temporary file in the same folder, flushed to disk, renamed over ``path``.
+    """Write a model file atomically (see :func:`write_atomically`), its checksum over metadata and arrays."""
+    metadata = dict(metadata, checksum=_checksum(metadata, arrays))
+    encoded = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    write_atomically(path, lambda file: np.savez(file, **arrays, **{_METADATA_KEY: encoded}),
+                     example="model.alrnn.npz")
+
+
+def write_atomically(path, write, example):
+    """Call ``write(file)`` on a temporary file in ``path``'s folder, flushed to disk, renamed over ``path``.
 
     A save that fails part-way (disk full, a file-size limit, an exception)
     leaves any previous file at ``path`` intact and removes its temporary
     file; a process killed mid-write leaves the previous file intact (and a
-    ``.NAME.*.tmp`` file behind).
+    ``.NAME.*.tmp`` file behind). ``example`` is a file name the error for a
+    folder given as ``path`` suggests.
     """
-    metadata = dict(metadata, checksum=_checksum(metadata, arrays))
-    encoded = np.frombuffer(json.dumps(metadata, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path = os.path.abspath(os.fspath(path))
     folder, name = os.path.split(path)
     # Named here: the temporary file's name would otherwise stand in the error.
     if os.path.isdir(path):
-        example = os.path.join(path, "model.alrnn.npz")
+        example = os.path.join(path, example)
         raise IsADirectoryError(f"Cannot save to {path}: it is a folder; give a file name, e.g. {example}.")
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"Cannot save to {path}: the folder {folder} does not exist.")
@@ -102,7 +109,7 @@ def _write(path, metadata, arrays):
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as f:
-            np.savez(f, **arrays, **{_METADATA_KEY: encoded})
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(temporary, mode)
