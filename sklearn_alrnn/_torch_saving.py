@@ -29,7 +29,7 @@ _STORAGE_TYPES = {np.dtype("float64"): ("DoubleStorage", "F64"), np.dtype("float
 _ARCHIVE = "archive"
 
 
-def tutorial_state_dict(model):
+def _tutorial_state_dict(model):
     """The tensors of the tutorial's ``AL_RNN`` (and its driven variant's ``C``) that run ``model``'s map."""
     if not isinstance(model, ALRNNForecaster):
         raise TypeError(f"forecaster_to_torch writes an ALRNNForecaster (the tutorial's AL_RNN is a map of "
@@ -53,7 +53,12 @@ def _integers(values):
 
 
 def _state_dict_pickle(tensors):
-    """The pickle ``torch.save(state_dict)`` writes for ``tensors``, storage i holding the i-th."""
+    """The pickle ``torch.save(state_dict)`` writes for ``tensors``, storage i holding the i-th.
+
+    Protocol 2's opcodes: ``c`` names a global, ``(`` marks, ``t`` makes a tuple from the mark, ``)`` an
+    empty one, ``R`` calls, ``Q`` hands a tuple to ``persistent_load`` (the storage), ``X`` a string,
+    ``J`` a 4-byte integer, ``\\x89`` False, ``u`` sets the marked keys and values, ``.`` stops.
+    """
     new_ordered_dict = b"ccollections\nOrderedDict\n)R"
     out = bytearray(b"\x80\x02" + new_ordered_dict + b"(")
     for key, (name, array) in enumerate(tensors.items()):
@@ -140,7 +145,7 @@ def forecaster_to_torch(model, path):
     True
     >>> folder.cleanup()
     """
-    tensors = tutorial_state_dict(model)
+    tensors = _tutorial_state_dict(model)
     if model.n_nonlinear_ == 0:
         warn_user("the tutorial's AL_RNN makes every unit ReLU where P = 0 (its z[:, -P:] is all of z): build "
                   "a linear module of your own for this network of no ReLU units")
