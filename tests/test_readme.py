@@ -1,4 +1,5 @@
-"""Every Python snippet of README.md runs, in order, as a user would paste them."""
+"""The documents stay true: every Python snippet of README.md runs, in order, as a user would paste them;
+the Layout names every module; the tests, benchmarks and examples the documents point to exist."""
 
 import pathlib
 import re
@@ -32,3 +33,18 @@ def test_the_layout_names_every_module():
     modules = {str(path.relative_to(package)) for path in package.rglob("*.py")}
     assert modules - listed == set(), "modules the README's Layout does not name"
     assert listed - modules == set(), "the Layout names modules that do not exist"
+
+
+@pytest.mark.parametrize("document", ["README.md", "RELIABILITY.md", "benchmarks/RESULTS.md"])
+def test_the_tests_and_scripts_a_document_names_exist(document):
+    # The evidence a document points to (a test file, a test in it, a benchmark or example) must be there.
+    root = README.parent
+    text = (root / document).read_text()
+    named = set(re.findall(r"(tests/[\w/]+\.py)(?:::(\w+))?", text))
+    assert len(named) >= 5
+    missing = [f"{path}::{test}" if test else path for path, test in sorted(named)
+               if not (root / path).exists() or (test and not re.search(rf"^def {test}\(", (root / path).read_text(),
+                                                                        flags=re.M))]
+    missing += [path for path in sorted(set(re.findall(r"((?:benchmarks|examples)/\w+\.(?:py|sh))", text)))
+                if not (root / path).exists()]
+    assert missing == [], f"{document} names what does not exist"
