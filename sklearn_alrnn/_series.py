@@ -446,6 +446,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         if layout == "list":
             check_time_order(item, f"{name}[{i}]", even_steps=True)
         item = _as_numeric_array(item, np.float64, name, _STRINGS_HINT)
+        given_shape = item.shape
         if item.ndim == 1:
             item = item[:, None]
         label = name if layout in ("series", "vector") else f"{name}[{i}]"
@@ -457,7 +458,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(
                 f"{label} has {item.shape[1]} features, but ALRNNForecaster is expecting {n_features} features "
-                "as input."
+                f"as input.{_layout_hint(given_shape, n_features)}"
             )
         n_features = item.shape[1]
         series.append(item)
@@ -528,10 +529,24 @@ def check_context(context, n_features):
         raise ValueError(f"context must hold at least one observation; got an array of shape {context.shape}.")
     if context.ndim > 2:
         raise ValueError(f"context must be one series (n_context, {n_features}){_SEVERAL}; got {context.shape}.")
+    given_shape = context.shape
     context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
     if context.shape[1] != n_features:
-        raise ValueError(f"context has {context.shape[1]} features, but {n_features} were fitted.")
+        raise ValueError(f"context has {context.shape[1]} features, but {n_features} were fitted."
+                         f"{_layout_hint(given_shape, n_features)}")
     return context
+
+
+def _layout_hint(shape, n_features):
+    """What a series of the wrong width may be: one observation given as a 1-D array, or a series
+    stored a row per variable (as aeon and MATLAB store channels)."""
+    if shape == (n_features,) and n_features > 1:
+        return (f" A 1-D array is one variable's series; one observation of the {n_features} variables is a row "
+                f"of shape (1, {n_features}).")
+    if len(shape) == 2 and shape[0] == n_features:
+        return (f" Its {n_features} rows match the fitted variables: a series stored a row per variable is "
+                "passed as its transpose, .T.")
+    return ""
 
 
 def check_observation(x0, n_features, names=None):
