@@ -541,11 +541,9 @@ def _layout_hint(shape, n_features):
     """What a series of the wrong width may be: one observation given as a 1-D array, or a series
     stored a row per variable (as aeon and MATLAB store channels)."""
     if shape == (n_features,) and n_features > 1:
-        return (f" A 1-D array is one variable's series; one observation of the {n_features} variables is a row "
-                f"of shape (1, {n_features}).")
+        return f" If it is one observation of the {n_features} variables, pass it as a row of shape (1, {n_features})."
     if len(shape) == 2 and shape[0] == n_features:
-        return (f" Its {n_features} rows match the fitted variables: a series stored a row per variable is "
-                "passed as its transpose, .T.")
+        return f" If it is stored a row per variable, ({n_features}, n_timesteps), pass its transpose, .T."
     return ""
 
 

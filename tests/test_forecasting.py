@@ -569,11 +569,12 @@ def test_long_series_score_checkpoints_on_runs_from_several_points_by_divergence
         (lambda m: m.forecast(oscillation(10)[:, :1], 3), ValueError, "context has 1 features, but 2 were fitted.$"),
         # A series stored a row per variable, and one observation as a 1-D array: each named.
         (lambda m: m.forecast(oscillation(10).T, 3), ValueError,
-         r"context has 10 features, but 2 were fitted. Its 2 rows match the fitted variables: .* transpose, .T.$"),
+         r"context has 10 features, but 2 were fitted. If it is stored a row per variable, \(2, n_timesteps\), pass "
+         r"its transpose, .T.$"),
         (lambda m: m.predict(oscillation(10).T), ValueError, r"X has 10 features, .* transpose, .T.$"),
         (lambda m: m.forecast(oscillation(10)[3], 3), ValueError,
-         r"context has 1 features, but 2 were fitted. A 1-D array is one variable's series; one observation .* "
-         r"is a row of shape \(1, 2\).$"),
+         r"context has 1 features, but 2 were fitted. If it is one observation of the 2 variables, pass it as a row "
+         r"of shape \(1, 2\).$"),
         (lambda m: m.forecast(oscillation(10)[:0], 3), ValueError, "at least one observation"),
         (lambda m: m.forecast(oscillation(10)[None, :, :1], 3), ValueError, r"context\[0\] has 1 features, but"),
         (lambda m: m.forecast(oscillation(10)[None, None], 3), ValueError,

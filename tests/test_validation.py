@@ -13,6 +13,7 @@ from sklearn_alrnn import ALRNNClassifier, ALRNNRegressor
 from sklearn_alrnn._panels import panel_targets
 from sklearn_alrnn._validation import check_sequences
 from sklearn_alrnn._series import check_series
+from sklearn_alrnn.formats import from_aeon
 
 
 def test_layouts_3d_2d_ragged_and_nan_padding_agree(ragged_sequences):
@@ -88,8 +89,23 @@ def test_wrong_feature_count_at_predict(fitted_small):
     with pytest.raises(ValueError, match=r"X has 2 features, but ALRNNClassifier is expecting 3"):
         fitted_small.predict(np.zeros((4, 6, 2)))
     # A 2-D X is univariate sequences: one feature, not six.
-    with pytest.raises(ValueError, match=r"X has 1 features, but ALRNNClassifier is expecting 3"):
+    with pytest.raises(ValueError, match=r"X has 1 features, but ALRNNClassifier is expecting 3 .*sequences\).$"):
         fitted_small.predict(np.zeros((4, 6)))
+    # What the array may be instead, where its shape allows it: one sequence given 2-D (by rows or by
+    # columns), or sequences in aeon's (n_samples, n_features, n_timesteps) layout.
+    sequence = np.arange(18.0).reshape(6, 3)
+    with pytest.raises(ValueError, match=r"If X is one sequence of shape \(n_timesteps, 3\), pass X\[None\].$"):
+        fitted_small.predict(sequence)
+    with pytest.raises(ValueError, match=r"If X is one sequence stored a row per feature, \(3, n_timesteps\), pass "
+                                         r"X.T\[None\].$"):
+        fitted_small.predict(sequence.T)
+    aeon_layout = np.stack([sequence.T, sequence.T])
+    for X in (aeon_layout, list(aeon_layout)):
+        with pytest.raises(ValueError, match=r"X has 6 features, .* If X is stored \(n_samples, n_features, "
+                                             r"n_timesteps\), as aeon stores it, pass formats.from_aeon\(X\).$"):
+            fitted_small.predict(X)
+    np.testing.assert_array_equal(fitted_small.predict(from_aeon(aeon_layout)),
+                                  np.repeat(fitted_small.predict(sequence[None]), 2))  # the advice works
 
 
 def test_class_labels_given_to_the_regressor_point_to_the_classifier():
