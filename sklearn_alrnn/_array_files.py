@@ -5,6 +5,9 @@ recordings and the Lab Streaming Layer's XDF (``reconstruct`` and ``forecast`` r
 
 import os
 import warnings
+import zipfile
+import zlib
+
 import numpy as np
 
 from ._brainvision_format import load_brainvision
@@ -63,8 +66,11 @@ def read_array_file(path, features=None):
     with open(path, "rb") as file:
         if file.read(len(start)) != start:  # else np.load takes it for a pickle and suggests loading that
             raise ValueError(refusal)
-    loaded = np.load(path, allow_pickle=False)
-    return (loaded if suffix == ".npy" else _only_array(loaded)), None, [], None
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        return (loaded if suffix == ".npy" else _only_array(loaded)), None, [], None
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, zlib.error) as error:  # zipfile's ways of damage
+        raise ValueError(f"it is damaged ({type(error).__name__}: {error})") from None
 
 
 #: The first bytes of NumPy's files, and what a file that starts otherwise is told.

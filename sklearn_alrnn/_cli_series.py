@@ -14,10 +14,9 @@ from ._data_files import check_can_write, held_out_split, model_columns, named_s
 from ._forecaster_report import attractors_text, dimension_text, free_run_regimes, spectrum_text
 from ._map_measures import mean_n_step_error
 from ._measures import frequencies_suffice
-from ._torch_files import is_torch_file
 from .forecasting import ALRNNForecaster
 from .formats import forecaster_from_bson, forecaster_from_torch
-from .io import load_with_extra
+from .io import is_torch_file, load_with_extra
 from .preprocessing import SequenceImputer
 
 

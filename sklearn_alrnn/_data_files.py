@@ -8,6 +8,7 @@ import lzma
 import os
 import re
 import warnings
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -30,8 +31,9 @@ from ._warnings import warn_user
 from .tabular import _as_floats, _shown, _warn_of_targets_among, listed_columns, target_columns, to_sequences
 
 #: What reading a data file can raise: missing or damaged files (a bad gzip or bz2 stream is an
-#: OSError, a bad xz stream an LZMAError, a truncated one an EOFError), undecodable or unparsable text.
-_UNREADABLE = (OSError, EOFError, lzma.LZMAError, ValueError, UnicodeDecodeError)
+#: OSError, a bad xz stream an LZMAError, damaged bytes inside a gzip stream a zlib.error, a truncated
+#: one an EOFError), undecodable or unparsable text.
+_UNREADABLE = (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError, UnicodeDecodeError)
 
 
 #: Archive files the commands read by their suffix: cases and their labels, no columns to name.

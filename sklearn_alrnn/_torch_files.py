@@ -29,8 +29,9 @@ import numpy as np
 
 from ._warnings import warn_user
 from .forecasting import ALRNNForecaster
+from .io import torch_archive_pickle
 
-__all__ = ["forecaster_from_torch", "is_torch_file", "read_torch"]
+__all__ = ["forecaster_from_torch", "read_torch"]
 
 #: The storages' element types, by the name of their class in ``torch``.
 _STORAGES = {"DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "<u2",
@@ -358,29 +359,8 @@ def _safetensors(data):
     return tensors
 
 
-def _archive_pickle(archive):
-    """The member ``<name>/data.pkl`` of a zip archive torch.save wrote, None in another archive (a
-    NumPy .npz, the package's model files)."""
-    return next((name for name in archive.namelist() if name.endswith("data.pkl") and name.count("/") == 1), None)
-
-
-def is_torch_file(path):
-    """Whether :func:`read_torch` reads a file as its own: torch.save's zip archive (a ``data.pkl``
-    inside), a pickle (its format before torch 1.6) or a safetensors file (a JSON header after the
-    8 bytes of its length); what else sets a command line's model file apart."""
-    with open(path, "rb") as file:
-        head = file.read(9)
-    if not zipfile.is_zipfile(path):
-        return head[:1] == b"\x80" or head[8:9] == b"{"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return _archive_pickle(archive) is not None
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return False
-
-
 def _unpickle_archive(archive):
-    pickle_member = _archive_pickle(archive)
+    pickle_member = torch_archive_pickle(archive)
     if pickle_member is None:
         raise ValueError("it is a zip archive without a data.pkl, not a file torch.save writes")
     prefix = pickle_member[: -len("data.pkl")]

@@ -21,6 +21,7 @@ import math
 import os
 import struct
 import xml.etree.ElementTree as ElementTree
+import zlib
 
 import numpy as np
 
@@ -203,7 +204,7 @@ def _streams(path):
     if path.lower().endswith(".xdfz"):
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:  # zlib.error: damaged bytes inside the stream
             raise ValueError(f"it is no gzip-compressed XDF file ({exc})") from None
     if data[:4] != b"XDF:":
         raise ValueError("it does not start as an XDF file does ('XDF:')")

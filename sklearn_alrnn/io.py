@@ -229,10 +229,10 @@ def _read(path):
             ) from None
         raise ValueError(
             f"{path!s} is not a readable sklearn_alrnn model file (truncated or not an .npz "
-            f"archive): {exc}"
+            f"archive): {exc}{_pytorch_file_hint(path)}"
         ) from None
     except ValueError as exc:  # e.g. an object array, which would need pickle
-        raise ValueError(f"{path!s} holds data that cannot be loaded safely: {exc}") from None
+        raise ValueError(f"{path!s} holds data that cannot be loaded safely: {exc}{_pytorch_file_hint(path)}") from None
     if _METADATA_KEY not in arrays:
         raise ValueError(f"{path!s} is an .npz archive but not an sklearn_alrnn model file (no metadata).")
     try:
@@ -246,6 +246,38 @@ def _read(path):
             f"{path!s} failed its checksum: the file was modified or damaged after it was saved."
         )
     return metadata, arrays
+
+
+def _pytorch_file_hint(path):
+    """Where a file given as a model file looks like a PyTorch or safetensors file, what reads it."""
+    try:
+        looks_like_torch = is_torch_file(path)
+    except OSError:
+        return ""
+    return (". It looks like a PyTorch or safetensors file: formats.forecaster_from_torch reads the research "
+            "tutorial's AL_RNN from it, formats.read_torch any network's tensors.") if looks_like_torch else ""
+
+
+def torch_archive_pickle(archive):
+    """The member ``<name>/data.pkl`` of a zip archive torch.save wrote, None in another archive (a
+    NumPy .npz, the package's model files)."""
+    return next((name for name in archive.namelist() if name.endswith("data.pkl") and name.count("/") == 1), None)
+
+
+def is_torch_file(path):
+    """Whether ``formats.read_torch`` reads a file as its own: torch.save's zip archive (a ``data.pkl``
+    inside), a pickle (its format before torch 1.6) or a safetensors file (a JSON header after the
+    8 bytes of its length); what sets a command line's model file apart, and what
+    :func:`load` names as such."""
+    with open(path, "rb") as file:
+        head = file.read(9)
+    if not zipfile.is_zipfile(path):
+        return head[:1] == b"\x80" or head[8:9] == b"{"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return torch_archive_pickle(archive) is not None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):  # a damaged archive of another kind
+        return False
 
 
 def load_metadata(path):

@@ -1,5 +1,6 @@
 """The sklearn-alrnn command: usage errors, a tiny sweep, and the fit / predict / analyze loop."""
 
+import gzip
 import io
 import json
 import os
@@ -8,6 +9,7 @@ import re
 import subprocess
 import sys
 import warnings
+import zlib
 
 import numpy as np
 import pytest
@@ -198,9 +200,14 @@ def test_fit_predict_analyze_round_trip(tmp_path, capsys):
         _long_table(np.random.RandomState(0)).to_csv(packed, index=False, sep=";", decimal=",")
         assert main(["predict", str(model), str(packed), "--output", str(tmp_path / "again.csv")]) == 0
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again.csv"), table)
-    for suffix in (".gz", ".bz2", ".xz"):
+    packed = bytearray(gzip.compress(_long_table(np.random.RandomState(0)).to_csv(index=False).encode()))
+    packed[12] ^= 0xFF  # inside the deflate stream, after the 10-byte header: zlib.error, which escaped as such
+    with pytest.raises(zlib.error):
+        gzip.decompress(bytes(packed))
+    for suffix, content in ((".gz", b"not compressed at all"), (".bz2", b"not compressed at all"),
+                            (".xz", b"not compressed at all"), (".gz", bytes(packed))):
         broken = tmp_path / f"broken.csv{suffix}"
-        broken.write_bytes(b"not compressed at all")
+        broken.write_bytes(content)
         with pytest.raises(SystemExit, match=f"error: cannot read .*broken.csv{suffix}"):
             main(["predict", str(model), str(broken)])
         with pytest.raises(SystemExit, match=f"error: cannot read a numeric series from .*broken.csv{suffix}"):
@@ -638,11 +645,16 @@ def test_per_step_fit_and_bad_files(tmp_path, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-len(table) - 1] == "sid,t,prediction" and len(lines) >= len(table) + 1
     broken = tmp_path / "broken.alrnn.npz"
-    broken.write_bytes(b"not a model")
-    for command in (["predict", str(broken), str(data)], ["forecast", str(broken), "--steps", "1"],
-                    ["analyze", str(broken)]):
-        with pytest.raises(SystemExit, match="cannot load model .*broken.alrnn.npz"):
-            main(command)
+    # Nothing like a model; a model whose zip header names a version zipfile refuses (NotImplementedError,
+    # which ended the command line in a traceback while it told PyTorch files apart).
+    damaged = bytearray(model.read_bytes())
+    damaged[bytes(damaged).index(b"PK\x01\x02") + 6] = 0xEE
+    for content in (b"not a model", bytes(damaged)):
+        broken.write_bytes(content)
+        for command in (["predict", str(broken), str(data)], ["forecast", str(broken), "--steps", "1"],
+                        ["analyze", str(broken)]):
+            with pytest.raises(SystemExit, match="cannot load model .*broken.alrnn.npz"):
+                main(command)
     with pytest.raises(SystemExit, match=r"columns \['nope'\] are not in the table"):
         main(["fit", str(data), "--target", "nope", "--id-col", "sid", "--time-col", "t", "--model-out", str(model)])
     duplicated = pd.concat([table, table.iloc[:1]])
@@ -1017,6 +1029,10 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
     np.savez(tmp_path / "two.npz", x=series[:, 0], y=series[:, 1])
     (tmp_path / "zipped.csv").write_bytes((tmp_path / "two.npz").read_bytes())  # an archive under a CSV's name
     (tmp_path / "text.npz").write_text("x,y\n1,2\n")
+    archive = bytearray((tmp_path / "series.npz").read_bytes())  # zipfile raised past the reader on these
+    (tmp_path / "cut.npz").write_bytes(bytes(archive[:-30]))
+    archive[bytes(archive).index(b"PK\x01\x02") + 6] = 0xEE  # a central-directory "version needed"
+    (tmp_path / "version.npz").write_bytes(bytes(archive))
     (tmp_path / "feather.csv").write_bytes(b"ARROW1\x00\x00" + bytes(40))  # a Feather file's opening bytes
     (tmp_path / "nan.csv").write_text("x,y\n1,2\nnan,3\n5,6\n")
     from scipy.io import savemat
@@ -1050,6 +1066,8 @@ def test_reconstruct_reads_spreadsheet_encodings_and_npz_archives_and_names_what
         ("zipped.csv", r"it is a zip file, not a CSV text table \(extract the CSV file from it"),
         ("feather.csv", r"it is a Feather file, not a CSV text table \(.*pd\.read_feather\(path\)\.to_csv"),
         ("text.npz", r"it does not start as a zip archive does; it is not a NumPy .npz archive"),
+        ("cut.npz", r"cut.npz': it is damaged \(BadZipFile: File is not a zip file\)"),
+        ("version.npz", r"version.npz': it is damaged \(NotImplementedError: zip file version"),
         ("nan.csv", r"NaN or infinite values \(first in row 1\); .* fill short gaps \(--gaps interpolate\)"),
         ("missing.npz", "No such file"),
     ]:

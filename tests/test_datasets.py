@@ -193,6 +193,22 @@ def test_recording_readers_refuse_another_wheel_and_a_table(tmp_path, load, no_m
     (tmp_path / "table.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match=not_it):
         load(tmp_path / "table.csv")
+    # A damaged wheel (a zip header field zipfile refuses; a compressed member's bytes flipped): named as
+    # such, not zipfile's NotImplementedError or zlib.error.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "packed.whl", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(no_member.split("holds no ")[1].split(";")[0], "x,y\n" * 500)
+    packed = bytearray((tmp_path / "packed.whl").read_bytes())
+    version, flipped = bytearray(packed), bytearray(packed)
+    version[bytes(packed).index(b"PK\x01\x02") + 6] = 0xEE
+    header = bytes(packed).index(b"PK\x03\x04")  # the member's bytes follow its 30-byte header, name and extra
+    flipped[header + 30 + int.from_bytes(packed[header + 26:header + 28], "little")
+            + int.from_bytes(packed[header + 28:header + 30], "little") + 5] ^= 0xFF
+    for damaged, error in ((version, "NotImplementedError"), (flipped, "error|Bad CRC|Error -3")):
+        (tmp_path / "damaged.whl").write_bytes(bytes(damaged))
+        with pytest.raises(ValueError, match=rf"Cannot read the .* from .*damaged.whl.*: .*({error})"):
+            load(tmp_path / "damaged.whl")
 
 
 def _installed_stand_ins():

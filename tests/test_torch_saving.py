@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster
+from sklearn_alrnn import ALRNNClassifier, ALRNNForecaster, load
 from sklearn_alrnn.formats import forecaster_from_torch, forecaster_to_torch, read_torch
 
 DATA = Path(__file__).parent / "data" / "torch"
@@ -110,8 +110,13 @@ def test_refusals_and_a_failed_write_keep_the_file_there(tmp_path, networks, mon
     with pytest.warns(UserWarning, match=r"the tutorial's AL_RNN makes every unit ReLU where P = 0"):
         forecaster_to_torch(linear, tmp_path / "linear.safetensors")
     assert read_torch(tmp_path / "linear.safetensors")["P"] == 0
-    # A write that fails part-way leaves the file that was there.
+    # Given to load, which reads the package's own files, a written file is named for what reads it.
     forecaster_to_torch(model, tmp_path / "m.pt")
+    for path in (tmp_path / "m.pt", tmp_path / "linear.safetensors"):
+        with pytest.raises(ValueError, match=r"It looks like a PyTorch or safetensors file: formats.forecaster_from_"
+                                             r"torch reads the research tutorial's AL_RNN from it"):
+            load(path)
+    # A write that fails part-way leaves the file that was there.
     before = (tmp_path / "m.pt").read_bytes()
 
     def fail(*args):

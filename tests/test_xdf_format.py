@@ -346,8 +346,12 @@ def test_damaged_xdf_files_are_read_up_to_the_damage_or_refused_by_name(tmp_path
         with pytest.raises(ValueError, match=r"cannot read .* as a recording: " + message):
             datasets.load_recording(path)
     (tmp_path / "plain.xdfz").write_bytes(good)  # named compressed, but not
-    with pytest.raises(ValueError, match=r"it is no gzip-compressed XDF file"):
-        load_xdf(tmp_path / "plain.xdfz")
+    packed = bytearray(gzip.compress(good))
+    packed[12] ^= 0xFF  # damaged inside the deflate stream: zlib.error, which escaped as such
+    (tmp_path / "damaged.xdfz").write_bytes(bytes(packed))
+    for name in ("plain.xdfz", "damaged.xdfz"):
+        with pytest.raises(ValueError, match=r"it is no gzip-compressed XDF file"):
+            load_xdf(tmp_path / name)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(load_xdf(tmp_path / "good.xdf")["C0"][0]) == 5000
