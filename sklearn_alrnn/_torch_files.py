@@ -283,7 +283,8 @@ def _saved_tensors(path):
         if data[:1] != b"\x80":
             raise ValueError("it is no PyTorch file (torch.save writes a zip archive) nor a safetensors file") from None
         return _sequence_of_pickles(data)
-    except (OSError, EOFError, NotImplementedError, zlib.error, RuntimeError) as exc:  # zipfile's ways of damage
+    # zipfile's ways of damage; OverflowError: a member's offset beyond any file, which it seeks to
+    except (OSError, EOFError, NotImplementedError, zlib.error, RuntimeError, OverflowError) as exc:
         raise ValueError(f"its zip archive is damaged ({type(exc).__name__}: {exc})") from None
 
 

@@ -271,9 +271,9 @@ def is_torch_file(path):
     :func:`load` names as such."""
     with open(path, "rb") as file:
         head = file.read(9)
-    if not zipfile.is_zipfile(path):
-        return head[:1] == b"\x80" or head[8:9] == b"{"
-    try:
+    try:  # is_zipfile too raises on some damaged archives ("zipfiles that span multiple disks")
+        if not zipfile.is_zipfile(path):
+            return head[:1] == b"\x80" or head[8:9] == b"{"
         with zipfile.ZipFile(path) as archive:
             return torch_archive_pickle(archive) is not None
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):  # a damaged archive of another kind

@@ -242,6 +242,20 @@ def test_damaged_and_other_files_are_refused_by_name(tmp_path):
         read_torch(_with_pickle(tmp_path / "t.pt", tensor % b"\x00"))
     with pytest.raises(ValueError, match=r"t.pt: its storage '0' holds 15 bytes, not a whole number of float32"):
         read_torch(_with_pickle(tmp_path / "t.pt", tensor % b"\x00", {"0": four[:15]}))
+    # Damage where zipfile raises past its BadZipFile: the ZIP64 locator's disk number (zipfile.is_zipfile
+    # itself raised, and the command line ended in that traceback) and an offset beyond any file size
+    # (OverflowError, from a seek).
+    written = (DATA / "al_rnn_m6_p2_state.pt").read_bytes()
+    locator = written.rindex(b"PK\x06\x07")
+    for at, message in ((locator + 4, r"it is no PyTorch file \(torch.save writes a zip archive\)"),
+                        (locator - 1, r"its zip archive is damaged \(OverflowError: ")):
+        damaged = bytearray(written)
+        damaged[at] ^= 0xFF
+        path = _write(tmp_path / "damaged.pt", bytes(damaged))
+        with pytest.raises(ValueError, match=message):
+            read_torch(path)
+        with pytest.raises(SystemExit, match=r"error: cannot load model .*damaged.pt"):
+            main(["analyze", str(path), "--n-nonlinear", "2"])
 
 
 def _write(path, content):
