@@ -47,10 +47,12 @@ def _json_as_csv(text):
     stripped = text.strip()
     try:
         parsed = json.loads(stripped)
+    except RecursionError:
+        raise ValueError("it is JSON nested deeper than Python's parser reads, and no table") from None
     except ValueError:
         try:
             parsed = [json.loads(line) for line in stripped.splitlines() if line.strip()]
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     if isinstance(parsed, list) and parsed and all(isinstance(row, (list, int, float)) for row in parsed):
         return "".join(",".join("" if value is None else json.dumps(value) for value in  # a series: numbers, or rows

@@ -332,7 +332,7 @@ def _safetensors(data):
         raise ValueError(f"its safetensors header claims {length} bytes of the {len(data) - 8} after its length")
     try:
         header = json.loads(data[8:8 + length].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise ValueError(f"its safetensors header is no JSON ({exc})") from None
     if not isinstance(header, dict):
         raise ValueError(f"its safetensors header is a JSON {type(header).__name__}, not an object")

@@ -237,7 +237,7 @@ def _read(path):
         raise ValueError(f"{path!s} is an .npz archive but not an sklearn_alrnn model file (no metadata).")
     try:
         metadata = json.loads(arrays.pop(_METADATA_KEY).tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise ValueError(f"{path!s} has corrupt metadata: {exc}") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise ValueError(f"{path!s} is not an sklearn_alrnn model file (format {metadata.get('format')!r}).")

@@ -523,6 +523,11 @@ def test_json_tables_and_series_read_as_their_csv(tmp_path, capsys):
     (tmp_path / "setting.json").write_text('{"dt": 0.01}')
     with pytest.raises(SystemExit, match=r"'.*setting.json': it is JSON, but no table: an array of records"):
         main(["fit", str(tmp_path / "setting.json"), *options, str(tmp_path / "m.alrnn.npz")])
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)  # a RecursionError escaped before
+    for command in (["fit", str(tmp_path / "deep.json"), *options, str(tmp_path / "m.alrnn.npz")],
+                    ["reconstruct", str(tmp_path / "deep.json"), *settings]):
+        with pytest.raises(SystemExit, match=r"'.*deep.json': it is JSON nested deeper than Python's parser reads"):
+            main(command)
 
 
 def test_fit_learns_several_target_columns_together_and_predict_writes_a_column_each(tmp_path, capsys):

@@ -105,6 +105,11 @@ def test_modified_metadata_fails_the_checksum(tmp_path, fitted_models):
     np.savez(path, **arrays, __metadata__=encoded)
     with pytest.raises(ValueError, match="failed its checksum: the file was modified or damaged"):
         load(path)
+    # Metadata nested deeper than Python's JSON parser goes (a RecursionError escaped before).
+    deep = np.frombuffer(b"[" * 100_000 + b"]" * 100_000, dtype=np.uint8)
+    np.savez(path, **arrays, __metadata__=deep)
+    with pytest.raises(ValueError, match="has corrupt metadata: maximum recursion depth exceeded"):
+        load(path)
 
 
 def _rewrite_metadata(path, **changes):

@@ -78,11 +78,13 @@ def test_safetensors_files_are_read_by_their_header(tmp_path, expected):
     raw = (DATA / "al_rnn_m6_p2.safetensors").read_bytes()
     length = int.from_bytes(raw[:8], "little")
     header = raw[8:8 + length].decode()
+    deep = b'{"a":' * 100_000 + b"1" + b"}" * 100_000  # deeper than Python's JSON parser goes
     cases = [(raw[:8 + length + 40], r"its tensor '\w+' of \w+ \[[\d, ]*\] takes bytes \d+ to \d+ of the 40 after"),
              ((length + 10 ** 6).to_bytes(8, "little") + raw[8:], r"its safetensors header claims \d+ bytes of the"),
              (raw[:8] + header.replace('"F32"', '"X32"', 1).encode() + raw[8 + length:],
               r"its safetensors header describes tensor '\w+' as .*X32"),
-             (raw[:8] + b"{" + b" " * (length - 1) + raw[8 + length:], r"its safetensors header is no JSON")]
+             (raw[:8] + b"{" + b" " * (length - 1) + raw[8 + length:], r"its safetensors header is no JSON"),
+             (len(deep).to_bytes(8, "little") + deep, r"its safetensors header is no JSON \(maximum recursion")]
     for content, message in cases:
         with pytest.raises(ValueError, match="damaged.safetensors: " + message):
             read_torch(_write(tmp_path / "damaged.safetensors", content))
