@@ -458,7 +458,7 @@ def check_series(X, name, n_features=None, min_steps=2):
         if n_features is not None and item.shape[1] != n_features:
             raise ValueError(
                 f"{label} has {item.shape[1]} features, but ALRNNForecaster is expecting {n_features} features "
-                f"as input.{_layout_hint(given_shape, n_features)}"
+                f"as input.{_series_layout_hint(given_shape, n_features)}"
             )
         n_features = item.shape[1]
         series.append(item)
@@ -533,11 +533,11 @@ def check_context(context, n_features):
     context = check_array(context.reshape(len(context), -1), dtype=np.float64, input_name="context")
     if context.shape[1] != n_features:
         raise ValueError(f"context has {context.shape[1]} features, but {n_features} were fitted."
-                         f"{_layout_hint(given_shape, n_features)}")
+                         f"{_series_layout_hint(given_shape, n_features)}")
     return context
 
 
-def _layout_hint(shape, n_features):
+def _series_layout_hint(shape, n_features):
     """What a series of the wrong width may be: one observation given as a 1-D array, or a series
     stored a row per variable (as aeon and MATLAB store channels)."""
     if shape == (n_features,) and n_features > 1:

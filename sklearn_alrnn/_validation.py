@@ -434,7 +434,7 @@ def lengths_before_padding(nan):
     return np.where(has_value.any(axis=1), nan.shape[1] - np.argmax(has_value[:, ::-1], axis=1), 0).astype(np.int64)
 
 
-def _layout_hint(shape, n_features):
+def _sequences_layout_hint(shape, n_features):
     """What sequences of the wrong width ``shape`` (n, T, F), as read, may be: one multivariate sequence
     given 2-D (its columns, or its rows, the fitted features), or aeon's (n, channels, T) layout."""
     n, n_timesteps, n_feat = shape
@@ -506,7 +506,7 @@ def check_sequences(X, *, dtype=np.float64, n_features=None, estimator_name="est
         raise ValueError(
             f"X has {n_feat} features, but {estimator_name} is expecting "
             f"{n_features} features as input (features are the last axis of a "
-            f"3-D X; a 2-D X holds univariate sequences).{_layout_hint(X.shape, n_features)}"
+            f"3-D X; a 2-D X holds univariate sequences).{_sequences_layout_hint(X.shape, n_features)}"
         )
     with np.errstate(over="ignore", invalid="ignore"):  # huge finite values may overflow the sum
         total = np.sum(X)
