@@ -48,3 +48,19 @@ def test_the_tests_and_scripts_a_document_names_exist(document):
     missing += [path for path in sorted(set(re.findall(r"((?:benchmarks|examples)/\w+\.(?:py|sh))", text)))
                 if not (root / path).exists()]
     assert missing == [], f"{document} names what does not exist"
+
+
+@pytest.mark.parametrize("document", ["README.md", "RELIABILITY.md", "benchmarks/RESULTS.md"])
+def test_every_table_row_has_its_header_s_cells(document):
+    # A "|" inside a row's code splits the cell where Markdown renders the table (RELIABILITY had one).
+    lines = (README.parent / document).read_text().splitlines()
+    uneven, header = [], None
+    for number, line in enumerate(lines, 1):
+        cells = len(re.split(r"(?<!\\)\|", line.strip())) if line.startswith("|") else None
+        if cells and number < len(lines) and re.match(r"^\|\s*:?-", lines[number]) and header is None:
+            header = cells
+        elif cells is None:
+            header = None
+        elif cells != header:
+            uneven.append(f"line {number}: {cells - 2} cells, not {header - 2}")
+    assert uneven == [], f"{document}: {uneven[:5]}"
