@@ -6,7 +6,6 @@ recordings and the Lab Streaming Layer's XDF (``reconstruct`` and ``forecast`` r
 import os
 import warnings
 import zipfile
-import zlib
 
 import numpy as np
 
@@ -19,7 +18,7 @@ from ._recording_time import main_signals
 from ._warnings import warn_user
 from ._wfdb_format import load_wfdb
 from ._xdf_format import load_xdf
-from .io import _METADATA_KEY
+from .io import _METADATA_KEY, ZIP_DAMAGE
 from .tabular import listed_columns
 
 #: The suffixes of the recordings :func:`read_array_file` reads, and of those whose variables have names
@@ -69,7 +68,7 @@ def read_array_file(path, features=None):
     try:
         loaded = np.load(path, allow_pickle=False)
         return (loaded if suffix == ".npy" else _only_array(loaded)), None, [], None
-    except (zipfile.BadZipFile, NotImplementedError, EOFError, zlib.error) as error:  # zipfile's ways of damage
+    except (zipfile.BadZipFile, *ZIP_DAMAGE) as error:
         raise ValueError(f"it is damaged ({type(error).__name__}: {error})") from None
 
 

@@ -18,10 +18,11 @@ import importlib.util
 import io
 import os
 import zipfile
-import zlib
 from typing import NamedTuple
 
 import numpy as np
+
+from .io import ZIP_DAMAGE
 
 __all__ = ["load_rotten_tomatoes"]
 
@@ -83,7 +84,7 @@ def read_shipped_file(path, shipped):
             if shipped.member not in wheel.namelist():
                 raise ValueError(f"{path!r} holds no {shipped.member}; expected {shipped.wheel}.")
             return wheel.read(shipped.member)
-    except (NotImplementedError, EOFError, zlib.error) as error:  # zipfile's other ways of damage
+    except ZIP_DAMAGE as error:
         raise zipfile.BadZipFile(f"the wheel is damaged ({type(error).__name__}: {error})") from None
 
 

@@ -21,7 +21,6 @@ import pickle
 import re
 import struct
 import zipfile
-import zlib
 from collections import OrderedDict
 from operator import index as operator_index
 
@@ -29,7 +28,7 @@ import numpy as np
 
 from ._warnings import warn_user
 from .forecasting import ALRNNForecaster
-from .io import torch_archive_pickle
+from .io import ZIP_DAMAGE, torch_archive_pickle
 
 __all__ = ["forecaster_from_torch", "read_torch"]
 
@@ -283,8 +282,7 @@ def _saved_tensors(path):
         if data[:1] != b"\x80":
             raise ValueError("it is no PyTorch file (torch.save writes a zip archive) nor a safetensors file") from None
         return _sequence_of_pickles(data)
-    # zipfile's ways of damage; OverflowError: a member's offset beyond any file, which it seeks to
-    except (OSError, EOFError, NotImplementedError, zlib.error, RuntimeError, OverflowError) as exc:
+    except (OSError, RuntimeError, *ZIP_DAMAGE) as exc:  # RuntimeError: a member marked encrypted
         raise ValueError(f"its zip archive is damaged ({type(exc).__name__}: {exc})") from None
 
 

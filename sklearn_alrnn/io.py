@@ -18,6 +18,7 @@ import os
 import stat
 import tempfile
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -29,6 +30,12 @@ FORMAT = "sklearn_alrnn.model"
 FORMAT_VERSION = 2
 _READABLE_VERSIONS = (1, 2)
 _METADATA_KEY = "__metadata__"
+
+#: What zipfile raises on a damaged archive besides BadZipFile: a version or compression method it does
+#: not know (NotImplementedError), damaged compressed bytes (zlib.error), a member cut short (EOFError),
+#: an offset beyond any file, which it seeks to (OverflowError).
+ZIP_DAMAGE = (NotImplementedError, zlib.error, EOFError, OverflowError)
+
 #: Fitted-state keys of version 1 files, by their version 2 names.
 _VERSION_1_KEYS = {"n_nonlinear_": "_n_nonlinear_fitted", "per_step": "_per_step", "y_ndim": "_y_ndim"}
 
@@ -218,8 +225,7 @@ def _read(path):
         _check_members(content)
         with np.load(_io.BytesIO(content), allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
-        # NotImplementedError: zipfile on a damaged header field (version, compression method).
+    except (zipfile.BadZipFile, OSError, *ZIP_DAMAGE) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
         if "CRC" in str(exc):  # the zip's own integrity check on a stored array
@@ -276,7 +282,7 @@ def is_torch_file(path):
             return head[:1] == b"\x80" or head[8:9] == b"{"
         with zipfile.ZipFile(path) as archive:
             return torch_archive_pickle(archive) is not None
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):  # a damaged archive of another kind
+    except (zipfile.BadZipFile, OSError, *ZIP_DAMAGE):  # a damaged archive of another kind
         return False
 
 
