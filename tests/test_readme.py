@@ -61,6 +61,8 @@ def test_every_table_row_has_its_header_s_cells(document):
             header = cells
         elif cells is None:
             header = None
+        elif header is None:
+            uneven.append(f"line {number}: a row without a header and its |---| line above it")
         elif cells != header:
             uneven.append(f"line {number}: {cells - 2} cells, not {header - 2}")
     assert uneven == [], f"{document}: {uneven[:5]}"
